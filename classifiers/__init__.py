@@ -1,0 +1,1 @@
+"""Trained classifiers and the tokenizer shared with the archive."""

@@ -1,0 +1,1 @@
+"""Reading chat exports into the qunguan archive."""

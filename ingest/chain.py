@@ -1,0 +1,34 @@
+"""Hash chains for the append-only ledgers (imports, handling): each row's hash covers
+its own fields and the previous row's hash, so an edited or deleted row breaks the chain
+from that point on."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+GENESIS = "0" * 64
+
+
+def row_hash(prev_hash: str, fields: dict) -> str:
+    """The hash of a ledger row whose own fields (without prev_hash/hash) are `fields`."""
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def last_hash(conn, table: str) -> str:
+    row = conn.execute(f"select hash from [{table}] order by id desc limit 1").fetchone()
+    return row[0] if row else GENESIS
+
+
+def first_break(conn, table: str) -> int | None:
+    """The id of the first row whose hash does not match, or None when the chain holds."""
+    prev = GENESIS
+    cursor = conn.execute(f"select * from [{table}] order by id")
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values))
+        fields = {k: v for k, v in row.items() if k not in ("prev_hash", "hash")}
+        if row["prev_hash"] != prev or row_hash(prev, fields) != row["hash"]:
+            return row["id"]
+        prev = row["hash"]
+    return None

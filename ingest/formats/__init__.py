@@ -1,0 +1,34 @@
+"""The registry of export formats: each module parses one exporter's files.
+
+A format module has `NAME`, `sniff(head, filename) -> bool` (head is the decoded start of
+the file) and `parse(lines, ctx) -> Iterator[Record | Reject]`. Detection goes by content;
+the lenient text reader comes last and only claims what every other format declined.
+"""
+from __future__ import annotations
+
+from ingest.formats import (
+    chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
+)
+from ingest.records import FormatError
+
+FORMATS = [
+    memotrace.V2Csv, memotrace.V3Csv, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
+    weflow.Json, wecom.Archive, wechat_share.Text, pasted.Text,
+]
+BY_NAME = {f.NAME: f for f in FORMATS}
+
+
+def detect(head: str, head_bytes: bytes, filename: str):
+    """The format for a file, or raise FormatError saying what the file looks like."""
+    notices.refuse_if_not_chat(head, head_bytes, filename)
+    for fmt in FORMATS:
+        if fmt.sniff(head, filename):
+            return fmt
+    raise FormatError(notices.describe(head, filename))
+
+
+def by_name(name: str):
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise FormatError(f"unknown format {name!r}; known: {', '.join(BY_NAME)}") from None

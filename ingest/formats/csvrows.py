@@ -1,0 +1,62 @@
+"""CSV reading shared by the CSV formats: line numbers, truncation, header checks."""
+from __future__ import annotations
+
+import csv
+from typing import Iterator
+
+from ingest.records import Reject
+
+
+def header_of(head: str) -> list[str]:
+    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    return next(csv.reader([first]), [])
+
+
+def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] | Reject]:
+    """(first line number, row as dict) per CSV record after the header.
+
+    A record with the wrong number of fields is a Reject; a quoted field still open at
+    the end of the file (a truncated export) is a Reject for that last record only.
+    """
+    counter = _LineCounter(lines)
+    reader = csv.reader(counter, strict=True)
+    try:
+        found = next(reader)
+    except StopIteration:
+        return
+    if [h.lstrip("\ufeff") for h in found] != header:
+        yield Reject(1, f"header is {found!r}, expected {header!r}", ",".join(found))
+        return
+    while True:
+        start = counter.count + 1
+        counter.record = []
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            reason = "a quoted field never ends: the file looks truncated" if "end of data" in str(e) else f"broken CSV record ({e})"
+            yield Reject(start, reason, "".join(counter.record))
+            continue
+        if not row:
+            continue
+        if len(row) != len(header):
+            yield Reject(start, f"{len(row)} fields where the header has {len(header)}", ",".join(row))
+            continue
+        yield start, dict(zip(header, row))
+
+
+class _LineCounter:
+    def __init__(self, lines: Iterator[str]):
+        self.lines = iter(lines)
+        self.count = 0
+        self.record: list[str] = []  # the lines of the record being read
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.count += 1
+        self.record.append(line)
+        return line.replace("\x00", "") if "\x00" in line else line

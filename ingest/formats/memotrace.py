@@ -1,0 +1,99 @@
+"""MemoTrace (WeChatMsg, 留痕) CSV: the 12-column English layout of versions up to 2.0.x
+and the 8-column Chinese layout of the 2025 rewrite. Both are UTF-8 with BOM and CRLF,
+one file per chat named after the chat's remark (备注)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ingest.formats import csvrows
+from ingest.formats.kinds import kind_from_codes, kind_from_name
+from ingest.records import Context, Record, Reject, from_epoch, parse_local
+
+_V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
+       "StrContent", "StrTime", "Remark", "NickName", "Sender"]
+_V3 = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
+_SELF_RECALL = re.compile(r"<!\[CDATA\[|\s*<a href=\"weixin://revoke_edit_click\">重新编辑</a>\]\]>")
+_FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
+_QUOTE_V3 = re.compile(r"\n引用：(?P<name>[^:\n]*): (?P<text>.*)\Z", re.S)
+
+
+def chat_from_filename(ctx: Context) -> tuple[str | None, str | None]:
+    """(chat id, chat name) from MemoTrace's `<备注>(<wxid>)/<备注>.csv` naming."""
+    parts = ctx.name.replace("\\", "/").replace("!", "/").split("/")
+    folder = _FOLDER.match(parts[-2]) if len(parts) > 1 else None
+    stem = ctx.filename.rsplit(".", 1)[0]
+    stem = stem[:-5] if stem.endswith("_utf8") else stem
+    stem = re.sub(r"\(\d+\)$", "", stem)  # MemoTrace's (1), (2) for name clashes
+    if folder:
+        return folder["id"], folder["name"]
+    return None, stem or None
+
+
+class V2Csv:
+    NAME = "memotrace-csv"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        return csvrows.header_of(head)[:6] == _V2[:6]
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        chat_id, chat_name = chat_from_filename(ctx)
+        for item in csvrows.rows(lines, _V2):
+            if isinstance(item, Reject):
+                yield item
+                continue
+            line, row = item
+            try:
+                type_, sub, epoch = int(row["Type"]), int(row["SubType"] or 0), int(row["CreateTime"])
+            except ValueError:
+                yield Reject(line, f"Type/SubType/CreateTime not numbers: {row['Type']!r}, {row['SubType']!r}, {row['CreateTime']!r}", str(row))
+                continue
+            text = row["StrContent"]
+            kind = kind_from_codes(type_, sub, text)
+            if kind in ("system", "recall"):
+                text = _SELF_RECALL.sub("", text)
+            elif kind not in ("text",):
+                text = ""  # media rows carry raw XML; it stays in `raw`
+            yield Record(
+                line=line, sent_at=from_epoch(epoch), kind=kind, text=text,
+                sender_id=row["Sender"] or None,
+                sender_name=row["Remark"] or row["NickName"] or None,
+                chat_id=chat_id, chat_name=chat_name, kind_raw=f"{type_},{sub}",
+                is_self=int(row["IsSender"]) if row["IsSender"].isdigit() else None, raw=row,
+            )
+
+
+class V3Csv:
+    NAME = "memotrace3-csv"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        return csvrows.header_of(head)[:5] == _V3[:5]
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        chat_id, chat_name = chat_from_filename(ctx)
+        for item in csvrows.rows(lines, _V3):
+            if isinstance(item, Reject):
+                yield item
+                continue
+            line, row = item
+            try:
+                sent_at, precision = parse_local(row["时间"])
+            except ValueError as e:
+                yield Reject(line, str(e), str(row))
+                continue
+            text = row["内容"]
+            kind = kind_from_name(row["类型"], text)
+            quote = None
+            if kind == "quote" and (m := _QUOTE_V3.search(text)):
+                quote, text = m["text"], text[: m.start()]
+            elif kind in ("image", "video", "sticker"):
+                text = ""
+            yield Record(
+                line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
+                source_id=row["消息ID"] or None, sender_name=row["发送人"] or None,
+                chat_id=chat_id, chat_name=chat_name, kind_raw=row["类型"], quote=quote, raw=row,
+            )

@@ -1,0 +1,55 @@
+"""Files that are not chat logs: refused with one line saying what they look like, or
+skipped when they are read beside a chat log (PyWxDump's users.json, WeCom's
+groupchat/get responses)."""
+from __future__ import annotations
+
+import json
+
+from ingest.records import FormatError, Skipped
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"BM", "a BMP image"), (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip container (Excel .xlsx, Word .docx or a zip not named .zip)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.xls/.doc)"), (b"SQLite format 3", "an SQLite database"),
+)
+
+
+def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
+    """Raise FormatError (or Skipped) for files that are clearly not chat exports."""
+    if not head_bytes.strip(b" \r\n\t\xef\xbb\xbf"):
+        raise FormatError("empty file")
+    if head_bytes[8:12] == b"WEBP":
+        raise FormatError("a WEBP image, not a chat export")
+    for magic, what in _MAGIC:
+        if head_bytes.startswith(magic):
+            raise FormatError(f"{what}, not a chat export")
+    if "\x00" in head:
+        raise FormatError("a binary file, not a chat export")
+    start = head.lstrip("\ufeff \r\n\t")
+    if start.startswith("{") and '"conversations"' in head and '"role"' in head:
+        raise FormatError("a MemoTrace JSON export for AI training (shuffled conversations, no times or "
+                          "senders): it is not an archive of the chat; export CSV instead")
+    if start.startswith("{") and '"roomname"' in head and '"members"' in head:
+        raise Skipped("WeCom groupchat/get response: read for group names beside the archive files")
+    first = start.split("\n", 1)[0]
+    if "姓名" in first and ("单位" in first or "职务" in first) and "," in first:
+        raise Skipped("a real-name roster: load it with `qunguan roster import`")
+    if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head:
+        raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
+
+
+def describe(head: str, filename: str) -> str:
+    """A one-line description of a file no format claimed."""
+    start = head.lstrip("\ufeff \r\n\t")
+    if start[:1] in "{[":
+        try:
+            doc = json.loads(start)
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict):
+            keys = ", ".join(list(doc)[:6])
+            return f"JSON of an unknown shape (top-level keys: {keys}); not a chat export qunguan knows"
+        return "JSON of an unknown shape; not a chat export qunguan knows"
+    first = next((l for l in start.splitlines() if l.strip()), "")[:60]
+    return f"not a chat export qunguan knows (first line: {first!r}); try --format"

@@ -1,0 +1,103 @@
+"""PyWxDump 3.x CSV and JSON (`<chat wxid>_<start>_<end>.csv`), with `users.json`
+beside them for names. CSV is UTF-8 without BOM; the 8-column layout of ≤ 3.0.x keeps
+`{"src", "msg"}` JSON in a `content` column."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Iterator
+
+from ingest.formats import csvrows
+from ingest.formats.kinds import kind_from_name
+from ingest.records import Context, FormatError, Record, Reject, parse_local
+
+_NEW = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
+_OLD = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
+_QUOTE = re.compile(r"\n\n\[引用\]\((?P<time>[^)]*)\)(?P<name>[^:\n]*):(?P<text>.*)\Z", re.S)
+_SYSTEM_TALKERS = {"系统", "未知"}
+
+
+def _names(ctx: Context) -> dict[str, str]:
+    data = ctx.sibling("users.json")
+    if not data:
+        return {}
+    try:
+        users = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return {wxid: (u.get("remark") or u.get("nickname") or wxid)
+            for wxid, u in users.items() if isinstance(u, dict)}
+
+
+def _record(number: int | None, row: dict, names: dict[str, str]) -> Record | Reject:
+    if "content" in row and "msg" not in row:
+        try:
+            inner = json.loads(row["content"] or "{}")
+        except ValueError:
+            return Reject(number, "content column is not the JSON {src, msg} of PyWxDump ≤ 3.0", str(row))
+        row = {**row, "msg": inner.get("msg", ""), "src": inner.get("src", "")}
+    try:
+        sent_at, precision = parse_local(str(row["CreateTime"]))
+    except ValueError as e:
+        return Reject(number, str(e), str(row))
+    text = str(row.get("msg") or "")
+    kind = kind_from_name(str(row["type_name"]), text)
+    quote = None
+    if kind == "quote" and (m := _QUOTE.search(text)):
+        quote, text = m["text"], text[: m.start()]
+    elif kind not in ("text", "system", "recall", "transfer", "merge_forward", "link"):
+        text = "" if text == row["type_name"] or kind in ("image", "video", "sticker") else text
+    talker = str(row["talker"])
+    is_self = str(row["is_sender"]) == "1"
+    sender_id = None if talker in _SYSTEM_TALKERS or talker == "我" else talker
+    return Record(
+        line=number, sent_at=sent_at, precision=precision, kind=kind, text=text,
+        source_id=str(row["MsgSvrID"]) or None, sender_id=sender_id,
+        sender_name=names.get(talker) if sender_id else ("我" if talker == "我" else None),
+        chat_id=str(row["room_name"]) or None, kind_raw=str(row["type_name"]),
+        is_self=int(is_self), quote=quote, raw={k: v for k, v in row.items()},
+    )
+
+
+class Csv:
+    NAME = "pywxdump-csv"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        return csvrows.header_of(head) in (_NEW, _OLD)
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        lines = iter(lines)
+        first = next(lines, "")
+        header = csvrows.header_of(first)
+        names = _names(ctx)
+        for item in csvrows.rows(_chain(first, lines), header):
+            yield item if isinstance(item, Reject) else _record(item[0], item[1], names)
+
+
+class Json:
+    NAME = "pywxdump-json"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        start = head.lstrip("\ufeff \r\n\t")
+        return start.startswith("[") and '"MsgSvrID"' in head and '"type_name"' in head
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        try:
+            items = json.loads("".join(lines))
+        except ValueError as e:
+            raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+        names = _names(ctx)
+        for item in items:
+            if not isinstance(item, dict) or not {"MsgSvrID", "type_name", "talker", "CreateTime"} <= item.keys():
+                yield Reject(None, "record lacks MsgSvrID/type_name/talker/CreateTime", json.dumps(item, ensure_ascii=False)[:2000])
+                continue
+            yield _record(None, item, names)
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest

@@ -1,0 +1,63 @@
+"""WeChat's own phone export: 多选 → 分享 / 邮件. Names only, minute precision, the date
+only from the last `—————  YYYY-MM-DD  —————` separator."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ingest.records import Context, Record, Reject
+
+_GROUP = re.compile(r'^微信群"(?P<name>.+)"的聊天记录如下[:：]?\s*$')
+_PRIVATE = re.compile(r"^.+ 和 .+ 在微信上的聊天记录如下，请查收。\s*$")
+_DATE = re.compile(r"^[—\-–]{2,}\s*(?P<y>\d{4})\s*[-/年]\s*(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})\s*日?\s*[—\-–]{2,}\s*$")
+_SENDER = re.compile(r"^(?P<name>\S.*?)[ \u3000]{2,}(?P<h>\d{1,2}):(?P<m>\d{2})\s*$")
+_IMAGE = re.compile(r"^\[图片: .+\(请在附件中查看\)\]$")
+
+
+class Text:
+    NAME = "wechat-share"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        first = next((l for l in head.lstrip("\ufeff").splitlines() if l.strip()), "")
+        return bool(_GROUP.match(first) or _PRIVATE.match(first) or _DATE.match(first))
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        chat_name, date, current = None, None, None
+        for number, line in enumerate(lines, start=1):
+            line = line.rstrip("\n").lstrip("\ufeff")
+            if number == 1 and (m := _GROUP.match(line)):
+                chat_name = m["name"]
+                continue
+            if m := _DATE.match(line):
+                yield from _finish(current)
+                current, date = None, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+                continue
+            if m := _SENDER.match(line):
+                yield from _finish(current)
+                current = {"line": number, "name": m["name"], "time": f"{int(m['h']):02d}:{m['m']}:00",
+                           "date": date, "chat": chat_name, "content": []}
+                continue
+            if current is not None:
+                current["content"].append(line)
+            elif line.strip() and number > 1:
+                yield Reject(number, "text before any 'name  HH:MM' sender line", line)
+        yield from _finish(current)
+
+
+def _finish(current: dict | None) -> Iterator[Record | Reject]:
+    if current is None:
+        return
+    text = "\n".join(current["content"]).strip("\n")
+    if current["date"] is None:
+        yield Reject(current["line"], "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is unknown",
+                     f"{current['name']}  {current['time'][:5]}\n{text}")
+        return
+    kind = "image" if _IMAGE.match(text) else "text"
+    yield Record(
+        line=current["line"], sent_at=f"{current['date']}T{current['time']}", precision="minute",
+        kind=kind, text="" if kind == "image" else text, sender_name=current["name"],
+        chat_name=current["chat"], raw={"name": current["name"], "date": current["date"],
+                                        "time": current["time"][:5], "content": text},
+    )

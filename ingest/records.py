@@ -1,0 +1,87 @@
+"""What a format parser yields: one `Record` per chat message, or a `Reject`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
+MENTION = re.compile(r"@([^\s@\u2005]{1,30})[\u2005 ]")
+
+
+class FormatError(Exception):
+    """The whole file cannot be read as the format it was taken for."""
+
+
+@dataclass
+class Record:
+    """One message as an export gives it, before it meets the archive."""
+
+    line: int | None
+    sent_at: str  # local ISO 8601, YYYY-MM-DDTHH:MM:SS
+    kind: str
+    text: str = ""
+    source_id: str | None = None
+    sender_id: str | None = None
+    sender_name: str | None = None
+    chat_id: str | None = None
+    chat_name: str | None = None
+    kind_raw: str | None = None
+    precision: str = "second"
+    is_self: int | None = None
+    reply_to_source_id: str | None = None
+    quote: str | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class Reject:
+    """A record that could not be read; stored in `rejects`, never silently dropped."""
+
+    line: int | None  # None where the format has no lines (JSON); the record number is kept too
+    reason: str
+    raw: str = ""
+
+
+def from_epoch(seconds: float) -> str:
+    """Unix seconds -> local ISO time (exports render in the PC's zone, UTC+8 in China)."""
+    return datetime.fromtimestamp(int(seconds), LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
+
+
+def parse_local(value: str) -> tuple[str, str]:
+    """'2024-06-17 09:00:12' (or minute precision, '/' dates, 1-digit fields) ->
+    (ISO local time, precision). Raises ValueError for anything else."""
+    value = value.strip()
+    for fmt in _TIME_FORMATS:
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        precision = "second" if fmt.endswith("%S") else "minute"
+        return parsed.strftime("%Y-%m-%dT%H:%M:%S"), precision
+    raise ValueError(f"unreadable time {value!r}")
+
+
+def mentions(text: str) -> list[str]:
+    """Names @-mentioned in WeChat text (`@name` closed by U+2005 or a space)."""
+    return MENTION.findall(text or "")
+
+
+@dataclass
+class Context:
+    """What a parser may know besides the lines: the file's name and its neighbours."""
+
+    name: str
+    filename: str
+    siblings: dict = field(default_factory=dict)  # file name -> zero-argument bytes loader
+
+    def sibling(self, filename: str) -> bytes | None:
+        loader = self.siblings.get(filename)
+        return loader() if loader else None
+
+
+class Skipped(Exception):
+    """A file that is not a chat log but is read beside one (names, group details)."""

@@ -1,0 +1,92 @@
+"""The real-name roster (`people`) and how exported senders are linked to it.
+
+A sender is linked by identifier first (wxid, WeCom userid), then by exact display
+name (the roster name or one of the person's known display names). Unmatched senders
+stay in `members` with no person, visible to the real-name check.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from ingest.sources import detect_encoding
+
+# Accepted headers, English or Chinese, for each roster field.
+HEADERS = {
+    "name": ("name", "姓名"),
+    "unit": ("unit", "单位", "工作单位"),
+    "position": ("position", "职务", "岗位"),
+    "wxid": ("wxid", "微信号", "微信id", "微信ID"),
+    "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid"),
+    "display_names": ("display_names", "群昵称", "显示名", "昵称"),
+}
+
+
+@dataclass
+class RosterResult:
+    added: int = 0
+    updated: int = 0
+    linked: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_roster(data: bytes, name: str) -> tuple[list[dict], list[str]]:
+    """Rows of a roster CSV (UTF-8 or GB18030) as dicts of known fields, plus errors."""
+    text = data.decode(detect_encoding(data[:65536]), errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    columns = {}
+    for index, title in enumerate(header):
+        for field_name, titles in HEADERS.items():
+            if title.strip() in titles:
+                columns[field_name] = index
+    if "name" not in columns:
+        return [], [f"{name}: no name column (accepted: {', '.join(HEADERS['name'])}); header is {header!r}"]
+    people, errors = [], []
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        person = {f: (row[i].strip() if i < len(row) else "") for f, i in columns.items()}
+        if not person["name"]:
+            errors.append(f"{name}:{line}: empty name")
+            continue
+        person["display_names"] = [n.strip() for n in person.get("display_names", "").replace("；", ";").split(";") if n.strip()]
+        people.append(person)
+    return people, errors
+
+
+def import_roster(conn, people: list[dict]) -> RosterResult:
+    """Upsert people by (name, unit) in one transaction, then relink every member."""
+    result = RosterResult()
+    with conn:
+        for p in people:
+            existing = conn.execute("select id from people where name = ? and unit = ?",
+                                    [p["name"], p.get("unit", "")]).fetchone()
+            values = [p.get("position") or None, p.get("wxid") or None, p.get("wecom_userid") or None,
+                      json.dumps(p["display_names"], ensure_ascii=False)]
+            if existing:
+                conn.execute("update people set position = ?, wxid = ?, wecom_userid = ?, display_names = ? where id = ?",
+                             values + [existing[0]])
+                result.updated += 1
+            else:
+                conn.execute("insert into people (name, unit, position, wxid, wecom_userid, display_names) values (?, ?, ?, ?, ?, ?)",
+                             [p["name"], p.get("unit", "")] + values)
+                result.added += 1
+        result.linked = link_members(conn)
+    return result
+
+
+def link_members(conn, member_ids: list[int] | None = None) -> int:
+    """Link members (all, or those given) to roster people; returns how many are linked."""
+    where = "" if member_ids is None else "where m.id in (select value from json_each(?))"
+    params = [] if member_ids is None else [json.dumps(member_ids)]
+    by_id = """(select p.id from people p where m.sender_id is not null
+                and (p.wxid = m.sender_id or p.wecom_userid = m.sender_id) limit 1)"""
+    by_name = """(select p.id from people p where p.name = m.display_name
+                or exists (select 1 from json_each(p.display_names) d where d.value = m.display_name) limit 1)"""
+    conn.execute(f"update members as m set person_id = coalesce({by_id}, {by_name}, m.person_id) {where}", params)
+    row = conn.execute(f"select count(*) from members m {where + ' and' if where else 'where'} m.person_id is not null",
+                       params).fetchone()
+    return row[0]

@@ -1,0 +1,129 @@
+"""The one module that owns the archive's tables.
+
+`ensure_schema(db)` is safe to run again and again: each migration runs once, in order,
+and `PRAGMA user_version` records how far an archive has come. Later changes are new
+migrations appended to `MIGRATIONS`, never edits of old ones.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+MESSAGE_KINDS = (
+    "text", "image", "file", "voice", "video", "sticker", "link", "quote", "merge_forward",
+    "red_packet", "transfer", "system", "recall", "location", "card", "call", "mini_program",
+    "pat", "notice", "other",
+)
+
+_ARCHIVE = f"""
+create table if not exists groups (
+    id integer primary key,
+    name text not null unique,
+    unit text,
+    source_ids text not null default '[]',
+    admin text,
+    owner text,
+    temporary_until text,
+    exempt integer not null default 0 check (exempt in (0, 1)),
+    purpose text,
+    created_at text not null default (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
+);
+create table if not exists people (
+    id integer primary key,
+    name text not null,
+    unit text not null default '',
+    position text,
+    wxid text,
+    wecom_userid text,
+    display_names text not null default '[]',
+    unique (name, unit)
+);
+create table if not exists members (
+    id integer primary key,
+    group_id integer not null references groups(id),
+    sender_key text not null,
+    sender_id text,
+    display_name text,
+    other_names text not null default '[]',
+    person_id integer references people(id),
+    unique (group_id, sender_key)
+);
+create table if not exists imports (
+    id integer primary key,
+    path text not null,
+    sha256 text not null,
+    size integer not null,
+    format text not null,
+    group_id integer references groups(id),
+    new integer not null,
+    duplicate integer not null,
+    rejected integer not null,
+    started_at text not null,
+    finished_at text not null,
+    os_user text not null,
+    prev_hash text not null,
+    hash text not null
+);
+create table if not exists rejects (
+    id integer primary key,
+    import_id integer not null references imports(id),
+    line integer,
+    record integer,
+    reason text not null,
+    raw text
+);
+create table if not exists messages (
+    id integer primary key,
+    group_id integer not null references groups(id),
+    member_id integer references members(id),
+    source_id text,
+    sent_at text not null,
+    time_precision text not null check (time_precision in ('second', 'minute')),
+    kind text not null check (kind in ({", ".join(repr(k) for k in MESSAGE_KINDS)})),
+    kind_raw text,
+    text text,
+    tokens text,
+    reply_to integer,
+    quote text,
+    is_self integer,
+    import_id integer not null references imports(id),
+    source_line integer,
+    raw text not null
+);
+create index if not exists messages_group_time on messages (group_id, sent_at);
+create index if not exists rejects_import on rejects (import_id);
+create trigger if not exists imports_no_update before update on imports
+    begin select raise(abort, 'imports is append-only'); end;
+create trigger if not exists imports_no_delete before delete on imports
+    begin select raise(abort, 'imports is append-only'); end;
+"""
+
+
+def _archive(db: sqlite_utils.Database) -> None:
+    db.conn.executescript(_ARCHIVE)
+    if not db["messages_fts"].exists():
+        # External-content FTS5 on the segmented tokens, filled in bulk by the ingest
+        # (per-row triggers are ~20x slower on large imports).
+        db.conn.execute(
+            "create virtual table messages_fts using fts5"
+            "(tokens, content='messages', content_rowid='id')"
+        )
+
+
+MIGRATIONS = [_archive]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Bring `db` up to the current schema; WAL so Datasette can read during an ingest."""
+    db.conn.execute("pragma journal_mode=wal")
+    version = db.conn.execute("pragma user_version").fetchone()[0]
+    for number, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.conn:
+            migrate(db)
+            db.conn.execute(f"pragma user_version = {number}")
+
+
+def open_archive(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive at `path`, schema applied."""
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    return db

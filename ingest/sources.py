@@ -1,0 +1,201 @@
+"""Turning the paths an admin gives into files to read, and bytes into text lines.
+
+A path may be a file, a directory (walked, sorted) or a zip (members read in place,
+nothing unpacked to disk). Text is UTF-8 with or without BOM, UTF-16 with BOM, or
+GB18030 (a superset of GBK); CRLF and LF both work.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Callable, Iterator
+
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class Source:
+    """One export file: `name` is what messages and errors call it."""
+
+    name: str
+    size: int
+    open: Callable[[], IO[bytes]]
+    siblings: dict = field(default_factory=dict)  # neighbour file name -> bytes loader
+
+    @property
+    def filename(self) -> str:
+        return self.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+
+
+def expand(paths: list[str]) -> Iterator[Source]:
+    """Every export file under `paths`, in a stable order."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            for child in sorted(c for c in p.rglob("*") if c.is_file() and not c.name.startswith(".")):
+                yield from _file_or_zip(child)
+        else:
+            yield from _file_or_zip(p)
+
+
+def _file_or_zip(p: Path) -> Iterator[Source]:
+    if p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
+        with zipfile.ZipFile(p) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+        named = sorted(((_zip_name(i), i) for i in members), key=lambda pair: pair[0])
+        named = [(n, i) for n, i in named if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("__MACOSX/")]
+        folders: dict[str, dict] = {}
+        for name, info in named:
+            folder, _, base = name.rpartition("/")
+            folders.setdefault(folder, {})[base] = _reader(_zip_opener(p, info.filename))
+        for name, info in named:
+            folder, _, base = name.rpartition("/")
+            yield Source(f"{p}!{name}", info.file_size, _zip_opener(p, info.filename), folders[folder])
+    else:
+        yield Source(str(p), p.stat().st_size if p.exists() else 0, lambda p=p: open(p, "rb"), _neighbours(p))
+
+
+def _neighbours(p: Path) -> dict:
+    parent = p.parent
+    if not parent.is_dir():
+        return {}
+    return {c.name: (lambda c=c: c.read_bytes()) for c in parent.iterdir() if c.is_file() and c != p}
+
+
+def _reader(opener: Callable[[], IO[bytes]]) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with opener() as stream:
+            return stream.read()
+
+    return read
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    # Zips made on Chinese Windows store GBK names without the UTF-8 flag.
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
+    def opener() -> IO[bytes]:
+        zf = zipfile.ZipFile(path)
+        stream = zf.open(member)
+        stream_close = stream.close
+
+        def close() -> None:
+            stream_close()
+            zf.close()
+
+        stream.close = close  # the member stream owns its archive handle
+        return stream
+
+    return opener
+
+
+def detect_encoding(head: bytes) -> str:
+    """The codec for a file that starts with `head`."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        # A multi-byte character cut at the sniff boundary is still UTF-8.
+        if e.start >= len(head) - 3 and e.reason == "unexpected end of data":
+            return "utf-8"
+        return "gb18030"
+
+
+class HashingReader:
+    """Reads a binary stream while computing its sha256 and counting bytes."""
+
+    def __init__(self, stream: IO[bytes]):
+        self.stream = stream
+        self.sha256 = hashlib.sha256()
+        self.bytes_read = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.stream.read(n)
+        self.sha256.update(data)
+        self.bytes_read += len(data)
+        return data
+
+    def readline(self) -> bytes:
+        data = self.stream.readline()
+        self.sha256.update(data)
+        self.bytes_read += len(data)
+        return data
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
+    """Decoded lines ending in '\\n' (CR stripped), streamed.
+
+    A line that is not valid in the file's encoding is tried in the other common one
+    (files half-edited in another editor), then decoded with U+FFFD replacements so the
+    record still reaches the parser and is judged there.
+    """
+    if encoding == "utf-16":
+        text = (head + reader.read()).decode("utf-16")
+        for line in text.splitlines(keepends=True):
+            yield _normalise_eol(line)
+        return
+    fallback = "gb18030" if encoding.startswith("utf-8") else "utf-8"
+    first = True
+    for raw in _byte_lines(reader, head):
+        if first and encoding == "utf-8-sig":
+            raw = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+        first = False
+        try:
+            line = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+        except UnicodeDecodeError:
+            try:
+                line = raw.decode(fallback)
+            except UnicodeDecodeError:
+                line = raw.decode(encoding.replace("-sig", ""), errors="replace")
+        yield _normalise_eol(line)
+
+
+def _normalise_eol(line: str) -> str:
+    if line.endswith("\r\n"):
+        return line[:-2] + "\n"
+    if line.endswith("\r"):
+        return line[:-1] + "\n"
+    return line
+
+
+def _byte_lines(reader: HashingReader, head: bytes) -> Iterator[bytes]:
+    buffer = head
+    while True:
+        lines = buffer.split(b"\n")
+        buffer = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+        chunk = reader.read(1 << 20)
+        if not chunk:
+            break
+        buffer += chunk
+    if buffer:
+        yield buffer
+
+
+def os_user() -> str:
+    """Who is running the ingest, for the import ledger."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

@@ -1,0 +1,21 @@
+"""Summary figures of an archive, for `qunguan stats`."""
+from __future__ import annotations
+
+
+def archive_stats(conn) -> dict:
+    """Counts of groups, members, messages per ISO week, and the import ledger."""
+    one = lambda sql: conn.execute(sql).fetchone()[0]
+    return {
+        "groups": one("select count(*) from groups"),
+        "members": one("select count(*) from members"),
+        "members_on_roster": one("select count(*) from members where person_id is not null"),
+        "people": one("select count(*) from people"),
+        "messages": one("select count(*) from messages"),
+        "rejects": one("select count(*) from rejects"),
+        "weeks": [dict(zip(("week", "group", "messages"), row)) for row in conn.execute(
+            "select strftime('%Y-W%W', sent_at), g.name, count(*) from messages m join groups g on g.id = m.group_id "
+            "group by 1, 2 order by 1, 2")],
+        "imports": [dict(zip(("id", "path", "format", "new", "duplicate", "rejected", "finished_at", "os_user"), row))
+                    for row in conn.execute(
+            "select id, path, format, new, duplicate, rejected, finished_at, os_user from imports order by id")],
+    }

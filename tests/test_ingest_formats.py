@@ -1,0 +1,115 @@
+"""Given the export files admins really receive, each lands in the archive as typed rows."""
+import json
+
+import pytest
+
+
+def ingest(qunguan, db_path, *paths, group=None):
+    args = ["ingest", *paths, "--db", db_path, "--silent"]
+    if group:
+        args += ["--group", group]
+    return qunguan(*args)
+
+
+@pytest.mark.parametrize("path, group, fmt, expected", [
+    ("memotrace3-week1.csv", "防火群", "memotrace3-csv", 6),
+    ("防汛工作群_utf8.csv", None, "memotrace-csv", 6),
+    ("pywxdump/wxid_me/csv/48800011122@chatroom/48800011122@chatroom_0_5.csv", "返乡群", "pywxdump-csv", 4),
+    ("weflow.json", None, "weflow-json", 3),
+    ("chatlog.csv", None, "chatlog-csv", 3),
+    ("chatlog.json", None, "chatlog-json", 2),
+    ("wechat-share.txt", None, "wechat-share", 4),
+    ("wecom/chatdata.jsonl", None, "wecom-archive", 4),
+    ("pasted.txt", "林业群", "pasted-text", 2),
+])
+def test_each_format_is_detected_and_stored(qunguan, db_path, query, fixtures, path, group, fmt, expected):
+    result = ingest(qunguan, db_path, fixtures / path, group=group)
+    assert result.exit_code == 0, result.stderr
+    assert f"\t{fmt}\t" in result.stdout
+    assert query("select count(*) n from messages")[0]["n"] == expected
+    imports = query("select format, new from imports")
+    assert imports == [{"format": fmt, "new": expected}]
+
+
+def test_memotrace_v3_rows_keep_ids_kinds_quotes_and_local_time(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group="防火群")
+    rows = query("select source_id, sent_at, kind, text, quote, tokens from messages order by sent_at, source_id")
+    assert rows[0]["source_id"] == "9100000000000000001"  # 19 digits, above 2^53: kept as text
+    assert rows[0]["sent_at"] == "2025-03-03T09:00:05"
+    quote = next(r for r in rows if r["kind"] == "quote")
+    assert quote["text"] == "收到，马上安排"
+    assert quote["quote"].startswith("【通知】请各乡镇")
+    assert [r["kind"] for r in rows].count("red_packet") == 1
+    assert "红包" in next(r for r in rows if r["text"].startswith("谁有"))["tokens"].split()
+
+
+def test_memotrace_v2_uses_epoch_names_file_as_group_and_types_media(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "防汛工作群_utf8.csv")
+    assert query("select name from groups") == [{"name": "防汛工作群"}]
+    kinds = [r["kind"] for r in query("select kind from messages order by sent_at, id")]
+    assert sorted(kinds) == sorted(["text", "text", "text", "image", "red_packet", "recall"])
+    image = query("select text, raw from messages where kind = 'image'")[0]
+    assert image["text"] == "" and "<img" in json.loads(image["raw"])["StrContent"]
+    recall = query("select member_id from messages where kind = 'recall'")[0]
+    assert recall["member_id"] is None  # system rows have no sender
+
+
+def test_pywxdump_names_come_from_users_json_beside_the_csv(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "pywxdump/wxid_me/csv/48800011122@chatroom/48800011122@chatroom_0_5.csv", group="返乡群")
+    members = {r["sender_id"]: r["display_name"] for r in query("select sender_id, display_name from members")}
+    assert members["wxid_hw001"] == "县水利局 黄伟"
+    assert members["wxid_lf002"] == "李芳"
+    assert query("select source_ids from groups")[0]["source_ids"] == '["48800011122@chatroom"]'
+    assert {r["kind"] for r in query("select kind from messages")} == {"text", "image", "transfer", "quote"}
+
+
+def test_pywxdump_json_and_csv_of_the_same_chat_are_the_same_messages(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "pywxdump/wxid_me/csv/48800011122@chatroom/48800011122@chatroom_0_5.csv", group="返乡群")
+    result = ingest(qunguan, db_path, fixtures / "pywxdump/48800011122@chatroom.json")
+    assert "new 0\talready present 4" in result.stdout
+    assert query("select count(*) n from messages")[0]["n"] == 4
+
+
+def test_weflow_keys_on_local_type_links_replies_and_rejects_bad_records(qunguan, db_path, query, fixtures):
+    result = ingest(qunguan, db_path, fixtures / "weflow.json")
+    assert "rejected 1" in result.stdout
+    assert "record 4" in result.stderr
+    rows = {r["source_id"]: r for r in query("select id, source_id, kind, text, reply_to from messages")}
+    reply = rows["7300000000000000002"]
+    assert reply["kind"] == "quote" and reply["text"] == "收到"
+    assert reply["reply_to"] == rows["7300000000000000001"]["id"]
+    assert rows["7300000000000000003"]["kind"] == "red_packet"
+    assert query("select name from groups") == [{"name": "樟树市卫健工作群"}]
+
+
+def test_chatlog_json_converts_utc_times_to_local(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "chatlog.json")
+    times = [r["sent_at"] for r in query("select sent_at from messages order by sent_at")]
+    assert times == ["2025-03-03T09:00:05", "2025-03-03T09:05:00"]
+
+
+def test_chatlog_csv_quote_and_image(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "chatlog.csv")
+    rows = query("select kind, text, quote from messages order by sent_at")
+    assert [r["kind"] for r in rows] == ["text", "quote", "image"]
+    assert rows[1]["text"] == "收到" and rows[1]["quote"] == "今晚八点开展夜巡，请各派出所做好准备"
+
+
+def test_wechat_share_text_has_minute_precision_and_keeps_both_identical_replies(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "wechat-share.txt")
+    rows = query("select sent_at, time_precision, kind, text from messages order by sent_at, id")
+    assert {r["time_precision"] for r in rows} == {"minute"}
+    assert [r["text"] for r in rows].count("收到") == 2
+    assert rows[0]["text"] == "各乡镇请于本周内完成高标准农田项目进度填报。\n逾期系统将关闭。"
+    assert rows[-1]["kind"] == "image" and rows[-1]["sent_at"] == "2025-03-03T22:30:00"
+
+
+def test_wecom_archive_names_group_from_groupchat_get_and_keeps_recalled_original(qunguan, db_path, query, fixtures):
+    result = ingest(qunguan, db_path, fixtures / "wecom/chatdata.jsonl")
+    assert query("select name from groups") == [{"name": "靖安县驻村工作队群"}]
+    rows = {r["source_id"]: r for r in query("select id, source_id, kind, sent_at, reply_to from messages")}
+    assert rows["WC0001_1740963605"]["sent_at"] == "2025-03-03T09:00:05"  # UTC ms -> Asia/Shanghai
+    assert rows["WC0003_1740963800"]["kind"] == "red_packet"
+    assert rows["WC0004_1740963860"]["kind"] == "recall"
+    assert rows["WC0004_1740963860"]["reply_to"] == rows["WC0003_1740963800"]["id"]
+    assert "rejected 1" in result.stdout and "line 5" in result.stderr  # the cut-off last line

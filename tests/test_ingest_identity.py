@@ -1,0 +1,76 @@
+"""Given weekly exports that overlap, come in other encodings or are re-run, each message
+is stored exactly once, and different messages are never merged."""
+import shutil
+import zipfile
+
+
+def ingest(qunguan, db_path, *paths, group="防火群"):
+    return qunguan("ingest", *paths, "--db", db_path, "--group", group, "--silent")
+
+
+def count(query, sql="select count(*) n from messages"):
+    return query(sql)[0]["n"]
+
+
+def test_reingesting_the_same_file_adds_nothing(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    again = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    assert "new 0\talready present 6\trejected 0" in again.stdout
+    assert count(query) == 6
+    assert count(query, "select count(*) n from messages_fts") == 6
+    assert [r["new"] for r in query("select new from imports order by id")] == [6, 0]
+
+
+def test_overlapping_weeks_add_only_the_new_days(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    week2 = ingest(qunguan, db_path, fixtures / "memotrace3-week2.csv")
+    assert "new 2\talready present 2" in week2.stdout
+    assert count(query) == 8
+
+
+def test_the_same_week_in_gb18030_maps_to_the_same_rows(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    gbk = ingest(qunguan, db_path, fixtures / "memotrace3-week1-gb18030.csv")
+    assert "new 0\talready present 6" in gbk.stdout
+    texts = {r["text"] for r in query("select text from messages")}
+    assert "谁有抢红包的截图，发群里看看" in texts
+
+
+def test_two_identical_replies_in_the_same_second_stay_two_messages(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")  # different source ids
+    ingest(qunguan, db_path, fixtures / "防汛工作群_utf8.csv", group="防汛群")  # no ids: run position
+    rows = query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id "
+                 "where text = '收到' and sent_at = '2025-03-03T09:01:10' group by g.name order by g.name")
+    assert rows == [{"name": "防汛群", "n": 2}, {"name": "防火群", "n": 2}]
+    again = ingest(qunguan, db_path, fixtures / "防汛工作群_utf8.csv", group="防汛群")
+    assert "new 0\talready present 6" in again.stdout
+
+
+def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):
+    folder = tmp_path / "weekly"
+    folder.mkdir()
+    for name in ("memotrace3-week1.csv", "memotrace3-week2.csv"):
+        shutil.copy(fixtures / name, folder / name)
+    first = ingest(qunguan, db_path, folder)
+    assert first.exit_code == 0 and first.stdout.count("memotrace3-csv") == 2
+    bundle = tmp_path / "weekly.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        for child in folder.iterdir():
+            zf.write(child, f"周报/{child.name}")
+    second = ingest(qunguan, db_path, bundle)
+    assert second.exit_code == 0
+    assert "weekly.zip!周报/memotrace3-week1.csv" in second.stdout
+    assert second.stdout.count("new 0") == 2
+    assert count(query) == 8
+
+
+def test_ids_are_stable_across_archives(qunguan, tmp_path, fixtures):
+    import sqlite3
+
+    ids = []
+    for name in ("a.db", "b.db"):
+        qunguan("ingest", fixtures / "weflow.json", "--db", tmp_path / name, "--silent")
+        con = sqlite3.connect(tmp_path / name)
+        ids.append(sorted(r[0] for r in con.execute("select id from messages")))
+        con.close()
+    assert ids[0] == ids[1]
