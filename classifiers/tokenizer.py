@@ -28,7 +28,7 @@ def user_words() -> list[tuple[str, int, str]]:
     entries = []
     for line in USER_DICT.read_text(encoding="utf-8").splitlines():
         parts = line.split()
-        if len(parts) == 3:
+        if len(parts) == 3 and not line.startswith("#"):
             entries.append((parts[0], int(parts[1]), parts[2]))
     return entries
 

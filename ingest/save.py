@@ -1,7 +1,8 @@
 """The one save path every format shares: identity, groups, members, batches, the ledger.
 
-Identity: a message's `id` is a 63-bit hash of what identifies it, so the same message
-from any file or encoding maps to the same row and re-imports add only what is new.
+Identity: a message's `key` is a 63-bit hash of what identifies it (unique index), so
+the same message from any file or encoding maps to the same row and re-imports add only
+what is new; `id` is assigned in arrival order, which keeps the big table append-only.
 Where the exporter gives a message id, identity is (group, source id); otherwise it is
 (group, time, sender, kind, text, position within a run of identical records), which
 keeps two "收到" sent in the same second apart.
@@ -22,10 +23,12 @@ import sqlite_utils
 from classifiers.tokenizer import tokens
 from ingest import chain, roster
 from ingest.formats import by_name, detect
-from ingest.records import Context, FormatError, Record, Reject, Skipped
+from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json
+from ingest.writer import Transaction
 from ingest.sources import SNIFF_BYTES, HashingReader, Source, detect_encoding, expand, os_user, text_lines
 
 BATCH = 5000
+CACHE_MB = 192
 Progress = Callable[[int, int], None]
 
 
@@ -48,7 +51,7 @@ class FileResult:
     skipped: str | None = None
 
 
-def message_id(*parts) -> int:
+def message_key(*parts) -> int:
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8"), digest_size=8).digest()
     return (int.from_bytes(digest, "big") >> 1) or 1
 
@@ -87,40 +90,37 @@ def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None =
 
 
 def _save(db, source, reader, items, result, group_name, progress) -> None:
-    conn = db.conn
     started = _now()
-    saved_isolation = conn.isolation_level
-    conn.isolation_level = None
-    conn.execute("begin immediate")
+    writer = Transaction(_path_of(db), CACHE_MB)
     try:
-        import_id = conn.execute("select coalesce(max(id), 0) + 1 from imports").fetchone()[0]
-        writer = _Writer(conn, import_id, group_name)
+        plan = _Planner(writer, group_name)
         batch: list[Record] = []
         for number, item in enumerate(items, start=1):
             if isinstance(item, Reject):
-                writer.reject(number, item)
+                plan.reject(number, item)
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                writer.write(batch)
+                plan.write(batch)
                 batch = []
                 if progress:
                     progress(reader.bytes_read, source.size)
-        writer.write(batch)
+        plan.write(batch)
         _drain(reader)
-        writer.finish()
-        result.group = writer.groups.first_name
-        result.new, result.duplicate = writer.new, writer.duplicate
-        result.rejected, result.rejects = len(writer.rejects), writer.rejects
-        _ledger(conn, import_id, source, reader, result, writer.groups.first_id, started)
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
+        result.new = writer.call(plan.finish)
+        result.group = plan.groups.first_name
+        result.duplicate = plan.seen - result.new
+        result.rejected, result.rejects = len(plan.rejects), plan.rejects
+        writer.call(lambda conn: _ledger(conn, plan.import_id, source, reader, result, plan.groups.first_id, started))
+        writer.commit()
     finally:
-        conn.isolation_level = saved_isolation
+        writer.close()
     if progress:
         progress(source.size, source.size)
+
+
+def _path_of(db: sqlite_utils.Database) -> str:
+    return db.conn.execute("pragma database_list").fetchone()[2]
 
 
 def _drain(reader: HashingReader) -> None:
@@ -151,8 +151,8 @@ def _now() -> str:
 class _Groups:
     """Finds the group of each record: --group, else a known chat id, else the chat name."""
 
-    def __init__(self, conn, forced: str | None):
-        self.conn, self.forced = conn, forced
+    def __init__(self, writer: Transaction, forced: str | None):
+        self.writer, self.forced = writer, forced
         self.cache: dict[tuple, int] = {}
         self.first_id: int | None = None
         self.first_name: str | None = None
@@ -160,38 +160,36 @@ class _Groups:
     def id_for(self, record: Record) -> int:
         key = (record.chat_id, record.chat_name)
         if key not in self.cache:
-            self.cache[key] = self._resolve(record)
+            self.cache[key], name = self.writer.call(lambda conn: self._resolve(conn, record))
             if self.first_id is None:
-                self.first_id = self.cache[key]
-                self.first_name = self.conn.execute(
-                    "select name from groups where id = ?", [self.first_id]).fetchone()[0]
+                self.first_id, self.first_name = self.cache[key], name
         return self.cache[key]
 
-    def _resolve(self, record: Record) -> int:
+    def _resolve(self, conn, record: Record) -> tuple[int, str]:
         if not self.forced and record.chat_id:
-            row = self.conn.execute(
-                "select id from groups where exists (select 1 from json_each(groups.source_ids) where value = ?)",
-                [record.chat_id]).fetchone()
+            row = conn.execute(
+                "select id, name from groups where exists "
+                "(select 1 from json_each(groups.source_ids) where value = ?)", [record.chat_id]).fetchone()
             if row:
-                return row[0]
+                return row
         name = self.forced or record.chat_name
         if not name:
             raise GroupUnknown("the file does not say which group it is"
                                + (f" (chat id {record.chat_id} is not in the archive yet)" if record.chat_id else "")
                                + "; pass --group NAME")
-        self.conn.execute("insert or ignore into groups (name) values (?)", [name])
-        group_id, ids = self.conn.execute("select id, source_ids from groups where name = ?", [name]).fetchone()
+        conn.execute("insert or ignore into groups (name) values (?)", [name])
+        group_id, ids = conn.execute("select id, source_ids from groups where name = ?", [name]).fetchone()
         if record.chat_id and record.chat_id not in json.loads(ids):
-            self.conn.execute("update groups set source_ids = ? where id = ?",
-                              [json.dumps(json.loads(ids) + [record.chat_id], ensure_ascii=False), group_id])
-        return group_id
+            conn.execute("update groups set source_ids = ? where id = ?",
+                         [json.dumps(json.loads(ids) + [record.chat_id], ensure_ascii=False), group_id])
+        return group_id, name
 
 
 class _Members:
     """Members per (group, sender): keyed on the exporter's sender id, else the name."""
 
-    def __init__(self, conn):
-        self.conn = conn
+    def __init__(self, writer: Transaction):
+        self.writer = writer
         self.cache: dict[tuple[int, str], int] = {}
         self.names: dict[int, set[str]] = {}
 
@@ -201,89 +199,106 @@ class _Members:
         key = record.sender_id or "name:" + record.sender_name
         member = self.cache.get((group_id, key))
         if member is None:
-            self.conn.execute(
-                "insert or ignore into members (group_id, sender_key, sender_id, display_name) values (?, ?, ?, ?)",
-                [group_id, key, record.sender_id, record.sender_name])
-            member = self.conn.execute("select id from members where group_id = ? and sender_key = ?",
-                                       [group_id, key]).fetchone()[0]
-            self.cache[(group_id, key)] = member
+            member = self.cache[(group_id, key)] = self.writer.call(
+                lambda conn: _member(conn, group_id, key, record.sender_id, record.sender_name))
         if record.sender_name:
             self.names.setdefault(member, set()).add(record.sender_name)
         return member
 
-    def finish(self) -> None:
+    def finish(self, conn) -> None:
         """Remember every name a sender was exported under, then link them to the roster."""
         for member, names in self.names.items():
-            display, others = self.conn.execute(
+            display, others = conn.execute(
                 "select display_name, other_names from members where id = ?", [member]).fetchone()
             known = set(json.loads(others)) | {display}
             fresh = sorted(names - known)
             if display is None and fresh:
                 display, fresh = fresh[0], fresh[1:]
             if fresh:
-                self.conn.execute("update members set display_name = ?, other_names = ? where id = ?",
-                                  [display, json.dumps(sorted(set(json.loads(others)) | set(fresh)), ensure_ascii=False), member])
-        roster.link_members(self.conn, list(self.names))
+                conn.execute("update members set display_name = ?, other_names = ? where id = ?",
+                             [display, json.dumps(sorted(set(json.loads(others)) | set(fresh)), ensure_ascii=False), member])
+        roster.link_members(conn, list(self.names))
+
+
+def _member(conn, group_id: int, key: str, sender_id: str | None, name: str | None) -> int:
+    conn.execute("insert or ignore into members (group_id, sender_key, sender_id, display_name) values (?, ?, ?, ?)",
+                 [group_id, key, sender_id, name])
+    return conn.execute("select id from members where group_id = ? and sender_key = ?", [group_id, key]).fetchone()[0]
 
 
 _INSERT = (
-    "insert into messages (id, group_id, member_id, source_id, sent_at, time_precision, kind, "
-    "kind_raw, text, tokens, reply_to, quote, is_self, import_id, source_line, raw) "
-    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "insert or ignore into messages (id, key, group_id, member_id, source_id, sent_at, time_precision, kind, "
+    "kind_raw, text, tokens, reply_key, quote, is_self, import_id, source_line, raw) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
-class _Writer:
-    """Turns parsed records into message rows, batch by batch, inside one transaction."""
+class _Planner:
+    """Turns parsed records into message rows and hands them to the writer. Messages
+    already archived are found by key and skipped before the costly segmentation."""
 
-    def __init__(self, conn, import_id: int, group_name: str | None):
-        self.conn, self.import_id = conn, import_id
-        self.groups = _Groups(conn, group_name)
-        self.members = _Members(conn)
-        self.new = self.duplicate = 0
+    def __init__(self, writer: Transaction, group_name: str | None):
+        self.writer = writer
+        self.groups = _Groups(writer, group_name)
+        self.members = _Members(writer)
+        self.import_id, self.first_id = writer.call(lambda conn: conn.execute(
+            "select (select coalesce(max(id), 0) + 1 from imports), (select coalesce(max(id), 0) + 1 from messages)"
+        ).fetchone())
+        self.next_id = self.first_id
+        self.seen = 0
+        self.inserted = 0
         self.rejects: list[tuple[int | None, int, str]] = []
         self.previous_key: tuple | None = None
         self.run = 0
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
-        self.conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)",
-                          [self.import_id, item.line, number, item.reason, item.raw])
+        row = [self.import_id, item.line, number, item.reason, item.raw]
+        self.writer.call(lambda conn: conn.execute(
+            "insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row))
 
-    def _identity(self, group_id: int, record: Record) -> int:
+    def _key(self, group_id: int, record: Record) -> int:
         if record.source_id:
-            return message_id("s", group_id, record.source_id)
+            return message_key("s", group_id, record.source_id)
         key = (group_id, record.sent_at, record.sender_id or record.sender_name or "", record.kind,
                (record.text or "").strip())
         self.run = self.run + 1 if key == self.previous_key else 0
         self.previous_key = key
-        return message_id("c", *key, self.run)
+        return message_key("c", *key, self.run)
 
     def write(self, batch: list[Record]) -> None:
         if not batch:
             return
-        keyed = {}
-        for record in batch:
-            group_id = self.groups.id_for(record)
-            keyed.setdefault(self._identity(group_id, record), (group_id, record))
-        existing = {row[0] for row in self.conn.execute(
-            "select id from messages where id in (select value from json_each(?))", [json.dumps(list(keyed))])}
-        rows, fts = [], []
-        for id_, (group_id, record) in keyed.items():
-            if id_ in existing:
+        self.seen += len(batch)
+        keyed = [(self._key(gid, r), gid, r) for r in batch for gid in (self.groups.id_for(r),)]
+        archived = {row[0] for row in self.writer.conn.execute(
+            "select key from messages where key in (select value from json_each(?))",
+            [json.dumps([k for k, _, _ in keyed])])}
+        rows = []
+        for key, group_id, record in keyed:
+            if key in archived:
                 continue
-            toks = tokens(record.text) if record.text else ""
-            reply = message_id("s", group_id, record.reply_to_source_id) if record.reply_to_source_id else None
-            rows.append((id_, group_id, self.members.id_for(group_id, record), record.source_id, record.sent_at,
-                         record.precision, record.kind, record.kind_raw, record.text, toks, reply, record.quote,
-                         record.is_self, self.import_id, record.line,
-                         json.dumps(record.raw, ensure_ascii=False, default=str)))
-            if toks:
-                fts.append((id_, toks))
-        self.conn.executemany(_INSERT, rows)
-        self.conn.executemany("insert into messages_fts (rowid, tokens) values (?, ?)", fts)
-        self.new += len(rows)
-        self.duplicate += len(batch) - len(rows)
+            rows.append((self.next_id, key, group_id, self.members.id_for(group_id, record), record.source_id,
+                         record.sent_at, record.precision, record.kind, record.kind_raw, record.text,
+                         tokens(record.text) if record.text else "",
+                         message_key("s", group_id, record.reply_to_source_id) if record.reply_to_source_id else None,
+                         record.quote, record.is_self, self.import_id, record.line, raw_json(record.raw)))
+            self.next_id += 1
+        if rows:
+            self.writer.call(lambda conn: self._insert(conn, rows))
 
-    def finish(self) -> None:
-        self.members.finish()
+    def _insert(self, conn, rows: list[tuple]) -> None:
+        before = conn.total_changes
+        conn.executemany(_INSERT, rows)
+        self.inserted += conn.total_changes - before
+
+    def finish(self, conn) -> int:
+        """On the writer: index the new rows, settle names and replies; returns rows added."""
+        # One bulk FTS insert over this import's id range (ids are handed out in order).
+        conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
+                     "where id >= ? and tokens != ''", [self.first_id])
+        self.members.finish(conn)
+        # Replies find their original once both are archived, whichever file came first.
+        conn.execute("update messages set reply_to = (select o.id from messages o where o.key = messages.reply_key) "
+                     "where reply_key is not null and reply_to is null")
+        return self.inserted

@@ -73,6 +73,7 @@ create table if not exists rejects (
 );
 create table if not exists messages (
     id integer primary key,
+    key integer not null,
     group_id integer not null references groups(id),
     member_id integer references members(id),
     source_id text,
@@ -82,14 +83,18 @@ create table if not exists messages (
     kind_raw text,
     text text,
     tokens text,
-    reply_to integer,
+    reply_to integer references messages(id),
+    reply_key integer,
     quote text,
     is_self integer,
     import_id integer not null references imports(id),
     source_line integer,
     raw text not null
 );
+create unique index if not exists messages_key on messages (key);
 create index if not exists messages_group_time on messages (group_id, sent_at);
+create index if not exists messages_unresolved_reply on messages (reply_key)
+    where reply_key is not null and reply_to is null;
 create index if not exists rejects_import on rejects (import_id);
 create trigger if not exists imports_no_update before update on imports
     begin select raise(abort, 'imports is append-only'); end;
@@ -105,7 +110,7 @@ def _archive(db: sqlite_utils.Database) -> None:
         # (per-row triggers are ~20x slower on large imports).
         db.conn.execute(
             "create virtual table messages_fts using fts5"
-            "(tokens, content='messages', content_rowid='id')"
+            "(tokens, content=\"messages\", content_rowid='id')"
         )
 
 

@@ -1,6 +1,8 @@
 """Normalised message kinds from the type codes and names that exporters write."""
 from __future__ import annotations
 
+import functools
+
 _APPMSG = {  # WeChat Type 49 SubType -> kind
     3: "link", 4: "link", 5: "link", 6: "file", 19: "merge_forward", 24: "other",
     33: "mini_program", 36: "mini_program", 51: "link", 53: "other", 57: "quote",
@@ -39,9 +41,10 @@ def kind_from_composite(code: int, text: str = "") -> str:
 
 def kind_from_name(name: str, text: str = "") -> str:
     """Kind from a Chinese type name (MemoTrace 2025, PyWxDump)."""
-    for fragment, kind in _NAMES:
-        if fragment in (name or ""):
-            if kind == "system" and "撤回" in text:
-                return "recall"
-            return kind
-    return "other"
+    kind = _name_kind(name or "")
+    return "recall" if kind == "system" and "撤回" in text else kind
+
+
+@functools.lru_cache(maxsize=256)
+def _name_kind(name: str) -> str:
+    return next((kind for fragment, kind in _NAMES if fragment in name), "other")

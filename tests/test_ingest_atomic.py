@@ -1,0 +1,70 @@
+"""Given an ingest that is killed or interrupted mid-file, the archive is exactly as it
+was before that file."""
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+QUNGUAN = Path(sys.executable).with_name("qunguan")
+HEADER = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
+
+
+@pytest.fixture
+def big_export(tmp_path) -> Path:
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(HEADER)
+        for i in range(150_000):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(1_740_000_000 + i))
+            out.writerow([str(5_000_000_000_000_000_000 + i), "文本", f"乡镇{i % 40}", when,
+                          f"第{i}号：请各村报送防汛物资清单", "", "", "more"])
+    return path
+
+
+def read_position(pid: int, path: Path) -> int:
+    """How far the ingest process has read `path` (Linux /proc), 0 before it opens it."""
+    fds = Path(f"/proc/{pid}/fd")
+    for fd in fds.iterdir() if fds.exists() else ():
+        try:
+            if os.readlink(fd) == str(path):
+                info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text()
+                return int(info.split("pos:")[1].split()[0])
+        except OSError:
+            continue
+    return 0
+
+
+def snapshot(db_path):
+    con = sqlite3.connect(db_path)
+    try:
+        return [con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("messages", "imports", "members", "groups", "rejects", "messages_fts")]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_a_file_interrupted_mid_ingest_leaves_the_archive_as_before(qunguan, db_path, fixtures, big_export, how):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    before = snapshot(db_path)
+    proc = subprocess.Popen([str(QUNGUAN), "ingest", str(big_export), "--db", str(db_path), "--group", "防火群", "--silent"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    size = big_export.stat().st_size
+    deadline = time.time() + 60
+    while time.time() < deadline and read_position(proc.pid, big_export) < size * 0.4:
+        assert proc.poll() is None, "the ingest finished before it could be interrupted"
+        time.sleep(0.01)
+    assert read_position(proc.pid, big_export) < size, "the file was read to its end before the signal"
+    os.kill(proc.pid, how)
+    proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert snapshot(db_path) == before
+    again = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    assert "new 0\talready present 6" in again.stdout

@@ -1,0 +1,38 @@
+"""Given an archive, a user searching Datasette for a two-character word or a phrase
+finds the messages that contain it."""
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+PLUGINS = Path(__file__).parent.parent / "datasette" / "plugins"
+
+
+@pytest.fixture
+def archive(qunguan, db_path, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("ingest", fixtures / "wecom/chatdata.jsonl", "--db", db_path, "--silent")
+    return db_path
+
+
+async def search(archive, term):
+    ds = Datasette([str(archive)], plugins_dir=str(PLUGINS))
+    response = await ds.client.get("/archive/messages.json", params={"_search": term, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    return {row["text"] for row in response.json()}
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("红包", "谁有抢红包的截图，发群里看看"),  # inside the longer word 抢红包
+    ("截图", "谁有抢红包的截图，发群里看看"),
+    ("抢红包", "谁有抢红包的截图，发群里看看"),
+    ("拍照", "请于今天下班前上传走访照片，每户都要拍照"),
+    ("森林防火", "【通知】请各乡镇于3月5日前报送春季森林防火隐患排查台账。@所有人\u2005"),
+    ("防火隐患排查", "【通知】请各乡镇于3月5日前报送春季森林防火隐患排查台账。@所有人\u2005"),
+])
+async def test_two_character_words_and_phrases_are_found(archive, term, expected):
+    assert expected in await search(archive, term)
+
+
+async def test_a_word_that_is_not_there_finds_nothing(archive):
+    assert await search(archive, "谣言") == set()
