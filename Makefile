@@ -19,6 +19,7 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/qunguan ingest samples --db $(DEMO_DB) --silent
 	$(BIN)/qunguan roster import samples/roster.csv --db $(DEMO_DB)
+	$(BIN)/qunguan classify --db $(DEMO_DB) --silent
 	$(BIN)/qunguan stats --db $(DEMO_DB)
 
 test: install

@@ -103,5 +103,196 @@ def stats(db: DbOption):
     out.print(imports)
 
 
+groups_app = typer.Typer(no_args_is_help=True, help="The group registry: what the exports cannot know.")
+app.add_typer(groups_app, name="groups")
+config_app = typer.Typer(no_args_is_help=True, help="Per-archive overrides of the detectors' settings.")
+app.add_typer(config_app, name="config")
+
+
+@groups_app.command("set")
+def groups_set(
+    group: Annotated[str, typer.Argument(help="The group's name as in the archive.")],
+    db: DbOption,
+    unit: Annotated[Optional[str], typer.Option(help="The unit the group belongs to.")] = None,
+    admin: Annotated[Optional[str], typer.Option(help="The named group admin (群规 第四条).")] = None,
+    owner: Annotated[Optional[str], typer.Option(help="Who created the group and answers for it.")] = None,
+    temporary_until: Annotated[Optional[str], typer.Option("--temporary-until", help="End date of a temporary group, YYYY-MM-DD.")] = None,
+    purpose: Annotated[Optional[str], typer.Option(help="Approved purpose of an extra group (群规 第三条).")] = None,
+    exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="Party-branch study group: archived, never flagged.")] = None,
+):
+    """Record a group's unit, admin, owner, end date or exemption."""
+    from ingest.registry import RegistryError, set_group
+
+    try:
+        row = set_group(open_archive(str(db)).conn, group, unit=unit, admin=admin, owner=owner,
+                        temporary_until=temporary_until, purpose=purpose, exempt=exempt)
+    except RegistryError as e:
+        fail(str(e))
+    typer.echo("\t".join(f"{k} {v}" for k, v in row.items()))
+
+
+@groups_app.command("list")
+def groups_list(db: DbOption):
+    """The groups with their registry details."""
+    conn = open_archive(str(db)).conn
+    grid = Table("id", "name", "unit", "admin", "temporary until", "exempt", "messages")
+    for row in conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, g.exempt, "
+                            "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"):
+        grid.add_row(*("" if v is None else str(v) for v in row))
+    out.print(grid)
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="section.name, e.g. after_hours.periods")],
+    value: Annotated[str, typer.Argument(help="A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'")],
+    db: DbOption,
+):
+    """Override one detector setting for this archive."""
+    from ingest.registry import RegistryError, set_setting
+
+    try:
+        set_setting(open_archive(str(db)).conn, key, value)
+    except RegistryError as e:
+        fail(str(e))
+    typer.echo(f"{key} = {value}")
+
+
+def _load_model():
+    from classifiers import model as chat_model
+
+    try:
+        return chat_model.load()
+    except FileNotFoundError as e:
+        fail(str(e))
+
+
+@app.command()
+def train(
+    data: Annotated[Optional[Path], typer.Option("--data", help="Corpus folder of JSONL files.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Where the model and its card go.")] = Path("models"),
+    with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", help="Also learn from reviewed flags of this archive.")] = None,
+    no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
+):
+    """Train the chat classifier, score it on the held-out test split, save it with its card."""
+    from classifiers import model as chat_model
+    from classifiers.corpus import CorpusError
+    from classifiers.evaluate import table
+    from classifiers.train import train as run_training
+
+    extra = []
+    if with_reviews:
+        from review.feedback import reviewed_examples
+
+        extra = reviewed_examples(open_archive(str(with_reviews)).conn)
+        err.print(f"{len(extra)} reviewed examples from {with_reviews}")
+    try:
+        fitted, report = run_training(data, extra=extra, select=not no_select, progress=err.print)
+    except CorpusError as e:
+        fail(str(e))
+    path = chat_model.save(fitted, out)
+    _print_metrics(report, f"test split ({report['n']} messages)")
+    err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
+              f"{fitted.card['training_seconds']} s)")
+
+
+def _print_metrics(report: dict, title: str) -> None:
+    from classifiers.evaluate import table
+
+    grid = Table("category", "precision", "recall", "F1", "support", title=title)
+    for row in table(report):
+        grid.add_row(*row)
+    out.print(grid)
+    for true_class, got in report["confusion"].items():
+        out.print(f"  {true_class} → " + ", ".join(f"{k} {v}" for k, v in sorted(got.items(), key=lambda kv: -kv[1])))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help='JSONL lines {"text": ..., "labels": [...]} ([] or ["work"] for work).')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+):
+    """Score the saved model on a labelled file."""
+    import json
+
+    from classifiers.corpus import CorpusError, read_jsonl
+    from classifiers.evaluate import metrics
+
+    try:
+        examples = read_jsonl(file)
+    except (CorpusError, OSError) as e:
+        fail(str(e))
+    model = _load_model()
+    predicted = model.labels(model.scores([e.text for e in examples]))
+    report = metrics([e.labels for e in examples], predicted)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_metrics(report, f"{file} ({len(examples)} messages)")
+
+
+@app.command()
+def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field per line, or - for stdin.')]):
+    """Label messages: writes each object back with "labels" and "scores" (JSONL on stdout)."""
+    import json
+
+    model = _load_model()
+    stream = sys.stdin if file == "-" else _open_text(file)
+    bad = 0
+    batch: list[dict] = []
+
+    def flush() -> None:
+        for item, (labels, scores) in zip(batch, model.predict([b["text"] for b in batch])):
+            typer.echo(json.dumps({**item, "labels": labels, "scores": scores}, ensure_ascii=False))
+        batch.clear()
+
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError
+        except ValueError:
+            bad += 1
+            err.print(f"[yellow]{file}:{number}: not a JSON object with a \"text\" string; skipped[/yellow]")
+            continue
+        batch.append(item)
+        if len(batch) >= 2000:
+            flush()
+    flush()
+    if bad:
+        raise typer.Exit(1)
+
+
+def _open_text(file: str):
+    try:
+        return open(file, encoding="utf-8-sig")
+    except OSError as e:
+        fail(f"{file}: {e.strerror}")
+
+
+@app.command()
+def classify(
+    db: DbOption,
+    silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
+):
+    """Flag archive messages not yet seen by the current model and rule detectors (incremental)."""
+    from classifiers.classify import classify_messages
+    from detectors.run import run_rules
+
+    archive = open_archive(str(db))
+    model = _load_model()
+    with Progress("[progress.description]{task.description}", BarColumn(), TimeRemainingColumn(),
+                  console=err, disable=silent, transient=True) as bar:
+        task = bar.add_task("model", total=None)
+        added = classify_messages(archive.conn, model, lambda done, total: bar.update(task, completed=done, total=total))
+        bar.update(task, description="rules", completed=0, total=None)
+        by_rules, warnings = run_rules(archive.conn, lambda done, total: bar.update(task, completed=done, total=total))
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    typer.echo(f"flags added {added + by_rules}\t(model {added}, rules {by_rules}; {model.detector})")
+
+
 if __name__ == "__main__":
     app()

@@ -114,7 +114,60 @@ def _archive(db: sqlite_utils.Database) -> None:
         )
 
 
-MIGRATIONS = [_archive]
+_FLAGS = """
+create table if not exists flags (
+    id integer primary key,
+    subject text not null,
+    message_id integer references messages(id),
+    group_id integer references groups(id),
+    member_id integer references members(id),
+    category text not null,
+    score real not null,
+    detector text not null,
+    article text not null,
+    evidence text not null,
+    related_message_id integer references messages(id),
+    created_at text not null
+);
+create unique index if not exists flags_subject_category on flags (subject, category);
+create index if not exists flags_message on flags (message_id);
+create index if not exists flags_group_created on flags (group_id, created_at);
+create table if not exists detector_state (
+    detector text primary key,
+    last_message_id integer not null,
+    updated_at text not null
+);
+"""
+
+
+def _flags(db: sqlite_utils.Database) -> None:
+    # A flag's subject is 'message:<id>', 'group:<id>', 'group:<id>:<week>' or 'member:<id>';
+    # one flag per subject and category, so re-running a detector never adds twins.
+    db.conn.executescript(_FLAGS)
+
+
+_RULES = """
+create table if not exists settings (
+    key text primary key,
+    value text not null,
+    updated_at text not null,
+    updated_by text not null
+);
+create table if not exists post_bands (
+    band integer not null,
+    message_id integer not null references messages(id)
+);
+create index if not exists post_bands_band on post_bands (band);
+"""
+
+
+def _rules(db: sqlite_utils.Database) -> None:
+    # settings: per-archive overrides of detectors/config.toml (JSON values);
+    # post_bands: MinHash band keys, so repeated posts are found by index, not by pairs.
+    db.conn.executescript(_RULES)
+
+
+MIGRATIONS = [_archive, _flags, _rules]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

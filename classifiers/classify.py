@@ -1,0 +1,84 @@
+"""Scoring archive messages with the chat model and writing `flags`, incrementally.
+
+Each detector remembers the highest message id it has seen (`detector_state`); message
+ids grow with every import, so a run scores only what arrived since the last one, and a
+new model version starts again from the beginning. One flag per message and category
+(`flags_subject_category`): a message flagged by an older version keeps that flag.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from classifiers.corpus import CATEGORIES
+from classifiers.model import ARTICLES, Model
+
+TEXT_KINDS = ("text", "quote", "merge_forward", "notice")
+BATCH = 20000
+NAMES_ZH = {"offtopic": "与工作无关的闲聊", "flattery": "拍马奉承/夸夸", "rumour": "未经证实的传言", "sensitive": "涉密敏感/人身攻击/隐私"}
+
+
+def now() -> str:
+    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def watermark(conn, detector: str) -> int:
+    row = conn.execute("select last_message_id from detector_state where detector = ?", [detector]).fetchone()
+    return row[0] if row else 0
+
+
+def set_watermark(conn, detector: str, last_id: int) -> None:
+    conn.execute("insert into detector_state (detector, last_message_id, updated_at) values (?, ?, ?) "
+                 "on conflict (detector) do update set last_message_id = excluded.last_message_id, "
+                 "updated_at = excluded.updated_at", [detector, last_id, now()])
+
+
+def insert_flags(conn, flags: list[dict]) -> int:
+    """Insert flags, ignoring any whose subject already has that category; returns how many were new."""
+    before = conn.total_changes
+    conn.executemany(
+        "insert or ignore into flags (subject, message_id, group_id, member_id, category, score, detector, article, "
+        "evidence, related_message_id, created_at) values (:subject, :message_id, :group_id, :member_id, :category, "
+        ":score, :detector, :article, :evidence, :related_message_id, :created_at)",
+        [{"message_id": None, "group_id": None, "member_id": None, "related_message_id": None, "created_at": now(), **f}
+         for f in flags])
+    return conn.total_changes - before
+
+
+def explain(model: Model, text: str, tokens: str, category: str, score: float) -> str:
+    words = model.evidence(text, tokens, category)
+    basis = f"，主要依据：{'、'.join(words)}" if words else ""
+    return f"模型判断为「{NAMES_ZH[category]}」（置信度 {score:.2f}）{basis}"
+
+
+def classify_messages(conn, model: Model, progress: Callable[[int, int], None] | None = None) -> int:
+    """Score messages newer than the model's watermark; returns the number of flags added."""
+    start = watermark(conn, model.detector)
+    total = conn.execute("select count(*) from messages where id > ?", [start]).fetchone()[0]
+    added, done, last = 0, 0, start
+    while True:
+        batch = conn.execute(
+            "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt from messages m "
+            "join groups g on g.id = m.group_id where m.id > ? order by m.id limit ?",
+            [last, BATCH]).fetchall()
+        if not batch:
+            break
+        # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
+        scored = [r for r in batch if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
+        scores = model.scores([r[3] for r in scored], [r[4] or "" for r in scored])
+        flags = []
+        for row, labels, probabilities in zip(scored, model.labels(scores), scores):
+            for category in labels:
+                score = float(probabilities[CATEGORIES.index(category)])
+                flags.append({"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1],
+                              "member_id": row[2], "category": category, "score": round(score, 4),
+                              "detector": model.detector, "article": ARTICLES[category],
+                              "evidence": explain(model, row[3], row[4] or "", category, score)})
+        last = batch[-1][0]
+        with conn:
+            added += insert_flags(conn, flags)
+            set_watermark(conn, model.detector, last)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return added

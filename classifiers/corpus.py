@@ -1,0 +1,91 @@
+"""The team-written training corpus (`classifiers/corpus/*.jsonl`) and its fixed split.
+
+Each line is `{"text", "labels", "hard", "writer"}`; `labels` lists categories, empty for
+ordinary work. The test split is a pure function of the data and the seed: within each
+label combination, examples are ordered by a seeded hash of their text and the first
+`TEST_SHARE` go to test. So the split is stratified, reproducible, and stays put when
+examples are added (a new example only lands where its own hash puts it).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+CATEGORIES = ("offtopic", "flattery", "rumour", "sensitive")
+CORPUS_DIR = Path(__file__).with_name("corpus")
+SEED = 20251127
+TEST_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: tuple[str, ...]
+    hard: bool = False
+    writer: str = ""
+
+
+class CorpusError(ValueError):
+    pass
+
+
+def read_jsonl(path: Path, require_labels: bool = True) -> list[Example]:
+    """Examples of one JSONL file; a bad line raises CorpusError naming file and line."""
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            labels = item.get("labels", None if require_labels else [])
+            if not isinstance(text, str) or not isinstance(labels, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise CorpusError(f"{path}:{number}: expected an object with \"text\" and \"labels\" (a list)") from None
+        labels = [l for l in labels if l != "work"]
+        unknown = set(labels) - set(CATEGORIES)
+        if unknown:
+            raise CorpusError(f"{path}:{number}: unknown labels {sorted(unknown)}; known: {', '.join(CATEGORIES)}, work")
+        examples.append(Example(text, tuple(sorted(set(labels))), bool(item.get("hard")), str(item.get("writer", ""))))
+    return examples
+
+
+def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
+    """All examples under `directory`, first occurrence of each text kept."""
+    seen, examples = set(), []
+    for path in sorted(Path(directory).glob("*.jsonl")):
+        for example in read_jsonl(path):
+            if example.text not in seen:
+                seen.add(example.text)
+                examples.append(example)
+    if not examples:
+        raise CorpusError(f"no examples under {directory}")
+    return examples
+
+
+def _rank(text: str, seed: int) -> str:
+    return hashlib.sha256(f"{seed}\x1f{text}".encode("utf-8")).hexdigest()
+
+
+def split(examples: list[Example], seed: int = SEED, test_share: float = TEST_SHARE) -> tuple[list[Example], list[Example]]:
+    """(train, test): stratified by label combination, seeded, stable under additions."""
+    strata: dict[tuple, list[Example]] = {}
+    for example in examples:
+        strata.setdefault(example.labels, []).append(example)
+    train, test = [], []
+    for members in strata.values():
+        members = sorted(members, key=lambda e: _rank(e.text, seed))
+        cut = round(len(members) * test_share)
+        test += members[:cut]
+        train += members[cut:]
+    return train, test
+
+
+def data_hash(examples: list[Example]) -> str:
+    digest = hashlib.sha256()
+    for e in sorted(examples, key=lambda e: e.text):
+        digest.update(json.dumps([e.text, e.labels], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()

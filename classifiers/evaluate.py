@@ -1,0 +1,39 @@
+"""Scores of predicted label sets against true ones, as one plain dict."""
+from __future__ import annotations
+
+from classifiers.corpus import CATEGORIES
+
+
+def metrics(truth: list[tuple[str, ...]], predicted: list[list[str]]) -> dict:
+    """Per-category precision/recall/F1, macro-F1, the share of work messages flagged,
+    and a confusion summary (for each true class, what was predicted)."""
+    report: dict = {"n": len(truth), "categories": {}}
+    for c in CATEGORIES:
+        tp = sum(c in t and c in p for t, p in zip(truth, predicted))
+        fp = sum(c not in t and c in p for t, p in zip(truth, predicted))
+        fn = sum(c in t and c not in p for t, p in zip(truth, predicted))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        report["categories"][c] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    report["macro_f1"] = sum(v["f1"] for v in report["categories"].values()) / len(CATEGORIES)
+    work = [p for t, p in zip(truth, predicted) if not t]
+    report["work_support"] = len(work)
+    report["work_flagged"] = sum(bool(p) for p in work) / len(work) if work else 0.0
+    confusion: dict = {}
+    for t, p in zip(truth, predicted):
+        for true_class in t or ("work",):
+            row = confusion.setdefault(true_class, {})
+            for got in p or ["work"]:
+                row[got] = row.get(got, 0) + 1
+    report["confusion"] = confusion
+    return report
+
+
+def table(report: dict) -> list[list[str]]:
+    """Rows for printing: category, precision, recall, F1, support."""
+    rows = [[c, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["support"])]
+            for c, v in report["categories"].items()]
+    rows.append(["macro", "", "", f"{report['macro_f1']:.3f}", str(report["n"])])
+    rows.append(["work flagged", "", "", f"{report['work_flagged']:.3%}", str(report["work_support"])])
+    return rows

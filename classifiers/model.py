@@ -1,0 +1,180 @@
+"""The chat classifier: a saved scikit-learn pipeline plus per-category thresholds.
+
+Input rows are (tokens, text): `tokens` is the archive's space-joined segmentation, read
+by a word TF-IDF; `text` feeds a character n-gram TF-IDF, which carries words the
+segmenter splits oddly and words no one wrote in training. One linear model per
+category (multi-label). Saved with skops and loaded only against `TRUSTED`.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+from classifiers.corpus import CATEGORIES
+from classifiers.tokenizer import tokens as segment
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+NAME = "chat"
+ARTICLES = {
+    "offtopic": "群规 第八条", "flattery": "群规 第十二条",
+    "rumour": "群规 第十一条", "sensitive": "群规 第十一条",
+}
+# Types a saved model may contain; anything else makes loading fail (skops allow-list).
+TRUSTED = [
+    "builtins.slice", "numpy.dtype", "numpy.ndarray", "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV", "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration", "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer", "sklearn.feature_extraction.text.HashingVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression", "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.naive_bayes.ComplementNB", "sklearn.pipeline.Pipeline", "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.svm._classes.LinearSVC", "sklearn.frozen._frozen.FrozenEstimator",
+    "sklearn.utils._bunch.Bunch", "numpy.float64", "numpy.int64", "numpy.bool",
+]
+
+DEFAULT_PARAMS = {"model": "logreg", "C": 8.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 17}
+
+
+def build_pipeline(params: dict) -> Pipeline:
+    """A fresh, unfitted pipeline for `params` (see DEFAULT_PARAMS).
+
+    Hashed features: no vocabulary to look up per n-gram (the slow part of TfidfVectorizer)
+    and none to store, so the model is fast to apply and small to ship."""
+    def hashed(**kwargs) -> Pipeline:
+        return Pipeline([
+            ("hash", HashingVectorizer(n_features=2 ** params["hash_bits"], alternate_sign=False, norm=None,
+                                       lowercase=False, dtype=np.float32, **kwargs)),
+            ("tfidf", TfidfTransformer(sublinear_tf=True)),
+        ])
+
+    features = ColumnTransformer([
+        ("words", hashed(token_pattern=r"\S+", ngram_range=(1, params["word_ngrams"])), 0),
+        ("chars", hashed(analyzer="char", ngram_range=tuple(params["char_ngrams"])), 1),
+    ])
+    return Pipeline([("features", features), ("clf", OneVsRestClassifier(_estimator(params)))])
+
+
+def _estimator(params: dict):
+    if params["model"] == "logreg":
+        return LogisticRegression(C=params["C"], class_weight="balanced", max_iter=2000, solver="liblinear")
+    if params["model"] == "svm":
+        return CalibratedClassifierCV(LinearSVC(C=params["C"] / 8, class_weight="balanced"), cv=3)
+    if params["model"] == "cnb":
+        return ComplementNB(alpha=1 / params["C"])
+    raise ValueError(f"unknown model {params['model']!r}")
+
+
+def rows(texts: list[str], tokens: list[str] | None = None) -> np.ndarray:
+    """The pipeline's input: one (tokens, text) row per message."""
+    tokens = tokens if tokens is not None else [segment(t) for t in texts]
+    return np.array([tokens, texts], dtype=object).T.reshape(len(texts), 2)
+
+
+@dataclass
+class Model:
+    pipeline: Pipeline
+    thresholds: dict[str, float]
+    card: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.card.get("version", "unsaved")
+
+    @property
+    def detector(self) -> str:
+        return f"{NAME}@{self.version}"
+
+    def scores(self, texts: list[str], tokens: list[str] | None = None) -> np.ndarray:
+        """Probabilities, one column per category in CATEGORIES order."""
+        if not texts:
+            return np.zeros((0, len(CATEGORIES)))
+        return self.pipeline.predict_proba(rows(texts, tokens))
+
+    def labels(self, scores: np.ndarray) -> list[list[str]]:
+        cut = np.array([self.thresholds[c] for c in CATEGORIES])
+        return [[c for c, hit in zip(CATEGORIES, row) if hit] for row in scores >= cut]
+
+    def predict(self, texts: list[str]) -> list[tuple[list[str], dict[str, float]]]:
+        scores = self.scores(texts)
+        return [(labels, {c: round(float(s), 4) for c, s in zip(CATEGORIES, row)})
+                for labels, row in zip(self.labels(scores), scores)]
+
+    def evidence(self, text: str, tokens: str, category: str, top: int = 4) -> list[str]:
+        """The n-grams of this message that pushed `category`'s score up the most."""
+        weights = _coefficients(self.pipeline.named_steps["clf"].estimators_[CATEGORIES.index(category)])
+        features = self.pipeline.named_steps["features"]
+        contributions = []
+        for (_, steps, column), width in zip(features.transformers_, features.output_indices_.values()):
+            vectorizer, tfidf = steps.named_steps["hash"], steps.named_steps["tfidf"]
+            grams = sorted(set(vectorizer.build_analyzer()((tokens, text)[column])))
+            for gram, index in zip(grams, _buckets(vectorizer, grams) if grams else []):
+                weight = weights[width.start + index] * tfidf.idf_[index]
+                if weight > 0 and _meaningful(gram):
+                    contributions.append((len(gram.strip()) > 1 or not _is_cjk(gram), weight, gram.strip()))
+        picked: list[str] = []
+        # Words before single characters, and never bare punctuation: a supervisor reads these.
+        for _, _, gram in sorted(contributions, reverse=True):
+            if not any(gram in p or p in gram for p in picked):
+                picked.append(gram)
+            if len(picked) == top:
+                break
+        return picked
+
+
+def _buckets(vectorizer: HashingVectorizer, grams: list[str]) -> list[int]:
+    """The columns that single, already analysed n-grams hash to (same hashing, one row each)."""
+    as_is = HashingVectorizer(**{**vectorizer.get_params(), "analyzer": _as_is})
+    return as_is.transform([[g] for g in grams]).indices.tolist()
+
+
+def _as_is(features):
+    return features
+
+
+def _meaningful(feature: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LNS" for ch in feature)
+
+
+def _is_cjk(feature: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in feature)
+
+
+def _coefficients(estimator) -> np.ndarray:
+    if isinstance(estimator, CalibratedClassifierCV):
+        return np.mean([c.estimator.coef_.ravel() for c in estimator.calibrated_classifiers_], axis=0)
+    if isinstance(estimator, ComplementNB):
+        return estimator.feature_log_prob_[1] - estimator.feature_log_prob_[0]
+    return estimator.coef_.ravel()
+
+
+def save(model: Model, directory: Path = MODELS_DIR) -> Path:
+    """Write `<name>.skops` and `<name>.card.json` (the card carries version and thresholds)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{NAME}.skops"
+    sio.dump(model.pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    model.card["thresholds"] = model.thresholds
+    (directory / f"{NAME}.card.json").write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def load(directory: Path = MODELS_DIR) -> Model:
+    """The saved model; skops refuses any type outside TRUSTED."""
+    path = directory / f"{NAME}.skops"
+    if not path.exists():
+        raise FileNotFoundError(f"no trained model at {path}; run `qunguan train`")
+    pipeline = sio.load(path, trusted=TRUSTED)
+    card = json.loads((directory / f"{NAME}.card.json").read_text(encoding="utf-8"))
+    return Model(pipeline, {c: float(card["thresholds"][c]) for c in CATEGORIES}, card)

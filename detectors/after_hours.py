@@ -1,0 +1,79 @@
+"""群规 第十条: non-urgent notices and tasks are not posted outside working hours.
+
+Working days come from chinese-calendar (weekends and statutory holidays off, make-up
+working days 调休 on). For years it does not cover, weekdays are working days, adjusted
+by the config's extra holidays and workdays, and a warning says so once."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import chinese_calendar
+
+from detectors.base import Message, flag, when_zh
+
+NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
+TEXT_KINDS = ("text", "notice")
+
+
+class Calendar:
+    def __init__(self, config: dict):
+        self.extra_holidays = {date.fromisoformat(d) for d in config.get("extra_holidays", [])}
+        self.extra_workdays = {date.fromisoformat(d) for d in config.get("extra_workdays", [])}
+        self.warnings: list[str] = []
+
+    def day_type(self, day: date) -> str | None:
+        """None for a working day, else why it is off: 周末, 法定节假日 (holiday name)."""
+        if day in self.extra_workdays:
+            return None
+        if day in self.extra_holidays:
+            return "节假日"
+        try:
+            if chinese_calendar.is_workday(day):
+                return None
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            return f"法定节假日（{_HOLIDAYS.get(name, name)}）" if on_holiday and name else "周末"
+        except NotImplementedError:
+            warning = (f"chinese-calendar has no data for {day.year}: weekdays count as working days; "
+                       "add that year's holidays to after_hours.extra_holidays / extra_workdays")
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+            return "周末" if day.weekday() >= 5 else None
+
+
+_HOLIDAYS = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+             "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节"}
+
+
+def _periods(config: dict) -> list[tuple[time, time]]:
+    return [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in config["periods"]]
+
+
+def off_hours(moment: datetime, calendar: Calendar, periods) -> str | None:
+    """Why `moment` is outside working hours, or None when it is inside them."""
+    off_day = calendar.day_type(moment.date())
+    if off_day:
+        return off_day
+    if any(start <= moment.time() < end for start, end in periods):
+        return None
+    return "工作日非工作时段"
+
+
+def is_notice(message: Message, config: dict) -> bool:
+    text = (message.text or "").strip()
+    return (message.kind in TEXT_KINDS and len(text) >= config["min_chars"]
+            and not text.startswith(tuple(config["reply_openings"]))
+            and any(w in text for w in config["notice_words"]))
+
+
+def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    settings = config["after_hours"]
+    calendar = context.setdefault("calendar", Calendar(settings))
+    periods = _periods(settings)
+    flags = []
+    for m in messages:
+        if not is_notice(m, settings) or any(w in m.text for w in settings["urgent_words"]):
+            continue
+        reason = off_hours(m.when, calendar, periods)
+        if reason:
+            flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
+    return flags

@@ -1,0 +1,65 @@
+"""What every rule detector shares: the configuration, the message rows they read, and
+the shape of the flags they return."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+DEFAULTS = Path(__file__).with_name("config.toml")
+_MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    group_id: int
+    member_id: int | None
+    sent_at: str
+    kind: str
+    text: str
+
+    @property
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.sent_at)
+
+
+def load_config(conn=None) -> dict:
+    """The defaults of config.toml with the archive's `settings` overrides applied."""
+    config = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
+    if conn is not None:
+        for key, value in conn.execute("select key, value from settings"):
+            section, _, name = key.partition(".")
+            config.setdefault(section, {})[name] = json.loads(value)
+    return copy.deepcopy(config)
+
+
+def flag(message: Message, category: str, article: str, evidence: str, score: float = 1.0,
+         related: int | None = None, detector: str = "") -> dict:
+    return {"subject": f"message:{message.id}", "message_id": message.id, "group_id": message.group_id,
+            "member_id": message.member_id, "category": category, "score": score, "detector": detector,
+            "article": article, "evidence": evidence, "related_message_id": related}
+
+
+def normalise(text: str) -> str:
+    """Text without @mentions, punctuation, symbols, emoji or spaces, lower-cased: what is
+    left when two posts of the same notice differ only in decoration."""
+    text = _MENTION.sub("", text or "")
+    return "".join(ch for ch in text.lower() if unicodedata.category(ch)[0] in "LN")
+
+
+def clauses(text: str) -> list[str]:
+    return [c for c in re.split(r"[。！？!?\n；;]+", text or "") if c.strip()]
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def when_zh(sent_at: str) -> str:
+    moment = datetime.fromisoformat(sent_at)
+    return f"{moment:%Y-%m-%d}（周{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"

@@ -1,0 +1,28 @@
+"""Passwords and account credentials posted in a group (群规 第十一条, 保密): "密码：…",
+"口令是…", "admin / …". The secret itself is masked in the evidence."""
+from __future__ import annotations
+
+import re
+
+from detectors.base import Message, flag
+
+NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
+_PATTERNS = [
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*([^\s，,。；;]{4,})", re.I),
+    re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*([^\s，,。；;]{4,})", re.I),
+]
+
+
+def _mask(secret: str) -> str:
+    return secret[:1] + "*" * (len(secret) - 2) + secret[-1:]
+
+
+def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    flags = []
+    for m in messages:
+        for pattern in _PATTERNS:
+            match = pattern.search(m.text or "")
+            if match and not match.group(1).startswith(("多少", "是什么", "忘了", "重置", "修改")):
+                flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
+                break
+    return flags

@@ -1,0 +1,93 @@
+"""Group-level rules, checked against the registry (`qunguan groups set`), the roster and
+the flags already raised. Their subject is a group, a group's week, or a member; exempt
+groups (Party-branch study groups, 群规 第二条) are never flagged."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+ARTICLES = {
+    "group_duplicate_unit": "群规 第一条", "group_no_admin": "群规 第四条",
+    "group_temporary_expired": "群规 第五条", "group_idle": "群规 第五条",
+    "group_member_unverified": "群规 第六条", "group_member_hidden_name": "群规 第六条",
+    "group_chatter_share": "群规 第十二条",
+}
+
+
+def _flag(subject: str, category: str, evidence: str, group_id: int | None, member_id: int | None = None) -> dict:
+    return {"subject": subject, "category": category, "group_id": group_id, "member_id": member_id,
+            "score": 1.0, "detector": "rules@groups", "article": ARTICLES[category], "evidence": evidence}
+
+
+def _groups(conn) -> list[dict]:
+    cursor = conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, "
+                          "(select max(sent_at) from messages m where m.group_id = g.id) from groups g where not g.exempt")
+    return [dict(zip(("id", "name", "unit", "admin", "until", "last"), row)) for row in cursor]
+
+
+def registry_flags(conn, config: dict, today: date) -> list[dict]:
+    """One work group per unit (第一条), a named admin (第四条), temporary groups ended or idle (第五条)."""
+    groups = _groups(conn)
+    flags = []
+    by_unit: dict[str, list[dict]] = {}
+    for g in groups:
+        if g["unit"] and not (g["until"] and date.fromisoformat(g["until"]) < today):
+            by_unit.setdefault(g["unit"], []).append(g)
+        if not g["admin"]:
+            flags.append(_flag(f"group:{g['id']}", "group_no_admin", f"「{g['name']}」未登记群管理员", g["id"]))
+        if g["until"]:
+            until = date.fromisoformat(g["until"])
+            if until < today:
+                flags.append(_flag(f"group:{g['id']}", "group_temporary_expired",
+                                   f"临时工作群「{g['name']}」已于 {until} 到期，应及时解散", g["id"]))
+            elif g["last"] and (today - datetime.fromisoformat(g["last"]).date()).days > config["idle_days"]:
+                flags.append(_flag(f"group:{g['id']}", "group_idle",
+                                   f"临时工作群「{g['name']}」已 {(today - datetime.fromisoformat(g['last']).date()).days} 天无消息，"
+                                   "工作结束应及时解散", g["id"]))
+    for unit, members in by_unit.items():
+        if len(members) > 1:
+            names = "、".join(f"「{g['name']}」" for g in members)
+            for g in members:
+                flags.append(_flag(f"group:{g['id']}", "group_duplicate_unit",
+                                   f"单位「{unit}」有 {len(members)} 个工作群：{names}，原则上一个单位只建一个工作群", g["id"]))
+    return flags
+
+
+def member_flags(conn, config: dict) -> list[dict]:
+    """Members not on the roster, and display names that hide who they are (第六条)."""
+    patterns = [re.compile(p) for p in config["hidden_name_patterns"]]
+    flags = []
+    rows = conn.execute("select m.id, m.group_id, m.display_name, m.sender_id, p.name, g.name from members m "
+                        "join groups g on g.id = m.group_id left join people p on p.id = m.person_id where not g.exempt")
+    for member, group_id, display, sender, person, group in rows:
+        shown = display or sender or ""
+        if person is None:
+            flags.append(_flag(f"member:{member}", "group_member_unverified",
+                               f"「{group}」成员「{shown}」不在实名花名册中", group_id, member))
+        if display and any(p.search(display) for p in patterns) and (person is None or person not in display):
+            flags.append(_flag(f"member:{member}", "group_member_hidden_name",
+                               f"「{group}」成员群昵称「{display}」看不出真实身份" + (f"（花名册：{person}）" if person else ""),
+                               group_id, member))
+    return flags
+
+
+def chatter_flags(conn, config: dict) -> list[dict]:
+    """Weeks in which off-topic or flattery messages pass the configured share (第十二条)."""
+    rows = conn.execute(
+        "select m.group_id, g.name, strftime('%Y-W%W', m.sent_at) as week, count(*) as total, "
+        "count(distinct case when f.category in ('offtopic', 'flattery') then m.id end) as chatter "
+        "from messages m join groups g on g.id = m.group_id left join flags f on f.message_id = m.id "
+        "where not g.exempt and m.kind in ('text', 'quote') group by 1, 2, 3")
+    flags = []
+    for group_id, name, week, total, chatter in rows:
+        if total >= config["weekly_min_messages"] and chatter / total > config["weekly_share"]:
+            flags.append(_flag(f"group:{group_id}:{week}", "group_chatter_share",
+                               f"「{name}」{week} 共 {total} 条消息，闲聊/吹捧 {chatter} 条（{chatter / total:.0%}），"
+                               "群聊有变成聊天群、夸夸群的倾向", group_id))
+    return flags
+
+
+def detect_groups(conn, config: dict, today: date | None = None) -> list[dict]:
+    today = today or date.today()
+    settings = config["group"]
+    return registry_flags(conn, settings, today) + member_flags(conn, settings) + chatter_flags(conn, settings)

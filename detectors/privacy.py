@@ -1,0 +1,61 @@
+"""群规 第十一条 "不得泄露他人隐私": ID-card numbers (18 characters, ISO 7064 check digit
+and a real birth date), mobile numbers and bank-card numbers (Luhn) in a group. The
+matched number is masked in the evidence, which supervisors and auditors read."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from stdnum import luhn
+from stdnum.cn import ric
+
+from detectors.base import Message, flag
+
+NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
+_CARD = re.compile(r"(?<![\d ])(?:\d[ ]?){15,18}\d(?![\d])")
+
+
+def mask(number: str) -> str:
+    keep = 3 if len(number) == 11 else 4
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
+
+
+def valid_id(number: str) -> bool:
+    """China resident ID: check digit and a birth date that exists and is not in the future.
+    (stdnum's own validate also insists the county code existed in the birth year, which
+    rejects real numbers of people born before their county was renamed.)"""
+    try:
+        born = ric.get_birth_date(number)
+    except Exception:
+        return False
+    return ric.calc_check_digit(number[:17]) == number[17].upper() and date(1900, 1, 1) <= born <= date.today()
+
+
+def findings(text: str) -> list[str]:
+    found, taken = [], []
+    for match in _ID.finditer(text):
+        if valid_id(match.group()):
+            found.append(f"身份证号 {mask(match.group().upper())}")
+            taken.append(match.span())
+    for match in _CARD.finditer(text):
+        digits = match.group().replace(" ", "")
+        if any(a <= match.start() < b for a, b in taken) or len(digits) == 11:
+            continue
+        if luhn.is_valid(digits) and not valid_id(digits):
+            found.append(f"银行卡号 {mask(digits)}")
+            taken.append(match.span())
+    for match in _MOBILE.finditer(text):
+        if not any(a <= match.start() < b for a, b in taken):
+            found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
+    return found
+
+
+def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    flags = []
+    for m in messages:
+        found = findings(m.text or "")
+        if found:
+            flags.append(flag(m, CATEGORY, ARTICLE, "消息中含有个人信息：" + "；".join(found), score=1.0))
+    return flags

@@ -1,0 +1,24 @@
+"""群规 第九条 "过度留痕": demanding screenshots, photos, videos, location shares, 打卡 or
+接龙 as proof of work. A request for a document is not a proof demand: only a clause
+that names such media and also makes a demand is flagged."""
+from __future__ import annotations
+
+from detectors.base import Message, clauses, flag
+
+NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
+
+
+def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    settings = config["proof_demand"]
+    flags = []
+    for m in messages:
+        if m.kind not in ("text", "notice", "quote"):
+            continue
+        for clause in clauses(m.text):
+            media = [w for w in settings["media_words"] if w in clause]
+            demand = [w for w in settings["demand_words"] if w in clause]
+            if media and demand and not any(w in clause for w in settings["prohibition_words"]):
+                flags.append(flag(m, CATEGORY, ARTICLE,
+                                  f"要求以{'、'.join(media)}作为工作留痕：「{clause.strip()[:60]}」", score=0.9))
+                break
+    return flags

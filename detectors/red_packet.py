@@ -1,0 +1,19 @@
+"""群规 第十二条 "微腐败": red packets and money transfers in a work group."""
+from __future__ import annotations
+
+import re
+
+from detectors.base import Message, flag
+
+NAME, CATEGORY, ARTICLE = "red_packet", "red_packet", "群规 第十二条"
+_TEXT_MARKERS = re.compile(r"^\s*(\[红包\]|【红包】|\[转账\]|【(发起转账|已收款|转账)】)")
+
+
+def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    flags = []
+    for m in messages:
+        if m.kind in ("red_packet", "transfer") or (m.kind == "text" and _TEXT_MARKERS.match(m.text or "")):
+            what = "转账" if m.kind == "transfer" or "转账" in (m.text or "")[:8] else "红包"
+            detail = f"（{m.text.strip()[:30]}）" if m.text and m.text.strip() else ""
+            flags.append(flag(m, CATEGORY, ARTICLE, f"工作群内发{what}{detail}"))
+    return flags

@@ -1,0 +1,50 @@
+"""What the exports cannot know, recorded by admins: group details and detector settings."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from detectors.base import load_config
+from ingest.sources import os_user
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def set_group(conn, name: str, **fields) -> dict:
+    """Update the named group's registry fields (those given, not None); returns the row."""
+    if not conn.execute("select 1 from groups where name = ?", [name]).fetchone():
+        known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
+        raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
+    if fields.get("temporary_until"):
+        try:
+            date.fromisoformat(fields["temporary_until"])
+        except ValueError:
+            raise RegistryError(f"--temporary-until must be YYYY-MM-DD, got {fields['temporary_until']!r}") from None
+    updates = {k: (int(v) if isinstance(v, bool) else v) for k, v in fields.items() if v is not None}
+    with conn:
+        if updates:
+            conn.execute(f"update groups set {', '.join(f'{k} = ?' for k in updates)} where name = ?",
+                         [*updates.values(), name])
+    cursor = conn.execute("select id, name, unit, admin, owner, temporary_until, exempt, purpose from groups where name = ?", [name])
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+
+
+def set_setting(conn, key: str, raw_value: str) -> None:
+    """Store a JSON override for `section.name` of detectors/config.toml."""
+    section, _, name = key.partition(".")
+    defaults = load_config()
+    if section not in defaults or name not in defaults[section]:
+        raise RegistryError(f"unknown setting {key!r}; see detectors/config.toml")
+    try:
+        value = json.loads(raw_value)
+    except ValueError:
+        raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
+    if type(value) is not type(defaults[section][name]) and not (isinstance(value, (int, float)) and isinstance(defaults[section][name], (int, float))):
+        raise RegistryError(f"{key}: expected {type(defaults[section][name]).__name__}, got {type(value).__name__}")
+    with conn:
+        conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
+                     "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
+                     "updated_by = excluded.updated_by",
+                     [key, json.dumps(value, ensure_ascii=False), datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()])

@@ -1,0 +1,138 @@
+"""The saved chat classifier: reproducible training, safe loading, the predict/evaluate
+interfaces, and verdicts on clear positives and hard negatives."""
+import json
+
+import pytest
+import skops.io as sio
+
+from classifiers import model as chat_model
+from classifiers.corpus import load_corpus, split
+from classifiers.train import train
+
+
+@pytest.fixture(scope="module")
+def saved():
+    return chat_model.load()
+
+
+@pytest.fixture(scope="module")
+def mini_models(tmp_path_factory):
+    from tests.conftest import FIXTURES
+
+    corpus = FIXTURES / "corpus"
+    first, _ = train(corpus, select=False, progress=lambda *_: None)
+    second, _ = train(corpus, select=False, progress=lambda *_: None)
+    return first, second
+
+
+def test_training_twice_gives_the_same_model_and_predictions(mini_models):
+    first, second = mini_models
+    texts = ["领导辛苦了🌹", "明天开会", "听说要放假", "你这个废物"]
+    assert first.card["version"] == second.card["version"]
+    assert (first.scores(texts) == second.scores(texts)).all()
+
+
+def test_saved_model_round_trips_through_skops_with_only_trusted_types(mini_models, tmp_path):
+    first, _ = mini_models
+    path = chat_model.save(first, tmp_path)
+    assert set(sio.get_untrusted_types(file=path)) <= set(chat_model.TRUSTED)
+    again = chat_model.load(tmp_path)
+    texts = ["领导辛苦了🌹", "明天开会", "听说要放假"]
+    assert (again.scores(texts) == first.scores(texts)).all()
+    assert again.thresholds == first.thresholds
+
+
+def test_loading_refuses_a_model_with_an_untrusted_type(tmp_path, mini_models):
+    first, _ = mini_models
+    chat_model.save(first, tmp_path)
+    sio.dump({"evil": __import__("fractions").Fraction(1, 3)}, tmp_path / "chat.skops")
+    with pytest.raises(Exception, match="[Uu]ntrusted"):
+        chat_model.load(tmp_path)
+
+
+def test_the_test_split_is_stratified_and_never_seen_in_training():
+    examples = load_corpus()
+    train_part, test_part = split(examples)
+    assert not {e.text for e in train_part} & {e.text for e in test_part}
+    assert 0.19 <= len(test_part) / len(examples) <= 0.21
+    for category in ("offtopic", "flattery", "rumour", "sensitive"):
+        share = sum(category in e.labels for e in test_part) / max(1, sum(category in e.labels for e in examples))
+        assert 0.18 <= share <= 0.22
+    assert split(examples) == (train_part, test_part)
+
+
+def test_the_card_records_versions_data_thresholds_and_test_metrics(saved):
+    card = saved.card
+    assert card["labels"] == ["offtopic", "flattery", "rumour", "sensitive"]
+    assert {"hash", "train", "test"} <= card["data"].keys()
+    assert set(card["thresholds"]) == set(card["labels"])
+    assert {"macro_f1", "work_flagged"} <= card["test_metrics"].keys()
+    assert "scikit-learn" in card["versions"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("领导讲话高屋建瓴，深受启发🌹🌹🌹", "flattery"),
+    ("听说下个月工资要降一半，内部消息，大家赶紧转", "rumour"),
+    ("周末谁去钓鱼？我知道一个好水库", "offtopic"),
+    ("你是猪脑子吗，这点事都办不好", "sensitive"),
+])
+def test_clear_breaches_are_flagged(saved, text, expected):
+    labels, _ = saved.predict([text])[0]
+    assert expected in labels
+
+
+@pytest.mark.parametrize("text", [
+    "收到👍",
+    "感谢大家连续三天加班，明天上午9点继续入户核查，请带好登记表",
+    "近日网传我县将全面停水，经核实系谣言，请以供水公司公告为准",
+    "提醒：涉密文件严禁上传微信群，请通过机要渠道报送",
+    "请各乡镇于3月5日前报送森林防火隐患排查台账",
+])
+def test_hard_negatives_stay_unflagged(saved, text):
+    labels, _ = saved.predict([text])[0]
+    assert labels == []
+
+
+def test_predict_reads_jsonl_and_writes_labels_and_scores(qunguan, tmp_path):
+    lines = [{"text": "领导英明🌹🌹", "id": 7}, {"text": "明天上午开会"}]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
+    result = qunguan("predict", source)
+    out = [json.loads(l) for l in result.stdout.splitlines()]
+    assert out[0]["id"] == 7 and "flattery" in out[0]["labels"]
+    assert out[1]["labels"] == []
+    assert set(out[1]["scores"]) == {"offtopic", "flattery", "rumour", "sensitive"}
+
+
+def test_predict_reads_stdin_and_reports_bad_lines(qunguan):
+    result = qunguan("predict", "-", input='{"text": "收到"}\nnot json\n')
+    assert json.loads(result.stdout.splitlines()[0])["labels"] == []
+    assert result.exit_code == 1 and "-:2" in result.stderr
+
+
+def test_evaluate_prints_per_category_scores_and_work_flag_rate(qunguan, fixtures):
+    result = qunguan("evaluate", fixtures / "corpus" / "mini.jsonl", "--json")
+    report = json.loads(result.stdout)
+    assert report["n"] == 50 and report["work_support"] == 10
+    assert set(report["categories"]) == {"offtopic", "flattery", "rumour", "sensitive"}
+    assert 0 <= report["work_flagged"] <= 1 and "work" in report["confusion"]
+    table = qunguan("evaluate", fixtures / "corpus" / "mini.jsonl")
+    assert "macro" in table.stdout and "work flagged" in table.stdout
+
+
+def test_classify_is_incremental_and_explains_each_flag(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    first = qunguan("classify", "--db", db_path, "--silent")
+    assert first.exit_code == 0, first.stderr
+    flags = query("select f.category, f.article, f.evidence, f.detector, m.text from flags f "
+                  "join messages m on m.id = f.message_id where f.detector like 'chat@%'")
+    assert all(f["article"].startswith("群规 第") and "依据" in f["evidence"] for f in flags)
+    assert "flags added 0" in qunguan("classify", "--db", db_path, "--silent").stdout
+    qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", db_path, "--group", "防火群", "--silent")
+    before = query("select id from flags order by id")
+    third = qunguan("classify", "--db", db_path, "--silent")
+    assert third.exit_code == 0
+    assert query("select id from flags order by id")[: len(before)] == before  # old flags untouched
+    marks = {r["detector"]: r["last_message_id"] for r in query("select * from detector_state")}
+    newest = query("select max(id) n from messages")[0]["n"]
+    assert marks[flags[0]["detector"]] == newest  # the new week's messages were scored

@@ -1,0 +1,63 @@
+"""Group-level checks from the registry and roster, and `classify` twice adds nothing."""
+from datetime import date
+
+from detectors.base import load_config
+from detectors.groups import detect_groups
+from ingest.schema import open_archive
+
+
+def test_classify_runs_rules_and_a_second_run_adds_nothing(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    first = qunguan("classify", "--db", db_path, "--silent")
+    assert first.exit_code == 0, first.stderr
+    categories = {r["category"] for r in query("select category from flags")}
+    assert {"red_packet", "group_no_admin", "group_member_unverified"} <= categories
+    again = qunguan("classify", "--db", db_path, "--silent")
+    assert again.stdout.startswith("flags added 0")
+
+
+def test_groups_set_records_registry_and_clears_the_reason_to_flag(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    result = qunguan("groups", "set", "防火群", "--db", db_path, "--unit", "县应急局", "--admin", "周敏",
+                     "--temporary-until", "2025-03-31")
+    assert result.exit_code == 0, result.stderr
+    assert query("select unit, admin, temporary_until from groups") == [
+        {"unit": "县应急局", "admin": "周敏", "temporary_until": "2025-03-31"}]
+    conn = open_archive(str(db_path)).conn
+    flags = detect_groups(conn, load_config(conn), today=date(2025, 4, 2))
+    assert [f["category"] for f in flags if f["subject"] == "group:1"] == ["group_temporary_expired"]
+    assert qunguan("groups", "set", "无此群", "--db", db_path, "--unit", "x").exit_code == 1
+
+
+def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qunguan, db_path, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
+    qunguan("ingest", fixtures / "pasted.txt", "--db", db_path, "--group", "党支部学习群", "--silent")
+    for group in ("防火群", "防汛工作群", "党支部学习群"):
+        qunguan("groups", "set", group, "--db", db_path, "--unit", "县应急局", "--admin", "周敏")
+    qunguan("groups", "set", "党支部学习群", "--db", db_path, "--exempt")
+    conn = open_archive(str(db_path)).conn
+    flags = detect_groups(conn, load_config(conn), today=date(2025, 3, 10))
+    duplicate = sorted(f["subject"] for f in flags if f["category"] == "group_duplicate_unit")
+    assert duplicate == ["group:1", "group:2"]
+    assert not [f for f in flags if f["group_id"] == 3]
+
+
+def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, db_path, tmp_path):
+    import csv
+
+    path = tmp_path / "闲聊群.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
+        for i in range(30):
+            text = "周末去钓鱼吗？我知道一个好水库" if i % 2 else f"请各村于周五前报送第{i}批防汛物资清单"
+            out.writerow([str(6_100_000_000_000_000_000 + i), "文本", f"成员{i % 5}", f"2025-03-04 10:{i:02d}:00", text, "", "", "more"])
+    qunguan("ingest", path, "--db", db_path, "--silent")
+    conn = open_archive(str(db_path)).conn
+    conn.executemany("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, created_at) "
+                     "values (?, ?, 1, 'offtopic', 0.9, 'test', '群规 第八条', 'x', '')",
+                     [(f"message:{i}", i) for i in range(2, 31, 2)])
+    conn.commit()
+    [flag] = [f for f in detect_groups(conn, load_config(conn), today=date(2025, 3, 10)) if f["category"] == "group_chatter_share"]
+    assert flag["subject"] == "group:1:2025-W09" and "50%" in flag["evidence"]

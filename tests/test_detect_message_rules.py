@@ -1,0 +1,57 @@
+"""Proof demands, privacy, secret markings, credentials and red packets: both sides of each line."""
+import pytest
+
+from detectors import credential_leak, privacy, proof_demand, red_packet, secret
+from tests.detector_helpers import msg, run
+
+
+@pytest.mark.parametrize("text", ["请拍照上传", "请各村今天下班前把入户走访照片发群里，每户都要拍照", "每个卡点都要录制视频发到群里"])
+def test_proof_demands_are_flagged(text):
+    [flag] = run(proof_demand, msg(text))
+    assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
+
+
+@pytest.mark.parametrize("text", ["请上传申报材料", "涉密文件严禁拍照转发", "照片已经收到了，谢谢", "表格请发我邮箱"])
+def test_document_requests_and_prohibitions_are_not_proof_demands(text):
+    assert run(proof_demand, msg(text)) == []
+
+
+def test_a_valid_id_number_is_flagged_and_masked():
+    [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
+    assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
+
+
+def test_an_id_like_number_with_a_wrong_check_digit_is_not_flagged():
+    assert run(privacy, msg("编号360902195811203423，请核对")) == []
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("投诉人电话15879503146，住在幸福小区", "158*****146"),
+    ("一卡通账号6217995020031487654，请财政所核实", "6217***********7654"),
+])
+def test_phone_and_bank_card_numbers_are_masked(text, shown):
+    [flag] = run(privacy, msg(text))
+    assert shown in flag["evidence"]
+
+
+def test_landlines_and_invoice_like_numbers_are_not_privacy():
+    assert run(privacy, msg("联系电话0795-3207715，文号宜府办字〔2025〕12号，金额123456.00元")) == []
+
+
+def test_secret_marked_text_is_flagged_but_a_reminder_is_not():
+    [flag] = run(secret, msg("秘密★1年\n靖安县全国两会期间安全稳定工作方案\n一、总体要求"))
+    assert "秘密★1年" in flag["evidence"] and flag["article"] == "群规 第十一条"
+    assert run(secret, msg("涉密文件严禁上传微信群，秘密★级材料一律走机要渠道")) == []
+
+
+def test_credentials_are_flagged_with_the_secret_masked():
+    [flag] = run(credential_leak, msg("统一账号：admin / 密码：Xy123456，登录后请改密"))
+    assert "Xy123456" not in flag["evidence"] and "X******6" in flag["evidence"]
+    assert run(credential_leak, msg("密码重置了吗？")) == []
+
+
+def test_red_packets_and_transfers_are_flagged():
+    flags = run(red_packet, msg("恭喜发财", kind="red_packet", id=1), msg("[转账]￥1360.00", id=2),
+                msg("节日期间严禁收受红包礼金", id=3))
+    assert [f["message_id"] for f in flags] == [1, 2]
+    assert all(f["article"] == "群规 第十二条" for f in flags)

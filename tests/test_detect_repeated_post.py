@@ -1,0 +1,65 @@
+"""群规 第九条: the same notice again in a group, or in several groups (多头发布); short
+replies never count. Uses a real archive because signatures are indexed in it."""
+import sqlite3
+
+import pytest
+
+from detectors import repeated_post
+from ingest.schema import open_archive
+from tests.detector_helpers import CONFIG
+from detectors.base import Message
+
+NOTICE = "【通知】关于报送2025年第一季度政务信息的通知：请各单位于3月10日前报送，联系电话0795-3207715。@所有人\u2005"
+
+
+@pytest.fixture
+def conn(tmp_path):
+    db = open_archive(str(tmp_path / "a.db"))
+    db.conn.executescript("insert into groups (id, name) values (1, '政务服务群'), (2, '教育系统群');"
+                          "insert into imports (id, path, sha256, size, format, new, duplicate, rejected, started_at, "
+                          "finished_at, os_user, prev_hash, hash) values (1, 'x', '', 0, 'f', 0, 0, 0, '', '', '', '', '');")
+    return db.conn
+
+
+def add(conn, id, group_id, sent_at, text):
+    conn.execute("insert into messages (id, key, group_id, sent_at, time_precision, kind, text, import_id, raw) "
+                 "values (?, ?, ?, ?, 'second', 'text', ?, 1, '{}')", [id, id, group_id, sent_at, text])
+    return Message(id, group_id, None, sent_at, "text", text)
+
+
+def detect(conn, *messages):
+    return repeated_post.detect(list(messages), CONFIG, {"conn": conn})
+
+
+def test_the_same_notice_in_two_groups_is_flagged_once_as_multi_channel(conn):
+    first = add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE)
+    second = add(conn, 2, 2, "2025-03-03T09:15:00", NOTICE.replace("@所有人\u2005", "") + "！")
+    flags = detect(conn, first, second)
+    assert len(flags) == 1
+    assert flags[0]["message_id"] == 2 and flags[0]["related_message_id"] == 1
+    assert flags[0]["evidence"].startswith("多头发布")
+
+
+def test_a_repost_in_the_same_group_within_the_window_points_at_the_first(conn):
+    posts = [add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE), add(conn, 2, 1, "2025-03-05T09:05:08", NOTICE)]
+    [flag] = detect(conn, *posts)
+    assert flag["related_message_id"] == 1 and "第 2 次" in flag["evidence"]
+
+
+def test_a_repost_after_the_window_is_not_flagged(conn):
+    posts = [add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE), add(conn, 2, 1, "2025-03-20T09:05:08", NOTICE)]
+    assert detect(conn, *posts) == []
+
+
+def test_twenty_identical_short_replies_are_not_flagged(conn):
+    replies = [add(conn, i, 1, f"2025-03-03T09:{i:02d}:00", "收到") for i in range(1, 21)]
+    assert detect(conn, *replies) == []
+
+
+def test_different_notices_are_not_flagged_and_runs_are_incremental(conn):
+    a = add(conn, 1, 1, "2025-03-03T09:00:00", "请各乡镇于周五前报送春季森林防火隐患排查台账，逾期通报")
+    b = add(conn, 2, 1, "2025-03-03T10:00:00", "明天下午三点在三楼会议室召开防汛工作部署会，请各股室负责人参加")
+    assert detect(conn, a, b) == []
+    c = add(conn, 3, 2, "2025-03-04T09:00:00", "请各乡镇于周五前报送春季森林防火隐患排查台账，逾期通报")
+    [flag] = detect(conn, c)  # a later run sees the earlier run's signatures
+    assert flag["related_message_id"] == 1
