@@ -177,7 +177,6 @@ def train(
     """Train the chat classifier, score it on the held-out test split, save it with its card."""
     from classifiers import model as chat_model
     from classifiers.corpus import CorpusError
-    from classifiers.evaluate import table
     from classifiers.train import train as run_training
 
     extra = []
@@ -187,7 +186,7 @@ def train(
         extra = reviewed_examples(open_archive(str(with_reviews)).conn)
         err.print(f"{len(extra)} reviewed examples from {with_reviews}")
     try:
-        fitted, report = run_training(data, extra=extra, select=not no_select, progress=err.print)
+        fitted, report = run_training(corpus_dir=data, extra=extra, select=not no_select, progress=err.print)
     except CorpusError as e:
         fail(str(e))
     path = chat_model.save(fitted, out)

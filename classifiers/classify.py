@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from classifiers.corpus import CATEGORIES
-from classifiers.model import ARTICLES, Model
+from classifiers.model import Model
+from ingest.schema import CATEGORY_NAMES
 
 TEXT_KINDS = ("text", "quote", "merge_forward", "notice")
 BATCH = 20000
-NAMES_ZH = {"offtopic": "与工作无关的闲聊", "flattery": "拍马奉承/夸夸", "rumour": "未经证实的传言", "sensitive": "涉密敏感/人身攻击/隐私"}
 
 
 def now() -> str:
@@ -48,7 +47,7 @@ def insert_flags(conn, flags: list[dict]) -> int:
 def explain(model: Model, text: str, tokens: str, category: str, score: float) -> str:
     words = model.evidence(text, tokens, category)
     basis = f"，主要依据：{'、'.join(words)}" if words else ""
-    return f"模型判断为「{NAMES_ZH[category]}」（置信度 {score:.2f}）{basis}"
+    return f"模型判断为「{CATEGORY_NAMES[category]}」（置信度 {score:.2f}）{basis}"
 
 
 def classify_messages(conn, model: Model, progress: Callable[[int, int], None] | None = None) -> int:
@@ -69,10 +68,10 @@ def classify_messages(conn, model: Model, progress: Callable[[int, int], None] |
         flags = []
         for row, labels, probabilities in zip(scored, model.labels(scores), scores):
             for category in labels:
-                score = float(probabilities[CATEGORIES.index(category)])
+                score = float(probabilities[model.categories.index(category)])
                 flags.append({"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1],
                               "member_id": row[2], "category": category, "score": round(score, 4),
-                              "detector": model.detector, "article": ARTICLES[category],
+                              "detector": model.detector, "article": model.task.articles[category],
                               "evidence": explain(model, row[3], row[4] or "", category, score)})
         last = batch[-1][0]
         with conn:

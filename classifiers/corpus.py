@@ -31,7 +31,7 @@ class CorpusError(ValueError):
     pass
 
 
-def read_jsonl(path: Path, require_labels: bool = True) -> list[Example]:
+def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES) -> list[Example]:
     """Examples of one JSONL file; a bad line raises CorpusError naming file and line."""
     examples = []
     for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
@@ -40,24 +40,24 @@ def read_jsonl(path: Path, require_labels: bool = True) -> list[Example]:
         try:
             item = json.loads(line)
             text = item["text"]
-            labels = item.get("labels", None if require_labels else [])
+            labels = item["labels"]
             if not isinstance(text, str) or not isinstance(labels, list):
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             raise CorpusError(f"{path}:{number}: expected an object with \"text\" and \"labels\" (a list)") from None
         labels = [l for l in labels if l != "work"]
-        unknown = set(labels) - set(CATEGORIES)
+        unknown = set(labels) - set(categories)
         if unknown:
-            raise CorpusError(f"{path}:{number}: unknown labels {sorted(unknown)}; known: {', '.join(CATEGORIES)}, work")
+            raise CorpusError(f"{path}:{number}: unknown labels {sorted(unknown)}; known: {', '.join(categories)}, work")
         examples.append(Example(text, tuple(sorted(set(labels))), bool(item.get("hard")), str(item.get("writer", ""))))
     return examples
 
 
-def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
+def load_corpus(directory: Path = CORPUS_DIR, categories: tuple[str, ...] = CATEGORIES) -> list[Example]:
     """All examples under `directory`, first occurrence of each text kept."""
     seen, examples = set(), []
     for path in sorted(Path(directory).glob("*.jsonl")):
-        for example in read_jsonl(path):
+        for example in read_jsonl(path, categories):
             if example.text not in seen:
                 seen.add(example.text)
                 examples.append(example)

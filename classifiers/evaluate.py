@@ -4,11 +4,11 @@ from __future__ import annotations
 from classifiers.corpus import CATEGORIES
 
 
-def metrics(truth: list[tuple[str, ...]], predicted: list[list[str]]) -> dict:
+def metrics(truth: list[tuple[str, ...]], predicted: list[list[str]], categories: tuple[str, ...] = CATEGORIES) -> dict:
     """Per-category precision/recall/F1, macro-F1, the share of work messages flagged,
     and a confusion summary (for each true class, what was predicted)."""
     report: dict = {"n": len(truth), "categories": {}}
-    for c in CATEGORIES:
+    for c in categories:
         tp = sum(c in t and c in p for t, p in zip(truth, predicted))
         fp = sum(c not in t and c in p for t, p in zip(truth, predicted))
         fn = sum(c in t and c not in p for t, p in zip(truth, predicted))
@@ -16,7 +16,7 @@ def metrics(truth: list[tuple[str, ...]], predicted: list[list[str]]) -> dict:
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         report["categories"][c] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
-    report["macro_f1"] = sum(v["f1"] for v in report["categories"].values()) / len(CATEGORIES)
+    report["macro_f1"] = sum(v["f1"] for v in report["categories"].values()) / len(categories)
     work = [p for t, p in zip(truth, predicted) if not t]
     report["work_support"] = len(work)
     report["work_flagged"] = sum(bool(p) for p in work) / len(work) if work else 0.0

@@ -24,15 +24,26 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from classifiers.corpus import CATEGORIES
+from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.tokenizer import tokens as segment
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-NAME = "chat"
-ARTICLES = {
-    "offtopic": "群规 第八条", "flattery": "群规 第十二条",
-    "rumour": "群规 第十一条", "sensitive": "群规 第十一条",
-}
+
+
+@dataclass(frozen=True)
+class Task:
+    """What one classifier learns: its name (file names under models/), categories,
+    the article each category enforces, and the corpus it is trained on."""
+
+    name: str
+    categories: tuple[str, ...]
+    articles: dict
+    corpus_dir: Path
+
+
+CHAT = Task("chat", CATEGORIES, {"offtopic": "群规 第八条", "flattery": "群规 第十二条",
+                                 "rumour": "群规 第十一条", "sensitive": "群规 第十一条"}, CORPUS_DIR)
+ARTICLES = CHAT.articles
 # Types a saved model may contain; anything else makes loading fail (skops allow-list).
 TRUSTED = [
     "builtins.slice", "numpy.dtype", "numpy.ndarray", "scipy.sparse._csr.csr_matrix",
@@ -88,6 +99,11 @@ class Model:
     pipeline: Pipeline
     thresholds: dict[str, float]
     card: dict = field(default_factory=dict)
+    task: Task = CHAT
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.task.categories
 
     @property
     def version(self) -> str:
@@ -95,26 +111,26 @@ class Model:
 
     @property
     def detector(self) -> str:
-        return f"{NAME}@{self.version}"
+        return f"{self.task.name}@{self.version}"
 
     def scores(self, texts: list[str], tokens: list[str] | None = None) -> np.ndarray:
-        """Probabilities, one column per category in CATEGORIES order."""
+        """Probabilities, one column per category in the task's order."""
         if not texts:
-            return np.zeros((0, len(CATEGORIES)))
+            return np.zeros((0, len(self.categories)))
         return self.pipeline.predict_proba(rows(texts, tokens))
 
     def labels(self, scores: np.ndarray) -> list[list[str]]:
-        cut = np.array([self.thresholds[c] for c in CATEGORIES])
-        return [[c for c, hit in zip(CATEGORIES, row) if hit] for row in scores >= cut]
+        cut = np.array([self.thresholds[c] for c in self.categories])
+        return [[c for c, hit in zip(self.categories, row) if hit] for row in scores >= cut]
 
     def predict(self, texts: list[str]) -> list[tuple[list[str], dict[str, float]]]:
         scores = self.scores(texts)
-        return [(labels, {c: round(float(s), 4) for c, s in zip(CATEGORIES, row)})
+        return [(labels, {c: round(float(s), 4) for c, s in zip(self.categories, row)})
                 for labels, row in zip(self.labels(scores), scores)]
 
     def evidence(self, text: str, tokens: str, category: str, top: int = 4) -> list[str]:
         """The n-grams of this message that pushed `category`'s score up the most."""
-        weights = _coefficients(self.pipeline.named_steps["clf"].estimators_[CATEGORIES.index(category)])
+        weights = _coefficients(self.pipeline.named_steps["clf"].estimators_[self.categories.index(category)])
         features = self.pipeline.named_steps["features"]
         contributions = []
         for (_, steps, column), width in zip(features.transformers_, features.output_indices_.values()):
@@ -161,20 +177,20 @@ def _coefficients(estimator) -> np.ndarray:
 
 
 def save(model: Model, directory: Path = MODELS_DIR) -> Path:
-    """Write `<name>.skops` and `<name>.card.json` (the card carries version and thresholds)."""
+    """Write `<task>.skops` and `<task>.card.json` (the card carries version and thresholds)."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{NAME}.skops"
+    path = directory / f"{model.task.name}.skops"
     sio.dump(model.pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     model.card["thresholds"] = model.thresholds
-    (directory / f"{NAME}.card.json").write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (directory / f"{model.task.name}.card.json").write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
 
-def load(directory: Path = MODELS_DIR) -> Model:
-    """The saved model; skops refuses any type outside TRUSTED."""
-    path = directory / f"{NAME}.skops"
+def load(directory: Path = MODELS_DIR, task: Task = CHAT) -> Model:
+    """The saved model of `task`; skops refuses any type outside TRUSTED."""
+    path = directory / f"{task.name}.skops"
     if not path.exists():
         raise FileNotFoundError(f"no trained model at {path}; run `qunguan train`")
     pipeline = sio.load(path, trusted=TRUSTED)
-    card = json.loads((directory / f"{NAME}.card.json").read_text(encoding="utf-8"))
-    return Model(pipeline, {c: float(card["thresholds"][c]) for c in CATEGORIES}, card)
+    card = json.loads((directory / f"{task.name}.card.json").read_text(encoding="utf-8"))
+    return Model(pipeline, {c: float(card["thresholds"][c]) for c in task.categories}, card, task)

@@ -14,7 +14,7 @@ import sklearn
 from sklearn.model_selection import KFold, cross_val_predict
 
 from classifiers import model as chat_model
-from classifiers.corpus import CATEGORIES, SEED, Example, data_hash, load_corpus, split
+from classifiers.corpus import SEED, Example, data_hash, load_corpus, split
 from classifiers.evaluate import metrics
 from classifiers.tokenizer import tokens as segment
 
@@ -26,17 +26,17 @@ CANDIDATES = [
 FOLDS = 4
 
 
-def _matrix(examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+def _matrix(examples: list[Example], categories) -> tuple[np.ndarray, np.ndarray]:
     texts = [e.text for e in examples]
     X = chat_model.rows(texts, [segment(t) for t in texts])
-    Y = np.array([[c in e.labels for c in CATEGORIES] for e in examples], dtype=int)
+    Y = np.array([[c in e.labels for c in categories] for e in examples], dtype=int)
     return X, Y
 
 
-def _thresholds(Y: np.ndarray, P: np.ndarray) -> dict[str, float]:
+def _thresholds(Y: np.ndarray, P: np.ndarray, categories) -> dict[str, float]:
     """Per category, the cut on out-of-fold probabilities with the best F1."""
     chosen = {}
-    for k, c in enumerate(CATEGORIES):
+    for k, c in enumerate(categories):
         best = (0.0, 0.5)
         for cut in np.arange(0.10, 0.91, 0.02):
             hit = P[:, k] >= cut
@@ -55,26 +55,28 @@ def _cv(params: dict, X, Y) -> np.ndarray:
     return cross_val_predict(chat_model.build_pipeline(params), X, Y, cv=folds, method="predict_proba")
 
 
-def _labels(P: np.ndarray, thresholds: dict[str, float]) -> list[list[str]]:
-    cut = np.array([thresholds[c] for c in CATEGORIES])
-    return [[c for c, hit in zip(CATEGORIES, row) if hit] for row in P >= cut]
+def _labels(P: np.ndarray, thresholds: dict[str, float], categories) -> list[list[str]]:
+    cut = np.array([thresholds[c] for c in categories])
+    return [[c for c, hit in zip(categories, row) if hit] for row in P >= cut]
 
 
-def train(corpus_dir: Path | None = None, extra: list[Example] = (), select: bool = True, progress=print) -> tuple[chat_model.Model, dict]:
-    """Train on the corpus (plus `extra`, e.g. reviewed flags, training part only).
-    Returns the fitted model (card filled) and the report printed by the CLI."""
+def train(task: chat_model.Task = chat_model.CHAT, corpus_dir: Path | None = None, extra: list[Example] = (),
+          select: bool = True, progress=print) -> tuple[chat_model.Model, dict]:
+    """Train `task` on its corpus (plus `extra`, e.g. reviewed flags, training part only).
+    Returns the fitted model (card filled) and the test-split report printed by the CLI."""
     started = time.perf_counter()
-    examples = load_corpus(corpus_dir) if corpus_dir else load_corpus()
+    categories = task.categories
+    examples = load_corpus(corpus_dir or task.corpus_dir, categories)
     train_part, test_part = split(examples)
     test_texts = {e.text for e in test_part}
     train_part = train_part + [e for e in extra if e.text not in test_texts]
-    X, Y = _matrix(train_part)
+    X, Y = _matrix(train_part, categories)
     comparison = {}
     best = None
     for params in (CANDIDATES if select else CANDIDATES[:1]):
         P = _cv(params, X, Y)
-        thresholds = _thresholds(Y, P)
-        score = metrics([e.labels for e in train_part], _labels(P, thresholds))
+        thresholds = _thresholds(Y, P, categories)
+        score = metrics([e.labels for e in train_part], _labels(P, thresholds, categories), categories)
         comparison[params["model"]] = {"cv_macro_f1": round(score["macro_f1"], 4),
                                        "cv_work_flagged": round(score["work_flagged"], 4)}
         progress(f"  {params['model']}: cross-validated macro-F1 {score['macro_f1']:.3f}, work flagged {score['work_flagged']:.2%}")
@@ -82,22 +84,22 @@ def train(corpus_dir: Path | None = None, extra: list[Example] = (), select: boo
             best = (score["macro_f1"], params, thresholds)
     _, params, thresholds = best
     pipeline = chat_model.build_pipeline(params).fit(X, Y)
-    fitted = chat_model.Model(pipeline, thresholds)
-    X_test, _ = _matrix(test_part)
-    test_report = metrics([e.labels for e in test_part], fitted.labels(pipeline.predict_proba(X_test)))
-    fitted.card = _card(examples, train_part, test_part, extra, params, thresholds, comparison, test_report,
+    fitted = chat_model.Model(pipeline, thresholds, task=task)
+    X_test, _ = _matrix(test_part, categories)
+    test_report = metrics([e.labels for e in test_part], fitted.labels(pipeline.predict_proba(X_test)), categories)
+    fitted.card = _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report,
                         time.perf_counter() - started)
     return fitted, test_report
 
 
-def _card(examples, train_part, test_part, extra, params, thresholds, comparison, test_report, seconds) -> dict:
+def _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report, seconds) -> dict:
     versions = {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__}
     identity = json.dumps([data_hash(train_part), params, thresholds, versions], sort_keys=True)
     return {
-        "name": chat_model.NAME,
+        "name": task.name,
         "version": hashlib.sha256(identity.encode()).hexdigest()[:12],
-        "labels": list(CATEGORIES),
-        "articles": chat_model.ARTICLES,
+        "labels": list(task.categories),
+        "articles": task.articles,
         "params": params,
         "thresholds": thresholds,
         "seed": SEED,

@@ -167,7 +167,77 @@ def _rules(db: sqlite_utils.Database) -> None:
     db.conn.executescript(_RULES)
 
 
-MIGRATIONS = [_archive, _flags, _rules]
+HANDLING_STATUSES = ("reviewing", "confirmed", "dismissed", "escalated", "resolved")
+HANDLING_ACTIONS = ("none", "reminded", "talked", "recalled", "removed", "reported", "refuted", "other")
+OPEN_STATUSES = ("reviewing", "confirmed", "escalated")  # and flags nobody has handled yet
+# Higher is more severe: the review queue shows these first.
+SEVERITY = {
+    "secret": 5, "credential_leak": 5, "sensitive": 4, "privacy": 4, "rumour": 4, "red_packet": 3,
+    "proof_demand": 3, "advertising": 3, "flattery": 2, "after_hours": 2, "repeated_post": 2,
+    "personal_opinion": 2, "offtopic": 1,
+}
+# How supervisors read each category (web UI, reports, flag explanations).
+CATEGORY_NAMES = {
+    "offtopic": "与工作无关的闲聊", "flattery": "拍马奉承/夸夸", "rumour": "未经证实的传言",
+    "sensitive": "涉密敏感/人身攻击/隐私", "after_hours": "非工作时间发布通知", "repeated_post": "重复发布/多头发布",
+    "proof_demand": "过度留痕（要求截图拍照）", "privacy": "泄露个人信息", "secret": "涉密信息上网",
+    "credential_leak": "泄露账号密码", "red_packet": "红包/转账（微腐败）", "advertising": "商业广告",
+    "personal_opinion": "发布个人观点情绪", "group_duplicate_unit": "一个单位多个工作群", "group_no_admin": "未明确群管理员",
+    "group_temporary_expired": "临时群到期未解散", "group_idle": "临时群长期闲置", "group_member_unverified": "成员不在实名花名册",
+    "group_member_hidden_name": "群昵称未实名", "group_chatter_share": "聊天群/夸夸群倾向",
+}
+STATUS_NAMES = {"open": "待核查", "reviewing": "核查中", "confirmed": "属实", "dismissed": "误报",
+                "escalated": "已上报", "resolved": "已处置"}
+ACTION_NAMES = {"none": "无", "reminded": "提醒", "talked": "约谈", "recalled": "要求撤回", "removed": "移出群聊",
+                "reported": "上报党组", "refuted": "辟谣", "other": "其他"}
+_SEVERITY_SQL = "case category " + " ".join(f"when '{c}' then {n}" for c, n in SEVERITY.items()) + " else 1 end"
+
+_REVIEW = f"""
+alter table flags add column severity integer generated always as ({_SEVERITY_SQL}) virtual;
+create index if not exists flags_queue on flags (severity desc, id desc);
+create index if not exists flags_category on flags (category, severity desc, id desc);
+create table if not exists handling (
+    id integer primary key,
+    flag_id integer not null references flags(id),
+    status text not null check (status in ({", ".join(repr(s) for s in HANDLING_STATUSES)})),
+    action text not null check (action in ({", ".join(repr(a) for a in HANDLING_ACTIONS)})),
+    note text not null default '',
+    due_date text,
+    actor_id text not null,
+    created_at text not null,
+    prev_hash text not null,
+    hash text not null
+);
+create index if not exists handling_flag on handling (flag_id, id);
+create trigger if not exists handling_no_update before update on handling
+    begin select raise(abort, 'handling is append-only'); end;
+create trigger if not exists handling_no_delete before delete on handling
+    begin select raise(abort, 'handling is append-only'); end;
+create table if not exists flag_state (
+    flag_id integer primary key references flags(id),
+    status text not null,
+    action text not null,
+    actor_id text not null,
+    updated_at text not null,
+    first_handled_at text not null
+);
+create index if not exists flag_state_status on flag_state (status);
+create trigger if not exists handling_sets_state after insert on handling begin
+    insert into flag_state (flag_id, status, action, actor_id, updated_at, first_handled_at)
+    values (new.flag_id, new.status, new.action, new.actor_id, new.created_at, new.created_at)
+    on conflict (flag_id) do update set status = excluded.status, action = excluded.action,
+        actor_id = excluded.actor_id, updated_at = excluded.updated_at;
+end;
+"""
+
+
+def _review(db: sqlite_utils.Database) -> None:
+    # handling is the append-only decision trail; flag_state is its latest row per flag,
+    # kept by a trigger so the queue can filter by status through an index.
+    db.conn.executescript(_REVIEW)
+
+
+MIGRATIONS = [_archive, _flags, _rules, _review]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -20,8 +20,8 @@ def mini_models(tmp_path_factory):
     from tests.conftest import FIXTURES
 
     corpus = FIXTURES / "corpus"
-    first, _ = train(corpus, select=False, progress=lambda *_: None)
-    second, _ = train(corpus, select=False, progress=lambda *_: None)
+    first, _ = train(corpus_dir=corpus, select=False, progress=lambda *_: None)
+    second, _ = train(corpus_dir=corpus, select=False, progress=lambda *_: None)
     return first, second
 
 

@@ -1,0 +1,1 @@
+"""Review and incident response: permissions, handling trail, queue queries, feedback."""
