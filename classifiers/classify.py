@@ -32,15 +32,22 @@ def set_watermark(conn, detector: str, last_id: int) -> None:
                  "updated_at = excluded.updated_at", [detector, last_id, now()])
 
 
+# Flag columns a caller may fill besides the message ones (新媒体: a post's or an account's flags).
+OPTIONAL_COLUMNS = ("post_id", "account_id")
+
+
 def insert_flags(conn, flags: list[dict]) -> int:
-    """Insert flags, ignoring any whose subject already has that category; returns how many were new."""
+    """Insert flags, ignoring any whose subject already has that category; returns how many were new.
+    `post_id` and `account_id` are written when a flag carries them."""
     before = conn.total_changes
+    extra = [c for c in OPTIONAL_COLUMNS if any(c in f for f in flags)]
     conn.executemany(
         "insert or ignore into flags (subject, message_id, group_id, member_id, category, score, detector, article, "
-        "evidence, related_message_id, created_at) values (:subject, :message_id, :group_id, :member_id, :category, "
-        ":score, :detector, :article, :evidence, :related_message_id, :created_at)",
-        [{"message_id": None, "group_id": None, "member_id": None, "related_message_id": None, "created_at": now(), **f}
-         for f in flags])
+        f"evidence, related_message_id, created_at{''.join(', ' + c for c in extra)}) values (:subject, :message_id, "
+        ":group_id, :member_id, :category, :score, :detector, :article, :evidence, :related_message_id, "
+        f":created_at{''.join(', :' + c for c in extra)})",
+        [{"message_id": None, "group_id": None, "member_id": None, "related_message_id": None, "created_at": now(),
+          **{c: None for c in extra}, **f} for f in flags])
     return conn.total_changes - before
 
 

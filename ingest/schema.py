@@ -175,6 +175,8 @@ SEVERITY = {
     "secret": 5, "credential_leak": 5, "sensitive": 4, "privacy": 4, "rumour": 4, "red_packet": 3,
     "proof_demand": 3, "advertising": 3, "flattery": 2, "after_hours": 2, "repeated_post": 2,
     "personal_opinion": 2, "offtopic": 1,
+    "account_personal": 3, "account_late_filing": 2, "account_duplicate_platform": 2,
+    "account_internal_division": 2, "account_name_unclear": 1, "account_dormant": 1,
 }
 # How supervisors read each category (web UI, reports, flag explanations).
 CATEGORY_NAMES = {
@@ -185,6 +187,9 @@ CATEGORY_NAMES = {
     "personal_opinion": "发布个人观点情绪", "group_duplicate_unit": "一个单位多个工作群", "group_no_admin": "未明确群管理员",
     "group_temporary_expired": "临时群到期未解散", "group_idle": "临时群长期闲置", "group_member_unverified": "成员不在实名花名册",
     "group_member_hidden_name": "群昵称未实名", "group_chatter_share": "聊天群/夸夸群倾向",
+    "account_duplicate_platform": "同一平台多个新媒体账号", "account_dormant": "低效/僵尸账号（长期未更新）",
+    "account_late_filing": "开设/变更/关停未提前7个工作日备案", "account_name_unclear": "账号名称与单位职责关联不明",
+    "account_internal_division": "以内设机构名义开设账号", "account_personal": "以个人名义开设账号",
 }
 STATUS_NAMES = {"open": "待核查", "reviewing": "核查中", "confirmed": "属实", "dismissed": "误报",
                 "escalated": "已上报", "resolved": "已处置"}
@@ -237,7 +242,98 @@ def _review(db: sqlite_utils.Database) -> None:
     db.conn.executescript(_REVIEW)
 
 
-MIGRATIONS = [_archive, _flags, _rules, _review]
+ACCOUNT_KINDS = ("党务", "政务")
+ACCOUNT_STATUSES = ("运行", "停更", "关停")
+FILING_ACTIONS = ("开设", "变更", "关停")
+# 新媒体 第五条: Party bodies' accounts are supervised by the propaganda department and the
+# cyberspace office, administrative bodies' by the government office.
+SUPERVISING_BODIES = {"党务": "宣传部/网信办", "政务": "政府办"}
+UNROUTED = "未定（台账未登记党务/政务）"
+
+_NEWMEDIA = f"""
+create table if not exists accounts (
+    id integer primary key,
+    unit text not null,
+    unit_short text,
+    division text,
+    platform text not null,
+    name text not null,
+    account_ref text,
+    kind text check (kind in ({", ".join(repr(k) for k in ACCOUNT_KINDS)})),
+    supervisor text,
+    leader text,
+    editor text,
+    registrant text,
+    registrant_type text,
+    opened_on text,
+    status text not null default '运行' check (status in ({", ".join(repr(s) for s in ACCOUNT_STATUSES)})),
+    closed_on text,
+    last_post_on text,
+    extra text not null default '{{}}',
+    created_at text not null,
+    updated_at text not null
+);
+create unique index if not exists accounts_platform_ref on accounts (platform, account_ref) where account_ref is not null;
+create index if not exists accounts_platform_name on accounts (platform, name);
+create index if not exists accounts_unit_platform on accounts (unit, platform);
+create table if not exists account_filings (
+    id integer primary key,
+    account_id integer not null references accounts(id),
+    action text not null check (action in ({", ".join(repr(a) for a in FILING_ACTIONS)})),
+    filed_on text not null,
+    effective_on text not null,
+    details text not null default '',
+    recorded_by text not null,
+    recorded_at text not null,
+    prev_hash text not null,
+    hash text not null
+);
+create index if not exists account_filings_account on account_filings (account_id, id);
+create trigger if not exists account_filings_no_update before update on account_filings
+    begin select raise(abort, 'account_filings is append-only'); end;
+create trigger if not exists account_filings_no_delete before delete on account_filings
+    begin select raise(abort, 'account_filings is append-only'); end;
+create table if not exists posts (
+    id integer primary key,
+    key integer not null,
+    account_id integer not null references accounts(id),
+    published_at text not null,
+    title text,
+    text text,
+    tokens text,
+    url text,
+    reads integer,
+    likes integer,
+    import_id integer not null references imports(id),
+    source_line integer,
+    raw text not null
+);
+create unique index if not exists posts_key on posts (key);
+create index if not exists posts_account_time on posts (account_id, published_at);
+alter table flags add column post_id integer references posts(id);
+alter table flags add column account_id integer references accounts(id);
+create index if not exists flags_post on flags (post_id);
+create index if not exists flags_account on flags (account_id);
+create view if not exists account_supervision as
+select a.id as account_id,
+       case a.kind {" ".join(f"when '{k}' then '{b}'" for k, b in SUPERVISING_BODIES.items())} else '{UNROUTED}' end
+           as supervising_body,
+       a.kind, a.supervisor as recorded_supervisor, a.unit, a.division, a.platform, a.name, a.status,
+       (select count(*) from flags f left join flag_state s on s.flag_id = f.id
+        where f.account_id = a.id and (s.status is null or s.status in ({", ".join(repr(s) for s in OPEN_STATUSES)})))
+           as open_flags
+from accounts a;
+"""
+
+
+def _newmedia(db: sqlite_utils.Database) -> None:
+    # 新媒体: the account registry (台账), its append-only filing log (hash-chained like
+    # handling), the accounts' posts (keyed like messages), and flags that point at an
+    # account or a post; account_supervision routes each account by kind (第五条).
+    db.conn.executescript(_NEWMEDIA)
+
+
+MIGRATIONS = [_archive, _flags, _rules, _review, _newmedia]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

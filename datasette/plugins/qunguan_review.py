@@ -1,0 +1,219 @@
+"""qunguan's Datasette plugin: login, permissions, the review queue, case pages,
+handling forms, the dashboard and the user list. Views only: the logic lives in the
+`review` package, where it is tested without a server."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlencode
+
+from datasette import Forbidden, Response, hookimpl
+from markupsafe import Markup, escape
+
+from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, STATUS_NAMES
+from review import auth, charts, handling, queue
+from review.highlight import highlight
+from review.permissions import allowed
+
+ROUTES_PREFIX = "/-/qunguan"
+
+
+def _config(datasette) -> dict:
+    return datasette.plugin_config("qunguan") or {}
+
+
+def _users(datasette) -> sqlite3.Connection:
+    return auth.connect(Path(_config(datasette)["users_db"]))
+
+
+def _archive(datasette):
+    name = _config(datasette).get("database")
+    return datasette.get_database(name) if name else datasette.get_database()
+
+
+def role_of(datasette, actor) -> str | None:
+    """The role of a logged-in, enabled user, read fresh so disabling takes effect at once."""
+    if not actor or not actor.get("id") or "users_db" not in _config(datasette):
+        return None
+    conn = _users(datasette)
+    try:
+        user = auth.get_user(conn, actor["id"])
+    finally:
+        conn.close()
+    return user.role if user and not user.disabled else None
+
+
+@hookimpl
+def permission_allowed(datasette, actor, action, resource):
+    # Every answer is given here, True or False, so no Datasette default lets anyone in.
+    return allowed(role_of(datasette, actor), action, resource)
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    # An anonymous browser gets the login form in place of the page (status stays 403,
+    # so no client mistakes it for the page); JSON and CSV clients get a plain 403.
+    if request.actor is None and "application/json" not in request.headers.get("accept", "") \
+            and not request.path.endswith((".json", ".csv")):
+        async def inner():
+            return Response.html(await datasette.render_template(
+                "qunguan_login.html", {"error": None, "next": _safe_next(request.full_path)}, request=request), status=403)
+
+        return inner()
+
+
+@hookimpl
+def menu_links(datasette, actor):
+    async def inner():
+        links = []
+        if await datasette.permission_allowed(actor, "qunguan-review"):
+            links += [{"href": f"{ROUTES_PREFIX}/queue", "label": "审核队列"},
+                      {"href": f"{ROUTES_PREFIX}/dashboard", "label": "统计看板"}]
+        if await datasette.permission_allowed(actor, "qunguan-users"):
+            links.append({"href": f"{ROUTES_PREFIX}/users", "label": "用户列表"})
+        return links
+
+    return inner
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/login$", login),
+        (rf"^{ROUTES_PREFIX}/queue$", queue_view),
+        (rf"^{ROUTES_PREFIX}/flags/(?P<flag_id>\d+)$", case_view),
+        (rf"^{ROUTES_PREFIX}/bulk$", bulk_view),
+        (rf"^{ROUTES_PREFIX}/dashboard$", dashboard_view),
+        (rf"^{ROUTES_PREFIX}/users$", users_view),
+    ]
+
+
+@hookimpl
+def extra_template_vars():
+    return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES}
+
+
+def _safe_next(value: str | None) -> str:
+    return value if value and value.startswith("/") and not value.startswith("//") else f"{ROUTES_PREFIX}/queue"
+
+
+async def login(datasette, request):
+    next_url = _safe_next(request.args.get("next"))
+    error = None
+    if request.method == "POST":
+        form = await request.post_vars()
+        next_url = _safe_next(form.get("next"))
+        conn = _users(datasette)
+        try:
+            user = auth.authenticate(conn, form.get("username", "").strip(), form.get("password", ""))
+        finally:
+            conn.close()
+        if user:
+            response = Response.redirect(next_url)
+            response.set_cookie("ds_actor", datasette.sign({"a": {"id": user.name}}, "actor"),
+                                httponly=True, samesite="lax", max_age=12 * 3600)
+            return response
+        error = "用户名或密码错误，或账号已停用"
+    return Response.html(await datasette.render_template(
+        "qunguan_login.html", {"error": error, "next": next_url}, request=request),
+        status=401 if error else 200)
+
+
+async def _require(datasette, request, action):
+    if not await datasette.permission_allowed(request.actor, action):
+        raise Forbidden("没有权限")
+
+
+async def queue_view(datasette, request):
+    await _require(datasette, request, "qunguan-review")
+    filters = {k: request.args.get(k, "").strip() for k in queue.FILTERS}
+    cursor = request.args.get("before")
+    db = _archive(datasette)
+    page = await db.execute_fn(lambda conn: queue.queue(conn, filters, cursor))
+    menus = await db.execute_fn(queue.choices)
+    for row in page.rows:
+        row["marked"] = highlight(row["text"] or "", row["evidence"]) if row["text"] else None
+    query = {k: v for k, v in filters.items() if v}
+    return Response.html(await datasette.render_template("qunguan_queue.html", {
+        "page": page, "filters": filters, "menus": menus, "statuses": ["open", "all", *HANDLING_STATUSES],
+        "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
+        "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
+    }, request=request))
+
+
+async def case_view(datasette, request):
+    await _require(datasette, request, "qunguan-review")
+    flag_id = int(request.url_vars["flag_id"])
+    db = _archive(datasette)
+    error, form = None, {}
+    if request.method == "POST":
+        await _require(datasette, request, "qunguan-handle")
+        form = await request.post_vars()
+        try:
+            decision = handling.validate(form.get("status"), form.get("action"), form.get("note"), form.get("due_date"))
+            await db.execute_write_fn(lambda conn: handling.record(conn, [flag_id], decision, request.actor["id"]),
+                                      block=True)
+        except handling.ValidationError as e:
+            error = str(e)
+        else:
+            datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
+            return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}")
+    around = min(max(int(request.args.get("context", "10") or 10), 1), 200)
+    data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
+    if data is None:
+        return Response.html(await datasette.render_template("qunguan_missing.html", {"flag_id": flag_id}, request=request), status=404)
+    flag = data["flag"]
+    if data["message"]:
+        data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])
+    return Response.html(await datasette.render_template("qunguan_case.html", {
+        **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": HANDLING_ACTIONS,
+        "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
+    }, request=request), status=400 if error else 200)
+
+
+async def bulk_view(datasette, request):
+    await _require(datasette, request, "qunguan-handle")
+    if request.method != "POST":
+        return Response.redirect(f"{ROUTES_PREFIX}/queue")
+    body = await request.post_body()
+    from urllib.parse import parse_qs
+
+    form = parse_qs(body.decode("utf-8"))
+    flag_ids = [int(i) for i in form.get("flag", []) if i.isdigit()]
+    back = _safe_next((form.get("back") or [None])[0])
+    try:
+        if not flag_ids:
+            raise handling.ValidationError("请先勾选要处置的标记")
+        status = (form.get("status") or [""])[0]
+        if status not in ("dismissed", "confirmed"):
+            raise handling.ValidationError("批量操作只能标记为误报或属实")
+        decision = handling.validate(status, "none", (form.get("note") or [""])[0], None)
+        await _archive(datasette).execute_write_fn(
+            lambda conn: handling.record(conn, flag_ids, decision, request.actor["id"]), block=True)
+    except handling.ValidationError as e:
+        datasette.add_message(request, str(e), datasette.ERROR)
+    else:
+        datasette.add_message(request, f"已将 {len(flag_ids)} 条标记记为{STATUS_NAMES[status]}")
+    return Response.redirect(back)
+
+
+async def dashboard_view(datasette, request):
+    await _require(datasette, request, "qunguan-review")
+    figures = await _archive(datasette).execute_fn(charts.figures)
+    return Response.html(await datasette.render_template("qunguan_dashboard.html", {
+        "figures": figures, "weekly_svg": Markup(charts.weekly_svg(figures["weekly"])),
+        "state_svg": Markup(charts.state_svg(figures["states"])),
+    }, request=request))
+
+
+async def users_view(datasette, request):
+    await _require(datasette, request, "qunguan-users")
+    conn = _users(datasette)
+    try:
+        users = auth.list_users(conn)
+        events = [dict(zip(("name", "event", "at", "by"), r)) for r in
+                  conn.execute("select name, event, at, by from user_events order by id desc limit 200")]
+    finally:
+        conn.close()
+    return Response.html(await datasette.render_template("qunguan_users.html", {"users": users, "events": events},
+                                                         request=request))

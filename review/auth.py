@@ -1,0 +1,128 @@
+"""Users and passwords, kept apart from the archive.
+
+Credentials live in `<archive>.users.db` beside the archive (0600), never in a database
+Datasette serves, so no SQL page can read a password hash. Passwords are stored as
+PBKDF2-SHA256 with a random salt (the scheme of datasette-auth-passwords and Django);
+users are never deleted, only disabled, so every past decision keeps its author.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+ROLES = ("supervisor", "auditor", "admin")
+ITERATIONS = 480_000
+MIN_PASSWORD = 10
+
+
+class AuthError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    disabled: bool
+
+
+def users_path(archive: str | Path) -> Path:
+    archive = Path(archive)
+    return archive.with_name(archive.stem + ".users.db")
+
+
+def hash_password(password: str, salt: str | None = None, iterations: int = ITERATIONS) -> str:
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt.encode("ascii"), iterations)
+    return f"pbkdf2_sha256${iterations}${salt}${base64.b64encode(digest).decode('ascii')}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        algorithm, iterations, salt, _ = stored.split("$", 3)
+    except ValueError:
+        return False
+    if algorithm != "pbkdf2_sha256":
+        return False
+    return hmac.compare_digest(hash_password(password, salt, int(iterations)), stored)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The users database, created 0600 with its tables if missing."""
+    fresh = not path.exists()
+    if fresh:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        create table if not exists users (
+            name text primary key,
+            role text not null check (role in ('supervisor', 'auditor', 'admin')),
+            password_hash text not null,
+            disabled integer not null default 0,
+            created_at text not null,
+            created_by text not null
+        );
+        create table if not exists user_events (
+            id integer primary key,
+            name text not null,
+            event text not null,
+            at text not null,
+            by text not null
+        );
+    """)
+    return conn
+
+
+def _now() -> str:
+    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def add_user(conn, name: str, role: str, password: str, by: str) -> User:
+    name = name.strip()
+    if not name or len(name) > 64 or any(ch.isspace() for ch in name):
+        raise AuthError("a user name is 1-64 characters without spaces")
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password needs at least {MIN_PASSWORD} characters")
+    with conn:
+        if conn.execute("select 1 from users where name = ?", [name]).fetchone():
+            raise AuthError(f"user {name!r} exists already")
+        conn.execute("insert into users values (?, ?, ?, 0, ?, ?)", [name, role, hash_password(password), _now(), by])
+        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", _now(), by])
+    return User(name, role, False)
+
+
+def disable_user(conn, name: str, by: str) -> None:
+    with conn:
+        if conn.execute("update users set disabled = 1 where name = ?", [name]).rowcount == 0:
+            raise AuthError(f"no user {name!r}")
+        conn.execute("insert into user_events (name, event, at, by) values (?, 'disabled', ?, ?)", [name, _now(), by])
+
+
+def list_users(conn) -> list[dict]:
+    cursor = conn.execute("select name, role, disabled, created_at, created_by from users order by name")
+    return [dict(zip([d[0] for d in cursor.description], row)) for row in cursor]
+
+
+def get_user(conn, name: str) -> User | None:
+    row = conn.execute("select name, role, disabled from users where name = ?", [name]).fetchone()
+    return User(row[0], row[1], bool(row[2])) if row else None
+
+
+def authenticate(conn, name: str, password: str) -> User | None:
+    """The user if the name and password match an enabled account, else None."""
+    row = conn.execute("select name, role, disabled, password_hash from users where name = ?", [name]).fetchone()
+    if row is None:
+        verify_password(password, hash_password("timing-equaliser"))  # same cost either way
+        return None
+    if not verify_password(password, row[3]) or row[2]:
+        return None
+    return User(row[0], row[1], False)

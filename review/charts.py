@@ -1,0 +1,78 @@
+"""The dashboard's figures and charts, drawn as inline SVG on the server: no script, no
+CDN, nothing fetched from the internet. Figures are per category and per unit, never a
+ranking of individuals."""
+from __future__ import annotations
+
+from statistics import median
+
+from markupsafe import escape
+
+from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
+
+PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8e44ad", "#7f8c8d",
+           "#d35400", "#2c3e50", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6"]
+
+
+def figures(conn) -> dict:
+    weekly = conn.execute(
+        "select strftime('%Y-W%W', coalesce(m.sent_at, f.created_at)) as week, f.category, count(*) "
+        "from flags f left join messages m on m.id = f.message_id group by 1, 2 order by 1").fetchall()
+    open_sql = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    states = dict(conn.execute(
+        f"select case when s.status is null or s.status in ({open_sql}) then 'open' else 'handled' end, count(*) "
+        "from flags f left join flag_state s on s.flag_id = f.id group by 1").fetchall())
+    hours = [r[0] for r in conn.execute(
+        "select (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 from flag_state s "
+        "join flags f on f.id = s.flag_id")]
+    units = conn.execute(
+        "select coalesce(g.unit, '（未登记单位）'), count(*), "
+        f"sum(s.status is null or s.status in ({open_sql})), "
+        "avg(case when s.first_handled_at is not null then (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 end) "
+        "from flags f left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id "
+        "group by 1 order by 1").fetchall()
+    return {
+        "weekly": weekly,
+        "states": {"open": states.get("open", 0), "handled": states.get("handled", 0)},
+        "median_hours": round(median(hours), 1) if hours else None,
+        "units": [{"unit": u, "flags": n, "open": o or 0, "avg_hours": round(h, 1) if h is not None else None}
+                  for u, n, o, h in units],
+    }
+
+
+def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int = 260) -> str:
+    """Stacked bars: flags per week, one colour per category, with a legend."""
+    weeks = sorted({w for w, _, _ in weekly})
+    categories = sorted({c for _, c, _ in weekly})
+    if not weeks:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40"><text x="10" y="25">暂无数据</text></svg>'
+    totals = {w: sum(n for ww, _, n in weekly if ww == w) for w in weeks}
+    top = max(totals.values())
+    plot_h, left, bar_w = height - 60, 40, max(8, min(60, (width - 220) // len(weeks) - 6))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="每周标记数">']
+    parts.append(f'<text x="{left}" y="14" font-size="12">最多 {top} 条/周</text>')
+    for i, week in enumerate(weeks):
+        x, y = left + i * (bar_w + 6), height - 40
+        for category in categories:
+            n = next((n for w, c, n in weekly if w == week and c == category), 0)
+            h = plot_h * n / top
+            y -= h
+            color = PALETTE[categories.index(category) % len(PALETTE)]
+            parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="{color}">'
+                         f'<title>{escape(week)} {escape(CATEGORY_NAMES.get(category, category))}：{n}</title></rect>')
+        parts.append(f'<text x="{x}" y="{height - 24}" font-size="10">{escape(week[2:])}</text>')
+    for j, category in enumerate(categories):
+        y = 24 + j * 16
+        parts.append(f'<rect x="{width - 170}" y="{y - 10}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
+                     f'<text x="{width - 155}" y="{y}" font-size="11">{escape(CATEGORY_NAMES.get(category, category))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def state_svg(states: dict[str, int], width: int = 360, height: int = 60) -> str:
+    """One bar split into open and handled flags."""
+    total = sum(states.values()) or 1
+    open_w = width * states.get("open", 0) / total
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="待处置与已办结">'
+            f'<rect x="0" y="10" width="{open_w:.1f}" height="24" fill="#e67e22"/>'
+            f'<rect x="{open_w:.1f}" y="10" width="{width - open_w:.1f}" height="24" fill="#27ae60"/>'
+            f'<text x="0" y="52" font-size="12">待处置 {states.get("open", 0)}　已办结 {states.get("handled", 0)}</text></svg>')

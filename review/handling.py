@@ -1,0 +1,58 @@
+"""Recording decisions on flags: validation, the hash chain, bulk decisions."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ingest import chain
+from ingest.schema import HANDLING_ACTIONS, HANDLING_STATUSES
+
+MAX_NOTE = 4000
+
+
+class ValidationError(ValueError):
+    """A decision that cannot be recorded; the message is shown to the supervisor."""
+
+
+def validate(status: str, action: str, note: str, due_date: str | None) -> dict:
+    status, action, note = (status or "").strip(), (action or "none").strip(), (note or "").strip()
+    if status not in HANDLING_STATUSES:
+        raise ValidationError("请选择处置状态")
+    if action not in HANDLING_ACTIONS:
+        raise ValidationError("请选择处置措施")
+    if len(note) > MAX_NOTE:
+        raise ValidationError(f"备注不能超过 {MAX_NOTE} 字")
+    if action == "refuted" and not note:
+        raise ValidationError("辟谣请在备注中注明辟谣链接或信息来源")
+    if action == "other" and not note:
+        raise ValidationError("选择“其他”措施时请在备注中说明")
+    due = (due_date or "").strip() or None
+    if due:
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            raise ValidationError("办结期限格式应为 YYYY-MM-DD") from None
+    return {"status": status, "action": action, "note": note, "due_date": due}
+
+
+def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int]:
+    """Append one handling row per flag, chained; `conn` is a write connection. The caller
+    passes a validated decision and the actor from the login, never from the form."""
+    known = {row[0] for row in conn.execute(
+        "select id from flags where id in (select value from json_each(?))", [str(list(flag_ids))])}
+    missing = set(flag_ids) - known
+    if missing:
+        raise ValidationError(f"标记不存在：{', '.join(map(str, sorted(missing)))}")
+    ids = []
+    with conn:
+        prev = chain.last_hash(conn, "handling")
+        next_id = conn.execute("select coalesce(max(id), 0) + 1 from handling").fetchone()[0]
+        for flag_id in flag_ids:
+            fields = {"id": next_id, "flag_id": flag_id, **decision, "actor_id": actor_id,
+                      "created_at": datetime.now().strftime("%Y-%m-%dT%H:%M:%S")}
+            digest = chain.row_hash(prev, fields)
+            conn.execute("insert into handling (id, flag_id, status, action, note, due_date, actor_id, created_at, "
+                         "prev_hash, hash) values (:id, :flag_id, :status, :action, :note, :due_date, :actor_id, "
+                         ":created_at, :prev_hash, :hash)", {**fields, "prev_hash": prev, "hash": digest})
+            ids.append(next_id)
+            prev, next_id = digest, next_id + 1
+    return ids

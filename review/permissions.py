@@ -1,0 +1,39 @@
+"""The one place that decides who may do what.
+
+Roles: supervisors review flags and record decisions; auditors read everything,
+SQL included, and never write; admins are supervisors who also see the import ledger
+and the user list. Anonymous and disabled users may do nothing. Datasette's own write
+actions (insert-row, create-table …) are refused to everyone: the archive changes only
+through qunguan's commands and the handling form."""
+from __future__ import annotations
+
+READ = ("supervisor", "auditor", "admin")
+# Tables only admins and auditors see: the ledger of who imported what.
+LEDGER_TABLES = {"imports", "rejects"}
+LEDGER_QUERIES = {"import_ledger"}
+HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
+
+
+def allowed(role: str | None, action: str, resource=None) -> bool:
+    """Whether a user with `role` (None: anonymous or disabled) may do `action` on `resource`."""
+    if role is None:
+        return False
+    if action in ("view-instance", "view-database", "qunguan-review"):
+        return role in READ
+    if action == "view-table":
+        _, table = resource
+        if table in HIDDEN_TABLES:
+            return role == "auditor"
+        if table in LEDGER_TABLES:
+            return role in ("auditor", "admin")
+        return role in READ
+    if action == "view-query":
+        _, query = resource
+        return role in ("auditor", "admin") if query in LEDGER_QUERIES else role in READ
+    if action == "execute-sql":
+        return role == "auditor"
+    if action == "qunguan-handle":
+        return role in ("supervisor", "admin")
+    if action == "qunguan-users":
+        return role in ("admin", "auditor")
+    return False

@@ -1,0 +1,134 @@
+"""The review queue and the case page, as plain queries over the archive.
+
+The queue is ordered by severity, then newest flag first, and pages by keyset
+(`before=<severity>:<id>`), so the hundredth page costs what the first does."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.schema import OPEN_STATUSES
+
+PAGE = 50
+FILTERS = ("group", "unit", "category", "article", "status", "since", "until")
+
+_SELECT = """
+select f.id, f.subject, f.category, f.article, f.score, f.evidence, f.detector, f.severity, f.created_at,
+       f.message_id, f.group_id, f.member_id, f.related_message_id,
+       coalesce(m.sent_at, f.created_at) as at, m.text, m.kind, g.name as group_name, g.unit,
+       coalesce(p.name, mb.display_name, mb.sender_id) as sender, coalesce(s.status, 'open') as status
+from flags f
+left join messages m on m.id = f.message_id
+left join groups g on g.id = f.group_id
+left join members mb on mb.id = f.member_id
+left join people p on p.id = mb.person_id
+left join flag_state s on s.flag_id = f.id
+"""
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    counts: dict[str, int]
+    next_cursor: str | None
+    filters: dict = field(default_factory=dict)
+
+
+def _where(filters: dict) -> tuple[list[str], list]:
+    clauses, params = [], []
+    status = filters.get("status") or "open"
+    if status == "open":
+        clauses.append(f"(s.status is null or s.status in ({', '.join('?' * len(OPEN_STATUSES))}))")
+        params += OPEN_STATUSES
+    elif status != "all":
+        clauses.append("s.status = ?")
+        params.append(status)
+    for key, column in (("group", "g.name"), ("unit", "g.unit"), ("category", "f.category"), ("article", "f.article")):
+        if filters.get(key):
+            clauses.append(f"{column} = ?")
+            params.append(filters[key])
+    if filters.get("since"):
+        clauses.append("coalesce(m.sent_at, f.created_at) >= ?")
+        params.append(filters["since"])
+    if filters.get("until"):
+        clauses.append("coalesce(m.sent_at, f.created_at) < date(?, '+1 day')")
+        params.append(filters["until"])
+    return clauses, params
+
+
+def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> Page:
+    clauses, params = _where(filters)
+    keyset = list(clauses)
+    keyset_params = list(params)
+    if cursor:
+        severity, last_id = (int(x) for x in cursor.split(":"))
+        keyset.append("(f.severity < ? or (f.severity = ? and f.id < ?))")
+        keyset_params += [severity, severity, last_id]
+    where = f"where {' and '.join(keyset)}" if keyset else ""
+    rows = [dict(r) for r in _rows(conn, f"{_SELECT} {where} order by f.severity desc, f.id desc limit ?",
+                                   keyset_params + [page + 1])]
+    next_cursor = None
+    if len(rows) > page:
+        rows = rows[:page]
+        next_cursor = f"{rows[-1]['severity']}:{rows[-1]['id']}"
+    count_where = f"where {' and '.join(clauses)}" if clauses else ""
+    counts = dict(conn.execute(
+        "select f.category, count(*) from flags f left join messages m on m.id = f.message_id "
+        "left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id "
+        f"{count_where} group by f.category order by 2 desc", params).fetchall())
+    return Page(rows, counts, next_cursor, filters)
+
+
+def _rows(conn, sql: str, params: list):
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return (dict(zip(names, row)) for row in cursor)
+
+
+def choices(conn) -> dict[str, list[str]]:
+    """Values for the queue's filter menus."""
+    return {
+        "group": [r[0] for r in conn.execute("select name from groups order by name")],
+        "unit": [r[0] for r in conn.execute("select distinct unit from groups where unit is not null order by unit")],
+        "category": [r[0] for r in conn.execute("select distinct category from flags order by category")],
+        "article": [r[0] for r in conn.execute("select distinct article from flags order by article")],
+    }
+
+
+_MESSAGE = """
+select m.id, m.sent_at, m.kind, m.text, m.quote, m.source_id, m.member_id,
+       coalesce(p.name, mb.display_name, mb.sender_id) as sender, mb.display_name, p.name as person
+from messages m left join members mb on mb.id = m.member_id left join people p on p.id = mb.person_id
+"""
+
+
+def case(conn, flag_id: int, around: int = 10) -> dict | None:
+    """Everything the case page shows: the flag, its message and the conversation around
+    it, other flags on the same message, and the handling history."""
+    found = list(_rows(conn, f"{_SELECT} where f.id = ?", [flag_id]))
+    if not found:
+        return None
+    flag = found[0]
+    result = {"flag": flag, "message": None, "before": [], "after": [], "others": [], "history": [], "related": None}
+    if flag["message_id"]:
+        message = next(_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["message_id"]]), None)
+        group = conn.execute("select group_id from messages where id = ?", [flag["message_id"]]).fetchone()[0]
+        result["message"] = message
+        result["before"] = list(reversed(list(_rows(
+            conn, f"{_MESSAGE} where m.group_id = ? and (m.sent_at, m.id) < (?, ?) order by m.sent_at desc, m.id desc limit ?",
+            [group, message["sent_at"], message["id"], around]))))
+        result["after"] = list(_rows(
+            conn, f"{_MESSAGE} where m.group_id = ? and (m.sent_at, m.id) > (?, ?) order by m.sent_at, m.id limit ?",
+            [group, message["sent_at"], message["id"], around]))
+        result["others"] = list(_rows(conn, "select id, category, article, score, detector from flags "
+                                            "where message_id = ? and id != ? order by id", [flag["message_id"], flag_id]))
+    elif flag["member_id"]:
+        result["before"] = list(reversed(list(_rows(
+            conn, f"{_MESSAGE} where m.member_id = ? order by m.sent_at desc, m.id desc limit ?", [flag["member_id"], around]))))
+    if flag["related_message_id"]:
+        result["related"] = next(_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["related_message_id"]]), None)
+        if result["related"]:
+            result["related"]["group_name"] = conn.execute(
+                "select g.name from messages m join groups g on g.id = m.group_id where m.id = ?",
+                [flag["related_message_id"]]).fetchone()[0]
+    result["history"] = list(_rows(conn, "select * from handling where flag_id = ? order by id", [flag_id]))
+    return result

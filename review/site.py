@@ -1,0 +1,110 @@
+"""How `qunguan serve` sets Datasette up: the signing secret, file modes, metadata with
+the Chinese canned queries for auditors, and the plugin's settings."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import yaml
+
+DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+
+QUERIES = {
+    "stale_open_flags": {
+        "title": "超过3天未处置的标记（第十三条 迅速处置）",
+        "sql": """select f.id as 标记, f.category as 类别, f.article as 条款, g.name as 群, f.created_at as 标记时间,
+  coalesce(s.status, 'open') as 状态, round(julianday('now', 'localtime') - julianday(f.created_at), 1) as 已过天数
+from flags f left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
+where (s.status is null or s.status in ('reviewing', 'confirmed', 'escalated'))
+  and f.created_at < datetime('now', 'localtime', '-3 days')
+order by f.created_at limit 1000""",
+    },
+    "flags_per_group_week": {
+        "title": "各群每周标记数",
+        "sql": """select g.name as 群, strftime('%Y-W%W', coalesce(m.sent_at, f.created_at)) as 周, f.category as 类别, count(*) as 数量
+from flags f left join groups g on g.id = f.group_id left join messages m on m.id = f.message_id
+group by 1, 2, 3 order by 2 desc, 1, 4 desc""",
+    },
+    "flags_per_article": {
+        "title": "按条款统计标记",
+        "sql": """select f.article as 条款, f.category as 类别, count(*) as 数量,
+  sum(coalesce(s.status, 'open') in ('open', 'reviewing', 'confirmed', 'escalated')) as 未办结
+from flags f left join flag_state s on s.flag_id = f.id group by 1, 2 order by 1, 3 desc""",
+    },
+    "time_to_handle": {
+        "title": "各核查人处置用时（小时）",
+        "sql": """select h.actor_id as 核查人, count(*) as 处置数,
+  round(avg((julianday(h.created_at) - julianday(f.created_at)) * 24), 1) as 平均用时,
+  round(max((julianday(h.created_at) - julianday(f.created_at)) * 24), 1) as 最长用时
+from handling h join flags f on f.id = h.flag_id
+where h.id = (select min(id) from handling first where first.flag_id = h.flag_id)
+group by h.actor_id order by h.actor_id""",
+    },
+    "after_hours_per_unit": {
+        "title": "各单位非工作时间通知",
+        "sql": """select coalesce(g.unit, '（未登记单位）') as 单位, g.name as 群, count(*) as 次数, max(m.sent_at) as 最近一次
+from flags f join messages m on m.id = f.message_id join groups g on g.id = f.group_id
+where f.category = 'after_hours' group by 1, 2 order by 3 desc""",
+    },
+    "group_hygiene": {
+        "title": "违反群管理规范的群",
+        "sql": """select g.name as 群, coalesce(g.unit, '') as 单位, f.category as 问题, f.article as 条款, f.evidence as 说明,
+  coalesce(s.status, 'open') as 状态
+from flags f join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
+where f.category like 'group\\_%' escape '\\' order by g.name, f.category""",
+    },
+    "import_ledger": {
+        "title": "导入台账",
+        "sql": """select i.id as 序号, i.path as 文件, i.format as 格式, g.name as 群, i.new as 新增, i.duplicate as 已存在,
+  i.rejected as 拒收, i.started_at as 开始, i.finished_at as 完成, i.os_user as 操作人, i.sha256
+from imports i left join groups g on g.id = i.group_id order by i.id desc""",
+    },
+}
+
+
+def secret_for(archive: Path) -> str:
+    """The archive's cookie-signing secret, created once (0600) so logins survive restarts."""
+    path = archive.with_name(archive.stem + ".secret")
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def lock_down(archive: Path) -> None:
+    """Chat logs are sensitive: the archive and its WAL files are readable by the owner only."""
+    for path in (archive, Path(f"{archive}-wal"), Path(f"{archive}-shm")):
+        if path.exists():
+            path.chmod(0o600)
+
+
+def metadata(archive: Path, users_db: Path) -> dict:
+    queries = dict(QUERIES)
+    for extra in sorted((DATASETTE_DIR / "queries").glob("*.yml")):
+        queries.update(yaml.safe_load(extra.read_text(encoding="utf-8")) or {})
+    return {
+        "title": "群管 · 政务微信工作群档案",
+        "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db)}},
+        "databases": {archive.stem: {"queries": queries}},
+    }
+
+
+SETTINGS = {"sql_time_limit_ms": 5000, "max_returned_rows": 2000, "allow_download": False,
+            "default_page_size": 50, "suggest_facets": False}
+
+
+def make_datasette(archive: Path):
+    """The Datasette that `qunguan serve` runs (and the tests drive): plugin, templates,
+    canned queries, a persistent secret, and users kept beside the archive."""
+    from datasette.app import Datasette
+
+    from review import auth
+
+    lock_down(archive)
+    users = auth.users_path(archive)
+    auth.connect(users).close()
+    return Datasette([str(archive)], plugins_dir=str(DATASETTE_DIR / "plugins"),
+                     template_dir=str(DATASETTE_DIR / "templates"), metadata=metadata(archive, users),
+                     secret=secret_for(archive), settings=SETTINGS)

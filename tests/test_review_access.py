@@ -1,0 +1,92 @@
+"""Nothing is served without a login; roles decide who may read and who may write.
+A matrix of actors (anonymous, each role, a disabled user) over every route."""
+import pytest
+
+from tests.review_helpers import PASSWORD, cookies_for, csrf, prepare
+
+ACTORS = [None, "u-supervisor", "u-auditor", "u-admin", "u-gone"]
+# route -> actors that get 200 (everyone else: 403, or a redirect to the login for pages)
+ROUTES = {
+    "/": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive.json": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/messages": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/messages.json": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/messages.csv": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/messages/1": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/flags.json": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/handling.json": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/imports": {"u-auditor", "u-admin"},
+    "/archive/rejects.json": {"u-auditor", "u-admin"},
+    "/archive/import_ledger": {"u-auditor", "u-admin"},
+    "/archive/stale_open_flags": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive/stale_open_flags.csv": {"u-supervisor", "u-auditor", "u-admin"},
+    "/archive.json?sql=select+1": {"u-auditor"},
+    "/archive/settings.json": {"u-auditor"},
+    "/archive.db": set(),
+    "/-/qunguan/queue": {"u-supervisor", "u-auditor", "u-admin"},
+    "/-/qunguan/flags/1": {"u-supervisor", "u-auditor", "u-admin"},
+    "/-/qunguan/dashboard": {"u-supervisor", "u-auditor", "u-admin"},
+    "/-/qunguan/users": {"u-auditor", "u-admin"},
+}
+
+
+@pytest.fixture
+async def ds(qunguan, db_path, fixtures):
+    return prepare(qunguan, db_path, fixtures)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+async def test_every_route_answers_by_role(ds, actor):
+    cookies = cookies_for(ds, actor)
+    wrong = {}
+    for route, readers in ROUTES.items():
+        response = await ds.client.get(route, cookies=cookies)
+        ok = response.status_code == 200
+        if ok != (actor in readers) or (not ok and response.status_code not in (302, 403, 404)):
+            wrong[route] = response.status_code
+    assert wrong == {}
+
+
+async def test_anonymous_pages_show_the_login_form_and_json_is_refused(ds):
+    page = await ds.client.get("/-/qunguan/queue")
+    assert page.status_code == 403 and 'action="/-/login"' in page.text
+    assert 'name="next" value="/-/qunguan/queue"' in page.text
+    data = await ds.client.get("/archive/messages.json")
+    assert data.status_code == 403
+    assert "messages" not in data.text or "rows" not in data.text
+
+
+async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):
+    token, cookies = await csrf(ds, "/-/login", {})
+    good = await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD,
+                                                  "csrftoken": token, "next": "/-/qunguan/queue"}, cookies=cookies)
+    assert good.status_code == 302 and good.headers["location"] == "/-/qunguan/queue"
+    assert ds.unsign(good.cookies["ds_actor"], "actor")["a"] == {"id": "u-supervisor"}
+    for name, password in (("u-supervisor", "wrong-password"), ("u-gone", PASSWORD), ("nobody", PASSWORD)):
+        bad = await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
+                                   cookies=cookies)
+        assert bad.status_code == 401 and "ds_actor" not in bad.cookies
+
+
+async def test_login_never_redirects_off_site(ds):
+    token, cookies = await csrf(ds, "/-/login", {})
+    response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token,
+                                                      "next": "//evil.example/"}, cookies=cookies)
+    assert response.headers["location"] == "/-/qunguan/queue"
+
+
+async def test_a_post_without_csrf_token_is_refused(ds):
+    cookies = cookies_for(ds, "u-supervisor")
+    for path in ("/-/qunguan/flags/1", "/-/qunguan/bulk", "/-/login"):
+        response = await ds.client.post(path, data={"status": "dismissed", "action": "none", "flag": "1"}, cookies=cookies)
+        assert response.status_code == 403, path
+
+
+async def test_datasette_write_actions_are_refused_to_everyone(ds):
+    from review.permissions import allowed
+
+    for role in (None, "supervisor", "auditor", "admin"):
+        for action in ("insert-row", "delete-row", "update-row", "create-table", "drop-table", "alter-table",
+                       "view-database-download", "permissions-debug", "debug-menu"):
+            assert not allowed(role, action, ("archive", "messages")), (role, action)

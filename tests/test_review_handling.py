@@ -1,0 +1,110 @@
+"""Supervisors record decisions on a case page; every decision is attributed, chained and
+kept; auditors can read it all and change nothing."""
+import sqlite3
+
+import pytest
+
+from tests.review_helpers import cookies_for, csrf, prepare
+
+
+@pytest.fixture
+async def ds(qunguan, db_path, fixtures):
+    return prepare(qunguan, db_path, fixtures)
+
+
+def first_flag(query):
+    return query("select id from flags where message_id is not null order by id limit 1")[0]["id"]
+
+
+async def decide(ds, flag_id, actor, **fields):
+    token, cookies = await csrf(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, actor))
+    return await ds.client.post(f"/-/qunguan/flags/{flag_id}", data={"csrftoken": token, **fields}, cookies=cookies)
+
+
+async def test_a_supervisor_decision_is_one_handling_row_with_their_id(ds, query):
+    flag_id = first_flag(query)
+    response = await decide(ds, flag_id, "u-supervisor", status="confirmed", action="talked", note="已约谈本人",
+                            due_date="2025-03-20", actor_id="someone-else")
+    assert response.status_code == 302 and response.headers["location"] == f"/-/qunguan/flags/{flag_id}"
+    rows = query("select flag_id, status, action, note, due_date, actor_id from handling")
+    assert rows == [{"flag_id": flag_id, "status": "confirmed", "action": "talked", "note": "已约谈本人",
+                     "due_date": "2025-03-20", "actor_id": "u-supervisor"}]  # never the form's actor_id
+    assert query("select status from flag_state where flag_id = ?", [flag_id]) == [{"status": "confirmed"}]
+    page = await ds.client.get(f"/-/qunguan/flags/{flag_id}", cookies=cookies_for(ds, "u-auditor"))
+    assert "已约谈本人" in page.text and "u-supervisor" in page.text
+
+
+async def test_an_auditor_may_read_but_not_decide(ds, query):
+    flag_id = first_flag(query)
+    page = await ds.client.get(f"/-/qunguan/flags/{flag_id}", cookies=cookies_for(ds, "u-auditor"))
+    assert page.status_code == 200 and 'name="status"' not in page.text
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-auditor"))
+    response = await ds.client.post(f"/-/qunguan/flags/{flag_id}", data={"csrftoken": token, "status": "dismissed",
+                                                                         "action": "none"}, cookies=cookies)
+    assert response.status_code == 403
+    assert query("select count(*) n from handling")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"status": "", "action": "none"}, "请选择处置状态"),
+    ({"status": "resolved", "action": "refuted", "note": ""}, "辟谣请在备注中注明"),
+    ({"status": "reviewing", "action": "none", "due_date": "3月20日"}, "YYYY-MM-DD"),
+])
+async def test_invalid_decisions_reshow_the_form_with_the_reason(ds, query, fields, message):
+    response = await decide(ds, first_flag(query), "u-supervisor", **fields)
+    assert response.status_code == 400 and message in response.text and 'name="status"' in response.text
+    assert query("select count(*) n from handling")[0]["n"] == 0
+
+
+async def test_bulk_marks_selected_flags_with_one_note(ds, query):
+    ids = [r["id"] for r in query("select id from flags order by id limit 3")]
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-admin"))
+    response = await ds.client.post("/-/qunguan/bulk", data={"csrftoken": token, "flag": [str(i) for i in ids],
+                                                             "status": "dismissed", "note": "同一误报",
+                                                             "back": "/-/qunguan/queue"}, cookies=cookies)
+    assert response.status_code == 302
+    rows = query("select flag_id, status, note, actor_id from handling order by id")
+    assert [(r["flag_id"], r["status"], r["note"], r["actor_id"]) for r in rows] == [(i, "dismissed", "同一误报", "u-admin") for i in ids]
+    queue = await ds.client.get("/-/qunguan/queue", cookies=cookies_for(ds, "u-admin"))
+    assert all(f'/-/qunguan/flags/{i}"' not in queue.text for i in ids)  # no longer open
+
+
+async def test_handling_is_append_only_and_verify_finds_an_edited_row(ds, qunguan, query, db_path):
+    flag_id = first_flag(query)
+    await decide(ds, flag_id, "u-supervisor", status="reviewing", action="none")
+    await decide(ds, flag_id, "u-supervisor", status="resolved", action="reminded", note="已提醒")
+    con = sqlite3.connect(db_path)
+    for sql in ("update handling set note = 'x'", "delete from handling"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            con.execute(sql)
+    assert qunguan("verify", "--db", db_path).exit_code == 0
+    con.executescript("drop trigger handling_no_update; update handling set actor_id = 'u-admin' where id = 1;")
+    con.close()
+    result = qunguan("verify", "--db", db_path)
+    assert result.exit_code == 1 and "handling\t2 rows\tchain broken at id 1" in result.stdout
+
+
+async def test_queue_shows_evidence_filters_and_pages(ds, query):
+    cookies = cookies_for(ds, "u-supervisor")
+    page = await ds.client.get("/-/qunguan/queue", cookies=cookies)
+    assert page.status_code == 200 and "审核队列" in page.text and "<mark>" in page.text
+    only = await ds.client.get("/-/qunguan/queue?category=red_packet", cookies=cookies)
+    assert "红包/转账（微腐败）" in only.text and "群规 第十二条" in only.text
+    assert "拍马奉承" not in only.text.split("<tbody>")[1]
+    first = await ds.client.get("/-/qunguan/queue?status=all", cookies=cookies)
+    assert first.status_code == 200
+
+
+async def test_case_page_shows_the_conversation_around_the_message(ds, query):
+    flag = query("select f.id, m.text from flags f join messages m on m.id = f.message_id "
+                 "where f.category = 'red_packet'")[0]
+    page = await ds.client.get(f"/-/qunguan/flags/{flag['id']}", cookies=cookies_for(ds, "u-supervisor"))
+    assert "上下文" in page.text and "收到，马上安排" in page.text  # a message before it
+    assert "谁有抢红包的截图" in page.text  # a message after it
+    assert 'class="qg-this"' in page.text
+
+
+async def test_dashboard_draws_charts_without_any_external_script(ds):
+    page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
+    assert page.status_code == 200 and "<svg" in page.text and "待处置" in page.text
+    assert "cdn" not in page.text.lower() and "<script src=\"http" not in page.text
