@@ -14,6 +14,7 @@ from ingest import roster
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
+from newmedia.cli import accounts_app, posts_app
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="群管 qunguan: archive government work-group chats, flag rule breaches, review them.")
@@ -107,6 +108,8 @@ groups_app = typer.Typer(no_args_is_help=True, help="The group registry: what th
 app.add_typer(groups_app, name="groups")
 config_app = typer.Typer(no_args_is_help=True, help="Per-archive overrides of the detectors' settings.")
 app.add_typer(config_app, name="config")
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(posts_app, name="posts")
 
 
 @groups_app.command("set")

@@ -19,6 +19,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import VotingClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
@@ -52,11 +53,11 @@ TRUSTED = [
     "sklearn.feature_extraction.text.TfidfTransformer", "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression", "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.naive_bayes.ComplementNB", "sklearn.pipeline.Pipeline", "sklearn.preprocessing._label.LabelBinarizer",
-    "sklearn.svm._classes.LinearSVC", "sklearn.frozen._frozen.FrozenEstimator",
+    "sklearn.svm._classes.LinearSVC", "sklearn.ensemble._voting.VotingClassifier", "sklearn.frozen._frozen.FrozenEstimator",
     "sklearn.utils._bunch.Bunch", "numpy.float64", "numpy.int64", "numpy.bool",
 ]
 
-DEFAULT_PARAMS = {"model": "logreg", "C": 8.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 17}
+DEFAULT_PARAMS = {"model": "ensemble", "C": 16.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 16}
 
 
 def build_pipeline(params: dict) -> Pipeline:
@@ -79,10 +80,14 @@ def build_pipeline(params: dict) -> Pipeline:
 
 
 def _estimator(params: dict):
+    if params["model"] == "ensemble":
+        # Soft vote of the three linear models: each errs on different hard cases.
+        return VotingClassifier([(name, _estimator({**params, "model": name})) for name in ("logreg", "svm", "cnb")],
+                                voting="soft")
     if params["model"] == "logreg":
         return LogisticRegression(C=params["C"], class_weight="balanced", max_iter=2000, solver="liblinear")
     if params["model"] == "svm":
-        return CalibratedClassifierCV(LinearSVC(C=params["C"] / 8, class_weight="balanced"), cv=3)
+        return CalibratedClassifierCV(LinearSVC(C=params["C"] / 8, class_weight="balanced"), cv=3, ensemble=False)
     if params["model"] == "cnb":
         return ComplementNB(alpha=1 / params["C"])
     raise ValueError(f"unknown model {params['model']!r}")
@@ -160,6 +165,22 @@ def _as_is(features):
     return features
 
 
+def compact(pipeline: Pipeline) -> Pipeline:
+    """Shrink a fitted pipeline for shipping: weights as float32, and without the counts
+    ComplementNB keeps only for partial_fit. Predictions move in the 7th digit at most."""
+    for voter in pipeline.named_steps["clf"].estimators_:
+        for estimator in getattr(voter, "estimators_", [voter]):
+            if isinstance(estimator, ComplementNB):
+                estimator.feature_log_prob_ = estimator.feature_log_prob_.astype(np.float32)
+                del estimator.feature_count_, estimator.feature_all_
+            elif isinstance(estimator, CalibratedClassifierCV):
+                for calibrated in estimator.calibrated_classifiers_:
+                    calibrated.estimator.coef_ = calibrated.estimator.coef_.astype(np.float32)
+            else:
+                estimator.coef_ = estimator.coef_.astype(np.float32)
+    return pipeline
+
+
 def _meaningful(feature: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LNS" for ch in feature)
 
@@ -169,6 +190,10 @@ def _is_cjk(feature: str) -> bool:
 
 
 def _coefficients(estimator) -> np.ndarray:
+    if isinstance(estimator, VotingClassifier):
+        # Each member's weights on a common scale, averaged: which n-grams the vote leans on.
+        parts = [_coefficients(e) for e in estimator.estimators_]
+        return np.mean([p / (np.abs(p).max() or 1.0) for p in parts], axis=0)
     if isinstance(estimator, CalibratedClassifierCV):
         return np.mean([c.estimator.coef_.ravel() for c in estimator.calibrated_classifiers_], axis=0)
     if isinstance(estimator, ComplementNB):

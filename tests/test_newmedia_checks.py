@@ -1,0 +1,128 @@
+"""The registry checks of 《党务政务新媒体管理办法》: one account per platform (第四条),
+dormant accounts (第四条), filings 7 working days ahead (第六条), names (第七条),
+internal divisions and personal accounts (第八条); running them twice adds nothing."""
+from datetime import date
+
+import pytest
+
+from detectors.after_hours import Calendar
+from ingest.schema import open_archive
+from newmedia.checks import run_newmedia, working_days_ahead
+
+TODAY = date(2025, 10, 1)
+
+
+@pytest.fixture
+def archive(qunguan, db_path, fixtures, tmp_path):
+    """The GB18030 台账 and a week of posts, imported as an office would."""
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
+    return open_archive(str(db_path)).conn
+
+
+def flags(conn, category):
+    return [dict(zip(("subject", "account_id", "article", "evidence"), r)) for r in conn.execute(
+        "select subject, account_id, article, evidence from flags where category = ? order by id", [category])]
+
+
+def test_two_accounts_of_one_unit_on_one_platform_are_flagged_once(archive):
+    run_newmedia(archive, TODAY, models_dir=None)
+    run_newmedia(archive, TODAY, models_dir=None)
+    [flag] = flags(archive, "account_duplicate_platform")
+    assert flag["subject"] == "account:2" and flag["article"] == "新媒体 第四条"  # 宜春教育发布, opened after 宜春教育
+    assert "「宜春教育」、「宜春教育发布」" in flag["evidence"]
+    # 宜春教育 on 抖音 or 微博 is another platform: no flag for those.
+
+
+def test_an_account_with_no_post_for_half_a_year_is_flagged_dormant(archive):
+    run_newmedia(archive, TODAY, models_dir=None)
+    [flag] = flags(archive, "account_dormant")
+    assert flag["subject"] == "account:2" and "2025-01-31" in flag["evidence"]  # ledger's 2025年1月, post of 01-10
+    assert "243 天未更新" in flag["evidence"]
+
+
+def test_the_dormancy_threshold_is_configurable(qunguan, db_path, archive):
+    assert qunguan("accounts", "config", "dormant_days", "300", "--db", db_path).exit_code == 0
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert flags(archive, "account_dormant") == []
+    refused = qunguan("accounts", "config", "dormant_days", '"soon"', "--db", db_path)
+    assert refused.exit_code == 1 and "expected int" in refused.stderr
+
+
+CALENDAR = Calendar({})
+
+
+@pytest.mark.parametrize("filed, effective, working_days", [
+    ("2025-03-03", "2025-03-12", 7),  # an ordinary Monday to the next week's Wednesday
+    ("2025-03-03", "2025-03-11", 6),
+    ("2025-09-26", "2025-10-13", 7),  # across National Day: Sunday 09-28 and Saturday 10-11 are 调休 working days
+    ("2025-09-26", "2025-10-11", 6),  # ... so the 调休 Saturday is the 6th working day, not enough
+    ("2025-09-30", "2025-10-14", 5),  # 14 calendar days, only 5 working days
+    ("2025-10-14", "2025-10-14", 0),
+])
+def test_working_days_count_weekends_holidays_and_make_up_days(filed, effective, working_days):
+    count, _ = working_days_ahead(date.fromisoformat(filed), date.fromisoformat(effective), CALENDAR)
+    assert count == working_days
+
+
+def test_filings_fewer_than_seven_working_days_ahead_are_flagged_across_national_day(qunguan, db_path, archive):
+    for account, filed, effective in [("宜春发布", "2025-09-26", "2025-10-13"), ("宜春教育发布", "2025-09-26", "2025-10-11"),
+                                      ("小李说文旅", "2025-09-30", "2025-10-14")]:
+        result = qunguan("accounts", "file", account, "--db", db_path, "--action", "变更",
+                         "--filed-on", filed, "--effective-on", effective)
+        assert result.exit_code == 0, result.stderr
+    run_newmedia(archive, TODAY, models_dir=None)
+    late = flags(archive, "account_late_filing")
+    assert [f["subject"] for f in late] == ["account:2:filing:3", "account:5:filing:4"]
+    assert all(f["article"] == "新媒体 第六条" for f in late)
+    assert "其间仅 5 个工作日（国庆节 7 天、中秋节 1 天、周末 1 天不计）" in late[1]["evidence"]
+
+
+def test_a_year_the_calendar_does_not_cover_falls_back_to_weekdays_with_a_warning(qunguan, db_path, archive):
+    qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "变更",
+            "--filed-on", "2027-03-01", "--effective-on", "2027-03-09")  # Monday to next Tuesday: 6 weekdays
+    added, warnings = run_newmedia(archive, date(2027, 3, 20), models_dir=None)
+    assert [f["subject"] for f in flags(archive, "account_late_filing")] == ["account:4:filing:2"]
+    assert any("2027" in w for w in warnings)
+
+
+def test_names_that_do_not_name_the_unit_are_reported_and_short_names_can_be_registered(qunguan, db_path, archive):
+    run_newmedia(archive, TODAY, models_dir=None)
+    unclear = flags(archive, "account_name_unclear")
+    assert [f["subject"] for f in unclear] == ["account:4", "account:5"]  # 宜春发布, 小李说文旅
+    assert "已比对：中共宜春市委宣传部、宣传部、宣传" in unclear[0]["evidence"]
+    # 宜春教育 passes by the core word 教育; 宜春市教育局基础教育科 by the full name.
+    archive.execute("delete from flags")
+    archive.commit()
+    qunguan("accounts", "config", "unit_names", '{"中共宜春市委宣传部": ["宜春发布"]}', "--db", db_path)
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert [f["subject"] for f in flags(archive, "account_name_unclear")] == ["account:5"]
+
+
+def test_internal_division_and_personal_accounts_are_flagged(archive):
+    archive.execute("update accounts set registrant = '王强', registrant_type = '' where name = '宜春发布'")
+    archive.execute("update accounts set registrant = '王强', leader = '王强' where name = '宜春发布'")
+    archive.commit()
+    run_newmedia(archive, TODAY, models_dir=None)
+    [division] = flags(archive, "account_internal_division")
+    assert division["subject"] == "account:3" and "基础教育科" in division["evidence"]
+    personal = flags(archive, "account_personal")
+    assert [f["subject"] for f in personal] == ["account:4", "account:5"]
+    assert "分管领导本人" in personal[0]["evidence"] and "主体类型为「个人」" in personal[1]["evidence"]
+    assert {f["article"] for f in personal} == {"新媒体 第八条"}
+
+
+def test_closed_accounts_are_left_alone_and_a_second_run_adds_nothing(qunguan, db_path, archive):
+    qunguan("accounts", "file", "小李说文旅", "--db", db_path, "--action", "关停",
+            "--filed-on", "2025-08-01", "--effective-on", "2025-08-20")
+    first, _ = run_newmedia(archive, TODAY, models_dir=None)
+    assert not [f for f in flags(archive, "account_name_unclear") if f["account_id"] == 5]
+    assert flags(archive, "account_personal") == []
+    second, _ = run_newmedia(archive, TODAY, models_dir=None)
+    assert first > 0 and second == 0
+
+
+def test_account_flags_show_under_the_accounts_supervising_body(archive):
+    run_newmedia(archive, TODAY, models_dir=None)
+    routed = dict(archive.execute("select name, open_flags from account_supervision where supervising_body = '宣传部/网信办'"))
+    assert routed == {"宜春发布": 1}

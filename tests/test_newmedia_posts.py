@@ -1,0 +1,114 @@
+"""新媒体 posts: platform exports go into `posts` with the chat archive's identity rules,
+and the posts classifier and rules flag what 第十条 forbids, into the same review queue."""
+import json
+
+import openpyxl
+import pytest
+
+from classifiers import model as chat_model
+from ingest.schema import open_archive
+from newmedia.checks import run_newmedia
+from newmedia.classify import POSTS, shop_links
+from newmedia.context import flag_context
+from newmedia.settings import DEFAULTS
+
+SHOP_POST = ("开学季好物推荐：文具礼包限时5折，点击 https://item.taobao.com/item.htm?id=6612345 立即抢购，"
+             "前100名下单再送书包，数量有限先到先得！")
+SERVICE_POST = ("【便民】国庆假期政务服务办事指南：10月1日至8日市政务服务中心暂停窗口服务，社保查询、公积金提取等事项"
+                "可通过“赣服通”宜春分厅24小时在线办理，急事请拨打12345热线。")
+
+
+@pytest.fixture
+def registry(qunguan, db_path, fixtures):
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    return db_path
+
+
+def test_posts_are_imported_and_bad_rows_are_named_and_kept(qunguan, registry, query, fixtures):
+    result = qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "posts.csv\tposts-csv\tnew 4\talready present 0\trejected 2\n"
+    assert "第 6 行：「昨天下午」不是有效的发布时间" in result.stderr and "第 7 行：no account '宜春没有这个号'" in result.stderr
+    first = query("select a.name as account, p.published_at, p.title, p.url, p.reads, p.likes, p.raw from posts p "
+                  "join accounts a on a.id = p.account_id order by p.id limit 1")[0]
+    assert first["account"] == "宜春教育" and first["published_at"] == "2025-09-20T10:00:00"
+    assert (first["reads"], first["likes"]) == (12000, 86) and first["url"] == "https://mp.weixin.qq.com/s/jy-0920"
+    assert json.loads(first["raw"])["在看数"] == "40"  # columns not mapped are kept
+    assert [r["line"] for r in query("select line from rejects order by id")] == [6, 7]
+    assert query("select format, new, rejected, group_id from imports") == [
+        {"format": "posts-csv", "new": 4, "rejected": 2, "group_id": None}]
+
+
+def test_reimporting_posts_adds_only_what_is_new(qunguan, registry, query, fixtures, tmp_path):
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
+    again = qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
+    assert "new 0\talready present 4" in again.stdout
+    # The same posts exported again as .xlsx from one account's back end (no account column), plus one new post.
+    book = openpyxl.Workbook()
+    book.active.append(["标题", "发表时间", "正文", "原文链接", "阅读量"])
+    book.active.append(["【通知】2025年秋季学期学生资助申请开始", "2025-09-20 10:00", "另一次导出的正文", "https://mp.weixin.qq.com/s/jy-0920", 12000])
+    book.active.append(["秋季学期开学安全提醒", "2025-09-28 08:00", "请各校落实开学安全检查。", "https://mp.weixin.qq.com/s/jy-0928", 900])
+    path = tmp_path / "宜春教育.xlsx"
+    book.save(path)
+    result = qunguan("posts", "import", path, "--db", registry, "--account", "宜春教育")
+    assert result.stdout == "宜春教育.xlsx\tposts-xlsx\tnew 1\talready present 1\trejected 0\n"
+    assert query("select count(*) as n from posts") == [{"n": 5}]
+
+
+def test_two_identical_posts_without_urls_stay_two_and_a_failed_file_leaves_nothing(qunguan, registry, query, tmp_path):
+    path = tmp_path / "weibo.csv"
+    path.write_text("账号,发布时间,内容\n宜春教育,2025-09-01 09:00,【转发】开学第一课\n宜春教育,2025-09-01 09:00,【转发】开学第一课\n",
+                    encoding="utf-8")
+    assert "new 2" in qunguan("posts", "import", path, "--db", registry).stdout
+    assert "new 0\talready present 2" in qunguan("posts", "import", path, "--db", registry).stdout
+    not_posts = tmp_path / "roster.csv"
+    not_posts.write_text("账号,标题\n宜春教育,没有发布时间\n", encoding="utf-8")
+    refused = qunguan("posts", "import", not_posts, "--db", registry)
+    assert refused.exit_code == 1 and "needs a 发布时间 column" in refused.stderr
+    assert query("select count(*) as n from imports") == [{"n": 2}]
+
+
+@pytest.mark.parametrize("text, links", [
+    (SHOP_POST, ["https://item.taobao.com/item.htm?id=6612345"]),
+    ("618大促，复制这段话打开淘宝领券 ￥Ab12Cd34Ef￥", ["复制这段话打开淘宝", "￥Ab12Cd34Ef￥"]),
+    ("详见市政府网站 http://www.yichun.gov.cn/art/2025/9/1/art_1.html", []),
+    ("京东方签约落户宜春经开区，访问 xjd.com 了解", []),
+])
+def test_shop_links_are_recognised_by_host(text, links):
+    assert shop_links(text, DEFAULTS["shop_domains"]) == links
+
+
+@pytest.fixture(scope="module")
+def posts_model():
+    return chat_model.load(task=POSTS)
+
+
+def test_the_posts_classifier_flags_a_shop_link_and_not_a_public_service_notice(posts_model):
+    (shop_labels, _), (service_labels, _) = posts_model.predict([SHOP_POST, SERVICE_POST])
+    assert "advertising" in shop_labels
+    assert service_labels == []
+
+
+def test_the_posts_model_card_records_its_task_data_and_honest_test_scores(posts_model):
+    card = posts_model.card
+    assert card["name"] == "posts" and card["labels"] == ["advertising", "personal_opinion"]
+    assert card["articles"] == {"advertising": "新媒体 第十条", "personal_opinion": "新媒体 第十条"}
+    assert card["data"]["test"] > 0 and {"macro_f1", "work_flagged"} <= card["test_metrics"].keys()
+    assert (chat_model.MODELS_DIR / "posts.skops").stat().st_size < 5_000_000
+
+
+def test_post_flags_reach_the_review_queue_with_the_post_and_its_account(qunguan, registry, fixtures):
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
+    conn = open_archive(str(registry)).conn
+    added, warnings = run_newmedia(conn, today=None)
+    assert not [w for w in warnings if "posts model" in w]
+    flagged = {(r[0], r[1]) for r in conn.execute("select p.title, f.category from flags f join posts p on p.id = f.post_id")}
+    assert ("开学季好物推荐｜文具礼包限时5折", "advertising") in flagged
+    assert not [c for t, c in flagged if t == "国庆假期政务服务办事指南"]
+    flag_id, post_id, article, account_id, group_id = conn.execute(
+        "select id, post_id, article, account_id, group_id from flags where subject = 'post:2' and category = 'advertising'").fetchone()
+    assert post_id == 2 and article == "新媒体 第十条" and account_id == 1 and group_id is None
+    context = flag_context(conn, flag_id)
+    assert context["post"]["title"] == "开学季好物推荐｜文具礼包限时5折"
+    assert context["account"]["name"] == "宜春教育" and context["account"]["supervising_body"] == "政府办"
+    assert run_newmedia(conn)[0] == 0  # incremental: nothing new, nothing added

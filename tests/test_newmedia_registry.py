@@ -1,0 +1,132 @@
+"""新媒体 台账: an office's ledger, as .xlsx or as a GB18030 CSV with Chinese headers, goes
+into `accounts`; bad rows are reported by row number, unknown columns are kept, a
+re-import updates instead of duplicating; filings are an append-only, chained log."""
+import json
+import sqlite3
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from ingest import chain
+from ingest.schema import open_archive
+
+HEADER = ["序号", "单位名称", "平台", "账号名称", "账号ID", "类别", "分管领导", "主要编辑", "开设时间", "状态", "账号头像"]
+
+
+@pytest.fixture
+def ledger_xlsx(tmp_path):
+    """A 台账 the way offices keep it: a title line, Chinese headers, real date cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["袁州区党务政务新媒体账号台账"])
+    sheet.append(HEADER)
+    sheet.append([1, "宜春市袁州区应急管理局", "微信公众号", "袁州应急", "gh_yzyj", "政务", "李华", "周敏",
+                  datetime(2020, 4, 1), "正常", "蓝色盾牌"])
+    sheet.append([2, "宜春市袁州区应急管理局", "抖音", "袁州应急", "yzyj_dy", "政务", "李华", "周敏", date(2022, 7, 15), "运行", ""])
+    sheet.append([3, "宜春市袁州区应急管理局", "微博", "", "", "政务", "", "", None, "", ""])
+    sheet.append([4, "宜春市袁州区应急管理局", "快手", "袁州应急快讯", "", "政府部门", "", "", None, "", ""])
+    path = tmp_path / "袁州区台账.xlsx"
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_ledger_is_imported_and_bad_rows_are_named_by_row(qunguan, db_path, query, ledger_xlsx):
+    result = qunguan("accounts", "import", ledger_xlsx, "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("accounts added 2\tupdated 0\tunchanged 0")
+    assert "第 5 行：缺少账号名称" in result.stderr
+    assert "第 6 行：类别「政府部门」不可识别" in result.stderr
+    assert query("select unit, platform, name, account_ref, kind, leader, opened_on, status, extra from accounts order by id") == [
+        {"unit": "宜春市袁州区应急管理局", "platform": "微信公众号", "name": "袁州应急", "account_ref": "gh_yzyj", "kind": "政务",
+         "leader": "李华", "opened_on": "2020-04-01", "status": "运行", "extra": json.dumps({"序号": "1", "账号头像": "蓝色盾牌"}, ensure_ascii=False)},
+        {"unit": "宜春市袁州区应急管理局", "platform": "抖音", "name": "袁州应急", "account_ref": "yzyj_dy", "kind": "政务",
+         "leader": "李华", "opened_on": "2022-07-15", "status": "运行", "extra": json.dumps({"序号": "2"}, ensure_ascii=False)},
+    ]
+
+
+def test_a_gb18030_csv_ledger_with_a_title_line_and_chinese_headers(qunguan, db_path, query, fixtures):
+    result = qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("accounts added 5\tupdated 0\tunchanged 0\tfilings 1\tbad rows 2")
+    assert "第 8 行：缺少平台" in result.stderr and "第 9 行：开设时间：「2018-02-30」不是有效日期" in result.stderr
+    rows = query("select unit, unit_short, division, platform, name, kind, registrant_type, opened_on, last_post_on, extra "
+                 "from accounts order by id")
+    assert [r["platform"] for r in rows] == ["微信公众号", "微信公众号", "微博", "微信公众号", "抖音"]  # 公众号, 新浪微博 normalised
+    assert rows[1]["opened_on"] == "2021-03" and rows[1]["last_post_on"] == "2025-01"  # month precision kept
+    assert rows[2]["division"] == "基础教育科" and rows[4]["registrant_type"] == "个人"
+    assert json.loads(rows[0]["extra"]) == {"序号": "1", "联系电话": "0795-3200001"}  # unknown columns kept
+    assert query("select action, filed_on, effective_on, details from account_filings") == [
+        {"action": "开设", "filed_on": "2019-04-26", "effective_on": "2019-05-10", "details": "台账导入"}]
+
+
+def test_reimporting_updates_the_same_accounts_and_never_duplicates(qunguan, db_path, query, fixtures, tmp_path):
+    ledger = fixtures / "newmedia" / "台账-gb18030.csv"
+    qunguan("accounts", "import", ledger, "--db", db_path)
+    again = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert again.stdout.startswith("accounts added 0\tupdated 0\tunchanged 5\tfilings 0")
+    changed = tmp_path / "changed.csv"
+    changed.write_text("平台,账号名称,账号ID,单位名称,主要编辑,状态\n"
+                       "微信公众号,宜春教育（新）,gh_yc_jy01,宜春市教育局,孙丽,停更\n", encoding="gb18030")
+    result = qunguan("accounts", "import", changed, "--db", db_path)
+    assert result.stdout.startswith("accounts added 0\tupdated 1\tunchanged 0")
+    assert query("select count(*) as n from accounts") == [{"n": 5}]
+    assert query("select name, editor, status, kind from accounts where account_ref = 'gh_yc_jy01'") == [
+        {"name": "宜春教育（新）", "editor": "孙丽", "status": "停更", "kind": "政务"}]  # columns not in the file stay
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("photo.png", None, "binary data, not a CSV or .xlsx file"),
+    ("roster.csv", None, "no 平台/账号名称 column"),
+    ("empty.txt", None, "no header row with recognised columns"),
+    ("fake.xlsx", "单位名称,平台\n", "not a readable .xlsx workbook"),
+    ("old.xls", "x", "old .xls workbooks are not read"),
+    ("nope.xlsx", False, "no such file"),
+])
+def test_a_file_that_is_not_a_ledger_is_refused_in_one_line(qunguan, db_path, fixtures, tmp_path, name, content, message):
+    path = fixtures / name if content is None else tmp_path / name
+    if content:
+        path.write_text(content, encoding="utf-8")
+    result = qunguan("accounts", "import", path, "--db", db_path)
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_filings_are_recorded_appended_and_chained(qunguan, db_path, query, fixtures):
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    result = qunguan("accounts", "file", "宜春教育发布", "--db", db_path, "--action", "关停",
+                     "--filed-on", "2025-09-30", "--effective-on", "2025-10-14", "--details", "并入「宜春教育」")
+    assert result.exit_code == 0, result.stderr
+    assert "working days ahead 5" in result.stdout and "late" in result.stderr
+    assert query("select status, closed_on from accounts where name = '宜春教育发布'") == [{"status": "关停", "closed_on": "2025-10-14"}]
+    conn = sqlite3.connect(db_path)
+    assert chain.first_break(conn, "account_filings") is None
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("update account_filings set filed_on = '2025-09-01'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("delete from account_filings")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["无此账号", "--action", "开设"], "no account '无此账号'"),
+    (["宜春教育", "--action", "注销"], "--action must be one of 开设/变更/关停"),
+    (["宜春教育", "--action", "变更", "--filed-on", "9月30日"], "--filed-on must be a date"),
+])
+def test_a_bad_filing_is_refused_in_one_line(qunguan, db_path, fixtures, args, message):
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    defaults = {"--filed-on": "2025-09-01", "--effective-on": "2025-09-20"}
+    extra = [x for k, v in defaults.items() if k not in args for x in (k, v)]
+    result = qunguan("accounts", "file", *args, *extra, "--db", db_path)
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_account_is_routed_to_its_supervising_body_by_kind(fixtures, tmp_path):
+    from newmedia.registry import import_accounts, read_accounts
+
+    conn = open_archive(str(tmp_path / "a.db")).conn
+    accounts, _ = read_accounts(fixtures / "newmedia" / "台账-gb18030.csv")
+    import_accounts(conn, accounts)
+    conn.execute("update accounts set kind = null where name = '小李说文旅'")
+    routed = dict(conn.execute("select name, supervising_body from account_supervision"))
+    assert routed["宜春发布"] == "宣传部/网信办" and routed["宜春教育"] == "政府办"
+    assert routed["小李说文旅"].startswith("未定")

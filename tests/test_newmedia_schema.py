@@ -1,0 +1,80 @@
+"""新媒体 tables come with one migration that upgrades an archive in use, and every
+supervisor's canned query runs on a filled archive."""
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import yaml
+
+from ingest.schema import MIGRATIONS, _newmedia, open_archive
+from newmedia.checks import run_newmedia
+
+QUERIES = Path(__file__).resolve().parent.parent / "datasette" / "queries" / "newmedia.yml"
+
+
+def test_an_archive_from_before_new_media_is_upgraded_and_keeps_its_flags(db_path):
+    old = sqlite_utils.Database(db_path)
+    for number, migrate in enumerate(MIGRATIONS[:MIGRATIONS.index(_newmedia)], start=1):  # made before new media
+        migrate(old)
+        old.conn.execute(f"pragma user_version = {number}")
+    old.conn.execute("insert into flags (subject, category, score, detector, article, evidence, created_at) "
+                     "values ('group:1', 'group_no_admin', 1, 't', '群规 第四条', '未登记群管理员', '2025-03-01T10:00:00')")
+    old.conn.commit()
+    old.conn.close()
+    db = open_archive(str(db_path))
+    assert db.conn.execute("pragma user_version").fetchone()[0] == len(MIGRATIONS)
+    assert {"accounts", "account_filings", "posts"} <= set(db.table_names())
+    assert {fk.other_table for fk in db["flags"].foreign_keys} >= {"posts", "accounts", "messages"}
+    assert db.conn.execute("select subject, post_id, account_id, severity from flags").fetchall() == [("group:1", None, None, 1)]
+
+
+def test_flag_inserts_of_the_chat_detectors_are_unchanged(db_path):
+    from classifiers.classify import insert_flags
+
+    conn = open_archive(str(db_path)).conn
+    assert insert_flags(conn, [{"subject": "group:9", "category": "group_no_admin", "score": 1.0, "detector": "t",
+                                "article": "群规 第四条", "evidence": "x"}]) == 1
+    assert conn.execute("select post_id, account_id, message_id from flags").fetchall() == [(None, None, None)]
+
+
+def _filled(qunguan, db_path, fixtures):
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
+    qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "变更", "--filed-on", "2025-09-30",
+            "--effective-on", "2025-10-09")
+    conn = open_archive(str(db_path)).conn
+    run_newmedia(conn, date(2025, 10, 1), models_dir=None)
+    return conn
+
+
+def test_every_canned_query_has_a_chinese_title_and_runs(qunguan, db_path, fixtures):
+    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    conn = _filled(qunguan, db_path, fixtures)
+    for name, query in queries.items():
+        assert name.startswith("newmedia_") and query["title"].startswith("新媒体：") and query["description"]
+        params = {p: "" for p in ("supervising_body", "category")} | {"account": 1}
+        conn.execute(query["sql"], params).fetchall()
+
+
+@pytest.mark.parametrize("name, params, expected", [
+    ("newmedia_duplicate_platform", {}, [("宜春市教育局", "宜春教育发布")]),
+    ("newmedia_late_filing", {}, [("中共宜春市委宣传部", "宜春发布")]),
+    ("newmedia_by_supervisor", {"supervising_body": "宣传部"}, [("中共宜春市委宣传部", "宜春发布")]),
+    ("newmedia_post_flags", {"category": "advertising"}, [("宜春市教育局", "宜春教育")]),
+])
+def test_a_supervisor_sees_each_check_in_its_own_query(qunguan, db_path, fixtures, name, params, expected):
+    conn = _filled(qunguan, db_path, fixtures)
+    conn.row_factory = sqlite3.Row
+    sql = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))[name]["sql"]
+    rows = conn.execute(sql, {"supervising_body": "", "category": "", **params}).fetchall()
+    assert [(r["单位"], r["账号名称"]) for r in rows] == expected
+
+
+def test_an_accounts_history_lists_its_registration_filings_and_flags(qunguan, db_path, fixtures):
+    conn = _filled(qunguan, db_path, fixtures)
+    sql = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["newmedia_account_history"]["sql"]
+    events = [r[1] for r in conn.execute(sql, {"account": 4})]
+    assert events[0] == "台账登记" and "备案：变更" in events
+    assert "标记：account_late_filing（新媒体 第六条）" in events and "标记：account_name_unclear（新媒体 第七条）" in events
