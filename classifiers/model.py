@@ -85,9 +85,10 @@ def _estimator(params: dict):
         return VotingClassifier([(name, _estimator({**params, "model": name})) for name in ("logreg", "svm", "cnb")],
                                 voting="soft")
     if params["model"] == "logreg":
-        return LogisticRegression(C=params["C"], class_weight="balanced", max_iter=2000, solver="liblinear")
+        return LogisticRegression(C=params["C"], class_weight="balanced", max_iter=2000, solver="liblinear",
+                                  random_state=0)
     if params["model"] == "svm":
-        return CalibratedClassifierCV(LinearSVC(C=params["C"] / 8, class_weight="balanced"), cv=3, ensemble=False)
+        return CalibratedClassifierCV(LinearSVC(C=params["C"] / 8, class_weight="balanced", random_state=0), cv=3, ensemble=False)
     if params["model"] == "cnb":
         return ComplementNB(alpha=1 / params["C"])
     raise ValueError(f"unknown model {params['model']!r}")
