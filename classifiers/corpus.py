@@ -89,3 +89,24 @@ def data_hash(examples: list[Example]) -> str:
     for e in sorted(examples, key=lambda e: e.text):
         digest.update(json.dumps([e.text, e.labels], ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
+
+
+def counts_table(directory: Path = CORPUS_DIR) -> str:
+    """The data card's table: per file, label counts and hard examples."""
+    lines = []
+    for path in sorted(Path(directory).glob("*.jsonl")):
+        examples = read_jsonl(path)
+        writers = sorted({e.writer for e in examples})
+        cells = [sum(c in e.labels for e in examples) for c in CATEGORIES]
+        lines.append(f"| {path.name} | {', '.join(writers)} | {len(examples)} | " + " | ".join(map(str, cells))
+                     + f" | {sum(not e.labels for e in examples)} | {sum(e.hard for e in examples)} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    readme = CORPUS_DIR / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition("|---|---|---|---|---|---|---|---|---|\n")
+    tail = rest[rest.index("\n\n"):] if "\n\n" in rest else ""
+    readme.write_text(head + "|---|---|---|---|---|---|---|---|---|\n" + counts_table() + tail, encoding="utf-8")
+    print(counts_table())

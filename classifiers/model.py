@@ -24,6 +24,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils import murmurhash3_32
 
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.tokenizer import tokens as segment
@@ -100,7 +101,7 @@ def rows(texts: list[str], tokens: list[str] | None = None) -> np.ndarray:
     return np.array([tokens, texts], dtype=object).T.reshape(len(texts), 2)
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity: explanations are cached per model
 class Model:
     pipeline: Pipeline
     thresholds: dict[str, float]
@@ -136,34 +137,36 @@ class Model:
 
     def evidence(self, text: str, tokens: str, category: str, top: int = 4) -> list[str]:
         """The n-grams of this message that pushed `category`'s score up the most."""
-        weights = _coefficients(self.pipeline.named_steps["clf"].estimators_[self.categories.index(category)])
-        features = self.pipeline.named_steps["features"]
-        contributions = []
-        for (_, steps, column), width in zip(features.transformers_, features.output_indices_.values()):
+        weights = self._weights(category)
+        grams, pushes = [], []
+        for (_, steps, column), width in zip(self._features.transformers_, self._features.output_indices_.values()):
             vectorizer, tfidf = steps.named_steps["hash"], steps.named_steps["tfidf"]
-            grams = sorted(set(vectorizer.build_analyzer()((tokens, text)[column])))
-            for gram, index in zip(grams, _buckets(vectorizer, grams) if grams else []):
-                weight = weights[width.start + index] * tfidf.idf_[index]
-                if weight > 0 and _meaningful(gram):
-                    contributions.append((len(gram.strip()) > 1 or not _is_cjk(gram), weight, gram.strip()))
-        picked: list[str] = []
+            found = list(set(vectorizer.build_analyzer()((tokens, text)[column])))
+            # The bucket HashingVectorizer itself puts each n-gram in.
+            buckets = np.array([abs(murmurhash3_32(g, seed=0)) % vectorizer.n_features for g in found], dtype=np.int64)
+            grams += found
+            pushes.append(weights[width.start + buckets] * tfidf.idf_[buckets] if len(found) else np.zeros(0))
+        pushes = np.concatenate(pushes) if pushes else np.zeros(0)
+        strongest = [(grams[i].strip(), pushes[i]) for i in np.argsort(-pushes)[:40] if pushes[i] > 0]
         # Words before single characters, and never bare punctuation: a supervisor reads these.
-        for _, _, gram in sorted(contributions, reverse=True):
+        ranked = sorted(((len(g) > 1 or not _is_cjk(g), w, g) for g, w in strongest if _meaningful(g)), reverse=True)
+        picked: list[str] = []
+        for _, _, gram in ranked:
             if not any(gram in p or p in gram for p in picked):
                 picked.append(gram)
             if len(picked) == top:
                 break
         return picked
 
+    @property
+    def _features(self) -> ColumnTransformer:
+        return self.pipeline.named_steps["features"]
 
-def _buckets(vectorizer: HashingVectorizer, grams: list[str]) -> list[int]:
-    """The columns that single, already analysed n-grams hash to (same hashing, one row each)."""
-    as_is = HashingVectorizer(**{**vectorizer.get_params(), "analyzer": _as_is})
-    return as_is.transform([[g] for g in grams]).indices.tolist()
-
-
-def _as_is(features):
-    return features
+    def _weights(self, category: str) -> np.ndarray:
+        cache = self.__dict__.setdefault("_weight_cache", {})
+        if category not in cache:
+            cache[category] = _coefficients(self.pipeline.named_steps["clf"].estimators_[self.categories.index(category)])
+        return cache[category]
 
 
 def compact(pipeline: Pipeline) -> Pipeline:

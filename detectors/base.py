@@ -6,13 +6,13 @@ import copy
 import json
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 DEFAULTS = Path(__file__).with_name("config.toml")
 _MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
+_NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, emoji, spaces (CJK characters are word characters)
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ def flag(message: Message, category: str, article: str, evidence: str, score: fl
 def normalise(text: str) -> str:
     """Text without @mentions, punctuation, symbols, emoji or spaces, lower-cased: what is
     left when two posts of the same notice differ only in decoration."""
-    text = _MENTION.sub("", text or "")
-    return "".join(ch for ch in text.lower() if unicodedata.category(ch)[0] in "LN")
+    return _NOT_WORD.sub("", _MENTION.sub("", text or "").lower())
 
 
 def clauses(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from classifiers.train import train
 from review.feedback import reviewed_examples
 from tests.conftest import FIXTURES
 
-FALSE_POSITIVE = "领导辛苦了，明天上午九点继续入户核查，请带好登记表"
+FALSE_POSITIVE = "领导辛苦了，会议改到明天九点"
 
 
 def test_export_and_retraining_with_a_dismissed_flag_changes_the_verdict(qunguan, db_path, query, tmp_path):

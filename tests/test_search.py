@@ -1,23 +1,23 @@
 """Given an archive, a user searching Datasette for a two-character word or a phrase
 finds the messages that contain it."""
-from pathlib import Path
-
 import pytest
-from datasette.app import Datasette
 
-PLUGINS = Path(__file__).parent.parent / "datasette" / "plugins"
+from review.site import make_datasette
 
 
 @pytest.fixture
 def archive(qunguan, db_path, fixtures):
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     qunguan("ingest", fixtures / "wecom/chatdata.jsonl", "--db", db_path, "--silent")
+    qunguan("users", "add", "reader", "--role", "auditor", "--db", db_path, "--password-stdin", input="Reader-Pass-123\n")
     return db_path
 
 
 async def search(archive, term):
-    ds = Datasette([str(archive)], plugins_dir=str(PLUGINS))
-    response = await ds.client.get("/archive/messages.json", params={"_search": term, "_shape": "array"})
+    ds = make_datasette(archive)
+    cookies = {"ds_actor": ds.sign({"a": {"id": "reader"}}, "actor")}
+    response = await ds.client.get("/archive/messages.json", params={"_search": term, "_shape": "array"},
+                                   cookies=cookies)
     assert response.status_code == 200, response.text
     return {row["text"] for row in response.json()}
 

@@ -1,0 +1,116 @@
+"""Classify benchmark: `qunguan classify` over a generated 1,000,000-message archive.
+
+Messages are drawn from the team corpus in the proportions of a working group: a third
+are the short replies chat is full of (收到, 好的 …), most of the rest are work messages,
+and one in eight comes from a flagged category. Each corpus message is followed by the
+start of another work message, so texts are distinct and not near-copies of each other
+(a real archive does not post every notice five times). Prints messages/s and peak RSS of
+the classify process, the model-only and rules-only split, and in the same run the speed
+of the bare model on one core as the baseline.
+
+    python bench/classify.py [--messages N] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+QUNGUAN = Path(sys.executable).with_name("qunguan")
+REPLIES = ["收到", "好的", "收到👍", "已阅", "收到，马上办", "好的，谢谢", "明白", "已完成", "收到[抱拳]", "1"]
+
+
+def corpus_texts() -> tuple[list[str], list[str]]:
+    """(work texts, flagged texts) of the corpus."""
+    work, flagged = [], []
+    for path in sorted((ROOT / "classifiers" / "corpus").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                (flagged if item["labels"] else work).append(item["text"])
+    return work, flagged
+
+
+def generate(path: Path, count: int) -> float:
+    rng = random.Random(7)
+    work, flagged = corpus_texts()
+    distinct = set()
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
+        for i in range(count):
+            draw = rng.random()
+            if draw < 0.33:
+                text = rng.choice(REPLIES)
+            else:
+                tail = rng.choice(work)
+                text = f"{rng.choice(flagged if draw > 0.88 else work)} {tail[:rng.randint(8, 30)]}"
+            distinct.add(text)
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(1_717_200_000 + i * 7))
+            sender = f"单位{i % 17}-干部{i % 211}"
+            out.writerow([str(7_000_000_000_000_000_000 + i), "文本", sender, when, text, sender, sender, "more"])
+    return len(distinct) / count
+
+
+def run(*args) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(QUNGUAN), *args], check=True, capture_output=True, text=True)
+    return time.perf_counter() - started
+
+
+def baseline(db: Path, sample: int = 100_000) -> float:
+    """The saved model alone, one core, on the archive's own text and tokens."""
+    import sqlite3
+
+    from classifiers import model as chat_model
+
+    m = chat_model.load()
+    con = sqlite3.connect(db)
+    rows = con.execute("select text, tokens from messages limit ?", [sample]).fetchall()
+    started = time.perf_counter()
+    m.scores([r[0] for r in rows], [r[1] for r in rows])
+    return len(rows) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="qunguan-classify-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db, export = work / "classify.db", work / "classify.csv"
+    if not db.exists():
+        print(f"generating and ingesting {args.messages:,} messages ...", file=sys.stderr)
+        share = generate(export, args.messages)
+        print(f"distinct texts: {share:.0%}", file=sys.stderr)
+        run("ingest", str(export), "--db", str(db), "--group", "基准群", "--silent")
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    n = con.execute("select count(*) from messages").fetchone()[0]
+    con.execute("delete from flags")
+    con.execute("delete from detector_state")
+    con.execute("delete from post_bands")
+    con.commit()
+    con.close()
+    seconds = run("classify", "--db", str(db), "--silent")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    base = baseline(db)
+    print(f"classify (model + rules):  {n / seconds:10,.0f} messages/s  ({seconds:.1f} s for {n:,})")
+    print(f"bare model, one core:      {base:10,.0f} messages/s  (baseline, same archive)")
+    print(f"peak RSS of classify:      {rss:10.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
