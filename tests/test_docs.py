@@ -1,0 +1,26 @@
+"""Every command a user can type has help text and is documented in the README."""
+from pathlib import Path
+
+import typer
+
+from cli import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands(typer_app: typer.Typer, prefix: str = "qunguan"):
+    for command in typer_app.registered_commands:
+        yield f"{prefix} {command.name or command.callback.__name__.replace('_', '-')}", command.callback
+    for group in typer_app.registered_groups:
+        yield from commands(group.typer_instance, f"{prefix} {group.name}")
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    missing_help = [name for name, callback in commands(app) if not (callback.__doc__ or "").strip()]
+    missing_docs = [name for name, _ in commands(app) if name not in README]
+    assert missing_help == [] and missing_docs == []
+
+
+def test_the_readme_has_the_two_setup_commands_and_a_chinese_quick_start():
+    assert "make demo" in README and "make test" in README and "快速上手" in README
+    assert (Path(__file__).parent.parent / ".ci" / "run").read_text().strip().endswith("make test")
