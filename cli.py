@@ -392,6 +392,7 @@ def classify(
     """Flag archive messages not yet seen by the current model and rule detectors (incremental)."""
     from classifiers.classify import classify_messages
     from detectors.run import run_rules
+    from newmedia.checks import run_newmedia
 
     archive = open_archive(str(db))
     model = _load_model()
@@ -401,9 +402,12 @@ def classify(
         added = classify_messages(archive.conn, model, lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="rules", completed=0, total=None)
         by_rules, warnings = run_rules(archive.conn, lambda done, total: bar.update(task, completed=done, total=total))
-    for warning in warnings:
+        bar.update(task, description="new media", completed=0, total=None)
+        by_newmedia, more_warnings = run_newmedia(archive.conn)
+    for warning in dict.fromkeys(warnings + more_warnings):
         err.print(f"[yellow]warning:[/yellow] {warning}")
-    typer.echo(f"flags added {added + by_rules}\t(model {added}, rules {by_rules}; {model.detector})")
+    typer.echo(f"flags added {added + by_rules + by_newmedia}\t"
+               f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
 
 
 if __name__ == "__main__":

@@ -11,16 +11,20 @@ from ingest.schema import OPEN_STATUSES
 PAGE = 50
 FILTERS = ("group", "unit", "category", "article", "status", "since", "until")
 
+# Message flags show their group and sender; new-media flags their account (and post).
 _SELECT = """
 select f.id, f.subject, f.category, f.article, f.score, f.evidence, f.detector, f.severity, f.created_at,
-       f.message_id, f.group_id, f.member_id, f.related_message_id,
-       coalesce(m.sent_at, f.created_at) as at, m.text, m.kind, g.name as group_name, g.unit,
+       f.message_id, f.group_id, f.member_id, f.related_message_id, f.post_id, f.account_id,
+       coalesce(m.sent_at, po.published_at, f.created_at) as at, coalesce(m.text, po.text) as text, m.kind,
+       coalesce(g.name, a.platform || '·' || a.name) as group_name, coalesce(g.unit, a.unit) as unit,
        coalesce(p.name, mb.display_name, mb.sender_id) as sender, coalesce(s.status, 'open') as status
 from flags f
 left join messages m on m.id = f.message_id
 left join groups g on g.id = f.group_id
 left join members mb on mb.id = f.member_id
 left join people p on p.id = mb.person_id
+left join posts po on po.id = f.post_id
+left join accounts a on a.id = f.account_id
 left join flag_state s on s.flag_id = f.id
 """
 
@@ -42,15 +46,16 @@ def _where(filters: dict) -> tuple[list[str], list]:
     elif status != "all":
         clauses.append("s.status = ?")
         params.append(status)
-    for key, column in (("group", "g.name"), ("unit", "g.unit"), ("category", "f.category"), ("article", "f.article")):
+    for key, column in (("group", "g.name"), ("unit", "coalesce(g.unit, a.unit)"), ("category", "f.category"),
+                        ("article", "f.article")):
         if filters.get(key):
             clauses.append(f"{column} = ?")
             params.append(filters[key])
     if filters.get("since"):
-        clauses.append("coalesce(m.sent_at, f.created_at) >= ?")
+        clauses.append("coalesce(m.sent_at, po.published_at, f.created_at) >= ?")
         params.append(filters["since"])
     if filters.get("until"):
-        clauses.append("coalesce(m.sent_at, f.created_at) < date(?, '+1 day')")
+        clauses.append("coalesce(m.sent_at, po.published_at, f.created_at) < date(?, '+1 day')")
         params.append(filters["until"])
     return clauses, params
 
@@ -73,7 +78,8 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
     count_where = f"where {' and '.join(clauses)}" if clauses else ""
     counts = dict(conn.execute(
         "select f.category, count(*) from flags f left join messages m on m.id = f.message_id "
-        "left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id "
+        "left join groups g on g.id = f.group_id left join posts po on po.id = f.post_id "
+        "left join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id "
         f"{count_where} group by f.category order by 2 desc", params).fetchall())
     return Page(rows, counts, next_cursor, filters)
 
@@ -88,7 +94,8 @@ def choices(conn) -> dict[str, list[str]]:
     """Values for the queue's filter menus."""
     return {
         "group": [r[0] for r in conn.execute("select name from groups order by name")],
-        "unit": [r[0] for r in conn.execute("select distinct unit from groups where unit is not null order by unit")],
+        "unit": [r[0] for r in conn.execute("select unit from groups where unit is not null union "
+                                            "select unit from accounts order by 1")],
         "category": [r[0] for r in conn.execute("select distinct category from flags order by category")],
         "article": [r[0] for r in conn.execute("select distinct article from flags order by article")],
     }
@@ -108,7 +115,8 @@ def case(conn, flag_id: int, around: int = 10) -> dict | None:
     if not found:
         return None
     flag = found[0]
-    result = {"flag": flag, "message": None, "before": [], "after": [], "others": [], "history": [], "related": None}
+    result = {"flag": flag, "message": None, "before": [], "after": [], "others": [], "history": [], "related": None,
+              "post": None, "account": None, "filings": []}
     if flag["message_id"]:
         message = next(_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["message_id"]]), None)
         group = conn.execute("select group_id from messages where id = ?", [flag["message_id"]]).fetchone()[0]
@@ -130,5 +138,11 @@ def case(conn, flag_id: int, around: int = 10) -> dict | None:
             result["related"]["group_name"] = conn.execute(
                 "select g.name from messages m join groups g on g.id = m.group_id where m.id = ?",
                 [flag["related_message_id"]]).fetchone()[0]
+    if flag["post_id"]:
+        result["post"] = next(_rows(conn, "select * from posts where id = ?", [flag["post_id"]]), None)
+    if flag["account_id"]:
+        result["account"] = next(_rows(conn, "select * from accounts where id = ?", [flag["account_id"]]), None)
+        result["filings"] = list(_rows(conn, "select action, filed_on, effective_on, details, recorded_by "
+                                             "from account_filings where account_id = ? order by id", [flag["account_id"]]))
     result["history"] = list(_rows(conn, "select * from handling where flag_id = ? order by id", [flag_id]))
     return result

@@ -89,6 +89,19 @@ def test_the_posts_classifier_flags_a_shop_link_and_not_a_public_service_notice(
     assert service_labels == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("【停水通知】因管网改造，9月28日8:00至18:00袁州区部分区域停水，请居民提前储水。小编说句心里话：这个月都停三次了，"
+     "真是让人受不了，换我也要骂人！", ["personal_opinion"]),
+    ("【好物】中秋月饼礼盒限时特价！扫码进入XX食品旗舰店下单，本号粉丝专享8折。", ["advertising"]),
+    # Hard negatives: money, prices and vouchers in public service, warm words in news.
+    ("市人社局提醒：2025年城乡居民养老保险缴费档次为每年300元至6000元共14档，缴费越多、领取越多，请于12月31日前通过“赣服通”缴纳。", []),
+    ("宜春市第三批政府消费券将于5月20日10:00在“云闪付”APP发放，分满200减50、满100减20两档，请以活动页面为准。", []),
+    ("【温暖】民警连续奋战6小时帮走失老人回家，家属送来锦旗。平凡的坚守，守护万家灯火。#最美警察#", []),
+])
+def test_clear_breaches_and_hard_negatives(posts_model, text, expected):
+    assert posts_model.predict([text])[0][0] == expected
+
+
 def test_the_posts_model_card_records_its_task_data_and_honest_test_scores(posts_model):
     card = posts_model.card
     assert card["name"] == "posts" and card["labels"] == ["advertising", "personal_opinion"]

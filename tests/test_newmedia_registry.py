@@ -16,9 +16,11 @@ HEADER = ["序号", "单位名称", "平台", "账号名称", "账号ID", "类�
 
 @pytest.fixture
 def ledger_xlsx(tmp_path):
-    """A 台账 the way offices keep it: a title line, Chinese headers, real date cells."""
+    """A 台账 the way offices keep it: instructions first, then a title line, Chinese headers, real date cells."""
     book = openpyxl.Workbook()
-    sheet = book.active
+    book.active.title = "填表说明"
+    book.active.append(["请按实际情况填写，日期格式为年-月-日。"])
+    sheet = book.create_sheet("台账")
     sheet.append(["袁州区党务政务新媒体账号台账"])
     sheet.append(HEADER)
     sheet.append([1, "宜春市袁州区应急管理局", "微信公众号", "袁州应急", "gh_yzyj", "政务", "李华", "周敏",

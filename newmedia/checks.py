@@ -1,0 +1,173 @@
+"""The registry checks of 《党务政务新媒体管理办法》 and `run_newmedia`, which runs them and
+scores new posts. Account flags have the subject `account:<id>` (a late filing
+`account:<id>:filing:<filing id>`, so each late filing is its own case) and carry
+`account_id`, which routes them to the account's supervising body (第五条)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from classifiers.classify import insert_flags
+from classifiers.model import MODELS_DIR
+from detectors.after_hours import Calendar
+from detectors.base import load_config
+from newmedia.classify import classify_posts
+from newmedia.names import division_tail, name_stems, names_unit
+from newmedia.registry import is_closed
+from newmedia.settings import load_settings
+
+DETECTOR = "rules@accounts.1"
+_HOLIDAY = re.compile(r"法定节假日（(.+)）")
+ARTICLES = {
+    "account_duplicate_platform": "新媒体 第四条", "account_dormant": "新媒体 第四条",
+    "account_late_filing": "新媒体 第六条", "account_name_unclear": "新媒体 第七条",
+    "account_internal_division": "新媒体 第八条", "account_personal": "新媒体 第八条",
+}
+
+
+def _flag(account: dict, category: str, evidence: str, subject: str | None = None) -> dict:
+    return {"subject": subject or f"account:{account['id']}", "account_id": account["id"], "category": category,
+            "score": 1.0, "detector": DETECTOR, "article": ARTICLES[category], "evidence": evidence}
+
+
+def _label(a: dict) -> str:
+    return f"{a['platform']}「{a['name']}」"
+
+
+def _accounts(conn, today: date) -> list[dict]:
+    cursor = conn.execute("select a.*, (select max(published_at) from posts p where p.account_id = a.id) as last_post "
+                          "from accounts a order by a.id")
+    names = [d[0] for d in cursor.description]
+    return [a for a in (dict(zip(names, r)) for r in cursor) if not is_closed(a, today)]
+
+
+def duplicate_platform(accounts: list[dict]) -> list[dict]:
+    """第四条: one account per platform per unit. The first account opened on a platform
+    is the unit's; each further one is flagged once, naming the others."""
+    by_place: dict[tuple, list[dict]] = {}
+    for a in accounts:
+        by_place.setdefault((a["unit"], a["platform"]), []).append(a)
+    flags = []
+    for (unit, platform), group in by_place.items():
+        group.sort(key=lambda a: (a["opened_on"] or "9999", a["id"]))
+        listed = "、".join(f"「{a['name']}」" for a in group)
+        for extra in group[1:]:
+            flags.append(_flag(extra, "account_duplicate_platform",
+                               f"「{unit}」在{platform}有 {len(group)} 个账号：{listed}；原则上同一平台只开设一个账号，"
+                               f"应将「{extra['name']}」整合到「{group[0]['name']}」"))
+    return flags
+
+
+def _last_day(value: str) -> date:
+    if len(value) == 7:  # a month from the ledger: its last day, so nothing is called dormant early
+        year, month = int(value[:4]), int(value[5:7])
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(value[:10])
+
+
+def dormant(accounts: list[dict], days: int, today: date) -> list[dict]:
+    """第四条: no post for more than `days` days. Accounts with no post on record anywhere
+    (neither imported posts nor the ledger's 最近更新) are not judged."""
+    flags = []
+    for a in accounts:
+        known = [_last_day(v) for v in (a["last_post"], a["last_post_on"]) if v]
+        if not known:
+            continue
+        last = max(known)
+        idle = (today - last).days
+        if idle > days:
+            flags.append(_flag(a, "account_dormant",
+                               f"{_label(a)}最近一次发布在 {last}，已 {idle} 天未更新（超过 {days} 天），"
+                               "属低效/僵尸账号，应整合或关停"))
+    return flags
+
+
+def working_days_ahead(filed: date, effective: date, calendar: Calendar) -> tuple[int, Counter]:
+    """Working days after the filing day up to and including the effective day (weekends,
+    statutory holidays and 调休 as in the after-hours detector), and the days off between."""
+    count, off = 0, Counter()
+    for n in range(1, (effective - filed).days + 1):
+        reason = calendar.day_type(filed + timedelta(days=n))
+        if reason is None:
+            count += 1
+        else:
+            off[reason] += 1
+    return count, off
+
+
+def late_filings(conn, required: int, calendar: Calendar) -> list[dict]:
+    """第六条: opening, changing or closing is filed `required` working days ahead."""
+    flags = []
+    for filing_id, action, filed_on, effective_on, *account in conn.execute(
+            "select f.id, f.action, f.filed_on, f.effective_on, a.id, a.platform, a.name from account_filings f "
+            "join accounts a on a.id = f.account_id order by f.id"):
+        a = dict(zip(("id", "platform", "name"), account))
+        count, off = working_days_ahead(date.fromisoformat(filed_on), date.fromisoformat(effective_on), calendar)
+        if count >= required:
+            continue
+        days_off = "、".join(f"{_HOLIDAY.sub(lambda m: m[1], reason)} {n} 天" for reason, n in off.items())
+        flags.append(_flag(a, "account_late_filing",
+                           f"{_label(a)}{action}于 {effective_on} 生效，{filed_on} 才备案，其间仅 {count} 个工作日"
+                           f"{'（' + days_off + '不计）' if days_off else ''}；应提前 {required} 个工作日向监管部门备案",
+                           subject=f"account:{a['id']}:filing:{filing_id}"))
+    return flags
+
+
+def naming(accounts: list[dict], settings: dict) -> list[dict]:
+    """第七条 (name tied to the unit's duties) and 第八条 (internal divisions)."""
+    flags = []
+    for a in accounts:
+        stems = name_stems(a["unit"], a["unit_short"], settings["unit_names"].get(a["unit"], []))
+        if not names_unit(a["name"], stems):
+            flags.append(_flag(a, "account_name_unclear",
+                               f"{_label(a)}的名称未体现单位「{a['unit']}」或其职责（已比对：{'、'.join(stems)}）；"
+                               "名称应与单位职责明确关联。若为规范简称，请在台账“单位简称”栏或 newmedia.unit_names 中登记"))
+        tail = division_tail(a["name"], a["unit"], a["unit_short"], settings["division_suffixes"])
+        if a["division"] or tail:
+            shown = f"登记为内设机构「{a['division']}」的账号" if a["division"] else f"名称显示为内设机构「{tail}」"
+            flags.append(_flag(a, "account_internal_division",
+                               f"{_label(a)}{shown}；原则上不得以单位内设机构名义开设新媒体账号，应整合到单位账号"))
+    return flags
+
+
+def personal(conn, accounts: list[dict], settings: dict) -> list[dict]:
+    """第八条: no individual opens an account in a unit's name. Evidence only: a person
+    registrant type, or a registrant who is the account's leader or editor or is on the roster."""
+    people = {r[0] for r in conn.execute("select name from people")}
+    flags = []
+    for a in accounts:
+        registrant, kind = (a["registrant"] or "").strip(), a["registrant_type"] or ""
+        reason = None
+        if any(word in kind for word in settings["personal_registrant_types"]):
+            reason = f"主体类型为「{kind}」"
+        elif registrant and registrant in {a["leader"], a["editor"]}:
+            reason = f"注册主体「{registrant}」是该账号的{'分管领导' if registrant == a['leader'] else '主要编辑'}本人"
+        elif registrant and registrant in people:
+            reason = f"注册主体「{registrant}」是实名花名册上的个人"
+        if reason:
+            flags.append(_flag(a, "account_personal",
+                               f"{_label(a)}{reason}；禁止任何个人以单位名义开设党务、政务新媒体账号，应由单位注册认证"))
+    return flags
+
+
+def account_flags(conn, settings: dict, calendar: Calendar, today: date) -> list[dict]:
+    """Every registry check's flags (closed accounts are left alone, their filings are not)."""
+    accounts = _accounts(conn, today)
+    return (duplicate_platform(accounts) + dormant(accounts, settings["dormant_days"], today)
+            + late_filings(conn, settings["filing_working_days"], calendar) + naming(accounts, settings)
+            + personal(conn, accounts, settings))
+
+
+def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = MODELS_DIR) -> tuple[int, list[str]]:
+    """Run the account checks, then score posts not yet seen by each post detector
+    (`models_dir` None: the shop-link rule only, no models). Safe to run again and again:
+    one flag per subject and category. Returns (flags added, warnings for the user)."""
+    today = today or datetime.now().date()
+    settings = load_settings(conn)
+    calendar = Calendar(load_config(conn)["after_hours"])
+    with conn:
+        added = insert_flags(conn, account_flags(conn, settings, calendar, today))
+    by_posts, warnings = classify_posts(conn, settings, models_dir)
+    return added + by_posts, calendar.warnings + warnings

@@ -1,0 +1,158 @@
+"""Flagging posts (新媒体 第九条, 第十条): the posts classifier (advertising, personal
+opinion), the chat classifier's rumour and sensitive categories, and a rule for links to
+shops. Incremental like the chat classifier: each detector keeps the highest post id it
+has seen in `detector_state` (under its own name, so a chat watermark is never touched).
+"""
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from classifiers import model as chat_model
+from classifiers.classify import explain, insert_flags, set_watermark, watermark
+from classifiers.corpus import Example, load_corpus
+
+CORPUS_DIR = Path(__file__).with_name("corpus")
+POSTS = chat_model.Task("posts", ("advertising", "personal_opinion"),
+                        {"advertising": "新媒体 第十条", "personal_opinion": "新媒体 第十条"}, CORPUS_DIR)
+# Every label the posts corpus carries; the posts task learns two of them.
+CORPUS_LABELS = ("advertising", "personal_opinion", "rumour", "sensitive")
+# On a post, the chat classifier's categories cite the new-media measures: truth (第九条),
+# no content against the law or endangering stability (第十条).
+CHAT_ON_POSTS = {"rumour": "新媒体 第九条", "sensitive": "新媒体 第十条"}
+SHOP_LINK = "rules@posts_shop_link.1"
+BATCH = 5000
+_URL = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*)?", re.I)
+_TAOKOULING = re.compile(r"[￥$€₳][A-Za-z0-9]{8,14}[￥$€₳]|复制.{0,8}打开(?:手机)?(?:淘宝|京东|拼多多)")
+
+
+def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
+    """The posts corpus seen by the posts task: labels outside its two are dropped, so a
+    rumour post is an ordinary post here (a hard negative, if anything)."""
+    return [Example(e.text, tuple(l for l in e.labels if l in POSTS.categories), e.hard, e.writer)
+            for e in load_corpus(directory, CORPUS_LABELS)]
+
+
+def train_posts(directory: Path = CORPUS_DIR, select: bool = True, progress=print):
+    """Train the posts task with the chat classifier's tooling (same split, selection and
+    card); returns (model, test report)."""
+    from classifiers.train import train
+
+    # train() reads a corpus folder with the task's labels only: hand it that view.
+    with tempfile.TemporaryDirectory() as view:
+        with open(Path(view) / "posts.jsonl", "w", encoding="utf-8") as out:
+            for e in corpus_examples(directory):
+                out.write(json.dumps({"text": e.text, "labels": list(e.labels), "hard": e.hard, "writer": e.writer},
+                                     ensure_ascii=False) + "\n")
+        return train(POSTS, corpus_dir=Path(view), select=select, progress=progress)
+
+
+def shop_links(text: str, domains: list[str]) -> list[str]:
+    """Links in `text` to the shop hosts listed (and 淘口令 share codes)."""
+    found = [u for u in _URL.findall(text or "") if any(_on_host(u, d) for d in domains)]
+    found += _TAOKOULING.findall(text or "")
+    return found
+
+
+def _on_host(url: str, domain: str) -> bool:
+    """Is `url` on `domain` (a host, or host/path-prefix), subdomains included?"""
+    host, _, path = re.sub(r"^https?://", "", url.lower()).partition("/")
+    want_host, _, want_path = domain.lower().partition("/")
+    return (host == want_host or host.endswith("." + want_host)) and path.startswith(want_path)
+
+
+def _unseen(conn, detector: str) -> list[tuple]:
+    return conn.execute("select p.id, p.account_id, coalesce(p.title, ''), coalesce(p.text, ''), coalesce(p.tokens, '') "
+                        "from posts p where p.id > ? order by p.id limit ?", [watermark(conn, detector), BATCH]).fetchall()
+
+
+def _post_flag(row: tuple, category: str, score: float, detector: str, article: str, evidence: str) -> dict:
+    return {"subject": f"post:{row[0]}", "post_id": row[0], "account_id": row[1], "category": category,
+            "score": round(score, 4), "detector": detector, "article": article, "evidence": evidence}
+
+
+def _body(row: tuple) -> str:
+    return "\n".join(p for p in (row[2], row[3]) if p)
+
+
+def classify_with(conn, model: chat_model.Model, categories: tuple[str, ...], articles: dict, watermark_name: str) -> int:
+    """Score unseen posts with `model`, flag `categories` citing `articles`; returns flags added."""
+    added = 0
+    while rows := _unseen(conn, watermark_name):
+        texts = [_body(r) for r in rows]
+        scores = model.scores(texts, [r[4] for r in rows])
+        flags = []
+        for row, text, labels, probabilities in zip(rows, texts, model.labels(scores), scores):
+            for category in (c for c in labels if c in categories):
+                score = float(probabilities[model.categories.index(category)])
+                flags.append(_post_flag(row, category, score, model.detector, articles[category],
+                                        explain(model, text, row[4], category, score)))
+        with conn:
+            added += insert_flags(conn, flags)
+            set_watermark(conn, watermark_name, rows[-1][0])
+    return added
+
+
+def flag_shop_links(conn, domains: list[str]) -> int:
+    """第十条: a post linking to a shop is commercial advertising, whatever the model says."""
+    added = 0
+    while rows := _unseen(conn, SHOP_LINK):
+        flags = []
+        for row in rows:
+            links = shop_links(_body(row), domains)
+            if links:
+                flags.append(_post_flag(row, "advertising", 1.0, SHOP_LINK, "新媒体 第十条",
+                                        f"正文含商品/店铺链接：{'、'.join(links[:3])}；政务新媒体不得刊登商业广告或链接商业广告页面"))
+        with conn:
+            added += insert_flags(conn, flags)
+            set_watermark(conn, SHOP_LINK, rows[-1][0])
+    return added
+
+
+def _card_version(directory: Path, task: chat_model.Task) -> str | None:
+    card = directory / f"{task.name}.card.json"
+    if not (directory / f"{task.name}.skops").exists() or not card.exists():
+        return None
+    return json.loads(card.read_text(encoding="utf-8")).get("version")
+
+
+def classify_posts(conn, settings: dict, models_dir: Path | None = chat_model.MODELS_DIR) -> tuple[int, list[str]]:
+    """Run the shop-link rule, the posts model and the chat model's rumour/sensitive on
+    posts not yet seen by each (`models_dir` None: the rule only). A model is loaded only
+    when it has unseen posts; a missing model is a warning, not an error.
+    Returns (flags added, warnings)."""
+    added, warnings = flag_shop_links(conn, settings["shop_domains"]), []
+    if models_dir is None:
+        return added, warnings
+    newest = conn.execute("select coalesce(max(id), 0) from posts").fetchone()[0]
+    plans = [(POSTS, POSTS.categories, POSTS.articles, "{}"),
+             (chat_model.CHAT, tuple(CHAT_ON_POSTS), CHAT_ON_POSTS, "{}/posts")]
+    for task, categories, articles, mark in plans:
+        version = _card_version(models_dir, task)
+        if version is None:
+            warnings.append(f"no {task.name} model in {models_dir}; posts were not scored for "
+                            f"{', '.join(categories)}" + (" (run `qunguan posts train`)" if task is POSTS else ""))
+            continue
+        name = mark.format(f"{task.name}@{version}")
+        if watermark(conn, name) < newest:
+            added += classify_with(conn, chat_model.load(models_dir, task), categories, articles, name)
+    return added, warnings
+
+
+def chat_on_posts(directory: Path = CORPUS_DIR, models_dir: Path = chat_model.MODELS_DIR) -> dict | None:
+    """How the saved chat model's rumour/sensitive verdicts fare on the posts corpus's
+    held-out split (labels outside those two dropped); None without a chat model."""
+    from classifiers.corpus import split
+    from classifiers.evaluate import metrics
+
+    if _card_version(models_dir, chat_model.CHAT) is None:
+        return None
+    categories = tuple(CHAT_ON_POSTS)
+    examples = [Example(e.text, tuple(l for l in e.labels if l in categories))
+                for e in load_corpus(directory, CORPUS_LABELS)]
+    _, test = split(examples)
+    model = chat_model.load(models_dir, chat_model.CHAT)
+    predicted = [[c for c in labels if c in categories] for labels in model.labels(model.scores([e.text for e in test]))]
+    return {"chat_model": model.version, **metrics([e.labels for e in test], predicted, categories)}

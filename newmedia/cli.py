@@ -1,0 +1,197 @@
+"""`qunguan accounts …` and `qunguan posts …`: thin commands over newmedia's functions."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from classifiers.model import MODELS_DIR
+from ingest.schema import FILING_ACTIONS, open_archive
+
+accounts_app = typer.Typer(no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
+posts_app = typer.Typer(no_args_is_help=True, help="新媒体 posts: import platform exports, train the posts classifier.")
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.")]
+
+
+def fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def _exists(path: Path) -> None:
+    if not path.is_file():
+        fail(f"{path}: no such file")
+
+
+def _day(value: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        fail(f"--today must be YYYY-MM-DD, got {value!r}")
+
+
+@accounts_app.command("import")
+def accounts_import(
+    file: Annotated[Path, typer.Argument(help="The 台账: .xlsx or CSV (UTF-8 or GB18030) with Chinese headers.")],
+    db: DbOption,
+):
+    """Load the account ledger; a re-import updates accounts, never duplicates them."""
+    from newmedia.registry import RegistryError, import_accounts, read_accounts
+    from newmedia.table import TableError
+
+    _exists(file)
+    try:
+        accounts, errors = read_accounts(file)
+    except (TableError, RegistryError) as e:
+        fail(str(e))
+    for error in errors:
+        err.print(f"[yellow]{error}[/yellow]", highlight=False)
+    if not accounts:
+        fail(f"{file}: no account rows read")
+    result = import_accounts(open_archive(str(db)).conn, accounts, errors)
+    typer.echo(f"accounts added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
+               f"filings {result.filings}\tbad rows {len(result.errors)}")
+
+
+@accounts_app.command("file")
+def accounts_file(
+    account: Annotated[str, typer.Argument(help="The account's name, its id/URL on the platform, or #<registry id>.")],
+    db: DbOption,
+    action: Annotated[str, typer.Option("--action", help=f"{'|'.join(FILING_ACTIONS)}")],
+    filed_on: Annotated[str, typer.Option("--filed-on", help="The day it was filed with the supervisor, YYYY-MM-DD.")],
+    effective_on: Annotated[str, typer.Option("--effective-on", help="The day it takes effect, YYYY-MM-DD.")],
+    details: Annotated[str, typer.Option(help="What changes (new name, reason for closing …).")] = "",
+    platform: Annotated[Optional[str], typer.Option(help="The platform, when the name is used on several.")] = None,
+):
+    """Record a filing (开设/变更/关停, 新媒体 第六条) in the append-only log."""
+    from detectors.after_hours import Calendar
+    from detectors.base import load_config
+    from newmedia.checks import working_days_ahead
+    from newmedia.registry import RegistryError, record_filing
+    from newmedia.settings import load_settings
+
+    conn = open_archive(str(db)).conn
+    try:
+        filing = record_filing(conn, account, action, filed_on, effective_on, details, platform)
+    except RegistryError as e:
+        fail(str(e))
+    calendar = Calendar(load_config(conn)["after_hours"])
+    ahead, _ = working_days_ahead(date.fromisoformat(filing["filed_on"]), date.fromisoformat(filing["effective_on"]),
+                                  calendar)
+    typer.echo(f"filing {filing['id']}\t{filing['platform']}「{filing['account']}」\t{filing['action']}\t"
+               f"filed {filing['filed_on']}\teffective {filing['effective_on']}\tworking days ahead {ahead}")
+    required = load_settings(conn)["filing_working_days"]
+    if ahead < required:
+        err.print(f"[yellow]late:[/yellow] {ahead} working days ahead, {required} required (新媒体 第六条); "
+                  "the next check flags it", highlight=False)
+    for warning in calendar.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+
+
+@accounts_app.command("list")
+def accounts_list(db: DbOption):
+    """The registry: accounts by unit and platform, with where each is supervised."""
+    conn = open_archive(str(db)).conn
+    grid = Table("id", "unit", "platform", "name", "kind", "supervised by", "status", "open flags")
+    for row in conn.execute("select account_id, unit, platform, name, kind, supervising_body, status, open_flags "
+                            "from account_supervision order by unit, platform, name"):
+        grid.add_row(*("" if v is None else str(v) for v in row))
+    out.print(grid)
+
+
+@accounts_app.command("config")
+def accounts_config(
+    name: Annotated[str, typer.Argument(help="dormant_days, filing_working_days, unit_names, division_suffixes, "
+                                             "personal_registrant_types or shop_domains")],
+    value: Annotated[str, typer.Argument(help='A JSON value, e.g. 90 or \'{"中共宜春市委宣传部": ["宜春发布"]}\'')],
+    db: DbOption,
+):
+    """Override one of the new-media checks' settings for this archive."""
+    from newmedia.settings import SettingError, set_setting
+
+    try:
+        set_setting(open_archive(str(db)).conn, name, value)
+    except SettingError as e:
+        fail(str(e))
+    typer.echo(f"{name} = {value}")
+
+
+@accounts_app.command("check")
+def accounts_check(
+    db: DbOption,
+    today: Annotated[Optional[str], typer.Option(help="Judge as of this day, YYYY-MM-DD (default: today).")] = None,
+):
+    """Run the account checks and score new posts (what `qunguan classify` also does)."""
+    from newmedia.checks import run_newmedia
+
+    added, warnings = run_newmedia(open_archive(str(db)).conn, _day(today))
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    typer.echo(f"flags added {added}")
+
+
+@posts_app.command("import")
+def posts_import(
+    file: Annotated[Path, typer.Argument(help="A platform back end's export of posts: .xlsx or CSV.")],
+    db: DbOption,
+    account: Annotated[Optional[str], typer.Option(help="The account, for exports without an 账号 column.")] = None,
+    platform: Annotated[Optional[str], typer.Option(help="The platform, when an account name is on several.")] = None,
+):
+    """Import posts; re-importing adds only what is new; one transaction per file."""
+    from newmedia.posts import import_posts
+    from newmedia.table import TableError
+
+    _exists(file)
+    try:
+        result = import_posts(open_archive(str(db)).conn, file, account, platform)
+    except TableError as e:
+        fail(str(e))
+    typer.echo(f"{result.name}\t{result.format}\tnew {result.new}\talready present {result.duplicate}\t"
+               f"rejected {result.rejected}")
+    for number, reason in result.rejects[:20]:
+        err.print(f"[yellow]rejected[/yellow] {result.name} 第 {number} 行：{reason}", highlight=False)
+    if len(result.rejects) > 20:
+        err.print(f"[yellow]… {len(result.rejects) - 20} more rejected rows are in the rejects table[/yellow]")
+
+
+@posts_app.command("train")
+def posts_train(
+    data: Annotated[Optional[Path], typer.Option("--data", help="Posts corpus folder (JSONL).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where posts.skops and its card go.")] = MODELS_DIR,
+    no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
+):
+    """Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""
+    from classifiers import model as chat_model
+    from classifiers.corpus import CorpusError
+    from newmedia.classify import CORPUS_DIR, chat_on_posts, train_posts
+
+    corpus = data or CORPUS_DIR
+    try:
+        fitted, report = train_posts(corpus, select=not no_select, progress=err.print)
+        chat_report = chat_on_posts(corpus)
+    except CorpusError as e:
+        fail(str(e))
+    if chat_report:
+        fitted.card["chat_model_on_posts"] = chat_report
+    path = chat_model.save(fitted, out_dir)
+    _print_metrics(report, f"posts test split ({report['n']} posts)")
+    if chat_report:
+        _print_metrics(chat_report, f"chat model's rumour/sensitive on the posts test split ({chat_report['n']} posts)")
+    err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
+              f"{fitted.card['training_seconds']} s)")
+
+
+def _print_metrics(report: dict, title: str) -> None:
+    from classifiers.evaluate import table
+
+    grid = Table("category", "precision", "recall", "F1", "support", title=title)
+    for row in table(report):
+        grid.add_row(*row)
+    out.print(grid)

@@ -1,0 +1,151 @@
+"""Posts exported from the platforms' back ends, stored like chat messages.
+
+Identity: a post's `key` is a 63-bit hash of (account, URL) when the export gives the
+post's URL, otherwise of (account, time, title, text, position in a run of identical
+rows); the unique index on `key` makes a re-import add only what is new. Each file is one
+transaction and one row of the `imports` ledger (format `posts-xlsx` / `posts-csv`); rows
+that cannot be read are listed with their row number and kept in `rejects`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from classifiers.tokenizer import tokens as segment
+from ingest import chain
+from ingest.save import message_key
+from ingest.sources import os_user
+from newmedia.registry import RegistryError, find_account
+from newmedia.table import TableError, cell_text, column_map, parse_count, parse_moment, read_table
+
+# Accepted headers for each field (the field's own name is accepted too).
+HEADERS = {
+    "account": ("账号", "账号名称", "公众号", "公众号名称", "发布账号", "来源账号", "新媒体名称"),
+    "platform": ("平台", "发布平台"),
+    "published_at": ("发布时间", "发表时间", "发文时间", "群发时间", "发布日期", "时间"),
+    "title": ("标题", "文章标题", "作品标题", "作品名称", "视频标题"),
+    "text": ("正文", "内容", "文本", "正文内容", "微博正文", "微博内容", "作品描述", "视频描述", "描述", "文案", "摘要"),
+    "url": ("链接", "文章链接", "原文链接", "作品链接", "网址", "URL"),
+    "reads": ("阅读数", "阅读量", "阅读次数", "播放量", "播放数", "播放次数", "浏览量", "阅读"),
+    "likes": ("点赞数", "点赞量", "点赞", "喜欢"),
+}
+
+
+@dataclass
+class PostsResult:
+    name: str
+    format: str = ""
+    new: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    rejects: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _row(cells: list, columns: dict[str, int], header: list[str]) -> dict:
+    values = {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}
+    post = {"published_at": parse_moment(values.get("published_at")),
+            "title": cell_text(values.get("title")) or None, "text": cell_text(values.get("text")) or None,
+            "url": cell_text(values.get("url")) or None, "account": cell_text(values.get("account")),
+            "platform": cell_text(values.get("platform")) or None}
+    if not (post["title"] or post["text"]):
+        raise ValueError("标题和正文都为空")
+    for f in ("reads", "likes"):
+        try:
+            post[f] = parse_count(values.get(f))
+        except ValueError:
+            raise ValueError(f"{HEADERS[f][0]}「{cell_text(values.get(f))}」不是数字") from None
+    post["raw"] = json.dumps({t or f"列{i + 1}": cell_text(v) for i, (t, v) in enumerate(zip(header, cells))
+                              if cell_text(v)}, ensure_ascii=False)
+    return post
+
+
+class _Accounts:
+    """Resolves the account named in a row (or the file's `--account`) once per name."""
+
+    def __init__(self, conn, default: str | None, platform: str | None):
+        self.conn, self.default, self.platform, self.cache = conn, default, platform, {}
+
+    def id_for(self, post: dict) -> int:
+        name, platform = post["account"] or self.default, post["platform"] or self.platform
+        if not name:
+            raise ValueError("没有账号：请加“账号”列，或用 --account 指定")
+        if (name, platform) not in self.cache:
+            try:
+                self.cache[(name, platform)] = find_account(self.conn, name, platform)["id"]
+            except RegistryError as e:
+                self.cache[(name, platform)] = e
+        found = self.cache[(name, platform)]
+        if isinstance(found, Exception):
+            raise ValueError(str(found))
+        return found
+
+
+def _key(post: dict, account_id: int, run: int) -> int:
+    if post["url"]:
+        return message_key("p", account_id, post["url"])
+    return message_key("c", account_id, post["published_at"], post["title"] or "", post["text"] or "", run)
+
+
+def import_posts(conn, path: Path, account: str | None = None, platform: str | None = None) -> PostsResult:
+    """Read one export file and store its new posts in one transaction (see module doc).
+    Raises TableError for a file that is not a readable table of posts."""
+    started = _now()
+    table = read_table(path, HEADERS)
+    columns = column_map(table.header, HEADERS)
+    result = PostsResult(path.name, f"posts-{table.kind}")
+    if "published_at" not in columns or not ({"title", "text"} & columns.keys()):
+        raise TableError(f"{path}: needs a 发布时间 column and a 标题 or 正文 column (accepted headers are in the README)")
+    accounts = _Accounts(conn, account, platform)
+    with conn:
+        conn.execute("begin immediate")
+        import_id = conn.execute("select coalesce(max(id), 0) + 1 from imports").fetchone()[0]
+        runs: dict[tuple, int] = {}
+        for number, cells in table.rows:
+            try:
+                post = _row(cells, columns, table.header)
+                account_id = accounts.id_for(post)
+            except ValueError as e:
+                _reject(conn, result, import_id, number, str(e), cells)
+                continue
+            identity = (account_id, post["published_at"], post["title"], post["text"])
+            runs[identity] = runs.get(identity, -1) + 1
+            _store(conn, result, import_id, number, post, account_id, _key(post, account_id, runs[identity]))
+        _ledger(conn, import_id, path, result, started)
+    return result
+
+
+def _store(conn, result: PostsResult, import_id: int, number: int, post: dict, account_id: int, key: int) -> None:
+    if conn.execute("select 1 from posts where key = ?", [key]).fetchone():
+        result.duplicate += 1
+        return
+    body = "\n".join(p for p in (post["title"], post["text"]) if p)
+    conn.execute("insert into posts (key, account_id, published_at, title, text, tokens, url, reads, likes, import_id, "
+                 "source_line, raw) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 [key, account_id, post["published_at"], post["title"], post["text"], segment(body), post["url"],
+                  post["reads"], post["likes"], import_id, number, post["raw"]])
+    result.new += 1
+
+
+def _reject(conn, result: PostsResult, import_id: int, number: int, reason: str, cells: list) -> None:
+    result.rejected += 1
+    result.rejects.append((number, reason))
+    conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)",
+                 [import_id, number, None, reason, json.dumps([cell_text(c) for c in cells], ensure_ascii=False)])
+
+
+def _ledger(conn, import_id: int, path: Path, result: PostsResult, started: str) -> None:
+    data = path.read_bytes()
+    fields = {"id": import_id, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+              "format": result.format, "group_id": None, "new": result.new, "duplicate": result.duplicate,
+              "rejected": result.rejected, "started_at": started, "finished_at": _now(), "os_user": os_user()}
+    prev = chain.last_hash(conn, "imports")
+    fields["prev_hash"], fields["hash"] = prev, chain.row_hash(prev, fields)
+    conn.execute(f"insert into imports ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
+                 list(fields.values()))
+
+
+def _now() -> str:
+    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,0 +1,263 @@
+"""The account registry (台账): reading the ledger offices keep, storing it, and the
+append-only filing log (新媒体 第六条).
+
+An account is identified by its platform and its id or URL on that platform when the
+ledger gives one, otherwise by platform and name; so a re-import updates the row it
+imported before and never adds a second one. Columns the ledger has and this module does
+not know are kept in `accounts.extra` (JSON), never dropped.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ingest import chain
+from ingest.schema import ACCOUNT_KINDS, FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
+from ingest.sources import os_user
+from newmedia.table import cell_text, column_map, parse_day, read_table
+
+# Accepted headers for each field (the field's own name is accepted too).
+HEADERS = {
+    "unit": ("单位", "单位名称", "主办单位", "开设单位", "所属单位", "责任单位"),
+    "unit_short": ("单位简称", "简称"),
+    "division": ("内设机构", "内设机构名称", "所属科室", "科室", "股室"),
+    "platform": ("平台", "平台名称", "平台类型", "发布平台", "所在平台", "账号平台"),
+    "name": ("账号名称", "新媒体名称", "公众号名称", "账号昵称", "名称"),
+    "account_ref": ("账号ID", "账号id", "账号", "ID", "微信号", "原始ID", "账号链接", "主页链接", "链接", "网址", "URL"),
+    "kind": ("类别", "账号类别", "党务/政务", "党务政务", "性质"),
+    "supervisor": ("监管部门", "主管部门", "备案部门"),
+    "leader": ("分管领导", "责任领导", "负责领导", "主要负责人"),
+    "editor": ("主要编辑", "主编", "总编辑", "责任编辑", "编辑人员"),
+    "registrant": ("注册主体", "认证主体", "主体名称", "运营主体"),
+    "registrant_type": ("主体类型", "注册主体类型", "认证类型"),
+    "opened_on": ("开设时间", "开设日期", "开通时间", "开通日期", "注册时间"),
+    "status": ("状态", "运行状态", "账号状态"),
+    "closed_on": ("关停时间", "关停日期", "注销时间"),
+    "last_post_on": ("最近更新", "最近更新时间", "最后更新时间", "最近发布时间", "最后发布时间"),
+    "filed_on": ("备案时间", "备案日期"),
+}
+REQUIRED = ("unit", "platform", "name")
+MONTH_DATES = ("opened_on", "closed_on", "last_post_on")  # ledgers often know only the month
+STORED = [f for f in HEADERS if f != "filed_on"]
+PLATFORMS = {
+    "微信公众号": ("微信公众号", "公众号", "微信", "微信公众平台", "微信服务号", "微信订阅号", "wechat"),
+    "视频号": ("视频号", "微信视频号"),
+    "微博": ("微博", "新浪微博", "weibo"),
+    "抖音": ("抖音", "抖音号", "douyin"),
+    "快手": ("快手", "快手号", "kuaishou"),
+    "今日头条": ("今日头条", "头条", "头条号"),
+    "客户端": ("客户端", "移动客户端", "app", "APP", "App"),
+}
+KINDS = {"党务": ("党务", "党委", "党务新媒体", "党"), "政务": ("政务", "政府", "政务新媒体", "政")}
+STATUSES = {"运行": ("运行", "正常", "在用", "运营", "正常运行", "正常更新"), "停更": ("停更", "停止更新", "暂停"),
+            "关停": ("关停", "已关停", "注销", "已注销", "关闭")}
+
+
+class RegistryError(ValueError):
+    pass
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    filings: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _normalise(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
+    for canonical, spellings in table.items():
+        if value in spellings or value.lower() in (s.lower() for s in spellings):
+            return canonical
+    return None
+
+
+def platform_name(value: str) -> str:
+    """The canonical platform name (微信公众号, 视频号, 微博, 抖音, 快手, 今日头条, 客户端), else as given."""
+    value = value.strip()
+    return _normalise(value, PLATFORMS) or value
+
+
+def supervising_body(kind: str | None) -> str:
+    """新媒体 第五条: where an account of this kind is supervised."""
+    return SUPERVISING_BODIES.get(kind or "", UNROUTED)
+
+
+def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
+    """One ledger row as account fields (raises ValueError naming the bad cell)."""
+    raw = {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}
+    row = {f: cell_text(v) or None for f, v in raw.items()}
+    missing = [HEADERS[f][0] for f in REQUIRED if not row.get(f)]
+    if missing:
+        raise ValueError(f"缺少{'、'.join(missing)}")
+    row["platform"] = platform_name(row["platform"])
+    if row.get("kind"):
+        row["kind"] = _normalise(row["kind"], KINDS) or _bad("类别", row["kind"], ACCOUNT_KINDS)
+    if row.get("status"):
+        row["status"] = _normalise(row["status"], STATUSES) or _bad("状态", row["status"], STATUSES)
+    for f in ("opened_on", "closed_on", "last_post_on", "filed_on"):
+        if f in columns:
+            try:
+                row[f] = parse_day(raw[f], allow_month=f in MONTH_DATES)
+            except ValueError as e:
+                raise ValueError(f"{HEADERS[f][0]}：{e}") from None
+    known = set(columns.values())
+    row["extra"] = {title: cell_text(v) for i, (title, v) in enumerate(zip(header, cells))
+                    if i not in known and title and cell_text(v)}
+    return row
+
+
+def _bad(title: str, value: str, allowed) -> str:
+    raise ValueError(f"{title}「{value}」不可识别（可填：{'、'.join(allowed)}）")
+
+
+def read_accounts(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    """(row number, account fields) for each good row of the ledger, and one error per bad row."""
+    table = read_table(path, HEADERS)
+    columns = column_map(table.header, HEADERS)
+    absent = [HEADERS[f][0] for f in REQUIRED if f not in columns]
+    if absent:
+        raise RegistryError(f"{path}: no {'/'.join(absent)} column (accepted headers are listed in the README)")
+    accounts, errors, seen = [], [], {}
+    for number, cells in table.rows:
+        try:
+            row = _account(cells, columns, table.header)
+        except ValueError as e:
+            errors.append(f"{path.name} 第 {number} 行：{e}")
+            continue
+        identity = (row["platform"], row.get("account_ref") or "", row["name"] if not row.get("account_ref") else "")
+        if identity in seen:
+            errors.append(f"{path.name} 第 {number} 行：与第 {seen[identity]} 行是同一账号，未重复导入")
+            continue
+        seen[identity] = number
+        accounts.append((number, row))
+    return accounts, errors
+
+
+def _now() -> str:
+    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _existing(conn, row: dict) -> dict | None:
+    cursor = None
+    if row.get("account_ref"):
+        cursor = conn.execute("select * from accounts where platform = ? and account_ref = ?",
+                              [row["platform"], row["account_ref"]])
+        found = cursor.fetchone()
+        if found:
+            return dict(zip([d[0] for d in cursor.description], found))
+    cursor = conn.execute("select * from accounts where platform = ? and name = ? and (account_ref is null or "
+                          "account_ref = ?) order by id limit 1", [row["platform"], row["name"], row.get("account_ref")])
+    found = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], found)) if found else None
+
+
+def _save_account(conn, row: dict, stamp: str) -> tuple[str, int]:
+    """Insert or update one account; returns ('added'|'updated'|'unchanged', id)."""
+    existing = _existing(conn, row)
+    values = {f: row[f] for f in STORED if f in row and f != "extra"}
+    if "status" in values and values["status"] is None:
+        del values["status"]  # an empty status cell keeps what is known (a new row starts 运行)
+    if existing is None:
+        values.update(extra=json.dumps(row["extra"], ensure_ascii=False), created_at=stamp, updated_at=stamp)
+        cursor = conn.execute(f"insert into accounts ({', '.join(values)}) values ({', '.join('?' * len(values))})",
+                              list(values.values()))
+        return "added", cursor.lastrowid
+    extra = {**json.loads(existing["extra"]), **row["extra"]}
+    values["extra"] = json.dumps(extra, ensure_ascii=False)
+    changed = {k: v for k, v in values.items() if existing[k] != v}
+    if not changed:
+        return "unchanged", existing["id"]
+    conn.execute(f"update accounts set {', '.join(f'{k} = ?' for k in changed)}, updated_at = ? where id = ?",
+                 [*changed.values(), stamp, existing["id"]])
+    return "updated", existing["id"]
+
+
+def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = ()) -> ImportResult:
+    """Store the ledger's accounts in one transaction. A row with 备案时间 and a full
+    开设时间 also records the opening's filing (once)."""
+    result = ImportResult(errors=list(errors))
+    stamp = _now()
+    with conn:
+        for _, row in accounts:
+            outcome, account_id = _save_account(conn, row, stamp)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            opened = row.get("opened_on")
+            if row.get("filed_on") and opened and len(opened) == 10 and not conn.execute(
+                    "select 1 from account_filings where account_id = ? and action = '开设' and filed_on = ?",
+                    [account_id, row["filed_on"]]).fetchone():
+                _append_filing(conn, account_id, "开设", row["filed_on"], opened, "台账导入")
+                result.filings += 1
+    return result
+
+
+def find_account(conn, ref: str, platform: str | None = None) -> dict:
+    """The account named, or with this id/URL on its platform, or `#<id>`; RegistryError
+    when none or several match (several: say which platform)."""
+    ref = ref.strip()
+    where, params = "(account_ref = ? or name = ?)", [ref, ref]
+    if platform:
+        where, params = where + " and platform = ?", params + [platform_name(platform)]
+    cursor = conn.execute(f"select * from accounts where {where} order by id", params)
+    names = [d[0] for d in cursor.description]
+    found = [dict(zip(names, r)) for r in cursor]
+    if not found and ref.lstrip("#").isdigit():
+        cursor = conn.execute("select * from accounts where id = ?", [int(ref.lstrip("#"))])
+        found = [dict(zip(names, r)) for r in cursor]
+    if not found:
+        raise RegistryError(f"no account {ref!r}{' on ' + platform if platform else ''} in the registry; "
+                            "import the 台账 first (qunguan accounts import)")
+    if len(found) > 1:
+        listed = ", ".join(f"#{a['id']} {a['platform']}「{a['name']}」" for a in found)
+        raise RegistryError(f"{ref!r} matches several accounts ({listed}); give --platform or #id")
+    return found[0]
+
+
+def _day(value: str, option: str) -> str:
+    try:
+        day = parse_day(value)
+    except ValueError:
+        day = None
+    if not day:
+        raise RegistryError(f"{option} must be a date (YYYY-MM-DD), got {value!r}")
+    return day
+
+
+def _append_filing(conn, account_id: int, action: str, filed_on: str, effective_on: str, details: str) -> dict:
+    fields = {"id": (conn.execute("select coalesce(max(id), 0) + 1 from account_filings").fetchone()[0]),
+              "account_id": account_id, "action": action, "filed_on": filed_on, "effective_on": effective_on,
+              "details": details, "recorded_by": os_user(), "recorded_at": _now()}
+    prev = chain.last_hash(conn, "account_filings")
+    fields["prev_hash"], fields["hash"] = prev, chain.row_hash(prev, fields)
+    conn.execute(f"insert into account_filings ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
+                 list(fields.values()))
+    return fields
+
+
+def record_filing(conn, account: str, action: str, filed_on: str, effective_on: str, details: str = "",
+                  platform: str | None = None) -> dict:
+    """Append a filing (开设/变更/关停) for an account of the registry and return it.
+    A closing records the closing date (and the status 关停 once that date has come); an
+    opening fills in an unknown opening date."""
+    if action not in FILING_ACTIONS:
+        raise RegistryError(f"--action must be one of {'/'.join(FILING_ACTIONS)}, got {action!r}")
+    filed, effective = _day(filed_on, "--filed-on"), _day(effective_on, "--effective-on")
+    target = find_account(conn, account, platform)
+    with conn:
+        filing = _append_filing(conn, target["id"], action, filed, effective, details)
+        if action == "关停":
+            status = "关停" if date.fromisoformat(effective) <= date.today() else target["status"]
+            conn.execute("update accounts set status = ?, closed_on = ?, updated_at = ? where id = ?",
+                         [status, effective, _now(), target["id"]])
+        elif action == "开设" and not target["opened_on"]:
+            conn.execute("update accounts set opened_on = ?, updated_at = ? where id = ?", [effective, _now(), target["id"]])
+    return {**filing, "account": target["name"], "platform": target["platform"], "unit": target["unit"]}
+
+
+def is_closed(account: dict, today: date) -> bool:
+    closed_on = account.get("closed_on")
+    return account.get("status") == "关停" or bool(closed_on and len(closed_on) == 10
+                                                  and date.fromisoformat(closed_on) <= today)

@@ -1,0 +1,63 @@
+"""The new-media checks' settings: defaults below, overridden per archive in the shared
+`settings` table under keys `newmedia.<name>` (`qunguan accounts config NAME VALUE`)."""
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+
+from ingest.sources import os_user
+
+PREFIX = "newmedia."
+DEFAULTS = {
+    # 第四条: no post for this many days makes an account a 低效/僵尸 candidate for closing.
+    "dormant_days": 180,
+    # 第六条: opening, changing or closing is filed this many working days ahead.
+    "filing_working_days": 7,
+    # 第七条: per unit, the short names and duty words an account name may use
+    # instead of the unit's full name, e.g. {"中共宜春市委宣传部": ["宜春发布"]}.
+    "unit_names": {},
+    # 第八条: an account name ending in one of these after the unit's name is a division's.
+    "division_suffixes": ["科", "股", "室", "处", "办公室"],
+    # 第八条: a registrant type (主体类型) containing one of these is a person.
+    "personal_registrant_types": ["个人"],
+    # 第十条: links to these hosts in a post are links to shops (commercial advertising).
+    "shop_domains": ["taobao.com", "tmall.com", "tb.cn", "jd.com", "3.cn", "pinduoduo.com", "yangkeduo.com",
+                     "weidian.com", "youzan.com", "koudaitong.com", "suning.com", "vip.com", "jinritemai.com",
+                     "kwaixiaodian.com", "xiaohongshu.com/goods", "1688.com"],
+}
+
+
+class SettingError(ValueError):
+    pass
+
+
+def load_settings(conn=None) -> dict:
+    """DEFAULTS with this archive's overrides applied."""
+    settings = copy.deepcopy(DEFAULTS)
+    if conn is not None:
+        for key, value in conn.execute("select key, value from settings where key like ?", [PREFIX + "%"]):
+            name = key[len(PREFIX):]
+            if name in settings:
+                settings[name] = json.loads(value)
+    return settings
+
+
+def set_setting(conn, name: str, raw_value: str) -> None:
+    """Store a JSON override of one of DEFAULTS (same JSON type as the default)."""
+    if name.startswith(PREFIX):
+        name = name[len(PREFIX):]
+    if name not in DEFAULTS:
+        raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
+    try:
+        value = json.loads(raw_value)
+    except ValueError:
+        raise SettingError(f"{name}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
+    if type(value) is not type(DEFAULTS[name]):
+        raise SettingError(f"{name}: expected {type(DEFAULTS[name]).__name__}, got {type(value).__name__}")
+    with conn:
+        conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
+                     "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
+                     "updated_by = excluded.updated_by",
+                     [PREFIX + name, json.dumps(value, ensure_ascii=False),
+                      datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()])

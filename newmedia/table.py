@@ -1,0 +1,156 @@
+"""Reading the spreadsheets offices keep (.xlsx via openpyxl, or CSV in UTF-8 or GB18030)
+as a header plus numbered rows, and the date and number cells found in them.
+
+Row numbers are the ones a clerk sees in Excel (the header's own row counts), so an error
+"第 7 行" points at the row to fix. Ledgers often carry a title line above the header; the
+header is the first of the top rows that holds at least two recognised column names.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ingest.sources import detect_encoding
+
+HEADER_SEARCH_ROWS = 10
+
+
+class TableError(ValueError):
+    """The whole file cannot be read as a table of the expected kind."""
+
+
+@dataclass
+class Table:
+    kind: str  # "xlsx" or "csv"
+    header: list[str]
+    rows: list[tuple[int, list]]  # (spreadsheet row number, cells as read)
+
+
+def normalise_header(title) -> str:
+    """'开设时间（年月日）*' -> '开设时间': no spaces, notes in brackets or stars."""
+    text = re.sub(r"[（(【\[].*?[）)】\]]", "", str(title or ""))
+    return re.sub(r"[\s*＊:：]", "", text).lower()
+
+
+def column_map(header: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Field -> column index for the header cells that name a known field (first one wins)."""
+    lookup = {normalise_header(a): f for f, names in aliases.items() for a in (f, *names)}
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        field_name = lookup.get(normalise_header(title))
+        if field_name and field_name not in columns:
+            columns[field_name] = index
+    return columns
+
+
+def read_table(path: Path, aliases: dict[str, tuple[str, ...]]) -> Table:
+    """The table in `path`, header located by the known `aliases`; TableError if none fits."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
+    kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
+    for grid in (_xlsx_sheets(path) if kind == "xlsx" else [_csv_rows(path)]):
+        for number, cells in grid[:HEADER_SEARCH_ROWS]:
+            if len(column_map(cells, aliases)) >= 2:
+                rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
+                return Table(kind, [cell_text(v) for v in cells], rows)
+    accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
+    raise TableError(f"{path}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
+                     f"(accepted: {accepted})")
+
+
+def _xlsx_sheets(path: Path):
+    """Each worksheet's rows in turn (the ledger is the first sheet with a known header)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise TableError(f"{path}: not a readable .xlsx workbook ({e.__class__.__name__})") from None
+    try:
+        for sheet in book.worksheets:
+            yield [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list]]:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise TableError(f"{path}: {e.strerror}") from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(f"{path}: binary data, not a CSV or .xlsx file")
+    text = data.decode(detect_encoding(data), errors="replace").lstrip("\ufeff")
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
+    except csv.Error as e:
+        raise TableError(f"{path}: not readable as CSV ({e})") from None
+
+
+def cell_text(value) -> str:
+    """A cell as text: dates in ISO form, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月?)"
+                  r"(?:[ T]+(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?)?\s*$")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_day(value, allow_month: bool = False) -> str | None:
+    """A date cell -> 'YYYY-MM-DD' ('YYYY-MM' when only the month is known and that is
+    allowed); None for an empty cell; ValueError for anything else."""
+    if isinstance(value, (date, datetime)):
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    text = cell_text(value)
+    if not text:
+        return None
+    match = _DAY.match(text) or _COMPACT.match(text)
+    if not match or (match[3] is None and not allow_month):
+        raise ValueError(f"「{text}」不是日期（应为年-月-日）")
+    year, month, day = int(match[1]), int(match[2]), match[3]
+    try:
+        return date(year, month, int(day or 1)).isoformat()[: 10 if day else 7]
+    except ValueError:
+        raise ValueError(f"「{text}」不是有效日期") from None
+
+
+def parse_moment(value) -> str:
+    """A date-time cell -> 'YYYY-MM-DDTHH:MM:SS' (local time; a bare date is midnight)."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, date):
+        return f"{value.isoformat()}T00:00:00"
+    text = cell_text(value).replace("T", " ")
+    match = _DAY.match(text)
+    try:
+        if not match or match[3] is None:
+            raise ValueError
+        moment = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4] or 0), int(match[5] or 0),
+                          int(match[6] or 0))
+    except ValueError:
+        raise ValueError(f"「{text}」不是有效的发布时间（应为年-月-日 时:分）") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def parse_count(value) -> int | None:
+    """'1,234', '1.2万', 1234.0 -> an int; '10万+' counts as 100000; empty -> None."""
+    text = cell_text(value).replace(",", "").replace("，", "").rstrip("+").strip()
+    if not text:
+        return None
+    scale = 10000 if text.endswith(("万", "w", "W")) else 1
+    return int(float(text.rstrip("万wW")) * scale)

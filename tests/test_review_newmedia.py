@@ -1,0 +1,21 @@
+"""New-media flags reach the same queue; their case page shows the post and its account
+in place of a conversation."""
+from tests.review_helpers import cookies_for
+from review.site import make_datasette
+
+
+async def test_post_and_account_flags_show_in_the_queue_and_case_page(qunguan, db_path, query, fixtures):
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
+    assert qunguan("classify", "--db", db_path, "--silent").exit_code == 0
+    qunguan("users", "add", "sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input="Sup-Password-1\n")
+    ds = make_datasette(db_path)
+    cookies = cookies_for(ds, "sup")
+    post_flag = query("select id from flags where post_id is not null and category = 'advertising'")[0]["id"]
+    queue = await ds.client.get("/-/qunguan/queue?category=advertising", cookies=cookies)
+    assert f"/-/qunguan/flags/{post_flag}" in queue.text and "商业广告" in queue.text
+    case = await ds.client.get(f"/-/qunguan/flags/{post_flag}", cookies=cookies)
+    assert "被标记的文章" in case.text and "账号" in case.text and "taobao" in case.text
+    account_flag = query("select id from flags where category = 'account_personal'")[0]["id"]
+    page = await ds.client.get(f"/-/qunguan/flags/{account_flag}", cookies=cookies)
+    assert "小李说文旅" in page.text and "新媒体 第八条" in page.text
