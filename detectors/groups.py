@@ -4,7 +4,7 @@ groups (Party-branch study groups, 群规 第二条) are never flagged."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 ARTICLES = {
     "group_duplicate_unit": "群规 第一条", "group_no_admin": "群规 第四条",

@@ -103,6 +103,14 @@ class Skipped(Exception):
     """A file that is not a chat log but is read beside one (names, group details)."""
 
 
+def load_json(lines) -> object:
+    """A whole JSON export (exporters write one document); a cut-off file is a FormatError."""
+    try:
+        return json.loads("".join(lines))
+    except ValueError as e:
+        raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+
+
 def raw_json(raw: dict) -> str:
     """`raw` as compact JSON; flat string dicts (CSV rows) take a fast path."""
     try:

@@ -1,7 +1,6 @@
 """Driving the web UI in tests: an archive with flags, users of every role, logged-in clients."""
 import re
 
-from review import auth
 from review.site import make_datasette
 
 PASSWORD = "Correct-Horse-9"

@@ -1,6 +1,5 @@
 """群规 第九条: the same notice again in a group, or in several groups (多头发布); short
 replies never count. Uses a real archive because signatures are indexed in it."""
-import sqlite3
 
 import pytest
 

@@ -2,7 +2,6 @@
 changes the model's verdict on that message."""
 import json
 
-from classifiers.tokenizer import tokens
 from classifiers.train import train
 from review.feedback import reviewed_examples
 from tests.conftest import FIXTURES

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import Forbidden, Response, hookimpl
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, STATUS_NAMES
 from review import auth, charts, handling, queue

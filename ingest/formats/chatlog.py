@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes
-from ingest.records import LOCAL_TZ, Context, FormatError, Record, Reject, parse_local
+from ingest.records import LOCAL_TZ, Context, Record, Reject, load_json, parse_local
 
 _HEADER = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
 _SYSTEM = "系统消息"
@@ -79,10 +79,7 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        try:
-            items = json.loads("".join(lines))
-        except ValueError as e:
-            raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+        items = load_json(lines)
         for item in items:
             yield _json_record(item)
 

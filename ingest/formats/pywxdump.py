@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_name
-from ingest.records import Context, FormatError, Record, Reject, parse_local
+from ingest.records import Context, Record, Reject, load_json, parse_local
 
 _NEW = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
 _OLD = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
@@ -86,10 +86,7 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        try:
-            items = json.loads("".join(lines))
-        except ValueError as e:
-            raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+        items = load_json(lines)
         names = _names(ctx)
         for item in items:
             if not isinstance(item, dict) or not {"MsgSvrID", "type_name", "talker", "CreateTime"} <= item.keys():

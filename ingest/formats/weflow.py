@@ -8,7 +8,7 @@ import re
 from typing import Iterator
 
 from ingest.formats.kinds import kind_from_composite
-from ingest.records import Context, FormatError, Record, Reject, from_epoch
+from ingest.records import Context, Record, Reject, from_epoch, load_json
 
 _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
 
@@ -23,10 +23,7 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        try:
-            doc = json.loads("".join(lines))
-        except ValueError as e:
-            raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+        doc = load_json(lines)
         session = doc.get("session") or {}
         chat_id = session.get("wxid") or session.get("accountId")
         chat_name = session.get("displayName") or session.get("remark") or session.get("nickname")
