@@ -28,6 +28,10 @@ from classifiers.tokenizer import tokens  # noqa: E402
 from ingest.schema import SEVERITY, open_archive  # noqa: E402
 
 CATEGORIES = list(SEVERITY)
+ARTICLES = {"offtopic": "群规 第八条", "flattery": "群规 第十二条", "red_packet": "群规 第十二条", "rumour": "群规 第十一条",
+            "sensitive": "群规 第十一条", "privacy": "群规 第十一条", "secret": "群规 第十一条",
+            "credential_leak": "群规 第十一条", "after_hours": "群规 第十条", "advertising": "新媒体 第十条",
+            "personal_opinion": "新媒体 第十条"}
 WORDS = ["红包", "截图", "谣言", "防汛", "台账", "加班", "领导", "会议", "照片", "通知", "疫苗", "值班"]
 
 
@@ -67,8 +71,9 @@ def build(path: Path, n: int) -> None:
     flagged = rng.sample(range(1, n + 1), n // 20)
     conn.executemany(
         "insert into flags (subject, message_id, group_id, member_id, category, score, detector, article, evidence, created_at) "
-        "select 'message:' || id, id, group_id, member_id, ?, 0.9, 'bench', '群规 第八条', '模型判断，主要依据：领导、会议', sent_at "
-        "from messages where id = ?", [(rng.choice(CATEGORIES), m) for m in flagged])
+        "select 'message:' || id, id, group_id, member_id, ?, 0.9, 'bench', ?, '模型判断，主要依据：领导、会议', sent_at "
+        "from messages where id = ?",
+        [(c, ARTICLES.get(c, "群规 第九条"), m) for c, m in ((rng.choice(CATEGORIES), m) for m in flagged)])
     handled = rng.sample(flagged, len(flagged) // 10)
     conn.executemany("insert into handling (flag_id, status, action, note, actor_id, created_at, prev_hash, hash) "
                      "select f.id, 'dismissed', 'none', '', 'bench', f.created_at, '', '' from flags f where f.message_id = ?",
@@ -123,6 +128,8 @@ async def measure(path: Path, requests: int) -> None:
     print(f"archive: {n:,} messages, {len(flag_ids) and conn.execute('select count(*) from flags').fetchone()[0]:,} flags")
     report("baseline: bare SQL of queue page 1", base)
     report("queue, first page", await timed(ds, cookies, ["/-/qunguan/queue"] * requests))
+    report("queue, one article", await timed(ds, cookies, [f"/-/qunguan/queue?article={rng.choice(sorted(set(ARTICLES.values())))}"
+                                                          for _ in range(requests)]))
     report("queue, one category", await timed(ds, cookies, [f"/-/qunguan/queue?category={rng.choice(CATEGORIES)}" for _ in range(requests)]))
     report(f"queue, page {deep // 50} (keyset)", await timed(ds, cookies, [f"/-/qunguan/queue?before={cursor}"] * requests))
     report("case page", await timed(ds, cookies, [f"/-/qunguan/flags/{i}" for i in flag_ids]))

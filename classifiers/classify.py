@@ -50,11 +50,12 @@ def insert_flags(conn, flags: list[dict]) -> int:
     extra = [c for c in OPTIONAL_COLUMNS if any(c in f for f in flags)]
     conn.executemany(
         "insert or ignore into flags (subject, message_id, group_id, member_id, category, score, detector, article, "
-        f"evidence, related_message_id, created_at{''.join(', ' + c for c in extra)}) values (:subject, :message_id, "
-        ":group_id, :member_id, :category, :score, :detector, :article, :evidence, :related_message_id, "
-        f":created_at{''.join(', :' + c for c in extra)})",
+        f"evidence, related_message_id, created_at, occurred_at{''.join(', ' + c for c in extra)}) values (:subject, "
+        ":message_id, :group_id, :member_id, :category, :score, :detector, :article, :evidence, :related_message_id, "
+        ":created_at, coalesce((select sent_at from messages where id = :message_id), "
+        f"(select published_at from posts where id = :post_id), :created_at){''.join(', :' + c for c in extra)})",
         [{"message_id": None, "group_id": None, "member_id": None, "related_message_id": None, "created_at": now(),
-          **{c: None for c in extra}, **f} for f in flags])
+          "post_id": None, **{c: None for c in extra}, **f} for f in flags])
     return conn.total_changes - before
 
 

@@ -8,7 +8,8 @@ Where the exporter gives a message id, identity is (group, source id); otherwise
 keeps two "收到" sent in the same second apart.
 
 Atomicity: each file is one `BEGIN IMMEDIATE` transaction, rolled back on any error or
-Ctrl-C, so a failed file leaves the archive exactly as it was.
+Ctrl-C (or, for a writer process, when its parent dies), so a failed file leaves the
+archive exactly as it was.
 """
 from __future__ import annotations
 
@@ -21,14 +22,15 @@ from typing import Callable, Iterable
 import sqlite_utils
 
 from classifiers.tokenizer import tokens
-from ingest import chain, roster
+from ingest import writer as ops
 from ingest.formats import by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json
-from ingest.writer import Transaction
-from ingest.sources import SNIFF_BYTES, HashingReader, Source, detect_encoding, expand, os_user, text_lines
+from ingest.sources import SNIFF_BYTES, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
 CACHE_MB = 192
+# Files this big are written by a separate process, so inserting overlaps with parsing.
+WRITER_PROCESS_FROM = 8 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
@@ -65,8 +67,21 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
 
 def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None = None,
                   fmt: str | None = None, progress: Progress | None = None) -> FileResult:
+    try:
+        # Decoding in C is fast; a line the file's encoding cannot read sends the whole
+        # file (rolled back) through the tolerant line-by-line decoder instead.
+        return _ingest(db, source, group, fmt, progress, fast_lines)
+    except UnicodeDecodeError:
+        return _ingest(db, source, group, fmt, progress, text_lines)
+
+
+def _ingest(db, source, group, fmt, progress, decode) -> FileResult:
     result = FileResult(source.name)
-    reader = HashingReader(source.open())
+    try:
+        reader = HashingReader(source.open())
+    except OSError as e:
+        result.refused = f"cannot read: {e}"
+        return result
     try:
         head_bytes = reader.read(SNIFF_BYTES)
         encoding = detect_encoding(head_bytes)
@@ -78,11 +93,11 @@ def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None =
             return result
         result.format = format_.NAME
         ctx = Context(source.name, source.filename, source.siblings)
-        items = format_.parse(text_lines(reader, head_bytes, encoding), ctx)
+        items = format_.parse(decode(reader, head_bytes, encoding), ctx)
         _save(db, source, reader, items, result, group, progress)
     except FormatError as e:
         result.refused = str(e)
-    except (OSError, UnicodeError) as e:
+    except OSError as e:
         result.refused = f"cannot read: {e}"
     finally:
         reader.close()
@@ -91,9 +106,10 @@ def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None =
 
 def _save(db, source, reader, items, result, group_name, progress) -> None:
     started = _now()
-    writer = Transaction(_path_of(db), CACHE_MB)
+    kind = ops.WriterProcess if source.size >= WRITER_PROCESS_FROM else ops.Transaction
+    writer = kind(_path_of(db), CACHE_MB)
     try:
-        plan = _Planner(writer, group_name)
+        plan = _Planner(db.conn, writer, group_name)
         batch: list[Record] = []
         for number, item in enumerate(items, start=1):
             if isinstance(item, Reject):
@@ -107,12 +123,17 @@ def _save(db, source, reader, items, result, group_name, progress) -> None:
                     progress(reader.bytes_read, source.size)
         plan.write(batch)
         _drain(reader)
-        result.new = writer.call(plan.finish)
+        result.new = writer.call(ops.finish, plan.import_id, plan.first_id, plan.members.seen_names())
         result.group = plan.groups.first_name
         result.duplicate = plan.seen - result.new
         result.rejected, result.rejects = len(plan.rejects), plan.rejects
-        writer.call(lambda conn: _ledger(conn, plan.import_id, source, reader, result, plan.groups.first_id, started))
-        writer.commit()
+        writer.call(ops.ledger, {
+            "id": plan.import_id, "path": source.name, "sha256": reader.sha256.hexdigest(),
+            "size": reader.bytes_read, "format": result.format, "group_id": plan.groups.first_id,
+            "new": result.new, "duplicate": result.duplicate, "rejected": result.rejected,
+            "started_at": started, "finished_at": _now(), "os_user": os_user(),
+        })
+        writer.call(ops.commit)
     finally:
         writer.close()
     if progress:
@@ -129,21 +150,6 @@ def _drain(reader: HashingReader) -> None:
         pass
 
 
-def _ledger(conn, import_id, source, reader, result, group_id, started) -> None:
-    fields = {
-        "id": import_id, "path": source.name, "sha256": reader.sha256.hexdigest(),
-        "size": reader.bytes_read, "format": result.format, "group_id": group_id,
-        "new": result.new, "duplicate": result.duplicate, "rejected": result.rejected,
-        "started_at": started, "finished_at": _now(), "os_user": os_user(),
-    }
-    prev = chain.last_hash(conn, "imports")
-    fields["prev_hash"], fields["hash"] = prev, chain.row_hash(prev, fields)
-    conn.execute(
-        f"insert into imports ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
-        list(fields.values()),
-    )
-
-
 def _now() -> str:
     return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -151,7 +157,7 @@ def _now() -> str:
 class _Groups:
     """Finds the group of each record: --group, else a known chat id, else the chat name."""
 
-    def __init__(self, writer: Transaction, forced: str | None):
+    def __init__(self, writer, forced: str | None):
         self.writer, self.forced = writer, forced
         self.cache: dict[tuple, int] = {}
         self.first_id: int | None = None
@@ -160,35 +166,21 @@ class _Groups:
     def id_for(self, record: Record) -> int:
         key = (record.chat_id, record.chat_name)
         if key not in self.cache:
-            self.cache[key], name = self.writer.call(lambda conn: self._resolve(conn, record))
+            found = self.writer.call(ops.resolve_group, self.forced, record.chat_id, record.chat_name)
+            if found is None:
+                raise GroupUnknown("the file does not say which group it is"
+                                   + (f" (chat id {record.chat_id} is not in the archive yet)" if record.chat_id else "")
+                                   + "; pass --group NAME")
+            self.cache[key] = found[0]
             if self.first_id is None:
-                self.first_id, self.first_name = self.cache[key], name
+                self.first_id, self.first_name = found
         return self.cache[key]
-
-    def _resolve(self, conn, record: Record) -> tuple[int, str]:
-        if not self.forced and record.chat_id:
-            row = conn.execute(
-                "select id, name from groups where exists "
-                "(select 1 from json_each(groups.source_ids) where value = ?)", [record.chat_id]).fetchone()
-            if row:
-                return row
-        name = self.forced or record.chat_name
-        if not name:
-            raise GroupUnknown("the file does not say which group it is"
-                               + (f" (chat id {record.chat_id} is not in the archive yet)" if record.chat_id else "")
-                               + "; pass --group NAME")
-        conn.execute("insert or ignore into groups (name) values (?)", [name])
-        group_id, ids = conn.execute("select id, source_ids from groups where name = ?", [name]).fetchone()
-        if record.chat_id and record.chat_id not in json.loads(ids):
-            conn.execute("update groups set source_ids = ? where id = ?",
-                         [json.dumps(json.loads(ids) + [record.chat_id], ensure_ascii=False), group_id])
-        return group_id, name
 
 
 class _Members:
     """Members per (group, sender): keyed on the exporter's sender id, else the name."""
 
-    def __init__(self, writer: Transaction):
+    def __init__(self, writer):
         self.writer = writer
         self.cache: dict[tuple[int, str], int] = {}
         self.names: dict[int, set[str]] = {}
@@ -200,62 +192,35 @@ class _Members:
         member = self.cache.get((group_id, key))
         if member is None:
             member = self.cache[(group_id, key)] = self.writer.call(
-                lambda conn: _member(conn, group_id, key, record.sender_id, record.sender_name))
+                ops.member, group_id, key, record.sender_id, record.sender_name)
         if record.sender_name:
             self.names.setdefault(member, set()).add(record.sender_name)
         return member
 
-    def finish(self, conn) -> None:
-        """Remember every name a sender was exported under, then link them to the roster."""
-        for member, names in self.names.items():
-            display, others = conn.execute(
-                "select display_name, other_names from members where id = ?", [member]).fetchone()
-            known = set(json.loads(others)) | {display}
-            fresh = sorted(names - known)
-            if display is None and fresh:
-                display, fresh = fresh[0], fresh[1:]
-            if fresh:
-                conn.execute("update members set display_name = ?, other_names = ? where id = ?",
-                             [display, json.dumps(sorted(set(json.loads(others)) | set(fresh)), ensure_ascii=False), member])
-        roster.link_members(conn, list(self.names))
-
-
-def _member(conn, group_id: int, key: str, sender_id: str | None, name: str | None) -> int:
-    conn.execute("insert or ignore into members (group_id, sender_key, sender_id, display_name) values (?, ?, ?, ?)",
-                 [group_id, key, sender_id, name])
-    return conn.execute("select id from members where group_id = ? and sender_key = ?", [group_id, key]).fetchone()[0]
-
-
-_INSERT = (
-    "insert or ignore into messages (id, key, group_id, member_id, source_id, sent_at, time_precision, kind, "
-    "kind_raw, text, tokens, reply_key, quote, is_self, import_id, source_line, raw) "
-    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+    def seen_names(self) -> dict[int, list[str]]:
+        return {member: sorted(names) for member, names in self.names.items()}
 
 
 class _Planner:
     """Turns parsed records into message rows and hands them to the writer. Messages
-    already archived are found by key and skipped before the costly segmentation."""
+    already archived by earlier imports are found through the caller's connection and
+    skipped before the costly segmentation; duplicates within the file are left to the
+    unique key."""
 
-    def __init__(self, writer: Transaction, group_name: str | None):
-        self.writer = writer
+    def __init__(self, read_conn, writer, group_name: str | None):
+        self.read, self.writer = read_conn, writer
         self.groups = _Groups(writer, group_name)
         self.members = _Members(writer)
-        self.import_id, self.first_id = writer.call(lambda conn: conn.execute(
-            "select (select coalesce(max(id), 0) + 1 from imports), (select coalesce(max(id), 0) + 1 from messages)"
-        ).fetchone())
+        self.import_id, self.first_id = writer.call(ops.next_ids)
         self.next_id = self.first_id
         self.seen = 0
-        self.inserted = 0
         self.rejects: list[tuple[int | None, int, str]] = []
         self.previous_key: tuple | None = None
         self.run = 0
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
-        row = [self.import_id, item.line, number, item.reason, item.raw]
-        self.writer.call(lambda conn: conn.execute(
-            "insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row))
+        self.writer.send(ops.insert_reject, [self.import_id, item.line, number, item.reason, item.raw])
 
     def _key(self, group_id: int, record: Record) -> int:
         if record.source_id:
@@ -271,7 +236,7 @@ class _Planner:
             return
         self.seen += len(batch)
         keyed = [(self._key(gid, r), gid, r) for r in batch for gid in (self.groups.id_for(r),)]
-        archived = {row[0] for row in self.writer.conn.execute(
+        archived = {row[0] for row in self.read.execute(
             "select key from messages where key in (select value from json_each(?))",
             [json.dumps([k for k, _, _ in keyed])])}
         rows = []
@@ -285,20 +250,4 @@ class _Planner:
                          record.quote, record.is_self, self.import_id, record.line, raw_json(record.raw)))
             self.next_id += 1
         if rows:
-            self.writer.call(lambda conn: self._insert(conn, rows))
-
-    def _insert(self, conn, rows: list[tuple]) -> None:
-        before = conn.total_changes
-        conn.executemany(_INSERT, rows)
-        self.inserted += conn.total_changes - before
-
-    def finish(self, conn) -> int:
-        """On the writer: index the new rows, settle names and replies; returns rows added."""
-        # One bulk FTS insert over this import's id range (ids are handed out in order).
-        conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
-                     "where id >= ? and tokens != ''", [self.first_id])
-        self.members.finish(conn)
-        # Replies find their original once both are archived, whichever file came first.
-        conn.execute("update messages set reply_to = (select o.id from messages o where o.key = messages.reply_key) "
-                     "where reply_key is not null and reply_to is null")
-        return self.inserted
+            self.writer.send(ops.insert_messages, rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -138,6 +139,30 @@ class HashingReader:
 
     def close(self) -> None:
         self.stream.close()
+
+
+class _Replay(io.RawIOBase):
+    """The sniffed head, then the rest of the stream: lets a C decoder read the file."""
+
+    def __init__(self, head: bytes, reader: HashingReader):
+        self.head, self.reader = head, reader
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.head[:len(buffer)] if self.head else self.reader.read(len(buffer))
+        self.head = self.head[len(data):] if self.head else b""
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
+    """Decoded lines as `text_lines` gives them, decoded in C; raises UnicodeDecodeError
+    at the first byte the encoding cannot read (the caller then uses `text_lines`)."""
+    stream = io.TextIOWrapper(io.BufferedReader(_Replay(head, reader), 1 << 20), encoding=encoding,
+                              errors="strict", newline=None)
+    yield from stream
 
 
 def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:

@@ -1,35 +1,198 @@
-"""The write side of one file's ingest: its own connection and one transaction.
+"""The write side of one file's ingest: one connection, one transaction, and the
+operations run on it.
 
-Everything that writes goes through `call(fn)`, where `fn(conn)` is a plain function.
-Measured on two cores, moving these calls to a writer thread gained nothing (SQLite's
-`executemany` takes the GIL back for every row it binds), so they run in place; the
-seam stays here should the writer move to a process of its own.
+Operations are plain module-level functions `op(conn, *args)` so they can run either
+in this process (`Transaction`, for ordinary weekly files) or in a writer process
+(`WriterProcess`, for big files): there SQLite's inserts overlap with parsing and
+segmenting the next batch on the other core. Measured: a writer thread gained nothing,
+because `executemany` takes the GIL back for every row it binds.
 """
 from __future__ import annotations
 
+import json
+import multiprocessing
+import signal
 import sqlite3
 from typing import Any, Callable
 
+from ingest import chain, roster
+
+INSERT_MESSAGE = (
+    "insert or ignore into messages (id, key, group_id, member_id, source_id, sent_at, time_precision, kind, "
+    "kind_raw, text, tokens, reply_key, quote, is_self, import_id, source_line, raw) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def connect(path: str, cache_mb: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    # A large page cache keeps the key index's random inserts in memory (bench/ingest.py).
+    conn.execute(f"pragma cache_size = -{cache_mb * 1024}")
+    conn.execute("pragma synchronous = normal")
+    conn.execute("pragma busy_timeout = 30000")
+    conn.execute("begin immediate")
+    return conn
+
+
+# Operations, run on the write connection.
+
+def next_ids(conn) -> tuple[int, int]:
+    """(next import id, next message id)."""
+    return conn.execute("select (select coalesce(max(id), 0) + 1 from imports), "
+                        "(select coalesce(max(id), 0) + 1 from messages)").fetchone()
+
+
+def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str | None) -> tuple[int, str] | None:
+    """(group id, name): --group, else a group that knows the chat id, else the chat's name."""
+    if not forced and chat_id:
+        row = conn.execute("select id, name from groups where exists "
+                           "(select 1 from json_each(groups.source_ids) where value = ?)", [chat_id]).fetchone()
+        if row:
+            return row
+    name = forced or chat_name
+    if not name:
+        return None
+    conn.execute("insert or ignore into groups (name) values (?)", [name])
+    group_id, ids = conn.execute("select id, source_ids from groups where name = ?", [name]).fetchone()
+    if chat_id and chat_id not in json.loads(ids):
+        conn.execute("update groups set source_ids = ? where id = ?",
+                     [json.dumps(json.loads(ids) + [chat_id], ensure_ascii=False), group_id])
+    return group_id, name
+
+
+def member(conn, group_id: int, key: str, sender_id: str | None, name: str | None) -> int:
+    conn.execute("insert or ignore into members (group_id, sender_key, sender_id, display_name) values (?, ?, ?, ?)",
+                 [group_id, key, sender_id, name])
+    return conn.execute("select id from members where group_id = ? and sender_key = ?", [group_id, key]).fetchone()[0]
+
+
+def insert_messages(conn, rows: list[tuple]) -> None:
+    conn.executemany(INSERT_MESSAGE, rows)
+
+
+def insert_reject(conn, row: list) -> None:
+    conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
+
+
+def finish(conn, import_id: int, first_id: int, names: dict[int, list[str]]) -> int:
+    """Index this import's rows, remember senders' names, settle replies; returns rows added."""
+    # One bulk FTS insert over this import's id range (ids are handed out in order).
+    conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
+                 "where id >= ? and tokens != ''", [first_id])
+    for member_id, seen in names.items():
+        display, others = conn.execute("select display_name, other_names from members where id = ?", [member_id]).fetchone()
+        known = set(json.loads(others)) | {display}
+        fresh = sorted(set(seen) - known)
+        if display is None and fresh:
+            display, fresh = fresh[0], fresh[1:]
+        if fresh:
+            conn.execute("update members set display_name = ?, other_names = ? where id = ?",
+                         [display, json.dumps(sorted(set(json.loads(others)) | set(fresh)), ensure_ascii=False), member_id])
+    roster.link_members(conn, list(names))
+    # Replies find their original once both are archived, whichever file came first.
+    conn.execute("update messages set reply_to = (select o.id from messages o where o.key = messages.reply_key) "
+                 "where reply_key is not null and reply_to is null")
+    return conn.execute("select count(*) from messages where import_id = ?", [import_id]).fetchone()[0]
+
+
+def ledger(conn, fields: dict) -> None:
+    """Append the import's row to the hash-chained ledger."""
+    prev = chain.last_hash(conn, "imports")
+    fields = {**fields, "prev_hash": prev, "hash": chain.row_hash(prev, fields)}
+    conn.execute(f"insert into imports ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
+                 list(fields.values()))
+
+
+def commit(conn) -> None:
+    conn.execute("commit")
+
+
+# The two ways of running them.
 
 class Transaction:
+    """Operations run here, in order, on a connection inside one transaction."""
+
     def __init__(self, path: str, cache_mb: int):
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        # A large page cache keeps the key index's random inserts in memory (bench/ingest.py).
-        self.conn.execute(f"pragma cache_size = -{cache_mb * 1024}")
-        self.conn.execute("pragma synchronous = normal")
-        self.conn.execute("pragma busy_timeout = 30000")
-        self.conn.execute("begin immediate")
+        self.conn = connect(path, cache_mb)
         self.committed = False
 
-    def call(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
-        return fn(self.conn)
+    def call(self, op: Callable, *args) -> Any:
+        result = op(self.conn, *args)
+        self.committed = self.committed or op is commit
+        return result
 
-    def commit(self) -> None:
-        self.conn.execute("commit")
-        self.committed = True
+    send = call
 
     def close(self) -> None:
         """End the file: a transaction not committed by now (error, Ctrl-C) is rolled back."""
         if not self.committed:
             self.conn.execute("rollback")
         self.conn.close()
+
+
+class WriterProcess:
+    """Operations run, in order, in a child process that owns the transaction. `send`
+    does not wait; an error it causes is raised by the next `call`. If this process dies,
+    the child sees its pipe close and rolls back."""
+
+    def __init__(self, path: str, cache_mb: int):
+        context = multiprocessing.get_context("spawn")
+        self.pipe, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(path, cache_mb, child), daemon=True)
+        self.process.start()
+        child.close()
+        self._answer()
+
+    def _answer(self) -> Any:
+        ok, value = self.pipe.recv()
+        if not ok:
+            raise value
+        return value
+
+    def send(self, op: Callable, *args) -> None:
+        self.pipe.send((op, args, False))
+
+    def call(self, op: Callable, *args) -> Any:
+        self.pipe.send((op, args, True))
+        return self._answer()
+
+    def close(self) -> None:
+        try:
+            self.pipe.send(None)
+        except OSError:
+            pass
+        self.pipe.close()
+        self.process.join()
+
+
+def _serve(path: str, cache_mb: int, pipe) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    error = None
+    committed = False
+    try:
+        conn = connect(path, cache_mb)
+    except Exception as e:
+        pipe.send((False, e))
+        return
+    pipe.send((True, None))
+    try:
+        while True:
+            try:
+                message = pipe.recv()
+            except EOFError:
+                break  # the parent is gone
+            if message is None:
+                break
+            op, args, reply = message
+            if error is None:
+                try:
+                    result = op(conn, *args)
+                    committed = committed or op is commit
+                except Exception as e:
+                    error = e
+            if reply:
+                pipe.send((False, error) if error is not None else (True, result))
+    finally:
+        if not committed:
+            conn.execute("rollback")
+        conn.close()

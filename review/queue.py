@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.schema import OPEN_STATUSES
+from ingest.schema import HANDLING_STATUSES, OPEN_STATUSES
 
 PAGE = 50
 FILTERS = ("group", "unit", "category", "article", "status", "since", "until")
@@ -46,18 +46,28 @@ def _where(filters: dict) -> tuple[list[str], list]:
     elif status != "all":
         clauses.append("s.status = ?")
         params.append(status)
-    for key, column in (("group", "g.name"), ("unit", "coalesce(g.unit, a.unit)"), ("category", "f.category"),
-                        ("article", "f.article")):
+    # Group and unit go through the groups/accounts tables to the indexed flag columns.
+    if filters.get("group"):
+        clauses.append("f.group_id in (select id from groups where name = ?)")
+        params.append(filters["group"])
+    if filters.get("unit"):
+        clauses.append("(f.group_id in (select id from groups where unit = ?) "
+                       "or f.account_id in (select id from accounts where unit = ?))")
+        params += [filters["unit"], filters["unit"]]
+    for key in ("category", "article"):
         if filters.get(key):
-            clauses.append(f"{column} = ?")
+            clauses.append(f"f.{key} = ?")
             params.append(filters[key])
     if filters.get("since"):
-        clauses.append("coalesce(m.sent_at, po.published_at, f.created_at) >= ?")
+        clauses.append("f.occurred_at >= ?")
         params.append(filters["since"])
     if filters.get("until"):
-        clauses.append("coalesce(m.sent_at, po.published_at, f.created_at) < date(?, '+1 day')")
+        clauses.append("f.occurred_at < date(?, '+1 day')")
         params.append(filters["until"])
     return clauses, params
+
+
+_FILTER_JOINS = "left join flag_state s on s.flag_id = f.id"
 
 
 def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> Page:
@@ -69,19 +79,37 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
         keyset.append("(f.severity < ? or (f.severity = ? and f.id < ?))")
         keyset_params += [severity, severity, last_id]
     where = f"where {' and '.join(keyset)}" if keyset else ""
-    rows = [dict(r) for r in _rows(conn, f"{_SELECT} {where} order by f.severity desc, f.id desc limit ?",
-                                   keyset_params + [page + 1])]
+    # Pick the page's flags with only the joins the filters need, then fetch their details.
+    rows = [dict(r) for r in _rows(
+        conn, f"with page as (select f.id from flags f {_FILTER_JOINS} {where} "
+              f"order by f.severity desc, f.id desc limit ?) "
+              f"{_SELECT} where f.id in (select id from page) order by f.severity desc, f.id desc",
+        keyset_params + [page + 1])]
     next_cursor = None
     if len(rows) > page:
         rows = rows[:page]
         next_cursor = f"{rows[-1]['severity']}:{rows[-1]['id']}"
-    count_where = f"where {' and '.join(clauses)}" if clauses else ""
-    counts = dict(conn.execute(
-        "select f.category, count(*) from flags f left join messages m on m.id = f.message_id "
-        "left join groups g on g.id = f.group_id left join posts po on po.id = f.post_id "
-        "left join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id "
-        f"{count_where} group by f.category order by 2 desc", params).fetchall())
-    return Page(rows, counts, next_cursor, filters)
+    return Page(rows, counts(conn, filters, clauses, params), next_cursor, filters)
+
+
+def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, int]:
+    """Flags per category under the filters. With only a status filter (the queue as it
+    opens) the counts come from indexes: all flags per category, less the handled ones."""
+    status = filters.get("status") or "open"
+    if not any(filters.get(k) for k in FILTERS if k != "status"):
+        total = dict(conn.execute("select category, count(*) from flags group by category"))
+        if status == "all":
+            return dict(sorted(total.items(), key=lambda kv: -kv[1]))
+        closed = [s for s in HANDLING_STATUSES if s not in OPEN_STATUSES] if status == "open" else [status]
+        handled = dict(conn.execute(
+            f"select f.category, count(*) from flag_state s join flags f on f.id = s.flag_id "
+            f"where s.status in ({', '.join('?' * len(closed))}) group by f.category", closed))
+        found = {c: (n - handled.get(c, 0)) if status == "open" else handled.get(c, 0) for c, n in total.items()}
+        return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
+    # `+f.category`: group after filtering through the filter's index, not by walking
+    # the whole category index.
+    return dict(conn.execute(f"select f.category, count(*) from flags f {_FILTER_JOINS} where {' and '.join(clauses)} "
+                             "group by +f.category order by 2 desc", params).fetchall())
 
 
 def _rows(conn, sql: str, params: list):

@@ -69,3 +69,14 @@ def test_format_can_be_forced_and_unknown_names_are_listed(qunguan, db_path, fix
 def test_a_missing_path_is_one_line_error(qunguan, db_path, tmp_path):
     result = qunguan("ingest", tmp_path / "nope.csv", "--db", db_path)
     assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_a_utf8_export_with_one_line_saved_in_gbk_keeps_every_record(qunguan, db_path, query, tmp_path):
+    header = "消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n".encode("utf-8-sig")
+    good = "9300000000000000001,文本,张三,2025-03-03 09:00:00,请各村报送台账,,,more\r\n".encode("utf-8")
+    edited = "9300000000000000002,文本,李四,2025-03-03 09:01:00,收到，马上报送,,,more\r\n".encode("gb18030")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(header + good + edited + good.replace(b"0001", b"0003"))
+    result = qunguan("ingest", path, "--db", db_path, "--group", "g", "--silent")
+    assert "new 3\talready present 0\trejected 0" in result.stdout
+    assert "收到，马上报送" in {r["text"] for r in query("select text from messages")}
