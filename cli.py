@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from cli_output import DbOption, err, fail, out, print_metrics
 from ingest import roster
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
@@ -21,14 +21,6 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
 roster_app = typer.Typer(no_args_is_help=True, help="The real-name roster of group members.")
 app.add_typer(roster_app, name="roster")
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.")]
-
-
-def fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -303,20 +295,9 @@ def train(
     except CorpusError as e:
         fail(str(e))
     path = chat_model.save(fitted, out)
-    _print_metrics(report, f"test split ({report['n']} messages)")
+    print_metrics(report, f"test split ({report['n']} messages)")
     err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
               f"{fitted.card['training_seconds']} s)")
-
-
-def _print_metrics(report: dict, title: str) -> None:
-    from classifiers.evaluate import table
-
-    grid = Table("category", "precision", "recall", "F1", "support", title=title)
-    for row in table(report):
-        grid.add_row(*row)
-    out.print(grid)
-    for true_class, got in report["confusion"].items():
-        out.print(f"  {true_class} → " + ", ".join(f"{k} {v}" for k, v in sorted(got.items(), key=lambda kv: -kv[1])))
 
 
 @app.command()
@@ -340,7 +321,7 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        _print_metrics(report, f"{file} ({len(examples)} messages)")
+        print_metrics(report, f"{file} ({len(examples)} messages)")
 
 
 @app.command()

@@ -133,9 +133,13 @@ async def measure(path: Path, requests: int) -> None:
     report("queue, one category", await timed(ds, cookies, [f"/-/qunguan/queue?category={rng.choice(CATEGORIES)}" for _ in range(requests)]))
     report(f"queue, page {deep // 50} (keyset)", await timed(ds, cookies, [f"/-/qunguan/queue?before={cursor}"] * requests))
     report("case page", await timed(ds, cookies, [f"/-/qunguan/flags/{i}" for i in flag_ids]))
+    report("search page (2-char words)", await timed(ds, cookies, [f"/-/qunguan/search?q={rng.choice(WORDS)}"
+                                                                     for _ in range(requests)]))
+    report("search page (two words)", await timed(ds, cookies, [f"/-/qunguan/search?q={rng.choice(WORDS)}+{rng.choice(WORDS)}"
+                                                                  for _ in range(requests)]))
     db = path.stem
-    report("full-text search (2-char words)", await timed(ds, cookies, [f"/{db}/messages.json?_search={rng.choice(WORDS)}&_size=50"
-                                                                          for _ in range(requests)]))
+    report("Datasette table search (2-char)", await timed(ds, cookies, [f"/{db}/messages.json?_search={rng.choice(WORDS)}&_size=50"
+                                                                          for _ in range(requests // 4)]))
 
 
 def main() -> None:

@@ -31,8 +31,10 @@ class CorpusError(ValueError):
     pass
 
 
-def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES) -> list[Example]:
-    """Examples of one JSONL file; a bad line raises CorpusError naming file and line."""
+def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES, known: tuple[str, ...] = ()) -> list[Example]:
+    """Examples of one JSONL file, keeping only `categories` as labels (`known` lists other
+    labels the file may carry, which are dropped); a bad line raises CorpusError naming
+    file and line."""
     examples = []
     for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         if not line.strip():
@@ -46,18 +48,21 @@ def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES) -> list[Exa
         except (ValueError, KeyError, TypeError):
             raise CorpusError(f"{path}:{number}: expected an object with \"text\" and \"labels\" (a list)") from None
         labels = [l for l in labels if l != "work"]
-        unknown = set(labels) - set(categories)
+        unknown = set(labels) - set(categories) - set(known)
         if unknown:
-            raise CorpusError(f"{path}:{number}: unknown labels {sorted(unknown)}; known: {', '.join(categories)}, work")
-        examples.append(Example(text, tuple(sorted(set(labels))), bool(item.get("hard")), str(item.get("writer", ""))))
+            raise CorpusError(f"{path}:{number}: unknown labels {sorted(unknown)}; "
+                              f"known: {', '.join(categories + tuple(known))}, work")
+        labels = sorted(set(labels) & set(categories))
+        examples.append(Example(text, tuple(labels), bool(item.get("hard")), str(item.get("writer", ""))))
     return examples
 
 
-def load_corpus(directory: Path = CORPUS_DIR, categories: tuple[str, ...] = CATEGORIES) -> list[Example]:
+def load_corpus(directory: Path = CORPUS_DIR, categories: tuple[str, ...] = CATEGORIES,
+                known: tuple[str, ...] = ()) -> list[Example]:
     """All examples under `directory`, first occurrence of each text kept."""
     seen, examples = set(), []
     for path in sorted(Path(directory).glob("*.jsonl")):
-        for example in read_jsonl(path, categories):
+        for example in read_jsonl(path, categories, known):
             if example.text not in seen:
                 seen.add(example.text)
                 examples.append(example)

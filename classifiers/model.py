@@ -41,6 +41,7 @@ class Task:
     categories: tuple[str, ...]
     articles: dict
     corpus_dir: Path
+    other_labels: tuple[str, ...] = ()  # labels its corpus carries that this task does not learn
 
 
 CHAT = Task("chat", CATEGORIES, {"offtopic": "群规 第八条", "flattery": "群规 第十二条",

@@ -80,7 +80,7 @@ def train(task: chat_model.Task = chat_model.CHAT, corpus_dir: Path | None = Non
     Returns the fitted model (card filled) and the test-split report printed by the CLI."""
     started = time.perf_counter()
     categories = task.categories
-    examples = load_corpus(corpus_dir or task.corpus_dir, categories)
+    examples = load_corpus(corpus_dir or task.corpus_dir, categories, task.other_labels)
     train_part, test_part = split(examples)
     test_texts = {e.text for e in test_part}
     reviewed = [e for e in extra if e.text not in test_texts]

@@ -338,7 +338,7 @@ alter table flags add column occurred_at text;
 update flags set occurred_at = coalesce((select sent_at from messages m where m.id = flags.message_id),
                                         (select published_at from posts p where p.id = flags.post_id), created_at);
 create index if not exists flags_occurred on flags (occurred_at);
-create index if not exists flags_article on flags (article);
+create index if not exists flags_article on flags (article, category);
 """
 
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from pathlib import Path
 
 from classifiers import model as chat_model
 from classifiers.classify import explain, insert_flags, set_watermark, watermark
-from classifiers.corpus import Example, load_corpus
+from classifiers.corpus import load_corpus
 
 CORPUS_DIR = Path(__file__).with_name("corpus")
+# The posts corpus also labels rumour and sensitive posts; the posts task learns the
+# other two (a rumour post is an ordinary post here, a hard negative if anything).
 POSTS = chat_model.Task("posts", ("advertising", "personal_opinion"),
-                        {"advertising": "新媒体 第十条", "personal_opinion": "新媒体 第十条"}, CORPUS_DIR)
-# Every label the posts corpus carries; the posts task learns two of them.
-CORPUS_LABELS = ("advertising", "personal_opinion", "rumour", "sensitive")
+                        {"advertising": "新媒体 第十条", "personal_opinion": "新媒体 第十条"}, CORPUS_DIR,
+                        other_labels=("rumour", "sensitive"))
 # On a post, the chat classifier's categories cite the new-media measures: truth (第九条),
 # no content against the law or endangering stability (第十条).
 CHAT_ON_POSTS = {"rumour": "新媒体 第九条", "sensitive": "新媒体 第十条"}
@@ -28,25 +28,12 @@ _URL = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[A-Za-z0-9\-._~:
 _TAOKOULING = re.compile(r"[￥$€₳][A-Za-z0-9]{8,14}[￥$€₳]|复制.{0,8}打开(?:手机)?(?:淘宝|京东|拼多多)")
 
 
-def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
-    """The posts corpus seen by the posts task: labels outside its two are dropped, so a
-    rumour post is an ordinary post here (a hard negative, if anything)."""
-    return [Example(e.text, tuple(l for l in e.labels if l in POSTS.categories), e.hard, e.writer)
-            for e in load_corpus(directory, CORPUS_LABELS)]
-
-
 def train_posts(directory: Path = CORPUS_DIR, select: bool = True, progress=print):
     """Train the posts task with the chat classifier's tooling (same split, selection and
     card); returns (model, test report)."""
     from classifiers.train import train
 
-    # train() reads a corpus folder with the task's labels only: hand it that view.
-    with tempfile.TemporaryDirectory() as view:
-        with open(Path(view) / "posts.jsonl", "w", encoding="utf-8") as out:
-            for e in corpus_examples(directory):
-                out.write(json.dumps({"text": e.text, "labels": list(e.labels), "hard": e.hard, "writer": e.writer},
-                                     ensure_ascii=False) + "\n")
-        return train(POSTS, corpus_dir=Path(view), select=select, progress=progress)
+    return train(POSTS, corpus_dir=directory, select=select, progress=progress)
 
 
 def shop_links(text: str, domains: list[str]) -> list[str]:
@@ -150,8 +137,7 @@ def chat_on_posts(directory: Path = CORPUS_DIR, models_dir: Path = chat_model.MO
     if _card_version(models_dir, chat_model.CHAT) is None:
         return None
     categories = tuple(CHAT_ON_POSTS)
-    examples = [Example(e.text, tuple(l for l in e.labels if l in categories))
-                for e in load_corpus(directory, CORPUS_LABELS)]
+    examples = load_corpus(directory, categories, POSTS.categories)
     _, test = split(examples)
     model = chat_model.load(models_dir, chat_model.CHAT)
     predicted = [[c for c in labels if c in categories] for labels in model.labels(model.scores([e.text for e in test]))]

@@ -6,23 +6,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from classifiers.model import MODELS_DIR
+from cli_output import DbOption, err, fail, out, print_metrics
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
 posts_app = typer.Typer(no_args_is_help=True, help="新媒体 posts: import platform exports, train the posts classifier.")
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.")]
-
-
-def fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    raise typer.Exit(1)
 
 
 def _exists(path: Path) -> None:
@@ -181,17 +173,8 @@ def posts_train(
     if chat_report:
         fitted.card["chat_model_on_posts"] = chat_report
     path = chat_model.save(fitted, out_dir)
-    _print_metrics(report, f"posts test split ({report['n']} posts)")
+    print_metrics(report, f"posts test split ({report['n']} posts)")
     if chat_report:
-        _print_metrics(chat_report, f"chat model's rumour/sensitive on the posts test split ({chat_report['n']} posts)")
+        print_metrics(chat_report, f"chat model's rumour/sensitive on the posts test split ({chat_report['n']} posts)")
     err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
               f"{fitted.card['training_seconds']} s)")
-
-
-def _print_metrics(report: dict, title: str) -> None:
-    from classifiers.evaluate import table
-
-    grid = Table("category", "precision", "recall", "F1", "support", title=title)
-    for row in table(report):
-        grid.add_row(*row)
-    out.print(grid)

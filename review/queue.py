@@ -93,23 +93,24 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
 
 
 def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, int]:
-    """Flags per category under the filters. With only a status filter (the queue as it
-    opens) the counts come from indexes: all flags per category, less the handled ones."""
+    """Flags per category under the filters: all flags per category (from indexes alone),
+    less or limited to those whose latest decision has the wanted status."""
     status = filters.get("status") or "open"
-    if not any(filters.get(k) for k in FILTERS if k != "status"):
-        total = dict(conn.execute("select category, count(*) from flags group by category"))
-        if status == "all":
-            return dict(sorted(total.items(), key=lambda kv: -kv[1]))
-        closed = [s for s in HANDLING_STATUSES if s not in OPEN_STATUSES] if status == "open" else [status]
+    scope, scope_params = _where({**filters, "status": "all"})
+    where = " and ".join(scope)
+    # `+f.category` makes SQLite filter through the filter's index before grouping.
+    total = dict(conn.execute(f"select f.category, count(*) from flags f {'where ' + where if where else ''} "
+                              f"group by {'+' if where else ''}f.category", scope_params))
+    if status == "all":
+        found = total
+    else:
+        decided = [s for s in HANDLING_STATUSES if s not in OPEN_STATUSES] if status == "open" else [status]
         handled = dict(conn.execute(
             f"select f.category, count(*) from flag_state s join flags f on f.id = s.flag_id "
-            f"where s.status in ({', '.join('?' * len(closed))}) group by f.category", closed))
-        found = {c: (n - handled.get(c, 0)) if status == "open" else handled.get(c, 0) for c, n in total.items()}
-        return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
-    # `+f.category`: group after filtering through the filter's index, not by walking
-    # the whole category index.
-    return dict(conn.execute(f"select f.category, count(*) from flags f {_FILTER_JOINS} where {' and '.join(clauses)} "
-                             "group by +f.category order by 2 desc", params).fetchall())
+            f"where s.status in ({', '.join('?' * len(decided))}) {'and ' + where if where else ''} "
+            "group by f.category", decided + scope_params))
+        found = {c: n - handled.get(c, 0) for c, n in total.items()} if status == "open" else handled
+    return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
 
 
 def _rows(conn, sql: str, params: list):
@@ -174,3 +175,30 @@ def case(conn, flag_id: int, around: int = 10) -> dict | None:
                                              "from account_filings where account_id = ? order by id", [flag["account_id"]]))
     result["history"] = list(_rows(conn, "select * from handling where flag_id = ? order by id", [flag_id]))
     return result
+
+
+def search(conn, text: str, before: int | None = None, page: int = PAGE) -> tuple[list[dict], int | None]:
+    """Messages containing every word of `text` (segmented like `messages.tokens`), newest
+    first, `page` at a time: FTS5 walks its rowids downwards and stops at the page, so a
+    word found in a million messages costs what a rare one does. Returns (rows, cursor)."""
+    from classifiers.tokenizer import fts_query
+
+    match = fts_query(text)
+    if not match:
+        return [], None
+    ids = [r[0] for r in conn.execute(
+        "select rowid from messages_fts where messages_fts match ? and rowid < ? order by rowid desc limit ?",
+        [match, before or (1 << 62), page + 1])]
+    more = ids[page] if len(ids) > page else None
+    ids = ids[:page]
+    rows = list(_rows(conn, f"{_MESSAGE_IN_GROUP} where m.id in (select value from json_each(?)) order by m.id desc",
+                      [str(ids)]))
+    return rows, (ids[-1] if more else None)
+
+
+_MESSAGE_IN_GROUP = """
+select m.id, m.sent_at, m.kind, m.text, g.name as group_name, coalesce(p.name, mb.display_name, mb.sender_id) as sender,
+       (select min(f.id) from flags f where f.message_id = m.id) as flag_id
+from messages m join groups g on g.id = m.group_id
+left join members mb on mb.id = m.member_id left join people p on p.id = mb.person_id
+"""

@@ -27,6 +27,7 @@ ROUTES = {
     "/-/qunguan/queue": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/qunguan/flags/1": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/qunguan/dashboard": {"u-supervisor", "u-auditor", "u-admin"},
+    "/-/qunguan/search?q=红包": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/qunguan/users": {"u-auditor", "u-admin"},
 }
 

@@ -36,3 +36,12 @@ async def test_two_character_words_and_phrases_are_found(archive, term, expected
 
 async def test_a_word_that_is_not_there_finds_nothing(archive):
     assert await search(archive, "谣言") == set()
+
+
+async def test_the_chinese_search_page_finds_words_newest_first_and_needs_a_login(archive):
+    ds = make_datasette(archive)
+    cookies = {"ds_actor": ds.sign({"a": {"id": "reader"}}, "actor")}
+    page = await ds.client.get("/-/qunguan/search", params={"q": "红包"}, cookies=cookies)
+    assert page.status_code == 200 and "谁有抢<mark>红包</mark>的截图" in page.text
+    assert "恭喜发财" in page.text  # the red packet itself (its wish text) is found too
+    assert (await ds.client.get("/-/qunguan/search", params={"q": "红包"})).status_code == 403

@@ -3,7 +3,9 @@ handling forms, the dashboard and the user list. Views only: the logic lives in 
 `review` package, where it is tested without a server."""
 from __future__ import annotations
 
+import functools
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,6 +16,7 @@ from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLI
 from review import auth, charts, handling, queue
 from review.highlight import highlight
 from review.permissions import allowed
+from classifiers.tokenizer import query_terms
 
 ROUTES_PREFIX = "/-/qunguan"
 
@@ -26,6 +29,12 @@ def _users(datasette) -> sqlite3.Connection:
     return auth.connect(Path(_config(datasette)["users_db"]))
 
 
+@functools.lru_cache(maxsize=4)
+def _users_reader(path: str) -> sqlite3.Connection:
+    # Permission checks run many times a page: one open connection, read afresh each time.
+    return sqlite3.connect(path, check_same_thread=False)
+
+
 def _archive(datasette):
     name = _config(datasette).get("database")
     return datasette.get_database(name) if name else datasette.get_database()
@@ -35,11 +44,7 @@ def role_of(datasette, actor) -> str | None:
     """The role of a logged-in, enabled user, read fresh so disabling takes effect at once."""
     if not actor or not actor.get("id") or "users_db" not in _config(datasette):
         return None
-    conn = _users(datasette)
-    try:
-        user = auth.get_user(conn, actor["id"])
-    finally:
-        conn.close()
+    user = auth.get_user(_users_reader(_config(datasette)["users_db"]), actor["id"])
     return user.role if user and not user.disabled else None
 
 
@@ -68,6 +73,7 @@ def menu_links(datasette, actor):
         links = []
         if await datasette.permission_allowed(actor, "qunguan-review"):
             links += [{"href": f"{ROUTES_PREFIX}/queue", "label": "审核队列"},
+                      {"href": f"{ROUTES_PREFIX}/search", "label": "全文检索"},
                       {"href": f"{ROUTES_PREFIX}/dashboard", "label": "统计看板"}]
         if await datasette.permission_allowed(actor, "qunguan-users"):
             links.append({"href": f"{ROUTES_PREFIX}/users", "label": "用户列表"})
@@ -84,6 +90,7 @@ def register_routes():
         (rf"^{ROUTES_PREFIX}/flags/(?P<flag_id>\d+)$", case_view),
         (rf"^{ROUTES_PREFIX}/bulk$", bulk_view),
         (rf"^{ROUTES_PREFIX}/dashboard$", dashboard_view),
+        (rf"^{ROUTES_PREFIX}/search$", search_view),
         (rf"^{ROUTES_PREFIX}/users$", users_view),
     ]
 
@@ -130,7 +137,7 @@ async def queue_view(datasette, request):
     cursor = request.args.get("before")
     db = _archive(datasette)
     page = await db.execute_fn(lambda conn: queue.queue(conn, filters, cursor))
-    menus = await db.execute_fn(queue.choices)
+    menus = await _menus(db)
     for row in page.rows:
         row["marked"] = highlight(row["text"] or "", row["evidence"]) if row["text"] else None
     query = {k: v for k, v in filters.items() if v}
@@ -139,6 +146,19 @@ async def queue_view(datasette, request):
         "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
     }, request=request))
+
+
+_MENU_SECONDS = 60
+_menu_cache: dict[str, tuple[float, dict]] = {}
+
+
+async def _menus(db) -> dict:
+    """The filter menus' values, refreshed once a minute: listing every group, unit and
+    article is a scan, and a menu a minute old loses nothing."""
+    cached = _menu_cache.get(db.path)
+    if cached is None or time.monotonic() - cached[0] > _MENU_SECONDS:
+        cached = _menu_cache[db.path] = (time.monotonic(), await db.execute_fn(queue.choices))
+    return cached[1]
 
 
 async def case_view(datasette, request):
@@ -195,6 +215,21 @@ async def bulk_view(datasette, request):
     else:
         datasette.add_message(request, f"已将 {len(flag_ids)} 条标记记为{STATUS_NAMES[status]}")
     return Response.redirect(back)
+
+
+async def search_view(datasette, request):
+    await _require(datasette, request, "qunguan-review")
+    text = request.args.get("q", "").strip()
+    before = request.args.get("before")
+    rows, cursor = await _archive(datasette).execute_fn(
+        lambda conn: queue.search(conn, text, int(before) if before and before.isdigit() else None))
+    terms = " ".join(query_terms(text))
+    for row in rows:
+        row["marked"] = highlight(row["text"] or "", f"主要依据：{'、'.join(query_terms(text))}")
+    return Response.html(await datasette.render_template("qunguan_search.html", {
+        "q": text, "terms": terms, "rows": rows,
+        "next_url": f"?{urlencode({'q': text, 'before': cursor})}" if cursor else None,
+    }, request=request))
 
 
 async def dashboard_view(datasette, request):
