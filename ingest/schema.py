@@ -338,7 +338,7 @@ alter table flags add column occurred_at text;
 update flags set occurred_at = coalesce((select sent_at from messages m where m.id = flags.message_id),
                                         (select published_at from posts p where p.id = flags.post_id), created_at);
 create index if not exists flags_occurred on flags (occurred_at);
-create index if not exists flags_article on flags (article, category);
+create index if not exists flags_article on flags (article, severity desc, id desc);
 """
 
 
@@ -348,7 +348,46 @@ def _occurred(db: sqlite_utils.Database) -> None:
     db.conn.executescript(_OCCURRED)
 
 
-MIGRATIONS = [_archive, _flags, _rules, _review, _newmedia, _occurred]
+_TALLIES = """
+create table if not exists flag_tallies (
+    category text not null,
+    article text not null,
+    status text not null,
+    n integer not null,
+    primary key (category, article, status)
+);
+insert into flag_tallies (category, article, status, n)
+    select f.category, f.article, coalesce(s.status, 'open'), count(*)
+    from flags f left join flag_state s on s.flag_id = f.id group by 1, 2, 3;
+create trigger if not exists flags_tally after insert on flags begin
+    insert into flag_tallies (category, article, status, n) values (new.category, new.article, 'open', 1)
+    on conflict (category, article, status) do update set n = n + 1;
+end;
+create trigger if not exists flag_state_tally_new after insert on flag_state begin
+    update flag_tallies set n = n - 1 where status = 'open'
+        and (category, article) = (select category, article from flags where id = new.flag_id);
+    insert into flag_tallies (category, article, status, n)
+        select category, article, new.status, 1 from flags where id = new.flag_id
+    on conflict (category, article, status) do update set n = n + 1;
+end;
+create trigger if not exists flag_state_tally_change after update of status on flag_state
+    when old.status != new.status begin
+    update flag_tallies set n = n - 1 where status = old.status
+        and (category, article) = (select category, article from flags where id = new.flag_id);
+    insert into flag_tallies (category, article, status, n)
+        select category, article, new.status, 1 from flags where id = new.flag_id
+    on conflict (category, article, status) do update set n = n + 1;
+end;
+"""
+
+
+def _tallies(db: sqlite_utils.Database) -> None:
+    # Flags per category, article and current status ('open' = never handled), kept by triggers:
+    # the queue's counts in constant time however many flags an archive holds.
+    db.conn.executescript(_TALLIES)
+
+
+MIGRATIONS = [_archive, _flags, _rules, _review, _newmedia, _occurred, _tallies]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

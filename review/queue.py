@@ -54,7 +54,7 @@ def _where(filters: dict) -> tuple[list[str], list]:
         clauses.append("(f.group_id in (select id from groups where unit = ?) "
                        "or f.account_id in (select id from accounts where unit = ?))")
         params += [filters["unit"], filters["unit"]]
-    for key in ("category", "article"):
+    for key in ("category", "article"):  # each has an index in queue order
         if filters.get(key):
             clauses.append(f"f.{key} = ?")
             params.append(filters[key])
@@ -93,22 +93,31 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
 
 
 def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, int]:
-    """Flags per category under the filters: all flags per category (from indexes alone),
-    less or limited to those whose latest decision has the wanted status."""
+    """Flags per category under the filters. By status, category and article alone they
+    are read from `flag_tallies`; filtered by group, unit or date, they are all flags per
+    category (from the filter's index), less or limited to those whose latest decision has
+    the wanted status."""
     status = filters.get("status") or "open"
     scope, scope_params = _where({**filters, "status": "all"})
+    if not any(filters.get(k) for k in ("group", "unit", "since", "until")):
+        wanted = {"open": ("open", *OPEN_STATUSES), "all": ("open", *HANDLING_STATUSES)}.get(status, (status,))
+        narrow = [(k, filters[k]) for k in ("category", "article") if filters.get(k)]
+        found = dict(conn.execute(
+            f"select category, sum(n) from flag_tallies where status in ({', '.join('?' * len(wanted))}) "
+            + "".join(f"and {k} = ? " for k, _ in narrow) + "group by category", [*wanted, *(v for _, v in narrow)]))
+        return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
     where = " and ".join(scope)
     # `+f.category` makes SQLite filter through the filter's index before grouping.
-    total = dict(conn.execute(f"select f.category, count(*) from flags f {'where ' + where if where else ''} "
-                              f"group by {'+' if where else ''}f.category", scope_params))
+    total = dict(conn.execute(f"select f.category, count(*) from flags f where {where} group by +f.category",
+                              scope_params))
     if status == "all":
         found = total
     else:
         decided = [s for s in HANDLING_STATUSES if s not in OPEN_STATUSES] if status == "open" else [status]
         handled = dict(conn.execute(
             f"select f.category, count(*) from flag_state s join flags f on f.id = s.flag_id "
-            f"where s.status in ({', '.join('?' * len(decided))}) {'and ' + where if where else ''} "
-            "group by f.category", decided + scope_params))
+            f"where s.status in ({', '.join('?' * len(decided))}) and {where} group by f.category",
+            decided + scope_params))
         found = {c: n - handled.get(c, 0) for c, n in total.items()} if status == "open" else handled
     return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
 

@@ -108,3 +108,21 @@ async def test_dashboard_draws_charts_without_any_external_script(ds):
     page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
     assert page.status_code == 200 and "<svg" in page.text and "待处置" in page.text
     assert "cdn" not in page.text.lower() and "<script src=\"http" not in page.text
+
+
+async def test_queue_counts_follow_every_decision(ds, query):
+    from review.queue import queue
+    from ingest.schema import open_archive
+
+    conn = open_archive(str(ds.get_database().path)).conn
+    before = queue(conn, {}).counts
+    by_hand = {r["category"]: r["n"] for r in query("select category, count(*) n from flags group by category")}
+    assert before == dict(sorted(by_hand.items(), key=lambda kv: -kv[1]))
+    flag = query("select id, category from flags order by id limit 1")[0]
+    await decide(ds, flag["id"], "u-supervisor", status="reviewing", action="none")
+    assert queue(conn, {}).counts == before  # still open
+    await decide(ds, flag["id"], "u-supervisor", status="dismissed", action="none")
+    after = queue(conn, {}).counts
+    assert after.get(flag["category"], 0) == before[flag["category"]] - 1
+    assert queue(conn, {"status": "dismissed"}).counts == {flag["category"]: 1}
+    assert sum(queue(conn, {"status": "all"}).counts.values()) == sum(by_hand.values())
