@@ -8,8 +8,7 @@ Where the exporter gives a message id, identity is (group, source id); otherwise
 keeps two "收到" sent in the same second apart.
 
 Atomicity: each file is one `BEGIN IMMEDIATE` transaction, rolled back on any error or
-Ctrl-C (or, for a writer process, when its parent dies), so a failed file leaves the
-archive exactly as it was.
+Ctrl-C, so a failed file leaves the archive exactly as it was.
 """
 from __future__ import annotations
 
@@ -28,9 +27,7 @@ from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_js
 from ingest.sources import SNIFF_BYTES, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
-CACHE_MB = 192
-# Files this big are written by a separate process, so inserting overlaps with parsing.
-WRITER_PROCESS_FROM = 8 * 1024 * 1024
+CACHE_MB = 128
 Progress = Callable[[int, int], None]
 
 
@@ -106,8 +103,7 @@ def _ingest(db, source, group, fmt, progress, decode) -> FileResult:
 
 def _save(db, source, reader, items, result, group_name, progress) -> None:
     started = _now()
-    kind = ops.WriterProcess if source.size >= WRITER_PROCESS_FROM else ops.Transaction
-    writer = kind(_path_of(db), CACHE_MB)
+    writer = ops.Transaction(_path_of(db), CACHE_MB)
     try:
         plan = _Planner(db.conn, writer, group_name)
         batch: list[Record] = []
@@ -220,7 +216,7 @@ class _Planner:
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
-        self.writer.send(ops.insert_reject, [self.import_id, item.line, number, item.reason, item.raw])
+        self.writer.call(ops.insert_reject, [self.import_id, item.line, number, item.reason, item.raw])
 
     def _key(self, group_id: int, record: Record) -> int:
         if record.source_id:
@@ -250,4 +246,4 @@ class _Planner:
                          record.quote, record.is_self, self.import_id, record.line, raw_json(record.raw)))
             self.next_id += 1
         if rows:
-            self.writer.send(ops.insert_messages, rows)
+            self.writer.call(ops.insert_messages, rows)
