@@ -1,8 +1,8 @@
 """群规 第九条 "禁止同一信息在群内反复发布，多头发布": the same or nearly the same notice
 posted again in a group within the window, or in two or more groups.
 
-Near-duplicates are found with MinHash over character 3-grams of the normalised text
-and locality-sensitive hashing (8 bands of 4): each message stores its band keys in
+Near-duplicates are found with (one-permutation) MinHash over character 3-grams of the
+normalised text and locality-sensitive hashing (8 bands of 4): each message stores its band keys in
 `post_bands`, and a new message is compared only with messages sharing a band key, so
 the work grows with the number of messages, not its square."""
 from __future__ import annotations
@@ -17,10 +17,8 @@ from detectors.base import Message, flag, normalise, when_zh
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
 BANDS, ROWS = 8, 4
-_PRIME = (1 << 61) - 1
-_rng = np.random.default_rng(9)
-_A = _rng.integers(1, _PRIME, BANDS * ROWS, dtype=np.uint64)
-_B = _rng.integers(0, _PRIME, BANDS * ROWS, dtype=np.uint64)
+SLOTS = BANDS * ROWS
+_EMPTY = np.uint32(0xFFFFFFFF)
 
 
 def shingles(norm: str) -> set[str]:
@@ -28,13 +26,21 @@ def shingles(norm: str) -> set[str]:
 
 
 def band_keys(grams: set[str]) -> list[int]:
-    values = np.array([zlib.crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64)
-    # (a*x + b) mod 2^64, a cheap universal-style permutation per row; numpy wraps silently.
-    signature = ((_A[:, None] * values[None, :] + _B[:, None])).min(axis=1)
+    return batch_band_keys([grams])[0]
+
+
+def batch_band_keys(shingle_sets: list[set[str]]) -> list[list[int]]:
+    """The LSH band keys of many messages at once. The signature is one-permutation
+    MinHash: each shingle's crc32 picks one of 32 slots and competes for its minimum, so
+    a message costs one hash per shingle (not 32), all in one numpy pass."""
+    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for grams in shingle_sets for g in grams), dtype=np.uint32)
+    owners = np.repeat(np.arange(len(shingle_sets)), [len(grams) for grams in shingle_sets])
+    signatures = np.full((len(shingle_sets), SLOTS), _EMPTY, dtype=np.uint32)
+    np.minimum.at(signatures, (owners, hashes % SLOTS), hashes // SLOTS)
     keys = []
-    for band in range(BANDS):
-        chunk = signature[band * ROWS:(band + 1) * ROWS].tobytes() + bytes([band])
-        keys.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "big") >> 1)
+    for raw in map(np.ndarray.tobytes, signatures):
+        keys.append([int.from_bytes(hashlib.blake2b(raw[b * ROWS * 4:(b + 1) * ROWS * 4] + bytes([b]),
+                                                    digest_size=8).digest(), "big") >> 1 for b in range(BANDS)])
     return keys
 
 
@@ -55,21 +61,30 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     short = {normalise(s) for s in settings["short_replies"]}
     window = timedelta(days=settings["window_days"])
     group_names = dict(conn.execute("select id, name from groups"))
+    eligible = [(m, norm) for m in messages if (norm := _eligible(m, settings, short))]
+    if not eligible:
+        return []
+    grams = [shingles(norm) for _, norm in eligible]
+    keys = batch_band_keys(grams)
+    # Earlier messages sharing a band, fetched once for the whole batch; this batch's own
+    # messages are matched in memory as they go.
+    by_band: dict[int, list[Message]] = {}
+    all_keys = sorted({k for ks in keys for k in ks})
+    for band, *row in conn.execute(
+            "select b.band, m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from post_bands b "
+            "join messages m on m.id = b.message_id where b.band in (select value from json_each(?))", [str(all_keys)]):
+        by_band.setdefault(band, []).append(Message(*row))
+    conn.executemany("insert into post_bands (band, message_id) values (?, ?)",
+                     [(k, m.id) for (m, _), ks in zip(eligible, keys) for k in ks])
+    known_grams: dict[int, set[str]] = {m.id: g for (m, _), g in zip(eligible, grams)}
     flags = []
-    for m in messages:
-        norm = _eligible(m, settings, short)
-        if norm is None:
-            continue
-        grams = shingles(norm)
-        keys = band_keys(grams)
-        candidates = conn.execute(
-            "select distinct m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from post_bands b "
-            "join messages m on m.id = b.message_id where b.band in (select value from json_each(?)) and m.id != ?",
-            [str(keys), m.id]).fetchall()
-        conn.executemany("insert into post_bands (band, message_id) values (?, ?)", [(k, m.id) for k in keys])
-        copies = [Message(*row) for row in candidates
-                  if abs(datetime.fromisoformat(row[3]) - m.when) <= window
-                  and similarity(grams, shingles(normalise(row[5]))) >= settings["similarity"]]
+    for (m, _), mine, ks in zip(eligible, grams, keys):
+        candidates = {c.id: c for k in ks for c in by_band.get(k, ()) if c.id != m.id}
+        for k in ks:
+            by_band.setdefault(k, []).append(m)
+        copies = [c for c in candidates.values()
+                  if abs(c.when - m.when) <= window
+                  and similarity(mine, known_grams.setdefault(c.id, shingles(normalise(c.text)))) >= settings["similarity"]]
         if not copies:
             continue
         posts = sorted(copies + [m], key=lambda p: (p.sent_at, p.id))
