@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 

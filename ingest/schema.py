@@ -100,21 +100,17 @@ create trigger if not exists imports_no_update before update on imports
     begin select raise(abort, 'imports is append-only'); end;
 create trigger if not exists imports_no_delete before delete on imports
     begin select raise(abort, 'imports is append-only'); end;
+-- External-content FTS5 on the segmented tokens, filled in bulk by the ingest
+-- (per-row triggers are ~20x slower on large imports).
+create virtual table if not exists messages_fts using fts5 (tokens, content="messages", content_rowid='id');
 """
 
 
-def _archive(db: sqlite_utils.Database) -> None:
-    db.conn.executescript(_ARCHIVE)
-    if not db["messages_fts"].exists():
-        # External-content FTS5 on the segmented tokens, filled in bulk by the ingest
-        # (per-row triggers are ~20x slower on large imports).
-        db.conn.execute(
-            "create virtual table messages_fts using fts5"
-            "(tokens, content=\"messages\", content_rowid='id')"
-        )
 
 
 _FLAGS = """
+-- A flag's subject is 'message:<id>', 'group:<id>', 'group:<id>:<week>' or 'member:<id>';
+-- one flag per subject and category, so re-running a detector never adds twins.
 create table if not exists flags (
     id integer primary key,
     subject text not null,
@@ -140,13 +136,10 @@ create table if not exists detector_state (
 """
 
 
-def _flags(db: sqlite_utils.Database) -> None:
-    # A flag's subject is 'message:<id>', 'group:<id>', 'group:<id>:<week>' or 'member:<id>';
-    # one flag per subject and category, so re-running a detector never adds twins.
-    db.conn.executescript(_FLAGS)
-
 
 _RULES = """
+-- settings: per-archive overrides of detectors/config.toml (JSON values);
+-- post_bands: MinHash band keys, so repeated posts are found by index, not by pairs.
 create table if not exists settings (
     key text primary key,
     value text not null,
@@ -160,11 +153,6 @@ create table if not exists post_bands (
 create index if not exists post_bands_band on post_bands (band);
 """
 
-
-def _rules(db: sqlite_utils.Database) -> None:
-    # settings: per-archive overrides of detectors/config.toml (JSON values);
-    # post_bands: MinHash band keys, so repeated posts are found by index, not by pairs.
-    db.conn.executescript(_RULES)
 
 
 HANDLING_STATUSES = ("reviewing", "confirmed", "dismissed", "escalated", "resolved")
@@ -198,6 +186,8 @@ ACTION_NAMES = {"none": "无", "reminded": "提醒", "talked": "约谈", "recall
 _SEVERITY_SQL = "case category " + " ".join(f"when '{c}' then {n}" for c, n in SEVERITY.items()) + " else 1 end"
 
 _REVIEW = f"""
+-- handling is the append-only decision trail; flag_state is its latest row per flag,
+-- kept by a trigger so the queue can filter by status through an index.
 alter table flags add column severity integer generated always as ({_SEVERITY_SQL}) virtual;
 create index if not exists flags_queue on flags (severity desc, id desc);
 create index if not exists flags_category on flags (category, severity desc, id desc);
@@ -236,11 +226,6 @@ end;
 """
 
 
-def _review(db: sqlite_utils.Database) -> None:
-    # handling is the append-only decision trail; flag_state is its latest row per flag,
-    # kept by a trigger so the queue can filter by status through an index.
-    db.conn.executescript(_REVIEW)
-
 
 ACCOUNT_KINDS = ("党务", "政务")
 ACCOUNT_STATUSES = ("运行", "停更", "关停")
@@ -251,6 +236,9 @@ SUPERVISING_BODIES = {"党务": "宣传部/网信办", "政务": "政府办"}
 UNROUTED = "未定（台账未登记党务/政务）"
 
 _NEWMEDIA = f"""
+-- 新媒体: the account registry (台账), its append-only filing log (hash-chained like
+-- handling), the accounts' posts (keyed like messages), and flags that point at an
+-- account or a post; account_supervision routes each account by kind (第五条).
 create table if not exists accounts (
     id integer primary key,
     unit text not null,
@@ -326,14 +314,10 @@ from accounts a;
 """
 
 
-def _newmedia(db: sqlite_utils.Database) -> None:
-    # 新媒体: the account registry (台账), its append-only filing log (hash-chained like
-    # handling), the accounts' posts (keyed like messages), and flags that point at an
-    # account or a post; account_supervision routes each account by kind (第五条).
-    db.conn.executescript(_NEWMEDIA)
-
 
 _OCCURRED = """
+-- When the flagged thing happened (message sent, post published, else flag raised):
+-- the queue's date filter runs on this index instead of joining every flag's message.
 alter table flags add column occurred_at text;
 update flags set occurred_at = coalesce((select sent_at from messages m where m.id = flags.message_id),
                                         (select published_at from posts p where p.id = flags.post_id), created_at);
@@ -342,13 +326,10 @@ create index if not exists flags_article on flags (article, severity desc, id de
 """
 
 
-def _occurred(db: sqlite_utils.Database) -> None:
-    # When the flagged thing happened (message sent, post published, else flag raised):
-    # the queue's date filter runs on this index instead of joining every flag's message.
-    db.conn.executescript(_OCCURRED)
-
 
 _TALLIES = """
+-- Flags per category, article and current status ('open' = never handled), kept by triggers:
+-- the queue's counts in constant time however many flags an archive holds.
 create table if not exists flag_tallies (
     category text not null,
     article text not null,
@@ -381,23 +362,22 @@ end;
 """
 
 
-def _tallies(db: sqlite_utils.Database) -> None:
-    # Flags per category, article and current status ('open' = never handled), kept by triggers:
-    # the queue's counts in constant time however many flags an archive holds.
-    db.conn.executescript(_TALLIES)
 
-
-MIGRATIONS = [_archive, _flags, _rules, _review, _newmedia, _occurred, _tallies]
+# Each migration is one SQL script, run once, in order, inside one transaction.
+MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Bring `db` up to the current schema; WAL so Datasette can read during an ingest."""
     db.conn.execute("pragma journal_mode=wal")
     version = db.conn.execute("pragma user_version").fetchone()[0]
-    for number, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.conn:
-            migrate(db)
-            db.conn.execute(f"pragma user_version = {number}")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        try:
+            db.conn.executescript(f"begin;\n{script}\npragma user_version = {number};\ncommit;")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("rollback")
+            raise
 
 
 def open_archive(path: str) -> sqlite_utils.Database:

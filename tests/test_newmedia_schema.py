@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 import yaml
 
-from ingest.schema import MIGRATIONS, _newmedia, open_archive
+from ingest.schema import _NEWMEDIA, MIGRATIONS, open_archive
 from newmedia.checks import run_newmedia
 
 QUERIES = Path(__file__).resolve().parent.parent / "datasette" / "queries" / "newmedia.yml"
@@ -16,8 +16,8 @@ QUERIES = Path(__file__).resolve().parent.parent / "datasette" / "queries" / "ne
 
 def test_an_archive_from_before_new_media_is_upgraded_and_keeps_its_flags(db_path):
     old = sqlite_utils.Database(db_path)
-    for number, migrate in enumerate(MIGRATIONS[:MIGRATIONS.index(_newmedia)], start=1):  # made before new media
-        migrate(old)
+    for number, script in enumerate(MIGRATIONS[:MIGRATIONS.index(_NEWMEDIA)], start=1):  # made before new media
+        old.conn.executescript(script)
         old.conn.execute(f"pragma user_version = {number}")
     old.conn.execute("insert into flags (subject, category, score, detector, article, evidence, created_at) "
                      "values ('group:1', 'group_no_admin', 1, 't', '群规 第四条', '未登记群管理员', '2025-03-01T10:00:00')")

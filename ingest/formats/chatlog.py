@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes
-from ingest.records import LOCAL_TZ, Context, Record, Reject, load_json, parse_local
+from ingest.records import LOCAL_TZ, Context, Record, Reject, load_json
 
 _HEADER = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
 _SYSTEM = "系统消息"
@@ -43,16 +43,11 @@ class Csv:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        for item in csvrows.rows(lines, _HEADER):
+        for item in csvrows.timed_rows(lines, _HEADER, "Time"):
             if isinstance(item, Reject):
                 yield item
                 continue
-            line, row = item
-            try:
-                sent_at, precision = parse_local(row["Time"])
-            except ValueError as e:
-                yield Reject(line, str(e), str(row))
-                continue
+            line, row, sent_at, precision = item
             content, sender = row["Content"], row["Sender"]
             kind = _kind_of_rendered(content, sender)
             text, quote = content, None

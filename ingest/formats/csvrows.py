@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from typing import Iterator
 
-from ingest.records import Reject
+from ingest.records import Reject, parse_local
 
 
 def header_of(head: str) -> list[str]:
@@ -60,3 +60,17 @@ class _LineCounter:
         self.count += 1
         self.record.append(line)
         return line.replace("\x00", "") if "\x00" in line else line
+
+
+def timed_rows(lines: Iterator[str], header: list[str], time_column: str) -> Iterator[tuple | Reject]:
+    """(line, row, local ISO time, precision) per record whose `time_column` reads as a
+    time; a Reject (with its line) for a broken record or an unreadable time."""
+    for item in rows(lines, header):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield (line, row, *parse_local(row[time_column]))
+        except ValueError as e:
+            yield Reject(line, str(e), str(row))

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_name
-from ingest.records import Context, Record, Reject, from_epoch, parse_local
+from ingest.records import Context, Record, Reject, from_epoch
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
@@ -75,16 +75,11 @@ class V3Csv:
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         chat_id, chat_name = chat_from_filename(ctx)
-        for item in csvrows.rows(lines, _V3):
+        for item in csvrows.timed_rows(lines, _V3, "时间"):
             if isinstance(item, Reject):
                 yield item
                 continue
-            line, row = item
-            try:
-                sent_at, precision = parse_local(row["时间"])
-            except ValueError as e:
-                yield Reject(line, str(e), str(row))
-                continue
+            line, row, sent_at, precision = item
             text = row["内容"]
             kind = kind_from_name(row["类型"], text)
             quote = None
