@@ -176,15 +176,33 @@ def users_add(
     """Create a user (the password is asked for, or read from stdin)."""
     from review import auth
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
-        user = auth.add_user(_users_conn(db), name, role, password, by=_os_user())
+        user = auth.add_user(_users_conn(db), name, role, _read_password(password_stdin), by=_os_user())
     except auth.AuthError as e:
         fail(str(e))
     typer.echo(f"user {user.name}\trole {user.role}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument()],
+    db: DbOption,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+):
+    """Set a new password for a user (asked for, or read from stdin)."""
+    from review import auth
+
+    try:
+        auth.set_password(_users_conn(db), name, _read_password(password_stdin), by=_os_user())
+    except auth.AuthError as e:
+        fail(str(e))
+    typer.echo(f"user {name}\tpassword changed")
 
 
 @users_app.command("list")

@@ -90,14 +90,27 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
         raise AuthError("a user name is 1-64 characters without spaces")
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD:
-        raise AuthError(f"the password needs at least {MIN_PASSWORD} characters")
+    _check_password(password)
     with conn:
         if conn.execute("select 1 from users where name = ?", [name]).fetchone():
             raise AuthError(f"user {name!r} exists already")
         conn.execute("insert into users values (?, ?, ?, 0, ?, ?)", [name, role, hash_password(password), _now(), by])
         conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", _now(), by])
     return User(name, role, False)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def set_password(conn, name: str, password: str, by: str) -> None:
+    """Give `name` a new password (the old one stops working at once)."""
+    _check_password(password)
+    with conn:
+        if conn.execute("update users set password_hash = ? where name = ?", [hash_password(password), name]).rowcount == 0:
+            raise AuthError(f"no user {name!r}")
+        conn.execute("insert into user_events (name, event, at, by) values (?, 'password changed', ?, ?)", [name, _now(), by])
 
 
 def disable_user(conn, name: str, by: str) -> None:

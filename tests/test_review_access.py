@@ -91,3 +91,15 @@ async def test_datasette_write_actions_are_refused_to_everyone(ds):
         for action in ("insert-row", "delete-row", "update-row", "create-table", "drop-table", "alter-table",
                        "view-database-download", "permissions-debug", "debug-menu"):
             assert not allowed(role, action, ("archive", "messages")), (role, action)
+
+
+async def test_a_changed_password_replaces_the_old_one(ds, qunguan, db_path):
+    from review import auth
+
+    assert qunguan("users", "password", "u-admin", "--db", db_path, "--password-stdin",
+                   input="Another-Secret-42\n").exit_code == 0
+    conn = auth.connect(auth.users_path(db_path))
+    assert auth.authenticate(conn, "u-admin", PASSWORD) is None
+    assert auth.authenticate(conn, "u-admin", "Another-Secret-42").role == "admin"
+    short = qunguan("users", "password", "u-admin", "--db", db_path, "--password-stdin", input="short\n")
+    assert short.exit_code == 1 and "at least 10 characters" in short.stderr
