@@ -73,6 +73,7 @@ def explain(model: Model, text: str, tokens: str, category: str, score: float) -
 
 # Worth forking scorers only when there is a lot to score (a fork costs ~0.2 s).
 PARALLEL_FROM = 50_000
+SCORE_CHUNK = 4000
 _worker_model: Model | None = None
 
 
@@ -101,13 +102,14 @@ def scorer(model: Model, total: int):
                 unique_texts.append(text)
                 unique_tokens.append(toks)
             where.append(index[text])
-        if pool is None or len(unique_texts) < 2 * workers:
-            scores = model.scores(unique_texts, unique_tokens)
+        # Chunks of a few thousand keep the sparse feature matrices (and so RSS) small.
+        chunks = [(unique_texts[a:a + SCORE_CHUNK], unique_tokens[a:a + SCORE_CHUNK])
+                  for a in range(0, len(unique_texts), SCORE_CHUNK)]
+        if pool is None:
+            parts = [model.scores(texts, toks) for texts, toks in chunks]
         else:
-            cuts = np.linspace(0, len(unique_texts), workers + 1).astype(int)
-            parts = pool.map(_score_in_worker, [unique_texts[a:b] for a, b in zip(cuts, cuts[1:])],
-                             [unique_tokens[a:b] for a, b in zip(cuts, cuts[1:])])
-            scores = np.vstack(list(parts))
+            parts = list(pool.map(_score_in_worker, *zip(*chunks))) if chunks else []
+        scores = np.vstack(parts) if parts else np.zeros((0, len(model.categories)))
         return scores[where] if len(where) else scores
 
     try:
