@@ -2,9 +2,9 @@
 posted again in a group within the window, or in two or more groups.
 
 Near-duplicates are found with (one-permutation) MinHash over character 3-grams of the
-normalised text and locality-sensitive hashing (8 bands of 4): each message stores its band keys in
-`post_bands`, and a new message is compared only with messages sharing a band key, so
-the work grows with the number of messages, not its square."""
+normalised text and locality-sensitive hashing (8 bands of 4): each message stores its band keys (and
+time) in `post_bands`, and a new message is compared only with messages of the window
+sharing a band key, so the work grows with the number of messages, not its square."""
 from __future__ import annotations
 
 import hashlib
@@ -66,16 +66,19 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         return []
     grams = [shingles(norm) for _, norm in eligible]
     keys = batch_band_keys(grams)
-    # Earlier messages sharing a band, fetched once for the whole batch; this batch's own
-    # messages are matched in memory as they go.
+    # Messages sharing a band within the window around this batch, fetched once through
+    # the (band, time) index; this batch's own messages are matched in memory as they go.
+    earliest = (min(m.when for m, _ in eligible) - window).isoformat(timespec="seconds")
+    latest = (max(m.when for m, _ in eligible) + window).isoformat(timespec="seconds")
     by_band: dict[int, list[Message]] = {}
     all_keys = sorted({k for ks in keys for k in ks})
     for band, *row in conn.execute(
-            "select b.band, m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from post_bands b "
-            "join messages m on m.id = b.message_id where b.band in (select value from json_each(?))", [str(all_keys)]):
+            "select b.band, m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from json_each(?) k "
+            "join post_bands b on b.band = k.value and b.sent_at between ? and ? "
+            "join messages m on m.id = b.message_id", [str(all_keys), earliest, latest]):
         by_band.setdefault(band, []).append(Message(*row))
-    conn.executemany("insert into post_bands (band, message_id) values (?, ?)",
-                     [(k, m.id) for (m, _), ks in zip(eligible, keys) for k in ks])
+    conn.executemany("insert into post_bands (band, sent_at, message_id) values (?, ?, ?)",
+                     [(k, m.sent_at, m.id) for (m, _), ks in zip(eligible, keys) for k in ks])
     known_grams: dict[int, set[str]] = {m.id: g for (m, _), g in zip(eligible, grams)}
     flags = []
     for (m, _), mine, ks in zip(eligible, grams, keys):

@@ -363,8 +363,22 @@ end;
 
 
 
+_BANDS_BY_TIME = """
+-- Repeated posts are looked for within a window of days: band keys carry the post's time
+-- and are indexed by (band, time), so a lookup reads only the window, not all history.
+-- The detector signs every message again (flags stay: one per subject and category).
+drop table if exists post_bands;
+create table post_bands (
+    band integer not null,
+    sent_at text not null,
+    message_id integer not null references messages(id)
+);
+create index post_bands_band_time on post_bands (band, sent_at);
+delete from detector_state where detector like 'rules@repeated_post.%';
+"""
+
 # Each migration is one SQL script, run once, in order, inside one transaction.
-MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES]
+MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
