@@ -15,6 +15,7 @@ from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
 from newmedia.cli import accounts_app, posts_app
+from review.cli import reviews_app, serve, users_app, verify
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="群管 qunguan: archive government work-group chats, flag rule breaches, review them.")
@@ -102,6 +103,10 @@ config_app = typer.Typer(no_args_is_help=True, help="Per-archive overrides of th
 app.add_typer(config_app, name="config")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(posts_app, name="posts")
+app.add_typer(users_app, name="users")
+app.add_typer(reviews_app, name="reviews")
+app.command()(serve)
+app.command()(verify)
 
 
 @groups_app.command("set")
@@ -151,134 +156,6 @@ def config_set(
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} = {value}")
-
-
-users_app = typer.Typer(no_args_is_help=True, help="Who may log in to the web UI, and as what.")
-app.add_typer(users_app, name="users")
-reviews_app = typer.Typer(no_args_is_help=True, help="Supervisors' decisions, fed back to the models.")
-app.add_typer(reviews_app, name="reviews")
-
-
-def _users_conn(db: Path):
-    from review import auth
-
-    open_archive(str(db))
-    return auth.connect(auth.users_path(db))
-
-
-@users_app.command("add")
-def users_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    db: DbOption,
-    role: Annotated[str, typer.Option(help="supervisor, auditor or admin.")] = "supervisor",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
-):
-    """Create a user (the password is asked for, or read from stdin)."""
-    from review import auth
-
-    try:
-        user = auth.add_user(_users_conn(db), name, role, _read_password(password_stdin), by=_os_user())
-    except auth.AuthError as e:
-        fail(str(e))
-    typer.echo(f"user {user.name}\trole {user.role}")
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
-
-
-@users_app.command("password")
-def users_password(
-    name: Annotated[str, typer.Argument()],
-    db: DbOption,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
-):
-    """Set a new password for a user (asked for, or read from stdin)."""
-    from review import auth
-
-    try:
-        auth.set_password(_users_conn(db), name, _read_password(password_stdin), by=_os_user())
-    except auth.AuthError as e:
-        fail(str(e))
-    typer.echo(f"user {name}\tpassword changed")
-
-
-@users_app.command("list")
-def users_list(db: DbOption):
-    """The users, their roles and whether they are disabled."""
-    from review import auth
-
-    for user in auth.list_users(_users_conn(db)):
-        typer.echo(f"{user['name']}\t{user['role']}\t{'disabled' if user['disabled'] else 'active'}\t{user['created_at']}")
-
-
-@users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument()], db: DbOption):
-    """Disable a user: they can no longer log in, and an open session stops working at once."""
-    from review import auth
-
-    try:
-        auth.disable_user(_users_conn(db), name, by=_os_user())
-    except auth.AuthError as e:
-        fail(str(e))
-    typer.echo(f"user {name}\tdisabled")
-
-
-def _os_user() -> str:
-    from ingest.sources import os_user
-
-    return os_user()
-
-
-@app.command()
-def serve(
-    db: DbOption,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
-    host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
-):
-    """Serve the archive, review queue and handling forms (login required) with Datasette."""
-    import uvicorn
-
-    from review import site
-
-    if not db.exists():
-        fail(f"{db}: no such archive")
-    open_archive(str(db))
-    ds = site.make_datasette(db)
-    err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
-
-
-@app.command()
-def verify(db: DbOption):
-    """Recompute the hash chains of the handling trail and the import ledger."""
-    from ingest.chain import first_break
-
-    conn = open_archive(str(db)).conn
-    broken = False
-    for table in ("handling", "imports"):
-        rows = conn.execute(f"select count(*) from {table}").fetchone()[0]
-        bad = first_break(conn, table)
-        if bad is None:
-            typer.echo(f"{table}\t{rows} rows\tchain intact")
-        else:
-            broken = True
-            typer.echo(f"{table}\t{rows} rows\tchain broken at id {bad}")
-    if broken:
-        raise typer.Exit(1)
-
-
-@reviews_app.command("export")
-def reviews_export(db: DbOption):
-    """Reviewed model flags as labelled JSONL (confirmed → positive, dismissed → negative)."""
-    import json
-
-    from review.feedback import reviewed
-
-    for item in reviewed(open_archive(str(db)).conn):
-        typer.echo(json.dumps(item, ensure_ascii=False))
 
 
 def _load_model():
