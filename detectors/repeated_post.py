@@ -85,9 +85,14 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         candidates = {c.id: c for k in ks for c in by_band.get(k, ()) if c.id != m.id}
         for k in ks:
             by_band.setdefault(k, []).append(m)
-        copies = [c for c in candidates.values()
-                  if abs(c.when - m.when) <= window
-                  and similarity(mine, known_grams.setdefault(c.id, shingles(normalise(c.text)))) >= settings["similarity"]]
+        copies = []
+        for c in candidates.values():
+            if abs(c.when - m.when) > window:
+                continue
+            if c.id not in known_grams:
+                known_grams[c.id] = shingles(normalise(c.text))
+            if similarity(mine, known_grams[c.id]) >= settings["similarity"]:
+                copies.append(c)
         if not copies:
             continue
         posts = sorted(copies + [m], key=lambda p: (p.sent_at, p.id))
