@@ -37,12 +37,18 @@ def set_setting(conn, key: str, raw_value: str) -> None:
     defaults = load_config()
     if section not in defaults or name not in defaults[section]:
         raise RegistryError(f"unknown setting {key!r}; see detectors/config.toml")
+    store_setting(conn, key, raw_value, defaults[section][name])
+
+
+def store_setting(conn, key: str, raw_value: str, default) -> None:
+    """Store `raw_value` (JSON, of the default's type) under `key` in the archive's
+    `settings`, with who set it and when. Every settings writer goes through here."""
     try:
         value = json.loads(raw_value)
     except ValueError:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
-    if type(value) is not type(defaults[section][name]) and not (isinstance(value, (int, float)) and isinstance(defaults[section][name], (int, float))):
-        raise RegistryError(f"{key}: expected {type(defaults[section][name]).__name__}, got {type(value).__name__}")
+    if type(value) is not type(default) and not (isinstance(value, (int, float)) and isinstance(default, (int, float))):
+        raise RegistryError(f"{key}: expected {type(default).__name__}, got {type(value).__name__}")
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
                      "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "

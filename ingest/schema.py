@@ -14,6 +14,12 @@ MESSAGE_KINDS = (
     "pat", "notice", "other",
 )
 
+def _append_only(table: str) -> str:
+    """Triggers that abort any UPDATE or DELETE: ledgers and decision trails only grow."""
+    return "\n".join(f"create trigger if not exists {table}_no_{verb} before {verb} on {table}\n"
+                     f"    begin select raise(abort, '{table} is append-only'); end;" for verb in ("update", "delete"))
+
+
 _ARCHIVE = f"""
 create table if not exists groups (
     id integer primary key,
@@ -96,10 +102,7 @@ create index if not exists messages_group_time on messages (group_id, sent_at);
 create index if not exists messages_unresolved_reply on messages (reply_key)
     where reply_key is not null and reply_to is null;
 create index if not exists rejects_import on rejects (import_id);
-create trigger if not exists imports_no_update before update on imports
-    begin select raise(abort, 'imports is append-only'); end;
-create trigger if not exists imports_no_delete before delete on imports
-    begin select raise(abort, 'imports is append-only'); end;
+{_append_only('imports')}
 -- External-content FTS5 on the segmented tokens, filled in bulk by the ingest
 -- (per-row triggers are ~20x slower on large imports).
 create virtual table if not exists messages_fts using fts5 (tokens, content="messages", content_rowid='id');
@@ -204,10 +207,7 @@ create table if not exists handling (
     hash text not null
 );
 create index if not exists handling_flag on handling (flag_id, id);
-create trigger if not exists handling_no_update before update on handling
-    begin select raise(abort, 'handling is append-only'); end;
-create trigger if not exists handling_no_delete before delete on handling
-    begin select raise(abort, 'handling is append-only'); end;
+{_append_only('handling')}
 create table if not exists flag_state (
     flag_id integer primary key references flags(id),
     status text not null,
@@ -277,10 +277,7 @@ create table if not exists account_filings (
     hash text not null
 );
 create index if not exists account_filings_account on account_filings (account_id, id);
-create trigger if not exists account_filings_no_update before update on account_filings
-    begin select raise(abort, 'account_filings is append-only'); end;
-create trigger if not exists account_filings_no_delete before delete on account_filings
-    begin select raise(abort, 'account_filings is append-only'); end;
+{_append_only('account_filings')}
 create table if not exists posts (
     id integer primary key,
     key integer not null,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime
 
-from ingest.sources import os_user
+from ingest.registry import RegistryError, store_setting
 
 PREFIX = "newmedia."
 DEFAULTS = {
@@ -28,7 +27,7 @@ DEFAULTS = {
 }
 
 
-class SettingError(ValueError):
+class SettingError(RegistryError):
     pass
 
 
@@ -50,14 +49,6 @@ def set_setting(conn, name: str, raw_value: str) -> None:
     if name not in DEFAULTS:
         raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
     try:
-        value = json.loads(raw_value)
-    except ValueError:
-        raise SettingError(f"{name}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
-    if type(value) is not type(DEFAULTS[name]):
-        raise SettingError(f"{name}: expected {type(DEFAULTS[name]).__name__}, got {type(value).__name__}")
-    with conn:
-        conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
-                     "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
-                     "updated_by = excluded.updated_by",
-                     [PREFIX + name, json.dumps(value, ensure_ascii=False),
-                      datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()])
+        store_setting(conn, PREFIX + name, raw_value, DEFAULTS[name])
+    except RegistryError as e:
+        raise SettingError(str(e)) from None

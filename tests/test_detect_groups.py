@@ -61,3 +61,15 @@ def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, d
     conn.commit()
     [flag] = [f for f in detect_groups(conn, load_config(conn), today=date(2025, 3, 10)) if f["category"] == "group_chatter_share"]
     assert flag["subject"] == "group:1:2025-W09" and "50%" in flag["evidence"]
+
+
+def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_path):
+    result = qunguan("config", "set", "after_hours.periods", '[["08:30", "12:00"], ["14:00", "17:30"]]', "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    conn = open_archive(str(db_path)).conn
+    assert load_config(conn)["after_hours"]["periods"] == [["08:30", "12:00"], ["14:00", "17:30"]]
+    assert load_config()["after_hours"]["periods"][0] == ["08:00", "12:00"]  # defaults untouched
+    unknown = qunguan("config", "set", "after_hours.lunch", "1", "--db", db_path)
+    assert unknown.exit_code == 1 and "unknown setting" in unknown.stderr
+    wrong = qunguan("config", "set", "repeated_post.window_days", '"seven"', "--db", db_path)
+    assert wrong.exit_code == 1 and "expected int, got str" in wrong.stderr
