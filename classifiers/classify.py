@@ -7,7 +7,6 @@ new model version starts again from the beginning. One flag per message and cate
 """
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -15,7 +14,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Callable
 
-import numpy as np
 
 from classifiers.model import Model
 from ingest.schema import CATEGORY_NAMES
@@ -60,32 +58,44 @@ def insert_flags(conn, flags: list[dict]) -> int:
     return conn.execute("select count(*) from flags where id > ?", [before]).fetchone()[0]
 
 
-@functools.lru_cache(maxsize=20000)
-def _basis(model: Model, text: str, tokens: str, category: str) -> tuple[str, ...]:
-    return tuple(model.evidence(text, tokens, category))
-
-
-def explain(model: Model, text: str, tokens: str, category: str, score: float) -> str:
-    words = _basis(model, text, tokens, category)
+def explain(category: str, score: float, words: list[str]) -> str:
     basis = f"，主要依据：{'、'.join(words)}" if words else ""
     return f"模型判断为「{CATEGORY_NAMES[category]}」（置信度 {score:.2f}）{basis}"
 
 
-# Worth forking scorers only when there is a lot to score (a fork costs ~0.2 s).
+Verdict = tuple[str, float, str]  # category, score, explanation
+
+
+def judge(model: Model, texts: list[str], tokens: list[str]) -> list[list[Verdict]]:
+    """Per message, a verdict for each category it is flagged for."""
+    scores = model.scores(texts, tokens)
+    flagged = [(i, labels) for i, labels in enumerate(model.labels(scores)) if labels]
+    # Evidence only for the flagged few: it means finding their n-grams again.
+    wanted = [(k, c) for k, (_, labels) in enumerate(flagged) for c in labels]
+    found = iter(model.evidence([texts[i] for i, _ in flagged], [tokens[i] for i, _ in flagged], wanted))
+    verdicts: list[list[Verdict]] = [[] for _ in texts]
+    for i, labels in flagged:
+        for category in labels:
+            score = float(scores[i, model.categories.index(category)])
+            verdicts[i].append((category, round(score, 4), explain(category, score, next(found))))
+    return verdicts
+
+
+# Worth forking judges only when there is a lot to score (a fork costs ~0.2 s).
 PARALLEL_FROM = 50_000
 SCORE_CHUNK = 4000
 _worker_model: Model | None = None
 
 
-def _score_in_worker(texts: list[str], tokens: list[str]) -> np.ndarray:
-    return _worker_model.scores(texts, tokens)
+def _judge_in_worker(texts: list[str], tokens: list[str]) -> list[list[Verdict]]:
+    return judge(_worker_model, texts, tokens)
 
 
 @contextmanager
-def scorer(model: Model, total: int):
-    """score(texts, tokens) -> probabilities. Identical texts are scored once (short
-    replies repeat endlessly in chat), and large runs are split over one forked worker
-    per core, which inherits the loaded model."""
+def judging(model: Model, total: int):
+    """judge(texts, tokens) -> verdicts. Identical texts are judged once (short replies
+    repeat endlessly in chat), and large runs are split over one forked worker per
+    core, which inherits the loaded model."""
     global _worker_model
     workers = min(os.cpu_count() or 1, 4)
     pool = None
@@ -93,7 +103,7 @@ def scorer(model: Model, total: int):
         _worker_model = model
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
-    def score(texts: list[str], tokens: list[str]) -> np.ndarray:
+    def judge_batch(texts: list[str], tokens: list[str]) -> list[list[Verdict]]:
         index: dict[str, int] = {}
         unique_texts, unique_tokens, where = [], [], []
         for text, toks in zip(texts, tokens):
@@ -106,14 +116,14 @@ def scorer(model: Model, total: int):
         chunks = [(unique_texts[a:a + SCORE_CHUNK], unique_tokens[a:a + SCORE_CHUNK])
                   for a in range(0, len(unique_texts), SCORE_CHUNK)]
         if pool is None:
-            parts = [model.scores(texts, toks) for texts, toks in chunks]
+            parts = [judge(model, texts, toks) for texts, toks in chunks]
         else:
-            parts = list(pool.map(_score_in_worker, *zip(*chunks))) if chunks else []
-        scores = np.vstack(parts) if parts else np.zeros((0, len(model.categories)))
-        return scores[where] if len(where) else scores
+            parts = list(pool.map(_judge_in_worker, *zip(*chunks))) if chunks else []
+        verdicts = [v for part in parts for v in part]
+        return [verdicts[i] for i in where]
 
     try:
-        yield score
+        yield judge_batch
     finally:
         if pool:
             pool.shutdown()
@@ -123,11 +133,11 @@ def classify_messages(conn, model: Model, progress: Callable[[int, int], None] |
     """Score messages newer than the model's watermark; returns the number of flags added."""
     start = watermark(conn, model.detector)
     total = conn.execute("select count(*) from messages where id > ?", [start]).fetchone()[0]
-    with scorer(model, total) as score_batch:
-        return _classify(conn, model, score_batch, start, total, progress)
+    with judging(model, total) as judge_batch:
+        return _classify(conn, model, judge_batch, start, total, progress)
 
 
-def _classify(conn, model: Model, score_batch, start: int, total: int, progress) -> int:
+def _classify(conn, model: Model, judge_batch, start: int, total: int, progress) -> int:
     added, done, last = 0, 0, start
     while True:
         batch = conn.execute(
@@ -138,15 +148,11 @@ def _classify(conn, model: Model, score_batch, start: int, total: int, progress)
             break
         # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
         scored = [r for r in batch if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
-        scores = score_batch([r[3] for r in scored], [r[4] or "" for r in scored])
-        flags = []
-        for row, labels, probabilities in zip(scored, model.labels(scores), scores):
-            for category in labels:
-                score = float(probabilities[model.categories.index(category)])
-                flags.append({"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1],
-                              "member_id": row[2], "category": category, "score": round(score, 4),
-                              "detector": model.detector, "article": model.task.articles[category],
-                              "evidence": explain(model, row[3], row[4] or "", category, score)})
+        verdicts = judge_batch([r[3] for r in scored], [r[4] or "" for r in scored])
+        flags = [{"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1], "member_id": row[2],
+                  "category": category, "score": score, "detector": model.detector,
+                  "article": model.task.articles[category], "evidence": evidence}
+                 for row, found in zip(scored, verdicts) for category, score, evidence in found]
         last = batch[-1][0]
         with conn:
             added += insert_flags(conn, flags)

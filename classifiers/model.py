@@ -2,8 +2,10 @@
 
 Input rows are (tokens, text): `tokens` is the archive's space-joined segmentation, read
 by a word TF-IDF; `text` feeds a character n-gram TF-IDF, which carries words the
-segmenter splits oddly and words no one wrote in training. One linear model per
-category (multi-label). Saved with skops and loaded only against `TRUSTED`.
+segmenter splits oddly and words no one wrote in training (classifiers/features.py).
+One soft vote of linear models per category (multi-label). Saved with skops and loaded
+only against `TRUSTED`; for scoring, the fitted vote is compiled into one weight matrix
+(`Linear`), so a batch costs one sparse product.
 """
 from __future__ import annotations
 
@@ -16,17 +18,16 @@ from pathlib import Path
 import numpy as np
 import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.ensemble import VotingClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
+from scipy.special import expit
 from sklearn.svm import LinearSVC
-from sklearn.utils import murmurhash3_32
 
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
+from classifiers.features import NgramHasher
 from classifiers.tokenizer import tokens as segment
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -51,8 +52,7 @@ ARTICLES = CHAT.articles
 TRUSTED = [
     "builtins.slice", "numpy.dtype", "numpy.ndarray", "scipy.sparse._csr.csr_matrix",
     "sklearn.calibration.CalibratedClassifierCV", "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration", "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.feature_extraction.text.TfidfTransformer", "sklearn.feature_extraction.text.HashingVectorizer",
+    "sklearn.calibration._SigmoidCalibration", "classifiers.features.NgramHasher",
     "sklearn.linear_model._logistic.LogisticRegression", "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.naive_bayes.ComplementNB", "sklearn.pipeline.Pipeline", "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.svm._classes.LinearSVC", "sklearn.ensemble._voting.VotingClassifier", "sklearn.frozen._frozen.FrozenEstimator",
@@ -63,21 +63,9 @@ DEFAULT_PARAMS = {"model": "ensemble", "C": 16.0, "word_ngrams": 2, "char_ngrams
 
 
 def build_pipeline(params: dict) -> Pipeline:
-    """A fresh, unfitted pipeline for `params` (see DEFAULT_PARAMS).
-
-    Hashed features: no vocabulary to look up per n-gram (the slow part of TfidfVectorizer)
-    and none to store, so the model is fast to apply and small to ship."""
-    def hashed(**kwargs) -> Pipeline:
-        return Pipeline([
-            ("hash", HashingVectorizer(n_features=2 ** params["hash_bits"], alternate_sign=False, norm=None,
-                                       lowercase=False, dtype=np.float32, **kwargs)),
-            ("tfidf", TfidfTransformer(sublinear_tf=True)),
-        ])
-
-    features = ColumnTransformer([
-        ("words", hashed(token_pattern=r"\S+", ngram_range=(1, params["word_ngrams"])), 0),
-        ("chars", hashed(analyzer="char", ngram_range=tuple(params["char_ngrams"])), 1),
-    ])
+    """A fresh, unfitted pipeline for `params` (see DEFAULT_PARAMS)."""
+    features = NgramHasher(word_ngrams=(1, params["word_ngrams"]), char_ngrams=tuple(params["char_ngrams"]),
+                           hash_bits=params["hash_bits"])
     return Pipeline([("features", features), ("clf", OneVsRestClassifier(_estimator(params)))])
 
 
@@ -122,10 +110,11 @@ class Model:
         return f"{self.task.name}@{self.version}"
 
     def scores(self, texts: list[str], tokens: list[str] | None = None) -> np.ndarray:
-        """Probabilities, one column per category in the task's order."""
+        """Probabilities, one column per category in the task's order (what the pipeline's
+        predict_proba gives, computed by the compiled vote)."""
         if not texts:
             return np.zeros((0, len(self.categories)))
-        return self.pipeline.predict_proba(rows(texts, tokens))
+        return self._linear(self._features.transform(rows(texts, tokens)))
 
     def labels(self, scores: np.ndarray) -> list[list[str]]:
         cut = np.array([self.thresholds[c] for c in self.categories])
@@ -136,38 +125,122 @@ class Model:
         return [(labels, {c: round(float(s), 4) for c, s in zip(self.categories, row)})
                 for labels, row in zip(self.labels(scores), scores)]
 
-    def evidence(self, text: str, tokens: str, category: str, top: int = 4) -> list[str]:
-        """The n-grams of this message that pushed `category`'s score up the most."""
-        weights = self._weights(category)
-        grams, pushes = [], []
-        for (_, steps, column), width in zip(self._features.transformers_, self._features.output_indices_.values()):
-            vectorizer, tfidf = steps.named_steps["hash"], steps.named_steps["tfidf"]
-            found = list(set(vectorizer.build_analyzer()((tokens, text)[column])))
-            # The bucket HashingVectorizer itself puts each n-gram in.
-            buckets = np.array([abs(murmurhash3_32(g, seed=0)) % vectorizer.n_features for g in found], dtype=np.int64)
-            grams += found
-            pushes.append(weights[width.start + buckets] * tfidf.idf_[buckets] if len(found) else np.zeros(0))
-        pushes = np.concatenate(pushes) if pushes else np.zeros(0)
-        strongest = [(grams[i].strip(), pushes[i]) for i in np.argsort(-pushes)[:40] if pushes[i] > 0]
-        # Words before single characters, and never bare punctuation: a supervisor reads these.
-        ranked = sorted(((len(g) > 1 or not _is_cjk(g), w, g) for g, w in strongest if _meaningful(g)), reverse=True)
-        picked: list[str] = []
-        for _, _, gram in ranked:
-            if not any(gram in p or p in gram for p in picked):
-                picked.append(gram)
-            if len(picked) == top:
-                break
-        return picked
+    def evidence(self, texts: list[str], tokens: list[str], wanted: list[tuple[int, str]], top: int = 4) -> list[list[str]]:
+        """For each (message index, category) in `wanted`: the n-grams of that message
+        that pushed the category's score up the most, words before single characters."""
+        if not wanted:
+            return []
+        hasher = self._features
+        blocks = hasher.grams(tokens, texts)
+        doc = np.concatenate([b[0] for b in blocks])
+        column = np.concatenate([b[1] for b in blocks])
+        start = np.concatenate([b[2] for b in blocks])
+        size = np.concatenate([b[3] for b in blocks])
+        is_word = np.arange(len(doc)) < len(blocks[0][0])
+        order = np.argsort(doc, kind="stable")
+        bounds = np.searchsorted(doc[order], np.arange(len(texts) + 1))
+        words, chars = [w for t in tokens for w in t.split()], "".join(texts)
+        pushes = {c: self._weights(c)[column] * hasher.idf_[column] for c in {c for _, c in wanted}}
+        found = []
+        for index, category in wanted:
+            mine = order[bounds[index]: bounds[index + 1]]
+            push = pushes[category][mine]
+            strongest = mine[np.argsort(-push)[:3 * top]]
+            grams = {}
+            for g in strongest:
+                if pushes[category][g] <= 0:
+                    break
+                a, n = start[g], size[g]
+                gram = _join(words[a: a + n]) if is_word[g] else chars[a: a + n].strip()
+                if _meaningful(gram):
+                    grams.setdefault(gram, float(pushes[category][g]))
+            found.append(_pick(grams, top))
+        return found
 
     @property
-    def _features(self) -> ColumnTransformer:
+    def _features(self) -> NgramHasher:
         return self.pipeline.named_steps["features"]
 
+    @property
+    def _linear(self) -> "Linear":
+        if "_compiled" not in self.__dict__:
+            self.__dict__["_compiled"] = Linear.of(self.pipeline.named_steps["clf"])
+        return self.__dict__["_compiled"]
+
     def _weights(self, category: str) -> np.ndarray:
-        cache = self.__dict__.setdefault("_weight_cache", {})
-        if category not in cache:
-            cache[category] = _coefficients(self.pipeline.named_steps["clf"].estimators_[self.categories.index(category)])
-        return cache[category]
+        return self._linear.leaning(self.categories.index(category))
+
+
+def _join(words: list[str]) -> str:
+    """Tokens as written: a space only between two Latin words or numbers."""
+    text = words[0]
+    for word in words[1:]:
+        text += " " + word if text[-1].isascii() and text[-1].isalnum() and word[0].isascii() and word[0].isalnum() else word
+    return text
+
+
+def _pick(grams: dict[str, float], top: int) -> list[str]:
+    # Words before single characters, and no gram inside one already picked: a supervisor reads these.
+    ranked = sorted(((len(g) > 1 or not _is_cjk(g), w, g) for g, w in grams.items()), reverse=True)
+    picked: list[str] = []
+    for _, _, gram in ranked:
+        if not any(gram in p or p in gram for p in picked):
+            picked.append(gram)
+        if len(picked) == top:
+            break
+    return picked
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A fitted one-vs-rest vote as one matrix. Every voter (logistic regression, a
+    calibrated SVM, complement NB) gives sigmoid(scale · (x·w) + shift); a category's
+    probability is its voters' weighted mean. Equal to the pipeline's predict_proba
+    (tests/test_classifiers.py), for the cost of one sparse product."""
+
+    weights: np.ndarray  # (features, voters)
+    scale: np.ndarray    # (voters,)
+    shift: np.ndarray    # (voters,)
+    share: np.ndarray    # (voters, categories): each voter's weight in its category's mean
+
+    def __call__(self, X) -> np.ndarray:
+        return expit(np.asarray(X @ self.weights) * self.scale + self.shift) @ self.share
+
+    def leaning(self, category: int) -> np.ndarray:
+        """Per feature, how much it pushes `category` up: its voters' weights, each
+        scaled to a common range, averaged."""
+        voters = np.flatnonzero(self.share[:, category])
+        parts = [self.weights[:, v] * self.scale[v] for v in voters]
+        return np.mean([p / (np.abs(p).max() or 1.0) for p in parts], axis=0)
+
+    @classmethod
+    def of(cls, ovr: OneVsRestClassifier) -> "Linear":
+        voters = [(k, *v) for k, estimator in enumerate(ovr.estimators_) for v in _voters(estimator, 1.0)]
+        share = np.zeros((len(voters), len(ovr.estimators_)))
+        for row, (k, *_, weight) in enumerate(voters):
+            share[row, k] = weight
+        return cls(np.column_stack([v[1] for v in voters]).astype(np.float32),
+                   np.array([v[2] for v in voters], dtype=np.float32),
+                   np.array([v[3] for v in voters], dtype=np.float32), share)
+
+
+def _voters(estimator, weight: float):
+    """(w, scale, shift, weight) of each sigmoid-of-linear voter inside `estimator`."""
+    if isinstance(estimator, VotingClassifier):  # soft vote: the plain mean of its members
+        for member in estimator.estimators_:
+            yield from _voters(member, weight / len(estimator.estimators_))
+    elif isinstance(estimator, CalibratedClassifierCV):
+        for calibrated in estimator.calibrated_classifiers_:
+            svm, (sigmoid,) = calibrated.estimator, calibrated.calibrators
+            # _SigmoidCalibration: expit(-(a · decision + b)).
+            yield (svm.coef_.ravel(), -sigmoid.a_, -(sigmoid.a_ * svm.intercept_[0] + sigmoid.b_),
+                   weight / len(estimator.calibrated_classifiers_))
+    elif isinstance(estimator, ComplementNB):  # two classes: no prior, p = sigmoid(jll1 - jll0)
+        yield estimator.feature_log_prob_[1] - estimator.feature_log_prob_[0], 1.0, 0.0, weight
+    elif isinstance(estimator, LogisticRegression):
+        yield estimator.coef_.ravel(), 1.0, float(estimator.intercept_[0]), weight
+    else:
+        raise TypeError(f"cannot compile {type(estimator).__name__}")
 
 
 def compact(pipeline: Pipeline) -> Pipeline:
@@ -192,18 +265,6 @@ def _meaningful(feature: str) -> bool:
 
 def _is_cjk(feature: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in feature)
-
-
-def _coefficients(estimator) -> np.ndarray:
-    if isinstance(estimator, VotingClassifier):
-        # Each member's weights on a common scale, averaged: which n-grams the vote leans on.
-        parts = [_coefficients(e) for e in estimator.estimators_]
-        return np.mean([p / (np.abs(p).max() or 1.0) for p in parts], axis=0)
-    if isinstance(estimator, CalibratedClassifierCV):
-        return np.mean([c.estimator.coef_.ravel() for c in estimator.calibrated_classifiers_], axis=0)
-    if isinstance(estimator, ComplementNB):
-        return estimator.feature_log_prob_[1] - estimator.feature_log_prob_[0]
-    return estimator.coef_.ravel()
 
 
 def save(model: Model, directory: Path = MODELS_DIR) -> Path:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from classifiers import model as chat_model
-from classifiers.classify import explain, insert_flags, set_watermark, watermark
+from classifiers.classify import insert_flags, judge, set_watermark, watermark
 from classifiers.corpus import load_corpus
 
 CORPUS_DIR = Path(__file__).with_name("corpus")
@@ -68,14 +68,9 @@ def classify_with(conn, model: chat_model.Model, categories: tuple[str, ...], ar
     """Score unseen posts with `model`, flag `categories` citing `articles`; returns flags added."""
     added = 0
     while rows := _unseen(conn, watermark_name):
-        texts = [_body(r) for r in rows]
-        scores = model.scores(texts, [r[4] for r in rows])
-        flags = []
-        for row, text, labels, probabilities in zip(rows, texts, model.labels(scores), scores):
-            for category in (c for c in labels if c in categories):
-                score = float(probabilities[model.categories.index(category)])
-                flags.append(_post_flag(row, category, score, model.detector, articles[category],
-                                        explain(model, text, row[4], category, score)))
+        verdicts = judge(model, [_body(r) for r in rows], [r[4] for r in rows])
+        flags = [_post_flag(row, category, score, model.detector, articles[category], evidence)
+                 for row, found in zip(rows, verdicts) for category, score, evidence in found if category in categories]
         with conn:
             added += insert_flags(conn, flags)
             set_watermark(conn, watermark_name, rows[-1][0])

@@ -41,3 +41,13 @@ def query(db_path):
             con.close()
 
     return run
+
+
+@pytest.fixture(scope="session")
+def mini_models():
+    """Two chat models trained the same way on the small fixture corpus."""
+    from classifiers.train import train
+
+    first, _ = train(corpus_dir=FIXTURES / "corpus", select=False, progress=lambda *_: None)
+    second, _ = train(corpus_dir=FIXTURES / "corpus", select=False, progress=lambda *_: None)
+    return first, second

@@ -7,22 +7,11 @@ import skops.io as sio
 
 from classifiers import model as chat_model
 from classifiers.corpus import load_corpus, split
-from classifiers.train import train
 
 
 @pytest.fixture(scope="module")
 def saved():
     return chat_model.load()
-
-
-@pytest.fixture(scope="module")
-def mini_models(tmp_path_factory):
-    from tests.conftest import FIXTURES
-
-    corpus = FIXTURES / "corpus"
-    first, _ = train(corpus_dir=corpus, select=False, progress=lambda *_: None)
-    second, _ = train(corpus_dir=corpus, select=False, progress=lambda *_: None)
-    return first, second
 
 
 def test_training_twice_gives_the_same_model_and_predictions(mini_models):
