@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Callable
 
-
 from classifiers.model import Model
 from ingest.schema import CATEGORY_NAMES
 
