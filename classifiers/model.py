@@ -59,7 +59,7 @@ TRUSTED = [
     "sklearn.utils._bunch.Bunch", "numpy.float64", "numpy.int64", "numpy.bool",
 ]
 
-DEFAULT_PARAMS = {"model": "ensemble", "C": 16.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 16}
+DEFAULT_PARAMS = {"model": "ensemble", "C": 16.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 18}
 
 
 def build_pipeline(params: dict) -> Pipeline:
@@ -271,7 +271,7 @@ def save(model: Model, directory: Path = MODELS_DIR) -> Path:
     """Write `<task>.skops` and `<task>.card.json` (the card carries version and thresholds)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{model.task.name}.skops"
-    sio.dump(model.pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    sio.dump(model.pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     model.card["thresholds"] = model.thresholds
     (directory / f"{model.task.name}.card.json").write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
