@@ -92,9 +92,10 @@ def _judge_in_worker(texts: list[str], tokens: list[str]) -> list[list[Verdict]]
 
 @contextmanager
 def judging(model: Model, total: int):
-    """judge(texts, tokens) -> verdicts. Identical texts are judged once (short replies
-    repeat endlessly in chat), and large runs are split over one forked worker per
-    core, which inherits the loaded model."""
+    """submit(texts, tokens) -> a function that returns their verdicts, so the caller
+    can read and write the archive while the verdicts are being worked out. Identical
+    texts are judged once (short replies repeat endlessly in chat), and large runs are
+    split over one forked worker per core, which inherits the loaded model."""
     global _worker_model
     workers = min(os.cpu_count() or 1, 4)
     pool = None
@@ -102,7 +103,7 @@ def judging(model: Model, total: int):
         _worker_model = model
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
-    def judge_batch(texts: list[str], tokens: list[str]) -> list[list[Verdict]]:
+    def submit(texts: list[str], tokens: list[str]) -> Callable[[], list[list[Verdict]]]:
         index: dict[str, int] = {}
         unique_texts, unique_tokens, where = [], [], []
         for text, toks in zip(texts, tokens):
@@ -117,12 +118,16 @@ def judging(model: Model, total: int):
         if pool is None:
             parts = [judge(model, texts, toks) for texts, toks in chunks]
         else:
-            parts = list(pool.map(_judge_in_worker, *zip(*chunks))) if chunks else []
-        verdicts = [v for part in parts for v in part]
-        return [verdicts[i] for i in where]
+            futures = [pool.submit(_judge_in_worker, *chunk) for chunk in chunks]
+            parts = None
+
+        def verdicts() -> list[list[Verdict]]:
+            found = [v for part in (parts or (f.result() for f in futures)) for v in part]
+            return [found[i] for i in where]
+        return verdicts
 
     try:
-        yield judge_batch
+        yield submit
     finally:
         if pool:
             pool.shutdown()
@@ -132,31 +137,34 @@ def classify_messages(conn, model: Model, progress: Callable[[int, int], None] |
     """Score messages newer than the model's watermark; returns the number of flags added."""
     start = watermark(conn, model.detector)
     total = conn.execute("select count(*) from messages where id > ?", [start]).fetchone()[0]
-    with judging(model, total) as judge_batch:
-        return _classify(conn, model, judge_batch, start, total, progress)
+    added, done, last, pending = 0, 0, start, None
+    with judging(model, total) as submit:
+        # While the workers judge one batch, the previous one is written and the next read.
+        while True:
+            batch = conn.execute(
+                "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt from messages m "
+                "join groups g on g.id = m.group_id where m.id > ? order by m.id limit ?",
+                [last, BATCH]).fetchall()
+            # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
+            scored = [r for r in batch if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
+            job = (batch, scored, submit([r[3] for r in scored], [r[4] or "" for r in scored])) if batch else None
+            if pending:
+                added += _write(conn, model, *pending)
+                done += len(pending[0])
+                if progress:
+                    progress(done, total)
+            if not batch:
+                return added
+            pending, last = job, batch[-1][0]
 
 
-def _classify(conn, model: Model, judge_batch, start: int, total: int, progress) -> int:
-    added, done, last = 0, 0, start
-    while True:
-        batch = conn.execute(
-            "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt from messages m "
-            "join groups g on g.id = m.group_id where m.id > ? order by m.id limit ?",
-            [last, BATCH]).fetchall()
-        if not batch:
-            break
-        # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
-        scored = [r for r in batch if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
-        verdicts = judge_batch([r[3] for r in scored], [r[4] or "" for r in scored])
-        flags = [{"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1], "member_id": row[2],
-                  "category": category, "score": score, "detector": model.detector,
-                  "article": model.task.articles[category], "evidence": evidence}
-                 for row, found in zip(scored, verdicts) for category, score, evidence in found]
-        last = batch[-1][0]
-        with conn:
-            added += insert_flags(conn, flags)
-            set_watermark(conn, model.detector, last)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+def _write(conn, model: Model, batch: list, scored: list, verdicts: Callable) -> int:
+    """Flags of one batch and the watermark past it, in one transaction."""
+    flags = [{"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1], "member_id": row[2],
+              "category": category, "score": score, "detector": model.detector,
+              "article": model.task.articles[category], "evidence": evidence}
+             for row, found in zip(scored, verdicts()) for category, score, evidence in found]
+    with conn:
+        added = insert_flags(conn, flags)
+        set_watermark(conn, model.detector, batch[-1][0])
     return added

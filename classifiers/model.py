@@ -168,7 +168,10 @@ class Model:
         return self.__dict__["_compiled"]
 
     def _weights(self, category: str) -> np.ndarray:
-        return self._linear.leaning(self.categories.index(category))
+        cache = self.__dict__.setdefault("_leaning", {})
+        if category not in cache:
+            cache[category] = self._linear.leaning(self.categories.index(category))
+        return cache[category]
 
 
 def _join(words: list[str]) -> str:
