@@ -23,7 +23,7 @@ _SEEDS = [np.uint64(s) for s in (0x9E3779B97F4A7C15, 0xD6E8FEB86659FD93, 0xA0761
 _POSITION = np.random.default_rng(20251127).integers(1, 2 ** 63, size=64, dtype=np.uint64) | np.uint64(1)
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
+def mix(h: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser: spreads every input bit over the whole word."""
     h = h ^ (h >> np.uint64(30))
     h = h * np.uint64(0xBF58476D1CE4E5B9)
@@ -50,7 +50,7 @@ def _ngrams(units: np.ndarray, doc: np.ndarray, sizes: range, seed_offset: int =
         for k in range(1, n):
             h = (h * _PRIME) ^ units[k: k + len(start)]
         docs.append(doc[start][inside])
-        hashes.append(_mix(h[inside]))
+        hashes.append(mix(h[inside]))
         starts.append(start[inside])
         lengths.append(np.full(int(inside.sum()), n))
     if not docs:
@@ -79,7 +79,7 @@ def word_ngrams(token_strings: list[str], sizes: range):
     position = np.arange(len(cp)) - starts[token.clip(0)] if len(starts) else np.zeros(0, dtype=np.int64)
     # One hash per token: its code points times multipliers by position, summed.
     weighted = np.where(letter, cp * _POSITION[position % len(_POSITION)], np.uint64(0))
-    units = _mix(np.add.reduceat(weighted, starts)) if len(starts) else np.zeros(0, dtype=np.uint64)
+    units = mix(np.add.reduceat(weighted, starts)) if len(starts) else np.zeros(0, dtype=np.uint64)
     return _ngrams(units, doc[starts], sizes, 2)
 
 

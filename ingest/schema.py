@@ -374,8 +374,22 @@ create index post_bands_band_time on post_bands (band, sent_at);
 delete from detector_state where detector like 'rules@repeated_post.%';
 """
 
+_BANDS_CLUSTERED = """
+-- Band keys are now computed with numpy (detectors/repeated_post.py), so every message is
+-- signed again. The table is clustered on its lookup key (WITHOUT ROWID): one B-tree to
+-- write per band instead of a table and an index.
+drop table if exists post_bands;
+create table post_bands (
+    band integer not null,
+    sent_at text not null,
+    message_id integer not null references messages(id),
+    primary key (band, sent_at, message_id)
+) without rowid;
+delete from detector_state where detector like 'rules@repeated_post.%';
+"""
+
 # Each migration is one SQL script, run once, in order, inside one transaction.
-MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME]
+MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
