@@ -20,9 +20,15 @@ class Calendar:
         self.extra_holidays = {date.fromisoformat(d) for d in config.get("extra_holidays", [])}
         self.extra_workdays = {date.fromisoformat(d) for d in config.get("extra_workdays", [])}
         self.warnings: list[str] = []
+        self._days: dict[date, str | None] = {}
 
     def day_type(self, day: date) -> str | None:
         """None for a working day, else why it is off: 周末, 法定节假日 (holiday name)."""
+        if day not in self._days:
+            self._days[day] = self._day_type(day)
+        return self._days[day]
+
+    def _day_type(self, day: date) -> str | None:
         if day in self.extra_workdays:
             return None
         if day in self.extra_holidays:
