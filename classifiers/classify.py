@@ -119,10 +119,9 @@ def judging(model: Model, total: int):
             parts = [judge(model, texts, toks) for texts, toks in chunks]
         else:
             futures = [pool.submit(_judge_in_worker, *chunk) for chunk in chunks]
-            parts = None
 
         def verdicts() -> list[list[Verdict]]:
-            found = [v for part in (parts or (f.result() for f in futures)) for v in part]
+            found = [v for part in (parts if pool is None else (f.result() for f in futures)) for v in part]
             return [found[i] for i in where]
         return verdicts
 

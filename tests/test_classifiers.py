@@ -125,3 +125,11 @@ def test_classify_is_incremental_and_explains_each_flag(qunguan, db_path, query,
     marks = {r["detector"]: r["last_message_id"] for r in query("select * from detector_state")}
     newest = query("select max(id) n from messages")[0]["n"]
     assert marks[flags[0]["detector"]] == newest  # the new week's messages were scored
+
+
+def test_classify_moves_past_a_week_with_no_text_to_score(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-no-text.csv", "--db", db_path, "--group", "防火群", "--silent")
+    result = qunguan("classify", "--db", db_path, "--silent")
+    assert result.exit_code == 0, result.stderr
+    model = query("select last_message_id from detector_state where detector like 'chat@%'")
+    assert model == [{"last_message_id": query("select max(id) n from messages")[0]["n"]}]
