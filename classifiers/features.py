@@ -19,8 +19,6 @@ from sklearn.preprocessing import normalize
 
 _PRIME = np.uint64(0x100000001B3)
 _SEEDS = [np.uint64(s) for s in (0x9E3779B97F4A7C15, 0xD6E8FEB86659FD93, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB)]
-# Random multipliers by position inside a token, so 图书 and 书图 hash apart.
-_POSITION = np.random.default_rng(20251127).integers(1, 2 ** 63, size=64, dtype=np.uint64) | np.uint64(1)
 
 
 def mix(h: np.ndarray) -> np.ndarray:
@@ -30,6 +28,11 @@ def mix(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> np.uint64(27))
     h = h * np.uint64(0x94D049BB133111EB)
     return h ^ (h >> np.uint64(31))
+
+
+# Odd multipliers by position inside a token, so 图书 and 书图 hash apart. Fixed by
+# arithmetic, not drawn from a random generator whose stream may change with numpy.
+_POSITION = mix(np.arange(1, 257, dtype=np.uint64)) | np.uint64(1)
 
 
 def _code_points(strings: list[str], separator: str) -> np.ndarray:
@@ -76,7 +79,7 @@ def word_ngrams(token_strings: list[str], sizes: range):
     first = letter & ~np.concatenate(([False], letter[:-1]))
     token = np.cumsum(first) - 1
     starts = np.flatnonzero(first)
-    position = np.arange(len(cp)) - starts[token.clip(0)] if len(starts) else np.zeros(0, dtype=np.int64)
+    position = np.arange(len(cp)) - starts[token.clip(0)] if len(starts) else np.zeros(len(cp), dtype=np.int64)
     # One hash per token: its code points times multipliers by position, summed.
     weighted = np.where(letter, cp * _POSITION[position % len(_POSITION)], np.uint64(0))
     units = mix(np.add.reduceat(weighted, starts)) if len(starts) else np.zeros(0, dtype=np.uint64)

@@ -20,7 +20,7 @@ import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.ensemble import VotingClassifier
-from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multiclass import OneVsRestClassifier, _ConstantPredictor
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from scipy.special import expit
@@ -54,6 +54,7 @@ TRUSTED = [
     "sklearn.calibration.CalibratedClassifierCV", "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration", "classifiers.features.NgramHasher",
     "sklearn.linear_model._logistic.LogisticRegression", "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.multiclass._ConstantPredictor",
     "sklearn.naive_bayes.ComplementNB", "sklearn.pipeline.Pipeline", "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.svm._classes.LinearSVC", "sklearn.ensemble._voting.VotingClassifier", "sklearn.frozen._frozen.FrozenEstimator",
     "sklearn.utils._bunch.Bunch", "numpy.float64", "numpy.int64", "numpy.bool",
@@ -139,8 +140,13 @@ class Model:
         is_word = np.arange(len(doc)) < len(blocks[0][0])
         order = np.argsort(doc, kind="stable")
         bounds = np.searchsorted(doc[order], np.arange(len(texts) + 1))
-        words, chars = [w for t in tokens for w in t.split()], "".join(texts)
-        pushes = {c: self._weights(c)[column] * hasher.idf_[column] for c in {c for _, c in wanted}}
+        # Split as word_ngrams does (on spaces only), so token positions line up.
+        words, chars = [w for t in tokens for w in t.split(" ") if w], "".join(texts)
+        # An n-gram training never saw has no evidence to give (its bucket's weights are
+        # whatever the models give an empty column).
+        seen = hasher.idf_[column] < hasher.idf_.max()
+        pushes = {c: np.where(seen, self._weights(c)[column] * hasher.idf_[column], 0.0)
+                  for c in {c for _, c in wanted}}
         found = []
         for index, category in wanted:
             mine = order[bounds[index]: bounds[index + 1]]
@@ -242,6 +248,8 @@ def _voters(estimator, weight: float):
         yield estimator.feature_log_prob_[1] - estimator.feature_log_prob_[0], 1.0, 0.0, weight
     elif isinstance(estimator, LogisticRegression):
         yield estimator.coef_.ravel(), 1.0, float(estimator.intercept_[0]), weight
+    elif isinstance(estimator, _ConstantPredictor):  # a category with no examples in training
+        yield np.zeros(estimator.n_features_in_), 0.0, np.inf if estimator.y_[0] else -np.inf, weight
     else:
         raise TypeError(f"cannot compile {type(estimator).__name__}")
 
@@ -257,7 +265,7 @@ def compact(pipeline: Pipeline) -> Pipeline:
             elif isinstance(estimator, CalibratedClassifierCV):
                 for calibrated in estimator.calibrated_classifiers_:
                     calibrated.estimator.coef_ = calibrated.estimator.coef_.astype(np.float32)
-            else:
+            elif hasattr(estimator, "coef_"):
                 estimator.coef_ = estimator.coef_.astype(np.float32)
     return pipeline
 

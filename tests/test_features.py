@@ -38,9 +38,19 @@ def test_each_block_is_unit_length_and_an_empty_message_has_no_features(hasher):
         assert np.isclose(np.linalg.norm(words[i]), 1) and np.isclose(np.linalg.norm(chars[i]), 1)
 
 
-def test_word_order_matters(hasher):
-    first, second = hasher.transform(rows(["图书", "书图"])).toarray()[:, hasher.width:]
-    assert not np.allclose(first, second)
+def test_word_and_character_order_matter(hasher):
+    words = hasher.transform(chat_model.rows(["x", "x"], ["图书 馆", "书图 馆"])).toarray()[:, : hasher.width]
+    chars = hasher.transform(rows(["图书", "书图"])).toarray()[:, hasher.width:]
+    assert not np.allclose(*words) and not np.allclose(*chars)
+
+
+def test_messages_without_tokens_are_scored_on_their_characters(mini_models):
+    model = mini_models[0]
+    texts = ["收到👍", "好的", "领导英明🌹🌹🌹"]
+    scores = model.scores(texts, ["", "", ""])
+    assert scores.shape == (3, len(model.categories))
+    wanted = [(i, c) for i, labels in enumerate(model.labels(scores)) for c in labels] or [(2, "flattery")]
+    assert len(model.evidence(texts, ["", "", ""], wanted)) == len(wanted)
 
 
 def test_the_compiled_vote_scores_as_the_pipeline_does(mini_models):
@@ -57,3 +67,16 @@ def test_evidence_is_taken_from_the_message_itself(mini_models):
     for (i, _), words in zip(wanted, model.evidence(texts, [segment(t) for t in texts], wanted)):
         assert words
         assert all(ch in texts[i].lower() for word in words for ch in word.replace(" ", ""))
+
+
+@pytest.mark.filterwarnings("ignore:Label not")  # scikit-learn's note on the empty category
+def test_a_category_without_examples_compiles_to_never(tmp_path):
+    from classifiers.train import train
+    from tests.conftest import FIXTURES
+
+    for source in (FIXTURES / "corpus").glob("*.jsonl"):
+        kept = [line for line in source.read_text(encoding="utf-8").splitlines() if "rumour" not in line]
+        (tmp_path / source.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    model, _ = train(corpus_dir=tmp_path, select=False, progress=lambda *_: None)
+    scores = model.scores(["听说下个月要降工资了，赶紧转发", "明天开会"])
+    assert (scores[:, model.categories.index("rumour")] == 0).all()
