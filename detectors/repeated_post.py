@@ -22,6 +22,7 @@ NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 _EMPTY = np.uint32(0xFFFFFFFF)
+NO_BAND = -1
 FINE_SLOTS = 128
 _CHUNK = 50_000  # pairs compared at once (each reads two fine signatures)
 _DOUBT = 0.1  # estimates this close to the threshold (2.8 standard deviations) are checked exactly
@@ -54,12 +55,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def band_keys(signature: np.ndarray) -> np.ndarray:
-    """(messages, BANDS) keys: each band's four slots hashed together with the band's number."""
+    """(messages, BANDS) keys: each band's four slots hashed together with the band's
+    number; NO_BAND for a band whose slots are all empty (a short text leaves many so,
+    and they would make every short text a candidate of every other)."""
     slots = signature.astype(np.uint64).reshape(len(signature), BANDS, ROWS)
     keys = np.broadcast_to(np.arange(BANDS, dtype=np.uint64), (len(signature), BANDS))
     for row in range(ROWS):
         keys = mix(keys * np.uint64(0x100000001B3) ^ slots[:, :, row])
-    return (keys >> np.uint64(1)).astype(np.int64)
+    keys = (keys >> np.uint64(1)).astype(np.int64)
+    return np.where((slots == _EMPTY).all(axis=2), NO_BAND, keys)
 
 
 def _eligible(m: Message, settings: dict, short: set[str]) -> str | None:
@@ -85,20 +89,23 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     earliest, latest = str(times.min() - window), str(times.max() + window)
     stored = np.array(conn.execute(
         "select b.band, b.message_id from json_each(?) k join post_bands b on b.band = k.value "
-        "and b.sent_at between ? and ?", [json.dumps(np.unique(keys).tolist()), earliest, latest]).fetchall(),
+        "and b.sent_at between ? and ?", [json.dumps(np.unique(keys[keys != NO_BAND]).tolist()), earliest, latest]).fetchall(),
         dtype=np.int64).reshape(-1, 2)
+    # A message signed before (a run repeated after a reset) is not its own earlier copy.
+    stored = stored[~np.isin(stored[:, 1], [m.id for m in batch])]
     ids, known_owners = np.unique(stored[:, 1], return_inverse=True)
     earlier = [Message(*row) for row in conn.execute(
         "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from json_each(?) k "
         "join messages m on m.id = k.value order by m.id", [json.dumps(ids.tolist())])]
     # In key order: neighbouring inserts touch the same pages of the clustered table.
     conn.executemany("insert or ignore into post_bands (band, sent_at, message_id) values (?, ?, ?)",
-                     sorted((k, m.sent_at, m.id) for m, ks in zip(batch, keys.tolist()) for k in ks))
+                     sorted((k, m.sent_at, m.id) for m, ks in zip(batch, keys.tolist()) for k in ks if k != NO_BAND))
     posts = earlier + batch  # owners: posts already stored first, then this batch in id order
     times = np.concatenate([np.array([m.sent_at for m in earlier], dtype="datetime64[s]"), times])
-    pairs = _pairs(np.concatenate([stored[:, 0], keys.ravel()]),
+    banded = keys.ravel() != NO_BAND
+    pairs = _pairs(np.concatenate([stored[:, 0], keys.ravel()[banded]]),
                    np.concatenate([known_owners.ravel(),
-                                   np.repeat(np.arange(len(batch)), BANDS) + len(earlier)]), len(earlier))
+                                   (np.repeat(np.arange(len(batch)), BANDS) + len(earlier))[banded]]), len(earlier))
     pairs = pairs[np.abs(times[pairs[:, 0]] - times[pairs[:, 1]]) <= window]
     norms = [normalise(m.text) for m in earlier] + [norm for _, norm in eligible]
     fine = signatures(norms, FINE_SLOTS)

@@ -62,3 +62,18 @@ def test_different_notices_are_not_flagged_and_runs_are_incremental(conn):
     c = add(conn, 3, 2, "2025-03-04T09:00:00", "请各乡镇于周五前报送春季森林防火隐患排查台账，逾期通报")
     [flag] = detect(conn, c)  # a later run sees the earlier run's signatures
     assert flag["related_message_id"] == 1
+
+
+def test_a_message_signed_twice_is_not_its_own_copy(conn):
+    a = add(conn, 1, 1, "2025-03-03T09:00:00", "请各乡镇于周五前报送春季森林防火隐患排查台账，逾期通报")
+    b = add(conn, 2, 1, "2025-03-03T10:00:00", "明天下午三点在三楼会议室召开防汛工作部署会，请各股室负责人参加")
+    assert detect(conn, a, b) == []
+    assert detect(conn, a, b) == []  # e.g. a run again after the watermark was reset
+
+
+def test_short_texts_do_not_all_become_candidates_of_each_other():
+    # A short text leaves bands with no 3-gram at all; those must not be shared keys.
+    short = ["明天上午九点开会请准时参加会议", "下午三点前报送值班表谢谢大家了"]
+    first, second = repeated_post.band_keys(repeated_post.signatures(short, repeated_post.SLOTS)).tolist()
+    assert repeated_post.NO_BAND in first
+    assert set(first) & set(second) <= {repeated_post.NO_BAND}
