@@ -54,6 +54,8 @@ def ingest(
             else:
                 typer.echo(f"{result.name}\t{result.format}\t{result.group}\t"
                           f"new {result.new}\talready present {result.duplicate}\trejected {result.rejected}")
+                if result.unchanged_since:
+                    err.print(f"[dim]{result.name}: unchanged since {result.unchanged_since}; not read again[/dim]")
                 for line, record, reason in result.rejects[:20]:
                     where = f"line {line}" if line else f"record {record}"
                     err.print(f"[yellow]rejected[/yellow] {result.name}:{where}: {reason}")

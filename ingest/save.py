@@ -48,6 +48,7 @@ class FileResult:
     rejects: list[tuple[int | None, int, str]] = field(default_factory=list)
     refused: str | None = None
     skipped: str | None = None
+    unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
 
 
 def message_key(*parts) -> int:
@@ -64,12 +65,38 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
 
 def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None = None,
                   fmt: str | None = None, progress: Progress | None = None) -> FileResult:
+    earlier = _earlier_import(db.conn, source, group, fmt)
+    if earlier:
+        return earlier
     try:
         # Decoding in C is fast; a line the file's encoding cannot read sends the whole
         # file (rolled back) through the tolerant line-by-line decoder instead.
         return _ingest(db, source, group, fmt, progress, fast_lines)
     except UnicodeDecodeError:
         return _ingest(db, source, group, fmt, progress, text_lines)
+
+
+def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) -> FileResult | None:
+    """The result of an earlier import of these very bytes under the same name (or into
+    the same --group), read without rejects: reading them again could add nothing.
+    Admins re-run the whole export folder every week; old files cost a hash, not a parse.
+    A file that had rejects is read again, in case this version reads more of it."""
+    digest = hashlib.sha256()
+    try:
+        with source.open() as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None  # _ingest reports it
+    row = conn.execute(
+        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate from imports i "
+        "left join groups g on g.id = i.group_id where i.sha256 = ? and i.rejected = 0 "
+        "and (? is null or i.format = ?) and (g.name = ? or (? is null and i.path = ?)) order by i.id desc limit 1",
+        [digest.hexdigest(), fmt, fmt, group, group, source.name]).fetchone()
+    if row is None:
+        return None
+    return FileResult(source.name, format=row[2], group=row[3], duplicate=row[4],
+                      unchanged_since=f"import #{row[0]}, {row[1]}")
 
 
 def _ingest(db, source, group, fmt, progress, decode) -> FileResult:

@@ -12,13 +12,28 @@ def count(query, sql="select count(*) n from messages"):
     return query(sql)[0]["n"]
 
 
-def test_reingesting_the_same_file_adds_nothing(qunguan, db_path, query, fixtures):
+def test_reingesting_the_same_file_adds_nothing_and_does_not_read_it_again(qunguan, db_path, query, fixtures):
     ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
     again = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
     assert "new 0\talready present 6\trejected 0" in again.stdout
+    assert "unchanged since import #1" in again.stderr
     assert count(query) == 6
     assert count(query, "select count(*) n from messages_fts") == 6
-    assert [r["new"] for r in query("select new from imports order by id")] == [6, 0]
+    assert [r["new"] for r in query("select new from imports order by id")] == [6]
+
+
+def test_the_same_file_for_another_group_is_read(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    other = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group="防汛群")
+    assert "new 6\talready present 0" in other.stdout
+    assert count(query) == 12
+
+
+def test_a_file_that_had_rejects_is_read_again(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "memotrace3-truncated.csv")
+    again = ingest(qunguan, db_path, fixtures / "memotrace3-truncated.csv")
+    assert "unchanged since" not in again.stderr and "rejected 1" in again.stdout
+    assert len(query("select id from imports")) == 2
 
 
 def test_overlapping_weeks_add_only_the_new_days(qunguan, db_path, query, fixtures):
