@@ -9,6 +9,7 @@ only against `TRUSTED`; for scoring, the fitted vote is compiled into one weight
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 import zipfile
@@ -162,6 +163,14 @@ class Model:
                     grams.setdefault(gram, float(pushes[category][g]))
             found.append(_pick(grams, top))
         return found
+
+    def weights_digest(self) -> str:
+        """sha256 of what the model computes with: idf and compiled weights."""
+        linear = self._linear
+        digest = hashlib.sha256(self._features.idf_.tobytes())
+        for part in (linear.weights, linear.scale, linear.shift, linear.share):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        return digest.hexdigest()
 
     @property
     def _features(self) -> NgramHasher:

@@ -124,13 +124,15 @@ def train(task: chat_model.Task = chat_model.CHAT, corpus_dir: Path | None = Non
     X_test, _ = _matrix(test_part, categories)
     test_report = metrics([e.labels for e in test_part], fitted.labels(pipeline.predict_proba(X_test)), categories)
     fitted.card = _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report,
-                        time.perf_counter() - started)
+                        time.perf_counter() - started, fitted.weights_digest())
     return fitted, test_report
 
 
-def _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report, seconds) -> dict:
+def _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report, seconds,
+          weights: str) -> dict:
     versions = {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__}
-    identity = json.dumps([data_hash(train_part), params, thresholds, versions], sort_keys=True)
+    # The weights too: a change in how features are computed is a new model, even on the same data.
+    identity = json.dumps([data_hash(train_part), params, thresholds, versions, weights], sort_keys=True)
     return {
         "name": task.name,
         "version": hashlib.sha256(identity.encode()).hexdigest()[:12],
