@@ -14,12 +14,16 @@ import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROLES = ("supervisor", "auditor", "admin")
 ITERATIONS = 480_000
 MIN_PASSWORD = 10
+# Guessing is slowed down per account and per address: after this many failed logins in
+# the window (since the last successful one), further attempts are refused until it passes.
+LOCK_AFTER = {"name": 5, "address": 20}
+LOCK_MINUTES = 15
 
 
 class AuthError(ValueError):
@@ -76,6 +80,15 @@ def connect(path: Path) -> sqlite3.Connection:
             at text not null,
             by text not null
         );
+        create table if not exists logins (
+            id integer primary key,
+            name text not null,
+            address text not null,
+            ok integer not null,
+            at text not null
+        );
+        create index if not exists logins_name on logins (name, at);
+        create index if not exists logins_address on logins (address, at);
     """)
     return conn
 
@@ -139,3 +152,21 @@ def authenticate(conn, name: str, password: str) -> User | None:
     if not verify_password(password, row[3]) or row[2]:
         return None
     return User(row[0], row[1], False)
+
+
+def login_locked(conn, name: str, address: str) -> bool:
+    """Whether `name` or `address` has used up its failed logins for now."""
+    since = (datetime.now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
+    for column, value in (("name", name), ("address", address)):
+        failures = conn.execute(
+            f"select count(*) from logins where {column} = ? and not ok and at >= ? and at > coalesce("
+            f"(select max(at) from logins where {column} = ? and ok), '')", [value, since, value]).fetchone()[0]
+        if failures >= LOCK_AFTER[column]:
+            return True
+    return False
+
+
+def record_login(conn, name: str, address: str, ok: bool) -> None:
+    """Every login attempt is kept: auditors can see who signed in, and who tried."""
+    with conn:
+        conn.execute("insert into logins (name, address, ok, at) values (?, ?, ?, ?)", [name[:64], address, int(ok), _now()])

@@ -103,3 +103,26 @@ async def test_a_changed_password_replaces_the_old_one(ds, qunguan, db_path):
     assert auth.authenticate(conn, "u-admin", "Another-Secret-42").role == "admin"
     short = qunguan("users", "password", "u-admin", "--db", db_path, "--password-stdin", input="short\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.stderr
+
+
+async def test_repeated_wrong_passwords_lock_the_account_for_a_while(ds, db_path):
+    import sqlite3
+
+    from review import auth
+
+    token, cookies = await csrf(ds, "/-/login", {})
+
+    async def login(name, password):
+        return await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
+                                    cookies=cookies)
+
+    for _ in range(auth.LOCK_AFTER["name"]):
+        assert (await login("u-auditor", "guess-guess-guess")).status_code == 401
+    locked = await login("u-auditor", PASSWORD)  # even the right password, for now
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.text and "ds_actor" not in locked.cookies
+    assert (await login("u-admin", PASSWORD)).status_code == 302  # other accounts are not affected
+    users = sqlite3.connect(auth.users_path(db_path))
+    assert users.execute("select count(*) from logins where name = 'u-auditor' and not ok").fetchone()[0] == 5
+    users.execute("update logins set at = '2000-01-01T00:00:00'")  # the window has passed
+    users.commit()
+    assert (await login("u-auditor", PASSWORD)).status_code == 302

@@ -110,9 +110,16 @@ async def login(datasette, request):
     if request.method == "POST":
         form = await request.post_vars()
         next_url = _safe_next(form.get("next"))
+        name = form.get("username", "").strip()
+        address = (request.scope.get("client") or ("unknown",))[0]
         conn = _users(datasette)
         try:
-            user = auth.authenticate(conn, form.get("username", "").strip(), form.get("password", ""))
+            if auth.login_locked(conn, name, address):
+                return Response.html(await datasette.render_template("qunguan_login.html", {
+                    "error": f"登录失败次数过多，请 {auth.LOCK_MINUTES} 分钟后再试", "next": next_url}, request=request),
+                    status=429)
+            user = auth.authenticate(conn, name, form.get("password", ""))
+            auth.record_login(conn, name, address, user is not None)
         finally:
             conn.close()
         if user:
