@@ -2,13 +2,18 @@
 posted again in a group within the window, or in two or more groups.
 
 Near-duplicates are found with one-permutation MinHash over character 3-grams of the
-normalised text and locality-sensitive hashing (8 bands of 4 slots): each message
-stores its band keys (and time) in `post_bands`, and a new message is compared only
-with posts of the window sharing a band key, so the work grows with the number of
-messages, not its square. Two posts are copies when the Jaccard similarity of their
-3-gram sets reaches the configured similarity: estimated by a finer 128-slot signature
-(standard deviation under 0.04 at 0.8), and computed exactly only when the estimate
-is close to the threshold. The rest is computed for a whole batch at once with numpy."""
+normalised text and locality-sensitive hashing (8 bands of 4 slots): a new message is
+compared only with posts of the window sharing a band key, so the work grows with the
+number of messages, not its square. Two posts are copies when the Jaccard similarity
+of their 3-gram sets reaches the configured similarity: estimated by a finer 128-slot
+signature (standard deviation under 0.04 at 0.8), and computed exactly only when the
+estimate is close to the threshold.
+
+Band keys are stored in `post_bands`, clustered by time, so signing a week of messages
+appends to the table instead of writing all over it. During a run the posts of the time
+window around the current batch are kept in memory (`_Window`), loaded once per stretch
+of time, and candidate pairs, the window check and the estimates are computed for a
+whole batch at once with numpy."""
 from __future__ import annotations
 
 import json
@@ -73,6 +78,56 @@ def _eligible(m: Message, settings: dict, short: set[str]) -> str | None:
     return norm
 
 
+class _Window:
+    """The signed posts of a stretch of time, kept between the batches of one run: their
+    ids, times and normalised texts, and (band key, post) entries."""
+
+    def __init__(self):
+        self.lo = self.hi = None
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.times = np.zeros(0, dtype="datetime64[s]")
+        self.norms: list[str] = []
+        self.band = np.zeros(0, dtype=np.int64)
+        self.owner = np.zeros(0, dtype=np.int64)
+
+    def cover(self, conn, lo: np.datetime64, hi: np.datetime64) -> None:
+        """Hold exactly the stored posts sent from `lo` to `hi`, reading only what is missing."""
+        if self.lo is None or hi < self.lo or lo > self.hi:
+            self.keep(np.zeros(len(self.ids), dtype=bool))
+            self._load(conn, "sent_at between ? and ?", [str(lo), str(hi)])
+        else:
+            self.keep((self.times >= lo) & (self.times <= hi))
+            if lo < self.lo:
+                self._load(conn, "sent_at >= ? and sent_at < ?", [str(lo), str(self.lo)])
+            if hi > self.hi:
+                self._load(conn, "sent_at > ? and sent_at <= ?", [str(self.hi), str(hi)])
+        self.lo, self.hi = lo, hi
+
+    def keep(self, posts: np.ndarray) -> None:
+        entries = posts[self.owner]
+        self.band, self.owner = self.band[entries], (np.cumsum(posts) - 1)[self.owner[entries]]
+        self.ids, self.times = self.ids[posts], self.times[posts]
+        self.norms = [n for n, kept in zip(self.norms, posts.tolist()) if kept]
+
+    def _load(self, conn, where: str, params: list) -> None:
+        rows = np.array(conn.execute(f"select band, message_id from post_bands where {where}", params).fetchall(),
+                        dtype=np.int64).reshape(-1, 2)
+        # Posts of this run are here already (added after their batch, and stored too).
+        fresh = np.setdiff1d(rows[:, 1], self.ids)
+        rows = rows[np.isin(rows[:, 1], fresh)]
+        found = conn.execute("select m.id, m.sent_at, m.text from json_each(?) k join messages m on m.id = k.value "
+                             "order by m.id", [json.dumps(fresh.tolist())]).fetchall()
+        self.add(fresh, np.array([r[1] for r in found], dtype="datetime64[s]"), [normalise(r[2]) for r in found],
+                 rows[:, 0], np.searchsorted(fresh, rows[:, 1]))
+
+    def add(self, ids: np.ndarray, times: np.ndarray, norms: list[str], bands: np.ndarray, owners: np.ndarray) -> None:
+        """Append posts, with band entries whose owners index `ids`."""
+        self.band = np.concatenate([self.band, bands])
+        self.owner = np.concatenate([self.owner, owners + len(self.ids)])
+        self.ids, self.times = np.concatenate([self.ids, ids]), np.concatenate([self.times, times])
+        self.norms += norms
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["repeated_post"]
     conn = context["conn"]
@@ -82,54 +137,62 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     if not eligible:
         return []
     batch = [m for m, _ in eligible]
-    keys = band_keys(signatures([norm for _, norm in eligible], SLOTS))
+    norms = [norm for _, norm in eligible]
+    ids = np.array([m.id for m in batch], dtype=np.int64)
     times = np.array([m.sent_at for m in batch], dtype="datetime64[s]")
-    # Posts sharing a band within the window around this batch, fetched once through the
-    # (band, time) index; the batch's own posts are matched with each other below.
-    earliest, latest = str(times.min() - window), str(times.max() + window)
-    stored = np.array(conn.execute(
-        "select b.band, b.message_id from json_each(?) k join post_bands b on b.band = k.value "
-        "and b.sent_at between ? and ?", [json.dumps(np.unique(keys[keys != NO_BAND]).tolist()), earliest, latest]).fetchall(),
-        dtype=np.int64).reshape(-1, 2)
-    # A message signed before (a run repeated after a reset) is not its own earlier copy.
-    stored = stored[~np.isin(stored[:, 1], [m.id for m in batch])]
-    ids, known_owners = np.unique(stored[:, 1], return_inverse=True)
-    earlier = [Message(*row) for row in conn.execute(
-        "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from json_each(?) k "
-        "join messages m on m.id = k.value order by m.id", [json.dumps(ids.tolist())])]
-    # In key order: neighbouring inserts touch the same pages of the clustered table.
-    conn.executemany("insert or ignore into post_bands (band, sent_at, message_id) values (?, ?, ?)",
-                     sorted((k, m.sent_at, m.id) for m, ks in zip(batch, keys.tolist()) for k in ks if k != NO_BAND))
-    posts = earlier + batch  # owners: posts already stored first, then this batch in id order
-    times = np.concatenate([np.array([m.sent_at for m in earlier], dtype="datetime64[s]"), times])
+    keys = band_keys(signatures(norms, SLOTS))
     banded = keys.ravel() != NO_BAND
-    pairs = _pairs(np.concatenate([stored[:, 0], keys.ravel()[banded]]),
-                   np.concatenate([known_owners.ravel(),
-                                   (np.repeat(np.arange(len(batch)), BANDS) + len(earlier))[banded]]), len(earlier))
-    pairs = pairs[np.abs(times[pairs[:, 0]] - times[pairs[:, 1]]) <= window]
-    norms = [normalise(m.text) for m in earlier] + [norm for _, norm in eligible]
-    fine = signatures(norms, FINE_SLOTS)
-    copies: dict[int, list[int]] = {}
-    grams: dict[int, set[str]] = {}
-    for start in range(0, len(pairs), _CHUNK):
-        chunk = pairs[start: start + _CHUNK]
-        estimate = similarity(fine[chunk[:, 0]], fine[chunk[:, 1]])
-        # Clear verdicts stand; the few near the threshold are settled on the 3-grams themselves.
-        sure = estimate >= settings["similarity"] + _DOUBT
-        close = np.abs(estimate - settings["similarity"]) < _DOUBT
-        for a, b in chunk[sure].tolist():
-            copies.setdefault(a, []).append(b)
-        for a, b in chunk[close].tolist():
-            if jaccard(grams.setdefault(a, shingles(norms[a])), grams.setdefault(b, shingles(norms[b]))) >= settings["similarity"]:
-                copies.setdefault(a, []).append(b)
-    group_names = dict(conn.execute("select id, name from groups")) if copies else {}
+    bands, owners = keys.ravel()[banded], np.repeat(np.arange(len(batch)), BANDS)[banded]
+
+    stored = context.setdefault("repeated_post", _Window())
+    stored.cover(conn, times.min() - window, times.max() + window)
+    stored.keep(~np.isin(stored.ids, ids))  # signed before (a run repeated after a reset): not its own copy
+    # In key order: each batch appends to the time-clustered table.
+    conn.executemany("insert or ignore into post_bands (sent_at, band, message_id) values (?, ?, ?)",
+                     sorted(zip(times[owners].astype(str).tolist(), bands.tolist(), ids[owners].tolist())))
+    known = len(stored.ids)
+    pairs = _pairs(np.concatenate([stored.band, bands]), np.concatenate([stored.owner, owners + known]), known)
+    every_time = np.concatenate([stored.times, times])
+    pairs = pairs[np.abs(every_time[pairs[:, 0]] - every_time[pairs[:, 1]]) <= window]
+    every_norm = stored.norms + norms
+    copies = _copies(pairs, every_norm, settings["similarity"])
+    stored.add(ids, times, norms, bands, owners)
+    if not copies:
+        return []
+    posts = dict(zip(ids.tolist(), batch))
+    earlier = [int(stored.ids[i]) for i in {i for i in [*copies, *(j for js in copies.values() for j in js)] if i < known}]
+    posts.update((row[0], Message(*row)) for row in conn.execute(
+        "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from json_each(?) k "
+        "join messages m on m.id = k.value", [json.dumps(earlier)]))
+    every_id = np.concatenate([stored.ids[:known], ids]).tolist()
+    group_names = dict(conn.execute("select id, name from groups"))
     flags = []
     for owner, found in sorted(copies.items()):
-        thread = sorted([posts[i] for i in found] + [posts[owner]], key=lambda p: (p.sent_at, p.id))
+        thread = sorted((posts[every_id[i]] for i in [*found, owner]), key=lambda p: (p.sent_at, p.id))
         for repeat in thread[1:]:
             flags.append(flag(repeat, CATEGORY, ARTICLE, _explain(repeat, thread[0], thread, group_names),
                               related=thread[0].id, score=1.0))
     return flags
+
+
+def _copies(pairs: np.ndarray, norms: list[str], threshold: float) -> dict[int, list[int]]:
+    """For each later post of the pairs, the earlier ones it copies."""
+    involved = np.unique(pairs)
+    fine = signatures([norms[i] for i in involved.tolist()], FINE_SLOTS)
+    copies: dict[int, list[int]] = {}
+    grams: dict[int, set[str]] = {}
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start: start + _CHUNK]
+        estimate = similarity(fine[np.searchsorted(involved, chunk[:, 0])], fine[np.searchsorted(involved, chunk[:, 1])])
+        # Clear verdicts stand; the few near the threshold are settled on the 3-grams themselves.
+        sure = estimate >= threshold + _DOUBT
+        close = np.abs(estimate - threshold) < _DOUBT
+        for a, b in chunk[sure].tolist():
+            copies.setdefault(a, []).append(b)
+        for a, b in chunk[close].tolist():
+            if jaccard(grams.setdefault(a, shingles(norms[a])), grams.setdefault(b, shingles(norms[b]))) >= threshold:
+                copies.setdefault(a, []).append(b)
+    return copies
 
 
 def _pairs(bands: np.ndarray, owners: np.ndarray, stored: int) -> np.ndarray:

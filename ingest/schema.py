@@ -388,8 +388,23 @@ create table post_bands (
 delete from detector_state where detector like 'rules@repeated_post.%';
 """
 
+_BANDS_BY_TIME_CLUSTERED = """
+-- The detector now reads a stretch of time at once and keeps it in memory, so the table
+-- is clustered by time: signing new messages appends to it instead of writing all over
+-- it. Every message is signed again (flags stay: one per subject and category).
+drop table if exists post_bands;
+create table post_bands (
+    sent_at text not null,
+    band integer not null,
+    message_id integer not null references messages(id),
+    primary key (sent_at, band, message_id)
+) without rowid;
+delete from detector_state where detector like 'rules@repeated_post.%';
+"""
+
 # Each migration is one SQL script, run once, in order, inside one transaction.
-MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED]
+MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
+              _BANDS_BY_TIME_CLUSTERED]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
