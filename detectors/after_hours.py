@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 import chinese_calendar
 
-from detectors.base import Message, flag, when_zh
+from detectors.base import Message, flag, when_zh, word_pattern
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 TEXT_KINDS = ("text", "notice")
@@ -68,16 +68,17 @@ def is_notice(message: Message, config: dict) -> bool:
     text = (message.text or "").strip()
     return (message.kind in TEXT_KINDS and len(text) >= config["min_chars"]
             and not text.startswith(tuple(config["reply_openings"]))
-            and any(w in text for w in config["notice_words"]))
+            and word_pattern(tuple(config["notice_words"])).search(text) is not None)
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["after_hours"]
     calendar = context.setdefault("calendar", Calendar(settings))
     periods = _periods(settings)
+    urgent = word_pattern(tuple(settings["urgent_words"]))
     flags = []
     for m in messages:
-        if not is_notice(m, settings) or any(w in m.text for w in settings["urgent_words"]):
+        if not is_notice(m, settings) or urgent.search(m.text):
             continue
         reason = off_hours(m.when, calendar, periods)
         if reason:

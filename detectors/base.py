@@ -3,6 +3,7 @@ the shape of the flags they return."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import tomllib
@@ -44,6 +45,15 @@ def flag(message: Message, category: str, article: str, evidence: str, score: fl
     return {"subject": f"message:{message.id}", "message_id": message.id, "group_id": message.group_id,
             "member_id": message.member_id, "category": category, "score": score, "detector": detector,
             "article": article, "evidence": evidence, "related_message_id": related}
+
+
+@functools.lru_cache(maxsize=64)
+def word_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """One compiled alternation of `words`, so a message is scanned once, in C, not once
+    per word; a pattern that never matches when there are no words."""
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def normalise(text: str) -> str:

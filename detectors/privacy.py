@@ -33,8 +33,14 @@ def valid_id(number: str) -> bool:
     return ric.calc_check_digit(number[:17]) == number[17].upper() and date(1900, 1, 1) <= born <= date.today()
 
 
+# Every number looked for is a run of at least 11 digits (with spaces or dashes between).
+_LONG_NUMBER = re.compile(r"\d[\d -]{9,}[\dXx]")
+
+
 def findings(text: str) -> list[str]:
     found, taken = [], []
+    if not _LONG_NUMBER.search(text):
+        return found
     for match in _ID.finditer(text):
         if valid_id(match.group()):
             found.append(f"身份证号 {mask(match.group().upper())}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import Message, clauses, flag
+from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
 _MARKING = re.compile(r"(绝密|机密|秘密)\s*(?:[★☆\*]\s*(?:\d+\s*年|长期)?|级)|[（(【\[](绝密|机密|秘密)[）)】\]]")
@@ -13,18 +13,20 @@ _MARKING = re.compile(r"(绝密|机密|秘密)\s*(?:[★☆\*]\s*(?:\d+\s*年|�
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["secret"]
+    internal_words = word_pattern(tuple(settings["internal_words"]))
+    reminders = word_pattern(tuple(settings["reminder_words"]))
     flags = []
     for m in messages:
         text = m.text or ""
-        for clause in clauses(text):
+        # Every marking has 密 in it; a message without it has no clause to look at.
+        for clause in clauses(text) if "密" in text else ():
             marking = _MARKING.search(clause)
-            if marking and not any(w in clause for w in settings["reminder_words"]):
+            if marking and not reminders.search(clause):
                 flags.append(flag(m, "secret", ARTICLE, f"含有密级标志「{marking.group().strip()}」的内容在群内传播"))
                 break
         else:
-            internal = [w for w in settings["internal_words"] if w in text]
-            if (internal and len(text) >= settings["internal_min_chars"]
-                    and not any(w in text for w in settings["reminder_words"])):
+            internal = internal_words.search(text) if len(text) >= settings["internal_min_chars"] else None
+            if internal and not reminders.search(text):
                 flags.append(flag(m, "secret", ARTICLE,
-                                  f"疑似内部资料全文转发（标注「{internal[0]}」，{len(text)} 字）", score=0.7))
+                                  f"疑似内部资料全文转发（标注「{internal.group()}」，{len(text)} 字）", score=0.7))
     return flags
