@@ -21,6 +21,7 @@ import rjieba
 USER_DICT = Path(__file__).with_name("userdict.txt")
 HMM = False
 _SPACE = re.compile(r"\s+")
+_RUN = re.compile(r"(.)\1{3,}", re.S)
 
 
 def user_words() -> list[tuple[str, int, str]]:
@@ -52,11 +53,19 @@ def python_tokenizer():
     return tok
 
 
+def prepare(text: str) -> str:
+    """What both engines are given: lower case, and runs of one character cut to three
+    (哈哈哈哈哈 -> 哈哈哈). A long run splits into the same words in several orders of equal
+    probability, and jieba and rjieba break that tie differently; the run's length says
+    nothing a classifier or a search needs."""
+    return _RUN.sub(r"\1\1\1", text.lower())
+
+
 def segment(text: str) -> list[str]:
-    """Search-mode tokens of `text`, lower-cased, without whitespace tokens."""
+    """Search-mode tokens of `text`, without whitespace tokens."""
     if not text:
         return []
-    return [t for t in _engine().cut_for_search(text.lower(), HMM) if not t.isspace()]
+    return [t for t in _engine().cut_for_search(prepare(text), HMM) if not t.isspace()]
 
 
 def tokens(text: str) -> str:
@@ -69,7 +78,7 @@ def query_terms(text: str) -> list[str]:
     whole and matches the long token that search mode stored beside its parts."""
     if not text:
         return []
-    return [t for t in _engine().cut(_SPACE.sub(" ", text.lower()), HMM)
+    return [t for t in _engine().cut(_SPACE.sub(" ", prepare(text)), HMM)
             if t.strip() and any(ch.isalnum() for ch in t)]
 
 
