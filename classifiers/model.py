@@ -61,7 +61,7 @@ TRUSTED = [
     "sklearn.utils._bunch.Bunch", "numpy.float64", "numpy.int64", "numpy.bool",
 ]
 
-DEFAULT_PARAMS = {"model": "ensemble", "C": 16.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 18}
+DEFAULT_PARAMS = {"model": "ensemble", "C": 32.0, "word_ngrams": 2, "char_ngrams": [1, 3], "hash_bits": 18}
 
 
 def build_pipeline(params: dict) -> Pipeline:
