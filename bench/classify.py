@@ -118,6 +118,8 @@ def main() -> None:
     con.execute("delete from detector_state")
     con.execute("delete from post_bands")
     con.commit()
+    # Write the deletions into the database now, not during the timed run.
+    con.execute("pragma wal_checkpoint(truncate)")
     con.close()
     from classifiers import model as chat_model
     from classifiers.classify import classify_messages
