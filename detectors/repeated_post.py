@@ -9,8 +9,8 @@ of their 3-gram sets reaches the configured similarity: estimated by a finer 128
 signature (standard deviation under 0.04 at 0.8), and computed exactly only when the
 estimate is close to the threshold.
 
-Band keys are stored in `post_bands`, clustered by time, so signing a week of messages
-appends to the table instead of writing all over it. During a run the posts of the time
+Band keys are stored in `post_bands`, one row per post clustered by time, so signing a
+week of messages appends to the table instead of writing all over it. During a run the posts of the time
 window around the current batch are kept in memory (`_Window`), loaded once per stretch
 of time, and candidate pairs, the window check and the estimates are computed for a
 whole batch at once with numpy."""
@@ -110,20 +110,22 @@ class _Window:
         self.norms = [n for n, kept in zip(self.norms, posts.tolist()) if kept]
 
     def _load(self, conn, where: str, params: list) -> None:
-        rows = np.array(conn.execute(f"select band, message_id from post_bands where {where}", params).fetchall(),
-                        dtype=np.int64).reshape(-1, 2)
+        rows = conn.execute(f"select message_id, bands from post_bands where {where} order by message_id",
+                            params).fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        keys = np.frombuffer(b"".join(r[1] for r in rows), dtype="<i8").reshape(-1, BANDS)
         # Posts of this run are here already (added after their batch, and stored too).
-        fresh = np.setdiff1d(rows[:, 1], self.ids)
-        rows = rows[np.isin(rows[:, 1], fresh)]
-        found = conn.execute("select m.id, m.sent_at, m.text from json_each(?) k join messages m on m.id = k.value "
-                             "order by m.id", [json.dumps(fresh.tolist())]).fetchall()
-        self.add(fresh, np.array([r[1] for r in found], dtype="datetime64[s]"), [normalise(r[2]) for r in found],
-                 rows[:, 0], np.searchsorted(fresh, rows[:, 1]))
+        fresh = ~np.isin(ids, self.ids)
+        found = conn.execute("select m.sent_at, m.text from json_each(?) k join messages m on m.id = k.value "
+                             "order by m.id", [json.dumps(ids[fresh].tolist())]).fetchall()
+        self.add(ids[fresh], np.array([r[0] for r in found], dtype="datetime64[s]"), [normalise(r[1]) for r in found],
+                 keys[fresh])
 
-    def add(self, ids: np.ndarray, times: np.ndarray, norms: list[str], bands: np.ndarray, owners: np.ndarray) -> None:
-        """Append posts, with band entries whose owners index `ids`."""
-        self.band = np.concatenate([self.band, bands])
-        self.owner = np.concatenate([self.owner, owners + len(self.ids)])
+    def add(self, ids: np.ndarray, times: np.ndarray, norms: list[str], keys: np.ndarray) -> None:
+        """Append posts and their band keys (one row of BANDS per post)."""
+        banded = keys.ravel() != NO_BAND
+        self.band = np.concatenate([self.band, keys.ravel()[banded]])
+        self.owner = np.concatenate([self.owner, np.repeat(np.arange(len(ids)), BANDS)[banded] + len(self.ids)])
         self.ids, self.times = np.concatenate([self.ids, ids]), np.concatenate([self.times, times])
         self.norms += norms
 
@@ -141,22 +143,18 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     ids = np.array([m.id for m in batch], dtype=np.int64)
     times = np.array([m.sent_at for m in batch], dtype="datetime64[s]")
     keys = band_keys(signatures(norms, SLOTS))
-    banded = keys.ravel() != NO_BAND
-    bands, owners = keys.ravel()[banded], np.repeat(np.arange(len(batch)), BANDS)[banded]
 
     stored = context.setdefault("repeated_post", _Window())
     stored.cover(conn, times.min() - window, times.max() + window)
     stored.keep(~np.isin(stored.ids, ids))  # signed before (a run repeated after a reset): not its own copy
-    # In key order: each batch appends to the time-clustered table.
-    conn.executemany("insert or ignore into post_bands (sent_at, band, message_id) values (?, ?, ?)",
-                     sorted(zip(times[owners].astype(str).tolist(), bands.tolist(), ids[owners].tolist())))
+    # One row per post, in time order: each batch appends to the time-clustered table.
+    conn.executemany("insert or ignore into post_bands (sent_at, message_id, bands) values (?, ?, ?)",
+                     sorted(zip([m.sent_at for m in batch], ids.tolist(), map(bytes, keys.astype("<i8")))))
     known = len(stored.ids)
-    pairs = _pairs(np.concatenate([stored.band, bands]), np.concatenate([stored.owner, owners + known]), known)
-    every_time = np.concatenate([stored.times, times])
-    pairs = pairs[np.abs(every_time[pairs[:, 0]] - every_time[pairs[:, 1]]) <= window]
-    every_norm = stored.norms + norms
-    copies = _copies(pairs, every_norm, settings["similarity"])
-    stored.add(ids, times, norms, bands, owners)
+    stored.add(ids, times, norms, keys)
+    pairs = _pairs(stored.band, stored.owner, known)
+    pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
+    copies = _copies(pairs, stored.norms, settings["similarity"])
     if not copies:
         return []
     posts = dict(zip(ids.tolist(), batch))
@@ -164,7 +162,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     posts.update((row[0], Message(*row)) for row in conn.execute(
         "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from json_each(?) k "
         "join messages m on m.id = k.value", [json.dumps(earlier)]))
-    every_id = np.concatenate([stored.ids[:known], ids]).tolist()
+    every_id = stored.ids.tolist()
     group_names = dict(conn.execute("select id, name from groups"))
     flags = []
     for owner, found in sorted(copies.items()):

@@ -390,14 +390,16 @@ delete from detector_state where detector like 'rules@repeated_post.%';
 
 _BANDS_BY_TIME_CLUSTERED = """
 -- The detector now reads a stretch of time at once and keeps it in memory, so the table
--- is clustered by time: signing new messages appends to it instead of writing all over
--- it. Every message is signed again (flags stay: one per subject and category).
+-- holds one row per post, clustered by time: signing new messages appends to it instead
+-- of writing all over it. `bands` is the post's 8 band keys (little-endian int64; -1 for
+-- a band with no 3-gram). Every message is signed again (flags stay: one per subject and
+-- category).
 drop table if exists post_bands;
 create table post_bands (
     sent_at text not null,
-    band integer not null,
     message_id integer not null references messages(id),
-    primary key (sent_at, band, message_id)
+    bands blob not null,
+    primary key (sent_at, message_id)
 ) without rowid;
 delete from detector_state where detector like 'rules@repeated_post.%';
 """
