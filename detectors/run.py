@@ -37,7 +37,7 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
         messages = [Message(*row) for row in rows]
         with conn:
             for module in MESSAGE_DETECTORS:
-                fresh = [m for m in messages if m.id > marks[module]]
+                fresh = messages if marks[module] < messages[0].id else [m for m in messages if m.id > marks[module]]
                 flags = [{**f, "detector": detector_name(module)} for f in module.detect(fresh, config, context)]
                 added += insert_flags(conn, flags)
                 marks[module] = messages[-1].id
