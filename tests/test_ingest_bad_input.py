@@ -80,3 +80,18 @@ def test_a_utf8_export_with_one_line_saved_in_gbk_keeps_every_record(qunguan, db
     result = qunguan("ingest", path, "--db", db_path, "--group", "g", "--silent")
     assert "new 3\talready present 0\trejected 0" in result.stdout
     assert "收到，马上报送" in {r["text"] for r in query("select text from messages")}
+
+
+def test_odd_values_in_number_fields_are_kept_or_rejected_not_fatal(qunguan, db_path, query, fixtures, tmp_path):
+    memotrace = tmp_path / "防汛工作群_utf8.csv"
+    memotrace.write_text((fixtures / "防汛工作群_utf8.csv").read_text(encoding="utf-8-sig")
+                         .replace("101,7,1,0,0,", "101,7,1,0,²,"),
+                         encoding="utf-8-sig")
+    chatlog = tmp_path / "chatlog.json"
+    chatlog.write_text((fixtures / "chatlog.json").read_text(encoding="utf-8").replace('"type": 1,', '"type": "文本",', 1),
+                       encoding="utf-8")
+    result = ingest(qunguan, db_path, memotrace, chatlog, group="防汛群")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "is not a number" in result.stderr  # the chatlog record, with the reason
+    assert query("select is_self from messages where text like '各位，明天上午9点%'") == [{"is_self": None}]
+

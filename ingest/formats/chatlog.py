@@ -89,8 +89,11 @@ def _json_record(item) -> Record | Reject:
         return Reject(None, f"unreadable time {item['time']!r}", raw)
     when = when.astimezone(LOCAL_TZ) if when.tzinfo else when
     content = str(item.get("content") or "")
-    sub = int(item.get("subType") or 0)
-    kind = kind_from_codes(int(item["type"]), sub, content)
+    try:
+        sub, type_ = int(item.get("subType") or 0), int(item["type"])
+    except (TypeError, ValueError):
+        return Reject(None, f"type {item['type']!r} / subType {item.get('subType')!r} is not a number", raw)
+    kind = kind_from_codes(type_, sub, content)
     quote = None
     refer = (item.get("contents") or {}).get("refer") if isinstance(item.get("contents"), dict) else None
     if kind == "quote" and isinstance(refer, dict):

@@ -61,7 +61,7 @@ class V2Csv:
                 sender_id=row["Sender"] or None,
                 sender_name=row["Remark"] or row["NickName"] or None,
                 chat_id=chat_id, chat_name=chat_name, kind_raw=f"{type_},{sub}",
-                is_self=int(row["IsSender"]) if row["IsSender"].isdigit() else None, raw=row,
+                is_self=int(row["IsSender"]) if row["IsSender"] in ("0", "1") else None, raw=row,
             )
 
 
