@@ -81,7 +81,15 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
     """The result of an earlier import of these very bytes under the same name (or into
     the same --group), read without rejects: reading them again could add nothing.
     Admins re-run the whole export folder every week; old files cost a hash, not a parse.
-    A file that had rejects is read again, in case this version reads more of it."""
+    A file that had rejects is read again, in case this version reads more of it.
+    Only a file with a candidate in the ledger (same size, same name or group) is hashed."""
+    candidates = conn.execute(
+        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate, i.sha256 from imports i "
+        "left join groups g on g.id = i.group_id where i.size = ? and i.rejected = 0 "
+        "and (? is null or i.format = ?) and (g.name = ? or (? is null and i.path = ?)) order by i.id desc",
+        [source.size, fmt, fmt, group, group, source.name]).fetchall()
+    if not candidates:
+        return None
     digest = hashlib.sha256()
     try:
         with source.open() as stream:
@@ -89,11 +97,7 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
                 digest.update(chunk)
     except OSError:
         return None  # _ingest reports it
-    row = conn.execute(
-        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate from imports i "
-        "left join groups g on g.id = i.group_id where i.sha256 = ? and i.rejected = 0 "
-        "and (? is null or i.format = ?) and (g.name = ? or (? is null and i.path = ?)) order by i.id desc limit 1",
-        [digest.hexdigest(), fmt, fmt, group, group, source.name]).fetchone()
+    row = next((c for c in candidates if c[5] == digest.hexdigest()), None)
     if row is None:
         return None
     return FileResult(source.name, format=row[2], group=row[3], duplicate=row[4],
@@ -125,6 +129,10 @@ def _ingest(db, source, group, fmt, progress, decode) -> FileResult:
         result.refused = str(e)
     except OSError as e:
         result.refused = f"cannot read: {e}"
+    except UnicodeDecodeError:
+        raise  # ingest_source reads the file again with the tolerant decoder
+    except Exception as e:  # a reader's bug must not stop the other files (rolled back like any refusal)
+        result.refused = f"could not be read ({type(e).__name__}: {e}); please report this file"
     finally:
         reader.close()
     return result
@@ -198,12 +206,17 @@ def _prepared_in_worker(items: Iterable[Record | Reject], reader: HashingReader)
     """`_prepared`, run in a forked process that inherits the open file and the parser.
     Its errors (a refused format, an undecodable byte) are raised here, in order."""
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    worker = multiprocessing.get_context("fork").Process(target=_produce, args=(items, reader, sending), daemon=True)
+    worker = multiprocessing.get_context("fork").Process(target=_produce, args=(items, reader, sending, receiving),
+                                                         daemon=True)
     worker.start()
     sending.close()
     try:
         while True:
-            kind, payload = receiving.recv()
+            try:
+                kind, payload = receiving.recv()
+            except EOFError:  # it died without a word (killed, out of memory)
+                worker.join()
+                raise OSError(f"the parsing process stopped (exit code {worker.exitcode})") from None
             if kind == "error":
                 raise payload
             yield payload
@@ -215,16 +228,23 @@ def _prepared_in_worker(items: Iterable[Record | Reject], reader: HashingReader)
         worker.join()
 
 
-def _produce(items, reader: HashingReader, sending) -> None:
+def _produce(items, reader: HashingReader, sending, receiving) -> None:
+    # Only this process's end: when the writer goes (even killed), the pipe breaks here.
+    receiving.close()
     try:
         for batch in _prepared(items, reader):
             for record, _ in batch.records:
                 record.raw = None  # sent as JSON already
             sending.send(("batch", batch))
-    except (FormatError, UnicodeDecodeError, OSError) as e:
-        sending.send(("error", e))
     except (BrokenPipeError, KeyboardInterrupt):
-        pass  # the writer has gone (interrupted or refused the file): nothing to do
+        return  # the writer has gone (interrupted, killed, or it refused the file)
+    except Exception as e:  # raised in the writer, as if it had parsed the file itself
+        try:
+            sending.send(("error", e))
+        except BrokenPipeError:
+            return
+        except Exception:  # an exception that does not pickle
+            sending.send(("error", FormatError(f"{type(e).__name__}: {e}")))
 
 
 def _path_of(db: sqlite_utils.Database) -> str:

@@ -92,3 +92,21 @@ def test_a_big_hand_edited_file_keeps_every_valid_record(qunguan, db_path, query
     assert "new 149999\talready present 0\trejected 1" in result.stdout
     assert "big.csv:line 2001" in result.stderr
     assert query("select text from messages where source_id = '5000000000000999999'") == [{"text": "收到"}]
+
+
+def test_a_reader_failing_mid_way_through_a_big_file_leaves_it_out(qunguan, db_path, query, big_export, monkeypatch):
+    # The big file is parsed in a second process; its failure is reported like any refusal.
+    from ingest.formats import memotrace
+
+    parse = memotrace.V3Csv.parse
+
+    def failing(lines, ctx):
+        for number, item in enumerate(parse(lines, ctx)):
+            if number == 100_000:
+                raise KeyError("a reader's bug")
+            yield item
+
+    monkeypatch.setattr(memotrace.V3Csv, "parse", staticmethod(failing))
+    result = qunguan("ingest", big_export, "--db", db_path, "--group", "防汛群", "--silent")
+    assert result.exit_code == 1 and "could not be read (KeyError" in result.stderr
+    assert query("select count(*) n from messages")[0]["n"] == 0
