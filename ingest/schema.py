@@ -430,4 +430,10 @@ def open_archive(path: str) -> sqlite_utils.Database:
     # of page cache instead of SQLite's 2 MB keeps those pages in memory.
     db.conn.execute("pragma cache_size = -65536")
     db.conn.execute("pragma synchronous = normal")
+    # Supervisors record handling in the web UI while an admin runs classify. A deferred
+    # transaction that has read and then writes fails at once when another connection
+    # has written meanwhile (its snapshot is stale); IMMEDIATE takes the write lock at
+    # BEGIN, waiting for the other writer as long as the busy timeout allows.
+    db.conn.execute("pragma busy_timeout = 30000")
+    db.conn.isolation_level = "IMMEDIATE"
     return db

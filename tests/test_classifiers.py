@@ -133,3 +133,23 @@ def test_classify_moves_past_a_week_with_no_text_to_score(qunguan, db_path, quer
     assert result.exit_code == 0, result.stderr
     model = query("select last_message_id from detector_state where detector like 'chat@%'")
     assert model == [{"last_message_id": query("select max(id) n from messages")[0]["n"]}]
+
+
+def test_classify_and_a_reviewer_writing_at_the_same_time_wait_for_each_other(db_path):
+    import sqlite3
+
+    from ingest.schema import open_archive
+
+    setting = "insert into settings (key, value, updated_at, updated_by) values (?, '1', 'now', 'test')"
+    classify = open_archive(str(db_path)).conn
+    reviewer = sqlite3.connect(db_path, timeout=0)
+    with classify:
+        classify.executemany(setting, [])  # classify's batch transaction opens (as insert_flags does)
+        classify.execute("select count(*) from flags").fetchone()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with reviewer:  # the other writer waits its turn (here: gives up at once)...
+                reviewer.execute(setting, ["review.x"])
+        classify.execute(setting, ["classify.x"])  # ...instead of failing classify's write
+    with reviewer:
+        reviewer.execute(setting, ["review.x"])
+    assert {r[0] for r in reviewer.execute("select key from settings")} >= {"classify.x", "review.x"}
