@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from classifiers.model import MODELS_DIR
 from cli_output import DbOption, err, fail, out, print_metrics
 from ingest.schema import FILING_ACTIONS, open_archive
 
@@ -156,7 +155,7 @@ def posts_import(
 @posts_app.command("train")
 def posts_train(
     data: Annotated[Optional[Path], typer.Option("--data", help="Posts corpus folder (JSONL).")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Where posts.skops and its card go.")] = MODELS_DIR,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where posts.skops and its card go [default: models/].")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
     """Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""
@@ -172,7 +171,7 @@ def posts_train(
         fail(str(e))
     if chat_report:
         fitted.card["chat_model_on_posts"] = chat_report
-    path = chat_model.save(fitted, out_dir)
+    path = chat_model.save(fitted, out_dir or chat_model.MODELS_DIR)
     print_metrics(report, f"posts test split ({report['n']} posts)")
     if chat_report:
         print_metrics(chat_report, f"chat model's rumour/sensitive on the posts test split ({chat_report['n']} posts)")
