@@ -155,12 +155,16 @@ def authenticate(conn, name: str, password: str) -> User | None:
 
 
 def login_locked(conn, name: str, address: str) -> bool:
-    """Whether `name` or `address` has used up its failed logins for now."""
+    """Whether `name` or `address` has used up its failed logins for now. Failures count
+    since the window opened, the last success, and (for an account) the last password
+    change: an admin who resets a locked user's password unlocks it."""
     since = (datetime.now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
-    for column, value in (("name", name), ("address", address)):
+    reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? and event = 'password changed'",
+                         [name]).fetchone()[0]
+    for column, value, after in (("name", name, max(since, reset)), ("address", address, since)):
         failures = conn.execute(
             f"select count(*) from logins where {column} = ? and not ok and at >= ? and at > coalesce("
-            f"(select max(at) from logins where {column} = ? and ok), '')", [value, since, value]).fetchone()[0]
+            f"(select max(at) from logins where {column} = ? and ok), '')", [value, after, value]).fetchone()[0]
         if failures >= LOCK_AFTER[column]:
             return True
     return False

@@ -1,5 +1,7 @@
 """Nothing is served without a login; roles decide who may read and who may write.
 A matrix of actors (anonymous, each role, a disabled user) over every route."""
+import sqlite3
+
 import pytest
 
 from tests.review_helpers import PASSWORD, cookies_for, csrf, prepare
@@ -106,8 +108,6 @@ async def test_a_changed_password_replaces_the_old_one(ds, qunguan, db_path):
 
 
 async def test_repeated_wrong_passwords_lock_the_account_for_a_while(ds, db_path):
-    import sqlite3
-
     from review import auth
 
     token, cookies = await csrf(ds, "/-/login", {})
@@ -126,3 +126,22 @@ async def test_repeated_wrong_passwords_lock_the_account_for_a_while(ds, db_path
     users.execute("update logins set at = '2000-01-01T00:00:00'")  # the window has passed
     users.commit()
     assert (await login("u-auditor", PASSWORD)).status_code == 302
+
+
+async def test_an_admin_resetting_the_password_unlocks_a_locked_account(ds, qunguan, db_path):
+    from review import auth
+
+    token, cookies = await csrf(ds, "/-/login", {})
+
+    async def login(password):
+        return await ds.client.post("/-/login", data={"username": "u-supervisor", "password": password,
+                                                      "csrftoken": token}, cookies=cookies)
+
+    for _ in range(auth.LOCK_AFTER["name"]):
+        await login("guess-guess-guess")
+    assert (await login(PASSWORD)).status_code == 429
+    users = sqlite3.connect(auth.users_path(db_path))  # the failures happened a moment before the reset
+    users.execute("update logins set at = datetime(at, '-2 seconds')")
+    users.commit()
+    qunguan("users", "password", "u-supervisor", "--db", db_path, "--password-stdin", input="Brand-New-Pass-7\n")
+    assert (await login("Brand-New-Pass-7")).status_code == 302
