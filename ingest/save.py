@@ -146,7 +146,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
-            plan.write(batch.records)
+            plan.write(batch.rows)
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
         result.new = writer.call(ops.finish, plan.import_id, plan.first_id, plan.members.seen_names())
@@ -168,13 +168,21 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
 
 @dataclass
 class Batch:
-    """Parsed records ready to save, each with its raw JSON, and the rejects (with their
-    record numbers). The last batch of a file carries its sha256."""
+    """Parsed records ready to save, as plain tuples made by `_row` (cheap to send
+    between processes), and the rejects with their record numbers. The last batch of a
+    file carries its sha256."""
 
-    records: list[tuple[Record, str]] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
     rejects: list[tuple[int, Reject]] = field(default_factory=list)
     bytes_read: int | None = None
     sha256: str | None = None
+
+
+def _row(r: Record) -> tuple:
+    """A record as the parsing side hands it over: segmented, its raw record as JSON."""
+    return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text, tokens(r.text) if r.text else "",
+            r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
+            r.is_self, raw_json(r.raw))
 
 
 def _prepared(items: Iterable[Record | Reject], reader: HashingReader) -> Iterator[Batch]:
@@ -183,8 +191,8 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader) -> Iterat
         if isinstance(item, Reject):
             batch.rejects.append((number, item))
             continue
-        batch.records.append((item, raw_json(item.raw)))
-        if len(batch.records) >= BATCH:
+        batch.rows.append(_row(item))
+        if len(batch.rows) >= BATCH:
             batch.bytes_read = reader.bytes_read
             yield batch
             batch = Batch()
@@ -193,8 +201,8 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader) -> Iterat
     yield batch
 
 
-# From this size a file is parsed in a forked process while this one segments and
-# writes (bench/ingest.py: 1M messages 19k/s -> 27k/s); below it, a fork is not worth it.
+# From this size a file is parsed and segmented in a forked process while this one
+# writes (bench/ingest.py); below it, a fork is not worth it.
 WORKER_FROM = 4 << 20
 
 
@@ -233,8 +241,6 @@ def _produce(items, reader: HashingReader, sending, receiving) -> None:
     receiving.close()
     try:
         for batch in _prepared(items, reader):
-            for record, _ in batch.records:
-                record.raw = None  # sent as JSON already
             sending.send(("batch", batch))
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the writer has gone (interrupted, killed, or it refused the file)
@@ -270,13 +276,13 @@ class _Groups:
         self.first_id: int | None = None
         self.first_name: str | None = None
 
-    def id_for(self, record: Record) -> int:
-        key = (record.chat_id, record.chat_name)
+    def id_for(self, chat_id: str | None, chat_name: str | None) -> int:
+        key = (chat_id, chat_name)
         if key not in self.cache:
-            found = self.writer.call(ops.resolve_group, self.forced, record.chat_id, record.chat_name)
+            found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name)
             if found is None:
                 raise GroupUnknown("the file does not say which group it is"
-                                   + (f" (chat id {record.chat_id} is not in the archive yet)" if record.chat_id else "")
+                                   + (f" (chat id {chat_id} is not in the archive yet)" if chat_id else "")
                                    + "; pass --group NAME")
             self.cache[key] = found[0]
             if self.first_id is None:
@@ -292,16 +298,15 @@ class _Members:
         self.cache: dict[tuple[int, str], int] = {}
         self.names: dict[int, set[str]] = {}
 
-    def id_for(self, group_id: int, record: Record) -> int | None:
-        if not record.sender_id and not record.sender_name:
+    def id_for(self, group_id: int, sender_id: str | None, sender_name: str | None) -> int | None:
+        if not sender_id and not sender_name:
             return None
-        key = record.sender_id or "name:" + record.sender_name
+        key = sender_id or "name:" + sender_name
         member = self.cache.get((group_id, key))
         if member is None:
-            member = self.cache[(group_id, key)] = self.writer.call(
-                ops.member, group_id, key, record.sender_id, record.sender_name)
-        if record.sender_name:
-            self.names.setdefault(member, set()).add(record.sender_name)
+            member = self.cache[(group_id, key)] = self.writer.call(ops.member, group_id, key, sender_id, sender_name)
+        if sender_name:
+            self.names.setdefault(member, set()).add(sender_name)
         return member
 
     def seen_names(self) -> dict[int, list[str]]:
@@ -311,8 +316,7 @@ class _Members:
 class _Planner:
     """Turns parsed records into message rows and hands them to the writer. Messages
     already archived by earlier imports are found through the caller's connection and
-    skipped before the costly segmentation; duplicates within the file are left to the
-    unique key."""
+    not written again; duplicates within the file are left to the unique key."""
 
     def __init__(self, read_conn, writer, group_name: str | None):
         self.read, self.writer = read_conn, writer
@@ -320,6 +324,8 @@ class _Planner:
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
         self.next_id = self.first_id
+        # Into an empty archive (a first, often large, import) there is nothing to look up.
+        self.archive_empty = self.first_id == 1
         self.seen = 0
         self.rejects: list[tuple[int | None, int, str]] = []
         self.previous_key: tuple | None = None
@@ -329,32 +335,35 @@ class _Planner:
         self.rejects.append((item.line, number, item.reason))
         self.writer.call(ops.insert_reject, [self.import_id, item.line, number, item.reason, item.raw])
 
-    def _key(self, group_id: int, record: Record) -> int:
-        if record.source_id:
-            return message_key("s", group_id, record.source_id)
-        key = (group_id, record.sent_at, record.sender_id or record.sender_name or "", record.kind,
-               (record.text or "").strip())
+    def _key(self, group_id: int, source_id, sent_at, sender_id, sender_name, kind, text) -> int:
+        if source_id:
+            return message_key("s", group_id, source_id)
+        key = (group_id, sent_at, sender_id or sender_name or "", kind, (text or "").strip())
         self.run = self.run + 1 if key == self.previous_key else 0
         self.previous_key = key
         return message_key("c", *key, self.run)
 
-    def write(self, batch: list[tuple[Record, str]]) -> None:
+    def write(self, batch: list[tuple]) -> None:
         if not batch:
             return
         self.seen += len(batch)
-        keyed = [(self._key(gid, r), gid, r, raw) for r, raw in batch for gid in (self.groups.id_for(r),)]
-        archived = {row[0] for row in self.read.execute(
+        keyed = []
+        for row in batch:
+            (_, sent_at, _, kind, _, text, _, source_id, sender_id, sender_name, chat_id, chat_name, *_) = row
+            group_id = self.groups.id_for(chat_id, chat_name)
+            keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, text), group_id, row))
+        archived = set() if self.archive_empty else {row[0] for row in self.read.execute(
             "select key from messages where key in (select value from json_each(?))",
             [json.dumps([k[0] for k in keyed])])}
         rows = []
-        for key, group_id, record, raw in keyed:
+        for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
+                            sender_name, _, _, reply_to_source_id, quote, is_self, raw) in keyed:
             if key in archived:
                 continue
-            rows.append((self.next_id, key, group_id, self.members.id_for(group_id, record), record.source_id,
-                         record.sent_at, record.precision, record.kind, record.kind_raw, record.text,
-                         tokens(record.text) if record.text else "",
-                         message_key("s", group_id, record.reply_to_source_id) if record.reply_to_source_id else None,
-                         record.quote, record.is_self, self.import_id, record.line, raw))
+            rows.append((self.next_id, key, group_id, self.members.id_for(group_id, sender_id, sender_name),
+                         source_id, sent_at, precision, kind, kind_raw, text, tokens_,
+                         message_key("s", group_id, reply_to_source_id) if reply_to_source_id else None,
+                         quote, is_self, self.import_id, line, raw))
             self.next_id += 1
         if rows:
             self.writer.call(ops.insert_messages, rows)
