@@ -411,6 +411,10 @@ MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES,
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Bring `db` up to the current schema; WAL so Datasette can read during an ingest."""
+    # Takes effect only on a new file. 16 KB pages instead of 4 KB: a bulk ingest writes
+    # far fewer pages (bench/ingest.py, 1M messages: 44.5k -> 50.7k messages/s; 64 KB
+    # gained only 1k/s more and makes every small read and write in the web UI bigger).
+    db.conn.execute("pragma page_size = 16384")
     db.conn.execute("pragma journal_mode=wal")
     version = db.conn.execute("pragma user_version").fetchone()[0]
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
