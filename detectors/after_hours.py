@@ -5,7 +5,7 @@ working days 调休 on). For years it does not cover, weekdays are working days,
 by the config's extra holidays and workdays, and a warning says so once."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 import chinese_calendar
 
@@ -21,6 +21,13 @@ class Calendar:
         self.extra_workdays = {date.fromisoformat(d) for d in config.get("extra_workdays", [])}
         self.warnings: list[str] = []
         self._days: dict[date, str | None] = {}
+        self._iso_days: dict[str, str | None] = {}
+
+    def day_type_of(self, day: str) -> str | None:
+        """`day_type` of a 'YYYY-MM-DD' day."""
+        if day not in self._iso_days:
+            self._iso_days[day] = self.day_type(date.fromisoformat(day))
+        return self._iso_days[day]
 
     def day_type(self, day: date) -> str | None:
         """None for a working day, else why it is off: 周末, 法定节假日 (holiday name)."""
@@ -50,16 +57,19 @@ _HOLIDAYS = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-swee
              "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节"}
 
 
-def _periods(config: dict) -> list[tuple[time, time]]:
-    return [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in config["periods"]]
+def _periods(config: dict) -> list[tuple[str, str]]:
+    """Working periods as 'HH:MM:SS' strings."""
+    return [(time.fromisoformat(a).isoformat(), time.fromisoformat(b).isoformat()) for a, b in config["periods"]]
 
 
-def off_hours(moment: datetime, calendar: Calendar, periods) -> str | None:
-    """Why `moment` is outside working hours, or None when it is inside them."""
-    off_day = calendar.day_type(moment.date())
+def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
+    """Why `sent_at` (the archive's local ISO time) is outside working hours, or None
+    when it is inside them. Compared as strings: every message passes through here."""
+    off_day = calendar.day_type_of(sent_at[:10])
     if off_day:
         return off_day
-    if any(start <= moment.time() < end for start, end in periods):
+    clock = sent_at[11:19]
+    if any(start <= clock < end for start, end in periods):
         return None
     return "工作日非工作时段"
 
@@ -78,9 +88,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     urgent = word_pattern(tuple(settings["urgent_words"]))
     flags = []
     for m in messages:
-        if not is_notice(m, settings) or urgent.search(m.text):
-            continue
-        reason = off_hours(m.when, calendar, periods)
-        if reason:
+        # The time first: it rules out most messages for the least work.
+        reason = off_hours(m.sent_at, calendar, periods)
+        if reason and is_notice(m, settings) and not urgent.search(m.text):
             flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
     return flags

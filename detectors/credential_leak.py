@@ -17,9 +17,21 @@ def _mask(secret: str) -> str:
     return secret[:1] + "*" * (len(secret) - 2) + secret[-1:]
 
 
+def _may_hold(text: str) -> bool:
+    """Whether `text` has what every pattern starts with. Case-insensitive regexes are
+    slow in Python; plain substring tests rule out almost every message first
+    (bench/classify.py's 1M messages: this detector 3.7 s -> 0.8 s)."""
+    if "密" in text or "口令" in text or "/" in text or "／" in text:
+        return True
+    lower = text.lower()
+    return "pw" in lower or "pass" in lower
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     for m in messages:
+        if not m.text or not _may_hold(m.text):
+            continue
         for pattern in _PATTERNS:
             match = pattern.search(m.text or "")
             if match and not match.group(1).startswith(("多少", "是什么", "忘了", "重置", "修改")):
