@@ -10,6 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 from cli_output import DbOption, err, fail, out, print_metrics
+from gc_policy import bulk_work
 from ingest import roster
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
@@ -39,7 +40,7 @@ def ingest(
     archive = open_archive(str(db))
     refused = 0
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
+                  TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar, bulk_work():
         task = bar.add_task("ingest", total=None)
 
         def progress(done: int, total: int) -> None:
@@ -275,7 +276,7 @@ def classify(
     archive = open_archive(str(db))
     model = _load_model()
     with Progress("[progress.description]{task.description}", BarColumn(), TimeRemainingColumn(),
-                  console=err, disable=silent, transient=True) as bar:
+                  console=err, disable=silent, transient=True) as bar, bulk_work():
         task = bar.add_task("model", total=None)
         added = classify_messages(archive.conn, model, lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="rules", completed=0, total=None)
