@@ -44,6 +44,13 @@ def signatures(norms: list[str], slots: int) -> np.ndarray:
     return signature
 
 
+def coarse(fine: np.ndarray) -> np.ndarray:
+    """The SLOTS-slot signatures of FINE_SLOTS-slot ones: a 3-gram in fine slot k is in
+    slot k % SLOTS, so each coarse slot is the least of its FINE_SLOTS // SLOTS fine ones.
+    A batch is hashed once for both."""
+    return fine.reshape(len(fine), FINE_SLOTS // SLOTS, SLOTS).min(axis=1)
+
+
 def shingles(norm: str) -> set[str]:
     return {norm[i:i + 3] for i in range(max(1, len(norm) - 2))}
 
@@ -72,8 +79,11 @@ def band_keys(signature: np.ndarray) -> np.ndarray:
 
 
 def _eligible(m: Message, settings: dict, short: set[str]) -> str | None:
+    # Normalising only removes characters: a text too short before is too short after.
+    if m.kind not in ("text", "notice") or len(m.text) < settings["min_chars"]:
+        return None
     norm = normalise(m.text)
-    if m.kind not in ("text", "notice") or len(norm) < settings["min_chars"] or norm in short:
+    if len(norm) < settings["min_chars"] or norm in short:
         return None
     return norm
 
@@ -142,7 +152,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     norms = [norm for _, norm in eligible]
     ids = np.array([m.id for m in batch], dtype=np.int64)
     times = np.array([m.sent_at for m in batch], dtype="datetime64[s]")
-    keys = band_keys(signatures(norms, SLOTS))
+    fine = signatures(norms, FINE_SLOTS)
+    keys = band_keys(coarse(fine))
 
     stored = context.setdefault("repeated_post", _Window())
     stored.cover(conn, times.min() - window, times.max() + window)
@@ -154,7 +165,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     stored.add(ids, times, norms, keys)
     pairs = _pairs(stored.band, stored.owner, known)
     pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
-    copies = _copies(pairs, stored.norms, settings["similarity"])
+    copies = _copies(pairs, stored.norms, settings["similarity"], known, fine)
     if not copies:
         return []
     posts = dict(zip(ids.tolist(), batch))
@@ -173,10 +184,16 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     return flags
 
 
-def _copies(pairs: np.ndarray, norms: list[str], threshold: float) -> dict[int, list[int]]:
-    """For each later post of the pairs, the earlier ones it copies."""
+def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
+            batch_fine: np.ndarray) -> dict[int, list[int]]:
+    """For each later post of the pairs, the earlier ones it copies. Posts from `known`
+    on are the batch's, whose fine signatures are `batch_fine`; earlier ones are signed again."""
     involved = np.unique(pairs)
-    fine = signatures([norms[i] for i in involved.tolist()], FINE_SLOTS)
+    fine = np.empty((len(involved), FINE_SLOTS), dtype=np.uint32)
+    earlier = involved < known
+    fine[~earlier] = batch_fine[involved[~earlier] - known]
+    if earlier.any():
+        fine[earlier] = signatures([norms[i] for i in involved[earlier].tolist()], FINE_SLOTS)
     copies: dict[int, list[int]] = {}
     grams: dict[int, set[str]] = {}
     for start in range(0, len(pairs), _CHUNK):
