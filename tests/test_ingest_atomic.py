@@ -41,6 +41,12 @@ def read_position(pid: int, path: Path) -> int:
     return 0
 
 
+def _sigint_as_in_a_terminal():
+    # A shell's background job inherits SIGINT ignored, and Python then keeps ignoring it:
+    # give the ingest the disposition a user's Ctrl-C meets, however pytest was started.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def snapshot(db_path):
     con = sqlite3.connect(db_path)
     try:
@@ -55,7 +61,7 @@ def test_a_file_interrupted_mid_ingest_leaves_the_archive_as_before(qunguan, db_
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     before = snapshot(db_path)
     proc = subprocess.Popen([str(QUNGUAN), "ingest", str(big_export), "--db", str(db_path), "--group", "防火群", "--silent"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_sigint_as_in_a_terminal)
     size = big_export.stat().st_size
     deadline = time.time() + 60
     while time.time() < deadline and read_position(proc.pid, big_export) < size * 0.4:
