@@ -40,7 +40,7 @@ def ingest(
     archive = open_archive(str(db))
     refused = 0
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar, bulk_work():
+                  TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
 
         def progress(done: int, total: int) -> None:
