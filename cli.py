@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -32,11 +33,17 @@ def ingest(
     group: Annotated[Optional[str], typer.Option(help="Group name, for files that do not say (MemoTrace CSV).")] = None,
     format: Annotated[Optional[str], typer.Option("--format", help="Skip detection and read as this format.")] = None,
     silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
+    day: Annotated[Optional[str], typer.Option(
+        "--date", metavar="YYYY-MM-DD",
+        help="The day of messages whose export leaves it out (phone share text without a date line, "
+             "chatlog text of one day); its year completes dates written without one.")] = None,
 ):
     """Ingest chat exports into the archive; re-running adds only what is new."""
     for path in paths:
         if not path.exists():
             fail(f"{path}: no such file or directory")
+    if day is not None and not _is_iso_day(day):
+        fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17")
     archive = open_archive(str(db))
     refused = 0
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
@@ -46,14 +53,15 @@ def ingest(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        for result in ingest_paths(archive, [str(p) for p in paths], group=group, fmt=format, progress=progress):
+        for result in ingest_paths(archive, [str(p) for p in paths], group=group, fmt=format,
+                                   progress=progress, day=day):
             if result.skipped:
                 err.print(f"[dim]{result.name}: skipped, {result.skipped}[/dim]")
             elif result.refused:
                 refused += 1
                 err.print(f"[red]refused[/red] {result.name}: {result.refused}")
             else:
-                typer.echo(f"{result.name}\t{result.format}\t{result.group}\t"
+                typer.echo(f"{result.name}\t{result.format}\t{result.group or '-'}\t"
                           f"new {result.new}\talready present {result.duplicate}\trejected {result.rejected}")
                 if result.unchanged_since:
                     err.print(f"[dim]{result.name}: unchanged since {result.unchanged_since}; not read again[/dim]")
@@ -64,6 +72,13 @@ def ingest(
                     err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
     if refused:
         raise typer.Exit(1)
+
+
+def _is_iso_day(value: str) -> bool:
+    try:
+        return len(value) == 10 and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 @roster_app.command("import")

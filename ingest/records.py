@@ -88,11 +88,13 @@ def mentions(text: str) -> list[str]:
 
 @dataclass
 class Context:
-    """What a parser may know besides the lines: the file's name and its neighbours."""
+    """What a parser may know besides the lines: the file's name and its neighbours, and
+    the day the admin says the messages were sent (`--date`) for exports that leave it out."""
 
     name: str
     filename: str
     siblings: dict = field(default_factory=dict)  # file name -> zero-argument bytes loader
+    day: str | None = None  # YYYY-MM-DD
 
     def sibling(self, filename: str) -> bytes | None:
         loader = self.siblings.get(filename)

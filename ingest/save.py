@@ -58,23 +58,25 @@ def message_key(*parts) -> int:
 
 
 def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None = None,
-                 fmt: str | None = None, progress: Progress | None = None) -> Iterable[FileResult]:
-    """Ingest every file under `paths`, one transaction each, yielding a result per file."""
+                 fmt: str | None = None, progress: Progress | None = None,
+                 day: str | None = None) -> Iterable[FileResult]:
+    """Ingest every file under `paths`, one transaction each, yielding a result per file.
+    `day` (YYYY-MM-DD) dates the messages of exports that do not say their day or year."""
     for source in expand(paths):
-        yield ingest_source(db, source, group=group, fmt=fmt, progress=progress)
+        yield ingest_source(db, source, group=group, fmt=fmt, progress=progress, day=day)
 
 
 def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None = None,
-                  fmt: str | None = None, progress: Progress | None = None) -> FileResult:
+                  fmt: str | None = None, progress: Progress | None = None, day: str | None = None) -> FileResult:
     earlier = _earlier_import(db.conn, source, group, fmt)
     if earlier:
         return earlier
     try:
         # Decoding in C is fast; a line the file's encoding cannot read sends the whole
         # file (rolled back) through the tolerant line-by-line decoder instead.
-        return _ingest(db, source, group, fmt, progress, fast_lines)
+        return _ingest(db, source, group, fmt, progress, day, fast_lines)
     except UnicodeDecodeError:
-        return _ingest(db, source, group, fmt, progress, text_lines)
+        return _ingest(db, source, group, fmt, progress, day, text_lines)
 
 
 def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) -> FileResult | None:
@@ -104,7 +106,7 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
                       unchanged_since=f"import #{row[0]}, {row[1]}")
 
 
-def _ingest(db, source, group, fmt, progress, decode) -> FileResult:
+def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
     result = FileResult(source.name)
     try:
         reader = HashingReader(source.open())
@@ -121,7 +123,7 @@ def _ingest(db, source, group, fmt, progress, decode) -> FileResult:
             result.skipped = str(e)
             return result
         result.format = format_.NAME
-        ctx = Context(source.name, source.filename, source.siblings)
+        ctx = Context(source.name, source.filename, source.siblings, day)
         items = format_.parse(decode(reader, head_bytes, encoding), ctx)
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
         _save(db, source, prepare(items, reader), result, group, progress)

@@ -1,5 +1,6 @@
 """Given the export files admins really receive, each lands in the archive as typed rows."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ def ingest(qunguan, db_path, *paths, group=None):
     ("weflow.json", None, "weflow-json", 3),
     ("chatlog.csv", None, "chatlog-csv", 3),
     ("chatlog.json", None, "chatlog-json", 2),
+    ("袁州区平安建设群_2025-03-03_2025-03-09.txt", None, "chatlog-text", 6),
     ("wechat-share.txt", None, "wechat-share", 4),
     ("wecom/chatdata.jsonl", None, "wecom-archive", 4),
     ("pasted.txt", "林业群", "pasted-text", 2),
@@ -93,6 +95,43 @@ def test_chatlog_csv_quote_and_image(qunguan, db_path, query, fixtures):
     rows = query("select kind, text, quote from messages order by sent_at")
     assert [r["kind"] for r in rows] == ["text", "quote", "image"]
     assert rows[1]["text"] == "收到" and rows[1]["quote"] == "今晚八点开展夜巡，请各派出所做好准备"
+
+
+def test_chatlog_text_takes_group_and_year_from_its_download_name_and_meets_the_csv(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "袁州区平安建设群_2025-03-03_2025-03-09.txt")
+    assert query("select name from groups") == [{"name": "袁州区平安建设群"}]
+    rows = query("select sent_at, kind, text, quote, is_self, member_id from messages order by sent_at")
+    assert [r["sent_at"][:10] for r in rows] == ["2025-03-03"] * 3 + ["2025-03-04"] * 3
+    assert [r["kind"] for r in rows] == ["text", "quote", "image", "file", "text", "recall"]
+    assert rows[1]["text"] == "收到" and rows[1]["quote"] == "今晚八点开展夜巡，请各派出所做好准备"
+    assert rows[3]["text"] == "夜巡登记表.xlsx"
+    assert rows[4]["is_self"] == 1
+    assert rows[5]["member_id"] is None  # 系统消息 is no member
+    # The CSV of the same chat holds three of these messages: nothing new.
+    again = ingest(qunguan, db_path, fixtures / "chatlog.csv")
+    assert "new 0\talready present 3" in again.stdout
+
+
+def test_a_date_the_export_leaves_out_comes_from_date_or_the_record_is_rejected_saying_so(qunguan, db_path, query, fixtures):
+    share, chatlog = fixtures / "wechat-share-no-date.txt", fixtures / "chatlog-one-day.txt"
+    undated = ingest(qunguan, db_path, share)
+    assert undated.exit_code == 0 and "new 0" in undated.stdout and "rejected 2" in undated.stdout
+    assert "--date YYYY-MM-DD" in undated.stderr and "line 3" in undated.stderr
+    assert query("select count(*) n from rejects")[0]["n"] == 2
+
+    dated = qunguan("ingest", share, chatlog, "--db", db_path, "--silent", "--group", "黄坑乡防火工作群",
+                    "--date", "2025-03-07")
+    assert dated.exit_code == 0, dated.stderr
+    rows = query("select g.name, m.sent_at, m.text from messages m join groups g on g.id = m.group_id order by sent_at")
+    assert [(r["name"], r["sent_at"]) for r in rows] == [
+        ("黄坑乡防火工作群", "2025-03-07T10:15:00"), ("黄坑乡防火工作群", "2025-03-07T10:16:30"),
+        ("黄坑乡防火工作群", "2025-03-07T20:05:00"), ("黄坑乡防火工作群", "2025-03-07T20:06:00")]
+
+
+def test_a_date_that_is_not_a_day_is_refused_before_anything_is_read(qunguan, db_path, query, fixtures):
+    result = qunguan("ingest", fixtures / "chatlog-one-day.txt", "--db", db_path, "--date", "2025-3-7")
+    assert result.exit_code != 0 and "YYYY-MM-DD" in result.stderr
+    assert not Path(db_path).exists()
 
 
 def test_wechat_share_text_has_minute_precision_and_keeps_both_identical_replies(qunguan, db_path, query, fixtures):

@@ -13,7 +13,7 @@ from ingest.records import FormatError
 
 FORMATS = [
     memotrace.V2Csv, memotrace.V3Csv, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
-    weflow.Json, wecom.Archive, wechat_share.Text, pasted.Text,
+    weflow.Json, wecom.Archive, wechat_share.Text, chatlog.Text, pasted.Text,
 ]
 BY_NAME = {f.NAME: f for f in FORMATS}
 

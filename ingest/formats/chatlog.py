@@ -1,10 +1,16 @@
 """sjzar/chatlog HTTP API exports: CSV (`Time,SenderName,Sender,TalkerName,Talker,Content`,
-Go's encoding/csv, LF) and JSON (one compact array, RFC 3339 times with offset)."""
+Go's encoding/csv, LF), JSON (one compact array, RFC 3339 times with offset) and text
+(`{SenderName}({sender}) {time}` then the content and a blank line).
+
+The text names no group, and its times carry no year when the requested range lay in one
+year (`06-17 09:00:12`) and no date when it was one day (`09:00:12`). Both come from the
+download name `<talker>_<start>_<end>.txt` when the file kept it, else from `--group`
+and `--date`."""
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Iterator
 
 from ingest.formats import csvrows
@@ -23,6 +29,7 @@ _RENDERED = (
     (re.compile(r"^\[动画表情\]|^!\[表情\]"), "sticker"), (re.compile(r"^> "), "quote"),
 )
 _QUOTE = re.compile(r"\A((?:> [^\n]*\n)+)(?P<reply>.*)\Z", re.S)
+_TITLED = re.compile(r"\A\[(?:文件|链接)\|(?P<title>.*)\]\([^()\s]*\)\Z", re.S)
 
 
 def _kind_of_rendered(content: str, sender: str) -> str:
@@ -32,6 +39,20 @@ def _kind_of_rendered(content: str, sender: str) -> str:
         if pattern.search(content):
             return kind
     return "text"
+
+
+def _rendered(content: str, sender: str) -> tuple[str, str, str | None]:
+    """(kind, text, quoted text) of chatlog's rendered content (CSV and text)."""
+    kind = _kind_of_rendered(content, sender)
+    text, quote = content, None
+    if kind == "quote" and (m := _QUOTE.match(content)):
+        quote = "\n".join(q[2:] for q in m.group(1).splitlines()[1:])
+        text = m["reply"]
+    elif kind in ("image", "video", "voice", "sticker"):
+        text = ""
+    elif kind in ("file", "link") and (m := _TITLED.match(content)):
+        text = m["title"]  # as the JSON export gives it, so both map to the same message
+    return kind, text, quote
 
 
 class Csv:
@@ -48,14 +69,8 @@ class Csv:
                 yield item
                 continue
             line, row, sent_at, precision = item
-            content, sender = row["Content"], row["Sender"]
-            kind = _kind_of_rendered(content, sender)
-            text, quote = content, None
-            if kind == "quote" and (m := _QUOTE.match(content)):
-                quote = "\n".join(q[2:] for q in m.group(1).splitlines()[1:])
-                text = m["reply"]
-            elif kind in ("image", "video", "voice", "sticker"):
-                text = ""
+            sender = row["Sender"]
+            kind, text, quote = _rendered(row["Content"], sender)
             yield Record(
                 line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
                 sender_id=None if sender == _SYSTEM else sender or None,
@@ -107,4 +122,95 @@ def _json_record(item) -> Record | Reject:
         sender_name=item.get("senderName") or None, chat_id=item.get("talker") or None,
         chat_name=item.get("talkerName") or None, kind_raw=f"{item['type']},{sub}",
         is_self=1 if item.get("isSelf") else 0, quote=quote, raw=item,
+    )
+
+
+# `name(id) [YYYY-][MM-DD ]HH:MM:SS`; the id is left out for oneself (`我`) and the name
+# when unknown.
+_TEXT_HEADER = re.compile(r"^(?P<name>\S.*?)(?:\((?P<id>[^()\s]+)\))? "
+                          r"(?:(?P<year>\d{4})-)?(?:(?P<md>\d{2}-\d{2}) )?(?P<time>\d{2}:\d{2}:\d{2})$")
+_DOWNLOAD_NAME = re.compile(r"^(?P<talker>.+)_(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2})\.txt$")
+
+
+class Text:
+    NAME = "chatlog-text"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        first = next((line for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
+        m = _TEXT_HEADER.match(first)
+        # A full date with an id in brackets is chatlog's too; other "name date time" lines
+        # are the lenient reader's (pasted.py), tried after this one.
+        return bool(m and (not m["year"] or m["id"] and not m["id"].isdigit()))
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        talker, days = _from_download_name(ctx)
+        current, after_blank = None, True
+        for number, line in enumerate(lines, start=1):
+            line = line.rstrip("\n").lstrip("\ufeff")
+            header = _TEXT_HEADER.match(line) if after_blank else None
+            after_blank = not line.strip()
+            if header:
+                yield from _text_record(current, talker, days)
+                current = {"line": number, "header": header, "content": []}
+            elif current is not None:
+                current["content"].append(line)
+            elif line.strip():
+                yield Reject(number, "text before any 'name(id) time' line", line)
+        yield from _text_record(current, talker, days)
+
+
+def _from_download_name(ctx: Context) -> tuple[str | None, tuple[date, date] | None]:
+    """(talker, (first day, last day)) from chatlog's `<talker>_<start>_<end>.txt`;
+    `--date` stands for both days."""
+    m = _DOWNLOAD_NAME.match(ctx.filename)
+    days = (date.fromisoformat(m["start"]), date.fromisoformat(m["end"])) if m else None
+    if ctx.day:
+        days = (date.fromisoformat(ctx.day),) * 2
+    return (m["talker"] if m else None), days
+
+
+def _day(header: re.Match, days: tuple[date, date] | None) -> str | None:
+    """The message's YYYY-MM-DD, or None when the file and --date do not tell it."""
+    if header["year"]:
+        return f"{header['year']}-{header['md']}"
+    if days is None:
+        return None
+    if not header["md"]:
+        return days[0].isoformat() if days[0] == days[1] else None
+    # MM-DD: the year that puts it inside the requested range (the first day's, else the last's).
+    for year in (days[0].year, days[1].year):
+        candidate = f"{year:04d}-{header['md']}"
+        if days[0].isoformat() <= candidate <= days[1].isoformat() or days[0] == days[1]:
+            return candidate
+    return f"{days[1].year:04d}-{header['md']}"
+
+
+def _text_record(current: dict | None, talker: str | None, days) -> Iterator[Record | Reject]:
+    if current is None:
+        return
+    header = current["header"]
+    content = "\n".join(current["content"]).strip("\n")
+    day = _day(header, days)
+    if day is None:
+        missing, written = ("year", f"{header['md']} {header['time']}") if header["md"] else ("date", header["time"])
+        yield Reject(current["line"], f"the time {written!r} has no {missing}; "
+                                      "ingest again with --date YYYY-MM-DD (or keep chatlog's file name "
+                                      "<talker>_<start>_<end>.txt)", header.group() + "\n" + content)
+        return
+    try:
+        sent_at = datetime.strptime(f"{day} {header['time']}", "%Y-%m-%d %H:%M:%S").strftime("%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        yield Reject(current["line"], f"unreadable time {day} {header['time']}", header.group() + "\n" + content)
+        return
+    name, sender_id = header["name"], header["id"]
+    kind, text, quote = _rendered(content, sender_id or name)
+    system = kind in ("system", "recall")
+    chat_id = talker if talker and talker.endswith("@chatroom") else None
+    yield Record(
+        line=current["line"], sent_at=sent_at, kind=kind, text=text,
+        sender_id=None if system else sender_id, sender_name=None if system else name,
+        chat_id=chat_id, chat_name=None if chat_id else talker, is_self=1 if name == "我" and not sender_id else None,
+        quote=quote, raw={"header": header.group(), "content": content},
     )

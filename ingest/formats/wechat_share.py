@@ -1,5 +1,6 @@
 """WeChat's own phone export: 多选 → 分享 / 邮件. Names only, minute precision, the date
-only from the last `—————  YYYY-MM-DD  —————` separator."""
+only from the last `—————  YYYY-MM-DD  —————` separator; a share of one day may have none,
+and then the day comes from `--date`."""
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ class Text:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        chat_name, date, current = None, None, None
+        chat_name, date, current = None, ctx.day, None
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").lstrip("\ufeff")
             if number == 1 and (m := _GROUP.match(line)):
@@ -51,7 +52,8 @@ def _finish(current: dict | None) -> Iterator[Record | Reject]:
         return
     text = "\n".join(current["content"]).strip("\n")
     if current["date"] is None:
-        yield Reject(current["line"], "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is unknown",
+        yield Reject(current["line"], "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is "
+                                      "unknown; if you know it, ingest again with --date YYYY-MM-DD",
                      f"{current['name']}  {current['time'][:5]}\n{text}")
         return
     kind = "image" if _IMAGE.match(text) else "text"
