@@ -152,3 +152,16 @@ def test_wecom_archive_names_group_from_groupchat_get_and_keeps_recalled_origina
     assert rows["WC0004_1740963860"]["kind"] == "recall"
     assert rows["WC0004_1740963860"]["reply_to"] == rows["WC0003_1740963800"]["id"]
     assert "rejected 1" in result.stdout and "line 5" in result.stderr  # the cut-off last line
+
+
+@pytest.mark.parametrize("path, group, inside", [
+    ("wecom-forward.jsonl", "乡镇工作群", "赶紧转发到各群"),
+    ("chatlog-forward.json", None, "明天全县停水停电"),
+])
+def test_a_forwarded_bundle_keeps_the_forwarded_messages_as_its_text(qunguan, db_path, query, fixtures, path, group, inside):
+    ingest(qunguan, db_path, fixtures / path, group=group)
+    bundle = query("select kind, text from messages")[0]
+    assert bundle["kind"] == "merge_forward"
+    assert bundle["text"].startswith("群聊的聊天记录\n") and inside in bundle["text"]
+    found = query("select rowid from messages_fts where messages_fts match '转发' or messages_fts match '停水'")
+    assert len(found) == 1

@@ -114,7 +114,13 @@ def _json_record(item) -> Record | Reject:
     if kind == "quote" and isinstance(refer, dict):
         quote = str(refer.get("content") or "")
     if kind not in ("text", "quote", "system", "recall", "transfer"):
-        content = str((item.get("contents") or {}).get("title") or "") if isinstance(item.get("contents"), dict) else ""
+        contents = item.get("contents") if isinstance(item.get("contents"), dict) else {}
+        content = str(contents.get("title") or "")
+        record = contents.get("recordInfo")
+        if kind == "merge_forward" and isinstance(record, dict):
+            # The bundle's title and summary lines ("name: text"): what was forwarded is judged too.
+            fields = {str(k).lower(): v for k, v in record.items()}
+            content = "\n".join(str(v) for v in (fields.get("title") or content, fields.get("desc")) if v)
     sender = str(item.get("sender") or "")
     return Record(
         line=None, sent_at=when.strftime("%Y-%m-%dT%H:%M:%S"), kind=kind, text=content,

@@ -66,13 +66,34 @@ def _text(msgtype: str, payload: dict, item: dict) -> str:
         return str(payload.get("content") or "")
     if msgtype == "file":
         return str(payload.get("filename") or "")
-    if msgtype in ("link", "chatrecord"):
+    if msgtype == "link":
         return str(payload.get("title") or "")
+    if msgtype == "chatrecord":
+        return _forwarded(payload)
     if msgtype in ("redpacket", "external_redpacket"):
         return str(payload.get("wish") or "")
     if msgtype == "vote":
         return str(item.get("votetitle") or "")
     return ""
+
+
+def _forwarded(payload: dict) -> str:
+    """A forwarded bundle of messages as its title and one line per message, so that
+    what was forwarded is searched and judged like any text (rumours travel this way).
+    Each item's `content` is a JSON string inside the JSON."""
+    lines = [str(payload.get("title") or "")]
+    for item in payload.get("item") or []:
+        if not isinstance(item, dict):
+            continue
+        content = item.get("content")
+        try:
+            content = json.loads(content) if isinstance(content, str) else content
+        except ValueError:
+            pass
+        if isinstance(content, dict):
+            content = next((content[k] for k in ("content", "title", "filename") if isinstance(content.get(k), str)), None)
+        lines.append(content if isinstance(content, str) else f"[{item.get('type') or '?'}]")
+    return "\n".join(line for line in lines if line)
 
 
 def _room_names(ctx: Context) -> dict:
