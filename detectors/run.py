@@ -1,6 +1,9 @@
 """Running every rule detector over the archive, incrementally, into `flags`."""
 from __future__ import annotations
 
+import importlib
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from typing import Callable
 
@@ -12,6 +15,9 @@ from detectors.groups import detect_groups
 MESSAGE_DETECTORS = [after_hours, repeated_post, proof_demand, privacy, secret, credential_leak, red_packet]
 VERSION = "1"
 BATCH = 20000
+# From this many new messages, repeated_post (the costliest detector) runs in a forked
+# process beside the others, on the second core (bench/classify.py).
+BESIDE_FROM = 50_000
 
 
 def detector_name(module) -> str:
@@ -27,25 +33,35 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
     last = min(marks.values())
     total = conn.execute("select count(*) from messages where id > ?", [last]).fetchone()[0]
     added = done = 0
-    while True:
-        rows = conn.execute(
-            "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, coalesce(m.text, '') from messages m "
-            "join groups g on g.id = m.group_id where m.id > ? and not g.exempt order by m.id limit ?",
-            [last, BATCH]).fetchall()
-        if not rows:
-            break
-        messages = [Message(*row) for row in rows]
-        with conn:
-            for module in MESSAGE_DETECTORS:
-                fresh = messages if marks[module] < messages[0].id else [m for m in messages if m.id > marks[module]]
-                flags = [{**f, "detector": detector_name(module)} for f in module.detect(fresh, config, context)]
-                added += insert_flags(conn, flags)
-                marks[module] = messages[-1].id
-                set_watermark(conn, detector_name(module), marks[module])
-        last = messages[-1].id
-        done += len(rows)
-        if progress:
-            progress(done, total)
+    with _Beside(repeated_post, conn, config, total >= BESIDE_FROM) as beside:
+        pending: tuple[list[Message], dict] | None = None  # a batch whose detector beside is still at work
+        while True:
+            rows = conn.execute(
+                "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, coalesce(m.text, '') from messages m "
+                "join groups g on g.id = m.group_id where m.id > ? and not g.exempt order by m.id limit ?",
+                [last, BATCH]).fetchall()
+            messages = [Message(*row) for row in rows]
+            if messages:
+                fresh = {m: messages if marks[m] < messages[0].id else [x for x in messages if x.id > marks[m]]
+                         for m in MESSAGE_DETECTORS}
+                aside = {m: beside.submit(fresh[m]) for m in MESSAGE_DETECTORS if beside.takes(m)}
+                with conn:
+                    for module in MESSAGE_DETECTORS:
+                        if module not in aside:
+                            added += _record(conn, module, module.detect(fresh[module], config, context), marks, messages)
+            # The previous batch's flags from beside, written after this batch's others commit:
+            # it works on the next batch meanwhile, and writes its own rows between.
+            if pending:
+                for module, flags in pending[1].items():
+                    with conn:
+                        added += _record(conn, module, flags.result(), marks, pending[0])
+            if not messages:
+                break
+            pending = (messages, aside)
+            last = messages[-1].id
+            done += len(rows)
+            if progress:
+                progress(done, total)
     # Messages of exempt groups are skipped above; move every watermark past them too.
     newest = conn.execute("select coalesce(max(id), 0) from messages").fetchone()[0]
     with conn:
@@ -54,3 +70,53 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
         added += insert_flags(conn, detect_groups(conn, config, today))
     calendar = context.get("calendar")
     return added, calendar.warnings if calendar else []
+
+
+def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:
+    """A detector's flags for a batch and its watermark past it (inside the caller's transaction)."""
+    added = insert_flags(conn, [{**f, "detector": detector_name(module)} for f in flags])
+    marks[module] = messages[-1].id
+    set_watermark(conn, detector_name(module), marks[module])
+    return added
+
+
+_side_context: dict = {}
+
+
+def _open_side(path: str, module_name: str) -> None:
+    from ingest.schema import open_archive
+
+    _side_context.update(conn=open_archive(path).conn, module=importlib.import_module(module_name))
+
+
+def _detect_side(messages: list[Message], config: dict) -> list[dict]:
+    conn = _side_context["conn"]
+    with conn:  # its own rows (repeated_post's band keys) in its own transaction
+        return _side_context["module"].detect(messages, config, _side_context)
+
+
+class _Beside:
+    """One detector worked out in a forked process with its own connection, while this
+    one runs the others: `submit(messages)` returns a future of its flags. The process
+    keeps the detector's state between batches (repeated_post's window of posts).
+    Without a second core or fork, or when not `wanted`, it takes no detector."""
+
+    def __init__(self, module, conn, config: dict, wanted: bool):
+        self.module, self.config, self.pool = module, config, None
+        if wanted and multiprocessing.cpu_count() > 1 and "fork" in multiprocessing.get_all_start_methods():
+            path = conn.execute("pragma database_list").fetchone()[2]
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_open_side, initargs=(path, module.__name__))
+
+    def takes(self, module) -> bool:
+        return self.pool is not None and module is self.module
+
+    def submit(self, messages: list[Message]) -> Future:
+        return self.pool.submit(_detect_side, messages, self.config)
+
+    def __enter__(self) -> _Beside:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)

@@ -77,3 +77,29 @@ def test_short_texts_do_not_all_become_candidates_of_each_other():
     first, second = repeated_post.band_keys(repeated_post.signatures(short, repeated_post.SLOTS)).tolist()
     assert repeated_post.NO_BAND in first
     assert set(first) & set(second) <= {repeated_post.NO_BAND}
+
+
+def _rules_flags(path, monkeypatch, beside_from):
+    from detectors import run
+
+    monkeypatch.setattr(run, "BATCH", 4)  # several batches, so the process beside keeps its window between them
+    monkeypatch.setattr(run, "BESIDE_FROM", beside_from)
+    conn = open_archive(str(path)).conn
+    run.run_rules(conn)
+    return conn.execute("select subject, category, evidence, related_message_id from flags order by subject, category").fetchall()
+
+
+def test_a_large_run_checks_repeats_beside_the_other_detectors_and_flags_the_same(conn, tmp_path, monkeypatch):
+    """From BESIDE_FROM new messages, repeated_post runs in a second process; the flags
+    must be exactly those of a run in one process."""
+    other = [NOTICE, "王某的手机号是13979512345，家住城北小区", "请各村今晚十点前把走访照片发群里，每户都要拍照", "收到"]
+    for i in range(1, 25):
+        add(conn, i, 1 + i % 2, f"2025-03-0{3 + i // 8}T2{i % 4}:0{i % 10}:00", other[i % len(other)])
+    conn.commit()
+    conn.close()
+    copy = tmp_path / "b.db"
+    copy.write_bytes((tmp_path / "a.db").read_bytes())
+    inline = _rules_flags(tmp_path / "a.db", monkeypatch, beside_from=10**9)
+    beside = _rules_flags(copy, monkeypatch, beside_from=0)
+    assert beside == inline
+    assert {row[1] for row in inline} >= {"repeated_post", "privacy", "proof_demand", "after_hours"}
