@@ -13,7 +13,7 @@ from datasette import Forbidden, Response, hookimpl
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, STATUS_NAMES
-from review import auth, charts, handling, queue
+from review import auth, charts, datasette_zh, handling, queue
 from review.highlight import highlight
 from review.permissions import allowed
 from classifiers.tokenizer import query_terms
@@ -93,6 +93,11 @@ def register_routes():
         (rf"^{ROUTES_PREFIX}/search$", search_view),
         (rf"^{ROUTES_PREFIX}/users$", users_view),
     ]
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    datasette_zh.install(env)
 
 
 @hookimpl

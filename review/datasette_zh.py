@@ -1,0 +1,127 @@
+"""Datasette's own pages (databases, tables, rows, SQL) in Chinese, like the rest of
+the web UI: auditors query the archive there.
+
+Datasette's templates are read through `ChineseLoader`, which replaces their English
+phrases with Chinese ones before Jinja compiles them (qunguan's own templates are
+written in Chinese). Each phrase is an exact snippet of a Datasette 0.65 template;
+a test fails when one no longer matches, i.e. when a new Datasette reworded it.
+Texts that Datasette builds in Python or JavaScript (the column menus, the English
+description of a filter) stay English.
+"""
+from __future__ import annotations
+
+import jinja2
+
+PHRASES: list[tuple[str, str]] = [
+    # base.html, logout.html, _footer.html
+    ('<title id="nav-menu-svg-title">Menu</title>', '<title id="nav-menu-svg-title">菜单</title>'),
+    ('<button class="button-as-link">Log out</button>', '<button class="button-as-link">退出登录</button>'),
+    ("{% block title %}Log out{% endblock %}", "{% block title %}退出登录{% endblock %}"),
+    ("<h1>Log out</h1>", "<h1>退出登录</h1>"),
+    ("<p>You are logged in as <strong>", "<p>当前登录：<strong>"),
+    ('<input type="submit" value="Log out">', '<input type="submit" value="退出登录">'),
+    ("Powered by <a", "技术支持：<a"),
+    ("&middot; Queries took {{ query_ms|round(3) }}ms", "&middot; 查询用时 {{ query_ms|round(3) }} 毫秒"),
+    ("&middot; Data license:", "&middot; 数据许可："),
+    ("Data source: {%", "数据来源：{%"),
+    ("About: {%", "关于：{%"),
+    # index.html
+    ('title="{{ table.count }} rows"', 'title="{{ table.count }} 行"'),
+    (" rows in {% endif %}", " 行，{% endif %}"),
+    (" table{% if database.tables_count != 1 %}s{% endif %}", " 张表"),
+    (" hidden table{% if database.hidden_tables_count != 1 %}s{% endif -%}", " 张隐藏表"),
+    (" view{% if database.views_count != 1 %}s{% endif %}", " 个视图"),
+    # database.html
+    (">Table actions<", ">表操作<"),
+    (">Custom SQL query<", ">自定义 SQL 查询<"),
+    (">Format SQL<", ">格式化 SQL<"),
+    ('value="Run SQL"', 'value="运行 SQL"'),
+    ("The following databases are attached to this connection, and can be used for cross-database joins:",
+     "以下数据库已附加到此连接，可在查询中跨库联接："),
+    (">Queries<", ">预设查询<"),
+    (">Tables<", ">数据表<"),
+    ("> (hidden)<", ">（隐藏）<"),
+    ('{% if table.count is none %}Many rows{% else %}{{ "{:,}".format(table.count) }} row'
+     '{% if table.count == 1 %}{% else %}s{% endif %}{% endif %}',
+     '{% if table.count is none %}行数很多{% else %}{{ "{:,}".format(table.count) }} 行{% endif %}'),
+    (">... and <", ">……另有 <"),
+    (" hidden table{% if hidden_count == 1 %}{% else %}s{% endif %}", " 张隐藏表"),
+    (">Views<", ">视图<"),
+    # table.html, _table.html
+    (' row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %}', ' 行'),
+    (">Search:<", ">搜索：<"),
+    (">- remove filter -<", ">- 删除筛选 -<"),
+    (">- column -<", ">- 列 -<"),
+    (">Sort...<", ">排序…<"),
+    (">Sort by {{ column.name }}<", ">按 {{ column.name }} 排序<"),
+    ("> descending<", "> 降序<"),
+    ('value="Apply"', 'value="应用"'),
+    (">remove<", ">删除<"),
+    (">View and edit SQL<", ">查看并编辑 SQL<"),
+    ("This data as {%", "导出为 {%"),
+    ('(<a href="#export">advanced</a>)', '（<a href="#export">高级</a>）'),
+    ("These facets timed out:", "以下分面统计超时："),
+    (">Next page<", ">下一页<"),
+    (">Advanced export<", ">高级导出<"),
+    ("JSON shape:", "JSON 格式："),
+    (">default<", ">默认<"),
+    (">array<", ">数组<"),
+    (">newline-delimited<", ">逐行<"),
+    (">object<", ">对象<"),
+    ("CSV options:", "CSV 选项："),
+    ("> download file<", "> 下载文件<"),
+    ("> expand labels<", "> 展开关联标签<"),
+    ("> stream all rows<", "> 导出全部行<"),
+    ('value="Export CSV"', 'value="导出 CSV"'),
+    (">0 records<", ">0 条记录<"),
+    ("Suggested facets: {%", "建议分面：{%"),
+    # row.html
+    (">Links from other tables<", ">其他表中引用此行的记录<"),
+    (' row{% if other.count == 1 %}{% else %}s{% endif %}', ' 行'),
+    ("from {{ other.other_column }} in {{ other.other_table }}", "（{{ other.other_table }} 表的 {{ other.other_column }} 列）"),
+    # query.html, error.html
+    ("This query cannot be executed because the database is immutable.", "数据库为只读，无法执行此查询。"),
+    ('<h3>Custom SQL query{% if display_rows %} returning {% if truncated %}more than {% endif %}'
+     '{{ "{:,}".format(display_rows|length) }} row{% if display_rows|length == 1 %}{% else %}s{% endif %}{% endif %}',
+     '<h3>自定义 SQL 查询{% if display_rows %}，返回 {% if truncated %}超过 {% endif %}'
+     '{{ "{:,}".format(display_rows|length) }} 行{% endif %}'),
+    (">Query parameters<", ">查询参数<"),
+    (">Edit SQL<", ">编辑 SQL<"),
+    (">0 results<", ">0 条结果<"),
+    ("{% else %}Error {{ status }}{% endif %}", "{% else %}错误 {{ status }}{% endif %}"),
+    # The filter operators' names come from Python: translated by a Jinja filter.
+    (">{{ display }}</option>", ">{{ display|zh_operator }}</option>"),
+]
+
+OPERATORS = {
+    "contains": "包含", "ends with": "结尾是", "starts with": "开头是", "like": "匹配（like）",
+    "not like": "不匹配（like）", "glob": "匹配（glob）", "in": "属于", "not in": "不属于",
+    "array contains": "数组包含", "array does not contain": "数组不包含", "date": "日期为",
+    "is null": "为 null", "is not null": "不为 null", "is blank": "为空", "is not blank": "不为空",
+}
+
+
+def translate(source: str) -> str:
+    for english, chinese in PHRASES:
+        source = source.replace(english, chinese)
+    return source
+
+
+def install(env: jinja2.Environment) -> None:
+    """Make `env` (Datasette's) read its templates in Chinese."""
+    env.loader = ChineseLoader(env.loader)
+    env.filters["zh_operator"] = lambda name: OPERATORS.get(name, name)
+
+
+class ChineseLoader(jinja2.BaseLoader):
+    """Another loader's templates, with `PHRASES` translated."""
+
+    def __init__(self, inner: jinja2.BaseLoader):
+        self.inner = inner
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return translate(source), filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
