@@ -1,6 +1,7 @@
 """The `qunguan` command line: a thin layer over the library's plain functions."""
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -75,8 +76,9 @@ def ingest(
 
 
 def _is_iso_day(value: str) -> bool:
+    # fromisoformat alone also takes week dates (2024-W25-1) and compact ones (20240617).
     try:
-        return len(value) == 10 and bool(date.fromisoformat(value))
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(date.fromisoformat(value))
     except ValueError:
         return False
 

@@ -33,6 +33,9 @@ class Record:
     is_self: int | None = None
     reply_to_source_id: str | None = None
     quote: str | None = None
+    # What identity is computed from, when not `text`: a message's identity never changes
+    # once archived, so a reader that learns to store more text keeps the old text here.
+    key_text: str | None = None
     raw: dict = field(default_factory=dict)
 
 

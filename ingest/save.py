@@ -68,7 +68,8 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
 
 def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None = None,
                   fmt: str | None = None, progress: Progress | None = None, day: str | None = None) -> FileResult:
-    earlier = _earlier_import(db.conn, source, group, fmt)
+    # A file read with a --date is read again: the day given may differ from last time.
+    earlier = None if day else _earlier_import(db.conn, source, group, fmt)
     if earlier:
         return earlier
     try:
@@ -180,20 +181,22 @@ class Batch:
     sha256: str | None = None
 
 
-def _row(r: Record) -> tuple:
-    """A record as the parsing side hands it over: segmented, its raw record as JSON."""
-    return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text, tokens(r.text) if r.text else "",
+def _row(r: Record, segment: bool) -> tuple:
+    """A record as the parsing side hands it over, its raw record as JSON; segmented when
+    `segment` (else None: the writing side segments what turns out to be new)."""
+    return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text,
+            (tokens(r.text) if r.text else "") if segment else None,
             r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
-            r.is_self, raw_json(r.raw))
+            r.is_self, r.key_text, raw_json(r.raw))
 
 
-def _prepared(items: Iterable[Record | Reject], reader: HashingReader) -> Iterator[Batch]:
+def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: bool = False) -> Iterator[Batch]:
     batch = Batch()
     for number, item in enumerate(items, start=1):
         if isinstance(item, Reject):
             batch.rejects.append((number, item))
             continue
-        batch.rows.append(_row(item))
+        batch.rows.append(_row(item, segment))
         if len(batch.rows) >= BATCH:
             batch.bytes_read = reader.bytes_read
             yield batch
@@ -242,7 +245,8 @@ def _produce(items, reader: HashingReader, sending, receiving) -> None:
     # Only this process's end: when the writer goes (even killed), the pipe breaks here.
     receiving.close()
     try:
-        for batch in _prepared(items, reader):
+        # Segmented here, beside the writing process: most of a large file is new.
+        for batch in _prepared(items, reader, segment=True):
             sending.send(("batch", batch))
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the writer has gone (interrupted, killed, or it refused the file)
@@ -351,17 +355,21 @@ class _Planner:
         self.seen += len(batch)
         keyed = []
         for row in batch:
-            (_, sent_at, _, kind, _, text, _, source_id, sender_id, sender_name, chat_id, chat_name, *_) = row
+            (_, sent_at, _, kind, _, text, _, source_id, sender_id, sender_name, chat_id, chat_name, _, _, _,
+             key_text, _) = row
             group_id = self.groups.id_for(chat_id, chat_name)
-            keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, text), group_id, row))
+            identity = text if key_text is None else key_text
+            keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, identity), group_id, row))
         archived = set() if self.archive_empty else {row[0] for row in self.read.execute(
             "select key from messages where key in (select value from json_each(?))",
             [json.dumps([k[0] for k in keyed])])}
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
-                            sender_name, _, _, reply_to_source_id, quote, is_self, raw) in keyed:
+                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw) in keyed:
             if key in archived:
                 continue
+            if tokens_ is None:
+                tokens_ = tokens(text) if text else ""
             rows.append((self.next_id, key, group_id, self.members.id_for(group_id, sender_id, sender_name),
                          source_id, sent_at, precision, kind, kind_raw, text, tokens_,
                          message_key("s", group_id, reply_to_source_id) if reply_to_source_id else None,

@@ -104,7 +104,7 @@ def test_chatlog_text_takes_group_and_year_from_its_download_name_and_meets_the_
     assert [r["sent_at"][:10] for r in rows] == ["2025-03-03"] * 3 + ["2025-03-04"] * 3
     assert [r["kind"] for r in rows] == ["text", "quote", "image", "file", "text", "recall"]
     assert rows[1]["text"] == "收到" and rows[1]["quote"] == "今晚八点开展夜巡，请各派出所做好准备"
-    assert rows[3]["text"] == "夜巡登记表.xlsx"
+    assert rows[3]["text"].startswith("[文件|夜巡登记表.xlsx]")  # as chatlog CSV renders it
     assert rows[4]["is_self"] == 1
     assert rows[5]["member_id"] is None  # 系统消息 is no member
     # The CSV of the same chat holds three of these messages: nothing new.
@@ -128,10 +128,32 @@ def test_a_date_the_export_leaves_out_comes_from_date_or_the_record_is_rejected_
         ("黄坑乡防火工作群", "2025-03-07T20:05:00"), ("黄坑乡防火工作群", "2025-03-07T20:06:00")]
 
 
-def test_a_date_that_is_not_a_day_is_refused_before_anything_is_read(qunguan, db_path, query, fixtures):
-    result = qunguan("ingest", fixtures / "chatlog-one-day.txt", "--db", db_path, "--date", "2025-3-7")
+@pytest.mark.parametrize("day", ["2025-3-7", "2025-W10-5", "20250307"])
+def test_a_date_that_is_not_a_day_is_refused_before_anything_is_read(qunguan, db_path, fixtures, day):
+    result = qunguan("ingest", fixtures / "chatlog-one-day.txt", "--db", db_path, "--date", day)
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.stderr
     assert not Path(db_path).exists()
+
+
+def test_chatlogs_download_name_knows_the_year_better_than_a_date_given_for_the_run(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "袁州区平安建设群_2025-03-03_2025-03-09.txt", "--db", db_path, "--silent", "--date", "2024-06-17")
+    assert {r["day"] for r in query("select substr(sent_at, 1, 10) day from messages")} == {"2025-03-03", "2025-03-04"}
+
+
+def test_chatlog_text_without_blank_lines_still_splits_messages(qunguan, db_path, query, tmp_path):
+    path = tmp_path / "pasted-from-chatlog.txt"
+    path.write_text("周敏(wxid_zm) 10:15:00\n明天的检查改到下午\n黄伟(wxid_hw) 10:16:30\n好的\n", encoding="utf-8")
+    result = qunguan("ingest", path, "--db", db_path, "--silent", "--group", "g", "--date", "2025-03-07")
+    assert "\tchatlog-text\t" in result.stdout
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["明天的检查改到下午", "好的"]
+
+
+def test_a_paste_with_units_in_brackets_is_left_to_the_lenient_reader(qunguan, db_path, query, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text("张三(办公室) 2025-03-03 09:00:12\n开会\n李四(办公室) 2025-03-03 09:05:30\n收到\n", encoding="utf-8")
+    result = qunguan("ingest", path, "--db", db_path, "--silent", "--group", "g")
+    assert "\tpasted-text\t" in result.stdout and "new 2" in result.stdout
+    assert query("select count(*) n from members")[0]["n"] == 2
 
 
 def test_wechat_share_text_has_minute_precision_and_keeps_both_identical_replies(qunguan, db_path, query, fixtures):
@@ -165,3 +187,13 @@ def test_a_forwarded_bundle_keeps_the_forwarded_messages_as_its_text(qunguan, db
     assert bundle["text"].startswith("群聊的聊天记录\n") and inside in bundle["text"]
     found = query("select rowid from messages_fts where messages_fts match '转发' or messages_fts match '停水'")
     assert len(found) == 1
+
+
+def test_a_chatlog_bundle_archived_with_its_title_only_is_the_same_message_read_in_full(qunguan, db_path, fixtures, tmp_path):
+    """Earlier versions kept only the bundle's title: its identity stays on the title."""
+    full = json.loads((fixtures / "chatlog-forward.json").read_text(encoding="utf-8"))
+    title_only = tmp_path / "chatlog-old-week.json"
+    title_only.write_text(json.dumps([{**full[0], "contents": {"title": "群聊的聊天记录"}}], ensure_ascii=False), encoding="utf-8")
+    ingest(qunguan, db_path, title_only)
+    again = ingest(qunguan, db_path, fixtures / "chatlog-forward.json")
+    assert "new 0\talready present 1" in again.stdout

@@ -29,7 +29,6 @@ _RENDERED = (
     (re.compile(r"^\[动画表情\]|^!\[表情\]"), "sticker"), (re.compile(r"^> "), "quote"),
 )
 _QUOTE = re.compile(r"\A((?:> [^\n]*\n)+)(?P<reply>.*)\Z", re.S)
-_TITLED = re.compile(r"\A\[(?:文件|链接)\|(?P<title>.*)\]\([^()\s]*\)\Z", re.S)
 
 
 def _kind_of_rendered(content: str, sender: str) -> str:
@@ -50,8 +49,6 @@ def _rendered(content: str, sender: str) -> tuple[str, str, str | None]:
         text = m["reply"]
     elif kind in ("image", "video", "voice", "sticker"):
         text = ""
-    elif kind in ("file", "link") and (m := _TITLED.match(content)):
-        text = m["title"]  # as the JSON export gives it, so both map to the same message
     return kind, text, quote
 
 
@@ -109,7 +106,7 @@ def _json_record(item) -> Record | Reject:
     except (TypeError, ValueError):
         return Reject(None, f"type {item['type']!r} / subType {item.get('subType')!r} is not a number", raw)
     kind = kind_from_codes(type_, sub, content)
-    quote = None
+    quote, key_text = None, None
     refer = (item.get("contents") or {}).get("refer") if isinstance(item.get("contents"), dict) else None
     if kind == "quote" and isinstance(refer, dict):
         quote = str(refer.get("content") or "")
@@ -118,8 +115,10 @@ def _json_record(item) -> Record | Reject:
         content = str(contents.get("title") or "")
         record = contents.get("recordInfo")
         if kind == "merge_forward" and isinstance(record, dict):
-            # The bundle's title and summary lines ("name: text"): what was forwarded is judged too.
+            # The bundle's title and summary lines ("name: text"): what was forwarded is judged
+            # too. Its identity stays on the title alone, as archived before this was read.
             fields = {str(k).lower(): v for k, v in record.items()}
+            key_text = content
             content = "\n".join(str(v) for v in (fields.get("title") or content, fields.get("desc")) if v)
     sender = str(item.get("sender") or "")
     return Record(
@@ -127,7 +126,7 @@ def _json_record(item) -> Record | Reject:
         sender_id=None if sender == _SYSTEM else sender or None,
         sender_name=item.get("senderName") or None, chat_id=item.get("talker") or None,
         chat_name=item.get("talkerName") or None, kind_raw=f"{item['type']},{sub}",
-        is_self=1 if item.get("isSelf") else 0, quote=quote, raw=item,
+        is_self=1 if item.get("isSelf") else 0, quote=quote, key_text=key_text, raw=item,
     )
 
 
@@ -135,6 +134,7 @@ def _json_record(item) -> Record | Reject:
 # when unknown.
 _TEXT_HEADER = re.compile(r"^(?P<name>\S.*?)(?:\((?P<id>[^()\s]+)\))? "
                           r"(?:(?P<year>\d{4})-)?(?:(?P<md>\d{2}-\d{2}) )?(?P<time>\d{2}:\d{2}:\d{2})$")
+_WECHAT_ID = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]{3,}|\d+@chatroom)$")
 _DOWNLOAD_NAME = re.compile(r"^(?P<talker>.+)_(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2})\.txt$")
 
 
@@ -145,18 +145,18 @@ class Text:
     def sniff(head: str, filename: str) -> bool:
         first = next((line for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
         m = _TEXT_HEADER.match(first)
-        # A full date with an id in brackets is chatlog's too; other "name date time" lines
-        # are the lenient reader's (pasted.py), tried after this one.
-        return bool(m and (not m["year"] or m["id"] and not m["id"].isdigit()))
+        # With a full date, only chatlog's download name or a WeChat id in brackets says it is
+        # chatlog's: "张三(办公室) 2025-03-03 09:00:12" is a paste for the lenient reader (pasted.py).
+        return bool(m and (not m["year"] or _DOWNLOAD_NAME.match(filename) or _WECHAT_ID.match(m["id"] or "")))
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         talker, days = _from_download_name(ctx)
-        current, after_blank = None, True
+        current = None
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").lstrip("\ufeff")
-            header = _TEXT_HEADER.match(line) if after_blank else None
-            after_blank = not line.strip()
+            # "> name(id) time" opens a quote's lines, not a message.
+            header = None if line.startswith(">") else _TEXT_HEADER.match(line)
             if header:
                 yield from _text_record(current, talker, days)
                 current = {"line": number, "header": header, "content": []}
@@ -168,13 +168,12 @@ class Text:
 
 
 def _from_download_name(ctx: Context) -> tuple[str | None, tuple[date, date] | None]:
-    """(talker, (first day, last day)) from chatlog's `<talker>_<start>_<end>.txt`;
-    `--date` stands for both days."""
+    """(talker, (first day, last day)) from chatlog's `<talker>_<start>_<end>.txt`, else
+    `--date` for both days: the file's own name knows better than a date given for a run."""
     m = _DOWNLOAD_NAME.match(ctx.filename)
-    days = (date.fromisoformat(m["start"]), date.fromisoformat(m["end"])) if m else None
-    if ctx.day:
-        days = (date.fromisoformat(ctx.day),) * 2
-    return (m["talker"] if m else None), days
+    if m:
+        return m["talker"], (date.fromisoformat(m["start"]), date.fromisoformat(m["end"]))
+    return None, (date.fromisoformat(ctx.day),) * 2 if ctx.day else None
 
 
 def _day(header: re.Match, days: tuple[date, date] | None) -> str | None:

@@ -87,11 +87,11 @@ def _forwarded(payload: dict) -> str:
             continue
         content = item.get("content")
         try:
-            content = json.loads(content) if isinstance(content, str) else content
+            parsed = json.loads(content) if isinstance(content, str) else content
         except ValueError:
-            pass
-        if isinstance(content, dict):
-            content = next((content[k] for k in ("content", "title", "filename") if isinstance(content.get(k), str)), None)
+            parsed = content
+        if isinstance(parsed, dict):
+            content = next((parsed[k] for k in ("content", "title", "filename") if isinstance(parsed.get(k), str)), None)
         lines.append(content if isinstance(content, str) else f"[{item.get('type') or '?'}]")
     return "\n".join(line for line in lines if line)
 
