@@ -158,17 +158,23 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     stored = context.setdefault("repeated_post", _Window())
     stored.cover(conn, times.min() - window, times.max() + window)
     stored.keep(~np.isin(stored.ids, ids))  # signed before (a run repeated after a reset): not its own copy
-    # One row per post, in time order: each batch appends to the time-clustered table.
-    conn.executemany("insert or ignore into post_bands (sent_at, message_id, bands) values (?, ?, ?)",
-                     sorted(zip([m.sent_at for m in batch], ids.tolist(), map(bytes, keys.astype("<i8")))))
     known = len(stored.ids)
     stored.add(ids, times, norms, keys)
     pairs = _pairs(stored.band, stored.owner, known)
     pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
     copies = _copies(pairs, stored.norms, settings["similarity"], known, fine)
-    if not copies:
-        return []
-    posts = dict(zip(ids.tolist(), batch))
+    flags = _flags(conn, copies, batch, stored, known) if copies else []
+    # Written last, so a run beside the other detectors (detectors/run.py) holds the archive's
+    # write lock only for this. One row per post, in time order: each batch appends to the
+    # time-clustered table.
+    conn.executemany("insert or ignore into post_bands (sent_at, message_id, bands) values (?, ?, ?)",
+                     sorted(zip([m.sent_at for m in batch], ids.tolist(), map(bytes, keys.astype("<i8")))))
+    return flags
+
+
+def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int) -> list[dict]:
+    """A flag on each repeat, pointing at the thread's first post."""
+    posts = {m.id: m for m in batch}
     earlier = [int(stored.ids[i]) for i in {i for i in [*copies, *(j for js in copies.values() for j in js)] if i < known}]
     posts.update((row[0], Message(*row)) for row in conn.execute(
         "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, m.text from json_each(?) k "
