@@ -48,9 +48,22 @@ class Reject:
     raw: str = ""
 
 
+def numeric_id(value) -> str | None:
+    """An exporter's numeric message id, or None when it is not one: a CSV saved by Excel
+    holds 9.1E+18 for every 19-digit id, and taking that as identity would make all those
+    messages one. Without it, identity falls back to the message's content."""
+    value = str(value or "").strip()
+    return value if value.isdigit() else None
+
+
 def from_epoch(seconds: float) -> str:
-    """Unix seconds -> local ISO time (exports render in the PC's zone, UTC+8 in China)."""
-    return datetime.fromtimestamp(int(seconds), LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    """Unix seconds -> local ISO time (exports render in the PC's zone, UTC+8 in China).
+    A value no clock can read (milliseconds where seconds belong) comes back as written,
+    and the save path rejects that record, not the whole file."""
+    try:
+        return datetime.fromtimestamp(int(seconds), LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    except (ValueError, OverflowError, OSError):
+        return str(seconds)
 
 
 _CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\Z")

@@ -12,11 +12,14 @@ Ctrl-C, so a failed file leaves the archive exactly as it was.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
-from dataclasses import dataclass, field
-from datetime import datetime
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
@@ -25,7 +28,7 @@ from classifiers.tokenizer import tokens
 from ingest import writer as ops
 from ingest.formats import by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json
-from ingest.sources import SNIFF_BYTES, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
+from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
 CACHE_MB = 128
@@ -61,9 +64,19 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
                  fmt: str | None = None, progress: Progress | None = None,
                  day: str | None = None) -> Iterable[FileResult]:
     """Ingest every file under `paths`, one transaction each, yielding a result per file.
-    `day` (YYYY-MM-DD) dates the messages of exports that do not say their day or year."""
+    `day` (YYYY-MM-DD) dates the messages of exports that do not say their day or year.
+    The archive's own files are passed over when the archive lies in a folder being read."""
+    own = _own_files(_path_of(db))
     for source in expand(paths):
-        yield ingest_source(db, source, group=group, fmt=fmt, progress=progress, day=day)
+        if os.path.realpath(source.name) not in own:
+            yield ingest_source(db, source, group=group, fmt=fmt, progress=progress, day=day)
+
+
+def _own_files(archive: str) -> set[str]:
+    archive = os.path.realpath(archive)
+    base = os.path.splitext(archive)[0]
+    return {archive, f"{archive}-wal", f"{archive}-shm", f"{archive}-journal", f"{base}.users.db",
+            f"{base}.users.db-wal", f"{base}.users.db-shm", f"{base}.secret"}
 
 
 def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None = None,
@@ -98,7 +111,7 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
         with source.open() as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
-    except OSError:
+    except UNREADABLE:
         return None  # _ingest reports it
     row = next((c for c in candidates if c[5] == digest.hexdigest()), None)
     if row is None:
@@ -111,7 +124,7 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
     result = FileResult(source.name)
     try:
         reader = HashingReader(source.open())
-    except OSError as e:
+    except UNREADABLE as e:
         result.refused = f"cannot read: {e}"
         return result
     try:
@@ -125,12 +138,16 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
             return result
         result.format = format_.NAME
         ctx = Context(source.name, source.filename, source.siblings, day)
+        if encoding == "gb18030":
+            # No BOM and not UTF-8 throughout: GB18030 decodes almost any bytes, UTF-8 lines
+            # included (as mojibake), so each line is tried as UTF-8 first.
+            decode = text_lines
         items = format_.parse(decode(reader, head_bytes, encoding), ctx)
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
         _save(db, source, prepare(items, reader), result, group, progress)
     except FormatError as e:
         result.refused = str(e)
-    except OSError as e:
+    except UNREADABLE as e:
         result.refused = f"cannot read: {e}"
     except UnicodeDecodeError:
         raise  # ingest_source reads the file again with the tolerant decoder
@@ -184,10 +201,47 @@ class Batch:
 def _row(r: Record, segment: bool) -> tuple:
     """A record as the parsing side hands it over, its raw record as JSON; segmented when
     `segment` (else None: the writing side segments what turns out to be new)."""
+    raw = raw_json(r.raw)
+    if not (_utf8(raw) and _utf8(r.text)):
+        # A lone UTF-16 surrogate (an emoji cut in half in a JSON export) cannot be stored:
+        # it becomes "?", and the message is kept.
+        r = replace(r, **{f.name: _repaired(getattr(r, f.name)) for f in fields(r)})
+        raw = _repaired(raw)
     return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text,
             (tokens(r.text) if r.text else "") if segment else None,
             r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
-            r.is_self, r.key_text, raw_json(r.raw))
+            r.is_self, r.key_text, raw)
+
+
+def _utf8(value: str | None) -> bool:
+    try:
+        (value or "").encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _repaired(value):
+    return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
+
+
+# The archive's local time, in the years WeChat can have written (a Go zero time, year 1,
+# or a millisecond epoch read as seconds are not times of a chat).
+_LOCAL_TIME = re.compile(r"(?:199\d|20\d\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d")
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_day(day: str) -> bool:
+    try:
+        return bool(date.fromisoformat(day))
+    except ValueError:
+        return False
+
+
+def _time_problem(sent_at: str) -> str | None:
+    if _LOCAL_TIME.fullmatch(sent_at) and _real_day(sent_at[:10]):
+        return None
+    return f"the time {sent_at!r} is not a real date and time (1990-2099)"
 
 
 def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: bool = False) -> Iterator[Batch]:
@@ -195,6 +249,9 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: 
     for number, item in enumerate(items, start=1):
         if isinstance(item, Reject):
             batch.rejects.append((number, item))
+            continue
+        if problem := _time_problem(item.sent_at):
+            batch.rejects.append((number, Reject(item.line, problem, _repaired(raw_json(item.raw)))))
             continue
         batch.rows.append(_row(item, segment))
         if len(batch.rows) >= BATCH:
@@ -334,8 +391,10 @@ class _Planner:
         self.archive_empty = self.first_id == 1
         self.seen = 0
         self.rejects: list[tuple[int | None, int, str]] = []
-        self.previous_key: tuple | None = None
-        self.run = 0
+        # Identical records (same time, sender, kind, text) seen so far at the current time,
+        # adjacent or not: the n-th of them is the n-th message, not a repeat of the first.
+        self.moment: str | None = None
+        self.identical: dict[tuple, int] = {}
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -345,9 +404,10 @@ class _Planner:
         if source_id:
             return message_key("s", group_id, source_id)
         key = (group_id, sent_at, sender_id or sender_name or "", kind, (text or "").strip())
-        self.run = self.run + 1 if key == self.previous_key else 0
-        self.previous_key = key
-        return message_key("c", *key, self.run)
+        if sent_at != self.moment:
+            self.moment, self.identical = sent_at, {}
+        position = self.identical[key] = self.identical.get(key, -1) + 1
+        return message_key("c", *key, position)
 
     def write(self, batch: list[tuple]) -> None:
         if not batch:

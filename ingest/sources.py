@@ -11,11 +11,15 @@ import hashlib
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
 SNIFF_BYTES = 64 * 1024
+# What opening or reading a file can raise when the file, not the program, is at fault:
+# an encrypted or damaged zip member raises RuntimeError, BadZipFile or zlib.error.
+UNREADABLE = (OSError, EOFError, RuntimeError, zipfile.BadZipFile, zlib.error)
 
 
 @dataclass
@@ -26,10 +30,12 @@ class Source:
     size: int
     open: Callable[[], IO[bytes]]
     siblings: dict = field(default_factory=dict)  # neighbour file name -> bytes loader
+    in_zip: bool = False  # then `name` is `<zip path>!<member>`
 
     @property
     def filename(self) -> str:
-        return self.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+        base = self.name.replace("\\", "/").rsplit("/", 1)[-1]
+        return base.rsplit("!", 1)[-1] if self.in_zip else base
 
 
 def expand(paths: list[str]) -> Iterator[Source]:
@@ -55,7 +61,7 @@ def _file_or_zip(p: Path) -> Iterator[Source]:
             folders.setdefault(folder, {})[base] = _reader(_zip_opener(p, info.filename))
         for name, info in named:
             folder, _, base = name.rpartition("/")
-            yield Source(f"{p}!{name}", info.file_size, _zip_opener(p, info.filename), folders[folder])
+            yield Source(f"{p}!{name}", info.file_size, _zip_opener(p, info.filename), folders[folder], in_zip=True)
     else:
         yield Source(str(p), p.stat().st_size if p.exists() else 0, lambda p=p: open(p, "rb"), _neighbours(p))
 
@@ -76,13 +82,20 @@ def _reader(opener: Callable[[], IO[bytes]]) -> Callable[[], bytes]:
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
-    # Zips made on Chinese Windows store GBK names without the UTF-8 flag.
+    # Without the UTF-8 flag, zips made on Chinese Windows store GBK names and Info-ZIP
+    # (Linux, macOS) UTF-8 ones: UTF-8 first, as it rejects GBK bytes.
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gb18030")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")  # how zipfile decoded the bytes it read
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
@@ -168,26 +181,26 @@ def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
 def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
     """Decoded lines ending in '\\n' (CR stripped), streamed.
 
-    A line that is not valid in the file's encoding is tried in the other common one
-    (files half-edited in another editor), then decoded with U+FFFD replacements so the
-    record still reaches the parser and is judged there.
+    Each line is tried as UTF-8, then as GB18030 (files half-edited in another editor),
+    then decoded in the file's encoding with U+FFFD replacements so the record still
+    reaches the parser and is judged there. UTF-8 goes first whatever the file looked
+    like: it rejects GB18030 text, while GB18030 takes UTF-8 bytes as mojibake.
     """
     if encoding == "utf-16":
         text = (head + reader.read()).decode("utf-16")
         for line in text.splitlines(keepends=True):
             yield _normalise_eol(line)
         return
-    fallback = "gb18030" if encoding.startswith("utf-8") else "utf-8"
     first = True
     for raw in _byte_lines(reader, head):
         if first and encoding == "utf-8-sig":
             raw = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
         first = False
         try:
-            line = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+            line = raw.decode("utf-8")
         except UnicodeDecodeError:
             try:
-                line = raw.decode(fallback)
+                line = raw.decode("gb18030")
             except UnicodeDecodeError:
                 line = raw.decode(encoding.replace("-sig", ""), errors="replace")
         yield _normalise_eol(line)

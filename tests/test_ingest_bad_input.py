@@ -108,3 +108,107 @@ def test_a_file_a_reader_fails_on_is_refused_and_the_others_are_read(qunguan, db
     assert result.exit_code == 1
     assert "memotrace3-week1.csv: could not be read (KeyError" in result.stderr
     assert query("select count(*) n from messages")[0]["n"] == 2  # the chatlog file's
+
+
+def test_a_csv_resaved_by_excel_keeps_every_message_though_its_ids_were_rounded(qunguan, db_path, query, fixtures, tmp_path):
+    """Excel writes GBK, CRLF, and 9.1E+18 for every 19-digit id: the ids say nothing then."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig"))))
+    out = io.StringIO()
+    csv.writer(out).writerows([rows[0]] + [["9.1E+18", *row[1:]] for row in rows[1:]])  # CRLF, as Excel
+    path = tmp_path / "防火群.csv"
+    path.write_bytes(out.getvalue().encode("gb18030"))
+    result = ingest(qunguan, db_path, path)
+    assert "new 6\talready present 0\trejected 0" in result.stdout
+    assert query("select count(*) n from messages where source_id is not null")[0]["n"] == 0
+
+
+def test_the_same_reply_twice_with_another_message_between_is_two_messages(qunguan, db_path, query, tmp_path):
+    path = tmp_path / "chatlog.csv"
+    path.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n"
+                    "2025-03-03 09:01:40,李明,wxid_lm,防火群,1@chatroom,收到\n"
+                    "2025-03-03 09:01:40,张丽,wxid_zl,防火群,1@chatroom,收到\n"
+                    "2025-03-03 09:01:40,李明,wxid_lm,防火群,1@chatroom,收到\n", encoding="utf-8")
+    assert "new 3\talready present 0" in ingest(qunguan, db_path, path).stdout
+    assert "new 0\talready present 3" in ingest(qunguan, db_path, path).stdout
+
+
+def test_a_utf8_file_whose_first_lines_include_one_saved_in_gbk_is_read_without_mojibake(qunguan, db_path, query, tmp_path):
+    # The UTF-8 bytes of 张丽 and 收到 also read as GB18030 (as 寮犱附 and 鏀跺埌).
+    header = "Time,SenderName,Sender,TalkerName,Talker,Content\n".encode("utf-8")
+    line = "2025-03-03 09:0{i}:00,张丽,wxid_zl,g,1@chatroom,{text}\n"
+    path = tmp_path / "chatlog.csv"
+    path.write_bytes(header + line.format(i=1, text="收到").encode("utf-8")
+                     + line.format(i=2, text="好的，马上办").encode("gb18030")
+                     + line.format(i=3, text="收到").encode("utf-8"))
+    ingest(qunguan, db_path, path)
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["收到", "好的，马上办", "收到"]
+    assert {r["display_name"] for r in query("select display_name from members")} == {"张丽"}
+
+
+def test_a_header_with_a_stray_empty_column_is_read_and_a_missing_column_refuses_the_file(qunguan, db_path, query, fixtures, tmp_path):
+    rows = (fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").splitlines()
+    stray = tmp_path / "stray.csv"
+    stray.write_text("\n".join(row + "," for row in rows) + "\n", encoding="utf-8-sig")
+    assert "new 6\talready present 0\trejected 0" in ingest(qunguan, db_path, stray, group="g").stdout
+    missing = tmp_path / "missing.csv"
+    missing.write_text("\n".join(row.rsplit(",", 1)[0] for row in rows) + "\n", encoding="utf-8-sig")
+    result = ingest(qunguan, db_path, missing, group="g")
+    assert result.exit_code == 1 and "the header is" in result.stderr
+
+
+def test_a_record_with_an_impossible_time_or_a_cut_emoji_does_not_cost_the_others(qunguan, db_path, query, fixtures, tmp_path):
+    import json
+
+    doc = json.loads((fixtures / "weflow.json").read_text(encoding="utf-8"))
+    doc["messages"][0]["createTime"] *= 1000  # milliseconds where seconds belong
+    doc["messages"][1]["content"] = "收到\ud83d"  # an emoji cut in half
+    path = tmp_path / "weflow.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = ingest(qunguan, db_path, path)
+    assert result.exit_code == 0 and "is not a real date and time" in result.stderr
+    assert "收到?" in {r["text"] for r in query("select text from messages")}
+
+    share = tmp_path / "share.txt"
+    share.write_text('微信群"防火群"的聊天记录如下:\n\n—————  2024-02-30  —————\n\n李明  09:01\n\n收到\n', encoding="utf-8")
+    assert "rejected 1" in ingest(qunguan, db_path, share).stdout
+
+
+def test_zips_from_any_system_and_a_damaged_member(qunguan, db_path, query, fixtures, tmp_path):
+    """Info-ZIP (Linux, macOS) stores UTF-8 names without saying so; Chinese Windows, GBK."""
+    import zipfile
+
+    name = "防汛工作群_utf8.csv".encode("utf-8")
+    path = tmp_path / "linux.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("x" * len(name), (fixtures / "防汛工作群_utf8.csv").read_bytes())
+        zf.writestr("broken.csv", "Time,SenderName,Sender,TalkerName,Talker,Content\n")
+    data = path.read_bytes().replace(b"x" * len(name), name)
+    damaged = data.index(b"PK\x03\x04", data.index(b"PK\x03\x04") + 4)
+    path.write_bytes(data[:damaged] + b"XX" + data[damaged + 2:])  # the second member's local header
+    result = ingest(qunguan, db_path, path, fixtures / "chatlog.csv")
+    assert result.exit_code == 1 and "broken.csv: cannot read" in result.stderr
+    assert {r["name"] for r in query("select name from groups")} == {"防汛工作群", "袁州区平安建设群"}
+
+
+def test_copies_of_an_export_and_the_archive_in_the_same_folder_add_nothing(qunguan, tmp_path, fixtures):
+    import sqlite3
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    original = (fixtures / "防汛工作群_utf8.csv").read_bytes()
+    for name in ("防汛工作群_utf8.csv", "防汛工作群_utf8 (1).csv", "防汛工作群_utf8 - 副本.csv", "防汛工作群_utf8.csv.txt"):
+        (folder / name).write_bytes(original)
+    archive = folder / "archive.db"
+    for _ in range(2):
+        assert qunguan("ingest", folder, "--db", archive, "--silent").exit_code == 0
+    con = sqlite3.connect(archive)
+    assert con.execute("select name, count(*) from messages join groups g on g.id = group_id").fetchall() == [("防汛工作群", 6)]
+
+
+def test_a_stray_nul_byte_does_not_make_a_text_file_binary(qunguan, db_path, query, fixtures, tmp_path):
+    path = tmp_path / "chatlog.csv"
+    path.write_bytes((fixtures / "chatlog.csv").read_bytes().replace("夜巡".encode(), "夜\x00巡".encode(), 1))
+    assert "new 3" in ingest(qunguan, db_path, path).stdout

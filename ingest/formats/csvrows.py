@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from typing import Iterator
 
-from ingest.records import Reject, parse_local
+from ingest.records import FormatError, Reject, parse_local
 
 
 def header_of(head: str) -> list[str]:
@@ -12,11 +12,18 @@ def header_of(head: str) -> list[str]:
     return next(csv.reader([first]), [])
 
 
+# Messages pasted from documents can be long; the csv module's default limit is 131,072.
+csv.field_size_limit(1 << 26)
+
+
 def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] | Reject]:
     """(first line number, row as dict) per CSV record after the header.
 
     A record with the wrong number of fields is a Reject; a quoted field still open at
     the end of the file (a truncated export) is a Reject for that last record only.
+    A header that is not the format's refuses the file (FormatError): reading its rows
+    by position would file every value under the wrong name. Spaces around the names
+    and empty columns at the end (Excel keeps a stray cell's column) are forgiven.
     """
     counter = _LineCounter(lines)
     reader = csv.reader(counter, strict=True)
@@ -24,9 +31,11 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
         found = next(reader)
     except StopIteration:
         return
-    if [h.lstrip("\ufeff") for h in found] != header:
-        yield Reject(1, f"header is {found!r}, expected {header!r}", ",".join(found))
-        return
+    names = [h.lstrip("\ufeff").strip() for h in found]
+    while len(names) > len(header) and not names[-1]:
+        names.pop()
+    if names != header:
+        raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}")
     while True:
         start = counter.count + 1
         counter.record = []
@@ -40,6 +49,8 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
             continue
         if not row:
             continue
+        if len(row) > len(header) and not any(row[len(header):]):
+            row = row[:len(header)]
         if len(row) != len(header):
             yield Reject(start, f"{len(row)} fields where the header has {len(header)}", ",".join(row))
             continue

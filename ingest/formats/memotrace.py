@@ -8,13 +8,14 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_name
-from ingest.records import Context, Record, Reject, from_epoch
+from ingest.records import Context, Record, Reject, from_epoch, numeric_id
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
 _V3 = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
 _SELF_RECALL = re.compile(r"<!\[CDATA\[|\s*<a href=\"weixin://revoke_edit_click\">重新编辑</a>\]\]>")
 _FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
+_COPY_SUFFIX = re.compile(r"(?:\s*[-－]?\s*(?:副本|复制|Copy)|\s*[(（]\d+[)）]|\.(?:csv|txt))$", re.I)
 _QUOTE_V3 = re.compile(r"\n引用：(?P<name>[^:\n]*): (?P<text>.*)\Z", re.S)
 
 
@@ -22,12 +23,17 @@ def chat_from_filename(ctx: Context) -> tuple[str | None, str | None]:
     """(chat id, chat name) from MemoTrace's `<备注>(<wxid>)/<备注>.csv` naming."""
     parts = ctx.name.replace("\\", "/").replace("!", "/").split("/")
     folder = _FOLDER.match(parts[-2]) if len(parts) > 1 else None
-    stem = ctx.filename.rsplit(".", 1)[0]
-    stem = stem[:-5] if stem.endswith("_utf8") else stem
-    stem = re.sub(r"\(\d+\)$", "", stem)  # MemoTrace's (1), (2) for name clashes
     if folder:
         return folder["id"], folder["name"]
-    return None, stem or None
+    stem = ctx.filename.rsplit(".", 1)[0]
+    # What copying and re-saving add to the name must not make another group: MemoTrace's
+    # own (1), (2) for name clashes, Windows' " - 副本" / " - Copy", a second extension.
+    while True:
+        shorter = _COPY_SUFFIX.sub("", stem).strip()
+        shorter = shorter[:-5] if shorter.endswith("_utf8") else shorter
+        if shorter == stem:
+            return None, stem or None
+        stem = shorter
 
 
 class V2Csv:
@@ -89,6 +95,6 @@ class V3Csv:
                 text = ""
             yield Record(
                 line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
-                source_id=row["消息ID"] or None, sender_name=row["发送人"] or None,
+                source_id=numeric_id(row["消息ID"]), sender_name=row["发送人"] or None,
                 chat_id=chat_id, chat_name=chat_name, kind_raw=row["类型"], quote=quote, raw=row,
             )
