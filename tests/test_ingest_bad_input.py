@@ -212,3 +212,14 @@ def test_a_stray_nul_byte_does_not_make_a_text_file_binary(qunguan, db_path, que
     path = tmp_path / "chatlog.csv"
     path.write_bytes((fixtures / "chatlog.csv").read_bytes().replace("夜巡".encode(), "夜\x00巡".encode(), 1))
     assert "new 3" in ingest(qunguan, db_path, path).stdout
+
+
+def test_a_quote_typed_by_hand_costs_its_own_line_only(qunguan, db_path, query, tmp_path):
+    lines = [f"2025-03-03 09:0{i}:00,张丽,wxid_zl,防火群,1@chatroom,第{i}条" for i in range(1, 7)]
+    lines[2] = '2025-03-03 09:03:00,张丽,wxid_zl,防火群,1@chatroom,"第3条 改过'
+    path = tmp_path / "chatlog.csv"
+    path.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result = ingest(qunguan, db_path, path)
+    assert "new 5\talready present 0\trejected 1" in result.stdout
+    assert "chatlog.csv:line 4: an unbalanced quote" in result.stderr
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["第1条", "第2条", "第4条", "第5条", "第6条"]

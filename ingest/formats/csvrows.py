@@ -36,8 +36,13 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
         names.pop()
     if names != header:
         raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}")
+    yield from _records(counter, reader, header, 0)
+
+
+def _records(counter: _LineCounter, reader, header: list[str], offset: int) -> Iterator[tuple[int, dict] | Reject]:
+    """The records `reader` reads from `counter`, numbered `offset` lines on."""
     while True:
-        start = counter.count + 1
+        start = counter.count + 1 + offset
         counter.record = []
         try:
             row = next(reader)
@@ -45,16 +50,33 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
             return
         except csv.Error as e:
             reason = "a quoted field never ends: the file looks truncated" if "end of data" in str(e) else f"broken CSV record ({e})"
-            yield Reject(start, reason, "".join(counter.record))
-            continue
-        if not row:
-            continue
-        if len(row) > len(header) and not any(row[len(header):]):
-            row = row[:len(header)]
-        if len(row) != len(header):
-            yield Reject(start, f"{len(row)} fields where the header has {len(header)}", ",".join(row))
-            continue
-        yield start, dict(zip(header, row))
+        else:
+            if not row:
+                continue
+            if len(row) > len(header) and not any(row[len(header):]):
+                row = row[:len(header)]
+            if len(row) == len(header):
+                yield start, dict(zip(header, row))
+                continue
+            reason = f"{len(row)} fields where the header has {len(header)}"
+        failed = counter.record
+        # A quote typed by hand opens a field that swallows the lines after it: when those
+        # lines read as records on their own, only the first line is bad.
+        if len(failed) > 1 and _reads_clean(failed[1:], len(header)):
+            yield Reject(start, 'an unbalanced quote (") in this line; the lines after it are read on their own',
+                         failed[0])
+            rest = _LineCounter(failed[1:])
+            yield from _records(rest, csv.reader(rest, strict=True), header, start)
+        else:
+            yield Reject(start, reason, "".join(failed))
+
+
+def _reads_clean(lines: list[str], width: int) -> bool:
+    try:
+        return all(len(r) == width or (len(r) > width and not any(r[width:]))
+                   for r in csv.reader((line.replace("\x00", "") for line in lines), strict=True) if r)
+    except csv.Error:
+        return False
 
 
 class _LineCounter:
