@@ -223,3 +223,15 @@ def test_a_quote_typed_by_hand_costs_its_own_line_only(qunguan, db_path, query, 
     assert "new 5\talready present 0\trejected 1" in result.stdout
     assert "chatlog.csv:line 4: an unbalanced quote" in result.stderr
     assert [r["text"] for r in query("select text from messages order by sent_at")] == ["第1条", "第2条", "第4条", "第5条", "第6条"]
+
+
+def test_a_message_line_that_holds_a_date_and_time_is_not_taken_for_a_new_message(qunguan, db_path, query, tmp_path):
+    memotrace_txt = tmp_path / "memotrace.txt"
+    memotrace_txt.write_text("2024-06-17 09:00:12 县政府办-王建国\n【通知】明天开会：\n2024-06-18 15:00 县政府三楼会议室\n"
+                             "会议时间 2024-06-18 15:00\n\n2024-06-17 09:01:40 张丽\n收到\n", encoding="utf-8")
+    chatlog_txt = tmp_path / "chatlog.txt"
+    chatlog_txt.write_text("周敏(wxid_zm) 10:15:00\n检查改到\n明天下午 15:00:00\n\n黄伟(wxid_hw) 10:16:30\n好的\n", encoding="utf-8")
+    result = qunguan("ingest", memotrace_txt, chatlog_txt, "--db", db_path, "--group", "g", "--date", "2024-06-17", "--silent")
+    assert result.stdout.count("new 2\talready present 0\trejected 0") == 2
+    texts = [r["text"] for r in query("select text from messages order by id")]
+    assert texts[0].endswith("会议时间 2024-06-18 15:00") and texts[2] == "检查改到\n明天下午 15:00:00"

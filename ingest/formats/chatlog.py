@@ -152,12 +152,16 @@ class Text:
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         talker, days = _from_download_name(ctx)
-        current = None
+        current, shape = None, None
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").lstrip("\ufeff")
-            # "> name(id) time" opens a quote's lines, not a message.
+            # "> name(id) time" opens a quote's lines, not a message; and a header looks like
+            # the file's first one, so "明天下午 15:00:00" in a message does not start another.
             header = None if line.startswith(">") else _TEXT_HEADER.match(line)
+            if header and shape and not _same_shape(header, shape):
+                header = None
             if header:
+                shape = shape or header
                 yield from _text_record(current, talker, days)
                 current = {"line": number, "header": header, "content": []}
             elif current is not None:
@@ -165,6 +169,13 @@ class Text:
             elif line.strip():
                 yield Reject(number, "text before any 'name(id) time' line", line)
         yield from _text_record(current, talker, days)
+
+
+def _same_shape(header: re.Match, first: re.Match) -> bool:
+    """Written the same way as the file's first header: the same date parts, and an id in
+    brackets if the first had one (chatlog leaves it out only for 我 and 系统消息)."""
+    return ((header["year"] is None) == (first["year"] is None) and (header["md"] is None) == (first["md"] is None)
+            and (header["id"] is not None or first["id"] is None or header["name"] in ("我", _SYSTEM)))
 
 
 def _from_download_name(ctx: Context) -> tuple[str | None, tuple[date, date] | None]:

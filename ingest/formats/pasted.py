@@ -19,11 +19,19 @@ _QQ_OBJECT = re.compile(r"^消息对象:(?P<name>.+)$")
 _EXPORTER_TITLE = re.compile(r"^(?P<name>.+) - 微信聊天记录$")
 
 
-def _header(line: str):
+def _header(line: str, style: tuple | None = None):
+    """The header `line` is, if any; with `style` (the file's first header's), only one of
+    the same kind: a message line such as "会议时间 2024-06-18 15:00" is not a header in a
+    file whose headers are "2024-06-17 09:00:12 王建国"."""
     for pattern in (_INLINE, _NAME_TIME, _TIME_NAME):
-        if m := pattern.match(line):
+        if (m := pattern.match(line)) and (style is None or style == _style(m)):
             return m
     return None
+
+
+def _style(m: re.Match) -> tuple:
+    # Exporters write every time alike; a paste put together by hand may mix 09:00 and 09:05:30.
+    return m.re.pattern, None if m.re is _NAME_TIME else m["dt"].count(":")
 
 
 class Text:
@@ -40,7 +48,7 @@ class Text:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record]:
-        chat_name, current = None, None
+        chat_name, current, style = None, None, None
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").lstrip("\ufeff")
             stripped = line.strip()
@@ -49,10 +57,10 @@ class Text:
                 continue
             if current is None and (not stripped or _PREAMBLE.match(stripped)):
                 continue
-            if m := _header(stripped):
+            if m := _header(stripped, style):
                 if current:
                     yield _finish(current)
-                current = _start(number, m, chat_name)
+                current, style = _start(number, m, chat_name), _style(m)
                 continue
             if current is None:
                 raise FormatError(f"line {number}: text before any 'name time' header: {stripped[:60]!r}")
