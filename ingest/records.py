@@ -52,6 +52,8 @@ def numeric_id(value) -> str | None:
     """An exporter's numeric message id, or None when it is not one: a CSV saved by Excel
     holds 9.1E+18 for every 19-digit id, and taking that as identity would make all those
     messages one. Without it, identity falls back to the message's content."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     value = str(value or "").strip()
     return value if value.isdigit() else None
 

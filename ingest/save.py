@@ -202,7 +202,7 @@ def _row(r: Record, segment: bool) -> tuple:
     """A record as the parsing side hands it over, its raw record as JSON; segmented when
     `segment` (else None: the writing side segments what turns out to be new)."""
     raw = raw_json(r.raw)
-    if not (_utf8(raw) and _utf8(r.text)):
+    if not _utf8(raw):  # the raw record holds every value the others are read from
         # A lone UTF-16 surrogate (an emoji cut in half in a JSON export) cannot be stored:
         # it becomes "?", and the message is kept.
         r = replace(r, **{f.name: _repaired(getattr(r, f.name)) for f in fields(r)})
@@ -213,9 +213,9 @@ def _row(r: Record, segment: bool) -> tuple:
             r.is_self, r.key_text, raw)
 
 
-def _utf8(value: str | None) -> bool:
+def _utf8(value: str) -> bool:
     try:
-        (value or "").encode("utf-8")
+        value.encode("utf-8")
         return True
     except UnicodeEncodeError:
         return False
@@ -238,8 +238,18 @@ def _real_day(day: str) -> bool:
         return False
 
 
+_real_minutes: dict[str, bool] = {}
+
+
 def _time_problem(sent_at: str) -> str | None:
-    if _LOCAL_TIME.fullmatch(sent_at) and _real_day(sent_at[:10]):
+    # Checked once per minute (a chat's messages come in bursts), then only the seconds.
+    minute = sent_at[:16]
+    real = _real_minutes.get(minute)
+    if real is None:
+        if len(_real_minutes) > 100_000:
+            _real_minutes.clear()
+        real = _real_minutes[minute] = bool(_LOCAL_TIME.fullmatch(minute + ":00") and _real_day(sent_at[:10]))
+    if real and len(sent_at) == 19 and sent_at[16] == ":" and sent_at[17] in "012345" and sent_at[18].isdigit():
         return None
     return f"the time {sent_at!r} is not a real date and time (1990-2099)"
 
