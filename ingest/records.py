@@ -55,7 +55,8 @@ def numeric_id(value) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     value = str(value or "").strip()
-    return value if value.isdigit() else None
+    # PyWxDump writes SQLite's signed 64-bit ids: those of 2^63 and above come out negative.
+    return value if value.lstrip("-").isdigit() else None
 
 
 def from_epoch(seconds: float) -> str:

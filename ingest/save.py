@@ -138,10 +138,6 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
             return result
         result.format = format_.NAME
         ctx = Context(source.name, source.filename, source.siblings, day)
-        if encoding == "gb18030":
-            # No BOM and not UTF-8 throughout: GB18030 decodes almost any bytes, UTF-8 lines
-            # included (as mojibake), so each line is tried as UTF-8 first.
-            decode = text_lines
         items = format_.parse(decode(reader, head_bytes, encoding), ctx)
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
         _save(db, source, prepare(items, reader), result, group, progress)

@@ -83,19 +83,24 @@ def _reader(opener: Callable[[], IO[bytes]]) -> Callable[[], bytes]:
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
     # Without the UTF-8 flag, zips made on Chinese Windows store GBK names and Info-ZIP
-    # (Linux, macOS) UTF-8 ones: UTF-8 first, as it rejects GBK bytes.
+    # (Linux, macOS) UTF-8 ones. GBK bytes can read as UTF-8 too (小群 as СȺ), but then
+    # as Latin, Greek or Cyrillic letters (U+0080-U+07FF), never as CJK.
     if info.flag_bits & 0x800:
         return info.filename
     try:
         raw = info.filename.encode("cp437")  # how zipfile decoded the bytes it read
     except UnicodeEncodeError:
         return info.filename
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
+    try:
+        name = raw.decode("utf-8")
+        if not any("\x80" <= ch <= "\u07ff" for ch in name):
+            return name
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return info.filename
 
 
 def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
@@ -127,7 +132,17 @@ def detect_encoding(head: bytes) -> str:
         # A multi-byte character cut at the sniff boundary is still UTF-8.
         if e.start >= len(head) - 3 and e.reason == "unexpected end of data":
             return "utf-8"
-        return "gb18030"
+    # Not UTF-8 throughout: a GBK file, or a UTF-8 one with a few lines re-saved in GBK.
+    # The lines say which: most non-ASCII lines of a GBK file are not valid UTF-8.
+    utf8 = other = 0
+    for line in head.split(b"\n")[:-1]:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other += 1
+    return "utf-8" if utf8 > other else "gb18030"
 
 
 class HashingReader:
@@ -181,28 +196,29 @@ def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
 def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
     """Decoded lines ending in '\\n' (CR stripped), streamed.
 
-    Each line is tried as UTF-8, then as GB18030 (files half-edited in another editor),
-    then decoded in the file's encoding with U+FFFD replacements so the record still
-    reaches the parser and is judged there. UTF-8 goes first whatever the file looked
-    like: it rejects GB18030 text, while GB18030 takes UTF-8 bytes as mojibake.
+    A line that is not valid in the file's encoding is tried in the other common one
+    (files half-edited in another editor), then decoded with U+FFFD replacements so the
+    record still reaches the parser and is judged there.
     """
     if encoding == "utf-16":
         text = (head + reader.read()).decode("utf-16")
         for line in text.splitlines(keepends=True):
             yield _normalise_eol(line)
         return
+    primary = "gb18030" if encoding == "gb18030" else "utf-8"
+    fallback = "utf-8" if primary == "gb18030" else "gb18030"
     first = True
     for raw in _byte_lines(reader, head):
         if first and encoding == "utf-8-sig":
             raw = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
         first = False
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode(primary)
         except UnicodeDecodeError:
             try:
-                line = raw.decode("gb18030")
+                line = raw.decode(fallback)
             except UnicodeDecodeError:
-                line = raw.decode(encoding.replace("-sig", ""), errors="replace")
+                line = raw.decode(primary, errors="replace")
         yield _normalise_eol(line)
 
 

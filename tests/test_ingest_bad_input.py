@@ -235,3 +235,53 @@ def test_a_message_line_that_holds_a_date_and_time_is_not_taken_for_a_new_messag
     assert result.stdout.count("new 2\talready present 0\trejected 0") == 2
     texts = [r["text"] for r in query("select text from messages order by id")]
     assert texts[0].endswith("会议时间 2024-06-18 15:00") and texts[2] == "检查改到\n明天下午 15:00:00"
+
+
+def test_what_looked_like_mess_but_is_a_real_export_is_read_as_before(qunguan, db_path, query, fixtures, tmp_path):
+    """Guards against over-eager fixes (found in review): UTF-16, GBK text whose short
+    lines are also valid UTF-8 (谢谢 = D0BB D0BB), a chatlog sender with no display name,
+    a hand paste that starts in minutes, a group named with full-width brackets."""
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes((fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").encode("utf-16"))
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("2025-03-03 09:00:12 王建国\n请各股室报送台账\n\n2025-03-03 09:01:40 李明\n谢谢\n\n"
+                    "2025-03-03 09:02:00 张丽\n[图片]\n".encode("gb18030"))
+    chatlog = tmp_path / "群A_2025-03-03_2025-03-03.txt"
+    chatlog.write_text("县政府办-王建国(wxid_wjg) 09:00:12\n请报送台账\n\nwxid_lm3q8r5t1v2 09:01:40\n收到\n", encoding="utf-8")
+    paste = tmp_path / "paste.txt"
+    paste.write_text("2025-03-03 09:00 王建国\n开会\n\n2025-03-03 09:05:30 李明\n收到\n\n2025-03-03 09:06 张丽\n好的\n",
+                     encoding="utf-8")
+    named = tmp_path / "防汛工作群（2）_utf8.csv"
+    named.write_bytes((fixtures / "防汛工作群_utf8.csv").read_bytes())
+    for path, group in ((utf16, "g1"), (gbk, "g2"), (chatlog, None), (paste, "g4"), (named, None)):
+        result = ingest(qunguan, db_path, path, group=group)
+        assert result.exit_code == 0 and "rejected 0" in result.stdout, result.stdout + result.stderr
+    counts = {r["name"]: r["n"] for r in query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by 1")}
+    assert counts == {"g1": 6, "g2": 3, "群A": 2, "g4": 3, "防汛工作群（2）": 6}
+    assert {"谢谢", "[图片]"} <= {r["text"] for r in query("select text from messages")}
+
+
+def test_gbk_named_zip_members_keep_their_chinese_names(qunguan, db_path, query, fixtures, tmp_path):
+    import zipfile
+
+    name = "小群_utf8.csv".encode("gb18030")  # its bytes are valid UTF-8 too (СȺ)
+    path = tmp_path / "windows.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("x" * len(name), (fixtures / "防汛工作群_utf8.csv").read_bytes())
+    path.write_bytes(path.read_bytes().replace(b"x" * len(name), name))
+    ingest(qunguan, db_path, path)
+    assert query("select name from groups") == [{"name": "小群"}]
+
+
+def test_pywxdump_ids_beyond_two_to_the_63_stay_ids(qunguan, db_path, query, fixtures, tmp_path):
+    source = fixtures / "pywxdump/wxid_me/csv/48800011122@chatroom/48800011122@chatroom_0_5.csv"
+    folder = tmp_path / "48800011122@chatroom"
+    folder.mkdir()
+    lines = source.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    column = header.index("MsgSvrID")
+    negative = [lines[0]] + [",".join(("-" + v if i == column else v) for i, v in enumerate(line.split(",")))
+                             for line in lines[1:]]
+    (folder / source.name).write_text("\n".join(negative) + "\n", encoding="utf-8")
+    ingest(qunguan, db_path, folder / source.name, group="返乡群")
+    assert all(r["source_id"].startswith("-") for r in query("select source_id from messages"))

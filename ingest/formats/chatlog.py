@@ -173,9 +173,11 @@ class Text:
 
 def _same_shape(header: re.Match, first: re.Match) -> bool:
     """Written the same way as the file's first header: the same date parts, and an id in
-    brackets if the first had one (chatlog leaves it out only for 我 and 系统消息)."""
+    brackets if the first had one (chatlog leaves it out for 我 and 系统消息, and writes the
+    id alone for a sender without a display name)."""
     return ((header["year"] is None) == (first["year"] is None) and (header["md"] is None) == (first["md"] is None)
-            and (header["id"] is not None or first["id"] is None or header["name"] in ("我", _SYSTEM)))
+            and (header["id"] is not None or first["id"] is None or header["name"] in ("我", _SYSTEM)
+                 or bool(_WECHAT_ID.match(header["name"]))))  # no display name: the id alone
 
 
 def _from_download_name(ctx: Context) -> tuple[str | None, tuple[date, date] | None]:

@@ -15,7 +15,9 @@ _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Stat
 _V3 = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
 _SELF_RECALL = re.compile(r"<!\[CDATA\[|\s*<a href=\"weixin://revoke_edit_click\">重新编辑</a>\]\]>")
 _FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
-_COPY_SUFFIX = re.compile(r"(?:\s*[-－]?\s*(?:副本|复制|Copy)|\s*[(（]\d+[)）]|\.(?:csv|txt))$", re.I)
+# Only what copying adds: Windows' " - 副本" / " - Copy", macOS' " copy 2", "(1)" in ASCII
+# brackets, a second extension. A group may well be named 防汛工作群（2） or 资料副本.
+_COPY_SUFFIX = re.compile(r"(?:\s+-\s+(?:副本|Copy)(?:\s*\(\d+\))?|\s+copy(?:\s+\d+)?|\s*\(\d+\)|\.(?:csv|txt))$", re.I)
 _QUOTE_V3 = re.compile(r"\n引用：(?P<name>[^:\n]*): (?P<text>.*)\Z", re.S)
 
 

@@ -24,8 +24,9 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
     for magic, what in _MAGIC:
         if head_bytes.startswith(magic):
             raise FormatError(f"{what}, not a chat export")
-    # A text file may carry a stray NUL (it is dropped when read); a binary one is full of them.
-    if head_bytes.count(b"\x00") > max(8, len(head_bytes) // 100):
+    # A text file may carry a stray NUL (it is dropped when read); a binary one is full of
+    # them. Counted in the decoded text: UTF-16 has a NUL byte beside every ASCII letter.
+    if head.count("\x00") > max(8, len(head) // 100):
         raise FormatError("a binary file, not a chat export")
     start = head.lstrip("\ufeff \r\n\t")
     if start.startswith("{") and '"conversations"' in head and '"role"' in head:

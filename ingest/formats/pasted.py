@@ -24,14 +24,16 @@ def _header(line: str, style: tuple | None = None):
     the same kind: a message line such as "会议时间 2024-06-18 15:00" is not a header in a
     file whose headers are "2024-06-17 09:00:12 王建国"."""
     for pattern in (_INLINE, _NAME_TIME, _TIME_NAME):
-        if (m := pattern.match(line)) and (style is None or style == _style(m)):
+        if (m := pattern.match(line)) and (style is None or style[0] == m.re.pattern and style[1] in (None, _style(m)[1])):
             return m
     return None
 
 
 def _style(m: re.Match) -> tuple:
-    # Exporters write every time alike; a paste put together by hand may mix 09:00 and 09:05:30.
-    return m.re.pattern, None if m.re is _NAME_TIME else m["dt"].count(":")
+    # Exporters write every time alike, with seconds; a paste put together by hand (names
+    # first, or a first time in minutes) may mix 09:00 and 09:05:30.
+    seconds = m["dt"].count(":") == 2
+    return m.re.pattern, seconds if seconds and m.re is not _NAME_TIME else None
 
 
 class Text:
@@ -60,7 +62,7 @@ class Text:
             if m := _header(stripped, style):
                 if current:
                     yield _finish(current)
-                current, style = _start(number, m, chat_name), _style(m)
+                current, style = _start(number, m, chat_name), style or _style(m)
                 continue
             if current is None:
                 raise FormatError(f"line {number}: text before any 'name time' header: {stripped[:60]!r}")
