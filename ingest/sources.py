@@ -201,9 +201,7 @@ def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
     record still reaches the parser and is judged there.
     """
     if encoding == "utf-16":
-        text = (head + reader.read()).decode("utf-16")
-        for line in text.splitlines(keepends=True):
-            yield _normalise_eol(line)
+        yield from io.StringIO((head + reader.read()).decode("utf-16"), newline=None)
         return
     primary = "gb18030" if encoding == "gb18030" else "utf-8"
     fallback = "utf-8" if primary == "gb18030" else "gb18030"
@@ -219,15 +217,17 @@ def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
                 line = raw.decode(fallback)
             except UnicodeDecodeError:
                 line = raw.decode(primary, errors="replace")
-        yield _normalise_eol(line)
+        yield from _universal(line)
 
 
-def _normalise_eol(line: str) -> str:
-    if line.endswith("\r\n"):
-        return line[:-2] + "\n"
-    if line.endswith("\r"):
-        return line[:-1] + "\n"
-    return line
+def _universal(line: str) -> list[str]:
+    """`line` with CRLF and lone CR read as line ends, as the fast path's decoder reads
+    them: the same file must give the same text whichever path reads it."""
+    if "\r" not in line:
+        return [line]
+    # str.splitlines would also break at U+2028, \x0c and others, which the decoder keeps.
+    pieces = line.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
 
 
 def _byte_lines(reader: HashingReader, head: bytes) -> Iterator[bytes]:

@@ -285,3 +285,15 @@ def test_pywxdump_ids_beyond_two_to_the_63_stay_ids(qunguan, db_path, query, fix
     (folder / source.name).write_text("\n".join(negative) + "\n", encoding="utf-8")
     ingest(qunguan, db_path, folder / source.name, group="返乡群")
     assert all(r["source_id"].startswith("-") for r in query("select source_id from messages"))
+
+
+def test_a_lone_carriage_return_reads_the_same_whichever_decoder_reads_the_file(qunguan, db_path, query, tmp_path):
+    """A file with a line its encoding cannot read goes through the tolerant decoder; the
+    messages it shares with a clean copy must come out the same, not as new rows."""
+    head = ("Time,SenderName,Sender,TalkerName,Talker,Content\n"
+            '2025-03-03 09:00:00,张丽,wxid_zl,g,1@chatroom,"第一行\r第二行"\n').encode("utf-8")
+    clean, edited = tmp_path / "clean.csv", tmp_path / "edited.csv"
+    clean.write_bytes(head)
+    edited.write_bytes(head + "2025-03-03 09:01:00,李明,wxid_lm,g,1@chatroom,收到\n".encode("gb18030"))
+    assert "new 1\talready present 0" in ingest(qunguan, db_path, clean).stdout
+    assert "new 1\talready present 1" in ingest(qunguan, db_path, edited).stdout
