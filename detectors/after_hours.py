@@ -20,20 +20,17 @@ class Calendar:
         self.extra_holidays = {date.fromisoformat(d) for d in config.get("extra_holidays", [])}
         self.extra_workdays = {date.fromisoformat(d) for d in config.get("extra_workdays", [])}
         self.warnings: list[str] = []
-        self._days: dict[date, str | None] = {}
-        self._iso_days: dict[str, str | None] = {}
+        self._days: dict[str, str | None] = {}  # by 'YYYY-MM-DD', as the archive writes days
 
     def day_type_of(self, day: str) -> str | None:
         """`day_type` of a 'YYYY-MM-DD' day."""
-        if day not in self._iso_days:
-            self._iso_days[day] = self.day_type(date.fromisoformat(day))
-        return self._iso_days[day]
+        if day not in self._days:
+            self._days[day] = self._day_type(date.fromisoformat(day))
+        return self._days[day]
 
     def day_type(self, day: date) -> str | None:
         """None for a working day, else why it is off: 周末, 法定节假日 (holiday name)."""
-        if day not in self._days:
-            self._days[day] = self._day_type(day)
-        return self._days[day]
+        return self.day_type_of(day.isoformat())
 
     def _day_type(self, day: date) -> str | None:
         if day in self.extra_workdays:

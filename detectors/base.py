@@ -26,10 +26,6 @@ class Message(NamedTuple):
     kind: str
     text: str
 
-    @property
-    def when(self) -> datetime:
-        return datetime.fromisoformat(self.sent_at)
-
 
 def load_config(conn=None) -> dict:
     """The defaults of config.toml with the archive's `settings` overrides applied."""

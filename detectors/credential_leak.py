@@ -33,7 +33,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         if not m.text or not _may_hold(m.text):
             continue
         for pattern in _PATTERNS:
-            match = pattern.search(m.text or "")
+            match = pattern.search(m.text)
             if match and not match.group(1).startswith(("多少", "是什么", "忘了", "重置", "修改")):
                 flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
                 break

@@ -81,6 +81,27 @@ def _valid(value: str) -> bool:
     return int(value[11:13]) < 24 and int(value[14:16]) < 60 and int(value[17:19]) < 60
 
 
+# The archive's local time, in the years WeChat can have written (a Go zero time, year 1,
+# or a millisecond epoch read as seconds are not times of a chat).
+_LOCAL_TIME = re.compile(r"(?:199\d|20\d\d)-\d\d-\d\dT\d\d:\d\d:\d\d")
+_real_minutes: dict[str, bool] = {}
+
+
+def time_problem(sent_at: str) -> str | None:
+    """Why `sent_at` is not a time the archive can store, or None. Every record passes
+    here, so each minute is checked once (a chat's messages come in bursts), then only
+    the seconds."""
+    minute = sent_at[:16] + ":00"
+    real = _real_minutes.get(minute)
+    if real is None:
+        if len(_real_minutes) > 100_000:
+            _real_minutes.clear()
+        real = _real_minutes[minute] = bool(_LOCAL_TIME.fullmatch(minute)) and _valid(minute)
+    if real and len(sent_at) == 19 and sent_at[16] == ":" and sent_at[17] in "012345" and sent_at[18].isdigit():
+        return None
+    return f"the time {sent_at!r} is not a real date and time (1990-2099)"
+
+
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
 
 

@@ -12,14 +12,12 @@ Ctrl-C, so a failed file leaves the archive exactly as it was.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import multiprocessing
 import os
-import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
@@ -27,7 +25,7 @@ import sqlite_utils
 from classifiers.tokenizer import tokens
 from ingest import writer as ops
 from ingest.formats import by_name, detect
-from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json
+from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, time_problem
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
@@ -221,42 +219,13 @@ def _repaired(value):
     return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
 
 
-# The archive's local time, in the years WeChat can have written (a Go zero time, year 1,
-# or a millisecond epoch read as seconds are not times of a chat).
-_LOCAL_TIME = re.compile(r"(?:199\d|20\d\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d")
-
-
-@functools.lru_cache(maxsize=4096)
-def _real_day(day: str) -> bool:
-    try:
-        return bool(date.fromisoformat(day))
-    except ValueError:
-        return False
-
-
-_real_minutes: dict[str, bool] = {}
-
-
-def _time_problem(sent_at: str) -> str | None:
-    # Checked once per minute (a chat's messages come in bursts), then only the seconds.
-    minute = sent_at[:16]
-    real = _real_minutes.get(minute)
-    if real is None:
-        if len(_real_minutes) > 100_000:
-            _real_minutes.clear()
-        real = _real_minutes[minute] = bool(_LOCAL_TIME.fullmatch(minute + ":00") and _real_day(sent_at[:10]))
-    if real and len(sent_at) == 19 and sent_at[16] == ":" and sent_at[17] in "012345" and sent_at[18].isdigit():
-        return None
-    return f"the time {sent_at!r} is not a real date and time (1990-2099)"
-
-
 def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: bool = False) -> Iterator[Batch]:
     batch = Batch()
     for number, item in enumerate(items, start=1):
         if isinstance(item, Reject):
             batch.rejects.append((number, item))
             continue
-        if problem := _time_problem(item.sent_at):
+        if problem := time_problem(item.sent_at):
             batch.rejects.append((number, Reject(item.line, problem, _repaired(raw_json(item.raw)))))
             continue
         batch.rows.append(_row(item, segment))

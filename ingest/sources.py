@@ -217,17 +217,9 @@ def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
                 line = raw.decode(fallback)
             except UnicodeDecodeError:
                 line = raw.decode(primary, errors="replace")
-        yield from _universal(line)
-
-
-def _universal(line: str) -> list[str]:
-    """`line` with CRLF and lone CR read as line ends, as the fast path's decoder reads
-    them: the same file must give the same text whichever path reads it."""
-    if "\r" not in line:
-        return [line]
-    # str.splitlines would also break at U+2028, \x0c and others, which the decoder keeps.
-    pieces = line.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+        # CRLF and a lone CR end lines here as in the fast path's decoder: the same file
+        # must give the same text whichever path reads it.
+        yield from io.StringIO(line, newline=None) if "\r" in line else (line,)
 
 
 def _byte_lines(reader: HashingReader, head: bytes) -> Iterator[bytes]:
