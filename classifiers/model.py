@@ -5,7 +5,7 @@ by a word TF-IDF; `text` feeds a character n-gram TF-IDF, which carries words th
 segmenter splits oddly and words no one wrote in training (classifiers/features.py).
 One soft vote of linear models per category (multi-label). Saved with skops and loaded
 only against `TRUSTED`; for scoring, the fitted vote is compiled into one weight matrix
-(`Linear`), so a batch costs one sparse product.
+(`Linear`), which classifiers/scoring.py multiplies straight from text and tokens.
 """
 from __future__ import annotations
 
@@ -116,7 +116,13 @@ class Model:
         predict_proba gives, computed by the compiled vote)."""
         if not texts:
             return np.zeros((0, len(self.categories)))
-        return self._linear(self._features.transform(rows(texts, tokens)))
+        # Imported here: numba's compiler costs ~110 MB, which a process that only hands
+        # the scoring to its workers (classify.judging) never pays.
+        from classifiers.scoring import products
+
+        tokens = tokens if tokens is not None else [segment(t) for t in texts]
+        linear = self._linear
+        return linear.probabilities(products(self._features, linear.weights, tokens, texts))
 
     def labels(self, scores: np.ndarray) -> list[list[str]]:
         cut = np.array([self.thresholds[c] for c in self.categories])
@@ -214,15 +220,16 @@ class Linear:
     """A fitted one-vs-rest vote as one matrix. Every voter (logistic regression, a
     calibrated SVM, complement NB) gives sigmoid(scale · (x·w) + shift); a category's
     probability is its voters' weighted mean. Equal to the pipeline's predict_proba
-    (tests/test_classifiers.py), for the cost of one sparse product."""
+    (tests/test_features.py), for the cost of one product."""
 
     weights: np.ndarray  # (features, voters)
     scale: np.ndarray    # (voters,)
     shift: np.ndarray    # (voters,)
     share: np.ndarray    # (voters, categories): each voter's weight in its category's mean
 
-    def __call__(self, X) -> np.ndarray:
-        return expit(np.asarray(X @ self.weights) * self.scale + self.shift) @ self.share
+    def probabilities(self, products: np.ndarray) -> np.ndarray:
+        """Per category, from the products of feature rows and `weights`."""
+        return expit(products * self.scale + self.shift) @ self.share
 
     def leaning(self, category: int) -> np.ndarray:
         """Per feature, how much it pushes `category` up: its voters' weights, each

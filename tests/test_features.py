@@ -44,6 +44,23 @@ def test_word_and_character_order_matter(hasher):
     assert not np.allclose(*words) and not np.allclose(*chars)
 
 
+AWKWARD = ["", " ", "收到", "哈哈哈哈哈哈哈哈哈哈", "😀😀🌹 emoji", "a  b   c", "第一行\n第二行\r\n第三行",
+           "请于 2024-06-03 17:30 前报送 https://example.gov.cn/a?b=1 @张三 @李四", "长" * 3000]
+
+
+@pytest.mark.parametrize("words, chars, bits", [((1, 2), (1, 3), 12), ((1, 1), (2, 4), 10)])
+def test_scoring_from_text_gives_the_products_of_the_feature_rows(words, chars, bits):
+    from classifiers.scoring import products
+
+    texts = MESSAGES + AWKWARD
+    tokens = [segment(t) for t in texts] + ["", "  a  b ", "哈哈"]  # odd spacing in the tokens too
+    texts += ["x", "y", "哈哈"]
+    hasher = NgramHasher(words, chars, bits).fit(chat_model.rows(texts, tokens))
+    weights = np.random.default_rng(0).normal(size=(2 * hasher.width, 5)).astype(np.float32)
+    expected = hasher.transform(chat_model.rows(texts, tokens)) @ weights
+    assert np.abs(products(hasher, weights, tokens, texts) - expected).max() < 1e-4
+
+
 def test_messages_without_tokens_are_scored_on_their_characters(mini_models):
     model = mini_models[0]
     texts = ["收到👍", "好的", "领导英明🌹🌹🌹"]
