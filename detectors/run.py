@@ -36,19 +36,18 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
     with _Beside(repeated_post, conn, config, total >= BESIDE_FROM) as beside:
         pending: tuple[list[Message], dict] | None = None  # a batch whose detector beside is still at work
         while True:
-            rows = conn.execute(
-                "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, coalesce(m.text, '') from messages m "
-                "join groups g on g.id = m.group_id where m.id > ? and not g.exempt order by m.id limit ?",
-                [last, BATCH]).fetchall()
-            messages = [Message(*row) for row in rows]
+            messages = read_messages(conn, last, limit=BATCH)
             if messages:
-                fresh = {m: messages if marks[m] < messages[0].id else [x for x in messages if x.id > marks[m]]
-                         for m in MESSAGE_DETECTORS}
-                aside = {m: beside.submit(fresh[m]) for m in MESSAGE_DETECTORS if beside.takes(m)}
+                # The detector beside reads its messages itself: handing it 20k tuples costs
+                # more in pickling than the reading does.
+                aside = {m: beside.submit(max(last, marks[m]), messages[-1].id) for m in MESSAGE_DETECTORS
+                         if beside.takes(m)}
                 with conn:
                     for module in MESSAGE_DETECTORS:
                         if module not in aside:
-                            added += _record(conn, module, module.detect(fresh[module], config, context), marks, messages)
+                            fresh = messages if marks[module] < messages[0].id else [
+                                x for x in messages if x.id > marks[module]]
+                            added += _record(conn, module, module.detect(fresh, config, context), marks, messages)
             # The previous batch's flags from beside, written after this batch's others commit:
             # it works on the next batch meanwhile, and writes its own rows between.
             if pending:
@@ -59,7 +58,7 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
                 break
             pending = (messages, aside)
             last = messages[-1].id
-            done += len(rows)
+            done += len(messages)
             if progress:
                 progress(done, total)
     # Messages of exempt groups are skipped above; move every watermark past them too.
@@ -70,6 +69,15 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
         added += insert_flags(conn, detect_groups(conn, config, today))
     calendar = context.get("calendar")
     return added, calendar.warnings if calendar else []
+
+
+def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1) -> list[Message]:
+    """Messages with ids in (after, upto], in id order, but those of exempt groups
+    (Party-branch study groups, 群规 第二条: archived, never flagged)."""
+    return [Message(*row) for row in conn.execute(
+        "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, coalesce(m.text, '') from messages m "
+        "join groups g on g.id = m.group_id where m.id > ? and m.id <= ? and not g.exempt order by m.id limit ?",
+        [after, upto, limit])]
 
 
 def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:
@@ -89,15 +97,16 @@ def _open_side(path: str, module_name: str) -> None:
     _side_context.update(conn=open_archive(path).conn, module=importlib.import_module(module_name))
 
 
-def _detect_side(messages: list[Message], config: dict) -> list[dict]:
+def _detect_side(after: int, upto: int, config: dict) -> list[dict]:
     conn = _side_context["conn"]
+    messages = read_messages(conn, after, upto)
     with conn:  # its own rows (repeated_post's band keys) in its own transaction
         return _side_context["module"].detect(messages, config, _side_context)
 
 
 class _Beside:
     """One detector worked out in a forked process with its own connection, while this
-    one runs the others: `submit(messages)` returns a future of its flags. The process
+    one runs the others: `submit(after, upto)` returns a future of its flags. The process
     keeps the detector's state between batches (repeated_post's window of posts).
     Without a second core or fork, or when not `wanted`, it takes no detector."""
 
@@ -111,8 +120,9 @@ class _Beside:
     def takes(self, module) -> bool:
         return self.pool is not None and module is self.module
 
-    def submit(self, messages: list[Message]) -> Future:
-        return self.pool.submit(_detect_side, messages, self.config)
+    def submit(self, after: int, upto: int) -> Future:
+        """Its flags for the messages with ids in (after, upto]."""
+        return self.pool.submit(_detect_side, after, upto, self.config)
 
     def __enter__(self) -> _Beside:
         return self
