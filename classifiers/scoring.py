@@ -42,7 +42,7 @@ def _code_points(strings: list[str], separator: str) -> tuple[np.ndarray, np.nda
 
 
 @njit(cache=True)
-def _mix(h):
+def mix_one(h):
     """features.mix, one word at a time."""
     h = h ^ (h >> np.uint64(30))
     h = h * np.uint64(0xBF58476D1CE4E5B9)
@@ -68,7 +68,7 @@ def _products(chars, char_ends, words, word_ends, seeds, prime, position, shift,
                 h += words[i] * position[k % len(position)]
                 i += 1
                 k += 1
-            units[count] = _mix(h)
+            units[count] = mix_one(h)
             count += 1
         _block(units, count, sizes[0], sizes[1], 2, seeds, prime, shift, 0, idf, weights, table, counts, used, pushed, out[doc])
         # Character block: the text's code points.
@@ -91,7 +91,7 @@ def _block(units, count, smallest, largest, seed_offset, seeds, prime, shift, of
             h = units[start] ^ seed
             for k in range(1, n):
                 h = (h * prime) ^ units[start + k]
-            column = np.int64(_mix(h) >> shift) + offset
+            column = np.int64(mix_one(h) >> shift) + offset
             slot = column & mask
             while table[slot] != -1 and table[slot] != column:
                 slot = (slot + 1) & mask

@@ -11,9 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 DEFAULTS = Path(__file__).with_name("config.toml")
 _MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
-_NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, emoji, spaces (CJK characters are word characters)
 
 
 class Message(NamedTuple):
@@ -53,10 +54,23 @@ def word_pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def normalise(text: str) -> str:
-    """Text without @mentions, punctuation, symbols, emoji or spaces, lower-cased: what is
-    left when two posts of the same notice differ only in decoration."""
-    return _NOT_WORD.sub("", _MENTION.sub("", text or "").lower())
+@functools.cache
+def _kept() -> np.ndarray:
+    """Per code point, whether normalise keeps it: letters and digits of any script
+    (what the regex class [^\\W_] matches)."""
+    return np.fromiter((chr(c).isalnum() for c in range(0x110000)), dtype=bool, count=0x110000)
+
+
+def normalise(texts: list[str]) -> list[str]:
+    """Each text without @mentions, punctuation, symbols, emoji or spaces, lower-cased:
+    what is left when two posts of the same notice differ only in decoration. A batch at
+    once, by a table of code points: a regex substitution cost 3 µs a text."""
+    lowered = [(_MENTION.sub("", t) if "@" in t else t).lower() for t in (t or "" for t in texts)]
+    points = np.frombuffer("".join(lowered).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    keep = _kept()[points]
+    bounds = np.concatenate(([0], np.cumsum(keep)))[np.cumsum([0, *map(len, lowered)])].tolist()
+    kept = points[keep].tobytes().decode("utf-32-le")
+    return [kept[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def clauses(text: str) -> list[str]:

@@ -20,28 +20,17 @@ import json
 
 import numpy as np
 
-from classifiers.features import char_ngrams, mix
+from classifiers.features import mix
 from detectors.base import Message, flag, normalise, when_zh
+from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
-_EMPTY = np.uint32(0xFFFFFFFF)
 NO_BAND = -1
 FINE_SLOTS = 128
 _CHUNK = 50_000  # pairs compared at once (each reads two fine signatures)
 _DOUBT = 0.1  # estimates this close to the threshold (2.8 standard deviations) are checked exactly
-
-
-def signatures(norms: list[str], slots: int) -> np.ndarray:
-    """One-permutation MinHash over character 3-grams: each 3-gram's hash picks one of
-    `slots` slots and competes for its minimum, so a message costs one hash per 3-gram,
-    not one per slot. A text shorter than three characters (padded) is its own 3-gram."""
-    owner, hashes, _, _ = char_ngrams([n + "\0" * (3 - len(n)) for n in norms], range(3, 4))
-    signature = np.full((len(norms), slots), _EMPTY, dtype=np.uint32)
-    np.minimum.at(signature, (owner, (hashes % np.uint64(slots)).astype(np.int64)),
-                  (hashes >> np.uint64(32)).astype(np.uint32))
-    return signature
 
 
 def coarse(fine: np.ndarray) -> np.ndarray:
@@ -49,14 +38,6 @@ def coarse(fine: np.ndarray) -> np.ndarray:
     slot k % SLOTS, so each coarse slot is the least of its FINE_SLOTS // SLOTS fine ones.
     A batch is hashed once for both."""
     return fine.reshape(len(fine), FINE_SLOTS // SLOTS, SLOTS).min(axis=1)
-
-
-def shingles(norm: str) -> set[str]:
-    return {norm[i:i + 3] for i in range(max(1, len(norm) - 2))}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -76,16 +57,6 @@ def band_keys(signature: np.ndarray) -> np.ndarray:
         keys = mix(keys * np.uint64(0x100000001B3) ^ slots[:, :, row])
     keys = (keys >> np.uint64(1)).astype(np.int64)
     return np.where((slots == _EMPTY).all(axis=2), NO_BAND, keys)
-
-
-def _eligible(m: Message, settings: dict, short: set[str]) -> str | None:
-    # Normalising only removes characters: a text too short before is too short after.
-    if m.kind not in ("text", "notice") or len(m.text) < settings["min_chars"]:
-        return None
-    norm = normalise(m.text)
-    if len(norm) < settings["min_chars"] or norm in short:
-        return None
-    return norm
 
 
 class _Window:
@@ -128,7 +99,7 @@ class _Window:
         fresh = ~np.isin(ids, self.ids)
         found = conn.execute("select m.sent_at, m.text from json_each(?) k join messages m on m.id = k.value "
                              "order by m.id", [json.dumps(ids[fresh].tolist())]).fetchall()
-        self.add(ids[fresh], np.array([r[0] for r in found], dtype="datetime64[s]"), [normalise(r[1]) for r in found],
+        self.add(ids[fresh], np.array([r[0] for r in found], dtype="datetime64[s]"), normalise([r[1] for r in found]),
                  keys[fresh])
 
     def add(self, ids: np.ndarray, times: np.ndarray, norms: list[str], keys: np.ndarray) -> None:
@@ -143,9 +114,12 @@ class _Window:
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["repeated_post"]
     conn = context["conn"]
-    short = {normalise(s) for s in settings["short_replies"]}
+    short, shortest = set(normalise(settings["short_replies"])), settings["min_chars"]
     window = np.timedelta64(int(settings["window_days"] * 86400), "s")
-    eligible = [(m, norm) for m in messages if (norm := _eligible(m, settings, short))]
+    # Normalising only removes characters: a text too short before is too short after.
+    posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]
+    eligible = [(m, norm) for m, norm in zip(posts, normalise([m.text for m in posts]))
+                if len(norm) >= shortest and norm not in short]
     if not eligible:
         return []
     batch = [m for m, _ in eligible]
@@ -201,18 +175,15 @@ def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
     if earlier.any():
         fine[earlier] = signatures([norms[i] for i in involved[earlier].tolist()], FINE_SLOTS)
     copies: dict[int, list[int]] = {}
-    grams: dict[int, set[str]] = {}
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start: start + _CHUNK]
         estimate = similarity(fine[np.searchsorted(involved, chunk[:, 0])], fine[np.searchsorted(involved, chunk[:, 1])])
         # Clear verdicts stand; the few near the threshold are settled on the 3-grams themselves.
-        sure = estimate >= threshold + _DOUBT
-        close = np.abs(estimate - threshold) < _DOUBT
-        for a, b in chunk[sure].tolist():
+        close = chunk[np.abs(estimate - threshold) < _DOUBT]
+        texts = np.unique(close)
+        exact = jaccards([norms[i] for i in texts.tolist()], np.searchsorted(texts, close))
+        for a, b in [*chunk[estimate >= threshold + _DOUBT].tolist(), *close[exact >= threshold].tolist()]:
             copies.setdefault(a, []).append(b)
-        for a, b in chunk[close].tolist():
-            if jaccard(grams.setdefault(a, shingles(norms[a])), grams.setdefault(b, shingles(norms[b]))) >= threshold:
-                copies.setdefault(a, []).append(b)
     return copies
 
 

@@ -1,12 +1,13 @@
 """群规 第九条: the same notice again in a group, or in several groups (多头发布); short
 replies never count. Uses a real archive because signatures are indexed in it."""
 
+import numpy as np
 import pytest
 
 from detectors import repeated_post
 from ingest.schema import open_archive
 from tests.detector_helpers import CONFIG
-from detectors.base import Message
+from detectors.base import Message, normalise
 
 NOTICE = "【通知】关于报送2025年第一季度政务信息的通知：请各单位于3月10日前报送，联系电话0795-3207715。@所有人\u2005"
 
@@ -116,3 +117,26 @@ def test_a_large_run_checks_repeats_beside_the_other_detectors_and_flags_the_sam
         pytest.skip("one core or no fork here: the rules never run a process beside")
     assert beside == inline
     assert {row[1] for row in inline} >= {"repeated_post", "privacy", "proof_demand", "after_hours"}
+
+
+def test_band_keys_stay_those_of_archives_signed_by_earlier_versions():
+    # post_bands keeps the keys of every post signed so far; a new release that signed
+    # differently would never find a repeat of a post archived before it.
+    [norm] = normalise(["【通知】请各村于6月5日前报送防汛值班表，联系人：王磊"])
+    keys = repeated_post.band_keys(repeated_post.coarse(repeated_post.signatures([norm], repeated_post.FINE_SLOTS)))
+    assert keys.tolist() == [[repeated_post.NO_BAND, 778099545739197249, 3512583820340046329, 7600202585393891536,
+                              8372392966343280778, 6143396633928207141, 5681437999924546377, 4634814335414583031]]
+
+
+def test_doubtful_pairs_are_settled_on_their_exact_3_gram_sets():
+    from detectors.minhash import jaccards
+
+    norms = normalise(["请各乡镇于周五前报送春季森林防火隐患排查台账", "请各乡镇于周五前报送春季森林防火隐患排查台账逾期通报",
+                       "明天开会", "明天开会"])
+    # 20 3-grams, of which the longer text's 24 hold all: 20/24; identical texts: 1; short ones padded.
+    assert jaccards(norms, np.array([[0, 1], [2, 3], [0, 2]])).tolist() == [20 / 24, 1.0, 0.0]
+
+
+def test_normalising_drops_decoration_and_keeps_letters_and_digits_of_any_script():
+    texts = ["【通知】@张三 请于6月5日前报送！！😀", "Ｒｅｐｏｒｔ_2024 ＡＢＣ", "", None, "١٢٣ café ﬁ\n\t"]
+    assert normalise(texts) == ["通知请于6月5日前报送", "ｒｅｐｏｒｔ2024ａｂｃ", "", "", "١٢٣caféﬁ"]
