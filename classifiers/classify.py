@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
@@ -83,87 +84,95 @@ def judge(model: Model, texts: list[str], tokens: list[str]) -> list[list[Verdic
 # Worth forking judges only when there is a lot to score (a fork costs ~0.2 s).
 PARALLEL_FROM = 50_000
 SCORE_CHUNK = 4000
-_worker_model: Model | None = None
 
 
-def _judge_in_worker(texts: list[str], tokens: list[str]) -> list[list[Verdict]]:
-    return judge(_worker_model, texts, tokens)
+def judge_range(conn, model: Model, after: int, upto: int) -> tuple[int, list[dict]]:
+    """(messages read, flags) for the messages with ids in (after, upto]. Identical texts
+    are judged once: short replies repeat endlessly in chat."""
+    rows = conn.execute(
+        "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt from messages m "
+        "join groups g on g.id = m.group_id where m.id > ? and m.id <= ?", [after, upto]).fetchall()
+    # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
+    scored = [r for r in rows if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
+    index: dict[str, int] = {}
+    texts, tokens = [], []
+    for row in scored:
+        if row[3] not in index:
+            index[row[3]] = len(texts)
+            texts.append(row[3])
+            tokens.append(row[4] or "")
+    # Chunks of a few thousand keep the feature arrays (and so RSS) small.
+    verdicts = [v for a in range(0, len(texts), SCORE_CHUNK)
+                for v in judge(model, texts[a:a + SCORE_CHUNK], tokens[a:a + SCORE_CHUNK])]
+    return len(rows), [
+        {"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1], "member_id": row[2],
+         "category": category, "score": score, "detector": model.detector, "article": model.task.articles[category],
+         "evidence": evidence}
+        for row in scored for category, score, evidence in verdicts[index[row[3]]]]
+
+
+_worker: dict = {}
+
+
+def _open_worker(path: str, model: Model) -> None:
+    from ingest.schema import open_archive
+
+    _worker.update(conn=open_archive(path).conn, model=model)
+
+
+def _judge_range_in_worker(after: int, upto: int) -> tuple[int, list[dict]]:
+    return judge_range(_worker["conn"], _worker["model"], after, upto)
 
 
 @contextmanager
-def judging(model: Model, total: int):
-    """submit(texts, tokens) -> a function that returns their verdicts, so the caller
-    can read and write the archive while the verdicts are being worked out. Identical
-    texts are judged once (short replies repeat endlessly in chat), and large runs are
-    split over one forked worker per core, which inherits the loaded model."""
-    global _worker_model
+def judging(conn, model: Model, total: int):
+    """submit(after, upto) -> a function that returns judge_range's result for that id
+    range, so the caller can write flags while later ranges are judged. Large runs are
+    split over one forked worker per core, which inherits the loaded model and reads
+    its messages with its own connection (sending them costs more than reading them)."""
     workers = min(os.cpu_count() or 1, 4)
     pool = None
     if total >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _worker_model = model
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        path = conn.execute("pragma database_list").fetchone()[2]
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_open_worker, initargs=(path, model))
 
-    def submit(texts: list[str], tokens: list[str]) -> Callable[[], list[list[Verdict]]]:
-        index: dict[str, int] = {}
-        unique_texts, unique_tokens, where = [], [], []
-        for text, toks in zip(texts, tokens):
-            if text not in index:
-                index[text] = len(unique_texts)
-                unique_texts.append(text)
-                unique_tokens.append(toks)
-            where.append(index[text])
-        # Chunks of a few thousand keep the sparse feature matrices (and so RSS) small.
-        chunks = [(unique_texts[a:a + SCORE_CHUNK], unique_tokens[a:a + SCORE_CHUNK])
-                  for a in range(0, len(unique_texts), SCORE_CHUNK)]
+    def submit(after: int, upto: int) -> Callable[[], tuple[int, list[dict]]]:
         if pool is None:
-            parts = [judge(model, texts, toks) for texts, toks in chunks]
-        else:
-            futures = [pool.submit(_judge_in_worker, *chunk) for chunk in chunks]
-
-        def verdicts() -> list[list[Verdict]]:
-            found = [v for part in (parts if pool is None else (f.result() for f in futures)) for v in part]
-            return [found[i] for i in where]
-        return verdicts
+            judged = judge_range(conn, model, after, upto)
+            return lambda: judged
+        return pool.submit(_judge_range_in_worker, after, upto).result
 
     try:
-        yield submit
+        yield submit, workers if pool else 1
     finally:
         if pool:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
 
 
 def classify_messages(conn, model: Model, progress: Callable[[int, int], None] | None = None) -> int:
     """Score messages newer than the model's watermark; returns the number of flags added."""
     start = watermark(conn, model.detector)
     total = conn.execute("select count(*) from messages where id > ?", [start]).fetchone()[0]
-    added, done, last, pending = 0, 0, start, None
-    with judging(model, total) as submit:
-        # While the workers judge one batch, the previous one is written and the next read.
+    added = done = 0
+    pending: deque = deque()  # (upto, its verdicts), in id order
+    with judging(conn, model, total) as (submit, workers):
+        last = start
         while True:
-            batch = conn.execute(
-                "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt from messages m "
-                "join groups g on g.id = m.group_id where m.id > ? order by m.id limit ?",
-                [last, BATCH]).fetchall()
-            # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
-            scored = [r for r in batch if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
-            job = (batch, scored, submit([r[3] for r in scored], [r[4] or "" for r in scored])) if batch else None
-            if pending:
-                added += _write(conn, model, *pending)
-                done += len(pending[0])
+            upto = conn.execute("select max(id) from (select id from messages where id > ? order by id limit ?)",
+                                [last, BATCH]).fetchone()[0]
+            if upto is not None:
+                pending.append((upto, submit(last, upto)))
+                last = upto
+            # A range in flight per worker and one more, so none waits while flags are written.
+            while pending and (upto is None or len(pending) > workers):
+                upto_written, judged = pending.popleft()
+                read, flags = judged()
+                with conn:  # a range's flags and the watermark past it, in one transaction
+                    added += insert_flags(conn, flags)
+                    set_watermark(conn, model.detector, upto_written)
+                done += read
                 if progress:
                     progress(done, total)
-            if not batch:
+            if upto is None:
                 return added
-            pending, last = job, batch[-1][0]
-
-
-def _write(conn, model: Model, batch: list, scored: list, verdicts: Callable) -> int:
-    """Flags of one batch and the watermark past it, in one transaction."""
-    flags = [{"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1], "member_id": row[2],
-              "category": category, "score": score, "detector": model.detector,
-              "article": model.task.articles[category], "evidence": evidence}
-             for row, found in zip(scored, verdicts()) for category, score, evidence in found]
-    with conn:
-        added = insert_flags(conn, flags)
-        set_watermark(conn, model.detector, batch[-1][0])
-    return added

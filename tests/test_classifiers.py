@@ -127,6 +127,43 @@ def test_classify_is_incremental_and_explains_each_flag(qunguan, db_path, query,
     assert marks[flags[0]["detector"]] == newest  # the new week's messages were scored
 
 
+def test_a_large_classify_run_splits_the_work_over_workers_and_flags_the_same(qunguan, db_path, fixtures, monkeypatch):
+    """From PARALLEL_FROM new messages, forked workers read and judge id ranges; the
+    flags and the watermark must be exactly those of a run in one process."""
+    import sqlite3
+
+    from classifiers import classify
+    from ingest.schema import open_archive
+
+    for week in ("memotrace3-week1.csv", "memotrace3-week2.csv"):
+        qunguan("ingest", fixtures / week, "--db", db_path, "--group", "防火群", "--silent")
+    copy = db_path.with_name("copy.db")
+    with sqlite3.connect(db_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    forks = []
+
+    class Pool(classify.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            forks.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(classify, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(classify, "BATCH", 5)  # many ranges, several in flight at once
+    runs = []
+    for path, parallel_from in ((db_path, 10**9), (copy, 0)):
+        monkeypatch.setattr(classify, "PARALLEL_FROM", parallel_from)
+        conn = open_archive(str(path)).conn
+        seen = []
+        added = classify.classify_messages(conn, chat_model.load(), lambda done, total: seen.append((done, total)))
+        flags = conn.execute("select subject, category, score, evidence from flags order by subject, category").fetchall()
+        runs.append((added, flags, conn.execute("select last_message_id from detector_state").fetchall(), seen[-1]))
+    if not forks:
+        pytest.skip("one core or no fork here: classify never forks workers")
+    assert runs[0] == runs[1] and runs[0][0] > 0
+    done, total = runs[1][3]
+    assert done == total == len(open_archive(str(copy)).conn.execute("select id from messages").fetchall())
+
+
 def test_classify_moves_past_a_week_with_no_text_to_score(qunguan, db_path, query, fixtures):
     qunguan("ingest", fixtures / "memotrace3-no-text.csv", "--db", db_path, "--group", "防火群", "--silent")
     result = qunguan("classify", "--db", db_path, "--silent")
