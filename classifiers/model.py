@@ -125,8 +125,11 @@ class Model:
         return linear.probabilities(products(self._features, linear.weights, tokens, texts))
 
     def labels(self, scores: np.ndarray) -> list[list[str]]:
-        cut = np.array([self.thresholds[c] for c in self.categories])
-        return [[c for c, hit in zip(self.categories, row) if hit] for row in scores >= cut]
+        hits = scores >= np.array([self.thresholds[c] for c in self.categories])
+        found: list[list[str]] = [[] for _ in range(len(scores))]
+        for i in np.flatnonzero(hits.any(axis=1)).tolist():  # most messages are work: no label to spell out
+            found[i] = [c for c, hit in zip(self.categories, hits[i].tolist()) if hit]
+        return found
 
     def predict(self, texts: list[str]) -> list[tuple[list[str], dict[str, float]]]:
         scores = self.scores(texts)
@@ -151,22 +154,23 @@ class Model:
         words, chars = [w for t in tokens for w in t.split(" ") if w], "".join(texts)
         # An n-gram training never saw has no evidence to give (its bucket's weights are
         # whatever the models give an empty column).
-        seen = hasher.idf_[column] < hasher.idf_.max()
-        pushes = {c: np.where(seen, self._weights(c)[column] * hasher.idf_[column], 0.0)
-                  for c in {c for _, c in wanted}}
+        idf = hasher.idf_[column]
+        idf[idf == hasher.idf_.max()] = 0
+        pushes = {c: self._weights(c)[column] * idf for c in {c for _, c in wanted}}
         found = []
         for index, category in wanted:
             mine = order[bounds[index]: bounds[index + 1]]
             push = pushes[category][mine]
-            strongest = mine[np.argsort(-push)[:3 * top]]
+            best = np.argsort(-push)[:3 * top]
+            strongest = mine[best]
             grams = {}
-            for g in strongest:
-                if pushes[category][g] <= 0:
+            for weight, a, n, word in zip(push[best].tolist(), start[strongest].tolist(), size[strongest].tolist(),
+                                          is_word[strongest].tolist()):
+                if weight <= 0:
                     break
-                a, n = start[g], size[g]
-                gram = _join(words[a: a + n]) if is_word[g] else chars[a: a + n].strip()
+                gram = _join(words[a: a + n]) if word else chars[a: a + n].strip()
                 if _meaningful(gram):
-                    grams.setdefault(gram, float(pushes[category][g]))
+                    grams.setdefault(gram, weight)
             found.append(_pick(grams, top))
         return found
 
@@ -287,7 +291,8 @@ def compact(pipeline: Pipeline) -> Pipeline:
 
 
 def _meaningful(feature: str) -> bool:
-    return any(unicodedata.category(ch)[0] in "LNS" for ch in feature)
+    # A letter or digit first (most n-grams) settles it without the Unicode database.
+    return feature[:1].isalnum() or any(unicodedata.category(ch)[0] in "LNS" for ch in feature)
 
 
 def _is_cjk(feature: str) -> bool:
