@@ -83,10 +83,17 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     calendar = context.setdefault("calendar", Calendar(settings))
     periods = _periods(settings)
     urgent = word_pattern(tuple(settings["urgent_words"]))
+    # Chat comes in bursts: the answer for one time holds for its whole minute when no
+    # working period starts or ends inside a minute.
+    per_minute = all(bound.endswith(":00") for period in periods for bound in period)
+    reasons: dict[str, str | None] = {}
     flags = []
     for m in messages:
         # The time first: it rules out most messages for the least work.
-        reason = off_hours(m.sent_at, calendar, periods)
+        when = m.sent_at[:16] if per_minute else m.sent_at
+        if when not in reasons:
+            reasons[when] = off_hours(m.sent_at, calendar, periods)
+        reason = reasons[when]
         if reason and is_notice(m, settings) and not urgent.search(m.text):
             flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
     return flags

@@ -41,3 +41,15 @@ def test_a_year_the_calendar_does_not_know_falls_back_to_weekdays_with_one_warni
                 msg(NOTICE, "2027-03-07T10:00:00", id=3), context=context)
     assert [f["message_id"] for f in flags] == [1, 3]  # Saturday and Sunday; Monday 10:00 is fine
     assert len(context["calendar"].warnings) == 1 and "2027" in context["calendar"].warnings[0]
+
+
+def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
+    import copy
+
+    from tests.detector_helpers import CONFIG
+
+    config = copy.deepcopy(CONFIG)
+    config["after_hours"]["periods"] = [["08:00", "17:30:30"]]
+    flags = after_hours.detect([msg(NOTICE, "2025-03-04T17:30:10", id=1), msg(NOTICE, "2025-03-04T17:30:40", id=2),
+                                msg(NOTICE, "2025-03-04T17:31:00", id=3)], config, {})
+    assert [f["message_id"] for f in flags] == [2, 3]
