@@ -74,10 +74,10 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
 def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1) -> list[Message]:
     """Messages with ids in (after, upto], in id order, but those of exempt groups
     (Party-branch study groups, 群规 第二条: archived, never flagged)."""
+    # Not a join with groups: that costs ~0.6 s per 1M messages, the list of exempt groups nothing.
     return [Message(*row) for row in conn.execute(
-        "select m.id, m.group_id, m.member_id, m.sent_at, m.kind, coalesce(m.text, '') from messages m "
-        "join groups g on g.id = m.group_id where m.id > ? and m.id <= ? and not g.exempt order by m.id limit ?",
-        [after, upto, limit])]
+        "select id, group_id, member_id, sent_at, kind, coalesce(text, '') from messages where id > ? and id <= ? "
+        "and group_id not in (select id from groups where exempt) order by id limit ?", [after, upto, limit])]
 
 
 def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:

@@ -55,3 +55,27 @@ def test_red_packets_and_transfers_are_flagged():
                 msg("节日期间严禁收受红包礼金", id=3))
     assert [f["message_id"] for f in flags] == [1, 2]
     assert all(f["article"] == "群规 第十二条" for f in flags)
+
+
+def test_messages_of_an_exempt_group_are_archived_but_never_flagged(qunguan, db_path, tmp_path):
+    import csv
+
+    from ingest.schema import open_archive
+
+    rows = [("请各支部委员今晚十点前把学习照片发群里，每人都要拍照", "2025-03-09 22:30:00"),
+            ("王某的手机号是13979512345，家住城北小区", "2025-03-04 10:00:00")]
+    for group in ("党支部学习群", "防汛工作群"):
+        path = tmp_path / f"{group}.csv"
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
+            for i, (text, when) in enumerate(rows):
+                out.writerow([f"{len(group)}{i}", "文本", "李华", when, text, "", "", "more"])
+        qunguan("ingest", path, "--db", db_path, "--group", group, "--silent")
+    qunguan("groups", "set", "党支部学习群", "--db", db_path, "--exempt")
+    assert qunguan("classify", "--db", db_path, "--silent").exit_code == 0
+    conn = open_archive(str(db_path)).conn
+    flagged = {r[0] for r in conn.execute("select g.name from flags f join groups g on g.id = f.group_id "
+                                          "where f.message_id is not null")}
+    assert flagged == {"防汛工作群"}
+    assert conn.execute("select count(*) from messages").fetchone()[0] == 4
