@@ -42,12 +42,14 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
                 # more in pickling than the reading does.
                 aside = {m: beside.submit(max(last, marks[m]), messages[-1].id) for m in MESSAGE_DETECTORS
                          if beside.takes(m)}
+                found = [(module, module.detect(messages if marks[module] < messages[0].id else [
+                    x for x in messages if x.id > marks[module]], config, context))
+                    for module in MESSAGE_DETECTORS if module not in aside]
+                # Written after every detector has run: the process beside waits for the archive's
+                # write lock (in sleeps of up to 100 ms) as long as this transaction is open.
                 with conn:
-                    for module in MESSAGE_DETECTORS:
-                        if module not in aside:
-                            fresh = messages if marks[module] < messages[0].id else [
-                                x for x in messages if x.id > marks[module]]
-                            added += _record(conn, module, module.detect(fresh, config, context), marks, messages)
+                    for module, flags in found:
+                        added += _record(conn, module, flags, marks, messages)
             # The previous batch's flags from beside, written after this batch's others commit:
             # it works on the next batch meanwhile, and writes its own rows between.
             if pending:
