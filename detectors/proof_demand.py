@@ -12,14 +12,14 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
     any_media = word_pattern(tuple(settings["media_words"]))
+    demand, prohibition = word_pattern(tuple(settings["demand_words"])), word_pattern(tuple(settings["prohibition_words"]))
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
         for clause in clauses(m.text):
-            media = [w for w in settings["media_words"] if w in clause]
-            demand = [w for w in settings["demand_words"] if w in clause]
-            if media and demand and not any(w in clause for w in settings["prohibition_words"]):
+            if any_media.search(clause) and demand.search(clause) and not prohibition.search(clause):
+                media = [w for w in settings["media_words"] if w in clause]
                 flags.append(flag(m, CATEGORY, ARTICLE,
                                   f"要求以{'、'.join(media)}作为工作留痕：「{clause.strip()[:60]}」", score=0.9))
                 break
