@@ -111,6 +111,11 @@ class _Window:
         self.norms += norms
 
 
+def candidates(config: dict) -> tuple[str, list]:
+    """The messages detect can flag, as a SQL condition and its parameters."""
+    return "kind in ('text', 'notice') and length(text) >= ?", [config["repeated_post"]["min_chars"]]
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["repeated_post"]
     conn = context["conn"]
