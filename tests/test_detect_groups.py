@@ -58,9 +58,14 @@ def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, d
     conn.executemany("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, created_at) "
                      "values (?, ?, 1, 'offtopic', 0.9, 'test', '群规 第八条', 'x', '')",
                      [(f"message:{i}", i) for i in range(2, 31, 2)])
+    # A message flagged twice is still one message of the week.
+    conn.executemany("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, created_at) "
+                     "values (?, ?, 1, 'after_hours', 1, 'test', '群规 第十条', 'x', '')",
+                     [(f"message:{i}", i) for i in range(1, 31, 3)])
     conn.commit()
     [flag] = [f for f in detect_groups(conn, load_config(conn), today=date(2025, 3, 10)) if f["category"] == "group_chatter_share"]
-    assert flag["subject"] == "group:1:2025-W09" and "50%" in flag["evidence"]
+    assert flag["subject"] == "group:1:2025-W09"
+    assert "共 30 条消息，闲聊/吹捧 15 条（50%）" in flag["evidence"]
 
 
 def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_path):
