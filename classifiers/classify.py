@@ -91,7 +91,7 @@ def judge_range(conn, model: Model, after: int, upto: int) -> tuple[int, list[di
     are judged once: short replies repeat endlessly in chat."""
     rows = conn.execute(
         "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt from messages m "
-        "join groups g on g.id = m.group_id where m.id > ? and m.id <= ?", [after, upto]).fetchall()
+        "join groups g on g.id = m.group_id where m.id > ? and m.id <= ? order by m.id", [after, upto]).fetchall()
     # Exempt groups (Party-branch study groups, 群规 第二条) are archived, never flagged.
     scored = [r for r in rows if r[5] in TEXT_KINDS and not r[6] and r[3] and r[3].strip()]
     index: dict[str, int] = {}
@@ -109,6 +109,16 @@ def judge_range(conn, model: Model, after: int, upto: int) -> tuple[int, list[di
          "category": category, "score": score, "detector": model.detector, "article": model.task.articles[category],
          "evidence": evidence}
         for row in scored for category, score, evidence in verdicts[index[row[3]]]]
+
+
+def shared_path(conn) -> str | None:
+    """The archive's file, when a forked process opening it would see what `conn` sees:
+    not for an in-memory or temporary database, nor while `conn` has uncommitted
+    changes; and only where processes can fork."""
+    path = conn.execute("pragma database_list").fetchone()[2]
+    if not path or conn.in_transaction or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return path
 
 
 _worker: dict = {}
@@ -132,15 +142,13 @@ def judging(conn, model: Model, total: int):
     its messages with its own connection (sending them costs more than reading them)."""
     workers = min(os.cpu_count() or 1, 4)
     pool = None
-    if total >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        path = conn.execute("pragma database_list").fetchone()[2]
+    if total >= PARALLEL_FROM and workers > 1 and (path := shared_path(conn)):
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_open_worker, initargs=(path, model))
 
     def submit(after: int, upto: int) -> Callable[[], tuple[int, list[dict]]]:
         if pool is None:
-            judged = judge_range(conn, model, after, upto)
-            return lambda: judged
+            return lambda: judge_range(conn, model, after, upto)
         return pool.submit(_judge_range_in_worker, after, upto).result
 
     try:

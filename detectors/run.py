@@ -7,7 +7,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from typing import Callable
 
-from classifiers.classify import insert_flags, set_watermark, watermark
+from classifiers.classify import insert_flags, set_watermark, shared_path, watermark
 from detectors import after_hours, credential_leak, privacy, proof_demand, red_packet, repeated_post, secret
 from detectors.base import Message, load_config
 from detectors.groups import detect_groups
@@ -42,9 +42,13 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
                 # more in pickling than the reading does.
                 aside = {m: beside.submit(max(last, marks[m]), messages[-1].id) for m in MESSAGE_DETECTORS
                          if beside.takes(m)}
-                found = [(module, module.detect(messages if marks[module] < messages[0].id else [
-                    x for x in messages if x.id > marks[module]], config, context))
-                    for module in MESSAGE_DETECTORS if module not in aside]
+                try:
+                    found = [(module, module.detect(messages if marks[module] < messages[0].id else [
+                        x for x in messages if x.id > marks[module]], config, context))
+                        for module in MESSAGE_DETECTORS if module not in aside]
+                except BaseException:
+                    conn.rollback()  # what a detector wrote (repeated_post's band keys) goes with its flags
+                    raise
                 # Written after every detector has run: the process beside waits for the archive's
                 # write lock (in sleeps of up to 100 ms) as long as this transaction is open.
                 with conn:
@@ -114,12 +118,12 @@ class _Beside:
     """One detector worked out in a forked process with its own connection, while this
     one runs the others: `submit(after, upto)` returns a future of its flags. The process
     keeps the detector's state between batches (repeated_post's window of posts).
-    Without a second core or fork, or when not `wanted`, it takes no detector."""
+    Without a second core or fork, for an archive the process could not open as `conn`
+    sees it (classify.shared_path), or when not `wanted`, it takes no detector."""
 
     def __init__(self, module, conn, config: dict, wanted: bool):
         self.module, self.config, self.pool = module, config, None
-        if wanted and multiprocessing.cpu_count() > 1 and "fork" in multiprocessing.get_all_start_methods():
-            path = conn.execute("pragma database_list").fetchone()[2]
+        if wanted and multiprocessing.cpu_count() > 1 and (path := shared_path(conn)):
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_open_side, initargs=(path, module.__name__))
 

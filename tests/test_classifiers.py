@@ -164,6 +164,22 @@ def test_a_large_classify_run_splits_the_work_over_workers_and_flags_the_same(qu
     assert done == total == len(open_archive(str(copy)).conn.execute("select id from messages").fetchall())
 
 
+def test_classify_of_an_archive_in_memory_scores_it_all_in_one_process(qunguan, db_path, fixtures, monkeypatch):
+    """A forked worker reopens the archive by its file: an in-memory copy has none, and a
+    worker would find it empty while the watermark moved past every message."""
+    import sqlite3
+
+    from classifiers import classify
+
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    memory = sqlite3.connect(":memory:")
+    with sqlite3.connect(db_path) as source:
+        source.backup(memory)
+    monkeypatch.setattr(classify, "PARALLEL_FROM", 0)
+    assert classify.classify_messages(memory, chat_model.load()) > 0
+    assert classify.classify_messages(memory, chat_model.load()) == 0
+
+
 def test_classify_moves_past_a_week_with_no_text_to_score(qunguan, db_path, query, fixtures):
     qunguan("ingest", fixtures / "memotrace3-no-text.csv", "--db", db_path, "--group", "防火群", "--silent")
     result = qunguan("classify", "--db", db_path, "--silent")

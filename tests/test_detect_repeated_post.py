@@ -140,3 +140,21 @@ def test_doubtful_pairs_are_settled_on_their_exact_3_gram_sets():
 def test_normalising_drops_decoration_and_keeps_letters_and_digits_of_any_script():
     texts = ["【通知】@张三 请于6月5日前报送！！😀", "Ｒｅｐｏｒｔ_2024 ＡＢＣ", "", None, "١٢٣ café ﬁ\n\t"]
     assert normalise(texts) == ["通知请于6月5日前报送", "ｒｅｐｏｒｔ2024ａｂｃ", "", "", "١٢٣caféﬁ"]
+
+
+def test_a_detector_failing_mid_batch_leaves_nothing_of_that_batch(conn, monkeypatch):
+    from detectors import privacy, run
+
+    for i in range(1, 4):
+        add(conn, i, 1, f"2025-03-03T09:0{i}:00", f"请各乡镇于周五前报送春季森林防火隐患排查台账第{i}批，逾期通报")
+    conn.commit()
+
+    def broken(*args):
+        raise RuntimeError("a detector's bug")
+
+    monkeypatch.setattr(privacy, "detect", broken)
+    with pytest.raises(RuntimeError):
+        run.run_rules(conn)
+    assert not conn.in_transaction
+    assert conn.execute("select count(*) from post_bands").fetchone()[0] == 0
+    assert conn.execute("select count(*) from detector_state").fetchone()[0] == 0
