@@ -35,9 +35,11 @@ def mix(h: np.ndarray) -> np.ndarray:
 _POSITION = mix(np.arange(1, 257, dtype=np.uint64)) | np.uint64(1)
 
 
-def _code_points(strings: list[str], separator: str) -> np.ndarray:
+def code_points(strings: list[str], separator: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of the strings joined by `separator`, and where each string ends in them."""
     joined = separator.join(strings).encode("utf-32-le", "surrogatepass")
-    return np.frombuffer(joined, dtype=np.uint32).astype(np.uint64)
+    ends = np.cumsum(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)) + len(separator)) - len(separator)
+    return np.frombuffer(joined, dtype=np.uint32).astype(np.uint64), ends
 
 
 def _ngrams(units: np.ndarray, doc: np.ndarray, sizes: range, seed_offset: int = 0):
@@ -66,14 +68,14 @@ def char_ngrams(texts: list[str], sizes: range):
     """N-grams of characters; `start` indexes the code points of the joined texts."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     doc = np.repeat(np.arange(len(texts)), lengths)
-    return _ngrams(_code_points(texts, ""), doc, sizes)
+    return _ngrams(code_points(texts, "")[0], doc, sizes)
 
 
 def word_ngrams(token_strings: list[str], sizes: range):
     """N-grams of the space-separated tokens; `start` indexes the tokens of the batch."""
     lengths = np.fromiter(map(len, token_strings), dtype=np.int64, count=len(token_strings))
     # Documents joined by one space: a space ends a token, whichever document it is in.
-    cp = _code_points(token_strings, " ")
+    cp = code_points(token_strings, " ")[0]
     doc = np.repeat(np.arange(len(token_strings)), lengths + 1)[: len(cp)]
     letter = cp != 32
     first = letter & ~np.concatenate(([False], letter[:-1]))

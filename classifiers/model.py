@@ -29,6 +29,7 @@ from sklearn.svm import LinearSVC
 
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.features import NgramHasher
+from classifiers.scoring import products
 from classifiers.tokenizer import tokens as segment
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -116,10 +117,6 @@ class Model:
         predict_proba gives, computed by the compiled vote)."""
         if not texts:
             return np.zeros((0, len(self.categories)))
-        # Imported here: numba's compiler costs ~110 MB, which a process that only hands
-        # the scoring to its workers (classify.judging) never pays.
-        from classifiers.scoring import products
-
         tokens = tokens if tokens is not None else [segment(t) for t in texts]
         linear = self._linear
         return linear.probabilities(products(self._features, linear.weights, tokens, texts))

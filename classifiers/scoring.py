@@ -14,14 +14,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from classifiers.features import _POSITION, _PRIME, _SEEDS, NgramHasher
+from classifiers.features import _POSITION, _PRIME, _SEEDS, NgramHasher, code_points, mix
 
 
 def products(hasher: NgramHasher, weights: np.ndarray, token_strings: list[str], texts: list[str]) -> np.ndarray:
     """(messages, voters): each message's feature row times `weights` (features × voters),
     as `hasher.transform(rows) @ weights` gives it."""
-    chars, char_ends = _code_points(texts, "")
-    words, word_ends = _code_points(token_strings, " ")
+    chars, char_ends = code_points(texts, "")
+    words, word_ends = code_points(token_strings, " ")
     out = np.zeros((len(texts), weights.shape[1]), dtype=np.float64)
     longest = max(int(np.diff(char_ends, prepend=0).max(initial=0)), int(np.diff(word_ends, prepend=0).max(initial=0)))
     sizes = np.array([*hasher.word_ngrams, *hasher.char_ngrams])
@@ -34,21 +34,10 @@ def products(hasher: NgramHasher, weights: np.ndarray, token_strings: list[str],
     return out
 
 
-def _code_points(strings: list[str], separator: str) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the joined strings, and where each string ends in them."""
-    joined = separator.join(strings).encode("utf-32-le", "surrogatepass")
-    ends = np.cumsum(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)) + len(separator)) - len(separator)
-    return np.frombuffer(joined, dtype=np.uint32).astype(np.uint64), ends
-
-
-@njit(cache=True)
-def mix_one(h):
-    """features.mix, one word at a time."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * np.uint64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> np.uint64(27))
-    h = h * np.uint64(0x94D049BB133111EB)
-    return h ^ (h >> np.uint64(31))
+# features.mix compiled for one word at a time. numba's cache does not notice when a
+# function compiled into another changes: after editing features.mix, delete the
+# __pycache__ folders of classifiers/ and detectors/.
+mix_one = njit(cache=True)(mix)
 
 
 @njit(cache=True)

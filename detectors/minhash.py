@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from classifiers.features import _PRIME, _SEEDS
+from classifiers.features import _PRIME, _SEEDS, code_points
 from classifiers.scoring import mix_one
 
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -39,10 +39,7 @@ def jaccards(norms: list[str], pairs: np.ndarray) -> np.ndarray:
 
 
 def _code_points(norms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    padded = [n if len(n) >= 3 else n + "\0" * (3 - len(n)) for n in norms]
-    ends = np.cumsum(np.fromiter(map(len, padded), dtype=np.int64, count=len(padded)))
-    joined = "".join(padded).encode("utf-32-le", "surrogatepass")
-    return np.frombuffer(joined, dtype=np.uint32).astype(np.uint64), ends
+    return code_points([n if len(n) >= 3 else n + "\0" * (3 - len(n)) for n in norms], "")
 
 
 def _longest(ends: np.ndarray) -> int:
