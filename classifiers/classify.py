@@ -44,18 +44,18 @@ OPTIONAL_COLUMNS = ("post_id", "account_id")
 def insert_flags(conn, flags: list[dict]) -> int:
     """Insert flags, ignoring any whose subject already has that category; returns how many were new.
     `post_id` and `account_id` are written when a flag carries them."""
-    # Counted by id, not total_changes: the tally triggers change rows too.
-    before = conn.execute("select coalesce(max(id), 0) from flags").fetchone()[0]
     extra = [c for c in OPTIONAL_COLUMNS if any(c in f for f in flags)]
-    conn.executemany(
+    # rowcount counts the rows the statements themselves inserted: not the tally triggers'
+    # changes (as total_changes would), nor flags another connection committed meanwhile
+    # (as counting the ids past the largest one did).
+    return conn.executemany(
         "insert or ignore into flags (subject, message_id, group_id, member_id, category, score, detector, article, "
         f"evidence, related_message_id, created_at, occurred_at{''.join(', ' + c for c in extra)}) values (:subject, "
         ":message_id, :group_id, :member_id, :category, :score, :detector, :article, :evidence, :related_message_id, "
         ":created_at, coalesce((select sent_at from messages where id = :message_id), "
         f"(select published_at from posts where id = :post_id), :created_at){''.join(', :' + c for c in extra)})",
         [{"message_id": None, "group_id": None, "member_id": None, "related_message_id": None, "created_at": now(),
-          "post_id": None, **{c: None for c in extra}, **f} for f in flags])
-    return conn.execute("select count(*) from flags where id > ?", [before]).fetchone()[0]
+          "post_id": None, **{c: None for c in extra}, **f} for f in flags]).rowcount
 
 
 def explain(category: str, score: float, words: list[str]) -> str:
