@@ -5,11 +5,16 @@ Datasette's templates are read through `ChineseLoader`, which replaces their Eng
 phrases with Chinese ones before Jinja compiles them (qunguan's own templates are
 written in Chinese). Each phrase is an exact snippet of a Datasette 0.65 template;
 a test fails when one no longer matches, i.e. when a new Datasette reworded it.
-Texts that Datasette builds in Python or JavaScript (the column menus, the English
-description of a filter) stay English.
+The column menus, which Datasette's table.js builds in the browser, are translated the
+same way: the table page loads `table_js()` (served by the plugin) in place of it. The
+English description of a filter, built in Python, stays English.
 """
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import datasette
 import jinja2
 
 PHRASES: list[tuple[str, str]] = [
@@ -91,6 +96,22 @@ PHRASES: list[tuple[str, str]] = [
     ("{% else %}Error {{ status }}{% endif %}", "{% else %}错误 {{ status }}{% endif %}"),
     # The filter operators' names come from Python: translated by a Jinja filter.
     (">{{ display }}</option>", ">{{ display|zh_operator }}</option>"),
+    # table.html: the column menus' script, translated (TABLE_JS_PHRASES)
+    ("""<script src="{{ urls.static('table.js') }}" defer></script>""",
+     """<script src="{{ urls.path('/-/qunguan/table.js') }}" defer></script>"""),
+]
+
+# Snippets of Datasette 0.65's static/table.js: the column menu and the filter rows.
+TABLE_JS_PHRASES: list[tuple[str, str]] = [
+    ('href="#">Sort ascending</a>', 'href="#">升序排列</a>'),
+    ('href="#">Sort descending</a>', 'href="#">降序排列</a>'),
+    ('href="#">Facet by this</a>', 'href="#">按此列分面统计</a>'),
+    ('href="#">Hide this column</a>', 'href="#">隐藏此列</a>'),
+    ('href="#">Show all columns</a>', 'href="#">显示全部列</a>'),
+    ('href="#">Show not-blank rows</a>', 'href="#">只看非空的行</a>'),
+    ('columnTypeP.innerText = `Type: ${', 'columnTypeP.innerText = `类型：${'),
+    ('" NOT NULL" : ""', '"（非空）" : ""'),
+    ('a.setAttribute("aria-label", "Remove this filter");', 'a.setAttribute("aria-label", "删除此筛选");'),
 ]
 
 OPERATORS = {
@@ -101,10 +122,20 @@ OPERATORS = {
 }
 
 
-def translate(source: str) -> str:
-    for english, chinese in PHRASES:
+def translate(source: str, phrases: list[tuple[str, str]] = PHRASES) -> str:
+    for english, chinese in phrases:
         source = source.replace(english, chinese)
     return source
+
+
+def datasette_table_js() -> str:
+    return (Path(datasette.__file__).parent / "static" / "table.js").read_text(encoding="utf-8")
+
+
+@functools.cache
+def table_js() -> str:
+    """Datasette's table.js with its menus in Chinese."""
+    return translate(datasette_table_js(), TABLE_JS_PHRASES)
 
 
 def install(env: jinja2.Environment) -> None:

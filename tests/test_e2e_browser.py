@@ -70,5 +70,10 @@ def test_supervisor_logs_in_reviews_a_case_and_sees_the_decision(server, tmp_pat
         history = page.inner_text("#history")
         assert "li-sup" in history and "属实" in history and "约谈" in history and "浏览器测试" in history
         page.screenshot(path=str(shots / "case-after-decision.png"), full_page=True)
+        # The archive's own table pages: their column menus, built in the browser, in Chinese too.
+        page.goto(f"{server}/archive/messages")
+        page.click("th.col-sent_at .dropdown-menu-icon")
+        menu = page.inner_text(".dropdown-menu")
+        assert "升序排列" in menu and "类型：TEXT（非空）" in menu and "Sort" not in menu
         browser.close()
     assert (shots / "case-after-decision.png").stat().st_size > 10_000

@@ -5,7 +5,7 @@ from pathlib import Path
 import datasette
 import pytest
 
-from review.datasette_zh import PHRASES
+from review.datasette_zh import PHRASES, TABLE_JS_PHRASES, datasette_table_js
 from tests.review_helpers import cookies_for, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
@@ -37,3 +37,19 @@ def test_every_phrase_still_matches_a_datasette_template():
     templates = Path(datasette.__file__).parent / "templates"
     sources = [p.read_text(encoding="utf-8") for p in templates.glob("*.html")]
     assert [english for english, _ in PHRASES if not any(english in source for source in sources)] == []
+
+
+async def test_the_column_menus_of_a_table_speak_chinese(ds):
+    page = await ds.client.get("/archive/messages", cookies=cookies_for(ds, "u-auditor"))
+    assert '<script src="/-/qunguan/table.js" defer></script>' in page.text and "table.js" not in page.text.replace(
+        "/-/qunguan/table.js", "")
+    script = await ds.client.get("/-/qunguan/table.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("application/javascript")
+    for words in ("升序排列", "降序排列", "按此列分面统计", "隐藏此列", "显示全部列", "只看非空的行", "类型：", "删除此筛选"):
+        assert words in script.text
+    assert [english for english, _ in TABLE_JS_PHRASES if english in script.text] == []
+
+
+def test_every_column_menu_phrase_still_matches_datasettes_script():
+    script = datasette_table_js()
+    assert [english for english, _ in TABLE_JS_PHRASES if english not in script] == []

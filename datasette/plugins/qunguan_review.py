@@ -92,7 +92,14 @@ def register_routes():
         (rf"^{ROUTES_PREFIX}/dashboard$", dashboard_view),
         (rf"^{ROUTES_PREFIX}/search$", search_view),
         (rf"^{ROUTES_PREFIX}/users$", users_view),
+        (rf"^{ROUTES_PREFIX}/table\.js$", table_js_view),
     ]
+
+
+async def table_js_view():
+    # Like Datasette's own static files, served to anyone: it holds no data.
+    return Response(datasette_zh.table_js(), content_type="application/javascript; charset=utf-8",
+                    headers={"Cache-Control": "max-age=3600"})
 
 
 @hookimpl
