@@ -38,6 +38,16 @@ def jaccards(norms: list[str], pairs: np.ndarray) -> np.ndarray:
     return found
 
 
+def similarities(signature: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of the pairs of rows (left[i], right[i]) of
+    `signature`: equal slots among those that are filled in either (the estimator for
+    one-permutation MinHash). Row by row, without gathering the pairs' rows first."""
+    found = np.empty(len(left))
+    _similarities(signature, np.ascontiguousarray(left, dtype=np.int64), np.ascontiguousarray(right, dtype=np.int64),
+                  found)
+    return found
+
+
 def _code_points(norms: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return code_points([n if len(n) >= 3 else n + "\0" * (3 - len(n)) for n in norms], "")
 
@@ -85,3 +95,15 @@ def _jaccards(points, ends, pairs, seed, prime, left, right, found):
             else:
                 j += 1
         found[p] = common / (len(x) + len(y) - common)
+
+
+@njit(cache=True)
+def _similarities(signature, left, right, found):
+    for p in range(len(left)):
+        equal = filled = 0
+        for k in range(signature.shape[1]):
+            a, b = signature[left[p], k], signature[right[p], k]
+            if a != EMPTY or b != EMPTY:
+                filled += 1
+                equal += a == b
+        found[p] = equal / max(filled, 1)

@@ -22,7 +22,7 @@ import numpy as np
 
 from classifiers.features import mix
 from detectors.base import Message, flag, normalise, when_zh
-from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures
+from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures, similarities
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
 BANDS, ROWS = 8, 4
@@ -38,13 +38,6 @@ def coarse(fine: np.ndarray) -> np.ndarray:
     slot k % SLOTS, so each coarse slot is the least of its FINE_SLOTS // SLOTS fine ones.
     A batch is hashed once for both."""
     return fine.reshape(len(fine), FINE_SLOTS // SLOTS, SLOTS).min(axis=1)
-
-
-def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Estimated Jaccard similarity of rows of signatures: equal slots among those that
-    are filled in either (the estimator for one-permutation MinHash)."""
-    filled = (a != _EMPTY) | (b != _EMPTY)
-    return ((a == b) & filled).sum(axis=1) / np.maximum(filled.sum(axis=1), 1)
 
 
 def band_keys(signature: np.ndarray) -> np.ndarray:
@@ -182,7 +175,7 @@ def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
     copies: dict[int, list[int]] = {}
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start: start + _CHUNK]
-        estimate = similarity(fine[np.searchsorted(involved, chunk[:, 0])], fine[np.searchsorted(involved, chunk[:, 1])])
+        estimate = similarities(fine, np.searchsorted(involved, chunk[:, 0]), np.searchsorted(involved, chunk[:, 1]))
         # Clear verdicts stand; the few near the threshold are settled on the 3-grams themselves.
         close = chunk[np.abs(estimate - threshold) < _DOUBT]
         texts = np.unique(close)
