@@ -1,5 +1,6 @@
-"""Nothing is served without a login; roles decide who may read and who may write.
-A matrix of actors (anonymous, each role, a disabled user) over every route."""
+"""Nothing is served without a login (but scripts, which hold no data); roles decide who
+may read and who may write. A matrix of actors (anonymous, each role, a disabled user)
+over every route."""
 import sqlite3
 
 import pytest

@@ -98,8 +98,7 @@ def register_routes():
 
 async def table_js_view():
     # Like Datasette's own static files, served to anyone: it holds no data.
-    return Response(datasette_zh.table_js(), content_type="application/javascript; charset=utf-8",
-                    headers={"Cache-Control": "max-age=3600"})
+    return Response(datasette_zh.table_js(), content_type="application/javascript; charset=utf-8")
 
 
 @hookimpl
