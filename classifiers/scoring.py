@@ -35,13 +35,26 @@ def products(hasher: NgramHasher, weights: np.ndarray, token_strings: list[str],
     return out
 
 
+def compiled(function):
+    """`function` compiled by numba, and cached in `__pycache__` beside its source or in
+    the user's cache folder. Where neither is writable (an install owned by another
+    user, run by an account without a home), it is compiled again in each process
+    (~3 s) rather than not at all: numba would refuse to import it."""
+    try:
+        return njit(cache=True)(function)
+    except RuntimeError as e:
+        if "cannot cache" not in str(e):
+            raise
+        return njit(function)
+
+
 # features.mix compiled for one word at a time. numba's cache does not notice when a
 # function compiled into another changes: after editing features.mix, delete the
 # __pycache__ folders of classifiers/ and detectors/.
-mix_one = njit(cache=True)(mix)
+mix_one = compiled(mix)
 
 
-@njit(cache=True)
+@compiled
 def _products(chars, char_ends, words, word_ends, seeds, prime, position, shift, width, sizes, idf, weights,
               table, counts, used, units, out):
     pushed = np.zeros(weights.shape[1])
@@ -67,7 +80,7 @@ def _products(chars, char_ends, words, word_ends, seeds, prime, position, shift,
                idf, weights, table, counts, used, pushed, out[doc])
 
 
-@njit(cache=True)
+@compiled
 def _block(units, count, smallest, largest, seed_offset, seeds, prime, shift, offset, idf, weights, table, counts,
            used, pushed, row):
     """Adds one block's l2-normalised sublinear TF-IDF row times `weights` to `row`.

@@ -9,10 +9,9 @@ on bench/classify.py's archive.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from classifiers.features import _PRIME, _SEEDS, code_points
-from classifiers.scoring import mix_one
+from classifiers.scoring import compiled, mix_one
 
 EMPTY = np.uint32(0xFFFFFFFF)
 _SEED = _SEEDS[3 % len(_SEEDS)]  # as features.char_ngrams hashes 3-grams
@@ -56,7 +55,7 @@ def _longest(ends: np.ndarray) -> int:
     return int(np.diff(ends, prepend=0).max(initial=0))
 
 
-@njit(cache=True)
+@compiled
 def _grams(points, lo, hi, seed, prime, out):
     """Hashes of the 3-grams of points[lo:hi] into `out`; returns how many."""
     for start in range(lo, hi - 2):
@@ -67,7 +66,7 @@ def _grams(points, lo, hi, seed, prime, out):
     return max(hi - lo - 2, 0)
 
 
-@njit(cache=True)
+@compiled
 def _sign(points, ends, seed, prime, grams, signature):
     slots = np.uint64(signature.shape[1])
     for post in range(len(ends)):
@@ -77,7 +76,7 @@ def _sign(points, ends, seed, prime, grams, signature):
                 signature[post, h % slots] = value
 
 
-@njit(cache=True)
+@compiled
 def _jaccards(points, ends, pairs, seed, prime, left, right, found):
     for p in range(len(pairs)):
         a, b = pairs[p, 0], pairs[p, 1]
@@ -97,7 +96,7 @@ def _jaccards(points, ends, pairs, seed, prime, left, right, found):
         found[p] = common / (len(x) + len(y) - common)
 
 
-@njit(cache=True)
+@compiled
 def _similarities(signature, left, right, found):
     for p in range(len(left)):
         equal = filled = 0

@@ -93,6 +93,22 @@ def test_predict_reads_jsonl_and_writes_labels_and_scores(qunguan, tmp_path):
     assert set(out[1]["scores"]) == {"offtopic", "flattery", "rumour", "sensitive"}
 
 
+def test_predict_works_where_no_cache_folder_for_compiled_code_is_writable(tmp_path):
+    """An install owned by another user, run by an account without a home: numba finds no
+    folder for its cache (simulated with its own setting), and scoring must still run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "in.jsonl").write_text('{"text": "领导辛苦了🌹🌹"}\n', encoding="utf-8")
+    env = {**os.environ, "NUMBA_CACHE_LOCATOR_CLASSES": "ZipCacheLocator"}  # a locator that never applies
+    done = subprocess.run([str(Path(sys.executable).with_name("qunguan")), "predict", str(tmp_path / "in.jsonl")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["labels"] == ["flattery"]
+
+
 def test_predict_reads_stdin_and_reports_bad_lines(qunguan):
     result = qunguan("predict", "-", input='{"text": "收到"}\nnot json\n')
     assert json.loads(result.stdout.splitlines()[0])["labels"] == []
