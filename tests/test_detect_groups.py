@@ -43,29 +43,66 @@ def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qu
     assert not [f for f in flags if f["group_id"] == 3]
 
 
-def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, db_path, tmp_path):
+def _week_of_chatter(tmp_path, day: str, first_id: int):
+    """A MemoTrace CSV of 30 messages on `day`, every other one chatter."""
     import csv
 
-    path = tmp_path / "闲聊群.csv"
+    path = tmp_path / f"闲聊群-{day}.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
         out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
         for i in range(30):
             text = "周末去钓鱼吗？我知道一个好水库" if i % 2 else f"请各村于周五前报送第{i}批防汛物资清单"
-            out.writerow([str(6_100_000_000_000_000_000 + i), "文本", f"成员{i % 5}", f"2025-03-04 10:{i:02d}:00", text, "", "", "more"])
-    qunguan("ingest", path, "--db", db_path, "--silent")
-    conn = open_archive(str(db_path)).conn
-    conn.executemany("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, created_at) "
-                     "values (?, ?, 1, 'offtopic', 0.9, 'test', '群规 第八条', 'x', '')",
-                     [(f"message:{i}", i) for i in range(2, 31, 2)])
-    # A message flagged twice is still one message of the week.
-    conn.executemany("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, created_at) "
-                     "values (?, ?, 1, 'after_hours', 1, 'test', '群规 第十条', 'x', '')",
-                     [(f"message:{i}", i) for i in range(1, 31, 3)])
+            out.writerow([str(first_id + i), "文本", f"成员{i % 5}", f"{day} 10:{i:02d}:00", text, "", "", "more"])
+    return path
+
+
+def _flag_as(conn, category: str, article: str, ids) -> None:
+    conn.executemany("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, "
+                     "created_at) values (?, ?, 1, ?, 0.9, 'test', ?, 'x', '')",
+                     [(f"message:{i}", i, category, article) for i in ids])
     conn.commit()
-    [flag] = [f for f in detect_groups(conn, load_config(conn), today=date(2025, 3, 10)) if f["category"] == "group_chatter_share"]
+
+
+def _chatter(conn) -> list[dict]:
+    with conn:  # as run_rules does: the check records what it has counted
+        found = detect_groups(conn, load_config(conn), today=date(2025, 3, 10))
+    return [f for f in found if f["category"] == "group_chatter_share"]
+
+
+def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, db_path, tmp_path):
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-03-04", 6_100_000_000_000_000_000), "--db", db_path, "--group", "闲聊群", "--silent")
+    conn = open_archive(str(db_path)).conn
+    _flag_as(conn, "offtopic", "群规 第八条", range(2, 31, 2))
+    _flag_as(conn, "after_hours", "群规 第十条", range(1, 31, 3))  # a message flagged twice is one message of the week
+    [flag] = _chatter(conn)
     assert flag["subject"] == "group:1:2025-W09"
     assert "共 30 条消息，闲聊/吹捧 15 条（50%）" in flag["evidence"]
+
+
+def test_the_chatter_check_counts_again_only_weeks_that_changed(qunguan, db_path, tmp_path):
+    from classifiers.classify import insert_flags
+
+    def check() -> tuple[list[str], set[str]]:
+        """(weeks the check reported, weeks flagged in the archive)"""
+        with conn:
+            found = _chatter(conn)
+            insert_flags(conn, found)
+        flagged = conn.execute("select subject from flags where category = 'group_chatter_share'")
+        return [f["subject"] for f in found], {row[0] for row in flagged}
+
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-03-04", 6_200_000_000_000_000_000), "--db", db_path, "--group", "闲聊群", "--silent")
+    conn = open_archive(str(db_path)).conn
+    assert check() == ([], set())  # no chatter flagged yet
+    assert check() == ([], set())  # nothing changed: nothing counted again
+    # A new model version flags the old week's chatter: that week is counted again.
+    _flag_as(conn, "flattery", "群规 第十二条", range(2, 31, 2))
+    assert check() == (["group:1:2025-W09"], {"group:1:2025-W09"})
+    # The next week is archived, with its chatter flagged.
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-03-11", 6_300_000_000_000_000_000), "--db", db_path, "--group", "闲聊群", "--silent")
+    _flag_as(conn, "offtopic", "群规 第八条", range(32, 61, 2))
+    assert check()[1] == {"group:1:2025-W09", "group:1:2025-W10"}
+    assert check() == ([], {"group:1:2025-W09", "group:1:2025-W10"})
 
 
 def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_path):
