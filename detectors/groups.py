@@ -3,6 +3,8 @@ the flags already raised. Their subject is a group, a group's week, or a member;
 groups (Party-branch study groups, 群规 第二条) are never flagged."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date, datetime, timedelta
 
@@ -73,8 +75,11 @@ def member_flags(conn, config: dict) -> list[dict]:
     return flags
 
 
-# What the weekly chatter check has counted: messages and flags up to these ids.
-CHATTER_SEEN = ("rules@group_chatter.messages", "rules@group_chatter.flags")
+# What the weekly chatter check has counted (messages and flags up to these ids) is kept
+# in detector_state under names that carry a digest of what the counting depends on: a
+# change of thresholds or of exempt groups starts again from a full recount.
+CHATTER_STATE = "rules@group_chatter"
+CHATTER_VERSION = 1
 _TEXT = "kind in ('text', 'quote')"
 _WEEK = "strftime('%Y-W%W', sent_at)"
 
@@ -82,7 +87,7 @@ _WEEK = "strftime('%Y-W%W', sent_at)"
 def chatter_flags(conn, config: dict) -> list[dict]:
     """Weeks in which off-topic or flattery messages pass the configured share (第十二条)."""
     flags = []
-    for group_id, name, week, total, chatter in _weekly_counts(conn):
+    for group_id, name, week, total, chatter in _weekly_counts(conn, config):
         if total >= config["weekly_min_messages"] and chatter / total > config["weekly_share"]:
             flags.append(_flag(f"group:{group_id}:{week}", "group_chatter_share",
                                f"「{name}」{week} 共 {total} 条消息，闲聊/吹捧 {chatter} 条（{chatter / total:.0%}），"
@@ -90,17 +95,24 @@ def chatter_flags(conn, config: dict) -> list[dict]:
     return flags
 
 
-def _weekly_counts(conn) -> list[tuple]:
+def _weekly_counts(conn, config: dict) -> list[tuple]:
     """(group id, name, week, text messages, chatter messages) of the weeks that may have
     changed since the last check: those with messages archived since, or with chatter
     flags raised since (a new model version flags old weeks anew). The first check counts
-    every week in one pass over the archive (1.1 s at 1M messages); later ones read only
-    the changed weeks of each group through its time index, so a weekly run over a large
-    archive reads a week or two."""
-    seen = [watermark(conn, name) for name in CHATTER_SEEN]
+    every week in one pass over the archive (1.1 s at 1M messages); later ones read, for
+    each group, the stretch of weeks from its earliest change to its latest through its
+    time index: for a weekly run, a week or two."""
+    exempt = [row[0] for row in conn.execute("select id from groups where exempt order by id")]
+    digest = hashlib.sha256(json.dumps([CHATTER_VERSION, config["weekly_share"], config["weekly_min_messages"], exempt]
+                                       ).encode()).hexdigest()[:12]
+    # The flags' watermark sits in detector_state's last_message_id column too.
+    names = [f"{CHATTER_STATE}.{digest}.messages", f"{CHATTER_STATE}.{digest}.flags"]
+    seen = [watermark(conn, name) for name in names]
     newest = conn.execute("select (select coalesce(max(id), 0) from messages), (select coalesce(max(id), 0) from flags)"
                           ).fetchone()
-    for name, last_id in zip(CHATTER_SEEN, newest):
+    conn.execute("delete from detector_state where detector like ? and detector not in (?, ?)",
+                 [f"{CHATTER_STATE}.%", *names])
+    for name, last_id in zip(names, newest):
         set_watermark(conn, name, last_id)
     if not any(seen):
         # Messages and chatter flags counted apart: a join of every message with its flags

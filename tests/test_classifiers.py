@@ -107,6 +107,7 @@ def test_predict_works_where_no_cache_folder_for_compiled_code_is_writable(tmp_p
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["labels"] == ["flattery"]
+    assert "no writable folder for its cache" in done.stderr  # the fallback was taken, and said so
 
 
 def test_predict_reads_stdin_and_reports_bad_lines(qunguan):

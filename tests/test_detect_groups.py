@@ -115,3 +115,25 @@ def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_pat
     assert unknown.exit_code == 1 and "unknown setting" in unknown.stderr
     wrong = qunguan("config", "set", "repeated_post.window_days", '"seven"', "--db", db_path)
     assert wrong.exit_code == 1 and "expected int, got str" in wrong.stderr
+
+
+def test_a_new_threshold_or_exemption_makes_the_chatter_check_count_every_week_again(qunguan, db_path, tmp_path):
+    from detectors.run import run_rules
+
+    def flagged() -> set[str]:
+        run_rules(conn)
+        return {row[0] for row in conn.execute("select subject from flags where category = 'group_chatter_share'")}
+
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-03-04", 6_400_000_000_000_000_000), "--db", db_path, "--group", "闲聊群", "--silent")
+    conn = open_archive(str(db_path)).conn
+    _flag_as(conn, "offtopic", "群规 第八条", range(2, 31, 6))  # 5 of 30: 17%, under the 30% default
+    assert flagged() == set()
+    assert qunguan("config", "set", "group.weekly_share", "0.1", "--db", db_path).exit_code == 0
+    assert flagged() == {"group:1:2025-W09"}  # an old week, counted again under the new threshold
+    # Exempt for a while: what arrives meanwhile is counted once the group is a work group again.
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-03-11", 6_500_000_000_000_000_000), "--db", db_path, "--group", "闲聊群", "--silent")
+    qunguan("groups", "set", "闲聊群", "--db", db_path, "--exempt")
+    _flag_as(conn, "offtopic", "群规 第八条", range(32, 61, 2))
+    assert flagged() == {"group:1:2025-W09"}
+    qunguan("groups", "set", "闲聊群", "--db", db_path, "--not-exempt")
+    assert flagged() == {"group:1:2025-W09", "group:1:2025-W10"}
