@@ -12,6 +12,9 @@ keeps the numpy path: it needs the matrix itself.
 """
 from __future__ import annotations
 
+import functools
+import warnings
+
 import numpy as np
 from numba import njit
 
@@ -43,9 +46,16 @@ def compiled(function):
     try:
         return njit(cache=True)(function)
     except RuntimeError as e:
-        if "cannot cache" not in str(e):
+        if "no locator available" not in str(e):
             raise
+        _say_uncached()
         return njit(function)
+
+
+@functools.cache
+def _say_uncached() -> None:
+    warnings.warn("numba finds no writable folder for its cache: qunguan's compiled code is compiled again "
+                  "in each process (~3 s)", stacklevel=3)
 
 
 # features.mix compiled for one word at a time. numba's cache does not notice when a
