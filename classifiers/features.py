@@ -66,17 +66,15 @@ def _ngrams(units: np.ndarray, doc: np.ndarray, sizes: range, seed_offset: int =
 
 def char_ngrams(texts: list[str], sizes: range):
     """N-grams of characters; `start` indexes the code points of the joined texts."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    doc = np.repeat(np.arange(len(texts)), lengths)
-    return _ngrams(code_points(texts, "")[0], doc, sizes)
+    points, ends = code_points(texts, "")
+    return _ngrams(points, np.repeat(np.arange(len(texts)), np.diff(ends, prepend=0)), sizes)
 
 
 def word_ngrams(token_strings: list[str], sizes: range):
     """N-grams of the space-separated tokens; `start` indexes the tokens of the batch."""
-    lengths = np.fromiter(map(len, token_strings), dtype=np.int64, count=len(token_strings))
     # Documents joined by one space: a space ends a token, whichever document it is in.
-    cp = code_points(token_strings, " ")[0]
-    doc = np.repeat(np.arange(len(token_strings)), lengths + 1)[: len(cp)]
+    cp, ends = code_points(token_strings, " ")
+    doc = np.repeat(np.arange(len(token_strings)), np.diff(ends, prepend=-1))[: len(cp)]
     letter = cp != 32
     first = letter & ~np.concatenate(([False], letter[:-1]))
     token = np.cumsum(first) - 1

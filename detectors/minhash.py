@@ -31,9 +31,9 @@ def jaccards(norms: list[str], pairs: np.ndarray) -> np.ndarray:
     """|A ∩ B| / |A ∪ B| of the 3-gram sets of each pair (rows of two indexes into
     `norms`); 3-grams are compared by 64-bit hash."""
     points, ends = _code_points(norms)
-    found = np.zeros(len(pairs))
+    found, longest = np.zeros(len(pairs)), _longest(ends)
     _jaccards(points, ends, np.ascontiguousarray(pairs, dtype=np.int64), _SEED, _PRIME,
-              np.empty(_longest(ends), dtype=np.uint64), np.empty(_longest(ends), dtype=np.uint64), found)
+              np.empty(longest, dtype=np.uint64), np.empty(longest, dtype=np.uint64), found)
     return found
 
 

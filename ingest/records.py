@@ -48,6 +48,11 @@ class Reject:
     raw: str = ""
 
 
+def first_line(head: str) -> str:
+    """The first line of a file's head that is not blank, without a byte-order mark."""
+    return next((line for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
+
+
 def numeric_id(value) -> str | None:
     """An exporter's numeric message id, or None when it is not one: a CSV saved by Excel
     holds 9.1E+18 for every 19-digit id, and taking that as identity would make all those

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes
-from ingest.records import LOCAL_TZ, Context, Record, Reject, load_json
+from ingest.records import LOCAL_TZ, Context, Record, Reject, first_line, load_json
 
 _HEADER = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
 _SYSTEM = "系统消息"
@@ -143,8 +143,7 @@ class Text:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        first = next((line for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
-        m = _TEXT_HEADER.match(first)
+        m = _TEXT_HEADER.match(first_line(head))
         # With a full date, only chatlog's download name or a WeChat id in brackets says it is
         # chatlog's: "张三(办公室) 2025-03-03 09:00:12" is a paste for the lenient reader (pasted.py).
         return bool(m and (not m["year"] or _DOWNLOAD_NAME.match(filename) or _WECHAT_ID.match(m["id"] or "")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ingest.records import FormatError, Skipped
+from ingest.records import FormatError, Skipped, first_line
 
 _MAGIC = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -53,5 +53,5 @@ def describe(head: str, filename: str) -> str:
             keys = ", ".join(list(doc)[:6])
             return f"JSON of an unknown shape (top-level keys: {keys}); not a chat export qunguan knows"
         return "JSON of an unknown shape; not a chat export qunguan knows"
-    first = next((l for l in start.splitlines() if l.strip()), "")[:60]
+    first = first_line(start)[:60]
     return f"not a chat export qunguan knows (first line: {first!r}); try --format"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ingest.records import Context, Record, Reject
+from ingest.records import Context, Record, Reject, first_line
 
 _GROUP = re.compile(r'^微信群"(?P<name>.+)"的聊天记录如下[:：]?\s*$')
 _PRIVATE = re.compile(r"^.+ 和 .+ 在微信上的聊天记录如下，请查收。\s*$")
@@ -20,7 +20,7 @@ class Text:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        first = next((l for l in head.lstrip("\ufeff").splitlines() if l.strip()), "")
+        first = first_line(head)
         return bool(_GROUP.match(first) or _PRIVATE.match(first) or _DATE.match(first))
 
     @staticmethod
