@@ -1,0 +1,32 @@
+"""The archive's own guards hold after every upgrade: a message of a kind the archive
+does not know is refused, whichever program writes it."""
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from ingest.schema import _KIND_CHECK_AS_COMPARISONS, MESSAGE_KINDS, MIGRATIONS, open_archive
+
+INSERT = ("insert into messages (key, group_id, sent_at, time_precision, kind, import_id, raw) "
+          "values (?, 1, '2025-03-03T09:00:00', 'second', ?, 1, '{}')")
+
+
+def test_an_archive_in_use_keeps_its_messages_and_still_refuses_unknown_kinds(db_path):
+    old = sqlite_utils.Database(db_path)
+    for number, script in enumerate(MIGRATIONS[:MIGRATIONS.index(_KIND_CHECK_AS_COMPARISONS)], start=1):
+        old.conn.executescript(script)
+        old.conn.execute(f"pragma user_version = {number}")
+    old.conn.execute(INSERT, [1, "red_packet"])
+    old.conn.commit()
+    old.conn.close()
+    open_archive(str(db_path)).conn.close()
+
+    other = sqlite3.connect(db_path)  # another program, e.g. a hand-written script
+    assert other.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert other.execute("select key, kind from messages").fetchall() == [(1, "red_packet")]
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        other.execute(INSERT, [2, "红包"])
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        other.execute(INSERT, [3, "text,image"])
+    other.executemany(INSERT, [(10 + i, kind) for i, kind in enumerate(MESSAGE_KINDS)])
+    assert other.execute("select count(*) from messages").fetchone() == (1 + len(MESSAGE_KINDS),)
