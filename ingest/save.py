@@ -163,7 +163,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
             plan.write(batch.rows)
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
-        result.new = writer.call(ops.finish, plan.import_id, plan.first_id, plan.members.seen_names())
+        result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
         result.group = plan.groups.first_name
         result.duplicate = plan.seen - result.new
         result.rejected, result.rejects = len(plan.rejects), plan.rejects

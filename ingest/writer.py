@@ -64,18 +64,19 @@ def member(conn, group_id: int, key: str, sender_id: str | None, name: str | Non
 
 
 def insert_messages(conn, rows: list[tuple]) -> None:
+    """Insert a batch (ids in order) and index its text for search at once: while the
+    parsing process works on the next batch, this one would otherwise wait for it."""
     conn.executemany(INSERT_MESSAGE, rows)
+    conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
+                 "where id between ? and ? and tokens != ''", [rows[0][0], rows[-1][0]])
 
 
 def insert_reject(conn, row: list) -> None:
     conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
 
 
-def finish(conn, import_id: int, first_id: int, names: dict[int, list[str]]) -> int:
-    """Index this import's rows, remember senders' names, settle replies; returns rows added."""
-    # One bulk FTS insert over this import's id range (ids are handed out in order).
-    conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
-                 "where id >= ? and tokens != ''", [first_id])
+def finish(conn, import_id: int, names: dict[int, list[str]]) -> int:
+    """Remember senders' names, settle replies; returns rows added."""
     for member_id, seen in names.items():
         display, others = conn.execute("select display_name, other_names from members where id = ?", [member_id]).fetchone()
         known = set(json.loads(others)) | {display}
