@@ -67,7 +67,10 @@ def segment(text: str) -> list[str]:
     """Search-mode tokens of `text`, without whitespace tokens."""
     if not text:
         return []
-    return [t for t in _engine().cut_for_search(prepare(text), HMM) if not t.isspace()]
+    text = prepare(text)
+    words = _engine().cut_for_search(text, HMM)
+    # Only a text with white space in it has white-space tokens to drop.
+    return [t for t in words if not t.isspace()] if _SPACE.search(text) else words
 
 
 def tokens(text: str) -> str:

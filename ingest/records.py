@@ -1,6 +1,7 @@
 """What a format parser yields: one `Record` per chat message, or a `Reject`."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 from json.encoder import encode_basestring as _enc  # C-accelerated, keeps Chinese as is
@@ -78,31 +79,31 @@ _CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\Z")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _valid(value: str) -> bool:
-    year, month, day = int(value[:4]), int(value[5:7]), int(value[8:10])
+@functools.lru_cache(maxsize=1 << 16)
+def _real_minute(minute: str) -> bool:
+    """'YYYY-MM-DD?HH:MM', digits in place, is a real date and time of day. Every record
+    asks, so each minute is worked out once (a chat's messages come in bursts)."""
+    year, month, day = int(minute[:4]), int(minute[5:7]), int(minute[8:10])
     if not (1 <= month <= 12 and 1 <= day <= _DAYS[month - 1]) or (
             month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 or year % 400 == 0))):
         return False
-    return int(value[11:13]) < 24 and int(value[14:16]) < 60 and int(value[17:19]) < 60
+    return int(minute[11:13]) < 24 and int(minute[14:16]) < 60
 
 
 # The archive's local time, in the years WeChat can have written (a Go zero time, year 1,
 # or a millisecond epoch read as seconds are not times of a chat).
-_LOCAL_TIME = re.compile(r"(?:199\d|20\d\d)-\d\d-\d\dT\d\d:\d\d:\d\d")
-_real_minutes: dict[str, bool] = {}
+_LOCAL_MINUTE = re.compile(r"(?:199\d|20\d\d)-\d\d-\d\dT\d\d:\d\d")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _storable_minute(minute: str) -> bool:
+    return bool(_LOCAL_MINUTE.fullmatch(minute)) and _real_minute(minute)
 
 
 def time_problem(sent_at: str) -> str | None:
-    """Why `sent_at` is not a time the archive can store, or None. Every record passes
-    here, so each minute is checked once (a chat's messages come in bursts), then only
-    the seconds."""
-    minute = sent_at[:16] + ":00"
-    real = _real_minutes.get(minute)
-    if real is None:
-        if len(_real_minutes) > 100_000:
-            _real_minutes.clear()
-        real = _real_minutes[minute] = bool(_LOCAL_TIME.fullmatch(minute)) and _valid(minute)
-    if real and len(sent_at) == 19 and sent_at[16] == ":" and sent_at[17] in "012345" and sent_at[18].isdigit():
+    """Why `sent_at` is not a time the archive can store, or None."""
+    if (len(sent_at) == 19 and sent_at[16] == ":" and sent_at[17] in "012345" and sent_at[18].isdigit()
+            and _storable_minute(sent_at[:16])):
         return None
     return f"the time {sent_at!r} is not a real date and time (1990-2099)"
 
@@ -114,7 +115,7 @@ def parse_local(value: str) -> tuple[str, str]:
     """'2024-06-17 09:00:12' (or minute precision, '/' dates, 1-digit fields) ->
     (ISO local time, precision). Raises ValueError for anything else."""
     value = value.strip()
-    if _CANONICAL.match(value) and _valid(value):  # the common case, without strptime's cost
+    if _CANONICAL.match(value) and value[17] in "012345" and _real_minute(value[:16]):  # without strptime's cost
         return value[:10] + "T" + value[11:], "second"
     for fmt in _TIME_FORMATS:
         try:
