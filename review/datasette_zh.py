@@ -7,7 +7,8 @@ written in Chinese). Each phrase is an exact snippet of a Datasette 0.65 templat
 a test fails when one no longer matches, i.e. when a new Datasette reworded it.
 The column menus, which Datasette's table.js builds in the browser, are translated the
 same way: the table page loads `table_js()` (served by the plugin) in place of it. The
-English description of a filter, built in Python, stays English.
+description of a table page's rows ("where kind = "text" sorted by id"), which Datasette
+builds in Python, is written again in Chinese by `describe`.
 """
 from __future__ import annotations
 
@@ -96,6 +97,9 @@ PHRASES: list[tuple[str, str]] = [
     ("{% else %}Error {{ status }}{% endif %}", "{% else %}错误 {{ status }}{% endif %}"),
     # The filter operators' names come from Python: translated by a Jinja filter.
     (">{{ display }}</option>", ">{{ display|zh_operator }}</option>"),
+    # table.html, twice (title and heading): the description of the rows shown
+    ("{{ human_description_en }}",
+     "{{ zh_description(human_description_en, filters, request, sort, sort_desc, supports_search) }}"),
     # table.html: the column menus' script, translated (TABLE_JS_PHRASES)
     ("""<script src="{{ urls.static('table.js') }}" defer></script>""",
      """<script src="{{ urls.path('/-/qunguan/table.js') }}" defer></script>"""),
@@ -122,6 +126,45 @@ OPERATORS = {
 }
 
 
+# Each of Datasette's filter lookups as a clause: {c} the column, {v} the value.
+CLAUSES = {
+    "exact": "{c} 为“{v}”", "not": "{c} 不为“{v}”", "contains": "{c} 包含“{v}”", "endswith": "{c} 结尾是“{v}”",
+    "startswith": "{c} 开头是“{v}”", "gt": "{c} > {v}", "gte": "{c} ≥ {v}", "lt": "{c} < {v}", "lte": "{c} ≤ {v}",
+    "like": "{c} 匹配（like）“{v}”", "notlike": "{c} 不匹配（like）“{v}”", "glob": "{c} 匹配（glob）“{v}”",
+    "in": "{c} 属于 {v}", "notin": "{c} 不属于 {v}", "arraycontains": "{c} 数组包含“{v}”",
+    "arraynotcontains": "{c} 数组不包含“{v}”", "date": "{c} 日期为 {v}", "isnull": "{c} 为 null",
+    "notnull": "{c} 不为 null", "isblank": "{c} 为空", "notblank": "{c} 不为空",
+}
+
+
+def describe(english: str, filters, request, sort: str | None, sort_desc: str | None, searchable: bool) -> str:
+    """Datasette's description of a table page's rows (`english`), in Chinese: the search,
+    each filter, the sort order. Rows narrowed by what only another plugin describes
+    (`_through`) keep Datasette's English, which says it exactly."""
+    if not english or "_through" in request.args:
+        return english
+    bits = []
+    searches = {key: request.args[key] for key in request.args if key.startswith("_search") and key != "_searchmode"}
+    if searchable and searches:
+        if "_search" in searches:
+            bits.append(f"搜索“{searches['_search']}”")
+        else:
+            bits += [f"在 {key.split('_search_', 1)[1]} 列中搜索“{text}”" for key, text in searches.items()]
+    for column, lookup, value in filters.selections():
+        template = CLAUSES.get(lookup)
+        if template is None:
+            continue  # nor does Datasette filter by a lookup it does not know
+        if lookup in ("in", "notin"):
+            value = "、".join(f"“{v}”" for v in filters._filters_by_key[lookup].split_value(value))
+        elif lookup in ("exact", "not") and value.isdigit():  # numbers unquoted, as Datasette does
+            template = {"exact": "{c} = {v}", "not": "{c} ≠ {v}"}[lookup]
+        bits.append(template.format(c=column, v=value))
+    words = [f"其中 {'，'.join(bits)}"] if bits else []
+    if sort or sort_desc:
+        words.append(f"按 {sort or sort_desc} {'降序' if sort_desc else '升序'}排列")
+    return "，".join(words)
+
+
 def translate(source: str, phrases: list[tuple[str, str]] = PHRASES) -> str:
     for english, chinese in phrases:
         source = source.replace(english, chinese)
@@ -142,6 +185,7 @@ def install(env: jinja2.Environment) -> None:
     """Make `env` (Datasette's) read its templates in Chinese."""
     env.loader = ChineseLoader(env.loader)
     env.filters["zh_operator"] = lambda name: OPERATORS.get(name, name)
+    env.globals["zh_description"] = describe
 
 
 class ChineseLoader(jinja2.BaseLoader):

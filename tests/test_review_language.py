@@ -1,5 +1,7 @@
 """The people using this read Chinese: Datasette's own pages, where auditors browse
 tables and run SQL, speak Chinese like qunguan's pages."""
+import html
+import re
 from pathlib import Path
 
 import datasette
@@ -30,6 +32,21 @@ async def test_datasettes_own_pages_speak_chinese(ds, path, chinese):
     for words in chinese:
         assert words in page.text
     assert [words for words in ENGLISH_CHROME if words in page.text] == []
+
+
+@pytest.mark.parametrize("query, described", [
+    ("kind=text&_sort_desc=id", "其中 kind 为“text”，按 id 降序排列"),
+    ("_search=防火&group_id=1", "其中 搜索“防火”，group_id = 1"),
+    ("kind__in=image,file&text__contains=会议&_sort=sent_at", "其中 kind 属于 “image”、“file”，text 包含“会议”，按 sent_at 升序排列"),
+    ("text__notblank=1", "其中 text 不为空"),
+])
+async def test_an_auditor_reads_which_rows_a_table_page_shows_in_chinese(ds, query, described):
+    page = await ds.client.get(f"/archive/messages?{query}", cookies=cookies_for(ds, "u-auditor"))
+    assert page.status_code == 200
+    heading = re.search(r"<h3>(.*?)</h3>", page.text, re.S).group(1)
+    assert described in html.unescape(heading)
+    assert described in html.unescape(re.search(r"<title>(.*?)</title>", page.text, re.S).group(1))
+    assert not re.search(r"\b(where|sorted by|descending|search matches|contains)\b", heading)
 
 
 def test_every_phrase_still_matches_a_datasette_template():
