@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from cli_output import DbOption, err, fail, out, print_metrics
+from cli_output import DbOption, err, escape, fail, out, print_metrics
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.save import ingest_paths
@@ -40,13 +40,14 @@ def ingest(
              "chatlog text of one day); its year completes dates written without one.")] = None,
 ):
     """Ingest chat exports into the archive; re-running adds only what is new."""
-    for path in paths:
-        if not path.exists():
-            fail(f"{path}: no such file or directory")
     if day is not None and not _is_iso_day(day):
         fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17")
+    # A path mistyped among many is refused like an unreadable file: the others are still read.
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        err.print(f"[red]refused[/red] {escape(str(path))}: no such file or directory")
     archive = open_archive(str(db))
-    refused = 0
+    refused = len(missing)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
@@ -54,21 +55,21 @@ def ingest(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        for result in ingest_paths(archive, [str(p) for p in paths], group=group, fmt=format,
+        for result in ingest_paths(archive, [str(p) for p in paths if p not in missing], group=group, fmt=format,
                                    progress=progress, day=day):
             if result.skipped:
-                err.print(f"[dim]{result.name}: skipped, {result.skipped}[/dim]")
+                err.print(f"[dim]{escape(result.name)}: skipped, {escape(result.skipped)}[/dim]")
             elif result.refused:
                 refused += 1
-                err.print(f"[red]refused[/red] {result.name}: {result.refused}")
+                err.print(f"[red]refused[/red] {escape(result.name)}: {escape(result.refused)}")
             else:
                 typer.echo(f"{result.name}\t{result.format}\t{result.group or '-'}\t"
                           f"new {result.new}\talready present {result.duplicate}\trejected {result.rejected}")
                 if result.unchanged_since:
-                    err.print(f"[dim]{result.name}: unchanged since {result.unchanged_since}; not read again[/dim]")
+                    err.print(f"[dim]{escape(result.name)}: unchanged since {result.unchanged_since}; not read again[/dim]")
                 for line, record, reason in result.rejects[:20]:
                     where = f"line {line}" if line else f"record {record}"
-                    err.print(f"[yellow]rejected[/yellow] {result.name}:{where}: {reason}")
+                    err.print(f"[yellow]rejected[/yellow] {escape(result.name)}:{where}: {escape(reason)}")
                 if len(result.rejects) > 20:
                     err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
     if refused:
@@ -93,7 +94,7 @@ def roster_import(
         fail(f"{file}: no such file")
     people, errors = roster.read_roster(file.read_bytes(), str(file))
     for error in errors:
-        err.print(f"[yellow]{error}[/yellow]")
+        err.print(f"[yellow]{escape(str(error))}[/yellow]")
     if not people:
         fail(f"{file}: no roster rows read")
     result = roster.import_roster(open_archive(str(db)).conn, people)
@@ -263,7 +264,7 @@ def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field 
                 raise ValueError
         except ValueError:
             bad += 1
-            err.print(f"[yellow]{file}:{number}: not a JSON object with a \"text\" string; skipped[/yellow]")
+            err.print(f"[yellow]{escape(str(file))}:{number}: not a JSON object with a \"text\" string; skipped[/yellow]")
             continue
         batch.append(item)
         if len(batch) >= 2000:
@@ -301,7 +302,7 @@ def classify(
         bar.update(task, description="new media", completed=0, total=None)
         by_newmedia, more_warnings = run_newmedia(archive.conn)
     for warning in dict.fromkeys(warnings + more_warnings):
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"
                f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
 

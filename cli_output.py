@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 err = Console(stderr=True, soft_wrap=True)
@@ -16,7 +17,7 @@ DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file);
 
 def fail(message: str) -> None:
     """A known error: one line on stderr, exit status 1, no traceback."""
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(1)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from cli_output import DbOption, err, fail, out, print_metrics
+from cli_output import DbOption, err, escape, fail, out, print_metrics
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -43,7 +43,7 @@ def accounts_import(
     except (TableError, RegistryError) as e:
         fail(str(e))
     for error in errors:
-        err.print(f"[yellow]{error}[/yellow]", highlight=False)
+        err.print(f"[yellow]{escape(str(error))}[/yellow]", highlight=False)
     if not accounts:
         fail(f"{file}: no account rows read")
     result = import_accounts(open_archive(str(db)).conn, accounts, errors)
@@ -83,7 +83,7 @@ def accounts_file(
         err.print(f"[yellow]late:[/yellow] {ahead} working days ahead, {required} required (新媒体 第六条); "
                   "the next check flags it", highlight=False)
     for warning in calendar.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
 
 
 @accounts_app.command("list")
@@ -124,7 +124,7 @@ def accounts_check(
 
     added, warnings = run_newmedia(open_archive(str(db)).conn, _day(today))
     for warning in warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     typer.echo(f"flags added {added}")
 
 
@@ -147,7 +147,7 @@ def posts_import(
     typer.echo(f"{result.name}\t{result.format}\tnew {result.new}\talready present {result.duplicate}\t"
                f"rejected {result.rejected}")
     for number, reason in result.rejects[:20]:
-        err.print(f"[yellow]rejected[/yellow] {result.name} 第 {number} 行：{reason}", highlight=False)
+        err.print(f"[yellow]rejected[/yellow] {escape(result.name)} 第 {number} 行：{escape(reason)}", highlight=False)
     if len(result.rejects) > 20:
         err.print(f"[yellow]… {len(result.rejects) - 20} more rejected rows are in the rejects table[/yellow]")
 

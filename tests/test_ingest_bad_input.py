@@ -66,9 +66,25 @@ def test_format_can_be_forced_and_unknown_names_are_listed(qunguan, db_path, fix
     assert bad.exit_code == 1 and "unknown format 'excel'" in bad.stderr
 
 
-def test_a_missing_path_is_one_line_error(qunguan, db_path, tmp_path):
-    result = qunguan("ingest", tmp_path / "nope.csv", "--db", db_path)
-    assert result.exit_code == 1 and "no such file" in result.stderr
+def test_a_mistyped_path_among_others_is_refused_and_the_others_are_read(qunguan, db_path, query, fixtures, tmp_path):
+    result = qunguan("ingest", tmp_path / "nope.csv", fixtures / "memotrace3-week1.csv", "--db", db_path,
+                     "--group", "g", "--silent")
+    assert result.exit_code == 1
+    assert f"refused {tmp_path / 'nope.csv'}: no such file or directory" in " ".join(result.stderr.split())
+    assert "memotrace3-week1.csv" in result.stdout and query("select count(*) n from messages")[0]["n"] > 0
+
+
+def test_brackets_in_a_file_name_or_a_record_are_printed_as_they_are(qunguan, db_path, tmp_path, fixtures):
+    # Rich reads [b] and [/b] as markup: unescaped, names lose them and a stray [/b] stops the run.
+    named = tmp_path / "周报[b][v2].csv"
+    named.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                     "9400000000000000001,文本,张三,[/b],请报送台账,,,more\n"
+                     "9400000000000000002,文本,张三,2025-03-03 09:00:00,请报送台账,,,more\n", encoding="utf-8")
+    result = qunguan("ingest", named, fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "g", "--silent")
+    assert result.exit_code == 0
+    stderr = " ".join(result.stderr.split())
+    assert "周报[b][v2].csv:line 2" in stderr and "'[/b]'" in stderr
+    assert "memotrace3-week1.csv" in result.stdout
 
 
 def test_a_utf8_export_with_one_line_saved_in_gbk_keeps_every_record(qunguan, db_path, query, tmp_path):
