@@ -61,6 +61,29 @@ def test_two_identical_replies_in_the_same_second_stay_two_messages(qunguan, db_
     assert "new 0\talready present 6" in again.stdout
 
 
+def test_identical_replies_stay_apart_in_a_file_out_of_time_order(qunguan, db_path, query, tmp_path):
+    # A hand-merged export: the same person's two 收到 at 09:01:10, another message between them.
+    rows = ["localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender",
+            "1,7,1,0,1,1740963670,2,收到,2025-03-03 09:01:10,,,wxid_me",
+            "2,7,1,0,0,1740963671,2,好的,2025-03-03 09:01:11,,,wxid_hw001",
+            "3,7,1,0,1,1740963670,2,收到,2025-03-03 09:01:10,,,wxid_me"]
+    path = tmp_path / "防汛工作群.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    assert "new 3\talready present 0" in ingest(qunguan, db_path, path, group="防汛群").stdout
+    path.write_text("\n".join(rows) + "\n", encoding="gb18030")  # the same file again, in another encoding
+    assert "new 0\talready present 3" in ingest(qunguan, db_path, path, group="防汛群").stdout
+
+
+def test_a_long_file_without_ids_keeps_its_identical_replies_apart(qunguan, db_path, tmp_path, monkeypatch):
+    monkeypatch.setattr("ingest.save.IDENTICAL_MEMORY", 4)  # what a very long file meets
+    rows = ["localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender"]
+    for minute in range(10):
+        rows += [f"{minute},7,1,0,1,{1740963610 + 60 * minute},2,收到,2025-03-03 09:{minute:02}:10,,,wxid_me"] * 2
+    path = tmp_path / "防汛工作群.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    assert "new 20\talready present 0" in ingest(qunguan, db_path, path, group="防汛群").stdout
+
+
 def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):
     folder = tmp_path / "weekly"
     folder.mkdir()
