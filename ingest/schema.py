@@ -6,6 +6,8 @@ migrations appended to `MIGRATIONS`, never edits of old ones.
 """
 from __future__ import annotations
 
+import os
+
 import sqlite_utils
 
 MESSAGE_KINDS = (
@@ -458,6 +460,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 def open_archive(path: str) -> sqlite_utils.Database:
     """Open (creating if needed) the archive at `path`, schema applied."""
+    if path != ":memory:" and not os.path.exists(path):
+        # Chat logs are sensitive: a new archive is readable by its owner only, from the
+        # first ingest on (SQLite gives its -wal and -shm files the same mode).
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     db = sqlite_utils.Database(path)
     ensure_schema(db)
     # Commands that sweep the archive (classify, stats) write indexes all over it: 64 MB

@@ -1,6 +1,8 @@
-"""The archive's own guards hold after every upgrade: a message of a kind the archive
-does not know is refused, whichever program writes it."""
+"""The archive's own guards: it is readable by its owner only from the start, and after
+every upgrade a message of a kind it does not know is refused, whichever program writes it."""
 import sqlite3
+import stat
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -30,3 +32,9 @@ def test_an_archive_in_use_keeps_its_messages_and_still_refuses_unknown_kinds(db
         other.execute(INSERT, [3, "text,image"])
     other.executemany(INSERT, [(10 + i, kind) for i, kind in enumerate(MESSAGE_KINDS)])
     assert other.execute("select count(*) from messages").fetchone() == (1 + len(MESSAGE_KINDS),)
+
+
+def test_a_new_archive_is_readable_by_its_owner_only(qunguan, db_path, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
