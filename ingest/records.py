@@ -37,6 +37,8 @@ class Record:
     # What identity is computed from, when not `text`: a message's identity never changes
     # once archived, so a reader that learns to store more text keeps the old text here.
     key_text: str | None = None
+    # The export had a message id, but not one to trust (see `lost_id`).
+    id_lost: bool = False
     raw: dict = field(default_factory=dict)
 
 
@@ -63,6 +65,12 @@ def numeric_id(value) -> str | None:
     value = str(value or "").strip()
     # PyWxDump writes SQLite's signed 64-bit ids: those of 2^63 and above come out negative.
     return value if value.lstrip("-").isdigit() else None
+
+
+def lost_id(value) -> bool:
+    """Whether an export's message id is there but `numeric_id` cannot take it (9.1E+18
+    after Excel): the message may be archived under its real id from a clean copy."""
+    return numeric_id(value) is None and bool(str(value or "").strip())
 
 
 def from_epoch(seconds: float) -> str:

@@ -206,7 +206,7 @@ def _row(r: Record, segment: bool) -> tuple:
     return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text,
             (tokens(r.text) if r.text else "") if segment else None,
             r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
-            r.is_self, r.key_text, raw)
+            r.is_self, r.key_text, raw, r.id_lost)
 
 
 def _utf8(value: str) -> bool:
@@ -371,6 +371,7 @@ class _Planner:
         # Identical records (same time, sender, kind, text) seen so far, adjacent or not, in
         # time order or not: the n-th of them is the n-th message, not a repeat of the first.
         self.identical: dict[tuple, int] = {}
+        self.claimed: set[int] = set()  # archived messages matched to records whose id was lost
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -388,6 +389,30 @@ class _Planner:
                 del self.identical[old]
         return message_key("c", *key, position)
 
+    def _archived_under_id(self, lost: list[tuple]) -> set[int]:
+        """Keys of the records whose exported id was lost (a CSV re-saved by Excel) that are
+        archived under their id from a clean copy: the same group, time, sender, kind and
+        text. Each archived message answers for one record, so two identical replies in one
+        second still need two. (The other way round, a clean copy after a mangled one, is
+        not matched: it is stored again.)"""
+        moments = sorted({(group_id, row[1]) for _, group_id, row in lost})
+        found: dict[tuple, list[int]] = {}
+        for message_id, *content, text in self.read.execute(
+                "select m.id, m.group_id, m.sent_at, m.member_id, m.kind, coalesce(m.text, '') from json_each(?) j "
+                "join messages m on m.group_id = j.value ->> 0 and m.sent_at = j.value ->> 1 "
+                "where m.source_id is not null order by m.id", [json.dumps(moments)]):
+            if message_id not in self.claimed:
+                found.setdefault((*content, text.strip()), []).append(message_id)
+        matched = set()
+        for key, group_id, row in lost:
+            _, sent_at, _, kind, _, text, _, _, sender_id, sender_name, *_ = row
+            ids = found.get((group_id, sent_at, self.members.id_for(group_id, sender_id, sender_name), kind,
+                             (text or "").strip()))
+            if ids:
+                self.claimed.add(ids.pop(0))
+                matched.add(key)
+        return matched
+
     def write(self, batch: list[tuple]) -> None:
         if not batch:
             return
@@ -395,16 +420,20 @@ class _Planner:
         keyed = []
         for row in batch:
             (_, sent_at, _, kind, _, text, _, source_id, sender_id, sender_name, chat_id, chat_name, _, _, _,
-             key_text, _) = row
+             key_text, _, _) = row
             group_id = self.groups.id_for(chat_id, chat_name)
             identity = text if key_text is None else key_text
             keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, identity), group_id, row))
         archived = set() if self.archive_empty else {row[0] for row in self.read.execute(
             "select key from messages where key in (select value from json_each(?))",
             [json.dumps([k[0] for k in keyed])])}
+        lost = [] if self.archive_empty else [(key, group_id, row) for key, group_id, row in keyed
+                                              if row[-1] and key not in archived]
+        if lost:
+            archived |= self._archived_under_id(lost)
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
-                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw) in keyed:
+                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:
             if key in archived:
                 continue
             if tokens_ is None:

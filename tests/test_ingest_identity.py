@@ -1,5 +1,6 @@
 """Given weekly exports that overlap, come in other encodings or are re-run, each message
 is stored exactly once, and different messages are never merged."""
+import csv
 import shutil
 import zipfile
 
@@ -82,6 +83,26 @@ def test_a_long_file_without_ids_keeps_its_identical_replies_apart(qunguan, db_p
     path = tmp_path / "防汛工作群.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
     assert "new 20\talready present 0" in ingest(qunguan, db_path, path, group="防汛群").stdout
+
+
+def test_a_copy_re_saved_by_excel_adds_only_its_new_messages(qunguan, db_path, query, fixtures, tmp_path):
+    # Excel shows 19-digit ids as 9.1E+18 and saves them so: the ids are lost, the messages are not.
+    with open(fixtures / "memotrace3-week1.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[0] = f"{float(row[0]):.1E}"
+    rows.append(["9.1E+18", "文本", "黄坑乡-刘洋", "2025-03-09 10:00:00", "本周台账已报送", "", "", "more"])
+    excel = tmp_path / "防火群 - 副本.csv"
+    with open(excel, "w", encoding="gb18030", newline="") as f:
+        csv.writer(f).writerows(rows)
+    first = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    archived = count(query)
+    again = ingest(qunguan, db_path, excel)
+    assert f"new 1\talready present {archived}" in again.stdout, (first.stdout, again.stdout)
+    assert count(query) == archived + 1
+    with open(excel, "w", encoding="gb18030", newline="") as f:  # saved once more, with other line ends
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    assert f"new 0\talready present {archived + 1}" in ingest(qunguan, db_path, excel).stdout
 
 
 def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):

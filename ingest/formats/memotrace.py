@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_name
-from ingest.records import Context, Record, Reject, from_epoch, numeric_id
+from ingest.records import Context, Record, Reject, from_epoch, lost_id, numeric_id
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
@@ -97,6 +97,6 @@ class V3Csv:
                 text = ""
             yield Record(
                 line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
-                source_id=numeric_id(row["消息ID"]), sender_name=row["发送人"] or None,
+                source_id=numeric_id(row["消息ID"]), id_lost=lost_id(row["消息ID"]), sender_name=row["发送人"] or None,
                 chat_id=chat_id, chat_name=chat_name, kind_raw=row["类型"], quote=quote, raw=row,
             )
