@@ -19,6 +19,10 @@ import datasette
 import jinja2
 
 PHRASES: list[tuple[str, str]] = [
+    # _crumbs.html: Datasette's Python names the first crumb "home"; a database or table
+    # called "home" must keep its name, so the crumb is known by where it leads.
+    ('<a href="{{ item.href }}">{{ item.label }}</a>',
+     '<a href="{{ item.href }}">{% if item.href == urls.instance() %}首页{% else %}{{ item.label }}{% endif %}</a>'),
     # base.html, logout.html, _footer.html
     ('<title id="nav-menu-svg-title">Menu</title>', '<title id="nav-menu-svg-title">菜单</title>'),
     ('<button class="button-as-link">Log out</button>', '<button class="button-as-link">退出登录</button>'),
@@ -94,6 +98,8 @@ PHRASES: list[tuple[str, str]] = [
     (">Query parameters<", ">查询参数<"),
     (">Edit SQL<", ">编辑 SQL<"),
     (">0 results<", ">0 条结果<"),
+    ('(<a href="{{ show_hide_link }}">{{ show_hide_text }}</a>)',  # Python gives "hide" or "show"
+     '（<a href="{{ show_hide_link }}">{{ "隐藏" if show_hide_text == "hide" else "显示" }}</a>）'),
     ("{% else %}Error {{ status }}{% endif %}", "{% else %}错误 {{ status }}{% endif %}"),
     # The filter operators' names come from Python: translated by a Jinja filter.
     (">{{ display }}</option>", ">{{ display|zh_operator }}</option>"),

@@ -11,7 +11,8 @@ from review.datasette_zh import PHRASES, TABLE_JS_PHRASES, datasette_table_js
 from tests.review_helpers import cookies_for, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
-                  "Custom SQL query", "Powered by", "Queries took", " rows", "Advanced export", "Sort by"]
+                  "Custom SQL query", "Powered by", "Queries took", " rows", "Advanced export", "Sort by",
+                  ">home<", ">hide<", ">show<"]
 
 
 @pytest.fixture
@@ -23,7 +24,8 @@ async def ds(qunguan, db_path, fixtures):
     ("/archive", ["数据表", "预设查询", "运行 SQL"]),
     ("/archive/messages", ["搜索：", "按 sent_at 排序", "应用", "导出为", "开头是"]),
     ("/archive/messages/1", ["其他表中引用此行的记录"]),
-    ("/archive?sql=select+1", ["自定义 SQL 查询，返回 1 行"]),
+    ("/archive?sql=select+1", ["自定义 SQL 查询，返回 1 行", "（<a href=\"/archive?sql=select+1&amp;_hide_sql=1\">隐藏</a>）"]),
+    ("/archive?sql=select+1&_hide_sql=1", [">显示</a>）"]),
     ("/-/logout", ["退出登录", "当前登录"]),
 ])
 async def test_datasettes_own_pages_speak_chinese(ds, path, chinese):
@@ -32,6 +34,15 @@ async def test_datasettes_own_pages_speak_chinese(ds, path, chinese):
     for words in chinese:
         assert words in page.text
     assert [words for words in ENGLISH_CHROME if words in page.text] == []
+
+
+@pytest.mark.parametrize("path", ["/-/qunguan/queue", "/-/qunguan/dashboard", "/-/qunguan/users", "/-/qunguan/flags/1",
+                                  "/-/qunguan/search?q=会议", "/archive", "/archive/messages", "/archive/messages/1"])
+async def test_every_page_leads_home_in_chinese(ds, path):
+    page = await ds.client.get(path, cookies=cookies_for(ds, "u-auditor"))
+    crumbs = re.search(r'<p class="crumbs">(.*?)</p>', page.text, re.S).group(1)
+    assert re.search(r'<a href="/">\s*首页\s*</a>', crumbs)
+    assert "home" not in crumbs
 
 
 @pytest.mark.parametrize("query, described", [
