@@ -8,15 +8,20 @@ a test fails when one no longer matches, i.e. when a new Datasette reworded it.
 The column menus, which Datasette's table.js builds in the browser, are translated the
 same way: the table page loads `table_js()` (served by the plugin) in place of it. The
 description of a table page's rows ("where kind = "text" sorted by id"), which Datasette
-builds in Python, is written again in Chinese by `describe`.
+builds in Python, is written again in Chinese by `describe`. Error pages show titles
+and messages that Datasette raises in Python ("Table not found", "Cannot sort table by
+x"): the `zh_error` filter in error.html maps the ones in `ERRORS`, each an exact
+snippet of Datasette's source, checked by a test like the template phrases.
 """
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import datasette
 import jinja2
+from markupsafe import Markup
 
 PHRASES: list[tuple[str, str]] = [
     # _crumbs.html: Datasette's Python names the first crumb "home"; a database or table
@@ -101,6 +106,9 @@ PHRASES: list[tuple[str, str]] = [
     ('(<a href="{{ show_hide_link }}">{{ show_hide_text }}</a>)',  # Python gives "hide" or "show"
      '（<a href="{{ show_hide_link }}">{{ "隐藏" if show_hide_text == "hide" else "显示" }}</a>）'),
     ("{% else %}Error {{ status }}{% endif %}", "{% else %}错误 {{ status }}{% endif %}"),
+    # Error titles and messages come from Python: translated by a Jinja filter (ERRORS).
+    ("{% if title %}{{ title }}", "{% if title %}{{ title|zh_error }}"),
+    ('border: 3px solid red;">{{ error }}</div>', 'border: 3px solid red;">{{ error|zh_error }}</div>'),
     # The filter operators' names come from Python: translated by a Jinja filter.
     (">{{ display }}</option>", ">{{ display|zh_operator }}</option>"),
     # table.html, twice (title and heading): the description of the rows shown
@@ -130,6 +138,68 @@ OPERATORS = {
     "array contains": "数组包含", "array does not contain": "数组不包含", "date": "日期为",
     "is null": "为 null", "is not null": "不为 null", "is blank": "为空", "is not blank": "不为空",
 }
+
+
+# Error titles and messages that Datasette builds in Python, each written exactly as in
+# its source (a test finds every one there), "{...}" standing for a value filled in when
+# raised; in the Chinese, "{}" takes those values in order.
+ERRORS: list[tuple[str, str]] = [
+    ("Forbidden", "无权访问"),
+    ("Invalid SQL", "SQL 有误"),
+    ("SQL Interrupted", "SQL 查询已中断"),
+    ("You do not have permission to view this database", "没有查看此数据库的权限"),
+    ("You do not have permission to view this table", "没有查看此表的权限"),
+    ("You do not have permission to view this query", "没有查看此查询的权限"),
+    ("Permission denied", "没有权限"),
+    ("Database download is forbidden", "不允许下载数据库"),
+    ("Database not found", "找不到该数据库"),
+    ("Table not found", "找不到该表"),
+    ("Record not found", "找不到该行"),
+    ("Cannot sort table by {sort}", "无法按 {} 排序"),
+    ("Cannot use _sort and _sort_desc at the same time", "_sort 与 _sort_desc 不能同时使用"),
+    ("_size must be a positive integer", "_size 必须是正整数"),
+    ("_size must be <= {self.ds.max_returned_rows}", "_size 不能大于 {}"),
+    ("_col={} - invalid columns", "_col 中有不存在的列：{}"),
+    ("_nocol={} - invalid columns", "_nocol 中有无效的列：{}"),
+    ("_where= is not allowed", "不允许使用 _where="),
+    ("_facet= is not allowed", "不允许使用 _facet="),
+    ("Cannot search by that column", "不能按该列搜索"),
+    ("Statement must be a SELECT", "只能执行 SELECT 语句"),
+    ("Statement contained a disallowed PRAGMA. Allowed pragma functions are {}", "语句含有不允许的 PRAGMA。允许的 pragma 函数：{}"),
+    # A permission check that fails names its action only (Datasette's ensure_permissions).
+    ("view-instance", "没有访问权限"),
+    ("view-database", "没有查看此数据库的权限"),
+    ("view-table", "没有查看此表的权限"),
+    ("view-query", "没有查看此查询的权限"),
+    ("execute-sql", "没有执行 SQL 查询的权限"),
+    ("view-database-download", "没有下载数据库的权限"),
+]
+
+# The one error message Datasette writes in HTML (a query over sql_time_limit_ms), by
+# its phrases as in its source: the query it quotes stays as it is.
+INTERRUPTED_PHRASES: list[tuple[str, str]] = [
+    ("SQL query took too long. The time limit is controlled by the", "SQL 查询用时过长。时间上限由"),
+    ("configuration option.</p>", "设置项决定。</p>"),
+]
+
+
+@functools.cache
+def _error_patterns() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile("(.+)".join(re.escape(part) for part in re.split(r"\{[^}]*\}", english))), chinese)
+            for english, chinese in ERRORS]
+
+
+def error_message(message):
+    """An error's title or message in Chinese when Datasette's wording is in ERRORS;
+    anything else (SQLite's own messages, qunguan's Chinese ones) as it is."""
+    if isinstance(message, Markup):
+        return Markup(translate(str(message), INTERRUPTED_PHRASES))
+    if not isinstance(message, str):
+        return message
+    for pattern, chinese in _error_patterns():
+        if match := pattern.fullmatch(message):
+            return chinese.format(*match.groups())
+    return message
 
 
 # Each of Datasette's filter lookups as a clause: {c} the column, {v} the value.
@@ -188,9 +258,11 @@ def table_js() -> str:
 
 
 def install(env: jinja2.Environment) -> None:
-    """Make `env` (Datasette's) read its templates in Chinese."""
+    """Make `env` (Datasette's) read its templates in Chinese, with filters for the words
+    that Datasette builds in Python (operators, errors)."""
     env.loader = ChineseLoader(env.loader)
     env.filters["zh_operator"] = lambda name: OPERATORS.get(name, name)
+    env.filters["zh_error"] = error_message
     env.globals["zh_description"] = describe
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 import datasette
 import pytest
 
-from review.datasette_zh import PHRASES, TABLE_JS_PHRASES, datasette_table_js
+from review.datasette_zh import ERRORS, INTERRUPTED_PHRASES, PHRASES, TABLE_JS_PHRASES, datasette_table_js, error_message
 from tests.review_helpers import cookies_for, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
                   "Custom SQL query", "Powered by", "Queries took", " rows", "Advanced export", "Sort by",
                   ">home<", ">hide<", ">show<"]
+ENGLISH_ERRORS = ["Forbidden", "permission", "not found", "Cannot", "Invalid", "Statement", "execute-sql", "Error"]
 
 
 @pytest.fixture
@@ -43,6 +44,46 @@ async def test_every_page_leads_home_in_chinese(ds, path):
     crumbs = re.search(r'<p class="crumbs">(.*?)</p>', page.text, re.S).group(1)
     assert re.search(r'<a href="/">\s*首页\s*</a>', crumbs)
     assert "home" not in crumbs
+
+
+@pytest.mark.parametrize("user, path, status, chinese", [
+    ("u-supervisor", "/archive/imports", 403, ["无权访问", "没有查看此表的权限"]),
+    ("u-supervisor", "/archive?sql=select+1", 403, ["无权访问", "没有执行 SQL 查询的权限"]),
+    ("u-auditor", "/archive/nosuch", 404, ["找不到该表"]),
+    ("u-auditor", "/nosuch", 404, ["找不到该数据库"]),
+    ("u-auditor", "/archive/messages/999999", 404, ["找不到该行"]),
+    ("u-auditor", "/archive/flags?_sort=nosuch", 500, ["无法按 nosuch 排序"]),
+    ("u-auditor", "/archive/flags?_size=abc", 400, ["_size 必须是正整数"]),
+    ("u-auditor", "/archive?sql=update+flags+set+note=1", 400, ["SQL 有误", "只能执行 SELECT 语句"]),
+])
+async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, status, chinese):
+    page = await ds.client.get(path, cookies=cookies_for(ds, user))
+    assert page.status_code == status
+    for words in chinese:
+        assert words in page.text
+    assert [words for words in ENGLISH_ERRORS if words in page.text] == []
+
+
+async def test_a_query_over_the_time_limit_is_explained_in_chinese(ds):
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000000) select count(*) from n"
+    page = await ds.client.get("/archive", params={"sql": slow, "_timelimit": 1}, cookies=cookies_for(ds, "u-auditor"))
+    assert page.status_code == 400
+    assert "SQL 查询已中断" in page.text and "SQL 查询用时过长。时间上限由" in page.text
+    assert html.escape(slow) in page.text  # the query is still quoted for the auditor to edit
+    assert "took too long" not in page.text and "Interrupted" not in page.text
+
+
+def test_an_unknown_error_message_is_shown_as_it_is():
+    """SQLite's own messages name what is wrong in SQL terms an auditor can look up."""
+    assert error_message("no such column: nosuch") == "no such column: nosuch"
+    assert error_message("Cannot sort table by 发送时间") == "无法按 发送时间 排序"
+
+
+def test_every_error_message_still_matches_datasettes_source():
+    """A new Datasette that rewords an error would bring the English back unnoticed."""
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(datasette.__file__).parent.rglob("*.py"))
+    assert [english for english, _ in ERRORS if f'"{english}"' not in source] == []
+    assert [english for english, _ in INTERRUPTED_PHRASES if english not in source] == []
 
 
 @pytest.mark.parametrize("query, described", [
