@@ -23,6 +23,8 @@ import datasette
 import jinja2
 from markupsafe import Markup
 
+from review import user_events
+
 PHRASES: list[tuple[str, str]] = [
     # _crumbs.html: Datasette's Python names the first crumb "home"; a database or table
     # called "home" must keep its name, so the crumb is known by where it leads.
@@ -259,10 +261,12 @@ def table_js() -> str:
 
 def install(env: jinja2.Environment) -> None:
     """Make `env` (Datasette's) read its templates in Chinese, with filters for the words
-    that Datasette builds in Python (operators, errors)."""
+    that Datasette and qunguan build in Python (operators, errors, roles, account events)."""
     env.loader = ChineseLoader(env.loader)
     env.filters["zh_operator"] = lambda name: OPERATORS.get(name, name)
     env.filters["zh_error"] = error_message
+    env.filters["zh_role"] = user_events.role_name
+    env.filters["zh_user_event"] = user_events.event_name
     env.globals["zh_description"] = describe
 
 

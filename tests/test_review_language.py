@@ -2,13 +2,15 @@
 tables and run SQL, speak Chinese like qunguan's pages."""
 import html
 import re
+import sqlite3
 from pathlib import Path
 
 import datasette
 import pytest
 
+from review import auth
 from review.datasette_zh import ERRORS, INTERRUPTED_PHRASES, PHRASES, TABLE_JS_PHRASES, datasette_table_js, error_message
-from tests.review_helpers import cookies_for, prepare
+from tests.review_helpers import PASSWORD, cookies_for, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
                   "Custom SQL query", "Powered by", "Queries took", " rows", "Advanced export", "Sort by",
@@ -84,6 +86,20 @@ def test_every_error_message_still_matches_datasettes_source():
     source = "\n".join(p.read_text(encoding="utf-8") for p in Path(datasette.__file__).parent.rglob("*.py"))
     assert [english for english, _ in ERRORS if f'"{english}"' not in source] == []
     assert [english for english, _ in INTERRUPTED_PHRASES if english not in source] == []
+
+
+async def test_the_user_list_tells_account_changes_in_chinese(ds, qunguan, db_path):
+    qunguan("users", "password", "u-auditor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    page = await ds.client.get("/-/qunguan/users", cookies=cookies_for(ds, "u-admin"))
+    log = page.text.split("账号变更记录", 1)[1]
+    for words in ("u-supervisor：添加为核查人（党组）", "u-auditor：添加为审计", "u-admin：添加为管理员",
+                  "u-gone：停用", "u-auditor：修改密码"):
+        assert words in log
+    assert not re.search(r"added as|disabled|password changed", log)
+    users = sqlite3.connect(auth.users_path(db_path))
+    stored = users.execute("select event from user_events").fetchall()
+    users.close()
+    assert ("password changed",) in stored  # the log itself keeps the words auth reads back
 
 
 @pytest.mark.parametrize("query, described", [

@@ -1,0 +1,19 @@
+"""The user list's words in Chinese. `auth` stores each change of an account as English
+words ("added as supervisor", "disabled", "password changed") and reads them back
+(`login_locked` looks for "password changed"), so the log keeps them and only the page
+translates them."""
+from __future__ import annotations
+
+ROLE_NAMES = {"supervisor": "核查人（党组）", "auditor": "审计", "admin": "管理员"}
+EVENTS = {"disabled": "停用", "password changed": "修改密码"}
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def event_name(event: str) -> str:
+    """A stored event in Chinese; an event this module does not know is shown as stored."""
+    if event.startswith("added as "):
+        return f"添加为{role_name(event.removeprefix('added as '))}"
+    return EVENTS.get(event, event)
