@@ -203,20 +203,13 @@ def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
     if encoding == "utf-16":
         yield from io.StringIO((head + reader.read()).decode("utf-16"), newline=None)
         return
-    primary = "gb18030" if encoding == "gb18030" else "utf-8"
-    fallback = "utf-8" if primary == "gb18030" else "gb18030"
+    decode = _gb18030_line if encoding == "gb18030" else _utf8_line
     first = True
     for raw in _byte_lines(reader, head):
         if first and encoding == "utf-8-sig":
             raw = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
         first = False
-        try:
-            line = raw.decode(primary)
-        except UnicodeDecodeError:
-            try:
-                line = raw.decode(fallback)
-            except UnicodeDecodeError:
-                line = raw.decode(primary, errors="replace")
+        line = decode(raw)
         # CRLF and a lone CR end lines here as in the fast path's decoder: the same file
         # must give the same text whichever path reads it.
         yield from io.StringIO(line, newline=None) if "\r" in line else (line,)
@@ -235,6 +228,39 @@ def _byte_lines(reader: HashingReader, head: bytes) -> Iterator[bytes]:
         buffer += chunk
     if buffer:
         yield buffer
+
+
+def _gb18030_line(raw: bytes) -> str:
+    return _decoded(raw, "gb18030") or _decoded(raw, "utf-8") or raw.decode("gb18030", errors="replace")
+
+
+def _utf8_line(raw: bytes) -> str:
+    """A line of a UTF-8 file that is not valid UTF-8: a line saved in GBK, or UTF-8 with
+    a few broken bytes (a character cut off at the end of a truncated file, bytes lost).
+
+    GB18030 reads either without error, so the choice goes by plausibility: a GBK line
+    read as UTF-8 breaks at most of its characters and seldom forms a CJK one, while a
+    damaged UTF-8 line breaks at one or two and keeps its CJK. GB18030 is taken only when
+    it reads the line without error and the UTF-8 reading has more U+FFFD than characters
+    from U+0800 up; never for a line valid up to a character cut off at its very end (the
+    end of a truncated file).
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        cut_off = e.reason == "unexpected end of data"
+    text = raw.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if cut_off or broken <= sum("\u0800" <= ch < "\ufffd" for ch in text):
+        return text
+    return _decoded(raw, "gb18030") or text
+
+
+def _decoded(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def os_user() -> str:
