@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import io
 import os
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -186,52 +187,98 @@ class _Replay(io.RawIOBase):
 
 
 def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
-    """Decoded lines as `text_lines` gives them, decoded in C; raises UnicodeDecodeError
-    at the first byte the encoding cannot read (the caller then uses `text_lines`)."""
-    stream = io.TextIOWrapper(io.BufferedReader(_Replay(head, reader), 1 << 20), encoding=encoding,
-                              errors="strict", newline=None)
-    yield from stream
+    """Decoded lines as `text_lines` gives them, decoded in C a chunk at a time; raises
+    UnicodeDecodeError at the first byte the encoding cannot read (the caller then uses
+    `text_lines`)."""
+    if encoding == "utf-16":
+        yield from io.TextIOWrapper(io.BufferedReader(_Replay(head, reader), 1 << 20), encoding=encoding,
+                                    errors="strict", newline=None)
+        return
+    decode = _gb18030_chunk if encoding == "gb18030" else _utf8_chunk
+    for chunk in _byte_chunks(reader, _without_bom(head, encoding)):
+        yield from _lines(decode(chunk))
 
 
 def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
     """Decoded lines ending in '\\n' (CR stripped), streamed.
 
-    A line that is not valid in the file's encoding is tried in the other common one
-    (files half-edited in another editor), then decoded with U+FFFD replacements so the
-    record still reaches the parser and is judged there.
+    Each line is decoded on its own: a line of the other common encoding (files
+    half-edited in another editor) reads in that one, and bytes neither can read become
+    U+FFFD, so the record still reaches the parser and is judged there.
     """
     if encoding == "utf-16":
-        yield from io.StringIO((head + reader.read()).decode("utf-16"), newline=None)
+        yield from _lines((head + reader.read()).decode("utf-16"))
         return
     decode = _gb18030_line if encoding == "gb18030" else _utf8_line
-    first = True
-    for raw in _byte_lines(reader, head):
-        if first and encoding == "utf-8-sig":
-            raw = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
-        first = False
-        line = decode(raw)
-        # CRLF and a lone CR end lines here as in the fast path's decoder: the same file
-        # must give the same text whichever path reads it.
-        yield from io.StringIO(line, newline=None) if "\r" in line else (line,)
+    for chunk in _byte_chunks(reader, _without_bom(head, encoding)):
+        for raw in io.BytesIO(chunk):
+            yield from _lines(decode(raw))
 
 
-def _byte_lines(reader: HashingReader, head: bytes) -> Iterator[bytes]:
-    buffer = head
-    while True:
-        lines = buffer.split(b"\n")
-        buffer = lines.pop()
-        for line in lines:
-            yield line + b"\n"
-        chunk = reader.read(1 << 20)
-        if not chunk:
-            break
-        buffer += chunk
-    if buffer:
-        yield buffer
+def _lines(text: str) -> Iterator[str]:
+    """`text` (whole lines) as lines ending in '\\n'. CRLF and a lone CR end lines, as in
+    Python's text files: the same file must give the same text whichever path reads it."""
+    return io.StringIO(text, newline=None)
+
+
+def _without_bom(head: bytes, encoding: str) -> bytes:
+    return head[len(codecs.BOM_UTF8):] if encoding == "utf-8-sig" else head
+
+
+def _byte_chunks(reader: HashingReader, head: bytes) -> Iterator[bytes]:
+    """The bytes from `head` on, in pieces of about 1 MB that end at a line end (but the
+    last). A b"\\n" is never part of a UTF-8 or GB18030 character: each piece decodes alone."""
+    pending = head
+    while chunk := reader.read(1 << 20):
+        pending += chunk
+        end = pending.rfind(b"\n") + 1
+        if end:
+            yield pending[:end]
+            pending = pending[end:]
+    if pending:
+        yield pending
+
+
+def _utf8_chunk(chunk: bytes) -> str:
+    return chunk.decode("utf-8")
+
+
+# Lines that may be UTF-8 in a GB18030 file: valid UTF-8 shapes only, with at least one
+# 3- or 4-byte sequence (where CJK lives). Most GBK lines fail at their first Chinese
+# character, in C; the few candidates are checked by the strict decoder.
+_ASCII, _TWO = rb"[\x00-\x09\x0b-\x7f]", rb"[\xc2-\xdf][\x80-\xbf]"
+_LONG = rb"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+_UTF8_LINE = re.compile(rb"^(?:%s|%s)*+(?:%s)(?:%s|%s|%s)*+$" % (_ASCII, _TWO, _LONG, _ASCII, _TWO, _LONG), re.M)
+
+
+def _cjk_utf8(raw: bytes) -> str | None:
+    """`raw` as UTF-8 when it is valid UTF-8 holding a character from U+0800 up, else None.
+
+    GB18030 reads almost any UTF-8 bytes without error (收到 as 鏀跺埌), so in a GB18030
+    file a UTF-8 line is recognised by being valid UTF-8. GBK text that is valid UTF-8
+    is vanishingly rare, except short lines that read as Latin, Greek or Cyrillic letters
+    (谢谢 is D0BB D0BB, лл): hence the character from U+0800 up.
+    """
+    text = _decoded(raw, "utf-8")
+    return text if text and max(text) >= "\u0800" else None
+
+
+def _gb18030_chunk(chunk: bytes) -> str:
+    """`chunk` read as GB18030, but for its UTF-8 lines; raises UnicodeDecodeError like
+    the strict decoder. Only lines the pattern finds cost Python work."""
+    pieces, start = [], 0
+    for match in _UTF8_LINE.finditer(chunk):
+        text = _cjk_utf8(match[0])
+        if text is not None:
+            pieces += chunk[start:match.start()].decode("gb18030"), text
+            start = match.end()
+    pieces.append(chunk[start:].decode("gb18030"))
+    return "".join(pieces)
 
 
 def _gb18030_line(raw: bytes) -> str:
-    return _decoded(raw, "gb18030") or _decoded(raw, "utf-8") or raw.decode("gb18030", errors="replace")
+    return (_cjk_utf8(raw) or _decoded(raw, "gb18030") or _decoded(raw, "utf-8")
+            or raw.decode("gb18030", errors="replace"))
 
 
 def _utf8_line(raw: bytes) -> str:

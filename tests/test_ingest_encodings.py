@@ -43,3 +43,20 @@ def test_a_utf8_line_with_a_few_lost_bytes_stays_utf8(qunguan, db_path, query, t
     assert "rejected 0" in ingest(qunguan, db_path, path).stdout
     assert texts(query)[2] == "收到，已\ufffd排\ufffd人整理"
 
+
+@pytest.mark.parametrize("ending", ["whole", "cut off mid-character"])
+def test_a_gbk_export_with_one_line_in_utf8_reads_right_throughout(qunguan, db_path, query, tmp_path, ending):
+    """The UTF-8 bytes of 张丽 and 收到 are valid GB18030 too: they must not be read as 寮犱附 and 鏀跺埌."""
+    lines = SHARE.splitlines(keepends=True)
+    utf8 = {lines.index("张丽  09:02\n"), lines.index("收到，已安排专人整理\n")}
+    data = b"".join(line.encode("utf-8" if number in utf8 else "gb18030") for number, line in enumerate(lines))
+    if ending != "whole":
+        data += "王建国  09:04\n谢谢".encode("gb18030")[:-1]
+    path = tmp_path / "share.txt"
+    path.write_bytes(data)
+    ingest(qunguan, db_path, path)
+    assert texts(query)[:4] == ["请各股室报送本周安全生产台账", "收到", "收到，已安排专人整理", "好的，马上办理"]
+    assert {r["display_name"] for r in query("select display_name from members")} >= {"张丽", "刘洋"}
+    clean = tmp_path / "clean.txt"
+    clean.write_text(SHARE, encoding="gb18030")
+    assert "new 0\talready present 4" in ingest(qunguan, db_path, clean).stdout
