@@ -191,8 +191,7 @@ def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
     UnicodeDecodeError at the first byte the encoding cannot read (the caller then uses
     `text_lines`)."""
     if encoding == "utf-16":
-        yield from io.TextIOWrapper(io.BufferedReader(_Replay(head, reader), 1 << 20), encoding=encoding,
-                                    errors="strict", newline=None)
+        yield from _utf16_lines(reader, head)
         return
     decode = _gb18030_chunk if encoding == "gb18030" else _utf8_chunk
     for chunk in _byte_chunks(reader, _without_bom(head, encoding)):
@@ -200,7 +199,7 @@ def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
 
 
 def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
-    """Decoded lines ending in '\\n' (CR stripped), streamed.
+    """Decoded lines ending in '\\n' (CR stripped, NULs dropped), streamed.
 
     Each line is decoded on its own: a line of the other common encoding (files
     half-edited in another editor) reads in that one, and bytes neither can read become
@@ -216,9 +215,18 @@ def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
 
 
 def _lines(text: str) -> Iterator[str]:
-    """`text` (whole lines) as lines ending in '\\n'. CRLF and a lone CR end lines, as in
-    Python's text files: the same file must give the same text whichever path reads it."""
-    return io.StringIO(text, newline=None)
+    """`text` (whole lines) as lines ending in '\\n', the same whichever path decoded
+    them. CRLF and a lone CR end lines, as in Python's text files. NULs are dropped: a
+    copy cut short by a crash is padded with them, and a stray one must not make a
+    message differ from its clean copy."""
+    return io.StringIO(text.replace("\x00", ""), newline=None)
+
+
+def _utf16_lines(reader: HashingReader, head: bytes) -> Iterator[str]:
+    stream = io.TextIOWrapper(io.BufferedReader(_Replay(head, reader), 1 << 20), encoding="utf-16",
+                              errors="strict", newline=None)
+    for line in stream:
+        yield from _lines(line)
 
 
 def _without_bom(head: bytes, encoding: str) -> bytes:

@@ -60,3 +60,65 @@ def test_a_gbk_export_with_one_line_in_utf8_reads_right_throughout(qunguan, db_p
     clean = tmp_path / "clean.txt"
     clean.write_text(SHARE, encoding="gb18030")
     assert "new 0\talready present 4" in ingest(qunguan, db_path, clean).stdout
+
+
+def _long_share() -> str:
+    """A share over 64 KB: more than the head that detection reads."""
+    return SHARE + "".join(f"王建国  {i // 60:02d}:{i % 60:02d}\n第{i}条通知：请各股室报送本周安全生产检查台账。\n"
+                           for i in range(1440))
+
+
+@pytest.mark.parametrize("name, export, group", [
+    ("share.txt", lambda fixtures: SHARE.encode("utf-8"), None),
+    ("long-share.txt", lambda fixtures: _long_share().encode("utf-8"), None),
+    ("防火群.csv", lambda fixtures: (fixtures / "memotrace3-week1.csv").read_bytes(), None),
+    ("wecom.jsonl", lambda fixtures: (fixtures / "wecom-forward.jsonl").read_bytes(), "g"),
+    ("weflow.json", lambda fixtures: (fixtures / "weflow.json").read_bytes(), None),
+])
+def test_a_copy_padded_with_nuls_by_a_crash_reads_like_the_clean_copy(qunguan, db_path, query, fixtures, tmp_path,
+                                                                      name, export, group):
+    clean = tmp_path / "clean" / name
+    padded = tmp_path / "padded" / name
+    clean.parent.mkdir(), padded.parent.mkdir()
+    clean.write_bytes(export(fixtures))
+    padded.write_bytes(export(fixtures) + b"\x00" * 4096)
+    first = ingest(qunguan, db_path, padded, group=group)
+    assert first.exit_code == 0 and "new 0" not in first.stdout, first.stdout + first.stderr
+    again = ingest(qunguan, db_path, clean, group=group)
+    assert "new 0\talready present" in again.stdout
+    assert first.stdout.rsplit("\t", 1)[1] == again.stdout.rsplit("\t", 1)[1]  # the same "rejected N"
+    assert query("select count(*) n from messages where instr(text, char(0))")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("name, export, word", [
+    ("share.txt", lambda fixtures: SHARE, "报送"),
+    ("pasted.txt", lambda fixtures: (fixtures / "pasted.txt").read_text(encoding="utf-8"), "森林"),
+    ("袁州区平安建设群_2025-03-03_2025-03-09.txt",
+     lambda fixtures: (fixtures / "袁州区平安建设群_2025-03-03_2025-03-09.txt").read_text(encoding="utf-8"), "夜巡"),
+    ("wecom.jsonl", lambda fixtures: (fixtures / "wecom-forward.jsonl").read_text(encoding="utf-8"), "工资"),
+])
+def test_a_nul_inside_a_message_line_is_dropped(qunguan, db_path, query, fixtures, tmp_path, name, export, word):
+    clean = tmp_path / "clean" / name
+    stray = tmp_path / "stray" / name
+    clean.parent.mkdir(), stray.parent.mkdir()
+    clean.write_text(export(fixtures), encoding="utf-8")
+    stray.write_text(export(fixtures).replace(word, word[0] + "\x00" + word[1:], 1), encoding="utf-8")
+    first = ingest(qunguan, db_path, stray, group="g")
+    assert first.exit_code == 0 and "rejected 0" in first.stdout, first.stdout + first.stderr
+    assert "new 0\talready present" in ingest(qunguan, db_path, clean, group="g").stdout
+    assert any(word in text for text in texts(query))
+
+
+def test_a_nul_in_a_csv_header_does_not_hide_the_format(qunguan, db_path, fixtures, tmp_path):
+    path = tmp_path / "chatlog.csv"
+    path.write_bytes((fixtures / "chatlog.csv").read_bytes().replace(b"SenderName", b"Sender\x00Name", 1))
+    assert "chatlog-csv\t袁州区平安建设群\tnew 3\talready present 0\trejected 0" in ingest(qunguan, db_path, path).stdout
+
+
+@pytest.mark.parametrize("content", [b"\x00" * 8192, (b"\x10\x00\x00\x00" + bytes(range(32, 96))) * 256 + b"\x00" * 64])
+def test_a_file_of_nuls_or_binary_is_still_refused(qunguan, db_path, tmp_path, content):
+    path = tmp_path / "聊天记录.txt"
+    path.write_bytes(content)
+    result = ingest(qunguan, db_path, path, group="g")
+    assert result.exit_code == 1 and "a binary file, not a chat export" in result.stderr
+

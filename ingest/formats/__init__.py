@@ -21,6 +21,7 @@ BY_NAME = {f.NAME: f for f in FORMATS}
 def detect(head: str, head_bytes: bytes, filename: str):
     """The format for a file, or raise FormatError saying what the file looks like."""
     notices.refuse_if_not_chat(head, head_bytes, filename)
+    head = head.replace("\x00", "")  # as the formats will read the file
     for fmt in FORMATS:
         if fmt.sniff(head, filename):
             return fmt

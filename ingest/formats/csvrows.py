@@ -74,7 +74,7 @@ def _records(counter: _LineCounter, reader, header: list[str], offset: int) -> I
 def _reads_clean(lines: list[str], width: int) -> bool:
     try:
         return all(len(r) == width or (len(r) > width and not any(r[width:]))
-                   for r in csv.reader((line.replace("\x00", "") for line in lines), strict=True) if r)
+                   for r in csv.reader(lines, strict=True) if r)
     except csv.Error:
         return False
 
@@ -92,7 +92,7 @@ class _LineCounter:
         line = next(self.lines)
         self.count += 1
         self.record.append(line)
-        return line.replace("\x00", "") if "\x00" in line else line
+        return line
 
 
 def timed_rows(lines: Iterator[str], header: list[str], time_column: str) -> Iterator[tuple | Reject]:

@@ -26,7 +26,10 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
             raise FormatError(f"{what}, not a chat export")
     # A text file may carry a stray NUL (it is dropped when read); a binary one is full of
     # them. Counted in the decoded text: UTF-16 has a NUL byte beside every ASCII letter.
-    if head.count("\x00") > max(8, len(head) // 100):
+    # NULs at the end are a crash's padding of a cut copy, not content: the text before
+    # them is judged, unless there is none.
+    text = head.rstrip("\x00") or head
+    if text.count("\x00") > max(8, len(text) // 100):
         raise FormatError("a binary file, not a chat export")
     start = head.lstrip("\ufeff \r\n\t")
     if start.startswith("{") and '"conversations"' in head and '"role"' in head:
