@@ -145,9 +145,9 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
         result.refused = str(e)
     except UNREADABLE as e:
         result.refused = f"cannot read: {e}"
-    except UnicodeDecodeError:
-        raise  # ingest_source reads the file again with the tolerant decoder
     except Exception as e:  # a reader's bug must not stop the other files (rolled back like any refusal)
+        if isinstance(e, UnicodeDecodeError) and decode is fast_lines:
+            raise  # ingest_source reads the file again with the tolerant decoder
         result.refused = f"could not be read ({type(e).__name__}: {e}); please report this file"
     finally:
         reader.close()

@@ -191,7 +191,7 @@ def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
     UnicodeDecodeError at the first byte the encoding cannot read (the caller then uses
     `text_lines`)."""
     if encoding == "utf-16":
-        yield from _utf16_lines(reader, head)
+        yield from _utf16_lines(reader, head, "strict")
         return
     decode = _gb18030_chunk if encoding == "gb18030" else _utf8_chunk
     for chunk in _byte_chunks(reader, _without_bom(head, encoding)):
@@ -199,14 +199,15 @@ def fast_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[st
 
 
 def text_lines(reader: HashingReader, head: bytes, encoding: str) -> Iterator[str]:
-    """Decoded lines ending in '\\n' (CR stripped, NULs dropped), streamed.
+    """Decoded lines ending in '\\n' (CR stripped, NULs dropped), streamed; never raises
+    UnicodeDecodeError.
 
     Each line is decoded on its own: a line of the other common encoding (files
     half-edited in another editor) reads in that one, and bytes neither can read become
     U+FFFD, so the record still reaches the parser and is judged there.
     """
     if encoding == "utf-16":
-        yield from _lines((head + reader.read()).decode("utf-16"))
+        yield from _utf16_lines(reader, head, "replace")
         return
     decode = _gb18030_line if encoding == "gb18030" else _utf8_line
     for chunk in _byte_chunks(reader, _without_bom(head, encoding)):
@@ -222,9 +223,9 @@ def _lines(text: str) -> Iterator[str]:
     return io.StringIO(text.replace("\x00", ""), newline=None)
 
 
-def _utf16_lines(reader: HashingReader, head: bytes) -> Iterator[str]:
+def _utf16_lines(reader: HashingReader, head: bytes, errors: str) -> Iterator[str]:
     stream = io.TextIOWrapper(io.BufferedReader(_Replay(head, reader), 1 << 20), encoding="utf-16",
-                              errors="strict", newline=None)
+                              errors=errors, newline=None)
     for line in stream:
         yield from _lines(line)
 
