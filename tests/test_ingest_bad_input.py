@@ -313,3 +313,17 @@ def test_a_lone_carriage_return_reads_the_same_whichever_decoder_reads_the_file(
     edited.write_bytes(head + "2025-03-03 09:01:00,李明,wxid_lm,g,1@chatroom,收到\n".encode("gb18030"))
     assert "new 1\talready present 0" in ingest(qunguan, db_path, clean).stdout
     assert "new 1\talready present 1" in ingest(qunguan, db_path, edited).stdout
+
+
+@pytest.mark.parametrize("before_title", ["\n", "  ", "\ufeff\n \n"])
+def test_a_phone_share_whose_title_was_pushed_down_or_indented_reads_like_the_original(qunguan, db_path, query, tmp_path, before_title):
+    share = '微信群"城关镇工作群"的聊天记录如下:\n\n—————  2024-06-17  —————\n\n王建国  09:00\n请各股室报送台账\n李明  09:01\n收到\n'
+    path = tmp_path / "share.txt"
+    path.write_text(before_title + share, encoding="utf-8", newline="")
+    result = ingest(qunguan, db_path, path)
+    assert result.exit_code == 0, result.stderr
+    assert "\twechat-share\t城关镇工作群\tnew 2\talready present 0\trejected 0" in result.stdout
+    rows = query("select source_line, sent_at, text from messages order by sent_at")
+    shift = before_title.count("\n")
+    assert rows == [{"source_line": 5 + shift, "sent_at": "2024-06-17T09:00:00", "text": "请各股室报送台账"},
+                    {"source_line": 7 + shift, "sent_at": "2024-06-17T09:01:00", "text": "收到"}]

@@ -20,17 +20,22 @@ class Text:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        first = first_line(head)
+        first = first_line(head).strip()
         return bool(_GROUP.match(first) or _PRIVATE.match(first) or _DATE.match(first))
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        chat_name, date, current = None, ctx.day, None
+        chat_name, date, current, titled = None, ctx.day, None, False
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").lstrip("\ufeff")
-            if number == 1 and (m := _GROUP.match(line)):
-                chat_name = m["name"]
-                continue
+            # The title is the first text, wherever a hand edit has moved or indented it.
+            if not titled and (title := line.strip()):
+                titled = True
+                if m := _GROUP.match(title):
+                    chat_name = m["name"]
+                    continue
+                if _PRIVATE.match(title):
+                    continue
             if m := _DATE.match(line):
                 yield from _finish(current)
                 current, date = None, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
@@ -42,7 +47,7 @@ class Text:
                 continue
             if current is not None:
                 current["content"].append(line)
-            elif line.strip() and number > 1:
+            elif line.strip():
                 yield Reject(number, "text before any 'name  HH:MM' sender line", line)
         yield from _finish(current)
 
