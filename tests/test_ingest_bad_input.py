@@ -327,3 +327,17 @@ def test_a_phone_share_whose_title_was_pushed_down_or_indented_reads_like_the_or
     shift = before_title.count("\n")
     assert rows == [{"source_line": 5 + shift, "sent_at": "2024-06-17T09:00:00", "text": "请各股室报送台账"},
                     {"source_line": 7 + shift, "sent_at": "2024-06-17T09:01:00", "text": "收到"}]
+
+
+def test_a_notice_that_lists_times_in_a_phone_share_stays_one_message(qunguan, db_path, query, tmp_path):
+    """A line such as "签到时间  08:30" is shaped like a sender line; its time going back
+    shows it is the notice's text, and "开会时间  09:00" right under it is the same list."""
+    path = tmp_path / "share.txt"
+    path.write_text('微信群"城关镇工作群"的聊天记录如下:\n\n—————  2024-06-17  —————\n\n'
+                    '王建国  09:00\n明天会议安排：\n签到时间  08:30\n开会时间  09:00\n请准时参加\n'
+                    '李明  09:01\n收到\n', encoding="utf-8")
+    result = ingest(qunguan, db_path, path)
+    assert "new 2\talready present 0\trejected 0" in result.stdout, result.stdout + result.stderr
+    rows = query("select source_line, mb.display_name name, text from messages m join members mb on mb.id = m.member_id order by sent_at")
+    assert rows == [{"source_line": 5, "name": "王建国", "text": "明天会议安排：\n签到时间  08:30\n开会时间  09:00\n请准时参加"},
+                    {"source_line": 10, "name": "李明", "text": "收到"}]

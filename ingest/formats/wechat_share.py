@@ -26,6 +26,7 @@ class Text:
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         chat_name, date, current, titled = None, ctx.day, None, False
+        listing = False  # the line before was shaped like a sender line but is message text
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\n").lstrip("\ufeff")
             # The title is the first text, wherever a hand edit has moved or indented it.
@@ -40,16 +41,35 @@ class Text:
                 yield from _finish(current)
                 current, date = None, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
                 continue
-            if m := _SENDER.match(line):
+            sender = _SENDER.match(line)
+            if sender and _starts_message(sender, current, listing):
                 yield from _finish(current)
-                current = {"line": number, "name": m["name"], "time": f"{int(m['h']):02d}:{m['m']}:00",
+                current = {"line": number, "name": sender["name"], "time": _clock(sender),
                            "date": date, "chat": chat_name, "content": []}
+                listing = False
                 continue
+            listing = bool(sender)
             if current is not None:
                 current["content"].append(line)
             elif line.strip():
                 yield Reject(number, "text before any 'name  HH:MM' sender line", line)
         yield from _finish(current)
+
+
+def _starts_message(sender: re.Match, current: dict | None, listing: bool) -> bool:
+    """Whether a line shaped like 'name  HH:MM' starts a message rather than being text of
+    the current one, as in a notice that lists "签到时间  08:30". An export writes messages
+    in time order, so a time earlier than the current message's is text, and so is such a
+    line right under one: the list goes on ("开会时间  09:00"). The cost: a real sender line
+    written straight under such a list, with no blank line between, is read as part of the
+    list; its text stays in the archive, under the notice's sender."""
+    if current is None:
+        return True
+    return not listing and _clock(sender) >= current["time"]
+
+
+def _clock(sender: re.Match) -> str:
+    return f"{int(sender['h']):02d}:{sender['m']}:00"
 
 
 def _finish(current: dict | None) -> Iterator[Record | Reject]:
