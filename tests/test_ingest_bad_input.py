@@ -241,6 +241,27 @@ def test_a_quote_typed_by_hand_costs_its_own_line_only(qunguan, db_path, query, 
     assert [r["text"] for r in query("select text from messages order by sent_at")] == ["第1条", "第2条", "第4条", "第5条", "第6条"]
 
 
+def test_a_hand_typed_quote_before_a_real_multi_line_cell_costs_its_own_line_only(qunguan, db_path, query, tmp_path):
+    """The stray quote's field runs on to the quote that opens 1004's two-line cell: what it
+    swallowed is read again, and the cell after it is still one message."""
+    rows = ["1001,文本,李明,2024-06-17 09:00:01,第一条,李明,李明,more",
+            '1002,文本,李明,2024-06-17 09:00:02,"第二条 带引号,李明,李明,more',
+            "1003,文本,李明,2024-06-17 09:00:03,第三条,李明,李明,more",
+            '1004,文本,王建国,2024-06-17 09:00:04,"多行\r\n第二行, 有逗号",王建国,王建国,more',
+            "1005,文本,李明,2024-06-17 09:00:05,第五条,李明,李明,more",
+            "1006,文本,李明,2024-06-17 09:00:06,第六条,李明,李明,more"]
+    path = tmp_path / "工作群.csv"
+    path.write_text("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n" + "\r\n".join(rows) + "\r\n",
+                    encoding="utf-8", newline="")
+    result = ingest(qunguan, db_path, path)
+    assert "\tmemotrace3-csv\t" in result.stdout and "new 5\talready present 0\trejected 1" in result.stdout
+    assert "工作群.csv:line 3: an unbalanced quote" in result.stderr
+    assert query("select line, raw from rejects") == [{"line": 3, "raw": rows[1] + "\n"}]
+    kept = query("select source_id, source_line, text from messages order by source_id")
+    assert [(r["source_id"], r["source_line"]) for r in kept] == [("1001", 2), ("1003", 4), ("1004", 5), ("1005", 7), ("1006", 8)]
+    assert kept[2]["text"] == "多行\n第二行, 有逗号"
+
+
 def test_a_message_line_that_holds_a_date_and_time_is_not_taken_for_a_new_message(qunguan, db_path, query, tmp_path):
     memotrace_txt = tmp_path / "memotrace.txt"
     memotrace_txt.write_text("2024-06-17 09:00:12 县政府办-王建国\n【通知】明天开会：\n2024-06-18 15:00 县政府三楼会议室\n"

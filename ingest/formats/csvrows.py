@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import itertools
+from collections import deque
 from typing import Iterator
 
 from ingest.records import FormatError, Reject, parse_local
@@ -20,7 +22,8 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
     """(first line number, row as dict) per CSV record after the header.
 
     A record with the wrong number of fields is a Reject; a quoted field still open at
-    the end of the file (a truncated export) is a Reject for that last record only.
+    the end of the file (a truncated export) is a Reject for that last record only; a
+    quote typed by hand is a Reject for its own line only, the lines it swallowed are read.
     A header that is not the format's refuses the file (FormatError): reading its rows
     by position would file every value under the wrong name. Spaces around the names
     and empty columns at the end (Excel keeps a stray cell's column) are forgiven.
@@ -36,13 +39,14 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
         names.pop()
     if names != header:
         raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}")
-    yield from _records(counter, reader, header, 0)
+    yield from _records(counter, header)
 
 
-def _records(counter: _LineCounter, reader, header: list[str], offset: int) -> Iterator[tuple[int, dict] | Reject]:
-    """The records `reader` reads from `counter`, numbered `offset` lines on."""
+def _records(counter: _LineCounter, header: list[str]) -> Iterator[tuple[int, dict] | Reject]:
+    """(first line number, row as dict) per record `counter` holds, or its Reject."""
+    width, reader = len(header), csv.reader(counter, strict=True)
     while True:
-        start = counter.count + 1 + offset
+        start = counter.count + 1
         counter.record = []
         try:
             row = next(reader)
@@ -53,35 +57,42 @@ def _records(counter: _LineCounter, reader, header: list[str], offset: int) -> I
         else:
             if not row:
                 continue
-            if len(row) > len(header) and not any(row[len(header):]):
-                row = row[:len(header)]
-            if len(row) == len(header):
+            if len(row) == width or _fits(row, width):
                 yield start, dict(zip(header, row))
                 continue
-            reason = f"{len(row)} fields where the header has {len(header)}"
+            reason = f"{len(row)} fields where the header has {width}"
         failed = counter.record
-        # A quote typed by hand opens a field that swallows the lines after it: when those
-        # lines read as records on their own, only the first line is bad.
-        if len(failed) > 1 and _reads_clean(failed[1:], len(header)):
+        # A quote typed by hand opens a field that swallows the lines after it. Unless those
+        # lines are only pieces of this record, they are read again, and with them the lines
+        # that follow: the last may open a real multi-line cell that ends further on.
+        if len(failed) > 1 and _may_hold_records(failed[1:], width):
             yield Reject(start, 'an unbalanced quote (") in this line; the lines after it are read on their own',
                          failed[0])
-            rest = _LineCounter(failed[1:])
-            yield from _records(rest, csv.reader(rest, strict=True), header, start)
+            counter.replay(failed[1:])
+            reader = csv.reader(counter, strict=True)
         else:
             yield Reject(start, reason, "".join(failed))
 
 
-def _reads_clean(lines: list[str], width: int) -> bool:
+def _fits(row: list[str], width: int) -> bool:
+    # Excel keeps empty cells past the last column when a stray cell there was cleared.
+    return len(row) >= width and not any(row[width:])
+
+
+def _may_hold_records(lines: list[str], width: int) -> bool:
+    """Whether `lines`, read on their own, may hold records: one of them fits the header,
+    or the last runs on past them. If not, they read as the same broken pieces with or
+    without the lines after them, so they are kept whole as the one record they were."""
     try:
-        return all(len(r) == width or (len(r) > width and not any(r[width:]))
-                   for r in csv.reader(lines, strict=True) if r)
+        return any(_fits(r, width) for r in csv.reader(lines, strict=True))
     except csv.Error:
-        return False
+        return True
 
 
 class _LineCounter:
     def __init__(self, lines: Iterator[str]):
-        self.lines = iter(lines)
+        self.source = self.lines = iter(lines)
+        self.replaying: deque[str] = deque()  # lines handed back to be read again, not yet read
         self.count = 0
         self.record: list[str] = []  # the lines of the record being read
 
@@ -93,6 +104,19 @@ class _LineCounter:
         self.count += 1
         self.record.append(line)
         return line
+
+    def replay(self, lines: list[str]) -> None:
+        """Hand the last `lines` read back, to be read again before the lines not read yet.
+        Replays share one queue rather than nest, so the many stray quotes of a long file
+        cost no more per line than one."""
+        self.count -= len(lines)
+        self.replaying.extendleft(reversed(lines))
+        self.lines = itertools.chain(_drain(self.replaying), self.source)
+
+
+def _drain(queue: deque) -> Iterator[str]:
+    while queue:
+        yield queue.popleft()
 
 
 def timed_rows(lines: Iterator[str], header: list[str], time_column: str) -> Iterator[tuple | Reject]:
