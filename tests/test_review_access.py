@@ -74,11 +74,36 @@ async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):
         assert bad.status_code == 401 and "ds_actor" not in bad.cookies
 
 
-async def test_login_never_redirects_off_site(ds):
+# Browsers read a backslash as a slash and drop tabs and newlines, so each of these
+# leads to evil.example; none is a path on this site.
+OFF_SITE = ["//evil.example/", "/\\evil.example/", "\\/evil.example/", "/\t/evil.example/", "/\r\n/evil.example/",
+            "https://evil.example/", "javascript:alert(1)", "/\x00/evil.example/", "evil.example"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+async def test_login_never_redirects_off_site(ds, target):
+    page = await ds.client.get("/-/login", params={"next": target})
+    assert 'name="next" value="/-/qunguan/queue"' in page.text
     token, cookies = await csrf(ds, "/-/login", {})
     response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token,
-                                                      "next": "//evil.example/"}, cookies=cookies)
+                                                      "next": target}, cookies=cookies)
     assert response.headers["location"] == "/-/qunguan/queue"
+
+
+async def test_login_returns_to_the_page_that_asked_for_it(ds):
+    target = "/archive/messages?_search=%E7%BA%A2%E5%8C%85&_sort_desc=sent_at"
+    token, cookies = await csrf(ds, "/-/login", {})
+    response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token,
+                                                      "next": target}, cookies=cookies)
+    assert response.headers["location"] == target
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+async def test_bulk_decisions_never_go_back_off_site(ds, target):
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-admin"))
+    response = await ds.client.post("/-/qunguan/bulk", data={"csrftoken": token, "flag": "1", "status": "dismissed",
+                                                             "back": target}, cookies=cookies)
+    assert response.status_code == 302 and response.headers["location"] == "/-/qunguan/queue"
 
 
 async def test_a_post_without_csrf_token_is_refused(ds):

@@ -7,7 +7,7 @@ import functools
 import sqlite3
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from datasette import Forbidden, Response, hookimpl
 from markupsafe import Markup
@@ -112,7 +112,15 @@ def extra_template_vars():
 
 
 def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/") and not value.startswith("//") else f"{ROUTES_PREFIX}/queue"
+    """`value` if it is a path on this site, else the queue. Browsers read a backslash as a
+    slash and drop tabs and newlines, so `/\\host` and `/<tab>/host` lead off-site: only a
+    plain path that no URL parser reads a host or scheme into is followed."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value \
+            and value.isprintable() and " " not in value:
+        parts = urlsplit(value)
+        if not parts.scheme and not parts.netloc:
+            return value
+    return f"{ROUTES_PREFIX}/queue"
 
 
 async def login(datasette, request):
