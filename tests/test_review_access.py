@@ -113,6 +113,18 @@ async def test_a_post_without_csrf_token_is_refused(ds):
         assert response.status_code == 403, path
 
 
+async def test_a_login_posted_from_another_site_is_refused(ds):
+    # A form on another site posts without our cookies (they are SameSite=Lax), and
+    # asgi-csrf checks nothing on a request without cookies: the login must check itself.
+    token, _ = await csrf(ds, "/-/login", {})
+    for data in ({}, {"csrftoken": token}):
+        response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD,
+                                                          "next": "/-/qunguan/queue", **data})
+        assert response.status_code == 403 and "ds_actor" not in response.cookies
+        assert "登录页面已失效" in response.text and 'action="/-/login"' in response.text
+        assert "ds_csrftoken" in response.cookies  # the form shown again works
+
+
 async def test_datasette_write_actions_are_refused_to_everyone(ds):
     from review.permissions import allowed
 

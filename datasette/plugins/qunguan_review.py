@@ -4,6 +4,7 @@ handling forms, the dashboard and the user list. Views only: the logic lives in 
 from __future__ import annotations
 
 import functools
+import secrets
 import sqlite3
 import time
 from pathlib import Path
@@ -61,8 +62,7 @@ def forbidden(datasette, request, message):
     if request.actor is None and "application/json" not in request.headers.get("accept", "") \
             and not request.path.endswith((".json", ".csv")):
         async def inner():
-            return Response.html(await datasette.render_template(
-                "qunguan_login.html", {"error": None, "next": _safe_next(request.full_path)}, request=request), status=403)
+            return await _login_page(datasette, request, None, _safe_next(request.full_path), 403)
 
         return inner()
 
@@ -123,20 +123,35 @@ def _safe_next(value: str | None) -> str:
     return f"{ROUTES_PREFIX}/queue"
 
 
+async def _login_page(datasette, request, error: str | None, next_url: str, status: int) -> Response:
+    return Response.html(await datasette.render_template(
+        "qunguan_login.html", {"error": error, "next": next_url}, request=request), status=status)
+
+
+def _from_login_form(request, form) -> bool:
+    """Whether a login POST carries the CSRF token the login form set in this browser.
+    asgi-csrf checks nothing on a request without cookies, and a form on another site
+    sends none (they are SameSite=Lax): unchecked, any site could log a browser into an
+    account of its choosing, and the decisions made there would be misattributed."""
+    cookie = request.cookies.get("ds_csrftoken", "")
+    return bool(cookie) and secrets.compare_digest(form.get("csrftoken", "").encode(), cookie.encode())
+
+
 async def login(datasette, request):
     next_url = _safe_next(request.args.get("next"))
     error = None
     if request.method == "POST":
         form = await request.post_vars()
         next_url = _safe_next(form.get("next"))
+        if not _from_login_form(request, form):
+            return await _login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
         name = form.get("username", "").strip()
         address = (request.scope.get("client") or ("unknown",))[0]
         conn = _users(datasette)
         try:
             if auth.login_locked(conn, name, address):
-                return Response.html(await datasette.render_template("qunguan_login.html", {
-                    "error": f"登录失败次数过多，请 {auth.LOCK_MINUTES} 分钟后再试", "next": next_url}, request=request),
-                    status=429)
+                return await _login_page(datasette, request, f"登录失败次数过多，请 {auth.LOCK_MINUTES} 分钟后再试",
+                                         next_url, 429)
             user = auth.authenticate(conn, name, form.get("password", ""))
             auth.record_login(conn, name, address, user is not None)
         finally:
@@ -147,9 +162,7 @@ async def login(datasette, request):
                                 httponly=True, samesite="lax", max_age=12 * 3600)
             return response
         error = "用户名或密码错误，或账号已停用"
-    return Response.html(await datasette.render_template(
-        "qunguan_login.html", {"error": error, "next": next_url}, request=request),
-        status=401 if error else 200)
+    return await _login_page(datasette, request, error, next_url, 401 if error else 200)
 
 
 async def _require(datasette, request, action):
