@@ -106,13 +106,13 @@ def report(label: str, times: list[float]) -> None:
 
 async def measure(path: Path, requests: int) -> None:
     from review import auth
-    from review.site import make_datasette
+    from review.site import actor_cookie, make_datasette
 
     ds = make_datasette(path)
     users = auth.connect(auth.users_path(path))
     if not auth.get_user(users, "bench-sup"):
         auth.add_user(users, "bench-sup", "supervisor", "bench-password-1", by="bench")
-    cookies = {"ds_actor": ds.sign({"a": {"id": "bench-sup"}}, "actor")}
+    cookies = {"ds_actor": actor_cookie(ds, auth.get_user(users, "bench-sup"))}
     conn = sqlite3.connect(path)
     flag_ids = [r[0] for r in conn.execute("select id from flags order by random() limit ?", [requests])]
     deep = min(20000, conn.execute("select count(*) from flags").fetchone()[0] - 1)

@@ -7,6 +7,7 @@ migrations appended to `MIGRATIONS`, never edits of old ones.
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import sqlite_utils
 
@@ -448,13 +449,19 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     # gained only 1k/s more and makes every small read and write in the web UI bigger).
     db.conn.execute("pragma page_size = 16384")
     db.conn.execute("pragma journal_mode=wal")
-    version = db.conn.execute("pragma user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    migrate(db.conn, MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[str]) -> None:
+    """Run the scripts of `migrations` past `conn`'s user_version, each in one transaction
+    with the version it brings the database to."""
+    version = conn.execute("pragma user_version").fetchone()[0]
+    for number, script in enumerate(migrations[version:], start=version + 1):
         try:
-            db.conn.executescript(f"begin;\n{script}\npragma user_version = {number};\ncommit;")
+            conn.executescript(f"begin;\n{script}\npragma user_version = {number};\ncommit;")
         except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("rollback")
+            if conn.in_transaction:
+                conn.execute("rollback")
             raise
 
 

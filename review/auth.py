@@ -4,6 +4,10 @@ Credentials live in `<archive>.users.db` beside the archive (0600), never in a d
 Datasette serves, so no SQL page can read a password hash. Passwords are stored as
 PBKDF2-SHA256 with a random salt (the scheme of datasette-auth-passwords and Django);
 users are never deleted, only disabled, so every past decision keeps its author.
+
+Each user has a session epoch, written into the login cookie and checked on every
+request: logging out, a new password or disabling moves it on, which ends every
+session opened before, on every browser, copies of the cookie included.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from ingest.schema import migrate
 
 ROLES = ("supervisor", "auditor", "admin")
 ITERATIONS = 480_000
@@ -35,6 +41,7 @@ class User:
     name: str
     role: str
     disabled: bool
+    epoch: int = 0
 
 
 def users_path(archive: str | Path) -> Path:
@@ -58,38 +65,44 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(hash_password(password, salt, int(iterations)), stored)
 
 
+# `if not exists`: users databases made before there were migrations have these tables.
+_USERS = """
+create table if not exists users (
+    name text primary key,
+    role text not null check (role in ('supervisor', 'auditor', 'admin')),
+    password_hash text not null,
+    disabled integer not null default 0,
+    created_at text not null,
+    created_by text not null
+);
+create table if not exists user_events (
+    id integer primary key,
+    name text not null,
+    event text not null,
+    at text not null,
+    by text not null
+);
+create table if not exists logins (
+    id integer primary key,
+    name text not null,
+    address text not null,
+    ok integer not null,
+    at text not null
+);
+create index if not exists logins_name on logins (name, at);
+create index if not exists logins_address on logins (address, at);
+"""
+# Moved on by every change that must end a user's open sessions (see the module docstring).
+_SESSIONS = "alter table users add column session_epoch integer not null default 0;"
+MIGRATIONS = [_USERS, _SESSIONS]
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """The users database, created 0600 with its tables if missing."""
-    fresh = not path.exists()
-    if fresh:
+    """The users database, created 0600 if missing, brought up to the current schema."""
+    if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(path)
-    conn.executescript("""
-        create table if not exists users (
-            name text primary key,
-            role text not null check (role in ('supervisor', 'auditor', 'admin')),
-            password_hash text not null,
-            disabled integer not null default 0,
-            created_at text not null,
-            created_by text not null
-        );
-        create table if not exists user_events (
-            id integer primary key,
-            name text not null,
-            event text not null,
-            at text not null,
-            by text not null
-        );
-        create table if not exists logins (
-            id integer primary key,
-            name text not null,
-            address text not null,
-            ok integer not null,
-            at text not null
-        );
-        create index if not exists logins_name on logins (name, at);
-        create index if not exists logins_address on logins (address, at);
-    """)
+    migrate(conn, MIGRATIONS)
     return conn
 
 
@@ -107,7 +120,8 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     with conn:
         if conn.execute("select 1 from users where name = ?", [name]).fetchone():
             raise AuthError(f"user {name!r} exists already")
-        conn.execute("insert into users values (?, ?, ?, 0, ?, ?)", [name, role, hash_password(password), _now(), by])
+        conn.execute("insert into users (name, role, password_hash, created_at, created_by) values (?, ?, ?, ?, ?)",
+                     [name, role, hash_password(password), _now(), by])
         conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", _now(), by])
     return User(name, role, False)
 
@@ -118,19 +132,30 @@ def _check_password(password: str) -> None:
 
 
 def set_password(conn, name: str, password: str, by: str) -> None:
-    """Give `name` a new password (the old one stops working at once)."""
+    """Give `name` a new password (the old one, and every open session, stop working at once)."""
     _check_password(password)
-    with conn:
-        if conn.execute("update users set password_hash = ? where name = ?", [hash_password(password), name]).rowcount == 0:
-            raise AuthError(f"no user {name!r}")
-        conn.execute("insert into user_events (name, event, at, by) values (?, 'password changed', ?, ?)", [name, _now(), by])
+    _end_sessions(conn, name, "password changed", by, password_hash=hash_password(password))
 
 
 def disable_user(conn, name: str, by: str) -> None:
+    """Disable `name`: no more logins, and every open session ends."""
+    _end_sessions(conn, name, "disabled", by, disabled=1)
+
+
+def log_out(conn, name: str) -> None:
+    """End every session `name` has open, on any browser."""
+    _end_sessions(conn, name, "logged out", name)
+
+
+def _end_sessions(conn, name: str, event: str, by: str, **columns) -> None:
+    # One statement moves the epoch on with the change (new column values) that requires
+    # it, and the change log keeps who made it, as for every change to a user.
+    assignments = "".join(f"{column} = ?, " for column in columns)
     with conn:
-        if conn.execute("update users set disabled = 1 where name = ?", [name]).rowcount == 0:
+        if conn.execute(f"update users set {assignments}session_epoch = session_epoch + 1 where name = ?",
+                        [*columns.values(), name]).rowcount == 0:
             raise AuthError(f"no user {name!r}")
-        conn.execute("insert into user_events (name, event, at, by) values (?, 'disabled', ?, ?)", [name, _now(), by])
+        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, event, _now(), by])
 
 
 def list_users(conn) -> list[dict]:
@@ -139,19 +164,18 @@ def list_users(conn) -> list[dict]:
 
 
 def get_user(conn, name: str) -> User | None:
-    row = conn.execute("select name, role, disabled from users where name = ?", [name]).fetchone()
-    return User(row[0], row[1], bool(row[2])) if row else None
+    row = conn.execute("select name, role, disabled, session_epoch from users where name = ?", [name]).fetchone()
+    return User(row[0], row[1], bool(row[2]), row[3]) if row else None
 
 
 def authenticate(conn, name: str, password: str) -> User | None:
     """The user if the name and password match an enabled account, else None."""
-    row = conn.execute("select name, role, disabled, password_hash from users where name = ?", [name]).fetchone()
+    row = conn.execute("select password_hash from users where name = ?", [name]).fetchone()
     if row is None:
         verify_password(password, hash_password("timing-equaliser"))  # same cost either way
         return None
-    if not verify_password(password, row[3]) or row[2]:
-        return None
-    return User(row[0], row[1], False)
+    user = get_user(conn, name)
+    return user if verify_password(password, row[0]) and not user.disabled else None
 
 
 def login_locked(conn, name: str, address: str) -> bool:

@@ -51,7 +51,7 @@ def users_password(
     db: DbOption,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ):
-    """Set a new password for a user (asked for, or read from stdin)."""
+    """Set a new password for a user (asked for, or read from stdin); their open sessions end."""
     from review import auth
 
     try:

@@ -1,12 +1,14 @@
 """How `qunguan serve` sets Datasette up: the signing secret, file modes, metadata with
-the Chinese canned queries for auditors, and the plugin's settings."""
+the Chinese canned queries for auditors, the plugin's settings, and the login cookie."""
 from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import yaml
+from datasette.utils import baseconv
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 
@@ -93,6 +95,16 @@ def metadata(archive: Path, users_db: Path) -> dict:
 
 SETTINGS = {"sql_time_limit_ms": 5000, "max_returned_rows": 2000, "allow_download": False,
             "default_page_size": 50, "suggest_facets": False}
+
+
+SESSION_SECONDS = 12 * 3600
+
+
+def actor_cookie(ds, user) -> str:
+    """The signed `ds_actor` cookie value for a login as `user`: Datasette refuses it after
+    SESSION_SECONDS ("e", base62 seconds), the plugin once the user's session epoch moves on."""
+    expires = baseconv.base62.encode(int(time.time()) + SESSION_SECONDS)
+    return ds.sign({"a": {"id": user.name, "epoch": user.epoch}, "e": expires}, "actor")
 
 
 def make_datasette(archive: Path):

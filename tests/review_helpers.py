@@ -1,7 +1,9 @@
 """Driving the web UI in tests: an archive with flags, users of every role, logged-in clients."""
 import re
+from pathlib import Path
 
-from review.site import make_datasette
+from review import auth
+from review.site import actor_cookie, make_datasette
 
 PASSWORD = "Correct-Horse-9"
 ROLES = ("supervisor", "auditor", "admin")
@@ -19,9 +21,23 @@ def prepare(qunguan, db_path, fixtures):
 
 
 def cookies_for(ds, name):
+    """The session cookie a login as `name` would set now (none for None)."""
     if name is None:
         return {}
-    return {"ds_actor": ds.sign({"a": {"id": name}}, "actor")}
+    conn = auth.connect(Path(ds.plugin_config("qunguan")["users_db"]))
+    try:
+        return {"ds_actor": actor_cookie(ds, auth.get_user(conn, name))}
+    finally:
+        conn.close()
+
+
+async def log_in(ds, name, password=PASSWORD):
+    """Log in as a browser does, the form page and then its POST; the browser's cookies after."""
+    token, cookies = await csrf(ds, "/-/login", {})
+    response = await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
+                                    cookies=cookies)
+    assert response.status_code == 302, response.text
+    return {**cookies, "ds_actor": response.cookies["ds_actor"]}
 
 
 async def csrf(ds, path, cookies):

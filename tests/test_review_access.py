@@ -67,7 +67,7 @@ async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):
     good = await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD,
                                                   "csrftoken": token, "next": "/-/qunguan/queue"}, cookies=cookies)
     assert good.status_code == 302 and good.headers["location"] == "/-/qunguan/queue"
-    assert ds.unsign(good.cookies["ds_actor"], "actor")["a"] == {"id": "u-supervisor"}
+    assert ds.unsign(good.cookies["ds_actor"], "actor")["a"]["id"] == "u-supervisor"
     for name, password in (("u-supervisor", "wrong-password"), ("u-gone", PASSWORD), ("nobody", PASSWORD)):
         bad = await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
                                    cookies=cookies)

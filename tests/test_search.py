@@ -3,6 +3,7 @@ finds the messages that contain it."""
 import pytest
 
 from review.site import make_datasette
+from tests.review_helpers import cookies_for
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def archive(qunguan, db_path, fixtures):
 
 async def search(archive, term):
     ds = make_datasette(archive)
-    cookies = {"ds_actor": ds.sign({"a": {"id": "reader"}}, "actor")}
+    cookies = cookies_for(ds, "reader")
     response = await ds.client.get("/archive/messages.json", params={"_search": term, "_shape": "array"},
                                    cookies=cookies)
     assert response.status_code == 200, response.text
@@ -40,7 +41,7 @@ async def test_a_word_that_is_not_there_finds_nothing(archive):
 
 async def test_the_chinese_search_page_finds_words_newest_first_and_needs_a_login(archive):
     ds = make_datasette(archive)
-    cookies = {"ds_actor": ds.sign({"a": {"id": "reader"}}, "actor")}
+    cookies = cookies_for(ds, "reader")
     page = await ds.client.get("/-/qunguan/search", params={"q": "红包"}, cookies=cookies)
     assert page.status_code == 200 and "谁有抢<mark>红包</mark>的截图" in page.text
     assert "恭喜发财" in page.text  # the red packet itself (its wish text) is found too

@@ -7,14 +7,16 @@ import functools
 import secrets
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from datasette import Forbidden, Response, hookimpl
+from datasette.views.special import LogoutView
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, STATUS_NAMES
-from review import auth, charts, datasette_zh, handling, queue
+from review import auth, charts, datasette_zh, handling, queue, site
 from review.highlight import highlight
 from review.permissions import allowed
 from classifiers.tokenizer import query_terms
@@ -42,11 +44,12 @@ def _archive(datasette):
 
 
 def role_of(datasette, actor) -> str | None:
-    """The role of a logged-in, enabled user, read fresh so disabling takes effect at once."""
+    """The role of a logged-in, enabled user whose session is still open, read fresh so
+    disabling, a new password or logging out takes effect at once."""
     if not actor or not actor.get("id") or "users_db" not in _config(datasette):
         return None
     user = auth.get_user(_users_reader(_config(datasette)["users_db"]), actor["id"])
-    return user.role if user and not user.disabled else None
+    return user.role if user and not user.disabled and actor.get("epoch") == user.epoch else None
 
 
 @hookimpl
@@ -57,12 +60,15 @@ def permission_allowed(datasette, actor, action, resource):
 
 @hookimpl
 def forbidden(datasette, request, message):
-    # An anonymous browser gets the login form in place of the page (status stays 403,
-    # so no client mistakes it for the page); JSON and CSV clients get a plain 403.
-    if request.actor is None and "application/json" not in request.headers.get("accept", "") \
+    # A browser without an open session gets the login form in place of the page (status
+    # stays 403, so no client mistakes it for the page); JSON and CSV clients get a plain 403.
+    if role_of(datasette, request.actor) is None and "application/json" not in request.headers.get("accept", "") \
             and not request.path.endswith((".json", ".csv")):
         async def inner():
-            return await _login_page(datasette, request, None, _safe_next(request.full_path), 403)
+            response = await _login_page(datasette, request, None, _safe_next(request.full_path), 403)
+            if request.actor:  # an ended session: drop its cookie, so the page no longer names the user
+                response.set_cookie("ds_actor", "", expires=0, max_age=0)
+            return response
 
         return inner()
 
@@ -86,6 +92,7 @@ def menu_links(datasette, actor):
 def register_routes():
     return [
         (r"^/-/login$", login),
+        (r"^/-/logout$", logout),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
         (rf"^{ROUTES_PREFIX}/flags/(?P<flag_id>\d+)$", case_view),
         (rf"^{ROUTES_PREFIX}/bulk$", bulk_view),
@@ -158,11 +165,20 @@ async def login(datasette, request):
             conn.close()
         if user:
             response = Response.redirect(next_url)
-            response.set_cookie("ds_actor", datasette.sign({"a": {"id": user.name}}, "actor"),
-                                httponly=True, samesite="lax", max_age=12 * 3600)
+            response.set_cookie("ds_actor", site.actor_cookie(datasette, user),
+                                httponly=True, samesite="lax", max_age=site.SESSION_SECONDS)
             return response
         error = "用户名或密码错误，或账号已停用"
     return await _login_page(datasette, request, error, next_url, 401 if error else 200)
+
+
+async def logout(datasette, request):
+    # Datasette's own logout only deletes the cookie in this browser, and a copy of it
+    # would still work: a live session first moves its user's epoch on, ending them all.
+    if request.method == "POST" and role_of(datasette, request.actor):
+        with closing(_users(datasette)) as conn:
+            auth.log_out(conn, request.actor["id"])
+    return await LogoutView.as_view(datasette)(request, None)
 
 
 async def _require(datasette, request, action):

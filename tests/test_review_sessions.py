@@ -1,0 +1,96 @@
+"""A login lasts twelve hours at most, and ends for good when its user logs out, gets a
+new password or is disabled: a copy of the cookie taken before is worth nothing."""
+import sqlite3
+import time
+
+import pytest
+from datasette.utils import baseconv
+
+from review import auth
+from tests.review_helpers import PASSWORD, csrf, log_in, prepare
+
+
+@pytest.fixture
+async def ds(qunguan, db_path, fixtures):
+    return prepare(qunguan, db_path, fixtures)
+
+
+async def opens_queue(ds, cookies) -> bool:
+    page = await ds.client.get("/-/qunguan/queue", cookies=cookies)
+    assert page.status_code in (200, 403)
+    return page.status_code == 200 and "审核队列" in page.text
+
+
+def drops_the_cookie(response) -> bool:
+    return any(c.startswith("ds_actor=") and "Max-Age=0" in c for c in response.headers.get_list("set-cookie"))
+
+
+def events(db_path, name):
+    users = sqlite3.connect(auth.users_path(db_path))
+    return [row[0] for row in users.execute("select event from user_events where name = ? order by id", [name])]
+
+
+async def test_logging_out_ends_the_session_even_for_a_copy_of_the_cookie(ds, db_path):
+    cookies = await log_in(ds, "u-supervisor")
+    copied = dict(cookies)
+    assert await opens_queue(ds, cookies)
+    token, cookies = await csrf(ds, "/-/logout", cookies)
+    response = await ds.client.post("/-/logout", data={"csrftoken": token}, cookies=cookies)
+    assert response.status_code == 302 and drops_the_cookie(response)
+    page = await ds.client.get("/-/qunguan/queue", cookies=copied)
+    assert page.status_code == 403 and 'action="/-/login"' in page.text  # asked to log in again
+    assert drops_the_cookie(page)
+    assert events(db_path, "u-supervisor")[-1] == "logged out"
+    again = await log_in(ds, "u-supervisor")
+    assert again["ds_actor"] != copied["ds_actor"] and await opens_queue(ds, again)
+
+
+@pytest.mark.parametrize("command, event", [
+    (["password", "u-admin", "--password-stdin"], "password changed"),
+    (["disable", "u-admin"], "disabled"),
+])
+async def test_a_new_password_or_disabling_ends_open_sessions(ds, qunguan, db_path, command, event):
+    cookies = await log_in(ds, "u-admin")
+    assert await opens_queue(ds, cookies)
+    assert qunguan("users", *command, "--db", db_path, input="Another-Secret-42\n").exit_code == 0
+    assert not await opens_queue(ds, cookies)
+    assert events(db_path, "u-admin")[-1] == event
+
+
+async def test_a_session_lasts_twelve_hours(ds):
+    token, cookies = await csrf(ds, "/-/login", {})
+    response = await ds.client.post("/-/login", data={"username": "u-auditor", "password": PASSWORD, "csrftoken": token},
+                                    cookies=cookies)
+    assert "Max-Age=43200" in response.headers["set-cookie"]
+    session = ds.unsign(response.cookies["ds_actor"], "actor")
+    expires = int(baseconv.base62.decode(session["e"]))
+    assert abs(expires - (time.time() + 12 * 3600)) < 60
+    expired = ds.sign({**session, "e": baseconv.base62.encode(int(time.time()) - 1)}, "actor")
+    assert await opens_queue(ds, {"ds_actor": response.cookies["ds_actor"]})
+    assert not await opens_queue(ds, {"ds_actor": expired})
+
+
+async def test_cookies_from_before_sessions_ended_are_refused(ds):
+    old = {"ds_actor": ds.sign({"a": {"id": "u-admin"}}, "actor")}  # what every login used to set
+    page = await ds.client.get("/-/qunguan/queue", cookies=old)
+    assert page.status_code == 403 and 'action="/-/login"' in page.text and drops_the_cookie(page)
+
+
+def test_a_users_database_from_before_sessions_is_upgraded(tmp_path):
+    path = tmp_path / "old.users.db"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        create table users (name text primary key, role text not null, password_hash text not null,
+                            disabled integer not null default 0, created_at text not null, created_by text not null);
+        create table user_events (id integer primary key, name text not null, event text not null, at text not null,
+                                  by text not null);
+        create table logins (id integer primary key, name text not null, address text not null, ok integer not null,
+                             at text not null);
+    """)
+    old.execute("insert into users values ('li', 'supervisor', ?, 0, '2024-01-01T00:00:00', 'root')",
+                [auth.hash_password(PASSWORD)])
+    old.commit()
+    conn = auth.connect(path)
+    assert auth.authenticate(conn, "li", PASSWORD) == auth.get_user(conn, "li")
+    auth.log_out(conn, "li")
+    assert auth.get_user(conn, "li").epoch == 1
