@@ -4,7 +4,9 @@ Roles: supervisors review flags and record decisions; auditors read everything,
 SQL included, and never write; admins are supervisors who also see the import ledger
 and the user list. Anonymous and disabled users may do nothing. Datasette's own write
 actions (insert-row, create-table …) are refused to everyone: the archive changes only
-through qunguan's commands and the handling form."""
+through qunguan's commands and the handling form. Datasette's `_internal` database, its
+catalogue of every database, table and column, is refused to everyone: Datasette keeps it
+for root, and qunguan has no root."""
 from __future__ import annotations
 
 READ = ("supervisor", "auditor", "admin")
@@ -12,11 +14,12 @@ READ = ("supervisor", "auditor", "admin")
 LEDGER_TABLES = {"imports", "rejects"}
 LEDGER_QUERIES = {"import_ledger"}
 HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
+INTERNAL_DATABASE = "_internal"
 
 
 def allowed(role: str | None, action: str, resource=None) -> bool:
     """Whether a user with `role` (None: anonymous or disabled) may do `action` on `resource`."""
-    if role is None:
+    if role is None or _database(resource) == INTERNAL_DATABASE:
         return False
     if action in ("view-instance", "view-database", "qunguan-review"):
         return role in READ
@@ -37,3 +40,9 @@ def allowed(role: str | None, action: str, resource=None) -> bool:
     if action == "qunguan-users":
         return role in ("admin", "auditor")
     return False
+
+
+def _database(resource) -> str | None:
+    # Datasette names a database alone ("view-database", "execute-sql") or first in a
+    # (database, table or query) pair.
+    return resource[0] if isinstance(resource, tuple) else resource

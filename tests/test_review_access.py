@@ -33,6 +33,13 @@ ROUTES = {
     "/-/qunguan/search?q=红包": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/qunguan/users": {"u-auditor", "u-admin"},
     "/-/qunguan/table.js": set(ACTORS),  # the column menus' script, like Datasette's static files: no data
+    "/-/allow-debug": {"u-supervisor", "u-auditor", "u-admin"},
+    "/-/versions.json": {"u-supervisor", "u-auditor", "u-admin"},
+    # Datasette's own catalogue (every database, table and column): nobody's business here.
+    "/_internal": set(),
+    "/_internal/databases.json": set(),
+    "/_internal/columns": set(),
+    "/_internal.json?sql=select+1": set(),
 }
 
 

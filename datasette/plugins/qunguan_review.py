@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from datasette import Forbidden, Response, hookimpl
-from datasette.views.special import LogoutView
+from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, STATUS_NAMES
@@ -93,6 +93,7 @@ def register_routes():
     return [
         (r"^/-/login$", login),
         (r"^/-/logout$", logout),
+        (r"^/-/allow-debug$", allow_debug_view),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
         (rf"^{ROUTES_PREFIX}/flags/(?P<flag_id>\d+)$", case_view),
         (rf"^{ROUTES_PREFIX}/bulk$", bulk_view),
@@ -179,6 +180,13 @@ async def logout(datasette, request):
         with closing(_users(datasette)) as conn:
             auth.log_out(conn, request.actor["id"])
     return await LogoutView.as_view(datasette)(request, None)
+
+
+async def allow_debug_view(datasette, request):
+    # Datasette serves its allow-block tester to anyone; here, like every other page, it
+    # needs a login.
+    await _require(datasette, request, "view-instance")
+    return await AllowDebugView.as_view(datasette)(request, None)
 
 
 async def _require(datasette, request, action):
