@@ -33,6 +33,8 @@ ROUTES = {
     "/-/qunguan/search?q=红包": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/qunguan/users": {"u-auditor", "u-admin"},
     "/-/qunguan/table.js": set(ACTORS),  # the column menus' script, like Datasette's static files: no data
+    "/-/qunguan/flags/abc": set(),
+    "/-/qunguan/flags/99999999999999999999": set(),
     "/-/allow-debug": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/versions.json": {"u-supervisor", "u-auditor", "u-admin"},
     # Datasette's own catalogue (every database, table and column): nobody's business here.
@@ -67,6 +69,15 @@ async def test_anonymous_pages_show_the_login_form_and_json_is_refused(ds):
     data = await ds.client.get("/archive/messages.json")
     assert data.status_code == 403
     assert "messages" not in data.text or "rows" not in data.text
+
+
+@pytest.mark.parametrize("path", ["/-/qunguan/flags/abc", "/-/qunguan/flags/99999999999999999999",
+                                  "/-/qunguan/flags/%D9%A1"])
+async def test_a_mistyped_case_address_is_not_found(ds, path):
+    page = await ds.client.get(path, cookies=cookies_for(ds, "u-supervisor"))
+    assert page.status_code == 404 and "不存在" in page.text and "返回审核队列" in page.text
+    anonymous = await ds.client.get(path)
+    assert anonymous.status_code == 403 and 'action="/-/login"' in anonymous.text
 
 
 async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):

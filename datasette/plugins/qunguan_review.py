@@ -95,7 +95,9 @@ def register_routes():
         (r"^/-/logout$", logout),
         (r"^/-/allow-debug$", allow_debug_view),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
-        (rf"^{ROUTES_PREFIX}/flags/(?P<flag_id>\d+)$", case_view),
+        # Any last segment, so a mistyped id is answered here (404) and not by Datasette's
+        # fallback, which fails with a 500 when rich is installed.
+        (rf"^{ROUTES_PREFIX}/flags/(?P<flag_id>[^/]+)$", case_view),
         (rf"^{ROUTES_PREFIX}/bulk$", bulk_view),
         (rf"^{ROUTES_PREFIX}/dashboard$", dashboard_view),
         (rf"^{ROUTES_PREFIX}/search$", search_view),
@@ -224,9 +226,22 @@ async def _menus(db) -> dict:
     return cached[1]
 
 
+def _flag_id(text: str) -> int | None:
+    """The flag id a case URL names, or None when no flag could have it (SQLite ids are
+    64-bit; `isdigit` alone would take other scripts' digits)."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2 ** 63 else None
+
+
+async def _missing(datasette, request, flag_id) -> Response:
+    return Response.html(await datasette.render_template("qunguan_missing.html", {"flag_id": flag_id}, request=request),
+                         status=404)
+
+
 async def case_view(datasette, request):
     await _require(datasette, request, "qunguan-review")
-    flag_id = int(request.url_vars["flag_id"])
+    flag_id = _flag_id(request.url_vars["flag_id"])
+    if flag_id is None:
+        return await _missing(datasette, request, request.url_vars["flag_id"])
     db = _archive(datasette)
     error, form = None, {}
     if request.method == "POST":
@@ -244,7 +259,7 @@ async def case_view(datasette, request):
     around = min(max(int(request.args.get("context", "10") or 10), 1), 200)
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
-        return Response.html(await datasette.render_template("qunguan_missing.html", {"flag_id": flag_id}, request=request), status=404)
+        return await _missing(datasette, request, flag_id)
     flag = data["flag"]
     if data["message"]:
         data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])
