@@ -80,6 +80,14 @@ async def test_a_mistyped_case_address_is_not_found(ds, path):
     assert anonymous.status_code == 403 and 'action="/-/login"' in anonymous.text
 
 
+async def test_an_unknown_address_is_not_found_and_the_server_log_keeps_no_session(ds, capfd):
+    cookies = cookies_for(ds, "u-auditor")
+    page = await ds.client.get("/archive/a/b/c", cookies=cookies)
+    assert page.status_code == 404
+    printed = "".join(capfd.readouterr())
+    assert cookies["ds_actor"] not in printed and "u-auditor" not in printed
+
+
 async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):
     token, cookies = await csrf(ds, "/-/login", {})
     good = await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD,

@@ -11,6 +11,7 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Response, hookimpl
 from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
@@ -20,6 +21,12 @@ from review import auth, charts, datasette_zh, handling, queue, site
 from review.highlight import highlight
 from review.permissions import allowed
 from classifiers.tokenizer import query_terms
+
+# Datasette 0.65 prints every error, a 404 too, with rich's show_locals=True: the server
+# log would get login cookies and chat text. Outside an `except` block rich also raises,
+# which turned an unknown address into a 500. Without rich, Datasette answers 404 and
+# logs only a 500's traceback, without its variables.
+datasette_errors.rich = None
 
 ROUTES_PREFIX = "/-/qunguan"
 
