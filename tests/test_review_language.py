@@ -10,7 +10,7 @@ import pytest
 
 from review import auth
 from review.datasette_zh import ERRORS, INTERRUPTED_PHRASES, PHRASES, TABLE_JS_PHRASES, datasette_table_js, error_message
-from tests.review_helpers import PASSWORD, cookies_for, prepare
+from tests.review_helpers import PASSWORD, cookies_for, csrf, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
                   "Custom SQL query", "Powered by", "Queries took", " rows", "Advanced export", "Sort by",
@@ -90,12 +90,14 @@ def test_every_error_message_still_matches_datasettes_source():
 
 async def test_the_user_list_tells_account_changes_in_chinese(ds, qunguan, db_path):
     qunguan("users", "password", "u-auditor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    token, cookies = await csrf(ds, "/-/logout", cookies_for(ds, "u-supervisor"))
+    await ds.client.post("/-/logout", data={"csrftoken": token}, cookies=cookies)
     page = await ds.client.get("/-/qunguan/users", cookies=cookies_for(ds, "u-admin"))
     log = page.text.split("账号变更记录", 1)[1]
     for words in ("u-supervisor：添加为核查人（党组）", "u-auditor：添加为审计", "u-admin：添加为管理员",
-                  "u-gone：停用", "u-auditor：修改密码"):
+                  "u-gone：停用", "u-auditor：修改密码", "u-supervisor：退出登录"):
         assert words in log
-    assert not re.search(r"added as|disabled|password changed", log)
+    assert not re.search(r"added as|disabled|password changed|logged out", log)
     users = sqlite3.connect(auth.users_path(db_path))
     stored = users.execute("select event from user_events").fetchall()
     users.close()
