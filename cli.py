@@ -232,7 +232,8 @@ def evaluate(
     except (CorpusError, OSError) as e:
         fail(str(e))
     model = _load_model()
-    predicted = model.labels(model.scores([e.text for e in examples]))
+    texts = [e.text for e in examples]
+    predicted = model.labels(model.scores(texts), texts)
     report = metrics([e.labels for e in examples], predicted)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

@@ -70,7 +70,7 @@ Verdict = tuple[str, float, str]  # category, score, explanation
 def judge(model: Model, texts: list[str], tokens: list[str]) -> list[list[Verdict]]:
     """Per message, a verdict for each category it is flagged for."""
     scores = model.scores(texts, tokens)
-    flagged = [(i, labels) for i, labels in enumerate(model.labels(scores)) if labels]
+    flagged = [(i, labels) for i, labels in enumerate(model.labels(scores, texts)) if labels]
     # Evidence only for the flagged few: it means finding their n-grams again.
     wanted = [(k, c) for k, (_, labels) in enumerate(flagged) for c in labels]
     found = iter(model.evidence([texts[i] for i, _ in flagged], [tokens[i] for i, _ in flagged], wanted))

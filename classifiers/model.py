@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ from classifiers.scoring import products
 from classifiers.tokenizer import tokens as segment
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# One 👍 (赞, [强], 🙏 …) on its own answers a notice: the labelling guide calls a single
+# acknowledgement work and only a chain flattery. The model meets 👍 mostly in chains and
+# scores a lone one as flattery (0.99), which also pushed whole groups over the weekly
+# 夸夸群 share; the verdict on these few exact forms is settled by rule instead.
+LONE_ACKNOWLEDGEMENT = re.compile(r"\s*(?:👍|👌|🙏|✅|✔️?|赞|点赞|\[强\]|\[OK\]|\[抱拳\]|\[握手\]|\[胜利\])"
+                                  r"\s*[!！。.~～]?\s*")
 
 
 @dataclass(frozen=True)
@@ -121,17 +128,20 @@ class Model:
         linear = self._linear
         return linear.probabilities(products(self._features, linear.weights, tokens, texts))
 
-    def labels(self, scores: np.ndarray) -> list[list[str]]:
+    def labels(self, scores: np.ndarray, texts: list[str] | None = None) -> list[list[str]]:
+        """The categories each message is flagged for: those scored at or over their
+        threshold, but never flattery for a lone acknowledgement (given `texts`)."""
         hits = scores >= np.array([self.thresholds[c] for c in self.categories])
         found: list[list[str]] = [[] for _ in range(len(scores))]
         for i in np.flatnonzero(hits.any(axis=1)).tolist():  # most messages are work: no label to spell out
-            found[i] = [c for c, hit in zip(self.categories, hits[i].tolist()) if hit]
+            found[i] = [c for c, hit in zip(self.categories, hits[i].tolist()) if hit
+                        and not (c == "flattery" and texts is not None and LONE_ACKNOWLEDGEMENT.fullmatch(texts[i]))]
         return found
 
     def predict(self, texts: list[str]) -> list[tuple[list[str], dict[str, float]]]:
         scores = self.scores(texts)
         return [(labels, {c: round(float(s), 4) for c, s in zip(self.categories, row)})
-                for labels, row in zip(self.labels(scores), scores)]
+                for labels, row in zip(self.labels(scores, texts), scores)]
 
     def evidence(self, texts: list[str], tokens: list[str], wanted: list[tuple[int, str]], top: int = 4) -> list[list[str]]:
         """For each (message index, category) in `wanted`: the n-grams of that message

@@ -122,7 +122,7 @@ def train(task: chat_model.Task = chat_model.CHAT, corpus_dir: Path | None = Non
     pipeline = chat_model.compact(chat_model.build_pipeline(params).fit(X, Y))
     fitted = chat_model.Model(pipeline, thresholds, task=task)
     X_test, _ = _matrix(test_part, categories)
-    test_report = metrics([e.labels for e in test_part], fitted.labels(pipeline.predict_proba(X_test)), categories)
+    test_report = metrics([e.labels for e in test_part], fitted.labels(pipeline.predict_proba(X_test), [e.text for e in test_part]), categories)
     fitted.card = _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report,
                         time.perf_counter() - started, fitted.weights_digest())
     return fitted, test_report

@@ -135,5 +135,5 @@ def chat_on_posts(directory: Path = CORPUS_DIR, models_dir: Path = chat_model.MO
     examples = load_corpus(directory, categories, POSTS.categories)
     _, test = split(examples)
     model = chat_model.load(models_dir, chat_model.CHAT)
-    predicted = [[c for c in labels if c in categories] for labels in model.labels(model.scores([e.text for e in test]))]
+    predicted = [[c for c in labels if c in categories] for labels in model.labels(model.scores([e.text for e in test]), [e.text for e in test])]
     return {"chat_model": model.version, **metrics([e.labels for e in test], predicted, categories)}

@@ -64,6 +64,7 @@ def test_the_card_records_versions_data_thresholds_and_test_metrics(saved):
     ("听说下个月工资要降一半，内部消息，大家赶紧转", "rumour"),
     ("周末谁去钓鱼？我知道一个好水库", "offtopic"),
     ("你是猪脑子吗，这点事都办不好", "sensitive"),
+    ("👍👍👍", "flattery"),  # a chain; one alone is an acknowledgement
 ])
 def test_clear_breaches_are_flagged(saved, text, expected):
     labels, _ = saved.predict([text])[0]
@@ -72,6 +73,9 @@ def test_clear_breaches_are_flagged(saved, text, expected):
 
 @pytest.mark.parametrize("text", [
     "收到👍",
+    "👍",
+    "[强]",
+    " 🙏 ",
     "感谢大家连续三天加班，明天上午9点继续入户核查，请带好登记表",
     "近日网传我县将全面停水，经核实系谣言，请以供水公司公告为准",
     "提醒：涉密文件严禁上传微信群，请通过机要渠道报送",
