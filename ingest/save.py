@@ -13,7 +13,6 @@ Ctrl-C, so a failed file leaves the archive exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import multiprocessing
 import os
@@ -30,7 +29,6 @@ from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_js
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
-IDENTICAL_MEMORY = 50_000  # content keys remembered for counting identical records
 CACHE_MB = 128
 Progress = Callable[[int, int], None]
 
@@ -368,8 +366,9 @@ class _Planner:
         self.archive_empty = self.first_id == 1
         self.seen = 0
         self.rejects: list[tuple[int | None, int, str]] = []
-        # Identical records (same time, sender, kind, text) seen so far, adjacent or not, in
-        # time order or not: the n-th of them is the n-th message, not a repeat of the first.
+        # Identical records (same time, sender, kind, text) seen so far at the current time,
+        # adjacent or not: the n-th of them is the n-th message, not a repeat of the first.
+        self.moment: str | None = None
         self.identical: dict[tuple, int] = {}
         self.claimed: set[int] = set()  # archived messages matched to records whose id was lost
 
@@ -381,12 +380,9 @@ class _Planner:
         if source_id:
             return message_key("s", group_id, source_id)
         key = (group_id, sent_at, sender_id or sender_name or "", kind, (text or "").strip())
+        if sent_at != self.moment:
+            self.moment, self.identical = sent_at, {}
         position = self.identical[key] = self.identical.get(key, -1) + 1
-        if len(self.identical) > IDENTICAL_MEMORY:
-            # Memory stays flat however long the file: the oldest half is forgotten (a file
-            # out of time order by more than that many records is not seen in practice).
-            for old in list(itertools.islice(self.identical, IDENTICAL_MEMORY // 2)):
-                del self.identical[old]
         return message_key("c", *key, position)
 
     def _archived_under_id(self, lost: list[tuple]) -> set[int]:
