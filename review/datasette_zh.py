@@ -238,7 +238,9 @@ def describe(english: str, filters, request, sort: str | None, sort_desc: str | 
             template = {"exact": "{c} = {v}", "not": "{c} ≠ {v}"}[lookup]
         bits.append(template.format(c=column, v=value))
     words = [f"其中 {'，'.join(bits)}"] if bits else []
-    if sort or sort_desc:
+    # The page's `sort` is the primary key when none was asked for; Datasette's English
+    # (built before) names only an order the user asked for.
+    if (sort or sort_desc) and "sorted by" in english:
         words.append(f"按 {sort or sort_desc} {'降序' if sort_desc else '升序'}排列")
     return "，".join(words)
 

@@ -109,12 +109,13 @@ async def test_the_user_list_tells_account_changes_in_chinese(ds, qunguan, db_pa
     ("_search=防火&group_id=1", "其中 搜索“防火”，group_id = 1"),
     ("kind__in=image,file&text__contains=会议&_sort=sent_at", "其中 kind 属于 “image”、“file”，text 包含“会议”，按 sent_at 升序排列"),
     ("text__notblank=1", "其中 text 不为空"),
+    ("kind=text", "其中 kind 为“text”"),
 ])
 async def test_an_auditor_reads_which_rows_a_table_page_shows_in_chinese(ds, query, described):
     page = await ds.client.get(f"/archive/messages?{query}", cookies=cookies_for(ds, "u-auditor"))
     assert page.status_code == 200
     heading = re.search(r"<h3>(.*?)</h3>", page.text, re.S).group(1)
-    assert described in html.unescape(heading)
+    assert html.unescape(heading).split("行", 1)[1].strip() == described
     assert described in html.unescape(re.search(r"<title>(.*?)</title>", page.text, re.S).group(1))
     assert not re.search(r"\b(where|sorted by|descending|search matches|contains)\b", heading)
 
