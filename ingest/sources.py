@@ -237,15 +237,18 @@ def _without_bom(head: bytes, encoding: str) -> bytes:
 def _byte_chunks(reader: HashingReader, head: bytes) -> Iterator[bytes]:
     """The bytes from `head` on, in pieces of about 1 MB that end at a line end (but the
     last). A b"\\n" is never part of a UTF-8 or GB18030 character: each piece decodes alone."""
-    pending = head
+    # Pieces without a line end wait in a list: a file that is one long line (a minified
+    # JSON export) would otherwise be copied and searched again with every read.
+    pending = [head]
     while chunk := reader.read(1 << 20):
-        pending += chunk
-        end = pending.rfind(b"\n") + 1
-        if end:
-            yield pending[:end]
-            pending = pending[end:]
-    if pending:
-        yield pending
+        end = chunk.rfind(b"\n") + 1
+        if not end:
+            pending.append(chunk)
+            continue
+        yield b"".join([*pending, chunk[:end]])
+        pending = [chunk[end:]]
+    if rest := b"".join(pending):
+        yield rest
 
 
 def _utf8_chunk(chunk: bytes) -> str:
