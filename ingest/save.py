@@ -388,24 +388,26 @@ class _Planner:
     def _archived_under_id(self, lost: list[tuple]) -> set[int]:
         """Keys of the records whose exported id was lost (a CSV re-saved by Excel) that are
         archived under their id from a clean copy: the same group, time, sender, kind and
-        text. Each archived message answers for one record, so two identical replies in one
-        second still need two. (The other way round, a clean copy after a mangled one, is
-        not matched: it is stored again.)"""
-        moments = sorted({(group_id, row[1]) for _, group_id, row in lost})
-        found: dict[tuple, list[int]] = {}
-        for message_id, *content, text in self.read.execute(
+        text. Excel also writes times as it shows them, without seconds: such a record
+        matches within its minute. Each archived message answers for one record, so two
+        identical replies in one second still need two. (The other way round, a clean copy
+        after a mangled one, is not matched: it is stored again.)"""
+        minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in lost})
+        found: dict[tuple, list[tuple[str, int]]] = {}
+        for message_id, group_id, sent_at, *content, text in self.read.execute(
                 "select m.id, m.group_id, m.sent_at, m.member_id, m.kind, coalesce(m.text, '') from json_each(?) j "
-                "join messages m on m.group_id = j.value ->> 0 and m.sent_at = j.value ->> 1 "
-                "where m.source_id is not null order by m.id", [json.dumps(moments)]):
+                "join messages m on m.group_id = j.value ->> 0 and m.sent_at between j.value ->> 1 || ':00' "
+                "and j.value ->> 1 || ':59' where m.source_id is not null order by m.id", [json.dumps(minutes)]):
             if message_id not in self.claimed:
-                found.setdefault((*content, text.strip()), []).append(message_id)
+                found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append((sent_at, message_id))
         matched = set()
         for key, group_id, row in lost:
-            _, sent_at, _, kind, _, text, _, _, sender_id, sender_name, *_ = row
-            ids = found.get((group_id, sent_at, self.members.id_for(group_id, sender_id, sender_name), kind,
-                             (text or "").strip()))
-            if ids:
-                self.claimed.add(ids.pop(0))
+            _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
+            archived = found.get((group_id, sent_at[:16], self.members.id_for(group_id, sender_id, sender_name), kind,
+                                  (text or "").strip()), [])
+            same = next((i for i, (at, _) in enumerate(archived) if precision == "minute" or at == sent_at), None)
+            if same is not None:
+                self.claimed.add(archived.pop(same)[1])
                 matched.add(key)
         return matched
 
