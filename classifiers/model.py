@@ -31,7 +31,8 @@ from sklearn.svm import LinearSVC
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.features import NgramHasher
 from classifiers.scoring import products
-from classifiers.tokenizer import tokens as segment
+from classifiers.tokenizer import tokens as segment, word_spans
+from detectors.privacy import mask
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # One 👍 (赞, [强], 🙏 …) on its own answers a notice: the labelling guide calls a single
@@ -144,8 +145,10 @@ class Model:
                 for labels, row in zip(self.labels(scores, texts), scores)]
 
     def evidence(self, texts: list[str], tokens: list[str], wanted: list[tuple[int, str]], top: int = 4) -> list[list[str]]:
-        """For each (message index, category) in `wanted`: the n-grams of that message
-        that pushed the category's score up the most, words before single characters."""
+        """For each (message index, category) in `wanted`: the words of that message in
+        the n-grams that pushed the category's score up the most, words before single
+        characters. A character n-gram is shown as the whole words it touches (今天大家
+        rather than 天大, 晚安 and 今天 rather than 安，今): a supervisor reads these."""
         if not wanted:
             return []
         hasher = self._features
@@ -158,7 +161,8 @@ class Model:
         order = np.argsort(doc, kind="stable")
         bounds = np.searchsorted(doc[order], np.arange(len(texts) + 1))
         # Split as word_ngrams does (on spaces only), so token positions line up.
-        words, chars = [w for t in tokens for w in t.split(" ") if w], "".join(texts)
+        words = [w for t in tokens for w in t.split(" ") if w]
+        offsets = np.cumsum([0, *map(len, texts)]).tolist()
         # An n-gram training never saw has no evidence to give (its bucket's weights are
         # whatever the models give an empty column).
         idf = hasher.idf_[column]
@@ -170,14 +174,20 @@ class Model:
             push = pushes[category][mine]
             best = np.argsort(-push)[:3 * top]
             strongest = mine[best]
-            grams = {}
+            grams, spans = {}, None
             for weight, a, n, word in zip(push[best].tolist(), start[strongest].tolist(), size[strongest].tolist(),
                                           is_word[strongest].tolist()):
                 if weight <= 0:
                     break
-                gram = _join(words[a: a + n]) if word else chars[a: a + n].strip()
-                if _meaningful(gram):
-                    grams.setdefault(gram, weight)
+                if word:
+                    touched = words[a: a + n]
+                else:
+                    spans = spans or word_spans(texts[index])
+                    lo = a - offsets[index]
+                    touched = [w for s, e, w in spans if s < lo + n and e > lo]
+                for gram in map(_shown, touched):
+                    if _meaningful(gram):
+                        grams.setdefault(gram, weight)
             found.append(_pick(grams, top))
         return found
 
@@ -206,12 +216,11 @@ class Model:
         return cache[category]
 
 
-def _join(words: list[str]) -> str:
-    """Tokens as written: a space only between two Latin words or numbers."""
-    text = words[0]
-    for word in words[1:]:
-        text += " " + word if text[-1].isascii() and text[-1].isalnum() and word[0].isascii() and word[0].isalnum() else word
-    return text
+def _shown(word: str) -> str:
+    """A word as evidence shows it: a run of 7 or more digits (an ID, mobile or bank-card
+    number) masked as the privacy flag masks it, so a flag does not spread what it flags."""
+    word = word.strip()
+    return mask(word) if len(word) >= 7 and word.isdigit() else word
 
 
 def _pick(grams: dict[str, float], top: int) -> list[str]:

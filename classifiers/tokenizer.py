@@ -78,6 +78,17 @@ def tokens(text: str) -> str:
     return " ".join(segment(text))
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each default-mode word of `text` as written (neither lower-cased
+    nor shortened, so the positions are the text's own): the words a character n-gram
+    falls in, for a flag's evidence."""
+    spans, start = [], 0
+    for word in _engine().cut(text, HMM):
+        spans.append((start, start + len(word), word))
+        start += len(word)
+    return spans
+
+
 def query_terms(text: str) -> list[str]:
     """Words of a search query: default (not search) mode, so a long query word stays
     whole and matches the long token that search mode stored beside its parts."""

@@ -6,6 +6,7 @@ import pytest
 import skops.io as sio
 
 from classifiers import model as chat_model
+from classifiers.tokenizer import tokens as segment, word_spans
 from classifiers.corpus import load_corpus, split
 
 
@@ -84,6 +85,16 @@ def test_clear_breaches_are_flagged(saved, text, expected):
 def test_hard_negatives_stay_unflagged(saved, text):
     labels, _ = saved.predict([text])[0]
     assert labels == []
+
+
+def test_evidence_reads_as_whole_words_and_masks_numbers(saved):
+    texts = ["各位晚安，今天大家都辛苦了，早点休息吧。", "身份证号362202199001011234，某某，电话13907951234"]
+    wanted = [(0, "offtopic"), (1, "sensitive")]
+    for (i, _), words in zip(wanted, saved.evidence(texts, [segment(t) for t in texts], wanted)):
+        written = {w for _, _, w in word_spans(texts[i])}
+        assert words and all(w in written or "*" in w for w in words), words
+        assert not any(ch in "，。" for w in words for ch in w)
+        assert "362202199001011234" not in words and "13907951234" not in words
 
 
 def test_predict_reads_jsonl_and_writes_labels_and_scores(qunguan, tmp_path):
