@@ -143,13 +143,18 @@ def groups_set(
 ):
     """Record a group's unit, admin, owner, end date or exemption."""
     from ingest.registry import RegistryError, set_group
+    from ingest.sources import os_user
+    from review.handling import close_exempt
 
+    conn = open_archive(str(db)).conn
     try:
-        row = set_group(open_archive(str(db)).conn, group, unit=unit, admin=admin, owner=owner,
+        row = set_group(conn, group, unit=unit, admin=admin, owner=owner,
                         temporary_until=temporary_until, purpose=purpose, exempt=exempt)
     except RegistryError as e:
         fail(str(e))
     typer.echo("\t".join(f"{k} {v}" for k, v in row.items()))
+    if exempt and (closed := close_exempt(conn, row["id"], f"cli:{os_user()}")):
+        err.print(f"{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)")
 
 
 @groups_app.command("list")

@@ -56,3 +56,21 @@ def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int
             ids.append(next_id)
             prev, next_id = digest, next_id + 1
     return ids
+
+
+EXEMPT_NOTE = "该群已登记为豁免群（群规第二条：党支部学习群等只归档、不标记），此标记不再核查"
+
+
+def close_exempt(conn, group_id: int, actor_id: str) -> int:
+    """Close the flags nobody has handled yet of a group just marked exempt: such groups
+    are archived, never flagged (群规 第二条), but flags raised before the exemption was
+    recorded would wait in the queue for ever. One attributed handling row each, so the
+    closing is traced like any decision; flags a supervisor has taken up stay theirs.
+    Returns how many were closed."""
+    untouched = [row[0] for row in conn.execute(
+        "select f.id from flags f where f.group_id = ? and not exists "
+        "(select 1 from flag_state s where s.flag_id = f.id) order by f.id", [group_id])]
+    if untouched:
+        record(conn, untouched, {"status": "resolved", "action": "none", "note": EXEMPT_NOTE, "due_date": None},
+               actor_id)
+    return len(untouched)

@@ -1,9 +1,11 @@
 """Group-level checks from the registry and roster, and `classify` twice adds nothing."""
+import sqlite3
 from datetime import date
 
 from detectors.base import load_config
 from detectors.groups import detect_groups
 from ingest.schema import open_archive
+from review import handling
 
 
 def test_classify_runs_rules_and_a_second_run_adds_nothing(qunguan, db_path, query, fixtures):
@@ -68,6 +70,24 @@ def _chatter(conn) -> list[dict]:
     with conn:  # as run_rules does: the check records what it has counted
         found = detect_groups(conn, load_config(conn), today=date(2025, 3, 10))
     return [f for f in found if f["category"] == "group_chatter_share"]
+
+
+def test_a_group_marked_exempt_after_classify_leaves_the_queue_with_a_traced_decision(qunguan, db_path, query,
+                                                                                       fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "党支部学习群", "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    flags = [f["id"] for f in query("select id from flags where group_id = 1 order by id")]
+    assert len(flags) >= 2
+    # A supervisor has already taken one up: that one stays theirs.
+    handling.record(sqlite3.connect(db_path), flags[:1], {"status": "reviewing", "action": "none", "note": "",
+                                                          "due_date": None}, "u-supervisor")
+    result = qunguan("groups", "set", "党支部学习群", "--exempt", "--db", db_path)
+    assert result.exit_code == 0 and f"{len(flags) - 1} unhandled flags of this group closed" in result.stderr
+    states = query("select s.flag_id, s.status, h.actor_id, h.note from flag_state s join handling h "
+                   "on h.id = (select max(id) from handling where flag_id = s.flag_id) order by s.flag_id")
+    assert [s["status"] for s in states] == ["reviewing"] + ["resolved"] * (len(flags) - 1)
+    assert all(s["actor_id"].startswith("cli:") and "第二条" in s["note"] for s in states[1:])
+    assert "flags added 0" in qunguan("classify", "--db", db_path).stdout
 
 
 def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, db_path, tmp_path):
