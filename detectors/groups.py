@@ -24,9 +24,9 @@ def _flag(subject: str, category: str, evidence: str, group_id: int | None, memb
 
 
 def _groups(conn) -> list[dict]:
-    cursor = conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, "
+    cursor = conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, g.purpose, "
                           "(select max(sent_at) from messages m where m.group_id = g.id) from groups g where not g.exempt")
-    return [dict(zip(("id", "name", "unit", "admin", "until", "last"), row)) for row in cursor]
+    return [dict(zip(("id", "name", "unit", "admin", "until", "purpose", "last"), row)) for row in cursor]
 
 
 def registry_flags(conn, config: dict, today: date) -> list[dict]:
@@ -35,7 +35,8 @@ def registry_flags(conn, config: dict, today: date) -> list[dict]:
     flags = []
     by_unit: dict[str, list[dict]] = {}
     for g in groups:
-        if g["unit"] and not (g["until"] and date.fromisoformat(g["until"]) < today):
+        # An extra group with an approved purpose (专班, 第三条) is not a second work group.
+        if g["unit"] and not g["purpose"] and not (g["until"] and date.fromisoformat(g["until"]) < today):
             by_unit.setdefault(g["unit"], []).append(g)
         if not g["admin"]:
             flags.append(_flag(f"group:{g['id']}", "group_no_admin", f"「{g['name']}」未登记群管理员", g["id"]))
