@@ -86,13 +86,19 @@ def _is_iso_day(value: str) -> bool:
 
 @roster_app.command("import")
 def roster_import(
-    file: Annotated[Path, typer.Argument(help="Roster CSV: name, unit, position, wxid, wecom_userid, display_names.")],
+    file: Annotated[Path, typer.Argument(help="Roster (.xlsx or CSV): name, unit, position, wxid, wecom_userid, "
+                                              "display_names.")],
     db: DbOption,
 ):
     """Load the real-name roster and link exported senders to people."""
+    from newmedia.table import TableError
+
     if not file.exists():
         fail(f"{file}: no such file")
-    people, errors = roster.read_roster(file.read_bytes(), str(file))
+    try:
+        people, errors = roster.read_roster(file)
+    except TableError as e:
+        fail(str(e))
     for error in errors:
         err.print(f"[yellow]{escape(str(error))}[/yellow]")
     if not people:

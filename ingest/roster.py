@@ -6,12 +6,11 @@ stay in `members` with no person, visible to the real-name check.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ingest.sources import detect_encoding
+from newmedia.table import TableError, cell_text, column_map, read_table
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
@@ -32,26 +31,23 @@ class RosterResult:
     errors: list[str] = field(default_factory=list)
 
 
-def read_roster(data: bytes, name: str) -> tuple[list[dict], list[str]]:
-    """Rows of a roster CSV (UTF-8 or GB18030) as dicts of known fields, plus errors."""
-    text = data.decode(detect_encoding(data[:65536]), errors="replace").lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    columns = {}
-    for index, title in enumerate(header):
-        for field_name, titles in HEADERS.items():
-            if title.strip() in titles:
-                columns[field_name] = index
+def read_roster(path: Path) -> tuple[list[dict], list[str]]:
+    """Rows of a roster (.xlsx, or CSV in UTF-8, GB18030 or UTF-16) as dicts of known fields
+    plus `line`, and one error per unusable row. Headers are matched as the new-media
+    registries match theirs (title rows above, notes in brackets, stars); a file with no
+    such header or no name column raises TableError."""
+    table = read_table(path, HEADERS)
+    columns = column_map(table.header, HEADERS)
     if "name" not in columns:
-        return [], [f"{name}: no name column (accepted: {', '.join(HEADERS['name'])}); header is {header!r}"]
+        raise TableError(f"{path}: no name column (accepted: {', '.join(HEADERS['name'])}); "
+                         f"header is {table.header!r}")
     people, errors = [], []
-    for line, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        person = {f: (row[i].strip() if i < len(row) else "") for f, i in columns.items()}
+    for line, row in table.rows:
+        person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         if not person["name"]:
-            errors.append(f"{name}:{line}: empty name")
+            errors.append(f"{path}:{line}: empty name")
             continue
+        person["line"] = line
         person["display_names"] = [n.strip() for n in person.get("display_names", "").replace("；", ";").split(";") if n.strip()]
         people.append(person)
     return people, errors

@@ -18,6 +18,7 @@ from pathlib import Path
 from ingest.sources import detect_encoding
 
 HEADER_SEARCH_ROWS = 10
+CSV_DELIMITERS = (",", ";", "\t")
 
 
 class TableError(ValueError):
@@ -54,7 +55,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]]) -> Table:
     if suffix == ".xls":
         raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
-    for grid in (_xlsx_sheets(path) if kind == "xlsx" else [_csv_rows(path)]):
+    for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path)):
         for number, cells in grid[:HEADER_SEARCH_ROWS]:
             if len(column_map(cells, aliases)) >= 2:
                 rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
@@ -79,18 +80,25 @@ def _xlsx_sheets(path: Path):
         book.close()
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list]]:
+def _csv_readings(path: Path):
+    """The CSV's rows split on commas, then on semicolons, then on tabs (Excel writes
+    semicolons under some locales, tabs as "Unicode text"): the header says which fits."""
+    text = _csv_text(path)
+    for delimiter in CSV_DELIMITERS:
+        try:
+            yield list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
+        except csv.Error as e:
+            raise TableError(f"{path}: not readable as CSV ({e})") from None
+
+
+def _csv_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
         raise TableError(f"{path}: {e.strerror}") from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TableError(f"{path}: binary data, not a CSV or .xlsx file")
-    text = data.decode(detect_encoding(data), errors="replace").lstrip("\ufeff")
-    try:
-        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
-    except csv.Error as e:
-        raise TableError(f"{path}: not readable as CSV ({e})") from None
+    return data.decode(detect_encoding(data), errors="replace").lstrip("\ufeff")
 
 
 def cell_text(value) -> str:

@@ -1,5 +1,6 @@
 """Given a roster of real names, exported senders are linked to people by identifier first,
 then by exact display name, and unmatched senders stay visible."""
+import pytest
 
 
 def test_roster_links_by_wxid_userid_and_display_name(qunguan, db_path, query, fixtures):
@@ -32,15 +33,62 @@ def test_senders_ingested_after_the_roster_are_linked_too(qunguan, db_path, quer
     assert query("select p.name from members m join people p on p.id = m.person_id") == [{"name": "黄伟"}]
 
 
-def test_a_roster_without_a_name_column_is_refused(qunguan, db_path, tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_text("unit,position\n县水利局,局长\n", encoding="utf-8")
-    result = qunguan("roster", "import", bad, "--db", db_path)
-    assert result.exit_code == 1 and "no name column" in result.stderr
-
-
 def test_stats_reports_groups_members_weeks_and_imports(qunguan, db_path, fixtures):
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     out = qunguan("stats", "--db", db_path).stdout
     assert "groups 1" in out and "messages 6" in out
     assert "2025-W09" in out and "防火群" in out
+
+
+def _people(query):
+    return query("select name, unit, position, wxid, wecom_userid, display_names from people order by id")
+
+
+@pytest.mark.parametrize("name, content, encoding", [
+    ("title.csv", "花名册（2025年3月）,,,\n姓名,单位,职务,微信号\n王五,县委办,,wxid_w5\n", "gb18030"),
+    ("notes.csv", "姓名*,单位（全称）,微信号\n王五,县委办,wxid_w5\n", "utf-8-sig"),
+    ("english.csv", "Name,Unit,WXID\n王五,县委办,wxid_w5\n", "utf-8"),
+    ("semicolons.csv", "姓名;单位;微信号\n王五;县委办;wxid_w5\n", "utf-8-sig"),
+    ("unicode-text.txt", "姓名\t单位\t微信号\r\n王五\t县委办\twxid_w5\r\n", "utf-16"),
+])
+def test_a_roster_saved_the_way_offices_save_it_is_read(qunguan, db_path, query, tmp_path, name, content, encoding):
+    path = tmp_path / name
+    path.write_bytes(content.encode(encoding))
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    assert _people(query) == [{"name": "王五", "unit": "县委办", "position": None, "wxid": "wxid_w5",
+                               "wecom_userid": None, "display_names": "[]"}]
+
+
+def test_a_roster_workbook_is_read_from_its_sheet_below_the_title(qunguan, db_path, query, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["填表说明：请填写实名"])
+    sheet = book.create_sheet("花名册")
+    sheet.append(["花名册（2025年3月）"])
+    sheet.append(["序号", "姓名", "单位", "职务", "群昵称"])
+    sheet.append([1, " 王五 ", "县委办", "主任", "县委办-王五"])
+    book.save(tmp_path / "花名册.xlsx")
+    result = qunguan("roster", "import", tmp_path / "花名册.xlsx", "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    assert _people(query) == [{"name": "王五", "unit": "县委办", "position": "主任", "wxid": None,
+                               "wecom_userid": None, "display_names": '["县委办-王五"]'}]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("花名册", None, "花名册: Is a directory"),
+    ("fake.xlsx", "not a workbook", "not a readable .xlsx workbook"),
+    ("empty.csv", "", "no header row"),
+    ("bad.csv", "unit,position\n县水利局,局长\n", "no name column"),
+])
+def test_a_file_that_is_no_roster_is_refused_in_one_line(qunguan, db_path, tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stderr.count("error:") == 1
+    assert "Traceback" not in result.stderr
