@@ -104,6 +104,8 @@ def roster_import(
     if not people:
         fail(f"{file}: no roster rows read")
     result = roster.import_roster(open_archive(str(db)).conn, people)
+    for error in result.errors:
+        err.print(f"[yellow]{escape(error)}[/yellow]")
     typer.echo(f"people added {result.added}\tupdated {result.updated}\tmembers linked {result.linked}")
 
 

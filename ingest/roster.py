@@ -7,6 +7,7 @@ stay in `members` with no person, visible to the real-name check.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class RosterResult:
 
 def read_roster(path: Path) -> tuple[list[dict], list[str]]:
     """Rows of a roster (.xlsx, or CSV in UTF-8, GB18030 or UTF-16) as dicts of known fields
-    plus `line`, and one error per unusable row. Headers are matched as the new-media
+    plus `row` ("file:line" for messages), and one error per unusable row. Headers are matched as the new-media
     registries match theirs (title rows above, notes in brackets, stars); a file with no
     such header or no name column raises TableError."""
     table = read_table(path, HEADERS)
@@ -47,31 +48,50 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
         if not person["name"]:
             errors.append(f"{path}:{line}: empty name")
             continue
-        person["line"] = line
+        person["row"] = f"{path}:{line}"
         person["display_names"] = [n.strip() for n in person.get("display_names", "").replace("；", ";").split(";") if n.strip()]
         people.append(person)
     return people, errors
 
 
 def import_roster(conn, people: list[dict]) -> RosterResult:
-    """Upsert people by (name, unit) in one transaction, then relink every member."""
+    """Upsert people in one transaction, then relink every member.
+
+    A row whose wxid or WeCom userid is already on the roster updates that person, so a
+    corrected unit or name changes the person the senders are linked to; rows without a
+    known identifier are matched on (name, unit). Identifiers compare ignoring case."""
     result = RosterResult()
     with conn:
         for p in people:
-            existing = conn.execute("select id from people where name = ? and unit = ?",
-                                    [p["name"], p.get("unit", "")]).fetchone()
-            values = [p.get("position") or None, p.get("wxid") or None, p.get("wecom_userid") or None,
-                      json.dumps(p["display_names"], ensure_ascii=False)]
-            if existing:
-                conn.execute("update people set position = ?, wxid = ?, wecom_userid = ?, display_names = ? where id = ?",
-                             values + [existing[0]])
-                result.updated += 1
-            else:
-                conn.execute("insert into people (name, unit, position, wxid, wecom_userid, display_names) values (?, ?, ?, ?, ?, ?)",
-                             [p["name"], p.get("unit", "")] + values)
+            values = [p["name"], p.get("unit", ""), p.get("position") or None, p.get("wxid") or None,
+                      p.get("wecom_userid") or None, json.dumps(p["display_names"], ensure_ascii=False)]
+            existing = _known_person(conn, p)
+            if existing is None:
+                conn.execute("insert into people (name, unit, position, wxid, wecom_userid, display_names) "
+                             "values (?, ?, ?, ?, ?, ?)", values)
                 result.added += 1
+                continue
+            try:
+                conn.execute("update people set name = ?, unit = ?, position = ?, wxid = ?, wecom_userid = ?, "
+                             "display_names = ? where id = ?", values + [existing])
+                result.updated += 1
+            except sqlite3.IntegrityError:
+                # Its identifier says one person, its name and unit another: a clerk must decide.
+                result.errors.append(f"{p['row']}: {p['name']} ({p.get('unit', '')}) is another person on the "
+                                     "roster than the one with this wxid or WeCom userid; row not applied")
         result.linked = link_members(conn)
     return result
+
+
+def _known_person(conn, p: dict) -> int | None:
+    """The person a row is about: the one holding its wxid or userid, else its (name, unit)."""
+    for column in ("wxid", "wecom_userid"):
+        if p.get(column):
+            row = conn.execute(f"select id from people where lower({column}) = lower(?)", [p[column]]).fetchone()
+            if row:
+                return row[0]
+    row = conn.execute("select id from people where name = ? and unit = ?", [p["name"], p.get("unit", "")]).fetchone()
+    return row[0] if row else None
 
 
 def link_members(conn, member_ids: list[int] | None = None) -> int:

@@ -92,3 +92,33 @@ def test_a_file_that_is_no_roster_is_refused_in_one_line(qunguan, db_path, tmp_p
     assert result.exit_code == 1
     assert message in result.stderr and result.stderr.count("error:") == 1
     assert "Traceback" not in result.stderr
+
+
+def _import(qunguan, db_path, tmp_path, text, name="花名册.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def _links(query):
+    return {row["sender_key"]: row["person"] for row in query(
+        "select m.sender_key, p.name || '/' || p.unit person from members m left join people p on p.id = m.person_id")}
+
+
+def test_correcting_a_unit_updates_the_person_with_that_wxid(qunguan, db_path, query, tmp_path, fixtures):
+    qunguan("ingest", fixtures / "roster/县委办工作群_utf8.csv", "--db", db_path, "--silent")
+    _import(qunguan, db_path, tmp_path, "姓名,单位,职务,微信号\n刘强,县农业农村局,股长,wxid_liuqiang\n")
+    again = _import(qunguan, db_path, tmp_path, "姓名,单位,职务,微信号\n刘强,县农业农村局（乡村振兴局）,副局长,WXID_LiuQiang\n")
+    assert "people added 0\tupdated 1" in again.stdout
+    assert _people(query) == [{"name": "刘强", "unit": "县农业农村局（乡村振兴局）", "position": "副局长",
+                               "wxid": "WXID_LiuQiang", "wecom_userid": None, "display_names": "[]"}]
+    assert _links(query)["wxid_liuqiang"] == "刘强/县农业农村局（乡村振兴局）"
+
+
+def test_a_corrected_name_that_is_already_someone_else_is_reported_not_merged(qunguan, db_path, query, tmp_path):
+    _import(qunguan, db_path, tmp_path, "姓名,单位,微信号\n刘强,县农业农村局,wxid_liuqiang\n刘强,县林业局,\n")
+    again = _import(qunguan, db_path, tmp_path, "姓名,单位,微信号\n刘强,县林业局,wxid_liuqiang\n")
+    assert "花名册.csv:2: 刘强 (县林业局) is another person" in again.stderr
+    assert [(p["unit"], p["wxid"]) for p in _people(query)] == [("县农业农村局", "wxid_liuqiang"), ("县林业局", None)]
