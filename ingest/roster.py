@@ -1,13 +1,15 @@
 """The real-name roster (`people`) and how exported senders are linked to it.
 
 A sender is linked by identifier first (wxid, WeCom userid), then by exact display
-name (the roster name or one of the person's known display names). Unmatched senders
-stay in `members` with no person, visible to the real-name check.
+name (one of the person's 群昵称, then the roster name), and only to a single person.
+Unmatched and ambiguous senders stay in `members` with no person, visible to the
+real-name check.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +27,16 @@ HEADERS = {
 
 
 @dataclass
+class Links:
+    linked: int = 0
+    ambiguous: list[str] = field(default_factory=list)  # "display name (group)" of each sender
+
+
+@dataclass
 class RosterResult:
     added: int = 0
     updated: int = 0
-    linked: int = 0
+    links: Links = field(default_factory=Links)
     errors: list[str] = field(default_factory=list)
 
 
@@ -79,7 +87,7 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                 # Its identifier says one person, its name and unit another: a clerk must decide.
                 result.errors.append(f"{p['row']}: {p['name']} ({p.get('unit', '')}) is another person on the "
                                      "roster than the one with this wxid or WeCom userid; row not applied")
-        result.linked = link_members(conn)
+        result.links = link_members(conn)
     return result
 
 
@@ -94,15 +102,39 @@ def _known_person(conn, p: dict) -> int | None:
     return row[0] if row else None
 
 
-def link_members(conn, member_ids: list[int] | None = None) -> int:
-    """Link members (all, or those given) to roster people; returns how many are linked."""
+def link_members(conn, member_ids: list[int] | None = None) -> Links:
+    """Link members (all, or those given) to roster people, replacing earlier links.
+
+    A sender goes to the one person holding its wxid or WeCom userid (ignoring case), else
+    the one person listing its display name as a 群昵称, else the one person of that name.
+    Where several people fit, the sender is left unlinked and reported as ambiguous: a
+    guess between two 王伟 would put one man's messages on another's record."""
+    by_id, by_display_name, by_name = _people_indexes(conn)
     where = "" if member_ids is None else "where m.id in (select value from json_each(?))"
     params = [] if member_ids is None else [json.dumps(member_ids)]
-    by_id = """(select p.id from people p where m.sender_id is not null
-                and (p.wxid = m.sender_id or p.wecom_userid = m.sender_id) limit 1)"""
-    by_name = """(select p.id from people p where p.name = m.display_name
-                or exists (select 1 from json_each(p.display_names) d where d.value = m.display_name) limit 1)"""
-    conn.execute(f"update members as m set person_id = coalesce({by_id}, {by_name}, m.person_id) {where}", params)
-    row = conn.execute(f"select count(*) from members m {where + ' and' if where else 'where'} m.person_id is not null",
-                       params).fetchone()
-    return row[0]
+    members = conn.execute("select m.id, m.sender_id, m.display_name, g.name from members m "
+                           f"join groups g on g.id = m.group_id {where}", params).fetchall()
+    links, result = [], Links()
+    for member_id, sender_id, display_name, group in members:
+        candidates = (by_id.get((sender_id or "").lower()) or by_display_name.get(display_name)
+                      or by_name.get(display_name) or set())
+        person = next(iter(candidates)) if len(candidates) == 1 else None
+        if len(candidates) > 1:
+            result.ambiguous.append(f"{display_name or sender_id} ({group})")
+        result.linked += person is not None
+        links.append((person, member_id))
+    conn.executemany("update members set person_id = ? where id = ?", links)
+    return result
+
+
+def _people_indexes(conn) -> tuple[dict[str, set[int]], ...]:
+    """Person ids by lower-cased identifier, by 群昵称 and by name."""
+    by_id, by_display_name, by_name = defaultdict(set), defaultdict(set), defaultdict(set)
+    for person_id, name, wxid, userid, display_names in conn.execute(
+            "select id, name, wxid, wecom_userid, display_names from people"):
+        for identifier in filter(None, (wxid, userid)):
+            by_id[identifier.lower()].add(person_id)
+        for display_name in json.loads(display_names):
+            by_display_name[display_name].add(person_id)
+        by_name[name].add(person_id)
+    return by_id, by_display_name, by_name

@@ -122,3 +122,33 @@ def test_a_corrected_name_that_is_already_someone_else_is_reported_not_merged(qu
     again = _import(qunguan, db_path, tmp_path, "姓名,单位,微信号\n刘强,县林业局,wxid_liuqiang\n")
     assert "花名册.csv:2: 刘强 (县林业局) is another person" in again.stderr
     assert [(p["unit"], p["wxid"]) for p in _people(query)] == [("县农业农村局", "wxid_liuqiang"), ("县林业局", None)]
+
+
+def test_a_name_two_people_share_links_nobody_until_the_roster_tells_them_apart(qunguan, db_path, query, tmp_path,
+                                                                               fixtures):
+    qunguan("ingest", fixtures / "roster/县委办工作群_utf8.csv", "--db", db_path, "--silent")
+    first = _import(qunguan, db_path, tmp_path, "姓名,单位\n王伟,城关镇人民政府\n")
+    assert "ambiguous 0" in first.stdout
+    assert _links(query)["wxid_ww_unknown"] == "王伟/城关镇人民政府"
+
+    # A second 王伟 joins the roster: the guess made when there was one is undone.
+    second = _import(qunguan, db_path, tmp_path, "姓名,单位\n王伟,城关镇人民政府\n王伟,县财政局\n")
+    assert "ambiguous 1" in second.stdout
+    assert "1 senders match several people and are left unlinked: 王伟 (县委办工作群)" in second.stderr
+    assert _links(query)["wxid_ww_unknown"] is None
+
+    # Their 群昵称 tell them apart, even where one 群昵称 is the name both share.
+    third = _import(qunguan, db_path, tmp_path, "姓名,单位,群昵称\n王伟,城关镇人民政府,城关王伟\n王伟,县财政局,王伟\n")
+    assert "ambiguous 0" in third.stdout
+    links = _links(query)
+    assert links["wxid_ww_unknown"] == "王伟/县财政局"
+    assert links["wxid_ww_unknown2"] == "王伟/城关镇人民政府"
+
+
+def test_wecom_userids_and_wxids_match_whatever_their_case(qunguan, db_path, query, tmp_path, fixtures):
+    qunguan("ingest", fixtures / "roster/县委办工作群_utf8.csv", "--db", db_path, "--silent")
+    _import(qunguan, db_path, tmp_path, "姓名,单位,微信号,企业微信账号\n胡晓东,县应急管理局,,huxiaodong\n"
+                                        "刘强,县农业农村局,WXID_LIUQIANG,\n")
+    links = _links(query)
+    assert links["HuXiaoDong"] == "胡晓东/县应急管理局"
+    assert links["wxid_liuqiang"] == "刘强/县农业农村局"
