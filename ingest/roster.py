@@ -8,6 +8,7 @@ real-name check.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,11 @@ HEADERS = {
     "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid"),
     "display_names": ("display_names", "群昵称", "显示名", "昵称"),
 }
+
+# Clerks separate several 群昵称 with any of these. "/" and "," are not split on: one
+# 群昵称 often holds them ("城关镇/王伟"), so such names are only warned about.
+DISPLAY_NAME_SEPARATORS = re.compile(r"[;；、，]")
+LIST_LIKE = re.compile(r"[/,／|｜]")
 
 
 @dataclass
@@ -42,24 +48,41 @@ class RosterResult:
 
 def read_roster(path: Path) -> tuple[list[dict], list[str]]:
     """Rows of a roster (.xlsx, or CSV in UTF-8, GB18030 or UTF-16) as dicts of known fields
-    plus `row` ("file:line" for messages), and one error per unusable row. Headers are matched as the new-media
-    registries match theirs (title rows above, notes in brackets, stars); a file with no
-    such header or no name column raises TableError."""
+    plus `row` ("file:line", for messages), and one line per row skipped or doubtful. A row
+    repeating an earlier one's name and unit, wxid or WeCom userid is skipped: the first is
+    kept. Headers are matched as the new-media registries match theirs (title rows above,
+    notes in brackets, stars); a file with no such header or no name column raises TableError."""
     table = read_table(path, HEADERS)
     columns = column_map(table.header, HEADERS)
     if "name" not in columns:
         raise TableError(f"{path}: no name column (accepted: {', '.join(HEADERS['name'])}); "
                          f"header is {table.header!r}")
-    people, errors = [], []
+    people, errors, seen = [], [], {}
     for line, row in table.rows:
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
+        where = f"{path}:{line}"
         if not person["name"]:
-            errors.append(f"{path}:{line}: empty name")
+            errors.append(f"{where}: empty name")
             continue
-        person["row"] = f"{path}:{line}"
-        person["display_names"] = [n.strip() for n in person.get("display_names", "").replace("；", ";").split(";") if n.strip()]
+        repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]
+        if repeated:
+            errors.append(f"{where}: same {', '.join(repeated)}; the first is kept")
+            continue
+        seen.update((key, line) for _, key in _row_keys(person))
+        person["row"] = where
+        person["display_names"] = [n.strip() for n in DISPLAY_NAME_SEPARATORS.split(person.get("display_names", ""))
+                                   if n.strip()]
+        errors += [f"{where}: display name {n!r} looks like several; separate them with ；"
+                   for n in person["display_names"] if LIST_LIKE.search(n)]
         people.append(person)
     return people, errors
+
+
+def _row_keys(person: dict) -> list[tuple[str, tuple]]:
+    """What makes two rows of one file the same person."""
+    keys = [("name and unit", ("name", person["name"], person.get("unit", "")))]
+    return keys + [(column, (column, person[column].lower())) for column in ("wxid", "wecom_userid")
+                   if person.get(column)]
 
 
 def import_roster(conn, people: list[dict]) -> RosterResult:

@@ -152,3 +152,19 @@ def test_wecom_userids_and_wxids_match_whatever_their_case(qunguan, db_path, que
     links = _links(query)
     assert links["HuXiaoDong"] == "胡晓东/县应急管理局"
     assert links["wxid_liuqiang"] == "刘强/县农业农村局"
+
+
+def test_a_person_entered_twice_in_one_file_keeps_the_first_row(qunguan, db_path, query, tmp_path):
+    result = _import(qunguan, db_path, tmp_path, "姓名,单位,职务,微信号\n张三,县教育局,老师,wxid_zs\n"
+                                                 "张三,县教育局,校长,\n李四,县教育局,,WXID_ZS\n")
+    assert "花名册.csv:3: same name and unit as line 2; the first is kept" in result.stderr
+    assert "花名册.csv:4: same wxid as line 2; the first is kept" in result.stderr
+    assert [(p["name"], p["position"]) for p in _people(query)] == [("张三", "老师")]
+
+
+def test_display_names_separated_the_ways_clerks_write_them_are_each_matched(qunguan, db_path, query, tmp_path):
+    result = _import(qunguan, db_path, tmp_path, "姓名,单位,群昵称\n李四,县财政局,县财政局-李四、李四\n"
+                                                 "赵六,县应急局,赵六，县应急局-赵六; 老赵\n钱七,县林业局,钱七/林业局钱七\n")
+    assert [p["display_names"] for p in _people(query)] == [
+        '["县财政局-李四", "李四"]', '["赵六", "县应急局-赵六", "老赵"]', '["钱七/林业局钱七"]']
+    assert "花名册.csv:4: display name '钱七/林业局钱七' looks like several; separate them with ；" in result.stderr
