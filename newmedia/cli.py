@@ -47,6 +47,8 @@ def accounts_import(
     if not accounts:
         fail(f"{file}: no account rows read")
     result = import_accounts(open_archive(str(db)).conn, accounts, errors)
+    for error in result.errors[len(errors):]:
+        err.print(f"[yellow]{escape(file.name)} {escape(error)}[/yellow]", highlight=False)
     typer.echo(f"accounts added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
                f"filings {result.filings}\tbad rows {len(result.errors)}")
 

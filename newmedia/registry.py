@@ -2,8 +2,9 @@
 append-only filing log (新媒体 第六条).
 
 An account is identified by its platform and its id or URL on that platform when the
-ledger gives one, otherwise by platform and name; so a re-import updates the row it
-imported before and never adds a second one. Columns the ledger has and this module does
+ledger gives one; a row without one is the account with its platform and name, whether
+that account has a ref or not; so a re-import updates the row it imported before and
+never adds a second one. Columns the ledger has and this module does
 not know are kept in `accounts.extra` (JSON), never dropped.
 """
 from __future__ import annotations
@@ -121,46 +122,77 @@ def read_accounts(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     absent = [HEADERS[f][0] for f in REQUIRED if f not in columns]
     if absent:
         raise RegistryError(f"{path}: no {'/'.join(absent)} column (accepted headers are listed in the README)")
-    accounts, errors, seen = [], [], {}
+    accounts, errors, seen = [], [], _SeenRows()
     for number, cells in table.rows:
         try:
             row = _account(cells, columns, table.header)
         except ValueError as e:
             errors.append(f"{path.name} 第 {number} 行：{e}")
             continue
-        identity = (row["platform"], row.get("account_ref") or "", row["name"] if not row.get("account_ref") else "")
-        if identity in seen:
-            errors.append(f"{path.name} 第 {number} 行：与第 {seen[identity]} 行是同一账号，未重复导入")
+        earlier = seen.same_account(number, row)
+        if earlier:
+            errors.append(f"{path.name} 第 {number} 行：与第 {earlier} 行是同一账号，未重复导入")
             continue
-        seen[identity] = number
         accounts.append((number, row))
     return accounts, errors
+
+
+class _SeenRows:
+    """The rows of one file so far, to tell when a row repeats an account: the same
+    platform and account_ref, or the same platform and name when either row has no ref
+    (two refs that differ are two accounts)."""
+
+    def __init__(self):
+        self.by_ref: dict[tuple, int] = {}
+        self.by_name: dict[tuple, list[tuple[int, str | None]]] = {}
+
+    def same_account(self, number: int, row: dict) -> int | None:
+        """The earlier row number holding the same account, else None (and remember this row)."""
+        ref, named = row.get("account_ref"), (row["platform"], row["name"])
+        if ref and (row["platform"], ref) in self.by_ref:
+            return self.by_ref[(row["platform"], ref)]
+        earlier = next((n for n, r in self.by_name.get(named, []) if not ref or not r), None)
+        if earlier is None:
+            if ref:
+                self.by_ref[(row["platform"], ref)] = number
+            self.by_name.setdefault(named, []).append((number, ref))
+        return earlier
 
 
 def _now() -> str:
     return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor]
+
+
 def _existing(conn, row: dict) -> dict | None:
-    cursor = None
-    if row.get("account_ref"):
-        cursor = conn.execute("select * from accounts where platform = ? and account_ref = ?",
-                              [row["platform"], row["account_ref"]])
-        found = cursor.fetchone()
-        if found:
-            return dict(zip([d[0] for d in cursor.description], found))
-    cursor = conn.execute("select * from accounts where platform = ? and name = ? and (account_ref is null or "
-                          "account_ref = ?) order by id limit 1", [row["platform"], row["name"], row.get("account_ref")])
-    found = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], found)) if found else None
+    """The stored account this ledger row is: same platform and account_ref; else, for a
+    row without a ref, the one account with its platform and name (ref or not); for a row
+    with a ref, an account of that name still without one. ValueError when a row without a
+    ref names several accounts."""
+    platform, name, ref = row["platform"], row["name"], row.get("account_ref")
+    if ref:
+        found = _rows(conn.execute("select * from accounts where platform = ? and account_ref = ?", [platform, ref]))
+        found = found or _rows(conn.execute("select * from accounts where platform = ? and name = ? "
+                                            "and account_ref is null order by id limit 1", [platform, name]))
+        return found[0] if found else None
+    found = _rows(conn.execute("select * from accounts where platform = ? and name = ? order by id", [platform, name]))
+    if len(found) > 1:
+        refs = "、".join(a["account_ref"] or f"#{a['id']}" for a in found)
+        raise ValueError(f"{platform}「{name}」有 {len(found)} 个账号（{refs}），请填账号ID以区分")
+    return found[0] if found else None
 
 
 def _save_account(conn, row: dict, stamp: str) -> tuple[str, int]:
     """Insert or update one account; returns ('added'|'updated'|'unchanged', id)."""
     existing = _existing(conn, row)
     values = {f: row[f] for f in STORED if f in row and f != "extra"}
-    if "status" in values and values["status"] is None:
-        del values["status"]  # an empty status cell keeps what is known (a new row starts 运行)
+    for known in ("status", "account_ref"):
+        if known in values and values[known] is None:
+            del values[known]  # an empty cell keeps what is known (a new account starts 运行)
     if existing is None:
         values.update(extra=json.dumps(row["extra"], ensure_ascii=False), created_at=stamp, updated_at=stamp)
         cursor = conn.execute(f"insert into accounts ({', '.join(values)}) values ({', '.join('?' * len(values))})",
@@ -178,12 +210,17 @@ def _save_account(conn, row: dict, stamp: str) -> tuple[str, int]:
 
 def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = ()) -> ImportResult:
     """Store the ledger's accounts in one transaction. A row with 备案时间 and a full
-    开设时间 also records the opening's filing (once)."""
+    开设时间 also records the opening's filing (once). A row that cannot be told apart
+    from several stored accounts is skipped and added to `errors` as "第 N 行：…"."""
     result = ImportResult(errors=list(errors))
     stamp = _now()
     with conn:
-        for _, row in accounts:
-            outcome, account_id = _save_account(conn, row, stamp)
+        for number, row in accounts:
+            try:
+                outcome, account_id = _save_account(conn, row, stamp)
+            except ValueError as e:
+                result.errors.append(f"第 {number} 行：{e}")
+                continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             opened = row.get("opened_on")
             if row.get("filed_on") and opened and len(opened) == 10 and not conn.execute(
@@ -201,12 +238,9 @@ def find_account(conn, ref: str, platform: str | None = None) -> dict:
     where, params = "(account_ref = ? or name = ?)", [ref, ref]
     if platform:
         where, params = where + " and platform = ?", params + [platform_name(platform)]
-    cursor = conn.execute(f"select * from accounts where {where} order by id", params)
-    names = [d[0] for d in cursor.description]
-    found = [dict(zip(names, r)) for r in cursor]
+    found = _rows(conn.execute(f"select * from accounts where {where} order by id", params))
     if not found and ref.lstrip("#").isdigit():
-        cursor = conn.execute("select * from accounts where id = ?", [int(ref.lstrip("#"))])
-        found = [dict(zip(names, r)) for r in cursor]
+        found = _rows(conn.execute("select * from accounts where id = ?", [int(ref.lstrip("#"))]))
     if not found:
         raise RegistryError(f"no account {ref!r}{' on ' + platform if platform else ''} in the registry; "
                             "import the 台账 first (qunguan accounts import)")

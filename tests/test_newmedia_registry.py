@@ -132,3 +132,46 @@ def test_every_account_is_routed_to_its_supervising_body_by_kind(fixtures, tmp_p
     routed = dict(conn.execute("select name, supervising_body from account_supervision"))
     assert routed["宜春发布"] == "宣传部/网信办" and routed["宜春教育"] == "政府办"
     assert routed["小李说文旅"].startswith("未定")
+
+
+def _csv(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="gb18030")
+    return path
+
+
+@pytest.mark.parametrize("header, row", [
+    ("单位,平台,账号名称,分管领导,最近更新时间,状态", "靖安县人民政府,微信公众号,靖安发布,李四,2025-04-01,正常"),
+    ("单位,平台,账号名称,账号ID,分管领导,最近更新时间,状态", "靖安县人民政府,微信公众号,靖安发布,,李四,2025-04-01,正常"),
+])
+def test_a_later_ledger_without_the_id_updates_the_account_it_names(qunguan, db_path, query, tmp_path, header, row):
+    first = _csv(tmp_path, "台账.csv", "单位,平台,账号名称,账号ID,状态\n靖安县人民政府,公众号,靖安发布,gh_abc123,正常\n")
+    later = _csv(tmp_path, "台账v2.csv", f"{header}\n{row}\n")
+    qunguan("accounts", "import", first, "--db", db_path)
+    result = qunguan("accounts", "import", later, "--db", db_path)
+    assert result.stdout.startswith("accounts added 0\tupdated 1\tunchanged 0")
+    assert query("select name, account_ref, leader, last_post_on from accounts") == [
+        {"name": "靖安发布", "account_ref": "gh_abc123", "leader": "李四", "last_post_on": "2025-04-01"}]
+    check = qunguan("accounts", "check", "--db", db_path, "--today", "2025-06-01")
+    assert check.exit_code == 0, check.stderr
+    assert query("select count(*) as n from flags where category = 'account_duplicate_platform'") == [{"n": 0}]
+
+
+def test_within_one_ledger_a_row_without_an_id_repeats_the_account_with_one(qunguan, db_path, query, tmp_path):
+    ledger = _csv(tmp_path, "台账.csv", "单位,平台,账号名称,账号ID\n宜春市教育局,微信公众号,宜春教育,gh_1\n"
+                                        "宜春市教育局,公众号,宜春教育,\n宜春市教育局,微信公众号,宜春教育,gh_2\n")
+    result = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert result.stdout.startswith("accounts added 2\t")  # gh_1 and gh_2 are two accounts
+    assert "第 3 行：与第 2 行是同一账号" in result.stderr
+    assert query("select account_ref from accounts order by id") == [{"account_ref": "gh_1"}, {"account_ref": "gh_2"}]
+
+
+def test_a_row_without_an_id_that_names_two_accounts_is_reported_not_guessed(qunguan, db_path, query, tmp_path):
+    qunguan("accounts", "import", _csv(tmp_path, "a.csv", "单位,平台,账号名称,账号ID\n宜春市教育局,抖音,宜春教育,dy_1\n"
+                                                           "宜春市教育局,抖音,宜春教育,dy_2\n"), "--db", db_path)
+    result = qunguan("accounts", "import", _csv(tmp_path, "b.csv", "单位,平台,账号名称,账号ID,分管领导\n"
+                                                                    "宜春市教育局,抖音,宜春教育,,王五\n"), "--db", db_path)
+    assert result.stdout.startswith("accounts added 0\tupdated 0\tunchanged 0\tfilings 0\tbad rows 1")
+    assert "b.csv 第 2 行：抖音「宜春教育」有 2 个账号（dy_1、dy_2），请填账号ID以区分" in result.stderr
+    assert query("select account_ref, leader from accounts order by id") == [
+        {"account_ref": "dy_1", "leader": None}, {"account_ref": "dy_2", "leader": None}]
