@@ -139,12 +139,13 @@ def posts_import(
 ):
     """Import posts; re-importing adds only what is new; one transaction per file."""
     from newmedia.posts import import_posts
+    from newmedia.registry import RegistryError
     from newmedia.table import TableError
 
     _exists(file)
     try:
         result = import_posts(open_archive(str(db)).conn, file, account, platform)
-    except TableError as e:
+    except (TableError, RegistryError) as e:
         fail(str(e))
     typer.echo(f"{result.name}\t{result.format}\tnew {result.new}\talready present {result.duplicate}\t"
                f"rejected {result.rejected}")

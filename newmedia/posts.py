@@ -63,10 +63,14 @@ def _row(cells: list, columns: dict[str, int], header: list[str]) -> dict:
 
 
 class _Accounts:
-    """Resolves the account named in a row (or the file's `--account`) once per name."""
+    """Resolves the account named in a row (or the file's `--account`) once per name;
+    RegistryError at once when `--account` itself is not one account of the registry."""
 
     def __init__(self, conn, default: str | None, platform: str | None):
         self.conn, self.default, self.platform, self.cache = conn, default, platform, {}
+        if default:
+            # A wrong --account is the caller's mistake, not every row's: refuse the file up front.
+            self.cache[(default, platform)] = find_account(conn, default, platform)["id"]
 
     def id_for(self, post: dict) -> int:
         name, platform = post["account"] or self.default, post["platform"] or self.platform
@@ -91,7 +95,8 @@ def _key(post: dict, account_id: int, run: int) -> int:
 
 def import_posts(conn, path: Path, account: str | None = None, platform: str | None = None) -> PostsResult:
     """Read one export file and store its new posts in one transaction (see module doc).
-    Raises TableError for a file that is not a readable table of posts."""
+    Raises TableError for a file that is not a readable table of posts, RegistryError
+    (before writing anything) when `account` is not exactly one account of the registry."""
     started = _now()
     table = read_table(path, HEADERS)
     columns = column_map(table.header, HEADERS)

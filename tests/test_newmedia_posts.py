@@ -125,3 +125,36 @@ def test_post_flags_reach_the_review_queue_with_the_post_and_its_account(qunguan
     assert context["post"]["title"] == "开学季好物推荐｜文具礼包限时5折"
     assert context["account"]["name"] == "宜春教育" and context["account"]["supervising_body"] == "政府办"
     assert run_newmedia(conn)[0] == 0  # incremental: nothing new, nothing added
+
+
+@pytest.mark.parametrize("account, message", [
+    ("宜春没有这个号", "no account '宜春没有这个号'"),
+    ("宜春教育", None),  # resolved: the export is stored under it
+])
+def test_a_wrong_account_option_refuses_the_file_before_writing_anything(qunguan, registry, query, tmp_path, account,
+                                                                         message):
+    export = tmp_path / "后台导出.csv"
+    export.write_text("标题,发布时间\n开学通知,2025-09-01 09:00\n秋季招生,2025-09-02 09:00\n", encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", registry, "--account", account)
+    if message is None:
+        assert result.exit_code == 0 and "new 2" in result.stdout
+        return
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"error: {message} in the registry; import the 台账 first (qunguan accounts import)"]
+    assert query("select (select count(*) from imports) as imports, (select count(*) from rejects) as rejects, "
+                 "(select count(*) from posts) as posts") == [{"imports": 0, "rejects": 0, "posts": 0}]
+
+
+def test_an_account_option_naming_two_accounts_asks_for_the_platform(qunguan, db_path, query, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("单位,平台,账号名称,账号ID\n宜春市教育局,微信公众号,宜春教育,gh_1\n宜春市教育局,抖音,宜春教育,dy_1\n",
+                      encoding="utf-8")
+    qunguan("accounts", "import", ledger, "--db", db_path)
+    export = tmp_path / "导出.csv"
+    export.write_text("标题,发布时间\n开学通知,2025-09-01 09:00\n", encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", db_path, "--account", "宜春教育")
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert "matches several accounts" in result.stderr and "give --platform or #id" in result.stderr
+    assert query("select count(*) as n from imports") == [{"n": 0}]
+    chosen = qunguan("posts", "import", export, "--db", db_path, "--account", "宜春教育", "--platform", "抖音")
+    assert chosen.exit_code == 0 and "new 1" in chosen.stdout
