@@ -9,9 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
-from cli_output import DbOption, err, escape, fail, out, print_metrics
+from cli_output import DbOption, err, escape, fail, out, print_metrics, print_table
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.save import ingest_paths
@@ -120,14 +119,11 @@ def stats(db: DbOption):
     out.print(f"groups {figures['groups']}\tmembers {figures['members']} "
               f"({figures['members_on_roster']} on the roster)\tmessages {figures['messages']}\t"
               f"rejected records {figures['rejects']}")
-    weeks = Table("week", "group", "messages", title="messages per week")
-    for row in figures["weeks"]:
-        weeks.add_row(row["week"], row["group"], str(row["messages"]))
-    out.print(weeks)
-    imports = Table("id", "file", "format", "new", "dup", "rejected", "finished", "by", title="imports")
-    for row in figures["imports"]:
-        imports.add_row(*(str(row[k]) for k in ("id", "path", "format", "new", "duplicate", "rejected", "finished_at", "os_user")))
-    out.print(imports)
+    print_table(["week", "group", "messages"], ([r["week"], r["group"], r["messages"]] for r in figures["weeks"]),
+                "messages per week")
+    print_table(["id", "file", "format", "new", "dup", "rejected", "finished", "by"],
+                ([r[k] for k in ("id", "path", "format", "new", "duplicate", "rejected", "finished_at", "os_user")]
+                 for r in figures["imports"]), "imports")
 
 
 groups_app = typer.Typer(no_args_is_help=True, help="The group registry: what the exports cannot know.")
@@ -173,11 +169,9 @@ def groups_set(
 def groups_list(db: DbOption):
     """The groups with their registry details."""
     conn = open_archive(str(db)).conn
-    grid = Table("id", "name", "unit", "admin", "temporary until", "exempt", "messages")
-    for row in conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, g.exempt, "
-                            "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"):
-        grid.add_row(*("" if v is None else str(v) for v in row))
-    out.print(grid)
+    print_table(["id", "name", "unit", "admin", "temporary until", "exempt", "messages"],
+                conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, g.exempt, (select count(*) "
+                             "from messages m where m.group_id = g.id) from groups g order by g.id"))
 
 
 @config_app.command("set")

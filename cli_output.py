@@ -2,6 +2,7 @@
 and the metrics table. Data goes to stdout; diagnostics and progress to stderr."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -21,13 +22,29 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def print_table(columns: list[str], rows, title: str | None = None) -> None:
+    """A table of data on stdout. At a terminal rich draws it; piped or redirected it is
+    plain tab-separated lines (a blank line and the title, the header, one line per row),
+    so no value is cut to a guessed width and scripts can read it. Values are shown as
+    they are: markup in a group or account name is escaped, never applied."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if out.is_terminal:
+        grid = Table(*columns, title=escape(title) if title else None)
+        for row in cells:
+            grid.add_row(*map(escape, row))
+        out.print(grid)
+        return
+    if title:
+        typer.echo(f"\n{title}")
+    for row in [columns, *cells]:
+        # A tab or line break inside a value would shift the columns of every line after it.
+        typer.echo("\t".join(re.sub(r"[\t\r\n]", " ", v) for v in row))
+
+
 def print_metrics(report: dict, title: str, confusion: bool = True) -> None:
     from classifiers.evaluate import table
 
-    grid = Table("category", "precision", "recall", "F1", "support", title=title)
-    for row in table(report):
-        grid.add_row(*row)
-    out.print(grid)
+    print_table(["category", "precision", "recall", "F1", "support"], table(report), title)
     if confusion:
         for true_class, got in report["confusion"].items():
             out.print(f"  {true_class} → " + ", ".join(f"{k} {v}" for k, v in sorted(got.items(), key=lambda kv: -kv[1])))

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
-from cli_output import DbOption, err, escape, fail, out, print_metrics
+from cli_output import DbOption, err, escape, fail, print_metrics, print_table
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -92,11 +91,9 @@ def accounts_file(
 def accounts_list(db: DbOption):
     """The registry: accounts by unit and platform, with where each is supervised."""
     conn = open_archive(str(db)).conn
-    grid = Table("id", "unit", "platform", "name", "kind", "supervised by", "status", "open flags")
-    for row in conn.execute("select account_id, unit, platform, name, kind, supervising_body, status, open_flags "
-                            "from account_supervision order by unit, platform, name"):
-        grid.add_row(*("" if v is None else str(v) for v in row))
-    out.print(grid)
+    print_table(["id", "unit", "platform", "name", "kind", "supervised by", "status", "open flags"],
+                conn.execute("select account_id, unit, platform, name, kind, supervising_body, status, open_flags "
+                             "from account_supervision order by unit, platform, name"))
 
 
 @accounts_app.command("config")

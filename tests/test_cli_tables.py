@@ -1,0 +1,41 @@
+"""Tables on stdout (`stats`, `groups list`, `accounts list`): whole values, tab-separated,
+when piped or redirected; drawn by rich at a terminal; names shown as written, markup and all."""
+import io
+
+import pytest
+from rich.console import Console
+
+import cli_output
+
+GROUP = "宜春市袁州区应急管理局防汛抗旱指挥部办公室2025年汛期值班调度[i]工作群"
+
+
+@pytest.fixture
+def archive(qunguan, db_path, fixtures, tmp_path):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", GROUP, "--silent")
+    qunguan("groups", "set", GROUP, "--db", db_path, "--unit", "宜春市袁州区应急管理局[bold]", "--admin", "周敏")
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("单位,平台,账号名称,类别\n宜春市袁州区应急管理局防汛抗旱指挥部办公室,微信公众号,袁州应急[red]发布,政务\n",
+                      encoding="utf-8")
+    qunguan("accounts", "import", ledger, "--db", db_path)
+    return db_path
+
+
+def test_piped_tables_are_tab_separated_with_every_value_whole(qunguan, archive):
+    groups = qunguan("groups", "list", "--db", archive).stdout.splitlines()
+    assert groups == ["id\tname\tunit\tadmin\ttemporary until\texempt\tmessages",
+                      f"1\t{GROUP}\t宜春市袁州区应急管理局[bold]\t周敏\t\t0\t6"]
+    accounts = qunguan("accounts", "list", "--db", archive).stdout.splitlines()
+    assert accounts[1] == "1\t宜春市袁州区应急管理局防汛抗旱指挥部办公室\t微信公众号\t袁州应急[red]发布\t政务\t政府办\t运行\t0"
+    stats = qunguan("stats", "--db", archive).stdout.splitlines()
+    weeks = stats.index("messages per week")
+    assert stats[weeks + 1:weeks + 3] == ["week\tgroup\tmessages", f"2025-W09\t{GROUP}\t6"]
+    imported = stats[stats.index("imports") + 2].split("\t")
+    assert imported[1].endswith("memotrace3-week1.csv") and imported[3] == "6"
+
+
+def test_at_a_terminal_the_table_is_drawn_and_markup_in_names_is_shown_not_applied(qunguan, archive, monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_output, "out", Console(file=screen, force_terminal=True, width=300, color_system=None))
+    qunguan("groups", "list", "--db", archive)
+    assert "│" in screen.getvalue() and GROUP in screen.getvalue() and "[bold]" in screen.getvalue()
