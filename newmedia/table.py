@@ -114,8 +114,11 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+# Back ends write the time of day after a space, a "T" or straight after 日, sometimes with
+# milliseconds (2025-03-08 10:00:00.000) or a UTC offset (2025-03-12T10:00:00+08:00).
 _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月?)"
-                  r"(?:[ T]+(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?)?\s*$")
+                  r"(?:(?:[ T]+|(?<=日))(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2})(?:\.\d+)?)?"
+                  r"\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})$")
 
 
@@ -138,27 +141,35 @@ def parse_day(value, allow_month: bool = False) -> str | None:
 
 
 def parse_moment(value) -> str:
-    """A date-time cell -> 'YYYY-MM-DDTHH:MM:SS' (local time; a bare date is midnight)."""
+    """A date-time cell -> 'YYYY-MM-DDTHH:MM:SS' (local time; a bare date is midnight; a
+    time with a UTC offset is converted to local time)."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
         return f"{value.isoformat()}T00:00:00"
-    text = cell_text(value).replace("T", " ")
+    text = cell_text(value)
     match = _DAY.match(text)
     try:
         if not match or match[3] is None:
             raise ValueError
         moment = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4] or 0), int(match[5] or 0),
                           int(match[6] or 0))
+        if match[7]:
+            moment = datetime.fromisoformat(moment.isoformat() + match[7]).astimezone().replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"「{text}」不是有效的发布时间（应为年-月-日 时:分）") from None
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+# What back ends write for a count they do not have.
+_NO_COUNT = re.compile(r"[-—–]*")
+
+
 def parse_count(value) -> int | None:
-    """'1,234', '1.2万', 1234.0 -> an int; '10万+' counts as 100000; empty -> None."""
+    """'1,234', '1.2万', 1234.0 -> an int; '10万+' counts as 100000; empty, '-' or '--'
+    (not known) -> None."""
     text = cell_text(value).replace(",", "").replace("，", "").rstrip("+").strip()
-    if not text:
+    if _NO_COUNT.fullmatch(text):
         return None
     scale = 10000 if text.endswith(("万", "w", "W")) else 1
     return int(float(text.rstrip("万wW")) * scale)
