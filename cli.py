@@ -1,9 +1,7 @@
 """The `qunguan` command line: a thin layer over the library's plain functions."""
 from __future__ import annotations
 
-import re
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,6 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from cli_output import DbOption, err, escape, fail, out, print_metrics, print_table
 from gc_policy import bulk_work
 from ingest import roster
+from ingest.registry import is_iso_day
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
@@ -39,7 +38,7 @@ def ingest(
              "chatlog text of one day); its year completes dates written without one.")] = None,
 ):
     """Ingest chat exports into the archive; re-running adds only what is new."""
-    if day is not None and not _is_iso_day(day):
+    if day is not None and not is_iso_day(day):
         fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17")
     # A path mistyped among many is refused like an unreadable file: the others are still read.
     missing = [p for p in paths if not p.exists()]
@@ -73,14 +72,6 @@ def ingest(
                     err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
     if refused:
         raise typer.Exit(1)
-
-
-def _is_iso_day(value: str) -> bool:
-    # fromisoformat alone also takes week dates (2024-W25-1) and compact ones (20240617).
-    try:
-        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(date.fromisoformat(value))
-    except ValueError:
-        return False
 
 
 @roster_app.command("import")
@@ -160,7 +151,7 @@ def groups_set(
                         temporary_until=temporary_until, purpose=purpose, exempt=exempt)
     except RegistryError as e:
         fail(str(e))
-    typer.echo("\t".join(f"{k} {v}" for k, v in row.items()))
+    typer.echo("\t".join(f"{k} {'' if v is None else v}" for k, v in row.items()))
     if exempt and (closed := close_exempt(conn, row["id"], f"cli:{os_user()}")):
         err.print(f"{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 from detectors.base import load_config
@@ -12,17 +13,28 @@ class RegistryError(ValueError):
     pass
 
 
+def is_iso_day(value: str) -> bool:
+    """Whether `value` is a real day written YYYY-MM-DD, the one form the CLI asks for."""
+    # fromisoformat alone also takes week dates (2024-W25-1) and compact ones (20240617).
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 def set_group(conn, name: str, **fields) -> dict:
-    """Update the named group's registry fields (those given, not None); returns the row."""
+    """Update the named group's registry fields (those given, not None; '' clears one);
+    returns the row."""
+    given = [k for k, v in fields.items() if v is not None]
     if not conn.execute("select 1 from groups where name = ?", [name]).fetchone():
         known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
         raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
-    if fields.get("temporary_until"):
-        try:
-            date.fromisoformat(fields["temporary_until"])
-        except ValueError:
-            raise RegistryError(f"--temporary-until must be YYYY-MM-DD, got {fields['temporary_until']!r}") from None
-    updates = {k: (int(v) if isinstance(v, bool) else v) for k, v in fields.items() if v is not None}
+    # An empty value clears the field: stored as NULL, like a field never set.
+    fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
+    until = fields.get("temporary_until")
+    if until and not is_iso_day(until):
+        raise RegistryError(f"--temporary-until must be YYYY-MM-DD, got {until!r}")
+    updates = {k: (int(v) if isinstance(v, bool) else v) for k, v in fields.items() if k in given}
     with conn:
         if updates:
             conn.execute(f"update groups set {', '.join(f'{k} = ?' for k in updates)} where name = ?",

@@ -2,6 +2,8 @@
 import sqlite3
 from datetime import date
 
+import pytest
+
 from detectors.base import load_config
 from detectors.groups import detect_groups
 from ingest.schema import open_archive
@@ -29,6 +31,23 @@ def test_groups_set_records_registry_and_clears_the_reason_to_flag(qunguan, db_p
     flags = detect_groups(conn, load_config(conn), today=date(2025, 4, 2))
     assert [f["category"] for f in flags if f["subject"] == "group:1"] == ["group_temporary_expired"]
     assert qunguan("groups", "set", "无此群", "--db", db_path, "--unit", "x").exit_code == 1
+
+
+@pytest.mark.parametrize("day", ["20251231", "2025-W52-1", "2025/12/31", "2025-02-30"])
+def test_a_temporary_until_not_written_yyyy_mm_dd_is_refused(qunguan, db_path, query, fixtures, day):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    result = qunguan("groups", "set", "防火群", "--db", db_path, "--temporary-until", day)
+    assert result.exit_code == 1 and f"--temporary-until must be YYYY-MM-DD, got {day!r}" in result.stderr
+    assert query("select temporary_until from groups") == [{"temporary_until": None}]
+
+
+def test_an_empty_admin_or_end_date_clears_it_like_never_set(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "周敏", "--temporary-until", "2025-03-31")
+    cleared = qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "", "--temporary-until", "")
+    assert cleared.exit_code == 0 and "admin \t" in cleared.stdout and "None" not in cleared.stdout
+    assert query("select admin, temporary_until from groups") == [{"admin": None, "temporary_until": None}]
+    assert qunguan("groups", "list", "--db", db_path).stdout.splitlines()[1] == "1\t防火群\t\t\t\t0\t6"
 
 
 def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qunguan, db_path, fixtures):
