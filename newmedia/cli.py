@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import DbOption, err, escape, fail, print_metrics, print_table
+from ingest.registry import is_iso_day
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -21,10 +22,9 @@ def _exists(path: Path) -> None:
 
 
 def _day(value: Optional[str]) -> Optional[date]:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+    if value is not None and not is_iso_day(value):
         fail(f"--today must be YYYY-MM-DD, got {value!r}")
+    return date.fromisoformat(value) if value else None
 
 
 @accounts_app.command("import")

@@ -27,6 +27,11 @@ DEFAULTS = {
 }
 
 
+# Settings that count days: a negative or fractional count would silently make every
+# account dormant or every filing late.
+DAY_COUNTS = ("dormant_days", "filing_working_days")
+
+
 class SettingError(RegistryError):
     pass
 
@@ -43,12 +48,25 @@ def load_settings(conn=None) -> dict:
 
 
 def set_setting(conn, name: str, raw_value: str) -> None:
-    """Store a JSON override of one of DEFAULTS (same JSON type as the default)."""
+    """Store a JSON override of one of DEFAULTS (same JSON type as the default; a
+    positive whole number for DAY_COUNTS)."""
     if name.startswith(PREFIX):
         name = name[len(PREFIX):]
     if name not in DEFAULTS:
         raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
+    if name in DAY_COUNTS and _bad_day_count(raw_value):
+        raise SettingError(f"{name} must be a whole number of days above 0, got {raw_value!r}")
     try:
         store_setting(conn, PREFIX + name, raw_value, DEFAULTS[name])
     except RegistryError as e:
         raise SettingError(str(e)) from None
+
+
+def _bad_day_count(raw_value: str) -> bool:
+    """A number (or true/false) that is not a whole count above 0; other JSON types and
+    bad JSON are left to store_setting, which names the type expected."""
+    try:
+        value = json.loads(raw_value)
+    except ValueError:
+        return False
+    return isinstance(value, (int, float)) and not (type(value) is int and value > 0)

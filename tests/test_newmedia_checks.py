@@ -49,6 +49,23 @@ def test_the_dormancy_threshold_is_configurable(qunguan, db_path, archive):
     assert refused.exit_code == 1 and "expected int" in refused.stderr
 
 
+@pytest.mark.parametrize("name, value", [("dormant_days", "-5"), ("dormant_days", "0"), ("dormant_days", "true"),
+                                         ("filing_working_days", "7.5"), ("filing_working_days", "-1")])
+def test_a_count_of_days_must_be_a_whole_number_above_zero(qunguan, db_path, query, name, value):
+    refused = qunguan("accounts", "config", "--db", db_path, "--", name, value)  # "--": -5 is not an option
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [f"error: {name} must be a whole number of days above 0, got {value!r}"]
+    assert query("select count(*) as n from settings where key like 'newmedia.%'") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("today, accepted", [("2025-06-01", True), ("20250601", False), ("2025/06/01", False),
+                                             ("2025-W22-7", False)])
+def test_check_today_takes_only_the_day_form_its_help_names(qunguan, db_path, today, accepted):
+    result = qunguan("accounts", "check", "--db", db_path, "--today", today)
+    assert (result.exit_code == 0) is accepted
+    assert accepted or f"--today must be YYYY-MM-DD, got {today!r}" in result.stderr
+
+
 CALENDAR = Calendar({})
 
 
