@@ -9,7 +9,7 @@ from datetime import date, time
 
 import chinese_calendar
 
-from detectors.base import Message, flag, when_zh, word_pattern
+from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 TEXT_KINDS = ("text", "notice")
@@ -72,10 +72,13 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 
 
 def is_notice(message: Message, config: dict) -> bool:
+    """Whether the message tells others to do something (config `directives`) and is not a
+    reply, a report of one's own work, a leave request or a good-night (`not_directives`)."""
     text = (message.text or "").strip()
     return (message.kind in TEXT_KINDS and len(text) >= config["min_chars"]
             and not text.startswith(tuple(config["reply_openings"]))
-            and word_pattern(tuple(config["notice_words"])).search(text) is not None)
+            and any_pattern(tuple(config["directives"])).search(text) is not None
+            and any_pattern(tuple(config["not_directives"])).search(text) is None)
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:

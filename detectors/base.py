@@ -54,6 +54,13 @@ def word_pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+@functools.lru_cache(maxsize=64)
+def any_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    """One compiled alternation of regular expressions `patterns`; a pattern that never
+    matches when there are none."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
 @functools.cache
 def _kept() -> np.ndarray:
     """Per code point, whether normalise keeps it: letters and digits of any script

@@ -53,3 +53,41 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     flags = after_hours.detect([msg(NOTICE, "2025-03-04T17:30:10", id=1), msg(NOTICE, "2025-03-04T17:30:40", id=2),
                                 msg(NOTICE, "2025-03-04T17:31:00", id=3)], config, {})
     assert [f["message_id"] for f in flags] == [2, 3]
+
+
+@pytest.mark.parametrize("text", [
+    "今天的会议开得真长，累死了，各位早点睡吧。",
+    "明天的会议我请个假，孩子发烧了要去医院。",
+    "@刘芳 我们村的统计表已经报送了，请查收一下。",
+    "刘主任，三桥村的表格已经填报好了，麻烦您看看。",
+    "祝各位周末愉快，下周继续努力完成各项任务！",
+    "这次运动会我们镇拿了第一名，大家参加得很积极啊！",
+    "各位晚安，今天大家都辛苦了，早点休息吧。",
+    "三桥村已完成春耕数据填报工作，请镇里审核一下。",
+    # Directive wording in a report of one's own work or a good-night is still not a notice.
+    "三桥村已按要求于周五前完成报送，请各位领导审核。",
+    "各位晚安，请大家早点休息，明天还要下村。",
+])
+def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
+    assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []
+
+
+@pytest.mark.parametrize("text", [
+    "明天上午九点在三楼会议室开会，请准时参加。",
+    "@所有人 关于开展春季森林防火隐患排查的通知，详见附件。",
+    "各村务必在下周一前把低保复核名单报上来。",
+])
+def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):
+    [flag] = run(after_hours, msg(text, "2025-03-09T22:00:00"))
+    assert "工作通知/任务" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "马上就到月底了，请各村于本周五前报送一季度工作总结。",
+    "请各村于下周一前报送安全生产事故隐患排查月报表。",
+    "请各村于下周一前报送清明节期间值班安排表。",
+])
+def test_routine_notices_mentioning_a_topic_near_an_urgent_one_are_flagged_on_a_weekday_night(text):
+    # 马上 (soon), 事故 and 值班 are the subject of routine reports, not marks of urgency.
+    [flag] = run(after_hours, msg(text, "2025-03-05T21:00:00"))
+    assert "未标明紧急" in flag["evidence"]
