@@ -113,11 +113,14 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["repeated_post"]
     conn = context["conn"]
     short, shortest = set(normalise(settings["short_replies"])), settings["min_chars"]
+    # Members answering a notice alike ("已收到通知，我村将按要求…") each reply once; only
+    # notices are repeated. after_hours's list of reply openings, so one override serves both.
+    replies = tuple(normalise(config["after_hours"]["reply_openings"]))
     window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     # Normalising only removes characters: a text too short before is too short after.
     posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]
     eligible = [(m, norm) for m, norm in zip(posts, normalise([m.text for m in posts]))
-                if len(norm) >= shortest and norm not in short]
+                if len(norm) >= shortest and norm not in short and not norm.startswith(replies)]
     if not eligible:
         return []
     batch = [m for m, _ in eligible]

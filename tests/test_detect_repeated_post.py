@@ -158,3 +158,13 @@ def test_a_detector_failing_mid_batch_leaves_nothing_of_that_batch(conn, monkeyp
     assert not conn.in_transaction
     assert conn.execute("select count(*) from post_bands").fetchone()[0] == 0
     assert conn.execute("select count(*) from detector_state").fetchone()[0] == 0
+
+
+def test_members_sending_the_same_reply_are_not_flagged_but_a_notice_reposted_by_another_member_is(conn):
+    reply = "已收到通知，我村将按要求于周五前完成报送工作。"
+    replies = [add(conn, i, 1, f"2025-03-03T09:2{i}:00", reply) for i in range(1, 6)]
+    assert detect(conn, *replies) == []
+    notice = "请各村于周五前报送春耕备耕进展情况统计表，逾期通报"
+    first, again = add(conn, 6, 1, "2025-03-03T10:00:00", notice), add(conn, 7, 1, "2025-03-03T15:00:00", notice)
+    [flag] = detect(conn, first, again._replace(member_id=2))
+    assert flag["message_id"] == 7 and flag["related_message_id"] == 6 and "第 2 次" in flag["evidence"]
