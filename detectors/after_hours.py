@@ -12,6 +12,7 @@ import chinese_calendar
 from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
+VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 TEXT_KINDS = ("text", "notice")
 
 

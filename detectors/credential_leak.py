@@ -7,6 +7,7 @@ import re
 from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
+VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
 _PATTERNS = [
     re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*([^\s，,。；;]{4,})", re.I),
     re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*([^\s，,。；;]{4,})", re.I),

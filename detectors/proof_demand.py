@@ -6,6 +6,7 @@ from __future__ import annotations
 from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
+VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:

@@ -6,6 +6,7 @@ import re
 from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "red_packet", "red_packet", "群规 第十二条"
+VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
 _TEXT_MARKERS = re.compile(r"^\s*(\[红包\]|【红包】|\[转账\]|【(发起转账|已收款|转账)】)")
 
 

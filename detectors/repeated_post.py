@@ -25,6 +25,7 @@ from detectors.base import Message, flag, normalise, when_zh
 from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures, similarities
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
+VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1

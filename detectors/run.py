@@ -13,7 +13,6 @@ from detectors.base import Message, load_config
 from detectors.groups import detect_groups
 
 MESSAGE_DETECTORS = [after_hours, repeated_post, proof_demand, privacy, secret, credential_leak, red_packet]
-VERSION = "1"
 BATCH = 20000
 # From this many new messages, repeated_post (the costliest detector) runs in a forked
 # process beside the others, on the second core (bench/classify.py).
@@ -21,7 +20,10 @@ BESIDE_FROM = 50_000
 
 
 def detector_name(module) -> str:
-    return f"rules@{module.NAME}.{VERSION}"
+    """The name on a detector's flags and watermark. A new VERSION of a detector reads the
+    whole archive again: what its rules now find in old messages is flagged, and what was
+    flagged stays, once (one flag per subject and category)."""
+    return f"rules@{module.NAME}.{module.VERSION}"
 
 
 def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: date | None = None) -> tuple[int, list[str]]:

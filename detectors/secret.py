@@ -8,6 +8,7 @@ import re
 from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
+VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
 _MARKING = re.compile(r"(绝密|机密|秘密)\s*(?:[★☆\*]\s*(?:\d+\s*年|长期)?|级)|[（(【\[](绝密|机密|秘密)[）)】\]]")
 
 

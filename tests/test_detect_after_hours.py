@@ -91,3 +91,28 @@ def test_routine_notices_mentioning_a_topic_near_an_urgent_one_are_flagged_on_a_
     # 马上 (soon), 事故 and 值班 are the subject of routine reports, not marks of urgency.
     [flag] = run(after_hours, msg(text, "2025-03-05T21:00:00"))
     assert "未标明紧急" in flag["evidence"]
+
+
+def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and_keeps_its_flags(tmp_path):
+    from detectors import run
+    from ingest.schema import open_archive
+
+    conn = open_archive(str(tmp_path / "a.db")).conn
+    conn.executescript(
+        "insert into groups (id, name) values (1, '政务服务群');"
+        "insert into imports (id, path, sha256, size, format, new, duplicate, rejected, started_at, finished_at, "
+        "os_user, prev_hash, hash) values (1, 'x', '', 0, 'f', 0, 0, 0, '', '', '', '', '');"
+        "insert into messages (id, key, group_id, sent_at, time_precision, kind, text, import_id, raw) values "
+        "(1, 1, 1, '2025-03-09T22:00:00', 'second', 'text', '各位晚安，今天大家都辛苦了，早点休息吧。', 1, '{}'),"
+        "(2, 2, 1, '2025-03-05T21:00:00', 'second', 'text', '请各村于下周一前报送清明节期间值班安排表。', 1, '{}');"
+        # What version 1 of the rules left: a flag on the good-night, every watermark past both.
+        "insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, created_at) "
+        "values ('message:1', 1, 1, 'after_hours', 1, 'rules@after_hours.1', '群规 第十条', '…', '2025-03-10T08:00:00');"
+        "insert into detector_state (detector, last_message_id, updated_at) select 'rules@' || name || '.1', 2, '' "
+        "from (select 'after_hours' as name union select 'repeated_post' union select 'proof_demand' "
+        "union select 'privacy' union select 'secret' union select 'credential_leak' union select 'red_packet');")
+    conn.commit()
+    run.run_rules(conn)
+    assert run.run_rules(conn)[0] == 0
+    assert conn.execute("select message_id, detector from flags where category = 'after_hours' "
+                        "order by message_id").fetchall() == [(1, "rules@after_hours.1"), (2, "rules@after_hours.2")]
