@@ -1,7 +1,11 @@
 """群规 第九条 "过度留痕": demanding screenshots, photos, videos, location shares, 打卡 or
 接龙 as proof of work. A request for a document is not a proof demand: only a clause
-that names such media and also makes a demand is flagged."""
+that names such media and also makes a demand is flagged. Media that are things rather
+than acts (照片, 视频, 定位 …) count only when the clause asks to send them in, and
+never in another sense (视频会议, 免冠照片, 发展定位, a video to watch)."""
 from __future__ import annotations
+
+import re
 
 from detectors.base import Message, clauses, flag, word_pattern
 
@@ -9,19 +13,35 @@ NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
 
 
+def other_senses(settings: dict) -> re.Pattern:
+    """Where a media word means something else: the words that hold one in another
+    sense, and a thing to watch after a viewing verb ("观看警示教育视频")."""
+    held = word_pattern(tuple(settings["non_proof_words"])).pattern
+    viewing = word_pattern(tuple(settings["viewing_words"])).pattern
+    things = word_pattern(tuple(settings["needs_sending"])).pattern
+    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})")
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
     any_media = word_pattern(tuple(settings["media_words"]))
-    demand, prohibition = word_pattern(tuple(settings["demand_words"])), word_pattern(tuple(settings["prohibition_words"]))
+    acts = word_pattern(tuple(w for w in settings["media_words"] if w not in settings["needs_sending"]))
+    things, send = word_pattern(tuple(settings["needs_sending"])), word_pattern(tuple(settings["send_words"]))
+    demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
+    prohibition, elsewise = word_pattern(tuple(settings["prohibition_words"])), other_senses(settings)
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
         for clause in clauses(m.text):
-            if any_media.search(clause) and demand.search(clause) and not prohibition.search(clause):
-                media = [w for w in settings["media_words"] if w in clause]
-                flags.append(flag(m, CATEGORY, ARTICLE,
-                                  f"要求以{'、'.join(media)}作为工作留痕：「{clause.strip()[:60]}」", score=0.9))
-                break
+            # A space, not nothing: the words either side must not join into a media word.
+            proof = elsewise.sub(" ", clause)
+            if prohibition.search(proof) or not (acts.search(proof) and demand.search(proof)
+                                                 or things.search(proof) and send.search(proof)):
+                continue
+            media = [w for w in settings["media_words"] if w in proof]
+            flags.append(flag(m, CATEGORY, ARTICLE,
+                              f"要求以{'、'.join(media)}作为工作留痕：「{clause.strip()[:60]}」", score=0.9))
+            break
     return flags

@@ -16,6 +16,32 @@ def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
 
+@pytest.mark.parametrize("text", [
+    "请各村支书明天下午3点准时参加全县视频会议。",
+    "请各单位组织党员干部观看警示教育视频，并做好学习记录。",
+    "请申请人提交身份证复印件、户口本和近期免冠照片。",
+    "请各村结合实际，明确本村产业发展定位。",
+])
+def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_proof_demand(text):
+    # A video conference, a video to watch, an ID photo for an application and 定位 as
+    # "positioning" prove no one's work: a supervisor should not be sent these.
+    assert run(proof_demand, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, media", [
+    ("请拍照上传现场图", "拍照"),
+    ("今天入户走访，每户都要拍照", "拍照"),
+    ("请截图发群里", "截图"),
+    ("各卡点录制视频上传", "录制"),
+    ("请各网格员上班时开启位置共享，到岗后打卡", "位置共享"),
+    ("请各村把入户照片发群里", "照片"),
+    ("请观看警示教育视频后拍照上传", "拍照"),
+])
+def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_flagged(text, media):
+    [flag] = run(proof_demand, msg(text))
+    assert media in flag["evidence"]
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
