@@ -60,6 +60,30 @@ def test_phone_and_bank_card_numbers_are_masked(text, shown):
     assert shown in flag["evidence"]
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("补贴打到卡号 6222021234567890128 上", "6222***********0128"),
+    ("工资卡 6217001234567893，请核对", "6217********7893"),
+    ("账号 6217 0012 3456 7893，户名李华", "6217********7893"),
+])
+def test_a_bank_card_number_after_a_space_or_written_in_groups_is_flagged_and_masked(text, shown):
+    [flag] = run(privacy, msg(text))
+    assert flag["evidence"] == f"消息中含有个人信息：银行卡号 {shown}"
+
+
+@pytest.mark.parametrize("text", [
+    "补贴打到卡号 6222021234567890127 上",  # Luhn check fails: a typo or not a card
+    "订单号 6217 0012 3456 7893 1234，请核对",  # a longer grouped number, not a card inside it
+    "流水号 621700123456789312345，请核对",  # 21 digits: too long for a card, whatever is inside
+])
+def test_a_number_that_is_not_a_whole_valid_card_is_not_flagged(text):
+    assert run(privacy, msg(text)) == []
+
+
+def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
+    [flag] = run(privacy, msg("户主 360902195811203424 电话 15879503146"))
+    assert flag["evidence"] == "消息中含有个人信息：身份证号 3609**********3424；手机号 158*****146"
+
+
 def test_landlines_and_invoice_like_numbers_are_not_privacy():
     assert run(privacy, msg("联系电话0795-3207715，文号宜府办字〔2025〕12号，金额123456.00元")) == []
 
