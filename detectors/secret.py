@@ -1,6 +1,8 @@
 """群规 第十一条 "涉密不上网": text carrying a secret marking (绝密/机密/秘密 with ★ or 级),
 or internal material passed on at length. A reminder not to post secret files is not a
-breach: a clause that also forbids (严禁, 不得, 请勿 …) is left alone."""
+breach: a clause that names a grade (秘密级, 秘密★级) and also forbids (严禁, 不得, 请勿 …)
+is left alone. A document's own marking (秘密★1年, 【秘密】) is flagged whatever its
+clause says: "【秘密★1年】…纪要（此件不得翻印）" is the document, not a reminder."""
 from __future__ import annotations
 
 import re
@@ -9,7 +11,11 @@ from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
 VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
-_MARKING = re.compile(r"(绝密|机密|秘密)\s*(?:[★☆\*]\s*(?:\d+\s*年|长期)?|级)|[（(【\[](绝密|机密|秘密)[）)】\]]")
+# A document's own marking: starred, not in quotes and not followed by 级 or 的 (which
+# name a grade: "标有秘密★的文件", "秘密★级材料"), or in brackets.
+_OWN_MARKING = re.compile(r"(?<![“\"「『])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
+                          r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]")
+_GRADE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]?\s*级")
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
@@ -21,8 +27,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         text = m.text or ""
         # Every marking has 密 in it; a message without it has no clause to look at.
         for clause in clauses(text) if "密" in text else ():
-            marking = _MARKING.search(clause)
-            if marking and not reminders.search(clause):
+            marking = _OWN_MARKING.search(clause) or (None if reminders.search(clause) else _GRADE.search(clause))
+            if marking:
                 flags.append(flag(m, "secret", ARTICLE, f"含有密级标志「{marking.group().strip()}」的内容在群内传播"))
                 break
         else:

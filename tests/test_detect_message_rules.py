@@ -94,6 +94,23 @@ def test_secret_marked_text_is_flagged_but_a_reminder_is_not():
     assert run(secret, msg("涉密文件严禁上传微信群，秘密★级材料一律走机要渠道")) == []
 
 
+def test_a_document_marked_secret_is_flagged_even_if_its_marking_says_not_to_copy_it():
+    # The marking itself says 不得翻印: that does not make the message a reminder.
+    [flag] = run(secret, msg("【秘密★1年】县委常委会会议纪要（此件不得翻印），请各位传阅。"))
+    assert "秘密★1年" in flag["evidence"]
+    [flag] = run(secret, msg("【秘密】关于做好信访维稳工作的通知，严禁外传"))
+    assert "【秘密】" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "机密级、秘密级文件一律不得拍照上传",
+    "涉密文件严禁上传微信群",
+    "标有秘密★的文件严禁发到群里",
+])
+def test_a_reminder_about_secret_grades_is_not_flagged(text):
+    assert run(secret, msg(text)) == []
+
+
 def test_credentials_are_flagged_with_the_secret_masked():
     [flag] = run(credential_leak, msg("统一账号：admin / 密码：Xy123456，登录后请改密"))
     assert "Xy123456" not in flag["evidence"] and "X******6" in flag["evidence"]
