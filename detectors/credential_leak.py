@@ -1,5 +1,8 @@
 """Passwords and account credentials posted in a group (群规 第十一条, 保密): "密码：…",
-"口令是…", "admin / …". The secret itself is masked in the evidence."""
+"口令是…", "admin / …". The secret itself is masked in the evidence. Only a value that
+could be typed in as a password counts (printable ASCII): what follows in Chinese tells
+how to get it or what it is made of ("请私聊我获取", "身份证号后六位"), and a length
+("8-16位") is a rule. A password in Chinese characters is not looked for."""
 from __future__ import annotations
 
 import re
@@ -8,9 +11,12 @@ from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
 VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
+# Printable ASCII but the comma and semicolon that end a clause; taken whole (possessive),
+# then not a length ("8-16位").
+_VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
 _PATTERNS = [
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*([^\s，,。；;]{4,})", re.I),
-    re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*([^\s，,。；;]{4,})", re.I),
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*" + _VALUE, re.I),
+    re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
 ]
 
 
@@ -35,7 +41,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             continue
         for pattern in _PATTERNS:
             match = pattern.search(m.text)
-            if match and not match.group(1).startswith(("多少", "是什么", "忘了", "重置", "修改")):
+            if match:
                 flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
                 break
     return flags

@@ -146,3 +146,18 @@ def test_messages_of_an_exempt_group_are_archived_but_never_flagged(qunguan, db_
                                           "where f.message_id is not null")}
     assert flagged == {"防汛工作群"}
     assert conn.execute("select count(*) from messages").fetchone()[0] == 4
+
+
+@pytest.mark.parametrize("text", [
+    "账号密码：请私聊我获取，不要在群里问。",
+    "平台初始密码为身份证号后六位，登录后请修改",
+    "密码为8-16位字母和数字组合",
+])
+def test_telling_how_to_get_a_password_or_what_it_is_made_of_is_not_a_leak(text):
+    # Only a value that could be typed in as the password discloses it.
+    assert run(credential_leak, msg(text)) == []
+
+
+def test_an_initial_password_given_in_full_is_a_leak():
+    [flag] = run(credential_leak, msg("平台初始密码为Yc@2025!，登录后请修改"))
+    assert flag["evidence"] == "群内发布账号口令：密码为Y******!"
