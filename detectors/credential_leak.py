@@ -10,7 +10,7 @@ import re
 from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
-VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 # Printable ASCII but the comma and semicolon that end a clause; taken whole (possessive),
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"

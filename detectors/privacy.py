@@ -12,7 +12,7 @@ from stdnum.cn import ric
 from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
 # A card number of 16-19 digits, run together or in groups of four ("6217 0012 3456 7893"),

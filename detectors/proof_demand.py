@@ -10,7 +10,7 @@ import re
 from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "1"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 
 
 def other_senses(settings: dict) -> re.Pattern:

@@ -74,6 +74,9 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
     with conn:
         for module in MESSAGE_DETECTORS:
             set_watermark(conn, detector_name(module), max(marks[module], newest))
+            # An earlier version's watermark is of no use any more.
+            conn.execute("delete from detector_state where detector like ? and detector != ?",
+                         [f"rules@{module.NAME}.%", detector_name(module)])
         added += insert_flags(conn, detect_groups(conn, config, today))
     calendar = context.get("calendar")
     return added, calendar.warnings if calendar else []
@@ -94,7 +97,8 @@ def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1, wher
 def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:
     """A detector's flags for a batch and its watermark past it (inside the caller's transaction)."""
     added = insert_flags(conn, [{**f, "detector": detector_name(module)} for f in flags])
-    marks[module] = messages[-1].id
+    # Never back: a detector ahead of this batch (the others re-reading for a new version) stays ahead.
+    marks[module] = max(marks[module], messages[-1].id)
     set_watermark(conn, detector_name(module), marks[module])
     return added
 

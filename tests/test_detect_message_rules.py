@@ -161,3 +161,40 @@ def test_telling_how_to_get_a_password_or_what_it_is_made_of_is_not_a_leak(text)
 def test_an_initial_password_given_in_full_is_a_leak():
     [flag] = run(credential_leak, msg("平台初始密码为Yc@2025!，登录后请修改"))
     assert flag["evidence"] == "群内发布账号口令：密码为Y******!"
+
+
+def test_a_new_detector_version_flags_what_the_old_one_missed_without_duplicates(qunguan, db_path, tmp_path, monkeypatch):
+    """Given an archive classified by privacy version 1 (which missed a card number after a
+    space), when classify runs with version 2, then the card is flagged, the phone number
+    version 1 found is not flagged twice, the detectors that did not change judge nothing
+    again, and a further run adds nothing."""
+    import csv
+
+    from detectors import run as rules
+    from ingest.schema import open_archive
+
+    path = tmp_path / "防汛工作群.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
+        for i, text in enumerate(["王某的手机号是13979512345", "补贴打到卡号 6222021234567890128 上", "收到"]):
+            out.writerow([f"m{i}", "文本", "李华", f"2025-03-04 10:0{i}:00", text, "", "", "more"])
+    qunguan("ingest", path, "--db", db_path, "--group", "防汛工作群", "--silent")
+    monkeypatch.setattr(rules, "BATCH", 1)  # several batches, as in a large archive
+    with monkeypatch.context() as old:
+        old.setattr(privacy, "VERSION", "1")
+        old.setattr(privacy, "_CARD", __import__("re").compile(r"(?<![\d ])(?:\d[ ]?){15,18}\d(?![\d])"))
+        assert qunguan("classify", "--db", db_path, "--silent").exit_code == 0
+    conn = open_archive(str(db_path)).conn
+    privacy_flags = "select evidence from flags where category = 'privacy' order by message_id"
+    assert [r[0] for r in conn.execute(privacy_flags)] == ["消息中含有个人信息：手机号 139*****345"]
+
+    judged = []
+    monkeypatch.setattr(red_packet, "detect", lambda messages, *a: judged.extend(messages) or [])
+    assert qunguan("classify", "--db", db_path, "--silent").exit_code == 0
+    assert [r[0] for r in conn.execute(privacy_flags)] == ["消息中含有个人信息：手机号 139*****345",
+                                                           "消息中含有个人信息：银行卡号 6222***********0128"]
+    assert judged == []
+    assert qunguan("classify", "--db", db_path, "--silent").stdout.startswith("flags added 0")
+    assert [r[0] for r in conn.execute("select detector from detector_state where detector like 'rules@privacy.%'")
+            ] == ["rules@privacy.2"]
