@@ -67,6 +67,9 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     # Directive wording in a report of one's own work or a good-night is still not a notice.
     "三桥村已按要求于周五前完成报送，请各位领导审核。",
     "各位晚安，请大家早点休息，明天还要下村。",
+    "我上周五前报送了",
+    "各位领导辛苦了，明天见",
+    "大家注意身体，最近降温了",
 ])
 def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
     assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []
@@ -76,6 +79,13 @@ def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not
     "明天上午九点在三楼会议室开会，请准时参加。",
     "@所有人 关于开展春季森林防火隐患排查的通知，详见附件。",
     "各村务必在下周一前把低保复核名单报上来。",
+    # Said plainly, as much of a township's work is.
+    "各股室：本周五下班前报送三季度工作总结",
+    "各村今晚把防火巡查表交上来，明早汇总",
+    "明天检查组来，各村把环境卫生搞好",
+    "麻烦各位明天中午前把表格填好发群里",
+    "大家注意，明早七点集合下村",
+    "明天上午8点半在镇政府三楼开会，各村支书参加",
 ])
 def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):
     [flag] = run(after_hours, msg(text, "2025-03-09T22:00:00"))
