@@ -1,8 +1,9 @@
 """群规 第九条 "过度留痕": demanding screenshots, photos, videos, location shares, 打卡 or
 接龙 as proof of work. A request for a document is not a proof demand: only a clause
 that names such media and also makes a demand is flagged. Media that are things rather
-than acts (照片, 视频, 定位 …) count only when the clause asks to send them in, and
-never in another sense (视频会议, 免冠照片, 发展定位, a video to watch)."""
+than acts (照片, 视频, 定位 …) count only when the clause asks to send them in or to
+keep them for every case (每户都要有照片), and never in another sense (视频会议, 免冠照片,
+发展定位, a video to watch). A clause that forbids or reports it done is not a demand."""
 from __future__ import annotations
 
 import re
@@ -27,9 +28,11 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # Most messages name no medium at all: one scan rules them out.
     any_media = word_pattern(tuple(settings["media_words"]))
     acts = word_pattern(tuple(w for w in settings["media_words"] if w not in settings["needs_sending"]))
-    things, send = word_pattern(tuple(settings["needs_sending"])), word_pattern(tuple(settings["send_words"]))
+    things = word_pattern(tuple(settings["needs_sending"]))
+    asked = word_pattern(tuple(settings["send_words"] + settings["standing_demands"]))
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
-    prohibition, elsewise = word_pattern(tuple(settings["prohibition_words"])), other_senses(settings)
+    not_asked = word_pattern(tuple(settings["prohibition_words"] + settings["done_words"]))
+    elsewise = other_senses(settings)
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
@@ -37,8 +40,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         for clause in clauses(m.text):
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
-            if prohibition.search(proof) or not (acts.search(proof) and demand.search(proof)
-                                                 or things.search(proof) and send.search(proof)):
+            if not_asked.search(proof) or not (acts.search(proof) and demand.search(proof)
+                                               or things.search(proof) and asked.search(proof)):
                 continue
             media = [w for w in settings["media_words"] if w in proof]
             flags.append(flag(m, CATEGORY, ARTICLE,

@@ -5,13 +5,16 @@ from detectors import credential_leak, privacy, proof_demand, red_packet, secret
 from tests.detector_helpers import msg, run
 
 
-@pytest.mark.parametrize("text", ["请拍照上传", "请各村今天下班前把入户走访照片发群里，每户都要拍照", "每个卡点都要录制视频发到群里"])
+@pytest.mark.parametrize("text", ["请拍照上传", "请各村今天下班前把入户走访照片发群里，每户都要拍照", "每个卡点都要录制视频发到群里",
+                                  "每户都要有入户照片，明天检查", "把现场照片发我", "入户走访要留影像资料，照片发群",
+                                  "请各村走访时拍视频留底"])
 def test_proof_demands_are_flagged(text):
     [flag] = run(proof_demand, msg(text))
     assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
 
 
-@pytest.mark.parametrize("text", ["请上传申报材料", "涉密文件严禁拍照转发", "照片已经收到了，谢谢", "表格请发我邮箱"])
+@pytest.mark.parametrize("text", ["请上传申报材料", "涉密文件严禁拍照转发", "照片已经收到了，谢谢", "表格请发我邮箱",
+                                  "照片已经上传了", "现场照片我已经发了"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
