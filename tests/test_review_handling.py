@@ -34,6 +34,15 @@ async def test_a_supervisor_decision_is_one_handling_row_with_their_id(ds, query
     assert "已约谈本人" in page.text and "u-supervisor" in page.text
 
 
+async def test_a_decision_posted_from_a_stale_page_is_refused_in_chinese_and_not_recorded(ds, query):
+    flag_id = first_flag(query)
+    token, cookies = await csrf(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, "u-supervisor"))
+    response = await ds.client.post(f"/-/qunguan/flags/{flag_id}", cookies=cookies,
+                                    data={"csrftoken": token[::-1], "status": "confirmed", "action": "none"})
+    assert response.status_code == 403 and "页面已过期" in response.text and "did not match" not in response.text
+    assert query("select count(*) n from handling")[0]["n"] == 0
+
+
 async def test_an_auditor_may_read_but_not_decide(ds, query):
     flag_id = first_flag(query)
     page = await ds.client.get(f"/-/qunguan/flags/{flag_id}", cookies=cookies_for(ds, "u-auditor"))

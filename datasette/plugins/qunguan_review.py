@@ -11,6 +11,7 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import asgi_csrf
 import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Response, hookimpl
 from datasette.views.special import AllowDebugView, LogoutView
@@ -27,6 +28,14 @@ from classifiers.tokenizer import query_terms
 # which turned an unknown address into a 500. Without rich, Datasette answers 404 and
 # logs only a 500's traceback, without its variables.
 datasette_errors.rich = None
+
+# A form posted with a stale or missing token (a page left open past its cookie) gets
+# asgi-csrf's plain 403: its words, in Chinese.
+_STALE_FORM = "页面已过期或表单无效（CSRF 校验失败）：请返回上一页，刷新后重新提交。"
+asgi_csrf.error_messages.update({asgi_csrf.Errors.FORM_URLENCODED_MISMATCH: _STALE_FORM,
+                                 asgi_csrf.Errors.MULTIPART_MISMATCH: _STALE_FORM,
+                                 asgi_csrf.Errors.FILE_BEFORE_TOKEN: "表单格式有误（CSRF 校验失败），请刷新页面后重新提交。",
+                                 asgi_csrf.Errors.UNKNOWN_CONTENT_TYPE: "不支持的提交格式（CSRF 校验失败）。"})
 
 ROUTES_PREFIX = "/-/qunguan"
 
