@@ -15,7 +15,9 @@ VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
 _PATTERNS = [
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*" + _VALUE, re.I),
+    # "密码 Sb#2025ab": a space alone separates them too (the value must be typable, so
+    # "密码 忘了怎么办" is not one).
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)(?:\s*(?:[:：=]|是|为)\s*|\s+)" + _VALUE, re.I),
     re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
 ]
 

@@ -15,10 +15,11 @@ NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
-# A card number of 16-19 digits, run together or in groups of four ("6217 0012 3456 7893"),
-# never a part of a longer number: no digit right before it, nor a digit group joined by a
-# space before or after it; no X after it (the check digit of an ID number).
-_CARD = re.compile(r"(?<!\d)(?<!\d )(?:\d{16,19}|\d{4}(?: \d{4}){3}(?: \d{1,3})?+)(?! ?[\dXx])")
+# A card number of 16-19 digits, run together or in groups of four split by spaces or
+# dashes ("6217 0012 3456 7893", "6230-5911-2233-4455-668"), never a part of a longer
+# number: no digit right before it, nor a digit group joined by a space or dash before or
+# after it; no X after it (the check digit of an ID number).
+_CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?:\d{16,19}|\d{4}([ -])\d{4}(?:\1\d{4}){2}(?:\1\d{1,3})?+)(?![ -]?[\dXx])")
 
 
 def mask(number: str) -> str:
@@ -50,7 +51,7 @@ def findings(text: str) -> list[str]:
             found.append(f"身份证号 {mask(match.group().upper())}")
             taken.append(match.span())
     for match in _CARD.finditer(text):
-        digits = match.group().replace(" ", "")
+        digits = match.group().replace(" ", "").replace("-", "")
         if any(a <= match.start() < b for a, b in taken):
             continue
         if luhn.is_valid(digits) and not valid_id(digits):

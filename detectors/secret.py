@@ -33,7 +33,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 break
         else:
             internal = internal_words.search(text) if len(text) >= settings["internal_min_chars"] else None
-            if internal and not reminders.search(text):
+            # 不得外传 marks the material itself; only a reminder elsewhere excuses it.
+            if internal and not reminders.search(internal_words.sub("", text)):
                 flags.append(flag(m, "secret", ARTICLE,
                                   f"疑似内部资料全文转发（标注「{internal.group()}」，{len(text)} 字）", score=0.7))
     return flags

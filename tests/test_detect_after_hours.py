@@ -70,6 +70,9 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     "我上周五前报送了",
     "各位领导辛苦了，明天见",
     "大家注意身体，最近降温了",
+    "各位领导辛苦了，祝大家周末愉快🌹",
+    "明天我在县里开会，有事打我电话",
+    "全体干部辛苦了，早点休息",
 ])
 def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
     assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []
@@ -86,6 +89,14 @@ def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not
     "麻烦各位明天中午前把表格填好发群里",
     "大家注意，明早七点集合下村",
     "明天上午8点半在镇政府三楼开会，各村支书参加",
+    "会议改时间了：原定明天下午的项目调度会改到明天上午9点，地点不变，大家相互转告",
+    "明天早上的例会取消，改为下午2点半，地点在二楼小会议室",
+    "@全体成员 明天下午3点在卫健局五楼开院长例会，各院院长本人参加，不得代会",
+    "周一上午八点半，全体干部在镇政府门口集合，统一乘车去参加植树活动",
+    "明天全体包村干部下村，入户核查防返贫监测对象，晚上回来汇总情况",
+    "各卫生院明天上午把基本公卫绩效自评表报上来，县里下午要汇总",
+    "通知：明天上午9点在三楼会议室召开全体职工大会，无特殊情况不得请假。",
+    "各位同事：明天上午10点前把考勤表交到办公室",
 ])
 def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):
     [flag] = run(after_hours, msg(text, "2025-03-09T22:00:00"))

@@ -7,14 +7,18 @@ from tests.detector_helpers import msg, run
 
 @pytest.mark.parametrize("text", ["请拍照上传", "请各村今天下班前把入户走访照片发群里，每户都要拍照", "每个卡点都要录制视频发到群里",
                                   "每户都要有入户照片，明天检查", "把现场照片发我", "入户走访要留影像资料，照片发群",
-                                  "请各村走访时拍视频留底"])
+                                  "请各村走访时拍视频留底", "下村的同志到了村里发个定位到群里",
+                                  "各校值班人员每两小时在群里发一次校园巡查视频", "各位老师家访记得拍合影，发到年级群",
+                                  "清洁家园活动结束后，各村把整治前后对比照发到群里",
+                                  "各位包村干部：今天开始每天早上八点在群里打卡，发实时定位"])
 def test_proof_demands_are_flagged(text):
     [flag] = run(proof_demand, msg(text))
     assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
 
 
 @pytest.mark.parametrize("text", ["请上传申报材料", "涉密文件严禁拍照转发", "照片已经收到了，谢谢", "表格请发我邮箱",
-                                  "照片已经上传了", "现场照片我已经发了"])
+                                  "照片已经上传了", "现场照片我已经发了", "我每天打卡上班",
+                                  "宣传视频已发到各群，请大家转发", "请把申报材料发到邮箱"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -67,6 +71,7 @@ def test_phone_and_bank_card_numbers_are_masked(text, shown):
     ("补贴打到卡号 6222021234567890128 上", "6222***********0128"),
     ("工资卡 6217001234567893，请核对", "6217********7893"),
     ("账号 6217 0012 3456 7893，户名李华", "6217********7893"),
+    ("@财务 他的银行卡 6230-5911-2233-4455-668 建行", "6230***********5668"),
 ])
 def test_a_bank_card_number_after_a_space_or_written_in_groups_is_flagged_and_masked(text, shown):
     [flag] = run(privacy, msg(text))
@@ -105,6 +110,14 @@ def test_a_document_marked_secret_is_flagged_even_if_its_marking_says_not_to_cop
     assert "【秘密】" in flag["evidence"]
 
 
+def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on():
+    # 不得外传 marks the material itself: it is not a reminder excusing the message.
+    text = ("内部文件 不得外传：关于部分单位违规发放津补贴问题的通报，经查，县某局2023年至2024年以各种名义违规发放补贴"
+            "共计28.6万元，涉及干部职工45人，现已责令全额清退，相关责任人被给予党纪处分……")
+    [flag] = run(secret, msg(text))
+    assert "内部文件" in flag["evidence"]
+
+
 @pytest.mark.parametrize("text", [
     "机密级、秘密级文件一律不得拍照上传",
     "涉密文件严禁上传微信群",
@@ -118,6 +131,10 @@ def test_credentials_are_flagged_with_the_secret_masked():
     [flag] = run(credential_leak, msg("统一账号：admin / 密码：Xy123456，登录后请改密"))
     assert "Xy123456" not in flag["evidence"] and "X******6" in flag["evidence"]
     assert run(credential_leak, msg("密码重置了吗？")) == []
+    for text in ("社保系统 账号360902 密码 Sb#2025ab 明天上午统一录入", "学籍系统 用户名jyjxj 密码 Xj2025!!"):
+        [flag] = run(credential_leak, msg(text))  # a space alone between them
+        assert "Sb#2025ab" not in flag["evidence"] and "Xj2025!!" not in flag["evidence"]
+    assert run(credential_leak, msg("密码 忘了怎么办")) == []
 
 
 def test_red_packets_and_transfers_are_flagged():
