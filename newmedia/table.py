@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ingest.records import LOCAL_TZ
 from ingest.sources import detect_encoding
 
 HEADER_SEARCH_ROWS = 10
@@ -142,7 +143,8 @@ def parse_day(value, allow_month: bool = False) -> str | None:
 
 def parse_moment(value) -> str:
     """A date-time cell -> 'YYYY-MM-DDTHH:MM:SS' (local time; a bare date is midnight; a
-    time with a UTC offset is converted to local time)."""
+    time with a UTC offset is converted to the archive's local time, UTC+8, whatever the
+    server's own zone)."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
@@ -155,7 +157,7 @@ def parse_moment(value) -> str:
         moment = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4] or 0), int(match[5] or 0),
                           int(match[6] or 0))
         if match[7]:
-            moment = datetime.fromisoformat(moment.isoformat() + match[7]).astimezone().replace(tzinfo=None)
+            moment = datetime.fromisoformat(moment.isoformat() + match[7]).astimezone(LOCAL_TZ).replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"「{text}」不是有效的发布时间（应为年-月-日 时:分）") from None
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
