@@ -19,7 +19,7 @@ _MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
 # dashes ("6217 0012 3456 7893", "6230-5911-2233-4455-668"), never a part of a longer
 # number: no digit right before it, nor a digit group joined by a space or dash before or
 # after it; no X after it (the check digit of an ID number).
-_CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?:\d{16,19}|\d{4}([ -])\d{4}(?:\1\d{4}){2}(?:\1\d{1,3})?+)(?![ -]?[\dXx])")
+_CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?:\d{16,19}(?![\dXx])|\d{4}([ -])\d{4}(?:\1\d{4}){2}(?:\1\d{1,3})?+(?![ -]?[\dXx]))")
 
 
 def mask(number: str) -> str:

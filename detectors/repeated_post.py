@@ -115,8 +115,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     conn = context["conn"]
     short, shortest = set(normalise(settings["short_replies"])), settings["min_chars"]
     # Members answering a notice alike ("已收到通知，我村将按要求…") each reply once; only
-    # notices are repeated. after_hours's list of reply openings, so one override serves both.
-    replies = tuple(normalise(config["after_hours"]["reply_openings"]))
+    # notices are repeated.
+    replies = tuple(normalise(settings["reply_openings"]))
     window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     # Normalising only removes characters: a text too short before is too short after.
     posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]

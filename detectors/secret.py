@@ -11,9 +11,10 @@ from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
-# A document's own marking: starred, not in quotes and not followed by 级 or 的 (which
-# name a grade: "标有秘密★的文件", "秘密★级材料"), or in brackets.
-_OWN_MARKING = re.compile(r"(?<![“\"「『])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
+# A document's own marking: starred, not in quotes, not the object of a verb ("严禁将秘密★
+# 文件发到群里") and not followed by 级 or 的 (which name a grade: "标有秘密★的文件",
+# "秘密★级材料"), or in brackets.
+_OWN_MARKING = re.compile(r"(?<![“\"「『将把对])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
                           r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]")
 _GRADE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]?\s*级")
 

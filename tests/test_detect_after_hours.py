@@ -97,6 +97,7 @@ def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not
     "各卫生院明天上午把基本公卫绩效自评表报上来，县里下午要汇总",
     "通知：明天上午9点在三楼会议室召开全体职工大会，无特殊情况不得请假。",
     "各位同事：明天上午10点前把考勤表交到办公室",
+    "请各村于本周五前上报了解到的困难群众情况",  # 上报了解 is no report of one's own work
 ])
 def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):
     [flag] = run(after_hours, msg(text, "2025-03-09T22:00:00"))

@@ -72,6 +72,7 @@ def test_phone_and_bank_card_numbers_are_masked(text, shown):
     ("工资卡 6217001234567893，请核对", "6217********7893"),
     ("账号 6217 0012 3456 7893，户名李华", "6217********7893"),
     ("@财务 他的银行卡 6230-5911-2233-4455-668 建行", "6230***********5668"),
+    ("卡号6217001234567893 3000元", "6217********7893"),  # a sum after it, not more of the number
 ])
 def test_a_bank_card_number_after_a_space_or_written_in_groups_is_flagged_and_masked(text, shown):
     [flag] = run(privacy, msg(text))
@@ -122,6 +123,7 @@ def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(
     "机密级、秘密级文件一律不得拍照上传",
     "涉密文件严禁上传微信群",
     "标有秘密★的文件严禁发到群里",
+    "严禁将秘密★文件发到群里",
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
