@@ -52,7 +52,7 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
     repeating an earlier one's name and unit, wxid or WeCom userid is skipped: the first is
     kept. Headers are matched as the new-media registries match theirs (title rows above,
     notes in brackets, stars); a file with no such header or no name column raises TableError."""
-    table = read_table(path, HEADERS)
+    table = read_table(path, HEADERS, enough=1)  # a list of names alone is a roster too
     columns = column_map(table.header, HEADERS)
     if "name" not in columns:
         raise TableError(f"{path}: no name column (accepted: {', '.join(HEADERS['name'])}); "
@@ -103,8 +103,12 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                 result.added += 1
                 continue
             try:
-                conn.execute("update people set name = ?, unit = ?, position = ?, wxid = ?, wecom_userid = ?, "
-                             "display_names = ? where id = ?", values + [existing])
+                # An empty cell (or a roster without that column) does not erase what is
+                # known: a list of positions must not unlink every sender found by wxid.
+                conn.execute("update people set name = ?, unit = ?, position = coalesce(?, position), "
+                             "wxid = coalesce(?, wxid), wecom_userid = coalesce(?, wecom_userid), "
+                             "display_names = case when ? = '[]' then display_names else ? end where id = ?",
+                             values[:5] + [values[5], values[5], existing])
                 result.updated += 1
             except sqlite3.IntegrityError:
                 # Its identifier says one person, its name and unit another: a clerk must decide.

@@ -50,15 +50,16 @@ def column_map(header: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, i
     return columns
 
 
-def read_table(path: Path, aliases: dict[str, tuple[str, ...]]) -> Table:
-    """The table in `path`, header located by the known `aliases`; TableError if none fits."""
+def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2) -> Table:
+    """The table in `path`, its header the first row naming at least `enough` known fields
+    (`aliases`); TableError if none does."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
     for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path)):
         for number, cells in grid[:HEADER_SEARCH_ROWS]:
-            if len(column_map(cells, aliases)) >= 2:
+            if len(column_map(cells, aliases)) >= enough:
                 rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
                 return Table(kind, [cell_text(v) for v in cells], rows)
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())

@@ -60,6 +60,19 @@ def test_a_roster_saved_the_way_offices_save_it_is_read(qunguan, db_path, query,
                                "wecom_userid": None, "display_names": "[]"}]
 
 
+def test_a_list_of_names_alone_is_a_roster_and_a_later_list_of_positions_keeps_the_links(qunguan, db_path, query,
+                                                                                          fixtures, tmp_path):
+    assert "people added 2" in _import(qunguan, db_path, tmp_path, "姓名\n王五\n赵六\n", "名单.csv").stdout
+    qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)  # 黄伟 by wxid_hw001
+    linked = query("select count(*) n from members where person_id is not null")[0]["n"]
+    # A list without the id columns updates positions; it erases no identifier, unlinks no one.
+    _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n黄伟,县水利局,党组书记、局长\n", "职务.csv")
+    assert query("select wxid, position from people where name = '黄伟'") == [
+        {"wxid": "wxid_hw001", "position": "党组书记、局长"}]
+    assert query("select count(*) n from members where person_id is not null")[0]["n"] == linked > 0
+
+
 def test_a_roster_workbook_is_read_from_its_sheet_below_the_title(qunguan, db_path, query, tmp_path):
     import openpyxl
 
