@@ -7,6 +7,7 @@ real-name check.
 """
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sqlite3
@@ -14,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newmedia.table import TableError, cell_text, column_map, read_table
+from newmedia.table import CSV_DELIMITERS, HEADER_SEARCH_ROWS, TableError, cell_text, column_map, read_table
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
@@ -44,6 +45,18 @@ class RosterResult:
     updated: int = 0
     links: Links = field(default_factory=Links)
     errors: list[str] = field(default_factory=list)
+
+
+def is_roster(head: str) -> bool:
+    """Whether a text file's first lines hold a roster's header (a name column and another
+    known one), found as `read_roster` finds it: an export folder often has one beside the
+    chats, and `ingest` passes it over."""
+    for line in head.lstrip("\ufeff").splitlines()[:HEADER_SEARCH_ROWS]:
+        for delimiter in CSV_DELIMITERS:
+            columns = column_map(next(csv.reader([line], delimiter=delimiter), []), HEADERS)
+            if "name" in columns and len(columns) >= 2:
+                return True
+    return False
 
 
 def read_roster(path: Path) -> tuple[list[dict], list[str]]:

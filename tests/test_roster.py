@@ -73,6 +73,19 @@ def test_a_list_of_names_alone_is_a_roster_and_a_later_list_of_positions_keeps_t
     assert query("select count(*) n from members where person_id is not null")[0]["n"] == linked > 0
 
 
+@pytest.mark.parametrize("roster", ["花名册（2025年3月）,,,\n姓名,单位,职务\n王五,县委办,科员\n",
+                                    "姓名;单位;微信号\n王五;县委办;wxid_w5\n"])
+def test_a_roster_in_an_export_folder_is_passed_over_by_ingest(qunguan, db_path, fixtures, tmp_path, roster):
+    # What `roster import` reads, `ingest` of the weekly folder recognises and leaves to it.
+    folder = tmp_path / "本周导出"
+    folder.mkdir()
+    (folder / "花名册.csv").write_text(roster, encoding="utf-8")
+    (folder / "防火群.csv").write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
+    result = qunguan("ingest", folder, "--db", db_path, "--group", "防火群", "--silent")
+    assert result.exit_code == 0 and "a real-name roster" in result.stderr, result.stderr
+    assert "memotrace3-csv" in result.stdout
+
+
 def test_a_roster_workbook_is_read_from_its_sheet_below_the_title(qunguan, db_path, query, tmp_path):
     import openpyxl
 

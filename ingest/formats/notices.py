@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from ingest import roster
 from ingest.records import FormatError, Skipped, first_line
 
 _MAGIC = (
@@ -37,8 +38,7 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
                           "senders): it is not an archive of the chat; export CSV instead")
     if start.startswith("{") and '"roomname"' in head and '"members"' in head:
         raise Skipped("WeCom groupchat/get response: read for group names beside the archive files")
-    first = start.split("\n", 1)[0]
-    if "姓名" in first and ("单位" in first or "职务" in first) and "," in first:
+    if roster.is_roster(head):
         raise Skipped("a real-name roster: load it with `qunguan roster import`")
     if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head:
         raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
