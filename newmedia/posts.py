@@ -18,7 +18,7 @@ from classifiers.tokenizer import tokens as segment
 from ingest import chain
 from ingest.save import message_key
 from ingest.sources import os_user
-from newmedia.registry import RegistryError, find_account
+from newmedia.registry import RegistryError, find_account, matching_accounts
 from newmedia.table import TableError, cell_text, column_map, parse_count, parse_moment, read_table
 
 # Accepted headers for each field (the field's own name is accepted too).
@@ -66,11 +66,14 @@ class _Accounts:
     """Resolves the account named in a row (or the file's `--account`) once per name;
     RegistryError at once when `--account` itself is not one account of the registry."""
 
-    def __init__(self, conn, default: str | None, platform: str | None):
+    def __init__(self, conn, default: str | None, platform: str | None, rows_name_platform: bool):
         self.conn, self.default, self.platform, self.cache = conn, default, platform, {}
-        if default:
+        if default and (platform or not rows_name_platform):
             # A wrong --account is the caller's mistake, not every row's: refuse the file up front.
             self.cache[(default, platform)] = find_account(conn, default, platform)["id"]
+        elif default and not matching_accounts(conn, default):
+            # Each row's 平台 tells apart accounts of one name; the name itself must exist.
+            find_account(conn, default)
 
     def id_for(self, post: dict) -> int:
         name, platform = post["account"] or self.default, post["platform"] or self.platform
@@ -103,7 +106,7 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
     result = PostsResult(path.name, f"posts-{table.kind}")
     if "published_at" not in columns or not ({"title", "text"} & columns.keys()):
         raise TableError(f"{path}: needs a 发布时间 column and a 标题 or 正文 column (accepted headers are in the README)")
-    accounts = _Accounts(conn, account, platform)
+    accounts = _Accounts(conn, account, platform, "platform" in columns)
     with conn:
         conn.execute("begin immediate")
         import_id = conn.execute("select coalesce(max(id), 0) + 1 from imports").fetchone()[0]

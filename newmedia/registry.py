@@ -231,9 +231,8 @@ def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = 
     return result
 
 
-def find_account(conn, ref: str, platform: str | None = None) -> dict:
-    """The account named, or with this id/URL on its platform, or `#<id>`; RegistryError
-    when none or several match (several: say which platform)."""
+def matching_accounts(conn, ref: str, platform: str | None = None) -> list[dict]:
+    """The accounts named `ref`, or with this id/URL (on `platform` when given), or `#<id>`."""
     ref = ref.strip()
     where, params = "(account_ref = ? or name = ?)", [ref, ref]
     if platform:
@@ -241,6 +240,13 @@ def find_account(conn, ref: str, platform: str | None = None) -> dict:
     found = _rows(conn.execute(f"select * from accounts where {where} order by id", params))
     if not found and ref.lstrip("#").isdigit():
         found = _rows(conn.execute("select * from accounts where id = ?", [int(ref.lstrip("#"))]))
+    return found
+
+
+def find_account(conn, ref: str, platform: str | None = None) -> dict:
+    """The one account `matching_accounts` finds; RegistryError when none or several match
+    (several: say which platform)."""
+    found = matching_accounts(conn, ref, platform)
     if not found:
         raise RegistryError(f"no account {ref!r}{' on ' + platform if platform else ''} in the registry; "
                             "import the 台账 first (qunguan accounts import)")

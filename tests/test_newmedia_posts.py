@@ -158,6 +158,14 @@ def test_an_account_option_naming_two_accounts_asks_for_the_platform(qunguan, db
     assert query("select count(*) as n from imports") == [{"n": 0}]
     chosen = qunguan("posts", "import", export, "--db", db_path, "--account", "宜春教育", "--platform", "抖音")
     assert chosen.exit_code == 0 and "new 1" in chosen.stdout
+    # A file whose rows say their platform needs no --platform.
+    both = tmp_path / "两个平台.csv"
+    both.write_text("标题,发布时间,平台\n开学通知,2025-09-01 09:00,微信公众号\n开学视频,2025-09-01 10:00,抖音\n",
+                    encoding="utf-8")
+    rows = qunguan("posts", "import", both, "--db", db_path, "--account", "宜春教育")
+    assert rows.exit_code == 0 and "new 2" in rows.stdout, rows.stderr
+    unknown = qunguan("posts", "import", both, "--db", db_path, "--account", "宜春发布")
+    assert unknown.exit_code == 1 and "no account '宜春发布'" in unknown.stderr
 
 
 def test_unknown_counts_and_common_time_formats_keep_the_post(qunguan, registry, query, tmp_path):
