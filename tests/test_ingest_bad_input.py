@@ -362,3 +362,14 @@ def test_a_notice_that_lists_times_in_a_phone_share_stays_one_message(qunguan, d
     rows = query("select source_line, mb.display_name name, text from messages m join members mb on mb.id = m.member_id order by sent_at")
     assert rows == [{"source_line": 5, "name": "王建国", "text": "明天会议安排：\n签到时间  08:30\n开会时间  09:00\n请准时参加"},
                     {"source_line": 10, "name": "李明", "text": "收到"}]
+
+
+def test_a_file_with_a_bad_record_read_every_week_counts_its_reject_once(qunguan, db_path, query, tmp_path):
+    path = tmp_path / "防火群.csv"
+    path.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                    "9500000000000000001,文本,张三,2025-02-30 09:00:00,请报送台账,,,more\n"
+                    "9500000000000000002,文本,张三,2025-03-03 09:00:00,请报送台账,,,more\n", encoding="utf-8")
+    for _ in range(3):  # read again each time: it had a reject
+        assert "rejected 1" in qunguan("ingest", path, "--db", db_path, "--group", "g", "--silent").stdout
+    assert query("select count(*) n from rejects")[0]["n"] == 3  # each import keeps its own
+    assert "rejected records 1" in qunguan("stats", "--db", db_path).stdout
