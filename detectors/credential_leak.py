@@ -15,9 +15,10 @@ VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
 _PATTERNS = [
-    # "密码 Sb#2025ab": a space alone separates them too (the value must be typable, so
-    # "密码 忘了怎么办" is not one).
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)(?:\s*(?:[:：=]|是|为)\s*|\s+)" + _VALUE, re.I),
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*" + _VALUE, re.I),
+    # "密码 Sb#2025ab": a space alone separates them too, when the value mixes letters and
+    # digits as a password does ("密码 2025年…前修改", "密码 reset 之后", a link are not one).
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s+(?=\S*\d)(?=\S*[A-Za-z])" + _VALUE, re.I),
     re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
 ]
 

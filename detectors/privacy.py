@@ -18,8 +18,10 @@ _MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
 # A card number of 16-19 digits, run together or in groups of four split by spaces or
 # dashes ("6217 0012 3456 7893", "6230-5911-2233-4455-668"), never a part of a longer
 # number: no digit right before it, nor a digit group joined by a space or dash before or
-# after it; no X after it (the check digit of an ID number).
-_CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?:\d{16,19}(?![\dXx])|\d{4}([ -])\d{4}(?:\1\d{4}){2}(?:\1\d{1,3})?+(?![ -]?[\dXx]))")
+# after it; no X after it (the check digit of an ID number). Cards start with 3-6 (Amex, JCB,
+# Visa, Mastercard, UnionPay 62) or 9 (older domestic ones): a date-led order number
+# ("2025-0312-0000-1230") is none.
+_CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?=[3-69])(?:\d{16,19}(?![\dXx])|\d{4}([ -])\d{4}(?:\1\d{4}){2}(?:\1\d{1,3})?+(?![ -]?[\dXx]))")
 
 
 def mask(number: str) -> str:

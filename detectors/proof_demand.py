@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import Message, clauses, flag, word_pattern
+from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
@@ -29,7 +29,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     any_media = word_pattern(tuple(settings["media_words"]))
     acts = word_pattern(tuple(w for w in settings["media_words"] if w not in settings["needs_sending"]))
     things = word_pattern(tuple(settings["needs_sending"]))
-    asked = word_pattern(tuple(settings["send_words"] + settings["standing_demands"]))
+    asked = re.compile(f"{word_pattern(tuple(settings['send_words'] + settings['standing_demands'])).pattern}|"
+                       f"{any_pattern(tuple(settings['send_patterns'])).pattern}")
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
     not_asked = word_pattern(tuple(settings["prohibition_words"] + settings["done_words"]))
     elsewise = other_senses(settings)

@@ -11,10 +11,9 @@ from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
-# A document's own marking: starred, not in quotes, not the object of a verb ("严禁将秘密★
-# 文件发到群里") and not followed by 级 or 的 (which name a grade: "标有秘密★的文件",
-# "秘密★级材料"), or in brackets.
-_OWN_MARKING = re.compile(r"(?<![“\"「『将把对])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
+# A document's own marking: starred, not in quotes and not followed by 级 or 的 (which
+# name a grade: "标有秘密★的文件", "秘密★级材料"), or in brackets.
+_OWN_MARKING = re.compile(r"(?<![“\"「『])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
                           r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]")
 _GRADE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]?\s*级")
 
@@ -28,7 +27,11 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         text = m.text or ""
         # Every marking has 密 in it; a message without it has no clause to look at.
         for clause in clauses(text) if "密" in text else ():
-            marking = _OWN_MARKING.search(clause) or (None if reminders.search(clause) else _GRADE.search(clause))
+            reminder = reminders.search(clause)
+            own = _OWN_MARKING.search(clause)
+            if own and reminder and clause[own.start() - 1: own.start()] in ("将", "把", "对"):
+                own = None  # "严禁将秘密★文件发到群里": the object of a prohibition ("现将秘密★…转发" is not)
+            marking = own or (None if reminder else _GRADE.search(clause))
             if marking:
                 flags.append(flag(m, "secret", ARTICLE, f"含有密级标志「{marking.group().strip()}」的内容在群内传播"))
                 break

@@ -73,6 +73,16 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     "各位领导辛苦了，祝大家周末愉快🌹",
     "明天我在县里开会，有事打我电话",
     "全体干部辛苦了，早点休息",
+    # Past changes, rooms, reports of work done, greetings, questions, a leave request.
+    "昨天的培训取消了，白跑一趟，气死了",
+    "会议室的投影仪提前修好了，谢谢办公室的同事",
+    "听说下周一的调度会改到周三了？有人知道吗",
+    "今天全体干部都下村了，辛苦大家，早点休息",
+    "昨天全体党员参加了主题党日活动，效果很好",
+    "@全体成员 祝大家新春快乐，阖家幸福，万事如意！",
+    "@全体成员 晚上好，今天辛苦了，早点休息吧",
+    "各位领导：我得请个假，明天孩子做手术",
+    "各位领导：新年快乐，万事如意，阖家幸福！",
 ])
 def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
     assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []

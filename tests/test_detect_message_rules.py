@@ -18,7 +18,11 @@ def test_proof_demands_are_flagged(text):
 
 @pytest.mark.parametrize("text", ["请上传申报材料", "涉密文件严禁拍照转发", "照片已经收到了，谢谢", "表格请发我邮箱",
                                   "照片已经上传了", "现场照片我已经发了", "我每天打卡上班",
-                                  "宣传视频已发到各群，请大家转发", "请把申报材料发到邮箱"])
+                                  "宣传视频已发到各群，请大家转发", "请把申报材料发到邮箱",
+                                  # Reports it was sent, talk about the group, other places to post.
+                                  "走访照片上传了，请王主任查收", "我在群里看到你拍的照片了，真好看",
+                                  "昨天群里发的照片是哪个村的？", "刚才群里的接龙是什么意思，我没看懂",
+                                  "这张合影发到朋友圈效果不错", "现场图发到邮箱了，王科长注意查收"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -73,6 +77,7 @@ def test_phone_and_bank_card_numbers_are_masked(text, shown):
     ("账号 6217 0012 3456 7893，户名李华", "6217********7893"),
     ("@财务 他的银行卡 6230-5911-2233-4455-668 建行", "6230***********5668"),
     ("卡号6217001234567893 3000元", "6217********7893"),  # a sum after it, not more of the number
+    ("卡号 9558801234567890128", "9558***********0128"),  # an older domestic card
 ])
 def test_a_bank_card_number_after_a_space_or_written_in_groups_is_flagged_and_masked(text, shown):
     [flag] = run(privacy, msg(text))
@@ -127,6 +132,22 @@ def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
+
+
+def test_a_marked_document_forwarded_is_flagged():
+    [flag] = run(secret, msg("现将秘密★1年《关于全县维稳工作的部署意见》转发给你们，请认真学习"))
+    assert "秘密★1年" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", ["订单号 2025-0312-0000-1230", "订单号 2025031200001230"])
+def test_a_date_led_order_number_is_no_bank_card(text):
+    assert run(privacy, msg(text)) == []
+
+
+@pytest.mark.parametrize("text", ["系统要求每90天修改一次密码 2025年3月31日前完成", "登录不上的先点忘记密码 https://zwfw.jiangxi.gov.cn 按提示重置",
+                                  "输入密码 Caps Lock要关掉，不然老是错", "密码 reset 之后还是进不去"])
+def test_talk_about_a_password_with_a_space_after_it_is_not_a_leak(text):
+    assert run(credential_leak, msg(text)) == []
 
 
 def test_credentials_are_flagged_with_the_secret_masked():

@@ -168,6 +168,10 @@ def test_members_sending_the_same_reply_are_not_flagged_but_a_notice_reposted_by
     first, again = add(conn, 6, 1, "2025-03-03T10:00:00", notice), add(conn, 7, 1, "2025-03-03T15:00:00", notice)
     [flag] = detect(conn, first, again._replace(member_id=2))
     assert flag["message_id"] == 7 and flag["related_message_id"] == 6 and "第 2 次" in flag["evidence"]
+    for n, opening in enumerate(("已知悉", "已落实", "已收悉"), start=20):  # replies that open with 已 too
+        same = f"{opening}，我村将按要求于周五前完成排查并报送台账"
+        assert detect(conn, add(conn, n, 1, "2025-03-05T09:00:00", same),
+                      add(conn, n + 10, 1, "2025-03-05T09:05:00", same)._replace(member_id=2)) == []
     # A notice may open with 已 too: it is not a reply for that.
     notice = "已进入主汛期，请各村务必做好防汛值班工作，落实24小时值守"
     first, again = add(conn, 8, 1, "2025-03-04T10:00:00", notice), add(conn, 9, 1, "2025-03-04T15:00:00", notice)
