@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newmedia.table import CSV_DELIMITERS, HEADER_SEARCH_ROWS, TableError, cell_text, column_map, read_table
+from newmedia.table import (CSV_DELIMITERS, HEADER_SEARCH_ROWS, TableError, cell_text, column_map, normalise_header,
+                            read_table)
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
@@ -26,6 +27,7 @@ HEADERS = {
     "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid"),
     "display_names": ("display_names", "群昵称", "显示名", "昵称"),
 }
+NAME_HEADERS = {normalise_header(h) for h in HEADERS["name"]}
 
 # Clerks separate several 群昵称 with any of these. "/" and "," are not split on: one
 # 群昵称 often holds them ("城关镇/王伟"), so such names are only warned about.
@@ -48,10 +50,17 @@ class RosterResult:
 
 
 def is_roster(head: str) -> bool:
-    """Whether a text file's first lines hold a roster's header (a name column and another
-    known one), found as `read_roster` finds it: an export folder often has one beside the
-    chats, and `ingest` passes it over."""
+    """Whether a text file opens with a roster's header, as `read_roster` finds it (below
+    title rows): an export folder often has a roster beside the chats, and `ingest` passes
+    it over. Only the leading rows of a table count, each holding a separator (a lone name
+    column aside): a chat whose messages paste a 姓名/单位 table is a chat."""
     for line in head.lstrip("\ufeff").splitlines()[:HEADER_SEARCH_ROWS]:
+        if not line.strip():
+            continue
+        if normalise_header(line) in NAME_HEADERS:
+            return True
+        if not any(d in line for d in CSV_DELIMITERS):
+            return False
         for delimiter in CSV_DELIMITERS:
             columns = column_map(next(csv.reader([line], delimiter=delimiter), []), HEADERS)
             if "name" in columns and len(columns) >= 2:
@@ -118,7 +127,8 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
             try:
                 # An empty cell (or a roster without that column) does not erase what is
                 # known: a list of positions must not unlink every sender found by wxid.
-                conn.execute("update people set name = ?, unit = ?, position = coalesce(?, position), "
+                conn.execute("update people set name = ?, unit = coalesce(nullif(?, ''), unit), "
+                             "position = coalesce(?, position), "
                              "wxid = coalesce(?, wxid), wecom_userid = coalesce(?, wecom_userid), "
                              "display_names = case when ? = '[]' then display_names else ? end where id = ?",
                              values[:5] + [values[5], values[5], existing])
@@ -138,8 +148,13 @@ def _known_person(conn, p: dict) -> int | None:
             row = conn.execute(f"select id from people where lower({column}) = lower(?)", [p[column]]).fetchone()
             if row:
                 return row[0]
-    row = conn.execute("select id from people where name = ? and unit = ?", [p["name"], p.get("unit", "")]).fetchone()
-    return row[0] if row else None
+    if p.get("unit"):
+        row = conn.execute("select id from people where name = ? and unit = ?", [p["name"], p["unit"]]).fetchone()
+        return row[0] if row else None
+    # A list without units (names and positions) is about the people of those names, when
+    # each name is one person's; a name two people share is a new person of its own.
+    rows = conn.execute("select id from people where name = ?", [p["name"]]).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def link_members(conn, member_ids: list[int] | None = None) -> Links:

@@ -86,6 +86,25 @@ def test_a_roster_in_an_export_folder_is_passed_over_by_ingest(qunguan, db_path,
     assert "memotrace3-csv" in result.stdout
 
 
+def test_a_chat_that_pastes_a_roster_table_is_a_chat_and_a_names_only_list_is_a_roster(qunguan, db_path, tmp_path):
+    folder = tmp_path / "本周导出"
+    folder.mkdir()
+    (folder / "护林群.txt").write_text("县林业局-邹斌 2025-03-03 09:00\n请各村按以下格式报送护林员名单：\n姓名\t单位\t职务\n"
+                                     "张三\t三桥村\t护林员\n\n宜丰县-罗琴 2025-03-03 09:05:30\n收到\n", encoding="utf-8")
+    (folder / "名单.csv").write_text("姓名\n张伟\n李娜\n", encoding="utf-8")
+    result = qunguan("ingest", folder, "--db", db_path, "--group", "护林群", "--silent")
+    assert result.exit_code == 0 and "护林群.txt\tpasted-text\t护林群\tnew 2" in result.stdout
+    assert "名单.csv: skipped, a real-name roster" in " ".join(result.stderr.split())
+
+
+def test_a_names_only_list_over_a_roster_updates_the_people_it_names(qunguan, db_path, query, tmp_path):
+    _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n张伟,三桥村,支书\n李娜,双溪村,主任\n")
+    again = _import(qunguan, db_path, tmp_path, "姓名\n张伟\n李娜\n", "名单.csv")
+    assert "people added 0\tupdated 2" in again.stdout
+    assert query("select name, unit, position from people order by id") == [
+        {"name": "张伟", "unit": "三桥村", "position": "支书"}, {"name": "李娜", "unit": "双溪村", "position": "主任"}]
+
+
 def test_a_roster_workbook_is_read_from_its_sheet_below_the_title(qunguan, db_path, query, tmp_path):
     import openpyxl
 
