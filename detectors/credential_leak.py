@@ -16,9 +16,11 @@ VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
 _PATTERNS = [
     re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*" + _VALUE, re.I),
-    # "密码 Sb#2025ab": a space alone separates them too, when the value mixes letters and
-    # digits as a password does ("密码 2025年…前修改", "密码 reset 之后", a link are not one).
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s+(?=\S*\d)(?=\S*[A-Za-z])" + _VALUE, re.I),
+    # "密码 Sb#2025ab", "wifi密码 88888888": a space alone separates them too, when the value
+    # stands alone as a password does: 6 or more characters, not a link, not run into the
+    # words after it ("密码 2025年…", "密码 OA2.0系统里…", "密码 reset 之后").
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s+(?!\S*://)([!-+\--:<-~]{6,}+)(?=\s|$|[，,。；;！!])",
+               re.I),
     re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
 ]
 

@@ -32,7 +32,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     asked = re.compile(f"{word_pattern(tuple(settings['send_words'] + settings['standing_demands'])).pattern}|"
                        f"{any_pattern(tuple(settings['send_patterns'])).pattern}")
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
-    not_asked = word_pattern(tuple(settings["prohibition_words"] + settings["done_words"]))
+    prohibition, done = word_pattern(tuple(settings["prohibition_words"])), word_pattern(tuple(settings["done_words"]))
     elsewise = other_senses(settings)
     flags = []
     for m in messages:
@@ -41,8 +41,11 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         for clause in clauses(m.text):
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
-            if not_asked.search(proof) or not (acts.search(proof) and demand.search(proof)
-                                               or things.search(proof) and asked.search(proof)):
+            # A report counts against the part of the clause it is in ("走访照片上传了"), not
+            # against a demand beside it ("请把照片上传，上传了的回复1").
+            reported = any(done.search(part) and any_media.search(part) for part in re.split(r"[，,]", proof))
+            if prohibition.search(proof) or reported or not (acts.search(proof) and demand.search(proof)
+                                                           or things.search(proof) and asked.search(proof)):
                 continue
             media = [w for w in settings["media_words"] if w in proof]
             flags.append(flag(m, CATEGORY, ARTICLE,

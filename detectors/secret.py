@@ -16,6 +16,7 @@ VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 _OWN_MARKING = re.compile(r"(?<![“\"「『])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
                           r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]")
 _GRADE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]?\s*级")
+_HANDLED = re.compile(r"[将把对]")
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
@@ -29,8 +30,11 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         for clause in clauses(text) if "密" in text else ():
             reminder = reminders.search(clause)
             own = _OWN_MARKING.search(clause)
-            if own and reminder and clause[own.start() - 1: own.start()] in ("将", "把", "对"):
-                own = None  # "严禁将秘密★文件发到群里": the object of a prohibition ("现将秘密★…转发" is not)
+            if own and _HANDLED.search(clause[max(0, own.start() - 4): own.start()]) \
+                    and not clause[own.end():].lstrip().startswith("《"):
+                # "严禁将各类秘密★文件…", "要将秘密★文件存放在保密柜": the grade of files being
+                # handled is named, not a marking; "现将秘密★1年《…》转发" marks the document.
+                own = None
             marking = own or (None if reminder else _GRADE.search(clause))
             if marking:
                 flags.append(flag(m, "secret", ARTICLE, f"含有密级标志「{marking.group().strip()}」的内容在群内传播"))

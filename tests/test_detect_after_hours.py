@@ -83,6 +83,9 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     "@全体成员 晚上好，今天辛苦了，早点休息吧",
     "各位领导：我得请个假，明天孩子做手术",
     "各位领导：新年快乐，万事如意，阖家幸福！",
+    "周一的培训取消了，白跑一趟，气死了",
+    "上周三的调度会推迟了半小时，领导堵车",
+    "明天会议室的空调改到下午修，师傅说的",
 ])
 def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
     assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []
@@ -107,6 +110,14 @@ def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not
     "各卫生院明天上午把基本公卫绩效自评表报上来，县里下午要汇总",
     "通知：明天上午9点在三楼会议室召开全体职工大会，无特殊情况不得请假。",
     "各位同事：明天上午10点前把考勤表交到办公室",
+    # A notice that also greets, asks or mentions who already came is still a notice.
+    "本周例会取消，具体时间另行通知",
+    "@所有人 晚上好，请各村明天上午9点前把森林防火台账报上来",
+    "请各村于周五前报送春节期间值班表，提前祝大家新春快乐",
+    "请各村于周五前报送参加了培训的网格员名单",
+    "各村今晚把防返贫监测台账交上来，听清楚了吗？",
+    "@所有人 听说明天省里暗访，请各村务必把村部卫生搞好",
+    "请各股室注意：本周五县委督查，全体干部严禁请假",
     "请各村于本周五前上报了解到的困难群众情况",  # 上报了解 is no report of one's own work
 ])
 def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):

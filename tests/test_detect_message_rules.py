@@ -10,7 +10,9 @@ from tests.detector_helpers import msg, run
                                   "请各村走访时拍视频留底", "下村的同志到了村里发个定位到群里",
                                   "各校值班人员每两小时在群里发一次校园巡查视频", "各位老师家访记得拍合影，发到年级群",
                                   "清洁家园活动结束后，各村把整治前后对比照发到群里",
-                                  "各位包村干部：今天开始每天早上八点在群里打卡，发实时定位"])
+                                  "各位包村干部：今天开始每天早上八点在群里打卡，发实时定位",
+                                  "请各村今晚把入户照片上传，上传了的在群里回复1", "走访照片统一群里发，今晚十点前",
+                                  "入户照片请发到防返贫监测工作群", "明天起各网格员每天8点前在群里拍照打卡"])
 def test_proof_demands_are_flagged(text):
     [flag] = run(proof_demand, msg(text))
     assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
@@ -22,7 +24,8 @@ def test_proof_demands_are_flagged(text):
                                   # Reports it was sent, talk about the group, other places to post.
                                   "走访照片上传了，请王主任查收", "我在群里看到你拍的照片了，真好看",
                                   "昨天群里发的照片是哪个村的？", "刚才群里的接龙是什么意思，我没看懂",
-                                  "这张合影发到朋友圈效果不错", "现场图发到邮箱了，王科长注意查收"])
+                                  "这张合影发到朋友圈效果不错", "现场图发到邮箱了，王科长注意查收",
+                                  "昨天那张合影我发到家族群了，亲戚都说好", "照片我已经在群里发过了，麻烦王主任看一下"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -129,6 +132,8 @@ def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(
     "涉密文件严禁上传微信群",
     "标有秘密★的文件严禁发到群里",
     "严禁将秘密★文件发到群里",
+    "严禁将各类秘密★文件发到工作群",
+    "各单位要将秘密★文件存放在保密柜中，专人管理",
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
@@ -145,7 +150,8 @@ def test_a_date_led_order_number_is_no_bank_card(text):
 
 
 @pytest.mark.parametrize("text", ["系统要求每90天修改一次密码 2025年3月31日前完成", "登录不上的先点忘记密码 https://zwfw.jiangxi.gov.cn 按提示重置",
-                                  "输入密码 Caps Lock要关掉，不然老是错", "密码 reset 之后还是进不去"])
+                                  "输入密码 Caps Lock要关掉，不然老是错", "密码 reset 之后还是进不去",
+                                  "忘记密码 http://59.52.20.8:8080 点自助重置", "修改密码 OA2.0系统里点右上角头像就行"])
 def test_talk_about_a_password_with_a_space_after_it_is_not_a_leak(text):
     assert run(credential_leak, msg(text)) == []
 
@@ -154,9 +160,10 @@ def test_credentials_are_flagged_with_the_secret_masked():
     [flag] = run(credential_leak, msg("统一账号：admin / 密码：Xy123456，登录后请改密"))
     assert "Xy123456" not in flag["evidence"] and "X******6" in flag["evidence"]
     assert run(credential_leak, msg("密码重置了吗？")) == []
-    for text in ("社保系统 账号360902 密码 Sb#2025ab 明天上午统一录入", "学籍系统 用户名jyjxj 密码 Xj2025!!"):
+    for text in ("社保系统 账号360902 密码 Sb#2025ab 明天上午统一录入", "学籍系统 用户名jyjxj 密码 Xj2025!!",
+                 "村里wifi密码 88888888，连不上的找我", "账号 zhangsan 密码 abcdefgh"):
         [flag] = run(credential_leak, msg(text))  # a space alone between them
-        assert "Sb#2025ab" not in flag["evidence"] and "Xj2025!!" not in flag["evidence"]
+        assert not any(secret in flag["evidence"] for secret in ("Sb#2025ab", "Xj2025!!", "88888888", "abcdefgh"))
     assert run(credential_leak, msg("密码 忘了怎么办")) == []
 
 
