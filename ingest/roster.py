@@ -50,17 +50,13 @@ class RosterResult:
 
 
 def is_roster(head: str) -> bool:
-    """Whether a text file opens with a roster's header, as `read_roster` finds it (below
-    title rows): an export folder often has a roster beside the chats, and `ingest` passes
-    it over. Only the leading rows of a table count, each holding a separator (a lone name
-    column aside): a chat whose messages paste a 姓名/单位 table is a chat."""
+    """Whether a text file's first rows hold a roster's header as `read_roster` finds it
+    (a name column and another known one, or a name column alone), below any title rows:
+    an export folder often has a roster beside the chats, and `ingest` passes over a file
+    no chat format claims when it is one."""
     for line in head.lstrip("\ufeff").splitlines()[:HEADER_SEARCH_ROWS]:
-        if not line.strip():
-            continue
         if normalise_header(line) in NAME_HEADERS:
             return True
-        if not any(d in line for d in CSV_DELIMITERS):
-            return False
         for delimiter in CSV_DELIMITERS:
             columns = column_map(next(csv.reader([line], delimiter=delimiter), []), HEADERS)
             if "name" in columns and len(columns) >= 2:

@@ -92,9 +92,17 @@ def test_a_chat_that_pastes_a_roster_table_is_a_chat_and_a_names_only_list_is_a_
     (folder / "护林群.txt").write_text("县林业局-邹斌 2025-03-03 09:00\n请各村按以下格式报送护林员名单：\n姓名\t单位\t职务\n"
                                      "张三\t三桥村\t护林员\n\n宜丰县-罗琴 2025-03-03 09:05:30\n收到\n", encoding="utf-8")
     (folder / "名单.csv").write_text("姓名\n张伟\n李娜\n", encoding="utf-8")
+    (folder / "花名册.csv").write_text("宜丰县2025年村干部花名册\n姓名,单位,职务\n张伟,三桥村,支书\n", encoding="utf-8")
+    # A chat export whose first message pastes a roster table is a chat all the same.
+    (folder / "护林群.csv").write_text(
+        "消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+        '9700000000000000001,文本,邹斌,2025-03-03 09:00:00,"请按以下格式报送：\n姓名\t单位\t职务\n张三\t三桥村\t护林员",,,more\n',
+        encoding="utf-8")
     result = qunguan("ingest", folder, "--db", db_path, "--group", "护林群", "--silent")
     assert result.exit_code == 0 and "护林群.txt\tpasted-text\t护林群\tnew 2" in result.stdout
-    assert "名单.csv: skipped, a real-name roster" in " ".join(result.stderr.split())
+    stderr = " ".join(result.stderr.split())
+    assert "名单.csv: skipped, a real-name roster" in stderr and "花名册.csv: skipped, a real-name roster" in stderr
+    assert "护林群.csv\tmemotrace3-csv\t护林群\tnew 1" in result.stdout
 
 
 def test_a_names_only_list_over_a_roster_updates_the_people_it_names(qunguan, db_path, query, tmp_path):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from ingest.formats import (
     chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
 )
-from ingest.records import FormatError
+from ingest import roster
+from ingest.records import FormatError, Skipped
 
 FORMATS = [
     memotrace.V2Csv, memotrace.V3Csv, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
@@ -25,6 +26,9 @@ def detect(head: str, head_bytes: bytes, filename: str):
     for fmt in FORMATS:
         if fmt.sniff(head, filename):
             return fmt
+    # Only a file no chat format claims: a chat may well paste a 姓名/单位 table.
+    if roster.is_roster(head):
+        raise Skipped("a real-name roster: load it with `qunguan roster import`")
     raise FormatError(notices.describe(head, filename))
 
 

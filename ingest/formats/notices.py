@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from ingest import roster
 from ingest.records import FormatError, Skipped, first_line
 
 _MAGIC = (
@@ -38,8 +37,6 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
                           "senders): it is not an archive of the chat; export CSV instead")
     if start.startswith("{") and '"roomname"' in head and '"members"' in head:
         raise Skipped("WeCom groupchat/get response: read for group names beside the archive files")
-    if roster.is_roster(head):
-        raise Skipped("a real-name roster: load it with `qunguan roster import`")
     if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head:
         raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
 
