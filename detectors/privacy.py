@@ -14,7 +14,8 @@ from detectors.base import Message, flag
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
+# Not an amount ("15360000000元").
+_MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-]|\s*[元万亿])")
 # A card number of 16-19 digits, run together or in groups of four split by spaces or
 # dashes ("6217 0012 3456 7893", "6230-5911-2233-4455-668"), never a part of a longer
 # number: no digit right before it, nor a digit group joined by a space or dash before or

@@ -32,7 +32,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     asked = re.compile(f"{word_pattern(tuple(settings['send_words'] + settings['standing_demands'])).pattern}|"
                        f"{any_pattern(tuple(settings['send_patterns'])).pattern}")
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
-    prohibition, done = word_pattern(tuple(settings["prohibition_words"])), word_pattern(tuple(settings["done_words"]))
+    prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     elsewise = other_senses(settings)
     flags = []
     for m in messages:

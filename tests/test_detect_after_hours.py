@@ -86,6 +86,7 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     "周一的培训取消了，白跑一趟，气死了",
     "上周三的调度会推迟了半小时，领导堵车",
     "明天会议室的空调改到下午修，师傅说的",
+    "请问明天的会议是在几楼召开？",
 ])
 def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
     assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []
@@ -118,6 +119,10 @@ def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not
     "各村今晚把防返贫监测台账交上来，听清楚了吗？",
     "@所有人 听说明天省里暗访，请各村务必把村部卫生搞好",
     "请各股室注意：本周五县委督查，全体干部严禁请假",
+    "周五的党委会改到下周一下午三点，地点不变",
+    "各村入户走访时请拍照留存，照片统一发到工作群里",
+    "请把你们村清理垃圾的前后对比照发过来",
+    "入户核查请录制小视频上传平台，作为工作留痕",
     "请各村于本周五前上报了解到的困难群众情况",  # 上报了解 is no report of one's own work
 ])
 def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):

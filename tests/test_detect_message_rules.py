@@ -12,7 +12,8 @@ from tests.detector_helpers import msg, run
                                   "清洁家园活动结束后，各村把整治前后对比照发到群里",
                                   "各位包村干部：今天开始每天早上八点在群里打卡，发实时定位",
                                   "请各村今晚把入户照片上传，上传了的在群里回复1", "走访照片统一群里发，今晚十点前",
-                                  "入户照片请发到防返贫监测工作群", "明天起各网格员每天8点前在群里拍照打卡"])
+                                  "入户照片请发到防返贫监测工作群", "明天起各网格员每天8点前在群里拍照打卡",
+                                  "巡河时记得打卡，没打卡的视为未巡河"])
 def test_proof_demands_are_flagged(text):
     [flag] = run(proof_demand, msg(text))
     assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
@@ -25,7 +26,8 @@ def test_proof_demands_are_flagged(text):
                                   "走访照片上传了，请王主任查收", "我在群里看到你拍的照片了，真好看",
                                   "昨天群里发的照片是哪个村的？", "刚才群里的接龙是什么意思，我没看懂",
                                   "这张合影发到朋友圈效果不错", "现场图发到邮箱了，王科长注意查收",
-                                  "昨天那张合影我发到家族群了，亲戚都说好", "照片我已经在群里发过了，麻烦王主任看一下"])
+                                  "昨天那张合影我发到家族群了，亲戚都说好", "照片我已经在群里发过了，麻烦王主任看一下",
+                                  "照片已经全部上传到系统了，请查收", "截图我昨天就发给你了，你翻一下聊天记录"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -144,8 +146,8 @@ def test_a_marked_document_forwarded_is_flagged():
     assert "秘密★1年" in flag["evidence"]
 
 
-@pytest.mark.parametrize("text", ["订单号 2025-0312-0000-1230", "订单号 2025031200001230"])
-def test_a_date_led_order_number_is_no_bank_card(text):
+@pytest.mark.parametrize("text", ["订单号 2025-0312-0000-1230", "订单号 2025031200001230", "今年全镇GDP完成15360000000元左右"])
+def test_a_date_led_order_number_or_an_amount_is_no_card_or_phone_number(text):
     assert run(privacy, msg(text)) == []
 
 
