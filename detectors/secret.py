@@ -15,7 +15,9 @@ VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
 # name a grade: "标有秘密★的文件", "秘密★级材料"), or in brackets.
 _OWN_MARKING = re.compile(r"(?<![“\"「『])(?:绝密|机密|秘密)\s*[★☆*](?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
                           r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]")
-_GRADE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]?\s*级")
+# A grade named for a document ("这份是机密级文件"), not for where such files are kept or
+# how they are handled ("机要室的秘密级文件柜锁坏了").
+_GRADE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*]?\s*级(?![^，,。]{0,4}(?:柜|室|载体|管理|存放|保管|销毁))")
 _HANDLED = re.compile(r"[将把对]")
 
 

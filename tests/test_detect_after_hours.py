@@ -123,6 +123,7 @@ def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not
     "各村入户走访时请拍照留存，照片统一发到工作群里",
     "请把你们村清理垃圾的前后对比照发过来",
     "入户核查请录制小视频上传平台，作为工作留痕",
+    "@张伟 @李娜 你俩明天上午把文明城市创建的材料再改一稿发给我",
     "请各村于本周五前上报了解到的困难群众情况",  # 上报了解 is no report of one's own work
 ])
 def test_notices_worded_without_a_list_of_units_are_still_flagged_on_sunday_night(text):

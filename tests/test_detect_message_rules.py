@@ -136,6 +136,7 @@ def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(
     "严禁将秘密★文件发到群里",
     "严禁将各类秘密★文件发到工作群",
     "各单位要将秘密★文件存放在保密柜中，专人管理",
+    "昨天保密局来检查，说咱们机要室的秘密级文件柜锁坏了，要尽快修",
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
