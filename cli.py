@@ -143,7 +143,7 @@ def groups_set(
     """Record a group's unit, admin, owner, end date or exemption."""
     from ingest.registry import RegistryError, set_group
     from ingest.sources import os_user
-    from review.handling import close_exempt
+    from review.handling import close_exempt, reopen_exempt
 
     conn = open_archive(str(db)).conn
     try:
@@ -154,6 +154,8 @@ def groups_set(
     typer.echo("\t".join(f"{k} {'' if v is None else v}" for k, v in row.items()))
     if exempt and (closed := close_exempt(conn, row["id"], f"cli:{os_user()}")):
         err.print(f"{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)")
+    if exempt is False and (reopened := reopen_exempt(conn, row["id"], f"cli:{os_user()}")):
+        err.print(f"{reopened} flags closed for the exemption are open again")
 
 
 @groups_app.command("list")

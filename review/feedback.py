@@ -10,7 +10,9 @@ def reviewed(conn) -> list[dict]:
     rows = conn.execute(
         "select m.id, m.text, f.category, s.status from flags f join flag_state s on s.flag_id = f.id "
         "join messages m on m.id = f.message_id where f.detector like 'chat@%' "
-        "and s.status in ('confirmed', 'dismissed', 'resolved') order by m.id, f.category").fetchall()
+        "and s.status in ('confirmed', 'dismissed', 'resolved') "
+        # A command closing an exempt group's flags (cli:…) judged no message.
+        "and s.actor_id not like 'cli:%' order by m.id, f.category").fetchall()
     by_message: dict[int, dict] = {}
     for message_id, text, category, status in rows:
         item = by_message.setdefault(message_id, {"message_id": message_id, "text": text, "labels": [], "not": []})

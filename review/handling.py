@@ -59,6 +59,7 @@ def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int
 
 
 EXEMPT_NOTE = "该群已登记为豁免群（群规第二条：党支部学习群等只归档、不标记），此标记不再核查"
+REOPEN_NOTE = "该群已取消豁免，因豁免关闭的标记重新待核查"
 
 
 def close_exempt(conn, group_id: int, actor_id: str) -> int:
@@ -74,3 +75,15 @@ def close_exempt(conn, group_id: int, actor_id: str) -> int:
         record(conn, untouched, {"status": "resolved", "action": "none", "note": EXEMPT_NOTE, "due_date": None},
                actor_id)
     return len(untouched)
+
+
+def reopen_exempt(conn, group_id: int, actor_id: str) -> int:
+    """Undo `close_exempt` for a group no longer exempt: its flags closed for the exemption
+    (and not decided since) are open again, one attributed handling row each; detectors
+    raise a flag once, so they would not come back otherwise. Returns how many."""
+    closed = [row[0] for row in conn.execute(
+        "select f.id from flags f join handling h on h.id = (select max(id) from handling where flag_id = f.id) "
+        "where f.group_id = ? and h.note = ? order by f.id", [group_id, EXEMPT_NOTE])]
+    if closed:
+        record(conn, closed, {"status": "reviewing", "action": "none", "note": REOPEN_NOTE, "due_date": None}, actor_id)
+    return len(closed)

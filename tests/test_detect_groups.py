@@ -7,7 +7,7 @@ import pytest
 from detectors.base import load_config
 from detectors.groups import detect_groups
 from ingest.schema import open_archive
-from review import handling
+from review import feedback, handling
 
 
 def test_classify_runs_rules_and_a_second_run_adds_nothing(qunguan, db_path, query, fixtures):
@@ -112,6 +112,13 @@ def test_a_group_marked_exempt_after_classify_leaves_the_queue_with_a_traced_dec
     assert [s["status"] for s in states] == ["reviewing"] + ["resolved"] * (len(flags) - 1)
     assert all(s["actor_id"].startswith("cli:") and "第二条" in s["note"] for s in states[1:])
     assert "flags added 0" in qunguan("classify", "--db", db_path).stdout
+    # Nobody judged those messages: they teach the model nothing.
+    assert feedback.reviewed(sqlite3.connect(db_path)) == []
+    # Exempt by mistake: taken back, the flags it closed are open again, once.
+    again = qunguan("groups", "set", "党支部学习群", "--not-exempt", "--db", db_path)
+    assert f"{len(flags) - 1} flags closed for the exemption are open again" in again.stderr
+    assert [s["status"] for s in query("select status from flag_state order by flag_id")] == ["reviewing"] * len(flags)
+    assert "open again" not in qunguan("groups", "set", "党支部学习群", "--not-exempt", "--db", db_path).stderr
 
 
 def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, db_path, tmp_path):
