@@ -39,8 +39,8 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # acknowledgement work and only a chain flattery. The model meets 👍 mostly in chains and
 # scores a lone one as flattery (0.99), which also pushed whole groups over the weekly
 # 夸夸群 share; the verdict on these few exact forms is settled by rule instead.
-LONE_ACKNOWLEDGEMENT = re.compile(r"\s*(?:👍|👌|🙏|✅|✔️?|赞|点赞|\[强\]|\[OK\]|\[抱拳\]|\[握手\]|\[胜利\])"
-                                  r"\s*[!！。.~～]?\s*")
+LONE_ACKNOWLEDGEMENT = re.compile(r"\s*(?:(?:👍|👌|🙏|✅|✔)[\U0001F3FB-\U0001F3FF\uFE0F]*|赞|点赞|\[强\]|\[OK\]|"
+                                  r"\[抱拳\]|\[握手\]|\[胜利\])\s*[!！。.~～]*\s*")
 
 
 @dataclass(frozen=True)
@@ -216,11 +216,16 @@ class Model:
         return cache[category]
 
 
+_LONG_DIGITS = re.compile(r"\d{7,}[Xx]?")
+EVIDENCE_WORD_CHARS = 20
+
+
 def _shown(word: str) -> str:
-    """A word as evidence shows it: a run of 7 or more digits (an ID, mobile or bank-card
-    number) masked as the privacy flag masks it, so a flag does not spread what it flags."""
-    word = word.strip()
-    return mask(word) if len(word) >= 7 and word.isdigit() else word
+    """A word as evidence shows it: each run of 7 or more digits (an ID, mobile or
+    bank-card number, "tel13907951234" too) masked as the privacy flag masks it, so a
+    flag does not spread what it flags; a word longer than a reader needs cut short."""
+    word = _LONG_DIGITS.sub(lambda run: mask(run.group()), word.strip())
+    return word if len(word) <= EVIDENCE_WORD_CHARS else word[:EVIDENCE_WORD_CHARS] + "…"
 
 
 def _pick(grams: dict[str, float], top: int) -> list[str]:
