@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from classifiers.classify import set_watermark, watermark
+from review.handling import record
 
 ARTICLES = {
     "group_duplicate_unit": "群规 第一条", "group_no_admin": "群规 第四条",
@@ -143,6 +144,28 @@ def _weekly_counts(conn, config: dict) -> list[tuple]:
             f"select {_WEEK}, count(*) from messages where group_id = ? and sent_at between ? and ? and {_TEXT} "
             "group by 1", span)]
     return counts
+
+
+# What a group check finds holds only while the registry and roster say so; the weekly
+# chatter share is a fact about a week that stays.
+STANDING = tuple(c for c in ARTICLES if c != "group_chatter_share")
+SETTLED_NOTE = "登记信息或花名册已更新，此项已不成立"
+
+
+def settle(conn, found: list[dict]) -> int:
+    """Close the flags of standing group checks that nobody has handled yet and that the
+    checks no longer find (an admin named, a member put on the roster, a 专班 approved),
+    one handling row each by the detector; a supervisor's flags stay theirs. Returns how
+    many."""
+    current = {(f["subject"], f["category"]) for f in found}
+    stale = [flag_id for flag_id, subject, category in conn.execute(
+        f"select f.id, f.subject, f.category from flags f where f.category in ({', '.join('?' * len(STANDING))}) "
+        "and not exists (select 1 from flag_state s where s.flag_id = f.id) order by f.id", STANDING)
+        if (subject, category) not in current]
+    if stale:
+        record(conn, stale, {"status": "resolved", "action": "none", "note": SETTLED_NOTE, "due_date": None},
+               "rules@groups")
+    return len(stale)
 
 
 def detect_groups(conn, config: dict, today: date | None = None) -> list[dict]:

@@ -10,7 +10,7 @@ from typing import Callable
 from classifiers.classify import insert_flags, set_watermark, shared_path, watermark
 from detectors import after_hours, credential_leak, privacy, proof_demand, red_packet, repeated_post, secret
 from detectors.base import Message, load_config
-from detectors.groups import detect_groups
+from detectors.groups import detect_groups, settle
 
 MESSAGE_DETECTORS = [after_hours, repeated_post, proof_demand, privacy, secret, credential_leak, red_packet]
 BATCH = 20000
@@ -77,7 +77,9 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
             # An earlier version's watermark is of no use any more.
             conn.execute("delete from detector_state where detector like ? and detector != ?",
                          [f"rules@{module.NAME}.%", detector_name(module)])
-        added += insert_flags(conn, detect_groups(conn, config, today))
+        found = detect_groups(conn, config, today)
+        added += insert_flags(conn, found)
+    settle(conn, found)
     calendar = context.get("calendar")
     return added, calendar.warnings if calendar else []
 

@@ -33,6 +33,30 @@ def test_groups_set_records_registry_and_clears_the_reason_to_flag(qunguan, db_p
     assert qunguan("groups", "set", "无此群", "--db", db_path, "--unit", "x").exit_code == 1
 
 
+def test_a_group_flag_nobody_handled_is_closed_once_the_registry_or_roster_answers_it(qunguan, db_path, query,
+                                                                                     fixtures, tmp_path):
+    qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    standing = "select f.subject, f.category, s.status, h.actor_id from flags f left join flag_state s on s.flag_id = f.id " \
+               "left join handling h on h.flag_id = f.id where f.category in ('group_no_admin', 'group_member_unverified') " \
+               "order by f.id"
+    before = query(standing)
+    assert {f["category"] for f in before} == {"group_no_admin", "group_member_unverified"}
+    assert all(f["status"] is None for f in before)
+    # The admin is named and the roster loaded: what the flags said no longer holds.
+    qunguan("groups", "set", "防汛工作群", "--db", db_path, "--admin", "黄伟")
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    after = {(f["subject"], f["category"]): (f["status"], f["actor_id"]) for f in query(standing)}
+    assert after[("group:1", "group_no_admin")] == ("resolved", "rules@groups")
+    linked = {f"member:{r['id']}" for r in query("select id from members where person_id is not null")}
+    assert any((m, "group_member_unverified") in after for m in linked)
+    assert all(after[(m, "group_member_unverified")] == ("resolved", "rules@groups") for m in linked
+               if (m, "group_member_unverified") in after)
+    assert any(status is None for (subject, _), (status, _) in after.items() if subject not in linked | {"group:1"})
+    assert "flags added 0" in qunguan("classify", "--db", db_path).stdout
+
+
 @pytest.mark.parametrize("day", ["20251231", "2025-W52-1", "2025/12/31", "2025-02-30"])
 def test_a_temporary_until_not_written_yyyy_mm_dd_is_refused(qunguan, db_path, query, fixtures, day):
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
