@@ -15,8 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newmedia.table import (CSV_DELIMITERS, HEADER_SEARCH_ROWS, TableError, cell_text, column_map, normalise_header,
-                            read_table)
+from newmedia.table import TableError, cell_text, column_map, csv_grids, header_row, read_table
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
@@ -27,7 +26,7 @@ HEADERS = {
     "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid"),
     "display_names": ("display_names", "群昵称", "显示名", "昵称"),
 }
-NAME_HEADERS = {normalise_header(h) for h in HEADERS["name"]}
+ROSTER_ENOUGH = 1  # known columns a header row needs: a list of names alone is a roster too
 
 # Clerks separate several 群昵称 with any of these. "/" and "," are not split on: one
 # 群昵称 often holds them ("城关镇/王伟"), so such names are only warned about.
@@ -50,18 +49,15 @@ class RosterResult:
 
 
 def is_roster(head: str) -> bool:
-    """Whether a text file's first rows hold a roster's header as `read_roster` finds it
-    (a name column and another known one, or a name column alone), below any title rows:
-    an export folder often has a roster beside the chats, and `ingest` passes over a file
-    no chat format claims when it is one."""
-    for line in head.lstrip("\ufeff").splitlines()[:HEADER_SEARCH_ROWS]:
-        if normalise_header(line) in NAME_HEADERS:
-            return True
-        for delimiter in CSV_DELIMITERS:
-            columns = column_map(next(csv.reader([line], delimiter=delimiter), []), HEADERS)
-            if "name" in columns and len(columns) >= 2:
-                return True
-    return False
+    """Whether a text file's head is a roster `read_roster` would read (its header found the
+    same way, with a name column): an export folder often has one beside the chats, and
+    `ingest` passes over a file no chat format claims when it is one."""
+    try:
+        headers = (header_row(grid, HEADERS, ROSTER_ENOUGH) for grid in csv_grids(head.lstrip("\ufeff")))
+        header = next((h for h in headers if h is not None), None)
+    except csv.Error:  # a head cut inside a quoted cell
+        return False
+    return header is not None and "name" in column_map(header[1], HEADERS)
 
 
 def read_roster(path: Path) -> tuple[list[dict], list[str]]:
@@ -70,7 +66,7 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
     repeating an earlier one's name and unit, wxid or WeCom userid is skipped: the first is
     kept. Headers are matched as the new-media registries match theirs (title rows above,
     notes in brackets, stars); a file with no such header or no name column raises TableError."""
-    table = read_table(path, HEADERS, enough=1)  # a list of names alone is a roster too
+    table = read_table(path, HEADERS, ROSTER_ENOUGH)
     columns = column_map(table.header, HEADERS)
     if "name" not in columns:
         raise TableError(f"{path}: no name column (accepted: {', '.join(HEADERS['name'])}); "

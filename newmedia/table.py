@@ -58,13 +58,27 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2)
         raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
     for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path)):
-        for number, cells in grid[:HEADER_SEARCH_ROWS]:
-            if len(column_map(cells, aliases)) >= enough:
-                rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
-                return Table(kind, [cell_text(v) for v in cells], rows)
+        if (header := header_row(grid, aliases, enough)) is not None:
+            number, cells = header
+            rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
+            return Table(kind, [cell_text(v) for v in cells], rows)
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
     raise TableError(f"{path}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
                      f"(accepted: {accepted})")
+
+
+def header_row(grid: list[tuple[int, list]], aliases: dict[str, tuple[str, ...]], enough: int) -> tuple[int, list] | None:
+    """The first of a grid's first rows naming at least `enough` known fields, if any."""
+    return next(((number, cells) for number, cells in grid[:HEADER_SEARCH_ROWS]
+                 if len(column_map(cells, aliases)) >= enough), None)
+
+
+def csv_grids(text: str):
+    """`text`'s rows split on commas, then on semicolons, then on tabs (Excel writes
+    semicolons under some locales, tabs as "Unicode text"): the header says which fits.
+    Raises csv.Error for text no reading gets through."""
+    for delimiter in CSV_DELIMITERS:
+        yield list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
 
 
 def _xlsx_sheets(path: Path):
@@ -83,14 +97,11 @@ def _xlsx_sheets(path: Path):
 
 
 def _csv_readings(path: Path):
-    """The CSV's rows split on commas, then on semicolons, then on tabs (Excel writes
-    semicolons under some locales, tabs as "Unicode text"): the header says which fits."""
-    text = _csv_text(path)
-    for delimiter in CSV_DELIMITERS:
-        try:
-            yield list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
-        except csv.Error as e:
-            raise TableError(f"{path}: not readable as CSV ({e})") from None
+    """`csv_grids` of the file's text."""
+    try:
+        yield from csv_grids(_csv_text(path))
+    except csv.Error as e:
+        raise TableError(f"{path}: not readable as CSV ({e})") from None
 
 
 def _csv_text(path: Path) -> str:
