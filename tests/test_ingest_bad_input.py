@@ -112,17 +112,21 @@ def test_odd_values_in_number_fields_are_kept_or_rejected_not_fatal(qunguan, db_
     assert query("select is_self from messages where text like '各位，明天上午9点%'") == [{"is_self": None}]
 
 
-def test_a_file_a_reader_fails_on_is_refused_and_the_others_are_read(qunguan, db_path, query, fixtures, monkeypatch):
+@pytest.mark.parametrize("bug", [KeyError("a reader's bug"),
+                                 # a decoding error too, though ingest retries decoding errors of its own
+                                 UnicodeDecodeError("utf-8", b"\xff", 0, 1, "a reader's bug")])
+def test_a_file_a_reader_fails_on_is_refused_and_the_others_are_read(qunguan, db_path, query, fixtures, monkeypatch,
+                                                                     bug):
     from ingest.formats import memotrace
 
     def broken(lines, ctx):
-        raise KeyError("a reader's bug")
+        raise bug
         yield
 
     monkeypatch.setattr(memotrace.V3Csv, "parse", staticmethod(broken))
     result = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", fixtures / "chatlog.json", group="g")
     assert result.exit_code == 1
-    assert "memotrace3-week1.csv: could not be read (KeyError" in result.stderr
+    assert f"memotrace3-week1.csv: could not be read ({type(bug).__name__}" in result.stderr
     assert query("select count(*) n from messages")[0]["n"] == 2  # the chatlog file's
 
 

@@ -130,17 +130,3 @@ def test_a_utf16_export_cut_mid_character_does_not_stop_the_files_after_it(qungu
     assert result.exit_code == 0 and "Traceback" not in result.stdout + result.stderr
     assert "new 6\talready present 0\trejected 0" in result.stdout  # the cut character is replaced
     assert "chatlog.json" in result.stdout
-
-
-def test_a_decoding_error_a_reader_raises_refuses_that_file_only(qunguan, db_path, query, fixtures, monkeypatch):
-    from ingest.formats import memotrace
-
-    def broken(lines, ctx):
-        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "a reader's bug")
-        yield
-
-    monkeypatch.setattr(memotrace.V3Csv, "parse", staticmethod(broken))
-    result = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", fixtures / "chatlog.json", group="g")
-    assert result.exit_code == 1
-    assert "memotrace3-week1.csv: could not be read (UnicodeDecodeError" in result.stderr
-    assert query("select count(*) n from messages")[0]["n"] == 2  # the chatlog file's
