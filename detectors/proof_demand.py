@@ -29,8 +29,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     any_media = word_pattern(tuple(settings["media_words"]))
     acts = word_pattern(tuple(w for w in settings["media_words"] if w not in settings["needs_sending"]))
     things = word_pattern(tuple(settings["needs_sending"]))
-    asked = re.compile(f"{word_pattern(tuple(settings['send_words'] + settings['standing_demands'])).pattern}|"
-                       f"{any_pattern(tuple(settings['send_patterns'])).pattern}")
+    asked = any_pattern(tuple(map(re.escape, settings["send_words"] + settings["standing_demands"]))
+                        + tuple(settings["send_patterns"]))
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     elsewise = other_senses(settings)
