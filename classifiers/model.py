@@ -9,7 +9,10 @@ only against `TRUSTED`; for scoring, the fitted vote is compiled into one weight
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -31,7 +34,7 @@ from sklearn.svm import LinearSVC
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.features import NgramHasher
 from classifiers.scoring import products
-from classifiers.tokenizer import tokens as segment, word_spans
+from classifiers.tokenizer import cut_words, tokens as segment
 from detectors.privacy import mask
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -168,13 +171,13 @@ class Model:
         idf = hasher.idf_[column]
         idf[idf == hasher.idf_.max()] = 0
         pushes = {c: self._weights(c)[column] * idf for c in {c for _, c in wanted}}
-        found = []
+        found, cut = [], {}
         for index, category in wanted:
             mine = order[bounds[index]: bounds[index + 1]]
             push = pushes[category][mine]
             best = np.argsort(-push)[:3 * top]
             strongest = mine[best]
-            grams, spans = {}, None
+            grams = {}
             for weight, a, n, word in zip(push[best].tolist(), start[strongest].tolist(), size[strongest].tolist(),
                                           is_word[strongest].tolist()):
                 if weight <= 0:
@@ -182,11 +185,13 @@ class Model:
                 if word:
                     touched = words[a: a + n]
                 else:
-                    spans = spans or word_spans(texts[index])
+                    if index not in cut:
+                        cut[index] = _word_ends(texts[index])
+                    text_words, ends = cut[index]
                     lo = a - offsets[index]
-                    touched = [w for s, e, w in spans if s < lo + n and e > lo]
-                for gram in map(_shown, touched):
-                    if _meaningful(gram):
+                    touched = text_words[bisect.bisect_right(ends, lo): bisect.bisect_right(ends, lo + n - 1) + 1]
+                for gram in map(_evidence_form, touched):
+                    if gram:
                         grams.setdefault(gram, weight)
             found.append(_pick(grams, top))
         return found
@@ -218,6 +223,21 @@ class Model:
 
 _LONG_DIGITS = re.compile(r"\d{7,}[Xx]?")
 EVIDENCE_WORD_CHARS = 20
+
+
+def _word_ends(text: str) -> tuple[list[str], list[int]]:
+    """The default-mode words of `text` (as tokenizer.word_spans cuts them) and where
+    each ends: the words a character n-gram touches are found by bisection."""
+    words = cut_words(text)
+    return words, list(itertools.accumulate(map(len, words)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _evidence_form(word: str) -> str:
+    """A word as evidence shows it (`_shown`), or "" for one that means nothing alone
+    (punctuation, spaces). Cached: flags of one archive keep citing the same words."""
+    gram = _shown(word)
+    return gram if _meaningful(gram) else ""
 
 
 def _shown(word: str) -> str:

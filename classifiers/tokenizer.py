@@ -78,15 +78,11 @@ def tokens(text: str) -> str:
     return " ".join(segment(text))
 
 
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of each default-mode word of `text` as written (neither lower-cased
-    nor shortened, so the positions are the text's own): the words a character n-gram
-    falls in, for a flag's evidence."""
-    spans, start = [], 0
-    for word in _engine().cut(text, HMM):
-        spans.append((start, start + len(word), word))
-        start += len(word)
-    return spans
+def cut_words(text: str) -> list[str]:
+    """The default-mode words of `text` as written (neither lower-cased nor shortened):
+    joined, they are the text itself, so a position in the text falls in one of them.
+    A flag's evidence shows the words a character n-gram falls in."""
+    return list(_engine().cut(text, HMM))
 
 
 def query_terms(text: str) -> list[str]:
