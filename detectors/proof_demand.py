@@ -12,6 +12,7 @@ from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
+_COMMAS = re.compile(r"[，,]")
 
 
 def other_senses(settings: dict) -> re.Pattern:
@@ -39,13 +40,16 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
         for clause in clauses(m.text):
+            if not any_media.search(clause):
+                continue
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
+            if prohibition.search(proof) or not (acts.search(proof) and demand.search(proof)
+                                                 or things.search(proof) and asked.search(proof)):
+                continue
             # A report counts against the part of the clause it is in ("走访照片上传了"), not
             # against a demand beside it ("请把照片上传，上传了的回复1").
-            reported = any(done.search(part) and any_media.search(part) for part in re.split(r"[，,]", proof))
-            if prohibition.search(proof) or reported or not (acts.search(proof) and demand.search(proof)
-                                                           or things.search(proof) and asked.search(proof)):
+            if any(done.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
             media = [w for w in settings["media_words"] if w in proof]
             flags.append(flag(m, CATEGORY, ARTICLE,
