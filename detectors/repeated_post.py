@@ -31,6 +31,7 @@ SLOTS = BANDS * ROWS
 NO_BAND = -1
 FINE_SLOTS = 128
 _CHUNK = 50_000  # pairs compared at once (each reads two fine signatures)
+_FILTER_BITS = (1 << 22) - 1  # band keys' low bits that _pairs filters stored entries by
 _DOUBT = 0.1  # estimates this close to the threshold (2.8 standard deviations) are checked exactly
 
 
@@ -61,7 +62,7 @@ class _Window:
         self.lo = self.hi = None
         self.ids = np.zeros(0, dtype=np.int64)
         self.times = np.zeros(0, dtype="datetime64[s]")
-        self.norms: list[str] = []
+        self.norms = np.zeros(0, dtype=object)  # an array: dropping old posts is one step, not a loop
         self.band = np.zeros(0, dtype=np.int64)
         self.owner = np.zeros(0, dtype=np.int64)
 
@@ -82,7 +83,7 @@ class _Window:
         entries = posts[self.owner]
         self.band, self.owner = self.band[entries], (np.cumsum(posts) - 1)[self.owner[entries]]
         self.ids, self.times = self.ids[posts], self.times[posts]
-        self.norms = [n for n, kept in zip(self.norms, posts.tolist()) if kept]
+        self.norms = self.norms[posts]
 
     def _load(self, conn, where: str, params: list) -> None:
         rows = conn.execute(f"select message_id, bands from post_bands where {where} order by message_id",
@@ -102,7 +103,7 @@ class _Window:
         self.band = np.concatenate([self.band, keys.ravel()[banded]])
         self.owner = np.concatenate([self.owner, np.repeat(np.arange(len(ids)), BANDS)[banded] + len(self.ids)])
         self.ids, self.times = np.concatenate([self.ids, ids]), np.concatenate([self.times, times])
-        self.norms += norms
+        self.norms = np.concatenate([self.norms, np.array(norms, dtype=object)])
 
 
 def candidates(config: dict) -> tuple[str, list]:
@@ -166,7 +167,7 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
     return flags
 
 
-def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
+def _copies(pairs: np.ndarray, norms: np.ndarray, threshold: float, known: int,
             batch_fine: np.ndarray) -> dict[int, list[int]]:
     """For each later post of the pairs, the earlier ones it copies. Posts from `known`
     on are the batch's, whose fine signatures are `batch_fine`; earlier ones are signed again."""
@@ -175,7 +176,7 @@ def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
     earlier = involved < known
     fine[~earlier] = batch_fine[involved[~earlier] - known]
     if earlier.any():
-        fine[earlier] = signatures([norms[i] for i in involved[earlier].tolist()], FINE_SLOTS)
+        fine[earlier] = signatures(norms[involved[earlier]].tolist(), FINE_SLOTS)
     copies: dict[int, list[int]] = {}
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start: start + _CHUNK]
@@ -183,7 +184,7 @@ def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
         # Clear verdicts stand; the few near the threshold are settled on the 3-grams themselves.
         close = chunk[np.abs(estimate - threshold) < _DOUBT]
         texts = np.unique(close)
-        exact = jaccards([norms[i] for i in texts.tolist()], np.searchsorted(texts, close))
+        exact = jaccards(norms[texts].tolist(), np.searchsorted(texts, close))
         for a, b in [*chunk[estimate >= threshold + _DOUBT].tolist(), *close[exact >= threshold].tolist()]:
             copies.setdefault(a, []).append(b)
     return copies
@@ -192,6 +193,15 @@ def _copies(pairs: np.ndarray, norms: list[str], threshold: float, known: int,
 def _pairs(bands: np.ndarray, owners: np.ndarray, stored: int) -> np.ndarray:
     """Distinct (post, earlier post) pairs sharing a band, for each post of this batch
     (owner >= stored); an earlier post is a stored one or one before it in the batch."""
+    # Only stored entries in a band of this batch can pair: the window's other entries
+    # (most of a week's) are left out before the sort, which costs the most here. Band keys
+    # are hashes, so their low bits index a table of the batch's; a few others pass too,
+    # and pair with nothing.
+    fresh = owners >= stored
+    seen = np.zeros(_FILTER_BITS + 1, dtype=bool)
+    seen[bands[fresh] & _FILTER_BITS] = True
+    near = fresh | seen[bands & _FILTER_BITS]
+    bands, owners = bands[near], owners[near]
     order = np.lexsort((owners, bands))
     bands, owners = bands[order], owners[order]
     starts = np.flatnonzero(np.concatenate(([True], bands[1:] != bands[:-1])))
