@@ -35,8 +35,8 @@ def _may_hold(text: str) -> bool:
     (bench/classify.py's 1M messages: this detector 3.7 s -> 0.8 s)."""
     if "密" in text or "口令" in text or "/" in text or "／" in text:
         return True
-    lower = text.lower()
-    return "pw" in lower or "pass" in lower
+    # Lower-casing copies the text: only one with a p in it can hold "pw" or "pass".
+    return ("p" in text or "P" in text) and ("pw" in (lower := text.lower()) or "pass" in lower)
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
