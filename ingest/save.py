@@ -156,7 +156,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
     started = _now()
     writer = ops.Transaction(_path_of(db), CACHE_MB)
     try:
-        plan = _Planner(db.conn, writer, group_name)
+        plan = _Planner(db.conn, writer, group_name, result.format)
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
@@ -356,8 +356,8 @@ class _Planner:
     already archived by earlier imports are found through the caller's connection and
     not written again; duplicates within the file are left to the unique key."""
 
-    def __init__(self, read_conn, writer, group_name: str | None):
-        self.read, self.writer = read_conn, writer
+    def __init__(self, read_conn, writer, group_name: str | None, format_name: str):
+        self.read, self.writer, self.format = read_conn, writer, format_name
         self.groups = _Groups(writer, group_name)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
@@ -370,7 +370,8 @@ class _Planner:
         # adjacent or not: the n-th of them is the n-th message, not a repeat of the first.
         self.moment: str | None = None
         self.identical: dict[tuple, int] = {}
-        self.claimed: set[int] = set()  # archived messages matched to records whose id was lost
+        self.claimed: set[int] = set()  # archived messages matched by content (_archived_by_content)
+        self.without_ids: dict[int, bool] = {}  # per group: _lost_ids_archived
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -385,31 +386,46 @@ class _Planner:
         position = self.identical[key] = self.identical.get(key, -1) + 1
         return message_key("c", *key, position)
 
-    def _archived_under_id(self, lost: list[tuple]) -> set[int]:
-        """Keys of the records whose exported id was lost (a CSV re-saved by Excel) that are
-        archived under their id from a clean copy: the same group, time, sender, kind and
-        text. Excel also writes times as it shows them, without seconds: such a record
-        matches within its minute. Each archived message answers for one record, so two
-        identical replies in one second still need two. (The other way round, a clean copy
-        after a mangled one, is not matched: it is stored again.)"""
-        minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in lost})
-        found: dict[tuple, list[tuple[str, int]]] = {}
-        for message_id, group_id, sent_at, *content, text in self.read.execute(
-                "select m.id, m.group_id, m.sent_at, m.member_id, m.kind, coalesce(m.text, '') from json_each(?) j "
-                "join messages m on m.group_id = j.value ->> 0 and m.sent_at between j.value ->> 1 || ':00' "
-                "and j.value ->> 1 || ':59' where m.source_id is not null order by m.id", [json.dumps(minutes)]):
+    def _archived_by_content(self, records: list[tuple], with_ids: bool) -> set[int]:
+        """Keys of `records` ((key, group id, row), not archived under their own key) that
+        are archived under another: the same group, time, sender, kind and text.
+        - `with_ids`: records whose exported id was lost (a CSV re-saved by Excel), matched
+          with messages archived under their id from a clean copy;
+        - else: records with an id, matched with messages this format archived without one
+          (the Excel copy came first).
+        Excel also writes times as it shows them, without seconds: a side with minute
+        precision matches within its minute. Each archived message answers for one record,
+        so two identical replies in one second still need two."""
+        minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in records})
+        archived_as = "m.source_id is not null" if with_ids else "m.source_id is null and i.format = ?"
+        found: dict[tuple, list[tuple[str, str, int]]] = {}
+        for message_id, group_id, sent_at, precision, *content, text in self.read.execute(
+                "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, '') "
+                "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between "
+                "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' join imports i on i.id = m.import_id "
+                f"where {archived_as} order by m.id", [json.dumps(minutes), *([] if with_ids else [self.format])]):
             if message_id not in self.claimed:
-                found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append((sent_at, message_id))
+                found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append(
+                    (sent_at, precision, message_id))
         matched = set()
-        for key, group_id, row in lost:
+        for key, group_id, row in records:
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
             archived = found.get((group_id, sent_at[:16], self.members.id_for(group_id, sender_id, sender_name), kind,
                                   (text or "").strip()), [])
-            same = next((i for i, (at, _) in enumerate(archived) if precision == "minute" or at == sent_at), None)
+            same = next((i for i, (at, archived_precision, _) in enumerate(archived)
+                         if "minute" in (precision, archived_precision) or at == sent_at), None)
             if same is not None:
-                self.claimed.add(archived.pop(same)[1])
+                self.claimed.add(archived.pop(same)[2])
                 matched.add(key)
         return matched
+
+    def _lost_ids_archived(self, group_id: int) -> bool:
+        """Whether this format archived messages of the group without their exported id."""
+        if group_id not in self.without_ids:
+            self.without_ids[group_id] = bool(self.read.execute(
+                "select exists (select 1 from messages m join imports i on i.id = m.import_id "
+                "where m.group_id = ? and m.source_id is null and i.format = ?)", [group_id, self.format]).fetchone()[0])
+        return self.without_ids[group_id]
 
     def write(self, batch: list[tuple]) -> None:
         if not batch:
@@ -425,10 +441,12 @@ class _Planner:
         archived = set() if self.archive_empty else {row[0] for row in self.read.execute(
             "select key from messages where key in (select value from json_each(?))",
             [json.dumps([k[0] for k in keyed])])}
-        lost = [] if self.archive_empty else [(key, group_id, row) for key, group_id, row in keyed
-                                              if row[-1] and key not in archived]
-        if lost:
-            archived |= self._archived_under_id(lost)
+        if not self.archive_empty:
+            fresh = [(key, group_id, row) for key, group_id, row in keyed if key not in archived]
+            if lost := [k for k in fresh if k[2][-1]]:
+                archived |= self._archived_by_content(lost, with_ids=True)
+            if with_id := [k for k in fresh if k[2][7] and self._lost_ids_archived(k[1])]:
+                archived |= self._archived_by_content(with_id, with_ids=False)
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
                             sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:

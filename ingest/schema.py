@@ -104,6 +104,9 @@ create unique index if not exists messages_key on messages (key);
 create index if not exists messages_group_time on messages (group_id, sent_at);
 create index if not exists messages_unresolved_reply on messages (reply_key)
     where reply_key is not null and reply_to is null;
+-- Messages archived without an exporter's id, per group: an import with ids asks whether
+-- its format left any (an Excel copy read first) before matching by content (ingest/save.py).
+create index if not exists messages_without_source on messages (group_id) where source_id is null;
 create index if not exists rejects_import on rejects (import_id);
 {_append_only('imports')}
 -- External-content FTS5 on the segmented tokens, filled in bulk by the ingest

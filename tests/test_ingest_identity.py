@@ -77,26 +77,47 @@ def test_two_overlapping_exports_pasted_into_one_file_store_each_message_once(qu
     assert "new 4\talready present 3" in ingest(qunguan, db_path, path, group="防汛群").stdout
 
 
-def test_a_copy_re_saved_by_excel_adds_only_its_new_messages(qunguan, db_path, query, fixtures, tmp_path):
-    # Excel shows 19-digit ids as 9.1E+18 and times as 2025/3/3 9:01, and saves them so: the
-    # ids and the seconds are lost, the messages are not.
+def excel_rows(fixtures) -> list[list[str]]:
+    """memotrace3-week1.csv as Excel shows it: 19-digit ids as 9.1E+18, times as
+    2025/3/3 9:01; saved so, the ids and the seconds are lost, the messages are not."""
     with open(fixtures / "memotrace3-week1.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     for row in rows[1:]:
         sent = datetime.fromisoformat(row[3])
         row[0], row[3] = f"{float(row[0]):.1E}", f"{sent.year}/{sent.month}/{sent.day} {sent.hour}:{sent.minute:02}"
-    rows.append(["9.1E+18", "文本", "黄坑乡-刘洋", "2025/3/9 10:00", "本周台账已报送", "", "", "more"])
-    excel = tmp_path / "防火群 - 副本.csv"
-    with open(excel, "w", encoding="gb18030", newline="") as f:
-        csv.writer(f).writerows(rows)
+    return rows
+
+
+def save_as_excel(path, rows, line_end="\r\n"):
+    with open(path, "w", encoding="gb18030", newline="") as f:
+        csv.writer(f, lineterminator=line_end).writerows(rows)
+    return path
+
+
+def test_a_copy_re_saved_by_excel_adds_only_its_new_messages(qunguan, db_path, query, fixtures, tmp_path):
+    rows = excel_rows(fixtures) + [["9.1E+18", "文本", "黄坑乡-刘洋", "2025/3/9 10:00", "本周台账已报送", "", "", "more"]]
+    excel = save_as_excel(tmp_path / "防火群 - 副本.csv", rows)
     first = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
     archived = count(query)
     again = ingest(qunguan, db_path, excel)
     assert f"new 1\talready present {archived}" in again.stdout, (first.stdout, again.stdout)
     assert count(query) == archived + 1
-    with open(excel, "w", encoding="gb18030", newline="") as f:  # saved once more, with other line ends
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    save_as_excel(excel, rows, line_end="\n")  # saved once more, with other line ends
     assert f"new 0\talready present {archived + 1}" in ingest(qunguan, db_path, excel).stdout
+
+
+def test_the_clean_export_after_a_copy_re_saved_by_excel_adds_nothing(qunguan, db_path, query, fixtures, tmp_path):
+    # The other order: the admin was handed the Excel copy first (its messages are archived
+    # by their content), the exporter's own file a week later.
+    first = ingest(qunguan, db_path, save_as_excel(tmp_path / "防火群 - 副本.csv", excel_rows(fixtures)), group="防火群")
+    archived = count(query)
+    assert f"new {archived}" in first.stdout
+    clean = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group="防火群")
+    assert f"new 0\talready present {archived}" in clean.stdout, (first.stdout, clean.stdout)
+    assert count(query) == archived
+    # The clean week 2 overlaps it: only what week 1 did not hold is new.
+    week2 = ingest(qunguan, db_path, fixtures / "memotrace3-week2.csv", group="防火群")
+    assert count(query) == archived + int(week2.stdout.split("new ")[1].split("\t")[0]) and "new 0" not in week2.stdout
 
 
 def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):
