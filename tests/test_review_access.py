@@ -1,6 +1,7 @@
 """Nothing is served without a login (but scripts, which hold no data); roles decide who
 may read and who may write. A matrix of actors (anonymous, each role, a disabled user)
 over every route."""
+import re
 import sqlite3
 
 import pytest
@@ -78,6 +79,23 @@ async def test_a_mistyped_case_address_is_not_found(ds, path):
     assert page.status_code == 404 and "不存在" in page.text and "返回审核队列" in page.text
     anonymous = await ds.client.get(path)
     assert anonymous.status_code == 403 and 'action="/-/login"' in anonymous.text
+
+
+@pytest.mark.parametrize("there, not_there", [
+    ("/archive", "/other_archive"), ("/archive/messages", "/archive/no_such_table"),
+    ("/archive/stale_open_flags", "/archive/no_such_query"), ("/archive/messages.json", "/archive/no_such_table.json"),
+    ("/archive.json", "/other_archive.json"), ("/-/qunguan/queue", "/-/qunguan/no_such_page")])
+async def test_a_visitor_cannot_tell_which_databases_tables_and_queries_exist(ds, there, not_there):
+    answers = [await ds.client.get(path) for path in (there, not_there)]
+    assert [a.status_code for a in answers] == [403, 403]
+    # The same page but for the address it sends the visitor back to after the login (and
+    # the form's fresh CSRF token).
+    token = re.compile(r'name="csrftoken" value="[^"]*"')
+    assert [token.sub("", a.text.replace(path, "")) for a, path in zip(answers, (there, not_there))] == \
+           [token.sub("", answers[0].text.replace(there, ""))] * 2
+    # Someone logged in is told what is not there.
+    missing = await ds.client.get(not_there, cookies=cookies_for(ds, "u-auditor"))
+    assert missing.status_code == 404
 
 
 async def test_an_unknown_address_is_not_found_and_the_server_log_keeps_no_session(ds, capfd):

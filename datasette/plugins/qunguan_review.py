@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Response, hookimpl
+from datasette.utils.asgi import NotFound
 from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
@@ -76,17 +77,33 @@ def permission_allowed(datasette, actor, action, resource):
 
 @hookimpl
 def forbidden(datasette, request, message):
-    # A browser without an open session gets the login form in place of the page (status
-    # stays 403, so no client mistakes it for the page); JSON and CSV clients get a plain 403.
-    if role_of(datasette, request.actor) is None and "application/json" not in request.headers.get("accept", "") \
-            and not request.path.endswith((".json", ".csv")):
-        async def inner():
-            response = await _login_page(datasette, request, None, _safe_next(request.full_path), 403)
-            if request.actor:  # an ended session: drop its cookie, so the page no longer names the user
-                response.set_cookie("ds_actor", "", expires=0, max_age=0)
-            return response
+    if role_of(datasette, request.actor) is None:
+        return _refuse_visitor(datasette, request)
 
-        return inner()
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    # Datasette answers a database, table, query or page that does not exist with 404 before
+    # it asks who is asking: a visitor could list them by trying names.
+    if isinstance(exception, NotFound) and role_of(datasette, request.actor) is None:
+        return _refuse_visitor(datasette, request)
+
+
+def _refuse_visitor(datasette, request):
+    """The one answer a visitor without an open session gets for every address but the
+    login page and scripts, whether it exists or not: a browser gets the login form in
+    place of the page (status stays 403, so no client mistakes it for the page); JSON
+    and CSV clients get a plain 403 that names nothing."""
+    if "application/json" in request.headers.get("accept", "") or request.path.endswith((".json", ".csv")):
+        return Response.json({"ok": False, "status": 403, "title": "无权访问", "error": "请先登录"}, status=403)
+
+    async def inner():
+        response = await _login_page(datasette, request, None, _safe_next(request.full_path), 403)
+        if request.actor:  # an ended session: drop its cookie, so the page no longer names the user
+            response.set_cookie("ds_actor", "", expires=0, max_age=0)
+        return response
+
+    return inner()
 
 
 @hookimpl
