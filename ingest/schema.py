@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from typing import Callable
 
 import sqlite_utils
 
@@ -104,9 +105,6 @@ create unique index if not exists messages_key on messages (key);
 create index if not exists messages_group_time on messages (group_id, sent_at);
 create index if not exists messages_unresolved_reply on messages (reply_key)
     where reply_key is not null and reply_to is null;
--- Messages archived without an exporter's id, per group: an import with ids asks whether
--- its format left any (an Excel copy read first) before matching by content (ingest/save.py).
-create index if not exists messages_without_source on messages (group_id) where source_id is null;
 create index if not exists rejects_import on rejects (import_id);
 {_append_only('imports')}
 -- External-content FTS5 on the segmented tokens, filled in bulk by the ingest
@@ -420,29 +418,35 @@ create trigger flags_tally after insert on flags begin
 end;
 """
 
-# Each migration is one SQL script, run once, in order, inside one transaction.
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+# Each migration is run once, in order, inside one transaction (migrate).
 
 
 _KIND_LIST_CHECK = f"check (kind in ({', '.join(repr(k) for k in MESSAGE_KINDS)}))"
 _KIND_CHAIN_CHECK = f"check ({' or '.join(f'kind = {k!r}' for k in MESSAGE_KINDS)})"
-_KIND_CHECK_AS_COMPARISONS = f"""
--- The same check on messages.kind, written as comparisons: for an IN list this long
--- SQLite builds a lookup table each time the INSERT runs, and executemany runs it once
--- per row (bench/ingest.py, 1M messages: 3.5 s of the writer's time; comparisons 0.3 s).
--- SQLite cannot alter a CHECK; rewriting its text is the documented way when every row
--- already satisfies the new one (https://sqlite.org/lang_altertable.html#otheralter).
-pragma writable_schema = on;
-update sqlite_master set sql = replace(sql, {_literal(_KIND_LIST_CHECK)}, {_literal(_KIND_CHAIN_CHECK)})
-where type = 'table' and name = 'messages';
-pragma writable_schema = off;
+def _KIND_CHECK_AS_COMPARISONS(conn: sqlite3.Connection) -> None:
+    """The same check on messages.kind, written as comparisons: for an IN list this long
+    SQLite builds a lookup table each time the INSERT runs, and executemany runs it once
+    per row (bench/ingest.py, 1M messages: 3.5 s of the writer's time; comparisons 0.3 s).
+    SQLite cannot alter a CHECK; rewriting its text is the documented way when every row
+    already satisfies the new one (https://sqlite.org/lang_altertable.html#otheralter),
+    and so is moving the schema version on: an edit of sqlite_master does not, and
+    connections open meanwhile (a Datasette server) would go on with the old schema."""
+    conn.execute("pragma writable_schema = on")
+    conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = 'messages'",
+                 [_KIND_LIST_CHECK, _KIND_CHAIN_CHECK])
+    cookie = conn.execute("pragma schema_version").fetchone()[0]
+    conn.execute(f"pragma schema_version = {cookie + 1}")
+    conn.execute("pragma writable_schema = off")
+
+
+_WITHOUT_SOURCE = """
+-- Messages archived without an exporter's id, per group: an import with ids asks whether
+-- its format left any (an Excel copy read first) before matching by content (ingest/save.py).
+create index if not exists messages_without_source on messages (group_id) where source_id is null;
 """
 
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
-              _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS]
+              _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -455,13 +459,23 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     migrate(db.conn, MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, migrations: list[str]) -> None:
-    """Run the scripts of `migrations` past `conn`'s user_version, each in one transaction
-    with the version it brings the database to."""
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> None:
+    """Run the steps of `migrations` past `conn`'s user_version, each in one transaction
+    with the version it brings the database to. A step is an SQL script, or a function
+    of the connection for what a script cannot say."""
     version = conn.execute("pragma user_version").fetchone()[0]
-    for number, script in enumerate(migrations[version:], start=version + 1):
+    for number, step in enumerate(migrations[version:], start=version + 1):
         try:
-            conn.executescript(f"begin;\n{script}\npragma user_version = {number};\ncommit;")
+            if callable(step):
+                conn.execute("begin")
+                step(conn)
+                conn.execute(f"pragma user_version = {number}")
+                conn.execute("commit")
+            else:
+                conn.executescript(f"begin;\n{step}\npragma user_version = {number};\ncommit;")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("rollback")
