@@ -44,7 +44,7 @@ def flag(message: Message, category: str, article: str, evidence: str, score: fl
          related: int | None = None, detector: str = "") -> dict:
     return {"subject": f"message:{message.id}", "message_id": message.id, "group_id": message.group_id,
             "member_id": message.member_id, "category": category, "score": score, "detector": detector,
-            "article": article, "evidence": evidence, "related_message_id": related}
+            "article": article, "evidence": evidence, "related_message_id": related, "occurred_at": message.sent_at}
 
 
 @functools.lru_cache(maxsize=64)

@@ -98,7 +98,9 @@ def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1, wher
 
 def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:
     """A detector's flags for a batch and its watermark past it (inside the caller's transaction)."""
-    added = insert_flags(conn, [{**f, "detector": detector_name(module)} for f in flags])
+    for f in flags:
+        f["detector"] = detector_name(module)
+    added = insert_flags(conn, flags)
     # Never back: a detector ahead of this batch (the others re-reading for a new version) stays ahead.
     marks[module] = max(marks[module], messages[-1].id)
     set_watermark(conn, detector_name(module), marks[module])
