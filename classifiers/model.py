@@ -190,9 +190,9 @@ class Model:
                     text_words, ends = cut[index]
                     lo = a - offsets[index]
                     touched = text_words[bisect.bisect_right(ends, lo): bisect.bisect_right(ends, lo + n - 1) + 1]
-                for gram in map(_evidence_form, touched):
-                    if gram:
-                        grams.setdefault(gram, weight)
+                for form in map(_evidence_form, touched):
+                    if form:
+                        grams.setdefault(form, weight)
             found.append(_pick(grams, top))
         return found
 
@@ -233,11 +233,12 @@ def _word_ends(text: str) -> tuple[list[str], list[int]]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _evidence_form(word: str) -> str:
-    """A word as evidence shows it (`_shown`), or "" for one that means nothing alone
+def _evidence_form(word: str) -> tuple[str, bool] | None:
+    """A word as evidence shows it (`_shown`) and whether it reads as a word (not a lone
+    Chinese character, which _pick puts last); None for one that means nothing alone
     (punctuation, spaces). Cached: flags of one archive keep citing the same words."""
     gram = _shown(word)
-    return gram if _meaningful(gram) else ""
+    return (gram, len(gram) > 1 or not _is_cjk(gram)) if _meaningful(gram) else None
 
 
 def _shown(word: str) -> str:
@@ -248,9 +249,9 @@ def _shown(word: str) -> str:
     return word if len(word) <= EVIDENCE_WORD_CHARS else word[:EVIDENCE_WORD_CHARS] + "…"
 
 
-def _pick(grams: dict[str, float], top: int) -> list[str]:
+def _pick(grams: dict[tuple[str, bool], float], top: int) -> list[str]:
     # Words before single characters, and no gram inside one already picked: a supervisor reads these.
-    ranked = sorted(((len(g) > 1 or not _is_cjk(g), w, g) for g, w in grams.items()), reverse=True)
+    ranked = sorted(((word_like, w, g) for (g, word_like), w in grams.items()), reverse=True)
     picked: list[str] = []
     for _, _, gram in ranked:
         if not any(gram in p or p in gram for p in picked):
