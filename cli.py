@@ -11,7 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from cli_output import DbOption, err, escape, fail, out, print_metrics, print_table
 from gc_policy import bulk_work
 from ingest import roster
-from ingest.registry import is_iso_day
+from ingest.registry import RegistryError, ignored_settings, is_iso_day, overrides, set_group, set_setting, unset_setting
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
@@ -141,7 +141,6 @@ def groups_set(
     exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="Party-branch study group: archived, never flagged.")] = None,
 ):
     """Record a group's unit, admin, owner, end date or exemption."""
-    from ingest.registry import RegistryError, set_group
     from ingest.sources import os_user
     from review.handling import close_exempt, reopen_exempt
 
@@ -174,13 +173,34 @@ def config_set(
     db: DbOption,
 ):
     """Override one detector setting for this archive."""
-    from ingest.registry import RegistryError, set_setting
-
     try:
         set_setting(open_archive(str(db)).conn, key, value)
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} = {value}")
+
+
+@config_app.command("show")
+def config_show(db: DbOption):
+    """This archive's overrides, each with the default it replaces and who set it when.
+    A setting this version no longer has is listed as ignored."""
+    print_table(["setting", "value", "default", "set at", "set by"],
+                ([key, value, "(ignored: not a setting of this version)" if default is None else default, at, by]
+                 for key, value, default, at, by in overrides(open_archive(str(db)).conn)),
+                title="overrides (every other setting has its default: detectors/config.toml, newmedia/settings.py)")
+
+
+@config_app.command("unset")
+def config_unset(
+    key: Annotated[str, typer.Argument(help="section.name, as `config show` lists it")],
+    db: DbOption,
+):
+    """Remove an override: the default applies again (kept in the settings log)."""
+    try:
+        unset_setting(open_archive(str(db)).conn, key)
+    except RegistryError as e:
+        fail(str(e))
+    typer.echo(f"{key} unset")
 
 
 def _load_model():
@@ -306,6 +326,8 @@ def classify(
         by_rules, warnings = run_rules(archive.conn, lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="new media", completed=0, total=None)
         by_newmedia, more_warnings = run_newmedia(archive.conn)
+    warnings += [f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` removes it"
+                 for key in ignored_settings(archive.conn)]
     for warning in dict.fromkeys(warnings + more_warnings):
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"

@@ -54,15 +54,53 @@ def set_setting(conn, key: str, raw_value: str) -> None:
 
 def store_setting(conn, key: str, raw_value: str, default) -> None:
     """Store `raw_value` (JSON, of the default's type) under `key` in the archive's
-    `settings`, with who set it and when. Every settings writer goes through here."""
+    `settings`, with who set it and when, and log the change. Every settings writer goes
+    through here (or unset_setting)."""
     try:
         value = json.loads(raw_value)
     except ValueError:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
     if type(value) is not type(default) and not (isinstance(value, (int, float)) and isinstance(default, (int, float))):
         raise RegistryError(f"{key}: expected {type(default).__name__}, got {type(value).__name__}")
+    stored, when, who = json.dumps(value, ensure_ascii=False), datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
                      "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
-                     "updated_by = excluded.updated_by",
-                     [key, json.dumps(value, ensure_ascii=False), datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()])
+                     "updated_by = excluded.updated_by", [key, stored, when, who])
+        _log_setting(conn, key, stored, when, who)
+
+
+def unset_setting(conn, key: str) -> None:
+    """Remove this archive's override of `key`, so its default applies again; also one a
+    later version no longer knows (it is ignored, and shown as such). Logged."""
+    with conn:
+        if not conn.execute("delete from settings where key = ?", [key]).rowcount:
+            raise RegistryError(f"{key!r} is not set in this archive (`qunguan config show` lists what is)")
+        _log_setting(conn, key, None, datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user())
+
+
+def _log_setting(conn, key: str, value: str | None, when: str, who: str) -> None:
+    conn.execute("insert into settings_log (key, value, changed_at, changed_by) values (?, ?, ?, ?)",
+                 [key, value, when, who])
+
+
+def setting_defaults() -> dict[str, object]:
+    """Every setting this version knows, `section.name` -> default: the detectors'
+    (detectors/config.toml) and the new-media checks' (newmedia.<name>)."""
+    from newmedia.settings import DEFAULTS, PREFIX  # newmedia.settings stores through this module
+
+    known = {f"{section}.{name}": value for section, names in load_config().items() for name, value in names.items()}
+    return known | {PREFIX + name: value for name, value in DEFAULTS.items()}
+
+
+def overrides(conn) -> list[tuple[str, str, str | None, str, str]]:
+    """This archive's overrides: key, value and the default it replaces (JSON; None for a
+    setting this version does not know, which is ignored), set at, set by."""
+    defaults = setting_defaults()
+    return [(key, value, json.dumps(defaults[key], ensure_ascii=False) if key in defaults else None, at, by)
+            for key, value, at, by in conn.execute("select key, value, updated_at, updated_by from settings order by key")]
+
+
+def ignored_settings(conn) -> list[str]:
+    """Keys set in this archive that this version does not know (left by an older one)."""
+    return [key for key, _, default, _, _ in overrides(conn) if default is None]

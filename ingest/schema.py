@@ -445,8 +445,24 @@ _WITHOUT_SOURCE = """
 create index if not exists messages_without_source on messages (group_id) where source_id is null;
 """
 
+_SETTINGS_LOG = f"""
+-- Every change of a setting, kept: what a run flags depends on them, and an auditor
+-- traces a flag, or a flag not raised, to who changed what and when. A NULL value is an
+-- override removed (the default applies again). Seeded with the overrides set so far.
+create table if not exists settings_log (
+    id integer primary key,
+    key text not null,
+    value text,
+    changed_at text not null,
+    changed_by text not null
+);
+{_append_only('settings_log')}
+insert into settings_log (key, value, changed_at, changed_by)
+    select key, value, updated_at, updated_by from settings order by updated_at, key;
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
-              _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE]
+              _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -10,8 +10,9 @@ for root, and qunguan has no root."""
 from __future__ import annotations
 
 READ = ("supervisor", "auditor", "admin")
-# Tables only admins and auditors see: the ledger of who imported what.
-LEDGER_TABLES = {"imports", "rejects"}
+# Tables only admins and auditors see: the ledgers of who imported what and who changed
+# which detector setting.
+LEDGER_TABLES = {"imports", "rejects", "settings_log"}
 LEDGER_QUERIES = {"import_ledger"}
 HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
 INTERNAL_DATABASE = "_internal"

@@ -192,6 +192,31 @@ def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_pat
     assert wrong.exit_code == 1 and "expected int, got str" in wrong.stderr
 
 
+def test_an_admin_lists_and_removes_overrides_and_every_change_is_kept(qunguan, db_path, fixtures):
+    assert qunguan("config", "set", "after_hours.min_chars", "8", "--db", db_path).exit_code == 0
+    assert qunguan("accounts", "config", "dormant_days", "90", "--db", db_path).exit_code == 0
+    conn = open_archive(str(db_path)).conn
+    with conn:  # left by an older version that had this setting
+        conn.execute("insert into settings values ('after_hours.notice_words', '[\"通知\"]', '2025-01-01T00:00:00', 'wang')")
+    shown = qunguan("config", "show", "--db", db_path).stdout.splitlines()
+    assert "after_hours.min_chars\t8\t12\t" in "\n".join(shown) and "newmedia.dormant_days\t90\t180\t" in "\n".join(shown)
+    assert any(line.startswith("after_hours.notice_words\t") and "ignored" in line for line in shown)
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    classified = qunguan("classify", "--db", db_path, "--silent")
+    assert "after_hours.notice_words is not one of this version" in classified.stderr
+
+    assert qunguan("config", "unset", "after_hours.min_chars", "--db", db_path).exit_code == 0
+    assert load_config(conn)["after_hours"]["min_chars"] == 12  # the default again
+    assert qunguan("config", "unset", "after_hours.notice_words", "--db", db_path).exit_code == 0
+    again = qunguan("config", "unset", "after_hours.notice_words", "--db", db_path)
+    assert again.exit_code == 1 and "not set in this archive" in again.stderr
+    log = conn.execute("select key, value from settings_log order by id").fetchall()
+    assert log == [("after_hours.min_chars", "8"), ("newmedia.dormant_days", "90"), ("after_hours.min_chars", None),
+                   ("after_hours.notice_words", None)]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("delete from settings_log")
+
+
 def test_a_new_threshold_or_exemption_makes_the_chatter_check_count_every_week_again(qunguan, db_path, tmp_path):
     from detectors.run import run_rules
 

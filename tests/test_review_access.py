@@ -27,6 +27,7 @@ ROUTES = {
     "/archive/stale_open_flags.csv": {"u-supervisor", "u-auditor", "u-admin"},
     "/archive.json?sql=select+1": {"u-auditor"},
     "/archive/settings.json": {"u-auditor"},
+    "/archive/settings_log.json": {"u-auditor", "u-admin"},
     "/archive.db": set(),
     "/-/qunguan/queue": {"u-supervisor", "u-auditor", "u-admin"},
     "/-/qunguan/flags/1": {"u-supervisor", "u-auditor", "u-admin"},
