@@ -10,8 +10,8 @@ one of those stands: 3-4 times faster (bench/classify.py), with the same matches
 
 Worked out from the parsed pattern (`re._parser`, which the standard library has
 kept since 3.11 under that name). Anything it does not know (a negated class, `.`, a
-back-reference, case-insensitivity, a pattern that can match nothing) gives None:
-the pattern is then searched as it is.
+back-reference, case-insensitivity or ASCII mode, a pattern that can match nothing)
+gives None: the pattern is then searched as it is.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def first_chars(pattern: str) -> str | None:
         chars, empty = _sequence(parsed.data)
     except (_Unknown, re.error):
         return None
-    if empty or parsed.state.flags & re.IGNORECASE:
+    if empty or parsed.state.flags & (re.IGNORECASE | re.ASCII):
         return None
     return "[" + "".join(dict.fromkeys(chars)) + "]"
 
@@ -65,7 +65,9 @@ def _item(op, av) -> tuple[list[str], bool]:
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # zero-width: the next item starts the match
         return [], True
     if op is C.SUBPATTERN:
-        if av[1] & re.IGNORECASE:
+        # Case-insensitive, a letter stands for others; in ASCII mode \W, \S and \D take in
+        # what they leave out in the lookahead (到, the full-width space, ５).
+        if av[1] & (re.IGNORECASE | re.ASCII):
             raise _Unknown
         return _sequence(av[3])
     if op is C.ATOMIC_GROUP:

@@ -34,9 +34,14 @@ def test_the_config_pattern_lists_find_exactly_what_their_plain_alternation_find
     assert sum(plain.search(t) is not None for t in texts) > 100
 
 
-@pytest.mark.parametrize("pattern", [r".{0,3}通知", r"[^，]通知", r"(?i)pwd", r"(?i:pwd)", r"a?", r"(a)?\1b", r"(?:请)*"])
+@pytest.mark.parametrize("pattern", [r".{0,3}通知", r"[^，]通知", r"(?i)pwd", r"(?i:pwd)", r"(?a:\W|^)ok", r"(?a)\Sok", r"a?", r"(a)?\1b", r"(?:请)*"])
 def test_a_pattern_that_may_start_with_anything_or_nothing_gets_no_lookahead(pattern):
     assert first_chars(pattern) is None
+
+
+def test_ascii_mode_keeps_its_wider_negated_classes():
+    # "ok" as a word between Chinese characters: ASCII \W matches 到, the plain \W does not.
+    assert any_pattern((r"(?a:\W|^)ok(?a:\W|$)",)).search("收到ok了").span() == (1, 5)
 
 
 def test_anchors_and_lookbehinds_are_looked_past_to_the_first_real_character():
