@@ -82,21 +82,36 @@ async def test_a_mistyped_case_address_is_not_found(ds, path):
     assert anonymous.status_code == 403 and 'action="/-/login"' in anonymous.text
 
 
-@pytest.mark.parametrize("there, not_there", [
-    ("/archive", "/other_archive"), ("/archive/messages", "/archive/no_such_table"),
-    ("/archive/stale_open_flags", "/archive/no_such_query"), ("/archive/messages.json", "/archive/no_such_table.json"),
-    ("/archive.json", "/other_archive.json"), ("/-/qunguan/queue", "/-/qunguan/no_such_page")])
+# (an address that exists, one that does not) of each kind a visitor might try names of.
+DATA_PAIRS = [("/archive", "/other_archive"), ("/archive/messages", "/archive/no_such_table"),
+              ("/archive/stale_open_flags", "/archive/no_such_query"),
+              ("/archive/messages.json", "/archive/no_such_table.json"), ("/archive.json", "/other_archive.json"),
+              ("/archive/stale_open_flags.json", "/archive/no_such_query.json")]
+TOKEN = re.compile(r'name="csrftoken" value="[^"]*"')
+
+
+def same_answers(answers, paths) -> bool:
+    """The same status and page but for the address it sends the visitor back to after the
+    login (and the form's fresh CSRF token)."""
+    bodies = {TOKEN.sub("", a.text.replace(path, "")) for a, path in zip(answers, paths)}
+    return len({a.status_code for a in answers}) == 1 and len(bodies) == 1
+
+
+@pytest.mark.parametrize("there, not_there", [*DATA_PAIRS, ("/-/qunguan/queue", "/-/qunguan/no_such_page")])
 async def test_a_visitor_cannot_tell_which_databases_tables_and_queries_exist(ds, there, not_there):
     answers = [await ds.client.get(path) for path in (there, not_there)]
-    assert [a.status_code for a in answers] == [403, 403]
-    # The same page but for the address it sends the visitor back to after the login (and
-    # the form's fresh CSRF token).
-    token = re.compile(r'name="csrftoken" value="[^"]*"')
-    assert [token.sub("", a.text.replace(path, "")) for a, path in zip(answers, (there, not_there))] == \
-           [token.sub("", answers[0].text.replace(there, ""))] * 2
+    assert answers[0].status_code == 403 and same_answers(answers, (there, not_there))
     # Someone logged in is told what is not there.
     missing = await ds.client.get(not_there, cookies=cookies_for(ds, "u-auditor"))
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("there, not_there", DATA_PAIRS)
+async def test_a_visitor_posting_to_names_learns_nothing_either(ds, there, not_there):
+    # Datasette takes a POST only for a canned query, and answers one to anything else with a
+    # 500 that says so, before it asks who is asking.
+    answers = [await ds.client.post(path) for path in (there, not_there)]
+    assert answers[0].status_code in (403, 405) and same_answers(answers, (there, not_there))
 
 
 async def test_an_unknown_address_is_not_found_and_the_server_log_keeps_no_session(ds, capfd):

@@ -14,7 +14,6 @@ from urllib.parse import urlencode, urlsplit
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Response, hookimpl
-from datasette.utils.asgi import NotFound
 from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
@@ -83,9 +82,10 @@ def forbidden(datasette, request, message):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    # Datasette answers a database, table, query or page that does not exist with 404 before
-    # it asks who is asking: a visitor could list them by trying names.
-    if isinstance(exception, NotFound) and role_of(datasette, request.actor) is None:
+    # Datasette answers a database, table, query or page that does not exist with 404, and a
+    # POST to anything but a canned query with 500, before it asks who is asking: a visitor
+    # could list them by trying names. A visitor gets no error of any kind, only the refusal.
+    if role_of(datasette, request.actor) is None:
         return _refuse_visitor(datasette, request)
 
 
