@@ -422,9 +422,11 @@ class _Planner:
     def _lost_ids_archived(self, group_id: int) -> bool:
         """Whether this format archived messages of the group without their exported id."""
         if group_id not in self.without_ids:
+            # Through this format's imports (a few a week), each an index probe (cross join:
+            # in that order, whatever the planner guesses of the tables' sizes).
             self.without_ids[group_id] = bool(self.read.execute(
-                "select exists (select 1 from messages m join imports i on i.id = m.import_id "
-                "where m.group_id = ? and m.source_id is null and i.format = ?)", [group_id, self.format]).fetchone()[0])
+                "select exists (select 1 from imports i cross join messages m on m.import_id = i.id and m.group_id = ? "
+                "and m.source_id is null where i.format = ?)", [group_id, self.format]).fetchone()[0])
         return self.without_ids[group_id]
 
     def write(self, batch: list[tuple]) -> None:

@@ -432,17 +432,21 @@ def _KIND_CHECK_AS_COMPARISONS(conn: sqlite3.Connection) -> None:
     and so is moving the schema version on: an edit of sqlite_master does not, and
     connections open meanwhile (a Datasette server) would go on with the old schema."""
     conn.execute("pragma writable_schema = on")
-    conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = 'messages'",
-                 [_KIND_LIST_CHECK, _KIND_CHAIN_CHECK])
-    cookie = conn.execute("pragma schema_version").fetchone()[0]
-    conn.execute(f"pragma schema_version = {cookie + 1}")
-    conn.execute("pragma writable_schema = off")
+    try:
+        conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = 'messages'",
+                     [_KIND_LIST_CHECK, _KIND_CHAIN_CHECK])
+        cookie = conn.execute("pragma schema_version").fetchone()[0]
+        conn.execute(f"pragma schema_version = {cookie + 1}")
+    finally:
+        conn.execute("pragma writable_schema = off")
 
 
 _WITHOUT_SOURCE = """
--- Messages archived without an exporter's id, per group: an import with ids asks whether
--- its format left any (an Excel copy read first) before matching by content (ingest/save.py).
-create index if not exists messages_without_source on messages (group_id) where source_id is null;
+-- Messages archived without an exporter's id, by import and group: an import with ids
+-- asks whether an import of its format left any in a group (an Excel copy read first)
+-- before matching by content (ingest/save.py), without reading those of other formats
+-- (phone shares, old MemoTrace files), which have none to give.
+create index if not exists messages_without_source on messages (import_id, group_id) where source_id is null;
 """
 
 _SETTINGS_LOG = f"""
