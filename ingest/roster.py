@@ -57,6 +57,15 @@ def is_roster(head: str) -> bool:
         header = next((h for h in headers if h is not None), None)
     except csv.Error:  # a head cut inside a quoted cell
         return False
+    return _names_people(header)
+
+
+def is_roster_sheet(rows: list[tuple[int, list]]) -> bool:
+    """`is_roster` for a workbook's first sheet, given its first rows (number, cells)."""
+    return _names_people(header_row(rows, HEADERS, ROSTER_ENOUGH))
+
+
+def _names_people(header: tuple[int, list] | None) -> bool:
     return header is not None and "name" in column_map(header[1], HEADERS)
 
 

@@ -13,6 +13,7 @@ Ctrl-C, so a failed file leaves the archive exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -131,12 +132,15 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
         head = head_bytes.decode(encoding, errors="replace")
         try:
             format_ = by_name(fmt) if fmt else detect(head, head_bytes, source.filename)
+            result.format = format_.NAME
+            ctx = Context(source.name, source.filename, source.siblings, day)
+            # A workbook is read whole (openpyxl seeks in it), through the reader for its
+            # sha256, and opened here: one that turns out to be a roster is passed over.
+            items = format_.parse(io.BytesIO(head_bytes + reader.read()) if getattr(format_, "BINARY", False)
+                                  else decode(reader, head_bytes, encoding), ctx)
         except Skipped as e:
-            result.skipped = str(e)
+            result.format, result.skipped = None, str(e)
             return result
-        result.format = format_.NAME
-        ctx = Context(source.name, source.filename, source.siblings, day)
-        items = format_.parse(decode(reader, head_bytes, encoding), ctx)
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
         _save(db, source, prepare(items, reader), result, group, progress)
     except FormatError as e:

@@ -197,3 +197,86 @@ def test_a_chatlog_bundle_archived_with_its_title_only_is_the_same_message_read_
     ingest(qunguan, db_path, title_only)
     again = ingest(qunguan, db_path, fixtures / "chatlog-forward.json")
     assert "new 0\talready present 1" in again.stdout
+
+
+WEFLOW_HEADER = ["序号", "时间", "发送者昵称", "发送者微信ID", "发送者备注", "群昵称", "发送者身份", "消息类型", "内容"]
+
+
+def weflow_workbook(path, rows, header=WEFLOW_HEADER, preamble=True):
+    """An Excel export as WeFlow writes it: sheet 聊天记录, three rows about the chat, then the
+    header and one row per message."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "聊天记录"
+    if preamble:
+        sheet.append(["会话信息"])
+        sheet.append(["微信ID", "47712345678@chatroom", "昵称", "黄坑乡防汛工作群", "备注", ""])
+        sheet.append(["导出工具", "WeFlow", "导出版本", "4.3.0", "导出时间", "2025-03-10 08:00:00"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+WEFLOW_ROWS = [
+    [1, "2025-03-03 09:00:05", "周敏", "wxid_zhoumin01", "", "县应急局-周敏", "成员", "文本消息",
+     "【通知】请各村于3月5日前报送防汛隐患排查台账。"],
+    [2, "2025-03-03 09:01:10", "刘洋", "wxid_liuyang02", "刘洋（黄坑）", "黄坑乡-刘洋", "成员", "引用消息",
+     "收到，马上安排[引用 县应急局-周敏：【通知】请各村于3月5日前报送防汛隐患排查台账。]"],
+    [3, "2025-03-03 09:02:00", "刘洋", "wxid_liuyang02", "", "黄坑乡-刘洋", "成员", "图片消息", "[图片]"],
+    [4, "2025-03-03 09:03:00", "王伟", "wxid_wangwei03", "", "", "成员", "红包卡片", "[红包]恭喜发财"],
+    [5, "2025/3/3 25:61", "王伟", "wxid_wangwei03", "", "", "成员", "文本消息", "时间写坏了的一行"],
+    [6, "2025-03-03 09:05:00", "王伟", "wxid_wangwei03", "", "", "成员", "文本消息", "已转发各村"],
+]
+
+
+def test_a_weflow_excel_export_is_read_with_its_group_senders_kinds_and_quotes(qunguan, db_path, query, tmp_path):
+    path = weflow_workbook(tmp_path / "黄坑乡防汛工作群.xlsx", WEFLOW_ROWS)
+    result = ingest(qunguan, db_path, path)
+    assert result.exit_code == 0, result.stderr
+    assert "\tweflow-xlsx\t黄坑乡防汛工作群\tnew 5\talready present 0\trejected 1" in result.stdout
+    assert query("select source_ids from groups") == [{"source_ids": '["47712345678@chatroom"]'}]
+    rows = query("select sent_at, kind, text, quote, me.sender_id, me.display_name from messages "
+                 "join members me on me.id = messages.member_id order by messages.id")
+    assert [r["kind"] for r in rows] == ["text", "quote", "image", "red_packet", "text"]
+    assert rows[1]["text"] == "收到，马上安排" and rows[1]["quote"].startswith("【通知】请各村")
+    assert rows[2]["text"] == "" and rows[0]["sent_at"] == "2025-03-03T09:00:05"
+    # The name the group sees (群昵称), else the WeChat nickname; members keyed on their wxid.
+    assert (rows[1]["sender_id"], rows[1]["display_name"]) == ("wxid_liuyang02", "黄坑乡-刘洋")
+    assert rows[3]["display_name"] == "王伟"
+    assert query("select line, reason from rejects") == [{"line": 9, "reason": "unreadable time '2025/3/3 25:61'"}]
+    again = ingest(qunguan, db_path, weflow_workbook(tmp_path / "再导出.xlsx", WEFLOW_ROWS), group="黄坑乡防汛工作群")
+    assert "new 0\talready present 5" in again.stdout
+
+
+def test_a_compact_weflow_excel_export_needs_the_group_named(qunguan, db_path, query, tmp_path):
+    compact = [[r[0], r[1], r[6], r[7], r[8]] for r in WEFLOW_ROWS[:2]]
+    path = weflow_workbook(tmp_path / "export.xlsx", compact, header=["序号", "时间", "发送者身份", "消息类型", "内容"],
+                           preamble=False)
+    refused = ingest(qunguan, db_path, path)
+    assert refused.exit_code == 1 and "--group" in refused.stdout + refused.stderr
+    assert "new 2" in ingest(qunguan, db_path, path, group="防汛群").stdout
+
+
+def test_other_workbooks_are_refused_or_passed_over_and_the_rest_is_read(qunguan, db_path, query, tmp_path, fixtures):
+    import openpyxl
+
+    roster = openpyxl.Workbook()
+    roster.active.append(["姓名", "单位", "职务", "微信号"])
+    roster.active.append(["刘洋", "黄坑乡", "副乡长", "wxid_liuyang02"])
+    roster.save(tmp_path / "花名册.xlsx")
+    other = openpyxl.Workbook()
+    other.active.append(["项目", "金额"])
+    other.save(tmp_path / "经费表.xlsx")
+    full = weflow_workbook(tmp_path / "群.xlsx", WEFLOW_ROWS).read_bytes()
+    (tmp_path / "截断.xlsx").write_bytes(full[: len(full) // 2])
+    result = ingest(qunguan, db_path, tmp_path, fixtures / "weflow.json")
+    out = result.stdout + result.stderr
+    assert result.exit_code == 1  # two files refused; the others read
+    assert "花名册.xlsx" in out and "roster import" in out
+    assert "经费表.xlsx" in out and "without WeFlow's 聊天记录 sheet" in out
+    assert "截断.xlsx" in out and "cannot be read" in out
+    assert query("select count(*) n from messages")[0]["n"] == 5 + 3

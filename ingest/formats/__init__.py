@@ -1,8 +1,10 @@
 """The registry of export formats: each module parses one exporter's files.
 
 A format module has `NAME`, `sniff(head, filename) -> bool` (head is the decoded start of
-the file) and `parse(lines, ctx) -> Iterator[Record | Reject]`. Detection goes by content;
-the lenient text reader comes last and only claims what every other format declined.
+the file) and `parse(lines, ctx) -> Iterator[Record | Reject]`. A binary format (`BINARY`:
+a workbook) has `sniff_bytes(head_bytes, filename)` instead, and its `parse` reads the
+file's bytes. Detection goes by content; the lenient text reader comes last and only
+claims what every other format declined.
 """
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ FORMATS = [
     memotrace.V2Csv, memotrace.V3Csv, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
     weflow.Json, wecom.Archive, wechat_share.Text, chatlog.Text, pasted.Text,
 ]
-BY_NAME = {f.NAME: f for f in FORMATS}
+BINARY_FORMATS = [weflow.Xlsx]
+BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS}
 
 
 def detect(head: str, head_bytes: bytes, filename: str):
     """The format for a file, or raise FormatError saying what the file looks like."""
+    for fmt in BINARY_FORMATS:
+        if fmt.sniff_bytes(head_bytes, filename):
+            return fmt
     notices.refuse_if_not_chat(head, head_bytes, filename)
     head = head.replace("\x00", "")  # as the formats will read the file
     for fmt in FORMATS:
