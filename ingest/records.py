@@ -7,6 +7,7 @@ import re
 from json.encoder import encode_basestring as _enc  # C-accelerated, keeps Chinese as is
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Iterator
 
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 MENTION = re.compile(r"@([^\s@\u2005]{1,30})[\u2005 ]")
@@ -165,6 +166,19 @@ def load_json(lines) -> object:
         return json.loads("".join(lines))
     except ValueError as e:
         raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+
+
+def json_lines(lines, comments: bool = False) -> Iterator[tuple[int, object, str] | Reject]:
+    """(line number, object, line) for each line of a JSON-lines file, a Reject for one that
+    is not JSON (cut off, hand-edited); blank lines, and with `comments` lines opening with
+    #, are passed over."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or comments and line.lstrip().startswith("#"):
+            continue
+        try:
+            yield number, json.loads(line), line
+        except ValueError as e:
+            yield Reject(number, f"not a JSON object ({e.msg}); the line may be cut off", line[:2000])
 
 
 def raw_json(raw: dict) -> str:

@@ -17,6 +17,8 @@ def ingest(qunguan, db_path, *paths, group=None):
     ("防汛工作群_utf8.csv", None, "memotrace-csv", 6),
     ("pywxdump/wxid_me/csv/48800011122@chatroom/48800011122@chatroom_0_5.csv", "返乡群", "pywxdump-csv", 4),
     ("weflow.json", None, "weflow-json", 3),
+    ("chatlab.json", None, "chatlab-json", 4),
+    ("chatlab.jsonl", None, "chatlab-jsonl", 3),
     ("chatlog.csv", None, "chatlog-csv", 3),
     ("chatlog.json", None, "chatlog-json", 2),
     ("袁州区平安建设群_2025-03-03_2025-03-09.txt", None, "chatlog-text", 6),
@@ -280,3 +282,25 @@ def test_other_workbooks_are_refused_or_passed_over_and_the_rest_is_read(qunguan
     assert "经费表.xlsx" in out and "without WeFlow's 聊天记录 sheet" in out
     assert "截断.xlsx" in out and "cannot be read" in out
     assert query("select count(*) n from messages")[0]["n"] == 5 + 3
+
+
+def test_chatlab_files_keep_ids_replies_senders_and_their_bad_lines(qunguan, db_path, query, fixtures):
+    ingest(qunguan, db_path, fixtures / "chatlab.json", fixtures / "chatlab.jsonl")
+    assert query("select name, source_ids from groups order by id") == [
+        {"name": "袁州区应急管理工作群", "source_ids": '["38988428513@chatroom"]'},
+        {"name": "湖田乡防汛群", "source_ids": '["47700011122@chatroom"]'}]
+    rows = query("select m.id, source_id, sent_at, kind, text, reply_to, is_self, me.sender_id, me.display_name "
+                 "from messages m join members me on me.id = m.member_id where m.group_id = 1 order by m.id")
+    assert [r["kind"] for r in rows] == ["text", "quote", "image", "red_packet"]
+    assert rows[0]["sent_at"] == "2025-03-10T10:30:05" and rows[0]["source_id"] == "5830172210348857601"
+    assert rows[1]["reply_to"] == rows[0]["id"] and rows[2]["text"] == ""
+    assert [r["is_self"] for r in rows] == [1, 0, 0, 1]  # meta.ownerId is who exported it
+    assert (rows[1]["sender_id"], rows[1]["display_name"]) == ("wxid_xq_chenjing", "湖田乡-陈静")
+    # JSON lines: a bad line is rejected with its number, the others are kept.
+    rejects = query("select line, reason from rejects order by line")
+    assert [r["line"] for r in rejects] == [6, 8] and rejects[0]["reason"] == "timestamp missing or not epoch seconds: '昨天'"
+    assert rejects[1]["reason"].endswith("the line may be cut off")
+    assert query("select kind from messages where group_id = 2 order by id") == [
+        {"kind": "text"}, {"kind": "text"}, {"kind": "recall"}]
+    again = ingest(qunguan, db_path, fixtures / "chatlab.json", fixtures / "chatlab.jsonl", group=None)
+    assert again.stdout.count("new 0") == 2

@@ -9,14 +9,14 @@ claims what every other format declined.
 from __future__ import annotations
 
 from ingest.formats import (
-    chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
+    chatlab, chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
 )
 from ingest import roster
 from ingest.records import FormatError, Skipped
 
 FORMATS = [
     memotrace.V2Csv, memotrace.V3Csv, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
-    weflow.Json, wecom.Archive, wechat_share.Text, chatlog.Text, pasted.Text,
+    weflow.Json, chatlab.Json, chatlab.Jsonl, wecom.Archive, wechat_share.Text, chatlog.Text, pasted.Text,
 ]
 BINARY_FORMATS = [weflow.Xlsx]
 BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS}

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Iterator
 
-from ingest.records import Context, Record, Reject, from_epoch
+from ingest.records import Context, Record, Reject, from_epoch, json_lines
 
 _KINDS = {
     "text": "text", "markdown": "text", "image": "image", "voice": "voice", "video": "video",
@@ -29,18 +29,11 @@ class Archive:
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         names = _room_names(ctx)
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except ValueError as e:
-                yield Reject(number, f"not a JSON object ({e.msg}); the line may be cut off", line[:2000])
-                continue
-            yield _record(number, item, names, line)
+        for item in json_lines(lines):
+            yield item if isinstance(item, Reject) else _record(*item, names)
 
 
-def _record(number: int, item, names: dict, line: str) -> Record | Reject:
+def _record(number: int, item, line: str, names: dict) -> Record | Reject:
     if not isinstance(item, dict) or "msgid" not in item:
         return Reject(number, "line lacks msgid", line[:2000])
     if item.get("action") == "switch":

@@ -1,0 +1,94 @@
+"""ChatLab's standard interchange format (v0.0.x), which WeFlow and other tools export:
+a JSON document (`chatlab` header, `meta`, `members`, `messages`) or JSON lines (a
+`header` line first, then `member` and `message` lines, `#` comments allowed).
+
+Messages carry the sender's `platformId`, the names at sending time (`accountName`,
+`groupNickname`), epoch seconds and a numeric `type` from ChatLab's table
+(hellodigua/ChatLab docs/cn/chatlab-format.md)."""
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from ingest.records import Context, FormatError, Record, Reject, from_epoch, json_lines, load_json
+
+_KINDS = {
+    0: "text", 1: "image", 2: "voice", 3: "video", 4: "file", 5: "sticker", 7: "link", 8: "location",
+    20: "red_packet", 21: "transfer", 22: "pat", 23: "call", 24: "link", 25: "quote", 26: "merge_forward",
+    27: "card", 80: "system", 81: "recall", 99: "other",
+}
+_MEDIA = ("image", "voice", "video", "sticker")
+
+
+class Json:
+    NAME = "chatlab-json"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        start = head.lstrip("\ufeff \r\n\t")
+        return start.startswith("{") and '"chatlab"' in head and '"meta"' in head and '"_type"' not in start[:40]
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        doc = load_json(lines)
+        if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
+            raise FormatError("a ChatLab file without a list of messages")
+        chat = _Chat(doc.get("meta"))
+        for item in doc["messages"]:
+            yield chat.record(None, item, json.dumps(item, ensure_ascii=False)[:2000])
+
+
+class Jsonl:
+    NAME = "chatlab-jsonl"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        first = head.lstrip("\ufeff \r\n\t").split("\n", 1)[0]
+        return first.startswith("{") and '"_type"' in first and '"header"' in first and '"chatlab"' in first
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        chat = None
+        for entry in json_lines(lines, comments=True):
+            if isinstance(entry, Reject):
+                yield entry
+                continue
+            number, item, line = entry
+            kind = item.get("_type") if isinstance(item, dict) else None
+            if kind == "header" and chat is None:
+                chat = _Chat(item.get("meta"))
+            elif kind == "message":
+                yield (chat or _Chat(None)).record(number, item, line[:2000])
+            elif kind != "member":  # members are named on each message too
+                yield Reject(number, f"a line of unknown _type {kind!r}", line[:2000])
+
+
+class _Chat:
+    """The chat a ChatLab file is about, and its messages as records."""
+
+    def __init__(self, meta):
+        meta = meta if isinstance(meta, dict) else {}
+        self.id = str(meta["groupId"]) if meta.get("groupId") else None
+        self.name = str(meta["name"]) if meta.get("name") else None
+        self.owner = str(meta["ownerId"]) if meta.get("ownerId") else None
+
+    def record(self, line: int | None, item, raw: str) -> Record | Reject:
+        if not isinstance(item, dict):
+            return Reject(line, "a message that is not a JSON object", raw)
+        try:
+            epoch = int(item["timestamp"])
+        except (KeyError, TypeError, ValueError):
+            return Reject(line, f"timestamp missing or not epoch seconds: {item.get('timestamp')!r}", raw)
+        code = item.get("type")
+        kind = _KINDS.get(code, "other") if isinstance(code, int) else "other"
+        text = item.get("content") if isinstance(item.get("content"), str) else ""
+        sender = str(item["sender"]) if item.get("sender") not in (None, "") else None
+        return Record(
+            line=line, sent_at=from_epoch(epoch), kind=kind, text="" if kind in _MEDIA else text,
+            source_id=str(item["platformMessageId"]) if item.get("platformMessageId") else None,
+            sender_id=sender, sender_name=item.get("groupNickname") or item.get("accountName") or None,
+            chat_id=self.id, chat_name=self.name, kind_raw=str(code),
+            is_self=(1 if sender == self.owner else 0) if self.owner and sender else None,
+            reply_to_source_id=str(item["replyToMessageId"]) if item.get("replyToMessageId") else None,
+            raw=item,
+        )
