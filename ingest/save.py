@@ -25,7 +25,7 @@ import sqlite_utils
 
 from classifiers.tokenizer import tokens
 from ingest import writer as ops
-from ingest.formats import by_name, detect
+from ingest.formats import BY_NAME, by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, time_problem
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -361,7 +361,10 @@ class _Planner:
     not written again; duplicates within the file are left to the unique key."""
 
     def __init__(self, read_conn, writer, group_name: str | None, format_name: str):
-        self.read, self.writer, self.format = read_conn, writer, format_name
+        self.read, self.writer = read_conn, writer
+        # Formats whose records without ids may be this file's messages: its own (an Excel
+        # copy of it) and its exporter's id-less exports of the same chat.
+        self.formats = json.dumps([format_name, *getattr(BY_NAME.get(format_name), "ID_LESS_COPIES", ())])
         self.groups = _Groups(writer, group_name)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
@@ -401,13 +404,14 @@ class _Planner:
         precision matches within its minute. Each archived message answers for one record,
         so two identical replies in one second still need two."""
         minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in records})
-        archived_as = "m.source_id is not null" if with_ids else "m.source_id is null and i.format = ?"
+        archived_as = "m.source_id is not null" if with_ids else \
+            "m.source_id is null and i.format in (select value from json_each(?))"
         found: dict[tuple, list[tuple[str, str, int]]] = {}
         for message_id, group_id, sent_at, precision, *content, text in self.read.execute(
                 "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, '') "
                 "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between "
                 "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' join imports i on i.id = m.import_id "
-                f"where {archived_as} order by m.id", [json.dumps(minutes), *([] if with_ids else [self.format])]):
+                f"where {archived_as} order by m.id", [json.dumps(minutes), *([] if with_ids else [self.formats])]):
             if message_id not in self.claimed:
                 found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append(
                     (sent_at, precision, message_id))
@@ -430,7 +434,8 @@ class _Planner:
             # in that order, whatever the planner guesses of the tables' sizes).
             self.without_ids[group_id] = bool(self.read.execute(
                 "select exists (select 1 from imports i cross join messages m on m.import_id = i.id and m.group_id = ? "
-                "and m.source_id is null where i.format = ?)", [group_id, self.format]).fetchone()[0])
+                "and m.source_id is null where i.format in (select value from json_each(?)))",
+                [group_id, self.formats]).fetchone()[0])
         return self.without_ids[group_id]
 
     def write(self, batch: list[tuple]) -> None:

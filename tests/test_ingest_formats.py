@@ -204,18 +204,25 @@ def test_a_chatlog_bundle_archived_with_its_title_only_is_the_same_message_read_
 WEFLOW_HEADER = ["序号", "时间", "发送者昵称", "发送者微信ID", "发送者备注", "群昵称", "发送者身份", "消息类型", "内容"]
 
 
-def weflow_workbook(path, rows, header=WEFLOW_HEADER, preamble=True):
-    """An Excel export as WeFlow writes it: sheet 聊天记录, three rows about the chat, then the
-    header and one row per message."""
+def weflow_workbook(path, rows, header=WEFLOW_HEADER, preamble=True, chat=("47712345678@chatroom", "黄坑乡防汛工作群"),
+                    id_label="微信ID"):
+    """An Excel export as WeFlow's ExcelFormatter writes it: sheet 聊天记录, three rows about
+    the chat (the id's and the remark's values in merged cells), then the header and one
+    row per message."""
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "聊天记录"
     if preamble:
-        sheet.append(["会话信息"])
-        sheet.append(["微信ID", "47712345678@chatroom", "昵称", "黄坑乡防汛工作群", "备注", ""])
-        sheet.append(["导出工具", "WeFlow", "导出版本", "4.3.0", "导出时间", "2025-03-10 08:00:00"])
+        sheet.cell(1, 1, "会话信息")
+        for column, value in ((1, id_label), (2, chat[0]), (4, "昵称"), (5, chat[1]), (6, "备注"), (7, "")):
+            sheet.cell(2, column, value)
+        sheet.merge_cells("B2:C2")
+        sheet.merge_cells("G2:H2")
+        for column, value in enumerate(["导出工具", "WeFlow", "导出版本", "4.3.0", "平台", "wechat", "导出时间",
+                                        "2025-03-10 08:00:00"], start=1):
+            sheet.cell(3, column, value)
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -229,7 +236,8 @@ WEFLOW_ROWS = [
     [2, "2025-03-03 09:01:10", "刘洋", "wxid_liuyang02", "刘洋（黄坑）", "黄坑乡-刘洋", "成员", "引用消息",
      "收到，马上安排[引用 县应急局-周敏：【通知】请各村于3月5日前报送防汛隐患排查台账。]"],
     [3, "2025-03-03 09:02:00", "刘洋", "wxid_liuyang02", "", "黄坑乡-刘洋", "成员", "图片消息", "[图片]"],
-    [4, "2025-03-03 09:03:00", "王伟", "wxid_wangwei03", "", "", "成员", "红包卡片", "[红包]恭喜发财"],
+    # WeFlow 4.3 has no type name for red packets: 其他消息, and the content says what it is.
+    [4, "2025-03-03 09:03:00", "王伟", "wxid_wangwei03", "", "", "成员", "其他消息", "[红包]恭喜发财"],
     [5, "2025/3/3 25:61", "王伟", "wxid_wangwei03", "", "", "成员", "文本消息", "时间写坏了的一行"],
     [6, "2025-03-03 09:05:00", "王伟", "wxid_wangwei03", "", "", "成员", "文本消息", "已转发各村"],
 ]
@@ -304,3 +312,47 @@ def test_chatlab_files_keep_ids_replies_senders_and_their_bad_lines(qunguan, db_
         {"kind": "text"}, {"kind": "text"}, {"kind": "recall"}]
     again = ingest(qunguan, db_path, fixtures / "chatlab.json", fixtures / "chatlab.jsonl", group=None)
     assert again.stdout.count("new 0") == 2
+
+
+def test_the_same_chat_from_weflow_json_and_weflow_excel_is_stored_once_in_either_order(qunguan, db_path, query, fixtures, tmp_path):
+    # What weflow.json holds, as the Excel export of the same chat writes it (no message ids).
+    rows = [[1, "2025-03-03 09:00:05", "王军", "wxid_wj01", "", "卫健委-王军", "卫健委-王军", "文本消息",
+             "请各卫生院周五前上报疫苗接种进度"],
+            [2, "2025-03-03 09:01:40", "我", "wxid_me", "", "", "我", "引用消息",
+             "收到[引用 卫健委-王军：请各卫生院周五前上报疫苗接种进度]"],
+            [3, "2025-03-03 09:03:20", "小赵", "wxid_x9", "", "小赵", "小赵", "其他消息", "[红包]恭喜发财"]]
+    excel = weflow_workbook(tmp_path / "樟树市卫健工作群.xlsx", rows, chat=("39900022233@chatroom", "樟树市卫健工作群"),
+                            id_label="账号ID")  # the later WeFlow's label
+    for first, second in ((fixtures / "weflow.json", excel), (excel, fixtures / "weflow.json")):
+        db = tmp_path / f"{first.suffix}.db"
+        assert "new 3" in ingest(qunguan, db, first).stdout
+        assert "new 0\talready present 3" in ingest(qunguan, db, second).stdout, first
+
+
+def test_a_roster_on_another_sheet_is_passed_over_and_a_renamed_or_protected_workbook_is_named(qunguan, db_path, tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表为2025年第一季度在岗人员名单"])
+    names = book.create_sheet("花名册")
+    names.append(["姓名", "单位", "职务", "微信号"])
+    names.append(["刘洋", "黄坑乡", "副乡长", "wxid_liuyang02"])
+    book.save(tmp_path / "人员.xlsx")
+    with zipfile.ZipFile(tmp_path / "通知.xlsx", "w") as docx:
+        docx.writestr("word/document.xml", "<w:document/>")
+    (tmp_path / "加密.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4088))
+    good = weflow_workbook(tmp_path / "good.xlsx", WEFLOW_ROWS)
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(tmp_path / "坏表.xlsx", "w") as bad:
+        for item in src.infolist():  # the sheet's XML cut off after its first rows
+            data = src.read(item)
+            bad.writestr(item, data[: len(data) * 2 // 3] if item.filename.endswith("sheet1.xml") else data)
+    result = ingest(qunguan, db_path, tmp_path / "人员.xlsx", tmp_path / "通知.xlsx", tmp_path / "加密.xlsx",
+                    tmp_path / "坏表.xlsx")
+    out = result.stdout + result.stderr
+    assert "人员.xlsx: skipped, a real-name roster" in out
+    assert "a Word document (.docx) named .xlsx" in out
+    assert "a password-protected Excel workbook" in out
+    assert "坏表.xlsx" in out and "the workbook is damaged" in out and "please report" not in out

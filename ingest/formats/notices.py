@@ -21,6 +21,10 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
         raise FormatError("empty file")
     if head_bytes[8:12] == b"WEBP":
         raise FormatError("a WEBP image, not a chat export")
+    if head_bytes.startswith(b"\xd0\xcf\x11\xe0") and filename.lower().endswith(".xlsx"):
+        # Excel keeps a password-protected workbook in the old compound format.
+        raise FormatError("a password-protected Excel workbook (or an old .xls named .xlsx): "
+                          "save it without a password as .xlsx and ingest that")
     for magic, what in _MAGIC:
         if head_bytes.startswith(magic):
             raise FormatError(f"{what}, not a chat export")

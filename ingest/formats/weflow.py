@@ -10,6 +10,8 @@ import itertools
 import json
 import re
 import zipfile
+import zlib
+from xml.etree.ElementTree import ParseError
 from typing import BinaryIO, Iterator
 
 from ingest.formats.kinds import kind_from_composite, kind_from_name
@@ -22,6 +24,9 @@ _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
 
 class Json:
     NAME = "weflow-json"
+    # Exports of the same chat that carry no message ids: their records may be this one's
+    # messages, archived by content (ingest/save.py matches them).
+    ID_LESS_COPIES = ("weflow-xlsx",)
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
@@ -65,12 +70,13 @@ def _record(item, chat_id, chat_name) -> Record | Reject:
 
 
 class Xlsx:
-    """WeFlow's Excel export: sheet 聊天记录, a preamble (会话信息; 微信ID, <id>, 昵称, <name>,
-    备注, …; 导出工具, WeFlow, …), then the header 序号, 时间, 发送者昵称, 发送者微信ID,
-    发送者备注, 群昵称, 发送者身份, 消息类型, 内容 (no 群昵称 for a private chat; compact mode:
-    序号, 时间, 发送者身份, 消息类型, 内容). 序号 numbers the rows of the export, not the
-    messages: identity is the messages' content. Read from bytes (`BINARY`), rows as the
-    sheet holds them; a row's line is its row number in Excel."""
+    """WeFlow's Excel export: sheet 聊天记录, a preamble (会话信息; 微信ID (later 账号ID), <id>,
+    昵称, <name>, 备注, <remark>, values in merged cells; 导出工具, WeFlow, …), then the header
+    序号, 时间, 发送者昵称, 发送者微信ID (or 发送者账号ID), 发送者备注, 群昵称, 发送者身份,
+    消息类型, 内容 (no 群昵称 for a private chat; compact mode: 序号, 时间, 发送者身份, 消息类型,
+    内容). 序号 numbers the rows of the export, not the messages: a record's identity is its
+    content, and it may be archived under its id from the same chat's JSON export
+    (`id_lost`). Read from bytes (`BINARY`); a row's line is its row number in Excel."""
 
     NAME = "weflow-xlsx"
     BINARY = True
@@ -83,39 +89,64 @@ class Xlsx:
     def parse(data: BinaryIO, ctx: Context) -> Iterator[Record | Reject]:
         """Opens the workbook at once (a file that is not WeFlow's is refused, or skipped as a
         roster, before anything is read) and returns its records as they are read."""
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(data, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-            raise FormatError(f"an .xlsx workbook that cannot be read ({type(e).__name__}): damaged or cut short?") from None
+        book = _open_workbook(data)
         if _SHEET not in book.sheetnames:
-            first = [(n, _cells(r)) for n, r in enumerate(itertools.islice(
-                book.worksheets[0].iter_rows(values_only=True), _PREAMBLE_ROWS), start=1)] if book.worksheets else []
+            sheets, rosters = book.sheetnames, [roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets]
             book.close()
-            if roster.is_roster_sheet(first):
+            if any(rosters):
                 raise Skipped("a real-name roster: load it with `qunguan roster import`")
-            raise FormatError(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: {', '.join(book.sheetnames[:5])}): "
+            raise FormatError(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: {', '.join(sheets[:5])}): "
                               "not a chat export qunguan knows")
         rows = enumerate(book[_SHEET].iter_rows(values_only=True), start=1)
         about, header = {}, None
-        for line, row in itertools.islice(rows, _PREAMBLE_ROWS):
+        for _, row in itertools.islice(rows, _PREAMBLE_ROWS):
             cells = _cells(row)
             if {"时间", "消息类型", "内容"} <= set(cells):
                 header = cells
                 break
-            # Preamble rows are label, value pairs: 微信ID, wxid_…@chatroom, 昵称, 防汛群, …
-            about.update((k, v) for k, v in zip(cells[::2], cells[1::2]) if k)
+            about.update(_labelled(cells))
         if header is None:
             book.close()
             raise FormatError(f"a {_SHEET} sheet without WeFlow's header (序号, 时间, …, 消息类型, 内容) "
                               f"in its first {_PREAMBLE_ROWS} rows")
-        return _xlsx_records(book, rows, header, about.get("微信ID") or None,
+        return _xlsx_records(book, rows, header, about.get("微信ID") or about.get("账号ID") or None,
                              about.get("备注") or about.get("昵称") or None)
 
 
 _SHEET = "聊天记录"
 _PREAMBLE_ROWS = 10
+_LABELS = {"微信ID", "账号ID", "昵称", "备注", "导出工具", "导出版本", "平台", "导出时间"}
+
+
+def _open_workbook(data: BinaryIO):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(data, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        data.seek(0)
+        try:
+            names = zipfile.ZipFile(data).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise FormatError(f"an .xlsx workbook that cannot be read ({type(e).__name__}): damaged or cut short?") from None
+        what = "a Word document (.docx)" if "word/document.xml" in names else "a zip archive"
+        raise FormatError(f"{what} named .xlsx, not an Excel workbook") from None
+
+
+def _first_rows(sheet) -> list[tuple[int, list[str]]]:
+    return [(n, _cells(r)) for n, r in enumerate(itertools.islice(sheet.iter_rows(values_only=True), _PREAMBLE_ROWS),
+                                                  start=1)]
+
+
+def _labelled(cells: list[str]) -> dict[str, str]:
+    """A preamble row's label -> value: each value is the first filled cell after its label,
+    before the next label (WeFlow merges the cells of long values: 微信ID, id, (merged), 昵称 …)."""
+    found = {}
+    for i, cell in enumerate(cells):
+        if cell in _LABELS:
+            value = next((v for v in cells[i + 1:] if v), "")
+            found[cell] = "" if value in _LABELS else value
+    return found
 
 
 def _cells(row) -> list[str]:
@@ -123,16 +154,22 @@ def _cells(row) -> list[str]:
 
 
 def _xlsx_records(book, rows, header: list[str], chat_id: str | None, chat_name: str | None) -> Iterator[Record | Reject]:
+    line = 0
     try:
         for line, row in rows:
             values = dict(zip(header, _cells(row)))
             if any(values.values()):
                 yield _xlsx_record(line, values, chat_id, chat_name)
+    except (ParseError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as e:
+        raise FormatError(f"the {_SHEET} sheet cannot be read past row {line} ({type(e).__name__}): "
+                          "the workbook is damaged") from None
     finally:
         book.close()
 
 
 _QUOTED = re.compile(r"\[引用 [^：\]]*：(?P<quoted>.*)\]\Z", re.S)
+# WeFlow 4.3 names red packets and transfers 其他消息 and says what they are in the content.
+_MONEY = (("[红包]", "red_packet"), ("[转账]", "transfer"), ("[转账收款]", "transfer"))
 
 
 def _xlsx_record(line: int, row: dict, chat_id: str | None, chat_name: str | None) -> Record | Reject:
@@ -142,6 +179,8 @@ def _xlsx_record(line: int, row: dict, chat_id: str | None, chat_name: str | Non
         return Reject(line, str(e), json.dumps(row, ensure_ascii=False))
     text, type_name = row.get("内容", ""), row.get("消息类型", "")
     kind, quote = kind_from_name(type_name, text), None
+    if kind in ("other", "link"):
+        kind = next((k for prefix, k in _MONEY if text.startswith(prefix)), kind)
     if kind == "quote" and (m := _QUOTED.search(text)):
         quote, text = m["quoted"], text[: m.start()]
     elif kind in ("image", "video", "voice", "sticker"):
@@ -149,10 +188,10 @@ def _xlsx_record(line: int, row: dict, chat_id: str | None, chat_name: str | Non
     role = row.get("发送者身份", "")
     return Record(
         line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
-        sender_id=row.get("发送者微信ID") or None,
+        sender_id=row.get("发送者微信ID") or row.get("发送者账号ID") or None,
         # The name the group sees: the group nickname, else the WeChat nickname; the
         # exporter's own remark for the person last.
         sender_name=row.get("群昵称") or row.get("发送者昵称") or row.get("发送者备注") or (role if role != "我" else None),
         chat_id=chat_id, chat_name=chat_name, kind_raw=type_name, is_self=1 if role == "我" else None,
-        quote=quote, raw=row,
+        quote=quote, id_lost=True, raw=row,
     )
