@@ -44,7 +44,13 @@ def set_group(conn, name: str, **fields) -> dict:
 
 
 def set_setting(conn, key: str, raw_value: str) -> None:
-    """Store a JSON override for `section.name` of detectors/config.toml."""
+    """Store a JSON override for `section.name` of detectors/config.toml, or of a
+    new-media check's setting (`newmedia.<name>`, as `config show` lists it)."""
+    from newmedia.settings import PREFIX, set_setting as set_newmedia_setting  # it stores through this module
+
+    if key.startswith(PREFIX):
+        set_newmedia_setting(conn, key, raw_value)
+        return
     section, _, name = key.partition(".")
     defaults = load_config()
     if section not in defaults or name not in defaults[section]:
@@ -75,7 +81,9 @@ def unset_setting(conn, key: str) -> None:
     later version no longer knows (it is ignored, and shown as such). Logged."""
     with conn:
         if not conn.execute("delete from settings where key = ?", [key]).rowcount:
-            raise RegistryError(f"{key!r} is not set in this archive (`qunguan config show` lists what is)")
+            alike = [k for (k,) in conn.execute("select key from settings where key like ?", [f"%.{key}"])]
+            hint = f"; did you mean {' or '.join(alike)}?" if alike else " (`qunguan config show` lists what is)"
+            raise RegistryError(f"{key!r} is not set in this archive{hint}")
         _log_setting(conn, key, None, datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user())
 
 

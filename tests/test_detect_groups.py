@@ -210,9 +210,15 @@ def test_an_admin_lists_and_removes_overrides_and_every_change_is_kept(qunguan, 
     assert qunguan("config", "unset", "after_hours.notice_words", "--db", db_path).exit_code == 0
     again = qunguan("config", "unset", "after_hours.notice_words", "--db", db_path)
     assert again.exit_code == 1 and "not set in this archive" in again.stderr
+    # The keys as `config show` lists them work in `config set` and `config unset` alike.
+    assert qunguan("config", "set", "newmedia.dormant_days", "120", "--db", db_path).exit_code == 0
+    bare = qunguan("config", "unset", "dormant_days", "--db", db_path)
+    assert bare.exit_code == 1 and "did you mean newmedia.dormant_days?" in bare.stderr
+    assert qunguan("config", "unset", "newmedia.dormant_days", "--db", db_path).exit_code == 0
     log = conn.execute("select key, value from settings_log order by id").fetchall()
     assert log == [("after_hours.min_chars", "8"), ("newmedia.dormant_days", "90"), ("after_hours.min_chars", None),
-                   ("after_hours.notice_words", None)]
+                   ("after_hours.notice_words", None), ("newmedia.dormant_days", "120"),
+                   ("newmedia.dormant_days", None)]
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("delete from settings_log")
 
