@@ -25,7 +25,7 @@ import sqlite_utils
 
 from classifiers.tokenizer import tokens
 from ingest import writer as ops
-from ingest.formats import BY_NAME, by_name, detect
+from ingest.formats import NO_ID_FORMATS, by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, time_problem
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -363,8 +363,8 @@ class _Planner:
     def __init__(self, read_conn, writer, group_name: str | None, format_name: str):
         self.read, self.writer = read_conn, writer
         # Formats whose records without ids may be this file's messages: its own (an Excel
-        # copy of it) and its exporter's id-less exports of the same chat.
-        self.formats = json.dumps([format_name, *getattr(BY_NAME.get(format_name), "ID_LESS_COPIES", ())])
+        # copy of it) and the exports that never carry ids (WeFlow's Excel), of any chat.
+        self.formats = json.dumps([format_name, *NO_ID_FORMATS])
         self.groups = _Groups(writer, group_name)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
@@ -393,9 +393,10 @@ class _Planner:
         position = self.identical[key] = self.identical.get(key, -1) + 1
         return message_key("c", *key, position)
 
-    def _archived_by_content(self, records: list[tuple], with_ids: bool) -> set[int]:
+    def _archived_by_content(self, records: list[tuple], with_ids: bool) -> dict[int, int]:
         """Keys of `records` ((key, group id, row), not archived under their own key) that
-        are archived under another: the same group, time, sender, kind and text.
+        are archived under another, each with the message it is: the same group, time,
+        sender, kind and text.
         - `with_ids`: records whose exported id was lost (a CSV re-saved by Excel), matched
           with messages archived under their id from a clean copy;
         - else: records with an id, matched with messages this format archived without one
@@ -415,7 +416,7 @@ class _Planner:
             if message_id not in self.claimed:
                 found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append(
                     (sent_at, precision, message_id))
-        matched = set()
+        matched = {}
         for key, group_id, row in records:
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
             archived = found.get((group_id, sent_at[:16], self.members.id_for(group_id, sender_id, sender_name), kind,
@@ -423,12 +424,13 @@ class _Planner:
             same = next((i for i, (at, archived_precision, _) in enumerate(archived)
                          if "minute" in (precision, archived_precision) or at == sent_at), None)
             if same is not None:
-                self.claimed.add(archived.pop(same)[2])
-                matched.add(key)
+                matched[key] = archived.pop(same)[2]
+                self.claimed.add(matched[key])
         return matched
 
     def _lost_ids_archived(self, group_id: int) -> bool:
-        """Whether this format archived messages of the group without their exported id."""
+        """Whether this format, or an export that never has ids, archived messages of the
+        group without their exported id."""
         if group_id not in self.without_ids:
             # Through this format's imports (a few a week), each an index probe (cross join:
             # in that order, whatever the planner guesses of the tables' sizes).
@@ -455,9 +457,15 @@ class _Planner:
         if not self.archive_empty:
             fresh = [(key, group_id, row) for key, group_id, row in keyed if key not in archived]
             if lost := [k for k in fresh if k[2][-1]]:
-                archived |= self._archived_by_content(lost, with_ids=True)
+                archived |= set(self._archived_by_content(lost, with_ids=True))
             if with_id := [k for k in fresh if k[2][7] and self._lost_ids_archived(k[1])]:
-                archived |= self._archived_by_content(with_id, with_ids=False)
+                found = self._archived_by_content(with_id, with_ids=False)
+                archived |= set(found)
+                # The archived message takes the id it lacked, so later exports find it by
+                # id and replies to it (and its own reply) are linked.
+                self.writer.call(ops.adopt_ids, [
+                    (row[7], key, message_key("s", group_id, row[12]) if row[12] else None, found[key])
+                    for key, group_id, row in with_id if key in found])
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
                             sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:

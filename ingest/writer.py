@@ -71,6 +71,12 @@ def insert_messages(conn, rows: list[tuple]) -> None:
                  "where id between ? and ? and tokens != ''", [rows[0][0], rows[-1][0]])
 
 
+def adopt_ids(conn, found: list[tuple]) -> None:
+    """(source id, key by it, reply key or None, message id): a message archived without
+    its exporter's id, now read with it, takes it (and the reply it names, if it had none)."""
+    conn.executemany("update messages set source_id = ?, key = ?, reply_key = coalesce(reply_key, ?) where id = ?", found)
+
+
 def insert_reject(conn, row: list) -> None:
     conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
 

@@ -1,5 +1,6 @@
 """Given the export files admins really receive, each lands in the archive as typed rows."""
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -327,6 +328,21 @@ def test_the_same_chat_from_weflow_json_and_weflow_excel_is_stored_once_in_eithe
         db = tmp_path / f"{first.suffix}.db"
         assert "new 3" in ingest(qunguan, db, first).stdout
         assert "new 0\talready present 3" in ingest(qunguan, db, second).stdout, first
+        # Whichever came first, the messages have the JSON's ids, and the reply is linked.
+        con = sqlite3.connect(db)
+        assert con.execute("select count(source_id), count(reply_to) from messages").fetchone() == (3, 1)
+        con.close()
+
+
+def test_an_export_with_ids_after_weflow_excel_of_the_chat_adds_nothing(qunguan, db_path, fixtures, tmp_path):
+    # Any export with ids, here ChatLab's, may hold what a WeFlow Excel export (no ids) held.
+    rows = [[1, "2025-03-10 10:30:05", "应急局办公室", "wxid_yjj_office", "", "区应急局-黄涛", "区应急局-黄涛", "文本消息",
+             "【通知】请各乡镇（街道）于3月12日前报送森林防火隐患排查台账，逾期通报。"],
+            [2, "2025-03-10 10:31:10", "静水流深", "wxid_xq_chenjing", "", "湖田乡-陈静", "湖田乡-陈静", "引用消息",
+             "收到，马上安排[引用 区应急局-黄涛：【通知】请各乡镇（街道）于3月12日前报送森林防火隐患排查台账，逾期通报。]"]]
+    excel = weflow_workbook(tmp_path / "应急.xlsx", rows, chat=("38988428513@chatroom", "袁州区应急管理工作群"))
+    assert "new 2" in ingest(qunguan, db_path, excel).stdout
+    assert "new 2\talready present 2" in ingest(qunguan, db_path, fixtures / "chatlab.json").stdout
 
 
 def test_a_roster_on_another_sheet_is_passed_over_and_a_renamed_or_protected_workbook_is_named(qunguan, db_path, tmp_path):
@@ -345,14 +361,16 @@ def test_a_roster_on_another_sheet_is_passed_over_and_a_renamed_or_protected_wor
         docx.writestr("word/document.xml", "<w:document/>")
     (tmp_path / "加密.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4088))
     good = weflow_workbook(tmp_path / "good.xlsx", WEFLOW_ROWS)
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(tmp_path / "坏表.xlsx", "w") as bad:
-        for item in src.infolist():  # the sheet's XML cut off after its first rows
-            data = src.read(item)
-            bad.writestr(item, data[: len(data) * 2 // 3] if item.filename.endswith("sheet1.xml") else data)
+    for name, kept in (("坏表.xlsx", 2 / 3), ("坏表头.xlsx", 1 / 5)):  # the sheet's XML cut off in its rows, in its preamble
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(tmp_path / name, "w") as bad:
+            for item in src.infolist():
+                data = src.read(item)
+                bad.writestr(item, data[: int(len(data) * kept)] if item.filename.endswith("sheet1.xml") else data)
     result = ingest(qunguan, db_path, tmp_path / "人员.xlsx", tmp_path / "通知.xlsx", tmp_path / "加密.xlsx",
-                    tmp_path / "坏表.xlsx")
+                    tmp_path / "坏表.xlsx", tmp_path / "坏表头.xlsx")
     out = result.stdout + result.stderr
     assert "人员.xlsx: skipped, a real-name roster" in out
     assert "a Word document (.docx) named .xlsx" in out
     assert "a password-protected Excel workbook" in out
-    assert "坏表.xlsx" in out and "the workbook is damaged" in out and "please report" not in out
+    assert out.count("it is damaged") == 2 and "please report" not in out
+

@@ -20,6 +20,9 @@ FORMATS = [
 ]
 BINARY_FORMATS = [weflow.Xlsx]
 BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS}
+# Exports that never carry message ids (`NO_IDS`): whatever chat they hold, an export
+# with ids may hold the same messages, matched by content when saved (ingest/save.py).
+NO_ID_FORMATS = tuple(name for name, f in BY_NAME.items() if getattr(f, "NO_IDS", False))
 
 
 def detect(head: str, head_bytes: bytes, filename: str):

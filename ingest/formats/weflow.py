@@ -6,6 +6,7 @@ Chinese `type` names, which changed between WeFlow versions; the Excel export ha
 the names, read by the fragments every version shares (图片, 红包 …)."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -24,9 +25,6 @@ _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
 
 class Json:
     NAME = "weflow-json"
-    # Exports of the same chat that carry no message ids: their records may be this one's
-    # messages, archived by content (ingest/save.py matches them).
-    ID_LESS_COPIES = ("weflow-xlsx",)
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
@@ -80,6 +78,7 @@ class Xlsx:
 
     NAME = "weflow-xlsx"
     BINARY = True
+    NO_IDS = True
 
     @staticmethod
     def sniff_bytes(head_bytes: bytes, filename: str) -> bool:
@@ -90,25 +89,28 @@ class Xlsx:
         """Opens the workbook at once (a file that is not WeFlow's is refused, or skipped as a
         roster, before anything is read) and returns its records as they are read."""
         book = _open_workbook(data)
-        if _SHEET not in book.sheetnames:
-            sheets, rosters = book.sheetnames, [roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets]
+        try:
+            with _damage_refused(0):
+                if _SHEET not in book.sheetnames:
+                    sheets = book.sheetnames
+                    if any(roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets):
+                        raise Skipped("a real-name roster: load it with `qunguan roster import`")
+                    raise FormatError(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: "
+                                      f"{', '.join(sheets[:5])}): not a chat export qunguan knows")
+                rows = enumerate(book[_SHEET].iter_rows(values_only=True), start=1)
+                about, header = {}, None
+                for _, row in itertools.islice(rows, _PREAMBLE_ROWS):
+                    cells = _cells(row)
+                    if {"时间", "消息类型", "内容"} <= set(cells):
+                        header = cells
+                        break
+                    about.update(_labelled(cells))
+            if header is None:
+                raise FormatError(f"a {_SHEET} sheet without WeFlow's header (序号, 时间, …, 消息类型, 内容) "
+                                  f"in its first {_PREAMBLE_ROWS} rows")
+        except BaseException:
             book.close()
-            if any(rosters):
-                raise Skipped("a real-name roster: load it with `qunguan roster import`")
-            raise FormatError(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: {', '.join(sheets[:5])}): "
-                              "not a chat export qunguan knows")
-        rows = enumerate(book[_SHEET].iter_rows(values_only=True), start=1)
-        about, header = {}, None
-        for _, row in itertools.islice(rows, _PREAMBLE_ROWS):
-            cells = _cells(row)
-            if {"时间", "消息类型", "内容"} <= set(cells):
-                header = cells
-                break
-            about.update(_labelled(cells))
-        if header is None:
-            book.close()
-            raise FormatError(f"a {_SHEET} sheet without WeFlow's header (序号, 时间, …, 消息类型, 内容) "
-                              f"in its first {_PREAMBLE_ROWS} rows")
+            raise
         return _xlsx_records(book, rows, header, about.get("微信ID") or about.get("账号ID") or None,
                              about.get("备注") or about.get("昵称") or None)
 
@@ -153,16 +155,27 @@ def _cells(row) -> list[str]:
     return [cell_text(c) for c in row]
 
 
+@contextlib.contextmanager
+def _damage_refused(line: int):
+    """What reading a damaged sheet raises (its XML cut or garbled), as the refusal of the file."""
+    try:
+        yield
+    except (ParseError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as e:
+        raise FormatError(f"the workbook cannot be read past row {line} ({type(e).__name__}): it is damaged") from None
+
+
 def _xlsx_records(book, rows, header: list[str], chat_id: str | None, chat_name: str | None) -> Iterator[Record | Reject]:
     line = 0
     try:
-        for line, row in rows:
+        while True:
+            with _damage_refused(line):
+                item = next(rows, None)
+            if item is None:
+                return
+            line, row = item
             values = dict(zip(header, _cells(row)))
             if any(values.values()):
                 yield _xlsx_record(line, values, chat_id, chat_name)
-    except (ParseError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as e:
-        raise FormatError(f"the {_SHEET} sheet cannot be read past row {line} ({type(e).__name__}): "
-                          "the workbook is damaged") from None
     finally:
         book.close()
 
