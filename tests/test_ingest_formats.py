@@ -374,3 +374,16 @@ def test_a_roster_on_another_sheet_is_passed_over_and_a_renamed_or_protected_wor
     assert "a password-protected Excel workbook" in out
     assert out.count("it is damaged") == 2 and "please report" not in out
 
+
+def test_chatlab_names_senders_from_members_and_reads_types_written_as_strings(qunguan, db_path, query, tmp_path):
+    # Names on messages are optional (some exporters leave them out); types arrive as "20".
+    lines = ['{"_type":"header","chatlab":{"version":"0.0.2","exportedAt":1741579200},'
+             '"meta":{"name":"湖田乡防汛群","platform":"wechat","type":"group"}}',
+             '{"_type":"member","platformId":"wxid_ht_liming","accountName":"李明","groupNickname":"湖田乡-李明"}',
+             '{"_type":"message","sender":"wxid_ht_liming","timestamp":1741573805,"type":"20","content":"[红包]辛苦了"}',
+             '{"_type":"message","sender":"wxid_ht_liming","timestamp":1741573806,"type":true,"content":"?"}']
+    path = tmp_path / "湖田乡.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "new 2" in ingest(qunguan, db_path, path).stdout
+    rows = query("select kind, me.display_name from messages m join members me on me.id = m.member_id order by m.id")
+    assert rows == [{"kind": "red_packet", "display_name": "湖田乡-李明"}, {"kind": "other", "display_name": "湖田乡-李明"}]

@@ -26,7 +26,7 @@ class Json:
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
         start = head.lstrip("\ufeff \r\n\t")
-        return start.startswith("{") and '"chatlab"' in head and '"meta"' in head and '"_type"' not in start[:40]
+        return start.startswith("{") and '"chatlab"' in head and '"_type"' not in start[:40]
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
@@ -34,6 +34,8 @@ class Json:
         if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
             raise FormatError("a ChatLab file without a list of messages")
         chat = _Chat(doc.get("meta"))
+        for member in doc.get("members") if isinstance(doc.get("members"), list) else ():
+            chat.know(member)
         for item in doc["messages"]:
             yield chat.record(None, item, json.dumps(item, ensure_ascii=False)[:2000])
 
@@ -57,9 +59,13 @@ class Jsonl:
             kind = item.get("_type") if isinstance(item, dict) else None
             if kind == "header" and chat is None:
                 chat = _Chat(item.get("meta"))
-            elif kind == "message":
-                yield (chat or _Chat(None)).record(number, item, line[:2000])
-            elif kind != "member":  # members are named on each message too
+            elif kind in ("member", "message"):
+                chat = chat or _Chat(None)
+                if kind == "member":
+                    chat.know(item)
+                else:
+                    yield chat.record(number, item, line[:2000])
+            else:
                 yield Reject(number, f"a line of unknown _type {kind!r}", line[:2000])
 
 
@@ -71,6 +77,14 @@ class _Chat:
         self.id = str(meta["groupId"]) if meta.get("groupId") else None
         self.name = str(meta["name"]) if meta.get("name") else None
         self.owner = str(meta["ownerId"]) if meta.get("ownerId") else None
+        self.names: dict[str, str] = {}  # platformId -> the name the group sees
+
+    def know(self, member) -> None:
+        """A member's name, for messages that leave theirs out (the names are optional)."""
+        if isinstance(member, dict) and member.get("platformId") not in (None, ""):
+            name = member.get("groupNickname") or member.get("accountName")
+            if name:
+                self.names[str(member["platformId"])] = str(name)
 
     def record(self, line: int | None, item, raw: str) -> Record | Reject:
         if not isinstance(item, dict):
@@ -80,13 +94,16 @@ class _Chat:
         except (KeyError, TypeError, ValueError):
             return Reject(line, f"timestamp missing or not epoch seconds: {item.get('timestamp')!r}", raw)
         code = item.get("type")
-        kind = _KINDS.get(code, "other") if isinstance(code, int) else "other"
+        # A whole number, also written as a string ("20"); true is no type.
+        number = int(code) if isinstance(code, str) and code.strip().isdigit() else code
+        kind = _KINDS.get(number, "other") if isinstance(number, int) and not isinstance(number, bool) else "other"
         text = item.get("content") if isinstance(item.get("content"), str) else ""
         sender = str(item["sender"]) if item.get("sender") not in (None, "") else None
         return Record(
             line=line, sent_at=from_epoch(epoch), kind=kind, text="" if kind in _MEDIA else text,
             source_id=str(item["platformMessageId"]) if item.get("platformMessageId") else None,
-            sender_id=sender, sender_name=item.get("groupNickname") or item.get("accountName") or None,
+            sender_id=sender,
+            sender_name=item.get("groupNickname") or item.get("accountName") or self.names.get(sender or "") or None,
             chat_id=self.id, chat_name=self.name, kind_raw=str(code),
             is_self=(1 if sender == self.owner else 0) if self.owner and sender else None,
             reply_to_source_id=str(item["replyToMessageId"]) if item.get("replyToMessageId") else None,
