@@ -54,7 +54,9 @@ def set_setting(conn, key: str, raw_value: str) -> None:
     section, _, name = key.partition(".")
     defaults = load_config()
     if section not in defaults or name not in defaults[section]:
-        raise RegistryError(f"unknown setting {key!r}; see detectors/config.toml")
+        alike = [k for k in setting_defaults() if k.endswith("." + key)]
+        hint = f"; did you mean {' or '.join(alike)}?" if alike else "; see detectors/config.toml"
+        raise RegistryError(f"unknown setting {key!r}{hint}")
     store_setting(conn, key, raw_value, defaults[section][name])
 
 
@@ -81,7 +83,7 @@ def unset_setting(conn, key: str) -> None:
     later version no longer knows (it is ignored, and shown as such). Logged."""
     with conn:
         if not conn.execute("delete from settings where key = ?", [key]).rowcount:
-            alike = [k for (k,) in conn.execute("select key from settings where key like ?", [f"%.{key}"])]
+            alike = [k for (k,) in conn.execute("select key from settings") if k.endswith("." + key)]
             hint = f"; did you mean {' or '.join(alike)}?" if alike else " (`qunguan config show` lists what is)"
             raise RegistryError(f"{key!r} is not set in this archive{hint}")
         _log_setting(conn, key, None, datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user())

@@ -56,6 +56,8 @@ def set_setting(conn, name: str, raw_value: str) -> None:
         raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
     if name in DAY_COUNTS and _bad_day_count(raw_value):
         raise SettingError(f"{name} must be a whole number of days above 0, got {raw_value!r}")
+    if problem := _not_text_lists(name, raw_value):
+        raise SettingError(problem)
     try:
         store_setting(conn, PREFIX + name, raw_value, DEFAULTS[name])
     except RegistryError as e:
@@ -70,3 +72,21 @@ def _bad_day_count(raw_value: str) -> bool:
     except ValueError:
         return False
     return isinstance(value, (int, float)) and not (type(value) is int and value > 0)
+
+
+def _not_text_lists(name: str, raw_value: str) -> str | None:
+    """What is wrong with a value the checks read as words: a list of strings, or for
+    unit_names a list of strings per unit. A number in one fails the next run; a string
+    where a list belongs is read letter by letter. Bad JSON and other types are left to
+    store_setting."""
+    try:
+        value = json.loads(raw_value)
+    except ValueError:
+        return None
+    default = DEFAULTS[name]
+    words = lambda v: isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v)  # noqa: E731
+    if isinstance(default, list) and isinstance(value, list) and not words(value):
+        return f"{name} must be a list of words (JSON strings), got {raw_value!r}"
+    if isinstance(default, dict) and isinstance(value, dict) and not all(words(v) for v in value.values()):
+        return f'{name} must give each unit a list of names, e.g. {{"中共宜春市委宣传部": ["宜春发布"]}}, got {raw_value!r}'
+    return None

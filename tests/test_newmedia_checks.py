@@ -58,6 +58,18 @@ def test_a_count_of_days_must_be_a_whole_number_above_zero(qunguan, db_path, que
     assert query("select count(*) as n from settings where key like 'newmedia.%'") == [{"n": 0}]
 
 
+@pytest.mark.parametrize("name, value", [("unit_names", '{"中共宜春市委宣传部": [1]}'),
+                                         ("unit_names", '{"中共宜春市委宣传部": "宜春发布"}'),
+                                         ("shop_domains", '["taobao.com", 3]'), ("division_suffixes", '[""]')])
+def test_word_lists_must_hold_words(qunguan, db_path, query, name, value):
+    # A number in a list failed the next classify; a string where a list belongs was read
+    # letter by letter. Either way through `accounts config` or `config set newmedia.…`.
+    for command in (("accounts", "config", name), ("config", "set", f"newmedia.{name}")):
+        refused = qunguan(*command, value, "--db", db_path)
+        assert refused.exit_code == 1 and name in refused.stderr and "must" in refused.stderr
+    assert query("select count(*) as n from settings") == [{"n": 0}]
+
+
 @pytest.mark.parametrize("today, accepted", [("2025-06-01", True), ("20250601", False), ("2025/06/01", False),
                                              ("2025-W22-7", False)])
 def test_check_today_takes_only_the_day_form_its_help_names(qunguan, db_path, today, accepted):
