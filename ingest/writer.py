@@ -73,8 +73,11 @@ def insert_messages(conn, rows: list[tuple]) -> None:
 
 def adopt_ids(conn, found: list[tuple]) -> None:
     """(source id, key by it, reply key or None, message id): a message archived without
-    its exporter's id, now read with it, takes it (and the reply it names, if it had none)."""
-    conn.executemany("update messages set source_id = ?, key = ?, reply_key = coalesce(reply_key, ?) where id = ?", found)
+    its exporter's id, now read with it, takes it (and the reply it names, if it had none).
+    Should that key be taken already (the same message twice in one file, the first stored
+    by this very import), the message keeps what it had: it is archived either way."""
+    conn.executemany("update or ignore messages set source_id = ?, key = ?, reply_key = coalesce(reply_key, ?) "
+                     "where id = ?", found)
 
 
 def insert_reject(conn, row: list) -> None:
