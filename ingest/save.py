@@ -379,6 +379,7 @@ class _Planner:
         self.identical: dict[tuple, int] = {}
         self.claimed: set[int] = set()  # archived messages matched by content (_archived_by_content)
         self.without_ids: dict[int, bool] = {}  # per group: _lost_ids_archived
+        self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids)
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -455,12 +456,23 @@ class _Planner:
             "select key from messages where key in (select value from json_each(?))",
             [json.dumps([k[0] for k in keyed])])}
         if not self.archive_empty:
+            # A message this import gave an id to is archived under it, though the reading
+            # connection sees that only once the file is committed.
+            archived |= {key for key, _, _ in keyed if key in self.adopted}
             fresh = [(key, group_id, row) for key, group_id, row in keyed if key not in archived]
             if lost := [k for k in fresh if k[2][-1]]:
                 archived |= set(self._archived_by_content(lost, with_ids=True))
-            if with_id := [k for k in fresh if k[2][7] and self._lost_ids_archived(k[1])]:
+            # Once per id: a message the file holds twice (an overlapping paste) must not take
+            # a second archived twin (two identical 收到 in one second) as well.
+            with_id, once = [], set()
+            for k in fresh:
+                if k[2][7] and k[0] not in once and self._lost_ids_archived(k[1]):
+                    once.add(k[0])
+                    with_id.append(k)
+            if with_id:
                 found = self._archived_by_content(with_id, with_ids=False)
                 archived |= set(found)
+                self.adopted |= set(found)
                 # The archived message takes the id it lacked, so later exports find it by
                 # id and replies to it (and its own reply) are linked.
                 self.writer.call(ops.adopt_ids, [

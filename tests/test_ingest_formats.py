@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.schema import open_archive
+
 
 def ingest(qunguan, db_path, *paths, group=None):
     args = ["ingest", *paths, "--db", db_path, "--silent"]
@@ -387,3 +389,23 @@ def test_chatlab_names_senders_from_members_and_reads_types_written_as_strings(q
     assert "new 2" in ingest(qunguan, db_path, path).stdout
     rows = query("select kind, me.display_name from messages m join members me on me.id = m.member_id order by m.id")
     assert rows == [{"kind": "red_packet", "display_name": "湖田乡-李明"}, {"kind": "other", "display_name": "湖田乡-李明"}]
+
+
+@pytest.mark.parametrize("batch", [5000, 2])
+def test_a_message_pasted_twice_into_an_export_with_ids_takes_one_archived_twin(qunguan, db_path, query, tmp_path,
+                                                                               monkeypatch, batch):
+    # The Excel export holds two identical 收到 in one second; the JSON of the chat holds
+    # the first of them twice (an overlapping paste), then the second: the archive keeps
+    # two 收到, each with its own id. With batches of 2, the repeat comes in a later batch.
+    from ingest import save
+
+    monkeypatch.setattr(save, "BATCH", batch)
+    reply = ["2025-03-03 09:01:10", "刘洋", "wxid_liuyang02", "", "黄坑乡-刘洋", "黄坑乡-刘洋", "文本消息", "收到"]
+    ingest(qunguan, db_path, weflow_workbook(tmp_path / "群.xlsx", [[1, *reply], [2, *reply]]))
+    messages = [{"localId": n, "createTime": 1740963670, "localType": 1, "content": "收到", "senderUsername": "wxid_liuyang02",
+                 "senderDisplayName": "黄坑乡-刘洋", "platformMessageId": str(8100 + n)} for n in (1, 1, 2)]
+    doc = {"session": {"wxid": "47712345678@chatroom", "displayName": "黄坑乡防汛工作群"}, "messages": messages}
+    (tmp_path / "群.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = save.ingest_paths(open_archive(str(db_path)), [str(tmp_path / "群.json")])
+    assert [(r.new, r.duplicate, r.refused) for r in result] == [(0, 3, None)]
+    assert query("select source_id from messages order by id") == [{"source_id": "8101"}, {"source_id": "8102"}]
