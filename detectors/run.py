@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
@@ -90,10 +91,12 @@ def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1, wher
     parameters), in id order, but those of exempt groups (Party-branch study groups,
     群规 第二条: archived, never flagged)."""
     # Not a join with groups: that costs ~0.6 s per 1M messages, the list of exempt groups nothing.
-    return [Message(*row) for row in conn.execute(
+    # Each row, a tuple of Message's fields, becomes one without NamedTuple's call per row
+    # (0.2 s of CPU per 1M messages; bench/classify.py reads 1.7M).
+    return list(map(tuple.__new__, itertools.repeat(Message), conn.execute(
         "select id, group_id, member_id, sent_at, kind, coalesce(text, '') from messages where id > ? and id <= ? "
         f"and group_id not in (select id from groups where exempt) and ({where[0]}) order by id limit ?",
-        [after, upto, *where[1], limit])]
+        [after, upto, *where[1], limit])))
 
 
 def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:
