@@ -119,7 +119,7 @@ def stats(db: DbOption):
 
 groups_app = typer.Typer(no_args_is_help=True, help="The group registry: what the exports cannot know.")
 app.add_typer(groups_app, name="groups")
-config_app = typer.Typer(no_args_is_help=True, help="Per-archive overrides of the detectors' settings.")
+config_app = typer.Typer(no_args_is_help=True, help="Per-archive overrides of the detectors' and new-media checks' settings.")
 app.add_typer(config_app, name="config")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(posts_app, name="posts")
@@ -172,7 +172,7 @@ def config_set(
     value: Annotated[str, typer.Argument(help="A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'")],
     db: DbOption,
 ):
-    """Override one detector setting for this archive."""
+    """Override one setting for this archive: a detector's (section.name) or a new-media check's (newmedia.name)."""
     try:
         set_setting(open_archive(str(db)).conn, key, value)
     except RegistryError as e:
