@@ -400,20 +400,20 @@ class _Planner:
         sender, kind and text.
         - `with_ids`: records whose exported id was lost (a CSV re-saved by Excel), matched
           with messages archived under their id from a clean copy;
-        - else: records with an id, matched with messages this format archived without one
-          (the Excel copy came first).
+        - else: records with an id, matched with messages archived without one by this
+          format (an Excel copy came first) or by an export that never has ids.
         Excel also writes times as it shows them, without seconds: a side with minute
         precision matches within its minute. Each archived message answers for one record,
         so two identical replies in one second still need two."""
         minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in records})
-        archived_as = "m.source_id is not null" if with_ids else \
-            "m.source_id is null and i.format in (select value from json_each(?))"
+        archived_as = "where m.source_id is not null" if with_ids else (
+            "join imports i on i.id = m.import_id where m.source_id is null "
+            "and i.format in (select value from json_each(?))")
         found: dict[tuple, list[tuple[str, str, int]]] = {}
         for message_id, group_id, sent_at, precision, *content, text in self.read.execute(
                 "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, '') "
                 "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between "
-                "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' join imports i on i.id = m.import_id "
-                f"where {archived_as} order by m.id", [json.dumps(minutes), *([] if with_ids else [self.formats])]):
+                f"j.value ->> 1 || ':00' and j.value ->> 1 || ':59' {archived_as} order by m.id", [json.dumps(minutes), *([] if with_ids else [self.formats])]):
             if message_id not in self.claimed:
                 found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append(
                     (sent_at, precision, message_id))
