@@ -1,5 +1,7 @@
 """New-media flags reach the same queue; their case page shows the post and its account
 in place of a conversation."""
+import sqlite3
+
 from tests.review_helpers import cookies_for
 from review.site import make_datasette
 
@@ -20,3 +22,19 @@ async def test_post_and_account_flags_show_in_the_queue_and_case_page(qunguan, d
     account_flag = query("select id from flags where category = 'account_personal'")[0]["id"]
     page = await ds.client.get(f"/-/qunguan/flags/{account_flag}", cookies=cookies)
     assert "小李说文旅" in page.text and "新媒体 第八条" in page.text
+
+
+async def test_a_post_link_that_is_not_a_web_address_is_shown_never_followed(qunguan, db_path, query, fixtures):
+    # The link comes from an export anyone could have edited: a javascript: link would run
+    # as the supervisor who clicks it, and could record decisions in their name.
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    qunguan("users", "add", "sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input="Sup-Password-1\n")
+    flag = query("select id, post_id from flags where post_id is not null and category = 'advertising'")[0]
+    with sqlite3.connect(db_path) as con:
+        con.execute("update posts set url = 'JavaScript:alert(document.domain)' where id = ?", [flag["post_id"]])
+    ds = make_datasette(db_path)
+    case = await ds.client.get(f"/-/qunguan/flags/{flag['id']}", cookies=cookies_for(ds, "sup"))
+    assert case.status_code == 200 and "原文链接：JavaScript:alert(document.domain)" in case.text
+    assert 'href="JavaScript' not in case.text and 'href="javascript' not in case.text.lower()
