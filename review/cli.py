@@ -103,7 +103,9 @@ def serve(
     open_archive(str(db))
     ds = site.make_datasette(db)
     err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    # No proxy headers: uvicorn would otherwise take X-Forwarded-For from a client on this
+    # machine as its address, which the login lock and the login log go by.
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def verify(db: DbOption):

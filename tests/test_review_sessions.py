@@ -94,3 +94,43 @@ def test_a_users_database_from_before_sessions_is_upgraded(tmp_path):
     assert auth.authenticate(conn, "li", PASSWORD) == auth.get_user(conn, "li")
     auth.log_out(conn, "li")
     assert auth.get_user(conn, "li").epoch == 1
+
+
+def test_the_served_site_goes_by_the_caller_address_not_the_one_a_header_claims(qunguan, db_path):
+    # Logins are locked per address after too many failures, and the login log names the
+    # address: a client on this machine claiming another in X-Forwarded-For must not
+    # dodge the lock or write a made-up address in the log.
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from pathlib import Path
+
+    qunguan("users", "add", "li-sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).with_name("qunguan")), "serve", "--db", str(db_path),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/-/login"
+    try:
+        for _ in range(100):
+            try:
+                form = urllib.request.urlopen(base, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        token = form.read().decode().split('name="csrftoken" value="')[1].split('"')[0]
+        cookie = form.headers["set-cookie"].split(";")[0]
+        attempt = urllib.request.Request(base, urllib.parse.urlencode(
+            {"username": "li-sup", "password": "wrong-password", "csrftoken": token}).encode(),
+            headers={"Cookie": cookie, "X-Forwarded-For": "198.51.100.7"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(attempt, timeout=5)
+    finally:
+        server.terminate()
+        server.wait(10)
+    users = sqlite3.connect(auth.users_path(db_path))
+    assert users.execute("select name, address, ok from logins").fetchall() == [("li-sup", "127.0.0.1", 0)]
