@@ -15,6 +15,15 @@ def row_hash(prev_hash: str, fields: dict) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
+def begin_append(conn) -> None:
+    """Take the write lock before reading the last row: two writers that each read the
+    same last hash and next id would both try to append after it (the web form and a
+    CLI command recording decisions at once). Within a transaction already open, that
+    transaction's own lock holds."""
+    if not conn.in_transaction:
+        conn.execute("begin immediate")
+
+
 def last_hash(conn, table: str) -> str:
     row = conn.execute(f"select hash from [{table}] order by id desc limit 1").fetchone()
     return row[0] if row else GENESIS

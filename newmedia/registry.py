@@ -267,6 +267,7 @@ def _day(value: str, option: str) -> str:
 
 
 def _append_filing(conn, account_id: int, action: str, filed_on: str, effective_on: str, details: str) -> dict:
+    chain.begin_append(conn)
     fields = {"id": (conn.execute("select coalesce(max(id), 0) + 1 from account_filings").fetchone()[0]),
               "account_id": account_id, "action": action, "filed_on": filed_on, "effective_on": effective_on,
               "details": details, "recorded_by": os_user(), "recorded_at": _now()}

@@ -44,6 +44,7 @@ def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int
         raise ValidationError(f"标记不存在：{', '.join(map(str, sorted(missing)))}")
     ids = []
     with conn:
+        chain.begin_append(conn)
         prev = chain.last_hash(conn, "handling")
         next_id = conn.execute("select coalesce(max(id), 0) + 1 from handling").fetchone()[0]
         for flag_id in flag_ids:

@@ -78,6 +78,30 @@ async def test_bulk_marks_selected_flags_with_one_note(ds, query):
     assert all(f'/-/qunguan/flags/{i}"' not in queue.text for i in ids)  # no longer open
 
 
+def test_a_decision_and_another_writer_appending_at_once_both_land_in_the_chain(ds, query, db_path, qunguan):
+    # The web form and a CLI command (groups set --exempt closes flags) may record at the
+    # same moment: the later one must wait and append after the other, not fail.
+    import threading
+
+    from review import handling
+
+    first, second = [r["id"] for r in query("select id from flags order by id limit 2")]
+    decision = handling.validate("reviewing", "none", "", None)
+    other = sqlite3.connect(db_path, timeout=10)
+    other.execute("begin immediate")  # the other writer is at work
+    outcome = []
+    web = threading.Thread(target=lambda: outcome.append(
+        handling.record(sqlite3.connect(db_path, timeout=10), [first], decision, "u-supervisor")))
+    web.start()
+    web.join(0.5)  # let it read what it reads before taking the lock
+    handling.record(other, [second], decision, "cli:admin")  # appends and commits
+    web.join(10)
+    assert outcome == [[2]]
+    assert query("select id, flag_id, actor_id from handling order by id") == [
+        {"id": 1, "flag_id": second, "actor_id": "cli:admin"}, {"id": 2, "flag_id": first, "actor_id": "u-supervisor"}]
+    assert qunguan("verify", "--db", db_path).exit_code == 0
+
+
 async def test_handling_is_append_only_and_verify_finds_an_edited_row(ds, qunguan, query, db_path):
     flag_id = first_flag(query)
     await decide(ds, flag_id, "u-supervisor", status="reviewing", action="none")
