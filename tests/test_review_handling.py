@@ -78,6 +78,16 @@ async def test_bulk_marks_selected_flags_with_one_note(ds, query):
     assert all(f'/-/qunguan/flags/{i}"' not in queue.text for i in ids)  # no longer open
 
 
+async def test_a_bearer_header_does_not_stand_in_for_the_form_token(ds, query):
+    # Datasette's CSRF check waves through requests carrying a bearer token; this site
+    # has none, so the header must not open a way around the check.
+    flag_id = first_flag(query)
+    response = await ds.client.post(f"/-/qunguan/flags/{flag_id}", data={"status": "reviewing", "action": "none"},
+                                    cookies=cookies_for(ds, "u-supervisor"), headers={"Authorization": "Bearer x"})
+    assert response.status_code == 403
+    assert query("select count(*) n from handling")[0]["n"] == 0
+
+
 def test_a_decision_and_another_writer_appending_at_once_both_land_in_the_chain(ds, query, db_path, qunguan):
     # The web form and a CLI command (groups set --exempt closes flags) may record at the
     # same moment: the later one must wait and append after the other, not fail.

@@ -75,6 +75,22 @@ def permission_allowed(datasette, actor, action, resource):
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
+    a request with a bearer token through without a token of its own, and this site
+    knows no bearer tokens, only the login's cookie."""
+    def wrap(app):
+        async def without_authorization(scope, receive, send):
+            if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
+                scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
+            await app(scope, receive, send)
+
+        return without_authorization
+
+    return wrap
+
+
+@hookimpl
 def forbidden(datasette, request, message):
     if role_of(datasette, request.actor) is None:
         return _refuse_visitor(datasette, request)
