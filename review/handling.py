@@ -1,12 +1,14 @@
 """Recording decisions on flags: validation, the hash chain, bulk decisions."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from ingest import chain
 from ingest.schema import HANDLING_ACTIONS, HANDLING_STATUSES
 
 MAX_NOTE = 4000
+_DAY = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 
 
 class ValidationError(ValueError):
@@ -27,8 +29,11 @@ def validate(status: str, action: str, note: str, due_date: str | None) -> dict:
         raise ValidationError("选择“其他”措施时请在备注中说明")
     due = (due_date or "").strip() or None
     if due:
+        # fromisoformat alone also takes 20240101 and week dates (2024-W01-1), which would
+        # be stored as typed; year 1 is no deadline either.
         try:
-            date.fromisoformat(due)
+            if not _DAY.fullmatch(due) or not 2000 <= date.fromisoformat(due).year <= 2099:
+                raise ValueError(due)
         except ValueError:
             raise ValidationError("办结期限格式应为 YYYY-MM-DD") from None
     return {"status": status, "action": action, "note": note, "due_date": due}

@@ -74,8 +74,8 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
     clauses, params = _where(filters)
     keyset = list(clauses)
     keyset_params = list(params)
-    if cursor:
-        severity, last_id = (int(x) for x in cursor.split(":"))
+    if position := _cursor(cursor):
+        severity, last_id = position
         keyset.append("(f.severity < ? or (f.severity = ? and f.id < ?))")
         keyset_params += [severity, severity, last_id]
     where = f"where {' and '.join(keyset)}" if keyset else ""
@@ -90,6 +90,15 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
         rows = rows[:page]
         next_cursor = f"{rows[-1]['severity']}:{rows[-1]['id']}"
     return Page(rows, counts(conn, filters, clauses, params), next_cursor, filters)
+
+
+def _cursor(text: str | None) -> tuple[int, int] | None:
+    """(severity, flag id) of a "next page" link's `before`; None (the first page) for
+    one that is not (edited by hand, cut short)."""
+    parts = (text or "").split(":")
+    if len(parts) == 2 and all(p.isascii() and p.isdigit() and int(p) < 2 ** 63 for p in parts):
+        return int(parts[0]), int(parts[1])
+    return None
 
 
 def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, int]:

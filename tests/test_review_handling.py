@@ -58,6 +58,10 @@ async def test_an_auditor_may_read_but_not_decide(ds, query):
     ({"status": "", "action": "none"}, "请选择处置状态"),
     ({"status": "resolved", "action": "refuted", "note": ""}, "辟谣请在备注中注明"),
     ({"status": "reviewing", "action": "none", "due_date": "3月20日"}, "YYYY-MM-DD"),
+    # Forms Python's date parser also takes, which would be stored as typed.
+    ({"status": "reviewing", "action": "none", "due_date": "20250320"}, "YYYY-MM-DD"),
+    ({"status": "reviewing", "action": "none", "due_date": "2025-W12-4"}, "YYYY-MM-DD"),
+    ({"status": "reviewing", "action": "none", "due_date": "0001-01-01"}, "YYYY-MM-DD"),
 ])
 async def test_invalid_decisions_reshow_the_form_with_the_reason(ds, query, fields, message):
     response = await decide(ds, first_flag(query), "u-supervisor", **fields)
@@ -78,6 +82,18 @@ async def test_bulk_marks_selected_flags_with_one_note(ds, query):
     assert all(f'/-/qunguan/flags/{i}"' not in queue.text for i in ids)  # no longer open
 
 
+async def test_bulk_records_each_flag_once_and_only_flags_named_in_ascii_digits(ds, query):
+    first, second = [r["id"] for r in query("select id from flags order by id limit 2")]
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-supervisor"))
+    # A flag ticked twice (a page reloaded mid-selection, a hand-made request), and one
+    # named in Arabic-Indic digits, which the case page does not know either.
+    response = await ds.client.post("/-/qunguan/bulk", cookies=cookies, data={
+        "csrftoken": token, "flag": [str(first), str(first), str(first), "".join(chr(0x660 + int(d)) for d in str(second))],
+        "status": "confirmed", "back": "/-/qunguan/queue"})
+    assert response.status_code == 302
+    assert query("select flag_id from handling") == [{"flag_id": first}]
+
+
 async def test_a_bearer_header_does_not_stand_in_for_the_form_token(ds, query):
     # Datasette's CSRF check waves through requests carrying a bearer token; this site
     # has none, so the header must not open a way around the check.
@@ -86,6 +102,15 @@ async def test_a_bearer_header_does_not_stand_in_for_the_form_token(ds, query):
                                     cookies=cookies_for(ds, "u-supervisor"), headers={"Authorization": "Bearer x"})
     assert response.status_code == 403
     assert query("select count(*) n from handling")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("path", ["/-/qunguan/flags/{flag}?context=abc", "/-/qunguan/flags/{flag}?context=1e3",
+                                  "/-/qunguan/queue?before=abc", "/-/qunguan/queue?before=1:2:3",
+                                  "/-/qunguan/queue?before=99999999999999999999:1",
+                                  "/-/qunguan/search?q=防火&before=99999999999999999999999"])
+async def test_a_hand_edited_address_shows_the_page_with_defaults_not_an_error(ds, query, path):
+    response = await ds.client.get(path.format(flag=first_flag(query)), cookies=cookies_for(ds, "u-supervisor"))
+    assert response.status_code == 200
 
 
 def test_a_decision_and_another_writer_appending_at_once_both_land_in_the_chain(ds, query, db_path, qunguan):

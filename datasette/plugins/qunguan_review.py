@@ -275,10 +275,10 @@ async def _menus(db) -> dict:
     return cached[1]
 
 
-def _flag_id(text: str) -> int | None:
-    """The flag id a case URL names, or None when no flag could have it (SQLite ids are
-    64-bit; `isdigit` alone would take other scripts' digits)."""
-    return int(text) if text.isascii() and text.isdigit() and int(text) < 2 ** 63 else None
+def _flag_id(text: str | None) -> int | None:
+    """The id (of a flag, a message) that `text` names, or None when no row could have it
+    (SQLite ids are 64-bit; `isdigit` alone would take other scripts' digits)."""
+    return int(text) if text and text.isascii() and text.isdigit() and int(text) < 2 ** 63 else None
 
 
 async def _missing(datasette, request, flag_id) -> Response:
@@ -305,7 +305,7 @@ async def case_view(datasette, request):
         else:
             datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
             return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}")
-    around = min(max(int(request.args.get("context", "10") or 10), 1), 200)
+    around = min(max(_flag_id(request.args.get("context")) or 10, 1), 200)
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
         return await _missing(datasette, request, flag_id)
@@ -325,8 +325,9 @@ async def bulk_view(datasette, request):
     body = await request.post_body()
     from urllib.parse import parse_qs
 
-    form = parse_qs(body.decode("utf-8"))
-    flag_ids = [int(i) for i in form.get("flag", []) if i.isdigit()]
+    form = parse_qs(body.decode("utf-8", "replace"))
+    # Each flag once: a flag named twice would get two identical handling rows.
+    flag_ids = list(dict.fromkeys(i for i in map(_flag_id, form.get("flag", [])) if i is not None))
     back = _safe_next((form.get("back") or [None])[0])
     try:
         if not flag_ids:
@@ -349,7 +350,7 @@ async def search_view(datasette, request):
     text = request.args.get("q", "").strip()
     before = request.args.get("before")
     rows, cursor = await _archive(datasette).execute_fn(
-        lambda conn: queue.search(conn, text, int(before) if before and before.isdigit() else None))
+        lambda conn: queue.search(conn, text, _flag_id(before)))
     terms = " ".join(query_terms(text))
     for row in rows:
         row["marked"] = highlight(row["text"] or "", f"主要依据：{'、'.join(query_terms(text))}")
