@@ -321,7 +321,10 @@ class _Groups:
     def id_for(self, chat_id: str | None, chat_name: str | None) -> int:
         key = (chat_id, chat_name)
         if key not in self.cache:
-            found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name)
+            try:
+                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name)
+            except ops.ChatIdClash as e:
+                raise GroupUnknown(str(e)) from None
             if found is None:
                 raise GroupUnknown("the file does not say which group it is"
                                    + (f" (chat id {chat_id} is not in the archive yet)" if chat_id else "")

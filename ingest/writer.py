@@ -39,8 +39,14 @@ def next_ids(conn) -> tuple[int, int]:
                         "(select coalesce(max(id), 0) + 1 from messages)").fetchone()
 
 
+class ChatIdClash(ValueError):
+    """A chat named like an archived group that has another chat id: a group of the same name."""
+
+
 def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str | None) -> tuple[int, str] | None:
-    """(group id, name): --group, else a group that knows the chat id, else the chat's name."""
+    """(group id, name): --group, else a group that knows the chat id, else the chat's name.
+    A chat whose id is new is not filed under a group of its name that came with another
+    id: a chat keeps its id for life, so that is another group (two townships' 工作群)."""
     if not forced and chat_id:
         row = conn.execute("select id, name from groups where exists "
                            "(select 1 from json_each(groups.source_ids) where value = ?)", [chat_id]).fetchone()
@@ -51,6 +57,10 @@ def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str 
         return None
     conn.execute("insert or ignore into groups (name) values (?)", [name])
     group_id, ids = conn.execute("select id, source_ids from groups where name = ?", [name]).fetchone()
+    if chat_id and not forced and json.loads(ids) and chat_id not in json.loads(ids):
+        raise ChatIdClash(f"the archive's group {name!r} is the chat {', '.join(json.loads(ids))}, and this file's "
+                          f"chat {chat_id} is another of the same name; pass --group with a name of its own "
+                          "(or the archived group's name, if it really is that group)")
     if chat_id and chat_id not in json.loads(ids):
         conn.execute("update groups set source_ids = ? where id = ?",
                      [json.dumps(json.loads(ids) + [chat_id], ensure_ascii=False), group_id])

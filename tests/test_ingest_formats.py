@@ -181,6 +181,73 @@ def test_wecom_archive_names_group_from_groupchat_get_and_keeps_recalled_origina
     assert "rejected 1" in result.stdout and "line 5" in result.stderr  # the cut-off last line
 
 
+def _wecom_room(folder: Path, room: str, name: str, members: list[str], texts: list[str], start: int) -> None:
+    """An archive file of one room and the official groupchat/get response beside it,
+    which carries no roomid and is named after the group, not the room."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [{"msgid": f"{room}-{i}", "action": "send", "from": members[i % len(members)],
+              "tolist": [m for m in members if m != members[i % len(members)]], "roomid": room,
+              "msgtime": (start + 60 * i) * 1000, "msgtype": "text", "text": {"content": text}}
+             for i, text in enumerate(texts)]
+    (folder / f"{name}-archive.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                                                  encoding="utf-8")
+    (folder / f"{name}-群信息.json").write_text(json.dumps({
+        "roomname": name, "creator": members[0], "room_create_time": start,
+        "members": [{"memberid": m, "jointime": start} for m in members], "errcode": 0, "errmsg": "ok"},
+        ensure_ascii=False), encoding="utf-8")
+
+
+def test_wecom_archives_of_two_groups_in_one_folder_are_each_named_by_their_own_members(qunguan, db_path, query, tmp_path):
+    _wecom_room(tmp_path / "week", "wrTownAAAAAAAAAAAA", "城关镇工作群", ["WangJG", "LiMing", "ZhangLi"],
+                ["请各村报送台账", "收到"], 1_740_963_600)
+    _wecom_room(tmp_path / "week", "wrVillageBBBBBBBBB", "乡村振兴专班群", ["PengTao", "JiangHua", "LiMing"],
+                ["明天下村走访", "好的"], 1_740_963_600)
+    assert ingest(qunguan, db_path, tmp_path / "week").exit_code == 0
+    assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id "
+                 "group by g.name order by g.name") == [{"name": "乡村振兴专班群", "n": 2}, {"name": "城关镇工作群", "n": 2}]
+
+
+def test_wecom_responses_that_fit_a_room_alike_name_none_and_the_file_asks_for_a_group(qunguan, db_path, query, tmp_path):
+    # The same staff in two groups: which response is this room's cannot be told.
+    same = ["WangJG", "LiMing", "ZhangLi"]
+    _wecom_room(tmp_path / "week", "wrTownAAAAAAAAAAAA", "城关镇工作群", same, ["请各村报送台账"], 1_740_963_600)
+    _wecom_room(tmp_path / "week", "wrVillageBBBBBBBBB", "乡村振兴专班群", same, ["明天下村走访"], 1_740_963_600)
+    result = ingest(qunguan, db_path, tmp_path / "week")
+    assert result.exit_code == 1 and result.stderr.count("pass --group") == 2
+    assert query("select count(*) n from messages") == [{"n": 0}]
+
+
+def test_wecom_one_to_one_messages_are_rejected_unkept_and_the_groups_messages_archived(qunguan, db_path, query, fixtures,
+                                                                                      tmp_path):
+    lines = (fixtures / "wecom/chatdata.jsonl").read_text(encoding="utf-8").splitlines()
+    private = {"msgid": "P1_1740963700", "action": "send", "from": "PengTao", "tolist": ["JiangHua"], "roomid": "",
+               "msgtime": 1740963700000, "msgtype": "text", "text": {"content": "晚上私下聊聊你家的事"}}
+    folder = tmp_path / "wecom"
+    folder.mkdir()
+    (folder / "chatdata.jsonl").write_text("\n".join(lines[:2] + [json.dumps(private, ensure_ascii=False)] + lines[2:]) + "\n",
+                                          encoding="utf-8")
+    (folder / "groupchat-get.json").write_bytes((fixtures / "wecom/groupchat-get.json").read_bytes())
+    result = ingest(qunguan, db_path, folder / "chatdata.jsonl")
+    assert "line 3: a one-to-one chat" in result.stderr
+    assert query("select distinct g.name from messages m join groups g on g.id = m.group_id") == [
+        {"name": "靖安县驻村工作队群"}]
+    assert query("select count(*) n from messages where source_id = 'P1_1740963700'") == [{"n": 0}]
+    assert "私下" not in json.dumps(query("select raw, reason from rejects"), ensure_ascii=False)
+    # Nor does a --group file it under the group.
+    assert "rejected 2" in ingest(qunguan, tmp_path / "other.db", folder / "chatdata.jsonl", group="驻村群").stdout
+
+
+def test_a_chat_named_like_an_archived_group_of_another_chat_id_is_not_filed_under_it(qunguan, db_path, query, tmp_path):
+    # Two townships' groups, both named 工作群: their chat ids tell them apart.
+    _wecom_room(tmp_path / "a", "wrTownAAAAAAAAAAAA", "工作群", ["WangJG", "LiMing"], ["请各村报送台账"], 1_740_963_600)
+    _wecom_room(tmp_path / "b", "wrOtherCCCCCCCCCCC", "工作群", ["PengTao", "JiangHua"], ["明天下村走访"], 1_740_963_600)
+    assert ingest(qunguan, db_path, tmp_path / "a").exit_code == 0
+    result = ingest(qunguan, db_path, tmp_path / "b")
+    assert result.exit_code == 1 and "wrOtherCCCCCCCCCCC is another of the same name" in result.stderr
+    assert query("select name, source_ids from groups") == [{"name": "工作群", "source_ids": '["wrTownAAAAAAAAAAAA"]'}]
+    assert ingest(qunguan, db_path, tmp_path / "b", group="水口镇工作群").exit_code == 0
+
+
 @pytest.mark.parametrize("path, group, inside", [
     ("wecom-forward.jsonl", "乡镇工作群", "赶紧转发到各群"),
     ("chatlog-forward.json", None, "明天全县停水停电"),

@@ -28,12 +28,12 @@ class Archive:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        names = _room_names(ctx)
+        names = _RoomNames(ctx)
         for item in json_lines(lines):
             yield item if isinstance(item, Reject) else _record(*item, names)
 
 
-def _record(number: int, item, line: str, names: dict) -> Record | Reject:
+def _record(number: int, item, line: str, names: _RoomNames) -> Record | Reject:
     if not isinstance(item, dict) or "msgid" not in item:
         return Reject(number, "line lacks msgid", line[:2000])
     if item.get("action") == "switch":
@@ -42,14 +42,19 @@ def _record(number: int, item, line: str, names: dict) -> Record | Reject:
         millis = int(item["msgtime"])
     except (KeyError, TypeError, ValueError):
         return Reject(number, f"msgtime missing or not epoch milliseconds: {item.get('msgtime')!r}", line[:2000])
+    room = item.get("roomid") or None
+    if room is None:
+        # The archive holds one-to-one chats beside the groups' messages (roomid ""). They
+        # belong to no work group; what was said stays out of the archive.
+        return Reject(number, "a one-to-one chat (empty roomid), not a group message: not archived",
+                      json.dumps({k: item.get(k) for k in ("msgid", "from", "tolist", "msgtime")}, ensure_ascii=False))
     msgtype = str(item.get("msgtype") or "")
     payload = item.get(msgtype) if isinstance(item.get(msgtype), dict) else {}
     kind = _KINDS.get(msgtype, "other")
-    room = item.get("roomid") or None
     return Record(
         line=number, sent_at=from_epoch(millis / 1000), kind=kind, text=_text(msgtype, payload, item),
         source_id=str(item["msgid"]), sender_id=item.get("from") or None,
-        chat_id=room, chat_name=names.get(room) if room else None, kind_raw=msgtype,
+        chat_id=room, chat_name=names.name(room, item), kind_raw=msgtype,
         reply_to_source_id=payload.get("pre_msgid") if kind == "recall" else None, raw=item,
     )
 
@@ -89,33 +94,52 @@ def _forwarded(payload: dict) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _room_names(ctx: Context) -> dict:
-    """roomid -> roomname from `groupchat/get` responses beside the archive file: keyed by
-    a `roomid` field or a file name containing the roomid; a single unkeyed response names
-    the file's rooms under the key None, resolved by the caller's first room."""
-    names: dict = {}
-    for filename in ctx.siblings:
-        if not filename.lower().endswith(".json"):
-            continue
-        try:
-            doc = json.loads(ctx.sibling(filename).decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            continue
-        if not isinstance(doc, dict) or "roomname" not in doc:
-            continue
-        room = doc.get("roomid") or next(iter(re.findall(r"wr[\w-]{10,}", filename)), None)
-        names[room] = doc["roomname"]
-    return _SoleName(names)
+class _RoomNames:
+    """roomid -> roomname from the `groupchat/get` responses beside the archive file.
 
+    A response is keyed by a `roomid` field or a file name containing the roomid. The
+    official response carries neither: such a one names the room whose message's sender
+    and recipients are among its members, and the most of them, ahead of any other
+    unkeyed response; where two fit alike it names none (the file is then refused with
+    a request for --group: two groups' messages must never be filed as one). Each names
+    one room of the file."""
 
-class _SoleName(dict):
-    """A single unkeyed groupchat/get response names the first room that asks for it."""
+    def __init__(self, ctx: Context):
+        self.keyed: dict[str, str] = {}
+        self.unkeyed: list[tuple[str, set[str] | None]] = []
+        for filename in ctx.siblings:
+            if not filename.lower().endswith(".json"):
+                continue
+            try:
+                doc = json.loads(ctx.sibling(filename).decode("utf-8-sig"))
+            except (ValueError, UnicodeDecodeError, AttributeError):
+                continue
+            if not isinstance(doc, dict) or not isinstance(doc.get("roomname"), str):
+                continue
+            room = doc.get("roomid") or next(iter(re.findall(r"wr[\w-]{10,}", filename)), None)
+            if room:
+                self.keyed[room] = doc["roomname"]
+            else:
+                members = doc.get("members")
+                self.unkeyed.append((doc["roomname"], {str(m.get("memberid")) for m in members if isinstance(m, dict)}
+                                     if isinstance(members, list) else None))
+        self.asked: dict[str, str | None] = {}
 
-    def get(self, room, default=None):
-        if room in self:
-            return self[room]
-        if None in self and len(self) == 1:
-            name = self.pop(None)
-            self[room] = name
-            return name
-        return default
+    def name(self, room: str, item: dict) -> str | None:
+        if room in self.keyed:
+            return self.keyed[room]
+        if room not in self.asked:
+            self.asked[room] = self._unkeyed_for(item)
+        return self.asked[room]
+
+    def _unkeyed_for(self, item: dict) -> str | None:
+        people = {str(item.get("from"))} | {str(p) for p in item.get("tolist") or [] if p}
+        # A response without its members fits any message; one whose members include
+        # nobody of this message is another group's.
+        fits = [(len(people & members) if members is not None else 0, index)
+                for index, (_, members) in enumerate(self.unkeyed) if members is None or people & members]
+        fits.sort(reverse=True)
+        if not fits or len(fits) > 1 and fits[0][0] == fits[1][0]:
+            return None
+        name, _ = self.unkeyed.pop(fits[0][1])
+        return name
