@@ -27,6 +27,9 @@ HEADERS = {
     "display_names": ("display_names", "群昵称", "显示名", "昵称"),
 }
 ROSTER_ENOUGH = 1  # known columns a header row needs: a list of names alone is a roster too
+# A number Excel shows, and saves into a CSV, in scientific notation: a 微信号 that is a
+# mobile number (13912345678) comes out as 1.39123E+10, its digits lost.
+EXCEL_ROUNDED = re.compile(r"\d(?:\.\d+)?E\+\d+", re.I)
 
 # Clerks separate several 群昵称 with any of these. "/" and "," are not split on: one
 # 群昵称 often holds them ("城关镇/王伟"), so such names are only warned about.
@@ -84,6 +87,11 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
     for line, row in table.rows:
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         where = f"{path}:{line}"
+        for column in ("wxid", "wecom_userid"):
+            if EXCEL_ROUNDED.fullmatch(person.get(column, "")):
+                errors.append(f"{where}: {column} {person[column]!r} was rounded by Excel, its digits lost; "
+                              "the person is kept without it (format the column as text and save again)")
+                person[column] = ""
         if not person["name"]:
             errors.append(f"{where}: empty name")
             continue

@@ -315,6 +315,21 @@ def _utf8_line(raw: bytes) -> str:
     return _decoded(raw, "gb18030") or text
 
 
+def table_text(data: bytes) -> str:
+    """A small file's bytes as text, each line in the encoding that reads it, as exports
+    are read: a roster or registry is as often half re-typed in another editor. CR and
+    NUL are left to the caller."""
+    encoding = detect_encoding(data)
+    if encoding == "utf-16":
+        return data.decode("utf-16", errors="replace")
+    body = _without_bom(data, encoding)
+    try:
+        return _gb18030_chunk(body) if encoding == "gb18030" else _utf8_chunk(body)
+    except UnicodeDecodeError:
+        decode = _gb18030_line if encoding == "gb18030" else _utf8_line
+        return "".join(map(decode, io.BytesIO(body)))
+
+
 def _decoded(raw: bytes, encoding: str) -> str | None:
     try:
         return raw.decode(encoding)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ingest.records import LOCAL_TZ
-from ingest.sources import detect_encoding
+from ingest.sources import table_text
 
 HEADER_SEARCH_ROWS = 10
 CSV_DELIMITERS = (",", ";", "\t")
@@ -111,7 +111,7 @@ def _csv_text(path: Path) -> str:
         raise TableError(f"{path}: {e.strerror}") from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TableError(f"{path}: binary data, not a CSV or .xlsx file")
-    return data.decode(detect_encoding(data), errors="replace").lstrip("\ufeff")
+    return table_text(data).lstrip("\ufeff")
 
 
 def cell_text(value) -> str:

@@ -221,3 +221,25 @@ def test_display_names_separated_the_ways_clerks_write_them_are_each_matched(qun
     assert [p["display_names"] for p in _people(query)] == [
         '["县财政局-李四", "李四"]', '["赵六", "县应急局-赵六", "老赵"]', '["钱七/林业局钱七"]']
     assert "花名册.csv:4: display name '钱七/林业局钱七' looks like several; separate them with ；" in result.stderr
+
+
+@pytest.mark.parametrize("file_encoding, edited_encoding", [("utf-8", "gb18030"), ("gb18030", "utf-8")])
+def test_a_roster_with_rows_retyped_in_another_encoding_reads_every_name(qunguan, db_path, query, tmp_path,
+                                                                         file_encoding, edited_encoding):
+    lines = ["姓名,单位,微信号", "王五,县委办,wxid_w5", "袁海燕,袁州区行政审批局,wxid_yhy", "胡婷,秀江街道便民服务中心,wxid_ht"]
+    path = tmp_path / "花名册.csv"
+    path.write_bytes(b"\r\n".join(line.encode(edited_encoding if i >= 2 else file_encoding)
+                                  for i, line in enumerate(lines)) + b"\r\n")
+    assert qunguan("roster", "import", path, "--db", db_path).exit_code == 0
+    assert [p["name"] for p in _people(query)] == ["王五", "袁海燕", "胡婷"]
+
+
+def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qunguan, db_path, query, tmp_path):
+    # 微信号 that are mobile numbers, shown by Excel as 1.39123E+10 and saved so.
+    path = tmp_path / "花名册.csv"
+    path.write_bytes("姓名,单位,微信号\r\n王伟,城关镇,1.39123E+10\r\n李强,城关镇,1.39123E+10\r\n张敏,城关镇,wxid_zm\r\n"
+                     .encode("gbk"))
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert result.exit_code == 0
+    assert [(p["name"], p["wxid"]) for p in _people(query)] == [("王伟", None), ("李强", None), ("张敏", "wxid_zm")]
+    assert result.stderr.count("rounded by Excel") == 2 and "花名册.csv:2" in result.stderr
