@@ -115,6 +115,16 @@ def test_a_nul_in_a_csv_header_does_not_hide_the_format(qunguan, db_path, fixtur
     assert "chatlog-csv\t袁州区平安建设群\tnew 3\talready present 0\trejected 0" in ingest(qunguan, db_path, path).stdout
 
 
+@pytest.mark.parametrize("name", ["chatlog.csv", "memotrace3-week1.csv"])
+def test_a_csv_saved_with_mac_line_ends_is_recognised_and_reads_like_the_original(qunguan, db_path, query, fixtures,
+                                                                                  tmp_path, name):
+    # Old Mac Excel's "CSV (Macintosh)" ends lines with a lone CR.
+    path = tmp_path / name
+    path.write_bytes((fixtures / name).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    assert ingest(qunguan, db_path, path, group="g").exit_code == 0
+    assert "new 0\talready present" in ingest(qunguan, db_path, fixtures / name, group="g").stdout
+
+
 @pytest.mark.parametrize("content", [b"\x00" * 8192, (b"\x10\x00\x00\x00" + bytes(range(32, 96))) * 256 + b"\x00" * 64])
 def test_a_file_of_nuls_or_binary_is_still_refused(qunguan, db_path, tmp_path, content):
     path = tmp_path / "聊天记录.txt"

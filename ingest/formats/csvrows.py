@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from collections import deque
 from typing import Iterator
 
@@ -10,7 +11,8 @@ from ingest.records import FormatError, Reject, parse_local
 
 
 def header_of(head: str) -> list[str]:
-    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    # A lone CR ends a line too: old Mac Excel's "CSV (Macintosh)" writes nothing else.
+    first = re.split(r"\r\n?|\n", head.lstrip("\ufeff"), maxsplit=1)[0]
     return next(csv.reader([first]), [])
 
 
