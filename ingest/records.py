@@ -60,12 +60,12 @@ def first_line(head: str) -> str:
 def numeric_id(value) -> str | None:
     """An exporter's numeric message id, or None when it is not one: a CSV saved by Excel
     holds 9.1E+18 for every 19-digit id, and taking that as identity would make all those
-    messages one. Without it, identity falls back to the message's content."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    value = str(value or "").strip()
+    messages one. So would 0, which exporters write for messages the server numbered
+    not (system notices in PyWxDump's MsgSvrID). Without an id, identity falls back to
+    the message's content."""
+    value = str(value if isinstance(value, int) and not isinstance(value, bool) else value or "").strip()
     # PyWxDump writes SQLite's signed 64-bit ids: those of 2^63 and above come out negative.
-    return value if value.lstrip("-").isdigit() else None
+    return value if value.lstrip("-").isdigit() and value.strip("-0") else None
 
 
 def lost_id(value) -> bool:

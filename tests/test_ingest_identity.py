@@ -148,3 +148,22 @@ def test_ids_are_stable_across_archives(qunguan, tmp_path, fixtures):
         ids.append(sorted(r[0] for r in con.execute("select id from messages")))
         con.close()
     assert ids[0] == ids[1]
+
+
+def test_messages_an_export_numbers_zero_are_told_apart_by_their_content(qunguan, db_path, query, fixtures, tmp_path):
+    # PyWxDump writes MsgSvrID 0 for notices the server did not number: two such are two messages.
+    folder = tmp_path / "wxid_me" / "csv" / "48800011122@chatroom"
+    folder.mkdir(parents=True)
+    source = fixtures / "pywxdump/wxid_me/csv/48800011122@chatroom"
+    (folder / "users.json").write_bytes((source / "users.json").read_bytes())
+    lines = (source / "48800011122@chatroom_0_5.csv").read_text(encoding="utf-8").splitlines()
+    notices = ['90,0,系统通知,0,10000,48800011122@chatroom,"""王建国""邀请""刘洋""加入了群聊",,2025-03-03 08:55:00',
+               '91,0,系统通知,0,10000,48800011122@chatroom,"""王建国""邀请""陈静""加入了群聊",,2025-03-03 10:30:00']
+    export = folder / "48800011122@chatroom_0_7.csv"
+    export.write_text("\n".join(lines[:1] + notices + lines[1:]) + "\n", encoding="utf-8")
+    qunguan("ingest", export, "--db", db_path, "--group", "返乡群", "--silent")
+    assert [r["text"] for r in query("select text from messages where text like '%邀请%' order by sent_at")] == [
+        '"王建国"邀请"刘洋"加入了群聊', '"王建国"邀请"陈静"加入了群聊']
+    assert query("select count(*) n from messages where source_id = '0'") == [{"n": 0}]
+    again = qunguan("ingest", export, "--db", db_path, "--group", "返乡群", "--silent", "--date", "2025-03-03")
+    assert "new 0\t" in again.stdout  # read again (--date), and nothing stored twice
