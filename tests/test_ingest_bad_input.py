@@ -28,6 +28,8 @@ def test_unparseable_times_are_rejected_with_their_line_numbers(qunguan, db_path
 
 @pytest.mark.parametrize("name, says", [
     ("memotrace-ai.json", "AI training"),
+    ("memotrace-ai-alpaca.json", "AI training"),  # the list MemoTrace writes by default
+    ("memotrace-ai-glm4.json", "AI training"),
     ("photo.png", "PNG image"),
     ("empty.txt", "empty file"),
     ("unknown-shape.json", "JSON of an unknown shape (top-level keys: data, ok)"),

@@ -4,6 +4,7 @@ groupchat/get responses)."""
 from __future__ import annotations
 
 import json
+import re
 
 from ingest.records import FormatError, Skipped, first_line
 
@@ -36,13 +37,23 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
     if text.count("\x00") > max(8, len(text) // 100):
         raise FormatError("a binary file, not a chat export")
     start = head.lstrip("\ufeff \r\n\t")
-    if start.startswith("{") and '"conversations"' in head and '"role"' in head:
+    if _ai_training(start, head):
         raise FormatError("a MemoTrace JSON export for AI training (shuffled conversations, no times or "
                           "senders): it is not an archive of the chat; export CSV instead")
     if start.startswith("{") and '"roomname"' in head and '"members"' in head:
         raise Skipped("WeCom groupchat/get response: read for group names beside the archive files")
     if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head:
         raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
+
+
+# MemoTrace writes a list of samples: Alpaca's (its default) or chat turns with roles
+# under "messages" (GLM4) or "conversations" (ChatGLM3); older copies, one sample alone.
+_TURN = re.compile(r'"role"\s*:\s*"(?:user|assistant|system)"')
+_ALPACA = re.compile(r'"instruction"\s*:.*"output"\s*:', re.S)
+
+
+def _ai_training(start: str, head: str) -> bool:
+    return start.startswith(("[", "{")) and bool(_ALPACA.search(head) or _TURN.search(head))
 
 
 def describe(head: str, filename: str) -> str:
