@@ -227,7 +227,8 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: 
     batch = Batch()
     for number, item in enumerate(items, start=1):
         if isinstance(item, Reject):
-            batch.rejects.append((number, item))
+            # Its raw text too may hold half an emoji (a JSON record rejected whole).
+            batch.rejects.append((number, Reject(item.line, _repaired(item.reason), _repaired(item.raw))))
             continue
         if problem := time_problem(item.sent_at):
             batch.rejects.append((number, Reject(item.line, problem, _repaired(raw_json(item.raw)))))

@@ -1,5 +1,7 @@
 """Given messy, truncated or wrong files, valid records are kept, bad ones are reported with
 file and line, and files that are not chat exports are refused with one clear line."""
+import json
+
 import pytest
 
 
@@ -66,6 +68,42 @@ def test_format_can_be_forced_and_unknown_names_are_listed(qunguan, db_path, fix
     assert ok.exit_code == 0
     bad = qunguan("ingest", fixtures / "pasted.txt", "--db", db_path, "--group", "g", "--format", "excel", "--silent")
     assert bad.exit_code == 1 and "unknown format 'excel'" in bad.stderr
+
+
+@pytest.mark.parametrize("fmt, file", [
+    ("pywxdump-csv", "chatlog.csv"), ("memotrace-csv", "weflow.json"), ("memotrace3-csv", "pasted.txt"),
+    ("weflow-json", "chatlog.json"), ("weflow-json", "pywxdump/48800011122@chatroom.json"),
+])
+def test_a_format_forced_on_a_file_of_another_says_what_it_expected(qunguan, db_path, fixtures, fmt, file):
+    result = qunguan("ingest", fixtures / file, "--db", db_path, "--group", "g", "--format", fmt, "--silent")
+    assert result.exit_code == 1 and f"refused {fixtures / file}: " in result.stderr
+    assert "please report" not in result.stderr and ("this format's is" in result.stderr or "not WeFlow's" in result.stderr)
+
+
+def test_a_csv_format_forced_on_a_file_whose_first_line_is_no_csv_says_so(qunguan, db_path, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('"a quote that never closes\nanother line\n', encoding="utf-8")
+    result = qunguan("ingest", path, "--db", db_path, "--group", "g", "--format", "memotrace-csv", "--silent")
+    assert result.exit_code == 1 and "line 1: not a CSV header" in result.stderr and "please report" not in result.stderr
+
+
+def test_a_pywxdump_json_record_without_its_chat_or_sender_flag_is_still_read(qunguan, db_path, query, fixtures, tmp_path):
+    records = json.loads((fixtures / "pywxdump/48800011122@chatroom.json").read_text(encoding="utf-8"))
+    for record in records:
+        record.pop("room_name", None), record.pop("is_sender", None)
+    path = tmp_path / "48800011122@chatroom.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    result = qunguan("ingest", path, "--db", db_path, "--group", "返乡群", "--silent")
+    assert result.exit_code == 0 and query("select count(*) n from messages")[0]["n"] == len(records)
+
+
+def test_a_rejected_json_record_holding_half_an_emoji_is_kept_readable(qunguan, db_path, query, tmp_path):
+    path = tmp_path / "weflow.json"
+    path.write_text('{"session": {"displayName": "g"}, "messages": [{"content": "\\ud83d 收到", "localType": 1}]}',
+                    encoding="utf-8")
+    result = qunguan("ingest", path, "--db", db_path, "--silent")
+    assert "rejected 1" in result.stdout and "please report" not in result.stderr
+    assert "?" in query("select raw from rejects")[0]["raw"]
 
 
 def test_a_mistyped_path_among_others_is_refused_and_the_others_are_read(qunguan, db_path, query, fixtures, tmp_path):

@@ -36,6 +36,8 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
         found = next(reader)
     except StopIteration:
         return
+    except csv.Error as e:  # --format naming a CSV format for a file that is none
+        raise FormatError(f"line 1: not a CSV header ({e}); this format's is {','.join(header)!r}") from None
     names = [h.lstrip("\ufeff").strip() for h in found]
     while len(names) > len(header) and not names[-1]:
         names.pop()

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_name
-from ingest.records import Context, Record, Reject, load_json, lost_id, numeric_id, parse_local
+from ingest.records import Context, FormatError, Record, Reject, load_json, lost_id, numeric_id, parse_local
 
 _NEW = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
 _OLD = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
@@ -48,13 +48,13 @@ def _record(number: int | None, row: dict, names: dict[str, str]) -> Record | Re
     elif kind not in ("text", "system", "recall", "transfer", "merge_forward", "link"):
         text = "" if text == row["type_name"] or kind in ("image", "video", "sticker") else text
     talker = str(row["talker"])
-    is_self = str(row["is_sender"]) == "1"
+    is_self = str(row.get("is_sender")) == "1"
     sender_id = None if talker in _SYSTEM_TALKERS or talker == "我" else talker
     return Record(
         line=number, sent_at=sent_at, precision=precision, kind=kind, text=text,
         source_id=numeric_id(row["MsgSvrID"]), id_lost=lost_id(row["MsgSvrID"]), sender_id=sender_id,
         sender_name=names.get(talker) if sender_id else ("我" if talker == "我" else None),
-        chat_id=str(row["room_name"]) or None, kind_raw=str(row["type_name"]),
+        chat_id=str(row.get("room_name") or "") or None, kind_raw=str(row["type_name"]),
         is_self=int(is_self), quote=quote, raw={k: v for k, v in row.items()},
     )
 
@@ -71,6 +71,9 @@ class Csv:
         lines = iter(lines)
         first = next(lines, "")
         header = csvrows.header_of(first)
+        if header not in (_NEW, _OLD):  # --format naming this format for another file
+            raise FormatError(f"line 1: the header is {first.strip()!r}; this format's is {','.join(_NEW)!r} "
+                              f"(or {','.join(_OLD)!r})")
         names = _names(ctx)
         for item in csvrows.rows(_chain(first, lines), header):
             yield item if isinstance(item, Reject) else _record(item[0], item[1], names)

@@ -34,7 +34,10 @@ class Json:
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         doc = load_json(lines)
-        session = doc.get("session") or {}
+        if not isinstance(doc, dict) or not isinstance(doc.get("messages", []), list):
+            # --format weflow-json for another JSON export
+            raise FormatError("not WeFlow's JSON: it is an object with session and messages")
+        session = doc.get("session") if isinstance(doc.get("session"), dict) else {}
         chat_id = session.get("wxid") or session.get("accountId")
         chat_name = session.get("displayName") or session.get("remark") or session.get("nickname")
         for item in doc.get("messages") or []:
