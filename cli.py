@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import DbOption, err, escape, fail, out, print_metrics, print_table
+from cli_output import ArchiveOption, DbOption, echo_fields, err, escape, fail, print_metrics, print_table
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.registry import RegistryError, ignored_settings, is_iso_day, overrides, set_group, set_setting, unset_setting
@@ -61,8 +61,8 @@ def ingest(
                 refused += 1
                 err.print(f"[red]refused[/red] {escape(result.name)}: {escape(result.refused)}")
             else:
-                typer.echo(f"{result.name}\t{result.format}\t{result.group or '-'}\t"
-                          f"new {result.new}\talready present {result.duplicate}\trejected {result.rejected}")
+                echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
+                            f"already present {result.duplicate}", f"rejected {result.rejected}")
                 if result.unchanged_since:
                     err.print(f"[dim]{escape(result.name)}: unchanged since {result.unchanged_since}; not read again[/dim]")
                 for line, record, reason in result.rejects[:20]:
@@ -104,12 +104,11 @@ def roster_import(
 
 
 @app.command()
-def stats(db: DbOption):
+def stats(db: ArchiveOption):
     """Groups, members, messages per week and the import ledger."""
     figures = archive_stats(open_archive(str(db)).conn)
-    out.print(f"groups {figures['groups']}\tmembers {figures['members']} "
-              f"({figures['members_on_roster']} on the roster)\tmessages {figures['messages']}\t"
-              f"rejected records {figures['rejects']}")
+    echo_fields(f"groups {figures['groups']}", f"members {figures['members']} ({figures['members_on_roster']} on the roster)",
+                f"messages {figures['messages']}", f"rejected records {figures['rejects']}")
     print_table(["week", "group", "messages"], ([r["week"], r["group"], r["messages"]] for r in figures["weeks"]),
                 "messages per week")
     print_table(["id", "file", "format", "new", "dup", "rejected", "finished", "by"],
@@ -132,7 +131,7 @@ app.command()(verify)
 @groups_app.command("set")
 def groups_set(
     group: Annotated[str, typer.Argument(help="The group's name as in the archive.")],
-    db: DbOption,
+    db: ArchiveOption,
     unit: Annotated[Optional[str], typer.Option(help="The unit the group belongs to.")] = None,
     admin: Annotated[Optional[str], typer.Option(help="The named group admin (群规 第四条).")] = None,
     owner: Annotated[Optional[str], typer.Option(help="Who created the group and answers for it.")] = None,
@@ -158,7 +157,7 @@ def groups_set(
 
 
 @groups_app.command("list")
-def groups_list(db: DbOption):
+def groups_list(db: ArchiveOption):
     """The groups with their registry details."""
     conn = open_archive(str(db)).conn
     print_table(["id", "name", "unit", "admin", "temporary until", "exempt", "messages"],
@@ -181,7 +180,7 @@ def config_set(
 
 
 @config_app.command("show")
-def config_show(db: DbOption):
+def config_show(db: ArchiveOption):
     """This archive's overrides, each with the default it replaces and who set it when.
     A setting this version no longer has is listed as ignored."""
     print_table(["setting", "value", "default", "set at", "set by"],
@@ -308,7 +307,7 @@ def _open_text(file: str):
 
 @app.command()
 def classify(
-    db: DbOption,
+    db: ArchiveOption,
     silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
 ):
     """Flag archive messages not yet seen by the current model and rule detectors (incremental)."""

@@ -13,13 +13,24 @@ from rich.table import Table
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.")]
 
 
 def fail(message: str) -> None:
     """A known error: one line on stderr, exit status 1, no traceback."""
     err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+def _existing(path: Path) -> Path:
+    # A mistyped --db must not answer from a new, empty archive (stats, classify, ...).
+    if not path.exists():
+        fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)")
+    return path
+
+
+# The commands that bring data in create the archive; the others need it there.
+DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.")]
+ArchiveOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file).", callback=_existing)]
 
 
 def print_table(columns: list[str], rows, title: str | None = None) -> None:
@@ -37,8 +48,14 @@ def print_table(columns: list[str], rows, title: str | None = None) -> None:
     if title:
         typer.echo(f"\n{title}")
     for row in [columns, *cells]:
-        # A tab or line break inside a value would shift the columns of every line after it.
-        typer.echo("\t".join(re.sub(r"[\t\r\n]", " ", v) for v in row))
+        echo_fields(*row)
+
+
+def echo_fields(*values) -> None:
+    """One line of tab-separated values on stdout, as they are (no markup, no tabs expanded)."""
+    # A tab or line break inside a value (a file or group name) would shift the columns
+    # of every line after it.
+    typer.echo("\t".join(re.sub(r"[\t\r\n]", " ", str(v)) for v in values))
 
 
 def print_metrics(report: dict, title: str, confusion: bool = True) -> None:

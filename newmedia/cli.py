@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import DbOption, err, escape, fail, print_metrics, print_table
+from cli_output import ArchiveOption, DbOption, err, escape, fail, print_metrics, print_table
 from ingest.registry import is_iso_day
 from ingest.schema import FILING_ACTIONS, open_archive
 
@@ -55,7 +55,7 @@ def accounts_import(
 @accounts_app.command("file")
 def accounts_file(
     account: Annotated[str, typer.Argument(help="The account's name, its id/URL on the platform, or #<registry id>.")],
-    db: DbOption,
+    db: ArchiveOption,
     action: Annotated[str, typer.Option("--action", help=f"{'|'.join(FILING_ACTIONS)}")],
     filed_on: Annotated[str, typer.Option("--filed-on", help="The day it was filed with the supervisor, YYYY-MM-DD.")],
     effective_on: Annotated[str, typer.Option("--effective-on", help="The day it takes effect, YYYY-MM-DD.")],
@@ -88,7 +88,7 @@ def accounts_file(
 
 
 @accounts_app.command("list")
-def accounts_list(db: DbOption):
+def accounts_list(db: ArchiveOption):
     """The registry: accounts by unit and platform, with where each is supervised."""
     conn = open_archive(str(db)).conn
     print_table(["id", "unit", "platform", "name", "kind", "supervised by", "status", "open flags"],
@@ -115,7 +115,7 @@ def accounts_config(
 
 @accounts_app.command("check")
 def accounts_check(
-    db: DbOption,
+    db: ArchiveOption,
     today: Annotated[Optional[str], typer.Option(help="Judge as of this day, YYYY-MM-DD (default: today).")] = None,
 ):
     """Run the account checks and score new posts (what `qunguan classify` also does)."""

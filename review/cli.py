@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli_output import DbOption, err, fail
+from cli_output import ArchiveOption, DbOption, err, fail
 from ingest.schema import open_archive
 
 users_app = typer.Typer(no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -48,7 +48,7 @@ def _read_password(from_stdin: bool) -> str:
 @users_app.command("password")
 def users_password(
     name: Annotated[str, typer.Argument()],
-    db: DbOption,
+    db: ArchiveOption,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ):
     """Set a new password for a user (asked for, or read from stdin); their open sessions end."""
@@ -62,7 +62,7 @@ def users_password(
 
 
 @users_app.command("list")
-def users_list(db: DbOption):
+def users_list(db: ArchiveOption):
     """The users, their roles and whether they are disabled."""
     from review import auth
 
@@ -71,7 +71,7 @@ def users_list(db: DbOption):
 
 
 @users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument()], db: DbOption):
+def users_disable(name: Annotated[str, typer.Argument()], db: ArchiveOption):
     """Disable a user: they can no longer log in, and an open session stops working at once."""
     from review import auth
 
@@ -89,7 +89,7 @@ def _os_user() -> str:
 
 
 def serve(
-    db: DbOption,
+    db: ArchiveOption,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
 ):
@@ -98,8 +98,6 @@ def serve(
 
     from review import site
 
-    if not db.exists():
-        fail(f"{db}: no such archive")
     open_archive(str(db))
     ds = site.make_datasette(db)
     err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
@@ -108,7 +106,7 @@ def serve(
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
-def verify(db: DbOption):
+def verify(db: ArchiveOption):
     """Recompute the hash chains of the handling trail and the import ledger."""
     from ingest.chain import first_break
 
@@ -127,7 +125,7 @@ def verify(db: DbOption):
 
 
 @reviews_app.command("export")
-def reviews_export(db: DbOption):
+def reviews_export(db: ArchiveOption):
     """Reviewed model flags as labelled JSONL (confirmed → positive, dismissed → negative)."""
     import json
 

@@ -28,6 +28,7 @@ def test_piped_tables_are_tab_separated_with_every_value_whole(qunguan, archive)
     accounts = qunguan("accounts", "list", "--db", archive).stdout.splitlines()
     assert accounts[1] == "1\t宜春市袁州区应急管理局防汛抗旱指挥部办公室\t微信公众号\t袁州应急[red]发布\t政务\t政府办\t运行\t0"
     stats = qunguan("stats", "--db", archive).stdout.splitlines()
+    assert stats[0] == "groups 1\tmembers 4 (0 on the roster)\tmessages 6\trejected records 0"
     weeks = stats.index("messages per week")
     assert stats[weeks + 1:weeks + 3] == ["week\tgroup\tmessages", f"2025-W09\t{GROUP}\t6"]
     imported = stats[stats.index("imports") + 2].split("\t")
@@ -39,3 +40,19 @@ def test_at_a_terminal_the_table_is_drawn_and_markup_in_names_is_shown_not_appli
     monkeypatch.setattr(cli_output, "out", Console(file=screen, force_terminal=True, width=300, color_system=None))
     qunguan("groups", "list", "--db", archive)
     assert "│" in screen.getvalue() and GROUP in screen.getvalue() and "[bold]" in screen.getvalue()
+
+
+def test_a_file_named_with_a_tab_keeps_its_ingest_line_to_six_fields(qunguan, db_path, fixtures, tmp_path):
+    path = tmp_path / "防火群\t第2周\n.csv"
+    path.write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
+    [line] = qunguan("ingest", path, "--db", db_path, "--group", "防火\t群", "--silent").stdout.splitlines()
+    assert line.split("\t")[1:] == ["memotrace3-csv", "防火 群", "new 6", "already present 0", "rejected 0"]
+
+
+@pytest.mark.parametrize("command", [["stats"], ["classify", "--silent"], ["groups", "list"], ["config", "show"],
+                                     ["verify"], ["users", "list"], ["accounts", "list"]])
+def test_a_mistyped_archive_is_refused_not_made_anew(qunguan, tmp_path, command):
+    typo = tmp_path / "archiv.db"
+    result = qunguan(*command, "--db", typo)
+    assert result.exit_code == 1 and "no such archive" in result.stderr
+    assert not typo.exists()

@@ -73,6 +73,7 @@ def test_word_lists_must_hold_words(qunguan, db_path, query, name, value):
 @pytest.mark.parametrize("today, accepted", [("2025-06-01", True), ("20250601", False), ("2025/06/01", False),
                                              ("2025-W22-7", False)])
 def test_check_today_takes_only_the_day_form_its_help_names(qunguan, db_path, today, accepted):
+    open_archive(str(db_path))
     result = qunguan("accounts", "check", "--db", db_path, "--today", today)
     assert (result.exit_code == 0) is accepted
     assert accepted or f"--today must be YYYY-MM-DD, got {today!r}" in result.stderr
