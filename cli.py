@@ -16,7 +16,7 @@ from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
 from newmedia.cli import accounts_app, posts_app
-from review.cli import reviews_app, serve, users_app, verify
+from review.cli import report, reviews_app, serve, users_app, verify
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="群管 qunguan: archive government work-group chats, flag rule breaches, review them.")
@@ -126,6 +126,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(reviews_app, name="reviews")
 app.command()(serve)
 app.command()(verify)
+app.command()(report)
 
 
 @groups_app.command("set")

@@ -1,10 +1,10 @@
-"""`qunguan users …`, `serve`, `verify` and `reviews export`: thin commands over the
-review package's functions."""
+"""`qunguan users …`, `serve`, `verify`, `report` and `reviews export`: thin commands over
+the review package's functions."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -122,6 +122,31 @@ def verify(db: ArchiveOption):
             typer.echo(f"{table}\t{rows} rows\tchain broken at id {bad}")
     if broken:
         raise typer.Exit(1)
+
+
+def report(
+    db: ArchiveOption,
+    since: Annotated[Optional[str], typer.Option("--from", metavar="YYYY-MM-DD",
+                                                 help="First day; default: Monday of last week.")] = None,
+    until: Annotated[Optional[str], typer.Option("--to", metavar="YYYY-MM-DD",
+                                                 help="Last day; default: six days after the first.")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="Only this unit's groups (as `groups set --unit` wrote it).")] = None,
+):
+    """The report for leaders on a period, in Chinese Markdown on stdout: activity per
+    group, breaches by category and article, what is handled and what is still waiting."""
+    from datetime import date, timedelta
+
+    from ingest.registry import is_iso_day
+    from review.report import last_week, report as write_report
+
+    for option, value in (("--from", since), ("--to", until)):
+        if value is not None and not is_iso_day(value):
+            fail(f"{option} {value!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
+    start = date.fromisoformat(since) if since else last_week(date.today())[0]
+    end = date.fromisoformat(until) if until else start + timedelta(days=6)
+    if end < start:
+        fail(f"--to {end} is before --from {start}")
+    typer.echo(write_report(open_archive(str(db)).conn, start, end, unit), nl=False)
 
 
 @reviews_app.command("export")

@@ -1,0 +1,126 @@
+"""The report for the unit's leaders on a period (群规 第七条: the group's owner records
+what matters and reports it; 第十三条: the Party group supervises and sees breaches
+handled quickly): the groups' activity, what was flagged, how much of it is handled, and
+what is still waiting. Chinese Markdown, to paste into a document or print.
+
+Breaches in messages are named by their flag number (the case page
+`/-/qunguan/flags/<n>`), group and time, never by who posted them: like the dashboard,
+the report ranks no individuals. (A member off the roster is named: that member is the case.)"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
+
+OVERDUE_DAYS = 3  # 第十三条 "迅速处置": the auditors' canned query uses the same
+SERIOUS = 4  # severity from which an open case is listed on its own
+LISTED = 30  # cases listed per section; the rest are counted
+_OPEN = f"(s.status is null or s.status in ({', '.join(repr(s) for s in OPEN_STATUSES)}))"
+
+
+def last_week(today: date) -> tuple[date, date]:
+    """Monday to Sunday of the last whole week before `today`."""
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def report(conn, start: date, end: date, unit: str | None = None, now: datetime | None = None) -> str:
+    """The report on messages sent and breaches that happened from `start` to `end`
+    (whole days), for one unit's groups or all; waiting cases as they stand `now`."""
+    now = now or datetime.now()
+    since, until = start.isoformat(), (end + timedelta(days=1)).isoformat()
+    # Exempt groups (Party-branch study groups, 第二条) are archived, never flagged: left out.
+    scope = "g.exempt = 0" + (" and g.unit = :unit" if unit else "")
+    params = {"since": since, "until": until, "unit": unit,
+              "overdue": (now - timedelta(days=OVERDUE_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")}
+    groups = _rows(conn, f"""
+        select g.id, g.name, coalesce(g.unit, '（未登记单位）') as unit,
+            (select count(*) from messages m where m.group_id = g.id and m.sent_at >= :since and m.sent_at < :until) as messages,
+            (select count(distinct m.member_id) from messages m where m.group_id = g.id
+                and m.sent_at >= :since and m.sent_at < :until) as speakers,
+            (select count(*) from flags f where f.group_id = g.id and f.occurred_at >= :since and f.occurred_at < :until) as flags,
+            (select count(distinct f.message_id) from flags f where f.group_id = g.id and f.message_id is not null
+                and f.category in ('offtopic', 'flattery') and f.occurred_at >= :since and f.occurred_at < :until) as chatter,
+            (select count(*) from flags f left join flag_state s on s.flag_id = f.id where f.group_id = g.id
+                and f.occurred_at >= :since and f.occurred_at < :until and {_OPEN}) as waiting
+        from groups g where {scope} order by unit, g.name""", params)
+    in_scope = f"f.group_id in (select g.id from groups g where {scope})"
+    period = f"f.occurred_at >= :since and f.occurred_at < :until and {in_scope}"
+    categories = _rows(conn, f"""
+        select f.category, f.article, count(*) as n, sum({_OPEN}) as waiting from flags f
+        left join flag_state s on s.flag_id = f.id where {period}
+        group by 1, 2 order by max(f.severity) desc, n desc""", params)
+    serious = _rows(conn, f"""
+        select f.id, f.occurred_at, g.name as grp, f.category, f.evidence from flags f
+        join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
+        where {period} and f.severity >= {SERIOUS} and {_OPEN} order by f.severity desc, f.occurred_at""", params)
+    overdue = _rows(conn, f"""
+        select f.id, f.occurred_at, f.created_at, g.name as grp, f.category, coalesce(s.status, 'open') as status
+        from flags f join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
+        where {in_scope} and {_OPEN} and f.created_at < :overdue order by f.created_at""", params)
+    hygiene = _rows(conn, f"""
+        select f.id, g.name as grp, f.category, f.article, f.evidence from flags f
+        join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
+        where f.message_id is null and {in_scope} and {_OPEN} order by f.severity desc, f.id""", params)
+
+    total = sum(c["n"] for c in categories)
+    waiting = sum(c["waiting"] for c in categories)
+    active = [g for g in groups if g["messages"]]
+    lines = [
+        "# 政务微信工作群管理情况报告", "",
+        f"统计时段：{start.isoformat()} 至 {end.isoformat()}　范围：{unit or '全部单位'}　"
+        f"生成时间：{now:%Y-%m-%d %H:%M}", "",
+        "## 一、总体情况", "",
+        f"在册工作群 {len(groups)} 个，本期有消息的 {len(active)} 个；消息 {sum(g['messages'] for g in groups)} 条。"
+        f"本期发现问题 {total} 条，已处置 {total - waiting} 条，待处置 {waiting} 条"
+        f"（含核查中、属实待处置、已上报）。", "",
+    ]
+    if categories:
+        lines += ["| 问题类别 | 条款 | 数量 | 待处置 |", "|---|---|---:|---:|"]
+        lines += [f"| {CATEGORY_NAMES.get(c['category'], c['category'])} | {c['article']} | {c['n']} | {c['waiting']} |"
+                  for c in categories]
+        lines.append("")
+    lines += ["## 二、各群情况", ""]
+    if groups:
+        lines += ["| 工作群 | 单位 | 消息 | 发言人数 | 问题 | 闲聊/夸夸占比 | 待处置 |", "|---|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {_cell(g['name'])} | {_cell(g['unit'])} | {g['messages']} | {g['speakers']} | {g['flags']} | "
+                  f"{_share(g['chatter'], g['messages'])} | {g['waiting']} |" for g in groups]
+    else:
+        lines.append("无。")
+    lines += ["", f"## 三、超过{OVERDUE_DAYS}天未处置的问题（群规 第十三条 迅速处置）", ""]
+    lines += _listed(overdue, lambda f: f"#{f['id']}　{_cell(f['grp'])}　{_when(f['occurred_at'] or f['created_at'])}　"
+                                        f"{CATEGORY_NAMES.get(f['category'], f['category'])}（发现于 {_when(f['created_at'])}）")
+    lines += ["", "## 四、本期需重点关注的问题（涉密、泄露个人信息、传言等，待处置）", ""]
+    lines += _listed(serious, lambda f: f"#{f['id']}　{_cell(f['grp'])}　{_when(f['occurred_at'])}　"
+                                        f"{CATEGORY_NAMES.get(f['category'], f['category'])}：{_cell(f['evidence'])}")
+    lines += ["", "## 五、群管理规范问题（待处置）", ""]
+    lines += _listed(hygiene, lambda f: f"#{f['id']}　{_cell(f['grp'])}　{CATEGORY_NAMES.get(f['category'], f['category'])}"
+                                        f"（{f['article']}）：{_cell(f['evidence'])}")
+    lines += ["", "问题编号即审核页面地址 /-/qunguan/flags/编号。"]
+    return "\n".join(lines) + "\n"
+
+
+def _rows(conn, sql: str, params: dict) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def _listed(rows: list[dict], line) -> list[str]:
+    if not rows:
+        return ["无。"]
+    shown = [f"{i}. {line(row)}" for i, row in enumerate(rows[:LISTED], start=1)]
+    return shown + ([f"另有 {len(rows) - LISTED} 条，见审核队列。"] if len(rows) > LISTED else [])
+
+
+def _cell(text: str | None) -> str:
+    """Text as one Markdown table cell or list line: no line breaks, no column bars."""
+    return " ".join(str(text or "").split()).replace("|", "｜")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "—"
+
+
+def _when(moment: str | None) -> str:
+    return (moment or "")[:16].replace("T", " ")
