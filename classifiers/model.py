@@ -35,7 +35,7 @@ from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.features import NgramHasher
 from classifiers.scoring import products
 from classifiers.tokenizer import cut_words, tokens as segment
-from detectors.privacy import mask
+from detectors.privacy import masked
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # One 👍 (赞, [强], 🙏 …) on its own answers a notice: the labelling guide calls a single
@@ -221,7 +221,6 @@ class Model:
         return cache[category]
 
 
-_LONG_DIGITS = re.compile(r"\d{7,}[Xx]?")
 EVIDENCE_WORD_CHARS = 20
 
 
@@ -245,7 +244,7 @@ def _shown(word: str) -> str:
     """A word as evidence shows it: each run of 7 or more digits (an ID, mobile or
     bank-card number, "tel13907951234" too) masked as the privacy flag masks it, so a
     flag does not spread what it flags; a word longer than a reader needs cut short."""
-    word = _LONG_DIGITS.sub(lambda run: mask(run.group()), word.strip())
+    word = masked(word.strip())
     return word if len(word) <= EVIDENCE_WORD_CHARS else word[:EVIDENCE_WORD_CHARS] + "…"
 
 

@@ -9,13 +9,17 @@ from datetime import date
 from stdnum import luhn
 from stdnum.cn import ric
 
-from detectors.base import Message, flag
+from detectors.base import Message, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-# Not an amount ("15360000000元").
-_MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-]|\s*[元万亿])")
+VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
+# Run together or in groups ("3609 0219 5811 2034 24", "360902 19581120 3424"); after a
+# student number's G (学籍号 G + the child's ID number) too.
+_ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d ?){17}[\dXx](?![0-9A-Za-z])")
+# Not an amount ("15360000000元", "15360000000.00元"); after +86 too.
+_MOBILE = re.compile(r"(?:(?<=\+86)|(?<![\d-]))1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-]|(?:\.\d+)?\s*[元万亿])")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_DIGIT_GROUP_BEFORE, _DIGIT_GROUP_AFTER = re.compile(r"\d[ -]\Z"), re.compile(r"[ -]\d")
 # A card number of 16-19 digits, run together or in groups of four split by spaces or
 # dashes ("6217 0012 3456 7893", "6230-5911-2233-4455-668"), never a part of a longer
 # number: no digit right before it, nor a digit group joined by a space or dash before or
@@ -45,13 +49,26 @@ def valid_id(number: str) -> bool:
 _LONG_NUMBER = re.compile(r"\d[\d -]{9,}[\dXx]")
 
 
-def findings(text: str) -> list[str]:
+def masked(text: str) -> str:
+    """`text` with each run of 7 or more digits masked as the flags mask numbers: for
+    evidence that quotes a message, so a flag does not spread what it flags."""
+    return _LONG_DIGITS.sub(lambda run: mask(run.group()), text)
+
+
+_LONG_DIGITS = re.compile(r"\d{7,}[Xx]?")
+
+
+def findings(text: str, settings: dict) -> list[str]:
     found, taken = [], []
     if not _LONG_NUMBER.search(text):
         return found
     for match in _ID.finditer(text):
-        if valid_id(match.group()):
-            found.append(f"身份证号 {mask(match.group().upper())}")
+        number = match.group().replace(" ", "")
+        if " " in match.group() and (_DIGIT_GROUP_BEFORE.search(text, 0, match.start())
+                                     or _DIGIT_GROUP_AFTER.match(text, match.end())):
+            continue  # groups of a longer number ("订单号 6217 0012 … 1234"), not an ID number
+        if valid_id(number):
+            found.append(f"身份证号 {mask(number.upper())}")
             taken.append(match.span())
     for match in _CARD.finditer(text):
         digits = match.group().replace(" ", "").replace("-", "")
@@ -60,9 +77,16 @@ def findings(text: str) -> list[str]:
         if luhn.is_valid(digits) and not valid_id(digits):
             found.append(f"银行卡号 {mask(digits)}")
             taken.append(match.span())
+    contact, someone = word_pattern(tuple(settings["contact_words"])), word_pattern(tuple(settings["third_party_words"]))
     for match in _MOBILE.finditer(text):
-        if not any(a <= match.start() < b for a, b in taken):
-            found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        # A number given for work ("联系人：王磊，电话：138…", "有事打我电话") is published to
+        # be called; a number of someone else's ("投诉人电话", "王某的手机号") is theirs.
+        before = _SENTENCE_END.split(text[max(0, match.start() - 20): match.start()])[-1]
+        if contact.search(before) and not someone.search(before):
+            continue
+        found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
     return found
 
 
@@ -70,8 +94,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     # Most messages hold no long number: ruled out here without a call to findings.
     has_number = _LONG_NUMBER.search
+    settings = config["privacy"]
     for m in messages:
-        found = findings(m.text) if m.text and has_number(m.text) else None
+        found = findings(m.text, settings) if m.text and has_number(m.text) else None
         if found:
             flags.append(flag(m, CATEGORY, ARTICLE, "消息中含有个人信息：" + "；".join(found), score=1.0))
     return flags

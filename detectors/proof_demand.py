@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
+from detectors.privacy import masked
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
@@ -53,6 +54,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             media = [w for w in settings["media_words"] if w in proof]
             flags.append(flag(m, CATEGORY, ARTICLE,
-                              f"要求以{'、'.join(media)}作为工作留痕：「{clause.strip()[:60]}」", score=0.9))
+                              f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip()[:60])}」", score=0.9))
             break
     return flags

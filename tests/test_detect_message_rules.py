@@ -103,6 +103,39 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     assert flag["evidence"] == "消息中含有个人信息：身份证号 3609**********3424；手机号 158*****146"
 
 
+@pytest.mark.parametrize("text", [
+    "【通知】请各村于3月10日前报送春耕数据，联系人：王磊，电话：13870512345。",
+    "联系人：县政务服务中心李明，联系电话：13907950123",
+    "如有疑问请联系镇农业农村办张主任，手机18979512345",
+    "联系人：王老师 158 7950 3146（微信同号）",
+    "有事打我电话13979512345，24小时开机。",
+    "全县财政总收入15360000000.00元，同比增长5%",
+])
+def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
+    # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
+    assert run(privacy, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("投诉人电话13912345678，请联系核实", "手机号 139*****678"),
+    ("请联系患者家属13912345678了解情况", "手机号 139*****678"),
+    ("王某的手机号是13979512345，家住城北小区", "手机号 139*****345"),
+    ("手机+8615879503146", "手机号 158*****146"),
+    ("户主身份证 3609 0219 5811 2034 24，请核对", "身份证号 3609**********3424"),
+    ("户主身份证 360902 19581120 3424，请核对", "身份证号 3609**********3424"),
+    ("学生张某某 学籍号G360902201501011233 请班主任核对", "身份证号 3609**********1233"),
+    ("身份证360902195811203424 13979512345", "身份证号 3609**********3424；手机号 139*****345"),
+])
+def test_someone_elses_number_is_flagged_however_it_is_written(text, shown):
+    [flag] = run(privacy, msg(text))
+    assert flag["evidence"] == f"消息中含有个人信息：{shown}"
+
+
+def test_evidence_quoting_a_message_masks_the_numbers_in_it():
+    [flag] = run(proof_demand, msg("请把走访照片发给李明13979512345，他负责汇总。"))
+    assert "139*****345" in flag["evidence"] and "13979512345" not in flag["evidence"]
+
+
 def test_landlines_and_invoice_like_numbers_are_not_privacy():
     assert run(privacy, msg("联系电话0795-3207715，文号宜府办字〔2025〕12号，金额123456.00元")) == []
 
@@ -250,4 +283,4 @@ def test_a_new_detector_version_flags_what_the_old_one_missed_without_duplicates
     assert judged == []
     assert qunguan("classify", "--db", db_path, "--silent").stdout.startswith("flags added 0")
     assert [r[0] for r in conn.execute("select detector from detector_state where detector like 'rules@privacy.%'")
-            ] == ["rules@privacy.2"]
+            ] == [f"rules@privacy.{privacy.VERSION}"]
