@@ -21,7 +21,8 @@ import json
 import numpy as np
 
 from classifiers.features import mix
-from detectors.base import Message, flag, normalise, when_zh
+from detectors.after_hours import is_notice
+from detectors.base import Message, flag, normalise, when_zh, word_pattern
 from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures, similarities
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
@@ -140,7 +141,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     pairs = _pairs(stored.band, stored.owner, known)
     pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
     copies = _copies(pairs, stored.norms, settings["similarity"], known, fine)
-    flags = _flags(conn, copies, batch, stored, known) if copies else []
+    flags = _flags(conn, copies, batch, stored, known, config) if copies else []
     # Written last, so a run beside the other detectors (detectors/run.py) holds the archive's
     # write lock only for this. One row per post, in time order: each batch appends to the
     # time-clustered table.
@@ -149,7 +150,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     return flags
 
 
-def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int) -> list[dict]:
+def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int,
+           config: dict) -> list[dict]:
     """A flag on each repeat, pointing at the thread's first post."""
     posts = {m.id: m for m in batch}
     earlier = [int(stored.ids[i]) for i in {i for i in [*copies, *(j for js in copies.values() for j in js)] if i < known}]
@@ -160,11 +162,32 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
     group_names = dict(conn.execute("select id, name from groups"))
     flags = []
     for owner, found in sorted(copies.items()):
+        later = posts[every_id[owner]]
+        found = [i for i in found if _repeats(later, posts[every_id[i]], config)]
+        if not found:
+            continue
         thread = sorted((posts[every_id[i]] for i in [*found, owner]), key=lambda p: (p.sent_at, p.id))
         for repeat in thread[1:]:
             flags.append(flag(repeat, CATEGORY, ARTICLE, _explain(repeat, thread[0], thread, group_names),
                               related=thread[0].id, score=1.0))
     return flags
+
+
+def _repeats(post: Message, earlier: Message, config: dict) -> bool:
+    """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
+    rather than something written alike:
+    - a 接龙 grows by one line a post: each is a new answer, not the list again;
+    - what names a day relatively (今天, 明天, 下周 …) on another day is another occasion:
+      the daily duty roster, the weekly meeting, a village's daily report;
+    - in one group, another member's post that is no notice answers or reports alike
+      (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
+    settings = config["repeated_post"]
+    if post.text.lstrip().lstrip("#＃").startswith("接龙"):
+        return False
+    if post.sent_at[:10] != earlier.sent_at[:10] and word_pattern(tuple(settings["relative_days"])).search(post.text):
+        return False
+    return (post.group_id != earlier.group_id or post.member_id == earlier.member_id
+            or is_notice(post, config["after_hours"]))
 
 
 def _copies(pairs: np.ndarray, norms: np.ndarray, threshold: float, known: int,

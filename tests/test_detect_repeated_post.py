@@ -21,10 +21,10 @@ def conn(tmp_path):
     return db.conn
 
 
-def add(conn, id, group_id, sent_at, text):
-    conn.execute("insert into messages (id, key, group_id, sent_at, time_precision, kind, text, import_id, raw) "
-                 "values (?, ?, ?, ?, 'second', 'text', ?, 1, '{}')", [id, id, group_id, sent_at, text])
-    return Message(id, group_id, None, sent_at, "text", text)
+def add(conn, id, group_id, sent_at, text, member_id=None):
+    conn.execute("insert into messages (id, key, group_id, member_id, sent_at, time_precision, kind, text, import_id, raw) "
+                 "values (?, ?, ?, ?, ?, 'second', 'text', ?, 1, '{}')", [id, id, group_id, member_id, sent_at, text])
+    return Message(id, group_id, member_id, sent_at, "text", text)
 
 
 def detect(conn, *messages):
@@ -44,6 +44,44 @@ def test_a_repost_in_the_same_group_within_the_window_points_at_the_first(conn):
     posts = [add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE), add(conn, 2, 1, "2025-03-05T09:05:08", NOTICE)]
     [flag] = detect(conn, *posts)
     assert flag["related_message_id"] == 1 and "第 2 次" in flag["evidence"]
+
+
+VILLAGES = ["三桥村", "新田村", "龙岗村", "石门村", "黄坑村", "水口村"]
+
+
+def test_members_reporting_or_answering_alike_in_one_group_are_not_repeats(conn):
+    # Each village fills in the same template, or answers the notice in the same words:
+    # each tells its own, once.
+    reports = [add(conn, i, 1, f"2025-03-03T16:{i:02d}:00", f"{v}：今日秸秆禁烧巡查已完成，出动巡查人员5人次，"
+                   "巡查重点地块3处，未发现火点和焚烧现象。", member_id=i) for i, v in enumerate(VILLAGES, start=1)]
+    answers = [add(conn, 10 + i, 1, f"2025-03-04T09:{i:02d}:00", f"{v}收到，我村将严格按照镇党委政府的统一部署要求，"
+                   "认真抓好各项工作落实，确保按时保质完成任务。", member_id=i) for i, v in enumerate(VILLAGES, start=1)]
+    assert detect(conn, *reports, *answers) == []
+
+
+def test_posts_naming_a_day_relatively_are_another_occasion_on_another_day(conn):
+    roster = [add(conn, i, 1, f"2025-04-0{i}T08:30:00", f"今日值班：带班领导{leader}，值班人员刘六、陈七，"
+                  "值班电话0795-3207715，请各值班人员坚守岗位。", member_id=9)
+              for i, leader in enumerate(["张三", "李四", "王五"], start=1)]
+    meeting = [add(conn, 10 + i, 1, f"2025-04-{day}T09:00:00", "请各股室负责人明天上午8:30到三楼会议室参加周例会，"
+                   "汇报本周重点工作。", member_id=9) for i, day in enumerate(["07", "13"])]
+    assert detect(conn, *roster, *meeting) == []
+
+
+def test_a_growing_sign_up_list_is_not_a_repeat(conn):
+    lines = ["#接龙", "周五下午理论学习中心组学习会参会确认", ""]
+    posts = []
+    for i, name in enumerate(["张伟", "李娜", "王芳", "刘洋"], start=1):
+        lines.append(f"{i}. {name} 参加")
+        posts.append(add(conn, i, 1, f"2025-03-03T10:0{i}:00", "\n".join(lines), member_id=i))
+    assert detect(conn, *posts) == []
+
+
+def test_a_notice_posted_again_by_another_member_of_the_group_is_still_a_repeat(conn):
+    first = add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE, member_id=1)
+    again = add(conn, 2, 1, "2025-03-04T15:00:00", "转发：" + NOTICE, member_id=2)
+    [flag] = detect(conn, first, again)
+    assert flag["message_id"] == 2 and flag["related_message_id"] == 1
 
 
 def test_a_repost_after_the_window_is_not_flagged(conn):
