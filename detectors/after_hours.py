@@ -5,6 +5,7 @@ working days 调休 on). For years it does not cover, weekdays are working days,
 by the config's extra holidays and workdays, and a warning says so once."""
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import chinese_calendar
@@ -12,8 +13,13 @@ import chinese_calendar
 from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
 TEXT_KINDS = ("text", "notice")
+_LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
+# Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
+_POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
+# A reply's first clause, and a new task after it: "收到。另外请各村明天上午把…".
+_REPLY_THEN_TASK = re.compile(r"^[^，,。！!；;\s]*[，,。！!；;\s]+(?:(?:另外|另|还有|同时)[，,]?\s*)?(?=请)")
 
 
 class Calendar:
@@ -74,12 +80,20 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 
 def is_notice(message: Message, config: dict) -> bool:
     """Whether the message tells others to do something (config `directives`) and is not a
-    reply, a report of one's own work, a leave request or a good-night (`not_directives`)."""
-    text = (message.text or "").strip()
-    return (message.kind in TEXT_KINDS and len(text) >= config["min_chars"]
-            and not text.startswith(tuple(config["reply_openings"]))
-            and any_pattern(tuple(config["directives"])).search(text) is not None
-            and any_pattern(tuple(config["not_directives"])).search(text) is None)
+    reply, a report of one's own work, a question, a leave request or a greeting
+    (`not_directives`). A reply that goes on to set a task ("好的，请各村支书明天下午…")
+    is judged on the task. @mentions in front are not part of what is said."""
+    said = (message.text or "").strip()
+    bare = _LEADING_MENTIONS.sub("", said).strip()
+    if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"]:
+        return False
+    if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
+        task = _REPLY_THEN_TASK.match(bare)
+        if not task:
+            return False
+        said = bare = bare[task.end():]
+    return (any_pattern(tuple(config["directives"])).search(said) is not None
+            and any_pattern(tuple(config["not_directives"])).search(bare) is None)
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
@@ -87,6 +101,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     calendar = context.setdefault("calendar", Calendar(settings))
     periods = _periods(settings)
     urgent = word_pattern(tuple(settings["urgent_words"]))
+    # 应急 and 预警 also name routine subjects (应急管理工作总结, 预警信息员名单).
+    routine = word_pattern(tuple(settings["routine_topics"]))
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
     # working period starts or ends inside a minute.
     per_minute = all(bound.endswith(":00") for period in periods for bound in period)
@@ -98,6 +114,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         if when not in reasons:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
         reason = reasons[when]
-        if reason and is_notice(m, settings) and not urgent.search(m.text):
+        if reason and is_notice(m, settings) and not urgent.search(routine.sub(" ", m.text)):
             flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
     return flags

@@ -142,6 +142,52 @@ def test_routine_notices_mentioning_a_topic_near_an_urgent_one_are_flagged_on_a_
     assert "未标明紧急" in flag["evidence"]
 
 
+NIGHT = "2025-04-08T22:10:00"  # a Tuesday
+
+
+@pytest.mark.parametrize("text", [
+    "@李主任 请问这个表格是周五前报送吗？",  # a question, @ or no @
+    "王主任，明天会议几点开始？我好安排车。",
+    "张书记，明天上午的党委会还开吗？",
+    "请各位领导审阅，有问题我明早修改。",  # put before leaders to read
+    "各位领导，明天上午的调度会材料已发邮箱，请审阅。",
+    "请大家周末注意出行安全，祝周末愉快！",  # good wishes
+    "请大家早点休息，明天还要下村，辛苦了。",
+    "明天开会的材料我已经准备好了，放在您办公桌上。",  # one's own work done
+])
+def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(text):
+    assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "【急】请各村今晚10点前上报外出务工返乡人员名单！",
+    "急！急！急！各村马上核实辖区内独居老人情况，今晚报给我。",
+    "今晚请各村组织地质灾害隐患点群众转移，确保人员安全。",
+    "龙岗村发生森林火灾，请各村扑火队员马上到村部集合！",
+    "有一名学生放学后失联，请各村组织人员帮忙寻找。",
+])
+def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
+    assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "收到。另外请各村明天上午把低保复核名单报到民政办。",  # a reply that sets a new task
+    "好的，请各村支书明天下午3点到镇三楼会议室开会。",
+    "辛苦了！请各村明早8点前把入户走访表交到党政办。",
+    "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
+    "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
+    "各位同事，明天上午十点前将自查表发我邮箱。",
+    "今晚各网格员入户核查一下流动人口，明天中午前报上来。",
+    "请个村今晚把防返贫监测数据报上来，明天要汇总。",  # 请个村 typed for 请各村
+    "请各乡镇于周五前报送上半年应急管理工作总结。",  # 应急 names the subject, not an emergency
+    "【通知】请各校周五前报送防溺水预警信息员名单。",
+    "@张伟 @李娜 你俩明天上午把材料送到县里。",
+])
+def test_tasks_set_at_night_however_worded_are_flagged(text):
+    [flag] = run(after_hours, msg(text, NIGHT))
+    assert flag["category"] == "after_hours"
+
+
 def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and_keeps_its_flags(tmp_path):
     from detectors import run
     from ingest.schema import open_archive
@@ -164,4 +210,4 @@ def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and
     run.run_rules(conn)
     assert run.run_rules(conn)[0] == 0
     assert conn.execute("select message_id, detector from flags where category = 'after_hours' "
-                        "order by message_id").fetchall() == [(1, "rules@after_hours.1"), (2, "rules@after_hours.2")]
+                        "order by message_id").fetchall() == [(1, "rules@after_hours.1"), (2, f"rules@after_hours.{after_hours.VERSION}")]
