@@ -12,7 +12,7 @@ from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 from detectors.privacy import masked
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"[，,]")
 
 
@@ -36,6 +36,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     elsewise = other_senses(settings)
+    not_proof = word_pattern(tuple(settings["document_words"] + settings["other_purposes"]))
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
@@ -45,8 +46,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
-            if prohibition.search(proof) or not (acts.search(proof) and demand.search(proof)
-                                                 or things.search(proof) and asked.search(proof)):
+            # A prohibition forbids the media only in its own part of the clause: "拍照上传，
+            # 不得弄虚作假" still demands the photos.
+            if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
+                continue
+            if not_proof.search(proof) or not (acts.search(proof) and demand.search(proof)
+                                               or things.search(proof) and asked.search(proof)):
                 continue
             # A report counts against the part of the clause it is in ("走访照片上传了"), not
             # against a demand beside it ("请把照片上传，上传了的回复1").

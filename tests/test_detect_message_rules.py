@@ -44,6 +44,35 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     assert run(proof_demand, msg(text)) == []
 
 
+@pytest.mark.parametrize("text", [
+    "请各单位将盖章后的承诺书拍照发群里。",  # a document photographed is the document
+    "请把盖章版扫描件或拍照发到邮箱ycjyj@163.com。",
+    "报销的同志请把发票拍照上传财务系统。",
+    "请各村把低保户的身份证正反面照片发给民政办核对。",
+    "系统登录不了的，把报错截图发我，我帮你们看看。",  # a screenshot of an error to fix
+    "明天中午在食堂吃饭的请接龙，方便食堂备餐。",  # a head count for lunch
+    "请大家推荐本镇的网红打卡点，下周公众号要用。",
+    "请各村把村委会的位置定位发我，明天督查组过来找不到路。",
+])
+def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_demands(text):
+    assert run(proof_demand, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, media", [
+    ("请各网格员每天巡查时拍照上传，不得弄虚作假。", "拍照"),  # the prohibition is about something else
+    ("请各村上传人居环境整治工作图片，每村不少于5张。", "图片"),
+    ("请各村把整治前后对比图发群里。", "对比图"),
+    ("入户走访每户拍一张发群里，作为走访记录。", "拍一张"),
+    ("走访完拍张照发我，算你们完成任务。", "拍张照"),
+    ("学完截个图发群里，今晚统计。", "截个图"),
+    ("巡河时请在群里共享实时位置，镇里随时抽查。", "实时位置"),
+    ("整改完的发个现场图上来，没图不算整改完成。", "现场图"),
+])
+def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
+    [flag] = run(proof_demand, msg(text))
+    assert media in flag["evidence"]
+
+
 @pytest.mark.parametrize("text, media", [
     ("请拍照上传现场图", "拍照"),
     ("今天入户走访，每户都要拍照", "拍照"),
