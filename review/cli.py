@@ -107,12 +107,12 @@ def serve(
 
 
 def verify(db: ArchiveOption):
-    """Recompute the hash chains of the handling trail and the import ledger."""
+    """Recompute the hash chains of the handling trail, the import ledger and the new-media filings."""
     from ingest.chain import first_break
 
     conn = open_archive(str(db)).conn
     broken = False
-    for table in ("handling", "imports"):
+    for table in ("handling", "imports", "account_filings"):
         rows = conn.execute(f"select count(*) from {table}").fetchone()[0]
         bad = first_break(conn, table)
         if bad is None:
