@@ -11,6 +11,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from cli_output import ArchiveOption, DbOption, echo_fields, err, escape, fail, print_metrics, print_table
 from gc_policy import bulk_work
 from ingest import roster
+from ingest.formats import by_name
+from ingest.records import FormatError
 from ingest.registry import RegistryError, ignored_settings, is_iso_day, overrides, set_group, set_setting, unset_setting
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
@@ -40,10 +42,17 @@ def ingest(
     """Ingest chat exports into the archive; re-running adds only what is new."""
     if day is not None and not is_iso_day(day):
         fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17")
+    if format:
+        try:
+            by_name(format)
+        except FormatError as e:
+            fail(str(e))
     # A path mistyped among many is refused like an unreadable file: the others are still read.
     missing = [p for p in paths if not p.exists()]
     for path in missing:
         err.print(f"[red]refused[/red] {escape(str(path))}: no such file or directory")
+    if len(missing) == len(paths):
+        raise typer.Exit(1)  # nothing to read: no archive made for it
     archive = open_archive(str(db))
     refused = len(missing)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
@@ -193,7 +202,7 @@ def config_show(db: ArchiveOption):
 @config_app.command("unset")
 def config_unset(
     key: Annotated[str, typer.Argument(help="section.name, as `config show` lists it")],
-    db: DbOption,
+    db: ArchiveOption,
 ):
     """Remove an override: the default applies again (kept in the settings log)."""
     try:
@@ -215,7 +224,8 @@ def _load_model():
 @app.command()
 def train(
     data: Annotated[Optional[Path], typer.Option("--data", help="Corpus folder of JSONL files.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Where the model and its card go.")] = Path("models"),
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Where the model and its card go (default: the models/ folder classify loads from).")] = None,
     with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", help="Also learn from reviewed flags of this archive.")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
@@ -228,13 +238,15 @@ def train(
     if with_reviews:
         from review.feedback import reviewed_examples
 
+        if not with_reviews.exists():
+            fail(f"{with_reviews}: no such archive")
         extra = reviewed_examples(open_archive(str(with_reviews)).conn)
         err.print(f"{len(extra)} reviewed examples from {with_reviews}")
     try:
         fitted, report = run_training(corpus_dir=data, extra=extra, select=not no_select, progress=err.print)
     except CorpusError as e:
         fail(str(e))
-    path = chat_model.save(fitted, out)
+    path = chat_model.save(fitted, out or chat_model.MODELS_DIR)
     print_metrics(report, f"test split ({report['n']} messages)")
     err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
               f"{fitted.card['training_seconds']} s)")

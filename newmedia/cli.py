@@ -130,7 +130,7 @@ def accounts_check(
 @posts_app.command("import")
 def posts_import(
     file: Annotated[Path, typer.Argument(help="A platform back end's export of posts: .xlsx or CSV.")],
-    db: DbOption,
+    db: ArchiveOption,
     account: Annotated[Optional[str], typer.Option(help="The account, for exports without an 账号 column.")] = None,
     platform: Annotated[Optional[str], typer.Option(help="The platform, when an account name is on several.")] = None,
 ):
@@ -155,7 +155,7 @@ def posts_import(
 @posts_app.command("train")
 def posts_train(
     data: Annotated[Optional[Path], typer.Option("--data", help="Posts corpus folder (JSONL).")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where posts.skops and its card go [default: models/].")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where posts.skops and its card go (default: the models/ folder classify loads from).")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
     """Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""

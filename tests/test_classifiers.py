@@ -242,3 +242,21 @@ def test_classify_and_a_reviewer_writing_at_the_same_time_wait_for_each_other(db
     with reviewer:
         reviewer.execute(setting, ["review.x"])
     assert {r[0] for r in reviewer.execute("select key from settings")} >= {"classify.x", "review.x"}
+
+
+def test_train_saves_where_classify_loads_from_whatever_folder_it_is_run_in(qunguan, tmp_path, monkeypatch):
+    # `qunguan train` run from another folder saved into ./models, and classify kept the old model.
+    from classifiers import model as chat_model
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(chat_model.CORPUS_DIR.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()[:40]
+        (corpus / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(chat_model, "MODELS_DIR", tmp_path / "models")
+    monkeypatch.chdir(tmp_path / "corpus")
+    result = qunguan("train", "--data", corpus, "--no-select")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "models" / "chat.skops").exists() and not (corpus / "models").exists()
+    assert chat_model.load(tmp_path / "models").version == json.loads(
+        (tmp_path / "models" / "chat.card.json").read_text(encoding="utf-8"))["version"]

@@ -50,9 +50,18 @@ def test_a_file_named_with_a_tab_keeps_its_ingest_line_to_six_fields(qunguan, db
 
 
 @pytest.mark.parametrize("command", [["stats"], ["classify", "--silent"], ["groups", "list"], ["config", "show"],
-                                     ["verify"], ["users", "list"], ["accounts", "list"]])
+                                     ["config", "unset", "after_hours.min_chars"], ["verify"], ["users", "list"],
+                                     ["accounts", "list"], ["train", "--no-select", "--with-reviews"]])
 def test_a_mistyped_archive_is_refused_not_made_anew(qunguan, tmp_path, command):
     typo = tmp_path / "archiv.db"
-    result = qunguan(*command, "--db", typo)
+    result = qunguan(*command, typo) if command[-1].startswith("--with") else qunguan(*command, "--db", typo)
     assert result.exit_code == 1 and "no such archive" in result.stderr
     assert not typo.exists()
+
+
+@pytest.mark.parametrize("args", [["--format", "excel", "{fixture}"], ["{missing}"]])
+def test_an_ingest_that_can_read_nothing_makes_no_archive(qunguan, tmp_path, fixtures, args):
+    archive = tmp_path / "档案.db"
+    args = [a.format(fixture=fixtures / "pasted.txt", missing=tmp_path / "nope.csv") for a in args]
+    result = qunguan("ingest", *args, "--db", archive, "--group", "g", "--silent")
+    assert result.exit_code == 1 and not archive.exists()
