@@ -145,6 +145,19 @@ def test_evaluate_prints_per_category_scores_and_work_flag_rate(qunguan, fixture
     assert "macro" in table.stdout and "work flagged" in table.stdout
 
 
+def test_a_category_a_small_file_never_mentions_is_not_scored_as_failed():
+    # No sensitive message and none predicted: that category has nothing to score.
+    from classifiers.evaluate import metrics, table
+
+    truth = [("offtopic",), ("flattery",), ("rumour",), (), ()]
+    report = metrics(truth, [list(t) for t in truth])
+    assert report["categories"]["sensitive"]["f1"] is None and report["macro_f1"] == 1.0
+    assert ["sensitive", "", "", "n/a", "0"] in table(report)
+    # One predicted where there is none is a real error, scored as such.
+    wrong = metrics(truth, [list(t) for t in truth[:-1]] + [["sensitive"]])
+    assert wrong["categories"]["sensitive"]["f1"] == 0.0 and wrong["macro_f1"] == 0.75
+
+
 def test_classify_is_incremental_and_explains_each_flag(qunguan, db_path, query, fixtures):
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     first = qunguan("classify", "--db", db_path, "--silent")
