@@ -31,7 +31,7 @@ app.add_typer(roster_app, name="roster")
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Export files, directories or zips.")],
     db: DbOption,
-    group: Annotated[Optional[str], typer.Option(help="Group name, for files that do not say (MemoTrace CSV).")] = None,
+    group: Annotated[Optional[str], typer.Option(help="Group name, for files that do not say which group they are.")] = None,
     format: Annotated[Optional[str], typer.Option("--format", help="Skip detection and read as this format.")] = None,
     silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
     day: Annotated[Optional[str], typer.Option(
@@ -170,9 +170,9 @@ def groups_set(
 def groups_list(db: ArchiveOption):
     """The groups with their registry details."""
     conn = open_archive(str(db)).conn
-    print_table(["id", "name", "unit", "admin", "temporary until", "exempt", "messages"],
-                conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, g.exempt, (select count(*) "
-                             "from messages m where m.group_id = g.id) from groups g order by g.id"))
+    print_table(["id", "name", "unit", "admin", "owner", "purpose", "temporary until", "exempt", "messages"],
+                conn.execute("select g.id, g.name, g.unit, g.admin, g.owner, g.purpose, g.temporary_until, g.exempt, "
+                             "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"))
 
 
 @config_app.command("set")

@@ -23,8 +23,8 @@ def archive(qunguan, db_path, fixtures, tmp_path):
 
 def test_piped_tables_are_tab_separated_with_every_value_whole(qunguan, archive):
     groups = qunguan("groups", "list", "--db", archive).stdout.splitlines()
-    assert groups == ["id\tname\tunit\tadmin\ttemporary until\texempt\tmessages",
-                      f"1\t{GROUP}\t宜春市袁州区应急管理局[bold]\t周敏\t\t0\t6"]
+    assert groups == ["id\tname\tunit\tadmin\towner\tpurpose\ttemporary until\texempt\tmessages",
+                      f"1\t{GROUP}\t宜春市袁州区应急管理局[bold]\t周敏\t\t\t\t0\t6"]
     accounts = qunguan("accounts", "list", "--db", archive).stdout.splitlines()
     assert accounts[1] == "1\t宜春市袁州区应急管理局防汛抗旱指挥部办公室\t微信公众号\t袁州应急[red]发布\t政务\t政府办\t运行\t0"
     stats = qunguan("stats", "--db", archive).stdout.splitlines()
@@ -65,3 +65,9 @@ def test_an_ingest_that_can_read_nothing_makes_no_archive(qunguan, tmp_path, fix
     args = [a.format(fixture=fixtures / "pasted.txt", missing=tmp_path / "nope.csv") for a in args]
     result = qunguan("ingest", *args, "--db", archive, "--group", "g", "--silent")
     assert result.exit_code == 1 and not archive.exists()
+
+
+def test_groups_list_shows_the_owner_and_the_approved_purpose(qunguan, archive):
+    qunguan("groups", "set", GROUP, "--db", archive, "--owner", "李华", "--purpose", "2025年汛期值班调度专班")
+    row = qunguan("groups", "list", "--db", archive).stdout.splitlines()[1].split("\t")
+    assert row[4:6] == ["李华", "2025年汛期值班调度专班"]

@@ -71,7 +71,7 @@ def test_an_empty_admin_or_end_date_clears_it_like_never_set(qunguan, db_path, q
     cleared = qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "", "--temporary-until", "")
     assert cleared.exit_code == 0 and "admin \t" in cleared.stdout and "None" not in cleared.stdout
     assert query("select admin, temporary_until from groups") == [{"admin": None, "temporary_until": None}]
-    assert qunguan("groups", "list", "--db", db_path).stdout.splitlines()[1] == "1\t防火群\t\t\t\t0\t6"
+    assert qunguan("groups", "list", "--db", db_path).stdout.splitlines()[1] == "1\t防火群\t\t\t\t\t\t0\t6"
 
 
 def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qunguan, db_path, fixtures):
