@@ -46,7 +46,7 @@ def accounts_import(
     if not accounts:
         fail(f"{file}: no account rows read")
     result = import_accounts(open_archive(str(db)).conn, accounts, errors)
-    for error in result.errors[len(errors):]:
+    for error in result.errors[len(errors):] + result.notes:
         err.print(f"[yellow]{escape(file.name)} {escape(error)}[/yellow]", highlight=False)
     typer.echo(f"accounts added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
                f"filings {result.filings}\tbad rows {len(result.errors)}")

@@ -57,8 +57,9 @@ def _row(cells: list, columns: dict[str, int], header: list[str]) -> dict:
             post[f] = parse_count(values.get(f))
         except ValueError:
             raise ValueError(f"{HEADERS[f][0]}「{cell_text(values.get(f))}」不是数字") from None
-    post["raw"] = json.dumps({t or f"列{i + 1}": cell_text(v) for i, (t, v) in enumerate(zip(header, cells))
-                              if cell_text(v)}, ensure_ascii=False)
+    # The whole row, cells past the header's last title too (named by their column).
+    post["raw"] = json.dumps({(header[i] if i < len(header) and header[i] else f"列{i + 1}"): cell_text(v)
+                              for i, v in enumerate(cells) if cell_text(v)}, ensure_ascii=False)
     return post
 
 

@@ -10,6 +10,7 @@ not know are kept in `accounts.extra` (JSON), never dropped.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -48,7 +49,7 @@ PLATFORMS = {
     "微博": ("微博", "新浪微博", "weibo"),
     "抖音": ("抖音", "抖音号", "douyin"),
     "快手": ("快手", "快手号", "kuaishou"),
-    "今日头条": ("今日头条", "头条", "头条号"),
+    "今日头条": ("今日头条", "头条", "头条号", "今日头条号"),
     "客户端": ("客户端", "移动客户端", "app", "APP", "App"),
 }
 KINDS = {"党务": ("党务", "党委", "党务新媒体", "党"), "政务": ("政务", "政府", "政务新媒体", "政")}
@@ -67,6 +68,7 @@ class ImportResult:
     unchanged: int = 0
     filings: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # rows stored, with something to say
 
 
 def _normalise(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -77,9 +79,15 @@ def _normalise(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def platform_name(value: str) -> str:
-    """The canonical platform name (微信公众号, 视频号, 微博, 抖音, 快手, 今日头条, 客户端), else as given."""
+    """The canonical platform name (微信公众号, 视频号, 微博, 抖音, 快手, 今日头条, 客户端), else as
+    given. A note in brackets is not part of it: 微信公众号（订阅号） and 微信公众号（服务号）
+    are two accounts on one platform (新媒体 第四条)."""
     value = value.strip()
-    return _normalise(value, PLATFORMS) or value
+    bare = _NOTE.sub("", value).strip() or value
+    return _normalise(bare, PLATFORMS) or _normalise(value, PLATFORMS) or value
+
+
+_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 
 
 def supervising_body(kind: str | None) -> str:
@@ -87,9 +95,16 @@ def supervising_body(kind: str | None) -> str:
     return SUPERVISING_BODIES.get(kind or "", UNROUTED)
 
 
+# What clerks write in a cell that does not apply: no division, no person.
+PLACEHOLDERS = {"无", "暂无", "没有", "空", "/", "／", "\\", "-", "--", "—", "——", "－", "–", "×", "x", "X", "N/A", "n/a", "NA",
+                "na", "不适用", "未设", "未定"}
+
+
 def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
-    """One ledger row as account fields (raises ValueError naming the bad cell)."""
+    """One ledger row as account fields (raises ValueError naming the bad cell). A cell
+    holding a placeholder (无, /, —) is empty."""
     raw = {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}
+    raw = {f: (None if cell_text(v) in PLACEHOLDERS else v) for f, v in raw.items()}
     row = {f: cell_text(v) or None for f, v in raw.items()}
     missing = [HEADERS[f][0] for f in REQUIRED if not row.get(f)]
     if missing:
@@ -106,8 +121,9 @@ def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
             except ValueError as e:
                 raise ValueError(f"{HEADERS[f][0]}：{e}") from None
     known = set(columns.values())
-    row["extra"] = {title: cell_text(v) for i, (title, v) in enumerate(zip(header, cells))
-                    if i not in known and title and cell_text(v)}
+    # Cells past the header's last title are kept too, named by their column.
+    row["extra"] = {(header[i] if i < len(header) and header[i] else f"列{i + 1}"): cell_text(v)
+                    for i, v in enumerate(cells) if i not in known and cell_text(v)}
     return row
 
 
@@ -186,13 +202,23 @@ def _existing(conn, row: dict) -> dict | None:
     return found[0] if found else None
 
 
-def _save_account(conn, row: dict, stamp: str) -> tuple[str, int]:
-    """Insert or update one account; returns ('added'|'updated'|'unchanged', id)."""
+def _save_account(conn, row: dict, stamp: str, notes: list[str]) -> tuple[str, int]:
+    """Insert or update one account; returns ('added'|'updated'|'unchanged', id). Adds to
+    `notes` where the register contradicts a filing, which prevails."""
     existing = _existing(conn, row)
     values = {f: row[f] for f in STORED if f in row and f != "extra"}
+    if existing is not None:
+        # An empty cell keeps what is known (a date a filing recorded, the status).
+        values = {f: v for f, v in values.items() if v is not None}
+        closing = conn.execute("select filed_on, effective_on from account_filings where account_id = ? "
+                               "and action = '关停' order by id desc limit 1", [existing["id"]]).fetchone()
+        if closing and values.get("status", "关停") != "关停" and closing[1] <= date.today().isoformat():
+            # A register updated from an old copy must not reopen what was closed and filed.
+            notes.append(f"台账状态为「{values['status']}」，但该账号已于 {closing[0]} 备案关停（{closing[1]} 起），以备案为准")
+            values["status"], values["closed_on"] = "关停", closing[1]
     for known in ("status", "account_ref"):
         if known in values and values[known] is None:
-            del values[known]  # an empty cell keeps what is known (a new account starts 运行)
+            del values[known]  # a new account starts 运行
     if existing is None:
         values.update(extra=json.dumps(row["extra"], ensure_ascii=False), created_at=stamp, updated_at=stamp)
         cursor = conn.execute(f"insert into accounts ({', '.join(values)}) values ({', '.join('?' * len(values))})",
@@ -216,11 +242,13 @@ def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = 
     stamp = _now()
     with conn:
         for number, row in accounts:
+            notes: list[str] = []
             try:
-                outcome, account_id = _save_account(conn, row, stamp)
+                outcome, account_id = _save_account(conn, row, stamp, notes)
             except ValueError as e:
                 result.errors.append(f"第 {number} 行：{e}")
                 continue
+            result.notes += [f"第 {number} 行：{note}" for note in notes]
             setattr(result, outcome, getattr(result, outcome) + 1)
             opened = row.get("opened_on")
             if row.get("filed_on") and opened and len(opened) == 10 and not conn.execute(

@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ingest.records import LOCAL_TZ
@@ -143,6 +143,8 @@ def parse_day(value, allow_month: bool = False) -> str | None:
     text = cell_text(value)
     if not text:
         return None
+    if serial := _excel_day(value):
+        return serial.isoformat()
     match = _DAY.match(text) or _COMPACT.match(text)
     if not match or (match[3] is None and not allow_month):
         raise ValueError(f"「{text}」不是日期（应为年-月-日）")
@@ -153,6 +155,24 @@ def parse_day(value, allow_month: bool = False) -> str | None:
         raise ValueError(f"「{text}」不是有效日期") from None
 
 
+def _excel_day(value) -> date | None:
+    """The day of an Excel serial number (45717 is 2025-03-01): a date cell formatted as
+    常规 (General) holds it, and so does a CSV saved from one. Only from 1980 to 2080."""
+    moment = _excel_moment(value)
+    return moment.date() if moment else None
+
+
+def _excel_moment(value) -> datetime | None:
+    """`_excel_day` with the time of day its fraction holds (45921.5 is noon), to the second."""
+    try:
+        serial = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not 29221 <= serial < 65745 or isinstance(value, str) and not re.fullmatch(r"\d{5}(?:\.\d+)?", value.strip()):
+        return None
+    return datetime(1899, 12, 30) + timedelta(seconds=round(serial * 86400))
+
+
 def parse_moment(value) -> str:
     """A date-time cell -> 'YYYY-MM-DDTHH:MM:SS' (local time; a bare date is midnight; a
     time with a UTC offset is converted to the archive's local time, UTC+8, whatever the
@@ -161,6 +181,8 @@ def parse_moment(value) -> str:
         return value.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
         return f"{value.isoformat()}T00:00:00"
+    if serial := _excel_moment(value):
+        return serial.strftime("%Y-%m-%dT%H:%M:%S")
     text = cell_text(value)
     match = _DAY.match(text)
     try:
@@ -185,5 +207,8 @@ def parse_count(value) -> int | None:
     text = cell_text(value).replace(",", "").replace("，", "").rstrip("+").strip()
     if _NO_COUNT.fullmatch(text):
         return None
-    scale = 10000 if text.endswith(("万", "w", "W")) else 1
-    return int(float(text.rstrip("万wW")) * scale)
+    scale = {"万": 10000, "w": 10000, "W": 10000, "千": 1000, "k": 1000, "K": 1000}.get(text[-1:], 1)
+    number = float(text[:-1] if scale > 1 else text)
+    if number != number or number in (float("inf"), float("-inf")):  # nan, inf: no count
+        raise ValueError(text)
+    return int(number * scale)

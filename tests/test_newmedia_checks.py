@@ -156,3 +156,47 @@ def test_account_flags_show_under_the_accounts_supervising_body(archive):
     run_newmedia(archive, TODAY, models_dir=None)
     routed = dict(archive.execute("select name, open_flags from account_supervision where supervising_body = '宣传部/网信办'"))
     assert routed == {"宜春发布": 1}
+
+
+def test_a_placeholder_in_a_register_cell_accuses_nobody(qunguan, db_path, tmp_path):
+    # Clerks write 无, / or — where a column does not apply: no division, no person.
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("单位名称,平台,账号名称,账号ID,内设机构,分管领导,注册主体,主体类型\n"
+                      "宜春市公安局,微信公众号,宜春公安,gh_gaj,无,无,无,单位\n"
+                      "宜春市税务局,微信公众号,宜春税务,gh_swj,/,/,/,单位\n"
+                      "宜春市林业局,微信公众号,宜春林业,gh_ly,—,—,—,单位\n", encoding="utf-8")
+    qunguan("accounts", "import", ledger, "--db", db_path)
+    conn = open_archive(str(db_path)).conn
+    run_newmedia(conn, TODAY, models_dir=None)
+    assert flags(conn, "account_internal_division") == flags(conn, "account_personal") == []
+
+
+def test_two_wechat_accounts_noted_as_subscription_and_service_are_one_platform(qunguan, db_path, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("单位名称,平台,账号名称,账号ID,开设时间\n"
+                      "奉新县赤岸镇人民政府,微信公众号（订阅号）,赤岸发布,gh_ca1,2020-01-01\n"
+                      "奉新县赤岸镇人民政府,微信公众号（服务号）,赤岸服务,gh_ca2,2021-01-01\n"
+                      "奉新县赤岸镇人民政府,头条号,赤岸镇之窗,tt1,2021-01-01\n"
+                      "奉新县赤岸镇人民政府,今日头条号,赤岸资讯,tt2,2022-01-01\n", encoding="utf-8")
+    qunguan("accounts", "import", ledger, "--db", db_path)
+    conn = open_archive(str(db_path)).conn
+    assert [r[0] for r in conn.execute("select distinct platform from accounts order by 1")] == ["今日头条", "微信公众号"]
+    run_newmedia(conn, TODAY, models_dir=None)
+    assert len(flags(conn, "account_duplicate_platform")) == 2
+
+
+def test_a_register_reimported_from_an_old_copy_does_not_reopen_a_closed_account(qunguan, db_path, query, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("单位名称,平台,账号名称,账号ID,开设时间,关停时间,状态\n"
+                      "宜春市林业局,微信公众号,宜春林业,gh_ly,2018-01-01,,正常\n"
+                      "宜春市林业局,微信公众号,宜春林业资讯,gh_ly2,2020-01-01,,正常\n", encoding="utf-8")
+    qunguan("accounts", "import", ledger, "--db", db_path)
+    qunguan("accounts", "file", "宜春林业资讯", "--action", "关停", "--filed-on", "2025-09-01",
+            "--effective-on", "2025-09-30", "--db", db_path)
+    again = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert "已于 2025-09-01 备案关停（2025-09-30 起），以备案为准" in again.stderr
+    assert query("select status, closed_on, opened_on from accounts where name = '宜春林业资讯'") == [
+        {"status": "关停", "closed_on": "2025-09-30", "opened_on": "2020-01-01"}]
+    conn = open_archive(str(db_path)).conn
+    run_newmedia(conn, date(2025, 10, 10), models_dir=None)
+    assert flags(conn, "account_duplicate_platform") == []

@@ -183,3 +183,17 @@ def test_unknown_counts_and_common_time_formats_keep_the_post(qunguan, registry,
         {"title": "暂无", "published_at": "2025-03-11T10:00:00", "reads": None, "likes": None},
         {"title": "时区", "published_at": beijing, "reads": 5, "likes": 1},  # the machine's local time
     ]
+
+
+def test_odd_counts_and_excel_times_keep_the_post_and_cells_past_the_header_are_kept(qunguan, registry, query,
+                                                                                     tmp_path):
+    export = tmp_path / "后台导出.csv"
+    export.write_text("标题,发布时间,阅读数,点赞\n千,2025-03-08 10:00,3.5k,1,多出来的备注\n序列,45921.5,5,1\n"
+                      "无穷,2025-03-10 10:00,inf,1\n", encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert result.exit_code == 0 and "new 2\talready present 0\trejected 1" in result.stdout, result.stderr
+    assert "第 4 行：阅读数「inf」不是数字" in result.stderr
+    rows = query("select title, published_at, reads, raw from posts order by id")
+    assert [(r["title"], r["published_at"], r["reads"]) for r in rows] == [
+        ("千", "2025-03-08T10:00:00", 3500), ("序列", "2025-09-21T12:00:00", 5)]
+    assert "多出来的备注" in rows[0]["raw"]

@@ -182,3 +182,15 @@ def test_a_row_without_an_id_that_names_two_accounts_is_reported_not_guessed(qun
     assert "b.csv 第 2 行：抖音「宜春教育」有 2 个账号（dy_1、dy_2），请填账号ID以区分" in result.stderr
     assert query("select account_ref, leader from accounts order by id") == [
         {"account_ref": "dy_1", "leader": None}, {"account_ref": "dy_2", "leader": None}]
+
+
+def test_cells_past_the_last_header_and_excel_serial_dates_are_kept(qunguan, db_path, query, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    # 45717 is how a date cell formatted 常规 comes out of Excel: 2025-03-01.
+    ledger.write_text("单位名称,平台,账号名称,账号ID,开设时间,备注\n宜春市水利局,微信公众号,宜春水利,gh_sl,45717,说明1,"
+                      "2025年已整改见附件3\n", encoding="utf-8")
+    result = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert result.exit_code == 0 and "bad rows 0" in result.stdout, result.stderr
+    [row] = query("select opened_on, extra from accounts")
+    assert row["opened_on"] == "2025-03-01"
+    assert json.loads(row["extra"]) == {"备注": "说明1", "列7": "2025年已整改见附件3"}
