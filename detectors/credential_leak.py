@@ -10,19 +10,26 @@ import re
 from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
-VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
 # Printable ASCII but the comma and semicolon that end a clause; taken whole (possessive),
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
 _PATTERNS = [
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|是|为)\s*" + _VALUE, re.I),
+    # "密码：…", "密码是…", "用户名和密码都是admin123", "初始密码统一为…"
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|(?:都|均|统一|一律|默认)?(?:是|为))\s*" + _VALUE, re.I),
+    # "账号：yc_wzz 密码123456": written straight after, a value with a digit in it.
+    re.compile(r"(?:密码|口令)(?=[!-~]*\d)([!-+\--:<-~]{6,}+)(?!\s*位)"),
     # "密码 Sb#2025ab", "wifi密码 88888888": a space alone separates them too, when the value
     # stands alone as a password does: 6 or more characters, not a link, not run into the
     # words after it ("密码 2025年…", "密码 OA2.0系统里…", "密码 reset 之后").
     re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s+(?!\S*://)([!-+\--:<-~]{6,}+)(?=\s|$|[，,。；;！!])",
                re.I),
-    re.compile(r"\b(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
+    # Not a path in a web address (http://…:8080/admin/index.jsp).
+    re.compile(r"(?<![/\w.:])(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
 ]
+# A meeting's passcode is how those invited get in: it is meant to be shared.
+_MEETING = re.compile(r"(?:会议|入会|会议室)(?:密码|口令)")
+_HIDDEN = re.compile(r"[*＊xX●•·.]+")  # "密码：******（已私发）" hides it
 
 
 def _mask(secret: str) -> str:
@@ -39,13 +46,18 @@ def _may_hold(text: str) -> bool:
     return ("p" in text or "P" in text) and ("pw" in (lower := text.lower()) or "pass" in lower)
 
 
+def _shared_on_purpose(text: str, match: re.Match) -> bool:
+    return bool(_MEETING.search(text, max(0, match.start() - 4), match.start() + 4)
+                or _HIDDEN.fullmatch(match.group(1)))
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     for m in messages:
         if not m.text or not _may_hold(m.text):
             continue
         for pattern in _PATTERNS:
-            match = pattern.search(m.text)
+            match = next((found for found in pattern.finditer(m.text) if not _shared_on_purpose(m.text, found)), None)
             if match:
                 flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
                 break

@@ -183,6 +183,31 @@ def test_a_document_marked_secret_is_flagged_even_if_its_marking_says_not_to_cop
     assert "【秘密】" in flag["evidence"]
 
 
+@pytest.mark.parametrize("text", [
+    "有一份机密级文件，请张书记到机要室阅看。",  # a file has come: read it in the 机要室
+    "请到机要室领取机密级文件。",
+    "今天收到县委秘密★1年文件一份，请相关领导到办公室阅文。",
+    "县委转发的秘密★文件请于今天下午到机要室签收。",
+    "保密知识测试题：秘密级国家秘密的保密期限一般不超过几年？",  # secrecy taught
+    "根据保密法，国家秘密的密级分为绝密级、机密级和秘密级三个等级。",
+    "保密知识竞赛第3题：绝密★级文件能否在微信群传输？答案：不能",
+])
+def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
+    assert run(secret, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("转发县委办密电〔2025〕3号：关于近期重点人员管控的通知，请各村落实。", "「县委办密电〔2025〕3号」"),
+    ("根据宜委密〔2025〕5号文件精神，现将有关事项通知如下", "「宜委密〔2025〕5号」"),
+    ("密级：秘密 保密期限：6个月\n关于近期重点人员动态的通报", "密级：秘密"),
+    ("秘密＊1年 关于近期重点人员动态的通报", "秘密＊1年"),
+    ("机密▲ 县委常委会议纪要第3期", "机密▲"),
+])
+def test_classified_document_numbers_and_markings_written_otherwise_are_flagged(text, shown):
+    [flag] = run(secret, msg(text))
+    assert shown in flag["evidence"]
+
+
 def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on():
     # 不得外传 marks the material itself: it is not a reminder excusing the message.
     text = ("内部文件 不得外传：关于部分单位违规发放津补贴问题的通报，经查，县某局2023年至2024年以各种名义违规发放补贴"
@@ -232,11 +257,37 @@ def test_credentials_are_flagged_with_the_secret_masked():
     assert run(credential_leak, msg("密码 忘了怎么办")) == []
 
 
+@pytest.mark.parametrize("text", [
+    "腾讯会议号：138-795-123，会议密码：2025，请各村准时参会。",  # a passcode meant for those invited
+    "请登录 http://59.52.20.8:8080/admin/index.jsp 进行填报，截止周五。",  # a path, not admin / password
+    "后台网址：https://ycjy.gov.cn/root/login",
+    "密码：******（已私发）",
+])
+def test_a_meeting_passcode_a_web_address_or_a_hidden_password_is_no_leak(text):
+    assert run(credential_leak, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("账号：yc_wzz 密码123456", "123456"),
+    ("用户名和密码都是admin123", "admin123"),
+    ("系统初始账号是工号，密码都是Aa123456", "Aa123456"),
+])
+def test_credentials_written_without_a_separator_are_flagged(text, secret):
+    [flag] = run(credential_leak, msg(text))
+    assert secret not in flag["evidence"]
+
+
 def test_red_packets_and_transfers_are_flagged():
     flags = run(red_packet, msg("恭喜发财", kind="red_packet", id=1), msg("[转账]￥1360.00", id=2),
                 msg("节日期间严禁收受红包礼金", id=3))
     assert [f["message_id"] for f in flags] == [1, 2]
     assert all(f["article"] == "群规 第十二条" for f in flags)
+
+
+@pytest.mark.parametrize("text", ["[微信红包]恭喜发财，大吉大利", "[转账收款]已收款200.00元", "🧧[红包] 节日快乐"])
+def test_red_packets_pasted_as_text_in_other_forms_are_flagged(text):
+    [flag] = run(red_packet, msg(text))
+    assert flag["category"] == "red_packet"
 
 
 def test_messages_of_an_exempt_group_are_archived_but_never_flagged(qunguan, db_path, tmp_path):
