@@ -50,6 +50,8 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "报销的同志请把发票拍照上传财务系统。",
     "请各村把低保户的身份证正反面照片发给民政办核对。",
     "系统登录不了的，把报错截图发我，我帮你们看看。",  # a screenshot of an error to fix
+    "有问题的截图发群里，大家一起看看怎么解决。",
+    "谁有抢红包的截图，发群里看看",
     "明天中午在食堂吃饭的请接龙，方便食堂备餐。",  # a head count for lunch
     "请大家推荐本镇的网红打卡点，下周公众号要用。",
     "请各村把村委会的位置定位发我，明天督查组过来找不到路。",
