@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import re
 
-# 中共宜春市委宣传部 → 宣传部; 宜春市袁州区教育体育局 → 教育体育局; at most two levels of place.
+# 中共宜春市委宣传部 → 宣传部; 宜春市袁州区教育体育局 → 教育体育局; at most two levels of
+# place, and a township's (赤岸镇人民政府, written as townships write it, without its county).
 _PLACE = re.compile(r"^(?:中共)?(?:江西省)?((?:[\u4e00-\u9fff]{2,4}?(?:市|县|区)){1,2}"
-                    r"(?:[\u4e00-\u9fff]{2,3}?(?:镇|乡|街道))?)(?:委(?!员会))?")
+                    r"(?:[\u4e00-\u9fff]{2,3}?(?:镇|乡|街道))?|[\u4e00-\u9fff]{2,3}?(?:镇|乡|街道))(?:委(?!员会))?")
 _LAST_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:市|县|区|镇|乡|街道)$")
 _SUFFIXES = ("委员会", "办公室", "局", "委", "办", "厅", "部", "中心", "院", "所", "站", "会", "处", "署", "馆")
 # A unit whose name without the place says only this is known by its place (赤岸镇人民政府 → 赤岸).
-_GENERIC = ("人民政府", "人民政府办公室", "政府办公室", "委员会", "委员会办公室", "办公室", "党委", "党工委", "管委会")
+_GENERIC = ("人民政府", "人民政府办公室", "政府办公室", "委员会", "委员会办公室", "办公室", "党委", "党工委", "管委会",
+            "办事处", "街道办事处")
+# The short forms everyone uses for these bodies' names (宜春中院, 袁州教育, 宜春文旅), which
+# no rule on suffixes finds.
+ABBREVIATIONS = {
+    "中级人民法院": ("中院", "法院"), "人民法院": ("法院",), "人民检察院": ("检察",), "公安局": ("公安",),
+    "消防救援支队": ("消防",), "消防救援大队": ("消防",), "文化广电新闻出版旅游局": ("文旅", "文广"),
+    "文化广电旅游局": ("文旅", "文广"), "文化和旅游局": ("文旅",), "教育体育局": ("教育", "教体"),
+    "市场监督管理局": ("市场监管",), "人力资源和社会保障局": ("人社",), "住房和城乡建设局": ("住建",),
+    "卫生健康委员会": ("卫健",), "发展和改革委员会": ("发改",), "医疗保障局": ("医保",), "应急管理局": ("应急",),
+    "退役军人事务局": ("退役军人",), "农业农村局": ("农业农村", "农业"), "融媒体中心": ("融媒",),
+}
 MIN_STEM = 2
 
 
@@ -50,6 +62,7 @@ def name_stems(unit: str, short: str | None = None, configured: list[str] = ()) 
         stems |= set(place_names(unit))
     else:
         stems |= {local, core(local)}
+        stems |= {a for full, short_forms in ABBREVIATIONS.items() if local.endswith(full) for a in short_forms}
     if short:
         stems |= {s.strip() for s in re.split(r"[、,，;；/]", short)}
     return sorted((s for s in stems if len(s) >= MIN_STEM), key=lambda s: (-len(s), s))
