@@ -105,7 +105,8 @@ def roster_import(
     result = roster.import_roster(open_archive(str(db)).conn, people)
     for error in result.errors:
         err.print(f"[yellow]{escape(error)}[/yellow]")
-    typer.echo(f"people added {result.added}\tupdated {result.updated}\tmembers linked {result.links.linked}\t"
+    typer.echo(f"people added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
+               f"members linked {result.links.linked}\t"
                f"ambiguous {len(result.links.ambiguous)}")
     if result.links.ambiguous:
         err.print(f"[yellow]{len(result.links.ambiguous)} senders match several people and are left unlinked: "

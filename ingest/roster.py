@@ -47,6 +47,7 @@ class Links:
 class RosterResult:
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     links: Links = field(default_factory=Links)
     errors: list[str] = field(default_factory=list)
 
@@ -134,6 +135,7 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                 result.added += 1
                 continue
             try:
+                before = conn.execute(_PERSON, [existing]).fetchone()
                 # An empty cell (or a roster without that column) does not erase what is
                 # known: a list of positions must not unlink every sender found by wxid.
                 conn.execute("update people set name = ?, unit = coalesce(nullif(?, ''), unit), "
@@ -141,13 +143,19 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                              "wxid = coalesce(?, wxid), wecom_userid = coalesce(?, wecom_userid), "
                              "display_names = case when ? = '[]' then display_names else ? end where id = ?",
                              values[:5] + [values[5], values[5], existing])
-                result.updated += 1
+                if conn.execute(_PERSON, [existing]).fetchone() == before:
+                    result.unchanged += 1  # the same roster again: nothing to say was updated
+                else:
+                    result.updated += 1
             except sqlite3.IntegrityError:
                 # Its identifier says one person, its name and unit another: a clerk must decide.
                 result.errors.append(f"{p['row']}: {p['name']} ({p.get('unit', '')}) is another person on the "
                                      "roster than the one with this wxid or WeCom userid; row not applied")
         result.links = link_members(conn)
     return result
+
+
+_PERSON = "select name, unit, position, wxid, wecom_userid, display_names from people where id = ?"
 
 
 def _known_person(conn, p: dict) -> int | None:

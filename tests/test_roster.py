@@ -23,7 +23,7 @@ def test_roster_links_by_wxid_userid_and_display_name(qunguan, db_path, query, f
 def test_reimporting_the_roster_updates_people_instead_of_duplicating(qunguan, db_path, query, fixtures):
     qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
     again = qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
-    assert "people added 0\tupdated 3" in again.stdout
+    assert "people added 0\tupdated 0\tunchanged 3" in again.stdout  # the same roster again
     assert query("select count(*) n from people")[0]["n"] == 3
 
 
@@ -108,7 +108,7 @@ def test_a_chat_that_pastes_a_roster_table_is_a_chat_and_a_names_only_list_is_a_
 def test_a_names_only_list_over_a_roster_updates_the_people_it_names(qunguan, db_path, query, tmp_path):
     _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n张伟,三桥村,支书\n李娜,双溪村,主任\n")
     again = _import(qunguan, db_path, tmp_path, "姓名\n张伟\n李娜\n", "名单.csv")
-    assert "people added 0\tupdated 2" in again.stdout
+    assert "people added 0\tupdated 0\tunchanged 2" in again.stdout  # matched, not added
     assert query("select name, unit, position from people order by id") == [
         {"name": "张伟", "unit": "三桥村", "position": "支书"}, {"name": "李娜", "unit": "双溪村", "position": "主任"}]
 
