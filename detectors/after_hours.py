@@ -5,6 +5,7 @@ working days 调休 on). For years it does not cover, weekdays are working days,
 by the config's extra holidays and workdays, and a warning says so once."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, time
 
@@ -93,7 +94,14 @@ def is_notice(message: Message, config: dict) -> bool:
             return False
         said = bare = bare[task.end():]
     return (any_pattern(tuple(config["directives"])).search(said) is not None
-            and any_pattern(tuple(config["not_directives"])).search(bare) is None)
+            and any_pattern(tuple(config["not_directives"])).search(bare) is None
+            and not _question_to(tuple(config["question_titles"])).match(bare))
+
+
+@functools.lru_cache(maxsize=8)
+def _question_to(titles: tuple[str, ...]) -> re.Pattern:
+    """A first sentence that addresses someone by title and asks: "王主任，…？"."""
+    return re.compile(rf"[^，,。！!？?]{{0,8}}(?:{'|'.join(map(re.escape, titles))})[，,：:][^。！!？?]*[？?]")
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
