@@ -217,6 +217,18 @@ def test_wecom_responses_that_fit_a_room_alike_name_none_and_the_file_asks_for_a
     assert query("select count(*) n from messages") == [{"n": 0}]
 
 
+def test_a_wecom_room_sharing_a_member_with_another_rooms_response_is_not_named_by_it(qunguan, db_path, query, tmp_path):
+    _wecom_room(tmp_path / "week", "wrTownAAAAAAAAAAAA", "城关镇工作群", ["WangJG", "LiMing", "ZhangLi", "LiuYang", "ChenJing"],
+                ["请各村报送台账"], 1_740_963_600)
+    other = tmp_path / "week" / "党支部-archive.jsonl"  # its own response was not saved
+    other.write_text(json.dumps({"msgid": "c1", "action": "send", "from": "LiMing", "tolist": ["PengTao", "HuTing", "YuanHY"],
+                                 "roomid": "wrPartyCCCCCCCCCCC", "msgtime": 1_740_963_700_000, "msgtype": "text",
+                                 "text": {"content": "今晚支部学习"}}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = ingest(qunguan, db_path, tmp_path / "week")
+    assert "党支部-archive.jsonl: the file does not say which group it is" in result.stderr
+    assert query("select name, source_ids from groups") == [{"name": "城关镇工作群", "source_ids": '["wrTownAAAAAAAAAAAA"]'}]
+
+
 def test_wecom_one_to_one_messages_are_rejected_unkept_and_the_groups_messages_archived(qunguan, db_path, query, fixtures,
                                                                                       tmp_path):
     lines = (fixtures / "wecom/chatdata.jsonl").read_text(encoding="utf-8").splitlines()

@@ -99,8 +99,8 @@ class _RoomNames:
 
     A response is keyed by a `roomid` field or a file name containing the roomid. The
     official response carries neither: such a one names the room whose message's sender
-    and recipients are among its members, and the most of them, ahead of any other
-    unkeyed response; where two fit alike it names none (the file is then refused with
+    and at least half its recipients are among its members, and the most of them, ahead
+    of any other unkeyed response; where none fits, or two fit alike, it names none (the file is then refused with
     a request for --group: two groups' messages must never be filed as one). Each names
     one room of the file."""
 
@@ -133,11 +133,14 @@ class _RoomNames:
         return self.asked[room]
 
     def _unkeyed_for(self, item: dict) -> str | None:
-        people = {str(item.get("from"))} | {str(p) for p in item.get("tolist") or [] if p}
-        # A response without its members fits any message; one whose members include
-        # nobody of this message is another group's.
+        sender = str(item.get("from"))
+        people = {sender} | {str(p) for p in item.get("tolist") or [] if p}
+        # A response without its members fits any message. One with them fits a message
+        # whose sender is a member, and at least half of those it went to: a room sharing
+        # a member or two with it is another group's.
         fits = [(len(people & members) if members is not None else 0, index)
-                for index, (_, members) in enumerate(self.unkeyed) if members is None or people & members]
+                for index, (_, members) in enumerate(self.unkeyed)
+                if members is None or sender in members and 2 * len(people & members) >= len(people)]
         fits.sort(reverse=True)
         if not fits or len(fits) > 1 and fits[0][0] == fits[1][0]:
             return None
