@@ -101,7 +101,8 @@ def is_notice(message: Message, config: dict) -> bool:
 @functools.lru_cache(maxsize=8)
 def _question_to(titles: tuple[str, ...]) -> re.Pattern:
     """A first sentence that addresses someone by title and asks: "王主任，…？"."""
-    return re.compile(rf"[^，,。！!？?]{{0,8}}(?:{'|'.join(map(re.escape, titles))})[，,：:][^。！!？?]*[？?]")
+    # Not "各位村主任，…能来吗？": addressing all of them opens a notice.
+    return re.compile(rf"(?!各|全体|大家|所有)[^，,。！!？?]{{0,8}}(?:{'|'.join(map(re.escape, titles))})[，,：:][^。！!？?]*[？?]")
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
@@ -109,6 +110,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     calendar = context.setdefault("calendar", Calendar(settings))
     periods = _periods(settings)
     urgent = word_pattern(tuple(settings["urgent_words"]))
+    event, happening = word_pattern(tuple(settings["emergency_events"])), word_pattern(tuple(settings["happening_words"]))
     # 应急 and 预警 also name routine subjects (应急管理工作总结, 预警信息员名单).
     routine = word_pattern(tuple(settings["routine_topics"]))
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
@@ -122,6 +124,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         if when not in reasons:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
         reason = reasons[when]
-        if reason and is_notice(m, settings) and not urgent.search(routine.sub(" ", m.text)):
+        told = routine.sub(" ", m.text) if reason else ""
+        if reason and is_notice(m, settings) and not (urgent.search(told) or event.search(told) and happening.search(told)):
             flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
     return flags

@@ -9,7 +9,7 @@ from datetime import date
 from stdnum import luhn
 from stdnum.cn import ric
 
-from detectors.base import Message, flag, word_pattern
+from detectors.base import Message, any_pattern, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
 VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
@@ -49,13 +49,21 @@ def valid_id(number: str) -> bool:
 _LONG_NUMBER = re.compile(r"\d[\d -]{9,}[\dXx]")
 
 
+def _sentence(text: str, match: re.Match) -> str:
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+    end = _SENTENCE_END.search(text, match.end())
+    return text[start: end.start() if end else len(text)]
+
+
 def masked(text: str) -> str:
-    """`text` with each run of 7 or more digits masked as the flags mask numbers: for
-    evidence that quotes a message, so a flag does not spread what it flags."""
-    return _LONG_DIGITS.sub(lambda run: mask(run.group()), text)
+    """`text` with each number the flags mask masked as they mask it: runs of 7 or more
+    digits, and numbers written in groups (an ID number, a mobile 138 1234 5678 or
+    138-1234-5678). For evidence that quotes a message, so a flag does not spread what it
+    flags. Dates (2025-03-10) are not numbers of anyone's."""
+    return _LONG_DIGITS.sub(lambda run: mask(re.sub(r"[ -]", "", run.group())), text)
 
 
-_LONG_DIGITS = re.compile(r"\d{7,}[Xx]?")
+_LONG_DIGITS = re.compile(r"\d{7,}[Xx]?|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)(?<!\d )\d{3,6}(?: \d{2,8}){1,4}[Xx]?(?!\d)")
 
 
 def findings(text: str, settings: dict) -> list[str]:
@@ -77,14 +85,14 @@ def findings(text: str, settings: dict) -> list[str]:
         if luhn.is_valid(digits) and not valid_id(digits):
             found.append(f"银行卡号 {mask(digits)}")
             taken.append(match.span())
-    contact, someone = word_pattern(tuple(settings["contact_words"])), word_pattern(tuple(settings["third_party_words"]))
+    contact, someone = any_pattern(tuple(settings["contact_patterns"])), word_pattern(tuple(settings["third_party_words"]))
     for match in _MOBILE.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
         # A number given for work ("联系人：王磊，电话：138…", "有事打我电话") is published to
         # be called; a number of someone else's ("投诉人电话", "王某的手机号") is theirs.
         before = _SENTENCE_END.split(text[max(0, match.start() - 20): match.start()])[-1]
-        if contact.search(before) and not someone.search(before):
+        if contact.search(before) and not someone.search(_sentence(text, match)):
             continue
         found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
     return found

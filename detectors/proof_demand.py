@@ -25,6 +25,18 @@ def other_senses(settings: dict) -> re.Pattern:
     return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})")
 
 
+def _for_another_end(clause: str, any_media, document, photo, purposes: dict) -> bool:
+    """Whether every medium the clause names is a document's photo or serves another end."""
+    for found in any_media.finditer(clause):
+        medium = found.group()
+        if photo.fullmatch(medium) and document.search(clause, max(0, found.start() - 10), found.start()):
+            continue
+        if medium in purposes and purposes[medium].search(clause):
+            continue
+        return False
+    return True
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
@@ -36,7 +48,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     elsewise = other_senses(settings)
-    not_proof = word_pattern(tuple(settings["document_words"] + settings["other_purposes"]))
+    document = word_pattern(tuple(settings["document_words"]))
+    photo = word_pattern(tuple(settings["photo_words"]))
+    purposes = {medium: word_pattern(tuple(words)) for medium, words in settings["other_purposes"].items()}
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
@@ -50,8 +64,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # 不得弄虚作假" still demands the photos.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
-            if not_proof.search(proof) or not (acts.search(proof) and demand.search(proof)
-                                               or things.search(proof) and asked.search(proof)):
+            if not (acts.search(proof) and demand.search(proof) or things.search(proof) and asked.search(proof)):
+                continue
+            if _for_another_end(proof, any_media, document, photo, purposes):
                 continue
             # A report counts against the part of the clause it is in ("走访照片上传了"), not
             # against a demand beside it ("请把照片上传，上传了的回复1").

@@ -17,6 +17,7 @@ whole batch at once with numpy."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -177,17 +178,29 @@ def _repeats(post: Message, earlier: Message, config: dict) -> bool:
     """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
     rather than something written alike:
     - a 接龙 grows by one line a post: each is a new answer, not the list again;
-    - what names a day relatively (今天, 明天, 下周 …) on another day is another occasion:
-      the daily duty roster, the weekly meeting, a village's daily report;
+    - in one group, what names a day, week or month relatively (今天, 下周, 本月 …) in
+      another day (12 hours on), week or month is another occasion: the daily duty
+      roster, the weekly meeting, a village's daily report;
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
     settings = config["repeated_post"]
     if post.text.lstrip().lstrip("#＃").startswith("接龙"):
         return False
-    if post.sent_at[:10] != earlier.sent_at[:10] and word_pattern(tuple(settings["relative_days"])).search(post.text):
+    if post.group_id != earlier.group_id:
+        return True
+    if _another_occasion(post, earlier, settings):
         return False
-    return (post.group_id != earlier.group_id or post.member_id == earlier.member_id
-            or is_notice(post, config["after_hours"]))
+    return post.member_id == earlier.member_id or is_notice(post, config["after_hours"])
+
+
+def _another_occasion(post: Message, earlier: Message, settings: dict) -> bool:
+    then, now = datetime.fromisoformat(earlier.sent_at), datetime.fromisoformat(post.sent_at)
+    return bool(
+        now.date() != then.date() and now - then >= timedelta(hours=12)
+        and word_pattern(tuple(settings["relative_days"])).search(post.text)
+        or now.isocalendar()[:2] != then.isocalendar()[:2] and word_pattern(tuple(settings["relative_weeks"])).search(post.text)
+        or (now.year, now.month) != (then.year, then.month)
+        and word_pattern(tuple(settings["relative_months"])).search(post.text))
 
 
 def _copies(pairs: np.ndarray, norms: np.ndarray, threshold: float, known: int,

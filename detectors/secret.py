@@ -20,7 +20,7 @@ _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:绝密|机密|秘密)\s*{_STAR
 # how they are handled ("机要室的秘密级文件柜锁坏了").
 _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?![^，,。]{{0,4}}(?:柜|室|载体|管理|存放|保管|销毁))")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
-_HEADED = re.compile(r"\s*[【\[（(]")  # the document itself, its marking at the head
+_HEADED = re.compile(r"\s*[【\[（(]|\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
 _NUMBER = re.compile(r"[\u4e00-\u9fff]{0,6}(?<!保)密(?:电|函|发)?\s*[〔\[［（(【]\s*\d{4}\s*[〕\]］）)】]\s*\d+\s*号")
 _HANDLED = re.compile(r"[将把对]")
@@ -37,8 +37,11 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     for m in messages:
         text = m.text or ""
-        if "密" in text and (taught.search(text) or len(text) < settings["internal_min_chars"]
-                             and announced.search(text) and not _HEADED.match(text)):
+        # Neither excuses a document that carries its own marking: at its head (机密★1年 …，
+        # 请签收), or anywhere for a quiz (绝密★启用前 …试题及参考答案).
+        if "密" in text and (taught.search(text) and not _OWN_MARKING.search(text)
+                             or len(text) < settings["internal_min_chars"] and announced.search(text)
+                             and not _HEADED.match(text)):
             continue
         # Every marking has 密 in it; a message without it has no clause to look at.
         for clause in clauses(text) if "密" in text else ():

@@ -68,14 +68,37 @@ def store_setting(conn, key: str, raw_value: str, default) -> None:
         value = json.loads(raw_value)
     except ValueError:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
-    if type(value) is not type(default) and not (isinstance(value, (int, float)) and isinstance(default, (int, float))):
-        raise RegistryError(f"{key}: expected {type(default).__name__}, got {type(value).__name__}")
+    if not _shaped_like(value, default):
+        raise RegistryError(f"{key}: expected {_shape(default)}, got {raw_value}")
     stored, when, who = json.dumps(value, ensure_ascii=False), datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
                      "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
                      "updated_by = excluded.updated_by", [key, stored, when, who])
         _log_setting(conn, key, stored, when, who)
+
+
+def _shaped_like(value, default) -> bool:
+    """Whether `value` has the default's type, and so have its items (a word list of
+    words: a number in one would stop `classify`)."""
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if type(value) is not type(default):
+        return False
+    if isinstance(default, list) and default:
+        return all(_shaped_like(item, default[0]) for item in value)
+    if isinstance(default, dict) and default:
+        sample = next(iter(default.values()))
+        return all(isinstance(k, str) and _shaped_like(v, sample) for k, v in value.items())
+    return True
+
+
+def _shape(default) -> str:
+    if isinstance(default, list) and default:
+        return f"a list of {_shape(default[0])}s"
+    if isinstance(default, dict) and default:
+        return f"an object of {_shape(next(iter(default.values())))}"
+    return {str: "string", int: "number", float: "number", bool: "true or false"}.get(type(default), type(default).__name__)
 
 
 def unset_setting(conn, key: str) -> None:

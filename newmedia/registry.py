@@ -210,8 +210,11 @@ def _save_account(conn, row: dict, stamp: str, notes: list[str]) -> tuple[str, i
     if existing is not None:
         # An empty cell keeps what is known (a date a filing recorded, the status).
         values = {f: v for f, v in values.items() if v is not None}
-        closing = conn.execute("select filed_on, effective_on from account_filings where account_id = ? "
-                               "and action = '关停' order by id desc limit 1", [existing["id"]]).fetchone()
+        # The last opening or closing filed says whether the account is closed (one may
+        # be opened again, and filed as such, after a closing).
+        last = conn.execute("select action, filed_on, effective_on from account_filings where account_id = ? "
+                            "and action in ('开设', '关停') order by id desc limit 1", [existing["id"]]).fetchone()
+        closing = last[1:] if last and last[0] == "关停" else None
         if closing and values.get("status", "关停") != "关停" and closing[1] <= date.today().isoformat():
             # A register updated from an old copy must not reopen what was closed and filed.
             notes.append(f"台账状态为「{values['status']}」，但该账号已于 {closing[0]} 备案关停（{closing[1]} 起），以备案为准")

@@ -182,6 +182,12 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "请各乡镇于周五前报送上半年应急管理工作总结。",  # 应急 names the subject, not an emergency
     "【通知】请各校周五前报送防溺水预警信息员名单。",
     "@张伟 @李娜 你俩明天上午把材料送到县里。",
+    # What would be an emergency, named as a routine subject.
+    "请各村于本周五前报送农村劳动力转移就业统计表",
+    "请各支部于周五前报送失联党员排查情况",
+    "请各村明天上午把冬季火灾防范工作台账报送镇安监办",
+    # Addressing all the village heads opens a notice, not a question to one.
+    "各位村主任，明天上午9点在三楼会议室开会，请准时参加，能来吗？",
 ])
 def test_tasks_set_at_night_however_worded_are_flagged(text):
     [flag] = run(after_hours, msg(text, NIGHT))

@@ -189,7 +189,11 @@ def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_pat
     unknown = qunguan("config", "set", "after_hours.lunch", "1", "--db", db_path)
     assert unknown.exit_code == 1 and "unknown setting" in unknown.stderr
     wrong = qunguan("config", "set", "repeated_post.window_days", '"seven"', "--db", db_path)
-    assert wrong.exit_code == 1 and "expected int, got str" in wrong.stderr
+    assert wrong.exit_code == 1 and "expected number, got \"seven\"" in wrong.stderr
+    for key, value in (("proof_demand.media_words", "[\"截图\", 5]"), ("proof_demand.other_purposes", "{\"截图\": \"报错\"}")):
+        refused = qunguan("config", "set", key, value, "--db", db_path)  # would stop classify
+        assert refused.exit_code == 1 and "expected a" in refused.stderr, key
+    assert qunguan("config", "set", "proof_demand.other_purposes", "{\"截图\": [\"报错\"]}", "--db", db_path).exit_code == 0
 
 
 def test_an_admin_lists_and_removes_overrides_and_every_change_is_kept(qunguan, db_path, fixtures):

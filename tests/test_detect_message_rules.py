@@ -69,6 +69,12 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     ("学完截个图发群里，今晚统计。", "截个图"),
     ("巡河时请在群里共享实时位置，镇里随时抽查。", "实时位置"),
     ("整改完的发个现场图上来，没图不算整改完成。", "现场图"),
+    # A document or another end named elsewhere in the clause excuses nothing.
+    ("请各村将入户走访照片连同回执一并上传到群里", "照片"),
+    ("请各校长每天把陪餐就餐照片发群里", "照片"),
+    ("请各网格员对异常户逐户走访，并拍照上传", "拍照"),
+    ("请各村把签字版和现场照片发群里", "照片"),
+    ("请各村支书今晚把巡河照片发群里，谁有困难提前说", "照片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
@@ -156,15 +162,30 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("户主身份证 360902 19581120 3424，请核对", "身份证号 3609**********3424"),
     ("学生张某某 学籍号G360902201501011233 请班主任核对", "身份证号 3609**********1233"),
     ("身份证360902195811203424 13979512345", "身份证号 3609**********3424；手机号 139*****345"),
+    # Someone else's number, whatever contact words are near it.
+    ("投诉人张三反映小区噪音问题多次未解决，请联系他：13812345678", "手机号 138*****678"),
+    ("信访人王某某，联系电话13812345678，住幸福村三组", "手机号 138*****678"),
+    ("低保户李某某联系电话13812345678，请核实", "手机号 138*****678"),
+    ("咨询人刘某某 13812345678", "手机号 138*****678"),
+    ("请联系王大爷13812345678，他家房子漏雨", "手机号 138*****678"),
 ])
 def test_someone_elses_number_is_flagged_however_it_is_written(text, shown):
     [flag] = run(privacy, msg(text))
     assert flag["evidence"] == f"消息中含有个人信息：{shown}"
 
 
-def test_evidence_quoting_a_message_masks_the_numbers_in_it():
-    [flag] = run(proof_demand, msg("请把走访照片发给李明13979512345，他负责汇总。"))
-    assert "139*****345" in flag["evidence"] and "13979512345" not in flag["evidence"]
+@pytest.mark.parametrize("module, text, hidden", [
+    (proof_demand, "请把走访照片发给李明13979512345，他负责汇总。", "13979512345"),
+    (proof_demand, "请网格员今晚把走访照片发群里，张大爷电话138 1234 5678", "1234 5678"),
+    (red_packet, "[红包] 张三 3609 0219 5811 2034 24", "0219 5811"),
+])
+def test_evidence_quoting_a_message_masks_the_numbers_in_it(module, text, hidden):
+    [flag] = run(module, msg(text))
+    assert hidden not in flag["evidence"]
+
+
+def test_masking_numbers_leaves_dates_and_short_numbers_alone():
+    assert privacy.masked("请于2025-03-10前上传，共3 个村") == "请于2025-03-10前上传，共3 个村"
 
 
 def test_landlines_and_invoice_like_numbers_are_not_privacy():
@@ -204,6 +225,10 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("密级：秘密 保密期限：6个月\n关于近期重点人员动态的通报", "密级：秘密"),
     ("秘密＊1年 关于近期重点人员动态的通报", "秘密＊1年"),
     ("机密▲ 县委常委会议纪要第3期", "机密▲"),
+    # A marked document is flagged though it asks to be signed for, or holds a quiz's answers.
+    ("机密★1年 县委关于2025年征兵工作的通知，各单位收到后请签收", "机密★1年"),
+    ("秘密★ 关于做好春节期间安全维稳工作的通知：各单位务必落实，请签收", "秘密★"),
+    ("绝密★启用前 2025年县直机关公开遴选公务员笔试 申论试题及参考答案", "绝密★"),
 ])
 def test_classified_document_numbers_and_markings_written_otherwise_are_flagged(text, shown):
     [flag] = run(secret, msg(text))

@@ -68,6 +68,21 @@ def test_posts_naming_a_day_relatively_are_another_occasion_on_another_day(conn)
     assert detect(conn, *roster, *meeting) == []
 
 
+@pytest.mark.parametrize("first_at, again_at, text, groups", [
+    # 本周 on Monday and again on Tuesday: the same week, the same notice.
+    ("2025-03-03T09:00:00", "2025-03-04T09:00:00", "请各村本周五前报送春耕备耕情况统计表，逾期通报。", (1, 1)),
+    # 今天 at 23:58 and again at 00:03: minutes apart, the same notice.
+    ("2025-03-03T23:58:00", "2025-03-04T00:03:00", "请各村今天下班前报送防返贫监测对象核查表，逾期通报。", (1, 1)),
+    # In two groups it is 多头发布 whatever day it names.
+    ("2025-03-03T09:00:00", "2025-03-04T09:00:00", "请各村本周五前报送春耕备耕情况统计表，逾期通报。", (1, 2)),
+])
+def test_a_notice_naming_a_day_is_still_a_repeat_on_its_occasion(conn, first_at, again_at, text, groups):
+    first = add(conn, 1, groups[0], first_at, text, member_id=9)
+    again = add(conn, 2, groups[1], again_at, text, member_id=9)
+    [flag] = detect(conn, first, again)
+    assert flag["message_id"] == 2 and flag["related_message_id"] == 1
+
+
 def test_a_growing_sign_up_list_is_not_a_repeat(conn):
     lines = ["#接龙", "周五下午理论学习中心组学习会参会确认", ""]
     posts = []

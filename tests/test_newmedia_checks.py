@@ -46,7 +46,7 @@ def test_the_dormancy_threshold_is_configurable(qunguan, db_path, archive):
     run_newmedia(archive, TODAY, models_dir=None)
     assert flags(archive, "account_dormant") == []
     refused = qunguan("accounts", "config", "dormant_days", '"soon"', "--db", db_path)
-    assert refused.exit_code == 1 and "expected int" in refused.stderr
+    assert refused.exit_code == 1 and "expected number" in refused.stderr
 
 
 @pytest.mark.parametrize("name, value", [("dormant_days", "-5"), ("dormant_days", "0"), ("dormant_days", "true"),
@@ -203,6 +203,12 @@ def test_a_register_reimported_from_an_old_copy_does_not_reopen_a_closed_account
     conn = open_archive(str(db_path)).conn
     run_newmedia(conn, date(2025, 10, 10), models_dir=None)
     assert flags(conn, "account_duplicate_platform") == []
+    # Opened again and filed so: the register's 正常 stands.
+    qunguan("accounts", "file", "宜春林业资讯", "--action", "开设", "--filed-on", "2025-10-01",
+            "--effective-on", "2025-10-15", "--db", db_path)
+    reopened = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert "以备案为准" not in reopened.stderr
+    assert query("select status from accounts where name = '宜春林业资讯'") == [{"status": "运行"}]
 
 
 @pytest.mark.parametrize("unit, name", [
