@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from classifiers.tokenizer import tokens as segment
 from ingest import chain
@@ -91,10 +92,27 @@ class _Accounts:
         return found
 
 
-def _key(post: dict, account_id: int, run: int) -> int:
+def _keys(post: dict, account_id: int, run: int) -> list[int]:
+    """The post's identity, and what earlier versions took for it: the link as exported.
+    A WeChat article's link is the same article whatever its share and tracking
+    parameters (chksm, scene, #rd): only __biz, mid, idx and sn say which."""
     if post["url"]:
-        return message_key("p", account_id, post["url"])
-    return message_key("c", account_id, post["published_at"], post["title"] or "", post["text"] or "", run)
+        canonical = _article(post["url"])
+        return list(dict.fromkeys([message_key("p", account_id, canonical), message_key("p", account_id, post["url"])]))
+    return [message_key("c", account_id, post["published_at"], post["title"] or "", post["text"] or "", run)]
+
+
+_ARTICLE_PARAMS = ("__biz", "mid", "idx", "sn")
+
+
+def _article(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if not parts.netloc.endswith("mp.weixin.qq.com") or parts.path != "/s":
+        return url.strip()
+    query = parse_qs(parts.query)
+    if not all(query.get(p) for p in _ARTICLE_PARAMS):
+        return url.strip()  # a short link (/s/AbCd…) or one cut short: as it is
+    return "https://mp.weixin.qq.com/s?" + urlencode([(p, query[p][0]) for p in _ARTICLE_PARAMS])
 
 
 def import_posts(conn, path: Path, account: str | None = None, platform: str | None = None) -> PostsResult:
@@ -121,15 +139,16 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
                 continue
             identity = (account_id, post["published_at"], post["title"], post["text"])
             runs[identity] = runs.get(identity, -1) + 1
-            _store(conn, result, import_id, number, post, account_id, _key(post, account_id, runs[identity]))
+            _store(conn, result, import_id, number, post, account_id, _keys(post, account_id, runs[identity]))
         _ledger(conn, import_id, path, result, started)
     return result
 
 
-def _store(conn, result: PostsResult, import_id: int, number: int, post: dict, account_id: int, key: int) -> None:
-    if conn.execute("select 1 from posts where key = ?", [key]).fetchone():
+def _store(conn, result: PostsResult, import_id: int, number: int, post: dict, account_id: int, keys: list[int]) -> None:
+    if conn.execute("select 1 from posts where key in (select value from json_each(?))", [json.dumps(keys)]).fetchone():
         result.duplicate += 1
         return
+    key = keys[0]
     body = "\n".join(p for p in (post["title"], post["text"]) if p)
     conn.execute("insert into posts (key, account_id, published_at, title, text, tokens, url, reads, likes, import_id, "
                  "source_line, raw) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -197,3 +197,31 @@ def test_odd_counts_and_excel_times_keep_the_post_and_cells_past_the_header_are_
     assert [(r["title"], r["published_at"], r["reads"]) for r in rows] == [
         ("千", "2025-03-08T10:00:00", 3500), ("序列", "2025-09-21T12:00:00", 5)]
     assert "多出来的备注" in rows[0]["raw"]
+
+
+def test_a_wechat_article_exported_with_other_share_parameters_is_the_same_post(qunguan, registry, query, tmp_path):
+    link = "https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1&sn=abc"
+    for name, tail in (("a.csv", "&chksm=111#rd"), ("b.csv", "&chksm=999&scene=21#wechat_redirect")):
+        (tmp_path / name).write_text(f"标题,发布时间,正文,链接\n防汛提醒,2025-09-01 10:00,注意防汛,{link}{tail}\n",
+                                     encoding="utf-8")
+    assert "new 1" in qunguan("posts", "import", tmp_path / "a.csv", "--db", registry, "--account", "宜春教育").stdout
+    assert "new 0\talready present 1" in qunguan("posts", "import", tmp_path / "b.csv", "--db", registry,
+                                                 "--account", "宜春教育").stdout
+    assert query("select count(*) n from posts") == [{"n": 1}]
+
+
+def test_a_post_archived_under_its_link_as_exported_is_still_found(qunguan, registry, query, tmp_path):
+    # Versions before took the exported link itself for the post's identity.
+    import sqlite3
+
+    from ingest.save import message_key
+
+    exported = "https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1&sn=abc&chksm=111#rd"
+    (tmp_path / "a.csv").write_text(f"标题,发布时间,正文,链接\n防汛提醒,2025-09-01 10:00,注意防汛,{exported}\n", encoding="utf-8")
+    qunguan("posts", "import", tmp_path / "a.csv", "--db", registry, "--account", "宜春教育")
+    with sqlite3.connect(registry) as con:
+        con.execute("update posts set key = ? where url = ?",
+                    [message_key("p", query("select account_id from posts")[0]["account_id"], exported), exported])
+    again = qunguan("posts", "import", tmp_path / "a.csv", "--db", registry, "--account", "宜春教育")
+    assert "new 0\talready present 1" in again.stdout
+    assert query("select count(*) n from posts") == [{"n": 1}]
