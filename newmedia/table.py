@@ -82,16 +82,27 @@ def csv_grids(text: str):
 
 
 def _xlsx_sheets(path: Path):
-    """Each worksheet's rows in turn (the ledger is the first sheet with a known header)."""
+    """Each worksheet's rows in turn (the ledger is the first sheet with a known header).
+    A merged cell's value fills every cell it covers, as Excel shows it: a register
+    merges one unit's name down all its accounts' rows."""
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # Not read-only: merged ranges are known only to a full worksheet (registers and
+        # rosters are small).
+        book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise TableError(f"{path}: not a readable .xlsx workbook ({e.__class__.__name__})") from None
     try:
         for sheet in book.worksheets:
-            yield [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            for merged in sheet.merged_cells.ranges:
+                value = sheet.cell(merged.min_row, merged.min_col).value
+                for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                    row = rows[r]
+                    row.extend([None] * (merged.max_col - len(row)))
+                    row[merged.min_col - 1: merged.max_col] = [value] * (merged.max_col - merged.min_col + 1)
+            yield list(enumerate(rows, start=1))
     finally:
         book.close()
 

@@ -194,3 +194,18 @@ def test_cells_past_the_last_header_and_excel_serial_dates_are_kept(qunguan, db_
     [row] = query("select opened_on, extra from accounts")
     assert row["opened_on"] == "2025-03-01"
     assert json.loads(row["extra"]) == {"备注": "说明1", "列7": "2025年已整改见附件3"}
+
+
+def test_a_unit_merged_down_its_accounts_rows_names_each_of_them(qunguan, db_path, query, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位名称", "平台", "账号名称", "账号ID"])
+    sheet.append(["宜春市水利局", "微信公众号", "宜春水利", "gh_sl"])
+    sheet.append([None, "抖音", "宜春水利", "sl_dy"])
+    sheet.append([None, "微博", "宜春水利微博", "sl_wb"])
+    sheet.merge_cells("A2:A4")  # as registers keep one unit's accounts together
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    result = qunguan("accounts", "import", path, "--db", db_path)
+    assert result.exit_code == 0 and "accounts added 3" in result.stdout, result.stderr
+    assert [r["unit"] for r in query("select unit from accounts order by id")] == ["宜春市水利局"] * 3
