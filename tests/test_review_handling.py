@@ -104,6 +104,15 @@ async def test_a_bearer_header_does_not_stand_in_for_the_form_token(ds, query):
     assert query("select count(*) n from handling")[0]["n"] == 0
 
 
+async def test_a_form_that_is_not_utf8_is_refused_not_a_server_error(ds, query):
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-supervisor"))
+    response = await ds.client.post("/-/qunguan/bulk", cookies=cookies, content=b"csrftoken=" + token.encode()
+                                    + b"&status=dismissed&note=\xff\xfe&flag=1",
+                                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400 and "UTF-8" in response.text
+    assert query("select count(*) n from handling")[0]["n"] == 0
+
+
 @pytest.mark.parametrize("path", ["/-/qunguan/flags/{flag}?context=abc", "/-/qunguan/flags/{flag}?context=1e3",
                                   "/-/qunguan/queue?before=abc", "/-/qunguan/queue?before=1:2:3",
                                   "/-/qunguan/queue?before=99999999999999999999:1",

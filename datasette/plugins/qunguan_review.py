@@ -78,14 +78,27 @@ def permission_allowed(datasette, actor, action, resource):
 def asgi_wrapper(datasette):
     """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
     a request with a bearer token through without a token of its own, and this site
-    knows no bearer tokens, only the login's cookie."""
+    knows no bearer tokens, only the login's cookie. And answer a form that is not UTF-8,
+    which the CSRF check fails to read, with 400 rather than a server error."""
     def wrap(app):
-        async def without_authorization(scope, receive, send):
+        async def guarded(scope, receive, send):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
                 scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
-            await app(scope, receive, send)
+            started = False
 
-        return without_authorization
+            async def sending(message):
+                nonlocal started
+                started = started or message["type"] == "http.response.start"
+                await send(message)
+
+            try:
+                await app(scope, receive, sending)
+            except UnicodeDecodeError:
+                if started:
+                    raise
+                await Response.text("请求内容不是有效的 UTF-8 编码", status=400).asgi_send(send)
+
+        return guarded
 
     return wrap
 
