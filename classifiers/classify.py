@@ -12,10 +12,10 @@ import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Callable
 
 from classifiers.model import Model
+from ingest.records import stamp
 from ingest.schema import CATEGORY_NAMES
 
 TEXT_KINDS = ("text", "quote", "merge_forward", "notice")
@@ -23,7 +23,7 @@ BATCH = 20000
 
 
 def now() -> str:
-    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+    return stamp()
 
 
 def watermark(conn, detector: str) -> int:

@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from classifiers.classify import set_watermark, watermark
+from ingest.records import local_now
 from review.handling import record
 
 ARTICLES = {
@@ -169,6 +170,6 @@ def settle(conn, found: list[dict]) -> int:
 
 
 def detect_groups(conn, config: dict, today: date | None = None) -> list[dict]:
-    today = today or date.today()
+    today = today or local_now().date()
     settings = config["group"]
     return registry_flags(conn, settings, today) + member_flags(conn, settings) + chatter_flags(conn, settings)

@@ -10,6 +10,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from detectors.base import Message, any_pattern, flag, word_pattern
+from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
 VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
@@ -42,7 +43,7 @@ def valid_id(number: str) -> bool:
         born = ric.get_birth_date(number)
     except Exception:
         return False
-    return ric.calc_check_digit(number[:17]) == number[17].upper() and date(1900, 1, 1) <= born <= date.today()
+    return ric.calc_check_digit(number[:17]) == number[17].upper() and date(1900, 1, 1) <= born <= local_now().date()
 
 
 # Every number looked for is a run of at least 11 digits (with spaces or dashes between).

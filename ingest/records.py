@@ -10,6 +10,17 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
+
+
+def local_now() -> datetime:
+    """Now in the archive's local time (Asia/Shanghai), whatever the server's own zone: the
+    times the program writes (flags, decisions, imports) sit beside the messages' times."""
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+def stamp() -> str:
+    """`local_now` as the archive writes times: YYYY-MM-DDTHH:MM:SS."""
+    return local_now().strftime("%Y-%m-%dT%H:%M:%S")
 MENTION = re.compile(r"@([^\s@\u2005]{1,30})[\u2005 ]")
 
 

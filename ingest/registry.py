@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 
 from detectors.base import load_config
+from ingest.records import stamp
 from ingest.sources import os_user
 
 
@@ -70,7 +71,7 @@ def store_setting(conn, key: str, raw_value: str, default) -> None:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
     if not _shaped_like(value, default):
         raise RegistryError(f"{key}: expected {_shape(default)}, got {raw_value}")
-    stored, when, who = json.dumps(value, ensure_ascii=False), datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user()
+    stored, when, who = json.dumps(value, ensure_ascii=False), stamp(), os_user()
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
                      "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
@@ -109,7 +110,7 @@ def unset_setting(conn, key: str) -> None:
             alike = [k for (k,) in conn.execute("select key from settings") if k.endswith("." + key)]
             hint = f"; did you mean {' or '.join(alike)}?" if alike else " (`qunguan config show` lists what is)"
             raise RegistryError(f"{key!r} is not set in this archive{hint}")
-        _log_setting(conn, key, None, datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), os_user())
+        _log_setting(conn, key, None, stamp(), os_user())
 
 
 def _log_setting(conn, key: str, value: str | None, when: str, who: str) -> None:

@@ -18,7 +18,6 @@ import json
 import multiprocessing
 import os
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
@@ -26,7 +25,7 @@ import sqlite_utils
 from classifiers.tokenizer import tokens
 from ingest import writer as ops
 from ingest.formats import NO_ID_FORMATS, by_name, detect
-from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, time_problem
+from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
@@ -307,7 +306,7 @@ def _drain(reader: HashingReader) -> None:
 
 
 def _now() -> str:
-    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+    return stamp()
 
 
 class _Groups:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from classifiers.classify import insert_flags
 from classifiers.model import MODELS_DIR
 from detectors.after_hours import Calendar
 from detectors.base import load_config
+from ingest.records import local_now
 from newmedia.classify import classify_posts
 from newmedia.names import division_tail, name_stems, names_unit
 from newmedia.registry import is_closed
@@ -164,7 +165,7 @@ def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = M
     """Run the account checks, then score posts not yet seen by each post detector
     (`models_dir` None: the shop-link rule only, no models). Safe to run again and again:
     one flag per subject and category. Returns (flags added, warnings for the user)."""
-    today = today or datetime.now().date()
+    today = today or local_now().date()
     settings = load_settings(conn)
     calendar = Calendar(load_config(conn)["after_hours"])
     with conn:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from classifiers.tokenizer import tokens as segment
 from ingest import chain
+from ingest.records import stamp
 from ingest.save import message_key
 from ingest.sources import os_user
 from newmedia.registry import RegistryError, find_account, matching_accounts
@@ -176,4 +176,4 @@ def _ledger(conn, import_id: int, path: Path, result: PostsResult, started: str)
 
 
 def _now() -> str:
-    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+    return stamp()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ingest import chain
+from ingest.records import local_now, stamp
 from ingest.schema import ACCOUNT_KINDS, FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
 from ingest.sources import os_user
 from newmedia.table import cell_text, column_map, parse_day, read_table
@@ -176,7 +177,7 @@ class _SeenRows:
 
 
 def _now() -> str:
-    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+    return stamp()
 
 
 def _rows(cursor) -> list[dict]:
@@ -215,7 +216,7 @@ def _save_account(conn, row: dict, stamp: str, notes: list[str]) -> tuple[str, i
         last = conn.execute("select action, filed_on, effective_on from account_filings where account_id = ? "
                             "and action in ('开设', '关停') order by id desc limit 1", [existing["id"]]).fetchone()
         closing = last[1:] if last and last[0] == "关停" else None
-        if closing and values.get("status", "关停") != "关停" and closing[1] <= date.today().isoformat():
+        if closing and values.get("status", "关停") != "关停" and closing[1] <= local_now().date().isoformat():
             # A register updated from an old copy must not reopen what was closed and filed.
             notes.append(f"台账状态为「{values['status']}」，但该账号已于 {closing[0]} 备案关停（{closing[1]} 起），以备案为准")
             values["status"], values["closed_on"] = "关停", closing[1]
@@ -321,7 +322,7 @@ def record_filing(conn, account: str, action: str, filed_on: str, effective_on: 
     with conn:
         filing = _append_filing(conn, target["id"], action, filed, effective, details)
         if action == "关停":
-            status = "关停" if date.fromisoformat(effective) <= date.today() else target["status"]
+            status = "关停" if date.fromisoformat(effective) <= local_now().date() else target["status"]
             conn.execute("update accounts set status = ?, closed_on = ?, updated_at = ? where id = ?",
                          [status, effective, _now(), target["id"]])
         elif action == "开设" and not target["opened_on"]:

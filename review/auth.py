@@ -18,9 +18,10 @@ import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from ingest.records import local_now, stamp
 from ingest.schema import migrate
 
 ROLES = ("supervisor", "auditor", "admin")
@@ -107,7 +108,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def _now() -> str:
-    return datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+    return stamp()
 
 
 def add_user(conn, name: str, role: str, password: str, by: str) -> User:
@@ -182,7 +183,7 @@ def login_locked(conn, name: str, address: str) -> bool:
     """Whether `name` or `address` has used up its failed logins for now. Failures count
     since the window opened, the last success, and (for an account) the last password
     change: an admin who resets a locked user's password unlocks it."""
-    since = (datetime.now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
+    since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
     reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? and event = 'password changed'",
                          [name]).fetchone()[0]
     for column, value, after in (("name", name, max(since, reset)), ("address", address, since)):

@@ -136,13 +136,14 @@ def report(
     group, breaches by category and article, what is handled and what is still waiting."""
     from datetime import date, timedelta
 
+    from ingest.records import local_now
     from ingest.registry import is_iso_day
     from review.report import last_week, report as write_report
 
     for option, value in (("--from", since), ("--to", until)):
         if value is not None and not is_iso_day(value):
             fail(f"{option} {value!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
-    start = date.fromisoformat(since) if since else last_week(date.today())[0]
+    start = date.fromisoformat(since) if since else last_week(local_now().date())[0]
     end = date.fromisoformat(until) if until else start + timedelta(days=6)
     if end < start:
         fail(f"--to {end} is before --from {start}")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from ingest import chain
+from ingest.records import stamp
 from ingest.schema import HANDLING_ACTIONS, HANDLING_STATUSES
 
 MAX_NOTE = 4000
@@ -54,7 +55,7 @@ def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int
         next_id = conn.execute("select coalesce(max(id), 0) + 1 from handling").fetchone()[0]
         for flag_id in flag_ids:
             fields = {"id": next_id, "flag_id": flag_id, **decision, "actor_id": actor_id,
-                      "created_at": datetime.now().strftime("%Y-%m-%dT%H:%M:%S")}
+                      "created_at": stamp()}
             digest = chain.row_hash(prev, fields)
             conn.execute("insert into handling (id, flag_id, status, action, note, due_date, actor_id, created_at, "
                          "prev_hash, hash) values (:id, :flag_id, :status, :action, :note, :due_date, :actor_id, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from ingest.records import local_now
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
 
 OVERDUE_DAYS = 3  # 第十三条 "迅速处置": the auditors' canned query uses the same
@@ -27,7 +28,7 @@ def last_week(today: date) -> tuple[date, date]:
 def report(conn, start: date, end: date, unit: str | None = None, now: datetime | None = None) -> str:
     """The report on messages sent and breaches that happened from `start` to `end`
     (whole days), for one unit's groups or all; waiting cases as they stand `now`."""
-    now = now or datetime.now()
+    now = now or local_now()
     since, until = start.isoformat(), (end + timedelta(days=1)).isoformat()
     # Exempt groups (Party-branch study groups, 第二条) are archived, never flagged: left out.
     scope = "g.exempt = 0" + (" and g.unit = :unit" if unit else "")

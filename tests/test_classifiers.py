@@ -273,3 +273,23 @@ def test_train_saves_where_classify_loads_from_whatever_folder_it_is_run_in(qung
     assert (tmp_path / "models" / "chat.skops").exists() and not (corpus / "models").exists()
     assert chat_model.load(tmp_path / "models").version == json.loads(
         (tmp_path / "models" / "chat.card.json").read_text(encoding="utf-8"))["version"]
+
+
+def test_times_the_program_writes_are_beijing_time_whatever_the_servers_zone(qunguan, db_path, query, fixtures,
+                                                                               monkeypatch):
+    # Messages are archived in Asia/Shanghai time; flags, decisions and imports sit beside
+    # them in the same tables and pages, so a server kept in UTC must not write UTC.
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+        qunguan("classify", "--db", db_path, "--silent")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    beijing = datetime.now(timezone(timedelta(hours=8))).replace(tzinfo=None)
+    for written in (query("select max(created_at) t from flags")[0]["t"], query("select finished_at t from imports")[0]["t"]):
+        assert abs(datetime.fromisoformat(written) - beijing) < timedelta(minutes=5)
