@@ -186,6 +186,11 @@ CATEGORY_NAMES = {
     "account_late_filing": "开设/变更/关停未提前7个工作日备案", "account_name_unclear": "账号名称与单位职责关联不明",
     "account_internal_division": "以内设机构名义开设账号", "account_personal": "以个人名义开设账号",
 }
+# Message kinds as the UI names a message without text ("[图片]").
+KIND_NAMES = {"text": "文字", "image": "图片", "file": "文件", "voice": "语音", "video": "视频", "sticker": "表情",
+              "link": "链接", "quote": "引用", "merge_forward": "聊天记录", "red_packet": "红包", "transfer": "转账",
+              "system": "系统消息", "recall": "撤回", "location": "位置", "card": "名片", "call": "通话",
+              "mini_program": "小程序", "pat": "拍一拍", "notice": "群公告", "other": "其他"}
 STATUS_NAMES = {"open": "待核查", "reviewing": "核查中", "confirmed": "属实", "dismissed": "误报",
                 "escalated": "已上报", "resolved": "已处置"}
 ACTION_NAMES = {"none": "无", "reminded": "提醒", "talked": "约谈", "recalled": "要求撤回", "removed": "移出群聊",

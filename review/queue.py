@@ -39,8 +39,10 @@ class Page:
 
 def _where(filters: dict) -> tuple[list[str], list]:
     clauses, params = [], []
-    status = filters.get("status") or "open"
-    if status == "open":
+    status = _status(filters)
+    if status == "new":  # 待核查: nobody has taken it up yet
+        clauses.append("s.status is null")
+    elif status == "open":  # 未办结: not yet resolved or dismissed
         clauses.append(f"(s.status is null or s.status in ({', '.join('?' * len(OPEN_STATUSES))}))")
         params += OPEN_STATUSES
     elif status != "all":
@@ -101,15 +103,24 @@ def _cursor(text: str | None) -> tuple[int, int] | None:
     return None
 
 
+def _status(filters: dict) -> str:
+    """The status filter: 'open' (未办结, the default, also for a status edited into the
+    address), 'new' (待核查: nobody has taken it up), 'all', or one handling status."""
+    status = filters.get("status") or "open"
+    return status if status in ("new", "all", *HANDLING_STATUSES) else "open"
+
+
 def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, int]:
     """Flags per category under the filters. By status, category and article alone they
     are read from `flag_tallies`; filtered by group, unit or date, they are all flags per
     category (from the filter's index), less or limited to those whose latest decision has
     the wanted status."""
-    status = filters.get("status") or "open"
+    status = _status(filters)
     scope, scope_params = _where({**filters, "status": "all"})
     if not any(filters.get(k) for k in ("group", "unit", "since", "until")):
-        wanted = {"open": ("open", *OPEN_STATUSES), "all": ("open", *HANDLING_STATUSES)}.get(status, (status,))
+        # The tallies' 'open' is a flag nobody has decided on.
+        wanted = {"open": ("open", *OPEN_STATUSES), "new": ("open",),
+                  "all": ("open", *HANDLING_STATUSES)}.get(status, (status,))
         narrow = [(k, filters[k]) for k in ("category", "article") if filters.get(k)]
         found = dict(conn.execute(
             f"select category, sum(n) from flag_tallies where status in ({', '.join('?' * len(wanted))}) "
@@ -122,12 +133,13 @@ def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, i
     if status == "all":
         found = total
     else:
-        decided = [s for s in HANDLING_STATUSES if s not in OPEN_STATUSES] if status == "open" else [status]
+        decided = {"open": [s for s in HANDLING_STATUSES if s not in OPEN_STATUSES],
+                   "new": list(HANDLING_STATUSES)}.get(status, [status])
         handled = dict(conn.execute(
             f"select f.category, count(*) from flag_state s join flags f on f.id = s.flag_id "
             f"where s.status in ({', '.join('?' * len(decided))}) and {where} group by f.category",
             decided + scope_params))
-        found = {c: n - handled.get(c, 0) for c, n in total.items()} if status == "open" else handled
+        found = {c: n - handled.get(c, 0) for c, n in total.items()} if status in ("open", "new") else handled
     return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
 
 

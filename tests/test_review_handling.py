@@ -66,6 +66,7 @@ async def test_an_auditor_may_read_but_not_decide(ds, query):
 async def test_invalid_decisions_reshow_the_form_with_the_reason(ds, query, fields, message):
     response = await decide(ds, first_flag(query), "u-supervisor", **fields)
     assert response.status_code == 400 and message in response.text and 'name="status"' in response.text
+    assert "未能记录：" in response.text.split("<h1>")[0]  # said at the top, not only beside the form below
     assert query("select count(*) n from handling")[0]["n"] == 0
 
 
@@ -197,7 +198,16 @@ async def test_queue_counts_follow_every_decision(ds, query):
     assert before == dict(sorted(by_hand.items(), key=lambda kv: -kv[1]))
     flag = query("select id, category from flags order by id limit 1")[0]
     await decide(ds, flag["id"], "u-supervisor", status="reviewing", action="none")
-    assert queue(conn, {}).counts == before  # still open
+    assert queue(conn, {}).counts == before  # still open (未办结)
+    # 待核查 is what nobody has taken up: no longer this one.
+    assert queue(conn, {"status": "new"}).counts.get(flag["category"], 0) == before[flag["category"]] - 1
+    group = query("select g.name from flags f join groups g on g.id = f.group_id where f.id = ?", [flag["id"]])[0]["name"]
+    in_group = queue(conn, {"status": "open", "group": group}).counts  # counted the other way, with a filter
+    assert queue(conn, {"status": "new", "group": group}).counts.get(flag["category"], 0) == \
+        in_group[flag["category"]] - 1
+    assert queue(conn, {"status": "bogus"}).counts == before  # an edited address falls back to the default
+    page = await ds.client.get("/-/qunguan/queue", cookies=cookies_for(ds, "u-supervisor"))
+    assert "未办结（待核查、核查中、属实、已上报）" in page.text and 'value="new"' in page.text
     await decide(ds, flag["id"], "u-supervisor", status="dismissed", action="none")
     after = queue(conn, {}).counts
     assert after.get(flag["category"], 0) == before[flag["category"]] - 1

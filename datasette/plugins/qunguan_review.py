@@ -17,7 +17,7 @@ from datasette import Forbidden, Response, hookimpl
 from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
-from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, STATUS_NAMES
+from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
 from review import auth, charts, datasette_zh, handling, queue, site
 from review.highlight import highlight
 from review.permissions import allowed
@@ -180,7 +180,8 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def extra_template_vars():
-    return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES}
+    return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES,
+            "kind_names": KIND_NAMES}
 
 
 def _safe_next(value: str | None) -> str:
@@ -269,7 +270,7 @@ async def queue_view(datasette, request):
         row["marked"] = highlight(row["text"] or "", row["evidence"]) if row["text"] else None
     query = {k: v for k, v in filters.items() if v}
     return Response.html(await datasette.render_template("qunguan_queue.html", {
-        "page": page, "filters": filters, "menus": menus, "statuses": ["open", "all", *HANDLING_STATUSES],
+        "page": page, "filters": filters, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
         "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
     }, request=request))
