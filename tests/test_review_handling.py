@@ -147,6 +147,23 @@ def test_a_decision_and_another_writer_appending_at_once_both_land_in_the_chain(
     assert qunguan("verify", "--db", db_path).exit_code == 0
 
 
+async def test_a_case_opened_from_a_filtered_queue_leads_back_to_it_after_a_decision(ds, query):
+    flag_id = first_flag(query)
+    category = query("select category from flags where id = ?", [flag_id])[0]["category"]
+    cookies = cookies_for(ds, "u-supervisor")
+    queue_page = await ds.client.get(f"/-/qunguan/queue?category={category}", cookies=cookies)
+    link = f"/-/qunguan/flags/{flag_id}?back=%2F-%2Fqunguan%2Fqueue%3Fcategory%3D{category}"
+    assert link in queue_page.text
+    token, cookies = await csrf(ds, link, cookies)
+    decided = await ds.client.post(link, data={"csrftoken": token, "status": "reviewing", "action": "none"}, cookies=cookies)
+    assert decided.status_code == 302 and decided.headers["location"] == link
+    case = await ds.client.get(link, cookies=cookies)
+    assert f'href="/-/qunguan/queue?category={category}">« 返回审核队列' in case.text
+    # Only this site's queue and search pages are followed back.
+    away = await ds.client.get(f"/-/qunguan/flags/{flag_id}?back=https://example.com/", cookies=cookies)
+    assert 'href="/-/qunguan/queue">« 返回审核队列' in away.text
+
+
 async def test_handling_is_append_only_and_verify_finds_an_edited_row(ds, qunguan, query, db_path):
     flag_id = first_flag(query)
     await decide(ds, flag_id, "u-supervisor", status="reviewing", action="none")

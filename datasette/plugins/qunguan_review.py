@@ -273,6 +273,7 @@ async def queue_view(datasette, request):
         "page": page, "filters": filters, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
         "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
+        "back": urlencode({"back": request.full_path}),
     }, request=request))
 
 
@@ -300,8 +301,17 @@ async def _missing(datasette, request, flag_id) -> Response:
                          status=404)
 
 
+def _back(request) -> str:
+    """Where a case page's back link leads: the queue or search page it was opened from,
+    filters and all (only those pages of this site), else the queue."""
+    back = _safe_next(request.args.get("back"))
+    return back if back.startswith((f"{ROUTES_PREFIX}/queue", f"{ROUTES_PREFIX}/search")) else f"{ROUTES_PREFIX}/queue"
+
+
 async def case_view(datasette, request):
     await _require(datasette, request, "qunguan-review")
+    back = _back(request)
+    keep = f"?{urlencode({'back': back})}" if back != f"{ROUTES_PREFIX}/queue" else ""
     flag_id = _flag_id(request.url_vars["flag_id"])
     if flag_id is None:
         return await _missing(datasette, request, request.url_vars["flag_id"])
@@ -318,7 +328,7 @@ async def case_view(datasette, request):
             error = str(e)
         else:
             datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
-            return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}")
+            return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
     around = min(max(_flag_id(request.args.get("context")) or 10, 1), 200)
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
@@ -329,6 +339,7 @@ async def case_view(datasette, request):
     return Response.html(await datasette.render_template("qunguan_case.html", {
         **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": HANDLING_ACTIONS,
         "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
+        "back": back, "keep": keep,
     }, request=request), status=400 if error else 200)
 
 
@@ -371,6 +382,7 @@ async def search_view(datasette, request):
     return Response.html(await datasette.render_template("qunguan_search.html", {
         "q": text, "terms": terms, "rows": rows,
         "next_url": f"?{urlencode({'q': text, 'before': cursor})}" if cursor else None,
+        "back": urlencode({"back": request.full_path}),
     }, request=request))
 
 
