@@ -10,27 +10,40 @@ from pathlib import Path
 import yaml
 from datasette.utils import baseconv
 
+from ingest.schema import CATEGORY_NAMES, STATUS_NAMES
+
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+
+def _named(column: str, names: dict[str, str]) -> str:
+    """SQL that shows `column`'s codes by their Chinese names, as the review pages do."""
+    cases = " ".join(f"when '{code}' then '{name}'" for code, name in names.items())
+    return f"case {column} {cases} else {column} end"
+
+
+# The archive's times are Asia/Shanghai (records.local_now), whatever the server's zone.
+_NOW = "'now', '+8 hours'"
+_CATEGORY = _named("f.category", CATEGORY_NAMES)
+_STATUS = _named("coalesce(s.status, 'open')", STATUS_NAMES)
 
 QUERIES = {
     "stale_open_flags": {
         "title": "超过3天未处置的标记（第十三条 迅速处置）",
-        "sql": """select f.id as 标记, f.category as 类别, f.article as 条款, g.name as 群, f.created_at as 标记时间,
-  coalesce(s.status, 'open') as 状态, round(julianday('now', 'localtime') - julianday(f.created_at), 1) as 已过天数
+        "sql": f"""select f.id as 标记, {_CATEGORY} as 类别, f.article as 条款, g.name as 群, f.created_at as 标记时间,
+  {_STATUS} as 状态, round(julianday({_NOW}) - julianday(f.created_at), 1) as 已过天数
 from flags f left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
 where (s.status is null or s.status in ('reviewing', 'confirmed', 'escalated'))
-  and f.created_at < datetime('now', 'localtime', '-3 days')
+  and f.created_at < strftime('%Y-%m-%dT%H:%M:%S', {_NOW}, '-3 days')
 order by f.created_at limit 1000""",
     },
     "flags_per_group_week": {
         "title": "各群每周标记数",
-        "sql": """select g.name as 群, strftime('%Y-W%W', coalesce(m.sent_at, f.created_at)) as 周, f.category as 类别, count(*) as 数量
+        "sql": f"""select g.name as 群, strftime('%Y-W%W', coalesce(m.sent_at, f.created_at)) as 周, {_CATEGORY} as 类别, count(*) as 数量
 from flags f left join groups g on g.id = f.group_id left join messages m on m.id = f.message_id
 group by 1, 2, 3 order by 2 desc, 1, 4 desc""",
     },
     "flags_per_article": {
         "title": "按条款统计标记",
-        "sql": """select f.article as 条款, f.category as 类别, count(*) as 数量,
+        "sql": f"""select f.article as 条款, {_CATEGORY} as 类别, count(*) as 数量,
   sum(coalesce(s.status, 'open') in ('open', 'reviewing', 'confirmed', 'escalated')) as 未办结
 from flags f left join flag_state s on s.flag_id = f.id group by 1, 2 order by 1, 3 desc""",
     },
@@ -51,8 +64,8 @@ where f.category = 'after_hours' group by 1, 2 order by 3 desc""",
     },
     "group_hygiene": {
         "title": "违反群管理规范的群",
-        "sql": """select g.name as 群, coalesce(g.unit, '') as 单位, f.category as 问题, f.article as 条款, f.evidence as 说明,
-  coalesce(s.status, 'open') as 状态
+        "sql": f"""select g.name as 群, coalesce(g.unit, '') as 单位, {_CATEGORY} as 问题, f.article as 条款, f.evidence as 说明,
+  {_STATUS} as 状态
 from flags f join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
 where f.category like 'group\\_%' escape '\\' order by g.name, f.category""",
     },
