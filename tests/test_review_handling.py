@@ -243,3 +243,10 @@ async def test_auditors_canned_queries_name_categories_and_statuses_in_chinese(d
         con.execute("update flags set created_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '+8 hours', '-2 hours') where id = 2")
     stale = (await ds.client.get("/archive/stale_open_flags.json?_shape=array", cookies=cookies)).json()
     assert [r["标记"] for r in stale] == [1] and stale[0]["类别"] in CATEGORY_NAMES.values()
+
+
+async def test_a_csv_export_downloads_as_a_file_chinese_excel_reads(ds):
+    response = await ds.client.get("/archive/group_hygiene.csv?_size=max", cookies=cookies_for(ds, "u-auditor"))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"].startswith("attachment")
+    assert response.content.startswith("\ufeff".encode()) and "群,单位,问题" in response.content.decode("utf-8-sig")

@@ -9,7 +9,7 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
@@ -78,17 +78,25 @@ def permission_allowed(datasette, actor, action, resource):
 def asgi_wrapper(datasette):
     """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
     a request with a bearer token through without a token of its own, and this site
-    knows no bearer tokens, only the login's cookie. And answer a form that is not UTF-8,
-    which the CSRF check fails to read, with 400 rather than a server error."""
+    knows no bearer tokens, only the login's cookie. Answer a form that is not UTF-8,
+    which the CSRF check fails to read, with 400 rather than a server error. And send a
+    CSV export as a file Excel opens right (`_csv_for_excel`)."""
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
                 scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
             started = False
+            csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
 
             async def sending(message):
-                nonlocal started
-                started = started or message["type"] == "http.response.start"
+                nonlocal started, csv_body
+                if message["type"] == "http.response.start":
+                    started = True
+                    csv_body = csv_body and message.get("status") == 200
+                    if csv_body:
+                        message = _csv_for_excel(message, scope["path"])
+                elif message["type"] == "http.response.body" and csv_body:
+                    message, csv_body = {**message, "body": "\ufeff".encode() + message.get("body", b"")}, False
                 await send(message)
 
             try:
@@ -101,6 +109,18 @@ def asgi_wrapper(datasette):
         return guarded
 
     return wrap
+
+
+def _csv_for_excel(start: dict, path: str) -> dict:
+    """A CSV export's response start as a download (Datasette shows it as text unless
+    asked), typed text/csv, its length left open for the byte-order mark that makes
+    Chinese Excel read it as UTF-8 (without it every character is garbled)."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"content-type",
+                                                                                b"content-disposition")]
+    headers += [(b"content-type", b"text/csv; charset=utf-8"),
+                (b"content-disposition", f"attachment; filename*=UTF-8''{quote(name)}".encode())]
+    return {**start, "headers": headers}
 
 
 @hookimpl
