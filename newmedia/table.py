@@ -60,11 +60,24 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2)
     for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
+            titles = [cell_text(v) for v in cells]
+            following = next((c for n, c in grid if n == number + 1), [])
+            if _continues(titles, following):
+                # A header two rows high: titles merged down over it, and under a parent
+                # merged across (负责人) its own titles (分管领导, 主要编辑), which are the columns'.
+                titles = [cell_text(below) or title for title, below in zip(titles, [*following, *[None] * len(titles)])]
+                number += 1
             rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
-            return Table(kind, [cell_text(v) for v in cells], rows)
+            return Table(kind, titles, rows)
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
     raise TableError(f"{path}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
                      f"(accepted: {accepted})")
+
+
+def _continues(titles: list[str], row: list) -> bool:
+    """Whether `row`, right under the header, is its second row: merged cells filled it
+    with some of the header's titles, in their columns (no data row repeats them)."""
+    return any(title and cell_text(cell) == title for title, cell in zip(titles, row))
 
 
 def header_row(grid: list[tuple[int, list]], aliases: dict[str, tuple[str, ...]], enough: int) -> tuple[int, list] | None:

@@ -209,3 +209,18 @@ def test_a_unit_merged_down_its_accounts_rows_names_each_of_them(qunguan, db_pat
     result = qunguan("accounts", "import", path, "--db", db_path)
     assert result.exit_code == 0 and "accounts added 3" in result.stdout, result.stderr
     assert [r["unit"] for r in query("select unit from accounts order by id")] == ["宜春市水利局"] * 3
+
+
+def test_a_header_two_rows_high_names_the_columns_under_a_merged_parent(qunguan, db_path, query, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位名称", "平台", "账号名称", "负责人", None])
+    sheet.append([None, None, None, "分管领导", "主要编辑"])
+    sheet.append(["宜春市水利局", "微信公众号", "宜春水利", "周杰", "李明"])
+    for merged in ("A1:A2", "B1:B2", "C1:C2", "D1:E1"):
+        sheet.merge_cells(merged)
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    result = qunguan("accounts", "import", path, "--db", db_path)
+    assert "accounts added 1" in result.stdout and "bad rows 0" in result.stdout, result.stderr
+    assert query("select name, leader, editor from accounts") == [{"name": "宜春水利", "leader": "周杰", "editor": "李明"}]
