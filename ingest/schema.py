@@ -35,7 +35,8 @@ create table if not exists groups (
     temporary_until text,
     exempt integer not null default 0 check (exempt in (0, 1)),
     purpose text,
-    created_at text not null default (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
+    -- Asia/Shanghai, as every time the program writes (records.local_now), whatever the server's zone
+    created_at text not null default (strftime('%Y-%m-%dT%H:%M:%S', 'now', '+8 hours'))
 );
 create table if not exists people (
     id integer primary key,
