@@ -115,6 +115,17 @@ def _article(url: str) -> str:
     return "https://mp.weixin.qq.com/s?" + urlencode([(p, query[p][0]) for p in _ARTICLE_PARAMS])
 
 
+def _article_archived(conn, account_id: int, url: str | None) -> bool:
+    """Whether an earlier version archived this WeChat article under another of its links
+    (its key then was the link as exported, other share parameters and all)."""
+    canonical = _article(url) if url else None
+    if not canonical or not canonical.startswith("https://mp.weixin.qq.com/s?__biz="):
+        return False
+    sn = parse_qs(urlsplit(canonical).query)["sn"][0]
+    return any(_article(found) == canonical for (found,) in conn.execute(
+        "select url from posts where account_id = ? and url like ?", [account_id, f"%mp.weixin.qq.com/s?%sn={sn}%"]))
+
+
 def import_posts(conn, path: Path, account: str | None = None, platform: str | None = None) -> PostsResult:
     """Read one export file and store its new posts in one transaction (see module doc).
     Raises TableError for a file that is not a readable table of posts, RegistryError
@@ -145,7 +156,8 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
 
 
 def _store(conn, result: PostsResult, import_id: int, number: int, post: dict, account_id: int, keys: list[int]) -> None:
-    if conn.execute("select 1 from posts where key in (select value from json_each(?))", [json.dumps(keys)]).fetchone():
+    if conn.execute("select 1 from posts where key in (select value from json_each(?))", [json.dumps(keys)]).fetchone() \
+            or _article_archived(conn, account_id, post["url"]):
         result.duplicate += 1
         return
     key = keys[0]

@@ -224,4 +224,9 @@ def test_a_post_archived_under_its_link_as_exported_is_still_found(qunguan, regi
                     [message_key("p", query("select account_id from posts")[0]["account_id"], exported), exported])
     again = qunguan("posts", "import", tmp_path / "a.csv", "--db", registry, "--account", "宜春教育")
     assert "new 0\talready present 1" in again.stdout
+    # And shared again with other parameters.
+    (tmp_path / "b.csv").write_text("标题,发布时间,正文,链接\n防汛提醒,2025-09-01 10:00,注意防汛,"
+                                    + exported.replace("chksm=111#rd", "chksm=999&scene=21"), encoding="utf-8")
+    other = qunguan("posts", "import", tmp_path / "b.csv", "--db", registry, "--account", "宜春教育")
+    assert "new 0\talready present 1" in other.stdout
     assert query("select count(*) n from posts") == [{"n": 1}]
