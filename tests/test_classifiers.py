@@ -49,6 +49,11 @@ def test_the_test_split_is_stratified_and_never_seen_in_training():
         share = sum(category in e.labels for e in test_part) / max(1, sum(category in e.labels for e in examples))
         assert 0.18 <= share <= 0.22
     assert split(examples) == (train_part, test_part)
+    # Adding examples never moves one across: what was test stays test.
+    more = examples + [type(examples[0])(text=f"新加的第{i}条工作消息", labels=()) for i in range(500)]
+    more_train, more_test = split(more)
+    assert {e.text for e in test_part} <= {e.text for e in more_test}
+    assert {e.text for e in train_part} <= {e.text for e in more_train}
 
 
 def test_the_card_records_versions_data_thresholds_and_test_metrics(saved):
