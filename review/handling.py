@@ -66,7 +66,7 @@ def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int
 
 
 EXEMPT_NOTE = "该群已登记为豁免群（群规第二条：党支部学习群等只归档、不标记），此标记不再核查"
-REOPEN_NOTE = "该群已取消豁免，因豁免关闭的标记重新待核查"
+REOPEN_NOTE = "该群已取消豁免，因豁免关闭的标记重新进入核查"
 
 
 def close_exempt(conn, group_id: int, actor_id: str) -> int:

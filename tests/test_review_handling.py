@@ -237,9 +237,10 @@ async def test_auditors_canned_queries_name_categories_and_statuses_in_chinese(d
     cookies = cookies_for(ds, "u-auditor")
     rows = (await ds.client.get("/archive/group_hygiene.json?_shape=array", cookies=cookies)).json()
     assert rows and {r["问题"] for r in rows} <= set(CATEGORY_NAMES.values()) and {r["状态"] for r in rows} == {"待核查"}
-    # 3 days in the archive's own (Beijing) time: a flag raised four days ago is overdue, one today is not.
+    # 3 days in the archive's own (Beijing) time, at any hour of the server's clock: a flag
+    # raised 3 days and an hour ago is overdue (the server's UTC would say 3 days less 7 hours).
     with sqlite3.connect(db_path) as con:
-        con.execute("update flags set created_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '+8 hours', '-4 days') where id = 1")
+        con.execute("update flags set created_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '+8 hours', '-3 days', '-1 hours') where id = 1")
         con.execute("update flags set created_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '+8 hours', '-2 hours') where id = 2")
     stale = (await ds.client.get("/archive/stale_open_flags.json?_shape=array", cookies=cookies)).json()
     assert [r["标记"] for r in stale] == [1] and stale[0]["类别"] in CATEGORY_NAMES.values()
