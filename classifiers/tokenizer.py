@@ -94,8 +94,25 @@ def query_terms(text: str) -> list[str]:
             if t.strip() and any(ch.isalnum() for ch in t)]
 
 
+# Text in quotes, as typed on a Chinese keyboard or an English one: a phrase.
+_QUOTED = re.compile(r'[“"「『]([^”"」』]+)[”"」』]')
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """The phrases of a search query: what is written in quotes ("“一窗受理”")."""
+    return [p.strip() for p in _QUOTED.findall(text or "") if query_terms(p)]
+
+
+def search_terms(text: str) -> list[str]:
+    """What a search query looks for, to show and to mark: each phrase in quotes whole,
+    then each other word."""
+    return quoted_phrases(text) + query_terms(_QUOTED.sub(" ", text or ""))
+
+
 def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression: every query word must appear (each quoted, so FTS5
-    operators typed by a user are taken literally)."""
-    terms = query_terms(text)
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    """An FTS5 MATCH expression: every query word must appear, a phrase's words included
+    (each quoted, so FTS5 operators typed by a user are taken literally). Not an FTS5
+    phrase: the stored tokens put a long word's whole beside its parts (森林 防火 森林防火
+    隐患), so a phrase's words are not always next to each other there; the caller checks
+    the phrase in the text."""
+    return " ".join('"' + t.replace('"', '""') + '"' for t in query_terms(_QUOTED.sub(r" \1 ", text or "")))

@@ -211,14 +211,18 @@ def search(conn, text: str, before: int | None = None, page: int = PAGE) -> tupl
     """Messages containing every word of `text` (segmented like `messages.tokens`), newest
     first, `page` at a time: FTS5 walks its rowids downwards and stops at the page, so a
     word found in a million messages costs what a rare one does. Returns (rows, cursor)."""
-    from classifiers.tokenizer import fts_query
+    from classifiers.tokenizer import fts_query, quoted_phrases
 
     match = fts_query(text)
     if not match:
         return [], None
+    # A phrase in quotes must be in the text as written, its words in that order.
+    phrases = quoted_phrases(text)
     ids = [r[0] for r in conn.execute(
-        "select rowid from messages_fts where messages_fts match ? and rowid < ? order by rowid desc limit ?",
-        [match, before or (1 << 62), page + 1])]
+        "select f.rowid from messages_fts f " + ("join messages m on m.id = f.rowid " if phrases else "")
+        + "where messages_fts match ? and f.rowid < ? " + "".join("and instr(m.text, ?) > 0 " for _ in phrases)
+        + "order by f.rowid desc limit ?",
+        [match, before or (1 << 62), *phrases, page + 1])]
     more = ids[page] if len(ids) > page else None
     ids = ids[:page]
     rows = list(_rows(conn, f"{_MESSAGE_IN_GROUP} where m.id in (select value from json_each(?)) order by m.id desc",

@@ -46,3 +46,14 @@ async def test_the_chinese_search_page_finds_words_newest_first_and_needs_a_logi
     assert page.status_code == 200 and "谁有抢<mark>红包</mark>的截图" in page.text
     assert "恭喜发财" in page.text  # the red packet itself (its wish text) is found too
     assert (await ds.client.get("/-/qunguan/search", params={"q": "红包"})).status_code == 403
+
+
+async def test_words_in_quotes_on_the_search_page_are_found_only_as_that_phrase(archive):
+    ds = make_datasette(archive)
+    cookies = cookies_for(ds, "reader")
+    # 防火 and 隐患 both occur in the notice, but "隐患防火" in that order nowhere.
+    apart = await ds.client.get("/-/qunguan/search", params={"q": "隐患 防火"}, cookies=cookies)
+    phrase = await ds.client.get("/-/qunguan/search", params={"q": "“隐患防火”"}, cookies=cookies)
+    assert "森林" in apart.text and "没有找到包含这些词的消息" in phrase.text
+    found = await ds.client.get("/-/qunguan/search", params={"q": "\"防火隐患\""}, cookies=cookies)
+    assert "<mark>防火隐患</mark>" in found.text

@@ -21,7 +21,7 @@ from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLI
 from review import auth, charts, datasette_zh, handling, queue, site
 from review.highlight import highlight
 from review.permissions import allowed
-from classifiers.tokenizer import query_terms
+from classifiers.tokenizer import search_terms
 
 # Datasette 0.65 prints every error, a 404 too, with rich's show_locals=True: the server
 # log would get login cookies and chat text. Outside an `except` block rich also raises,
@@ -396,9 +396,10 @@ async def search_view(datasette, request):
     before = request.args.get("before")
     rows, cursor = await _archive(datasette).execute_fn(
         lambda conn: queue.search(conn, text, _flag_id(before)))
-    terms = " ".join(query_terms(text))
+    parts = search_terms(text)
+    terms = " ".join(parts)
     for row in rows:
-        row["marked"] = highlight(row["text"] or "", f"主要依据：{'、'.join(query_terms(text))}")
+        row["marked"] = highlight(row["text"] or "", f"主要依据：{'、'.join(parts)}")
     return Response.html(await datasette.render_template("qunguan_search.html", {
         "q": text, "terms": terms, "rows": rows,
         "next_url": f"?{urlencode({'q': text, 'before': cursor})}" if cursor else None,
