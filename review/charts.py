@@ -56,16 +56,24 @@ def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int
             n = next((n for w, c, n in weekly if w == week and c == category), 0)
             h = plot_h * n / top
             y -= h
-            color = PALETTE[categories.index(category) % len(PALETTE)]
+            color = _colour(categories.index(category), len(categories))
             parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="{color}">'
                          f'<title>{escape(week)} {escape(CATEGORY_NAMES.get(category, category))}：{n}</title></rect>')
         parts.append(f'<text x="{x}" y="{height - 24}" font-size="10">{escape(week[2:])}</text>')
     for j, category in enumerate(categories):
         y = 24 + j * 16
-        parts.append(f'<rect x="{width - 170}" y="{y - 10}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
+        parts.append(f'<rect x="{width - 170}" y="{y - 10}" width="10" height="10" fill="{_colour(j, len(categories))}"/>'
                      f'<text x="{width - 155}" y="{y}" font-size="11">{escape(CATEGORY_NAMES.get(category, category))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _colour(index: int, count: int) -> str:
+    """The `index`-th of `count` colours, all told apart: the palette while it lasts, else
+    hues spaced evenly round the wheel (a chart of every category has more than it)."""
+    if count <= len(PALETTE):
+        return PALETTE[index]
+    return f"hsl({round(360 * index / count)}, 65%, {42 + 12 * (index % 2)}%)"
 
 
 def state_svg(states: dict[str, int], width: int = 360, height: int = 60) -> str:

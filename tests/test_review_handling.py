@@ -1,5 +1,6 @@
 """Supervisors record decisions on a case page; every decision is attributed, chained and
 kept; auditors can read it all and change nothing."""
+import re
 import sqlite3
 
 import pytest
@@ -251,3 +252,20 @@ async def test_a_csv_export_downloads_as_a_file_chinese_excel_reads(ds):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"].startswith("attachment")
     assert response.content.startswith("\ufeff".encode()) and "群,单位,问题" in response.content.decode("utf-8-sig")
+
+
+def test_the_weekly_chart_tells_every_category_apart():
+    from review.charts import weekly_svg
+
+    categories = list(CATEGORY_NAMES)  # more than any palette holds
+    svg = weekly_svg([("2025-W09", c, 1) for c in categories])
+    legend = re.findall(r'<rect x="\d+" y="-?[\d.]+" width="10" height="10" fill="([^"]+)"/>', svg)
+    assert len(legend) == len(categories) == len(set(legend))
+
+
+async def test_a_later_queue_page_links_back_to_the_first(ds, query):
+    cookies = cookies_for(ds, "u-supervisor")
+    first = await ds.client.get("/-/qunguan/queue?category=group_member_unverified", cookies=cookies)
+    assert "« 第一页" not in first.text
+    later = await ds.client.get("/-/qunguan/queue?category=group_member_unverified&before=1:999999", cookies=cookies)
+    assert 'href="?category=group_member_unverified">« 第一页' in later.text

@@ -292,6 +292,7 @@ async def queue_view(datasette, request):
     return Response.html(await datasette.render_template("qunguan_queue.html", {
         "page": page, "filters": filters, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
         "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
+        "first_url": f"?{urlencode(query)}" if cursor else None,
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": urlencode({"back": request.full_path}),
     }, request=request))
