@@ -78,6 +78,16 @@ from imports i left join groups g on g.id = i.group_id order by i.id desc""",
 }
 
 
+def canned_queries() -> dict:
+    """The canned queries: those above, and every file of datasette/queries/, where
+    $CATEGORY and $STATUS stand for a flag's category and status by their Chinese names."""
+    queries = dict(QUERIES)
+    for extra in sorted((DATASETTE_DIR / "queries").glob("*.yml")):
+        text = extra.read_text(encoding="utf-8").replace("$CATEGORY", _CATEGORY).replace("$STATUS", _STATUS)
+        queries.update(yaml.safe_load(text) or {})
+    return queries
+
+
 def secret_for(archive: Path) -> str:
     """The archive's cookie-signing secret, created once (0600) so logins survive restarts."""
     path = archive.with_name(archive.stem + ".secret")
@@ -96,13 +106,10 @@ def lock_down(archive: Path) -> None:
 
 
 def metadata(archive: Path, users_db: Path) -> dict:
-    queries = dict(QUERIES)
-    for extra in sorted((DATASETTE_DIR / "queries").glob("*.yml")):
-        queries.update(yaml.safe_load(extra.read_text(encoding="utf-8")) or {})
     return {
         "title": "群管 · 政务微信工作群档案",
         "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db)}},
-        "databases": {archive.stem: {"queries": queries}},
+        "databases": {archive.stem: {"queries": canned_queries()}},
     }
 
 

@@ -10,8 +10,10 @@ import yaml
 
 from ingest.schema import _NEWMEDIA, MIGRATIONS, open_archive
 from newmedia.checks import run_newmedia
+from review.site import canned_queries
 
 QUERIES = Path(__file__).resolve().parent.parent / "datasette" / "queries" / "newmedia.yml"
+NEWMEDIA_QUERIES = set(yaml.safe_load(QUERIES.read_text(encoding="utf-8")))
 
 
 def test_an_archive_from_before_new_media_is_upgraded_and_keeps_its_flags(db_path):
@@ -50,7 +52,7 @@ def _filled(qunguan, db_path, fixtures):
 
 
 def test_every_canned_query_has_a_chinese_title_and_runs(qunguan, db_path, fixtures):
-    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    queries = {name: query for name, query in canned_queries().items() if name in NEWMEDIA_QUERIES}
     conn = _filled(qunguan, db_path, fixtures)
     for name, query in queries.items():
         assert name.startswith("newmedia_") and query["title"].startswith("新媒体：") and query["description"]
@@ -67,14 +69,15 @@ def test_every_canned_query_has_a_chinese_title_and_runs(qunguan, db_path, fixtu
 def test_a_supervisor_sees_each_check_in_its_own_query(qunguan, db_path, fixtures, name, params, expected):
     conn = _filled(qunguan, db_path, fixtures)
     conn.row_factory = sqlite3.Row
-    sql = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))[name]["sql"]
+    sql = canned_queries()[name]["sql"]
     rows = conn.execute(sql, {"supervising_body": "", "category": "", **params}).fetchall()
     assert [(r["单位"], r["账号名称"]) for r in rows] == expected
 
 
 def test_an_accounts_history_lists_its_registration_filings_and_flags(qunguan, db_path, fixtures):
     conn = _filled(qunguan, db_path, fixtures)
-    sql = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["newmedia_account_history"]["sql"]
+    sql = canned_queries()["newmedia_account_history"]["sql"]
     events = [r[1] for r in conn.execute(sql, {"account": 4})]
     assert events[0] == "台账登记" and "备案：变更" in events
-    assert "标记：account_late_filing（新媒体 第六条）" in events and "标记：account_name_unclear（新媒体 第七条）" in events
+    assert "标记：开设/变更/关停未提前7个工作日备案（新媒体 第六条）" in events
+    assert "标记：账号名称与单位职责关联不明（新媒体 第七条）" in events

@@ -38,3 +38,14 @@ async def test_a_post_link_that_is_not_a_web_address_is_shown_never_followed(qun
     case = await ds.client.get(f"/-/qunguan/flags/{flag['id']}", cookies=cookies_for(ds, "sup"))
     assert case.status_code == 200 and "原文链接：JavaScript:alert(document.domain)" in case.text
     assert 'href="JavaScript' not in case.text and 'href="javascript' not in case.text.lower()
+
+
+async def test_new_media_canned_queries_name_categories_and_statuses_in_chinese(qunguan, db_path, fixtures):
+    from ingest.schema import CATEGORY_NAMES
+
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    qunguan("users", "add", "aud", "--role", "auditor", "--db", db_path, "--password-stdin", input="Aud-Password-1\n")
+    ds = make_datasette(db_path)
+    rows = (await ds.client.get("/archive/newmedia_open_flags_per_account.json?_shape=array", cookies=cookies_for(ds, "aud"))).json()
+    assert rows and {r["类别"] for r in rows} <= set(CATEGORY_NAMES.values()) and {r["状态"] for r in rows} == {"待核查"}
