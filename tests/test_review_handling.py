@@ -269,3 +269,15 @@ async def test_a_later_queue_page_links_back_to_the_first(ds, query):
     assert "« 第一页" not in first.text
     later = await ds.client.get("/-/qunguan/queue?category=group_member_unverified&before=1:999999", cookies=cookies)
     assert 'href="?category=group_member_unverified">« 第一页' in later.text
+
+
+@pytest.mark.parametrize("text, evidence, marked", [
+    ("王某的手机号是13979512345，家住城北小区", "消息中含有个人信息：手机号 139*****345", "13979512345"),
+    ("户主身份证 3609 0219 5811 2034 24，请核对", "消息中含有个人信息：身份证号 3609**********3424", "3609 0219 5811 2034 24"),
+    ("统一账号：admin / 密码：Xy123456，登录后请改密", "群内发布账号口令：密码：X******6", "Xy123456"),
+])
+def test_a_number_the_evidence_masks_is_still_marked_in_the_message(text, evidence, marked):
+    # The supervisor sees where it is without the evidence spreading it.
+    from review.highlight import highlight
+
+    assert f"<mark>{marked}</mark>" in str(highlight(text, evidence))
