@@ -69,9 +69,9 @@ def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int
 
 
 def _colour(index: int, count: int) -> str:
-    """The `index`-th of `count` colours, all told apart: the palette while it lasts, else
-    hues spaced evenly round the wheel (a chart of every category has more than it)."""
-    if count <= len(PALETTE):
+    """The `index`-th of `count` colours, all told apart: the palette's first eight (no
+    two alike), else hues spaced evenly round the wheel, lightness alternating."""
+    if count <= 8:
         return PALETTE[index]
     return f"hsl({round(360 * index / count)}, 65%, {42 + 12 * (index % 2)}%)"
 

@@ -38,7 +38,7 @@ def highlight(text: str, evidence: str) -> Markup:
     """`text`, HTML-escaped, with every evidence term wrapped in <mark>."""
     spans = []
     for pattern in _patterns(evidence):
-        for match in re.finditer(pattern, text):
+        for match in re.finditer(pattern, text, re.IGNORECASE):  # search terms are lower-cased
             if not any(a < match.end() and match.start() < b for a, b in spans):
                 spans.append((match.start(), match.end()))
     out, last = [], 0

@@ -217,10 +217,10 @@ def search(conn, text: str, before: int | None = None, page: int = PAGE) -> tupl
     if not match:
         return [], None
     # A phrase in quotes must be in the text as written, its words in that order.
-    phrases = quoted_phrases(text)
+    phrases = [p.lower() for p in quoted_phrases(text)]  # the index's tokens are lower-cased too
     ids = [r[0] for r in conn.execute(
         "select f.rowid from messages_fts f " + ("join messages m on m.id = f.rowid " if phrases else "")
-        + "where messages_fts match ? and f.rowid < ? " + "".join("and instr(m.text, ?) > 0 " for _ in phrases)
+        + "where messages_fts match ? and f.rowid < ? " + "".join("and instr(lower(m.text), ?) > 0 " for _ in phrases)
         + "order by f.rowid desc limit ?",
         [match, before or (1 << 62), *phrases, page + 1])]
     more = ids[page] if len(ids) > page else None

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from datasette.utils import baseconv
 
-from ingest.schema import CATEGORY_NAMES, STATUS_NAMES
+from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 
@@ -24,6 +24,8 @@ def _named(column: str, names: dict[str, str]) -> str:
 _NOW = "'now', '+8 hours'"
 _CATEGORY = _named("f.category", CATEGORY_NAMES)
 _STATUS = _named("coalesce(s.status, 'open')", STATUS_NAMES)
+_PLACEHOLDERS = {"$HANDLING_STATUS": _named("h.status", STATUS_NAMES), "$HANDLING_ACTION": _named("h.action", ACTION_NAMES),
+                 "$CATEGORY": _CATEGORY, "$STATUS": _STATUS}
 
 QUERIES = {
     "stale_open_flags": {
@@ -80,10 +82,13 @@ from imports i left join groups g on g.id = i.group_id order by i.id desc""",
 
 def canned_queries() -> dict:
     """The canned queries: those above, and every file of datasette/queries/, where
-    $CATEGORY and $STATUS stand for a flag's category and status by their Chinese names."""
+    $CATEGORY and $STATUS stand for a flag's category and status (f, s), and
+    $HANDLING_STATUS and $HANDLING_ACTION for a decision's (h), by their Chinese names."""
     queries = dict(QUERIES)
     for extra in sorted((DATASETTE_DIR / "queries").glob("*.yml")):
-        text = extra.read_text(encoding="utf-8").replace("$CATEGORY", _CATEGORY).replace("$STATUS", _STATUS)
+        text = extra.read_text(encoding="utf-8")
+        for placeholder, sql in _PLACEHOLDERS.items():  # $HANDLING_STATUS before $STATUS inside it
+            text = text.replace(placeholder, sql)
         queries.update(yaml.safe_load(text) or {})
     return queries
 

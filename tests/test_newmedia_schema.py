@@ -65,6 +65,7 @@ def test_every_canned_query_has_a_chinese_title_and_runs(qunguan, db_path, fixtu
     ("newmedia_late_filing", {}, [("中共宜春市委宣传部", "宜春发布")]),
     ("newmedia_by_supervisor", {"supervising_body": "宣传部"}, [("中共宜春市委宣传部", "宜春发布")]),
     ("newmedia_post_flags", {"category": "advertising"}, [("宜春市教育局", "宜春教育")]),
+    ("newmedia_post_flags", {"category": "商业广告"}, [("宜春市教育局", "宜春教育")]),  # as the column shows it
 ])
 def test_a_supervisor_sees_each_check_in_its_own_query(qunguan, db_path, fixtures, name, params, expected):
     conn = _filled(qunguan, db_path, fixtures)
@@ -80,4 +81,9 @@ def test_an_accounts_history_lists_its_registration_filings_and_flags(qunguan, d
     events = [r[1] for r in conn.execute(sql, {"account": 4})]
     assert events[0] == "台账登记" and "备案：变更" in events
     assert "标记：开设/变更/关停未提前7个工作日备案（新媒体 第六条）" in events
+    from review import handling
+
+    flag = conn.execute("select id from flags where account_id = 4 order by id limit 1").fetchone()[0]
+    handling.record(conn, [flag], handling.validate("confirmed", "reminded", "已提醒", None), "u-sup")
+    assert "处置：属实 / 提醒" in [r[1] for r in conn.execute(sql, {"account": 4})]
     assert "标记：账号名称与单位职责关联不明（新媒体 第七条）" in events

@@ -57,3 +57,13 @@ async def test_words_in_quotes_on_the_search_page_are_found_only_as_that_phrase(
     assert "森林" in apart.text and "没有找到包含这些词的消息" in phrase.text
     found = await ds.client.get("/-/qunguan/search", params={"q": "\"防火隐患\""}, cookies=cookies)
     assert "<mark>防火隐患</mark>" in found.text
+
+
+async def test_a_phrase_in_quotes_ignores_case_as_the_rest_of_search_does(archive, qunguan, fixtures, tmp_path):
+    path = tmp_path / "ocr.csv"
+    path.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                    "9001,文本,李华,2025-03-04 09:00:00,请把材料转成Word格式再发,,,\n", encoding="utf-8-sig")
+    qunguan("ingest", path, "--db", archive, "--group", "防火群", "--silent")
+    ds = make_datasette(archive)
+    page = await ds.client.get("/-/qunguan/search", params={"q": "\"word格式\""}, cookies=cookies_for(ds, "reader"))
+    assert "<mark>Word格式</mark>" in page.text
