@@ -35,6 +35,8 @@ class Page:
     counts: dict[str, int]
     next_cursor: str | None
     filters: dict = field(default_factory=dict)
+    # The page before: "" for the first page, a cursor for another, None on the first page.
+    prev_cursor: str | None = None
 
 
 def _where(filters: dict) -> tuple[list[str], list]:
@@ -91,7 +93,18 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
     if len(rows) > page:
         rows = rows[:page]
         next_cursor = f"{rows[-1]['severity']}:{rows[-1]['id']}"
-    return Page(rows, counts(conn, filters, clauses, params), next_cursor, filters)
+    prev_cursor = _before(conn, clauses, params, rows[0], page) if position and rows else None
+    return Page(rows, counts(conn, filters, clauses, params), next_cursor, filters, prev_cursor)
+
+
+def _before(conn, clauses: list[str], params: list, first: dict, page: int) -> str:
+    """The cursor of the page before the one that starts at `first`: the flag just ahead
+    of that page's `page` flags in queue order ("" when they are the first page's)."""
+    ahead = " and ".join([*clauses, "(f.severity > ? or (f.severity = ? and f.id > ?))"])
+    earlier = conn.execute(f"select f.severity, f.id from flags f {_FILTER_JOINS} where {ahead} "
+                           "order by f.severity asc, f.id asc limit ?",
+                           [*params, first["severity"], first["severity"], first["id"], page + 1]).fetchall()
+    return f"{earlier[page][0]}:{earlier[page][1]}" if len(earlier) > page else ""
 
 
 def _cursor(text: str | None) -> tuple[int, int] | None:

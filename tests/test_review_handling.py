@@ -281,3 +281,21 @@ def test_a_number_the_evidence_masks_is_still_marked_in_the_message(text, eviden
     from review.highlight import highlight
 
     assert f"<mark>{marked}</mark>" in str(highlight(text, evidence))
+
+
+def test_the_queue_pages_back_as_it_pages_forward(ds, db_path):
+    from ingest.schema import open_archive
+    from review.queue import queue
+
+    conn = open_archive(str(db_path)).conn
+    pages, cursor = [], None
+    while True:
+        page = queue(conn, {"status": "all"}, cursor, page=3)
+        pages.append(([r["id"] for r in page.rows], cursor, page.prev_cursor))
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert len(pages) > 2
+    assert pages[0][2] is None and pages[1][2] == ""  # the first page has none; the second leads to the first
+    for (_, before, _), (_, _, back) in zip(pages[1:], pages[2:]):
+        assert back == before  # each later page leads to the cursor of the page before it

@@ -293,6 +293,8 @@ async def queue_view(datasette, request):
         "page": page, "filters": filters, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
         "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
         "first_url": f"?{urlencode(query)}" if cursor else None,
+        "prev_url": None if page.prev_cursor is None else
+        f"?{urlencode({**query, **({'before': page.prev_cursor} if page.prev_cursor else {})})}",
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": urlencode({"back": request.full_path}),
     }, request=request))
