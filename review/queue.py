@@ -100,10 +100,12 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
 def _before(conn, clauses: list[str], params: list, first: dict, page: int) -> str:
     """The cursor of the page before the one that starts at `first`: the flag just ahead
     of that page's `page` flags in queue order ("" when they are the first page's)."""
-    ahead = " and ".join([*clauses, "(f.severity > ? or (f.severity = ? and f.id > ?))"])
+    # A row value lets SQLite seek the index to the page (the OR form it scans to it:
+    # 5.5 ms against 0.5 ms at page 400 of 100k flags, bench/review.py's archive).
+    ahead = " and ".join([*clauses, "(f.severity, f.id) > (?, ?)"])
     earlier = conn.execute(f"select f.severity, f.id from flags f {_FILTER_JOINS} where {ahead} "
                            "order by f.severity asc, f.id asc limit ?",
-                           [*params, first["severity"], first["severity"], first["id"], page + 1]).fetchall()
+                           [*params, first["severity"], first["id"], page + 1]).fetchall()
     return f"{earlier[page][0]}:{earlier[page][1]}" if len(earlier) > page else ""
 
 
