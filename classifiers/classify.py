@@ -22,10 +22,6 @@ TEXT_KINDS = ("text", "quote", "merge_forward", "notice")
 BATCH = 20000
 
 
-def now() -> str:
-    return stamp()
-
-
 def watermark(conn, detector: str) -> int:
     row = conn.execute("select last_message_id from detector_state where detector = ?", [detector]).fetchone()
     return row[0] if row else 0
@@ -34,7 +30,7 @@ def watermark(conn, detector: str) -> int:
 def set_watermark(conn, detector: str, last_id: int) -> None:
     conn.execute("insert into detector_state (detector, last_message_id, updated_at) values (?, ?, ?) "
                  "on conflict (detector) do update set last_message_id = excluded.last_message_id, "
-                 "updated_at = excluded.updated_at", [detector, last_id, now()])
+                 "updated_at = excluded.updated_at", [detector, last_id, stamp()])
 
 
 # What a flag may carry, in the order of the insert's parameters (?1 … ?13; ?14 is the time
@@ -51,7 +47,7 @@ _INSERT_FLAG = (
 def insert_flags(conn, flags: list[dict]) -> int:
     """Insert flags, ignoring any whose subject already has that category; returns how many were new.
     A flag is a dict of FLAG_FIELDS; those it lacks are NULL (occurred_at: looked up)."""
-    created = now()  # once: formatting the time for each of 40k flags showed in profiles
+    created = stamp()  # once: formatting the time for each of 40k flags showed in profiles
     # rowcount counts the rows the statements themselves inserted: not the tally triggers'
     # changes (as total_changes would), nor flags another connection committed meanwhile
     # (as counting the ids past the largest one did). Positional parameters: binding 14

@@ -67,7 +67,9 @@ def masked(text: str) -> str:
 _LONG_DIGITS = re.compile(r"\d{7,}[Xx]?|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)(?<!\d )\d{3,6}(?: \d{2,8}){1,4}[Xx]?(?!\d)")
 
 
-def findings(text: str, settings: dict) -> list[str]:
+def findings(text: str, contact: re.Pattern, someone: re.Pattern) -> list[str]:
+    """What `text` discloses, masked. `contact` and `someone` are the config's contact
+    patterns and third-party words, compiled (detect)."""
     found, taken = [], []
     if not _LONG_NUMBER.search(text):
         return found
@@ -86,7 +88,6 @@ def findings(text: str, settings: dict) -> list[str]:
         if luhn.is_valid(digits) and not valid_id(digits):
             found.append(f"银行卡号 {mask(digits)}")
             taken.append(match.span())
-    contact, someone = any_pattern(tuple(settings["contact_patterns"])), word_pattern(tuple(settings["third_party_words"]))
     for match in _MOBILE.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
@@ -104,8 +105,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # Most messages hold no long number: ruled out here without a call to findings.
     has_number = _LONG_NUMBER.search
     settings = config["privacy"]
+    contact, someone = any_pattern(tuple(settings["contact_patterns"])), word_pattern(tuple(settings["third_party_words"]))
     for m in messages:
-        found = findings(m.text, settings) if m.text and has_number(m.text) else None
+        found = findings(m.text, contact, someone) if m.text and has_number(m.text) else None
         if found:
             flags.append(flag(m, CATEGORY, ARTICLE, "消息中含有个人信息：" + "；".join(found), score=1.0))
     return flags

@@ -156,7 +156,7 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
 
 
 def _save(db, source, batches: Iterator[Batch], result, group_name, progress) -> None:
-    started = _now()
+    started = stamp()
     writer = ops.Transaction(_path_of(db), CACHE_MB)
     try:
         plan = _Planner(db.conn, writer, group_name, result.format)
@@ -174,7 +174,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
             "id": plan.import_id, "path": source.name, "sha256": batch.sha256, "size": batch.bytes_read,
             "format": result.format, "group_id": plan.groups.first_id,
             "new": result.new, "duplicate": result.duplicate, "rejected": result.rejected,
-            "started_at": started, "finished_at": _now(), "os_user": os_user(),
+            "started_at": started, "finished_at": stamp(), "os_user": os_user(),
         })
         writer.call(ops.commit)
     finally:
@@ -303,10 +303,6 @@ def _drain(reader: HashingReader) -> None:
     """Read what a parser left unread so the ledger's sha256 covers the whole file."""
     while reader.read(1 << 20):
         pass
-
-
-def _now() -> str:
-    return stamp()
 
 
 class _Groups:

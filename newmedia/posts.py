@@ -130,7 +130,7 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
     """Read one export file and store its new posts in one transaction (see module doc).
     Raises TableError for a file that is not a readable table of posts, RegistryError
     (before writing anything) when `account` is not exactly one account of the registry."""
-    started = _now()
+    started = stamp()
     table = read_table(path, HEADERS)
     columns = column_map(table.header, HEADERS)
     result = PostsResult(path.name, f"posts-{table.kind}")
@@ -180,12 +180,8 @@ def _ledger(conn, import_id: int, path: Path, result: PostsResult, started: str)
     data = path.read_bytes()
     fields = {"id": import_id, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
               "format": result.format, "group_id": None, "new": result.new, "duplicate": result.duplicate,
-              "rejected": result.rejected, "started_at": started, "finished_at": _now(), "os_user": os_user()}
+              "rejected": result.rejected, "started_at": started, "finished_at": stamp(), "os_user": os_user()}
     prev = chain.last_hash(conn, "imports")
     fields["prev_hash"], fields["hash"] = prev, chain.row_hash(prev, fields)
     conn.execute(f"insert into imports ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
                  list(fields.values()))
-
-
-def _now() -> str:
-    return stamp()

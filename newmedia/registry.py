@@ -176,10 +176,6 @@ class _SeenRows:
         return earlier
 
 
-def _now() -> str:
-    return stamp()
-
-
 def _rows(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r)) for r in cursor]
@@ -203,7 +199,7 @@ def _existing(conn, row: dict) -> dict | None:
     return found[0] if found else None
 
 
-def _save_account(conn, row: dict, stamp: str, notes: list[str]) -> tuple[str, int]:
+def _save_account(conn, row: dict, now: str, notes: list[str]) -> tuple[str, int]:
     """Insert or update one account; returns ('added'|'updated'|'unchanged', id). Adds to
     `notes` where the register contradicts a filing, which prevails."""
     existing = _existing(conn, row)
@@ -224,7 +220,7 @@ def _save_account(conn, row: dict, stamp: str, notes: list[str]) -> tuple[str, i
         if known in values and values[known] is None:
             del values[known]  # a new account starts 运行
     if existing is None:
-        values.update(extra=json.dumps(row["extra"], ensure_ascii=False), created_at=stamp, updated_at=stamp)
+        values.update(extra=json.dumps(row["extra"], ensure_ascii=False), created_at=now, updated_at=now)
         cursor = conn.execute(f"insert into accounts ({', '.join(values)}) values ({', '.join('?' * len(values))})",
                               list(values.values()))
         return "added", cursor.lastrowid
@@ -234,7 +230,7 @@ def _save_account(conn, row: dict, stamp: str, notes: list[str]) -> tuple[str, i
     if not changed:
         return "unchanged", existing["id"]
     conn.execute(f"update accounts set {', '.join(f'{k} = ?' for k in changed)}, updated_at = ? where id = ?",
-                 [*changed.values(), stamp, existing["id"]])
+                 [*changed.values(), now, existing["id"]])
     return "updated", existing["id"]
 
 
@@ -243,12 +239,12 @@ def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = 
     开设时间 also records the opening's filing (once). A row that cannot be told apart
     from several stored accounts is skipped and added to `errors` as "第 N 行：…"."""
     result = ImportResult(errors=list(errors))
-    stamp = _now()
+    now = stamp()
     with conn:
         for number, row in accounts:
             notes: list[str] = []
             try:
-                outcome, account_id = _save_account(conn, row, stamp, notes)
+                outcome, account_id = _save_account(conn, row, now, notes)
             except ValueError as e:
                 result.errors.append(f"第 {number} 行：{e}")
                 continue
@@ -302,7 +298,7 @@ def _append_filing(conn, account_id: int, action: str, filed_on: str, effective_
     chain.begin_append(conn)
     fields = {"id": (conn.execute("select coalesce(max(id), 0) + 1 from account_filings").fetchone()[0]),
               "account_id": account_id, "action": action, "filed_on": filed_on, "effective_on": effective_on,
-              "details": details, "recorded_by": os_user(), "recorded_at": _now()}
+              "details": details, "recorded_by": os_user(), "recorded_at": stamp()}
     prev = chain.last_hash(conn, "account_filings")
     fields["prev_hash"], fields["hash"] = prev, chain.row_hash(prev, fields)
     conn.execute(f"insert into account_filings ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
@@ -324,9 +320,9 @@ def record_filing(conn, account: str, action: str, filed_on: str, effective_on: 
         if action == "关停":
             status = "关停" if date.fromisoformat(effective) <= local_now().date() else target["status"]
             conn.execute("update accounts set status = ?, closed_on = ?, updated_at = ? where id = ?",
-                         [status, effective, _now(), target["id"]])
+                         [status, effective, stamp(), target["id"]])
         elif action == "开设" and not target["opened_on"]:
-            conn.execute("update accounts set opened_on = ?, updated_at = ? where id = ?", [effective, _now(), target["id"]])
+            conn.execute("update accounts set opened_on = ?, updated_at = ? where id = ?", [effective, stamp(), target["id"]])
     return {**filing, "account": target["name"], "platform": target["platform"], "unit": target["unit"]}
 
 

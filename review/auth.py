@@ -107,10 +107,6 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _now() -> str:
-    return stamp()
-
-
 def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
@@ -122,8 +118,8 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
         if conn.execute("select 1 from users where name = ?", [name]).fetchone():
             raise AuthError(f"user {name!r} exists already")
         conn.execute("insert into users (name, role, password_hash, created_at, created_by) values (?, ?, ?, ?, ?)",
-                     [name, role, hash_password(password), _now(), by])
-        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", _now(), by])
+                     [name, role, hash_password(password), stamp(), by])
+        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", stamp(), by])
     return User(name, role, False)
 
 
@@ -156,7 +152,7 @@ def _end_sessions(conn, name: str, event: str, by: str, **columns) -> None:
         if conn.execute(f"update users set {assignments}session_epoch = session_epoch + 1 where name = ?",
                         [*columns.values(), name]).rowcount == 0:
             raise AuthError(f"no user {name!r}")
-        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, event, _now(), by])
+        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, event, stamp(), by])
 
 
 def list_users(conn) -> list[dict]:
@@ -198,4 +194,4 @@ def login_locked(conn, name: str, address: str) -> bool:
 def record_login(conn, name: str, address: str, ok: bool) -> None:
     """Every login attempt is kept: auditors can see who signed in, and who tried."""
     with conn:
-        conn.execute("insert into logins (name, address, ok, at) values (?, ?, ?, ?)", [name[:64], address, int(ok), _now()])
+        conn.execute("insert into logins (name, address, ok, at) values (?, ?, ?, ?)", [name[:64], address, int(ok), stamp()])

@@ -84,7 +84,7 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
         keyset_params += [severity, severity, last_id]
     where = f"where {' and '.join(keyset)}" if keyset else ""
     # Pick the page's flags with only the joins the filters need, then fetch their details.
-    rows = [dict(r) for r in _rows(
+    rows = [dict(r) for r in dict_rows(
         conn, f"with page as (select f.id from flags f {_FILTER_JOINS} {where} "
               f"order by f.severity desc, f.id desc limit ?) "
               f"{_SELECT} where f.id in (select id from page) order by f.severity desc, f.id desc",
@@ -109,13 +109,18 @@ def _before(conn, clauses: list[str], params: list, first: dict, page: int) -> s
     return f"{earlier[page][0]}:{earlier[page][1]}" if len(earlier) > page else ""
 
 
+def row_id(text: str | None) -> int | None:
+    """The id (of a flag, a message) or number that `text` in an address names, or None
+    when no row could have it (SQLite ids are 64-bit; `isdigit` alone would take other
+    scripts' digits)."""
+    return int(text) if text and text.isascii() and text.isdigit() and int(text) < 2 ** 63 else None
+
+
 def _cursor(text: str | None) -> tuple[int, int] | None:
     """(severity, flag id) of a "next page" link's `before`; None (the first page) for
     one that is not (edited by hand, cut short)."""
-    parts = (text or "").split(":")
-    if len(parts) == 2 and all(p.isascii() and p.isdigit() and int(p) < 2 ** 63 for p in parts):
-        return int(parts[0]), int(parts[1])
-    return None
+    parts = [row_id(p) for p in (text or "").split(":")]
+    return (parts[0], parts[1]) if len(parts) == 2 and None not in parts else None
 
 
 def _status(filters: dict) -> str:
@@ -158,7 +163,8 @@ def counts(conn, filters: dict, clauses: list[str], params: list) -> dict[str, i
     return dict(sorted(((c, n) for c, n in found.items() if n), key=lambda kv: -kv[1]))
 
 
-def _rows(conn, sql: str, params: list):
+def dict_rows(conn, sql: str, params: list | dict):
+    """The rows of a query as dicts, by column name, one at a time."""
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return (dict(zip(names, row)) for row in cursor)
@@ -185,40 +191,40 @@ from messages m left join members mb on mb.id = m.member_id left join people p o
 def case(conn, flag_id: int, around: int = 10) -> dict | None:
     """Everything the case page shows: the flag, its message and the conversation around
     it, other flags on the same message, and the handling history."""
-    found = list(_rows(conn, f"{_SELECT} where f.id = ?", [flag_id]))
+    found = list(dict_rows(conn, f"{_SELECT} where f.id = ?", [flag_id]))
     if not found:
         return None
     flag = found[0]
     result = {"flag": flag, "message": None, "before": [], "after": [], "others": [], "history": [], "related": None,
               "post": None, "account": None, "filings": []}
     if flag["message_id"]:
-        message = next(_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["message_id"]]), None)
+        message = next(dict_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["message_id"]]), None)
         group = conn.execute("select group_id from messages where id = ?", [flag["message_id"]]).fetchone()[0]
         result["message"] = message
-        result["before"] = list(reversed(list(_rows(
+        result["before"] = list(reversed(list(dict_rows(
             conn, f"{_MESSAGE} where m.group_id = ? and (m.sent_at, m.id) < (?, ?) order by m.sent_at desc, m.id desc limit ?",
             [group, message["sent_at"], message["id"], around]))))
-        result["after"] = list(_rows(
+        result["after"] = list(dict_rows(
             conn, f"{_MESSAGE} where m.group_id = ? and (m.sent_at, m.id) > (?, ?) order by m.sent_at, m.id limit ?",
             [group, message["sent_at"], message["id"], around]))
-        result["others"] = list(_rows(conn, "select id, category, article, score, detector from flags "
+        result["others"] = list(dict_rows(conn, "select id, category, article, score, detector from flags "
                                             "where message_id = ? and id != ? order by id", [flag["message_id"], flag_id]))
     elif flag["member_id"]:
-        result["before"] = list(reversed(list(_rows(
+        result["before"] = list(reversed(list(dict_rows(
             conn, f"{_MESSAGE} where m.member_id = ? order by m.sent_at desc, m.id desc limit ?", [flag["member_id"], around]))))
     if flag["related_message_id"]:
-        result["related"] = next(_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["related_message_id"]]), None)
+        result["related"] = next(dict_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["related_message_id"]]), None)
         if result["related"]:
             result["related"]["group_name"] = conn.execute(
                 "select g.name from messages m join groups g on g.id = m.group_id where m.id = ?",
                 [flag["related_message_id"]]).fetchone()[0]
     if flag["post_id"]:
-        result["post"] = next(_rows(conn, "select * from posts where id = ?", [flag["post_id"]]), None)
+        result["post"] = next(dict_rows(conn, "select * from posts where id = ?", [flag["post_id"]]), None)
     if flag["account_id"]:
-        result["account"] = next(_rows(conn, "select * from accounts where id = ?", [flag["account_id"]]), None)
-        result["filings"] = list(_rows(conn, "select action, filed_on, effective_on, details, recorded_by "
+        result["account"] = next(dict_rows(conn, "select * from accounts where id = ?", [flag["account_id"]]), None)
+        result["filings"] = list(dict_rows(conn, "select action, filed_on, effective_on, details, recorded_by "
                                              "from account_filings where account_id = ? order by id", [flag["account_id"]]))
-    result["history"] = list(_rows(conn, "select * from handling where flag_id = ? order by id", [flag_id]))
+    result["history"] = list(dict_rows(conn, "select * from handling where flag_id = ? order by id", [flag_id]))
     return result
 
 
@@ -240,7 +246,7 @@ def search(conn, text: str, before: int | None = None, page: int = PAGE) -> tupl
         [match, before or (1 << 62), *phrases, page + 1])]
     more = ids[page] if len(ids) > page else None
     ids = ids[:page]
-    rows = list(_rows(conn, f"{_MESSAGE_IN_GROUP} where m.id in (select value from json_each(?)) order by m.id desc",
+    rows = list(dict_rows(conn, f"{_MESSAGE_IN_GROUP} where m.id in (select value from json_each(?)) order by m.id desc",
                       [str(ids)]))
     return rows, (ids[-1] if more else None)
 

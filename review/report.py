@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from ingest.records import local_now
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
+from review.queue import dict_rows
 
 OVERDUE_DAYS = 3  # 第十三条 "迅速处置": the auditors' canned query uses the same
 SERIOUS = 4  # severity from which an open case is listed on its own
@@ -34,7 +35,7 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     scope = "g.exempt = 0" + (" and g.unit = :unit" if unit else "")
     params = {"since": since, "until": until, "unit": unit,
               "overdue": (now - timedelta(days=OVERDUE_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")}
-    groups = _rows(conn, f"""
+    groups = list(dict_rows(conn, f"""
         select g.id, g.name, coalesce(g.unit, '（未登记单位）') as unit,
             (select count(*) from messages m where m.group_id = g.id and m.sent_at >= :since and m.sent_at < :until) as messages,
             (select count(distinct m.member_id) from messages m where m.group_id = g.id
@@ -44,25 +45,25 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
                 and f.category in ('offtopic', 'flattery') and f.occurred_at >= :since and f.occurred_at < :until) as chatter,
             (select count(*) from flags f left join flag_state s on s.flag_id = f.id where f.group_id = g.id
                 and f.occurred_at >= :since and f.occurred_at < :until and {_OPEN}) as waiting
-        from groups g where {scope} order by unit, g.name""", params)
+        from groups g where {scope} order by unit, g.name""", params))
     in_scope = f"f.group_id in (select g.id from groups g where {scope})"
     period = f"f.occurred_at >= :since and f.occurred_at < :until and {in_scope}"
-    categories = _rows(conn, f"""
+    categories = list(dict_rows(conn, f"""
         select f.category, f.article, count(*) as n, sum({_OPEN}) as waiting from flags f
         left join flag_state s on s.flag_id = f.id where {period}
-        group by 1, 2 order by max(f.severity) desc, n desc""", params)
-    serious = _rows(conn, f"""
+        group by 1, 2 order by max(f.severity) desc, n desc""", params))
+    serious = list(dict_rows(conn, f"""
         select f.id, f.occurred_at, g.name as grp, f.category, f.evidence from flags f
         join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
-        where {period} and f.severity >= {SERIOUS} and {_OPEN} order by f.severity desc, f.occurred_at""", params)
-    overdue = _rows(conn, f"""
+        where {period} and f.severity >= {SERIOUS} and {_OPEN} order by f.severity desc, f.occurred_at""", params))
+    overdue = list(dict_rows(conn, f"""
         select f.id, f.occurred_at, f.created_at, g.name as grp, f.category, coalesce(s.status, 'open') as status
         from flags f join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
-        where {in_scope} and {_OPEN} and f.created_at < :overdue order by f.created_at""", params)
-    hygiene = _rows(conn, f"""
+        where {in_scope} and {_OPEN} and f.created_at < :overdue order by f.created_at""", params))
+    hygiene = list(dict_rows(conn, f"""
         select f.id, g.name as grp, f.category, f.article, f.evidence from flags f
         join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
-        where f.message_id is null and {in_scope} and {_OPEN} order by f.severity desc, f.id""", params)
+        where f.message_id is null and {in_scope} and {_OPEN} order by f.severity desc, f.id""", params))
 
     total = sum(c["n"] for c in categories)
     waiting = sum(c["waiting"] for c in categories)
@@ -99,12 +100,6 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
                                         f"（{f['article']}）：{_cell(f['evidence'])}")
     lines += ["", "问题编号即审核页面地址 /-/qunguan/flags/编号。"]
     return "\n".join(lines) + "\n"
-
-
-def _rows(conn, sql: str, params: dict) -> list[dict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 def _listed(rows: list[dict], line) -> list[str]:

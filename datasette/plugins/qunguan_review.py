@@ -313,12 +313,6 @@ async def _menus(db) -> dict:
     return cached[1]
 
 
-def _flag_id(text: str | None) -> int | None:
-    """The id (of a flag, a message) that `text` names, or None when no row could have it
-    (SQLite ids are 64-bit; `isdigit` alone would take other scripts' digits)."""
-    return int(text) if text and text.isascii() and text.isdigit() and int(text) < 2 ** 63 else None
-
-
 async def _missing(datasette, request, flag_id) -> Response:
     return Response.html(await datasette.render_template("qunguan_missing.html", {"flag_id": flag_id}, request=request),
                          status=404)
@@ -335,7 +329,7 @@ async def case_view(datasette, request):
     await _require(datasette, request, "qunguan-review")
     back = _back(request)
     keep = f"?{urlencode({'back': back})}" if back != f"{ROUTES_PREFIX}/queue" else ""
-    flag_id = _flag_id(request.url_vars["flag_id"])
+    flag_id = queue.row_id(request.url_vars["flag_id"])
     if flag_id is None:
         return await _missing(datasette, request, request.url_vars["flag_id"])
     db = _archive(datasette)
@@ -352,7 +346,7 @@ async def case_view(datasette, request):
         else:
             datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
             return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
-    around = min(max(_flag_id(request.args.get("context")) or 10, 1), 200)
+    around = min(max(queue.row_id(request.args.get("context")) or 10, 1), 200)
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
         return await _missing(datasette, request, flag_id)
@@ -375,7 +369,7 @@ async def bulk_view(datasette, request):
 
     form = parse_qs(body.decode("utf-8", "replace"))
     # Each flag once: a flag named twice would get two identical handling rows.
-    flag_ids = list(dict.fromkeys(i for i in map(_flag_id, form.get("flag", [])) if i is not None))
+    flag_ids = list(dict.fromkeys(i for i in map(queue.row_id, form.get("flag", [])) if i is not None))
     back = _safe_next((form.get("back") or [None])[0])
     try:
         if not flag_ids:
@@ -398,7 +392,7 @@ async def search_view(datasette, request):
     text = request.args.get("q", "").strip()
     before = request.args.get("before")
     rows, cursor = await _archive(datasette).execute_fn(
-        lambda conn: queue.search(conn, text, _flag_id(before)))
+        lambda conn: queue.search(conn, text, queue.row_id(before)))
     parts = search_terms(text)
     terms = " ".join(parts)
     for row in rows:
