@@ -130,7 +130,7 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
         encoding = detect_encoding(head_bytes)
         head = head_bytes.decode(encoding, errors="replace")
         try:
-            format_ = by_name(fmt) if fmt else detect(head, head_bytes, source.filename)
+            format_ = by_name(fmt) if fmt else detect(head, head_bytes, source.filename, source.siblings)
             result.format = format_.NAME
             ctx = Context(source.name, source.filename, source.siblings, day)
             # A workbook is read whole (openpyxl seeks in it), through the reader for its

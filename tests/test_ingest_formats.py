@@ -15,9 +15,13 @@ def ingest(qunguan, db_path, *paths, group=None):
     return qunguan(*args)
 
 
+MEMOTRACE_HTML = "memotrace3-html/城关镇防汛群(45600011122@chatroom)"
+
+
 @pytest.mark.parametrize("path, group, fmt, expected", [
     ("memotrace3-week1.csv", "防火群", "memotrace3-csv", 6),
     ("防汛工作群_utf8.csv", None, "memotrace-csv", 6),
+    (f"{MEMOTRACE_HTML}/城关镇防汛群.html.json", None, "memotrace3-json", 12),
     ("pywxdump/wxid_me/csv/48800011122@chatroom/48800011122@chatroom_0_5.csv", "返乡群", "pywxdump-csv", 4),
     ("weflow.json", None, "weflow-json", 3),
     ("chatlab.json", None, "chatlab-json", 4),
@@ -59,6 +63,41 @@ def test_memotrace_v2_uses_epoch_names_file_as_group_and_types_media(qunguan, db
     assert image["text"] == "" and "<img" in json.loads(image["raw"])["StrContent"]
     recall = query("select member_id from messages where kind = 'recall'")[0]
     assert recall["member_id"] is None  # system rows have no sender
+
+
+def test_memotrace_html_export_is_read_from_its_json_and_meets_the_csv_of_the_chat(qunguan, db_path, query, fixtures):
+    # The folder MemoTrace wrote: the page, the JSON it shows, and a CSV export of the chat.
+    result = ingest(qunguan, db_path, fixtures / MEMOTRACE_HTML)
+    assert result.exit_code == 0, result.stderr
+    assert "城关镇防汛群.html: skipped, an HTML page; its messages are read from 城关镇防汛群.html.json" in result.stderr
+    assert "城关镇防汛群.html.json:record 13: message lacks timestamp/type" in result.stderr
+    assert query("select name, source_ids from groups") == [{"name": "城关镇防汛群", "source_ids": '["45600011122@chatroom"]'}]
+    assert query("select format, new, duplicate from imports order by id") == [
+        {"format": "memotrace3-csv", "new": 3, "duplicate": 0}, {"format": "memotrace3-json", "new": 10, "duplicate": 2}]
+    by_id = {r["source_id"][-2:]: r for r in query(
+        "select m.source_id, m.kind, m.text, m.quote, m.is_self, o.source_id replied_to, p.display_name sender "
+        "from messages m left join messages o on o.id = m.reply_to left join members p on p.id = m.member_id")}
+    assert by_id["03"]["kind"] == "quote" and by_id["03"]["replied_to"] == "7300000000000000001"
+    assert by_id["03"]["text"] == "南庙村三座山塘已安排专人值守" and by_id["03"]["quote"].startswith("【通知】今晚起有强降雨")
+    assert (by_id["04"]["kind"], by_id["04"]["text"]) == ("image", "")
+    assert by_id["05"]["text"] == "防汛值班表（3月10日-16日）.xlsx"
+    assert by_id["06"]["text"].startswith("宜春市防汛抗旱指挥部发布暴雨黄色预警")
+    assert by_id["07"]["kind"] == "transfer" and "午饭钱" in by_id["07"]["text"]
+    assert by_id["08"]["kind"] == "red_packet"
+    # A forwarded bundle is judged by what it forwards.
+    assert "带班领导在岗在位" in by_id["09"]["text"]
+    assert by_id["10"]["text"] == "水位已经退到警戒线以下了"
+    assert (by_id["11"]["kind"], by_id["11"]["sender"]) == ("pat", None)
+    assert by_id["12"]["kind"] == "recall"
+    assert by_id["01"]["sender"] == "城关镇-彭涛"
+
+
+def test_an_html_page_alone_asks_for_the_json_beside_it(qunguan, db_path, fixtures, tmp_path):
+    page = tmp_path / "城关镇防汛群.html"
+    page.write_bytes((fixtures / MEMOTRACE_HTML / "城关镇防汛群.html").read_bytes())
+    result = ingest(qunguan, db_path, page)
+    assert result.exit_code == 1
+    assert "an HTML page, not a chat export: for MemoTrace's HTML export, ingest the 城关镇防汛群.html.json" in result.stderr
 
 
 def test_pywxdump_names_come_from_users_json_beside_the_csv(qunguan, db_path, query, fixtures):

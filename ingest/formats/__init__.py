@@ -15,7 +15,7 @@ from ingest import roster
 from ingest.records import FormatError, Skipped
 
 FORMATS = [
-    memotrace.V2Csv, memotrace.V3Csv, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
+    memotrace.V2Csv, memotrace.V3Csv, memotrace.V3Json, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
     weflow.Json, chatlab.Json, chatlab.Jsonl, wecom.Archive, wechat_share.Text, chatlog.Text, pasted.Text,
 ]
 BINARY_FORMATS = [weflow.Xlsx]
@@ -25,12 +25,13 @@ BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS}
 NO_ID_FORMATS = tuple(name for name, f in BY_NAME.items() if getattr(f, "NO_IDS", False))
 
 
-def detect(head: str, head_bytes: bytes, filename: str):
-    """The format for a file, or raise FormatError saying what the file looks like."""
+def detect(head: str, head_bytes: bytes, filename: str, siblings=()):
+    """The format for a file, or raise FormatError saying what the file looks like.
+    `siblings` are the names of the files beside it."""
     for fmt in BINARY_FORMATS:
         if fmt.sniff_bytes(head_bytes, filename):
             return fmt
-    notices.refuse_if_not_chat(head, head_bytes, filename)
+    notices.refuse_if_not_chat(head, head_bytes, filename, siblings)
     head = head.replace("\x00", "")  # as the formats will read the file
     for fmt in FORMATS:
         if fmt.sniff(head, filename):

@@ -1,14 +1,16 @@
 """MemoTrace (WeChatMsg, 留痕) CSV: the 12-column English layout of versions up to 2.0.x
 and the 8-column Chinese layout of the 2025 rewrite. Both are UTF-8 with BOM and CRLF,
-one file per chat named after the chat's remark (备注)."""
+one file per chat named after the chat's remark (备注). And the JSON the 2025 rewrite
+writes beside its HTML page (`<备注>.html.json`): the page shows those messages."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Iterator
 
 from ingest.formats import csvrows
-from ingest.formats.kinds import kind_from_codes, kind_from_name
-from ingest.records import Context, Record, Reject, from_epoch, lost_id, numeric_id
+from ingest.formats.kinds import kind_from_codes, kind_from_composite, kind_from_name
+from ingest.records import Context, FormatError, Record, Reject, from_epoch, load_json, lost_id, numeric_id
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
@@ -17,7 +19,7 @@ _SELF_RECALL = re.compile(r"<!\[CDATA\[|\s*<a href=\"weixin://revoke_edit_click\
 _FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
 # Only what copying adds: Windows' " - 副本" / " - Copy", macOS' " copy 2", "(1)" in ASCII
 # brackets, a second extension. A group may well be named 防汛工作群（2） or 资料副本.
-_COPY_SUFFIX = re.compile(r"(?:\s+-\s+(?:副本|Copy)(?:\s*\(\d+\))?|\s+copy(?:\s+\d+)?|\s*\(\d+\)|\.(?:csv|txt))$", re.I)
+_COPY_SUFFIX = re.compile(r"(?:\s+-\s+(?:副本|Copy)(?:\s*\(\d+\))?|\s+copy(?:\s+\d+)?|\s*\(\d+\)|\.(?:csv|txt|html))$", re.I)
 _QUOTE_V3 = re.compile(r"\n引用：(?P<name>[^:\n]*): (?P<text>.*)\Z", re.S)
 
 
@@ -100,3 +102,87 @@ class V3Csv:
                 source_id=numeric_id(row["消息ID"]), id_lost=lost_id(row["消息ID"]), sender_name=row["发送人"] or None,
                 chat_id=chat_id, chat_name=chat_name, kind_raw=row["类型"], quote=quote, raw=row,
             )
+
+
+class V3Json:
+    """`<备注>.html.json`: a list of `Message.to_json()` objects, `type` the WeChat 4.x
+    composite code (as a string; 拍一拍 as the number 10000), epoch seconds, the server id,
+    the sender's display name (no wxid) and, by type, `text`, `title`, `file_name` …"""
+
+    NAME = "memotrace3-json"
+
+    @staticmethod
+    def sniff(head: str, filename: str) -> bool:
+        return (head.lstrip("\ufeff \r\n\t").startswith("[")
+                and all(f'"{key}"' in head for key in ("server_id", "display_name", "is_send", "timestamp")))
+
+    @staticmethod
+    def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
+        doc = load_json(lines)
+        if not isinstance(doc, list):  # --format memotrace3-json for another JSON export
+            raise FormatError("not MemoTrace's JSON: it is a list of messages with server_id and display_name")
+        chat_id, chat_name = chat_from_filename(ctx)
+        for item in doc:
+            yield _json_record(item, chat_id, chat_name)
+
+
+def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | Reject:
+    raw = json.dumps(item, ensure_ascii=False)[:2000]
+    if not isinstance(item, dict) or "timestamp" not in item or "type" not in item:
+        return Reject(None, "message lacks timestamp/type", raw)
+    try:
+        epoch, code = int(item["timestamp"]), int(item["type"])
+    except (TypeError, ValueError):
+        return Reject(None, f"timestamp/type not numbers: {item.get('timestamp')!r}, {item.get('type')!r}", raw)
+    kind = _kind(code, item)
+    quote = None
+    if kind == "quote":
+        # "name: text", as the CSV writes it after 引用：
+        quote = str(item.get("quote_text") or "").partition(": ")[2] or None
+    name = item.get("display_name")
+    return Record(
+        line=None, sent_at=from_epoch(epoch), kind=kind, text=_json_text(item, kind),
+        source_id=numeric_id(item.get("server_id")), id_lost=lost_id(item.get("server_id")),
+        sender_name=str(name) if name else None, chat_id=chat_id, chat_name=chat_name, kind_raw=str(code),
+        is_self=int(item["is_send"]) if isinstance(item.get("is_send"), bool) else None,
+        reply_to_source_id=numeric_id(item.get("quote_server_id")) if kind == "quote" else None,
+        quote=quote, raw=item,
+    )
+
+
+# What each kind of message says, by the fields its to_json() adds; the rest say nothing
+# in words (an image, a sticker, a video).
+_SAYS = {
+    "link": ("title", "description", "url", "publisher_nickname"), "file": ("file_name",),
+    "voice": ("voice_to_text",), "location": ("poiname", "label"), "card": ("nickname", "open_im_desc"),
+    "call": ("display_content",), "transfer": ("text", "fee_desc", "pay_memo"), "red_packet": ("text",),
+    "merge_forward": ("title", "description"), "mini_program": ("title", "description"),
+}
+
+
+def _json_text(item: dict, kind: str) -> str:
+    if kind in ("image", "video", "sticker"):
+        return ""
+    if kind not in _SAYS:
+        return str(item.get("text") or "")
+    said = [str(item[key]) for key in _SAYS[kind] if item.get(key) not in (None, "")]
+    inner = [m for m in item.get("messages") or [] if isinstance(m, dict)] if kind == "merge_forward" else []
+    if inner:
+        # What was forwarded is judged too: "name: text" per message of the bundle, in
+        # place of the description, which is the first few of them cut short.
+        said = ([str(item["title"])] if item.get("title") else []) + [f"{m.get('display_name') or ''}: {_json_text(m, _kind_of(m))}" for m in inner]
+    return "\n".join(said)
+
+
+def _kind_of(item: dict) -> str:
+    try:
+        return _kind(int(item.get("type")), item)
+    except (TypeError, ValueError):
+        return "other"
+
+
+def _kind(code: int, item: dict) -> str:
+    # MemoTrace's Text2 (2) is text too; it writes 拍一拍 as a system message (10000).
+    text = str(item.get("text") or "")
+    kind = "text" if code == 2 else kind_from_composite(code, text)
+    return "pat" if kind == "system" and "拍了拍" in text else kind

@@ -16,8 +16,9 @@ _MAGIC = (
 )
 
 
-def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
-    """Raise FormatError (or Skipped) for files that are clearly not chat exports."""
+def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=()) -> None:
+    """Raise FormatError (or Skipped) for files that are clearly not chat exports;
+    `siblings` are the names of the files beside it."""
     if not head_bytes.strip(b" \r\n\t\xef\xbb\xbf"):
         raise FormatError("empty file")
     if head_bytes[8:12] == b"WEBP":
@@ -37,6 +38,12 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
     if text.count("\x00") > max(8, len(text) // 100):
         raise FormatError("a binary file, not a chat export")
     start = head.lstrip("\ufeff \r\n\t")
+    if _HTML.match(start):
+        # MemoTrace's HTML page shows the messages of the <name>.html.json it writes beside it.
+        if f"{filename}.json" in siblings:
+            raise Skipped(f"an HTML page; its messages are read from {filename}.json beside it")
+        raise FormatError("an HTML page, not a chat export: for MemoTrace's HTML export, ingest the "
+                          f"{filename}.json file MemoTrace writes beside it (or export CSV)")
     if _ai_training(start, head):
         raise FormatError("a MemoTrace JSON export for AI training (shuffled conversations, no times or "
                           "senders): it is not an archive of the chat; export CSV instead")
@@ -46,6 +53,7 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str) -> None:
         raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
 
 
+_HTML = re.compile(r"(?:<!doctype\s+html|<html)", re.I)
 # MemoTrace writes a list of samples: Alpaca's (its default) or chat turns with roles
 # under "messages" (GLM4) or "conversations" (ChatGLM3); older copies, one sample alone.
 _TURN = re.compile(r'"role"\s*:\s*"(?:user|assistant|system)"')
