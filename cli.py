@@ -72,6 +72,9 @@ def ingest(
             else:
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
                             f"already present {result.duplicate}", f"rejected {result.rejected}")
+                for named in result.not_forced:
+                    err.print(f"[yellow]{escape(result.name)}: --group {escape(group or '')} not used for the group "
+                              f"{escape(named)}, which the file names itself (--group is for files that do not)[/yellow]")
                 if result.unchanged_since:
                     err.print(f"[dim]{escape(result.name)}: unchanged since {result.unchanged_since}; not read again[/dim]")
                 for line, record, reason in result.rejects[:20]:

@@ -24,7 +24,7 @@ import sqlite_utils
 
 from classifiers.tokenizer import tokens
 from ingest import writer as ops
-from ingest.formats import NO_ID_FORMATS, by_name, detect
+from ingest.formats import NAMED_BY_FILE, NO_ID_FORMATS, by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -51,6 +51,7 @@ class FileResult:
     refused: str | None = None
     skipped: str | None = None
     unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
+    not_forced: list[str] = field(default_factory=list)  # groups it named itself, though --group was given
 
 
 def message_key(*parts) -> int:
@@ -92,16 +93,17 @@ def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None =
 
 
 def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) -> FileResult | None:
-    """The result of an earlier import of these very bytes under the same name (or into
-    the same --group), read without rejects: reading them again could add nothing.
+    """The result of an earlier import of these very bytes under the same name (into
+    whichever group, --group or not), or into the same --group, read without rejects:
+    reading them again could add nothing, or file the same messages under another group.
     Admins re-run the whole export folder every week; old files cost a hash, not a parse.
     A file that had rejects is read again, in case this version reads more of it.
     Only a file with a candidate in the ledger (same size, same name or group) is hashed."""
     candidates = conn.execute(
         "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate, i.sha256 from imports i "
         "left join groups g on g.id = i.group_id where i.size = ? and i.rejected = 0 "
-        "and (? is null or i.format = ?) and (g.name = ? or (? is null and i.path = ?)) order by i.id desc",
-        [source.size, fmt, fmt, group, group, source.name]).fetchall()
+        "and (? is null or i.format = ?) and (g.name = ? or i.path = ?) order by i.id desc",
+        [source.size, fmt, fmt, group, source.name]).fetchall()
     if not candidates:
         return None
     digest = hashlib.sha256()
@@ -167,7 +169,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
         result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
-        result.group = plan.groups.first_name
+        result.group, result.not_forced = plan.groups.first_name, plan.groups.not_forced
         result.duplicate = plan.seen - result.new
         result.rejected, result.rejects = len(plan.rejects), plan.rejects
         writer.call(ops.ledger, {
@@ -306,19 +308,21 @@ def _drain(reader: HashingReader) -> None:
 
 
 class _Groups:
-    """Finds the group of each record: --group, else a known chat id, else the chat name."""
+    """Finds the group of each record (`ops.resolve_group`), and which groups the file
+    names itself in place of --group."""
 
-    def __init__(self, writer, forced: str | None):
-        self.writer, self.forced = writer, forced
+    def __init__(self, writer, forced: str | None, named_inside: bool):
+        self.writer, self.forced, self.named_inside = writer, forced, named_inside
         self.cache: dict[tuple, int] = {}
         self.first_id: int | None = None
         self.first_name: str | None = None
+        self.not_forced: list[str] = []  # groups the file named, though --group was given
 
     def id_for(self, chat_id: str | None, chat_name: str | None) -> int:
         key = (chat_id, chat_name)
         if key not in self.cache:
             try:
-                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name)
+                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.named_inside)
             except ops.ChatIdClash as e:
                 raise GroupUnknown(str(e)) from None
             if found is None:
@@ -326,6 +330,8 @@ class _Groups:
                                    + (f" (chat id {chat_id} is not in the archive yet)" if chat_id else "")
                                    + "; pass --group NAME")
             self.cache[key] = found[0]
+            if self.forced and found[1] != self.forced and found[1] not in self.not_forced:
+                self.not_forced.append(found[1])
             if self.first_id is None:
                 self.first_id, self.first_name = found
         return self.cache[key]
@@ -364,7 +370,7 @@ class _Planner:
         # Formats whose records without ids may be this file's messages: its own (an Excel
         # copy of it) and the exports that never carry ids (WeFlow's Excel), of any chat.
         self.formats = json.dumps([format_name, *NO_ID_FORMATS])
-        self.groups = _Groups(writer, group_name)
+        self.groups = _Groups(writer, group_name, format_name not in NAMED_BY_FILE)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
         self.next_id = self.first_id

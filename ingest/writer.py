@@ -43,28 +43,39 @@ class ChatIdClash(ValueError):
     """A chat named like an archived group that has another chat id: a group of the same name."""
 
 
-def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str | None) -> tuple[int, str] | None:
-    """(group id, name): --group, else a group that knows the chat id, else the chat's name.
-    A chat whose id is new is not filed under a group of its name that came with another
-    id: a chat keeps its id for life, so that is another group (two townships' 工作群)."""
-    if not forced and chat_id:
+def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str | None,
+                  named_inside: bool) -> tuple[int, str] | None:
+    """(group id, name) of a chat: the group that knows its chat id, whatever --group
+    says (a chat keeps its id for life); else the name the file gives its chat inside it
+    (`named_inside`); else --group; else the name of the file. A chat whose id is new is
+    not filed under a group of its name that came with another id: that is another group
+    (two townships' 工作群), named by --group."""
+    if chat_id:
         row = conn.execute("select id, name from groups where exists "
                            "(select 1 from json_each(groups.source_ids) where value = ?)", [chat_id]).fetchone()
         if row:
             return row
-    name = forced or chat_name
+    name = (chat_name if named_inside else None) or forced or chat_name
     if not name:
         return None
+    group_id, ids = _group_named(conn, name)
+    if chat_id and ids and chat_id not in ids and name != forced:
+        if not forced:
+            raise ChatIdClash(f"the archive's group {name!r} is the chat {', '.join(ids)}, and this file's chat "
+                              f"{chat_id} is another of the same name; pass --group with a name of its own "
+                              "(or the archived group's name, if it really is that group)")
+        name = forced
+        group_id, ids = _group_named(conn, name)
+    if chat_id and chat_id not in ids:
+        conn.execute("update groups set source_ids = ? where id = ?", [json.dumps(ids + [chat_id], ensure_ascii=False), group_id])
+    return group_id, name
+
+
+def _group_named(conn, name: str) -> tuple[int, list[str]]:
+    """(id, chat ids) of the group of that name, made if new."""
     conn.execute("insert or ignore into groups (name) values (?)", [name])
     group_id, ids = conn.execute("select id, source_ids from groups where name = ?", [name]).fetchone()
-    if chat_id and not forced and json.loads(ids) and chat_id not in json.loads(ids):
-        raise ChatIdClash(f"the archive's group {name!r} is the chat {', '.join(json.loads(ids))}, and this file's "
-                          f"chat {chat_id} is another of the same name; pass --group with a name of its own "
-                          "(or the archived group's name, if it really is that group)")
-    if chat_id and chat_id not in json.loads(ids):
-        conn.execute("update groups set source_ids = ? where id = ?",
-                     [json.dumps(json.loads(ids) + [chat_id], ensure_ascii=False), group_id])
-    return group_id, name
+    return group_id, json.loads(ids)
 
 
 def member(conn, group_id: int, key: str, sender_id: str | None, name: str | None) -> int:

@@ -24,11 +24,32 @@ def test_reingesting_the_same_file_adds_nothing_and_does_not_read_it_again(qungu
     assert [r["new"] for r in query("select new from imports order by id")] == [6]
 
 
-def test_the_same_file_for_another_group_is_read(qunguan, db_path, query, fixtures):
+def test_the_same_file_run_again_with_another_group_is_not_filed_twice(qunguan, db_path, query, fixtures):
     ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
     other = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group="防汛群")
-    assert "new 6\talready present 0" in other.stdout
-    assert count(query) == 12
+    assert "防火群\tnew 0\talready present 6" in other.stdout and "unchanged since import #1" in other.stderr
+    assert count(query) == 6
+
+
+def test_group_names_only_the_files_that_do_not_name_their_group(qunguan, db_path, query, fixtures, tmp_path):
+    # The week's folder: a MemoTrace CSV (named only by its file) and a WeFlow export,
+    # which names its chat inside; the admin passes --group for the CSV.
+    week = tmp_path / "week"
+    week.mkdir()
+    shutil.copy(fixtures / "memotrace3-week1.csv", week / "导出.csv")
+    shutil.copy(fixtures / "weflow.json", week / "weflow.json")
+    result = ingest(qunguan, db_path, week, group="防火群")
+    assert result.exit_code == 0
+    assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by g.name "
+                 "order by n") == [{"name": "樟树市卫健工作群", "n": 3}, {"name": "防火群", "n": 6}]
+    assert "weflow.json: --group 防火群 not used for the group 樟树市卫健工作群, which the file names itself" in result.stderr
+    # A chat archived under its id stays in its group, whatever --group says, and the
+    # group keeps its chat id alone.
+    moved = tmp_path / "again"
+    moved.mkdir()
+    shutil.copy(fixtures / "weflow.json", moved / "卫健群.json")
+    assert "樟树市卫健工作群\tnew 0\talready present 3" in ingest(qunguan, db_path, moved, group="防汛群").stdout
+    assert query("select source_ids from groups where name = '防汛群'") == []
 
 
 def test_a_file_that_had_rejects_is_read_again(qunguan, db_path, query, fixtures):

@@ -140,6 +140,7 @@ _DOWNLOAD_NAME = re.compile(r"^(?P<talker>.+)_(?P<start>\d{4}-\d{2}-\d{2})_(?P<e
 
 class Text:
     NAME = "chatlog-text"
+    NAMED_BY_FILE = True  # by its download name
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:

@@ -42,6 +42,7 @@ def chat_from_filename(ctx: Context) -> tuple[str | None, str | None]:
 
 class V2Csv:
     NAME = "memotrace-csv"
+    NAMED_BY_FILE = True  # the group's name is the file's: --group may give a better one
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
@@ -77,6 +78,7 @@ class V2Csv:
 
 class V3Csv:
     NAME = "memotrace3-csv"
+    NAMED_BY_FILE = True
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
@@ -110,6 +112,7 @@ class V3Json:
     the sender's display name (no wxid) and, by type, `text`, `title`, `file_name` …"""
 
     NAME = "memotrace3-json"
+    NAMED_BY_FILE = True
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
