@@ -24,7 +24,7 @@ import sqlite_utils
 
 from classifiers.tokenizer import tokens
 from ingest import writer as ops
-from ingest.formats import NAMED_BY_FILE, NO_ID_FORMATS, by_name, detect
+from ingest.formats import NAMED_BY_FILE, by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -367,9 +367,6 @@ class _Planner:
 
     def __init__(self, read_conn, writer, group_name: str | None, format_name: str):
         self.read, self.writer = read_conn, writer
-        # Formats whose records without ids may be this file's messages: its own (an Excel
-        # copy of it) and the exports that never carry ids (WeFlow's Excel), of any chat.
-        self.formats = json.dumps([format_name, *NO_ID_FORMATS])
         self.groups = _Groups(writer, group_name, format_name not in NAMED_BY_FILE)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
@@ -383,7 +380,7 @@ class _Planner:
         self.moment: str | None = None
         self.identical: dict[tuple, int] = {}
         self.claimed: set[int] = set()  # archived messages matched by content (_archived_by_content)
-        self.without_ids: dict[int, bool] = {}  # per group: _lost_ids_archived
+        self.without_ids: dict[int, bool] = {}  # per group: _without_ids_archived
         self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids)
 
     def reject(self, number: int, item: Reject) -> None:
@@ -403,47 +400,51 @@ class _Planner:
         """Keys of `records` ((key, group id, row), not archived under their own key) that
         are archived under another, each with the message it is: the same group, time,
         sender, kind and text.
-        - `with_ids`: records whose exported id was lost (a CSV re-saved by Excel), matched
-          with messages archived under their id from a clean copy;
-        - else: records with an id, matched with messages archived without one by this
-          format (an Excel copy came first) or by an export that never has ids.
+        - `with_ids`: records without a usable id (a format that has none, or a CSV
+          re-saved by Excel), matched with messages archived under their id;
+        - else: records with an id, matched with messages archived without one (an Excel
+          copy came first, or an export that has no ids).
+        The sender is the same member, or one the record's sender name is known for (one
+        export names senders by WeChat id, another by display name only).
         Excel also writes times as it shows them, without seconds: a side with minute
         precision matches within its minute. Each archived message answers for one record,
         so two identical replies in one second still need two."""
         minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in records})
-        archived_as = "where m.source_id is not null" if with_ids else (
-            "join imports i on i.id = m.import_id where m.source_id is null "
-            "and i.format in (select value from json_each(?))")
-        found: dict[tuple, list[tuple[str, str, int]]] = {}
-        for message_id, group_id, sent_at, precision, *content, text in self.read.execute(
+        found: dict[tuple, list[tuple[str, str, int, int | None]]] = {}
+        for message_id, group_id, sent_at, precision, member_id, kind, text in self.read.execute(
                 "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, '') "
                 "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between "
-                f"j.value ->> 1 || ':00' and j.value ->> 1 || ':59' {archived_as} order by m.id", [json.dumps(minutes), *([] if with_ids else [self.formats])]):
+                "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' "
+                f"where m.source_id is {'not ' if with_ids else ''}null order by m.id", [json.dumps(minutes)]):
             if message_id not in self.claimed:
-                found.setdefault((group_id, sent_at[:16], *content, text.strip()), []).append(
-                    (sent_at, precision, message_id))
+                found.setdefault((group_id, sent_at[:16], kind, text.strip()), []).append(
+                    (sent_at, precision, message_id, member_id))
+        names = self._names_of({entry[3] for entries in found.values() for entry in entries})
         matched = {}
         for key, group_id, row in records:
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
-            archived = found.get((group_id, sent_at[:16], self.members.id_for(group_id, sender_id, sender_name), kind,
-                                  (text or "").strip()), [])
-            same = next((i for i, (at, archived_precision, _) in enumerate(archived)
-                         if "minute" in (precision, archived_precision) or at == sent_at), None)
+            member = self.members.id_for(group_id, sender_id, sender_name)
+            archived = found.get((group_id, sent_at[:16], kind, (text or "").strip()), [])
+            same = next((i for i, (at, archived_precision, _, by) in enumerate(archived)
+                         if ("minute" in (precision, archived_precision) or at == sent_at)
+                         and (by == member or sender_name and sender_name in names.get(by, ()))), None)
             if same is not None:
                 matched[key] = archived.pop(same)[2]
                 self.claimed.add(matched[key])
         return matched
 
-    def _lost_ids_archived(self, group_id: int) -> bool:
-        """Whether this format, or an export that never has ids, archived messages of the
-        group without their exported id."""
+    def _names_of(self, members: set) -> dict[int, set[str]]:
+        """The names archived members were exported under."""
+        ids = [m for m in members if m is not None]
+        return {member: {display, *json.loads(others)} for member, display, others in self.read.execute(
+            "select id, display_name, other_names from members where id in (select value from json_each(?))",
+            [json.dumps(ids)])} if ids else {}
+
+    def _without_ids_archived(self, group_id: int) -> bool:
+        """Whether the group has messages archived without an exported id."""
         if group_id not in self.without_ids:
-            # Through this format's imports (a few a week), each an index probe (cross join:
-            # in that order, whatever the planner guesses of the tables' sizes).
             self.without_ids[group_id] = bool(self.read.execute(
-                "select exists (select 1 from imports i cross join messages m on m.import_id = i.id and m.group_id = ? "
-                "and m.source_id is null where i.format in (select value from json_each(?)))",
-                [group_id, self.formats]).fetchone()[0])
+                "select exists (select 1 from messages indexed by messages_without_id where group_id = ? and source_id is null)", [group_id]).fetchone()[0])
         return self.without_ids[group_id]
 
     def write(self, batch: list[tuple]) -> None:
@@ -465,13 +466,13 @@ class _Planner:
             # connection sees that only once the file is committed.
             archived |= {key for key, _, _ in keyed if key in self.adopted}
             fresh = [(key, group_id, row) for key, group_id, row in keyed if key not in archived]
-            if lost := [k for k in fresh if k[2][-1]]:
-                archived |= set(self._archived_by_content(lost, with_ids=True))
+            if without_id := [k for k in fresh if not k[2][7]]:
+                archived |= set(self._archived_by_content(without_id, with_ids=True))
             # Once per id: a message the file holds twice (an overlapping paste) must not take
             # a second archived twin (two identical 收到 in one second) as well.
             with_id, once = [], set()
             for k in fresh:
-                if k[2][7] and k[0] not in once and self._lost_ids_archived(k[1]):
+                if k[2][7] and k[0] not in once and self._without_ids_archived(k[1]):
                     once.add(k[0])
                     with_id.append(k)
             if with_id:

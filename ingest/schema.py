@@ -471,8 +471,16 @@ insert into settings_log (key, value, changed_at, changed_by)
     select key, value, updated_at, updated_by from settings order by updated_at, key;
 """
 
+_WITHOUT_ID_BY_GROUP = """
+-- An import with ids asks whether a group has messages archived without one (from any
+-- export) before matching its records with them by content (ingest/save.py).
+drop index if exists messages_without_source;
+create index if not exists messages_without_id on messages (group_id) where source_id is null;
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
-              _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG]
+              _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
+              _WITHOUT_ID_BY_GROUP]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

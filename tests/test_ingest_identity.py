@@ -1,6 +1,7 @@
 """Given weekly exports that overlap, come in other encodings or are re-run, each message
 is stored exactly once, and different messages are never merged."""
 import csv
+import json
 import shutil
 import zipfile
 from datetime import datetime
@@ -188,3 +189,53 @@ def test_messages_an_export_numbers_zero_are_told_apart_by_their_content(qunguan
     assert query("select count(*) n from messages where source_id = '0'") == [{"n": 0}]
     again = qunguan("ingest", export, "--db", db_path, "--group", "返乡群", "--silent", "--date", "2025-03-03")
     assert "new 0\t" in again.stdout  # read again (--date), and nothing stored twice
+
+
+PYWXDUMP_CHAT = "pywxdump/wxid_me/csv/48800011122@chatroom"
+
+
+def chatlog_json_of_the_pywxdump_chat(tmp_path):
+    """chatlog's JSON of the PyWxDump fixture's chat (it has no message ids): its first
+    message, and one the PyWxDump export does not hold."""
+    said = [("2025-03-03T09:00:05+08:00", "wxid_hw001", "黄伟", "请各村今天统计返乡人员名单"),
+            ("2025-03-03T10:30:00+08:00", "wxid_lf002", "李芳", "名单已汇总")]
+    path = tmp_path / "chatlog.json"
+    path.write_text(json.dumps([{"seq": number, "time": at, "talker": "48800011122@chatroom", "talkerName": "返乡群", "isChatRoom": True,
+                                 "sender": wxid, "senderName": name, "isSelf": False, "type": 1, "subType": 0,
+                                 "content": text} for number, (at, wxid, name, text) in enumerate(said)], ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_an_export_without_ids_after_one_with_ids_of_the_chat_adds_only_what_is_new(qunguan, db_path, query, fixtures,
+                                                                                    tmp_path):
+    ingest(qunguan, db_path, fixtures / PYWXDUMP_CHAT, group="返乡群")
+    archived = count(query)
+    again = ingest(qunguan, db_path, chatlog_json_of_the_pywxdump_chat(tmp_path), group="返乡群")
+    assert "返乡群\tnew 1\talready present 1" in again.stdout
+    assert count(query) == archived + 1
+
+
+def test_an_export_with_ids_after_one_without_gives_the_archived_message_its_id(qunguan, db_path, query, fixtures,
+                                                                               tmp_path):
+    ingest(qunguan, db_path, chatlog_json_of_the_pywxdump_chat(tmp_path), group="返乡群")
+    again = ingest(qunguan, db_path, fixtures / PYWXDUMP_CHAT, group="返乡群")
+    assert "返乡群\tnew 3\talready present 1" in again.stdout
+    assert query("select source_id from messages where text = '请各村今天统计返乡人员名单'") == [
+        {"source_id": "8200000000000000001"}]
+
+
+def test_an_excel_copy_naming_senders_matches_messages_archived_under_their_wechat_ids(qunguan, db_path, query,
+                                                                                    fixtures, tmp_path):
+    # PyWxDump names senders by wxid (their names from users.json); MemoTrace 2025 by
+    # display name only, and Excel lost its ids and seconds.
+    ingest(qunguan, db_path, fixtures / PYWXDUMP_CHAT, group="返乡群")
+    archived = count(query)
+    rows = [["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"],
+            ["8.2E+18", "文本", "县水利局 黄伟", "2025/3/3 9:00", "请各村今天统计返乡人员名单", "", "", "more"],
+            ["8.2E+18", "文本", "县水利局 黄伟", "2025/3/3 9:00", "请各村今天统计返乡人员名单", "", "", "more"],
+            ["8.2E+18", "文本", "李芳", "2025/3/3 11:00", "返乡人员名单已报镇里", "", "", "more"]]
+    result = ingest(qunguan, db_path, save_as_excel(tmp_path / "返乡群.csv", rows), group="返乡群")
+    # The second of two identical rows is a message of its own: one archived message
+    # answers for one record.
+    assert "返乡群\tnew 2\talready present 1" in result.stdout
+    assert count(query) == archived + 2

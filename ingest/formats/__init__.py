@@ -20,9 +20,6 @@ FORMATS = [
 ]
 BINARY_FORMATS = [weflow.Xlsx]
 BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS}
-# Exports that never carry message ids (`NO_IDS`): whatever chat they hold, an export
-# with ids may hold the same messages, matched by content when saved (ingest/save.py).
-NO_ID_FORMATS = tuple(name for name, f in BY_NAME.items() if getattr(f, "NO_IDS", False))
 # Exports whose group name is only their file's (`NAMED_BY_FILE`): --group overrides it.
 # The others name their chat inside the file, and that name wins over --group.
 NAMED_BY_FILE = tuple(name for name, f in BY_NAME.items() if getattr(f, "NAMED_BY_FILE", False))

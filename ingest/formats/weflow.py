@@ -81,7 +81,6 @@ class Xlsx:
 
     NAME = "weflow-xlsx"
     BINARY = True
-    NO_IDS = True
 
     @staticmethod
     def sniff_bytes(head_bytes: bytes, filename: str) -> bool:
