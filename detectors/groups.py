@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from classifiers.classify import set_watermark, watermark
 from ingest.records import local_now
@@ -20,9 +21,12 @@ ARTICLES = {
 }
 
 
+DETECTOR = "rules@groups"
+
+
 def _flag(subject: str, category: str, evidence: str, group_id: int | None, member_id: int | None = None) -> dict:
     return {"subject": subject, "category": category, "group_id": group_id, "member_id": member_id,
-            "score": 1.0, "detector": "rules@groups", "article": ARTICLES[category], "evidence": evidence}
+            "score": 1.0, "detector": DETECTOR, "article": ARTICLES[category], "evidence": evidence}
 
 
 def _groups(conn) -> list[dict]:
@@ -82,38 +86,49 @@ def member_flags(conn, config: dict) -> list[dict]:
 # in detector_state under names that carry a digest of what the counting depends on: a
 # change of thresholds or of exempt groups starts again from a full recount.
 CHATTER_STATE = "rules@group_chatter"
-CHATTER_VERSION = 1
+CHATTER_VERSION = 2  # 2: flags dismissed as false alarms are not chatter
 _TEXT = "kind in ('text', 'quote')"
 _WEEK = "strftime('%Y-W%W', sent_at)"
+_CHATTER = ("f.category in ('offtopic', 'flattery') and not exists "
+            "(select 1 from flag_state s where s.flag_id = f.id and s.status = 'dismissed')")
 
 
-def chatter_flags(conn, config: dict) -> list[dict]:
-    """Weeks in which off-topic or flattery messages pass the configured share (第十二条)."""
-    flags = []
+def chatter_flags(conn, config: dict) -> tuple[list[dict], set[str]]:
+    """Weeks in which off-topic or flattery messages pass the configured share (第十二条),
+    and the subjects of every week counted this time, passing or not."""
+    flags, counted = [], set()
     for group_id, name, week, total, chatter in _weekly_counts(conn, config):
+        counted.add(f"group:{group_id}:{week}")
         if total >= config["weekly_min_messages"] and chatter / total > config["weekly_share"]:
             flags.append(_flag(f"group:{group_id}:{week}", "group_chatter_share",
-                               f"「{name}」{week} 共 {total} 条消息，闲聊/吹捧 {chatter} 条（{chatter / total:.0%}），"
-                               "群聊有变成聊天群、夸夸群的倾向", group_id))
-    return flags
+                               f"「{name}」{_days_of(week)}这一周共 {total} 条消息，闲聊/吹捧 {chatter} 条"
+                               f"（{chatter / total:.0%}），群聊有变成聊天群、夸夸群的倾向", group_id))
+    return flags, counted
+
+
+def _days_of(week: str) -> str:
+    """'2025-W09' (weeks from Monday, as SQLite's %W counts them) as the days it spans."""
+    monday = datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
+    return f"{monday} 至 {monday + timedelta(days=6)} "
 
 
 def _weekly_counts(conn, config: dict) -> list[tuple]:
     """(group id, name, week, text messages, chatter messages) of the weeks that may have
     changed since the last check: those with messages archived since, or with chatter
-    flags raised since (a new model version flags old weeks anew). The first check counts
+    flags raised (a new model version flags old weeks anew) or decided since (a false
+    alarm dismissed is not chatter). The first check counts
     every week in one pass over the archive (1.1 s at 1M messages); later ones read, for
     each group, the stretch of weeks from its earliest change to its latest through its
     time index: for a weekly run, a week or two."""
     exempt = [row[0] for row in conn.execute("select id from groups where exempt order by id")]
     digest = hashlib.sha256(json.dumps([CHATTER_VERSION, config["weekly_share"], config["weekly_min_messages"], exempt]
                                        ).encode()).hexdigest()[:12]
-    # The flags' watermark sits in detector_state's last_message_id column too.
-    names = [f"{CHATTER_STATE}.{digest}.messages", f"{CHATTER_STATE}.{digest}.flags"]
+    # The flags' and decisions' watermarks sit in detector_state's last_message_id column too.
+    names = [f"{CHATTER_STATE}.{digest}.{table}" for table in ("messages", "flags", "handling")]
     seen = [watermark(conn, name) for name in names]
-    newest = conn.execute("select (select coalesce(max(id), 0) from messages), (select coalesce(max(id), 0) from flags)"
-                          ).fetchone()
-    conn.execute("delete from detector_state where detector like ? and detector not in (?, ?)",
+    newest = conn.execute("select (select coalesce(max(id), 0) from messages), (select coalesce(max(id), 0) from flags), "
+                          "(select coalesce(max(id), 0) from handling)").fetchone()
+    conn.execute("delete from detector_state where detector like ? and detector not in (?, ?, ?)",
                  [f"{CHATTER_STATE}.%", *names])
     for name, last_id in zip(names, newest):
         set_watermark(conn, name, last_id)
@@ -123,14 +138,16 @@ def _weekly_counts(conn, config: dict) -> list[tuple]:
         return conn.execute(
             f"with totals as (select group_id, {_WEEK} as week, count(*) as total from messages where {_TEXT} "
             f"group by 1, 2), chatter as (select m.group_id, {_WEEK} as week, count(distinct m.id) as chatter "
-            f"from flags f join messages m on m.id = f.message_id where f.category in ('offtopic', 'flattery') "
+            f"from flags f join messages m on m.id = f.message_id where {_CHATTER} "
             f"and m.{_TEXT} group by 1, 2) select t.group_id, g.name, t.week, t.total, coalesce(c.chatter, 0) "
             "from totals t join groups g on g.id = t.group_id left join chatter c using (group_id, week) "
             "where not g.exempt").fetchall()
     changed = conn.execute(
         f"select group_id, g.name, min(sent_at), max(sent_at) from (select group_id, sent_at from messages where id > ? "
         f"and {_TEXT} union all select m.group_id, m.sent_at from flags f join messages m on m.id = f.message_id "
-        f"where f.id > ? and f.category in ('offtopic', 'flattery') and m.{_TEXT}) join groups g on g.id = group_id "
+        f"where f.id > ? and f.category in ('offtopic', 'flattery') and m.{_TEXT} union all select m.group_id, m.sent_at "
+        "from handling h join flags f on f.id = h.flag_id join messages m on m.id = f.message_id where h.id > ? "
+        f"and f.category in ('offtopic', 'flattery') and m.{_TEXT}) join groups g on g.id = group_id "
         "where not g.exempt group by group_id", seen).fetchall()
     counts = []
     for group_id, name, first, last in changed:
@@ -140,36 +157,60 @@ def _weekly_counts(conn, config: dict) -> list[tuple]:
         chatter = dict(conn.execute(
             f"select strftime('%Y-W%W', m.sent_at), count(distinct m.id) from flags f join messages m "
             f"on m.id = f.message_id where m.group_id = ? and m.sent_at between ? and ? and m.{_TEXT} "
-            "and f.category in ('offtopic', 'flattery') group by 1", span))
+            f"and {_CHATTER} group by 1", span))
         counts += [(group_id, name, week, total, chatter.get(week, 0)) for week, total in conn.execute(
             f"select {_WEEK}, count(*) from messages where group_id = ? and sent_at between ? and ? and {_TEXT} "
             "group by 1", span)]
     return counts
 
 
-# What a group check finds holds only while the registry and roster say so; the weekly
-# chatter share is a fact about a week that stays.
-STANDING = tuple(c for c in ARTICLES if c != "group_chatter_share")
+# What a group check finds holds only while the registry and roster say so, and the
+# weekly chatter share only while the week's messages and verdicts say so.
 SETTLED_NOTE = "登记信息或花名册已更新，此项已不成立"
+RECOUNTED_NOTE = "该周消息或核查结论已更新，闲聊/吹捧占比已不超过阈值"
+RECUR_NOTE = "此项曾因登记信息或花名册更新而自动关闭，现再次出现，重新进入核查"
+_SETTLERS = (SETTLED_NOTE, RECOUNTED_NOTE)
 
 
-def settle(conn, found: list[dict]) -> int:
-    """Close the flags of standing group checks that nobody has handled yet and that the
-    checks no longer find (an admin named, a member put on the roster, a 专班 approved),
-    one handling row each by the detector; a supervisor's flags stay theirs. Returns how
-    many."""
-    current = {(f["subject"], f["category"]) for f in found}
-    stale = [flag_id for flag_id, subject, category in conn.execute(
-        f"select f.id, f.subject, f.category from flags f where f.category in ({', '.join('?' * len(STANDING))}) "
-        "and not exists (select 1 from flag_state s where s.flag_id = f.id) order by f.id", STANDING)
-        if (subject, category) not in current]
-    if stale:
-        record(conn, stale, {"status": "resolved", "action": "none", "note": SETTLED_NOTE, "due_date": None},
-               "rules@groups")
-    return len(stale)
+class GroupFindings(NamedTuple):
+    flags: list[dict]
+    counted: set[str]  # subjects of the weeks whose chatter share was counted this time
 
 
-def detect_groups(conn, config: dict, today: date | None = None) -> list[dict]:
+def settle(conn, found: GroupFindings) -> int:
+    """Keep the group flags in step with what the checks find now, one handling row per
+    change by the detector: close the flags that nobody has handled yet (or that only the
+    detector opened again) and that the checks no longer find (an admin named, a member
+    put on the roster, a 专班 approved, a week whose chatter share fell), and open again
+    the flags the detector closed that the checks find once more (the admin's name taken
+    off again), which would else stay closed for good: a flag is raised once. A
+    supervisor's decisions stay theirs. Returns how many flags changed."""
+    current = {(f["subject"], f["category"]) for f in found.flags}
+    stale: dict[str, list[int]] = {SETTLED_NOTE: [], RECOUNTED_NOTE: []}
+    back = []
+    for flag_id, subject, category, note, actor in conn.execute(
+            f"select f.id, f.subject, f.category, h.note, h.actor_id from flags f left join handling h on h.id = "
+            f"(select max(id) from handling where flag_id = f.id) where f.category in ({', '.join('?' * len(ARTICLES))}) "
+            "order by f.id", list(ARTICLES)):
+        by_detector = actor == DETECTOR
+        if (subject, category) in current:
+            if by_detector and note in _SETTLERS:
+                back.append(flag_id)
+        elif actor is None or by_detector and note == RECUR_NOTE:
+            if category != "group_chatter_share":
+                stale[SETTLED_NOTE].append(flag_id)
+            elif subject in found.counted:
+                stale[RECOUNTED_NOTE].append(flag_id)
+    for note, flag_ids in stale.items():
+        if flag_ids:
+            record(conn, flag_ids, {"status": "resolved", "action": "none", "note": note, "due_date": None}, DETECTOR)
+    if back:
+        record(conn, back, {"status": "reviewing", "action": "none", "note": RECUR_NOTE, "due_date": None}, DETECTOR)
+    return sum(map(len, stale.values())) + len(back)
+
+
+def detect_groups(conn, config: dict, today: date | None = None) -> GroupFindings:
     today = today or local_now().date()
     settings = config["group"]
-    return registry_flags(conn, settings, today) + member_flags(conn, settings) + chatter_flags(conn, settings)
+    chatter, counted = chatter_flags(conn, settings)
+    return GroupFindings(registry_flags(conn, settings, today) + member_flags(conn, settings) + chatter, counted)

@@ -79,7 +79,7 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
             conn.execute("delete from detector_state where detector like ? and detector != ?",
                          [f"rules@{module.NAME}.%", detector_name(module)])
         found = detect_groups(conn, config, today)
-        added += insert_flags(conn, found)
+        added += insert_flags(conn, found.flags)
     settle(conn, found)
     calendar = context.get("calendar")
     return added, calendar.warnings if calendar else []

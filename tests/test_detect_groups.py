@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from detectors.base import load_config
+from detectors import groups
 from detectors.groups import detect_groups
 from ingest.schema import open_archive
 from review import feedback, handling
@@ -28,7 +29,7 @@ def test_groups_set_records_registry_and_clears_the_reason_to_flag(qunguan, db_p
     assert query("select unit, admin, temporary_until from groups") == [
         {"unit": "县应急局", "admin": "周敏", "temporary_until": "2025-03-31"}]
     conn = open_archive(str(db_path)).conn
-    flags = detect_groups(conn, load_config(conn), today=date(2025, 4, 2))
+    flags = detect_groups(conn, load_config(conn), today=date(2025, 4, 2)).flags
     assert [f["category"] for f in flags if f["subject"] == "group:1"] == ["group_temporary_expired"]
     assert qunguan("groups", "set", "无此群", "--db", db_path, "--unit", "x").exit_code == 1
 
@@ -82,14 +83,14 @@ def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qu
         qunguan("groups", "set", group, "--db", db_path, "--unit", "县应急局", "--admin", "周敏")
     qunguan("groups", "set", "党支部学习群", "--db", db_path, "--exempt")
     conn = open_archive(str(db_path)).conn
-    flags = detect_groups(conn, load_config(conn), today=date(2025, 3, 10))
+    flags = detect_groups(conn, load_config(conn), today=date(2025, 3, 10)).flags
     duplicate = sorted(f["subject"] for f in flags if f["category"] == "group_duplicate_unit")
     assert duplicate == ["group:1", "group:2"]
     assert not [f for f in flags if f["group_id"] == 3]
     conn.commit()  # what the check recorded: the archive is free for the admin's next command
     # The 防汛 group turns out to be an approved 专班 (第三条): one work group is left.
     qunguan("groups", "set", "防汛工作群", "--db", db_path, "--purpose", "县防汛抗旱指挥部专班，汛期结束解散")
-    flags = detect_groups(conn, load_config(conn), today=date(2025, 3, 10))
+    flags = detect_groups(conn, load_config(conn), today=date(2025, 3, 10)).flags
     assert not [f for f in flags if f["category"] == "group_duplicate_unit"]
 
 
@@ -116,7 +117,7 @@ def _flag_as(conn, category: str, article: str, ids) -> None:
 
 def _chatter(conn) -> list[dict]:
     with conn:  # as run_rules does: the check records what it has counted
-        found = detect_groups(conn, load_config(conn), today=date(2025, 3, 10))
+        found = detect_groups(conn, load_config(conn), today=date(2025, 3, 10)).flags
     return [f for f in found if f["category"] == "group_chatter_share"]
 
 
@@ -247,3 +248,63 @@ def test_a_new_threshold_or_exemption_makes_the_chatter_check_count_every_week_a
     assert flagged() == {"group:1:2025-W09"}
     qunguan("groups", "set", "闲聊群", "--db", db_path, "--not-exempt")
     assert flagged() == {"group:1:2025-W09", "group:1:2025-W10"}
+
+
+def _status(query, subject: str, category: str) -> tuple[str | None, str | None]:
+    [row] = query("select s.status, h.note from flags f left join flag_state s on s.flag_id = f.id left join handling h "
+                  "on h.id = (select max(id) from handling where flag_id = f.id) where f.subject = ? and f.category = ?",
+                  [subject, category])
+    return row["status"], row["note"]
+
+
+def test_a_group_problem_that_comes_back_after_closing_itself_is_open_again(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    assert _status(query, "group:1", "group_no_admin") == (None, None)
+    qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "周敏")
+    qunguan("classify", "--db", db_path, "--silent")
+    assert _status(query, "group:1", "group_no_admin")[0] == "resolved"
+    # The admin's name taken off again: the same problem, so the same flag, open again.
+    qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "")
+    qunguan("classify", "--db", db_path, "--silent")
+    assert _status(query, "group:1", "group_no_admin") == ("reviewing", groups.RECUR_NOTE)
+    # And closed again once answered, since only the detector opened it.
+    qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "周敏")
+    qunguan("classify", "--db", db_path, "--silent")
+    assert _status(query, "group:1", "group_no_admin") == ("resolved", groups.SETTLED_NOTE)
+
+
+def _a_flagged_week_of_chatter(qunguan, db_path, tmp_path):
+    """An archive whose group had half its messages of the week 2025-W09 flagged as
+    chatter, checked by the rules: (connection, run_rules)."""
+    from detectors.run import run_rules
+
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-03-04", 6_600_000_000_000_000_000), "--db", db_path, "--group", "闲聊群", "--silent")
+    conn = open_archive(str(db_path)).conn
+    _flag_as(conn, "offtopic", "群规 第八条", range(2, 31, 2))
+    run_rules(conn)
+    return conn, run_rules
+
+
+def test_chatter_dismissed_as_false_alarms_no_longer_counts_and_the_week_is_closed(qunguan, db_path, query, tmp_path):
+    conn, run_rules = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
+    [week] = query("select evidence from flags where category = 'group_chatter_share'")
+    assert week["evidence"].startswith("「闲聊群」2025-03-03 至 2025-03-09 这一周共 30 条消息，闲聊/吹捧 15 条（50%）")
+    # A supervisor finds most of them were work after all.
+    dismissed = [row[0] for row in conn.execute("select id from flags where category = 'offtopic' limit 12")]
+    handling.record(conn, dismissed, handling.validate("dismissed", "none", "", None), "sup1")
+    run_rules(conn)
+    assert _status(query, "group:1:2025-W09", "group_chatter_share") == ("resolved", groups.RECOUNTED_NOTE)
+
+
+def test_a_week_flagged_on_its_first_day_is_counted_again_when_the_rest_arrives(qunguan, db_path, query, tmp_path):
+    conn, run_rules = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
+    assert _status(query, "group:1:2025-W09", "group_chatter_share") == (None, None)
+    # Thursday's export: 30 more messages of work (the chatter check counts the flags it is
+    # given; these carry none), 15 of 60 is 25%, under the 30% default.
+    work = _week_of_chatter(tmp_path, "2025-03-06", 6_800_000_000_000_000_000)
+    work.write_text(work.read_text(encoding="utf-8-sig").replace("周末去钓鱼吗？我知道一个好水库", "已报送"),
+                    encoding="utf-8-sig")
+    qunguan("ingest", work, "--db", db_path, "--group", "闲聊群", "--silent")
+    run_rules(conn)
+    assert _status(query, "group:1:2025-W09", "group_chatter_share") == ("resolved", groups.RECOUNTED_NOTE)
