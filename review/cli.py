@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, DbOption, err, fail
+from cli_output import ArchiveOption, DbOption, echo_fields, err, fail
 from ingest.schema import open_archive
 
 users_app = typer.Typer(no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -107,20 +107,16 @@ def serve(
 
 
 def verify(db: ArchiveOption):
-    """Recompute the hash chains of the handling trail, the import ledger and the new-media filings."""
-    from ingest.chain import first_break
+    """Check the trails: the hash chains (with their row counts and head hashes, to compare
+    with an earlier run), the review status against the decisions, dangling references
+    and the append-only triggers. Exit 1 when anything is wrong."""
+    from review.audit import verify as checks
 
-    conn = open_archive(str(db)).conn
-    broken = False
-    for table in ("handling", "imports", "account_filings"):
-        rows = conn.execute(f"select count(*) from {table}").fetchone()[0]
-        bad = first_break(conn, table)
-        if bad is None:
-            typer.echo(f"{table}\t{rows} rows\tchain intact")
-        else:
-            broken = True
-            typer.echo(f"{table}\t{rows} rows\tchain broken at id {bad}")
-    if broken:
+    failed = False
+    for check in checks(open_archive(str(db)).conn):
+        echo_fields(check.subject, *check.detail)
+        failed = failed or not check.ok
+    if failed:
         raise typer.Exit(1)
 
 

@@ -2,6 +2,7 @@
 into `accounts`; bad rows are reported by row number, unknown columns are kept, a
 re-import updates instead of duplicating; filings are an append-only, chained log."""
 import json
+import re
 import sqlite3
 from datetime import date, datetime
 
@@ -107,13 +108,15 @@ def test_filings_are_recorded_appended_and_chained(qunguan, db_path, query, fixt
         conn.execute("update account_filings set filed_on = '2025-09-01'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("delete from account_filings")
-    assert qunguan("verify", "--db", db_path).stdout.splitlines()[-1] == "account_filings\t2 rows\tchain intact"
+    [filings] = [line for line in qunguan("verify", "--db", db_path).stdout.splitlines() if line.startswith("account_filings")]
+    assert filings.startswith("account_filings\t2 rows\thead ") and filings.endswith("\tchain intact")
     # An edit made around the triggers is what verify is for.
     conn.executescript("drop trigger account_filings_no_update; "
                        "update account_filings set filed_on = '2025-09-01' where action = '关停';")
     conn.close()
     broken = qunguan("verify", "--db", db_path)
-    assert broken.exit_code == 1 and "account_filings\t2 rows\tchain broken at id" in broken.stdout
+    assert broken.exit_code == 1 and re.search(r"^account_filings\t2 rows\thead \w+\tchain broken at id", broken.stdout, re.M)
+    assert "append-only triggers missing: account_filings_no_update" in broken.stdout
 
 
 @pytest.mark.parametrize("args, message", [

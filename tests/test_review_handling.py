@@ -178,7 +178,46 @@ async def test_handling_is_append_only_and_verify_finds_an_edited_row(ds, qungua
     con.executescript("drop trigger handling_no_update; update handling set actor_id = 'u-admin' where id = 1;")
     con.close()
     result = qunguan("verify", "--db", db_path)
-    assert result.exit_code == 1 and "handling\t2 rows\tchain broken at id 1" in result.stdout
+    assert result.exit_code == 1 and re.search(r"^handling\t2 rows\thead \w+\tchain broken at id 1$", result.stdout, re.M)
+
+
+def verified(qunguan, db_path) -> dict[str, str]:
+    """`qunguan verify`'s lines by what they check (the first line of each)."""
+    result = qunguan("verify", "--db", db_path)
+    lines = {}
+    for line in result.stdout.splitlines():
+        subject, _, rest = line.partition("\t")
+        lines.setdefault(subject, rest)
+    return {**lines, "exit": str(result.exit_code)}
+
+
+async def test_verify_finds_a_forged_status_a_cut_tail_and_decisions_on_missing_flags(ds, qunguan, query, db_path,
+                                                                                     tmp_path):
+    flags = [r["id"] for r in query("select id from flags order by id limit 3")]
+    for flag_id in flags:
+        await decide(ds, flag_id, "u-supervisor", status="confirmed", action="reminded", note="已提醒")
+    before = verified(qunguan, db_path)
+    assert before["exit"] == "0" and before["handling"].startswith("3 rows\thead ")
+    assert before["flag_state"] == "agrees with the handling trail"
+    # The queue and the reports read flag_state: a status written there is not a decision.
+    con = sqlite3.connect(db_path)
+    con.execute("update flag_state set status = 'resolved' where flag_id = ?", [flags[0]])
+    con.commit()
+    forged = verified(qunguan, db_path)
+    assert forged["exit"] == "1" and forged["flag_state"] == f"differs from the handling trail for 1 flags: {flags[0]}"
+    # The last decision cut off: the chain holds, but is one row short, its head another.
+    con.executescript("drop trigger handling_no_delete; delete from handling where id = 3; "
+                      f"update flag_state set status = 'confirmed' where flag_id = {flags[0]};")
+    cut = verified(qunguan, db_path)
+    assert cut["handling"].startswith("2 rows\thead ") and cut["handling"] != before["handling"]
+    assert "handling_no_delete" in cut["triggers"]
+    assert cut["flag_state"] == f"differs from the handling trail for 1 flags: {flags[2]}"  # its decision is gone
+    # A row deleted in the middle is named, and a flag deleted under its decisions is found.
+    con.executescript(f"delete from handling where id = 1; delete from flags where id = {flags[1]};")
+    con.close()
+    broken = verified(qunguan, db_path)
+    assert broken["handling"].endswith("chain broken at id 2 (id 1 missing)")
+    assert f"decisions on flags that are not in flags: {flags[1]}" in qunguan("verify", "--db", db_path).stdout
 
 
 async def test_queue_shows_evidence_filters_and_pages(ds, query):
