@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from classifiers.classify import set_watermark, watermark
-from ingest.records import local_now
+from ingest.records import local_now, week_monday
 from review.handling import record
 
 ARTICLES = {
@@ -100,16 +100,13 @@ def chatter_flags(conn, config: dict) -> tuple[list[dict], set[str]]:
     for group_id, name, week, total, chatter in _weekly_counts(conn, config):
         counted.add(f"group:{group_id}:{week}")
         if total >= config["weekly_min_messages"] and chatter / total > config["weekly_share"]:
-            flags.append(_flag(f"group:{group_id}:{week}", "group_chatter_share",
-                               f"「{name}」{_days_of(week)}这一周共 {total} 条消息，闲聊/吹捧 {chatter} 条"
-                               f"（{chatter / total:.0%}），群聊有变成聊天群、夸夸群的倾向", group_id))
+            monday = week_monday(week)
+            # Dated by its week, not by the run that found it: the period reports count it there.
+            flags.append({**_flag(f"group:{group_id}:{week}", "group_chatter_share",
+                                  f"「{name}」{monday} 至 {monday + timedelta(days=6)} 这一周共 {total} 条消息，"
+                                  f"闲聊/吹捧 {chatter} 条（{chatter / total:.0%}），群聊有变成聊天群、夸夸群的倾向", group_id),
+                          "occurred_at": f"{monday}T00:00:00"})
     return flags, counted
-
-
-def _days_of(week: str) -> str:
-    """'2025-W09' (weeks from Monday, as SQLite's %W counts them) as the days it spans."""
-    monday = datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
-    return f"{monday} 至 {monday + timedelta(days=6)} "
 
 
 def _weekly_counts(conn, config: dict) -> list[tuple]:

@@ -6,7 +6,7 @@ import json
 import re
 from json.encoder import encode_basestring as _enc  # C-accelerated, keeps Chinese as is
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
@@ -83,6 +83,12 @@ def lost_id(value) -> bool:
     """Whether an export's message id is there but `numeric_id` cannot take it (9.1E+18
     after Excel): the message may be archived under its real id from a clean copy."""
     return numeric_id(value) is None and bool(str(value or "").strip())
+
+
+def week_monday(week: str) -> date:
+    """The Monday of '2025-W09': weeks from Monday, numbered as SQLite's %W counts them
+    (the dashboard's and the weekly chatter check's labels)."""
+    return datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
 
 
 def from_epoch(seconds: float) -> str:

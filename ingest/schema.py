@@ -478,9 +478,19 @@ drop index if exists messages_without_source;
 create index if not exists messages_without_id on messages (group_id) where source_id is null;
 """
 
+def _CHATTER_WEEKS_DATED_BY_WEEK(conn: sqlite3.Connection) -> None:
+    """Weekly chatter flags were dated by the run that raised them, so a period report
+    counted a 2025 week in the week classify ran; they are dated by their week's Monday."""
+    from ingest.records import week_monday
+
+    conn.executemany("update flags set occurred_at = ? where id = ?", [
+        (f"{week_monday(subject.rsplit(':', 1)[1])}T00:00:00", flag_id) for flag_id, subject in conn.execute(
+            "select id, subject from flags where category = 'group_chatter_share'").fetchall()])
+
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
-              _WITHOUT_ID_BY_GROUP]
+              _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

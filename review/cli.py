@@ -125,7 +125,8 @@ def report(
     since: Annotated[Optional[str], typer.Option("--from", metavar="YYYY-MM-DD",
                                                  help="First day; default: Monday of last week.")] = None,
     until: Annotated[Optional[str], typer.Option("--to", metavar="YYYY-MM-DD",
-                                                 help="Last day; default: six days after the first.")] = None,
+                                                 help="Last day; default: six days after the first (given alone: "
+                                                      "the week ending that day).")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Only this unit's groups (as `groups set --unit` wrote it).")] = None,
 ):
     """The report for leaders on a period, in Chinese Markdown on stdout: activity per
@@ -139,11 +140,22 @@ def report(
     for option, value in (("--from", since), ("--to", until)):
         if value is not None and not is_iso_day(value):
             fail(f"{option} {value!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
-    start = date.fromisoformat(since) if since else last_week(local_now().date())[0]
-    end = date.fromisoformat(until) if until else start + timedelta(days=6)
+    if since:
+        start = date.fromisoformat(since)
+        end = date.fromisoformat(until) if until else start + timedelta(days=6)
+    elif until:  # the week up to that day
+        end = date.fromisoformat(until)
+        start = end - timedelta(days=6)
+    else:
+        start, end = last_week(local_now().date())
     if end < start:
         fail(f"--to {end} is before --from {start}")
-    typer.echo(write_report(open_archive(str(db)).conn, start, end, unit), nl=False)
+    conn = open_archive(str(db)).conn
+    units = [row[0] for row in conn.execute("select distinct unit from groups where unit is not null order by unit")]
+    if unit is not None and unit not in units:
+        fail(f"--unit {unit!r}: no group is registered under that unit; units: {', '.join(units) or 'none yet'} "
+             "(qunguan groups set GROUP --unit UNIT)")
+    typer.echo(write_report(conn, start, end, unit), nl=False)
 
 
 @reviews_app.command("export")

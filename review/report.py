@@ -12,12 +12,14 @@ from datetime import date, datetime, timedelta
 
 from ingest.records import local_now
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
+from review.audit import chains
 from review.queue import dict_rows
 
 OVERDUE_DAYS = 3  # 第十三条 "迅速处置": the auditors' canned query uses the same
 SERIOUS = 4  # severity from which an open case is listed on its own
 LISTED = 30  # cases listed per section; the rest are counted
 _OPEN = f"(s.status is null or s.status in ({', '.join(repr(s) for s in OPEN_STATUSES)}))"
+_REAL = "(s.status is not 'dismissed')"  # not found to be a false alarm
 
 
 def last_week(today: date) -> tuple[date, date]:
@@ -38,18 +40,27 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     groups = list(dict_rows(conn, f"""
         select g.id, g.name, coalesce(g.unit, '（未登记单位）') as unit,
             (select count(*) from messages m where m.group_id = g.id and m.sent_at >= :since and m.sent_at < :until) as messages,
-            (select count(distinct m.member_id) from messages m where m.group_id = g.id
+            (select count(*) from messages m where m.group_id = g.id and m.kind in ('text', 'quote')
+                and m.sent_at >= :since and m.sent_at < :until) as texts,
+            -- People: senders linked to one roster person (a wxid in one export, a name in
+            -- another) are one speaker.
+            (select count(distinct coalesce('p' || b.person_id, 'm' || b.id)) from messages m
+                join members b on b.id = m.member_id where m.group_id = g.id
                 and m.sent_at >= :since and m.sent_at < :until) as speakers,
-            (select count(*) from flags f where f.group_id = g.id and f.occurred_at >= :since and f.occurred_at < :until) as flags,
-            (select count(distinct f.message_id) from flags f where f.group_id = g.id and f.message_id is not null
-                and f.category in ('offtopic', 'flattery') and f.occurred_at >= :since and f.occurred_at < :until) as chatter,
+            (select count(*) from flags f left join flag_state s on s.flag_id = f.id where f.group_id = g.id
+                and f.occurred_at >= :since and f.occurred_at < :until and {_REAL}) as flags,
+            (select count(distinct f.message_id) from flags f join messages m on m.id = f.message_id
+                left join flag_state s on s.flag_id = f.id where f.group_id = g.id and m.kind in ('text', 'quote')
+                and f.category in ('offtopic', 'flattery') and f.occurred_at >= :since and f.occurred_at < :until
+                and {_REAL}) as chatter,
             (select count(*) from flags f left join flag_state s on s.flag_id = f.id where f.group_id = g.id
                 and f.occurred_at >= :since and f.occurred_at < :until and {_OPEN}) as waiting
         from groups g where {scope} order by unit, g.name""", params))
     in_scope = f"f.group_id in (select g.id from groups g where {scope})"
     period = f"f.occurred_at >= :since and f.occurred_at < :until and {in_scope}"
     categories = list(dict_rows(conn, f"""
-        select f.category, f.article, count(*) as n, sum({_OPEN}) as waiting from flags f
+        select f.category, f.article, count(*) as n, sum(not {_REAL}) as dismissed,
+            sum(coalesce(s.status = 'resolved', 0)) as resolved, sum({_OPEN}) as waiting from flags f
         left join flag_state s on s.flag_id = f.id where {period}
         group by 1, 2 order by max(f.severity) desc, n desc""", params))
     serious = list(dict_rows(conn, f"""
@@ -65,28 +76,28 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
         join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
         where f.message_id is null and {in_scope} and {_OPEN} order by f.severity desc, f.id""", params))
 
-    total = sum(c["n"] for c in categories)
-    waiting = sum(c["waiting"] for c in categories)
+    flagged, dismissed = (sum(c[key] for c in categories) for key in ("n", "dismissed"))
+    resolved, waiting = (sum(c[key] for c in categories) for key in ("resolved", "waiting"))
     active = [g for g in groups if g["messages"]]
     lines = [
         "# 政务微信工作群管理情况报告", "",
         f"统计时段：{start.isoformat()} 至 {end.isoformat()}　范围：{unit or '全部单位'}　"
-        f"生成时间：{now:%Y-%m-%d %H:%M}", "",
+        f"生成时间：{now:%Y-%m-%d %H:%M}（处置情况截至生成时间）", "",
         "## 一、总体情况", "",
         f"在册工作群 {len(groups)} 个，本期有消息的 {len(active)} 个；消息 {sum(g['messages'] for g in groups)} 条。"
-        f"本期发现问题 {total} 条，已处置 {total - waiting} 条，待处置 {waiting} 条"
-        f"（含核查中、属实待处置、已上报）。", "",
+        f"本期标记 {flagged} 条，经核查为误报 {dismissed} 条；发现问题 {flagged - dismissed} 条，"
+        f"已处置 {resolved} 条，待处置 {waiting} 条（含待核查、核查中、属实待处置、已上报）。", "",
     ]
     if categories:
-        lines += ["| 问题类别 | 条款 | 数量 | 待处置 |", "|---|---|---:|---:|"]
-        lines += [f"| {CATEGORY_NAMES.get(c['category'], c['category'])} | {c['article']} | {c['n']} | {c['waiting']} |"
-                  for c in categories]
+        lines += ["| 问题类别 | 条款 | 标记 | 误报 | 已处置 | 待处置 |", "|---|---|---:|---:|---:|---:|"]
+        lines += [f"| {CATEGORY_NAMES.get(c['category'], c['category'])} | {c['article']} | {c['n']} | {c['dismissed']} | "
+                  f"{c['resolved']} | {c['waiting']} |" for c in categories]
         lines.append("")
     lines += ["## 二、各群情况", ""]
     if groups:
         lines += ["| 工作群 | 单位 | 消息 | 发言人数 | 问题 | 闲聊/夸夸占比 | 待处置 |", "|---|---|---:|---:|---:|---:|---:|"]
         lines += [f"| {_cell(g['name'])} | {_cell(g['unit'])} | {g['messages']} | {g['speakers']} | {g['flags']} | "
-                  f"{_share(g['chatter'], g['messages'])} | {g['waiting']} |" for g in groups]
+                  f"{_share(g['chatter'], g['texts'])} | {g['waiting']} |" for g in groups]
     else:
         lines.append("无。")
     lines += ["", f"## 三、超过{OVERDUE_DAYS}天未处置的问题（群规 第十三条 迅速处置）", ""]
@@ -98,7 +109,10 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     lines += ["", "## 五、群管理规范问题（待处置）", ""]
     lines += _listed(hygiene, lambda f: f"#{f['id']}　{_cell(f['grp'])}　{CATEGORY_NAMES.get(f['category'], f['category'])}"
                                         f"（{f['article']}）：{_cell(f['evidence'])}")
-    lines += ["", "问题编号即审核页面地址 /-/qunguan/flags/编号。"]
+    lines += ["", "问题编号即审核页面地址 /-/qunguan/flags/编号。问题数不含误报；闲聊/夸夸占比按文字消息计。",
+              "", "留痕校验（与今后 qunguan verify 的输出对照，条数变少或末行摘要不同即留痕被删改）：" + "；".join(
+                  f"{check.subject} {check.detail[0].replace(' rows', ' 条')}，末行摘要 {check.detail[1][5:]}"
+                  for check in chains(conn)) + "。"]
     return "\n".join(lines) + "\n"
 
 

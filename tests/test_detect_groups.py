@@ -288,7 +288,8 @@ def _a_flagged_week_of_chatter(qunguan, db_path, tmp_path):
 
 def test_chatter_dismissed_as_false_alarms_no_longer_counts_and_the_week_is_closed(qunguan, db_path, query, tmp_path):
     conn, run_rules = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
-    [week] = query("select evidence from flags where category = 'group_chatter_share'")
+    [week] = query("select evidence, occurred_at from flags where category = 'group_chatter_share'")
+    assert week["occurred_at"] == "2025-03-03T00:00:00"  # its week's, whenever classify found it
     assert week["evidence"].startswith("「闲聊群」2025-03-03 至 2025-03-09 这一周共 30 条消息，闲聊/吹捧 15 条（50%）")
     # A supervisor finds most of them were work after all.
     dismissed = [row[0] for row in conn.execute("select id from flags where category = 'offtopic' limit 12")]

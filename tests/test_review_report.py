@@ -28,7 +28,7 @@ def test_the_report_counts_the_weeks_messages_and_breaches_and_what_is_handled(q
     text = result.stdout
     in_week = query("select count(*) n from flags where message_id is not null and occurred_at < '2025-03-10'")[0]["n"]
     assert "统计时段：2025-03-03 至 2025-03-09" in text
-    assert f"本期发现问题 {in_week} 条，已处置 1 条，待处置 {in_week - 1} 条" in text
+    assert f"本期标记 {in_week} 条，经核查为误报 0 条；发现问题 {in_week} 条，已处置 1 条，待处置 {in_week - 1} 条" in text
     assert "| 防火群 | 县林业局 | 6 | " in text and "| 靖安县驻村工作队群 | （未登记单位） | 4 | " in text
     assert "| 过度留痕（要求截图拍照） | 群规 第九条 | " in text
     assert "未明确群管理员（群规 第四条）" in text  # the groups' own breaches, still waiting
@@ -69,3 +69,58 @@ def test_by_default_the_report_covers_last_week_monday_to_sunday(qunguan, archiv
 def test_a_period_written_wrong_is_refused_in_one_line(qunguan, archive, args, message):
     result = qunguan("report", "--db", archive, *args)
     assert result.exit_code == 1 and message in result.stderr
+
+
+def test_false_alarms_are_counted_apart_and_leave_the_chatter_share(qunguan, archive, query):
+    from classifiers.classify import insert_flags
+
+    # The model took two of 防火群's replies for chatter.
+    conn = open_archive(str(archive)).conn
+    replies = query("select m.id from messages m join groups g on g.id = m.group_id where g.name = '防火群' "
+                    "and m.kind = 'text' order by m.id limit 2")
+    with conn:
+        insert_flags(conn, [{"subject": f"message:{r['id']}", "message_id": r["id"], "group_id": 1, "category": "offtopic",
+                             "score": 0.9, "detector": "test", "article": "群规 第八条", "evidence": "x"} for r in replies])
+    chatter = query("select f.id, g.name from flags f join groups g on g.id = f.group_id join messages m on m.id = f.message_id "
+                    "where f.category in ('offtopic', 'flattery') and m.kind in ('text', 'quote')")
+
+    def share(text: str, group: str) -> str:
+        return next(line for line in text.splitlines() if line.startswith(f"| {group} |")).split(" | ")[5]
+    before = qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
+    handling.record(conn, [c["id"] for c in chatter], handling.validate("dismissed", "none", "", None), "u-supervisor")
+    text = qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
+    flagged = query("select count(*) n from flags where occurred_at >= '2025-03-03' and occurred_at < '2025-03-10'")[0]["n"]
+    assert f"本期标记 {flagged} 条，经核查为误报 {len(chatter)} 条；发现问题 {flagged - len(chatter)} 条" in text
+    assert share(before, chatter[0]["name"]) != "0%" and share(text, chatter[0]["name"]) == "0%"
+
+
+def test_speakers_are_people_however_many_exports_named_them(qunguan, archive, query, tmp_path):
+    # 周敏 posts as 县应急局-周敏 in the MemoTrace export; the roster knows both names as one person.
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,职务,群昵称\n周敏,县应急局,科员,县应急局-周敏；周敏\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", archive)
+    speakers = lambda: next(line for line in qunguan("report", "--db", archive, "--from", "2025-03-03").stdout.splitlines()
+                            if line.startswith("| 防火群 |")).split(" | ")[3]
+    before = int(speakers())
+    conn = open_archive(str(archive)).conn
+    [(group_id, member_id)] = conn.execute("select group_id, id from members where display_name = '县应急局-周敏'").fetchall()
+    # The same person's second sender in the group (another export named her by wxid).
+    conn.execute("insert into members (group_id, sender_key, sender_id, display_name, person_id) select group_id, 'wxid_zm', "
+                 "'wxid_zm', '周敏', person_id from members where id = ?", [member_id])
+    conn.execute("update messages set member_id = last_insert_rowid() where id = (select max(id) from messages "
+                 "where member_id = ?)", [member_id])
+    conn.commit()
+    assert int(speakers()) == before
+
+
+def test_an_unknown_unit_is_refused_naming_the_known_ones_and_to_alone_is_its_week(qunguan, archive):
+    wrong = qunguan("report", "--db", archive, "--unit", "县林业")
+    assert wrong.exit_code == 1 and "units: 县林业局" in wrong.stderr
+    assert "统计时段：2025-03-03 至 2025-03-09" in qunguan("report", "--db", archive, "--to", "2025-03-09").stdout
+
+
+def test_the_report_records_the_trails_heads_for_a_later_verify(qunguan, archive):
+    text = qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
+    heads = {line.split("\t")[0]: line.split("\t")[2][5:] for line in qunguan("verify", "--db", archive).stdout.splitlines()
+             if line.startswith(("handling\t", "imports\t")) and " rows\t" in line}
+    assert f"imports 2 条，末行摘要 {heads['imports']}" in text and f"handling 0 条，末行摘要 {heads['handling']}" in text
