@@ -1,4 +1,5 @@
-"""Hash chains for the append-only ledgers (imports, handling): each row's hash covers
+"""Hash chains for the append-only ledgers (imports, handling, filings, the registry
+log): each row's hash covers
 its own fields and the previous row's hash, so an edited or deleted row breaks the chain
 from that point on."""
 from __future__ import annotations
@@ -41,3 +42,14 @@ def first_break(conn, table: str) -> int | None:
             return row["id"]
         prev = row["hash"]
     return None
+
+
+def append(conn, table: str, fields: dict) -> dict:
+    """Append a row of `fields` (without id and hashes) to a chained table, inside the
+    caller's transaction or one of its own; returns the row as stored."""
+    begin_append(conn)
+    row = {"id": conn.execute(f"select coalesce(max(id), 0) + 1 from [{table}]").fetchone()[0], **fields}
+    prev = last_hash(conn, table)
+    row["prev_hash"], row["hash"] = prev, row_hash(prev, row)
+    conn.execute(f"insert into [{table}] ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+    return row

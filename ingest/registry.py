@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from detectors.base import load_config
+from ingest.changes import log_change
 from ingest.records import stamp
 from ingest.sources import os_user
 
@@ -36,10 +37,15 @@ def set_group(conn, name: str, **fields) -> dict:
     if until and not is_iso_day(until):
         raise RegistryError(f"--temporary-until must be YYYY-MM-DD, got {until!r}")
     updates = {k: (int(v) if isinstance(v, bool) else v) for k, v in fields.items() if k in given}
+    before = _group(conn, name)
     with conn:
-        if updates:
+        if updates and log_change(conn, "group", before["id"], name, before, updates):
             conn.execute(f"update groups set {', '.join(f'{k} = ?' for k in updates)} where name = ?",
                          [*updates.values(), name])
+    return _group(conn, name)
+
+
+def _group(conn, name: str) -> dict:
     cursor = conn.execute("select id, name, unit, admin, owner, temporary_until, exempt, purpose from groups where name = ?", [name])
     return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
 

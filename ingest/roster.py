@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.changes import log_change
 from newmedia.table import TableError, cell_text, column_map, csv_grids, header_row, read_table
 
 # Accepted headers, English or Chinese, for each roster field.
@@ -130,12 +131,13 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                       p.get("wecom_userid") or None, json.dumps(p["display_names"], ensure_ascii=False)]
             existing = _known_person(conn, p)
             if existing is None:
-                conn.execute("insert into people (name, unit, position, wxid, wecom_userid, display_names) "
-                             "values (?, ?, ?, ?, ?, ?)", values)
+                added = conn.execute("insert into people (name, unit, position, wxid, wecom_userid, display_names) "
+                                     "values (?, ?, ?, ?, ?, ?)", values).lastrowid
+                log_change(conn, "person", added, p["name"], None, _person(conn, added))
                 result.added += 1
                 continue
             try:
-                before = conn.execute(_PERSON, [existing]).fetchone()
+                before = _person(conn, existing)
                 # An empty cell (or a roster without that column) does not erase what is
                 # known: a list of positions must not unlink every sender found by wxid.
                 conn.execute("update people set name = ?, unit = coalesce(nullif(?, ''), unit), "
@@ -143,10 +145,10 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                              "wxid = coalesce(?, wxid), wecom_userid = coalesce(?, wecom_userid), "
                              "display_names = case when ? = '[]' then display_names else ? end where id = ?",
                              values[:5] + [values[5], values[5], existing])
-                if conn.execute(_PERSON, [existing]).fetchone() == before:
-                    result.unchanged += 1  # the same roster again: nothing to say was updated
-                else:
+                if log_change(conn, "person", existing, p["name"], before, _person(conn, existing)):
                     result.updated += 1
+                else:
+                    result.unchanged += 1  # the same roster again: nothing to say was updated
             except sqlite3.IntegrityError:
                 # Its identifier says one person, its name and unit another: a clerk must decide.
                 result.errors.append(f"{p['row']}: {p['name']} ({p.get('unit', '')}) is another person on the "
@@ -155,7 +157,10 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
     return result
 
 
-_PERSON = "select name, unit, position, wxid, wecom_userid, display_names from people where id = ?"
+def _person(conn, person_id: int) -> dict:
+    cursor = conn.execute("select name, unit, position, wxid, wecom_userid, display_names from people where id = ?",
+                          [person_id])
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
 
 
 def _known_person(conn, p: dict) -> int | None:

@@ -488,9 +488,29 @@ def _CHATTER_WEEKS_DATED_BY_WEEK(conn: sqlite3.Connection) -> None:
             "select id, subject from flags where category = 'group_chatter_share'").fetchall()])
 
 
+_REGISTRY_LOG = f"""
+-- Every change to what the exports cannot know: the groups' registry (groups set), the
+-- roster (roster import), the new-media accounts (accounts import): the row, each field
+-- before and after (JSON {{field: [before, after]}}; before null for a new row), who and
+-- when; chained and append-only like the other trails (ingest/changes.py).
+create table if not exists registry_log (
+    id integer primary key,
+    entity text not null check (entity in ('group', 'person', 'account')),
+    entity_id integer not null,
+    name text not null,
+    change text not null,
+    changed_by text not null,
+    changed_at text not null,
+    prev_hash text not null,
+    hash text not null
+);
+create index if not exists registry_log_entity on registry_log (entity, entity_id);
+{_append_only('registry_log')}
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
-              _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK]
+              _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ingest import chain
 from ingest.records import local_now, stamp
 from ingest.schema import ACCOUNT_KINDS, FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
+from ingest.changes import log_change
 from ingest.sources import os_user
 from newmedia.table import cell_text, column_map, parse_day, read_table
 
@@ -223,12 +224,15 @@ def _save_account(conn, row: dict, now: str, notes: list[str]) -> tuple[str, int
         values.update(extra=json.dumps(row["extra"], ensure_ascii=False), created_at=now, updated_at=now)
         cursor = conn.execute(f"insert into accounts ({', '.join(values)}) values ({', '.join('?' * len(values))})",
                               list(values.values()))
+        log_change(conn, "account", cursor.lastrowid, values.get("name") or "", None,
+                   {k: v for k, v in values.items() if k not in ("created_at", "updated_at")})
         return "added", cursor.lastrowid
     extra = {**json.loads(existing["extra"]), **row["extra"]}
     values["extra"] = json.dumps(extra, ensure_ascii=False)
     changed = {k: v for k, v in values.items() if existing[k] != v}
     if not changed:
         return "unchanged", existing["id"]
+    log_change(conn, "account", existing["id"], existing["name"], existing, changed)
     conn.execute(f"update accounts set {', '.join(f'{k} = ?' for k in changed)}, updated_at = ? where id = ?",
                  [*changed.values(), now, existing["id"]])
     return "updated", existing["id"]
@@ -295,15 +299,9 @@ def _day(value: str, option: str) -> str:
 
 
 def _append_filing(conn, account_id: int, action: str, filed_on: str, effective_on: str, details: str) -> dict:
-    chain.begin_append(conn)
-    fields = {"id": (conn.execute("select coalesce(max(id), 0) + 1 from account_filings").fetchone()[0]),
-              "account_id": account_id, "action": action, "filed_on": filed_on, "effective_on": effective_on,
-              "details": details, "recorded_by": os_user(), "recorded_at": stamp()}
-    prev = chain.last_hash(conn, "account_filings")
-    fields["prev_hash"], fields["hash"] = prev, chain.row_hash(prev, fields)
-    conn.execute(f"insert into account_filings ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
-                 list(fields.values()))
-    return fields
+    return chain.append(conn, "account_filings", {
+        "account_id": account_id, "action": action, "filed_on": filed_on, "effective_on": effective_on,
+        "details": details, "recorded_by": os_user(), "recorded_at": stamp()})
 
 
 def record_filing(conn, account: str, action: str, filed_on: str, effective_on: str, details: str = "",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 READ = ("supervisor", "auditor", "admin")
 # Tables only admins and auditors see: the ledgers of who imported what and who changed
-# which detector setting.
-LEDGER_TABLES = {"imports", "rejects", "settings_log"}
+# which detector setting, group registration or roster entry.
+LEDGER_TABLES = {"imports", "rejects", "settings_log", "registry_log"}
 LEDGER_QUERIES = {"import_ledger"}
 HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
 INTERNAL_DATABASE = "_internal"

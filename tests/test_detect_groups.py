@@ -1,4 +1,6 @@
 """Group-level checks from the registry and roster, and `classify` twice adds nothing."""
+import json
+import re
 import sqlite3
 from datetime import date
 
@@ -309,3 +311,26 @@ def test_a_week_flagged_on_its_first_day_is_counted_again_when_the_rest_arrives(
     qunguan("ingest", work, "--db", db_path, "--group", "闲聊群", "--silent")
     run_rules(conn)
     assert _status(query, "group:1:2025-W09", "group_chatter_share") == ("resolved", groups.RECOUNTED_NOTE)
+
+
+def test_every_registry_and_roster_change_is_logged_with_before_after_and_who(qunguan, db_path, query, fixtures, tmp_path):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("groups", "set", "防火群", "--db", db_path, "--unit", "县应急局", "--admin", "周敏")
+    qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "周敏")  # nothing changes: nothing logged
+    qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,职务\n周敏,县应急局,科员\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    roster.write_text("姓名,单位,职务\n周敏,县应急局,副局长\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    log = query("select entity, name, change, changed_by from registry_log order by id")
+    assert [(r["entity"], r["name"]) for r in log] == [("group", "防火群")] * 2 + [("person", "周敏")] * 2
+    assert json.loads(log[0]["change"]) == {"admin": [None, "周敏"], "unit": [None, "县应急局"]}
+    assert json.loads(log[1]["change"]) == {"admin": ["周敏", None]}
+    assert json.loads(log[3]["change"]) == {"position": ["科员", "副局长"]}
+    assert all(r["changed_by"] for r in log)
+    # Chained and append-only, like the other trails.
+    lines = qunguan("verify", "--db", db_path).stdout
+    assert re.search(r"^registry_log\t4 rows\thead \w+\tchain intact$", lines, re.M)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        sqlite3.connect(db_path).execute("delete from registry_log")
