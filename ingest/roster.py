@@ -187,14 +187,19 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     Where several people fit, the sender is left unlinked and reported as ambiguous: a
     guess between two 王伟 would put one man's messages on another's record."""
     by_id, by_display_name, by_name = _people_indexes(conn)
+    units = dict(conn.execute("select id, unit from people"))
     where = "" if member_ids is None else "where m.id in (select value from json_each(?))"
     params = [] if member_ids is None else [json.dumps(member_ids)]
-    members = conn.execute("select m.id, m.sender_id, m.display_name, g.name from members m "
+    members = conn.execute("select m.id, m.sender_id, m.display_name, g.name, g.unit from members m "
                            f"join groups g on g.id = m.group_id {where}", params).fetchall()
     links, result = [], Links()
-    for member_id, sender_id, display_name, group in members:
-        candidates = (by_id.get((sender_id or "").lower()) or by_display_name.get(display_name)
-                      or by_name.get(display_name) or set())
+    for member_id, sender_id, display_name, group, group_unit in members:
+        shown = (display_name or "").strip()
+        candidates = (by_id.get((sender_id or "").lower()) or by_display_name.get(shown)
+                      or by_name.get(shown) or _by_name_and_unit(shown, by_name, units) or set())
+        if len(candidates) > 1 and group_unit:
+            # Two 张伟 on the roster: the one of the group's own unit, if only one is.
+            candidates = {c for c in candidates if units[c] == group_unit} or candidates
         person = next(iter(candidates)) if len(candidates) == 1 else None
         if len(candidates) > 1:
             result.ambiguous.append(f"{display_name or sender_id} ({group})")
@@ -202,6 +207,27 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
         links.append((person, member_id))
     conn.executemany("update members set person_id = ? where id = ?", links)
     return result
+
+
+# What sets a name apart from its unit in a display name written as 第六条 asks:
+# 县应急局-周敏, 黄小华（城关镇）, 马静@城关镇, 周敏 县应急局.
+_NAME_PARTS = re.compile(r"[\s\-—–_－·•@＠/|｜()（）\[\]【】<>《》,，、:：]+")
+
+
+def _by_name_and_unit(display_name: str, by_name: dict[str, set[int]], units: dict[int, str]) -> set[int]:
+    """The roster people a display name made of a name and a unit names: a part that is a
+    person's name, and another that is (part of) that person's unit, or no other person
+    of that name on the roster."""
+    parts = [part for part in _NAME_PARTS.split(display_name) if part]
+    if len(parts) < 2:
+        return set()
+    for part in parts:
+        named = by_name.get(part, set())
+        rest = [other for other in parts if other != part]
+        of_unit = {p for p in named if units[p] and any(other in units[p] or units[p] in other for other in rest)}
+        if of_unit or len(named) == 1:
+            return of_unit or named
+    return set()
 
 
 def _people_indexes(conn) -> tuple[dict[str, set[int]], ...]:

@@ -338,14 +338,17 @@ class _Groups:
 
 
 class _Members:
-    """Members per (group, sender): keyed on the exporter's sender id, else the name."""
+    """Members per (group, sender): keyed on the exporter's sender id, else the name; and
+    the names each was exported under, the last one used (by time) too."""
 
     def __init__(self, writer):
         self.writer = writer
         self.cache: dict[tuple[int, str], int] = {}
         self.names: dict[int, set[str]] = {}
+        self.latest: dict[int, tuple[str, str]] = {}  # member -> (sent_at, name) of its last message here
 
-    def id_for(self, group_id: int, sender_id: str | None, sender_name: str | None) -> int | None:
+    def id_for(self, group_id: int, sender_id: str | None, sender_name: str | None,
+               sent_at: str | None = None) -> int | None:
         if not sender_id and not sender_name:
             return None
         key = sender_id or "name:" + sender_name
@@ -354,10 +357,13 @@ class _Members:
             member = self.cache[(group_id, key)] = self.writer.call(ops.member, group_id, key, sender_id, sender_name)
         if sender_name:
             self.names.setdefault(member, set()).add(sender_name)
+            if sent_at and sent_at >= self.latest.get(member, ("",))[0]:
+                self.latest[member] = (sent_at, sender_name)
         return member
 
-    def seen_names(self) -> dict[int, list[str]]:
-        return {member: sorted(names) for member, names in self.names.items()}
+    def seen_names(self) -> dict[int, tuple[list[str], tuple[str, str] | None]]:
+        """Per member: the names it was exported under, and (time, name) of the last used."""
+        return {member: (sorted(names), self.latest.get(member)) for member, names in self.names.items()}
 
 
 class _Planner:
@@ -491,7 +497,7 @@ class _Planner:
                 continue
             if tokens_ is None:
                 tokens_ = tokens(text) if text else ""
-            rows.append((self.next_id, key, group_id, self.members.id_for(group_id, sender_id, sender_name),
+            rows.append((self.next_id, key, group_id, self.members.id_for(group_id, sender_id, sender_name, sent_at),
                          source_id, sent_at, precision, kind, kind_raw, text, tokens_,
                          message_key("s", group_id, reply_to_source_id) if reply_to_source_id else None,
                          quote, is_self, self.import_id, line, raw))

@@ -508,9 +508,20 @@ create index if not exists registry_log_entity on registry_log (entity, entity_i
 {_append_only('registry_log')}
 """
 
+_MEMBER_NAMED_AT = """
+-- When a member's display name was last used (its latest message under it): an export of
+-- later messages renames the member, an older one does not. Members archived so far are
+-- named as of their latest message.
+alter table members add column named_at text;
+update members set named_at = last.sent_at
+    from (select member_id, max(sent_at) as sent_at from messages group by member_id) as last
+    where last.member_id = members.id;
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
-              _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG]
+              _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
+              _MEMBER_NAMED_AT]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

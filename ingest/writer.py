@@ -105,17 +105,23 @@ def insert_reject(conn, row: list) -> None:
     conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
 
 
-def finish(conn, import_id: int, names: dict[int, list[str]]) -> int:
-    """Remember senders' names, settle replies; returns rows added."""
-    for member_id, seen in names.items():
-        display, others = conn.execute("select display_name, other_names from members where id = ?", [member_id]).fetchone()
-        known = set(json.loads(others)) | {display}
-        fresh = sorted(set(seen) - known)
-        if display is None and fresh:
-            display, fresh = fresh[0], fresh[1:]
-        if fresh:
-            conn.execute("update members set display_name = ?, other_names = ? where id = ?",
-                         [display, json.dumps(sorted(set(json.loads(others)) | set(fresh)), ensure_ascii=False), member_id])
+def finish(conn, import_id: int, names: dict[int, tuple[list[str], tuple[str, str] | None]]) -> int:
+    """Remember senders' names, settle replies; returns rows added. A member's display
+    name is the one its latest message was sent under, whichever export came last (a
+    member who took a real name, or hid behind 🌹🌹, is seen as they are now); the others
+    are kept beside it."""
+    for member_id, (seen, latest) in names.items():
+        display, others, named_at = conn.execute("select display_name, other_names, named_at from members where id = ?",
+                                                 [member_id]).fetchone()
+        every = (set(json.loads(others)) | {display} | set(seen)) - {None}
+        if latest and (named_at is None or latest[0] >= named_at):
+            named_at, display = latest
+        elif display is None:
+            display = min(seen)  # messages without times: the first name, in order
+        others = json.dumps(sorted(every - {display}), ensure_ascii=False)
+        conn.execute("update members set display_name = ?, other_names = ?, named_at = ? where id = ? "
+                     "and (display_name is not ? or other_names != ? or named_at is not ?)",
+                     [display, others, named_at, member_id, display, others, named_at])
     roster.link_members(conn, list(names))
     # Replies find their original once both are archived, whichever file came first.
     conn.execute("update messages set reply_to = (select o.id from messages o where o.key = messages.reply_key) "

@@ -16,7 +16,7 @@ def test_roster_links_by_wxid_userid_and_display_name(qunguan, db_path, query, f
     assert by_key["wxid_hw001"] == "黄伟"  # by wxid, although exported as 县水利局_黄伟
     assert by_key["PengTao"] == "彭涛"  # by WeCom userid
     assert by_key["name:县农业农村局-彭涛"] == "彭涛"  # by a display name the roster lists
-    assert by_key["name:双溪镇-江华"] is None  # not the exact roster name: stays unmatched, visible
+    assert by_key["name:双溪镇-江华"] == "江华"  # unit and name, as 第六条 asks names to be written
     assert by_key["wxid_lf002"] is None
 
 
@@ -243,3 +243,50 @@ def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qung
     assert result.exit_code == 0
     assert [(p["name"], p["wxid"]) for p in _people(query)] == [("王伟", None), ("李强", None), ("张敏", "wxid_zm")]
     assert result.stderr.count("rounded by Excel") == 2 and "花名册.csv:2" in result.stderr
+
+
+def test_display_names_of_name_and_unit_link_and_a_namesake_of_the_groups_unit_is_chosen(qunguan, db_path, query,
+                                                                                         tmp_path):
+    export = tmp_path / "城关镇工作群.csv"
+    rows = ["黄小华（城关镇）", "马静@城关镇", "孙鹏 ", "张伟", "A建国", "王强-县水利局"]
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n" + "".join(
+        f"{7100000000000000000 + i},文本,{name},2025-03-03 09:0{i}:00,收到,,,more\n" for i, name in enumerate(rows)),
+        encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    qunguan("groups", "set", "城关镇工作群", "--unit", "城关镇", "--db", db_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n黄小华,城关镇\n马静,城关镇\n孙鹏,城关镇\n张伟,城关镇\n张伟,县水利局\n"
+                      "王建国,城关镇\n王强,城关镇\n王强,县财政局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    linked = {r["display_name"]: (r["name"], r["unit"]) for r in query(
+        "select m.display_name, p.name, p.unit from members m left join people p on p.id = m.person_id")}
+    assert linked["黄小华（城关镇）"] == ("黄小华", "城关镇") and linked["马静@城关镇"] == ("马静", "城关镇")
+    assert linked["孙鹏 "] == ("孙鹏", "城关镇")  # a space the export left
+    assert linked["张伟"] == ("张伟", "城关镇")  # of two 张伟, the one of the group's unit
+    assert linked["A建国"] == (None, None)  # not a name: left for a person to settle
+    assert linked["王强-县水利局"] == (None, None)  # neither 王强 is of that unit
+
+
+def _v2_export(path, name: str, epoch: int, text: str):
+    path.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                    f"{epoch % 1000},7,1,0,0,{epoch},2,{text},,{name},{name},wxid_kxg\n", encoding="utf-8-sig")
+    return path
+
+
+def test_a_member_is_known_by_the_name_of_its_latest_message_whichever_export_came_last(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,群昵称\n刘敏,城关镇,刘敏-城关镇\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _v2_export(tmp_path / "城关镇工作群_utf8.csv", "开心果", 1740963605, "收到"), "--db", db_path, "--silent")
+    member = "select display_name, other_names, p.name from members m left join people p on p.id = m.person_id"
+    assert query(member) == [{"display_name": "开心果", "other_names": "[]", "name": None}]
+    # A week later she took her real name, as 第六条 asks.
+    later = tmp_path / "week2" / "城关镇工作群_utf8.csv"
+    later.parent.mkdir()
+    qunguan("ingest", _v2_export(later, "刘敏-城关镇", 1741568405, "好的"), "--db", db_path, "--silent")
+    assert query(member) == [{"display_name": "刘敏-城关镇", "other_names": '["开心果"]', "name": "刘敏"}]
+    # An older export read afterwards does not give her the old name back.
+    older = tmp_path / "old" / "城关镇工作群_utf8.csv"
+    older.parent.mkdir()
+    qunguan("ingest", _v2_export(older, "开心果", 1740877205, "在"), "--db", db_path, "--silent")
+    assert query(member)[0]["display_name"] == "刘敏-城关镇"
