@@ -116,6 +116,27 @@ def roster_import(
                   f"{escape(', '.join(result.links.ambiguous))}[/yellow]")
 
 
+@roster_app.command("remove")
+def roster_remove(
+    name: Annotated[str, typer.Argument(help="The person's name as on the roster.")],
+    db: ArchiveOption,
+    unit: Annotated[Optional[str], typer.Option(help="Their unit, where two people share the name.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", metavar="YYYY-MM-DD", help="The day they left; default today.")] = None,
+):
+    """Record that a person left (transferred, retired): their senders are no longer on
+    the roster, and the change is logged."""
+    from ingest.records import local_now
+    from ingest.registry import is_iso_day
+
+    if on is not None and not is_iso_day(on):
+        fail(f"--on {on!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
+    try:
+        links = roster.remove_person(open_archive(str(db)).conn, name, unit, on or local_now().date().isoformat())
+    except roster.RosterError as e:
+        fail(str(e))
+    typer.echo(f"removed {name}\tmembers linked {links.linked}")
+
+
 @app.command()
 def stats(db: ArchiveOption):
     """Groups, members, messages per week and the import ledger."""

@@ -143,7 +143,8 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                 conn.execute("update people set name = ?, unit = coalesce(nullif(?, ''), unit), "
                              "position = coalesce(?, position), "
                              "wxid = coalesce(?, wxid), wecom_userid = coalesce(?, wecom_userid), "
-                             "display_names = case when ? = '[]' then display_names else ? end where id = ?",
+                             "display_names = case when ? = '[]' then display_names else ? end, "
+                             "left_on = null where id = ?",  # on the roster again
                              values[:5] + [values[5], values[5], existing])
                 if log_change(conn, "person", existing, p["name"], before, _person(conn, existing)):
                     result.updated += 1
@@ -158,7 +159,7 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
 
 
 def _person(conn, person_id: int) -> dict:
-    cursor = conn.execute("select name, unit, position, wxid, wecom_userid, display_names from people where id = ?",
+    cursor = conn.execute("select name, unit, position, wxid, wecom_userid, display_names, left_on from people where id = ?",
                           [person_id])
     return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
 
@@ -214,6 +215,26 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
 _NAME_PARTS = re.compile(r"[\s\-—–_－·•@＠/|｜()（）\[\]【】<>《》,，、:：]+")
 
 
+class RosterError(ValueError):
+    pass
+
+
+def remove_person(conn, name: str, unit: str | None, day: str) -> Links:
+    """Record that the person of that name (and unit) left on `day`: kept with the date,
+    logged, and every sender unlinked from them; a roster import that lists them again
+    puts them back. Returns the relinking's result."""
+    where, params = ("name = ? and unit = ?", [name, unit]) if unit is not None else ("name = ?", [name])
+    found = conn.execute(f"select id, unit from people where {where} and left_on is null", params).fetchall()
+    if len(found) != 1:
+        known = "; ".join(f"{name} ({u or 'no unit'})" for _, u in found)
+        raise RosterError(f"{name}{f' ({unit})' if unit is not None else ''}: "
+                          + (f"several people, give --unit: {known}" if found else "no such person on the roster"))
+    with conn:
+        log_change(conn, "person", found[0][0], name, {"left_on": None}, {"left_on": day})
+        conn.execute("update people set left_on = ? where id = ?", [day, found[0][0]])
+        return link_members(conn)
+
+
 def _by_name_and_unit(display_name: str, by_name: dict[str, set[int]], units: dict[int, str]) -> set[int]:
     """The roster people a display name made of a name and a unit names: a part that is a
     person's name, and another that is (part of) that person's unit, or no other person
@@ -231,10 +252,11 @@ def _by_name_and_unit(display_name: str, by_name: dict[str, set[int]], units: di
 
 
 def _people_indexes(conn) -> tuple[dict[str, set[int]], ...]:
-    """Person ids by lower-cased identifier, by 群昵称 and by name."""
+    """Ids of the people on the roster (not those who left) by lower-cased identifier, by
+    群昵称 and by name."""
     by_id, by_display_name, by_name = defaultdict(set), defaultdict(set), defaultdict(set)
     for person_id, name, wxid, userid, display_names in conn.execute(
-            "select id, name, wxid, wecom_userid, display_names from people"):
+            "select id, name, wxid, wecom_userid, display_names from people where left_on is null"):
         for identifier in filter(None, (wxid, userid)):
             by_id[identifier.lower()].add(person_id)
         for display_name in json.loads(display_names):

@@ -518,10 +518,16 @@ update members set named_at = last.sent_at
     where last.member_id = members.id;
 """
 
+_PEOPLE_LEFT = """
+-- A person who has left (transferred, retired: 第六条 岗位调整…退出) stays in the roster's
+-- history, but no sender is linked to them any more.
+alter table people add column left_on text;
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
-              _MEMBER_NAMED_AT]
+              _MEMBER_NAMED_AT, _PEOPLE_LEFT]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -290,3 +290,24 @@ def test_a_member_is_known_by_the_name_of_its_latest_message_whichever_export_ca
     older.parent.mkdir()
     qunguan("ingest", _v2_export(older, "开心果", 1740877205, "在"), "--db", db_path, "--silent")
     assert query(member)[0]["display_name"] == "刘敏-城关镇"
+
+
+def test_a_person_who_left_is_taken_off_the_roster_logged_and_can_come_back(qunguan, db_path, query, fixtures, tmp_path):
+    qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
+    linked = "select count(*) n from members m join people p on p.id = m.person_id where p.name = '黄伟'"
+    assert query(linked) == [{"n": 1}]
+    result = qunguan("roster", "remove", "黄伟", "--on", "2025-04-01", "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    assert query(linked) == [{"n": 0}] and query("select left_on from people where name = '黄伟'") == [{"left_on": "2025-04-01"}]
+    assert query("select change from registry_log where name = '黄伟' order by id desc limit 1") == [
+        {"change": '{"left_on": [null, "2025-04-01"]}'}]
+    # Off the roster, the sender is checked as such (第六条).
+    qunguan("classify", "--db", db_path, "--silent")
+    assert query("select count(*) n from flags f join members m on f.subject = 'member:' || m.id "
+                 "where m.sender_key = 'wxid_hw001' and f.category = 'group_member_unverified'") == [{"n": 1}]
+    # Named wrong, or not alone with that name: refused, saying so.
+    assert "no such person" in qunguan("roster", "remove", "黄伟伟", "--db", db_path).stderr
+    # The roster lists him again: he is back, linked.
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
+    assert query(linked) == [{"n": 1}] and query("select left_on from people where name = '黄伟'") == [{"left_on": None}]
