@@ -13,7 +13,8 @@ from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import by_name
 from ingest.records import FormatError
-from ingest.registry import RegistryError, ignored_settings, is_iso_day, overrides, set_group, set_setting, unset_setting
+from ingest.registry import (RegistryError, ignored_settings, is_iso_day, overrides, rename_group, set_group,
+                             set_setting, unset_setting)
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
@@ -72,6 +73,9 @@ def ingest(
             else:
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
                             f"already present {result.duplicate}", f"rejected {result.rejected}")
+                for archived, named in result.renamed:
+                    err.print(f"[yellow]{escape(result.name)}: the chat is named {escape(named)} here; archived as the "
+                              f"group {escape(archived)} (qunguan groups rename to follow the new name)[/yellow]")
                 for named in result.not_forced:
                     err.print(f"[yellow]{escape(result.name)}: --group {escape(group or '')} not used for the group "
                               f"{escape(named)}, which the file names itself (--group is for files that do not)[/yellow]")
@@ -184,11 +188,29 @@ def groups_set(
                         temporary_until=temporary_until, purpose=purpose, exempt=exempt)
     except RegistryError as e:
         fail(str(e))
-    typer.echo("\t".join(f"{k} {'' if v is None else v}" for k, v in row.items()))
+    _echo_group(row)
     if exempt and (closed := close_exempt(conn, row["id"], f"cli:{os_user()}")):
         err.print(f"{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)")
     if exempt is False and (reopened := reopen_exempt(conn, row["id"], f"cli:{os_user()}")):
         err.print(f"{reopened} flags closed for the exemption are open again")
+
+
+@groups_app.command("rename")
+def groups_rename(
+    group: Annotated[str, typer.Argument(help="The group's name as in the archive.")],
+    new_name: Annotated[str, typer.Argument(help="Its new name, e.g. as the chat was renamed.")],
+    db: ArchiveOption,
+):
+    """Rename a group; its chat ids, messages, flags and registry details stay with it."""
+    try:
+        row = rename_group(open_archive(str(db)).conn, group, new_name)
+    except RegistryError as e:
+        fail(str(e))
+    _echo_group(row)
+
+
+def _echo_group(row: dict) -> None:
+    typer.echo("\t".join(f"{k} {'' if v is None else v}" for k, v in row.items()))
 
 
 @groups_app.command("list")

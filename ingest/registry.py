@@ -45,6 +45,22 @@ def set_group(conn, name: str, **fields) -> dict:
     return _group(conn, name)
 
 
+def rename_group(conn, name: str, new_name: str) -> dict:
+    """Rename a group (the chat was renamed); logged. Its chat ids, messages and flags stay
+    with it."""
+    new_name = new_name.strip()
+    before = conn.execute("select id from groups where name = ?", [name]).fetchone()
+    if not before:
+        known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
+        raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
+    if not new_name or conn.execute("select 1 from groups where name = ?", [new_name]).fetchone():
+        raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"))
+    with conn:
+        log_change(conn, "group", before[0], new_name, {"name": name}, {"name": new_name})
+        conn.execute("update groups set name = ? where id = ?", [new_name, before[0]])
+    return _group(conn, new_name)
+
+
 def _group(conn, name: str) -> dict:
     cursor = conn.execute("select id, name, unit, admin, owner, temporary_until, exempt, purpose from groups where name = ?", [name])
     return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))

@@ -52,6 +52,7 @@ class FileResult:
     skipped: str | None = None
     unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
     not_forced: list[str] = field(default_factory=list)  # groups it named itself, though --group was given
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (archived name, name in the file) of its chats
 
 
 def message_key(*parts) -> int:
@@ -169,7 +170,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
         result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
-        result.group, result.not_forced = plan.groups.first_name, plan.groups.not_forced
+        result.group, result.not_forced, result.renamed = plan.groups.first_name, plan.groups.not_forced, plan.groups.renamed
         result.duplicate = plan.seen - result.new
         result.rejected, result.rejects = len(plan.rejects), plan.rejects
         writer.call(ops.ledger, {
@@ -317,6 +318,7 @@ class _Groups:
         self.first_id: int | None = None
         self.first_name: str | None = None
         self.not_forced: list[str] = []  # groups the file named, though --group was given
+        self.renamed: list[tuple[str, str]] = []  # (group, name the file gives its chat) where they differ
 
     def id_for(self, chat_id: str | None, chat_name: str | None) -> int:
         key = (chat_id, chat_name)
@@ -332,6 +334,8 @@ class _Groups:
             self.cache[key] = found[0]
             if self.forced and found[1] != self.forced and found[1] not in self.not_forced:
                 self.not_forced.append(found[1])
+            if self.named_inside and chat_id and chat_name and chat_name != found[1]:
+                self.renamed.append((found[1], chat_name))  # a chat renamed since: its id is what counts
             if self.first_id is None:
                 self.first_id, self.first_name = found
         return self.cache[key]

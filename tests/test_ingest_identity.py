@@ -239,3 +239,18 @@ def test_an_excel_copy_naming_senders_matches_messages_archived_under_their_wech
     # answers for one record.
     assert "返乡群\tnew 2\talready present 1" in result.stdout
     assert count(query) == archived + 2
+
+
+def test_a_renamed_chat_stays_its_group_says_so_and_the_group_can_follow(qunguan, db_path, query, fixtures, tmp_path):
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    renamed = tmp_path / "weflow.json"
+    renamed.write_text((fixtures / "weflow.json").read_text(encoding="utf-8").replace("樟树市卫健工作群", "樟树市卫健委工作群"),
+                       encoding="utf-8")
+    result = qunguan("ingest", renamed, "--db", db_path, "--silent")
+    assert "樟树市卫健工作群\tnew 0\talready present 3" in result.stdout
+    assert "the chat is named 樟树市卫健委工作群 here; archived as the group 樟树市卫健工作群" in result.stderr
+    assert qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path).exit_code == 0
+    assert query("select name, source_ids from groups") == [{"name": "樟树市卫健委工作群", "source_ids": '["39900022233@chatroom"]'}]
+    assert "another group has that name" in qunguan("groups", "rename", "樟树市卫健委工作群", "樟树市卫健委工作群",
+                                                    "--db", db_path).stderr
+    assert json.loads(query("select change from registry_log")[0]["change"]) == {"name": ["樟树市卫健工作群", "樟树市卫健委工作群"]}
