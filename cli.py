@@ -177,15 +177,17 @@ def groups_set(
     temporary_until: Annotated[Optional[str], typer.Option("--temporary-until", help="End date of a temporary group, YYYY-MM-DD.")] = None,
     purpose: Annotated[Optional[str], typer.Option(help="Approved purpose of an extra group (群规 第三条).")] = None,
     exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="Party-branch study group: archived, never flagged.")] = None,
+    dissolved: Annotated[Optional[str], typer.Option("--dissolved", metavar="YYYY-MM-DD",
+                                                     help="The day the group was dissolved: archived, no longer checked.")] = None,
 ):
-    """Record a group's unit, admin, owner, end date or exemption."""
+    """Record a group's unit, admin, owner, end date, exemption or dissolution."""
     from ingest.sources import os_user
     from review.handling import close_exempt, reopen_exempt
 
     conn = open_archive(str(db)).conn
     try:
         row = set_group(conn, group, unit=unit, admin=admin, owner=owner,
-                        temporary_until=temporary_until, purpose=purpose, exempt=exempt)
+                        temporary_until=temporary_until, purpose=purpose, exempt=exempt, dissolved_on=dissolved)
     except RegistryError as e:
         fail(str(e))
     _echo_group(row)
@@ -217,8 +219,8 @@ def _echo_group(row: dict) -> None:
 def groups_list(db: ArchiveOption):
     """The groups with their registry details."""
     conn = open_archive(str(db)).conn
-    print_table(["id", "name", "unit", "admin", "owner", "purpose", "temporary until", "exempt", "messages"],
-                conn.execute("select g.id, g.name, g.unit, g.admin, g.owner, g.purpose, g.temporary_until, g.exempt, "
+    print_table(["id", "name", "unit", "admin", "owner", "purpose", "temporary until", "dissolved", "exempt", "messages"],
+                conn.execute("select g.id, g.name, g.unit, g.admin, g.owner, g.purpose, g.temporary_until, g.dissolved_on, g.exempt, "
                              "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"))
 
 

@@ -29,15 +29,17 @@ def _flag(subject: str, category: str, evidence: str, group_id: int | None, memb
             "score": 1.0, "detector": DETECTOR, "article": ARTICLES[category], "evidence": evidence}
 
 
-def _groups(conn) -> list[dict]:
+def _groups(conn, today: date) -> list[dict]:
+    """The work groups as they stand `today`: not exempt, not dissolved."""
     cursor = conn.execute("select g.id, g.name, g.unit, g.admin, g.temporary_until, g.purpose, "
-                          "(select max(sent_at) from messages m where m.group_id = g.id) from groups g where not g.exempt")
+                          "(select max(sent_at) from messages m where m.group_id = g.id) from groups g where not g.exempt "
+                          "and (g.dissolved_on is null or g.dissolved_on > ?)", [today.isoformat()])
     return [dict(zip(("id", "name", "unit", "admin", "until", "purpose", "last"), row)) for row in cursor]
 
 
 def registry_flags(conn, config: dict, today: date) -> list[dict]:
     """One work group per unit (第一条), a named admin (第四条), temporary groups ended or idle (第五条)."""
-    groups = _groups(conn)
+    groups = _groups(conn, today)
     flags = []
     by_unit: dict[str, list[dict]] = {}
     for g in groups:

@@ -33,9 +33,9 @@ def set_group(conn, name: str, **fields) -> dict:
         raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
     # An empty value clears the field: stored as NULL, like a field never set.
     fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
-    until = fields.get("temporary_until")
-    if until and not is_iso_day(until):
-        raise RegistryError(f"--temporary-until must be YYYY-MM-DD, got {until!r}")
+    for field, option in (("temporary_until", "--temporary-until"), ("dissolved_on", "--dissolved")):
+        if fields.get(field) and not is_iso_day(fields[field]):
+            raise RegistryError(f"{option} must be YYYY-MM-DD, got {fields[field]!r}")
     updates = {k: (int(v) if isinstance(v, bool) else v) for k, v in fields.items() if k in given}
     before = _group(conn, name)
     with conn:
@@ -62,7 +62,8 @@ def rename_group(conn, name: str, new_name: str) -> dict:
 
 
 def _group(conn, name: str) -> dict:
-    cursor = conn.execute("select id, name, unit, admin, owner, temporary_until, exempt, purpose from groups where name = ?", [name])
+    cursor = conn.execute("select id, name, unit, admin, owner, temporary_until, dissolved_on, exempt, purpose "
+                          "from groups where name = ?", [name])
     return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
 
 

@@ -524,10 +524,16 @@ _PEOPLE_LEFT = """
 alter table people add column left_on text;
 """
 
+_GROUPS_DISSOLVED = """
+-- The day a group was dissolved (第五条: temporary groups dissolved when done; an old
+-- group replaced by a new one): kept in the archive, no longer checked as a work group.
+alter table groups add column dissolved_on text;
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
-              _MEMBER_NAMED_AT, _PEOPLE_LEFT]
+              _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -23,8 +23,8 @@ def archive(qunguan, db_path, fixtures, tmp_path):
 
 def test_piped_tables_are_tab_separated_with_every_value_whole(qunguan, archive):
     groups = qunguan("groups", "list", "--db", archive).stdout.splitlines()
-    assert groups == ["id\tname\tunit\tadmin\towner\tpurpose\ttemporary until\texempt\tmessages",
-                      f"1\t{GROUP}\t宜春市袁州区应急管理局[bold]\t周敏\t\t\t\t0\t6"]
+    assert groups == ["id\tname\tunit\tadmin\towner\tpurpose\ttemporary until\tdissolved\texempt\tmessages",
+                      f"1\t{GROUP}\t宜春市袁州区应急管理局[bold]\t周敏\t\t\t\t\t0\t6"]
     accounts = qunguan("accounts", "list", "--db", archive).stdout.splitlines()
     assert accounts[1] == "1\t宜春市袁州区应急管理局防汛抗旱指挥部办公室\t微信公众号\t袁州应急[red]发布\t政务\t政府办\t运行\t0"
     stats = qunguan("stats", "--db", archive).stdout.splitlines()

@@ -74,7 +74,7 @@ def test_an_empty_admin_or_end_date_clears_it_like_never_set(qunguan, db_path, q
     cleared = qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "", "--temporary-until", "")
     assert cleared.exit_code == 0 and "admin \t" in cleared.stdout and "None" not in cleared.stdout
     assert query("select admin, temporary_until from groups") == [{"admin": None, "temporary_until": None}]
-    assert qunguan("groups", "list", "--db", db_path).stdout.splitlines()[1] == "1\t防火群\t\t\t\t\t\t0\t6"
+    assert qunguan("groups", "list", "--db", db_path).stdout.splitlines()[1] == "1\t防火群\t\t\t\t\t\t\t0\t6"
 
 
 def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qunguan, db_path, fixtures):
@@ -334,3 +334,23 @@ def test_every_registry_and_roster_change_is_logged_with_before_after_and_who(qu
     assert re.search(r"^registry_log\t4 rows\thead \w+\tchain intact$", lines, re.M)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         sqlite3.connect(db_path).execute("delete from registry_log")
+
+
+def test_a_dissolved_group_is_no_longer_a_second_work_group_of_its_unit(qunguan, db_path, query, fixtures, tmp_path):
+    old = tmp_path / "财政局工作群.csv"
+    old.write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
+    new = tmp_path / "财政局工作群（新）.csv"
+    new.write_text((fixtures / "memotrace3-week2.csv").read_text(encoding="utf-8-sig"), encoding="utf-8-sig")
+    for path in (old, new):
+        qunguan("ingest", path, "--db", db_path, "--silent")
+        qunguan("groups", "set", path.stem, "--unit", "县财政局", "--admin", "周敏", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    duplicate = "select subject, s.status from flags f left join flag_state s on s.flag_id = f.id " \
+                "where category = 'group_duplicate_unit' order by subject"
+    assert [r["status"] for r in query(duplicate)] == [None, None]
+    result = qunguan("groups", "set", "财政局工作群", "--dissolved", "2025-03-10", "--db", db_path)
+    assert result.exit_code == 0 and "dissolved_on 2025-03-10" in result.stdout
+    qunguan("classify", "--db", db_path, "--silent")
+    assert [r["status"] for r in query(duplicate)] == ["resolved", "resolved"]
+    assert "--dissolved must be YYYY-MM-DD" in qunguan("groups", "set", "财政局工作群", "--dissolved", "3月10日",
+                                                       "--db", db_path).stderr
