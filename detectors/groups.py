@@ -69,6 +69,7 @@ def registry_flags(conn, config: dict, today: date) -> list[dict]:
 def member_flags(conn, config: dict) -> list[dict]:
     """Members not on the roster, and display names that hide who they are (第六条)."""
     patterns = [re.compile(p) for p in config["hidden_name_patterns"]]
+    real_name = re.compile(f"^[{re.escape(config['real_name_surnames'])}][\u4e00-\u9fff]{{1,2}}$")
     flags = []
     rows = conn.execute("select m.id, m.group_id, m.display_name, m.sender_id, p.name, g.name from members m "
                         "join groups g on g.id = m.group_id left join people p on p.id = m.person_id where not g.exempt")
@@ -77,7 +78,8 @@ def member_flags(conn, config: dict) -> list[dict]:
         if person is None:
             flags.append(_flag(f"member:{member}", "group_member_unverified",
                                f"「{group}」成员「{shown}」不在实名花名册中", group_id, member))
-        if display and any(p.search(display) for p in patterns) and (person is None or person not in display):
+        if display and any(p.search(display) for p in patterns) and not real_name.match(display.strip()) \
+                and (person is None or person not in display):
             flags.append(_flag(f"member:{member}", "group_member_hidden_name",
                                f"「{group}」成员群昵称「{display}」看不出真实身份" + (f"（花名册：{person}）" if person else ""),
                                group_id, member))

@@ -94,12 +94,31 @@ def store_setting(conn, key: str, raw_value: str, default) -> None:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
     if not _shaped_like(value, default):
         raise RegistryError(f"{key}: expected {_shape(default)}, got {raw_value}")
+    if problem := _out_of_range(key, value, default):
+        raise RegistryError(f"{key}: {problem}, got {raw_value}")
     stored, when, who = json.dumps(value, ensure_ascii=False), stamp(), os_user()
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
                      "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
                      "updated_by = excluded.updated_by", [key, stored, when, who])
         _log_setting(conn, key, stored, when, who)
+
+
+def _out_of_range(key: str, value, default) -> str | None:
+    """Why a value of the right type would still switch a check off or stop `classify`:
+    a share written as a percentage, a count with a fraction, a pattern that does not
+    compile."""
+    if isinstance(default, float) and 0 < default < 1 and not 0 < value <= 1:
+        return f"a share between 0 and 1 (0.3 for 30%)"
+    if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
+        return "a whole number, 0 or more"
+    if key.endswith("patterns"):
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                return f"{pattern!r} is not a regular expression ({e})"
+    return None
 
 
 def _shaped_like(value, default) -> bool:

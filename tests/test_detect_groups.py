@@ -354,3 +354,27 @@ def test_a_dissolved_group_is_no_longer_a_second_work_group_of_its_unit(qunguan,
     assert [r["status"] for r in query(duplicate)] == ["resolved", "resolved"]
     assert "--dissolved must be YYYY-MM-DD" in qunguan("groups", "set", "财政局工作群", "--dissolved", "3月10日",
                                                        "--db", db_path).stderr
+
+
+def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_not(qunguan, db_path, query, tmp_path):
+    names = {"老王": True, "A建国": True, "🌹🌹": True, "开心果": True, "李平安": False, "张幸福": False,
+             "县应急局-周敏": False, "周敏": False}
+    export = tmp_path / "城关镇工作群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n" + "".join(
+        f"{7200000000000000000 + i},文本,{name},2025-03-03 09:0{i}:00,收到,,,more\n" for i, name in enumerate(names)),
+        encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    hidden = {r["display_name"] for r in query("select m.display_name from flags f join members m on f.subject = 'member:' "
+                                                "|| m.id where f.category = 'group_member_hidden_name'")}
+    assert hidden == {name for name, hides in names.items() if hides}
+
+
+@pytest.mark.parametrize("key, value, problem", [
+    ("group.weekly_share", "30", "a share between 0 and 1 (0.3 for 30%)"),
+    ("group.idle_days", "7.5", "a whole number, 0 or more"),
+    ("group.hidden_name_patterns", '["["]', "is not a regular expression"),
+])
+def test_a_setting_that_would_switch_a_check_off_or_stop_classify_is_refused(qunguan, db_path, key, value, problem):
+    refused = qunguan("config", "set", key, value, "--db", db_path)
+    assert refused.exit_code == 1 and problem in refused.stderr
