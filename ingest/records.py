@@ -68,6 +68,13 @@ def first_line(head: str) -> str:
     return next((line for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
 
 
+def not_numbers(values: dict) -> str:
+    """A reject's reason naming only those of `values` (column -> value) that are not
+    whole numbers: the admin looks at those columns, not at the good ones."""
+    bad = {k: v for k, v in values.items() if not str(v if v is not None else "").strip().lstrip("-").isdigit()}
+    return "; ".join(f"{k} is not a number: {v!r}" for k, v in bad.items())
+
+
 def numeric_id(value) -> str | None:
     """An exporter's numeric message id, or None when it is not one: a CSV saved by Excel
     holds 9.1E+18 for every 19-digit id, and taking that as identity would make all those

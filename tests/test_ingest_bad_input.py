@@ -417,3 +417,13 @@ def test_a_file_with_a_bad_record_read_every_week_counts_its_reject_once(qunguan
         assert "rejected 1" in qunguan("ingest", path, "--db", db_path, "--group", "g", "--silent").stdout
     assert query("select count(*) n from rejects")[0]["n"] == 3  # each import keeps its own
     assert "rejected records 1" in qunguan("stats", "--db", db_path).stdout
+
+
+def test_a_record_with_a_number_missing_names_that_column_alone(qunguan, db_path, tmp_path):
+    path = tmp_path / "防汛工作群_utf8.csv"
+    path.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                    "1,7,1,0,0,,2,明天上午开会,2025-03-1 9:6,李明,李明,wxid_lm002\n"
+                    "2,7,1,0,0,1741398560,2,收到,2025-03-08 09:49:20,李明,李明,wxid_lm002\n", encoding="utf-8-sig")
+    result = qunguan("ingest", path, "--db", db_path, "--silent")
+    assert "rejected 1" in result.stdout
+    assert "line 2: CreateTime is not a number: ''" in result.stderr and "Type" not in result.stderr

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_composite, kind_from_name
-from ingest.records import Context, FormatError, Record, Reject, from_epoch, load_json, lost_id, numeric_id
+from ingest.records import Context, FormatError, Record, Reject, from_epoch, load_json, lost_id, not_numbers, numeric_id
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
@@ -59,7 +59,8 @@ class V2Csv:
             try:
                 type_, sub, epoch = int(row["Type"]), int(row["SubType"] or 0), int(row["CreateTime"])
             except ValueError:
-                yield Reject(line, f"Type/SubType/CreateTime not numbers: {row['Type']!r}, {row['SubType']!r}, {row['CreateTime']!r}", str(row))
+                yield Reject(line, not_numbers({"Type": row["Type"], "SubType": row["SubType"] or 0,
+                                                "CreateTime": row["CreateTime"]}), str(row))
                 continue
             text = row["StrContent"]
             kind = kind_from_codes(type_, sub, text)
@@ -136,7 +137,7 @@ def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | R
     try:
         epoch, code = int(item["timestamp"]), int(item["type"])
     except (TypeError, ValueError):
-        return Reject(None, f"timestamp/type not numbers: {item.get('timestamp')!r}, {item.get('type')!r}", raw)
+        return Reject(None, not_numbers({"timestamp": item.get("timestamp"), "type": item.get("type")}), raw)
     kind = _kind(code, item)
     quote = None
     if kind == "quote":

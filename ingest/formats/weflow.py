@@ -17,7 +17,7 @@ from typing import BinaryIO, Iterator
 
 from ingest.formats.kinds import kind_from_composite, kind_from_name
 from ingest import roster
-from ingest.records import Context, FormatError, Record, Reject, Skipped, from_epoch, load_json, parse_local
+from ingest.records import Context, FormatError, Record, Reject, Skipped, from_epoch, load_json, not_numbers, parse_local
 from newmedia.table import cell_text
 
 _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
@@ -51,7 +51,7 @@ def _record(item, chat_id, chat_name) -> Record | Reject:
     try:
         epoch, code = int(item["createTime"]), int(item["localType"])
     except (TypeError, ValueError):
-        return Reject(None, f"createTime/localType not numbers: {item.get('createTime')!r}, {item.get('localType')!r}", raw)
+        return Reject(None, not_numbers({"createTime": item.get("createTime"), "localType": item.get("localType")}), raw)
     text = str(item.get("content") or "")
     kind = kind_from_composite(code, text)
     quote = item.get("quotedContent")
