@@ -71,12 +71,18 @@ def member_flags(conn, config: dict) -> list[dict]:
     patterns = [re.compile(p) for p in config["hidden_name_patterns"]]
     real_name = re.compile(f"^[{re.escape(config['real_name_surnames'])}][\u4e00-\u9fff]{{1,2}}$")
     flags = []
-    rows = conn.execute("select m.id, m.group_id, m.display_name, m.sender_id, p.name, g.name from members m "
-                        "join groups g on g.id = m.group_id left join people p on p.id = m.person_id where not g.exempt")
-    for member, group_id, display, sender, person, group in rows:
+    # A text export names its exporter "我", without an id: whoever exported it, not a
+    # member anyone can put on the roster under that name.
+    rows = conn.execute("select m.id, m.group_id, m.display_name, m.sender_id, p.name, g.name, "
+                        "(select count(*) from people o where o.name = trim(m.display_name) and o.left_on is null) "
+                        "from members m join groups g on g.id = m.group_id left join people p on p.id = m.person_id "
+                        "where not g.exempt and not (m.display_name = '我' and m.sender_id is null)")
+    for member, group_id, display, sender, person, group, namesakes in rows:
         shown = display or sender or ""
         if person is None:
             flags.append(_flag(f"member:{member}", "group_member_unverified",
+                               f"「{group}」成员「{shown}」在实名花名册中有 {namesakes} 人同名，无法确定是哪一位，"
+                               "请在花名册中登记其群昵称或微信号" if namesakes > 1 else
                                f"「{group}」成员「{shown}」不在实名花名册中", group_id, member))
         if display and any(p.search(display) for p in patterns) and not real_name.match(display.strip()) \
                 and (person is None or person not in display):

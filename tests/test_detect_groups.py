@@ -378,3 +378,18 @@ def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_n
 def test_a_setting_that_would_switch_a_check_off_or_stop_classify_is_refused(qunguan, db_path, key, value, problem):
     refused = qunguan("config", "set", key, value, "--db", db_path)
     assert refused.exit_code == 1 and problem in refused.stderr
+
+
+def test_a_sender_two_roster_people_share_a_name_with_is_told_so_and_the_exporter_is_not_checked(qunguan, db_path, query,
+                                                                                                tmp_path):
+    export = tmp_path / "城关镇工作群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                      "7300000000000000001,文本,张伟,2025-03-03 09:00:00,收到,,,more\n"
+                      "7300000000000000002,文本,我,2025-03-03 09:01:00,好的,,,more\n", encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n张伟,城关镇\n张伟,县水利局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    assert [r["evidence"] for r in query("select evidence from flags where category = 'group_member_unverified'")] == [
+        "「城关镇工作群」成员「张伟」在实名花名册中有 2 人同名，无法确定是哪一位，请在花名册中登记其群昵称或微信号"]
