@@ -1,5 +1,6 @@
 """A login lasts twelve hours at most, and ends for good when its user logs out, gets a
 new password or is disabled: a copy of the cookie taken before is worth nothing."""
+import re
 import sqlite3
 import time
 
@@ -134,3 +135,15 @@ def test_the_served_site_goes_by_the_caller_address_not_the_one_a_header_claims(
         server.wait(10)
     users = sqlite3.connect(auth.users_path(db_path))
     assert users.execute("select name, address, ok from logins").fetchall() == [("li-sup", "127.0.0.1", 0)]
+
+
+async def test_auditors_see_who_signed_in_and_who_tried(ds):
+    token, cookies = await csrf(ds, "/-/login", {})
+    failed = await ds.client.post("/-/login", data={"username": "u-supervisor", "password": "wrong", "csrftoken": token},
+                                  cookies=cookies)
+    assert failed.status_code != 302
+    await log_in(ds, "u-supervisor")
+    page = await ds.client.get("/-/qunguan/users", cookies=await log_in(ds, "u-auditor"))
+    attempts = page.text.split("登录记录", 1)[1]
+    rows = re.findall(r"<tr><td>[^<]+</td><td>(u-[a-z]+)</td><td>[^<]*</td><td>(成功|失败)</td></tr>", attempts)
+    assert rows[:3] == [("u-auditor", "成功"), ("u-supervisor", "成功"), ("u-supervisor", "失败")]

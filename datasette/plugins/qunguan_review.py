@@ -420,7 +420,10 @@ async def users_view(datasette, request):
         users = auth.list_users(conn)
         events = [dict(zip(("name", "event", "at", "by"), r)) for r in
                   conn.execute("select name, event, at, by from user_events order by id desc limit 200")]
+        # Who signed in and who tried: auditors trace a decision to a login.
+        logins = [dict(zip(("name", "address", "ok", "at"), r)) for r in
+                  conn.execute("select name, address, ok, at from logins order by id desc limit 200")]
     finally:
         conn.close()
-    return Response.html(await datasette.render_template("qunguan_users.html", {"users": users, "events": events},
-                                                         request=request))
+    return Response.html(await datasette.render_template(
+        "qunguan_users.html", {"users": users, "events": events, "logins": logins}, request=request))
