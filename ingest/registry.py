@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from detectors.base import load_config
+from ingest import chain
 from ingest.changes import log_change
 from ingest.records import stamp
 from ingest.sources import os_user
@@ -156,8 +157,7 @@ def unset_setting(conn, key: str) -> None:
 
 
 def _log_setting(conn, key: str, value: str | None, when: str, who: str) -> None:
-    conn.execute("insert into settings_log (key, value, changed_at, changed_by) values (?, ?, ?, ?)",
-                 [key, value, when, who])
+    chain.append(conn, "settings_log", {"key": key, "value": value, "changed_at": when, "changed_by": who})
 
 
 def setting_defaults() -> dict[str, object]:

@@ -530,10 +530,29 @@ _GROUPS_DISSOLVED = """
 alter table groups add column dissolved_on text;
 """
 
+def _SETTINGS_LOG_CHAINED(conn: sqlite3.Connection) -> None:
+    """The settings log hash-chained like the other trails, its rows so far included: a
+    deleted change (and the setting rewritten to match) would else go unseen."""
+    from ingest import chain
+
+    conn.execute("alter table settings_log add column prev_hash text not null default ''")
+    conn.execute("alter table settings_log add column hash text not null default ''")
+    conn.execute("drop trigger settings_log_no_update")
+    prev = chain.GENESIS
+    cursor = conn.execute("select id, key, value, changed_at, changed_by from settings_log order by id")
+    for row in cursor.fetchall():
+        fields = dict(zip(("id", "key", "value", "changed_at", "changed_by"), row))
+        digest = chain.row_hash(prev, fields)
+        conn.execute("update settings_log set prev_hash = ?, hash = ? where id = ?", [prev, digest, fields["id"]])
+        prev = digest
+    conn.execute("create trigger settings_log_no_update before update on settings_log "
+                 "begin select raise(abort, 'settings_log is append-only'); end")
+
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
-              _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED]
+              _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

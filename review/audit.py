@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from ingest.chain import GENESIS, first_break
 
-CHAINED = ("handling", "imports", "account_filings", "registry_log")
-APPEND_ONLY = (*CHAINED, "settings_log")
+CHAINED = ("handling", "imports", "account_filings", "registry_log", "settings_log")
+APPEND_ONLY = CHAINED
 
 
 class Check(NamedTuple):

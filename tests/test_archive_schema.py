@@ -43,3 +43,17 @@ def test_a_new_archive_is_readable_by_its_owner_only(qunguan, db_path, fixtures)
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_settings_changed_before_the_log_was_chained_are_chained_by_the_upgrade():
+    from ingest import chain, schema
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    schema.migrate(conn, schema.MIGRATIONS[:schema.MIGRATIONS.index(schema._SETTINGS_LOG_CHAINED)])
+    conn.execute("insert into settings_log (key, value, changed_at, changed_by) values "
+                 "('group.idle_days', '45', '2025-03-01T09:00:00', 'admin'), ('group.idle_days', null, '2025-03-02T09:00:00', 'admin')")
+    schema.migrate(conn, schema.MIGRATIONS)
+    assert chain.first_break(conn, "settings_log") is None
+    assert conn.execute("select count(*) from settings_log where hash = ''").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("update settings_log set value = '30'")

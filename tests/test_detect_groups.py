@@ -228,6 +228,11 @@ def test_an_admin_lists_and_removes_overrides_and_every_change_is_kept(qunguan, 
                    ("newmedia.dormant_days", None)]
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("delete from settings_log")
+    # Chained: a change deleted around the triggers, the setting rewritten to match, is found.
+    assert re.search(r"^settings_log\t6 rows\thead \w+\tchain intact$", qunguan("verify", "--db", db_path).stdout, re.M)
+    conn.executescript("drop trigger settings_log_no_delete; delete from settings_log where id = 5;")
+    assert re.search(r"^settings_log\t5 rows\thead \w+\tchain broken at id 6 \(id 5 missing\)$",
+                     qunguan("verify", "--db", db_path).stdout, re.M)
 
 
 def test_a_new_threshold_or_exemption_makes_the_chatter_check_count_every_week_again(qunguan, db_path, tmp_path):
