@@ -93,17 +93,19 @@ def ingest(
 @roster_app.command("import")
 def roster_import(
     file: Annotated[Path, typer.Argument(help="Roster (.xlsx or CSV): name, unit, position, wxid, wecom_userid, "
-                                              "display_names.")],
+                                              "display_names; in a zip, ZIP!FILE as ingest names it.")],
     db: DbOption,
 ):
     """Load the real-name roster and link exported senders to people."""
+    from ingest.sources import local_copy
     from newmedia.table import TableError
 
-    if not file.exists():
+    if not file.exists() and "!" not in str(file):
         fail(f"{file}: no such file")
     try:
-        people, errors = roster.read_roster(file)
-    except TableError as e:
+        with local_copy(file) as readable:
+            people, errors = roster.read_roster(readable, str(file))
+    except (TableError, FileNotFoundError) as e:
         fail(str(e))
     for error in errors:
         err.print(f"[yellow]{escape(str(error))}[/yellow]")

@@ -74,21 +74,23 @@ def _names_people(header: tuple[int, list] | None) -> bool:
     return header is not None and "name" in column_map(header[1], HEADERS)
 
 
-def read_roster(path: Path) -> tuple[list[dict], list[str]]:
+def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[str]]:
     """Rows of a roster (.xlsx, or CSV in UTF-8, GB18030 or UTF-16) as dicts of known fields
     plus `row` ("file:line", for messages), and one line per row skipped or doubtful. A row
     repeating an earlier one's name and unit, wxid or WeCom userid is skipped: the first is
     kept. Headers are matched as the new-media registries match theirs (title rows above,
-    notes in brackets, stars); a file with no such header or no name column raises TableError."""
+    notes in brackets, stars); a file with no such header or no name column raises TableError.
+    Messages name the file as `shown` (a zip member's ZIP!FILE), else its path."""
     table = read_table(path, HEADERS, ROSTER_ENOUGH)
     columns = column_map(table.header, HEADERS)
+    shown = shown or str(path)
     if "name" not in columns:
-        raise TableError(f"{path}: no name column (accepted: {', '.join(HEADERS['name'])}); "
+        raise TableError(f"{shown}: no name column (accepted: {', '.join(HEADERS['name'])}); "
                          f"header is {table.header!r}")
     people, errors, seen = [], [], {}
     for line, row in table.rows:
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
-        where = f"{path}:{line}"
+        where = f"{shown}:{line}"
         for column in ("wxid", "wecom_userid"):
             if EXCEL_ROUNDED.fullmatch(person.get(column, "")):
                 errors.append(f"{where}: {column} {person[column]!r} was rounded by Excel, its digits lost; "

@@ -7,10 +7,12 @@ GB18030 (a superset of GBK); CRLF and LF both work.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
 import os
 import re
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -80,6 +82,30 @@ def _reader(opener: Callable[[], IO[bytes]]) -> Callable[[], bytes]:
             return stream.read()
 
     return read
+
+
+@contextlib.contextmanager
+def local_copy(path: Path) -> Iterator[Path]:
+    """`path` itself, or for `ARCHIVE.zip!MEMBER` (as ingest names a file it read in a
+    zip) that member copied to a temporary file of the same name: for the commands that
+    read one file (a roster) handed over in the week's zip. A zip named alone is refused,
+    listing its files."""
+    zip_path, bang, member = str(path).partition("!")
+    if not bang and not (path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)):
+        yield path
+        return
+    if not zipfile.is_zipfile(zip_path):
+        raise FileNotFoundError(f"{zip_path}: not a zip file")
+    with zipfile.ZipFile(zip_path) as zf:
+        infos = {_zip_name(i): i for i in zf.infolist() if not i.is_dir()}
+        if member not in infos:
+            listed = ", ".join(f"{zip_path}!{name}" for name in sorted(infos)[:20])
+            raise FileNotFoundError(f"{zip_path}: name the file in it as ZIP!FILE" + (f" ({member!r} is not there)" if member else "")
+                                    + f"; it holds: {listed or 'nothing'}")
+        with tempfile.TemporaryDirectory(prefix="qunguan-") as folder:
+            copy = Path(folder) / Path(member).name
+            copy.write_bytes(zf.read(infos[member]))
+            yield copy
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:

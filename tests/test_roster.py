@@ -311,3 +311,19 @@ def test_a_person_who_left_is_taken_off_the_roster_logged_and_can_come_back(qung
     # The roster lists him again: he is back, linked.
     qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
     assert query(linked) == [{"n": 1}] and query("select left_on from people where name = '黄伟'") == [{"left_on": None}]
+
+
+def test_a_roster_in_the_weeks_zip_is_imported_by_the_name_ingest_gives_it(qunguan, db_path, query, fixtures, tmp_path):
+    import zipfile
+
+    week = tmp_path / "week2.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        zf.write(fixtures / "防汛工作群_utf8.csv", "防汛工作群_utf8.csv")
+        zf.write(fixtures / "roster.csv", "花名册.csv")
+    ingested = qunguan("ingest", week, "--db", db_path, "--silent")
+    assert f"{week}!花名册.csv: skipped, a real-name roster" in ingested.stderr
+    imported = qunguan("roster", "import", f"{week}!花名册.csv", "--db", db_path)
+    assert imported.exit_code == 0, imported.stderr
+    assert "people added 3" in imported.stdout and query("select count(*) n from people") == [{"n": 3}]
+    alone = qunguan("roster", "import", week, "--db", db_path)
+    assert alone.exit_code == 1 and f"name the file in it as ZIP!FILE; it holds: {week}!花名册.csv" in alone.stderr
