@@ -56,6 +56,7 @@ def ingest(
         raise typer.Exit(1)  # nothing to read: no archive made for it
     archive = open_archive(str(db))
     refused = len(missing)
+    read: list = []  # the files read, for the summary in Chinese
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
@@ -71,6 +72,7 @@ def ingest(
                 refused += 1
                 err.print(f"[red]refused[/red] {escape(result.name)}: {escape(result.refused)}")
             else:
+                read.append(result)
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
                             f"already present {result.duplicate}", f"rejected {result.rejected}")
                 for archived, named in result.renamed:
@@ -86,8 +88,21 @@ def ingest(
                     err.print(f"[yellow]rejected[/yellow] {escape(result.name)}:{where}: {escape(reason)}")
                 if len(result.rejects) > 20:
                     err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
+    err.print(ingest_summary(read, refused))
     if refused:
         raise typer.Exit(1)
+
+
+def ingest_summary(read: list, refused: int) -> str:
+    """The run in a line of Chinese, with what to do about what went wrong: admins read
+    Chinese; the lines above stay as they are for scripts."""
+    line = (f"导入完成：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
+            f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
+    if any(r.rejected for r in read):
+        line += "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）"
+    if refused:
+        line += f"；{refused} 个文件未能导入（见上方 refused 行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
+    return line + "。"
 
 
 @roster_app.command("import")

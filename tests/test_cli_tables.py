@@ -71,3 +71,12 @@ def test_groups_list_shows_the_owner_and_the_approved_purpose(qunguan, archive):
     qunguan("groups", "set", GROUP, "--db", archive, "--owner", "李华", "--purpose", "2025年汛期值班调度专班")
     row = qunguan("groups", "list", "--db", archive).stdout.splitlines()[1].split("\t")
     assert row[4:6] == ["李华", "2025年汛期值班调度专班"]
+
+
+def test_an_ingest_ends_with_a_summary_in_chinese_saying_what_to_do(qunguan, db_path, fixtures, tmp_path):
+    result = qunguan("ingest", fixtures / "memotrace3-truncated.csv", fixtures / "pasted.txt", "--db", db_path,
+                     "--group", "g", "--silent")
+    assert result.stderr.rstrip().endswith("导入完成：读取 2 个文件，新增消息 4 条，已存在 0 条，拒收记录 1 条"
+                                            "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）。")
+    alone = qunguan("ingest", fixtures / "pasted.txt", "--db", tmp_path / "other.db", "--silent")
+    assert "1 个文件未能导入" in alone.stderr and "请对该文件加 --group 群名 单独导入" in alone.stderr
