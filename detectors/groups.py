@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from classifiers.classify import set_watermark, watermark
-from ingest.records import local_now, week_monday
-from review.handling import record
+from ingest import chain
+from ingest.records import local_now, week_days
+from review.handling import REOPEN_NOTE, record
 
 ARTICLES = {
     "group_duplicate_unit": "群规 第一条", "group_no_admin": "群规 第四条",
@@ -84,8 +85,9 @@ def member_flags(conn, config: dict) -> list[dict]:
                                f"「{group}」成员「{shown}」在实名花名册中有 {namesakes} 人同名，无法确定是哪一位，"
                                "请在花名册中登记其群昵称或微信号" if namesakes > 1 else
                                f"「{group}」成员「{shown}」不在实名花名册中", group_id, member))
-        if display and any(p.search(display) for p in patterns) and not real_name.match(display.strip()) \
-                and (person is None or person not in display):
+        # 李平安 is a surname and a given name; 阳光 opens with the nickname word itself.
+        if display and any(p.search(display) for p in patterns) and (person is None or person not in display) \
+                and not (real_name.match(display.strip()) and not any(p.match(display.strip()) for p in patterns)):
             flags.append(_flag(f"member:{member}", "group_member_hidden_name",
                                f"「{group}」成员群昵称「{display}」看不出真实身份" + (f"（花名册：{person}）" if person else ""),
                                group_id, member))
@@ -110,12 +112,12 @@ def chatter_flags(conn, config: dict) -> tuple[list[dict], set[str]]:
     for group_id, name, week, total, chatter in _weekly_counts(conn, config):
         counted.add(f"group:{group_id}:{week}")
         if total >= config["weekly_min_messages"] and chatter / total > config["weekly_share"]:
-            monday = week_monday(week)
+            first, last = week_days(week)
             # Dated by its week, not by the run that found it: the period reports count it there.
             flags.append({**_flag(f"group:{group_id}:{week}", "group_chatter_share",
-                                  f"「{name}」{monday} 至 {monday + timedelta(days=6)} 这一周共 {total} 条消息，"
+                                  f"「{name}」{first} 至 {last} 这一周共 {total} 条消息，"
                                   f"闲聊/吹捧 {chatter} 条（{chatter / total:.0%}），群聊有变成聊天群、夸夸群的倾向", group_id),
-                          "occurred_at": f"{monday}T00:00:00"})
+                          "occurred_at": f"{first}T00:00:00"})
     return flags, counted
 
 
@@ -158,9 +160,11 @@ def _weekly_counts(conn, config: dict) -> list[tuple]:
         "where not g.exempt group by group_id", seen).fetchall()
     counts = []
     for group_id, name, first, last in changed:
-        # Every day of a changed week lies within 6 days of the change.
-        span = [group_id, (datetime.fromisoformat(first) - timedelta(days=7)).isoformat(),
-                (datetime.fromisoformat(last) + timedelta(days=7)).isoformat()]
+        # The changed weeks whole, Monday 00:00 to the Monday after the last: a week cut
+        # short at either end would be judged on part of its messages.
+        first_day, last_day = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+        span = [group_id, (first_day - timedelta(days=first_day.weekday())).isoformat(),
+                (last_day + timedelta(days=7 - last_day.weekday())).isoformat()]
         chatter = dict(conn.execute(
             f"select strftime('%Y-W%W', m.sent_at), count(distinct m.id) from flags f join messages m "
             f"on m.id = f.message_id where m.group_id = ? and m.sent_at between ? and ? and m.{_TEXT} "
@@ -176,7 +180,10 @@ def _weekly_counts(conn, config: dict) -> list[tuple]:
 SETTLED_NOTE = "登记信息或花名册已更新，此项已不成立"
 RECOUNTED_NOTE = "该周消息或核查结论已更新，闲聊/吹捧占比已不超过阈值"
 RECUR_NOTE = "此项曾因登记信息或花名册更新而自动关闭，现再次出现，重新进入核查"
+RECOUNTED_AGAIN_NOTE = "该周重新统计后闲聊/吹捧占比再次超过阈值，重新进入核查"
 _SETTLERS = (SETTLED_NOTE, RECOUNTED_NOTE)
+# Openings no supervisor made: the detector's own, and taking an exemption back.
+_OPENED_AGAIN = (RECUR_NOTE, RECOUNTED_AGAIN_NOTE, REOPEN_NOTE)
 
 
 class GroupFindings(NamedTuple):
@@ -186,34 +193,34 @@ class GroupFindings(NamedTuple):
 
 def settle(conn, found: GroupFindings) -> int:
     """Keep the group flags in step with what the checks find now, one handling row per
-    change by the detector: close the flags that nobody has handled yet (or that only the
-    detector opened again) and that the checks no longer find (an admin named, a member
-    put on the roster, a 专班 approved, a week whose chatter share fell), and open again
-    the flags the detector closed that the checks find once more (the admin's name taken
-    off again), which would else stay closed for good: a flag is raised once. A
-    supervisor's decisions stay theirs. Returns how many flags changed."""
+    change by the detector: close the flags that nobody has handled yet (or that were only
+    opened again by the detector, or by taking an exemption back) and that the checks no
+    longer find (an admin named, a member put on the roster, a 专班 approved, a week whose
+    chatter share fell), and open again the flags the detector closed that the checks find
+    once more (the admin's name taken off again), which would else stay closed for good:
+    a flag is raised once. A supervisor's decisions stay theirs: the flags are chosen under
+    the write lock, so a decision posted meanwhile is seen. Returns how many flags changed."""
     current = {(f["subject"], f["category"]) for f in found.flags}
-    stale: dict[str, list[int]] = {SETTLED_NOTE: [], RECOUNTED_NOTE: []}
-    back = []
+    changes: dict[tuple[str, str], list[int]] = {}
+    chain.begin_append(conn)
     for flag_id, subject, category, note, actor in conn.execute(
             f"select f.id, f.subject, f.category, h.note, h.actor_id from flags f left join handling h on h.id = "
             f"(select max(id) from handling where flag_id = f.id) where f.category in ({', '.join('?' * len(ARTICLES))}) "
-            "order by f.id", list(ARTICLES)):
-        by_detector = actor == DETECTOR
+            "order by f.id", list(ARTICLES)).fetchall():
+        chatter = category == "group_chatter_share"
         if (subject, category) in current:
-            if by_detector and note in _SETTLERS:
-                back.append(flag_id)
-        elif actor is None or by_detector and note == RECUR_NOTE:
-            if category != "group_chatter_share":
-                stale[SETTLED_NOTE].append(flag_id)
+            if actor == DETECTOR and note in _SETTLERS:
+                changes.setdefault(("reviewing", RECOUNTED_AGAIN_NOTE if chatter else RECUR_NOTE), []).append(flag_id)
+        elif actor is None or note in _OPENED_AGAIN:
+            if not chatter:
+                changes.setdefault(("resolved", SETTLED_NOTE), []).append(flag_id)
             elif subject in found.counted:
-                stale[RECOUNTED_NOTE].append(flag_id)
-    for note, flag_ids in stale.items():
-        if flag_ids:
-            record(conn, flag_ids, {"status": "resolved", "action": "none", "note": note, "due_date": None}, DETECTOR)
-    if back:
-        record(conn, back, {"status": "reviewing", "action": "none", "note": RECUR_NOTE, "due_date": None}, DETECTOR)
-    return sum(map(len, stale.values())) + len(back)
+                changes.setdefault(("resolved", RECOUNTED_NOTE), []).append(flag_id)
+    for (status, note), flag_ids in changes.items():
+        record(conn, flag_ids, {"status": status, "action": "none", "note": note, "due_date": None}, DETECTOR)
+    if conn.in_transaction:
+        conn.commit()  # nothing to record: the lock is let go
+    return sum(map(len, changes.values()))
 
 
 def detect_groups(conn, config: dict, today: date | None = None) -> GroupFindings:

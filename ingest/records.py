@@ -92,10 +92,13 @@ def lost_id(value) -> bool:
     return numeric_id(value) is None and bool(str(value or "").strip())
 
 
-def week_monday(week: str) -> date:
-    """The Monday of '2025-W09': weeks from Monday, numbered as SQLite's %W counts them
-    (the dashboard's and the weekly chatter check's labels)."""
-    return datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
+def week_days(week: str) -> tuple[date, date]:
+    """The first and last day of '2025-W09': weeks from Monday, numbered within a year as
+    SQLite's %W counts them (the dashboard's and the weekly chatter check's labels), so the
+    week of New Year is two labels, 2024-W52 to 12-31 and 2025-W00 from 01-01."""
+    monday = datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
+    year = int(week[:4])
+    return max(monday, date(year, 1, 1)), min(monday + timedelta(days=6), date(year, 12, 31))
 
 
 def from_epoch(seconds: float) -> str:

@@ -82,20 +82,47 @@ def set_setting(conn, key: str, raw_value: str) -> None:
         alike = [k for k in setting_defaults() if k.endswith("." + key)]
         hint = f"; did you mean {' or '.join(alike)}?" if alike else "; see detectors/config.toml"
         raise RegistryError(f"unknown setting {key!r}{hint}")
-    store_setting(conn, key, raw_value, defaults[section][name])
+    store_setting(conn, key, raw_value, defaults[section][name],
+                  check=lambda value: _detectors_fail_with(conn, section, name, value))
 
 
-def store_setting(conn, key: str, raw_value: str, default) -> None:
+def _detectors_fail_with(conn, section: str, name: str, value) -> str | None:
+    """Why the rule detectors would fail with this value (a pattern that does not compile,
+    a working hour that is not a time), found by running them on one message in a scratch
+    archive: the archive's own `classify` must never be the first to find out."""
+    import copy
+
+    from detectors.base import Message
+    from detectors.groups import detect_groups
+    from detectors.run import MESSAGE_DETECTORS
+    from ingest.schema import open_archive
+
+    config = copy.deepcopy(load_config(conn))
+    config[section][name] = value
+    scratch = open_archive(":memory:").conn
+    sample = [Message(1, 1, 1, "2025-03-09T22:30:00", "text", "【通知】请各村今晚报送台账，密码：abc123，请拍照上传群里")]
+    try:
+        for module in MESSAGE_DETECTORS:
+            module.detect(sample, config, {"conn": scratch})
+        detect_groups(scratch, config)
+    except Exception as e:  # whatever the detector raises is the reason to refuse
+        return f"the detectors cannot run with it ({type(e).__name__}: {e})"
+    finally:
+        scratch.close()
+    return None
+
+
+def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
     """Store `raw_value` (JSON, of the default's type) under `key` in the archive's
-    `settings`, with who set it and when, and log the change. Every settings writer goes
-    through here (or unset_setting)."""
+    `settings`, with who set it and when, and log the change; `check(value)` may give a
+    reason to refuse it. Every settings writer goes through here (or unset_setting)."""
     try:
         value = json.loads(raw_value)
     except ValueError:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
     if not _shaped_like(value, default):
         raise RegistryError(f"{key}: expected {_shape(default)}, got {raw_value}")
-    if problem := _out_of_range(key, value, default):
+    if problem := _out_of_range(key, value, default) or (check and check(value)):
         raise RegistryError(f"{key}: {problem}, got {raw_value}")
     stored, when, who = json.dumps(value, ensure_ascii=False), stamp(), os_user()
     with conn:

@@ -480,11 +480,11 @@ create index if not exists messages_without_id on messages (group_id) where sour
 
 def _CHATTER_WEEKS_DATED_BY_WEEK(conn: sqlite3.Connection) -> None:
     """Weekly chatter flags were dated by the run that raised them, so a period report
-    counted a 2025 week in the week classify ran; they are dated by their week's Monday."""
-    from ingest.records import week_monday
+    counted a 2025 week in the week classify ran; they are dated by their week's first day."""
+    from ingest.records import week_days
 
     conn.executemany("update flags set occurred_at = ? where id = ?", [
-        (f"{week_monday(subject.rsplit(':', 1)[1])}T00:00:00", flag_id) for flag_id, subject in conn.execute(
+        (f"{week_days(subject.rsplit(':', 1)[1])[0]}T00:00:00", flag_id) for flag_id, subject in conn.execute(
             "select id, subject from flags where category = 'group_chatter_share'").fetchall()])
 
 

@@ -362,7 +362,7 @@ def test_a_dissolved_group_is_no_longer_a_second_work_group_of_its_unit(qunguan,
 
 
 def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_not(qunguan, db_path, query, tmp_path):
-    names = {"老王": True, "A建国": True, "🌹🌹": True, "开心果": True, "李平安": False, "张幸福": False,
+    names = {"老王": True, "A建国": True, "🌹🌹": True, "开心果": True, "阳光": True, "李平安": False, "张幸福": False,
              "县应急局-周敏": False, "周敏": False}
     export = tmp_path / "城关镇工作群.csv"
     export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n" + "".join(
@@ -379,6 +379,8 @@ def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_n
     ("group.weekly_share", "30", "a share between 0 and 1 (0.3 for 30%)"),
     ("group.idle_days", "7.5", "a whole number, 0 or more"),
     ("group.hidden_name_patterns", '["["]', "is not a regular expression"),
+    ("after_hours.directives", '["请(各"]', "the detectors cannot run with it"),
+    ("after_hours.periods", '[["8点", "12:00"]]', "the detectors cannot run with it"),
 ])
 def test_a_setting_that_would_switch_a_check_off_or_stop_classify_is_refused(qunguan, db_path, key, value, problem):
     refused = qunguan("config", "set", key, value, "--db", db_path)
@@ -398,3 +400,34 @@ def test_a_sender_two_roster_people_share_a_name_with_is_told_so_and_the_exporte
     qunguan("classify", "--db", db_path, "--silent")
     assert [r["evidence"] for r in query("select evidence from flags where category = 'group_member_unverified'")] == [
         "「城关镇工作群」成员「张伟」在实名花名册中有 2 人同名，无法确定是哪一位，请在花名册中登记其群昵称或微信号"]
+
+
+def test_a_message_archived_late_in_the_next_week_does_not_recount_this_week_on_part_of_it(qunguan, db_path, query,
+                                                                                         tmp_path):
+    conn, run_rules = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
+    late = tmp_path / "闲聊群-late.csv"
+    late.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                    "6690000000000000001,文本,成员1,2025-03-11 10:15:00,收到,,,more\n", encoding="utf-8-sig")
+    qunguan("ingest", late, "--db", db_path, "--group", "闲聊群", "--silent")
+    run_rules(conn)
+    assert _status(query, "group:1:2025-W09", "group_chatter_share") == (None, None)
+
+
+def test_flags_opened_again_by_taking_an_exemption_back_still_close_once_answered(qunguan, db_path, query, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    qunguan("groups", "set", "防火群", "--exempt", "--db", db_path)
+    qunguan("groups", "set", "防火群", "--not-exempt", "--db", db_path)
+    assert _status(query, "group:1", "group_no_admin")[0] == "reviewing"
+    qunguan("groups", "set", "防火群", "--admin", "周敏", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    assert _status(query, "group:1", "group_no_admin") == ("resolved", groups.SETTLED_NOTE)
+
+
+@pytest.mark.parametrize("week, days", [("2025-W09", ("2025-03-03", "2025-03-09")),
+                                        ("2024-W53", ("2024-12-30", "2024-12-31")),
+                                        ("2025-W00", ("2025-01-01", "2025-01-05"))])
+def test_a_weeks_label_names_its_own_days_on_either_side_of_new_year(week, days):
+    from ingest.records import week_days
+
+    assert tuple(map(str, week_days(week))) == days

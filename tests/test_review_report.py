@@ -124,3 +124,10 @@ def test_the_report_records_the_trails_heads_for_a_later_verify(qunguan, archive
     heads = {line.split("\t")[0]: line.split("\t")[2][5:] for line in qunguan("verify", "--db", archive).stdout.splitlines()
              if line.startswith(("handling\t", "imports\t")) and " rows\t" in line}
     assert f"imports 2 条，末行摘要 {heads['imports']}" in text and f"handling 0 条，末行摘要 {heads['handling']}" in text
+
+
+def test_a_group_dissolved_before_the_period_is_not_in_its_report(qunguan, archive):
+    qunguan("groups", "set", "靖安县驻村工作队群", "--dissolved", "2025-03-05", "--db", archive)
+    assert "| 靖安县驻村工作队群 |" in qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
+    later = qunguan("report", "--db", archive, "--from", "2025-03-10").stdout
+    assert "靖安县驻村工作队群" not in later and "在册工作群 1 个" in later
