@@ -162,7 +162,9 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
     started = stamp()
     writer = ops.Transaction(_path_of(db), CACHE_MB)
     try:
-        plan = _Planner(db.conn, writer, group_name, result.format)
+        # --group names a file given by name, whatever it says; in a folder or a zip, only
+        # the files that do not name their group.
+        plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked)
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
@@ -312,8 +314,8 @@ class _Groups:
     """Finds the group of each record (`ops.resolve_group`), and which groups the file
     names itself in place of --group."""
 
-    def __init__(self, writer, forced: str | None, named_inside: bool):
-        self.writer, self.forced, self.named_inside = writer, forced, named_inside
+    def __init__(self, writer, forced: str | None, overrides: bool, named_inside: bool):
+        self.writer, self.forced, self.overrides, self.named_inside = writer, forced, overrides, named_inside
         self.cache: dict[tuple, int] = {}
         self.first_id: int | None = None
         self.first_name: str | None = None
@@ -324,7 +326,7 @@ class _Groups:
         key = (chat_id, chat_name)
         if key not in self.cache:
             try:
-                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.named_inside)
+                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides)
             except ops.ChatIdClash as e:
                 raise GroupUnknown(str(e)) from None
             if found is None:
@@ -334,8 +336,11 @@ class _Groups:
             self.cache[key] = found[0]
             if self.forced and found[1] != self.forced and found[1] not in self.not_forced:
                 self.not_forced.append(found[1])
-            if self.named_inside and chat_id and chat_name and chat_name != found[1]:
-                self.renamed.append((found[1], chat_name))  # a chat renamed since: its id is what counts
+            if self.named_inside and chat_id and chat_name and chat_name != found[1] \
+                    and not self.writer.call(ops.group_named, chat_name):
+                # A chat renamed since (its id is what counts), and no other group has the
+                # name (a same-named chat named by --group is not a rename).
+                self.renamed.append((found[1], chat_name))
             if self.first_id is None:
                 self.first_id, self.first_name = found
         return self.cache[key]
@@ -375,9 +380,9 @@ class _Planner:
     already archived by earlier imports are found through the caller's connection and
     not written again; duplicates within the file are left to the unique key."""
 
-    def __init__(self, read_conn, writer, group_name: str | None, format_name: str):
+    def __init__(self, read_conn, writer, group_name: str | None, format_name: str, given: bool):
         self.read, self.writer = read_conn, writer
-        self.groups = _Groups(writer, group_name, format_name not in NAMED_BY_FILE)
+        self.groups = _Groups(writer, group_name, given, format_name not in NAMED_BY_FILE)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
         self.next_id = self.first_id

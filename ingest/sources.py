@@ -34,6 +34,7 @@ class Source:
     open: Callable[[], IO[bytes]]
     siblings: dict = field(default_factory=dict)  # neighbour file name -> bytes loader
     in_zip: bool = False  # then `name` is `<zip path>!<member>`
+    walked: bool = False  # found in a folder or a zip given, not named itself
 
     @property
     def filename(self) -> str:
@@ -47,12 +48,12 @@ def expand(paths: list[str]) -> Iterator[Source]:
         p = Path(path)
         if p.is_dir():
             for child in sorted(c for c in p.rglob("*") if c.is_file() and not c.name.startswith(".")):
-                yield from _file_or_zip(child)
+                yield from _file_or_zip(child, walked=True)
         else:
             yield from _file_or_zip(p)
 
 
-def _file_or_zip(p: Path) -> Iterator[Source]:
+def _file_or_zip(p: Path, walked: bool = False) -> Iterator[Source]:
     if p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
         with zipfile.ZipFile(p) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
@@ -64,9 +65,11 @@ def _file_or_zip(p: Path) -> Iterator[Source]:
             folders.setdefault(folder, {})[base] = _reader(_zip_opener(p, info.filename))
         for name, info in named:
             folder, _, base = name.rpartition("/")
-            yield Source(f"{p}!{name}", info.file_size, _zip_opener(p, info.filename), folders[folder], in_zip=True)
+            yield Source(f"{p}!{name}", info.file_size, _zip_opener(p, info.filename), folders[folder], in_zip=True,
+                         walked=True)
     else:
-        yield Source(str(p), p.stat().st_size if p.exists() else 0, lambda p=p: open(p, "rb"), _neighbours(p))
+        yield Source(str(p), p.stat().st_size if p.exists() else 0, lambda p=p: open(p, "rb"), _neighbours(p),
+                     walked=walked)
 
 
 def _neighbours(p: Path) -> dict:

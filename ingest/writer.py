@@ -44,18 +44,19 @@ class ChatIdClash(ValueError):
 
 
 def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str | None,
-                  named_inside: bool) -> tuple[int, str] | None:
+                  overrides: bool) -> tuple[int, str] | None:
     """(group id, name) of a chat: the group that knows its chat id, whatever --group
-    says (a chat keeps its id for life); else the name the file gives its chat inside it
-    (`named_inside`); else --group; else the name of the file. A chat whose id is new is
-    not filed under a group of its name that came with another id: that is another group
-    (two townships' 工作群), named by --group."""
+    says (a chat keeps its id for life); else --group where it `overrides` the file's own
+    name (a file named on the command line); else the name the file gives (inside it, or
+    as its file name), else --group. A chat whose id is new is not filed under a group of
+    its name that came with another id: that is another group (two townships' 工作群),
+    named by --group."""
     if chat_id:
         row = conn.execute("select id, name from groups where exists "
                            "(select 1 from json_each(groups.source_ids) where value = ?)", [chat_id]).fetchone()
         if row:
             return row
-    name = (chat_name if named_inside else None) or forced or chat_name
+    name = forced if forced and overrides else chat_name or forced
     if not name:
         return None
     group_id, ids = _group_named(conn, name)
@@ -69,6 +70,11 @@ def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str 
     if chat_id and chat_id not in ids:
         conn.execute("update groups set source_ids = ? where id = ?", [json.dumps(ids + [chat_id], ensure_ascii=False), group_id])
     return group_id, name
+
+
+def group_named(conn, name: str) -> int | None:
+    row = conn.execute("select id from groups where name = ?", [name]).fetchone()
+    return row[0] if row else None
 
 
 def _group_named(conn, name: str) -> tuple[int, list[str]]:

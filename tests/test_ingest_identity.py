@@ -33,24 +33,39 @@ def test_the_same_file_run_again_with_another_group_is_not_filed_twice(qunguan, 
 
 
 def test_group_names_only_the_files_that_do_not_name_their_group(qunguan, db_path, query, fixtures, tmp_path):
-    # The week's folder: a MemoTrace CSV (named only by its file) and a WeFlow export,
-    # which names its chat inside; the admin passes --group for the CSV.
+    # The week's folder: a paste that names no group, a WeFlow export naming its chat
+    # inside, a MemoTrace CSV named after its group; the admin passes --group for the paste.
     week = tmp_path / "week"
     week.mkdir()
-    shutil.copy(fixtures / "memotrace3-week1.csv", week / "导出.csv")
-    shutil.copy(fixtures / "weflow.json", week / "weflow.json")
-    result = ingest(qunguan, db_path, week, group="防火群")
+    for name in ("pasted.txt", "weflow.json", "防汛工作群_utf8.csv"):
+        shutil.copy(fixtures / name, week / name)
+    result = ingest(qunguan, db_path, week, group="林业群")
     assert result.exit_code == 0
     assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by g.name "
-                 "order by n") == [{"name": "樟树市卫健工作群", "n": 3}, {"name": "防火群", "n": 6}]
-    assert "weflow.json: --group 防火群 not used for the group 樟树市卫健工作群, which the file names itself" in result.stderr
+                 "order by g.name") == [{"name": "林业群", "n": 2}, {"name": "樟树市卫健工作群", "n": 3},
+                                        {"name": "防汛工作群", "n": 6}]
+    assert "weflow.json: --group 林业群 not used for the group 樟树市卫健工作群, which the file names itself" in result.stderr
     # A chat archived under its id stays in its group, whatever --group says, and the
     # group keeps its chat id alone.
-    moved = tmp_path / "again"
-    moved.mkdir()
-    shutil.copy(fixtures / "weflow.json", moved / "卫健群.json")
+    moved = tmp_path / "卫健群.json"
+    shutil.copy(fixtures / "weflow.json", moved)
     assert "樟树市卫健工作群\tnew 0\talready present 3" in ingest(qunguan, db_path, moved, group="防汛群").stdout
     assert query("select source_ids from groups where name = '防汛群'") == []
+
+
+def test_a_file_named_on_the_command_line_goes_to_group_whatever_it_calls_its_chat(qunguan, db_path, query, fixtures,
+                                                                                   tmp_path):
+    # Two townships' 工作群: a WeFlow export of one, then the other's phone share, which
+    # has no chat id to tell them apart; the admin names it.
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    share = tmp_path / "share.txt"
+    share.write_text((fixtures / "wechat-share.txt").read_text(encoding="utf-8").replace("靖安县乡村振兴工作群", "樟树市卫健工作群"),
+                     encoding="utf-8")
+    named = query("select count(*) n from groups")[0]["n"]
+    assert ingest(qunguan, db_path, share, group="城关工作群").exit_code == 0
+    assert query("select g.name from messages m join groups g on g.id = m.group_id order by m.id desc limit 1") == [
+        {"name": "城关工作群"}]
+    assert query("select count(*) n from groups")[0]["n"] == named + 1
 
 
 def test_a_file_that_had_rejects_is_read_again(qunguan, db_path, query, fixtures):
@@ -143,19 +158,20 @@ def test_the_clean_export_after_a_copy_re_saved_by_excel_adds_nothing(qunguan, d
 
 
 def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):
+    # Two weeks of one group, each exported by MemoTrace under the group's name.
     folder = tmp_path / "weekly"
-    folder.mkdir()
-    for name in ("memotrace3-week1.csv", "memotrace3-week2.csv"):
-        shutil.copy(fixtures / name, folder / name)
+    for week, name in (("第1周", "memotrace3-week1.csv"), ("第2周", "memotrace3-week2.csv")):
+        (folder / week).mkdir(parents=True)
+        shutil.copy(fixtures / name, folder / week / "防火群.csv")
     first = ingest(qunguan, db_path, folder)
-    assert first.exit_code == 0 and first.stdout.count("memotrace3-csv") == 2
+    assert first.exit_code == 0 and first.stdout.count("memotrace3-csv\t防火群") == 2
     bundle = tmp_path / "weekly.zip"
     with zipfile.ZipFile(bundle, "w") as zf:
-        for child in folder.iterdir():
-            zf.write(child, f"周报/{child.name}")
+        for child in sorted(folder.rglob("*.csv")):
+            zf.write(child, f"周报/{child.parent.name}/{child.name}")
     second = ingest(qunguan, db_path, bundle)
     assert second.exit_code == 0
-    assert "weekly.zip!周报/memotrace3-week1.csv" in second.stdout
+    assert "weekly.zip!周报/第1周/防火群.csv" in second.stdout
     assert second.stdout.count("new 0") == 2
     assert count(query) == 8
 
