@@ -370,6 +370,18 @@ class _Members:
                 self.latest[member] = (sent_at, sender_name)
         return member
 
+    def existing(self, group_id: int, sender_id: str | None, sender_name: str | None) -> int | None:
+        """The member `id_for` would give, if it is archived already; None else."""
+        if not sender_id and not sender_name:
+            return None
+        key = sender_id or "name:" + sender_name
+        if (group_id, key) not in self.cache:
+            found = self.writer.call(ops.find_member, group_id, key)
+            if found is None:
+                return None
+            self.cache[(group_id, key)] = found
+        return self.cache[(group_id, key)]
+
     def seen_names(self) -> dict[int, tuple[list[str], tuple[str, str] | None]]:
         """Per member: the names it was exported under, and (time, name) of the last used."""
         return {member: (sorted(names), self.latest.get(member)) for member, names in self.names.items()}
@@ -438,7 +450,8 @@ class _Planner:
         matched = {}
         for key, group_id, row in records:
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
-            member = self.members.id_for(group_id, sender_id, sender_name)
+            # Looked up, not made: a record matched here is not stored, nor is its sender.
+            member = self.members.existing(group_id, sender_id, sender_name)
             archived = found.get((group_id, sent_at[:16], kind, (text or "").strip()), [])
             same = next((i for i, (at, archived_precision, _, by) in enumerate(archived)
                          if ("minute" in (precision, archived_precision) or at == sent_at)
@@ -497,8 +510,9 @@ class _Planner:
                 # The archived message takes the id it lacked, so later exports find it by
                 # id and replies to it (and its own reply) are linked.
                 self.writer.call(ops.adopt_ids, [
-                    (row[7], key, message_key("s", group_id, row[12]) if row[12] else None, found[key])
-                    for key, group_id, row in with_id if key in found])
+                    {"source_id": row[7], "key": key, "reply_key": message_key("s", group_id, row[12]) if row[12] else None,
+                     "sent_at": row[1], "precision": row[2], "member_id": self.members.id_for(group_id, row[8], row[9]),
+                     "id": found[key]} for key, group_id, row in with_id if key in found])
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
                             sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:

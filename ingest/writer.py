@@ -84,10 +84,15 @@ def _group_named(conn, name: str) -> tuple[int, list[str]]:
     return group_id, json.loads(ids)
 
 
+def find_member(conn, group_id: int, key: str) -> int | None:
+    row = conn.execute("select id from members where group_id = ? and sender_key = ?", [group_id, key]).fetchone()
+    return row[0] if row else None
+
+
 def member(conn, group_id: int, key: str, sender_id: str | None, name: str | None) -> int:
     conn.execute("insert or ignore into members (group_id, sender_key, sender_id, display_name) values (?, ?, ?, ?)",
                  [group_id, key, sender_id, name])
-    return conn.execute("select id from members where group_id = ? and sender_key = ?", [group_id, key]).fetchone()[0]
+    return find_member(conn, group_id, key)
 
 
 def insert_messages(conn, rows: list[tuple]) -> None:
@@ -98,13 +103,19 @@ def insert_messages(conn, rows: list[tuple]) -> None:
                  "where id between ? and ? and tokens != ''", [rows[0][0], rows[-1][0]])
 
 
-def adopt_ids(conn, found: list[tuple]) -> None:
-    """(source id, key by it, reply key or None, message id): a message archived without
-    its exporter's id, now read with it, takes it (and the reply it names, if it had none).
-    Should that key be taken already (the same message twice in one file, the first stored
-    by this very import), the message keeps what it had: it is archived either way."""
-    conn.executemany("update or ignore messages set source_id = ?, key = ?, reply_key = coalesce(reply_key, ?) "
-                     "where id = ?", found)
+def adopt_ids(conn, found: list[dict]) -> None:
+    """Dicts of source_id, key (by it), reply_key (or None), sent_at, precision, member_id
+    (or None) and id: a message archived without its exporter's id, now read with it,
+    takes it (and the reply it names, if it had none), and the second its time was cut
+    to a minute, and the sender as the export with ids names them (by WeChat id), so it
+    is the same row whichever export came first. Should that key be taken already (the
+    same message twice in one file, the first stored by this very import), the message
+    keeps what it had: it is archived either way."""
+    conn.executemany(
+        "update or ignore messages set source_id = :source_id, key = :key, reply_key = coalesce(reply_key, :reply_key), "
+        "sent_at = case when time_precision = 'minute' and :precision = 'second' then :sent_at else sent_at end, "
+        "time_precision = case when :precision = 'second' then 'second' else time_precision end, "
+        "member_id = coalesce(:member_id, member_id) where id = :id", found)
 
 
 def insert_reject(conn, row: list) -> None:

@@ -270,3 +270,29 @@ def test_a_renamed_chat_stays_its_group_says_so_and_the_group_can_follow(qunguan
     assert "another group has that name" in qunguan("groups", "rename", "樟树市卫健委工作群", "樟树市卫健委工作群",
                                                     "--db", db_path).stderr
     assert json.loads(query("select change from registry_log")[0]["change"]) == {"name": ["樟树市卫健工作群", "樟树市卫健委工作群"]}
+
+
+def _share_of_the_weflow_chat(tmp_path):
+    """The phone's share of the WeFlow fixture's first message: minute precision, names only."""
+    path = tmp_path / "share.txt"
+    path.write_text('微信群"樟树市卫健工作群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n'
+                    "卫健委-王军  09:00\n请各卫生院周五前上报疫苗接种进度\n", encoding="utf-8")
+    return path
+
+
+def test_a_share_read_after_the_export_with_ids_adds_neither_messages_nor_members(qunguan, db_path, query, fixtures,
+                                                                                  tmp_path):
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    members = query("select count(*) n from members")[0]["n"]
+    result = qunguan("ingest", _share_of_the_weflow_chat(tmp_path), "--db", db_path, "--silent")
+    assert "new 0\talready present 1" in result.stdout
+    assert query("select count(*) n from members")[0]["n"] == members
+
+
+def test_a_message_archived_from_the_share_takes_the_exports_second_and_sender(qunguan, db_path, query, fixtures, tmp_path):
+    qunguan("ingest", _share_of_the_weflow_chat(tmp_path), "--db", db_path, "--silent")
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    assert query("select m.source_id, m.sent_at, m.time_precision, b.sender_id from messages m join members b "
+                 "on b.id = m.member_id where m.text = '请各卫生院周五前上报疫苗接种进度'") == [
+        {"source_id": "7300000000000000001", "sent_at": "2025-03-03T09:00:05", "time_precision": "second",
+         "sender_id": "wxid_wj01"}]
