@@ -54,11 +54,16 @@ def rename_group(conn, name: str, new_name: str) -> dict:
     if not before:
         known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
         raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
-    if not new_name or conn.execute("select 1 from groups where name = ?", [new_name]).fetchone():
+    if not new_name or conn.execute("select 1 from groups where name = ? and id != ?", [new_name, before[0]]).fetchone():
         raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"))
+    if new_name == name:
+        return _group(conn, name)
     with conn:
         log_change(conn, "group", before[0], new_name, {"name": name}, {"name": new_name})
-        conn.execute("update groups set name = ? where id = ?", [new_name, before[0]])
+        # The old name stays the group's too: exports named after it still find it.
+        conn.execute("update groups set name = ?, other_names = (select json_group_array(value) from "
+                     "(select value from json_each(other_names) union select ?)) where id = ?",
+                     [new_name, name, before[0]])
     return _group(conn, new_name)
 
 

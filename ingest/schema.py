@@ -549,10 +549,17 @@ def _SETTINGS_LOG_CHAINED(conn: sqlite3.Connection) -> None:
                  "begin select raise(abort, 'settings_log is append-only'); end")
 
 
+_GROUP_FORMER_NAMES = """
+-- The names a group had before `groups rename`: an export named after the old name (a
+-- MemoTrace file is named by the chat's remark) still finds the group.
+alter table groups add column other_names text not null default '[]';
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
-              _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED]
+              _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
+              _GROUP_FORMER_NAMES]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

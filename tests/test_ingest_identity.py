@@ -267,9 +267,17 @@ def test_a_renamed_chat_stays_its_group_says_so_and_the_group_can_follow(qunguan
     assert "the chat is named 樟树市卫健委工作群 here; archived as the group 樟树市卫健工作群" in result.stderr
     assert qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path).exit_code == 0
     assert query("select name, source_ids from groups") == [{"name": "樟树市卫健委工作群", "source_ids": '["39900022233@chatroom"]'}]
-    assert "another group has that name" in qunguan("groups", "rename", "樟树市卫健委工作群", "樟树市卫健委工作群",
+    qunguan("ingest", fixtures / "pasted.txt", "--db", db_path, "--group", "林业群", "--silent")
+    assert "another group has that name" in qunguan("groups", "rename", "樟树市卫健委工作群", "林业群",
                                                     "--db", db_path).stderr
     assert json.loads(query("select change from registry_log")[0]["change"]) == {"name": ["樟树市卫健工作群", "樟树市卫健委工作群"]}
+    # A file named after the old name (a MemoTrace CSV is named by the chat's remark) still
+    # finds the group.
+    old_name = tmp_path / "樟树市卫健工作群_utf8.csv"
+    old_name.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                        "1,7,1,0,0,1740963605,2,请各卫生院周五前上报疫苗接种进度,,卫健委-王军,王军,wxid_wj01\n",
+                        encoding="utf-8-sig")
+    assert "樟树市卫健委工作群\tnew 0\talready present 1" in qunguan("ingest", old_name, "--db", db_path, "--silent").stdout
 
 
 def _share_of_the_weflow_chat(tmp_path):
