@@ -327,3 +327,19 @@ def test_a_roster_in_the_weeks_zip_is_imported_by_the_name_ingest_gives_it(qungu
     assert "people added 3" in imported.stdout and query("select count(*) n from people") == [{"n": 3}]
     alone = qunguan("roster", "import", week, "--db", db_path)
     assert alone.exit_code == 1 and f"name the file in it as ZIP!FILE; it holds: {week}!花名册.csv" in alone.stderr
+
+
+def test_two_accounts_of_one_name_are_not_both_given_to_one_person_nor_a_name_stating_another_unit(qunguan, db_path,
+                                                                                                   query, tmp_path):
+    export = tmp_path / "县政府办工作群_utf8.csv"
+    export.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                      + "".join(f"{i},7,1,0,0,{1740963605 + i},2,收到,,{name},{name},{wxid}\n" for i, (name, wxid) in
+                                enumerate([("王伟", "wxid_w1"), ("王伟", "wxid_w2"), ("城关镇-周敏", "wxid_zm")])),
+                      encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    qunguan("groups", "set", "县政府办工作群", "--unit", "县政府办", "--db", db_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n王伟,县政府办\n王伟,城关镇\n周敏,县应急局\n", encoding="utf-8")
+    result = qunguan("roster", "import", roster, "--db", db_path)
+    assert query("select count(*) n from members where person_id is not null") == [{"n": 0}]
+    assert "ambiguous 2" in result.stdout
