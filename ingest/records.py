@@ -71,8 +71,16 @@ def first_line(head: str) -> str:
 def not_numbers(values: dict) -> str:
     """A reject's reason naming only those of `values` (column -> value) that are not
     whole numbers: the admin looks at those columns, not at the good ones."""
-    bad = {k: v for k, v in values.items() if not str(v if v is not None else "").strip().lstrip("-").isdigit()}
+    bad = {k: v for k, v in values.items() if not _whole(v)}
     return "; ".join(f"{k} is not a number: {v!r}" for k, v in bad.items())
+
+
+def _whole(value) -> bool:
+    try:
+        int(value)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def numeric_id(value) -> str | None:
@@ -84,6 +92,14 @@ def numeric_id(value) -> str | None:
     value = str(value if isinstance(value, int) and not isinstance(value, bool) else value or "").strip()
     # PyWxDump writes SQLite's signed 64-bit ids: those of 2^63 and above come out negative.
     return value if value.lstrip("-").isdigit() and value.strip("-0") else None
+
+
+def message_id(value) -> str | None:
+    """An exporter's message id as text, whatever its form, or None when there is none:
+    empty, or a zero, which exporters write for messages the server numbered not (two
+    such messages must not become one)."""
+    text = str(value if value is not None else "").strip()
+    return text if text.strip("0") else None
 
 
 def lost_id(value) -> bool:

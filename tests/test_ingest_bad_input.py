@@ -427,3 +427,11 @@ def test_a_record_with_a_number_missing_names_that_column_alone(qunguan, db_path
     result = qunguan("ingest", path, "--db", db_path, "--silent")
     assert "rejected 1" in result.stdout
     assert "line 2: CreateTime is not a number: ''" in result.stderr and "Type" not in result.stderr
+
+
+def test_a_time_written_with_a_stray_character_is_rejected_naming_it(qunguan, db_path, tmp_path):
+    path = tmp_path / "群_utf8.csv"
+    path.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                    "1,7,1,0,0,1740963605²,2,收到,,李明,李明,wxid_lm002\n", encoding="utf-8-sig")
+    result = qunguan("ingest", path, "--db", db_path, "--silent")
+    assert "line 2: CreateTime is not a number: '1740963605²'" in result.stderr

@@ -527,3 +527,13 @@ def test_a_message_pasted_twice_into_an_export_with_ids_takes_one_archived_twin(
     result = save.ingest_paths(open_archive(str(db_path)), [str(tmp_path / "群.json")])
     assert [(r.new, r.duplicate, r.refused) for r in result] == [(0, 3, None)]
     assert query("select source_id from messages order by id") == [{"source_id": "8101"}, {"source_id": "8102"}]
+
+
+def test_messages_a_weflow_export_numbers_zero_stay_apart(qunguan, db_path, query, fixtures, tmp_path):
+    doc = json.loads((fixtures / "weflow.json").read_text(encoding="utf-8"))
+    for message in doc["messages"][:2]:
+        message["platformMessageId"] = "0"  # what exporters write for a message the server numbered not
+    path = tmp_path / "weflow.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert "new 3\talready present 0" in ingest(qunguan, db_path, path).stdout
+    assert query("select count(*) n from messages where source_id is null") == [{"n": 2}]

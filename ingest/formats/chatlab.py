@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from ingest.records import Context, FormatError, Record, Reject, from_epoch, json_lines, load_json
+from ingest.records import Context, FormatError, Record, Reject, from_epoch, json_lines, load_json, message_id
 
 _KINDS = {
     0: "text", 1: "image", 2: "voice", 3: "video", 4: "file", 5: "sticker", 7: "link", 8: "location",
@@ -101,11 +101,11 @@ class _Chat:
         sender = str(item["sender"]) if item.get("sender") not in (None, "") else None
         return Record(
             line=line, sent_at=from_epoch(epoch), kind=kind, text="" if kind in _MEDIA else text,
-            source_id=str(item["platformMessageId"]) if item.get("platformMessageId") else None,
+            source_id=message_id(item.get("platformMessageId")),
             sender_id=sender,
             sender_name=item.get("groupNickname") or item.get("accountName") or self.names.get(sender or "") or None,
             chat_id=self.id, chat_name=self.name, kind_raw=str(code),
             is_self=(1 if sender == self.owner else 0) if self.owner and sender else None,
-            reply_to_source_id=str(item["replyToMessageId"]) if item.get("replyToMessageId") else None,
+            reply_to_source_id=message_id(item.get("replyToMessageId")),
             raw=item,
         )

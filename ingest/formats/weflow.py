@@ -17,7 +17,8 @@ from typing import BinaryIO, Iterator
 
 from ingest.formats.kinds import kind_from_composite, kind_from_name
 from ingest import roster
-from ingest.records import Context, FormatError, Record, Reject, Skipped, from_epoch, load_json, not_numbers, parse_local
+from ingest.records import (Context, FormatError, Record, Reject, Skipped, from_epoch, load_json, message_id,
+                             not_numbers, parse_local)
 from newmedia.table import cell_text
 
 _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
@@ -61,11 +62,11 @@ def _record(item, chat_id, chat_name) -> Record | Reject:
         text = ""
     return Record(
         line=None, sent_at=from_epoch(epoch), kind=kind, text=text,
-        source_id=str(item["platformMessageId"]) if item.get("platformMessageId") else None,
+        source_id=message_id(item.get("platformMessageId")),
         sender_id=item.get("senderUsername") or None,
         sender_name=item.get("senderDisplayName") or None, chat_id=chat_id, chat_name=chat_name,
         kind_raw=str(code), is_self=item.get("isSend") if item.get("isSend") in (0, 1) else None,
-        reply_to_source_id=str(item.get("replyToMessageId") or item.get("quotedSvrid") or "") or None,
+        reply_to_source_id=message_id(item.get("replyToMessageId")) or message_id(item.get("quotedSvrid")),
         quote=quote, raw=item,
     )
 
