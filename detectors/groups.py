@@ -199,7 +199,8 @@ def settle(conn, found: GroupFindings) -> int:
     chatter share fell), and open again the flags the detector closed that the checks find
     once more (the admin's name taken off again), which would else stay closed for good:
     a flag is raised once. A supervisor's decisions stay theirs: the flags are chosen under
-    the write lock, so a decision posted meanwhile is seen. Returns how many flags changed."""
+    the write lock, so a decision posted meanwhile is seen. The evidence of the flags still
+    found is brought up to date. Returns how many flags changed status."""
     current = {(f["subject"], f["category"]) for f in found.flags}
     changes: dict[tuple[str, str], list[int]] = {}
     chain.begin_append(conn)
@@ -216,6 +217,11 @@ def settle(conn, found: GroupFindings) -> int:
                 changes.setdefault(("resolved", SETTLED_NOTE), []).append(flag_id)
             elif subject in found.counted:
                 changes.setdefault(("resolved", RECOUNTED_NOTE), []).append(flag_id)
+    # The evidence says how things stand at this check (已 58 天无消息, the unit's groups,
+    # the week's figures), on the flags nobody but the detector has handled.
+    conn.executemany("update flags set evidence = :evidence where subject = :subject and category = :category "
+                     "and evidence != :evidence and not exists (select 1 from flag_state s where s.flag_id = flags.id "
+                     "and s.actor_id != :detector)", [{**f, "detector": DETECTOR} for f in found.flags])
     for (status, note), flag_ids in changes.items():
         record(conn, flag_ids, {"status": status, "action": "none", "note": note, "due_date": None}, DETECTOR)
     if conn.in_transaction:

@@ -431,3 +431,17 @@ def test_a_weeks_label_names_its_own_days_on_either_side_of_new_year(week, days)
     from ingest.records import week_days
 
     assert tuple(map(str, week_days(week))) == days
+
+
+def test_the_evidence_of_a_group_flag_says_how_things_stand_at_the_last_check(qunguan, db_path, query, fixtures, tmp_path):
+    for name in ("财政局工作群", "财政局工作群（新）", "财政局专班群"):
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
+        qunguan("ingest", path, "--db", db_path, "--silent")
+        qunguan("groups", "set", name, "--unit", "县财政局", "--admin", "周敏", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    duplicate = "select evidence from flags where category = 'group_duplicate_unit' and subject = 'group:1'"
+    assert "有 3 个工作群" in query(duplicate)[0]["evidence"]
+    qunguan("groups", "set", "财政局专班群", "--purpose", "预算编制专班", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    assert "有 2 个工作群" in query(duplicate)[0]["evidence"] and "财政局专班群" not in query(duplicate)[0]["evidence"]
