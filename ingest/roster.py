@@ -193,14 +193,16 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     units = dict(conn.execute("select id, unit from people"))
     where = "" if member_ids is None else "where m.id in (select value from json_each(?))"
     params = [] if member_ids is None else [json.dumps(member_ids)]
-    members = conn.execute("select m.id, m.group_id, m.sender_id, m.display_name, g.name, g.unit from members m "
-                           f"join groups g on g.id = m.group_id {where}", params).fetchall()
+    members = conn.execute("select m.id, m.group_id, m.sender_id, m.display_name, m.other_names, g.name, g.unit "
+                           f"from members m join groups g on g.id = m.group_id {where}", params).fetchall()
     chosen, result = {}, Links()
-    for member_id, group_id, sender_id, display_name, group, group_unit in members:
+    for member_id, group_id, sender_id, display_name, other_names, group, group_unit in members:
         shown = (display_name or "").strip()
         by_identity = by_id.get((sender_id or "").lower())
-        candidates = (by_identity or by_display_name.get(shown) or by_name.get(shown)
-                      or _by_name_and_unit(shown, by_name, units) or set())
+        # By the name it goes by now, else by a name it was exported under before (one
+        # export gives the group nickname, another the account's).
+        candidates = by_identity or next(filter(None, (_by_name(name.strip(), by_display_name, by_name, units)
+                                                       for name in [shown, *json.loads(other_names)])), set())
         if len(candidates) > 1 and group_unit:
             # Two 张伟 on the roster: the one of the group's own unit, if only one is.
             candidates = {c for c in candidates if units[c] == group_unit} or candidates
@@ -213,6 +215,10 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     result.linked = sum(person is not None for person, _ in links)
     conn.executemany("update members set person_id = ? where id = ?", links)
     return result
+
+
+def _by_name(name: str, by_display_name: dict, by_name: dict, units: dict) -> set[int]:
+    return by_display_name.get(name) or by_name.get(name) or _by_name_and_unit(name, by_name, units) or set()
 
 
 def _two_accounts_one_name(conn, chosen: dict, result: Links) -> None:

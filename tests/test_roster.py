@@ -343,3 +343,17 @@ def test_two_accounts_of_one_name_are_not_both_given_to_one_person_nor_a_name_st
     result = qunguan("roster", "import", roster, "--db", db_path)
     assert query("select count(*) n from members where person_id is not null") == [{"n": 0}]
     assert "ambiguous 2" in result.stdout
+
+
+def test_a_member_stays_linked_by_a_name_it_was_exported_under_before(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,群昵称\n张三,城关镇,城关镇-张三\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _v2_export(tmp_path / "城关镇工作群_utf8.csv", "城关镇-张三", 1740963605, "收到"), "--db", db_path,
+            "--silent")
+    # A later export gives the account's own nickname, not the group's.
+    later = tmp_path / "week2" / "城关镇工作群_utf8.csv"
+    later.parent.mkdir()
+    qunguan("ingest", _v2_export(later, "🌹🌹", 1741568405, "好的"), "--db", db_path, "--silent")
+    assert query("select display_name, p.name from members m left join people p on p.id = m.person_id") == [
+        {"display_name": "🌹🌹", "name": "张三"}]
