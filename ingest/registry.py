@@ -142,7 +142,7 @@ def _out_of_range(key: str, value, default) -> str | None:
     a share written as a percentage, a count with a fraction, a pattern that does not
     compile."""
     if isinstance(default, float) and 0 < default < 1 and not 0 < value <= 1:
-        return f"a share between 0 and 1 (0.3 for 30%)"
+        return "a share between 0 and 1 (0.3 for 30%)"
     if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
         return "a whole number, 0 or more"
     if key.endswith("patterns"):
