@@ -27,7 +27,7 @@ from detectors.base import Message, flag, normalise, when_zh, word_pattern
 from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures, similarities
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -178,18 +178,18 @@ def _repeats(post: Message, earlier: Message, config: dict) -> bool:
     """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
     rather than something written alike:
     - a 接龙 grows by one line a post: each is a new answer, not the list again;
-    - in one group, what names a day, week or month relatively (今天, 下周, 本月 …) in
-      another day (12 hours on), week or month is another occasion: the daily duty
-      roster, the weekly meeting, a village's daily report;
+    - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
+      (12 hours on), week or month is another occasion, in one group or two: the daily
+      duty roster, the weekly meeting, a village's daily report;
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
     settings = config["repeated_post"]
     if post.text.lstrip().lstrip("#＃").startswith("接龙"):
         return False
-    if post.group_id != earlier.group_id:
-        return True
     if _another_occasion(post, earlier, settings):
         return False
+    if post.group_id != earlier.group_id:
+        return True
     return post.member_id == earlier.member_id or is_notice(post, config["after_hours"])
 
 
@@ -254,7 +254,9 @@ def _pairs(bands: np.ndarray, owners: np.ndarray, stored: int) -> np.ndarray:
 
 
 def _explain(post: Message, first: Message, posts: list[Message], names: dict) -> str:
-    groups = sorted({p.group_id for p in posts if p.sent_at <= post.sent_at})
+    # The groups in the order the post reached them.
+    groups = list(dict.fromkeys(p.group_id for p in sorted(posts, key=lambda p: (p.sent_at, p.id))
+                                if p.sent_at <= post.sent_at))
     where = f"「{names.get(first.group_id, first.group_id)}」"
     if post.group_id != first.group_id:
         others = "、".join(f"「{names.get(g, g)}」" for g in groups)

@@ -73,14 +73,30 @@ def test_posts_naming_a_day_relatively_are_another_occasion_on_another_day(conn)
     ("2025-03-03T09:00:00", "2025-03-04T09:00:00", "请各村本周五前报送春耕备耕情况统计表，逾期通报。", (1, 1)),
     # 今天 at 23:58 and again at 00:03: minutes apart, the same notice.
     ("2025-03-03T23:58:00", "2025-03-04T00:03:00", "请各村今天下班前报送防返贫监测对象核查表，逾期通报。", (1, 1)),
-    # In two groups it is 多头发布 whatever day it names.
+    # In two groups in the same week: 多头发布.
     ("2025-03-03T09:00:00", "2025-03-04T09:00:00", "请各村本周五前报送春耕备耕情况统计表，逾期通报。", (1, 2)),
+    # 明天 in two groups the same morning: 多头发布.
+    ("2025-03-03T09:00:00", "2025-03-03T10:30:00", "明天上午9点在三楼会议室开会，请准时参加。", (1, 2)),
 ])
 def test_a_notice_naming_a_day_is_still_a_repeat_on_its_occasion(conn, first_at, again_at, text, groups):
     first = add(conn, 1, groups[0], first_at, text, member_id=9)
     again = add(conn, 2, groups[1], again_at, text, member_id=9)
     [flag] = detect(conn, first, again)
     assert flag["message_id"] == 2 and flag["related_message_id"] == 1
+
+
+def test_a_meeting_named_relatively_in_another_group_a_week_later_is_another_meeting(conn):
+    first = add(conn, 1, 1, "2025-03-04T16:00:00", "明天上午9点在三楼会议室开会，请准时参加。", member_id=9)
+    later = add(conn, 2, 2, "2025-03-11T16:00:00", "明天上午9点在三楼会议室开会，请准时参加。", member_id=9)
+    assert detect(conn, first, later) == []
+
+
+def test_a_notice_in_several_groups_names_them_in_the_order_it_reached_them(conn):
+    posts = [add(conn, 3, 2, "2025-03-03T09:05:00", NOTICE), add(conn, 4, 1, "2025-03-03T09:20:00", NOTICE)]
+    conn.execute("insert into groups (id, name) values (3, '卫健系统群')")
+    posts.append(add(conn, 5, 3, "2025-03-03T09:40:00", NOTICE))
+    flags = {f["message_id"]: f["evidence"] for f in detect(conn, *posts)}
+    assert flags[5].endswith("先后出现在 「教育系统群」、「政务服务群」、「卫健系统群」")
 
 
 def test_a_growing_sign_up_list_is_not_a_repeat(conn):
