@@ -432,7 +432,8 @@ class _Planner:
         - else: records with an id, matched with messages archived without one (an Excel
           copy came first, or an export that has no ids).
         The sender is the same member, or one the record's sender name is known for (one
-        export names senders by WeChat id, another by display name only).
+        export names senders by WeChat id, another by display name only), or one linked to
+        the same roster person (their names differ: a nickname here, a remark there).
         Excel also writes times as it shows them, without seconds: a side with minute
         precision matches within its minute. Each archived message answers for one record,
         so two identical replies in one second still need two."""
@@ -446,26 +447,28 @@ class _Planner:
             if message_id not in self.claimed:
                 found.setdefault((group_id, sent_at[:16], kind, text.strip()), []).append(
                     (sent_at, precision, message_id, member_id))
-        names = self._names_of({entry[3] for entries in found.values() for entry in entries})
+        # Looked up, not made: a record matched here is not stored, nor is its sender.
+        senders = [self.members.existing(group_id, row[8], row[9]) for _, group_id, row in records]
+        known = self._members_of({entry[3] for entries in found.values() for entry in entries} | set(senders))
         matched = {}
-        for key, group_id, row in records:
+        for (key, group_id, row), member in zip(records, senders):
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
-            # Looked up, not made: a record matched here is not stored, nor is its sender.
-            member = self.members.existing(group_id, sender_id, sender_name)
+            person = known.get(member, (None, None))[1]
             archived = found.get((group_id, sent_at[:16], kind, (text or "").strip()), [])
             same = next((i for i, (at, archived_precision, _, by) in enumerate(archived)
                          if ("minute" in (precision, archived_precision) or at == sent_at)
-                         and (by == member or sender_name and sender_name in names.get(by, ()))), None)
+                         and (by == member or sender_name and sender_name in known.get(by, ((), None))[0]
+                              or person is not None and known.get(by, (None, None))[1] == person)), None)
             if same is not None:
                 matched[key] = archived.pop(same)[2]
                 self.claimed.add(matched[key])
         return matched
 
-    def _names_of(self, members: set) -> dict[int, set[str]]:
-        """The names archived members were exported under."""
+    def _members_of(self, members: set) -> dict[int, tuple[set[str], int | None]]:
+        """Archived members: the names each was exported under, and the roster person it is."""
         ids = [m for m in members if m is not None]
-        return {member: {display, *json.loads(others)} for member, display, others in self.read.execute(
-            "select id, display_name, other_names from members where id in (select value from json_each(?))",
+        return {member: ({display, *json.loads(others)}, person) for member, display, others, person in self.read.execute(
+            "select id, display_name, other_names, person_id from members where id in (select value from json_each(?))",
             [json.dumps(ids)])} if ids else {}
 
     def _without_ids_archived(self, group_id: int) -> bool:

@@ -304,3 +304,21 @@ def test_a_message_archived_from_the_share_takes_the_exports_second_and_sender(q
                  "on b.id = m.member_id where m.text = '请各卫生院周五前上报疫苗接种进度'") == [
         {"source_id": "7300000000000000001", "sent_at": "2025-03-03T09:00:05", "time_precision": "second",
          "sender_id": "wxid_wj01"}]
+
+
+def test_an_excel_copy_matches_messages_of_the_same_roster_person_under_another_name(qunguan, db_path, query,
+                                                                                     fixtures, tmp_path):
+    # PyWxDump names 黄伟 by wxid (县水利局 黄伟 in users.json); a MemoTrace export names him
+    # 水利局-黄伟; the roster knows both as one person.
+    ingest(qunguan, db_path, fixtures / PYWXDUMP_CHAT, group="返乡群")
+    header = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
+    clean = tmp_path / "clean" / "返乡群.csv"
+    clean.parent.mkdir()
+    save_as_excel(clean, [header, ["8200000000000000099", "文本", "水利局-黄伟", "2025-03-02 18:00:00", "明天统计返乡人员", "", "", "more"]])
+    ingest(qunguan, db_path, clean, group="返乡群")
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
+    assert query("select count(distinct person_id) n from members where person_id is not null and "
+                 "(sender_key = 'wxid_hw001' or display_name = '水利局-黄伟')") == [{"n": 1}]
+    copy = save_as_excel(tmp_path / "返乡群 - 副本.csv",
+                         [header, ["8.2E+18", "文本", "水利局-黄伟", "2025/3/3 9:00", "请各村今天统计返乡人员名单", "", "", "more"]])
+    assert "返乡群\tnew 0\talready present 1" in ingest(qunguan, db_path, copy, group="返乡群").stdout
