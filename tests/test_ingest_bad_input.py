@@ -435,3 +435,13 @@ def test_a_time_written_with_a_stray_character_is_rejected_naming_it(qunguan, db
                     "1,7,1,0,0,1740963605²,2,收到,,李明,李明,wxid_lm002\n", encoding="utf-8-sig")
     result = qunguan("ingest", path, "--db", db_path, "--silent")
     assert "line 2: CreateTime is not a number: '1740963605²'" in result.stderr
+
+
+def test_a_phone_share_sender_line_with_nothing_under_it_is_rejected_not_stored_empty(qunguan, db_path, query, tmp_path):
+    share = tmp_path / "疫苗接种协调群.txt"
+    share.write_text('微信群"疫苗接种协调群"的聊天记录如下:\n\n—————  2025-03-15  —————\n\n'
+                     "卫健委-何磊  11:04\n城关镇-张丽  25:10\n\n城关镇-张丽  13:33\n大家辛苦了\n", encoding="utf-8")
+    result = qunguan("ingest", share, "--db", db_path, "--silent")
+    assert "new 1\talready present 0\trejected 2" in result.stdout
+    assert "line 5: a sender line with no message under it" in result.stderr
+    assert query("select text from messages") == [{"text": "大家辛苦了"}]

@@ -63,7 +63,9 @@ def _starts_message(sender: re.Match, current: dict | None, listing: bool) -> bo
     line right under one: the list goes on ("开会时间  09:00"). The cost: a real sender line
     written straight under such a list, with no blank line between, is read as part of the
     list; its text stays in the archive, under the notice's sender."""
-    if current is None:
+    # A time no clock shows (25:10, a hand-edit) orders nothing: the next sender line
+    # starts a message of its own.
+    if current is None or current["time"] >= "24":
         return True
     return not listing and _clock(sender) >= current["time"]
 
@@ -80,6 +82,12 @@ def _finish(current: dict | None) -> Iterator[Record | Reject]:
         yield Reject(current["line"], "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is "
                                       "unknown; if you know it, ingest again with --date YYYY-MM-DD",
                      f"{current['name']}  {current['time'][:5]}\n{text}")
+        return
+    if not text.strip():
+        # The share writes every message's words ([图片] for a picture): nothing under a
+        # sender line is a message cut off, or a line edited into a sender line below it.
+        yield Reject(current["line"], "a sender line with no message under it (cut off, or the next line was edited)",
+                     f"{current['name']}  {current['time'][:5]}")
         return
     kind = "image" if _IMAGE.match(text) else "text"
     yield Record(
