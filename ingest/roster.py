@@ -53,6 +53,10 @@ class RosterResult:
     errors: list[str] = field(default_factory=list)
 
 
+# Why ingest passes a roster over, and how to load it (a file in a zip by ZIP!FILE).
+SKIPPED = "a real-name roster: load it with `qunguan roster import FILE`, FILE as named on this line"
+
+
 def is_roster(head: str) -> bool:
     """Whether a text file's head is a roster `read_roster` would read (its header found the
     same way, with a name column): an export folder often has one beside the chats, and

@@ -38,7 +38,7 @@ def detect(head: str, head_bytes: bytes, filename: str, siblings=()):
             return fmt
     # Only a file no chat format claims: a chat may well paste a 姓名/单位 table.
     if roster.is_roster(head):
-        raise Skipped("a real-name roster: load it with `qunguan roster import`")
+        raise Skipped(roster.SKIPPED)
     raise FormatError(notices.describe(head, filename))
 
 

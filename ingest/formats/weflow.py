@@ -97,7 +97,7 @@ class Xlsx:
                 if _SHEET not in book.sheetnames:
                     sheets = book.sheetnames
                     if any(roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets):
-                        raise Skipped("a real-name roster: load it with `qunguan roster import`")
+                        raise Skipped(roster.SKIPPED)
                     raise FormatError(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: "
                                       f"{', '.join(sheets[:5])}): not a chat export qunguan knows")
                 rows = enumerate(book[_SHEET].iter_rows(values_only=True), start=1)
