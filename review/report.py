@@ -38,12 +38,7 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     since, until = start.isoformat(), (end + timedelta(days=1)).isoformat()
     # Exempt groups (Party-branch study groups, 第二条) are archived, never flagged: left out.
     # Groups dissolved before the period began are gone from it.
-    # A group marked exempt after the period was a work group in it (registry_log says
-    # when); one exempt before, or since before the log, is left out.
-    exempt_then = ("g.exempt = 1 and coalesce((select max(l.changed_at) from registry_log l where l.entity = 'group' "
-                   "and l.entity_id = g.id and l.change ->> '$.exempt[1]' = 1), '') < :until")
-    scope = (f"not ({exempt_then}) and (g.dissolved_on is null or g.dissolved_on >= :since)"
-             + (" and g.unit = :unit" if unit else ""))
+    scope = "g.exempt = 0 and (g.dissolved_on is null or g.dissolved_on >= :since)" + (" and g.unit = :unit" if unit else "")
     params = {"since": since, "until": until, "unit": unit,
               "overdue": (now - timedelta(days=OVERDUE_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")}
     groups = list(dict_rows(conn, f"""

@@ -131,16 +131,3 @@ def test_a_group_dissolved_before_the_period_is_not_in_its_report(qunguan, archi
     assert "| 靖安县驻村工作队群 |" in qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
     later = qunguan("report", "--db", archive, "--from", "2025-03-10").stdout
     assert "靖安县驻村工作队群" not in later and "在册工作群 1 个" in later
-
-
-def test_a_group_marked_exempt_after_the_period_stays_in_that_periods_report(qunguan, archive):
-    before = qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
-    qunguan("groups", "set", "靖安县驻村工作队群", "--exempt", "--db", archive)
-    past = qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
-    assert "| 靖安县驻村工作队群 |" in past
-    # Its figures there are as they were; only the flags the exemption closed are handled now.
-    row = lambda text: next(line for line in text.splitlines() if line.startswith("| 靖安县驻村工作队群 |")).split(" | ")[:5]
-    assert row(past) == row(before)
-    # In a period after the exemption, it is an exempt group: left out.
-    today = qunguan("report", "--db", archive, "--from", "2030-01-07").stdout
-    assert "靖安县驻村工作队群" not in today
