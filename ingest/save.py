@@ -162,8 +162,8 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
     started = stamp()
     writer = ops.Transaction(_path_of(db), CACHE_MB)
     try:
-        # --group names a file given by name, whatever it says; in a folder or a zip, only
-        # the files that do not name their group.
+        # --group names a file given alone, whatever it says; among others (a folder, a
+        # zip, week/*), only the files that do not name their group.
         plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked)
         for batch in batches:
             for number, reject in batch.rejects:

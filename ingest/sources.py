@@ -34,7 +34,7 @@ class Source:
     open: Callable[[], IO[bytes]]
     siblings: dict = field(default_factory=dict)  # neighbour file name -> bytes loader
     in_zip: bool = False  # then `name` is `<zip path>!<member>`
-    walked: bool = False  # found in a folder or a zip given, not named itself
+    walked: bool = False  # found in a folder or a zip, or named beside other paths: not named alone
 
     @property
     def filename(self) -> str:
@@ -50,7 +50,8 @@ def expand(paths: list[str]) -> Iterator[Source]:
             for child in sorted(c for c in p.rglob("*") if c.is_file() and not c.name.startswith(".")):
                 yield from _file_or_zip(child, walked=True)
         else:
-            yield from _file_or_zip(p)
+            # week/* names many files at once, like the folder itself.
+            yield from _file_or_zip(p, walked=len(paths) > 1)
 
 
 def _file_or_zip(p: Path, walked: bool = False) -> Iterator[Source]:

@@ -322,3 +322,12 @@ def test_an_excel_copy_matches_messages_of_the_same_roster_person_under_another_
     copy = save_as_excel(tmp_path / "返乡群 - 副本.csv",
                          [header, ["8.2E+18", "文本", "水利局-黄伟", "2025/3/3 9:00", "请各村今天统计返乡人员名单", "", "", "more"]])
     assert "返乡群\tnew 0\talready present 1" in ingest(qunguan, db_path, copy, group="返乡群").stdout
+
+
+def test_files_named_together_keep_their_own_groups_like_a_folder(qunguan, db_path, query, fixtures, tmp_path):
+    for name in ("pasted.txt", "weflow.json", "防汛工作群_utf8.csv"):
+        shutil.copy(fixtures / name, tmp_path / name)
+    ingest(qunguan, db_path, *sorted(tmp_path.glob("*.*")), group="林业群")  # as the shell expands week/*
+    assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by g.name "
+                 "order by g.name") == [{"name": "林业群", "n": 2}, {"name": "樟树市卫健工作群", "n": 3},
+                                        {"name": "防汛工作群", "n": 6}]
