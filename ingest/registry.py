@@ -56,6 +56,11 @@ def rename_group(conn, name: str, new_name: str) -> dict:
         raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
     if not new_name or conn.execute("select 1 from groups where name = ? and id != ?", [new_name, before[0]]).fetchone():
         raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"))
+    former = conn.execute("select name from groups where id != ? and exists (select 1 from json_each(other_names) "
+                          "where value = ?)", [before[0], new_name]).fetchone()
+    if former:
+        raise RegistryError(f"{new_name!r} was the name of the group {former[0]!r} before it was renamed, and exports "
+                            "named so go to it; choose another name")
     if new_name == name:
         return _group(conn, name)
     with conn:

@@ -59,28 +59,30 @@ def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str 
     name = forced if forced and overrides else chat_name or forced
     if not name:
         return None
-    group_id, name, ids = _group_named(conn, name)
+    # A group's former name (groups rename) is how a name-only export still finds it;
+    # --group and a chat with an id of its own name a group as it is called now.
+    group_id, name, ids = _group_named(conn, name, former=name != forced and not chat_id)
     if chat_id and ids and chat_id not in ids and name != forced:
         if not forced:
             raise ChatIdClash(f"the archive's group {name!r} is the chat {', '.join(ids)}, and this file's chat "
                               f"{chat_id} is another of the same name; pass --group with a name of its own "
                               "(or the archived group's name, if it really is that group)")
-        group_id, name, ids = _group_named(conn, forced)
+        group_id, name, ids = _group_named(conn, forced, former=False)
     if chat_id and chat_id not in ids:
         conn.execute("update groups set source_ids = ? where id = ?", [json.dumps(ids + [chat_id], ensure_ascii=False), group_id])
     return group_id, name
 
 
-def group_named(conn, name: str) -> int | None:
-    """The group of that name, or that had it before a rename."""
-    row = conn.execute("select id from groups where name = ? union all select id from groups where exists "
-                       "(select 1 from json_each(other_names) where value = ?) limit 1", [name, name]).fetchone()
+def group_named(conn, name: str, former: bool = True) -> int | None:
+    """The group of that name, or (`former`) that had it before a rename."""
+    row = conn.execute("select id from groups where name = ? union all select id from groups where ? and exists "
+                       "(select 1 from json_each(other_names) where value = ?) limit 1", [name, former, name]).fetchone()
     return row[0] if row else None
 
 
-def _group_named(conn, name: str) -> tuple[int, str, list[str]]:
-    """(id, name, chat ids) of the group of that name (or former name), made if new."""
-    group_id = group_named(conn, name)
+def _group_named(conn, name: str, former: bool) -> tuple[int, str, list[str]]:
+    """(id, name, chat ids) of the group of that name (or `former` name), made if new."""
+    group_id = group_named(conn, name, former)
     if group_id is None:
         group_id = conn.execute("insert into groups (name) values (?)", [name]).lastrowid
     name, ids = conn.execute("select name, source_ids from groups where id = ?", [group_id]).fetchone()

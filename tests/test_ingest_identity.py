@@ -331,3 +331,26 @@ def test_files_named_together_keep_their_own_groups_like_a_folder(qunguan, db_pa
     assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by g.name "
                  "order by g.name") == [{"name": "林业群", "n": 2}, {"name": "樟树市卫健工作群", "n": 3},
                                         {"name": "防汛工作群", "n": 6}]
+
+
+def test_a_former_name_does_not_capture_a_new_chat_nor_another_groups_rename(qunguan, db_path, query, fixtures, tmp_path):
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path)
+    # Another chat, with an id of its own, now called what the renamed group was.
+    doc = json.loads((fixtures / "weflow.json").read_text(encoding="utf-8"))
+    doc["session"]["wxid"] = "5550001@chatroom"
+    for i, message in enumerate(doc["messages"]):
+        message["platformMessageId"] = str(7400000000000000001 + i)
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert "樟树市卫健工作群\tnew 3" in qunguan("ingest", other, "--db", db_path, "--silent").stdout
+    assert query("select name, source_ids from groups order by id") == [
+        {"name": "樟树市卫健委工作群", "source_ids": '["39900022233@chatroom"]'},
+        {"name": "樟树市卫健工作群", "source_ids": '["5550001@chatroom"]'}]
+    qunguan("ingest", fixtures / "pasted.txt", "--db", db_path, "--group", "林业群", "--silent")
+    refused = qunguan("groups", "rename", "林业群", "樟树市卫健工作群", "--db", db_path)
+    assert refused.exit_code == 1 and "another group has that name" in refused.stderr
+    # Nor may a group take a name another group had: exports named so go to that one.
+    qunguan("groups", "rename", "樟树市卫健委工作群", "樟树市卫健局工作群", "--db", db_path)
+    former = qunguan("groups", "rename", "林业群", "樟树市卫健委工作群", "--db", db_path)
+    assert former.exit_code == 1 and "was the name of the group '樟树市卫健局工作群' before it was renamed" in former.stderr
