@@ -387,6 +387,9 @@ class _Members:
         return {member: (sorted(names), self.latest.get(member)) for member, names in self.names.items()}
 
 
+_UNKNOWN = ((), None, None)  # a member not archived: no names, no person, no sender id
+
+
 class _Planner:
     """Turns parsed records into message rows and hands them to the writer. Messages
     already archived by earlier imports are found through the caller's connection and
@@ -453,23 +456,33 @@ class _Planner:
         matched = {}
         for (key, group_id, row), member in zip(records, senders):
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
-            person = known.get(member, (None, None))[1]
-            archived = found.get((group_id, sent_at[:16], kind, (text or "").strip()), [])
-            same = next((i for i, (at, archived_precision, _, by) in enumerate(archived)
-                         if ("minute" in (precision, archived_precision) or at == sent_at)
-                         and (by == member or sender_name and sender_name in known.get(by, ((), None))[0]
-                              or person is not None and known.get(by, (None, None))[1] == person)), None)
+            person = known.get(member, _UNKNOWN)[1]
+
+            def same_sender(by) -> bool:
+                names, their_person, their_id = known.get(by, _UNKNOWN)
+                if sender_id and their_id and sender_id != their_id:
+                    return False  # two accounts, whatever they are called
+                return bool(sender_name and sender_name in names or person is not None and their_person == person)
+
+            archived = [(i, by) for i, (at, archived_precision, _, by) in enumerate(
+                found.get((group_id, sent_at[:16], kind, (text or "").strip()), []))
+                if "minute" in (precision, archived_precision) or at == sent_at]
+            # The very sender first; else one known by name or roster person.
+            same = next((i for i, by in archived if by == member), None)
+            if same is None:
+                same = next((i for i, by in archived if same_sender(by)), None)
             if same is not None:
-                matched[key] = archived.pop(same)[2]
+                matched[key] = found[(group_id, sent_at[:16], kind, (text or "").strip())].pop(same)[2]
                 self.claimed.add(matched[key])
         return matched
 
-    def _members_of(self, members: set) -> dict[int, tuple[set[str], int | None]]:
-        """Archived members: the names each was exported under, and the roster person it is."""
+    def _members_of(self, members: set) -> dict[int, tuple[set[str], int | None, str | None]]:
+        """Archived members: the names each was exported under, the roster person it is,
+        its sender id."""
         ids = [m for m in members if m is not None]
-        return {member: ({display, *json.loads(others)}, person) for member, display, others, person in self.read.execute(
-            "select id, display_name, other_names, person_id from members where id in (select value from json_each(?))",
-            [json.dumps(ids)])} if ids else {}
+        return {member: ({display, *json.loads(others)}, person, sender) for member, display, others, person, sender in
+                self.read.execute("select id, display_name, other_names, person_id, sender_id from members "
+                                  "where id in (select value from json_each(?))", [json.dumps(ids)])} if ids else {}
 
     def _without_ids_archived(self, group_id: int) -> bool:
         """Whether the group has messages archived without an exported id."""
@@ -514,8 +527,7 @@ class _Planner:
                 # id and replies to it (and its own reply) are linked.
                 self.writer.call(ops.adopt_ids, [
                     {"source_id": row[7], "key": key, "reply_key": message_key("s", group_id, row[12]) if row[12] else None,
-                     "sent_at": row[1], "precision": row[2], "member_id": self.members.id_for(group_id, row[8], row[9]),
-                     "id": found[key]} for key, group_id, row in with_id if key in found])
+                     "sent_at": row[1], "precision": row[2], "id": found[key]} for key, group_id, row in with_id if key in found])
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
                             sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:

@@ -109,18 +109,17 @@ def insert_messages(conn, rows: list[tuple]) -> None:
 
 
 def adopt_ids(conn, found: list[dict]) -> None:
-    """Dicts of source_id, key (by it), reply_key (or None), sent_at, precision, member_id
-    (or None) and id: a message archived without its exporter's id, now read with it,
-    takes it (and the reply it names, if it had none), and the second its time was cut
-    to a minute, and the sender as the export with ids names them (by WeChat id), so it
-    is the same row whichever export came first. Should that key be taken already (the
-    same message twice in one file, the first stored by this very import), the message
-    keeps what it had: it is archived either way."""
+    """Dicts of source_id, key (by it), reply_key (or None), sent_at, precision and id: a
+    message archived without its exporter's id, now read with it, takes it (and the reply
+    it names, if it had none), and the second its time was cut to a minute. Its sender
+    stays the member it was archived under (moved, that member would be left with no
+    messages, and checked against the roster for nothing). Should that key be taken
+    already (the same message twice in one file, the first stored by this very import),
+    the message keeps what it had: it is archived either way."""
     conn.executemany(
         "update or ignore messages set source_id = :source_id, key = :key, reply_key = coalesce(reply_key, :reply_key), "
         "sent_at = case when time_precision = 'minute' and :precision = 'second' then :sent_at else sent_at end, "
-        "time_precision = case when :precision = 'second' then 'second' else time_precision end, "
-        "member_id = coalesce(:member_id, member_id) where id = :id", found)
+        "time_precision = case when :precision = 'second' then 'second' else time_precision end where id = :id", found)
 
 
 def insert_reject(conn, row: list) -> None:

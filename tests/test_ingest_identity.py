@@ -297,13 +297,29 @@ def test_a_share_read_after_the_export_with_ids_adds_neither_messages_nor_member
     assert query("select count(*) n from members")[0]["n"] == members
 
 
-def test_a_message_archived_from_the_share_takes_the_exports_second_and_sender(qunguan, db_path, query, fixtures, tmp_path):
+def test_a_message_archived_from_the_share_takes_the_exports_id_and_second(qunguan, db_path, query, fixtures, tmp_path):
     qunguan("ingest", _share_of_the_weflow_chat(tmp_path), "--db", db_path, "--silent")
     qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
-    assert query("select m.source_id, m.sent_at, m.time_precision, b.sender_id from messages m join members b "
+    assert query("select m.source_id, m.sent_at, m.time_precision, b.display_name from messages m join members b "
                  "on b.id = m.member_id where m.text = '请各卫生院周五前上报疫苗接种进度'") == [
         {"source_id": "7300000000000000001", "sent_at": "2025-03-03T09:00:05", "time_precision": "second",
-         "sender_id": "wxid_wj01"}]
+         "display_name": "卫健委-王军"}]
+
+
+def test_two_accounts_of_one_name_saying_the_same_in_the_same_second_stay_two_messages(qunguan, db_path, query, tmp_path):
+    chatlog = tmp_path / "chatlog.csv"
+    chatlog.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n"
+                       "2025-03-03 09:00:05,王伟,wxid_w1,应急群,8880001@chatroom,收到\n", encoding="utf-8")
+    weflow = tmp_path / "weflow.json"
+    weflow.write_text(json.dumps({"weflow": {"version": "1.0.3"}, "session": {"wxid": "8880001@chatroom", "displayName": "应急群"},
+                                  "messages": [{"localId": 1, "createTime": 1740963605, "localType": 1, "content": "收到",
+                                                "senderUsername": "wxid_w2", "senderDisplayName": "王伟",
+                                                "platformMessageId": "9200000000000000002"}]}, ensure_ascii=False),
+                      encoding="utf-8")
+    for path in (chatlog, weflow):
+        qunguan("ingest", path, "--db", db_path, "--silent")
+    assert query("select b.sender_id from messages m join members b on b.id = m.member_id order by b.sender_id") == [
+        {"sender_id": "wxid_w1"}, {"sender_id": "wxid_w2"}]
 
 
 def test_an_excel_copy_matches_messages_of_the_same_roster_person_under_another_name(qunguan, db_path, query,
