@@ -195,63 +195,68 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     guess between two 王伟 would put one man's messages on another's record."""
     by_id, by_display_name, by_name = _people_indexes(conn)
     units = dict(conn.execute("select id, unit from people"))
-    where = "" if member_ids is None else "where m.id in (select value from json_each(?))"
+    # A group's members are linked together: two accounts of one name (below) are judged
+    # on all of them, whichever export brought each.
+    where = "" if member_ids is None else ("where m.group_id in (select group_id from members "
+                                           "where id in (select value from json_each(?)))")
     params = [] if member_ids is None else [json.dumps(member_ids)]
     members = conn.execute("select m.id, m.group_id, m.sender_id, m.display_name, m.other_names, g.name, g.unit "
                            f"from members m join groups g on g.id = m.group_id {where}", params).fetchall()
     chosen, result = {}, Links()
     for member_id, group_id, sender_id, display_name, other_names, group, group_unit in members:
         shown = (display_name or "").strip()
-        by_identity = by_id.get((sender_id or "").lower())
-        # By the name it goes by now, else by a name it was exported under before (one
-        # export gives the group nickname, another the account's).
-        candidates = by_identity or next(filter(None, (_by_name(name.strip(), by_display_name, by_name, units)
-                                                       for name in [shown, *json.loads(other_names)])), set())
+        candidates, by_name_only = by_id.get((sender_id or "").lower()), False
+        if not candidates:
+            # The 群昵称 it goes by now, else one it was exported under before (one export
+            # gives the group nickname, another the account's); else its name, now.
+            candidates = next(filter(None, (by_display_name.get(name.strip())
+                                            for name in [shown, *json.loads(other_names)])), None)
+        if not candidates:
+            candidates, by_name_only = by_name.get(shown) or _by_name_and_unit(shown, by_name, units), True
         if len(candidates) > 1 and group_unit:
             # Two 张伟 on the roster: the one of the group's own unit, if only one is.
             candidates = {c for c in candidates if units[c] == group_unit} or candidates
         if len(candidates) > 1:
             result.ambiguous.append(f"{display_name or sender_id} ({group})")
         chosen[member_id] = (next(iter(candidates)) if len(candidates) == 1 else None, group_id, sender_id,
-                             by_identity is None)
-    _two_accounts_one_name(conn, chosen, result)
+                             by_name_only)
+    _two_accounts_one_name(chosen, result)
     links = [(person, member_id) for member_id, (person, *_) in chosen.items()]
     result.linked = sum(person is not None for person, _ in links)
     conn.executemany("update members set person_id = ? where id = ?", links)
     return result
 
 
-def _by_name(name: str, by_display_name: dict, by_name: dict, units: dict) -> set[int]:
-    return by_display_name.get(name) or by_name.get(name) or _by_name_and_unit(name, by_name, units) or set()
-
-
-def _two_accounts_one_name(conn, chosen: dict, result: Links) -> None:
-    """Unlink, as ambiguous, the senders linked by name to a person another account (another
-    wxid) of the same group is linked to: two accounts are two people, and the name cannot
-    say which one is on the roster. (A sender named by one export and keyed by wxid in
-    another has no sender id on one side: that is one person, linked twice.)"""
+def _two_accounts_one_name(chosen: dict, result: Links) -> None:
+    """Unlink, as ambiguous, the senders linked only by their name to a person another
+    account (another wxid) of the same group is linked to: two accounts are two people,
+    and the name cannot say which one is on the roster. (Linked by wxid or by a 群昵称 the
+    roster lists, each account is known; a sender with no id, named by one export, is the
+    same person keyed otherwise by another.)"""
     accounts = defaultdict(set)  # (group, person) -> sender ids linked to them
-    for group_id, person, sender_id in conn.execute(
-            "select group_id, person_id, sender_id from members where person_id is not null and sender_id is not null "
-            "and id not in (select value from json_each(?))", [json.dumps(list(chosen))]):
-        accounts[(group_id, person)].add(sender_id)
     for person, group_id, sender_id, _ in chosen.values():
         if person is not None and sender_id:
             accounts[(group_id, person)].add(sender_id)
-    for member_id, (person, group_id, sender_id, by_name) in chosen.items():
-        if person is not None and by_name and sender_id and len(accounts[(group_id, person)]) > 1:
-            chosen[member_id] = (None, group_id, sender_id, by_name)
-            result.ambiguous.append(f"{sender_id} ({_group_name(conn, group_id)})")
-
-
-def _group_name(conn, group_id: int) -> str:
-    return conn.execute("select name from groups where id = ?", [group_id]).fetchone()[0]
+    for member_id, (person, group_id, sender_id, by_name_only) in chosen.items():
+        if person is not None and by_name_only and sender_id and len(accounts[(group_id, person)]) > 1:
+            chosen[member_id] = (None, group_id, sender_id, by_name_only)
+            result.ambiguous.append(f"{sender_id} (group #{group_id})")
 
 
 # What sets a name apart from its unit in a display name written as 第六条 asks:
 # 县应急局-周敏, 黄小华（城关镇）, 马静@城关镇, 周敏 县应急局.
 _NAME_PARTS = re.compile(r"[\s\-—–_－·•@＠/|｜()（）\[\]【】<>《》,，、:：]+")
-_UNIT = re.compile(r"(镇|乡|村|街道|社区|局|委|办|院|所|站|中心|队|科|股|室|部|厅|处|县|区|市|公司|学校|小学|中学|医院)$")
+# A part naming a body of its own (not a division such as 办公室, 综合股 within one).
+_BODY = re.compile(r"(镇|乡|村|街道|社区|局|委|院|所|站|中心|队|厅|县|区|市|公司|学校|小学|中学|医院)$")
+
+
+def _abbreviates(part: str, unit: str) -> bool:
+    """Whether `part` is the unit or a short form of it, its characters in order within
+    the unit's (县应急局 for 宜丰县应急管理局), or the unit within it."""
+    if unit in part:
+        return True
+    rest = iter(unit)
+    return len(part) >= 2 and all(ch in rest for ch in part)
 
 
 class RosterError(ValueError):
@@ -284,9 +289,9 @@ def _by_name_and_unit(display_name: str, by_name: dict[str, set[int]], units: di
     for part in parts:
         named = by_name.get(part, set())
         rest = [other for other in parts if other != part]
-        of_unit = {p for p in named if units[p] and any(other in units[p] or units[p] in other for other in rest)}
-        # The only person of the name, unless the display name states another unit.
-        if of_unit or len(named) == 1 and not any(_UNIT.search(other) for other in rest):
+        of_unit = {p for p in named if units[p] and any(_abbreviates(other, units[p]) for other in rest)}
+        # The only person of the name, unless the display name states another body.
+        if of_unit or len(named) == 1 and not any(_BODY.search(other) for other in rest):
             return of_unit or named
     return set()
 

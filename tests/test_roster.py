@@ -357,3 +357,49 @@ def test_a_member_stays_linked_by_a_name_it_was_exported_under_before(qunguan, d
     qunguan("ingest", _v2_export(later, "🌹🌹", 1741568405, "好的"), "--db", db_path, "--silent")
     assert query("select display_name, p.name from members m left join people p on p.id = m.person_id") == [
         {"display_name": "🌹🌹", "name": "张三"}]
+
+
+def _export_of(tmp_path, folder: str, senders: list[tuple[str, str]], epoch: int = 1740963605):
+    """A MemoTrace 2.0 export of 县应急局工作群 with one 收到 from each (name, wxid)."""
+    path = tmp_path / folder / "县应急局工作群_utf8.csv"
+    path.parent.mkdir()
+    path.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                    + "".join(f"{i},7,1,0,0,{epoch + i},2,收到,,{name},{name},{wxid}\n"
+                              for i, (name, wxid) in enumerate(senders)), encoding="utf-8-sig")
+    return path
+
+
+def _linked(query) -> dict[str, str | None]:
+    return {r["sender_id"]: r["name"] for r in query(
+        "select m.sender_id, p.name from members m left join people p on p.id = m.person_id")}
+
+
+def test_one_person_with_two_accounts_the_roster_lists_both_nicknames_of_is_linked_twice(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,群昵称\n王伟,县应急管理局,王伟；应急局王伟\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w", [("王伟", "wxid_w1"), ("应急局王伟", "wxid_w2")]), "--db", db_path,
+            "--silent")
+    assert _linked(query) == {"wxid_w1": "王伟", "wxid_w2": "王伟"}
+
+
+def test_two_accounts_of_one_name_are_unlinked_whichever_week_brought_each(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n王伟,县应急管理局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w1", [("王伟", "wxid_w1")]), "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_w1": "王伟"}
+    qunguan("ingest", _export_of(tmp_path, "w2", [("王伟", "wxid_w2")], 1741568405), "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_w1": None, "wxid_w2": None}
+
+
+def test_short_unit_names_and_divisions_link_and_a_later_name_stating_another_unit_unlinks(qunguan, db_path, query,
+                                                                                          tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n周敏,宜丰县应急管理局\n李四,宜丰县应急管理局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w1", [("县应急局-周敏", "wxid_zm"), ("李四（办公室）", "wxid_ls")]),
+            "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_zm": "周敏", "wxid_ls": "李四"}
+    qunguan("ingest", _export_of(tmp_path, "w2", [("城关镇-周敏", "wxid_zm")], 1741568405), "--db", db_path, "--silent")
+    assert _linked(query)["wxid_zm"] is None
