@@ -220,8 +220,11 @@ def settle(conn, found: GroupFindings) -> int:
     # The evidence says how things stand at this check (已 58 天无消息, the unit's groups,
     # the week's figures), on the flags nobody but the detector has handled.
     conn.executemany("update flags set evidence = :evidence where subject = :subject and category = :category "
-                     "and evidence != :evidence and not exists (select 1 from flag_state s where s.flag_id = flags.id "
-                     "and s.actor_id != :detector)", [{**f, "detector": DETECTOR} for f in found.flags])
+                     "and evidence != :evidence and coalesce((select h.actor_id = :detector or h.note in "
+                     "(select value from json_each(:opened)) from handling h where h.flag_id = flags.id "
+                     "order by h.id desc limit 1), 1)",
+                     [{**f, "detector": DETECTOR, "opened": json.dumps(_OPENED_AGAIN, ensure_ascii=False)}
+                      for f in found.flags])
     for (status, note), flag_ids in changes.items():
         record(conn, flag_ids, {"status": status, "action": "none", "note": note, "due_date": None}, DETECTOR)
     if conn.in_transaction:

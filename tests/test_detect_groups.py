@@ -433,15 +433,31 @@ def test_a_weeks_label_names_its_own_days_on_either_side_of_new_year(week, days)
     assert tuple(map(str, week_days(week))) == days
 
 
-def test_the_evidence_of_a_group_flag_says_how_things_stand_at_the_last_check(qunguan, db_path, query, fixtures, tmp_path):
+def _three_groups_of_one_unit(qunguan, db_path, fixtures, tmp_path):
+    """县财政局's three groups, registered and classified: each flagged as one of 3."""
     for name in ("财政局工作群", "财政局工作群（新）", "财政局专班群"):
         path = tmp_path / f"{name}.csv"
         path.write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
         qunguan("ingest", path, "--db", db_path, "--silent")
         qunguan("groups", "set", name, "--unit", "县财政局", "--admin", "周敏", "--db", db_path)
     qunguan("classify", "--db", db_path, "--silent")
+
+
+def test_the_evidence_of_a_group_flag_says_how_things_stand_at_the_last_check(qunguan, db_path, query, fixtures, tmp_path):
+    _three_groups_of_one_unit(qunguan, db_path, fixtures, tmp_path)
     duplicate = "select evidence from flags where category = 'group_duplicate_unit' and subject = 'group:1'"
     assert "有 3 个工作群" in query(duplicate)[0]["evidence"]
     qunguan("groups", "set", "财政局专班群", "--purpose", "预算编制专班", "--db", db_path)
     qunguan("classify", "--db", db_path, "--silent")
     assert "有 2 个工作群" in query(duplicate)[0]["evidence"] and "财政局专班群" not in query(duplicate)[0]["evidence"]
+
+
+def test_the_evidence_of_a_flag_opened_again_by_taking_an_exemption_back_is_refreshed_too(qunguan, db_path, query,
+                                                                                         fixtures, tmp_path):
+    _three_groups_of_one_unit(qunguan, db_path, fixtures, tmp_path)
+    qunguan("groups", "set", "财政局工作群", "--exempt", "--db", db_path)
+    qunguan("groups", "set", "财政局工作群", "--not-exempt", "--db", db_path)
+    qunguan("groups", "set", "财政局专班群", "--purpose", "预算编制专班", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    [flag] = query("select evidence from flags where category = 'group_duplicate_unit' and subject = 'group:1'")
+    assert "有 2 个工作群" in flag["evidence"]
