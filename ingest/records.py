@@ -85,13 +85,19 @@ def _whole(value) -> bool:
 
 def numeric_id(value) -> str | None:
     """An exporter's numeric message id, or None when it is not one: a CSV saved by Excel
-    holds 9.1E+18 for every 19-digit id, and taking that as identity would make all those
-    messages one. So would 0, which exporters write for messages the server numbered
+    holds 9.1E+18 for every 19-digit id (or 9100000000000000000), and taking that as
+    identity would make all those messages one. So would 0, which exporters write for messages the server numbered
     not (system notices in PyWxDump's MsgSvrID). Without an id, identity falls back to
     the message's content."""
     value = str(value if isinstance(value, int) and not isinstance(value, bool) else value or "").strip()
     # PyWxDump writes SQLite's signed 64-bit ids: those of 2^63 and above come out negative.
-    return value if value.lstrip("-").isdigit() and value.strip("-0") else None
+    if not (value.lstrip("-").isdigit() and value.strip("-0")):
+        return None
+    # Excel keeps 15 significant digits: a column formatted as a number writes 19-digit
+    # ids as 6830172210348850000, all alike in their last digits. (A real id ending in
+    # four zeros is taken for one of these: identity by content still holds it.)
+    digits = value.lstrip("-")
+    return None if len(digits) > 15 and not digits[15:].strip("0") else value
 
 
 def message_id(value) -> str | None:

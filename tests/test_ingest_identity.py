@@ -370,3 +370,15 @@ def test_a_former_name_does_not_capture_a_new_chat_nor_another_groups_rename(qun
     qunguan("groups", "rename", "樟树市卫健委工作群", "樟树市卫健局工作群", "--db", db_path)
     former = qunguan("groups", "rename", "林业群", "樟树市卫健委工作群", "--db", db_path)
     assert former.exit_code == 1 and "was the name of the group '樟树市卫健局工作群' before it was renamed" in former.stderr
+
+
+def test_ids_excel_rounded_but_wrote_as_digits_are_lost_ids_not_one_message(qunguan, db_path, query, fixtures, tmp_path):
+    # The 消息ID column formatted as a number: 15 significant digits, the rest zeros.
+    with open(fixtures / "memotrace3-week1.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[0] = row[0][:15] + "0000"
+    rounded = save_as_excel(tmp_path / "防火群.csv", rows)
+    assert "new 6\talready present 0" in ingest(qunguan, db_path, rounded).stdout  # six messages, not one
+    assert "new 0\talready present 6" in ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv").stdout
+    assert count(query) == 6
