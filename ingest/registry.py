@@ -8,6 +8,7 @@ from datetime import date
 from detectors.base import load_config
 from ingest import chain
 from ingest.changes import log_change
+from ingest.writer import add_group_name
 from ingest.records import stamp
 from ingest.sources import os_user
 
@@ -66,9 +67,8 @@ def rename_group(conn, name: str, new_name: str) -> dict:
     with conn:
         log_change(conn, "group", before[0], new_name, {"name": name}, {"name": new_name})
         # The old name stays the group's too: exports named after it still find it.
-        conn.execute("update groups set name = ?, other_names = (select json_group_array(value) from "
-                     "(select value from json_each(other_names) union select ?)) where id = ?",
-                     [new_name, name, before[0]])
+        conn.execute("update groups set name = ? where id = ?", [new_name, before[0]])
+        add_group_name(conn, before[0], name)
     return _group(conn, new_name)
 
 

@@ -321,6 +321,7 @@ class _Groups:
         self.first_name: str | None = None
         self.not_forced: list[str] = []  # groups the file named, though --group was given
         self.renamed: list[tuple[str, str]] = []  # (group, name the file gives its chat) where they differ
+        self.forced_chats: set[str] = set()  # chat ids this file put in the --group group
 
     def id_for(self, chat_id: str | None, chat_name: str | None) -> int:
         key = (chat_id, chat_name)
@@ -336,10 +337,18 @@ class _Groups:
             self.cache[key] = found[0]
             if self.forced and found[1] != self.forced and found[1] not in self.not_forced:
                 self.not_forced.append(found[1])
-            if self.named_inside and chat_id and chat_name and chat_name != found[1] \
+            if chat_id and found[1] == self.forced:
+                self.forced_chats.add(chat_id)
+                if len(self.forced_chats) > 1:  # a WeCom or chatlog file of several rooms
+                    raise GroupUnknown(f"the file holds several chats ({', '.join(sorted(self.forced_chats))}), and "
+                                       f"--group {self.forced} would make them one group; ingest each chat's own "
+                                       "export with a --group of its own")
+            elif self.named_inside and chat_id and chat_name and chat_name != found[1] \
                     and not self.writer.call(ops.group_named, chat_name):
                 # A chat renamed since (its id is what counts), and no other group has the
-                # name (a same-named chat named by --group is not a rename).
+                # name: the name is the group's too from now on, so a share titled with it
+                # (no chat id) finds the group.
+                self.writer.call(ops.add_group_name, found[0], chat_name)
                 self.renamed.append((found[1], chat_name))
             if self.first_id is None:
                 self.first_id, self.first_name = found

@@ -80,6 +80,12 @@ def group_named(conn, name: str, former: bool = True) -> int | None:
     return row[0] if row else None
 
 
+def add_group_name(conn, group_id: int, name: str) -> None:
+    """Another name the group is known by (groups.other_names)."""
+    conn.execute("update groups set other_names = (select json_group_array(value) from "
+                 "(select value from json_each(other_names) union select ?)) where id = ?", [name, group_id])
+
+
 def _group_named(conn, name: str, former: bool) -> tuple[int, str, list[str]]:
     """(id, name, chat ids) of the group of that name (or `former` name), made if new."""
     group_id = group_named(conn, name, former)

@@ -382,3 +382,26 @@ def test_ids_excel_rounded_but_wrote_as_digits_are_lost_ids_not_one_message(qung
     assert "new 6\talready present 0" in ingest(qunguan, db_path, rounded).stdout  # six messages, not one
     assert "new 0\talready present 6" in ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv").stdout
     assert count(query) == 6
+
+
+def test_group_refuses_to_make_one_group_of_a_files_several_chats(qunguan, db_path, query, tmp_path):
+    rooms = tmp_path / "chatlog.csv"
+    rooms.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n"
+                     "2025-03-03 09:00:05,王伟,wxid_w1,工作群,111@chatroom,请报送台账\n"
+                     "2025-03-03 09:10:05,李明,wxid_lm,工作群,222@chatroom,明天下村\n", encoding="utf-8")
+    result = ingest(qunguan, db_path, rooms, group="甲乡工作群")
+    assert result.exit_code == 1 and "the file holds several chats (111@chatroom, 222@chatroom)" in result.stderr
+    assert query("select count(*) n from messages") == [{"n": 0}]
+
+
+def test_a_share_titled_with_a_chats_new_name_finds_its_group(qunguan, db_path, query, fixtures, tmp_path):
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text((fixtures / "weflow.json").read_text(encoding="utf-8").replace("樟树市卫健工作群", "樟树市卫健委工作群"),
+                       encoding="utf-8")
+    qunguan("ingest", renamed, "--db", db_path, "--silent")
+    share = _share_of_the_weflow_chat(tmp_path)
+    share.write_text(share.read_text(encoding="utf-8").replace("樟树市卫健工作群", "樟树市卫健委工作群"), encoding="utf-8")
+    assert "樟树市卫健工作群\tnew 0\talready present 1" in qunguan("ingest", share, "--db", db_path, "--silent").stdout
+    assert qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path).exit_code == 0
+    assert query("select count(*) n from groups") == [{"n": 1}]
