@@ -397,6 +397,9 @@ class _Members:
 
 
 _UNKNOWN = ((), None, None)  # a member not archived: no names, no person, no sender id
+# A reply quoting a message is its words in an export that does not mark quotes (the
+# phone share): for matching, a quote is text.
+_MATCHED_AS = {"quote": "text"}
 
 
 class _Planner:
@@ -457,7 +460,7 @@ class _Planner:
                 "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' "
                 f"where m.source_id is {'not ' if with_ids else ''}null order by m.id", [json.dumps(minutes)]):
             if message_id not in self.claimed:
-                found.setdefault((group_id, sent_at[:16], kind, text.strip()), []).append(
+                found.setdefault((group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), text.strip()), []).append(
                     (sent_at, precision, message_id, member_id))
         # Looked up, not made: a record matched here is not stored, nor is its sender.
         senders = [self.members.existing(group_id, row[8], row[9]) for _, group_id, row in records]
@@ -473,15 +476,15 @@ class _Planner:
                     return False  # two accounts, whatever they are called
                 return bool(sender_name and sender_name in names or person is not None and their_person == person)
 
-            archived = [(i, by) for i, (at, archived_precision, _, by) in enumerate(
-                found.get((group_id, sent_at[:16], kind, (text or "").strip()), []))
-                if "minute" in (precision, archived_precision) or at == sent_at]
+            content = (group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), (text or "").strip())
+            archived = [(i, by) for i, (at, archived_precision, _, by) in enumerate(found.get(content, []))
+                        if "minute" in (precision, archived_precision) or at == sent_at]
             # The very sender first; else one known by name or roster person.
             same = next((i for i, by in archived if by == member), None)
             if same is None:
                 same = next((i for i, by in archived if same_sender(by)), None)
             if same is not None:
-                matched[key] = found[(group_id, sent_at[:16], kind, (text or "").strip())].pop(same)[2]
+                matched[key] = found[content].pop(same)[2]
                 self.claimed.add(matched[key])
         return matched
 

@@ -405,3 +405,12 @@ def test_a_share_titled_with_a_chats_new_name_finds_its_group(qunguan, db_path, 
     assert "樟树市卫健工作群\tnew 0\talready present 1" in qunguan("ingest", share, "--db", db_path, "--silent").stdout
     assert qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path).exit_code == 0
     assert query("select count(*) n from groups") == [{"n": 1}]
+
+
+def test_a_quoted_reply_in_the_share_is_the_quote_the_export_with_ids_has(qunguan, db_path, query, fixtures, tmp_path):
+    # The share does not mark quotes: WeFlow's 收到[引用 …] is 收到 there.
+    share = tmp_path / "share.txt"
+    share.write_text('微信群"樟树市卫健工作群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n我  09:01\n收到\n',
+                     encoding="utf-8")
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    assert "new 0\talready present 1" in qunguan("ingest", share, "--db", db_path, "--silent").stdout
