@@ -537,3 +537,18 @@ def test_messages_a_weflow_export_numbers_zero_stay_apart(qunguan, db_path, quer
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert "new 3\talready present 0" in ingest(qunguan, db_path, path).stdout
     assert query("select count(*) n from messages where source_id is null") == [{"n": 2}]
+
+
+def test_memotrace_2_keeps_a_replys_words_and_a_files_title_and_meets_weflows_quote(qunguan, db_path, query, fixtures,
+                                                                                   tmp_path):
+    header = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+    quote = ('"<msg><appmsg><title>收到</title><type>57</type><refermsg><content>请各卫生院周五前上报疫苗接种进度'
+             '</content></refermsg></appmsg></msg>"')
+    document = '"<msg><appmsg><title><![CDATA[疫苗接种进度表.xlsx]]></title><type>6</type></appmsg></msg>"'
+    export = tmp_path / "樟树市卫健工作群_utf8.csv"
+    export.write_text(header + f"2,7,49,57,1,1740963700,2,{quote},,我,我,wxid_me\n"
+                      f"3,7,49,6,0,1740963800,2,{document},,卫健委-王军,王军,wxid_wj01\n", encoding="utf-8-sig")
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    result = ingest(qunguan, db_path, export)
+    assert "new 1\talready present 1" in result.stdout  # the reply is WeFlow's quote
+    assert query("select kind, text from messages where kind = 'file'") == [{"kind": "file", "text": "疫苗接种进度表.xlsx"}]

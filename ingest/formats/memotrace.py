@@ -4,6 +4,7 @@ one file per chat named after the chat's remark (备注). And the JSON the 2025 
 writes beside its HTML page (`<备注>.html.json`): the page shows those messages."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Iterator
@@ -62,19 +63,34 @@ class V2Csv:
                 yield Reject(line, not_numbers({"Type": row["Type"], "SubType": row["SubType"] or 0,
                                                 "CreateTime": row["CreateTime"]}), str(row))
                 continue
-            text = row["StrContent"]
+            text, key_text = row["StrContent"], None
             kind = kind_from_codes(type_, sub, text)
             if kind in ("system", "recall"):
                 text = _SELF_RECALL.sub("", text)
+            elif kind in _TITLED:
+                # A reply's own words, a link's or a file's title: what a supervisor, a
+                # search and the classifiers read, and what other exports give as its text.
+                # Archived before with no text: that stays its identity.
+                text, key_text = _title(text), ""
             elif kind not in ("text",):
                 text = ""  # media rows carry raw XML; it stays in `raw`
             yield Record(
-                line=line, sent_at=from_epoch(epoch), kind=kind, text=text,
+                line=line, sent_at=from_epoch(epoch), kind=kind, text=text, key_text=key_text,
                 sender_id=row["Sender"] or None,
                 sender_name=row["Remark"] or row["NickName"] or None,
                 chat_id=chat_id, chat_name=chat_name, kind_raw=f"{type_},{sub}",
                 is_self=int(row["IsSender"]) if row["IsSender"] in ("0", "1") else None, raw=row,
             )
+
+
+_TITLED = ("quote", "link", "file")
+_TITLE = re.compile(r"<title>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</title>", re.S)
+
+
+def _title(xml: str) -> str:
+    """The first <title> of an appmsg's XML (a quote's reply, a link's or file's title)."""
+    found = _TITLE.search(xml)
+    return html.unescape(found[1]).strip() if found else ""
 
 
 class V3Csv:
