@@ -227,6 +227,20 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     return result
 
 
+def person_finder(conn):
+    """A function (sender id, display name) -> the one roster person they are, by wxid or
+    userid, then 群昵称, then name; None when none or several fit. For a sender not archived
+    yet (so not linked yet)."""
+    by_id, by_display_name, by_name = _people_indexes(conn)
+
+    def find(sender_id: str | None, name: str | None) -> int | None:
+        shown = (name or "").strip()
+        found = by_id.get((sender_id or "").lower()) or by_display_name.get(shown) or by_name.get(shown) or set()
+        return next(iter(found)) if len(found) == 1 else None
+
+    return find
+
+
 def _two_accounts_one_name(chosen: dict, result: Links) -> None:
     """Unlink, as ambiguous, the senders linked only by their name to a person another
     account (another wxid) of the same group is linked to: two accounts are two people,

@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 import sqlite_utils
 
 from classifiers.tokenizer import tokens
+from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, stamp, time_problem
@@ -424,6 +425,7 @@ class _Planner:
         self.claimed: set[int] = set()  # archived messages matched by content (_archived_by_content)
         self.without_ids: dict[int, bool] = {}  # per group: _without_ids_archived
         self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids)
+        self.roster = None  # roster.person_finder, once needed
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -468,7 +470,8 @@ class _Planner:
         matched = {}
         for (key, group_id, row), member in zip(records, senders):
             _, sent_at, precision, kind, _, text, _, _, sender_id, sender_name, *_ = row
-            person = known.get(member, _UNKNOWN)[1]
+            # A sender not archived yet is not linked yet: the roster says who they are.
+            person = known[member][1] if member in known else self._person_of(sender_id, sender_name)
 
             def same_sender(by) -> bool:
                 names, their_person, their_id = known.get(by, _UNKNOWN)
@@ -487,6 +490,11 @@ class _Planner:
                 matched[key] = found[content].pop(same)[2]
                 self.claimed.add(matched[key])
         return matched
+
+    def _person_of(self, sender_id: str | None, sender_name: str | None) -> int | None:
+        if self.roster is None:
+            self.roster = roster.person_finder(self.read)
+        return self.roster(sender_id, sender_name)
 
     def _members_of(self, members: set) -> dict[int, tuple[set[str], int | None, str | None]]:
         """Archived members: the names each was exported under, the roster person it is,

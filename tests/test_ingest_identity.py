@@ -306,16 +306,21 @@ def test_a_message_archived_from_the_share_takes_the_exports_id_and_second(qungu
          "display_name": "卫健委-王军"}]
 
 
+def _one_weflow_reply(tmp_path, chat: str, epoch: int, wxid: str, name: str, message_id: str):
+    """WeFlow's JSON of 应急群 (`chat`) with one 收到."""
+    path = tmp_path / "weflow.json"
+    path.write_text(json.dumps({"weflow": {"version": "1.0.3"}, "session": {"wxid": chat, "displayName": "应急群"},
+                                "messages": [{"localId": 1, "createTime": epoch, "localType": 1, "content": "收到",
+                                              "senderUsername": wxid, "senderDisplayName": name,
+                                              "platformMessageId": message_id}]}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def test_two_accounts_of_one_name_saying_the_same_in_the_same_second_stay_two_messages(qunguan, db_path, query, tmp_path):
     chatlog = tmp_path / "chatlog.csv"
     chatlog.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n"
                        "2025-03-03 09:00:05,王伟,wxid_w1,应急群,8880001@chatroom,收到\n", encoding="utf-8")
-    weflow = tmp_path / "weflow.json"
-    weflow.write_text(json.dumps({"weflow": {"version": "1.0.3"}, "session": {"wxid": "8880001@chatroom", "displayName": "应急群"},
-                                  "messages": [{"localId": 1, "createTime": 1740963605, "localType": 1, "content": "收到",
-                                                "senderUsername": "wxid_w2", "senderDisplayName": "王伟",
-                                                "platformMessageId": "9200000000000000002"}]}, ensure_ascii=False),
-                      encoding="utf-8")
+    weflow = _one_weflow_reply(tmp_path, "8880001@chatroom", 1740963605, "wxid_w2", "王伟", "9200000000000000002")
     for path in (chatlog, weflow):
         qunguan("ingest", path, "--db", db_path, "--silent")
     assert query("select b.sender_id from messages m join members b on b.id = m.member_id order by b.sender_id") == [
@@ -414,3 +419,15 @@ def test_a_quoted_reply_in_the_share_is_the_quote_the_export_with_ids_has(qungua
                      encoding="utf-8")
     qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
     assert "new 0\talready present 1" in qunguan("ingest", share, "--db", db_path, "--silent").stdout
+
+
+def test_senders_new_to_the_archive_are_known_by_the_roster_imported_before(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,微信号,群昵称\n周敏,县应急管理局,wxid_zm,老周；县应急局-周敏\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    share = tmp_path / "share.txt"
+    share.write_text('微信群"应急群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n老周  09:01\n收到\n', encoding="utf-8")
+    weflow = _one_weflow_reply(tmp_path, "999@chatroom", 1740963670, "wxid_zm", "县应急局-周敏", "9300000000000000001")
+    for path in (share, weflow):
+        qunguan("ingest", path, "--db", db_path, "--silent")
+    assert query("select count(*) n from messages") == [{"n": 1}]
