@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from detectors.base import load_config
-from ingest import chain
+from ingest import chain, roster
 from ingest.changes import log_change
 from ingest.writer import add_group_name
 from ingest.records import stamp
@@ -44,6 +44,11 @@ def set_group(conn, name: str, **fields) -> dict:
         if updates and log_change(conn, "group", before["id"], name, before, updates):
             conn.execute(f"update groups set {', '.join(f'{k} = ?' for k in updates)} where name = ?",
                          [*updates.values(), name])
+            if "unit" in updates:
+                # Of two namesakes on the roster, the one of the group's unit is its member.
+                members = [row[0] for row in conn.execute("select id from members where group_id = ?", [before["id"]])]
+                if members:
+                    roster.link_members(conn, members)
     return _group(conn, name)
 
 

@@ -195,15 +195,17 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     guess between two 王伟 would put one man's messages on another's record."""
     by_id, by_display_name, by_name = _people_indexes(conn)
     units = dict(conn.execute("select id, unit from people"))
+    accounts = _accounts(conn)
+    left = {row[0] for row in conn.execute("select id from people where left_on is not null")}
     # A group's members are linked together: two accounts of one name (below) are judged
     # on all of them, whichever export brought each.
     where = "" if member_ids is None else ("where m.group_id in (select group_id from members "
                                            "where id in (select value from json_each(?)))")
     params = [] if member_ids is None else [json.dumps(member_ids)]
-    members = conn.execute("select m.id, m.group_id, m.sender_id, m.display_name, m.other_names, g.name, g.unit "
-                           f"from members m join groups g on g.id = m.group_id {where}", params).fetchall()
+    members = conn.execute("select m.id, m.group_id, m.sender_id, m.display_name, m.other_names, g.name, g.unit, "
+                           f"m.person_id from members m join groups g on g.id = m.group_id {where}", params).fetchall()
     chosen, result = {}, Links()
-    for member_id, group_id, sender_id, display_name, other_names, group, group_unit in members:
+    for member_id, group_id, sender_id, display_name, other_names, group, group_unit, was in members:
         shown = (display_name or "").strip()
         candidates, by_name_only = by_id.get((sender_id or "").lower()), False
         if not candidates:
@@ -212,7 +214,11 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
             candidates = next(filter(None, (by_display_name.get(name.strip())
                                             for name in [shown, *json.loads(other_names)])), None)
         if not candidates:
-            candidates, by_name_only = by_name.get(shown) or _by_name_and_unit(shown, by_name, units), True
+            candidates, by_name_only = _not_another_account(
+                by_name.get(shown) or _by_name_and_unit(shown, by_name, units), sender_id, accounts), True
+            if was in left:
+                # Linked to someone who has left: a namesake who stays is not them.
+                candidates = set()
         if len(candidates) > 1 and group_unit:
             # Two 张伟 on the roster: the one of the group's own unit, if only one is.
             candidates = {c for c in candidates if units[c] == group_unit} or candidates
@@ -232,13 +238,30 @@ def person_finder(conn):
     userid, then 群昵称, then name; None when none or several fit. For a sender not archived
     yet (so not linked yet)."""
     by_id, by_display_name, by_name = _people_indexes(conn)
+    accounts = _accounts(conn)
 
     def find(sender_id: str | None, name: str | None) -> int | None:
         shown = (name or "").strip()
-        found = by_id.get((sender_id or "").lower()) or by_display_name.get(shown) or by_name.get(shown) or set()
+        found = (by_id.get((sender_id or "").lower()) or by_display_name.get(shown)
+                 or _not_another_account(by_name.get(shown, set()), sender_id, accounts))
         return next(iter(found)) if len(found) == 1 else None
 
     return find
+
+
+def _accounts(conn) -> set[int]:
+    """The people whose account the archive knows: the WeChat id or WeCom userid the roster
+    gives them is a sender's. (A 微信号 a clerk typed may be the account's alias, which no
+    export shows: that says nothing of other senders.)"""
+    return {row[0] for row in conn.execute(
+        "select p.id from people p where exists (select 1 from members m where m.sender_id is not null "
+        "and lower(m.sender_id) in (lower(p.wxid), lower(p.wecom_userid)))")}
+
+
+def _not_another_account(people: set[int], sender_id: str | None, accounts: set[int]) -> set[int]:
+    """Of the people a sender's name fits, those it may be: a sender with an id of its own
+    is not a person whose account is another sender (a namesake, not them)."""
+    return {p for p in people if not (sender_id and p in accounts)}
 
 
 def _two_accounts_one_name(chosen: dict, result: Links) -> None:
@@ -260,8 +283,8 @@ def _two_accounts_one_name(chosen: dict, result: Links) -> None:
 # What sets a name apart from its unit in a display name written as 第六条 asks:
 # 县应急局-周敏, 黄小华（城关镇）, 马静@城关镇, 周敏 县应急局.
 _NAME_PARTS = re.compile(r"[\s\-—–_－·•@＠/|｜()（）\[\]【】<>《》,，、:：]+")
-# A part naming a body of its own (not a division such as 办公室, 综合股 within one).
-_BODY = re.compile(r"(镇|乡|村|街道|社区|局|委|院|所|站|中心|队|厅|县|区|市|公司|学校|小学|中学|医院)$")
+# A part naming a division within a unit (办公室, 综合股) or a post (科员, 局长, 网格员).
+_ROLE = re.compile(r"(科|股|室|组|处|员|长|主任|书记|干部|老师|医生|秘书|会计|司机)$")
 
 
 def _abbreviates(part: str, unit: str) -> bool:
@@ -304,8 +327,9 @@ def _by_name_and_unit(display_name: str, by_name: dict[str, set[int]], units: di
         named = by_name.get(part, set())
         rest = [other for other in parts if other != part]
         of_unit = {p for p in named if units[p] and any(_abbreviates(other, units[p]) for other in rest)}
-        # The only person of the name, unless the display name states another body.
-        if of_unit or len(named) == 1 and not any(_BODY.search(other) for other in rest):
+        # The only person of the name, when the rest says only their division or post
+        # (李四（办公室）, 周敏-科员): any other word may name another unit (城关-周敏).
+        if of_unit or len(named) == 1 and all(_ROLE.search(other) for other in rest):
             return of_unit or named
     return set()
 

@@ -403,3 +403,32 @@ def test_short_unit_names_and_divisions_link_and_a_later_name_stating_another_un
     assert _linked(query) == {"wxid_zm": "周敏", "wxid_ls": "李四"}
     qunguan("ingest", _export_of(tmp_path, "w2", [("城关镇-周敏", "wxid_zm")], 1741568405), "--db", db_path, "--silent")
     assert _linked(query)["wxid_zm"] is None
+
+
+def test_a_namesake_is_not_linked_to_a_person_whose_account_is_another_sender(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,微信号\n黄伟,县水利局,wxid_hw001\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w1", [("黄伟", "wxid_hw001")]), "--db", db_path, "--silent")
+    qunguan("ingest", _export_of(tmp_path, "w2", [("黄伟", "wxid_other")], 1741568405), "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_hw001": "黄伟", "wxid_other": None}
+
+
+def test_a_sender_of_someone_who_left_is_not_passed_to_a_namesake(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n王伟,县财政局\n王伟,县应急管理局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w1", [("王伟", "wxid_w")]), "--db", db_path, "--silent")
+    qunguan("groups", "set", "县应急局工作群", "--unit", "县应急管理局", "--db", db_path)  # picks one 王伟
+    assert [r["unit"] for r in query("select p.unit from members m join people p on p.id = m.person_id")] == ["县应急管理局"]
+    qunguan("roster", "remove", "王伟", "--unit", "县应急管理局", "--db", db_path)
+    assert _linked(query) == {"wxid_w": None}
+
+
+def test_a_short_name_of_another_unit_does_not_link_the_only_person_of_that_name(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位\n周敏,县应急管理局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w", [("财政-周敏", "wxid_a"), ("城关-周敏", "wxid_b"), ("周敏-科员", "wxid_c")]),
+            "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_a": None, "wxid_b": None, "wxid_c": "周敏"}
