@@ -552,3 +552,14 @@ def test_memotrace_2_keeps_a_replys_words_and_a_files_title_and_meets_weflows_qu
     result = ingest(qunguan, db_path, export)
     assert "new 1\talready present 1" in result.stdout  # the reply is WeFlow's quote
     assert query("select kind, text from messages where kind = 'file'") == [{"kind": "file", "text": "疫苗接种进度表.xlsx"}]
+
+
+def test_chatlab_lines_of_two_chats_put_together_go_to_their_own_groups(qunguan, db_path, query, fixtures, tmp_path):
+    lines = (fixtures / "chatlab.jsonl").read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["meta"].update(groupId="999@chatroom", name="县纪委工作群")
+    merged = tmp_path / "merged.jsonl"
+    merged.write_text("\n".join(lines + [json.dumps(header, ensure_ascii=False)] + lines[1:]) + "\n", encoding="utf-8")
+    ingest(qunguan, db_path, merged)
+    assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by g.name "
+                 "order by g.name") == [{"name": "县纪委工作群", "n": 3}, {"name": "湖田乡防汛群", "n": 3}]

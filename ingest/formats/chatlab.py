@@ -57,7 +57,7 @@ class Jsonl:
                 continue
             number, item, line = entry
             kind = item.get("_type") if isinstance(item, dict) else None
-            if kind == "header" and chat is None:
+            if kind == "header":  # a second header: another chat's lines follow (files put together)
                 chat = _Chat(item.get("meta"))
             elif kind in ("member", "message"):
                 chat = chat or _Chat(None)
@@ -103,7 +103,10 @@ class _Chat:
             line=line, sent_at=from_epoch(epoch), kind=kind, text="" if kind in _MEDIA else text,
             source_id=message_id(item.get("platformMessageId")),
             sender_id=sender,
-            sender_name=item.get("groupNickname") or item.get("accountName") or self.names.get(sender or "") or None,
+            # The name the group sees first: the message's, else the members list's; the
+            # account's own name last.
+            sender_name=(item.get("groupNickname") or self.names.get(sender or "") or item.get("accountName")
+                         or None),
             chat_id=self.id, chat_name=self.name, kind_raw=str(code),
             is_self=(1 if sender == self.owner else 0) if self.owner and sender else None,
             reply_to_source_id=message_id(item.get("replyToMessageId")),
