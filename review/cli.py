@@ -94,16 +94,31 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
 ):
     """Serve the archive, review queue and handling forms (login required) with Datasette."""
+    import socket
+
     import uvicorn
 
-    from review import site
+    from review import auth, site
 
-    open_archive(str(db))
+    archive = open_archive(str(db))
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            fail(f"cannot listen on {host}:{port} ({e.strerror}): another program uses the port; pass --port, e.g. "
+                 f"--port {port + 1}")
+    if not auth.list_users(_users_conn(db)):
+        err.print("[yellow]no users yet: nobody can log in; add one with `qunguan users add NAME --role supervisor`[/yellow]")
     ds = site.make_datasette(db)
     err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
-    # No proxy headers: uvicorn would otherwise take X-Forwarded-For from a client on this
-    # machine as its address, which the login lock and the login log go by.
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", proxy_headers=False)
+    try:
+        # No proxy headers: uvicorn would otherwise take X-Forwarded-For from a client on
+        # this machine as its address, which the login lock and the login log go by.
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning", proxy_headers=False)
+    finally:
+        # Everything recorded goes into the archive file itself, not only its -wal beside
+        # it: a copy of the file alone is then the whole archive.
+        archive.conn.execute("pragma wal_checkpoint(truncate)")
 
 
 def verify(db: ArchiveOption):

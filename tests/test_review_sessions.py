@@ -147,3 +147,52 @@ async def test_auditors_see_who_signed_in_and_who_tried(ds):
     attempts = page.text.split("登录记录", 1)[1]
     rows = re.findall(r"<tr><td>[^<]+</td><td>(u-[a-z]+)</td><td>[^<]*</td><td>(成功|失败)</td></tr>", attempts)
     assert rows[:3] == [("u-auditor", "成功"), ("u-supervisor", "成功"), ("u-supervisor", "失败")]
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(qunguan, db_path):
+    import socket
+
+    qunguan("users", "add", "li-sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = qunguan("serve", "--db", db_path, "--port", str(port))
+    assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr and "pass --port" in result.stderr
+
+
+def test_stopping_serve_leaves_every_decision_in_the_archive_file_itself(qunguan, db_path, fixtures):
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+    from pathlib import Path
+
+    from review import handling
+
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).with_name("qunguan")), "serve", "--db", str(db_path),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # until it serves
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        # A decision written while the site holds the archive open lands in its -wal file.
+        con = sqlite3.connect(db_path)
+        handling.record(con, [1], handling.validate("confirmed", "reminded", "已提醒", None), "u-supervisor")
+        con.close()
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        server.wait(15)
+    copy = Path(str(db_path) + ".copy")
+    shutil.copy(db_path, copy)  # the file alone, as a backup would take it
+    assert sqlite3.connect(copy).execute("select count(*) from handling").fetchone()[0] == 1
