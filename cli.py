@@ -14,7 +14,7 @@ from ingest import roster
 from ingest.formats import by_name
 from ingest.records import FormatError
 from ingest.registry import (RegistryError, ignored_settings, is_iso_day, overrides, rename_group, set_group,
-                             set_setting, unset_setting)
+                             set_setting, setting_defaults, unset_setting)
 from ingest.save import ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
@@ -253,16 +253,35 @@ def config_set(
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} = {value}")
+    _say_recheck(key)
+
+
+def _say_recheck(key: str) -> None:
+    if not key.startswith("newmedia.") and not key.startswith("group."):
+        err.print(f"the next `qunguan classify` checks every message again for {key.partition('.')[0]} "
+                  "(flags raised stay)")
 
 
 @config_app.command("show")
-def config_show(db: ArchiveOption):
-    """This archive's overrides, each with the default it replaces and who set it when.
-    A setting this version no longer has is listed as ignored."""
+def config_show(
+    db: ArchiveOption,
+    every: Annotated[bool, typer.Option("--all", help="Every setting with its value here, not only the overrides.")] = False,
+):
+    """This archive's overrides, each with the default it replaces and who set it when
+    (--all: every setting). A setting this version no longer has is listed as ignored."""
+    import json
+
+    changed = overrides(open_archive(str(db)).conn)
+    if every:
+        current = {key: value for key, value, *_ in changed}
+        print_table(["setting", "value", "default"], (
+            [key, current.get(key, shown), shown] for key, shown in
+            ((key, json.dumps(default, ensure_ascii=False)) for key, default in setting_defaults().items())))
+        return
     print_table(["setting", "value", "default", "set at", "set by"],
                 ([key, value, "(ignored: not a setting of this version)" if default is None else default, at, by]
-                 for key, value, default, at, by in overrides(open_archive(str(db)).conn)),
-                title="overrides (every other setting has its default: detectors/config.toml, newmedia/settings.py)")
+                 for key, value, default, at, by in changed),
+                title="overrides (every other setting has its default: `config show --all` lists them)")
 
 
 @config_app.command("unset")
@@ -276,6 +295,7 @@ def config_unset(
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} unset")
+    _say_recheck(key)
 
 
 def _load_model():

@@ -1,6 +1,7 @@
 """What the exports cannot know, recorded by admins: group details and detector settings."""
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from datetime import date
@@ -94,11 +95,20 @@ def set_setting(conn, key: str, raw_value: str) -> None:
     section, _, name = key.partition(".")
     defaults = load_config()
     if section not in defaults or name not in defaults[section]:
-        alike = [k for k in setting_defaults() if k.endswith("." + key)]
-        hint = f"; did you mean {' or '.join(alike)}?" if alike else "; see detectors/config.toml"
+        known = list(setting_defaults())
+        alike = [k for k in known if k.endswith("." + key)] or difflib.get_close_matches(key, known, n=2)
+        hint = f"; did you mean {' or '.join(alike)}?" if alike else "; `qunguan config show --all` lists them"
         raise RegistryError(f"unknown setting {key!r}{hint}")
     store_setting(conn, key, raw_value, defaults[section][name],
                   check=lambda value: _detectors_fail_with(conn, section, name, value))
+    recheck(conn, section)
+
+
+def recheck(conn, section: str) -> None:
+    """A detector's setting changed: the next `classify` reads every message again for it
+    (what it finds now is flagged; what it flagged stays), as for a new version."""
+    with conn:
+        conn.execute("delete from detector_state where detector like ?", [f"rules@{section}.%"])
 
 
 def _detectors_fail_with(conn, section: str, name: str, value) -> str | None:
@@ -196,6 +206,7 @@ def unset_setting(conn, key: str) -> None:
             hint = f"; did you mean {' or '.join(alike)}?" if alike else " (`qunguan config show` lists what is)"
             raise RegistryError(f"{key!r} is not set in this archive{hint}")
         _log_setting(conn, key, None, stamp(), os_user())
+    recheck(conn, key.partition(".")[0])
 
 
 def _log_setting(conn, key: str, value: str | None, when: str, who: str) -> None:

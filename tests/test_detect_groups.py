@@ -461,3 +461,24 @@ def test_the_evidence_of_a_flag_opened_again_by_taking_an_exemption_back_is_refr
     qunguan("classify", "--db", db_path, "--silent")
     [flag] = query("select evidence from flags where category = 'group_duplicate_unit' and subject = 'group:1'")
     assert "有 2 个工作群" in flag["evidence"]
+
+
+def test_a_changed_setting_is_applied_to_old_messages_at_the_next_classify(qunguan, db_path, query, tmp_path):
+    export = tmp_path / "防汛群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                      "7500000000000000001,文本,县应急局-周敏,2025-03-04 09:00:00,【通知】请各乡镇于周五前报送物资清单,,,more\n",
+                      encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 0}]
+    result = qunguan("config", "set", "after_hours.periods", '[["09:30","12:00"],["14:30","17:30"]]', "--db", db_path)
+    assert "checks every message again for after_hours" in result.stderr
+    qunguan("classify", "--db", db_path, "--silent")
+    assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 1}]
+
+
+def test_config_show_all_lists_every_setting_and_a_typo_gets_a_suggestion(qunguan, db_path):
+    qunguan("config", "set", "group.idle_days", "45", "--db", db_path)
+    shown = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()
+    assert "group.idle_days\t45\t30" in shown and any(line.startswith("after_hours.periods\t") for line in shown)
+    assert "did you mean after_hours.periods" in qunguan("config", "set", "after_hours.period", "[]", "--db", db_path).stderr
