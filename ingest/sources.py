@@ -98,6 +98,8 @@ def local_copy(path: Path) -> Iterator[Path]:
     if not bang and not (path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)):
         yield path
         return
+    if not Path(zip_path).exists():
+        raise FileNotFoundError(f"{zip_path}: no such file (name it as ingest printed it, with its folder)")
     if not zipfile.is_zipfile(zip_path):
         raise FileNotFoundError(f"{zip_path}: not a zip file")
     with zipfile.ZipFile(zip_path) as zf:

@@ -432,3 +432,12 @@ def test_a_short_name_of_another_unit_does_not_link_the_only_person_of_that_name
     qunguan("ingest", _export_of(tmp_path, "w", [("财政-周敏", "wxid_a"), ("城关-周敏", "wxid_b"), ("周敏-科员", "wxid_c")]),
             "--db", db_path, "--silent")
     assert _linked(query) == {"wxid_a": None, "wxid_b": None, "wxid_c": "周敏"}
+
+
+def test_removing_someone_already_gone_or_under_another_unit_says_which(qunguan, db_path, fixtures, tmp_path):
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
+    qunguan("roster", "remove", "黄伟", "--on", "2025-04-01", "--db", db_path)
+    assert "already left: 县水利局 (left 2025-04-01)" in qunguan("roster", "remove", "黄伟", "--db", db_path).stderr
+    assert "江华 is on it with --unit 双溪镇" in qunguan("roster", "remove", "江华", "--unit", "水利局", "--db", db_path).stderr
+    missing = qunguan("roster", "import", tmp_path / "第2周.zip!花名册.xlsx", "--db", db_path)
+    assert missing.exit_code == 1 and "no such file" in missing.stderr
