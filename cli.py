@@ -421,7 +421,8 @@ def classify(
         task = bar.add_task("model", total=None)
         added = classify_messages(archive.conn, model, lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="rules", completed=0, total=None)
-        by_rules, warnings = run_rules(archive.conn, lambda done, total: bar.update(task, completed=done, total=total))
+        by_rules, warnings, settled = run_rules(archive.conn,
+                                                lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="new media", completed=0, total=None)
         by_newmedia, more_warnings = run_newmedia(archive.conn)
     warnings += [f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` removes it"
@@ -430,6 +431,8 @@ def classify(
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"
                f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
+    if settled:
+        err.print(f"group flags closed or opened again by the checks: {settled} (see each case's history)")
 
 
 if __name__ == "__main__":

@@ -27,9 +27,10 @@ def detector_name(module) -> str:
     return f"rules@{module.NAME}.{module.VERSION}"
 
 
-def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: date | None = None) -> tuple[int, list[str]]:
+def run_rules(conn, progress: Callable[[int, int], None] | None = None,
+              today: date | None = None) -> tuple[int, list[str], int]:
     """Run message detectors on what each has not seen, then the group checks.
-    Returns (flags added, warnings for the user)."""
+    Returns (flags added, warnings for the user, group flags closed or opened again)."""
     config = load_config(conn)
     context = {"conn": conn}
     marks = {m: watermark(conn, detector_name(m)) for m in MESSAGE_DETECTORS}
@@ -80,9 +81,9 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None, today: d
                          [f"rules@{module.NAME}.%", detector_name(module)])
         found = detect_groups(conn, config, today)
         added += insert_flags(conn, found.flags)
-    settle(conn, found)
+    settled = settle(conn, found)
     calendar = context.get("calendar")
-    return added, calendar.warnings if calendar else []
+    return added, calendar.warnings if calendar else [], settled
 
 
 def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1, where: tuple[str, list] = ("1", [])
