@@ -116,7 +116,7 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     _check_password(password)
     with conn:
         if conn.execute("select 1 from users where name = ?", [name]).fetchone():
-            raise AuthError(f"user {name!r} exists already")
+            raise AuthError(f"user {name!r} exists already; change a password with `qunguan users password {name}`")
         conn.execute("insert into users (name, role, password_hash, created_at, created_by) values (?, ?, ?, ?, ?)",
                      [name, role, hash_password(password), stamp(), by])
         conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", stamp(), by])
