@@ -258,8 +258,7 @@ def config_set(
 
 def _say_recheck(key: str) -> None:
     if not key.startswith("newmedia.") and not key.startswith("group."):
-        err.print(f"the next `qunguan classify` checks every message again for {key.partition('.')[0]} "
-                  "(flags raised stay)")
+        err.print("the next `qunguan classify` checks every message again with the rule detectors (flags raised stay)")
 
 
 @config_app.command("show")

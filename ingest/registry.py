@@ -105,10 +105,15 @@ def set_setting(conn, key: str, raw_value: str) -> None:
 
 
 def recheck(conn, section: str) -> None:
-    """A detector's setting changed: the next `classify` reads every message again for it
-    (what it finds now is flagged; what it flagged stays), as for a new version."""
+    """A detector's setting changed: the next `classify` reads every message again for the
+    message detectors (what they find now is flagged; what they flagged stays), as for a
+    new version. All of them: some read others' settings (repeated_post asks after_hours
+    what a notice is). The group checks and new media keep their own account."""
+    if section in ("group", "newmedia"):
+        return
     with conn:
-        conn.execute("delete from detector_state where detector like ?", [f"rules@{section}.%"])
+        conn.execute("delete from detector_state where detector like 'rules@%' and detector not like ?",
+                     ["rules@group%"])
 
 
 def _detectors_fail_with(conn, section: str, name: str, value) -> str | None:

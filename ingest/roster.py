@@ -195,7 +195,6 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
     guess between two 王伟 would put one man's messages on another's record."""
     by_id, by_display_name, by_name = _people_indexes(conn)
     units = dict(conn.execute("select id, unit from people"))
-    accounts = _accounts(conn)
     left = {row[0] for row in conn.execute("select id from people where left_on is not null")}
     # A group's members are linked together: two accounts of one name (below) are judged
     # on all of them, whichever export brought each.
@@ -203,9 +202,10 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
                                            "where id in (select value from json_each(?)))")
     params = [] if member_ids is None else [json.dumps(member_ids)]
     members = conn.execute("select m.id, m.group_id, m.sender_id, m.display_name, m.other_names, g.name, g.unit, "
-                           f"m.person_id from members m join groups g on g.id = m.group_id {where}", params).fetchall()
+                           f"m.person_id, m.left_link from members m join groups g on g.id = m.group_id {where}",
+                           params).fetchall()
     chosen, result = {}, Links()
-    for member_id, group_id, sender_id, display_name, other_names, group, group_unit, was in members:
+    for member_id, group_id, sender_id, display_name, other_names, group, group_unit, was, left_link in members:
         shown = (display_name or "").strip()
         candidates, by_name_only = by_id.get((sender_id or "").lower()), False
         if not candidates:
@@ -214,9 +214,8 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
             candidates = next(filter(None, (by_display_name.get(name.strip())
                                             for name in [shown, *json.loads(other_names)])), None)
         if not candidates:
-            candidates, by_name_only = _not_another_account(
-                by_name.get(shown) or _by_name_and_unit(shown, by_name, units), sender_id, accounts), True
-            if was in left:
+            candidates, by_name_only = by_name.get(shown) or _by_name_and_unit(shown, by_name, units), True
+            if (was or left_link) in left and not candidates & {was, left_link}:
                 # Linked to someone who has left: a namesake who stays is not them.
                 candidates = set()
         if len(candidates) > 1 and group_unit:
@@ -238,30 +237,16 @@ def person_finder(conn):
     userid, then 群昵称, then name; None when none or several fit. For a sender not archived
     yet (so not linked yet)."""
     by_id, by_display_name, by_name = _people_indexes(conn)
-    accounts = _accounts(conn)
 
     def find(sender_id: str | None, name: str | None) -> int | None:
         shown = (name or "").strip()
+        # A sender with an id is told by it or by a 群昵称 the roster lists, not by a name
+        # a namesake with another account may share.
         found = (by_id.get((sender_id or "").lower()) or by_display_name.get(shown)
-                 or _not_another_account(by_name.get(shown, set()), sender_id, accounts))
+                 or (set() if sender_id else by_name.get(shown, set())))
         return next(iter(found)) if len(found) == 1 else None
 
     return find
-
-
-def _accounts(conn) -> set[int]:
-    """The people whose account the archive knows: the WeChat id or WeCom userid the roster
-    gives them is a sender's. (A 微信号 a clerk typed may be the account's alias, which no
-    export shows: that says nothing of other senders.)"""
-    return {row[0] for row in conn.execute(
-        "select p.id from people p where exists (select 1 from members m where m.sender_id is not null "
-        "and lower(m.sender_id) in (lower(p.wxid), lower(p.wecom_userid)))")}
-
-
-def _not_another_account(people: set[int], sender_id: str | None, accounts: set[int]) -> set[int]:
-    """Of the people a sender's name fits, those it may be: a sender with an id of its own
-    is not a person whose account is another sender (a namesake, not them)."""
-    return {p for p in people if not (sender_id and p in accounts)}
 
 
 def _two_accounts_one_name(chosen: dict, result: Links) -> None:
@@ -283,8 +268,10 @@ def _two_accounts_one_name(chosen: dict, result: Links) -> None:
 # What sets a name apart from its unit in a display name written as 第六条 asks:
 # 县应急局-周敏, 黄小华（城关镇）, 马静@城关镇, 周敏 县应急局.
 _NAME_PARTS = re.compile(r"[\s\-—–_－·•@＠/|｜()（）\[\]【】<>《》,，、:：]+")
-# A part naming a division within a unit (办公室, 综合股) or a post (科员, 局长, 网格员).
-_ROLE = re.compile(r"(科|股|室|组|处|员|长|主任|书记|干部|老师|医生|秘书|会计|司机)$")
+# A part that is only a division within a unit (办公室, 综合股), a post (科员, 局长, 网格员)
+# or a phone number: no other unit named in it (城关镇网格员 names one).
+_ROLE = re.compile(r"(?:[\u4e00-\u9fff]{0,3}(?:科|股|室|组|处)|[\u4e00-\u9fff]{0,2}(?:员|长|主任|书记|干部|老师|医生|秘书|会计|司机)"
+                   r"|\+?\d[\d-]{4,})")
 
 
 def _abbreviates(part: str, unit: str) -> bool:
@@ -317,6 +304,8 @@ def remove_person(conn, name: str, unit: str | None, day: str) -> Links:
     with conn:
         log_change(conn, "person", found[0][0], name, {"left_on": None}, {"left_on": day})
         conn.execute("update people set left_on = ? where id = ?", [day, found[0][0]])
+        # Remembered on their senders: a namesake who stays is never linked to them by name.
+        conn.execute("update members set left_link = ? where person_id = ?", [found[0][0], found[0][0]])
         return link_members(conn)
 
 
@@ -333,7 +322,7 @@ def _by_name_and_unit(display_name: str, by_name: dict[str, set[int]], units: di
         of_unit = {p for p in named if units[p] and any(_abbreviates(other, units[p]) for other in rest)}
         # The only person of the name, when the rest says only their division or post
         # (李四（办公室）, 周敏-科员): any other word may name another unit (城关-周敏).
-        if of_unit or len(named) == 1 and all(_ROLE.search(other) for other in rest):
+        if of_unit or len(named) == 1 and all(_ROLE.fullmatch(other) for other in rest):
             return of_unit or named
     return set()
 

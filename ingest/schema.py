@@ -555,11 +555,17 @@ _GROUP_FORMER_NAMES = """
 alter table groups add column other_names text not null default '[]';
 """
 
+_MEMBER_LEFT_LINK = """
+-- The roster person a member was linked to when that person left (roster remove): a
+-- namesake who stays is never linked to the member by name.
+alter table members add column left_link integer references people(id);
+"""
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
               _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
-              _GROUP_FORMER_NAMES]
+              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

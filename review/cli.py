@@ -102,6 +102,8 @@ def serve(
 
     archive = open_archive(str(db))
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As uvicorn binds: a port its last run left in TIME_WAIT is free to take.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as e:
@@ -117,8 +119,13 @@ def serve(
         uvicorn.run(ds.app(), host=host, port=port, log_level="warning", proxy_headers=False)
     finally:
         # Everything recorded goes into the archive file itself, not only its -wal beside
-        # it: a copy of the file alone is then the whole archive.
-        archive.conn.execute("pragma wal_checkpoint(truncate)")
+        # it: a copy of the file alone is then the whole archive. Another program reading
+        # the archive holds that up: say so rather than wait on it.
+        archive.conn.execute("pragma busy_timeout = 2000")
+        busy, _, _ = archive.conn.execute("pragma wal_checkpoint(truncate)").fetchone()
+        if busy:
+            err.print(f"[yellow]another program is reading {db}: recent changes stay in {db}-wal until it stops; "
+                      "copy both files (or run `qunguan verify` later) for a backup[/yellow]")
 
 
 def verify(db: ArchiveOption):

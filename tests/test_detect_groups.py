@@ -472,7 +472,7 @@ def test_a_changed_setting_is_applied_to_old_messages_at_the_next_classify(qungu
     qunguan("classify", "--db", db_path, "--silent")
     assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 0}]
     result = qunguan("config", "set", "after_hours.periods", '[["09:30","12:00"],["14:30","17:30"]]', "--db", db_path)
-    assert "checks every message again for after_hours" in result.stderr
+    assert "checks every message again with the rule detectors" in result.stderr
     qunguan("classify", "--db", db_path, "--silent")
     assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 1}]
 

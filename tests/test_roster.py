@@ -423,15 +423,20 @@ def test_a_sender_of_someone_who_left_is_not_passed_to_a_namesake(qunguan, db_pa
     assert [r["unit"] for r in query("select p.unit from members m join people p on p.id = m.person_id")] == ["县应急管理局"]
     qunguan("roster", "remove", "王伟", "--unit", "县应急管理局", "--db", db_path)
     assert _linked(query) == {"wxid_w": None}
+    roster.write_text("姓名,单位\n王伟,县财政局\n", encoding="utf-8")  # next month's roster, without him
+    qunguan("roster", "import", roster, "--db", db_path)  # every later relink remembers it
+    qunguan("ingest", _export_of(tmp_path, "w2", [("王伟", "wxid_w")], 1741568405), "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_w": None}
 
 
 def test_a_short_name_of_another_unit_does_not_link_the_only_person_of_that_name(qunguan, db_path, query, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("姓名,单位\n周敏,县应急管理局\n", encoding="utf-8")
     qunguan("roster", "import", roster, "--db", db_path)
-    qunguan("ingest", _export_of(tmp_path, "w", [("财政-周敏", "wxid_a"), ("城关-周敏", "wxid_b"), ("周敏-科员", "wxid_c")]),
+    qunguan("ingest", _export_of(tmp_path, "w", [("财政-周敏", "wxid_a"), ("城关-周敏", "wxid_b"), ("周敏-科员", "wxid_c"),
+                                                  ("城关镇网格员-周敏", "wxid_d")]),
             "--db", db_path, "--silent")
-    assert _linked(query) == {"wxid_a": None, "wxid_b": None, "wxid_c": "周敏"}
+    assert _linked(query) == {"wxid_a": None, "wxid_b": None, "wxid_c": "周敏", "wxid_d": None}
 
 
 def test_removing_someone_already_gone_or_under_another_unit_says_which(qunguan, db_path, fixtures, tmp_path):
@@ -441,3 +446,17 @@ def test_removing_someone_already_gone_or_under_another_unit_says_which(qunguan,
     assert "江华 is on it with --unit 双溪镇" in qunguan("roster", "remove", "江华", "--unit", "水利局", "--db", db_path).stderr
     missing = qunguan("roster", "import", tmp_path / "第2周.zip!花名册.xlsx", "--db", db_path)
     assert missing.exit_code == 1 and "no such file" in missing.stderr
+
+
+def test_one_person_posting_from_two_accounts_in_two_groups_is_linked_by_name_in_both(qunguan, db_path, query, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,微信号\n李明,县财政局,wxid_lm01\n马静,城关镇\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    qunguan("ingest", _export_of(tmp_path, "w1", [("李明", "wxid_lm01")]), "--db", db_path, "--silent")
+    other = tmp_path / "w2" / "县财政局QQ群_utf8.csv"
+    other.parent.mkdir()
+    other.write_text("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+                     "1,7,1,0,0,1740963605,2,收到,,李明,李明,123456789\n"
+                     "2,7,1,0,0,1740963606,2,收到,,马静 13912345678,马静,987654321\n", encoding="utf-8-sig")
+    qunguan("ingest", other, "--db", db_path, "--silent")
+    assert _linked(query) == {"wxid_lm01": "李明", "123456789": "李明", "987654321": "马静"}
