@@ -15,8 +15,10 @@ PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8
 
 def figures(conn) -> dict:
     weekly = conn.execute(
-        "select strftime('%Y-W%W', coalesce(m.sent_at, f.created_at)) as week, f.category, count(*) "
-        "from flags f left join messages m on m.id = f.message_id group by 1, 2 order by 1").fetchall()
+        # By when it happened (a message's time, a post's, a week's first day for the chatter
+        # share), as the reports count: not by when classify found it.
+        "select strftime('%Y-W%W', f.occurred_at) as week, f.category, count(*) "
+        "from flags f group by 1, 2 order by 1").fetchall()
     open_sql = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     states = dict(conn.execute(
         f"select case when s.status is null or s.status in ({open_sql}) then 'open' else 'handled' end, count(*) "

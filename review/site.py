@@ -39,8 +39,8 @@ order by f.created_at limit 1000""",
     },
     "flags_per_group_week": {
         "title": "各群每周标记数",
-        "sql": f"""select g.name as 群, strftime('%Y-W%W', coalesce(m.sent_at, f.created_at)) as 周, {_CATEGORY} as 类别, count(*) as 数量
-from flags f left join groups g on g.id = f.group_id left join messages m on m.id = f.message_id
+        "sql": f"""select g.name as 群, strftime('%Y-W%W', f.occurred_at) as 周, {_CATEGORY} as 类别, count(*) as 数量
+from flags f left join groups g on g.id = f.group_id
 group by 1, 2, 3 order by 2 desc, 1, 4 desc""",
     },
     "flags_per_article": {

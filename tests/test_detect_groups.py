@@ -482,3 +482,11 @@ def test_config_show_all_lists_every_setting_and_a_typo_gets_a_suggestion(qungua
     shown = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()
     assert "group.idle_days\t45\t30" in shown and any(line.startswith("after_hours.periods\t") for line in shown)
     assert "did you mean after_hours.periods" in qunguan("config", "set", "after_hours.period", "[]", "--db", db_path).stderr
+
+
+def test_the_dashboard_counts_a_weeks_chatter_flag_in_that_week(qunguan, db_path, tmp_path):
+    from review import charts
+
+    conn, _ = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
+    weekly = [tuple(row) for row in charts.figures(conn)["weekly"]]
+    assert ("2025-W09", "group_chatter_share", 1) in weekly
