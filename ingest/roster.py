@@ -294,13 +294,13 @@ def remove_person(conn, name: str, unit: str | None, day: str) -> Links:
     where, params = ("name = ? and unit = ?", [name, unit]) if unit is not None else ("name = ?", [name])
     found = conn.execute(f"select id, unit from people where {where} and left_on is null", params).fetchall()
     if len(found) != 1:
-        units = conn.execute("select unit, left_on from people where name = ? order by unit", [name]).fetchall()
-        gone = [f"{u or 'no unit'} (left {day})" for u, day in units if day and (unit is None or u == unit)]
-        staying = "; ".join(u or "no unit" for u, day in units if not day)
+        namesakes = conn.execute("select unit, left_on from people where name = ? order by unit", [name]).fetchall()
+        gone = [f"{u or 'no unit'} (left {on})" for u, on in namesakes if on and (unit is None or u == unit)]
+        staying = "; ".join(u or "no unit" for u, on in namesakes if not on)
         raise RosterError(f"{name}{f' ({unit})' if unit is not None else ''}: " + (
             f"several people, give --unit: {staying}" if found else
             f"already left: {', '.join(gone)}" if gone else
-            f"no such person on the roster" + (f"; {name} is on it with --unit {staying}" if staying else "")))
+            "no such person on the roster" + (f"; {name} is on it with --unit {staying}" if staying else "")))
     with conn:
         log_change(conn, "person", found[0][0], name, {"left_on": None}, {"left_on": day})
         conn.execute("update people set left_on = ? where id = ?", [day, found[0][0]])

@@ -366,11 +366,16 @@ class _Members:
         self.names: dict[int, set[str]] = {}
         self.latest: dict[int, tuple[str, str]] = {}  # member -> (sent_at, name) of its last message here
 
+    @staticmethod
+    def _key(sender_id: str | None, sender_name: str | None) -> str | None:
+        """A member's key within its group: the sender id, else the name; None for neither."""
+        return sender_id or ("name:" + sender_name if sender_name else None)
+
     def id_for(self, group_id: int, sender_id: str | None, sender_name: str | None,
                sent_at: str | None = None) -> int | None:
-        if not sender_id and not sender_name:
+        key = self._key(sender_id, sender_name)
+        if key is None:
             return None
-        key = sender_id or "name:" + sender_name
         member = self.cache.get((group_id, key))
         if member is None:
             member = self.cache[(group_id, key)] = self.writer.call(ops.member, group_id, key, sender_id, sender_name)
@@ -382,9 +387,9 @@ class _Members:
 
     def existing(self, group_id: int, sender_id: str | None, sender_name: str | None) -> int | None:
         """The member `id_for` would give, if it is archived already; None else."""
-        if not sender_id and not sender_name:
+        key = self._key(sender_id, sender_name)
+        if key is None:
             return None
-        key = sender_id or "name:" + sender_name
         if (group_id, key) not in self.cache:
             found = self.writer.call(ops.find_member, group_id, key)
             if found is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from detectors.groups import DETECTOR as GROUP_CHECKS
 from ingest.records import local_now
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
 from review.audit import chains
@@ -22,7 +23,7 @@ _OPEN = f"(s.status is null or s.status in ({', '.join(repr(s) for s in OPEN_STA
 # Not found to be a false alarm: dismissed by a supervisor, or a week's chatter share that
 # the detector itself closed once the whole week was counted.
 _REAL = ("(s.status is not 'dismissed' and not (f.category = 'group_chatter_share' and s.status = 'resolved' "
-         "and s.actor_id = 'rules@groups'))")
+         f"and s.actor_id = '{GROUP_CHECKS}'))")
 
 
 def last_week(today: date) -> tuple[date, date]:
