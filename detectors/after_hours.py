@@ -14,8 +14,9 @@ import chinese_calendar
 from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
-TEXT_KINDS = ("text", "notice")
+VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
+# A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
+TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
 _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
@@ -82,8 +83,9 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 def is_notice(message: Message, config: dict) -> bool:
     """Whether the message tells others to do something (config `directives`) and is not a
     reply, a report of one's own work, a question, a leave request or a greeting
-    (`not_directives`). A reply that goes on to set a task ("好的，请各村支书明天下午…")
-    is judged on the task. @mentions in front are not part of what is said."""
+    (`not_directives`), unless it chases those who have not reported (`chasers`). A reply
+    that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
+    @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
     bare = _LEADING_MENTIONS.sub("", said).strip()
     if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"]:
@@ -93,6 +95,8 @@ def is_notice(message: Message, config: dict) -> bool:
         if not task:
             return False
         said = bare = bare[task.end():]
+    if any_pattern(tuple(config["chasers"])).search(bare):
+        return True
     return (any_pattern(tuple(config["directives"])).search(said) is not None
             and any_pattern(tuple(config["not_directives"])).search(bare) is None
             and not _question_to(tuple(config["question_titles"])).match(bare))

@@ -7,9 +7,11 @@ from detectors.base import Message, flag
 from detectors.privacy import masked
 
 NAME, CATEGORY, ARTICLE = "red_packet", "red_packet", "群规 第十二条"
-VERSION = "2"  # in the name on its flags and watermark (detectors/run.py)
-# As exports and pastes write them: [红包], [微信红包], 🧧[红包], [转账], [转账收款], 【已收款】.
-_TEXT_MARKERS = re.compile(r"^\s*(?:🧧\s*)?(?:\[(?:微信)?红包\]|【(?:微信)?红包】|\[转账(?:收款)?\]|【(?:发起转账|已收款|转账|转账收款)】)")
+VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
+# As exports and pastes write them: [红包], [微信红包], [拼手气红包], [专属红包], 🧧[红包],
+# [转账], [转账收款], 【已收款】.
+_TEXT_MARKERS = re.compile(r"^\s*(?:🧧\s*)?(?:\[(?:微信|拼手气|专属|普通)?红包\]|【(?:微信|拼手气|专属|普通)?红包】|"
+                           r"\[转账(?:收款)?\]|【(?:发起转账|已收款|转账|转账收款)】)")
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:

@@ -217,3 +217,38 @@ def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and
     assert run.run_rules(conn)[0] == 0
     assert conn.execute("select message_id, detector from flags where category = 'after_hours' "
                         "order by message_id").fetchall() == [(1, "rules@after_hours.1"), (2, f"rules@after_hours.{after_hours.VERSION}")]
+
+
+@pytest.mark.parametrize("text", [
+    "今晚有强降雨，请各村做好山塘水库巡查",
+    "今晚有大风冰雹，请各村提醒群众加固大棚",
+    "明天有雨雪冰冻天气，请各村做好五保户防寒",
+    "森林火险等级高，请各村明天加强巡山",
+    "县森林防火指挥部：我镇石门村发生山火，请各村干部迅速赶到现场",
+    "刚刚发生一起交通事故，请各村今晚排查",
+    "请各村连夜转移危房户，确保人员安全",
+    "急：今晚12点前各村把人口普查数据报上来",
+])
+def test_weather_warnings_and_emergencies_at_night_are_urgent(text):
+    assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
+    # Chasing the late ones names those who have reported: still a task for the others.
+    "目前只有3个村提交了，请其余各村今晚12点前务必提交",
+    "石门村、新庄村已完成填报，其他村抓紧，今晚必须报上来",
+    "还没报送的村，明早8点前务必报送，已报送了的不用再报",
+    # An urgent word inside a routine subject makes nothing urgent.
+    "请大家明天上午把紧急联系人表格填好报上来",
+    "请各村今晚把应急物资储备情况报上来",
+    "明天县委巡察组进驻，各股室负责人8点前到岗",
+])
+def test_chasing_late_reports_and_routine_tasks_at_night_are_flagged(text):
+    [flag] = run(after_hours, msg(text, NIGHT))
+    assert "未标明紧急" in flag["evidence"]
+
+
+def test_a_task_set_in_a_quote_reply_at_night_is_flagged_and_a_quoted_thanks_is_not():
+    [flag] = run(after_hours, msg("请各村今晚务必把名单核实后报上来，明早县里要", NIGHT, kind="quote"))
+    assert flag["category"] == "after_hours"
+    assert run(after_hours, msg("收到，我们村已经报上去了", NIGHT, kind="quote")) == []

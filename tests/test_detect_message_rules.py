@@ -311,7 +311,8 @@ def test_red_packets_and_transfers_are_flagged():
     assert all(f["article"] == "群规 第十二条" for f in flags)
 
 
-@pytest.mark.parametrize("text", ["[微信红包]恭喜发财，大吉大利", "[转账收款]已收款200.00元", "🧧[红包] 节日快乐"])
+@pytest.mark.parametrize("text", ["[微信红包]恭喜发财，大吉大利", "[转账收款]已收款200.00元", "🧧[红包] 节日快乐",
+                                  "[拼手气红包]大吉大利", "[专属红包]给王主任"])
 def test_red_packets_pasted_as_text_in_other_forms_are_flagged(text):
     [flag] = run(red_packet, msg(text))
     assert flag["category"] == "red_packet"
