@@ -1,9 +1,12 @@
 """群规 第九条 "过度留痕": demanding screenshots, photos, videos, location shares, 打卡 or
 接龙 as proof of work. A request for a document is not a proof demand: only a clause
-that names such media and also makes a demand is flagged. Media that are things rather
-than acts (照片, 视频, 定位 …) count only when the clause asks to send them in or to
-keep them for every case (每户都要有照片), and never in another sense (视频会议, 免冠照片,
-发展定位, a video to watch). A clause that forbids or reports it done is not a demand."""
+that names such media and also makes a demand is flagged. An act (拍照, 录制 …) counts
+only when the demand comes before it or in its own part of the clause ("县电视台要来拍摄
+专题片，请各村配合" asks for something else). Media that are things rather than acts
+(照片, 视频, 定位 …) count only when the clause asks to send them in or to keep them for
+every case (每户都要有照片), and never in another sense (视频会议, 免冠照片, 发展定位, a
+video to watch, a post's duties). A clause that forbids or reports it done is not a
+demand."""
 from __future__ import annotations
 
 import re
@@ -12,17 +15,29 @@ from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 from detectors.privacy import masked
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"[，,]")
 
 
 def other_senses(settings: dict) -> re.Pattern:
     """Where a media word means something else: the words that hold one in another
-    sense, and a thing to watch after a viewing verb ("观看警示教育视频")."""
+    sense, a thing to watch after a viewing verb ("观看警示教育视频"), and a post's
+    duties ("负责拍照和视频拍摄工作")."""
     held = word_pattern(tuple(settings["non_proof_words"])).pattern
     viewing = word_pattern(tuple(settings["viewing_words"])).pattern
     things = word_pattern(tuple(settings["needs_sending"])).pattern
-    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})")
+    duties = any_pattern(tuple(settings["duty_patterns"])).pattern
+    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}")
+
+
+def _demanded(clause: str, acts: re.Pattern, demand: re.Pattern) -> bool:
+    """Whether a demand stands before the clause's last act or in its part of the clause:
+    a demand reaches forward ("请各村今晚十点前，把巡河现场拍照"), never back."""
+    ends = [found.end() for found in acts.finditer(clause)]
+    if not ends:
+        return False
+    part_end = _COMMAS.search(clause, ends[-1])
+    return demand.search(clause, 0, part_end.start() if part_end else len(clause)) is not None
 
 
 def _for_another_end(clause: str, any_media, document, photo, purposes: dict) -> bool:
@@ -64,7 +79,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # 不得弄虚作假" still demands the photos.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
-            if not (acts.search(proof) and demand.search(proof) or things.search(proof) and asked.search(proof)):
+            if not (_demanded(proof, acts, demand) or things.search(proof) and asked.search(proof)):
                 continue
             if _for_another_end(proof, any_media, document, photo, purposes):
                 continue
@@ -72,7 +87,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # against a demand beside it ("请把照片上传，上传了的回复1").
             if any(done.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
-            media = [w for w in settings["media_words"] if w in proof]
+            media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
             flags.append(flag(m, CATEGORY, ARTICLE,
                               f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip()[:60])}」", score=0.9))
             break

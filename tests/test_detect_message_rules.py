@@ -95,6 +95,67 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     assert media in flag["evidence"]
 
 
+@pytest.mark.parametrize("text", [
+    # Filming that someone else does, or that was done: a 请 after it asks for something else.
+    "县电视台要来拍摄专题片，请各村配合",
+    "我镇录制了一期防诈骗宣传视频，请大家帮忙转发",
+    "明天县里组织拍摄全家福，请大家穿正装",
+    # A post to fill, a sign-up, a photo for a certificate.
+    "请各村报送一名宣传员，负责拍照和视频拍摄工作",
+    "报名参加运动会的请在群里接龙，中午统计人数",
+    "请把二寸蓝底照片发给我，办证用",
+    # A reply, and the speaker sending it: not demands.
+    "照片太多了，我压缩打包发了",
+    "走访照片我发一下，大家参考",
+])
+def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
+    assert run(proof_demand, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, media", [
+    # A demand reaches what follows it in the sentence, past a comma.
+    ("请各村支书今晚十点前，把巡河现场拍照留底", "拍照"),
+    ("县里明天来检查，请各村把整治现场拍照上传", "拍照"),
+    ("请各村干部每天8点前在群里接龙报到", "接龙"),  # a roll call, not a head count
+    ("请把入户走访的照片发给我，明天检查", "照片"),
+    ("请各村周五前整改到位，整改前后对比照片发我（私发，别发群里）", "对比照"),
+    # Photos uploaded to a platform still stand for the work: 第九条 names the upload,
+    # not where it goes. A supervisor can dismiss a 随手拍 that reports a problem.
+    ("请各单位上传照片到\"随手拍\"平台", "照片"),
+])
+def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, media):
+    [flag] = run(proof_demand, msg(text))
+    assert media in flag["evidence"]
+
+
+@pytest.mark.parametrize("text, media", [
+    ("各村把今天大扫除的照片发一下", "照片"),
+    ("各村今天的走访照片发下", "照片"),
+    ("请把入户照片传一下", "照片"),
+    ("照片上报到党政办", "照片"),
+    ("每个村今天拍几张照片，晚上之前交上来", "照片"),
+    ("网格员入户后，在群里报个平安，附上照片", "照片"),
+    ("各村巡河情况请附照片", "照片"),
+    ("今天下村的同志，在群里报一下位置", "位置"),
+    ("每天早中晚三次在群里报到，配图", "配图"),
+    ("学了的回复\"已学习\"，并附截图", "截图"),
+    ("今天入户的请发现场照", "现场照"),
+    ("合个影发上来", "合个影"),
+])
+def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
+    [flag] = run(proof_demand, msg(text))
+    assert media in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "请上传申报材料", "请把会议纪要发群里", "请各村报送统计表", "照片已发，请查收", "照片见附件，请查收",
+    "请附身份证复印件和户口本", "请各村上报本月会议纪要和签到表",
+    "请把村委会的位置发我，明天督查组过来找不到路", "会议室位置在三楼东侧，请大家准时参加",
+])
+def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
+    assert run(proof_demand, msg(text)) == []
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
