@@ -6,13 +6,14 @@ only when the demand comes before it or in its own part of the clause ("县电�
 (照片, 视频, 定位 …) count only when the clause asks to send them in or to keep them for
 every case (每户都要有照片), and never in another sense (视频会议, 免冠照片, 发展定位, a
 video to watch, a post's duties). A clause that forbids or reports it done is not a
-demand."""
+demand, nor the title of a 接龙 copied by one answering it (detectors/sign_up.py)."""
 from __future__ import annotations
 
 import re
 
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 from detectors.privacy import masked
+from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
@@ -87,6 +88,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # against a demand beside it ("请把照片上传，上传了的回复1").
             if any(done.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
+            # Asked last: it reads the archive, and few messages get this far.
+            if answers_earlier(context["conn"], m, settings["answer_days"]):
+                break
             media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
             flags.append(flag(m, CATEGORY, ARTICLE,
                               f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip()[:60])}」", score=0.9))

@@ -25,9 +25,10 @@ from classifiers.features import mix
 from detectors.after_hours import is_notice
 from detectors.base import Message, flag, normalise, when_zh, word_pattern
 from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures, similarities
+from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -177,14 +178,14 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
 def _repeats(post: Message, earlier: Message, config: dict) -> bool:
     """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
     rather than something written alike:
-    - a 接龙 grows by one line a post: each is a new answer, not the list again;
+    - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
     - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
       (12 hours on), week or month is another occasion, in one group or two: the daily
       duty roster, the weekly meeting, a village's daily report;
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
     settings = config["repeated_post"]
-    if post.text.lstrip().lstrip("#＃").startswith("接龙"):
+    if adds_to(post.text, earlier.text):
         return False
     if _another_occasion(post, earlier, settings):
         return False

@@ -6,25 +6,15 @@ import pytest
 
 from detectors import repeated_post
 from ingest.schema import open_archive
-from tests.detector_helpers import CONFIG
-from detectors.base import Message, normalise
+from tests.detector_helpers import CONFIG, add, archive
+from detectors.base import normalise
 
 NOTICE = "【通知】关于报送2025年第一季度政务信息的通知：请各单位于3月10日前报送，联系电话0795-3207715。@所有人\u2005"
 
 
 @pytest.fixture
 def conn(tmp_path):
-    db = open_archive(str(tmp_path / "a.db"))
-    db.conn.executescript("insert into groups (id, name) values (1, '政务服务群'), (2, '教育系统群');"
-                          "insert into imports (id, path, sha256, size, format, new, duplicate, rejected, started_at, "
-                          "finished_at, os_user, prev_hash, hash) values (1, 'x', '', 0, 'f', 0, 0, 0, '', '', '', '', '');")
-    return db.conn
-
-
-def add(conn, id, group_id, sent_at, text, member_id=None):
-    conn.execute("insert into messages (id, key, group_id, member_id, sent_at, time_precision, kind, text, import_id, raw) "
-                 "values (?, ?, ?, ?, ?, 'second', 'text', ?, 1, '{}')", [id, id, group_id, member_id, sent_at, text])
-    return Message(id, group_id, member_id, sent_at, "text", text)
+    return archive(tmp_path / "a.db")
 
 
 def detect(conn, *messages):
@@ -99,12 +89,24 @@ def test_a_notice_in_several_groups_names_them_in_the_order_it_reached_them(conn
     assert flags[5].endswith("先后出现在 「教育系统群」、「政务服务群」、「卫健系统群」")
 
 
-def test_a_growing_sign_up_list_is_not_a_repeat(conn):
-    lines = ["#接龙", "周五下午理论学习中心组学习会参会确认", ""]
+@pytest.mark.parametrize("title", ["#接龙\n周五下午理论学习中心组学习会参会确认\n",
+                                   "【接龙】请各村支部书记于今天17:00前接龙报送春耕备耕进度",
+                                   "学习积分接龙：请各位党员于周五前接龙报送本周学习强国积分"])
+def test_a_growing_sign_up_list_is_not_a_repeat(conn, title):
+    lines = [title]
     posts = []
     for i, name in enumerate(["张伟", "李娜", "王芳", "刘洋"], start=1):
         lines.append(f"{i}. {name} 参加")
         posts.append(add(conn, i, 1, f"2025-03-03T10:0{i}:00", "\n".join(lines), member_id=i))
+    assert detect(conn, *posts) == []
+
+
+def test_two_villages_answering_a_list_at_once_are_not_repeats(conn):
+    # Each copied the list before the other's answer came: each lacks the other's line.
+    head = "【接龙】请各村支部书记于今天17:00前接龙报送春耕备耕进度\n1. 石门村 已完成80%"
+    posts = [add(conn, 1, 1, "2025-03-03T09:00:00", head, member_id=1),
+             add(conn, 2, 1, "2025-03-03T09:10:00", head + "\n2. 新庄村 已完成75%", member_id=2),
+             add(conn, 3, 1, "2025-03-03T09:10:30", head + "\n2. 下屋村 已完成70%", member_id=3)]
     assert detect(conn, *posts) == []
 
 

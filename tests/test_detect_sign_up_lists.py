@@ -1,0 +1,44 @@
+"""接龙: a township office starts a list, and each village answers by copying it and adding
+its own numbered line. An answer neither demands proof nor posts the notice again
+(群规 第九条): only the starter's own post is judged."""
+import pytest
+
+from detectors.run import run_rules
+from tests.detector_helpers import add, archive
+
+ROLL_CALL = "请各村干部今天8点前在群里接龙报到"
+PROGRESS = "【接龙】请各村支部书记于今天17:00前接龙报送春耕备耕进度"
+
+
+def flags(conn):
+    return conn.execute("select message_id, category from flags where category in ('proof_demand', 'repeated_post') "
+                        "order by message_id, category").fetchall()
+
+
+def post_list(conn, title, lines, starter_adds_a_line):
+    """The starter's post (member 1) and one answer a village (members 2, 3 …), ten minutes apart."""
+    shown = lines if starter_adds_a_line else ["", *lines]
+    for i in range(len(shown)):
+        entries = [f"{n}. {line}" for n, line in enumerate(filter(None, shown[:i + 1]), start=1)]
+        add(conn, i + 1, 1, f"2025-03-03T09:{10 * i:02d}:00", "\n".join([title, *entries]), member_id=i + 1)
+
+
+@pytest.mark.parametrize("title, lines, starter_adds_a_line", [
+    (PROGRESS, ["石门村 已完成80%", "新庄村 已完成75%", "下屋村 已完成70%"], True),
+    ("#接龙\n" + ROLL_CALL + "\n", ["刘洋 已到岗", "陈静 已到岗", "王磊 已到岗"], True),
+    ("【接龙】" + ROLL_CALL, ["石门村 李强 已到岗", "新庄村 陈静 已到岗"], False),
+])
+def test_villages_answering_a_list_are_not_flagged_only_the_starters_demand_is(tmp_path, title, lines,
+                                                                               starter_adds_a_line):
+    conn = archive(tmp_path / "a.db")
+    post_list(conn, title, lines, starter_adds_a_line)
+    run_rules(conn)
+    assert flags(conn) == [(1, "proof_demand")]
+
+
+def test_a_list_posted_again_with_no_line_added_is_a_repeat(tmp_path):
+    conn = archive(tmp_path / "a.db")
+    post_list(conn, PROGRESS, ["石门村 已完成80%", "新庄村 已完成75%"], True)
+    add(conn, 3, 1, "2025-03-03T15:00:00", f"{PROGRESS}\n1. 石门村 已完成80%\n2. 新庄村 已完成75%", member_id=1)
+    run_rules(conn)
+    assert flags(conn) == [(1, "proof_demand"), (3, "repeated_post")]
