@@ -179,19 +179,25 @@ def _repeats(post: Message, earlier: Message, config: dict) -> bool:
     """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
     rather than something written alike:
     - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
+    - a correction (更正, 延期, 改为 …) changes the earlier post: it is news;
     - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
       (12 hours on), week or month is another occasion, in one group or two: the daily
       duty roster, the weekly meeting, a village's daily report;
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
     settings = config["repeated_post"]
-    if adds_to(post.text, earlier.text):
+    if adds_to(post.text, earlier.text) or _corrects(post, earlier, settings):
         return False
     if _another_occasion(post, earlier, settings):
         return False
     if post.group_id != earlier.group_id:
         return True
     return post.member_id == earlier.member_id or is_notice(post, config["after_hours"])
+
+
+def _corrects(post: Message, earlier: Message, settings: dict) -> bool:
+    corrections = word_pattern(tuple(settings["correction_words"]))
+    return bool(corrections.search(post.text)) and not corrections.search(earlier.text)
 
 
 def _another_occasion(post: Message, earlier: Message, settings: dict) -> bool:
@@ -259,8 +265,10 @@ def _explain(post: Message, first: Message, posts: list[Message], names: dict) -
     groups = list(dict.fromkeys(p.group_id for p in sorted(posts, key=lambda p: (p.sent_at, p.id))
                                 if p.sent_at <= post.sent_at))
     where = f"「{names.get(first.group_id, first.group_id)}」"
+    # A near-copy is not called the same: a supervisor reading 同一内容 would not look for what changed.
+    alike = "同一内容" if len(set(normalise([post.text, first.text]))) == 1 else "相近内容"
     if post.group_id != first.group_id:
         others = "、".join(f"「{names.get(g, g)}」" for g in groups)
-        return f"多头发布：同一内容已于 {when_zh(first.sent_at)} 在{where}发布，先后出现在 {others}"
+        return f"多头发布：{alike}已于 {when_zh(first.sent_at)} 在{where}发布，先后出现在 {others}"
     repeat = sum(p.group_id == post.group_id and p.sent_at <= post.sent_at for p in posts)
-    return f"重复发布：同一内容已于 {when_zh(first.sent_at)} 在本群发布，这是第 {repeat} 次"
+    return f"重复发布：{alike}已于 {when_zh(first.sent_at)} 在本群发布，这是第 {repeat} 次"

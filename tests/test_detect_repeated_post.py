@@ -117,6 +117,39 @@ def test_a_notice_posted_again_by_another_member_of_the_group_is_still_a_repeat(
     assert flag["message_id"] == 2 and flag["related_message_id"] == 1
 
 
+MEETING = ("【会议通知】定于3月4日（星期二）上午8:30在镇政府三楼会议室召开周例会，请各站所负责人、各村党支部书记准时参加，"
+           "汇报上周重点工作完成情况及本周工作安排，无特殊情况不得请假，确需请假的须提前向镇党委书记报告。")
+DEADLINE = ("关于报送2025年第一季度安全生产隐患排查台账的通知：请各村于3月7日前将安全生产隐患排查台账报送至镇应急办，表格见附件，"
+            "请各村高度重视，安排专人负责，确保数据真实准确，逾期未报的将在全镇通报。联系人：王磊，电话：0795-3207715。")
+CORRECTED = "【更正】" + MEETING.replace("上午8:30", "上午9:00")
+EXTENDED = "因系统升级，报送时间延期。" + DEADLINE.replace("3月7日", "3月12日")
+
+
+@pytest.mark.parametrize("first, first_at, again, again_at", [
+    (MEETING, "2025-03-03T08:30:00", CORRECTED, "2025-03-03T09:30:00"),
+    (DEADLINE, "2025-03-03T10:00:00", EXTENDED, "2025-03-06T10:00:00"),
+])
+def test_a_correction_or_an_extension_of_a_notice_is_not_a_repeat(conn, first, first_at, again, again_at):
+    assert detect(conn, add(conn, 1, 1, first_at, first, member_id=9), add(conn, 2, 1, again_at, again, member_id=9)) == []
+
+
+def test_a_correction_posted_again_is_a_repeat_of_the_correction(conn):
+    posts = [add(conn, 1, 1, "2025-03-03T08:30:00", MEETING, member_id=9),
+             add(conn, 2, 1, "2025-03-03T09:30:00", CORRECTED, member_id=9),
+             add(conn, 3, 1, "2025-03-03T10:30:00", CORRECTED, member_id=9)]
+    [flag] = detect(conn, *posts)
+    assert flag["message_id"] == 3 and flag["related_message_id"] == 2
+
+
+def test_a_near_copy_is_not_called_the_same_content(conn):
+    near = NOTICE.replace("3月10日前", "3月10日之前")
+    posts = [add(conn, 1, 1, "2025-03-03T09:00:00", NOTICE), add(conn, 2, 1, "2025-03-03T10:00:00", near),
+             add(conn, 3, 2, "2025-03-03T10:30:00", NOTICE)]
+    evidence = {f["message_id"]: f["evidence"] for f in detect(conn, *posts)}
+    assert evidence[2].startswith("重复发布：相近内容已于 2025-03-03（周一）09:00 在本群发布")
+    assert evidence[3].startswith("多头发布：同一内容已于 2025-03-03（周一）09:00")
+
+
 def test_a_repost_after_the_window_is_not_flagged(conn):
     posts = [add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE), add(conn, 2, 1, "2025-03-20T09:05:08", NOTICE)]
     assert detect(conn, *posts) == []
