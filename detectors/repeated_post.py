@@ -5,9 +5,11 @@ Near-duplicates are found with one-permutation MinHash over character 3-grams of
 normalised text and locality-sensitive hashing (8 bands of 4 slots): a new message is
 compared only with posts of the window sharing a band key, so the work grows with the
 number of messages, not its square. Two posts are copies when the Jaccard similarity
-of their 3-gram sets reaches the configured similarity: estimated by a finer 128-slot
-signature (standard deviation under 0.04 at 0.8), and computed exactly only when the
-estimate is close to the threshold.
+of their 3-gram sets reaches the configured similarity, or when nearly all the shorter
+one stands in the longer (`containment`: a notice reposted under 【再次提醒】, or with a
+few words changed). Both are estimated by a finer 128-slot signature (standard
+deviation under 0.04 at 0.8) and the posts' lengths, and computed exactly only when the
+estimate is close to a threshold.
 
 Band keys are stored in `post_bands`, one row per post clustered by time, so signing a
 week of messages appends to the table instead of writing all over it. During a run the posts of the time
@@ -24,7 +26,7 @@ import numpy as np
 from classifiers.features import mix
 from detectors.after_hours import is_notice
 from detectors.base import Message, flag, normalise, when_zh, word_pattern
-from detectors.minhash import EMPTY as _EMPTY, jaccards, signatures, similarities
+from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similarities
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
@@ -119,13 +121,14 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     conn = context["conn"]
     short, shortest = set(normalise(settings["short_replies"])), settings["min_chars"]
     # Members answering a notice alike ("已收到通知，我村将按要求…") each reply once; only
-    # notices are repeated.
+    # notices are repeated, some after thanks ("辛苦各位，再发一遍：请各村…").
     replies = tuple(normalise(settings["reply_openings"]))
     window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     # Normalising only removes characters: a text too short before is too short after.
     posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]
     eligible = [(m, norm) for m, norm in zip(posts, normalise([m.text for m in posts]))
-                if len(norm) >= shortest and norm not in short and not norm.startswith(replies)]
+                if len(norm) >= shortest and norm not in short
+                and (not norm.startswith(replies) or is_notice(m, config["after_hours"]))]
     if not eligible:
         return []
     batch = [m for m, _ in eligible]
@@ -142,7 +145,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     stored.add(ids, times, norms, keys)
     pairs = _pairs(stored.band, stored.owner, known)
     pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
-    copies = _copies(pairs, stored.norms, settings["similarity"], known, fine)
+    copies = _copies(pairs, stored.norms, settings, known, fine)
     flags = _flags(conn, copies, batch, stored, known, config) if copies else []
     # Written last, so a run beside the other detectors (detectors/run.py) holds the archive's
     # write lock only for this. One row per post, in time order: each batch appends to the
@@ -210,27 +213,45 @@ def _another_occasion(post: Message, earlier: Message, settings: dict) -> bool:
         and word_pattern(tuple(settings["relative_months"])).search(post.text))
 
 
-def _copies(pairs: np.ndarray, norms: np.ndarray, threshold: float, known: int,
+def _copies(pairs: np.ndarray, norms: np.ndarray, settings: dict, known: int,
             batch_fine: np.ndarray) -> dict[int, list[int]]:
     """For each later post of the pairs, the earlier ones it copies. Posts from `known`
     on are the batch's, whose fine signatures are `batch_fine`; earlier ones are signed again."""
+    threshold, containment = settings["similarity"], settings["containment"]
     involved = np.unique(pairs)
     fine = np.empty((len(involved), FINE_SLOTS), dtype=np.uint32)
     earlier = involved < known
     fine[~earlier] = batch_fine[involved[~earlier] - known]
     if earlier.any():
         fine[earlier] = signatures(norms[involved[earlier]].tolist(), FINE_SLOTS)
+    lengths = np.fromiter(map(len, norms[involved]), dtype=np.int64, count=len(involved))
     copies: dict[int, list[int]] = {}
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start: start + _CHUNK]
-        estimate = similarities(fine, np.searchsorted(involved, chunk[:, 0]), np.searchsorted(involved, chunk[:, 1]))
-        # Clear verdicts stand; the few near the threshold are settled on the 3-grams themselves.
-        close = chunk[np.abs(estimate - threshold) < _DOUBT]
+        left, right = np.searchsorted(involved, chunk[:, 0]), np.searchsorted(involved, chunk[:, 1])
+        estimate = similarities(fine, left, right)
+        shorter, longer = np.minimum(lengths[left], lengths[right]), np.maximum(lengths[left], lengths[right])
+        alike = shorter >= settings["shorter_share"] * longer
+        # Clear verdicts stand; the few near a threshold are settled on the 3-grams themselves.
+        sure = estimate >= threshold + _DOUBT
+        doubtful = ~sure & ((np.abs(estimate - threshold) < _DOUBT)
+                            | alike & (_contained(estimate, shorter, longer) >= containment - _DOUBT))
+        close = chunk[doubtful]
         texts = np.unique(close)
-        exact = jaccards(norms[texts].tolist(), np.searchsorted(texts, close))
-        for a, b in [*chunk[estimate >= threshold + _DOUBT].tolist(), *close[exact >= threshold].tolist()]:
+        jaccard, contained = overlaps(norms[texts].tolist(), np.searchsorted(texts, close))
+        near = (jaccard >= threshold) | alike[doubtful] & (contained >= containment)
+        for a, b in [*chunk[sure].tolist(), *close[near].tolist()]:
             copies.setdefault(a, []).append(b)
     return copies
+
+
+def _contained(jaccard: np.ndarray, shorter: np.ndarray, longer: np.ndarray) -> np.ndarray:
+    """The share of the shorter text's 3-grams in the longer, from the Jaccard similarity
+    J of two texts with s and l 3-grams: they share J(s + l) / (1 + J). Lengths count a
+    text's 3-grams as if none repeats. Below the share of its characters when the edits
+    are scattered (three 3-grams each), so the doubt is on the low side."""
+    grams_s, grams_l = np.maximum(shorter - 2, 1), np.maximum(longer - 2, 1)
+    return jaccard * (grams_s + grams_l) / ((1 + jaccard) * grams_s)
 
 
 def _pairs(bands: np.ndarray, owners: np.ndarray, stored: int) -> np.ndarray:

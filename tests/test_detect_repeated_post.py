@@ -150,6 +150,39 @@ def test_a_near_copy_is_not_called_the_same_content(conn):
     assert evidence[3].startswith("多头发布：同一内容已于 2025-03-03（周一）09:00")
 
 
+SPRING = "请各村于3月7日前将2025年春耕备耕情况统计表报送至镇农业农村办，逾期未报的将全镇通报。"
+FIRE = ("请各村于3月14日前组织开展一次森林防火隐患排查，重点排查林区周边祭祀用火、农事用火情况，发现隐患立即整改到位，"
+        "排查情况报镇林业站汇总，联系人：李强，电话：0795-3207718。")
+
+
+@pytest.mark.parametrize("first, again, again_at", [
+    # The same notice again to chase those late: 第九条 asks for a short reminder, not the notice again.
+    (SPRING, "【再次提醒】" + SPRING + "截至目前还有4个村未报！", "2025-03-04T09:00:00"),
+    (SPRING, "辛苦各位，再发一遍：" + SPRING, "2025-03-04T09:00:00"),
+    # Four words changed: a character changed costs the Jaccard similarity three 3-grams.
+    (FIRE, FIRE.replace("一次", "1次").replace("立即", "立刻").replace("报镇", "报至镇").replace("联系人", "联络人"),
+     "2025-03-06T09:00:00"),
+])
+def test_a_notice_reposted_under_a_reminder_or_lightly_edited_is_a_repeat(conn, first, again, again_at):
+    [flag] = detect(conn, add(conn, 1, 1, "2025-03-03T09:00:00", first, member_id=9),
+                    add(conn, 2, 1, again_at, again, member_id=9))
+    assert flag["message_id"] == 2 and flag["related_message_id"] == 1
+    assert flag["evidence"].startswith("重复发布：相近内容")
+
+
+@pytest.mark.parametrize("again", [
+    "请还没报春耕备耕情况统计表的村抓紧，今天下班前报上来。",  # a chaser, not the notice again
+    # Another form in the office's same words.
+    "请各村于3月7日前将2025年高标准农田建设进度表报送至镇农业农村办，逾期未报的将全镇通报。",
+    # The notice quoted in a longer one that goes on to other work.
+    "【春耕备耕工作部署】" + SPRING + "同时请各村做好农资储备、农机检修和农技培训工作，镇里将于下周组织专项督查，"
+    "督查结果纳入年度考核。",
+])
+def test_a_chaser_another_form_or_a_longer_notice_quoting_it_is_not_a_repeat(conn, again):
+    assert detect(conn, add(conn, 1, 1, "2025-03-03T09:00:00", SPRING, member_id=9),
+                  add(conn, 2, 1, "2025-03-04T09:00:00", again, member_id=9)) == []
+
+
 def test_a_repost_after_the_window_is_not_flagged(conn):
     posts = [add(conn, 1, 1, "2025-03-03T09:12:26", NOTICE), add(conn, 2, 1, "2025-03-20T09:05:08", NOTICE)]
     assert detect(conn, *posts) == []
@@ -233,12 +266,15 @@ def test_band_keys_stay_those_of_archives_signed_by_earlier_versions():
 
 
 def test_doubtful_pairs_are_settled_on_their_exact_3_gram_sets():
-    from detectors.minhash import jaccards
+    from detectors.minhash import overlaps
 
     norms = normalise(["请各乡镇于周五前报送春季森林防火隐患排查台账", "请各乡镇于周五前报送春季森林防火隐患排查台账逾期通报",
-                       "明天开会", "明天开会"])
-    # 20 3-grams, of which the longer text's 24 hold all: 20/24; identical texts: 1; short ones padded.
-    assert jaccards(norms, np.array([[0, 1], [2, 3], [0, 2]])).tolist() == [20 / 24, 1.0, 0.0]
+                       "明天开会", "明天开会", "请各乡镇于周一前报送春季森林防火隐患排查台账"])
+    jaccard, contained = overlaps(norms, np.array([[0, 1], [2, 3], [0, 2], [4, 0]]))
+    # 20 3-grams, of which the longer text's 24 hold all: 20/24; identical texts: 1; short ones padded;
+    # one character changed: 3 of 20 3-grams differ (17/23), 1 of 22 characters.
+    assert jaccard.tolist() == [20 / 24, 1.0, 0.0, 17 / 23]
+    assert contained.tolist() == [1.0, 1.0, 0.0, 21 / 22]
 
 
 def test_normalising_drops_decoration_and_keeps_letters_and_digits_of_any_script():
@@ -272,7 +308,7 @@ def test_members_sending_the_same_reply_are_not_flagged_but_a_notice_reposted_by
     first, again = add(conn, 6, 1, "2025-03-03T10:00:00", notice), add(conn, 7, 1, "2025-03-03T15:00:00", notice)
     [flag] = detect(conn, first, again._replace(member_id=2))
     assert flag["message_id"] == 7 and flag["related_message_id"] == 6 and "第 2 次" in flag["evidence"]
-    for n, opening in enumerate(("已知悉", "已落实", "已收悉"), start=20):  # replies that open with 已 too
+    for n, opening in enumerate(("已知悉", "已落实", "已收悉", "辛苦了"), start=20):  # other openings
         same = f"{opening}，我村将按要求于周五前完成排查并报送台账"
         assert detect(conn, add(conn, n, 1, "2025-03-05T09:00:00", same),
                       add(conn, n + 10, 1, "2025-03-05T09:05:00", same)._replace(member_id=2)) == []
