@@ -1,5 +1,7 @@
 """群规 第九条 "禁止同一信息在群内反复发布，多头发布": the same or nearly the same notice
-posted again in a group within the window, or in two or more groups.
+posted again in a group within the window, or in two or more groups by one source (one
+account, one person or one unit on the roster): another person passing a notice on to
+their own group (县农业农村局 to the county group, 镇党政办 to the township's) relays it.
 
 Near-duplicates are found with one-permutation MinHash over character 3-grams of the
 normalised text and locality-sensitive hashing (8 bands of 4 slots): a new message is
@@ -165,10 +167,11 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
         "join messages m on m.id = k.value", [json.dumps(earlier)]))
     every_id = stored.ids.tolist()
     group_names = dict(conn.execute("select id, name from groups"))
+    senders = _senders(conn, {p.member_id for p in posts.values()})
     flags = []
     for owner, found in sorted(copies.items()):
         later = posts[every_id[owner]]
-        found = [i for i in found if _repeats(later, posts[every_id[i]], config)]
+        found = [i for i in found if _repeats(later, posts[every_id[i]], config, senders)]
         if not found:
             continue
         thread = sorted((posts[every_id[i]] for i in [*found, owner]), key=lambda p: (p.sent_at, p.id))
@@ -178,7 +181,21 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
     return flags
 
 
-def _repeats(post: Message, earlier: Message, config: dict) -> bool:
+def _senders(conn, member_ids: set) -> dict[int, tuple]:
+    """(account, roster person, roster unit) of each member: what tells one source."""
+    return {row[0]: row[1:] for row in conn.execute(
+        "select m.id, m.sender_key, m.person_id, nullif(p.unit, '') from json_each(?) k join members m on m.id = k.value "
+        "left join people p on p.id = m.person_id", [json.dumps([i for i in member_ids if i is not None])])}
+
+
+def _one_source(post: Message, earlier: Message, senders: dict) -> bool:
+    """Whether the posts come from one account, person or unit; an unknown sender may be any."""
+    if post.member_id not in senders or earlier.member_id not in senders:
+        return True
+    return any(a is not None and a == b for a, b in zip(senders[post.member_id], senders[earlier.member_id]))
+
+
+def _repeats(post: Message, earlier: Message, config: dict, senders: dict) -> bool:
     """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
     rather than something written alike:
     - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
@@ -186,6 +203,7 @@ def _repeats(post: Message, earlier: Message, config: dict) -> bool:
     - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
       (12 hours on), week or month is another occasion, in one group or two: the daily
       duty roster, the weekly meeting, a village's daily report;
+    - in two groups, another source's post passes the notice on (_one_source);
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
     settings = config["repeated_post"]
@@ -194,7 +212,7 @@ def _repeats(post: Message, earlier: Message, config: dict) -> bool:
     if _another_occasion(post, earlier, settings):
         return False
     if post.group_id != earlier.group_id:
-        return True
+        return _one_source(post, earlier, senders)
     return post.member_id == earlier.member_id or is_notice(post, config["after_hours"])
 
 

@@ -81,6 +81,32 @@ def test_a_meeting_named_relatively_in_another_group_a_week_later_is_another_mee
     assert detect(conn, first, later) == []
 
 
+COUNTY_NOTICE = ("【通知】关于开展2025年春季农业生产大检查的通知：请各乡镇于3月15日前完成辖区春耕备耕、农资市场和农田水利设施"
+                 "检查，检查情况报县农业农村局农业股。联系人：邹斌，电话：0795-3207720。")
+
+
+@pytest.mark.parametrize("county_sender, township_sender, flagged", [
+    # 县农业农村局-邹斌 in the county group, 镇党政办-刘洋 passing it on in the township's: 转发.
+    (("wxid_zoubin", "邹斌", "县农业农村局"), ("wxid_liuyang", "刘洋", "石门镇党政办"), False),
+    (("wxid_zoubin", None, None), ("wxid_liuyang", None, None), False),  # no roster: two accounts, two people
+    # One account, one person (two accounts on the roster) or one unit in both groups: 多头发布.
+    (("wxid_liuyang", None, None), ("wxid_liuyang", None, None), True),
+    (("wxid_liuyang_work", "刘洋", "石门镇党政办"), ("wxid_liuyang", "刘洋", "石门镇党政办"), True),
+    (("wxid_chenjing", "陈静", "石门镇党政办"), ("wxid_liuyang", "刘洋", "石门镇党政办"), True),
+])
+def test_a_notice_passed_on_to_another_group_is_multi_channel_only_from_the_same_source(
+        conn, county_sender, township_sender, flagged):
+    for member, group, (key, name, unit) in ((1, 1, county_sender), (2, 2, township_sender)):
+        if name:
+            conn.execute("insert or ignore into people (name, unit) values (?, ?)", [name, unit])
+        conn.execute("insert into members (id, group_id, sender_key, person_id) "
+                     "values (?, ?, ?, (select id from people where name = ? and unit = ?))", [member, group, key, name, unit])
+    posts = [add(conn, 1, 1, "2025-03-03T08:40:00", COUNTY_NOTICE, member_id=1),
+             add(conn, 2, 2, "2025-03-03T08:45:00", COUNTY_NOTICE, member_id=2)]
+    found = detect(conn, *posts)
+    assert [(f["message_id"], f["evidence"][:4]) for f in found] == ([(2, "多头发布")] if flagged else [])
+
+
 def test_a_notice_in_several_groups_names_them_in_the_order_it_reached_them(conn):
     posts = [add(conn, 3, 2, "2025-03-03T09:05:00", NOTICE), add(conn, 4, 1, "2025-03-03T09:20:00", NOTICE)]
     conn.execute("insert into groups (id, name) values (3, '卫健系统群')")
