@@ -12,6 +12,7 @@ from datetime import date, time
 import chinese_calendar
 
 from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
+from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
@@ -129,6 +130,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
         reason = reasons[when]
         told = routine.sub(" ", m.text) if reason else ""
-        if reason and is_notice(m, settings) and not (urgent.search(told) or event.search(told) and happening.search(told)):
+        if (reason and is_notice(m, settings) and not (urgent.search(told) or event.search(told) and happening.search(told))
+                # Asked last: it reads the archive. A 接龙's task is its starter's, not each answer's.
+                and not answers_earlier(context["conn"], m, config["sign_up"]["answer_days"])):
             flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
     return flags

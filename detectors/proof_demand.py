@@ -89,7 +89,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             if any(done.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
             # Asked last: it reads the archive, and few messages get this far.
-            if answers_earlier(context["conn"], m, settings["answer_days"]):
+            if answers_earlier(context["conn"], m, config["sign_up"]["answer_days"]):
                 break
             media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
             flags.append(flag(m, CATEGORY, ARTICLE,

@@ -13,7 +13,13 @@ def msg(text, sent_at="2025-03-04T10:00:00", kind="text", id=1, group_id=1, memb
 
 
 def run(module, *messages, context=None):
-    return module.detect(list(messages), CONFIG, context if context is not None else {"conn": _empty_archive()})
+    return module.detect(list(messages), CONFIG, context if context is not None else fresh_context())
+
+
+def fresh_context():
+    """What a detector is given to keep between batches, over an archive where nothing
+    came before the messages a test gives."""
+    return {"conn": _empty_archive()}
 
 
 @functools.cache

@@ -3,7 +3,7 @@ make-up working days are not."""
 import pytest
 
 from detectors import after_hours
-from tests.detector_helpers import msg, run
+from tests.detector_helpers import fresh_context, msg, run
 
 NOTICE = "请各乡镇明天上午9点前报送防返贫监测对象核查表，逾期通报"
 
@@ -36,7 +36,7 @@ def test_notice_in_working_hours_and_after_hours_replies_are_not_flagged():
 
 
 def test_a_year_the_calendar_does_not_know_falls_back_to_weekdays_with_one_warning():
-    context = {}
+    context = fresh_context()
     flags = run(after_hours, msg(NOTICE, "2027-03-06T10:00:00", id=1), msg(NOTICE, "2027-03-08T10:00:00", id=2),
                 msg(NOTICE, "2027-03-07T10:00:00", id=3), context=context)
     assert [f["message_id"] for f in flags] == [1, 3]  # Saturday and Sunday; Monday 10:00 is fine
@@ -51,7 +51,7 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     config = copy.deepcopy(CONFIG)
     config["after_hours"]["periods"] = [["08:00", "17:30:30"]]
     flags = after_hours.detect([msg(NOTICE, "2025-03-04T17:30:10", id=1), msg(NOTICE, "2025-03-04T17:30:40", id=2),
-                                msg(NOTICE, "2025-03-04T17:31:00", id=3)], config, {})
+                                msg(NOTICE, "2025-03-04T17:31:00", id=3)], config, fresh_context())
     assert [f["message_id"] for f in flags] == [2, 3]
 
 

@@ -42,3 +42,14 @@ def test_a_list_posted_again_with_no_line_added_is_a_repeat(tmp_path):
     add(conn, 3, 1, "2025-03-03T15:00:00", f"{PROGRESS}\n1. 石门村 已完成80%\n2. 新庄村 已完成75%", member_id=1)
     run_rules(conn)
     assert flags(conn) == [(1, "proof_demand"), (3, "repeated_post")]
+
+
+def test_answers_to_a_list_started_at_night_are_not_tasks_set_after_hours(tmp_path):
+    conn = archive(tmp_path / "a.db")
+    title = "【接龙】请各村支部书记今晚10点前接龙报送春耕备耕进度"
+    villages = ["石门村 李强", "新庄村 陈静", "下屋村 王磊"]
+    for i in range(len(villages)):
+        entries = [f"{n}. {v}" for n, v in enumerate(villages[:i + 1], start=1)]
+        add(conn, i + 1, 1, f"2025-03-04T21:{10 * i:02d}:00", "\n".join([title, *entries]), member_id=i + 1)
+    run_rules(conn)
+    assert conn.execute("select message_id from flags where category = 'after_hours'").fetchall() == [(1,)]
