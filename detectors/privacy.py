@@ -31,8 +31,11 @@ _CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?=[3-69])(?:\d{16,19}(?![\dXx])|\d{4}([ 
 
 
 def mask(number: str) -> str:
-    keep = 3 if len(number) == 11 else 4
-    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
+    """`number` as long as it was, at least five of its middle characters starred (all
+    of a shorter one): four kept at each end of an ID or card number, three of a
+    mobile's (139*****345), fewer of a shorter number's (a landline's 2*****4)."""
+    keep = max(0, min(4, (len(number) - 5) // 2))
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[len(number) - keep:]
 
 
 def valid_id(number: str) -> bool:

@@ -249,6 +249,16 @@ def test_masking_numbers_leaves_dates_and_short_numbers_alone():
     assert privacy.masked("请于2025-03-10前上传，共3 个村") == "请于2025-03-10前上传，共3 个村"
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("联系电话0795-2781234", "联系电话0795-2*****4"),  # the area code is no one's
+    ("传真27812345", "传真2******5"),
+    ("编号123456789", "编号12*****89"),
+    ("工单1234567890", "工单12******90"),
+])
+def test_a_short_number_is_masked_without_a_digit_added_or_most_of_it_shown(text, shown):
+    assert privacy.masked(text) == shown
+
+
 def test_landlines_and_invoice_like_numbers_are_not_privacy():
     assert run(privacy, msg("联系电话0795-3207715，文号宜府办字〔2025〕12号，金额123456.00元")) == []
 
