@@ -61,13 +61,22 @@ def _sentence(text: str, match: re.Match) -> str:
 
 def masked(text: str) -> str:
     """`text` with each number the flags mask masked as they mask it: runs of 7 or more
-    digits, and numbers written in groups (an ID number, a mobile 138 1234 5678 or
-    138-1234-5678). For evidence that quotes a message, so a flag does not spread what it
-    flags. Dates (2025-03-10) are not numbers of anyone's."""
-    return _LONG_DIGITS.sub(lambda run: mask(re.sub(r"[ -]", "", run.group())), text)
+    digits, and numbers of 11 or more digits written in groups, however they are split
+    (362202-19850312-3417, 6228 4800 1234 5671, 138.7951.2345). For evidence that quotes
+    a message, so a flag does not spread what it flags. Dates (2025-03-10), a landline's
+    area code (0795-) and a meeting number (892-394-567) are no one's."""
+    return _LONG_RUN.sub(lambda run: mask(run.group()), _GROUPED.sub(_masked_group, text))
 
 
-_LONG_DIGITS = re.compile(r"\d{7,}[Xx]?|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)(?<!\d )\d{3,6}(?: \d{2,8}){1,4}[Xx]?(?!\d)")
+_LONG_RUN = re.compile(r"\d{7,}[Xx]?")
+# One separator throughout (a space, an ideographic space, a dash or a dot); never a
+# leading 0, so the area code stays with a landline and its number is masked as a run.
+_GROUPED = re.compile(r"(?<!\d)[1-9]\d{2,7}([ \u3000.\-－])\d{2,8}(?:\1\d{2,8})*[Xx]?(?!\d)")
+
+
+def _masked_group(group: re.Match) -> str:
+    digits = re.sub(r"[^\dXx]", "", group.group())
+    return mask(digits) if len(digits) >= 11 else group.group()
 
 
 def findings(text: str, contact: re.Pattern, someone: re.Pattern) -> list[str]:

@@ -93,6 +93,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 break
             media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
             flags.append(flag(m, CATEGORY, ARTICLE,
-                              f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip()[:60])}」", score=0.9))
+                              f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip())[:60]}」", score=0.9))
             break
     return flags

@@ -19,6 +19,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     for m in messages:
         if m.kind in ("red_packet", "transfer") or (m.kind == "text" and _TEXT_MARKERS.match(m.text or "")):
             what = "转账" if m.kind == "transfer" or "转账" in (m.text or "")[:8] else "红包"
-            detail = f"（{masked(m.text.strip()[:30])}）" if m.text and m.text.strip() else ""
+            detail = f"（{masked(m.text.strip())[:30]}）" if m.text and m.text.strip() else ""
             flags.append(flag(m, CATEGORY, ARTICLE, f"工作群内发{what}{detail}"))
     return flags

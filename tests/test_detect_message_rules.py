@@ -239,14 +239,36 @@ def test_someone_elses_number_is_flagged_however_it_is_written(text, shown):
     (proof_demand, "请把走访照片发给李明13979512345，他负责汇总。", "13979512345"),
     (proof_demand, "请网格员今晚把走访照片发群里，张大爷电话138 1234 5678", "1234 5678"),
     (red_packet, "[红包] 张三 3609 0219 5811 2034 24", "0219 5811"),
+    (red_packet, "[转账]卡号6228-4800-1234-5671", "4800-1234"),
+    (proof_demand, "请王秋生（身份证362202-19850312-3417）今天下班前把入户走访照片发群里", "19850312"),
+    # Cut short after masking, not before: a number cut in two is still a number.
+    (red_packet, "[转账]石门村王秋生的生活补助，卡号6228-4800-1234-5671", "4800"),
+    (proof_demand, "请各村网格员今天下班前把入户走访照片发群里，王秋生家的低保补助照片也要拍，补助款打到他的农行卡号6228-4800-1234-5671",
+     "4800"),
 ])
 def test_evidence_quoting_a_message_masks_the_numbers_in_it(module, text, hidden):
     [flag] = run(module, msg(text))
     assert hidden not in flag["evidence"]
 
 
-def test_masking_numbers_leaves_dates_and_short_numbers_alone():
-    assert privacy.masked("请于2025-03-10前上传，共3 个村") == "请于2025-03-10前上传，共3 个村"
+@pytest.mark.parametrize("text, shown", [
+    ("身份证362202-19850312-3417", "身份证3622**********3417"),
+    ("身份证 3622 0219 8503 1234 17", "身份证 3622**********3417"),
+    ("卡号6228-4800-1234-5671", "卡号6228********5671"),
+    ("卡号6228 4800 1234 5671", "卡号6228********5671"),
+    ("卡号6228.4800.1234.5671", "卡号6228********5671"),
+    ("手机138-7951-2345", "手机138*****345"),
+    ("手机138.7951.2345，微信同号", "手机138*****345，微信同号"),
+    ("手机 1387 951 2345", "手机 138*****345"),
+])
+def test_masking_hides_an_id_card_or_phone_number_however_it_is_grouped(text, shown):
+    assert privacy.masked(text) == shown
+
+
+@pytest.mark.parametrize("text", ["请于2025-03-10前上传，共3 个村", "2025.03.10 上午9点", "完成进度1/3", "V2.3.1版",
+                                  "2025-03-04 14:30:00开会", "会议号 892-394-567"])
+def test_masking_numbers_leaves_dates_versions_and_short_numbers_alone(text):
+    assert privacy.masked(text) == text
 
 
 @pytest.mark.parametrize("text, shown", [
