@@ -13,10 +13,10 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
-# Run together or in groups ("3609 0219 5811 2034 24", "360902 19581120 3424"); after a
-# student number's G (学籍号 G + the child's ID number) too.
-_ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d ?){17}[\dXx](?![0-9A-Za-z])")
+VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
+# Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
+# "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
+_ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
 # Not an amount ("15360000000元", "15360000000.00元"); after +86 too.
 _MOBILE = re.compile(r"(?:(?<=\+86)|(?<![\d-]))1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-]|(?:\.\d+)?\s*[元万亿])")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -86,9 +86,9 @@ def findings(text: str, contact: re.Pattern, someone: re.Pattern) -> list[str]:
     if not _LONG_NUMBER.search(text):
         return found
     for match in _ID.finditer(text):
-        number = match.group().replace(" ", "")
-        if " " in match.group() and (_DIGIT_GROUP_BEFORE.search(text, 0, match.start())
-                                     or _DIGIT_GROUP_AFTER.match(text, match.end())):
+        number = re.sub(r"[ -]", "", match.group())
+        if len(number) < len(match.group()) and (_DIGIT_GROUP_BEFORE.search(text, 0, match.start())
+                                                  or _DIGIT_GROUP_AFTER.match(text, match.end())):
             continue  # groups of a longer number ("订单号 6217 0012 … 1234"), not an ID number
         if valid_id(number):
             found.append(f"身份证号 {mask(number.upper())}")

@@ -191,8 +191,10 @@ def test_a_bank_card_number_after_a_space_or_written_in_groups_is_flagged_and_ma
     "补贴打到卡号 6222021234567890127 上",  # Luhn check fails: a typo or not a card
     "订单号 6217 0012 3456 7893 1234，请核对",  # a longer grouped number, not a card inside it
     "流水号 621700123456789312345，请核对",  # 21 digits: too long for a card, whatever is inside
+    "身份证号 362202-19850312-3418",  # an ID's check digit fails
+    "流水号 362202-19850312-3417-01",  # a longer grouped number, not an ID inside it
 ])
-def test_a_number_that_is_not_a_whole_valid_card_is_not_flagged(text):
+def test_a_number_that_is_not_a_whole_valid_card_or_id_is_not_flagged(text):
     assert run(privacy, msg(text)) == []
 
 
@@ -221,6 +223,7 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("手机+8615879503146", "手机号 158*****146"),
     ("户主身份证 3609 0219 5811 2034 24，请核对", "身份证号 3609**********3424"),
     ("户主身份证 360902 19581120 3424，请核对", "身份证号 3609**********3424"),
+    ("身份证号 362202-19850312-3417", "身份证号 3622**********3417"),
     ("学生张某某 学籍号G360902201501011233 请班主任核对", "身份证号 3609**********1233"),
     ("身份证360902195811203424 13979512345", "身份证号 3609**********3424；手机号 139*****345"),
     # Someone else's number, whatever contact words are near it.
