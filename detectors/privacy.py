@@ -79,9 +79,24 @@ def _masked_group(group: re.Match) -> str:
     return mask(digits) if len(digits) >= 11 else group.group()
 
 
-def findings(text: str, contact: re.Pattern, someone: re.Pattern) -> list[str]:
-    """What `text` discloses, masked. `contact` and `someone` are the config's contact
-    patterns and third-party words, compiled (detect)."""
+def _given_for_work(text: str, number: re.Match, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern) -> bool:
+    """Whether the mobile `number` was published to be called for work ("联系人：王磊，电话：
+    138…", a duty roster, "有事联系我"), not disclosed as someone else's ("投诉人电话",
+    "王某的手机号"): a contact field before it in its sentence or a roster's heading before
+    it in the message, and no third party named in the sentence of either."""
+    if contact.search(_SENTENCE_END.split(text[:number.start()])[-1]):
+        said = _sentence(text, number)
+    elif heading := roster.search(text, 0, number.start()):
+        said = _sentence(text, number) + "\n" + _sentence(text, heading)
+    else:
+        return False
+    # The contact field names no one else, though 我的电话 holds 的电话.
+    return not someone.search(contact.sub("\n", said))
+
+
+def findings(text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern) -> list[str]:
+    """What `text` discloses, masked. `contact`, `roster` and `someone` are the config's
+    contact patterns, roster patterns and third-party words, compiled (detect)."""
     found, taken = [], []
     if not _LONG_NUMBER.search(text):
         return found
@@ -103,10 +118,7 @@ def findings(text: str, contact: re.Pattern, someone: re.Pattern) -> list[str]:
     for match in _MOBILE.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        # A number given for work ("联系人：王磊，电话：138…", "有事打我电话") is published to
-        # be called; a number of someone else's ("投诉人电话", "王某的手机号") is theirs.
-        before = _SENTENCE_END.split(text[max(0, match.start() - 20): match.start()])[-1]
-        if contact.search(before) and not someone.search(_sentence(text, match)):
+        if _given_for_work(text, match, contact, roster, someone):
             continue
         found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
     return found
@@ -117,9 +129,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # Most messages hold no long number: ruled out here without a call to findings.
     has_number = _LONG_NUMBER.search
     settings = config["privacy"]
-    contact, someone = any_pattern(tuple(settings["contact_patterns"])), word_pattern(tuple(settings["third_party_words"]))
+    contact, roster = any_pattern(tuple(settings["contact_patterns"])), any_pattern(tuple(settings["roster_patterns"]))
+    someone = word_pattern(tuple(settings["third_party_words"]))
     for m in messages:
-        found = findings(m.text, contact, someone) if m.text and has_number(m.text) else None
+        found = findings(m.text, contact, roster, someone) if m.text and has_number(m.text) else None
         if found:
             flags.append(flag(m, CATEGORY, ARTICLE, "消息中含有个人信息：" + "；".join(found), score=1.0))
     return flags

@@ -210,6 +210,15 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "联系人：王老师 158 7950 3146（微信同号）",
     "有事打我电话13979512345，24小时开机。",
     "全县财政总收入15360000000.00元，同比增长5%",
+    # Every number of a duty roster or a contact list, not only the first; colleagues' and one's own.
+    "3月防汛值班表：\n3月4日 带班领导王建军 13907951234，值班人员刘洋 15979512345\n3月5日 带班领导陈静 13607953456",
+    "3月防汛值班表：\n3月4日 王建军 13907951234\n3月5日 刘洋 15979512345",  # the heading makes it a roster
+    "各村联络员：石门村 王磊 13907951234；新庄村 陈静 15979512345",
+    "联系电话：13907951234（刘洋），15979512345（陈静）",
+    "值班电话：13907951234，0795-2781234；带班领导：王建军 15979512345",
+    "有事联系我，13907951234",
+    "张书记手机号13907951234，有急事打他电话",
+    "我的电话13907951234，有事随时打",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
@@ -232,6 +241,11 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("低保户李某某联系电话13812345678，请核实", "手机号 138*****678"),
     ("咨询人刘某某 13812345678", "手机号 138*****678"),
     ("请联系王大爷13812345678，他家房子漏雨", "手机号 138*****678"),
+    ("王某的电话13907951234，他欠钱不还", "手机号 139*****234"),
+    ("村民王某患尿毒症住院了，家属电话13812345678，大家有空问候一下", "手机号 138*****678"),
+    # Beside work numbers: a roster's heading or a liaison excuses only the work numbers.
+    ("3月防汛值班表：\n3月4日 带班领导王建军 13907951234\n求助群众李某 15979512345，家住石门村", "手机号 159*****345"),
+    ("各村联络员：石门村 王磊 13907951234。反映问题的村民陈某 15979512345", "手机号 159*****345"),
 ])
 def test_someone_elses_number_is_flagged_however_it_is_written(text, shown):
     [flag] = run(privacy, msg(text))
