@@ -10,7 +10,7 @@ import re
 from detectors.base import Message, flag
 
 NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
-VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
 # Printable ASCII but the comma and semicolon that end a clause; taken whole (possessive),
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
@@ -27,8 +27,11 @@ _PATTERNS = [
     # Not a path in a web address (http://…:8080/admin/index.jsp).
     re.compile(r"(?<![/\w.:])(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
 ]
-# A meeting's passcode is how those invited get in: it is meant to be shared.
-_MEETING = re.compile(r"(?:会议|入会|会议室)(?:密码|口令)")
+# A meeting's passcode is how those invited get in: it is meant to be shared. Named as the
+# meeting's (会议密码, 入会口令), or straight after the meeting's number as Tencent Meeting's
+# invitations write it ("腾讯会议：892-394-567 密码：1234", "会议号 892394567 密码 123456"):
+# what ends right before the word 密码.
+_MEETING = re.compile(r"(?:会议|入会|会议室|(?:会议|入会)[^\d，,。；;！!？?\n]{0,6}\d[\d -]{5,}\d[\s，,；;]*)\Z")
 _HIDDEN = re.compile(r"[*＊xX●•·.]+")  # "密码：******（已私发）" hides it
 
 
@@ -47,7 +50,7 @@ def _may_hold(text: str) -> bool:
 
 
 def _shared_on_purpose(text: str, match: re.Match) -> bool:
-    return bool(_MEETING.search(text, max(0, match.start() - 4), match.start() + 4)
+    return bool(_MEETING.search(text, max(0, match.start() - 40), match.start())
                 or _HIDDEN.fullmatch(match.group(1)))
 
 

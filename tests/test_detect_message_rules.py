@@ -396,6 +396,9 @@ def test_credentials_are_flagged_with_the_secret_masked():
 
 @pytest.mark.parametrize("text", [
     "腾讯会议号：138-795-123，会议密码：2025，请各村准时参会。",  # a passcode meant for those invited
+    "腾讯会议：892-394-567 密码：1234",  # as Tencent Meeting's invitations write it
+    "会议号 892394567 密码 123456",
+    "#腾讯会议：892 394 567\n会议号：892394567，密码：1234",
     "请登录 http://59.52.20.8:8080/admin/index.jsp 进行填报，截止周五。",  # a path, not admin / password
     "后台网址：https://ycjy.gov.cn/root/login",
     "密码：******（已私发）",
@@ -408,8 +411,12 @@ def test_a_meeting_passcode_a_web_address_or_a_hidden_password_is_no_leak(text):
     ("账号：yc_wzz 密码123456", "123456"),
     ("用户名和密码都是admin123", "admin123"),
     ("系统初始账号是工号，密码都是Aa123456", "Aa123456"),
+    # A meeting's passcode excuses no other password beside it.
+    ("腾讯会议号 892394567。OA系统密码：Oa@2025", "Oa@2025"),
+    ("会议号 892394567 入会后登录OA，账号yfzz01 密码 Oa@20250", "Oa@20250"),
+    ("会议室电脑开机密码：Hy@2025!", "Hy@2025!"),
 ])
-def test_credentials_written_without_a_separator_are_flagged(text, secret):
+def test_credentials_written_without_a_separator_or_beside_a_meeting_are_flagged(text, secret):
     [flag] = run(credential_leak, msg(text))
     assert secret not in flag["evidence"]
 
