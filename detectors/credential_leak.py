@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import Message, flag
+from detectors.base import Message, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "credential_leak", "credential_leak", "群规 第十一条"
 VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
@@ -15,8 +15,9 @@ VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
 _PATTERNS = [
-    # "密码：…", "密码是…", "用户名和密码都是admin123", "初始密码统一为…"
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s*(?:[:：=]|(?:都|均|统一|一律|默认)?(?:是|为))\s*" + _VALUE, re.I),
+    # "密码：…", "密码是：…", "用户名和密码都是admin123", "初始密码统一为…", "PW：…"
+    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd|(?<![a-z])pw)\s*(?:(?:都|均|统一|一律|默认)?(?:是|为)\s*[:：]?|[:：=])\s*"
+               + _VALUE, re.I),
     # "账号：yc_wzz 密码123456": written straight after, a value with a digit in it.
     re.compile(r"(?:密码|口令)(?=[!-~]*\d)([!-+\--:<-~]{6,}+)(?!\s*位)"),
     # "密码 Sb#2025ab", "wifi密码 88888888": a space alone separates them too, when the value
@@ -26,7 +27,17 @@ _PATTERNS = [
                re.I),
     # Not a path in a web address (http://…:8080/admin/index.jsp).
     re.compile(r"(?<![/\w.:])(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
+    # "用户名admin 密码admin": after the account's name, any value that could be typed in.
+    re.compile(r"(?:用户名|账号|账户|登录名)\s*[:：]?\s*[!-~]+?\s*[，,]?\s*(?:密码|口令)\s*[:：=]?\s*" + _VALUE),
 ]
+# "综治平台 yfzz01/Yf@12345", "账户：yfsb001 / Sb@2025": any account and its password with a
+# slash between, in a message that names an account or a platform (config account_words).
+# The account is lower-case letters and digits; the password holds a digit and either is
+# all digits or holds a capital or a symbol, and goes on to no path or file name: not a
+# date (2025/03/04), a fraction (1/3), a choice (A/B) or a path (share/manual2025,
+# data/report2025.xlsx, https://…/login/index2025).
+_SLASHED = re.compile(r"(?<![!-~])[a-z][a-z0-9_]{2,19}\s*[/／]\s*(?=[!-+\-0-:<-~]*\d)"
+                      r"(?=\d+(?![!-~])|[!-+\-0-:<-~]*[A-Z!-+\-:<-@\[-^`{-~])([!-+\-0-:<-~]{6,}+)(?!/|\.\w)")
 # A meeting's passcode is how those invited get in: it is meant to be shared. Named as the
 # meeting's (会议密码, 入会口令), or straight after the meeting's number as Tencent Meeting's
 # invitations write it ("腾讯会议：892-394-567 密码：1234", "会议号 892394567 密码 123456"):
@@ -55,11 +66,12 @@ def _shared_on_purpose(text: str, match: re.Match) -> bool:
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    accounts = word_pattern(tuple(config["credential_leak"]["account_words"]))
     flags = []
     for m in messages:
         if not m.text or not _may_hold(m.text):
             continue
-        for pattern in _PATTERNS:
+        for pattern in [*_PATTERNS, _SLASHED] if accounts.search(m.text) else _PATTERNS:
             match = next((found for found in pattern.finditer(m.text) if not _shared_on_purpose(m.text, found)), None)
             if match:
                 flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))

@@ -411,14 +411,31 @@ def test_a_meeting_passcode_a_web_address_or_a_hidden_password_is_no_leak(text):
     ("账号：yc_wzz 密码123456", "123456"),
     ("用户名和密码都是admin123", "admin123"),
     ("系统初始账号是工号，密码都是Aa123456", "Aa123456"),
+    ("密码是：Yf2025!!", "Yf2025!!"),
+    ("PW：Yfxz@2025", "Yfxz@2025"),
+    ("用户名admin 密码admin", "admin"),  # the account is the password: both hidden
+    # An account and its password with a slash between, on a platform or an account named as such.
+    ("综治平台 yfzz01/Yf@12345", "Yf@12345"),
+    ("账户：yfsb001 / Sb@2025", "Sb@2025"),
     # A meeting's passcode excuses no other password beside it.
     ("腾讯会议号 892394567。OA系统密码：Oa@2025", "Oa@2025"),
     ("会议号 892394567 入会后登录OA，账号yfzz01 密码 Oa@20250", "Oa@20250"),
     ("会议室电脑开机密码：Hy@2025!", "Hy@2025!"),
 ])
-def test_credentials_written_without_a_separator_or_beside_a_meeting_are_flagged(text, secret):
+def test_credentials_written_in_other_ways_are_flagged_with_the_secret_hidden(text, secret):
     [flag] = run(credential_leak, msg(text))
-    assert secret not in flag["evidence"]
+    assert secret not in flag["evidence"] and "*" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "密码已重置为初始密码，请登录后修改", "忘记密码请联系信息中心",
+    # Slashes on a platform that are no account and password: a date, a fraction, a choice, a path.
+    "系统于2025/03/04升级，登录后完成进度1/3", "平台考试分A/B 卷，账号为工号",
+    "登录平台 https://yfzz.gov.cn/login/index2025 填报", "系统备份在 /home/yfzz01/backup2025 目录",
+    "请登录系统上传 data/report2025.xlsx", "平台操作手册见共享盘 share/manual2025 文件夹",
+])
+def test_password_talk_dates_fractions_and_paths_on_a_platform_are_no_leak(text):
+    assert run(credential_leak, msg(text)) == []
 
 
 def test_red_packets_and_transfers_are_flagged():
