@@ -10,15 +10,16 @@ import re
 from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "3"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # A document's own marking: starred, not in quotes and not followed by 级 or 的 (which
 # name a grade: "标有秘密★的文件", "秘密★级材料"), or in brackets, or a 密级 field.
 _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:绝密|机密|秘密)\s*{_STAR}(?:\s*(?:\d+\s*年|长期))?+(?!\s*[级的])"
                           r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]|密级\s*[:：]\s*(?:绝密|机密|秘密)")
-# A grade named for a document ("这份是机密级文件"), not for where such files are kept or
-# how they are handled ("机要室的秘密级文件柜锁坏了").
-_GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?![^，,。]{{0,4}}(?:柜|室|载体|管理|存放|保管|销毁))")
+# A grade named for a document ("这份是机密级文件"), not a range of grades ("秘密级以上") nor
+# for where such files are kept or how they are handled ("机要室的秘密级文件柜锁坏了",
+# "秘密级文件要统一存放在保密柜内").
+_GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁))")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(r"\s*[【\[（(]|\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).

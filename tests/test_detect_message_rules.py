@@ -339,6 +339,7 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("机密★1年 县委关于2025年征兵工作的通知，各单位收到后请签收", "机密★1年"),
     ("秘密★ 关于做好春节期间安全维稳工作的通知：各单位务必落实，请签收", "秘密★"),
     ("绝密★启用前 2025年县直机关公开遴选公务员笔试 申论试题及参考答案", "绝密★"),
+    ("这份机密级维稳方案先发群里大家看看再锁进保密柜", "机密级"),  # kept later, passed on now
 ])
 def test_classified_document_numbers_and_markings_written_otherwise_are_flagged(text, shown):
     [flag] = run(secret, msg(text))
@@ -361,6 +362,8 @@ def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(
     "严禁将各类秘密★文件发到工作群",
     "各单位要将秘密★文件存放在保密柜中，专人管理",
     "昨天保密局来检查，说咱们机要室的秘密级文件柜锁坏了，要尽快修",
+    "秘密级以上文件要存放在保密柜内",  # a range of grades is no document's marking
+    "秘密级文件要统一存放在保密柜内",
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
