@@ -340,18 +340,44 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("秘密★ 关于做好春节期间安全维稳工作的通知：各单位务必落实，请签收", "秘密★"),
     ("绝密★启用前 2025年县直机关公开遴选公务员笔试 申论试题及参考答案", "绝密★"),
     ("这份机密级维稳方案先发群里大家看看再锁进保密柜", "机密级"),  # kept later, passed on now
+    ("★秘密 关于近期重点人员动态的通报", "★秘密"),
+    ("★机密 县委关于2025年征兵工作的通知，各单位收到后请签收", "★机密"),
+    # The sender says what the material after the colon is: a note to keep it in excuses nothing.
+    ("以下为秘密级文件，不得外传：关于2025年干部调整方案的说明……", "以下为秘密级"),
+    ("此件为机密级，严禁转发：县委常委会关于……的决定", "此件为机密级"),
+    ("这是机密文件，大家看完删掉：县委关于人事调整的几点意见……", "这是机密"),
 ])
 def test_classified_document_numbers_and_markings_written_otherwise_are_flagged(text, shown):
     [flag] = run(secret, msg(text))
     assert shown in flag["evidence"]
 
 
-def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on():
+STATISTICS_REPORT = ("一、总体情况：1-2月全县规模以上工业增加值同比增长6.8%，低于全市平均水平1.2个百分点，排全市第8位。"
+                     "二、存在问题：部分乡镇统计基础薄弱，个别企业存在数据报送不及时、不准确的问题。"
+                     "三、下步工作：各乡镇要压实统计责任，严禁虚报瞒报统计数据。")
+
+
+@pytest.mark.parametrize("text, marked", [
     # 不得外传 marks the material itself: it is not a reminder excusing the message.
-    text = ("内部文件 不得外传：关于部分单位违规发放津补贴问题的通报，经查，县某局2023年至2024年以各种名义违规发放补贴"
-            "共计28.6万元，涉及干部职工45人，现已责令全额清退，相关责任人被给予党纪处分……")
+    ("内部文件 不得外传：关于部分单位违规发放津补贴问题的通报，经查，县某局2023年至2024年以各种名义违规发放补贴"
+     "共计28.6万元，涉及干部职工45人，现已责令全额清退，相关责任人被给予党纪处分……", "内部文件"),
+    # Nor does the material's own 严禁 (严禁虚报瞒报) remind anyone of secrecy.
+    ("内部资料，仅供参阅。" + STATISTICS_REPORT, "内部资料"),
+    ("（内部参考，不得外传）" + STATISTICS_REPORT, "内部参考"),
+])
+def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(text, marked):
     [flag] = run(secret, msg(text))
-    assert "内部文件" in flag["evidence"]
+    assert marked in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "保密提醒：近期有干部将内部资料转发到微信工作群，造成不良影响。各单位要加强教育管理，内部资料一律不得在微信群、朋友圈传播，"
+    "涉密文件严禁上传互联网，发现问题的将严肃追责问责。请各单位主要负责同志切实担起责任。",
+    "关于加强工作群信息安全管理的提醒：\n1.群成员一律实名；\n2.不得在群内发布涉密信息；\n3.群内文件不得外传；\n"
+    "4.人员调离后及时移出群聊。\n各群主对本群信息安全负直接责任，请各单位认真落实，发现问题及时向县委网信办报告。",
+])
+def test_a_long_reminder_not_to_pass_internal_material_on_is_not_flagged(text):
+    assert len(text) >= 80 and run(secret, msg(text)) == []
 
 
 @pytest.mark.parametrize("text", [
@@ -364,6 +390,8 @@ def test_internal_material_marked_not_to_be_passed_on_is_flagged_when_passed_on(
     "昨天保密局来检查，说咱们机要室的秘密级文件柜锁坏了，要尽快修",
     "秘密级以上文件要存放在保密柜内",  # a range of grades is no document's marking
     "秘密级文件要统一存放在保密柜内",
+    "请勿在群内传播秘密级文件", "各单位要严格保密管理，秘密文件不得上网", "标有★秘密的文件严禁发到群里",
+    "这是机密文件，不能发到群里！",  # no material follows
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
