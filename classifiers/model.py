@@ -222,6 +222,7 @@ class Model:
 
 
 EVIDENCE_WORD_CHARS = 20
+_NUMBER = re.compile(r"\d+[Xx]?")  # an ID number's last group may end in its check digit X
 
 
 def _word_ends(text: str) -> tuple[list[str], list[int]]:
@@ -235,7 +236,11 @@ def _word_ends(text: str) -> tuple[list[str], list[int]]:
 def _evidence_form(word: str) -> tuple[str, bool] | None:
     """A word as evidence shows it (`_shown`) and whether it reads as a word (not a lone
     Chinese character, which _pick puts last); None for one that means nothing alone
-    (punctuation, spaces). Cached: flags of one archive keep citing the same words."""
+    (punctuation, spaces) or a number: a number written in groups (6228 4800 1234 5671)
+    is a word a group, too short to mask, and shown they would spell it out. Cached:
+    flags of one archive keep citing the same words."""
+    if _NUMBER.fullmatch(word.strip()):
+        return None
     gram = _shown(word)
     return (gram, len(gram) > 1 or not _is_cjk(gram)) if _meaningful(gram) else None
 

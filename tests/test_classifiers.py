@@ -106,6 +106,14 @@ def test_evidence_reads_as_whole_words_and_masks_numbers(saved):
         assert not any(number in w for w in words for number in ("362202199001011234", "13907951234", "36220219900101080X"))
 
 
+def test_evidence_shows_no_piece_of_a_number_written_in_groups(saved):
+    # Each group is a word of its own, too short to be masked: shown, they would spell the number.
+    texts = ["这个人身份证362202-19850312-3417，卡号6228 4800 1234 5671，手机138.7951.2345，你是猪脑子吗"]
+    for category in ("offtopic", "sensitive"):
+        [words] = saved.evidence(texts, [segment(t) for t in texts], [(0, category)], top=8)
+        assert words and not any(ch.isdigit() for w in words for ch in w), words
+
+
 def test_predict_reads_jsonl_and_writes_labels_and_scores(qunguan, tmp_path):
     lines = [{"text": "领导英明🌹🌹", "id": 7}, {"text": "明天上午开会"}]
     source = tmp_path / "in.jsonl"
