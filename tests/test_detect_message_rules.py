@@ -107,6 +107,7 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     # A reply, and the speaker sending it: not demands.
     "照片太多了，我压缩打包发了",
     "走访照片我发一下，大家参考",
+    "附照片9张，请领导审阅",  # the speaker's own attachment, counted
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
     assert run(proof_demand, msg(text)) == []
@@ -219,6 +220,8 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "有事联系我，13907951234",
     "张书记手机号13907951234，有急事打他电话",
     "我的电话13907951234，有事随时打",
+    "有问题请联系值班室13907951234",  # an office's number
+    "报名请联系镇党政办，电话15979512345",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
