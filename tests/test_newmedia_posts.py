@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from classifiers import model as chat_model
+from detectors import privacy, secret
 from ingest.schema import open_archive
 from newmedia.checks import run_newmedia
 from newmedia.classify import POSTS, shop_links
@@ -230,3 +231,31 @@ def test_a_post_archived_under_its_link_as_exported_is_still_found(qunguan, regi
     other = qunguan("posts", "import", tmp_path / "b.csv", "--db", registry, "--account", "宜春教育")
     assert "new 0\talready present 1" in other.stdout
     assert query("select count(*) n from posts") == [{"n": 1}]
+
+
+def test_a_published_list_with_id_numbers_and_a_secret_document_are_flagged_under_article_ten(qunguan, registry,
+                                                                                             query, tmp_path):
+    # The commonest real incident: a village's list published with its people's ID numbers.
+    export = tmp_path / "湖田镇.csv"
+    export.write_text(
+        "标题,发布时间,正文\n"
+        "低保名单公示,2025-09-01 09:00,公示名单：1. 王建华 362201195812123459 湖田村；2. 刘小明 362201201205061233 下浦村…\n"
+        "防汛方案,2025-09-02 09:00,关于印发《湖田镇防汛工作方案》的通知（秘密★1年）\n"
+        "干部调整,2025-09-03 09:00,本文为内部资料，请勿外传：关于2027年村干部调整的初步方案\n"
+        "防汛提醒,2025-09-04 09:00,请勿在微信群、朋友圈传播秘密级文件，咨询电话：0795-3200001\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert qunguan("accounts", "check", "--db", registry, "--today", "2025-09-10").exit_code == 0
+    flagged = query("select p.title, f.category, f.article, f.evidence, f.account_id from flags f "
+                    "join posts p on p.id = f.post_id where f.category in ('privacy', 'secret') order by p.id")
+    assert [(f["title"], f["category"], f["article"]) for f in flagged] == [
+        ("低保名单公示", "privacy", "新媒体 第十条"), ("防汛方案", "secret", "新媒体 第十条"),
+        ("干部调整", "secret", "新媒体 第十条")]
+    assert "身份证号 3622**********3459；身份证号 3622**********1233" in flagged[0]["evidence"]
+    assert not any("362201195812123459" in f["evidence"] or "群内" in f["evidence"] for f in flagged)
+    assert "「秘密★1年」" in flagged[1]["evidence"] and "内部资料" in flagged[2]["evidence"]
+    assert {f["account_id"] for f in flagged} == {1}
+    # Incremental: the chat messages' watermarks are not the posts' and a second run adds nothing.
+    again = qunguan("accounts", "check", "--db", registry, "--today", "2025-09-10")
+    assert again.stdout == "flags added 0\n"
+    marks = {r["detector"] for r in query("select detector from detector_state")}
+    assert {f"rules@posts_privacy.{privacy.VERSION}", f"rules@posts_secret.{secret.VERSION}"} <= marks
