@@ -10,9 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from classifiers.classify import set_watermark, watermark
-from ingest import chain
 from ingest.records import local_now, week_days
-from review.handling import REOPEN_NOTE, record
+from review.handling import REOPEN_NOTE, Standing, settle_flags
 
 ARTICLES = {
     "group_duplicate_unit": "群规 第一条", "group_no_admin": "群规 第四条",
@@ -192,44 +191,27 @@ class GroupFindings(NamedTuple):
 
 
 def settle(conn, found: GroupFindings) -> int:
-    """Keep the group flags in step with what the checks find now, one handling row per
-    change by the detector: close the flags that nobody has handled yet (or that were only
-    opened again by the detector, or by taking an exemption back) and that the checks no
-    longer find (an admin named, a member put on the roster, a 专班 approved, a week whose
-    chatter share fell), and open again the flags the detector closed that the checks find
-    once more (the admin's name taken off again), which would else stay closed for good:
-    a flag is raised once. A supervisor's decisions stay theirs: the flags are chosen under
-    the write lock, so a decision posted meanwhile is seen. The evidence of the flags still
+    """Keep the group flags in step with what the checks find now (review.handling.settle_flags):
+    close the flags that nobody has handled yet (or that were only opened again by the
+    detector, or by taking an exemption back) and that the checks no longer find (an
+    admin named, a member put on the roster, a 专班 approved, a week whose chatter share
+    fell), and open again the flags the detector closed that the checks find once more
+    (the admin's name taken off again), which would else stay closed for good: a flag is
+    raised once. A supervisor's decisions stay theirs. The evidence of the flags still
     found is brought up to date. Returns how many flags changed status."""
-    current = {(f["subject"], f["category"]) for f in found.flags}
-    changes: dict[tuple[str, str], list[int]] = {}
-    chain.begin_append(conn)
-    for flag_id, subject, category, note, actor in conn.execute(
-            f"select f.id, f.subject, f.category, h.note, h.actor_id from flags f left join handling h on h.id = "
-            f"(select max(id) from handling where flag_id = f.id) where f.category in ({', '.join('?' * len(ARTICLES))}) "
-            "order by f.id", list(ARTICLES)).fetchall():
-        chatter = category == "group_chatter_share"
-        if (subject, category) in current:
-            if actor == DETECTOR and note in _SETTLERS:
-                changes.setdefault(("reviewing", RECOUNTED_AGAIN_NOTE if chatter else RECUR_NOTE), []).append(flag_id)
-        elif actor is None or note in _OPENED_AGAIN:
+    def decide(flag: Standing, finding: dict | None) -> tuple[str, str] | None:
+        chatter = flag.category == "group_chatter_share"
+        if finding is not None:
+            if flag.actor == DETECTOR and flag.note in _SETTLERS:
+                return "reviewing", RECOUNTED_AGAIN_NOTE if chatter else RECUR_NOTE
+        elif flag.actor is None or flag.note in _OPENED_AGAIN:
             if not chatter:
-                changes.setdefault(("resolved", SETTLED_NOTE), []).append(flag_id)
-            elif subject in found.counted:
-                changes.setdefault(("resolved", RECOUNTED_NOTE), []).append(flag_id)
-    # The evidence says how things stand at this check (已 58 天无消息, the unit's groups,
-    # the week's figures), on the flags nobody but the detector has handled.
-    conn.executemany("update flags set evidence = :evidence where subject = :subject and category = :category "
-                     "and evidence != :evidence and coalesce((select h.actor_id = :detector or h.note in "
-                     "(select value from json_each(:opened)) from handling h where h.flag_id = flags.id "
-                     "order by h.id desc limit 1), 1)",
-                     [{**f, "detector": DETECTOR, "opened": json.dumps(_OPENED_AGAIN, ensure_ascii=False)}
-                      for f in found.flags])
-    for (status, note), flag_ids in changes.items():
-        record(conn, flag_ids, {"status": status, "action": "none", "note": note, "due_date": None}, DETECTOR)
-    if conn.in_transaction:
-        conn.commit()  # nothing to record: the lock is let go
-    return sum(map(len, changes.values()))
+                return "resolved", SETTLED_NOTE
+            if flag.subject in found.counted:
+                return "resolved", RECOUNTED_NOTE
+        return None
+
+    return settle_flags(conn, DETECTOR, ARTICLES, found.flags, decide, _OPENED_AGAIN)
 
 
 def detect_groups(conn, config: dict, today: date | None = None) -> GroupFindings:

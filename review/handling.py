@@ -1,8 +1,10 @@
 """Recording decisions on flags: validation, the hash chain, bulk decisions."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from typing import NamedTuple
 
 from ingest import chain
 from ingest.records import stamp
@@ -48,21 +50,74 @@ def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int
     missing = set(flag_ids) - known
     if missing:
         raise ValidationError(f"标记不存在：{', '.join(map(str, sorted(missing)))}")
-    ids = []
     with conn:
         chain.begin_append(conn)
-        prev = chain.last_hash(conn, "handling")
-        next_id = conn.execute("select coalesce(max(id), 0) + 1 from handling").fetchone()[0]
-        for flag_id in flag_ids:
-            fields = {"id": next_id, "flag_id": flag_id, **decision, "actor_id": actor_id,
-                      "created_at": stamp()}
-            digest = chain.row_hash(prev, fields)
-            conn.execute("insert into handling (id, flag_id, status, action, note, due_date, actor_id, created_at, "
-                         "prev_hash, hash) values (:id, :flag_id, :status, :action, :note, :due_date, :actor_id, "
-                         ":created_at, :prev_hash, :hash)", {**fields, "prev_hash": prev, "hash": digest})
-            ids.append(next_id)
-            prev, next_id = digest, next_id + 1
+        return _append(conn, [(flag_id, decision) for flag_id in flag_ids], actor_id)
+
+
+def _append(conn, decisions: list[tuple[int, dict]], actor_id: str) -> list[int]:
+    """Append a handling row per (flag id, decision) in the caller's transaction, which
+    holds the write lock; returns the rows' ids."""
+    ids = []
+    prev = chain.last_hash(conn, "handling")
+    next_id = conn.execute("select coalesce(max(id), 0) + 1 from handling").fetchone()[0]
+    for flag_id, decision in decisions:
+        fields = {"id": next_id, "flag_id": flag_id, **decision, "actor_id": actor_id, "created_at": stamp()}
+        digest = chain.row_hash(prev, fields)
+        conn.execute("insert into handling (id, flag_id, status, action, note, due_date, actor_id, created_at, "
+                     "prev_hash, hash) values (:id, :flag_id, :status, :action, :note, :due_date, :actor_id, "
+                     ":created_at, :prev_hash, :hash)", {**fields, "prev_hash": prev, "hash": digest})
+        ids.append(next_id)
+        prev, next_id = digest, next_id + 1
     return ids
+
+
+class Standing(NamedTuple):
+    """A flag as a check's settling sees it: its latest handling row, if any (status,
+    note, actor and day are None for a flag nobody has handled)."""
+
+    id: int
+    subject: str
+    category: str
+    account_id: int | None
+    status: str | None
+    note: str | None
+    actor: str | None
+    decided_on: str | None  # YYYY-MM-DD
+
+
+def settle_flags(conn, detector: str, categories, found: list[dict], decide, opened_notes=()) -> int:
+    """Keep the flags of a check's `categories` in step with what it finds now (`found`,
+    flags as insert_flags takes them). `decide(standing, finding or None)` says for each
+    flag what the check records, as (status, note), or None to leave it; each change is
+    one handling row by `detector`, so it is traced like a supervisor's decision. The
+    flags are chosen under the write lock and every row is written in that transaction:
+    a decision a supervisor posts meanwhile is seen, never overwritten. Then the evidence
+    of the flags found is brought up to date where nobody but the detector has handled
+    them (or the latest row's note is one of `opened_notes`: openings no supervisor made).
+    Returns how many flags changed."""
+    findings = {(f["subject"], f["category"]): f for f in found}
+    chain.begin_append(conn)
+    changes = []
+    for row in conn.execute(
+            "select f.id, f.subject, f.category, f.account_id, s.status, h.note, h.actor_id, substr(h.created_at, 1, 10) "
+            "from flags f left join flag_state s on s.flag_id = f.id left join handling h on h.id = "
+            f"(select max(id) from handling where flag_id = f.id) where f.category in ({', '.join('?' * len(categories))}) "
+            "order by f.id", list(categories)).fetchall():
+        standing = Standing(*row)
+        change = decide(standing, findings.get((standing.subject, standing.category)))
+        if change:
+            changes.append((standing.id, {"status": change[0], "action": "none", "note": change[1], "due_date": None}))
+    _append(conn, changes, detector)
+    # The evidence says how things stand at this check (已 58 天无消息, 已 393 天未更新).
+    conn.executemany("update flags set evidence = :evidence where subject = :subject and category = :category "
+                     "and evidence != :evidence and coalesce((select h.actor_id = :detector or h.note in "
+                     "(select value from json_each(:opened)) from handling h where h.flag_id = flags.id "
+                     "order by h.id desc limit 1), 1)",
+                     [{**f, "detector": detector, "opened": json.dumps(list(opened_notes), ensure_ascii=False)}
+                      for f in found])
+    conn.commit()
+    return len(changes)
 
 
 EXEMPT_NOTE = "该群已登记为豁免群（群规第二条：党支部学习群等只归档、不标记），此标记不再核查"
