@@ -423,7 +423,7 @@ def classify(
         by_rules, warnings, settled = run_rules(archive.conn,
                                                 lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="new media", completed=0, total=None)
-        by_newmedia, more_warnings = run_newmedia(archive.conn)
+        by_newmedia, more_warnings, settled_accounts = run_newmedia(archive.conn)
     warnings += [f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` removes it"
                  for key in ignored_settings(archive.conn)]
     for warning in dict.fromkeys(warnings + more_warnings):
@@ -432,6 +432,8 @@ def classify(
                f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
     if settled:
         err.print(f"group flags closed or opened again by the checks: {settled} (see each case's history)")
+    if settled_accounts:
+        err.print(f"account flags closed or opened again by the checks: {settled_accounts} (see each case's history)")
 
 
 if __name__ == "__main__":

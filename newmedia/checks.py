@@ -1,7 +1,7 @@
-"""The registry checks of 《党务政务新媒体管理办法》 and `run_newmedia`, which runs them and
-scores new posts. Account flags have the subject `account:<id>` (a late filing
-`account:<id>:filing:<filing id>`, so each late filing is its own case) and carry
-`account_id`, which routes them to the account's supervising body (第五条)."""
+"""The registry checks of 《党务政务新媒体管理办法》 and `run_newmedia`, which runs them,
+settles their flags and scores new posts. Account flags have the subject `account:<id>`
+(a late filing `account:<id>:filing:<filing id>`, so each late filing is its own case)
+and carry `account_id`, which routes them to the account's supervising body (第五条)."""
 from __future__ import annotations
 
 import re
@@ -18,6 +18,7 @@ from newmedia.classify import classify_posts
 from newmedia.names import division_tail, name_stems, names_unit
 from newmedia.registry import is_closed
 from newmedia.settings import load_settings
+from review.handling import Standing, settle_flags
 
 DETECTOR = "rules@accounts.1"
 _HOLIDAY = re.compile(r"法定节假日（(.+)）")
@@ -42,6 +43,11 @@ def _accounts(conn, today: date) -> list[dict]:
                           "from accounts a order by a.id")
     names = [d[0] for d in cursor.description]
     return [a for a in (dict(zip(names, r)) for r in cursor) if not is_closed(a, today)]
+
+
+def closed_accounts(conn, today: date) -> set[int]:
+    return {row[0] for row in conn.execute("select id, status, closed_on from accounts")
+            if is_closed({"status": row[1], "closed_on": row[2]}, today)}
 
 
 def duplicate_platform(accounts: list[dict]) -> list[dict]:
@@ -81,7 +87,7 @@ def dormant(accounts: list[dict], days: int, today: date) -> list[dict]:
         if idle > days:
             flags.append(_flag(a, "account_dormant",
                                f"{_label(a)}最近一次发布在 {last}，已 {idle} 天未更新（超过 {days} 天），"
-                               "属低效/僵尸账号，应整合或关停"))
+                               "属低效/僵尸账号，应整合或关停") | {"last_active": last})
     return flags
 
 
@@ -161,14 +167,56 @@ def account_flags(conn, settings: dict, calendar: Calendar, today: date) -> list
             + personal(conn, accounts, settings))
 
 
-def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = MODELS_DIR) -> tuple[int, list[str]]:
-    """Run the account checks, then score posts not yet seen by each post detector
-    (`models_dir` None: the shop-link rule only, no models). Safe to run again and again:
-    one flag per subject and category. Returns (flags added, warnings for the user)."""
+# What an account check finds holds only while the registry, the posts and the settings
+# say so. A supervisor's decision stands while the finding holds without a break; once the
+# check no longer finds it the flag records that, and it is opened again should it come back.
+SETTLED_NOTE = "台账、发布记录或检查设置已更新，此项已不成立"
+CLOSED_NOTE = "账号已关停，此项不再核查"
+RECUR_NOTE = "此项曾因台账、发布记录或检查设置更新而不成立，现再次出现，重新进入核查"
+DORMANT_AGAIN_NOTE = "处置后账号仍未更新，又已超过未更新天数上限，重新进入核查"
+_SETTLERS = (SETTLED_NOTE, CLOSED_NOTE)
+_OPENED_AGAIN = (RECUR_NOTE, DORMANT_AGAIN_NOTE)
+_DECIDED = ("resolved", "dismissed")  # a supervisor's closing decisions
+
+
+def settle(conn, found: list[dict], closed: set[int], dormant_days: int, today: date) -> int:
+    """Keep the account flags in step with what the checks find now, one handling row by
+    the checks per change: close what no longer holds (a post after a dormant spell, a
+    short name registered, the account closed) when nobody but the checks has handled it;
+    on a flag a supervisor closed, record that it no longer holds, their status kept;
+    open again what the checks closed or saw go and now find once more. Idle time goes on,
+    so a decision on a dormant account covers `dormant_days`: idle that long again after
+    it, the flag opens again. Returns how many flags changed."""
+    def decide(flag: Standing, finding: dict | None) -> tuple[str, str] | None:
+        if finding is not None:
+            if flag.actor == DETECTOR and flag.note in _SETTLERS:
+                return "reviewing", RECUR_NOTE
+            if flag.actor != DETECTOR and flag.status in _DECIDED and "last_active" in finding \
+                    and (today - max(finding["last_active"], date.fromisoformat(flag.decided_on))).days > dormant_days:
+                return "reviewing", DORMANT_AGAIN_NOTE
+            return None
+        note = CLOSED_NOTE if flag.account_id in closed else SETTLED_NOTE
+        if flag.actor is None or (flag.actor == DETECTOR and flag.note in _OPENED_AGAIN):
+            return "resolved", note
+        if flag.actor != DETECTOR and flag.status in _DECIDED:
+            return flag.status, note
+        return None
+
+    return settle_flags(conn, DETECTOR, ARTICLES, found, decide, _OPENED_AGAIN)
+
+
+def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = MODELS_DIR
+                 ) -> tuple[int, list[str], int]:
+    """Run the account checks and settle their flags, then score posts not yet seen by
+    each post detector (`models_dir` None: the shop-link rule only, no models). Safe to
+    run again and again: one flag per subject and category. Returns (flags added,
+    warnings for the user, account flags closed or opened again)."""
     today = today or local_now().date()
     settings = load_settings(conn)
     calendar = Calendar(load_config(conn)["after_hours"])
+    found = account_flags(conn, settings, calendar, today)
     with conn:
-        added = insert_flags(conn, account_flags(conn, settings, calendar, today))
+        added = insert_flags(conn, found)
+    settled = settle(conn, found, closed_accounts(conn, today), settings["dormant_days"], today)
     by_posts, warnings = classify_posts(conn, settings, models_dir)
-    return added + by_posts, calendar.warnings + warnings
+    return added + by_posts, calendar.warnings + warnings, settled

@@ -121,10 +121,12 @@ def accounts_check(
     """Run the account checks and score new posts (what `qunguan classify` also does)."""
     from newmedia.checks import run_newmedia
 
-    added, warnings = run_newmedia(open_archive(str(db)).conn, _day(today))
+    added, warnings, settled = run_newmedia(open_archive(str(db)).conn, _day(today))
     for warning in warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     typer.echo(f"flags added {added}")
+    if settled:
+        err.print(f"account flags closed or opened again by the checks: {settled} (see each case's history)")
 
 
 @posts_app.command("import")

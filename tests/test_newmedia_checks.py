@@ -1,13 +1,16 @@
 """The registry checks of 《党务政务新媒体管理办法》: one account per platform (第四条),
 dormant accounts (第四条), filings 7 working days ahead (第六条), names (第七条),
 internal divisions and personal accounts (第八条); running them twice adds nothing."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from detectors.after_hours import Calendar
+from ingest.records import local_now
 from ingest.schema import open_archive
+from newmedia import checks
 from newmedia.checks import run_newmedia, working_days_ahead
+from review import handling
 
 TODAY = date(2025, 10, 1)
 
@@ -111,7 +114,7 @@ def test_filings_fewer_than_seven_working_days_ahead_are_flagged_across_national
 def test_a_year_the_calendar_does_not_cover_falls_back_to_weekdays_with_a_warning(qunguan, db_path, archive):
     qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "变更",
             "--filed-on", "2027-03-01", "--effective-on", "2027-03-09")  # Monday to next Tuesday: 6 weekdays
-    added, warnings = run_newmedia(archive, date(2027, 3, 20), models_dir=None)
+    added, warnings, _ = run_newmedia(archive, date(2027, 3, 20), models_dir=None)
     assert [f["subject"] for f in flags(archive, "account_late_filing")] == ["account:4:filing:2"]
     assert any("2027" in w for w in warnings)
 
@@ -148,10 +151,10 @@ def test_internal_division_and_personal_accounts_are_flagged(archive):
 def test_closed_accounts_are_left_alone_and_a_second_run_adds_nothing(qunguan, db_path, archive):
     qunguan("accounts", "file", "小李说文旅", "--db", db_path, "--action", "关停",
             "--filed-on", "2025-08-01", "--effective-on", "2025-08-20")
-    first, _ = run_newmedia(archive, TODAY, models_dir=None)
+    first, _, _ = run_newmedia(archive, TODAY, models_dir=None)
     assert not [f for f in flags(archive, "account_name_unclear") if f["account_id"] == 5]
     assert flags(archive, "account_personal") == []
-    second, _ = run_newmedia(archive, TODAY, models_dir=None)
+    second, _, _ = run_newmedia(archive, TODAY, models_dir=None)
     assert first > 0 and second == 0
 
 
@@ -225,3 +228,68 @@ def test_the_usual_names_of_a_units_accounts_name_the_unit(unit, name):
     from newmedia.names import name_stems, names_unit
 
     assert names_unit(name, name_stems(unit))
+
+
+def standing(conn, subject, category):
+    """(status, note, actor) of the flag's latest handling row; Nones when nobody handled it."""
+    row = conn.execute("select s.status, h.note, h.actor_id from flags f left join flag_state s on s.flag_id = f.id "
+                       "left join handling h on h.id = (select max(id) from handling where flag_id = f.id) "
+                       "where f.subject = ? and f.category = ?", [subject, category]).fetchone()
+    return tuple(row) if row else None
+
+
+def test_a_dormant_account_that_posts_again_has_its_flag_closed_by_the_checks(qunguan, db_path, archive, tmp_path):
+    qunguan("accounts", "check", "--db", db_path, "--today", "2026-02-28")
+    assert "已 393 天未更新" in flags(archive, "account_dormant")[0]["evidence"]
+    export = tmp_path / "宜春教育发布.csv"
+    export.write_text("标题,发布时间,正文\n春季开学通知,2026-02-20 09:00,各校3月2日开学。\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", db_path, "--account", "宜春教育发布")
+    checked = qunguan("accounts", "check", "--db", db_path, "--today", "2026-02-28")
+    assert "account flags closed or opened again by the checks: 1" in checked.stderr
+    assert standing(archive, "account:2", "account_dormant") == ("resolved", checks.SETTLED_NOTE, checks.DETECTOR)
+    # Quiet again for half a year: the same flag opens again, saying how things stand now.
+    qunguan("accounts", "check", "--db", db_path, "--today", "2026-09-30")
+    assert standing(archive, "account:2", "account_dormant") == ("reviewing", checks.RECUR_NOTE, checks.DETECTOR)
+    assert "最近一次发布在 2026-02-20，已 222 天未更新" in flags(archive, "account_dormant")[0]["evidence"]
+
+
+def test_a_short_name_registered_closes_the_name_flag_and_taking_it_back_opens_it_again(qunguan, db_path, archive):
+    run_newmedia(archive, TODAY, models_dir=None)
+    [flag_id] = [r[0] for r in archive.execute("select id from flags where category = 'account_name_unclear'")]
+    # A supervisor looked at it and closed it; the unit then registered its short name.
+    handling.record(archive, [flag_id], handling.validate("resolved", "reminded", "已要求登记简称", None), "u-sup")
+    qunguan("accounts", "config", "unit_names", '{"中共宜春市委宣传部": ["宜春发布"]}', "--db", db_path)
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert standing(archive, "account:4", "account_name_unclear") == ("resolved", checks.SETTLED_NOTE, checks.DETECTOR)
+    # Registered by mistake and taken back: the name says nothing of the unit again.
+    qunguan("accounts", "config", "unit_names", "{}", "--db", db_path)
+    _, _, changed = run_newmedia(archive, TODAY, models_dir=None)
+    assert changed == 1
+    assert standing(archive, "account:4", "account_name_unclear") == ("reviewing", checks.RECUR_NOTE, checks.DETECTOR)
+
+
+def test_closing_an_account_closes_its_flags_but_not_its_late_filings(qunguan, db_path, archive):
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert {f["subject"] for f in flags(archive, "account_dormant") + flags(archive, "account_duplicate_platform")} \
+        == {"account:2"}
+    qunguan("accounts", "file", "宜春教育发布", "--db", db_path, "--action", "关停",
+            "--filed-on", "2025-09-26", "--effective-on", "2025-09-30")  # 1 working day ahead: late
+    run_newmedia(archive, TODAY, models_dir=None)
+    for category in ("account_dormant", "account_duplicate_platform"):
+        assert standing(archive, "account:2", category) == ("resolved", checks.CLOSED_NOTE, checks.DETECTOR)
+    assert standing(archive, "account:2:filing:2", "account_late_filing") == (None, None, None)
+
+
+def test_a_dormant_account_still_idle_long_after_a_supervisor_resolved_it_is_raised_again(qunguan, db_path, archive):
+    today = local_now().date()  # the supervisor decides now: the checks count from that day
+    run_newmedia(archive, today, models_dir=None)
+    [flag_id] = [r[0] for r in archive.execute("select id from flags where subject = 'account:2' "
+                                               "and category = 'account_dormant'")]
+    handling.record(archive, [flag_id], handling.validate("resolved", "reminded", "已督促更新", None), "u-sup")
+    for later in (0, 100, 180):
+        run_newmedia(archive, today + timedelta(days=later), models_dir=None)
+        assert standing(archive, "account:2", "account_dormant") == ("resolved", "已督促更新", "u-sup")
+    run_newmedia(archive, today + timedelta(days=272), models_dir=None)
+    assert standing(archive, "account:2", "account_dormant") == ("reviewing", checks.DORMANT_AGAIN_NOTE, checks.DETECTOR)
+    idle = (today + timedelta(days=272) - date(2025, 1, 31)).days
+    assert f"已 {idle} 天未更新" in archive.execute("select evidence from flags where id = ?", [flag_id]).fetchone()[0]

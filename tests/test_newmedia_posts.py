@@ -114,7 +114,7 @@ def test_the_posts_model_card_records_its_task_data_and_honest_test_scores(posts
 def test_post_flags_reach_the_review_queue_with_the_post_and_its_account(qunguan, registry, fixtures):
     qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
     conn = open_archive(str(registry)).conn
-    added, warnings = run_newmedia(conn, today=None)
+    added, warnings, _ = run_newmedia(conn, today=None)
     assert not [w for w in warnings if "posts model" in w]
     flagged = {(r[0], r[1]) for r in conn.execute("select p.title, f.category from flags f join posts p on p.id = f.post_id")}
     assert ("开学季好物推荐｜文具礼包限时5折", "advertising") in flagged
