@@ -172,7 +172,7 @@ SEVERITY = {
     "proof_demand": 3, "advertising": 3, "flattery": 2, "after_hours": 2, "repeated_post": 2,
     "personal_opinion": 2, "offtopic": 1,
     "account_personal": 3, "account_late_filing": 2, "account_duplicate_platform": 2,
-    "account_internal_division": 2, "account_name_unclear": 1, "account_dormant": 1,
+    "account_internal_division": 2, "account_name_unclear": 1, "account_dormant": 1, "account_closed_posting": 3,
 }
 # How supervisors read each category (web UI, reports, flag explanations).
 CATEGORY_NAMES = {
@@ -186,6 +186,7 @@ CATEGORY_NAMES = {
     "account_duplicate_platform": "同一平台多个新媒体账号", "account_dormant": "低效/僵尸账号（长期未更新）",
     "account_late_filing": "开设/变更/关停未提前7个工作日备案", "account_name_unclear": "账号名称与单位职责关联不明",
     "account_internal_division": "以内设机构名义开设账号", "account_personal": "以个人名义开设账号",
+    "account_closed_posting": "已关停账号仍在发布",
 }
 # Message kinds as the UI names a message without text ("[图片]").
 KIND_NAMES = {"text": "文字", "image": "图片", "file": "文件", "voice": "语音", "video": "视频", "sticker": "表情",

@@ -16,7 +16,7 @@ from detectors.base import load_config
 from ingest.records import local_now
 from newmedia.classify import classify_posts
 from newmedia.names import division_tail, name_stems, names_unit
-from newmedia.registry import is_closed
+from newmedia.registry import apply_filings, is_closed
 from newmedia.settings import load_settings
 from review.handling import Standing, settle_flags
 
@@ -24,7 +24,8 @@ DETECTOR = "rules@accounts.1"
 _HOLIDAY = re.compile(r"法定节假日（(.+)）")
 ARTICLES = {
     "account_duplicate_platform": "新媒体 第四条", "account_dormant": "新媒体 第四条",
-    "account_late_filing": "新媒体 第六条", "account_name_unclear": "新媒体 第七条",
+    "account_late_filing": "新媒体 第六条", "account_closed_posting": "新媒体 第六条",
+    "account_name_unclear": "新媒体 第七条",
     "account_internal_division": "新媒体 第八条", "account_personal": "新媒体 第八条",
 }
 
@@ -122,6 +123,26 @@ def late_filings(conn, required: int, calendar: Calendar) -> list[dict]:
     return flags
 
 
+def posting_after_closing(conn, today: date, required: int) -> list[dict]:
+    """第六条: a closed account publishes nothing; one that does was opened again without
+    a filing. One flag per account and closing day, on its first post after that day
+    (a farewell post on the day itself is not counted), naming how many followed."""
+    flags = []
+    for account_id, platform, name, closed_on, count, first_id, first, last, title, imported in conn.execute(
+            "select a.id, a.platform, a.name, a.closed_on, count(*), min(p.id), min(p.published_at), max(p.published_at), "
+            "(select title from posts q where q.account_id = a.id order by q.published_at desc, q.id desc limit 1), "
+            "max(i.finished_at) from accounts a join posts p on p.account_id = a.id "
+            "and p.published_at >= date(a.closed_on, '+1 day') join imports i on i.id = p.import_id "
+            "where length(a.closed_on) = 10 and a.closed_on <= ? group by a.id order by a.id", [today.isoformat()]):
+        a = {"id": account_id, "platform": platform, "name": name}
+        latest = f"，最近一篇「{title}」" if title else ""
+        flags.append(_flag(a, "account_closed_posting",
+                           f"{_label(a)}已于 {closed_on} 关停，此后仍发布 {count} 篇（{first[:10]} 至 {last[:10]}）{latest}；"
+                           f"关停的账号不应再发布，如已重新启用，应提前 {required} 个工作日向监管部门备案开设",
+                           subject=f"account:{account_id}:closed:{closed_on}") | {"post_id": first_id, "renewed_at": imported})
+    return flags
+
+
 def naming(accounts: list[dict], settings: dict) -> list[dict]:
     """第七条 (name tied to the unit's duties) and 第八条 (internal divisions)."""
     flags = []
@@ -160,10 +181,12 @@ def personal(conn, accounts: list[dict], settings: dict) -> list[dict]:
 
 
 def account_flags(conn, settings: dict, calendar: Calendar, today: date) -> list[dict]:
-    """Every registry check's flags (closed accounts are left alone, their filings are not)."""
+    """Every registry check's flags (closed accounts are left alone, their filings and
+    their posts after closing are not)."""
     accounts = _accounts(conn, today)
     return (duplicate_platform(accounts) + dormant(accounts, settings["dormant_days"], today)
-            + late_filings(conn, settings["filing_working_days"], calendar) + naming(accounts, settings)
+            + late_filings(conn, settings["filing_working_days"], calendar)
+            + posting_after_closing(conn, today, settings["filing_working_days"]) + naming(accounts, settings)
             + personal(conn, accounts, settings))
 
 
@@ -174,8 +197,9 @@ SETTLED_NOTE = "台账、发布记录或检查设置已更新，此项已不成�
 CLOSED_NOTE = "账号已关停，此项不再核查"
 RECUR_NOTE = "此项曾因台账、发布记录或检查设置更新而不成立，现再次出现，重新进入核查"
 DORMANT_AGAIN_NOTE = "处置后账号仍未更新，又已超过未更新天数上限，重新进入核查"
+POSTED_AGAIN_NOTE = "处置后又导入了该账号关停后的发布，重新进入核查"
 _SETTLERS = (SETTLED_NOTE, CLOSED_NOTE)
-_OPENED_AGAIN = (RECUR_NOTE, DORMANT_AGAIN_NOTE)
+_OPENED_AGAIN = (RECUR_NOTE, DORMANT_AGAIN_NOTE, POSTED_AGAIN_NOTE)
 _DECIDED = ("resolved", "dismissed")  # a supervisor's closing decisions
 
 
@@ -186,14 +210,19 @@ def settle(conn, found: list[dict], closed: set[int], dormant_days: int, today: 
     on a flag a supervisor closed, record that it no longer holds, their status kept;
     open again what the checks closed or saw go and now find once more. Idle time goes on,
     so a decision on a dormant account covers `dormant_days`: idle that long again after
-    it, the flag opens again. Returns how many flags changed."""
+    it, the flag opens again; so does a flag on a closed account's posts when more of
+    them are imported after the decision. Returns how many flags changed."""
     def decide(flag: Standing, finding: dict | None) -> tuple[str, str] | None:
         if finding is not None:
             if flag.actor == DETECTOR and flag.note in _SETTLERS:
                 return "reviewing", RECUR_NOTE
-            if flag.actor != DETECTOR and flag.status in _DECIDED and "last_active" in finding \
-                    and (today - max(finding["last_active"], date.fromisoformat(flag.decided_on))).days > dormant_days:
+            if flag.actor == DETECTOR or flag.status not in _DECIDED:
+                return None
+            if "last_active" in finding and \
+                    (today - max(finding["last_active"], date.fromisoformat(flag.decided_at[:10]))).days > dormant_days:
                 return "reviewing", DORMANT_AGAIN_NOTE
+            if finding.get("renewed_at", "") > flag.decided_at:
+                return "reviewing", POSTED_AGAIN_NOTE
             return None
         note = CLOSED_NOTE if flag.account_id in closed else SETTLED_NOTE
         if flag.actor is None or (flag.actor == DETECTOR and flag.note in _OPENED_AGAIN):
@@ -211,6 +240,8 @@ def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = M
     each post detector (`models_dir` None: the shop-link rule only, no models). Safe to
     run again and again: one flag per subject and category. Returns (flags added,
     warnings for the user, account flags closed or opened again)."""
+    # The registry follows the filings due by the archive's own day, not the day judged as of.
+    apply_filings(conn, local_now().date())
     today = today or local_now().date()
     settings = load_settings(conn)
     calendar = Calendar(load_config(conn)["after_hours"])

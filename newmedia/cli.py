@@ -90,7 +90,11 @@ def accounts_file(
 @accounts_app.command("list")
 def accounts_list(db: ArchiveOption):
     """The registry: accounts by unit and platform, with where each is supervised."""
+    from ingest.records import local_now
+    from newmedia.registry import apply_filings
+
     conn = open_archive(str(db)).conn
+    apply_filings(conn, local_now().date())  # a closing filed ahead shows from its day on
     print_table(["id", "unit", "platform", "name", "kind", "supervised by", "status", "open flags"],
                 conn.execute("select account_id, unit, platform, name, kind, supervising_body, status, open_flags "
                              "from account_supervision order by unit, platform, name"))
@@ -152,6 +156,9 @@ def posts_import(
         err.print(f"[yellow]rejected[/yellow] {escape(result.name)} 第 {number} 行：{escape(reason)}", highlight=False)
     if len(result.rejects) > 20:
         err.print(f"[yellow]… {len(result.rejects) - 20} more rejected rows are in the rejects table[/yellow]")
+    if result.after_closing:
+        err.print(f"[yellow]warning:[/yellow] {result.after_closing} posts were published after their account's "
+                  "closing day (新媒体 第六条); the next check flags them", highlight=False)
 
 
 @posts_app.command("train")

@@ -43,6 +43,7 @@ class PostsResult:
     duplicate: int = 0
     rejected: int = 0
     rejects: list[tuple[int, str]] = field(default_factory=list)
+    after_closing: int = 0  # new posts published after their account's closing day (第六条)
 
 
 def _row(cells: list, columns: dict[str, int], header: list[str]) -> dict:
@@ -152,6 +153,9 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
             runs[identity] = runs.get(identity, -1) + 1
             _store(conn, result, import_id, number, post, account_id, _keys(post, account_id, runs[identity]))
         _ledger(conn, import_id, path, result, started)
+        result.after_closing = conn.execute(
+            "select count(*) from posts p join accounts a on a.id = p.account_id where p.import_id = ? "
+            "and length(a.closed_on) = 10 and p.published_at >= date(a.closed_on, '+1 day')", [import_id]).fetchone()[0]
     return result
 
 

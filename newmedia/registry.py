@@ -307,8 +307,8 @@ def _append_filing(conn, account_id: int, action: str, filed_on: str, effective_
 def record_filing(conn, account: str, action: str, filed_on: str, effective_on: str, details: str = "",
                   platform: str | None = None) -> dict:
     """Append a filing (开设/变更/关停) for an account of the registry and return it.
-    A closing records the closing date (and the status 关停 once that date has come); an
-    opening fills in an unknown opening date."""
+    A closing records the closing date; an opening fills in an unknown opening date; the
+    status follows what is due today (`apply_filings`)."""
     if action not in FILING_ACTIONS:
         raise RegistryError(f"--action must be one of {'/'.join(FILING_ACTIONS)}, got {action!r}")
     filed, effective = _day(filed_on, "--filed-on"), _day(effective_on, "--effective-on")
@@ -316,15 +316,47 @@ def record_filing(conn, account: str, action: str, filed_on: str, effective_on: 
     with conn:
         filing = _append_filing(conn, target["id"], action, filed, effective, details)
         if action == "关停":
-            status = "关停" if date.fromisoformat(effective) <= local_now().date() else target["status"]
-            conn.execute("update accounts set status = ?, closed_on = ?, updated_at = ? where id = ?",
-                         [status, effective, stamp(), target["id"]])
+            conn.execute("update accounts set closed_on = ?, updated_at = ? where id = ?", [effective, stamp(), target["id"]])
         elif action == "开设" and not target["opened_on"]:
             conn.execute("update accounts set opened_on = ?, updated_at = ? where id = ?", [effective, stamp(), target["id"]])
+        _apply(conn, local_now().date(), target["id"])
     return {**filing, "account": target["name"], "platform": target["platform"], "unit": target["unit"]}
 
 
+def apply_filings(conn, today: date) -> int:
+    """Bring each account's status in line with the closings and openings that have come
+    into effect by `today`, the archive's own day (never a day a check is judged as of):
+    a closing filed ahead makes the account 关停 on its day, an opening filed after a
+    closing makes it 运行 again on its day (its 关停时间 cleared: the filings keep the
+    history). Each change goes to registry_log. Returns how many accounts changed."""
+    with conn:
+        return sum(_apply(conn, today, account_id) for (account_id,) in conn.execute(
+            "select id from accounts where closed_on is not null or status = '关停' "
+            "or id in (select account_id from account_filings where action = '开设')").fetchall())
+
+
+def _apply(conn, today: date, account_id: int) -> bool:
+    """`apply_filings` for one account, in the caller's transaction."""
+    account = _rows(conn.execute("select * from accounts where id = ?", [account_id]))[0]
+    last = conn.execute("select action, effective_on from account_filings where account_id = ? "
+                        "and action in ('开设', '关停') order by id desc limit 1", [account_id]).fetchone()
+    reopened = bool(last and last[0] == "开设" and conn.execute(
+        "select 1 from account_filings where account_id = ? and action = '关停'", [account_id]).fetchone())
+    if reopened:
+        wanted = {"status": "运行", "closed_on": None} if last[1] <= today.isoformat() else {}
+    else:
+        wanted = {"status": "关停"} if is_closed(account, today) else {}
+    changed = {k: v for k, v in wanted.items() if account[k] != v}
+    if not changed:
+        return False
+    log_change(conn, "account", account_id, account["name"], account, changed)
+    conn.execute(f"update accounts set {', '.join(f'{k} = ?' for k in changed)}, updated_at = ? where id = ?",
+                 [*changed.values(), stamp(), account_id])
+    return True
+
+
 def is_closed(account: dict, today: date) -> bool:
+    """Whether the account is closed on `today`: its status, or a closing day that has come."""
     closed_on = account.get("closed_on")
     return account.get("status") == "关停" or bool(closed_on and len(closed_on) == 10
                                                   and date.fromisoformat(closed_on) <= today)

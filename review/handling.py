@@ -74,7 +74,7 @@ def _append(conn, decisions: list[tuple[int, dict]], actor_id: str) -> list[int]
 
 class Standing(NamedTuple):
     """A flag as a check's settling sees it: its latest handling row, if any (status,
-    note, actor and day are None for a flag nobody has handled)."""
+    note, actor and time are None for a flag nobody has handled)."""
 
     id: int
     subject: str
@@ -83,7 +83,7 @@ class Standing(NamedTuple):
     status: str | None
     note: str | None
     actor: str | None
-    decided_on: str | None  # YYYY-MM-DD
+    decided_at: str | None  # YYYY-MM-DDTHH:MM:SS
 
 
 def settle_flags(conn, detector: str, categories, found: list[dict], decide, opened_notes=()) -> int:
@@ -100,7 +100,7 @@ def settle_flags(conn, detector: str, categories, found: list[dict], decide, ope
     chain.begin_append(conn)
     changes = []
     for row in conn.execute(
-            "select f.id, f.subject, f.category, f.account_id, s.status, h.note, h.actor_id, substr(h.created_at, 1, 10) "
+            "select f.id, f.subject, f.category, f.account_id, s.status, h.note, h.actor_id, h.created_at "
             "from flags f left join flag_state s on s.flag_id = f.id left join handling h on h.id = "
             f"(select max(id) from handling where flag_id = f.id) where f.category in ({', '.join('?' * len(categories))}) "
             "order by f.id", list(categories)).fetchall():

@@ -8,7 +8,7 @@ import pytest
 from detectors.after_hours import Calendar
 from ingest.records import local_now
 from ingest.schema import open_archive
-from newmedia import checks
+from newmedia import checks, registry
 from newmedia.checks import run_newmedia, working_days_ahead
 from review import handling
 
@@ -293,3 +293,69 @@ def test_a_dormant_account_still_idle_long_after_a_supervisor_resolved_it_is_rai
     assert standing(archive, "account:2", "account_dormant") == ("reviewing", checks.DORMANT_AGAIN_NOTE, checks.DETECTOR)
     idle = (today + timedelta(days=272) - date(2025, 1, 31)).days
     assert f"已 {idle} 天未更新" in archive.execute("select evidence from flags where id = ?", [flag_id]).fetchone()[0]
+
+
+def test_a_closed_account_that_keeps_posting_is_flagged_and_again_when_it_posts_after_a_decision(qunguan, db_path,
+                                                                                                 archive, tmp_path,
+                                                                                                 days_pass):
+    qunguan("accounts", "file", "小李说文旅", "--db", db_path, "--action", "关停",
+            "--filed-on", "2025-08-01", "--effective-on", "2025-08-20")
+    export = tmp_path / "小李说文旅.csv"
+    export.write_text("标题,发布时间,正文\n本号停止更新,2025-08-20 09:00,感谢关注\n"
+                      "月亮山秋景,2025-09-05 09:00,美\n中秋灯会,2025-09-12 20:00,来玩\n", encoding="utf-8")
+    imported = qunguan("posts", "import", export, "--db", db_path, "--account", "小李说文旅")
+    assert "2 posts were published after their account's closing day" in imported.stderr
+    run_newmedia(archive, TODAY, models_dir=None)
+    [flag] = archive.execute("select id, subject, post_id, article, evidence from flags "
+                             "where category = 'account_closed_posting'").fetchall()
+    first_after = archive.execute("select id from posts where title = '月亮山秋景'").fetchone()[0]
+    assert flag[1:4] == ("account:5:closed:2025-08-20", first_after, "新媒体 第六条")  # the farewell post is no breach
+    assert "已于 2025-08-20 关停，此后仍发布 2 篇（2025-09-05 至 2025-09-12），最近一篇「中秋灯会」" in flag[4]
+    handling.record(archive, [flag[0]], handling.validate("resolved", "talked", "已约谈，承诺不再发布", None), "u-sup")
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert standing(archive, flag[1], "account_closed_posting") == ("resolved", "已约谈，承诺不再发布", "u-sup")
+    # A week later it posts once more: the case is open again, with the new count.
+    days_pass(7)
+    export.write_text("标题,发布时间,正文\n国庆出游攻略,2025-09-28 09:00,走起\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", db_path, "--account", "小李说文旅")
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert standing(archive, flag[1], "account_closed_posting") == ("reviewing", checks.POSTED_AGAIN_NOTE,
+                                                                    checks.DETECTOR)
+    assert "此后仍发布 3 篇" in archive.execute("select evidence from flags where id = ?", [flag[0]]).fetchone()[0]
+
+
+@pytest.fixture
+def days_pass(monkeypatch):
+    """Move the archive's clock on by some days, as if the command ran that much later."""
+    import ingest.records
+
+    def move(days: int):
+        later = local_now() + timedelta(days=days)
+        for module in (ingest.records, registry, checks):
+            monkeypatch.setattr(module, "local_now", lambda: later)
+
+    return move
+
+
+def test_a_closing_filed_ahead_takes_effect_on_its_day_and_an_opening_after_it_on_its_own(qunguan, db_path, query,
+                                                                                          archive, days_pass):
+    def status() -> str:
+        listed = qunguan("accounts", "list", "--db", db_path).stdout.splitlines()
+        return next(line.split("\t")[6] for line in listed if line.split("\t")[3] == "宜春发布")
+
+    today = local_now().date()
+    qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "关停",
+            "--filed-on", str(today), "--effective-on", str(today + timedelta(days=20)))
+    assert status() == "运行"
+    days_pass(21)
+    assert status() == "关停"
+    change = query("select change from registry_log where entity = 'account' order by id desc limit 1")[0]["change"]
+    assert '"status": ["运行", "关停"]' in change
+    # Opened again, filed ahead too: 运行 from its day, and checked like any account.
+    qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "开设",
+            "--filed-on", str(today + timedelta(days=21)), "--effective-on", str(today + timedelta(days=40)))
+    assert status() == "关停"
+    days_pass(41)
+    run_newmedia(archive, today + timedelta(days=41), models_dir=None)
+    assert status() == "运行"
+    assert query("select status, closed_on from accounts where name = '宜春发布'") == [{"status": "运行", "closed_on": None}]
