@@ -149,10 +149,12 @@ def report(
     until: Annotated[Optional[str], typer.Option("--to", metavar="YYYY-MM-DD",
                                                  help="Last day; default: six days after the first (given alone: "
                                                       "the week ending that day).")] = None,
-    unit: Annotated[Optional[str], typer.Option(help="Only this unit's groups (as `groups set --unit` wrote it).")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="Only this unit's groups and new-media accounts (as `groups set "
+                                                     "--unit` or the 台账 wrote it).")] = None,
 ):
     """The report for leaders on a period, in Chinese Markdown on stdout: activity per
-    group, breaches by category and article, what is handled and what is still waiting."""
+    group, breaches by category and article, what is handled and what is still waiting,
+    and the same for the new-media accounts."""
     from datetime import date, timedelta
 
     from ingest.records import local_now
@@ -173,10 +175,11 @@ def report(
     if end < start:
         fail(f"--to {end} is before --from {start}")
     conn = open_archive(str(db)).conn
-    units = [row[0] for row in conn.execute("select distinct unit from groups where unit is not null order by unit")]
+    units = [row[0] for row in conn.execute("select unit from groups where unit is not null union "
+                                            "select unit from accounts order by unit")]
     if unit is not None and unit not in units:
-        fail(f"--unit {unit!r}: no group is registered under that unit; units: {', '.join(units) or 'none yet'} "
-             "(qunguan groups set GROUP --unit UNIT)")
+        fail(f"--unit {unit!r}: no group or new-media account is registered under that unit; units: "
+             f"{', '.join(units) or 'none yet'} (qunguan groups set GROUP --unit UNIT, qunguan accounts import)")
     typer.echo(write_report(conn, start, end, unit), nl=False)
 
 

@@ -1,18 +1,20 @@
 """The report for the unit's leaders on a period (群规 第七条: the group's owner records
 what matters and reports it; 第十三条: the Party group supervises and sees breaches
 handled quickly): the groups' activity, what was flagged, how much of it is handled, and
-what is still waiting. Chinese Markdown, to paste into a document or print.
+what is still waiting; and the same for the new-media accounts (《党务政务新媒体管理办法》).
+Chinese Markdown, to paste into a document or print.
 
 Breaches in messages are named by their flag number (the case page
 `/-/qunguan/flags/<n>`), group and time, never by who posted them: like the dashboard,
 the report ranks no individuals. (A member off the roster is named: that member is the case.)"""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from detectors.groups import DETECTOR as GROUP_CHECKS
 from ingest.records import local_now
-from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
+from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES
 from review.audit import chains
 from review.queue import dict_rows
 
@@ -40,7 +42,7 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     # Exempt groups (Party-branch study groups, 第二条) are archived, never flagged: left out.
     # Groups dissolved before the period began are gone from it.
     scope = "g.exempt = 0 and (g.dissolved_on is null or g.dissolved_on >= :since)" + (" and g.unit = :unit" if unit else "")
-    params = {"since": since, "until": until, "unit": unit,
+    params = {"since": since, "until": until, "unit": unit, "now": now.strftime("%Y-%m-%dT%H:%M:%S"),
               "overdue": (now - timedelta(days=OVERDUE_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")}
     groups = list(dict_rows(conn, f"""
         select g.id, g.name, coalesce(g.unit, '（未登记单位）') as unit,
@@ -68,10 +70,17 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
             sum(coalesce(s.status = 'resolved', 0)) as resolved, sum({_OPEN}) as waiting from flags f
         left join flag_state s on s.flag_id = f.id where {period}
         group by 1, 2 order by max(f.severity) desc, n desc""", params))
+    # New-media posts too: an ID number or a secret document published is as serious.
     serious = list(dict_rows(conn, f"""
-        select f.id, f.occurred_at, g.name as grp, f.category, f.evidence from flags f
+        select f.id, f.occurred_at, g.name as grp, f.category, f.evidence, f.severity from flags f
         join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
-        where {period} and f.severity >= {SERIOUS} and {_OPEN} order by f.severity desc, f.occurred_at""", params))
+        where {period} and f.severity >= {SERIOUS} and {_OPEN}
+        union all
+        select f.id, f.occurred_at, a.platform || '「' || a.name || '」', f.category, f.evidence, f.severity from flags f
+        join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id
+        where f.occurred_at >= :since and f.occurred_at < :until and {_ACCOUNT_SCOPE} and f.severity >= {SERIOUS}
+            and {_OPEN}
+        order by 6 desc, 2""", params))
     overdue = list(dict_rows(conn, f"""
         select f.id, f.occurred_at, f.created_at, g.name as grp, f.category, coalesce(s.status, 'open') as status
         from flags f join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
@@ -81,23 +90,15 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
         join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
         where f.message_id is null and {in_scope} and {_OPEN} order by f.severity desc, f.id""", params))
 
-    flagged, dismissed = (sum(c[key] for c in categories) for key in ("n", "dismissed"))
-    resolved, waiting = (sum(c[key] for c in categories) for key in ("resolved", "waiting"))
     active = [g for g in groups if g["messages"]]
     lines = [
-        "# 政务微信工作群管理情况报告", "",
+        "# 政务微信工作群及党务政务新媒体管理情况报告", "",
         f"统计时段：{start.isoformat()} 至 {end.isoformat()}　范围：{unit or '全部单位'}　"
         f"生成时间：{now:%Y-%m-%d %H:%M}（处置情况截至生成时间）", "",
         "## 一、总体情况", "",
         f"在册工作群 {len(groups)} 个，本期有消息的 {len(active)} 个；消息 {sum(g['messages'] for g in groups)} 条。"
-        f"本期标记 {flagged} 条，经核查为误报 {dismissed} 条；发现问题 {flagged - dismissed} 条，"
-        f"已处置 {resolved} 条，待处置 {waiting} 条（含待核查、核查中、属实待处置、已上报）。", "",
-    ]
-    if categories:
-        lines += ["| 问题类别 | 条款 | 标记 | 误报 | 已处置 | 待处置 |", "|---|---|---:|---:|---:|---:|"]
-        lines += [f"| {CATEGORY_NAMES.get(c['category'], c['category'])} | {c['article']} | {c['n']} | {c['dismissed']} | "
-                  f"{c['resolved']} | {c['waiting']} |" for c in categories]
-        lines.append("")
+        f"{_tally(categories)}（含待核查、核查中、属实待处置、已上报）。", "",
+    ] + _category_table(categories)
     lines += ["## 二、各群情况", ""]
     if groups:
         lines += ["| 工作群 | 单位 | 消息 | 发言人数 | 问题 | 闲聊/夸夸占比 | 待处置 |", "|---|---|---:|---:|---:|---:|---:|"]
@@ -114,11 +115,74 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     lines += ["", "## 五、群管理规范问题（待处置）", ""]
     lines += _listed(hygiene, lambda f: f"#{f['id']}　{_cell(f['grp'])}　{CATEGORY_NAMES.get(f['category'], f['category'])}"
                                         f"（{f['article']}）：{_cell(f['evidence'])}")
+    lines += ["", "## 六、党务政务新媒体情况（《宜春市党务政务新媒体管理办法》）", ""] + _newmedia(conn, params)
     lines += ["", "问题编号即审核页面地址 /-/qunguan/flags/编号。问题数不含误报；闲聊/夸夸占比按文字消息计。",
               "", "留痕校验（与今后 qunguan verify 的输出对照，条数变少或末行摘要不同即留痕被删改）：" + "；".join(
                   f"{check.subject} {check.detail[0].replace(' rows', ' 条')}，末行摘要 {check.detail[1][5:]}"
                   for check in chains(conn)) + "。"]
     return "\n".join(lines) + "\n"
+
+
+_ACCOUNT_SCOPE = "(:unit is null or a.unit = :unit)"
+
+
+def _newmedia(conn, params: dict) -> list[str]:
+    """The new-media accounts in scope: the registry, the period's posts and flags by
+    category and article (handled, waiting), and the account problems still waiting."""
+    # A closing that has come counts, whether or not a check has applied it yet.
+    statuses = dict(conn.execute(
+        "select case when a.status = '关停' or (length(a.closed_on) = 10 and a.closed_on <= substr(:now, 1, 10)) "
+        f"then '关停' else a.status end, count(*) from accounts a where {_ACCOUNT_SCOPE} group by 1", params))
+    if not statuses:
+        return ["台账中没有新媒体账号。"]
+    posts = conn.execute(f"select count(*) from posts p join accounts a on a.id = p.account_id where {_ACCOUNT_SCOPE} "
+                         "and p.published_at >= :since and p.published_at < :until", params).fetchone()[0]
+    categories = list(dict_rows(conn, f"""
+        select f.category, f.article, count(*) as n, sum(not {_REAL}) as dismissed,
+            sum(coalesce(s.status = 'resolved', 0)) as resolved, sum({_OPEN}) as waiting from flags f
+        join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id
+        where f.occurred_at >= :since and f.occurred_at < :until and {_ACCOUNT_SCOPE}
+        group by 1, 2 order by max(f.severity) desc, n desc""", params))
+    categories.sort(key=lambda c: _article_number(c["article"]))  # 第四条 before 第十条: stable, by severity within
+    waiting = list(dict_rows(conn, f"""
+        select f.id, a.platform || '「' || a.name || '」' as account, f.category, f.article, f.evidence,
+            f.created_at < :overdue as overdue from flags f
+        join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id
+        where f.subject like 'account:%' and {_ACCOUNT_SCOPE} and {_OPEN} order by f.severity desc, f.id""", params))
+    lines = [f"在册账号 {sum(statuses.values())} 个（" + "，".join(f"{k} {statuses.get(k, 0)}" for k in ACCOUNT_STATUSES)
+             + f"）；本期导入的发布 {posts} 篇。{_tally(categories)}。", ""] + _category_table(categories)
+    lines += [f"账号问题（待处置，不限本期；其中超过{OVERDUE_DAYS}天未处置 {sum(w['overdue'] for w in waiting)} 条）：", ""]
+    return lines + _listed(waiting, lambda f: f"#{f['id']}　{_cell(f['account'])}　"
+                                              f"{CATEGORY_NAMES.get(f['category'], f['category'])}（{f['article']}）："
+                                              f"{_cell(f['evidence'])}")
+
+
+def _tally(categories: list[dict]) -> str:
+    """The period's flags in one sentence: flagged, false alarms, found, handled, waiting."""
+    flagged, dismissed, resolved, waiting = (sum(c[key] for c in categories)
+                                             for key in ("n", "dismissed", "resolved", "waiting"))
+    return (f"本期标记 {flagged} 条，经核查为误报 {dismissed} 条；发现问题 {flagged - dismissed} 条，"
+            f"已处置 {resolved} 条，待处置 {waiting} 条")
+
+
+def _category_table(categories: list[dict]) -> list[str]:
+    if not categories:
+        return []
+    return (["| 问题类别 | 条款 | 标记 | 误报 | 已处置 | 待处置 |", "|---|---|---:|---:|---:|---:|"]
+            + [f"| {CATEGORY_NAMES.get(c['category'], c['category'])} | {c['article']} | {c['n']} | {c['dismissed']} | "
+               f"{c['resolved']} | {c['waiting']} |" for c in categories] + [""])
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def _article_number(article: str) -> int:
+    """新媒体 第十二条 -> 12 (articles run to 十四)."""
+    match = re.search(r"第([一二三四五六七八九十]+)条", article)
+    if not match:
+        return 0
+    tens, ten, units = match[1].rpartition("十")
+    return (10 * (_NUMERALS.find(tens) + 1 if tens else 1) if ten else 0) + (_NUMERALS.find(units) + 1 if units else 0)
 
 
 def _listed(rows: list[dict], line) -> list[str]:

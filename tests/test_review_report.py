@@ -131,3 +131,32 @@ def test_a_group_dissolved_before_the_period_is_not_in_its_report(qunguan, archi
     assert "| 靖安县驻村工作队群 |" in qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
     later = qunguan("report", "--db", archive, "--from", "2025-03-10").stdout
     assert "靖安县驻村工作队群" not in later and "在册工作群 1 个" in later
+
+
+def test_new_media_flags_are_reported_by_article_and_a_published_id_list_needs_attention(qunguan, archive, query,
+                                                                                        fixtures, tmp_path):
+    from ingest.records import local_now
+
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", archive)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", archive)
+    export = tmp_path / "公示.csv"
+    export.write_text("标题,发布时间,正文\n资助名单公示,2025-09-24 09:00,1. 王建华 362201195812123459 湖田村\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", archive, "--account", "宜春教育")
+    qunguan("classify", "--db", archive, "--silent")
+    [personal] = query("select id from flags where category = 'account_personal'")
+    conn = open_archive(str(archive)).conn
+    handling.record(conn, [personal["id"]], handling.validate("resolved", "talked", "已约谈", None), "u-supervisor")
+    text = qunguan("report", "--db", archive, "--from", "2025-09-01", "--to", str(local_now().date())).stdout
+    newmedia = text.split("## 六")[1]
+    assert "在册账号 5 个（运行 5，停更 0，关停 0）；本期导入的发布 4 篇" in newmedia
+    assert "| 以个人名义开设账号 | 新媒体 第八条 | 1 | 0 | 1 | 0 |" in newmedia
+    assert "| 泄露个人信息 | 新媒体 第十条 | 1 | 0 | 0 | 1 |" in newmedia
+    assert "同一平台多个新媒体账号（新媒体 第四条）" in newmedia  # still waiting
+    assert newmedia.index("| 新媒体 第四条 |") < newmedia.index("| 新媒体 第八条 |") < newmedia.index("| 新媒体 第十条 |")
+    [privacy] = query("select id from flags where category = 'privacy' and post_id is not null")
+    serious = text.split("## 四")[1].split("## 五")[0]
+    assert f"#{privacy['id']}　微信公众号「宜春教育」　2025-09-24 09:00　泄露个人信息：" in serious
+    assert "3622**********3459" in serious and "362201195812123459" not in text
+    # A unit that has accounts but no work group gets its own report.
+    unit = qunguan("report", "--db", archive, "--from", "2025-09-01", "--unit", "中共宜春市委宣传部")
+    assert unit.exit_code == 0 and "在册账号 1 个" in unit.stdout
