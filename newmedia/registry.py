@@ -1,8 +1,8 @@
 """The account registry (台账): reading the ledger offices keep, storing it, and the
 append-only filing log (新媒体 第六条).
 
-An account is identified by its platform and its id or URL on that platform when the
-ledger gives one; a row without one is the account with its platform and name, whether
+An account is identified by its platform and its id (in any case: gh_ab and GH_AB are one
+WeChat account) or URL on that platform when the ledger gives one; a row without one is the account with its platform and name, whether
 that account has a ref or not; so a re-import updates the row it imported before and
 never adds a second one. Columns the ledger has and this module does
 not know are kept in `accounts.extra` (JSON), never dropped.
@@ -167,14 +167,26 @@ class _SeenRows:
     def same_account(self, number: int, row: dict) -> int | None:
         """The earlier row number holding the same account, else None (and remember this row)."""
         ref, named = row.get("account_ref"), (row["platform"], row["name"])
-        if ref and (row["platform"], ref) in self.by_ref:
-            return self.by_ref[(row["platform"], ref)]
+        key = (row["platform"], ref_key(ref)) if ref else None
+        if key in self.by_ref:
+            return self.by_ref[key]
         earlier = next((n for n, r in self.by_name.get(named, []) if not ref or not r), None)
         if earlier is None:
             if ref:
-                self.by_ref[(row["platform"], ref)] = number
+                self.by_ref[key] = number
             self.by_name.setdefault(named, []).append((number, ref))
         return earlier
+
+
+def ref_key(ref: str) -> str:
+    """What tells account ids apart: an id (gh_yc_jy01, a 微信号, a 抖音号) whatever its case,
+    as the platforms treat it; a link as written (a short link's path is case-sensitive)."""
+    return ref if "/" in ref else ref.lower()
+
+
+def _same_ref(column: str, ref: str) -> str:
+    """An SQL condition: `column` holds `ref` by `ref_key` (NOCASE folds ASCII, all an id holds)."""
+    return f"{column} = ?" if "/" in ref else f"{column} = ? collate nocase"
 
 
 def _rows(cursor) -> list[dict]:
@@ -189,7 +201,8 @@ def _existing(conn, row: dict) -> dict | None:
     ref names several accounts."""
     platform, name, ref = row["platform"], row["name"], row.get("account_ref")
     if ref:
-        found = _rows(conn.execute("select * from accounts where platform = ? and account_ref = ?", [platform, ref]))
+        found = _rows(conn.execute(f"select * from accounts where platform = ? and {_same_ref('account_ref', ref)}",
+                                   [platform, ref]))
         found = found or _rows(conn.execute("select * from accounts where platform = ? and name = ? "
                                             "and account_ref is null order by id limit 1", [platform, name]))
         return found[0] if found else None
@@ -206,8 +219,12 @@ def _save_account(conn, row: dict, now: str, notes: list[str]) -> tuple[str, int
     existing = _existing(conn, row)
     values = {f: row[f] for f in STORED if f in row and f != "extra"}
     if existing is not None:
-        # An empty cell keeps what is known (a date a filing recorded, the status).
+        # An empty cell keeps what is known (a date a filing recorded, the status); an id
+        # written in other case is the same id, kept as first written.
         values = {f: v for f, v in values.items() if v is not None}
+        if values.get("account_ref") and existing["account_ref"] \
+                and ref_key(values["account_ref"]) == ref_key(existing["account_ref"]):
+            values["account_ref"] = existing["account_ref"]
         # The last opening or closing filed says whether the account is closed (one may
         # be opened again, and filed as such, after a closing).
         last = conn.execute("select action, filed_on, effective_on from account_filings where account_id = ? "
@@ -266,7 +283,7 @@ def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = 
 def matching_accounts(conn, ref: str, platform: str | None = None) -> list[dict]:
     """The accounts named `ref`, or with this id/URL (on `platform` when given), or `#<id>`."""
     ref = ref.strip()
-    where, params = "(account_ref = ? or name = ?)", [ref, ref]
+    where, params = f"({_same_ref('account_ref', ref)} or name = ?)", [ref, ref]
     if platform:
         where, params = where + " and platform = ?", params + [platform_name(platform)]
     found = _rows(conn.execute(f"select * from accounts where {where} order by id", params))

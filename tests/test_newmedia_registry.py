@@ -227,3 +227,31 @@ def test_a_header_two_rows_high_names_the_columns_under_a_merged_parent(qunguan,
     result = qunguan("accounts", "import", path, "--db", db_path)
     assert "accounts added 1" in result.stdout and "bad rows 0" in result.stdout, result.stderr
     assert query("select name, leader, editor from accounts") == [{"name": "宜春水利", "leader": "周杰", "editor": "李明"}]
+
+
+def test_a_wechat_id_written_in_capitals_is_the_same_account(qunguan, db_path, query, fixtures, tmp_path):
+    # The 台账 says gh_yc_jy01; next month's copy, typed again, says GH_YC_JY01.
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    retyped = tmp_path / "台账-10月.csv"
+    retyped.write_text("单位名称,平台,账号名称,账号ID,分管领导\n宜春市教育局,微信公众号,宜春教育,GH_YC_JY01,陈刚\n"
+                       "宜春市教育局,微信公众号,宜春教育,Gh_Yc_Jy01,陈刚\n", encoding="utf-8")
+    result = qunguan("accounts", "import", retyped, "--db", db_path)
+    assert result.stdout.startswith("accounts added 0\tupdated 1\t"), result.stderr
+    assert "第 3 行：与第 2 行是同一账号" in result.stderr
+    assert query("select account_ref, leader from accounts where name = '宜春教育' and platform = '微信公众号'") == [
+        {"account_ref": "gh_yc_jy01", "leader": "陈刚"}]  # the id as first written
+    export = tmp_path / "导出.csv"
+    export.write_text("标题,发布时间\n开学通知,2025-09-01 09:00\n", encoding="utf-8")
+    assert "new 1" in qunguan("posts", "import", export, "--db", db_path, "--account", "GH_YC_JY01").stdout
+
+
+@pytest.mark.parametrize("first, again, accounts", [
+    ("gh_yc_jy01", "GH_YC_JY01", 1),
+    ("https://v.douyin.com/iRNBho9/", "https://v.douyin.com/irnbho9/", 2),  # a short link's path is case-sensitive
+])
+def test_ids_match_whatever_their_case_and_links_as_written(qunguan, db_path, query, tmp_path, first, again, accounts):
+    for number, ref in enumerate((first, again)):
+        ledger = tmp_path / f"台账{number}.csv"
+        ledger.write_text(f"单位名称,平台,账号名称,账号ID\n宜春市教育局,抖音,宜春教育{number},{ref}\n", encoding="utf-8")
+        qunguan("accounts", "import", ledger, "--db", db_path)
+    assert query("select count(*) n from accounts") == [{"n": accounts}]
