@@ -156,6 +156,10 @@ def posts_import(
         err.print(f"[yellow]rejected[/yellow] {escape(result.name)} 第 {number} 行：{escape(reason)}", highlight=False)
     if len(result.rejects) > 20:
         err.print(f"[yellow]… {len(result.rejects) - 20} more rejected rows are in the rejects table[/yellow]")
+    for number, note in result.notes[:20]:
+        err.print(f"[yellow]warning:[/yellow] {escape(result.name)} 第 {number} 行：{escape(note)}", highlight=False)
+    if len(result.notes) > 20:
+        err.print(f"[yellow]… {len(result.notes) - 20} more rows with a count left empty (the cells are in posts.raw)[/yellow]")
     if result.after_closing:
         err.print(f"[yellow]warning:[/yellow] {result.after_closing} posts were published after their account's "
                   "closing day (新媒体 第六条); the next check flags them", highlight=False)

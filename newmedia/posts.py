@@ -19,7 +19,7 @@ from ingest import chain
 from ingest.records import stamp
 from ingest.save import message_key
 from ingest.sources import os_user
-from newmedia.registry import RegistryError, find_account, matching_accounts
+from newmedia.registry import find_account, matching_accounts
 from newmedia.table import TableError, cell_text, column_map, parse_count, parse_moment, read_table
 
 # Accepted headers for each field (the field's own name is accepted too).
@@ -43,6 +43,7 @@ class PostsResult:
     duplicate: int = 0
     rejected: int = 0
     rejects: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # rows stored, with something left out
     after_closing: int = 0  # new posts published after their account's closing day (第六条)
 
 
@@ -54,11 +55,14 @@ def _row(cells: list, columns: dict[str, int], header: list[str]) -> dict:
             "platform": cell_text(values.get("platform")) or None}
     if not (post["title"] or post["text"]):
         raise ValueError("标题和正文都为空")
+    # A count is a side detail: one that cannot be read is left empty and said, the post kept.
+    post["notes"] = []
     for f in ("reads", "likes"):
         try:
             post[f] = parse_count(values.get(f))
         except ValueError:
-            raise ValueError(f"{HEADERS[f][0]}「{cell_text(values.get(f))}」不是数字") from None
+            post[f] = None
+            post["notes"].append(f"{HEADERS[f][0]}「{cell_text(values.get(f))}」不是数字，已留空")
     # The whole row, cells past the header's last title too (named by their column).
     post["raw"] = json.dumps({(header[i] if i < len(header) and header[i] else f"列{i + 1}"): cell_text(v)
                               for i, v in enumerate(cells) if cell_text(v)}, ensure_ascii=False)
@@ -83,14 +87,21 @@ class _Accounts:
         if not name:
             raise ValueError("没有账号：请加“账号”列，或用 --account 指定")
         if (name, platform) not in self.cache:
-            try:
-                self.cache[(name, platform)] = find_account(self.conn, name, platform)["id"]
-            except RegistryError as e:
-                self.cache[(name, platform)] = e
+            self.cache[(name, platform)] = _one_account(matching_accounts(self.conn, name, platform), name, platform)
         found = self.cache[(name, platform)]
-        if isinstance(found, Exception):
-            raise ValueError(str(found))
+        if isinstance(found, str):
+            raise ValueError(found)
         return found
+
+
+def _one_account(found: list[dict], name: str, platform: str | None) -> int | str:
+    """The id of the one account found for a row, else why not (as the row's reason)."""
+    if len(found) == 1:
+        return found[0]["id"]
+    if not found:
+        return f"台账中没有{platform or ''}账号「{name}」：请核对账号名称，或先导入台账（qunguan accounts import）"
+    listed = "、".join(f"#{a['id']} {a['platform']}" for a in found)
+    return f"账号「{name}」在台账中有 {len(found)} 个（{listed}）：请加“平台”列，或用 --platform 指定"
 
 
 def _keys(post: dict, account_id: int, run: int) -> list[int]:
@@ -149,6 +160,7 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
             except ValueError as e:
                 _reject(conn, result, import_id, number, str(e), cells)
                 continue
+            result.notes += [(number, note) for note in post["notes"]]
             identity = (account_id, post["published_at"], post["title"], post["text"])
             runs[identity] = runs.get(identity, -1) + 1
             _store(conn, result, import_id, number, post, account_id, _keys(post, account_id, runs[identity]))

@@ -281,14 +281,19 @@ def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = 
 
 
 def matching_accounts(conn, ref: str, platform: str | None = None) -> list[dict]:
-    """The accounts named `ref`, or with this id/URL (on `platform` when given), or `#<id>`."""
+    """The accounts named `ref`, or with this id/URL (on `platform` when given), or `#<id>`;
+    failing those, the accounts that were named `ref` before a 台账 renamed them (an export
+    made before the rename still finds its account)."""
     ref = ref.strip()
-    where, params = f"({_same_ref('account_ref', ref)} or name = ?)", [ref, ref]
-    if platform:
-        where, params = where + " and platform = ?", params + [platform_name(platform)]
-    found = _rows(conn.execute(f"select * from accounts where {where} order by id", params))
+    on_platform, params = (" and platform = ?", [platform_name(platform)]) if platform else ("", [])
+    found = _rows(conn.execute(f"select * from accounts where ({_same_ref('account_ref', ref)} or name = ?){on_platform} "
+                               "order by id", [ref, ref, *params]))
     if not found and ref.lstrip("#").isdigit():
         found = _rows(conn.execute("select * from accounts where id = ?", [int(ref.lstrip("#"))]))
+    if not found:
+        found = _rows(conn.execute(
+            "select * from accounts where id in (select entity_id from registry_log where entity = 'account' "
+            f"and json_extract(change, '$.name[0]') = ?){on_platform} order by id", [ref, *params]))
     return found
 
 
