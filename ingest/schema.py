@@ -238,13 +238,24 @@ end;
 
 
 
-ACCOUNT_KINDS = ("党务", "政务")
+ACCOUNT_KINDS = ("党务", "政务", "国有企事业单位", "人民团体")
 ACCOUNT_STATUSES = ("运行", "停更", "关停")
 FILING_ACTIONS = ("开设", "变更", "关停")
-# 新媒体 第五条: Party bodies' accounts are supervised by the propaganda department and the
-# cyberspace office, administrative bodies' by the government office.
-SUPERVISING_BODIES = {"党务": "宣传部/网信办", "政务": "政府办"}
-UNROUTED = "未定（台账未登记党务/政务）"
+# 新媒体 第五条: the accounts of Party bodies, state-owned enterprises and public
+# institutions and people's organisations are supervised by the propaganda department and
+# the cyberspace office, administrative bodies' by the government office.
+SUPERVISING_BODIES = {"党务": "宣传部/网信办", "政务": "政府办", "国有企事业单位": "宣传部/网信办", "人民团体": "宣传部/网信办"}
+UNROUTED = "未定（台账未登记或无法识别类别）"
+
+_ACCOUNT_SUPERVISION = f"""create view if not exists account_supervision as
+select a.id as account_id,
+       case a.kind {" ".join(f"when '{k}' then '{b}'" for k, b in SUPERVISING_BODIES.items())} else '{UNROUTED}' end
+           as supervising_body,
+       a.kind, a.supervisor as recorded_supervisor, a.unit, a.division, a.platform, a.name, a.status,
+       (select count(*) from flags f left join flag_state s on s.flag_id = f.id
+        where f.account_id = a.id and (s.status is null or s.status in ({", ".join(repr(s) for s in OPEN_STATUSES)})))
+           as open_flags
+from accounts a;"""
 
 _NEWMEDIA = f"""
 -- 新媒体: the account registry (台账), its append-only filing log (hash-chained like
@@ -310,15 +321,7 @@ alter table flags add column post_id integer references posts(id);
 alter table flags add column account_id integer references accounts(id);
 create index if not exists flags_post on flags (post_id);
 create index if not exists flags_account on flags (account_id);
-create view if not exists account_supervision as
-select a.id as account_id,
-       case a.kind {" ".join(f"when '{k}' then '{b}'" for k, b in SUPERVISING_BODIES.items())} else '{UNROUTED}' end
-           as supervising_body,
-       a.kind, a.supervisor as recorded_supervisor, a.unit, a.division, a.platform, a.name, a.status,
-       (select count(*) from flags f left join flag_state s on s.flag_id = f.id
-        where f.account_id = a.id and (s.status is null or s.status in ({", ".join(repr(s) for s in OPEN_STATUSES)})))
-           as open_flags
-from accounts a;
+{_ACCOUNT_SUPERVISION}
 """
 
 
@@ -438,10 +441,16 @@ def _KIND_CHECK_AS_COMPARISONS(conn: sqlite3.Connection) -> None:
     already satisfies the new one (https://sqlite.org/lang_altertable.html#otheralter),
     and so is moving the schema version on: an edit of sqlite_master does not, and
     connections open meanwhile (a Datasette server) would go on with the old schema."""
+    _rewrite_check(conn, "messages", _KIND_LIST_CHECK, _KIND_CHAIN_CHECK)
+
+
+def _rewrite_check(conn: sqlite3.Connection, table: str, before: str, after: str) -> None:
+    """Replace `before` with `after` in `table`'s CREATE statement, the schema version
+    moved on (_KIND_CHECK_AS_COMPARISONS says when this is sound)."""
     conn.execute("pragma writable_schema = on")
     try:
-        conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = 'messages'",
-                     [_KIND_LIST_CHECK, _KIND_CHAIN_CHECK])
+        conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = ?",
+                     [before, after, table])
         cookie = conn.execute("pragma schema_version").fetchone()[0]
         conn.execute(f"pragma schema_version = {cookie + 1}")
     finally:
@@ -562,11 +571,26 @@ _MEMBER_LEFT_LINK = """
 alter table members add column left_link integer references people(id);
 """
 
+_KINDS_CHECK_BEFORE = "check (kind in ('党务', '政务'))"
+
+
+def _ACCOUNT_KINDS_OF_ARTICLE_FIVE(conn: sqlite3.Connection) -> None:
+    """新媒体 第五条 names state-owned enterprises and public institutions and people's
+    organisations beside Party and administrative bodies, supervised by the propaganda
+    department and the cyberspace office: accounts.kind takes them, and the supervision
+    view routes them. The CHECK only widens (every row satisfies it), so its text is
+    rewritten (_rewrite_check)."""
+    widened = f"check (kind in ({', '.join(repr(k) for k in ACCOUNT_KINDS)}))"
+    _rewrite_check(conn, "accounts", _KINDS_CHECK_BEFORE, widened)
+    conn.execute("drop view if exists account_supervision")
+    conn.execute(_ACCOUNT_SUPERVISION)
+
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
               _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
-              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK]
+              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

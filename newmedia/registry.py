@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest import chain
 from ingest.records import local_now, stamp
-from ingest.schema import ACCOUNT_KINDS, FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
+from ingest.schema import FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
 from ingest.changes import log_change
 from ingest.sources import os_user
 from newmedia.table import cell_text, column_map, parse_day, read_table
@@ -54,9 +54,16 @@ PLATFORMS = {
     "今日头条": ("今日头条", "头条", "头条号", "今日头条号"),
     "客户端": ("客户端", "移动客户端", "app", "APP", "App"),
 }
-KINDS = {"党务": ("党务", "党委", "党务新媒体", "党"), "政务": ("政务", "政府", "政务新媒体", "政")}
-STATUSES = {"运行": ("运行", "正常", "在用", "运营", "正常运行", "正常更新"), "停更": ("停更", "停止更新", "暂停"),
-            "关停": ("关停", "已关停", "注销", "已注销", "关闭")}
+# 第五条 names four kinds of body: Party bodies, administrative bodies, state-owned
+# enterprises and public institutions, people's organisations.
+KINDS = {"党务": ("党务", "党委", "党务新媒体", "党", "党委部门", "党的机关"),
+         "政务": ("政务", "政府", "政务新媒体", "政", "政府部门", "行政机关", "政府机关"),
+         "国有企事业单位": ("国有企事业单位", "企事业单位", "事业单位", "国有企业", "国企", "国有企业单位", "国有事业单位"),
+         "人民团体": ("人民团体", "群团组织", "群团", "群众团体")}
+STATUSES = {"运行": ("运行", "正常", "在用", "运营", "正常运行", "正常更新", "正常运营", "在运营", "正常使用", "使用",
+                    "在运行", "启用"),
+            "停更": ("停更", "停止更新", "暂停", "暂停更新", "停止运营", "暂停运营"),
+            "关停": ("关停", "注销", "关闭", "停用")}
 
 
 class RegistryError(ValueError):
@@ -74,9 +81,12 @@ class ImportResult:
 
 
 def _normalise(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
-    for canonical, spellings in table.items():
-        if value in spellings or value.lower() in (s.lower() for s in spellings):
-            return canonical
+    """The canonical value `value` spells, also after a leading 已 or a trailing 中 or 类
+    (已停更, 运行中, 政务类); None when it spells none."""
+    for form in dict.fromkeys((value, value.removeprefix("已"), value.removesuffix("中"), value.removesuffix("类"))):
+        for canonical, spellings in table.items():
+            if form in spellings or form.lower() in (s.lower() for s in spellings):
+                return canonical
     return None
 
 
@@ -112,10 +122,15 @@ def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
     if missing:
         raise ValueError(f"缺少{'、'.join(missing)}")
     row["platform"] = platform_name(row["platform"])
-    if row.get("kind"):
-        row["kind"] = _normalise(row["kind"], KINDS) or _bad("类别", row["kind"], ACCOUNT_KINDS)
-    if row.get("status"):
-        row["status"] = _normalise(row["status"], STATUSES) or _bad("状态", row["status"], STATUSES)
+    # An unknown 类别 or 状态 is not worth the account: left out, and said.
+    row["notes"] = []
+    for f, title, table in (("kind", "类别", KINDS), ("status", "状态", STATUSES)):
+        if not row.get(f):
+            continue
+        canonical = _normalise(row[f], table)
+        if canonical is None:
+            row["notes"].append(f"{title}「{row[f]}」不可识别（可填：{'、'.join(table)}），此项未导入")
+        row[f] = canonical
     for f in ("opened_on", "closed_on", "last_post_on", "filed_on"):
         if f in columns:
             try:
@@ -127,10 +142,6 @@ def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
     row["extra"] = {(header[i] if i < len(header) and header[i] else f"列{i + 1}"): cell_text(v)
                     for i, v in enumerate(cells) if i not in known and cell_text(v)}
     return row
-
-
-def _bad(title: str, value: str, allowed) -> str:
-    raise ValueError(f"{title}「{value}」不可识别（可填：{'、'.join(allowed)}）")
 
 
 def read_accounts(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
@@ -269,7 +280,7 @@ def import_accounts(conn, accounts: list[tuple[int, dict]], errors: list[str] = 
             except ValueError as e:
                 result.errors.append(f"第 {number} 行：{e}")
                 continue
-            result.notes += [f"第 {number} 行：{note}" for note in notes]
+            result.notes += [f"第 {number} 行：{note}" for note in row.get("notes", []) + notes]
             setattr(result, outcome, getattr(result, outcome) + 1)
             opened = row.get("opened_on")
             if row.get("filed_on") and opened and len(opened) == 10 and not conn.execute(

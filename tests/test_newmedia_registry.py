@@ -28,7 +28,7 @@ def ledger_xlsx(tmp_path):
                   datetime(2020, 4, 1), "正常", "蓝色盾牌"])
     sheet.append([2, "宜春市袁州区应急管理局", "抖音", "袁州应急", "yzyj_dy", "政务", "李华", "周敏", date(2022, 7, 15), "运行", ""])
     sheet.append([3, "宜春市袁州区应急管理局", "微博", "", "", "政务", "", "", None, "", ""])
-    sheet.append([4, "宜春市袁州区应急管理局", "快手", "袁州应急快讯", "", "政府部门", "", "", None, "", ""])
+    sheet.append([4, "宜春市袁州区应急管理局", "快手", "袁州应急快讯", "", "其他", "", "", None, "", ""])
     path = tmp_path / "袁州区台账.xlsx"
     book.save(path)
     return path
@@ -37,14 +37,17 @@ def ledger_xlsx(tmp_path):
 def test_an_xlsx_ledger_is_imported_and_bad_rows_are_named_by_row(qunguan, db_path, query, ledger_xlsx):
     result = qunguan("accounts", "import", ledger_xlsx, "--db", db_path)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("accounts added 2\tupdated 0\tunchanged 0")
+    assert result.stdout.startswith("accounts added 3\tupdated 0\tunchanged 0")
     assert "第 5 行：缺少账号名称" in result.stderr
-    assert "第 6 行：类别「政府部门」不可识别" in result.stderr
+    # An unknown 类别 costs the cell, not the account.
+    assert "第 6 行：类别「其他」不可识别（可填：党务、政务、国有企事业单位、人民团体），此项未导入" in result.stderr
     assert query("select unit, platform, name, account_ref, kind, leader, opened_on, status, extra from accounts order by id") == [
         {"unit": "宜春市袁州区应急管理局", "platform": "微信公众号", "name": "袁州应急", "account_ref": "gh_yzyj", "kind": "政务",
          "leader": "李华", "opened_on": "2020-04-01", "status": "运行", "extra": json.dumps({"序号": "1", "账号头像": "蓝色盾牌"}, ensure_ascii=False)},
         {"unit": "宜春市袁州区应急管理局", "platform": "抖音", "name": "袁州应急", "account_ref": "yzyj_dy", "kind": "政务",
          "leader": "李华", "opened_on": "2022-07-15", "status": "运行", "extra": json.dumps({"序号": "2"}, ensure_ascii=False)},
+        {"unit": "宜春市袁州区应急管理局", "platform": "快手", "name": "袁州应急快讯", "account_ref": None, "kind": None,
+         "leader": None, "opened_on": None, "status": "运行", "extra": json.dumps({"序号": "4"}, ensure_ascii=False)},
     ]
 
 
@@ -255,3 +258,26 @@ def test_ids_match_whatever_their_case_and_links_as_written(qunguan, db_path, qu
         ledger.write_text(f"单位名称,平台,账号名称,账号ID\n宜春市教育局,抖音,宜春教育{number},{ref}\n", encoding="utf-8")
         qunguan("accounts", "import", ledger, "--db", db_path)
     assert query("select count(*) n from accounts") == [{"n": accounts}]
+
+
+@pytest.mark.parametrize("kind, status, stored", [
+    ("事业单位", "运行中", ("国有企事业单位", "运行", "宣传部/网信办")),
+    ("国有企业", "正常运营", ("国有企事业单位", "运行", "宣传部/网信办")),
+    ("人民团体", "在运营", ("人民团体", "运行", "宣传部/网信办")),
+    ("政务类", "正常使用", ("政务", "运行", "政府办")),
+    ("党务", "已停更", ("党务", "停更", "宣传部/网信办")),
+    ("政府部门", "停止运营", ("政务", "停更", "政府办")),
+    ("政务", "已关闭", ("政务", "关停", "政府办")),
+    ("政务", "已停用", ("政务", "关停", "政府办")),
+    ("私人", "看情况", (None, "运行", "未定（台账未登记或无法识别类别）")),  # unknown: kept empty, said
+])
+def test_the_kinds_and_statuses_offices_write_are_understood_and_routed_by_article_five(qunguan, db_path, query,
+                                                                                       tmp_path, kind, status, stored):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(f"单位名称,平台,账号名称,类别,状态\n宜春市共青团,微信公众号,宜春青年,{kind},{status}\n", encoding="utf-8")
+    result = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert "accounts added 1" in result.stdout, result.stderr
+    assert ("不可识别" in result.stderr) is (stored[0] is None)
+    assert query("select a.kind, a.status, v.supervising_body from accounts a join account_supervision v "
+                 "on v.account_id = a.id") == [dict(zip(("kind", "status", "supervising_body"), stored))]
+

@@ -87,3 +87,25 @@ def test_an_accounts_history_lists_its_registration_filings_and_flags(qunguan, d
     handling.record(conn, [flag], handling.validate("confirmed", "reminded", "已提醒", None), "u-sup")
     assert "处置：属实 / 提醒" in [r[1] for r in conn.execute(sql, {"account": 4})]
     assert "标记：账号名称与单位职责关联不明（新媒体 第七条）" in events
+
+
+def test_an_archive_made_when_accounts_were_only_party_or_government_takes_the_other_kinds(db_path):
+    from ingest.schema import _ACCOUNT_KINDS_OF_ARTICLE_FIVE, _KINDS_CHECK_BEFORE, migrate
+
+    old = sqlite_utils.Database(db_path)
+    migrate(old.conn, MIGRATIONS[:MIGRATIONS.index(_ACCOUNT_KINDS_OF_ARTICLE_FIVE)])
+    # accounts.kind as it was created then: 党务 or 政务 only.
+    old.conn.execute("pragma writable_schema = on")
+    old.conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where name = 'accounts'",
+                     ["check (kind in ('党务', '政务', '国有企事业单位', '人民团体'))", _KINDS_CHECK_BEFORE])
+    old.conn.execute("pragma writable_schema = off")
+    old.conn.commit()
+    old.conn.close()
+    assert "kind in ('党务', '政务')" in sqlite3.connect(db_path).execute(
+        "select sql from sqlite_master where name = 'accounts'").fetchone()[0]
+    conn = open_archive(str(db_path)).conn
+    with conn:
+        conn.execute("insert into accounts (unit, platform, name, kind, created_at, updated_at) values "
+                     "('共青团宜春市委', '微信公众号', '宜春青年', '人民团体', '2025-10-01', '2025-10-01')")
+    assert conn.execute("select supervising_body from account_supervision").fetchall() == [("宣传部/网信办",)]
+    assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
