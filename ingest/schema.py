@@ -7,6 +7,7 @@ migrations appended to `MIGRATIONS`, never edits of old ones.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from typing import Callable
 
@@ -445,8 +446,9 @@ def _KIND_CHECK_AS_COMPARISONS(conn: sqlite3.Connection) -> None:
 
 
 def _rewrite_check(conn: sqlite3.Connection, table: str, before: str, after: str) -> None:
-    """Replace `before` with `after` in `table`'s CREATE statement, the schema version
-    moved on (_KIND_CHECK_AS_COMPARISONS says when this is sound)."""
+    """Replace `before` with `after` in `table`'s CREATE statement (a CHECK, a generated
+    column's expression), the schema version moved on (_KIND_CHECK_AS_COMPARISONS says
+    when this is sound)."""
     conn.execute("pragma writable_schema = on")
     try:
         conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = ?",
@@ -586,11 +588,24 @@ def _ACCOUNT_KINDS_OF_ARTICLE_FIVE(conn: sqlite3.Connection) -> None:
     conn.execute(_ACCOUNT_SUPERVISION)
 
 
+def _SEVERITY_AS_DECLARED(conn: sqlite3.Connection) -> None:
+    """flags.severity is a generated column whose expression was written from SEVERITY
+    when the archive was made: a category added since (account_closed_posting) would be
+    severity 1 there. The expression is rewritten from SEVERITY as it stands (safe to run
+    again when a category is added or moved) and the indexes on it rebuilt."""
+    table = conn.execute("select sql from sqlite_master where type = 'table' and name = 'flags'").fetchone()[0]
+    declared = re.search(r"generated always as \((case category .*? else 1 end)\)", table)[1]
+    if declared != _SEVERITY_SQL:
+        _rewrite_check(conn, "flags", f"({declared})", f"({_SEVERITY_SQL})")
+        for index in ("flags_queue", "flags_category", "flags_article"):
+            conn.execute(f"reindex {index}")
+
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
               _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
-              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE]
+              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE, _SEVERITY_AS_DECLARED]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

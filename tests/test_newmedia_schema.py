@@ -109,3 +109,26 @@ def test_an_archive_made_when_accounts_were_only_party_or_government_takes_the_o
                      "('共青团宜春市委', '微信公众号', '宜春青年', '人民团体', '2025-10-01', '2025-10-01')")
     assert conn.execute("select supervising_body from account_supervision").fetchall() == [("宣传部/网信办",)]
     assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_a_category_added_after_an_archive_was_made_gets_its_severity_there(db_path):
+    from classifiers.classify import insert_flags
+    from ingest.schema import _SEVERITY_AS_DECLARED, _SEVERITY_SQL, migrate
+
+    old = sqlite_utils.Database(db_path)
+    migrate(old.conn, MIGRATIONS[:MIGRATIONS.index(_SEVERITY_AS_DECLARED)])
+    # flags.severity as written when the archive was made, before account_closed_posting.
+    old.conn.execute("pragma writable_schema = on")
+    old.conn.execute("update sqlite_master set sql = replace(sql, ?, ?) where name = 'flags'",
+                     [_SEVERITY_SQL, _SEVERITY_SQL.replace(" when 'account_closed_posting' then 3", "")])
+    old.conn.execute("pragma writable_schema = off")
+    old.conn.commit()
+    old.conn.close()
+    conn = open_archive(str(db_path)).conn
+    with conn:
+        insert_flags(conn, [{"subject": f"account:1{n}", "category": category, "score": 1.0, "detector": "t",
+                             "article": "新媒体 第六条", "evidence": "x"}
+                            for n, category in enumerate(("account_dormant", "account_closed_posting"))])
+    assert conn.execute("select category, severity from flags order by severity desc, id desc").fetchall() == [
+        ("account_closed_posting", 3), ("account_dormant", 1)]
+    assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
