@@ -3,6 +3,7 @@ and a real birth date), mobile numbers and bank-card numbers (Luhn) in a group. 
 matched number is masked in the evidence, which supervisors and auditors read."""
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -53,12 +54,6 @@ def valid_id(number: str) -> bool:
 _LONG_NUMBER = re.compile(r"\d[\d -]{9,}[\dXx]")
 
 
-def _sentence(text: str, match: re.Match) -> str:
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
-    end = _SENTENCE_END.search(text, match.end())
-    return text[start: end.start() if end else len(text)]
-
-
 def masked(text: str) -> str:
     """`text` with each number the flags mask masked as they mask it: runs of 7 or more
     digits, and numbers of 11 or more digits written in groups, however they are split
@@ -79,19 +74,68 @@ def _masked_group(group: re.Match) -> str:
     return mask(digits) if len(digits) >= 11 else group.group()
 
 
-def _given_for_work(text: str, number: re.Match, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern) -> bool:
+class _Layout:
+    """Where a text's sentences end, where it has contact fields and roster headings, and
+    where a sentence ends outright (。！？, not a line break: a roster runs over lines),
+    found once per text: a contact list of thousands of numbers is not read again per number."""
+
+    def __init__(self, text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern):
+        self.text, self.contact, self.someone = text, contact, someone
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.stops = [m.start() for m in _FULL_STOP.finditer(text)]
+        self.contacts = [m.span() for m in contact.finditer(text)]
+        self.headings = [m.span() for m in roster.finditer(text)]
+        self.named_in_heading: dict[int, bool] = {}
+
+    def sentence_start(self, at: int) -> int:
+        i = bisect.bisect_right(self.ends, at)
+        return self.ends[i - 1] if i else 0
+
+    def contact_before(self, at: int) -> bool:
+        """Whether a contact field stands before `at` in its sentence."""
+        i = bisect.bisect_right(self.contacts, (at,))
+        return bool(i) and self.contacts[i - 1][1] <= at and self.contacts[i - 1][0] >= self.sentence_start(at)
+
+    def heading_over(self, at: int) -> tuple[int, int] | None:
+        """The roster heading whose list `at` is in: the last before it, no full stop between."""
+        i = bisect.bisect_right(self.headings, (at,))
+        if not i:
+            return None
+        heading = self.headings[i - 1]
+        return None if bisect.bisect_left(self.stops, heading[1]) < bisect.bisect_left(self.stops, at) else heading
+
+    def names_someone(self, part: str) -> bool:
+        # The contact field names no one else, though 我的电话 holds 的电话.
+        return self.someone.search(self.contact.sub("\n", part)) is not None
+
+    def heading_names_someone(self, heading: tuple[int, int]) -> bool:
+        if heading[0] not in self.named_in_heading:
+            i = bisect.bisect_right(self.ends, heading[0])
+            end = self.ends[i] - 1 if i < len(self.ends) else len(self.text)
+            self.named_in_heading[heading[0]] = self.names_someone(self.text[self.sentence_start(heading[0]): end])
+        return self.named_in_heading[heading[0]]
+
+
+_FULL_STOP = re.compile(r"[。！？!?]")
+# What is said of one number: from the number before it (or its sentence's start) up to
+# it, and after it up to a clause's end ("138…（投诉人）"): in "张书记手机139…，村民李四手机138…"
+# the 村民 is the second number's.
+_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+
+
+def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     """Whether the mobile `number` was published to be called for work ("联系人：王磊，电话：
     138…", a duty roster, "有事联系我"), not disclosed as someone else's ("投诉人电话",
-    "王某的手机号"): a contact field before it in its sentence or a roster's heading before
-    it in the message, and no third party named in the sentence of either."""
-    if contact.search(_SENTENCE_END.split(text[:number.start()])[-1]):
-        said = _sentence(text, number)
-    elif heading := roster.search(text, 0, number.start()):
-        said = _sentence(text, number) + "\n" + _sentence(text, heading)
-    else:
-        return False
-    # The contact field names no one else, though 我的电话 holds 的电话.
-    return not someone.search(contact.sub("\n", said))
+    "王某的手机号"): a contact field before it in its sentence or a roster's heading over
+    its list, and no third party named beside the number (from `after`, where the number
+    before it ended) or in the heading's sentence."""
+    if not layout.contact_before(number.start()):
+        heading = layout.heading_over(number.start())
+        if heading is None or layout.heading_names_someone(heading):
+            return False
+    tail = _CLAUSE_END.search(layout.text, number.end())
+    beside = layout.text[max(layout.sentence_start(number.start()), after): tail.start() if tail else len(layout.text)]
+    return not layout.names_someone(beside)
 
 
 def findings(text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern) -> list[str]:
@@ -102,7 +146,7 @@ def findings(text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pat
         return found
     for match in _ID.finditer(text):
         number = re.sub(r"[ -]", "", match.group())
-        if len(number) < len(match.group()) and (_DIGIT_GROUP_BEFORE.search(text, 0, match.start())
+        if len(number) < len(match.group()) and (_DIGIT_GROUP_BEFORE.search(text, max(0, match.start() - 2), match.start())
                                                   or _DIGIT_GROUP_AFTER.match(text, match.end())):
             continue  # groups of a longer number ("订单号 6217 0012 … 1234"), not an ID number
         if valid_id(number):
@@ -115,12 +159,15 @@ def findings(text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pat
         if luhn.is_valid(digits) and not valid_id(digits):
             found.append(f"银行卡号 {mask(digits)}")
             taken.append(match.span())
+    layout, after = None, 0
     for match in _MOBILE.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        if _given_for_work(text, match, contact, roster, someone):
-            continue
-        found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
+        layout = layout or _Layout(text, contact, roster, someone)
+        given = _given_for_work(layout, match, after)
+        after = match.end()
+        if not given:
+            found.append(f"手机号 {mask(re.sub(r'[- ]', '', match.group()))}")
     return found
 
 

@@ -249,6 +249,12 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # Beside work numbers: a roster's heading or a liaison excuses only the work numbers.
     ("3月防汛值班表：\n3月4日 带班领导王建军 13907951234\n求助群众李某 15979512345，家住石门村", "手机号 159*****345"),
     ("各村联络员：石门村 王磊 13907951234。反映问题的村民陈某 15979512345", "手机号 159*****345"),
+    ("张书记手机13907951234，村民李四手机13807954321", "手机号 138*****321"),  # the 村民 is the second's
+    # Words that look like a contact field, and a roster that ended before the number.
+    ("请联系所在村核实，刘建华13807954321", "手机号 138*****321"),
+    ("联系我村刘建华13807954321，他家房屋漏雨", "手机号 138*****321"),
+    ("【值班安排】今晚王镇长带班。\n刚接到电话，新庄村刘建华13807954321家房屋漏雨，请速处理", "手机号 138*****321"),
+    ("各村联络员：今天反映的问题户 刘建华 13807954321 请核实", "手机号 138*****321"),
 ])
 def test_someone_elses_number_is_flagged_however_it_is_written(text, shown):
     [flag] = run(privacy, msg(text))
