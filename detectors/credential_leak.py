@@ -31,7 +31,8 @@ _PATTERNS = [
     re.compile(r"(?:用户名|账号|账户|登录名)\s*[:：]?\s*[!-~]+?\s*[，,]?\s*(?:密码|口令)\s*[:：=]?\s*" + _VALUE),
 ]
 # "综治平台 yfzz01/Yf@12345", "账户：yfsb001 / Sb@2025": any account and its password with a
-# slash between, in a message that names an account or a platform (config account_words).
+# slash between, right after a word naming an account or a platform (config account_words),
+# not one naming a path (path_words: "下载路径 share/Manual2025", "文号 ycf/2025-12").
 # The account is lower-case letters and digits; the password holds a digit and either is
 # all digits or holds a capital or a symbol, and goes on to no path or file name: not a
 # date (2025/03/04), a fraction (1/3), a choice (A/B) or a path (share/manual2025,
@@ -65,15 +66,26 @@ def _shared_on_purpose(text: str, match: re.Match) -> bool:
                 or _HIDDEN.fullmatch(match.group(1)))
 
 
+def _slashed(text: str, accounts: re.Pattern, paths: re.Pattern) -> re.Match | None:
+    for found in _SLASHED.finditer(text):
+        before = text[max(0, found.start() - _NAMED_WITHIN): found.start()]
+        if accounts.search(before) and not paths.search(before):
+            return found
+    return None
+
+
+_NAMED_WITHIN = 12  # characters before an account/password pair that name what it is
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
-    accounts = word_pattern(tuple(config["credential_leak"]["account_words"]))
+    settings = config["credential_leak"]
+    accounts, paths = word_pattern(tuple(settings["account_words"])), word_pattern(tuple(settings["path_words"]))
     flags = []
     for m in messages:
         if not m.text or not _may_hold(m.text):
             continue
-        for pattern in [*_PATTERNS, _SLASHED] if accounts.search(m.text) else _PATTERNS:
-            match = next((found for found in pattern.finditer(m.text) if not _shared_on_purpose(m.text, found)), None)
-            if match:
-                flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
-                break
+        match = next((found for pattern in _PATTERNS for found in pattern.finditer(m.text)
+                      if not _shared_on_purpose(m.text, found)), None) or _slashed(m.text, accounts, paths)
+        if match:
+            flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
     return flags

@@ -205,7 +205,8 @@ def _repeats(post: Message, earlier: Message, config: dict, senders: dict) -> bo
       duty roster, the weekly meeting, a village's daily report;
     - in two groups, another source's post passes the notice on (_one_source);
     - in one group, another member's post that is no notice answers or reports alike
-      (six villages filling in one template, "新田村收到，我村将…"): each reports their own."""
+      (six villages filling in one template, "新田村收到，我村将…"): each reports their own;
+      nor is one that answers the notice by echoing it ("收到，" and the notice)."""
     settings = config["repeated_post"]
     if adds_to(post.text, earlier.text) or _corrects(post, earlier, settings):
         return False
@@ -213,7 +214,10 @@ def _repeats(post: Message, earlier: Message, config: dict, senders: dict) -> bo
         return False
     if post.group_id != earlier.group_id:
         return _one_source(post, earlier, senders)
-    return post.member_id == earlier.member_id or is_notice(post, config["after_hours"])
+    if post.member_id == earlier.member_id:
+        return True
+    replies = tuple(normalise(settings["reply_openings"]))
+    return is_notice(post, config["after_hours"]) and not normalise([post.text])[0].startswith(replies)
 
 
 def _corrects(post: Message, earlier: Message, settings: dict) -> bool:

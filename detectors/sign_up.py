@@ -32,16 +32,17 @@ def adds_to(post: str, earlier: str) -> bool:
 
 
 def answers_earlier(conn, message: Message, days: float) -> bool:
-    """Whether `message` is a 接龙 list whose title opened a post of its group sent up to
-    `days` before it: it answers that list, whoever started it."""
+    """Whether `message` is a 接龙 list whose title opened a post of its group, by someone
+    else, sent up to `days` before it: it answers that list. The starter posting the list
+    again (the same 接龙 every day) starts it again."""
     head = title(message.text)
     if head is None:
         return False
     since = (datetime.fromisoformat(message.sent_at) - timedelta(days=days)).isoformat()
     return conn.execute(
         "select 1 from messages where group_id = ? and sent_at >= ? and (sent_at < ? or sent_at = ? and id < ?) "
-        "and substr(ltrim(text, ?), 1, ?) = ? limit 1",
-        [message.group_id, since, message.sent_at, message.sent_at, message.id, _SPACE, len(head), head],
+        "and member_id is not ? and substr(ltrim(text, ?), 1, ?) = ? limit 1",
+        [message.group_id, since, message.sent_at, message.sent_at, message.id, message.member_id, _SPACE, len(head), head],
     ).fetchone() is not None
 
 

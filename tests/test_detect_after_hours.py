@@ -160,6 +160,17 @@ def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(te
 
 
 @pytest.mark.parametrize("text", [
+    # Naming those who have not reported, with no demand on them: reports and plans.
+    "今天已完成12个村的走访，剩余村明天继续",
+    "目前还没有村上报，明天再统计汇总",
+    "还没交的村我明天一早去收",
+    "王主任，剩下的村明天前能交齐吗？",
+])
+def test_reports_and_questions_about_the_late_ones_are_not_chasers(text):
+    assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
     "【急】请各村今晚10点前上报外出务工返乡人员名单！",
     "急！急！急！各村马上核实辖区内独居老人情况，今晚报给我。",
     "今晚请各村组织地质灾害隐患点群众转移，确保人员安全。",
@@ -242,6 +253,10 @@ def test_weather_warnings_and_emergencies_at_night_are_urgent(text):
     "请大家明天上午把紧急联系人表格填好报上来",
     "请各村今晚把应急物资储备情况报上来",
     "明天县委巡察组进驻，各股室负责人8点前到岗",
+    # Weather named as the subject of a routine report, not coming.
+    "请各村于周五前报送冬季雨雪冰冻灾害防范工作总结材料",
+    "请各村周五前报送强降雨天气防范工作总结",
+    "请各村明天上报森林火险隐患排查台账",
 ])
 def test_chasing_late_reports_and_routine_tasks_at_night_are_flagged(text):
     [flag] = run(after_hours, msg(text, NIGHT))

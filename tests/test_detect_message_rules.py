@@ -13,7 +13,10 @@ from tests.detector_helpers import msg, run
                                   "各位包村干部：今天开始每天早上八点在群里打卡，发实时定位",
                                   "请各村今晚把入户照片上传，上传了的在群里回复1", "走访照片统一群里发，今晚十点前",
                                   "入户照片请发到防返贫监测工作群", "明天起各网格员每天8点前在群里拍照打卡",
-                                  "巡河时记得打卡，没打卡的视为未巡河"])
+                                  "巡河时记得打卡，没打卡的视为未巡河",
+                                  # What the speaker sent is the list to work from, not a report.
+                                  "请各村按照我发的名单逐户拍照上传", "请各村对照我发的台账逐户拍照发群里",
+                                  "每个点位拍照打卡，请各村务必落实"])
 def test_proof_demands_are_flagged(text):
     [flag] = run(proof_demand, msg(text))
     assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
@@ -27,7 +30,8 @@ def test_proof_demands_are_flagged(text):
                                   "昨天群里发的照片是哪个村的？", "刚才群里的接龙是什么意思，我没看懂",
                                   "这张合影发到朋友圈效果不错", "现场图发到邮箱了，王科长注意查收",
                                   "昨天那张合影我发到家族群了，亲戚都说好", "照片我已经在群里发过了，麻烦王主任看一下",
-                                  "照片已经全部上传到系统了，请查收", "截图我昨天就发给你了，你翻一下聊天记录"])
+                                  "照片已经全部上传到系统了，请查收", "截图我昨天就发给你了，你翻一下聊天记录",
+                                  "我们每个村都拍照了"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -406,6 +410,12 @@ def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
 
 
+@pytest.mark.parametrize("text", ["以下是秘密武器：勤跑腿、多沟通", "这是秘密：明天给大家一个惊喜",
+                                  "年终联欢会节目单这是秘密\n到时候大家就知道了"])
+def test_a_secret_in_the_everyday_sense_is_no_marking(text):
+    assert run(secret, msg(text)) == []
+
+
 def test_a_marked_document_forwarded_is_flagged():
     [flag] = run(secret, msg("现将秘密★1年《关于全县维稳工作的部署意见》转发给你们，请认真学习"))
     assert "秘密★1年" in flag["evidence"]
@@ -473,6 +483,8 @@ def test_credentials_written_in_other_ways_are_flagged_with_the_secret_hidden(te
     "系统于2025/03/04升级，登录后完成进度1/3", "平台考试分A/B 卷，账号为工号",
     "登录平台 https://yfzz.gov.cn/login/index2025 填报", "系统备份在 /home/yfzz01/backup2025 目录",
     "请登录系统上传 data/report2025.xlsx", "平台操作手册见共享盘 share/manual2025 文件夹",
+    "系统升级通知：请各单位登录平台，下载路径 share/Manual2025", "登录系统查看 report/2025Q1 表格",
+    "请登录系统填报，文号 ycf/2025-12", "平台接口地址 api/GetData2025",
 ])
 def test_password_talk_dates_fractions_and_paths_on_a_platform_are_no_leak(text):
     assert run(credential_leak, msg(text)) == []

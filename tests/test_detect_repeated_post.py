@@ -143,6 +143,14 @@ def test_a_notice_posted_again_by_another_member_of_the_group_is_still_a_repeat(
     assert flag["message_id"] == 2 and flag["related_message_id"] == 1
 
 
+def test_members_answering_a_notice_by_echoing_it_are_not_repeats(conn):
+    notice = "请各村于3月5日下午5点前报送本周森林防火巡查情况表，逾期通报"
+    first = add(conn, 1, 1, "2025-03-03T09:00:00", notice, member_id=1)
+    echoes = [add(conn, 2, 1, "2025-03-03T09:05:00", "收到，" + notice, member_id=2),
+              add(conn, 3, 1, "2025-03-03T09:06:00", "收到！" + notice, member_id=3)]
+    assert detect(conn, first, *echoes) == []
+
+
 MEETING = ("【会议通知】定于3月4日（星期二）上午8:30在镇政府三楼会议室召开周例会，请各站所负责人、各村党支部书记准时参加，"
            "汇报上周重点工作完成情况及本周工作安排，无特殊情况不得请假，确需请假的须提前向镇党委书记报告。")
 DEADLINE = ("关于报送2025年第一季度安全生产隐患排查台账的通知：请各村于3月7日前将安全生产隐患排查台账报送至镇应急办，表格见附件，"

@@ -53,3 +53,12 @@ def test_answers_to_a_list_started_at_night_are_not_tasks_set_after_hours(tmp_pa
         add(conn, i + 1, 1, f"2025-03-04T21:{10 * i:02d}:00", "\n".join([title, *entries]), member_id=i + 1)
     run_rules(conn)
     assert conn.execute("select message_id from flags where category = 'after_hours'").fetchall() == [(1,)]
+
+
+def test_the_same_list_started_again_each_day_by_its_starter_is_judged_each_day(tmp_path):
+    conn = archive(tmp_path / "a.db")
+    daily = "#接龙\n每日森林防火巡查打卡，请各村护林员巡山后拍照上传并接龙\n\n1. 新庄村 已巡查"
+    add(conn, 1, 1, "2025-03-04T09:00:00", daily, member_id=1)
+    add(conn, 2, 1, "2025-03-05T09:00:00", daily, member_id=1)
+    run_rules(conn)
+    assert [row for row in flags(conn) if row[1] == "proof_demand"] == [(1, "proof_demand"), (2, "proof_demand")]
