@@ -244,3 +244,39 @@ async def test_an_admin_resetting_the_password_unlocks_a_locked_account(ds, qung
     users.commit()
     qunguan("users", "password", "u-supervisor", "--db", db_path, "--password-stdin", input="Brand-New-Pass-7\n")
     assert (await login("Brand-New-Pass-7")).status_code == 302
+
+
+async def test_a_huge_login_post_is_refused_at_once_without_reading_it(ds, db_path):
+    # One visitor's 150 MB login form used to hold the whole server while it was read.
+    from urllib.parse import urlencode
+
+    from review import auth
+
+    token, cookies = await csrf(ds, "/-/login", {})
+    read = []
+
+    async def huge_form():
+        yield urlencode({"csrftoken": token, "username": "u-admin", "password": PASSWORD}).encode() + b"&x="
+        for _ in range(2400):  # 150 MB in 64 KB pieces, made only as the server asks for them
+            read.append(1)
+            yield b"a" * 65536
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    streamed = await ds.client.post("/-/login", content=huge_form(), cookies=cookies, headers=form)
+    assert streamed.status_code == 413 and "提交的内容过大" in streamed.text and "ds_actor" not in streamed.cookies
+    assert len(read) == 1  # it stopped at the first piece past the limit
+    declared = await ds.client.post("/-/login", content=b"username=u-admin", cookies=cookies,
+                                    headers={**form, "content-length": str(150 * 2**20)})
+    assert declared.status_code == 413  # refused by its declared length, nothing read
+    users = sqlite3.connect(auth.users_path(db_path))
+    assert users.execute("select count(*) from logins").fetchone()[0] == 0
+
+
+async def test_a_decision_with_a_long_note_is_taken_but_a_megabyte_form_is_refused(ds, query):
+    flag_id = query("select id from flags order by id limit 1")[0]["id"]
+    token, cookies = await csrf(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, "u-supervisor"))
+    for note, status in (("核实情况：" * 795, 302), ("很长" * 60_000, 413)):
+        response = await ds.client.post(f"/-/qunguan/flags/{flag_id}", cookies=cookies, data={
+            "csrftoken": token, "status": "confirmed", "action": "reminded", "note": note})
+        assert response.status_code == status
+    assert [r["note"] for r in query("select note from handling")] == ["核实情况：" * 795]

@@ -18,7 +18,7 @@ from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
-from review import auth, charts, datasette_zh, handling, queue, site
+from review import auth, charts, datasette_zh, handling, queue, request_body, site
 from review.highlight import highlight
 from review.permissions import allowed
 from classifiers.tokenizer import search_terms
@@ -79,12 +79,17 @@ def asgi_wrapper(datasette):
     """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
     a request with a bearer token through without a token of its own, and this site
     knows no bearer tokens, only the login's cookie. Answer a form that is not UTF-8,
-    which the CSRF check fails to read, with 400 rather than a server error. And send a
+    which the CSRF check fails to read, with 400 rather than a server error. Refuse a
+    body over its limit with 413 before anything reads it (`request_body`). And send a
     CSV export as a file Excel opens right (`_csv_for_excel`)."""
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
                 scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
+            if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD"):
+                receive = await request_body.within_limit(scope, receive, send)
+                if receive is None:
+                    return
             started = False
             csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
 
