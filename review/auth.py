@@ -28,7 +28,8 @@ ROLES = ("supervisor", "auditor", "admin")
 ITERATIONS = 480_000
 MIN_PASSWORD = 10
 # Guessing is slowed down per account and per address: after this many failed logins in
-# the window (since the last successful one), further attempts are refused until it passes.
+# the window (since the last successful one), further attempts are refused until it passes
+# (the address's, not for a browser the account logged in on before: `login_locked`).
 LOCK_AFTER = {"name": 5, "address": 20}
 LOCK_MINUTES = 15
 
@@ -175,20 +176,31 @@ def authenticate(conn, name: str, password: str) -> User | None:
     return user if verify_password(password, row[0]) and not user.disabled else None
 
 
-def login_locked(conn, name: str, address: str) -> bool:
-    """Whether `name` or `address` has used up its failed logins for now. Failures count
-    since the window opened, the last success, and (for an account) the last password
-    change: an admin who resets a locked user's password unlocks it."""
+def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | None:
+    """Which lock refuses a login as `name` from `address` for now: "name" when the account
+    has used up its failed logins, "address" when the address has; None when neither.
+    An account's failures count since the window opened, its last success and its last
+    password change (an admin who resets a locked user's password unlocks it); an
+    address's, over the window.
+
+    The address lock is not for a `trusted` login, one from a browser where `name` has
+    logged in before: an office behind one NAT or proxy shares an address, and anyone
+    there could otherwise lock everyone out. Someone spraying guesses over many accounts
+    has no such browser for them, so the address lock still stops them, and the
+    account's own lock holds for every browser. Nor does a success from the address lift
+    its lock: the sprayer's own account would give them guesses anew."""
     since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
     reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? and event = 'password changed'",
                          [name]).fetchone()[0]
-    for column, value, after in (("name", name, max(since, reset)), ("address", address, since)):
-        failures = conn.execute(
-            f"select count(*) from logins where {column} = ? and not ok and at >= ? and at > coalesce("
-            f"(select max(at) from logins where {column} = ? and ok), '')", [value, after, value]).fetchone()[0]
-        if failures >= LOCK_AFTER[column]:
-            return True
-    return False
+    account = conn.execute(
+        "select count(*) from logins where name = ? and not ok and at >= ? and at > coalesce("
+        "(select max(at) from logins where name = ? and ok), '')", [name, max(since, reset), name]).fetchone()[0]
+    if account >= LOCK_AFTER["name"]:
+        return "name"
+    if not trusted and conn.execute("select count(*) from logins where address = ? and not ok and at >= ?",
+                                    [address, since]).fetchone()[0] >= LOCK_AFTER["address"]:
+        return "address"
+    return None
 
 
 def record_login(conn, name: str, address: str, ok: bool) -> None:

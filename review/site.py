@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from datasette.utils import baseconv
+from itsdangerous import BadData
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 
@@ -130,6 +131,28 @@ def actor_cookie(ds, user) -> str:
     SESSION_SECONDS ("e", base62 seconds), the plugin once the user's session epoch moves on."""
     expires = baseconv.base62.encode(int(time.time()) + SESSION_SECONDS)
     return ds.sign({"a": {"id": user.name, "epoch": user.epoch}, "e": expires}, "actor")
+
+
+# A browser where a user has logged in is known by a signed cookie naming them (a few
+# users may share an office computer): the address lock spares their logins there.
+DEVICE_COOKIE = "qg_device"
+DEVICE_SECONDS = 90 * 24 * 3600
+DEVICE_NAMES = 8
+
+
+def device_names(ds, cookie: str | None) -> list[str]:
+    """The users who have logged in on the browser that sent `cookie` (none for a cookie
+    that is missing, forged or from another archive's secret)."""
+    try:
+        names = ds.unsign(cookie or "", "device")
+    except BadData:
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def device_cookie(ds, name: str, known: list[str]) -> str:
+    """The device cookie after `name` logged in on a browser that knew `known`."""
+    return ds.sign([name, *(n for n in known if n != name)][:DEVICE_NAMES], "device")
 
 
 def make_datasette(archive: Path):

@@ -37,7 +37,7 @@ async def log_in(ds, name, password=PASSWORD):
     response = await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
                                     cookies=cookies)
     assert response.status_code == 302, response.text
-    return {**cookies, "ds_actor": response.cookies["ds_actor"]}
+    return {**cookies, **response.cookies}
 
 
 async def csrf(ds, path, cookies):

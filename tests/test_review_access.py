@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.review_helpers import PASSWORD, cookies_for, csrf, prepare
+from tests.review_helpers import PASSWORD, cookies_for, csrf, log_in, prepare
 
 ACTORS = [None, "u-supervisor", "u-auditor", "u-admin", "u-gone"]
 # route -> actors that get 200 (everyone else: 403, or a redirect to the login for pages)
@@ -280,3 +280,39 @@ async def test_a_decision_with_a_long_note_is_taken_but_a_megabyte_form_is_refus
             "csrftoken": token, "status": "confirmed", "action": "reminded", "note": note})
         assert response.status_code == status
     assert [r["note"] for r in query("select note from handling")] == ["核实情况：" * 795]
+
+
+async def test_guesses_from_a_shared_address_do_not_lock_the_office_out(ds, db_path):
+    # Behind the office's NAT everyone shares one address: someone there sprays guesses
+    # over many accounts until the address is locked.
+    from review import auth
+
+    hers = await log_in(ds, "u-supervisor")  # her browser, where she logged in yesterday
+    users = sqlite3.connect(auth.users_path(db_path))
+    users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-1 day')")
+    users.commit()
+    token, stranger = await csrf(ds, "/-/login", {})
+
+    async def login(name, password, cookies, token=token):
+        return await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
+                                    cookies=cookies)
+
+    for i in range(auth.LOCK_AFTER["address"]):
+        assert (await login(f"guess-{i % 7}", "Summer-2025!", stranger)).status_code == 401
+    # The sprayer, and any browser new to the account, must wait ...
+    refused = await login("u-admin", PASSWORD, stranger)
+    assert refused.status_code == 429 and "此网络地址登录失败次数过多" in refused.text
+    # ... but she logs in on her own browser, for her own account only.
+    token, hers = await csrf(ds, "/-/login", {k: v for k, v in hers.items() if k != "ds_actor"})
+    assert (await login("u-supervisor", PASSWORD, hers, token)).status_code == 302
+    assert (await login("u-admin", PASSWORD, hers, token)).status_code == 429
+    assert (await login("u-admin", PASSWORD, stranger)).status_code == 429  # her login lifts no lock
+    # A forged device cookie is no way round the lock.
+    forged = {**stranger, "qg_device": ds.sign(["u-admin"], "other")}
+    assert (await login("u-admin", PASSWORD, forged)).status_code == 429
+    # Her account's own lock still holds on her browser (the guesses a moment after her login).
+    users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-2 seconds')")
+    users.commit()
+    for _ in range(auth.LOCK_AFTER["name"]):
+        assert (await login("u-supervisor", "guess-guess-guess", hers, token)).status_code == 401
+    assert (await login("u-supervisor", PASSWORD, hers, token)).status_code == 429

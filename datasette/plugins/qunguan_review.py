@@ -235,6 +235,10 @@ def _from_login_form(request, form) -> bool:
     return bool(cookie) and secrets.compare_digest(form.get("csrftoken", "").encode(), cookie.encode())
 
 
+_LOCKED = {"name": "登录失败次数过多，请 {minutes} 分钟后再试",
+           "address": "此网络地址登录失败次数过多，请 {minutes} 分钟后再试（在本浏览器上登录过的账号不受影响）"}
+
+
 async def login(datasette, request):
     next_url = _safe_next(request.args.get("next"))
     error = None
@@ -245,10 +249,12 @@ async def login(datasette, request):
             return await _login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
         name = form.get("username", "").strip()
         address = (request.scope.get("client") or ("unknown",))[0]
+        known = site.device_names(datasette, request.cookies.get(site.DEVICE_COOKIE))
         conn = _users(datasette)
         try:
-            if auth.login_locked(conn, name, address):
-                return await _login_page(datasette, request, f"登录失败次数过多，请 {auth.LOCK_MINUTES} 分钟后再试",
+            lock = auth.login_locked(conn, name, address, trusted=name in known)
+            if lock:
+                return await _login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES),
                                          next_url, 429)
             user = auth.authenticate(conn, name, form.get("password", ""))
             auth.record_login(conn, name, address, user is not None)
@@ -258,6 +264,8 @@ async def login(datasette, request):
             response = Response.redirect(next_url)
             response.set_cookie("ds_actor", site.actor_cookie(datasette, user),
                                 httponly=True, samesite="lax", max_age=site.SESSION_SECONDS)
+            response.set_cookie(site.DEVICE_COOKIE, site.device_cookie(datasette, user.name, known),
+                                httponly=True, samesite="lax", max_age=site.DEVICE_SECONDS)
             return response
         error = "用户名或密码错误，或账号已停用"
     return await _login_page(datasette, request, error, next_url, 401 if error else 200)
