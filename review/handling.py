@@ -120,6 +120,29 @@ def settle_flags(conn, detector: str, categories, found: list[dict], decide, ope
     return len(changes)
 
 
+def latest_id(conn) -> int:
+    """The id of the latest decision on any flag (0 before the first): a form shown now
+    passes it back as `seen` to `record_current`."""
+    return conn.execute("select coalesce(max(id), 0) from handling").fetchone()[0]
+
+
+def record_current(conn, flag_ids: list[int], decision: dict, actor_id: str, seen: int) -> tuple[list[int], list[dict]]:
+    """`record` the decision on those flags nobody has decided on since the form was shown
+    (`seen`: the latest handling id it knew of; 0 for none), so that two supervisors on
+    the same case do not silently override each other. The check and the append are one
+    transaction. Returns the new rows' ids, and the latest decision on each flag left out."""
+    with conn:
+        chain.begin_append(conn)
+        cursor = conn.execute(
+            "select h.* from handling h where h.id > ? and h.flag_id in (select value from json_each(?)) "
+            "and h.id = (select max(id) from handling where flag_id = h.flag_id) order by h.flag_id",
+            [seen, str(list(flag_ids))])
+        newer = [dict(zip([d[0] for d in cursor.description], row)) for row in cursor]
+        decided = {row["flag_id"] for row in newer}
+        fresh = [flag_id for flag_id in flag_ids if flag_id not in decided]
+        return (record(conn, fresh, decision, actor_id) if fresh else []), newer
+
+
 EXEMPT_NOTE = "该群已登记为豁免群（群规第二条：党支部学习群等只归档、不标记），此标记不再核查"
 REOPEN_NOTE = "该群已取消豁免，因豁免关闭的标记重新进入核查"
 

@@ -1,4 +1,5 @@
 """Driving the web UI in tests: an archive with flags, users of every role, logged-in clients."""
+import html
 import re
 from pathlib import Path
 
@@ -45,3 +46,14 @@ async def csrf(ds, path, cookies):
     page = await ds.client.get(path, cookies=cookies)
     token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
     return token, {**cookies, "ds_csrftoken": page.cookies.get("ds_csrftoken") or cookies.get("ds_csrftoken", "")}
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+async def form_fields(ds, path, cookies):
+    """The hidden fields of the form on the page at `path` (its CSRF token, the latest
+    decision it was shown with ...), as a browser would post them; and the cookies after."""
+    page = await ds.client.get(path, cookies=cookies)
+    fields = {name: html.unescape(value) for name, value in HIDDEN.findall(page.text)}
+    return fields, {**cookies, "ds_csrftoken": page.cookies.get("ds_csrftoken") or cookies.get("ds_csrftoken", "")}

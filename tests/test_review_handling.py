@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from ingest.schema import CATEGORY_NAMES
-from tests.review_helpers import cookies_for, csrf, prepare
+from tests.review_helpers import cookies_for, csrf, form_fields, prepare
 
 
 @pytest.fixture
@@ -19,8 +19,9 @@ def first_flag(query):
 
 
 async def decide(ds, flag_id, actor, **fields):
-    token, cookies = await csrf(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, actor))
-    return await ds.client.post(f"/-/qunguan/flags/{flag_id}", data={"csrftoken": token, **fields}, cookies=cookies)
+    """Open the case page and submit its form with `fields` filled in, as `actor`."""
+    hidden, cookies = await form_fields(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, actor))
+    return await ds.client.post(f"/-/qunguan/flags/{flag_id}", data={**hidden, **fields}, cookies=cookies)
 
 
 async def test_a_supervisor_decision_is_one_handling_row_with_their_id(ds, query):
@@ -338,3 +339,40 @@ def test_the_queue_pages_back_as_it_pages_forward(ds, db_path):
     assert pages[0][2] is None and pages[1][2] == ""  # the first page has none; the second leads to the first
     for (_, before, _), (_, _, back) in zip(pages[1:], pages[2:]):
         assert back == before  # each later page leads to the cursor of the page before it
+
+
+async def test_two_supervisors_on_one_case_do_not_override_each_other(ds, query):
+    flag_id = first_flag(query)
+    case = f"/-/qunguan/flags/{flag_id}"
+    first, first_cookies = await form_fields(ds, case, cookies_for(ds, "u-supervisor"))
+    second, second_cookies = await form_fields(ds, case, cookies_for(ds, "u-admin"))  # both open the case
+    done = await ds.client.post(case, cookies=first_cookies, data={
+        **first, "status": "resolved", "action": "removed", "note": "已移出群聊"})
+    assert done.status_code == 302
+    late = await ds.client.post(case, cookies=second_cookies, data={
+        **second, "status": "dismissed", "action": "none", "note": "我看是误报"})
+    assert late.status_code == 409 and "已记录" not in late.text
+    warning = re.sub(r"<[^>]+>", "", late.text.split("<h1>")[0])
+    assert "未能记录：您打开此页后，u-supervisor 于" in warning and "记为已处置（措施：移出群聊，备注：已移出群聊）" in warning
+    assert ">我看是误报</textarea>" in late.text and '<option value="dismissed" selected>' in late.text  # kept
+    assert [r["actor_id"] for r in query("select actor_id from handling")] == ["u-supervisor"]
+    # Having seen it, they may still record theirs: the page they were shown knows the decision now.
+    again = {name: value for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', late.text)}
+    resent = await ds.client.post(case, cookies=second_cookies, data={
+        **again, "status": "dismissed", "action": "none", "note": "我看是误报"})
+    assert resent.status_code == 302
+    assert [r["status"] for r in query("select status from handling order by id")] == ["resolved", "dismissed"]
+
+
+async def test_bulk_leaves_out_flags_decided_since_the_queue_was_loaded(ds, query):
+    ids = [r["id"] for r in query("select id from flags order by id limit 3")]
+    hidden, cookies = await form_fields(ds, "/-/qunguan/queue", cookies_for(ds, "u-admin"))
+    assert (await decide(ds, ids[1], "u-supervisor", status="confirmed", action="talked")).status_code == 302
+    response = await ds.client.post("/-/qunguan/bulk", cookies=cookies, data={
+        **hidden, "flag": [str(i) for i in ids], "status": "dismissed"})
+    assert response.status_code == 302
+    assert [(r["flag_id"], r["status"]) for r in query("select flag_id, status from handling order by id")] == [
+        (ids[1], "confirmed"), (ids[0], "dismissed"), (ids[2], "dismissed")]
+    queue = await ds.client.get(response.headers["location"], cookies={**cookies, **response.cookies})
+    assert "已将 2 条标记记为误报" in queue.text
+    assert f"以下标记在页面加载后已有他人处置，未记录：#{ids[1]} u-supervisor 于" in queue.text

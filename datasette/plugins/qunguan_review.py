@@ -297,7 +297,8 @@ async def queue_view(datasette, request):
     filters = {k: request.args.get(k, "").strip() for k in queue.FILTERS}
     cursor = request.args.get("before")
     db = _archive(datasette)
-    page = await db.execute_fn(lambda conn: queue.queue(conn, filters, cursor))
+    # The latest decision before the page is read: the bulk form leaves out flags decided after it.
+    seen, page = await db.execute_fn(lambda conn: (handling.latest_id(conn), queue.queue(conn, filters, cursor)))
     menus = await _menus(db)
     for row in page.rows:
         row["marked"] = highlight(row["text"] or "", row["evidence"]) if row["text"] else None
@@ -309,7 +310,7 @@ async def queue_view(datasette, request):
         "prev_url": None if page.prev_cursor is None else
         f"?{urlencode({**query, **({'before': page.prev_cursor} if page.prev_cursor else {})})}",
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
-        "back": urlencode({"back": request.full_path}),
+        "back": urlencode({"back": request.full_path}), "seen": seen,
     }, request=request))
 
 
@@ -346,19 +347,21 @@ async def case_view(datasette, request):
     if flag_id is None:
         return await _missing(datasette, request, request.url_vars["flag_id"])
     db = _archive(datasette)
-    error, form = None, {}
+    error, form, superseded = None, {}, None
     if request.method == "POST":
         await _require(datasette, request, "qunguan-handle")
         form = await request.post_vars()
         try:
             decision = handling.validate(form.get("status"), form.get("action"), form.get("note"), form.get("due_date"))
-            await db.execute_write_fn(lambda conn: handling.record(conn, [flag_id], decision, request.actor["id"]),
-                                      block=True)
+            _, newer = await db.execute_write_fn(lambda conn: handling.record_current(
+                conn, [flag_id], decision, request.actor["id"], queue.row_id(form.get("seen")) or 0), block=True)
         except handling.ValidationError as e:
             error = str(e)
         else:
-            datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
-            return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
+            if not newer:
+                datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
+                return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
+            superseded = newer[0]  # shown with the page as it is now, the form as they filled it
     around = min(max(queue.row_id(request.args.get("context")) or 10, 1), 200)
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
@@ -369,8 +372,9 @@ async def case_view(datasette, request):
     return Response.html(await datasette.render_template("qunguan_case.html", {
         **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": HANDLING_ACTIONS,
         "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
-        "back": back, "keep": keep,
-    }, request=request), status=400 if error else 200)
+        "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
+        "seen": data["history"][-1]["id"] if data["history"] else 0,
+    }, request=request), status=400 if error else 409 if superseded else 200)
 
 
 async def bulk_view(datasette, request):
@@ -391,13 +395,25 @@ async def bulk_view(datasette, request):
         if status not in ("dismissed", "confirmed"):
             raise handling.ValidationError("批量操作只能标记为误报或属实")
         decision = handling.validate(status, "none", (form.get("note") or [""])[0], None)
-        await _archive(datasette).execute_write_fn(
-            lambda conn: handling.record(conn, flag_ids, decision, request.actor["id"]), block=True)
+        seen = queue.row_id((form.get("seen") or [None])[0]) or 0
+        recorded, newer = await _archive(datasette).execute_write_fn(
+            lambda conn: handling.record_current(conn, flag_ids, decision, request.actor["id"], seen), block=True)
     except handling.ValidationError as e:
         datasette.add_message(request, str(e), datasette.ERROR)
     else:
-        datasette.add_message(request, f"已将 {len(flag_ids)} 条标记记为{STATUS_NAMES[status]}")
+        if recorded:
+            datasette.add_message(request, f"已将 {len(recorded)} 条标记记为{STATUS_NAMES[status]}")
+        if newer:
+            datasette.add_message(request, "以下标记在页面加载后已有他人处置，未记录：" + "；".join(
+                _decided(row, f"#{row['flag_id']} ") for row in newer), datasette.WARNING)
     return Response.redirect(back)
+
+
+def _decided(row: dict, prefix: str = "") -> str:
+    """A decision in a sentence: who made it, when, and what it was."""
+    note = f"，备注：{row['note']}" if row["note"] else ""
+    return (f"{prefix}{row['actor_id']} 于 {row['created_at'].replace('T', ' ')} 记为"
+            f"{STATUS_NAMES[row['status']]}（措施：{ACTION_NAMES[row['action']]}{note}）")
 
 
 async def search_view(datasette, request):
