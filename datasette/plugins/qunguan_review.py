@@ -9,7 +9,7 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
@@ -18,7 +18,7 @@ from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
-from review import auth, charts, datasette_zh, handling, queue, request_body, site
+from review import auth, charts, csv_excel, datasette_zh, handling, queue, request_body, site
 from review.highlight import highlight
 from review.permissions import allowed
 from classifiers.tokenizer import search_terms
@@ -81,7 +81,7 @@ def asgi_wrapper(datasette):
     knows no bearer tokens, only the login's cookie. Answer a form that is not UTF-8,
     which the CSRF check fails to read, with 400 rather than a server error. Refuse a
     body over its limit with 413 before anything reads it (`request_body`). And send a
-    CSV export as a file Excel opens right (`_csv_for_excel`)."""
+    CSV export as a file Excel opens right and safely (`csv_excel`)."""
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
@@ -92,6 +92,7 @@ def asgi_wrapper(datasette):
                     return
             started = False
             csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
+            cells = csv_excel.ExcelCells()
 
             async def sending(message):
                 nonlocal started, csv_body
@@ -99,9 +100,10 @@ def asgi_wrapper(datasette):
                     started = True
                     csv_body = csv_body and message.get("status") == 200
                     if csv_body:
-                        message = _csv_for_excel(message, scope["path"])
+                        message = csv_excel.download_start(message, scope["path"])
                 elif message["type"] == "http.response.body" and csv_body:
-                    message, csv_body = {**message, "body": "\ufeff".encode() + message.get("body", b"")}, False
+                    last = not message.get("more_body", False)
+                    message = {**message, "body": cells.feed(message.get("body", b""), last)}
                 await send(message)
 
             try:
@@ -114,18 +116,6 @@ def asgi_wrapper(datasette):
         return guarded
 
     return wrap
-
-
-def _csv_for_excel(start: dict, path: str) -> dict:
-    """A CSV export's response start as a download (Datasette shows it as text unless
-    asked), typed text/csv, its length left open for the byte-order mark that makes
-    Chinese Excel read it as UTF-8 (without it every character is garbled)."""
-    name = path.rstrip("/").rsplit("/", 1)[-1]
-    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"content-type",
-                                                                                b"content-disposition")]
-    headers += [(b"content-type", b"text/csv; charset=utf-8"),
-                (b"content-disposition", f"attachment; filename*=UTF-8''{quote(name)}".encode())]
-    return {**start, "headers": headers}
 
 
 @hookimpl
