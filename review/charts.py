@@ -27,11 +27,12 @@ def figures(conn) -> dict:
         "select (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 from flag_state s "
         "join flags f on f.id = s.flag_id")]
     units = conn.execute(
-        "select coalesce(g.unit, '（未登记单位）'), count(*), "
+        # A flag's unit as the queue's unit filter finds it: its group's, else its new-media account's.
+        "select coalesce(g.unit, a.unit, '（未登记单位）'), count(*), "
         f"sum(s.status is null or s.status in ({open_sql})), "
         "avg(case when s.first_handled_at is not null then (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 end) "
-        "from flags f left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id "
-        "group by 1 order by 1").fetchall()
+        "from flags f left join groups g on g.id = f.group_id left join accounts a on a.id = f.account_id "
+        "left join flag_state s on s.flag_id = f.id group by 1 order by 1").fetchall()
     return {
         "weekly": weekly,
         "states": {"open": states.get("open", 0), "handled": states.get("handled", 0)},

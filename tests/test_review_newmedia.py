@@ -49,3 +49,24 @@ async def test_new_media_canned_queries_name_categories_and_statuses_in_chinese(
     ds = make_datasette(db_path)
     rows = (await ds.client.get("/archive/newmedia_open_flags_per_account.json?_shape=array", cookies=cookies_for(ds, "aud"))).json()
     assert rows and {r["类别"] for r in rows} <= set(CATEGORY_NAMES.values()) and {r["状态"] for r in rows} == {"待核查"}
+
+
+async def test_the_dashboard_counts_new_media_flags_under_their_units_as_the_queue_does(qunguan, db_path, fixtures):
+    import re
+
+    from ingest.schema import open_archive
+    from review.queue import choices, queue
+
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("groups", "set", "防火群", "--unit", "县林业局", "--db", db_path)
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    qunguan("users", "add", "aud", "--role", "auditor", "--db", db_path, "--password-stdin", input="Aud-Password-1\n")
+    ds = make_datasette(db_path)
+    page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "aud"))
+    table = page.text.split("<h2>各单位</h2>")[1]
+    shown = {unit: int(n) for unit, n in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", table)}
+    conn = open_archive(str(db_path)).conn
+    in_queue = {unit: sum(queue(conn, {"unit": unit, "status": "all"}).counts.values()) for unit in choices(conn)["unit"]}
+    assert len(in_queue) > 2 and shown == {unit: n for unit, n in in_queue.items() if n}
