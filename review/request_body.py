@@ -55,9 +55,15 @@ async def read_within(receive, limit: int) -> bytes | None:
     return b"".join(parts)
 
 
-async def within_limit(scope: dict, receive, send):
-    """A `receive` that gives the request's whole body at once; or None, when the body is
-    over its route's limit and the client has been answered 413 already."""
+# Where the wrapper leaves the body in the request's scope, for a page that answers a
+# form after its view has refused it (a session ended before the form was sent).
+SCOPE_KEY = "qunguan.body"
+
+
+async def within_limit(scope: dict, receive, send) -> tuple[dict, object] | None:
+    """The request's scope with its whole body kept under SCOPE_KEY, and a `receive` that
+    gives that body at once; or None, when the body is over its route's limit and the
+    client has been answered 413 already."""
     path = scope.get("path", "")
     limit = limit_for(path)
     declared = declared_length(scope)
@@ -65,7 +71,7 @@ async def within_limit(scope: dict, receive, send):
     if body is None:
         await Response.text(too_large(path), status=413).asgi_send(send)
         return None
-    return replaying(body, receive)
+    return {**scope, SCOPE_KEY: body}, replaying(body, receive)
 
 
 def replaying(body: bytes, receive):

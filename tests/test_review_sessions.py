@@ -196,3 +196,37 @@ def test_stopping_serve_leaves_every_decision_in_the_archive_file_itself(qunguan
     copy = Path(str(db_path) + ".copy")
     shutil.copy(db_path, copy)  # the file alone, as a backup would take it
     assert sqlite3.connect(copy).execute("select count(*) from handling").fetchone()[0] == 1
+
+
+async def test_a_decision_sent_after_the_session_ended_is_shown_back_unsaved(ds, db_path):
+    # She writes a long note; meanwhile her session ends (logged out on another browser).
+    from tests.review_helpers import form_fields
+
+    cookies = await log_in(ds, "u-supervisor")
+    case = "/-/qunguan/flags/1"
+    hidden, cookies = await form_fields(ds, case, cookies)
+    auth.log_out(auth.connect(auth.users_path(db_path)), "u-supervisor")
+    note = "已电话联系本人，说明情况如下：\n1. 红包为同事婚礼随礼；\n2. 已要求撤回。"
+    response = await ds.client.post(case, cookies=cookies, data={
+        **hidden, "status": "resolved", "action": "recalled", "note": note, "due_date": "2099-03-20"})
+    assert response.status_code == 403 and 'action="/-/login"' in response.text
+    assert "登录已失效，处置未保存，请重新登录后再提交" in response.text
+    assert f">{note}</textarea>" in response.text  # to copy, not lost
+    assert "已处置" in response.text and "要求撤回" in response.text and "2099-03-20" in response.text
+    assert "u-supervisor" not in response.text and "退出登录" not in response.text  # nobody is logged in
+    assert f'name="next" value="{case}"' in response.text and drops_the_cookie(response)
+    archive = sqlite3.connect(db_path)
+    assert archive.execute("select count(*) from handling").fetchone()[0] == 0
+
+
+async def test_a_bulk_decision_sent_after_the_session_ended_is_shown_back_unsaved(ds, qunguan, db_path):
+    from tests.review_helpers import form_fields
+
+    cookies = await log_in(ds, "u-admin")
+    hidden, cookies = await form_fields(ds, "/-/qunguan/queue?category=red_packet", cookies)
+    assert qunguan("users", "disable", "u-admin", "--db", db_path).exit_code == 0
+    response = await ds.client.post("/-/qunguan/bulk", cookies=cookies, data={
+        **hidden, "flag": ["1", "2"], "status": "dismissed", "note": "同一误报"})
+    assert response.status_code == 403 and "登录已失效，处置未保存" in response.text
+    assert "#1、#2" in response.text and "误报" in response.text and ">同一误报</textarea>" in response.text
+    assert 'name="next" value="/-/qunguan/queue?category=red_packet"' in response.text

@@ -9,11 +9,11 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
-from datasette import Forbidden, Response, hookimpl
+from datasette import Forbidden, Request, Response, hookimpl
 from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
@@ -87,9 +87,10 @@ def asgi_wrapper(datasette):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
                 scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
             if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD"):
-                receive = await request_body.within_limit(scope, receive, send)
-                if receive is None:
+                within = await request_body.within_limit(scope, receive, send)
+                if within is None:
                     return
+                scope, receive = within
             started = False
             csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
             cells = csv_excel.ExcelCells()
@@ -137,17 +138,42 @@ def _refuse_visitor(datasette, request):
     """The one answer a visitor without an open session gets for every address but the
     login page and scripts, whether it exists or not: a browser gets the login form in
     place of the page (status stays 403, so no client mistakes it for the page); JSON
-    and CSV clients get a plain 403 that names nothing."""
+    and CSV clients get a plain 403 that names nothing. A decision sent after the
+    session ended is shown back on the login form, unsaved, for its author to copy."""
     if "application/json" in request.headers.get("accept", "") or request.path.endswith((".json", ".csv")):
         return Response.json({"ok": False, "status": 403, "title": "无权访问", "error": "请先登录"}, status=403)
 
     async def inner():
-        response = await _login_page(datasette, request, None, _safe_next(request.full_path), 403)
-        if request.actor:  # an ended session: drop its cookie, so the page no longer names the user
+        unsaved = _unsaved_decision(request)
+        # Back after the login to the page the form was on (the bulk form says which queue).
+        next_url = _safe_next((unsaved or {}).get("back") or request.full_path)
+        # Rendered for nobody: the header must not name a user whose session has ended.
+        nobody = Request(dict(request.scope, actor=None), request.receive)
+        response = await _login_page(datasette, nobody, _SESSION_ENDED if unsaved else None, next_url, 403, unsaved)
+        if request.actor:  # an ended session: drop its cookie too
             response.set_cookie("ds_actor", "", expires=0, max_age=0)
         return response
 
     return inner()
+
+
+_SESSION_ENDED = "登录已失效，处置未保存，请重新登录后再提交"
+
+
+def _unsaved_decision(request) -> dict | None:
+    """The decision a case or bulk form posted, as the login page shows it back (None for
+    any other request): the wrapper kept the body, which no view has read."""
+    body = request.scope.get(request_body.SCOPE_KEY)
+    if request.method != "POST" or not body:
+        return None
+    form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    first = {key: values[0] for key, values in form.items()}
+    if not {"status", "note"} & first.keys():
+        return None
+    flag = request.url_vars.get("flag_id") if request.path.startswith(f"{ROUTES_PREFIX}/flags/") else None
+    return {"flags": [flag] if flag else form.get("flag", []), "status": STATUS_NAMES.get(first.get("status"), ""),
+            "action": ACTION_NAMES.get(first.get("action"), ""), "due_date": first.get("due_date", ""),
+            "note": first.get("note", ""), "back": first.get("back")}
 
 
 @hookimpl
@@ -211,9 +237,10 @@ def _safe_next(value: str | None) -> str:
     return f"{ROUTES_PREFIX}/queue"
 
 
-async def _login_page(datasette, request, error: str | None, next_url: str, status: int) -> Response:
+async def _login_page(datasette, request, error: str | None, next_url: str, status: int,
+                      unsaved: dict | None = None) -> Response:
     return Response.html(await datasette.render_template(
-        "qunguan_login.html", {"error": error, "next": next_url}, request=request), status=status)
+        "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved}, request=request), status=status)
 
 
 def _from_login_form(request, form) -> bool:
@@ -372,8 +399,6 @@ async def bulk_view(datasette, request):
     if request.method != "POST":
         return Response.redirect(f"{ROUTES_PREFIX}/queue")
     body = await request.post_body()
-    from urllib.parse import parse_qs
-
     form = parse_qs(body.decode("utf-8", "replace"))
     # Each flag once: a flag named twice would get two identical handling rows.
     flag_ids = list(dict.fromkeys(i for i in map(queue.row_id, form.get("flag", [])) if i is not None))
