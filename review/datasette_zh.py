@@ -111,6 +111,8 @@ PHRASES: list[tuple[str, str]] = [
     # Error titles and messages come from Python: translated by a Jinja filter (ERRORS).
     ("{% if title %}{{ title }}", "{% if title %}{{ title|zh_error }}"),
     ('border: 3px solid red;">{{ error }}</div>', 'border: 3px solid red;">{{ error|zh_error }}</div>'),
+    # base.html: messages flashed by Datasette's Python ("You are now logged out"), by a filter (FLASHES).
+    ('">{{ message }}</p>', '">{{ message|zh_message }}</p>'),
     # The filter operators' names come from Python: translated by a Jinja filter.
     (">{{ display }}</option>", ">{{ display|zh_operator }}</option>"),
     # table.html, twice (title and heading): the description of the rows shown
@@ -177,6 +179,12 @@ ERRORS: list[tuple[str, str]] = [
     ("view-database-download", "没有下载数据库的权限"),
 ]
 
+# Messages Datasette's Python flashes to the next page, written as ERRORS are (the
+# others, on writable canned queries and a debugging page, never show here).
+FLASHES: list[tuple[str, str]] = [
+    ("You are now logged out", "您已退出登录"),
+]
+
 # The one error message Datasette writes in HTML (a query over sql_time_limit_ms), by
 # its phrases as in its source: the query it quotes stays as it is.
 INTERRUPTED_PHRASES: list[tuple[str, str]] = [
@@ -186,9 +194,17 @@ INTERRUPTED_PHRASES: list[tuple[str, str]] = [
 
 
 @functools.cache
-def _error_patterns() -> list[tuple[re.Pattern, str]]:
+def _patterns(table: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern, str]]:
     return [(re.compile("(.+)".join(re.escape(part) for part in re.split(r"\{[^}]*\}", english))), chinese)
-            for english, chinese in ERRORS]
+            for english, chinese in table]
+
+
+def _matched(message: str, table: list[tuple[str, str]]) -> str:
+    """`message` in Chinese when it is one of `table`'s English, else as it is."""
+    for pattern, chinese in _patterns(tuple(table)):
+        if match := pattern.fullmatch(message):
+            return chinese.format(*match.groups())
+    return message
 
 
 def error_message(message):
@@ -196,12 +212,12 @@ def error_message(message):
     anything else (SQLite's own messages, qunguan's Chinese ones) as it is."""
     if isinstance(message, Markup):
         return Markup(translate(str(message), INTERRUPTED_PHRASES))
-    if not isinstance(message, str):
-        return message
-    for pattern, chinese in _error_patterns():
-        if match := pattern.fullmatch(message):
-            return chinese.format(*match.groups())
-    return message
+    return _matched(message, ERRORS) if isinstance(message, str) else message
+
+
+def flash_message(message):
+    """A message Datasette flashed, in Chinese when it is in FLASHES; qunguan's own as they are."""
+    return _matched(message, FLASHES) if isinstance(message, str) else message
 
 
 # Each of Datasette's filter lookups as a clause: {c} the column, {v} the value.
@@ -267,6 +283,7 @@ def install(env: jinja2.Environment) -> None:
     env.loader = ChineseLoader(env.loader)
     env.filters["zh_operator"] = lambda name: OPERATORS.get(name, name)
     env.filters["zh_error"] = error_message
+    env.filters["zh_message"] = flash_message
     env.filters["zh_role"] = user_events.role_name
     env.filters["zh_user_event"] = user_events.event_name
     env.globals["zh_description"] = describe

@@ -9,8 +9,9 @@ import datasette
 import pytest
 
 from review import auth
-from review.datasette_zh import ERRORS, INTERRUPTED_PHRASES, PHRASES, TABLE_JS_PHRASES, datasette_table_js, error_message
-from tests.review_helpers import PASSWORD, cookies_for, csrf, prepare
+from review.datasette_zh import (ERRORS, FLASHES, INTERRUPTED_PHRASES, PHRASES, TABLE_JS_PHRASES, datasette_table_js,
+                                 error_message)
+from tests.review_helpers import PASSWORD, cookies_for, csrf, log_in, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
                   "Custom SQL query", "Powered by", "Queries took", " rows", "Advanced export", "Sort by",
@@ -82,9 +83,9 @@ def test_an_unknown_error_message_is_shown_as_it_is():
 
 
 def test_every_error_message_still_matches_datasettes_source():
-    """A new Datasette that rewords an error would bring the English back unnoticed."""
+    """A new Datasette that rewords an error or a flashed message would bring the English back unnoticed."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in Path(datasette.__file__).parent.rglob("*.py"))
-    assert [english for english, _ in ERRORS if f'"{english}"' not in source] == []
+    assert [english for english, _ in ERRORS + FLASHES if f'"{english}"' not in source] == []
     assert [english for english, _ in INTERRUPTED_PHRASES if english not in source] == []
 
 
@@ -141,3 +142,12 @@ async def test_the_column_menus_of_a_table_speak_chinese(ds):
 def test_every_column_menu_phrase_still_matches_datasettes_script():
     script = datasette_table_js()
     assert [english for english, _ in TABLE_JS_PHRASES if english not in script] == []
+
+
+async def test_logging_out_says_so_in_chinese(ds):
+    token, cookies = await csrf(ds, "/-/logout", await log_in(ds, "u-supervisor"))
+    response = await ds.client.post("/-/logout", data={"csrftoken": token}, cookies=cookies)
+    cookies = {**cookies, **response.cookies}
+    page = await ds.client.get(response.headers["location"], cookies=cookies)
+    assert "您已退出登录" in page.text and "logged out" not in page.text
+    assert any(c.startswith("ds_messages=") and "Max-Age=0" in c for c in page.headers.get_list("set-cookie"))  # once

@@ -147,9 +147,13 @@ def _refuse_visitor(datasette, request):
         unsaved = _unsaved_decision(request)
         # Back after the login to the page the form was on (the bulk form says which queue).
         next_url = _safe_next((unsaved or {}).get("back") or request.full_path)
-        # Rendered for nobody: the header must not name a user whose session has ended.
+        # Rendered for nobody: the header must not name a user whose session has ended. It
+        # shows the messages flashed to the page asked for (您已退出登录), once.
         nobody = Request(dict(request.scope, actor=None), request.receive)
+        nobody._messages = getattr(request, "_messages", [])
         response = await _login_page(datasette, nobody, _SESSION_ENDED if unsaved else None, next_url, 403, unsaved)
+        if getattr(nobody, "_messages_should_clear", False):
+            response.set_cookie("ds_messages", "", expires=0, max_age=0)
         if request.actor:  # an ended session: drop its cookie too
             response.set_cookie("ds_actor", "", expires=0, max_age=0)
         return response
