@@ -55,7 +55,7 @@ async def test_every_page_leads_home_in_chinese(ds, path):
     ("u-auditor", "/archive/nosuch", 404, ["找不到该表"]),
     ("u-auditor", "/nosuch", 404, ["找不到该数据库"]),
     ("u-auditor", "/archive/messages/999999", 404, ["找不到该行"]),
-    ("u-auditor", "/archive/flags?_sort=nosuch", 500, ["无法按 nosuch 排序"]),
+    ("u-auditor", "/archive/flags?_sort=nosuch", 400, ["无法按 nosuch 排序"]),  # the address's fault, not the server's
     ("u-auditor", "/archive/flags?_size=abc", 400, ["_size 必须是正整数"]),
     ("u-auditor", "/archive?sql=update+flags+set+note=1", 400, ["SQL 有误", "只能执行 SELECT 语句"]),
 ])
@@ -65,6 +65,30 @@ async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, sta
     for words in chinese:
         assert words in page.text
     assert [words for words in ENGLISH_ERRORS if words in page.text] == []
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("POST", "/archive/messages", 405), ("POST", "/archive/stale_open_flags", 405), ("POST", "/archive", 405),
+    ("POST", "/archive/messages.json", 405), ("GET", "/archive/messages?_sort=nonexist", 400),
+    ("GET", "/archive/messages?_sort=id&_sort_desc=id", 400), ("GET", "/archive/nosuch.json", 404),
+    ("GET", "/archive/messages.json?_sort=zz", 400), ("GET", "/archive/imports.json", 403),
+])
+async def test_a_supervisor_going_astray_is_told_in_chinese_never_with_a_server_error(ds, method, path, status):
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-supervisor"))
+    if method == "POST":
+        response = await ds.client.post(path, data={"csrftoken": token}, cookies=cookies)
+    else:
+        response = await ds.client.get(path, cookies=cookies)
+    assert response.status_code == status
+    if path.split("?")[0].endswith(".json"):  # a script gets JSON it can read, whatever went wrong
+        assert response.headers["content-type"].startswith("application/json")
+        error = response.json()
+        assert error["ok"] is False and error["status"] == status and re.search(r"[\u4e00-\u9fff]", error["error"])
+        text = error["error"] + (error["title"] or "")
+    else:
+        assert response.headers["content-type"].startswith("text/html")
+        text = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.text, flags=re.S)
+    assert [words for words in ENGLISH_ERRORS + ["POST", "Method", "tuple"] if words in text] == []
 
 
 async def test_a_query_over_the_time_limit_is_explained_in_chinese(ds):

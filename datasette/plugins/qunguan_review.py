@@ -4,6 +4,7 @@ handling forms, the dashboard and the user list. Views only: the logic lives in 
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 import sqlite3
 import time
@@ -18,7 +19,7 @@ from datasette.views.special import AllowDebugView, LogoutView
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
-from review import auth, charts, csv_excel, datasette_zh, handling, queue, request_body, site
+from review import auth, charts, csv_excel, datasette_zh, errors, handling, queue, request_body, site
 from review.highlight import highlight
 from review.permissions import allowed
 from classifiers.tokenizer import search_terms
@@ -38,6 +39,8 @@ asgi_csrf.error_messages.update({asgi_csrf.Errors.FORM_URLENCODED_MISMATCH: _STA
                                  asgi_csrf.Errors.UNKNOWN_CONTENT_TYPE: "不支持的提交格式（CSRF 校验失败）。"})
 
 ROUTES_PREFIX = "/-/qunguan"
+# The addresses that take a POST: the login, logging out and the handling forms.
+_TAKES_POST = re.compile(rf"^/-/(login|logout)$|^{ROUTES_PREFIX}/(flags/[^/]+|bulk)$")
 
 
 def _config(datasette) -> dict:
@@ -79,14 +82,20 @@ def asgi_wrapper(datasette):
     """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
     a request with a bearer token through without a token of its own, and this site
     knows no bearer tokens, only the login's cookie. Answer a form that is not UTF-8,
-    which the CSRF check fails to read, with 400 rather than a server error. Refuse a
-    body over its limit with 413 before anything reads it (`request_body`). And send a
+    which the CSRF check fails to read, with 400 rather than a server error. Refuse a POST
+    to an address that takes none with 405, and a body over its limit with 413, before
+    anything reads it (`errors`, `request_body`). And send a
     CSV export as a file Excel opens right and safely (`csv_excel`)."""
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
                 scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
-            if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD"):
+            if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
+                if not _TAKES_POST.match(scope.get("path", "")):
+                    request = Request(scope, receive)
+                    await (await errors.not_allowed(datasette, request.path, request.headers.get("accept", ""))
+                           ).asgi_send(send)
+                    return
                 within = await request_body.within_limit(scope, receive, send)
                 if within is None:
                     return
@@ -123,15 +132,19 @@ def asgi_wrapper(datasette):
 def forbidden(datasette, request, message):
     if role_of(datasette, request.actor) is None:
         return _refuse_visitor(datasette, request)
+    if errors.wants_json(request.path, request.headers.get("accept", "")):  # Datasette's own is HTML
+        return errors.json_error(datasette_zh.error_message(message), 403, "无权访问")
 
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    # Datasette answers a database, table, query or page that does not exist with 404, and a
-    # POST to anything but a canned query with 500, before it asks who is asking: a visitor
-    # could list them by trying names. A visitor gets no error of any kind, only the refusal.
+    # Datasette answers a database, table, query or page that does not exist with 404
+    # before it asks who is asking: a visitor could list them by trying names. A visitor
+    # gets no error of any kind, only the refusal; a user gets Datasette's error page,
+    # in Chinese.
     if role_of(datasette, request.actor) is None:
         return _refuse_visitor(datasette, request)
+    return datasette_errors.handle_exception(datasette, request, errors.in_chinese(exception))
 
 
 def _refuse_visitor(datasette, request):
