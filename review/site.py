@@ -111,11 +111,18 @@ def lock_down(archive: Path) -> None:
             path.chmod(0o600)
 
 
+# The handling table keeps decisions by their codes (dismissed, removed …): its page leads
+# to the canned query that names them in Chinese.
+_HANDLING_TABLE = '状态、措施以代码记录；按中文名查看请用 <a href="{trail}">处置记录（工作群标记）</a>。'
+
+
 def metadata(archive: Path, users_db: Path) -> dict:
+    trail = f"/{archive.stem}/handling_trail"
     return {
         "title": "群管 · 政务微信工作群档案",
         "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db)}},
-        "databases": {archive.stem: {"queries": canned_queries()}},
+        "databases": {archive.stem: {"queries": canned_queries(),
+                                     "tables": {"handling": {"description_html": _HANDLING_TABLE.format(trail=trail)}}}},
     }
 
 

@@ -413,3 +413,27 @@ async def test_bulk_leaves_out_flags_decided_since_the_queue_was_loaded(ds, quer
     queue = await ds.client.get(response.headers["location"], cookies={**cookies, **response.cookies})
     assert "已将 2 条标记记为误报" in queue.text
     assert f"以下标记在页面加载后已有他人处置，未记录：#{ids[1]} u-supervisor 于" in queue.text
+
+
+async def test_auditors_read_the_decision_trail_in_chinese(ds, query):
+    flag_id = first_flag(query)
+    await decide(ds, flag_id, "u-supervisor", status="resolved", action="removed", note="已移出")
+    await decide(ds, flag_id, "u-admin", status="dismissed", action="none", note="复核为误报")
+    cookies = cookies_for(ds, "u-auditor")
+    for page in ("/-/qunguan/dashboard", "/-/qunguan/users", "/archive/handling"):  # where auditors look
+        assert 'href="/archive/handling_trail"' in (await ds.client.get(page, cookies=cookies)).text, page
+    rows = (await ds.client.get("/archive/handling_trail.json?_shape=array&标记=&处置人=", cookies=cookies)).json()
+    message = query("select m.sent_at, m.text from flags f join messages m on m.id = f.message_id where f.id = ?",
+                    [flag_id])[0]
+    assert [(r["标记"], r["群"], r["消息时间"], r["处置人"], r["状态"], r["措施"], r["备注"]) for r in rows] == [
+        (flag_id, "防火群", message["sent_at"], "u-admin", "误报", "无", "复核为误报"),
+        (flag_id, "防火群", message["sent_at"], "u-supervisor", "已处置", "移出群聊", "已移出")]
+    assert rows[0]["消息或依据"] == message["text"][:80] and rows[0]["类别"] in CATEGORY_NAMES.values()
+    mine = (await ds.client.get("/archive/handling_trail.json?_shape=array&标记=&处置人=u-supervisor",
+                                cookies=cookies)).json()
+    assert [r["状态"] for r in mine] == ["已处置"]
+    form = await ds.client.get("/archive/handling_trail", cookies=cookies)  # the auditor fills in Chinese boxes
+    assert '>标记</label>' in form.text and '>处置人</label>' in form.text
+    exported = await ds.client.get("/archive/handling_trail.csv?标记=&处置人=", cookies=cookies)
+    assert "误报,无,,复核为误报" in exported.content.decode("utf-8-sig")
+    assert "dismissed" not in exported.text and "removed" not in exported.text

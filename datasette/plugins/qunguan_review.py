@@ -467,11 +467,17 @@ async def search_view(datasette, request):
 
 async def dashboard_view(datasette, request):
     await _require(datasette, request, "qunguan-review")
-    figures = await _archive(datasette).execute_fn(charts.figures)
+    db = _archive(datasette)
+    figures = await db.execute_fn(charts.figures)
     return Response.html(await datasette.render_template("qunguan_dashboard.html", {
         "figures": figures, "weekly_svg": Markup(charts.weekly_svg(figures["weekly"])),
-        "state_svg": Markup(charts.state_svg(figures["states"])),
+        "state_svg": Markup(charts.state_svg(figures["states"])), "trail_url": _trail_url(datasette),
     }, request=request))
+
+
+def _trail_url(datasette) -> str:
+    """The decision trail in Chinese (datasette/queries/handling.yml), where auditors look."""
+    return datasette.urls.query(_archive(datasette).name, "handling_trail")
 
 
 async def users_view(datasette, request):
@@ -486,5 +492,5 @@ async def users_view(datasette, request):
                   conn.execute("select name, address, ok, at from logins order by id desc limit 200")]
     finally:
         conn.close()
-    return Response.html(await datasette.render_template(
-        "qunguan_users.html", {"users": users, "events": events, "logins": logins}, request=request))
+    return Response.html(await datasette.render_template("qunguan_users.html", {
+        "users": users, "events": events, "logins": logins, "trail_url": _trail_url(datasette)}, request=request))
