@@ -92,7 +92,10 @@ PHRASES: list[tuple[str, str]] = [
     ('value="Export CSV"', 'value="导出 CSV"'),
     (">0 records<", ">0 条记录<"),
     ("Suggested facets: {%", "建议分面：{%"),
-    # row.html
+    # row.html: links to rows of tables the user may not open are left out (unreadable_tables).
+    ("{% if foreign_key_tables %}",
+     '{% set foreign_key_tables = foreign_key_tables|rejectattr("other_table", "in", unreadable_tables or ())|list %}'
+     "{% if foreign_key_tables %}"),
     (">Links from other tables<", ">其他表中引用此行的记录<"),
     (' row{% if other.count == 1 %}{% else %}s{% endif %}', ' 行'),
     ("from {{ other.other_column }} in {{ other.other_table }}", "（{{ other.other_table }} 表的 {{ other.other_column }} 列）"),

@@ -4,7 +4,9 @@ Roles: supervisors review flags and record decisions; auditors read everything,
 SQL included, and never write; admins are supervisors who also see the import ledger
 and the user list. Anonymous and disabled users may do nothing. Datasette's own write
 actions (insert-row, create-table …) are refused to everyone: the archive changes only
-through qunguan's commands and the handling form. Datasette's `_internal` database, its
+through qunguan's commands and the handling form. Datasette's pages about the server
+(its settings, plugins, threads, the databases' paths, the metadata with every canned
+query's SQL) are for admins. Datasette's `_internal` database, its
 catalogue of every database, table and column, is refused to everyone: Datasette keeps it
 for root, and qunguan has no root."""
 from __future__ import annotations
@@ -40,7 +42,14 @@ def allowed(role: str | None, action: str, resource=None) -> bool:
         return role in ("supervisor", "admin")
     if action == "qunguan-users":
         return role in ("admin", "auditor")
+    if action == "qunguan-server":
+        return role == "admin"
     return False
+
+
+def unreadable_tables(role: str | None, database: str) -> set[str]:
+    """The tables of `database` that a user with `role` may not open, so pages link to none of them."""
+    return {table for table in LEDGER_TABLES | HIDDEN_TABLES if not allowed(role, "view-table", (database, table))}
 
 
 def _database(resource) -> str | None:

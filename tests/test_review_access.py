@@ -38,7 +38,9 @@ ROUTES = {
     "/-/qunguan/flags/abc": set(),
     "/-/qunguan/flags/99999999999999999999": set(),
     "/-/allow-debug": {"u-supervisor", "u-auditor", "u-admin"},
-    "/-/versions.json": {"u-supervisor", "u-auditor", "u-admin"},
+    # Datasette's pages about the server: its paths, plugins, settings, every query's SQL.
+    **{f"/-/{page}{ext}": {"u-admin"} for page in ("metadata", "databases", "threads", "plugins", "versions", "settings")
+       for ext in (".json", "")},
     # Datasette's own catalogue (every database, table and column): nobody's business here.
     "/_internal": set(),
     "/_internal/databases.json": set(),
@@ -316,3 +318,25 @@ async def test_guesses_from_a_shared_address_do_not_lock_the_office_out(ds, db_p
     for _ in range(auth.LOCK_AFTER["name"]):
         assert (await login("u-supervisor", "guess-guess-guess", hers, token)).status_code == 401
     assert (await login("u-supervisor", PASSWORD, hers, token)).status_code == 429
+
+
+async def test_only_admins_see_how_the_server_is_set_up(ds):
+    # The metadata names the users database and holds import_ledger's SQL, which supervisors
+    # may not open; /-/databases.json the archive's full path.
+    for actor, status in (("u-supervisor", 403), ("u-auditor", 403), ("u-admin", 200)):
+        cookies = cookies_for(ds, actor)
+        metadata = await ds.client.get("/-/metadata.json", cookies=cookies)
+        assert metadata.status_code == status and ("users_db" in metadata.text) == (status == 200)
+        config = await ds.client.get("/-/config.json", cookies=cookies)  # an old name for the settings
+        assert (await ds.client.get(config.headers["location"], cookies=cookies)).status_code == status
+    databases = await ds.client.get("/-/databases.json", cookies=cookies_for(ds, "u-admin"))
+    assert databases.json()[0]["path"].endswith("archive.db")
+
+
+async def test_a_row_page_links_only_to_tables_the_user_may_open(ds):
+    links = {}
+    for actor in ("u-supervisor", "u-auditor"):
+        page = await ds.client.get("/archive/groups/1", cookies=cookies_for(ds, actor))
+        links[actor] = set(re.findall(r"（(\w+) 表的 group_id 列）", page.text))
+    assert "imports" in links["u-auditor"] and links["u-supervisor"] == links["u-auditor"] - {"imports"}
+    assert {"messages", "flags"} <= links["u-supervisor"]

@@ -15,13 +15,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Request, Response, hookimpl
-from datasette.views.special import AllowDebugView, LogoutView
+from datasette.views.special import AllowDebugView, JsonDataView, LogoutView
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
 from review import auth, charts, csv_excel, datasette_zh, errors, handling, queue, request_body, site
 from review.highlight import highlight
-from review.permissions import allowed
+from review.permissions import allowed, unreadable_tables
 from classifiers.tokenizer import search_terms
 
 # Datasette 0.65 prints every error, a 404 too, with rich's show_locals=True: the server
@@ -214,6 +214,7 @@ def register_routes():
         (r"^/-/login$", login),
         (r"^/-/logout$", logout),
         (r"^/-/allow-debug$", allow_debug_view),
+        (r"^/-/(?P<page>metadata|versions|plugins|settings|threads|databases)(\.(?P<format>json))?$", server_page_view),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
         # Any last segment, so a mistyped id is answered here (404) and not by Datasette's
         # fallback, which fails with a 500 when rich is installed.
@@ -237,9 +238,11 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def extra_template_vars():
+def extra_template_vars(datasette, request, database):
+    # unreadable_tables: Datasette's row page would link to rows of tables the user may not open.
+    role = role_of(datasette, request.actor) if request else None
     return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES,
-            "kind_names": KIND_NAMES}
+            "kind_names": KIND_NAMES, "unreadable_tables": unreadable_tables(role, database) if database else set()}
 
 
 def _safe_next(value: str | None) -> str:
@@ -319,6 +322,27 @@ async def allow_debug_view(datasette, request):
     # needs a login.
     await _require(datasette, request, "view-instance")
     return await AllowDebugView.as_view(datasette)(request, None)
+
+
+# Datasette's pages about the server itself: the users database's path and every canned
+# query's SQL (import_ledger's too, which supervisors may not open) in the metadata, the
+# archive's path, the plugins, settings and threads. Datasette shows them to anyone who
+# may view the site; here, to admins only.
+_SERVER_PAGES = {
+    "metadata": lambda ds, request: ds.metadata(),
+    "versions": lambda ds, request: ds._versions(),
+    "plugins": lambda ds, request: ds._plugins(request),
+    "settings": lambda ds, request: ds._settings,
+    "threads": lambda ds, request: ds._threads(),
+    "databases": lambda ds, request: ds._connected_databases(),
+}
+
+
+async def server_page_view(datasette, request):
+    await _require(datasette, request, "qunguan-server")
+    page = request.url_vars["page"]
+    view = JsonDataView.as_view(datasette, f"{page}.json", lambda: _SERVER_PAGES[page](datasette, request))
+    return await view(request, None)
 
 
 async def _require(datasette, request, action):
