@@ -203,6 +203,17 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | 
     return None
 
 
+def attempt_login(conn, name: str, password: str, address: str, trusted: bool = False) -> tuple[str | None, User | None]:
+    """One login attempt, kept in the log: (the lock that refuses it, None) while one holds
+    (`login_locked`), else (None, the user when the password is right)."""
+    lock = login_locked(conn, name, address, trusted)
+    if lock:
+        return lock, None
+    user = authenticate(conn, name, password)
+    record_login(conn, name, address, user is not None)
+    return None, user
+
+
 def record_login(conn, name: str, address: str, ok: bool) -> None:
     """Every login attempt is kept: auditors can see who signed in, and who tried."""
     with conn:

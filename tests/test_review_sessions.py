@@ -230,3 +230,30 @@ async def test_a_bulk_decision_sent_after_the_session_ended_is_shown_back_unsave
     assert response.status_code == 403 and "登录已失效，处置未保存" in response.text
     assert "#1、#2" in response.text and "误报" in response.text and ">同一误报</textarea>" in response.text
     assert 'name="next" value="/-/qunguan/queue?category=red_packet"' in response.text
+
+
+async def test_a_login_checking_its_password_holds_up_no_other_page(ds, monkeypatch):
+    # The password hash takes a fifth of a second: on the server's event loop, every page
+    # of every user would wait for each login.
+    import asyncio
+    import threading
+
+    from tests.review_helpers import cookies_for
+
+    checking, served, served_meanwhile = threading.Event(), threading.Event(), []
+    real = auth.verify_password
+
+    def verify_until_a_page_is_served(password, stored):
+        checking.set()
+        served_meanwhile.append(served.wait(5))
+        return real(password, stored)
+
+    monkeypatch.setattr(auth, "verify_password", verify_until_a_page_is_served)
+    token, cookies = await csrf(ds, "/-/login", {})
+    login = asyncio.create_task(ds.client.post("/-/login", data={
+        "username": "u-supervisor", "password": PASSWORD, "csrftoken": token}, cookies=cookies))
+    assert await asyncio.to_thread(checking.wait, 5)  # the password is being checked
+    page = await ds.client.get("/-/qunguan/queue", cookies=cookies_for(ds, "u-auditor"))
+    served.set()
+    assert page.status_code == 200 and (await login).status_code == 302
+    assert served_meanwhile == [True]
