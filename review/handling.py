@@ -7,8 +7,8 @@ from datetime import date
 from typing import NamedTuple
 
 from ingest import chain
-from ingest.records import stamp
-from ingest.schema import HANDLING_ACTIONS, HANDLING_STATUSES
+from ingest.records import local_now, stamp
+from ingest.schema import ACTION_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES
 
 MAX_NOTE = 4000
 _DAY = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
@@ -18,19 +18,32 @@ class ValidationError(ValueError):
     """A decision that cannot be recorded; the message is shown to the supervisor."""
 
 
-def validate(status: str, action: str, note: str, due_date: str | None) -> dict:
-    status, action, note = (status or "").strip(), (action or "none").strip(), (note or "").strip()
+def validate(status: str, action: str, note: str, due_date: str | None, actions: tuple[str, ...] = HANDLING_ACTIONS,
+             today: date | None = None) -> dict:
+    """The decision to record, or ValidationError saying in Chinese what is wrong: an
+    action not among `actions` (those fitting the flag, `actions_for`), 误报 with a
+    measure taken, a due date before `today` (the archive's local date by default). The
+    note loses control characters (NUL …) but line breaks and tabs."""
+    status, action, note = (status or "").strip(), (action or "none").strip(), clean_text(note or "").strip()
     if status not in HANDLING_STATUSES:
         raise ValidationError("请选择处置状态")
     if action not in HANDLING_ACTIONS:
         raise ValidationError("请选择处置措施")
+    if action not in actions:
+        raise ValidationError(f"此类标记不适用“{ACTION_NAMES[action]}”，请另选处置措施")
+    if status == "dismissed" and action != "none":
+        raise ValidationError(f"标记为误报时不应采取处置措施（所选：{ACTION_NAMES[action]}），措施请选“无”")
     if len(note) > MAX_NOTE:
         raise ValidationError(f"备注不能超过 {MAX_NOTE} 字")
     if action == "refuted" and not note:
         raise ValidationError("辟谣请在备注中注明辟谣链接或信息来源")
     if action == "other" and not note:
         raise ValidationError("选择“其他”措施时请在备注中说明")
-    due = (due_date or "").strip() or None
+    return {"status": status, "action": action, "note": note, "due_date": _due(due_date, today or local_now().date())}
+
+
+def _due(text: str | None, today: date) -> str | None:
+    due = (text or "").strip() or None
     if due:
         # fromisoformat alone also takes 20240101 and week dates (2024-W01-1), which would
         # be stored as typed; year 1 is no deadline either.
@@ -39,7 +52,42 @@ def validate(status: str, action: str, note: str, due_date: str | None) -> dict:
                 raise ValueError(due)
         except ValueError:
             raise ValidationError("办结期限格式应为 YYYY-MM-DD") from None
-    return {"status": status, "action": action, "note": note, "due_date": due}
+        if date.fromisoformat(due) < today:
+            raise ValidationError(f"办结期限不能早于今天（{today.isoformat()}）")
+    return due
+
+
+# Characters a form may carry that no note means: NUL and the other controls, but the
+# line breaks and tabs of the text typed (a browser sends a line break as CR LF).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def actions_for(flag: dict) -> tuple[str, ...]:
+    """The actions that fit `flag` (a row with its message_id, member_id and post_id):
+    移出群聊 needs a group's member (a message's sender, or the member flagged), 要求撤回
+    something posted (a message or an article). A new-media account, or a group itself
+    (no admin named, say), takes neither."""
+    unfit = set()
+    if not (flag.get("message_id") or flag.get("member_id")):
+        unfit.add("removed")
+    if not (flag.get("message_id") or flag.get("post_id")):
+        unfit.add("recalled")
+    return tuple(action for action in HANDLING_ACTIONS if action not in unfit)
+
+
+def decide(conn, flag_id: int, form: dict, actor_id: str, seen: int) -> tuple[dict, list[dict]]:
+    """A case form's decision on one flag, validated for that flag and recorded unless
+    someone decided on it after `seen` (`record_current`): (the decision, those newer
+    decisions, empty when it was recorded). `conn` is a write connection."""
+    cursor = conn.execute("select message_id, member_id, post_id from flags where id = ?", [flag_id])
+    flag = dict(zip([d[0] for d in cursor.description], cursor.fetchone() or ()))
+    decision = validate(form.get("status"), form.get("action"), form.get("note"), form.get("due_date"),
+                        actions_for(flag))
+    return decision, record_current(conn, [flag_id], decision, actor_id, seen)[1]
 
 
 def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int]:

@@ -27,11 +27,11 @@ async def decide(ds, flag_id, actor, **fields):
 async def test_a_supervisor_decision_is_one_handling_row_with_their_id(ds, query):
     flag_id = first_flag(query)
     response = await decide(ds, flag_id, "u-supervisor", status="confirmed", action="talked", note="已约谈本人",
-                            due_date="2025-03-20", actor_id="someone-else")
+                            due_date="2099-03-20", actor_id="someone-else")
     assert response.status_code == 302 and response.headers["location"] == f"/-/qunguan/flags/{flag_id}"
     rows = query("select flag_id, status, action, note, due_date, actor_id from handling")
     assert rows == [{"flag_id": flag_id, "status": "confirmed", "action": "talked", "note": "已约谈本人",
-                     "due_date": "2025-03-20", "actor_id": "u-supervisor"}]  # never the form's actor_id
+                     "due_date": "2099-03-20", "actor_id": "u-supervisor"}]  # never the form's actor_id
     assert query("select status from flag_state where flag_id = ?", [flag_id]) == [{"status": "confirmed"}]
     page = await ds.client.get(f"/-/qunguan/flags/{flag_id}", cookies=cookies_for(ds, "u-auditor"))
     assert "已约谈本人" in page.text and "u-supervisor" in page.text
@@ -65,6 +65,10 @@ async def test_an_auditor_may_read_but_not_decide(ds, query):
     ({"status": "reviewing", "action": "none", "due_date": "20250320"}, "YYYY-MM-DD"),
     ({"status": "reviewing", "action": "none", "due_date": "2025-W12-4"}, "YYYY-MM-DD"),
     ({"status": "reviewing", "action": "none", "due_date": "0001-01-01"}, "YYYY-MM-DD"),
+    # A false alarm with a measure taken against someone says two things at once.
+    ({"status": "dismissed", "action": "removed"}, "标记为误报时不应采取处置措施（所选：移出群聊）"),
+    ({"status": "dismissed", "action": "recalled"}, "标记为误报时不应采取处置措施（所选：要求撤回）"),
+    ({"status": "confirmed", "action": "talked", "due_date": "2000-01-03"}, "办结期限不能早于今天"),
 ])
 async def test_invalid_decisions_reshow_the_form_with_the_reason(ds, query, fields, message):
     response = await decide(ds, first_flag(query), "u-supervisor", **fields)
@@ -437,3 +441,10 @@ async def test_auditors_read_the_decision_trail_in_chinese(ds, query):
     exported = await ds.client.get("/archive/handling_trail.csv?标记=&处置人=", cookies=cookies)
     assert "误报,无,,复核为误报" in exported.content.decode("utf-8-sig")
     assert "dismissed" not in exported.text and "removed" not in exported.text
+
+
+async def test_a_note_keeps_its_lines_but_no_control_characters(ds, query):
+    flag_id = first_flag(query)
+    typed = "已提醒\x00本人\x07\r\n第二行\t附链接\x1b[31m"  # as a browser sends a textarea, and worse
+    assert (await decide(ds, flag_id, "u-supervisor", status="resolved", action="reminded", note=typed)).status_code == 302
+    assert query("select note from handling")[0]["note"] == "已提醒本人\n第二行\t附链接[31m"

@@ -70,3 +70,36 @@ async def test_the_dashboard_counts_new_media_flags_under_their_units_as_the_que
     conn = open_archive(str(db_path)).conn
     in_queue = {unit: sum(queue(conn, {"unit": unit, "status": "all"}).counts.values()) for unit in choices(conn)["unit"]}
     assert len(in_queue) > 2 and shown == {unit: n for unit, n in in_queue.items() if n}
+
+
+async def test_each_flag_is_offered_the_measures_that_fit_what_it_is_about(qunguan, db_path, query, fixtures):
+    # 移出群聊 needs a group's member, 要求撤回 a message or an article: an account, or a
+    # group itself (no admin named), takes neither.
+    import re
+
+    from tests.review_helpers import form_fields
+
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    qunguan("users", "add", "sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input="Sup-Password-1\n")
+    ds = make_datasette(db_path)
+    cases = {  # flag: (the row naming where it is, whether 移出群聊 and 要求撤回 are offered)
+        "post_id is not null": ("账号", False, True),
+        "category = 'account_personal'": ("账号", False, False),
+        "message_id is not null": ("群", True, True),
+        "category = 'group_no_admin'": ("群", False, False),
+    }
+    for where, (label, removed, recalled) in cases.items():
+        case = f"/-/qunguan/flags/{query(f'select id from flags where {where} limit 1')[0]['id']}"
+        page = await ds.client.get(case, cookies=cookies_for(ds, "sup"))
+        assert f"<tr><th>{label}</th>" in page.text, where
+        menu = page.text.split('name="action"')[1].split("</select>")[0]
+        offered = set(re.findall(r'<option value="(\w+)"', menu))
+        assert ("removed" in offered, "recalled" in offered) == (removed, recalled), where
+        if not removed:
+            hidden, cookies = await form_fields(ds, case, cookies_for(ds, "sup"))
+            refused = await ds.client.post(case, cookies=cookies, data={**hidden, "status": "confirmed", "action": "removed"})
+            assert refused.status_code == 400 and "此类标记不适用“移出群聊”" in refused.text
+    assert query("select count(*) n from handling")[0]["n"] == 0

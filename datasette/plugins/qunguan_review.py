@@ -19,7 +19,7 @@ from datasette import Forbidden, Request, Response, hookimpl
 from datasette.views.special import AllowDebugView, JsonDataView, LogoutView
 from markupsafe import Markup
 
-from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
+from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
 from review import auth, charts, csv_excel, datasette_zh, errors, handling, queue, request_body, site
 from review.highlight import highlight
 from review.permissions import allowed, unreadable_tables
@@ -412,9 +412,8 @@ async def case_view(datasette, request):
         await _require(datasette, request, "qunguan-handle")
         form = await request.post_vars()
         try:
-            decision = handling.validate(form.get("status"), form.get("action"), form.get("note"), form.get("due_date"))
-            _, newer = await db.execute_write_fn(lambda conn: handling.record_current(
-                conn, [flag_id], decision, request.actor["id"], queue.row_id(form.get("seen")) or 0), block=True)
+            decision, newer = await db.execute_write_fn(lambda conn: handling.decide(
+                conn, flag_id, form, request.actor["id"], queue.row_id(form.get("seen")) or 0), block=True)
         except handling.ValidationError as e:
             error = str(e)
         else:
@@ -430,7 +429,7 @@ async def case_view(datasette, request):
     if data["message"]:
         data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])
     return Response.html(await datasette.render_template("qunguan_case.html", {
-        **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": HANDLING_ACTIONS,
+        **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag),
         "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
         "seen": data["history"][-1]["id"] if data["history"] else 0,
