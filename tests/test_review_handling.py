@@ -416,7 +416,7 @@ async def test_bulk_leaves_out_flags_decided_since_the_queue_was_loaded(ds, quer
         (ids[1], "confirmed"), (ids[0], "dismissed"), (ids[2], "dismissed")]
     queue = await ds.client.get(response.headers["location"], cookies={**cookies, **response.cookies})
     assert "已将 2 条标记记为误报" in queue.text
-    assert f"以下标记在页面加载后已有他人处置，未记录：#{ids[1]} u-supervisor 于" in queue.text
+    assert f"以下标记在页面加载后已有他人处置，未记录：#{ids[1]}（u-supervisor 记为属实）" in queue.text
 
 
 async def test_auditors_read_the_decision_trail_in_chinese(ds, query):

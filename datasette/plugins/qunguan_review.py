@@ -461,16 +461,26 @@ async def bulk_view(datasette, request):
         if recorded:
             datasette.add_message(request, f"已将 {len(recorded)} 条标记记为{STATUS_NAMES[status]}")
         if newer:
-            datasette.add_message(request, "以下标记在页面加载后已有他人处置，未记录：" + "；".join(
-                _decided(row, f"#{row['flag_id']} ") for row in newer), datasette.WARNING)
+            datasette.add_message(request, _left_out(newer), datasette.WARNING)
     return Response.redirect(back)
 
 
-def _decided(row: dict, prefix: str = "") -> str:
+def _decided(row: dict) -> str:
     """A decision in a sentence: who made it, when, and what it was."""
     note = f"，备注：{row['note']}" if row["note"] else ""
-    return (f"{prefix}{row['actor_id']} 于 {row['created_at'].replace('T', ' ')} 记为"
+    return (f"{row['actor_id']} 于 {row['created_at'].replace('T', ' ')} 记为"
             f"{STATUS_NAMES[row['status']]}（措施：{ACTION_NAMES[row['action']]}{note}）")
+
+
+_NAMED = 10
+
+
+def _left_out(newer: list[dict]) -> str:
+    """The flags a bulk decision left out, and who decided on them meanwhile: the first
+    few by name, without their notes (a flash message travels in a cookie, 4 KB at most)."""
+    named = "；".join(f"#{row['flag_id']}（{row['actor_id']} 记为{STATUS_NAMES[row['status']]}）" for row in newer[:_NAMED])
+    more = f"等共 {len(newer)} 条" if len(newer) > _NAMED else ""
+    return f"以下标记在页面加载后已有他人处置，未记录：{named}{more}。请打开这些标记查看后再处置。"
 
 
 async def search_view(datasette, request):
