@@ -191,8 +191,9 @@ def account_flags(conn, settings: dict, calendar: Calendar, today: date) -> list
 
 
 # What an account check finds holds only while the registry, the posts and the settings
-# say so. A supervisor's decision stands while the finding holds without a break; once the
-# check no longer finds it the flag records that, and it is opened again should it come back.
+# say so. A supervisor's closing decision stands until the problem comes back after it;
+# the checks only record it when the finding goes, and open the flag again when that
+# finding is back. What counts as back depends on the finding (`_back_after`).
 SETTLED_NOTE = "台账、发布记录或检查设置已更新，此项已不成立"
 CLOSED_NOTE = "账号已关停，此项不再核查"
 RECUR_NOTE = "此项曾因台账、发布记录或检查设置更新而不成立，现再次出现，重新进入核查"
@@ -203,27 +204,55 @@ _OPENED_AGAIN = (RECUR_NOTE, DORMANT_AGAIN_NOTE, POSTED_AGAIN_NOTE)
 _DECIDED = ("resolved", "dismissed")  # a supervisor's closing decisions
 
 
+def _standing_decision(conn, flag_id: int) -> tuple[str, str] | None:
+    """(status, time) of the supervisor's closing decision a flag still rests on: their
+    latest row, when it closed the flag and the checks have since only recorded that the
+    finding went (not opened it again). None when the flag rests on the checks' own closing."""
+    for status, note, actor, at in conn.execute(
+            "select status, note, actor_id, created_at from handling where flag_id = ? order by id desc", [flag_id]):
+        if actor != DETECTOR:
+            return (status, at) if status in _DECIDED else None
+        if note not in _SETTLERS:
+            return None
+    return None
+
+
+def _back_after(finding: dict, status: str, decided_at: str, lapsed: bool, dormant_days: int,
+                today: date) -> str | None:
+    """The note opening a flag a supervisor closed (`status` at `decided_at`) again, when the
+    finding shows the problem came back after their decision, else None. Idle time: idle
+    `dormant_days` counted from the decision or a later post. Posts after a closing: more of
+    them imported after the decision. Any other finding (the registry's facts, the names):
+    the checks saw it go after the decision (`lapsed`) and it is back; a false alarm
+    (dismissed) stays one however often the same finding comes and goes."""
+    if "last_active" in finding:
+        idle = (today - max(finding["last_active"], date.fromisoformat(decided_at[:10]))).days
+        return DORMANT_AGAIN_NOTE if idle > dormant_days else None
+    if "renewed_at" in finding:
+        return POSTED_AGAIN_NOTE if finding["renewed_at"] > decided_at else None
+    return RECUR_NOTE if lapsed and status == "resolved" else None
+
+
 def settle(conn, found: list[dict], closed: set[int], dormant_days: int, today: date) -> int:
     """Keep the account flags in step with what the checks find now, one handling row by
     the checks per change: close what no longer holds (a post after a dormant spell, a
     short name registered, the account closed) when nobody but the checks has handled it;
-    on a flag a supervisor closed, record that it no longer holds, their status kept;
-    open again what the checks closed or saw go and now find once more. Idle time goes on,
-    so a decision on a dormant account covers `dormant_days`: idle that long again after
-    it, the flag opens again; so does a flag on a closed account's posts when more of
-    them are imported after the decision. Returns how many flags changed."""
+    on a flag a supervisor closed, record that it no longer holds, their status kept; open
+    again what the checks closed and now find once more, and what a supervisor closed only
+    when the problem came back after their decision (`_back_after`). Returns how many
+    flags changed."""
     def decide(flag: Standing, finding: dict | None) -> tuple[str, str] | None:
         if finding is not None:
             if flag.actor == DETECTOR and flag.note in _SETTLERS:
-                return "reviewing", RECUR_NOTE
-            if flag.actor == DETECTOR or flag.status not in _DECIDED:
+                decision = _standing_decision(conn, flag.id)
+                if decision is None:
+                    return "reviewing", RECUR_NOTE
+                note = _back_after(finding, *decision, True, dormant_days, today)
+            elif flag.actor not in (None, DETECTOR) and flag.status in _DECIDED:
+                note = _back_after(finding, flag.status, flag.decided_at, False, dormant_days, today)
+            else:
                 return None
-            if "last_active" in finding and \
-                    (today - max(finding["last_active"], date.fromisoformat(flag.decided_at[:10]))).days > dormant_days:
-                return "reviewing", DORMANT_AGAIN_NOTE
-            if finding.get("renewed_at", "") > flag.decided_at:
-                return "reviewing", POSTED_AGAIN_NOTE
-            return None
+            return ("reviewing", note) if note else None
         note = CLOSED_NOTE if flag.account_id in closed else SETTLED_NOTE
         if flag.actor is None or (flag.actor == DETECTOR and flag.note in _OPENED_AGAIN):
             return "resolved", note
@@ -235,19 +264,24 @@ def settle(conn, found: list[dict], closed: set[int], dormant_days: int, today: 
 
 
 def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = MODELS_DIR
-                 ) -> tuple[int, list[str], int]:
+                 ) -> tuple[int, list[str], int | None]:
     """Run the account checks and settle their flags, then score posts not yet seen by
     each post detector (`models_dir` None: the shop-link rule only, no models). Safe to
     run again and again: one flag per subject and category. Returns (flags added,
-    warnings for the user, account flags closed or opened again)."""
+    warnings for the user, account flags closed or opened again). Judged as of another
+    day than the archive's own (`today`: trying a day), the checks add what they find
+    but settle nothing, and the count is None: what holds on that day says nothing of
+    what holds now, nor of what a supervisor decided."""
     # The registry follows the filings due by the archive's own day, not the day judged as of.
-    apply_filings(conn, local_now().date())
-    today = today or local_now().date()
+    own_day = local_now().date()
+    apply_filings(conn, own_day)
+    today = today or own_day
     settings = load_settings(conn)
     calendar = Calendar(load_config(conn)["after_hours"])
     found = account_flags(conn, settings, calendar, today)
     with conn:
         added = insert_flags(conn, found)
-    settled = settle(conn, found, closed_accounts(conn, today), settings["dormant_days"], today)
+    settled = settle(conn, found, closed_accounts(conn, today), settings["dormant_days"], today) \
+        if today == own_day else None
     by_posts, warnings = classify_posts(conn, settings, models_dir)
     return added + by_posts, calendar.warnings + warnings, settled

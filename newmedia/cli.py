@@ -120,7 +120,9 @@ def accounts_config(
 @accounts_app.command("check")
 def accounts_check(
     db: ArchiveOption,
-    today: Annotated[Optional[str], typer.Option(help="Judge as of this day, YYYY-MM-DD (default: today).")] = None,
+    today: Annotated[Optional[str], typer.Option(
+        help="Try the checks as of this day, YYYY-MM-DD (default: today); another day than today "
+             "adds what it finds but closes and reopens no flag.")] = None,
 ):
     """Run the account checks and score new posts (what `qunguan classify` also does)."""
     from newmedia.checks import run_newmedia
@@ -129,7 +131,10 @@ def accounts_check(
     for warning in warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     typer.echo(f"flags added {added}")
-    if settled:
+    if settled is None:
+        err.print(f"checked as of {today}, not today: no account flag was closed or opened again "
+                  "(run without --today to settle them)")
+    elif settled:
         err.print(f"account flags closed or opened again by the checks: {settled} (see each case's history)")
 
 

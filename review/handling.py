@@ -157,11 +157,13 @@ def settle_flags(conn, detector: str, categories, found: list[dict], decide, ope
         if change:
             changes.append((standing.id, {"status": change[0], "action": "none", "note": change[1], "due_date": None}))
     _append(conn, changes, detector)
-    # The evidence says how things stand at this check (已 58 天无消息, 已 393 天未更新).
+    # The evidence says how things stand at this check (已 58 天无消息, 已 393 天未更新), but
+    # what a supervisor decided on stays as they read it while their decision stands, the
+    # detector's later rows (that the finding went) notwithstanding.
     conn.executemany("update flags set evidence = :evidence where subject = :subject and category = :category "
-                     "and evidence != :evidence and coalesce((select h.actor_id = :detector or h.note in "
-                     "(select value from json_each(:opened)) from handling h where h.flag_id = flags.id "
-                     "order by h.id desc limit 1), 1)",
+                     "and evidence != :evidence and (coalesce((select h.note in (select value from json_each(:opened)) "
+                     "from handling h where h.flag_id = flags.id order by h.id desc limit 1), 0) or not exists "
+                     "(select 1 from handling h where h.flag_id = flags.id and h.actor_id != :detector))",
                      [{**f, "detector": detector, "opened": json.dumps(list(opened_notes), ensure_ascii=False)}
                       for f in found])
     conn.commit()

@@ -1,9 +1,11 @@
 """The registry checks of 《党务政务新媒体管理办法》: one account per platform (第四条),
 dormant accounts (第四条), filings 7 working days ahead (第六条), names (第七条),
 internal divisions and personal accounts (第八条); running them twice adds nothing."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+
+import ingest.records
 
 from detectors.after_hours import Calendar
 from ingest.records import local_now
@@ -16,8 +18,24 @@ TODAY = date(2025, 10, 1)
 
 
 @pytest.fixture
-def archive(qunguan, db_path, fixtures, tmp_path):
-    """The GB18030 台账 and a week of posts, imported as an office would."""
+def clock(monkeypatch):
+    """The archive's clock, as if the commands ran then: clock(day) sets it to 09:00 that
+    day, clock(n) moves it on n days."""
+    now = [local_now()]
+
+    def move(to: date | int):
+        now[0] = now[0] + timedelta(days=to) if isinstance(to, int) else datetime.combine(to, time(9))
+
+    for module in (ingest.records, registry, checks):
+        monkeypatch.setattr(module, "local_now", lambda: now[0])
+    return move
+
+
+@pytest.fixture
+def archive(clock, qunguan, db_path, fixtures, tmp_path):
+    """The GB18030 台账 and a week of posts, imported as an office would on TODAY, the
+    archive's clock then standing at TODAY."""
+    clock(TODAY)
     qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
     qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", db_path)
     return open_archive(str(db_path)).conn
@@ -238,17 +256,20 @@ def standing(conn, subject, category):
     return tuple(row) if row else None
 
 
-def test_a_dormant_account_that_posts_again_has_its_flag_closed_by_the_checks(qunguan, db_path, archive, tmp_path):
-    qunguan("accounts", "check", "--db", db_path, "--today", "2026-02-28")
+def test_a_dormant_account_that_posts_again_has_its_flag_closed_by_the_checks(qunguan, db_path, archive, tmp_path,
+                                                                              clock):
+    clock(date(2026, 2, 28))
+    qunguan("accounts", "check", "--db", db_path)
     assert "已 393 天未更新" in flags(archive, "account_dormant")[0]["evidence"]
     export = tmp_path / "宜春教育发布.csv"
     export.write_text("标题,发布时间,正文\n春季开学通知,2026-02-20 09:00,各校3月2日开学。\n", encoding="utf-8")
     qunguan("posts", "import", export, "--db", db_path, "--account", "宜春教育发布")
-    checked = qunguan("accounts", "check", "--db", db_path, "--today", "2026-02-28")
+    checked = qunguan("accounts", "check", "--db", db_path)
     assert "account flags closed or opened again by the checks: 1" in checked.stderr
     assert standing(archive, "account:2", "account_dormant") == ("resolved", checks.SETTLED_NOTE, checks.DETECTOR)
     # Quiet again for half a year: the same flag opens again, saying how things stand now.
-    qunguan("accounts", "check", "--db", db_path, "--today", "2026-09-30")
+    clock(date(2026, 9, 30))
+    qunguan("accounts", "check", "--db", db_path)
     assert standing(archive, "account:2", "account_dormant") == ("reviewing", checks.RECUR_NOTE, checks.DETECTOR)
     assert "最近一次发布在 2026-02-20，已 222 天未更新" in flags(archive, "account_dormant")[0]["evidence"]
 
@@ -280,24 +301,25 @@ def test_closing_an_account_closes_its_flags_but_not_its_late_filings(qunguan, d
     assert standing(archive, "account:2:filing:2", "account_late_filing") == (None, None, None)
 
 
-def test_a_dormant_account_still_idle_long_after_a_supervisor_resolved_it_is_raised_again(qunguan, db_path, archive):
-    today = local_now().date()  # the supervisor decides now: the checks count from that day
-    run_newmedia(archive, today, models_dir=None)
+def test_a_dormant_account_still_idle_long_after_a_supervisor_resolved_it_is_raised_again(archive, clock):
+    run_newmedia(archive, models_dir=None)  # the supervisor decides on TODAY: the checks count from that day
     [flag_id] = [r[0] for r in archive.execute("select id from flags where subject = 'account:2' "
                                                "and category = 'account_dormant'")]
     handling.record(archive, [flag_id], handling.validate("resolved", "reminded", "已督促更新", None), "u-sup")
     for later in (0, 100, 180):
-        run_newmedia(archive, today + timedelta(days=later), models_dir=None)
+        clock(TODAY + timedelta(days=later))
+        run_newmedia(archive, models_dir=None)
         assert standing(archive, "account:2", "account_dormant") == ("resolved", "已督促更新", "u-sup")
-    run_newmedia(archive, today + timedelta(days=272), models_dir=None)
+    clock(TODAY + timedelta(days=272))
+    run_newmedia(archive, models_dir=None)
     assert standing(archive, "account:2", "account_dormant") == ("reviewing", checks.DORMANT_AGAIN_NOTE, checks.DETECTOR)
-    idle = (today + timedelta(days=272) - date(2025, 1, 31)).days
+    idle = (TODAY + timedelta(days=272) - date(2025, 1, 31)).days
     assert f"已 {idle} 天未更新" in archive.execute("select evidence from flags where id = ?", [flag_id]).fetchone()[0]
 
 
 def test_a_closed_account_that_keeps_posting_is_flagged_and_again_when_it_posts_after_a_decision(qunguan, db_path,
                                                                                                  archive, tmp_path,
-                                                                                                 days_pass):
+                                                                                                 clock):
     qunguan("accounts", "file", "小李说文旅", "--db", db_path, "--action", "关停",
             "--filed-on", "2025-08-01", "--effective-on", "2025-08-20")
     export = tmp_path / "小李说文旅.csv"
@@ -315,39 +337,26 @@ def test_a_closed_account_that_keeps_posting_is_flagged_and_again_when_it_posts_
     run_newmedia(archive, TODAY, models_dir=None)
     assert standing(archive, flag[1], "account_closed_posting") == ("resolved", "已约谈，承诺不再发布", "u-sup")
     # A week later it posts once more: the case is open again, with the new count.
-    days_pass(7)
+    clock(7)
     export.write_text("标题,发布时间,正文\n国庆出游攻略,2025-09-28 09:00,走起\n", encoding="utf-8")
     qunguan("posts", "import", export, "--db", db_path, "--account", "小李说文旅")
-    run_newmedia(archive, TODAY, models_dir=None)
+    run_newmedia(archive, models_dir=None)
     assert standing(archive, flag[1], "account_closed_posting") == ("reviewing", checks.POSTED_AGAIN_NOTE,
                                                                     checks.DETECTOR)
     assert "此后仍发布 3 篇" in archive.execute("select evidence from flags where id = ?", [flag[0]]).fetchone()[0]
 
 
-@pytest.fixture
-def days_pass(monkeypatch):
-    """Move the archive's clock on by some days, as if the command ran that much later."""
-    import ingest.records
-
-    def move(days: int):
-        later = local_now() + timedelta(days=days)
-        for module in (ingest.records, registry, checks):
-            monkeypatch.setattr(module, "local_now", lambda: later)
-
-    return move
-
-
 def test_a_closing_filed_ahead_takes_effect_on_its_day_and_an_opening_after_it_on_its_own(qunguan, db_path, query,
-                                                                                          archive, days_pass):
+                                                                                          archive, clock):
     def status() -> str:
         listed = qunguan("accounts", "list", "--db", db_path).stdout.splitlines()
         return next(line.split("\t")[6] for line in listed if line.split("\t")[3] == "宜春发布")
 
-    today = local_now().date()
+    today = TODAY
     qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "关停",
             "--filed-on", str(today), "--effective-on", str(today + timedelta(days=20)))
     assert status() == "运行"
-    days_pass(21)
+    clock(21)
     assert status() == "关停"
     change = query("select change from registry_log where entity = 'account' order by id desc limit 1")[0]["change"]
     assert '"status": ["运行", "关停"]' in change
@@ -355,7 +364,62 @@ def test_a_closing_filed_ahead_takes_effect_on_its_day_and_an_opening_after_it_o
     qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "开设",
             "--filed-on", str(today + timedelta(days=21)), "--effective-on", str(today + timedelta(days=40)))
     assert status() == "关停"
-    days_pass(41)
+    clock(20)
     run_newmedia(archive, today + timedelta(days=41), models_dir=None)
     assert status() == "运行"
     assert query("select status, closed_on from accounts where name = '宜春发布'") == [{"status": "运行", "closed_on": None}]
+
+
+def flag_id(conn, subject, category) -> int:
+    return conn.execute("select id from flags where subject = ? and category = ?", [subject, category]).fetchone()[0]
+
+
+def test_trying_the_checks_on_another_day_leaves_the_supervisors_decisions_alone(qunguan, db_path, archive):
+    qunguan("accounts", "check", "--db", db_path)
+    # A supervisor resolves the dormant 宜春教育发布, and finds 宜春发布's name a false alarm.
+    dormant, name = flag_id(archive, "account:2", "account_dormant"), flag_id(archive, "account:4", "account_name_unclear")
+    handling.record(archive, [dormant], handling.validate("resolved", "reminded", "已督促更新", None), "u-sup")
+    handling.record(archive, [name], handling.validate("dismissed", "none", "宜春发布为规范简称", None), "u-sup")
+    # Someone tries the checks as of a day in spring (not dormant yet then) and two years on
+    # (idle long past the decision), each time followed by the ordinary check.
+    for day in ("2025-06-01", "2027-12-31"):
+        tried = qunguan("accounts", "check", "--db", db_path, "--today", day)
+        assert tried.exit_code == 0
+        assert f"checked as of {day}, not today: no account flag was closed or opened again" in tried.stderr
+        qunguan("accounts", "check", "--db", db_path)
+    assert standing(archive, "account:2", "account_dormant") == ("resolved", "已督促更新", "u-sup")
+    assert standing(archive, "account:4", "account_name_unclear") == ("dismissed", "宜春发布为规范简称", "u-sup")
+
+
+def test_a_supervisors_resolution_stands_when_a_setting_only_hides_the_finding_for_a_while(qunguan, db_path, archive,
+                                                                                            clock):
+    run_newmedia(archive, models_dir=None)
+    dormant = flag_id(archive, "account:2", "account_dormant")
+    handling.record(archive, [dormant], handling.validate("resolved", "reminded", "已督促更新", None), "u-sup")
+    read = archive.execute("select evidence from flags where id = ?", [dormant]).fetchone()[0]
+    # The threshold is raised for a month, then set back: the same idle spell, nothing new.
+    qunguan("accounts", "config", "dormant_days", "400", "--db", db_path)
+    run_newmedia(archive, models_dir=None)
+    assert standing(archive, "account:2", "account_dormant") == ("resolved", checks.SETTLED_NOTE, checks.DETECTOR)
+    clock(30)
+    qunguan("accounts", "config", "dormant_days", "180", "--db", db_path)
+    run_newmedia(archive, models_dir=None)
+    assert standing(archive, "account:2", "account_dormant") == ("resolved", checks.SETTLED_NOTE, checks.DETECTOR)
+    assert archive.execute("select evidence from flags where id = ?", [dormant]).fetchone()[0] == read
+    # Still idle 180 days after the decision: now the problem is back.
+    clock(151)
+    run_newmedia(archive, models_dir=None)
+    assert standing(archive, "account:2", "account_dormant") == ("reviewing", checks.DORMANT_AGAIN_NOTE, checks.DETECTOR)
+
+
+def test_a_false_alarm_stays_one_when_its_finding_goes_and_comes_back(qunguan, db_path, archive):
+    run_newmedia(archive, models_dir=None)
+    name = flag_id(archive, "account:4", "account_name_unclear")
+    handling.record(archive, [name], handling.validate("dismissed", "none", "宜春发布为规范简称", None), "u-sup")
+    qunguan("accounts", "config", "unit_names", '{"中共宜春市委宣传部": ["宜春发布"]}', "--db", db_path)
+    run_newmedia(archive, models_dir=None)
+    qunguan("accounts", "config", "unit_names", "{}", "--db", db_path)
+    _, _, changed = run_newmedia(archive, models_dir=None)
+    assert changed == 0
+    assert standing(archive, "account:4", "account_name_unclear") == ("dismissed", checks.SETTLED_NOTE, checks.DETECTOR)
+
