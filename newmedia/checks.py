@@ -16,7 +16,7 @@ from detectors.base import load_config
 from ingest.records import local_now
 from newmedia.classify import classify_posts
 from newmedia.names import division_tail, name_stems, names_unit
-from newmedia.registry import apply_filings, is_closed
+from newmedia.registry import WHILE_CLOSED, apply_filings, closed_spells, is_closed
 from newmedia.settings import load_settings
 from review.handling import Standing, settle_flags
 
@@ -125,22 +125,39 @@ def late_filings(conn, required: int, calendar: Calendar) -> list[dict]:
 
 def posting_after_closing(conn, today: date, required: int) -> list[dict]:
     """第六条: a closed account publishes nothing; one that does was opened again without
-    a filing. One flag per account and closing day, on its first post after that day
-    (a farewell post on the day itself is not counted), naming how many followed."""
+    a filing. One flag per account and closing day that has come by `today`, on the first
+    post published while closed (registry.WHILE_CLOSED), naming how many: the spells come
+    from the filings, so posts published before a later opening's day still count."""
+    labels = {row[0]: {"id": row[0], "platform": row[1], "name": row[2]}
+              for row in conn.execute("select id, platform, name from accounts")}
     flags = []
-    for account_id, platform, name, closed_on, count, first_id, first, last, title, imported in conn.execute(
-            "select a.id, a.platform, a.name, a.closed_on, count(*), min(p.id), min(p.published_at), max(p.published_at), "
-            "(select title from posts q where q.account_id = a.id order by q.published_at desc, q.id desc limit 1), "
-            "max(i.finished_at) from accounts a join posts p on p.account_id = a.id "
-            "and p.published_at >= date(a.closed_on, '+1 day') join imports i on i.id = p.import_id "
-            "where length(a.closed_on) = 10 and a.closed_on <= ? group by a.id order by a.id", [today.isoformat()]):
-        a = {"id": account_id, "platform": platform, "name": name}
-        latest = f"，最近一篇「{title}」" if title else ""
-        flags.append(_flag(a, "account_closed_posting",
-                           f"{_label(a)}已于 {closed_on} 关停，此后仍发布 {count} 篇（{first[:10]} 至 {last[:10]}）{latest}；"
-                           f"关停的账号不应再发布，如已重新启用，应提前 {required} 个工作日向监管部门备案开设",
-                           subject=f"account:{account_id}:closed:{closed_on}") | {"post_id": first_id, "renewed_at": imported})
+    for account_id, spells in sorted(closed_spells(conn).items()):
+        for closed_on, reopened_on in spells:
+            if closed_on > today.isoformat():
+                continue
+            posts = conn.execute(
+                "select p.id, p.published_at, p.title, i.finished_at from posts p left join imports i "
+                f"on i.id = p.import_id where {WHILE_CLOSED} order by p.published_at, p.id",
+                [account_id, closed_on, reopened_on]).fetchall()
+            if posts:
+                flags.append(_closed_posting(labels[account_id], closed_on, reopened_on, posts, required))
     return flags
+
+
+def _closed_posting(account: dict, closed_on: str, reopened_on: str | None, posts: list[tuple], required: int) -> dict:
+    """The flag on `posts` (id, published_at, title, import finished_at; in order of publication)."""
+    (first_id, first, *_), (_, last, title, _) = posts[0], posts[-1]
+    latest = f"，最近一篇「{title}」" if title else ""
+    if reopened_on is None:
+        told = (f"{_label(account)}已于 {closed_on} 关停，此后仍发布 {len(posts)} 篇（{first[:10]} 至 {last[:10]}）{latest}；"
+                f"关停的账号不应再发布，如已重新启用，应提前 {required} 个工作日向监管部门备案开设")
+    else:
+        told = (f"{_label(account)}于 {closed_on} 关停，{reopened_on} 才重新开设，其间仍发布 {len(posts)} 篇"
+                f"（{first[:10]} 至 {last[:10]}）{latest}；关停的账号在重新开设生效前不应发布，"
+                f"重新启用应提前 {required} 个工作日向监管部门备案开设")
+    renewed = max((p[3] for p in posts if p[3]), default="")
+    return _flag(account, "account_closed_posting", told, subject=f"account:{account['id']}:closed:{closed_on}") \
+        | {"post_id": first_id, "renewed_at": renewed}
 
 
 def naming(accounts: list[dict], settings: dict) -> list[dict]:

@@ -19,7 +19,7 @@ from ingest import chain
 from ingest.records import stamp
 from ingest.save import message_key
 from ingest.sources import os_user
-from newmedia.registry import find_account, matching_accounts
+from newmedia.registry import WHILE_CLOSED, closed_spells, find_account, matching_accounts
 from newmedia.table import TableError, cell_text, column_map, parse_count, parse_moment, read_table
 
 # Accepted headers for each field (the field's own name is accepted too).
@@ -165,9 +165,10 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
             runs[identity] = runs.get(identity, -1) + 1
             _store(conn, result, import_id, number, post, account_id, _keys(post, account_id, runs[identity]))
         _ledger(conn, import_id, path, result, started)
-        result.after_closing = conn.execute(
-            "select count(*) from posts p join accounts a on a.id = p.account_id where p.import_id = ? "
-            "and length(a.closed_on) = 10 and p.published_at >= date(a.closed_on, '+1 day')", [import_id]).fetchone()[0]
+        result.after_closing = sum(
+            conn.execute(f"select count(*) from posts p where p.import_id = ?4 and {WHILE_CLOSED}",
+                         [account_id, *spell, import_id]).fetchone()[0]
+            for account_id, spells in closed_spells(conn).items() for spell in spells)
     return result
 
 

@@ -388,6 +388,38 @@ def _apply(conn, today: date, account_id: int) -> bool:
     return True
 
 
+def closed_spells(conn) -> dict[int, list[tuple[str, str | None]]]:
+    """Per account, the spells it was closed, in order: (its closing day, the day an opening
+    filed after that closing took effect, or None while it stays closed). From the closings
+    and openings filed, by the day each takes effect, and the 台账's 关停时间 where no closing
+    was filed for that day: an opening clears 关停时间, the filings keep the spell."""
+    events: dict[int, list[tuple[str, int, str]]] = {}
+    for account_id, action, day, filing_id in conn.execute(
+            "select account_id, action, effective_on, id from account_filings where action in ('开设', '关停')"):
+        events.setdefault(account_id, []).append((day, filing_id, action))
+    for account_id, closed_on in conn.execute("select id, closed_on from accounts where length(closed_on) = 10"):
+        if (closed_on, "关停") not in {(day, action) for day, _, action in events.get(account_id, [])}:
+            events.setdefault(account_id, []).append((closed_on, 0, "关停"))
+    spells: dict[int, list[tuple[str, str | None]]] = {}
+    for account_id, timeline in events.items():
+        since = None
+        for day, _, action in sorted(timeline):
+            if action == "关停" and since is None:
+                since = day
+            elif action == "开设" and since is not None:
+                spells.setdefault(account_id, []).append((since, day))
+                since = None
+        if since is not None:
+            spells.setdefault(account_id, []).append((since, None))
+    return spells
+
+
+# The posts an account published while closed (parameters: account id, closing day, the
+# day it was opened again or None): from the day after the closing (a farewell post on the
+# day is none) to the day before the opening.
+WHILE_CLOSED = "p.account_id = ?1 and p.published_at >= date(?2, '+1 day') and (?3 is null or p.published_at < ?3)"
+
+
 def is_closed(account: dict, today: date) -> bool:
     """Whether the account is closed on `today`: its status, or a closing day that has come."""
     closed_on = account.get("closed_on")

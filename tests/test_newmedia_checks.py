@@ -13,6 +13,7 @@ from ingest.schema import open_archive
 from newmedia import checks, registry
 from newmedia.checks import run_newmedia, working_days_ahead
 from review import handling
+from review.site import canned_queries
 
 TODAY = date(2025, 10, 1)
 
@@ -423,3 +424,52 @@ def test_a_false_alarm_stays_one_when_its_finding_goes_and_comes_back(qunguan, d
     assert changed == 0
     assert standing(archive, "account:4", "account_name_unclear") == ("dismissed", checks.SETTLED_NOTE, checks.DETECTOR)
 
+
+def test_posts_published_while_closed_stay_a_breach_once_the_account_is_opened_again(qunguan, db_path, query, archive,
+                                                                                     tmp_path, clock):
+    # 宜春发布 closed from 09-20, filed in time; the 台账's post of 09-25 came after.
+    qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "关停",
+            "--filed-on", "2025-09-01", "--effective-on", "2025-09-20")
+    run_newmedia(archive, models_dir=None)
+    subject = "account:4:closed:2025-09-20"
+    handling.record(archive, [flag_id(archive, subject, "account_closed_posting")],
+                    handling.validate("resolved", "talked", "已约谈", None), "u-sup")
+    clock(2)
+    export = tmp_path / "宜春发布.csv"
+    export.write_text("标题,发布时间,正文\n国庆出行提示,2025-10-02 09:00,错峰出行\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", db_path, "--account", "宜春发布")
+    run_newmedia(archive, models_dir=None)
+    assert standing(archive, subject, "account_closed_posting") == ("reviewing", checks.POSTED_AGAIN_NOTE,
+                                                                    checks.DETECTOR)
+    # Then it is opened again, filed on 10-05 for 10-20. A post of 10-10 exported late is
+    # still one published while closed; one of 10-25 is the reopened account's own.
+    clock(date(2025, 10, 5))
+    qunguan("accounts", "file", "宜春发布", "--db", db_path, "--action", "开设",
+            "--filed-on", "2025-10-05", "--effective-on", "2025-10-20")
+    clock(date(2025, 10, 26))
+    export.write_text("标题,发布时间,正文\n重阳敬老,2025-10-10 09:00,活动\n秋季招聘,2025-10-25 09:00,报名\n", encoding="utf-8")
+    imported = qunguan("posts", "import", export, "--db", db_path, "--account", "宜春发布")
+    assert "1 posts were published after their account's closing day" in imported.stderr
+    run_newmedia(archive, models_dir=None)
+    assert query("select status, closed_on from accounts where id = 4") == [{"status": "运行", "closed_on": None}]
+    assert standing(archive, subject, "account_closed_posting") == ("reviewing", checks.POSTED_AGAIN_NOTE,
+                                                                    checks.DETECTOR)
+    [flag] = flags(archive, "account_closed_posting")
+    assert "于 2025-09-20 关停，2025-10-20 才重新开设，其间仍发布 3 篇（2025-09-25 至 2025-10-10），最近一篇「重阳敬老」" \
+        in flag["evidence"]
+
+
+def test_the_first_post_after_closing_is_the_first_published_whatever_order_the_export_lists(qunguan, db_path,
+                                                                                             archive, tmp_path):
+    qunguan("accounts", "file", "小李说文旅", "--db", db_path, "--action", "关停",
+            "--filed-on", "2025-08-01", "--effective-on", "2025-08-20")
+    export = tmp_path / "小李说文旅.csv"  # newest first, as back ends export
+    export.write_text("标题,发布时间,正文\n中秋灯会,2025-09-12 20:00,来玩\n月亮山秋景,2025-09-05 09:00,美\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", db_path, "--account", "小李说文旅")
+    run_newmedia(archive, models_dir=None)
+    [(occurred_at, first)] = archive.execute("select f.occurred_at, p.title from flags f join posts p on p.id = f.post_id "
+                                             "where f.category = 'account_closed_posting'").fetchall()
+    assert (occurred_at, first) == ("2025-09-05T09:00:00", "月亮山秋景")
+    canned = canned_queries()["newmedia_closed_posting"]["sql"]
+    [row] = [dict(zip((d[0] for d in c.description), r)) for c in [archive.execute(canned)] for r in c]
+    assert (row["关停后首篇"], row["首篇时间"]) == ("月亮山秋景", "2025-09-05T09:00:00")
