@@ -15,7 +15,7 @@ from classifiers import model as chat_model
 from classifiers.classify import insert_flags, judge, set_watermark, watermark
 from classifiers.corpus import load_corpus
 from detectors import privacy, secret
-from detectors.base import Message, load_config
+from detectors.base import Message, clauses, load_config, word_pattern
 
 CORPUS_DIR = Path(__file__).with_name("corpus")
 # The posts corpus also labels rumour and sensitive posts; the posts task learns the
@@ -33,6 +33,24 @@ SHOP_LINK = "rules@posts_shop_link.1"
 # version of either reads every post again.
 CHAT_RULES = (privacy, secret)
 RULES_ARTICLE = "新媒体 第十条"
+# A post is a publication, not a chat: a number it gives is given to the public on purpose
+# (a hotline, 报名咨询：王老师 139…, a 寻人启事's 家属联系电话). Besides the chat's contact
+# fields, these mark a number given to be called on a post.
+POST_CONTACT_PATTERNS = ("咨询(?!人|者)", "联系", "拨打", r"(电话|手机)\s*[:：]")
+# The chat's third-party words that on a post name its readers or the subject of a notice
+# (居民可拨打…, 家属联系电话, 走失老人) or a hotline's purpose (投诉电话, 举报热线), not whose
+# number it is; the people themselves (投诉人, 举报人 …) still are third parties. A number
+# without a contact field before it (困难户名单：王某某 139…；李某某 138…) is flagged as on chat.
+POST_AUDIENCE_WORDS = ("投诉", "举报", "信访", "求助", "家属", "家长", "学生", "村民", "群众", "居民", "老人", "大爷",
+                       "大妈", "阿姨", "孩子")
+POST_THIRD_PARTY_WORDS = ("投诉人", "举报人", "信访人", "求助人")
+# Internal material on a post is material that calls itself so: a label standing alone
+# (内部资料，注意保密 / 【内部资料】 / 本文为内部资料) among the chat's internal words. A label
+# inside a sentence is talked about (请广大市民注意保密银行卡密码, 此前发布的内部参考信息有误),
+# one in 《》 or quotes is a title (《内部资料》一书).
+_LABEL_PARTS = re.compile(r"[，,。！？!?\n；;：:、\s【】\[\]［］（）()〔〕]+")
+_DECLARING = re.compile(r"^(?:(?:本文|本件|此件|此文|本材料|本资料|以下)(?:为|系|属|是)?|此(?:为|系|属|是))")
+_LABEL_TAIL = re.compile(r"(?:参考|使用|阅读|学习|传阅)?")  # 仅供内部 + 参考
 # The chat detectors word their evidence for a group; on a post the same finding is a publication.
 _AS_PUBLISHED = (("消息中", "文章中"), ("在群内传播", "经新媒体公开发布"), ("全文转发", "公开发布"))
 BATCH = 5000
@@ -116,17 +134,50 @@ def rule_name(module) -> str:
     return f"rules@posts_{module.NAME}.{module.VERSION}"
 
 
+def post_config(config: dict) -> dict:
+    """The chat detectors' settings `config` as the rules read a post: more contact fields
+    and fewer third parties for mobile numbers (POST_CONTACT_PATTERNS …); for the secret
+    rule, markings and document numbers at any length (a post is published whole), and no
+    internal words: internal material is judged by `internal_label`."""
+    privacy_, secret_ = config["privacy"], config["secret"]
+    third_party = [w for w in privacy_["third_party_words"] if w not in POST_AUDIENCE_WORDS]
+    return {**config,
+            "privacy": {**privacy_, "contact_patterns": [*privacy_["contact_patterns"], *POST_CONTACT_PATTERNS],
+                        "third_party_words": third_party + [w for w in POST_THIRD_PARTY_WORDS if w not in third_party]},
+            "secret": {**secret_, "internal_min_chars": 0, "internal_words": []}}
+
+
+def internal_label(text: str, labels: re.Pattern, reminders: re.Pattern) -> str | None:
+    """The internal-material label (`labels`, the chat's internal words) that marks `text`
+    itself, standing alone between punctuation or brackets, after 本文为 and the like; None
+    when the labels are only talked about, or a clause about them reminds not to pass such
+    material on (as on chat: 内部资料一律不得上网)."""
+    if any(reminders.search(labels.sub("", clause)) for clause in clauses(text)
+           if "密" in clause or labels.search(clause)):
+        return None
+    for part in _LABEL_PARTS.split(text):
+        label = _DECLARING.sub("", part)
+        if labels.search(label) and _LABEL_TAIL.fullmatch(labels.sub("", label)):
+            return label
+    return None
+
+
 def flag_chat_rules(conn) -> int:
-    """第十条: the chat side's privacy (ID, bank-card and mobile numbers, masked) and secret
-    rules (绝密/机密/秘密 markings, classified document numbers, internal material) on each
-    post's title and text, with the archive's detector settings. A post is published whole,
-    so internal material is flagged at any length, not only when forwarded at length."""
-    config = load_config(conn)
-    config["secret"] = {**config["secret"], "internal_min_chars": 0}
+    """第十条: the chat side's privacy (ID, bank-card and mobile numbers not given as a
+    contact, masked) and secret rules (绝密/机密/秘密 markings, classified document numbers,
+    material labelled internal) on each post's title and text, with the archive's detector
+    settings as a post reads them (`post_config`)."""
+    chat_config = load_config(conn)
+    config = post_config(chat_config)
+    labels = word_pattern(tuple(chat_config["secret"]["internal_words"]))
+    reminders = word_pattern(tuple(chat_config["secret"]["reminder_words"]))
     added = 0
     for module in CHAT_RULES:
         name = rule_name(module)
-        added += _flag_unseen(conn, name, partial(_chat_rule_flags, module, name, config, {"conn": conn}))
+        find = partial(_chat_rule_flags, module, name, config, {"conn": conn})
+        if module is secret:
+            find = partial(_with_internal, find, name, labels, reminders)
+        added += _flag_unseen(conn, name, find)
         with conn:  # an earlier version's watermark is of no use any more
             conn.execute("delete from detector_state where detector like ? and detector != ?",
                          [f"rules@posts_{module.NAME}.%", name])
@@ -139,6 +190,15 @@ def _chat_rule_flags(module, name: str, config: dict, context: dict, rows: list[
     found = module.detect([Message(r[0], None, None, r[5], "text", _body(r)) for r in rows], config, context)
     return [_post_flag(by_id[f["message_id"]], f["category"], f["score"], name, RULES_ARTICLE, _published(f["evidence"]))
             for f in found]
+
+
+def _with_internal(find, name: str, labels: re.Pattern, reminders: re.Pattern, rows: list[tuple]) -> list[dict]:
+    """`find(rows)`'s secret flags, and one for each other post labelled internal material."""
+    flags = find(rows)
+    marked = {f["post_id"] for f in flags}
+    return flags + [_post_flag(row, "secret", 0.7, name, RULES_ARTICLE,
+                               _published(f"疑似内部资料经新媒体公开发布（标注「{label}」）"))
+                    for row in rows if row[0] not in marked and (label := internal_label(_body(row), labels, reminders))]
 
 
 def _published(evidence: str) -> str:

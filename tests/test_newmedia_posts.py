@@ -261,6 +261,32 @@ def test_a_published_list_with_id_numbers_and_a_secret_document_are_flagged_unde
     assert {f"rules@posts_privacy.{privacy.VERSION}", f"rules@posts_secret.{secret.VERSION}"} <= marks
 
 
+def test_what_a_notice_publishes_on_purpose_is_no_leak_but_residents_numbers_and_internal_material_are(
+        qunguan, registry, query, tmp_path):
+    # A week of an education bureau's posts: advice, a book, a correction, a sign-up
+    # contact and a missing person's family contact are meant for the public; the rest leak.
+    export = tmp_path / "宜春教育.csv"
+    export.write_text(
+        "标题,发布时间,正文\n"
+        "反诈提醒,2025-09-01 09:00,防范电信诈骗，请广大市民注意保密银行卡密码\n"
+        "新书推介,2025-09-02 09:00,《内部资料》一书出版发行\n"
+        "更正说明,2025-09-03 09:00,本号此前发布的内部参考信息有误，特此更正\n"
+        "秋季招生,2025-09-04 09:00,秋季班即日起报名。报名咨询：王老师 13907951234\n"
+        "寻人启事,2025-09-05 09:00,张某某，男，75岁，9月4日在袁州区走失。家属联系电话13907951234\n"
+        "走访记录,2025-09-06 09:00,本周走访困难户：王某某 13907951234；李某某 13807954321\n"
+        "舆情摘报,2025-09-07 09:00,【内部资料】2025年第3期舆情摘报\n"
+        "资助发放,2025-09-08 09:00,资助款已发放至王建华的银行卡6228480012345678911\n", encoding="utf-8")
+    qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert qunguan("accounts", "check", "--db", registry).exit_code == 0
+    flagged = query("select p.title, f.category, f.evidence from flags f join posts p on p.id = f.post_id "
+                    "where f.category in ('privacy', 'secret') order by p.id")
+    assert [(f["title"], f["category"]) for f in flagged] == [
+        ("走访记录", "privacy"), ("舆情摘报", "secret"), ("资助发放", "privacy")]
+    assert "手机号 139*****234；手机号 138*****321" in flagged[0]["evidence"]
+    assert "疑似内部资料经新媒体公开发布（标注「内部资料」）" in flagged[1]["evidence"]
+    assert "银行卡号 6228***********8911" in flagged[2]["evidence"]
+
+
 def test_a_count_written_in_words_leaves_the_count_empty_not_the_post(qunguan, registry, query, tmp_path):
     export = tmp_path / "后台导出.csv"
     export.write_text("标题,发布时间,正文,阅读数,点赞数\n防汛提醒,2025-06-01 09:00,注意防汛,约5000,十几个\n",
