@@ -150,7 +150,7 @@ def _newmedia(conn, params: dict) -> list[str]:
         join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id
         where f.subject like 'account:%' and {_ACCOUNT_SCOPE} and {_OPEN} order by f.severity desc, f.id""", params))
     lines = [f"在册账号 {sum(statuses.values())} 个（" + "，".join(f"{k} {statuses.get(k, 0)}" for k in ACCOUNT_STATUSES)
-             + f"）；本期导入的发布 {posts} 篇。{_tally(categories)}。", ""] + _category_table(categories)
+             + f"）；本期发布 {posts} 篇（据已导入的发布记录）。{_tally(categories)}。", ""] + _category_table(categories)
     lines += [f"账号问题（待处置，不限本期；其中超过{OVERDUE_DAYS}天未处置 {sum(w['overdue'] for w in waiting)} 条）：", ""]
     return lines + _listed(waiting, lambda f: f"#{f['id']}　{_cell(f['account'])}　"
                                               f"{CATEGORY_NAMES.get(f['category'], f['category'])}（{f['article']}）："

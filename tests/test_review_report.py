@@ -148,7 +148,7 @@ def test_new_media_flags_are_reported_by_article_and_a_published_id_list_needs_a
     handling.record(conn, [personal["id"]], handling.validate("resolved", "talked", "已约谈", None), "u-supervisor")
     text = qunguan("report", "--db", archive, "--from", "2025-09-01", "--to", str(local_now().date())).stdout
     newmedia = text.split("## 六")[1]
-    assert "在册账号 5 个（运行 5，停更 0，关停 0）；本期导入的发布 4 篇" in newmedia
+    assert "在册账号 5 个（运行 5，停更 0，关停 0）；本期发布 4 篇（据已导入的发布记录）" in newmedia
     assert "| 以个人名义开设账号 | 新媒体 第八条 | 1 | 0 | 1 | 0 |" in newmedia
     assert "| 泄露个人信息 | 新媒体 第十条 | 1 | 0 | 0 | 1 |" in newmedia
     assert "同一平台多个新媒体账号（新媒体 第四条）" in newmedia  # still waiting
