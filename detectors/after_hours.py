@@ -117,7 +117,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     periods = _periods(settings)
     urgent = word_pattern(tuple(settings["urgent_words"]))
     event, happening = word_pattern(tuple(settings["emergency_events"])), word_pattern(tuple(settings["happening_words"]))
-    weather, coming = word_pattern(tuple(settings["weather_words"])), word_pattern(tuple(settings["weather_signs"]))
+    weather, coming = word_pattern(tuple(settings["weather_words"])), any_pattern(tuple(settings["weather_signs"]))
     # 应急 and 预警 also name routine subjects (应急管理工作总结, 预警信息员名单).
     routine = word_pattern(tuple(settings["routine_topics"]))
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
@@ -136,6 +136,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 and not (urgent.search(told) or event.search(told) and happening.search(told)
                          or weather.search(told) and coming.search(told))
                 # Asked last: it reads the archive. A 接龙's task is its starter's, not each answer's.
-                and not answers_earlier(context["conn"], m, config["sign_up"]["answer_days"])):
+                and not answers_earlier(context, m, config["sign_up"]["answer_days"])):
             flags.append(flag(m, CATEGORY, ARTICLE, f"发送于 {when_zh(m.sent_at)}，{reason}；内容为工作通知/任务，且未标明紧急"))
     return flags

@@ -31,8 +31,9 @@ _PATTERNS = [
     re.compile(r"(?:用户名|账号|账户|登录名)\s*[:：]?\s*[!-~]+?\s*[，,]?\s*(?:密码|口令)\s*[:：=]?\s*" + _VALUE),
 ]
 # "综治平台 yfzz01/Yf@12345", "账户：yfsb001 / Sb@2025": any account and its password with a
-# slash between, right after a word naming an account or a platform (config account_words),
-# not one naming a path (path_words: "下载路径 share/Manual2025", "文号 ycf/2025-12").
+# slash between, in a message naming an account or a platform (config account_words), but
+# not right after a word naming a path (path_words: "下载路径 share/Manual2025", "文号
+# ycf/2025-12") with no account word after it ("请登录平台查看，账号 yfzz01/…" is a pair).
 # The account is lower-case letters and digits; the password holds a digit and either is
 # all digits or holds a capital or a symbol, and goes on to no path or file name: not a
 # date (2025/03/04), a fraction (1/3), a choice (A/B) or a path (share/manual2025,
@@ -67,14 +68,20 @@ def _shared_on_purpose(text: str, match: re.Match) -> bool:
 
 
 def _slashed(text: str, accounts: re.Pattern, paths: re.Pattern) -> re.Match | None:
+    if not accounts.search(text):
+        return None
     for found in _SLASHED.finditer(text):
         before = text[max(0, found.start() - _NAMED_WITHIN): found.start()]
-        if accounts.search(before) and not paths.search(before):
+        if _last_end(paths, before) <= _last_end(accounts, before):
             return found
     return None
 
 
-_NAMED_WITHIN = 12  # characters before an account/password pair that name what it is
+def _last_end(words: re.Pattern, text: str) -> int:
+    return max((m.end() for m in words.finditer(text)), default=-1)
+
+
+_NAMED_WITHIN = 12  # characters before an account/password pair that may say what it is
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:

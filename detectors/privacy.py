@@ -75,14 +75,14 @@ def _masked_group(group: re.Match) -> str:
 
 
 class _Layout:
-    """Where a text's sentences end, where it has contact fields and roster headings, and
-    where a sentence ends outright (。！？, not a line break: a roster runs over lines),
-    found once per text: a contact list of thousands of numbers is not read again per number."""
+    """Where a text's sentences and clauses end and where it has contact fields and roster
+    headings, found once per text: a contact list of thousands of numbers is not read
+    again per number."""
 
     def __init__(self, text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern):
         self.text, self.contact, self.someone = text, contact, someone
         self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        self.stops = [m.start() for m in _FULL_STOP.finditer(text)]
+        self.clause_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
         self.contacts = [m.span() for m in contact.finditer(text)]
         self.headings = [m.span() for m in roster.finditer(text)]
         self.named_in_heading: dict[int, bool] = {}
@@ -91,18 +91,20 @@ class _Layout:
         i = bisect.bisect_right(self.ends, at)
         return self.ends[i - 1] if i else 0
 
-    def contact_before(self, at: int) -> bool:
-        """Whether a contact field stands before `at` in its sentence."""
+    def contact_before(self, at: int) -> tuple[int, int] | None:
+        """The contact field nearest before `at` in its sentence."""
         i = bisect.bisect_right(self.contacts, (at,))
-        return bool(i) and self.contacts[i - 1][1] <= at and self.contacts[i - 1][0] >= self.sentence_start(at)
+        if i and self.contacts[i - 1][1] <= at and self.contacts[i - 1][0] >= self.sentence_start(at):
+            return self.contacts[i - 1]
+        return None
 
-    def heading_over(self, at: int) -> tuple[int, int] | None:
-        """The roster heading whose list `at` is in: the last before it, no full stop between."""
+    def heading_before(self, at: int) -> tuple[int, int] | None:
         i = bisect.bisect_right(self.headings, (at,))
-        if not i:
-            return None
-        heading = self.headings[i - 1]
-        return None if bisect.bisect_left(self.stops, heading[1]) < bisect.bisect_left(self.stops, at) else heading
+        return self.headings[i - 1] if i else None
+
+    def clause_end(self, at: int) -> int:
+        i = bisect.bisect_left(self.clause_ends, at)
+        return self.clause_ends[i] if i < len(self.clause_ends) else len(self.text)
 
     def names_someone(self, part: str) -> bool:
         # The contact field names no one else, though 我的电话 holds 的电话.
@@ -116,26 +118,30 @@ class _Layout:
         return self.named_in_heading[heading[0]]
 
 
-_FULL_STOP = re.compile(r"[。！？!?]")
-# What is said of one number: from the number before it (or its sentence's start) up to
-# it, and after it up to a clause's end ("138…（投诉人）"): in "张书记手机139…，村民李四手机138…"
-# the 村民 is the second number's.
-_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+# What is said of one number: what leads into its contact field ("低保户联系电话：…", for
+# every number of the list), from the number before it (or its sentence's start) up to it,
+# and after it to its clause's end ("138…（投诉人）"): in "张书记手机139…，村民李四手机138…"
+# the 村民 is the second number's. Each part is bounded, so a list costs its length once.
+_CLAUSE_END = re.compile(r"[，,；;、。！？!?\n]")
+_LEAD_IN, _BESIDE = 12, 40  # characters
 
 
 def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     """Whether the mobile `number` was published to be called for work ("联系人：王磊，电话：
     138…", a duty roster, "有事联系我"), not disclosed as someone else's ("投诉人电话",
-    "王某的手机号"): a contact field before it in its sentence or a roster's heading over
-    its list, and no third party named beside the number (from `after`, where the number
-    before it ended) or in the heading's sentence."""
-    if not layout.contact_before(number.start()):
-        heading = layout.heading_over(number.start())
+    "王某的手机号"): a contact field before it in its sentence, or a roster's heading before
+    it in the message, and no third party named in what is said of the number or in the
+    heading's sentence."""
+    text, start = layout.text, layout.sentence_start(number.start())
+    said = []
+    if field := layout.contact_before(number.start()):
+        said.append(text[max(start, field[0] - _LEAD_IN): field[1]])
+    else:
+        heading = layout.heading_before(number.start())
         if heading is None or layout.heading_names_someone(heading):
             return False
-    tail = _CLAUSE_END.search(layout.text, number.end())
-    beside = layout.text[max(layout.sentence_start(number.start()), after): tail.start() if tail else len(layout.text)]
-    return not layout.names_someone(beside)
+    said.append(text[max(start, after, number.start() - _BESIDE): min(layout.clause_end(number.end()), number.end() + _BESIDE)])
+    return not any(map(layout.names_someone, said))
 
 
 def findings(text: str, contact: re.Pattern, roster: re.Pattern, someone: re.Pattern) -> list[str]:

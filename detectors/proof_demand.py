@@ -31,14 +31,16 @@ def other_senses(settings: dict) -> re.Pattern:
     return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}")
 
 
-def _demanded(clause: str, acts: re.Pattern, demand: re.Pattern) -> bool:
+def _demanded(clause: str, acts: re.Pattern, demand: re.Pattern, back: re.Pattern) -> bool:
     """Whether a demand stands before the clause's last act or in its part of the clause:
-    a demand reaches forward ("请各村今晚十点前，把巡河现场拍照"), never back."""
+    a demand reaches forward ("请各村今晚十点前，把巡河现场拍照"), back only when it tells
+    to carry the act out (`back`: "每个点位拍照打卡，请各村务必落实")."""
     ends = [found.end() for found in acts.finditer(clause)]
     if not ends:
         return False
     part_end = _COMMAS.search(clause, ends[-1])
-    return demand.search(clause, 0, part_end.start() if part_end else len(clause)) is not None
+    return (demand.search(clause, 0, part_end.start() if part_end else len(clause)) is not None
+            or back.search(clause, ends[-1]) is not None)
 
 
 def _for_another_end(clause: str, any_media, document, photo, purposes: dict) -> bool:
@@ -62,6 +64,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     asked = any_pattern(tuple(map(re.escape, settings["send_words"] + settings["standing_demands"]))
                         + tuple(settings["send_patterns"]))
     demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
+    back = any_pattern(tuple(settings["demands_after"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     elsewise = other_senses(settings)
     document = word_pattern(tuple(settings["document_words"]))
@@ -80,7 +83,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # 不得弄虚作假" still demands the photos.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
-            if not (_demanded(proof, acts, demand) or things.search(proof) and asked.search(proof)):
+            if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
                 continue
             if _for_another_end(proof, any_media, document, photo, purposes):
                 continue
@@ -89,7 +92,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             if any(done.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
             # Asked last: it reads the archive, and few messages get this far.
-            if answers_earlier(context["conn"], m, config["sign_up"]["answer_days"]):
+            if answers_earlier(context, m, config["sign_up"]["answer_days"]):
                 break
             media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
             flags.append(flag(m, CATEGORY, ARTICLE,

@@ -216,8 +216,8 @@ def _repeats(post: Message, earlier: Message, config: dict, senders: dict) -> bo
         return _one_source(post, earlier, senders)
     if post.member_id == earlier.member_id:
         return True
-    replies = tuple(normalise(settings["reply_openings"]))
-    return is_notice(post, config["after_hours"]) and not normalise([post.text])[0].startswith(replies)
+    echoes = tuple(normalise(settings["acknowledgements"]))
+    return is_notice(post, config["after_hours"]) and not normalise([post.text])[0].startswith(echoes)
 
 
 def _corrects(post: Message, earlier: Message, settings: dict) -> bool:

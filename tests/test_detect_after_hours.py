@@ -239,6 +239,10 @@ def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and
     "刚刚发生一起交通事故，请各村今晚排查",
     "请各村连夜转移危房户，确保人员安全",
     "急：今晚12点前各村把人口普查数据报上来",
+    "今晚到明天我县有强降雨，请各村做好防范",
+    "受强冷空气影响，今夜到明天我县有7级以上大风，请各村通知群众加固大棚",
+    "明天夜里我县有大雪，请各村做好道路除冰准备",
+    "据县气象台预报，周末我县将迎来强降雨，请各村提前排查隐患",
 ])
 def test_weather_warnings_and_emergencies_at_night_are_urgent(text):
     assert run(after_hours, msg(text, NIGHT)) == []
@@ -249,6 +253,7 @@ def test_weather_warnings_and_emergencies_at_night_are_urgent(text):
     "目前只有3个村提交了，请其余各村今晚12点前务必提交",
     "石门村、新庄村已完成填报，其他村抓紧，今晚必须报上来",
     "还没报送的村，明早8点前务必报送，已报送了的不用再报",
+    "目前只有3个村提交了，其余各村今晚10点前报送",  # a deadline is a demand
     # An urgent word inside a routine subject makes nothing urgent.
     "请大家明天上午把紧急联系人表格填好报上来",
     "请各村今晚把应急物资储备情况报上来",

@@ -16,7 +16,7 @@ from tests.detector_helpers import msg, run
                                   "巡河时记得打卡，没打卡的视为未巡河",
                                   # What the speaker sent is the list to work from, not a report.
                                   "请各村按照我发的名单逐户拍照上传", "请各村对照我发的台账逐户拍照发群里",
-                                  "每个点位拍照打卡，请各村务必落实"])
+                                  "每个点位拍照打卡，请各村务必落实", "请各村今晚把整改前后对比照拍好了发群里"])
 def test_proof_demands_are_flagged(text):
     [flag] = run(proof_demand, msg(text))
     assert flag["category"] == "proof_demand" and flag["article"] == "群规 第九条"
@@ -31,7 +31,8 @@ def test_proof_demands_are_flagged(text):
                                   "这张合影发到朋友圈效果不错", "现场图发到邮箱了，王科长注意查收",
                                   "昨天那张合影我发到家族群了，亲戚都说好", "照片我已经在群里发过了，麻烦王主任看一下",
                                   "照片已经全部上传到系统了，请查收", "截图我昨天就发给你了，你翻一下聊天记录",
-                                  "我们每个村都拍照了"])
+                                  "我们每个村都拍照了", "每个人都可以在活动现场拍照留念",
+                                  "每个村要安排一名同志配合县电视台拍摄"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -224,6 +225,7 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "有事联系我，13907951234",
     "张书记手机号13907951234，有急事打他电话",
     "我的电话13907951234，有事随时打",
+    "3月防汛值班表如下，请值班人员24小时保持通讯畅通。\n3月4日 王建军 13907951234\n3月5日 刘洋 15979512345",
     "有问题请联系值班室13907951234",  # an office's number
     "报名请联系镇党政办，电话15979512345",
 ])
@@ -257,8 +259,10 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # Words that look like a contact field, and a roster that ended before the number.
     ("请联系所在村核实，刘建华13807954321", "手机号 138*****321"),
     ("联系我村刘建华13807954321，他家房屋漏雨", "手机号 138*****321"),
-    ("【值班安排】今晚王镇长带班。\n刚接到电话，新庄村刘建华13807954321家房屋漏雨，请速处理", "手机号 138*****321"),
     ("各村联络员：今天反映的问题户 刘建华 13807954321 请核实", "手机号 138*****321"),
+    # What leads into a contact field is said of every number of its list.
+    ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
+     "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
 ])
 def test_someone_elses_number_is_flagged_however_it_is_written(text, shown):
     [flag] = run(privacy, msg(text))
@@ -416,6 +420,13 @@ def test_a_secret_in_the_everyday_sense_is_no_marking(text):
     assert run(secret, msg(text)) == []
 
 
+@pytest.mark.parametrize("text", ["此件为机密，严禁转发：关于…的部署意见", "本件为绝密，请勿外传：县委常委会纪要",
+                                  "以下为机密信息，不得外传：\n1. 维稳重点人员…", "这是机密，大家看完删掉：县委会议纪要如下"])
+def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(text):
+    [flag] = run(secret, msg(text))
+    assert "密级标志" in flag["evidence"]
+
+
 def test_a_marked_document_forwarded_is_flagged():
     [flag] = run(secret, msg("现将秘密★1年《关于全县维稳工作的部署意见》转发给你们，请认真学习"))
     assert "秘密★1年" in flag["evidence"]
@@ -488,6 +499,16 @@ def test_credentials_written_in_other_ways_are_flagged_with_the_secret_hidden(te
 ])
 def test_password_talk_dates_fractions_and_paths_on_a_platform_are_no_leak(text):
     assert run(credential_leak, msg(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "各村综治平台账号密码如下（请妥善保管，不要外传）：\n1. 新庄村 xz001/Xz@2025\n2. 龙岗村 lg001/Lg@2025",
+    "请登录平台查看，账号 yfzz01/Yf@12345", "新版本系统已上线，账号 xz001/Xz@2025",
+    "系统下载地址见群公告，账号 yfzz01/Yf@12345", "xz001/Xz@2025 是综治平台的账号",
+])
+def test_account_password_pairs_are_leaks_wherever_the_account_is_named(text):
+    [flag] = run(credential_leak, msg(text))
+    assert "Xz@2025" not in flag["evidence"] and "Yf@12345" not in flag["evidence"]
 
 
 def test_red_packets_and_transfers_are_flagged():

@@ -143,6 +143,12 @@ def test_a_notice_posted_again_by_another_member_of_the_group_is_still_a_repeat(
     assert flag["message_id"] == 2 and flag["related_message_id"] == 1
 
 
+def test_another_member_reposting_a_notice_after_thanks_is_a_repeat(conn):
+    first = add(conn, 1, 1, "2025-03-03T09:00:00", SPRING, member_id=1)
+    [flag] = detect(conn, first, add(conn, 2, 1, "2025-03-05T09:00:00", "辛苦各位，再发一遍：" + SPRING, member_id=2))
+    assert flag["message_id"] == 2
+
+
 def test_members_answering_a_notice_by_echoing_it_are_not_repeats(conn):
     notice = "请各村于3月5日下午5点前报送本周森林防火巡查情况表，逾期通报"
     first = add(conn, 1, 1, "2025-03-03T09:00:00", notice, member_id=1)

@@ -41,7 +41,19 @@ def test_a_list_posted_again_with_no_line_added_is_a_repeat(tmp_path):
     post_list(conn, PROGRESS, ["石门村 已完成80%", "新庄村 已完成75%"], True)
     add(conn, 3, 1, "2025-03-03T15:00:00", f"{PROGRESS}\n1. 石门村 已完成80%\n2. 新庄村 已完成75%", member_id=1)
     run_rules(conn)
-    assert flags(conn) == [(1, "proof_demand"), (3, "repeated_post")]
+    # The starter's repost makes the demand again, whoever answered between.
+    assert flags(conn) == [(1, "proof_demand"), (3, "proof_demand"), (3, "repeated_post")]
+
+
+def test_the_starter_reposting_after_answers_is_judged_again_and_an_answer_without_a_sender_is_an_answer(tmp_path):
+    conn = archive(tmp_path / "a.db")
+    daily = "#接龙\n每日森林防火巡查打卡，请各村护林员巡山后拍照上传并接龙\n"
+    add(conn, 1, 1, "2025-03-04T09:00:00", daily + "\n1. 新庄村 已巡查", member_id=1)
+    add(conn, 2, 1, "2025-03-04T09:30:00", daily + "\n1. 新庄村 已巡查\n2. 石门村 已巡查", member_id=2)
+    add(conn, 3, 1, "2025-03-05T09:00:00", daily + "\n1. 新庄村 已巡查", member_id=1)
+    add(conn, 4, 1, "2025-03-05T09:20:00", daily + "\n1. 新庄村 已巡查\n2. 下屋村 已巡查", member_id=None)
+    run_rules(conn)
+    assert [row for row in flags(conn) if row[1] == "proof_demand"] == [(1, "proof_demand"), (3, "proof_demand")]
 
 
 def test_answers_to_a_list_started_at_night_are_not_tasks_set_after_hours(tmp_path):
