@@ -229,6 +229,44 @@ async def test_repeated_wrong_passwords_lock_the_account_for_a_while(ds, db_path
     assert (await login("u-auditor", PASSWORD)).status_code == 302
 
 
+async def test_guesses_sent_all_at_once_get_no_more_tries_than_one_by_one(ds, db_path, monkeypatch):
+    # Each password is checked in a thread: guesses sent together all passed the lock
+    # before any was logged, and seven wrong ones with the right one last got it in.
+    import asyncio
+    import threading
+
+    from review import auth
+
+    guesses = [f"guess-{i}-guess" for i in range(7)] + [PASSWORD]
+    checked, answered, everyone_in = [], [], threading.Event()
+    real = auth.verify_password
+
+    def verify_with_every_guess_in(password, stored):
+        checked.append(password)
+        everyone_in.wait(10)  # until every guess is being checked or has been answered
+        return real(password, stored)
+
+    monkeypatch.setattr(auth, "verify_password", verify_with_every_guess_in)
+    token, cookies = await csrf(ds, "/-/login", {})
+
+    async def guess(password):
+        response = await ds.client.post("/-/login", data={"username": "u-auditor", "password": password,
+                                                          "csrftoken": token}, cookies=cookies)
+        answered.append(response.status_code)
+
+    sent = [asyncio.create_task(guess(password)) for password in guesses]
+    for _ in range(1000):
+        if len(checked) + len(answered) == len(guesses):
+            break
+        await asyncio.sleep(0.01)
+    everyone_in.set()
+    await asyncio.gather(*sent)
+    assert len(checked) == auth.LOCK_AFTER["name"]
+    assert answered.count(429) == len(guesses) - auth.LOCK_AFTER["name"]
+    users = sqlite3.connect(auth.users_path(db_path))
+    assert users.execute("select count(*) from logins where name = 'u-auditor'").fetchone()[0] == len(checked)
+
+
 async def test_an_admin_resetting_the_password_unlocks_a_locked_account(ds, qunguan, db_path):
     from review import auth
 
