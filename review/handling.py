@@ -79,15 +79,23 @@ def actions_for(flag: dict) -> tuple[str, ...]:
     return tuple(action for action in HANDLING_ACTIONS if action not in unfit)
 
 
-def decide(conn, flag_id: int, form: dict, actor_id: str, seen: int) -> tuple[dict, list[dict]]:
+def decide(conn, flag_id: int, form: dict, actor_id: str, seen: int) -> tuple[dict | None, list[dict]]:
     """A case form's decision on one flag, validated for that flag and recorded unless
-    someone decided on it after `seen` (`record_current`): (the decision, those newer
-    decisions, empty when it was recorded). `conn` is a write connection."""
-    cursor = conn.execute("select message_id, member_id, post_id from flags where id = ?", [flag_id])
-    flag = dict(zip([d[0] for d in cursor.description], cursor.fetchone() or ()))
-    decision = validate(form.get("status"), form.get("action"), form.get("note"), form.get("due_date"),
-                        actions_for(flag))
-    return decision, record_current(conn, [flag_id], decision, actor_id, seen)[1]
+    someone decided on it after `seen` (`record_current`): (the decision, []) once it is
+    recorded, or (None, those newer decisions). Newer decisions are looked for before the
+    form is validated: a form sent back to be corrected must not hide them, or its
+    corrected copy would be recorded over them. `conn` is a write connection."""
+    with conn:
+        chain.begin_append(conn)
+        newer = _newer(conn, [flag_id], seen)
+        if newer:
+            return None, newer
+        cursor = conn.execute("select message_id, member_id, post_id from flags where id = ?", [flag_id])
+        flag = dict(zip([d[0] for d in cursor.description], cursor.fetchone() or ()))
+        decision = validate(form.get("status"), form.get("action"), form.get("note"), form.get("due_date"),
+                            actions_for(flag))
+        record(conn, [flag_id], decision, actor_id)
+        return decision, []
 
 
 def record(conn, flag_ids: list[int], decision: dict, actor_id: str) -> list[int]:
@@ -183,14 +191,19 @@ def record_current(conn, flag_ids: list[int], decision: dict, actor_id: str, see
     transaction. Returns the new rows' ids, and the latest decision on each flag left out."""
     with conn:
         chain.begin_append(conn)
-        cursor = conn.execute(
-            "select h.* from handling h where h.id > ? and h.flag_id in (select value from json_each(?)) "
-            "and h.id = (select max(id) from handling where flag_id = h.flag_id) order by h.flag_id",
-            [seen, str(list(flag_ids))])
-        newer = [dict(zip([d[0] for d in cursor.description], row)) for row in cursor]
+        newer = _newer(conn, flag_ids, seen)
         decided = {row["flag_id"] for row in newer}
         fresh = [flag_id for flag_id in flag_ids if flag_id not in decided]
         return (record(conn, fresh, decision, actor_id) if fresh else []), newer
+
+
+def _newer(conn, flag_ids: list[int], seen: int) -> list[dict]:
+    """The latest decision on each of those flags that was made after `seen`."""
+    cursor = conn.execute(
+        "select h.* from handling h where h.id > ? and h.flag_id in (select value from json_each(?)) "
+        "and h.id = (select max(id) from handling where flag_id = h.flag_id) order by h.flag_id",
+        [seen, str(list(flag_ids))])
+    return [dict(zip([d[0] for d in cursor.description], row)) for row in cursor]
 
 
 EXEMPT_NOTE = "该群已登记为豁免群（群规第二条：党支部学习群等只归档、不标记），此标记不再核查"

@@ -405,6 +405,21 @@ async def test_two_supervisors_on_one_case_do_not_override_each_other(ds, query)
     assert [r["status"] for r in query("select status from handling order by id")] == ["resolved", "dismissed"]
 
 
+async def test_a_form_sent_back_to_be_corrected_does_not_hide_a_decision_made_meanwhile(ds, query):
+    # Both open the case; the admin dismisses it; the supervisor, unaware, sends 辟谣
+    # without its source. Told only to add the source, she would have recorded over it.
+    flag_id = first_flag(query)
+    case = f"/-/qunguan/flags/{flag_id}"
+    hers, cookies = await form_fields(ds, case, cookies_for(ds, "u-supervisor"))
+    assert (await decide(ds, flag_id, "u-admin", status="dismissed", action="none")).status_code == 302
+    invalid = await ds.client.post(case, cookies=cookies, data={
+        **hers, "status": "confirmed", "action": "refuted", "note": ""})
+    assert invalid.status_code == 409
+    warning = re.sub(r"<[^>]+>", "", invalid.text.split("<h1>")[0])
+    assert "未能记录：您打开此页后，u-admin 于" in warning and "记为误报" in warning
+    assert [r["actor_id"] for r in query("select actor_id from handling")] == ["u-admin"]
+
+
 async def test_bulk_leaves_out_flags_decided_since_the_queue_was_loaded(ds, query):
     ids = [r["id"] for r in query("select id from flags order by id limit 3")]
     hidden, cookies = await form_fields(ds, "/-/qunguan/queue", cookies_for(ds, "u-admin"))
