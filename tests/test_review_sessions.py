@@ -232,6 +232,21 @@ async def test_a_bulk_decision_sent_after_the_session_ended_is_shown_back_unsave
     assert 'name="next" value="/-/qunguan/queue?category=red_packet"' in response.text
 
 
+@pytest.mark.parametrize("path", ["/-/qunguan/flags/1", "/-/qunguan/bulk"])
+async def test_another_site_cannot_put_its_words_on_the_login_page(ds, path):
+    # A form on another site posts without cookies: asgi-csrf checks nothing then, and the
+    # login page showed its "unsaved decision" under this site's name.
+    bait = "系统升级：请将用户名和密码发送至 admin@example.com"
+    forged = await ds.client.post(path, data={"flag": "1", "status": "dismissed", "note": bait})
+    # Nor from a browser that has no session: only the author of an ended one sees theirs.
+    token, cookies = await csrf(ds, "/-/login", {})
+    anonymous = await ds.client.post(path, cookies=cookies, data={
+        "csrftoken": token, "flag": "1", "status": "dismissed", "note": bait})
+    for response in (forged, anonymous):
+        assert response.status_code == 403 and 'action="/-/login"' in response.text
+        assert "系统升级" not in response.text and "处置未保存" not in response.text
+
+
 async def test_a_login_checking_its_password_holds_up_no_other_page(ds, monkeypatch):
     # The password hash takes a fifth of a second: on the server's event loop, every page
     # of every user would wait for each login.

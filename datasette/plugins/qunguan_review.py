@@ -17,6 +17,7 @@ import asgi_csrf
 import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Request, Response, hookimpl
 from datasette.views.special import AllowDebugView, JsonDataView, LogoutView
+from itsdangerous import BadData
 from markupsafe import Markup
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, HANDLING_STATUSES, KIND_NAMES, STATUS_NAMES
@@ -153,12 +154,14 @@ def _refuse_visitor(datasette, request):
     login page and scripts, whether it exists or not: a browser gets the login form in
     place of the page (status stays 403, so no client mistakes it for the page); JSON
     and CSV clients get a plain 403 that names nothing. A decision sent after the
-    session ended is shown back on the login form, unsaved, for its author to copy."""
+    session ended is shown back on the login form, unsaved, for its author to copy
+    (`_unsaved_decision`)."""
     if "application/json" in request.headers.get("accept", "") or request.path.endswith((".json", ".csv")):
         return Response.json({"ok": False, "status": 403, "title": "无权访问", "error": "请先登录"}, status=403)
 
     async def inner():
-        unsaved = _unsaved_decision(request)
+        ended = _ended_session(datasette, request)
+        unsaved = _unsaved_decision(request) if ended else None
         # Back after the login to the page the form was on (the bulk form says which queue).
         next_url = _safe_next((unsaved or {}).get("back") or request.full_path)
         # Rendered for nobody: the header must not name a user whose session has ended. It
@@ -168,7 +171,7 @@ def _refuse_visitor(datasette, request):
         response = await _login_page(datasette, nobody, _SESSION_ENDED if unsaved else None, next_url, 403, unsaved)
         if getattr(nobody, "_messages_should_clear", False):
             response.set_cookie("ds_messages", "", expires=0, max_age=0)
-        if request.actor:  # an ended session: drop its cookie too
+        if ended:  # drop its cookie too
             response.set_cookie("ds_actor", "", expires=0, max_age=0)
         return response
 
@@ -178,15 +181,27 @@ def _refuse_visitor(datasette, request):
 _SESSION_ENDED = "登录已失效，处置未保存，请重新登录后再提交"
 
 
+def _ended_session(datasette, request) -> bool:
+    """Whether the request carries a login cookie this site signed, for a session that
+    has ended (logged out, expired, the user disabled or given a new password)."""
+    try:
+        datasette.unsign(request.cookies.get("ds_actor", ""), "actor")
+    except BadData:
+        return False
+    return True
+
+
 def _unsaved_decision(request) -> dict | None:
     """The decision a case or bulk form posted, as the login page shows it back (None for
-    any other request): the wrapper kept the body, which no view has read."""
+    any other request): the wrapper kept the body, which no view has read. Only a form
+    with this browser's CSRF token is shown: another site could post one without cookies
+    (asgi-csrf then checks nothing) and put its own words on this site's login page."""
     body = request.scope.get(request_body.SCOPE_KEY)
     if request.method != "POST" or not body:
         return None
     form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     first = {key: values[0] for key, values in form.items()}
-    if not {"status", "note"} & first.keys():
+    if not {"status", "note"} & first.keys() or not _carries_token(request, first):
         return None
     flag = request.url_vars.get("flag_id") if request.path.startswith(f"{ROUTES_PREFIX}/flags/") else None
     return {"flags": [flag] if flag else form.get("flag", []), "status": STATUS_NAMES.get(first.get("status"), ""),
@@ -264,8 +279,8 @@ async def _login_page(datasette, request, error: str | None, next_url: str, stat
         "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved}, request=request), status=status)
 
 
-def _from_login_form(request, form) -> bool:
-    """Whether a login POST carries the CSRF token the login form set in this browser.
+def _carries_token(request, form) -> bool:
+    """Whether a form POST carries the CSRF token a form of this site set in this browser.
     asgi-csrf checks nothing on a request without cookies, and a form on another site
     sends none (they are SameSite=Lax): unchecked, any site could log a browser into an
     account of its choosing, and the decisions made there would be misattributed."""
@@ -283,7 +298,7 @@ async def login(datasette, request):
     if request.method == "POST":
         form = await request.post_vars()
         next_url = _safe_next(form.get("next"))
-        if not _from_login_form(request, form):
+        if not _carries_token(request, form):
             return await _login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
         name = form.get("username", "").strip()
         address = (request.scope.get("client") or ("unknown",))[0]
