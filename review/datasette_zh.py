@@ -164,6 +164,7 @@ ERRORS: list[tuple[str, str]] = [
     ("Record not found", "找不到该行"),
     ("Cannot sort table by {sort}", "无法按 {} 排序"),
     ("Cannot use _sort and _sort_desc at the same time", "_sort 与 _sort_desc 不能同时使用"),
+    ("Invalid _through - could not find corresponding foreign key", "_through 参数有误：所指的表没有指向此表的外键"),
     ("_size must be a positive integer", "_size 必须是正整数"),
     ("_size must be <= {self.ds.max_returned_rows}", "_size 不能大于 {}"),
     ("_col={} - invalid columns", "_col 中有不存在的列：{}"),

@@ -2,8 +2,11 @@
 address, and with a status that says whose mistake it was.
 
 Datasette answers a table sorted by a column it does not have with 500, a server error,
-though the address is at fault (400), and refuses a JSON address with an HTML page."""
+though the address is at fault (400), and so an argument it reads as JSON unchecked
+(`bad_address`); and it refuses a JSON address with an HTML page."""
 from __future__ import annotations
+
+import json
 
 from datasette import Response
 from datasette.utils.asgi import Base400
@@ -40,13 +43,56 @@ def in_chinese(exception: Exception) -> Exception:
     return exception
 
 
+async def error_page(datasette, path: str, accept: str, message: str, status: int, title: str) -> Response:
+    """An error answered before Datasette sees the request, as Datasette's own error page
+    (JSON at a .json address)."""
+    if wants_json(path, accept):
+        return json_error(message, status, title)
+    await datasette.invoke_startup()  # a no-op but on a first request, which comes here before Datasette
+    return Response.html(await datasette.render_template(
+        "error.html", {"ok": False, "error": message, "status": status, "title": title}), status=status)
+
+
 async def not_allowed(datasette, path: str, accept: str) -> Response:
     """The answer to a POST (or any other write) to an address that takes none."""
-    if wants_json(path, accept):
-        response = json_error(NOT_ALLOWED, 405, "不接受提交")
-    else:
-        await datasette.invoke_startup()  # a no-op but on a first request, which comes here before Datasette
-        response = Response.html(await datasette.render_template(
-            "error.html", {"ok": False, "error": NOT_ALLOWED, "status": 405, "title": "不接受提交"}), status=405)
+    response = await error_page(datasette, path, accept, NOT_ALLOWED, 405, "不接受提交")
     response.headers["Allow"] = "GET, HEAD"
     return response
+
+
+# The JSON shapes Datasette's .json pages know (datasette/renderer.py).
+SHAPES = ("arrays", "objects", "object", "array", "arrayfirst")
+BAD_THROUGH = '_through 参数有误：应为 JSON 对象 {"table": 表名, "column": 列名, "value": 值}'
+
+
+def bad_address(path: str, args) -> str | None:
+    """What is wrong with an address's arguments (Datasette's MultiParams) that Datasette
+    would answer with a server error or in English, in Chinese; None when nothing is: a
+    `_through` that is not {"table", "column", "value"}, a `列__in` or `列__notin` value
+    in brackets that is not a JSON list of values, a `_shape` its JSON does not know."""
+    for through in args.getlist("_through"):
+        data = _json(through)
+        if not (isinstance(data, dict) and isinstance(data.get("table"), str) and isinstance(data.get("column"), str)
+                and "value" in data and _scalar(data["value"])):
+            return BAD_THROUGH
+    for key in args.keys():
+        if key.endswith(("__in", "__notin")):
+            for value in args.getlist(key):
+                values = _json(value) if value.startswith("[") else []
+                if not (isinstance(values, list) and all(map(_scalar, values))):
+                    return f"{key} 的值有误：以 [ 开头时应为 JSON 数组，如 [1, 2]；也可用逗号分隔，如 1,2"
+    shape = args.get("_shape")
+    if path.endswith(".json") and shape is not None and shape not in SHAPES:
+        return f"_shape 参数有误：{shape}（可用：{'、'.join(SHAPES)}）"
+    return None
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _scalar(value) -> bool:
+    return value is None or isinstance(value, (str, int, float))

@@ -72,6 +72,11 @@ async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, sta
     ("POST", "/archive/messages.json", 405), ("GET", "/archive/messages?_sort=nonexist", 400),
     ("GET", "/archive/messages?_sort=id&_sort_desc=id", 400), ("GET", "/archive/nosuch.json", 404),
     ("GET", "/archive/messages.json?_sort=zz", 400), ("GET", "/archive/imports.json", 403),
+    # Filters Datasette reads as JSON without checking it
+    ("GET", "/archive/flags?_through=zzz", 400), ("GET", '/archive/flags?_through={"table":"x"}', 400),
+    ("GET", '/archive/flags?_through={"table":"messages","column":"id","value":"1"}', 400),
+    ("GET", "/archive/flags?id__in=%5B", 400), ("GET", "/archive/flags.json?id__notin=[[1]]", 400),
+    ("GET", "/archive/flags.json?_shape=zzz", 400),
 ])
 async def test_a_supervisor_going_astray_is_told_in_chinese_never_with_a_server_error(ds, method, path, status):
     token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-supervisor"))

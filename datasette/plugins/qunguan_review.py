@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import asgi_csrf
 import datasette.handle_exception as datasette_errors
 from datasette import Forbidden, Request, Response, hookimpl
+from datasette.plugins import pm
+from datasette.utils import await_me_maybe
 from datasette.views.special import AllowDebugView, JsonDataView, LogoutView
 from itsdangerous import BadData
 from markupsafe import Markup
@@ -84,14 +86,22 @@ def asgi_wrapper(datasette):
     """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
     a request with a bearer token through without a token of its own, and this site
     knows no bearer tokens, only the login's cookie. Answer a form that is not UTF-8,
-    which the CSRF check fails to read, with 400 rather than a server error. Refuse a POST
-    to an address that takes none with 405, and a body over its limit with 413, before
-    anything reads it (`errors`, `request_body`). And send a
+    which the CSRF check fails to read, with 400 rather than a server error. Answer a
+    logged-in user's address whose arguments Datasette would fail on with 400, in
+    Chinese. Refuse a POST to an address that takes none with 405, and a body over its
+    limit with 413, before anything reads it (`errors`, `request_body`). And send a
     CSV export as a file Excel opens right and safely (`csv_excel`)."""
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
                 scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
+            if scope.get("type") == "http":
+                request = Request(scope, receive)
+                bad = errors.bad_address(request.path, request.args)
+                if bad and await _signed_in(datasette, request):  # a visitor gets the refusal, from Datasette
+                    await (await errors.error_page(datasette, request.path, request.headers.get("accept", ""), bad,
+                                                   400, "地址有误")).asgi_send(send)
+                    return
             if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
                 if not _TAKES_POST.match(scope.get("path", "")):
                     request = Request(scope, receive)
@@ -128,6 +138,16 @@ def asgi_wrapper(datasette):
         return guarded
 
     return wrap
+
+
+async def _signed_in(datasette, request) -> bool:
+    """Whether a request the wrapper holds, before Datasette has read its cookies, comes
+    with an open session: its actor found as Datasette will find it, then `role_of`."""
+    for actor in pm.hook.actor_from_request(datasette=datasette, request=request):
+        actor = await await_me_maybe(actor)
+        if actor:
+            return role_of(datasette, actor) is not None
+    return False
 
 
 @hookimpl
