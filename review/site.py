@@ -141,25 +141,41 @@ def actor_cookie(ds, user) -> str:
 
 
 # A browser where a user has logged in is known by a signed cookie naming them (a few
-# users may share an office computer): the address lock spares their logins there.
+# users may share an office computer), each with their session epoch then and the time:
+# the address lock spares their logins there for DEVICE_SECONDS at most, and only until
+# their sessions are ended (logged out on another browser, a new password, disabled).
 DEVICE_COOKIE = "qg_device"
 DEVICE_SECONDS = 90 * 24 * 3600
 DEVICE_NAMES = 8
 
 
-def device_names(ds, cookie: str | None) -> list[str]:
-    """The users who have logged in on the browser that sent `cookie` (none for a cookie
-    that is missing, forged or from another archive's secret)."""
+def device_logins(ds, cookie: str | None) -> list[list]:
+    """The logins the browser that sent `cookie` remembers, [name, session epoch, time],
+    from the last DEVICE_SECONDS (none for a cookie that is missing, forged, from another
+    archive's secret or from before times were kept)."""
     try:
-        names = ds.unsign(cookie or "", "device")
+        logins = ds.unsign(cookie or "", "device")
     except BadData:
         return []
-    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+    oldest = time.time() - DEVICE_SECONDS
+    return [entry for entry in logins if _is_login(entry) and entry[2] >= oldest] if isinstance(logins, list) else []
 
 
-def device_cookie(ds, name: str, known: list[str]) -> str:
-    """The device cookie after `name` logged in on a browser that knew `known`."""
-    return ds.sign([name, *(n for n in known if n != name)][:DEVICE_NAMES], "device")
+def _is_login(entry) -> bool:
+    return isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) \
+        and all(isinstance(value, int) for value in entry[1:])
+
+
+def device_knows(logins: list[list], user) -> bool:
+    """Whether `user` (None for no such user) has logged in on the browser that remembers
+    `logins` since their sessions last ended."""
+    return user is not None and [user.name, user.epoch] in [entry[:2] for entry in logins]
+
+
+def device_cookie(ds, user, logins: list[list]) -> str:
+    """The device cookie after `user` logged in, or out, on a browser that remembered `logins`."""
+    entry = [user.name, user.epoch, int(time.time())]
+    return ds.sign([entry, *(other for other in logins if other[0] != user.name)][:DEVICE_NAMES], "device")
 
 
 def make_datasette(archive: Path):

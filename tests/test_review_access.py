@@ -358,6 +358,40 @@ async def test_guesses_from_a_shared_address_do_not_lock_the_office_out(ds, db_p
     assert (await login("u-supervisor", PASSWORD, hers, token)).status_code == 429
 
 
+async def test_a_browser_is_known_for_90_days_and_only_until_its_users_sessions_end(ds, qunguan, db_path):
+    # The device cookie that spares a browser the address lock never expired and could
+    # not be revoked: a copy of it spared any browser for ever.
+    import time
+
+    from review import auth
+
+    hers, his, theirs = [await log_in(ds, name) for name in ("u-supervisor", "u-admin", "u-auditor")]
+    taken = {k: v for k, v in hers.items() if k != "ds_actor"}  # a copy of her browser's cookies
+    token, stranger = await csrf(ds, "/-/login", {})
+    for i in range(auth.LOCK_AFTER["address"]):  # the address is locked
+        await ds.client.post("/-/login", data={"username": f"guess-{i}", "password": "Summer-2025!",
+                                               "csrftoken": token}, cookies=stranger)
+
+    async def spared(name, browser, password=PASSWORD):
+        token, cookies = await csrf(ds, "/-/login", {k: v for k, v in browser.items() if k != "ds_actor"})
+        response = await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
+                                        cookies=cookies)
+        assert response.status_code in (302, 429)
+        return response.status_code == 302
+
+    # She logs out (everywhere): her own browser stays known, the copy does not.
+    token, hers = await csrf(ds, "/-/logout", hers)
+    out = await ds.client.post("/-/logout", data={"csrftoken": token}, cookies=hers)
+    assert await spared("u-supervisor", {**hers, **out.cookies}) and not await spared("u-supervisor", taken)
+    # An admin gives him a new password; nor is a browser known after 90 days.
+    qunguan("users", "password", "u-admin", "--db", db_path, "--password-stdin", input="Another-Secret-42\n")
+    assert not await spared("u-admin", his, "Another-Secret-42")
+    logins = ds.unsign(theirs["qg_device"], "device")
+    aged = ds.sign([[name, epoch, at - 91 * 24 * 3600] for name, epoch, at in logins], "device")
+    assert not await spared("u-auditor", {**theirs, "qg_device": aged}) and await spared("u-auditor", theirs)
+    assert int(time.time()) - logins[0][2] < 60
+
+
 async def test_only_admins_see_how_the_server_is_set_up(ds):
     # The metadata names the users database and holds import_ledger's SQL, which supervisors
     # may not open; /-/databases.json the archive's full path.

@@ -322,36 +322,48 @@ async def login(datasette, request):
             return await _login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
         name = form.get("username", "").strip()
         address = (request.scope.get("client") or ("unknown",))[0]
-        known = site.device_names(datasette, request.cookies.get(site.DEVICE_COOKIE))
+        device = site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE))
         # In a thread: the password hash takes a fifth of a second, which on the event loop
         # would hold up every page of every user.
         lock, user = await asyncio.to_thread(_attempt_login, datasette, name, form.get("password", ""), address,
-                                             name in known)
+                                             device)
         if lock:
             return await _login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES), next_url, 429)
         if user:
             response = Response.redirect(next_url)
             response.set_cookie("ds_actor", site.actor_cookie(datasette, user),
                                 httponly=True, samesite="lax", max_age=site.SESSION_SECONDS)
-            response.set_cookie(site.DEVICE_COOKIE, site.device_cookie(datasette, user.name, known),
-                                httponly=True, samesite="lax", max_age=site.DEVICE_SECONDS)
+            _remember_device(datasette, response, user, device)
             return response
         error = "用户名或密码错误，或账号已停用"
     return await _login_page(datasette, request, error, next_url, 401 if error else 200)
 
 
-def _attempt_login(datasette, name: str, password: str, address: str, trusted: bool):
+def _attempt_login(datasette, name: str, password: str, address: str, device: list[list]):
     with closing(_users(datasette)) as conn:
+        trusted = site.device_knows(device, auth.get_user(conn, name))
         return auth.attempt_login(conn, name, password, address, trusted)
+
+
+def _remember_device(datasette, response, user, device: list[list]) -> None:
+    response.set_cookie(site.DEVICE_COOKIE, site.device_cookie(datasette, user, device),
+                        httponly=True, samesite="lax", max_age=site.DEVICE_SECONDS)
 
 
 async def logout(datasette, request):
     # Datasette's own logout only deletes the cookie in this browser, and a copy of it
     # would still work: a live session first moves its user's epoch on, ending them all.
+    # The device cookie of every other browser ends with them; this one stays known.
+    user = None
     if request.method == "POST" and role_of(datasette, request.actor):
         with closing(_users(datasette)) as conn:
             auth.log_out(conn, request.actor["id"])
-    return await LogoutView.as_view(datasette)(request, None)
+            user = auth.get_user(conn, request.actor["id"])
+    response = await LogoutView.as_view(datasette)(request, None)
+    if user:
+        _remember_device(datasette, response, user,
+                         site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE)))
+    return response
 
 
 async def allow_debug_view(datasette, request):
