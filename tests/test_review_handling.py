@@ -431,7 +431,17 @@ async def test_bulk_leaves_out_flags_decided_since_the_queue_was_loaded(ds, quer
         (ids[1], "confirmed"), (ids[0], "dismissed"), (ids[2], "dismissed")]
     queue = await ds.client.get(response.headers["location"], cookies={**cookies, **response.cookies})
     assert "已将 2 条标记记为误报" in queue.text
-    assert f"以下标记在页面加载后已有他人处置，未记录：#{ids[1]}（u-supervisor 记为属实）" in queue.text
+    assert f"以下标记在页面加载后已有新的处置，未记录：#{ids[1]}（u-supervisor 记为属实）" in queue.text
+
+
+async def test_bulk_names_a_flag_the_user_decided_in_another_tab_as_their_own(ds, query):
+    ids = [r["id"] for r in query("select id from flags order by id limit 2")]
+    hidden, cookies = await form_fields(ds, "/-/qunguan/queue", cookies_for(ds, "u-admin"))
+    assert (await decide(ds, ids[0], "u-admin", status="confirmed", action="talked")).status_code == 302
+    response = await ds.client.post("/-/qunguan/bulk", cookies=cookies, data={
+        **hidden, "flag": [str(i) for i in ids], "status": "dismissed"})
+    queue = await ds.client.get(response.headers["location"], cookies={**cookies, **response.cookies})
+    assert f"未记录：#{ids[0]}（您本人记为属实）" in queue.text and "他人" not in queue.text
 
 
 async def test_auditors_read_the_decision_trail_in_chinese(ds, query):

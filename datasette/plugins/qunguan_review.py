@@ -508,7 +508,7 @@ async def bulk_view(datasette, request):
         if recorded:
             datasette.add_message(request, f"已将 {len(recorded)} 条标记记为{STATUS_NAMES[status]}")
         if newer:
-            datasette.add_message(request, _left_out(newer), datasette.WARNING)
+            datasette.add_message(request, _left_out(newer, request.actor["id"]), datasette.WARNING)
     return Response.redirect(back)
 
 
@@ -522,12 +522,14 @@ def _decided(row: dict) -> str:
 _NAMED = 10
 
 
-def _left_out(newer: list[dict]) -> str:
-    """The flags a bulk decision left out, and who decided on them meanwhile: the first
-    few by name, without their notes (a flash message travels in a cookie, 4 KB at most)."""
-    named = "；".join(f"#{row['flag_id']}（{row['actor_id']} 记为{STATUS_NAMES[row['status']]}）" for row in newer[:_NAMED])
+def _left_out(newer: list[dict], me: str) -> str:
+    """The flags a bulk decision left out, and who decided on them meanwhile (`me` too, in
+    another tab): the first few by name, without their notes (a flash message travels in
+    a cookie, 4 KB at most)."""
+    named = "；".join(f"#{row['flag_id']}（{'您本人' if row['actor_id'] == me else row['actor_id'] + ' '}"
+                     f"记为{STATUS_NAMES[row['status']]}）" for row in newer[:_NAMED])
     more = f"等共 {len(newer)} 条" if len(newer) > _NAMED else ""
-    return f"以下标记在页面加载后已有他人处置，未记录：{named}{more}。请打开这些标记查看后再处置。"
+    return f"以下标记在页面加载后已有新的处置，未记录：{named}{more}。请打开这些标记查看后再处置。"
 
 
 async def search_view(datasette, request):
