@@ -7,11 +7,11 @@ over its route's limit is refused unread (by its Content-Length) or as soon as t
 read passes the limit, and a body within it reaches the app as one piece."""
 from __future__ import annotations
 
-from datasette import Response
-
 LOGIN_PATH = "/-/login"
-# A login form is a name, a password, a token and the page to return to.
-LOGIN_LIMIT = 8 * 1024
+# A login form is a name, a password, a token and the page to return to, which may carry
+# a search the case page was opened from, encoded twice (the login caps it: NEXT_LIMIT).
+LOGIN_LIMIT = 32 * 1024
+NEXT_LIMIT = 8000
 # The longest handling note (4000 characters, 9 bytes each form-encoded) or a bulk
 # decision on a whole queue page, many times over.
 FORM_LIMIT = 1024 * 1024
@@ -19,6 +19,9 @@ FORM_LIMIT = 1024 * 1024
 
 def limit_for(path: str) -> int:
     return LOGIN_LIMIT if path == LOGIN_PATH else FORM_LIMIT
+
+
+TOO_LARGE = "提交的内容过大"
 
 
 def too_large(path: str) -> str:
@@ -60,18 +63,14 @@ async def read_within(receive, limit: int) -> bytes | None:
 SCOPE_KEY = "qunguan.body"
 
 
-async def within_limit(scope: dict, receive, send) -> tuple[dict, object] | None:
+async def within_limit(scope: dict, receive) -> tuple[dict, object] | None:
     """The request's scope with its whole body kept under SCOPE_KEY, and a `receive` that
-    gives that body at once; or None, when the body is over its route's limit and the
-    client has been answered 413 already."""
-    path = scope.get("path", "")
-    limit = limit_for(path)
+    gives that body at once; or None, when the body is over its route's limit (to be
+    answered 413, `too_large`)."""
+    limit = limit_for(scope.get("path", ""))
     declared = declared_length(scope)
     body = await read_within(receive, limit) if (declared or 0) <= limit else None
-    if body is None:
-        await Response.text(too_large(path), status=413).asgi_send(send)
-        return None
-    return {**scope, SCOPE_KEY: body}, replaying(body, receive)
+    return None if body is None else ({**scope, SCOPE_KEY: body}, replaying(body, receive))
 
 
 def replaying(body: bytes, receive):

@@ -108,8 +108,12 @@ def asgi_wrapper(datasette):
                     await (await errors.not_allowed(datasette, request.path, request.headers.get("accept", ""))
                            ).asgi_send(send)
                     return
-                within = await request_body.within_limit(scope, receive, send)
+                within = await request_body.within_limit(scope, receive)
                 if within is None:
+                    request = Request(scope, receive)
+                    await (await errors.error_page(datasette, request.path, request.headers.get("accept", ""),
+                                                   request_body.too_large(request.path), 413, request_body.TOO_LARGE)
+                           ).asgi_send(send)
                     return
                 scope, receive = within
             started = False
@@ -284,12 +288,15 @@ def extra_template_vars(datasette, request, database):
 def _safe_next(value: str | None) -> str:
     """`value` if it is a path on this site, else the queue. Browsers read a backslash as a
     slash and drop tabs and newlines, so `/\\host` and `/<tab>/host` lead off-site: only a
-    plain path that no URL parser reads a host or scheme into is followed."""
+    plain path that no URL parser reads a host or scheme into is followed. A path longer
+    than the login form can carry back (a case opened from a long search) loses its query."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value \
             and value.isprintable() and " " not in value:
         parts = urlsplit(value)
         if not parts.scheme and not parts.netloc:
-            return value
+            value = value if len(value) <= request_body.NEXT_LIMIT else parts.path
+            if len(value) <= request_body.NEXT_LIMIT:
+                return value
     return f"{ROUTES_PREFIX}/queue"
 
 
