@@ -53,10 +53,15 @@ async def error_page(datasette, path: str, accept: str, message: str, status: in
         "error.html", {"ok": False, "error": message, "status": status, "title": title}), status=status)
 
 
-async def not_allowed(datasette, path: str, accept: str) -> Response:
-    """The answer to a POST (or any other write) to an address that takes none."""
-    response = await error_page(datasette, path, accept, NOT_ALLOWED, 405, "不接受提交")
-    response.headers["Allow"] = "GET, HEAD"
+async def not_allowed(datasette, path: str, accept: str, method: str, takes_post: bool) -> Response:
+    """The answer to a request by a `method` the address does not take: a POST to an
+    address that takes none (not `takes_post`), or any method but GET, HEAD and POST."""
+    if method == "POST":
+        response = await error_page(datasette, path, accept, NOT_ALLOWED, 405, "不接受提交")
+    else:
+        response = await error_page(datasette, path, accept, f"此地址不接受 {method} 请求：只能浏览页面或提交表单。", 405,
+                                    "不支持的请求方法")
+    response.headers["Allow"] = "GET, HEAD, POST" if takes_post else "GET, HEAD"
     return response
 
 

@@ -75,6 +75,19 @@ async def test_anonymous_pages_show_the_login_form_and_json_is_refused(ds):
     assert "messages" not in data.text or "rows" not in data.text
 
 
+@pytest.mark.parametrize("method, path", [("POST", "/archive/handling"), ("POST", "/archive/handling.json"),
+                                          ("DELETE", "/-/qunguan/flags/1"), ("PUT", "/-/qunguan/bulk"),
+                                          ("PATCH", "/archive/nosuch"), ("OPTIONS", "/archive")])
+async def test_a_visitor_gets_only_the_refusal_whatever_the_method(ds, method, path):
+    # A POST to a table told a visitor "此地址不接受提交" instead, and so named what exists.
+    response = await ds.client.request(method, path, data={"flag": "1", "status": "dismissed"})
+    assert response.status_code == 403
+    if path.endswith(".json"):
+        assert response.json()["error"] == "请先登录"
+    else:
+        assert 'action="/-/login"' in response.text and "不接受" not in response.text
+
+
 @pytest.mark.parametrize("path", ["/-/qunguan/flags/abc", "/-/qunguan/flags/99999999999999999999",
                                   "/-/qunguan/flags/%D9%A1"])
 async def test_a_mistyped_case_address_is_not_found(ds, path):

@@ -77,13 +77,16 @@ async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, sta
     ("GET", '/archive/flags?_through={"table":"messages","column":"id","value":"1"}', 400),
     ("GET", "/archive/flags?id__in=%5B", 400), ("GET", "/archive/flags.json?id__notin=[[1]]", 400),
     ("GET", "/archive/flags.json?_shape=zzz", 400),
+    # Methods no page takes: the handling forms were served or run as if posted
+    ("DELETE", "/-/qunguan/flags/1", 405), ("PUT", "/-/qunguan/bulk", 405), ("PATCH", "/archive/messages.json", 405),
 ])
 async def test_a_supervisor_going_astray_is_told_in_chinese_never_with_a_server_error(ds, method, path, status):
     token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-supervisor"))
-    if method == "POST":
-        response = await ds.client.post(path, data={"csrftoken": token}, cookies=cookies)
-    else:
+    if method == "GET":
         response = await ds.client.get(path, cookies=cookies)
+    else:
+        response = await ds.client.request(method, path, data={"csrftoken": token, "flag": "1", "status": "dismissed"},
+                                           cookies=cookies)
     assert response.status_code == status
     if path.split("?")[0].endswith(".json"):  # a script gets JSON it can read, whatever went wrong
         assert response.headers["content-type"].startswith("application/json")

@@ -43,7 +43,8 @@ asgi_csrf.error_messages.update({asgi_csrf.Errors.FORM_URLENCODED_MISMATCH: _STA
                                  asgi_csrf.Errors.UNKNOWN_CONTENT_TYPE: "不支持的提交格式（CSRF 校验失败）。"})
 
 ROUTES_PREFIX = "/-/qunguan"
-# The addresses that take a POST: the login, logging out and the handling forms.
+# The addresses that take a POST: the login, logging out and the handling forms (every
+# other address takes only GET and HEAD).
 _TAKES_POST = re.compile(rf"^/-/(login|logout)$|^{ROUTES_PREFIX}/(flags/[^/]+|bulk)$")
 
 
@@ -83,39 +84,16 @@ def permission_allowed(datasette, actor, action, resource):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Drop any Authorization header before Datasette's CSRF check sees it: that check lets
-    a request with a bearer token through without a token of its own, and this site
-    knows no bearer tokens, only the login's cookie. Answer a form that is not UTF-8,
-    which the CSRF check fails to read, with 400 rather than a server error. Answer a
-    logged-in user's address whose arguments Datasette would fail on with 400, in
-    Chinese. Refuse a POST to an address that takes none with 405, and a body over its
-    limit with 413, before anything reads it (`errors`, `request_body`). And send a
-    CSV export as a file Excel opens right and safely (`csv_excel`)."""
+    """Answer here what Datasette would answer wrongly (`_checked`), and send a CSV export
+    as a file Excel opens right and safely (`csv_excel`). Answer a form that is not UTF-8,
+    which the CSRF check fails to read, with 400 rather than a server error."""
     def wrap(app):
         async def guarded(scope, receive, send):
-            if scope.get("type") == "http" and any(name == b"authorization" for name, _ in scope.get("headers", ())):
-                scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
             if scope.get("type") == "http":
-                request = Request(scope, receive)
-                bad = errors.bad_address(request.path, request.args)
-                if bad and await _signed_in(datasette, request):  # a visitor gets the refusal, from Datasette
-                    await (await errors.error_page(datasette, request.path, request.headers.get("accept", ""), bad,
-                                                   400, "地址有误")).asgi_send(send)
+                checked = await _checked(datasette, scope, receive, send)
+                if checked is None:
                     return
-            if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
-                if not _TAKES_POST.match(scope.get("path", "")):
-                    request = Request(scope, receive)
-                    await (await errors.not_allowed(datasette, request.path, request.headers.get("accept", ""))
-                           ).asgi_send(send)
-                    return
-                within = await request_body.within_limit(scope, receive)
-                if within is None:
-                    request = Request(scope, receive)
-                    await (await errors.error_page(datasette, request.path, request.headers.get("accept", ""),
-                                                   request_body.too_large(request.path), 413, request_body.TOO_LARGE)
-                           ).asgi_send(send)
-                    return
-                scope, receive = within
+                scope, receive = checked
             started = False
             csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
             cells = csv_excel.ExcelCells()
@@ -142,6 +120,44 @@ def asgi_wrapper(datasette):
         return guarded
 
     return wrap
+
+
+async def _checked(datasette, scope, receive, send) -> tuple[dict, object] | None:
+    """An HTTP request as Datasette may see it (scope, receive), or None once it has been
+    answered here. Any Authorization header is dropped before Datasette's CSRF check sees
+    it: that check lets a request with a bearer token through without a token of its own,
+    and this site knows no bearer tokens, only the login's cookie. A visitor gets only
+    the refusal, whatever the method. A logged-in user gets 405 for a method the address
+    does not take (a POST but to the login, logging out and the handling forms; any
+    method but GET, HEAD and POST), and 400 in Chinese for an address whose arguments
+    Datasette would fail on; a body over its limit is refused with 413 before anything
+    reads it (`errors`, `request_body`)."""
+    if any(name == b"authorization" for name, _ in scope.get("headers", ())):
+        scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
+    request = Request(scope, receive)
+    takes_post = bool(_TAKES_POST.match(request.path))
+    reading = request.method in ("GET", "HEAD")
+    wrong_method = not reading and not (request.method == "POST" and takes_post)
+    bad = reading and errors.bad_address(request.path, request.args)
+    if (wrong_method or bad) and not await _signed_in(datasette, request):
+        # The refusal is what Datasette answers a visitor's GET of any address but the
+        # login page's (and a GET reads no body).
+        return dict(scope, method="GET"), receive
+    accept = request.headers.get("accept", "")
+    if wrong_method:
+        answer = await errors.not_allowed(datasette, request.path, accept, request.method, takes_post)
+    elif bad:
+        answer = await errors.error_page(datasette, request.path, accept, bad, 400, "地址有误")
+    elif reading:
+        return scope, receive
+    else:
+        within = await request_body.within_limit(scope, receive)
+        if within:
+            return within
+        answer = await errors.error_page(datasette, request.path, accept, request_body.too_large(request.path), 413,
+                                         request_body.TOO_LARGE)
+    await answer.asgi_send(send)
+    return None
 
 
 async def _signed_in(datasette, request) -> bool:
