@@ -97,6 +97,11 @@ PHRASES: list[tuple[str, str]] = [
      '{% set foreign_key_tables = foreign_key_tables|rejectattr("other_table", "in", unreadable_tables or ())|list %}'
      "{% if foreign_key_tables %}"),
     (">Links from other tables<", ">其他表中引用此行的记录<"),
+    # _table.html: nor, on a table page, to the row a foreign key names (unlinked_columns):
+    # the key alone, without the link or the label read from that table.
+    ('type-{{ cell.value_type }}">{{ cell.value }}</td>',
+     'type-{{ cell.value_type }}">{% if cell.column in unlinked_columns and cell.raw is not none %}{{ cell.raw }}'
+     '{% else %}{{ cell.value }}{% endif %}</td>'),
     (' row{% if other.count == 1 %}{% else %}s{% endif %}', ' 行'),
     ("from {{ other.other_column }} in {{ other.other_table }}", "（{{ other.other_table }} 表的 {{ other.other_column }} 列）"),
     # query.html, error.html

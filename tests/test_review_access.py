@@ -444,3 +444,12 @@ async def test_a_row_page_links_only_to_tables_the_user_may_open(ds):
         links[actor] = set(re.findall(r"（(\w+) 表的 group_id 列）", page.text))
     assert "imports" in links["u-auditor"] and links["u-supervisor"] == links["u-auditor"] - {"imports"}
     assert {"messages", "flags"} <= links["u-supervisor"]
+
+
+async def test_a_table_page_links_to_rows_only_of_tables_the_user_may_open(ds):
+    # Each message names the import it came from; supervisors may not open the import ledger.
+    for actor, links in (("u-supervisor", False), ("u-auditor", True)):
+        page = await ds.client.get("/archive/messages", cookies=cookies_for(ds, actor))
+        assert page.status_code == 200 and ('href="/archive/imports/1"' in page.text) == links, actor
+        assert ('<td class="col-import_id type-int">1</td>' in page.text) != links  # the key alone
+        assert 'href="/archive/groups/1"' in page.text  # groups they may open

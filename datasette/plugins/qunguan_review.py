@@ -294,11 +294,21 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def extra_template_vars(datasette, request, database):
-    # unreadable_tables: Datasette's row page would link to rows of tables the user may not open.
-    role = role_of(datasette, request.actor) if request else None
-    return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES,
-            "kind_names": KIND_NAMES, "unreadable_tables": unreadable_tables(role, database) if database else set()}
+def extra_template_vars(datasette, request, database, table, view_name):
+    # Datasette's table and row pages would link to rows of tables the user may not open:
+    # the rows that refer to a row (unreadable_tables), and the row a foreign key names
+    # (unlinked_columns, the columns whose values are shown without their link).
+    async def inner():
+        role = role_of(datasette, request.actor) if request else None
+        unreadable = unreadable_tables(role, database) if database else set()
+        unlinked = set()
+        if unreadable and table and view_name in ("table", "row"):
+            keys = await datasette.get_database(database).foreign_keys_for_table(table)
+            unlinked = {key["column"] for key in keys if key["other_table"] in unreadable}
+        return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES,
+                "kind_names": KIND_NAMES, "unreadable_tables": unreadable, "unlinked_columns": unlinked}
+
+    return inner
 
 
 def _safe_next(value: str | None) -> str:
