@@ -85,7 +85,10 @@ class _Layout:
         self.clause_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
         self.contacts = [m.span() for m in contact.finditer(text)]
         self.headings = [m.span() for m in roster.finditer(text)]
-        self.named_in_heading: dict[int, bool] = {}
+        # A full stop with more said after it on its line ends a roster's list ("值班安排已
+        # 调整。昨晚…"); one that ends a line goes on to the list ("值班表如下，请…畅通。\n3月4日…").
+        self.list_ends = [m.start() for m in _LIST_END.finditer(text)]
+        self.named_in_sentence: dict[int, bool] = {}
 
     def sentence_start(self, at: int) -> int:
         i = bisect.bisect_right(self.ends, at)
@@ -98,9 +101,14 @@ class _Layout:
             return self.contacts[i - 1]
         return None
 
-    def heading_before(self, at: int) -> tuple[int, int] | None:
+    def heading_over(self, at: int) -> tuple[int, int] | None:
+        """The roster heading whose list `at` is in: the last before it, its list not ended."""
         i = bisect.bisect_right(self.headings, (at,))
-        return self.headings[i - 1] if i else None
+        if not i:
+            return None
+        heading = self.headings[i - 1]
+        ended = bisect.bisect_left(self.list_ends, heading[1]) < bisect.bisect_left(self.list_ends, at)
+        return None if ended else heading
 
     def clause_end(self, at: int) -> int:
         i = bisect.bisect_left(self.clause_ends, at)
@@ -111,11 +119,12 @@ class _Layout:
         return self.someone.search(self.contact.sub("\n", part)) is not None
 
     def heading_names_someone(self, heading: tuple[int, int]) -> bool:
-        if heading[0] not in self.named_in_heading:
+        start = self.sentence_start(heading[0])
+        if start not in self.named_in_sentence:  # one sentence may hold many headings
             i = bisect.bisect_right(self.ends, heading[0])
             end = self.ends[i] - 1 if i < len(self.ends) else len(self.text)
-            self.named_in_heading[heading[0]] = self.names_someone(self.text[self.sentence_start(heading[0]): end])
-        return self.named_in_heading[heading[0]]
+            self.named_in_sentence[start] = self.names_someone(self.text[start: end])
+        return self.named_in_sentence[start]
 
 
 # What is said of one number: what leads into its contact field ("低保户联系电话：…", for
@@ -124,20 +133,21 @@ class _Layout:
 # the 村民 is the second number's. Each part is bounded, so a list costs its length once.
 _CLAUSE_END = re.compile(r"[，,；;、。！？!?\n]")
 _LEAD_IN, _BESIDE = 12, 40  # characters
+_LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 
 
 def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     """Whether the mobile `number` was published to be called for work ("联系人：王磊，电话：
     138…", a duty roster, "有事联系我"), not disclosed as someone else's ("投诉人电话",
-    "王某的手机号"): a contact field before it in its sentence, or a roster's heading before
-    it in the message, and no third party named in what is said of the number or in the
-    heading's sentence."""
+    "王某的手机号"): a contact field before it in its sentence, or a roster's heading over
+    its list, and no third party named in what is said of the number or in the heading's
+    sentence."""
     text, start = layout.text, layout.sentence_start(number.start())
     said = []
     if field := layout.contact_before(number.start()):
         said.append(text[max(start, field[0] - _LEAD_IN): field[1]])
     else:
-        heading = layout.heading_before(number.start())
+        heading = layout.heading_over(number.start())
         if heading is None or layout.heading_names_someone(heading):
             return False
     said.append(text[max(start, after, number.start() - _BESIDE): min(layout.clause_end(number.end()), number.end() + _BESIDE)])

@@ -25,10 +25,12 @@ _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:{_STAR}\s*(?:绝密|机密|秘
 _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁))")
 # The sender saying what the material after a colon or a line break is: "以下为秘密级文件，
 # 不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，大家看完删掉：…". A note to keep
-# it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. 秘密, a
-# word of every day, takes 级 or names a document: "以下是秘密武器：…", "这是秘密：明天…" mark nothing.
-_DECLARED = re.compile(r"(?:以下|此件|本件|这份|这是)(?:为|是|系|属)?(?:(?:绝密|机密)(?:\s*级)?|秘密(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项)))"
-                       r"(?=[^：:\n]{0,12}[：:\n]\s*\S)")
+# it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of
+# what follows (以下, 这是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
+# 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：" and a question mark nothing.
+_DECLARED = re.compile(r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
+                       r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要)))"
+                       r"(?!\s*(?:载体|等级|管理|吗))(?=[^：:\n？?！!]{0,12}[：:\n]\s*\S)")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).

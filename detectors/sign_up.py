@@ -34,44 +34,56 @@ def adds_to(post: str, earlier: str) -> bool:
 
 def answers_earlier(context: dict, message: Message, days: float) -> bool:
     """Whether `message` is a 接龙 list whose title opened a post of its group sent up to
-    `days` before it, first by someone else: it answers that list. The starter posting
-    the list again (the same 接龙 every day) starts it again, whoever answered between.
-    `context` is the detectors' (its "conn", and the posts naming 接龙 kept there)."""
+    `days` before it, by someone other than the list's starter (whoever first posted that
+    title in the group): it answers the list. The starter posting it again (the same 接龙
+    every day) starts it again, whoever answered between. `context` is the detectors'
+    (its "conn"; the posts naming 接龙 are kept there)."""
     head = title(message.text)
     if head is None:
         return False
     since = (datetime.fromisoformat(message.sent_at) - timedelta(days=days)).isoformat()
-    lists = context.setdefault("sign_up", _Lists(context["conn"]))
-    first = lists.first(message, since, head)
+    if "sign_up" not in context:
+        context["sign_up"] = _Lists(context["conn"])
+    lists = context["sign_up"]
+    if not lists.posted_between(message, since, head):
+        return False
     # Without senders (an export that names none), any earlier copy makes an answer.
-    return first is not None and (message.member_id is None or first[0] != message.member_id)
+    return message.member_id is None or lists.starter(message.group_id, head) != message.member_id
 
 
 class _Lists:
     """The posts naming 接龙, read once a run (one pass over the messages, not a query per
-    post: a large group's three days are thousands of rows), by group in time order."""
+    post: a large group's three days are thousands of rows), kept by group and first line
+    (a list's title ends at a line break, so its posts share their first line with it),
+    in time order."""
 
     def __init__(self, conn):
-        self.conn, self.since, self.by_group = conn, None, {}
+        self.by_line: dict[tuple[int, str], list[tuple]] = {}
+        for group_id, sent_at, post_id, member, text in conn.execute(
+                "select group_id, sent_at, id, member_id, ltrim(text, ?) from messages "
+                "where instr(text, '接龙') order by sent_at, id", [_SPACE]):
+            self.by_line.setdefault((group_id, _first_line(text)), []).append((sent_at, post_id, member, text))
 
-    def first(self, message: Message, since: str, head: str) -> tuple[int | None] | None:
-        """(member,) who first posted a list headed `head` in the message's group between
-        `since` and the message (member None: a post without a sender), or None for none."""
-        if self.since is None or since < self.since:
-            self._read(since)
-        posts = self.by_group.get(message.group_id, [])
-        for sent_at, post_id, member_id, text in posts[bisect.bisect_left(posts, (since,)):]:
+    def _headed(self, group_id: int, head: str) -> list[tuple]:
+        return self.by_line.get((group_id, _first_line(head)), [])
+
+    def posted_between(self, message: Message, since: str, head: str) -> bool:
+        """Whether a post of the message's group headed `head` came between `since` and it."""
+        posts = self._headed(message.group_id, head)
+        for sent_at, post_id, _, text in posts[bisect.bisect_left(posts, (since,)):]:
             if (sent_at, post_id) >= (message.sent_at, message.id):
-                break
-            if text.lstrip(_SPACE).startswith(head):
-                return (member_id,)
-        return None
+                return False
+            if text.startswith(head):
+                return True
+        return False
 
-    def _read(self, since: str) -> None:
-        self.since, self.by_group = since, {}
-        for row in self.conn.execute("select sent_at, id, member_id, text, group_id from messages "
-                                     "where sent_at >= ? and instr(text, '接龙') order by sent_at, id", [since]):
-            self.by_group.setdefault(row[4], []).append(row[:4])
+    def starter(self, group_id: int, head: str) -> int | None:
+        """The member who first posted a list headed `head` in the group."""
+        return next((member for _, _, member, text in self._headed(group_id, head) if text.startswith(head)), None)
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].strip(_SPACE)
 
 
 def _entries(text: str) -> set[str]:

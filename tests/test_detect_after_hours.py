@@ -165,6 +165,8 @@ def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(te
     "目前还没有村上报，明天再统计汇总",
     "还没交的村我明天一早去收",
     "王主任，剩下的村明天前能交齐吗？",
+    "报告王书记：除龙岗村外，其他村都已在周五前报送了，明天我再催一下龙岗村",  # deadlines met
+    "石门村、新庄村已完成填报，其余各村也都在昨天下午5点前完成了",
 ])
 def test_reports_and_questions_about_the_late_ones_are_not_chasers(text):
     assert run(after_hours, msg(text, NIGHT)) == []
@@ -262,6 +264,8 @@ def test_weather_warnings_and_emergencies_at_night_are_urgent(text):
     "请各村于周五前报送冬季雨雪冰冻灾害防范工作总结材料",
     "请各村周五前报送强降雨天气防范工作总结",
     "请各村明天上报森林火险隐患排查台账",
+    "请各村明天上午将森林火险隐患排查台账报镇林业站",
+    "请各村今晚把大风天气对大棚的影响报上来",
 ])
 def test_chasing_late_reports_and_routine_tasks_at_night_are_flagged(text):
     [flag] = run(after_hours, msg(text, NIGHT))

@@ -32,7 +32,9 @@ def test_proof_demands_are_flagged(text):
                                   "昨天那张合影我发到家族群了，亲戚都说好", "照片我已经在群里发过了，麻烦王主任看一下",
                                   "照片已经全部上传到系统了，请查收", "截图我昨天就发给你了，你翻一下聊天记录",
                                   "我们每个村都拍照了", "每个人都可以在活动现场拍照留念",
-                                  "每个村要安排一名同志配合县电视台拍摄"])
+                                  "每个村要安排一名同志配合县电视台拍摄",
+                                  "省里明天来我镇拍摄宣传片，请各村严格执行镇里的接待方案",
+                                  "明天上午市里来拍摄人居环境宣传片，请相关村按方案落实"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -260,6 +262,9 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("请联系所在村核实，刘建华13807954321", "手机号 138*****321"),
     ("联系我村刘建华13807954321，他家房屋漏雨", "手机号 138*****321"),
     ("各村联络员：今天反映的问题户 刘建华 13807954321 请核实", "手机号 138*****321"),
+    # A roster word, then a full stop and more said on its line: the list, if any, is over.
+    ("@各村联络员 请注意查收。新庄村3组刘建华13807954321反映自来水停了三天，请水务站今天上门", "手机号 138*****321"),
+    ("值班安排已调整。昨晚砂场老板陈某13607951234又来闹了，派出所已介入", "手机号 136*****234"),
     # What leads into a contact field is said of every number of its list.
     ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
      "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
@@ -415,13 +420,16 @@ def test_a_reminder_about_secret_grades_is_not_flagged(text):
 
 
 @pytest.mark.parametrize("text", ["以下是秘密武器：勤跑腿、多沟通", "这是秘密：明天给大家一个惊喜",
-                                  "年终联欢会节目单这是秘密\n到时候大家就知道了"])
+                                  "年终联欢会节目单这是秘密\n到时候大家就知道了",
+                                  # Training on grades and carriers, a question, gossip called 机密.
+                                  "以下是机密载体管理要求：\n1. 机密文件要存放在保密柜内", "以下为机密等级划分标准：绝密、机密、秘密三个等级",
+                                  "这是机密吗？不是的：这份通知已经在政府网站公开了", "这是机密，先别外传：王主任下个月调县里去了"])
 def test_a_secret_in_the_everyday_sense_is_no_marking(text):
     assert run(secret, msg(text)) == []
 
 
 @pytest.mark.parametrize("text", ["此件为机密，严禁转发：关于…的部署意见", "本件为绝密，请勿外传：县委常委会纪要",
-                                  "以下为机密信息，不得外传：\n1. 维稳重点人员…", "这是机密，大家看完删掉：县委会议纪要如下"])
+                                  "以下为机密信息，不得外传：\n1. 维稳重点人员…"])
 def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(text):
     [flag] = run(secret, msg(text))
     assert "密级标志" in flag["evidence"]

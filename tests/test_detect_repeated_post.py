@@ -153,7 +153,8 @@ def test_members_answering_a_notice_by_echoing_it_are_not_repeats(conn):
     notice = "请各村于3月5日下午5点前报送本周森林防火巡查情况表，逾期通报"
     first = add(conn, 1, 1, "2025-03-03T09:00:00", notice, member_id=1)
     echoes = [add(conn, 2, 1, "2025-03-03T09:05:00", "收到，" + notice, member_id=2),
-              add(conn, 3, 1, "2025-03-03T09:06:00", "收到！" + notice, member_id=3)]
+              add(conn, 3, 1, "2025-03-03T09:06:00", "收到！" + notice, member_id=3),
+              add(conn, 4, 1, "2025-03-03T09:07:00", "已安排，" + notice, member_id=4)]
     assert detect(conn, first, *echoes) == []
 
 

@@ -74,3 +74,24 @@ def test_the_same_list_started_again_each_day_by_its_starter_is_judged_each_day(
     add(conn, 2, 1, "2025-03-05T09:00:00", daily, member_id=1)
     run_rules(conn)
     assert [row for row in flags(conn) if row[1] == "proof_demand"] == [(1, "proof_demand"), (2, "proof_demand")]
+
+
+def test_a_week_long_list_is_judged_on_its_starter_and_a_daily_one_on_each_repost(tmp_path):
+    conn = archive(tmp_path / "a.db")
+    title = "#接龙\n每日森林防火巡查打卡，请各村护林员巡山后拍照上传并接龙\n"
+    lines = []
+    for day in range(3, 7):  # the starter on the 3rd only; two villages answer every day
+        if day == 3:
+            add(conn, 100, 1, "2025-03-03T08:00:00", title, member_id=1)
+        for member, clock in ((2, "08:30"), (3, "09:30")):
+            lines.append(f"{len(lines) + 1}. 第{member}村 {day}日已巡查")
+            add(conn, day * 10 + member, 1, f"2025-03-0{day}T{clock}:00", title + "\n" + "\n".join(lines), member_id=member)
+    run_rules(conn)
+    assert [row for row in flags(conn) if row[1] == "proof_demand"] == [(100, "proof_demand")]
+
+    conn = archive(tmp_path / "b.db")
+    for day in range(3, 7):  # the starter posts it afresh each morning, a village answers
+        add(conn, day * 10, 1, f"2025-03-0{day}T08:00:00", title + "\n1. 第1村 已巡查", member_id=1)
+        add(conn, day * 10 + 1, 1, f"2025-03-0{day}T08:40:00", title + "\n1. 第1村 已巡查\n2. 第2村 已巡查", member_id=2)
+    run_rules(conn)
+    assert [row[0] for row in flags(conn) if row[1] == "proof_demand"] == [30, 40, 50, 60]
