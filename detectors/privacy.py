@@ -133,6 +133,7 @@ class _Layout:
 # the 村民 is the second number's. Each part is bounded, so a list costs its length once.
 _CLAUSE_END = re.compile(r"[，,；;、。！？!?\n]")
 _LEAD_IN, _BESIDE = 12, 40  # characters
+_PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 
 
@@ -145,7 +146,11 @@ def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     text, start = layout.text, layout.sentence_start(number.start())
     said = []
     if field := layout.contact_before(number.start()):
-        said.append(text[max(start, field[0] - _LEAD_IN): field[1]])
+        if _PUBLIC_LINE.search(text, field[0], field[1]):
+            # A public line's topic ("学生资助咨询电话：") names who calls it, not whose number it is.
+            start = max(start, field[1])
+        else:
+            said.append(text[max(start, field[0] - _LEAD_IN): field[1]])
     else:
         heading = layout.heading_over(number.start())
         if heading is None or layout.heading_names_someone(heading):

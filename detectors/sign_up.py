@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from detectors.base import Message, normalise
 
 _ENTRY = re.compile(r"^[ \t]*\d{1,3}[ \t]*[.．、)）](?!\d)", re.M)  # "2. 新庄村", not "3.5万元"
-_SPACE = " \t\r\n"
+_SPACE = " \t\r\n\u3000\u2005"  # the ideographic space and the one after an @mention too
 
 
 def title(text: str) -> str | None:

@@ -229,6 +229,8 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "我的电话13907951234，有事随时打",
     "3月防汛值班表如下，请值班人员24小时保持通讯畅通。\n3月4日 王建军 13907951234\n3月5日 刘洋 15979512345",
     "有问题请联系值班室13907951234",  # an office's number
+    "学生资助咨询电话：13907951234，13807954321",  # a public line: its topic is who calls it
+    "居民医保缴费咨询电话：13907951234",
     "报名请联系镇党政办，电话15979512345",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):

@@ -95,3 +95,11 @@ def test_a_week_long_list_is_judged_on_its_starter_and_a_daily_one_on_each_repos
         add(conn, day * 10 + 1, 1, f"2025-03-0{day}T08:40:00", title + "\n1. 第1村 已巡查\n2. 第2村 已巡查", member_id=2)
     run_rules(conn)
     assert [row[0] for row in flags(conn) if row[1] == "proof_demand"] == [30, 40, 50, 60]
+
+
+def test_a_list_its_starter_led_with_an_ideographic_space_is_answered_without_it(tmp_path):
+    conn = archive(tmp_path / "a.db")
+    add(conn, 1, 1, "2025-03-03T09:00:00", "\u3000" + PROGRESS + "\n1. 石门村 已完成80%", member_id=1)
+    add(conn, 2, 1, "2025-03-03T09:10:00", PROGRESS + "\n1. 石门村 已完成80%\n2. 新庄村 已完成75%", member_id=2)
+    run_rules(conn)
+    assert flags(conn) == [(1, "proof_demand")]
