@@ -23,9 +23,10 @@ import random
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from workdir import workdir
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -106,54 +107,53 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path)
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="qunguan-classify-"))
-    work.mkdir(parents=True, exist_ok=True)
-    db, export = work / "classify.db", work / "classify.csv"
-    if not db.exists():
-        print(f"generating and ingesting {args.messages:,} messages ...", file=sys.stderr)
-        share = generate(export, args.messages)
-        print(f"distinct texts: {share:.0%}", file=sys.stderr)
-        run("ingest", str(export), "--db", str(db), "--group", "基准群", "--silent")
-    from classifiers import model as chat_model
-    from classifiers.classify import classify_messages
-    from detectors.run import run_rules
-    from gc_policy import bulk_work
-    from ingest.schema import open_archive
-    from newmedia.checks import run_newmedia
+    with workdir(args.keep, "qunguan-classify-") as work:
+        db, export = work / "classify.db", work / "classify.csv"
+        if not db.exists():
+            print(f"generating and ingesting {args.messages:,} messages ...", file=sys.stderr)
+            share = generate(export, args.messages)
+            print(f"distinct texts: {share:.0%}", file=sys.stderr)
+            run("ingest", str(export), "--db", str(db), "--group", "基准群", "--silent")
+        from classifiers import model as chat_model
+        from classifiers.classify import classify_messages
+        from detectors.run import run_rules
+        from gc_policy import bulk_work
+        from ingest.schema import open_archive
+        from newmedia.checks import run_newmedia
 
-    n = reset(db)
+        n = reset(db)
 
-    def model_alone() -> tuple[float, float]:
+        def model_alone() -> tuple[float, float]:
+            reset(db)
+            with bulk_work():
+                started, spent = time.perf_counter(), cpu()
+                classify_messages(open_archive(str(db)).conn, chat_model.load())
+                return time.perf_counter() - started, cpu() - spent
+
+        # The model alone before and after the whole run, so that neither gains from going second.
+        before, before_cpu = model_alone()
         reset(db)
-        with bulk_work():
+        conn = open_archive(str(db)).conn
+        with bulk_work():  # as `qunguan classify` runs them
             started, spent = time.perf_counter(), cpu()
-            classify_messages(open_archive(str(db)).conn, chat_model.load())
-            return time.perf_counter() - started, cpu() - spent
-
-    # The model alone before and after the whole run, so that neither gains from going second.
-    before, before_cpu = model_alone()
-    reset(db)
-    conn = open_archive(str(db)).conn
-    with bulk_work():  # as `qunguan classify` runs them
-        started, spent = time.perf_counter(), cpu()
-        classify_messages(conn, chat_model.load())
-        run_rules(conn)
-        run_newmedia(conn)
-        total, total_cpu = time.perf_counter() - started, cpu() - spent
-    flags = conn.execute("select count(*) from flags").fetchone()[0]
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The model's workers and the rules' process beside are children, ended by now (so is the
-    # ingest that built the archive, if this run built it: 240 MB at 1M messages).
-    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    after, after_cpu = model_alone()
-    alone, alone_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
-    base = baseline(db)
-    print(f"model alone:               {n / alone:10,.0f} messages/s  ({before:.1f} s before, {after:.1f} s after)")
-    print(f"classify in all:           {n / total:10,.0f} messages/s  ({total:.1f} s for {n:,}; {flags:,} flags)")
-    print(f"rules and new media add:   {(total - alone) / alone:10.0%} to the model's time  "
-          f"({(total_cpu - alone_cpu) / alone_cpu:.0%} to its CPU time: {alone_cpu:.1f} s alone, {total_cpu:.1f} s in all)")
-    print(f"bare model, one core:      {base:10,.0f} messages/s  (baseline, same archive)")
-    print(f"peak RSS:                  {rss:10.0f} MB  (largest child process: {child_rss:.0f} MB)")
+            classify_messages(conn, chat_model.load())
+            run_rules(conn)
+            run_newmedia(conn)
+            total, total_cpu = time.perf_counter() - started, cpu() - spent
+        flags = conn.execute("select count(*) from flags").fetchone()[0]
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # The model's workers and the rules' process beside are children, ended by now (so is the
+        # ingest that built the archive, if this run built it: 240 MB at 1M messages).
+        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        after, after_cpu = model_alone()
+        alone, alone_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
+        base = baseline(db)
+        print(f"model alone:               {n / alone:10,.0f} messages/s  ({before:.1f} s before, {after:.1f} s after)")
+        print(f"classify in all:           {n / total:10,.0f} messages/s  ({total:.1f} s for {n:,}; {flags:,} flags)")
+        print(f"rules and new media add:   {(total - alone) / alone:10.0%} to the model's time  "
+              f"({(total_cpu - alone_cpu) / alone_cpu:.0%} to its CPU time: {alone_cpu:.1f} s alone, {total_cpu:.1f} s in all)")
+        print(f"bare model, one core:      {base:10,.0f} messages/s  (baseline, same archive)")
+        print(f"peak RSS:                  {rss:10.0f} MB  (largest child process: {child_rss:.0f} MB)")
 
 
 def cpu() -> float:

@@ -17,9 +17,10 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from workdir import workdir
 
 HERE = Path(__file__).resolve().parent
 QUNGUAN = Path(sys.executable).with_name("qunguan")
@@ -72,30 +73,29 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="keep the CSV and archive in this folder")
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="qunguan-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    csv_path, db = work / "bench.csv", work / "bench.db"
-    for stale in (db, work / "bench.db-wal", work / "bench.db-shm", work / "bare.db"):
-        stale.unlink(missing_ok=True)
-    n = args.messages
-    print(f"generating {n:,} messages ...", file=sys.stderr)
-    generate(csv_path, n)
-    print(f"file: {csv_path.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
+    with workdir(args.keep, "qunguan-bench-") as work:
+        csv_path, db = work / "bench.csv", work / "bench.db"
+        for stale in (db, work / "bench.db-wal", work / "bench.db-shm", work / "bare.db"):
+            stale.unlink(missing_ok=True)
+        n = args.messages
+        print(f"generating {n:,} messages ...", file=sys.stderr)
+        generate(csv_path, n)
+        print(f"file: {csv_path.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
 
-    first, summary = timed_ingest(csv_path, db)
-    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    again, summary2 = timed_ingest(csv_path, db)
-    copy = work / "bench-gb18030.csv"
-    copy.write_bytes(csv_path.read_text(encoding="utf-8-sig").encode("gb18030"))
-    reread, summary3 = timed_ingest(copy, db)
-    bare = bare_insert(csv_path, work / "bare.db")
+        first, summary = timed_ingest(csv_path, db)
+        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        again, summary2 = timed_ingest(csv_path, db)
+        copy = work / "bench-gb18030.csv"
+        copy.write_bytes(csv_path.read_text(encoding="utf-8-sig").encode("gb18030"))
+        reread, summary3 = timed_ingest(copy, db)
+        bare = bare_insert(csv_path, work / "bare.db")
 
-    print(f"ingest (fresh archive):   {n / first:10,.0f} messages/s  ({first:.1f} s)  [{summary.split(chr(9), 3)[-1]}]")
-    print(f"re-ingest (same file):    {n / again:10,.0f} messages/s  ({again:.1f} s)  [{summary2.split(chr(9), 3)[-1]}]")
-    print(f"re-ingest (GB18030 copy): {n / reread:10,.0f} messages/s  ({reread:.1f} s)  [{summary3.split(chr(9), 3)[-1]}]")
-    print(f"bare executemany ceiling: {n / bare:10,.0f} messages/s  ({bare:.1f} s)")
-    print(f"ingest / ceiling:         {first and bare / first:10.1%}")
-    print(f"peak RSS of qunguan ingest: {rss_mb:.0f} MB")
+        print(f"ingest (fresh archive):   {n / first:10,.0f} messages/s  ({first:.1f} s)  [{summary.split(chr(9), 3)[-1]}]")
+        print(f"re-ingest (same file):    {n / again:10,.0f} messages/s  ({again:.1f} s)  [{summary2.split(chr(9), 3)[-1]}]")
+        print(f"re-ingest (GB18030 copy): {n / reread:10,.0f} messages/s  ({reread:.1f} s)  [{summary3.split(chr(9), 3)[-1]}]")
+        print(f"bare executemany ceiling: {n / bare:10,.0f} messages/s  ({bare:.1f} s)")
+        print(f"ingest / ceiling:         {first and bare / first:10.1%}")
+        print(f"peak RSS of qunguan ingest: {rss_mb:.0f} MB")
 
 
 if __name__ == "__main__":

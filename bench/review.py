@@ -17,9 +17,10 @@ import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from workdir import workdir
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -148,12 +149,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="qunguan-review-"))
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / "review.db"
-    if not path.exists():
-        build(path, args.messages)
-    asyncio.run(measure(path, args.requests))
+    with workdir(args.keep, "qunguan-review-") as work:
+        path = work / "review.db"
+        if not path.exists():
+            build(path, args.messages)
+        asyncio.run(measure(path, args.requests))
 
 
 if __name__ == "__main__":
