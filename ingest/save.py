@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import marshal
 import multiprocessing
 import os
 from dataclasses import dataclass, field, fields, replace
@@ -274,6 +275,7 @@ def _prepared_in_worker(items: Iterable[Record | Reject], reader: HashingReader)
                 raise OSError(f"the parsing process stopped (exit code {worker.exitcode})") from None
             if kind == "error":
                 raise payload
+            payload.rows = marshal.loads(payload.rows)
             yield payload
             if payload.sha256 is not None:
                 return
@@ -289,7 +291,9 @@ def _produce(items, reader: HashingReader, sending, receiving) -> None:
     try:
         # Segmented here, beside the writing process: most of a large file is new.
         for batch in _prepared(items, reader, segment=True):
-            sending.send(("batch", batch))
+            # Rows are tuples of str, int and None: marshal writes them in under a third of
+            # pickle's time and reads them in four fifths, and both sides of the pipe are busy.
+            sending.send(("batch", replace(batch, rows=marshal.dumps(batch.rows))))
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the writer has gone (interrupted, killed, or it refused the file)
     except Exception as e:  # raised in the writer, as if it had parsed the file itself
