@@ -1,0 +1,102 @@
+"""What the site answers before Datasette sees a request, and how a CSV export leaves it."""
+from __future__ import annotations
+
+import re
+
+from datasette import Request, Response
+from datasette.plugins import pm
+from datasette.utils import await_me_maybe
+
+from review import csv_excel, errors, request_body
+from review.web import ROUTES_PREFIX, role_of
+
+# The addresses that take a POST: the login, logging out and the handling forms (every
+# other address takes only GET and HEAD).
+_TAKES_POST = re.compile(rf"^/-/(login|logout)$|^{ROUTES_PREFIX}/(flags/[^/]+|bulk)$")
+
+
+def wrapper(datasette):
+    """Answer here what Datasette would answer wrongly (`_checked`), and send a CSV export
+    as a file Excel opens right and safely (`csv_excel`). Answer a form that is not UTF-8,
+    which the CSRF check fails to read, with 400 rather than a server error."""
+    def wrap(app):
+        async def guarded(scope, receive, send):
+            if scope.get("type") == "http":
+                checked = await _checked(datasette, scope, receive, send)
+                if checked is None:
+                    return
+                scope, receive = checked
+            started = False
+            csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
+            cells = csv_excel.ExcelCells()
+
+            async def sending(message):
+                nonlocal started, csv_body
+                if message["type"] == "http.response.start":
+                    started = True
+                    csv_body = csv_body and message.get("status") == 200
+                    if csv_body:
+                        message = csv_excel.download_start(message, scope["path"])
+                elif message["type"] == "http.response.body" and csv_body:
+                    last = not message.get("more_body", False)
+                    message = {**message, "body": cells.feed(message.get("body", b""), last)}
+                await send(message)
+
+            try:
+                await app(scope, receive, sending)
+            except UnicodeDecodeError:
+                if started:
+                    raise
+                await Response.text("请求内容不是有效的 UTF-8 编码", status=400).asgi_send(send)
+
+        return guarded
+
+    return wrap
+
+
+async def _checked(datasette, scope, receive, send) -> tuple[dict, object] | None:
+    """An HTTP request as Datasette may see it (scope, receive), or None once it has been
+    answered here. Any Authorization header is dropped before Datasette's CSRF check sees
+    it: that check lets a request with a bearer token through without a token of its own,
+    and this site knows no bearer tokens, only the login's cookie. A visitor gets only
+    the refusal, whatever the method. A logged-in user gets 405 for a method the address
+    does not take (a POST but to the login, logging out and the handling forms; any
+    method but GET, HEAD and POST), and 400 in Chinese for an address whose arguments
+    Datasette would fail on; a body over its limit is refused with 413 before anything
+    reads it (`errors`, `request_body`)."""
+    if any(name == b"authorization" for name, _ in scope.get("headers", ())):
+        scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
+    request = Request(scope, receive)
+    takes_post = bool(_TAKES_POST.match(request.path))
+    reading = request.method in ("GET", "HEAD")
+    wrong_method = not reading and not (request.method == "POST" and takes_post)
+    bad = reading and errors.bad_address(request.path, request.args)
+    if (wrong_method or bad) and not await _signed_in(datasette, request):
+        # The refusal is what Datasette answers a visitor's GET of any address but the
+        # login page's (and a GET reads no body).
+        return dict(scope, method="GET"), receive
+    accept = request.headers.get("accept", "")
+    if wrong_method:
+        answer = await errors.not_allowed(datasette, request.path, accept, request.method, takes_post)
+    elif bad:
+        answer = await errors.error_page(datasette, request.path, accept, bad, 400, "地址有误")
+    elif reading:
+        return scope, receive
+    else:
+        within = await request_body.within_limit(scope, receive)
+        if within:
+            return within
+        answer = await errors.error_page(datasette, request.path, accept, request_body.too_large(request.path), 413,
+                                         request_body.TOO_LARGE)
+    await answer.asgi_send(send)
+    return None
+
+
+async def _signed_in(datasette, request) -> bool:
+    """Whether a request the wrapper holds, before Datasette has read its cookies, comes
+    with an open session: its actor found as Datasette will find it, then `role_of`."""
+    for actor in pm.hook.actor_from_request(datasette=datasette, request=request):
+        actor = await await_me_maybe(actor)
+        if actor:
+            return role_of(datasette, actor) is not None
+    return False

@@ -1,0 +1,68 @@
+"""A flag's case page: the message in its context, the handling history, and the
+decision form."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from datasette import Response
+
+from ingest.schema import ACTION_NAMES, HANDLING_STATUSES, STATUS_NAMES
+from review import handling, queue
+from review.highlight import highlight
+from review.web import ROUTES_PREFIX, archive, require, safe_next
+
+
+async def _missing(datasette, request, flag_id) -> Response:
+    return Response.html(await datasette.render_template("qunguan_missing.html", {"flag_id": flag_id}, request=request),
+                         status=404)
+
+
+def _back(request) -> str:
+    """Where a case page's back link leads: the queue or search page it was opened from,
+    filters and all (only those pages of this site), else the queue."""
+    back = safe_next(request.args.get("back"))
+    return back if back.startswith((f"{ROUTES_PREFIX}/queue", f"{ROUTES_PREFIX}/search")) else f"{ROUTES_PREFIX}/queue"
+
+
+async def case_view(datasette, request):
+    await require(datasette, request, "qunguan-review")
+    back = _back(request)
+    keep = f"?{urlencode({'back': back})}" if back != f"{ROUTES_PREFIX}/queue" else ""
+    flag_id = queue.row_id(request.url_vars["flag_id"])
+    if flag_id is None:
+        return await _missing(datasette, request, request.url_vars["flag_id"])
+    db = archive(datasette)
+    error, form, superseded = None, {}, None
+    if request.method == "POST":
+        await require(datasette, request, "qunguan-handle")
+        form = await request.post_vars()
+        try:
+            decision, newer = await db.execute_write_fn(lambda conn: handling.decide(
+                conn, flag_id, form, request.actor["id"], queue.row_id(form.get("seen")) or 0), block=True)
+        except handling.ValidationError as e:
+            error = str(e)
+        else:
+            if not newer:
+                datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
+                return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
+            superseded = newer[0]  # shown with the page as it is now, the form as they filled it
+    around = min(max(queue.row_id(request.args.get("context")) or 10, 1), 200)
+    data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
+    if data is None:
+        return await _missing(datasette, request, flag_id)
+    flag = data["flag"]
+    if data["message"]:
+        data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])
+    return Response.html(await datasette.render_template("qunguan_case.html", {
+        **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag),
+        "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
+        "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
+        "seen": data["history"][-1]["id"] if data["history"] else 0,
+    }, request=request), status=400 if error else 409 if superseded else 200)
+
+
+def _decided(row: dict) -> str:
+    """A decision in a sentence: who made it, when, and what it was."""
+    note = f"，备注：{row['note']}" if row["note"] else ""
+    return (f"{row['actor_id']} 于 {row['created_at'].replace('T', ' ')} 记为"
+            f"{STATUS_NAMES[row['status']]}（措施：{ACTION_NAMES[row['action']]}{note}）")

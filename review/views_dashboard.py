@@ -1,0 +1,18 @@
+"""The dashboard: flags per week and their state, as server-side charts."""
+from __future__ import annotations
+
+from datasette import Response
+from markupsafe import Markup
+
+from review import charts
+from review.web import archive, require, trail_url
+
+
+async def dashboard_view(datasette, request):
+    await require(datasette, request, "qunguan-review")
+    db = archive(datasette)
+    figures = await db.execute_fn(charts.figures)
+    return Response.html(await datasette.render_template("qunguan_dashboard.html", {
+        "figures": figures, "weekly_svg": Markup(charts.weekly_svg(figures["weekly"])),
+        "state_svg": Markup(charts.state_svg(figures["states"])), "trail_url": trail_url(datasette),
+    }, request=request))

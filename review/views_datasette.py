@@ -1,0 +1,59 @@
+"""Datasette's own pages as this site serves them: its debugging and server pages behind
+the login, the table page's script in Chinese, and table and row pages that link only
+to what the user may open."""
+from __future__ import annotations
+
+from datasette import Response
+from datasette.views.special import AllowDebugView, JsonDataView
+
+from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES
+from review import datasette_zh
+from review.permissions import unreadable_tables
+from review.web import require, role_of
+
+
+async def table_js_view():
+    # Like Datasette's own static files, served to anyone: it holds no data.
+    return Response(datasette_zh.table_js(), content_type="application/javascript; charset=utf-8")
+
+
+async def allow_debug_view(datasette, request):
+    # Datasette serves its allow-block tester to anyone; here, like every other page, it
+    # needs a login.
+    await require(datasette, request, "view-instance")
+    return await AllowDebugView.as_view(datasette)(request, None)
+
+
+# Datasette's pages about the server itself: the users database's path and every canned
+# query's SQL (import_ledger's too, which supervisors may not open) in the metadata, the
+# archive's path, the plugins, settings and threads. Datasette shows them to anyone who
+# may view the site; here, to admins only.
+_SERVER_PAGES = {
+    "metadata": lambda ds, request: ds.metadata(),
+    "versions": lambda ds, request: ds._versions(),
+    "plugins": lambda ds, request: ds._plugins(request),
+    "settings": lambda ds, request: ds._settings,
+    "threads": lambda ds, request: ds._threads(),
+    "databases": lambda ds, request: ds._connected_databases(),
+}
+
+
+async def server_page_view(datasette, request):
+    await require(datasette, request, "qunguan-server")
+    page = request.url_vars["page"]
+    view = JsonDataView.as_view(datasette, f"{page}.json", lambda: _SERVER_PAGES[page](datasette, request))
+    return await view(request, None)
+
+
+async def template_vars(datasette, request, database, table, view_name) -> dict:
+    # Datasette's table and row pages would link to rows of tables the user may not open:
+    # the rows that refer to a row (unreadable_tables), and the row a foreign key names
+    # (unlinked_columns, the columns whose values are shown without their link).
+    role = role_of(datasette, request.actor) if request else None
+    unreadable = unreadable_tables(role, database) if database else set()
+    unlinked = set()
+    if unreadable and table and view_name in ("table", "row"):
+        keys = await datasette.get_database(database).foreign_keys_for_table(table)
+        unlinked = {key["column"] for key in keys if key["other_table"] in unreadable}
+    return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES,
+            "kind_names": KIND_NAMES, "unreadable_tables": unreadable, "unlinked_columns": unlinked}

@@ -1,0 +1,76 @@
+"""Logging in and out: the login form, the attempt (locks and log in `auth`), the session
+and device cookies."""
+from __future__ import annotations
+
+import asyncio
+from contextlib import closing
+
+from datasette import Response
+from datasette.views.special import LogoutView
+
+from review import auth, site
+from review.web import carries_token, role_of, safe_next, users_db
+
+
+async def login_page(datasette, request, error: str | None, next_url: str, status: int,
+                     unsaved: dict | None = None) -> Response:
+    return Response.html(await datasette.render_template(
+        "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved}, request=request), status=status)
+
+
+_LOCKED = {"name": "登录失败次数过多，请 {minutes} 分钟后再试",
+           "address": "此网络地址登录失败次数过多，请 {minutes} 分钟后再试（在本浏览器上登录过的账号不受影响）"}
+
+
+async def login(datasette, request):
+    next_url = safe_next(request.args.get("next"))
+    error = None
+    if request.method == "POST":
+        form = await request.post_vars()
+        next_url = safe_next(form.get("next"))
+        if not carries_token(request, form):
+            return await login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
+        name = form.get("username", "").strip()
+        address = (request.scope.get("client") or ("unknown",))[0]
+        device = site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE))
+        # In a thread: the password hash takes a fifth of a second, which on the event loop
+        # would hold up every page of every user.
+        lock, user = await asyncio.to_thread(_attempt_login, datasette, name, form.get("password", ""), address,
+                                             device)
+        if lock:
+            return await login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES), next_url, 429)
+        if user:
+            response = Response.redirect(next_url)
+            response.set_cookie("ds_actor", site.actor_cookie(datasette, user),
+                                httponly=True, samesite="lax", max_age=site.SESSION_SECONDS)
+            _remember_device(datasette, response, user, device)
+            return response
+        error = "用户名或密码错误，或账号已停用"
+    return await login_page(datasette, request, error, next_url, 401 if error else 200)
+
+
+def _attempt_login(datasette, name: str, password: str, address: str, device: list[list]):
+    with closing(users_db(datasette)) as conn:
+        trusted = site.device_knows(device, auth.get_user(conn, name))
+        return auth.attempt_login(conn, name, password, address, trusted)
+
+
+def _remember_device(datasette, response, user, device: list[list]) -> None:
+    response.set_cookie(site.DEVICE_COOKIE, site.device_cookie(datasette, user, device),
+                        httponly=True, samesite="lax", max_age=site.DEVICE_SECONDS)
+
+
+async def logout(datasette, request):
+    # Datasette's own logout only deletes the cookie in this browser, and a copy of it
+    # would still work: a live session first moves its user's epoch on, ending them all.
+    # The device cookie of every other browser ends with them; this one stays known.
+    user = None
+    if request.method == "POST" and role_of(datasette, request.actor):
+        with closing(users_db(datasette)) as conn:
+            auth.log_out(conn, request.actor["id"])
+            user = auth.get_user(conn, request.actor["id"])
+    response = await LogoutView.as_view(datasette)(request, None)
+    if user:
+        _remember_device(datasette, response, user,
+                         site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE)))
+    return response

@@ -1,0 +1,28 @@
+"""Full-text search of the messages, segmented as they were stored."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from datasette import Response
+
+from classifiers.tokenizer import search_terms
+from review import queue
+from review.highlight import highlight
+from review.web import archive, require
+
+
+async def search_view(datasette, request):
+    await require(datasette, request, "qunguan-review")
+    text = request.args.get("q", "").strip()
+    before = request.args.get("before")
+    rows, cursor = await archive(datasette).execute_fn(
+        lambda conn: queue.search(conn, text, queue.row_id(before)))
+    parts = search_terms(text)
+    terms = " ".join(parts)
+    for row in rows:
+        row["marked"] = highlight(row["text"] or "", f"主要依据：{'、'.join(parts)}")
+    return Response.html(await datasette.render_template("qunguan_search.html", {
+        "q": text, "terms": terms, "rows": rows,
+        "next_url": f"?{urlencode({'q': text, 'before': cursor})}" if cursor else None,
+        "back": urlencode({"back": request.full_path}),
+    }, request=request))

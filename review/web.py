@@ -1,0 +1,89 @@
+"""What every view of the review site needs: the plugin's settings, the archive, the users
+database, who is asking and what they may do, and which addresses it may lead to."""
+from __future__ import annotations
+
+import functools
+import secrets
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from datasette import Forbidden
+
+from review import auth, request_body
+
+ROUTES_PREFIX = "/-/qunguan"
+
+
+def config(datasette) -> dict:
+    return datasette.plugin_config("qunguan") or {}
+
+
+def users_db(datasette) -> sqlite3.Connection:
+    return auth.connect(Path(config(datasette)["users_db"]))
+
+
+@functools.lru_cache(maxsize=4)
+def _users_reader(path: str) -> sqlite3.Connection:
+    # Permission checks run many times a page: one open connection, read afresh each time.
+    return sqlite3.connect(path, check_same_thread=False)
+
+
+def archive(datasette):
+    name = config(datasette).get("database")
+    return datasette.get_database(name) if name else datasette.get_database()
+
+
+def role_of(datasette, actor) -> str | None:
+    """The role of a logged-in, enabled user whose session is still open, read fresh so
+    disabling, a new password or logging out takes effect at once."""
+    if not actor or not actor.get("id") or "users_db" not in config(datasette):
+        return None
+    user = auth.get_user(_users_reader(config(datasette)["users_db"]), actor["id"])
+    return user.role if user and not user.disabled and actor.get("epoch") == user.epoch else None
+
+
+async def require(datasette, request, action):
+    if not await datasette.permission_allowed(request.actor, action):
+        raise Forbidden("没有权限")
+
+
+async def menu(datasette, actor) -> list[dict]:
+    """The links of the header's menu that `actor` may follow."""
+    links = []
+    if await datasette.permission_allowed(actor, "qunguan-review"):
+        links += [{"href": f"{ROUTES_PREFIX}/queue", "label": "审核队列"},
+                  {"href": f"{ROUTES_PREFIX}/search", "label": "全文检索"},
+                  {"href": f"{ROUTES_PREFIX}/dashboard", "label": "统计看板"}]
+    if await datasette.permission_allowed(actor, "qunguan-users"):
+        links.append({"href": f"{ROUTES_PREFIX}/users", "label": "用户列表"})
+    return links
+
+
+def safe_next(value: str | None) -> str:
+    """`value` if it is a path on this site, else the queue. Browsers read a backslash as a
+    slash and drop tabs and newlines, so `/\\host` and `/<tab>/host` lead off-site: only a
+    plain path that no URL parser reads a host or scheme into is followed. A path longer
+    than the login form can carry back (a case opened from a long search) loses its query."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value \
+            and value.isprintable() and " " not in value:
+        parts = urlsplit(value)
+        if not parts.scheme and not parts.netloc:
+            value = value if len(value) <= request_body.NEXT_LIMIT else parts.path
+            if len(value) <= request_body.NEXT_LIMIT:
+                return value
+    return f"{ROUTES_PREFIX}/queue"
+
+
+def carries_token(request, form) -> bool:
+    """Whether a form POST carries the CSRF token a form of this site set in this browser.
+    asgi-csrf checks nothing on a request without cookies, and a form on another site
+    sends none (they are SameSite=Lax): unchecked, any site could log a browser into an
+    account of its choosing, and the decisions made there would be misattributed."""
+    cookie = request.cookies.get("ds_csrftoken", "")
+    return bool(cookie) and secrets.compare_digest(form.get("csrftoken", "").encode(), cookie.encode())
+
+
+def trail_url(datasette) -> str:
+    """The decision trail in Chinese (datasette/queries/handling.yml), where auditors look."""
+    return datasette.urls.query(archive(datasette).name, "handling_trail")
