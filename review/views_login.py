@@ -31,8 +31,8 @@ async def login(datasette, request):
         if not carries_token(request, form):
             return await login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
         name = form.get("username", "").strip()
-        address = (request.scope.get("client") or ("unknown",))[0]
-        device = site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE))
+        address = address_of(request)
+        device = device_logins(datasette, request)
         # In a thread: the password hash takes a fifth of a second, which on the event loop
         # would hold up every page of every user.
         lock, user = await asyncio.to_thread(_attempt_login, datasette, name, form.get("password", ""), address,
@@ -41,18 +41,34 @@ async def login(datasette, request):
             return await login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES), next_url, 429)
         if user:
             response = Response.redirect(next_url)
-            response.set_cookie("ds_actor", site.actor_cookie(datasette, user),
-                                httponly=True, samesite="lax", max_age=site.SESSION_SECONDS)
-            _remember_device(datasette, response, user, device)
+            start_session(datasette, response, user, device)
             return response
         error = "用户名或密码错误，或账号已停用"
     return await login_page(datasette, request, error, next_url, 401 if error else 200)
+
+
+def address_of(request) -> str:
+    """The address a login attempt is logged and locked under."""
+    return (request.scope.get("client") or ("unknown",))[0]
+
+
+def device_logins(datasette, request) -> list[list]:
+    """The logins this browser remembers (`site.device_logins`)."""
+    return site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE))
 
 
 def _attempt_login(datasette, name: str, password: str, address: str, device: list[list]):
     with closing(users_db(datasette)) as conn:
         trusted = site.device_knows(device, auth.get_user(conn, name))
         return auth.attempt_login(conn, name, password, address, trusted)
+
+
+def start_session(datasette, response, user, device: list[list]) -> None:
+    """Log this browser in as `user` with `response`: a new session cookie, and the
+    browser known as one where they have logged in (`device`: the logins it remembered)."""
+    response.set_cookie("ds_actor", site.actor_cookie(datasette, user),
+                        httponly=True, samesite="lax", max_age=site.SESSION_SECONDS)
+    _remember_device(datasette, response, user, device)
 
 
 def _remember_device(datasette, response, user, device: list[list]) -> None:
@@ -71,6 +87,5 @@ async def logout(datasette, request):
             user = auth.get_user(conn, request.actor["id"])
     response = await LogoutView.as_view(datasette)(request, None)
     if user:
-        _remember_device(datasette, response, user,
-                         site.device_logins(datasette, request.cookies.get(site.DEVICE_COOKIE)))
+        _remember_device(datasette, response, user, device_logins(datasette, request))
     return response
