@@ -135,6 +135,26 @@ def set_password(conn, name: str, password: str, by: str) -> None:
     _end_sessions(conn, name, "password changed", by, password_hash=hash_password(password))
 
 
+def change_own_password(conn, name: str, current: str, new: str, address: str, trusted: bool = False) -> str | None:
+    """`name` changing their own password, which needs the current one. That check is a
+    login attempt (`attempt_login`: logged, counted toward the locks and refused while one
+    holds), so the change cannot serve to guess a password. None once changed as
+    `set_password` changes it, by `name` themself; else why not: "short" (the new one is
+    too short, refused before any attempt), "name" or "address" (a lock holds), "wrong"
+    (not the current password) or "same" (the new one is the current one)."""
+    if len(new) < MIN_PASSWORD:
+        return "short"
+    lock, user = attempt_login(conn, name, current, address, trusted)
+    if lock:
+        return lock
+    if user is None:
+        return "wrong"
+    if new == current:
+        return "same"
+    set_password(conn, name, new, by=name)
+    return None
+
+
 def disable_user(conn, name: str, by: str) -> None:
     """Disable `name`: no more logins, and every open session ends."""
     _end_sessions(conn, name, "disabled", by, disabled=1)

@@ -17,9 +17,10 @@ from review.datasette_zh import error_message
 # Datasette raises these with status 500; each is a mistake in the address, never the server's.
 BAD_ADDRESS = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time",
                "Invalid _through - could not find corresponding foreign key")
-# Only the login, logging out and the handling forms take a POST; every Datasette page
-# that would (a table, a canned query, none of them writable here) answered with a 500.
-NOT_ALLOWED = "此地址不接受提交：只有登录、退出登录和处置表单可以提交。"
+# Only the login, logging out, the password change and the handling forms take a POST;
+# every Datasette page that would (a table, a canned query, none of them writable here)
+# answered with a 500.
+NOT_ALLOWED = "此地址不接受提交：只有登录、退出登录、修改密码和处置表单可以提交。"
 
 
 def wants_json(path: str, accept: str = "") -> bool:

@@ -10,9 +10,9 @@ from datasette.utils import await_me_maybe
 from review import csv_excel, errors, request_body
 from review.web import ROUTES_PREFIX, role_of
 
-# The addresses that take a POST: the login, logging out and the handling forms (every
-# other address takes only GET and HEAD).
-_TAKES_POST = re.compile(rf"^/-/(login|logout)$|^{ROUTES_PREFIX}/(flags/[^/]+|bulk)$")
+# The addresses that take a POST: the login, logging out, the password change and the
+# handling forms (every other address takes only GET and HEAD).
+_TAKES_POST = re.compile(rf"^/-/(login|logout|password)$|^{ROUTES_PREFIX}/(flags/[^/]+|bulk)$")
 
 
 def wrapper(datasette):
@@ -60,10 +60,10 @@ async def _checked(datasette, scope, receive, send) -> tuple[dict, object] | Non
     it: that check lets a request with a bearer token through without a token of its own,
     and this site knows no bearer tokens, only the login's cookie. A visitor gets only
     the refusal, whatever the method. A logged-in user gets 405 for a method the address
-    does not take (a POST but to the login, logging out and the handling forms; any
-    method but GET, HEAD and POST), and 400 in Chinese for an address whose arguments
-    Datasette would fail on; a body over its limit is refused with 413 before anything
-    reads it (`errors`, `request_body`)."""
+    does not take (a POST but to the login, logging out, the password change and the
+    handling forms; any method but GET, HEAD and POST), and 400 in Chinese for an address
+    whose arguments Datasette would fail on; a body over its limit is refused with 413
+    before anything reads it (`errors`, `request_body`)."""
     if any(name == b"authorization" for name, _ in scope.get("headers", ())):
         scope = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n != b"authorization"])
     request = Request(scope, receive)

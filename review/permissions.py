@@ -2,9 +2,10 @@
 
 Roles: supervisors review flags and record decisions; auditors read everything,
 SQL included, and never write; admins are supervisors who also see the import ledger
-and the user list. Anonymous and disabled users may do nothing. Datasette's own write
-actions (insert-row, create-table …) are refused to everyone: the archive changes only
-through qunguan's commands and the handling form. Datasette's pages about the server
+and the user list. Every user may change their own password. Anonymous and disabled
+users may do nothing. Datasette's own write actions (insert-row, create-table …) are
+refused to everyone: the archive changes only through qunguan's commands and the
+handling form. Datasette's pages about the server
 (its settings, plugins, threads, the databases' paths, the metadata with every canned
 query's SQL) are for admins. Datasette's `_internal` database, its
 catalogue of every database, table and column, is refused to everyone: Datasette keeps it
@@ -24,7 +25,7 @@ def allowed(role: str | None, action: str, resource=None) -> bool:
     """Whether a user with `role` (None: anonymous or disabled) may do `action` on `resource`."""
     if role is None or _database(resource) == INTERNAL_DATABASE:
         return False
-    if action in ("view-instance", "view-database", "qunguan-review"):
+    if action in ("view-instance", "view-database", "qunguan-review", "qunguan-password"):
         return role in READ
     if action == "view-table":
         _, table = resource

@@ -13,6 +13,8 @@ from datasette import Forbidden
 from review import auth, request_body
 
 ROUTES_PREFIX = "/-/qunguan"
+# Beside Datasette's /-/login and /-/logout, as the account's other page.
+PASSWORD_PATH = "/-/password"
 
 
 def config(datasette) -> dict:
@@ -57,6 +59,9 @@ async def menu(datasette, actor) -> list[dict]:
                   {"href": f"{ROUTES_PREFIX}/dashboard", "label": "统计看板"}]
     if await datasette.permission_allowed(actor, "qunguan-users"):
         links.append({"href": f"{ROUTES_PREFIX}/users", "label": "用户列表"})
+    if await datasette.permission_allowed(actor, "qunguan-password"):
+        # Last, right above the menu's 退出登录.
+        links.append({"href": PASSWORD_PATH, "label": "修改密码"})
     return links
 
 

@@ -9,10 +9,11 @@ from review.views_case import case_view
 from review.views_dashboard import dashboard_view
 from review.views_datasette import allow_debug_view, server_page_view, table_js_view, template_vars
 from review.views_login import login, logout
+from review.views_password import password_view
 from review.views_queue import bulk_view, queue_view
 from review.views_search import search_view
 from review.views_users import users_view
-from review.web import ROUTES_PREFIX, menu, role_of
+from review.web import PASSWORD_PATH, ROUTES_PREFIX, menu, role_of
 
 views_refusal.install()
 
@@ -58,6 +59,7 @@ def register_routes():
     return [
         (r"^/-/login$", login),
         (r"^/-/logout$", logout),
+        (rf"^{PASSWORD_PATH}$", password_view),
         (r"^/-/allow-debug$", allow_debug_view),
         (r"^/-/(?P<page>metadata|versions|plugins|settings|threads|databases)(\.(?P<format>json))?$", server_page_view),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
