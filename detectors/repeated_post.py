@@ -20,6 +20,7 @@ of time, and candidate pairs, the window check and the estimates are computed fo
 whole batch at once with numpy."""
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime, timedelta
 
@@ -121,10 +122,10 @@ def candidates(config: dict) -> tuple[str, list]:
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["repeated_post"]
     conn = context["conn"]
-    short, shortest = set(normalise(settings["short_replies"])), settings["min_chars"]
+    short, shortest = set(_normalised(tuple(settings["short_replies"]))), settings["min_chars"]
     # Members answering a notice alike ("已收到通知，我村将按要求…") each reply once; only
     # notices are repeated, some after thanks ("辛苦各位，再发一遍：请各村…").
-    replies = tuple(normalise(settings["reply_openings"]))
+    replies = _normalised(tuple(settings["reply_openings"]))
     window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     # Normalising only removes characters: a text too short before is too short after.
     posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]
@@ -171,12 +172,14 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
     flags = []
     for owner, found in sorted(copies.items()):
         later = posts[every_id[owner]]
-        found = [i for i in found if _repeats(later, posts[every_id[i]], config, senders)]
+        found = [i for i in found if _repeats(later, stored.norms[owner], posts[every_id[i]], config, senders)]
         if not found:
             continue
+        # The window holds every post's normalised text: not normalised again per flag.
+        norms = {every_id[i]: stored.norms[i] for i in [*found, owner]}
         thread = sorted((posts[every_id[i]] for i in [*found, owner]), key=lambda p: (p.sent_at, p.id))
         for repeat in thread[1:]:
-            flags.append(flag(repeat, CATEGORY, ARTICLE, _explain(repeat, thread[0], thread, group_names),
+            flags.append(flag(repeat, CATEGORY, ARTICLE, _explain(repeat, thread[0], thread, group_names, norms),
                               related=thread[0].id, score=1.0))
     return flags
 
@@ -195,8 +198,8 @@ def _one_source(post: Message, earlier: Message, senders: dict) -> bool:
     return any(a is not None and a == b for a, b in zip(senders[post.member_id], senders[earlier.member_id]))
 
 
-def _repeats(post: Message, earlier: Message, config: dict, senders: dict) -> bool:
-    """Whether `post`, a near-copy of `earlier`, posts the same information again (第九条),
+def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: dict) -> bool:
+    """Whether `post` (normalised: `norm`), a near-copy of `earlier`, posts the same information again (第九条),
     rather than something written alike:
     - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
     - a correction (更正, 延期, 改为 …) changes the earlier post: it is news;
@@ -216,8 +219,14 @@ def _repeats(post: Message, earlier: Message, config: dict, senders: dict) -> bo
         return _one_source(post, earlier, senders)
     if post.member_id == earlier.member_id:
         return True
-    echoes = tuple(normalise(settings["acknowledgements"]))
-    return is_notice(post, config["after_hours"]) and not normalise([post.text])[0].startswith(echoes)
+    return is_notice(post, config["after_hours"]) and not norm.startswith(_normalised(tuple(settings["acknowledgements"])))
+
+
+@functools.lru_cache(maxsize=16)
+def _normalised(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A config list of words normalised as the posts are: once per run, not once per pair
+    of posts compared."""
+    return tuple(normalise(list(words)))
 
 
 def _corrects(post: Message, earlier: Message, settings: dict) -> bool:
@@ -303,13 +312,13 @@ def _pairs(bands: np.ndarray, owners: np.ndarray, stored: int) -> np.ndarray:
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 
-def _explain(post: Message, first: Message, posts: list[Message], names: dict) -> str:
+def _explain(post: Message, first: Message, posts: list[Message], names: dict, norms: dict[int, str]) -> str:
     # The groups in the order the post reached them.
     groups = list(dict.fromkeys(p.group_id for p in sorted(posts, key=lambda p: (p.sent_at, p.id))
                                 if p.sent_at <= post.sent_at))
     where = f"「{names.get(first.group_id, first.group_id)}」"
     # A near-copy is not called the same: a supervisor reading 同一内容 would not look for what changed.
-    alike = "同一内容" if len(set(normalise([post.text, first.text]))) == 1 else "相近内容"
+    alike = "同一内容" if norms[post.id] == norms[first.id] else "相近内容"
     if post.group_id != first.group_id:
         others = "、".join(f"「{names.get(g, g)}」" for g in groups)
         return f"多头发布：{alike}已于 {when_zh(first.sent_at)} 在{where}发布，先后出现在 {others}"
