@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -33,7 +34,7 @@ from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similaritie
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "5"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -199,8 +200,8 @@ def _one_source(post: Message, earlier: Message, senders: dict) -> bool:
 
 
 def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: dict) -> bool:
-    """Whether `post` (normalised: `norm`), a near-copy of `earlier`, posts the same information again (第九条),
-    rather than something written alike:
+    """Whether `post` (normalised: `norm`), a near-copy of `earlier`, posts the same
+    information again (第九条), rather than something written alike:
     - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
     - a correction (更正, 延期, 改为 …) changes the earlier post: it is news;
     - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
@@ -209,7 +210,9 @@ def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: 
     - in two groups, another source's post passes the notice on (_one_source);
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own;
-      nor is one that answers the notice by echoing it ("收到，" and the notice)."""
+      nor is one that answers the notice by echoing it after an acknowledgement or thanks
+      to someone ("收到，" or "感谢王主任提醒！" and the notice). Thanks to everyone
+      ("辛苦各位，再发一遍：") are the notice-giver's voice: that post is the notice again."""
     settings = config["repeated_post"]
     if adds_to(post.text, earlier.text) or _corrects(post, earlier, settings):
         return False
@@ -219,7 +222,8 @@ def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: 
         return _one_source(post, earlier, senders)
     if post.member_id == earlier.member_id:
         return True
-    return is_notice(post, config["after_hours"]) and not norm.startswith(_normalised(tuple(settings["acknowledgements"])))
+    echo = _echo_opening(*(tuple(settings[key]) for key in ("acknowledgements", "thanks", "everyone")))
+    return is_notice(post, config["after_hours"]) and not echo.match(norm)
 
 
 @functools.lru_cache(maxsize=16)
@@ -227,6 +231,15 @@ def _normalised(words: tuple[str, ...]) -> tuple[str, ...]:
     """A config list of words normalised as the posts are: once per run, not once per pair
     of posts compared."""
     return tuple(normalise(list(words)))
+
+
+@functools.lru_cache(maxsize=16)
+def _echo_opening(acknowledgements: tuple[str, ...], thanks: tuple[str, ...], everyone: tuple[str, ...]) -> re.Pattern:
+    """What opens a normalised post answering a notice: an acknowledgement, or thanks not
+    followed by everyone (了 or 啦 between)."""
+    acknowledged, thanked, all_of_them = (word_pattern(_normalised(words)).pattern
+                                          for words in (acknowledgements, thanks, everyone))
+    return re.compile(f"(?:{acknowledged})|(?:{thanked})(?![了啦]?(?:{all_of_them}))")
 
 
 def _corrects(post: Message, earlier: Message, settings: dict) -> bool:

@@ -158,6 +158,27 @@ def test_members_answering_a_notice_by_echoing_it_are_not_repeats(conn):
     assert detect(conn, first, *echoes) == []
 
 
+RELAYED = "请各村于周五前上报本村春耕备耕进展情况统计表，逾期未报的全镇通报。"
+
+
+@pytest.mark.parametrize("thanks", ["感谢王主任提醒！", "谢谢张书记！", "辛苦王主任，"])
+def test_another_member_thanking_for_a_notice_and_echoing_it_answers_it(conn, thanks):
+    # 王主任 posts the notice; a village secretary thanks him and echoes it to the villages.
+    first = add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1)
+    assert detect(conn, first, add(conn, 2, 1, "2025-03-03T09:10:00", thanks + RELAYED, member_id=2)) == []
+
+
+@pytest.mark.parametrize("member, again", [
+    (1, "辛苦各位，再发一遍：" + RELAYED),  # 王主任 posts his own notice again
+    (1, "感谢王主任提醒！" + RELAYED),  # whatever it opens with: it is his second post of it
+    (2, "谢谢大家配合，" + RELAYED),  # thanks to everyone: the notice-giver's voice, not an answer
+])
+def test_a_notice_posted_again_after_thanks_to_everyone_or_by_its_own_poster_is_a_repeat(conn, member, again):
+    first = add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1)
+    [flag] = detect(conn, first, add(conn, 2, 1, "2025-03-04T09:00:00", again, member_id=member))
+    assert flag["message_id"] == 2 and flag["related_message_id"] == 1
+
+
 MEETING = ("【会议通知】定于3月4日（星期二）上午8:30在镇政府三楼会议室召开周例会，请各站所负责人、各村党支部书记准时参加，"
            "汇报上周重点工作完成情况及本周工作安排，无特殊情况不得请假，确需请假的须提前向镇党委书记报告。")
 DEADLINE = ("关于报送2025年第一季度安全生产隐患排查台账的通知：请各村于3月7日前将安全生产隐患排查台账报送至镇应急办，表格见附件，"
