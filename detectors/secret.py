@@ -3,7 +3,8 @@ or internal material passed on at length. A reminder not to post secret files is
 breach: a clause that names a grade (秘密级, 秘密★级) and also forbids (严禁, 不得, 请勿 …)
 is left alone. A document's own marking (秘密★1年, ★秘密, 【秘密】) is flagged whatever its
 clause says: "【秘密★1年】…纪要（此件不得翻印）" is the document, not a reminder; so is the
-sender's word for what follows ("以下为秘密级文件，不得外传：…")."""
+sender's word for what follows ("以下为秘密级文件，不得外传：…", "这是机密，大家看完删掉：…",
+and, as internal material, "这是内部资料，看完请删除：…")."""
 from __future__ import annotations
 
 import re
@@ -11,8 +12,13 @@ import re
 from detectors.base import Message, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "5"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
+# What a sender asks of those reading material they call secret or internal: to delete it
+# after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传): news to be
+# told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
+_ASK = (r"(?<![先暂])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:外传|外泄|外发|转发|扩散|传出去)"
+        r"|仅限(?:内部|本群|群内)|仅供内部|(?:看|阅|读)(?:完|后|过)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
 # A document's own marking: starred (the star before or after), not in quotes and not
 # followed by 级 or 的 (which name a grade: "标有秘密★的文件", "秘密★级材料"), or in
 # brackets, or a 密级 field.
@@ -28,8 +34,13 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of
 # what follows (以下, 这是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
 # 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：" and a question mark nothing.
+# A bare grade, or internal material, is the sender's word for what follows when they ask
+# its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "以下内容仅限
+# 内部，别转发：…" (not 机密性).
 _DECLARED = re.compile(r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
-                       r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要)))"
+                       r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
+                       rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?！!]{{0,20}}?(?P<ask>{_ASK}))(?:内容|材料|文件|资料)?"
+                       r"(?:(?:为|是|系|属)?(?:绝密|机密|秘密|内部(?:资料|文件|材料|参考|通报))|仅限内部|仅供内部)(?!性))"
                        r"(?!\s*(?:载体|等级|管理|吗))(?=[^：:\n？?！!]{0,12}[：:\n]\s*\S)")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
@@ -58,6 +69,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         evidence = _marked(text, reminders) if "密" in text else None  # every marking has 密 in it
         if evidence:
             flags.append(flag(m, "secret", ARTICLE, evidence))
+        elif ("密" in text or "内部" in text) and (declared := _DECLARED.search(text)):
+            flags.append(_declared(m, declared))
         elif len(text) >= settings["internal_min_chars"] and (internal := _internal(text, internal_words, reminders)):
             flags.append(flag(m, "secret", ARTICLE, f"疑似内部资料全文转发（标注「{internal}」，{len(text)} 字）", score=0.7))
     return flags
@@ -80,8 +93,17 @@ def _marked(text: str, reminders: re.Pattern) -> str | None:
         number = None if reminder else _NUMBER.search(clause)
         if number:
             return f"含有涉密文件文号「{_LEAD_VERB.sub('', number.group().strip())}」的内容在群内传播"
-    declared = _DECLARED.search(text)
-    return f"含有密级标志「{declared.group()}」的内容在群内传播" if declared else None
+    return None
+
+
+def _declared(m: Message, declared: re.Match) -> dict:
+    """The flag on material its sender calls secret (a grade: 密 in the words) or internal
+    (only ever with an ask), naming what they asked of its readers, if anything."""
+    if "密" not in declared.group():
+        return flag(m, "secret", ARTICLE, f"疑似内部资料在群内传播（标注「{declared.group()}」，发送者要求「{declared['ask']}」）",
+                    score=0.7)
+    asked = f"（发送者要求「{declared['ask']}」）" if declared["ask"] else ""
+    return flag(m, "secret", ARTICLE, f"含有密级标志「{declared.group()}」的内容在群内传播{asked}")
 
 
 def _internal(text: str, internal_words: re.Pattern, reminders: re.Pattern) -> str | None:

@@ -437,6 +437,35 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     assert "密级标志" in flag["evidence"]
 
 
+@pytest.mark.parametrize("text, declared, asked, score", [
+    # A sender calls what follows secret and asks readers to delete it or keep it in: the
+    # material is in the group now, however short (群规 第十一条, 涉密不上网).
+    ("这是机密，大家看完删掉：县委关于人事调整的几点意见……", "这是机密", "看完删掉", 1.0),
+    ("以下内容机密，阅后即删：\n明天县委巡察组进驻我镇，重点查三资管理", "以下内容机密", "阅后即删", 1.0),
+    ("这是机密，不要外传：县委常委会研究的干部调整名单", "这是机密", "不要外传", 1.0),
+    # Called internal, it is flagged as internal material is.
+    ("这是内部资料，看完请删除：县委关于人事调整的几点意见", "这是内部资料", "看完请删除", 0.7),
+    ("以下内容仅限内部，别转发：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部", "仅限内部", 0.7),
+])
+def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep_in_is_flagged(text, declared, asked,
+                                                                                                score):
+    [flag] = run(secret, msg(text))
+    assert f"「{declared}」" in flag["evidence"] and f"「{asked}」" in flag["evidence"] and flag["score"] == score
+
+
+@pytest.mark.parametrize("text", [
+    "机密文件请走机要通道，不要发群里",  # a reminder: nobody's material follows
+    "这是机密，不要外传！",  # nor here: a file sent apart is a message of its own
+    # A bare admonition about material named, not called secret or internal: at length the
+    # material itself would be flagged as internal (内部资料全文转发), not its caption.
+    "会议纪要请勿外传",
+    "这是机密，暂时不要外传：王主任下个月调县里去了",  # news to keep for now, as 先别外传
+    "这是机密性要求，不要外传：系统账号不得多人共用",  # 机密性 is no grade
+])
+def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
+    assert run(secret, msg(text)) == []
+
+
 def test_a_marked_document_forwarded_is_flagged():
     [flag] = run(secret, msg("现将秘密★1年《关于全县维稳工作的部署意见》转发给你们，请认真学习"))
     assert "秘密★1年" in flag["evidence"]
