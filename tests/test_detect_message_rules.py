@@ -232,6 +232,8 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "学生资助咨询电话：13907951234，13807954321",  # a public line: its topic is who calls it
     "居民医保缴费咨询电话：13907951234",
     "报名请联系镇党政办，电话15979512345",
+    "监督举报电话：13907951234", "举报电话 13907951234",  # public lines too
+    "镇民政办：13907951234",  # an office's number, its name the line's label
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
@@ -267,6 +269,9 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # A roster word, then a full stop and more said on its line: the list, if any, is over.
     ("@各村联络员 请注意查收。新庄村3组刘建华13807954321反映自来水停了三天，请水务站今天上门", "手机号 138*****321"),
     ("值班安排已调整。昨晚砂场老板陈某13607951234又来闹了，派出所已介入", "手机号 136*****234"),
+    # A report call taken is the caller's number, not the public line's.
+    ("刚才那个举报电话是13812345678打来的，以后直接拉黑", "手机号 138*****678"),
+    ("接到一个举报电话：13812345678，说村道塌方了", "手机号 138*****678"),
     # What leads into a contact field is said of every number of its list.
     ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
      "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
