@@ -88,6 +88,11 @@ class _Layout:
         # A full stop with more said after it on its line ends a roster's list ("值班安排已
         # 调整。昨晚…"); one that ends a line goes on to the list ("值班表如下，请…畅通。\n3月4日…").
         self.list_ends = [m.start() for m in _LIST_END.finditer(text)]
+        if self.headings:
+            # So does a heading of someone else's numbers ("低保户名单：\n张三\n138…"): what
+            # follows is theirs. A roster's own subheadings ("周一：") name no one.
+            self.list_ends = sorted([*self.list_ends, *(m.start() for m in _HEADING_LINE.finditer(text)
+                                                        if self.names_someone(m.group()))])
         self.named_in_sentence: dict[int, bool] = {}
 
     def sentence_start(self, at: int) -> int:
@@ -135,6 +140,7 @@ _CLAUSE_END = re.compile(r"[，,；;、。！？!?\n]")
 _LEAD_IN, _BESIDE = 12, 40  # characters
 _PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班|举报|监督")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
+_HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
 
 
 def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:

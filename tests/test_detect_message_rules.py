@@ -234,6 +234,8 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "报名请联系镇党政办，电话15979512345",
     "监督举报电话：13907951234", "举报电话 13907951234",  # public lines too
     "镇民政办：13907951234",  # an office's number, its name the line's label
+    # A roster's own subheadings (days, shifts) name no one else: its list goes on under them.
+    "3月防汛值班表：\n周一：\n王建军\n13907951234\n周二：\n刘洋\n15979512345",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
@@ -269,6 +271,12 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # A roster word, then a full stop and more said on its line: the list, if any, is over.
     ("@各村联络员 请注意查收。新庄村3组刘建华13807954321反映自来水停了三天，请水务站今天上门", "手机号 138*****321"),
     ("值班安排已调整。昨晚砂场老板陈某13607951234又来闹了，派出所已介入", "手机号 136*****234"),
+    # A heading saying whose numbers follow (低保户名单：) ends a duty roster's or a liaison
+    # list: the villagers' numbers on their own lines under it are theirs. A public line and
+    # an office's number after them are still given for work.
+    ("本周值班表：\n周一 王建军 13712345678\n低保户名单：\n张三\n13800001234\n李四\n13900005678\n"
+     "值班电话：13612345678\n监督举报电话：13512345678\n镇民政办：13312345678", "手机号 138*****234；手机号 139*****678"),
+    ("村联络员：王磊 13712345678\n\n低保户名单：\n张三\n13800001234", "手机号 138*****234"),
     # A report call taken is the caller's number, not the public line's.
     ("刚才那个举报电话是13812345678打来的，以后直接拉黑", "手机号 138*****678"),
     ("接到一个举报电话：13812345678，说村道塌方了", "手机号 138*****678"),
