@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import Message, clauses, flag, word_pattern
+from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
 VERSION = "5"  # in the name on its flags and watermark (detectors/run.py)
@@ -36,12 +36,13 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：" and a question mark nothing.
 # A bare grade, or internal material, is the sender's word for what follows when they ask
 # its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "以下内容仅限
-# 内部，别转发：…" (not 机密性).
-_DECLARED = re.compile(r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
-                       r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
-                       rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?！!]{{0,20}}?(?P<ask>{_ASK}))(?:内容|材料|文件|资料)?"
-                       r"(?:(?:为|是|系|属)?(?:绝密|机密|秘密|内部(?:资料|文件|材料|参考|通报))|仅限内部|仅供内部)(?!性))"
-                       r"(?!\s*(?:载体|等级|管理|吗))(?=[^：:\n？?！!]{0,12}[：:\n]\s*\S)")
+# 内部，别转发：…" (not 机密性). Behind a lookahead of its first characters (any_pattern): it is
+# searched in every message with 密 or 内部 in it.
+_DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
+                         r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
+                         rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?！!]{{0,20}}?(?P<ask>{_ASK}))(?:内容|材料|文件|资料)?"
+                         r"(?:(?:为|是|系|属)?(?:绝密|机密|秘密|内部(?:资料|文件|材料|参考|通报))|仅限内部|仅供内部)(?!性))"
+                         r"(?!\s*(?:载体|等级|管理|吗))(?=[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
@@ -60,16 +61,17 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     for m in messages:
         text = m.text or ""
+        graded = "密" in text  # every marking has 密 in it, and every declared secret
         # Neither excuses a document that carries its own marking: at its head (机密★1年 …，
         # 请签收), or anywhere for a quiz (绝密★启用前 …试题及参考答案).
-        if "密" in text and (taught.search(text) and not _OWN_MARKING.search(text)
-                             or len(text) < settings["internal_min_chars"] and announced.search(text)
-                             and not _HEADED.match(text)):
+        if graded and (taught.search(text) and not _OWN_MARKING.search(text)
+                       or len(text) < settings["internal_min_chars"] and announced.search(text)
+                       and not _HEADED.match(text)):
             continue
-        evidence = _marked(text, reminders) if "密" in text else None  # every marking has 密 in it
+        evidence = _marked(text, reminders) if graded else None
         if evidence:
             flags.append(flag(m, "secret", ARTICLE, evidence))
-        elif ("密" in text or "内部" in text) and (declared := _DECLARED.search(text)):
+        elif (graded or "内部" in text) and (declared := _DECLARED.search(text)):
             flags.append(_declared(m, declared))
         elif len(text) >= settings["internal_min_chars"] and (internal := _internal(text, internal_words, reminders)):
             flags.append(flag(m, "secret", ARTICLE, f"疑似内部资料全文转发（标注「{internal}」，{len(text)} 字）", score=0.7))
