@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, DbOption, echo_fields, err, fail
+from cli_output import ArchiveOption, DbOption, echo_fields, err, escape, fail
 from ingest.schema import open_archive
 
 users_app = typer.Typer(no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -159,7 +159,7 @@ def report(
 
     from ingest.records import local_now
     from ingest.registry import is_iso_day
-    from review.report import last_week, report as write_report
+    from review.report import last_week, report as write_report, unchecked
 
     for option, value in (("--from", since), ("--to", until)):
         if value is not None and not is_iso_day(value):
@@ -181,6 +181,10 @@ def report(
         fail(f"--unit {unit!r}: no group or new-media account is registered under that unit; units: "
              f"{', '.join(units) or 'none yet'} (qunguan groups set GROUP --unit UNIT, qunguan accounts import)")
     typer.echo(write_report(conn, start, end, unit), nl=False)
+    if waiting := unchecked(conn, start, end, unit):
+        err.print(f"[yellow]warning: {waiting} messages of the period were imported after the last `qunguan classify`: "
+                  f"the report counts no breaches in them (it says so); run `qunguan classify --db {escape(str(db))}` "
+                  "and make the report again[/yellow]")
 
 
 @reviews_app.command("export")

@@ -160,3 +160,22 @@ def test_new_media_flags_are_reported_by_article_and_a_published_id_list_needs_a
     # A unit that has accounts but no work group gets its own report.
     unit = qunguan("report", "--db", archive, "--from", "2025-09-01", "--unit", "中共宜春市委宣传部")
     assert unit.exit_code == 0 and "在册账号 1 个" in unit.stdout
+
+
+def test_a_report_made_before_classify_says_which_messages_nobody_checked_yet(qunguan, archive, tmp_path):
+    # Monday: the admin ingests the next week's export and makes the report straight away,
+    # forgetting `classify`: the week would read as clean, its breach unflagged.
+    week = tmp_path / "防火群.csv"
+    week.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                    "9100000000000000101,文本,县应急局-周敏,2025-03-10 09:00:00,请各村上传巡山照片,,,more\n"
+                    "9100000000000000102,文本,黄坑乡-刘洋,2025-03-10 09:01:00,收到,,,more\n", encoding="utf-8-sig")
+    qunguan("ingest", week, "--db", archive, "--silent")
+    early = qunguan("report", "--db", archive, "--from", "2025-03-10")
+    assert early.exit_code == 0
+    assert "本期有 2 条消息尚未经过违规识别（导入后未运行 qunguan classify）" in early.stdout
+    assert "2 messages of the period were imported after the last `qunguan classify`" in early.stderr
+    # The week before was checked: its report has no such note.
+    assert "尚未经过违规识别" not in qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
+    qunguan("classify", "--db", archive, "--silent")
+    checked = qunguan("report", "--db", archive, "--from", "2025-03-10")
+    assert "尚未经过违规识别" not in checked.stdout and "warning" not in checked.stderr
