@@ -2,6 +2,7 @@
 and the metrics table. Data goes to stdout; diagnostics and progress to stderr."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -21,15 +22,43 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _usable(path: Path) -> Path:
+    """`path` if the archive there can be opened, or made; else one line saying why, not
+    SQLite's traceback. Every command writes (the schema, the -wal file beside the archive)."""
+    folder = path.parent
+    if path.is_dir():
+        fail(f"{path}: a folder; --db names the archive file, e.g. {path / '档案.db'}")
+    if not folder.is_dir():
+        fail(f"{path}: the folder {folder} does not exist; create it or name another place for the archive")
+    if path.exists() and os.access(path, os.R_OK) and _head(path) not in (b"", _SQLITE):
+        fail(f"{path}: not a qunguan archive (not an SQLite database); --db names the archive, "
+             "the exports to read come before it")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"{path}: the folder {folder} is read-only, and qunguan writes beside the archive ({path.name}-wal); "
+             "copy the archive to a folder you can write and give that copy")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        fail(f"{path}: no permission to read and write the archive; run qunguan as the user who owns it, "
+             "or work on a copy of it")
+    return path
+
+
+_SQLITE = b"SQLite format 3\x00"
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as file:
+        return file.read(len(_SQLITE))
+
+
 def _existing(path: Path) -> Path:
     # A mistyped --db must not answer from a new, empty archive (stats, classify, ...).
     if not path.exists():
         fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)")
-    return path
+    return _usable(path)
 
 
 # The commands that bring data in create the archive; the others need it there.
-DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.")]
+DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.", callback=_usable)]
 ArchiveOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file).", callback=_existing)]
 
 

@@ -1,0 +1,49 @@
+"""An archive that cannot be opened where --db says is refused in one line saying why and
+what to do, not with SQLite's traceback: admins mix up the arguments, mistype a folder, or
+keep the archive on a share they may only read."""
+import os
+
+import pytest
+
+
+def test_an_export_given_as_the_archive_is_refused_and_left_as_it_was(qunguan, fixtures, tmp_path):
+    export = tmp_path / "防汛群.csv"
+    export.write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
+    before = export.read_bytes()
+    # The admin put the export after --db, where the archive goes.
+    result = qunguan("stats", "--db", export)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (f"error: {export}: not a qunguan archive (not an SQLite database); --db names the "
+                                     "archive, the exports to read come before it")
+    assert qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", export).exit_code == 1
+    assert export.read_bytes() == before
+
+
+@pytest.mark.parametrize("where, message", [
+    ("missing/档案.db", "the folder {tmp}/missing does not exist; create it or name another place for the archive"),
+    ("", "a folder; --db names the archive file, e.g. {tmp}/档案.db"),
+])
+def test_an_archive_in_no_folder_or_a_folder_itself_is_refused_in_one_line(qunguan, fixtures, tmp_path, where, message):
+    result = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", tmp_path / where, "--silent")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert message.format(tmp=tmp_path) in result.stderr
+
+
+def test_an_archive_on_a_read_only_share_is_refused_saying_to_copy_it(qunguan, fixtures, tmp_path, monkeypatch):
+    share = tmp_path / "共享 文件夹"
+    share.mkdir()
+    archive = share / "档案.db"
+    assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", archive, "--silent").exit_code == 0
+    share.chmod(0o555)
+    if os.geteuid() == 0:  # root may write anywhere: answer as the kernel does any other user
+        access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: access(p, mode) and not (
+            os.fspath(p) == os.fspath(share) and mode & os.W_OK))
+    try:
+        for command in (["stats"], ["report"], ["ingest", fixtures / "memotrace3-week2.csv", "--silent"]):
+            result = qunguan(*command, "--db", archive)
+            assert result.exit_code == 1 and "Traceback" not in result.output, command
+            assert (f"the folder {share} is read-only, and qunguan writes beside the archive (档案.db-wal); "
+                    "copy the archive to a folder you can write") in result.stderr
+    finally:
+        share.chmod(0o755)
