@@ -20,12 +20,12 @@ from newmedia.table import TableError, cell_text, column_map, csv_grids, header_
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
-    "name": ("name", "姓名"),
-    "unit": ("unit", "单位", "工作单位"),
-    "position": ("position", "职务", "岗位"),
-    "wxid": ("wxid", "微信号", "微信id", "微信ID"),
-    "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid"),
-    "display_names": ("display_names", "群昵称", "显示名", "昵称"),
+    "name": ("name", "姓名", "名字"),
+    "unit": ("unit", "单位", "工作单位", "所在单位", "单位名称", "部门", "所在部门"),
+    "position": ("position", "职务", "岗位", "职位", "职务职级", "职级"),
+    "wxid": ("wxid", "微信号", "微信id", "微信ID", "微信账号", "wechat id"),
+    "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid", "企业微信号"),
+    "display_names": ("display_names", "群昵称", "显示名", "昵称", "群内昵称", "群名片", "微信昵称"),
 }
 ROSTER_ENOUGH = 1  # known columns a header row needs: a list of names alone is a roster too
 # A number Excel shows, and saves into a CSV, in scientific notation: a 微信号 that is a
@@ -92,6 +92,13 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         raise TableError(f"{shown}: no name column (accepted: {', '.join(HEADERS['name'])}); "
                          f"header is {table.header!r}")
     people, errors, seen = [], [], {}
+    if unread := [title for i, title in enumerate(map(cell_text, table.header))
+                  if title and title != "序号" and i not in columns.values()]:
+        # A column under a heading not listed above would be dropped without a word: a unit
+        # lost makes the person another one at the next import. (序号 only numbers the rows.)
+        known = ", ".join(next(n for n in names if not n.isascii()) for names in HEADERS.values())
+        errors.append(f"{shown}: columns not read: {', '.join(unread)} (qunguan reads {known}; "
+                      "give a column that holds one of these that heading)")
     for line, row in table.rows:
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         where = f"{shown}:{line}"

@@ -129,6 +129,19 @@ def test_a_roster_workbook_is_read_from_its_sheet_below_the_title(qunguan, db_pa
                                "wecom_userid": None, "display_names": '["县委办-王五"]'}]
 
 
+def test_a_roster_headed_as_the_county_office_heads_it_is_read_and_a_column_left_out_is_said(qunguan, db_path, query,
+                                                                                             tmp_path):
+    # The office's own form: 所在单位 rather than 单位, 群内昵称 rather than 群昵称 …
+    result = _import(qunguan, db_path, tmp_path, "序号,姓名,所在单位,职务职级,微信账号,手机号码,群内昵称\n"
+                                                 "1,王五,县委办,一级科员,wxid_w5,13912345678,县委办-王五\n")
+    assert result.exit_code == 0, result.stderr
+    assert _people(query) == [{"name": "王五", "unit": "县委办", "position": "一级科员", "wxid": "wxid_w5",
+                               "wecom_userid": None, "display_names": '["县委办-王五"]'}]
+    # … and a column under a heading qunguan does not know is named, not dropped unsaid.
+    assert "columns not read: 手机号码 (qunguan reads 姓名, 单位, 职务, 微信号, 企业微信账号, 群昵称" in result.stderr
+    assert "序号" not in result.stderr
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("花名册", None, "花名册: Is a directory"),
     ("fake.xlsx", "not a workbook", "not a readable .xlsx workbook"),
