@@ -36,6 +36,21 @@ EXCEL_ROUNDED = re.compile(r"\d(?:\.\d+)?E\+\d+", re.I)
 # 群昵称 often holds them ("城关镇/王伟"), so such names are only warned about.
 DISPLAY_NAME_SEPARATORS = re.compile(r"[;；、，]")
 LIST_LIKE = re.compile(r"[/,／|｜]")
+# A Chinese name written with spaces inside: rosters pad two-character names to line up
+# with three (王　伟), and some members type their 群昵称 so (李 明). No such name has a space.
+_PADDED_NAME = re.compile(r"[\u4e00-\u9fff·]+(?:\s+[\u4e00-\u9fff·]+)+")
+
+
+def bare_name(name: str) -> str:
+    """A Chinese name without the spaces padding it (王　伟 -> 王伟); any other as it is."""
+    name = name.strip()
+    return re.sub(r"\s+", "", name) if _PADDED_NAME.fullmatch(name) else name
+
+
+def _compare_bare_names(conn) -> None:
+    """Lets SQL compare names as `bare_name(name)`: names stored padded by an earlier
+    version (王　伟) are the same names."""
+    conn.create_function("bare_name", 1, bare_name, deterministic=True)
 
 
 @dataclass
@@ -110,6 +125,7 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if not person["name"]:
             errors.append(f"{where}: empty name")
             continue
+        person["name"] = bare_name(person["name"])
         repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]
         if repeated:
             errors.append(f"{where}: same {', '.join(repeated)}; the first is kept")
@@ -184,12 +200,13 @@ def _known_person(conn, p: dict) -> int | None:
             row = conn.execute(f"select id from people where lower({column}) = lower(?)", [p[column]]).fetchone()
             if row:
                 return row[0]
+    _compare_bare_names(conn)
     if p.get("unit"):
-        row = conn.execute("select id from people where name = ? and unit = ?", [p["name"], p["unit"]]).fetchone()
+        row = conn.execute("select id from people where bare_name(name) = ? and unit = ?", [p["name"], p["unit"]]).fetchone()
         return row[0] if row else None
     # A list without units (names and positions) is about the people of those names, when
     # each name is one person's; a name two people share is a new person of its own.
-    rows = conn.execute("select id from people where name = ?", [p["name"]]).fetchall()
+    rows = conn.execute("select id from people where bare_name(name) = ?", [p["name"]]).fetchall()
     return rows[0][0] if len(rows) == 1 else None
 
 
@@ -221,7 +238,7 @@ def link_members(conn, member_ids: list[int] | None = None) -> Links:
             candidates = next(filter(None, (by_display_name.get(name.strip())
                                             for name in [shown, *json.loads(other_names)])), None)
         if not candidates:
-            candidates, by_name_only = by_name.get(shown) or _by_name_and_unit(shown, by_name, units), True
+            candidates, by_name_only = by_name.get(bare_name(shown)) or _by_name_and_unit(shown, by_name, units), True
             if (was or left_link) in left and not candidates & {was, left_link}:
                 # Linked to someone who has left: a namesake who stays is not them.
                 candidates = set()
@@ -250,7 +267,7 @@ def person_finder(conn):
         # A sender with an id is told by it or by a 群昵称 the roster lists, not by a name
         # a namesake with another account may share.
         found = (by_id.get((sender_id or "").lower()) or by_display_name.get(shown)
-                 or (set() if sender_id else by_name.get(shown, set())))
+                 or (set() if sender_id else by_name.get(bare_name(shown), set())))
         return next(iter(found)) if len(found) == 1 else None
 
     return find
@@ -298,10 +315,12 @@ def remove_person(conn, name: str, unit: str | None, day: str) -> Links:
     """Record that the person of that name (and unit) left on `day`: kept with the date,
     logged, and every sender unlinked from them; a roster import that lists them again
     puts them back. Returns the relinking's result."""
-    where, params = ("name = ? and unit = ?", [name, unit]) if unit is not None else ("name = ?", [name])
+    _compare_bare_names(conn)
+    name = bare_name(name)
+    where, params = ("bare_name(name) = ? and unit = ?", [name, unit]) if unit is not None else ("bare_name(name) = ?", [name])
     found = conn.execute(f"select id, unit from people where {where} and left_on is null", params).fetchall()
     if len(found) != 1:
-        namesakes = conn.execute("select unit, left_on from people where name = ? order by unit", [name]).fetchall()
+        namesakes = conn.execute("select unit, left_on from people where bare_name(name) = ? order by unit", [name]).fetchall()
         gone = [f"{u or 'no unit'} (left {on})" for u, on in namesakes if on and (unit is None or u == unit)]
         staying = "; ".join(u or "no unit" for u, on in namesakes if not on)
         raise RosterError(f"{name}{f' ({unit})' if unit is not None else ''}: " + (
@@ -344,5 +363,5 @@ def _people_indexes(conn) -> tuple[dict[str, set[int]], ...]:
             by_id[identifier.lower()].add(person_id)
         for display_name in json.loads(display_names):
             by_display_name[display_name].add(person_id)
-        by_name[name].add(person_id)
+        by_name[bare_name(name)].add(person_id)
     return by_id, by_display_name, by_name

@@ -473,3 +473,35 @@ def test_one_person_posting_from_two_accounts_in_two_groups_is_linked_by_name_in
                      "2,7,1,0,0,1740963606,2,收到,,马静 13912345678,马静,987654321\n", encoding="utf-8-sig")
     qunguan("ingest", other, "--db", db_path, "--silent")
     assert _linked(query) == {"wxid_lm01": "李明", "123456789": "李明", "987654321": "马静"}
+
+
+def test_names_padded_to_line_up_in_the_roster_are_the_names_members_go_by(qunguan, db_path, query, tmp_path):
+    # The office pads two-character names with a full-width space so they line up with the
+    # three-character ones; one member typed a space into his 群昵称 the same way.
+    share = tmp_path / "护林群.txt"
+    share.write_text('微信群"护林群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n'
+                     "王伟  08:50\n今天巡山情况正常\n\n李 明  08:52\n收到\n", encoding="utf-8")
+    qunguan("ingest", share, "--db", db_path, "--silent")
+    result = _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n王　伟,县林业局,护林员\n李　明,县林业局,护林员\n"
+                                                 "欧阳志远,县林业局,站长\n")
+    assert "members linked 2" in result.stdout
+    assert _links(query) == {"name:王伟": "王伟/县林业局", "name:李 明": "李明/县林业局"}
+    # The roster keeps the name, not its padding: a later roster typed without it, and
+    # `roster remove` typed either way, find the same person.
+    again = _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n王伟,县林业局,副站长\n", "职务.csv")
+    assert "people added 0\tupdated 1" in again.stdout
+    assert qunguan("roster", "remove", "李　明", "--db", db_path).exit_code == 0
+    assert query("select name, position, left_on is not null gone from people order by id") == [
+        {"name": "王伟", "position": "副站长", "gone": 0}, {"name": "李明", "position": "护林员", "gone": 1},
+        {"name": "欧阳志远", "position": "站长", "gone": 0}]
+
+
+def test_a_name_an_earlier_version_stored_padded_is_updated_not_added_again(qunguan, db_path, query, tmp_path):
+    import sqlite3
+
+    _import(qunguan, db_path, tmp_path, "姓名,单位\n赵六,县委办\n")
+    with sqlite3.connect(db_path) as conn:  # as versions that kept the padding stored it
+        conn.execute("update people set name = '赵　六'")
+    again = _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n赵　六,县委办,科员\n", "再次.csv")
+    assert "people added 0\tupdated 1" in again.stdout
+    assert query("select name, position from people") == [{"name": "赵六", "position": "科员"}]
