@@ -117,6 +117,12 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
     for line, row in table.rows:
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         where = f"{shown}:{line}"
+        if garbled := [f"{table.header[columns[f]]} {v!r}" for f, v in person.items() if "\ufffd" in v]:
+            # Bytes neither UTF-8 nor GB18030 (a character cut by hand): a name or unit read
+            # so would be a person nobody is, and stay one at every later import.
+            errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(garbled)}; "
+                          "row skipped: retype those cells and import the roster again")
+            continue
         for column in ("wxid", "wecom_userid"):
             if EXCEL_ROUNDED.fullmatch(person.get(column, "")):
                 errors.append(f"{where}: {column} {person[column]!r} was rounded by Excel, its digits lost; "

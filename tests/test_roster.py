@@ -505,3 +505,14 @@ def test_a_name_an_earlier_version_stored_padded_is_updated_not_added_again(qung
     again = _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n赵　六,县委办,科员\n", "再次.csv")
     assert "people added 0\tupdated 1" in again.stdout
     assert query("select name, position from people") == [{"name": "赵六", "position": "科员"}]
+
+
+def test_a_roster_cell_with_a_byte_no_encoding_reads_is_reported_not_made_a_person(qunguan, db_path, query, tmp_path):
+    # A GBK roster in which a clerk's editor cut one character in half.
+    path = tmp_path / "花名册.csv"
+    path.write_bytes("姓名,单位,职务\r\n王五,县委办,科员\r\n".encode("gbk")
+                     + "赵六,县".encode("gbk") + b"\xff" + "委办,科员\r\n".encode("gbk"))
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert result.exit_code == 0 and "people added 1\t" in result.stdout
+    assert f"{path}:3: unreadable characters (shown as �) in 单位 '县�委办'; row skipped" in result.stderr
+    assert query("select name, unit from people") == [{"name": "王五", "unit": "县委办"}]
