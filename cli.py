@@ -15,7 +15,7 @@ from ingest.formats import by_name
 from ingest.records import FormatError
 from ingest.registry import (RegistryError, ignored_settings, is_iso_day, overrides, rename_group, set_group,
                              set_setting, setting_defaults, unset_setting)
-from ingest.save import ingest_paths
+from ingest.save import Interrupted, ingest_paths
 from ingest.schema import open_archive
 from ingest.stats import archive_stats
 from newmedia.cli import accounts_app, posts_app
@@ -55,8 +55,22 @@ def ingest(
     if len(missing) == len(paths):
         raise typer.Exit(1)  # nothing to read: no archive made for it
     archive = open_archive(str(db))
-    refused = len(missing)
+    refused = [str(p) for p in missing]
     read: list = []  # the files read, for the summary in Chinese
+    try:
+        _ingest_all(archive, [str(p) for p in paths if p not in missing], group, format, silent, day, read, refused)
+    except Interrupted as e:
+        # Ctrl-C: say what was kept and what was not, rather than stop without a word.
+        err.print(ingest_summary(read, len(refused), interrupted=e.name))
+        raise typer.Exit(130) from None
+    err.print(ingest_summary(read, len(refused)))
+    if refused:
+        raise typer.Exit(1)
+
+
+def _ingest_all(archive, paths: list[str], group, format, silent, day, read: list, refused: list) -> None:
+    """Ingest every path, a line per file; the results read go to `read`, the names of
+    the files refused to `refused`."""
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
@@ -64,12 +78,11 @@ def ingest(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        for result in ingest_paths(archive, [str(p) for p in paths if p not in missing], group=group, fmt=format,
-                                   progress=progress, day=day):
+        for result in ingest_paths(archive, paths, group=group, fmt=format, progress=progress, day=day):
             if result.skipped:
                 err.print(f"[dim]{escape(result.name)}: skipped, {escape(result.skipped)}[/dim]")
             elif result.refused:
-                refused += 1
+                refused.append(result.name)
                 err.print(f"[red]refused[/red] {escape(result.name)}: {escape(result.refused)}")
             else:
                 read.append(result)
@@ -88,20 +101,21 @@ def ingest(
                     err.print(f"[yellow]rejected[/yellow] {escape(result.name)}:{where}: {escape(reason)}")
                 if len(result.rejects) > 20:
                     err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
-    err.print(ingest_summary(read, refused))
-    if refused:
-        raise typer.Exit(1)
 
 
-def ingest_summary(read: list, refused: int) -> str:
+def ingest_summary(read: list, refused: int, interrupted: str | None = None) -> str:
     """The run in a line of Chinese, with what to do about what went wrong: admins read
-    Chinese; the lines above stay as they are for scripts."""
-    line = (f"导入完成：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
+    Chinese; the lines above stay as they are for scripts. `interrupted`: the file Ctrl-C
+    stopped (rolled back)."""
+    line = (f"导入{'已中断' if interrupted else '完成'}：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
     if any(r.rejected for r in read):
         line += "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）"
     if refused:
         line += f"；{refused} 个文件未能导入（见上方 refused 行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
+    if interrupted:
+        line += (f"；正在读取的 {interrupted} 未导入（档案保持读取它之前的状态），以上各文件已导入。"
+                 "重新运行同一命令即可继续，已导入的文件不会重复读取")
     return line + "。"
 
 

@@ -71,7 +71,19 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
     own = _own_files(_path_of(db))
     for source in expand(paths):
         if os.path.realpath(source.name) not in own:
-            yield ingest_source(db, source, group=group, fmt=fmt, progress=progress, day=day)
+            try:
+                result = ingest_source(db, source, group=group, fmt=fmt, progress=progress, day=day)
+            except KeyboardInterrupt:
+                raise Interrupted(source.name) from None  # rolled back: the user is told which file
+            yield result
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while `name` was being read: that file was rolled back, those before it kept."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
 
 
 def _own_files(archive: str) -> set[str]:

@@ -116,3 +116,23 @@ def test_a_reader_failing_mid_way_through_a_big_file_leaves_it_out(qunguan, db_p
     result = qunguan("ingest", big_export, "--db", db_path, "--group", "防汛群", "--silent")
     assert result.exit_code == 1 and "could not be read (KeyError" in result.stderr
     assert query("select count(*) n from messages")[0]["n"] == 0
+
+
+def test_ctrl_c_says_which_file_was_left_out_and_that_the_ones_before_are_kept(db_path, fixtures, big_export):
+    # The admin starts the week's folder, sees it will take a while, and presses Ctrl-C.
+    week = fixtures / "memotrace3-week1.csv"
+    proc = subprocess.Popen([str(QUNGUAN), "ingest", str(week), str(big_export), "--db", str(db_path), "--silent"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_sigint_as_in_a_terminal)
+    deadline = time.time() + 60
+    while time.time() < deadline and read_position(proc.pid, big_export) < big_export.stat().st_size * 0.4:
+        assert proc.poll() is None, "the ingest finished before it could be interrupted"
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert out.startswith(f"{week}\tmemotrace3-csv\t") and str(big_export) not in out
+    assert (f"导入已中断：读取 1 个文件，新增消息 6 条" in err and f"正在读取的 {big_export} 未导入（档案保持读取它之前的状态），"
+            "以上各文件已导入。重新运行同一命令即可继续" in err)
+    assert "Traceback" not in err
+    assert snapshot(db_path)[:2] == [6, 1]
