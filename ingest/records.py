@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 
+from ingest.cutjson import complete_part
+
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 
 
@@ -209,12 +211,27 @@ class Skipped(Exception):
     """A file that is not a chat log but is read beside one (names, group details)."""
 
 
-def load_json(lines) -> object:
-    """A whole JSON export (exporters write one document); a cut-off file is a FormatError."""
+def load_json(lines) -> tuple[object, Reject | None]:
+    """A whole JSON export (exporters write one document), and a Reject for where it was cut
+    off, if it was: then the document holds the messages before the cut, which are whole.
+    A document with a mistake elsewhere is a FormatError."""
+    text = "".join(lines)
     try:
-        return json.loads("".join(lines))
+        return json.loads(text), None
     except ValueError as e:
-        raise FormatError(f"not valid JSON ({e}); the file may be truncated") from None
+        error = e
+    if (complete := complete_part(text)) is not None:
+        part, cut = complete
+        try:
+            doc = json.loads(part)
+        except ValueError:
+            pass
+        else:
+            rest = text[cut:].lstrip(" \t\r\n,")
+            line = text.count("\n", 0, len(text) - len(rest)) + 1
+            return doc, Reject(line, "the file ends in the middle of this record: it was cut off (truncated); the "
+                                     "messages before it are read, export the chat again for the rest", rest[:2000])
+    raise FormatError(f"not valid JSON ({error}); the file may be truncated")
 
 
 def json_lines(lines, comments: bool = False) -> Iterator[tuple[int, object, str] | Reject]:

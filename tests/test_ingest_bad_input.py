@@ -20,6 +20,37 @@ def test_truncated_export_keeps_complete_records_and_rejects_the_cut_one(qunguan
     assert "这条消息被截断了" in reject["raw"]
 
 
+@pytest.mark.parametrize("name, kept", [("weflow.json", 2), ("chatlab.json", 2)])
+def test_a_json_export_cut_off_keeps_the_messages_before_the_cut(qunguan, db_path, query, fixtures, tmp_path,
+                                                                  name, kept):
+    # The USB stick was pulled while the export was copied: the file stops inside a message
+    # (ChatLab's member list, closed before the messages, is no list of messages).
+    whole = (fixtures / name).read_bytes()
+    third = whole.index(b"}", whole.index(b'"messages"'))  # inside the messages' list
+    for _ in range(kept):
+        third = whole.index(b'{"' if name == "chatlab.json" else b"{\n", third + 1)
+    cut = tmp_path / name
+    cut.write_bytes(whole[:third + 40])
+    result = ingest(qunguan, db_path, cut)
+    assert result.exit_code == 0, result.stderr
+    assert f"new {kept}\talready present 0\trejected 1" in result.stdout
+    line = whole[:third].count(b"\n") + 1
+    assert (f"{cut}:line {line}: the file ends in the middle of this record: it was cut off (truncated); the messages "
+            "before it are read, export the chat again for the rest") in result.stderr
+    # The complete export, fetched again, adds the rest (all but a record it rejects of its own).
+    again = ingest(qunguan, db_path, fixtures / name)
+    new, present, rejected = (int(field.split()[-1]) for field in again.stdout.strip().split("\t")[3:])
+    assert present == kept and new + present + rejected == len(json.loads(whole)["messages"]) and new > 0
+
+
+def test_a_json_file_with_a_mistake_inside_is_still_refused_whole(qunguan, db_path, fixtures, tmp_path):
+    broken = tmp_path / "weflow.json"
+    broken.write_text((fixtures / "weflow.json").read_text(encoding="utf-8").replace('"messages": [', '"messages": [}', 1),
+                      encoding="utf-8")
+    result = ingest(qunguan, db_path, broken)
+    assert result.exit_code == 1 and "not valid JSON" in result.stderr
+
+
 def test_unparseable_times_are_rejected_with_their_line_numbers(qunguan, db_path, query, fixtures):
     result = ingest(qunguan, db_path, fixtures / "memotrace3-bad-times.csv", group="g")
     assert result.exit_code == 0

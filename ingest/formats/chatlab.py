@@ -30,7 +30,7 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        doc = load_json(lines)
+        doc, cut = load_json(lines)
         if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
             raise FormatError("a ChatLab file without a list of messages")
         chat = _Chat(doc.get("meta"))
@@ -38,6 +38,8 @@ class Json:
             chat.know(member)
         for item in doc["messages"]:
             yield chat.record(None, item, json.dumps(item, ensure_ascii=False)[:2000])
+        if cut:
+            yield cut
 
 
 class Jsonl:

@@ -86,9 +86,11 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        items = load_json(lines)
+        items, cut = load_json(lines)
         for item in items:
             yield _json_record(item)
+        if cut:
+            yield cut
 
 
 def _json_record(item) -> Record | Reject:

@@ -138,12 +138,14 @@ class V3Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        doc = load_json(lines)
+        doc, cut = load_json(lines)
         if not isinstance(doc, list):  # --format memotrace3-json for another JSON export
             raise FormatError("not MemoTrace's JSON: it is a list of messages with server_id and display_name")
         chat_id, chat_name = chat_from_filename(ctx)
         for item in doc:
             yield _json_record(item, chat_id, chat_name)
+        if cut:
+            yield cut
 
 
 def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | Reject:

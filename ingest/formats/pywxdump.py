@@ -89,13 +89,15 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        items = load_json(lines)
+        items, cut = load_json(lines)
         names = _names(ctx)
         for item in items:
             if not isinstance(item, dict) or not {"MsgSvrID", "type_name", "talker", "CreateTime"} <= item.keys():
                 yield Reject(None, "record lacks MsgSvrID/type_name/talker/CreateTime", json.dumps(item, ensure_ascii=False)[:2000])
                 continue
             yield _record(None, item, names)
+        if cut:
+            yield cut
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

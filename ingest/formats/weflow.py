@@ -34,7 +34,7 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        doc = load_json(lines)
+        doc, cut = load_json(lines)
         if not isinstance(doc, dict) or not isinstance(doc.get("messages", []), list):
             # --format weflow-json for another JSON export
             raise FormatError("not WeFlow's JSON: it is an object with session and messages")
@@ -43,6 +43,8 @@ class Json:
         chat_name = session.get("displayName") or session.get("remark") or session.get("nickname")
         for item in doc.get("messages") or []:
             yield _record(item, chat_id, chat_name)
+        if cut:
+            yield cut
 
 
 def _record(item, chat_id, chat_name) -> Record | Reject:

@@ -1,0 +1,38 @@
+"""The complete records of a JSON export cut off before its end (a copy stopped half way,
+a download broken off): exporters write one document, so a cut file does not parse at
+all, though every message before the cut is whole."""
+from __future__ import annotations
+
+import re
+
+# A string, whole or running to the end of a cut file, or a bracket outside strings.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.S)
+_CLOSING = {"[": "]", "{": "}"}
+
+
+def complete_part(text: str) -> tuple[str, int] | None:
+    """(`text` up to the last element its outermost open list holds whole, with the open
+    brackets closed; the offset where the cut element starts), or None when `text` is
+    not a document cut off inside a list (a mistake elsewhere, or no list open)."""
+    stack: list[tuple[str, int]] = []  # open brackets and where they opened
+    ends: dict[int, int] = {}  # depth -> where the last element of a list at that depth ended
+    for token in _TOKEN.finditer(text):
+        mark = token.group()
+        if mark in _CLOSING:
+            stack.append((mark, token.start()))
+        elif mark in "]}":
+            if not stack or _CLOSING[stack.pop()[0]] != mark:
+                return None
+            if stack and stack[-1][0] == "[":
+                ends[len(stack)] = token.end()
+    lists = [depth for depth, (mark, _) in enumerate(stack, start=1) if mark == "["]
+    if not lists:
+        return None
+    depth = lists[0]
+    opened = stack[depth - 1][1]
+    # The list's last whole element, if any ended after the list opened (an earlier list
+    # at the same depth, such as ChatLab's members before its messages, is not it).
+    end = ends.get(depth, -1)
+    cut = end if end > opened else opened + 1
+    closers = "".join(_CLOSING[mark] for mark, _ in reversed(stack[:depth]))
+    return text[:cut] + closers, cut
