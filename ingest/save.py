@@ -419,6 +419,24 @@ class _Members:
 
 
 _UNKNOWN = ((), None, None)  # a member not archived: no names, no person, no sender id
+
+
+def _as_excel_saves(text: str) -> str:
+    """`text` as Excel on a Chinese Windows saves it in a CSV: in GBK, every character GBK
+    lacks (the space closing an @mention, U+2005; an emoji) written as "?"."""
+    return text.encode("gbk", "replace").decode("gbk")
+
+
+def _text_key(text: str) -> str:
+    """What two texts `_same_text` may take for one have in common (a trailing U+2005 is
+    stripped as space on one side, written "?" on the other)."""
+    return _as_excel_saves(text.strip()).rstrip("?")
+
+
+def _same_text(one: str, other: str) -> bool:
+    """The same text, but for spaces around it, or one is the other as Excel saved it."""
+    return (one.strip() == other.strip() or _as_excel_saves(one).strip() == other.strip()
+            or one.strip() == _as_excel_saves(other).strip())
 # A reply quoting a message is its words in an export that does not mark quotes (the
 # phone share): for matching, a quote is text.
 _MATCHED_AS = {"quote": "text"}
@@ -473,18 +491,19 @@ class _Planner:
         export names senders by WeChat id, another by display name only), or one linked to
         the same roster person (their names differ: a nickname here, a remark there).
         Excel also writes times as it shows them, without seconds: a side with minute
-        precision matches within its minute. Each archived message answers for one record,
-        so two identical replies in one second still need two."""
+        precision matches within its minute; and in GBK, "?" for what GBK lacks: a text
+        with a "?" matches where the other has such a character. Each archived message
+        answers for one record, so two identical replies in one second still need two."""
         minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in records})
-        found: dict[tuple, list[tuple[str, str, int, int | None]]] = {}
+        found: dict[tuple, list[tuple[str, str, int, int | None, str]]] = {}
         for message_id, group_id, sent_at, precision, member_id, kind, text in self.read.execute(
                 "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, '') "
                 "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between "
                 "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' "
                 f"where m.source_id is {'not ' if with_ids else ''}null order by m.id", [json.dumps(minutes)]):
             if message_id not in self.claimed:
-                found.setdefault((group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), text.strip()), []).append(
-                    (sent_at, precision, message_id, member_id))
+                found.setdefault((group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text)), []).append(
+                    (sent_at, precision, message_id, member_id, text))
         # Looked up, not made: a record matched here is not stored, nor is its sender.
         senders = [self.members.existing(group_id, row[8], row[9]) for _, group_id, row in records]
         known = self._members_of({entry[3] for entries in found.values() for entry in entries} | set(senders))
@@ -500,9 +519,10 @@ class _Planner:
                     return False  # two accounts, whatever they are called
                 return bool(sender_name and sender_name in names or person is not None and their_person == person)
 
-            content = (group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), (text or "").strip())
-            archived = [(i, by) for i, (at, archived_precision, _, by) in enumerate(found.get(content, []))
-                        if "minute" in (precision, archived_precision) or at == sent_at]
+            content = (group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text or ""))
+            archived = [(i, by) for i, (at, archived_precision, _, by, their_text) in enumerate(found.get(content, []))
+                        if ("minute" in (precision, archived_precision) or at == sent_at)
+                        and _same_text(text or "", their_text)]
             # The very sender first; else one known by name or roster person.
             same = next((i for i, by in archived if by == member), None)
             if same is None:

@@ -157,6 +157,27 @@ def test_the_clean_export_after_a_copy_re_saved_by_excel_adds_nothing(qunguan, d
     assert count(query) == archived + int(week2.stdout.split("new ")[1].split("\t")[0]) and "new 0" not in week2.stdout
 
 
+def test_a_copy_excel_saved_in_gbk_matches_though_mentions_and_emoji_became_question_marks(qunguan, db_path, query,
+                                                                                           fixtures, tmp_path):
+    # Excel on a Chinese Windows saves a CSV in GBK: the space closing "@所有人" (U+2005)
+    # and an emoji, which GBK lacks, are written as "?". Either order, nothing is doubled.
+    rows = excel_rows(fixtures) + [["9.1E+18", "文本", "黄坑乡-刘洋", "2025/3/3 9:30", "收到👍", "", "", "more"]]
+    with open(tmp_path / "防火群 - 副本.csv", "w", encoding="gbk", errors="replace", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    clean = tmp_path / "防火群.csv"
+    clean.write_text((fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig")
+                     + "9100000000000000099,文本,黄坑乡-刘洋,2025-03-03 09:30:07,收到👍,,,more\n", encoding="utf-8-sig")
+    ingest(qunguan, db_path, clean)
+    archived = count(query)
+    again = ingest(qunguan, db_path, tmp_path / "防火群 - 副本.csv", group="防火群")
+    assert f"new 0\talready present {archived}" in again.stdout
+    db_path.unlink()
+    ingest(qunguan, db_path, tmp_path / "防火群 - 副本.csv", group="防火群")
+    assert f"new 0\talready present {archived}" in ingest(qunguan, db_path, clean).stdout
+    # The copy's messages, archived first without ids, took the clean export's.
+    assert query("select count(*) n from messages where source_id is null")[0]["n"] == 0
+
+
 def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):
     # Two weeks of one group, each exported by MemoTrace under the group's name.
     folder = tmp_path / "weekly"
