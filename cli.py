@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import ArchiveOption, DbOption, echo_fields, err, escape, fail, print_metrics, print_table
+from cli_output import ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, print_metrics, print_table
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import by_name
@@ -21,7 +21,7 @@ from ingest.stats import archive_stats
 from newmedia.cli import accounts_app, posts_app
 from review.cli import report, reviews_app, serve, users_app, verify
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
+app = typer.Typer(cls=Commands, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="群管 qunguan: archive government work-group chats, flag rule breaches, review them.")
 roster_app = typer.Typer(no_args_is_help=True, help="The real-name roster of group members.")
 app.add_typer(roster_app, name="roster")

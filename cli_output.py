@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from ingest.schema import BUSY_SECONDS, is_busy
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -20,6 +24,20 @@ def fail(message: str) -> None:
     """A known error: one line on stderr, exit status 1, no traceback."""
     err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+class Commands(typer.core.TyperGroup):
+    """The command group: an archive another command keeps busy past the wait is said
+    in one line, whichever command met it, not with SQLite's traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.OperationalError as e:
+            if not is_busy(e):
+                raise
+            fail(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for "
+                 f"over {BUSY_SECONDS} s; nothing was changed, run this again once that command is done")
 
 
 def _usable(path: Path) -> Path:

@@ -28,11 +28,17 @@ from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
 from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, stamp, time_problem
+from ingest.schema import BUSY_SECONDS, is_busy
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
 CACHE_MB = 128
 Progress = Callable[[int, int], None]
+
+
+# Not the file's fault: say so, and that trying again later is all it takes.
+BUSY = (f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for over "
+        f"{BUSY_SECONDS} s; nothing of this file was saved, ingest it again once that command is done")
 
 
 class GroupUnknown(FormatError):
@@ -166,7 +172,7 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
     except Exception as e:  # a reader's bug must not stop the other files (rolled back like any refusal)
         if isinstance(e, UnicodeDecodeError) and decode is fast_lines:
             raise  # ingest_source reads the file again with the tolerant decoder
-        result.refused = f"could not be read ({type(e).__name__}: {e}); please report this file"
+        result.refused = (BUSY if is_busy(e) else f"could not be read ({type(e).__name__}: {e}); please report this file")
     finally:
         reader.close()
     return result

@@ -641,6 +641,16 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> None:
             raise
 
 
+# How long a command waits for another one writing to the archive (a long ingest or
+# classify holds its write lock per file or batch) before giving up with "database is locked".
+BUSY_SECONDS = 30
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` is SQLite giving up waiting for another writer of the archive."""
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith("database") and "locked" in str(error)
+
+
 def open_archive(path: str) -> sqlite_utils.Database:
     """Open (creating if needed) the archive at `path`, schema applied."""
     if path != ":memory:" and not os.path.exists(path):
@@ -657,6 +667,6 @@ def open_archive(path: str) -> sqlite_utils.Database:
     # transaction that has read and then writes fails at once when another connection
     # has written meanwhile (its snapshot is stale); IMMEDIATE takes the write lock at
     # BEGIN, waiting for the other writer as long as the busy timeout allows.
-    db.conn.execute("pragma busy_timeout = 30000")
+    db.conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000:.0f}")
     db.conn.isolation_level = "IMMEDIATE"
     return db

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import Any, Callable
 
-from ingest import chain, roster
+from ingest import chain, roster, schema
 
 INSERT_MESSAGE = (
     "insert or ignore into messages (id, key, group_id, member_id, source_id, sent_at, time_precision, kind, "
@@ -26,7 +26,7 @@ def connect(path: str, cache_mb: int) -> sqlite3.Connection:
     # A large page cache keeps the key index's random inserts in memory (bench/ingest.py).
     conn.execute(f"pragma cache_size = -{cache_mb * 1024}")
     conn.execute("pragma synchronous = normal")
-    conn.execute("pragma busy_timeout = 30000")
+    conn.execute(f"pragma busy_timeout = {schema.BUSY_SECONDS * 1000:.0f}")
     conn.execute("begin immediate")
     return conn
 

@@ -47,3 +47,31 @@ def test_an_archive_on_a_read_only_share_is_refused_saying_to_copy_it(qunguan, f
                     "copy the archive to a folder you can write") in result.stderr
     finally:
         share.chmod(0o755)
+
+
+def test_a_command_that_waits_too_long_for_a_busy_archive_says_so_in_one_line(qunguan, fixtures, db_path, monkeypatch):
+    import sqlite3
+
+    from ingest import schema
+
+    assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群",
+                   "--silent").exit_code == 0
+    # A colleague's ingest of last year's folder holds the archive's write lock meanwhile
+    # (here a connection in a transaction; the wait made short for the test).
+    monkeypatch.setattr(schema, "BUSY_SECONDS", 0.2)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("begin immediate")
+    try:
+        setting = qunguan("groups", "set", "防火群", "--unit", "县林业局", "--db", db_path)
+        assert setting.exit_code == 1 and not isinstance(setting.exception, sqlite3.OperationalError)
+        assert setting.stderr.startswith("error: the archive is busy: another qunguan command (a long ingest or "
+                                         "classify) has been writing to it") and "run this again" in setting.stderr
+        week = qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", db_path, "--group", "防火群", "--silent")
+        assert week.exit_code == 1
+        assert "the archive is busy: another qunguan command" in week.stderr and "please report" not in week.stderr
+    finally:
+        other.rollback()
+        other.close()
+    assert qunguan("groups", "set", "防火群", "--unit", "县林业局", "--db", db_path).exit_code == 0
+    assert "new " in qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", db_path, "--group", "防火群",
+                             "--silent").stdout
