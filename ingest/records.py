@@ -30,6 +30,12 @@ class FormatError(Exception):
     """The whole file cannot be read as the format it was taken for."""
 
 
+class NotChat(FormatError):
+    """A file that is plainly something else (an image, a document, a workbook of other
+    data): refused when named on its own, passed over in a folder or a zip, where exports
+    keep the pictures and attachments of the chat beside it."""
+
+
 @dataclass
 class Record:
     """One message as an export gives it, before it meets the archive."""

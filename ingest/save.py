@@ -27,7 +27,7 @@ from classifiers.tokenizer import tokens
 from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
-from ingest.records import Context, FormatError, Record, Reject, Skipped, raw_json, stamp, time_problem
+from ingest.records import Context, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.schema import BUSY_SECONDS, is_busy
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -165,6 +165,12 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
             return result
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
         _save(db, source, prepare(items, reader), result, group, progress)
+    except NotChat as e:
+        # A picture or an attachment the export kept beside the chat: nothing went wrong.
+        if source.walked:
+            result.format, result.skipped = None, str(e)
+        else:
+            result.refused = str(e)
     except FormatError as e:
         result.refused = str(e)
     except UNREADABLE as e:

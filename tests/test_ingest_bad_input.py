@@ -75,8 +75,41 @@ def test_files_that_are_not_chat_exports_are_refused_in_one_line(qunguan, db_pat
     assert query("select count(*) n from imports")[0]["n"] == 0
 
 
+def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not_refused(qunguan, db_path, fixtures,
+                                                                                          tmp_path):
+    import openpyxl
+    import shutil
+    import zipfile
+
+    # MemoTrace keeps what was sent in the chat beside it: pictures, a PDF, an Excel template.
+    folder = tmp_path / "城关镇防汛群(45600011122@chatroom)"
+    (folder / "image").mkdir(parents=True)
+    (folder / "file").mkdir()
+    shutil.copy(fixtures / "memotrace3-week1.csv", folder / "城关镇防汛群.csv")
+    shutil.copy(fixtures / "photo.png", folder / "image" / "b798abe6.png")
+    (folder / "file" / "通知.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    book = openpyxl.Workbook()
+    book.active.append(["村名", "隐患数", "整改情况"])
+    book.save(folder / "file" / "隐患排查台账模板.xlsx")
+    week = tmp_path / "第1周.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            zf.write(path, path.relative_to(tmp_path))
+    for given in (folder, week):
+        result = ingest(qunguan, db_path, given)
+        assert result.exit_code == 0, result.stderr
+        assert "城关镇防汛群.csv\tmemotrace3-csv\t城关镇防汛群\t" in result.stdout
+        assert "b798abe6.png: skipped, a PNG image, not a chat export" in result.stderr
+        assert "通知.pdf: skipped, a PDF document" in result.stderr
+        assert "隐患排查台账模板.xlsx: skipped, an Excel workbook without WeFlow's 聊天记录 sheet" in result.stderr
+        assert "refused" not in result.stderr and "未能导入" not in result.stderr
+    # Named on its own, a picture is refused: the admin meant it for a chat.
+    alone = ingest(qunguan, db_path, folder / "image" / "b798abe6.png")
+    assert alone.exit_code == 1 and "refused" in alone.stderr and "a PNG image, not a chat export" in alone.stderr
+
+
 def test_a_refused_file_does_not_stop_the_others(qunguan, db_path, query, fixtures):
-    result = ingest(qunguan, db_path, fixtures / "photo.png", fixtures / "memotrace3-week1.csv", group="g")
+    result = ingest(qunguan, db_path, fixtures / "empty.txt", fixtures / "memotrace3-week1.csv", group="g")
     assert result.exit_code == 1
     assert "new 6" in result.stdout
     assert query("select count(*) n from messages")[0]["n"] == 6

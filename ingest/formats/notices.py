@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from ingest.records import FormatError, Skipped, first_line
+from ingest.records import FormatError, NotChat, Skipped, first_line
 
 _MAGIC = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -22,21 +22,21 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
     if not head_bytes.strip(b" \r\n\t\xef\xbb\xbf"):
         raise FormatError("empty file")
     if head_bytes[8:12] == b"WEBP":
-        raise FormatError("a WEBP image, not a chat export")
+        raise NotChat("a WEBP image, not a chat export")
     if head_bytes.startswith(b"\xd0\xcf\x11\xe0") and filename.lower().endswith(".xlsx"):
         # Excel keeps a password-protected workbook in the old compound format.
         raise FormatError("a password-protected Excel workbook (or an old .xls named .xlsx): "
                           "save it without a password as .xlsx and ingest that")
     for magic, what in _MAGIC:
         if head_bytes.startswith(magic):
-            raise FormatError(f"{what}, not a chat export")
+            raise NotChat(f"{what}, not a chat export")
     # A text file may carry a stray NUL (it is dropped when read); a binary one is full of
     # them. Counted in the decoded text: UTF-16 has a NUL byte beside every ASCII letter.
     # NULs at the end are a crash's padding of a cut copy, not content: the text before
     # them is judged, unless there is none.
     text = head.rstrip("\x00") or head
     if text.count("\x00") > max(8, len(text) // 100):
-        raise FormatError("a binary file, not a chat export")
+        raise NotChat("a binary file, not a chat export")
     start = head.lstrip("\ufeff \r\n\t")
     if _HTML.match(start):
         # MemoTrace's HTML page shows the messages of the <name>.html.json it writes beside it.

@@ -17,7 +17,7 @@ from typing import BinaryIO, Iterator
 
 from ingest.formats.kinds import kind_from_composite, kind_from_name
 from ingest import roster
-from ingest.records import (Context, FormatError, Record, Reject, Skipped, from_epoch, load_json, message_id,
+from ingest.records import (Context, FormatError, NotChat, Record, Reject, Skipped, from_epoch, load_json, message_id,
                              not_numbers, parse_local)
 from newmedia.table import cell_text
 
@@ -100,7 +100,7 @@ class Xlsx:
                     sheets = book.sheetnames
                     if any(roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets):
                         raise Skipped(roster.SKIPPED)
-                    raise FormatError(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: "
+                    raise NotChat(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: "
                                       f"{', '.join(sheets[:5])}): not a chat export qunguan knows")
                 rows = enumerate(book[_SHEET].iter_rows(values_only=True), start=1)
                 about, header = {}, None
