@@ -148,7 +148,13 @@ def roster_import(
                f"ambiguous {len(result.links.ambiguous)}")
     if result.links.ambiguous:
         err.print(f"[yellow]{len(result.links.ambiguous)} senders match several people and are left unlinked: "
-                  f"{escape(', '.join(result.links.ambiguous))}[/yellow]")
+                  f"{escape(', '.join(result.links.ambiguous))}; list the 群昵称 or 微信号 each goes by in the roster "
+                  "(or `qunguan roster remove` one who left)[/yellow]")
+    if result.absent:
+        shown = ", ".join(result.absent[:10]) + (f" and {len(result.absent) - 10} more" if len(result.absent) > 10 else "")
+        err.print(f"[yellow]{len(result.absent)} people of these units are on the roster but not in this file, and stay "
+                  f"on it: {escape(shown)}; record one who left with `qunguan roster remove NAME --unit UNIT --db "
+                  f"{escape(str(db))}`[/yellow]")
 
 
 @roster_app.command("remove")

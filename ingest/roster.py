@@ -66,6 +66,8 @@ class RosterResult:
     unchanged: int = 0
     links: Links = field(default_factory=Links)
     errors: list[str] = field(default_factory=list)
+    # "name (unit)" of the people on the roster of a unit the file lists whom it does not list.
+    absent: list[str] = field(default_factory=list)
 
 
 # Why ingest passes a roster over, and how to load it (a file in a zip by ZIP!FILE).
@@ -159,7 +161,7 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
     A row whose wxid or WeCom userid is already on the roster updates that person, so a
     corrected unit or name changes the person the senders are linked to; rows without a
     known identifier are matched on (name, unit). Identifiers compare ignoring case."""
-    result = RosterResult()
+    result, listed = RosterResult(), set()
     with conn:
         for p in people:
             values = [p["name"], p.get("unit", ""), p.get("position") or None, p.get("wxid") or None,
@@ -170,7 +172,9 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                                      "values (?, ?, ?, ?, ?, ?)", values).lastrowid
                 log_change(conn, "person", added, p["name"], None, _person(conn, added))
                 result.added += 1
+                listed.add(added)
                 continue
+            listed.add(existing)
             try:
                 before = _person(conn, existing)
                 # An empty cell (or a roster without that column) does not erase what is
@@ -190,6 +194,12 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                 result.errors.append(f"{p['row']}: {p['name']} ({p.get('unit', '')}) is another person on the "
                                      "roster than the one with this wxid or WeCom userid; row not applied")
         result.links = link_members(conn)
+        # A roster may list one unit only, so nobody is taken off for not being in it; but a
+        # clerk who struck out a person who left expects them gone: say who is still there.
+        result.absent = [f"{name} ({unit})" for name, unit in conn.execute(
+            "select name, unit from people where left_on is null and unit in (select value from json_each(?)) "
+            "and id not in (select value from json_each(?)) order by unit, name",
+            [json.dumps(sorted({p.get("unit") for p in people} - {None, ""})), json.dumps(sorted(listed))])]
     return result
 
 

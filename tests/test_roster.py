@@ -516,3 +516,17 @@ def test_a_roster_cell_with_a_byte_no_encoding_reads_is_reported_not_made_a_pers
     assert result.exit_code == 0 and "people added 1\t" in result.stdout
     assert f"{path}:3: unreadable characters (shown as �) in 单位 '县�委办'; row skipped" in result.stderr
     assert query("select name, unit from people") == [{"name": "王五", "unit": "县委办"}]
+
+
+def test_a_roster_reimported_without_someone_says_they_stay_and_how_to_record_that_they_left(qunguan, db_path, query,
+                                                                                              tmp_path):
+    _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n张丽,城关镇,干事\n刘洋,城关镇,科员\n周敏,县应急局,科员\n")
+    # Next month the town's clerk sends the roster with 张丽 struck out: she was transferred.
+    again = _import(qunguan, db_path, tmp_path, "姓名,单位,职务\n刘洋,城关镇,科员\n", "花名册-5月.csv")
+    assert "people added 0\tupdated 0\tunchanged 1" in again.stdout
+    assert ("1 people of these units are on the roster but not in this file, and stay on it: 张丽 (城关镇); record one "
+            "who left with `qunguan roster remove NAME --unit UNIT") in again.stderr
+    assert "周敏" not in again.stderr  # another unit's roster: not this file's business
+    qunguan("roster", "remove", "张丽", "--unit", "城关镇", "--db", db_path)
+    assert "on the roster but not in this file" not in _import(qunguan, db_path, tmp_path, "姓名,单位\n刘洋,城关镇\n",
+                                                               "花名册-6月.csv").stderr
