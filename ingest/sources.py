@@ -47,11 +47,20 @@ def expand(paths: list[str]) -> Iterator[Source]:
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            for child in sorted(c for c in p.rglob("*") if c.is_file() and not c.name.startswith(".")):
+            for child in sorted(_files_in(p)):
                 yield from _file_or_zip(child, walked=True)
         else:
             # week/* names many files at once, like the folder itself.
             yield from _file_or_zip(p, walked=len(paths) > 1)
+
+
+def _files_in(folder: Path) -> Iterator[Path]:
+    return (c for c in folder.rglob("*") if c.is_file() and not c.name.startswith("."))
+
+
+def empty_folder(path: Path) -> bool:
+    """Whether `path` is a folder with no file to read in it, however deep."""
+    return path.is_dir() and next(_files_in(path), None) is None
 
 
 def _file_or_zip(p: Path, walked: bool = False) -> Iterator[Source]:

@@ -509,3 +509,15 @@ def test_a_phone_share_sender_line_with_nothing_under_it_is_rejected_not_stored_
     assert "new 1\talready present 0\trejected 2" in result.stdout
     assert "line 5: a sender line with no message under it" in result.stderr
     assert query("select text from messages") == [{"text": "大家辛苦了"}]
+
+
+def test_an_empty_folder_given_by_mistake_is_refused_and_makes_no_archive(qunguan, db_path, fixtures, tmp_path):
+    # The admin dragged in the week's folder before the exports were copied into it.
+    week = tmp_path / "第12周"
+    (week / "城关镇").mkdir(parents=True)
+    result = ingest(qunguan, db_path, week)
+    assert result.exit_code == 1 and f"refused {week}: a folder with no files in it" in result.stderr
+    assert not db_path.exists()
+    # Beside a file, it is refused and the file read.
+    both = ingest(qunguan, db_path, week, fixtures / "memotrace3-week1.csv")
+    assert both.exit_code == 1 and "new 6" in both.stdout and "1 个文件未能导入" in both.stderr
