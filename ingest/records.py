@@ -226,6 +226,8 @@ def load_json(lines) -> tuple[object, Reject | None]:
         return json.loads(text), None
     except ValueError as e:
         error = e
+    if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):  # --format naming a JSON format for a CSV, a text
+        raise FormatError(f"not JSON (its first line is {first_line(text)[:60]!r}); check --format")
     if (complete := complete_part(text)) is not None:
         part, cut = complete
         try:

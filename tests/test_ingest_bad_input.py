@@ -144,6 +144,14 @@ def test_a_format_forced_on_a_file_of_another_says_what_it_expected(qunguan, db_
     assert "please report" not in result.stderr and ("this format's is" in result.stderr or "not WeFlow's" in result.stderr)
 
 
+@pytest.mark.parametrize("fmt", ["weflow-json", "chatlog-json", "pywxdump-json", "chatlab-json", "memotrace3-json"])
+def test_a_json_format_forced_on_a_csv_says_it_is_no_json_not_that_it_was_cut_off(qunguan, db_path, fixtures, fmt):
+    result = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--format", fmt, "--silent")
+    assert result.exit_code == 1
+    assert "not JSON (its first line is '消息ID,类型,发送人,时间,内容,备注,昵称,更多信息'); check --format" in result.stderr
+    assert "truncated" not in result.stderr
+
+
 def test_a_csv_format_forced_on_a_file_whose_first_line_is_no_csv_says_so(qunguan, db_path, tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text('"a quote that never closes\nanother line\n', encoding="utf-8")
