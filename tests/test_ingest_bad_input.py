@@ -281,14 +281,45 @@ def test_a_utf8_file_whose_first_lines_include_one_saved_in_gbk_is_read_without_
 
 
 def test_a_header_with_a_stray_empty_column_is_read_and_a_missing_column_refuses_the_file(qunguan, db_path, query, fixtures, tmp_path):
+    import csv
+    import io
+
     rows = (fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").splitlines()
     stray = tmp_path / "stray.csv"
     stray.write_text("\n".join(row + "," for row in rows) + "\n", encoding="utf-8-sig")
     assert "new 6\talready present 0\trejected 0" in ingest(qunguan, db_path, stray, group="g").stdout
     missing = tmp_path / "missing.csv"
-    missing.write_text("\n".join(row.rsplit(",", 1)[0] for row in rows) + "\n", encoding="utf-8-sig")
-    result = ingest(qunguan, db_path, missing, group="g")
-    assert result.exit_code == 1 and "the header is" in result.stderr
+    table = io.StringIO()
+    csv.writer(table).writerows(row[:2] + row[3:] for row in csv.reader(rows))  # 发送人 deleted
+    missing.write_text(table.getvalue(), encoding="utf-8-sig")
+    result = qunguan("ingest", missing, "--db", db_path, "--group", "g", "--format", "memotrace3-csv", "--silent")
+    assert result.exit_code == 1 and "the header is" in result.stderr and "(发送人 missing)" in result.stderr
+
+
+def test_a_csv_whose_columns_were_moved_added_or_its_noise_deleted_in_excel_reads_the_same(qunguan, db_path, query,
+                                                                                          fixtures, tmp_path):
+    import csv
+    import io
+
+    rows = list(csv.reader((fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").splitlines()))
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group="防火群")
+    # The admin put 时间 first, added a column of notes, and deleted MemoTrace's "more" column.
+    edits = {"moved.csv": [[row[3], *row[:3], *row[4:]] for row in rows],
+             "noted.csv": [row + (["核查备注"] if i == 0 else ["已阅"]) for i, row in enumerate(rows)],
+             "trimmed.csv": [row[:7] for row in rows]}
+    for name, edited in edits.items():
+        table = io.StringIO()
+        csv.writer(table).writerows(edited)
+        (tmp_path / name).write_text(table.getvalue(), encoding="utf-8-sig")
+        result = ingest(qunguan, db_path, tmp_path / name, group="防火群")
+        assert result.exit_code == 0, result.stderr
+        assert "new 0\talready present 6\trejected 0" in result.stdout, name
+    # Read into an archive of its own, the added column is kept in each message's record.
+    import sqlite3
+
+    assert "new 6" in ingest(qunguan, tmp_path / "fresh.db", tmp_path / "noted.csv", group="防火群").stdout
+    with sqlite3.connect(tmp_path / "fresh.db") as fresh:
+        assert fresh.execute("select count(*) from messages where raw like '%\"核查备注\":\"已阅\"%'").fetchone() == (6,)
 
 
 def test_a_record_with_an_impossible_time_or_a_cut_emoji_does_not_cost_the_others(qunguan, db_path, query, fixtures, tmp_path):

@@ -57,7 +57,7 @@ class Csv:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.header_of(head) == _HEADER
+        return csvrows.holds(head, _HEADER)
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:

@@ -16,19 +16,37 @@ def header_of(head: str) -> list[str]:
     return next(csv.reader([first]), [])
 
 
+def _names(found: list[str], width: int = 0) -> list[str]:
+    """Column names as read: spaces around each forgiven, and empty columns at the end
+    past `width` (Excel keeps a stray cell's column)."""
+    names = [h.lstrip("\ufeff").strip() for h in found]
+    while len(names) > width and not names[-1]:
+        names.pop()
+    return names
+
+
+def holds(head: str, columns: list[str]) -> bool:
+    """Whether the header of `head` names all of `columns`, in whatever order: a sniffer's
+    test, as Excel lets an admin move a column or add one."""
+    return set(columns) <= set(_names(header_of(head)))
+
+
 # Messages pasted from documents can be long; the csv module's default limit is 131,072.
 csv.field_size_limit(1 << 26)
 
 
-def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] | Reject]:
+def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) -> Iterator[tuple[int, dict] | Reject]:
     """(first line number, row as dict) per CSV record after the header.
 
     A record with the wrong number of fields is a Reject; a quoted field still open at
     the end of the file (a truncated export) is a Reject for that last record only; a
     quote typed by hand is a Reject for its own line only, the lines it swallowed are read.
-    A header that is not the format's refuses the file (FormatError): reading its rows
-    by position would file every value under the wrong name. Spaces around the names
-    and empty columns at the end (Excel keeps a stray cell's column) are forgiven.
+    Rows are read by the names of the file's own header: one with the format's columns
+    moved about or with columns added (kept in each row) reads the same. A header
+    lacking one of the format's columns refuses the file (FormatError), naming it, unless
+    the reader does not use that column (`unused`: one an admin may delete as noise).
+    Spaces around the names and empty columns at the end (Excel keeps a stray cell's
+    column) are forgiven.
     """
     counter = _LineCounter(lines)
     reader = csv.reader(counter, strict=True)
@@ -38,12 +56,12 @@ def rows(lines: Iterator[str], header: list[str]) -> Iterator[tuple[int, dict] |
         return
     except csv.Error as e:  # --format naming a CSV format for a file that is none
         raise FormatError(f"line 1: not a CSV header ({e}); this format's is {','.join(header)!r}") from None
-    names = [h.lstrip("\ufeff").strip() for h in found]
-    while len(names) > len(header) and not names[-1]:
-        names.pop()
-    if names != header:
-        raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}")
-    yield from _records(counter, header)
+    names = _names(found, len(header))
+    missing = [name for name in header if name not in names and name not in unused]
+    if missing or len(set(names)) < len(names):
+        raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}"
+                          + (f" ({', '.join(missing)} missing)" if missing else " (a column named twice)"))
+    yield from _records(counter, names)
 
 
 def _records(counter: _LineCounter, header: list[str]) -> Iterator[tuple[int, dict] | Reject]:
@@ -123,10 +141,11 @@ def _drain(queue: deque) -> Iterator[str]:
         yield queue.popleft()
 
 
-def timed_rows(lines: Iterator[str], header: list[str], time_column: str) -> Iterator[tuple | Reject]:
+def timed_rows(lines: Iterator[str], header: list[str], time_column: str,
+               unused: tuple[str, ...] = ()) -> Iterator[tuple | Reject]:
     """(line, row, local ISO time, precision) per record whose `time_column` reads as a
     time; a Reject (with its line) for a broken record or an unreadable time."""
-    for item in rows(lines, header):
+    for item in rows(lines, header, unused):
         if isinstance(item, Reject):
             yield item
             continue

@@ -47,7 +47,7 @@ class V2Csv:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.header_of(head)[:6] == _V2[:6]
+        return csvrows.holds(head, _V2[:6])
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
@@ -99,12 +99,13 @@ class V3Csv:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.header_of(head)[:5] == _V3[:5]
+        return csvrows.holds(head, _V3[:5])
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         chat_id, chat_name = chat_from_filename(ctx)
-        for item in csvrows.timed_rows(lines, _V3, "时间"):
+        # 备注 and 昵称 repeat 发送人 (MemoTrace never fills them in), 更多信息 says "more".
+        for item in csvrows.timed_rows(lines, _V3, "时间", unused=("备注", "昵称", "更多信息")):
             if isinstance(item, Reject):
                 yield item
                 continue

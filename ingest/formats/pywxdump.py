@@ -64,14 +64,14 @@ class Csv:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.header_of(head) in (_NEW, _OLD)
+        return csvrows.holds(head, _NEW) or csvrows.holds(head, _OLD)
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         lines = iter(lines)
         first = next(lines, "")
-        header = csvrows.header_of(first)
-        if header not in (_NEW, _OLD):  # --format naming this format for another file
+        header = next((h for h in (_NEW, _OLD) if csvrows.holds(first, h)), None)
+        if header is None:  # --format naming this format for another file
             raise FormatError(f"line 1: the header is {first.strip()!r}; this format's is {','.join(_NEW)!r} "
                               f"(or {','.join(_OLD)!r})")
         names = _names(ctx)
