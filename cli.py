@@ -104,6 +104,11 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
                     err.print(f"[yellow]rejected[/yellow] {escape(result.name)}:{where}: {escape(reason)}")
                 if len(result.rejects) > 20:
                     err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
+                for line, record, what in result.garbled[:20]:
+                    where = f"line {line}" if line else f"record {record}"
+                    err.print(f"[yellow]garbled[/yellow] {escape(result.name)}:{where}: {escape(what)}")
+                if len(result.garbled) > 20:
+                    err.print(f"[yellow]… and {len(result.garbled) - 20} more messages with such bytes[/yellow]")
 
 
 def ingest_summary(read: list, refused: int, interrupted: str | None = None) -> str:
@@ -114,6 +119,8 @@ def ingest_summary(read: list, refused: int, interrupted: str | None = None) -> 
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
     if any(r.rejected for r in read):
         line += "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）"
+    if garbled := sum(len(r.garbled) for r in read):
+        line += f"；{garbled} 条消息含无法识别的字节，已按原样保存（见上方 garbled 行，请核对原文件）"
     if refused:
         line += f"；{refused} 个文件未能导入（见上方 refused 行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
     if interrupted:

@@ -56,6 +56,8 @@ class FileResult:
     duplicate: int = 0
     rejected: int = 0
     rejects: list[tuple[int | None, int, str]] = field(default_factory=list)
+    # (line, record number, what) of messages kept with characters no encoding read (�)
+    garbled: list[tuple[int | None, int, str]] = field(default_factory=list)
     refused: str | None = None
     skipped: str | None = None
     unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
@@ -194,6 +196,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress) ->
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
+            result.garbled += batch.garbled
             plan.write(batch.rows)
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
@@ -222,6 +225,7 @@ class Batch:
 
     rows: list[tuple] = field(default_factory=list)
     rejects: list[tuple[int, Reject]] = field(default_factory=list)
+    garbled: list[tuple[int | None, int, str]] = field(default_factory=list)  # FileResult.garbled
     bytes_read: int | None = None
     sha256: str | None = None
 
@@ -239,6 +243,13 @@ def _row(r: Record, segment: bool) -> tuple:
             (tokens(r.text) if r.text else "") if segment else None,
             r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
             r.is_self, r.key_text, raw, r.id_lost)
+
+
+def _garbled(r: Record) -> str | None:
+    """Which of a record's names or text holds U+FFFD: a byte the decoder could not read
+    (GBK with a byte lost, a character cut in half)."""
+    return next((where for where, value in (("sender's name", r.sender_name), ("chat's name", r.chat_name),
+                                            ("text", r.text)) if value and "\ufffd" in value), None)
 
 
 def _utf8(value: str) -> bool:
@@ -264,6 +275,10 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: 
             batch.rejects.append((number, Reject(item.line, problem, _repaired(raw_json(item.raw)))))
             continue
         batch.rows.append(_row(item, segment))
+        if where := _garbled(item):
+            # Kept as read, and said: a name with a lost byte is a member nobody is.
+            batch.garbled.append((item.line, number, f"bytes no encoding reads, shown as �, in the {where}; the "
+                                                     "message is kept as read: check the file there"))
         if len(batch.rows) >= BATCH:
             batch.bytes_read = reader.bytes_read
             yield batch

@@ -140,3 +140,20 @@ def test_a_utf16_export_cut_mid_character_does_not_stop_the_files_after_it(qungu
     assert result.exit_code == 0 and "Traceback" not in result.stdout + result.stderr
     assert "new 6\talready present 0\trejected 0" in result.stdout  # the cut character is replaced
     assert "chatlog.json" in result.stdout
+
+
+def test_a_message_kept_with_a_byte_no_encoding_reads_is_named_with_its_line(qunguan, db_path, query, fixtures, tmp_path):
+    # A GBK export in which one byte of 周敏's name was lost when it was copied by hand:
+    # the rest of the name reads as other characters, and the member is one nobody is.
+    text = (fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").replace("\u2005", " ")
+    data = text.encode("gbk")
+    name = "县应急局-周敏".encode("gbk")
+    at = data.index(name) + len(name) - 1
+    export = tmp_path / "防火群.csv"
+    export.write_bytes(data[:at] + data[at + 1:])
+    result = qunguan("ingest", export, "--db", db_path, "--silent")
+    assert result.exit_code == 0 and "new 6\talready present 0\trejected 0" in result.stdout
+    assert (f"garbled {export}:line 2: bytes no encoding reads, shown as �, in the sender's name; the message is "
+            "kept as read: check the file there") in result.stderr
+    assert "1 条消息含无法识别的字节，已按原样保存" in result.stderr
+    assert query("select count(*) n from messages")[0]["n"] == 6
