@@ -506,14 +506,18 @@ class _Planner:
         position = self.identical[key] = self.identical.get(key, -1) + 1
         return message_key("c", *key, position)
 
-    def _archived_by_content(self, records: list[tuple], with_ids: bool) -> dict[int, int]:
+    def _archived_by_content(self, records: list[tuple], with_ids: bool, copies: bool = False) -> dict[int, int]:
         """Keys of `records` ((key, group id, row), not archived under their own key) that
         are archived under another, each with the message it is: the same group, time,
         sender, kind and text.
         - `with_ids`: records without a usable id (a format that has none, or a CSV
           re-saved by Excel), matched with messages archived under their id;
         - else: records with an id, matched with messages archived without one (an Excel
-          copy came first, or an export that has no ids).
+          copy came first, or an export that has no ids);
+        - `copies`: records without an id, matched with messages archived without one
+          only where Excel made them differ (below), from the very same sender: an export
+          that has no ids and a copy of it Excel re-saved. (Else two such exports meet
+          only on their identity, in which identical records are told apart.)
         The sender is the same member, or one the record's sender name is known for (one
         export names senders by WeChat id, another by display name only), or one linked to
         the same roster person (their names differ: a nickname here, a remark there).
@@ -531,6 +535,8 @@ class _Planner:
             if message_id not in self.claimed:
                 found.setdefault((group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text)), []).append(
                     (sent_at, precision, message_id, member_id, text))
+        if not found:  # a week not archived yet: nothing to match, no sender to look up
+            return {}
         # Looked up, not made: a record matched here is not stored, nor is its sender.
         senders = [self.members.existing(group_id, row[8], row[9]) for _, group_id, row in records]
         known = self._members_of({entry[3] for entries in found.values() for entry in entries} | set(senders))
@@ -549,7 +555,9 @@ class _Planner:
             content = (group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text or ""))
             archived = [(i, by) for i, (at, archived_precision, _, by, their_text) in enumerate(found.get(content, []))
                         if ("minute" in (precision, archived_precision) or at == sent_at)
-                        and _same_text(text or "", their_text)]
+                        and _same_text(text or "", their_text)
+                        and (not copies or by == member and (precision != archived_precision
+                                                              or (text or "").strip() != their_text.strip()))]
             # The very sender first; else one known by name or roster person.
             same = next((i for i, by in archived if by == member), None)
             if same is None:
@@ -600,6 +608,8 @@ class _Planner:
             fresh = [(key, group_id, row) for key, group_id, row in keyed if key not in archived]
             if without_id := [k for k in fresh if not k[2][7]]:
                 archived |= set(self._archived_by_content(without_id, with_ids=True))
+                if copies := [k for k in without_id if k[0] not in archived]:
+                    archived |= set(self._archived_by_content(copies, with_ids=False, copies=True))
             # Once per id: a message the file holds twice (an overlapping paste) must not take
             # a second archived twin (two identical 收到 in one second) as well.
             with_id, once = [], set()

@@ -6,6 +6,8 @@ import shutil
 import zipfile
 from datetime import datetime
 
+import pytest
+
 
 def ingest(qunguan, db_path, *paths, group="防火群"):
     return qunguan("ingest", *paths, "--db", db_path, "--group", group, "--silent")
@@ -176,6 +178,42 @@ def test_a_copy_excel_saved_in_gbk_matches_though_mentions_and_emoji_became_ques
     assert f"new 0\talready present {archived}" in ingest(qunguan, db_path, clean).stdout
     # The copy's messages, archived first without ids, took the clean export's.
     assert query("select count(*) n from messages where source_id is null")[0]["n"] == 0
+
+
+MENTIONS = {  # a notice to everyone, as each exporter writes it
+    "chatlog.csv": ["2025-03-03 09:30:00", "县公安局-吴强", "wxid_wq", "袁州区平安建设群", "51100033344@chatroom",
+                    "@所有人\u2005今晚夜巡改到九点"],
+    "防汛工作群_utf8.csv": ["109", "7", "1", "0", "0", "1740965400", "2", "@所有人\u2005明天的会改到下午", "2025-03-03 09:30:00",
+                           "县水利局_黄伟", "黄伟", "wxid_hw001"],
+}
+
+
+@pytest.mark.parametrize("export", list(MENTIONS))
+def test_an_export_without_ids_and_its_copy_excel_re_saved_store_each_message_once(qunguan, db_path, query, fixtures,
+                                                                                  tmp_path, export):
+    # chatlog and MemoTrace 2.0 give no message ids: Excel's copy (times shown to the
+    # minute, GBK with "?" for what GBK lacks) must still be the same messages, either order.
+    with open(fixtures / export, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f)) + [MENTIONS[export]]
+    clean = tmp_path / export
+    with open(clean, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    when = rows[0].index("Time" if export == "chatlog.csv" else "StrTime")
+    for row in rows[1:]:
+        sent = datetime.fromisoformat(row[when])
+        row[when] = f"{sent.year}/{sent.month}/{sent.day} {sent.hour}:{sent.minute:02}"
+    copy = tmp_path / export.replace(".csv", " - 副本.csv")
+    with open(copy, "w", encoding="gbk", errors="replace", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    assert "@所有人?" in copy.read_bytes().decode("gbk")
+    first = ingest(qunguan, db_path, clean, group="防汛群")
+    archived = count(query)
+    assert f"new {archived}\t" in first.stdout
+    assert f"new 0\talready present {archived}" in ingest(qunguan, db_path, copy, group="防汛群").stdout
+    db_path.unlink()
+    ingest(qunguan, db_path, copy, group="防汛群")
+    assert f"new 0\talready present {archived}" in ingest(qunguan, db_path, clean, group="防汛群").stdout
+    assert count(query) == archived
 
 
 def test_a_directory_and_a_zip_of_the_same_files_ingest_once(qunguan, db_path, query, fixtures, tmp_path):
