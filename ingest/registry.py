@@ -32,8 +32,7 @@ def set_group(conn, name: str, **fields) -> dict:
     returns the row."""
     given = [k for k, v in fields.items() if v is not None]
     if not conn.execute("select 1 from groups where name = ?", [name]).fetchone():
-        known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
-        raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
+        raise _unknown_group(conn, name)
     # An empty value clears the field: stored as NULL, like a field never set.
     fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
     for field, option in (("temporary_until", "--temporary-until"), ("dissolved_on", "--dissolved")):
@@ -53,14 +52,25 @@ def set_group(conn, name: str, **fields) -> dict:
     return _group(conn, name)
 
 
+def _unknown_group(conn, name: str) -> RegistryError:
+    """The error for a group name the archive does not have now: the group it was renamed
+    to, if it had that name before, else the names it knows."""
+    renamed = conn.execute("select name from groups where exists (select 1 from json_each(other_names) where value = ?)",
+                           [name]).fetchone()
+    if renamed:
+        return RegistryError(f"no group is named {name!r} now: it was renamed {renamed[0]!r}; give that name")
+    known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
+    return RegistryError(f"no group named {name!r}; known: {known or 'none yet'} (a group is known once an export "
+                         "of it was ingested)")
+
+
 def rename_group(conn, name: str, new_name: str) -> dict:
     """Rename a group (the chat was renamed); logged. Its chat ids, messages and flags stay
     with it."""
     new_name = new_name.strip()
     before = conn.execute("select id from groups where name = ?", [name]).fetchone()
     if not before:
-        known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
-        raise RegistryError(f"no group named {name!r}; known: {known or 'none yet'}")
+        raise _unknown_group(conn, name)
     if not new_name or conn.execute("select 1 from groups where name = ? and id != ?", [new_name, before[0]]).fetchone():
         raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"))
     former = conn.execute("select name from groups where id != ? and exists (select 1 from json_each(other_names) "

@@ -36,6 +36,19 @@ def test_groups_set_records_registry_and_clears_the_reason_to_flag(qunguan, db_p
     assert qunguan("groups", "set", "无此群", "--db", db_path, "--unit", "x").exit_code == 1
 
 
+def test_groups_set_on_a_group_not_archived_or_renamed_says_which_name_to_give(qunguan, db_path, fixtures):
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    unknown = qunguan("groups", "set", "城关镇工作群", "--db", db_path, "--unit", "城关镇")
+    assert unknown.exit_code == 1
+    assert ("no group named '城关镇工作群'; known: 樟树市卫健工作群 (a group is known once an export of it was "
+            "ingested)") in unknown.stderr
+    qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path)
+    # The admin types the name the group had on last month's form.
+    old = qunguan("groups", "set", "樟树市卫健工作群", "--db", db_path, "--admin", "王军")
+    assert old.exit_code == 1
+    assert "no group is named '樟树市卫健工作群' now: it was renamed '樟树市卫健委工作群'; give that name" in old.stderr
+
+
 def test_a_group_flag_nobody_handled_is_closed_once_the_registry_or_roster_answers_it(qunguan, db_path, query,
                                                                                      fixtures, tmp_path):
     qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
