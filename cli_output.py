@@ -37,7 +37,7 @@ class Commands(typer.core.TyperGroup):
             if not is_busy(e):
                 raise
             fail(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for "
-                 f"over {BUSY_SECONDS} s; nothing was changed, run this again once that command is done")
+                 f"over {BUSY_SECONDS} s; run this again once that command is done")
 
 
 def _usable(path: Path) -> Path:
