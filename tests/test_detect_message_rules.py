@@ -277,6 +277,10 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("本周值班表：\n周一 王建军 13712345678\n低保户名单：\n张三\n13800001234\n李四\n13900005678\n"
      "值班电话：13612345678\n监督举报电话：13512345678\n镇民政办：13312345678", "手机号 138*****234；手机号 139*****678"),
     ("村联络员：王磊 13712345678\n\n低保户名单：\n张三\n13800001234", "手机号 138*****234"),
+    # An office's name labels only the number right after it: an office speaking ("镇综治办：")
+    # and a form's field (住所：) tell whose number follows after the colon.
+    ("镇综治办：新庄村刘建华13807954321，家中有精神障碍人员，请网格员重点关注", "手机号 138*****321"),
+    ("姓名：张三，住所：新庄村3组，电话：13812345678", "手机号 138*****678"),
     # A report call taken is the caller's number, not the public line's.
     ("刚才那个举报电话是13812345678打来的，以后直接拉黑", "手机号 138*****678"),
     ("接到一个举报电话：13812345678，说村道塌方了", "手机号 138*****678"),
