@@ -4,6 +4,7 @@ matched number is masked in the evidence, which supervisors and auditors read.""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from datetime import date
 
@@ -89,10 +90,13 @@ class _Layout:
         # 调整。昨晚…"); one that ends a line goes on to the list ("值班表如下，请…畅通。\n3月4日…").
         self.list_ends = [m.start() for m in _LIST_END.finditer(text)]
         if self.headings:
-            # So does a heading of someone else's numbers ("低保户名单：\n张三\n138…"): what
-            # follows is theirs. A roster's own subheadings ("周一：") name no one.
+            # So does a heading of someone else's numbers, its last words naming them ("低保户
+            # 名单：\n张三\n138…", "需重点走访的困难户："): what follows is theirs. A roster's own
+            # subheadings name a day or a duty, whoever it serves ("周一：", "信访维稳值班：",
+            # "患者转运组："): its list goes on.
+            listed = _others_listed(someone)
             self.list_ends = sorted([*self.list_ends, *(m.start() for m in _HEADING_LINE.finditer(text)
-                                                        if self.names_someone(m.group()))])
+                                                        if listed.search(m.group()))])
         self.named_in_sentence: dict[int, bool] = {}
 
     def sentence_start(self, at: int) -> int:
@@ -141,6 +145,14 @@ _LEAD_IN, _BESIDE = 12, 40  # characters
 _PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班|举报|监督")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 _HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
+
+
+@functools.lru_cache(maxsize=8)
+def _others_listed(someone: re.Pattern) -> re.Pattern:
+    """A heading line ending in others (`someone`: 低保, 患者家属 …), as households or people,
+    or in a list of them (低保户名单：, 投诉人信息：, 学生家长联系方式：)."""
+    return re.compile(rf"(?:{someone.pattern})(?:户|人员|人|们)?"
+                      r"(?:名单|名册|信息|情况|联系电话|联系方式|电话|手机号?|号码)?(?:如下)?[ \t]*[：:][ \t]*$")
 
 
 def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
