@@ -119,6 +119,10 @@ class _Layout:
         ended = bisect.bisect_left(self.list_ends, heading[1]) < bisect.bisect_left(self.list_ends, at)
         return None if ended else heading
 
+    def clause_start(self, at: int) -> int:
+        i = bisect.bisect_left(self.clause_ends, at)
+        return self.clause_ends[i - 1] + 1 if i else 0
+
     def clause_end(self, at: int) -> int:
         i = bisect.bisect_left(self.clause_ends, at)
         return self.clause_ends[i] if i < len(self.clause_ends) else len(self.text)
@@ -143,6 +147,8 @@ class _Layout:
 _CLAUSE_END = re.compile(r"[，,；;、。！？!?\n]")
 _LEAD_IN, _BESIDE = 12, 40  # characters
 _PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班|举报|监督")
+# A call taken on a public line, said in the clause before it: the number after it called in.
+_CALL_TAKEN = re.compile(r"接到|收到|接了|接听|转来")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 _HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
 
@@ -165,6 +171,8 @@ def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     said = []
     if field := layout.contact_before(number.start()):
         if _PUBLIC_LINE.search(text, field[0], field[1]):
+            if _CALL_TAKEN.search(text, layout.clause_start(field[0]), field[0]):
+                return False  # "刚接到的举报电话138…", "收到群众举报电话138…": the caller's number
             # A public line's topic ("学生资助咨询电话：") names who calls it, not whose number it is.
             start = max(start, field[1])
         else:

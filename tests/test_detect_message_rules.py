@@ -233,6 +233,8 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "居民医保缴费咨询电话：13907951234",
     "报名请联系镇党政办，电话15979512345",
     "监督举报电话：13907951234", "举报电话 13907951234",  # public lines too
+    # A notice received and passed on, in a clause before the line: the line is still public.
+    "接到县纪委通知，监督举报电话：13907951234，请各村张贴公示", "收到，监督举报电话：13907951234",
     "镇民政办：13907951234",  # an office's number, its name the line's label
     # A roster's own subheadings (days, shifts) name no one else: its list goes on under them.
     "3月防汛值班表：\n周一：\n王建军\n13907951234\n周二：\n刘洋\n15979512345",
@@ -288,6 +290,9 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # A report call taken is the caller's number, not the public line's.
     ("刚才那个举报电话是13812345678打来的，以后直接拉黑", "手机号 138*****678"),
     ("接到一个举报电话：13812345678，说村道塌方了", "手机号 138*****678"),
+    ("刚接到的举报电话13812345678，反映养猪场污染", "手机号 138*****678"),
+    ("收到群众举报电话13812345678，反映河道有人电鱼", "手机号 138*****678"),
+    ("接到一个咨询电话：13812345678，问低保政策", "手机号 138*****678"),
     # What leads into a contact field is said of every number of its list.
     ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
      "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
