@@ -472,6 +472,7 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     # Called internal, it is flagged as internal material is.
     ("这是内部资料，看完请删除：县委关于人事调整的几点意见", "这是内部资料", "看完请删除", 0.7),
     ("以下内容仅限内部，别转发：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部", "仅限内部", 0.7),
+    ("以下内容仅限内部掌握：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部掌握", "仅限内部", 0.7),
 ])
 def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep_in_is_flagged(text, declared, asked,
                                                                                                 score):
@@ -487,6 +488,9 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     "会议纪要请勿外传",
     "这是机密，暂时不要外传：王主任下个月调县里去了",  # news to keep for now, as 先别外传
     "这是机密性要求，不要外传：系统账号不得多人共用",  # 机密性 is no grade
+    # 仅限内部 saying who may take part in what follows, a training or a sign-up, keeps nothing in.
+    "以下内容仅限内部人员参加：\n周五下午3点在三楼会议室开展消防安全培训",
+    "以下内容仅限内部职工报名：\n今年职工疗养名额5个，请于周五前报工会",
 ])
 def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
