@@ -36,15 +36,17 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：" and a question mark nothing.
 # A bare grade, or internal material, is the sender's word for what follows when they ask
 # its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "以下内容仅限
-# 内部，别转发：…" (not 机密性). 仅限内部 marks the material alone or with its use (仅限内部
-# 参考, 仅限内部掌握), not with who may take part ("以下内容仅限内部人员报名：…"). Behind a
-# lookahead of its first characters (any_pattern): it is searched in every message with 密
-# or 内部 in it.
+# 内部，别转发：…" (not 机密性). A bare 秘密 is everyone's word for a secret ("这是秘密，不要
+# 外传：小王下个月结婚"): a grade only of material named (以下内容为秘密). 仅限内部 marks the
+# material alone or with its use (仅限内部参考, 仅限内部掌握), not with who may take part
+# ("以下内容仅限内部人员报名：…"). Behind a lookahead of its first characters (any_pattern):
+# it is searched in every message with 密 or 内部 in it.
 _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
                          r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
-                         rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?！!]{{0,20}}?(?P<ask>{_ASK}))(?:内容|材料|文件|资料)?"
-                         r"(?:(?:为|是|系|属)?(?:绝密|机密|秘密|内部(?:资料|文件|材料|参考|通报))"
-                         r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff]))(?!性))"
+                         rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?！!]{{0,20}}?(?P<ask>{_ASK}))"
+                         r"(?:(?:内容|材料|文件|资料)?(?:(?:为|是|系|属)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
+                         r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff]))"
+                         r"|(?:内容|材料|文件|资料)(?:为|是|系|属)?秘密)(?!性))"
                          r"(?!\s*(?:载体|等级|管理|吗))(?=[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
