@@ -34,7 +34,7 @@ from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similaritie
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "5"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "6"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -211,8 +211,9 @@ def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: 
     - in one group, another member's post that is no notice answers or reports alike
       (six villages filling in one template, "新田村收到，我村将…"): each reports their own;
       nor is one that answers the notice by echoing it after an acknowledgement or thanks
-      to someone ("收到，" or "感谢王主任提醒！" and the notice). Thanks to everyone
-      ("辛苦各位，再发一遍：") are the notice-giver's voice: that post is the notice again."""
+      naming someone ("收到，" or "感谢王主任提醒！" and the notice). Thanks naming everyone
+      or no one ("辛苦各位，再发一遍：", "感谢各村支持，") are the notice-giver's voice: that
+      post is the notice again."""
     settings = config["repeated_post"]
     if adds_to(post.text, earlier.text) or _corrects(post, earlier, settings):
         return False
@@ -222,7 +223,8 @@ def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: 
         return _one_source(post, earlier, senders)
     if post.member_id == earlier.member_id:
         return True
-    echo = _echo_opening(*(tuple(settings[key]) for key in ("acknowledgements", "thanks", "everyone")))
+    echo = _echo_opening(*(tuple(settings[key]) for key in ("acknowledgements", "thanks", "thanked")),
+                         tuple(config["after_hours"]["question_titles"]))
     return is_notice(post, config["after_hours"]) and not echo.match(norm)
 
 
@@ -234,12 +236,14 @@ def _normalised(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=16)
-def _echo_opening(acknowledgements: tuple[str, ...], thanks: tuple[str, ...], everyone: tuple[str, ...]) -> re.Pattern:
-    """What opens a normalised post answering a notice: an acknowledgement, or thanks not
-    followed by everyone (了 or 啦 between)."""
-    acknowledged, thanked, all_of_them = (word_pattern(_normalised(words)).pattern
-                                          for words in (acknowledgements, thanks, everyone))
-    return re.compile(f"(?:{acknowledged})|(?:{thanked})(?![了啦]?(?:{all_of_them}))")
+def _echo_opening(acknowledgements: tuple[str, ...], thanks: tuple[str, ...], thanked: tuple[str, ...],
+                  titles: tuple[str, ...]) -> re.Pattern:
+    """What opens a normalised post answering a notice: an acknowledgement, or thanks naming
+    someone by title (a name or an office between, never 各 or the notice's 请; not 书记们)
+    or one of `thanked`."""
+    acknowledged, thanking, named, title = (word_pattern(_normalised(words)).pattern
+                                            for words in (acknowledgements, thanks, thanked, titles))
+    return re.compile(f"(?:{acknowledged})|(?:{thanking})(?:(?:{named})|[^各请]{{0,6}}?(?:{title})(?!们))")
 
 
 def _corrects(post: Message, earlier: Message, settings: dict) -> bool:

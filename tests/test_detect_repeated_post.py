@@ -161,7 +161,7 @@ def test_members_answering_a_notice_by_echoing_it_are_not_repeats(conn):
 RELAYED = "请各村于周五前上报本村春耕备耕进展情况统计表，逾期未报的全镇通报。"
 
 
-@pytest.mark.parametrize("thanks", ["感谢王主任提醒！", "谢谢张书记！", "辛苦王主任，"])
+@pytest.mark.parametrize("thanks", ["感谢王主任提醒！", "谢谢张书记！", "辛苦王主任，", "感谢提醒，", "谢谢您！"])
 def test_another_member_thanking_for_a_notice_and_echoing_it_answers_it(conn, thanks):
     # 王主任 posts the notice; a village secretary thanks him and echoes it to the villages.
     first = add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1)
@@ -172,6 +172,10 @@ def test_another_member_thanking_for_a_notice_and_echoing_it_answers_it(conn, th
     (1, "辛苦各位，再发一遍：" + RELAYED),  # 王主任 posts his own notice again
     (1, "感谢王主任提醒！" + RELAYED),  # whatever it opens with: it is his second post of it
     (2, "谢谢大家配合，" + RELAYED),  # thanks to everyone: the notice-giver's voice, not an answer
+    # So are thanks to the villages or the staff, or to no one named: 张镇长 chases 王主任's notice.
+    (2, "辛苦各村抓紧，" + RELAYED),
+    (2, "感谢同志们的辛勤付出，" + RELAYED),
+    (2, "谢谢！" + RELAYED),
 ])
 def test_a_notice_posted_again_after_thanks_to_everyone_or_by_its_own_poster_is_a_repeat(conn, member, again):
     first = add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1)
