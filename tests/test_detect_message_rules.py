@@ -470,6 +470,9 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     ("以下内容机密，阅后即删：\n明天县委巡察组进驻我镇，重点查三资管理", "以下内容机密", "阅后即删", 1.0),
     ("这是机密，不要外传：县委常委会研究的干部调整名单", "这是机密", "不要外传", 1.0),
     ("以下内容为秘密，阅后即删：\n县委常委会研究的干部调整名单", "以下内容为秘密", "阅后即删", 1.0),
+    # However it is exclaimed or worded.
+    ("这是机密！大家看完删掉：县委关于人事调整的几点意见", "这是机密", "看完删掉", 1.0),
+    ("以下信息属于机密，别往外传：\n明天县委巡察组进驻我镇，重点查三资管理", "以下信息属于机密", "别往外传", 1.0),
     # Called internal, it is flagged as internal material is.
     ("这是内部资料，看完请删除：县委关于人事调整的几点意见", "这是内部资料", "看完请删除", 0.7),
     ("以下内容仅限内部，别转发：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部", "仅限内部", 0.7),
@@ -488,6 +491,7 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     # material itself would be flagged as internal (内部资料全文转发), not its caption.
     "会议纪要请勿外传",
     "这是机密，暂时不要外传：王主任下个月调县里去了",  # news to keep for now, as 先别外传
+    "这是机密，还不能外传：王主任下个月调县里去了",
     # A bare 秘密 said of no material is a secret among colleagues, not a grade.
     "这是秘密，不要外传：小王下个月结婚，到时候请大家喝喜酒",
     "这是机密性要求，不要外传：系统账号不得多人共用",  # 机密性 is no grade
