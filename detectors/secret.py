@@ -15,8 +15,8 @@ NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
 VERSION = "6"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
-# after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传): news to be
-# told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
+# after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
+# news to be told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
 _ASK = (r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:往?外传|外泄|外发|转发|扩散|传出去)"
         r"|仅限(?:内部|本群|群内)|仅供内部|(?:看|阅|读)(?:完|后|过)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
 # A document's own marking: starred (the star before or after), not in quotes and not
@@ -33,21 +33,22 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # 不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，大家看完删掉：…". A note to keep
 # it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of
 # what follows (以下, 这是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
-# 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：" and a question mark nothing.
+# 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：", "以下是内部资料保管要求，
+# 请勿外传：…" (the rules on such material, taught) and a question mark nothing.
 # A bare grade, or internal material, is the sender's word for what follows when they ask
-# its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "这是机密！大家
-# 看完删掉：…", "以下内容仅限内部，别转发：…" (not 机密性). A bare 秘密 is everyone's word for a secret ("这是秘密，不要
-# 外传：小王下个月结婚"): a grade only of material named (以下内容为秘密). 仅限内部 marks the
-# material alone or with its use (仅限内部参考, 仅限内部掌握), not with who may take part
-# ("以下内容仅限内部人员报名：…"). Behind a lookahead of its first characters (any_pattern):
-# it is searched in every message with 密 or 内部 in it.
+# its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "这是机密！
+# 大家看完删掉：…", "以下内容仅限内部，别转发：…" (not 机密性). A bare 秘密 is everyone's word
+# for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade only of material named (以下
+# 内容为秘密). 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握),
+# not with who may take part ("以下内容仅限内部人员报名：…"). Behind a lookahead of its first
+# characters (any_pattern): it is searched in every message with 密 or 内部 in it.
 _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
                          r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
                          rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
                          r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
                          r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff]))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
-                         r"(?!\s*(?:载体|等级|管理|吗))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
+                         r"(?!\s*(?:载体|等级|管理|保管|使用|规定|要求|吗))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).

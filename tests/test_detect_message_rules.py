@@ -451,7 +451,10 @@ def test_a_reminder_about_secret_grades_is_not_flagged(text):
                                   "年终联欢会节目单这是秘密\n到时候大家就知道了",
                                   # Training on grades and carriers, a question, gossip called 机密.
                                   "以下是机密载体管理要求：\n1. 机密文件要存放在保密柜内", "以下为机密等级划分标准：绝密、机密、秘密三个等级",
-                                  "这是机密吗？不是的：这份通知已经在政府网站公开了", "这是机密，先别外传：王主任下个月调县里去了"])
+                                  "这是机密吗？不是的：这份通知已经在政府网站公开了", "这是机密，先别外传：王主任下个月调县里去了",
+                                  # The rules on keeping internal material, taught: not the material.
+                                  "以下是内部资料保管要求，请勿外传：\n1. 内部资料用后及时收回，不得带出办公室",
+                                  "以下是内部资料使用规定，不得外传：\n1. 内部资料一律不得拍照"])
 def test_a_secret_in_the_everyday_sense_is_no_marking(text):
     assert run(secret, msg(text)) == []
 
