@@ -235,7 +235,7 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "监督举报电话：13907951234", "举报电话 13907951234",  # public lines too
     # A notice received and passed on, in a clause before the line: the line is still public.
     "接到县纪委通知，监督举报电话：13907951234，请各村张贴公示", "收到，监督举报电话：13907951234",
-    "镇民政办：13907951234",  # an office's number, its name the line's label
+    "镇民政办：13907951234", "镇民政办电话：13907951234",  # an office's number, its name the line's label
     # A roster's own subheadings (days, shifts) name no one else: its list goes on under them.
     "3月防汛值班表：\n周一：\n王建军\n13907951234\n周二：\n刘洋\n15979512345",
     # Nor do those naming a duty, whoever it serves: the staff on it are listed under it.
