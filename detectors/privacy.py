@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "6"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "7"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
@@ -147,8 +147,12 @@ class _Layout:
 _CLAUSE_END = re.compile(r"[，,；;、。！？!?\n]")
 _LEAD_IN, _BESIDE = 12, 40  # characters
 _PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班|举报|监督")
-# A call taken on a public line, said in the clause before it: the number after it called in.
-_CALL_TAKEN = re.compile(r"接到|收到|接了|接听|转来")
+# A call taken on a public line, its verb right before the line with at most the call's
+# count or caller between ("接到一个举报电话：", "收到群众举报电话", "刚接到的咨询电话", a
+# hotline's number as one word: "接到12345热线来电"): the number after it called in. Not a
+# duty to answer the line ("值班人员要24小时接听值班电话139…"), nor a notice received and
+# then the line published ("收到通知后张贴举报电话139…").
+_CALL_TAKEN = re.compile(r"(?:接到|收到|接了|接听[了到]|转来)(?:\d+|[^，,；;。！？!?\n后请把将在\d]){0,4}$")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 _HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
 

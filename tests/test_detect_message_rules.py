@@ -236,6 +236,11 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     # A notice received and passed on, in a clause before the line: the line is still public.
     "接到县纪委通知，监督举报电话：13907951234，请各村张贴公示", "收到，监督举报电话：13907951234",
     "镇民政办：13907951234", "镇民政办电话：13907951234",  # an office's number, its name the line's label
+    # Staff told to answer a public line, or a notice received and the line then put up:
+    # no call was taken on it, the number is the line's.
+    "春节期间各值班人员要24小时接听值班电话13907951234，不得关机。",
+    "值班人员接听服务热线13907951234时要使用文明用语。",
+    "请各村收到通知后在村务公开栏张贴镇纪委监督举报电话13907951234。",
     # A roster's own subheadings (days, shifts) name no one else: its list goes on under them.
     "3月防汛值班表：\n周一：\n王建军\n13907951234\n周二：\n刘洋\n15979512345",
     # Nor do those naming a duty, whoever it serves: the staff on it are listed under it.
@@ -293,6 +298,8 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("刚接到的举报电话13812345678，反映养猪场污染", "手机号 138*****678"),
     ("收到群众举报电话13812345678，反映河道有人电鱼", "手机号 138*****678"),
     ("接到一个咨询电话：13812345678，问低保政策", "手机号 138*****678"),
+    ("今天上午接听了一个咨询电话13812345678，问医保缴费的事，请医保站回个电话", "手机号 138*****678"),
+    ("接到12345热线来电13812345678，反映路灯不亮，请城管站处理", "手机号 138*****678"),
     # What leads into a contact field is said of every number of its list.
     ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
      "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
