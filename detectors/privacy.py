@@ -96,7 +96,7 @@ class _Layout:
             # "患者转运组："): its list goes on.
             listed = _others_listed(someone)
             self.list_ends = sorted([*self.list_ends, *(m.start() for m in _HEADING_LINE.finditer(text)
-                                                        if listed.search(m.group()))])
+                                                        if _lists_others(m.group(), listed))])
         self.named_in_sentence: dict[int, bool] = {}
 
     def sentence_start(self, at: int) -> int:
@@ -157,12 +157,26 @@ _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 _HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
 
 
+# A roster's duty serving those its heading names: 接待群众来访：, 走访慰问困难户：, 转移安置群众：.
+_SERVING = re.compile(r"(?:接待|服务|走访|慰问|安置|转移|转运|陪护|护送|接送|看护|照护|帮扶|包保|对接|救治|疏散)[^的\n]{0,4}$")
+
+
 @functools.lru_cache(maxsize=8)
 def _others_listed(someone: re.Pattern) -> re.Pattern:
     """A heading line ending in others (`someone`: 低保, 患者家属 …), as households or people,
-    or in a list of them (低保户名单：, 投诉人信息：, 学生家长联系方式：)."""
+    or in a list of them (`list`: 低保户名单：, 投诉人信息：, 学生家长联系方式：, 低保户名单及电话：),
+    its count in brackets or not (困难户（3户）：)."""
     return re.compile(rf"(?:{someone.pattern})(?:户|人员|人|们)?"
-                      r"(?:名单|名册|信息|情况|联系电话|联系方式|电话|手机号?|号码)?(?:如下)?[ \t]*[：:][ \t]*$")
+                      r"(?P<list>(?:名单|名册|信息|情况|联系电话|联系方式|电话|手机号?|号码)(?:及(?:联系)?(?:电话|方式|手机号?))?)?"
+                      r"(?:如下)?(?:[（(][^（()）\n]{0,10}[）)])?[ \t]*[：:][ \t]*$")
+
+
+def _lists_others(line: str, listed: re.Pattern) -> bool:
+    """Whether the heading `line` lists others' numbers: it names them (`listed`), not as
+    those a duty serves ("接待群众来访：", "走访慰问困难户：": its staff are listed under it)
+    unless it names a list of them ("慰问困难户名单：")."""
+    named = listed.search(line)
+    return named is not None and (named["list"] is not None or not _SERVING.search(line, 0, named.start()))
 
 
 def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
