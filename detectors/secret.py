@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "6"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "7"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -34,7 +34,8 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of
 # what follows (以下, 这是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
 # 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：", "以下是内部资料保管要求，
-# 请勿外传：…" (the rules on such material, taught) and a question mark nothing.
+# 请勿外传：…", "以下是机密文件的管理规定，…" (the rules on such material, taught: the rule
+# named within a few words, before the clause ends) and a question mark nothing.
 # A bare grade, or internal material, is the sender's word for what follows when they ask
 # its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "这是机密！
 # 大家看完删掉：…", "以下内容仅限内部，别转发：…" (not 机密性). A bare 秘密 is everyone's word
@@ -48,7 +49,7 @@ _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝
                          r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
                          r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff]))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
-                         r"(?!\s*(?:载体|等级|管理|保管|使用|规定|要求|吗))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
+                         r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).

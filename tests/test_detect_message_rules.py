@@ -467,7 +467,11 @@ def test_a_reminder_about_secret_grades_is_not_flagged(text):
                                   "这是机密吗？不是的：这份通知已经在政府网站公开了", "这是机密，先别外传：王主任下个月调县里去了",
                                   # The rules on keeping internal material, taught: not the material.
                                   "以下是内部资料保管要求，请勿外传：\n1. 内部资料用后及时收回，不得带出办公室",
-                                  "以下是内部资料使用规定，不得外传：\n1. 内部资料一律不得拍照"])
+                                  "以下是内部资料使用规定，不得外传：\n1. 内部资料一律不得拍照",
+                                  # However the rule is worded, a few words on.
+                                  "以下是内部资料的保管要求，请勿外传：\n1. 内部资料用后及时收回，不得带出办公室",
+                                  "以下是内部文件流转规定，不得外传：\n1. 内部文件由办公室统一登记",
+                                  "以下是机密文件的管理规定，不得外传：\n1. 机密文件由专人保管"])
 def test_a_secret_in_the_everyday_sense_is_no_marking(text):
     assert run(secret, msg(text)) == []
 
