@@ -17,8 +17,8 @@ _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
 # news to be told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
-_ASK = (r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:往?外传|外泄|外发|转发|扩散|传出去)"
-        r"|仅限(?:内部|本群|群内)|仅供内部|(?:看|阅|读)(?:完|后|过)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
+_ASK = (r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)"
+        r"|仅限(?:内部|本群|群内)|仅供内部|(?:看|阅|读)(?:完|后|过|了)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
 # A document's own marking: starred (the star before or after), not in quotes and not
 # followed by 级 or 的 (which name a grade: "标有秘密★的文件", "秘密★级材料"), or in
 # brackets, or a 密级 field.
@@ -32,7 +32,7 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # The sender saying what the material after a colon or a line break is: "以下为秘密级文件，
 # 不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，大家看完删掉：…". A note to keep
 # it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of
-# what follows (以下, 这是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
+# what follows (以下, 这是, 这个是, 这些是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
 # 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：", "以下是内部资料保管要求，
 # 请勿外传：…", "以下是机密文件的管理规定，…" (the rules on such material, taught: the rule
 # named within a few words, before the clause ends) and a question mark nothing.
@@ -44,9 +44,9 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # not with who may take part ("以下内容仅限内部人员报名：…"). Behind a lookahead of its first
 # characters (any_pattern): it is searched in every message with 密 or 内部 in it.
 _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
-                         r"|(?:以下|这是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
-                         rf"|(?:此件|本件|这份|以下|下面|这是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
-                         r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
+                         r"|(?:以下|这是|这个是|这些是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
+                         rf"|(?:此件|本件|这份|以下|下面|这是|这个是|这些是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
+                         r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
                          r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff]))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
                          r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))

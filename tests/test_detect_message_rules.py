@@ -455,6 +455,7 @@ def test_a_long_reminder_not_to_pass_internal_material_on_is_not_flagged(text):
     "秘密级文件要统一存放在保密柜内",
     "请勿在群内传播秘密级文件", "各单位要严格保密管理，秘密文件不得上网", "标有★秘密的文件严禁发到群里",
     "这是机密文件，不能发到群里！",  # no material follows
+    "这些机密文件要及时清退，不得外传：1.县委办2025年1号文件",  # files named, not called secret
 ])
 def test_a_reminder_about_secret_grades_is_not_flagged(text):
     assert run(secret, msg(text)) == []
@@ -477,7 +478,7 @@ def test_a_secret_in_the_everyday_sense_is_no_marking(text):
 
 
 @pytest.mark.parametrize("text", ["此件为机密，严禁转发：关于…的部署意见", "本件为绝密，请勿外传：县委常委会纪要",
-                                  "以下为机密信息，不得外传：\n1. 维稳重点人员…"])
+                                  "以下为机密信息，不得外传：\n1. 维稳重点人员…", "这些是机密材料，看完删掉：县里下周要来暗访"])
 def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(text):
     [flag] = run(secret, msg(text))
     assert "密级标志" in flag["evidence"]
@@ -493,9 +494,13 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     # However it is exclaimed or worded.
     ("这是机密！大家看完删掉：县委关于人事调整的几点意见", "这是机密", "看完删掉", 1.0),
     ("以下信息属于机密，别往外传：\n明天县委巡察组进驻我镇，重点查三资管理", "以下信息属于机密", "别往外传", 1.0),
+    ("这个是机密，大家看完删掉：县里下周要来暗访，重点查村务公开栏", "这个是机密", "看完删掉", 1.0),
+    ("以下内容涉及机密，看完删除：\n县委常委会研究的干部调整名单", "以下内容涉及机密", "看完删除", 1.0),
     # Called internal, it is flagged as internal material is.
     ("这是内部资料，看完请删除：县委关于人事调整的几点意见", "这是内部资料", "看完请删除", 0.7),
     ("以下内容仅限内部，别转发：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部", "仅限内部", 0.7),
+    ("这是内部材料，不要往外发：全县信访积案名单及化解进度", "这是内部材料", "不要往外发", 0.7),
+    ("这是内部资料，看了就删：全县信访积案名单及化解进度", "这是内部资料", "看了就删", 0.7),
     ("以下内容仅限内部掌握：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部掌握", "仅限内部", 0.7),
 ])
 def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep_in_is_flagged(text, declared, asked,
@@ -514,6 +519,7 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     "这是机密，还不能外传：王主任下个月调县里去了",
     # A bare 秘密 said of no material is a secret among colleagues, not a grade.
     "这是秘密，不要外传：小王下个月结婚，到时候请大家喝喜酒",
+    "这个是秘密，别往外传：小王下个月结婚，到时候请大家喝喜酒",
     "这是机密性要求，不要外传：系统账号不得多人共用",  # 机密性 is no grade
     # 仅限内部 saying who may take part in what follows, a training or a sign-up, keeps nothing in.
     "以下内容仅限内部人员参加：\n周五下午3点在三楼会议室开展消防安全培训",
