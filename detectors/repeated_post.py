@@ -34,7 +34,7 @@ from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similaritie
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "6"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "7"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -239,11 +239,12 @@ def _normalised(words: tuple[str, ...]) -> tuple[str, ...]:
 def _echo_opening(acknowledgements: tuple[str, ...], thanks: tuple[str, ...], thanked: tuple[str, ...],
                   titles: tuple[str, ...]) -> re.Pattern:
     """What opens a normalised post answering a notice: an acknowledgement, or thanks naming
-    someone by title (a name or an office between, never 各 or the notice's 请; not 书记们)
-    or one of `thanked`."""
+    someone (a name or an office between, never 各 or the notice's 请) by title or by one of
+    `thanked` ("感谢刘局提醒"). Not a title for all of a kind: 书记们, nor one that a class,
+    village or grade holds (辛苦班主任, 辛苦村书记, 年级组长): the notice-giver thanks them all."""
     acknowledged, thanking, named, title = (word_pattern(_normalised(words)).pattern
                                             for words in (acknowledgements, thanks, thanked, titles))
-    return re.compile(f"(?:{acknowledged})|(?:{thanking})(?:(?:{named})|[^各请]{{0,6}}?(?:{title})(?!们))")
+    return re.compile(f"(?:{acknowledged})|(?:{thanking})[^各请]{{0,6}}?(?:(?:{named})|(?<![班村级])(?:{title})(?!们))")
 
 
 def _corrects(post: Message, earlier: Message, settings: dict) -> bool:
