@@ -236,6 +236,8 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     # A notice received and passed on, in a clause before the line: the line is still public.
     "接到县纪委通知，监督举报电话：13907951234，请各村张贴公示", "收到，监督举报电话：13907951234",
     "镇民政办：13907951234", "镇民政办电话：13907951234",  # an office's number, its name the line's label
+    # A school's, a hospital's and the police's offices are offices too.
+    "期中考试安排有疑问的，请联系学校教务处，13907951234", "县人民医院医务处：13907951234", "城关交警中队：13907951234",
     # Staff told to answer a public line, or a notice received and the line then put up:
     # no call was taken on it, the number is the line's.
     "春节期间各值班人员要24小时接听值班电话13907951234，不得关机。",
@@ -279,6 +281,7 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("张书记手机13907951234，村民李四手机13807954321", "手机号 138*****321"),  # the 村民 is the second's
     # Words that look like a contact field, and a roster that ended before the number.
     ("请联系所在村核实，刘建华13807954321", "手机号 138*****321"),
+    ("这户的宅基地纠纷请联系镇里处理，刘建华13807954321", "手机号 138*****321"),  # what to do, no office
     ("联系我村刘建华13807954321，他家房屋漏雨", "手机号 138*****321"),
     ("各村联络员：今天反映的问题户 刘建华 13807954321 请核实", "手机号 138*****321"),
     # A roster word, then a full stop and more said on its line: the list, if any, is over.
