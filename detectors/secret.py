@@ -41,13 +41,14 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!\s*及?以[�
 # 大家看完删掉：…", "以下内容仅限内部，别转发：…" (not 机密性). A bare 秘密 is everyone's word
 # for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade only of material named (以下
 # 内容为秘密). 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握),
-# not with who may take part ("以下内容仅限内部人员报名：…"). Behind a lookahead of its first
+# not with who may take part, there or in the words before the colon ("以下内容仅限内部人员
+# 报名：…", "以下内容仅限内部，报名请找党政办：…"). Behind a lookahead of its first
 # characters (any_pattern): it is searched in every message with 密 or 内部 in it.
 _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
                          r"|(?:以下|这是|这个是|这些是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
                          rf"|(?:此件|本件|这份|以下|下面|这是|这个是|这些是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
                          r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
-                         r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff]))"
+                         r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])(?![^：:\n]{0,10}?(?:报名|参加|参与)))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
                          r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")

@@ -527,6 +527,7 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     # 仅限内部 saying who may take part in what follows, a training or a sign-up, keeps nothing in.
     "以下内容仅限内部人员参加：\n周五下午3点在三楼会议室开展消防安全培训",
     "以下内容仅限内部职工报名：\n今年职工疗养名额5个，请于周五前报工会",
+    "以下内容仅限内部，报名请找党政办：\n第二期业务骨干培训班，名额20人",
 ])
 def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
