@@ -157,8 +157,10 @@ _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 _HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
 
 
-# A roster's duty serving those its heading names: 接待群众来访：, 走访慰问困难户：, 转移安置群众：.
-_SERVING = re.compile(r"(?:接待|服务|走访|慰问|安置|转移|转运|陪护|护送|接送|看护|照护|帮扶|包保|对接|救治|疏散)[^的\n]{0,4}$")
+# A roster's duty serving those its heading names: 接待群众来访：, 包保困难户：. Only verbs
+# that do not also label the people themselves: 转移安置群众：, 陪护家属：, 走访困难户： may
+# list the evacuees, the family or the households, their numbers theirs.
+_SERVING = re.compile(r"(?:接待|服务|包保|对接|护送|接送)[^的\n]{0,4}$")
 
 
 @functools.lru_cache(maxsize=8)
@@ -173,7 +175,7 @@ def _others_listed(someone: re.Pattern) -> re.Pattern:
 
 def _lists_others(line: str, listed: re.Pattern) -> bool:
     """Whether the heading `line` lists others' numbers: it names them (`listed`), not as
-    those a duty serves ("接待群众来访：", "走访慰问困难户：": its staff are listed under it)
+    those a duty serves ("接待群众来访：", "包保困难户：": its staff are listed under it)
     unless it names a list of them ("慰问困难户名单：")."""
     named = listed.search(line)
     return named is not None and (named["list"] is not None or not _SERVING.search(line, 0, named.start()))

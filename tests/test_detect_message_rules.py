@@ -250,7 +250,7 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "疫情防控值班安排：\n患者转运组：\n王建军 13907951234\n家属接待组：\n刘洋 15979512345",
     # A duty named by those it serves, with no list of them: its staff are listed under it.
     "春节期间值班安排：\n带班领导：王建军 13907951234\n接待群众来访：\n刘洋 15979512345",
-    "防汛值班安排：\n带班领导 王建军 13907951234\n转移安置群众：\n刘洋 15979512345\n陈静 13607953456",
+    "防汛值班安排：\n带班领导 王建军 13907951234\n包保困难户：\n刘洋 15979512345\n陈静 13607953456",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
@@ -297,6 +297,8 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # However the heading counts them or names their list; a list of those a duty serves too.
     ("本周值班表：\n周一 王建军 13712345678\n需走访的困难户（3户）：\n张三 13800001234", "手机号 138*****234"),
     ("本周值班表：\n周一 王建军 13712345678\n慰问困难群众名单及电话：\n张三 13800001234", "手机号 138*****234"),
+    # Those a roster's line names may be the people themselves: the evacuees moved.
+    ("防汛值班安排：\n带班领导 王建军 13712345678\n转移安置群众：\n张三 13800001234", "手机号 138*****234"),
     # An office's name labels only the number right after it: an office speaking ("镇综治办：")
     # and a form's field (住所：) tell whose number follows after the colon.
     ("镇综治办：新庄村刘建华13807954321，家中有精神障碍人员，请网格员重点关注", "手机号 138*****321"),
