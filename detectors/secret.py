@@ -51,6 +51,7 @@ _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝
                          r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])(?![^：:\n]{0,10}?(?:报名|参加|参与)))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
                          r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
+_COLON = re.compile(r"[：:\n]")  # where a declared secret's caption ends (_DECLARED looks ahead for it)
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
@@ -70,16 +71,22 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     for m in messages:
         text = m.text or ""
         graded = "密" in text  # every marking has 密 in it, and every declared secret
+        # Declared internal material has 内部 in it.
+        declared = _DECLARED.search(text) if graded or "内部" in text else None
+        # What a file to fetch from the 机要室 is, internal or marked, is said before the
+        # material: "以下内部资料请到机要室领取，勿外传：1.…" passes none of it on, but "这是机密
+        # 文件，看完删掉：县委关于领取慰问金的人员名单" is the material, whatever it says.
+        caption = _COLON.search(text, declared.end()).start() if declared else len(text)
         # Neither excuses a document that carries its own marking: at its head (机密★1年 …，
         # 请签收), or anywhere for a quiz (绝密★启用前 …试题及参考答案).
-        if graded and (taught.search(text) and not _OWN_MARKING.search(text)
-                       or len(text) < settings["internal_min_chars"] and announced.search(text)
-                       and not _HEADED.match(text)):
+        if (graded and taught.search(text) and not _OWN_MARKING.search(text)
+                or len(text) < settings["internal_min_chars"] and announced.search(text, 0, caption)
+                and not _HEADED.match(text) and (graded or declared)):
             continue
         evidence = _marked(text, reminders) if graded else None
         if evidence:
             flags.append(flag(m, "secret", ARTICLE, evidence))
-        elif (graded or "内部" in text) and (declared := _DECLARED.search(text)):
+        elif declared:
             flags.append(_declared(m, declared))
         elif len(text) >= settings["internal_min_chars"] and (internal := _internal(text, internal_words, reminders)):
             flags.append(flag(m, "secret", ARTICLE, f"疑似内部资料全文转发（标注「{internal}」，{len(text)} 字）", score=0.7))

@@ -500,6 +500,9 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     ("这是机密！大家看完删掉：县委关于人事调整的几点意见", "这是机密", "看完删掉", 1.0),
     ("以下信息属于机密，别往外传：\n明天县委巡察组进驻我镇，重点查三资管理", "以下信息属于机密", "别往外传", 1.0),
     ("这个是机密，大家看完删掉：县里下周要来暗访，重点查村务公开栏", "这个是机密", "看完删掉", 1.0),
+    # What the material says of fetching or signing for things is no notice of a file to fetch.
+    ("这是机密，看完删掉：县委关于领取慰问金的人员名单", "这是机密", "看完删掉", 1.0),
+    ("这是内部资料，看完请删除：明天起困难户到民政所签收补助", "这是内部资料", "看完请删除", 0.7),
     ("以下内容涉及机密，看完删除：\n县委常委会研究的干部调整名单", "以下内容涉及机密", "看完删除", 1.0),
     # Called internal, it is flagged as internal material is.
     ("这是内部资料，看完请删除：县委关于人事调整的几点意见", "这是内部资料", "看完请删除", 0.7),
@@ -530,6 +533,8 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     "以下内容仅限内部人员参加：\n周五下午3点在三楼会议室开展消防安全培训",
     "以下内容仅限内部职工报名：\n今年职工疗养名额5个，请于周五前报工会",
     "以下内容仅限内部，报名请找党政办：\n第二期业务骨干培训班，名额20人",
+    # Internal files to fetch from the 机要室, as marked ones: the notice passes none of them on.
+    "以下内部资料请到机要室领取，勿外传：\n1. 县委办2025年12号文件",
 ])
 def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
