@@ -166,7 +166,7 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
             result.format, result.skipped = None, str(e)
             return result
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
-        _save(db, source, prepare(items, reader), result, group, progress)
+        _save(db, source, prepare(items, reader), result, group, progress, _excel_gbk(result.format, encoding))
     except NotChat as e:
         # A picture or an attachment the export kept beside the chat: nothing went wrong.
         if source.walked:
@@ -186,13 +186,13 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
     return result
 
 
-def _save(db, source, batches: Iterator[Batch], result, group_name, progress) -> None:
+def _save(db, source, batches: Iterator[Batch], result, group_name, progress, excel_gbk: bool = False) -> None:
     started = stamp()
     writer = ops.Transaction(_path_of(db), CACHE_MB)
     try:
         # --group names a file given alone, whatever it says; among others (a folder, a
         # zip, week/*), only the files that do not name their group.
-        plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked)
+        plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked, excel_gbk=excel_gbk)
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
@@ -454,16 +454,24 @@ def _as_excel_saves(text: str) -> str:
     return text.encode("gbk", "replace").decode("gbk")
 
 
+def _excel_gbk(format_name: str | None, encoding: str) -> bool:
+    """Whether a file may be a CSV Excel saved in GBK, its "?" standing for what GBK lacks:
+    elsewhere (a phone share, JSON, a UTF-8 CSV) a "?" is one the sender typed."""
+    return bool(format_name) and format_name.endswith("-csv") and encoding == "gb18030"
+
+
 def _text_key(text: str) -> str:
     """What two texts `_same_text` may take for one have in common (a trailing U+2005 is
     stripped as space on one side, written "?" on the other)."""
     return _as_excel_saves(text.strip()).rstrip("?")
 
 
-def _same_text(one: str, other: str) -> bool:
-    """The same text, but for spaces around it, or one is the other as Excel saved it."""
-    return (one.strip() == other.strip() or _as_excel_saves(one).strip() == other.strip()
-            or one.strip() == _as_excel_saves(other).strip())
+def _same_text(text: str, theirs: str, excel_here: bool, excel_there: bool) -> bool:
+    """The same text, but for spaces around it; or one is the other as Excel saved it, where
+    that one may be Excel's GBK save (`excel_here` for `text`, `excel_there` for `theirs`):
+    "收到?" typed in a phone share is not "收到👍"."""
+    return (text.strip() == theirs.strip() or excel_there and _as_excel_saves(text).strip() == theirs.strip()
+            or excel_here and text.strip() == _as_excel_saves(theirs).strip())
 # A reply quoting a message is its words in an export that does not mark quotes (the
 # phone share): for matching, a quote is text.
 _MATCHED_AS = {"quote": "text"}
@@ -474,8 +482,10 @@ class _Planner:
     already archived by earlier imports are found through the caller's connection and
     not written again; duplicates within the file are left to the unique key."""
 
-    def __init__(self, read_conn, writer, group_name: str | None, format_name: str, given: bool):
+    def __init__(self, read_conn, writer, group_name: str | None, format_name: str, given: bool,
+                 excel_gbk: bool = False):
         self.read, self.writer = read_conn, writer
+        self.excel_gbk = excel_gbk  # the file may be a CSV Excel saved in GBK (_excel_gbk)
         self.groups = _Groups(writer, group_name, given, format_name not in NAMED_BY_FILE)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
@@ -523,18 +533,19 @@ class _Planner:
         the same roster person (their names differ: a nickname here, a remark there).
         Excel also writes times as it shows them, without seconds: a side with minute
         precision matches within its minute; and in GBK, "?" for what GBK lacks: a text
-        with a "?" matches where the other has such a character. Each archived message
+        with a "?" matches where the other has such a character, if it may be Excel's
+        (a CSV read as GBK: `excel_gbk` here, an import of a CSV archived). Each archived message
         answers for one record, so two identical replies in one second still need two."""
         minutes = sorted({(group_id, row[1][:16]) for _, group_id, row in records})
-        found: dict[tuple, list[tuple[str, str, int, int | None, str]]] = {}
-        for message_id, group_id, sent_at, precision, member_id, kind, text in self.read.execute(
-                "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, '') "
-                "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between "
-                "j.value ->> 1 || ':00' and j.value ->> 1 || ':59' "
+        found: dict[tuple, list[tuple[str, str, int, int | None, str, bool]]] = {}
+        for message_id, group_id, sent_at, precision, member_id, kind, text, csv_import in self.read.execute(
+                "select m.id, m.group_id, m.sent_at, m.time_precision, m.member_id, m.kind, coalesce(m.text, ''), "
+                "i.format like '%-csv' from json_each(?) j join messages m on m.group_id = j.value ->> 0 and "
+                "m.sent_at between j.value ->> 1 || ':00' and j.value ->> 1 || ':59' join imports i on i.id = m.import_id "
                 f"where m.source_id is {'not ' if with_ids else ''}null order by m.id", [json.dumps(minutes)]):
             if message_id not in self.claimed:
                 found.setdefault((group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text)), []).append(
-                    (sent_at, precision, message_id, member_id, text))
+                    (sent_at, precision, message_id, member_id, text, bool(csv_import)))
         if not found:  # a week not archived yet: nothing to match, no sender to look up
             return {}
         # Looked up, not made: a record matched here is not stored, nor is its sender.
@@ -553,9 +564,10 @@ class _Planner:
                 return bool(sender_name and sender_name in names or person is not None and their_person == person)
 
             content = (group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text or ""))
-            archived = [(i, by) for i, (at, archived_precision, _, by, their_text) in enumerate(found.get(content, []))
+            archived = [(i, by) for i, (at, archived_precision, _, by, their_text, from_csv)
+                        in enumerate(found.get(content, []))
                         if ("minute" in (precision, archived_precision) or at == sent_at)
-                        and _same_text(text or "", their_text)
+                        and _same_text(text or "", their_text, self.excel_gbk, from_csv)
                         and (not copies or by == member and (precision != archived_precision
                                                               or (text or "").strip() != their_text.strip()))]
             # The very sender first; else one known by name or roster person.
@@ -598,9 +610,13 @@ class _Planner:
             group_id = self.groups.id_for(chat_id, chat_name)
             identity = text if key_text is None else key_text
             keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, identity), group_id, row))
-        archived = set() if self.archive_empty else {row[0] for row in self.read.execute(
-            "select key from messages where key in (select value from json_each(?))",
-            [json.dumps([k[0] for k in keyed])])}
+        found_by_key = {} if self.archive_empty else dict(self.read.execute(
+            "select key, id from messages where key in (select value from json_each(?))",
+            [json.dumps([k[0] for k in keyed])]))
+        archived = set(found_by_key)
+        # A message a record is by its very identity answers for that record alone: a
+        # record matched by content (below) must not take it too.
+        self.claimed |= set(found_by_key.values())
         if not self.archive_empty:
             # A message this import gave an id to is archived under it, though the reading
             # connection sees that only once the file is committed.

@@ -180,6 +180,37 @@ def test_a_copy_excel_saved_in_gbk_matches_though_mentions_and_emoji_became_ques
     assert query("select count(*) n from messages where source_id is null")[0]["n"] == 0
 
 
+def test_a_question_mark_typed_in_a_phone_share_is_not_an_emoji_excel_lost(qunguan, db_path, query, tmp_path):
+    # 江华 answers 收到👍, then, within the minute, 收到? (typed). The clerk shares the first
+    # from the phone, later a longer selection holding both, then one holding the second
+    # alone. Neither file went through Excel: the "?" is his, and both messages stay.
+    def share(name, *texts):
+        path = tmp_path / name
+        path.write_text('微信群"靖安县乡村振兴工作群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n'
+                        + "".join(f"双溪镇-江华  08:52\n{text}\n\n" for text in texts), encoding="utf-8")
+        return path
+
+    ingest(qunguan, db_path, share("first.txt", "收到👍"))
+    assert "new 1\talready present 1" in ingest(qunguan, db_path, share("longer.txt", "收到👍", "收到?")).stdout
+    assert "new 0\talready present 1" in ingest(qunguan, db_path, share("second.txt", "收到?")).stdout
+    db_path.unlink()
+    ingest(qunguan, db_path, share("first.txt", "收到👍"))
+    assert "new 1\talready present 0" in ingest(qunguan, db_path, share("second.txt", "收到?")).stdout
+    assert [r["text"] for r in query("select text from messages order by id")] == ["收到👍", "收到?"]
+
+
+def test_a_message_recognised_as_itself_is_not_also_the_one_typed_to_the_minute_beside_it(qunguan, db_path, query,
+                                                                                         tmp_path):
+    # 罗琴 said 收到 twice within 09:30. The first paste has the first to the second; the
+    # next repeats it and adds the other, its time typed to the minute. Two messages.
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("宜丰县-罗琴 2025-03-03 09:30:05\n收到\n", encoding="utf-8")
+    second.write_text("宜丰县-罗琴 2025-03-03 09:30:05\n收到\n\n宜丰县-罗琴 2025-03-03 09:30\n收到\n", encoding="utf-8")
+    ingest(qunguan, db_path, first)
+    assert "new 1\talready present 1" in ingest(qunguan, db_path, second).stdout
+    assert count(query) == 2
+
+
 MENTIONS = {  # a notice to everyone, as each exporter writes it
     "chatlog.csv": ["2025-03-03 09:30:00", "县公安局-吴强", "wxid_wq", "袁州区平安建设群", "51100033344@chatroom",
                     "@所有人\u2005今晚夜巡改到九点"],
