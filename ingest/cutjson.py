@@ -8,6 +8,17 @@ import re
 # A string, whole or running to the end of a cut file, or a bracket outside strings.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.S)
 _CLOSING = {"[": "]", "{": "}"}
+# What a cut leaves where the decoder stops: a string, a number or a literal (true, false,
+# null) running to the end. A mistake (a quote typed into a text, a comma lost) leaves the
+# rest of the document there.
+_LAST_TOKEN = re.compile(r'(?:"(?:[^"\\]|\\.)*\\?|[-+\w.]*)\s*', re.S)
+
+
+def cut_at_end(text: str, error_at: int) -> bool:
+    """Whether the decoder's error at `error_at` is the end of a cut-off `text`, not a
+    mistake inside a whole one (which the brackets alone may not show: a stray quote
+    turns the rest of the file inside out, and it may look like a cut)."""
+    return _LAST_TOKEN.fullmatch(text, error_at) is not None
 
 
 def complete_part(text: str) -> tuple[str, int] | None:

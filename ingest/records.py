@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 
-from ingest.cutjson import complete_part
+from ingest.cutjson import complete_part, cut_at_end
 
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 
@@ -228,6 +228,9 @@ def load_json(lines) -> tuple[object, Reject | None]:
         error = e
     if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):  # --format naming a JSON format for a CSV, a text
         raise FormatError(f"not JSON (its first line is {first_line(text)[:60]!r}); check --format")
+    if not cut_at_end(text, error.pos):
+        raise FormatError(f"not valid JSON ({error}): a mistake there, with the file going on after it; "
+                          "mend it there (a quote inside a text is written \\\") and ingest the file again")
     if (complete := complete_part(text)) is not None:
         part, cut = complete
         try:

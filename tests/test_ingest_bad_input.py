@@ -43,6 +43,21 @@ def test_a_json_export_cut_off_keeps_the_messages_before_the_cut(qunguan, db_pat
     assert present == kept and new + present + rejected == len(json.loads(whole)["messages"]) and new > 0
 
 
+def test_a_whole_json_export_with_a_quote_typed_into_a_message_is_refused_not_read_as_cut(qunguan, db_path, query,
+                                                                                         fixtures, tmp_path):
+    # A clerk opened the WeFlow export in Notepad and typed a quote into the second message:
+    # the file is whole, its messages after that one are valid. Reading it as cut off there
+    # would file only the first and drop the others under a "truncated" reject.
+    edited = tmp_path / "weflow.json"
+    edited.write_text((fixtures / "weflow.json").read_text(encoding="utf-8").replace("收到[引用", '收到"[引用', 1),
+                      encoding="utf-8")
+    result = ingest(qunguan, db_path, edited)
+    assert result.exit_code == 1
+    assert f"refused {edited}: not valid JSON (Expecting ',' delimiter: line 33" in result.stderr
+    assert "mend it there" in result.stderr and "truncated" not in result.stderr
+    assert query("select count(*) n from messages") == [{"n": 0}]
+
+
 def test_a_json_file_with_a_mistake_inside_is_still_refused_whole(qunguan, db_path, fixtures, tmp_path):
     broken = tmp_path / "weflow.json"
     broken.write_text((fixtures / "weflow.json").read_text(encoding="utf-8").replace('"messages": [', '"messages": [}', 1),
