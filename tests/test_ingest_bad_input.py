@@ -123,6 +123,28 @@ def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not
     assert alone.exit_code == 1 and "refused" in alone.stderr and "a PNG image, not a chat export" in alone.stderr
 
 
+def test_a_zip_of_exports_inside_the_weeks_zip_or_saved_without_zip_is_refused_not_passed_over(
+        qunguan, db_path, fixtures, tmp_path):
+    import zipfile
+
+    # The county's week: each township sent its group's zip, collected in one zip; a
+    # browser saved another township's download without its .zip.
+    township = tmp_path / "城关镇.zip"
+    with zipfile.ZipFile(township, "w") as zf:
+        zf.write(fixtures / "chatlog.csv", "chatlog.csv")
+    week = tmp_path / "第1周.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        zf.write(township, "城关镇.zip")
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "黄坑乡").write_bytes(township.read_bytes())
+    for given, name in ((week, f"{week}!城关镇.zip"), (folder, f"{folder / '黄坑乡'}")):
+        result = ingest(qunguan, db_path, given)
+        assert result.exit_code == 1
+        assert f"refused {name}: a zip (inside a zip, not named .zip, or damaged)" in result.stderr
+        assert "1 个文件未能导入" in result.stderr
+
+
 def test_a_refused_file_does_not_stop_the_others(qunguan, db_path, query, fixtures):
     result = ingest(qunguan, db_path, fixtures / "empty.txt", fixtures / "memotrace3-week1.csv", group="g")
     assert result.exit_code == 1

@@ -11,9 +11,13 @@ from ingest.records import FormatError, NotChat, Skipped, first_line
 _MAGIC = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
     (b"BM", "a BMP image"), (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a zip container (Excel .xlsx, Word .docx or a zip not named .zip)"),
+    (b"PK\x03\x04", "an Office document (.xlsx, .docx, .pptx)"),
     (b"\xd0\xcf\x11\xe0", "an old Office document (.xls/.doc)"), (b"SQLite format 3", "an SQLite database"),
 )
+
+# Zip containers that are documents (Office, OpenDocument, the OFD of official papers):
+# attachments a chat's export keeps beside it.
+_DOCUMENT_ZIPS = (".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".ofd")
 
 
 def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=()) -> None:
@@ -27,6 +31,11 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
         # Excel keeps a password-protected workbook in the old compound format.
         raise FormatError("a password-protected Excel workbook (or an old .xls named .xlsx): "
                           "save it without a password as .xlsx and ingest that")
+    if head_bytes.startswith(b"PK\x03\x04") and not filename.lower().endswith(_DOCUMENT_ZIPS):
+        # Not an attachment: a zip inside the week's zip, or one saved without .zip, holds
+        # exports that would go unread.
+        raise FormatError("a zip (inside a zip, not named .zip, or damaged): its files are not read; unzip it "
+                          "and ingest its files")
     for magic, what in _MAGIC:
         if head_bytes.startswith(magic):
             raise NotChat(f"{what}, not a chat export")
