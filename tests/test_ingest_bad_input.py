@@ -145,6 +145,22 @@ def test_a_zip_of_exports_inside_the_weeks_zip_or_saved_without_zip_is_refused_n
         assert "1 个文件未能导入" in result.stderr
 
 
+def test_a_chat_export_a_crash_zeroed_a_block_of_is_refused_in_a_folder_not_passed_over(qunguan, db_path, fixtures,
+                                                                                        tmp_path):
+    # The USB stick was pulled while the week's folder was copied: the filesystem left 4 KB
+    # of the chatlog export as NUL bytes. It looks binary, but it is the group's chat, and
+    # the admin must hear that it was not read, not see a successful run of nothing.
+    folder = tmp_path / "week"
+    folder.mkdir()
+    lines = (fixtures / "chatlog.csv").read_bytes().split(b"\n")
+    export = lines[0] + b"\n" + b"\n".join(lines[1:] * 30)
+    (folder / "袁州区平安建设群.csv").write_bytes(export[:4000] + b"\x00" * 4096 + export[8096:])
+    result = ingest(qunguan, db_path, folder)
+    assert result.exit_code == 1
+    assert "袁州区平安建设群.csv: a binary file, not a chat export, though named like one" in result.stderr
+    assert "1 个文件未能导入" in result.stderr
+
+
 def test_a_refused_file_does_not_stop_the_others(qunguan, db_path, query, fixtures):
     result = ingest(qunguan, db_path, fixtures / "empty.txt", fixtures / "memotrace3-week1.csv", group="g")
     assert result.exit_code == 1

@@ -19,6 +19,19 @@ _MAGIC = (
 # attachments a chat's export keeps beside it.
 _DOCUMENT_ZIPS = (".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".ofd")
 
+# What exporters name their chat files: one of these that reads as a picture or as binary
+# is an export damaged (a block zeroed by a crash) or misnamed, not an attachment.
+_EXPORT_NAMES = (".csv", ".txt", ".json", ".jsonl")
+
+
+def _not_chat(what: str, filename: str) -> FormatError:
+    """The error for a file that is plainly `what`: passed over in a folder (NotChat),
+    unless its name says it is a chat export."""
+    if filename.lower().endswith(_EXPORT_NAMES):
+        return FormatError(f"{what}, not a chat export, though named like one: damaged (a block zeroed by a "
+                           "crash) or misnamed; copy it again from where it was exported")
+    return NotChat(f"{what}, not a chat export")
+
 
 def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=()) -> None:
     """Raise FormatError (or Skipped) for files that are clearly not chat exports;
@@ -26,7 +39,7 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
     if not head_bytes.strip(b" \r\n\t\xef\xbb\xbf"):
         raise FormatError("empty file")
     if head_bytes[8:12] == b"WEBP":
-        raise NotChat("a WEBP image, not a chat export")
+        raise _not_chat("a WEBP image", filename)
     if head_bytes.startswith(b"\xd0\xcf\x11\xe0") and filename.lower().endswith(".xlsx"):
         # Excel keeps a password-protected workbook in the old compound format.
         raise FormatError("a password-protected Excel workbook (or an old .xls named .xlsx): "
@@ -38,14 +51,14 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
                           "and ingest its files")
     for magic, what in _MAGIC:
         if head_bytes.startswith(magic):
-            raise NotChat(f"{what}, not a chat export")
+            raise _not_chat(what, filename)
     # A text file may carry a stray NUL (it is dropped when read); a binary one is full of
     # them. Counted in the decoded text: UTF-16 has a NUL byte beside every ASCII letter.
     # NULs at the end are a crash's padding of a cut copy, not content: the text before
     # them is judged, unless there is none.
     text = head.rstrip("\x00") or head
     if text.count("\x00") > max(8, len(text) // 100):
-        raise NotChat("a binary file, not a chat export")
+        raise _not_chat("a binary file", filename)
     start = head.lstrip("\ufeff \r\n\t")
     if _HTML.match(start):
         # MemoTrace's HTML page shows the messages of the <name>.html.json it writes beside it.
