@@ -1,5 +1,6 @@
 """Given messy, truncated or wrong files, valid records are kept, bad ones are reported with
 file and line, and files that are not chat exports are refused with one clear line."""
+import csv
 import json
 
 import pytest
@@ -159,6 +160,22 @@ def test_a_chat_export_a_crash_zeroed_a_block_of_is_refused_in_a_folder_not_pass
     assert result.exit_code == 1
     assert "袁州区平安建设群.csv: a binary file, not a chat export, though named like one" in result.stderr
     assert "1 个文件未能导入" in result.stderr
+
+
+def test_two_note_columns_added_without_headings_are_kept_not_taken_for_a_column_named_twice(qunguan, db_path, query,
+                                                                                            fixtures, tmp_path):
+    # A clerk inserted two columns in Excel for her notes and left their headings empty.
+    with open(fixtures / "chatlog.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    noted = tmp_path / "chatlog.csv"
+    with open(noted, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([row[:3] + (["", ""] if i == 0 else ["已通知", "待回复"]) + row[3:]
+                                 for i, row in enumerate(rows)])
+    result = ingest(qunguan, db_path, noted, group="g")
+    assert result.exit_code == 0, result.stderr
+    assert f"new {len(rows) - 1}\talready present 0\trejected 0" in result.stdout
+    raw = json.loads(query("select raw from messages order by id limit 1")[0]["raw"])
+    assert raw["column 4"] == "已通知" and raw["column 5"] == "待回复"
 
 
 def test_a_refused_file_does_not_stop_the_others(qunguan, db_path, query, fixtures):

@@ -25,6 +25,14 @@ def _names(found: list[str], width: int = 0) -> list[str]:
     return names
 
 
+def _extras_apart(names: list[str], header: list[str]) -> list[str]:
+    """`names`, an added column whose name another shares (two note columns Excel left
+    without a heading) told apart by its place, so each is kept in the record; a column
+    of the format's named twice stays so: which one holds the value is not known."""
+    return [(f"{name} (column {i})" if name else f"column {i}") if name not in header and names.count(name) > 1
+            else name for i, name in enumerate(names, start=1)]
+
+
 def holds(head: str, columns: list[str]) -> bool:
     """Whether the header of `head` names all of `columns`, in whatever order: a sniffer's
     test, as Excel lets an admin move a column or add one."""
@@ -56,7 +64,7 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
         return
     except csv.Error as e:  # --format naming a CSV format for a file that is none
         raise FormatError(f"line 1: not a CSV header ({e}); this format's is {','.join(header)!r}") from None
-    names = _names(found, len(header))
+    names = _extras_apart(_names(found, len(header)), header)
     missing = [name for name in header if name not in names and name not in unused]
     if missing or len(set(names)) < len(names):
         raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}"
