@@ -383,6 +383,22 @@ def test_a_weflow_excel_export_is_read_with_its_group_senders_kinds_and_quotes(q
     assert "new 0\talready present 5" in again.stdout
 
 
+def test_a_weflow_excel_export_whose_sheet_an_admin_renamed_is_still_read_in_a_folder(qunguan, db_path, tmp_path):
+    import openpyxl
+
+    # The clerk named the sheet after the group before filing the workbook in the week's
+    # folder: it is still the chat, not an attachment to pass over.
+    week = tmp_path / "week"
+    week.mkdir()
+    path = weflow_workbook(week / "黄坑乡防汛工作群.xlsx", WEFLOW_ROWS)
+    book = openpyxl.load_workbook(path)
+    book["聊天记录"].title = "黄坑乡防汛群"
+    book.save(path)
+    result = ingest(qunguan, db_path, week)
+    assert result.exit_code == 0, result.stderr
+    assert "\tweflow-xlsx\t黄坑乡防汛工作群\tnew 5\talready present 0\trejected 1" in result.stdout
+
+
 def test_a_compact_weflow_excel_export_needs_the_group_named(qunguan, db_path, query, tmp_path):
     compact = [[r[0], r[1], r[6], r[7], r[8]] for r in WEFLOW_ROWS[:2]]
     path = weflow_workbook(tmp_path / "export.xlsx", compact, header=["序号", "时间", "发送者身份", "消息类型", "内容"],

@@ -96,17 +96,18 @@ class Xlsx:
         book = _open_workbook(data)
         try:
             with _damage_refused(0):
-                if _SHEET not in book.sheetnames:
+                chat = book[_SHEET] if _SHEET in book.sheetnames else _renamed_chat_sheet(book)
+                if chat is None:
                     sheets = book.sheetnames
                     if any(roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets):
                         raise Skipped(roster.SKIPPED)
                     raise NotChat(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: "
                                       f"{', '.join(sheets[:5])}): not a chat export qunguan knows")
-                rows = enumerate(book[_SHEET].iter_rows(values_only=True), start=1)
+                rows = enumerate(chat.iter_rows(values_only=True), start=1)
                 about, header = {}, None
                 for _, row in itertools.islice(rows, _PREAMBLE_ROWS):
                     cells = _cells(row)
-                    if {"时间", "消息类型", "内容"} <= set(cells):
+                    if _HEADER <= set(cells):
                         header = cells
                         break
                     about.update(_labelled(cells))
@@ -121,6 +122,7 @@ class Xlsx:
 
 
 _SHEET = "聊天记录"
+_HEADER = {"时间", "消息类型", "内容"}  # what WeFlow's header row holds, full or compact
 _PREAMBLE_ROWS = 10
 _LABELS = {"微信ID", "账号ID", "昵称", "备注", "导出工具", "导出版本", "平台", "导出时间"}
 
@@ -138,6 +140,13 @@ def _open_workbook(data: BinaryIO):
             raise FormatError(f"an .xlsx workbook that cannot be read ({type(e).__name__}): damaged or cut short?") from None
         what = "a Word document (.docx)" if "word/document.xml" in names else "a zip archive"
         raise FormatError(f"{what} named .xlsx, not an Excel workbook") from None
+
+
+def _renamed_chat_sheet(book):
+    """The sheet holding WeFlow's header in its first rows, if an admin renamed 聊天记录
+    (after the group, say): still the chat, not an attachment to pass over."""
+    return next((sheet for sheet in book.worksheets
+                 if any(_HEADER <= set(cells) for _, cells in _first_rows(sheet))), None)
 
 
 def _first_rows(sheet) -> list[tuple[int, list[str]]]:
