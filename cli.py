@@ -60,20 +60,23 @@ def ingest(
     archive = open_archive(str(db))
     refused = [str(p) for p in nothing_in]
     read: list = []  # the files read, for the summary in Chinese
+    skipped: list = []  # the files passed over (pictures, attachments, rosters)
     try:
-        _ingest_all(archive, [str(p) for p in paths if p not in nothing_in], group, format, silent, day, read, refused)
+        _ingest_all(archive, [str(p) for p in paths if p not in nothing_in], group, format, silent, day, read, refused,
+                    skipped)
     except Interrupted as e:
         # Ctrl-C: say what was kept and what was not, rather than stop without a word.
-        err.print(ingest_summary(read, len(refused), interrupted=e.name))
+        err.print(ingest_summary(read, len(refused), len(skipped), interrupted=e.name))
         raise typer.Exit(130) from None
-    err.print(ingest_summary(read, len(refused)))
+    err.print(ingest_summary(read, len(refused), len(skipped)))
     if refused:
         raise typer.Exit(1)
 
 
-def _ingest_all(archive, paths: list[str], group, format, silent, day, read: list, refused: list) -> None:
+def _ingest_all(archive, paths: list[str], group, format, silent, day, read: list, refused: list,
+                skipped: list) -> None:
     """Ingest every path, a line per file; the results read go to `read`, the names of
-    the files refused to `refused`."""
+    the files refused to `refused`, of those passed over to `skipped`."""
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
@@ -83,6 +86,7 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
 
         for result in ingest_paths(archive, paths, group=group, fmt=format, progress=progress, day=day):
             if result.skipped:
+                skipped.append(result.name)
                 err.print(f"[dim]{escape(result.name)}: skipped, {escape(result.skipped)}[/dim]")
             elif result.refused:
                 refused.append(result.name)
@@ -111,16 +115,19 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
                     err.print(f"[yellow]… and {len(result.garbled) - 20} more messages with such bytes[/yellow]")
 
 
-def ingest_summary(read: list, refused: int, interrupted: str | None = None) -> str:
+def ingest_summary(read: list, refused: int, skipped: int, interrupted: str | None = None) -> str:
     """The run in a line of Chinese, with what to do about what went wrong: admins read
-    Chinese; the lines above stay as they are for scripts. `interrupted`: the file Ctrl-C
-    stopped (rolled back)."""
+    Chinese; the lines above stay as they are for scripts. `skipped`: files passed over,
+    counted so that a folder of pictures dragged in by mistake is no silent run of nothing.
+    `interrupted`: the file Ctrl-C stopped (rolled back)."""
     line = (f"导入{'已中断' if interrupted else '完成'}：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
     if any(r.rejected for r in read):
         line += "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）"
     if garbled := sum(len(r.garbled) for r in read):
         line += f"；{garbled} 条消息含无法识别的字节，已按原样保存（见上方 garbled 行，请核对原文件）"
+    if skipped:
+        line += f"；跳过 {skipped} 个不是聊天记录的文件（图片、附件、名单等，见上方 skipped 行）"
     if refused:
         line += f"；{refused} 个文件未能导入（见上方 refused 行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
     if interrupted:

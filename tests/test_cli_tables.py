@@ -73,6 +73,20 @@ def test_groups_list_shows_the_owner_and_the_approved_purpose(qunguan, archive):
     assert row[4:6] == ["李华", "2025年汛期值班调度专班"]
 
 
+def test_a_folder_of_pictures_dragged_in_by_mistake_says_they_were_passed_over(qunguan, db_path, fixtures, tmp_path):
+    # The clerk dragged the export's image folder instead of the export: nothing is read,
+    # and the summary must not read as a quiet success of nothing.
+    import shutil
+
+    images = tmp_path / "image"
+    images.mkdir()
+    for name in ("b798abe6.png", "c1d2e3f4.png"):
+        shutil.copy(fixtures / "photo.png", images / name)
+    result = qunguan("ingest", images, "--db", db_path, "--group", "g", "--silent")
+    assert result.stderr.rstrip().endswith("导入完成：读取 0 个文件，新增消息 0 条，已存在 0 条，拒收记录 0 条；"
+                                            "跳过 2 个不是聊天记录的文件（图片、附件、名单等，见上方 skipped 行）。")
+
+
 def test_an_ingest_ends_with_a_summary_in_chinese_saying_what_to_do(qunguan, db_path, fixtures, tmp_path):
     result = qunguan("ingest", fixtures / "memotrace3-truncated.csv", fixtures / "pasted.txt", "--db", db_path,
                      "--group", "g", "--silent")
