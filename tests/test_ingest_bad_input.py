@@ -392,6 +392,22 @@ def test_a_csv_whose_columns_were_moved_added_or_its_noise_deleted_in_excel_read
         assert fresh.execute("select count(*) from messages where raw like '%\"核查备注\":\"已阅\"%'").fetchone() == (6,)
 
 
+def test_a_memotrace_2_csv_without_the_columns_it_repeats_or_never_fills_reads_the_same(qunguan, db_path, fixtures,
+                                                                                        tmp_path):
+    # The admin deleted what MemoTrace 2.0 writes as noise: the row ids, the chat's id on
+    # every row, the DB status ("没啥用"), the time again as text. The messages are whole.
+    with open(fixtures / "防汛工作群_utf8.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    kept = [i for i, name in enumerate(rows[0]) if name not in ("localId", "TalkerId", "Status", "StrTime")]
+    trimmed = tmp_path / "防汛工作群.csv"
+    with open(trimmed, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([[row[i] for i in kept] for row in rows])
+    clean = ingest(qunguan, db_path, fixtures / "防汛工作群_utf8.csv")
+    result = ingest(qunguan, db_path, trimmed)
+    assert result.exit_code == 0, result.stderr
+    assert "memotrace-csv\t防汛工作群\tnew 0\talready present 6\trejected 0" in result.stdout, clean.stdout
+
+
 def test_a_record_with_an_impossible_time_or_a_cut_emoji_does_not_cost_the_others(qunguan, db_path, query, fixtures, tmp_path):
     import json
 

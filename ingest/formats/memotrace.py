@@ -15,6 +15,9 @@ from ingest.records import Context, FormatError, Record, Reject, from_epoch, loa
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
+# What the reader does not use, which an admin may delete in Excel as noise: the row ids,
+# the chat's id (the same on every row), the DB status, the time again as text.
+_V2_UNREAD = ("localId", "TalkerId", "Status", "StrTime")
 _V3 = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
 _SELF_RECALL = re.compile(r"<!\[CDATA\[|\s*<a href=\"weixin://revoke_edit_click\">重新编辑</a>\]\]>")
 _FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
@@ -47,12 +50,12 @@ class V2Csv:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.holds(head, _V2[:6])
+        return csvrows.holds(head, [name for name in _V2 if name not in _V2_UNREAD])
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         chat_id, chat_name = chat_from_filename(ctx)
-        for item in csvrows.rows(lines, _V2):
+        for item in csvrows.rows(lines, _V2, unused=_V2_UNREAD):
             if isinstance(item, Reject):
                 yield item
                 continue
