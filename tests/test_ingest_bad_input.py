@@ -178,6 +178,21 @@ def test_two_note_columns_added_without_headings_are_kept_not_taken_for_a_column
     assert raw["column 4"] == "已通知" and raw["column 5"] == "待回复"
 
 
+def test_a_note_typed_in_the_column_after_the_last_heading_keeps_its_message(qunguan, db_path, query, fixtures,
+                                                                             tmp_path):
+    # Checking the week's chatlog export in Excel, the clerk wrote 已通知 beside the first
+    # message, in the empty column after Content: that message is as valid as the others.
+    with open(fixtures / "chatlog.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    noted = tmp_path / "chatlog.csv"
+    with open(noted, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([row + (["已通知"] if i == 1 else [""]) for i, row in enumerate(rows)])
+    result = ingest(qunguan, db_path, noted, group="g")
+    assert f"new {len(rows) - 1}\talready present 0\trejected 0" in result.stdout, result.stderr
+    raw = json.loads(query("select raw from messages order by id limit 1")[0]["raw"])
+    assert raw["column 7"] == "已通知"
+
+
 def test_a_refused_file_does_not_stop_the_others(qunguan, db_path, query, fixtures):
     result = ingest(qunguan, db_path, fixtures / "empty.txt", fixtures / "memotrace3-week1.csv", group="g")
     assert result.exit_code == 1

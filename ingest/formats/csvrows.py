@@ -69,11 +69,14 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
     if missing or len(set(names)) < len(names):
         raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}"
                           + (f" ({', '.join(missing)} missing)" if missing else " (a column named twice)"))
-    yield from _records(counter, names)
+    # Columns past the names without a heading: a note typed there is kept as `column N`.
+    unnamed = [f"column {i}" for i in range(len(names) + 1, len(found) + 1)]
+    yield from _records(counter, names, unnamed)
 
 
-def _records(counter: _LineCounter, header: list[str]) -> Iterator[tuple[int, dict] | Reject]:
-    """(first line number, row as dict) per record `counter` holds, or its Reject."""
+def _records(counter: _LineCounter, header: list[str], unnamed: list[str]) -> Iterator[tuple[int, dict] | Reject]:
+    """(first line number, row as dict) per record `counter` holds, or its Reject. A row
+    may fill the `unnamed` columns after the header's names (a note added in Excel)."""
     width, reader = len(header), csv.reader(counter, strict=True)
     while True:
         start = counter.count + 1
@@ -87,8 +90,8 @@ def _records(counter: _LineCounter, header: list[str]) -> Iterator[tuple[int, di
         else:
             if not row:
                 continue
-            if len(row) == width or _fits(row, width):
-                yield start, dict(zip(header, row))
+            if width <= len(row) <= width + len(unnamed) or _fits(row, width):
+                yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
                 continue
             reason = f"{len(row)} fields where the header has {width}"
         failed = counter.record
