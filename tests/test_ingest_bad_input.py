@@ -107,6 +107,8 @@ def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not
     book = openpyxl.Workbook()
     book.active.append(["村名", "隐患数", "整改情况"])
     book.save(folder / "file" / "隐患排查台账模板.xlsx")
+    with zipfile.ZipFile(folder / "file" / "防汛通.apk", "w") as app:  # a zip of its own, not of exports
+        app.writestr("AndroidManifest.xml", "<manifest/>")
     week = tmp_path / "第1周.zip"
     with zipfile.ZipFile(week, "w") as zf:
         for path in sorted(folder.rglob("*")):
@@ -118,6 +120,7 @@ def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not
         assert "b798abe6.png: skipped, a PNG image, not a chat export" in result.stderr
         assert "通知.pdf: skipped, a PDF document" in result.stderr
         assert "隐患排查台账模板.xlsx: skipped, an Excel workbook without WeFlow's 聊天记录 sheet" in result.stderr
+        assert "防汛通.apk: skipped" in result.stderr
         assert "refused" not in result.stderr and "未能导入" not in result.stderr
     # Named on its own, a picture is refused: the admin meant it for a chat.
     alone = ingest(qunguan, db_path, folder / "image" / "b798abe6.png")

@@ -15,9 +15,10 @@ _MAGIC = (
     (b"\xd0\xcf\x11\xe0", "an old Office document (.xls/.doc)"), (b"SQLite format 3", "an SQLite database"),
 )
 
-# Zip containers that are documents (Office, OpenDocument, the OFD of official papers):
-# attachments a chat's export keeps beside it.
-_DOCUMENT_ZIPS = (".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".ofd")
+# Zip containers that are files of their own, attachments a chat's export keeps beside it:
+# Office, OpenDocument and Apple documents, the OFD of official papers, e-books, apps, mind maps.
+_DOCUMENT_ZIPS = (".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".ppsx", ".odt", ".ods", ".odp", ".ofd", ".pages",
+                  ".numbers", ".key", ".epub", ".apk", ".ipa", ".jar", ".xmind", ".vsdx")
 
 # What exporters name their chat files: one of these that reads as a picture or as binary
 # is an export damaged (a block zeroed by a crash) or misnamed, not an attachment.
