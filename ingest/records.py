@@ -240,8 +240,10 @@ def load_json(lines) -> tuple[object, Reject | None]:
         else:
             rest = text[cut:].lstrip(" \t\r\n,")
             line = text.count("\n", 0, len(text) - len(rest)) + 1
-            return doc, Reject(line, "the file ends in the middle of this record: it was cut off (truncated); the "
-                                     "messages before it are read, export the chat again for the rest", rest[:2000])
+            # Cut right after a whole message, no record is lost here, but maybe those after it.
+            where = "in the middle of this record" if rest else "here, after a whole message"
+            return doc, Reject(line, f"the file ends {where}: it was cut off (truncated); the messages before it "
+                                     "are read, export the chat again for the rest", rest[:2000])
     raise FormatError(f"not valid JSON ({error}); the file may be truncated")
 
 

@@ -44,6 +44,19 @@ def test_a_json_export_cut_off_keeps_the_messages_before_the_cut(qunguan, db_pat
     assert present == kept and new + present + rejected == len(json.loads(whole)["messages"]) and new > 0
 
 
+def test_a_json_export_cut_right_after_a_message_says_so_not_that_a_record_was_cut(qunguan, db_path, fixtures,
+                                                                                  tmp_path):
+    # The copy stopped just after the first message's closing brace: that message is whole,
+    # and what the admin must hear is that the file stops there, not that a record was cut.
+    whole = (fixtures / "weflow.json").read_text(encoding="utf-8")
+    cut = tmp_path / "weflow.json"
+    cut.write_text(whole[:whole.index("    },", whole.index('"messages"')) + 6], encoding="utf-8")
+    result = ingest(qunguan, db_path, cut)
+    assert "new 1\talready present 0\trejected 1" in result.stdout
+    assert "the file ends here, after a whole message: it was cut off (truncated)" in result.stderr
+    assert "in the middle of this record" not in result.stderr
+
+
 def test_a_whole_json_export_with_a_quote_typed_into_a_message_is_refused_not_read_as_cut(qunguan, db_path, query,
                                                                                          fixtures, tmp_path):
     # A clerk opened the WeFlow export in Notepad and typed a quote into the second message:
