@@ -2,6 +2,7 @@
 file and line, and files that are not chat exports are refused with one clear line."""
 import csv
 import json
+import shutil
 
 import pytest
 
@@ -437,6 +438,25 @@ def test_a_memotrace_2_csv_without_the_columns_it_repeats_or_never_fills_reads_t
     result = ingest(qunguan, db_path, trimmed)
     assert result.exit_code == 0, result.stderr
     assert "memotrace-csv\t防汛工作群\tnew 0\talready present 6\trejected 0" in result.stdout, clean.stdout
+
+
+def test_a_pywxdump_csv_without_its_row_numbers_and_attachment_paths_reads_the_same(qunguan, db_path, fixtures,
+                                                                                    tmp_path):
+    # The admin deleted PyWxDump's id column (row numbers) and src (the attachments' paths on
+    # the exporting PC); users.json stays beside the file for the names.
+    chat = fixtures / "pywxdump/wxid_me/csv/48800011122@chatroom"
+    with open(chat / "48800011122@chatroom_0_5.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    kept = [i for i, name in enumerate(rows[0]) if name not in ("id", "src")]
+    trimmed = tmp_path / "48800011122@chatroom"
+    trimmed.mkdir()
+    shutil.copy(chat / "users.json", trimmed / "users.json")
+    with open(trimmed / "48800011122@chatroom_0_5.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[row[i] for i in kept] for row in rows])
+    ingest(qunguan, db_path, chat / "48800011122@chatroom_0_5.csv", group="返乡群")
+    result = ingest(qunguan, db_path, trimmed / "48800011122@chatroom_0_5.csv", group="返乡群")
+    assert result.exit_code == 0, result.stderr
+    assert "pywxdump-csv\t返乡群\tnew 0\talready present 4\trejected 0" in result.stdout
 
 
 def test_a_record_with_an_impossible_time_or_a_cut_emoji_does_not_cost_the_others(qunguan, db_path, query, fixtures, tmp_path):

@@ -33,10 +33,11 @@ def _extras_apart(names: list[str], header: list[str]) -> list[str]:
             else name for i, name in enumerate(names, start=1)]
 
 
-def holds(head: str, columns: list[str]) -> bool:
-    """Whether the header of `head` names all of `columns`, in whatever order: a sniffer's
-    test, as Excel lets an admin move a column or add one."""
-    return set(columns) <= set(_names(header_of(head)))
+def holds(head: str, columns: list[str], unused: tuple[str, ...] = ()) -> bool:
+    """Whether the header of `head` names all of `columns` but the `unused` ones (which an
+    admin may delete, as `rows` takes), in whatever order: a sniffer's test, as Excel lets
+    an admin move a column or add one."""
+    return set(columns) - set(unused) <= set(_names(header_of(head)))
 
 
 # Messages pasted from documents can be long; the csv module's default limit is 131,072.

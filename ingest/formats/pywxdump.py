@@ -13,6 +13,9 @@ from ingest.records import Context, FormatError, Record, Reject, load_json, lost
 
 _NEW = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
 _OLD = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
+# Not read (the row number; the attachment's path, kept in the record when there): columns
+# an admin may delete in Excel as noise.
+_UNREAD = ("id", "src")
 _QUOTE = re.compile(r"\n\n\[引用\]\((?P<time>[^)]*)\)(?P<name>[^:\n]*):(?P<text>.*)\Z", re.S)
 _SYSTEM_TALKERS = {"系统", "未知"}
 
@@ -64,18 +67,18 @@ class Csv:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.holds(head, _NEW) or csvrows.holds(head, _OLD)
+        return any(csvrows.holds(head, layout, _UNREAD) for layout in (_NEW, _OLD))
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         lines = iter(lines)
         first = next(lines, "")
-        header = next((h for h in (_NEW, _OLD) if csvrows.holds(first, h)), None)
+        header = next((h for h in (_NEW, _OLD) if csvrows.holds(first, h, _UNREAD)), None)
         if header is None:  # --format naming this format for another file
             raise FormatError(f"line 1: the header is {first.strip()!r}; this format's is {','.join(_NEW)!r} "
                               f"(or {','.join(_OLD)!r})")
         names = _names(ctx)
-        for item in csvrows.rows(_chain(first, lines), header):
+        for item in csvrows.rows(_chain(first, lines), header, unused=_UNREAD):
             yield item if isinstance(item, Reject) else _record(item[0], item[1], names)
 
 
