@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,9 @@ def _usable(path: Path) -> Path:
     if path.exists() and os.access(path, os.R_OK) and _head(path) not in (b"", _SQLITE):
         fail(f"{path}: not a qunguan archive (not an SQLite database); --db names the archive, "
              "the exports to read come before it")
+    if path.exists() and (foreign := _foreign_tables(path)):
+        fail(f"{path}: an SQLite database of another program (tables {', '.join(foreign[:5])}), not a qunguan "
+             "archive; qunguan would add its tables to it. --db names the archive: a new file, or one qunguan made")
     if not os.access(folder, os.W_OK | os.X_OK):
         fail(f"{path}: the folder {folder} is read-only, and qunguan writes beside the archive ({path.name}-wal); "
              "copy the archive to a folder you can write and give that copy")
@@ -61,6 +65,22 @@ def _usable(path: Path) -> Path:
 
 
 _SQLITE = b"SQLite format 3\x00"
+
+
+def _foreign_tables(path: Path) -> list[str]:
+    """The tables of an SQLite file qunguan never made (its schema version is 0, and it
+    holds tables): schema migrations number every archive from its first command on."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if conn.execute("pragma user_version").fetchone()[0]:
+                return []
+            return [name for (name,) in conn.execute(
+                "select name from sqlite_master where type = 'table' and name not like 'sqlite%' order by name")]
+        finally:
+            conn.close()
+    except sqlite3.Error:  # unreadable or locked: the checks below, or opening it, say why
+        return []
 
 
 def _head(path: Path) -> bytes:

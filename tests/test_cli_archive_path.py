@@ -75,3 +75,30 @@ def test_a_command_that_waits_too_long_for_a_busy_archive_says_so_in_one_line(qu
     assert qunguan("groups", "set", "防火群", "--unit", "县林业局", "--db", db_path).exit_code == 0
     assert "new " in qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", db_path, "--group", "防火群",
                              "--silent").stdout
+
+
+def test_another_programs_database_given_as_the_archive_is_refused_and_left_as_it_was(qunguan, fixtures, tmp_path):
+    import sqlite3
+
+    # The admin's own 台账 kept in SQLite, named where the archive goes.
+    ledger = tmp_path / "台账.db"
+    with sqlite3.connect(ledger) as conn:
+        conn.execute("create table 台账 (村 text, 户数 integer)")
+        conn.execute("insert into 台账 values ('新庄村', 312)")
+    conn.close()
+    before = ledger.read_bytes()
+    result = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", ledger, "--group", "防火群", "--silent")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (f"error: {ledger}: an SQLite database of another program (tables 台账), not a qunguan "
+                                     "archive; qunguan would add its tables to it. --db names the archive: a new file, "
+                                     "or one qunguan made")
+    assert qunguan("stats", "--db", ledger).exit_code == 1
+    assert ledger.read_bytes() == before
+
+
+def test_an_archive_qunguan_made_and_an_empty_file_are_opened(qunguan, fixtures, tmp_path):
+    archive, empty = tmp_path / "档案.db", tmp_path / "新档案.db"
+    assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", archive, "--group", "防火群", "--silent").exit_code == 0
+    assert qunguan("stats", "--db", archive).exit_code == 0
+    empty.touch()  # made beforehand by the admin, as 0600
+    assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", empty, "--group", "防火群", "--silent").exit_code == 0
