@@ -499,6 +499,9 @@ class _Planner:
         self.moment: str | None = None
         self.identical: dict[tuple, int] = {}
         self.claimed: set[int] = set()  # archived messages matched by content (_archived_by_content)
+        # Archived messages recent records are by their own identity (write), this batch's and the last's.
+        self.by_identity: set[int] = set()
+        self.last_by_identity: set[int] = set()
         self.without_ids: dict[int, bool] = {}  # per group: _without_ids_archived
         self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids)
         self.roster = None  # roster.person_finder, once needed
@@ -543,7 +546,7 @@ class _Planner:
                 "i.format like '%-csv' from json_each(?) j join messages m on m.group_id = j.value ->> 0 and "
                 "m.sent_at between j.value ->> 1 || ':00' and j.value ->> 1 || ':59' join imports i on i.id = m.import_id "
                 f"where m.source_id is {'not ' if with_ids else ''}null order by m.id", [json.dumps(minutes)]):
-            if message_id not in self.claimed:
+            if message_id not in self.claimed and message_id not in self.by_identity:
                 found.setdefault((group_id, sent_at[:16], _MATCHED_AS.get(kind, kind), _text_key(text)), []).append(
                     (sent_at, precision, message_id, member_id, text, bool(csv_import)))
         if not found:  # a week not archived yet: nothing to match, no sender to look up
@@ -615,8 +618,11 @@ class _Planner:
             [json.dumps([k[0] for k in keyed])]))
         archived = set(found_by_key)
         # A message a record is by its very identity answers for that record alone: a
-        # record matched by content (below) must not take it too.
-        self.claimed |= set(found_by_key.values())
+        # record matched by content (below, or in the next batch: a minute split between
+        # two) must not take it too. Two batches' worth, not the whole file's: a re-read
+        # export finds nearly all of its messages so, and memory must not grow with the file.
+        found_ids = set(found_by_key.values())
+        self.by_identity, self.last_by_identity = self.last_by_identity | found_ids, found_ids
         if not self.archive_empty:
             # A message this import gave an id to is archived under it, though the reading
             # connection sees that only once the file is committed.
