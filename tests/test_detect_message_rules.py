@@ -115,6 +115,11 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "照片太多了，我压缩打包发了",
     "走访照片我发一下，大家参考",
     "附照片9张，请领导审阅",  # the speaker's own attachment, counted
+    # The speaker's trouble sending what they were asked for.
+    "中源乡今天入户走访了46户，照片太多，群里发不完，压缩打包发了。",
+    "三阳镇中心小学的演练照片，视频太大发不上来，我私发给龙股长",
+    # Pictures to go with an article for publication, not proof of work.
+    "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
     assert run(proof_demand, msg(text)) == []
@@ -130,6 +135,9 @@ def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_dema
     # Photos uploaded to a platform still stand for the work: 第九条 names the upload,
     # not where it goes. A supervisor can dismiss a 随手拍 that reports a problem.
     ("请各单位上传照片到\"随手拍\"平台", "照片"),
+    # Told what to do when the video will not send: the video is still demanded.
+    ("巡查视频发不上来的私发我，今晚必须收齐", "视频"),
+    ("每户都要拍照，照片发不完的分几次发群里", "照片"),
 ])
 def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, media):
     [flag] = run(proof_demand, msg(text))
