@@ -24,7 +24,7 @@ from review.cli import report, reviews_app, serve, users_app, verify
 
 app = typer.Typer(cls=Commands, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="群管 qunguan: archive government work-group chats, flag rule breaches, review them.")
-roster_app = typer.Typer(no_args_is_help=True, help="The real-name roster of group members.")
+roster_app = typer.Typer(cls=Commands, no_args_is_help=True, help="The real-name roster of group members.")
 app.add_typer(roster_app, name="roster")
 
 
@@ -208,9 +208,9 @@ def stats(db: ArchiveOption):
                  for r in figures["imports"]), "imports")
 
 
-groups_app = typer.Typer(no_args_is_help=True, help="The group registry: what the exports cannot know.")
+groups_app = typer.Typer(cls=Commands, no_args_is_help=True, help="The group registry: what the exports cannot know.")
 app.add_typer(groups_app, name="groups")
-config_app = typer.Typer(no_args_is_help=True, help="Per-archive overrides of the detectors' and new-media checks' settings.")
+config_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Per-archive overrides of the detectors' and new-media checks' settings.")
 app.add_typer(config_app, name="config")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(posts_app, name="posts")

@@ -28,8 +28,16 @@ def fail(message: str) -> None:
 
 
 class Commands(typer.core.TyperGroup):
-    """The command group: an archive another command keeps busy past the wait is said
+    """A command group: an archive another command keeps busy past the wait is said
     in one line, whichever command met it, not with SQLite's traceback."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None and not command.short_help and command.help:
+            # Typer lists a command with its whole docstring, line breaks and all: the
+            # summary is its first paragraph, joined, for the terminal to wrap.
+            command.short_help = " ".join(command.help.split("\n\n")[0].split())
+        return command
 
     def invoke(self, ctx):
         try:

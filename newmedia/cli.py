@@ -7,12 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, DbOption, err, escape, fail, print_metrics, print_table
+from cli_output import ArchiveOption, Commands, DbOption, err, escape, fail, print_metrics, print_table
 from ingest.registry import is_iso_day
 from ingest.schema import FILING_ACTIONS, open_archive
 
-accounts_app = typer.Typer(no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
-posts_app = typer.Typer(no_args_is_help=True, help="新媒体 posts: import platform exports, train the posts classifier.")
+accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
+posts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 posts: import platform exports, train the posts classifier.")
 
 
 

@@ -8,11 +8,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, DbOption, echo_fields, err, escape, fail
+from cli_output import ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail
 from ingest.schema import open_archive
 
-users_app = typer.Typer(no_args_is_help=True, help="Who may log in to the web UI, and as what.")
-reviews_app = typer.Typer(no_args_is_help=True, help="Supervisors' decisions, fed back to the models.")
+users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
+reviews_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Supervisors' decisions, fed back to the models.")
 
 
 def _users_conn(db: Path):

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import typer
+from typer.testing import CliRunner
 
 from cli import app
 
@@ -24,3 +25,13 @@ def test_every_command_has_help_and_is_in_the_readme():
 def test_the_readme_has_the_two_setup_commands_and_a_chinese_quick_start():
     assert "make demo" in README and "make test" in README and "快速上手" in README
     assert (Path(__file__).parent.parent / ".ci" / "run").read_text().strip().endswith("make test")
+
+
+def test_each_command_is_listed_with_its_summary_in_one_piece():
+    # Typer printed a summary with its docstring's line breaks: ragged half-lines in every list.
+    for group in ["", *(g.name for g in app.registered_groups)]:
+        listing = CliRunner().invoke(app, [*filter(None, [group]), "--help"], env={"COLUMNS": "400"}).output
+        for name, callback in commands(app):
+            if name.rsplit(" ", 1)[0] == f"qunguan {group}".strip():
+                summary = " ".join(callback.__doc__.split("\n\n")[0].split())
+                assert summary in listing, name
