@@ -416,6 +416,8 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("秘密★ 关于做好春节期间安全维稳工作的通知：各单位务必落实，请签收", "秘密★"),
     ("绝密★启用前 2025年县直机关公开遴选公务员笔试 申论试题及参考答案", "绝密★"),
     ("这份机密级维稳方案先发群里大家看看再锁进保密柜", "机密级"),  # kept later, passed on now
+    # However short: a starred marking, a grade said of the document.
+    ("机密★1年", "机密★1年"), ("此件为机密级", "机密级"), ("跟你们说个机密级消息：老王要调走了", "机密级"),
     ("★秘密 关于近期重点人员动态的通报", "★秘密"),
     ("★机密 县委关于2025年征兵工作的通知，各单位收到后请签收", "★机密"),
     # The sender says what the material after the colon is: a note to keep it in excuses nothing.
@@ -485,7 +487,11 @@ def test_a_reminder_about_secret_grades_is_not_flagged(text):
                                   # However the rule is worded, a few words on.
                                   "以下是内部资料的保管要求，请勿外传：\n1. 内部资料用后及时收回，不得带出办公室",
                                   "以下是内部文件流转规定，不得外传：\n1. 内部文件由办公室统一登记",
-                                  "以下是机密文件的管理规定，不得外传：\n1. 机密文件由专人保管"])
+                                  "以下是机密文件的管理规定，不得外传：\n1. 机密文件由专人保管",
+                                  # Gossip calling itself 机密: no ★, no grade, no material declared.
+                                  "跟你们说个机密，老王要调走了", "这可是机密哈哈", "跟大家透露个机密：老王要调走了",
+                                  # 级别 is the word for a level, not a grade's 级.
+                                  "这可是机密级别的消息哈哈", "机密级别的八卦来了"])
 def test_a_secret_in_the_everyday_sense_is_no_marking(text):
     assert run(secret, msg(text)) == []
 
