@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "8"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -43,16 +43,24 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别)(?!\s*及
 # for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade only of material named (以下
 # 内容为秘密). 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握),
 # not with who may take part, there or in the words before the colon ("以下内容仅限内部人员
-# 报名：…", "以下内容仅限内部，报名请找党政办：…"). Behind a lookahead of its first
-# characters (any_pattern): it is searched in every message with 密 or 内部 in it.
+# 报名：…", "以下内容仅限内部，报名请找党政办：…"). Internal material may name whose it is
+# (下面是县局内部通报, 这是县纪委的内部资料) and be news (这是内部消息). After the ask a comma
+# may lead into the material as a colon does ("这是内部消息，不要外传，县里下周要来暗访"),
+# but not more admonition or thanks ("这是内部通报，不要外传，违者追责", "…，谢谢配合"): the
+# material then is a file sent apart, a message of its own. `caption` ends where the
+# material starts. Behind a lookahead of its first characters (any_pattern): it is
+# searched in every message with 密 or 内部 in it.
 _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
                          r"|(?:以下|这是|这个是|这些是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
                          rf"|(?:此件|本件|这份|以下|下面|这是|这个是|这些是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
-                         r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|内部(?:资料|文件|材料|参考|通报))"
+                         r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密"
+                         r"|(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|里|中心|政府|单位|系统)的?)?内部(?:资料|文件|材料|参考|通报|消息|信息))"
                          r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])(?![^：:\n]{0,10}?(?:报名|参加|参与)))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
-                         r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))(?=[！!]?[^：:\n？?！!]{0,12}[：:\n]\s*\S)",))
-_COLON = re.compile(r"[：:\n]")  # where a declared secret's caption ends (_DECLARED looks ahead for it)
+                         r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))"
+                         rf"(?=[！!]?(?P<caption>[^：:\n？?！!]{{0,12}}(?=[：:\n])|[^：:\n？?！!]{{0,12}}?(?:{_ASK})(?=[，,]"
+                         r"(?!\s*(?:请|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必))))[：:\n，,]\s*\S)",))
+_GRADE_WORD = re.compile("绝密|机密|秘密")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
@@ -77,7 +85,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         # What a file to fetch from the 机要室 is, internal or marked, is said before the
         # material: "以下内部资料请到机要室领取，勿外传：1.…" passes none of it on, but "这是机密
         # 文件，看完删掉：县委关于领取慰问金的人员名单" is the material, whatever it says.
-        caption = _COLON.search(text, declared.end()).start() if declared else len(text)
+        caption = declared.end("caption") if declared else len(text)
         # Neither excuses a document that carries its own marking: at its head (机密★1年 …，
         # 请签收), or anywhere for a quiz (绝密★启用前 …试题及参考答案).
         if (graded and taught.search(text) and not _OWN_MARKING.search(text)
@@ -115,9 +123,10 @@ def _marked(text: str, reminders: re.Pattern) -> str | None:
 
 
 def _declared(m: Message, declared: re.Match) -> dict:
-    """The flag on material its sender calls secret (a grade: 密 in the words) or internal
-    (only ever with an ask), naming what they asked of its readers, if anything."""
-    if "密" not in declared.group():
+    """The flag on material its sender calls secret (a grade in the words) or internal
+    (only ever with an ask), naming what they asked of its readers, if anything. Whose the
+    internal material is may hold 密 and no grade (县保密委的内部通报)."""
+    if not _GRADE_WORD.search(declared.group()):
         return flag(m, "secret", ARTICLE, f"疑似内部资料在群内传播（标注「{declared.group()}」，发送者要求「{declared['ask']}」）",
                     score=0.7)
     asked = f"（发送者要求「{declared['ask']}」）" if declared["ask"] else ""

@@ -524,6 +524,13 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     ("这是内部材料，不要往外发：全县信访积案名单及化解进度", "这是内部材料", "不要往外发", 0.7),
     ("这是内部资料，看了就删：全县信访积案名单及化解进度", "这是内部资料", "看了就删", 0.7),
     ("以下内容仅限内部掌握：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部掌握", "仅限内部", 0.7),
+    # Internal material naming whose it is, or internal news, passed on.
+    ("下面是县局内部通报，别转发：今年3月起县局对各乡镇开展作风暗访，重点查上班纪律", "下面是县局内部通报", "别转发", 0.7),
+    ("这是县保密委的内部通报，看完删掉：\n3月份共查处违纪干部5人", "这是县保密委的内部通报", "看完删掉", 0.7),
+    ("这是内部消息，不要外传：县里下周要来暗访", "这是内部消息", "不要外传", 0.7),
+    # A comma after the ask leads into the material as a colon does.
+    ("这是内部消息，不要外传，县里下周要来暗访", "这是内部消息", "不要外传", 0.7),
+    ("这是机密，看完删掉，县委关于人事调整的几点意见", "这是机密", "看完删掉", 1.0),
 ])
 def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep_in_is_flagged(text, declared, asked,
                                                                                                 score):
@@ -549,6 +556,12 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     "以下内容仅限内部，报名请找党政办：\n第二期业务骨干培训班，名额20人",
     # Internal files to fetch from the 机要室, as marked ones: the notice passes none of them on.
     "以下内部资料请到机要室领取，勿外传：\n1. 县委办2025年12号文件",
+    # A reminder or an ask with nothing passed on: more admonition or thanks after the
+    # comma, a general instruction, the rules on such material.
+    "内部通报不要外传", "这是内部通报，不要外传。", "这是内部通报，不要外传，违者追责", "这是内部消息，别转发，谢谢配合",
+    "下面是关于加强内部资料管理的规定，别转发：\n1. 内部资料不得带出办公室",
+    # News kept for now, or a bare 秘密, as with a colon.
+    "这是机密，先别外传，王主任下个月调县里去了", "这是秘密，不要外传，小王下个月结婚",
 ])
 def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
