@@ -153,6 +153,7 @@ NIGHT = "2025-04-08T22:10:00"  # a Tuesday
     "各位领导，明天上午的调度会材料已发邮箱，请审阅。",
     "请大家周末注意出行安全，祝周末愉快！",  # good wishes
     "请大家早点休息，明天还要下村，辛苦了。",
+    "收到，再发一遍给村里。",  # a reply saying it is passed on, no task of its own
     "明天开会的材料我已经准备好了，放在您办公桌上。",  # one's own work done
 ])
 def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(text):
@@ -187,6 +188,7 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "收到。另外请各村明天上午把低保复核名单报到民政办。",  # a reply that sets a new task
     "好的，请各村支书明天下午3点到镇三楼会议室开会。",
     "辛苦了！请各村明早8点前把入户走访表交到党政办。",
+    "辛苦村书记，再发一遍：请各村明早8点前把入户走访表交到党政办。",  # the task posted again
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     "各位同事，明天上午十点前将自查表发我邮箱。",

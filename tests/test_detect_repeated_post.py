@@ -162,7 +162,7 @@ RELAYED = "请各村于周五前上报本村春耕备耕进展情况统计表，
 
 
 @pytest.mark.parametrize("thanks", ["感谢王主任提醒！", "谢谢张书记！", "辛苦王主任，", "感谢提醒，", "谢谢您！",
-                                    "感谢刘局提醒！", "多谢村主任提醒，"])
+                                    "感谢刘局提醒！", "多谢村主任提醒，", "辛苦王主任，再发一遍："])
 def test_another_member_thanking_for_a_notice_and_echoing_it_answers_it(conn, thanks):
     # 王主任 posts the notice; a village secretary thanks him and echoes it to the villages.
     first = add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1)
@@ -180,6 +180,9 @@ def test_another_member_thanking_for_a_notice_and_echoing_it_answers_it(conn, th
     # Thanks to all who hold a post, as the notice-giver addresses them: 辛苦村书记 is 辛苦各村书记.
     (2, "辛苦村书记，" + RELAYED),
     (2, "谢谢村主任们配合，" + RELAYED),
+    # However it says it is posted again.
+    (2, "辛苦村书记，再发一遍：" + RELAYED),
+    (2, "辛苦各村书记，再发一遍：" + RELAYED),
 ])
 def test_a_notice_posted_again_after_thanks_to_everyone_or_by_its_own_poster_is_a_repeat(conn, member, again):
     first = add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1)
