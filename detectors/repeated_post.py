@@ -34,7 +34,7 @@ from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similaritie
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "8"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -173,7 +173,8 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
     flags = []
     for owner, found in sorted(copies.items()):
         later = posts[every_id[owner]]
-        found = [i for i in found if _repeats(later, stored.norms[owner], posts[every_id[i]], config, senders)]
+        found = [i for i in found
+                 if _repeats(later, stored.norms[owner], posts[every_id[i]], stored.norms[i], config, senders)]
         if not found:
             continue
         # The window holds every post's normalised text: not normalised again per flag.
@@ -199,9 +200,9 @@ def _one_source(post: Message, earlier: Message, senders: dict) -> bool:
     return any(a is not None and a == b for a, b in zip(senders[post.member_id], senders[earlier.member_id]))
 
 
-def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: dict) -> bool:
-    """Whether `post` (normalised: `norm`), a near-copy of `earlier`, posts the same
-    information again (第九条), rather than something written alike:
+def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, config: dict, senders: dict) -> bool:
+    """Whether `post` (normalised: `norm`), a near-copy of `earlier` (`earlier_norm`), posts
+    the same information again (第九条), rather than something written alike:
     - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
     - a correction (更正, 延期, 改为 …) changes the earlier post: it is news;
     - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
@@ -213,19 +214,25 @@ def _repeats(post: Message, norm: str, earlier: Message, config: dict, senders: 
       nor is one that answers the notice by echoing it after an acknowledgement or thanks
       naming someone ("收到，" or "感谢王主任提醒！" and the notice). Thanks naming everyone
       or no one ("辛苦各位，再发一遍：", "感谢各村支持，") are the notice-giver's voice: that
-      post is the notice again."""
+      post is the notice again;
+    - an echo answers a notice whichever of the two it is, unless one member posted both
+      in one group (then it is their own notice again, whatever it opens with): it is
+      no post of the notice to be counted in its thread, and the member who echoed it and
+      then passed it on to their own group relays it, once, not 多头发布."""
     settings = config["repeated_post"]
     if adds_to(post.text, earlier.text) or _corrects(post, earlier, settings):
         return False
     if _another_occasion(post, earlier, settings):
         return False
-    if post.group_id != earlier.group_id:
-        return _one_source(post, earlier, senders)
-    if post.member_id == earlier.member_id:
+    if post.group_id == earlier.group_id and post.member_id == earlier.member_id:
         return True
     echo = _echo_opening(*(tuple(settings[key]) for key in ("acknowledgements", "thanks", "thanked")),
                          tuple(config["after_hours"]["question_titles"]))
-    return is_notice(post, config["after_hours"]) and not echo.match(norm)
+    if echo.match(norm) or echo.match(earlier_norm):
+        return False
+    if post.group_id != earlier.group_id:
+        return _one_source(post, earlier, senders)
+    return is_notice(post, config["after_hours"])
 
 
 @functools.lru_cache(maxsize=16)

@@ -161,6 +161,45 @@ def test_members_answering_a_notice_by_echoing_it_are_not_repeats(conn):
 RELAYED = "请各村于周五前上报本村春耕备耕进展情况统计表，逾期未报的全镇通报。"
 
 
+def _members(conn, *members):
+    """Members (id, group, account) of the groups, one account each unless named twice."""
+    conn.execute("insert into groups (id, name) values (3, '卫健系统群')")
+    conn.executemany("insert into members (id, group_id, sender_key) values (?, ?, ?)", members)
+
+
+def test_a_member_who_echoed_a_notice_and_passed_it_on_to_their_own_group_relays_it(conn):
+    # 王主任 (account a) posts the notice; 刘洋 (account b) answers it in the same words
+    # and passes it on to the group he runs: he posted it once, not in two groups.
+    _members(conn, (1, 1, "wxid_a"), (2, 1, "wxid_b"), (3, 2, "wxid_b"))
+    posts = [add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1),
+             add(conn, 2, 1, "2025-03-03T09:05:00", "收到，" + RELAYED, member_id=2),
+             add(conn, 3, 2, "2025-03-03T09:10:00", RELAYED, member_id=3)]
+    assert detect(conn, *posts) == []
+
+
+@pytest.mark.parametrize("in_first_group, flagged", [
+    ("收到，" + RELAYED, {4: "多头发布"}),  # echoed, then posted in two groups of his: the second is 多头发布
+    # Posted again plainly in the notice's group: a repeat there, and his posts in his groups 多头发布.
+    (RELAYED, {2: "重复发布", 3: "多头发布", 4: "多头发布"}),
+])
+def test_a_member_who_passes_a_notice_on_to_two_groups_or_reposts_it_posts_it_in_several(conn, in_first_group,
+                                                                                          flagged):
+    _members(conn, (1, 1, "wxid_a"), (2, 1, "wxid_b"), (3, 2, "wxid_b"), (4, 3, "wxid_b"))
+    posts = [add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1),
+             add(conn, 2, 1, "2025-03-03T09:05:00", in_first_group, member_id=2),
+             add(conn, 3, 2, "2025-03-03T09:10:00", RELAYED, member_id=3),
+             add(conn, 4, 3, "2025-03-03T09:15:00", RELAYED, member_id=4)]
+    assert {f["message_id"]: f["evidence"][:4] for f in detect(conn, *posts)} == flagged
+
+
+def test_an_echo_is_no_post_in_the_thread_of_the_notice_posted_again(conn):
+    posts = [add(conn, 1, 1, "2025-03-03T09:00:00", RELAYED, member_id=1),
+             add(conn, 2, 1, "2025-03-03T09:05:00", "收到，" + RELAYED, member_id=2),
+             add(conn, 3, 1, "2025-03-04T09:00:00", RELAYED, member_id=1)]
+    [flag] = detect(conn, *posts)
+    assert (flag["message_id"], flag["related_message_id"]) == (3, 1) and "第 2 次" in flag["evidence"]
+
+
 @pytest.mark.parametrize("thanks", ["感谢王主任提醒！", "谢谢张书记！", "辛苦王主任，", "感谢提醒，", "谢谢您！",
                                     "感谢刘局提醒！", "多谢村主任提醒，", "辛苦王主任，再发一遍："])
 def test_another_member_thanking_for_a_notice_and_echoing_it_answers_it(conn, thanks):
