@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "7"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "8"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
@@ -132,11 +132,13 @@ class _Layout:
         return self.someone.search(self.contact.sub("\n", part)) is not None
 
     def heading_names_someone(self, heading: tuple[int, int]) -> bool:
+        """Whether the heading's sentence names someone else, but for those its duty serves
+        ("信访接待值班表", "接待群众来访值班安排": the staff receiving them are listed)."""
         start = self.sentence_start(heading[0])
         if start not in self.named_in_sentence:  # one sentence may hold many headings
             i = bisect.bisect_right(self.ends, heading[0])
             end = self.ends[i] - 1 if i < len(self.ends) else len(self.text)
-            self.named_in_sentence[start] = self.names_someone(self.text[start: end])
+            self.named_in_sentence[start] = self.names_someone(_served(self.someone).sub("\n", self.text[start: end]))
         return self.named_in_sentence[start]
 
 
@@ -171,6 +173,14 @@ def _others_listed(someone: re.Pattern) -> re.Pattern:
     return re.compile(rf"(?:{someone.pattern})(?:户|人员|人|们)?"
                       r"(?P<list>(?:名单|名册|信息|情况|联系电话|联系方式|电话|手机号?|号码)(?:及(?:联系)?(?:电话|方式|手机号?))?)?"
                       r"(?:如下)?(?:[（(][^（()）\n]{0,10}[）)])?[ \t]*[：:][ \t]*$")
+
+
+@functools.lru_cache(maxsize=8)
+def _served(someone: re.Pattern) -> re.Pattern:
+    """Others (`someone`) named as those a duty serves: after a serving verb (_SERVING's), or
+    before 接待, 维稳 or 值班 (信访接待, 群众来访接待, 信访维稳, 信访值班)."""
+    return re.compile(rf"(?:接待|服务|包保|对接|护送|接送)[^的\n]{{0,4}}?(?:{someone.pattern})+"
+                      rf"|(?:{someone.pattern})+(?=接待|维稳|值班)")
 
 
 def _lists_others(line: str, listed: re.Pattern) -> bool:

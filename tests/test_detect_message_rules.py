@@ -259,6 +259,11 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     # A duty named by those it serves, with no list of them: its staff are listed under it.
     "春节期间值班安排：\n带班领导：王建军 13907951234\n接待群众来访：\n刘洋 15979512345",
     "防汛值班安排：\n带班领导 王建军 13907951234\n包保困难户：\n刘洋 15979512345\n陈静 13607953456",
+    # A roster's heading naming those its duty serves: the staff serving them are listed.
+    "信访接待值班表\n周一 王建军 13907951234\n周二 刘洋 15979512345", "信访值班表：\n周一 王建军 13907951234",
+    "接待群众来访值班安排：\n周一 王建军 13907951234",
+    # An official by title, the number right after it, under an office's label or not.
+    "镇民政办：王主任13907951234", "民警刘警官13907951234", "有事找派出所刘警官：13907951234",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
@@ -319,6 +324,12 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("接到一个咨询电话：13812345678，问低保政策", "手机号 138*****678"),
     ("今天上午接听了一个咨询电话13812345678，问医保缴费的事，请医保站回个电话", "手机号 138*****678"),
     ("接到12345热线来电13812345678，反映路灯不亮，请城管站处理", "手机号 138*****678"),
+    # A resident's number beside an office, a title or a duty serving them: still theirs.
+    ("低保户张某某电话13907951234", "手机号 139*****234"),
+    ("患者家属张老师13907951234", "手机号 139*****234"),
+    ("镇民政办：低保户王某13907951234", "手机号 139*****234"),
+    ("王主任说村民李四13907951234", "手机号 139*****234"),
+    ("信访接待值班表：\n周一 王建军 13907951234\n来访群众李某 15979512345", "手机号 159*****345"),
     # What leads into a contact field is said of every number of its list.
     ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
      "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
