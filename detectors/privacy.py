@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "8"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
@@ -91,9 +91,9 @@ class _Layout:
         self.list_ends = [m.start() for m in _LIST_END.finditer(text)]
         if self.headings:
             # So does a heading of someone else's numbers, its last words naming them ("低保户
-            # 名单：\n张三\n138…", "需重点走访的困难户："): what follows is theirs. A roster's own
-            # subheadings name a day or a duty, whoever it serves ("周一：", "信访维稳值班：",
-            # "患者转运组："): its list goes on.
+            # 名单：\n张三\n138…", "需重点走访的困难户：", or on its own line without a colon:
+            # "低保户名单\n张三…"): what follows is theirs. A roster's own subheadings name a day
+            # or a duty, whoever it serves ("周一：", "信访维稳值班：", "患者转运组："): its list goes on.
             listed = _others_listed(someone)
             self.list_ends = sorted([*self.list_ends, *(m.start() for m in _HEADING_LINE.finditer(text)
                                                         if _lists_others(m.group(), listed))])
@@ -156,7 +156,9 @@ _PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班|举报|监
 # then the line published ("收到通知后张贴举报电话139…").
 _CALL_TAKEN = re.compile(r"(?:接到|收到|接了|接听[了到]|转来)(?:\d+|[^，,；;。！？!?\n后请把将在\d]){0,4}$")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
-_HEADING_LINE = re.compile(r"^[^\n]*[：:][ \t]*$", re.M)  # a line that ends in a colon: a list follows
+# A line that ends in a colon, or a short one without a number ("低保户名单" on its own
+# line): a list follows.
+_HEADING_LINE = re.compile(r"^(?:[^\n]*[：:]|[^\d\n]{1,20})[ \t]*$", re.M)
 
 
 # A roster's duty serving those its heading names: 接待群众来访：, 包保困难户：. Only verbs
@@ -169,10 +171,10 @@ _SERVING = re.compile(r"(?:接待|服务|包保|对接|护送|接送)[^的\n]{0,
 def _others_listed(someone: re.Pattern) -> re.Pattern:
     """A heading line ending in others (`someone`: 低保, 患者家属 …), as households or people,
     or in a list of them (`list`: 低保户名单：, 投诉人信息：, 学生家长联系方式：, 低保户名单及电话：),
-    its count in brackets or not (困难户（3户）：)."""
+    its count in brackets or not (困难户（3户）：), a colon after it or not (低保户名单)."""
     return re.compile(rf"(?:{someone.pattern})(?:户|人员|人|们)?"
                       r"(?P<list>(?:名单|名册|信息|情况|联系电话|联系方式|电话|手机号?|号码)(?:及(?:联系)?(?:电话|方式|手机号?))?)?"
-                      r"(?:如下)?(?:[（(][^（()）\n]{0,10}[）)])?[ \t]*[：:][ \t]*$")
+                      r"(?:如下)?(?:[（(][^（()）\n]{0,10}[）)])?[ \t]*[：:]?[ \t]*$")
 
 
 @functools.lru_cache(maxsize=8)

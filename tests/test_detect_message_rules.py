@@ -259,6 +259,10 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     # A duty named by those it serves, with no list of them: its staff are listed under it.
     "春节期间值班安排：\n带班领导：王建军 13907951234\n接待群众来访：\n刘洋 15979512345",
     "防汛值班安排：\n带班领导 王建军 13907951234\n包保困难户：\n刘洋 15979512345\n陈静 13607953456",
+    # The same subheadings without a colon, and a list of no one else's (参会人员名单), as with one.
+    "3月防汛值班表\n周一\n王建军 13907951234\n周二\n刘洋 15979512345",
+    "春节期间值班安排\n信访维稳值班\n王建军 13907951234\n接待群众来访\n刘洋 15979512345",
+    "本周值班表\n周一 王建军 13712345678\n参会人员名单\n张三 13800001234",
     # A roster's heading naming those its duty serves: the staff serving them are listed.
     "信访接待值班表\n周一 王建军 13907951234\n周二 刘洋 15979512345", "信访值班表：\n周一 王建军 13907951234",
     "接待群众来访值班安排：\n周一 王建军 13907951234",
@@ -307,6 +311,10 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
      "值班电话：13612345678\n监督举报电话：13512345678\n镇民政办：13312345678", "手机号 138*****234；手机号 139*****678"),
     ("村联络员：王磊 13712345678\n\n低保户名单：\n张三\n13800001234", "手机号 138*****234"),
     ("本周值班表：\n周一 王建军 13712345678\n以下为需重点走访的低保户：\n张三 13800001234", "手机号 138*****234"),
+    # Without a colon, the heading on its own line ends the roster's list as well.
+    ("本周值班表\n周一 王建军 13712345678\n低保户名单\n张三 13800001234", "手机号 138*****234"),
+    ("村联络员名单\n王磊 13712345678\n需走访的困难户\n张三 13800001234\n李四 13900005678",
+     "手机号 138*****234；手机号 139*****678"),
     # However the heading counts them or names their list; a list of those a duty serves too.
     ("本周值班表：\n周一 王建军 13712345678\n需走访的困难户（3户）：\n张三 13800001234", "手机号 138*****234"),
     ("本周值班表：\n周一 王建军 13712345678\n慰问困难群众名单及电话：\n张三 13800001234", "手机号 138*****234"),
