@@ -697,3 +697,35 @@ def test_an_empty_folder_given_by_mistake_is_refused_and_makes_no_archive(qungua
     # Beside a file, it is refused and the file read.
     both = ingest(qunguan, db_path, week, fixtures / "memotrace3-week1.csv")
     assert both.exit_code == 1 and "new 6" in both.stdout and "1 个文件未能导入" in both.stderr
+
+
+@pytest.mark.parametrize("fixture, deleted, exporter", [
+    ("memotrace3-week1.csv", "发送人", "MemoTrace 2025 CSV"), ("memotrace3-week1.csv", "内容", "MemoTrace 2025 CSV"),
+    ("chatlog.csv", "Sender", "chatlog CSV"), ("防汛工作群_utf8.csv", "CreateTime", "MemoTrace 2.0 CSV"),
+])
+def test_a_csv_whose_needed_column_was_deleted_in_excel_is_named_by_its_exporter_and_the_column(
+        qunguan, db_path, query, fixtures, tmp_path, fixture, deleted, exporter):
+    # A clerk tidied the week's export in Excel and deleted a column, then dropped the file
+    # into the week's folder beside a clean export. No --format: the exporter is told by the
+    # columns left, and the admin hears which column to put back, not "unknown format".
+    rows = list(csv.reader((fixtures / fixture).read_text(encoding="utf-8-sig").splitlines()))
+    gone = rows[0].index(deleted)
+    week = tmp_path / "week"
+    week.mkdir()
+    with open(week / "tidied.csv", "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(row[:gone] + row[gone + 1:] for row in rows)
+    shutil.copy(fixtures / "weflow.json", week)
+    result = ingest(qunguan, db_path, week)
+    assert result.exit_code == 1
+    assert f"refused {week / 'tidied.csv'}: a {exporter} without its {deleted} column (its header is " in result.stderr
+    assert "put the column back under that name" in result.stderr and "try --format" not in result.stderr
+    assert "weflow.json\tweflow-json" in result.stdout  # the other file is still read
+    assert query("select count(*) n from imports") == [{"n": 1}]
+
+
+def test_a_csv_of_other_data_sharing_a_column_name_is_still_no_chat_export(qunguan, db_path, tmp_path):
+    # A 台账 with a 时间 and a 内容 column shares two names with MemoTrace's eight: not enough.
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("序号,时间,内容,责任人,完成情况\n1,2025-03-03,森林防火排查,王建国,已完成\n", encoding="utf-8")
+    result = ingest(qunguan, db_path, ledger, group="g")
+    assert "not a chat export qunguan knows" in result.stderr and "without its" not in result.stderr

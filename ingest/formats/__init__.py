@@ -9,7 +9,7 @@ claims what every other format declined.
 from __future__ import annotations
 
 from ingest.formats import (
-    chatlab, chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
+    chatlab, csvrows, chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
 )
 from ingest import roster
 from ingest.records import FormatError, Skipped
@@ -39,7 +39,21 @@ def detect(head: str, head_bytes: bytes, filename: str, siblings=()):
     # Only a file no chat format claims: a chat may well paste a 姓名/单位 table.
     if roster.is_roster(head):
         raise Skipped(roster.SKIPPED)
-    raise FormatError(notices.describe(head, filename))
+    raise FormatError(_lacking_columns(head) or notices.describe(head, filename))
+
+
+def _lacking_columns(head: str) -> str | None:
+    """What a CSV export whose header lost a column the reader needs lacks, said as such:
+    its exporter is known by the columns left (an admin deleted or renamed one in Excel),
+    and "unknown format" would send the admin looking in the wrong place."""
+    near = [(missing, fmt) for fmt in FORMATS for layout in getattr(fmt, "LAYOUTS", ())
+            if (missing := csvrows.lacking(head, layout, fmt.UNREAD))]
+    if not near:
+        return None
+    missing, fmt = min(near, key=lambda pair: len(pair[0]))
+    return (f"a {fmt.LABEL} without its {', '.join(missing)} column{'s' if len(missing) > 1 else ''} (its header is "
+            f"{','.join(csvrows.header_of(head))!r}): the messages cannot be read without it; export the chat again, or put "
+            "the column back under that name, and ingest the file again")
 
 
 def by_name(name: str):

@@ -54,6 +54,8 @@ def _rendered(content: str, sender: str) -> tuple[str, str, str | None]:
 
 class Csv:
     NAME = "chatlog-csv"
+    LABEL = "chatlog CSV"
+    LAYOUTS, UNREAD = (_HEADER,), ()
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:

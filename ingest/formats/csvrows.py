@@ -40,6 +40,16 @@ def holds(head: str, columns: list[str], unused: tuple[str, ...] = ()) -> bool:
     return set(columns) - set(unused) <= set(_names(header_of(head)))
 
 
+def lacking(head: str, columns: list[str], unused: tuple[str, ...] = ()) -> list[str] | None:
+    """The columns the reader needs that the header of `head` lacks, when the header still
+    names most of `columns` (an admin deleted or renamed one in Excel): the exporter is
+    known by the rest. None for a header that is not this format's at all."""
+    names = set(_names(header_of(head)))
+    if len(names & set(columns)) * 2 <= len(columns):
+        return None
+    return [name for name in columns if name not in names and name not in unused]
+
+
 # Messages pasted from documents can be long; the csv module's default limit is 131,072.
 csv.field_size_limit(1 << 26)
 

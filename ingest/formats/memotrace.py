@@ -19,6 +19,8 @@ _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Stat
 # the chat's id (the same on every row), the DB status, the time again as text.
 _V2_UNREAD = ("localId", "TalkerId", "Status", "StrTime")
 _V3 = ["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"]
+# 备注 and 昵称 repeat 发送人 (MemoTrace never fills them in), 更多信息 says "more".
+_V3_UNREAD = ("备注", "昵称", "更多信息")
 _SELF_RECALL = re.compile(r"<!\[CDATA\[|\s*<a href=\"weixin://revoke_edit_click\">重新编辑</a>\]\]>")
 _FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
 # Only what copying adds: Windows' " - 副本" / " - Copy", macOS' " copy 2", "(1)" in ASCII
@@ -47,6 +49,8 @@ def chat_from_filename(ctx: Context) -> tuple[str | None, str | None]:
 class V2Csv:
     NAME = "memotrace-csv"
     NAMED_BY_FILE = True  # the group's name is the file's: --group may give a better one
+    LABEL = "MemoTrace 2.0 CSV"
+    LAYOUTS, UNREAD = (_V2,), _V2_UNREAD
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
@@ -99,16 +103,17 @@ def _title(xml: str) -> str:
 class V3Csv:
     NAME = "memotrace3-csv"
     NAMED_BY_FILE = True
+    LABEL = "MemoTrace 2025 CSV"
+    LAYOUTS, UNREAD = (_V3,), _V3_UNREAD
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return csvrows.holds(head, _V3[:5])
+        return csvrows.holds(head, _V3, _V3_UNREAD)
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         chat_id, chat_name = chat_from_filename(ctx)
-        # 备注 and 昵称 repeat 发送人 (MemoTrace never fills them in), 更多信息 says "more".
-        for item in csvrows.timed_rows(lines, _V3, "时间", unused=("备注", "昵称", "更多信息")):
+        for item in csvrows.timed_rows(lines, _V3, "时间", unused=_V3_UNREAD):
             if isinstance(item, Reject):
                 yield item
                 continue

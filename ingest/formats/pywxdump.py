@@ -64,10 +64,13 @@ def _record(number: int | None, row: dict, names: dict[str, str]) -> Record | Re
 
 class Csv:
     NAME = "pywxdump-csv"
+    LABEL = "PyWxDump CSV"
+    LAYOUTS = (_NEW, _OLD)
+    UNREAD = _UNREAD
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
-        return any(csvrows.holds(head, layout, _UNREAD) for layout in (_NEW, _OLD))
+        return any(csvrows.holds(head, layout, _UNREAD) for layout in Csv.LAYOUTS)
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
