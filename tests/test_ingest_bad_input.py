@@ -729,3 +729,29 @@ def test_a_csv_of_other_data_sharing_a_column_name_is_still_no_chat_export(qungu
     ledger.write_text("序号,时间,内容,责任人,完成情况\n1,2025-03-03,森林防火排查,王建国,已完成\n", encoding="utf-8")
     result = ingest(qunguan, db_path, ledger, group="g")
     assert "not a chat export qunguan knows" in result.stderr and "without its" not in result.stderr
+
+
+def test_a_week_folder_with_a_phone_share_and_a_readme_reads_the_chats_and_names_the_note(qunguan, db_path, query,
+                                                                                         fixtures, tmp_path):
+    # A township clerk sends the week's folder: a MemoTrace CSV, the phone share of a
+    # group with no PC (its title pasted into WPS, which curled the quotes; another share
+    # copied from the mail body from its first message on) and a 说明.txt about the folder.
+    week = tmp_path / "第10周"
+    week.mkdir()
+    shutil.copy(fixtures / "memotrace3-week1.csv", week)
+    share = (fixtures / "wechat-share.txt").read_text(encoding="utf-8")
+    (week / "乡村振兴群.txt").write_text(share.replace('微信群"靖安县乡村振兴工作群"', "微信群“靖安县乡村振兴工作群”"),
+                                     encoding="utf-8")
+    (week / "城关群.txt").write_text("王建国  09:00\n明天上午九点开会\n\n李明  09:01\n收到\n", encoding="utf-8")
+    (week / "说明.txt").write_text("说明：本文件夹为第10周导出，请勿外传\n", encoding="utf-8")
+    result = qunguan("ingest", week, "--db", db_path, "--date", "2025-03-04", "--silent")
+    assert "乡村振兴群.txt\twechat-share\t靖安县乡村振兴工作群\tnew 4\t" in result.stdout
+    assert "memotrace3-week1.csv\tmemotrace3-csv\tmemotrace3-week1\tnew 6\t" in result.stdout
+    # The untitled share names no group: it asks for one rather than pass for a note.
+    assert f"refused {week / '城关群.txt'}: the file does not say which group it is; pass --group NAME" in result.stderr
+    assert (f"refused {week / '说明.txt'}: not a chat export qunguan knows (first line: '说明：本文件夹为第10周导出，请勿外传'): "
+            "if it is a note such as a readme, nothing is lost") in result.stderr
+    assert result.exit_code == 1
+    alone = qunguan("ingest", week / "城关群.txt", "--db", db_path, "--group", "城关群", "--date", "2025-03-04", "--silent")
+    assert "wechat-share\t城关群\tnew 2\talready present 0\trejected 0" in alone.stdout
+    assert query("select count(*) n from messages") == [{"n": 12}]

@@ -100,4 +100,6 @@ def describe(head: str, filename: str) -> str:
             return f"JSON of an unknown shape (top-level keys: {keys}); not a chat export qunguan knows"
         return "JSON of an unknown shape; not a chat export qunguan knows"
     first = first_line(start)[:60]
-    return f"not a chat export qunguan knows (first line: {first!r}); try --format"
+    # In a week's folder this is most often a note (说明.txt): nothing of a chat is lost then.
+    return (f"not a chat export qunguan knows (first line: {first!r}): if it is a note such as a readme, nothing is "
+            "lost; if it holds a chat, ingest it alone with --format naming its exporter")

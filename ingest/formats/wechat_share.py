@@ -8,7 +8,9 @@ from typing import Iterator
 
 from ingest.records import Context, Record, Reject, first_line
 
-_GROUP = re.compile(r'^微信群"(?P<name>.+)"的聊天记录如下[:：]?\s*$')
+# Straight quotes as WeChat writes them; curly ones where a phone's or an editor's
+# "smart quotes" turned them, as pasting into a Word or WPS document does.
+_GROUP = re.compile(r'^微信群["“](?P<name>.+)["”]的聊天记录如下[:：]?\s*$')
 _PRIVATE = re.compile(r"^.+ 和 .+ 在微信上的聊天记录如下，请查收。\s*$")
 _DATE = re.compile(r"^[—\-–]{2,}\s*(?P<y>\d{4})\s*[-/年]\s*(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})\s*日?\s*[—\-–]{2,}\s*$")
 _SENDER = re.compile(r"^(?P<name>\S.*?)[ \u3000]{2,}(?P<h>\d{1,2}):(?P<m>\d{2})\s*$")
@@ -20,8 +22,10 @@ class Text:
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
+        # A share copied from the mail body may start at its first message: its title and
+        # date lines were left behind (the day then comes from --date, the group from --group).
         first = first_line(head).strip()
-        return bool(_GROUP.match(first) or _PRIVATE.match(first) or _DATE.match(first))
+        return bool(_GROUP.match(first) or _PRIVATE.match(first) or _DATE.match(first) or _SENDER.match(first))
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
