@@ -213,6 +213,17 @@ class Context:
         return loader() if loader else None
 
 
+class OfficeFile:
+    """A format whose files are Office Open XML (a zip) named `.EXTENSION`, read from bytes."""
+
+    BINARY = True
+    EXTENSION = ""
+
+    @classmethod
+    def sniff_bytes(cls, head_bytes: bytes, filename: str) -> bool:
+        return head_bytes.startswith(b"PK\x03\x04") and filename.lower().endswith(cls.EXTENSION)
+
+
 class Skipped(Exception):
     """A file that is not a chat log but is read beside one (names, group details)."""
 

@@ -1,5 +1,6 @@
 """Given the export files admins really receive, each lands in the archive as typed rows."""
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -579,3 +580,55 @@ def test_chatlab_lines_of_two_chats_put_together_go_to_their_own_groups(qunguan,
     ingest(qunguan, db_path, merged)
     assert query("select g.name, count(*) n from messages m join groups g on g.id = m.group_id group by g.name "
                  "order by g.name") == [{"name": "县纪委工作群", "n": 3}, {"name": "湖田乡防汛群", "n": 3}]
+
+
+def _memotrace_office_export(folder, fixtures):
+    """A MemoTrace 2025 export folder where the clerk ticked Word and Excel, not CSV: the
+    chat's .docx (author "MemoTrace") and .xlsx (a 聊天记录 sheet with the CSV's header),
+    beside a picture of the chat and a Word attachment someone sent in it."""
+    import zipfile
+
+    import openpyxl
+
+    folder.mkdir(parents=True)
+    book = openpyxl.Workbook()
+    sheet = book.create_sheet("聊天记录", 0)
+    book.create_sheet("成员信息", 1)
+    sheet.append(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
+    sheet.append(["9100000000000000001", "文本", "王建国", "2025-03-03 09:00:05", "收到", "王建国", "王建国", "more"])
+    book.save(folder / "防汛工作群.xlsx")
+    for name, author in (("防汛工作群_1.docx", "MemoTrace"), ("防汛预案.docx", "县应急局")):
+        with zipfile.ZipFile(folder / name, "w") as document:
+            document.writestr("[Content_Types].xml", "<Types/>")
+            document.writestr("word/document.xml", "<w:document/>")
+            document.writestr("docProps/core.xml", f"<cp:coreProperties><dc:creator>{author}</dc:creator></cp:coreProperties>")
+    shutil.copy(fixtures / "photo.png", folder)
+
+
+def test_a_memotrace_word_or_excel_export_says_to_export_csv_and_attachments_stay_quiet(qunguan, db_path, fixtures,
+                                                                                      tmp_path):
+    # The admin hands over only what MemoTrace wrote in Word and Excel: told why nothing was
+    # read and what to do, not "skipped" like the chat's pictures and attachments.
+    folder = tmp_path / "防汛工作群(45628193047@chatroom)"
+    _memotrace_office_export(folder, fixtures)
+    result = qunguan("ingest", tmp_path, "--db", db_path, "--silent")
+    assert result.exit_code == 1
+    assert (f"refused {folder / '防汛工作群_1.docx'}: a MemoTrace Word export, which qunguan does not read (it gives a "
+            "time only every few minutes, not per message): export the chat from MemoTrace as CSV and ingest that") in result.stderr
+    assert f"refused {folder / '防汛工作群.xlsx'}: a MemoTrace Excel export, which qunguan does not read" in result.stderr
+    assert f"{folder / '防汛预案.docx'}: skipped, an Office document (.docx), not a chat export" in result.stderr
+    assert f"{folder / 'photo.png'}: skipped, a PNG image" in result.stderr
+    alone = qunguan("ingest", folder / "防汛工作群_1.docx", "--db", db_path, "--silent")
+    assert alone.exit_code == 1 and "a MemoTrace Word export" in alone.stderr
+
+
+def test_a_memotrace_word_export_beside_the_chats_csv_is_passed_over_with_a_note(qunguan, db_path, fixtures, tmp_path):
+    folder = tmp_path / "防汛工作群(45628193047@chatroom)"
+    _memotrace_office_export(folder, fixtures)
+    shutil.copy(fixtures / "memotrace3-week1.csv", folder / "防汛工作群.csv")
+    result = qunguan("ingest", tmp_path, "--db", db_path, "--silent")
+    assert result.exit_code == 0, result.stderr
+    assert "防汛工作群.csv\tmemotrace3-csv\t防汛工作群\tnew 6\t" in result.stdout
+    for name, kind in (("防汛工作群_1.docx", "Word"), ("防汛工作群.xlsx", "Excel")):
+        assert (f"{folder / name}: skipped, a MemoTrace {kind} export; the chat's messages are read from 防汛工作群.csv "
+                "beside it") in result.stderr

@@ -18,8 +18,9 @@ FORMATS = [
     memotrace.V2Csv, memotrace.V3Csv, memotrace.V3Json, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
     weflow.Json, chatlab.Json, chatlab.Jsonl, wecom.Archive, wechat_share.Text, chatlog.Text, pasted.Text,
 ]
-BINARY_FORMATS = [weflow.Xlsx]
-BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS}
+BINARY_FORMATS = [weflow.Xlsx, memotrace.Word]
+# MemoTrace's Word export is recognised only to be refused: no --format reads it.
+BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS if f is not memotrace.Word}
 # Exports whose group name is only their file's (`NAMED_BY_FILE`): --group overrides it.
 # The others name their chat inside the file, and that name wins over --group.
 NAMED_BY_FILE = tuple(name for name, f in BY_NAME.items() if getattr(f, "NAMED_BY_FILE", False))

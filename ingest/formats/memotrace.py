@@ -7,11 +7,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Iterator
+import zipfile
+from typing import BinaryIO, Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_composite, kind_from_name
-from ingest.records import Context, FormatError, Record, Reject, from_epoch, load_json, lost_id, not_numbers, numeric_id
+from ingest.records import (Context, FormatError, NotChat, OfficeFile, Record, Reject, Skipped, from_epoch, load_json,
+                             lost_id, not_numbers, numeric_id)
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
@@ -217,3 +219,36 @@ def _kind(code: int, item: dict) -> str:
     text = str(item.get("text") or "")
     kind = "text" if code == 2 else kind_from_composite(code, text)
     return "pat" if kind == "system" and "拍了拍" in text else kind
+
+
+class Word(OfficeFile):
+    """MemoTrace's Word export (`<备注>_<n>.docx`, 500 messages a file, author "MemoTrace"):
+    not read, since it gives a time only where five minutes passed since the last, not
+    per message. Recognised, so an admin who hands it over hears to export CSV instead
+    of having it passed over as an attachment; any other Word document is one."""
+
+    NAME = "memotrace-docx"
+    EXTENSION = ".docx"
+
+    @staticmethod
+    def parse(data: BinaryIO, ctx: Context) -> Iterator[Record | Reject]:
+        try:
+            with zipfile.ZipFile(data) as document:
+                about = document.read("docProps/core.xml").decode("utf-8", "replace")
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            about = ""
+        if "MemoTrace" not in about:
+            raise NotChat("an Office document (.docx), not a chat export")
+        raise office_export("Word", "it gives a time only every few minutes, not per message", ctx)
+
+
+def office_export(kind: str, why: str, ctx: Context) -> FormatError | Skipped:
+    """The refusal of a chat MemoTrace exported as Word or Excel, or where it exported the
+    chat as CSV too (its files share the chat's name), the note that it is passed over."""
+    chat = re.sub(r"(?:_\d+)?(?:\(\d+\))?\.[^.]+$", "", ctx.filename)
+    beside = next((name for name in (f"{chat}.csv", f"{chat}_utf8.csv", f"{chat}.html.json") if name in ctx.siblings),
+                  None)
+    if beside:
+        return Skipped(f"a MemoTrace {kind} export; the chat's messages are read from {beside} beside it")
+    return FormatError(f"a MemoTrace {kind} export, which qunguan does not read ({why}): export the chat from "
+                       "MemoTrace as CSV and ingest that")

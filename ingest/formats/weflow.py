@@ -15,10 +15,11 @@ import zlib
 from xml.etree.ElementTree import ParseError
 from typing import BinaryIO, Iterator
 
+from ingest.formats import memotrace
 from ingest.formats.kinds import kind_from_composite, kind_from_name
 from ingest import roster
-from ingest.records import (Context, FormatError, NotChat, Record, Reject, Skipped, from_epoch, load_json, message_id,
-                             not_numbers, parse_local)
+from ingest.records import (Context, FormatError, NotChat, OfficeFile, Record, Reject, Skipped, from_epoch, load_json,
+                             message_id, not_numbers, parse_local)
 from newmedia.table import cell_text
 
 _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
@@ -73,7 +74,7 @@ def _record(item, chat_id, chat_name) -> Record | Reject:
     )
 
 
-class Xlsx:
+class Xlsx(OfficeFile):
     """WeFlow's Excel export: sheet 聊天记录, a preamble (会话信息; 微信ID (later 账号ID), <id>,
     昵称, <name>, 备注, <remark>, values in merged cells; 导出工具, WeFlow, …), then the header
     序号, 时间, 发送者昵称, 发送者微信ID (or 发送者账号ID), 发送者备注, 群昵称, 发送者身份,
@@ -83,11 +84,7 @@ class Xlsx:
     (`id_lost`). Read from bytes (`BINARY`); a row's line is its row number in Excel."""
 
     NAME = "weflow-xlsx"
-    BINARY = True
-
-    @staticmethod
-    def sniff_bytes(head_bytes: bytes, filename: str) -> bool:
-        return head_bytes.startswith(b"PK\x03\x04") and filename.lower().endswith(".xlsx")
+    EXTENSION = ".xlsx"
 
     @staticmethod
     def parse(data: BinaryIO, ctx: Context) -> Iterator[Record | Reject]:
@@ -107,6 +104,8 @@ class Xlsx:
                 about, header = {}, None
                 for _, row in itertools.islice(rows, _PREAMBLE_ROWS):
                     cells = _cells(row)
+                    if _MEMOTRACE_HEADER <= set(cells):
+                        raise memotrace.office_export("Excel", "its layout is not documented for qunguan", ctx)
                     if _HEADER <= set(cells):
                         header = cells
                         break
@@ -123,6 +122,8 @@ class Xlsx:
 
 _SHEET = "聊天记录"
 _HEADER = {"时间", "消息类型", "内容"}  # what WeFlow's header row holds, full or compact
+# MemoTrace 2025's Excel export: a 聊天记录 sheet too, its header the CSV's.
+_MEMOTRACE_HEADER = {"消息ID", "类型", "发送人", "时间", "内容"}
 _PREAMBLE_ROWS = 10
 _LABELS = {"微信ID", "账号ID", "昵称", "备注", "导出工具", "导出版本", "平台", "导出时间"}
 
