@@ -103,6 +103,10 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
                               f"{escape(named)}, which the file names itself (--group is for files that do not)[/yellow]")
                 if result.unchanged_since:
                     err.print(f"[dim]{escape(result.name)}: unchanged since {result.unchanged_since}; not read again[/dim]")
+                if result.rejects_known:
+                    err.print(f"[yellow]{escape(result.name)}: the same file as {result.read_before}; rejected "
+                              f"records listed then and kept in the rejects table: {result.rejects_known} (not stored "
+                              "again); fix those lines and ingest the file again[/yellow]")
                 for line, record, reason in result.rejects[:20]:
                     where = f"line {line}" if line else f"record {record}"
                     err.print(f"[yellow]rejected[/yellow] {escape(result.name)}:{where}: {escape(reason)}")

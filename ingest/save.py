@@ -63,6 +63,10 @@ class FileResult:
     unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
     not_forced: list[str] = field(default_factory=list)  # groups it named itself, though --group was given
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (archived name, name in the file) of its chats
+    # "import #N, <time>" when these very bytes were read before (a file with rejects is read
+    # again), and how many of its rejects that import recorded: reported then, not again.
+    read_before: str | None = None
+    rejects_known: int = 0
 
 
 def message_key(*parts) -> int:
@@ -204,6 +208,12 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         result.group, result.not_forced, result.renamed = plan.groups.first_name, plan.groups.not_forced, plan.groups.renamed
         result.duplicate = plan.seen - result.new
         result.rejected, result.rejects = len(plan.rejects), plan.rejects
+        result.read_before, result.rejects_known = writer.call(ops.read_before, plan.import_id, batch.sha256)
+        if result.read_before:
+            # Listed when that import read them; what this one finds anew (a newer reader's
+            # reasons) is listed. Messages kept with a � were named then too.
+            result.rejects = writer.call(ops.rejects_of, plan.import_id)
+            result.garbled = []
         writer.call(ops.ledger, {
             "id": plan.import_id, "path": source.name, "sha256": batch.sha256, "size": batch.bytes_read,
             "format": result.format, "group_id": plan.groups.first_id,

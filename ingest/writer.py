@@ -132,6 +132,26 @@ def insert_reject(conn, row: list) -> None:
     conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
 
 
+def rejects_of(conn, import_id: int) -> list[tuple[int | None, int, str]]:
+    return conn.execute("select line, record, reason from rejects where import_id = ? order by id", [import_id]).fetchall()
+
+
+def read_before(conn, import_id: int, sha256: str) -> tuple[str | None, int]:
+    """The earlier import of these very bytes ("import #N, <time>", or None), and how many
+    of this import's rejects it recorded already, which are dropped: a file with bad
+    records is read again on every run, and its bad records are the same ones."""
+    earlier = conn.execute("select id, finished_at from imports where sha256 = ? order by id limit 1",
+                           [sha256]).fetchone()
+    if earlier is None:
+        return None, 0
+    # A set lookup, not a search per reject: a badly damaged file has many.
+    same = "coalesce(line, -1), record, reason, coalesce(raw, '')"
+    dropped = conn.execute(
+        f"delete from rejects where import_id = ? and ({same}) in (select {same} from rejects where import_id in "
+        "(select id from imports where sha256 = ?))", [import_id, sha256]).rowcount
+    return f"import #{earlier[0]}, {earlier[1]}", dropped
+
+
 def finish(conn, import_id: int, names: dict[int, tuple[list[str], tuple[str, str] | None]]) -> int:
     """Remember senders' names, settle replies; returns rows added. A member's display
     name is the one its latest message was sent under, whichever export came last (a
