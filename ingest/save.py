@@ -538,9 +538,11 @@ class _Planner:
         - else: records with an id, matched with messages archived without one (an Excel
           copy came first, or an export that has no ids);
         - `copies`: records without an id, matched with messages archived without one
-          only where Excel made them differ (below), from the very same sender: an export
-          that has no ids and a copy of it Excel re-saved. (Else two such exports meet
-          only on their identity, in which identical records are told apart.)
+          only where their identities cannot meet: one side timed to the minute, the other
+          to the second (a phone share and chatlog, or an Excel copy), from the same sender
+          as below; or a text Excel made differ (below), from the very same sender. (Else
+          two such exports meet only on their identity, in which identical records are
+          told apart.)
         The sender is the same member, or one the record's sender name is known for (one
         export names senders by WeChat id, another by display name only), or one linked to
         the same roster person (their names differ: a nickname here, a remark there).
@@ -581,8 +583,8 @@ class _Planner:
                         in enumerate(found.get(content, []))
                         if ("minute" in (precision, archived_precision) or at == sent_at)
                         and _same_text(text or "", their_text, self.excel_gbk, from_csv)
-                        and (not copies or by == member and (precision != archived_precision
-                                                              or (text or "").strip() != their_text.strip()))]
+                        and (not copies or precision != archived_precision
+                             or by == member and (text or "").strip() != their_text.strip())]
             # The very sender first; else one known by name or roster person.
             same = next((i for i, by in archived if by == member), None)
             if same is None:
