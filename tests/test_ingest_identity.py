@@ -572,3 +572,31 @@ def test_two_shares_each_holding_one_of_two_identical_replies_in_a_minute_keep_o
     (tmp_path / "chatlog.csv").write_text(_CHATLOG_WEEK, encoding="utf-8")
     assert "new 2\talready present 1" in qunguan("ingest", tmp_path / "chatlog.csv", "--db", db_path, "--silent").stdout
     assert query("select count(*) n from messages where text = '收到'") == [{"n": 2}]
+
+
+def test_a_memotrace_file_named_after_the_admins_remark_is_its_own_group_until_given_group(qunguan, db_path, query,
+                                                                                          tmp_path):
+    # chatlog names the chat 城关镇工作群 (111@chatroom); MemoTrace names its file after the
+    # exporter's remark for it, 城关群（王）. In its folder <备注>(<id>@chatroom) the chat id
+    # joins them. Loose, the file says only "城关群（王）": matching two chats by their
+    # messages is not safe (one notice is forwarded word for word into many groups), so it
+    # is a group of its own, and each message is stored under both: --group names it.
+    (tmp_path / "chatlog.csv").write_text(_CHATLOG_WEEK, encoding="utf-8")
+    memotrace = ("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n"
+                 "9100000000000000001,文本,王建国,2024-06-17 09:00:05,明天上午九点开会,,,more\r\n"
+                 "9100000000000000002,文本,李明,2024-06-17 09:01:12,收到,,,more\r\n"
+                 "9100000000000000003,文本,李明,2024-06-17 09:01:47,收到,,,more\r\n")
+    folder = tmp_path / "城关群（王）(111@chatroom)"
+    folder.mkdir()
+    (folder / "城关群（王）.csv").write_text(memotrace, encoding="utf-8")
+    loose = tmp_path / "loose" / "城关群（王）.csv"
+    loose.parent.mkdir()
+    loose.write_text(memotrace, encoding="utf-8")
+    qunguan("ingest", tmp_path / "chatlog.csv", "--db", db_path, "--silent")
+    assert "new 0\talready present 3" in qunguan("ingest", folder / "城关群（王）.csv", "--db", db_path, "--silent").stdout
+    named = qunguan("ingest", loose, "--db", db_path, "--group", "城关镇工作群", "--silent")
+    assert "城关镇工作群\tnew 0\talready present 3" in named.stdout
+    other = tmp_path / "other.db"  # the known limit: without --group
+    qunguan("ingest", tmp_path / "chatlog.csv", "--db", other, "--silent")
+    assert "城关群（王）\tnew 3\t" in qunguan("ingest", loose, "--db", other, "--silent").stdout
+    assert query("select name from groups order by id") == [{"name": "城关镇工作群"}]
