@@ -96,7 +96,10 @@ create index if not exists logins_address on logins (address, at);
 """
 # Moved on by every change that must end a user's open sessions (see the module docstring).
 _SESSIONS = "alter table users add column session_epoch integer not null default 0;"
-MIGRATIONS = [_USERS, _SESSIONS]
+# What a logged password check was for: a login, or the current password given to change
+# it (`change_own_password`). Both count toward the locks; the log must say which it was.
+_LOGIN_KIND = "alter table logins add column kind text not null default 'login' check (kind in ('login', 'password'));"
+MIGRATIONS = [_USERS, _SESSIONS, _LOGIN_KIND]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -136,15 +139,16 @@ def set_password(conn, name: str, password: str, by: str) -> None:
 
 
 def change_own_password(conn, name: str, current: str, new: str, address: str, trusted: bool = False) -> str | None:
-    """`name` changing their own password, which needs the current one. That check is a
-    login attempt (`attempt_login`: logged, counted toward the locks and refused while one
-    holds), so the change cannot serve to guess a password. None once changed as
+    """`name` changing their own password, which needs the current one. That check is
+    made as a login attempt is (`attempt_login`: logged, as a password check, counted
+    toward the locks and refused while one holds), so the change cannot serve to guess a
+    password. None once changed as
     `set_password` changes it, by `name` themself; else why not: "short" (the new one is
     too short, refused before any attempt), "name" or "address" (a lock holds), "wrong"
     (not the current password) or "same" (the new one is the current one)."""
     if len(new) < MIN_PASSWORD:
         return "short"
-    lock, user = attempt_login(conn, name, current, address, trusted)
+    lock, user = attempt_login(conn, name, current, address, trusted, kind="password")
     if lock:
         return lock
     if user is None:
@@ -223,9 +227,11 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | 
     return None
 
 
-def attempt_login(conn, name: str, password: str, address: str, trusted: bool = False) -> tuple[str | None, User | None]:
+def attempt_login(conn, name: str, password: str, address: str, trusted: bool = False,
+                  kind: str = "login") -> tuple[str | None, User | None]:
     """One login attempt: (the lock that refuses it, None) while one holds (`login_locked`),
-    else (None, the user when the password is right). Every attempt is kept in the log:
+    else (None, the user when the password is right). Every attempt is kept in the log,
+    as its `kind` (a login, or the check of the current password on changing it):
     auditors can see who signed in, and who tried.
 
     The lock is checked and the attempt logged, as a failure, in one transaction under the
@@ -237,8 +243,8 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
         lock = login_locked(conn, name, address, trusted)
         if lock:
             return lock, None
-        attempt = conn.execute("insert into logins (name, address, ok, at) values (?, ?, 0, ?)",
-                               [name[:64], address, stamp()]).lastrowid
+        attempt = conn.execute("insert into logins (name, address, ok, at, kind) values (?, ?, 0, ?, ?)",
+                               [name[:64], address, stamp(), kind]).lastrowid
     user = authenticate(conn, name, password)
     if user:
         with conn:

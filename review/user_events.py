@@ -8,6 +8,11 @@ ROLE_NAMES = {"supervisor": "核查人（党组）", "auditor": "审计", "admin
 EVENTS = {"disabled": "停用", "password changed": "修改密码", "logged out": "退出登录"}
 
 
+# A logged password check by what it was for (`logins.kind`) and whether the password was right.
+ATTEMPTS = {("login", True): ("登录", "成功"), ("login", False): ("登录", "失败"),
+            ("password", True): ("修改密码", "当前密码正确"), ("password", False): ("修改密码", "当前密码错误")}
+
+
 def role_name(role: str) -> str:
     return ROLE_NAMES.get(role, role)
 
@@ -17,3 +22,8 @@ def event_name(event: str) -> str:
     if event.startswith("added as "):
         return f"添加为{role_name(event.removeprefix('added as '))}"
     return EVENTS.get(event, event)
+
+
+def attempt_name(kind: str, ok) -> tuple[str, str]:
+    """What a logged password check was for, and its result, in Chinese."""
+    return ATTEMPTS[kind, bool(ok)]

@@ -1,6 +1,7 @@
 """Any logged-in user changes their own password on 修改密码: they give the current one
 (checked as a login is, so the page is no way round the login's lock), then the new one
 twice. Their other sessions end; this browser stays logged in."""
+import re
 import sqlite3
 
 import pytest
@@ -96,6 +97,25 @@ async def test_a_wrong_current_password_is_refused_and_counts_toward_the_login_l
     assert response.status_code == 429 and "次数过多" in response.text
     assert await login_status(ds, "u-supervisor", PASSWORD) == 429
     assert user_events(db_path, "u-supervisor")[-1][0] != "password changed"
+
+
+def logged_checks(db_path, name) -> list[tuple[str, int]]:
+    users = sqlite3.connect(auth.users_path(db_path))
+    return users.execute("select kind, ok from logins where name = ? order by id", [name]).fetchall()
+
+
+async def test_the_current_password_check_is_logged_as_a_password_change_not_a_login(ds, db_path):
+    cookies = await log_in(ds, "u-supervisor")
+    response, cookies = await change(ds, cookies, current="guess-guess-guess")
+    assert response.status_code == 400
+    response, _ = await change(ds, cookies)
+    assert response.status_code == 302
+    assert logged_checks(db_path, "u-supervisor") == [("login", 1), ("password", 0), ("password", 1)]
+    page = await ds.client.get("/-/qunguan/users", cookies=await log_in(ds, "u-auditor"))
+    attempts = page.text.split("登录记录", 1)[1]
+    rows = re.findall(r"<tr><td>[^<]+</td><td>u-supervisor</td><td>[^<]*</td><td>([^<]+)</td><td>([^<]+)</td></tr>",
+                      attempts)
+    assert rows == [("修改密码", "当前密码正确"), ("修改密码", "当前密码错误"), ("登录", "成功")]
 
 
 @pytest.mark.parametrize("current, new, again, says", [

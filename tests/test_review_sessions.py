@@ -91,7 +91,10 @@ def test_a_users_database_from_before_sessions_is_upgraded(tmp_path):
     old.execute("insert into users values ('li', 'supervisor', ?, 0, '2024-01-01T00:00:00', 'root')",
                 [auth.hash_password(PASSWORD)])
     old.commit()
+    old.execute("insert into logins (name, address, ok, at) values ('li', '10.0.0.1', 1, '2024-01-02T00:00:00')")
+    old.commit()
     conn = auth.connect(path)
+    assert conn.execute("select kind from logins").fetchall() == [("login",)]  # what they all were then
     assert auth.authenticate(conn, "li", PASSWORD) == auth.get_user(conn, "li")
     auth.log_out(conn, "li")
     assert auth.get_user(conn, "li").epoch == 1
@@ -145,7 +148,8 @@ async def test_auditors_see_who_signed_in_and_who_tried(ds):
     await log_in(ds, "u-supervisor")
     page = await ds.client.get("/-/qunguan/users", cookies=await log_in(ds, "u-auditor"))
     attempts = page.text.split("登录记录", 1)[1]
-    rows = re.findall(r"<tr><td>[^<]+</td><td>(u-[a-z]+)</td><td>[^<]*</td><td>(成功|失败)</td></tr>", attempts)
+    rows = re.findall(r"<tr><td>[^<]+</td><td>(u-[a-z]+)</td><td>[^<]*</td><td>登录</td><td>(成功|失败)</td></tr>",
+                      attempts)
     assert rows[:3] == [("u-auditor", "成功"), ("u-supervisor", "成功"), ("u-supervisor", "失败")]
 
 
