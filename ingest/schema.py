@@ -648,7 +648,12 @@ BUSY_SECONDS = 30
 
 def is_busy(error: BaseException) -> bool:
     """Whether `error` is SQLite giving up waiting for another writer of the archive."""
-    return isinstance(error, sqlite3.OperationalError) and str(error).startswith("database") and "locked" in str(error)
+    return isinstance(error, sqlite3.OperationalError) and busy_message(str(error))
+
+
+def busy_message(message: str) -> bool:
+    """Whether SQLite's `message` says it gave up waiting for another writer (`is_busy`)."""
+    return message.startswith("database") and "locked" in message
 
 
 def open_archive(path: str) -> sqlite_utils.Database:

@@ -117,6 +117,8 @@ PHRASES: list[tuple[str, str]] = [
      '（<a href="{{ show_hide_link }}">{{ "隐藏" if show_hide_text == "hide" else "显示" }}</a>）'),
     ("{% else %}Error {{ status }}{% endif %}", "{% else %}错误 {{ status }}{% endif %}"),
     # Error titles and messages come from Python: translated by a Jinja filter (ERRORS).
+    # query.html: a query's own error is SQLite's message.
+    ('<p class="message-error">{{ error }}</p>', '<p class="message-error">{{ error|zh_sql_error }}</p>'),
     ("{% if title %}{{ title }}", "{% if title %}{{ title|zh_error }}"),
     ('border: 3px solid red;">{{ error }}</div>', 'border: 3px solid red;">{{ error|zh_error }}</div>'),
     # base.html: messages flashed by Datasette's Python ("You are now logged out"), by a filter (FLASHES).
@@ -200,6 +202,65 @@ INTERRUPTED_PHRASES: list[tuple[str, str]] = [
     ("SQL query took too long. The time limit is controlled by the", "SQL 查询用时过长。时间上限由"),
     ("configuration option.</p>", "设置项决定。</p>"),
 ]
+
+
+# SQLite's own messages (and the sqlite3 module's), which Datasette shows as they are: a
+# failed query of an auditor, a table page's `_where` or facet, a write that waited in
+# vain for another writer. Each is explained in Chinese, the message kept after it, as
+# the exact name of the problem to look up (`sql_error`). "{...}" as in ERRORS.
+SQLITE_ERRORS: list[tuple[str, str]] = [
+    ("no such column: {column}", "没有名为 {} 的列（列名有误，或未写明所属的表）"),
+    ("no such table: {table}", "没有名为 {} 的表或视图"),
+    ("no such function: {function}", "没有名为 {} 的函数"),
+    ("no such module: {module}", "没有名为 {} 的虚拟表模块"),
+    ("ambiguous column name: {column}", "列名 {} 不明确：多个表都有此列，请写成“表名.列名”"),
+    ('near "{token}": syntax error', "SQL 语法错误：在“{}”附近"),
+    ("incomplete input", "SQL 语句不完整：可能缺少右括号、引号或语句的后半部分"),
+    ("unrecognized token: {token}", "SQL 中有无法识别的符号：{}"),
+    ("You can only execute one statement at a time.", "一次只能执行一条 SQL 语句：请去掉分号后的语句"),
+    ("wrong number of arguments to function {function}", "函数 {} 的参数个数不对"),
+    ("misuse of aggregate: {function}", "聚合函数 {} 用法有误：不能用在 WHERE 中，请改用 HAVING"),
+    ("misuse of aggregate function {function}", "聚合函数 {} 用法有误：不能用在 WHERE 中，请改用 HAVING"),
+    ("a GROUP BY clause is required before HAVING", "使用 HAVING 前需要 GROUP BY"),
+    ("sub-select returns {n} columns - expected 1", "子查询返回了 {} 列，此处只能返回 1 列"),
+    ("SELECTs to the left and right of UNION do not have the same number of result columns",
+     "UNION 两侧的 SELECT 列数不同"),
+    ("SELECTs to the left and right of UNION ALL do not have the same number of result columns",
+     "UNION ALL 两侧的 SELECT 列数不同"),
+    ("{nth} ORDER BY term out of range - should be between 1 and {n}", "ORDER BY 的一项（{0}）超出范围：应在 1 到 {1} 之间"),
+    ("{nth} ORDER BY term does not match any column in the result set", "ORDER BY 的一项（{}）不是结果中的列"),
+    ("no tables specified", "没有指定要查询的表"),
+    ("row value misused", "行值（括号中的多个值）用法有误"),
+    ("Incorrect number of bindings supplied. The current statement uses {used}, and there are {given} supplied.",
+     "查询参数个数不对：语句需要 {} 个，提供了 {} 个"),
+    ("You did not supply a value for binding parameter {name}.", "没有为查询参数 {} 提供值"),
+    ("malformed JSON", "JSON 格式有误"),
+    ("bad JSON path: {path}", "JSON 路径有误：{}"),
+    ("fts5: syntax error near {token}", "全文检索语法有误：在 {} 附近（含引号、括号等符号的词请用双引号括起）"),
+    ("unterminated string", "全文检索语法有误：引号没有成对"),
+    ("interrupted", "查询已中断"),
+    ("string or blob too big", "内容过长，超出了数据库的上限"),
+    ("too many SQL variables", "查询参数过多"),
+    ("parser stack overflow", "SQL 嵌套层数过多"),
+    ("Expression tree is too large (maximum depth {n})", "SQL 表达式嵌套过深（最多 {} 层）"),
+    ("integer overflow", "整数超出范围"),
+    ("not authorized", "无权执行此操作"),
+    ("attempt to write a readonly database", "数据库为只读，不能写入"),
+    ("database is locked", "数据库正忙：其他程序（如导入、违规识别）正在写入，请稍后重试"),
+    ("database table is locked", "数据库正忙：其他程序（如导入、违规识别）正在写入，请稍后重试"),
+    ("database disk image is malformed", "数据库文件已损坏，请联系管理员"),
+    ("file is not a database", "数据库文件已损坏或不是数据库，请联系管理员"),
+    ("unable to open database file", "无法打开数据库文件，请联系管理员"),
+    ("disk I/O error", "磁盘读写出错，请联系管理员"),
+    ("database or disk is full", "磁盘已满，请联系管理员"),
+]
+
+
+def sql_error(message: str) -> str:
+    """SQLite's `message` explained in Chinese, the message itself after it; one this
+    module does not know gets a general explanation."""
+    explained = _matched(message, SQLITE_ERRORS)
+    return f"{'数据库执行 SQL 时出错' if explained == message else explained}（SQLite：{message}）"
 
 
 @functools.cache
@@ -292,6 +353,7 @@ def install(env: jinja2.Environment) -> None:
     env.loader = ChineseLoader(env.loader)
     env.filters["zh_operator"] = lambda name: OPERATORS.get(name, name)
     env.filters["zh_error"] = error_message
+    env.filters["zh_sql_error"] = sql_error
     env.filters["zh_message"] = flash_message
     env.filters["zh_role"] = user_events.role_name
     env.filters["zh_user_event"] = user_events.event_name

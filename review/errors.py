@@ -7,12 +7,15 @@ though the address is at fault (400), and so an argument it reads as JSON unchec
 from __future__ import annotations
 
 import json
+import sqlite3
+import traceback
 
 from datasette import Response
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
-from review.datasette_zh import error_message
+from ingest.schema import busy_message
+from review.datasette_zh import error_message, sql_error
 
 # Datasette raises these with status 500; each is a mistake in the address, never the server's.
 BAD_ADDRESS = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time",
@@ -34,14 +37,30 @@ def json_error(message: str, status: int, title: str | None = None) -> Response:
 
 def in_chinese(exception: Exception) -> Exception:
     """`exception` as Datasette's own error page shows it to a user (the same kind, its
-    message and title in Chinese), with 400 where Datasette says 500 for a bad address."""
+    message and title in Chinese), with 400 where Datasette says 500 for a bad address.
+    SQLite's messages, which Datasette passes on as they are ("Invalid SQL": a table
+    page's `_where` or facet) or not at all (an error out of a page's query or write, a
+    500), are explained in Chinese (`sql_error`); a write that waited in vain for another
+    writer (`classify`, an import) is 503, the server busy, to be tried again."""
+    if isinstance(exception, sqlite3.Error):
+        traceback.print_exception(exception)  # as Datasette logs any error it did not raise itself
+        return _sqlite_error(str(exception), 500)
     if isinstance(exception, DatasetteError) and not exception.message_is_html:
+        message = error_message(exception.message)
+        if exception.title == "Invalid SQL" and message == exception.message:
+            return _sqlite_error(message, exception.status)
         status = 400 if exception.status == 500 and exception.message.startswith(BAD_ADDRESS) else exception.status
-        return DatasetteError(error_message(exception.message), title=error_message(exception.title),
-                              error_dict=exception.error_dict, status=status)
+        return DatasetteError(message, title=error_message(exception.title), error_dict=exception.error_dict,
+                              status=status)
     if isinstance(exception, Base400) and exception.args and isinstance(exception.args[0], str):
         return type(exception)(error_message(exception.args[0]))
     return exception
+
+
+def _sqlite_error(message: str, status: int) -> DatasetteError:
+    if busy_message(message):
+        return DatasetteError(sql_error(message), title="数据库正忙", status=503)
+    return DatasetteError(sql_error(message), title="SQL 有误" if status == 400 else "数据库出错", status=status)
 
 
 async def error_page(datasette, path: str, accept: str, message: str, status: int, title: str) -> Response:

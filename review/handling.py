@@ -18,6 +18,14 @@ class ValidationError(ValueError):
     """A decision that cannot be recorded; the message is shown to the supervisor."""
 
 
+class Busy(ValidationError):
+    """A decision not recorded because another program (an import, `classify`) held the
+    archive's write lock for longer than a page waits; sending it again will do."""
+
+    def __init__(self):
+        super().__init__("数据库正忙：其他程序（如导入、违规识别）正在写入，本次处置未保存，请稍后重新提交")
+
+
 def validate(status: str, action: str, note: str, due_date: str | None, actions: tuple[str, ...] = HANDLING_ACTIONS,
              today: date | None = None) -> dict:
     """The decision to record, or ValidationError saying in Chinese what is wrong: an

@@ -9,7 +9,7 @@ from datasette import Response
 from ingest.schema import ACTION_NAMES, HANDLING_STATUSES, STATUS_NAMES
 from review import handling, queue
 from review.highlight import highlight
-from review.web import ROUTES_PREFIX, archive, require, safe_next
+from review.web import ROUTES_PREFIX, archive, require, safe_next, write_decision
 
 
 async def _missing(datasette, request, flag_id) -> Response:
@@ -32,15 +32,15 @@ async def case_view(datasette, request):
     if flag_id is None:
         return await _missing(datasette, request, request.url_vars["flag_id"])
     db = archive(datasette)
-    error, form, superseded = None, {}, None
+    error, form, superseded, busy = None, {}, None, False
     if request.method == "POST":
         await require(datasette, request, "qunguan-handle")
         form = await request.post_vars()
         try:
-            decision, newer = await db.execute_write_fn(lambda conn: handling.decide(
-                conn, flag_id, form, request.actor["id"], queue.row_id(form.get("seen")) or 0), block=True)
+            decision, newer = await write_decision(datasette, lambda conn: handling.decide(
+                conn, flag_id, form, request.actor["id"], queue.row_id(form.get("seen")) or 0))
         except handling.ValidationError as e:
-            error = str(e)
+            error, busy = str(e), isinstance(e, handling.Busy)
         else:
             if not newer:
                 datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
@@ -58,7 +58,7 @@ async def case_view(datasette, request):
         "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
         "seen": data["history"][-1]["id"] if data["history"] else 0,
-    }, request=request), status=400 if error else 409 if superseded else 200)
+    }, request=request), status=503 if busy else 400 if error else 409 if superseded else 200)
 
 
 def _decided(row: dict) -> str:

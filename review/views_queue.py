@@ -9,7 +9,7 @@ from datasette import Response
 from ingest.schema import HANDLING_STATUSES, STATUS_NAMES
 from review import handling, queue
 from review.highlight import highlight
-from review.web import ROUTES_PREFIX, archive, require, safe_next
+from review.web import ROUTES_PREFIX, archive, require, safe_next, write_decision
 
 
 async def queue_view(datasette, request):
@@ -64,8 +64,8 @@ async def bulk_view(datasette, request):
             raise handling.ValidationError("批量操作只能标记为误报或属实")
         decision = handling.validate(status, "none", (form.get("note") or [""])[0], None)
         seen = queue.row_id((form.get("seen") or [None])[0]) or 0
-        recorded, newer = await archive(datasette).execute_write_fn(
-            lambda conn: handling.record_current(conn, flag_ids, decision, request.actor["id"], seen), block=True)
+        recorded, newer = await write_decision(
+            datasette, lambda conn: handling.record_current(conn, flag_ids, decision, request.actor["id"], seen))
     except handling.ValidationError as e:
         datasette.add_message(request, str(e), datasette.ERROR)
     else:

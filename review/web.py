@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from datasette import Forbidden
 
-from review import auth, request_body
+from ingest.schema import is_busy
+from review import auth, handling, request_body
 
 ROUTES_PREFIX = "/-/qunguan"
 # Beside Datasette's /-/login and /-/logout, as the account's other page.
@@ -34,6 +35,18 @@ def _users_reader(path: str) -> sqlite3.Connection:
 def archive(datasette):
     name = config(datasette).get("database")
     return datasette.get_database(name) if name else datasette.get_database()
+
+
+async def write_decision(datasette, fn):
+    """`fn` run on the archive's write connection, as a handling form records a decision;
+    `handling.Busy` when another writer kept the archive past the wait, so the form comes
+    back with what was filled in rather than a server error."""
+    try:
+        return await archive(datasette).execute_write_fn(fn, block=True)
+    except sqlite3.OperationalError as e:
+        if not is_busy(e):
+            raise
+        raise handling.Busy() from e
 
 
 def role_of(datasette, actor) -> str | None:

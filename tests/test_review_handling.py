@@ -473,3 +473,26 @@ async def test_a_note_keeps_its_lines_but_no_control_characters(ds, query):
     typed = "已提醒\x00本人\x07\r\n第二行\t附链接\x1b[31m"  # as a browser sends a textarea, and worse
     assert (await decide(ds, flag_id, "u-supervisor", status="resolved", action="reminded", note=typed)).status_code == 302
     assert query("select note from handling")[0]["note"] == "已提醒本人\n第二行\t附链接[31m"
+
+
+async def test_a_decision_sent_while_another_program_writes_comes_back_unsaved_in_chinese(ds, query, db_path):
+    """An import or `classify` holds the archive's write lock for a while: the form comes
+    back filled in, saying nothing was saved, rather than a server error in English."""
+    flag_id = first_flag(query)
+    hidden, cookies = await form_fields(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, "u-supervisor"))
+    bulk, _ = await form_fields(ds, "/-/qunguan/queue", cookies)
+    writer = sqlite3.connect(db_path)
+    writer.execute("begin immediate")
+    try:
+        case = await ds.client.post(f"/-/qunguan/flags/{flag_id}", cookies=cookies,
+                                    data={**hidden, "status": "confirmed", "action": "talked", "note": "已约谈本人"})
+        queue = await ds.client.post("/-/qunguan/bulk", cookies=cookies,
+                                     data={**bulk, "flag": str(flag_id), "status": "dismissed", "note": ""})
+    finally:
+        writer.rollback()
+    assert case.status_code == 503
+    assert "数据库正忙" in case.text and "本次处置未保存" in case.text and "已约谈本人" in case.text
+    assert "locked" not in case.text
+    page = await ds.client.get(queue.headers["location"], cookies={**cookies, **queue.cookies})
+    assert "本次处置未保存" in page.text
+    assert query("select count(*) n from handling")[0]["n"] == 0

@@ -10,7 +10,8 @@ import pytest
 
 from review import auth
 from review.datasette_zh import (ERRORS, FLASHES, INTERRUPTED_PHRASES, PHRASES, TABLE_JS_PHRASES, datasette_table_js,
-                                 error_message)
+                                 error_message, sql_error)
+from review.errors import in_chinese
 from tests.review_helpers import PASSWORD, cookies_for, csrf, log_in, prepare
 
 ENGLISH_CHROME = ["Log out", "Run SQL", "Format SQL", "This data as", "Next page", 'value="Apply"', "Search:",
@@ -109,9 +110,56 @@ async def test_a_query_over_the_time_limit_is_explained_in_chinese(ds):
 
 
 def test_an_unknown_error_message_is_shown_as_it_is():
-    """SQLite's own messages name what is wrong in SQL terms an auditor can look up."""
-    assert error_message("no such column: nosuch") == "no such column: nosuch"
+    assert error_message("no such column: nosuch") == "no such column: nosuch"  # SQLite's: `sql_error`
     assert error_message("Cannot sort table by 发送时间") == "无法按 发送时间 排序"
+
+
+SQL_MISTAKES = ["select nosuch from messages", "select * from nosuch", "select nosuch(1)", "select id from messages, flags",
+                "select * frm messages", "select (1", "select 1 ? 2", "select 1; select 2", "select substr()",
+                "select count(*) from messages where count(*) > 1", "select (select 1, 2)",
+                "select 1 union select 1, 2", "select 1 order by 2", "select json_extract('{', '$')",
+                "select * from messages_fts where messages_fts match '\"'", "select :p"]
+
+
+def test_every_mistake_an_auditor_is_likely_to_make_is_explained_in_chinese():
+    """SQLite's messages are in its C library, not in any source a test can read: these
+    are made by SQLite itself, so a reworded one shows here."""
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("create table messages (id, text); create table flags (id);"
+                       "create virtual table messages_fts using fts5(text);")
+    for sql in SQL_MISTAKES:
+        with pytest.raises(sqlite3.Error) as raised:
+            conn.execute(sql).fetchall()
+        message = str(raised.value)
+        explained = sql_error(message)
+        assert not explained.startswith("数据库执行 SQL 时出错"), message
+        assert explained.endswith(f"（SQLite：{message}）")  # the exact words, to look up
+    assert sql_error("no such column: nosuch") == "没有名为 nosuch 的列（列名有误，或未写明所属的表）（SQLite：no such column: nosuch）"
+    assert sql_error("something new") == "数据库执行 SQL 时出错（SQLite：something new）"
+
+
+@pytest.mark.parametrize("path, status, chinese, english", [
+    ("/archive?sql=select+nosuch+from+messages", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
+    ("/archive?sql=select+1%3Bselect+2", 400, "一次只能执行一条 SQL 语句", "You can only execute one statement at a time."),
+    ("/archive/messages?_where=nosuch%3D1", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
+    ("/archive/messages?_facet=nosuch", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
+    ("/archive/messages?_search=%22", 400, "全文检索语法有误", 'fts5: syntax error near ""'),
+    ("/archive/messages.json?_where=nosuch%3D1", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
+])
+async def test_an_sql_mistake_is_explained_in_chinese_with_sqlites_words_after(ds, path, status, chinese, english):
+    page = await ds.client.get(path, cookies=cookies_for(ds, "u-auditor"))
+    assert page.status_code == status
+    text = page.json()["error"] if path.split("?")[0].endswith(".json") else html.unescape(page.text)
+    assert chinese in text and f"（SQLite：{english}）" in text
+
+
+def test_an_error_out_of_sqlite_on_any_page_is_explained_in_chinese():
+    """Not raised by Datasette, so not wrapped by it: a 500 that said only SQLite's words."""
+    broken = in_chinese(sqlite3.DatabaseError("database disk image is malformed"))
+    assert (broken.status, broken.title) == (500, "数据库出错")
+    assert broken.message == "数据库文件已损坏，请联系管理员（SQLite：database disk image is malformed）"
+    busy = in_chinese(sqlite3.OperationalError("database is locked"))
+    assert (busy.status, busy.title) == (503, "数据库正忙") and busy.message.startswith("数据库正忙：")
 
 
 def test_every_error_message_still_matches_datasettes_source():
