@@ -155,25 +155,19 @@ def report(
     """The report for leaders on a period, in Chinese Markdown on stdout: activity per
     group, breaches by category and article, what is handled and what is still waiting,
     and the same for the new-media accounts."""
-    from datetime import date, timedelta
+    from datetime import date
 
     from ingest.records import local_now
     from ingest.registry import is_iso_day
-    from review.report import last_week, report as write_report, unchecked
+    from review.report import period, report as write_report, unchecked
 
     for option, value in (("--from", since), ("--to", until)):
         if value is not None and not is_iso_day(value):
             fail(f"{option} {value!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
-    if since:
-        start = date.fromisoformat(since)
-        end = date.fromisoformat(until) if until else start + timedelta(days=6)
-    elif until:  # the week up to that day
-        end = date.fromisoformat(until)
-        start = end - timedelta(days=6)
-    else:
-        start, end = last_week(local_now().date())
-    if end < start:
-        fail(f"--to {end} is before --from {start}")
+    try:
+        start, end = period(*(date.fromisoformat(day) if day else None for day in (since, until)), local_now().date())
+    except ValueError as e:
+        fail(str(e))
     conn = open_archive(str(db)).conn
     units = [row[0] for row in conn.execute("select unit from groups where unit is not null union "
                                             "select unit from accounts order by unit")]

@@ -36,6 +36,27 @@ def last_week(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+def period(since: date | None, until: date | None, today: date) -> tuple[date, date]:
+    """The days a report is on: from `since` to `until`; from `since` for a week, or the
+    week ending `until`, when one is missing; last week (`last_week`) when both are.
+    ValueError when the period runs backwards or off the calendar (the report reads up
+    to the day after its last)."""
+    try:
+        if since:
+            start, end = since, until or since + timedelta(days=6)
+        elif until:
+            start, end = until - timedelta(days=6), until
+        else:
+            start, end = last_week(today)
+    except OverflowError:
+        start = end = date.max
+    if end == date.max:
+        raise ValueError(f"the period must end before {date.max.isoformat()} and start after {date.min.isoformat()}")
+    if end < start:
+        raise ValueError(f"--to {end} is before --from {start}")
+    return start, end
+
+
 def report(conn, start: date, end: date, unit: str | None = None, now: datetime | None = None) -> str:
     """The report on messages sent and breaches that happened from `start` to `end`
     (whole days), for one unit's groups or all; waiting cases as they stand `now`."""

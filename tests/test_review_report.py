@@ -65,10 +65,15 @@ def test_by_default_the_report_covers_last_week_monday_to_sunday(qunguan, archiv
 @pytest.mark.parametrize("args, message", [
     (["--from", "2025/03/03"], "expected a day as YYYY-MM-DD"),
     (["--from", "2025-03-09", "--to", "2025-03-03"], "is before --from"),
+    # Days a calendar holds, but not the week or the day after the report reads: no traceback.
+    (["--to", "9999-12-31"], "the period must end before 9999-12-31"),
+    (["--from", "9999-12-28"], "the period must end before 9999-12-31"),
+    (["--to", "0001-01-03"], "start after 0001-01-01"),
 ])
 def test_a_period_written_wrong_is_refused_in_one_line(qunguan, archive, args, message):
     result = qunguan("report", "--db", archive, *args)
-    assert result.exit_code == 1 and message in result.stderr
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_false_alarms_are_counted_apart_and_leave_the_chatter_share(qunguan, archive, query):
