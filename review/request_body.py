@@ -8,17 +8,22 @@ read passes the limit, and a body within it reaches the app as one piece."""
 from __future__ import annotations
 
 LOGIN_PATH = "/-/login"
+# Beside Datasette's /-/login and /-/logout, as the account's other page.
+PASSWORD_PATH = "/-/password"
 # A login form is a name, a password, a token and the page to return to, which may carry
 # a search the case page was opened from, encoded twice (the login caps it: NEXT_LIMIT).
+# The password form, three passwords and a token, has the same limit: a new password
+# longer than a login can carry would lock its user out.
 LOGIN_LIMIT = 32 * 1024
 NEXT_LIMIT = 8000
+_PASSWORD_FORMS = {LOGIN_PATH: "登录表单", PASSWORD_PATH: "修改密码表单"}
 # The longest handling note (4000 characters, 9 bytes each form-encoded) or a bulk
 # decision on a whole queue page, many times over.
 FORM_LIMIT = 1024 * 1024
 
 
 def limit_for(path: str) -> int:
-    return LOGIN_LIMIT if path == LOGIN_PATH else FORM_LIMIT
+    return LOGIN_LIMIT if path in _PASSWORD_FORMS else FORM_LIMIT
 
 
 TOO_LARGE = "提交的内容过大"
@@ -26,8 +31,8 @@ TOO_LARGE = "提交的内容过大"
 
 def too_large(path: str) -> str:
     """What a refused sender is told, in the words of the form they sent."""
-    if path == LOGIN_PATH:
-        return f"提交的内容过大（登录表单上限 {LOGIN_LIMIT // 1024} KB），未处理。"
+    if path in _PASSWORD_FORMS:
+        return f"提交的内容过大（{_PASSWORD_FORMS[path]}上限 {LOGIN_LIMIT // 1024} KB），未处理。"
     return f"提交的内容过大（上限 {FORM_LIMIT // 1024} KB），未处理。请缩短备注或减少一次勾选的条数后重新提交。"
 
 

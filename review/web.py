@@ -14,8 +14,7 @@ from ingest.schema import is_busy
 from review import auth, handling, request_body
 
 ROUTES_PREFIX = "/-/qunguan"
-# Beside Datasette's /-/login and /-/logout, as the account's other page.
-PASSWORD_PATH = "/-/password"
+PASSWORD_PATH = request_body.PASSWORD_PATH
 
 
 def config(datasette) -> dict:

@@ -164,3 +164,13 @@ async def test_the_page_menu_offers_the_change_beside_logging_out(ds, role):
     menu = page.text.split('class="nav-menu-inner"', 1)[1].split("</details>", 1)[0]
     assert '<a href="/-/password">修改密码</a>' in menu and "退出登录" in menu
     assert "修改密码" not in (await ds.client.get("/-/login")).text
+
+
+async def test_a_new_password_longer_than_a_login_can_carry_is_refused_unread(ds, db_path):
+    """The login refuses a form over 32 KB: a longer password set here could never be used."""
+    cookies = await log_in(ds, "u-supervisor")
+    huge = "长" * 20_000  # 180 KB form-encoded, twice
+    response, cookies = await change(ds, cookies, new=huge)
+    assert response.status_code == 413 and "修改密码表单上限 32 KB" in response.text and "备注" not in response.text
+    assert logged_checks(db_path, "u-supervisor") == [("login", 1)]  # not even checked
+    assert await login_status(ds, "u-supervisor", PASSWORD) == 302
