@@ -82,6 +82,10 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     ("请各网格员对异常户逐户走访，并拍照上传", "拍照"),
     ("请各村把签字版和现场照片发群里", "照片"),
     ("请各村支书今晚把巡河照片发群里，谁有困难提前说", "照片"),
+    # Pictures of publicity work done are its proof, whatever 宣传 names: no article is asked for.
+    ("请各村开展防溺水宣传，宣传图片今天下班前发群里", "图片"),
+    ("请各村把防诈骗宣传横幅悬挂后的图片发群里", "图片"),
+    ("各校开展国家安全教育日宣传活动后，请将活动图片上传至群里", "图片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
@@ -120,6 +124,7 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "三阳镇中心小学的演练照片，视频太大发不上来，我私发给龙股长",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
+    "请各卫生院把义诊活动图片发群里，用于宣传报道",
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
     assert run(proof_demand, msg(text)) == []
