@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "10"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -28,8 +28,10 @@ _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:{_STAR}\s*(?:绝密|机密|秘
 # A grade named for a document ("这份是机密级文件"), not a range of grades ("秘密级以上") nor
 # for where such files are kept or how they are handled ("机要室的秘密级文件柜锁坏了",
 # "秘密级文件要统一存放在保密柜内"), nor the chatty 级别 ("这可是机密级别的消息哈哈": the
-# word for a level, where a marking's grade is 机密级 or 机密★).
-_GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别)(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁))")
+# word for a level, where a marking's grade is 机密级 or 机密★). 级别 labelling a heading or
+# said of a document is its grade all the same ("秘密级别：县委关于…方案", "机密级别文件：…").
+_GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：:]|的?(?:文件|材料|资料|文稿|纪要|公文|件)))"
+                    rf"(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁))")
 # The sender saying what the material after a colon or a line break is: "以下为秘密级文件，
 # 不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，大家看完删掉：…". A note to keep
 # it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of

@@ -444,6 +444,10 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     # However short: a starred marking, a grade said of the document.
     ("机密★1年", "机密★1年"), ("此件为机密级", "机密级"), ("跟你们说个机密级消息：老王要调走了", "机密级"),
     ("★秘密 关于近期重点人员动态的通报", "★秘密"),
+    # 级别 as a heading's label or said of a document is its grade, as 级 is.
+    ("秘密级别：县委关于重点人员管控的工作方案\n一、总体要求", "秘密级"),
+    ("机密级别文件：县委关于2025年干部调整的方案，请各位阅后删除", "机密级"),
+    ("这份机密级别的文件先发群里，大家看完再锁进保密柜", "机密级"),
     ("★机密 县委关于2025年征兵工作的通知，各单位收到后请签收", "★机密"),
     # The sender says what the material after the colon is: a note to keep it in excuses nothing.
     ("以下为秘密级文件，不得外传：关于2025年干部调整方案的说明……", "以下为秘密级"),
