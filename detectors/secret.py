@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "10"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "11"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -48,10 +48,19 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：
 # 报名：…", "以下内容仅限内部，报名请找党政办：…"). Internal material may name whose it is
 # (下面是县局内部通报, 这是县纪委的内部资料) and be news (这是内部消息). After the ask a comma
 # may lead into the material as a colon does ("这是内部消息，不要外传，县里下周要来暗访"),
-# but not more admonition or thanks ("这是内部通报，不要外传，违者追责", "…，谢谢配合"): the
-# material then is a file sent apart, a message of its own. `caption` ends where the
+# but not more admonition or thanks ("这是内部通报，不要外传，违者追责", "…，谢谢配合"), nor
+# what to do with it (_TOLD: "…，各单位收到后组织学习"): the material then is a file sent
+# apart, a message of its own. `caption` ends where the
 # material starts. Behind a lookahead of its first characters (any_pattern): it is
 # searched in every message with 密 or 内部 in it.
+# What may follow the ask after a comma and is no material: more admonition or thanks,
+# another ask, or what the readers are to do with the file sent apart ("各单位收到后组织
+# 学习", "要求各村…整改", "学习后在群里回复收到", "有问题及时联系我", "自己看就行", "望周知").
+# 各… only with what they are to do (各乡镇考核排名出来了 is news); not 组织部 (组织部下周来考察).
+_TOLD = (r"请|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必|要求|望|收到|学习|组织(?!部)|认真"
+         r"|自己|以上|有问题|有疑问|有事|阅知|知悉"
+         r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
+         rf"|{_ASK}")
 _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
                          r"|(?:以下|这是|这个是|这些是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
                          rf"|(?:此件|本件|这份|以下|下面|这是|这个是|这些是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
@@ -61,7 +70,7 @@ _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
                          r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))"
                          rf"(?=[！!]?(?P<caption>[^：:\n？?！!]{{0,12}}(?=[：:\n])|[^：:\n？?！!]{{0,12}}?(?:{_ASK})(?=[，,]"
-                         r"(?!\s*(?:请|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必))))[：:\n，,]\s*\S)",))
+                         rf"(?!\s*(?:{_TOLD}))))[：:\n，,]\s*\S)",))
 _GRADE_WORD = re.compile("绝密|机密|秘密")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head

@@ -559,6 +559,9 @@ def test_material_its_sender_calls_secret_is_flagged_whatever_the_note_beside(te
     ("这是内部消息，不要外传：县里下周要来暗访", "这是内部消息", "不要外传", 0.7),
     # A comma after the ask leads into the material as a colon does.
     ("这是内部消息，不要外传，县里下周要来暗访", "这是内部消息", "不要外传", 0.7),
+    ("这是内部消息，不要外传，组织部下周来考察班子", "这是内部消息", "不要外传", 0.7),
+    ("这是内部消息，不要外传，各乡镇考核排名出来了，我们镇倒数第二", "这是内部消息", "不要外传", 0.7),
+    ("这是内部消息，别外传，看完删掉，县里下周要来暗访", "这是内部消息", "别外传", 0.7),
     ("这是机密，看完删掉，县委关于人事调整的几点意见", "这是机密", "看完删掉", 1.0),
 ])
 def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep_in_is_flagged(text, declared, asked,
@@ -588,6 +591,11 @@ def test_material_its_sender_calls_secret_or_internal_and_asks_to_delete_or_keep
     # A reminder or an ask with nothing passed on: more admonition or thanks after the
     # comma, a general instruction, the rules on such material.
     "内部通报不要外传", "这是内部通报，不要外传。", "这是内部通报，不要外传，违者追责", "这是内部消息，别转发，谢谢配合",
+    # Nor into what the readers are to do with the file sent apart, however it is asked.
+    "这是内部通报，不要外传，各单位收到后组织学习", "这是内部资料，不要外传，要求各村支书看完后立即整改",
+    "这是内部资料，不要外传，学习后在群里回复收到", "下面是内部通报，不要外传，有问题及时联系我",
+    "这是内部通报，不要外传，自己看就行", "这是内部文件，别外传，看完就删了吧", "这是内部通报，不要外传，望周知",
+    "这是局里的内部资料，仅限内部，不要转发，谢谢",
     "下面是关于加强内部资料管理的规定，别转发：\n1. 内部资料不得带出办公室",
     # News kept for now, or a bare 秘密, as with a colon.
     "这是机密，先别外传，王主任下个月调县里去了", "这是秘密，不要外传，小王下个月结婚",
