@@ -34,7 +34,7 @@ from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similaritie
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "10"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -218,7 +218,8 @@ def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, conf
     - an echo answers a notice whichever of the two it is, unless one member posted both
       in one group (then it is their own notice again, whatever it opens with): it is
       no post of the notice to be counted in its thread, and the member who echoed it and
-      then passed it on to their own group relays it, once, not 多头发布."""
+      then passed it on to their own group relays it, once, not 多头发布. A notice relayed
+      from above ("收到县里通知，请各村…") opens with an acknowledgement but echoes nothing."""
     settings = config["repeated_post"]
     if adds_to(post.text, earlier.text) or _corrects(post, earlier, settings):
         return False
@@ -228,11 +229,23 @@ def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, conf
         return True
     echo = _echo_opening(*(tuple(settings[key]) for key in ("acknowledgements", "thanks", "thanked")),
                          tuple(config["after_hours"]["question_titles"]))
-    if echo.match(norm) or echo.match(earlier_norm):
+    if _echoes(post, norm, echo) or _echoes(earlier, earlier_norm, echo):
         return False
     if post.group_id != earlier.group_id:
         return _one_source(post, earlier, senders)
     return is_notice(post, config["after_hours"])
+
+
+# A notice relayed from above opens saying so, its acknowledgement no answer: "收到县里通知，
+# 请各村…", "收到县应急局通知：…", "已转发县里文件，…" (@mentions may come first).
+_RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|已收悉|已转发|接到)"
+                      r"[^，,。！!；;：:\s]{0,12}?(?:通知|文件|来文|函|电报|指示|要求|精神)")
+
+
+def _echoes(post: Message, norm: str, echo: re.Pattern) -> bool:
+    """Whether `post` (normalised: `norm`) answers a notice by echoing it, rather than
+    relaying one from above."""
+    return echo.match(norm) is not None and not _RELAYED.match(post.text or "")
 
 
 @functools.lru_cache(maxsize=16)
