@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "10"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "11"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
@@ -172,7 +172,7 @@ def _others_listed(someone: re.Pattern) -> re.Pattern:
     """A heading line ending in others (`someone`: 低保, 患者家属 …), as households or people,
     or in a list of them (`list`: 低保户名单：, 投诉人信息：, 学生家长联系方式：, 低保户名单及电话：),
     its count in brackets or not (困难户（3户）：), a colon after it or not (低保户名单)."""
-    return re.compile(rf"(?:{someone.pattern})(?:户|人员|人|们)?"
+    return re.compile(rf"(?P<who>{someone.pattern})(?P<person>户|人员|人|们)?"
                       r"(?P<list>(?:名单|名册|信息|情况|联系电话|联系方式|电话|手机号?|号码)(?:及(?:联系)?(?:电话|方式|手机号?))?)?"
                       r"(?:如下)?(?:[（(][^（()）\n]{0,10}[）)])?[ \t]*[：:]?[ \t]*$")
 
@@ -185,12 +185,19 @@ def _served(someone: re.Pattern) -> re.Pattern:
                       rf"|(?:{someone.pattern})+(?=接待|维稳|值班)")
 
 
+# Third-party words that name a matter, not people: bare, a roster's subheading names the
+# duty handling it ("信访", "投诉：" in a 12345 hotline's roster); 信访人, 投诉人名单 name people.
+_MATTERS = frozenset({"投诉", "举报", "信访", "来访", "求助"})
+
+
 def _lists_others(line: str, listed: re.Pattern) -> bool:
     """Whether the heading `line` lists others' numbers: it names them (`listed`), not as
     those a duty serves ("接待群众来访：", "包保困难户：": its staff are listed under it)
-    unless it names a list of them ("慰问困难户名单：")."""
+    unless it names a list of them ("慰问困难户名单："), nor a matter alone, a duty ("信访")."""
     named = listed.search(line)
-    return named is not None and (named["list"] is not None or not _SERVING.search(line, 0, named.start()))
+    if named is None or named["list"] is None and (named["who"] in _MATTERS and named["person"] is None):
+        return False
+    return named["list"] is not None or not _SERVING.search(line, 0, named.start())
 
 
 def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:

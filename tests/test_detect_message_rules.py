@@ -269,6 +269,9 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "3月防汛值班表\n周一\n王建军 13907951234\n周二\n刘洋 15979512345",
     "春节期间值班安排\n信访维稳值班\n王建军 13907951234\n接待群众来访\n刘洋 15979512345",
     "本周值班表\n周一 王建军 13712345678\n参会人员名单\n张三 13800001234",
+    # A duty named by the matter it handles, with a colon or without: 信访, 投诉, 咨询 are the work.
+    "春节值班安排\n信访\n王建军 13907951234\n应急\n刘洋 15979512345", "春节值班安排\n信访：\n王建军 13907951234",
+    "12345热线值班表\n投诉\n王建军 13907951234\n咨询\n刘洋 15979512345",
     # A roster's heading naming those its duty serves: the staff serving them are listed.
     "信访接待值班表\n周一 王建军 13907951234\n周二 刘洋 15979512345", "信访值班表：\n周一 王建军 13907951234",
     "接待群众来访值班安排：\n周一 王建军 13907951234",
@@ -321,6 +324,9 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("本周值班表\n周一 王建军 13712345678\n低保户名单\n张三 13800001234", "手机号 138*****234"),
     ("村联络员名单\n王磊 13712345678\n需走访的困难户\n张三 13800001234\n李四 13900005678",
      "手机号 138*****234；手机号 139*****678"),
+    # Those who bring the matter, or their list, are others all the same.
+    ("春节值班安排\n信访\n王建军 13907951234\n信访人\n李某 13800001234", "手机号 138*****234"),
+    ("12345热线值班表\n投诉\n王建军 13907951234\n投诉人名单：\n李某 13800001234", "手机号 138*****234"),
     # However the heading counts them or names their list; a list of those a duty serves too.
     ("本周值班表：\n周一 王建军 13712345678\n需走访的困难户（3户）：\n张三 13800001234", "手机号 138*****234"),
     ("本周值班表：\n周一 王建军 13712345678\n慰问困难群众名单及电话：\n张三 13800001234", "手机号 138*****234"),
