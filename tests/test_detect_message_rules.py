@@ -144,6 +144,10 @@ def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_dema
     # Told what to do when the video will not send: the video is still demanded.
     ("巡查视频发不上来的私发我，今晚必须收齐", "视频"),
     ("每户都要拍照，照片发不完的分几次发群里", "照片"),
+    # However the way round is told: the trouble is then no report of one's own sending.
+    ("请各村今天把走访照片发群里，照片发不上来可以私发我", "照片"),
+    ("每户都要拍照，照片群里发不完就分批发", "照片"),
+    ("请各校把演练视频上传，视频太大传不上去就压缩一下", "视频"),
 ])
 def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, media):
     [flag] = run(proof_demand, msg(text))
