@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "11"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")

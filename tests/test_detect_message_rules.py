@@ -281,6 +281,7 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     "接待群众来访值班安排：\n周一 王建军 13907951234",
     # An official by title, the number right after it, under an office's label or not.
     "镇民政办：王主任13907951234", "民警刘警官13907951234", "有事找派出所刘警官：13907951234",
+    "镇卫生院李院长13907951234", "中心小学王校长：13907951234", "联系镇卫生院刘医生13907951234",
 ])
 def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(text):
     # Nearly every township notice ends with a contact number: 第十一条 protects others' privacy.
@@ -351,6 +352,7 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     # A resident's number beside an office, a title or a duty serving them: still theirs.
     ("低保户张某某电话13907951234", "手机号 139*****234"),
     ("患者家属张老师13907951234", "手机号 139*****234"),
+    ("患者家属王医生13907951234", "手机号 139*****234"),
     ("镇民政办：低保户王某13907951234", "手机号 139*****234"),
     ("王主任说村民李四13907951234", "手机号 139*****234"),
     # A resident called by a title of courtesy (老师, 主任) is still a resident.
