@@ -513,7 +513,8 @@ class _Planner:
         self.by_identity: set[int] = set()
         self.last_by_identity: set[int] = set()
         self.without_ids: dict[int, bool] = {}  # per group: _without_ids_archived
-        self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids)
+        self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids, take_the_second)
+        self.to_the_second: list[dict] = []  # minute-timed messages records timed to the second matched
         self.roster = None  # roster.person_finder, once needed
 
     def reject(self, number: int, item: Reject) -> None:
@@ -590,8 +591,13 @@ class _Planner:
             if same is None:
                 same = next((i for i, by in archived if same_sender(by)), None)
             if same is not None:
-                matched[key] = found[content].pop(same)[2]
+                _, archived_precision, matched[key], *_ = found[content].pop(same)
                 self.claimed.add(matched[key])
+                if copies and archived_precision == "minute" and precision == "second":
+                    # The message is this record's from now on: it takes the record's
+                    # identity and its second, so another record of that minute (one
+                    # more 收到, in another file) does not take it again.
+                    self.to_the_second.append({"key": key, "sent_at": sent_at, "id": matched[key]})
         return matched
 
     def _person_of(self, sender_id: str | None, sender_name: str | None) -> int | None:
@@ -644,6 +650,10 @@ class _Planner:
                 archived |= set(self._archived_by_content(without_id, with_ids=True))
                 if copies := [k for k in without_id if k[0] not in archived]:
                     archived |= set(self._archived_by_content(copies, with_ids=False, copies=True))
+                    if self.to_the_second:
+                        self.writer.call(ops.take_the_second, self.to_the_second)
+                        self.adopted |= {found["key"] for found in self.to_the_second}
+                        self.to_the_second = []
             # Once per id: a message the file holds twice (an overlapping paste) must not take
             # a second archived twin (two identical 收到 in one second) as well.
             with_id, once = [], set()

@@ -128,6 +128,17 @@ def adopt_ids(conn, found: list[dict]) -> None:
         "time_precision = case when :precision = 'second' then 'second' else time_precision end where id = :id", found)
 
 
+def take_the_second(conn, found: list[dict]) -> None:
+    """Dicts of key, sent_at and id: a message archived timed to the minute without an id
+    (a phone share), matched by a record timed to the second (chatlog), takes that
+    record's identity and second. Which of a sender's identical replies in that minute it
+    is, is then settled: another export's record of the other does not take it too. Its
+    sender stays the member it was archived under, as in adopt_ids; a key taken already
+    (the record twice in one file) leaves the message as it was."""
+    conn.executemany("update or ignore messages set key = :key, sent_at = :sent_at, time_precision = 'second' "
+                     "where id = :id and time_precision = 'minute'", found)
+
+
 def insert_reject(conn, row: list) -> None:
     conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
 

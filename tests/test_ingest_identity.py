@@ -559,6 +559,29 @@ def test_a_share_of_part_of_a_minute_takes_one_message_and_the_chatlog_export_ad
     assert query("select count(*) n from messages where text = '收到'") == [{"n": 2}]
 
 
+_CHATLOG_HEADER = "Time,SenderName,Sender,TalkerName,Talker,Content\n"
+
+
+@pytest.mark.parametrize("order", [("share.txt", "monday.csv", "tuesday.csv"), ("share.txt", "tuesday.csv", "monday.csv"),
+                                   ("monday.csv", "share.txt", "tuesday.csv"), ("monday.csv", "tuesday.csv", "share.txt")])
+def test_a_minute_in_a_share_answers_for_one_of_two_replies_chatlog_brought_in_two_files(qunguan, db_path, query,
+                                                                                        tmp_path, order):
+    # Monday's chatlog run stopped at 09:01:30, between 李明's two 收到; Tuesday's picks up
+    # from there. The clerk's share ticked one 收到 at 09:01. Whatever the order, the share's
+    # message is one of the two, and the other is not taken for it: two messages, each at
+    # its second.
+    (tmp_path / "monday.csv").write_text(_CHATLOG_HEADER + "2024-06-17 09:01:12,李明,wxid_l,城关镇工作群,111@chatroom,收到\n",
+                                         encoding="utf-8")
+    (tmp_path / "tuesday.csv").write_text(_CHATLOG_HEADER + "2024-06-17 09:01:47,李明,wxid_l,城关镇工作群,111@chatroom,收到\n",
+                                          encoding="utf-8")
+    (tmp_path / "share.txt").write_text(_share("李明  09:01\n收到\n"), encoding="utf-8")
+    for name in order + order:  # and the week's folder run again
+        qunguan("ingest", tmp_path / name, "--db", db_path, "--silent")
+    assert query("select sent_at, time_precision from messages order by sent_at") == [
+        {"sent_at": "2024-06-17T09:01:12", "time_precision": "second"},
+        {"sent_at": "2024-06-17T09:01:47", "time_precision": "second"}]
+
+
 def test_two_shares_each_holding_one_of_two_identical_replies_in_a_minute_keep_one_a_known_limit(qunguan, db_path,
                                                                                                  query, tmp_path):
     # Known limit, kept on purpose: two phone shares (minute precision, no ids) that each
