@@ -782,3 +782,24 @@ def test_a_week_folder_with_a_phone_share_and_a_readme_reads_the_chats_and_names
     alone = qunguan("ingest", week / "城关群.txt", "--db", db_path, "--group", "城关群", "--date", "2025-03-04", "--silent")
     assert "wechat-share\t城关群\tnew 2\talready present 0\trejected 0" in alone.stdout
     assert query("select count(*) n from messages") == [{"n": 12}]
+
+
+@pytest.mark.parametrize("name, table", [
+    # A register of notices sent: four of MemoTrace 2025's column names, its days no times.
+    ("发文登记.csv", "序号,时间,发送人,类型,内容,备注\n1,2024-06-17,县政府办,通知,关于防汛值班的通知,已办结\n"),
+    # Meeting minutes: 时间, 类型, 内容 and two of the columns MemoTrace leaves empty.
+    ("会议记录.csv", "时间,类型,内容,备注,昵称\n2024-06-17 09:30,会议,防汛调度会,三楼会议室,老王\n"),
+    # Statistics someone kept in English column names.
+    ("stats.csv", "Time,Sender,Content,Talker\n2024-06,李明,收到,12\n"),
+], ids=["register", "minutes", "statistics"])
+def test_a_table_of_other_data_with_chat_like_column_names_is_not_called_a_damaged_export(
+        qunguan, db_path, tmp_path, name, table):
+    # In the week's folder beside the chat: a clerk's own table whose headings happen to be
+    # some of an exporter's. The admin must not be told to "export the chat again" or "put
+    # the column back" for a file that never was a chat.
+    week = tmp_path / "week"
+    week.mkdir()
+    (week / name).write_text(table, encoding="utf-8")
+    result = ingest(qunguan, db_path, week)
+    assert "not a chat export qunguan knows" in result.stderr
+    assert "without its" not in result.stderr and "export the chat again" not in result.stderr

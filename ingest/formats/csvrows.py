@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 from collections import deque
@@ -42,12 +43,41 @@ def holds(head: str, columns: list[str], unused: tuple[str, ...] = ()) -> bool:
 
 def lacking(head: str, columns: list[str], unused: tuple[str, ...] = ()) -> list[str] | None:
     """The columns the reader needs that the header of `head` lacks, when the header still
-    names most of `columns` (an admin deleted or renamed one in Excel): the exporter is
-    known by the rest. None for a header that is not this format's at all."""
+    names all of `columns` the reader needs but one or two (an admin deleted or renamed one
+    in Excel): the exporter is known by the rest. None for a header that is not this
+    format's: one lacking more (a clerk's table sharing a few common headings, 时间, 内容,
+    备注; the columns the exporter leaves empty are no sign), or whose first record's time
+    is no exporter's (a day alone, a month)."""
     names = set(_names(header_of(head)))
-    if len(names & set(columns)) * 2 <= len(columns):
+    needed = [name for name in columns if name not in unused]
+    missing = [name for name in needed if name not in names]
+    if len(missing) * 3 >= len(needed):
         return None
-    return [name for name in columns if name not in names and name not in unused]
+    time_column = next((name for name in needed if name in _TIME_COLUMNS and name in names), None)
+    if time_column is not None:
+        records = csv.reader(io.StringIO(head.lstrip("\ufeff")))
+        header, first = next(records, []), next(records, None)
+        if first is not None:
+            value = dict(zip(_names(header), first)).get(time_column, "")
+            if not _exporter_time(value):
+                return None
+    return missing
+
+
+# The time column of each CSV exporter, and what it holds: local time to the second or the
+# minute (chatlog, MemoTrace 2025, PyWxDump), or Unix seconds (MemoTrace 2.0, PyWxDump).
+_TIME_COLUMNS = ("Time", "时间", "CreateTime")
+
+
+def _exporter_time(value: str) -> bool:
+    value = value.strip()
+    if value.isdigit():
+        return 9 <= len(value) <= 10
+    try:
+        parse_local(value)
+    except ValueError:
+        return False
+    return True
 
 
 # Messages pasted from documents can be long; the csv module's default limit is 131,072.
