@@ -803,3 +803,22 @@ def test_a_table_of_other_data_with_chat_like_column_names_is_not_called_a_damag
     result = ingest(qunguan, db_path, week)
     assert "not a chat export qunguan knows" in result.stderr
     assert "without its" not in result.stderr and "export the chat again" not in result.stderr
+
+
+def test_a_text_starting_name_and_time_in_a_weekly_run_without_date_is_refused_in_one_line(qunguan, db_path, query,
+                                                                                          tmp_path):
+    # The weekly run has no --date. A share copied from the mail body from its first message
+    # on gives neither day nor group; a meeting notice starting "签到时间  08:30" has the same
+    # shape. Neither is a chat to half-read: one line each says what it may be and how to
+    # read it if it is a share, not a rejected record per message telling to add --date
+    # (which would file the notice as a chat message from "签到时间"), kept every week.
+    week = tmp_path / "week"
+    week.mkdir()
+    (week / "城关群.txt").write_text("王建国  09:00\n明天上午九点开会\n\n李明  09:01\n收到\n", encoding="utf-8")
+    (week / "会议通知.txt").write_text("签到时间  08:30\n地点：三楼会议室\n请各位准时参加。\n", encoding="utf-8")
+    result = qunguan("ingest", week, "--db", db_path, "--silent")
+    for name in ("城关群.txt", "会议通知.txt"):
+        assert f"refused {week / name}: a phone share without its title and date line, or a note" in result.stderr
+    assert "--date YYYY-MM-DD --group NAME" in result.stderr and "rejected " not in result.stderr
+    assert result.exit_code == 1
+    assert query("select count(*) n from rejects") == [{"n": 0}]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ingest.records import Context, Record, Reject, first_line
+from ingest.records import Context, FormatError, Record, Reject, first_line
 
 # Straight quotes as WeChat writes them; curly ones where a phone's or an editor's
 # "smart quotes" turned them, as pasting into a Word or WPS document does.
@@ -41,6 +41,13 @@ class Text:
                     continue
                 if _PRIVATE.match(title):
                     continue
+                if date is None and _SENDER.match(line):
+                    # Copied from the mail body from its first message on, read without
+                    # --date: nothing says the day, nor the group; and a note starts so too
+                    # ("签到时间  08:30"). One line, not a rejected record per message.
+                    raise FormatError(f"a phone share without its title and date line, or a note (first line: "
+                                      f"{title[:60]!r}): if it is a share, ingest it alone with --date YYYY-MM-DD "
+                                      "--group NAME; if it is a note, nothing is lost")
             if m := _DATE.match(line):
                 yield from _finish(current)
                 current, date = None, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
