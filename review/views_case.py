@@ -57,7 +57,9 @@ async def case_view(datasette, request):
         **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag),
         "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
-        "seen": data["history"][-1]["id"] if data["history"] else 0,
+        # A form the busy archive sent back was never checked against newer decisions: it
+        # keeps the `seen` it came with, so sent again it is (`handling.decide`).
+        "seen": (queue.row_id(form.get("seen")) or 0) if busy else data["history"][-1]["id"] if data["history"] else 0,
     }, request=request), status=503 if busy else 400 if error else 409 if superseded else 200)
 
 

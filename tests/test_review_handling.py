@@ -1,12 +1,13 @@
 """Supervisors record decisions on a case page; every decision is attributed, chained and
 kept; auditors can read it all and change nothing."""
+import html
 import re
 import sqlite3
 
 import pytest
 
 from ingest.schema import CATEGORY_NAMES
-from tests.review_helpers import cookies_for, csrf, form_fields, prepare
+from tests.review_helpers import HIDDEN, cookies_for, csrf, form_fields, prepare
 
 
 @pytest.fixture
@@ -496,3 +497,31 @@ async def test_a_decision_sent_while_another_program_writes_comes_back_unsaved_i
     page = await ds.client.get(queue.headers["location"], cookies={**cookies, **queue.cookies})
     assert "本次处置未保存" in page.text
     assert query("select count(*) n from handling")[0]["n"] == 0
+
+
+async def test_a_form_kept_while_the_archive_was_busy_does_not_hide_a_decision_made_meanwhile(ds, query, db_path):
+    """The busy archive kept the form from being checked against newer decisions: the copy
+    sent back must still know only what its author had seen, so that sending it again
+    once the archive is free warns of the decision made meanwhile, as a form sent back to
+    be corrected does, rather than recording over it. Sent again with nothing new, it is
+    recorded once, its token still good."""
+    flag_id = first_flag(query)
+    case = f"/-/qunguan/flags/{flag_id}"
+    hers, cookies = await form_fields(ds, case, cookies_for(ds, "u-supervisor"))
+    assert (await decide(ds, flag_id, "u-admin", status="dismissed", action="none")).status_code == 302
+    writer = sqlite3.connect(db_path)
+    writer.execute("begin immediate")
+    try:
+        busy = await ds.client.post(case, cookies=cookies, data={**hers, "status": "confirmed", "action": "talked"})
+    finally:
+        writer.rollback()
+    assert busy.status_code == 503
+    kept = {name: html.unescape(value) for name, value in HIDDEN.findall(busy.text)}
+    assert kept["seen"] == hers["seen"]
+    again = await ds.client.post(case, cookies=cookies, data={**kept, "status": "confirmed", "action": "talked"})
+    assert again.status_code == 409 and "未能记录：您打开此页后，u-admin 于" in re.sub(r"<[^>]+>", "", again.text)
+    assert [r["actor_id"] for r in query("select actor_id from handling")] == ["u-admin"]
+    seen = {name: html.unescape(value) for name, value in HIDDEN.findall(again.text)}  # she has seen it now
+    assert (await ds.client.post(case, cookies=cookies, data={**seen, "status": "confirmed", "action": "talked"})
+            ).status_code == 302
+    assert [r["actor_id"] for r in query("select actor_id from handling order by id")] == ["u-admin", "u-supervisor"]
