@@ -236,6 +236,7 @@ SQLITE_ERRORS: list[tuple[str, str]] = [
     ("You did not supply a value for binding parameter {name}.", "没有为查询参数 {} 提供值"),
     ("malformed JSON", "JSON 格式有误"),
     ("bad JSON path: {path}", "JSON 路径有误：{}"),
+    ("JSON path error near {path}", "JSON 路径有误：在 {} 附近（路径以 $ 开头，如 $.name）"),
     ("fts5: syntax error near {token}", "全文检索语法有误：在 {} 附近（含引号、括号等符号的词请用双引号括起）"),
     ("unterminated string", "全文检索语法有误：引号没有成对"),
     ("interrupted", "查询已中断"),

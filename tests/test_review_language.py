@@ -118,6 +118,7 @@ SQL_MISTAKES = ["select nosuch from messages", "select * from nosuch", "select n
                 "select * frm messages", "select (1", "select 1 ? 2", "select 1; select 2", "select substr()",
                 "select count(*) from messages where count(*) > 1", "select (select 1, 2)",
                 "select 1 union select 1, 2", "select 1 order by 2", "select json_extract('{', '$')",
+                "select json_extract('{}', 'name')",
                 "select * from messages_fts where messages_fts match '\"'", "select :p"]
 
 
