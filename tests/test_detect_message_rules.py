@@ -148,6 +148,10 @@ def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_dema
     ("请各村今天把走访照片发群里，照片发不上来可以私发我", "照片"),
     ("每户都要拍照，照片群里发不完就分批发", "照片"),
     ("请各校把演练视频上传，视频太大传不上去就压缩一下", "视频"),
+    # 发不了 is trouble sending, not "sent": the demand beside it stands.
+    ("群里发不了视频的，每户都要有入户视频，明天镇里抽查", "视频"),
+    ("视频发不了可以私发给我", "视频"),
+    ("请各校今天把消防演练照片上传，照片传不了的私发我", "照片"),
 ])
 def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, media):
     [flag] = run(proof_demand, msg(text))
