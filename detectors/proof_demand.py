@@ -16,7 +16,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "10"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"[，,]")
 
 
@@ -70,6 +70,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     document = word_pattern(tuple(settings["document_words"]))
     photo = word_pattern(tuple(settings["photo_words"]))
     purposes = {medium: word_pattern(tuple(words)) for medium, words in settings["other_purposes"].items()}
+    purposes |= {medium: purposes[kind] for medium, kind in settings["purposes_as"].items() if kind in purposes}
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):

@@ -126,6 +126,8 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
     "请各村于周五前报送政务信息，配图2张", "请各校报送信息稿时配图1-2张",
+    # 现场图片 is read as 现场图: a picture all the same, going with the article.
+    "【政务信息】请各单位报送春耕生产信息稿，需附现场图片2张", "报送政务信息须附现场图片2张",
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
     assert run(proof_demand, msg(text)) == []
