@@ -12,13 +12,14 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "11"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
-# after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
+# after reading, or not to pass it on; 仅限内部 saying who may take part is no such ask
+# ("以下是学校内部通知，仅限内部人员报名：…"). Not for now only (先别外传, 暂时不要外传, 还不能外传):
 # news to be told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
 _ASK = (r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)"
-        r"|仅限(?:内部|本群|群内)|仅供内部|(?:看|阅|读)(?:完|后|过|了)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
+        r"|仅限(?:内部|本群|群内)(?![^，,：:\n]{0,10}?(?:报名|参加|参与))|仅供内部|(?:看|阅|读)(?:完|后|过|了)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
 # A document's own marking: starred (the star before or after), not in quotes and not
 # followed by 级 or 的 (which name a grade: "标有秘密★的文件", "秘密★级材料"), or in
 # brackets, or a 密级 field.
@@ -46,7 +47,7 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：
 # 内容为秘密). 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握),
 # not with who may take part, there or in the words before the colon ("以下内容仅限内部人员
 # 报名：…", "以下内容仅限内部，报名请找党政办：…"). Internal material may name whose it is
-# (下面是县局内部通报, 这是县纪委的内部资料) and be news (这是内部消息). After the ask a comma
+# (下面是县局内部通报, 这是县纪委的内部资料, 这是学校内部通知) and be news (这是内部消息). After the ask a comma
 # may lead into the material as a colon does ("这是内部消息，不要外传，县里下周要来暗访"),
 # but not more admonition or thanks ("这是内部通报，不要外传，违者追责", "…，谢谢配合"), nor
 # what to do with it (_TOLD: "…，各单位收到后组织学习"): the material then is a file sent
@@ -57,7 +58,7 @@ _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：
 # another ask, or what the readers are to do with the file sent apart ("各单位收到后组织
 # 学习", "要求各村…整改", "学习后在群里回复收到", "有问题及时联系我", "自己看就行", "望周知").
 # 各… only with what they are to do (各乡镇考核排名出来了 is news); not 组织部 (组织部下周来考察).
-_TOLD = (r"请|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必|要求|望|收到|学习|组织(?!部)|认真"
+_TOLD = (r"请|仅限|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必|要求|望|收到|学习|组织(?!部)|认真"
          r"|自己|以上|有问题|有疑问|有事|阅知|知悉"
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
@@ -65,7 +66,7 @@ _DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝
                          r"|(?:以下|这是|这个是|这些是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
                          rf"|(?:此件|本件|这份|以下|下面|这是|这个是|这些是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
                          r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密"
-                         r"|(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|里|中心|政府|单位|系统)的?)?内部(?:资料|文件|材料|参考|通报|消息|信息))"
+                         r"|(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|校|里|中心|政府|单位|系统)的?)?内部(?:资料|文件|材料|参考|通报|通知|消息|信息))"
                          r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])(?![^：:\n]{0,10}?(?:报名|参加|参与)))"
                          r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
                          r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))"
