@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
@@ -97,7 +97,7 @@ class _Layout:
             listed = _others_listed(someone)
             self.list_ends = sorted([*self.list_ends, *(m.start() for m in _HEADING_LINE.finditer(text)
                                                         if _lists_others(m.group(), listed))])
-        self.named_in_sentence: dict[int, bool] = {}
+        self.named_in_sentence: dict[tuple[int, int], bool] = {}
 
     def sentence_start(self, at: int) -> int:
         i = bisect.bisect_right(self.ends, at)
@@ -132,14 +132,19 @@ class _Layout:
         return self.someone.search(self.contact.sub("\n", part)) is not None
 
     def heading_names_someone(self, heading: tuple[int, int]) -> bool:
-        """Whether the heading's sentence names someone else, but for those its duty serves
-        ("信访接待值班表", "接待群众来访值班安排": the staff receiving them are listed)."""
-        start = self.sentence_start(heading[0])
-        if start not in self.named_in_sentence:  # one sentence may hold many headings
+        """Whether the heading's sentence, up to the colon after the heading, names someone
+        else, but for those its duty serves ("信访接待值班表", "接待群众来访值班安排": the
+        staff serving them are listed)."""
+        if heading not in self.named_in_sentence:  # many numbers share one heading
+            start = self.sentence_start(heading[0])
             i = bisect.bisect_right(self.ends, heading[0])
             end = self.ends[i] - 1 if i < len(self.ends) else len(self.text)
-            self.named_in_sentence[start] = self.names_someone(_served(self.someone).sub("\n", self.text[start: end]))
-        return self.named_in_sentence[start]
+            # Up to the colon after the heading: what follows it on its line is the list, each
+            # number judged by what is said of it ("信访接待值班表：周一 王建军 139…，来访群众李某 159…").
+            colon = _COLON.search(self.text, heading[1], end)
+            self.named_in_sentence[heading] = self.names_someone(
+                _served(self.someone).sub("\n", self.text[start: colon.start() if colon else end]))
+        return self.named_in_sentence[heading]
 
 
 # What is said of one number: what leads into its contact field ("低保户联系电话：…", for
@@ -155,6 +160,7 @@ _PUBLIC_LINE = re.compile(r"咨询|热线|服务|报名|办公|值班|举报|监
 # duty to answer the line ("值班人员要24小时接听值班电话139…"), nor a notice received and
 # then the line published ("收到通知后张贴举报电话139…").
 _CALL_TAKEN = re.compile(r"(?:接到|收到|接了|接听[了到]|转来)(?:\d+|[^，,；;。！？!?\n后请把将在\d]){0,4}$")
+_COLON = re.compile(r"[：:]")
 _LIST_END = re.compile(r"[。！？!?](?![ \t]*(?:\n|$))")
 # A line that ends in a colon, or a short one without a number ("低保户名单" on its own
 # line): a list follows.
@@ -207,6 +213,13 @@ def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     its list, and no third party named in what is said of the number or in the heading's
     sentence."""
     text, start = layout.text, layout.sentence_start(number.start())
+    heading = layout.heading_over(number.start())
+    rostered = heading is not None and not layout.heading_names_someone(heading)
+    if rostered:
+        # The heading's words are judged as the heading's, those its duty serves set aside: on
+        # one line with the list they are not said of a number ("群众来访接待值班安排：周一 刘洋
+        # 139…", "信访接待值班表：周一 王医生139…", its lead-in no more than the number's).
+        start = max(start, heading[1])
     said = []
     if field := layout.contact_before(number.start()):
         if _PUBLIC_LINE.search(text, field[0], field[1]):
@@ -216,10 +229,8 @@ def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
             start = max(start, field[1])
         else:
             said.append(text[max(start, field[0] - _LEAD_IN): field[1]])
-    else:
-        heading = layout.heading_over(number.start())
-        if heading is None or layout.heading_names_someone(heading):
-            return False
+    elif not rostered:
+        return False
     said.append(text[max(start, after, number.start() - _BESIDE): min(layout.clause_end(number.end()), number.end() + _BESIDE)])
     return not any(map(layout.names_someone, said))
 

@@ -285,6 +285,10 @@ def test_an_id_number_and_a_phone_number_after_spaces_are_each_reported_once():
     # A roster's heading naming those its duty serves: the staff serving them are listed.
     "信访接待值班表\n周一 王建军 13907951234\n周二 刘洋 15979512345", "信访值班表：\n周一 王建军 13907951234",
     "接待群众来访值班安排：\n周一 王建军 13907951234",
+    # On one line too: the heading's words are judged as the heading's, not said of a number.
+    "群众来访接待值班安排：周一 刘洋 13907951234，周二 王芳 15979512345",
+    "信访接待值班表：周一 王建军 13907951234；周二 刘洋 15979512345",
+    "信访接待值班表：周一 王医生 13907951234；周二 刘护士 15979512345",
     # An official by title, the number right after it, under an office's label or not.
     "镇民政办：王主任13907951234", "民警刘警官13907951234", "有事找派出所刘警官：13907951234",
     "镇卫生院李院长13907951234", "中心小学王校长：13907951234", "联系镇卫生院刘医生13907951234",
@@ -368,6 +372,8 @@ def test_a_number_given_to_be_called_for_work_or_an_amount_is_no_privacy_breach(
     ("业主张老师13907951234反映楼上漏水", "手机号 139*****234"),
     ("车主李主任13907951234的车挡住消防通道了，谁认识通知一下", "手机号 139*****234"),
     ("信访接待值班表：\n周一 王建军 13907951234\n来访群众李某 15979512345", "手机号 159*****345"),
+    ("信访接待值班表：周一 王建军 13907951234，来访群众李某 15979512345", "手机号 159*****345"),
+    ("低保户走访值班表：周一 王建军 13907951234", "手机号 139*****234"),
     # What leads into a contact field is said of every number of its list.
     ("低保户联系电话：张三13912345678，李四13812345678，王五13712345678",
      "手机号 139*****678；手机号 138*****678；手机号 137*****678"),
