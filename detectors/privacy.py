@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, word_pattern
 from ingest.records import local_now
 
 NAME, CATEGORY, ARTICLE = "privacy", "privacy", "群规 第十一条"
-VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
 # Run together or in groups split by spaces or dashes ("3609 0219 5811 2034 24",
 # "362202-19850312-3417"); after a student number's G (学籍号 G + the child's ID number) too.
 _ID = re.compile(r"(?:(?<=[Gg])|(?<![0-9A-Za-z]))(?:\d[ -]?){17}[\dXx](?![0-9A-Za-z])")
@@ -133,8 +133,8 @@ class _Layout:
 
     def heading_names_someone(self, heading: tuple[int, int]) -> bool:
         """Whether the heading's sentence, up to the colon after the heading, names someone
-        else, but for those its duty serves ("信访接待值班表", "接待群众来访值班安排": the
-        staff serving them are listed)."""
+        else, but for those its duty serves ("信访接待值班表", "接待群众来访值班安排",
+        "患者转运值班表", "留守老人联络员": the staff serving them are listed)."""
         if heading not in self.named_in_sentence:  # many numbers share one heading
             start = self.sentence_start(heading[0])
             i = bisect.bisect_right(self.ends, heading[0])
@@ -183,12 +183,19 @@ def _others_listed(someone: re.Pattern) -> re.Pattern:
                       r"(?:如下)?(?:[（(][^（()）\n]{0,10}[）)])?[ \t]*[：:]?[ \t]*$")
 
 
+# Those cared for, never liaisons themselves: their 联络员 is staff looking after them
+# (留守老人联络员, 低保户联络员). Not 家长联络员 or 学生联络员: a parent or a student may be
+# the liaison, the number theirs.
+_CARED_FOR = r"(?:留守)?老人|(?:低保|五保|贫困|困难|监测)户"
+
+
 @functools.lru_cache(maxsize=8)
 def _served(someone: re.Pattern) -> re.Pattern:
     """Others (`someone`) named as those a duty serves: after a serving verb (_SERVING's), or
-    before 接待, 维稳 or 值班 (信访接待, 群众来访接待, 信访维稳, 信访值班)."""
+    before 接待, 维稳, 转运 or 值班 (信访接待, 群众来访接待, 信访维稳, 患者转运, 信访值班); and
+    those cared for before their 联络员 (_CARED_FOR)."""
     return re.compile(rf"(?:接待|服务|包保|对接|护送|接送)[^的\n]{{0,4}}?(?:{someone.pattern})+"
-                      rf"|(?:{someone.pattern})+(?=接待|维稳|值班)")
+                      rf"|(?:{someone.pattern})+(?=接待|维稳|转运|值班)|(?:{_CARED_FOR})(?=联络员)")
 
 
 # Third-party words that name a matter, not people: bare, a roster's subheading names the
@@ -218,7 +225,7 @@ def _given_for_work(layout: _Layout, number: re.Match, after: int) -> bool:
     if rostered:
         # The heading's words are judged as the heading's, those its duty serves set aside: on
         # one line with the list they are not said of a number ("群众来访接待值班安排：周一 刘洋
-        # 139…", "信访接待值班表：周一 王医生139…", its lead-in no more than the number's).
+        # 139…", "患者转运值班表：周一 王医生139…", its lead-in no more than the number's).
         start = max(start, heading[1])
     said = []
     if field := layout.contact_before(number.start()):
