@@ -622,6 +622,24 @@ def test_a_memotrace_word_or_excel_export_says_to_export_csv_and_attachments_sta
     assert alone.exit_code == 1 and "a MemoTrace Word export" in alone.stderr
 
 
+def test_a_notice_about_memotrace_is_an_ordinary_word_document(qunguan, db_path, tmp_path):
+    # Only MemoTrace as the document's author makes it MemoTrace's export: a notice whose
+    # title or subject names the tool, written by the county, is an attachment like any other.
+    import zipfile
+
+    notice = tmp_path / "关于规范使用MemoTrace导出聊天记录的通知.docx"
+    with zipfile.ZipFile(notice, "w") as document:
+        document.writestr("[Content_Types].xml", "<Types/>")
+        document.writestr("word/document.xml", "<w:document/>")
+        document.writestr("docProps/core.xml", "<cp:coreProperties><dc:title>关于规范使用MemoTrace导出聊天记录的通知</dc:title>"
+                                               "<dc:subject>MemoTrace</dc:subject><dc:creator>县委办</dc:creator>"
+                                               "<cp:keywords>MemoTrace</cp:keywords><cp:lastModifiedBy>王建国</cp:lastModifiedBy>"
+                                               "</cp:coreProperties>")
+    result = qunguan("ingest", tmp_path, "--db", db_path, "--silent")
+    assert "MemoTrace Word export" not in result.stderr
+    assert f"{notice}: skipped, an Office document (.docx), not a chat export" in result.stderr
+
+
 def test_a_memotrace_word_export_beside_the_chats_csv_is_passed_over_with_a_note(qunguan, db_path, fixtures, tmp_path):
     folder = tmp_path / "防汛工作群(45628193047@chatroom)"
     _memotrace_office_export(folder, fixtures)

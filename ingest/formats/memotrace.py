@@ -221,6 +221,11 @@ def _kind(code: int, item: dict) -> str:
     return "pat" if kind == "system" and "拍了拍" in text else kind
 
 
+# MemoTrace names itself the document's author (dc:creator, or who last saved it): a notice
+# whose title, subject or keywords name the tool is an ordinary document.
+_MEMOTRACE_AUTHOR = re.compile(r"<(?:\w+:)?(?:creator|lastModifiedBy)\b[^>]*>\s*MemoTrace")
+
+
 class Word(OfficeFile):
     """MemoTrace's Word export (`<备注>_<n>.docx`, 500 messages a file, author "MemoTrace"):
     not read, since it gives a time only where five minutes passed since the last, not
@@ -237,7 +242,7 @@ class Word(OfficeFile):
                 about = document.read("docProps/core.xml").decode("utf-8", "replace")
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             about = ""
-        if "MemoTrace" not in about:
+        if not _MEMOTRACE_AUTHOR.search(about):
             raise NotChat("an Office document (.docx), not a chat export")
         raise office_export("Word", "it gives a time only every few minutes, not per message", ctx)
 
