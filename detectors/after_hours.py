@@ -15,15 +15,16 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "5"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "6"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
 _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # A reply's first clause, and a new task after it: "收到。另外请各村明天上午把…", or the
-# task posted again after thanks: "辛苦村书记，再发一遍：请各村…".
-_REPLY_THEN_TASK = re.compile(r"^[^，,。！!；;\s]*[，,。！!；;\s]+(?:(?:另外|另|还有|同时)[，,]?\s*"
+# task posted again after thanks: "辛苦村书记，再发一遍：请各村…", or a notice received and
+# relayed after a colon: "收到县应急局通知：请各村今晚把…".
+_REPLY_THEN_TASK = re.compile(r"^[^，,。！!；;：:\s]*[，,。！!；;：:\s]+(?:(?:另外|另|还有|同时)[，,]?\s*"
                               r"|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?(?=请)")
 
 

@@ -155,6 +155,8 @@ NIGHT = "2025-04-08T22:10:00"  # a Tuesday
     "请大家早点休息，明天还要下村，辛苦了。",
     "收到，再发一遍给村里。",  # a reply saying it is passed on, no task of its own
     "明天开会的材料我已经准备好了，放在您办公桌上。",  # one's own work done
+    # A notice received and acknowledged, no task passed on: an acknowledgement, colon or not.
+    "收到县里通知，我们马上落实。", "收到县应急局通知：我们马上落实。", "收到：王主任放心，今晚落实到位。",
 ])
 def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(text):
     assert run(after_hours, msg(text, NIGHT)) == []
@@ -189,6 +191,9 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "好的，请各村支书明天下午3点到镇三楼会议室开会。",
     "辛苦了！请各村明早8点前把入户走访表交到党政办。",
     "辛苦村书记，再发一遍：请各村明早8点前把入户走访表交到党政办。",  # the task posted again
+    # A notice relayed from above with a colon passes its task on: the relay is the task.
+    "收到县民政局通知：请各村今晚把低保复核名单报上来。",
+    "收到县教育局通知：请各校明天上午10点前报送校车安全自查表",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     "各位同事，明天上午十点前将自查表发我邮箱。",
