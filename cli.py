@@ -391,8 +391,13 @@ def evaluate(
 
     try:
         examples = read_jsonl(file)
-    except (CorpusError, OSError) as e:
+    except CorpusError as e:
         fail(str(e))
+    except OSError as e:
+        fail(f"{file}: {e.strerror}")
+    if not examples:
+        # Scores of nothing would read as a model that failed every category.
+        fail(f"{file}: no labelled messages in it")
     model = _load_model()
     texts = [e.text for e in examples]
     predicted = model.labels(model.scores(texts), texts)
@@ -409,7 +414,9 @@ def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field 
     import json
 
     model = _load_model()
-    stream = sys.stdin if file == "-" else _open_text(file)
+    # Read as bytes and decoded a line at a time: a file that is not UTF-8 (GBK, as Excel
+    # saves text on a Chinese Windows) is refused at its first such line, by number.
+    stream = sys.stdin.buffer if file == "-" else _open_bytes(file)
     bad = 0
     batch: list[dict] = []
 
@@ -418,7 +425,12 @@ def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field 
             typer.echo(json.dumps({**item, "labels": labels, "scores": scores}, ensure_ascii=False))
         batch.clear()
 
-    for number, line in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            flush()  # the lines before it are answered, as a bad line's neighbours are
+            fail(f"{file}:{number}: not UTF-8 text; save the file as UTF-8 and run this again")
         if not line.strip():
             continue
         try:
@@ -437,9 +449,9 @@ def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field 
         raise typer.Exit(1)
 
 
-def _open_text(file: str):
+def _open_bytes(file: str):
     try:
-        return open(file, encoding="utf-8-sig")
+        return open(file, "rb")
     except OSError as e:
         fail(f"{file}: {e.strerror}")
 

@@ -38,7 +38,15 @@ def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES, known: tupl
     labels the file may carry, which are dropped); a bad line raises CorpusError naming
     file and line."""
     examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # A file saved by Excel or Notepad on a Chinese Windows is GBK: read as UTF-8 it
+        # fails, and the line of the first byte that does not fit is where to look.
+        line = data[:e.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8 and run this again") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -306,3 +306,28 @@ def test_times_the_program_writes_are_beijing_time_whatever_the_servers_zone(qun
     beijing = datetime.now(timezone(timedelta(hours=8))).replace(tzinfo=None)
     for written in (query("select max(created_at) t from flags")[0]["t"], query("select finished_at t from imports")[0]["t"]):
         assert abs(datetime.fromisoformat(written) - beijing) < timedelta(minutes=5)
+
+
+def test_a_labelled_file_saved_by_excel_in_gbk_is_refused_in_one_line_saying_to_save_it_as_utf8(qunguan, tmp_path):
+    """An admin collects messages in Excel, saves them as text (GBK, Excel's default on a
+    Chinese Windows) and asks the model about them: one line saying what to do, no
+    UnicodeDecodeError traceback, nothing scored from bytes read as something else."""
+    labelled = tmp_path / "抽查.jsonl"
+    labelled.write_bytes('{"text": "领导辛苦了", "labels": ["flattery"]}\n'.encode("gbk"))
+    unlabelled = tmp_path / "待判.jsonl"
+    unlabelled.write_bytes('{"text": "领导辛苦了"}\n{"text": "明天开会"}\n'.encode("gbk"))
+    for command, file in (("evaluate", labelled), ("predict", unlabelled)):
+        result = qunguan(command, file)
+        assert result.exit_code == 1 and not isinstance(result.exception, UnicodeError), (command, result.exception)
+        assert result.stdout == ""
+        assert result.stderr.strip() == f"error: {file}:1: not UTF-8 text; save the file as UTF-8 and run this again"
+
+
+def test_evaluate_on_a_missing_or_empty_file_is_refused_not_scored_as_nothing(qunguan, tmp_path):
+    (tmp_path / "空.jsonl").write_text("\n", encoding="utf-8")
+    empty = qunguan("evaluate", tmp_path / "空.jsonl")
+    assert empty.exit_code == 1 and empty.stdout == ""  # no table of n/a scores for nothing
+    assert empty.stderr.strip() == f"error: {tmp_path / '空.jsonl'}: no labelled messages in it"
+    missing = qunguan("evaluate", tmp_path / "抽查.jsonl")
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == f"error: {tmp_path / '抽查.jsonl'}: No such file or directory"
