@@ -119,12 +119,24 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
     _check_password(password)
     with conn:
-        if conn.execute("select 1 from users where name = ?", [name]).fetchone():
-            raise AuthError(f"user {name!r} exists already; change a password with `qunguan users password {name}`")
-        conn.execute("insert into users (name, role, password_hash, created_at, created_by) values (?, ?, ?, ?, ?)",
-                     [name, role, hash_password(password), stamp(), by])
+        if existing := conn.execute("select disabled from users where name = ?", [name]).fetchone():
+            raise _exists(name, existing[0])
+        try:
+            conn.execute("insert into users (name, role, password_hash, created_at, created_by) values (?, ?, ?, ?, ?)",
+                         [name, role, hash_password(password), stamp(), by])
+        except sqlite3.IntegrityError:
+            # Added by another command while this one hashed the password.
+            raise _exists(name, False) from None
         conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, f"added as {role}", stamp(), by])
     return User(name, role, False)
+
+
+def _exists(name: str, disabled: bool) -> AuthError:
+    if disabled:
+        # A new password would not let them in again: users are only ever disabled.
+        return AuthError(f"user {name!r} exists and is disabled (users are never deleted, so that past decisions keep "
+                         f"their author); give the new account another name, e.g. {name}2")
+    return AuthError(f"user {name!r} exists already; change a password with `qunguan users password {name}`")
 
 
 def _check_password(password: str) -> None:

@@ -54,11 +54,15 @@ def users_password(
     """Set a new password for a user (asked for, or read from stdin); their open sessions end."""
     from review import auth
 
+    conn = _users_conn(db)
     try:
-        auth.set_password(_users_conn(db), name, _read_password(password_stdin), by=_os_user())
+        auth.set_password(conn, name, _read_password(password_stdin), by=_os_user())
     except auth.AuthError as e:
         fail(str(e))
     typer.echo(f"user {name}\tpassword changed")
+    if auth.get_user(conn, name).disabled:
+        # An admin resetting the password of someone who cannot log in may think it lets them.
+        err.print(f"[yellow]{escape(name)} is disabled: the new password does not let them log in[/yellow]")
 
 
 @users_app.command("list")

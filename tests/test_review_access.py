@@ -454,3 +454,39 @@ async def test_a_table_page_links_to_rows_only_of_tables_the_user_may_open(ds):
         assert page.status_code == 200 and ('href="/archive/imports/1"' in page.text) == links, actor
         assert ('<td class="col-import_id type-int">1</td>' in page.text) != links  # the key alone
         assert 'href="/archive/groups/1"' in page.text  # groups they may open
+
+
+async def test_a_disabled_users_name_is_not_offered_back_through_a_new_password(ds, qunguan, db_path):
+    """The admin disabled 王芳 by mistake and tries to add her again: told the name is
+    taken by a disabled user, not sent to `users password`, which would not let her in."""
+    assert qunguan("users", "add", "王芳", "--db", db_path, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    assert qunguan("users", "disable", "王芳", "--db", db_path).exit_code == 0
+    again = qunguan("users", "add", "王芳", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    assert again.exit_code == 1
+    assert again.stderr.strip() == ("error: user '王芳' exists and is disabled (users are never deleted, so that past "
+                                    "decisions keep their author); give the new account another name, e.g. 王芳2")
+    changed = qunguan("users", "password", "王芳", "--db", db_path, "--password-stdin", input="Another-Secret-42\n")
+    assert changed.exit_code == 0 and changed.stdout == "user 王芳\tpassword changed\n"
+    assert "王芳 is disabled: the new password does not let them log in" in changed.stderr
+
+
+async def test_the_same_user_added_twice_at_once_is_refused_in_one_line(ds, qunguan, db_path, monkeypatch):
+    from review import auth
+
+    hash_password = auth.hash_password
+
+    def colleague_adds_him_meanwhile(password, *args):
+        # While this command hashes the password, another admin's command adds the user.
+        other = auth.connect(auth.users_path(db_path))
+        with other:
+            other.execute("insert into users (name, role, password_hash, created_at, created_by) "
+                          "values ('李强', 'supervisor', 'x', '2025-03-03T09:00:00', 'other')")
+        other.close()
+        monkeypatch.setattr(auth, "hash_password", hash_password)
+        return hash_password(password, *args)
+
+    monkeypatch.setattr(auth, "hash_password", colleague_adds_him_meanwhile)
+    result = qunguan("users", "add", "李强", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no IntegrityError
+    assert result.stderr.strip() == ("error: user '李强' exists already; change a password with "
+                                     "`qunguan users password 李强`")
