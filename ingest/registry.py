@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from datetime import date
 
 from detectors.base import load_config
@@ -31,8 +32,7 @@ def set_group(conn, name: str, **fields) -> dict:
     """Update the named group's registry fields (those given, not None; '' clears one);
     returns the row."""
     given = [k for k, v in fields.items() if v is not None]
-    if not conn.execute("select 1 from groups where name = ?", [name]).fetchone():
-        raise _unknown_group(conn, name)
+    name = _group_name(conn, name)
     # An empty value clears the field: stored as NULL, like a field never set.
     fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
     for field, option in (("temporary_until", "--temporary-until"), ("dissolved_on", "--dissolved")):
@@ -52,14 +52,39 @@ def set_group(conn, name: str, **fields) -> dict:
     return _group(conn, name)
 
 
+def _group_name(conn, name: str) -> str:
+    """The archive's name of the group `name` names: itself, or the one name it is with
+    the spaces around it dropped (pasted from a chat or a spreadsheet, a full-width space
+    among them); else RegistryError (`_unknown_group`)."""
+    if conn.execute("select 1 from groups where name = ?", [name]).fetchone():
+        return name
+    around = [n for (n,) in conn.execute("select name from groups") if n.strip() == name.strip()]
+    if len(around) == 1:
+        return around[0]
+    raise _unknown_group(conn, name)
+
+
+def _folded(name: str) -> str:
+    # What typing it another way leaves alike: （）and ( ), full-width letters, spaces.
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def _unknown_group(conn, name: str) -> RegistryError:
     """The error for a group name the archive does not have now: the group it was renamed
-    to, if it had that name before, else the names it knows."""
+    to, if it had that name before; else the groups it may mean (typed in part, or with
+    ( ) for （ ）), or failing those the names it knows."""
     renamed = conn.execute("select name from groups where exists (select 1 from json_each(other_names) where value = ?)",
                            [name]).fetchone()
     if renamed:
         return RegistryError(f"no group is named {name!r} now: it was renamed {renamed[0]!r}; give that name")
-    known = ", ".join(r[0] for r in conn.execute("select name from groups order by name"))
+    names = [r[0] for r in conn.execute("select name from groups order by name")]
+    typed = _folded(name)
+    alike = ([n for n in names if typed and typed in _folded(n)]
+             or difflib.get_close_matches(name, names, n=3, cutoff=0.75))
+    if alike:
+        # Suggested, never chosen: the admin confirms which group by giving its name.
+        return RegistryError(f"no group named {name!r}; did you mean {' or '.join(map(repr, alike[:5]))}?")
+    known = ", ".join(names)
     return RegistryError(f"no group named {name!r}; known: {known or 'none yet'} (a group is known once an export "
                          "of it was ingested)")
 
@@ -68,9 +93,8 @@ def rename_group(conn, name: str, new_name: str) -> dict:
     """Rename a group (the chat was renamed); logged. Its chat ids, messages and flags stay
     with it."""
     new_name = new_name.strip()
+    name = _group_name(conn, name)
     before = conn.execute("select id from groups where name = ?", [name]).fetchone()
-    if not before:
-        raise _unknown_group(conn, name)
     if not new_name or conn.execute("select 1 from groups where name = ? and id != ?", [new_name, before[0]]).fetchone():
         raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"))
     former = conn.execute("select name from groups where id != ? and exists (select 1 from json_each(other_names) "

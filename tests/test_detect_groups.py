@@ -49,6 +49,28 @@ def test_groups_set_on_a_group_not_archived_or_renamed_says_which_name_to_give(q
     assert "no group is named '樟树市卫健工作群' now: it was renamed '樟树市卫健委工作群'; give that name" in old.stderr
 
 
+def test_a_group_name_pasted_with_spaces_or_typed_in_part_or_half_width_finds_its_group(qunguan, db_path, fixtures):
+    """Admins copy a group's name from a chat or a spreadsheet (a space or a full-width
+    space comes along), type part of it, or type ( ) where the chat has （ ）."""
+    qunguan("ingest", fixtures / "weflow.json", "--db", db_path, "--silent")
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "樟树市防汛工作群", "--silent")
+    for pasted in ("樟树市卫健工作群 ", "\u3000樟树市卫健工作群"):
+        result = qunguan("groups", "set", pasted, "--db", db_path, "--unit", "市卫健委")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith("id 1\tname 樟树市卫健工作群\tunit 市卫健委\t")
+    part = qunguan("groups", "set", "卫健", "--db", db_path, "--admin", "王军")
+    assert part.exit_code == 1
+    assert part.stderr.strip() == "error: no group named '卫健'; did you mean '樟树市卫健工作群'?"
+    both = qunguan("groups", "set", "樟树市", "--db", db_path, "--admin", "王军")  # two groups: neither is changed
+    assert both.exit_code == 1
+    assert both.stderr.strip() == "error: no group named '樟树市'; did you mean '樟树市卫健工作群' or '樟树市防汛工作群'?"
+    assert qunguan("groups", "rename", "樟树市防汛工作群 ", "樟树市防汛工作群（2025）", "--db", db_path).exit_code == 0
+    half = qunguan("groups", "set", "樟树市防汛工作群(2025)", "--db", db_path, "--admin", "王军")
+    assert half.exit_code == 1
+    assert half.stderr.strip() == "error: no group named '樟树市防汛工作群(2025)'; did you mean '樟树市防汛工作群（2025）'?"
+    listed = qunguan("groups", "list", "--db", db_path).stdout
+    assert "王军" not in listed
+
 def test_a_group_flag_nobody_handled_is_closed_once_the_registry_or_roster_answers_it(qunguan, db_path, query,
                                                                                      fixtures, tmp_path):
     qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
