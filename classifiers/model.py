@@ -348,10 +348,20 @@ def _is_cjk(feature: str) -> bool:
 def save(model: Model, directory: Path = MODELS_DIR) -> Path:
     """Write `<task>.skops` and `<task>.card.json` (the card carries version and thresholds)."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{model.task.name}.skops"
-    sio.dump(model.pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    path, card = directory / f"{model.task.name}.skops", directory / f"{model.task.name}.card.json"
     model.card["thresholds"] = model.thresholds
-    (directory / f"{model.task.name}.card.json").write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # Each written beside its place and moved in whole: a train stopped while writing (the
+    # model takes seconds) leaves the saved model as it was, and a classify that loads it
+    # meanwhile reads the old one or the new, never half of one.
+    parts = [path.with_name(f".{path.name}.part"), card.with_name(f".{card.name}.part")]
+    try:
+        sio.dump(model.pipeline, parts[0], compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        parts[1].write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        parts[0].replace(path)
+        parts[1].replace(card)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
     return path
 
 

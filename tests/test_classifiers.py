@@ -1,6 +1,7 @@
 """The saved chat classifier: reproducible training, safe loading, the predict/evaluate
 interfaces, and verdicts on clear positives and hard negatives."""
 import json
+from pathlib import Path
 
 import pytest
 import skops.io as sio
@@ -30,6 +31,22 @@ def test_saved_model_round_trips_through_skops_with_only_trusted_types(mini_mode
     texts = ["领导辛苦了🌹", "明天开会", "听说要放假"]
     assert (again.scores(texts) == first.scores(texts)).all()
     assert again.thresholds == first.thresholds
+
+
+def test_a_train_stopped_while_saving_leaves_the_saved_model_whole(mini_models, tmp_path, monkeypatch):
+    first, second = mini_models
+    chat_model.save(first, tmp_path)
+
+    def stopped(pipeline, file, **options):  # Ctrl-C with half the file written
+        Path(file).write_bytes(b"PK\x03\x04 half a model")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(chat_model.sio, "dump", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        chat_model.save(second, tmp_path)
+    texts = ["领导辛苦了🌹", "明天开会", "听说要放假"]
+    assert (chat_model.load(tmp_path).scores(texts) == first.scores(texts)).all()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chat.card.json", "chat.skops"]
 
 
 def test_loading_refuses_a_model_with_an_untrusted_type(tmp_path, mini_models):
