@@ -133,9 +133,10 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
 
 def _exists(name: str, disabled: bool) -> AuthError:
     if disabled:
-        # A new password would not let them in again: users are only ever disabled.
+        # A new password would not let them in again (`users password` leaves them disabled).
         return AuthError(f"user {name!r} exists and is disabled (users are never deleted, so that past decisions keep "
-                         f"their author); give the new account another name, e.g. {name}2")
+                         f"their author); if it is the same person, `qunguan users enable {name}` lets them log in "
+                         f"again; else give the new account another name, e.g. {name}2")
     return AuthError(f"user {name!r} exists already; change a password with `qunguan users password {name}`")
 
 
@@ -174,6 +175,15 @@ def change_own_password(conn, name: str, current: str, new: str, address: str, t
 def disable_user(conn, name: str, by: str) -> None:
     """Disable `name`: no more logins, and every open session ends."""
     _end_sessions(conn, name, "disabled", by, disabled=1)
+
+
+def enable_user(conn, name: str, by: str) -> None:
+    """Let a disabled `name` log in again (disabled by mistake, or back from a secondment):
+    with the password they had, logged as every change to a user is."""
+    user = get_user(conn, name)
+    if user is not None and not user.disabled:
+        raise AuthError(f"user {name!r} is not disabled")
+    _end_sessions(conn, name, "enabled", by, disabled=0)
 
 
 def log_out(conn, name: str) -> None:

@@ -62,7 +62,8 @@ def users_password(
     typer.echo(f"user {name}\tpassword changed")
     if auth.get_user(conn, name).disabled:
         # An admin resetting the password of someone who cannot log in may think it lets them.
-        err.print(f"[yellow]{escape(name)} is disabled: the new password does not let them log in[/yellow]")
+        err.print(f"[yellow]{escape(name)} is disabled: the new password does not let them log in until "
+                  f"`qunguan users enable {escape(name)}`[/yellow]")
 
 
 @users_app.command("list")
@@ -79,11 +80,26 @@ def users_disable(name: Annotated[str, typer.Argument()], db: ArchiveOption):
     """Disable a user: they can no longer log in, and an open session stops working at once."""
     from review import auth
 
+    _change_user(auth.disable_user, name, db, "disabled")
+
+
+@users_app.command("enable")
+def users_enable(name: Annotated[str, typer.Argument()], db: ArchiveOption):
+    """Let a disabled user log in again, with the password they had (logged, like every change to a user)."""
+    from review import auth
+
+    _change_user(auth.enable_user, name, db, "enabled")
+
+
+def _change_user(change, name: str, db: Path, done: str) -> None:
+    """`change(users, name, by=…)` made by whoever runs the command; its refusal in one line."""
+    from review import auth
+
     try:
-        auth.disable_user(_users_conn(db), name, by=_os_user())
+        change(_users_conn(db), name, by=_os_user())
     except auth.AuthError as e:
         fail(str(e))
-    typer.echo(f"user {name}\tdisabled")
+    typer.echo(f"user {name}\t{done}")
 
 
 def _os_user() -> str:

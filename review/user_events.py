@@ -5,7 +5,7 @@ translates them."""
 from __future__ import annotations
 
 ROLE_NAMES = {"supervisor": "核查人（党组）", "auditor": "审计", "admin": "管理员"}
-EVENTS = {"disabled": "停用", "password changed": "修改密码", "logged out": "退出登录"}
+EVENTS = {"disabled": "停用", "enabled": "恢复启用", "password changed": "修改密码", "logged out": "退出登录"}
 
 
 # A logged password check by what it was for (`logins.kind`) and whether the password was right.

@@ -464,10 +464,33 @@ async def test_a_disabled_users_name_is_not_offered_back_through_a_new_password(
     again = qunguan("users", "add", "王芳", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     assert again.exit_code == 1
     assert again.stderr.strip() == ("error: user '王芳' exists and is disabled (users are never deleted, so that past "
-                                    "decisions keep their author); give the new account another name, e.g. 王芳2")
+                                    "decisions keep their author); if it is the same person, `qunguan users enable "
+                                    "王芳` lets them log in again; else give the new account another name, e.g. 王芳2")
     changed = qunguan("users", "password", "王芳", "--db", db_path, "--password-stdin", input="Another-Secret-42\n")
     assert changed.exit_code == 0 and changed.stdout == "user 王芳\tpassword changed\n"
-    assert "王芳 is disabled: the new password does not let them log in" in changed.stderr
+    assert "王芳 is disabled: the new password does not let them log in until `qunguan users enable 王芳`" in changed.stderr
+
+
+async def test_a_user_disabled_by_mistake_is_enabled_again_and_logs_in_with_their_password(ds, qunguan, db_path):
+    from review import auth
+
+    login = {"username": "u-supervisor", "password": PASSWORD}
+    assert qunguan("users", "disable", "u-supervisor", "--db", db_path).exit_code == 0
+    token, cookies = await csrf(ds, "/-/login", {})
+    refused = await ds.client.post("/-/login", data={**login, "csrftoken": token}, cookies=cookies)
+    assert refused.status_code == 401
+    enabled = qunguan("users", "enable", "u-supervisor", "--db", db_path)
+    assert enabled.exit_code == 0 and enabled.stdout == "user u-supervisor\tenabled\n"
+    let_in = await ds.client.post("/-/login", data={**login, "csrftoken": token}, cookies=cookies)
+    assert let_in.status_code == 302
+    # Who let them in again is kept, as for every change to a user.
+    users = auth.connect(auth.users_path(db_path))
+    assert users.execute("select event from user_events where name = 'u-supervisor' order by id desc").fetchone() == (
+        "enabled",)
+    users.close()
+    again = qunguan("users", "enable", "u-supervisor", "--db", db_path)
+    assert again.exit_code == 1 and again.stderr.strip() == "error: user 'u-supervisor' is not disabled"
+    assert qunguan("users", "enable", "nobody", "--db", db_path).stderr.strip() == "error: no user 'nobody'"
 
 
 async def test_the_same_user_added_twice_at_once_is_refused_in_one_line(ds, qunguan, db_path, monkeypatch):
