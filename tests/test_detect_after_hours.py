@@ -163,6 +163,18 @@ def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(te
 
 
 @pytest.mark.parametrize("text", [
+    # A township clerk answers the county at night: 请…放心 reassures, 请示 is the speaker's
+    # own errand. Neither passes a task on, after a colon, a comma or a full stop.
+    "收到：请领导放心，明天一早就把材料报上来", "收到：请各位领导放心，我镇今晚连夜落实到位",
+    "好的：请县局放心，我校明天上午前把整改报告报上来", "收到：请放心，今晚一定把表交上来",
+    "收到，请领导放心，明天一早就把材料报上来", "收到！请各位领导放心，我镇今晚连夜落实",
+    "收到：请示领导后，明天一早就把材料报上来",
+])
+def test_a_reply_reassuring_the_sender_or_going_to_ask_a_leader_sets_no_task(text):
+    assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
     # Naming those who have not reported, with no demand on them: reports and plans.
     "今天已完成12个村的走访，剩余村明天继续",
     "目前还没有村上报，明天再统计汇总",
@@ -194,6 +206,8 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     # A notice relayed from above with a colon passes its task on: the relay is the task.
     "收到县民政局通知：请各村今晚把低保复核名单报上来。",
     "收到县教育局通知：请各校明天上午10点前报送校车安全自查表",
+    # Reassurance set aside, the task after a reply still counts.
+    "好的：请各股室明天上午把材料报上来", "收到：请领导放心。另外请各村明早8点前把入户走访表交到党政办。",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     "各位同事，明天上午十点前将自查表发我邮箱。",
