@@ -122,6 +122,9 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     # The speaker's trouble sending what they were asked for.
     "中源乡今天入户走访了46户，照片太多，群里发不完，压缩打包发了。",
     "三阳镇中心小学的演练照片，视频太大发不上来，我私发给龙股长",
+    # Asking what to do when it will not upload, or saying it will not: trouble, not a demand.
+    "照片上传不了怎么办？", "请问入户照片上传不了是什么原因", "截图上传不了怎么办",
+    "扶贫系统里照片提交不了怎么回事", "系统里走访照片一直提交不了", "照片报不上去是不是系统出问题了",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
@@ -154,6 +157,7 @@ def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_dema
     ("群里发不了视频的，每户都要有入户视频，明天镇里抽查", "视频"),
     ("视频发不了可以私发给我", "视频"),
     ("请各校今天把消防演练照片上传，照片传不了的私发我", "照片"),
+    ("请各村把走访照片提交到系统，提交不了的交到镇党政办", "照片"),
 ])
 def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, media):
     [flag] = run(proof_demand, msg(text))
