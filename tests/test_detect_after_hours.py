@@ -206,6 +206,9 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     # A notice relayed from above with a colon passes its task on: the relay is the task.
     "收到县民政局通知：请各村今晚把低保复核名单报上来。",
     "收到县教育局通知：请各校明天上午10点前报送校车安全自查表",
+    # A meeting notice relayed after a colon, its 请 after the meeting's time and place.
+    "收到县政府办通知：明天上午8点半召开全县安全生产调度会，请各乡镇长准时参加",
+    "收到区教体局通知：明天下午3点在局五楼会议室召开校长会，请各校校长准时参加。",
     # Reassurance set aside, the task after a reply still counts.
     "好的：请各股室明天上午把材料报上来", "收到：请领导放心。另外请各村明早8点前把入户走访表交到党政办。",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
