@@ -192,7 +192,7 @@ def test_a_member_who_passes_a_notice_on_to_two_groups_or_reposts_it_posts_it_in
     assert {f["message_id"]: f["evidence"][:4] for f in detect(conn, *posts)} == flagged
 
 
-@pytest.mark.parametrize("opening", ["收到县里通知，", "收到县应急局的通知，", "已转发县里文件，"])
+@pytest.mark.parametrize("opening", ["收到县里通知，", "收到县应急局的通知，", "已转发县里文件，", "收到县应急局通知："])
 def test_a_notice_relayed_from_above_by_one_member_to_their_groups_is_multi_channel(conn, opening):
     # 刘洋 (account b) passes the county's notice on to three groups, saying where it came
     # from: "收到县里通知，" opens his notice, it does not answer one.
