@@ -225,9 +225,10 @@ def authenticate(conn, name: str, password: str) -> User | None:
 def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | None:
     """Which lock refuses a login as `name` from `address` for now: "name" when the account
     has used up its failed logins, "address" when the address has; None when neither.
-    An account's failures count since the window opened, its last success and its last
-    password change (an admin who resets a locked user's password unlocks it); an
-    address's, over the window.
+    An account's failures count since the window opened, its last success, its last
+    password change (an admin who resets a locked user's password unlocks it) and its
+    being enabled again (tries of the right password while disabled failed, and counted);
+    an address's, over the window.
 
     The address lock is not for a `trusted` login, one from a browser where `name` has
     logged in before: an office behind one NAT or proxy shares an address, and anyone
@@ -236,8 +237,8 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | 
     account's own lock holds for every browser. Nor does a success from the address lift
     its lock: the sprayer's own account would give them guesses anew."""
     since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
-    reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? and event = 'password changed'",
-                         [name]).fetchone()[0]
+    reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? "
+                         "and event in ('password changed', 'enabled')", [name]).fetchone()[0]
     account = conn.execute(
         "select count(*) from logins where name = ? and not ok and at >= ? and id > coalesce("
         "(select max(id) from logins where name = ? and ok), 0)", [name, max(since, reset), name]).fetchone()[0]

@@ -493,6 +493,30 @@ async def test_a_user_disabled_by_mistake_is_enabled_again_and_logs_in_with_thei
     assert qunguan("users", "enable", "nobody", "--db", db_path).stderr.strip() == "error: no user 'nobody'"
 
 
+async def test_a_user_who_tried_their_password_while_disabled_logs_in_once_enabled(ds, qunguan, db_path):
+    """Disabled by mistake, the user tried their (right) password again and again before
+    calling the admin: each try counted as a failed login. Once the admin enables them
+    they log in at once, not after the lock's quarter of an hour."""
+    from review import auth
+
+    assert qunguan("users", "disable", "u-supervisor", "--db", db_path).exit_code == 0
+    token, cookies = await csrf(ds, "/-/login", {})
+
+    async def login():
+        return await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD,
+                                                      "csrftoken": token}, cookies=cookies)
+
+    for _ in range(auth.LOCK_AFTER["name"]):
+        assert (await login()).status_code == 401
+    assert (await login()).status_code == 429
+    users = sqlite3.connect(auth.users_path(db_path))  # the tries were a moment before the admin's command
+    users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-2 seconds')")
+    users.commit()
+    users.close()
+    assert qunguan("users", "enable", "u-supervisor", "--db", db_path).exit_code == 0
+    assert (await login()).status_code == 302
+
+
 async def test_the_same_user_added_twice_at_once_is_refused_in_one_line(ds, qunguan, db_path, monkeypatch):
     from review import auth
 
