@@ -312,7 +312,7 @@ async def test_an_admin_resetting_the_password_unlocks_a_locked_account(ds, qung
         await login("guess-guess-guess")
     assert (await login(PASSWORD)).status_code == 429
     users = sqlite3.connect(auth.users_path(db_path))  # the failures happened a moment before the reset
-    users.execute("update logins set at = datetime(at, '-2 seconds')")
+    users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-2 seconds')")
     users.commit()
     qunguan("users", "password", "u-supervisor", "--db", db_path, "--password-stdin", input="Brand-New-Pass-7\n")
     assert (await login("Brand-New-Pass-7")).status_code == 302
