@@ -83,7 +83,9 @@ def _unknown_group(conn, name: str) -> RegistryError:
              or difflib.get_close_matches(name, names, n=3, cutoff=0.75))
     if alike:
         # Suggested, never chosen: the admin confirms which group by giving its name.
-        return RegistryError(f"no group named {name!r}; did you mean {' or '.join(map(repr, alike[:5]))}?")
+        more = (f" {len(alike) - 5} more groups' names hold it too (`qunguan groups list` shows them all)"
+                if len(alike) > 5 else "")  # five read as the whole choice
+        return RegistryError(f"no group named {name!r}; did you mean {' or '.join(map(repr, alike[:5]))}?{more}")
     known = ", ".join(names)
     return RegistryError(f"no group named {name!r}; known: {known or 'none yet'} (a group is known once an export "
                          "of it was ingested)")

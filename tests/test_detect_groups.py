@@ -71,6 +71,21 @@ def test_a_group_name_pasted_with_spaces_or_typed_in_part_or_half_width_finds_it
     listed = qunguan("groups", "list", "--db", db_path).stdout
     assert "王军" not in listed
 
+def test_a_name_that_many_groups_hold_says_how_many_more_there_are(qunguan, db_path, fixtures):
+    """Every township of the county has its 防汛 group; the admin types 防汛. The groups
+    suggested are not all of them, and the line says so, rather than reading as the
+    whole choice."""
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "临江镇防汛工作群", "--silent")
+    towns = ["樟树镇", "永泰镇", "黄土岗镇", "经楼镇", "昌傅镇", "店下镇", "阁山镇"]
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany("insert into groups (name) values (?)", [(f"{town}防汛工作群",) for town in towns])
+    result = qunguan("groups", "set", "防汛", "--db", db_path, "--admin", "王军")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: no group named '防汛'; did you mean '临江镇防汛工作群' or '店下镇防汛工作群' or '昌傅镇防汛工作群' or "
+        "'樟树镇防汛工作群' or '永泰镇防汛工作群'? 3 more groups' names hold it too (`qunguan groups list` shows them all)")
+
+
 def test_a_group_flag_nobody_handled_is_closed_once_the_registry_or_roster_answers_it(qunguan, db_path, query,
                                                                                      fixtures, tmp_path):
     qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
