@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, print_metrics, print_table
+from cli_output import (ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, model_folder, print_metrics,
+                        print_table, save_model)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import by_name
@@ -356,10 +357,10 @@ def train(
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
     """Train the chat classifier, score it on the held-out test split, save it with its card."""
-    from classifiers import model as chat_model
     from classifiers.corpus import CorpusError
     from classifiers.train import train as run_training
 
+    folder = model_folder(out)
     extra = []
     if with_reviews:
         from review.feedback import reviewed_examples
@@ -372,7 +373,7 @@ def train(
         fitted, report = run_training(corpus_dir=data, extra=extra, select=not no_select, progress=err.print)
     except CorpusError as e:
         fail(str(e))
-    path = chat_model.save(fitted, out or chat_model.MODELS_DIR)
+    path = save_model(fitted, folder)
     print_metrics(report, f"test split ({report['n']} messages)")
     err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
               f"{fitted.card['training_seconds']} s)")

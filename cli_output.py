@@ -108,6 +108,31 @@ DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file);
 ArchiveOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file).", callback=_existing)]
 
 
+def model_folder(out: Path | None) -> Path:
+    """The folder a trained model goes in (--out, else models/), checked before the
+    training's minutes are spent: a file there, or a folder qunguan cannot write, is
+    refused in one line."""
+    from classifiers.model import MODELS_DIR
+
+    folder = out or MODELS_DIR
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        fail(f"{folder}: {existing} is a file; --out names the folder the model goes in")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"{folder}: the folder {existing} is read-only; give --out a folder you can write")
+    return folder
+
+
+def save_model(fitted, folder: Path) -> Path:
+    """`fitted` saved in `folder`; a failure (a full disk) in one line, not a traceback."""
+    from classifiers import model
+
+    try:
+        return model.save(fitted, folder)
+    except OSError as e:
+        fail(f"{folder}: the model could not be saved ({e.strerror}); the one saved there before, if any, is as it was")
+
+
 def print_table(columns: list[str], rows, title: str | None = None) -> None:
     """A table of data on stdout. At a terminal rich draws it; piped or redirected it is
     plain tab-separated lines (a blank line and the title, the header, one line per row),

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, Commands, DbOption, err, escape, fail, print_metrics, print_table
+from cli_output import (ArchiveOption, Commands, DbOption, err, escape, fail, model_folder, print_metrics, print_table,
+                        save_model)
 from ingest.registry import is_iso_day
 from ingest.schema import FILING_ACTIONS, open_archive
 
@@ -177,10 +178,10 @@ def posts_train(
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
     """Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""
-    from classifiers import model as chat_model
     from classifiers.corpus import CorpusError
     from newmedia.classify import CORPUS_DIR, chat_on_posts, train_posts
 
+    folder = model_folder(out_dir)
     corpus = data or CORPUS_DIR
     try:
         fitted, report = train_posts(corpus, select=not no_select, progress=err.print)
@@ -189,7 +190,7 @@ def posts_train(
         fail(str(e))
     if chat_report:
         fitted.card["chat_model_on_posts"] = chat_report
-    path = chat_model.save(fitted, out_dir or chat_model.MODELS_DIR)
+    path = save_model(fitted, folder)
     print_metrics(report, f"posts test split ({report['n']} posts)")
     if chat_report:
         print_metrics(chat_report, f"chat model's rumour/sensitive on the posts test split ({chat_report['n']} posts)")

@@ -348,3 +348,45 @@ def test_evaluate_on_a_missing_or_empty_file_is_refused_not_scored_as_nothing(qu
     missing = qunguan("evaluate", tmp_path / "抽查.jsonl")
     assert missing.exit_code == 1
     assert missing.stderr.strip() == f"error: {tmp_path / '抽查.jsonl'}: No such file or directory"
+
+
+def test_a_train_whose_model_cannot_be_written_says_so_in_one_line(qunguan, fixtures, tmp_path, monkeypatch):
+    """The admin gives --out a folder on a read-only share: refused at once, not after the
+    training's minutes and then with a traceback. A disk that fills while the model is
+    written is one line too, and the model saved before is kept."""
+    import os
+
+    from classifiers import train as training
+
+    share = tmp_path / "共享"
+    share.mkdir()
+    share.chmod(0o555)
+    access = os.access
+    # Root may write anywhere: answer as the kernel does any other user.
+    monkeypatch.setattr(os, "access", lambda p, mode: access(p, mode) and not (
+        os.fspath(p) == os.fspath(share) and mode & os.W_OK))
+    trained = []
+    monkeypatch.setattr(training, "train", lambda *a, **k: trained.append(1))
+    try:
+        for command in (["train"], ["posts", "train"]):
+            for out in (share, share / "models"):
+                result = qunguan(*command, "--data", fixtures / "corpus", "--no-select", "--out", out)
+                assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (command, result.exception)
+                assert result.stderr.strip() == (f"error: {out}: the folder {share} is read-only; "
+                                                 "give --out a folder you can write"), command
+    finally:
+        share.chmod(0o755)
+    assert not trained
+    monkeypatch.undo()
+
+    def disk_full(pipeline, file, **options):
+        Path(file).write_bytes(b"PK\x03\x04 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(chat_model.sio, "dump", disk_full)
+    full = qunguan("train", "--data", fixtures / "corpus", "--no-select", "--out", tmp_path / "models")
+    assert full.exit_code == 1 and isinstance(full.exception, SystemExit), full.exception
+    assert full.stderr.strip().splitlines()[-1] == (
+        f"error: {tmp_path / 'models'}: the model could not be saved (No space left on device); the one saved there "
+        "before, if any, is as it was")
+    assert list((tmp_path / "models").iterdir()) == []
