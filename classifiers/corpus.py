@@ -46,7 +46,8 @@ def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES, known: tupl
         # fails, and the line of the first byte that does not fit is where to look.
         line = data[:e.start].count(b"\n") + 1
         raise CorpusError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8 and run this again") from None
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at \n alone: a JSON string may hold U+2028 or U+0085, at which splitlines breaks too.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -390,3 +390,14 @@ def test_a_train_whose_model_cannot_be_written_says_so_in_one_line(qunguan, fixt
         f"error: {tmp_path / 'models'}: the model could not be saved (No space left on device); the one saved there "
         "before, if any, is as it was")
     assert list((tmp_path / "models").iterdir()) == []
+
+
+def test_a_message_holding_a_line_separator_is_one_labelled_message(tmp_path):
+    # Text pasted from a web page may carry U+2028; JSON writes it as it is, inside the string.
+    from classifiers.corpus import read_jsonl
+
+    labelled = tmp_path / "抽查.jsonl"
+    labelled.write_text(json.dumps({"text": "听说明天停水\u2028转发到各群", "labels": ["rumour"]}, ensure_ascii=False) + "\n"
+                        + json.dumps({"text": "收到\u0085", "labels": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert [(e.text, e.labels) for e in read_jsonl(labelled)] == [("听说明天停水\u2028转发到各群", ("rumour",)),
+                                                                  ("收到\u0085", ())]
