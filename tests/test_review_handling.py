@@ -249,7 +249,9 @@ async def test_case_page_shows_the_conversation_around_the_message(ds, query):
 async def test_dashboard_draws_charts_without_any_external_script(ds):
     page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
     assert page.status_code == 200 and "<svg" in page.text and "待处置" in page.text
-    assert "cdn" not in page.text.lower() and "<script src=\"http" not in page.text
+    # Nothing loaded from elsewhere (a CDN's chart library): the page's form tokens are random
+    # text, which once held "cdn" when this looked for the word.
+    assert re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', page.text) == []
 
 
 async def test_queue_counts_follow_every_decision(ds, query):
