@@ -170,7 +170,8 @@ _HEADING_LINE = re.compile(r"^(?:[^\n]*[：:]|[^\d\n]{1,20})[ \t]*$", re.M)
 # A roster's duty serving those its heading names: 接待群众来访：, 包保困难户：. Only verbs
 # that do not also label the people themselves: 转移安置群众：, 陪护家属：, 走访困难户： may
 # list the evacuees, the family or the households, their numbers theirs.
-_SERVING = re.compile(r"(?:接待|服务|包保|对接|护送|接送)[^的\n]{0,4}$")
+_SERVING_VERBS = "接待|服务|包保|对接|护送|接送"
+_SERVING = re.compile(rf"(?:{_SERVING_VERBS})[^的\n]{{0,4}}$")
 
 
 @functools.lru_cache(maxsize=8)
@@ -194,7 +195,7 @@ def _served(someone: re.Pattern) -> re.Pattern:
     """Others (`someone`) named as those a duty serves: after a serving verb (_SERVING's), or
     before 接待, 维稳, 转运 or 值班 (信访接待, 群众来访接待, 信访维稳, 患者转运, 信访值班); and
     those cared for before their 联络员 (_CARED_FOR)."""
-    return re.compile(rf"(?:接待|服务|包保|对接|护送|接送)[^的\n]{{0,4}}?(?:{someone.pattern})+"
+    return re.compile(rf"(?:{_SERVING_VERBS})[^的\n]{{0,4}}?(?:{someone.pattern})+"
                       rf"|(?:{someone.pattern})+(?=接待|维稳|转运|值班)|(?:{_CARED_FOR})(?=联络员)")
 
 
