@@ -402,11 +402,12 @@ def evaluate(
     model = _load_model()
     texts = [e.text for e in examples]
     predicted = model.labels(model.scores(texts), texts)
-    report = metrics([e.labels for e in examples], predicted)
+    # Scores are of one model: name it, so a figure quoted later says which.
+    report = {"model": model.detector, **metrics([e.labels for e in examples], predicted)}
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print_metrics(report, f"{file} ({len(examples)} messages)")
+        print_metrics(report, f"{file} ({len(examples)} messages, model {model.detector})")
 
 
 @app.command()

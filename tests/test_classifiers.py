@@ -165,14 +165,15 @@ def test_predict_reads_stdin_and_reports_bad_lines(qunguan):
     assert result.exit_code == 1 and "-:2" in result.stderr
 
 
-def test_evaluate_prints_per_category_scores_and_work_flag_rate(qunguan, fixtures):
+def test_evaluate_prints_per_category_scores_and_work_flag_rate(qunguan, fixtures, saved):
     result = qunguan("evaluate", fixtures / "corpus" / "mini.jsonl", "--json")
     report = json.loads(result.stdout)
+    assert report["model"] == saved.detector  # which model the figures are of
     assert report["n"] == 50 and report["work_support"] == 10
     assert set(report["categories"]) == {"offtopic", "flattery", "rumour", "sensitive"}
     assert 0 <= report["work_flagged"] <= 1 and "work" in report["confusion"]
     table = qunguan("evaluate", fixtures / "corpus" / "mini.jsonl")
-    assert "macro" in table.stdout and "work flagged" in table.stdout
+    assert "macro" in table.stdout and "work flagged" in table.stdout and report["model"] in table.stdout
 
 
 def test_a_category_a_small_file_never_mentions_is_not_scored_as_failed():
