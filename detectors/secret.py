@@ -33,45 +33,61 @@ _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:{_STAR}\s*(?:绝密|机密|秘
 # said of a document is its grade all the same ("秘密级别：县委关于…方案", "机密级别文件：…").
 _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：:]|的?(?:文件|材料|资料|文稿|纪要|公文|件)))"
                     rf"(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁))")
-# The sender saying what the material after a colon or a line break is: "以下为秘密级文件，
-# 不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，大家看完删掉：…". A note to keep
-# it in does not make it a reminder; "这是机密文件，不能发到群里！" passes nothing on. Said of
-# what follows (以下, 这是, 这个是, 这些是), the grade takes 级 or names a document: "以下是秘密武器：…", "这是
-# 机密，先别外传：王主任…" (gossip), "以下是机密载体管理要求：", "以下是内部资料保管要求，
-# 请勿外传：…", "以下是机密文件的管理规定，…" (the rules on such material, taught: the rule
-# named within a few words, before the clause ends) and a question mark nothing.
-# A bare grade, or internal material, is the sender's word for what follows when they ask
-# its readers (`ask`) to delete it or keep it in: "这是机密，大家看完删掉：…", "这是机密！
-# 大家看完删掉：…", "以下内容仅限内部，别转发：…" (not 机密性). A bare 秘密 is everyone's word
-# for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade only of material named (以下
-# 内容为秘密). 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握),
-# not with who may take part, there or in the words before the colon ("以下内容仅限内部人员
-# 报名：…", "以下内容仅限内部，报名请找党政办：…"). Internal material may name whose it is
-# (下面是县局内部通报, 这是县纪委的内部资料, 这是学校内部通知) and be news (这是内部消息). After the ask a comma
-# may lead into the material as a colon does ("这是内部消息，不要外传，县里下周要来暗访"),
-# but not more admonition or thanks ("这是内部通报，不要外传，违者追责", "…，谢谢配合"), nor
-# what to do with it (_TOLD: "…，各单位收到后组织学习"): the material then is a file sent
-# apart, a message of its own. `caption` ends where the
-# material starts. Behind a lookahead of its first characters (any_pattern): it is
-# searched in every message with 密 or 内部 in it.
-# What may follow the ask after a comma and is no material: more admonition or thanks,
-# another ask, or what the readers are to do with the file sent apart ("各单位收到后组织
-# 学习", "要求各村…整改", "学习后在群里回复收到", "有问题及时联系我", "自己看就行", "望周知").
-# 各… only with what they are to do (各乡镇考核排名出来了 is news); not 组织部 (组织部下周来考察).
+# The sender's word for what they post, after a colon or a line break, or an ask and a
+# comma (`caption`): "以下为秘密级文件，不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，
+# 大家看完删掉：…". A note to keep it in does not make it a reminder. Three ways to say it,
+# each a part below, then what must not follow and where the material starts.
+#
+# The document itself called graded, 级 or not: "此件为机密级", "本件为绝密，请勿外传：…".
+_ITSELF = "此件|本件|这份"
+_ITSELF_GRADED = rf"(?:{_ITSELF})(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
+# What follows called graded (以下, 这是, 这个是, 这些是): the grade takes 级 or names a
+# document, for "以下是秘密武器：…" and "这是机密，先别外传：王主任…" (gossip) call nothing graded.
+_FOLLOWING = "以下|这是|这个是|这些是"
+_FOLLOWING_GRADED = (rf"(?:{_FOLLOWING})(?:为|是|系|属)?(?:绝密|机密|秘密)"
+                     r"(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))")
+# A bare grade, or internal material, is the sender's word for what follows only when they
+# ask its readers (`ask`, a few words on) to delete it or keep it in: "这是机密，大家看完
+# 删掉：…", "这是机密！大家看完删掉：…", "以下内容仅限内部，别转发：…".
+_ASKED = rf"(?:{_ITSELF}|{_FOLLOWING}|下面)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
+# Internal material may name whose it is (下面是县局内部通报, 这是县纪委的内部资料, 这是学校
+# 内部通知) and be news (这是内部消息).
+_WHOSE = r"(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|校|里|中心|政府|单位|系统)的?)?"
+_INTERNAL = rf"{_WHOSE}内部(?:资料|文件|材料|参考|通报|通知|消息|信息)"
+# 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握), not with who
+# may take part, there or in the words before the colon ("以下内容仅限内部人员报名：…",
+# "以下内容仅限内部，报名请找党政办：…").
+_LIMITED = (r"(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])"
+            r"(?![^：:\n]{0,10}?(?:报名|参加|参与))")
+# What an ask is said of: a grade, internal material or 仅限内部 (not 机密性, no grade). A
+# bare 秘密 is everyone's word for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade
+# only of material named (以下内容为秘密).
+_MATERIAL = "(?:内容|材料|文件|资料|信息)"
+_ASKED_OF = (rf"(?:{_MATERIAL}?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|{_INTERNAL})|{_LIMITED})"
+             rf"|{_MATERIAL}(?:为|是|系|属于?)?秘密)(?!性)")
+# Not the rules on such material, taught ("以下是机密载体管理要求：", "以下是内部资料保管要求，
+# 请勿外传：…", "以下是机密文件的管理规定，…": the rule named within a few words, before the
+# clause ends), nor a question ("这是机密吗？").
+_NOT_RULES = (r"(?!\s*(?:载体|等级|吗)"
+              r"|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))")
+# `caption` ends where the material starts: at a colon or a line break a few words on,
+_TO_COLON = r"[^：:\n？?！!]{0,12}(?=[：:\n])"
+# or at a comma after the ask, as at a colon: "这是内部消息，不要外传，县里下周要来暗访".
+# What may follow that comma and is no material (_TOLD): more admonition or thanks ("这是
+# 内部通报，不要外传，违者追责", "…，谢谢配合"), another ask, or what the readers are to do with
+# the file sent apart ("各单位收到后组织学习", "要求各村…整改", "学习后在群里回复收到", "有问题
+# 及时联系我", "自己看就行", "望周知"): the material then is a message of its own. 各… only
+# with what they are to do (各乡镇考核排名出来了 is news); not 组织部 (组织部下周来考察).
 _TOLD = (r"请|仅限|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必|要求|望|收到|学习|组织(?!部)|认真"
          r"|自己|以上|有问题|有疑问|有事|阅知|知悉"
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
-_DECLARED = any_pattern((r"(?:(?:此件|本件|这份)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级)?"
-                         r"|(?:以下|这是|这个是|这些是)(?:为|是|系|属)?(?:绝密|机密|秘密)(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))"
-                         rf"|(?:此件|本件|这份|以下|下面|这是|这个是|这些是)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
-                         r"(?:(?:内容|材料|文件|资料|信息)?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密"
-                         r"|(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|校|里|中心|政府|单位|系统)的?)?内部(?:资料|文件|材料|参考|通报|通知|消息|信息))"
-                         r"|(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])(?![^：:\n]{0,10}?(?:报名|参加|参与)))"
-                         r"|(?:内容|材料|文件|资料|信息)(?:为|是|系|属于?)?秘密)(?!性))"
-                         r"(?!\s*(?:载体|等级|吗)|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))"
-                         rf"(?=[！!]?(?P<caption>[^：:\n？?！!]{{0,12}}(?=[：:\n])|[^：:\n？?！!]{{0,12}}?(?:{_ASK})(?=[，,]"
-                         rf"(?!\s*(?:{_TOLD}))))[：:\n，,]\s*\S)",))
+_TO_ASK = rf"[^：:\n？?！!]{{0,12}}?(?:{_ASK})(?=[，,](?!\s*(?:{_TOLD})))"
+# An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
+_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})[：:\n，,]\s*\S)"
+# Behind a lookahead of its first characters (any_pattern): it is searched in every message
+# with 密 or 内部 in it.
+_DECLARED = any_pattern((rf"(?:{_ITSELF_GRADED}|{_FOLLOWING_GRADED}|{_ASKED}{_ASKED_OF}){_NOT_RULES}{_CAPTION}",))
 _GRADE_WORD = re.compile("绝密|机密|秘密")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
