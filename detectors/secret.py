@@ -12,13 +12,25 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
-# after reading, or not to pass it on; 仅限内部 saying who may take part is no such ask
-# ("以下是学校内部通知，仅限内部人员报名：…"). Not for now only (先别外传, 暂时不要外传, 还不能外传):
+# after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
 # news to be told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
-_ASK = (r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)"
+_DONT = r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)"
+# A character of the clause the ask is in: where it is not to go runs to its end.
+_IN_CLAUSE = r"[^，,。；;：:\n？?！!]"
+# Where it is not to go, after the passing on: to someone or somewhere (转发到家长群, 发给外单位,
+# 转发至其他群, 发进大群) or straight into a group (转发家长群, 发朋友圈); not to the sender
+# ("别发给我了，我这边已经有了": it keeps nothing in).
+_TO = rf"(?:(?:到|给(?!我们?[了啦吧啊呀]*(?:[，,。！!\s]|$))|至|进){_IN_CLAUSE}{{1,16}}|{_IN_CLAUSE}{{0,8}}?[群圈]里?)"
+# Or before it: 往外单位发, 向外单位转发, 在家长群里转发. A bare 发, 传 or 转 passes on only with
+# where to ("别发错了" asks nothing).
+_PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)(?:{_TO})?|[传发转]{_TO}"
+            rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传发转])")
+# Or 仅限内部 (仅供内部), or to delete it after reading; 仅限内部 saying who may take part is no
+# such ask ("以下是学校内部通知，仅限内部人员报名：…").
+_ASK = (rf"{_DONT}(?:{_PASS_ON})"
         r"|仅限(?:内部|本群|群内)(?![^，,：:\n]{0,10}?(?:报名|参加|参与))|仅供内部|(?:看|阅|读)(?:完|后|过|了)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
 # A document's own marking: starred (the star before or after), not in quotes and not
 # followed by 级 or 的 (which name a grade: "标有秘密★的文件", "秘密★级材料"), or in

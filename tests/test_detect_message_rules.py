@@ -652,6 +652,45 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
 
 
+@pytest.mark.parametrize("text, asked", [
+    # Where the material is not to go, said with the ask, is the ask all the same: the
+    # material after the comma is in the message, internal material passed on.
+    ("这是学校内部通知，请勿转发到家长群，周一起各班按新作息执行", "请勿转发到家长群"),
+    ("这是内部消息，不要发给外单位，县里下周要来暗访", "不要发给外单位"),
+    ("这是内部通报，不要转发至其他群，3月份共查处违纪干部5人", "不要转发至其他群"),
+    ("这是内部资料，别发到朋友圈，全县信访积案名单及化解进度如下", "别发到朋友圈"),
+    ("这是内部资料，别发给我们单位以外的人，县里下周要来暗访", "别发给我们单位以外的人"),
+    ("这是学校内部通知，请勿转发家长群，周一起各班按新作息执行", "请勿转发家长群"),
+    ("这是内部消息，别发朋友圈，县里下周要来暗访", "别发朋友圈"),
+    # Where to, said before the passing on.
+    ("这是内部消息，不要在家长群里转发，县里下周要来暗访", "不要在家长群里转发"),
+    ("这是内部消息，请勿向外单位转发，县里下周要来暗访", "请勿向外单位转发"),
+    ("这是内部消息，不要往外单位发，县里下周要来暗访", "不要往外单位发"),
+    ("以下为内部通报，不得转发至外单位：\n3月份共查处违纪干部5人", "不得转发至外单位"),
+    ("这是机密，不要发到群外，县委关于人事调整的几点意见", "不要发到群外"),
+])
+def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
+    [flag] = run(secret, msg(text))
+    assert f"发送者要求「{asked}」" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    # The material sent apart: thanks, admonition or what to do with it after the comma.
+    "这是学校内部通知，请勿转发到家长群，谢谢配合", "这是内部通报，不要发给外单位，违者追责",
+    "这是内部资料，请勿转发到其他群，各单位收到后组织学习", "这是学校内部通知，请勿转发到家长群！",
+    # Another ask, now that it may say where to.
+    "这是内部消息，不要外传，别发到其他群",
+    # News for now, a bare 秘密, the rules on such material.
+    "这是机密，先别发给别人，王主任下个月调县里去了", "这是秘密，不要发给别人，小王下个月结婚",
+    "以下是内部资料管理规定，不要转发到群里：\n1. 内部资料不得带出办公室",
+    # Not to the sender, nor a bare 发 with nowhere to: nothing kept in.
+    "这是内部资料，别发给我了，我这边已经有了", "这是内部通知，别发错了，周一起各班按新作息执行",
+    "这是内部资料，不要再发到群里了，上次已经发过",
+])
+def test_an_ask_saying_where_to_with_no_material_after_it_is_no_declared_secret(text):
+    assert run(secret, msg(text)) == []
+
+
 def test_a_marked_document_forwarded_is_flagged():
     [flag] = run(secret, msg("现将秘密★1年《关于全县维稳工作的部署意见》转发给你们，请认真学习"))
     assert "秘密★1年" in flag["evidence"]
