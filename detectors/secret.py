@@ -28,10 +28,14 @@ _TO = rf"(?:(?:到|给(?!我们?[了啦吧啊呀]*(?:[，,。！!\s]|$))|至|进
 # where to ("别发错了" asks nothing).
 _PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)(?:{_TO})?|[传发转]{_TO}"
             rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传发转])")
-# Or 仅限内部 (仅供内部), or to delete it after reading; 仅限内部 saying who may take part is no
-# such ask ("以下是学校内部通知，仅限内部人员报名：…").
+# Or 仅限内部 (仅供内部), or to delete it after reading. 仅限内部 saying who may take part is no
+# such ask ("以下是学校内部通知，仅限内部人员报名：…"); saying who may read it is one, though
+# they take part in something ("以下材料仅限内部参加会议人员传阅：…"): the reading ends it.
+_READERS = r"[^，,：:\n]{0,10}?(?:人员|同志|干部|职工|成员|领导|学员|党员)"
+_READ = r"(?:传阅|参阅|阅知|阅读|查阅|参考|掌握|知悉|传达|学习)(?:使用)?"
 _ASK = (rf"{_DONT}(?:{_PASS_ON})"
-        r"|仅限(?:内部|本群|群内)(?![^，,：:\n]{0,10}?(?:报名|参加|参与))|仅供内部|(?:看|阅|读)(?:完|后|过|了)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
+        rf"|仅限(?:内部|本群|群内)(?:{_READERS}{_READ}|(?![^，,：:\n]{{0,10}}?(?:报名|参加|参与)))|仅供内部"
+        r"|(?:看|阅|读)(?:完|后|过|了)后?[^，,：:\n]{0,3}?(?:删除|删掉|删|撤回)|阅后即焚")
 # A document's own marking: starred (the star before or after), not in quotes and not
 # followed by 级 or 的 (which name a grade: "标有秘密★的文件", "秘密★级材料"), or in
 # brackets, or a 密级 field.
@@ -66,10 +70,10 @@ _ASKED = rf"(?:{_ITSELF}|{_FOLLOWING}|下面)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_
 # 内部通知) and be news (这是内部消息).
 _WHOSE = r"(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|校|里|中心|政府|单位|系统)的?)?"
 _INTERNAL = rf"{_WHOSE}内部(?:资料|文件|材料|参考|通报|通知|消息|信息)"
-# 仅限内部 marks the material alone or with its use (仅限内部参考, 仅限内部掌握), not with who
-# may take part, there or in the words before the colon ("以下内容仅限内部人员报名：…",
-# "以下内容仅限内部，报名请找党政办：…").
-_LIMITED = (r"(?:仅限|仅供)内部(?:参考|传阅|掌握|知悉|传达|交流|学习|使用)?(?![\u4e00-\u9fff])"
+# 仅限内部 marks the material alone, with its use (仅限内部参考, 仅供内部参考使用, 仅限内部掌握)
+# or with who may read it (仅限内部参加会议人员传阅), not with who may take part, there or in
+# the words before the colon ("以下内容仅限内部人员报名：…", "以下内容仅限内部，报名请找党政办：…").
+_LIMITED = (rf"(?:仅限|仅供)内部(?:(?:{_READERS})?{_READ}|交流|使用)?(?![\u4e00-\u9fff])"
             r"(?![^：:\n]{0,10}?(?:报名|参加|参与))")
 # What an ask is said of: a grade, internal material or 仅限内部 (not 机密性, no grade). A
 # bare 秘密 is everyone's word for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade

@@ -691,6 +691,41 @@ def test_an_ask_saying_where_to_with_no_material_after_it_is_no_declared_secret(
     assert run(secret, msg(text)) == []
 
 
+@pytest.mark.parametrize("text, declared", [
+    # 仅限内部 with who may read it is material kept in, though its readers take part in
+    # something: the reading (传阅, 参阅, 知悉 …) says so, and it is pasted into the group.
+    ("以下材料仅限内部参加会议人员传阅：1.全县信访积案名单及化解进度", "以下材料仅限内部参加会议人员传阅"),
+    ("以下材料仅限内部参加会议人员传阅，会后收回：\n1. 全县信访积案名单", "以下材料仅限内部参加会议人员传阅"),
+    ("以下材料仅限内部工作人员参阅：\n1. 全县信访积案名单及化解进度", "以下材料仅限内部工作人员参阅"),
+    ("以下内容仅限内部相关人员知悉：\n下周起县纪委暗访组到各乡镇明察暗访", "以下内容仅限内部相关人员知悉"),
+    ("以下文件仅限内部中层以上干部学习：\n1. 关于部分单位违规发放津补贴问题的通报", "以下文件仅限内部中层以上干部学习"),
+    ("以下材料仅供内部参会人员参阅：\n1. 全县信访积案名单及化解进度", "以下材料仅供内部参会人员参阅"),
+    # With its use however worded.
+    ("以下材料仅限内部阅知：\n1. 全县信访积案名单及化解进度", "以下材料仅限内部阅知"),
+    ("以下材料仅供内部参考使用：\n1. 全县信访积案名单及化解进度", "以下材料仅供内部参考使用"),
+])
+def test_material_limited_to_those_inside_who_may_read_it_is_flagged(text, declared):
+    [flag] = run(secret, msg(text))
+    assert f"标注「{declared}」" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    # Who may take part, however they are named: nothing is kept in.
+    "以下内容仅限内部人员报名：\n今年职工疗养名额5个，请于周五前报工会",
+    "以下内容仅限内部参加会议人员报名：\n第二期业务骨干培训班",
+    "以下内容仅限内部在职人员报名参加：\n周五下午教职工羽毛球赛",
+    "以下内容仅限内部人员参加学习：\n周五下午3点在三楼会议室开展消防安全培训",
+    "以下内容仅限内部人员参加，报名请找党政办：\n第二期业务骨干培训班",
+    # Who may use a thing is no reading; nor is a caption with nothing after it, or a question.
+    "以下内容仅限内部人员使用：\n会议室预约系统账号", "以下材料仅限内部参加会议人员传阅：",
+    "以下材料仅限内部参加会议人员传阅？",
+    # The rules on such material.
+    "以下是内部资料管理规定，仅限内部人员传阅：\n1. 内部资料不得带出办公室",
+])
+def test_limited_to_those_inside_who_may_take_part_is_no_declared_secret(text):
+    assert run(secret, msg(text)) == []
+
+
 def test_a_marked_document_forwarded_is_flagged():
     [flag] = run(secret, msg("现将秘密★1年《关于全县维稳工作的部署意见》转发给你们，请认真学习"))
     assert "秘密★1年" in flag["evidence"]
