@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "8"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
@@ -25,13 +25,14 @@ _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # task posted again after thanks: "辛苦村书记，再发一遍：请各村…", or a notice received and
 # relayed after a colon, its task there or after the notice's first clause: "收到县应急局
 # 通知：请各村今晚把…", "收到县政府办通知：明天上午召开…调度会，请各乡镇长…" (the first
-# clause the shortest that a task follows). Not 请…放心, which reassures
+# clause the shortest that a task follows). The task may open with its deadline ("已收到县局
+# 通知：本周五前请各股室报送…"), not with the speaker (我请…). Not 请…放心, which reassures
 # (passed over: "收到：请领导放心，明天一早就把材料报上来" is the speaker's own promise;
 # "收到：请领导放心。另外请各村…" sets a task), nor 请示, the speaker's own errand.
 _REASSURED = r"请[^，,。！!；;]{0,8}放心"
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
-                              rf"(?=请)(?!请示|{_REASSURED})")
+                              rf"[^，,。！!；;\s请我]{{0,10}}?(?=请)(?!请示|{_REASSURED})")
 
 
 class Calendar:

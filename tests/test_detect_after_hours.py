@@ -169,9 +169,20 @@ def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(te
     "好的：请县局放心，我校明天上午前把整改报告报上来", "收到：请放心，今晚一定把表交上来",
     "收到，请领导放心，明天一早就把材料报上来", "收到！请各位领导放心，我镇今晚连夜落实",
     "收到：请示领导后，明天一早就把材料报上来",
+    # Villages named after the reassurance say how the task will be met, to the one who set
+    # it (whose notice is judged on its own): no task set in the group.
+    "收到：请您放心，各村今晚把表报上来", "收到：王主任请放心，各村今晚把表报上来",
+    # Nor is a 请 after a deadline or the speaker a task: a leader to ask, heads to invite, a day off.
+    "收到，本周五前请示县局后再定", "收到，明天我请各村支书来开会", "收到，明天上午请假一天",
 ])
 def test_a_reply_reassuring_the_sender_or_going_to_ask_a_leader_sets_no_task(text):
     assert run(after_hours, msg(text, NIGHT)) == []
+
+
+def test_a_notice_relayed_on_saturday_night_with_its_deadline_first_is_flagged():
+    # A township clerk passes the county's task on to the 股室 at 22:30 on a Saturday.
+    [flag] = run(after_hours, msg("已收到县局通知：本周五前请各股室报送安全生产台账", "2025-03-08T22:30:00"))
+    assert "2025-03-08（周六）22:30，周末" in flag["evidence"]
 
 
 @pytest.mark.parametrize("text", [
@@ -211,6 +222,10 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "收到区教体局通知：明天下午3点在局五楼会议室召开校长会，请各校校长准时参加。",
     # Reassurance set aside, the task after a reply still counts.
     "好的：请各股室明天上午把材料报上来", "收到：请领导放心。另外请各村明早8点前把入户走访表交到党政办。",
+    "收到：请您放心，另外请各村今晚把表报上来",
+    # The task after a reply may open with its deadline.
+    "收到：本周五前请各股室报送安全生产台账", "已收到县局通知，本周五前请各股室报送安全生产台账",
+    "收到，明天上午9点前请各村把防火巡查表报上来",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     "各位同事，明天上午十点前将自查表发我邮箱。",

@@ -192,12 +192,14 @@ def test_a_member_who_passes_a_notice_on_to_two_groups_or_reposts_it_posts_it_in
     assert {f["message_id"]: f["evidence"][:4] for f in detect(conn, *posts)} == flagged
 
 
-@pytest.mark.parametrize("opening", ["收到县里通知，", "收到县应急局的通知，", "已转发县里文件，", "收到县应急局通知："])
-def test_a_notice_relayed_from_above_by_one_member_to_their_groups_is_multi_channel(conn, opening):
+@pytest.mark.parametrize("relay", [*(opening + RELAYED for opening in ("收到县里通知，", "收到县应急局的通知，", "已转发县里文件，",
+                                                                      "收到县应急局通知：")),
+                                   "已收到县局通知：本周五前请各村上报本村春耕备耕进展情况统计表"])  # its deadline first
+def test_a_notice_relayed_from_above_by_one_member_to_their_groups_is_multi_channel(conn, relay):
     # 刘洋 (account b) passes the county's notice on to three groups, saying where it came
     # from: "收到县里通知，" opens his notice, it does not answer one.
     _members(conn, (1, 1, "wxid_b"), (2, 2, "wxid_b"), (3, 3, "wxid_b"))
-    posts = [add(conn, i, i, f"2025-03-03T09:0{i}:00", opening + RELAYED, member_id=i) for i in (1, 2, 3)]
+    posts = [add(conn, i, i, f"2025-03-03T09:0{i}:00", relay, member_id=i) for i in (1, 2, 3)]
     assert {f["message_id"]: f["evidence"][:4] for f in detect(conn, *posts)} == {2: "多头发布", 3: "多头发布"}
 
 
