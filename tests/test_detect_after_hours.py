@@ -157,6 +157,8 @@ NIGHT = "2025-04-08T22:10:00"  # a Tuesday
     "明天开会的材料我已经准备好了，放在您办公桌上。",  # one's own work done
     # A notice received and acknowledged, no task passed on: an acknowledgement, colon or not.
     "收到县里通知，我们马上落实。", "收到县应急局通知：我们马上落实。", "收到：王主任放心，今晚落实到位。",
+    # Thanks for paperwork done, or done well: no request.
+    "辛苦大家这周把台账都整理好了，检查顺利通过", "辛苦大家，把材料准备得这么充分", "辛苦大家把我们村的事放在心上，谢谢",
 ])
 def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(text):
     assert run(after_hours, msg(text, NIGHT)) == []
@@ -228,6 +230,8 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "收到，明天上午9点前请各村把防火巡查表报上来",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
+    # Thanks that open a request for paperwork.
+    "辛苦大家周末加个班，把乡村振兴迎检材料装订好，周一早上检查组就到", "辛苦各位周末把出租房登记表送到综治中心",
     "各位同事，明天上午十点前将自查表发我邮箱。",
     "今晚各网格员入户核查一下流动人口，明天中午前报上来。",
     "请个村今晚把防返贫监测数据报上来，明天要汇总。",  # 请个村 typed for 请各村
