@@ -16,7 +16,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "11"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"[，,]")
 
 
@@ -55,6 +55,15 @@ def _for_another_end(clause: str, any_media, document, photo, purposes: dict) ->
     return True
 
 
+def _purposes(settings: dict) -> dict[str, re.Pattern]:
+    """By medium, the words of the ends it serves: its own and those of the media its
+    `purposes_as` names."""
+    own = settings["other_purposes"]
+    shared = {medium: kinds.split() for medium, kinds in settings["purposes_as"].items()}
+    return {medium: word_pattern(tuple(word for kind in [medium, *shared.get(medium, ())] for word in own.get(kind, ())))
+            for medium in own.keys() | shared.keys()}
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
@@ -69,8 +78,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     elsewise = other_senses(settings)
     document = word_pattern(tuple(settings["document_words"]))
     photo = word_pattern(tuple(settings["photo_words"]))
-    purposes = {medium: word_pattern(tuple(words)) for medium, words in settings["other_purposes"].items()}
-    purposes |= {medium: purposes[kind] for medium, kind in settings["purposes_as"].items() if kind in purposes}
+    purposes = _purposes(settings)
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):

@@ -58,6 +58,10 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "请各村把低保户的身份证正反面照片发给民政办核对。",
     "系统登录不了的，把报错截图发我，我帮你们看看。",  # a screenshot of an error to fix
     "有问题的截图发群里，大家一起看看怎么解决。",
+    "系统登录不了的，截屏发我看看什么报错", "系统打不开的，截个图发群里大家一起看看",  # a 截图 all the same
+    # A photo or a video of a fault, for whoever will fix it.
+    "电脑蓝屏了，把报错界面拍照发给信息中心小王，他帮你看看", "三组路灯坏了，拍张照片发给城管站，他们会来修",
+    "二楼饮水机漏水了，谁拍个视频发给后勤，好让他们报修",
     "谁有抢红包的截图，发群里看看",
     "明天中午在食堂吃饭的请接龙，方便食堂备餐。",  # a head count for lunch
     "请大家推荐本镇的网红打卡点，下周公众号要用。",
@@ -85,6 +89,10 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     # Pictures of publicity work done are its proof, whatever 宣传 names: no article is asked for.
     ("请各村开展防溺水宣传，宣传图片今天下班前发群里", "图片"),
     ("请各村把防诈骗宣传横幅悬挂后的图片发群里", "图片"),
+    # Photos of a repair done or a fault checked prove the work: no fix is asked for.
+    ("请各村把损坏的路灯修好后拍照发群里", "拍照"), ("请各村排查路灯故障，整改后拍照上传", "拍照"),
+    # Screenshots of an article forwarded prove the forwarding, whatever publishes it.
+    ("请大家把转发公众号文章的截图发到群里，镇里要统计转发量", "截图"),
     ("各校开展国家安全教育日宣传活动后，请将活动图片上传至群里", "图片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
@@ -131,6 +139,9 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "请各村于周五前报送政务信息，配图2张", "请各校报送信息稿时配图1-2张",
     # 现场图片 is read as 现场图: a picture all the same, going with the article.
     "【政务信息】请各单位报送春耕生产信息稿，需附现场图片2张", "报送政务信息须附现场图片2张",
+    # Photos and videos, 现场照片 read as 现场照, go with an article as pictures do.
+    "请各村报送一篇政务信息，附2-3张现场照片，用于宣传报道", "公众号推文需要配图，请各村把春耕的现场照片发给宣传办",
+    "请各村拍摄春耕视频，用于宣传报道",
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
     assert run(proof_demand, msg(text)) == []
