@@ -72,7 +72,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     things = word_pattern(tuple(settings["needs_sending"]))
     asked = any_pattern(tuple(map(re.escape, settings["send_words"] + settings["standing_demands"]))
                         + tuple(settings["send_patterns"]))
-    demand = word_pattern(tuple(settings["demand_words"] + settings["send_words"]))
+    # Sent to a group, named or not, is a demand for an act too: "学完截图发到年级群".
+    demand = any_pattern(tuple(map(re.escape, settings["demand_words"] + settings["send_words"]))
+                         + tuple(settings["send_patterns"]))
     back = any_pattern(tuple(settings["demands_after"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     elsewise = other_senses(settings)

@@ -188,6 +188,9 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     ("学了的回复\"已学习\"，并附截图", "截图"),
     ("今天入户的请发现场照", "现场照"),
     ("合个影发上来", "合个影"),
+    # Sent to a group, named or not, by 发 or 传.
+    ("今晚的安全巡查，每到一个点拍个小视频传群里", "小视频"), ("走访视频传到工作群", "视频"),
+    ("学完截图发到年级群", "截图"), ("学完截图群里发", "截图"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
@@ -198,6 +201,8 @@ def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     "请上传申报材料", "请把会议纪要发群里", "请各村报送统计表", "照片已发，请查收", "照片见附件，请查收",
     "请附身份证复印件和户口本", "请各村上报本月会议纪要和签到表",
     "请把村委会的位置发我，明天督查组过来找不到路", "会议室位置在三楼东侧，请大家准时参加",
+    # Publicity among the people (群众), not sending to a group.
+    "请各村把防诈骗宣传视频发至各村群众手中", "请各村用小视频宣传群众防诈骗知识",
 ])
 def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
