@@ -34,7 +34,10 @@ def test_proof_demands_are_flagged(text):
                                   "我们每个村都拍照了", "每个人都可以在活动现场拍照留念",
                                   "每个村要安排一名同志配合县电视台拍摄",
                                   "省里明天来我镇拍摄宣传片，请各村严格执行镇里的接待方案",
-                                  "明天上午市里来拍摄人居环境宣传片，请相关村按方案落实"])
+                                  "明天上午市里来拍摄人居环境宣传片，请相关村按方案落实",
+                                  # Evidence talked about, of other things, doubted or of a sending done.
+                                  "这张截图证明不了什么", "这张截图证明已经发过了", "以此截图为证，他确实说过这话",
+                                  "县电视台要来拍摄，作为宣传依据"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -93,6 +96,9 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     ("请各村把损坏的路灯修好后拍照发群里", "拍照"), ("请各村排查路灯故障，整改后拍照上传", "拍照"),
     # Screenshots of an article forwarded prove the forwarding, whatever publishes it.
     ("请大家把转发公众号文章的截图发到群里，镇里要统计转发量", "截图"),
+    # Told plainly what the act is for: proof of one's work.
+    ("每个网格员今天入户核查完，截个图证明已完成系统录入", "截个图"), ("到岗后拍照证明自己在岗", "拍照"),
+    ("学完截图作为学习凭证", "截图"),
     ("各校开展国家安全教育日宣传活动后，请将活动图片上传至群里", "图片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
