@@ -94,7 +94,8 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 def is_notice(message: Message, config: dict) -> bool:
     """Whether the message tells others to do something (config `directives`) and is not a
     reply, a report of one's own work, a question, a leave request or a greeting
-    (`not_directives`), unless it chases those who have not reported (`chasers`). A reply
+    (`not_directives`), unless it chases those who have not reported (`chasers`). Care
+    wished (`good_wishes`: 请大家注意安全) is no directive. A reply
     that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
     @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
@@ -110,7 +111,8 @@ def is_notice(message: Message, config: dict) -> bool:
         return False
     if any_pattern(tuple(config["chasers"])).search(bare):
         return True
-    return (any_pattern(tuple(config["directives"])).search(said) is not None
+    asked = any_pattern(tuple(config["good_wishes"])).sub(" ", said)
+    return (any_pattern(tuple(config["directives"])).search(asked) is not None
             and any_pattern(tuple(config["not_directives"])).search(bare) is None)
 
 

@@ -153,6 +153,8 @@ NIGHT = "2025-04-08T22:10:00"  # a Tuesday
     "各位领导，明天上午的调度会材料已发邮箱，请审阅。",
     "请大家周末注意出行安全，祝周末愉快！",  # good wishes
     "请大家早点休息，明天还要下村，辛苦了。",
+    "请大家注意安全，路上慢点开", "请大家好好休息，下周还有硬仗", "请大家注意保暖，最近降温了",
+    "收到，周末请大家注意安全", "收到，这周末请大家好好休息",  # care wished after a reply
     "收到，再发一遍给村里。",  # a reply saying it is passed on, no task of its own
     "明天开会的材料我已经准备好了，放在您办公桌上。",  # one's own work done
     # A notice received and acknowledged, no task passed on: an acknowledgement, colon or not.
@@ -232,6 +234,9 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     # Thanks that open a request for paperwork.
     "辛苦大家周末加个班，把乡村振兴迎检材料装订好，周一早上检查组就到", "辛苦各位周末把出租房登记表送到综治中心",
+    # Care wished beside a task leaves the task; safety work is no care wished.
+    "请各村今晚把表报上来，报完早点休息", "请各村明天把表报上来，注意出行安全，祝周末愉快",
+    "请各村注意安全生产，周五前报送隐患排查表",
     "各位同事，明天上午十点前将自查表发我邮箱。",
     "今晚各网格员入户核查一下流动人口，明天中午前报上来。",
     "请个村今晚把防返贫监测数据报上来，明天要汇总。",  # 请个村 typed for 请各村
