@@ -77,6 +77,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                          + tuple(settings["send_patterns"]))
     back = any_pattern(tuple(settings["demands_after"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
+    question = any_pattern(tuple(settings["question_patterns"]))
     elsewise = other_senses(settings)
     document = word_pattern(tuple(settings["document_words"]))
     photo = word_pattern(tuple(settings["photo_words"]))
@@ -90,9 +91,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
-            # A prohibition forbids the media only in its own part of the clause: "拍照上传，
-            # 不得弄虚作假" still demands the photos.
-            if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
+            # A prohibition forbids the media, or a question asks about them, only in its own part
+            # of the clause: "拍照上传，不得弄虚作假" still demands the photos.
+            if any((prohibition.search(part) or question.search(part)) and any_media.search(part)
+                   for part in _COMMAS.split(proof)):
                 continue
             if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
                 continue
