@@ -11,6 +11,7 @@ import sqlite3
 import traceback
 
 from datasette import Response
+from datasette.renderer import json_renderer
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
@@ -35,16 +36,24 @@ def json_error(message: str, status: int, title: str | None = None) -> Response:
     return Response.json({"ok": False, "error": message, "status": status, "title": title}, status=status)
 
 
-def in_chinese(exception: Exception) -> Exception:
+# Datasette's one error message in HTML (a query over sql_time_limit_ms), for a .json
+# address: its page's words (datasette_zh.INTERRUPTED_PHRASES) as plain text.
+INTERRUPTED = "SQL 查询用时过长，已中断。时间上限由 sql_time_limit_ms 设置项决定，请缩小查询范围后重试。"
+
+
+def in_chinese(exception: Exception, as_json: bool = False) -> Exception:
     """`exception` as Datasette's own error page shows it to a user (the same kind, its
     message and title in Chinese), with 400 where Datasette says 500 for a bad address.
     SQLite's messages, which Datasette passes on as they are ("Invalid SQL": a table
     page's `_where` or facet) or not at all (an error out of a page's query or write, a
     500), are explained in Chinese (`sql_error`); a write that waited in vain for another
-    writer (`classify`, an import) is 503, the server busy, to be tried again."""
+    writer (`classify`, an import) is 503, the server busy, to be tried again. For a
+    JSON answer (`as_json`), a message Datasette wrote in HTML becomes plain text."""
     if isinstance(exception, sqlite3.Error):
         traceback.print_exception(exception)  # as Datasette logs any error it did not raise itself
         return _sqlite_error(str(exception), 500)
+    if isinstance(exception, DatasetteError) and exception.message_is_html and as_json:
+        return DatasetteError(INTERRUPTED, title=error_message(exception.title), status=exception.status)
     if isinstance(exception, DatasetteError) and not exception.message_is_html:
         message = error_message(exception.message)
         if exception.title == "Invalid SQL" and message == exception.message:
@@ -61,6 +70,20 @@ def _sqlite_error(message: str, status: int) -> DatasetteError:
     if busy_message(message):
         return DatasetteError(sql_error(message), title="数据库正忙", status=503)
     return DatasetteError(sql_error(message), title="SQL 有误" if status == 400 else "数据库出错", status=status)
+
+
+SHAPE_OBJECT = "_shape=object 按主键给出各行，只适用于有主键的数据表；查询结果或无主键的表请用 _shape=objects"
+
+
+def render_json(args, data, view_name):
+    """Datasette's JSON (`json_renderer`) with the errors it writes into it in Chinese: a
+    query's own, SQLite's message (`sql_error`), and `_shape=object` asked of a query or
+    a table without a primary key, which it answered in English with 200."""
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        data = {**data, "error": sql_error(data["error"])}
+    elif args.get("_shape") == "object" and isinstance(data, dict) and not data.get("primary_keys"):
+        raise DatasetteError(SHAPE_OBJECT, title="地址有误", status=400)
+    return json_renderer(args, data, view_name)
 
 
 async def error_page(datasette, path: str, accept: str, message: str, status: int, title: str) -> Response:

@@ -47,7 +47,9 @@ def handle_exception(datasette, request, exception):
     # in Chinese.
     if role_of(datasette, request.actor) is None:
         return refuse_visitor(datasette, request)
-    return datasette_errors.handle_exception(datasette, request, errors.in_chinese(exception))
+    # Datasette answers in JSON by the address alone.
+    as_json = request.path.endswith(".json")
+    return datasette_errors.handle_exception(datasette, request, errors.in_chinese(exception, as_json))
 
 
 def refuse_visitor(datasette, request):

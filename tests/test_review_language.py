@@ -78,6 +78,8 @@ async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, sta
     ("GET", '/archive/flags?_through={"table":"messages","column":"id","value":"1"}', 400),
     ("GET", "/archive/flags?id__in=%5B", 400), ("GET", "/archive/flags.json?id__notin=[[1]]", 400),
     ("GET", "/archive/flags.json?_shape=zzz", 400),
+    # One object per primary key, asked of what has none: Datasette said so in English, with 200
+    ("GET", "/archive/stale_open_flags.json?_shape=object", 400), ("GET", "/archive/messages_fts.json?_shape=object", 400),
     # Methods no page takes: the handling forms were served or run as if posted
     ("DELETE", "/-/qunguan/flags/1", 405), ("PUT", "/-/qunguan/bulk", 405), ("PATCH", "/archive/messages.json", 405),
 ])
@@ -100,6 +102,13 @@ async def test_a_supervisor_going_astray_is_told_in_chinese_never_with_a_server_
     assert [words for words in ENGLISH_ERRORS + ["POST", "Method", "tuple"] if words in text] == []
 
 
+async def test_a_table_with_a_primary_key_still_gives_one_object_per_row(ds):
+    data = await ds.client.get("/archive/flags.json?_shape=object", cookies=cookies_for(ds, "u-supervisor"))
+    assert data.status_code == 200
+    rows = data.json()
+    assert rows and all(key == str(row["id"]) for key, row in rows.items())
+
+
 async def test_a_query_over_the_time_limit_is_explained_in_chinese(ds):
     slow = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000000) select count(*) from n"
     page = await ds.client.get("/archive", params={"sql": slow, "_timelimit": 1}, cookies=cookies_for(ds, "u-auditor"))
@@ -107,6 +116,16 @@ async def test_a_query_over_the_time_limit_is_explained_in_chinese(ds):
     assert "SQL 查询已中断" in page.text and "SQL 查询用时过长。时间上限由" in page.text
     assert html.escape(slow) in page.text  # the query is still quoted for the auditor to edit
     assert "took too long" not in page.text and "Interrupted" not in page.text
+    data = await ds.client.get("/archive.json", params={"sql": slow, "_timelimit": 1}, cookies=cookies_for(ds, "u-auditor"))
+    assert data.status_code == 400 and data.json()["title"] == "SQL 查询已中断"
+    # A script reads plain words: Datasette's HTML, made for its error page, was all the JSON had.
+    assert data.json()["error"].startswith("SQL 查询用时过长") and "<" not in data.json()["error"]
+
+
+async def test_a_query_within_the_time_limit_answers_its_json_as_before(ds):
+    data = await ds.client.get("/archive.json", params={"sql": "select count(*) from messages", "_timelimit": 1000},
+                               cookies=cookies_for(ds, "u-auditor"))
+    assert data.status_code == 200 and data.json()["ok"] is True and data.json()["error"] is None
 
 
 def test_an_unknown_error_message_is_shown_as_it_is():
@@ -146,6 +165,9 @@ def test_every_mistake_an_auditor_is_likely_to_make_is_explained_in_chinese():
     ("/archive/messages?_facet=nosuch", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
     ("/archive/messages?_search=%22", 400, "全文检索语法有误", 'fts5: syntax error near ""'),
     ("/archive/messages.json?_where=nosuch%3D1", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
+    # An auditor's own query as JSON (the error page's JSON link): Datasette put SQLite's words alone in it.
+    ("/archive.json?sql=select+nosuch+from+messages", 400, "没有名为 nosuch 的列", "no such column: nosuch"),
+    ("/archive.json?sql=select+*+frm+messages", 400, "SQL 语法错误", 'near "frm": syntax error'),
 ])
 async def test_an_sql_mistake_is_explained_in_chinese_with_sqlites_words_after(ds, path, status, chinese, english):
     page = await ds.client.get(path, cookies=cookies_for(ds, "u-auditor"))

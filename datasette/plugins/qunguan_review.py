@@ -3,7 +3,7 @@ package (`views_*`, `guard`, `web`), beside the logic they call, which is tested
 without a server."""
 from datasette import hookimpl
 
-from review import datasette_zh, guard, views_refusal
+from review import datasette_zh, errors, guard, views_refusal
 from review.permissions import allowed
 from review.views_case import case_view
 from review.views_dashboard import dashboard_view
@@ -37,6 +37,12 @@ def forbidden(datasette, request, message):
 @hookimpl
 def handle_exception(datasette, request, exception):
     return views_refusal.handle_exception(datasette, request, exception)
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    # In place of Datasette's own JSON, whose errors it writes in English.
+    return {"extension": "json", "render": errors.render_json}
 
 
 @hookimpl
