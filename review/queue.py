@@ -12,10 +12,12 @@ PAGE = 50
 FILTERS = ("group", "unit", "category", "article", "status", "since", "until")
 
 # Message flags show their group and sender; new-media flags their account (and post).
+# A flag's time is when what it is about happened (`occurred_at`: a message sent, a post
+# published, a week's first day for the week's chatter share), the time the date filter reads.
 _SELECT = """
 select f.id, f.subject, f.category, f.article, f.score, f.evidence, f.detector, f.severity, f.created_at,
        f.message_id, f.group_id, f.member_id, f.related_message_id, f.post_id, f.account_id,
-       coalesce(m.sent_at, po.published_at, f.created_at) as at, coalesce(m.text, po.text) as text, m.kind,
+       coalesce(f.occurred_at, m.sent_at, po.published_at, f.created_at) as at, coalesce(m.text, po.text) as text, m.kind,
        coalesce(g.name, a.platform || '·' || a.name) as group_name, coalesce(g.unit, a.unit) as unit,
        coalesce(p.name, mb.display_name, mb.sender_id) as sender, coalesce(s.status, 'open') as status
 from flags f

@@ -237,6 +237,34 @@ async def test_queue_shows_evidence_filters_and_pages(ds, query):
     assert first.status_code == 200
 
 
+async def test_a_weeks_chatter_flag_is_listed_under_the_week_the_date_filter_finds_it_in(ds, qunguan, query, db_path):
+    from classifiers.classify import insert_flags
+    from ingest.records import local_now
+
+    # The model took two of 防火群's replies for chatter: the week's share passes 第十二条's line.
+    conn = sqlite3.connect(db_path)
+    with conn:
+        insert_flags(conn, [{"subject": f"message:{r['id']}", "message_id": r["id"], "group_id": r["group_id"],
+                             "category": "offtopic", "score": 0.9, "detector": "test", "article": "群规 第八条",
+                             "evidence": "x"} for r in query("select id, group_id from messages where text = '收到'")])
+    conn.close()
+    qunguan("config", "set", "group.weekly_min_messages", "1", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    cookies = cookies_for(ds, "u-supervisor")
+    week = await ds.client.get("/-/qunguan/queue?category=group_chatter_share&since=2025-03-03&until=2025-03-09",
+                               cookies=cookies)
+    # Shown on the week's first day, not on the day classify found it: the filter found it there.
+    assert "聊天群/夸夸群倾向 1" in week.text and "<td>2025-03-03 00:00</td>" in week.text
+    today = local_now().date().isoformat()
+    found_today = await ds.client.get(f"/-/qunguan/queue?category=group_chatter_share&since={today}&until={today}",
+                                      cookies=cookies)
+    assert "没有符合条件的标记" in found_today.text
+    # A message's flag keeps its message's time.
+    red_packet = await ds.client.get("/-/qunguan/queue?category=red_packet", cookies=cookies)
+    sent = query("select m.sent_at from flags f join messages m on m.id = f.message_id where f.category = 'red_packet'")
+    assert f"<td>{sent[0]['sent_at'][:16].replace('T', ' ')}</td>" in red_packet.text
+
+
 async def test_case_page_shows_the_conversation_around_the_message(ds, query):
     flag = query("select f.id, m.text from flags f join messages m on m.id = f.message_id "
                  "where f.category = 'red_packet'")[0]
