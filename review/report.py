@@ -25,9 +25,14 @@ SERIOUS = 4  # severity from which an open case is listed on its own
 LISTED = 30  # cases listed per section; the rest are counted
 _OPEN = f"(s.status is null or s.status in ({', '.join(repr(s) for s in OPEN_STATUSES)}))"
 # Not found to be a false alarm: dismissed by a supervisor, or a week's chatter share that
-# the detector itself closed once the whole week was counted.
-_REAL = ("(s.status is not 'dismissed' and not (f.category = 'group_chatter_share' and s.status = 'resolved' "
-         f"and s.actor_id = '{GROUP_CHECKS}'))")
+# the detector itself closed once the whole week was counted. `is`, never `=`: a flag
+# nobody has decided on has no status, and NULL here would leave it out of every count.
+_REAL = ("(s.status is not 'dismissed' and not (f.category = 'group_chatter_share' and s.status is 'resolved' "
+         f"and s.actor_id is '{GROUP_CHECKS}'))")
+# A category's flags (n): the false alarms, the cases handled and the cases waiting, each
+# flag in one of them.
+_COUNTS = (f"count(*) as n, sum(not {_REAL}) as dismissed, sum(s.status is 'resolved' and {_REAL}) as resolved, "
+           f"sum({_OPEN}) as waiting")
 
 
 def last_week(today: date) -> tuple[date, date]:
@@ -86,8 +91,7 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
     in_scope = f"f.group_id in (select g.id from groups g where {_GROUPS})"
     period = f"f.occurred_at >= :since and f.occurred_at < :until and {in_scope}"
     categories = list(dict_rows(conn, f"""
-        select f.category, f.article, count(*) as n, sum(not {_REAL}) as dismissed,
-            sum(coalesce(s.status = 'resolved', 0)) as resolved, sum({_OPEN}) as waiting from flags f
+        select f.category, f.article, {_COUNTS} from flags f
         left join flag_state s on s.flag_id = f.id where {period}
         group by 1, 2 order by max(f.severity) desc, n desc""", params))
     # New-media posts too: an ID number or a secret document published is as serious.
@@ -179,8 +183,7 @@ def _newmedia(conn, params: dict) -> list[str]:
     posts = conn.execute(f"select count(*) from posts p join accounts a on a.id = p.account_id where {_ACCOUNT_SCOPE} "
                          "and p.published_at >= :since and p.published_at < :until", params).fetchone()[0]
     categories = list(dict_rows(conn, f"""
-        select f.category, f.article, count(*) as n, sum(not {_REAL}) as dismissed,
-            sum(coalesce(s.status = 'resolved', 0)) as resolved, sum({_OPEN}) as waiting from flags f
+        select f.category, f.article, {_COUNTS} from flags f
         join accounts a on a.id = f.account_id left join flag_state s on s.flag_id = f.id
         where f.occurred_at >= :since and f.occurred_at < :until and {_ACCOUNT_SCOPE}
         group by 1, 2 order by max(f.severity) desc, n desc""", params))

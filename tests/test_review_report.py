@@ -99,6 +99,36 @@ def test_false_alarms_are_counted_apart_and_leave_the_chatter_share(qunguan, arc
     assert share(before, chatter[0]["name"]) != "0%" and share(text, chatter[0]["name"]) == "0%"
 
 
+def test_a_chatter_week_waits_until_the_check_closes_it_as_a_false_alarm_not_a_case_handled(qunguan, archive, query):
+    from classifiers.classify import insert_flags
+
+    # The model took two of 防火群's replies for chatter, which made the week a chatter week;
+    # a supervisor found both false, and the next check closed the week on its own.
+    conn = open_archive(str(archive)).conn
+    replies = query("select m.id from messages m join groups g on g.id = m.group_id where g.name = '防火群' "
+                    "and m.text = '收到' order by m.id limit 2")
+    with conn:
+        insert_flags(conn, [{"subject": f"message:{r['id']}", "message_id": r["id"], "group_id": 1, "category": "offtopic",
+                             "score": 0.9, "detector": "test", "article": "群规 第八条", "evidence": "x"} for r in replies])
+    qunguan("config", "set", "group.weekly_min_messages", "1", "--db", archive)
+    qunguan("classify", "--db", archive, "--silent")
+    # While nobody has looked at it, the chatter week is a case waiting, in its group's row too.
+    waiting = qunguan("report", "--db", archive, "--from", "2025-03-03")
+    assert waiting.exit_code == 0 and "Traceback" not in waiting.stderr
+    assert "| 聊天群/夸夸群倾向 | 群规 第十二条 | 1 | 0 | 0 | 1 |" in waiting.stdout
+    in_group = query("select count(*) n from flags where group_id = 1 and occurred_at < '2025-03-10'")[0]["n"]
+    assert f"| 防火群 | 县林业局 | 6 | 4 | {in_group} | " in waiting.stdout
+    chatter = query("select id from flags where category = 'offtopic' and detector = 'test'")
+    handling.record(conn, [c["id"] for c in chatter], handling.validate("dismissed", "none", "", None), "u-supervisor")
+    qunguan("classify", "--db", archive, "--silent")
+    assert query("select s.status, s.actor_id from flags f join flag_state s on s.flag_id = f.id "
+                 "where f.category = 'group_chatter_share'") == [{"status": "resolved", "actor_id": "rules@groups"}]
+    text = qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
+    assert "| 聊天群/夸夸群倾向 | 群规 第十二条 | 1 | 1 | 0 | 0 |" in text  # 误报, not also 已处置
+    flagged = query("select count(*) n from flags where occurred_at >= '2025-03-03' and occurred_at < '2025-03-10'")[0]["n"]
+    assert f"本期标记 {flagged} 条，经核查为误报 3 条；发现问题 {flagged - 3} 条，已处置 0 条，待处置 {flagged - 3} 条" in text
+
+
 def test_speakers_are_people_however_many_exports_named_them(qunguan, archive, query, tmp_path):
     # 周敏 posts as 县应急局-周敏 in the MemoTrace export; the roster knows both names as one person.
     roster = tmp_path / "roster.csv"
