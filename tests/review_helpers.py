@@ -3,6 +3,7 @@ import html
 import re
 from pathlib import Path
 
+from classifiers.classify import insert_flags
 from review import auth
 from review.site import actor_cookie, make_datasette
 
@@ -57,3 +58,12 @@ async def form_fields(ds, path, cookies):
     page = await ds.client.get(path, cookies=cookies)
     fields = {name: html.unescape(value) for name, value in HIDDEN.findall(page.text)}
     return fields, {**cookies, "ds_csrftoken": page.cookies.get("ds_csrftoken") or cookies.get("ds_csrftoken", "")}
+
+
+def flag_as_chatter(conn, messages):
+    """The model's verdict that `messages` (rows with their id and group_id) are chatter
+    (第八条), recorded as classify records it."""
+    with conn:
+        insert_flags(conn, [{"subject": f"message:{m['id']}", "message_id": m["id"], "group_id": m["group_id"],
+                             "category": "offtopic", "score": 0.9, "detector": "test", "article": "群规 第八条",
+                             "evidence": "x"} for m in messages])

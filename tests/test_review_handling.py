@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from ingest.schema import CATEGORY_NAMES
-from tests.review_helpers import HIDDEN, cookies_for, csrf, form_fields, prepare
+from tests.review_helpers import HIDDEN, cookies_for, csrf, flag_as_chatter, form_fields, prepare
 
 
 @pytest.fixture
@@ -238,15 +238,11 @@ async def test_queue_shows_evidence_filters_and_pages(ds, query):
 
 
 async def test_a_weeks_chatter_flag_is_listed_under_the_week_the_date_filter_finds_it_in(ds, qunguan, query, db_path):
-    from classifiers.classify import insert_flags
     from ingest.records import local_now
 
     # The model took two of 防火群's replies for chatter: the week's share passes 第十二条's line.
     conn = sqlite3.connect(db_path)
-    with conn:
-        insert_flags(conn, [{"subject": f"message:{r['id']}", "message_id": r["id"], "group_id": r["group_id"],
-                             "category": "offtopic", "score": 0.9, "detector": "test", "article": "群规 第八条",
-                             "evidence": "x"} for r in query("select id, group_id from messages where text = '收到'")])
+    flag_as_chatter(conn, query("select id, group_id from messages where text = '收到'"))
     conn.close()
     qunguan("config", "set", "group.weekly_min_messages", "1", "--db", db_path)
     qunguan("classify", "--db", db_path, "--silent")

@@ -8,6 +8,7 @@ import pytest
 from ingest.schema import open_archive
 from review import handling
 from review.report import last_week, report
+from tests.review_helpers import flag_as_chatter
 
 
 @pytest.fixture
@@ -77,15 +78,10 @@ def test_a_period_written_wrong_is_refused_in_one_line(qunguan, archive, args, m
 
 
 def test_false_alarms_are_counted_apart_and_leave_the_chatter_share(qunguan, archive, query):
-    from classifiers.classify import insert_flags
-
     # The model took two of 防火群's replies for chatter.
     conn = open_archive(str(archive)).conn
-    replies = query("select m.id from messages m join groups g on g.id = m.group_id where g.name = '防火群' "
-                    "and m.kind = 'text' order by m.id limit 2")
-    with conn:
-        insert_flags(conn, [{"subject": f"message:{r['id']}", "message_id": r["id"], "group_id": 1, "category": "offtopic",
-                             "score": 0.9, "detector": "test", "article": "群规 第八条", "evidence": "x"} for r in replies])
+    flag_as_chatter(conn, query("select m.id, m.group_id from messages m join groups g on g.id = m.group_id "
+                                "where g.name = '防火群' and m.kind = 'text' order by m.id limit 2"))
     chatter = query("select f.id, g.name from flags f join groups g on g.id = f.group_id join messages m on m.id = f.message_id "
                     "where f.category in ('offtopic', 'flattery') and m.kind in ('text', 'quote')")
 
@@ -100,16 +96,11 @@ def test_false_alarms_are_counted_apart_and_leave_the_chatter_share(qunguan, arc
 
 
 def test_a_chatter_week_waits_until_the_check_closes_it_as_a_false_alarm_not_a_case_handled(qunguan, archive, query):
-    from classifiers.classify import insert_flags
-
     # The model took two of 防火群's replies for chatter, which made the week a chatter week;
     # a supervisor found both false, and the next check closed the week on its own.
     conn = open_archive(str(archive)).conn
-    replies = query("select m.id from messages m join groups g on g.id = m.group_id where g.name = '防火群' "
-                    "and m.text = '收到' order by m.id limit 2")
-    with conn:
-        insert_flags(conn, [{"subject": f"message:{r['id']}", "message_id": r["id"], "group_id": 1, "category": "offtopic",
-                             "score": 0.9, "detector": "test", "article": "群规 第八条", "evidence": "x"} for r in replies])
+    flag_as_chatter(conn, query("select m.id, m.group_id from messages m join groups g on g.id = m.group_id "
+                                "where g.name = '防火群' and m.text = '收到' order by m.id limit 2"))
     qunguan("config", "set", "group.weekly_min_messages", "1", "--db", archive)
     qunguan("classify", "--db", archive, "--silent")
     # While nobody has looked at it, the chatter week is a case waiting, in its group's row too.
