@@ -13,11 +13,18 @@ PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8
            "#d35400", "#2c3e50", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6"]
 
 
+def week_of(column: str) -> str:
+    """SQL for the Monday (YYYY-MM-DD) of the week of `column`, a time: a week is Monday to
+    Sunday whatever the year (strftime's %W starts a new week 00 on 1 January, which cut
+    the week of New Year in two), and its Monday names it unmistakably."""
+    return f"date({column}, '-6 days', 'weekday 1')"
+
+
 def figures(conn) -> dict:
     weekly = conn.execute(
         # By when it happened (a message's time, a post's, a week's first day for the chatter
         # share), as the reports count: not by when classify found it.
-        "select strftime('%Y-W%W', f.occurred_at) as week, f.category, count(*) "
+        f"select {week_of('f.occurred_at')} as week, f.category, count(*) "
         "from flags f group by 1, 2 order by 1").fetchall()
     open_sql = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     states = dict(conn.execute(
@@ -42,31 +49,44 @@ def figures(conn) -> dict:
     }
 
 
+BAR_GAP, MIN_BAR, MAX_BAR, LEGEND_WIDTH = 6, 8, 60, 170
+LABEL_WIDTH = 34  # a week's label, MM-DD in 10px type, and a little room
+
+
 def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int = 260) -> str:
-    """Stacked bars: flags per week, one colour per category, with a legend."""
-    weeks = sorted({w for w, _, _ in weekly})
-    categories = sorted({c for _, c, _ in weekly})
-    if not weeks:
+    """Stacked bars: flags per week (named by its Monday), one colour per category, with a
+    legend. The latest weeks that fit beside the legend are drawn, the chart says so when
+    there were more; it grows as tall as its legend."""
+    if not weekly:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40"><text x="10" y="25">暂无数据</text></svg>'
-    totals = {w: sum(n for ww, _, n in weekly if ww == w) for w in weeks}
+    left, room = 40, width - LEGEND_WIDTH - 50
+    every = sorted({w for w, _, _ in weekly})
+    weeks = every[-(room // (MIN_BAR + BAR_GAP)):]
+    categories = sorted({c for _, c, _ in weekly})
+    counts = {(w, c): n for w, c, n in weekly}
+    totals = {w: sum(counts.get((w, c), 0) for c in categories) for w in weeks}
     top = max(totals.values())
-    plot_h, left, bar_w = height - 60, 40, max(8, min(60, (width - 220) // len(weeks) - 6))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="每周标记数">']
-    parts.append(f'<text x="{left}" y="14" font-size="12">最多 {top} 条/周</text>')
+    plot_h, bar_w = height - 60, max(MIN_BAR, min(MAX_BAR, room // len(weeks) - BAR_GAP))
+    label_every = -(-LABEL_WIDTH // (bar_w + BAR_GAP))  # so that labels do not run into each other
+    height = max(height, 24 + 16 * len(categories))
+    shown = f"（最近 {len(weeks)} 周）" if len(weeks) < len(every) else ""
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="每周标记数">',
+             f'<text x="{left}" y="14" font-size="12">最多 {top} 条/周{shown}</text>']
+    base = plot_h + 20
     for i, week in enumerate(weeks):
-        x, y = left + i * (bar_w + 6), height - 40
+        x, y = left + i * (bar_w + BAR_GAP), base
         for category in categories:
-            n = next((n for w, c, n in weekly if w == week and c == category), 0)
+            n = counts.get((week, category), 0)
             h = plot_h * n / top
             y -= h
-            color = _colour(categories.index(category), len(categories))
-            parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="{color}">'
-                         f'<title>{escape(week)} {escape(CATEGORY_NAMES.get(category, category))}：{n}</title></rect>')
-        parts.append(f'<text x="{x}" y="{height - 24}" font-size="10">{escape(week[2:])}</text>')
+            parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="{_colour(categories.index(category), len(categories))}">'
+                         f'<title>{escape(week)} 起一周 {escape(CATEGORY_NAMES.get(category, category))}：{n}</title></rect>')
+        if (len(weeks) - 1 - i) % label_every == 0:  # the latest week always labelled
+            parts.append(f'<text x="{x}" y="{base + 16}" font-size="10">{escape(week[5:])}</text>')
     for j, category in enumerate(categories):
         y = 24 + j * 16
-        parts.append(f'<rect x="{width - 170}" y="{y - 10}" width="10" height="10" fill="{_colour(j, len(categories))}"/>'
-                     f'<text x="{width - 155}" y="{y}" font-size="11">{escape(CATEGORY_NAMES.get(category, category))}</text>')
+        parts.append(f'<rect x="{width - LEGEND_WIDTH}" y="{y - 10}" width="10" height="10" fill="{_colour(j, len(categories))}"/>'
+                     f'<text x="{width - LEGEND_WIDTH + 15}" y="{y}" font-size="11">{escape(CATEGORY_NAMES.get(category, category))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -12,6 +12,7 @@ from datasette.utils import baseconv
 from itsdangerous import BadData
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
+from review.charts import week_of
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 
@@ -40,7 +41,7 @@ order by f.created_at limit 1000""",
     },
     "flags_per_group_week": {
         "title": "各群每周标记数",
-        "sql": f"""select g.name as 群, strftime('%Y-W%W', f.occurred_at) as 周, {_CATEGORY} as 类别, count(*) as 数量
+        "sql": f"""select g.name as 群, {week_of('f.occurred_at')} as 周, {_CATEGORY} as 类别, count(*) as 数量
 from flags f left join groups g on g.id = f.group_id
 group by 1, 2, 3 order by 2 desc, 1, 4 desc""",
     },

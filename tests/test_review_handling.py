@@ -3,6 +3,7 @@ kept; auditors can read it all and change nothing."""
 import html
 import re
 import sqlite3
+from datetime import date, timedelta
 
 import pytest
 
@@ -366,9 +367,48 @@ def test_the_weekly_chart_tells_every_category_apart():
     from review.charts import weekly_svg
 
     categories = list(CATEGORY_NAMES)  # more than any palette holds
-    svg = weekly_svg([("2025-W09", c, 1) for c in categories])
-    legend = re.findall(r'<rect x="\d+" y="-?[\d.]+" width="10" height="10" fill="([^"]+)"/>', svg)
-    assert len(legend) == len(categories) == len(set(legend))
+    svg = weekly_svg([("2025-03-03", c, 1) for c in categories])
+    legend = re.findall(r'<rect x="\d+" y="(-?[\d.]+)" width="10" height="10" fill="([^"]+)"/>', svg)
+    assert len(legend) == len(categories) == len({colour for _, colour in legend})
+    # The chart is as tall as its legend: the last categories were drawn below its bottom edge.
+    height = float(re.search(r'<svg [^>]*height="(\d+)"', svg).group(1))
+    assert max(float(y) for y, _ in legend) + 10 <= height
+
+
+def weeks_from(monday: date, n: int) -> list[str]:
+    return [(monday + timedelta(weeks=i)).isoformat() for i in range(n)]
+
+
+@pytest.mark.parametrize("weeks", [5, 38, 60])
+def test_the_weekly_chart_keeps_the_latest_weeks_in_sight(weeks):
+    """After a year, bars ran past the chart's right edge and under the legend: the
+    newest weeks, the ones a supervisor looks for, were the ones hidden."""
+    from review.charts import weekly_svg
+
+    mondays = weeks_from(date(2025, 1, 6), weeks)
+    svg = weekly_svg([(monday, "offtopic", 1) for monday in mondays])
+    bars = re.findall(r'<rect x="(\d+)" y="[\d.]+" width="(\d+)" height="[\d.]+" fill="[^"]+"><title>(\S+) ', svg)
+    legend_x = min(int(x) for x in re.findall(r'<rect x="(\d+)" y="[\d.-]+" width="10" height="10"', svg))
+    assert bars[-1][2] == mondays[-1] and all(int(x) + int(w) < legend_x for x, w, _ in bars)
+    shown = [week for _, _, week in bars]
+    assert shown == mondays[-len(shown):]
+    assert (f"最近 {len(shown)} 周" in svg) == (len(shown) < weeks)
+
+
+async def test_a_week_across_new_year_is_one_week_on_the_dashboard_and_in_the_weekly_query(ds, db_path):
+    from classifiers.classify import insert_flags
+
+    # Tuesday 2025-12-30 and Friday 2026-01-02: one week, Monday 2025-12-29 to Sunday 2026-01-04.
+    conn = sqlite3.connect(db_path)
+    with conn:
+        insert_flags(conn, [{"subject": f"test:{day}", "group_id": 1, "category": "red_packet", "score": 1.0,
+                             "detector": "test", "article": "群规 第十二条", "evidence": "x", "occurred_at": f"{day}T10:00:00"}
+                            for day in ("2025-12-30", "2026-01-02")])
+    conn.close()
+    page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
+    assert "<title>2025-12-29 起一周 红包/转账（微腐败）：2</title>" in page.text
+    rows = (await ds.client.get("/archive/flags_per_group_week.json?_shape=array", cookies=cookies_for(ds, "u-auditor"))).json()
+    assert [(r["周"], r["数量"]) for r in rows if r["类别"] == "红包/转账（微腐败）" and r["周"] >= "2025-12"] == [("2025-12-29", 2)]
 
 
 async def test_a_later_queue_page_links_back_to_the_first(ds, query):
