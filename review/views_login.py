@@ -13,9 +13,12 @@ from review.web import carries_token, role_of, safe_next, users_db
 
 
 async def login_page(datasette, request, error: str | None, next_url: str, status: int,
-                     unsaved: dict | None = None) -> Response:
+                     unsaved: dict | None = None, username: str = "") -> Response:
+    """The login form; `username` the name a refused attempt typed, to try again with (only
+    from a form with this browser's token: another site's words never reach the page)."""
     return Response.html(await datasette.render_template(
-        "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved}, request=request), status=status)
+        "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved, "username": username},
+        request=request), status=status)
 
 
 _LOCKED = {"name": "登录失败次数过多，请 {minutes} 分钟后再试",
@@ -24,7 +27,6 @@ _LOCKED = {"name": "登录失败次数过多，请 {minutes} 分钟后再试",
 
 async def login(datasette, request):
     next_url = safe_next(request.args.get("next"))
-    error = None
     if request.method == "POST":
         form = await request.post_vars()
         next_url = safe_next(form.get("next"))
@@ -38,13 +40,14 @@ async def login(datasette, request):
         lock, user = await asyncio.to_thread(_attempt_login, datasette, name, form.get("password", ""), address,
                                              device)
         if lock:
-            return await login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES), next_url, 429)
+            return await login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES), next_url, 429,
+                                    username=name)
         if user:
             response = Response.redirect(next_url)
             start_session(datasette, response, user, device)
             return response
-        error = "用户名或密码错误，或账号已停用"
-    return await login_page(datasette, request, error, next_url, 401 if error else 200)
+        return await login_page(datasette, request, "用户名或密码错误，或账号已停用", next_url, 401, username=name)
+    return await login_page(datasette, request, None, next_url, 200)
 
 
 def address_of(request) -> str:

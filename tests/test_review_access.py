@@ -1,6 +1,7 @@
 """Nothing is served without a login (but scripts, which hold no data); roles decide who
 may read and who may write. A matrix of actors (anonymous, each role, a disabled user)
 over every route."""
+import html
 import re
 import sqlite3
 
@@ -148,6 +149,18 @@ async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):
         bad = await ds.client.post("/-/login", data={"username": name, "password": password, "csrftoken": token},
                                    cookies=cookies)
         assert bad.status_code == 401 and "ds_actor" not in bad.cookies
+
+
+async def test_a_wrong_password_brings_the_form_back_with_the_name_typed_but_never_the_password(ds):
+    token, cookies = await csrf(ds, "/-/login", {})
+    for name in ("u-supervisor", "张三<b>"):
+        bad = await ds.client.post("/-/login", data={"username": name, "password": "wrong-password", "csrftoken": token},
+                                   cookies=cookies)
+        assert bad.status_code == 401 and "用户名或密码错误" in bad.text
+        assert f'name="username" value="{html.escape(name)}"' in bad.text and "wrong-password" not in bad.text
+    # A form another site posts, without this browser's token, puts no words of its own on the page.
+    forged = await ds.client.post("/-/login", data={"username": "请致电 400-000-0000 解锁", "password": "x"})
+    assert forged.status_code == 403 and "400-000-0000" not in forged.text
 
 
 # Browsers read a backslash as a slash and drop tabs and newlines, so each of these
