@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from datasette import Response
 
@@ -14,8 +14,14 @@ from review.web import ROUTES_PREFIX, archive, require, safe_next, write_decisio
 
 async def queue_view(datasette, request):
     await require(datasette, request, "qunguan-review")
-    filters = {k: request.args.get(k, "").strip() for k in queue.FILTERS}
-    cursor = request.args.get("before")
+    return await _queue_page(datasette, request, request.args, request.full_path)
+
+
+async def _queue_page(datasette, request, args, here: str, kept: dict | None = None, status: int = 200):
+    """The queue at `here` (its filters and cursor in `args`); `kept`, a bulk form that
+    was not recorded, its ticks, note and the `seen` it came with, to send again."""
+    filters = {k: (args.get(k) or "").strip() for k in queue.FILTERS}
+    cursor = args.get("before")
     db = archive(datasette)
     # The latest decision before the page is read: the bulk form leaves out flags decided after it.
     seen, page = await db.execute_fn(lambda conn: (handling.latest_id(conn), queue.queue(conn, filters, cursor)))
@@ -30,8 +36,9 @@ async def queue_view(datasette, request):
         "prev_url": None if page.prev_cursor is None else
         f"?{urlencode({**query, **({'before': page.prev_cursor} if page.prev_cursor else {})})}",
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
-        "back": urlencode({"back": request.full_path}), "seen": seen,
-    }, request=request))
+        "here": here, "back": urlencode({"back": here}), "seen": kept["seen"] if kept else seen,
+        "ticked": kept["flags"] if kept else [], "note": kept["note"] if kept else "",
+    }, request=request), status=status)
 
 
 _MENU_SECONDS = 60
@@ -56,18 +63,24 @@ async def bulk_view(datasette, request):
     # Each flag once: a flag named twice would get two identical handling rows.
     flag_ids = list(dict.fromkeys(i for i in map(queue.row_id, form.get("flag", [])) if i is not None))
     back = safe_next((form.get("back") or [None])[0])
+    note = (form.get("note") or [""])[0]
+    seen = queue.row_id((form.get("seen") or [None])[0]) or 0
     try:
         if not flag_ids:
             raise handling.ValidationError("请先勾选要处置的标记")
         status = (form.get("status") or [""])[0]
         if status not in ("dismissed", "confirmed"):
             raise handling.ValidationError("批量操作只能标记为误报或属实")
-        decision = handling.validate(status, "none", (form.get("note") or [""])[0], None)
-        seen = queue.row_id((form.get("seen") or [None])[0]) or 0
+        decision = handling.validate(status, "none", note, None)
         recorded, newer = await write_decision(
             datasette, lambda conn: handling.record_current(conn, flag_ids, decision, request.actor["id"], seen))
     except handling.ValidationError as e:
         datasette.add_message(request, str(e), datasette.ERROR)
+        # The queue it was sent from comes back with the ticks and the note, to send again.
+        if urlsplit(back).path == f"{ROUTES_PREFIX}/queue":
+            args = {k: v[0] for k, v in parse_qs(urlsplit(back).query).items()}
+            return await _queue_page(datasette, request, args, back, {"flags": flag_ids, "note": note, "seen": seen},
+                                     503 if isinstance(e, handling.Busy) else 400)
     else:
         if recorded:
             datasette.add_message(request, f"已将 {len(recorded)} 条标记记为{STATUS_NAMES[status]}")

@@ -92,6 +92,27 @@ async def test_bulk_marks_selected_flags_with_one_note(ds, query):
     assert all(f'/-/qunguan/flags/{i}"' not in queue.text for i in ids)  # no longer open
 
 
+async def test_a_bulk_form_refused_comes_back_with_its_ticks_and_note(ds, query):
+    ids = [r["id"] for r in query("select id from flags order by id limit 2")]
+    hidden, cookies = await form_fields(ds, "/-/qunguan/queue?status=all", cookies_for(ds, "u-supervisor"))
+    forgot = await ds.client.post("/-/qunguan/bulk", cookies=cookies,
+                                  data={**hidden, "status": "dismissed", "note": "同为转发的通知"})
+    assert forgot.status_code == 400 and "请先勾选要处置的标记" in forgot.text
+    assert 'name="note" value="同为转发的通知"' in forgot.text
+    assert 'name="back" value="/-/qunguan/queue?status=all"' in forgot.text  # the queue it came from
+    too_long = await ds.client.post("/-/qunguan/bulk", cookies=cookies,
+                                    data={**hidden, "flag": [str(i) for i in ids], "status": "dismissed", "note": "长" * 4001})
+    assert too_long.status_code == 400 and "备注不能超过 4000 字" in too_long.text
+    assert all(f'value="{i}" aria-label="选择标记 {i}" checked' in too_long.text for i in ids)
+    assert query("select count(*) n from handling")[0]["n"] == 0
+    # Sent again as it came back, corrected, it is recorded.
+    kept = {name: html.unescape(value) for name, value in HIDDEN.findall(too_long.text)}
+    again = await ds.client.post("/-/qunguan/bulk", cookies=cookies,
+                                 data={**kept, "flag": [str(i) for i in ids], "status": "dismissed", "note": "重复"})
+    assert again.status_code == 302 and again.headers["location"] == "/-/qunguan/queue?status=all"
+    assert [r["flag_id"] for r in query("select flag_id from handling order by id")] == ids
+
+
 async def test_bulk_records_each_flag_once_and_only_flags_named_in_ascii_digits(ds, query):
     first, second = [r["id"] for r in query("select id from flags order by id limit 2")]
     token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-supervisor"))
@@ -560,8 +581,8 @@ async def test_a_decision_sent_while_another_program_writes_comes_back_unsaved_i
     assert case.status_code == 503
     assert "数据库正忙" in case.text and "本次处置未保存" in case.text and "已约谈本人" in case.text
     assert "locked" not in case.text
-    page = await ds.client.get(queue.headers["location"], cookies={**cookies, **queue.cookies})
-    assert "本次处置未保存" in page.text
+    assert queue.status_code == 503 and "本次处置未保存" in queue.text
+    assert f'value="{flag_id}" aria-label="选择标记 {flag_id}" checked' in queue.text  # ticked, to send again
     assert query("select count(*) n from handling")[0]["n"] == 0
 
 
