@@ -12,6 +12,9 @@ from review.highlight import highlight
 from review.web import ROUTES_PREFIX, archive, require, safe_next, write_decision
 
 
+MAX_CONTEXT = 200  # messages on each side of a flagged one
+
+
 async def _missing(datasette, request, flag_id) -> Response:
     return Response.html(await datasette.render_template("qunguan_missing.html", {"flag_id": flag_id}, request=request),
                          status=404)
@@ -46,16 +49,18 @@ async def case_view(datasette, request):
                 datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
                 return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
             superseded = newer[0]  # shown with the page as it is now, the form as they filled it
-    around = min(max(queue.row_id(request.args.get("context")) or 10, 1), 200)
+    around = min(max(queue.row_id(request.args.get("context")) or 10, 1), MAX_CONTEXT)
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
         return await _missing(datasette, request, flag_id)
+    # More to load while a side is cut at `around`: short on both, the group has no more.
+    more = around < MAX_CONTEXT and around in (len(data["before"]), len(data["after"]))
     flag = data["flag"]
     if data["message"]:
         data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])
     return Response.html(await datasette.render_template("qunguan_case.html", {
         **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag),
-        "around": around, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
+        "around": around, "more_context": more, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
         # A form the busy archive sent back was never checked against newer decisions: it
         # keeps the `seen` it came with, so sent again it is (`handling.decide`).

@@ -292,6 +292,20 @@ async def test_case_page_shows_the_conversation_around_the_message(ds, query):
     assert 'class="qg-this"' in page.text
 
 
+async def test_more_context_is_offered_only_while_the_group_has_more(ds, query):
+    flag = query("select f.id, m.id as message_id from flags f join messages m on m.id = f.message_id "
+                 "where f.category = 'red_packet'")[0]
+    before = query("select count(*) n from messages where id < ?", [flag["message_id"]])[0]["n"]
+    cookies = cookies_for(ds, "u-supervisor")
+    # The whole of this small group is on the page already: a link that loads nothing more misleads.
+    whole = await ds.client.get(f"/-/qunguan/flags/{flag['id']}", cookies=cookies)
+    assert "加载更多上下文" not in whole.text
+    part = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?context={before}", cookies=cookies)
+    assert f'href="?context={before + 20}#context">加载更多上下文' in part.text
+    widest = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?context=500", cookies=cookies)
+    assert "前后各 200 条" in widest.text and "加载更多上下文" not in widest.text  # capped
+
+
 async def test_dashboard_draws_charts_without_any_external_script(ds):
     page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
     assert page.status_code == 200 and "<svg" in page.text and "待处置" in page.text
