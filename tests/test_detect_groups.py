@@ -539,4 +539,4 @@ def test_the_dashboard_counts_a_weeks_chatter_flag_in_that_week(qunguan, db_path
 
     conn, _ = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
     weekly = [tuple(row) for row in charts.figures(conn)["weekly"]]
-    assert ("2025-W09", "group_chatter_share", 1) in weekly
+    assert ("2025-03-03", "group_chatter_share", 1) in weekly
