@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, model_folder, print_metrics,
-                        print_table, save_model)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, model_folder,
+                        print_metrics, print_table, save_model)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import by_name
@@ -283,7 +283,7 @@ def groups_list(db: ArchiveOption):
                              "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"))
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings=SETTING_VALUE)
 def config_set(
     key: Annotated[str, typer.Argument(help="section.name, e.g. after_hours.periods")],
     value: Annotated[str, typer.Argument(help="A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'")],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import sqlite3
 from pathlib import Path
 from typing import Annotated
 
@@ -102,6 +101,10 @@ def _existing(path: Path) -> Path:
         fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)")
     return _usable(path)
 
+
+# A setting's value may be a negative number, which click would take for an option ("No
+# such option: -1"): the command's own check is what says which values a setting takes.
+SETTING_VALUE = {"ignore_unknown_options": True}
 
 # The commands that bring data in create the archive; the others need it there.
 DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.", callback=_usable)]

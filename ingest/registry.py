@@ -198,12 +198,19 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
         _log_setting(conn, key, stored, when, who)
 
 
+# Counts of days a check looks back over: 0 would quietly switch the check off (no post
+# is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
+_DAY_WINDOWS = ("repeated_post.window_days",)
+
+
 def _out_of_range(key: str, value, default) -> str | None:
     """Why a value of the right type would still switch a check off or stop `classify`:
     a share written as a percentage, a count with a fraction, a pattern that does not
     compile."""
     if isinstance(default, float) and 0 < default < 1 and not 0 < value <= 1:
         return "a share between 0 and 1 (0.3 for 30%)"
+    if key in _DAY_WINDOWS and (value != int(value) or value < 1):
+        return "a whole number of days, 1 or more (within 0 days nothing counts)"
     if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
         return "a whole number, 0 or more"
     if key.endswith("patterns"):

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import (ArchiveOption, Commands, DbOption, err, escape, fail, model_folder, print_metrics, print_table,
-                        save_model)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, err, escape, fail, model_folder, print_metrics,
+                        print_table, save_model)
 from ingest.registry import is_iso_day
 from ingest.schema import FILING_ACTIONS, open_archive
 
@@ -101,7 +101,7 @@ def accounts_list(db: ArchiveOption):
                              "from account_supervision order by unit, platform, name"))
 
 
-@accounts_app.command("config")
+@accounts_app.command("config", context_settings=SETTING_VALUE)
 def accounts_config(
     name: Annotated[str, typer.Argument(help="dormant_days, filing_working_days, unit_names, division_suffixes, "
                                              "personal_registrant_types or shop_domains")],

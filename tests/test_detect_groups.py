@@ -437,6 +437,34 @@ def test_a_setting_that_would_switch_a_check_off_or_stop_classify_is_refused(qun
     assert refused.exit_code == 1 and problem in refused.stderr
 
 
+@pytest.mark.parametrize("command, value, problem", [
+    (["config", "set", "repeated_post.window_days"], "-1", "repeated_post.window_days: a whole number of days, 1 or more"),
+    # Within no days no post is a repeat: the check would be off.
+    (["config", "set", "repeated_post.window_days"], "0", "repeated_post.window_days: a whole number of days, 1 or more"),
+    (["config", "set", "group.idle_days"], "-30", "group.idle_days: a whole number, 0 or more, got -30"),
+    (["config", "set", "group.weekly_share"], "-0.3", "group.weekly_share: a share between 0 and 1"),
+    (["accounts", "config", "dormant_days"], "-5", "dormant_days must be a whole number of days above 0, got '-5'"),
+])
+def test_a_negative_number_typed_as_a_setting_is_refused_with_what_the_setting_takes(qunguan, db_path, query, command,
+                                                                                      value, problem):
+    # The admin types the value as it is, no `--` before it: click must not take -1 for an
+    # option ("No such option: -1"); the setting's own check answers.
+    refused = qunguan(*command, value, "--db", db_path)
+    assert refused.exit_code == 1 and problem in refused.stderr, refused.output
+    assert "No such option" not in refused.output
+    assert query("select count(*) n from settings") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("command, value", [(["config", "set", "repeated_post.window_days"], "1"),
+                                            (["config", "set", "group.idle_days"], "0"),
+                                            (["config", "set", "group.weekly_share"], "0.05"),
+                                            (["accounts", "config", "dormant_days"], "1")])
+def test_the_least_value_a_setting_takes_is_stored(qunguan, db_path, query, command, value):
+    stored = qunguan(*command, value, "--db", db_path)
+    assert stored.exit_code == 0, stored.output
+    assert query("select value from settings") == [{"value": value}]
+
+
 def test_a_sender_two_roster_people_share_a_name_with_is_told_so_and_the_exporter_is_not_checked(qunguan, db_path, query,
                                                                                                 tmp_path):
     export = tmp_path / "城关镇工作群.csv"
