@@ -67,7 +67,7 @@ def ingest(
                     skipped)
     except Interrupted as e:
         # Ctrl-C: say what was kept and what was not, rather than stop without a word.
-        err.print(ingest_summary(read, len(refused), len(skipped), interrupted=e.name))
+        err.print(ingest_summary(read, len(refused), len(skipped), interrupted=e))
         raise typer.Exit(130) from None
     err.print(ingest_summary(read, len(refused), len(skipped)))
     if refused:
@@ -120,11 +120,11 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
                     err.print(f"[yellow]… and {len(result.garbled) - 20} more messages with such bytes[/yellow]")
 
 
-def ingest_summary(read: list, refused: int, skipped: int, interrupted: str | None = None) -> str:
+def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrupted | None = None) -> str:
     """The run in a line of Chinese, with what to do about what went wrong: admins read
     Chinese; the lines above stay as they are for scripts. `skipped`: files passed over,
     counted so that a folder of pictures dragged in by mistake is no silent run of nothing.
-    `interrupted`: the file Ctrl-C stopped (rolled back)."""
+    `interrupted`: the Ctrl-C that stopped the run, naming the file it rolled back, if any."""
     line = (f"导入{'已中断' if interrupted else '完成'}：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
     if any(r.rejected for r in read):
@@ -136,8 +136,9 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: str | No
     if refused:
         line += f"；{refused} 个文件未能导入（见上方 refused 行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
     if interrupted:
-        line += (f"；正在读取的 {interrupted} 未导入（档案保持读取它之前的状态），以上各文件已导入。"
-                 "重新运行同一命令即可继续，已导入的文件不会重复读取")
+        if interrupted.name:
+            line += f"；正在读取的 {interrupted.name} 未导入（档案保持读取它之前的状态）"
+        line += "，以上各文件已导入。重新运行同一命令即可继续，已导入的文件不会重复读取"
     return line + "。"
 
 

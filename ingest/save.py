@@ -67,6 +67,7 @@ class FileResult:
     # again), and how many of its rejects that import recorded: reported then, not again.
     read_before: str | None = None
     rejects_known: int = 0
+    interrupted: bool = False  # Ctrl-C came as the file was committed: it is saved, and no other is read
 
 
 def message_key(*parts) -> int:
@@ -88,12 +89,15 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
             except KeyboardInterrupt:
                 raise Interrupted(source.name) from None  # rolled back: the user is told which file
             yield result
+            if result.interrupted:
+                raise Interrupted(None)
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C while `name` was being read: that file was rolled back, those before it kept."""
+    """Ctrl-C while `name` was being read: that file was rolled back, those before it kept.
+    `name` None: Ctrl-C came as a file was committed, so every file read is kept."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str | None):
         super().__init__(name)
         self.name = name
 
@@ -221,6 +225,10 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
             "started_at": started, "finished_at": stamp(), "os_user": os_user(),
         })
         writer.call(ops.commit)
+    except KeyboardInterrupt:
+        if not writer.committed:
+            raise
+        result.interrupted = True  # Ctrl-C as the file was committed: it is saved, the run stops after it
     finally:
         writer.close()
     if progress:

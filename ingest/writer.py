@@ -204,15 +204,22 @@ class Transaction:
 
     def __init__(self, path: str, cache_mb: int):
         self.conn = connect(path, cache_mb)
-        self.committed = False
+        self.committing = False
 
     def call(self, op: Callable, *args) -> Any:
-        result = op(self.conn, *args)
-        self.committed = self.committed or op is commit
-        return result
+        self.committing = op is commit
+        return op(self.conn, *args)
+
+    @property
+    def committed(self) -> bool:
+        """Whether the transaction was committed: also when Ctrl-C came as it was, which
+        Python raises only once SQLite's commit has returned, done."""
+        return self.committing and not self.conn.in_transaction
 
     def close(self) -> None:
         """End the file: a transaction not committed by now (error, Ctrl-C) is rolled back."""
-        if not self.committed:
+        # Asked of SQLite, not of our bookkeeping: a commit an interrupt cut short of
+        # telling us is over, and "rollback" would fail then.
+        if self.conn.in_transaction:
             self.conn.execute("rollback")
         self.conn.close()

@@ -136,3 +136,34 @@ def test_ctrl_c_says_which_file_was_left_out_and_that_the_ones_before_are_kept(d
             "以上各文件已导入。重新运行同一命令即可继续" in err)
     assert "Traceback" not in err
     assert snapshot(db_path)[:2] == [6, 1]
+
+
+def test_ctrl_c_as_a_file_is_committed_keeps_it_says_so_and_stops_the_run(qunguan, db_path, fixtures, monkeypatch,
+                                                                          tmp_path):
+    # The admin presses Ctrl-C while the file's transaction is being committed (for a big
+    # file that takes a while): SQLite finishes the commit, and Python raises the interrupt
+    # right after it. The file is in the archive: it is not "refused", not "left out", and
+    # the run stops there, as Ctrl-C asks.
+    from ingest import writer
+
+    commit = writer.commit
+
+    def interrupted_commit(conn):
+        commit(conn)
+        monkeypatch.setattr(writer, "commit", commit)  # only the first file's
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "commit", interrupted_commit)
+    week1, week2 = tmp_path / "第9周" / "防火群.csv", tmp_path / "第10周" / "防火群.csv"
+    for week, fixture in ((week1, "memotrace3-week1.csv"), (week2, "memotrace3-week2.csv")):
+        week.parent.mkdir()
+        week.write_bytes((fixtures / fixture).read_bytes())
+    result = qunguan("ingest", week1, week2, "--db", db_path, "--silent")
+    assert result.exit_code == 130
+    assert result.stdout == f"{week1}\tmemotrace3-csv\t防火群\tnew 6\talready present 0\trejected 0\n"
+    assert "refused" not in result.stderr and "未导入" not in result.stderr
+    assert "导入已中断：读取 1 个文件，新增消息 6 条" in result.stderr and "以上各文件已导入" in result.stderr
+    assert snapshot(db_path)[:2] == [6, 1]
+    again = qunguan("ingest", week1, week2, "--db", db_path, "--silent")
+    assert f"{week1}: unchanged since import #1" in again.stderr
+    assert f"{week2}\tmemotrace3-csv\t防火群\tnew 2\talready present 2" in again.stdout
