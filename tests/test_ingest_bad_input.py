@@ -424,6 +424,41 @@ def test_a_csv_whose_columns_were_moved_added_or_its_noise_deleted_in_excel_read
         assert fresh.execute("select count(*) from messages where raw like '%\"核查备注\":\"已阅\"%'").fetchone() == (6,)
 
 
+def test_two_memotrace_exports_joined_into_one_file_read_their_ids_and_store_each_message_once(
+        qunguan, db_path, query, fixtures, tmp_path):
+    # The clerk joined the two weeks with `copy /b 第9周.csv+第10周.csv 防火群.csv`: the second
+    # file's BOM and header now stand in the middle. Week 10 repeats two of week 9's messages.
+    week9, week10 = (fixtures / "memotrace3-week1.csv").read_bytes(), (fixtures / "memotrace3-week2.csv").read_bytes()
+    assert week10.startswith("\ufeff".encode())
+    joined = tmp_path / "防火群.csv"
+    joined.write_bytes(week9 + week10)
+    result = ingest(qunguan, db_path, joined)
+    assert result.exit_code == 0, result.stderr
+    # The header again is no record, and the BOM does not stick to the first message id.
+    assert "\tnew 8\talready present 2\trejected 0" in result.stdout, result.stderr
+    assert query("select count(*) n from messages where source_id is null") == [{"n": 0}]
+    again = ingest(qunguan, db_path, fixtures / "memotrace3-week2.csv", group="防火群")
+    assert "new 0\talready present 4" in again.stdout
+
+
+@pytest.mark.parametrize("blank", [",,,,,,,", " , ,,,,,,", ",,,,,,,,,,"])
+def test_rows_excel_left_empty_are_no_records_and_a_row_with_only_an_id_is_rejected(qunguan, db_path, query, fixtures,
+                                                                                   tmp_path, blank):
+    # Rows once formatted, then cleared, come out of Excel as commas alone (as wide as the
+    # sheet's used range); a space may be left in a cell. They hold no message.
+    week = (fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").rstrip("\r\n")
+    saved = tmp_path / "防火群.csv"
+    saved.write_text(f"{week}\r\n{blank}\r\n{blank}\r\n", encoding="utf-8-sig")
+    result = ingest(qunguan, db_path, saved)
+    assert result.exit_code == 0 and "rejected" not in result.stderr, result.stderr
+    assert "\tnew 6\talready present 0\trejected 0" in result.stdout
+    # A row that still holds something is a record: one with only its id left is named.
+    saved.write_text(f"{week}\r\n9100000000000000099,,,,,,,\r\n", encoding="utf-8-sig")
+    kept = ingest(qunguan, db_path, saved)
+    assert f"rejected {saved}:line 9: unreadable time ''" in kept.stderr
+    assert "\tnew 0\talready present 6\trejected 1" in kept.stdout
+
+
 def test_a_memotrace_2_csv_without_the_columns_it_repeats_or_never_fills_reads_the_same(qunguan, db_path, fixtures,
                                                                                         tmp_path):
     # The admin deleted what MemoTrace 2.0 writes as noise: the row ids, the chat's id on

@@ -112,12 +112,16 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
                           + (f" ({', '.join(missing)} missing)" if missing else " (a column named twice)"))
     # Columns past the names without a heading: a note typed there is kept as `column N`.
     unnamed = [f"column {i}" for i in range(len(names) + 1, len(found) + 1)]
-    yield from _records(counter, names, unnamed)
+    yield from _records(counter, names, unnamed, _names(found, len(header)))
 
 
-def _records(counter: _LineCounter, header: list[str], unnamed: list[str]) -> Iterator[tuple[int, dict] | Reject]:
+def _records(counter: _LineCounter, header: list[str], unnamed: list[str],
+             heading: list[str]) -> Iterator[tuple[int, dict] | Reject]:
     """(first line number, row as dict) per record `counter` holds, or its Reject. A row
-    may fill the `unnamed` columns after the header's names (a note added in Excel)."""
+    may fill the `unnamed` columns after the header's names (a note added in Excel).
+    Rows that hold nothing, and the file's `heading` again, are no records: Excel saves
+    rows it once formatted as commas alone, and two exports joined into one file repeat
+    the header where the second begins."""
     width, reader = len(header), csv.reader(counter, strict=True)
     while True:
         start = counter.count + 1
@@ -129,7 +133,7 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str]) -> It
         except csv.Error as e:
             reason = "a quoted field never ends: the file looks truncated" if "end of data" in str(e) else f"broken CSV record ({e})"
         else:
-            if not row:
+            if not any(cell.strip() for cell in row) or _names(row, len(heading)) == heading:
                 continue
             if width <= len(row) <= width + len(unnamed) or _fits(row, width):
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
