@@ -157,3 +157,30 @@ def test_a_message_kept_with_a_byte_no_encoding_reads_is_named_with_its_line(qun
             "kept as read: check the file there") in result.stderr
     assert "1 条消息含无法识别的字节，已按原样保存" in result.stderr
     assert query("select count(*) n from messages")[0]["n"] == 6
+
+
+BOM = "\ufeff".encode()
+
+
+def test_a_row_pasted_with_its_bom_after_the_header_keeps_its_message_id(qunguan, db_path, query, fixtures, tmp_path):
+    # Only week 10's rows pasted, their BOM before the first of them, into a GBK copy.
+    week9 = (fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").replace("\u2005", " ")
+    week10_rows = (fixtures / "memotrace3-week2.csv").read_bytes().split(b"\r\n", 1)[1]
+    pasted = tmp_path / "防火群.csv"
+    pasted.write_bytes(week9.encode("gbk") + BOM + week10_rows)
+    result = ingest(qunguan, db_path, pasted)
+    assert "\tnew 8\talready present 2\trejected 0" in result.stdout, result.stderr
+    assert query("select source_id from messages where text like '【红包】%'") == [{"source_id": "9100000000000000005"}]
+
+
+def test_json_lines_joined_with_a_bom_between_them_are_each_read(qunguan, db_path, query, fixtures, tmp_path):
+    # Two ChatLab JSON-lines parts saved by Notepad (with a BOM each), then joined.
+    lines = (fixtures / "chatlab.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    joined = tmp_path / "chatlab.jsonl"
+    joined.write_bytes(BOM + "".join(lines[:4]).encode() + BOM + "".join(lines[4:]).encode())
+    result = ingest(qunguan, db_path, joined)
+    # Only the fixture's own two broken lines are rejected, as in the file before it was split.
+    assert "\tnew 3\talready present 0\trejected 2" in result.stdout, result.stderr
+    assert [r["line"] for r in query("select line from rejects order by line")] == [6, 8]
+    clean = ingest(qunguan, db_path, fixtures / "chatlab.jsonl")
+    assert "\tnew 0\talready present 3\t" in clean.stdout

@@ -247,6 +247,15 @@ def test_a_roster_with_rows_retyped_in_another_encoding_reads_every_name(qunguan
     assert [p["name"] for p in _people(query)] == ["王五", "袁海燕", "胡婷"]
 
 
+def test_two_rosters_joined_into_one_file_read_the_second_ones_names_without_its_bom(qunguan, db_path, query, tmp_path):
+    # Each unit's clerk saved a part as "CSV UTF-8"; the office joined them with copy /b.
+    # The second part's BOM stands before its first name, where no one sees it.
+    path = tmp_path / "花名册.csv"
+    path.write_bytes("\ufeff姓名,单位,群昵称\r\n王伟,县应急局,\r\n".encode() + "\ufeff李明,县水利局,\r\n".encode())
+    assert qunguan("roster", "import", path, "--db", db_path).exit_code == 0
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("王伟", "县应急局"), ("李明", "县水利局")]
+
+
 def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qunguan, db_path, query, tmp_path):
     # 微信号 that are mobile numbers, shown by Excel as 1.39123E+10 and saved so.
     path = tmp_path / "花名册.csv"
