@@ -116,10 +116,16 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         known = ", ".join(next(n for n in names if not n.isascii()) for names in HEADERS.values())
         errors.append(f"{shown}: columns not read: {', '.join(unread)} (qunguan reads {known}; "
                       "give a column that holds one of these that heading)")
+    header = table.header
     for line, row in table.rows:
+        if "name" in (heading := column_map(row, HEADERS)):
+            # The header again: rosters joined into one file, each part under its own
+            # header, its columns maybe in another order. It names the columns under it.
+            header, columns = [cell_text(title) for title in row], heading
+            continue
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         where = f"{shown}:{line}"
-        if garbled := [f"{table.header[columns[f]]} {v!r}" for f, v in person.items() if "\ufffd" in v]:
+        if garbled := [f"{header[columns[f]]} {v!r}" for f, v in person.items() if "\ufffd" in v]:
             # Bytes neither UTF-8 nor GB18030 (a character cut by hand): a name or unit read
             # so would be a person nobody is, and stay one at every later import.
             errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(garbled)}; "

@@ -256,6 +256,17 @@ def test_two_rosters_joined_into_one_file_read_the_second_ones_names_without_its
     assert [(p["name"], p["unit"]) for p in _people(query)] == [("王伟", "县应急局"), ("李明", "县水利局")]
 
 
+@pytest.mark.parametrize("second_header, second_row", [("姓名,单位,职务", "李明,县水利局,科员"),
+                                                       # the other unit's clerk put 单位 first
+                                                       ("单位,姓名,职务", "县水利局,李明,科员")])
+def test_a_roster_part_pasted_with_its_header_under_another_reads_its_rows_by_that_header(
+        qunguan, db_path, query, tmp_path, second_header, second_row):
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位,职务\n王伟,县应急局,科长\n\n{second_header}\n{second_row}\n")
+    assert [(p["name"], p["unit"], p["position"]) for p in _people(query)] == [("王伟", "县应急局", "科长"),
+                                                                             ("李明", "县水利局", "科员")]
+    assert "people added 2\t" in result.stdout
+
+
 def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qunguan, db_path, query, tmp_path):
     # 微信号 that are mobile numbers, shown by Excel as 1.39123E+10 and saved so.
     path = tmp_path / "花名册.csv"
