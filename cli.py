@@ -18,7 +18,7 @@ from ingest.registry import (RegistryError, ignored_settings, is_iso_day, overri
                              set_setting, setting_defaults, unset_setting)
 from ingest.save import Interrupted, ingest_paths
 from ingest.schema import open_archive
-from ingest.sources import empty_folder
+from ingest.sources import nothing_to_read
 from ingest.stats import archive_stats
 from newmedia.cli import accounts_app, posts_app
 from review.cli import report, reviews_app, serve, users_app, verify
@@ -50,20 +50,19 @@ def ingest(
             by_name(format)
         except FormatError as e:
             fail(str(e))
-    # A path mistyped among many, or a folder with nothing in it (the wrong one dragged
-    # in), is refused like an unreadable file: the others are still read.
-    nothing_in = [p for p in paths if not p.exists() or empty_folder(p)]
-    for path in nothing_in:
-        err.print(f"[red]refused[/red] {escape(str(path))}: "
-                  + ("no such file or directory" if not path.exists() else "a folder with no files in it"))
+    # A path mistyped among many, or a folder or zip with nothing in it (the wrong one
+    # dragged in), is refused like an unreadable file: the others are still read.
+    nothing_in = [(p, why) for p in paths if (why := nothing_to_read(p))]
+    for path, why in nothing_in:
+        err.print(f"[red]refused[/red] {escape(str(path))}: {why}")
     if len(nothing_in) == len(paths):
         raise typer.Exit(1)  # nothing to read: no archive made for it
     archive = open_archive(str(db))
-    refused = [str(p) for p in nothing_in]
+    refused = [str(p) for p, _ in nothing_in]
     read: list = []  # the files read, for the summary in Chinese
     skipped: list = []  # the files passed over (pictures, attachments, rosters)
     try:
-        _ingest_all(archive, [str(p) for p in paths if p not in nothing_in], group, format, silent, day, read, refused,
+        _ingest_all(archive, [str(p) for p in paths if str(p) not in refused], group, format, silent, day, read, refused,
                     skipped)
     except Interrupted as e:
         # Ctrl-C: say what was kept and what was not, rather than stop without a word.

@@ -58,17 +58,34 @@ def _files_in(folder: Path) -> Iterator[Path]:
     return (c for c in folder.rglob("*") if c.is_file() and not c.name.startswith("."))
 
 
-def empty_folder(path: Path) -> bool:
-    """Whether `path` is a folder with no file to read in it, however deep."""
-    return path.is_dir() and next(_files_in(path), None) is None
+def nothing_to_read(path: Path) -> str | None:
+    """Why a path given to ingest holds no file to read (mistyped, or a folder or zip with
+    nothing in it, however deep), else None."""
+    if not path.exists():
+        return "no such file or directory"
+    if path.is_dir() and next(_files_in(path), None) is None:
+        return "a folder with no files in it"
+    if _is_zip(path) and not _zip_members(path):
+        return "a zip with no files in it"
+    return None
+
+
+def _is_zip(p: Path) -> bool:
+    return p.suffix.lower() == ".zip" and zipfile.is_zipfile(p)
+
+
+def _zip_members(p: Path) -> list[tuple[str, zipfile.ZipInfo]]:
+    """The files of a zip to read, by name (as `_zip_name` reads it), in order: not its
+    folders, hidden files or the __MACOSX folder macOS adds."""
+    with zipfile.ZipFile(p) as zf:
+        members = [i for i in zf.infolist() if not i.is_dir()]
+    named = sorted(((_zip_name(i), i) for i in members), key=lambda pair: pair[0])
+    return [(n, i) for n, i in named if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("__MACOSX/")]
 
 
 def _file_or_zip(p: Path, walked: bool = False) -> Iterator[Source]:
-    if p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
-        with zipfile.ZipFile(p) as zf:
-            members = [i for i in zf.infolist() if not i.is_dir()]
-        named = sorted(((_zip_name(i), i) for i in members), key=lambda pair: pair[0])
-        named = [(n, i) for n, i in named if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("__MACOSX/")]
+    if _is_zip(p):
+        named = _zip_members(p)
         folders: dict[str, dict] = {}
         for name, info in named:
             folder, _, base = name.rpartition("/")

@@ -761,6 +761,28 @@ def test_an_empty_folder_given_by_mistake_is_refused_and_makes_no_archive(qungua
     assert both.exit_code == 1 and "new 6" in both.stdout and "1 个文件未能导入" in both.stderr
 
 
+@pytest.mark.parametrize("members", [[], ["第12周/城关镇/"], ["__MACOSX/._防火群.csv", ".DS_Store"]],
+                         ids=["empty", "folders only", "mac litter only"])
+def test_a_zip_with_no_file_to_read_is_refused_like_an_empty_folder(qunguan, db_path, fixtures, tmp_path, members):
+    # The township zipped the week's folder before the exports were copied into it.
+    import zipfile
+
+    week = tmp_path / "第12周.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        for name in members:
+            zf.writestr(name, "" if name.endswith("/") else "x")
+    result = ingest(qunguan, db_path, week)
+    assert result.exit_code == 1 and f"refused {week}: a zip with no files in it" in result.stderr
+    assert not db_path.exists()
+    both = ingest(qunguan, db_path, week, fixtures / "memotrace3-week1.csv")
+    assert both.exit_code == 1 and "new 6" in both.stdout and "1 个文件未能导入" in both.stderr
+    # A zip holding an export is read, as ever.
+    with zipfile.ZipFile(week, "a") as zf:
+        zf.write(fixtures / "memotrace3-week1.csv", "第12周/memotrace3-week1.csv")
+    read = ingest(qunguan, db_path, week)
+    assert read.exit_code == 0 and f"{week}!第12周/memotrace3-week1.csv\tmemotrace3-csv\tmemotrace3-week1\tnew 0" in read.stdout
+
+
 @pytest.mark.parametrize("fixture, deleted, exporter", [
     ("memotrace3-week1.csv", "发送人", "MemoTrace 2025 CSV"), ("memotrace3-week1.csv", "内容", "MemoTrace 2025 CSV"),
     ("chatlog.csv", "Sender", "chatlog CSV"), ("防汛工作群_utf8.csv", "CreateTime", "MemoTrace 2.0 CSV"),
