@@ -12,7 +12,7 @@ from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, echo_f
                         print_metrics, print_table, save_model)
 from gc_policy import bulk_work
 from ingest import roster
-from ingest.formats import by_name
+from ingest.formats import BY_NAME, by_name
 from ingest.records import FormatError
 from ingest.registry import (RegistryError, ignored_settings, is_iso_day, overrides, rename_group, set_group,
                              set_setting, setting_defaults, unset_setting)
@@ -34,15 +34,22 @@ app.add_typer(roster_app, name="roster")
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Export files, directories or zips.")],
     db: DbOption,
-    group: Annotated[Optional[str], typer.Option(help="Group name, for files that do not say which group they are.")] = None,
-    format: Annotated[Optional[str], typer.Option("--format", help="Skip detection and read as this format.")] = None,
+    group: Annotated[Optional[str], typer.Option(
+        help="The group of a file given alone, whatever it calls its chat; with a folder, a zip or several paths, "
+             "of the files that name no group.")] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", help=f"Skip detection and read as this format: {', '.join(BY_NAME)}.")] = None,
     silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
     day: Annotated[Optional[str], typer.Option(
         "--date", metavar="YYYY-MM-DD",
         help="The day of messages whose export leaves it out (phone share text without a date line, "
              "chatlog text of one day); its year completes dates written without one.")] = None,
 ):
-    """Ingest chat exports into the archive; re-running adds only what is new."""
+    """Ingest chat exports into the archive; re-running adds only what is new.
+
+    A line per file on stdout; each rejected record on stderr with its file and line (or
+    record number), kept in the rejects table. Each file is one transaction: Ctrl-C leaves
+    the archive as it was before the file being read."""
     if day is not None and not is_iso_day(day):
         fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17")
     if format:
@@ -233,13 +240,16 @@ def groups_set(
     unit: Annotated[Optional[str], typer.Option(help="The unit the group belongs to.")] = None,
     admin: Annotated[Optional[str], typer.Option(help="The named group admin (群规 第四条).")] = None,
     owner: Annotated[Optional[str], typer.Option(help="Who created the group and answers for it.")] = None,
-    temporary_until: Annotated[Optional[str], typer.Option("--temporary-until", help="End date of a temporary group, YYYY-MM-DD.")] = None,
+    temporary_until: Annotated[Optional[str], typer.Option("--temporary-until", metavar="YYYY-MM-DD",
+                                                           help="End date of a temporary group.")] = None,
     purpose: Annotated[Optional[str], typer.Option(help="Approved purpose of an extra group (群规 第三条).")] = None,
     exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="Party-branch study group: archived, never flagged.")] = None,
     dissolved: Annotated[Optional[str], typer.Option("--dissolved", metavar="YYYY-MM-DD",
                                                      help="The day the group was dissolved: archived, no longer checked.")] = None,
 ):
-    """Record a group's unit, admin, owner, end date, exemption or dissolution."""
+    """Record a group's unit, admin, owner, end date, exemption or dissolution.
+
+    An empty value (--admin "") clears that field."""
     from ingest.sources import os_user
     from review.handling import close_exempt, reopen_exempt
 

@@ -35,3 +35,25 @@ def test_each_command_is_listed_with_its_summary_in_one_piece():
             if name.rsplit(" ", 1)[0] == f"qunguan {group}".strip():
                 summary = " ".join(callback.__doc__.split("\n\n")[0].split())
                 assert summary in listing, name
+
+
+def _help(*command: str) -> str:
+    text = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "400"}).output
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_ingest_help_says_what_group_does_and_names_the_formats_format_takes():
+    from ingest.formats import BY_NAME
+
+    shown = _help("ingest")
+    # --group names a file given alone whatever it calls its chat; among others, only
+    # those that name no group (README "Ingesting exports").
+    assert "--group <str> The group of a file given alone, whatever it calls its chat" in shown
+    assert "with a folder, a zip or several paths, of the files that name no group" in shown
+    assert all(name in shown for name in BY_NAME)
+
+
+def test_every_option_taking_a_day_says_how_to_write_it():
+    for *command, option in (("groups", "set", "--temporary-until"), ("groups", "set", "--dissolved"),
+                             ("roster", "remove", "--on"), ("ingest", "--date")):
+        assert f"{option} YYYY-MM-DD" in _help(*command), option
