@@ -81,6 +81,9 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
     """Ingest every file under `paths`, one transaction each, yielding a result per file.
     `day` (YYYY-MM-DD) dates the messages of exports that do not say their day or year.
     The archive's own files are passed over when the archive lies in a folder being read."""
+    # A name pasted from a spreadsheet or a chat brings the spaces around it (a full-width
+    # one too): the group is the name without them, as `groups set` finds it.
+    group = (group or "").strip() or None
     own = _own_files(_path_of(db))
     for source in expand(paths):
         if os.path.realpath(source.name) not in own:

@@ -70,6 +70,16 @@ def test_a_file_named_on_the_command_line_goes_to_group_whatever_it_calls_its_ch
     assert query("select count(*) n from groups")[0]["n"] == named + 1
 
 
+@pytest.mark.parametrize("typed", ["防火群　", " 防火群", "防火群\t"])
+def test_a_group_name_pasted_with_spaces_around_it_is_the_group(qunguan, db_path, query, fixtures, typed):
+    # The admin copied the group's name from the registry spreadsheet or a chat, a
+    # full-width space or a tab with it: the same group, not a second one named alike.
+    ingest(qunguan, db_path, fixtures / "pasted.txt", group="防火群")
+    result = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group=typed)
+    assert "\tmemotrace3-csv\t防火群\tnew 6\t" in result.stdout
+    assert query("select name from groups") == [{"name": "防火群"}]
+
+
 def test_a_file_that_had_rejects_is_read_again(qunguan, db_path, query, fixtures):
     ingest(qunguan, db_path, fixtures / "memotrace3-truncated.csv")
     again = ingest(qunguan, db_path, fixtures / "memotrace3-truncated.csv")
