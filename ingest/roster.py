@@ -338,7 +338,8 @@ def remove_person(conn, name: str, unit: str | None, day: str) -> Links:
     logged, and every sender unlinked from them; a roster import that lists them again
     puts them back. Returns the relinking's result."""
     _compare_bare_names(conn)
-    name = bare_name(name)
+    # Stored as read from the roster's cells, without spaces around them.
+    name, unit = bare_name(name), unit.strip() if unit is not None else None
     where, params = ("bare_name(name) = ? and unit = ?", [name, unit]) if unit is not None else ("bare_name(name) = ?", [name])
     found = conn.execute(f"select id, unit from people where {where} and left_on is null", params).fetchall()
     if len(found) != 1:

@@ -481,6 +481,16 @@ def test_removing_someone_already_gone_or_under_another_unit_says_which(qunguan,
     assert missing.exit_code == 1 and "no such file" in missing.stderr
 
 
+@pytest.mark.parametrize("unit", ["双溪镇 ", "　双溪镇"])
+def test_a_unit_pasted_with_spaces_around_it_names_the_person_who_left(qunguan, db_path, query, fixtures, unit):
+    # The unit copied from the roster spreadsheet, a space with it: the roster stores the
+    # cell without them, and so does `roster import` when it reads it.
+    qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)
+    result = qunguan("roster", "remove", "江华", "--unit", unit, "--on", "2025-04-01", "--db", db_path)
+    assert result.exit_code == 0, result.stderr
+    assert query("select unit, left_on from people where name = '江华'") == [{"unit": "双溪镇", "left_on": "2025-04-01"}]
+
+
 def test_one_person_posting_from_two_accounts_in_two_groups_is_linked_by_name_in_both(qunguan, db_path, query, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("姓名,单位,微信号\n李明,县财政局,wxid_lm01\n马静,城关镇\n", encoding="utf-8")
