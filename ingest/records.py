@@ -57,8 +57,6 @@ class Record:
     # What identity is computed from, when not `text`: a message's identity never changes
     # once archived, so a reader that learns to store more text keeps the old text here.
     key_text: str | None = None
-    # The export had a message id, but not one to trust (see `lost_id`).
-    id_lost: bool = False
     raw: dict = field(default_factory=dict)
 
 
@@ -114,12 +112,6 @@ def message_id(value) -> str | None:
     such messages must not become one)."""
     text = str(value if value is not None else "").strip()
     return text if text.strip("0") else None
-
-
-def lost_id(value) -> bool:
-    """Whether an export's message id is there but `numeric_id` cannot take it (9.1E+18
-    after Excel): the message may be archived under its real id from a clean copy."""
-    return numeric_id(value) is None and bool(str(value or "").strip())
 
 
 def week_days(week: str) -> tuple[date, date]:

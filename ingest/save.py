@@ -263,7 +263,7 @@ def _row(r: Record, segment: bool) -> tuple:
     return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text,
             (tokens(r.text) if r.text else "") if segment else None,
             r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
-            r.is_self, r.key_text, raw, r.id_lost)
+            r.is_self, r.key_text, raw)
 
 
 def _garbled(r: Record) -> str | None:
@@ -638,7 +638,7 @@ class _Planner:
         keyed = []
         for row in batch:
             (_, sent_at, _, kind, _, text, _, source_id, sender_id, sender_name, chat_id, chat_name, _, _, _,
-             key_text, _, _) = row
+             key_text, _) = row
             group_id = self.groups.id_for(chat_id, chat_name)
             identity = text if key_text is None else key_text
             keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, identity), group_id, row))
@@ -683,7 +683,7 @@ class _Planner:
                      "sent_at": row[1], "precision": row[2], "id": found[key]} for key, group_id, row in with_id if key in found])
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
-                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:
+                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw) in keyed:
             if key in archived:
                 continue
             if tokens_ is None:

@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_composite, kind_from_name
 from ingest.records import (Context, FormatError, NotChat, OfficeFile, Record, Reject, Skipped, from_epoch, load_json,
-                             lost_id, not_numbers, numeric_id)
+                             not_numbers, numeric_id)
 
 _V2 = ["localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
        "StrContent", "StrTime", "Remark", "NickName", "Sender"]
@@ -129,7 +129,7 @@ class V3Csv:
                 text = ""
             yield Record(
                 line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
-                source_id=numeric_id(row["消息ID"]), id_lost=lost_id(row["消息ID"]), sender_name=row["发送人"] or None,
+                source_id=numeric_id(row["消息ID"]), sender_name=row["发送人"] or None,
                 chat_id=chat_id, chat_name=chat_name, kind_raw=row["类型"], quote=quote, raw=row,
             )
 
@@ -175,7 +175,7 @@ def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | R
     name = item.get("display_name")
     return Record(
         line=None, sent_at=from_epoch(epoch), kind=kind, text=_json_text(item, kind),
-        source_id=numeric_id(item.get("server_id")), id_lost=lost_id(item.get("server_id")),
+        source_id=numeric_id(item.get("server_id")),
         sender_name=str(name) if name else None, chat_id=chat_id, chat_name=chat_name, kind_raw=str(code),
         is_self=int(item["is_send"]) if isinstance(item.get("is_send"), bool) else None,
         reply_to_source_id=numeric_id(item.get("quote_server_id")) if kind == "quote" else None,

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_name
-from ingest.records import Context, FormatError, Record, Reject, load_json, lost_id, numeric_id, parse_local
+from ingest.records import Context, FormatError, Record, Reject, load_json, numeric_id, parse_local
 
 _NEW = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
 _OLD = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
@@ -55,7 +55,7 @@ def _record(number: int | None, row: dict, names: dict[str, str]) -> Record | Re
     sender_id = None if talker in _SYSTEM_TALKERS or talker == "我" else talker
     return Record(
         line=number, sent_at=sent_at, precision=precision, kind=kind, text=text,
-        source_id=numeric_id(row["MsgSvrID"]), id_lost=lost_id(row["MsgSvrID"]), sender_id=sender_id,
+        source_id=numeric_id(row["MsgSvrID"]), sender_id=sender_id,
         sender_name=names.get(talker) if sender_id else ("我" if talker == "我" else None),
         chat_id=str(row.get("room_name") or "") or None, kind_raw=str(row["type_name"]),
         is_self=int(is_self), quote=quote, raw={k: v for k, v in row.items()},

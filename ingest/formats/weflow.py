@@ -80,8 +80,8 @@ class Xlsx(OfficeFile):
     序号, 时间, 发送者昵称, 发送者微信ID (or 发送者账号ID), 发送者备注, 群昵称, 发送者身份,
     消息类型, 内容 (no 群昵称 for a private chat; compact mode: 序号, 时间, 发送者身份, 消息类型,
     内容). 序号 numbers the rows of the export, not the messages: a record's identity is its
-    content, and it may be archived under its id from the same chat's JSON export
-    (`id_lost`). Read from bytes (`BINARY`); a row's line is its row number in Excel."""
+    content, and it may be archived under its id from the same chat's JSON export.
+    Read from bytes (`BINARY`); a row's line is its row number in Excel."""
 
     NAME = "weflow-xlsx"
     EXTENSION = ".xlsx"
@@ -221,5 +221,5 @@ def _xlsx_record(line: int, row: dict, chat_id: str | None, chat_name: str | Non
         # exporter's own remark for the person last.
         sender_name=row.get("群昵称") or row.get("发送者昵称") or row.get("发送者备注") or (role if role != "我" else None),
         chat_id=chat_id, chat_name=chat_name, kind_raw=type_name, is_self=1 if role == "我" else None,
-        quote=quote, id_lost=True, raw=row,
+        quote=quote, raw=row,
     )
