@@ -139,6 +139,12 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if not person["name"]:
             errors.append(f"{where}: empty name")
             continue
+        if stray := next((v for f, v in person.items() if f in ("name", "unit") and '"' in v), None):
+            # Left by a quote no quote closes (newmedia.table): a name or unit with it in
+            # would be a person or unit nobody is.
+            errors.append(f'{where}: a quote (") typed by hand in {stray!r}; row skipped: remove it and import the '
+                          "roster again")
+            continue
         person["name"] = bare_name(person["name"])
         repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]
         if repeated:

@@ -91,7 +91,38 @@ def csv_grids(text: str):
     semicolons under some locales, tabs as "Unicode text"): the header says which fits.
     Raises csv.Error for text no reading gets through."""
     for delimiter in CSV_DELIMITERS:
-        yield list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
+        yield list(enumerate(_csv_rows(text, delimiter), start=1))
+
+
+def _csv_rows(text: str, delimiter: str):
+    """csv.reader's rows, but for a quote typed by hand (in Notepad) that opens a cell no
+    quote closes: read as is, it swallows every line after it into that cell. Its line
+    is read on its own, the quote kept as a character for the caller to see, and the
+    lines after it as rows."""
+    lines = list(io.StringIO(text, newline=""))
+    start = 0
+    while start < len(lines):
+        reader, before = csv.reader(lines[start:], delimiter=delimiter), 0
+        for row in reader:
+            if reader.line_num - before > 1 and start + reader.line_num == len(lines) \
+                    and _left_open(lines[start + before:], delimiter):
+                yield next(csv.reader(lines[start + before:][:1], delimiter=delimiter, quoting=csv.QUOTE_NONE))
+                start += before + 1
+                break
+            yield row
+            before = reader.line_num
+        else:
+            return
+
+
+def _left_open(lines: list[str], delimiter: str) -> bool:
+    """Whether the quoted cell the first of `lines` opens is still open at their end."""
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as e:
+        return "end of data" in str(e)
+    return False
 
 
 def _xlsx_sheets(path: Path):

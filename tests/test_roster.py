@@ -267,6 +267,24 @@ def test_a_roster_part_pasted_with_its_header_under_another_reads_its_rows_by_th
     assert "people added 2\t" in result.stdout
 
 
+@pytest.mark.parametrize("typed, cell", [('"王伟,县应急局', '"王伟'), ('王伟,"县应急局', '"县应急局')])
+def test_a_quote_typed_by_hand_costs_its_own_row_not_the_rows_after_it(qunguan, db_path, query, tmp_path, typed, cell):
+    # Typed in Notepad: a quote opening a cell that no quote closes swallowed every row
+    # after it into one cell, stored as one person named with all of them.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n{typed}\n李明,县水利局\n张三,城关镇\n")
+    # The row with the quote is named for the clerk to fix, not stored with a quote in a
+    # name or unit; the rows after it are read.
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局"), ("张三", "城关镇")]
+    assert f'花名册.csv:2: a quote (") typed by hand in {cell!r}; row skipped' in result.stderr
+
+
+def test_a_cell_excel_quoted_over_two_lines_stays_one_cell_at_the_end_of_the_roster(qunguan, db_path, query, tmp_path):
+    # Alt+Enter in a cell: Excel quotes it, and the quote closes, on the last row too.
+    result = _import(qunguan, db_path, tmp_path, '姓名,单位,职务\n李明,县水利局,科员\n王伟,县应急局,"科长\n兼办公室主任"\n')
+    assert [(p["name"], p["position"]) for p in _people(query)] == [("李明", "科员"), ("王伟", "科长\n兼办公室主任")]
+    assert "quote" not in result.stderr
+
+
 def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qunguan, db_path, query, tmp_path):
     # 微信号 that are mobile numbers, shown by Excel as 1.39123E+10 and saved so.
     path = tmp_path / "花名册.csv"
