@@ -32,9 +32,10 @@ ROSTER_ENOUGH = 1  # known columns a header row needs: a list of names alone is 
 # mobile number (13912345678) comes out as 1.39123E+10, its digits lost.
 EXCEL_ROUNDED = re.compile(r"\d(?:\.\d+)?E\+\d+", re.I)
 
-# Clerks separate several 群昵称 with any of these. "/" and "," are not split on: one
-# 群昵称 often holds them ("城关镇/王伟"), so such names are only warned about.
-DISPLAY_NAME_SEPARATORS = re.compile(r"[;；、，]")
+# Clerks separate several 群昵称 with any of these, or put each on a line of its own in
+# the cell (Alt+Enter). "/" and "," are not split on: one 群昵称 often holds them
+# ("城关镇/王伟"), so such names are only warned about.
+DISPLAY_NAME_SEPARATORS = re.compile(r"[;；、，\r\n]")
 LIST_LIKE = re.compile(r"[/,／|｜]")
 # A Chinese name written with spaces inside: rosters pad two-character names to line up
 # with three (王　伟), and some members type their 群昵称 so (李 明). No such name has a space.

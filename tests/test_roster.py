@@ -236,6 +236,12 @@ def test_display_names_separated_the_ways_clerks_write_them_are_each_matched(qun
     assert "花名册.csv:4: display name '钱七/林业局钱七' looks like several; separate them with ；" in result.stderr
 
 
+def test_display_names_on_lines_of_their_own_in_one_cell_are_each_matched(qunguan, db_path, query, tmp_path):
+    # Alt+Enter between a person's 群昵称 in Excel: a WeChat name never holds a line break.
+    _import(qunguan, db_path, tmp_path, '姓名,单位,群昵称\n李四,县财政局,"县财政局-李四\r\n老李"\n')
+    assert [p["display_names"] for p in _people(query)] == ['["县财政局-李四", "老李"]']
+
+
 @pytest.mark.parametrize("file_encoding, edited_encoding", [("utf-8", "gb18030"), ("gb18030", "utf-8")])
 def test_a_roster_with_rows_retyped_in_another_encoding_reads_every_name(qunguan, db_path, query, tmp_path,
                                                                          file_encoding, edited_encoding):
