@@ -166,11 +166,14 @@ def time_problem(sent_at: str) -> str | None:
     return f"the time {sent_at!r} is not a real date and time (1990-2099)"
 
 
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
+# The exporters' forms, and those Excel shows (and saves into a CSV) when a clerk formats
+# the time column: 2025/3/3 9:00, or the long Chinese date, 2025年3月3日 9:00.
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M:%S",
+                 "%Y年%m月%d日 %H:%M")
 
 
 def parse_local(value: str) -> tuple[str, str]:
-    """'2024-06-17 09:00:12' (or minute precision, '/' dates, 1-digit fields) ->
+    """'2024-06-17 09:00:12' (or minute precision, '/' or 年月日 dates, 1-digit fields) ->
     (ISO local time, precision). Raises ValueError for anything else."""
     value = value.strip()
     if _CANONICAL.match(value) and value[17] in "012345" and _real_minute(value[:16]):  # without strptime's cost

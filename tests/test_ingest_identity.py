@@ -155,6 +155,22 @@ def test_a_copy_re_saved_by_excel_adds_only_its_new_messages(qunguan, db_path, q
     assert f"new 0\talready present {archived + 1}" in ingest(qunguan, db_path, excel).stdout
 
 
+@pytest.mark.parametrize("shown", ["{y}年{m}月{d}日 {H}:{M:02}", "{y}年{m}月{d}日 {H}:{M:02}:{S:02}",
+                                   "{y}-{m}-{d} {H}:{M:02}"])
+def test_a_copy_whose_times_excel_shows_in_another_date_format_finds_its_messages(qunguan, db_path, fixtures, tmp_path,
+                                                                                 shown):
+    # The clerk set the 时间 column to the long Chinese date format before saving.
+    with open(fixtures / "memotrace3-week1.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        t = datetime.fromisoformat(row[3])
+        row[0], row[3] = "9.1E+18", shown.format(y=t.year, m=t.month, d=t.day, H=t.hour, M=t.minute, S=t.second)
+    excel = save_as_excel(tmp_path / "防火群 - 副本.csv", rows)
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    again = ingest(qunguan, db_path, excel)
+    assert "new 0\talready present 6\trejected 0" in again.stdout, again.stderr
+
+
 def test_the_clean_export_after_a_copy_re_saved_by_excel_adds_nothing(qunguan, db_path, query, fixtures, tmp_path):
     # The other order: the admin was handed the Excel copy first (its messages are archived
     # by their content), the exporter's own file a week later.
