@@ -171,6 +171,23 @@ def test_a_copy_whose_times_excel_shows_in_another_date_format_finds_its_message
     assert "new 0\talready present 6\trejected 0" in again.stdout, again.stderr
 
 
+@pytest.mark.parametrize("delimiter, encoding, name", [("\t", "utf-16", "防火群.txt"), (";", "utf-8-sig", "防火群.csv"),
+                                                      (",", "gb18030", "防火群.csv")],
+                         ids=["unicode text", "semicolons", "commas"])
+def test_a_copy_excel_saved_with_tabs_or_semicolons_reads_like_its_csv(qunguan, db_path, query, fixtures, tmp_path,
+                                                                       delimiter, encoding, name):
+    # Excel's "Unicode 文本" writes UTF-16 with tabs, and "CSV" writes semicolons where the
+    # system's list separator is one. A text holding tabs and semicolons stays one cell.
+    rows = excel_rows(fixtures) + [["9.1E+18", "文本", "黄坑乡-刘洋", "2025/3/9 10:00", "已报送；见附件\t台账, 第2版", "", "",
+                                    "more"]]
+    with open(tmp_path / name, "w", encoding=encoding, newline="") as f:
+        csv.writer(f, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    result = ingest(qunguan, db_path, tmp_path / name)
+    assert "\tmemotrace3-csv\t防火群\tnew 1\talready present 6\trejected 0" in result.stdout, result.stderr
+    assert query("select text from messages order by id desc limit 1") == [{"text": "已报送；见附件\t台账, 第2版"}]
+
+
 def test_the_clean_export_after_a_copy_re_saved_by_excel_adds_nothing(qunguan, db_path, query, fixtures, tmp_path):
     # The other order: the admin was handed the Excel copy first (its messages are archived
     # by their content), the exporter's own file a week later.

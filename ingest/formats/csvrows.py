@@ -12,9 +12,24 @@ from ingest.records import FormatError, Reject, parse_local
 
 
 def header_of(head: str) -> list[str]:
+    first = _first_line(head)
+    return next(csv.reader([first], delimiter=_delimiter_of(first)), [])
+
+
+def _first_line(head: str) -> str:
     # A lone CR ends a line too: old Mac Excel's "CSV (Macintosh)" writes nothing else.
-    first = re.split(r"\r\n?|\n", head.lstrip("\ufeff"), maxsplit=1)[0]
-    return next(csv.reader([first]), [])
+    return re.split(r"\r\n?|\n", head.lstrip("\ufeff"), maxsplit=1)[0]
+
+
+# Excel saves a sheet as CSV with commas, or with semicolons where the system's list
+# separator is one, and as "Unicode 文本" (UTF-16) with tabs.
+_DELIMITERS = (",", "\t", ";")
+
+
+def _delimiter_of(header: str) -> str:
+    """The delimiter a CSV's header line is written with: the one it has most fields by
+    (commas where it is as many)."""
+    return max(_DELIMITERS, key=lambda d: len(next(csv.reader([header], delimiter=d), [])))
 
 
 def _names(found: list[str], width: int = 0) -> list[str]:
@@ -55,7 +70,7 @@ def lacking(head: str, columns: list[str], unused: tuple[str, ...] = ()) -> list
         return None
     time_column = next((name for name in needed if name in _TIME_COLUMNS and name in names), None)
     if time_column is not None:
-        records = csv.reader(io.StringIO(head.lstrip("\ufeff")))
+        records = csv.reader(io.StringIO(head.lstrip("\ufeff")), delimiter=_delimiter_of(_first_line(head)))
         header, first = next(records, []), next(records, None)
         if first is not None:
             value = dict(zip(_names(header), first)).get(time_column, "")
@@ -90,7 +105,8 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
     A record with the wrong number of fields is a Reject; a quoted field still open at
     the end of the file (a truncated export) is a Reject for that last record only; a
     quote typed by hand is a Reject for its own line only, the lines it swallowed are read.
-    Rows are read by the names of the file's own header: one with the format's columns
+    Rows are read by the names of the file's own header, and split by the delimiter it is
+    written with (Excel's semicolons or tabs, `_DELIMITERS`): one with the format's columns
     moved about or with columns added (kept in each row) reads the same. A header
     lacking one of the format's columns refuses the file (FormatError), naming it, unless
     the reader does not use that column (`unused`: one an admin may delete as noise).
@@ -98,7 +114,12 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
     column) are forgiven.
     """
     counter = _LineCounter(lines)
-    reader = csv.reader(counter, strict=True)
+    first = next(counter, None)
+    if first is None:
+        return
+    counter.replay([first])
+    delimiter = _delimiter_of(first)
+    reader = csv.reader(counter, strict=True, delimiter=delimiter)
     try:
         found = next(reader)
     except StopIteration:
@@ -112,17 +133,17 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
                           + (f" ({', '.join(missing)} missing)" if missing else " (a column named twice)"))
     # Columns past the names without a heading: a note typed there is kept as `column N`.
     unnamed = [f"column {i}" for i in range(len(names) + 1, len(found) + 1)]
-    yield from _records(counter, names, unnamed, _names(found, len(header)))
+    yield from _records(counter, names, unnamed, _names(found, len(header)), delimiter)
 
 
-def _records(counter: _LineCounter, header: list[str], unnamed: list[str],
-             heading: list[str]) -> Iterator[tuple[int, dict] | Reject]:
+def _records(counter: _LineCounter, header: list[str], unnamed: list[str], heading: list[str],
+             delimiter: str) -> Iterator[tuple[int, dict] | Reject]:
     """(first line number, row as dict) per record `counter` holds, or its Reject. A row
     may fill the `unnamed` columns after the header's names (a note added in Excel).
     Rows that hold nothing, and the file's `heading` again, are no records: Excel saves
     rows it once formatted as commas alone, and two exports joined into one file repeat
     the header where the second begins."""
-    width, reader = len(header), csv.reader(counter, strict=True)
+    width, reader = len(header), csv.reader(counter, strict=True, delimiter=delimiter)
     while True:
         start = counter.count + 1
         counter.record = []
@@ -143,11 +164,11 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str],
         # A quote typed by hand opens a field that swallows the lines after it. Unless those
         # lines are only pieces of this record, they are read again, and with them the lines
         # that follow: the last may open a real multi-line cell that ends further on.
-        if len(failed) > 1 and _may_hold_records(failed[1:], width):
+        if len(failed) > 1 and _may_hold_records(failed[1:], width, delimiter):
             yield Reject(start, 'an unbalanced quote (") in this line; the lines after it are read on their own',
                          failed[0])
             counter.replay(failed[1:])
-            reader = csv.reader(counter, strict=True)
+            reader = csv.reader(counter, strict=True, delimiter=delimiter)
         else:
             yield Reject(start, reason, "".join(failed))
 
@@ -157,12 +178,12 @@ def _fits(row: list[str], width: int) -> bool:
     return len(row) >= width and not any(row[width:])
 
 
-def _may_hold_records(lines: list[str], width: int) -> bool:
+def _may_hold_records(lines: list[str], width: int, delimiter: str) -> bool:
     """Whether `lines`, read on their own, may hold records: one of them fits the header,
     or the last runs on past them. If not, they read as the same broken pieces with or
     without the lines after them, so they are kept whole as the one record they were."""
     try:
-        return any(_fits(r, width) for r in csv.reader(lines, strict=True))
+        return any(_fits(r, width) for r in csv.reader(lines, strict=True, delimiter=delimiter))
     except csv.Error:
         return True
 
