@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ingest.schema import BUSY_SECONDS, is_busy
+from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -27,8 +27,9 @@ def fail(message: str) -> None:
 
 
 class Commands(typer.core.TyperGroup):
-    """A command group: an archive another command keeps busy past the wait is said
-    in one line, whichever command met it, not with SQLite's traceback."""
+    """A command group: an archive another command keeps busy past the wait, or one
+    SQLite finds damaged, is said in one line, whichever command met it, not with
+    SQLite's traceback."""
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
@@ -41,16 +42,25 @@ class Commands(typer.core.TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except sqlite3.OperationalError as e:
-            if not is_busy(e):
-                raise
-            fail(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for "
-                 f"over {BUSY_SECONDS} s; run this again once that command is done")
+        except sqlite3.DatabaseError as e:
+            if is_busy(e):
+                fail(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it "
+                     f"for over {BUSY_SECONDS} s; run this again once that command is done")
+            if is_damaged(e):
+                fail(f"{ctx.meta.get(_ARCHIVE, 'the archive')}: the archive is damaged, SQLite cannot read it ({e}); "
+                     "a copy cut short reads so: copy it again from where it came, or restore the latest backup")
+            raise
 
 
-def _usable(path: Path) -> Path:
+# Where the --db callbacks leave the archive's path, for Commands to name it (click shares
+# `meta` between a command's context and its group's).
+_ARCHIVE = "qunguan.archive"
+
+
+def _usable(ctx: typer.Context, path: Path) -> Path:
     """`path` if the archive there can be opened, or made; else one line saying why, not
     SQLite's traceback. Every command writes (the schema, the -wal file beside the archive)."""
+    ctx.meta[_ARCHIVE] = path
     folder = path.parent
     if path.is_dir():
         fail(f"{path}: a folder; --db names the archive file, e.g. {path / '档案.db'}")
@@ -95,11 +105,11 @@ def _head(path: Path) -> bytes:
         return file.read(len(_SQLITE))
 
 
-def _existing(path: Path) -> Path:
+def _existing(ctx: typer.Context, path: Path) -> Path:
     # A mistyped --db must not answer from a new, empty archive (stats, classify, ...).
     if not path.exists():
         fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)")
-    return _usable(path)
+    return _usable(ctx, path)
 
 
 # A setting's value may be a negative number, which click would take for an option ("No

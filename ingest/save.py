@@ -28,7 +28,7 @@ from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
 from ingest.records import Context, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
-from ingest.schema import BUSY_SECONDS, is_busy
+from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
@@ -191,6 +191,8 @@ def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
     except Exception as e:  # a reader's bug must not stop the other files (rolled back like any refusal)
         if isinstance(e, UnicodeDecodeError) and decode is fast_lines:
             raise  # ingest_source reads the file again with the tolerant decoder
+        if is_damaged(e):
+            raise  # not the file's fault, and no other file can be saved either
         result.refused = (BUSY if is_busy(e) else f"could not be read ({type(e).__name__}: {e}); please report this file")
     finally:
         reader.close()

@@ -651,6 +651,13 @@ def is_busy(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError) and busy_message(str(error))
 
 
+def is_damaged(error: BaseException) -> bool:
+    """Whether `error` is SQLite finding the archive's file damaged (a copy cut short) or
+    no database at all: nothing qunguan or the file being read can mend."""
+    return isinstance(error, sqlite3.DatabaseError) and getattr(error, "sqlite_errorname", "") in (
+        "SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
 def busy_message(message: str) -> bool:
     """Whether SQLite's `message` says it gave up waiting for another writer (`is_busy`)."""
     return message.startswith("database") and "locked" in message

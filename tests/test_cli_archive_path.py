@@ -102,3 +102,41 @@ def test_an_archive_qunguan_made_and_an_empty_file_are_opened(qunguan, fixtures,
     assert qunguan("stats", "--db", archive).exit_code == 0
     empty.touch()  # made beforehand by the admin, as 0600
     assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", empty, "--group", "防火群", "--silent").exit_code == 0
+
+
+@pytest.mark.parametrize("damage", ["cut short", "overwritten"])
+def test_a_damaged_archive_is_refused_in_one_line_naming_it(qunguan, fixtures, db_path, damage):
+    # The archive copied back from a USB stick pulled too early, or overwritten past its
+    # header: SQLite cannot read it. The admin hears so in one line, not a traceback.
+    import gc
+
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--silent")
+    gc.collect()  # the command ran in this process: its connection closes, the archive is whole in its file
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[:len(data) // 3] if damage == "cut short" else data[:100] + b"\xff" * (len(data) - 100))
+    for command in (["stats"], ["ingest", fixtures / "memotrace3-week2.csv", "--silent"], ["groups", "list"]):
+        result = qunguan(*command, "--db", db_path)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.stderr.startswith(f"error: {db_path}: the archive is damaged, SQLite cannot read it ("), command
+
+
+def test_an_archive_found_damaged_mid_ingest_stops_the_run_and_is_not_blamed_on_the_file(qunguan, fixtures, db_path,
+                                                                                         monkeypatch):
+    # SQLite meets a damaged page of the archive while a file is written: the file is not
+    # "refused ... please report this file", nor is every file after it.
+    import sqlite3
+
+    from ingest import writer
+
+    def damaged(conn, rows):
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorname = "SQLITE_CORRUPT"
+        raise error
+
+    monkeypatch.setattr(writer, "insert_messages", damaged)
+    result = qunguan("ingest", fixtures / "memotrace3-week1.csv", fixtures / "memotrace3-week2.csv", "--db", db_path,
+                     "--silent")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (f"error: {db_path}: the archive is damaged, SQLite cannot read it (database disk image is "
+                             "malformed); a copy cut short reads so: copy it again from where it came, or restore the "
+                             "latest backup\n")
