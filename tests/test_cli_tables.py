@@ -94,3 +94,14 @@ def test_an_ingest_ends_with_a_summary_in_chinese_saying_what_to_do(qunguan, db_
                                             "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）。")
     alone = qunguan("ingest", fixtures / "pasted.txt", "--db", tmp_path / "other.db", "--silent")
     assert "1 个文件未能导入" in alone.stderr and "请对该文件加 --group 群名 单独导入" in alone.stderr
+
+
+def test_a_rerun_summary_points_at_the_earlier_listing_of_the_same_files_bad_records(qunguan, db_path, fixtures):
+    # Monday's re-run of the folder: the file's bad record was listed line by line last
+    # week, and is not again; the summary must not send the admin to rejected lines above.
+    truncated = fixtures / "memotrace3-truncated.csv"
+    qunguan("ingest", truncated, "--db", db_path, "--group", "g", "--silent")
+    again = qunguan("ingest", truncated, "--db", db_path, "--group", "g", "--silent")
+    assert "rejected " + str(truncated) not in again.stderr
+    assert again.stderr.rstrip().endswith("导入完成：读取 1 个文件，新增消息 0 条，已存在 2 条，拒收记录 1 条（此前导入同一文件时已逐条列出，"
+                                           "见上方 the same file as 行；改正后重新导入该文件即可，已导入的不会重复）。")
