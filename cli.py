@@ -71,9 +71,11 @@ def ingest(
     try:
         _ingest_all(archive, [str(p) for p in paths if str(p) not in refused], group, format, silent, day, read, refused,
                     skipped)
-    except Interrupted as e:
+    except KeyboardInterrupt as e:
         # Ctrl-C: say what was kept and what was not, rather than stop without a word.
-        err.print(ingest_summary(read, len(refused), len(skipped), interrupted=e))
+        # Between two files (a line printed, a folder walked) every file read is kept.
+        stopped = e if isinstance(e, Interrupted) else Interrupted(None)
+        err.print(ingest_summary(read, len(refused), len(skipped), interrupted=stopped))
         raise typer.Exit(130) from None
     err.print(ingest_summary(read, len(refused), len(skipped)))
     if refused:

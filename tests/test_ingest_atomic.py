@@ -167,3 +167,24 @@ def test_ctrl_c_as_a_file_is_committed_keeps_it_says_so_and_stops_the_run(qungua
     again = qunguan("ingest", week1, week2, "--db", db_path, "--silent")
     assert f"{week1}: unchanged since import #1" in again.stderr
     assert f"{week2}\tmemotrace3-csv\t防火群\tnew 2\talready present 2" in again.stdout
+
+
+def test_ctrl_c_between_two_files_says_the_files_read_are_kept(qunguan, db_path, fixtures, monkeypatch):
+    # Ctrl-C while the first file's line is printed (or the folder is walked): no file is
+    # being written, every file read is kept; the run ends as Ctrl-C mid-file does, with
+    # the summary and status 130, not click's bare "Aborted!".
+    import cli
+
+    printed = cli.echo_fields
+
+    def interrupted(*values):
+        printed(*values)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "echo_fields", interrupted)
+    week1, week2 = fixtures / "memotrace3-week1.csv", fixtures / "memotrace3-week2.csv"
+    result = qunguan("ingest", week1, week2, "--db", db_path, "--group", "防火群", "--silent")
+    assert result.exit_code == 130 and "Aborted" not in result.output
+    assert result.stderr.rstrip().endswith("导入已中断：读取 1 个文件，新增消息 6 条，已存在 0 条，拒收记录 0 条，以上各文件已导入。"
+                                           "重新运行同一命令即可继续，已导入的文件不会重复读取。")
+    assert snapshot(db_path)[:2] == [6, 1]
