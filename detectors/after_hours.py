@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "9"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "10"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
@@ -111,7 +111,9 @@ def is_notice(message: Message, config: dict) -> bool:
         return False
     if any_pattern(tuple(config["chasers"])).search(bare):
         return True
-    asked = any_pattern(tuple(config["good_wishes"])).sub(" ", said)
+    # Blanked, not cut: words either side of a wish must stay as far apart as they were, or a
+    # directive's span reaches words it never did ("…500米，送孩子上学的注意安全，…以交警…").
+    asked = any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said)
     return (any_pattern(tuple(config["directives"])).search(asked) is not None
             and any_pattern(tuple(config["not_directives"])).search(bare) is None)
 

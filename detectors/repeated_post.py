@@ -34,7 +34,7 @@ from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similaritie
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1

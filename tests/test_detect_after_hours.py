@@ -3,7 +3,7 @@ make-up working days are not."""
 import pytest
 
 from detectors import after_hours
-from tests.detector_helpers import fresh_context, msg, run
+from tests.detector_helpers import CONFIG, fresh_context, msg, run
 
 NOTICE = "请各乡镇明天上午9点前报送防返贫监测对象核查表，逾期通报"
 
@@ -164,6 +164,39 @@ NIGHT = "2025-04-08T22:10:00"  # a Tuesday
 ])
 def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(text):
     assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
+    # Care for themselves wished to colleagues, however they are addressed or it is introduced.
+    "请各位下村的同志注意人身安全", "今晚降温，请大家注意防寒保暖", "【温馨提示】请大家注意保暖，出行注意安全",
+    "请各网格员注意防暑，多喝水",
+    # 一把手 (the unit's head) after a day is no 把-task: "周三…把…报" is not asked here.
+    "周三一把手来村里听取了汇报，评价很好",
+])
+def test_care_wished_to_colleagues_and_news_at_night_are_no_task(text):
+    assert run(after_hours, msg(text, NIGHT)) == []
+
+
+@pytest.mark.parametrize("text", [
+    # Safety as work, or care a unit is to take or pass on, is a task.
+    "请大家注意信息安全，群众的身份证号不要发到群里", "请各村注意防火安全，周末加强巡查",
+    "请各学校提醒学生注意交通安全", "请各村督促群众注意用电安全", "请各村注意防寒，做好五保户取暖工作",
+    # Care at the end of a task's clause leaves the task.
+    "请各村今晚组织巡查注意安全", "请各村今晚把表报完早点休息",
+    # A task after the wish, set for a day of the week.
+    "请大家好好休息，周一把剩下的材料整理完报党政办",
+])
+def test_safety_work_and_tasks_beside_care_wished_at_night_are_flagged(text):
+    [flag] = run(after_hours, msg(text, NIGHT))
+    assert flag["category"] == "after_hours"
+
+
+def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
+    # repeated_post asks is_notice too. The wish taken out must leave the words around it as far
+    # apart as they were: "…以交警发布为准" is no 交上来 for the notice that opened with 各位网格员：.
+    warning = msg("各位网格员：樟树市气象台刚刚发布大雾黄色预警，能见度低于500米，早上送孩子上学的注意安全，"
+                  "高速可能临时管制，以交警发布为准。", NIGHT)
+    assert not after_hours.is_notice(warning, CONFIG["after_hours"])
 
 
 @pytest.mark.parametrize("text", [
