@@ -26,13 +26,17 @@ _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # relayed after a colon, its task there or after the notice's first clause: "收到县应急局
 # 通知：请各村今晚把…", "收到县政府办通知：明天上午召开…调度会，请各乡镇长…" (the first
 # clause the shortest that a task follows). The task may open with its deadline ("已收到县局
-# 通知：本周五前请各股室报送…"), not with the speaker (我请…). Not 请…放心, which reassures
-# (passed over: "收到：请领导放心，明天一早就把材料报上来" is the speaker's own promise;
-# "收到：请领导放心。另外请各村…" sets a task), nor 请示, the speaker's own errand.
+# 通知：本周五前请各股室报送…"), not with the speaker (我请…), nor with the speaker's errand
+# said without 我: done ("已经请各村连夜落实了") or to be done at once ("马上请各村落实", "回头
+# 请各村把表报上来": the speaker tells the one who set the task how it is passed on). Not
+# 请…放心, which reassures (passed over: "收到：请领导放心，明天一早就把材料报上来" is the
+# speaker's own promise; "收到：请领导放心。另外请各村…" sets a task), nor 请示, the speaker's
+# own errand.
 _REASSURED = r"请[^，,。！!；;]{0,8}放心"
+_OWN_ERRAND = r"已|马上|立即|立刻|即刻|随即|这就|稍后|回头|待会|等会|等下"
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
-                              rf"[^，,。！!；;\s请我]{{0,10}}?(?=请)(?!请示|{_REASSURED})")
+                              rf"(?:(?!{_OWN_ERRAND})[^，,。！!；;\s请我]){{0,10}}?(?=请)(?!请示|{_REASSURED})")
 
 
 class Calendar:

@@ -211,8 +211,12 @@ def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
     "收到：请您放心，各村今晚把表报上来", "收到：王主任请放心，各村今晚把表报上来",
     # Nor is a 请 after a deadline or the speaker a task: a leader to ask, heads to invite, a day off.
     "收到，本周五前请示县局后再定", "收到，明天我请各村支书来开会", "收到，明天上午请假一天",
+    # Nor the speaker's errand said without 我, done or to be done at once: they tell the one
+    # who set the task how it is passed on.
+    "收到，已经请各村连夜落实了，请领导放心", "收到，周五前已请各村报送",
+    "收到，马上请各村把今晚的巡查情况报上来", "收到，回头请各村把台账整理好报上来",
 ])
-def test_a_reply_reassuring_the_sender_or_going_to_ask_a_leader_sets_no_task(text):
+def test_a_reply_reassuring_the_sender_or_telling_the_speakers_own_errand_sets_no_task(text):
     assert run(after_hours, msg(text, NIGHT)) == []
 
 
@@ -262,7 +266,8 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "收到：请您放心，另外请各村今晚把表报上来",
     # The task after a reply may open with its deadline.
     "收到：本周五前请各股室报送安全生产台账", "已收到县局通知，本周五前请各股室报送安全生产台账",
-    "收到，明天上午9点前请各村把防火巡查表报上来",
+    "收到，明天上午9点前请各村把防火巡查表报上来", "收到，今晚12点前请各村把巡查情况报上来",
+    "好的，下周一请各村支书到镇里参加培训",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     # Thanks that open a request for paperwork.
