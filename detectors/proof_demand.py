@@ -16,7 +16,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "12"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"[，,]")
 
 

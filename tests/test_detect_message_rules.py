@@ -218,6 +218,29 @@ def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
 
+@pytest.mark.parametrize("text", [
+    # What someone else did, told: no demand on the readers.
+    "有人把会议截图发到外面的群，影响很坏", "有人在村民群里发县里的截图，请各村及时澄清",
+    "上次有人拍照发群里，被通报了",
+    # What was sent, named; a sending forbidden or passed on outside; one's own sending done.
+    "转发到家长群的截图里有老师的电话", "4.不外传群内容，不截图、不转发到其他群和社交平台",
+    "我把监控的截图发到本地的“奉新大小事”群了，让大家认一认",
+])
+def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
+    assert run(proof_demand, msg(text)) == []
+
+
+@pytest.mark.parametrize("text, media", [
+    # Those who have not yet sent, everyone, or someone to be found: demands on them.
+    ("还有人没把截图发到年级群，请抓紧", "截图"), ("所有人都要截图发到年级群", "截图"), ("要有人拍照发到工作群", "拍照"),
+    # Forwarded, not forbidden; every evening.
+    ("学完截图转发到年级群", "截图"), ("每天晚上截图发到工作群", "截图"),
+])
+def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
+    [flag] = run(proof_demand, msg(text))
+    assert media in flag["evidence"]
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
