@@ -141,6 +141,7 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "扶贫系统里照片提交不了怎么回事", "系统里走访照片一直提交不了", "照片报不上去是不是系统出问题了",
     # Asking how to take or send them.
     "请问微信怎么把聊天记录截图发给别人？", "请问照片怎么上传到系统？", "请问截图怎么发群里",
+    "拍照上传怎么操作？", "照片怎么上传到系统",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
@@ -199,8 +200,10 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     # Sent to a group, named or not, by 发 or 传.
     ("今晚的安全巡查，每到一个点拍个小视频传群里", "小视频"), ("走访视频传到工作群", "视频"),
     ("学完截图发到年级群", "截图"), ("学完截图群里发", "截图"),
-    # Chasing them is no question how, nor is a demand with help offered beside it.
+    # Chasing them is no question how, nor is a demand with help offered beside it, nor one
+    # made whatever it takes.
     ("照片怎么还没发群里", "照片"), ("请各村把走访照片发群里，不会发的问我怎么发", "照片"),
+    ("照片怎么又没发群里", "照片"), ("无论如何今晚都要把走访照片发群里", "照片"), ("不管怎样今晚都要把照片发群里", "照片"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
