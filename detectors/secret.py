@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -22,12 +22,15 @@ _DONT = r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严�
 _IN_CLAUSE = r"[^，,。；;：:\n？?！!]"
 # Where it is not to go, after the passing on: to someone or somewhere (转发到家长群, 发给外单位,
 # 转发至其他群, 发进大群) or straight into a group (转发家长群, 发朋友圈); not to the sender
-# ("别发给我了，我这边已经有了": it keeps nothing in).
-_TO = rf"(?:(?:到|给(?!我们?[了啦吧啊呀]*(?:[，,。！!\s]|$))|至|进){_IN_CLAUSE}{{1,16}}|{_IN_CLAUSE}{{0,8}}?[群圈]里?)"
-# Or before it: 往外单位发, 向外单位转发, 在家长群里转发. A bare 发, 传 or 转 passes on only with
-# where to ("别发错了" asks nothing).
+# ("别发给我了，我这边已经有了", "别发给我看了"), nor to a later day ("不要转到下周再办": the
+# work put off; it keeps nothing in).
+_TO = (rf"(?:(?:到(?!下周|下个?月|明天|后天|明年|节后|年后|月底|年底)|给(?!我们?看?[了啦吧啊呀]*(?:[，,。！!\s]|$))|至|进)"
+       rf"{_IN_CLAUSE}{{1,16}}|{_IN_CLAUSE}{{0,8}}?[群圈]里?)")
+# Or before it: 往外单位发, 向外单位转发, 在家长群里转发; not 发表, 发言 or 发声 ("不要在群里发表
+# 意见": views to keep, not material). A bare 发, 传 or 转 passes on only with where to ("别发错
+# 了" asks nothing).
 _PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)(?:{_TO})?|[传发转]{_TO}"
-            rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传发转])")
+            rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传转]|发(?![表言声]))")
 # Or 仅限内部 (仅供内部), or to delete it after reading. 仅限内部 saying who may take part is no
 # such ask ("以下是学校内部通知，仅限内部人员报名：…"); saying who may read it is one, though
 # they take part in something ("以下材料仅限内部参加会议人员传阅：…"): the reading ends it.

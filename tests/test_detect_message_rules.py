@@ -724,6 +724,10 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部消息，不要往外单位发，县里下周要来暗访", "不要往外单位发"),
     ("以下为内部通报，不得转发至外单位：\n3月份共查处违纪干部5人", "不得转发至外单位"),
     ("这是机密，不要发到群外，县委关于人事调整的几点意见", "不要发到群外"),
+    # Where to, of any kind: a bare 发 in the group, 下面 (the villages), others to look at it.
+    ("这是内部通知，不要在群里发，明天县里来检查", "不要在群里发"),
+    ("这是内部资料，不要转到下面各村，县里下周来暗访", "不要转到下面各村"),
+    ("这是内部通知，不要发给外人看，明天起机关食堂暂停营业", "不要发给外人看"),
 ])
 def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
     [flag] = run(secret, msg(text))
@@ -741,9 +745,17 @@ def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(te
     "以下是内部资料管理规定，不要转发到群里：\n1. 内部资料不得带出办公室",
     # Not to the sender, nor a bare 发 with nowhere to: nothing kept in.
     "这是内部资料，别发给我了，我这边已经有了", "这是内部通知，别发错了，周一起各班按新作息执行",
-    "这是内部资料，不要再发到群里了，上次已经发过",
+    "这是内部资料，不要再发到群里了，上次已经发过", "这是内部通知，别发给我看了，我已经有了",
 ])
 def test_an_ask_saying_where_to_with_no_material_after_it_is_no_declared_secret(text):
+    assert run(secret, msg(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    # 发表 (views) and 转到下周 (work put off) pass no material on: what follows is the notice.
+    "这是内部通知，大家不要在群里发表意见：明天上午县领导来检查", "这是内部资料，不要转到下周再办，今天必须处理完",
+])
+def test_views_not_to_air_or_work_not_to_put_off_are_no_ask_to_keep_material_in(text):
     assert run(secret, msg(text)) == []
 
 
