@@ -270,6 +270,8 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "好的，下周一请各村支书到镇里参加培训",
     "已到年底，请各股室本周五前把年度工作总结报党政办。",  # 已 alone opens no reply
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
+    # What is at hand (手头) or a 手抄报 is a 把-task's object, not the unit's head (一把手).
+    "今晚把手头的表格填好报上来", "明天把手抄报交到班主任那里",
     # Thanks that open a request for paperwork.
     "辛苦大家周末加个班，把乡村振兴迎检材料装订好，周一早上检查组就到", "辛苦各位周末把出租房登记表送到综治中心",
     # Care wished beside a task leaves the task; safety work is no care wished.
