@@ -96,8 +96,8 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     ("请各村把损坏的路灯修好后拍照发群里", "拍照"), ("请各村排查路灯故障，整改后拍照上传", "拍照"),
     # Screenshots of an article forwarded prove the forwarding, whatever publishes it.
     ("请大家把转发公众号文章的截图发到群里，镇里要统计转发量", "截图"),
-    # Photos of following or sharing an account prove it as screenshots do.
-    ("请大家关注公众号后拍照发群里", "拍照"), ("请各村转发公众号文章后拍照发群里", "拍照"),
+    # Photos of following an account prove it as screenshots do.
+    ("请大家关注公众号后拍照发群里", "拍照"),
     # Told plainly what the act is for: proof of one's work.
     ("每个网格员今天入户核查完，截个图证明已完成系统录入", "截个图"), ("到岗后拍照证明自己在岗", "拍照"),
     ("学完截图作为学习凭证", "截图"),
@@ -153,8 +153,9 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     # Photos and videos, 现场照片 read as 现场照, go with an article as pictures do.
     "请各村报送一篇政务信息，附2-3张现场照片，用于宣传报道", "公众号推文需要配图，请各村把春耕的现场照片发给宣传办",
     "请各村拍摄春耕视频，用于宣传报道",
-    # Photos an official account needs or uses, for its 推送.
+    # Photos an official account needs or uses, for its 推送, or to post on it with a 简讯.
     "请把活动照片发我，公众号要推送", "公众号需要几张活动照片，请各村发我", "请各村把春耕照片发给宣传办，上公众号",
+    "请把活动照片发我，明天发公众号", "今天活动的照片已经传到群相册了，请宣传员挑选几张写个简讯，明天上午发公众号。",
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
     assert run(proof_demand, msg(text)) == []
