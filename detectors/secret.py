@@ -26,11 +26,11 @@ _IN_CLAUSE = r"[^，,。；;：:\n？?！!]"
 # work put off; it keeps nothing in).
 _TO = (rf"(?:(?:到(?!下周|下个?月|明天|后天|明年|节后|年后|月底|年底)|给(?!我们?看?[了啦吧啊呀]*(?:[，,。！!\s]|$))|至|进)"
        rf"{_IN_CLAUSE}{{1,16}}|{_IN_CLAUSE}{{0,8}}?[群圈]里?)")
-# Or before it: 往外单位发, 向外单位转发, 在家长群里转发; not 发表, 发言 or 发声 ("不要在群里发表
-# 意见": views to keep, not material). A bare 发, 传 or 转 passes on only with where to ("别发错
-# 了" asks nothing).
+# Or before it: 往外单位发, 向外单位转发, 在家长群里转发, 在网上发表; not views aired (发表意见,
+# 发言, 发声: "不要在群里发表意见" keeps no material in). A bare 发, 传 or 转 passes on only
+# with where to ("别发错了" asks nothing).
 _PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)(?:{_TO})?|[传发转]{_TO}"
-            rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传转]|发(?![表言声]))")
+            rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传转]|发(?!表(?:意见|看法|评论|言论|感想)|言|声)表?)")
 # Or 仅限内部 (仅供内部), or to delete it after reading. 仅限内部 saying who may take part is no
 # such ask ("以下是学校内部通知，仅限内部人员报名：…"); saying who may read it is one, though
 # they take part in something ("以下材料仅限内部参加会议人员传阅：…"): the reading ends it.

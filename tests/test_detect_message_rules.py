@@ -729,6 +729,7 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部通知，不要在群里发，明天县里来检查", "不要在群里发"),
     ("这是内部资料，不要转到下面各村，县里下周来暗访", "不要转到下面各村"),
     ("这是内部通知，不要发给外人看，明天起机关食堂暂停营业", "不要发给外人看"),
+    ("这是内部资料，不要在网上发表：\n全县考核排名第一某镇，最后一名某乡", "不要在网上发表"),
 ])
 def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
     [flag] = run(secret, msg(text))
