@@ -169,7 +169,7 @@ def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(te
 @pytest.mark.parametrize("text", [
     # Care for themselves wished to colleagues, however they are addressed or it is introduced.
     "请各位下村的同志注意人身安全", "今晚降温，请大家注意防寒保暖", "【温馨提示】请大家注意保暖，出行注意安全",
-    "请各网格员注意防暑，多喝水",
+    "请各网格员注意防暑，多喝水", "请大家注意劳逸结合，早点休息",
     # 一把手 (the unit's head) after a day is no 把-task: "周三…把…报" is not asked here.
     "周三一把手来村里听取了汇报，评价很好",
 ])
