@@ -17,7 +17,7 @@ from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
-_COMMAS = re.compile(r"[，,]")
+_COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 
 
 def other_senses(settings: dict) -> re.Pattern:
@@ -53,6 +53,14 @@ def _for_another_end(clause: str, any_media, document, photo, purposes: dict) ->
             continue
         return False
     return True
+
+
+def _questions_aside(clause: str, question: re.Pattern, any_media: re.Pattern) -> str:
+    """The clause with every part that asks how to take or send its media blanked: the question
+    asks only there ("请问照片怎么上传到系统？"), and help offered beside a demand leaves the
+    demand ("…把走访照片发群里，不会拍照的问我怎么拍")."""
+    return "".join(" " * len(part) if question.search(part) and any_media.search(part) else part
+                   for part in _COMMAS.split(clause))
 
 
 def _purposes(settings: dict) -> dict[str, re.Pattern]:
@@ -91,10 +99,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
-            # A prohibition forbids the media, or a question asks about them, only in its own part
-            # of the clause: "拍照上传，不得弄虚作假" still demands the photos.
-            if any((prohibition.search(part) or question.search(part)) and any_media.search(part)
-                   for part in _COMMAS.split(proof)):
+            # A prohibition forbids the media in its own part of the clause ("拍照上传，不得弄虚作假"
+            # still demands the photos), and a clause that forbids them is about them, not a demand.
+            if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
+                continue
+            proof = _questions_aside(proof, question, any_media)
+            if not any_media.search(proof):
                 continue
             if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
                 continue

@@ -209,6 +209,9 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     # made whatever it takes.
     ("照片怎么还没发群里", "照片"), ("请各村把走访照片发群里，不会发的问我怎么发", "照片"),
     ("照片怎么又没发群里", "照片"), ("无论如何今晚都要把走访照片发群里", "照片"), ("不管怎样今晚都要把照片发群里", "照片"),
+    # Help offered beside a demand asks how only in its own part, though it names the medium.
+    ("请各村今晚把走访照片发群里，不会拍照的问我怎么拍", "照片"), ("每户都要拍照，不知道怎么上传照片的私聊我", "拍照"),
+    ("截图发群里，如何截图见下图", "截图"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
