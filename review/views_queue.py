@@ -29,12 +29,15 @@ async def _queue_page(datasette, request, args, here: str, kept: dict | None = N
     for row in page.rows:
         row["marked"] = highlight(row["text"] or "", row["evidence"]) if row["text"] else None
     query = {k: v for k, v in filters.items() if v}
+    # The queue's own address, not "?…": a refused bulk form's queue is served at /bulk,
+    # where a bare "?before=…" would lead to the bulk form, which sends it to the first page.
+    at = f"{ROUTES_PREFIX}/queue?"
     return Response.html(await datasette.render_template("qunguan_queue.html", {
         "page": page, "filters": filters, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
-        "next_url": f"?{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
-        "first_url": f"?{urlencode(query)}" if cursor else None,
+        "next_url": f"{at}{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
+        "first_url": f"{at}{urlencode(query)}" if cursor else None,
         "prev_url": None if page.prev_cursor is None else
-        f"?{urlencode({**query, **({'before': page.prev_cursor} if page.prev_cursor else {})})}",
+        f"{at}{urlencode({**query, **({'before': page.prev_cursor} if page.prev_cursor else {})})}",
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "here": here, "back": urlencode({"back": here}), "seen": kept["seen"] if kept else seen,
         "ticked": kept["flags"] if kept else [], "note": kept["note"] if kept else "",

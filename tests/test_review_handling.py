@@ -4,6 +4,7 @@ import html
 import re
 import sqlite3
 from datetime import date, timedelta
+from urllib.parse import urljoin
 
 import pytest
 
@@ -111,6 +112,20 @@ async def test_a_bulk_form_refused_comes_back_with_its_ticks_and_note(ds, query)
                                  data={**kept, "flag": [str(i) for i in ids], "status": "dismissed", "note": "重复"})
     assert again.status_code == 302 and again.headers["location"] == "/-/qunguan/queue?status=all"
     assert [r["flag_id"] for r in query("select flag_id from handling order by id")] == ids
+
+
+async def test_a_refused_bulk_forms_queue_pages_on_through_the_queue(ds):
+    # Sent from a later page of a filtered queue with nothing ticked: the queue comes back
+    # at the bulk form's address, and its page links must still lead to the queue's pages.
+    later = "/-/qunguan/queue?category=group_member_unverified&before=1:999999"
+    hidden, cookies = await form_fields(ds, later, cookies_for(ds, "u-supervisor"))
+    refused = await ds.client.post("/-/qunguan/bulk", cookies=cookies, data={**hidden, "status": "dismissed"})
+    assert refused.status_code == 400
+    first = html.unescape(re.search(r'<a href="([^"]+)">« 第一页', refused.text)[1])
+    page = await ds.client.get(urljoin("/-/qunguan/bulk", first), cookies=cookies)
+    assert page.status_code == 200 and '<option value="group_member_unverified" selected>' in page.text
+    # The link names the queue itself, filters and all.
+    assert first == "/-/qunguan/queue?category=group_member_unverified"
 
 
 async def test_bulk_records_each_flag_once_and_only_flags_named_in_ascii_digits(ds, query):
@@ -451,7 +466,7 @@ async def test_a_later_queue_page_links_back_to_the_first(ds, query):
     first = await ds.client.get("/-/qunguan/queue?category=group_member_unverified", cookies=cookies)
     assert "« 第一页" not in first.text
     later = await ds.client.get("/-/qunguan/queue?category=group_member_unverified&before=1:999999", cookies=cookies)
-    assert 'href="?category=group_member_unverified">« 第一页' in later.text
+    assert 'href="/-/qunguan/queue?category=group_member_unverified">« 第一页' in later.text
 
 
 @pytest.mark.parametrize("text, evidence, marked", [
