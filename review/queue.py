@@ -192,23 +192,28 @@ from messages m left join members mb on mb.id = m.member_id left join people p o
 
 def case(conn, flag_id: int, around: int = 10) -> dict | None:
     """Everything the case page shows: the flag, its message and the conversation around
-    it, other flags on the same message, and the handling history."""
+    it (`cut`: the group has more than `around` messages on a side), other flags on the
+    same message, and the handling history."""
     found = list(dict_rows(conn, f"{_SELECT} where f.id = ?", [flag_id]))
     if not found:
         return None
     flag = found[0]
-    result = {"flag": flag, "message": None, "before": [], "after": [], "others": [], "history": [], "related": None,
-              "post": None, "account": None, "filings": []}
+    result = {"flag": flag, "message": None, "before": [], "after": [], "cut": False, "others": [], "history": [],
+              "related": None, "post": None, "account": None, "filings": []}
     if flag["message_id"]:
         message = next(dict_rows(conn, f"{_MESSAGE} where m.id = ?", [flag["message_id"]]), None)
         group = conn.execute("select group_id from messages where id = ?", [flag["message_id"]]).fetchone()[0]
         result["message"] = message
-        result["before"] = list(reversed(list(dict_rows(
+        # One message past `around` on each side says whether the side was cut; exactly
+        # `around` there is the whole of it.
+        before = list(dict_rows(
             conn, f"{_MESSAGE} where m.group_id = ? and (m.sent_at, m.id) < (?, ?) order by m.sent_at desc, m.id desc limit ?",
-            [group, message["sent_at"], message["id"], around]))))
-        result["after"] = list(dict_rows(
+            [group, message["sent_at"], message["id"], around + 1]))
+        after = list(dict_rows(
             conn, f"{_MESSAGE} where m.group_id = ? and (m.sent_at, m.id) > (?, ?) order by m.sent_at, m.id limit ?",
-            [group, message["sent_at"], message["id"], around]))
+            [group, message["sent_at"], message["id"], around + 1]))
+        result["cut"] = max(len(before), len(after)) > around
+        result["before"], result["after"] = list(reversed(before[:around])), after[:around]
         result["others"] = list(dict_rows(conn, "select id, category, article, score, detector from flags "
                                             "where message_id = ? and id != ? order by id", [flag["message_id"], flag_id]))
     elif flag["member_id"]:

@@ -53,8 +53,8 @@ async def case_view(datasette, request):
     data = await db.execute_fn(lambda conn: queue.case(conn, flag_id, around))
     if data is None:
         return await _missing(datasette, request, flag_id)
-    # More to load while a side is cut at `around`: short on both, the group has no more.
-    more = around < MAX_CONTEXT and around in (len(data["before"]), len(data["after"]))
+    # More to load while a side was cut, and up to the most a page shows.
+    more = around < MAX_CONTEXT and data["cut"]
     flag = data["flag"]
     if data["message"]:
         data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])

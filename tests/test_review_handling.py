@@ -310,15 +310,46 @@ async def test_case_page_shows_the_conversation_around_the_message(ds, query):
 async def test_more_context_is_offered_only_while_the_group_has_more(ds, query):
     flag = query("select f.id, m.id as message_id from flags f join messages m on m.id = f.message_id "
                  "where f.category = 'red_packet'")[0]
-    before = query("select count(*) n from messages where id < ?", [flag["message_id"]])[0]["n"]
+    # The messages of its group on its longer side: a page with that many on each side holds them all.
+    longest = max(query(f"select (select count(*) from messages o where o.group_id = m.group_id "
+                        f"and (o.sent_at, o.id) {side} (m.sent_at, m.id)) n from messages m where m.id = ?",
+                        [flag["message_id"]])[0]["n"] for side in "<>")
     cookies = cookies_for(ds, "u-supervisor")
     # The whole of this small group is on the page already: a link that loads nothing more misleads.
     whole = await ds.client.get(f"/-/qunguan/flags/{flag['id']}", cookies=cookies)
     assert "加载更多上下文" not in whole.text
-    part = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?context={before}", cookies=cookies)
-    assert f'href="?context={before + 20}#context">加载更多上下文' in part.text
+    exactly = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?context={longest}", cookies=cookies)
+    assert "加载更多上下文" not in exactly.text
+    assert longest > 2  # one less is a context the page takes as it is
+    part = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?context={longest - 1}", cookies=cookies)
+    assert f'href="?context={longest + 19}#context">加载更多上下文' in part.text
     widest = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?context=500", cookies=cookies)
     assert "前后各 200 条" in widest.text and "加载更多上下文" not in widest.text  # capped
+
+
+async def test_more_context_stops_at_the_200_messages_a_page_shows(ds, qunguan, query, db_path, tmp_path):
+    from classifiers.classify import insert_flags
+
+    # A busy group: 230 messages after the one flagged, more than a page shows on a side.
+    chat = tmp_path / "busy.txt"
+    chat.write_text("\n".join(f"宜丰县-罗琴 2025-04-01 {8 + i // 60:02d}:{i % 60:02d}\n第{i}条消息\n" for i in range(231)),
+                    encoding="utf-8")
+    qunguan("ingest", chat, "--db", db_path, "--group", "大群", "--silent")
+    first = query("select m.id, m.group_id from messages m join groups g on g.id = m.group_id "
+                  "where g.name = '大群' order by m.sent_at limit 1")[0]
+    conn = sqlite3.connect(db_path)
+    with conn:
+        insert_flags(conn, [{"subject": f"message:{first['id']}", "message_id": first["id"], "group_id": first["group_id"],
+                             "category": "red_packet", "score": 1.0, "detector": "test", "article": "群规 第十二条",
+                             "evidence": "x"}])
+    conn.close()
+    flag_id = query("select id from flags where detector = 'test'")[0]["id"]
+    cookies = cookies_for(ds, "u-supervisor")
+    wide = await ds.client.get(f"/-/qunguan/flags/{flag_id}?context=199", cookies=cookies)
+    assert 'href="?context=219#context">加载更多上下文' in wide.text
+    widest = await ds.client.get(f"/-/qunguan/flags/{flag_id}?context=200", cookies=cookies)
+    assert "前后各 200 条" in widest.text and "第200条消息" in widest.text and "第201条消息" not in widest.text
+    assert "加载更多上下文" not in widest.text  # the same 200 again is all it could load
 
 
 async def test_dashboard_draws_charts_without_any_external_script(ds):
