@@ -73,15 +73,20 @@ def _sqlite_error(message: str, status: int) -> DatasetteError:
 
 
 SHAPE_OBJECT = "_shape=object 按主键给出各行，只适用于有主键的数据表；查询结果或无主键的表请用 _shape=objects"
+SHAPE_ROWS = "_shape={shape} 给出各行，只适用于数据表和查询；数据库页面（表和查询的目录）请去掉 _shape"
 
 
 def render_json(args, data, view_name):
     """Datasette's JSON (`json_renderer`) with the errors it writes into it in Chinese: a
     query's own, SQLite's message (`sql_error`), and `_shape=object` asked of a query or
-    a table without a primary key, which it answered in English with 200."""
-    if isinstance(data, dict) and isinstance(data.get("error"), str):
+    a table without a primary key, which it answered in English with 200; and a shape of
+    rows asked of the database page, which has none (Datasette: a server error, 'rows')."""
+    shape = args.get("_shape")
+    if isinstance(data.get("error"), str):
         data = {**data, "error": sql_error(data["error"])}
-    elif args.get("_shape") == "object" and isinstance(data, dict) and not data.get("primary_keys"):
+    elif shape in ("array", "arrayfirst") and "rows" not in data:
+        raise DatasetteError(SHAPE_ROWS.format(shape=shape), title="地址有误", status=400)
+    elif shape == "object" and not data.get("primary_keys"):
         raise DatasetteError(SHAPE_OBJECT, title="地址有误", status=400)
     return json_renderer(args, data, view_name)
 

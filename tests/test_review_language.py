@@ -80,6 +80,8 @@ async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, sta
     ("GET", "/archive/flags.json?_shape=zzz", 400),
     # One object per primary key, asked of what has none: Datasette said so in English, with 200
     ("GET", "/archive/stale_open_flags.json?_shape=object", 400), ("GET", "/archive/messages_fts.json?_shape=object", 400),
+    # Rows asked of the database page, a list of tables and queries: Datasette failed with a server error
+    ("GET", "/archive.json?_shape=array", 400), ("GET", "/archive.json?_shape=arrayfirst", 400),
     # Methods no page takes: the handling forms were served or run as if posted
     ("DELETE", "/-/qunguan/flags/1", 405), ("PUT", "/-/qunguan/bulk", 405), ("PATCH", "/archive/messages.json", 405),
 ])
@@ -107,6 +109,15 @@ async def test_a_table_with_a_primary_key_still_gives_one_object_per_row(ds):
     assert data.status_code == 200
     rows = data.json()
     assert rows and all(key == str(row["id"]) for key, row in rows.items())
+
+
+async def test_the_database_page_still_lists_its_tables_in_each_shape_it_has(ds):
+    cookies = cookies_for(ds, "u-supervisor")
+    for shape in ("", "?_shape=objects", "?_shape=arrays"):
+        page = await ds.client.get(f"/archive.json{shape}", cookies=cookies)
+        assert page.status_code == 200 and "flags" in [table["name"] for table in page.json()["tables"]]
+    rows = await ds.client.get("/archive.json?_shape=array&sql=select+1+as+n", cookies=cookies_for(ds, "u-auditor"))
+    assert rows.json() == [{"n": 1}]  # a query's rows, asked of the same address
 
 
 async def test_a_query_over_the_time_limit_is_explained_in_chinese(ds):
