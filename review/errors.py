@@ -11,6 +11,7 @@ import sqlite3
 import traceback
 
 from datasette import Response
+from datasette.database import QueryInterrupted
 from datasette.renderer import json_renderer
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
@@ -37,7 +38,7 @@ def json_error(message: str, status: int, title: str | None = None) -> Response:
 
 
 # Datasette's one error message in HTML (a query over sql_time_limit_ms), for a .json
-# address: its page's words (datasette_zh.INTERRUPTED_PHRASES) as plain text.
+# or .csv address: its page's words (datasette_zh.INTERRUPTED_PHRASES) as plain text.
 INTERRUPTED = "SQL 查询用时过长，已中断。时间上限由 sql_time_limit_ms 设置项决定，请缩小查询范围后重试。"
 
 
@@ -48,7 +49,11 @@ def in_chinese(exception: Exception, as_json: bool = False) -> Exception:
     page's `_where` or facet) or not at all (an error out of a page's query or write, a
     500), are explained in Chinese (`sql_error`); a write that waited in vain for another
     writer (`classify`, an import) is 503, the server busy, to be tried again. For a
-    JSON answer (`as_json`), a message Datasette wrote in HTML becomes plain text."""
+    JSON answer (`as_json`), a message Datasette wrote in HTML becomes plain text; a
+    CSV export over the time limit, which Datasette let through as a server error
+    naming SQLite's 'interrupted', is said in the same words."""
+    if isinstance(exception, QueryInterrupted):
+        return DatasetteError(INTERRUPTED, title=error_message("SQL Interrupted"), status=400)
     if isinstance(exception, sqlite3.Error):
         traceback.print_exception(exception)  # as Datasette logs any error it did not raise itself
         return _sqlite_error(str(exception), 500)

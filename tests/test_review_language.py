@@ -139,6 +139,17 @@ async def test_a_query_within_the_time_limit_answers_its_json_as_before(ds):
     assert data.status_code == 200 and data.json()["ok"] is True and data.json()["error"] is None
 
 
+async def test_a_csv_export_over_the_time_limit_is_explained_in_chinese_not_a_server_error(ds):
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000000) select count(*) from n"
+    for path, params in [("/archive.csv", {"sql": slow}), ("/archive/flags.csv", {"_where": f"({slow}) > 0"})]:
+        page = await ds.client.get(path, params={**params, "_timelimit": 1}, cookies=cookies_for(ds, "u-auditor"))
+        assert page.status_code == 400 and "SQL 查询已中断" in page.text and "SQL 查询用时过长" in page.text
+        assert "interrupted" not in page.text and "OperationalError" not in page.text
+    within = await ds.client.get("/archive.csv", params={"sql": "select count(*) as n from flags", "_timelimit": 1000},
+                                 cookies=cookies_for(ds, "u-auditor"))
+    assert within.status_code == 200 and within.text.splitlines()[0].lstrip("\ufeff") == "n"
+
+
 def test_an_unknown_error_message_is_shown_as_it_is():
     assert error_message("no such column: nosuch") == "no such column: nosuch"  # SQLite's: `sql_error`
     assert error_message("Cannot sort table by 发送时间") == "无法按 发送时间 排序"
