@@ -116,7 +116,7 @@ def message_id(value) -> str | None:
 
 def week_days(week: str) -> tuple[date, date]:
     """The first and last day of '2025-W09': weeks from Monday, numbered within a year as
-    SQLite's %W counts them (the dashboard's and the weekly chatter check's labels), so the
+    SQLite's %W counts them (the weekly chatter check's labels, and `qunguan stats`'s), so the
     week of New Year is two labels, 2024-W52 to 12-31 and 2025-W00 from 01-01."""
     monday = datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
     year = int(week[:4])
