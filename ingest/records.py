@@ -226,8 +226,10 @@ class Skipped(Exception):
 def load_json(lines) -> tuple[object, Reject | None]:
     """A whole JSON export (exporters write one document), and a Reject for where it was cut
     off, if it was: then the document holds the messages before the cut, which are whole.
-    A document with a mistake elsewhere is a FormatError."""
-    text = "".join(lines)
+    A document with a mistake elsewhere is a FormatError. A line starts outside any
+    string (JSON strings hold no line break): a BOM there, where a part of a file joined
+    from several began, is dropped."""
+    text = "".join(line.lstrip("\ufeff") for line in lines)
     try:
         return json.loads(text), None
     except ValueError as e:
@@ -256,8 +258,9 @@ def load_json(lines) -> tuple[object, Reject | None]:
 def json_lines(lines, comments: bool = False) -> Iterator[tuple[int, object, str] | Reject]:
     """(line number, object, line) for each line of a JSON-lines file, a Reject for one that
     is not JSON (cut off, hand-edited); blank lines, and with `comments` lines opening with
-    #, are passed over."""
+    #, are passed over. A BOM opening a line is dropped: parts saved by Notepad, then joined."""
     for number, line in enumerate(lines, start=1):
+        line = line.lstrip("\ufeff")
         if not line.strip() or comments and line.lstrip().startswith("#"):
             continue
         try:

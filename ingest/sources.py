@@ -277,19 +277,10 @@ def _lines(text: str) -> Iterator[str]:
     """`text` (whole lines) as lines ending in '\\n', the same whichever path decoded
     them. CRLF and a lone CR end lines, as in Python's text files. NULs are dropped: a
     copy cut short by a crash is padded with them, and a stray one must not make a
-    message differ from its clean copy. So are BOMs opening a line (`_without_line_boms`)."""
-    return io.StringIO(_without_line_boms(text.replace("\x00", "")), newline=None)
-
-
-_LINE_BOM = re.compile("(?:^|(?<=[\r\n]))\ufeff+")
-
-
-def _without_line_boms(text: str) -> str:
-    """`text` without the BOMs that open its lines. Files joined into one (`copy /b
-    a.csv+b.csv`, a part pasted after another) keep each part's BOM where it began, and
-    there it would stick to the line's first value: a message id no longer read as one,
-    a JSON line not read at all, a name on the roster that is no one's."""
-    return _LINE_BOM.sub("", text) if "\ufeff" in text else text
+    message differ from its clean copy. A BOM opening a line is left to the reader: only
+    it knows whether the line opens a record (files joined into one keep each part's BOM
+    there) or goes on with a message's text, where the BOM is the text's own."""
+    return io.StringIO(text.replace("\x00", ""), newline=None)
 
 
 def _utf16_lines(reader: HashingReader, head: bytes, errors: str) -> Iterator[str]:
@@ -386,12 +377,8 @@ def _utf8_line(raw: bytes) -> str:
 
 def table_text(data: bytes) -> str:
     """A small file's bytes as text, each line in the encoding that reads it, as exports
-    are read: a roster or registry is as often half re-typed in another editor, or two
-    joined (BOMs opening a line dropped). CR and NUL are left to the caller."""
-    return _without_line_boms(_table_text(data))
-
-
-def _table_text(data: bytes) -> str:
+    are read: a roster or registry is as often half re-typed in another editor. CR, NUL
+    and the BOMs of parts joined into one (`newmedia.table.csv_grids`) are left to the caller."""
     encoding = detect_encoding(data)
     if encoding == "utf-16":
         return data.decode("utf-16", errors="replace")

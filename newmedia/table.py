@@ -89,9 +89,17 @@ def header_row(grid: list[tuple[int, list]], aliases: dict[str, tuple[str, ...]]
 def csv_grids(text: str):
     """`text`'s rows split on commas, then on semicolons, then on tabs (Excel writes
     semicolons under some locales, tabs as "Unicode text"): the header says which fits.
-    Raises csv.Error for text no reading gets through."""
+    A BOM opening a row is dropped: files joined into one (`copy /b a.csv+b.csv`) keep
+    each part's where it began; inside a cell it is the cell's own. Raises csv.Error for
+    text no reading gets through."""
     for delimiter in CSV_DELIMITERS:
-        yield list(enumerate(_csv_rows(text, delimiter), start=1))
+        yield list(enumerate(map(_without_bom, _csv_rows(text, delimiter)), start=1))
+
+
+def _without_bom(row: list) -> list:
+    if row and row[0].startswith("\ufeff"):
+        row[0] = row[0].lstrip("\ufeff")
+    return row
 
 
 def _csv_rows(text: str, delimiter: str):

@@ -184,3 +184,19 @@ def test_json_lines_joined_with_a_bom_between_them_are_each_read(qunguan, db_pat
     assert [r["line"] for r in query("select line from rejects order by line")] == [6, 8]
     clean = ingest(qunguan, db_path, fixtures / "chatlab.jsonl")
     assert "\tnew 0\talready present 3\t" in clean.stdout
+
+
+def test_a_bom_opening_a_line_inside_a_message_is_the_messages_own(qunguan, db_path, query, fixtures, tmp_path):
+    # A notice pasted from a web page's editor keeps its invisible marks (U+FEFF) where a
+    # paragraph began. chatlog gives no message ids: the text is the message's identity,
+    # and archives made before hold it with the mark.
+    notice = "关于开展夜巡的通知\n\ufeff请各派出所于周五前报送台账"
+    header, *rows = (fixtures / "chatlog.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    row = f'2025-03-03 10:00:00,县公安局-吴强,wxid_wq,袁州区平安建设群,51100033344@chatroom,"{notice}"\n'
+    week = tmp_path / "平安建设群.csv"
+    week.write_text(header + row, encoding="utf-8")
+    assert "new 1\t" in ingest(qunguan, db_path, week).stdout
+    assert query("select text from messages") == [{"text": notice}]
+    # The export of the whole chat, a week on, holds it again: it is found, not filed twice.
+    week.write_text("".join([header, *rows, row]), encoding="utf-8")
+    assert "\tnew 3\talready present 1\trejected 0" in ingest(qunguan, db_path, week).stdout

@@ -316,3 +316,15 @@ def test_an_export_made_before_a_rename_finds_the_account_by_its_former_name(qun
     own.write_text("标题,发布时间\n寒假通知,2025-01-10 09:00\n", encoding="utf-8")
     assert "new 1" in qunguan("posts", "import", own, "--db", registry, "--account", "宜春教育").stdout
 
+
+
+def test_a_bom_opening_a_paragraph_of_a_post_is_the_posts_own(qunguan, registry, query, tmp_path):
+    # Written in a back end's editor, which leaves an invisible mark (U+FEFF) where a
+    # paragraph began. A post without a link is known by its text, marks and all, as
+    # archives made before know it; a BOM opening a row (files joined into one) is not text.
+    text = "寒假将至。\n\ufeff请各位家长加强对孩子的安全教育。"
+    path = tmp_path / "posts.csv"
+    path.write_bytes("\ufeff账号,发布时间,标题,正文\n".encode() + f'\ufeff宜春教育,2025-01-10 08:00,寒假安全提醒,"{text}"\n'.encode())
+    result = qunguan("posts", "import", path, "--db", registry)
+    assert "new 1\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert query("select text from posts") == [{"text": text}]

@@ -158,7 +158,7 @@ class Text:
         talker, days = _from_download_name(ctx)
         current, shape = None, None
         for number, line in enumerate(lines, start=1):
-            line = line.rstrip("\n")
+            line = line.rstrip("\n").lstrip("\ufeff")
             # "> name(id) time" opens a quote's lines, not a message; and a header looks like
             # the file's first one, so "明天下午 15:00:00" in a message does not start another.
             header = None if line.startswith(">") else _TEXT_HEADER.match(line)

@@ -200,6 +200,11 @@ class _LineCounter:
 
     def __next__(self) -> str:
         line = next(self.lines)
+        if not self.record:
+            # A record's first line: a BOM there is where a part of a file joined from
+            # several began (`copy /b a.csv+b.csv`). On a quoted cell's later line it is
+            # the message's own, and part of its identity.
+            line = line.lstrip("\ufeff")
         self.count += 1
         self.record.append(line)
         return line

@@ -52,7 +52,7 @@ class Text:
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record]:
         chat_name, current, style = None, None, None
         for number, line in enumerate(lines, start=1):
-            line = line.rstrip("\n")
+            line = line.rstrip("\n").lstrip("\ufeff")
             stripped = line.strip()
             if current is None and (m := _QQ_OBJECT.match(stripped) or _EXPORTER_TITLE.match(stripped)):
                 chat_name = m["name"].strip()

@@ -32,7 +32,7 @@ class Text:
         chat_name, date, current, titled = None, ctx.day, None, False
         listing = False  # the line before was shaped like a sender line but is message text
         for number, line in enumerate(lines, start=1):
-            line = line.rstrip("\n")
+            line = line.rstrip("\n").lstrip("\ufeff")
             # The title is the first text, wherever a hand edit has moved or indented it.
             if not titled and (title := line.strip()):
                 titled = True
