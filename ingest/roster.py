@@ -119,9 +119,10 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
                       "give a column that holds one of these that heading)")
     header = table.header
     for line, row in table.rows:
-        if "name" in (heading := column_map(row, HEADERS)):
+        if "name" in (heading := column_map(row, HEADERS)) and len(heading) >= min(len(columns), 2):
             # The header again: rosters joined into one file, each part under its own
             # header, its columns maybe in another order. It names the columns under it.
+            # One cell alone is a person's: a 群昵称 or note that reads 名字.
             header, columns = [cell_text(title) for title in row], heading
             continue
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}

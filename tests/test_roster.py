@@ -273,6 +273,23 @@ def test_a_roster_part_pasted_with_its_header_under_another_reads_its_rows_by_th
     assert "people added 2\t" in result.stdout
 
 
+@pytest.mark.parametrize("row", ["王伟,县应急局,名字", "Name,外事办,", "王伟,县应急局,姓名"],
+                         ids=["群昵称 名字", "English name Name", "群昵称 姓名"])
+def test_a_row_with_one_cell_reading_like_a_heading_is_a_person_and_the_rows_after_it_read_as_before(
+        qunguan, db_path, query, tmp_path, row):
+    # Someone's 群昵称 really is 名字; an English clerk's colleague is called Name.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位,群昵称\n{row}\n李明,县水利局,老李\n")
+    name, unit, nickname = row.split(",")
+    assert [(p["name"], p["unit"], p["display_names"]) for p in _people(query)] == [
+        (name, unit, f'["{nickname}"]' if nickname else "[]"), ("李明", "县水利局", '["老李"]')]
+    assert "people added 2\t" in result.stdout
+
+
+def test_a_one_column_roster_repeating_its_header_lists_no_one_called_so(qunguan, db_path, query, tmp_path):
+    _import(qunguan, db_path, tmp_path, "姓名\n王伟\n姓名\n李明\n")
+    assert [p["name"] for p in _people(query)] == ["王伟", "李明"]
+
+
 @pytest.mark.parametrize("typed, cell", [('"王伟,县应急局', '"王伟'), ('王伟,"县应急局', '"县应急局')])
 def test_a_quote_typed_by_hand_costs_its_own_row_not_the_rows_after_it(qunguan, db_path, query, tmp_path, typed, cell):
     # Typed in Notepad: a quote opening a cell that no quote closes swallowed every row
