@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.changes import log_change
-from newmedia.table import TableError, cell_text, column_map, csv_grids, header_row, read_table
+from newmedia.table import TableError, TypedQuote, cell_text, column_map, csv_grids, header_row, read_table
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
@@ -141,9 +141,10 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if not person["name"]:
             errors.append(f"{where}: empty name")
             continue
-        if stray := next((v for f, v in person.items() if f in ("name", "unit") and '"' in v), None):
-            # Left by a quote no quote closes (newmedia.table): a name or unit with it in
-            # would be a person or unit nobody is.
+        if isinstance(row, TypedQuote) and (stray := next((v for f, v in person.items()
+                                                            if f in ("name", "unit") and '"' in v), None)):
+            # A quote no quote closes: a name or unit with it in would be a person or unit
+            # nobody is. (A quote Excel wrote inside a cell, 县"放管服"办, is the cell's own.)
             errors.append(f'{where}: a quote (") typed by hand in {stray!r}; row skipped: remove it and import the '
                           "roster again")
             continue

@@ -102,11 +102,15 @@ def _without_bom(row: list) -> list:
     return row
 
 
+class TypedQuote(list):
+    """A row read from a line whose quote, typed by hand (in Notepad), no quote closes:
+    its cells as typed, the quote kept in one of them for the caller to see."""
+
+
 def _csv_rows(text: str, delimiter: str):
-    """csv.reader's rows, but for a quote typed by hand (in Notepad) that opens a cell no
-    quote closes: read as is, it swallows every line after it into that cell. Its line
-    is read on its own, the quote kept as a character for the caller to see, and the
-    lines after it as rows."""
+    """csv.reader's rows, but for a quote typed by hand that opens a cell no quote closes:
+    read as is, it swallows every line after it into that cell. Its line is read on its
+    own, as a `TypedQuote`, and the lines after it as rows."""
     lines = list(io.StringIO(text, newline=""))
     start = 0
     while start < len(lines):
@@ -114,7 +118,8 @@ def _csv_rows(text: str, delimiter: str):
         for row in reader:
             if reader.line_num - before > 1 and start + reader.line_num == len(lines) \
                     and _left_open(lines[start + before:], delimiter):
-                yield next(csv.reader(lines[start + before:][:1], delimiter=delimiter, quoting=csv.QUOTE_NONE))
+                yield TypedQuote(next(csv.reader(lines[start + before:][:1], delimiter=delimiter,
+                                                 quoting=csv.QUOTE_NONE)))
                 start += before + 1
                 break
             yield row

@@ -301,6 +301,17 @@ def test_a_quote_typed_by_hand_costs_its_own_row_not_the_rows_after_it(qunguan, 
     assert f'花名册.csv:2: a quote (") typed by hand in {cell!r}; row skipped' in result.stderr
 
 
+@pytest.mark.parametrize("row, person", [('王伟,"县""放管服""改革办"', ("王伟", '县"放管服"改革办')),
+                                         ('李明,"""双减""工作专班"', ("李明", '"双减"工作专班')),
+                                         ("O\"Brien,外事办", ('O"Brien', "外事办"))],
+                         ids=["doubled in a unit", "opening a unit", "inside a name"])
+def test_a_quote_excel_wrote_inside_a_cell_is_the_cells_own(qunguan, db_path, query, tmp_path, row, person):
+    # Excel doubles a quote inside a cell and quotes the cell; one inside a word is a character.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n{row}\n张三,城关镇\n")
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [person, ("张三", "城关镇")]
+    assert "quote" not in result.stderr
+
+
 def test_a_cell_excel_quoted_over_two_lines_stays_one_cell_at_the_end_of_the_roster(qunguan, db_path, query, tmp_path):
     # Alt+Enter in a cell: Excel quotes it, and the quote closes, on the last row too.
     result = _import(qunguan, db_path, tmp_path, '姓名,单位,职务\n李明,县水利局,科员\n王伟,县应急局,"科长\n兼办公室主任"\n')
