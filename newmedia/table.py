@@ -116,8 +116,9 @@ def _csv_rows(text: str, delimiter: str):
     while start < len(lines):
         reader, before = csv.reader(lines[start:], delimiter=delimiter), 0
         for row in reader:
-            if reader.line_num - before > 1 and start + reader.line_num == len(lines) \
-                    and _left_open(lines[start + before:], delimiter):
+            # Only a row read to the end of the text may hold such a quote: the last
+            # line's own, or one that swallowed the lines after it.
+            if start + reader.line_num == len(lines) and _left_open(lines[start + before:], delimiter):
                 yield TypedQuote(next(csv.reader(lines[start + before:][:1], delimiter=delimiter,
                                                  quoting=csv.QUOTE_NONE)))
                 start += before + 1

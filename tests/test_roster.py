@@ -301,6 +301,17 @@ def test_a_quote_typed_by_hand_costs_its_own_row_not_the_rows_after_it(qunguan, 
     assert f'花名册.csv:2: a quote (") typed by hand in {cell!r}; row skipped' in result.stderr
 
 
+@pytest.mark.parametrize("end", ["\n", ""], ids=["line end", "no line end"])
+def test_a_quote_typed_by_hand_in_the_last_row_costs_that_row_as_in_any_other(qunguan, db_path, query, tmp_path, end):
+    # Nothing after it to swallow, it still made one cell of 王伟,县应急局: a person by that name, of no unit.
+    result = _import(qunguan, db_path, tmp_path, f'姓名,单位\n李明,县水利局\n"王伟,县应急局{end}')
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局")]
+    assert "花名册.csv:3: a quote (\") typed by hand in '\"王伟'; row skipped" in result.stderr
+    # A last cell quoted and closed, as Excel writes one, is read as ever.
+    _import(qunguan, db_path, tmp_path, f'姓名,单位\n李明,县水利局\n王伟,"县应急局"{end}')
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局"), ("王伟", "县应急局")]
+
+
 @pytest.mark.parametrize("row, person", [('王伟,"县""放管服""改革办"', ("王伟", '县"放管服"改革办')),
                                          ('李明,"""双减""工作专班"', ("李明", '"双减"工作专班')),
                                          ("O\"Brien,外事办", ('O"Brien', "外事办"))],
