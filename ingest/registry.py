@@ -10,7 +10,7 @@ from datetime import date
 from detectors.base import load_config
 from ingest import chain, roster
 from ingest.changes import log_change
-from ingest.writer import add_group_name
+from ingest.writer import add_group_name, archived_group_name
 from ingest.records import stamp
 from ingest.sources import os_user
 
@@ -53,14 +53,10 @@ def set_group(conn, name: str, **fields) -> dict:
 
 
 def _group_name(conn, name: str) -> str:
-    """The archive's name of the group `name` names: itself, or the one name it is with
-    the spaces around it dropped (pasted from a chat or a spreadsheet, a full-width space
-    among them); else RegistryError (`_unknown_group`)."""
-    if conn.execute("select 1 from groups where name = ?", [name]).fetchone():
-        return name
-    around = [n for (n,) in conn.execute("select name from groups") if n.strip() == name.strip()]
-    if len(around) == 1:
-        return around[0]
+    """The archive's name of the group `name` names (`archived_group_name`); else
+    RegistryError (`_unknown_group`)."""
+    if (found := archived_group_name(conn, name)) is not None:
+        return found
     raise _unknown_group(conn, name)
 
 

@@ -82,8 +82,11 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
     `day` (YYYY-MM-DD) dates the messages of exports that do not say their day or year.
     The archive's own files are passed over when the archive lies in a folder being read."""
     # A name pasted from a spreadsheet or a chat brings the spaces around it (a full-width
-    # one too): the group is the name without them, as `groups set` finds it.
+    # one too): the group is the name without them, or the group an earlier version
+    # stored with them, as `groups set` finds it.
     group = (group or "").strip() or None
+    if group:
+        group = ops.archived_group_name(db.conn, group) or group
     own = _own_files(_path_of(db))
     for source in expand(paths):
         if os.path.realpath(source.name) not in own:

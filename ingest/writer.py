@@ -80,6 +80,16 @@ def group_named(conn, name: str, former: bool = True) -> int | None:
     return row[0] if row else None
 
 
+def archived_group_name(conn, name: str) -> str | None:
+    """The archive's name of the group `name` names: itself, or the one name it is with
+    the spaces around it dropped (pasted from a chat or a spreadsheet, a full-width space
+    among them, and stored so by versions that kept them); None for neither."""
+    if conn.execute("select 1 from groups where name = ?", [name]).fetchone():
+        return name
+    around = [n for (n,) in conn.execute("select name from groups") if n.strip() == name.strip()]
+    return around[0] if len(around) == 1 else None
+
+
 def add_group_name(conn, group_id: int, name: str) -> None:
     """Another name the group is known by (groups.other_names)."""
     conn.execute("update groups set other_names = (select json_group_array(value) from "

@@ -3,6 +3,7 @@ is stored exactly once, and different messages are never merged."""
 import csv
 import json
 import shutil
+import sqlite3
 import zipfile
 from datetime import datetime
 
@@ -78,6 +79,24 @@ def test_a_group_name_pasted_with_spaces_around_it_is_the_group(qunguan, db_path
     result = ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv", group=typed)
     assert "\tmemotrace3-csv\t防火群\tnew 6\t" in result.stdout
     assert query("select name from groups") == [{"name": "防火群"}]
+
+
+def test_a_group_an_earlier_version_stored_with_the_spaces_pasted_around_it_is_still_the_group(
+        qunguan, db_path, query, fixtures, tmp_path):
+    # Versions that kept the spaces stored --group " 防火群 " as typed; the weekly run,
+    # pasted the same way, files the next export there, not under a second 防火群.
+    ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("update groups set name = ' 防火群 '")
+    week2 = ingest(qunguan, db_path, fixtures / "memotrace3-week2.csv", group="防火群　")
+    assert "\tmemotrace3-csv\t 防火群 \tnew 2\talready present 2\t" in week2.stdout
+    assert query("select name from groups") == [{"name": " 防火群 "}]
+    # A group named exactly so is the one meant, the stored one with spaces another.
+    ingest(qunguan, db_path, fixtures / "pasted.txt", group="城关群")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("update groups set name = '防火群' where name = '城关群'")
+    other = shutil.copy(fixtures / "memotrace3-week1.csv", tmp_path / "另一个防火群.csv")
+    assert "\tmemotrace3-csv\t防火群\tnew 6\t" in ingest(qunguan, db_path, other, group=" 防火群").stdout
 
 
 def test_a_file_that_had_rejects_is_read_again(qunguan, db_path, query, fixtures):
