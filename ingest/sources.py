@@ -65,7 +65,7 @@ def nothing_to_read(path: Path) -> str | None:
         return "no such file or directory"
     if path.is_dir() and next(_files_in(path), None) is None:
         return "a folder with no files in it"
-    if _is_zip(path) and not _zip_members(path):
+    if _is_zip(path) and _zip_members(path) == []:
         return "a zip with no files in it"
     return None
 
@@ -74,18 +74,22 @@ def _is_zip(p: Path) -> bool:
     return p.suffix.lower() == ".zip" and zipfile.is_zipfile(p)
 
 
-def _zip_members(p: Path) -> list[tuple[str, zipfile.ZipInfo]]:
+def _zip_members(p: Path) -> list[tuple[str, zipfile.ZipInfo]] | None:
     """The files of a zip to read, by name (as `_zip_name` reads it), in order: not its
-    folders, hidden files or the __MACOSX folder macOS adds."""
-    with zipfile.ZipFile(p) as zf:
-        members = [i for i in zf.infolist() if not i.is_dir()]
+    folders, hidden files or the __MACOSX folder macOS adds. None for a zip whose list of
+    files is damaged (a download cut short and resumed): read as a file, it is refused
+    as such, in a line naming it."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+    except UNREADABLE:
+        return None
     named = sorted(((_zip_name(i), i) for i in members), key=lambda pair: pair[0])
     return [(n, i) for n, i in named if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("__MACOSX/")]
 
 
 def _file_or_zip(p: Path, walked: bool = False) -> Iterator[Source]:
-    if _is_zip(p):
-        named = _zip_members(p)
+    if _is_zip(p) and (named := _zip_members(p)) is not None:
         folders: dict[str, dict] = {}
         for name, info in named:
             folder, _, base = name.rpartition("/")

@@ -783,6 +783,24 @@ def test_a_zip_with_no_file_to_read_is_refused_like_an_empty_folder(qunguan, db_
     assert read.exit_code == 0 and f"{week}!第12周/memotrace3-week1.csv\tmemotrace3-csv\tmemotrace3-week1\tnew 0" in read.stdout
 
 
+def test_a_zip_whose_list_of_files_is_damaged_is_refused_in_a_line_and_the_others_are_read(
+        qunguan, db_path, fixtures, tmp_path):
+    # A download cut short and resumed: the zip's end is there, its list of files is not.
+    import zipfile
+
+    week = tmp_path / "第12周.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        zf.write(fixtures / "memotrace3-week1.csv", "第12周/防火群.csv")
+    data = week.read_bytes()
+    week.write_bytes(data.replace(b"PK\x01\x02", b"PK\x00\x00"))
+    result = ingest(qunguan, db_path, week, fixtures / "chatlog.csv")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"refused {week}: a zip (inside a zip, not named .zip, or damaged)" in result.stderr
+    assert "\tchatlog-csv\t" in result.stdout and "1 个文件未能导入" in result.stderr
+    alone = ingest(qunguan, db_path, week)
+    assert alone.exit_code == 1 and f"refused {week}: a zip (inside a zip" in alone.stderr
+
+
 @pytest.mark.parametrize("fixture, deleted, exporter", [
     ("memotrace3-week1.csv", "发送人", "MemoTrace 2025 CSV"), ("memotrace3-week1.csv", "内容", "MemoTrace 2025 CSV"),
     ("chatlog.csv", "Sender", "chatlog CSV"), ("防汛工作群_utf8.csv", "CreateTime", "MemoTrace 2.0 CSV"),
