@@ -135,10 +135,15 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrup
     `interrupted`: the Ctrl-C that stopped the run, naming the file it rolled back, if any."""
     line = (f"导入{'已中断' if interrupted else '完成'}：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
-    if any(r.rejects for r in read):
-        line += "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）"
-    elif any(r.rejected for r in read):  # a file read again unchanged: its rejects were listed by its first import
-        line += "（此前导入同一文件时已逐条列出，见上方 the same file as 行；改正后重新导入该文件即可，已导入的不会重复）"
+    # A file read again unchanged: its rejects were listed by its first import, not above.
+    listed, known = any(r.rejects for r in read), any(r.rejects_known for r in read)
+    fix = "改正后重新导入该文件即可，已导入的不会重复"
+    if listed and known:  # Monday's re-run: last week's file and this week's, each with bad records
+        line += f"（见上方 rejected 行：文件名与行号；此前导入同一文件时已逐条列出的，见上方 the same file as 行；{fix}）"
+    elif listed:
+        line += f"（见上方 rejected 行：文件名与行号，{fix}）"
+    elif known:
+        line += f"（此前导入同一文件时已逐条列出，见上方 the same file as 行；{fix}）"
     if garbled := sum(len(r.garbled) for r in read):
         line += f"；{garbled} 条消息含无法识别的字节，已按原样保存（见上方 garbled 行，请核对原文件）"
     if skipped:

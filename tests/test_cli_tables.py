@@ -105,3 +105,14 @@ def test_a_rerun_summary_points_at_the_earlier_listing_of_the_same_files_bad_rec
     assert "rejected " + str(truncated) not in again.stderr
     assert again.stderr.rstrip().endswith("导入完成：读取 1 个文件，新增消息 0 条，已存在 2 条，拒收记录 1 条（此前导入同一文件时已逐条列出，"
                                            "见上方 the same file as 行；改正后重新导入该文件即可，已导入的不会重复）。")
+
+
+def test_a_rerun_with_a_new_file_points_at_both_listings_of_bad_records(qunguan, db_path, fixtures):
+    # Monday's re-run of the folder: last week's file (its bad record listed then) and
+    # this week's, whose bad records are listed now. The summary counts both.
+    truncated, bad_times = fixtures / "memotrace3-truncated.csv", fixtures / "memotrace3-bad-times.csv"
+    qunguan("ingest", truncated, "--db", db_path, "--silent")
+    week = qunguan("ingest", truncated, bad_times, "--db", db_path, "--silent")
+    assert f"rejected {truncated}" not in week.stderr and f"rejected {bad_times}:" in week.stderr
+    assert "拒收记录 3 条（见上方 rejected 行：文件名与行号；此前导入同一文件时已逐条列出的，见上方 the same file as 行；" \
+           "改正后重新导入该文件即可，已导入的不会重复）。" in week.stderr
