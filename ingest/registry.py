@@ -233,12 +233,16 @@ def _shaped_like(value, default) -> bool:
     return True
 
 
-def _shape(default) -> str:
+def _shape(default, many: bool = False) -> str:
+    """What a value shaped like `default` is, in words: "a list of lists of strings"; `many`
+    names several of them (the items of a list)."""
     if isinstance(default, list) and default:
-        return f"a list of {_shape(default[0])}s"
+        return f"{'lists' if many else 'a list'} of {_shape(default[0], many=True)}"
     if isinstance(default, dict) and default:
-        return f"an object of {_shape(next(iter(default.values())))}"
-    return {str: "string", int: "number", float: "number", bool: "true or false"}.get(type(default), type(default).__name__)
+        return f"{'objects' if many else 'an object'} of {_shape(next(iter(default.values())), many=True)}"
+    word = {str: "string", int: "number", float: "number", bool: "true or false value"}.get(type(default),
+                                                                                         type(default).__name__)
+    return f"{word}s" if many else word
 
 
 def unset_setting(conn, key: str) -> None:

@@ -247,6 +247,8 @@ def test_config_set_overrides_a_detector_setting_for_one_archive(qunguan, db_pat
         refused = qunguan("config", "set", key, value, "--db", db_path)  # would stop classify
         assert refused.exit_code == 1 and "expected a" in refused.stderr, key
     assert qunguan("config", "set", "proof_demand.other_purposes", "{\"截图\": [\"报错\"]}", "--db", db_path).exit_code == 0
+    periods = qunguan("config", "set", "after_hours.periods", '["08:30", "12:00"]', "--db", db_path)
+    assert "expected a list of lists of strings, got" in periods.stderr  # the shape a user must type, in plain words
 
 
 def test_an_admin_lists_and_removes_overrides_and_every_change_is_kept(qunguan, db_path, fixtures):
