@@ -87,6 +87,8 @@ def test_times_in_one_minute_are_told_apart_when_a_period_ends_inside_it():
     "上周三的调度会推迟了半小时，领导堵车",
     "明天会议室的空调改到下午修，师傅说的",
     "请问明天的会议是在几楼召开？",
+    # A weekday's 把 with 了 after it tells work done, not a task.
+    "我们周三把台账交到县里了，请领导放心", "这周一把材料都交齐了，辛苦大家",
 ])
 def test_chatter_leave_requests_and_reports_of_work_done_on_sunday_night_are_not_flagged(text):
     assert run(after_hours, msg(text, "2025-03-09T22:00:00")) == []
@@ -272,6 +274,8 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     "辛苦各位今晚把表填一下，明天一早县里要数据。",  # said plainly
     # What is at hand (手头) or a 手抄报 is a 把-task's object, not the unit's head (一把手).
     "今晚把手头的表格填好报上来", "明天把手抄报交到班主任那里",
+    # A weekday's 把 with nothing told done is still a task, 了解 no 了 of work done.
+    "周四把整改材料整理好报党政办", "下周二把剩余的表格交上来", "周一把了解到的情况整理好报党政办",
     # Thanks that open a request for paperwork.
     "辛苦大家周末加个班，把乡村振兴迎检材料装订好，周一早上检查组就到", "辛苦各位周末把出租房登记表送到综治中心",
     # Care wished beside a task leaves the task; safety work is no care wished.
