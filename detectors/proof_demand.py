@@ -16,7 +16,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 
 

@@ -235,6 +235,7 @@ def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     "上次有人拍照发群里，被通报了",
     # What was sent, named; a sending forbidden or passed on outside; one's own sending done.
     "转发到家长群的截图里有老师的电话", "4.不外传群内容，不截图、不转发到其他群和社交平台",
+    "发到工作群的会议照片里有群众的脸，请注意", "刚才传群里的视频是去年的",
     "我把监控的截图发到本地的“奉新大小事”群了，让大家认一认",
 ])
 def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
@@ -246,6 +247,9 @@ def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     ("还有人没把截图发到年级群，请抓紧", "截图"), ("所有人都要截图发到年级群", "截图"), ("要有人拍照发到工作群", "拍照"),
     # Forwarded, not forbidden; every evening.
     ("学完截图转发到年级群", "截图"), ("每天晚上截图发到工作群", "截图"),
+    # The group's 的 before no medium: still where the media go.
+    ("请各村把走访照片发到工作群的相册里", "照片"), ("请把照片发到工作群的同时抄送我", "照片"),
+    ("照片统一发到村民群的相册，方便查看", "照片"), ("请各村把照片传群里的相册", "照片"),
 ])
 def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     [flag] = run(proof_demand, msg(text))
