@@ -245,6 +245,8 @@ def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
 @pytest.mark.parametrize("text, media", [
     # Those who have not yet sent, everyone, or someone to be found: demands on them.
     ("还有人没把截图发到年级群，请抓紧", "截图"), ("所有人都要截图发到年级群", "截图"), ("要有人拍照发到工作群", "拍照"),
+    ("每个卡点每小时必须有人拍照上传", "拍照"), ("每个路口须有人值守并拍照上传", "拍照"),
+    ("每个点位应有人拍照发到工作群", "拍照"),
     # Forwarded, not forbidden; every evening.
     ("学完截图转发到年级群", "截图"), ("每天晚上截图发到工作群", "截图"),
     # The group's 的 before no medium: still where the media go.
