@@ -144,6 +144,8 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     # Asking how to take or send them.
     "请问微信怎么把聊天记录截图发给别人？", "请问照片怎么上传到系统？", "请问截图怎么发群里",
     "拍照上传怎么操作？", "照片怎么上传到系统",
+    # Or why it is asked again.
+    "怎么又要拍照上传啊？上周不是刚传过", "照片怎么又要重新发群里",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
@@ -208,7 +210,7 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     # Chasing them is no question how, nor is a demand with help offered beside it, nor one
     # made whatever it takes.
     ("照片怎么还没发群里", "照片"), ("请各村把走访照片发群里，不会发的问我怎么发", "照片"),
-    ("照片怎么又没发群里", "照片"), ("无论如何今晚都要把走访照片发群里", "照片"), ("不管怎样今晚都要把照片发群里", "照片"),
+    ("照片怎么又没发群里", "照片"), ("照片怎么又不发群里", "照片"), ("无论如何今晚都要把走访照片发群里", "照片"), ("不管怎样今晚都要把照片发群里", "照片"),
     # Help offered beside a demand asks how only in its own part, though it names the medium.
     ("请各村今晚把走访照片发群里，不会拍照的问我怎么拍", "照片"), ("每户都要拍照，不知道怎么上传照片的私聊我", "拍照"),
     ("截图发群里，如何截图见下图", "截图"),
