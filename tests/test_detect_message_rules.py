@@ -98,6 +98,9 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     ("请大家把转发公众号文章的截图发到群里，镇里要统计转发量", "截图"),
     # Photos of following an account prove it as screenshots do.
     ("请大家关注公众号后拍照发群里", "拍照"),
+    # Photos of studying or passing on what an account pushed prove that work.
+    ("请各支部组织党员学习今天的推送内容，学习后拍照发群里", "拍照"), ("今天的推文请各村组织学习，学习现场拍照上传", "拍照"),
+    ("请各村把县融媒的推送转发到村民群，并拍照发群里", "拍照"),
     # Told plainly what the act is for: proof of one's work.
     ("每个网格员今天入户核查完，截个图证明已完成系统录入", "截个图"), ("到岗后拍照证明自己在岗", "拍照"),
     ("学完截图作为学习凭证", "截图"),
@@ -157,6 +160,7 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "请各村拍摄春耕视频，用于宣传报道",
     # Photos an official account needs or uses, for its 推送, or to post on it with a 简讯.
     "请把活动照片发我，公众号要推送", "公众号需要几张活动照片，请各村发我", "请各村把春耕照片发给宣传办，上公众号",
+    "请各村把活动照片发我，公众号推送要用", "活动照片发给我，用于公众号推送", "推送需要几张活动照片，请各村发我",
     "请把活动照片发我，明天发公众号", "今天活动的照片已经传到群相册了，请宣传员挑选几张写个简讯，明天上午发公众号。",
 ])
 def test_media_mentioned_beside_a_request_for_something_else_is_not_a_proof_demand(text):
