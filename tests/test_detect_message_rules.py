@@ -258,6 +258,8 @@ def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     # The group's 的 before no medium: still where the media go.
     ("请各村把走访照片发到工作群的相册里", "照片"), ("请把照片发到工作群的同时抄送我", "照片"),
     ("照片统一发到村民群的相册，方便查看", "照片"), ("请各村把照片传群里的相册", "照片"),
+    # Sent besides (另外, 额外), not passed on outside.
+    ("材料交到党政办，照片另外发到工作群", "照片"), ("请把照片额外发到工作群一份", "照片"),
 ])
 def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     [flag] = run(proof_demand, msg(text))
