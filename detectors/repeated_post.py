@@ -28,13 +28,13 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from classifiers.features import mix
-from detectors.after_hours import is_notice
+from detectors.after_hours import RELAYED, is_notice
 from detectors.base import Message, flag, normalise, when_zh, word_pattern
 from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similarities
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -236,16 +236,10 @@ def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, conf
     return is_notice(post, config["after_hours"])
 
 
-# A notice relayed from above opens saying so, its acknowledgement no answer: "收到县里通知，
-# 请各村…", "收到县应急局通知：…", "已转发县里文件，…" (@mentions may come first).
-_RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|已收悉|已转发|接到)"
-                      r"[^，,。！!；;：:\s]{0,12}?(?:通知|文件|来文|函|电报|指示|要求|精神)")
-
-
 def _echoes(post: Message, norm: str, echo: re.Pattern) -> bool:
     """Whether `post` (normalised: `norm`) answers a notice by echoing it, rather than
     relaying one from above."""
-    return echo.match(norm) is not None and not _RELAYED.match(post.text or "")
+    return echo.match(norm) is not None and not RELAYED.match(post.text or "")
 
 
 @functools.lru_cache(maxsize=16)

@@ -217,6 +217,7 @@ def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
     # who set the task how it is passed on.
     "收到，已经请各村连夜落实了，请领导放心", "收到，周五前已请各村报送",
     "收到，马上请各村把今晚的巡查情况报上来", "收到，回头请各村把台账整理好报上来",
+    "收到县里通知，已请各村连夜排查",  # done, though a notice is named
 ])
 def test_a_reply_reassuring_the_sender_or_telling_the_speakers_own_errand_sets_no_task(text):
     assert run(after_hours, msg(text, NIGHT)) == []
@@ -260,6 +261,7 @@ def test_an_emergency_at_night_is_exempt_whatever_word_says_so(text):
     # A notice relayed from above with a colon passes its task on: the relay is the task.
     "收到县民政局通知：请各村今晚把低保复核名单报上来。",
     "收到县教育局通知：请各校明天上午10点前报送校车安全自查表",
+    "收到县民政局通知：马上请各村把低保复核台账整理好报上来",  # at once: the notice's, passed on
     # A meeting notice relayed after a colon, its 请 after the meeting's time and place.
     "收到县政府办通知：明天上午8点半召开全县安全生产调度会，请各乡镇长准时参加",
     "收到区教体局通知：明天下午3点在局五楼会议室召开校长会，请各校校长准时参加。",

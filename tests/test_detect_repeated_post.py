@@ -194,7 +194,8 @@ def test_a_member_who_passes_a_notice_on_to_two_groups_or_reposts_it_posts_it_in
 
 @pytest.mark.parametrize("relay", [*(opening + RELAYED for opening in ("收到县里通知，", "收到县应急局的通知，", "已转发县里文件，",
                                                                       "收到县应急局通知：")),
-                                   "已收到县局通知：本周五前请各村上报本村春耕备耕进展情况统计表"])  # its deadline first
+                                   "已收到县局通知：本周五前请各村上报本村春耕备耕进展情况统计表",  # its deadline first
+                                   "收到县防指通知：立即请各村组织人员对辖区河道开展拉网式巡查，发现险情及时报告"])  # at once
 def test_a_notice_relayed_from_above_by_one_member_to_their_groups_is_multi_channel(conn, relay):
     # 刘洋 (account b) passes the county's notice on to three groups, saying where it came
     # from: "收到县里通知，" opens his notice, it does not answer one.
