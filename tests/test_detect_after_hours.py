@@ -172,6 +172,9 @@ def test_questions_submissions_and_good_wishes_in_the_evening_are_not_notices(te
     # Care for themselves wished to colleagues, however they are addressed or it is introduced.
     "请各位下村的同志注意人身安全", "今晚降温，请大家注意防寒保暖", "【温馨提示】请大家注意保暖，出行注意安全",
     "请各网格员注意防暑，多喝水", "请大家注意劳逸结合，早点休息",
+    # A unit's people, not the unit, wished care.
+    "今晚雨大，请各村干部注意安全", "请各村支书注意身体，早点休息", "请各校老师注意保暖，早点休息",
+    "请各组长注意休息，辛苦了", "请各村的同志们注意安全，辛苦了", "好的，请各村干部早点休息，辛苦了",
     # 一把手 (the unit's head) after a day is no 把-task: "周三…把…报" is not asked here.
     "周三一把手来村里听取了汇报，评价很好",
 ])
@@ -183,6 +186,7 @@ def test_care_wished_to_colleagues_and_news_at_night_are_no_task(text):
     # Safety as work, or care a unit is to take or pass on, is a task.
     "请大家注意信息安全，群众的身份证号不要发到群里", "请各村注意防火安全，周末加强巡查",
     "请各学校提醒学生注意交通安全", "请各村督促群众注意用电安全", "请各村注意防寒，做好五保户取暖工作",
+    "请各村干部提醒群众注意保暖，今晚逐户走访独居老人", "请各村注意防寒保暖，做好五保户取暖工作",
     # Care at the end of a task's clause leaves the task.
     "请各村今晚组织巡查注意安全", "请各村今晚把表报完早点休息",
     # A task after the wish, set for a day of the week.
