@@ -37,7 +37,7 @@ _REASSURED = r"请[^，,。！!；;]{0,8}放心"
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
                               rf"(?P<lead>(?:(?!已)[^，,。！!；;\s请我]){{0,10}}?)(?=请)(?!请示|{_REASSURED})")
-_AT_ONCE = re.compile("马上|立即|立刻|即刻|随即|这就|稍后|回头|待会|等会|等下")
+_AT_ONCE = re.compile("马上|立即|立刻|即刻|随即|随后|这就|稍后|一会|回头|待会|等会|等下")
 # A notice relayed from above opens saying so, its acknowledgement no answer: "收到县里通知，
 # 请各村…", "收到县应急局通知：…", "已转发县里文件，…" (@mentions may come first).
 RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|已收悉|已转发|接到)"

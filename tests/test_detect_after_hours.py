@@ -221,6 +221,7 @@ def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
     # who set the task how it is passed on.
     "收到，已经请各村连夜落实了，请领导放心", "收到，周五前已请各村报送",
     "收到，马上请各村把今晚的巡查情况报上来", "收到，回头请各村把台账整理好报上来",
+    "收到，随后请各村把名单报上来", "好的，一会儿请各村书记到会议室",
     "收到县里通知，已请各村连夜排查",  # done, though a notice is named
 ])
 def test_a_reply_reassuring_the_sender_or_telling_the_speakers_own_errand_sets_no_task(text):
