@@ -114,13 +114,25 @@ def message_id(value) -> str | None:
     return text if text.strip("0") else None
 
 
+def week_of(column: str) -> str:
+    """SQL for the Monday (YYYY-MM-DD) of the week of `column`, a time or a day: a week is
+    Monday to Sunday whatever the year (strftime's %W starts a new week 00 on 1 January,
+    which cut the week of New Year in two), and its Monday names it unmistakably."""
+    return f"date({column}, '-6 days', 'weekday 1')"
+
+
+def week_label(column: str) -> str:
+    """SQL for the label of the week of `column`, '2025-W09': the %Y-W%W of its Monday, so
+    the week of New Year is one week, labelled by its Monday's year (2024-12-30 to
+    2025-01-05 is 2024-W53), and no label is week 00. The weekly chatter check's subjects
+    and `qunguan stats` use it; the labels of weeks within a year are %W's own."""
+    return f"strftime('%Y-W%W', {week_of(column)})"
+
+
 def week_days(week: str) -> tuple[date, date]:
-    """The first and last day of '2025-W09': weeks from Monday, numbered within a year as
-    SQLite's %W counts them (the weekly chatter check's labels, and `qunguan stats`'s), so the
-    week of New Year is two labels, 2024-W52 to 12-31 and 2025-W00 from 01-01."""
+    """The Monday and Sunday of '2025-W09' (a `week_label`), across New Year too."""
     monday = datetime.strptime(f"{week}-1", "%Y-W%W-%w").date()
-    year = int(week[:4])
-    return max(monday, date(year, 1, 1)), min(monday + timedelta(days=6), date(year, 12, 31))
+    return monday, monday + timedelta(days=6)
 
 
 def from_epoch(seconds: float) -> str:

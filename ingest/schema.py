@@ -493,10 +493,17 @@ create index if not exists messages_without_id on messages (group_id) where sour
 def _CHATTER_WEEKS_DATED_BY_WEEK(conn: sqlite3.Connection) -> None:
     """Weekly chatter flags were dated by the run that raised them, so a period report
     counted a 2025 week in the week classify ran; they are dated by their week's first day."""
+    from datetime import date
+
     from ingest.records import week_days
 
+    def first_day(week: str) -> date:
+        # As this step dated them when written, when a week 00 (2025-W00) began on 1 January:
+        # the weeks were cut at New Year then (week_days no longer does).
+        return max(week_days(week)[0], date(int(week[:4]), 1, 1))
+
     conn.executemany("update flags set occurred_at = ? where id = ?", [
-        (f"{week_days(subject.rsplit(':', 1)[1])[0]}T00:00:00", flag_id) for flag_id, subject in conn.execute(
+        (f"{first_day(subject.rsplit(':', 1)[1])}T00:00:00", flag_id) for flag_id, subject in conn.execute(
             "select id, subject from flags where category = 'group_chatter_share'").fetchall()])
 
 

@@ -7,7 +7,7 @@ def archive_stats(conn) -> dict:
     labelled as the weekly chatter check labels them: SQLite's %Y-W%W, weeks from Monday,
     week 00 holding the days before a year's first Monday. The labels of flags already
     raised depend on it, so it is not ISO 8601's numbering (the dashboard names a week by
-    its Monday, `review.charts.week_of`)."""
+    its Monday, `ingest.records.week_of`)."""
     one = lambda sql: conn.execute(sql).fetchone()[0]
     return {
         "groups": one("select count(*) from groups"),

@@ -7,17 +7,11 @@ from statistics import median
 
 from markupsafe import escape
 
+from ingest.records import week_of
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
 
 PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8e44ad", "#7f8c8d",
            "#d35400", "#2c3e50", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6"]
-
-
-def week_of(column: str) -> str:
-    """SQL for the Monday (YYYY-MM-DD) of the week of `column`, a time: a week is Monday to
-    Sunday whatever the year (strftime's %W starts a new week 00 on 1 January, which cut
-    the week of New Year in two), and its Monday names it unmistakably."""
-    return f"date({column}, '-6 days', 'weekday 1')"
 
 
 def figures(conn) -> dict:

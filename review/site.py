@@ -11,8 +11,8 @@ import yaml
 from datasette.utils import baseconv
 from itsdangerous import BadData
 
+from ingest.records import week_of
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
-from review.charts import week_of
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 

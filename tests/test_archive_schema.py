@@ -57,3 +57,19 @@ def test_settings_changed_before_the_log_was_chained_are_chained_by_the_upgrade(
     assert conn.execute("select count(*) from settings_log where hash = ''").fetchone()[0] == 0
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("update settings_log set value = '30'")
+
+
+def test_weekly_chatter_flags_dated_by_the_upgrade_keep_the_days_their_weeks_had_then():
+    from ingest import schema
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    schema.migrate(conn, schema.MIGRATIONS[:schema.MIGRATIONS.index(schema._CHATTER_WEEKS_DATED_BY_WEEK)])
+    conn.executemany("insert into flags (subject, category, score, detector, article, evidence, created_at) values "
+                     "(?, 'group_chatter_share', 1, 'rules@groups', '群规 第十二条', 'x', '2025-03-20T09:00:00')",
+                     [("group:1:2025-W09",), ("group:1:2024-W53",), ("group:1:2025-W00",)])
+    schema.migrate(conn, schema.MIGRATIONS)
+    # Then the week of New Year was two weeks, 2025-W00 from 1 January; such a flag is dated
+    # as every archive upgraded then dated it, whatever a week is now.
+    assert conn.execute("select subject, occurred_at from flags order by id").fetchall() == [
+        ("group:1:2025-W09", "2025-03-03T00:00:00"), ("group:1:2024-W53", "2024-12-30T00:00:00"),
+        ("group:1:2025-W00", "2025-01-01T00:00:00")]

@@ -11,6 +11,7 @@ from detectors import groups
 from detectors.groups import detect_groups
 from ingest.schema import open_archive
 from review import feedback, handling
+from tests.review_helpers import flag_as_chatter
 
 
 def test_classify_runs_rules_and_a_second_run_adds_nothing(qunguan, db_path, query, fixtures):
@@ -146,8 +147,12 @@ def test_two_work_groups_of_one_unit_are_both_flagged_and_exempt_groups_never(qu
     assert not [f for f in flags if f["category"] == "group_duplicate_unit"]
 
 
-def _week_of_chatter(tmp_path, day: str, first_id: int):
-    """A MemoTrace CSV of 30 messages on `day`, every other one chatter."""
+CHATTER = "周末去钓鱼吗？我知道一个好水库"
+
+
+def _week_of_chatter(tmp_path, day: str, first_id: int, chatty: bool = True):
+    """A MemoTrace CSV of 30 messages on `day`, every other one chatter (or, not `chatty`,
+    acknowledged work)."""
     import csv
 
     path = tmp_path / f"闲聊群-{day}.csv"
@@ -155,7 +160,7 @@ def _week_of_chatter(tmp_path, day: str, first_id: int):
         out = csv.writer(f)
         out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
         for i in range(30):
-            text = "周末去钓鱼吗？我知道一个好水库" if i % 2 else f"请各村于周五前报送第{i}批防汛物资清单"
+            text = (CHATTER if chatty else "已报送") if i % 2 else f"请各村于周五前报送第{i}批防汛物资清单"
             out.writerow([str(first_id + i), "文本", f"成员{i % 5}", f"{day} 10:{i:02d}:00", text, "", "", "more"])
     return path
 
@@ -362,9 +367,7 @@ def test_a_week_flagged_on_its_first_day_is_counted_again_when_the_rest_arrives(
     assert _status(query, "group:1:2025-W09", "group_chatter_share") == (None, None)
     # Thursday's export: 30 more messages of work (the chatter check counts the flags it is
     # given; these carry none), 15 of 60 is 25%, under the 30% default.
-    work = _week_of_chatter(tmp_path, "2025-03-06", 6_800_000_000_000_000_000)
-    work.write_text(work.read_text(encoding="utf-8-sig").replace("周末去钓鱼吗？我知道一个好水库", "已报送"),
-                    encoding="utf-8-sig")
+    work = _week_of_chatter(tmp_path, "2025-03-06", 6_800_000_000_000_000_000, chatty=False)
     qunguan("ingest", work, "--db", db_path, "--group", "闲聊群", "--silent")
     run_rules(conn)
     assert _status(query, "group:1:2025-W09", "group_chatter_share") == ("resolved", groups.RECOUNTED_NOTE)
@@ -505,12 +508,81 @@ def test_flags_opened_again_by_taking_an_exemption_back_still_close_once_answere
 
 
 @pytest.mark.parametrize("week, days", [("2025-W09", ("2025-03-03", "2025-03-09")),
-                                        ("2024-W53", ("2024-12-30", "2024-12-31")),
-                                        ("2025-W00", ("2025-01-01", "2025-01-05"))])
-def test_a_weeks_label_names_its_own_days_on_either_side_of_new_year(week, days):
+                                        ("2024-W53", ("2024-12-30", "2025-01-05")),
+                                        ("2023-W52", ("2023-12-25", "2023-12-31")),
+                                        ("2024-W01", ("2024-01-01", "2024-01-07"))])
+def test_a_weeks_label_names_its_monday_to_sunday_on_either_side_of_new_year(week, days):
     from ingest.records import week_days
 
     assert tuple(map(str, week_days(week))) == days
+
+
+@pytest.mark.parametrize("sent_at, week", [
+    ("2025-03-02T23:59:59", "2025-W08"), ("2025-03-03T00:00:00", "2025-W09"), ("2025-03-09", "2025-W09"),
+    ("2025-03-09T23:59:59", "2025-W09"), ("2025-03-10", "2025-W10"),
+    # The week of New Year is its Monday's, whatever day of it and with a time or without.
+    ("2024-12-29T23:59:59", "2024-W52"), ("2024-12-30", "2024-W53"), ("2024-12-31T10:00:00", "2024-W53"),
+    ("2025-01-01", "2024-W53"), ("2025-01-01T00:00:00", "2024-W53"), ("2025-01-04T12:00:00", "2024-W53"),
+    ("2025-01-05", "2024-W53"), ("2025-01-05T23:59:59", "2024-W53"), ("2025-01-06T00:00:00", "2025-W01"),
+    ("2025-12-31", "2025-W52"), ("2026-01-01T08:00:00", "2025-W52"), ("2026-01-04T23:59:59", "2025-W52"),
+    # 2024 begins on a Monday: no week is cut, and none is week 00.
+    ("2023-12-31T23:59:59", "2023-W52"), ("2024-01-01", "2024-W01"), ("2024-01-07T23:59:59", "2024-W01")])
+def test_a_day_is_in_the_week_of_its_monday_on_every_weekday(sent_at, week):
+    from ingest.records import week_label
+
+    assert sqlite3.connect(":memory:").execute(f"select {week_label('?')}", [sent_at]).fetchone()[0] == week
+
+
+def test_every_week_but_new_years_keeps_its_label_and_every_week_has_seven_days():
+    from ingest.records import week_label
+
+    days = ("with recursive d(day) as (select '1990-01-01' union all select date(day, '+1 day') from d "
+            "where day < '2099-12-31') ")
+    conn = sqlite3.connect(":memory:")
+    changed = conn.execute(days + f"select day, {week_label('day')} from d where {week_label('day')} "
+                           "!= strftime('%Y-W%W', day)").fetchall()
+    # Only the days from 1 January to the Sunday after, when the year's first Monday is later.
+    assert changed and all(day[5:7] == "01" and day[8:10] <= "06" and week.endswith(("-W52", "-W53"))
+                           for day, week in changed)
+    assert conn.execute(days + f"select count(*) from (select {week_label('day')} from d group by 1 "
+                        "having count(*) != 7 and min(day) > '1990-01-01' and max(day) < '2099-12-31')").fetchone() == (0,)
+
+
+def _new_year_week(qunguan, db_path, query, tmp_path, chatty_days=("2024-12-31", "2025-01-02")):
+    """闲聊群's week of New Year, 2024-12-30 to 2025-01-05: 30 messages on Tuesday 12-31 and
+    30 on Thursday 01-02, every other one chatter on `chatty_days` (work on the others)."""
+    for n, day in enumerate(("2024-12-31", "2025-01-02")):
+        export = _week_of_chatter(tmp_path, day, 6_900_000_000_000_000_000 + 100 * n, chatty=day in chatty_days)
+        qunguan("ingest", export, "--db", db_path, "--group", "闲聊群", "--silent")
+    conn = open_archive(str(db_path)).conn
+    flag_as_chatter(conn, query("select id, group_id from messages where text = ?", [CHATTER]))
+    return conn
+
+
+def _chatter_weeks(query) -> list[dict]:
+    return query("select subject, occurred_at, evidence from flags where category = 'group_chatter_share' order by id")
+
+
+@pytest.mark.parametrize("min_messages", [None, "40"])  # more than either part's 30: the whole week has 60
+def test_a_group_chatty_across_new_year_is_judged_on_the_whole_week(qunguan, db_path, query, tmp_path, min_messages):
+    from detectors.run import run_rules
+
+    if min_messages:
+        qunguan("config", "set", "group.weekly_min_messages", min_messages, "--db", db_path)
+    run_rules(_new_year_week(qunguan, db_path, query, tmp_path))
+    [week] = _chatter_weeks(query)
+    assert week["subject"] == "group:1:2024-W53" and week["occurred_at"] == "2024-12-30T00:00:00"
+    assert week["evidence"].startswith("「闲聊群」2024-12-30 至 2025-01-05 这一周共 60 条消息，闲聊/吹捧 30 条（50%）")
+
+
+@pytest.mark.parametrize("chatty_day", ["2024-12-31", "2025-01-02"])
+def test_a_chatty_day_on_one_side_of_new_year_is_judged_with_the_rest_of_its_week(qunguan, db_path, query, tmp_path,
+                                                                                  chatty_day):
+    from detectors.run import run_rules
+
+    # 15 of 30 that day (50%, and 30 messages pass weekly_min_messages), 15 of the week's 60 (25%).
+    run_rules(_new_year_week(qunguan, db_path, query, tmp_path, chatty_days=(chatty_day,)))
+    assert _chatter_weeks(query) == []
 
 
 def _three_groups_of_one_unit(qunguan, db_path, fixtures, tmp_path):
