@@ -573,6 +573,8 @@ def test_a_group_chatty_across_new_year_is_judged_on_the_whole_week(qunguan, db_
     [week] = _chatter_weeks(query)
     assert week["subject"] == "group:1:2024-W53" and week["occurred_at"] == "2024-12-30T00:00:00"
     assert week["evidence"].startswith("「闲聊群」2024-12-30 至 2025-01-05 这一周共 60 条消息，闲聊/吹捧 30 条（50%）")
+    # `qunguan stats` counts that week as the check judged it.
+    assert "2024-W53\t闲聊群\t60" in qunguan("stats", "--db", db_path).stdout
 
 
 @pytest.mark.parametrize("chatty_day", ["2024-12-31", "2025-01-02"])
