@@ -181,6 +181,9 @@ SETTLED_NOTE = "登记信息或花名册已更新，此项已不成立"
 RECOUNTED_NOTE = "该周消息或核查结论已更新，闲聊/吹捧占比已不超过阈值"
 RECUR_NOTE = "此项曾因登记信息或花名册更新而自动关闭，现再次出现，重新进入核查"
 RECOUNTED_AGAIN_NOTE = "该周重新统计后闲聊/吹捧占比再次超过阈值，重新进入核查"
+# Weeks were once cut at New Year (2025-W00 from 1 January): such a part week's flag is
+# no week the check counts any more, and would else stay open for good beside its week's.
+NEW_YEAR_NOTE = "元旦所在的一周现按周一至周日整周统计，此项为按年份拆开的部分周，已不再单独核查"
 _SETTLERS = (SETTLED_NOTE, RECOUNTED_NOTE)
 # Openings no supervisor made: the detector's own, and taking an exemption back.
 _OPENED_AGAIN = (RECUR_NOTE, RECOUNTED_AGAIN_NOTE, REOPEN_NOTE)
@@ -196,10 +199,11 @@ def settle(conn, found: GroupFindings) -> int:
     close the flags that nobody has handled yet (or that were only opened again by the
     detector, or by taking an exemption back) and that the checks no longer find (an
     admin named, a member put on the roster, a 专班 approved, a week whose chatter share
-    fell), and open again the flags the detector closed that the checks find once more
-    (the admin's name taken off again), which would else stay closed for good: a flag is
-    raised once. A supervisor's decisions stay theirs. The evidence of the flags still
-    found is brought up to date. Returns how many flags changed status."""
+    fell, a part week of New Year as weeks were once cut), and open again the flags the
+    detector closed that the checks find once more (the admin's name taken off again),
+    which would else stay closed for good: a flag is raised once. A supervisor's decisions
+    stay theirs. The evidence of the flags still found is brought up to date. Returns how
+    many flags changed status."""
     def decide(flag: Standing, finding: dict | None) -> tuple[str, str] | None:
         chatter = flag.category == "group_chatter_share"
         if finding is not None:
@@ -210,9 +214,18 @@ def settle(conn, found: GroupFindings) -> int:
                 return "resolved", SETTLED_NOTE
             if flag.subject in found.counted:
                 return "resolved", RECOUNTED_NOTE
+            if not _a_week_counted(flag.subject):
+                return "resolved", NEW_YEAR_NOTE
         return None
 
     return settle_flags(conn, DETECTOR, ARTICLES, found.flags, decide, _OPENED_AGAIN)
+
+
+def _a_week_counted(subject: str) -> bool:
+    """Whether the week of a chatter flag's subject (group:N:2025-W09) is one the check
+    labels so: not a part week of New Year as labelled before the week was made whole."""
+    week = subject.rsplit(":", 1)[1]
+    return week_days(week)[0].strftime("%Y-W%W") == week
 
 
 def detect_groups(conn, config: dict, today: date | None = None) -> GroupFindings:

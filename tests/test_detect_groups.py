@@ -587,6 +587,32 @@ def test_a_chatty_day_on_one_side_of_new_year_is_judged_with_the_rest_of_its_wee
     assert _chatter_weeks(query) == []
 
 
+@pytest.mark.parametrize("decided", [False, True])
+def test_a_new_year_part_week_flagged_before_the_week_was_made_whole_is_closed_unless_decided(
+        qunguan, db_path, query, tmp_path, decided):
+    from classifiers.classify import insert_flags
+    from detectors.run import run_rules
+
+    conn = _new_year_week(qunguan, db_path, query, tmp_path)
+    # What the check flagged when it cut the week at New Year: two part weeks.
+    with conn:
+        insert_flags(conn, [{"subject": f"group:1:{week}", "category": "group_chatter_share", "group_id": 1,
+                             "score": 1.0, "detector": groups.DETECTOR, "article": "群规 第十二条", "occurred_at": day,
+                             "evidence": f"「闲聊群」{day[:10]} 至 {last} 这一周共 30 条消息，闲聊/吹捧 15 条（50%）"}
+                            for week, day, last in (("2024-W53", "2024-12-30T00:00:00", "2024-12-31"),
+                                                    ("2025-W00", "2025-01-01T00:00:00", "2025-01-05"))])
+    [stub] = query("select id from flags where subject = 'group:1:2025-W00'")
+    if decided:
+        handling.record(conn, [stub["id"]], handling.validate("confirmed", "none", "已约谈群主", None), "sup1")
+    run_rules(conn)
+    assert _status(query, "group:1:2025-W00", "group_chatter_share") == (
+        ("confirmed", "已约谈群主") if decided else ("resolved", groups.NEW_YEAR_NOTE))
+    # The week before New Year's part goes on as the whole week, under the same subject.
+    assert [w["subject"] for w in _chatter_weeks(query)] == ["group:1:2024-W53", "group:1:2025-W00"]
+    assert _status(query, "group:1:2024-W53", "group_chatter_share") == (None, None)
+    assert "2024-12-30 至 2025-01-05 这一周共 60 条消息" in _chatter_weeks(query)[0]["evidence"]
+
+
 def _three_groups_of_one_unit(qunguan, db_path, fixtures, tmp_path):
     """县财政局's three groups, registered and classified: each flagged as one of 3."""
     for name in ("财政局工作群", "财政局工作群（新）", "财政局专班群"):
