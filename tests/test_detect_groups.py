@@ -587,6 +587,24 @@ def test_a_chatty_day_on_one_side_of_new_year_is_judged_with_the_rest_of_its_wee
     assert _chatter_weeks(query) == []
 
 
+def test_a_new_year_week_whose_second_part_arrives_later_is_counted_again_whole(qunguan, db_path, query, tmp_path):
+    from detectors.run import run_rules
+
+    # Tuesday 12-31's export alone: half of it chatter, the week flagged.
+    qunguan("ingest", _week_of_chatter(tmp_path, "2024-12-31", 6_950_000_000_000_000_000), "--db", db_path,
+            "--group", "闲聊群", "--silent")
+    conn = open_archive(str(db_path)).conn
+    flag_as_chatter(conn, query("select id, group_id from messages where text = ?", [CHATTER]))
+    run_rules(conn)
+    assert [w["subject"] for w in _chatter_weeks(query)] == ["group:1:2024-W53"]
+    # Thursday 01-02's, all work, arrives after New Year: 15 of the week's 60 is 25%.
+    qunguan("ingest", _week_of_chatter(tmp_path, "2025-01-02", 6_960_000_000_000_000_000, chatty=False), "--db",
+            db_path, "--group", "闲聊群", "--silent")
+    run_rules(conn)
+    assert [w["subject"] for w in _chatter_weeks(query)] == ["group:1:2024-W53"]
+    assert _status(query, "group:1:2024-W53", "group_chatter_share") == ("resolved", groups.RECOUNTED_NOTE)
+
+
 @pytest.mark.parametrize("decided", [False, True])
 def test_a_new_year_part_week_flagged_before_the_week_was_made_whole_is_closed_unless_decided(
         qunguan, db_path, query, tmp_path, decided):
