@@ -114,11 +114,16 @@ def message_id(value) -> str | None:
     return text if text.strip("0") else None
 
 
+# SQLite date modifiers from a time to its week's Monday: back to last Tuesday, then on to
+# the next Monday (the day itself if a Monday).
+_TO_MONDAY = "'-6 days', 'weekday 1'"
+
+
 def week_of(column: str) -> str:
     """SQL for the Monday (YYYY-MM-DD) of the week of `column`, a time or a day: a week is
     Monday to Sunday whatever the year (strftime's %W starts a new week 00 on 1 January,
     which cut the week of New Year in two), and its Monday names it unmistakably."""
-    return f"date({column}, '-6 days', 'weekday 1')"
+    return f"date({column}, {_TO_MONDAY})"
 
 
 def week_label(column: str) -> str:
@@ -126,7 +131,9 @@ def week_label(column: str) -> str:
     the week of New Year is one week, labelled by its Monday's year (2024-12-30 to
     2025-01-05 is 2024-W53), and no label is week 00. The weekly chatter check's subjects
     and `qunguan stats` use it; the labels of weeks within a year are %W's own."""
-    return f"strftime('%Y-W%W', {week_of(column)})"
+    # The modifiers given to strftime itself, not a date() nested in it: the same labels
+    # (every day 1990-2099, at any time), 0.77 s rather than 0.93 s at 1M messages.
+    return f"strftime('%Y-W%W', {column}, {_TO_MONDAY})"
 
 
 def week_days(week: str) -> tuple[date, date]:
