@@ -154,7 +154,10 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
         except csv.Error as e:
             reason = "a quoted field never ends: the file looks truncated" if "end of data" in str(e) else f"broken CSV record ({e})"
         else:
-            if not any(cell.strip() for cell in row) or _names(row, len(heading)) == heading:
+            # Cheap tests first, on every row of a million: joined, the cells' spaces alone;
+            # the heading's first name before its whole line.
+            if not "".join(row).strip() or [row[0].lstrip("\ufeff").strip()] == heading[:1] \
+                    and _names(row, len(heading)) == heading:
                 continue
             if width <= len(row) <= width + len(unnamed) or _fits(row, width):
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
