@@ -114,6 +114,12 @@ def message_id(value) -> str | None:
     return text if text.strip("0") else None
 
 
+# Excel saves a sheet as CSV with commas, or with semicolons where the system's list
+# separator is one, and as "Unicode 文本" (UTF-16) with tabs: chat exports a clerk opened
+# and saved again (ingest.formats.csvrows), rosters and 台账 (newmedia.table).
+CSV_DELIMITERS = (",", ";", "\t")
+
+
 # SQLite date modifiers from a time to its week's Monday: back to last Tuesday, then on to
 # the next Monday (the day itself if a Monday).
 _TO_MONDAY = "'-6 days', 'weekday 1'"

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ingest.records import LOCAL_TZ
+from ingest.records import CSV_DELIMITERS, LOCAL_TZ
 from ingest.sources import table_text
 
 HEADER_SEARCH_ROWS = 10
-CSV_DELIMITERS = (",", ";", "\t")
 
 
 class TableError(ValueError):

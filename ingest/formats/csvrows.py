@@ -8,7 +8,7 @@ import re
 from collections import deque
 from typing import Iterator
 
-from ingest.records import FormatError, Reject, parse_local
+from ingest.records import CSV_DELIMITERS, FormatError, Reject, parse_local
 
 
 def header_of(head: str) -> list[str]:
@@ -21,15 +21,10 @@ def _first_line(head: str) -> str:
     return re.split(r"\r\n?|\n", head.lstrip("\ufeff"), maxsplit=1)[0]
 
 
-# Excel saves a sheet as CSV with commas, or with semicolons where the system's list
-# separator is one, and as "Unicode 文本" (UTF-16) with tabs.
-_DELIMITERS = (",", "\t", ";")
-
-
 def _delimiter_of(header: str) -> str:
     """The delimiter a CSV's header line is written with: the one it has most fields by
     (commas where it is as many)."""
-    return max(_DELIMITERS, key=lambda d: len(next(csv.reader([header], delimiter=d), [])))
+    return max(CSV_DELIMITERS, key=lambda d: len(next(csv.reader([header], delimiter=d), [])))
 
 
 def _names(found: list[str], width: int = 0) -> list[str]:
@@ -106,7 +101,7 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
     the end of the file (a truncated export) is a Reject for that last record only; a
     quote typed by hand is a Reject for its own line only, the lines it swallowed are read.
     Rows are read by the names of the file's own header, and split by the delimiter it is
-    written with (Excel's semicolons or tabs, `_DELIMITERS`): one with the format's columns
+    written with (Excel's semicolons or tabs, `CSV_DELIMITERS`): one with the format's columns
     moved about or with columns added (kept in each row) reads the same. A header
     lacking one of the format's columns refuses the file (FormatError), naming it, unless
     the reader does not use that column (`unused`: one an admin may delete as noise).
