@@ -141,12 +141,8 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if not person["name"]:
             errors.append(f"{where}: empty name")
             continue
-        if isinstance(row, TypedQuote) and (stray := next((v for f, v in person.items()
-                                                            if f in ("name", "unit") and '"' in v), None)):
-            # A quote no quote closes: a name or unit with it in would be a person or unit
-            # nobody is. (A quote Excel wrote inside a cell, 县"放管服"办, is the cell's own.)
-            errors.append(f'{where}: a quote (") typed by hand in {stray!r}; row skipped: remove it and import the '
-                          "roster again")
+        if typed := _typed_quote(row, person, header):
+            errors.append(f"{where}: {typed} and import the roster again")
             continue
         person["name"] = bare_name(person["name"])
         repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]
@@ -161,6 +157,24 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
                    for n in person["display_names"] if LIST_LIKE.search(n)]
         people.append(person)
     return people, errors
+
+
+def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
+    """What a quote typed by hand (in Notepad) did to a row, if it did: a name or unit
+    holding it would be a person or unit nobody is. (A quote Excel wrote inside a cell,
+    县"放管服"办, is the cell's own.)"""
+    if isinstance(row, TypedQuote):
+        stray = next((v for f, v in person.items() if f in ("name", "unit") and '"' in v), None)
+        return stray and f'a quote (") typed by hand in {stray!r}; row skipped: remove it'
+    # Two such quotes on lines next to each other, the first after a row's first cell, the
+    # second in the next line's first, read as an Excel cell holding a line break (the
+    # table cannot tell them apart); but Excel writes every row as wide as the header.
+    cells = [cell_text(cell) for cell in row]
+    joined = next((cell for cell in cells if "\n" in cell or "\r" in cell), None)
+    if joined and any(cells[len(header):]):
+        return (f'quotes (") typed by hand made one cell of two lines, {joined!r}, in a row wider than the header; '
+                "row skipped: remove them")
+    return None
 
 
 def _row_keys(person: dict) -> list[tuple[str, tuple]]:

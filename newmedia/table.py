@@ -102,30 +102,46 @@ def _without_bom(row: list) -> list:
 
 
 class TypedQuote(list):
-    """A row read from a line whose quote, typed by hand (in Notepad), no quote closes:
-    its cells as typed, the quote kept in one of them for the caller to see."""
+    """A row read from a line holding a quote typed by hand (in Notepad): one that opens a
+    cell no quote closes, or one of two such quotes a few lines apart that made one cell of
+    every line between them. Its cells as typed, the quote kept in one of them for the
+    caller to see."""
 
 
 def _csv_rows(text: str, delimiter: str):
-    """csv.reader's rows, but for a quote typed by hand that opens a cell no quote closes:
-    read as is, it swallows every line after it into that cell. Its line is read on its
-    own, as a `TypedQuote`, and the lines after it as rows."""
+    """csv.reader's rows, but for quotes typed by hand: one that opens a cell no quote
+    closes swallows every line after it into that cell, and two a few lines apart every
+    line between them. Each line holding such a quote is read on its own, as a
+    `TypedQuote`, and the lines between or after them as rows."""
     lines = list(io.StringIO(text, newline=""))
-    start = 0
+    start, closer = 0, None  # closer: the line whose quote closed a span read line by line
     while start < len(lines):
         reader, before = csv.reader(lines[start:], delimiter=delimiter), 0
         for row in reader:
-            # Only a row read to the end of the text may hold such a quote: the last
-            # line's own, or one that swallowed the lines after it.
-            if start + reader.line_num == len(lines) and _left_open(lines[start + before:], delimiter):
-                yield TypedQuote(next(csv.reader(lines[start + before:][:1], delimiter=delimiter,
+            first, end = start + before, start + reader.line_num  # the row is lines[first:end]
+            # Only a row read to the end of the text may hold a quote no quote closes: the
+            # last line's own, or one that swallowed the lines after it.
+            left_open = end == len(lines) and _left_open(lines[first:], delimiter)
+            if left_open or end - first > 1 and not _continues_a_cell(lines[first:end], row, delimiter):
+                yield TypedQuote(next(csv.reader(lines[first:first + 1], delimiter=delimiter,
                                                  quoting=csv.QUOTE_NONE)))
-                start += before + 1
+                start, closer = first + 1, None if left_open else end - 1
                 break
-            yield row
+            yield TypedQuote(row) if first == closer else row
             before = reader.line_num
         else:
             return
+
+
+def _continues_a_cell(lines: list[str], row: list, delimiter: str) -> bool:
+    """Whether the lines of a row read over several lines continue a cell, as Excel writes
+    one holding line breaks (Alt+Enter), rather than being rows of their own between two
+    quotes typed by hand. Each line after the first, read on its own, adds to the row its
+    cells but the one continued; lines that give more cells than the row has, or one
+    that alone has as many, are rows (a whole row between the quotes, or the closing one).
+    A line break in a name is no cell's either: its next line has the row's cells."""
+    cells = [max(1, len(next(csv.reader([line], delimiter=delimiter), []))) for line in lines]
+    return cells[0] + sum(c - 1 for c in cells[1:]) <= len(row) and all(c < len(row) for c in cells[1:])
 
 
 def _left_open(lines: list[str], delimiter: str) -> bool:

@@ -312,6 +312,39 @@ def test_a_quote_typed_by_hand_in_the_last_row_costs_that_row_as_in_any_other(qu
     assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局"), ("王伟", "县应急局")]
 
 
+@pytest.mark.parametrize("opened, closed", [
+    ('"王五,县应急局', '李四",县水利局'),  # both in the name
+    ('王五,"县应急局', '李四,县水利局"'),  # both in the unit
+    ('王五,"县应急局', '李四",县水利局'),  # a unit's, then a name's
+], ids=["names", "units", "unit then name"])
+def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_their_own_rows_not_those_between(
+        qunguan, db_path, query, tmp_path, opened, closed):
+    # Typed in Notepad: the second quote closed the cell the first opened, and the rows
+    # between were read as one cell, stored as one person named with all of them.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n{opened}\n张三,县财政局\n赵六,县林业局\n{closed}\n钱七,县委办\n")
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("张三", "县财政局"), ("赵六", "县林业局"), ("钱七", "县委办")]
+    assert '花名册.csv:2: a quote (") typed by hand in' in result.stderr
+    assert '花名册.csv:5: a quote (") typed by hand in' in result.stderr
+
+
+@pytest.mark.parametrize("roster", ['姓名,单位\n"王五,县应急局\n李四",县水利局\n钱七,县委办\n',
+                                    '姓名\n"王五\n李四"\n钱七\n'], ids=["two columns", "names only"])
+def test_two_quotes_typed_by_hand_on_lines_next_to_each_other_cost_those_two_rows(qunguan, db_path, query, tmp_path,
+                                                                                   roster):
+    result = _import(qunguan, db_path, tmp_path, roster)
+    assert [p["name"] for p in _people(query)] == ["钱七"]
+    assert "花名册.csv:2: a quote" in result.stderr and "花名册.csv:3: a quote" in result.stderr
+
+
+def test_two_quotes_typed_by_hand_that_read_as_a_cell_of_two_lines_are_told_by_the_rows_width(
+        qunguan, db_path, query, tmp_path):
+    # A unit's opening quote, and the next line's name's closing one, read as an Excel cell
+    # holding a line break: 王五 of unit 县应急局\n李四; but that row has a cell more than the header.
+    result = _import(qunguan, db_path, tmp_path, '姓名,单位\n王五,"县应急局\n李四",县水利局\n钱七,县委办\n')
+    assert [p["name"] for p in _people(query)] == ["钱七"]
+    assert "花名册.csv:2: quotes (\") typed by hand made one cell of two lines, '县应急局\\n李四'" in result.stderr
+
+
 @pytest.mark.parametrize("row, person", [('王伟,"县""放管服""改革办"', ("王伟", '县"放管服"改革办')),
                                          ('李明,"""双减""工作专班"', ("李明", '"双减"工作专班')),
                                          ("O\"Brien,外事办", ('O"Brien', "外事办"))],
@@ -328,6 +361,19 @@ def test_a_cell_excel_quoted_over_two_lines_stays_one_cell_at_the_end_of_the_ros
     result = _import(qunguan, db_path, tmp_path, '姓名,单位,职务\n李明,县水利局,科员\n王伟,县应急局,"科长\n兼办公室主任"\n')
     assert [(p["name"], p["position"]) for p in _people(query)] == [("李明", "科员"), ("王伟", "科长\n兼办公室主任")]
     assert "quote" not in result.stderr
+
+
+@pytest.mark.parametrize("row, person", [
+    ('王伟,"科长\n兼办公室主任",wxid_ww', ("王伟", "科长\n兼办公室主任", "wxid_ww", "[]")),
+    ('王伟,"科长\n\n兼办公室主任",', ("王伟", "科长\n\n兼办公室主任", None, "[]")),
+    ('王伟,科长,,"城关,王伟\n老王"', ("王伟", "科长", None, '["城关,王伟", "老王"]')),
+    ('王伟,"科长\n兼主任",,"城关王伟\n老王"', ("王伟", "科长\n兼主任", None, '["城关王伟", "老王"]')),
+], ids=["before another cell", "a blank line inside", "a comma on its first line", "two in a row"])
+def test_cells_excel_quoted_over_lines_are_cells_not_quotes_typed_by_hand(qunguan, db_path, query, tmp_path, row, person):
+    result = _import(qunguan, db_path, tmp_path, f"姓名,职务,微信号,群昵称\n{row}\n李明,科员,,\n")
+    assert [(p["name"], p["position"], p["wxid"], p["display_names"]) for p in _people(query)] == [
+        person, ("李明", "科员", None, "[]")]
+    assert "typed by hand" not in result.stderr
 
 
 def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qunguan, db_path, query, tmp_path):
