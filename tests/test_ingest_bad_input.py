@@ -560,6 +560,40 @@ def test_a_quote_typed_by_hand_costs_its_own_line_only(qunguan, db_path, query, 
     assert [r["text"] for r in query("select text from messages order by sent_at")] == ["第1条", "第2条", "第4条", "第5条", "第6条"]
 
 
+@pytest.mark.parametrize("export", ["memotrace3", "chatlog"])
+def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_the_first_line_only(qunguan, db_path, query, tmp_path, export):
+    # The second quote closed the field the first opened: every message between them read
+    # as one message's text, of the width the header asks, so nothing was said.
+    texts = ["请各乡镇报送台账", '"王五已报', "收到，马上安排", "已报送", '李四已报"', "已报"]
+    if export == "memotrace3":
+        header = "消息ID,类型,发送人,时间,内容,备注,昵称,更多信息"
+        rows = [f"920000000000000000{i},文本,黄坑乡-刘洋,2025-03-03 09:0{i}:00,{text},,,more" for i, text in enumerate(texts)]
+    else:
+        header = "Time,SenderName,Sender,TalkerName,Talker,Content"
+        rows = [f"2025-03-03 09:0{i}:00,刘洋,wxid_ly,防火群,1@chatroom,{text}" for i, text in enumerate(texts)]
+    path = tmp_path / "防火群.csv"
+    path.write_text("\ufeff" + header + "\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8", newline="")
+    result = ingest(qunguan, db_path, path)
+    assert "new 5\talready present 0\trejected 1" in result.stdout
+    assert "防火群.csv:line 3: an unbalanced quote" in result.stderr
+    # The closing quote's message is kept as written: in a message's text a quote is a character.
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == [
+        "请各乡镇报送台账", "收到，马上安排", "已报送", '李四已报"', "已报"]
+
+
+def test_a_message_over_several_lines_holding_rows_of_a_table_stays_one_message(qunguan, db_path, query, tmp_path):
+    # A table pasted into a notice, its lines as wide as the export's: only a time in the
+    # time column would make one of them a message of the export.
+    notice = "请按下表报送：\r\n序号,姓名,单位,报送时间,电话,备注,签到,说明\r\n1,张三,城关镇,3月5日前,139,,,"
+    rows = [f'9300000000000000001,文本,县应急局-周敏,2025-03-03 09:00:00,"{notice}",,,more',
+            "9300000000000000002,文本,黄坑乡-刘洋,2025-03-03 09:01:00,收到,,,more"]
+    path = tmp_path / "防火群.csv"
+    path.write_text("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n" + "\r\n".join(rows) + "\r\n",
+                    encoding="utf-8", newline="")
+    assert "new 2\talready present 0\trejected 0" in ingest(qunguan, db_path, path).stdout
+    assert query("select text from messages order by sent_at")[0]["text"] == notice.replace("\r\n", "\n")
+
+
 def test_a_hand_typed_quote_before_a_real_multi_line_cell_costs_its_own_line_only(qunguan, db_path, query, tmp_path):
     """The stray quote's field runs on to the quote that opens 1004's two-line cell: what it
     swallowed is read again, and the cell after it is still one message."""

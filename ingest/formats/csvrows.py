@@ -154,14 +154,16 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
             if not "".join(row).strip() or [row[0].lstrip("\ufeff").strip()] == heading[:1] \
                     and _names(row, len(heading)) == heading:
                 continue
-            if width <= len(row) <= width + len(unnamed) or _fits(row, width):
+            fits = width <= len(row) <= width + len(unnamed) or _fits(row, width)
+            if fits and not _swallows_records(counter.record[1:], header, delimiter):
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
                 continue
-            reason = f"{len(row)} fields where the header has {width}"
+            reason = f"{len(row)} fields where the header has {width}" if not fits else "records read as one field"
         failed = counter.record
-        # A quote typed by hand opens a field that swallows the lines after it. Unless those
-        # lines are only pieces of this record, they are read again, and with them the lines
-        # that follow: the last may open a real multi-line cell that ends further on.
+        # A quote typed by hand opens a field that swallows the lines after it (up to
+        # another such quote, a few lines down, that closes it). Unless those lines are
+        # only pieces of this record, they are read again, and with them the lines that
+        # follow: the last may open a real multi-line cell that ends further on.
         if len(failed) > 1 and _may_hold_records(failed[1:], width, delimiter):
             yield Reject(start, 'an unbalanced quote (") in this line; the lines after it are read on their own',
                          failed[0])
@@ -184,6 +186,26 @@ def _may_hold_records(lines: list[str], width: int, delimiter: str) -> bool:
         return any(_fits(r, width) for r in csv.reader(lines, strict=True, delimiter=delimiter))
     except csv.Error:
         return True
+
+
+def _swallows_records(lines: list[str], header: list[str], delimiter: str) -> bool:
+    """Whether one of a record's later `lines`, read on its own, is a record of the export:
+    the header's fields, an exporter's time in its time column. Two quotes typed by hand
+    a few lines apart make one field of the records between them, and the record its
+    width; a message's own lines (an XML card, a quote, a list) are no records."""
+    column = next((header.index(name) for name in _TIME_COLUMNS if name in header), None)
+    if column is None:
+        return False
+    for line in lines:
+        if line.count(delimiter) < len(header) - 1:  # cheap test first: most lines are text
+            continue
+        try:
+            cells = next(csv.reader([line], strict=True, delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(cells) >= len(header):
+            return True
+    return False
 
 
 class _LineCounter:
