@@ -18,6 +18,7 @@ import json
 import marshal
 import multiprocessing
 import os
+import sqlite3
 from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterable, Iterator
 
@@ -67,7 +68,7 @@ class FileResult:
     # again), and how many of its rejects that import recorded: reported then, not again.
     read_before: str | None = None
     rejects_known: int = 0
-    interrupted: bool = False  # Ctrl-C came as the file was committed: it is saved, and no other is read
+    import_id: int | None = None  # its row in the ledger, which is there once the file is committed
 
 
 def message_key(*parts) -> int:
@@ -89,23 +90,42 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
         group = ops.archived_group_name(db.conn, group) or group
     own = _own_files(_path_of(db))
     for source in expand(paths):
-        if os.path.realpath(source.name) not in own:
-            try:
-                result = ingest_source(db, source, group=group, fmt=fmt, progress=progress, day=day)
-            except KeyboardInterrupt:
+        if os.path.realpath(source.name) in own:
+            continue
+        result = FileResult(source.name)
+        try:
+            result, stopped = ingest_source(db, source, result, group=group, fmt=fmt, progress=progress, day=day), False
+        except KeyboardInterrupt:
+            # Python raises Ctrl-C at the next step it takes, which may come after the
+            # commit (closing the file, the progress bar): the archive says whether the
+            # file is saved, not where the interrupt landed.
+            if not _saved(_path_of(db), result):
                 raise Interrupted(source.name) from None  # rolled back: the user is told which file
-            yield result
-            if result.interrupted:
-                raise Interrupted(None)
+            stopped = True
+        yield result
+        if stopped:
+            raise Interrupted(None)
 
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C while `name` was being read: that file was rolled back, those before it kept.
-    `name` None: Ctrl-C came as a file was committed, so every file read is kept."""
+    `name` None: Ctrl-C came as a file was committed or after, so every file read is kept."""
 
     def __init__(self, name: str | None):
         super().__init__(name)
         self.name = name
+
+
+def _saved(archive: str, result: FileResult) -> bool:
+    """Whether the file of `result` was committed: the ledger holds its row, written in
+    its transaction. Asked on a connection of its own, which sees the archive as it is."""
+    if result.import_id is None:
+        return False
+    conn = sqlite3.connect(archive)
+    try:
+        return conn.execute("select 1 from imports where id = ? and path = ?", [result.import_id, result.name]).fetchone() is not None
+    finally:
+        conn.close()
 
 
 def _own_files(archive: str) -> set[str]:
@@ -115,8 +135,10 @@ def _own_files(archive: str) -> set[str]:
             f"{base}.users.db-wal", f"{base}.users.db-shm", f"{base}.secret"}
 
 
-def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None = None,
+def ingest_source(db: sqlite_utils.Database, source: Source, result: FileResult, group: str | None = None,
                   fmt: str | None = None, progress: Progress | None = None, day: str | None = None) -> FileResult:
+    """Read `source` into the archive, filling `result` (the caller keeps it should Ctrl-C
+    come), or say how an earlier import of these very bytes went."""
     # A file read with a --date is read again: the day given may differ from last time.
     earlier = None if day else _earlier_import(db.conn, source, group, fmt)
     if earlier:
@@ -124,9 +146,9 @@ def ingest_source(db: sqlite_utils.Database, source: Source, group: str | None =
     try:
         # Decoding in C is fast; a line the file's encoding cannot read sends the whole
         # file (rolled back) through the tolerant line-by-line decoder instead.
-        return _ingest(db, source, group, fmt, progress, day, fast_lines)
+        return _ingest(db, source, result, group, fmt, progress, day, fast_lines)
     except UnicodeDecodeError:
-        return _ingest(db, source, group, fmt, progress, day, text_lines)
+        return _ingest(db, source, result, group, fmt, progress, day, text_lines)
 
 
 def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) -> FileResult | None:
@@ -157,8 +179,7 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
                       unchanged_since=f"import #{row[0]}, {row[1]}")
 
 
-def _ingest(db, source, group, fmt, progress, day, decode) -> FileResult:
-    result = FileResult(source.name)
+def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult:
     try:
         reader = HashingReader(source.open())
     except UNREADABLE as e:
@@ -209,17 +230,20 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         # --group names a file given alone, whatever it says; among others (a folder, a
         # zip, week/*), only the files that do not name their group.
         plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked, excel_gbk=excel_gbk)
+        result.import_id, garbled = plan.import_id, []
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
-            result.garbled += batch.garbled
+            garbled += batch.garbled
             plan.write(batch.rows)
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
         result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
         result.group, result.not_forced, result.renamed = plan.groups.first_name, plan.groups.not_forced, plan.groups.renamed
         result.duplicate = plan.seen - result.new
-        result.rejected, result.rejects = len(plan.rejects), plan.rejects
+        # Set once the batches are read: a file read again with the tolerant decoder
+        # (ingest_source) fills the same result.
+        result.rejected, result.rejects, result.garbled = len(plan.rejects), plan.rejects, garbled
         result.read_before, result.rejects_known = writer.call(ops.read_before, plan.import_id, batch.sha256)
         if result.read_before:
             # Listed when that import read them; what this one finds anew (a newer reader's
@@ -233,10 +257,6 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
             "started_at": started, "finished_at": stamp(), "os_user": os_user(),
         })
         writer.call(ops.commit)
-    except KeyboardInterrupt:
-        if not writer.committed:
-            raise
-        result.interrupted = True  # Ctrl-C as the file was committed: it is saved, the run stops after it
     finally:
         writer.close()
     if progress:

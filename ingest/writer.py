@@ -214,17 +214,9 @@ class Transaction:
 
     def __init__(self, path: str, cache_mb: int):
         self.conn = connect(path, cache_mb)
-        self.committing = False
 
     def call(self, op: Callable, *args) -> Any:
-        self.committing = op is commit
         return op(self.conn, *args)
-
-    @property
-    def committed(self) -> bool:
-        """Whether the transaction was committed: also when Ctrl-C came as it was, which
-        Python raises only once SQLite's commit has returned, done."""
-        return self.committing and not self.conn.in_transaction
 
     def close(self) -> None:
         """End the file: a transaction not committed by now (error, Ctrl-C) is rolled back."""

@@ -138,22 +138,34 @@ def test_ctrl_c_says_which_file_was_left_out_and_that_the_ones_before_are_kept(d
     assert snapshot(db_path)[:2] == [6, 1]
 
 
-def test_ctrl_c_as_a_file_is_committed_keeps_it_says_so_and_stops_the_run(qunguan, db_path, fixtures, monkeypatch,
-                                                                          tmp_path):
-    # The admin presses Ctrl-C while the file's transaction is being committed (for a big
-    # file that takes a while): SQLite finishes the commit, and Python raises the interrupt
-    # right after it. The file is in the archive: it is not "refused", not "left out", and
-    # the run stops there, as Ctrl-C asks.
+def _after_commit(where: str):
+    """(object, attribute) of a step an ingest takes once its file is committed."""
+    from rich.progress import Progress
+
     from ingest import writer
+    from ingest.sources import HashingReader
 
-    commit = writer.commit
+    return {"commit": (writer, "commit"), "connection closed": (writer.Transaction, "close"),
+            "export file closed": (HashingReader, "close"), "progress bar": (Progress, "update")}[where]
 
-    def interrupted_commit(conn):
-        commit(conn)
-        monkeypatch.setattr(writer, "commit", commit)  # only the first file's
-        raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer, "commit", interrupted_commit)
+@pytest.mark.parametrize("where", ["commit", "connection closed", "export file closed", "progress bar"])
+def test_ctrl_c_as_a_file_is_committed_keeps_it_says_so_and_stops_the_run(qunguan, db_path, fixtures, monkeypatch,
+                                                                          tmp_path, where):
+    # The admin presses Ctrl-C while the file's transaction is being committed (for a big
+    # file that takes a while), or in the moment after it: Python raises the interrupt
+    # once SQLite's commit is done, in whatever step comes next. The file is in the
+    # archive: it is not "refused", not "left out", and the run stops there, as Ctrl-C asks.
+    owner, name = _after_commit(where)
+    step = getattr(owner, name)
+
+    def interrupted(*args, **kwargs):
+        step(*args, **kwargs)
+        if snapshot(db_path)[:2] == [6, 1]:  # the first file is committed
+            monkeypatch.setattr(owner, name, step)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(owner, name, interrupted)
     week1, week2 = tmp_path / "第9周" / "防火群.csv", tmp_path / "第10周" / "防火群.csv"
     for week, fixture in ((week1, "memotrace3-week1.csv"), (week2, "memotrace3-week2.csv")):
         week.parent.mkdir()
