@@ -14,8 +14,8 @@ from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
 from ingest.records import FormatError
-from ingest.registry import (RegistryError, ignored_settings, is_iso_day, overrides, rename_group, set_group,
-                             set_setting, setting_defaults, unset_setting)
+from ingest.registry import (RegistryError, is_iso_day, overrides, rename_group, set_group,
+                             set_setting, setting_defaults, setting_warnings, unset_setting)
 from ingest.save import Interrupted, ingest_paths
 from ingest.schema import open_archive
 from ingest.sources import nothing_to_read
@@ -309,17 +309,28 @@ def config_set(
     db: DbOption,
 ):
     """Override one setting for this archive: a detector's (section.name) or a new-media check's (newmedia.name)."""
+    conn = open_archive(str(db)).conn
     try:
-        set_setting(open_archive(str(db)).conn, key, value)
+        set_setting(conn, key, value)
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} = {value}")
-    _say_recheck(key)
+    _say_what_follows(conn, key)
 
 
-def _say_recheck(key: str) -> None:
+def _say_what_follows(conn, key: str) -> None:
+    """What a changed setting brings: a new reading of every message, and what the checks
+    now leave out of the settings."""
     if not key.startswith("newmedia.") and not key.startswith("group."):
         err.print("the next `qunguan classify` checks every message again with the rule detectors (flags raised stay)")
+    _say_setting_warnings(conn)
+
+
+def _say_setting_warnings(conn) -> None:
+    """What the checks leave out of the archive's settings: a change may leave another
+    setting naming what is no longer there."""
+    for warning in setting_warnings(conn):
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
 
 @config_app.command("show")
@@ -328,20 +339,23 @@ def config_show(
     every: Annotated[bool, typer.Option("--all", help="Every setting with its value here, not only the overrides.")] = False,
 ):
     """This archive's overrides, each with the default it replaces and who set it when
-    (--all: every setting). A setting this version no longer has is listed as ignored."""
+    (--all: every setting). A setting this version no longer has is listed as ignored;
+    what the checks leave out (a value stored before it was refused) is named on stderr."""
     import json
 
-    changed = overrides(open_archive(str(db)).conn)
+    conn = open_archive(str(db)).conn
+    changed = overrides(conn)
     if every:
         current = {key: value for key, value, *_ in changed}
         print_table(["setting", "value", "default"], (
             [key, current.get(key, shown), shown] for key, shown in
             ((key, json.dumps(default, ensure_ascii=False)) for key, default in setting_defaults().items())))
-        return
-    print_table(["setting", "value", "default", "set at", "set by"],
-                ([key, value, "(ignored: not a setting of this version)" if default is None else default, at, by]
-                 for key, value, default, at, by in changed),
-                title="overrides (every other setting has its default: `config show --all` lists them)")
+    else:
+        print_table(["setting", "value", "default", "set at", "set by"],
+                    ([key, value, "(ignored: not a setting of this version)" if default is None else default, at, by]
+                     for key, value, default, at, by in changed),
+                    title="overrides (every other setting has its default: `config show --all` lists them)")
+    _say_setting_warnings(conn)
 
 
 @config_app.command("unset")
@@ -350,12 +364,13 @@ def config_unset(
     db: ArchiveOption,
 ):
     """Remove an override: the default applies again (kept in the settings log)."""
+    conn = open_archive(str(db)).conn
     try:
-        unset_setting(open_archive(str(db)).conn, key)
+        unset_setting(conn, key)
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} unset")
-    _say_recheck(key)
+    _say_what_follows(conn, key)
 
 
 def _load_model():
@@ -498,8 +513,7 @@ def classify(
                                                 lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="new media", completed=0, total=None)
         by_newmedia, more_warnings, settled_accounts = run_newmedia(archive.conn)
-    warnings += [f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` removes it"
-                 for key in ignored_settings(archive.conn)]
+    warnings += setting_warnings(archive.conn)
     for warning in dict.fromkeys(warnings + more_warnings):
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from detectors.first_chars import first_chars
+from detectors.setting_values import value_problem
 
 DEFAULTS = Path(__file__).with_name("config.toml")
 _MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
@@ -31,12 +32,16 @@ class Message(NamedTuple):
 
 
 def load_config(conn=None) -> dict:
-    """The defaults of config.toml with the archive's `settings` overrides applied."""
+    """The defaults of config.toml with the archive's `settings` overrides applied, but for
+    a value the checks cannot run with (stored before `config set` refused such values,
+    such as a window of 0 days): its default applies."""
     config = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
     if conn is not None:
         for key, value in conn.execute("select key, value from settings"):
             section, _, name = key.partition(".")
-            config.setdefault(section, {})[name] = json.loads(value)
+            known = config.get(section, {})
+            if name not in known or not value_problem(key, json.loads(value), known[name]):
+                config.setdefault(section, {})[name] = json.loads(value)
     return copy.deepcopy(config)
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 
 from detectors.base import load_config
+from detectors.setting_values import value_problem
 from ingest import chain, roster
 from ingest.changes import log_change
 from ingest.writer import add_group_name, archived_group_name
@@ -182,9 +183,7 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
         value = json.loads(raw_value)
     except ValueError:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
-    if not _shaped_like(value, default):
-        raise RegistryError(f"{key}: expected {_shape(default)}, got {raw_value}")
-    if problem := _out_of_range(key, value, default) or (check and check(value)):
+    if problem := value_problem(key, value, default) or (check and check(value)):
         raise RegistryError(f"{key}: {problem}, got {raw_value}")
     stored, when, who = json.dumps(value, ensure_ascii=False), stamp(), os_user()
     with conn:
@@ -192,57 +191,6 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
                      "on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, "
                      "updated_by = excluded.updated_by", [key, stored, when, who])
         _log_setting(conn, key, stored, when, who)
-
-
-# Counts of days a check looks back over: 0 would quietly switch the check off (no post
-# is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
-_DAY_WINDOWS = ("repeated_post.window_days",)
-
-
-def _out_of_range(key: str, value, default) -> str | None:
-    """Why a value of the right type would still switch a check off or stop `classify`:
-    a share written as a percentage, a count with a fraction, a pattern that does not
-    compile."""
-    if isinstance(default, float) and 0 < default < 1 and not 0 < value <= 1:
-        return "a share between 0 and 1 (0.3 for 30%)"
-    if key in _DAY_WINDOWS and (value != int(value) or value < 1):
-        return "a whole number of days, 1 or more (within 0 days nothing counts)"
-    if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
-        return "a whole number, 0 or more"
-    if key.endswith("patterns"):
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as e:
-                return f"{pattern!r} is not a regular expression ({e})"
-    return None
-
-
-def _shaped_like(value, default) -> bool:
-    """Whether `value` has the default's type, and so have its items (a word list of
-    words: a number in one would stop `classify`)."""
-    if isinstance(default, (int, float)) and not isinstance(default, bool):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if type(value) is not type(default):
-        return False
-    if isinstance(default, list) and default:
-        return all(_shaped_like(item, default[0]) for item in value)
-    if isinstance(default, dict) and default:
-        sample = next(iter(default.values()))
-        return all(isinstance(k, str) and _shaped_like(v, sample) for k, v in value.items())
-    return True
-
-
-def _shape(default, many: bool = False) -> str:
-    """What a value shaped like `default` is, in words: "a list of lists of strings"; `many`
-    names several of them (the items of a list)."""
-    if isinstance(default, list) and default:
-        return f"{'lists' if many else 'a list'} of {_shape(default[0], many=True)}"
-    if isinstance(default, dict) and default:
-        return f"{'objects' if many else 'an object'} of {_shape(next(iter(default.values())), many=True)}"
-    word = {str: "string", int: "number", float: "number", bool: "true or false value"}.get(type(default),
-                                                                                         type(default).__name__)
-    return f"{word}s" if many else word
 
 
 def unset_setting(conn, key: str) -> None:
@@ -278,6 +226,18 @@ def overrides(conn) -> list[tuple[str, str, str | None, str, str]]:
             for key, value, at, by in conn.execute("select key, value, updated_at, updated_by from settings order by key")]
 
 
-def ignored_settings(conn) -> list[str]:
-    """Keys set in this archive that this version does not know (left by an older one)."""
-    return [key for key, _, default, _, _ in overrides(conn) if default is None]
+def setting_warnings(conn) -> list[str]:
+    """What the checks leave out of this archive's settings, each said with what fixes it:
+    a key this version does not know (left by an older one); a detector's value it cannot
+    run with (stored before `config set` refused such values), whose default applies
+    (`load_config`)."""
+    warnings = []
+    for key, value, default, _, _ in overrides(conn):
+        if default is None:
+            warnings.append(f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` "
+                            "removes it")
+        elif not key.startswith("newmedia.") and (why := value_problem(key, json.loads(value), json.loads(default))):
+            warnings.append(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
+                            f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config unset "
+                            f"{key}` keeps the default)")
+    return warnings

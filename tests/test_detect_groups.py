@@ -675,6 +675,36 @@ def test_a_changed_setting_is_applied_to_old_messages_at_the_next_classify(qungu
     assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 1}]
 
 
+def _stored_by_an_older_version(db_path, key: str, value: str) -> None:
+    """A setting an older version let `config set` store, since refused."""
+    conn = open_archive(str(db_path)).conn
+    with conn:
+        conn.execute("insert into settings values (?, ?, '2024-05-06T09:00:00', 'wang')", [key, value])
+    conn.close()
+
+
+@pytest.mark.parametrize("stored, flagged, warned", [("0", 1, True), ("1", 0, False), ("3", 1, False)],
+                         ids=["0 days, from an older version", "1 day", "3 days"])
+def test_a_window_of_0_days_stored_by_an_older_version_is_said_and_the_default_applies(qunguan, db_path, query, tmp_path,
+                                                                                       stored, flagged, warned):
+    # Before `config set` refused it, a window of 0 days switched the repeat check off
+    # without a word, at every classify.
+    _stored_by_an_older_version(db_path, "repeated_post.window_days", stored)
+    notice = "【通知】请各乡镇于3月10日前报送第一季度政务信息，联系电话0795-3207715。"
+    export = tmp_path / "防汛群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                      f"7600000000000000001,文本,县应急局-周敏,2025-03-03 09:00:00,{notice},,,more\n"
+                      f"7600000000000000002,文本,县应急局-周敏,2025-03-05 09:00:00,{notice},,,more\n", encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    result = qunguan("classify", "--db", db_path, "--silent")
+    assert result.exit_code == 0
+    assert query("select count(*) n from flags where category = 'repeated_post'") == [{"n": flagged}]
+    warning = ("setting repeated_post.window_days = 0 is ignored: a whole number of days, 1 or more (within 0 days "
+               "nothing counts); its default 7 applies (`qunguan config set repeated_post.window_days VALUE`")
+    assert (warning in result.stderr) == warned
+    assert (warning in qunguan("config", "show", "--db", db_path).stderr) == warned
+
+
 def test_config_show_all_lists_every_setting_and_a_typo_gets_a_suggestion(qunguan, db_path):
     qunguan("config", "set", "group.idle_days", "45", "--db", db_path)
     shown = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()

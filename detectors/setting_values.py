@@ -1,0 +1,64 @@
+"""Whether a setting's value is one the checks can run with: of its default's shape, and
+in range. `config set` refuses any other; one stored before such a value was refused (an
+older version let 0 days through) is left out when the settings are read, its default
+applying, and said so (`ingest.registry.setting_warnings`)."""
+from __future__ import annotations
+
+import re
+
+# Counts of days a check looks back over: 0 would quietly switch the check off (no post
+# is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
+_DAY_WINDOWS = ("repeated_post.window_days",)
+
+
+def value_problem(key: str, value, default) -> str | None:
+    """Why `value` cannot stand for the setting `key` whose default is `default`, or None."""
+    if not _shaped_like(value, default):
+        return f"expected {_shape(default)}"
+    return _out_of_range(key, value, default)
+
+
+def _out_of_range(key: str, value, default) -> str | None:
+    """Why a value of the right type would still switch a check off or stop `classify`:
+    a share written as a percentage, a count with a fraction, a pattern that does not
+    compile."""
+    if isinstance(default, float) and 0 < default < 1 and not 0 < value <= 1:
+        return "a share between 0 and 1 (0.3 for 30%)"
+    if key in _DAY_WINDOWS and (value != int(value) or value < 1):
+        return "a whole number of days, 1 or more (within 0 days nothing counts)"
+    if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
+        return "a whole number, 0 or more"
+    if key.endswith("patterns"):
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                return f"{pattern!r} is not a regular expression ({e})"
+    return None
+
+
+def _shaped_like(value, default) -> bool:
+    """Whether `value` has the default's type, and so have its items (a word list of
+    words: a number in one would stop `classify`)."""
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if type(value) is not type(default):
+        return False
+    if isinstance(default, list) and default:
+        return all(_shaped_like(item, default[0]) for item in value)
+    if isinstance(default, dict) and default:
+        sample = next(iter(default.values()))
+        return all(isinstance(k, str) and _shaped_like(v, sample) for k, v in value.items())
+    return True
+
+
+def _shape(default, many: bool = False) -> str:
+    """What a value shaped like `default` is, in words: "a list of lists of strings"; `many`
+    names several of them (the items of a list)."""
+    if isinstance(default, list) and default:
+        return f"{'lists' if many else 'a list'} of {_shape(default[0], many=True)}"
+    if isinstance(default, dict) and default:
+        return f"{'objects' if many else 'an object'} of {_shape(next(iter(default.values())), many=True)}"
+    word = {str: "string", int: "number", float: "number", bool: "true or false value"}.get(type(default),
+                                                                                         type(default).__name__)
+    return f"{word}s" if many else word
