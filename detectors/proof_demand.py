@@ -63,6 +63,17 @@ def _questions_aside(clause: str, question: re.Pattern, any_media: re.Pattern) -
                    for part in _COMMAS.split(clause))
 
 
+def unknown_purposes(settings: dict) -> list[str]:
+    """What `purposes_as` names that the detector passes over, as the caller should say:
+    a medium that is none of `media_words` (never found in a message), or one it serves
+    the ends of that has none in `other_purposes`. A typo (照骗), or a list changed since."""
+    unknown = [f"{medium}, not a medium proof_demand.media_words lists" for medium in settings["purposes_as"]
+               if medium not in settings["media_words"]]
+    return unknown + [f"{kind} (for {medium}), not a medium proof_demand.other_purposes lists"
+                      for medium, kinds in settings["purposes_as"].items() for kind in kinds.split()
+                      if kind not in settings["other_purposes"]]
+
+
 def _purposes(settings: dict) -> dict[str, re.Pattern]:
     """By medium, the words of the ends it serves: its own and those of the media its
     `purposes_as` names."""

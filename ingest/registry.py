@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 
 from detectors.base import load_config
+from detectors.proof_demand import unknown_purposes
 from detectors.setting_values import value_problem
 from ingest import chain, roster
 from ingest.changes import log_change
@@ -133,7 +134,7 @@ def set_setting(conn, key: str, raw_value: str) -> None:
         hint = f"; did you mean {' or '.join(alike)}?" if alike else "; `qunguan config show --all` lists them"
         raise RegistryError(f"unknown setting {key!r}{hint}")
     store_setting(conn, key, raw_value, defaults[section][name],
-                  check=lambda value: _detectors_fail_with(conn, section, name, value))
+                  check=lambda value: _detectors_ignore(conn, key, value) or _detectors_fail_with(conn, section, name, value))
     recheck(conn, section)
 
 
@@ -147,6 +148,18 @@ def recheck(conn, section: str) -> None:
     with conn:
         conn.execute("delete from detector_state where detector like 'rules@%' and detector not like ?",
                      ["rules@group%"])
+
+
+def _detectors_ignore(conn, key: str, value) -> str | None:
+    """What of this value the detectors would pass over without a word: a medium
+    proof_demand.purposes_as names that its lists do not (a typo, 照骗)."""
+    if key != "proof_demand.purposes_as":
+        return None
+    settings = {**load_config(conn)["proof_demand"], "purposes_as": value}
+    if unknown := unknown_purposes(settings):
+        return (f"it names {'; '.join(unknown)}, which the detector passes over (`qunguan config show --all` "
+                "lists both)")
+    return None
 
 
 def _detectors_fail_with(conn, section: str, name: str, value) -> str | None:
@@ -230,7 +243,8 @@ def setting_warnings(conn) -> list[str]:
     """What the checks leave out of this archive's settings, each said with what fixes it:
     a key this version does not know (left by an older one); a detector's value it cannot
     run with (stored before `config set` refused such values), whose default applies
-    (`load_config`)."""
+    (`load_config`); media proof_demand.purposes_as names that its lists do not (changed
+    since, or a typo an older version let in)."""
     warnings = []
     for key, value, default, _, _ in overrides(conn):
         if default is None:
@@ -240,4 +254,7 @@ def setting_warnings(conn) -> list[str]:
             warnings.append(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
                             f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config unset "
                             f"{key}` keeps the default)")
+    if unknown := unknown_purposes(load_config(conn)["proof_demand"]):
+        warnings.append(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config set "
+                        "proof_demand.purposes_as VALUE` naming media those lists hold fixes it")
     return warnings

@@ -705,6 +705,31 @@ def test_a_window_of_0_days_stored_by_an_older_version_is_said_and_the_default_a
     assert (warning in qunguan("config", "show", "--db", db_path).stderr) == warned
 
 
+def test_a_medium_purposes_as_names_that_the_detector_does_not_know_is_refused_or_said(qunguan, db_path):
+    # A typo: 照骗 for 照片 would be passed over by the detector without a word.
+    typo = qunguan("config", "set", "proof_demand.purposes_as", '{"截屏": "截图 照骗"}', "--db", db_path)
+    assert typo.exit_code == 1
+    assert ("proof_demand.purposes_as: it names 照骗 (for 截屏), not a medium proof_demand.other_purposes lists, "
+            "which the detector passes over (`qunguan config show --all` lists both)") in typo.stderr
+    # Nor is a medium no message is searched for.
+    unsought = qunguan("config", "set", "proof_demand.purposes_as", '{"截平": "截图"}', "--db", db_path)
+    assert unsought.exit_code == 1 and "it names 截平, not a medium proof_demand.media_words lists" in unsought.stderr
+    assert qunguan("config", "set", "proof_demand.purposes_as", '{"截屏": "截图"}', "--db", db_path).exit_code == 0
+    # Taking 截图's ends out leaves the medium purposes_as names without any: said at once, and at classify.
+    dropped = qunguan("config", "set", "proof_demand.other_purposes", '{"拍照": ["报修"]}', "--db", db_path)
+    assert dropped.exit_code == 0
+    warning = "setting proof_demand.purposes_as names 截图 (for 截屏), not a medium proof_demand.other_purposes lists: ignored"
+    assert warning in dropped.stderr
+    assert warning in qunguan("classify", "--db", db_path, "--silent").stderr
+
+
+def test_a_medium_purposes_as_names_that_the_detector_does_not_know_stored_before_is_said(qunguan, db_path):
+    _stored_by_an_older_version(db_path, "proof_demand.purposes_as", '{"截屏": "截图 照骗", "录像": "拍照"}')
+    shown = qunguan("config", "show", "--db", db_path).stderr
+    assert "setting proof_demand.purposes_as names 照骗 (for 截屏), not a medium" in shown
+    assert "录像" not in shown
+
+
 def test_config_show_all_lists_every_setting_and_a_typo_gets_a_suggestion(qunguan, db_path):
     qunguan("config", "set", "group.idle_days", "45", "--db", db_path)
     shown = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()
