@@ -160,7 +160,8 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrup
 @roster_app.command("import")
 def roster_import(
     file: Annotated[Path, typer.Argument(help="Roster (.xlsx or CSV): name, unit, position, wxid, wecom_userid, "
-                                              "display_names; in a zip, ZIP!FILE as ingest names it.")],
+                                              "display_names (or 姓名, 单位, 职务, 微信号, 企业微信账号, 群昵称 …); "
+                                              "in a zip, ZIP!FILE as ingest names it.")],
     db: DbOption,
 ):
     """Load the real-name roster and link exported senders to people."""
@@ -256,7 +257,7 @@ def groups_set(
     dissolved: Annotated[Optional[str], typer.Option("--dissolved", metavar="YYYY-MM-DD",
                                                      help="The day the group was dissolved: archived, no longer checked.")] = None,
 ):
-    """Record a group's unit, admin, owner, end date, exemption or dissolution.
+    """Record a group's unit, admin, owner, end date, approved purpose, exemption or dissolution.
 
     An empty value (--admin "") clears that field."""
     from ingest.sources import os_user
@@ -339,8 +340,10 @@ def config_show(
     every: Annotated[bool, typer.Option("--all", help="Every setting with its value here, not only the overrides.")] = False,
 ):
     """This archive's overrides, each with the default it replaces and who set it when
-    (--all: every setting). A setting this version no longer has is listed as ignored;
-    what the checks leave out (a value stored before it was refused) is named on stderr."""
+    (--all: every setting).
+
+    A setting this version no longer has is listed as ignored; one the checks leave out
+    (a value stored before such values were refused) is named on stderr."""
     import json
 
     conn = open_archive(str(db)).conn

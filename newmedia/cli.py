@@ -58,8 +58,8 @@ def accounts_file(
     account: Annotated[str, typer.Argument(help="The account's name, its id/URL on the platform, or #<registry id>.")],
     db: ArchiveOption,
     action: Annotated[str, typer.Option("--action", help=f"{'|'.join(FILING_ACTIONS)}")],
-    filed_on: Annotated[str, typer.Option("--filed-on", help="The day it was filed with the supervisor, YYYY-MM-DD.")],
-    effective_on: Annotated[str, typer.Option("--effective-on", help="The day it takes effect, YYYY-MM-DD.")],
+    filed_on: Annotated[str, typer.Option("--filed-on", metavar="YYYY-MM-DD", help="The day it was filed with the supervisor.")],
+    effective_on: Annotated[str, typer.Option("--effective-on", metavar="YYYY-MM-DD", help="The day it takes effect.")],
     details: Annotated[str, typer.Option(help="What changes (new name, reason for closing …).")] = "",
     platform: Annotated[Optional[str], typer.Option(help="The platform, when the name is used on several.")] = None,
 ):
@@ -122,7 +122,7 @@ def accounts_config(
 def accounts_check(
     db: ArchiveOption,
     today: Annotated[Optional[str], typer.Option(
-        help="Try the checks as of this day, YYYY-MM-DD (default: today); another day than today "
+        metavar="YYYY-MM-DD", help="Try the checks as of this day (default: today); another day than today "
              "adds what it finds but closes and reopens no flag.")] = None,
 ):
     """Run the account checks and score new posts (what `qunguan classify` also does)."""

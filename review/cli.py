@@ -45,9 +45,13 @@ def _read_password(from_stdin: bool) -> str:
     return typer.prompt("password", hide_input=True, confirmation_prompt=True)
 
 
+# A user already there, named as `users list` shows them.
+UserName = Annotated[str, typer.Argument(help="The user's login name, as `users list` shows it.")]
+
+
 @users_app.command("password")
 def users_password(
-    name: Annotated[str, typer.Argument()],
+    name: UserName,
     db: ArchiveOption,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ):
@@ -76,7 +80,7 @@ def users_list(db: ArchiveOption):
 
 
 @users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument()], db: ArchiveOption):
+def users_disable(name: UserName, db: ArchiveOption):
     """Disable a user: they can no longer log in, and an open session stops working at once."""
     from review import auth
 
@@ -84,7 +88,7 @@ def users_disable(name: Annotated[str, typer.Argument()], db: ArchiveOption):
 
 
 @users_app.command("enable")
-def users_enable(name: Annotated[str, typer.Argument()], db: ArchiveOption):
+def users_enable(name: UserName, db: ArchiveOption):
     """Let a disabled user log in again, with the password they had (logged, like every change to a user)."""
     from review import auth
 

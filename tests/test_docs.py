@@ -55,5 +55,20 @@ def test_ingest_help_says_what_group_does_and_names_the_formats_format_takes():
 
 def test_every_option_taking_a_day_says_how_to_write_it():
     for *command, option in (("groups", "set", "--temporary-until"), ("groups", "set", "--dissolved"),
-                             ("roster", "remove", "--on"), ("ingest", "--date")):
+                             ("roster", "remove", "--on"), ("ingest", "--date"), ("report", "--from"),
+                             ("report", "--to"), ("accounts", "file", "--filed-on"),
+                             ("accounts", "file", "--effective-on"), ("accounts", "check", "--today")):
         assert f"{option} YYYY-MM-DD" in _help(*command), option
+
+
+def test_every_argument_and_option_says_what_it_takes():
+    # `users password NAME` listed a bare name: a login name, or the person's?
+    def leaves(command, path):
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from leaves(sub, [*path, name])
+        if not hasattr(command, "commands"):
+            yield " ".join(path), command
+
+    unexplained = [f"{path} {param.name}" for path, command in leaves(typer.main.get_command(app), ["qunguan"])
+                   for param in command.params if not getattr(param, "help", None)]
+    assert unexplained == []
