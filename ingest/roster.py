@@ -80,7 +80,7 @@ def is_roster(head: str) -> bool:
     same way, with a name column): an export folder often has one beside the chats, and
     `ingest` passes over a file no chat format claims when it is one."""
     try:
-        headers = (header_row(grid, HEADERS, ROSTER_ENOUGH) for grid in csv_grids(head.lstrip("\ufeff")))
+        headers = (header_row(grid, HEADERS, ROSTER_ENOUGH) for grid in csv_grids(head.lstrip("\ufeff"), short_cells=True))
         header = next((h for h in headers if h is not None), None)
     except csv.Error:  # a head cut inside a quoted cell
         return False
@@ -103,7 +103,7 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
     kept. Headers are matched as the new-media registries match theirs (title rows above,
     notes in brackets, stars); a file with no such header or no name column raises TableError.
     Messages name the file as `shown` (a zip member's ZIP!FILE), else its path."""
-    table = read_table(path, HEADERS, ROSTER_ENOUGH)
+    table = read_table(path, HEADERS, ROSTER_ENOUGH, short_cells=True)
     columns = column_map(table.header, HEADERS)
     shown = shown or str(path)
     if "name" not in columns:

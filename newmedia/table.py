@@ -49,14 +49,15 @@ def column_map(header: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, i
     return columns
 
 
-def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2) -> Table:
+def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2, short_cells: bool = False) -> Table:
     """The table in `path`, its header the first row naming at least `enough` known fields
-    (`aliases`); TableError if none does."""
+    (`aliases`); TableError if none does. `short_cells`: a CSV whose cells hold no text of
+    several lines with commas in (a roster, not a post's body), read as `csv_grids` says."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
-    for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path)):
+    for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path, short_cells)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
             titles = [cell_text(v) for v in cells]
@@ -85,14 +86,16 @@ def header_row(grid: list[tuple[int, list]], aliases: dict[str, tuple[str, ...]]
                  if len(column_map(cells, aliases)) >= enough), None)
 
 
-def csv_grids(text: str):
+def csv_grids(text: str, short_cells: bool = False):
     """`text`'s rows split on commas, then on semicolons, then on tabs (Excel writes
     semicolons under some locales, tabs as "Unicode text"): the header says which fits.
     A BOM opening a row is dropped: files joined into one (`copy /b a.csv+b.csv`) keep
-    each part's where it began; inside a cell it is the cell's own. Raises csv.Error for
-    text no reading gets through."""
+    each part's where it began; inside a cell it is the cell's own. `short_cells`: no
+    cell holds lines of text with the delimiter in them, so lines that do are rows
+    two quotes typed by hand joined (`_csv_rows`). Raises csv.Error for text no reading
+    gets through."""
     for delimiter in CSV_DELIMITERS:
-        yield list(enumerate(map(_without_bom, _csv_rows(text, delimiter)), start=1))
+        yield list(enumerate(map(_without_bom, _csv_rows(text, delimiter, short_cells)), start=1))
 
 
 def _without_bom(row: list) -> list:
@@ -108,11 +111,11 @@ class TypedQuote(list):
     caller to see."""
 
 
-def _csv_rows(text: str, delimiter: str):
+def _csv_rows(text: str, delimiter: str, short_cells: bool):
     """csv.reader's rows, but for quotes typed by hand: one that opens a cell no quote
-    closes swallows every line after it into that cell, and two a few lines apart every
-    line between them. Each line holding such a quote is read on its own, as a
-    `TypedQuote`, and the lines between or after them as rows."""
+    closes swallows every line after it into that cell, and (in a table of `short_cells`)
+    two a few lines apart every line between them. Each line holding such a quote is
+    read on its own, as a `TypedQuote`, and the lines between or after them as rows."""
     lines = list(io.StringIO(text, newline=""))
     start, closer = 0, None  # closer: the line whose quote closed a span read line by line
     while start < len(lines):
@@ -122,7 +125,8 @@ def _csv_rows(text: str, delimiter: str):
             # Only a row read to the end of the text may hold a quote no quote closes: the
             # last line's own, or one that swallowed the lines after it.
             left_open = end == len(lines) and _left_open(lines[first:], delimiter)
-            if left_open or end - first > 1 and not _continues_a_cell(lines[first:end], row, delimiter):
+            joined = short_cells and end - first > 1 and not _continues_a_cell(lines[first:end], row, delimiter)
+            if left_open or joined:
                 yield TypedQuote(next(csv.reader(lines[first:first + 1], delimiter=delimiter,
                                                  quoting=csv.QUOTE_NONE)))
                 start, closer = first + 1, None if left_open else end - 1
@@ -180,10 +184,10 @@ def _xlsx_sheets(path: Path):
         book.close()
 
 
-def _csv_readings(path: Path):
+def _csv_readings(path: Path, short_cells: bool):
     """`csv_grids` of the file's text."""
     try:
-        yield from csv_grids(_csv_text(path))
+        yield from csv_grids(_csv_text(path), short_cells)
     except csv.Error as e:
         raise TableError(f"{path}: not readable as CSV ({e})") from None
 

@@ -200,6 +200,18 @@ def test_odd_counts_and_excel_times_keep_the_post_and_cells_past_the_header_are_
     assert "多出来的备注" in rows[0]["raw"]
 
 
+def test_a_post_whose_text_runs_over_lines_with_commas_in_is_one_post(qunguan, registry, query, tmp_path):
+    # A body of several paragraphs, a link or a count with commas on a later one: the
+    # back end quotes it, and its lines are the post's, not rows (as a roster's may be).
+    text = "第一段，介绍春耕情况\n详见 https://x.cn/a?b=1,c=2, and more\n第三段"
+    export = tmp_path / "后台导出.csv"
+    export.write_text(f'标题,正文,发布时间,阅读数\n春耕,"{text}",2025-03-01 10:00,"1,234"\n下一篇,正文,2025-03-02 10:00,5\n',
+                      encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert "new 2\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert query("select title, text, reads from posts order by id")[0] == {"title": "春耕", "text": text, "reads": 1234}
+
+
 def test_a_wechat_article_exported_with_other_share_parameters_is_the_same_post(qunguan, registry, query, tmp_path):
     link = "https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1&sn=abc"
     for name, tail in (("a.csv", "&chksm=111#rd"), ("b.csv", "&chksm=999&scene=21#wechat_redirect")):
