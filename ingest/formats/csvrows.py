@@ -203,7 +203,7 @@ def _swallows_records(lines: list[str], header: list[str], delimiter: str) -> bo
             cells = next(csv.reader([line], strict=True, delimiter=delimiter), [])
         except csv.Error:
             continue
-        if len(cells) >= len(header):
+        if len(cells) >= len(header) and _exporter_time(cells[column]):
             return True
     return False
 
