@@ -155,7 +155,7 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
                     and _names(row, len(heading)) == heading:
                 continue
             fits = width <= len(row) <= width + len(unnamed) or _fits(row, width)
-            if fits and not _swallows_records(counter.record[1:], header, delimiter):
+            if fits and (len(counter.record) == 1 or not _swallows_records(counter.record[1:], header, delimiter)):
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
                 continue
             reason = f"{len(row)} fields where the header has {width}" if not fits else "records read as one field"
