@@ -7,7 +7,7 @@ from datasette import Request, Response
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from review import csv_excel, errors, request_body
+from review import csv_export, errors, request_body
 from review.web import ROUTES_PREFIX, role_of
 
 # The addresses that take a POST: the login, logging out, the password change and the
@@ -17,8 +17,9 @@ _TAKES_POST = re.compile(rf"^/-/(login|logout|password)$|^{ROUTES_PREFIX}/(flags
 
 def wrapper(datasette):
     """Answer here what Datasette would answer wrongly (`_checked`), and send a CSV export
-    as a file Excel opens right and safely (`csv_excel`). Answer a form that is not UTF-8,
-    which the CSRF check fails to read, with 400 rather than a server error."""
+    as a file Excel opens right and safely, or as the error of its query (`csv_export`).
+    Answer a form that is not UTF-8, which the CSRF check fails to read, with 400 rather
+    than a server error."""
     def wrap(app):
         async def guarded(scope, receive, send):
             if scope.get("type") == "http":
@@ -27,23 +28,18 @@ def wrapper(datasette):
                     return
                 scope, receive = checked
             started = False
-            csv_body = scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
-            cells = csv_excel.ExcelCells()
 
             async def sending(message):
-                nonlocal started, csv_body
-                if message["type"] == "http.response.start":
-                    started = True
-                    csv_body = csv_body and message.get("status") == 200
-                    if csv_body:
-                        message = csv_excel.download_start(message, scope["path"])
-                elif message["type"] == "http.response.body" and csv_body:
-                    last = not message.get("more_body", False)
-                    message = {**message, "body": cells.feed(message.get("body", b""), last)}
+                nonlocal started
+                started = started or message["type"] == "http.response.start"
                 await send(message)
 
+            if scope.get("type") == "http" and scope.get("path", "").endswith(".csv"):
+                outgoing = csv_export.Export(sending, scope["path"], lambda: csv_export.query_error(datasette, scope))
+            else:
+                outgoing = sending
             try:
-                await app(scope, receive, sending)
+                await app(scope, receive, outgoing)
             except UnicodeDecodeError:
                 if started:
                     raise

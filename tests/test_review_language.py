@@ -150,6 +150,30 @@ async def test_a_csv_export_over_the_time_limit_is_explained_in_chinese_not_a_se
     assert within.status_code == 200 and within.text.splitlines()[0].lstrip("\ufeff") == "n"
 
 
+@pytest.mark.parametrize("sql, chinese", [
+    ("select nonsense", "没有名为 nonsense 的列"),
+    ("select * from nosuch", "没有名为 nosuch 的表或视图"),
+    ("select json_extract('{', '$')", "JSON 格式有误"),  # fails while it runs, not when it is read
+])
+async def test_a_failed_querys_csv_says_why_rather_than_downloading_an_empty_file(ds, sql, chinese):
+    # Datasette wrote it as an empty file with 200: the auditor took it for a query that found nothing.
+    for extra in ({}, {"_header": "off", "_dl": "1"}, {"_shape": "array"}):
+        page = await ds.client.get("/archive.csv", params={"sql": sql, **extra}, cookies=cookies_for(ds, "u-auditor"))
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+        assert "content-disposition" not in page.headers
+        assert "SQL 有误" in page.text and chinese in html.unescape(page.text) and "（SQLite：" in html.unescape(page.text)
+
+
+async def test_a_query_that_finds_nothing_still_downloads_its_csv(ds):
+    cookies = cookies_for(ds, "u-auditor")
+    found = {"sql": "select id, text from messages where 0"}
+    for path, params, body in [("/archive.csv", found, "id,text\r\n"), ("/archive.csv", {**found, "_header": "off"}, ""),
+                               ("/archive/flags.csv", {"id": "-1", "_header": "off"}, "")]:
+        csv = await ds.client.get(path, params=params, cookies=cookies)
+        assert csv.status_code == 200 and csv.headers["content-disposition"].startswith("attachment")
+        assert csv.content.decode("utf-8-sig") == body
+
+
 def test_an_unknown_error_message_is_shown_as_it_is():
     assert error_message("no such column: nosuch") == "no such column: nosuch"  # SQLite's: `sql_error`
     assert error_message("Cannot sort table by 发送时间") == "无法按 发送时间 排序"
