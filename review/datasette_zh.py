@@ -178,6 +178,7 @@ ERRORS: list[tuple[str, str]] = [
     ("_nocol={} - invalid columns", "_nocol 中有无效的列：{}"),
     ("_where= is not allowed", "不允许使用 _where="),
     ("_facet= is not allowed", "不允许使用 _facet="),
+    ("_next not allowed for CSV streaming", "导出全部行（_stream）时不能同时指定 _next：请去掉 _next 从头导出"),
     ("Cannot search by that column", "不能按该列搜索"),
     ("Statement must be a SELECT", "只能执行 SELECT 语句"),
     ("Statement contained a disallowed PRAGMA. Allowed pragma functions are {}", "语句含有不允许的 PRAGMA。允许的 pragma 函数：{}"),

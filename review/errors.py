@@ -7,6 +7,7 @@ though the address is at fault (400), and so an argument it reads as JSON unchec
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import traceback
 
@@ -77,6 +78,7 @@ def _sqlite_error(message: str, status: int) -> DatasetteError:
     return DatasetteError(sql_error(message), title="SQL 有误" if status == 400 else "数据库出错", status=status)
 
 
+DATABASE_CSV = "数据库页面（表和查询的目录）没有 CSV：请打开数据表或查询，再导出其 CSV"
 SHAPE_OBJECT = "_shape=object 按主键给出各行，只适用于有主键的数据表；查询结果或无主键的表请用 _shape=objects"
 SHAPE_ROWS = "_shape={shape} 给出各行，只适用于数据表和查询；数据库页面（表和查询的目录）请去掉 _shape"
 
@@ -118,6 +120,8 @@ async def not_allowed(datasette, path: str, accept: str, method: str, takes_post
     return response
 
 
+# A database's own page as CSV, /archive.csv: the one address of a single segment that ends so.
+_DATABASE_CSV = re.compile(r"/[^/]+\.csv")
 # The JSON shapes Datasette's .json pages know (datasette/renderer.py).
 SHAPES = ("arrays", "objects", "object", "array", "arrayfirst")
 BAD_THROUGH = '_through 参数有误：应为 JSON 对象 {"table": 表名, "column": 列名, "value": 值}'
@@ -127,7 +131,8 @@ def bad_address(path: str, args) -> str | None:
     """What is wrong with an address's arguments (Datasette's MultiParams) that Datasette
     would answer with a server error or in English, in Chinese; None when nothing is: a
     `_through` that is not {"table", "column", "value"}, a `列__in` or `列__notin` value
-    in brackets that is not a JSON list of values, a `_shape` its JSON does not know."""
+    in brackets that is not a JSON list of values, a `_shape` its JSON does not know, the
+    CSV of a database page (a list of tables, no rows: Datasette failed on it, 'columns')."""
     for through in args.getlist("_through"):
         data = _json(through)
         if not (isinstance(data, dict) and isinstance(data.get("table"), str) and isinstance(data.get("column"), str)
@@ -142,6 +147,8 @@ def bad_address(path: str, args) -> str | None:
     shape = args.get("_shape")
     if path.endswith(".json") and shape is not None and shape not in SHAPES:
         return f"_shape 参数有误：{shape}（可用：{'、'.join(SHAPES)}）"
+    if _DATABASE_CSV.fullmatch(path) and not args.get("sql"):
+        return DATABASE_CSV
     return None
 
 

@@ -82,6 +82,8 @@ async def test_a_logged_in_user_reads_error_pages_in_chinese(ds, user, path, sta
     ("GET", "/archive/stale_open_flags.json?_shape=object", 400), ("GET", "/archive/messages_fts.json?_shape=object", 400),
     # Rows asked of the database page, a list of tables and queries: Datasette failed with a server error
     ("GET", "/archive.json?_shape=array", 400), ("GET", "/archive.json?_shape=arrayfirst", 400),
+    # The database page's CSV (no rows either: a server error, 'columns'); a whole table's from a page on
+    ("GET", "/archive.csv", 400), ("GET", "/archive.csv?sql=", 400), ("GET", "/archive/flags.csv?_stream=on&_next=1", 400),
     # Methods no page takes: the handling forms were served or run as if posted
     ("DELETE", "/-/qunguan/flags/1", 405), ("PUT", "/-/qunguan/bulk", 405), ("PATCH", "/archive/messages.json", 405),
 ])
@@ -101,7 +103,7 @@ async def test_a_supervisor_going_astray_is_told_in_chinese_never_with_a_server_
     else:
         assert response.headers["content-type"].startswith("text/html")
         text = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.text, flags=re.S)
-    assert [words for words in ENGLISH_ERRORS + ["POST", "Method", "tuple"] if words in text] == []
+    assert [words for words in ENGLISH_ERRORS + ["POST", "Method", "tuple", "allowed", "columns"] if words in text] == []
 
 
 async def test_a_table_with_a_primary_key_still_gives_one_object_per_row(ds):
