@@ -15,7 +15,8 @@ from review.web import carries_token, role_of, safe_next, users_db
 async def login_page(datasette, request, error: str | None, next_url: str, status: int,
                      unsaved: dict | None = None, username: str = "") -> Response:
     """The login form; `username` the name a refused attempt typed, to try again with (only
-    from a form with this browser's token: another site's words never reach the page)."""
+    from a form with this browser's token, another site's words never reach the page; and
+    only a name this browser has logged in with, `_name_to_show`)."""
     return Response.html(await datasette.render_template(
         "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved, "username": username},
         request=request), status=status)
@@ -39,15 +40,22 @@ async def login(datasette, request):
         # would hold up every page of every user.
         lock, user = await asyncio.to_thread(_attempt_login, datasette, name, form.get("password", ""), address,
                                              device)
-        if lock:
-            return await login_page(datasette, request, _LOCKED[lock].format(minutes=auth.LOCK_MINUTES), next_url, 429,
-                                    username=name)
         if user:
             response = Response.redirect(next_url)
             start_session(datasette, response, user, device)
             return response
-        return await login_page(datasette, request, "用户名或密码错误，或账号已停用", next_url, 401, username=name)
+        error = _LOCKED[lock].format(minutes=auth.LOCK_MINUTES) if lock else "用户名或密码错误，或账号已停用"
+        return await login_page(datasette, request, error, next_url, 429 if lock else 401,
+                                username=_name_to_show(name, device))
     return await login_page(datasette, request, None, next_url, 200)
+
+
+def _name_to_show(name: str, device: list[list]) -> str:
+    """The name a refused login typed, to fill the form in again, when this browser has
+    logged in with it before; else nothing. What else was typed into the name field may
+    be the password, typed into the wrong field: not shown on screen for anyone to read.
+    (Filling in only the names of accounts would tell a stranger which names are accounts.)"""
+    return name if name in {entry[0] for entry in device} else ""
 
 
 def address_of(request) -> str:

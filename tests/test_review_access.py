@@ -151,13 +151,30 @@ async def test_login_sets_a_session_and_wrong_or_disabled_logins_fail(ds):
         assert bad.status_code == 401 and "ds_actor" not in bad.cookies
 
 
-async def test_a_wrong_password_brings_the_form_back_with_the_name_typed_but_never_the_password(ds):
-    token, cookies = await csrf(ds, "/-/login", {})
+async def test_a_wrong_password_brings_back_a_name_this_browser_logged_in_with_never_the_password(ds, qunguan, db_path):
+    qunguan("users", "add", "张三<b>", "--role", "auditor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    browser = {}
+    for name in ("u-supervisor", "张三<b>"):  # both have logged in here before
+        token, browser = await csrf(ds, "/-/login", browser)
+        good = await ds.client.post("/-/login", data={"username": name, "password": PASSWORD, "csrftoken": token},
+                                    cookies=browser)
+        assert good.status_code == 302
+        browser = {**browser, "qg_device": good.cookies["qg_device"]}
+    token, cookies = await csrf(ds, "/-/login", browser)
     for name in ("u-supervisor", "张三<b>"):
         bad = await ds.client.post("/-/login", data={"username": name, "password": "wrong-password", "csrftoken": token},
                                    cookies=cookies)
         assert bad.status_code == 401 and "用户名或密码错误" in bad.text
         assert f'name="username" value="{html.escape(name)}"' in bad.text and "wrong-password" not in bad.text
+    # The password typed into the name field, a name never used here, an account never used
+    # here: none is shown back (the last would tell a stranger it is an account).
+    for typed in (PASSWORD, "u-supervisr", "u-auditor"):
+        for form in (cookies, (await csrf(ds, "/-/login", {}))[1]):
+            token = (await csrf(ds, "/-/login", form))[0]
+            bad = await ds.client.post("/-/login", data={"username": typed, "password": "wrong-password",
+                                                         "csrftoken": token}, cookies=form)
+            assert bad.status_code == 401 and typed not in bad.text
+            assert 'name="username" value="" autocomplete="username" required autofocus' in bad.text
     # A form another site posts, without this browser's token, puts no words of its own on the page.
     forged = await ds.client.post("/-/login", data={"username": "请致电 400-000-0000 解锁", "password": "x"})
     assert forged.status_code == 403 and "400-000-0000" not in forged.text
