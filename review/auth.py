@@ -99,7 +99,18 @@ _SESSIONS = "alter table users add column session_epoch integer not null default
 # What a logged password check was for: a login, or the current password given to change
 # it (`change_own_password`). Both count toward the locks; the log must say which it was.
 _LOGIN_KIND = "alter table logins add column kind text not null default 'login' check (kind in ('login', 'password'));"
-MIGRATIONS = [_USERS, _SESSIONS, _LOGIN_KIND]
+
+
+def _UNKNOWN_NAMES_HIDDEN(conn: sqlite3.Connection) -> None:
+    """The key of the digests that stand for names no account has (`logged_name`), and
+    those names already logged, the passwords typed as names among them, made digests."""
+    conn.execute("create table login_key (key blob not null)")
+    conn.execute("insert into login_key values (randomblob(32))")
+    for row_id, name in conn.execute("select id, name from logins where name not in (select name from users)").fetchall():
+        conn.execute("update logins set name = ? where id = ?", [logged_name(conn, name), row_id])
+
+
+MIGRATIONS = [_USERS, _SESSIONS, _LOGIN_KIND, _UNKNOWN_NAMES_HIDDEN]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -222,6 +233,22 @@ def authenticate(conn, name: str, password: str) -> User | None:
     return user if verify_password(password, row[0]) and not user.disabled else None
 
 
+# A name typed at the login that no account has is logged as a keyed digest, never as
+# typed: it may be the password, typed into the name field, and auditors read the log.
+# The digest still counts that name's failures (an unknown name is locked as an account
+# is, or the lock would tell which names are accounts) and tells one such name from
+# another. No account name holds a space, so none is taken for one.
+UNKNOWN_NAME = "(no such user) "
+
+
+def logged_name(conn, name: str) -> str:
+    """`name` as the login log keeps it: an account's as it is, any other as its digest."""
+    if get_user(conn, name) is not None:
+        return name
+    key = conn.execute("select key from login_key").fetchone()[0]
+    return UNKNOWN_NAME + hmac.new(key, name.encode("utf-8"), "sha256").hexdigest()[:12]
+
+
 def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | None:
     """Which lock refuses a login as `name` from `address` for now: "name" when the account
     has used up its failed logins, "address" when the address has; None when neither.
@@ -255,7 +282,8 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
     """One login attempt: (the lock that refuses it, None) while one holds (`login_locked`),
     else (None, the user when the password is right). Every attempt is kept in the log,
     as its `kind` (a login, or the check of the current password on changing it):
-    auditors can see who signed in, and who tried.
+    auditors can see who signed in, and who tried (a name no account has, as its digest:
+    `logged_name`).
 
     The lock is checked and the attempt logged, as a failure, in one transaction under the
     write lock, before the password is checked (a fifth of a second, outside it); a right
@@ -263,11 +291,12 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
     them, so no more of them get a password checked than the lock allows."""
     with conn:
         conn.execute("begin immediate")
-        lock = login_locked(conn, name, address, trusted)
+        logged = logged_name(conn, name)
+        lock = login_locked(conn, logged, address, trusted)
         if lock:
             return lock, None
         attempt = conn.execute("insert into logins (name, address, ok, at, kind) values (?, ?, 0, ?, ?)",
-                               [name[:64], address, stamp(), kind]).lastrowid
+                               [logged, address, stamp(), kind]).lastrowid
     user = authenticate(conn, name, password)
     if user:
         with conn:

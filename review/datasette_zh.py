@@ -359,6 +359,7 @@ def install(env: jinja2.Environment) -> None:
     env.filters["zh_message"] = flash_message
     env.filters["zh_role"] = user_events.role_name
     env.filters["zh_user_event"] = user_events.event_name
+    env.filters["zh_login_name"] = user_events.login_name
     env.filters["zh_attempt"] = user_events.attempt_name
     env.globals["zh_description"] = describe
 

@@ -4,6 +4,8 @@ words ("added as supervisor", "disabled", "password changed") and reads them bac
 translates them."""
 from __future__ import annotations
 
+from review.auth import UNKNOWN_NAME
+
 ROLE_NAMES = {"supervisor": "核查人（党组）", "auditor": "审计", "admin": "管理员"}
 EVENTS = {"disabled": "停用", "enabled": "恢复启用", "password changed": "修改密码", "logged out": "退出登录"}
 
@@ -22,6 +24,12 @@ def event_name(event: str) -> str:
     if event.startswith("added as "):
         return f"添加为{role_name(event.removeprefix('added as '))}"
     return EVENTS.get(event, event)
+
+
+def login_name(name: str) -> str:
+    """A logged attempt's name in Chinese: an account's as it is, a name no account has
+    (kept as its digest, `auth.logged_name`) said to be one, by its digest."""
+    return f"不存在的用户名（{name.removeprefix(UNKNOWN_NAME)}）" if name.startswith(UNKNOWN_NAME) else name
 
 
 def attempt_name(kind: str, ok) -> tuple[str, str]:

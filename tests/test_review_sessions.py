@@ -92,9 +92,16 @@ def test_a_users_database_from_before_sessions_is_upgraded(tmp_path):
                 [auth.hash_password(PASSWORD)])
     old.commit()
     old.execute("insert into logins (name, address, ok, at) values ('li', '10.0.0.1', 1, '2024-01-02T00:00:00')")
+    # Li typed her password into the name field once: the log kept it as typed.
+    old.execute("insert into logins (name, address, ok, at) values (?, '10.0.0.1', 0, '2024-01-02T00:00:00')",
+                [PASSWORD])
     old.commit()
     conn = auth.connect(path)
-    assert conn.execute("select kind from logins").fetchall() == [("login",)]  # what they all were then
+    assert conn.execute("select kind from logins").fetchall() == [("login",)] * 2  # what they all were then
+    assert [name for (name,) in conn.execute("select name from logins order by id")] == [
+        "li", auth.logged_name(conn, PASSWORD)]
+    assert auth.logged_name(conn, PASSWORD).startswith(auth.UNKNOWN_NAME) and PASSWORD not in auth.logged_name(
+        conn, PASSWORD)
     assert auth.authenticate(conn, "li", PASSWORD) == auth.get_user(conn, "li")
     auth.log_out(conn, "li")
     assert auth.get_user(conn, "li").epoch == 1
@@ -151,6 +158,30 @@ async def test_auditors_see_who_signed_in_and_who_tried(ds):
     rows = re.findall(r"<tr><td>[^<]+</td><td>(u-[a-z]+)</td><td>[^<]*</td><td>登录</td><td>(成功|失败)</td></tr>",
                       attempts)
     assert rows[:3] == [("u-auditor", "成功"), ("u-supervisor", "成功"), ("u-supervisor", "失败")]
+
+
+async def test_a_password_typed_as_the_name_is_logged_as_no_such_user_never_as_typed(ds, db_path):
+    token, cookies = await csrf(ds, "/-/login", {})
+
+    async def attempt(name):
+        return await ds.client.post("/-/login", data={"username": name, "password": "wrong-password",
+                                                      "csrftoken": token}, cookies=cookies)
+
+    for name in (PASSWORD, PASSWORD, "u-supervisr", "u-supervisor"):
+        assert (await attempt(name)).status_code == 401
+    users = sqlite3.connect(auth.users_path(db_path))
+    logged = [name for (name,) in users.execute("select name from logins order by id")]
+    assert logged[3] == "u-supervisor"  # an account's, as it is
+    assert logged[0] == logged[1] != logged[2] and all(name.startswith(auth.UNKNOWN_NAME) for name in logged[:3])
+    assert not [row for row in users.execute("select * from logins") if any(PASSWORD in str(v) for v in row)]
+    page = await ds.client.get("/-/qunguan/users", cookies=await log_in(ds, "u-auditor"))
+    attempts = page.text.split("登录记录", 1)[1]
+    assert PASSWORD not in attempts and "u-supervisr" not in attempts
+    assert attempts.count(f"<td>不存在的用户名（{logged[0].removeprefix(auth.UNKNOWN_NAME)}）</td>") == 2
+    # A name no account has is still locked as an account is: the refusals tell no name from an account's.
+    for _ in range(auth.LOCK_AFTER["name"] - 2):
+        assert (await attempt(PASSWORD)).status_code == 401
+    assert (await attempt(PASSWORD)).status_code == 429
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(qunguan, db_path):
