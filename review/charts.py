@@ -7,6 +7,7 @@ from statistics import median
 
 from markupsafe import escape
 
+from detectors.groups import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
 
@@ -14,26 +15,31 @@ PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8
            "#d35400", "#2c3e50", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6"]
 
 
+# The flags the dashboard counts: all but the part weeks of New Year the check closed,
+# which stand for no week (PART_WEEK_CLOSED), as the reports count. On a flag `f` and its state `s`.
+_COUNTED = f"not {PART_WEEK_CLOSED}"
+
+
 def figures(conn) -> dict:
     weekly = conn.execute(
         # By when it happened (a message's time, a post's, a week's first day for the chatter
         # share), as the reports count: not by when classify found it.
         f"select {week_of('f.occurred_at')} as week, f.category, count(*) "
-        "from flags f group by 1, 2 order by 1").fetchall()
+        f"from flags f left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1, 2 order by 1").fetchall()
     open_sql = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     states = dict(conn.execute(
         f"select case when s.status is null or s.status in ({open_sql}) then 'open' else 'handled' end, count(*) "
-        "from flags f left join flag_state s on s.flag_id = f.id group by 1").fetchall())
+        f"from flags f left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1").fetchall())
     hours = [r[0] for r in conn.execute(
         "select (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 from flag_state s "
-        "join flags f on f.id = s.flag_id")]
+        f"join flags f on f.id = s.flag_id where {_COUNTED}")]
     units = conn.execute(
         # A flag's unit as the queue's unit filter finds it: its group's, else its new-media account's.
         "select coalesce(g.unit, a.unit, '（未登记单位）'), count(*), "
         f"sum(s.status is null or s.status in ({open_sql})), "
         "avg(case when s.first_handled_at is not null then (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 end) "
         "from flags f left join groups g on g.id = f.group_id left join accounts a on a.id = f.account_id "
-        "left join flag_state s on s.flag_id = f.id group by 1 order by 1").fetchall()
+        f"left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1 order by 1").fetchall()
     return {
         "weekly": weekly,
         "states": {"open": states.get("open", 0), "handled": states.get("handled", 0)},

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from classifiers.classify import watermark
-from detectors.groups import DETECTOR as GROUP_CHECKS
+from detectors.groups import DETECTOR as GROUP_CHECKS, PART_WEEK_CLOSED
 from detectors.run import MESSAGE_DETECTORS, detector_name
 from ingest.records import local_now
 from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES
@@ -25,7 +25,8 @@ SERIOUS = 4  # severity from which an open case is listed on its own
 LISTED = 30  # cases listed per section; the rest are counted
 _OPEN = f"(s.status is null or s.status in ({', '.join(repr(s) for s in OPEN_STATUSES)}))"
 # Not found to be a false alarm: dismissed by a supervisor, or a week's chatter share that
-# the detector itself closed once the whole week was counted. `is`, never `=`: a flag
+# the detector itself closed once the whole week was counted (a part week of New Year it
+# closed is no week's flag: counted nowhere, PART_WEEK_CLOSED). `is`, never `=`: a flag
 # nobody has decided on has no status, and NULL here would leave it out of every count.
 _REAL = ("(s.status is not 'dismissed' and not (f.category = 'group_chatter_share' and s.status is 'resolved' "
          f"and s.actor_id is '{GROUP_CHECKS}'))")
@@ -89,7 +90,7 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
                 and f.occurred_at >= :since and f.occurred_at < :until and {_OPEN}) as waiting
         from groups g where {_GROUPS} order by unit, g.name""", params))
     in_scope = f"f.group_id in (select g.id from groups g where {_GROUPS})"
-    period = f"f.occurred_at >= :since and f.occurred_at < :until and {in_scope}"
+    period = f"f.occurred_at >= :since and f.occurred_at < :until and {in_scope} and not {PART_WEEK_CLOSED}"
     categories = list(dict_rows(conn, f"""
         select f.category, f.article, {_COUNTS} from flags f
         left join flag_state s on s.flag_id = f.id where {period}

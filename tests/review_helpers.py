@@ -4,7 +4,9 @@ import re
 from pathlib import Path
 
 from classifiers.classify import insert_flags
-from review import auth
+from detectors.groups import DETECTOR as GROUP_CHECKS
+from ingest.schema import open_archive
+from review import auth, handling
 from review.site import actor_cookie, make_datasette
 
 PASSWORD = "Correct-Horse-9"
@@ -67,3 +69,20 @@ def flag_as_chatter(conn, messages):
         insert_flags(conn, [{"subject": f"message:{m['id']}", "message_id": m["id"], "group_id": m["group_id"],
                              "category": "offtopic", "score": 0.9, "detector": "test", "article": "群规 第八条",
                              "evidence": "x"} for m in messages])
+
+
+def new_year_part_weeks(qunguan, db_path, decided: bool) -> None:
+    """防火群's week of New Year flagged as the chatter check flagged it when it cut the week at
+    New Year: two part weeks, 2024-W53 (which goes on as the whole week) and 2025-W00, the
+    latter confirmed by a supervisor when `decided`; then `classify`, which closes it if not."""
+    conn = open_archive(str(db_path)).conn
+    with conn:
+        insert_flags(conn, [{"subject": f"group:1:{week}", "category": "group_chatter_share", "group_id": 1,
+                             "score": 1.0, "detector": GROUP_CHECKS, "article": "群规 第十二条", "occurred_at": day,
+                             "evidence": "「防火群」这一周闲聊/吹捧占比 50%"}
+                            for week, day in (("2024-W53", "2024-12-30T00:00:00"), ("2025-W00", "2025-01-01T00:00:00"))])
+    if decided:
+        [stub] = conn.execute("select id from flags where subject = 'group:1:2025-W00'").fetchone()
+        handling.record(conn, [stub], handling.validate("confirmed", "talked", "已约谈群主", None), "u-supervisor")
+    conn.close()
+    qunguan("classify", "--db", db_path, "--silent")

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import pytest
 
 from ingest.schema import CATEGORY_NAMES
-from tests.review_helpers import HIDDEN, cookies_for, csrf, flag_as_chatter, form_fields, prepare
+from tests.review_helpers import HIDDEN, cookies_for, csrf, flag_as_chatter, form_fields, new_year_part_weeks, prepare
 
 
 @pytest.fixture
@@ -490,6 +490,24 @@ async def test_a_week_across_new_year_is_one_week_on_the_dashboard_and_in_the_we
     assert "<title>2025-12-29 起一周 红包/转账（微腐败）：2</title>" in page.text
     rows = (await ds.client.get("/archive/flags_per_group_week.json?_shape=array", cookies=cookies_for(ds, "u-auditor"))).json()
     assert [(r["周"], r["数量"]) for r in rows if r["类别"] == "红包/转账（微腐败）" and r["周"] >= "2025-12"] == [("2025-12-29", 2)]
+
+
+@pytest.mark.parametrize("decided", [False, True])
+async def test_a_new_year_part_week_the_check_closed_is_counted_nowhere_on_the_dashboard(ds, qunguan, db_path, query,
+                                                                                          decided):
+    # A supervisor's verdict on the part week stays theirs, and counts.
+    new_year_part_weeks(qunguan, db_path, decided)
+    left_out = 0 if decided else 1
+    flags = query("select count(*) n from flags")[0]["n"] - left_out
+    cookies = cookies_for(ds, "u-auditor")
+    page = (await ds.client.get("/-/qunguan/dashboard", cookies=cookies)).text
+    assert f"<title>2024-12-30 起一周 聊天群/夸夸群倾向：{2 - left_out}</title>" in page
+    waiting, handled = map(int, re.search(r"待处置 (\d+)　已办结 (\d+)", page).groups())
+    assert waiting + handled == flags
+    per_week = (await ds.client.get("/archive/flags_per_group_week.json?_shape=array", cookies=cookies)).json()
+    assert [r["数量"] for r in per_week if r["周"] == "2024-12-30"] == [2 - left_out]
+    per_article = (await ds.client.get("/archive/flags_per_article.json?_shape=array", cookies=cookies)).json()
+    assert sum(r["数量"] for r in per_article) == flags
 
 
 async def test_a_later_queue_page_links_back_to_the_first(ds, query):

@@ -8,7 +8,7 @@ import pytest
 from ingest.schema import open_archive
 from review import handling
 from review.report import last_week, report
-from tests.review_helpers import flag_as_chatter
+from tests.review_helpers import flag_as_chatter, new_year_part_weeks
 
 
 @pytest.fixture
@@ -118,6 +118,17 @@ def test_a_chatter_week_waits_until_the_check_closes_it_as_a_false_alarm_not_a_c
     assert "| 聊天群/夸夸群倾向 | 群规 第十二条 | 1 | 1 | 0 | 0 |" in text  # 误报, not also 已处置
     flagged = query("select count(*) n from flags where occurred_at >= '2025-03-03' and occurred_at < '2025-03-10'")[0]["n"]
     assert f"本期标记 {flagged} 条，经核查为误报 3 条；发现问题 {flagged - 3} 条，已处置 0 条，待处置 {flagged - 3} 条" in text
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_a_new_year_part_week_the_check_closed_is_counted_nowhere_not_as_a_false_alarm(qunguan, archive, query,
+                                                                                        decided):
+    # A supervisor's verdict on the part week stays theirs, and counts.
+    new_year_part_weeks(qunguan, archive, decided)
+    text = qunguan("report", "--db", archive, "--from", "2024-12-30").stdout
+    weeks = 2 if decided else 1  # the whole week's flag, still waiting for a supervisor
+    assert f"本期标记 {weeks} 条，经核查为误报 0 条；发现问题 {weeks} 条，已处置 0 条，待处置 {weeks} 条" in text
+    assert f"| 聊天群/夸夸群倾向 | 群规 第十二条 | {weeks} | 0 | 0 | {weeks} |" in text
 
 
 def test_speakers_are_people_however_many_exports_named_them(qunguan, archive, query, tmp_path):
