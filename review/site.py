@@ -132,8 +132,11 @@ def metadata(archive: Path, users_db: Path) -> dict:
     }
 
 
+# max_csv_mb: Datasette cuts a CSV at 100 MB, writing "CSV contains more than … bytes" in
+# English as the file's last line, with 200; a whole table's export (the archive's
+# messages) is streamed page by page, and is meant whole.
 SETTINGS = {"sql_time_limit_ms": 5000, "max_returned_rows": 2000, "allow_download": False,
-            "default_page_size": 50, "suggest_facets": False}
+            "default_page_size": 50, "suggest_facets": False, "max_csv_mb": 0}
 
 
 SESSION_SECONDS = 12 * 3600

@@ -433,6 +433,13 @@ async def test_csv_exports_hand_excel_no_formulas(ds, query, db_path):
     assert shown[1] == query("select text from messages where id = 1")[0]["text"]  # the rest as they are
 
 
+async def test_a_whole_tables_csv_is_not_cut_short(ds):
+    # Datasette stops a CSV at 100 MB and writes "CSV contains more than … bytes" as its last
+    # line, with 200: a full export of a year's messages would end there, cut, in English.
+    settings = await ds.client.get("/-/settings.json", cookies=cookies_for(ds, "u-admin"))
+    assert settings.json()["max_csv_mb"] == 0  # no limit
+
+
 def test_a_csv_rewritten_piece_by_piece_is_the_csv_rewritten_whole():
     from review.csv_excel import ExcelCells
 
