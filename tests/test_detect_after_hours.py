@@ -197,6 +197,32 @@ def test_safety_work_and_tasks_beside_care_wished_at_night_are_flagged(text):
     assert flag["category"] == "after_hours"
 
 
+SUNDAY_NIGHT = "2025-03-09T22:30:00"
+
+
+@pytest.mark.parametrize("text", [
+    # A supervisor wishes the staff well, then sets the hour they are due at work.
+    "请全体干部注意安全，明天上午8点准时到岗", "大家注意安全，明早7点半准时到岗", "各位早点休息，明天上午8点到岗",
+    "请大家好好休息，周一早上8点准时到岗", "明天上午8点准时到岗，请大家注意安全", "注意安全，明天早上八点准时到村部报到",
+    "请大家注意保暖，下周一8:00准时到岗", "各位：明天准时到岗，不得迟到", "明天值班的同志8点准时到岗",
+    "请大家注意安全，明天10：00到镇政府签到", "明天上午8点全体干部准时到岗",
+])
+def test_the_hour_to_be_at_work_set_on_sunday_night_is_a_task(text):
+    [flag] = run(after_hours, msg(text, SUNDAY_NIGHT))
+    assert "工作通知/任务" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    # Care alone, the speaker's own hour, an hour asked about or one kept already: no task.
+    "请全体干部注意安全，明天见", "大家注意安全，早点休息，明天还要下村", "请大家注意安全，明天还要早起",
+    "大家辛苦了，明天8点还要上班，早点休息", "注意安全，我明天上午8点准时到岗", "明天上午我8点准时到岗，请领导放心",
+    "我们明天上午8点准时到岗，请领导放心", "明天上午几点到岗？谁知道一下", "明天上午8点准时到岗吗？我还不知道",
+    "今天大家8点就准时到岗了，辛苦了", "周一大家8点都准时到岗了，表扬一下", "收到，明天上午8点准时到岗",
+])
+def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
+    assert run(after_hours, msg(text, SUNDAY_NIGHT)) == []
+
+
 def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
     # repeated_post asks is_notice too. The wish taken out must leave the words around it as far
     # apart as they were: "…以交警发布为准" is no 交上来 for the notice that opened with 各位网格员：.
