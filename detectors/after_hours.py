@@ -34,7 +34,11 @@ _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # speaker's own promise; "收到：请领导放心。另外请各村…" sets a task), nor 请示, the speaker's
 # own errand.
 _REASSURED = r"请[^，,。！!；;]{0,8}放心"
-_REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_REASSURED}[，,。！!；;\s]+)?"
+# More acknowledgement may follow the first, each a clause of its own, before the task:
+# "收到，已阅，请各村明天上午报送名单", "收到，谢谢王主任提醒，请各村…".
+_ACKNOWLEDGED = r"(?:收到|已收到|已收悉|已知悉|已阅|明白|好的|好滴|是的|谢谢|感谢|多谢|辛苦)[^，,。！!；;：:\s]{0,6}"
+_REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_ACKNOWLEDGED}[，,。！!；;：:\s]+)*"
+                              rf"(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
                               rf"(?P<lead>(?:(?!已)[^，,。！!；;\s请我]){{0,10}}?)(?=请)(?!请示|{_REASSURED})")
 _AT_ONCE = re.compile("马上|立即|立刻|即刻|随即|随后|这就|稍后|一会|回头|待会|等会|等下")

@@ -254,6 +254,28 @@ def test_a_reply_reassuring_the_sender_or_telling_the_speakers_own_errand_sets_n
     assert run(after_hours, msg(text, NIGHT)) == []
 
 
+@pytest.mark.parametrize("text", [
+    # A clerk acknowledges twice, then passes a task on to the villages.
+    "收到，已阅，请各村明天上午报送名单", "收到，明白，请各村明天上午报送名单", "收到！已阅。请各村明天上午把名单报上来",
+    "收到，谢谢，请各村明天上午报送名单", "收到，辛苦了，请各村今晚把巡查表交上来", "好的，已收到，请各股室周五前报送台账",
+    "收到，已阅，另外请各村明天上午报送名单", "收到，已阅，明天上午9点前请各村把名单报上来",
+    "收到，已阅，请领导放心，另外请各村明早报送名单", "收到，谢谢王主任提醒，请各村明天上午报送名单",
+])
+def test_a_task_after_more_than_one_acknowledgement_is_flagged(text):
+    [flag] = run(after_hours, msg(text, SUNDAY_NIGHT))
+    assert flag["category"] == "after_hours"
+
+
+@pytest.mark.parametrize("text", [
+    # Acknowledgements and thanks alone, or the speaker's own errand after them.
+    "收到，已阅，谢谢", "收到，已阅，谢谢王主任提醒", "收到，已经请各村明天报送了", "收到，已阅，已请各村明天报送",
+    "收到，已阅，请领导放心", "收到，已阅，请示领导后再定", "收到，已阅，马上请各村报送", "收到，明白，我请各村明天报送",
+    "收到，已阅，请领导放心，明天一早就把材料报上来", "收到，已阅，周末请大家注意安全", "收到，已阅，请各位领导审阅",
+])
+def test_acknowledgements_and_the_speakers_own_errand_after_them_set_no_task(text):
+    assert run(after_hours, msg(text, SUNDAY_NIGHT)) == []
+
+
 def test_a_notice_relayed_on_saturday_night_with_its_deadline_first_is_flagged():
     # A township clerk passes the county's task on to the 股室 at 22:30 on a Saturday.
     [flag] = run(after_hours, msg("已收到县局通知：本周五前请各股室报送安全生产台账", "2025-03-08T22:30:00"))
