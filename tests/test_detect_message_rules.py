@@ -726,6 +726,9 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
 
 
+REPORT = "一、全县一季度财政收入完成情况通报，各乡镇收入排名及考核扣分明细如下，请对照整改落实。"
+
+
 @pytest.mark.parametrize("text, asked", [
     # Where the material is not to go, said with the ask, is the ask all the same: the
     # material after the comma is in the message, internal material passed on.
@@ -747,6 +750,15 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部资料，不要转到下面各村，县里下周来暗访", "不要转到下面各村"),
     ("这是内部通知，不要发给外人看，明天起机关食堂暂停营业", "不要发给外人看"),
     ("这是内部资料，不要在网上发表：\n全县考核排名第一某镇，最后一名某乡", "不要在网上发表"),
+    # Not to be published online, the material after the colon or the comma.
+    (f"这是内部资料，不要发表到网上：{REPORT}", "不要发表到网上"), (f"这是内部资料，不要发布到网上：{REPORT}", "不要发布到网上"),
+    (f"这是内部资料，请勿上传到网上：{REPORT}", "请勿上传到网上"), (f"以下是内部资料，不得发表到网上：{REPORT}", "不得发表到网上"),
+    (f"这是县委的内部文件，严禁发布到网络上：{REPORT}", "严禁发布到网络上"),
+    (f"这是内部资料，不要公布到网上：{REPORT}", "不要公布到网上"), (f"这是内部资料，不要贴到网上：{REPORT}", "不要贴到网上"),
+    (f"这是内部资料，不要发表到朋友圈：{REPORT}", "不要发表到朋友圈"),
+    ("这是内部通报，不要发表到网上，县里下周要来暗访，各村提前准备", "不要发表到网上"),
+    ("这是机密，不要发布到网上：县委关于人事调整的几点意见", "不要发布到网上"),
+    (f"这是内部资料，不要发到网上：{REPORT}", "不要发到网上"),
 ])
 def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
     [flag] = run(secret, msg(text))
@@ -765,6 +777,13 @@ def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(te
     # Not to the sender, nor a bare 发 with nowhere to: nothing kept in.
     "这是内部资料，别发给我了，我这边已经有了", "这是内部通知，别发错了，周一起各班按新作息执行",
     "这是内部资料，不要再发到群里了，上次已经发过", "这是内部通知，别发给我看了，我已经有了",
+    # Not to be published online, with no material after it, or a reminder.
+    "这是内部资料，不要发表到网上", "内部资料不要发到网上，大家注意", "这是内部资料，不要发表到网上！",
+    "这是内部资料，不要发表到网上，谢谢配合", "这是内部资料，不要发表到网上，违者追责", "机密文件不要发表到网上，大家注意",
+    "这是内部通报，不要发表到网上，各单位收到后组织学习", "这是内部资料，不要发表到网上吗？",
+    # Views not to air, news for now, a bare 秘密, the rules on such material.
+    "这是内部资料，大家不要发表评论：明天上午县领导来检查", "这是内部资料，先别发表到网上：王主任下个月调县里去了",
+    "这是秘密，不要发表到网上：小王下个月结婚", f"以下是内部资料的保管要求，不要发表到网上：{REPORT}",
 ])
 def test_an_ask_saying_where_to_with_no_material_after_it_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
