@@ -17,7 +17,8 @@ _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
 # news to be told later ("这是机密，先别外传：王主任下个月调县里去了"), not material kept in.
-_DONT = r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)"
+# How it is not to be passed on may be said in the ask: "请勿随意转发到家长群", 不得擅自外传.
+_DONT = r"(?<![先暂还])(?<!暂时)(?:不要|不得|不能|不准|请勿|严禁|切勿|勿|别)(?:随意|随便|擅自|私自|私下|任意|轻易)?"
 # A character of the clause the ask is in: where it is not to go runs to its end.
 _IN_CLAUSE = r"[^，,。；;：:\n？?！!]"
 # Where it is not to go, after the passing on: to someone or somewhere (转发到家长群, 发给外单位,

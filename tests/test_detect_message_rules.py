@@ -759,8 +759,16 @@ REPORT = "一、全县一季度财政收入完成情况通报，各乡镇收入�
     ("这是内部通报，不要发表到网上，县里下周要来暗访，各村提前准备", "不要发表到网上"),
     ("这是机密，不要发布到网上：县委关于人事调整的几点意见", "不要发布到网上"),
     (f"这是内部资料，不要发到网上：{REPORT}", "不要发到网上"),
+    # How it is not to be passed on, said inside the ask (随意, 擅自, 私自, 任意 …).
+    ("这是学校内部通知，请勿随意转发到家长群，周一起各班按新作息执行", "请勿随意转发到家长群"),
+    (f"这是内部资料，不要擅自外传：{REPORT}", "不要擅自外传"), (f"这是内部文件，严禁私自转发：{REPORT}", "严禁私自转发"),
+    (f"以下是内部资料，请勿任意转发：{REPORT}", "请勿任意转发"), ("这是机密，请勿随意转发：县委关于人事调整的几点意见", "请勿随意转发"),
+    ("这是内部通报，不得私下外传，县里下周要来暗访", "不得私下外传"), ("这是内部消息，别随便发到朋友圈，县里下周要来暗访", "别随便发到朋友圈"),
+    ("下面是县局内部通报，切勿随意转发：今年3月起县局对各乡镇开展作风暗访", "切勿随意转发"),
+    (f"这是内部资料，请勿随意发表到网上：{REPORT}", "请勿随意发表到网上"),
+    ("这是学校内部通知，不要轻易外传：下周起教师早上7:30前到校签到", "不要轻易外传"),
 ])
-def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
+def test_an_ask_saying_where_or_how_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
     [flag] = run(secret, msg(text))
     assert f"发送者要求「{asked}」" in flag["evidence"]
 
@@ -784,6 +792,14 @@ def test_an_ask_saying_where_the_material_is_not_to_go_is_an_ask_all_the_same(te
     # Views not to air, news for now, a bare 秘密, the rules on such material.
     "这是内部资料，大家不要发表评论：明天上午县领导来检查", "这是内部资料，先别发表到网上：王主任下个月调县里去了",
     "这是秘密，不要发表到网上：小王下个月结婚", f"以下是内部资料的保管要求，不要发表到网上：{REPORT}",
+    # Not to be passed on freely: thanks, admonition or what to do with the file after the ask, or nothing.
+    "这是学校内部通知，请勿随意转发到家长群，谢谢配合", "这是学校内部通知，请勿随意转发到家长群",
+    "这是学校内部通知，请勿随意转发到家长群，违者追责", "这是学校内部通知，请勿随意转发到家长群！",
+    "这是学校内部通知，请勿随意转发，各班主任收到后组织学习", "这是内部通报，不要随意外传，望周知",
+    # Not to do something else freely, news for now, a bare 秘密, no material called internal.
+    "这是学校内部通知，请勿随意调课，周一起各班按新作息执行", "这是学校内部通知，请勿随意发言：周一起各班按新作息执行",
+    "这是机密，先别随意外传：王主任下个月调县里去了", "这是秘密，不要随意外传：小王下个月结婚",
+    "请勿随意转发到家长群，周一起各班按新作息执行", "以下是内部资料管理规定，请勿随意转发：\n1. 内部资料不得带出办公室",
 ])
 def test_an_ask_saying_where_to_with_no_material_after_it_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
