@@ -6,7 +6,8 @@ only when the demand comes before it or in its own part of the clause ("县电�
 (照片, 视频, 定位 …) count only when the clause asks to send them in or to keep them for
 every case (每户都要有照片), and never in another sense (视频会议, 免冠照片, 发展定位, a
 video to watch, a post's duties). A clause that forbids or reports it done is not a
-demand, nor the title of a 接龙 copied by one answering it (detectors/sign_up.py)."""
+demand, nor a sending that names the media it sent (刚发群里的照片是昨天的), nor the title
+of a 接龙 copied by one answering it (detectors/sign_up.py)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "15"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 
 
@@ -29,6 +30,13 @@ def other_senses(settings: dict) -> re.Pattern:
     things = word_pattern(tuple(settings["needs_sending"])).pattern
     duties = any_pattern(tuple(settings["duty_patterns"])).pattern
     return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}")
+
+
+def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
+    """A sending that names which media it sent, a medium right after its 的 ("刚发群里的照片是
+    昨天的", "上传到系统的照片有几张重复了"): it tells what was sent, it asks for no sending."""
+    sends = any_pattern(tuple(map(re.escape, settings["send_words"])) + tuple(settings["send_patterns"])).pattern
+    return re.compile(rf"(?:{sends})(?=(?:[到至进在][^，,。、\s的]{{1,8}})?里?的[^，,。、\s]{{0,4}}?(?:{any_media.pattern}))")
 
 
 def _demanded(clause: str, acts: re.Pattern, demand: re.Pattern, back: re.Pattern) -> bool:
@@ -101,6 +109,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     document = word_pattern(tuple(settings["document_words"]))
     photo = word_pattern(tuple(settings["photo_words"]))
     purposes = _purposes(settings)
+    named = named_sendings(settings, any_media)
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
@@ -109,7 +118,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             if not any_media.search(clause):
                 continue
             # A space, not nothing: the words either side must not join into a media word.
-            proof = elsewise.sub(" ", clause)
+            proof = named.sub(lambda sending: " " * len(sending[0]), elsewise.sub(" ", clause))
             # A prohibition forbids the media in its own part of the clause ("拍照上传，不得弄虚作假"
             # still demands the photos), and a clause that forbids them is about them, not a demand.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):

@@ -243,6 +243,11 @@ def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     "转发到家长群的截图里有老师的电话", "4.不外传群内容，不截图、不转发到其他群和社交平台",
     "发到工作群的会议照片里有群众的脸，请注意", "刚才传群里的视频是去年的",
     "我把监控的截图发到本地的“奉新大小事”群了，让大家认一认",
+    # Media named by the sending that sent them, however said: what was sent, told.
+    "刚发群里的照片是昨天的，大家注意", "刚发到群里的照片是昨天拍的", "昨天发群里的视频是演练，不是真的火情",
+    "你发来的照片是去年的", "发过来的照片太模糊了", "上传到系统的照片有几张重复了", "大家发群里的照片我都看了，很好",
+    "在群里发的照片是昨天的", "本人郑重声明：我没有转发群里的任何截图，请大家不要猜测",
+    "刚才在群里发的那张图片里能看到文件的密级标志，我已经撤回了", "请大家看一下刚发群里的照片是不是昨天的",
 ])
 def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     assert run(proof_demand, msg(text)) == []
@@ -260,6 +265,11 @@ def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     ("照片统一发到村民群的相册，方便查看", "照片"), ("请各村把照片传群里的相册", "照片"),
     # Sent besides (另外, 额外), not passed on outside.
     ("材料交到党政办，照片另外发到工作群", "照片"), ("请把照片额外发到工作群一份", "照片"),
+    # Media named by a sending, with a demand beside: to send them again or on, or how they must be.
+    ("请把今天的照片发群里", "照片"), ("请把刚才拍的照片发群里", "照片"), ("请各村把刚拍的视频发到群里", "视频"),
+    ("请把昨天发群里的照片重新发一下", "照片"), ("请把发群里的照片也上传到系统", "照片"),
+    ("发群里的照片必须带日期水印", "照片"), ("各村发群里的照片都要有日期水印", "照片"), ("请发今天走访的照片", "照片"),
+    ("上传的照片必须清晰，每户不少于3张", "照片"), ("没发群里的照片今晚必须补发", "照片"), ("照片发群里的时候要带上村名", "照片"),
 ])
 def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     [flag] = run(proof_demand, msg(text))
