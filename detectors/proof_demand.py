@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import re
 
-from detectors.base import Message, any_pattern, clauses, flag, word_pattern
+from detectors.base import Message, any_pattern, flag, word_pattern
 from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 VERSION = "15"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
+_CLAUSE_ENDS = "。！？!?\n；;"
+_CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
+# Asked why media are not sent yet: "照片怎么又没发？", "视频为什么还没上传！".
+_REPROACH = re.compile(r"(?:怎么|为什么|为啥|为何|咋)(?:还|又|一直)?(?:没|不|未)[^，,]{0,6}[？?！!]+\s*$")
+_OBJECT = re.compile("[把将]")
 
 
 def other_senses(settings: dict) -> re.Pattern:
@@ -37,6 +42,20 @@ def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
     昨天的", "上传到系统的照片有几张重复了"): it tells what was sent, it asks for no sending."""
     sends = any_pattern(tuple(map(re.escape, settings["send_words"])) + tuple(settings["send_patterns"])).pattern
     return re.compile(rf"(?:{sends})(?=(?:[到至进在][^，,。、\s的]{{1,8}})?里?的[^，,。、\s]{{0,4}}?(?:{any_media.pattern}))")
+
+
+def _clauses(text: str, any_media: re.Pattern) -> list[str]:
+    """The text's clauses (base.clauses), but a reproach for media not yet sent and the clause
+    after it are one when that clause names neither media nor an object (把…) of its own: its
+    demand is for the reproach's media ("照片怎么又没发？今晚必须发群里")."""
+    joined: list[str] = []
+    for clause in _CLAUSE.findall(text):
+        if (joined and _REPROACH.search(joined[-1]) and any_media.search(joined[-1])
+                and not any_media.search(clause) and not _OBJECT.search(clause)):
+            joined[-1] += clause
+        else:
+            joined.append(clause)
+    return [kept for clause in joined if (kept := clause.rstrip(_CLAUSE_ENDS)).strip()]
 
 
 def _demanded(clause: str, acts: re.Pattern, demand: re.Pattern, back: re.Pattern) -> bool:
@@ -114,7 +133,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
-        for clause in clauses(m.text):
+        for clause in _clauses(m.text, any_media):
             if not any_media.search(clause):
                 continue
             # A space, not nothing: the words either side must not join into a media word.

@@ -149,6 +149,11 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "拍照上传怎么操作？", "照片怎么上传到系统",
     # Or why it is asked again.
     "怎么又要拍照上传啊？上周不是刚传过", "照片怎么又要重新发群里",
+    # A question how, and what follows it; a reproach followed by no demand, or by one for something else.
+    "照片怎么发群里？", "照片怎么发群里？我不会", "照片怎么上传？有没有人教一下", "照片怎么发群里？今晚要用",
+    "照片怎么还没发？我明天要汇报", "照片怎么又没发？不用发了，我已经有了", "照片怎么还没发？我已经发了啊",
+    "照片怎么又没发？今晚十点开会", "照片怎么还没发？是不是系统坏了", "照片怎么没发？今晚必须把表交上来",
+    "照片怎么一直上传不了？是不是系统坏了",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
@@ -218,6 +223,12 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     # Help offered beside a demand asks how only in its own part, though it names the medium.
     ("请各村今晚把走访照片发群里，不会拍照的问我怎么拍", "照片"), ("每户都要拍照，不知道怎么上传照片的私聊我", "拍照"),
     ("截图发群里，如何截图见下图", "截图"),
+    # Demanded after a reproach for not sending them, the demand's object the reproach's media.
+    ("照片怎么又没发？今晚必须发群里", "照片"), ("照片怎么还没发？今晚必须发群里", "照片"),
+    ("视频为什么还没发？今晚十点前发群里", "视频"), ("截图怎么又没发？请各村抓紧发群里", "截图"),
+    ("照片咋还没发？今晚必须发群里", "照片"), ("照片怎么又没发？？今晚必须发群里", "照片"), ("照片为啥还不发？赶紧发群里", "照片"),
+    ("照片怎么又没发！今晚必须发群里", "照片"), ("入户照片怎么一直没上传？请各村今晚补齐上传", "照片"),
+    ("视频怎么还没发？发不上来的私发我", "视频"), ("照片怎么一直没发群里", "照片"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
