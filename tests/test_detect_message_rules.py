@@ -69,8 +69,13 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "明天中午在食堂吃饭的请接龙，方便食堂备餐。",  # a head count for lunch
     "请大家推荐本镇的网红打卡点，下周公众号要用。",
     "请各村把村委会的位置定位发我，明天督查组过来找不到路。",
+    # Evidence of an incident to look into: harm done to someone or wrong done, not anyone's work.
+    "这个学生被霸凌的视频发一下，我们要调查处理", "把打架的视频发我，派出所要看", "被打的照片发一下，我给医院看",
+    "他骂人的截图发一下，我们核实一下", "村民吵架的视频发一下，看看谁先动的手", "昨晚偷电动车的监控视频发给派出所",
+    "被盗现场的照片发一下", "那个孩子被狗咬伤的照片发一下", "酒后闹事的视频发我一份，纪委要核实",
+    "学生打架的那段视频发群里，明天开会研究", "被骗群众的聊天截图发我，我转给反诈中心",
 ])
-def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_demands(text):
+def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
 
@@ -105,6 +110,12 @@ def test_media_asked_for_a_document_a_fix_a_head_count_or_the_way_are_not_proof_
     ("每个网格员今天入户核查完，截个图证明已完成系统录入", "截个图"), ("到岗后拍照证明自己在岗", "拍照"),
     ("学完截图作为学习凭证", "截图"),
     ("各校开展国家安全教育日宣传活动后，请将活动图片上传至群里", "图片"),
+    # Photos of work against incidents, or of work among those harmed, prove that work.
+    ("每户走访都要拍视频发一下", "视频"), ("请把防校园欺凌主题班会的照片发群里", "照片"), ("请把反诈骗宣传的视频发群里", "视频"),
+    ("打架斗殴专项整治工作照片发群里", "照片"), ("请各校把预防学生欺凌专题教育的照片发群里", "照片"),
+    ("请各校把防校园欺凌的宣传视频发群里", "视频"), ("校园安全隐患排查的照片发一下", "照片"), ("请把调解纠纷的照片发群里", "照片"),
+    ("事故隐患整改前后的照片发群里", "照片"), ("走访被帮扶户的照片发一下", "照片"), ("请把打击盗窃专项行动的照片发群里", "照片"),
+    ("请各村把矛盾纠纷排查化解的照片发群里", "照片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
