@@ -34,10 +34,15 @@ def overlaps(norms: list[str], pairs: np.ndarray) -> tuple[np.ndarray, np.ndarra
     longer. A character edited costs three 3-grams but one character: a few scattered edits
     keep the share high. 3-grams are compared by 64-bit hash."""
     points, ends = _code_points(norms)
-    jaccard, contained, longest = np.zeros(len(pairs)), np.zeros(len(pairs)), _longest(ends)
-    _overlaps(points, ends, np.ascontiguousarray(pairs, dtype=np.int64), _SEED, _PRIME,
-              np.empty(longest, dtype=np.uint64), np.empty(longest, dtype=np.uint64), np.empty(longest, dtype=np.bool_),
-              jaccard, contained)
+    # Each text's 3-grams are hashed and sorted once, not once per pair it is in: a post
+    # near a threshold is often so beside several others.
+    size = len(points) - 2 * len(norms)  # a text of c characters (padded to 3) has c - 2 3-grams
+    grams, distinct, order = np.empty(size, dtype=np.uint64), np.empty(size, dtype=np.uint64), np.empty(size, dtype=np.int64)
+    counts = np.empty(len(norms), dtype=np.int64)
+    _sorted_grams(points, ends, _SEED, _PRIME, grams, order, distinct, counts)
+    jaccard, contained = np.zeros(len(pairs)), np.zeros(len(pairs))
+    _overlaps(ends, np.ascontiguousarray(pairs, dtype=np.int64), grams, order, distinct, counts,
+              np.empty(_longest(ends), dtype=np.bool_), jaccard, contained)
     return jaccard, contained
 
 
@@ -81,29 +86,47 @@ def _sign(points, ends, seed, prime, grams, signature):
 
 
 @compiled
-def _overlaps(points, ends, pairs, seed, prime, left, right, covered, jaccard, contained):
+def _sorted_grams(points, ends, seed, prime, grams, order, distinct, counts):
+    """For each text k, in its stretch of the outputs (its code points' less 2k): its
+    3-grams' hashes in text order (`grams`), the order that sorts them (`order`, within
+    the text), and its distinct ones sorted (`distinct`: the first `counts[k]` of them)."""
+    for k in range(len(ends)):
+        lo = ends[k - 1] if k else 0
+        at = lo - 2 * k
+        n = _grams(points, lo, ends[k], seed, prime, grams[at:])
+        order[at:at + n] = np.argsort(grams[at:at + n])
+        count = 0
+        for i in range(n):
+            gram = grams[at + order[at + i]]
+            if count == 0 or gram != distinct[at + count - 1]:
+                distinct[at + count] = gram
+                count += 1
+        counts[k] = count
+
+
+@compiled
+def _overlaps(ends, pairs, grams, order, distinct, counts, covered, jaccard, contained):
     for p in range(len(pairs)):
         a, b = pairs[p, 0], pairs[p, 1]
         a_lo, b_lo = ends[a - 1] if a else 0, ends[b - 1] if b else 0
         if ends[b] - b_lo < ends[a] - a_lo:  # `a` the shorter
             a, b, a_lo, b_lo = b, a, b_lo, a_lo
-        n = _grams(points, a_lo, ends[a], seed, prime, left)
-        m = _grams(points, b_lo, ends[b], seed, prime, right)
+        n, at, y_at = ends[a] - a_lo - 2, a_lo - 2 * a, b_lo - 2 * b
+        left, sorted_left, y = grams[at:at + n], order[at:at + n], distinct[y_at:y_at + counts[b]]
         # The shorter's 3-grams in sorted order, walked beside the longer's distinct ones:
         # each found one covers its three characters, each new one counts once.
-        order, y = np.argsort(left[:n]), np.unique(right[:m])
         covered[:n + 2] = False
-        j = distinct = common = 0
+        j = shorter_distinct = common = 0
         for i in range(n):
-            gram = left[order[i]]
-            new = i == 0 or gram != left[order[i - 1]]
-            distinct += new
+            gram = left[sorted_left[i]]
+            new = i == 0 or gram != left[sorted_left[i - 1]]
+            shorter_distinct += new
             while j < len(y) and y[j] < gram:
                 j += 1
             if j < len(y) and y[j] == gram:
                 common += new
-                covered[order[i]:order[i] + 3] = True
-        jaccard[p] = common / (distinct + len(y) - common)
+                covered[sorted_left[i]:sorted_left[i] + 3] = True
+        jaccard[p] = common / (shorter_distinct + len(y) - common)
         contained[p] = covered[:n + 2].sum() / (n + 2)
 
 

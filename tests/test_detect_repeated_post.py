@@ -401,6 +401,21 @@ def test_doubtful_pairs_are_settled_on_their_exact_3_gram_sets():
     assert contained.tolist() == [1.0, 1.0, 0.0, 21 / 22]
 
 
+def test_a_post_near_several_others_is_compared_with_each_as_if_alone():
+    from detectors.minhash import overlaps
+
+    # A notice doubtful beside several posts: the shorter in one pair, the longer in another,
+    # beside an exact copy, a short text and itself again later in the list.
+    norms = normalise(["请各乡镇于周五前报送春季森林防火隐患排查台账", "请各乡镇于周五前报送春季森林防火隐患排查台账逾期通报",
+                       "请各乡镇于周五前报送", "明天", "请各乡镇于周五前报送春季森林防火隐患排查台账", "台账台账台账台账"])
+    pairs = [[0, 1], [2, 0], [0, 3], [4, 0], [1, 2], [5, 0], [0, 5], [3, 5]]
+    together = overlaps(norms, np.array(pairs))
+    alone = [overlaps([norms[a], norms[b]], np.array([[0, 1]])) for a, b in pairs]
+    assert together[0].tolist() == [j[0] for j, _ in alone]
+    assert together[1].tolist() == [c[0] for _, c in alone]
+    assert together[0][3] == 1.0 and together[1][1] == 1.0
+
+
 def test_normalising_drops_decoration_and_keeps_letters_and_digits_of_any_script():
     texts = ["【通知】@张三 请于6月5日前报送！！😀", "Ｒｅｐｏｒｔ_2024 ＡＢＣ", "", None, "١٢٣ café ﬁ\n\t"]
     assert normalise(texts) == ["通知请于6月5日前报送", "ｒｅｐｏｒｔ2024ａｂｃ", "", "", "١٢٣caféﬁ"]
