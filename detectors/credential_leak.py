@@ -14,21 +14,23 @@ VERSION = "4"  # in the name on its flags and watermark (detectors/run.py)
 # Printable ASCII but the comma and semicolon that end a clause; taken whole (possessive),
 # then not a length ("8-16位").
 _VALUE = r"([!-+\--:<-~]{4,}+)(?!\s*位)"
+# What a pattern cannot match without (_needs): a word naming a password, or a slash.
+_NAMED, _SLASH = "named", "slash"
 _PATTERNS = [
     # "密码：…", "密码是：…", "用户名和密码都是admin123", "初始密码统一为…", "PW：…"
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd|(?<![a-z])pw)\s*(?:(?:都|均|统一|一律|默认)?(?:是|为)\s*[:：]?|[:：=])\s*"
-               + _VALUE, re.I),
+    (_NAMED, re.compile(r"(?:密码|口令|密钥|passwd|password|pwd|(?<![a-z])pw)\s*(?:(?:都|均|统一|一律|默认)?(?:是|为)\s*[:：]?|[:：=])\s*"
+                        + _VALUE, re.I)),
     # "账号：yc_wzz 密码123456": written straight after, a value with a digit in it.
-    re.compile(r"(?:密码|口令)(?=[!-~]*\d)([!-+\--:<-~]{6,}+)(?!\s*位)"),
+    (_NAMED, re.compile(r"(?:密码|口令)(?=[!-~]*\d)([!-+\--:<-~]{6,}+)(?!\s*位)")),
     # "密码 Sb#2025ab", "wifi密码 88888888": a space alone separates them too, when the value
     # stands alone as a password does: 6 or more characters, not a link, not run into the
     # words after it ("密码 2025年…", "密码 OA2.0系统里…", "密码 reset 之后").
-    re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s+(?!\S*://)([!-+\--:<-~]{6,}+)(?=\s|$|[，,。；;！!])",
-               re.I),
+    (_NAMED, re.compile(r"(?:密码|口令|密钥|passwd|password|pwd)\s+(?!\S*://)([!-+\--:<-~]{6,}+)(?=\s|$|[，,。；;！!])",
+                        re.I)),
     # Not a path in a web address (http://…:8080/admin/index.jsp).
-    re.compile(r"(?<![/\w.:])(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I),
+    (_SLASH, re.compile(r"(?<![/\w.:])(?:admin|root|administrator|sa)\s*[/／]\s*" + _VALUE, re.I)),
     # "用户名admin 密码admin": after the account's name, any value that could be typed in.
-    re.compile(r"(?:用户名|账号|账户|登录名)\s*[:：]?\s*[!-~]+?\s*[，,]?\s*(?:密码|口令)\s*[:：=]?\s*" + _VALUE),
+    (_NAMED, re.compile(r"(?:用户名|账号|账户|登录名)\s*[:：]?\s*[!-~]+?\s*[，,]?\s*(?:密码|口令)\s*[:：=]?\s*" + _VALUE)),
 ]
 # "综治平台 yfzz01/Yf@12345", "账户：yfsb001 / Sb@2025": any account and its password with a
 # slash between, in a message naming an account or a platform (config account_words), but
@@ -62,6 +64,16 @@ def _may_hold(text: str) -> bool:
     return ("p" in text or "P" in text) and ("pw" in (lower := text.lower()) or "pass" in lower)
 
 
+def _needs(text: str) -> dict[str, bool]:
+    """Which of what the patterns need a text that _may_hold has: most such texts (保密, a
+    date 3/5) have one of them only, and then the patterns that need the other are not
+    tried. A word naming a password: 密码, 口令, 密钥, or in any case pw or pass (or the long
+    s, ſ, which case-insensitive patterns take for an s)."""
+    named = ("密码" in text or "口令" in text or "密钥" in text
+             or ("p" in text or "P" in text) and ("pw" in (lower := text.lower()) or "pass" in lower or "ſ" in lower))
+    return {_NAMED: named, _SLASH: "/" in text or "／" in text}
+
+
 def _shared_on_purpose(text: str, match: re.Match) -> bool:
     return bool(_MEETING.search(text, max(0, match.start() - 40), match.start())
                 or _HIDDEN.fullmatch(match.group(1)))
@@ -91,8 +103,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     for m in messages:
         if not m.text or not _may_hold(m.text):
             continue
-        match = next((found for pattern in _PATTERNS for found in pattern.finditer(m.text)
-                      if not _shared_on_purpose(m.text, found)), None) or _slashed(m.text, accounts, paths)
+        has = _needs(m.text)
+        match = next((found for needs, pattern in _PATTERNS if has[needs] for found in pattern.finditer(m.text)
+                      if not _shared_on_purpose(m.text, found)), None) or has[_SLASH] and _slashed(m.text, accounts, paths)
         if match:
             flags.append(flag(m, CATEGORY, ARTICLE, f"群内发布账号口令：{match.group().replace(match.group(1), _mask(match.group(1)))}"))
     return flags

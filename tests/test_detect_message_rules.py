@@ -964,6 +964,22 @@ def test_account_password_pairs_are_leaks_wherever_the_account_is_named(text):
     assert "Xz@2025" not in flag["evidence"] and "Yf@12345" not in flag["evidence"]
 
 
+@pytest.mark.parametrize("text, secret", [
+    ("请注意保密，root/Rt@20250 仅限本人使用", "Rt@20250"),  # 保密 names no password: the slash shows it
+    ("PASSWORD: Ab@12345", "Ab@12345"),  # no 密, no slash: the word alone
+    ("PW：Yfxz@2025，3/5前改掉", "Yfxz@2025"),
+    ("请保密 paſſword: Ab@12345", "Ab@12345"),  # a long s, which the patterns take for an s
+])
+def test_a_credential_is_found_by_the_word_or_the_slash_it_holds_whatever_else_the_text_has(text, secret):
+    [flag] = run(credential_leak, msg(text))
+    assert secret not in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", ["请注意保密，3/5前报送", "密钥管理员：王磊 / 李华"])
+def test_secrecy_and_slashes_without_a_credential_are_no_leak(text):
+    assert run(credential_leak, msg(text)) == []
+
+
 def test_red_packets_and_transfers_are_flagged():
     flags = run(red_packet, msg("恭喜发财", kind="red_packet", id=1), msg("[转账]￥1360.00", id=2),
                 msg("节日期间严禁收受红包礼金", id=3))
