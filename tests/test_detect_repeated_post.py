@@ -421,6 +421,14 @@ def test_normalising_drops_decoration_and_keeps_letters_and_digits_of_any_script
     assert normalise(texts) == ["通知请于6月5日前报送", "ｒｅｐｏｒｔ2024ａｂｃ", "", "", "١٢٣caféﬁ"]
 
 
+def test_normalising_keeps_letters_past_the_first_plane_after_texts_that_stay_in_it():
+    # A rare-surname character (𠀾, plane 2) and mathematical letters (𝐀𝟏, plane 1) are letters
+    # and digits; an emoji and a tag character (plane 14) are decoration.
+    assert normalise(["请于6月5日前报送"]) == ["请于6月5日前报送"]
+    assert normalise(["张𠀾同志：𝐀𝟏表😀\U000E0041"]) == ["张𠀾同志𝐀𝟏表"]
+    assert normalise(["请于6月5日前报送"]) == ["请于6月5日前报送"]
+
+
 def test_a_detector_failing_mid_batch_leaves_nothing_of_that_batch(conn, monkeypatch):
     from detectors import privacy, run
 
