@@ -113,7 +113,12 @@ _GRADE_WORD = re.compile("绝密|机密|秘密")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
-_NUMBER = re.compile(r"[\u4e00-\u9fff]{0,6}(?<!保)密(?:电|函|发)?\s*[〔\[［（(【]\s*\d{4}\s*[〕\]］）)】]\s*\d+\s*号")
+_OPENING = r"[〔\[［（(【]"
+_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?<!保)密(?:电|函|发)?\s*{_OPENING}\s*\d{{4}}\s*[〕\]］）)】]\s*\d+\s*号")
+# What _marked finds nothing without: a grade (every marking names one) or a document
+# number's opening bracket. Most texts with 密 have neither (保密, 密切): their clauses
+# are not read.
+_MAY_BE_MARKED = re.compile(f"{_GRADE_WORD.pattern}|{_OPENING}")
 _HANDLED = re.compile(r"[将把对]")
 
 
@@ -141,7 +146,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 or len(text) < settings["internal_min_chars"] and announced.search(text, 0, caption)
                 and not _HEADED.match(text) and (graded or declared)):
             continue
-        evidence = _marked(text, reminders) if graded else None
+        evidence = _marked(text, reminders) if graded and _MAY_BE_MARKED.search(text) else None
         if evidence:
             flags.append(flag(m, "secret", ARTICLE, evidence))
         elif declared:

@@ -606,6 +606,17 @@ def test_classified_document_numbers_and_markings_written_otherwise_are_flagged(
     assert shown in flag["evidence"]
 
 
+@pytest.mark.parametrize("number", ["宜委密[2025]5号", "宜委密［2025］5号", "宜委密（2025）5号", "宜委密(2025)5号", "宜委密【2025】5号"])
+def test_a_classified_document_number_in_any_bracket_is_flagged_though_no_grade_is_named(number):
+    [flag] = run(secret, msg(f"根据{number}文件精神，请各村密切配合"))
+    assert f"「{number}」" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", ["请各村密切关注汛情（第3号）", "做好保密工作【2025】", "保密办〔2025〕3号：请各单位自查"])
+def test_secrecy_words_beside_a_bracket_are_no_marking(text):
+    assert run(secret, msg(text)) == []
+
+
 STATISTICS_REPORT = ("一、总体情况：1-2月全县规模以上工业增加值同比增长6.8%，低于全市平均水平1.2个百分点，排全市第8位。"
                      "二、存在问题：部分乡镇统计基础薄弱，个别企业存在数据报送不及时、不准确的问题。"
                      "三、下步工作：各乡镇要压实统计责任，严禁虚报瞒报统计数据。")
