@@ -117,6 +117,7 @@ def _csv_rows(text: str, delimiter: str, short_cells: bool):
     two a few lines apart every line between them. Each line holding such a quote is
     read on its own, as a `TypedQuote`, and the lines between or after them as rows."""
     lines = list(io.StringIO(text, newline=""))
+    crlf = bool(lines) and lines[0].endswith("\r\n")  # how the file ends its rows: Excel's CRLF?
     start, closer = 0, None  # closer: the line whose quote closed a span read line by line
     while start < len(lines):
         reader, before = csv.reader(lines[start:], delimiter=delimiter), 0
@@ -125,7 +126,7 @@ def _csv_rows(text: str, delimiter: str, short_cells: bool):
             # Only a row read to the end of the text may hold a quote no quote closes: the
             # last line's own, or one that swallowed the lines after it.
             left_open = end == len(lines) and _left_open(lines[first:], delimiter)
-            joined = short_cells and end - first > 1 and not _continues_a_cell(lines[first:end], row, delimiter)
+            joined = short_cells and end - first > 1 and not _continues_a_cell(lines[first:end], row, delimiter, crlf)
             if left_open or joined:
                 yield TypedQuote(next(csv.reader(lines[first:first + 1], delimiter=delimiter,
                                                  quoting=csv.QUOTE_NONE)))
@@ -137,13 +138,18 @@ def _csv_rows(text: str, delimiter: str, short_cells: bool):
             return
 
 
-def _continues_a_cell(lines: list[str], row: list, delimiter: str) -> bool:
+def _continues_a_cell(lines: list[str], row: list, delimiter: str, crlf: bool) -> bool:
     """Whether the lines of a row read over several lines continue a cell, as Excel writes
     one holding line breaks (Alt+Enter), rather than being rows of their own between two
-    quotes typed by hand. Each line after the first, read on its own, adds to the row its
-    cells but the one continued; lines that give more cells than the row has, or one
-    that alone has as many, are rows (a whole row between the quotes, or the closing one).
-    A line break in a name is no cell's either: its next line has the row's cells."""
+    quotes typed by hand. Excel ends its rows with CRLF and a break inside a cell with LF
+    alone: in a file whose rows end in CRLF (`crlf`), lines ended by LF alone are a cell's,
+    whatever they hold (a 群昵称 "城关,王伟" on a later line of the cell). Otherwise each
+    line after the first, read on its own, adds to the row its cells but the one continued;
+    lines that give more cells than the row has, or one that alone has as many, are rows
+    (a whole row between the quotes, or the closing one). A line break in a name is no
+    cell's either: its next line has the row's cells."""
+    if crlf and not any(line.endswith("\r\n") for line in lines[:-1]):
+        return True
     cells = [max(1, len(next(csv.reader([line], delimiter=delimiter), []))) for line in lines]
     return cells[0] + sum(c - 1 for c in cells[1:]) <= len(row) and all(c < len(row) for c in cells[1:])
 

@@ -376,6 +376,29 @@ def test_cells_excel_quoted_over_lines_are_cells_not_quotes_typed_by_hand(qungua
     assert "typed by hand" not in result.stderr
 
 
+@pytest.mark.parametrize("row, person", [
+    ('王伟,县水利局,,"城关镇王伟\n城关,王伟"', ("王伟", "县水利局", "", '["城关镇王伟", "城关,王伟"]')),
+    ('王伟,县水利局,"科长\n兼主任,党组成员",', ("王伟", "县水利局", "科长\n兼主任,党组成员", "[]")),
+    ('"王伟",县水利局,"科长\n兼主任,党组成员\n副局长,三级调研员",', ("王伟", "县水利局", "科长\n兼主任,党组成员\n副局长,三级调研员", "[]")),
+], ids=["a 群昵称 with a comma on its second line", "a position with one", "three lines with them"])
+def test_cells_excel_saved_over_lines_with_commas_in_are_cells(qunguan, db_path, query, tmp_path, row, person):
+    # Excel ends a row with CRLF and a line break typed in a cell (Alt+Enter) with LF alone:
+    # the cell's later lines, commas and all, are no rows, however many cells they would make.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位,职务,群昵称\r\n{row}\r\n李明,县财政局,科员,\r\n")
+    assert [(p["name"], p["unit"], p["position"] or "", p["display_names"]) for p in _people(query)] == [
+        person, ("李明", "县财政局", "科员", "[]")]
+    assert "typed by hand" not in result.stderr
+
+
+def test_two_quotes_typed_in_notepad_in_a_roster_excel_saved_still_cost_their_own_rows(qunguan, db_path, query, tmp_path):
+    # Notepad ends the lines it is given with CRLF, as Excel ends its rows: the lines
+    # between two typed quotes are rows, as in a file of LF rows.
+    result = _import(qunguan, db_path, tmp_path,
+                     '姓名,单位,群昵称\r\n"王五,县应急局,\r\n张三,县财政局,城关,张三\r\n李四",县水利局,\r\n钱七,县委办,\r\n')
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("张三", "县财政局"), ("钱七", "县委办")]
+    assert "花名册.csv:2: a quote" in result.stderr and "花名册.csv:4: a quote" in result.stderr
+
+
 def test_a_wechat_id_excel_rounded_is_left_out_and_said_and_the_person_kept(qunguan, db_path, query, tmp_path):
     # 微信号 that are mobile numbers, shown by Excel as 1.39123E+10 and saved so.
     path = tmp_path / "花名册.csv"
