@@ -206,6 +206,9 @@ SUNDAY_NIGHT = "2025-03-09T22:30:00"
     "请大家好好休息，周一早上8点准时到岗", "明天上午8点准时到岗，请大家注意安全", "注意安全，明天早上八点准时到村部报到",
     "请大家注意保暖，下周一8:00准时到岗", "各位：明天准时到岗，不得迟到", "明天值班的同志8点准时到岗",
     "请大家注意安全，明天10：00到镇政府签到", "明天上午8点全体干部准时到岗",
+    # 我 in a clause before, a question in a clause after, or a third person named: still the hour set.
+    "我再强调一遍：明天上午8点全体干部准时到岗", "我看了一下，明天上午8点全体干部准时到岗",
+    "明天上午8点准时到岗，有问题吗？", "新录用的两位同志下周一上午9点到组织办报到",
 ])
 def test_the_hour_to_be_at_work_set_on_sunday_night_is_a_task(text):
     [flag] = run(after_hours, msg(text, SUNDAY_NIGHT))
@@ -218,6 +221,9 @@ def test_the_hour_to_be_at_work_set_on_sunday_night_is_a_task(text):
     "大家辛苦了，明天8点还要上班，早点休息", "注意安全，我明天上午8点准时到岗", "明天上午我8点准时到岗，请领导放心",
     "我们明天上午8点准时到岗，请领导放心", "明天上午几点到岗？谁知道一下", "明天上午8点准时到岗吗？我还不知道",
     "今天大家8点就准时到岗了，辛苦了", "周一大家8点都准时到岗了，表扬一下", "收到，明天上午8点准时到岗",
+    # The speaker's unit or child, 我 a few words before the day; a choice of hours asked about.
+    "我们镇明天8点全员准时到岗", "我们村干部明天上午8点准时到岗", "我儿子明天8点去学校报到，挺紧张的",
+    "我家孩子明天早上8点报到，得送他过去", "明天是8点到岗还是8点半到岗？",
 ])
 def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     assert run(after_hours, msg(text, SUNDAY_NIGHT)) == []
