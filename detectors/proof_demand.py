@@ -17,7 +17,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "15"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "16"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
@@ -38,10 +38,31 @@ def other_senses(settings: dict) -> re.Pattern:
 
 
 def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
-    """A sending that names which media it sent, a medium right after its 的 ("刚发群里的照片是
-    昨天的", "上传到系统的照片有几张重复了"): it tells what was sent, it asks for no sending."""
+    """A sending that names media by it, a medium right after its 的 ("刚发群里的照片是昨天的",
+    "上传的照片要清晰"), with what its part of the clause says after the medium (`after`)."""
     sends = any_pattern(tuple(map(re.escape, settings["send_words"])) + tuple(settings["send_patterns"])).pattern
-    return re.compile(rf"(?:{sends})(?=(?:[到至进在][^，,。、\s的]{{1,8}})?里?的[^，,。、\s]{{0,4}}?(?:{any_media.pattern}))")
+    return re.compile(rf"(?:{sends})(?=(?:[到至进在][^，,。、\s的]{{1,8}})?里?的[^，,。、\s]{{0,4}}?(?:{any_media.pattern})"
+                      r"(?P<after>[^，,]*))")
+
+
+# What the media a sending names must be ("上传的照片要清晰", "发群里的照片请注明户主姓名",
+# "提交的视频不能超过1分钟"): the sending is asked for, the rule is for media still to come.
+# Not 应该, a guess ("发群里的照片应该是昨天的").
+_REQUIRED = re.compile("要|须|需|一律|应当?(?!该)|请|不能|不得|不可|一定")
+# Unless the sending is past, said before it in its part ("刚发群里的照片要删掉", "昨天上传的
+# 视频要重新剪一下"): those media are sent, a rule for them asks for none.
+_PAST = re.compile("刚|已|昨|前天|之前|先前|上次|上周|上个?月|前几天|前面")
+
+
+def _told_sendings(proof: str, named: re.Pattern) -> str:
+    """`proof` with the sendings that name media sent blanked: they tell what was sent and
+    ask for no sending. One with a rule for the media (`_REQUIRED`) asks for them, unless past."""
+    def told(sending: re.Match) -> str:
+        part = proof[max(proof.rfind("，", 0, sending.start()), proof.rfind(",", 0, sending.start())) + 1:sending.start()]
+        if _REQUIRED.search(sending["after"]) and not _PAST.search(part):
+            return sending[0]
+        return " " * len(sending[0])
+    return named.sub(told, proof)
 
 
 def _clauses(text: str, any_media: re.Pattern) -> list[str]:
@@ -144,7 +165,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
             if "的" in proof:  # which a named sending has, and most clauses do not: a cheap test first
-                proof = named.sub(lambda sending: " " * len(sending[0]), proof)
+                proof = _told_sendings(proof, named)
             # A prohibition forbids the media in its own part of the clause ("拍照上传，不得弄虚作假"
             # still demands the photos), and a clause that forbids them is about them, not a demand.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):

@@ -270,6 +270,9 @@ def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     "你发来的照片是去年的", "发过来的照片太模糊了", "上传到系统的照片有几张重复了", "大家发群里的照片我都看了，很好",
     "在群里发的照片是昨天的", "本人郑重声明：我没有转发群里的任何截图，请大家不要猜测",
     "刚才在群里发的那张图片里能看到文件的密级标志，我已经撤回了", "请大家看一下刚发群里的照片是不是昨天的",
+    # Media sent already, whatever is to be done with them or guessed of them.
+    "刚发群里的照片要删掉", "昨天上传的视频要重新剪一下", "发群里的照片应该是昨天的",
+    "大家发群里的照片我都看了，应该没问题",
 ])
 def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     assert run(proof_demand, msg(text)) == []
@@ -292,6 +295,9 @@ def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     ("请把昨天发群里的照片重新发一下", "照片"), ("请把发群里的照片也上传到系统", "照片"),
     ("发群里的照片必须带日期水印", "照片"), ("各村发群里的照片都要有日期水印", "照片"), ("请发今天走访的照片", "照片"),
     ("上传的照片必须清晰，每户不少于3张", "照片"), ("没发群里的照片今晚必须补发", "照片"), ("照片发群里的时候要带上村名", "照片"),
+    # How media still to be sent must be: the sending is asked for.
+    ("上传的照片要清晰，请注明村名", "照片"), ("上传的照片请注明村名和时间", "照片"), ("发群里的照片要注明户主姓名", "照片"),
+    ("提交的视频不能超过1分钟", "视频"), ("各村报送的整改前后对比照要一一对应", "对比照"),
 ])
 def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     [flag] = run(proof_demand, msg(text))
