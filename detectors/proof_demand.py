@@ -91,14 +91,28 @@ def _demanded(clause: str, acts: re.Pattern, demand: re.Pattern, back: re.Patter
             or back.search(clause, ends[-1]) is not None)
 
 
-def _for_another_end(clause: str, any_media, document, photo, incident, purposes: dict) -> bool:
+def incidents(settings: dict):
+    """Whether the medium at `start` of `clause` shows an incident to look into, named just
+    before it ("这个学生被霸凌的视频"), and no work on such incidents is named there too: those
+    media prove the work ("走访被盗群众的照片", "防范学生被欺凌的宣传照片")."""
+    # The medium right after the incident's 的, but for a word or two ("打架的那段视频", "偷车的监控视频").
+    shown = re.compile(rf"(?:{any_pattern(tuple(settings['incident_patterns'])).pattern})的[^，,。、\s]{{0,3}}$")
+    work = word_pattern(tuple(settings["incident_work_words"]))
+
+    def of_incident(clause: str, start: int) -> bool:
+        named_from = max(0, start - 16, clause.rfind("，", 0, start) + 1, clause.rfind(",", 0, start) + 1)
+        return shown.search(clause, named_from, start) is not None and work.search(clause, named_from, start) is None
+    return of_incident
+
+
+def _for_another_end(clause: str, any_media, document, photo, of_incident, purposes: dict) -> bool:
     """Whether every medium the clause names is a document's photo, shows an incident or
     serves another end."""
     for found in any_media.finditer(clause):
         medium = found.group()
         if photo.fullmatch(medium) and document.search(clause, max(0, found.start() - 10), found.start()):
             continue
-        if incident.search(clause, max(0, found.start() - 16), found.start()):
+        if of_incident(clause, found.start()):
             continue
         if medium in purposes and purposes[medium].search(clause):
             continue
@@ -151,8 +165,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     elsewise = other_senses(settings)
     document = word_pattern(tuple(settings["document_words"]))
     photo = word_pattern(tuple(settings["photo_words"]))
-    # The medium right after the incident's 的, but for a word or two ("打架的那段视频", "偷车的监控视频").
-    incident = re.compile(rf"(?:{any_pattern(tuple(settings['incident_patterns'])).pattern})的[^，,。、\s]{{0,3}}$")
+    of_incident = incidents(settings)
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
     flags = []
@@ -175,7 +188,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
                 continue
-            if _for_another_end(proof, any_media, document, photo, incident, purposes):
+            if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
                 continue
             # A report counts against the part of the clause it is in ("走访照片上传了"), not
             # against a demand beside it ("请把照片上传，上传了的回复1").

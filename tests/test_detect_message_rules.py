@@ -74,6 +74,8 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "他骂人的截图发一下，我们核实一下", "村民吵架的视频发一下，看看谁先动的手", "昨晚偷电动车的监控视频发给派出所",
     "被盗现场的照片发一下", "那个孩子被狗咬伤的照片发一下", "酒后闹事的视频发我一份，纪委要核实",
     "学生打架的那段视频发群里，明天开会研究", "被骗群众的聊天截图发我，我转给反诈中心",
+    "学生被打后就医的照片发我", "被盗的防盗门照片发我", "被打开的门锁照片发我",
+    "开展防欺凌教育，学生被打的视频发我",  # the work is another part's
 ])
 def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
@@ -116,6 +118,10 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("请各校把防校园欺凌的宣传视频发群里", "视频"), ("校园安全隐患排查的照片发一下", "照片"), ("请把调解纠纷的照片发群里", "照片"),
     ("事故隐患整改前后的照片发群里", "照片"), ("走访被帮扶户的照片发一下", "照片"), ("请把打击盗窃专项行动的照片发群里", "照片"),
     ("请各村把矛盾纠纷排查化解的照片发群里", "照片"),
+    ("走访被盗群众的照片请上传", "照片"), ("慰问被撞伤老人的照片发一下", "照片"),
+    ("防范学生被欺凌的宣传照片请上传", "照片"), ("防止学生打架的宣传照片请上传", "照片"),
+    # Work done on a thing, said with 被: no harm done.
+    ("卫生死角被打扫干净的照片发群里", "照片"), ("道路被打通的照片发一下", "照片"), ("线路被抢修好的照片请发群里", "照片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
