@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "15"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "16"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -91,8 +91,11 @@ _ASKED_OF = (rf"(?:{_MATERIAL}?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机�
 # clause ends), nor a question ("这是机密吗？").
 _NOT_RULES = (r"(?!\s*(?:载体|等级|吗)"
               r"|[^：:\n，,。！!？?]{0,6}?(?:管理|保管|使用|存放|流转|借阅|规定|要求|制度|办法|须知))")
-# `caption` ends where the material starts: at a colon or a line break a few words on,
-_TO_COLON = r"[^：:\n？?！!]{0,12}(?=[：:\n])"
+# The words up to the ask, and the ask: "，请不要随意上传到各类平台".
+_UP_TO_ASK = rf"[^：:\n？?！!]{{0,12}}?(?:{_ASK})"
+# `caption` ends where the material starts: at a colon or a line break a few words on, or
+# after the ask however long the ask ("这是内部资料，请不要随意上传到各类平台：…"),
+_TO_COLON = rf"(?:{_UP_TO_ASK}|[^：:\n？?！!]{{0,12}})(?=[：:\n])"
 # or at a comma after the ask, as at a colon: "这是内部消息，不要外传，县里下周要来暗访".
 # What may follow that comma and is no material (_TOLD): more admonition or thanks ("这是
 # 内部通报，不要外传，违者追责", "…，谢谢配合"), another ask, or what the readers are to do with
@@ -103,7 +106,7 @@ _TOLD = (r"请|仅限|注意|谢谢|感谢|以免|否则|违者|一经|如有|�
          r"|自己|以上|有问题|有疑问|有事|阅知|知悉"
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
-_TO_ASK = rf"[^：:\n？?！!]{{0,12}}?(?:{_ASK})(?=[，,](?!\s*(?:{_TOLD})))"
+_TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
 _CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})[：:\n，,]\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message

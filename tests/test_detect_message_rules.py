@@ -824,6 +824,10 @@ REPORT = "一、全县一季度财政收入完成情况通报，各乡镇收入�
     ("下面是县局内部通报，切勿随意转发：今年3月起县局对各乡镇开展作风暗访", "切勿随意转发"),
     (f"这是内部资料，请勿随意发表到网上：{REPORT}", "请勿随意发表到网上"),
     ("这是学校内部通知，不要轻易外传：下周起教师早上7:30前到校签到", "不要轻易外传"),
+    # An ask running to the colon, however long: those it is asked of, how and where to.
+    (f"这是内部资料，请不要随意上传到各类平台：{REPORT}", "不要随意上传到各类平台"),
+    (f"这是内部资料，请大家不要随意转发到其他工作群：{REPORT}", "不要随意转发到其他工作群"),
+    ("这是学校内部通知，请各位老师不要随意转发到家长群：下周三教育局来暗访", "不要随意转发到家长群"),
 ])
 def test_an_ask_saying_where_or_how_the_material_is_not_to_go_is_an_ask_all_the_same(text, asked):
     [flag] = run(secret, msg(text))
@@ -857,6 +861,8 @@ def test_an_ask_saying_where_or_how_the_material_is_not_to_go_is_an_ask_all_the_
     "这是学校内部通知，请勿随意调课，周一起各班按新作息执行", "这是学校内部通知，请勿随意发言：周一起各班按新作息执行",
     "这是机密，先别随意外传：王主任下个月调县里去了", "这是秘密，不要随意外传：小王下个月结婚",
     "请勿随意转发到家长群，周一起各班按新作息执行", "以下是内部资料管理规定，请勿随意转发：\n1. 内部资料不得带出办公室",
+    "这是秘密，请大家不要随意外传到其他群里：小王下个月结婚", "这是内部资料，请不要随意上传到各类平台，谢谢配合",
+    f"以下是内部资料的保管要求，请大家不要随意转发到其他群：{REPORT}",
 ])
 def test_an_ask_saying_where_to_with_no_material_after_it_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
