@@ -53,14 +53,18 @@ _REQUIRED = re.compile("要|须|需|一律|应当?(?!该)|请|不能|不得|不�
 # Unless the sending is past, said before it in its part ("刚发群里的照片要删掉", "昨天上传的
 # 视频要重新剪一下"): those media are sent, a rule for them asks for none.
 _PAST = re.compile("刚|已|昨|前天|之前|先前|上次|上周|上个?月|前几天|前面")
+# Nor is what readers are to do with media sent a rule for them ("发群里的照片请大家及时保存",
+# "上传的视频请各村互相学习", "上传到系统的照片需要审核").
+_USED = re.compile("保存|下载|删|点赞|学习|审核|查看|浏览|整理|分类|归档|打印|收藏|转发")
 
 
 def _told_sendings(proof: str, named: re.Pattern) -> str:
     """`proof` with the sendings that name media sent blanked: they tell what was sent and
-    ask for no sending. One with a rule for the media (`_REQUIRED`) asks for them, unless past."""
+    ask for no sending. One with a rule for the media (`_REQUIRED`) asks for them, unless past
+    or the rule is what to do with them (`_USED`)."""
     def told(sending: re.Match) -> str:
         part = proof[max(proof.rfind("，", 0, sending.start()), proof.rfind(",", 0, sending.start())) + 1:sending.start()]
-        if _REQUIRED.search(sending["after"]) and not _PAST.search(part):
+        if _REQUIRED.search(sending["after"]) and not _USED.search(sending["after"]) and not _PAST.search(part):
             return sending[0]
         return " " * len(sending[0])
     return named.sub(told, proof)

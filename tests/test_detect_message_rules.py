@@ -281,6 +281,8 @@ def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     # Media sent already, whatever is to be done with them or guessed of them.
     "刚发群里的照片要删掉", "昨天上传的视频要重新剪一下", "发群里的照片应该是昨天的",
     "大家发群里的照片我都看了，应该没问题",
+    # What readers are to do with media sent: no rule for media still to come.
+    "发群里的照片请大家及时保存", "上传的视频请各村互相学习", "上传到系统的照片需要审核", "发群里的照片请大家点赞",
 ])
 def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     assert run(proof_demand, msg(text)) == []
