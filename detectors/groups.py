@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from classifiers.classify import set_watermark, watermark
+from detectors.group_checks import DETECTOR
 from ingest.records import local_now, week_days, week_label
 from review.handling import REOPEN_NOTE, Standing, settle_flags
 
@@ -19,9 +20,6 @@ ARTICLES = {
     "group_member_unverified": "群规 第六条", "group_member_hidden_name": "群规 第六条",
     "group_chatter_share": "群规 第十二条",
 }
-
-
-DETECTOR = "rules@groups"
 
 
 def _flag(subject: str, category: str, evidence: str, group_id: int | None, member_id: int | None = None) -> dict:
@@ -183,13 +181,8 @@ RECUR_NOTE = "此项曾因登记信息或花名册更新而自动关闭，现再
 RECOUNTED_AGAIN_NOTE = "该周重新统计后闲聊/吹捧占比再次超过阈值，重新进入核查"
 # Weeks were once cut at New Year (2025-W00 from 1 January): such a part week's flag is
 # no week the check counts any more, and would else stay open for good beside its week's.
+# Closed so, no count takes it in (`group_checks.PART_WEEK_CLOSED`).
 NEW_YEAR_NOTE = "元旦所在的一周现按周一至周日整周统计，此项为按年份拆开的部分周，已不再单独核查"
-# Such a part week's flag, once the check has closed it, stands for no week: its days are
-# in the whole week's flag. The reports, the dashboard and the canned queries that count
-# flags count it nowhere, neither as a breach nor as a false alarm, which would be a
-# supervisor's verdict. SQL on a flag `f` and its state `s` (flag_state); never NULL.
-PART_WEEK_CLOSED = ("(f.category = 'group_chatter_share' and f.subject like '%-W00' and s.status is 'resolved' "
-                    f"and s.actor_id is '{DETECTOR}')")
 _SETTLERS = (SETTLED_NOTE, RECOUNTED_NOTE)
 # Openings no supervisor made: the detector's own, and taking an exemption back.
 _OPENED_AGAIN = (RECUR_NOTE, RECOUNTED_AGAIN_NOTE, REOPEN_NOTE)

@@ -7,7 +7,7 @@ from statistics import median
 
 from markupsafe import escape
 
-from detectors.groups import PART_WEEK_CLOSED
+from detectors.group_checks import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
 

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from classifiers.classify import watermark
-from detectors.groups import DETECTOR as GROUP_CHECKS, PART_WEEK_CLOSED
+from detectors.group_checks import DETECTOR as GROUP_CHECKS, PART_WEEK_CLOSED
 from detectors.run import MESSAGE_DETECTORS, detector_name
 from ingest.records import local_now
 from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES

@@ -11,7 +11,7 @@ import yaml
 from datasette.utils import baseconv
 from itsdangerous import BadData
 
-from detectors.groups import PART_WEEK_CLOSED
+from detectors.group_checks import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 

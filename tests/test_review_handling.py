@@ -517,6 +517,29 @@ async def test_a_new_year_part_week_the_check_closed_is_counted_nowhere_on_the_d
     assert sum(r["数量"] for r in per_article) == flags
 
 
+def test_the_server_counts_flags_without_loading_the_chat_model(ds, db_path):
+    # The dashboard and the canned queries leave the part weeks of New Year out by the group
+    # checks' name: the module of the checks loads scikit-learn and numba with the chat model,
+    # some 200 MB in every server from its start. A new process, as `qunguan serve` starts one.
+    import subprocess
+    import sys
+
+    serve = f"""
+import asyncio, sys
+from pathlib import Path
+from review import auth
+from review.site import actor_cookie, make_datasette
+ds = make_datasette(Path({str(db_path)!r}))
+cookies = {{"ds_actor": actor_cookie(ds, auth.get_user(auth.connect(auth.users_path(Path({str(db_path)!r}))), "u-auditor"))}}
+for path in ("/-/qunguan/dashboard", "/archive/flags_per_group_week.json", "/archive/flags_per_article.json"):
+    assert asyncio.run(ds.client.get(path, cookies=cookies)).status_code == 200, path
+print(sorted({{"sklearn", "numba", "scipy"}} & set(sys.modules)))
+"""
+    run = subprocess.run([sys.executable, "-c", serve], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
 async def test_a_later_queue_page_links_back_to_the_first(ds, query):
     cookies = cookies_for(ds, "u-supervisor")
     first = await ds.client.get("/-/qunguan/queue?category=group_member_unverified", cookies=cookies)
