@@ -59,14 +59,24 @@ class ExcelCells:
         return text.encode("utf-8")
 
 
+def first_record_end(data: bytes) -> int:
+    """How many bytes at the start of `data` (which starts a record) its first record takes,
+    line break and all; 0 while it is not whole."""
+    return next(_record_ends(data), 0)
+
+
 def _records_end(data: bytes) -> int:
-    """How many bytes at the start of `data` (which starts a record) are whole records: up
-    to the last line break outside quotes. Quotes in a cell are doubled, so a line break
-    is outside them when the quotes before it are even in number."""
-    end = start = quotes = 0
+    """How many bytes at the start of `data` (which starts a record) are whole records."""
+    return max(_record_ends(data), default=0)
+
+
+def _record_ends(data: bytes):
+    """Where each whole record at the start of `data` ends: after a line break outside
+    quotes. Quotes in a cell are doubled, so a line break is outside them when the quotes
+    before it are even in number."""
+    start = quotes = 0
     while (newline := data.find(b"\n", start)) != -1:
         quotes += data.count(b'"', start, newline)
         if quotes % 2 == 0:
-            end = newline + 1
+            yield newline + 1
         start = newline + 1
-    return end

@@ -34,12 +34,13 @@ def wrapper(datasette):
                 started = started or message["type"] == "http.response.start"
                 await send(message)
 
+            asked, outgoing = scope, sending
             if scope.get("type") == "http" and scope.get("path", "").endswith(".csv"):
-                outgoing = csv_export.Export(sending, scope["path"], lambda: csv_export.query_error(datasette, scope))
-            else:
-                outgoing = sending
+                asked, header = csv_export.asked(scope)
+                outgoing = csv_export.Export(sending, scope["path"], header,
+                                             lambda: csv_export.query_error(datasette, scope))
             try:
-                await app(scope, receive, outgoing)
+                await app(asked, receive, outgoing)
             except UnicodeDecodeError:
                 if started:
                     raise

@@ -176,6 +176,40 @@ async def test_a_query_that_finds_nothing_still_downloads_its_csv(ds):
         assert csv.content.decode("utf-8-sig") == body
 
 
+@pytest.mark.parametrize("path, params", [
+    ("/archive.csv", {"sql": "select id, text from messages where text like '%' || :q || '%'", "q": "红包"}),
+    ("/archive.csv", {"sql": "select id, text from messages where text like '%' || :q || '%'", "q": "没有这句话"}),
+    ("/archive/messages.csv", {"text__contains": "没有这句话"}),
+    ("/archive/messages.csv", {"_stream": "on", "_size": "5"}),
+    ("/archive/stale_open_flags.csv", {}),
+    ("/archive.csv", {"sql": 'select 1 as "两行\n列名", 2 as b'}),  # the header is one record, not one line
+])
+async def test_an_export_without_its_header_line_runs_its_query_once_as_with_it(ds, monkeypatch, path, params):
+    # Without the header a query that finds nothing is an empty file, as a failed one was:
+    # telling them apart must not run a slow query a second time.
+    from datasette.database import Database
+
+    ran = []
+    execute = Database.execute
+
+    async def counted(self, sql, *args, **kwargs):
+        if self.name == "archive" and "sqlite_master" not in sql and not sql.lower().startswith("pragma"):
+            ran.append(sql)  # the export's own queries, not Datasette's look at the schema
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", counted)
+    cookies = cookies_for(ds, "u-auditor")
+    exports = {}
+    for header in ("on", "off"):
+        ran.clear()
+        csv = await ds.client.get(path, params={**params, "_header": header}, cookies=cookies)
+        assert csv.status_code == 200 and csv.headers["content-disposition"].startswith("attachment")
+        exports[header] = (csv.content.decode("utf-8-sig"), list(ran))
+    (whole, queries), (rows, queries_without) = exports["on"], exports["off"]
+    assert queries_without == queries
+    assert rows == whole.split("\r\n", 1)[1]
+
+
 def test_an_unknown_error_message_is_shown_as_it_is():
     assert error_message("no such column: nosuch") == "no such column: nosuch"  # SQLite's: `sql_error`
     assert error_message("Cannot sort table by 发送时间") == "无法按 发送时间 排序"
