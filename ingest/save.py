@@ -238,6 +238,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
             plan.write(batch.rows)
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
+        writer.call(ops.reindex_messages, plan.unindexed, plan.first_id)
         result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
         result.group, result.not_forced, result.renamed = plan.groups.first_name, plan.groups.not_forced, plan.groups.renamed
         result.duplicate = plan.seen - result.new
@@ -538,6 +539,7 @@ class _Planner:
         self.next_id = self.first_id
         # Into an empty archive (a first, often large, import) there is nothing to look up.
         self.archive_empty = self.first_id == 1
+        self.unindexed = writer.call(ops.unindex_messages) if self.archive_empty else []
         self.seen = 0
         self.rejects: list[tuple[int | None, int, str]] = []
         # Identical records (same time, sender, kind, text) seen so far at the current time,

@@ -124,6 +124,41 @@ def insert_messages(conn, rows: list[tuple]) -> None:
                  "where id between ? and ? and tokens != ''", [rows[0][0], rows[-1][0]])
 
 
+def unindex_messages(conn) -> list[str]:
+    """Drop the messages table's indexes, returning the statements that make them again
+    (`reindex_messages`). For an import into an empty archive (a first, often large,
+    file): one sorted build after it costs a third of keeping them up to date row by row
+    (bench/ingest.py, 1M messages). In the file's transaction, so a file rolled back
+    leaves them as they were."""
+    made = conn.execute("select name, sql from sqlite_master where type = 'index' and tbl_name = 'messages' "
+                        "and sql is not null order by rowid").fetchall()
+    for name, _ in made:
+        conn.execute(f'drop index "{name}"')
+    return [sql for _, sql in made]
+
+
+def reindex_messages(conn, statements: list[str], first_id: int) -> None:
+    """Make the indexes `unindex_messages` dropped again. Without the unique key, a
+    message the file holds twice (an overlapping paste) was stored twice: its first is
+    kept, as `insert or ignore` keeps it, and the others go, from the search index too."""
+    for statement in statements:
+        try:
+            conn.execute(statement)
+        except sqlite3.IntegrityError:
+            _drop_repeats(conn, first_id)
+            conn.execute(statement)
+
+
+def _drop_repeats(conn, first_id: int) -> None:
+    # In SQL, not a list: memory must not grow with the file (a whole export pasted twice).
+    conn.execute("create temp table repeats as select id from messages where id >= ? and id not in "
+                 "(select min(id) from messages where id >= ? group by key)", [first_id, first_id])
+    conn.execute("insert into messages_fts (messages_fts, rowid, tokens) select 'delete', id, tokens from messages "
+                 "where id in (select id from temp.repeats) and tokens != ''")
+    conn.execute("delete from messages where id in (select id from temp.repeats)")
+    conn.execute("drop table temp.repeats")
+
+
 def adopt_ids(conn, found: list[dict]) -> None:
     """Dicts of source_id, key (by it), reply_key (or None), sent_at, precision and id: a
     message archived without its exporter's id, now read with it, takes it (and the reply

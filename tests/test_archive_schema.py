@@ -73,3 +73,25 @@ def test_weekly_chatter_flags_dated_by_the_upgrade_keep_the_days_their_weeks_had
     assert conn.execute("select subject, occurred_at from flags order by id").fetchall() == [
         ("group:1:2025-W09", "2025-03-03T00:00:00"), ("group:1:2024-W53", "2024-12-30T00:00:00"),
         ("group:1:2025-W00", "2025-01-01T00:00:00")]
+
+
+def indexes(db_path) -> list[tuple]:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute("select name, sql from sqlite_master where type = 'index' order by name").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("export, group, stored", [("memotrace3-week1.csv", ["--group", "防火群"], 6),
+                                                    ("memotrace3-bad-times.csv", ["--group", "防火群"], 2),
+                                                    ("pasted.txt", [], 0)])  # names no group: refused, rolled back
+def test_a_first_import_leaves_the_archive_with_every_index_a_new_archive_has(qunguan, db_path, query, fixtures,
+                                                                               tmp_path, export, group, stored):
+    # A first import builds the messages' indexes once, after its file: read whole, with
+    # rejects, or refused, the archive has them all as a new one does.
+    open_archive(str(tmp_path / "new.db")).conn.close()
+    qunguan("ingest", fixtures / export, "--db", db_path, *group, "--silent")
+    assert query("select count(*) n from messages")[0]["n"] == stored
+    assert indexes(db_path) == indexes(tmp_path / "new.db")
+    assert any(name == "messages_key" for name, _ in indexes(db_path))

@@ -145,6 +145,22 @@ def test_two_overlapping_exports_pasted_into_one_file_store_each_message_once(qu
     assert "new 4\talready present 3" in ingest(qunguan, db_path, path, group="防汛群").stdout
 
 
+def test_a_stretch_pasted_twice_into_a_first_import_is_stored_and_searched_once(qunguan, db_path, query, fixtures,
+                                                                                tmp_path):
+    # Into an empty archive too (no earlier import to look the messages up in), each
+    # message is kept once, the first of its copies, and search finds it once.
+    lines = (fixtures / "memotrace3-week1.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path = tmp_path / "防火群.csv"
+    path.write_text("".join(lines + lines[1:4]), encoding="utf-8-sig")
+    assert "new 6\talready present 3" in ingest(qunguan, db_path, path).stdout
+    assert query("select source_id, source_line from messages order by id")[:3] == [
+        {"source_id": "9100000000000000001", "source_line": 2}, {"source_id": "9100000000000000002", "source_line": 3},
+        {"source_id": "9100000000000000003", "source_line": 4}]
+    assert count(query, "select count(*) n from messages_fts where messages_fts match '\"收到\"'") == 3
+    assert count(query, "select count(*) n from messages_fts") == 6
+    assert "new 0\talready present 9" in ingest(qunguan, db_path, path, group="防汛群").stdout
+
+
 def excel_rows(fixtures) -> list[list[str]]:
     """memotrace3-week1.csv as Excel shows it: 19-digit ids as 9.1E+18, times as
     2025/3/3 9:01; saved so, the ids and the seconds are lost, the messages are not."""
