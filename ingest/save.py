@@ -311,8 +311,10 @@ def _repaired(value):
     return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
 
 
-def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: bool = False) -> Iterator[Batch]:
-    batch = Batch()
+def _prepared(items: Iterable[Record | Reject], reader: HashingReader,
+              segment: Callable[[], bool] = lambda: False) -> Iterator[Batch]:
+    """Batches of `items`; each segmented if `segment()` says so as it is begun."""
+    batch, segmenting = Batch(), segment()
     for number, item in enumerate(items, start=1):
         if isinstance(item, Reject):
             # Its raw text too may hold half an emoji (a JSON record rejected whole).
@@ -321,7 +323,7 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: 
         if problem := time_problem(item.sent_at):
             batch.rejects.append((number, Reject(item.line, problem, _repaired(raw_json(item.raw)))))
             continue
-        batch.rows.append(_row(item, segment))
+        batch.rows.append(_row(item, segmenting))
         if where := _garbled(item):
             # Kept as read, and said: a name with a lost byte is a member nobody is.
             batch.garbled.append((item.line, number, f"bytes no encoding reads, shown as �, in the {where}; the "
@@ -329,7 +331,7 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader, segment: 
         if len(batch.rows) >= BATCH:
             batch.bytes_read = reader.bytes_read
             yield batch
-            batch = Batch()
+            batch, segmenting = Batch(), segment()
     _drain(reader)
     batch.bytes_read, batch.sha256 = reader.bytes_read, reader.sha256.hexdigest()
     yield batch
@@ -348,13 +350,15 @@ def _prepared_in_worker(items: Iterable[Record | Reject], reader: HashingReader)
     """`_prepared`, run in a forked process that inherits the open file and the parser.
     Its errors (a refused format, an undecodable byte) are raised here, in order."""
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    worker = multiprocessing.get_context("fork").Process(target=_produce, args=(items, reader, sending, receiving),
-                                                         daemon=True)
+    fork = multiprocessing.get_context("fork")
+    waited = fork.RawValue("b", 0)  # whether this process had to wait for the last batch
+    worker = fork.Process(target=_produce, args=(items, reader, sending, receiving, waited), daemon=True)
     worker.start()
     sending.close()
     try:
         while True:
             try:
+                waited.value = not receiving.poll()
                 kind, payload = receiving.recv()
             except EOFError:  # it died without a word (killed, out of memory)
                 worker.join()
@@ -371,12 +375,14 @@ def _prepared_in_worker(items: Iterable[Record | Reject], reader: HashingReader)
         worker.join()
 
 
-def _produce(items, reader: HashingReader, sending, receiving) -> None:
+def _produce(items, reader: HashingReader, sending, receiving, waited) -> None:
     # Only this process's end: when the writer goes (even killed), the pipe breaks here.
     receiving.close()
     try:
-        # Segmented here, beside the writing process: most of a large file is new.
-        for batch in _prepared(items, reader, segment=True):
+        # Segmented here, beside the writing process: most of a large file is new. Unless
+        # the writer had to wait for the last batch: then it has time to segment the next
+        # one itself (the new rows of it), and the two processes share the work.
+        for batch in _prepared(items, reader, segment=lambda: not waited.value):
             # Rows are tuples of str, int and None: marshal writes them in under a third of
             # pickle's time and reads them in four fifths, and both sides of the pipe are busy.
             sending.send(("batch", replace(batch, rows=marshal.dumps(batch.rows))))

@@ -85,6 +85,29 @@ def test_a_big_file_lands_whole_and_once(qunguan, db_path, query, big_export):
     assert query("select count(*) n from imports")[0]["n"] == 1  # recognised, not read again
 
 
+def test_a_big_file_parsed_slower_than_it_is_written_is_searchable_whole(qunguan, db_path, query, big_export,
+                                                                        monkeypatch):
+    # The writer, kept waiting for the parsing process, segments the next batch itself:
+    # every message is searchable by its words all the same, whichever process cut them.
+    from classifiers.tokenizer import tokens
+    from ingest.formats import memotrace
+
+    parse = memotrace.V3Csv.parse
+
+    def slow(lines, ctx):
+        for number, item in enumerate(parse(lines, ctx)):
+            if number % 5000 == 0:
+                time.sleep(0.05)
+            yield item
+
+    monkeypatch.setattr(memotrace.V3Csv, "parse", staticmethod(slow))
+    result = qunguan("ingest", big_export, "--db", db_path, "--group", "防汛群", "--silent")
+    assert "new 150000\talready present 0" in result.stdout
+    stored = query("select text, tokens from messages order by id")
+    assert [r["tokens"] for r in stored] == [tokens(r["text"]) for r in stored]
+    assert query("select count(*) n from messages_fts where messages_fts match '\"防汛\"'")[0]["n"] == 150000
+
+
 def test_a_big_hand_edited_file_keeps_every_valid_record(qunguan, db_path, query, big_export):
     # Big files are parsed in a second process: its rejects, line numbers and the
     # fallback for a line saved in another encoding must reach the archive the same way.
