@@ -560,20 +560,34 @@ def test_a_quote_typed_by_hand_costs_its_own_line_only(qunguan, db_path, query, 
     assert [r["text"] for r in query("select text from messages order by sent_at")] == ["第1条", "第2条", "第4条", "第5条", "第6条"]
 
 
-@pytest.mark.parametrize("export", ["memotrace3", "chatlog"])
+# Each chat CSV export's header, and its record number i (a minute after the one before)
+# holding `text` as written, quotes and all: what a quote typed in Notepad leaves.
+CHAT_CSVS = {
+    "memotrace": ("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender",
+                  lambda i, text: f"{2300 + i},7,1,0,0,{1741000000 + 60 * i},2,{text},2025-03-03 19:{6 + i:02d}:40,,刘洋,wxid_ly"),
+    "memotrace3": ("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息",
+                   lambda i, text: f"920000000000000000{i},文本,黄坑乡-刘洋,2025-03-03 09:0{i}:00,{text},,,more"),
+    "chatlog": ("Time,SenderName,Sender,TalkerName,Talker,Content",
+                lambda i, text: f"2025-03-03 09:0{i}:00,刘洋,wxid_ly,防火群,1@chatroom,{text}"),
+    "pywxdump": ("id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime",
+                 lambda i, text: f"{i + 1},481200000000000000{i},文本,0,wxid_ly,1@chatroom,{text},,2025-03-03 09:0{i}:00"),
+}
+
+
+def chat_csv(tmp_path, export, texts):
+    header, record = CHAT_CSVS[export]
+    path = tmp_path / "防火群.csv"
+    path.write_text("\ufeff" + header + "\r\n" + "".join(record(i, text) + "\r\n" for i, text in enumerate(texts)),
+                    encoding="utf-8", newline="")
+    return path
+
+
+@pytest.mark.parametrize("export", list(CHAT_CSVS))
 def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_the_first_line_only(qunguan, db_path, query, tmp_path, export):
     # The second quote closed the field the first opened: every message between them read
     # as one message's text, of the width the header asks, so nothing was said.
-    texts = ["请各乡镇报送台账", '"王五已报', "收到，马上安排", "已报送", '李四已报"', "已报"]
-    if export == "memotrace3":
-        header = "消息ID,类型,发送人,时间,内容,备注,昵称,更多信息"
-        rows = [f"920000000000000000{i},文本,黄坑乡-刘洋,2025-03-03 09:0{i}:00,{text},,,more" for i, text in enumerate(texts)]
-    else:
-        header = "Time,SenderName,Sender,TalkerName,Talker,Content"
-        rows = [f"2025-03-03 09:0{i}:00,刘洋,wxid_ly,防火群,1@chatroom,{text}" for i, text in enumerate(texts)]
-    path = tmp_path / "防火群.csv"
-    path.write_text("\ufeff" + header + "\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8", newline="")
-    result = ingest(qunguan, db_path, path)
+    path = chat_csv(tmp_path, export, ["请各乡镇报送台账", '"王五已报', "收到，马上安排", "已报送", '李四已报"', "已报"])
+    result = ingest(qunguan, db_path, path, group="防火群")
     assert "new 5\talready present 0\trejected 1" in result.stdout
     assert "防火群.csv:line 3: an unbalanced quote" in result.stderr
     # The closing quote's message is kept as written: in a message's text a quote is a character.
@@ -581,17 +595,40 @@ def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_the_first_line_only(qun
         "请各乡镇报送台账", "收到，马上安排", "已报送", '李四已报"', "已报"]
 
 
-def test_a_message_over_several_lines_holding_rows_of_a_table_stays_one_message(qunguan, db_path, query, tmp_path):
-    # A table pasted into a notice, its lines as wide as the export's: only a time in the
-    # time column would make one of them a message of the export.
-    notice = "请按下表报送：\r\n序号,姓名,单位,报送时间,电话,备注,签到,说明\r\n1,张三,城关镇,3月5日前,139,,,"
-    rows = [f'9300000000000000001,文本,县应急局-周敏,2025-03-03 09:00:00,"{notice}",,,more',
-            "9300000000000000002,文本,黄坑乡-刘洋,2025-03-03 09:01:00,收到,,,more"]
-    path = tmp_path / "防火群.csv"
-    path.write_text("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n" + "\r\n".join(rows) + "\r\n",
-                    encoding="utf-8", newline="")
-    assert "new 2\talready present 0\trejected 0" in ingest(qunguan, db_path, path).stdout
-    assert query("select text from messages order by sent_at")[0]["text"] == notice.replace("\r\n", "\n")
+# A table pasted into a notice, a row of it as wide as the export's records, with a time
+# (or, for MemoTrace 2.0, Unix seconds) where the export has its time: the notice is one
+# message, sent by one person at one time, whatever its lines look like.
+PASTED_TABLES = {
+    "memotrace": "名单如下：\n1,2,3,4,5,1741000000,7,8,9,10,11,12\n以上",
+    "memotrace3": "请按下表报送：\n序号,单位,姓名,2025-03-05 10:00,联系电话,备注,签到,说明\n1,城关镇,张三,2025-03-05 10:00,139,,,",
+    "chatlog": "请按下表安排：\n2025-03-05 10:00:00,城关镇,防火检查,张三,李四,已完成\n2025-03-06 10:00:00,黄坑乡,防火巡查,王五,赵六,未开始",
+    "pywxdump": "请按下表：\n1,2,3,4,5,6,7,8,2025-03-05 10:00:00\n以上",
+}
+
+
+@pytest.mark.parametrize("export", list(CHAT_CSVS))
+def test_a_message_holding_rows_pasted_from_a_table_stays_one_message(qunguan, db_path, query, tmp_path, export):
+    notice = PASTED_TABLES[export]
+    path = chat_csv(tmp_path, export, ["通知", '"' + notice + '"', "收到"])
+    result = ingest(qunguan, db_path, path, group="防火群")
+    assert "new 3\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["通知", notice, "收到"]
+    assert [r["name"] for r in query("select name from groups")] == ["防火群"]
+
+
+@pytest.mark.parametrize("export", list(CHAT_CSVS))
+@pytest.mark.parametrize("when", ["before the message", "after the next message"])
+def test_a_message_quoting_a_whole_record_of_the_same_chat_stays_one_message(qunguan, db_path, query, tmp_path,
+                                                                              export, when):
+    # Someone pasted a line of this very export into a message: it has every column a
+    # record has, but a time out of the export's order (messages are written as sent).
+    _, record = CHAT_CSVS[export]
+    quoted = "转发：\n" + record(0 if when == "before the message" else 8, "我在转发的一条")
+    path = chat_csv(tmp_path, export, ["通知", '"' + quoted + '"', "收到"])
+    result = ingest(qunguan, db_path, path, group="防火群")
+    assert "new 3\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert [(r["source_line"], r["text"]) for r in query("select source_line, text from messages order by sent_at")] == [
+        (2, "通知"), (3, quoted), (5, "收到")]
 
 
 def test_a_hand_typed_quote_before_a_real_multi_line_cell_costs_its_own_line_only(qunguan, db_path, query, tmp_path):

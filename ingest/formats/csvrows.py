@@ -155,7 +155,7 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
                     and _names(row, len(heading)) == heading:
                 continue
             fits = width <= len(row) <= width + len(unnamed) or _fits(row, width)
-            if fits and (len(counter.record) == 1 or not _swallows_records(counter.record[1:], header, delimiter)):
+            if fits and (len(counter.record) == 1 or not _swallows_records(row, counter, header, delimiter)):
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
                 continue
             reason = f"{len(row)} fields where the header has {width}" if not fits else "records read as one field"
@@ -188,24 +188,69 @@ def _may_hold_records(lines: list[str], width: int, delimiter: str) -> bool:
         return True
 
 
-def _swallows_records(lines: list[str], header: list[str], delimiter: str) -> bool:
-    """Whether one of a record's later `lines`, read on its own, is a record of the export:
-    the header's fields, an exporter's time in its time column. Two quotes typed by hand
-    a few lines apart make one field of the records between them, and the record its
-    width; a message's own lines (an XML card, a quote, a list) are no records."""
+def _swallows_records(row: list[str], counter: _LineCounter, header: list[str], delimiter: str) -> bool:
+    """Whether `row`, read over several lines, is records that two quotes typed by hand a
+    few lines apart made one: each of its later lines, read on its own, a record of the
+    export next to it. A message's own lines (an XML card, a quote, a table pasted into a
+    notice, even a line of this very export) are no records: splitting a real message into
+    false ones is worse than leaving the records the quotes joined in one message's text,
+    so every line must pass every test, and the records' times must fall, in order, between
+    the record's own and the next record's."""
     column = next((header.index(name) for name in _TIME_COLUMNS if name in header), None)
     if column is None:
         return False
-    for line in lines:
-        if line.count(delimiter) < len(header) - 1:  # cheap test first: most lines are text
-            continue
+    times = []
+    for line in counter.record[1:]:
+        if line.count(delimiter) < len(row) - 1:  # cheap test first: most lines of a message are text
+            return False
         try:
             cells = next(csv.reader([line], strict=True, delimiter=delimiter), [])
         except csv.Error:
-            continue
-        if len(cells) >= len(header) and _exporter_time(cells[column]):
-            return True
-    return False
+            return False
+        if len(cells) != len(row) or not _alike(cells, row, header):
+            return False
+        times.append(cells[column])
+    # The record's own time, when its first line holds it (before the quote that opened it).
+    opened = next(i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell)
+    before = [row[column]] if column < opened else []
+    return _in_order(before + times + [_next_time(counter, column, delimiter)])
+
+
+# What an exporter writes the same on every row of one chat: its id, MemoTrace's "more".
+_SAME_ON_EVERY_ROW = ("TalkerId", "Talker", "room_name", "更多信息")
+# WeChat's server ids: 64-bit numbers (negative past 2^63 in PyWxDump), 0 for a notice.
+_SERVER_ID_COLUMNS = ("消息ID", "MsgSvrID")
+_SERVER_ID = re.compile(r"-?\d{15,20}|0")
+
+
+def _alike(cells: list[str], row: list[str], header: list[str]) -> bool:
+    """Whether `cells` have the identity columns of a record of the chat `row` is from."""
+    return all((name not in _SAME_ON_EVERY_ROW or cell == row[i])
+               and (name not in _SERVER_ID_COLUMNS or _SERVER_ID.fullmatch(cell))
+               for i, (name, cell) in enumerate(zip(header, cells)))
+
+
+def _in_order(times: list[str | None]) -> bool:
+    """Whether `times` are an exporter's, written alike to the digit (the seconds too, when
+    the first has them) and in the order an export writes them: the order it was sent in.
+    Times written alike compare as text."""
+    shape = re.sub(r"\d", "0", times[0])
+    return all(t is not None and _exporter_time(t) and re.sub(r"\d", "0", t) == shape for t in times) \
+        and all(a <= b for a, b in zip(times, times[1:]))
+
+
+def _next_time(counter: _LineCounter, column: int, delimiter: str) -> str | None:
+    """The time cell of the record after the one `counter` is reading (None at the end or
+    for a broken record); its lines are handed back, and the reader of `counter`, which
+    reads no line past the record it returned, reads them next as before."""
+    lines, counter.record = counter.record, []
+    try:
+        after = next(csv.reader(counter, strict=True, delimiter=delimiter), None)
+    except csv.Error:
+        after = None
+    counter.replay(counter.record)
+    counter.record = lines
+    return after[column] if after and len(after) > column else None
 
 
 class _LineCounter:
