@@ -48,14 +48,18 @@ def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
 
 # What the media a sending names must be ("上传的照片要清晰", "发群里的照片请注明户主姓名",
 # "提交的视频不能超过1分钟"): the sending is asked for, the rule is for media still to come.
-# Not 应该, a guess ("发群里的照片应该是昨天的").
-_REQUIRED = re.compile("要|须|需|一律|应当?(?!该)|请|不能|不得|不可|一定")
+# Not 应该, a guess ("发群里的照片应该是昨天的"), nor 要 or 一定 inside words that require
+# nothing ("上传的照片主要是入户走访的", "发群里的照片不一定是今天的").
+_REQUIRED = re.compile("(?<![主重])要|须|需|一律|应当?(?!该)|请|不能|不得|不可|(?<!不)一定")
 # Unless the sending is past, said before it in its part ("刚发群里的照片要删掉", "昨天上传的
 # 视频要重新剪一下"): those media are sent, a rule for them asks for none.
 _PAST = re.compile("刚|已|昨|前天|之前|先前|上次|上周|上个?月|前几天|前面")
 # Nor is what readers are to do with media sent a rule for them ("发群里的照片请大家及时保存",
-# "上传的视频请各村互相学习", "上传到系统的照片需要审核").
-_USED = re.compile("保存|下载|删|点赞|学习|审核|查看|浏览|整理|分类|归档|打印|收藏|转发")
+# "上传的视频请各村互相学习", "上传到系统的照片需要审核", "…请大家看看", "…请领导审阅",
+# "…要注意保密，不要外传"), nor their fault ("上传的视频不能播放"). Not 看得清 or 看清, what
+# the media must show ("上传的照片要看得清人脸").
+_USED = re.compile("保存|下载|删|点赞|点评|欣赏|学习|审核|审阅|过目|看(?![得清])|核对|核实|确认|检查|自查|浏览|整理"
+                   "|分类|归档|打印|收藏|转发|外传|保密|播放|打开")
 
 
 def _told_sendings(proof: str, named: re.Pattern) -> str:

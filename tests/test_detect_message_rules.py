@@ -283,6 +283,10 @@ def test_documents_asked_for_in_the_same_words_are_not_proof_demands(text):
     "大家发群里的照片我都看了，应该没问题",
     # What readers are to do with media sent: no rule for media still to come.
     "发群里的照片请大家及时保存", "上传的视频请各村互相学习", "上传到系统的照片需要审核", "发群里的照片请大家点赞",
+    "发群里的照片请大家看看", "上传的照片请大家看一下有没有问题", "发群里的照片请大家核对一下", "上传的照片请各村确认",
+    "上传的照片请领导审阅", "报送的照片请各村自查", "发群里的视频要注意保密，不要外传",
+    # What media sent are or fail to do, with a 要 or 一定 that requires nothing.
+    "上传的照片主要是入户走访的", "发群里的照片不一定是今天的", "上传的视频不能播放",
 ])
 def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     assert run(proof_demand, msg(text)) == []
@@ -308,6 +312,7 @@ def test_media_sent_to_a_group_told_named_or_forbidden_are_no_demand(text):
     # How media still to be sent must be: the sending is asked for.
     ("上传的照片要清晰，请注明村名", "照片"), ("上传的照片请注明村名和时间", "照片"), ("发群里的照片要注明户主姓名", "照片"),
     ("提交的视频不能超过1分钟", "视频"), ("各村报送的整改前后对比照要一一对应", "对比照"),
+    ("上传的照片一定要清晰", "照片"), ("上传的照片要看得清人脸", "照片"), ("上传的照片只要清楚就行", "照片"),
 ])
 def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     [flag] = run(proof_demand, msg(text))
