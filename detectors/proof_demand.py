@@ -21,9 +21,12 @@ VERSION = "16"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
-# Asked why media are not sent yet: "照片怎么又没发？", "视频为什么还没上传！". Not why they
-# cannot be: "为什么不能用手机拍照？" asks about a rule or a fault, not for the media.
-_REPROACH = re.compile(r"(?:怎么|为什么|为啥|为何|咋)(?:还|又|一直)?(?:没|不(?![能会可])|未)[^，,]{0,6}[？?！!]+\s*$")
+# Asked why media are not sent yet: "照片怎么又没发？", "视频为什么还没上传！", or cannot be sent
+# (on time): "照片为什么不能按时发？", "视频为什么不能上传？". Not why they cannot be made so:
+# "为什么不能用手机拍照？" asks about a rule or a fault, not for the media.
+_REPROACH = re.compile(r"(?:怎么|为什么|为啥|为何|咋)(?:还|又|一直)?"
+                       r"(?:没|不(?![能会可])|不(?:能|会|可以?)(?=(?:按时|及时|准时)?(?:发|传|上传|交|报|提交))|未)"
+                       r"[^，,]{0,6}[？?！!]+\s*$")
 _OBJECT = re.compile("[把将]")
 
 
