@@ -209,6 +209,11 @@ SUNDAY_NIGHT = "2025-03-09T22:30:00"
     # 我 in a clause before, a question in a clause after, or a third person named: still the hour set.
     "我再强调一遍：明天上午8点全体干部准时到岗", "我看了一下，明天上午8点全体干部准时到岗",
     "明天上午8点准时到岗，有问题吗？", "新录用的两位同志下周一上午9点到组织办报到",
+    # 我 a few words before, but the speaker's units each addressed, one asked, or the speaker telling it.
+    "请我镇各村明天上午8点准时到岗", "我乡各村明天早上7点半准时到岗", "请我镇干部明天上午8点准时到岗",
+    "我通知一下明天上午8点准时到岗", "我再强调明天上午8点全体准时到岗",
+    # A question in a clause or line after.
+    "各位：明天上午8点准时到岗\n有什么问题吗？", "明天上午8点准时到岗；没有车的同志怎么去？",
 ])
 def test_the_hour_to_be_at_work_set_on_sunday_night_is_a_task(text):
     [flag] = run(after_hours, msg(text, SUNDAY_NIGHT))
@@ -224,6 +229,7 @@ def test_the_hour_to_be_at_work_set_on_sunday_night_is_a_task(text):
     # The speaker's unit or child, 我 a few words before the day; a choice of hours asked about.
     "我们镇明天8点全员准时到岗", "我们村干部明天上午8点准时到岗", "我儿子明天8点去学校报到，挺紧张的",
     "我家孩子明天早上8点报到，得送他过去", "明天是8点到岗还是8点半到岗？",
+    "我和张主任明天8点准时到岗", "明天8点准时到岗大家都知道了吗？",
 ])
 def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     assert run(after_hours, msg(text, SUNDAY_NIGHT)) == []
