@@ -14,7 +14,7 @@ from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
 from ingest.records import FormatError
-from ingest.registry import (RegistryError, is_iso_day, overrides, rename_group, set_group,
+from ingest.registry import (RegistryError, ignored_value, is_iso_day, overrides, rename_group, set_group,
                              set_setting, setting_defaults, setting_warnings, unset_setting)
 from ingest.save import Interrupted, ingest_paths
 from ingest.schema import open_archive
@@ -347,7 +347,11 @@ def config_show(
     import json
 
     conn = open_archive(str(db)).conn
-    changed = overrides(conn)
+    # A value the checks leave out is shown with the default that applies instead, so the
+    # table never shows as in force what is not (stderr says why).
+    changed = [(key, value if default is None or not ignored_value(key, value, default)
+                else f"{value} (ignored: the default applies)", default, at, by)
+               for key, value, default, at, by in overrides(conn)]
     if every:
         current = {key: value for key, value, *_ in changed}
         print_table(["setting", "value", "default"], (

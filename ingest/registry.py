@@ -239,6 +239,12 @@ def overrides(conn) -> list[tuple[str, str, str | None, str, str]]:
             for key, value, at, by in conn.execute("select key, value, updated_at, updated_by from settings order by key")]
 
 
+def ignored_value(key: str, value: str, default: str) -> str | None:
+    """Why the checks leave out a stored override (JSON `value`, `default` as `overrides`
+    gives them) and run with its default, or None when they use it."""
+    return None if key.startswith("newmedia.") else value_problem(key, json.loads(value), json.loads(default))
+
+
 def setting_warnings(conn) -> list[str]:
     """What the checks leave out of this archive's settings, each said with what fixes it:
     a key this version does not know (left by an older one); a detector's value it cannot
@@ -250,7 +256,7 @@ def setting_warnings(conn) -> list[str]:
         if default is None:
             warnings.append(f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` "
                             "removes it")
-        elif not key.startswith("newmedia.") and (why := value_problem(key, json.loads(value), json.loads(default))):
+        elif why := ignored_value(key, value, default):
             warnings.append(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
                             f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config unset "
                             f"{key}` keeps the default)")

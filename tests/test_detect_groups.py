@@ -702,7 +702,13 @@ def test_a_window_of_0_days_stored_by_an_older_version_is_said_and_the_default_a
     warning = ("setting repeated_post.window_days = 0 is ignored: a whole number of days, 1 or more (within 0 days "
                "nothing counts); its default 7 applies (`qunguan config set repeated_post.window_days VALUE`")
     assert (warning in result.stderr) == warned
-    assert (warning in qunguan("config", "show", "--db", db_path).stderr) == warned
+    shown = qunguan("config", "show", "--db", db_path)
+    assert (warning in shown.stderr) == warned
+    # Nor do the tables show as in force a value the checks leave out.
+    value = f"{stored} (ignored: the default applies)" if warned else stored
+    assert any(line.startswith(f"repeated_post.window_days\t{value}\t7\t") for line in shown.stdout.splitlines())
+    every = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()
+    assert f"repeated_post.window_days\t{value}\t7" in every
 
 
 def test_a_medium_purposes_as_names_that_the_detector_does_not_know_is_refused_or_said(qunguan, db_path):
