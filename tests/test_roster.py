@@ -312,6 +312,16 @@ def test_a_quote_typed_by_hand_in_the_last_row_costs_that_row_as_in_any_other(qu
     assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局"), ("王伟", "县应急局")]
 
 
+@pytest.mark.parametrize("typed, cell", [('钱七,县委办"', '县委办"'), ('钱七",县委办', '钱七"')])
+def test_a_quote_typed_by_hand_closing_a_cell_no_quote_opened_costs_its_row(qunguan, db_path, query, tmp_path,
+                                                                             typed, cell):
+    # Read as a character of the cell: a unit 县委办" would be one nobody is in, a person
+    # nobody is, at every later import.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n李明,县水利局\n{typed}\n张三,城关镇\n")
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局"), ("张三", "城关镇")]
+    assert f'花名册.csv:3: a quote (") typed by hand in {cell!r}; row skipped' in result.stderr
+
+
 @pytest.mark.parametrize("opened, closed", [
     ('"王五,县应急局', '李四",县水利局'),  # both in the name
     ('王五,"县应急局', '李四,县水利局"'),  # both in the unit
