@@ -39,9 +39,9 @@ def load_config(conn=None) -> dict:
     if conn is not None:
         for key, value in conn.execute("select key, value from settings"):
             section, _, name = key.partition(".")
-            known = config.get(section, {})
-            if name not in known or not value_problem(key, json.loads(value), known[name]):
-                config.setdefault(section, {})[name] = json.loads(value)
+            known, value = config.get(section, {}), json.loads(value)
+            if name not in known or not value_problem(key, value, known[name]):
+                config.setdefault(section, {})[name] = value
     return copy.deepcopy(config)
 
 

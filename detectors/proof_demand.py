@@ -65,12 +65,17 @@ _USED = re.compile("保存|下载|删|点赞|点评|欣赏|学习|审核|审阅|
                    "|分类|归档|打印|收藏|转发|外传|保密|播放|打开")
 
 
+def _part_start(clause: str, at: int) -> int:
+    """Where the part of `clause` (between its commas) holding position `at` begins."""
+    return max(clause.rfind("，", 0, at), clause.rfind(",", 0, at)) + 1
+
+
 def _told_sendings(proof: str, named: re.Pattern) -> str:
     """`proof` with the sendings that name media sent blanked: they tell what was sent and
     ask for no sending. One with a rule for the media (`_REQUIRED`) asks for them, unless past
     or the rule is what to do with them (`_USED`)."""
     def told(sending: re.Match) -> str:
-        part = proof[max(proof.rfind("，", 0, sending.start()), proof.rfind(",", 0, sending.start())) + 1:sending.start()]
+        part = proof[_part_start(proof, sending.start()):sending.start()]
         if _REQUIRED.search(sending["after"]) and not _USED.search(sending["after"]) and not _PAST.search(part):
             return sending[0]
         return " " * len(sending[0])
@@ -112,7 +117,7 @@ def incidents(settings: dict):
     work = word_pattern(tuple(settings["incident_work_words"]))
 
     def of_incident(clause: str, start: int) -> bool:
-        named_from = max(0, start - 16, clause.rfind("，", 0, start) + 1, clause.rfind(",", 0, start) + 1)
+        named_from = max(start - 16, _part_start(clause, start))
         return shown.search(clause, named_from, start) is not None and work.search(clause, named_from, start) is None
     return of_incident
 

@@ -163,14 +163,14 @@ def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
     """What a quote typed by hand (in Notepad) did to a row, if it did: a name or unit
     holding it would be a person or unit nobody is. (A quote Excel wrote inside a cell,
     县"放管服"办, is the cell's own.)"""
-    if isinstance(row, TypedQuote):
-        stray = next((v for f, v in person.items() if f in ("name", "unit") and '"' in v), None)
-        return stray and f'a quote (") typed by hand in {stray!r}; row skipped: remove it'
-    # One closing a cell no quote opened (钱七,县委办"): the csv module keeps it as a
+    typed = isinstance(row, TypedQuote)
+    # Or one closing a cell no quote opened (钱七,县委办"): the csv module keeps it as a
     # character, as it keeps the one inside a word (O"Brien), but no name or unit ends so.
-    if stray := next((v for f, v in person.items() if f in ("name", "unit") and v.endswith('"') and v.count('"') % 2),
-                     None):
+    if stray := next((v for f, v in person.items() if f in ("name", "unit")
+                      and ('"' in v if typed else v.endswith('"') and v.count('"') % 2)), None):
         return f'a quote (") typed by hand in {stray!r}; row skipped: remove it'
+    if typed:
+        return None
     # Two such quotes on lines next to each other, the first after a row's first cell, the
     # second in the next line's first, read as an Excel cell holding a line break (the
     # table cannot tell them apart); but Excel writes every row as wide as the header.
