@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "13"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
@@ -35,8 +35,10 @@ _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # own errand.
 _REASSURED = r"请[^，,。！!；;]{0,8}放心"
 # More acknowledgement may follow the first, each a clause of its own, before the task:
-# "收到，已阅，请各村明天上午报送名单", "收到，谢谢王主任提醒，请各村…".
-_ACKNOWLEDGED = r"(?:收到|已收到|已收悉|已知悉|已阅|明白|好的|好滴|是的|谢谢|感谢|多谢|辛苦)[^，,。！!；;：:\s]{0,6}"
+# "收到，已阅，请各村明天上午报送名单", "收到，谢谢王主任提醒，请各村…", or the speaker's
+# own part done, then the task passed on: "收到，已安排，请各村明天上午报送名单".
+_ACKNOWLEDGED = (r"(?:收到|已收到|已收悉|已知悉|已阅|已安排|已通知|已转发|已落实|明白|好的|好滴|是的|谢谢|感谢|多谢|辛苦)"
+                 r"[^，,。！!；;：:\s]{0,6}")
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_ACKNOWLEDGED}[，,。！!；;：:\s]+)*"
                               rf"(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"

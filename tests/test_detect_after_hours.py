@@ -272,6 +272,9 @@ def test_a_reply_reassuring_the_sender_or_telling_the_speakers_own_errand_sets_n
     "收到，谢谢，请各村明天上午报送名单", "收到，辛苦了，请各村今晚把巡查表交上来", "好的，已收到，请各股室周五前报送台账",
     "收到，已阅，另外请各村明天上午报送名单", "收到，已阅，明天上午9点前请各村把名单报上来",
     "收到，已阅，请领导放心，另外请各村明早报送名单", "收到，谢谢王主任提醒，请各村明天上午报送名单",
+    # The speaker's own part done first (已安排, 已通知 …), then the task passed on.
+    "收到，已安排，请各村明天上午报送名单", "收到，已通知，请各村明天上午报送名单",
+    "收到，已转发各村，请各村今晚把表报上来", "收到，已安排。另外请各村明早把名单报上来",
 ])
 def test_a_task_after_more_than_one_acknowledgement_is_flagged(text):
     [flag] = run(after_hours, msg(text, SUNDAY_NIGHT))
@@ -283,6 +286,8 @@ def test_a_task_after_more_than_one_acknowledgement_is_flagged(text):
     "收到，已阅，谢谢", "收到，已阅，谢谢王主任提醒", "收到，已经请各村明天报送了", "收到，已阅，已请各村明天报送",
     "收到，已阅，请领导放心", "收到，已阅，请示领导后再定", "收到，已阅，马上请各村报送", "收到，明白，我请各村明天报送",
     "收到，已阅，请领导放心，明天一早就把材料报上来", "收到，已阅，周末请大家注意安全", "收到，已阅，请各位领导审阅",
+    "收到，已安排", "收到，已安排各村明天报送", "收到，已安排，请领导放心，明天一早报上来", "收到，已安排，马上请各村报送名单",
+    "收到，已通知各村，请领导放心", "收到，已安排专人负责，明天一早报上来",
 ])
 def test_acknowledgements_and_the_speakers_own_errand_after_them_set_no_task(text):
     assert run(after_hours, msg(text, SUNDAY_NIGHT)) == []
