@@ -235,6 +235,47 @@ def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     assert run(after_hours, msg(text, SUNDAY_NIGHT)) == []
 
 
+@pytest.mark.parametrize("text, task", [
+    # A clerk tells the group when a leader is in: news, no task for the readers ...
+    ("王书记明天上午9点到岗，有事可以找他", False), ("张镇长明天上午9点到岗，有事可以找他", False),
+    ("王副镇长明天上午9点到岗，有事可以找他", False), ("王书记、李主任明天上午9点到岗，有事找他们", False),
+    ("党政办主任明天上午8点到岗，有事找他", False),
+    # ... but asking the leader, addressing them, or the heads of every unit sets the hour.
+    ("请王书记明天上午9点到岗，有事当面汇报", True), ("王主任，明天上午8点准时到镇政府报到", True),
+    ("各村书记明天上午8点准时到岗，不得迟到", True), ("各村党支部书记明天上午8点准时到岗", True),
+    ("各学校校长明天上午8点准时到岗", True), ("请全体干部明天上午9点到岗", True),
+])
+def test_a_colleagues_hour_at_work_told_on_sunday_night_is_news_and_the_staffs_is_a_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A member asks which hour holds, the question mark left off.
+    ("明天是8点到岗还是8点半到岗", False), ("明天是8点还是8点半到镇政府报到", False),
+    ("明天是不是8点准时到岗，谁知道一下", False), ("明天是否8点准时到岗，谁知道一下", False),
+    ("明天8点准时到镇政府报到对吧", False), ("明天早上8点到镇政府报到呢", False),
+    # 还是 for "still", a soft 吧, and a question in a clause after the hour: still set.
+    ("明天大家还是8点准时到岗，不要迟到", True), ("明天8点准时到镇政府报到吧，别迟到", True),
+    ("明天8点准时到岗，大家都记住了吗", True),
+])
+def test_an_hour_asked_about_without_a_question_mark_is_no_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("when", [SUNDAY_NIGHT, "2025-03-14T22:30:00"])  # a Sunday, a Friday
+@pytest.mark.parametrize("text, task", [
+    # Where to report before the verb, or everyone due in though the day is in a clause before.
+    ("明天上午8点半到镇政府三楼会议室报到", True), ("明天上午8点半到镇政府三楼会议室报到，不得迟到", True),
+    ("明天是周六，但所有包村干部8点准时到岗", True), ("明天所有包村干部下村入户，摸排返乡人员", True),
+    # The speaker's own hour and place, and all of them at work already: no task.
+    ("我明天上午8点半到镇政府三楼会议室报到", False), ("我们镇明天8点全员准时到岗", False),
+    ("今天所有干部都已准时到岗，表扬一下", False), ("今天全体干部都已准时到岗，表扬一下", False),
+    ("全体干部下村入户走访了一遍，情况良好", False), ("周一所有干部8点都准时到岗了，表扬一下", False),
+])
+def test_an_hour_and_place_to_report_set_at_night_is_a_task_and_work_done_is_not(text, task, when):
+    assert bool(run(after_hours, msg(text, when))) is task
+
+
 def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
     # repeated_post asks is_notice too. The wish taken out must leave the words around it as far
     # apart as they were: "…以交警发布为准" is no 交上来 for the notice that opened with 各位网格员：.
