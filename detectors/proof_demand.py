@@ -17,17 +17,20 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "16"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "17"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
 # Asked why media are not sent yet: "照片怎么又没发？", "视频为什么还没上传！", or cannot be sent
-# (on time): "照片为什么不能按时发？", "视频为什么不能上传？". Not why they cannot be made so:
-# "为什么不能用手机拍照？" asks about a rule or a fault, not for the media.
+# (on time): "照片为什么不能按时发？", "视频为什么不能上传？" (alone a question about a fault, in
+# proof_demand.question_patterns; a reproach when a demand follows). Not why they cannot be made
+# so: "为什么不能用手机拍照？" asks about a rule or a fault, not for the media.
 _REPROACH = re.compile(r"(?:怎么|为什么|为啥|为何|咋)(?:还|又|一直)?"
                        r"(?:没|不(?![能会可])|不(?:能|会|可以?)(?=(?:按时|及时|准时)?(?:发|传|上传|交|报|提交))|未)"
                        r"[^，,]{0,6}[？?！!]+\s*$")
 _OBJECT = re.compile("[把将]")
+# A question after it asks what went wrong, and demands nothing: "视频为什么不能上传？是不是网络问题".
+_ASKS = re.compile(r"[？?吗呢][^\w]*$|是不是|是否")
 
 
 def other_senses(settings: dict) -> re.Pattern:
@@ -84,12 +87,12 @@ def _told_sendings(proof: str, named: re.Pattern) -> str:
 
 def _clauses(text: str, any_media: re.Pattern) -> list[str]:
     """The text's clauses (base.clauses), but a reproach for media not yet sent and the clause
-    after it are one when that clause names neither media nor an object (把…) of its own: its
-    demand is for the reproach's media ("照片怎么又没发？今晚必须发群里")."""
+    after it are one when that clause names neither media nor an object (把…) of its own and
+    asks nothing: its demand is for the reproach's media ("照片怎么又没发？今晚必须发群里")."""
     joined: list[str] = []
     for clause in _CLAUSE.findall(text):
         if (joined and _REPROACH.search(joined[-1]) and any_media.search(joined[-1])
-                and not any_media.search(clause) and not _OBJECT.search(clause)):
+                and not any_media.search(clause) and not _OBJECT.search(clause) and not _ASKS.search(clause)):
             joined[-1] += clause
         else:
             joined.append(clause)

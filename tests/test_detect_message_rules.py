@@ -174,6 +174,9 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     # Why media cannot be made so, and how instead: a rule or a fault, not a reproach.
     "为什么不能用手机拍照？请大家用单位相机", "为什么不可以用手机拍照？请大家用单位相机",
     "为什么不会拍照？请找网格员帮忙", "照片为什么不会拍？请网格员教一下",
+    # A member asks why the upload fails: a fault, however the question ends.
+    "视频为什么不能上传？", "视频为什么不能上传", "视频为什么上传失败？", "照片为什么一直上传不成功？",
+    "系统里照片为什么不能上传？是不是网络问题", "照片怎么又没发？今晚必须发群里吗",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
@@ -252,6 +255,9 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     ("你们村照片为什么不能按时发？今晚必须补上", "照片"), ("照片为什么不能发？今晚必须发群里", "照片"),
     ("照片为什么不能及时报上来？今晚必须报上来", "照片"), ("入户照片怎么一直没上传？请各村今晚补齐上传", "照片"),
     ("视频怎么还没发？发不上来的私发我", "视频"), ("照片怎么一直没发群里", "照片"),
+    # Asked why not yet, or why they cannot be sent with a demand after: the reproach stays.
+    ("视频为什么不能上传？今晚必须传上来", "视频"), ("照片为什么还没上传？", "照片"), ("照片为什么不上传？", "照片"),
+    ("视频为什么不能及时上传？", "视频"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
