@@ -76,6 +76,9 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "学生打架的那段视频发群里，明天开会研究", "被骗群众的聊天截图发我，我转给反诈中心",
     "学生被打后就医的照片发我", "被盗的防盗门照片发我", "被打开的门锁照片发我",
     "开展防欺凌教育，学生被打的视频发我",  # the work is another part's
+    # Or told before the medium's part of the clause, its evidence asked of whoever has it.
+    "昨晚村口发生一起交通事故，有现场视频的发一下", "这个学生在学校被打了，谁有视频发我一下",
+    "张大爷家的羊被偷了，有监控视频的发我一下", "刚才镇上发生车祸，谁拍到视频了发我看看",
 ])
 def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
@@ -122,6 +125,11 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("防范学生被欺凌的宣传照片请上传", "照片"), ("防止学生打架的宣传照片请上传", "照片"),
     # Work done on a thing, said with 被: no harm done.
     ("卫生死角被打扫干净的照片发群里", "照片"), ("道路被打通的照片发一下", "照片"), ("线路被抢修好的照片请发群里", "照片"),
+    # An incident told first, then work on it whose photos prove it; or work done badly (偷懒), no incident.
+    ("昨晚发生一起交通事故，今天各村开展交通安全检查，检查照片发群里", "照片"),
+    ("村里发生一起盗窃案，请各村网格员入户排查，照片发群里", "照片"), ("学生被打了，请班主任家访，家访照片发一下", "照片"),
+    ("昨天有群众反映被骗了，请各村今晚把反诈宣传照片发群里", "照片"), ("有的村干部偷懒，走访照片必须每户都有", "照片"),
+    ("今天入户走访的照片发一下", "照片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
