@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "16"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "17"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -107,8 +107,13 @@ _TOLD = (r"请|仅限|注意|谢谢|感谢|以免|否则|违者|一经|如有|�
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
 _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
+# A line (or a colon's words) after it that only signs off, and ends the message, is no
+# material either, as after a comma: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责";
+# but a line of material after the sign-off is ("…\n谢谢配合\n一、各村要在…"), and so is a task
+# ("…\n请各村于周五前报送名单": a colon's or a line's material may open with 请 or 各).
+_SIGN_OFF = r"\s*(?:谢谢|感谢|违者|否则|以免|一经|望|切记|请(?:大家|各位)?(?:配合|理解|知悉|周知|遵守))[^\n]{0,20}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
-_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})[：:\n，,]\s*\S)"
+_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message
 # with 密 or 内部 in it.
 _DECLARED = any_pattern((rf"(?:{_ITSELF_GRADED}|{_FOLLOWING_GRADED}|{_ASKED}{_ASKED_OF}){_NOT_RULES}{_CAPTION}",))

@@ -808,6 +808,24 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     assert run(secret, msg(text)) == []
 
 
+@pytest.mark.parametrize("text, declared", [
+    # Thanks or a warning signing off on the last line, or after a colon, as after a comma: no material.
+    ("这是内部通知，不要随意转发到其他群\n谢谢配合", None), ("这是内部通知，不要随意转发到其他群，谢谢配合", None),
+    ("这是内部通知，不要随意转发到其他群：谢谢配合", None), ("这是内部通知，不要随意转发到其他群\n违者追责", None),
+    ("以下是县局内部通报，请勿外传\n望周知", None), ("这是内部资料，看完请删除\n谢谢大家配合！", None),
+    # Material on the line after the ask, or after the sign-off, or a task there: passed on.
+    ("这是内部通知，不要随意转发到其他群\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
+     "这是内部通知"),
+    ("这是内部通知，不要随意转发到其他群\n谢谢配合\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
+     "这是内部通知"),
+    ("这是内部通知，不要随意转发到其他群\n请各村于周五前报送名单", "这是内部通知"),
+    ("这是机密文件，看完删掉\n县委关于王某某同志的处理意见：给予党内警告处分", "这是机密"),
+])
+def test_an_ask_signed_off_on_its_own_line_passes_nothing_on_and_material_after_it_is_flagged(text, declared):
+    flags = run(secret, msg(text))
+    assert [f"「{declared}」" in flag["evidence"] for flag in flags] == ([True] if declared else [])
+
+
 REPORT = "一、全县一季度财政收入完成情况通报，各乡镇收入排名及考核扣分明细如下，请对照整改落实。"
 
 
