@@ -49,6 +49,28 @@ _AT_ONCE = re.compile("马上|立即|立刻|即刻|随即|随后|这就|稍后|�
 RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|已收悉|已转发|接到)"
                      r"[^，,。！!；;：:\s]{0,12}?(?:通知|文件|来文|函|电报|指示|要求|精神)")
 
+# A part of a sentence that asks sets no task, its question mark left off or not: a member's
+# "明天上午的调度会还开吗", "明天的例会在三楼还是五楼开", "明天下午的党委会是不是改到后天了",
+# "明天是8点到岗还是8点半到岗", "明天8点准时到镇政府报到对吧". 还是 is a choice only between
+# alternatives, not "still" after the day or the people ("明天还是8点开会", "大家还是要…", "还是
+# 在三楼开会"). A request put as a question still asks ("能不能请各村明天…？"); so does a
+# demand ("今晚务必报上来，听到没有？" keeps its first part). A question quoted is someone
+# else's, answered ("有党员问“今年党费标准是不是要涨”，…"), and 是否 asks only of an hour
+# ("明天是否8点准时到岗"): "中考是否加考英语口语，请以…为准" tells whether.
+_PART = re.compile(r"[^，,。！!？?；;\n]+[？?]*")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
+_ASKING = re.compile(r"[？?]|[吗呢么](?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?=[\d一二三四五六七八九十两]+点)|[对是]吧|对不对"
+                     r"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照])")
+_STILL_ASKED = re.compile(r"请(?!问)|务必|必须")
+
+
+def _questions_blanked(text: str) -> str:
+    """`text` with the parts that ask blanked, not cut: directives' spans stay as they were."""
+    def blanked(part: re.Match) -> str:
+        asks = _ASKING.search(_QUOTED.sub("", part[0])) and not _STILL_ASKED.search(part[0])
+        return " " * len(part[0]) if asks else part[0]
+    return _PART.sub(blanked, text)
+
 
 class Calendar:
     def __init__(self, config: dict):
@@ -128,7 +150,7 @@ def is_notice(message: Message, config: dict) -> bool:
         return True
     # Blanked, not cut: words either side of a wish must stay as far apart as they were, or a
     # directive's span reaches words it never did ("…500米，送孩子上学的注意安全，…以交警…").
-    asked = any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said)
+    asked = _questions_blanked(any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said))
     return (any_pattern(tuple(config["directives"])).search(asked) is not None
             and any_pattern(tuple(config["not_directives"])).search(bare) is None)
 
