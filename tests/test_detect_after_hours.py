@@ -244,12 +244,6 @@ def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     ("请王书记明天上午9点到岗，有事当面汇报", True), ("王主任，明天上午8点准时到镇政府报到", True),
     ("各村书记明天上午8点准时到岗，不得迟到", True), ("各村党支部书记明天上午8点准时到岗", True),
     ("各学校校长明天上午8点准时到岗", True), ("请全体干部明天上午9点到岗", True),
-])
-def test_a_colleagues_hour_at_work_told_on_sunday_night_is_news_and_the_staffs_is_a_task(text, task):
-    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
-
-
-@pytest.mark.parametrize("text, task", [
     # A member asks which hour holds, the question mark left off.
     ("明天是8点到岗还是8点半到岗", False), ("明天是8点还是8点半到镇政府报到", False),
     ("明天是不是8点准时到岗，谁知道一下", False), ("明天是否8点准时到岗，谁知道一下", False),
@@ -257,8 +251,23 @@ def test_a_colleagues_hour_at_work_told_on_sunday_night_is_news_and_the_staffs_i
     # 还是 for "still", a soft 吧, and a question in a clause after the hour: still set.
     ("明天大家还是8点准时到岗，不要迟到", True), ("明天8点准时到镇政府报到吧，别迟到", True),
     ("明天8点准时到岗，大家都记住了吗", True),
+    # Members ask about a meeting at night, the question mark left off or the question in a part of its own.
+    ("明天上午还开不开会啊，有人知道吗", False), ("明天上午的调度会还开吗，我在县里", False),
+    ("明天下午的党委会是不是改到后天了", False), ("明天的例会在三楼还是五楼开", False),
+    ("明天早上8点钟到村部集合还是直接去现场", False), ("明天上午开会要带笔记本电脑吗", False),
+    ("各村明天上午要不要把名单报上来", False), ("谁知道明天去宜丰开会的车几点出发？", False),
+    # 还是 for "still", a request or a demand put as a question, a question quoted and answered: tasks.
+    ("明天还是8点在三楼开会，大家别迟到", True), ("各村还是要在明天上午把表报上来", True),
+    ("能不能请各村明天上午把名单报上来？", True), ("还没报的村今晚务必报上来，听到没有？", True),
+    ("明天上午9点开会，大家有没有问题", True), ("请各村明天上午把名单报上来，好吗？", True),
+    ("@所有人 今天群里有人问“是不是要扣全年绩效”，我说明一下：没有这回事，扣绩效只针对考核不合格的个人，请勿以讹传讹。", True),
+    ("@所有人 中考是否加考英语口语，请以市教体局今年公布的中考方案为准，班主任不要在家长群里讲。", True),
+    # 下周一 as much as 明天: a colleague's hour told, the speaker's own, or the staff's set.
+    ("王主任下周一上午8点半到岗，有急事先找我", False), ("我下周一上午8点半准时到岗，请领导放心", False),
+    ("下周一上午8点半全体干部准时到岗，不得迟到", True), ("请各村下周一上午8点准时到岗", True),
+    ("下周一上午8点准时到岗，大家记住了", True),
 ])
-def test_an_hour_asked_about_without_a_question_mark_is_no_task(text, task):
+def test_who_is_told_and_whether_it_is_asked_decide_a_task_at_night(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
 
 
@@ -274,33 +283,6 @@ def test_an_hour_asked_about_without_a_question_mark_is_no_task(text, task):
 ])
 def test_an_hour_and_place_to_report_set_at_night_is_a_task_and_work_done_is_not(text, task, when):
     assert bool(run(after_hours, msg(text, when))) is task
-
-
-@pytest.mark.parametrize("text, task", [
-    # Members ask about a meeting at night, the question mark left off or the question in a part of its own.
-    ("明天上午还开不开会啊，有人知道吗", False), ("明天上午的调度会还开吗，我在县里", False),
-    ("明天下午的党委会是不是改到后天了", False), ("明天的例会在三楼还是五楼开", False),
-    ("明天早上8点钟到村部集合还是直接去现场", False), ("明天上午开会要带笔记本电脑吗", False),
-    ("各村明天上午要不要把名单报上来", False), ("谁知道明天去宜丰开会的车几点出发？", False),
-    # 还是 for "still", a request or a demand put as a question, a question quoted and answered: tasks.
-    ("明天还是8点在三楼开会，大家别迟到", True), ("各村还是要在明天上午把表报上来", True),
-    ("能不能请各村明天上午把名单报上来？", True), ("还没报的村今晚务必报上来，听到没有？", True),
-    ("明天上午9点开会，大家有没有问题", True), ("请各村明天上午把名单报上来，好吗？", True),
-    ("@所有人 今天群里有人问“是不是要扣全年绩效”，我说明一下：没有这回事，扣绩效只针对考核不合格的个人，请勿以讹传讹。", True),
-    ("@所有人 中考是否加考英语口语，请以市教体局今年公布的中考方案为准，班主任不要在家长群里讲。", True),
-])
-def test_a_meeting_asked_about_is_no_task_and_a_request_put_as_a_question_is(text, task):
-    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
-
-
-@pytest.mark.parametrize("text, task", [
-    # 下周一 as much as 明天: a colleague's hour told, the speaker's own, or the staff's set.
-    ("王主任下周一上午8点半到岗，有急事先找我", False), ("我下周一上午8点半准时到岗，请领导放心", False),
-    ("下周一上午8点半全体干部准时到岗，不得迟到", True), ("请各村下周一上午8点准时到岗", True),
-    ("下周一上午8点准时到岗，大家记住了", True),
-])
-def test_an_hour_next_week_is_read_as_tomorrows_is(text, task):
-    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
 
 
 def test_a_weather_warning_with_care_wished_in_it_is_no_notice():
