@@ -79,6 +79,12 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     # Or told before the medium's part of the clause, its evidence asked of whoever has it.
     "昨晚村口发生一起交通事故，有现场视频的发一下", "这个学生在学校被打了，谁有视频发我一下",
     "张大爷家的羊被偷了，有监控视频的发我一下", "刚才镇上发生车祸，谁拍到视频了发我看看",
+    "昨晚王家村有人家里失火了，谁有现场视频发我一下",
+    # A group photo for a briefing, as any picture for an article.
+    "谁有昨天开会时的合影，发我一下，写简报要用",
+    # Let off: no media wanted.
+    "下周督查组要来，请各村把台账准备好，不用拍照", "以后入户走访不再要求拍照留痕", "请大家观看警示教育片，观看后不用截图",
+    "各位班主任：明天下午第三节课开安全教育主题班会，照片不用发群里，拷到德育处U盘就行",
 ])
 def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
@@ -130,6 +136,9 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("村里发生一起盗窃案，请各村网格员入户排查，照片发群里", "照片"), ("学生被打了，请班主任家访，家访照片发一下", "照片"),
     ("昨天有群众反映被骗了，请各村今晚把反诈宣传照片发群里", "照片"), ("有的村干部偷懒，走访照片必须每户都有", "照片"),
     ("今天入户走访的照片发一下", "照片"),
+    ("昨晚村里着火了，请各村开展消防安全排查，排查照片发群里", "照片"),
+    # A group photo of work, a tool ruled out: still demanded.
+    ("请各村把今天活动的合影发群里", "合影"), ("不用手机拍照，统一用单位相机拍照上传", "拍照"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
