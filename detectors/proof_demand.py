@@ -11,6 +11,7 @@ of a 接龙 copied by one answering it (detectors/sign_up.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from detectors.base import Message, any_pattern, flag, word_pattern
 from detectors.privacy import masked
@@ -146,12 +147,9 @@ def _for_another_end(clause: str, any_media, document, photo, of_incident, purpo
     return True
 
 
-def _questions_aside(clause: str, question: re.Pattern, any_media: re.Pattern) -> str:
-    """The clause with every part that asks how to take or send its media blanked: the question
-    asks only there ("请问照片怎么上传到系统？"), and help offered beside a demand leaves the
-    demand ("…把走访照片发群里，不会拍照的问我怎么拍")."""
-    return "".join(" " * len(part) if question.search(part) and any_media.search(part) else part
-                   for part in _COMMAS.split(clause))
+def _parts_aside(clause: str, aside: Callable[[str], bool]) -> str:
+    """The clause with every part that is `aside` blanked, not cut: its words stay as far apart."""
+    return "".join(" " * len(part) if aside(part) else part for part in _COMMAS.split(clause))
 
 
 def unknown_purposes(settings: dict) -> list[str]:
@@ -194,6 +192,15 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     of_incident = incidents(settings)
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
+
+    def aside(part: str) -> bool:
+        """Whether a part of a clause speaks for itself alone: a question how to take or send its
+        media asks only there ("请问照片怎么上传到系统？"; "…把走访照片发群里，不会拍照的问我怎么拍"
+        still demands), and a report or the speaker's own sending in a part naming no media asks
+        for none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
+        if any_media.search(part):
+            return question.search(part) is not None
+        return done.search(part) is not None
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
@@ -209,7 +216,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # still demands the photos), and a clause that forbids them is about them, not a demand.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
-            proof = _questions_aside(proof, question, any_media)
+            proof = _parts_aside(proof, aside)
             if not any_media.search(proof):
                 continue
             if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):

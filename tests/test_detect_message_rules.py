@@ -85,6 +85,8 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     # Let off: no media wanted.
     "下周督查组要来，请各村把台账准备好，不用拍照", "以后入户走访不再要求拍照留痕", "请大家观看警示教育片，观看后不用截图",
     "各位班主任：明天下午第三节课开安全教育主题班会，照片不用发群里，拷到德育处U盘就行",
+    # The speaker's own sending, in a part of its own beside the media.
+    "昨天发的照片有几张拍糊了，我重新发一下", "这张照片里有老人家的门牌号，我打了马赛克再发到宣传群，大家看看行不行。",
 ])
 def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
@@ -137,8 +139,9 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("昨天有群众反映被骗了，请各村今晚把反诈宣传照片发群里", "照片"), ("有的村干部偷懒，走访照片必须每户都有", "照片"),
     ("今天入户走访的照片发一下", "照片"),
     ("昨晚村里着火了，请各村开展消防安全排查，排查照片发群里", "照片"),
-    # A group photo of work, a tool ruled out: still demanded.
+    # A group photo of work, a tool ruled out, the speaker's own errand after the demand: still demands.
     ("请各村把今天活动的合影发群里", "合影"), ("不用手机拍照，统一用单位相机拍照上传", "拍照"),
+    ("请各村把照片发我，我统一上传", "照片"), ("请各村今晚把走访照片发群里，我明天汇总", "照片"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
