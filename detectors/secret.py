@@ -53,7 +53,7 @@ _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:{_STAR}\s*(?:绝密|机密|秘
 # word for a level, where a marking's grade is 机密级 or 机密★). 级别 labelling a heading or
 # said of a document is its grade all the same ("秘密级别：县委关于…方案", "机密级别文件：…").
 _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：:]|的?(?:文件|材料|资料|文稿|纪要|公文|件)))"
-                    rf"(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁))")
+                    rf"(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁|传阅|登记|借阅|复印|复制|携带|交接|清退|归档))")
 # The sender's word for what they post, after a colon or a line break, or an ask and a
 # comma (`caption`): "以下为秘密级文件，不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，
 # 大家看完删掉：…". A note to keep it in does not make it a reminder. Three ways to say it,
@@ -107,11 +107,11 @@ _TOLD = (r"请|仅限|注意|谢谢|感谢|以免|否则|违者|一经|如有|�
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
 _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
-# A line (or a colon's words) after it that only signs off, and ends the message, is no
-# material either, as after a comma: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责";
-# but a line of material after the sign-off is ("…\n谢谢配合\n一、各村要在…"), and so is a task
-# ("…\n请各村于周五前报送名单": a colon's or a line's material may open with 请 or 各).
-_SIGN_OFF = r"\s*(?:谢谢|感谢|违者|否则|以免|一经|望|切记|请(?:大家|各位)?(?:配合|理解|知悉|周知|遵守))[^\n]{0,20}$"
+# A short last line (or a colon's words) after it that says what a comma's would (_TOLD) is no
+# material either: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责", "…\n请各单位认真
+# 学习，引以为戒". A line of material after it is ("…\n谢谢配合\n一、各村要在…"), and so is a
+# long one, whatever it opens with.
+_SIGN_OFF = rf"\s*(?:{_TOLD})[^\n]{{0,20}}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
 _CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message

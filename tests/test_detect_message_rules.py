@@ -639,6 +639,9 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("秘密★ 关于做好春节期间安全维稳工作的通知：各单位务必落实，请签收", "秘密★"),
     ("绝密★启用前 2025年县直机关公开遴选公务员笔试 申论试题及参考答案", "绝密★"),
     ("这份机密级维稳方案先发群里大家看看再锁进保密柜", "机密级"),  # kept later, passed on now
+    # Handling words (传阅, 登记) a clause away from the grade: the material is passed on all the same.
+    ("机密级文件：县委关于2025年干部调整的初步方案，请各位领导传阅", "机密级"),
+    ("这是机密级的干部调整名单，请登记一下谁看过：张三、李四、王五", "机密级"),
     # However short: a starred marking, a grade said of the document.
     ("机密★1年", "机密★1年"), ("此件为机密级", "机密级"), ("跟你们说个机密级消息：老王要调走了", "机密级"),
     ("★秘密 关于近期重点人员动态的通报", "★秘密"),
@@ -706,6 +709,8 @@ def test_a_long_reminder_not_to_pass_internal_material_on_is_not_flagged(text):
     "昨天保密局来检查，说咱们机要室的秘密级文件柜锁坏了，要尽快修",
     "秘密级以上文件要存放在保密柜内",  # a range of grades is no document's marking
     "秘密级文件要统一存放在保密柜内",
+    # Nor how they are read, lent or copied.
+    "秘密级文件的传阅要登记，请各单位严格执行", "秘密级文件借阅须经分管领导批准", "机密级文件复印前要报分管领导同意",
     "请勿在群内传播秘密级文件", "各单位要严格保密管理，秘密文件不得上网", "标有★秘密的文件严禁发到群里",
     "这是机密文件，不能发到群里！",  # no material follows
     "这些机密文件要及时清退，不得外传：1.县委办2025年1号文件",  # files named, not called secret
@@ -825,15 +830,19 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部通知，不要随意转发到其他群\n谢谢配合", None), ("这是内部通知，不要随意转发到其他群，谢谢配合", None),
     ("这是内部通知，不要随意转发到其他群：谢谢配合", None), ("这是内部通知，不要随意转发到其他群\n违者追责", None),
     ("以下是县局内部通报，请勿外传\n望周知", None), ("这是内部资料，看完请删除\n谢谢大家配合！", None),
-    # Material on the line after the ask, or after the sign-off, or a task there: passed on.
+    # A short last line saying what readers are to do with the file sent apart, as after a comma.
+    ("这是内部通报，请勿外传\n请各单位认真学习，引以为戒", None), ("这是县里的内部通知，不要转发到村民群\n请各村支书知悉", None),
+    ("这是内部通知，不要随意转发到其他群\n请各村于周五前报送名单", None),
+    # Material on the line after the ask, or after the sign-off, or a long one however it opens: passed on.
     ("这是内部通知，不要随意转发到其他群\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
      "这是内部通知"),
     ("这是内部通知，不要随意转发到其他群\n谢谢配合\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
      "这是内部通知"),
-    ("这是内部通知，不要随意转发到其他群\n请各村于周五前报送名单", "这是内部通知"),
+    ("这是内部通知，不要随意转发到其他群\n请各村于本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
+     "这是内部通知"),
     ("这是机密文件，看完删掉\n县委关于王某某同志的处理意见：给予党内警告处分", "这是机密"),
 ])
-def test_an_ask_signed_off_on_its_own_line_passes_nothing_on_and_material_after_it_is_flagged(text, declared):
+def test_an_ask_followed_by_a_short_last_line_passes_nothing_on_and_material_after_it_is_flagged(text, declared):
     flags = run(secret, msg(text))
     assert [f"「{declared}」" in flag["evidence"] for flag in flags] == ([True] if declared else [])
 
