@@ -51,7 +51,8 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 
 # A part of a sentence that asks sets no task, its question mark left off or not: a member's
 # "明天上午的调度会还开吗", "明天的例会在三楼还是五楼开", "明天下午的党委会是不是改到后天了",
-# "明天是8点到岗还是8点半到岗", "明天8点准时到镇政府报到对吧". 还是 is a choice only between
+# "明天是8点到岗还是8点半到岗", "明天8点准时到镇政府报到对吧", "明天上午开会的通知大家看到了吧"
+# (not a bare 吧: "明天8点准时到镇政府报到吧，别迟到" asks them to). 还是 is a choice only between
 # alternatives, not "still" after the day or the people ("明天还是8点开会", "大家还是要…", "还是
 # 在三楼开会"). A request put as a question still asks ("能不能请各村明天…？"); so does a
 # demand ("今晚务必报上来，听到没有？" keeps its first part). A question quoted is someone
@@ -59,7 +60,7 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # ("明天是否8点准时到岗"): "中考是否加考英语口语，请以…为准" tells whether.
 _PART = re.compile(r"[^，,。！!？?；;\n]+[？?]*")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
-_ASKING = re.compile(r"[？?]|[吗呢么](?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?=[\d一二三四五六七八九十两]+点)|[对是]吧|对不对"
+_ASKING = re.compile(r"[？?]|(?:[吗呢么]|了吧)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?=[\d一二三四五六七八九十两]+点)|[对是]吧|对不对"
                      r"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照])")
 _STILL_ASKED = re.compile(r"请(?!问)|务必|必须")
 
