@@ -80,8 +80,11 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "昨晚村口发生一起交通事故，有现场视频的发一下", "这个学生在学校被打了，谁有视频发我一下",
     "张大爷家的羊被偷了，有监控视频的发我一下", "刚才镇上发生车祸，谁拍到视频了发我看看",
     "昨晚王家村有人家里失火了，谁有现场视频发我一下",
-    # A group photo for a briefing, as any picture for an article.
-    "谁有昨天开会时的合影，发我一下，写简报要用",
+    # A group photo for a briefing, as any picture for an article or to write one with.
+    "谁有昨天开会时的合影，发我一下，写简报要用", "请宣传员把今天活动的照片挑几张发我，写信息用",
+    "请各村把今天活动照片发我，我写稿用",
+    # Left to them whether to send.
+    "走访照片发不发群里都行，台账要交", "照片拍不拍都行，关键是把问题解决",
     # Let off: no media wanted.
     "下周督查组要来，请各村把台账准备好，不用拍照", "以后入户走访不再要求拍照留痕", "请大家观看警示教育片，观看后不用截图",
     "各位班主任：明天下午第三节课开安全教育主题班会，照片不用发群里，拷到德育处U盘就行",
@@ -142,6 +145,8 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     # A group photo of work, a tool ruled out, the speaker's own errand after the demand: still demands.
     ("请各村把今天活动的合影发群里", "合影"), ("不用手机拍照，统一用单位相机拍照上传", "拍照"),
     ("请各村把照片发我，我统一上传", "照片"), ("请各村今晚把走访照片发群里，我明天汇总", "照片"),
+    ("请各村今晚把入户照片发群里，不强求每户都有，但每村不少于10张", "照片"),
+    ("请大家把学习截图发一下，我要统计学习情况", "截图"),
 ])
 def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
