@@ -69,8 +69,11 @@ _FOLLOWING_GRADED = (rf"(?:{_FOLLOWING})(?:为|是|系|属)?(?:绝密|机密|秘
                      r"(?:\s*级|(?=文件|材料|资料|文稿|内容|件|信息|事项|纪要))")
 # A bare grade, or internal material, is the sender's word for what follows only when they
 # ask its readers (`ask`, a few words on) to delete it or keep it in: "这是机密，大家看完
-# 删掉：…", "这是机密！大家看完删掉：…", "以下内容仅限内部，别转发：…".
-_ASKED = rf"(?:{_ITSELF}|{_FOLLOWING}|下面)(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
+# 删掉：…", "这是机密！大家看完删掉：…", "以下内容仅限内部，别转发：…". Or the message opens
+# with the label, the ask after a comma: "内部资料仅供参考，不得外传：\n…"; not a rule, the ask
+# right after the label ("内部资料一律不得在微信群传播：…", "内部资料不得外传，近期个别干部…").
+_LABEL_FIRST = rf"^\s*(?=[^：:\n？?，,]{{0,10}}?[，,][^：:\n？?]{{0,10}}?(?:{_ASK}))"
+_ASKED = rf"(?:{_ITSELF}|{_FOLLOWING}|下面|{_LABEL_FIRST})(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
 # Internal material may name whose it is (下面是县局内部通报, 这是县纪委的内部资料, 这是学校
 # 内部通知) and be news (这是内部消息).
 _WHOSE = r"(?:[\u4e00-\u9fff]{0,4}(?:局|委|办|部|厅|院|所|站|校|里|中心|政府|单位|系统)的?)?"
@@ -100,18 +103,18 @@ _TO_COLON = rf"(?:{_UP_TO_ASK}|[^：:\n？?！!]{{0,12}})(?=[：:\n])"
 # What may follow that comma and is no material (_TOLD): more admonition or thanks ("这是
 # 内部通报，不要外传，违者追责", "…，谢谢配合"), another ask, or what the readers are to do with
 # the file sent apart ("各单位收到后组织学习", "要求各村…整改", "学习后在群里回复收到", "有问题
-# 及时联系我", "自己看就行", "望周知"): the material then is a message of its own. 各… only
+# 及时联系我", "自己看就行", "望周知", "具体内容见附件"): the material then is a message of its own. 各… only
 # with what they are to do (各乡镇考核排名出来了 is news); not 组织部 (组织部下周来考察).
 _TOLD = (r"请|仅限|注意|谢谢|感谢|以免|否则|违者|一经|如有|大家|各位|严禁|不得|切勿|务必|要求|望|收到|学习|组织(?!部)|认真"
-         r"|自己|以上|有问题|有疑问|有事|阅知|知悉"
+         r"|自己|以上|有问题|有疑问|有事|阅知|知悉|详见|具体(?:内容|情况)?见|见附件"
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
 _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
 # A short last line (or a colon's words) after it that says what a comma's would (_TOLD) is no
 # material either: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责", "…\n请各单位认真
-# 学习，引以为戒". A line of material after it is ("…\n谢谢配合\n一、各村要在…"), and so is a
-# long one, whatever it opens with.
-_SIGN_OFF = rf"\s*(?:{_TOLD})[^\n]{{0,20}}$"
+# 学习，引以为戒", "…\n有问题请联系党政办小王，电话0795-1234567". A line of material after it is
+# ("…\n谢谢配合\n一、各村要在…"), and so is a long one, whatever it opens with.
+_SIGN_OFF = rf"\s*(?:{_TOLD})[^\n]{{0,30}}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
 _CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message

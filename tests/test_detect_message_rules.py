@@ -838,6 +838,16 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     # A short last line saying what readers are to do with the file sent apart, as after a comma.
     ("这是内部通报，请勿外传\n请各单位认真学习，引以为戒", None), ("这是县里的内部通知，不要转发到村民群\n请各村支书知悉", None),
     ("这是内部通知，不要随意转发到其他群\n请各村于周五前报送名单", None),
+    ("这是内部资料，请勿外传\n具体内容见附件", None), ("这是内部资料，请勿外传，具体见附件", None),
+    ("这是内部资料，请勿外传\n有问题请联系党政办小王，电话0795-1234567", None),
+    # The label opening the message, the ask after a comma, and material after the colon: passed on.
+    ("内部资料仅供参考，不得外传：\n2025年全县干部考核结果：优秀等次名单如下：张某、李某、王某、赵某、刘某、陈某、杨某、黄某。", "内部资料"),
+    ("内部资料，不得外传：\n县纪委通报3起违反中央八项规定精神问题，其中我镇1起", "内部资料"),
+    ("内部消息，别外传：下个月要涨工资了", "内部消息"),
+    # A rule, the ask right after the label, and news after it; or an ask with no material: nothing passed on.
+    ("内部资料一律不得在微信群传播：近期个别干部将内部资料转发至家长群，造成不良影响，县委已对相关人员进行问责", None),
+    ("内部资料不得外传，近期个别干部将内部资料转发至家长群，造成不良影响，县委已对相关人员进行问责", None),
+    ("内部资料，请勿外传", None), ("内部通报，不要外传，违者追责", None),
     # Material on the line after the ask, or after the sign-off, or a long one however it opens: passed on.
     ("这是内部通知，不要随意转发到其他群\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
      "这是内部通知"),
@@ -847,7 +857,7 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
      "这是内部通知"),
     ("这是机密文件，看完删掉\n县委关于王某某同志的处理意见：给予党内警告处分", "这是机密"),
 ])
-def test_an_ask_followed_by_a_short_last_line_passes_nothing_on_and_material_after_it_is_flagged(text, declared):
+def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_on(text, declared):
     flags = run(secret, msg(text))
     assert [f"「{declared}」" in flag["evidence"] for flag in flags] == ([True] if declared else [])
 
