@@ -58,7 +58,8 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # demand ("今晚务必报上来，听到没有？" keeps its first part). A question quoted is someone
 # else's, answered ("有党员问“今年党费标准是不是要涨”，…"), and 是否 asks only of an hour
 # ("明天是否8点准时到岗"): "中考是否加考英语口语，请以…为准" tells whether.
-_PART = re.compile(r"[^，,。！!？?；;\n]+[？?]*")
+# A tag after a comma asks of the part before it: "明天是8点准时到岗，对吧？".
+_PART = re.compile(r"[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是吧|对不对|是不是|对吗|是吗|没错吧)\s*(?=[。！!？?]|$))?[？?]*")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _ASKING = re.compile(r"[？?]|(?:[吗呢么]|了吧)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?=[\d一二三四五六七八九十两]+点)|[对是]吧|对不对"
                      r"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照])")

@@ -249,6 +249,9 @@ def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     ("明天是不是8点准时到岗，谁知道一下", False), ("明天是否8点准时到岗，谁知道一下", False),
     ("明天8点准时到镇政府报到对吧", False), ("明天早上8点到镇政府报到呢", False),
     ("明天上午开会的通知大家看到了吧", False), ("明天上午9点开会的通知都收到了吧", False),
+    ("明天是8点准时到岗，对吧？", False), ("明天上午9点在三楼开会，是不是", False),
+    # A check that it was heard asks nothing of the task before it.
+    ("明天上午全体干部8点准时到岗，听清楚没有", True), ("明天上午8点全体干部准时到岗，能做到吗", True),
     # 还是 for "still", a soft 吧, and a question in a clause after the hour: still set.
     ("明天大家还是8点准时到岗，不要迟到", True), ("明天8点准时到镇政府报到吧，别迟到", True),
     ("明天8点准时到岗，大家都记住了吗", True),
