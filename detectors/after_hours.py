@@ -59,7 +59,9 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # else's, answered ("有党员问“今年党费标准是不是要涨”，…"), and 是否 asks only of an hour
 # ("明天是否8点准时到岗"): "中考是否加考英语口语，请以…为准" tells whether.
 # A tag after a comma asks of the part before it: "明天是8点准时到岗，对吧？".
-_PART = re.compile(r"[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是吧|对不对|是不是|对吗|是吗|没错吧)\s*(?=[。！!？?]|$))?[？?]*")
+# Its question marks stay: a directive's span must not reach across them once the words are blanked.
+_PART = re.compile(r"(?P<said>[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是吧|对不对|是不是|对吗|是吗|没错吧)\s*(?=[。！!？?]|$))?)"
+                   r"(?P<marks>[？?]*)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _ASKING = re.compile(r"[？?]|(?:[吗呢么]|了吧)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?=[\d一二三四五六七八九十两]+点)|[对是]吧|对不对"
                      r"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照])")
@@ -70,7 +72,7 @@ def _questions_blanked(text: str) -> str:
     """`text` with the parts that ask blanked, not cut: directives' spans stay as they were."""
     def blanked(part: re.Match) -> str:
         asks = _ASKING.search(_QUOTED.sub("", part[0])) and not _STILL_ASKED.search(part[0])
-        return " " * len(part[0]) if asks else part[0]
+        return " " * len(part["said"]) + part["marks"] if asks else part[0]
     return _PART.sub(blanked, text)
 
 
@@ -152,8 +154,10 @@ def is_notice(message: Message, config: dict) -> bool:
         return True
     # Blanked, not cut: words either side of a wish must stay as far apart as they were, or a
     # directive's span reaches words it never did ("…500米，送孩子上学的注意安全，…以交警…").
-    asked = _questions_blanked(any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said))
-    return (any_pattern(tuple(config["directives"])).search(asked) is not None
+    asked = any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said)
+    directives = any_pattern(tuple(config["directives"]))
+    # Most messages hold no directive at all: the parts that ask are looked for only in those that do.
+    return (directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
             and any_pattern(tuple(config["not_directives"])).search(bare) is None)
 
 
