@@ -583,16 +583,22 @@ def chat_csv(tmp_path, export, texts):
 
 
 @pytest.mark.parametrize("export", list(CHAT_CSVS))
-def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_the_first_line_only(qunguan, db_path, query, tmp_path, export):
+@pytest.mark.parametrize("after, tail", [(["已报"], ""), ([], ""), ([], ",,,,,\r\n\r\n")],
+                         ids=["a record after", "the last record", "Excel's empty rows after"])
+def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_the_first_line_only(qunguan, db_path, query, tmp_path, export,
+                                                                             after, tail):
     # The second quote closed the field the first opened: every message between them read
-    # as one message's text, of the width the header asks, so nothing was said.
-    path = chat_csv(tmp_path, export, ["请各乡镇报送台账", '"王五已报', "收到，马上安排", "已报送", '李四已报"', "已报"])
+    # as one message's text, of the width the header asks, so nothing was said. On the
+    # file's last record too, where no record after it tells the time the export had got to.
+    texts = ["请各乡镇报送台账", '"王五已报', "收到，马上安排", "已报送", '李四已报"'] + after
+    path = chat_csv(tmp_path, export, texts)
+    path.write_text(path.read_text(encoding="utf-8") + tail, encoding="utf-8", newline="")
     result = ingest(qunguan, db_path, path, group="防火群")
-    assert "new 5\talready present 0\trejected 1" in result.stdout
+    assert f"new {len(texts) - 1}\talready present 0\trejected 1" in result.stdout, result.stderr
     assert "防火群.csv:line 3: an unbalanced quote" in result.stderr
     # The closing quote's message is kept as written: in a message's text a quote is a character.
     assert [r["text"] for r in query("select text from messages order by sent_at")] == [
-        "请各乡镇报送台账", "收到，马上安排", "已报送", '李四已报"', "已报"]
+        "请各乡镇报送台账", "收到，马上安排", "已报送", '李四已报"'] + after
 
 
 # A table pasted into a notice, a row of it as wide as the export's records, with a time
@@ -607,12 +613,13 @@ PASTED_TABLES = {
 
 
 @pytest.mark.parametrize("export", list(CHAT_CSVS))
-def test_a_message_holding_rows_pasted_from_a_table_stays_one_message(qunguan, db_path, query, tmp_path, export):
+@pytest.mark.parametrize("after", [["收到"], []], ids=["a message after", "the last message"])
+def test_a_message_holding_rows_pasted_from_a_table_stays_one_message(qunguan, db_path, query, tmp_path, export, after):
     notice = PASTED_TABLES[export]
-    path = chat_csv(tmp_path, export, ["通知", '"' + notice + '"', "收到"])
+    path = chat_csv(tmp_path, export, ["通知", '"' + notice + '"'] + after)
     result = ingest(qunguan, db_path, path, group="防火群")
-    assert "new 3\talready present 0\trejected 0" in result.stdout, result.stderr
-    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["通知", notice, "收到"]
+    assert f"new {2 + len(after)}\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["通知", notice] + after
     assert [r["name"] for r in query("select name from groups")] == ["防火群"]
 
 

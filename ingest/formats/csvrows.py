@@ -195,7 +195,7 @@ def _swallows_records(row: list[str], counter: _LineCounter, header: list[str], 
     notice, even a line of this very export) are no records: splitting a real message into
     false ones is worse than leaving the records the quotes joined in one message's text,
     so every line must pass every test, and the records' times must fall, in order, between
-    the record's own and the next record's."""
+    the record's own and the next record's (the file's end, after the last)."""
     column = next((header.index(name) for name in _TIME_COLUMNS if name in header), None)
     if column is None:
         return False
@@ -213,7 +213,7 @@ def _swallows_records(row: list[str], counter: _LineCounter, header: list[str], 
     # The record's own time, when its first line holds it (before the quote that opened it).
     opened = next(i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell)
     before = [row[column]] if column < opened else []
-    return _in_order(before + times + [_next_time(counter, column, delimiter)])
+    return _in_order(before + times + _time_after(counter, column, delimiter))
 
 
 # What an exporter writes the same on every row of one chat: its id, MemoTrace's "more".
@@ -239,18 +239,20 @@ def _in_order(times: list[str | None]) -> bool:
         and all(a <= b for a, b in zip(times, times[1:]))
 
 
-def _next_time(counter: _LineCounter, column: int, delimiter: str) -> str | None:
-    """The time cell of the record after the one `counter` is reading (None at the end or
-    for a broken record); its lines are handed back, and the reader of `counter`, which
-    reads no line past the record it returned, reads them next as before."""
+def _time_after(counter: _LineCounter, column: int, delimiter: str) -> list[str | None]:
+    """The time cell of the record after the one `counter` is reading: [] at the end of
+    the file (rows that hold nothing, as Excel leaves, skipped), [None] for a broken
+    record. Its lines are handed back, and the reader of `counter`, which reads no line
+    past the record it returned, reads them next as before."""
     lines, counter.record = counter.record, []
+    reader = csv.reader(counter, strict=True, delimiter=delimiter)
     try:
-        after = next(csv.reader(counter, strict=True, delimiter=delimiter), None)
+        after = next((r for r in reader if "".join(r).strip()), [])
     except csv.Error:
-        after = None
+        after = [None]
     counter.replay(counter.record)
     counter.record = lines
-    return after[column] if after and len(after) > column else None
+    return [after[column] if len(after) > column else None] if after else []
 
 
 class _LineCounter:
