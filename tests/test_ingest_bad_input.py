@@ -638,6 +638,22 @@ def test_a_message_quoting_a_whole_record_of_the_same_chat_stays_one_message(qun
         (2, "通知"), (3, quoted), (5, "收到")]
 
 
+@pytest.mark.parametrize("export", ["memotrace", "memotrace3", "pywxdump"])
+def test_a_message_ending_in_a_record_of_its_own_time_stays_one_message(qunguan, db_path, query, tmp_path, export):
+    # The pasted line stops at its text, so the message's cells after it complete it to a
+    # record's width, and its time is the message's own (PyWxDump writes the time after the
+    # text: the pasted line's is no other). What tells it from records two typed quotes
+    # joined is the message's first line: a record's first line goes on after the quote
+    # with the record's other cells, a message's is its own words.
+    _, record = CHAT_CSVS[export]
+    pasted = record(1, "我在转发的一条")
+    quoted = "转发：\n" + pasted[:pasted.index("我在转发的一条") + len("我在转发的一条")]
+    path = chat_csv(tmp_path, export, ["通知", '"' + quoted + '"', "收到"])
+    result = ingest(qunguan, db_path, path, group="防火群")
+    assert "new 3\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == ["通知", quoted, "收到"]
+
+
 def test_a_hand_typed_quote_before_a_real_multi_line_cell_costs_its_own_line_only(qunguan, db_path, query, tmp_path):
     """The stray quote's field runs on to the quote that opens 1004's two-line cell: what it
     swallowed is read again, and the cell after it is still one message."""

@@ -190,16 +190,18 @@ def _may_hold_records(lines: list[str], width: int, delimiter: str) -> bool:
 
 def _swallows_records(row: list[str], counter: _LineCounter, header: list[str], delimiter: str) -> bool:
     """Whether `row`, read over several lines, is records that two quotes typed by hand a
-    few lines apart made one: each of its later lines, read on its own, a record of the
-    export next to it. A message's own lines (an XML card, a quote, a table pasted into a
-    notice, even a line of this very export) are no records: splitting a real message into
-    false ones is worse than leaving the records the quotes joined in one message's text,
-    so every line must pass every test, and the records' times must fall, in order, between
-    the record's own and the next record's (the file's end, after the last)."""
+    few lines apart made one: its first line, the quote dropped, a record of the export,
+    and each of its later lines, read on its own, a record of the export next to it. A
+    message's own lines (an XML card, a quote, a table pasted into a notice, even a line of
+    this very export) are no records: splitting a real message into false ones is worse
+    than leaving the records the quotes joined in one message's text, so every line must
+    pass every test, and the records' times must fall, in order, between the record's own
+    and the next record's (the file's end, after the last)."""
     column = next((header.index(name) for name in _TIME_COLUMNS if name in header), None)
-    if column is None:
+    own = _opening_record(row, delimiter)
+    if column is None or own is None or not _alike(own, row, header):
         return False
-    times = []
+    times = [own[column]]
     for line in counter.record[1:]:
         if line.count(delimiter) < len(row) - 1:  # cheap test first: most lines of a message are text
             return False
@@ -210,10 +212,23 @@ def _swallows_records(row: list[str], counter: _LineCounter, header: list[str], 
         if len(cells) != len(row) or not _alike(cells, row, header):
             return False
         times.append(cells[column])
-    # The record's own time, when its first line holds it (before the quote that opened it).
+    return _in_order(times + _time_after(counter, column, delimiter))
+
+
+def _opening_record(row: list[str], delimiter: str) -> list[str] | None:
+    """The record on the line whose typed quote opened `row`'s cell of several lines: the
+    cells before that cell, and those its first line holds after the quote. None unless
+    they are as many as a record's. A message that quotes lines of the export begins with
+    words of its own (转发：), and a record's cells after its text (MemoTrace's "more")
+    are no words of it."""
     opened = next(i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell)
-    before = [row[column]] if column < opened else []
-    return _in_order(before + times + _time_after(counter, column, delimiter))
+    first_line = re.split(r"\r\n?|\n", row[opened], maxsplit=1)[0]
+    try:
+        rest = next(csv.reader([first_line], strict=True, delimiter=delimiter), [""])
+    except csv.Error:
+        return None
+    own = row[:opened] + rest
+    return own if len(own) == len(row) else None
 
 
 # What an exporter writes the same on every row of one chat: its id, MemoTrace's "more".
