@@ -1,5 +1,7 @@
 """Given a roster of real names, exported senders are linked to people by identifier first,
 then by exact display name, and unmatched senders stay visible."""
+import json
+
 import pytest
 
 
@@ -320,6 +322,34 @@ def test_a_quote_typed_by_hand_closing_a_cell_no_quote_opened_costs_its_row(qung
     result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n李明,县水利局\n{typed}\n张三,城关镇\n")
     assert [(p["name"], p["unit"]) for p in _people(query)] == [("李明", "县水利局"), ("张三", "城关镇")]
     assert f'花名册.csv:3: a quote (") typed by hand in {cell!r}; row skipped' in result.stderr
+
+
+@pytest.mark.parametrize("typed, where", [
+    ('张三,县委办,"城关-张三\n李明,县水利局,老李\n', 2),  # opening a cell no quote closes
+    ('李明,县水利局,老李\n张三,县委办,"城关-张三\n', 3),  # the same, on the last row
+    ('张三,县委办,城关-张三"\n李明,县水利局,老李\n', 2),  # closing a cell no quote opened
+], ids=["opening", "opening the last row", "closing"])
+def test_a_quote_typed_by_hand_in_a_display_name_is_left_out_and_the_person_kept(qunguan, db_path, query, tmp_path,
+                                                                                  typed, where):
+    # A 群昵称 with the quote in matches no sender, and the group's 城关-张三 stayed unknown.
+    export = tmp_path / "城关镇工作群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                      "7100000000000000001,文本,城关-张三,2025-03-03 09:00:00,收到,,,more\n", encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    result = _import(qunguan, db_path, tmp_path, "姓名,单位,群昵称\n" + typed)
+    assert sorted((p["name"], p["unit"], p["display_names"]) for p in _people(query)) == [
+        ("张三", "县委办", '["城关-张三"]'), ("李明", "县水利局", '["老李"]')]
+    assert f'花名册.csv:{where}: a quote (") typed by hand in ' in result.stderr
+    assert "read as '城关-张三'" in result.stderr
+    assert _links(query) == {"name:城关-张三": "张三/县委办"}
+
+
+@pytest.mark.parametrize("cell, nickname", [('"小""王"""', '小"王"'), ('O"Brien', 'O"Brien')])
+def test_a_quote_that_is_a_display_names_own_is_kept(qunguan, db_path, query, tmp_path, cell, nickname):
+    # Excel writes a quote inside a cell doubled, the cell quoted; one inside a word is a character.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位,群昵称\n张三,县委办,{cell}\n李明,县水利局,老李\n")
+    assert [json.loads(p["display_names"]) for p in _people(query)] == [[nickname], ["老李"]]
+    assert "typed by hand" not in result.stderr
 
 
 @pytest.mark.parametrize("opened, closed", [
