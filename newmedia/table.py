@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.records import CSV_DELIMITERS, LOCAL_TZ
 from ingest.sources import table_text
+from ingest.typed_quotes import lines_as_records
 
 HEADER_SEARCH_ROWS = 10
 
@@ -113,12 +114,12 @@ class TypedQuote(list):
 
 def _csv_rows(text: str, delimiter: str, short_cells: bool):
     """csv.reader's rows, but for quotes typed by hand: one that opens a cell no quote
-    closes swallows every line after it into that cell, and (in a table of `short_cells`)
-    two a few lines apart every line between them. Each line holding such a quote is
-    read on its own, as a `TypedQuote`, and the lines between or after them as rows."""
+    closes swallows every line after it into that cell, and two a few lines apart every
+    line between them. Each line holding such a quote is read on its own, as a
+    `TypedQuote`, and the lines between or after them as rows."""
     lines = list(io.StringIO(text, newline=""))
     crlf = bool(lines) and lines[0].endswith("\r\n")  # how the file ends its rows: Excel's CRLF?
-    start, closer = 0, None  # closer: the line whose quote closed a span read line by line
+    start, closer, width = 0, None, 0  # closer: the line whose quote closed a span read line by line
     while start < len(lines):
         reader, before = csv.reader(lines[start:], delimiter=delimiter), 0
         for row in reader:
@@ -126,29 +127,43 @@ def _csv_rows(text: str, delimiter: str, short_cells: bool):
             # Only a row read to the end of the text may hold a quote no quote closes: the
             # last line's own, or one that swallowed the lines after it.
             left_open = end == len(lines) and _left_open(lines[first:], delimiter)
-            joined = short_cells and end - first > 1 and not _continues_a_cell(lines[first:end], row, delimiter, crlf)
+            joined = end - first > 1 and (not _continues_a_cell(lines[first:end], row, delimiter, crlf) if short_cells
+                                          else _joins_rows(lines[first:end], row, delimiter, crlf, width))
             if left_open or joined:
                 yield TypedQuote(next(csv.reader(lines[first:first + 1], delimiter=delimiter,
                                                  quoting=csv.QUOTE_NONE)))
                 start, closer = first + 1, None if left_open else end - 1
                 break
             yield TypedQuote(row) if first == closer else row
-            before = reader.line_num
+            before, width = reader.line_num, len(row)
         else:
             return
 
 
+def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: int) -> bool:
+    """Whether the lines of a row of a table whose cells hold text of several lines (a
+    post's body, commas and all) are rows two quotes typed by hand joined: every line, read
+    on its own, a row as wide as the row before it (`width`), as a chat export's message
+    must be (`lines_as_records`), and no cell Excel wrote (`_excel_cell`)."""
+    return width > 1 and not _excel_cell(lines, crlf) and lines_as_records(row, lines, delimiter, width) is not None
+
+
+def _excel_cell(lines: list[str], crlf: bool) -> bool:
+    """Whether lines read as one row are a cell Excel wrote holding line breaks (Alt+Enter):
+    Excel ends its rows with CRLF and a break inside a cell with LF alone, so in a file
+    whose rows end in CRLF (`crlf`), lines ended by LF alone are a cell's, whatever they
+    hold (a 群昵称 "城关,王伟" on a later line of the cell)."""
+    return crlf and not any(line.endswith("\r\n") for line in lines[:-1])
+
+
 def _continues_a_cell(lines: list[str], row: list, delimiter: str, crlf: bool) -> bool:
-    """Whether the lines of a row read over several lines continue a cell, as Excel writes
-    one holding line breaks (Alt+Enter), rather than being rows of their own between two
-    quotes typed by hand. Excel ends its rows with CRLF and a break inside a cell with LF
-    alone: in a file whose rows end in CRLF (`crlf`), lines ended by LF alone are a cell's,
-    whatever they hold (a 群昵称 "城关,王伟" on a later line of the cell). Otherwise each
-    line after the first, read on its own, adds to the row its cells but the one continued;
-    lines that give more cells than the row has, or one that alone has as many, are rows
-    (a whole row between the quotes, or the closing one). A line break in a name is no
-    cell's either: its next line has the row's cells."""
-    if crlf and not any(line.endswith("\r\n") for line in lines[:-1]):
+    """Whether the lines of a row of a table of short cells (a roster) read over several
+    lines continue a cell (`_excel_cell`), rather than being rows of their own between two
+    quotes typed by hand. Otherwise each line after the first, read on its own, adds to the
+    row its cells but the one continued; lines that give more cells than the row has, or
+    one that alone has as many, are rows (a whole row between the quotes, or the closing
+    one). A line break in a name is no cell's either: its next line has the row's cells."""
+    if _excel_cell(lines, crlf):
         return True
     cells = [max(1, len(next(csv.reader([line], delimiter=delimiter), []))) for line in lines]
     return cells[0] + sum(c - 1 for c in cells[1:]) <= len(row) and all(c < len(row) for c in cells[1:])

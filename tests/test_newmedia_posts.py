@@ -200,16 +200,41 @@ def test_odd_counts_and_excel_times_keep_the_post_and_cells_past_the_header_are_
     assert "多出来的备注" in rows[0]["raw"]
 
 
-def test_a_post_whose_text_runs_over_lines_with_commas_in_is_one_post(qunguan, registry, query, tmp_path):
+@pytest.mark.parametrize("text", [
+    "第一段，介绍春耕情况\n详见 https://x.cn/a?b=1,c=2, and more\n第三段",
+    # Lines as wide as the export's rows, but the first is the post's own words, not the
+    # rest of a row after a quote typed by hand.
+    "附表：\n1,城关镇,张三,已完成\n2,黄坑乡,李四,未开始",
+], ids=["commas", "a table as wide as the export"])
+def test_a_post_whose_text_runs_over_lines_with_commas_in_is_one_post(qunguan, registry, query, tmp_path, text):
     # A body of several paragraphs, a link or a count with commas on a later one: the
     # back end quotes it, and its lines are the post's, not rows (as a roster's may be).
-    text = "第一段，介绍春耕情况\n详见 https://x.cn/a?b=1,c=2, and more\n第三段"
     export = tmp_path / "后台导出.csv"
     export.write_text(f'标题,正文,发布时间,阅读数\n春耕,"{text}",2025-03-01 10:00,"1,234"\n下一篇,正文,2025-03-02 10:00,5\n',
                       encoding="utf-8")
     result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
     assert "new 2\talready present 0\trejected 0" in result.stdout, result.stderr
     assert query("select title, text, reads from posts order by id")[0] == {"title": "春耕", "text": text, "reads": 1234}
+
+
+@pytest.mark.parametrize("rows, texts", [
+    (['春耕,"第一段,2025-03-01 10:00,5', "夏收,正文二,2025-03-02 10:00,6", '秋种,正文三",2025-03-03 10:00,7',
+      "冬藏,正文四,2025-03-04 10:00,8"], ['"第一段', "正文二", '正文三"', "正文四"]),
+    (['春耕,"第一段,2025-03-01 10:00,5', "夏收,正文二,2025-03-02 10:00,6", '秋种,正文三",2025-03-03 10:00,7'],
+     ['"第一段', "正文二", '正文三"']),  # closing on the last row
+    (['"春耕,第一段,2025-03-01 10:00,5', "夏收,正文二,2025-03-02 10:00,6", '秋种,正文三",2025-03-03 10:00,7'],
+     ["第一段", "正文二", '正文三"']),  # opened in one column, closed in another
+], ids=["rows after", "the last row", "two columns"])
+def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registry, query, tmp_path, rows, texts):
+    # Edited in Notepad: the second quote closed the cell the first opened, and the posts
+    # between them were stored as one post's body, so nothing was said.
+    export = tmp_path / "后台导出.csv"
+    export.write_text("标题,正文,发布时间,阅读数\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert f"new {len(rows)}\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert [r["text"] for r in query("select text from posts order by published_at")] == texts
+    assert [r["source_line"] for r in query("select source_line from posts order by published_at")] == [
+        2, 3, 4, 5][:len(rows)]
 
 
 def test_a_wechat_article_exported_with_other_share_parameters_is_the_same_post(qunguan, registry, query, tmp_path):

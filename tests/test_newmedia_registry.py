@@ -179,6 +179,18 @@ def test_within_one_ledger_a_row_without_an_id_repeats_the_account_with_one(qung
     assert query("select account_ref from accounts order by id") == [{"account_ref": "gh_1"}, {"account_ref": "gh_2"}]
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_account(qunguan, db_path, query, tmp_path, end):
+    # Edited in Notepad: the second quote closed the cell the first opened, and the
+    # accounts between them were one 分管领导's name, so nothing was said of them.
+    rows = ["单位,平台,账号名称,账号ID,分管领导", '宜春市教育局,微信公众号,宜春教育,gh_1,"王强',
+            "宜春市教育局,抖音,宜春教育,dy_1,王强", '宜春市公安局,微博,宜春公安,wb_1,李明"', "宜春市公安局,抖音,宜春公安,dy_2,李明"]
+    result = qunguan("accounts", "import", _csv(tmp_path, "台账.csv", end.join(rows) + end), "--db", db_path)
+    assert result.stdout.startswith("accounts added 4\t"), result.stderr
+    assert [(r["account_ref"], r["leader"].strip('"')) for r in query("select account_ref, leader from accounts order by id")] == [
+        ("gh_1", "王强"), ("dy_1", "王强"), ("wb_1", "李明"), ("dy_2", "李明")]
+
+
 def test_a_row_without_an_id_that_names_two_accounts_is_reported_not_guessed(qunguan, db_path, query, tmp_path):
     qunguan("accounts", "import", _csv(tmp_path, "a.csv", "单位,平台,账号名称,账号ID\n宜春市教育局,抖音,宜春教育,dy_1\n"
                                                            "宜春市教育局,抖音,宜春教育,dy_2\n"), "--db", db_path)

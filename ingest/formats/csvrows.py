@@ -9,6 +9,7 @@ from collections import deque
 from typing import Iterator
 
 from ingest.records import CSV_DELIMITERS, FormatError, Reject, parse_local
+from ingest.typed_quotes import lines_as_records
 
 
 def header_of(head: str) -> list[str]:
@@ -190,45 +191,15 @@ def _may_hold_records(lines: list[str], width: int, delimiter: str) -> bool:
 
 def _swallows_records(row: list[str], counter: _LineCounter, header: list[str], delimiter: str) -> bool:
     """Whether `row`, read over several lines, is records that two quotes typed by hand a
-    few lines apart made one: its first line, the quote dropped, a record of the export,
-    and each of its later lines, read on its own, a record of the export next to it. A
+    few lines apart made one (`lines_as_records`), each of the chat `row` is from. A
     message's own lines (an XML card, a quote, a table pasted into a notice, even a line of
-    this very export) are no records: splitting a real message into false ones is worse
-    than leaving the records the quotes joined in one message's text, so every line must
-    pass every test, and the records' times must fall, in order, between the record's own
-    and the next record's (the file's end, after the last)."""
+    this very export) are no records, so the records' times must fall, in order, between
+    the record's own and the next record's (the file's end, after the last)."""
     column = next((header.index(name) for name in _TIME_COLUMNS if name in header), None)
-    own = _opening_record(row, delimiter)
-    if column is None or own is None or not _alike(own, row, header):
+    records = lines_as_records(row, counter.record, delimiter, len(row)) if column is not None else None
+    if records is None or not all(_alike(cells, row, header) for cells in records):
         return False
-    times = [own[column]]
-    for line in counter.record[1:]:
-        if line.count(delimiter) < len(row) - 1:  # cheap test first: most lines of a message are text
-            return False
-        try:
-            cells = next(csv.reader([line], strict=True, delimiter=delimiter), [])
-        except csv.Error:
-            return False
-        if len(cells) != len(row) or not _alike(cells, row, header):
-            return False
-        times.append(cells[column])
-    return _in_order(times + _time_after(counter, column, delimiter))
-
-
-def _opening_record(row: list[str], delimiter: str) -> list[str] | None:
-    """The record on the line whose typed quote opened `row`'s cell of several lines: the
-    cells before that cell, and those its first line holds after the quote. None unless
-    they are as many as a record's. A message that quotes lines of the export begins with
-    words of its own (转发：), and a record's cells after its text (MemoTrace's "more")
-    are no words of it."""
-    opened = next(i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell)
-    first_line = re.split(r"\r\n?|\n", row[opened], maxsplit=1)[0]
-    try:
-        rest = next(csv.reader([first_line], strict=True, delimiter=delimiter), [""])
-    except csv.Error:
-        return None
-    own = row[:opened] + rest
-    return own if len(own) == len(row) else None
+    return _in_order([cells[column] for cells in records] + _time_after(counter, column, delimiter))
 
 
 # What an exporter writes the same on every row of one chat: its id, MemoTrace's "more".
