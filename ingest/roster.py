@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.changes import log_change
-from newmedia.table import TableError, TypedQuote, cell_text, column_map, csv_grids, header_row, read_table
+from newmedia.table import TableError, TypedQuote, cell_text, column_map, csv_grids, header_row, read_table, stray_quote
 
 # Accepted headers, English or Chinese, for each roster field.
 HEADERS = {
@@ -144,7 +144,7 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if typed := _typed_quote(row, person, header):
             errors.append(f"{where}: {typed} and import the roster again")
             continue
-        if _stray_quote(nicknames := person.get("display_names", ""), isinstance(row, TypedQuote)):
+        if stray_quote(nicknames := person.get("display_names", ""), isinstance(row, TypedQuote)):
             # A 群昵称 holding it would match no sender; unlike a name or unit it makes no
             # person nobody is, so the row is kept and the quote left out.
             person["display_names"] = nicknames.strip('"')
@@ -170,7 +170,7 @@ def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
     holding it would be a person or unit nobody is. (A quote Excel wrote inside a cell,
     县"放管服"办, is the cell's own.)"""
     typed = isinstance(row, TypedQuote)
-    if stray := next((v for f, v in person.items() if f in ("name", "unit") and _stray_quote(v, typed)), None):
+    if stray := next((v for f, v in person.items() if f in ("name", "unit") and stray_quote(v, typed)), None):
         return f'a quote (") typed by hand in {stray!r}; row skipped: remove it'
     if typed:
         return None
@@ -183,14 +183,6 @@ def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
         return (f'quotes (") typed by hand made one cell of two lines, {joined!r}, in a row wider than the header; '
                 "row skipped: remove them")
     return None
-
-
-def _stray_quote(value: str, typed: bool) -> bool:
-    """Whether a cell of a row holds a quote typed by hand: any quote, in a row read from a
-    line holding one (`typed`); else one closing a cell no quote opened (钱七,县委办"),
-    which the csv module keeps as a character, as it keeps the one inside a word
-    (O"Brien), but no name, unit or 群昵称 ends so."""
-    return '"' in value if typed else value.endswith('"') and value.count('"') % 2 == 1
 
 
 def _row_keys(person: dict) -> list[tuple[str, tuple]]:

@@ -20,7 +20,7 @@ from ingest.records import local_now, stamp
 from ingest.schema import FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
 from ingest.changes import log_change
 from ingest.sources import os_user
-from newmedia.table import cell_text, column_map, parse_day, read_table
+from newmedia.table import TypedQuote, cell_text, column_map, parse_day, read_table, stray_quote
 
 # Accepted headers for each field (the field's own name is accepted too).
 HEADERS = {
@@ -112,6 +112,11 @@ PLACEHOLDERS = {"无", "暂无", "没有", "空", "/", "／", "\\", "-", "--", "
                 "na", "不适用", "未设", "未定"}
 
 
+# The cells that tell which account a row is: a quote typed by hand (in Notepad) in one
+# would make an account nobody keeps, flagged at every check.
+_IDENTITY = ("unit", "platform", "name", "account_ref")
+
+
 def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
     """One ledger row as account fields (raises ValueError naming the bad cell). A cell
     holding a placeholder (无, /, —) is empty."""
@@ -121,6 +126,9 @@ def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
     missing = [HEADERS[f][0] for f in REQUIRED if not row.get(f)]
     if missing:
         raise ValueError(f"缺少{'、'.join(missing)}")
+    if stray := next((row[f] for f in _IDENTITY if row.get(f) and stray_quote(row[f], isinstance(cells, TypedQuote))),
+                     None):
+        raise ValueError(f"「{stray}」中有手工输入的引号（\"），此行未导入（会多出一个不存在的账号）：请删去引号后重新导入")
     row["platform"] = platform_name(row["platform"])
     # An unknown 类别 or 状态 is not worth the account: left out, and said.
     row["notes"] = []

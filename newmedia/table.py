@@ -112,6 +112,14 @@ class TypedQuote(list):
     caller to see."""
 
 
+def stray_quote(value: str, typed: bool) -> bool:
+    """Whether a cell of a row holds a quote typed by hand: any quote, in a row read from a
+    line holding one (`typed`); else one closing a cell no quote opened (钱七,县委办"),
+    which the csv module keeps as a character, as it keeps the one inside a word
+    (O"Brien), but no name, unit or 群昵称 ends so."""
+    return '"' in value if typed else value.endswith('"') and value.count('"') % 2 == 1
+
+
 def _csv_rows(text: str, delimiter: str, short_cells: bool):
     """csv.reader's rows, but for quotes typed by hand: one that opens a cell no quote
     closes swallows every line after it into that cell, and two a few lines apart every

@@ -191,6 +191,30 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_account(qunguan, db_p
         ("gh_1", "王强"), ("dy_1", "王强"), ("wb_1", "李明"), ("dy_2", "李明")]
 
 
+@pytest.mark.parametrize("typed, cell", [
+    ('宜春市教育局,微信公众号,"宜春教育,gh_1', '"宜春教育'),  # opening a cell no quote closes
+    ('宜春市教育局,微信公众号,宜春教育,gh_1"', 'gh_1"'),  # closing a cell no quote opened
+    ('"宜春市教育局,微信公众号,宜春教育,gh_1', '"宜春市教育局'),
+], ids=["name", "id", "unit"])
+@pytest.mark.parametrize("last", [False, True], ids=["rows after", "the last row"])
+def test_a_quote_typed_by_hand_in_what_names_an_account_costs_its_row_only(qunguan, db_path, query, tmp_path,
+                                                                            typed, cell, last):
+    # Stored so, it was an account nobody keeps, its own unit's second on the platform.
+    rows = ["宜春市公安局,微博,宜春公安,wb_1", typed] if last else [typed, "宜春市公安局,微博,宜春公安,wb_1"]
+    result = qunguan("accounts", "import", _csv(tmp_path, "台账.csv", "单位,平台,账号名称,账号ID\n" + "\n".join(rows) + "\n"),
+                     "--db", db_path)
+    assert result.stdout.startswith("accounts added 1\t")
+    assert f'台账.csv 第 {2 + last} 行：「{cell}」中有手工输入的引号（"），此行未导入' in result.stderr
+    assert query("select name from accounts") == [{"name": "宜春公安"}]
+
+
+def test_quotes_a_name_holds_as_its_own_are_kept(qunguan, db_path, query, tmp_path):
+    result = qunguan("accounts", "import", _csv(tmp_path, "台账.csv", '单位,平台,账号名称\n宜春市文明办,微博,"宜春""文明""号"\n'
+                                                                     '宜春市文明办,抖音,宜春"文明"\n'), "--db", db_path)
+    assert result.stdout.startswith("accounts added 2\t"), result.stderr
+    assert query("select name from accounts order by id") == [{"name": '宜春"文明"号'}, {"name": '宜春"文明"'}]
+
+
 def test_a_row_without_an_id_that_names_two_accounts_is_reported_not_guessed(qunguan, db_path, query, tmp_path):
     qunguan("accounts", "import", _csv(tmp_path, "a.csv", "单位,平台,账号名称,账号ID\n宜春市教育局,抖音,宜春教育,dy_1\n"
                                                            "宜春市教育局,抖音,宜春教育,dy_2\n"), "--db", db_path)
