@@ -34,6 +34,37 @@ def test_a_utf8_csv_cut_mid_character_rejects_its_last_record_in_readable_text(q
     assert query("select raw from rejects")[0]["raw"].endswith("谁有抢红包的截图，发群里\ufffd")
 
 
+@pytest.mark.parametrize("keep", [1, 0], ids=["half of 抢", "before 抢"])
+def test_a_gbk_csv_cut_off_says_its_last_record_was_cut_and_the_whole_copy_adds_it(qunguan, db_path, query, fixtures,
+                                                                                   tmp_path, keep):
+    # The USB stick was pulled while a GBK copy was written: the last record stops inside
+    # its text, after the first byte of a character or between two.
+    whole = (fixtures / "memotrace3-week1-gb18030.csv").read_bytes()
+    cut = tmp_path / "防火群.csv"
+    cut.write_bytes(whole[:whole.index("抢红包".encode("gb18030")) + keep])
+    result = ingest(qunguan, db_path, cut, group="防火群")
+    assert "new 5\talready present 0\trejected 1" in result.stdout
+    assert ("防火群.csv:line 8: 5 fields where the header has 8: the file ends inside this record, it looks truncated"
+            in result.stderr)
+    complete = tmp_path / "whole" / "防火群.csv"
+    complete.parent.mkdir()
+    complete.write_bytes(whole)
+    assert "new 1\talready present 5\trejected 0" in ingest(qunguan, db_path, complete, group="防火群").stdout
+    assert "new 0\talready present 6\trejected 0" in ingest(qunguan, db_path, complete, group="防火群").stdout
+    assert query("select count(*) n from messages") == [{"n": 6}]
+
+
+def test_a_short_record_the_file_goes_on_after_is_not_called_truncated(qunguan, db_path, tmp_path):
+    path = tmp_path / "防火群.csv"
+    path.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n9500000000000000001,文本,张三,2025-03-03 09:00:00,收到\n"
+                    "9500000000000000002,文本,张三,2025-03-03 09:01:00,好的,,,more\n9500000000000000003,文本,张三\n",
+                    encoding="utf-8")
+    result = ingest(qunguan, db_path, path, group="g")
+    assert "new 1\talready present 0\trejected 2" in result.stdout
+    assert "line 2: 5 fields where the header has 8\n" in result.stderr + "\n"
+    assert "line 4: 3 fields where the header has 8" in result.stderr and "truncated" not in result.stderr
+
+
 def test_a_utf8_line_with_a_few_lost_bytes_stays_utf8(qunguan, db_path, query, tmp_path):
     """Losing a byte each from 安 and 专 leaves bytes that GB18030 reads without error."""
     line = "收到，已安排专人整理".encode("utf-8")

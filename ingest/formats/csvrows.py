@@ -160,6 +160,9 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
                 continue
             reason = f"{len(row)} fields where the header has {width}" if not fits else "records read as one field"
+            if len(row) < width and not counter.record[-1].endswith(("\n", "\r")):
+                # The last line, and no line end: the copy stopped inside the record.
+                reason += ": the file ends inside this record, it looks truncated"
         failed = counter.record
         # A quote typed by hand opens a field that swallows the lines after it (up to
         # another such quote, a few lines down, that closes it). Unless those lines are
