@@ -31,6 +31,9 @@ class Table:
     kind: str  # "xlsx" or "csv"
     header: list[str]
     rows: list[tuple[int, list]]  # (spreadsheet row number, cells as read)
+    # A CSV whose text stops with no line end after its last row: where a copy cut off
+    # stops, so a last row short of cells is a part of one.
+    unended: bool = False
 
 
 def normalise_header(title) -> str:
@@ -58,7 +61,8 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
     if suffix == ".xls":
         raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
-    for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path, short_cells)):
+    text = _csv_text(path) if kind == "csv" else ""
+    for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path, text, short_cells)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
             titles = [cell_text(v) for v in cells]
@@ -69,7 +73,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
                 titles = [cell_text(below) or title for title, below in zip(titles, [*following, *[None] * len(titles)])]
                 number += 1
             rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
-            return Table(kind, titles, rows)
+            return Table(kind, titles, rows, unended=bool(text) and not text.endswith(("\n", "\r")))
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
     raise TableError(f"{path}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
                      f"(accepted: {accepted})")
@@ -213,10 +217,10 @@ def _xlsx_sheets(path: Path):
         book.close()
 
 
-def _csv_readings(path: Path, short_cells: bool):
+def _csv_readings(path: Path, text: str, short_cells: bool):
     """`csv_grids` of the file's text."""
     try:
-        yield from csv_grids(_csv_text(path), short_cells)
+        yield from csv_grids(text, short_cells)
     except csv.Error as e:
         raise TableError(f"{path}: not readable as CSV ({e})") from None
 

@@ -237,6 +237,47 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registr
         2, 3, 4, 5][:len(rows)]
 
 
+BACK_END_EXPORT = ("标题,正文,发布时间,阅读数\r\n春耕,春耕备耕工作有序推进,2025-03-01 10:00,5\r\n"
+                   '防汛,"第一段，汛期将至\n第二段，请做好准备",2025-03-02 10:00,6\r\n秋种,秋种工作部署,2025-03-03 10:00,7\r\n')
+
+
+@pytest.mark.parametrize("cut_at, encoding, rejected", [
+    ("秋种工作部署", "gbk", 1),  # a byte of 秋 left: shown as �
+    ("工作部署", "utf-8", 1),  # between two characters of the last row
+    ("第二段", "utf-8", 2),  # inside a body of two lines: its first line and the part after it, each said
+], ids=["mid-character", "mid-row", "mid-body"])
+def test_a_copy_cut_off_stores_no_part_of_a_post_and_the_whole_copy_adds_the_rest(qunguan, registry, query, tmp_path,
+                                                                                 cut_at, encoding, rejected):
+    # The USB stick was pulled while the export was copied: the file stops inside a post.
+    data = BACK_END_EXPORT.encode(encoding)
+    cut = tmp_path / "cut" / "后台导出.csv"
+    cut.parent.mkdir()
+    cut.write_bytes(data[:data.index(cut_at.encode(encoding)) + 1])
+    result = qunguan("posts", "import", cut, "--db", registry, "--account", "宜春教育")
+    kept = 3 - rejected
+    assert f"new {kept}\talready present 0\trejected {rejected}" in result.stdout, result.stderr
+    assert "此行未导入" in result.stderr
+    whole = tmp_path / "后台导出.csv"
+    whole.write_bytes(data)
+    assert f"new {3 - kept}\talready present {kept}\trejected 0" in qunguan(
+        "posts", "import", whole, "--db", registry, "--account", "宜春教育").stdout
+    assert [r["title"] for r in query("select title from posts order by published_at")] == ["春耕", "防汛", "秋种"]
+
+
+@pytest.mark.parametrize("ending", ["", "\r\n"], ids=["no line end", "line end"])
+def test_a_last_row_saved_without_a_line_end_or_short_of_an_empty_cell_is_kept(qunguan, registry, query, tmp_path,
+                                                                               ending):
+    export = tmp_path / "后台导出.csv"
+    export.write_text("标题,正文,发布时间,阅读数\r\n春耕,春耕备耕,2025-03-01 10:00,5\r\n秋种,秋种工作部署,2025-03-03 10:00,7"
+                      + ending, encoding="utf-8")
+    short = tmp_path / "short.csv"
+    short.write_text("标题,正文,发布时间,阅读数\r\n夏收,夏收工作部署,2025-03-02 10:00\r\n", encoding="utf-8")
+    for path in (export, short):
+        result = qunguan("posts", "import", path, "--db", registry, "--account", "宜春教育")
+        assert "rejected 0" in result.stdout, result.stderr
+    assert [r["title"] for r in query("select title from posts order by published_at")] == ["春耕", "夏收", "秋种"]
+
+
 def test_a_wechat_article_exported_with_other_share_parameters_is_the_same_post(qunguan, registry, query, tmp_path):
     link = "https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1&sn=abc"
     for name, tail in (("a.csv", "&chksm=111#rd"), ("b.csv", "&chksm=999&scene=21#wechat_redirect")):
