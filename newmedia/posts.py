@@ -20,7 +20,7 @@ from ingest.records import stamp
 from ingest.save import message_key
 from ingest.sources import os_user
 from newmedia.registry import WHILE_CLOSED, closed_spells, find_account, matching_accounts
-from newmedia.table import Table, TableError, TypedQuote, cell_text, column_map, parse_count, parse_moment, read_table
+from newmedia.table import TableError, cell_text, column_map, parse_count, parse_moment, read_table, whole_row
 
 # Accepted headers for each field (the field's own name is accepted too).
 HEADERS = {
@@ -45,26 +45,6 @@ class PostsResult:
     rejects: list[tuple[int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)  # rows stored, with something left out
     after_closing: int = 0  # new posts published after their account's closing day (第六条)
-
-
-def _whole(number: int, cells: list, table: Table, columns: dict[str, int]) -> None:
-    """Raises ValueError for a row that is not all of a post: bytes no encoding reads in
-    a cell it is read from (a character cut in half, shown as �), or a row short of cells that is the file's
-    last where the file stops with no line end (the copy was cut off there), or the line
-    of a quote no quote closes (the copy stopped inside a post's body, or a quote typed
-    by hand split a row). Stored, each would be a post nobody published, beside the real
-    one a whole copy brings."""
-    read = [cell_text(cells[i]) for i in columns.values() if i < len(cells)]
-    if garbled := [text for text in read if "\ufffd" in text]:
-        raise ValueError(f"「{garbled[0]}」中有无法识别的字节（显示为 �）：此行未导入，请核对原文件后重新导入")
-    if len(cells) >= len(table.header):
-        return
-    if table.unended and number == table.rows[-1][0]:
-        raise ValueError(f"文件在这一行中断（只有 {len(cells)} 列，表头有 {len(table.header)} 列），像是复制时被截断："
-                         "此行未导入，请重新导出后导入")
-    if isinstance(cells, TypedQuote):
-        raise ValueError(f"这一行有不成对的引号（\"），只读到 {len(cells)} 列（表头有 {len(table.header)} 列）："
-                         "此行未导入，请核对原文件后重新导入")
 
 
 def _row(cells: list, columns: dict[str, int], header: list[str]) -> dict:
@@ -175,7 +155,7 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
         runs: dict[tuple, int] = {}
         for number, cells in table.rows:
             try:
-                _whole(number, cells, table, columns)
+                whole_row(number, cells, table, columns)
                 post = _row(cells, columns, table.header)
                 account_id = accounts.id_for(post)
             except ValueError as e:

@@ -20,7 +20,7 @@ from ingest.records import local_now, stamp
 from ingest.schema import FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
 from ingest.changes import log_change
 from ingest.sources import os_user
-from newmedia.table import TypedQuote, cell_text, column_map, parse_day, read_table, stray_quote
+from newmedia.table import TypedQuote, cell_text, column_map, parse_day, read_table, stray_quote, whole_row
 
 # Accepted headers for each field (the field's own name is accepted too).
 HEADERS = {
@@ -162,6 +162,7 @@ def read_accounts(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     accounts, errors, seen = [], [], _SeenRows()
     for number, cells in table.rows:
         try:
+            whole_row(number, cells, table, columns)
             row = _account(cells, columns, table.header)
         except ValueError as e:
             errors.append(f"{path.name} 第 {number} 行：{e}")

@@ -79,6 +79,27 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
                      f"(accepted: {accepted})")
 
 
+def whole_row(number: int, cells: list, table: Table, columns: dict[str, int]) -> None:
+    """Raises ValueError for a row of `table` that is not all of a post or an account:
+    bytes no encoding reads in a cell read by `columns` (a character cut in half, shown
+    as �), or a row short of cells that is the file's last where the file stops with no
+    line end (the copy was cut off there), or the line of a quote no quote closes (the
+    copy stopped inside a post's body, or a quote typed by hand split a row). Stored,
+    each would be a post nobody published or an account nobody keeps, beside the real
+    one a whole copy brings."""
+    read = [cell_text(cells[i]) for i in columns.values() if i < len(cells)]
+    if garbled := [text for text in read if "\ufffd" in text]:
+        raise ValueError(f"「{garbled[0]}」中有无法识别的字节（显示为 �）：此行未导入，请核对原文件后重新导入")
+    if len(cells) >= len(table.header):
+        return
+    if table.unended and number == table.rows[-1][0]:
+        raise ValueError(f"文件在这一行中断（只有 {len(cells)} 列，表头有 {len(table.header)} 列），像是复制时被截断："
+                         "此行未导入，请重新导出后导入")
+    if isinstance(cells, TypedQuote):
+        raise ValueError(f"这一行有不成对的引号（\"），只读到 {len(cells)} 列（表头有 {len(table.header)} 列）："
+                         "此行未导入，请核对原文件后重新导入")
+
+
 def _continues(titles: list[str], row: list) -> bool:
     """Whether `row`, right under the header, is its second row: merged cells filled it
     with some of the header's titles, in their columns (no data row repeats them)."""

@@ -66,6 +66,27 @@ def test_a_gb18030_csv_ledger_with_a_title_line_and_chinese_headers(qunguan, db_
         {"action": "开设", "filed_on": "2019-04-26", "effective_on": "2019-05-10", "details": "台账导入"}]
 
 
+@pytest.mark.parametrize("keep, message", [
+    (5, "第 5 行：「宜春�」中有无法识别的字节（显示为 �）：此行未导入"),  # half of 市
+    (6, "第 5 行：文件在这一行中断（只有 6 列，表头有 18 列），像是复制时被截断：此行未导入"),  # between 宜春 and 市
+], ids=["mid-character", "mid-name"])
+def test_a_ledger_copy_cut_off_adds_no_account_nobody_keeps(qunguan, db_path, query, fixtures, tmp_path, keep, message):
+    # Stored as read, 宜春� or 宜春 was a second account of its unit on 微博, flagged as such.
+    whole = (fixtures / "newmedia" / "台账-gb18030.csv").read_bytes()
+    cut = tmp_path / "台账.csv"
+    cut.write_bytes(whole[:whole.index("宜春市教育局基础教育科".encode("gb18030")) + keep])
+    result = qunguan("accounts", "import", cut, "--db", db_path)
+    assert result.stdout.startswith("accounts added 2\t") and message in result.stderr
+    assert [r["name"] for r in query("select name from accounts order by id")] == ["宜春教育", "宜春教育发布"]
+    again = qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    assert again.stdout.startswith("accounts added 3\tupdated 0\tunchanged 2")
+
+
+def test_a_ledger_saved_without_a_last_line_end_keeps_its_last_row(qunguan, db_path, query, tmp_path):
+    ledger = _csv(tmp_path, "台账.csv", "单位,平台,账号名称,账号ID\n宜春市教育局,微信公众号,宜春教育,gh_1\n宜春市公安局,微博,宜春公安,wb_1")
+    assert qunguan("accounts", "import", ledger, "--db", db_path).stdout.startswith("accounts added 2\t")
+
+
 def test_reimporting_updates_the_same_accounts_and_never_duplicates(qunguan, db_path, query, fixtures, tmp_path):
     ledger = fixtures / "newmedia" / "台账-gb18030.csv"
     qunguan("accounts", "import", ledger, "--db", db_path)
