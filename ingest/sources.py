@@ -55,7 +55,19 @@ def expand(paths: list[str]) -> Iterator[Source]:
 
 
 def _files_in(folder: Path) -> Iterator[Path]:
-    return (c for c in folder.rglob("*") if c.is_file() and not c.name.startswith("."))
+    return (c for c in folder.rglob("*") if c.is_file() and not _hidden(c.relative_to(folder).parts))
+
+
+# Folders a USB stick keeps for the system, not the admin: the bins hold files deleted
+# (an old export read from there is another group of the same messages), the rest
+# indexes. Hidden ones (.Trashes, .Spotlight-V100, .fseventsd) start with a dot.
+_SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "recycler", "system volume information"}
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    """Whether a file, by its path's parts under the folder or zip read, is none of the
+    admin's: hidden (.DS_Store, macOS' ._ twins), or in a hidden or system folder."""
+    return any(part.startswith(".") or part.lower() in _SYSTEM_FOLDERS for part in parts)
 
 
 def nothing_to_read(path: Path) -> str | None:
@@ -76,16 +88,16 @@ def _is_zip(p: Path) -> bool:
 
 def _zip_members(p: Path) -> list[tuple[str, zipfile.ZipInfo]] | None:
     """The files of a zip to read, by name (as `_zip_name` reads it), in order: not its
-    folders, hidden files or the __MACOSX folder macOS adds. None for a zip whose list of
-    files is damaged (a download cut short and resumed): read as a file, it is refused
-    as such, in a line naming it."""
+    folders, nor files `_hidden` (the __MACOSX folder macOS adds, a stick's bins). None
+    for a zip whose list of files is damaged (a download cut short and resumed): read as
+    a file, it is refused as such, in a line naming it."""
     try:
         with zipfile.ZipFile(p) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
     except UNREADABLE:
         return None
     named = sorted(((_zip_name(i), i) for i in members), key=lambda pair: pair[0])
-    return [(n, i) for n, i in named if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("__MACOSX/")]
+    return [(n, i) for n, i in named if not _hidden(tuple(n.split("/")))]
 
 
 def _file_or_zip(p: Path, walked: bool = False) -> Iterator[Source]:

@@ -877,6 +877,37 @@ def test_a_zip_with_no_file_to_read_is_refused_like_an_empty_folder(qunguan, db_
     assert read.exit_code == 0 and f"{week}!第12周/memotrace3-week1.csv\tmemotrace3-csv\tmemotrace3-week1\tnew 0" in read.stdout
 
 
+BINS = [".Trashes/501/防火群.csv", "$RECYCLE.BIN/S-1-5-21-1004/$RA1B2C3.csv", ".Trash/防火群 copy.csv"]
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["folder", "zip"])
+def test_exports_deleted_into_a_usb_sticks_bin_are_not_read(qunguan, db_path, query, fixtures, tmp_path, packed):
+    # macOS and Windows keep a stick's deleted files in hidden folders on it: an old
+    # export read from there was another group of the same messages.
+    import zipfile
+
+    stick = tmp_path / "U盘"
+    for name in ["导出/防火群.csv", *BINS]:
+        (stick / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(fixtures / "memotrace3-week1.csv", stick / name)
+    if packed:
+        with zipfile.ZipFile(tmp_path / "U盘.zip", "w") as zf:
+            for child in sorted(stick.rglob("*.csv")):
+                zf.write(child, child.relative_to(stick).as_posix())
+    result = ingest(qunguan, db_path, tmp_path / ("U盘.zip" if packed else "U盘"))
+    assert result.exit_code == 0 and result.stdout.count("memotrace3-csv") == 1, result.stdout
+    assert query("select name from groups") == [{"name": "防火群"}]
+    assert query("select count(*) n from messages") == [{"n": 6}]
+
+
+def test_a_folder_named_like_a_bin_is_read_when_it_is_the_one_given(qunguan, db_path, query, fixtures, tmp_path):
+    # The admin restoring a file names the bin itself: then it is what they asked for.
+    trash = tmp_path / ".Trashes"
+    trash.mkdir()
+    shutil.copy(fixtures / "memotrace3-week1.csv", trash / "防火群.csv")
+    assert "new 6" in ingest(qunguan, db_path, trash).stdout
+
+
 def test_a_zip_whose_list_of_files_is_damaged_is_refused_in_a_line_and_the_others_are_read(
         qunguan, db_path, fixtures, tmp_path):
     # A download cut short and resumed: the zip's end is there, its list of files is not.
