@@ -105,6 +105,26 @@ def test_files_that_are_not_chat_exports_are_refused_in_one_line(qunguan, db_pat
     assert query("select count(*) n from imports")[0]["n"] == 0
 
 
+@pytest.mark.parametrize("name, key", [("weflow.json", '"messages"'), ("chatlog.json", '"isChatRoom"')])
+def test_a_json_export_cut_off_before_its_messages_says_it_was_cut(qunguan, db_path, fixtures, tmp_path, name, key):
+    # Cut before what tells its exporter, it was refused as "JSON of an unknown shape" (the
+    # admin looked for another tool rather than copying the file again), or, a WeFlow export
+    # naming its chat's wxid and nickname, passed over as PyWxDump's users.json, unsaid.
+    whole = (fixtures / name).read_text(encoding="utf-8")
+    cut = tmp_path / name
+    cut.write_text(whole[:whole.index(key) - 3], encoding="utf-8")
+    result = ingest(qunguan, db_path, cut, group="g")
+    line = whole[:whole.index(key) - 3].count("\n") + 1
+    assert f"refused {cut}: JSON cut off (truncated) at line {line}, before anything that tells which export it is" \
+        in result.stderr
+    # Whole, the same document of no chat's shape is still called so, and so is a big one
+    # whose first 64 KiB alone were looked at.
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"data": [{"id": i, "note": "说明" * 20} for i in range(2000)]}), encoding="utf-8")
+    for path in (fixtures / "unknown-shape.json", big):
+        assert "JSON of an unknown shape" in ingest(qunguan, db_path, path, group="g").stderr
+
+
 def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not_refused(qunguan, db_path, fixtures,
                                                                                           tmp_path):
     import openpyxl

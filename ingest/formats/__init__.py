@@ -13,6 +13,7 @@ from ingest.formats import (
 )
 from ingest import roster
 from ingest.records import FormatError, Skipped
+from ingest.sources import SNIFF_BYTES
 
 FORMATS = [
     memotrace.V2Csv, memotrace.V3Csv, memotrace.V3Json, pywxdump.Csv, pywxdump.Json, chatlog.Csv, chatlog.Json,
@@ -40,7 +41,7 @@ def detect(head: str, head_bytes: bytes, filename: str, siblings=()):
     # Only a file no chat format claims: a chat may well paste a 姓名/单位 table.
     if roster.is_roster(head):
         raise Skipped(roster.SKIPPED)
-    raise FormatError(_lacking_columns(head) or notices.describe(head, filename))
+    raise FormatError(_lacking_columns(head) or notices.describe(head, filename, whole=len(head_bytes) < SNIFF_BYTES))
 
 
 def _lacking_columns(head: str) -> str | None:

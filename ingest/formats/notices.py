@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from ingest.cutjson import cut_at_end
 from ingest.records import FormatError, NotChat, Skipped, first_line
 
 _MAGIC = (
@@ -72,7 +73,9 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
                           "senders): it is not an archive of the chat; export CSV instead")
     if start.startswith("{") and '"roomname"' in head and '"members"' in head:
         raise Skipped("WeCom groupchat/get response: read for group names beside the archive files")
-    if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head:
+    # A WeFlow export names its chat with these too: one cut off before its messages is no users.json.
+    if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head \
+            and '"weflow"' not in head:
         raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
 
 
@@ -87,14 +90,19 @@ def _ai_training(start: str, head: str) -> bool:
     return start.startswith(("[", "{")) and bool(_ALPACA.search(head) or _TURN.search(head))
 
 
-def describe(head: str, filename: str) -> str:
-    """A one-line description of a file no format claimed."""
+def describe(head: str, filename: str, whole: bool = False) -> str:
+    """A one-line description of a file no format claimed; `whole`: `head` is all of it."""
     start = head.lstrip("\ufeff \r\n\t")
     if start[:1] in "{[":
         try:
             doc = json.loads(start)
-        except ValueError:
+        except ValueError as e:
             doc = None
+            if whole and e.msg != "Extra data" and cut_at_end(start, e.pos):
+                # A copy stopped before the messages, and with them what tells the exporter.
+                line = head.count("\n", 0, len(head) - len(start) + e.pos) + 1
+                return (f"JSON cut off (truncated) at line {line}, before anything that tells which export it is: "
+                        "if it holds a chat, copy or export it again")
         if isinstance(doc, dict):
             keys = ", ".join(list(doc)[:6])
             return f"JSON of an unknown shape (top-level keys: {keys}); not a chat export qunguan knows"
