@@ -47,3 +47,33 @@ def complete_part(text: str) -> tuple[str, int] | None:
     cut = end if end > opened else opened + 1
     closers = "".join(_CLOSING[mark] for mark, _ in reversed(stack[:depth]))
     return text[:cut] + closers, cut
+
+
+# `_TOKEN` with the commas between elements.
+_ELEMENT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{},]', re.S)
+_SPACE = re.compile(r"\s*")
+
+
+def element_starts(text: str, key: str | None = None) -> list[int]:
+    """Where each element of a JSON document's list of messages starts in `text`: the
+    document's own list, or the list under `key` in the object it is. A cut-off text gives
+    the elements up to the cut."""
+    depth, inside, name, starts = 0, None, None, []
+    for token in _ELEMENT_TOKEN.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if mark == "[" and inside is None and (depth == 1 if key is None else depth == 2 and name == f'"{key}"'):
+                inside = depth
+                starts.append(_SPACE.match(text, token.end()).end())
+        elif mark in "]}":
+            if depth == inside:
+                break
+            depth -= 1
+        elif mark == ",":
+            if depth == inside:
+                starts.append(_SPACE.match(text, token.end()).end())
+        elif depth == 1:
+            name = mark  # a key of the top object, or its value (a string): the last before a list names it
+    # An empty list's "start" is its closing bracket.
+    return [start for start in starts if not text.startswith("]", start)]

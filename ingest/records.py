@@ -1,15 +1,16 @@
 """What a format parser yields: one `Record` per chat message, or a `Reject`."""
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
 from json.encoder import encode_basestring as _enc  # C-accelerated, keeps Chinese as is
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from ingest.cutjson import complete_part, cut_at_end
+from ingest.cutjson import complete_part, cut_at_end, element_starts
 
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 
@@ -64,7 +65,7 @@ class Record:
 class Reject:
     """A record that could not be read; stored in `rejects`, never silently dropped."""
 
-    line: int | None  # None where the format has no lines (JSON); the record number is kept too
+    line: int | None  # None where no line is known (a JSON message gets its own from `JsonExport.lined`)
     reason: str
     raw: str = ""
 
@@ -248,7 +249,32 @@ class Skipped(Exception):
     """A file that is not a chat log but is read beside one (names, group details)."""
 
 
-def load_json(lines) -> tuple[object, Reject | None]:
+@dataclass
+class JsonExport:
+    """A JSON export as read by `load_json`: the document, the Reject for where it was cut
+    off (if it was), and its text, kept to say on which line a rejected message is."""
+
+    doc: object
+    cut: Reject | None
+    text: str
+
+    def lined(self, results: Iterable[Record | Reject], key: str | None = None) -> Iterator[Record | Reject]:
+        """`results`, one per element of the document's list of messages (the document, or
+        its `key`), each Reject given the line its element starts on; then the cut's."""
+        starts, breaks = None, None
+        for index, result in enumerate(results):
+            if isinstance(result, Reject) and result.line is None:
+                if starts is None:  # found the first time a message is rejected: most files have none
+                    starts = element_starts(self.text, key)
+                    breaks = [m.start() for m in re.finditer("\n", self.text)]
+                if index < len(starts):
+                    result = Reject(bisect.bisect(breaks, starts[index]) + 1, result.reason, result.raw)
+            yield result
+        if self.cut:
+            yield self.cut
+
+
+def load_json(lines) -> JsonExport:
     """A whole JSON export (exporters write one document), and a Reject for where it was cut
     off, if it was: then the document holds the messages before the cut, which are whole.
     A document with a mistake elsewhere is a FormatError. A line starts outside any
@@ -256,7 +282,7 @@ def load_json(lines) -> tuple[object, Reject | None]:
     from several began, is dropped."""
     text = "".join(line.lstrip("\ufeff") for line in lines)
     try:
-        return json.loads(text), None
+        return JsonExport(json.loads(text), None, text)
     except ValueError as e:
         error = e
     if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):  # --format naming a JSON format for a CSV, a text
@@ -275,8 +301,9 @@ def load_json(lines) -> tuple[object, Reject | None]:
             line = text.count("\n", 0, len(text) - len(rest)) + 1
             # Cut right after a whole message, no record is lost here, but maybe those after it.
             where = "in the middle of this record" if rest else "here, after a whole message"
-            return doc, Reject(line, f"the file ends {where}: it was cut off (truncated); the messages before it "
-                                     "are read, export the chat again for the rest", rest[:2000])
+            return JsonExport(doc, Reject(line, f"the file ends {where}: it was cut off (truncated); the messages "
+                                                "before it are read, export the chat again for the rest", rest[:2000]),
+                              text)
     raise FormatError(f"not valid JSON ({error}); the file may be truncated")
 
 

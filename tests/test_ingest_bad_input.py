@@ -45,6 +45,28 @@ def test_a_json_export_cut_off_keeps_the_messages_before_the_cut(qunguan, db_pat
     assert present == kept and new + present + rejected == len(json.loads(whole)["messages"]) and new > 0
 
 
+@pytest.mark.parametrize("name, bad", [
+    ("chatlog.json", ('"time": "', '"time": "昨天 ')),
+    ("chatlab.json", ('"timestamp": ', '"timestamp": "昨天", "was": ')),
+    ("pywxdump/48800011122@chatroom.json", ('"MsgSvrID"', '"MsgSvrId"')),
+], ids=["chatlog", "chatlab", "pywxdump"])
+def test_a_bad_message_of_a_json_export_is_named_by_its_line(qunguan, db_path, query, fixtures, tmp_path, name, bad):
+    # Pretty-printed, one key a line, as the admin opens it in Notepad to mend it; it was
+    # named "record 2", which Notepad does not count.
+    whole = json.loads((fixtures / name).read_text(encoding="utf-8"))
+    text = json.dumps(whole, ensure_ascii=False, indent=2)
+    second = text.index(bad[0], text.index(bad[0]) + 1)  # in the second message
+    path = tmp_path / "48800011122@chatroom.json"
+    path.write_text(text[:second] + bad[1] + text[second + len(bad[0]):], encoding="utf-8")
+    result = ingest(qunguan, db_path, path, group="g")
+    assert "rejected 1" in result.stdout, result.stderr
+    # The line its message opens on: "{", indented as the list's elements are.
+    indent = "\n  {" if isinstance(whole, list) else "\n    {"
+    line = text[:text.rindex(indent, 0, second) + 1].count("\n") + 1
+    assert f"48800011122@chatroom.json:line {line}: " in result.stderr
+    assert query("select line, record from rejects") == [{"line": line, "record": 2}]
+
+
 def test_a_json_export_cut_right_after_a_message_says_so_not_that_a_record_was_cut(qunguan, db_path, fixtures,
                                                                                   tmp_path):
     # The copy stopped just after the first message's closing brace: that message is whole,

@@ -71,7 +71,7 @@ def test_memotrace_html_export_is_read_from_its_json_and_meets_the_csv_of_the_ch
     result = ingest(qunguan, db_path, fixtures / MEMOTRACE_HTML)
     assert result.exit_code == 0, result.stderr
     assert "城关镇防汛群.html: skipped, an HTML page; its messages are read from 城关镇防汛群.html.json" in result.stderr
-    assert "城关镇防汛群.html.json:record 13: message lacks timestamp/type" in result.stderr
+    assert "城关镇防汛群.html.json:line 162: message lacks timestamp/type" in result.stderr
     assert query("select name, source_ids from groups") == [{"name": "城关镇防汛群", "source_ids": '["45600011122@chatroom"]'}]
     assert query("select format, new, duplicate from imports order by id") == [
         {"format": "memotrace3-csv", "new": 3, "duplicate": 0}, {"format": "memotrace3-json", "new": 10, "duplicate": 2}]
@@ -120,7 +120,9 @@ def test_pywxdump_json_and_csv_of_the_same_chat_are_the_same_messages(qunguan, d
 def test_weflow_keys_on_local_type_links_replies_and_rejects_bad_records(qunguan, db_path, query, fixtures):
     result = ingest(qunguan, db_path, fixtures / "weflow.json")
     assert "rejected 1" in result.stdout
-    assert "record 4" in result.stderr
+    # Named by the line it starts on, where the admin finds it in Notepad (before, "record 4").
+    assert "weflow.json:line 53: createTime is not a number: '昨天'" in result.stderr
+    assert query("select line, record from rejects") == [{"line": 53, "record": 4}]
     rows = {r["source_id"]: r for r in query("select id, source_id, kind, text, reply_to from messages")}
     reply = rows["7300000000000000002"]
     assert reply["kind"] == "quote" and reply["text"] == "收到"

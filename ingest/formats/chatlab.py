@@ -30,16 +30,15 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        doc, cut = load_json(lines)
+        export = load_json(lines)
+        doc = export.doc
         if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
             raise FormatError("a ChatLab file without a list of messages")
         chat = _Chat(doc.get("meta"))
         for member in doc.get("members") if isinstance(doc.get("members"), list) else ():
             chat.know(member)
-        for item in doc["messages"]:
-            yield chat.record(None, item, json.dumps(item, ensure_ascii=False)[:2000])
-        if cut:
-            yield cut
+        yield from export.lined((chat.record(None, item, json.dumps(item, ensure_ascii=False)[:2000])
+                                 for item in doc["messages"]), "messages")
 
 
 class Jsonl:

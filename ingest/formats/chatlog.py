@@ -88,11 +88,8 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        items, cut = load_json(lines)
-        for item in items:
-            yield _json_record(item)
-        if cut:
-            yield cut
+        export = load_json(lines)
+        yield from export.lined(map(_json_record, export.doc))
 
 
 def _json_record(item) -> Record | Reject:

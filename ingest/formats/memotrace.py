@@ -149,14 +149,12 @@ class V3Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        doc, cut = load_json(lines)
+        export = load_json(lines)
+        doc = export.doc
         if not isinstance(doc, list):  # --format memotrace3-json for another JSON export
             raise FormatError("not MemoTrace's JSON: it is a list of messages with server_id and display_name")
         chat_id, chat_name = chat_from_filename(ctx)
-        for item in doc:
-            yield _json_record(item, chat_id, chat_name)
-        if cut:
-            yield cut
+        yield from export.lined(_json_record(item, chat_id, chat_name) for item in doc)
 
 
 def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | Reject:

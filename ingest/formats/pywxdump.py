@@ -95,15 +95,15 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        items, cut = load_json(lines)
+        export = load_json(lines)
         names = _names(ctx)
-        for item in items:
-            if not isinstance(item, dict) or not {"MsgSvrID", "type_name", "talker", "CreateTime"} <= item.keys():
-                yield Reject(None, "record lacks MsgSvrID/type_name/talker/CreateTime", json.dumps(item, ensure_ascii=False)[:2000])
-                continue
-            yield _record(None, item, names)
-        if cut:
-            yield cut
+        yield from export.lined(_json_record(item, names) for item in export.doc)
+
+
+def _json_record(item, names: dict[str, str]) -> Record | Reject:
+    if not isinstance(item, dict) or not {"MsgSvrID", "type_name", "talker", "CreateTime"} <= item.keys():
+        return Reject(None, "record lacks MsgSvrID/type_name/talker/CreateTime", json.dumps(item, ensure_ascii=False)[:2000])
+    return _record(None, item, names)
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

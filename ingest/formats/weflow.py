@@ -35,17 +35,15 @@ class Json:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        doc, cut = load_json(lines)
+        export = load_json(lines)
+        doc = export.doc
         if not isinstance(doc, dict) or not isinstance(doc.get("messages", []), list):
             # --format weflow-json for another JSON export
             raise FormatError("not WeFlow's JSON: it is an object with session and messages")
         session = doc.get("session") if isinstance(doc.get("session"), dict) else {}
         chat_id = session.get("wxid") or session.get("accountId")
         chat_name = session.get("displayName") or session.get("remark") or session.get("nickname")
-        for item in doc.get("messages") or []:
-            yield _record(item, chat_id, chat_name)
-        if cut:
-            yield cut
+        yield from export.lined((_record(item, chat_id, chat_name) for item in doc.get("messages") or []), "messages")
 
 
 def _record(item, chat_id, chat_name) -> Record | Reject:
