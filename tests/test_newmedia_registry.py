@@ -236,6 +236,38 @@ def test_quotes_a_name_holds_as_its_own_are_kept(qunguan, db_path, query, tmp_pa
     assert query("select name from accounts order by id") == [{"name": '宜春"文明"号'}, {"name": '宜春"文明"'}]
 
 
+@pytest.mark.parametrize("command, module, step", [
+    ("accounts", "newmedia.registry", "_save_account"), ("posts", "newmedia.posts", "_store"),
+    ("roster", "ingest.roster", "link_members"),
+])
+def test_a_ledger_posts_or_roster_import_failing_mid_file_leaves_the_archive_as_it_was(
+        qunguan, db_path, query, fixtures, tmp_path, monkeypatch, command, module, step):
+    # The disk filled up at the second row: nothing of the file is kept, so running it
+    # again once there is room adds it whole, with no half import to find and undo.
+    import importlib
+
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    tables = ("accounts", "account_filings", "posts", "imports", "people", "registry_log")
+    before = {table: query(f"select * from {table}") for table in tables}
+    target = importlib.import_module(module)
+    real, calls = getattr(target, step), []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2 or step == "link_members":
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, step, failing)
+    files = {"accounts": _csv(tmp_path, "台账.csv", "单位,平台,账号名称\n宜春市公安局,微博,宜春公安\n宜春市公安局,抖音,宜春公安\n"),
+             "posts": fixtures / "newmedia" / "posts.csv", "roster": _csv(tmp_path, "花名册.csv", "姓名,单位\n王伟,城关镇\n")}
+    assert qunguan(command, "import", files[command], "--db", db_path).exit_code != 0
+    assert {table: query(f"select * from {table}") for table in tables} == before
+    monkeypatch.undo()
+    assert qunguan(command, "import", files[command], "--db", db_path).exit_code == 0
+    assert {table: query(f"select * from {table}") for table in tables} != before
+
+
 def test_a_row_without_an_id_that_names_two_accounts_is_reported_not_guessed(qunguan, db_path, query, tmp_path):
     qunguan("accounts", "import", _csv(tmp_path, "a.csv", "单位,平台,账号名称,账号ID\n宜春市教育局,抖音,宜春教育,dy_1\n"
                                                            "宜春市教育局,抖音,宜春教育,dy_2\n"), "--db", db_path)
