@@ -352,6 +352,16 @@ def test_a_quote_that_is_a_display_names_own_is_kept(qunguan, db_path, query, tm
     assert "typed by hand" not in result.stderr
 
 
+def test_a_note_in_a_column_without_a_heading_is_named_not_dropped_unsaid(qunguan, db_path, query, tmp_path):
+    # Excel keeps the columns a clerk once typed in: 已调走 beside a person was read as nothing.
+    result = _import(qunguan, db_path, tmp_path, "姓名,单位,,群昵称,,\r\n王伟,城关镇,,,,已调走\r\n李明,城关镇,退休,老李,,\r\n"
+                                                 "张三,城关镇,,,,\r\n")
+    assert [(p["name"], p["display_names"]) for p in _people(query)] == [("王伟", "[]"), ("李明", '["老李"]'), ("张三", "[]")]
+    assert "花名册.csv:2: '已调走', in a column with no heading, is not read" in result.stderr
+    assert "花名册.csv:3: '退休', in a column with no heading, is not read" in result.stderr
+    assert "花名册.csv:4" not in result.stderr
+
+
 @pytest.mark.parametrize("opened, closed", [
     ('"王五,县应急局', '李四",县水利局'),  # both in the name
     ('王五,"县应急局', '李四,县水利局"'),  # both in the unit
