@@ -126,12 +126,17 @@ def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
     missing = [HEADERS[f][0] for f in REQUIRED if not row.get(f)]
     if missing:
         raise ValueError(f"缺少{'、'.join(missing)}")
-    if stray := next((row[f] for f in _IDENTITY if row.get(f) and stray_quote(row[f], isinstance(cells, TypedQuote))),
-                     None):
+    typed = isinstance(cells, TypedQuote)
+    if stray := next((row[f] for f in _IDENTITY if row.get(f) and stray_quote(row[f], typed)), None):
         raise ValueError(f"「{stray}」中有手工输入的引号（\"），此行未导入（会多出一个不存在的账号）：请删去引号后重新导入")
     row["platform"] = platform_name(row["platform"])
-    # An unknown 类别 or 状态 is not worth the account: left out, and said.
     row["notes"] = []
+    # In another cell it is left out, and said: a 分管领导 "王强 is nobody, 正常" no status.
+    for f in columns.keys() - set(_IDENTITY):
+        if row.get(f) and stray_quote(row[f], typed):
+            row["notes"].append(f"{HEADERS[f][0]}「{row[f]}」中手工输入的引号（\"）已去掉")
+            raw[f] = row[f] = row[f].strip('"')
+    # An unknown 类别 or 状态 is not worth the account: left out, and said.
     for f, title, table in (("kind", "类别", KINDS), ("status", "状态", STATUSES)):
         if not row.get(f):
             continue

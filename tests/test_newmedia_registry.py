@@ -208,8 +208,11 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_account(qunguan, db_p
             "宜春市教育局,抖音,宜春教育,dy_1,王强", '宜春市公安局,微博,宜春公安,wb_1,李明"', "宜春市公安局,抖音,宜春公安,dy_2,李明"]
     result = qunguan("accounts", "import", _csv(tmp_path, "台账.csv", end.join(rows) + end), "--db", db_path)
     assert result.stdout.startswith("accounts added 4\t"), result.stderr
-    assert [(r["account_ref"], r["leader"].strip('"')) for r in query("select account_ref, leader from accounts order by id")] == [
+    # The quotes themselves are left out of the names they were typed in, and said.
+    assert [(r["account_ref"], r["leader"]) for r in query("select account_ref, leader from accounts order by id")] == [
         ("gh_1", "王强"), ("dy_1", "王强"), ("wb_1", "李明"), ("dy_2", "李明")]
+    assert "台账.csv 第 2 行：分管领导「\"王强」中手工输入的引号（\"）已去掉" in result.stderr
+    assert "台账.csv 第 4 行：分管领导「李明\"」中手工输入的引号（\"）已去掉" in result.stderr
 
 
 @pytest.mark.parametrize("typed, cell", [
