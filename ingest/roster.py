@@ -127,12 +127,18 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
             continue
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         where = f"{shown}:{line}"
-        if garbled := [f"{header[columns[f]]} {v!r}" for f, v in person.items() if "\ufffd" in v]:
+        garbled = {f: f"{header[columns[f]]} {v!r}" for f, v in person.items() if "\ufffd" in v}
+        if who := [said for f, said in garbled.items() if f in ("name", "unit")]:
             # Bytes neither UTF-8 nor GB18030 (a character cut by hand): a name or unit read
             # so would be a person nobody is, and stay one at every later import.
-            errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(garbled)}; "
+            errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(who)}; "
                           "row skipped: retype those cells and import the roster again")
             continue
+        for f, said in garbled.items():
+            # Elsewhere (a 群昵称, a 职务) it costs the cell: the person is real.
+            errors.append(f"{where}: unreadable characters (shown as �) in {said}; left out, the person kept: "
+                          "retype it and import the roster again")
+            person[f] = ""
         for column in ("wxid", "wecom_userid"):
             if EXCEL_ROUNDED.fullmatch(person.get(column, "")):
                 errors.append(f"{where}: {column} {person[column]!r} was rounded by Excel, its digits lost; "

@@ -719,15 +719,22 @@ def test_a_name_an_earlier_version_stored_padded_is_updated_not_added_again(qung
     assert query("select name, position from people") == [{"name": "赵六", "position": "科员"}]
 
 
-def test_a_roster_cell_with_a_byte_no_encoding_reads_is_reported_not_made_a_person(qunguan, db_path, query, tmp_path):
+@pytest.mark.parametrize("before, after, people, said", [
+    ("赵六,县", "委办,科员,", [("王五", "县委办", '["县委办-王五"]')], "in 单位 '县�委办'; row skipped"),
+    # In a 群昵称 it costs the cell: the person, name and unit intact, is real.
+    ("赵六,县委办,科员,县委", "办-赵六", [("王五", "县委办", '["县委办-王五"]'), ("赵六", "县委办", "[]")],
+     "in 群昵称 '县委�办-赵六'; left out, the person kept"),
+], ids=["unit", "display name"])
+def test_a_roster_cell_with_a_byte_no_encoding_reads_is_reported_not_made_a_person(qunguan, db_path, query, tmp_path,
+                                                                                   before, after, people, said):
     # A GBK roster in which a clerk's editor cut one character in half.
     path = tmp_path / "花名册.csv"
-    path.write_bytes("姓名,单位,职务\r\n王五,县委办,科员\r\n".encode("gbk")
-                     + "赵六,县".encode("gbk") + b"\xff" + "委办,科员\r\n".encode("gbk"))
+    path.write_bytes("姓名,单位,职务,群昵称\r\n王五,县委办,科员,县委办-王五\r\n".encode("gbk")
+                     + before.encode("gbk") + b"\xff" + (after + "\r\n").encode("gbk"))
     result = qunguan("roster", "import", path, "--db", db_path)
-    assert result.exit_code == 0 and "people added 1\t" in result.stdout
-    assert f"{path}:3: unreadable characters (shown as �) in 单位 '县�委办'; row skipped" in result.stderr
-    assert query("select name, unit from people") == [{"name": "王五", "unit": "县委办"}]
+    assert result.exit_code == 0 and f"people added {len(people)}\t" in result.stdout
+    assert f"{path}:3: unreadable characters (shown as �) {said}" in result.stderr
+    assert [(p["name"], p["unit"], p["display_names"]) for p in _people(query)] == people
 
 
 def test_a_roster_reimported_without_someone_says_they_stay_and_how_to_record_that_they_left(qunguan, db_path, query,
