@@ -147,6 +147,25 @@ def test_a_json_export_cut_off_before_its_messages_says_it_was_cut(qunguan, db_p
         assert "JSON of an unknown shape" in ingest(qunguan, db_path, path, group="g").stderr
 
 
+def test_a_register_or_posts_export_in_a_weeks_folder_is_passed_over_naming_its_command(qunguan, db_path, query,
+                                                                                         fixtures, tmp_path):
+    # The office hands over one folder: the chats, the 台账, a back end's posts. Those two
+    # were refused as "not a chat export …: ingest it alone with --format", exit status 1.
+    week = tmp_path / "第12周"
+    week.mkdir()
+    shutil.copy(fixtures / "newmedia" / "台账-gb18030.csv", week / "台账.csv")
+    shutil.copy(fixtures / "newmedia" / "posts.csv", week / "发文.csv")
+    shutil.copy(fixtures / "memotrace3-week1.csv", week / "防火群.csv")
+    # A clerk's table headed 时间, 内容 with no link or count is neither, and still refused.
+    (week / "会议.csv").write_text("时间,类型,内容,备注\n2025-03-03,会议,开会,\n", encoding="utf-8")
+    result = ingest(qunguan, db_path, week)
+    assert "发文.csv: skipped, new-media posts: load them with `qunguan posts import FILE`" in result.stderr
+    assert "台账.csv: skipped, a new-media account register (台账): load it with `qunguan accounts import FILE`" \
+        in result.stderr
+    assert f"refused {week / '会议.csv'}: not a chat export" in result.stderr
+    assert "new 6" in result.stdout and query("select count(*) n from messages") == [{"n": 6}]
+
+
 def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not_refused(qunguan, db_path, fixtures,
                                                                                           tmp_path):
     import openpyxl

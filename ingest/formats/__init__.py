@@ -41,7 +41,11 @@ def detect(head: str, head_bytes: bytes, filename: str, siblings=()):
     # Only a file no chat format claims: a chat may well paste a 姓名/单位 table.
     if roster.is_roster(head):
         raise Skipped(roster.SKIPPED)
-    raise FormatError(_lacking_columns(head) or notices.describe(head, filename, whole=len(head_bytes) < SNIFF_BYTES))
+    # A chat export that lost a column is said to be one before any office table.
+    lacking = _lacking_columns(head)
+    if not lacking and (how := notices.office_table(head)):
+        raise Skipped(f"{how} (a file in a zip: unzip it first)")
+    raise FormatError(lacking or notices.describe(head, filename, whole=len(head_bytes) < SNIFF_BYTES))
 
 
 def _lacking_columns(head: str) -> str | None:

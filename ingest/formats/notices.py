@@ -3,6 +3,7 @@ skipped when they are read beside a chat log (PyWxDump's users.json, WeCom's
 groupchat/get responses)."""
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -88,6 +89,28 @@ _ALPACA = re.compile(r'"instruction"\s*:.*"output"\s*:', re.S)
 
 def _ai_training(start: str, head: str) -> bool:
     return start.startswith(("[", "{")) and bool(_ALPACA.search(head) or _TURN.search(head))
+
+
+def office_table(head: str) -> str | None:
+    """How to load a CSV that is a new-media account register (台账) or a platform back
+    end's posts, met among the chat exports (a week's folder holds them too), else None."""
+    # Imported here: they store what they read through ingest's own modules.
+    from newmedia import posts, registry
+    from newmedia.table import column_map, csv_grids, header_row
+
+    try:
+        headers = [found[1] for grid in csv_grids(head.lstrip("\ufeff"))
+                   if (found := header_row(grid, {**registry.HEADERS, **posts.HEADERS}, 2))]
+    except csv.Error:  # a head cut inside a quoted cell
+        return None
+    for header in headers:
+        if set(registry.REQUIRED) <= column_map(header, registry.HEADERS).keys():
+            return "a new-media account register (台账): load it with `qunguan accounts import FILE`"
+        columns = column_map(header, posts.HEADERS).keys()
+        # A clerk's table headed 时间, 内容 is neither: a back end writes a link or counts.
+        if "published_at" in columns and columns & {"title", "text"} and columns & {"url", "reads", "likes", "account"}:
+            return "new-media posts: load them with `qunguan posts import FILE`"
+    return None
 
 
 def describe(head: str, filename: str, whole: bool = False) -> str:
