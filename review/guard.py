@@ -17,7 +17,7 @@ _TAKES_POST = re.compile(rf"^/-/(login|logout|password)$|^{ROUTES_PREFIX}/(flags
 
 def wrapper(datasette):
     """Answer here what Datasette would answer wrongly (`_checked`), and send a CSV export
-    as a file Excel opens right and safely, or as the error of its query (`csv_export`).
+    as a file Excel opens right and safely (`csv_export`).
     Answer a form that is not UTF-8, which the CSRF check fails to read, with 400 rather
     than a server error."""
     def wrap(app):
@@ -34,13 +34,11 @@ def wrapper(datasette):
                 started = started or message["type"] == "http.response.start"
                 await send(message)
 
-            asked, outgoing = scope, sending
+            outgoing = sending
             if scope.get("type") == "http" and scope.get("path", "").endswith(".csv"):
-                asked, header = csv_export.asked(scope)
-                outgoing = csv_export.Export(sending, scope["path"], header,
-                                             lambda: csv_export.query_error(datasette, scope))
+                outgoing = csv_export.Export(sending, scope["path"])
             try:
-                await app(asked, receive, outgoing)
+                await app(scope, receive, outgoing)
             except UnicodeDecodeError:
                 if started:
                     raise

@@ -166,6 +166,51 @@ async def test_a_failed_querys_csv_says_why_rather_than_downloading_an_empty_fil
         assert "SQL 有误" in page.text and chinese in html.unescape(page.text) and "（SQLite：" in html.unescape(page.text)
 
 
+async def test_a_failed_querys_csv_runs_the_query_once(ds, monkeypatch):
+    # The export used to fail, then ask the JSON of the same address to learn why: a slow
+    # query that failed at its end cost the auditor twice its time.
+    from datasette.database import Database
+
+    sql = "select json_extract('{', '$') as broken"
+    ran = []
+    execute = Database.execute
+
+    async def counted(self, query, *args, **kwargs):
+        ran.append(query)
+        return await execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", counted)
+    page = await ds.client.get("/archive.csv", params={"sql": sql}, cookies=cookies_for(ds, "u-auditor"))
+    assert page.status_code == 400 and "JSON 格式有误" in html.unescape(page.text)
+    assert ran.count(sql) == 1
+
+
+async def test_a_csv_export_cut_off_midway_says_so_in_its_last_line(ds):
+    # Page after page of a streamed table, a later page's query failing (here SQLite's
+    # integer overflow from message 5 on, the first page peeking at message 4): the rows before it were sent with 200, so the
+    # file must say itself that it stops short, and why, where Excel shows it.
+    import csv
+    import io
+
+    cookies = cookies_for(ds, "u-auditor")
+    overflow = "abs(case when id > {} then -9223372036854775807 - 1 else 1 end) > 0"
+    cut = await ds.client.get("/archive/messages.csv", params={"_stream": "on", "_size": "3", "_sort": "id",
+                                                               "_col": "group_id", "_where": overflow.format(4)},
+                              cookies=cookies)
+    assert cut.status_code == 200
+    rows = list(csv.reader(io.StringIO(cut.content.decode("utf-8-sig"), newline="")))
+    assert [row[0] for row in rows[:4]] == ["id", "1", "2", "3"]
+    [last] = rows[4:]
+    assert len(last) == 1 and last[0].startswith("导出未完成") and "已导出 3 行" in last[0] and "整数超出范围" in last[0]
+    # The whole file, its last page too, ends with its last row as before.
+    whole = await ds.client.get("/archive/messages.csv", params={"_stream": "on", "_size": "3", "_sort": "id",
+                                                                 "_col": "group_id", "_where": overflow.format(10 ** 9)},
+                                cookies=cookies)
+    text = whole.content.decode("utf-8-sig")
+    assert whole.status_code == 200 and "导出未完成" not in text and text.endswith("\r\n")
+    assert len(text.splitlines()) > 4
+
+
 async def test_a_query_that_finds_nothing_still_downloads_its_csv(ds):
     cookies = cookies_for(ds, "u-auditor")
     found = {"sql": "select id, text from messages where 0"}

@@ -3,7 +3,7 @@ package (`views_*`, `guard`, `web`), beside the logic they call, which is tested
 without a server."""
 from datasette import hookimpl
 
-from review import datasette_zh, errors, guard, views_refusal
+from review import csv_export, datasette_zh, errors, guard, views_refusal
 from review.permissions import allowed
 from review.views_case import case_view
 from review.views_dashboard import dashboard_view
@@ -16,6 +16,7 @@ from review.views_users import users_view
 from review.web import PASSWORD_PATH, ROUTES_PREFIX, menu, role_of
 
 views_refusal.install()
+csv_export.install()
 
 
 @hookimpl
