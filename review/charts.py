@@ -10,6 +10,7 @@ from markupsafe import escape
 from detectors.group_checks import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
+from review.handling import BY_A_PERSON
 
 PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8e44ad", "#7f8c8d",
            "#d35400", "#2c3e50", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6"]
@@ -18,6 +19,9 @@ PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8
 # The flags the dashboard counts: all but the part weeks of New Year the check closed,
 # which stand for no week (PART_WEEK_CLOSED), as the reports count. On a flag `f` and its state `s`.
 _COUNTED = f"not {PART_WEEK_CLOSED}"
+# Hours from a flag `f` being raised to a person's first decision on it (NULL before one).
+_HOURS = (f"(julianday((select min(h.created_at) from handling h where h.flag_id = f.id and {BY_A_PERSON})) "
+          "- julianday(f.created_at)) * 24")
 
 
 def figures(conn) -> dict:
@@ -31,13 +35,12 @@ def figures(conn) -> dict:
         f"select case when s.status is null or s.status in ({open_sql}) then 'open' else 'handled' end, count(*) "
         f"from flags f left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1").fetchall())
     hours = [r[0] for r in conn.execute(
-        "select (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 from flag_state s "
-        f"join flags f on f.id = s.flag_id where {_COUNTED}")]
+        f"select {_HOURS} from flag_state s join flags f on f.id = s.flag_id where {_COUNTED} and {_HOURS} is not null")]
     units = conn.execute(
         # A flag's unit as the queue's unit filter finds it: its group's, else its new-media account's.
         "select coalesce(g.unit, a.unit, '（未登记单位）'), count(*), "
         f"sum(s.status is null or s.status in ({open_sql})), "
-        "avg(case when s.first_handled_at is not null then (julianday(s.first_handled_at) - julianday(f.created_at)) * 24 end) "
+        f"avg({_HOURS}) "
         "from flags f left join groups g on g.id = f.group_id left join accounts a on a.id = f.account_id "
         f"left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1 order by 1").fetchall()
     return {

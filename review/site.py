@@ -14,6 +14,7 @@ from itsdangerous import BadData
 from detectors.group_checks import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
+from review.handling import BY_A_PERSON
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 
@@ -56,13 +57,15 @@ group by 1, 2, 3 order by 2 desc, 1, 4 desc""",
 from flags f left join flag_state s on s.flag_id = f.id where not {PART_WEEK_CLOSED}
 group by 1, 2 order by 1, 3 desc""",
     },
+    # Each flag's first decision by a person (BY_A_PERSON), as the dashboard counts: a check
+    # closing its own flags or a command closing an exempt group's is no one handling them.
     "time_to_handle": {
         "title": "各核查人处置用时（小时）",
-        "sql": """select h.actor_id as 核查人, count(*) as 处置数,
+        "sql": f"""select h.actor_id as 核查人, count(*) as 处置数,
   round(avg((julianday(h.created_at) - julianday(f.created_at)) * 24), 1) as 平均用时,
   round(max((julianday(h.created_at) - julianday(f.created_at)) * 24), 1) as 最长用时
 from handling h join flags f on f.id = h.flag_id
-where h.id = (select min(id) from handling first where first.flag_id = h.flag_id)
+where h.id = (select min(h.id) from handling h where h.flag_id = f.id and {BY_A_PERSON})
 group by h.actor_id order by h.actor_id""",
     },
     "after_hours_per_unit": {

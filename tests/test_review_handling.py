@@ -517,6 +517,49 @@ async def test_a_new_year_part_week_the_check_closed_is_counted_nowhere_on_the_d
     assert sum(r["数量"] for r in per_article) == flags
 
 
+async def test_handling_time_counts_only_a_persons_decisions(ds, db_path, query):
+    # The group checks close flags by themselves (a registered admin, a recounted week), and
+    # `groups set --exempt` closes an exempt group's flags: none of them is anyone handling
+    # a case, and a flag the check reopened is handled when a supervisor decides on it.
+    from review import charts, handling
+
+    hours_ago = {"check": 100, "command": 50, "supervisor": 2, "reopened": 4}
+    flags = dict(zip(hours_ago, [r["id"] for r in query("select id from flags order by id limit 4")]))
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.executemany("update flags set created_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '+8 hours', ?) where id = ?",
+                         [(f"-{hours} hours", flags[name]) for name, hours in hours_ago.items()])
+
+    def decided(name, actor, status="resolved"):
+        handling.record(conn, [flags[name]], handling.validate(status, "none", "", None), actor)
+
+    decided("check", "rules@groups")
+    decided("command", "cli:admin")
+    decided("supervisor", "u-supervisor", "dismissed")
+    decided("reopened", "rules@groups", "reviewing")
+    decided("reopened", "u-admin", "confirmed")
+    figures = charts.figures(conn)
+    conn.close()
+    assert figures["median_hours"] == 3.0  # the supervisor's 2 hours and the admin's 4
+    assert [unit["avg_hours"] for unit in figures["units"] if unit["avg_hours"] is not None] == [3.0]
+    page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
+    assert "处置用时中位数：3.0 小时" in page.text
+    per_person = (await ds.client.get("/archive/time_to_handle.json?_shape=array", cookies=cookies_for(ds, "u-auditor"))).json()
+    assert [(r["核查人"], r["处置数"], r["平均用时"]) for r in per_person] == [("u-admin", 1, 4.0), ("u-supervisor", 1, 2.0)]
+
+
+async def test_no_handling_time_while_only_the_checks_closed_flags(ds, db_path, query):
+    from review import charts, handling
+
+    conn = sqlite3.connect(db_path)
+    [flag] = [r["id"] for r in query("select id from flags order by id limit 1")]
+    handling.record(conn, [flag], handling.validate("resolved", "none", "", None), "rules@groups")
+    assert charts.figures(conn)["median_hours"] is None
+    conn.close()
+    page = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-auditor"))
+    assert "处置用时中位数：暂无已处置标记" in page.text
+
+
 def test_the_server_counts_flags_without_loading_the_chat_model(ds, db_path):
     # The dashboard and the canned queries leave the part weeks of New Year out by the group
     # checks' name: the module of the checks loads scikit-learn and numba with the chat model,
