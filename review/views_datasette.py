@@ -4,7 +4,7 @@ to what the user may open."""
 from __future__ import annotations
 
 from datasette import Response
-from datasette.views.special import AllowDebugView, JsonDataView
+from datasette.views.special import AllowDebugView, JsonDataView, MessagesDebugView, PatternPortfolioView
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES
 from review import datasette_zh
@@ -17,17 +17,23 @@ async def table_js_view():
     return Response(datasette_zh.table_js(), content_type="application/javascript; charset=utf-8")
 
 
-async def allow_debug_view(datasette, request):
-    # Datasette serves its allow-block tester to anyone; here, like every other page, it
-    # needs a login.
-    await require(datasette, request, "view-instance")
-    return await AllowDebugView.as_view(datasette)(request, None)
+# Datasette's debugging pages, in English, of no use to a reviewer: its allow-block tester
+# (served to anyone, logged in or not), its flash-message tester and its pattern
+# portfolio (a sample of every element of its pages). Datasette shows them to anyone who
+# may view the site; here, to admins only.
+_DEBUG_PAGES = {"allow-debug": AllowDebugView, "messages": MessagesDebugView, "patterns": PatternPortfolioView}
+
+
+async def debug_page_view(datasette, request):
+    await require(datasette, request, "qunguan-server")
+    return await _DEBUG_PAGES[request.url_vars["page"]].as_view(datasette)(request, None)
 
 
 # Datasette's pages about the server itself: the users database's path and every canned
 # query's SQL (import_ledger's too, which supervisors may not open) in the metadata, the
-# archive's path, the plugins, settings and threads. Datasette shows them to anyone who
-# may view the site; here, to admins only.
+# archive's path, the plugins, settings and threads; and the debugging page of who is
+# logged in, the session's epoch and all. Datasette shows them to anyone who may view
+# the site; here, to admins only.
 _SERVER_PAGES = {
     "metadata": lambda ds, request: ds.metadata(),
     "versions": lambda ds, request: ds._versions(),
@@ -35,6 +41,7 @@ _SERVER_PAGES = {
     "settings": lambda ds, request: ds._settings,
     "threads": lambda ds, request: ds._threads(),
     "databases": lambda ds, request: ds._connected_databases(),
+    "actor": lambda ds, request: {"actor": request.actor},
 }
 
 

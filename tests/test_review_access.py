@@ -39,10 +39,14 @@ ROUTES = {
     "/-/qunguan/table.js": set(ACTORS),  # the column menus' script, like Datasette's static files: no data
     "/-/qunguan/flags/abc": set(),
     "/-/qunguan/flags/99999999999999999999": set(),
-    "/-/allow-debug": {"u-supervisor", "u-auditor", "u-admin"},
-    # Datasette's pages about the server: its paths, plugins, settings, every query's SQL.
-    **{f"/-/{page}{ext}": {"u-admin"} for page in ("metadata", "databases", "threads", "plugins", "versions", "settings")
-       for ext in (".json", "")},
+    # Datasette's debugging pages, in English: the allow-block tester, the flash-message
+    # tester, the pattern portfolio.
+    **{f"/-/{page}": {"u-admin"} for page in ("allow-debug", "messages", "patterns")},
+    "/-/allow-debug?actor=%7B%7D&allow=%7B%7D": {"u-admin"},
+    # Datasette's pages about the server: its paths, plugins, settings, every query's SQL,
+    # who is logged in with which session.
+    **{f"/-/{page}{ext}": {"u-admin"} for page in ("metadata", "databases", "threads", "plugins", "versions", "settings",
+                                                   "actor") for ext in (".json", "")},
     # Datasette's own catalogue (every database, table and column): nobody's business here.
     "/_internal": set(),
     "/_internal/databases.json": set(),

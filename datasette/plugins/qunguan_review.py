@@ -7,7 +7,7 @@ from review import csv_export, datasette_zh, errors, guard, views_refusal
 from review.permissions import allowed
 from review.views_case import case_view
 from review.views_dashboard import dashboard_view
-from review.views_datasette import allow_debug_view, server_page_view, table_js_view, template_vars
+from review.views_datasette import debug_page_view, server_page_view, table_js_view, template_vars
 from review.views_login import login, logout
 from review.views_password import password_view
 from review.views_queue import bulk_view, queue_view
@@ -67,8 +67,9 @@ def register_routes():
         (r"^/-/login$", login),
         (r"^/-/logout$", logout),
         (rf"^{PASSWORD_PATH}$", password_view),
-        (r"^/-/allow-debug$", allow_debug_view),
-        (r"^/-/(?P<page>metadata|versions|plugins|settings|threads|databases)(\.(?P<format>json))?$", server_page_view),
+        (r"^/-/(?P<page>allow-debug|messages|patterns)$", debug_page_view),
+        (r"^/-/(?P<page>metadata|versions|plugins|settings|threads|databases|actor)(\.(?P<format>json))?$",
+         server_page_view),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
         # Any last segment, so a mistyped id is answered here (404) and not by Datasette's
         # fallback, which fails with a 500 when rich is installed.
