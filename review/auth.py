@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ingest.records import local_now, stamp
 from ingest.schema import migrate
+from review.handling import NOT_A_PERSON
 
 ROLES = ("supervisor", "auditor", "admin")
 ITERATIONS = 480_000
@@ -126,6 +127,9 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
         raise AuthError("a user name is 1-64 characters without spaces")
+    if name.startswith(NOT_A_PERSON):
+        raise AuthError(f"a user name may not start with {' or '.join(NOT_A_PERSON)}: the decision trail signs the "
+                        f"checks' and commands' own decisions so")
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
     _check_password(password)

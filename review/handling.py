@@ -11,11 +11,14 @@ from ingest.records import local_now, stamp
 from ingest.schema import ACTION_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES
 
 MAX_NOTE = 4000
-# A handling row `h` a person wrote: neither a check settling its own flags (its detector,
-# rules@groups or rules@accounts.1, in `settle_flags`) nor a command closing or opening
-# again an exempt group's flags (cli:<os user>, `close_exempt`). How long handling took
-# counts only these: the others are no one taking up a case.
-BY_A_PERSON = "(h.actor_id not like 'rules@%' and h.actor_id not like 'cli:%')"
+# How the decisions no person made are signed: a check settling its own flags (its
+# detector, rules@groups or rules@accounts.1, in `settle_flags`) and a command closing or
+# opening again an exempt group's flags (cli:<os user>, `close_exempt`). No user is
+# named so (`auth.add_user`), or their decisions would pass for these.
+NOT_A_PERSON = ("rules@", "cli:")
+# A handling row `h` a person wrote. How long handling took counts only these: the others
+# are no one taking up a case.
+BY_A_PERSON = "(" + " and ".join(f"h.actor_id not like '{prefix}%'" for prefix in NOT_A_PERSON) + ")"
 _DAY = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 
 
