@@ -127,7 +127,7 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
         raise AuthError("a user name is 1-64 characters without spaces")
-    if name.startswith(NOT_A_PERSON):
+    if name.lower().startswith(NOT_A_PERSON):  # as SQL's `like` (BY_A_PERSON) reads them
         raise AuthError(f"a user name may not start with {' or '.join(NOT_A_PERSON)}: the decision trail signs the "
                         f"checks' and commands' own decisions so")
     if role not in ROLES:

@@ -491,7 +491,8 @@ async def test_a_table_page_links_to_rows_only_of_tables_the_user_may_open(ds):
 
 
 @pytest.mark.parametrize("name, taken", [("rules@groups", True), ("cli:root", True), ("rules@", True),
-                                         ("rules-groups", False), ("ops@rules", False), ("cli", False), ("王cli:", False)])
+                                         ("RULES@groups", True), ("Cli:root", True), ("rules-groups", False),
+                                         ("ops@rules", False), ("cli", False), ("王cli:", False)])
 def test_no_user_is_named_as_the_checks_and_commands_sign_their_decisions(ds, qunguan, db_path, name, taken):
     # A supervisor named rules@groups would have their decisions taken for the group
     # check's own: reopened or closed by it, and left out of the handling times.
