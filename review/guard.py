@@ -15,20 +15,24 @@ from review.web import ROUTES_PREFIX, role_of
 _TAKES_POST = re.compile(rf"^/-/(login|logout|password)$|^{ROUTES_PREFIX}/(flags/[^/]+|bulk)$")
 
 
-# No page of this site is meant to be shown inside another's: a site framing the case page
-# could have a supervisor click 误报 unawares (clickjacking), and browsers that ignore
-# SameSite, old ones still on office desktops, send the login cookie to such a frame.
-_NOT_FRAMED = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'")]
+# On every answer. No page of this site is meant to be shown inside another's: a site
+# framing the case page could have a supervisor click 误报 unawares (clickjacking), and
+# browsers that ignore SameSite, old ones still on office desktops, send the login cookie
+# to such a frame. Nor is any answer to be read as other than its type: a JSON error
+# repeats the address's words (a `_shape` of `<script>…`), which a browser that guesses
+# types could run as a page.
+_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
+            (b"x-content-type-options", b"nosniff")]
 
 
 def wrapper(datasette):
     """Answer here what Datasette would answer wrongly (`_checked`), and send a CSV export
     as a file Excel opens right and safely (`csv_export`).
     Answer a form that is not UTF-8, which the CSRF check fails to read, with 400 rather
-    than a server error. No answer may be shown in another site's frame."""
+    than a server error. No answer may be shown in another site's frame, nor sniffed."""
     def wrap(app):
         async def guarded(scope, receive, send):
-            send = _not_framed(send)
+            send = _with_headers(send)
             if scope.get("type") == "http":
                 checked = await _checked(datasette, scope, receive, send)
                 if checked is None:
@@ -56,10 +60,10 @@ def wrapper(datasette):
     return wrap
 
 
-def _not_framed(send):
+def _with_headers(send):
     async def sending(message):
         if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []), *_NOT_FRAMED]}
+            message = {**message, "headers": [*message.get("headers", []), *_HEADERS]}
         await send(message)
 
     return sending

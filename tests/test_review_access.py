@@ -75,13 +75,16 @@ async def test_every_route_answers_by_role(ds, actor):
 @pytest.mark.parametrize("actor", [None, "u-supervisor"])
 @pytest.mark.parametrize("method, path", [("GET", "/-/login"), ("GET", "/-/qunguan/flags/1"), ("GET", "/-/qunguan/queue"),
                                           ("GET", "/archive/messages.csv"), ("GET", "/archive/flags?_size=abc"),
-                                          ("DELETE", "/-/qunguan/flags/1"), ("GET", "/-/qunguan/table.js")])
-async def test_no_page_may_be_shown_inside_another_sites(ds, actor, method, path):
+                                          ("DELETE", "/-/qunguan/flags/1"), ("GET", "/-/qunguan/table.js"),
+                                          ("GET", "/archive/flags.json?_shape=<script>alert(1)</script>")])
+async def test_no_page_may_be_shown_inside_another_sites_or_as_another_type(ds, actor, method, path):
     # A site framing the case page could have a supervisor click 误报 unawares; browsers
     # that ignore SameSite (old ones, still on office desktops) send the login cookie there.
+    # A JSON error repeating the address's <script> must not be taken for a page.
     response = await ds.client.request(method, path, cookies=cookies_for(ds, actor))
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_anonymous_pages_show_the_login_form_and_json_is_refused(ds):
