@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 import time
 from pathlib import Path
 
@@ -140,6 +141,18 @@ def metadata(archive: Path, users_db: Path) -> dict:
 # messages) is streamed page by page, and is meant whole.
 SETTINGS = {"sql_time_limit_ms": 5000, "max_returned_rows": 2000, "allow_download": False,
             "default_page_size": 50, "suggest_facets": False, "max_csv_mb": 0}
+
+
+# The longest string or blob a query of the server may build or read (SQLite's own limit is
+# a gigabyte): far above any message, note or cell of an export, far below what runs the
+# server out of memory when an auditor's SQL asks for randomblob(999999999), which it
+# would hold, and its JSON twice over.
+LONGEST_VALUE = 32 * 1024 * 1024
+
+
+def limit_values(conn) -> None:
+    """Set the server's limits on one of Datasette's connections."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LONGEST_VALUE)
 
 
 SESSION_SECONDS = 12 * 3600

@@ -211,6 +211,18 @@ async def test_a_csv_export_cut_off_midway_says_so_in_its_last_line(ds):
     assert len(text.splitlines()) > 4
 
 
+async def test_an_auditors_sql_cannot_make_the_server_hold_a_huge_value(ds):
+    # select randomblob(999999999) had the server hold a gigabyte, and its JSON twice that:
+    # a few at once and it runs out of memory for everyone.
+    cookies = cookies_for(ds, "u-auditor")
+    huge = await ds.client.get("/archive.json", params={"sql": "select length(randomblob(100000000)) as n"},
+                               cookies=cookies)
+    assert huge.status_code == 400 and "内容过长，超出了数据库的上限" in huge.json()["error"]
+    large = await ds.client.get("/archive.json", params={"sql": "select length(randomblob(1000000)) as n",
+                                                         "_shape": "array"}, cookies=cookies)
+    assert large.status_code == 200 and large.json() == [{"n": 1000000}]
+
+
 async def test_a_query_that_finds_nothing_still_downloads_its_csv(ds):
     cookies = cookies_for(ds, "u-auditor")
     found = {"sql": "select id, text from messages where 0"}

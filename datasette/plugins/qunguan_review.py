@@ -3,7 +3,7 @@ package (`views_*`, `guard`, `web`), beside the logic they call, which is tested
 without a server."""
 from datasette import hookimpl
 
-from review import csv_export, datasette_zh, errors, guard, views_refusal
+from review import csv_export, datasette_zh, errors, guard, site, views_refusal
 from review.permissions import allowed
 from review.views_case import case_view
 from review.views_dashboard import dashboard_view
@@ -23,6 +23,11 @@ csv_export.install()
 def permission_allowed(datasette, actor, action, resource):
     # Every answer is given here, True or False, so no Datasette default lets anyone in.
     return allowed(role_of(datasette, actor), action, resource)
+
+
+@hookimpl
+def prepare_connection(conn):
+    site.limit_values(conn)
 
 
 @hookimpl
