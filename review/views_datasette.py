@@ -43,6 +43,8 @@ _SERVER_PAGES = {
     "databases": lambda ds, request: ds._connected_databases(),
     "actor": lambda ds, request: {"actor": request.actor},
 }
+# The settings' old address, which Datasette sends anyone on to the settings from.
+_SERVER_PAGES["config"] = _SERVER_PAGES["settings"]
 
 
 async def server_page_view(datasette, request):

@@ -73,7 +73,7 @@ def register_routes():
         (r"^/-/logout$", logout),
         (rf"^{PASSWORD_PATH}$", password_view),
         (r"^/-/(?P<page>allow-debug|messages|patterns)$", debug_page_view),
-        (r"^/-/(?P<page>metadata|versions|plugins|settings|threads|databases|actor)(\.(?P<format>json))?$",
+        (r"^/-/(?P<page>metadata|versions|plugins|settings|config|threads|databases|actor)(\.(?P<format>json))?$",
          server_page_view),
         (rf"^{ROUTES_PREFIX}/queue$", queue_view),
         # Any last segment, so a mistyped id is answered here (404) and not by Datasette's
