@@ -185,27 +185,34 @@ async def test_a_failed_querys_csv_runs_the_query_once(ds, monkeypatch):
     assert ran.count(sql) == 1
 
 
-async def test_a_csv_export_cut_off_midway_says_so_in_its_last_line(ds):
-    # Page after page of a streamed table, a later page's query failing (here SQLite's
-    # integer overflow from message 5 on, the first page peeking at message 4): the rows before it were sent with 200, so the
-    # file must say itself that it stops short, and why, where Excel shows it.
+# From message 5 on (the first page of 3 peeks at message 4 for the next): SQLite's
+# integer overflow, or a count that runs past the time limit.
+SLOW = "(with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000000) select count(*) from n)"
+FAILING_FROM = {"整数超出范围": "abs(case when id > {} then -9223372036854775807 - 1 else 1 end) > 0",
+                "SQL 查询用时过长": f"(case when id > {{}} then {SLOW} else 1 end) > 0"}
+
+
+@pytest.mark.parametrize("reason", FAILING_FROM)
+async def test_a_csv_export_cut_off_midway_says_so_in_its_last_line(ds, reason):
+    # Page after page of a streamed table, a later page's query failing: the rows before it
+    # were sent with 200, so the file must say itself that it stops short, and why, where
+    # Excel shows it.
     import csv
     import io
 
-    cookies = cookies_for(ds, "u-auditor")
-    overflow = "abs(case when id > {} then -9223372036854775807 - 1 else 1 end) > 0"
-    cut = await ds.client.get("/archive/messages.csv", params={"_stream": "on", "_size": "3", "_sort": "id",
-                                                               "_col": "group_id", "_where": overflow.format(4)},
-                              cookies=cookies)
+    async def export(where):
+        return await ds.client.get("/archive/messages.csv", params={
+            "_stream": "on", "_size": "3", "_sort": "id", "_col": "group_id", "_where": where, "_timelimit": 200},
+            cookies=cookies_for(ds, "u-auditor"))
+
+    cut = await export(FAILING_FROM[reason].format(4))
     assert cut.status_code == 200
     rows = list(csv.reader(io.StringIO(cut.content.decode("utf-8-sig"), newline="")))
     assert [row[0] for row in rows[:4]] == ["id", "1", "2", "3"]
     [last] = rows[4:]
-    assert len(last) == 1 and last[0].startswith("导出未完成") and "已导出 3 行" in last[0] and "整数超出范围" in last[0]
+    assert len(last) == 1 and last[0].startswith("导出未完成") and "已导出 3 行" in last[0] and reason in last[0]
     # The whole file, its last page too, ends with its last row as before.
-    whole = await ds.client.get("/archive/messages.csv", params={"_stream": "on", "_size": "3", "_sort": "id",
-                                                                 "_col": "group_id", "_where": overflow.format(10 ** 9)},
-                                cookies=cookies)
+    whole = await export(FAILING_FROM[reason].format(10 ** 9))
     text = whole.content.decode("utf-8-sig")
     assert whole.status_code == 200 and "导出未完成" not in text and text.endswith("\r\n")
     assert len(text.splitlines()) > 4
