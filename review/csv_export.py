@@ -11,10 +11,13 @@ run.
 A table streamed page by page (`_stream=on`) whose later page fails has sent its rows
 with 200 already; Datasette then ends the file with SQLite's words in English, a line
 Excel shows as one more cell. Here the file's last line says in Chinese that the export
-stops short, after how many rows, and why (`CutShort`)."""
+stops short, after how many rows, and why (`CutShort`). Asked with `_trace`, it is
+the same file (`_without_trace`)."""
 from __future__ import annotations
 
-from datasette import Response
+from urllib.parse import unquote_plus
+
+from datasette import Request, Response
 from datasette.views.base import DataView, DatasetteError
 
 from review import csv_excel, errors
@@ -25,7 +28,19 @@ _DATASETTE_AS_CSV = DataView.as_csv
 
 async def _as_csv(self, request, database):
     self.data = _checked_pages(self.data)  # the view is made afresh for each request
-    return await _DATASETTE_AS_CSV(self, request, database)
+    return await _DATASETTE_AS_CSV(self, _without_trace(request), database)
+
+
+def _without_trace(request) -> Request:
+    """`request` without `_trace`: with it, Datasette's CSV is a debugging page, the file
+    wrapped in HTML and its cells HTML-escaped (&amp; for &), whatever the trace_debug
+    setting that keeps `_trace` off every other page."""
+    # Each other argument kept byte for byte, however it was encoded.
+    parts = request.scope.get("query_string", b"").split(b"&")
+    kept = [part for part in parts if unquote_plus(part.split(b"=", 1)[0].decode("latin-1")) != "_trace"]
+    if len(kept) == len(parts):
+        return request
+    return Request(dict(request.scope, query_string=b"&".join(kept)), request.receive)
 
 
 def install() -> None:

@@ -433,6 +433,19 @@ async def test_csv_exports_hand_excel_no_formulas(ds, query, db_path):
     assert shown[1] == query("select text from messages where id = 1")[0]["text"]  # the rest as they are
 
 
+@pytest.mark.parametrize("path", ["/archive/messages.csv?_stream=on&_size=2", "/archive/handling_trail.csv",
+                                  "/archive.csv?sql=select+'a<b%26c'+as+x", "/archive.csv?sql=select+'红包'+as+x",
+                                  "/archive/messages.csv?text__contains=%E4%BC%9A%E8%AE%AE&_size=2"])
+async def test_a_csv_asked_with_trace_is_the_same_file(ds, path):
+    # Datasette made it a debugging page, whatever its trace_debug setting: the file wrapped
+    # in HTML, every < and & in the chat written as &lt; and &amp;.
+    cookies = cookies_for(ds, "u-auditor")
+    plain = await ds.client.get(path, cookies=cookies)
+    for trace in ("_trace=1", "%5Ftrace=1"):
+        traced = await ds.client.get(f"{path}{'&' if '?' in path else '?'}{trace}", cookies=cookies)
+        assert traced.status_code == plain.status_code == 200 and traced.content == plain.content
+
+
 async def test_a_whole_tables_csv_is_not_cut_short(ds):
     # Datasette stops a CSV at 100 MB and writes "CSV contains more than … bytes" as its last
     # line, with 200: a full export of a year's messages would end there, cut, in English.
