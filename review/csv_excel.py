@@ -59,12 +59,6 @@ class ExcelCells:
         return text.encode("utf-8")
 
 
-def first_record_end(data: bytes) -> int:
-    """How many bytes at the start of `data` (which starts a record) its first record takes,
-    line break and all; 0 while it is not whole."""
-    return next(_record_ends(data), 0)
-
-
 def _records_end(data: bytes) -> int:
     """How many bytes at the start of `data` (which starts a record) are whole records."""
     return max(_record_ends(data), default=0)
