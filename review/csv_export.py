@@ -22,7 +22,7 @@ from datasette.views.base import DataView, DatasetteError
 
 from review import csv_excel, errors
 
-
+# Datasette's own, as the module found it: `install` may run more than once.
 _DATASETTE_AS_CSV = DataView.as_csv
 
 
@@ -44,8 +44,10 @@ def _without_trace(request) -> Request:
 
 
 def install() -> None:
-    """Have every CSV export of Datasette's raise its query's error (`_checked_pages`).
-    Each Datasette loads the plugin anew: the same patch each time, never one over another."""
+    """Have every CSV export of Datasette's raise its query's error and end a file cut
+    off midway with a line saying so (`_checked_pages`), whether asked with `_trace` or
+    not. Each Datasette loads the plugin anew: the same patch each time, never one over
+    another."""
     DataView.as_csv = _as_csv
 
 
