@@ -32,10 +32,10 @@ app.add_typer(roster_app, name="roster")
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Export files, directories or zips.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Export files, directories or zips.")],
     db: DbOption,
     group: Annotated[Optional[str], typer.Option(
-        help="The group of a file given alone, whatever it calls its chat; with a folder, a zip or several paths, "
+        metavar="NAME", help="The group of a file given alone, whatever it calls its chat; with a folder, a zip or several paths, "
              "of the files that name no group.")] = None,
     format: Annotated[Optional[str], typer.Option(
         "--format", help=f"Skip detection and read as this format: {', '.join(BY_NAME)}.")] = None,
@@ -248,11 +248,11 @@ def groups_set(
     group: Annotated[str, typer.Argument(help="The group's name as in the archive.")],
     db: ArchiveOption,
     unit: Annotated[Optional[str], typer.Option(help="The unit the group belongs to.")] = None,
-    admin: Annotated[Optional[str], typer.Option(help="The named group admin (群规 第四条).")] = None,
-    owner: Annotated[Optional[str], typer.Option(help="Who created the group and answers for it.")] = None,
+    admin: Annotated[Optional[str], typer.Option(metavar="NAME", help="The named group admin (群规 第四条).")] = None,
+    owner: Annotated[Optional[str], typer.Option(metavar="NAME", help="Who created the group and answers for it.")] = None,
     temporary_until: Annotated[Optional[str], typer.Option("--temporary-until", metavar="YYYY-MM-DD",
                                                            help="End date of a temporary group.")] = None,
-    purpose: Annotated[Optional[str], typer.Option(help="Approved purpose of an extra group (群规 第三条).")] = None,
+    purpose: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Approved purpose of an extra group (群规 第三条).")] = None,
     exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="Party-branch study group: archived, never flagged.")] = None,
     dissolved: Annotated[Optional[str], typer.Option("--dissolved", metavar="YYYY-MM-DD",
                                                      help="The day the group was dissolved: archived, no longer checked.")] = None,
@@ -306,7 +306,7 @@ def groups_list(db: ArchiveOption):
 @config_app.command("set", context_settings=SETTING_VALUE)
 def config_set(
     key: Annotated[str, typer.Argument(help="section.name, e.g. after_hours.periods")],
-    value: Annotated[str, typer.Argument(help="A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'")],
+    value: Annotated[str, typer.Argument(metavar="JSON", help="A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'")],
     db: DbOption,
 ):
     """Override one setting for this archive: a detector's (section.name) or a new-media check's (newmedia.name)."""
@@ -391,10 +391,10 @@ def _load_model():
 
 @app.command()
 def train(
-    data: Annotated[Optional[Path], typer.Option("--data", help="Corpus folder of JSONL files.")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", metavar="DIR", help="Corpus folder of JSONL files.")] = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Where the model and its card go (default: the models/ folder classify loads from).")] = None,
-    with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", help="Also learn from reviewed flags of this archive.")] = None,
+        "--out", metavar="DIR", help="Where the model and its card go (default: the models/ folder classify loads from).")] = None,
+    with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", metavar="ARCHIVE", help="Also learn from reviewed flags of this archive.")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
     """Train the chat classifier, score it on the held-out test split, save it with its card."""

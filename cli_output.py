@@ -35,9 +35,16 @@ class Commands(typer.core.TyperGroup):
         command = super().get_command(ctx, name)
         if command is not None and not command.short_help and command.help:
             # Typer lists a command with its whole docstring, line breaks and all: the
-            # summary is its first paragraph, joined, for the terminal to wrap.
-            command.short_help = " ".join(command.help.split("\n\n")[0].split())
+            # summary is its first paragraph, joined, for the terminal to wrap; and so
+            # is every paragraph of the help, not cut where the source line ended.
+            command.help = "\n\n".join(" ".join(part.split()) for part in command.help.split("\n\n"))
+            command.short_help = command.help.split("\n\n")[0]
+        if command is not None:
+            name_values(command.get_params(ctx))
         return command
+
+    def get_params(self, ctx):
+        return name_values(super().get_params(ctx))
 
     def invoke(self, ctx):
         try:
@@ -50,6 +57,31 @@ class Commands(typer.core.TyperGroup):
                 fail(f"{ctx.meta.get(_ARCHIVE, 'the archive')}: the archive is damaged, SQLite cannot read it ({e}); "
                      "a copy cut short reads so: copy it again from where it came, or restore the latest backup")
             raise
+
+
+class _Argument(typer.core.TyperArgument):
+    """An argument shown by its name alone, as the README writes it (FILE, PATH...)."""
+
+    def display_type_rich(self, ctx):
+        return None
+
+    def _usage_display_name(self):
+        return self.metavar
+
+
+def name_values(params: list) -> list:
+    """`params` as help shows them: what an option takes by a name (--db ARCHIVE, --group
+    NAME), a flag by nothing, an argument by its name in capitals. Typer would label them
+    with Python's types instead (`--silent <bool>`, `--db <path>`, `{paths}...`)."""
+    for param in params:
+        if isinstance(param, typer.core.TyperArgument):
+            param.metavar = param.metavar or param.name.upper() + ("..." if param.nargs == -1 else "")
+            param.__class__ = _Argument
+        elif getattr(param, "is_flag", False):
+            param.metavar = ""
+        elif param.metavar is None:
+            param.metavar = param.name.upper()
+    return params
 
 
 # Where the --db callbacks leave the archive's path, for Commands to name it (click shares
@@ -117,8 +149,9 @@ def _existing(ctx: typer.Context, path: Path) -> Path:
 SETTING_VALUE = {"ignore_unknown_options": True}
 
 # The commands that bring data in create the archive; the others need it there.
-DbOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file); created if missing.", callback=_usable)]
-ArchiveOption = Annotated[Path, typer.Option("--db", help="The archive (SQLite file).", callback=_existing)]
+DbOption = Annotated[Path, typer.Option("--db", metavar="ARCHIVE", help="The archive (SQLite file); created if missing.",
+                                        callback=_usable)]
+ArchiveOption = Annotated[Path, typer.Option("--db", metavar="ARCHIVE", help="The archive (SQLite file).", callback=_existing)]
 
 
 def model_folder(out: Path | None) -> Path:

@@ -57,10 +57,11 @@ def accounts_import(
 def accounts_file(
     account: Annotated[str, typer.Argument(help="The account's name, its id/URL on the platform, or #<registry id>.")],
     db: ArchiveOption,
-    action: Annotated[str, typer.Option("--action", help=f"{'|'.join(FILING_ACTIONS)}")],
+    action: Annotated[str, typer.Option(
+        "--action", metavar="|".join(FILING_ACTIONS), help="What is filed: an opening, a change or a closing.")],
     filed_on: Annotated[str, typer.Option("--filed-on", metavar="YYYY-MM-DD", help="The day it was filed with the supervisor.")],
     effective_on: Annotated[str, typer.Option("--effective-on", metavar="YYYY-MM-DD", help="The day it takes effect.")],
-    details: Annotated[str, typer.Option(help="What changes (new name, reason for closing …).")] = "",
+    details: Annotated[str, typer.Option(metavar="TEXT", help="What changes (new name, reason for closing …).")] = "",
     platform: Annotated[Optional[str], typer.Option(help="The platform, when the name is used on several.")] = None,
 ):
     """Record a filing (开设/变更/关停, 新媒体 第六条) in the append-only log."""
@@ -143,7 +144,7 @@ def accounts_check(
 def posts_import(
     file: Annotated[Path, typer.Argument(help="A platform back end's export of posts: .xlsx or CSV.")],
     db: ArchiveOption,
-    account: Annotated[Optional[str], typer.Option(help="The account, for exports without an 账号 column.")] = None,
+    account: Annotated[Optional[str], typer.Option(metavar="NAME", help="The account, for exports without an 账号 column.")] = None,
     platform: Annotated[Optional[str], typer.Option(help="The platform, when an account name is on several.")] = None,
 ):
     """Import posts; re-importing adds only what is new; one transaction per file."""
@@ -173,8 +174,8 @@ def posts_import(
 
 @posts_app.command("train")
 def posts_train(
-    data: Annotated[Optional[Path], typer.Option("--data", help="Posts corpus folder (JSONL).")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where posts.skops and its card go (default: the models/ folder classify loads from).")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", metavar="DIR", help="Posts corpus folder (JSONL).")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Where posts.skops and its card go (default: the models/ folder classify loads from).")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
 ):
     """Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""

@@ -1,4 +1,5 @@
 """Every command a user can type has help text and is documented in the README."""
+import re
 from pathlib import Path
 
 import typer
@@ -48,7 +49,7 @@ def test_ingest_help_says_what_group_does_and_names_the_formats_format_takes():
     shown = _help("ingest")
     # --group names a file given alone whatever it calls its chat; among others, only
     # those that name no group (README "Ingesting exports").
-    assert "--group <str> The group of a file given alone, whatever it calls its chat" in shown
+    assert "--group NAME The group of a file given alone, whatever it calls its chat" in shown
     assert "with a folder, a zip or several paths, of the files that name no group" in shown
     assert all(name in shown for name in BY_NAME)
 
@@ -72,3 +73,28 @@ def test_every_argument_and_option_says_what_it_takes():
     unexplained = [f"{path} {param.name}" for path, command in leaves(typer.main.get_command(app), ["qunguan"])
                    for param in command.params if not getattr(param, "help", None)]
     assert unexplained == []
+
+
+def test_help_names_what_each_option_takes_not_its_python_type():
+    # Typer labelled every value with its type: `--silent <bool>`, `--db <path>`,
+    # `{paths}...`; an admin reads `--db ARCHIVE`, `--silent` and `PATH...` as the README does.
+    shown = _help("ingest")
+    assert "ingest [OPTIONS] PATH... Ingest chat exports" in shown
+    assert "--db ARCHIVE The archive" in shown and "--silent No progress bar." in shown
+    assert "--format FORMAT Skip detection" in shown
+    assert "--exempt --not-exempt Party-branch study group" in _help("groups", "set")
+    assert "--action 开设|变更|关停 What is filed" in _help("accounts", "file")
+
+    def every_help(command, path):
+        yield path, _help(*path)
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from every_help(sub, [*path, name])
+
+    labelled = [" ".join(path) or "qunguan" for path, text in every_help(typer.main.get_command(app), [])
+                if re.search(r"<(bool|str|int|path|list\[\w+\])>|\{\w+\}", text)]
+    assert labelled == []
+
+
+def test_help_paragraphs_read_whole_not_cut_where_the_source_line_ended():
+    shown = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "400"}).output
+    assert "each rejected record on stderr with its file and line (or record number), kept" in shown
