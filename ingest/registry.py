@@ -242,7 +242,11 @@ def overrides(conn) -> list[tuple[str, str, str | None, str, str]]:
 def ignored_value(key: str, value: str, default: str) -> str | None:
     """Why the checks leave out a stored override (JSON `value`, `default` as `overrides`
     gives them) and run with its default, or None when they use it."""
-    return None if key.startswith("newmedia.") else value_problem(key, json.loads(value), json.loads(default))
+    from newmedia.settings import PREFIX, problem  # newmedia.settings stores through this module
+
+    if key.startswith(PREFIX):
+        return problem(key[len(PREFIX):], json.loads(value))
+    return value_problem(key, json.loads(value), json.loads(default))
 
 
 def setting_warnings(conn) -> list[str]:

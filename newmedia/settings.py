@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
+from detectors.setting_values import value_problem
 from ingest.registry import RegistryError, store_setting
 
 PREFIX = "newmedia."
@@ -37,13 +38,15 @@ class SettingError(RegistryError):
 
 
 def load_settings(conn=None) -> dict:
-    """DEFAULTS with this archive's overrides applied."""
+    """DEFAULTS with this archive's overrides applied, but for a value the checks cannot
+    run with (stored before `accounts config` refused such values, or by hand): its
+    default applies, as for the detectors' settings (`config show` and `classify` say so)."""
     settings = copy.deepcopy(DEFAULTS)
     if conn is not None:
         for key, value in conn.execute("select key, value from settings where key like ?", [PREFIX + "%"]):
             name = key[len(PREFIX):]
-            if name in settings:
-                settings[name] = json.loads(value)
+            if name in settings and not problem(name, value := json.loads(value)):
+                settings[name] = value
     return settings
 
 
@@ -54,39 +57,35 @@ def set_setting(conn, name: str, raw_value: str) -> None:
         name = name[len(PREFIX):]
     if name not in DEFAULTS:
         raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
-    if name in DAY_COUNTS and _bad_day_count(raw_value):
-        raise SettingError(f"{name} must be a whole number of days above 0, got {raw_value!r}")
-    if problem := _not_text_lists(name, raw_value):
-        raise SettingError(problem)
+    try:
+        value = json.loads(raw_value)
+    except ValueError:
+        value = None  # store_setting says the value must be JSON
+    if value is not None and (why := _count_or_words_problem(name, value)):
+        raise SettingError(f"{name} {why}, got {raw_value!r}")
     try:
         store_setting(conn, PREFIX + name, raw_value, DEFAULTS[name])
     except RegistryError as e:
         raise SettingError(str(e)) from None
 
 
-def _bad_day_count(raw_value: str) -> bool:
-    """A number (or true/false) that is not a whole count above 0; other JSON types and
-    bad JSON are left to store_setting, which names the type expected."""
-    try:
-        value = json.loads(raw_value)
-    except ValueError:
-        return False
-    return isinstance(value, (int, float)) and not (type(value) is int and value > 0)
+def problem(name: str, value) -> str | None:
+    """Why the checks cannot run with `value` for the setting `name`, or None: what
+    `accounts config` refuses, and what reading the settings leaves out."""
+    return _count_or_words_problem(name, value) or value_problem(PREFIX + name, value, DEFAULTS[name])
 
 
-def _not_text_lists(name: str, raw_value: str) -> str | None:
-    """What is wrong with a value the checks read as words: a list of strings, or for
-    unit_names a list of strings per unit. A number in one fails the next run; a string
-    where a list belongs is read letter by letter. Bad JSON and other types are left to
-    store_setting."""
-    try:
-        value = json.loads(raw_value)
-    except ValueError:
-        return None
+def _count_or_words_problem(name: str, value) -> str | None:
+    """A number (or true/false) that is not a whole count of days above 0, or words that
+    are not words: a list of strings, or for unit_names a list of strings per unit. A
+    number in one fails the next run; a string where a list belongs is read letter by
+    letter. Other types are left to value_problem, which names the type expected."""
     default = DEFAULTS[name]
+    if name in DAY_COUNTS and isinstance(value, (int, float)) and not (type(value) is int and value > 0):
+        return "must be a whole number of days above 0"
     words = lambda v: isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v)  # noqa: E731
     if isinstance(default, list) and isinstance(value, list) and not words(value):
-        return f"{name} must be a list of words (JSON strings), got {raw_value!r}"
+        return "must be a list of words (JSON strings)"
     if isinstance(default, dict) and isinstance(value, dict) and not all(words(v) for v in value.values()):
-        return f'{name} must give each unit a list of names, e.g. {{"中共宜春市委宣传部": ["宜春发布"]}}, got {raw_value!r}'
+        return 'must give each unit a list of names, e.g. {"中共宜春市委宣传部": ["宜春发布"]}'
     return None

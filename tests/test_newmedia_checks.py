@@ -80,6 +80,34 @@ def test_a_count_of_days_must_be_a_whole_number_above_zero(qunguan, db_path, que
     assert query("select count(*) as n from settings where key like 'newmedia.%'") == [{"n": 0}]
 
 
+@pytest.mark.parametrize("stored, judged_dormant", [("-5", {"account:2"}), ("0", {"account:2"}), ('"soon"', {"account:2"}),
+                                                    ("300", set()), ("200", {"account:2"})],
+                         ids=["-5 days", "0 days", "a word", "300 days", "200 days"])
+def test_a_day_count_stored_before_it_was_refused_is_said_and_the_default_applies(qunguan, db_path, archive, stored,
+                                                                                  judged_dormant):
+    # An older version (or a hand-edited archive) stored a count `accounts config` now
+    # refuses: -5 or 0 made every account dormant, a word stopped every check. The checks
+    # read it as the detectors read theirs: left out, its default (180 days) applying.
+    with archive:
+        archive.execute("insert into settings values ('newmedia.dormant_days', ?, '2024-05-06T09:00:00', 'wang')",
+                        [stored])
+    run_newmedia(archive, TODAY, models_dir=None)
+    assert {flag["subject"] for flag in flags(archive, "account_dormant")} == judged_dormant  # 243 days idle
+    shown = qunguan("config", "show", "--db", db_path)
+    ignored = stored in ("-5", "0", '"soon"')
+    assert (f"setting newmedia.dormant_days = {stored} is ignored" in shown.stderr) is ignored
+    value = f"{stored} (ignored: the default applies)" if ignored else stored
+    assert f"newmedia.dormant_days\t{value}\t180\t2024-05-06T09:00:00\twang" in shown.stdout.splitlines()
+
+
+def test_a_word_list_stored_with_a_number_in_it_is_left_out_for_its_default(qunguan, db_path, archive):
+    with archive:
+        archive.execute("""insert into settings values ('newmedia.shop_domains', '["taobao.com", 3]', '2024-05-06', 'wang')""")
+    run_newmedia(archive, TODAY, models_dir=None)  # a number among the hosts stopped the checks
+    assert "setting newmedia.shop_domains = [\"taobao.com\", 3] is ignored" in qunguan("config", "show", "--db",
+                                                                                         db_path).stderr
+
+
 @pytest.mark.parametrize("name, value", [("unit_names", '{"中共宜春市委宣传部": [1]}'),
                                          ("unit_names", '{"中共宜春市委宣传部": "宜春发布"}'),
                                          ("shop_domains", '["taobao.com", 3]'), ("division_suffixes", '[""]')])
