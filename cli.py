@@ -311,27 +311,31 @@ def config_set(
 ):
     """Override one setting for this archive: a detector's (section.name) or a new-media check's (newmedia.name)."""
     conn = open_archive(str(db)).conn
+    before = setting_warnings(conn)
     try:
         set_setting(conn, key, value)
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} = {value}")
-    _say_what_follows(conn, key)
+    _say_what_follows(conn, key, before)
 
 
-def _say_what_follows(conn, key: str) -> None:
+def _say_what_follows(conn, key: str, before: list[str]) -> None:
     """What a changed setting brings: a new reading of every message, and what the checks
-    now leave out of the settings."""
+    leave out of the settings since the change (`before`: what they left out before it)."""
     if not key.startswith("newmedia.") and not key.startswith("group."):
         err.print("the next `qunguan classify` checks every message again with the rule detectors (flags raised stay)")
-    _say_setting_warnings(conn)
+    _say_setting_warnings(conn, known=before)
 
 
-def _say_setting_warnings(conn) -> None:
-    """What the checks leave out of the archive's settings: a change may leave another
-    setting naming what is no longer there."""
-    for warning in setting_warnings(conn):
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+def _say_setting_warnings(conn, known: list[str] = ()) -> None:
+    """What the checks leave out of the archive's settings (a change may leave another
+    setting naming what is no longer there), each said once: but for what was `known`
+    before a change, which `config show` and `classify` go on saying. A value stored long
+    ago was otherwise said again at every `config set` of any other setting."""
+    for warning in dict.fromkeys(setting_warnings(conn)):
+        if warning not in known:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
 
 @config_app.command("show")
@@ -372,12 +376,13 @@ def config_unset(
 ):
     """Remove an override: the default applies again (kept in the settings log)."""
     conn = open_archive(str(db)).conn
+    before = setting_warnings(conn)
     try:
         unset_setting(conn, key)
     except RegistryError as e:
         fail(str(e))
     typer.echo(f"{key} unset")
-    _say_what_follows(conn, key)
+    _say_what_follows(conn, key, before)
 
 
 def _load_model():

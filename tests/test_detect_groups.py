@@ -736,6 +736,27 @@ def test_a_medium_purposes_as_names_that_the_detector_does_not_know_stored_befor
     assert "录像" not in shown
 
 
+def test_config_set_says_a_problem_once_not_again_at_every_later_change(qunguan, db_path):
+    # A window of 0 days an older version stored was said again at every `config set` of
+    # any other setting: the admin tuning the after-hours check read it three times.
+    _stored_by_an_older_version(db_path, "repeated_post.window_days", "0")
+    stored = "setting repeated_post.window_days = 0 is ignored"
+    assert stored in qunguan("config", "show", "--db", db_path).stderr
+    for hours in ('[["08:30","12:00"],["14:30","17:30"]]', '[["08:30","12:00"],["14:00","17:30"]]'):
+        tuned = qunguan("config", "set", "after_hours.periods", hours, "--db", db_path)
+        assert tuned.exit_code == 0 and stored not in tuned.stderr and "warning" not in tuned.stderr
+    assert stored not in qunguan("config", "unset", "after_hours.periods", "--db", db_path).stderr
+    # A problem a change brings is said by that change, once; after it, by show and classify.
+    brought = "setting proof_demand.purposes_as names 截图 (for 截屏), not a medium proof_demand.other_purposes lists"
+    assert "warning" not in qunguan("config", "set", "proof_demand.purposes_as", '{"截屏": "截图"}', "--db", db_path).stderr
+    dropped = qunguan("config", "set", "proof_demand.other_purposes", '{"拍照": ["报修"]}', "--db", db_path)
+    assert dropped.stderr.count(brought) == 1 and stored not in dropped.stderr
+    again = qunguan("config", "set", "proof_demand.other_purposes", '{"拍照": ["报修", "维修"]}', "--db", db_path)
+    assert brought not in again.stderr
+    shown = qunguan("config", "show", "--db", db_path).stderr
+    assert shown.count(brought) == 1 and shown.count(stored) == 1
+
+
 def test_config_show_all_lists_every_setting_and_a_typo_gets_a_suggestion(qunguan, db_path):
     qunguan("config", "set", "group.idle_days", "45", "--db", db_path)
     shown = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()
