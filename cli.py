@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, model_folder,
-                        print_metrics, print_table, save_model)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, fail_on,
+                        model_folder, print_metrics, print_table, save_model)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
@@ -51,19 +51,21 @@ def ingest(
     record number), kept in the rejects table. Each file is one transaction: Ctrl-C leaves
     the archive as it was before the file being read."""
     if day is not None and not is_iso_day(day):
-        fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17")
+        fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17",
+             f"--date {day!r} 不是日期；请写成 年-月-日，如 2024-06-17")
     if format:
         try:
             by_name(format)
         except FormatError as e:
-            fail(str(e))
+            fail(str(e), f"没有名为 {format!r} 的导出格式；--format 可用：{'、'.join(BY_NAME)}")
     # A path mistyped among many, or a folder or zip with nothing in it (the wrong one
     # dragged in), is refused like an unreadable file: the others are still read.
     nothing_in = [(p, why) for p in paths if (why := nothing_to_read(p))]
     for path, why in nothing_in:
         err.print(f"[red]refused[/red] {escape(str(path))}: {why}")
-    if len(nothing_in) == len(paths):
-        raise typer.Exit(1)  # nothing to read: no archive made for it
+    if len(nothing_in) == len(paths):  # nothing to read: no archive made for it
+        fail("nothing to read (every path above is refused); the archive is left as it was",
+             "没有可读取的文件（见上方 refused 行：路径是否写错，文件夹或压缩包是否为空），档案未建立或未改动")
     archive = open_archive(str(db))
     refused = [str(p) for p, _ in nothing_in]
     read: list = []  # the files read, for the summary in Chinese
@@ -169,16 +171,20 @@ def roster_import(
     from newmedia.table import TableError
 
     if not file.exists() and "!" not in str(file):
-        fail(f"{file}: no such file")
+        fail(f"{file}: no such file", f"{file}：文件不存在")
+    if file.is_dir():
+        fail(f"{file}: a folder; name the roster file in it (.xlsx or CSV)", f"{file} 是文件夹；请写出其中的花名册文件（.xlsx 或 CSV）")
     try:
         with local_copy(file) as readable:
             people, errors = roster.read_roster(readable, str(file))
-    except (TableError, FileNotFoundError) as e:
-        fail(str(e))
+    except TableError as e:
+        fail_on(e)
+    except FileNotFoundError as e:
+        fail(str(e), f"{file}：文件不存在（压缩包中的文件按导入时显示的名称写，如 '第2周.zip!花名册.xlsx'）")
     for error in errors:
         err.print(f"[yellow]{escape(str(error))}[/yellow]")
     if not people:
-        fail(f"{file}: no roster rows read")
+        fail(f"{file}: no roster rows read", f"{file}：没有读到花名册的人员行（原因见上方各行）")
     result = roster.import_roster(open_archive(str(db)).conn, people)
     for error in result.errors:
         err.print(f"[yellow]{escape(error)}[/yellow]")
@@ -209,11 +215,12 @@ def roster_remove(
     from ingest.registry import is_iso_day
 
     if on is not None and not is_iso_day(on):
-        fail(f"--on {on!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
+        fail(f"--on {on!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03",
+             f"--on {on!r} 不是日期；请写成 年-月-日，如 2025-03-03")
     try:
         links = roster.remove_person(open_archive(str(db)).conn, name, unit, on or local_now().date().isoformat())
     except roster.RosterError as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"removed {name}\tmembers linked {links.linked}")
 
 
@@ -268,7 +275,7 @@ def groups_set(
         row = set_group(conn, group, unit=unit, admin=admin, owner=owner,
                         temporary_until=temporary_until, purpose=purpose, exempt=exempt, dissolved_on=dissolved)
     except RegistryError as e:
-        fail(str(e))
+        fail_on(e)
     _echo_group(row)
     if exempt and (closed := close_exempt(conn, row["id"], f"cli:{os_user()}")):
         err.print(f"{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)")
@@ -286,7 +293,7 @@ def groups_rename(
     try:
         row = rename_group(open_archive(str(db)).conn, group, new_name)
     except RegistryError as e:
-        fail(str(e))
+        fail_on(e)
     _echo_group(row)
 
 
@@ -315,7 +322,7 @@ def config_set(
     try:
         set_setting(conn, key, value)
     except RegistryError as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"{key} = {value}")
     _say_what_follows(conn, key, before)
 
@@ -380,7 +387,7 @@ def config_unset(
     try:
         unset_setting(conn, key)
     except RegistryError as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"{key} unset")
     _say_what_follows(conn, key, before)
 

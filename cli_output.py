@@ -20,10 +20,18 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
-def fail(message: str) -> None:
-    """A known error: one line on stderr, exit status 1, no traceback."""
-    err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
+def fail(message: str, zh: str | None = None) -> None:
+    """A known error: one line on stderr, exit status 1, no traceback. `zh` says it in
+    Chinese, for the admins, who read Chinese; the English follows it, as the README and
+    scripts quote it."""
+    said = f"[red]错误：[/red]{escape(zh)}（error: {escape(message)}）" if zh else f"[red]error:[/red] {escape(message)}"
+    err.print(said, markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+def fail_on(error: Exception) -> None:
+    """`fail` with an error's message, and its Chinese where it has one (UserError)."""
+    fail(str(error), getattr(error, "zh", None))
 
 
 class Commands(typer.core.TyperGroup):
@@ -52,10 +60,13 @@ class Commands(typer.core.TyperGroup):
         except sqlite3.DatabaseError as e:
             if is_busy(e):
                 fail(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it "
-                     f"for over {BUSY_SECONDS} s; run this again once that command is done")
+                     f"for over {BUSY_SECONDS} s; run this again once that command is done",
+                     f"档案正忙：另一个 qunguan 命令（较长的导入或识别）写入已超过 {BUSY_SECONDS} 秒；请等它结束后再运行本命令")
             if is_damaged(e):
-                fail(f"{ctx.meta.get(_ARCHIVE, 'the archive')}: the archive is damaged, SQLite cannot read it ({e}); "
-                     "a copy cut short reads so: copy it again from where it came, or restore the latest backup")
+                archive = ctx.meta.get(_ARCHIVE, "the archive")
+                fail(f"{archive}: the archive is damaged, SQLite cannot read it ({e}); "
+                     "a copy cut short reads so: copy it again from where it came, or restore the latest backup",
+                     f"{archive}：档案已损坏，SQLite 无法读取；没复制完整的副本就会这样：请从原处重新复制，或恢复最近的备份")
             raise
 
 
@@ -95,21 +106,27 @@ def _usable(ctx: typer.Context, path: Path) -> Path:
     ctx.meta[_ARCHIVE] = path
     folder = path.parent
     if path.is_dir():
-        fail(f"{path}: a folder; --db names the archive file, e.g. {path / '档案.db'}")
+        fail(f"{path}: a folder; --db names the archive file, e.g. {path / '档案.db'}",
+             f"{path} 是文件夹；--db 后面写档案文件，如 {path / '档案.db'}")
     if not folder.is_dir():
-        fail(f"{path}: the folder {folder} does not exist; create it or name another place for the archive")
+        fail(f"{path}: the folder {folder} does not exist; create it or name another place for the archive",
+             f"{path}：文件夹 {folder} 不存在；请先建立它，或把档案放在别处")
     if path.exists() and os.access(path, os.R_OK) and _head(path) not in (b"", _SQLITE):
         fail(f"{path}: not a qunguan archive (not an SQLite database); --db names the archive, "
-             "the exports to read come before it")
+             "the exports to read come before it",
+             f"{path} 不是群管档案（不是 SQLite 数据库）；--db 后面写档案，要导入的导出文件写在 --db 前面")
     if path.exists() and (foreign := _foreign_tables(path)):
         fail(f"{path}: an SQLite database of another program (tables {', '.join(foreign[:5])}), not a qunguan "
-             "archive; qunguan would add its tables to it. --db names the archive: a new file, or one qunguan made")
+             "archive; qunguan would add its tables to it. --db names the archive: a new file, or one qunguan made",
+             f"{path} 是其他程序的 SQLite 数据库，不是群管档案，用作档案会被群管添加它的表；--db 请写新文件名或群管建立的档案")
     if not os.access(folder, os.W_OK | os.X_OK):
         fail(f"{path}: the folder {folder} is read-only, and qunguan writes beside the archive ({path.name}-wal); "
-             "copy the archive to a folder you can write and give that copy")
+             "copy the archive to a folder you can write and give that copy",
+             f"{path}：文件夹 {folder} 只读，而群管要在档案旁写入 {path.name}-wal；请把档案复制到可写的文件夹，使用该副本")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         fail(f"{path}: no permission to read and write the archive; run qunguan as the user who owns it, "
-             "or work on a copy of it")
+             "or work on a copy of it",
+             f"{path}：没有读写该档案的权限；请以档案所有者的身份运行群管，或使用档案的副本")
     return path
 
 
@@ -140,7 +157,8 @@ def _head(path: Path) -> bytes:
 def _existing(ctx: typer.Context, path: Path) -> Path:
     # A mistyped --db must not answer from a new, empty archive (stats, classify, ...).
     if not path.exists():
-        fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)")
+        fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)",
+             f"{path}：档案不存在（请检查 --db 是否写错；档案由 `qunguan ingest` 建立）")
     return _usable(ctx, path)
 
 

@@ -15,9 +15,10 @@ from ingest.changes import log_change
 from ingest.writer import add_group_name, archived_group_name
 from ingest.records import stamp
 from ingest.sources import os_user
+from ingest.user_errors import UserError
 
 
-class RegistryError(ValueError):
+class RegistryError(UserError):
     pass
 
 
@@ -39,7 +40,8 @@ def set_group(conn, name: str, **fields) -> dict:
     fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
     for field, option in (("temporary_until", "--temporary-until"), ("dissolved_on", "--dissolved")):
         if fields.get(field) and not is_iso_day(fields[field]):
-            raise RegistryError(f"{option} must be YYYY-MM-DD, got {fields[field]!r}")
+            raise RegistryError(f"{option} must be YYYY-MM-DD, got {fields[field]!r}",
+                                f"{option} 的日期应写成 年-月-日（如 2025-12-31），收到 {fields[field]!r}")
     updates = {k: (int(v) if isinstance(v, bool) else v) for k, v in fields.items() if k in given}
     before = _group(conn, name)
     with conn:
@@ -74,19 +76,23 @@ def _unknown_group(conn, name: str) -> RegistryError:
     renamed = conn.execute("select name from groups where exists (select 1 from json_each(other_names) where value = ?)",
                            [name]).fetchone()
     if renamed:
-        return RegistryError(f"no group is named {name!r} now: it was renamed {renamed[0]!r}; give that name")
+        return RegistryError(f"no group is named {name!r} now: it was renamed {renamed[0]!r}; give that name",
+                             f"现在没有名为 {name!r} 的群：该群已改名为 {renamed[0]!r}，请用新名")
     names = [r[0] for r in conn.execute("select name from groups order by name")]
     typed = _folded(name)
     alike = ([n for n in names if typed and typed in _folded(n)]
              or difflib.get_close_matches(name, names, n=3, cutoff=0.75))
     if alike:
         # Suggested, never chosen: the admin confirms which group by giving its name.
-        more = (f" {len(alike) - 5} more groups' names hold it too (`qunguan groups list` shows them all)"
-                if len(alike) > 5 else "")  # five read as the whole choice
-        return RegistryError(f"no group named {name!r}; did you mean {' or '.join(map(repr, alike[:5]))}?{more}")
+        more, more_zh = ((f" {len(alike) - 5} more groups' names hold it too (`qunguan groups list` shows them all)",
+                          f"另有 {len(alike) - 5} 个群的名称含有它（`qunguan groups list` 列出全部群）；")
+                         if len(alike) > 5 else ("", ""))  # five read as the whole choice
+        return RegistryError(f"no group named {name!r}; did you mean {' or '.join(map(repr, alike[:5]))}?{more}",
+                             f"没有名为 {name!r} 的群；是否指 {' 或 '.join(map(repr, alike[:5]))}？{more_zh}请写出完整群名")
     known = ", ".join(names)
     return RegistryError(f"no group named {name!r}; known: {known or 'none yet'} (a group is known once an export "
-                         "of it was ingested)")
+                         "of it was ingested)",
+                         f"没有名为 {name!r} 的群；已有的群：{known or '暂无'}（导入过某群的聊天导出后才有该群）")
 
 
 def rename_group(conn, name: str, new_name: str) -> dict:
@@ -96,12 +102,14 @@ def rename_group(conn, name: str, new_name: str) -> dict:
     name = _group_name(conn, name)
     before = conn.execute("select id from groups where name = ?", [name]).fetchone()
     if not new_name or conn.execute("select 1 from groups where name = ? and id != ?", [new_name, before[0]]).fetchone():
-        raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"))
+        raise RegistryError(f"{new_name!r}: " + ("a name is needed" if not new_name else "another group has that name"),
+                            "新群名不能为空" if not new_name else f"已有别的群名为 {new_name!r}，请换一个名称")
     former = conn.execute("select name from groups where id != ? and exists (select 1 from json_each(other_names) "
                           "where value = ?)", [before[0], new_name]).fetchone()
     if former:
         raise RegistryError(f"{new_name!r} was the name of the group {former[0]!r} before it was renamed, and exports "
-                            "named so go to it; choose another name")
+                            "named so go to it; choose another name",
+                            f"{new_name!r} 是群 {former[0]!r} 改名前的名称，以此命名的导出文件会归入该群；请换一个名称")
     if new_name == name:
         return _group(conn, name)
     with conn:
@@ -131,8 +139,9 @@ def set_setting(conn, key: str, raw_value: str) -> None:
     if section not in defaults or name not in defaults[section]:
         known = list(setting_defaults())
         alike = [k for k in known if k.endswith("." + key)] or difflib.get_close_matches(key, known, n=2)
-        hint = f"; did you mean {' or '.join(alike)}?" if alike else "; `qunguan config show --all` lists them"
-        raise RegistryError(f"unknown setting {key!r}{hint}")
+        hint, hint_zh = ((f"; did you mean {' or '.join(alike)}?", f"；是否指 {' 或 '.join(alike)}？") if alike else
+                         ("; `qunguan config show --all` lists them", "；全部设置项见 `qunguan config show --all`"))
+        raise RegistryError(f"unknown setting {key!r}{hint}", f"没有设置项 {key!r}{hint_zh}")
     store_setting(conn, key, raw_value, defaults[section][name],
                   check=lambda value: _detectors_ignore(conn, key, value) or _detectors_fail_with(conn, section, name, value))
     recheck(conn, section)
@@ -195,9 +204,10 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
     try:
         value = json.loads(raw_value)
     except ValueError:
-        raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}") from None
+        raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}",
+                            f"{key} 的值须为 JSON 格式（文字加英文双引号，如 '[\"紧急\"]'），收到 {raw_value!r}，未保存") from None
     if problem := value_problem(key, value, default) or (check and check(value)):
-        raise RegistryError(f"{key}: {problem}, got {raw_value}")
+        raise RegistryError(f"{key}: {problem}, got {raw_value}", value_refused_zh(key, raw_value))
     stored, when, who = json.dumps(value, ensure_ascii=False), stamp(), os_user()
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
@@ -206,14 +216,21 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
         _log_setting(conn, key, stored, when, who)
 
 
+def value_refused_zh(key: str, raw_value: str) -> str:
+    """A refused value in Chinese: what to do; the English after it says exactly why."""
+    return (f"{key} 的值 {raw_value} 不能使用，未保存：取值须与默认值同类型（数字、文字列表等）且在有效范围内，"
+            f"不能让检查失效或中断 classify（原因见后面的英文；默认值见 `qunguan config show --all`）")
+
+
 def unset_setting(conn, key: str) -> None:
     """Remove this archive's override of `key`, so its default applies again; also one a
     later version no longer knows (it is ignored, and shown as such). Logged."""
     with conn:
         if not conn.execute("delete from settings where key = ?", [key]).rowcount:
             alike = [k for (k,) in conn.execute("select key from settings") if k.endswith("." + key)]
-            hint = f"; did you mean {' or '.join(alike)}?" if alike else " (`qunguan config show` lists what is)"
-            raise RegistryError(f"{key!r} is not set in this archive{hint}")
+            hint, hint_zh = ((f"; did you mean {' or '.join(alike)}?", f"；是否指 {' 或 '.join(alike)}？") if alike else
+                             (" (`qunguan config show` lists what is)", "（已设置的见 `qunguan config show`）"))
+            raise RegistryError(f"{key!r} is not set in this archive{hint}", f"本档案没有设置 {key!r}{hint_zh}")
         _log_setting(conn, key, None, stamp(), os_user())
     recheck(conn, key.partition(".")[0])
 

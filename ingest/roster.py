@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.changes import log_change
+from ingest.user_errors import UserError
 from newmedia.table import TableError, TypedQuote, cell_text, column_map, csv_grids, header_row, read_table, stray_quote
 
 # Accepted headers, English or Chinese, for each roster field.
@@ -108,7 +109,8 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
     shown = shown or str(path)
     if "name" not in columns:
         raise TableError(f"{shown}: no name column (accepted: {', '.join(HEADERS['name'])}); "
-                         f"header is {table.header!r}")
+                         f"header is {table.header!r}",
+                         f"{shown}：没有姓名列（可用列名：{'、'.join(HEADERS['name'])}）；表头为 {table.header!r}")
     people, errors, seen = [], [], {}
     if unread := [title for i, title in enumerate(map(cell_text, table.header))
                   if title and title != "序号" and i not in columns.values()]:
@@ -371,7 +373,7 @@ def _abbreviates(part: str, unit: str) -> bool:
     return len(part) >= 2 and all(ch in rest for ch in part)
 
 
-class RosterError(ValueError):
+class RosterError(UserError):
     pass
 
 
@@ -386,12 +388,18 @@ def remove_person(conn, name: str, unit: str | None, day: str) -> Links:
     found = conn.execute(f"select id, unit from people where {where} and left_on is null", params).fetchall()
     if len(found) != 1:
         namesakes = conn.execute("select unit, left_on from people where bare_name(name) = ? order by unit", [name]).fetchall()
-        gone = [f"{u or 'no unit'} (left {on})" for u, on in namesakes if on and (unit is None or u == unit)]
-        staying = "; ".join(u or "no unit" for u, on in namesakes if not on)
-        raise RosterError(f"{name}{f' ({unit})' if unit is not None else ''}: " + (
-            f"several people, give --unit: {staying}" if found else
-            f"already left: {', '.join(gone)}" if gone else
-            "no such person on the roster" + (f"; {name} is on it with --unit {staying}" if staying else "")))
+        gone = [(u or "no unit", u or "无单位", on) for u, on in namesakes if on and (unit is None or u == unit)]
+        staying = [u or "no unit" for u, on in namesakes if not on]
+        staying_zh = "；".join(u or "无单位" for u, on in namesakes if not on)
+        who = f"{name}{f' ({unit})' if unit is not None else ''}"
+        raise RosterError(f"{who}: " + (
+            f"several people, give --unit: {'; '.join(staying)}" if found else
+            f"already left: {', '.join(f'{u} (left {on})' for u, _, on in gone)}" if gone else
+            "no such person on the roster" + (f"; {name} is on it with --unit {'; '.join(staying)}" if staying else "")),
+            f"{who}：" + (
+            f"花名册上有多人同名，请加 --unit 指明单位：{staying_zh}" if found else
+            f"已调离：{'，'.join(f'{u}（{on} 调离）' for _, u, on in gone)}" if gone else
+            "花名册上没有此人" + (f"；花名册上的{name}在 {staying_zh}，请用 --unit 指明" if staying else "")))
     with conn:
         log_change(conn, "person", found[0][0], name, {"left_on": None}, {"left_on": day})
         conn.execute("update people set left_on = ? where id = ?", [day, found[0][0]])

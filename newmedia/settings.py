@@ -6,7 +6,7 @@ import copy
 import json
 
 from detectors.setting_values import value_problem
-from ingest.registry import RegistryError, store_setting
+from ingest.registry import RegistryError, value_refused_zh, store_setting
 
 PREFIX = "newmedia."
 DEFAULTS = {
@@ -56,17 +56,18 @@ def set_setting(conn, name: str, raw_value: str) -> None:
     if name.startswith(PREFIX):
         name = name[len(PREFIX):]
     if name not in DEFAULTS:
-        raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
+        raise SettingError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}",
+                           f"没有新媒体设置项 {name!r}；可用：{'、'.join(DEFAULTS)}")
     try:
         value = json.loads(raw_value)
     except ValueError:
         value = None  # store_setting says the value must be JSON
     if value is not None and (why := _count_or_words_problem(name, value)):
-        raise SettingError(f"{name} {why}, got {raw_value!r}")
+        raise SettingError(f"{name} {why}, got {raw_value!r}", value_refused_zh(PREFIX + name, raw_value))
     try:
         store_setting(conn, PREFIX + name, raw_value, DEFAULTS[name])
     except RegistryError as e:
-        raise SettingError(str(e)) from None
+        raise SettingError(str(e), e.zh) from None
 
 
 def problem(name: str, value) -> str | None:

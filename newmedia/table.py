@@ -18,11 +18,12 @@ from pathlib import Path
 from ingest.records import CSV_DELIMITERS, LOCAL_TZ
 from ingest.sources import table_text
 from ingest.typed_quotes import lines_as_records
+from ingest.user_errors import UserError
 
 HEADER_SEARCH_ROWS = 10
 
 
-class TableError(ValueError):
+class TableError(UserError):
     """The whole file cannot be read as a table of the expected kind."""
 
 
@@ -59,7 +60,8 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
     several lines with commas in (a roster, not a post's body), read as `csv_grids` says."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
+        raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV",
+                         f"{path}：不读取旧版 .xls 工作簿；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
     text = _csv_text(path) if kind == "csv" else ""
     for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path, text, short_cells)):
@@ -76,7 +78,8 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
             return Table(kind, titles, rows, unended=bool(text) and not text.endswith(("\n", "\r")))
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
     raise TableError(f"{path}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
-                     f"(accepted: {accepted})")
+                     f"(accepted: {accepted})",
+                     f"{path}：前 {HEADER_SEARCH_ROWS} 行中没有列名可识别的表头行（可用列名见后面的英文）")
 
 
 def whole_row(number: int, cells: list, table: Table, columns: dict[str, int]) -> None:
@@ -223,7 +226,8 @@ def _xlsx_sheets(path: Path):
         # rosters are small).
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TableError(f"{path}: not a readable .xlsx workbook ({e.__class__.__name__})") from None
+        raise TableError(f"{path}: not a readable .xlsx workbook ({e.__class__.__name__})",
+                         f"{path}：不是可读取的 .xlsx 工作簿（文件损坏、加密或并非 Excel 文件）") from None
     try:
         for sheet in book.worksheets:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -243,16 +247,16 @@ def _csv_readings(path: Path, text: str, short_cells: bool):
     try:
         yield from csv_grids(text, short_cells)
     except csv.Error as e:
-        raise TableError(f"{path}: not readable as CSV ({e})") from None
+        raise TableError(f"{path}: not readable as CSV ({e})", f"{path}：无法按 CSV 读取") from None
 
 
 def _csv_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise TableError(f"{path}: {e.strerror}") from None
+        raise TableError(f"{path}: {e.strerror}", f"{path}：无法读取该文件") from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(f"{path}: binary data, not a CSV or .xlsx file")
+        raise TableError(f"{path}: binary data, not a CSV or .xlsx file", f"{path}：是二进制数据，不是 CSV 或 .xlsx 文件")
     return table_text(data).lstrip("\ufeff")
 
 

@@ -13,8 +13,9 @@ def test_an_export_given_as_the_archive_is_refused_and_left_as_it_was(qunguan, f
     # The admin put the export after --db, where the archive goes.
     result = qunguan("stats", "--db", export)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.strip() == (f"error: {export}: not a qunguan archive (not an SQLite database); --db names the "
-                                     "archive, the exports to read come before it")
+    assert result.stderr.strip() == (f"错误：{export} 不是群管档案（不是 SQLite 数据库）；--db 后面写档案，要导入的导出文件写在 "
+                                     f"--db 前面（error: {export}: not a qunguan archive (not an SQLite database); "
+                                     "--db names the archive, the exports to read come before it）")
     assert qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", export).exit_code == 1
     assert export.read_bytes() == before
 
@@ -64,8 +65,9 @@ def test_a_command_that_waits_too_long_for_a_busy_archive_says_so_in_one_line(qu
     try:
         setting = qunguan("groups", "set", "防火群", "--unit", "县林业局", "--db", db_path)
         assert setting.exit_code == 1 and not isinstance(setting.exception, sqlite3.OperationalError)
-        assert setting.stderr.startswith("error: the archive is busy: another qunguan command (a long ingest or "
-                                         "classify) has been writing to it") and "run this again" in setting.stderr
+        assert setting.stderr.startswith("错误：档案正忙：另一个 qunguan 命令（较长的导入或识别）写入已超过 30 秒；"
+                                         "请等它结束后再运行本命令（error: the archive is busy: another qunguan command "
+                                         "(a long ingest or classify) has been writing to it") and "run this again" in setting.stderr
         week = qunguan("ingest", fixtures / "memotrace3-week2.csv", "--db", db_path, "--group", "防火群", "--silent")
         assert week.exit_code == 1
         assert "the archive is busy: another qunguan command" in week.stderr and "please report" not in week.stderr
@@ -89,9 +91,10 @@ def test_another_programs_database_given_as_the_archive_is_refused_and_left_as_i
     before = ledger.read_bytes()
     result = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", ledger, "--group", "防火群", "--silent")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.strip() == (f"error: {ledger}: an SQLite database of another program (tables 台账), not a qunguan "
-                                     "archive; qunguan would add its tables to it. --db names the archive: a new file, "
-                                     "or one qunguan made")
+    assert result.stderr.strip() == (f"错误：{ledger} 是其他程序的 SQLite 数据库，不是群管档案，用作档案会被群管添加它的表；"
+                                     f"--db 请写新文件名或群管建立的档案（error: {ledger}: an SQLite database of another "
+                                     "program (tables 台账), not a qunguan archive; qunguan would add its tables to it. "
+                                     "--db names the archive: a new file, or one qunguan made）")
     assert qunguan("stats", "--db", ledger).exit_code == 1
     assert ledger.read_bytes() == before
 
@@ -117,7 +120,8 @@ def test_a_damaged_archive_is_refused_in_one_line_naming_it(qunguan, fixtures, d
     for command in (["stats"], ["ingest", fixtures / "memotrace3-week2.csv", "--silent"], ["groups", "list"]):
         result = qunguan(*command, "--db", db_path)
         assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-        assert result.stderr.startswith(f"error: {db_path}: the archive is damaged, SQLite cannot read it ("), command
+        assert result.stderr.startswith(f"错误：{db_path}：档案已损坏，SQLite 无法读取；"), command
+        assert f"（error: {db_path}: the archive is damaged, SQLite cannot read it (" in result.stderr, command
 
 
 def test_an_archive_found_damaged_mid_ingest_stops_the_run_and_is_not_blamed_on_the_file(qunguan, fixtures, db_path,
@@ -137,6 +141,7 @@ def test_an_archive_found_damaged_mid_ingest_stops_the_run_and_is_not_blamed_on_
     result = qunguan("ingest", fixtures / "memotrace3-week1.csv", fixtures / "memotrace3-week2.csv", "--db", db_path,
                      "--silent")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr == (f"error: {db_path}: the archive is damaged, SQLite cannot read it (database disk image is "
-                             "malformed); a copy cut short reads so: copy it again from where it came, or restore the "
-                             "latest backup\n")
+    assert result.stderr == (f"错误：{db_path}：档案已损坏，SQLite 无法读取；没复制完整的副本就会这样：请从原处重新复制，"
+                             f"或恢复最近的备份（error: {db_path}: the archive is damaged, SQLite cannot read it "
+                             "(database disk image is malformed); a copy cut short reads so: copy it again from where it "
+                             "came, or restore the latest backup）\n")

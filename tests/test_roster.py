@@ -145,7 +145,7 @@ def test_a_roster_headed_as_the_county_office_heads_it_is_read_and_a_column_left
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("花名册", None, "花名册: Is a directory"),
+    ("花名册", None, "花名册: a folder; name the roster file in it"),
     ("fake.xlsx", "not a workbook", "not a readable .xlsx workbook"),
     ("empty.csv", "", "no header row"),
     ("bad.csv", "unit,position\n县水利局,局长\n", "no name column"),

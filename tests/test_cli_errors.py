@@ -1,0 +1,72 @@
+"""An admin who mistypes a command is told what is wrong in Chinese, in one line, the
+English kept after it (the README and scripts quote it); the lines other tools parse
+(ingest's line per file, `flags added …`) stay as they are."""
+import pytest
+
+
+@pytest.fixture
+def archive(qunguan, db_path, fixtures, tmp_path):
+    """An archive of one group and a roster of one person, as an admin has after a first week."""
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "樟树市防汛工作群", "--silent")
+    roster = tmp_path / "花名册.csv"
+    roster.write_text("姓名,单位\n王伟,县应急局\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", db_path)
+    return db_path
+
+
+MISTAKES = {
+    "a day written without dashes": (
+        ["ingest", "{fixtures}/memotrace3-week2.csv", "--date", "20240617"],
+        "--date '20240617' 不是日期；请写成 年-月-日，如 2024-06-17", "expected a day as YYYY-MM-DD"),
+    "a format nobody has": (["ingest", "{fixtures}/memotrace3-week2.csv", "--format", "excel"],
+                            "没有名为 'excel' 的导出格式", "unknown format 'excel'"),
+    "a mistyped export": (["ingest", "{tmp}/第2周.csv"], "没有可读取的文件", "nothing to read"),
+    "a mistyped roster": (["roster", "import", "{tmp}/花名册2.xlsx"], "花名册2.xlsx：文件不存在", "no such file"),
+    "the roster's folder": (["roster", "import", "{tmp}"], "是文件夹；请写出其中的花名册文件", "a folder"),
+    "a person not on the roster": (["roster", "remove", "李强"], "李强：花名册上没有此人", "no such person on the roster"),
+    "a day of leaving in Chinese": (["roster", "remove", "王伟", "--on", "4月1日"], "--on '4月1日' 不是日期",
+                                    "expected a day as YYYY-MM-DD"),
+    "a group typed in part": (["groups", "set", "防汛", "--unit", "县应急局"],
+                              "没有名为 '防汛' 的群；是否指 '樟树市防汛工作群'？请写出完整群名",
+                              "no group named '防汛'; did you mean '樟树市防汛工作群'?"),
+    "an end date in Chinese": (["groups", "set", "樟树市防汛工作群", "--temporary-until", "2025年12月31日"],
+                               "--temporary-until 的日期应写成 年-月-日", "--temporary-until must be YYYY-MM-DD"),
+    "an empty new name": (["groups", "rename", "樟树市防汛工作群", ""], "新群名不能为空", "a name is needed"),
+    "a mistyped setting": (["config", "set", "after_hours.period", "[]"], "没有设置项 'after_hours.period'；是否指",
+                           "unknown setting 'after_hours.period'"),
+    "a share written as a percentage": (["config", "set", "group.weekly_share", "30"],
+                                        "group.weekly_share 的值 30 不能使用，未保存", "a share between 0 and 1"),
+    "words without quotes": (["config", "set", "after_hours.urgent_words", "[紧急]"],
+                             "after_hours.urgent_words 的值须为 JSON 格式", "the value must be JSON"),
+    "a setting never set": (["config", "unset", "group.idle_days"], "本档案没有设置 'group.idle_days'",
+                            "is not set in this archive"),
+    "a new-media count below 1": (["config", "set", "newmedia.dormant_days", "0"],
+                                  "newmedia.dormant_days 的值 0 不能使用，未保存",
+                                  "dormant_days must be a whole number of days above 0"),
+}
+
+
+@pytest.mark.parametrize("command, chinese, english", MISTAKES.values(), ids=MISTAKES.keys())
+def test_a_mistake_is_said_in_chinese_with_the_english_after_it(qunguan, archive, fixtures, tmp_path, command, chinese,
+                                                                 english):
+    typed = [part.format(fixtures=fixtures, tmp=tmp_path) for part in command]
+    result = qunguan(*typed, "--db", archive)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = [line for line in result.stderr.splitlines() if "error:" in line or "错误" in line]
+    assert line.startswith("错误：") and chinese in line, line
+    assert english in line.split("（error: ", 1)[1], line
+
+
+def test_a_mistyped_archive_is_said_in_chinese_by_every_command(qunguan, tmp_path):
+    for command in (["stats"], ["groups", "list"], ["config", "show"], ["roster", "remove", "王伟"]):
+        result = qunguan(*command, "--db", tmp_path / "档安.db")
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"错误：{tmp_path / '档安.db'}：档案不存在（请检查 --db 是否写错"), command
+        assert f"（error: {tmp_path / '档安.db'}: no such archive" in result.stderr
+
+
+def test_the_lines_other_tools_read_stay_as_they_were(qunguan, db_path, fixtures):
+    read = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "樟树市防汛工作群", "--silent")
+    assert read.stdout.split("\t")[1:] == ["memotrace3-csv", "樟树市防汛工作群", "new 6", "already present 0",
+                                          "rejected 0\n"]
+    assert qunguan("classify", "--db", db_path, "--silent").stdout.startswith("flags added ")
