@@ -16,7 +16,6 @@ and in the same run the speed of the bare model on one core as the baseline.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
@@ -26,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from workdir import workdir
+from workdir import arguments, workdir
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -103,10 +102,7 @@ def baseline(db: Path, sample: int = 100_000) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--keep", type=Path)
-    args = parser.parse_args()
+    args = arguments("classify over a generated archive, beside the bare model in the same run", 1_000_000).parse_args()
     with workdir(args.keep, "qunguan-classify-") as work:
         db, export = work / "classify.db", work / "classify.csv"
         if not db.exists():

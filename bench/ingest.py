@@ -10,7 +10,6 @@ GB18030 copy of it (every record read and looked up).
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import random
 import resource
@@ -20,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from workdir import workdir
+from workdir import arguments, workdir
 
 HERE = Path(__file__).resolve().parent
 QUNGUAN = Path(sys.executable).with_name("qunguan")
@@ -69,10 +68,7 @@ def bare_insert(csv_path: Path, db: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--keep", type=Path, help="keep the CSV and archive in this folder")
-    args = parser.parse_args()
+    args = arguments("ingest a generated MemoTrace CSV, beside a bare executemany in the same run", 1_000_000).parse_args()
     with workdir(args.keep, "qunguan-bench-") as work:
         csv_path, db = work / "bench.csv", work / "bench.db"
         for stale in (db, work / "bench.db-wal", work / "bench.db-shm", work / "bare.db"):

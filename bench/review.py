@@ -10,7 +10,6 @@ Prints p50/p95 per page beside the bare SQL of the queue's first page as the bas
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import random
@@ -20,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from workdir import workdir
+from workdir import arguments, workdir
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -144,10 +143,8 @@ async def measure(path: Path, requests: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=10_000_000)
-    parser.add_argument("--keep", type=Path)
-    parser.add_argument("--requests", type=int, default=200)
+    parser = arguments("the queue, case and search pages, beside the bare SQL of the queue's first page", 10_000_000)
+    parser.add_argument("--requests", type=int, default=200, metavar="N", help="requests per page measured (default 200)")
     args = parser.parse_args()
     with workdir(args.keep, "qunguan-review-") as work:
         path = work / "review.db"

@@ -98,3 +98,15 @@ def test_help_names_what_each_option_takes_not_its_python_type():
 def test_help_paragraphs_read_whole_not_cut_where_the_source_line_ended():
     shown = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "400"}).output
     assert "each rejected record on stderr with its file and line (or record number), kept" in shown
+
+
+def test_each_benchmark_says_how_to_try_it_small():
+    # The README's benchmarks take minutes at full size; their options had no help at all.
+    import subprocess
+    import sys
+
+    bench = Path(__file__).parent.parent / "bench"
+    for script in ("ingest.py", "classify.py", "review.py"):
+        shown = subprocess.run([sys.executable, bench / script, "--help"], capture_output=True, text=True).stdout
+        assert "--messages N" in shown and "20000 for a quick try" in shown and "--keep DIR" in shown, script
+    assert "bench/ingest.py --messages 20000" in README
