@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail
+from cli_output import ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, print_table
 from ingest.schema import open_archive
 
 users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -75,8 +75,11 @@ def users_list(db: ArchiveOption):
     """The users, their roles and whether they are disabled."""
     from review import auth
 
-    for user in auth.list_users(_users_conn(db)):
-        typer.echo(f"{user['name']}\t{user['role']}\t{'disabled' if user['disabled'] else 'active'}\t{user['created_at']}")
+    # A table with its header like the other lists: four bare columns left the admin to
+    # guess what the time was.
+    print_table(["name", "role", "status", "created"],
+                ([user["name"], user["role"], "disabled" if user["disabled"] else "active", user["created_at"]]
+                 for user in auth.list_users(_users_conn(db))))
 
 
 @users_app.command("disable")
