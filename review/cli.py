@@ -137,7 +137,9 @@ def serve(
             fail(f"cannot listen on {host}:{port} ({e.strerror}): another program uses the port; pass --port, e.g. "
                  f"--port {port + 1}")
     if not auth.list_users(_users_conn(db)):
-        err.print("[yellow]no users yet: nobody can log in; add one with `qunguan users add NAME --role supervisor`[/yellow]")
+        # The command to paste as it is: without --db it would be refused.
+        err.print(f"[yellow]no users yet: nobody can log in; add one with `qunguan users add NAME --role supervisor "
+                  f"--db {escape(str(db))}`[/yellow]")
     ds = site.make_datasette(db)
     err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
     try:

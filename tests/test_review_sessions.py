@@ -196,6 +196,17 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(qunguan, db_path):
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr and "pass --port" in result.stderr
 
 
+def test_serve_of_an_archive_without_users_says_the_command_that_adds_one(qunguan, db_path, fixtures, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)  # as if stopped at once
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    result = qunguan("serve", "--db", db_path, "--port", "0")
+    assert f"add one with `qunguan users add NAME --role supervisor --db {db_path}`" in " ".join(result.stderr.split())
+    qunguan("users", "add", "li-sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
+    assert "no users yet" not in qunguan("serve", "--db", db_path, "--port", "0").stderr
+
+
 def test_stopping_serve_leaves_every_decision_in_the_archive_file_itself(qunguan, db_path, fixtures):
     import shutil
     import signal
