@@ -266,14 +266,17 @@ def ignored_value(key: str, value: str, default: str) -> str | None:
     return value_problem(key, json.loads(value), json.loads(default))
 
 
-def setting_warnings(conn) -> list[str]:
+def setting_warnings(conn, prefix: str = "") -> list[str]:
     """What the checks leave out of this archive's settings, each said with what fixes it:
     a key this version does not know (left by an older one); a detector's value it cannot
     run with (stored before `config set` refused such values), whose default applies
     (`load_config`); media proof_demand.purposes_as names that its lists do not (changed
-    since, or a typo an older version let in)."""
+    since, or a typo an older version let in). `prefix`: of those settings only
+    (`newmedia.` for `accounts check`)."""
     warnings = []
     for key, value, default, _, _ in overrides(conn):
+        if not key.startswith(prefix):
+            continue
         if default is None:
             warnings.append(f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` "
                             "removes it")
@@ -281,7 +284,8 @@ def setting_warnings(conn) -> list[str]:
             warnings.append(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
                             f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config unset "
                             f"{key}` keeps the default)")
-    if unknown := unknown_purposes(load_config(conn)["proof_demand"]):
+    unknown = unknown_purposes(load_config(conn)["proof_demand"]) if "proof_demand".startswith(prefix) else []
+    if unknown:
         warnings.append(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config set "
                         "proof_demand.purposes_as VALUE` naming media those lists hold fixes it")
     return warnings

@@ -14,10 +14,11 @@ from classifiers.model import MODELS_DIR
 from detectors.after_hours import Calendar
 from detectors.base import load_config
 from ingest.records import local_now
+from ingest.registry import setting_warnings
 from newmedia.classify import classify_posts
 from newmedia.names import division_tail, name_stems, names_unit
 from newmedia.registry import WHILE_CLOSED, apply_filings, closed_spells, is_closed
-from newmedia.settings import load_settings
+from newmedia.settings import PREFIX, load_settings
 from review.handling import Standing, settle_flags
 
 DETECTOR = "rules@accounts.1"
@@ -301,4 +302,5 @@ def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = M
     settled = settle(conn, found, closed_accounts(conn, today), settings["dormant_days"], today) \
         if today == own_day else None
     by_posts, warnings = classify_posts(conn, settings, models_dir)
-    return added + by_posts, calendar.warnings + warnings, settled
+    # A stored setting the checks left out for its default is said where they run.
+    return added + by_posts, calendar.warnings + warnings + setting_warnings(conn, PREFIX), settled

@@ -91,10 +91,11 @@ def test_a_day_count_stored_before_it_was_refused_is_said_and_the_default_applie
     with archive:
         archive.execute("insert into settings values ('newmedia.dormant_days', ?, '2024-05-06T09:00:00', 'wang')",
                         [stored])
-    run_newmedia(archive, TODAY, models_dir=None)
+    _, warnings, _ = run_newmedia(archive, TODAY, models_dir=None)
     assert {flag["subject"] for flag in flags(archive, "account_dormant")} == judged_dormant  # 243 days idle
     shown = qunguan("config", "show", "--db", db_path)
     ignored = stored in ("-5", "0", '"soon"')
+    assert any(w.startswith(f"setting newmedia.dormant_days = {stored} is ignored") for w in warnings) is ignored
     assert (f"setting newmedia.dormant_days = {stored} is ignored" in shown.stderr) is ignored
     value = f"{stored} (ignored: the default applies)" if ignored else stored
     assert f"newmedia.dormant_days\t{value}\t180\t2024-05-06T09:00:00\twang" in shown.stdout.splitlines()
