@@ -104,9 +104,9 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
     kept. Headers are matched as the new-media registries match theirs (title rows above,
     notes in brackets, stars); a file with no such header or no name column raises TableError.
     Messages name the file as `shown` (a zip member's ZIP!FILE), else its path."""
-    table = read_table(path, HEADERS, ROSTER_ENOUGH, short_cells=True)
-    columns = column_map(table.header, HEADERS)
     shown = shown or str(path)
+    table = read_table(path, HEADERS, ROSTER_ENOUGH, short_cells=True, shown=shown)
+    columns = column_map(table.header, HEADERS)
     if "name" not in columns:
         raise TableError(f"{shown}: no name column (accepted: {', '.join(HEADERS['name'])}); "
                          f"header is {table.header!r}",

@@ -54,17 +54,21 @@ def column_map(header: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, i
     return columns
 
 
-def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2, short_cells: bool = False) -> Table:
+def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2, short_cells: bool = False,
+               shown: str | None = None) -> Table:
     """The table in `path`, its header the first row naming at least `enough` known fields
-    (`aliases`); TableError if none does. `short_cells`: a CSV whose cells hold no text of
-    several lines with commas in (a roster, not a post's body), read as `csv_grids` says."""
+    (`aliases`); TableError if none does, naming the file `shown` (a zip member's
+    ZIP!FILE, not the temporary copy read), else its path. `short_cells`: a CSV whose cells
+    hold no text of several lines with commas in (a roster, not a post's body), read as
+    `csv_grids` says."""
+    name = shown or str(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise TableError(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV",
-                         f"{path}：不读取旧版 .xls 工作簿；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
+        raise TableError(f"{name}: old .xls workbooks are not read; save it as .xlsx or CSV",
+                         f"{name}：不读取旧版 .xls 工作簿；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
-    text = _csv_text(path) if kind == "csv" else ""
-    for grid in (_xlsx_sheets(path) if kind == "xlsx" else _csv_readings(path, text, short_cells)):
+    text = _csv_text(path, name) if kind == "csv" else ""
+    for grid in (_xlsx_sheets(path, name) if kind == "xlsx" else _csv_readings(text, short_cells, name)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
             titles = [cell_text(v) for v in cells]
@@ -77,9 +81,9 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
             rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
             return Table(kind, titles, rows, unended=bool(text) and not text.endswith(("\n", "\r")))
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
-    raise TableError(f"{path}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
+    raise TableError(f"{name}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
                      f"(accepted: {accepted})",
-                     f"{path}：前 {HEADER_SEARCH_ROWS} 行中没有列名可识别的表头行（可用列名见后面的英文）")
+                     f"{name}：前 {HEADER_SEARCH_ROWS} 行中没有列名可识别的表头行（可用列名见后面的英文）")
 
 
 def whole_row(number: int, cells: list, table: Table, columns: dict[str, int]) -> None:
@@ -215,7 +219,7 @@ def _left_open(lines: list[str], delimiter: str) -> bool:
     return False
 
 
-def _xlsx_sheets(path: Path):
+def _xlsx_sheets(path: Path, name: str):
     """Each worksheet's rows in turn (the ledger is the first sheet with a known header).
     A merged cell's value fills every cell it covers, as Excel shows it: a register
     merges one unit's name down all its accounts' rows."""
@@ -226,8 +230,8 @@ def _xlsx_sheets(path: Path):
         # rosters are small).
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TableError(f"{path}: not a readable .xlsx workbook ({e.__class__.__name__})",
-                         f"{path}：不是可读取的 .xlsx 工作簿（文件损坏、加密或并非 Excel 文件）") from None
+        raise TableError(f"{name}: not a readable .xlsx workbook ({e.__class__.__name__})",
+                         f"{name}：不是可读取的 .xlsx 工作簿（文件损坏、加密或并非 Excel 文件）") from None
     try:
         for sheet in book.worksheets:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -242,21 +246,21 @@ def _xlsx_sheets(path: Path):
         book.close()
 
 
-def _csv_readings(path: Path, text: str, short_cells: bool):
+def _csv_readings(text: str, short_cells: bool, name: str):
     """`csv_grids` of the file's text."""
     try:
         yield from csv_grids(text, short_cells)
     except csv.Error as e:
-        raise TableError(f"{path}: not readable as CSV ({e})", f"{path}：无法按 CSV 读取") from None
+        raise TableError(f"{name}: not readable as CSV ({e})", f"{name}：无法按 CSV 读取") from None
 
 
-def _csv_text(path: Path) -> str:
+def _csv_text(path: Path, name: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise TableError(f"{path}: {e.strerror}", f"{path}：无法读取该文件") from None
+        raise TableError(f"{name}: {e.strerror}", f"{name}：无法读取该文件") from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(f"{path}: binary data, not a CSV or .xlsx file", f"{path}：是二进制数据，不是 CSV 或 .xlsx 文件")
+        raise TableError(f"{name}: binary data, not a CSV or .xlsx file", f"{name}：是二进制数据，不是 CSV 或 .xlsx 文件")
     return table_text(data).lstrip("\ufeff")
 
 

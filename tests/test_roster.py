@@ -544,6 +544,26 @@ def test_a_roster_in_the_weeks_zip_is_imported_by_the_name_ingest_gives_it(qungu
     assert alone.exit_code == 1 and f"name the file in it as ZIP!FILE; it holds: {week}!花名册.csv" in alone.stderr
 
 
+@pytest.mark.parametrize("member, content, message", [
+    ("花名册.xls", b"x", "old .xls workbooks are not read"),
+    ("花名册.xlsx", b"PK\x03\x04cut short", "not a readable .xlsx workbook"),
+    ("花名册.csv", b"\x00\x01\x02", "binary data, not a CSV or .xlsx file"),
+    ("花名册.csv", "序号,备注\n1,无\n".encode(), "no header row with recognised columns"),
+])
+def test_a_roster_in_a_zip_that_cannot_be_read_is_named_as_in_the_zip(qunguan, db_path, tmp_path, member, content,
+                                                                      message):
+    # The message named the temporary copy read (/tmp/qunguan-…/花名册.xls), a file the
+    # clerk has never seen, rather than the zip's member.
+    import zipfile
+
+    week = tmp_path / "第2周.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        zf.writestr(member, content)
+    result = qunguan("roster", "import", f"{week}!{member}", "--db", db_path)
+    assert result.exit_code == 1 and f"error: {week}!{member}: {message}" in result.stderr
+    assert result.stderr.startswith(f"错误：{week}!{member}：")
+
+
 def test_two_accounts_of_one_name_are_not_both_given_to_one_person_nor_a_name_stating_another_unit(qunguan, db_path,
                                                                                                    query, tmp_path):
     export = tmp_path / "县政府办工作群_utf8.csv"
