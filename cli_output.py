@@ -77,7 +77,7 @@ class _Argument(typer.core.TyperArgument):
         return None
 
     def _usage_display_name(self):
-        return self.metavar
+        return self.metavar if self.required else f"[{self.metavar}]"
 
 
 def name_values(params: list) -> list:

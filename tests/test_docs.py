@@ -126,3 +126,23 @@ def test_every_command_the_readme_shows_with_arguments_names_the_archive_it_need
         if words and words[0] != "--help" and needs_db and "--db" not in snippet:
             missing.append(snippet)
     assert missing == []
+
+
+def test_an_optional_argument_is_shown_in_brackets_a_required_one_bare():
+    from typing import Annotated, Optional
+
+    from cli_output import Commands
+
+    tool = typer.Typer(cls=Commands)
+
+    @tool.command()
+    def show(archive: Annotated[str, typer.Argument(help="Needed.")],
+             week: Annotated[Optional[str], typer.Argument(help="May be left out.")] = None):
+        """Show one."""
+
+    @tool.command()
+    def hide():
+        """A second command: a tool of one command is that command, no group."""
+
+    usage = CliRunner().invoke(tool, ["show", "--help"]).output
+    assert "show [OPTIONS] ARCHIVE [WEEK]" in usage
