@@ -5,6 +5,7 @@ applying, and said so (`ingest.registry.setting_warnings`)."""
 from __future__ import annotations
 
 import re
+from datetime import date, time
 
 # Counts of days a check looks back over: 0 would quietly switch the check off (no post
 # is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
@@ -28,6 +29,16 @@ def _out_of_range(key: str, value, default) -> str | None:
         return "a whole number of days, 1 or more (within 0 days nothing counts)"
     if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
         return "a whole number, 0 or more"
+    # Days and hours the calendar reads as it starts: one it cannot read stopped every
+    # classify with a traceback, when stored before `config set` tried the detectors.
+    if key.endswith(("extra_holidays", "extra_workdays")):
+        for day in value:
+            if not is_iso_day(day):
+                return f"{day!r} is not a day written YYYY-MM-DD"
+    if key.endswith(".periods"):
+        for period in value:
+            if len(period) != 2 or not all(_is_clock(t) for t in period):
+                return f"{period!r} is not a period written [\"HH:MM\", \"HH:MM\"]"
     if key.endswith("patterns"):
         for pattern in value:
             try:
@@ -35,6 +46,26 @@ def _out_of_range(key: str, value, default) -> str | None:
             except re.error as e:
                 return f"{pattern!r} is not a regular expression ({e})"
     return None
+
+
+def is_iso_day(value) -> bool:
+    """Whether `value` is a real day written YYYY-MM-DD, the one form the CLI asks for (a
+    setting's list may hold anything JSON does: a number is no day)."""
+    # fromisoformat alone also takes week dates (2024-W25-1) and compact ones (20240617).
+    try:
+        return (isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+                and bool(date.fromisoformat(value)))
+    except ValueError:
+        return False
+
+
+def _is_clock(value) -> bool:
+    """Whether `value` is a time of day written HH:MM (or HH:MM:SS)."""
+    try:
+        return (isinstance(value, str) and bool(re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value))
+                and bool(time.fromisoformat(value)))
+    except ValueError:
+        return False
 
 
 def _shaped_like(value, default) -> bool:

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import unicodedata
-from datetime import date
 
 from detectors.base import load_config
 from detectors.proof_demand import unknown_purposes
-from detectors.setting_values import value_problem
+from detectors.setting_values import is_iso_day, value_problem
 from ingest import chain, roster
 from ingest.changes import log_change
 from ingest.writer import add_group_name, archived_group_name
@@ -20,15 +18,6 @@ from ingest.user_errors import UserError
 
 class RegistryError(UserError):
     pass
-
-
-def is_iso_day(value: str) -> bool:
-    """Whether `value` is a real day written YYYY-MM-DD, the one form the CLI asks for."""
-    # fromisoformat alone also takes week dates (2024-W25-1) and compact ones (20240617).
-    try:
-        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(date.fromisoformat(value))
-    except ValueError:
-        return False
 
 
 def set_group(conn, name: str, **fields) -> dict:

@@ -440,7 +440,12 @@ def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_n
     ("group.idle_days", "7.5", "a whole number, 0 or more"),
     ("group.hidden_name_patterns", '["["]', "is not a regular expression"),
     ("after_hours.directives", '["请(各"]', "the detectors cannot run with it"),
-    ("after_hours.periods", '[["8点", "12:00"]]', "the detectors cannot run with it"),
+    ("after_hours.periods", '[["8点", "12:00"]]', "['8点', '12:00'] is not a period written [\"HH:MM\", \"HH:MM\"]"),
+    ("after_hours.extra_holidays", '["2025-10-9"]', "'2025-10-9' is not a day written YYYY-MM-DD"),
+    ("after_hours.extra_workdays", '["2025年9月28日"]', "is not a day written YYYY-MM-DD"),
+    ("after_hours.extra_holidays", "[20251009]", "20251009 is not a day written YYYY-MM-DD"),
+    ("after_hours.extra_holidays", '[["2025-10-09"]]', "['2025-10-09'] is not a day written YYYY-MM-DD"),
+    ("after_hours.periods", '[["08:00", 9]]', "expected a list of lists of strings"),
 ])
 def test_a_setting_that_would_switch_a_check_off_or_stop_classify_is_refused(qunguan, db_path, key, value, problem):
     refused = qunguan("config", "set", key, value, "--db", db_path)
@@ -714,6 +719,23 @@ def test_a_window_of_0_days_stored_by_an_older_version_is_said_and_the_default_a
     assert any(line.startswith(f"repeated_post.window_days\t{value}\t7\t") for line in shown.stdout.splitlines())
     every = qunguan("config", "show", "--all", "--db", db_path).stdout.splitlines()
     assert f"repeated_post.window_days\t{value}\t7" in every
+
+
+@pytest.mark.parametrize("key, stored, ignored", [
+    ("after_hours.extra_holidays", '["2025-13-01"]', True), ("after_hours.extra_holidays", '["2025-10-09"]', False),
+    ("after_hours.periods", '[["8点", "12:00"]]', True), ("after_hours.periods", '[["08:30", "12:00"]]', False)])
+def test_a_day_or_hour_stored_before_it_was_refused_is_left_out_not_a_stop_of_classify(qunguan, db_path, tmp_path, key,
+                                                                                       stored, ignored):
+    # A holiday typed 2025-13-01 by an older version stopped every classify with a traceback.
+    _stored_by_an_older_version(db_path, key, stored)
+    export = tmp_path / "防汛群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                      "7700000000000000001,文本,县应急局-周敏,2025-03-09 22:00:00,【通知】请各乡镇明天报送物资清单,,,more\n",
+                      encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    result = qunguan("classify", "--db", db_path, "--silent")
+    assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
+    assert (f"setting {key} = " in result.stderr) is ignored
 
 
 def test_a_medium_purposes_as_names_that_the_detector_does_not_know_is_refused_or_said(qunguan, db_path):
