@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, err, escape, fail, model_folder, print_metrics,
-                        print_table, save_model)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, err, escape, fail, fail_on, model_folder,
+                        print_metrics, print_table, save_model)
 from ingest.registry import is_iso_day
 from ingest.schema import FILING_ACTIONS, open_archive
 
@@ -115,7 +115,7 @@ def accounts_config(
     try:
         set_setting(open_archive(str(db)).conn, name, value)
     except SettingError as e:
-        fail(str(e))
+        fail_on(e)  # said as `config set newmedia.…` says it
     typer.echo(f"{name} = {value}")
 
 
