@@ -185,6 +185,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                          + tuple(settings["send_patterns"]))
     back = any_pattern(tuple(settings["demands_after"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
+    let_off = any_pattern(tuple(settings["let_off_patterns"]))
     question = any_pattern(tuple(settings["question_patterns"]))
     elsewise = other_senses(settings)
     document = word_pattern(tuple(settings["document_words"]))
@@ -196,10 +197,11 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     def aside(part: str) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its
         media asks only there ("请问照片怎么上传到系统？"; "…把走访照片发群里，不会拍照的问我怎么拍"
-        still demands), and a report or the speaker's own sending in a part naming no media asks
-        for none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
+        still demands), and so does a let-off ("不用再拍视频了，拍照片发群里就行" still demands
+        the photos); a report or the speaker's own sending in a part naming no media asks for
+        none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
         if any_media.search(part):
-            return question.search(part) is not None
+            return question.search(part) is not None or let_off.search(part) is not None
         return done.search(part) is not None
     flags = []
     for m in messages:

@@ -79,14 +79,16 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     # Or told before the medium's part of the clause, its evidence asked of whoever has it.
     "昨晚村口发生一起交通事故，有现场视频的发一下", "这个学生在学校被打了，谁有视频发我一下",
     "张大爷家的羊被偷了，有监控视频的发我一下", "刚才镇上发生车祸，谁拍到视频了发我看看",
-    "昨晚王家村有人家里失火了，谁有现场视频发我一下",
+    "昨晚王家村有人家里失火了，谁有现场视频发我一下", "前天村里着火了，谁有当时的视频发我一下",
+    "上周发生偷盗案件，谁家监控拍到了，视频发我",
     # A group photo for a briefing, as any picture for an article or to write one with.
     "谁有昨天开会时的合影，发我一下，写简报要用", "请宣传员把今天活动的照片挑几张发我，写信息用",
-    "请各村把今天活动照片发我，我写稿用",
+    "请各村把今天活动照片发我，我写稿用", "活动照片发我几张，我写个信息",
     # Left to them whether to send.
     "走访照片发不发群里都行，台账要交", "照片拍不拍都行，关键是把问题解决",
     # Let off: no media wanted.
     "下周督查组要来，请各村把台账准备好，不用拍照", "以后入户走访不再要求拍照留痕", "请大家观看警示教育片，观看后不用截图",
+    "无需上传照片，纸质台账交到镇里即可", "不用再拍视频了，台账写清楚就行",
     "各位班主任：明天下午第三节课开安全教育主题班会，照片不用发群里，拷到德育处U盘就行",
     # The speaker's own sending, in a part of its own beside the media.
     "昨天发的照片有几张拍糊了，我重新发一下", "这张照片里有老人家的门牌号，我打了马赛克再发到宣传群，大家看看行不行。",
@@ -142,6 +144,13 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("昨天有群众反映被骗了，请各村今晚把反诈宣传照片发群里", "照片"), ("有的村干部偷懒，走访照片必须每户都有", "照片"),
     ("今天入户走访的照片发一下", "照片"),
     ("昨晚村里着火了，请各村开展消防安全排查，排查照片发群里", "照片"),
+    ("前天村里着火了，今天各村都要组织人员清理柴草堆，清理前后照片发群里", "照片"),
+    ("上周发生偷盗案件，各村要加强夜间巡逻，巡逻照片每天发群里", "照片"),
+    ("昨天有户人家失火，各网格员今天逐户查看灶台电线，每户拍照上传", "拍照"),
+    # A let-off of other media, or of something else, beside the demand; a form filled in (填写信息), no article.
+    ("不用再拍视频了，拍照片发群里就行", "照片"), ("今天不用发照片了，明天统一拍照上传", "拍照"),
+    ("照片不需要太多，每户一张就行，今晚发群里", "照片"), ("走访照片直接上传系统无需再报纸质版", "照片"),
+    ("拍照上传后不再需要纸质台账", "拍照"), ("请各网格员入户核实后填写信息，并拍照上传群里", "拍照"),
     # A group photo of work, a tool ruled out, the speaker's own errand after the demand: still demands.
     ("请各村把今天活动的合影发群里", "合影"), ("不用手机拍照，统一用单位相机拍照上传", "拍照"),
     ("请各村把照片发我，我统一上传", "照片"), ("请各村今晚把走访照片发群里，我明天汇总", "照片"),
@@ -282,7 +291,8 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     ("视频怎么还没发？发不上来的私发我", "视频"), ("照片怎么一直没发群里", "照片"),
     # Asked why not yet, or why they cannot be sent with a demand after: the reproach stays.
     ("视频为什么不能上传？今晚必须传上来", "视频"), ("照片为什么还没上传？", "照片"), ("照片为什么不上传？", "照片"),
-    ("视频为什么不能及时上传？", "视频"),
+    ("视频为什么不能及时上传？", "视频"), ("为什么你们村的照片还没上传？", "照片"),
+    ("为什么你们村的照片一直不上传？马上上传", "照片"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
