@@ -669,6 +669,9 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("以下为秘密级文件，不得外传：关于2025年干部调整方案的说明……", "以下为秘密级"),
     ("此件为机密级，严禁转发：县委常委会关于……的决定", "此件为机密级"),
     ("这是机密文件，大家看完删掉：县委关于人事调整的几点意见……", "这是机密"),
+    # A copy or a circulated copy of a graded file is the document, not a rule on copying or circulating.
+    ("秘密级文件复印件，大家看完删除：县委常委会会议纪要（第3次）", "秘密级"),
+    ("机密级传阅件：县委关于2025年度领导班子考核情况的通报", "机密级"),
 ])
 def test_classified_document_numbers_and_markings_written_otherwise_are_flagged(text, shown):
     [flag] = run(secret, msg(text))
@@ -726,6 +729,7 @@ def test_a_long_reminder_not_to_pass_internal_material_on_is_not_flagged(text):
     "秘密级文件要统一存放在保密柜内",
     # Nor how they are read, lent or copied.
     "秘密级文件的传阅要登记，请各单位严格执行", "秘密级文件借阅须经分管领导批准", "机密级文件复印前要报分管领导同意",
+    "秘密级文件复印件要登记编号", "秘密级文件传阅后要及时收回",
     "请勿在群内传播秘密级文件", "各单位要严格保密管理，秘密文件不得上网", "标有★秘密的文件严禁发到群里",
     "这是机密文件，不能发到群里！",  # no material follows
     "这些机密文件要及时清退，不得外传：1.县委办2025年1号文件",  # files named, not called secret
@@ -850,6 +854,11 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部通知，不要随意转发到其他群\n请各村于周五前报送名单", None),
     ("这是内部资料，请勿外传\n具体内容见附件", None), ("这是内部资料，请勿外传，具体见附件", None),
     ("这是内部资料，请勿外传\n有问题请联系党政办小王，电话0795-1234567", None),
+    ("这是内部资料，请勿外传\n有问题请联系党政办小王，电话：0795-1234567", None), ("这是县纪委内部通报，请勿外传\n注意保密", None),
+    # ... but a short line whose colon leads into more than a number is material, however it opens.
+    ("这是县纪委内部通报，请勿外传\n注意：张三因酒驾被开除党籍", "这是县纪委内部通报"),
+    ("这是内部通报，请勿外传\n严禁效仿：某村书记李某挪用扶贫资金20万元被留置", "这是内部通报"),
+    ("这是内部资料，请勿外传：\n大家的年度考核等次：王强 优秀，李娜 称职", "这是内部资料"),
     # The label opening the message, the ask after a comma, and material after the colon: passed on.
     ("内部资料仅供参考，不得外传：\n2025年全县干部考核结果：优秀等次名单如下：张某、李某、王某、赵某、刘某、陈某、杨某、黄某。", "内部资料"),
     ("内部资料，不得外传：\n县纪委通报3起违反中央八项规定精神问题，其中我镇1起", "内部资料"),
@@ -858,6 +867,8 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("内部资料一律不得在微信群传播：近期个别干部将内部资料转发至家长群，造成不良影响，县委已对相关人员进行问责", None),
     ("内部资料不得外传，近期个别干部将内部资料转发至家长群，造成不良影响，县委已对相关人员进行问责", None),
     ("内部资料，请勿外传", None), ("内部通报，不要外传，违者追责", None),
+    ("内部通知，不要外传，免得引起误会", None), ("内部资料，不得外传，这是保密纪律，大家务必遵守", None),
+    ("内部通知，不要外传，明天县纪委来暗访", "内部通知"),
     # Material on the line after the ask, or after the sign-off, or a long one however it opens: passed on.
     ("这是内部通知，不要随意转发到其他群\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
      "这是内部通知"),
