@@ -49,12 +49,12 @@ _OWN_MARKING = re.compile(rf"(?<![“\"「『])(?:{_STAR}\s*(?:绝密|机密|秘
                           r"|[（(【\[](?:绝密|机密|秘密)[）)】\]]|密级\s*[:：]\s*(?:绝密|机密|秘密)")
 # A grade named for a document ("这份是机密级文件"), not a range of grades ("秘密级以上") nor
 # for where such files are kept or how they are handled ("机要室的秘密级文件柜锁坏了",
-# "秘密级文件要统一存放在保密柜内", "秘密级文件的传阅要登记"; but a copy or a circulated copy is the
-# document: "秘密级文件复印件，…", "机密级传阅件：…"), nor the chatty 级别 ("这可是机密级别的消息哈哈": the
+# "秘密级文件要统一存放在保密柜内", "秘密级文件的传阅要登记", "…复制本、复印件一律登记"; but a copy
+# or a circulated copy heading the words is the document: "秘密级文件复印件，…", "机密级传阅件：…"), nor the chatty 级别 ("这可是机密级别的消息哈哈": the
 # word for a level, where a marking's grade is 机密级 or 机密★). 级别 labelling a heading or
 # said of a document is its grade all the same ("秘密级别：县委关于…方案", "机密级别文件：…").
 _GRADE = re.compile(rf"(?:绝密|机密|秘密)\s*{_STAR}?\s*级(?!别(?!\s*[：:]|的?(?:文件|材料|资料|文稿|纪要|公文|件)))"
-                    rf"(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁|(?:传阅|复印|复制)(?![件本稿])|登记|借阅|携带|交接|清退|归档))")
+                    rf"(?!\s*及?以[上下])(?![^，,。]{{0,10}}(?:柜|室|载体|管理|存放|保管|销毁|(?:传阅|复印|复制)(?![件本稿](?:[：:，,\s]|$))|登记|借阅|携带|交接|清退|归档))")
 # The sender's word for what they post, after a colon or a line break, or an ask and a
 # comma (`caption`): "以下为秘密级文件，不得外传：…", "此件为机密级，严禁转发：…", "这是机密文件，
 # 大家看完删掉：…". A note to keep it in does not make it a reminder. Three ways to say it,
@@ -115,8 +115,10 @@ _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
 # material either: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责", "…\n请各单位认真
 # 学习，引以为戒", "…\n有问题请联系党政办小王，电话0795-1234567". A line of material after it is
 # ("…\n谢谢配合\n一、各村要在…"), and so is a long one, whatever it opens with, or one whose colon
-# leads into more than a number: "…\n注意：张三因酒驾被开除党籍", "…\n大家的年度考核等次：王强 优秀".
-_SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|[：:](?=\s*\d)){{0,30}}$"
+# leads into more than a number or after those addressed ("…\n请各单位：对照自查，…"):
+# "…\n注意：张三因酒驾被开除党籍", "…\n大家的年度考核等次：王强 优秀".
+_ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
+_SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*\d)){{0,30}}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
 _CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message

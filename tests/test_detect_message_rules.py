@@ -729,7 +729,7 @@ def test_a_long_reminder_not_to_pass_internal_material_on_is_not_flagged(text):
     "秘密级文件要统一存放在保密柜内",
     # Nor how they are read, lent or copied.
     "秘密级文件的传阅要登记，请各单位严格执行", "秘密级文件借阅须经分管领导批准", "机密级文件复印前要报分管领导同意",
-    "秘密级文件复印件要登记编号", "秘密级文件传阅后要及时收回",
+    "秘密级文件复印件要登记编号", "秘密级文件传阅后要及时收回", "秘密级文件复制本、复印件一律登记",
     "请勿在群内传播秘密级文件", "各单位要严格保密管理，秘密文件不得上网", "标有★秘密的文件严禁发到群里",
     "这是机密文件，不能发到群里！",  # no material follows
     "这些机密文件要及时清退，不得外传：1.县委办2025年1号文件",  # files named, not called secret
@@ -857,6 +857,7 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部资料，请勿外传\n有问题请联系党政办小王，电话：0795-1234567", None), ("这是县纪委内部通报，请勿外传\n注意保密", None),
     # ... but a short line whose colon leads into more than a number is material, however it opens.
     ("这是县纪委内部通报，请勿外传\n注意：张三因酒驾被开除党籍", "这是县纪委内部通报"),
+    ("这是内部资料，请勿外传\n请各单位：对照自查，3月15日前报送自查报告", None),
     ("这是内部通报，请勿外传\n严禁效仿：某村书记李某挪用扶贫资金20万元被留置", "这是内部通报"),
     ("这是内部资料，请勿外传：\n大家的年度考核等次：王强 优秀，李娜 称职", "这是内部资料"),
     # The label opening the message, the ask after a comma, and material after the colon: passed on.
