@@ -263,7 +263,7 @@ def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     # 还是 for "still", a request or a demand put as a question, a question quoted and answered: tasks.
     ("明天还是8点在三楼开会，大家别迟到", True), ("各村还是要在明天上午把表报上来", True),
     ("下周一还是8点开会，地点在三楼", True), ("明天例会时间还是8点半，大家准时参加", True),
-    ("明天上午8点还要开会呢，大家早点休息", True),
+    ("明天上午8点还要开会呢，大家早点休息", True), ("明天周一，还是老时间开例会", True),
     ("能不能请各村明天上午把名单报上来？", True), ("还没报的村今晚务必报上来，听到没有？", True),
     ("各村明天上午能不能把名单报上来？", True), ("各村明天中午前把名单报上来好不好", True),
     ("各村明天中午前把有没有危房户的情况报上来", True),
