@@ -88,7 +88,10 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "走访照片发不发群里都行，台账要交", "照片拍不拍都行，关键是把问题解决",
     # Let off: no media wanted.
     "下周督查组要来，请各村把台账准备好，不用拍照", "以后入户走访不再要求拍照留痕", "请大家观看警示教育片，观看后不用截图",
-    "无需上传照片，纸质台账交到镇里即可", "不用再拍视频了，台账写清楚就行",
+    "无需上传照片，纸质台账交到镇里即可", "不用再拍视频了，台账写清楚就行", "本次无需提交走访照片，台账交到镇里",
+    "培训期间不需要定位打卡，把培训通知上传到系统里作为请假依据就行。",
+    # A screenshot to be stamped with the unit's seal is a document.
+    "将系统生成的汇总表截图，加盖学校公章后扫描报县资助中心，不需要提交学生个人材料照片。",
     "各位班主任：明天下午第三节课开安全教育主题班会，照片不用发群里，拷到德育处U盘就行",
     # The speaker's own sending, in a part of its own beside the media.
     "昨天发的照片有几张拍糊了，我重新发一下", "这张照片里有老人家的门牌号，我打了马赛克再发到宣传群，大家看看行不行。",
@@ -150,7 +153,8 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     # A let-off of other media, or of something else, beside the demand; a form filled in (填写信息), no article.
     ("不用再拍视频了，拍照片发群里就行", "照片"), ("今天不用发照片了，明天统一拍照上传", "拍照"),
     ("照片不需要太多，每户一张就行，今晚发群里", "照片"), ("走访照片直接上传系统无需再报纸质版", "照片"),
-    ("拍照上传后不再需要纸质台账", "拍照"), ("请各网格员入户核实后填写信息，并拍照上传群里", "拍照"),
+    ("拍照上传后不再需要纸质台账", "拍照"), ("拍照上传后无需再提交纸质台账", "拍照"),
+    ("每人把学习截图发群里，村里统一盖章存档", "截图"), ("请各网格员入户核实后填写信息，并拍照上传群里", "拍照"),
     # A group photo of work, a tool ruled out, the speaker's own errand after the demand: still demands.
     ("请各村把今天活动的合影发群里", "合影"), ("不用手机拍照，统一用单位相机拍照上传", "拍照"),
     ("请各村把照片发我，我统一上传", "照片"), ("请各村今晚把走访照片发群里，我明天汇总", "照片"),
