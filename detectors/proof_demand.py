@@ -117,18 +117,22 @@ def incidents(settings: dict):
     before it ("这个学生被霸凌的视频") or told in a part of the clause before the medium's ("这个
     学生在学校被打了，谁有视频发我一下"), and no work on such incidents is named there too, or
     anywhere before the medium for one told before: those media prove the work ("走访被盗群众的
-    照片", "防范学生被欺凌的宣传照片")."""
+    照片", "防范学生被欺凌的宣传照片"), nor units set to act between the two: "…发生车祸后，今天
+    各班主任要在班级群提醒家长，提醒截图发我" asks for the work's proof."""
     incident = any_pattern(tuple(settings["incident_patterns"]))
     # The medium right after the incident's 的, but for a word or two ("打架的那段视频", "偷车的监控视频").
     shown = re.compile(rf"(?:{incident.pattern})的[^，,。、\s]{{0,3}}$")
     work = word_pattern(tuple(settings["incident_work_words"]))
+    tasked = any_pattern(tuple(settings["incident_tasked_patterns"]))
 
     def of_incident(clause: str, start: int) -> bool:
         part = _part_start(clause, start)
         named_from = max(start - 16, part)
         if shown.search(clause, named_from, start):
             return work.search(clause, named_from, start) is None
-        return incident.search(clause, 0, part) is not None and work.search(clause, 0, start) is None
+        told = incident.search(clause, 0, part)
+        return (told is not None and work.search(clause, 0, start) is None
+                and tasked.search(clause, told.end(), start) is None)
     return of_incident
 
 

@@ -80,7 +80,7 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "昨晚村口发生一起交通事故，有现场视频的发一下", "这个学生在学校被打了，谁有视频发我一下",
     "张大爷家的羊被偷了，有监控视频的发我一下", "刚才镇上发生车祸，谁拍到视频了发我看看",
     "昨晚王家村有人家里失火了，谁有现场视频发我一下", "前天村里着火了，谁有当时的视频发我一下",
-    "上周发生偷盗案件，谁家监控拍到了，视频发我",
+    "上周发生偷盗案件，谁家监控拍到了，视频发我", "昨晚有学生打架，请有视频的老师发我一下",
     # A group photo for a briefing, as any picture for an article or to write one with.
     "谁有昨天开会时的合影，发我一下，写简报要用", "请宣传员把今天活动的照片挑几张发我，写信息用",
     "请各村把今天活动照片发我，我写稿用", "活动照片发我几张，我写个信息",
@@ -150,6 +150,9 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("前天村里着火了，今天各村都要组织人员清理柴草堆，清理前后照片发群里", "照片"),
     ("上周发生偷盗案件，各村要加强夜间巡逻，巡逻照片每天发群里", "照片"),
     ("昨天有户人家失火，各网格员今天逐户查看灶台电线，每户拍照上传", "拍照"),
+    # Units set to act between the incident and the medium, whatever the work: its proof.
+    ("昨天学校门口发生车祸后，今天各班主任要在班级群提醒家长，提醒截图发我", "截图"),
+    ("发生溺水事故后，各校要给家长发安全提示，发送截图上传", "截图"),
     # A let-off of other media, or of something else, beside the demand; a form filled in (填写信息), no article.
     ("不用再拍视频了，拍照片发群里就行", "照片"), ("今天不用发照片了，明天统一拍照上传", "拍照"),
     ("照片不需要太多，每户一张就行，今晚发群里", "照片"), ("走访照片直接上传系统无需再报纸质版", "照片"),
