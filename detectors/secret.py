@@ -115,10 +115,11 @@ _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
 # material either: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责", "…\n请各单位认真
 # 学习，引以为戒", "…\n有问题请联系党政办小王，电话0795-1234567". A line of material after it is
 # ("…\n谢谢配合\n一、各村要在…"), and so is a long one, whatever it opens with, or one whose colon
-# leads into more than a number or after those addressed ("…\n请各单位：对照自查，…"):
+# leads into more than a number or what a comma's words would, or after those addressed ("…\n请各
+# 单位：对照自查，…", "…\n如有疑问：请联系小王"):
 # "…\n注意：张三因酒驾被开除党籍", "…\n大家的年度考核等次：王强 优秀".
 _ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
-_SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*\d)){{0,30}}$"
+_SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
 _CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message

@@ -865,6 +865,7 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     # ... but a short line whose colon leads into more than a number is material, however it opens.
     ("这是县纪委内部通报，请勿外传\n注意：张三因酒驾被开除党籍", "这是县纪委内部通报"),
     ("这是内部资料，请勿外传\n请各单位：对照自查，3月15日前报送自查报告", None),
+    ("这是内部资料，不要外传\n如有疑问：请联系小王", None),
     ("这是内部通报，请勿外传\n严禁效仿：某村书记李某挪用扶贫资金20万元被留置", "这是内部通报"),
     ("这是内部资料，请勿外传：\n大家的年度考核等次：王强 优秀，李娜 称职", "这是内部资料"),
     # The label opening the message, the ask after a comma, and material after the colon: passed on.
