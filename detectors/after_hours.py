@@ -70,7 +70,10 @@ _HOUR = r"[\d一二三四五六七八九十两]+点"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"
                      rf"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照老原]|{_HOUR})|点[^，,]*还是(?={_HOUR})")
 _REQUEST = r"能不能|可不可以|可否|好不好|行不行"
-_STILL_ASKED = re.compile(rf"请(?!问)|务必|必须|(?:{_REQUEST})[^，,]*把|把[^，,]*(?:{_REQUEST}|(?:有没有|(.)不\1)[^，,]*的)")
+# Units or everyone addressed make a 把 beside a request word a request, not a member's question
+# ("明天能不能把会议推迟到下午？", "明天要不要把有没有低保户的情况报上去？" ask).
+_STILL_ASKED = re.compile(rf"请(?!问)|务必|必须|^(?=[^，,]*(?:各|大家|你们|全体|所有))"
+                          rf"[^，,]*?(?:(?:{_REQUEST})[^，,]*把|把[^，,]*(?:{_REQUEST}|(?:有没有|(.)不\1)[^，,]*的))")
 
 
 def _questions_blanked(text: str) -> str:

@@ -269,7 +269,8 @@ def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     ("各村明天中午前把有没有危房户的情况报上来", True),
     # ... but an hour chosen between, or asked about, and a meeting asked to be put off, are asked.
     ("下周一还是8点开会吗", False), ("明天是8点还是9点开会", False), ("明天几点开会呢", False),
-    ("明天的例会能不能推迟到下午", False),
+    ("明天的例会能不能推迟到下午", False), ("明天能不能把会议推迟到下午？", False),
+    ("明天要不要把有没有低保户的情况报上去？", False),
     ("明天上午9点开会，大家有没有问题", True), ("请各村明天上午把名单报上来，好吗？", True),
     ("@所有人 今天群里有人问“是不是要扣全年绩效”，我说明一下：没有这回事，扣绩效只针对考核不合格的个人，请勿以讹传讹。", True),
     ("@所有人 中考是否加考英语口语，请以市教体局今年公布的中考方案为准，班主任不要在家长群里讲。", True),
