@@ -55,7 +55,7 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # (not a bare 吧: "明天8点准时到镇政府报到吧，别迟到" asks them to). 还是 is a choice only between
 # alternatives, not "still" after the day or the people ("明天还是8点开会", "大家还是要…", "还是
 # 在三楼开会", "还是老时间", "还是原地点"), nor before an hour with none before it to choose from ("下周一还是8点开会", "明天
-# 例会时间还是8点半"; "明天是8点还是8点半" chooses). A 呢 after 还要 tells ("明天上午8点还要开会呢，
+# 例会还是上午9点"; "明天是8点还是8点半" chooses). A 呢 after 还要 tells ("明天上午8点还要开会呢，
 # 大家早点休息"). A request put as a question still asks ("能不能请各村明天…？", "各村明天能不能把
 # 名单报上来？", "…把名单报上来好不好"), and so does a task whose object holds the question ("各村明天
 # 把有没有危房户的情况报上来"); so does a demand ("今晚务必报上来，听到没有？" keeps its first part). A question quoted is someone
@@ -67,8 +67,9 @@ _PART = re.compile(r"(?P<said>[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是
                    r"(?P<marks>[？?]*)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _HOUR = r"[\d一二三四五六七八九十两]+点"
+_AT_HOUR = rf"(?:上午|下午|早上|晚上|中午)?{_HOUR}"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"
-                     rf"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照老原]|{_HOUR})|点[^，,]*还是(?={_HOUR})")
+                     rf"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照老原]|{_AT_HOUR})|点[^，,]*还是(?={_AT_HOUR})")
 _REQUEST = r"能不能|可不可以|可否|好不好|行不行"
 # Units or everyone addressed make a 把 beside a request word a request, not a member's question
 # ("明天能不能把会议推迟到下午？", "明天要不要把有没有低保户的情况报上去？" ask).

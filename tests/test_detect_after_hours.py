@@ -263,12 +263,12 @@ def test_care_and_ones_own_hour_at_work_on_sunday_night_are_no_task(text):
     # 还是 for "still", a request or a demand put as a question, a question quoted and answered: tasks.
     ("明天还是8点在三楼开会，大家别迟到", True), ("各村还是要在明天上午把表报上来", True),
     ("下周一还是8点开会，地点在三楼", True), ("明天例会时间还是8点半，大家准时参加", True),
-    ("明天上午8点还要开会呢，大家早点休息", True), ("明天周一，还是老时间开例会", True),
+    ("明天上午8点还要开会呢，大家早点休息", True), ("明天周一，还是老时间开例会", True), ("明天例会还是上午9点，地点不变", True),
     ("能不能请各村明天上午把名单报上来？", True), ("还没报的村今晚务必报上来，听到没有？", True),
     ("各村明天上午能不能把名单报上来？", True), ("各村明天中午前把名单报上来好不好", True),
     ("各村明天中午前把有没有危房户的情况报上来", True),
     # ... but an hour chosen between, or asked about, and a meeting asked to be put off, are asked.
-    ("下周一还是8点开会吗", False), ("明天是8点还是9点开会", False), ("明天几点开会呢", False),
+    ("下周一还是8点开会吗", False), ("明天是8点还是9点开会", False), ("明天例会是上午8点还是下午3点", False), ("明天几点开会呢", False),
     ("明天的例会能不能推迟到下午", False), ("明天能不能把会议推迟到下午？", False),
     ("明天要不要把有没有低保户的情况报上去？", False),
     ("明天上午9点开会，大家有没有问题", True), ("请各村明天上午把名单报上来，好吗？", True),
