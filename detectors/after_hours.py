@@ -54,11 +54,12 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # "明天是8点到岗还是8点半到岗", "明天8点准时到镇政府报到对吧", "明天上午开会的通知大家看到了吧"
 # (not a bare 吧: "明天8点准时到镇政府报到吧，别迟到" asks them to). 还是 is a choice only between
 # alternatives, not "still" after the day or the people ("明天还是8点开会", "大家还是要…", "还是
-# 在三楼开会", "还是老时间", "还是原地点"), nor before an hour with none before it to choose from ("下周一还是8点开会", "明天
-# 例会还是上午9点"; "明天是8点还是8点半" chooses). A 呢 after 还要 tells ("明天上午8点还要开会呢，
-# 大家早点休息"). A request put as a question still asks ("能不能请各村明天…？", "各村明天能不能把
-# 名单报上来？", "…把名单报上来好不好"), and so does a task whose object holds the question ("各村明天
-# 把有没有危房户的情况报上来"); so does a demand ("今晚务必报上来，听到没有？" keeps its first part). A question quoted is someone
+# 在三楼开会", "还是老时间", "还是原地点"), nor before an hour with none before it to choose
+# from ("下周一还是8点开会", "明天例会还是上午9点"; "明天是8点还是8点半" chooses). A 呢 after
+# 还要 tells ("明天上午8点还要开会呢，大家早点休息"). A request put as a question still asks
+# ("能不能请各村明天…？", "各村明天能不能把名单报上来？", "…把名单报上来好不好"), and so does a
+# task whose object holds the question ("各村明天把有没有危房户的情况报上来"); so does a demand
+# ("今晚务必报上来，听到没有？" keeps its first part). A question quoted is someone
 # else's, answered ("有党员问“今年党费标准是不是要涨”，…"), and 是否 asks only of an hour
 # ("明天是否8点准时到岗"): "中考是否加考英语口语，请以…为准" tells whether.
 # A tag after a comma asks of the part before it: "明天是8点准时到岗，对吧？".
