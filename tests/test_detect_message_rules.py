@@ -156,7 +156,7 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     # A let-off of other media, or of something else, beside the demand; a form filled in (填写信息), no article.
     ("不用再拍视频了，拍照片发群里就行", "照片"), ("今天不用发照片了，明天统一拍照上传", "拍照"),
     ("照片不需要太多，每户一张就行，今晚发群里", "照片"), ("走访照片直接上传系统无需再报纸质版", "照片"),
-    ("拍照上传后不再需要纸质台账", "拍照"), ("拍照上传后无需再提交纸质台账", "拍照"),
+    ("每个村都要有入户走访照片，写稿的同志另外找我", "照片"), ("拍照上传后不再需要纸质台账", "拍照"), ("拍照上传后无需再提交纸质台账", "拍照"),
     ("每人把学习截图发群里，村里统一盖章存档", "截图"), ("请各网格员入户核实后填写信息，并拍照上传群里", "拍照"),
     # A group photo of work, a tool ruled out, the speaker's own errand after the demand: still demands.
     ("请各村把今天活动的合影发群里", "合影"), ("不用手机拍照，统一用单位相机拍照上传", "拍照"),
