@@ -73,7 +73,9 @@ _FOLLOWING_GRADED = (rf"(?:{_FOLLOWING})(?:为|是|系|属)?(?:绝密|机密|秘
 # 删掉：…", "这是机密！大家看完删掉：…", "以下内容仅限内部，别转发：…". Or the message opens
 # with the label, the ask after a comma: "内部资料仅供参考，不得外传：\n…"; not a rule, the ask
 # right after the label ("内部资料一律不得在微信群传播：…", "内部资料不得外传，近期个别干部…").
-_LABEL_FIRST = rf"^\s*(?=[^：:\n？?，,]{{0,10}}?[，,][^：:\n？?]{{0,10}}?(?:{_ASK}))"
+# Its material is set apart by a colon or a line break only (`first`, _CAPTION): after a comma
+# come the caption's last words ("内部资料，不要外传，心里有数就行", "…，附件请查收").
+_LABEL_FIRST = rf"(?P<first>^\s*)(?=[^：:\n？?，,]{{0,10}}?[，,][^：:\n？?]{{0,10}}?(?:{_ASK}))"
 _ASKED = rf"(?:{_ITSELF}|{_FOLLOWING}|下面|{_LABEL_FIRST})(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
 # Internal material may name whose it is (下面是县局内部通报, 这是县纪委的内部资料, 这是学校
 # 内部通知) and be news (这是内部消息).
@@ -121,7 +123,7 @@ _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
 _ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
 _SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
-_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|{_TO_ASK})(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
+_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|(?(first)(?!)|{_TO_ASK}))(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message
 # with 密 or 内部 in it.
 _DECLARED = any_pattern((rf"(?:{_ITSELF_GRADED}|{_FOLLOWING_GRADED}|{_ASKED}{_ASKED_OF}){_NOT_RULES}{_CAPTION}",))
