@@ -73,8 +73,10 @@ _FOLLOWING_GRADED = (rf"(?:{_FOLLOWING})(?:为|是|系|属)?(?:绝密|机密|秘
 # 删掉：…", "这是机密！大家看完删掉：…", "以下内容仅限内部，别转发：…". Or the message opens
 # with the label, the ask after a comma: "内部资料仅供参考，不得外传：\n…"; not a rule, the ask
 # right after the label ("内部资料一律不得在微信群传播：…", "内部资料不得外传，近期个别干部…").
-# Its material is set apart by a colon or a line break only (`first`, _CAPTION): after a comma
-# come the caption's last words ("内部资料，不要外传，心里有数就行", "…，附件请查收").
+# Its material is set apart by a colon or a line break, or by a comma when the words after it run
+# on (8 characters or more) and none says what a comma's would (`first`, _LABEL_TO_ASK): "内部
+# 消息，别外传，下周县里要来暗访…", not the caption's last words ("内部资料，不要外传，心里有数就行",
+# "…，附件请查收", "…，领导讲话精神请各村认真学习").
 _LABEL_FIRST = rf"(?P<first>^\s*)(?=[^：:\n？?，,]{{0,10}}?[，,][^：:\n？?]{{0,10}}?(?:{_ASK}))"
 _ASKED = rf"(?:{_ITSELF}|{_FOLLOWING}|下面|{_LABEL_FIRST})(?=[^：:\n？?]{{0,20}}?(?P<ask>{_ASK}))"
 # Internal material may name whose it is (下面是县局内部通报, 这是县纪委的内部资料, 这是学校
@@ -113,6 +115,7 @@ _TOLD = (r"请|仅限|注意|谢谢|感谢|以免|免得|以防|否则|违者|�
          r"|各[^，,。]{0,6}?(?:要|须|务必|收到|认真|组织|及时|抓紧|尽快|立即|对照|结合|做好|落实|学习|传达|自查|引以为戒)"
          rf"|{_ASK}")
 _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
+_LABEL_TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?![^，,。！!？?\n]*?(?:{_TOLD}))[^，,。！!？?\n]{{8}})"
 # A short last line (or a colon's words) after it that says what a comma's would (_TOLD) is no
 # material either: "这是内部通知，不要随意转发到其他群\n谢谢配合", "…：违者追责", "…\n请各单位认真
 # 学习，引以为戒", "…\n有问题请联系党政办小王，电话0795-1234567". A line of material after it is
@@ -123,7 +126,7 @@ _TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?!\s*(?:{_TOLD})))"
 _ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
 _SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
-_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|(?(first)(?!)|{_TO_ASK}))(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
+_CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|(?(first){_LABEL_TO_ASK}|{_TO_ASK}))(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message
 # with 密 or 内部 in it.
 _DECLARED = any_pattern((rf"(?:{_ITSELF_GRADED}|{_FOLLOWING_GRADED}|{_ASKED}{_ASKED_OF}){_NOT_RULES}{_CAPTION}",))

@@ -878,10 +878,11 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("内部资料，请勿外传", None), ("内部通报，不要外传，违者追责", None),
     ("内部通知，不要外传，免得引起误会", None), ("内部资料，不得外传，这是保密纪律，大家务必遵守", None),
     ("这是内部通知，不要外传，免得引起误会", None), ("这是内部资料，不得外传，这是保密纪律，大家务必遵守", None),
-    # The label opening the message sets material apart only by a colon or a line break: after a
-    # comma come the caption's last words.
+    # The label opening the message sets material apart by a comma only when the words after it run
+    # on and none says what a comma's would: otherwise they are the caption's last words.
     ("内部资料，不要外传，心里有数就行", None), ("内部资料，请勿外传，附件请查收", None),
     ("内部通报，不要外传，引以为戒", None), ("内部资料，请勿外传，领导讲话精神请各村认真学习", None),
+    ("内部通知，不要外传，明天县纪委来暗访", "内部通知"), ("内部通知，别外传，我们镇这次考核排第二", "内部通知"),
     # Material on the line after the ask, or after the sign-off, or a long one however it opens: passed on.
     ("这是内部通知，不要随意转发到其他群\n一、各村要在本周五前完成辖区内所有危房的排查工作，建立台账，逐户登记，确保不漏一户。",
      "这是内部通知"),
