@@ -60,14 +60,18 @@ def _files_in(folder: Path) -> Iterator[Path]:
 
 # Folders a USB stick keeps for the system, not the admin: the bins hold files deleted
 # (an old export read from there is another group of the same messages), the rest
-# indexes. Hidden ones (.Trashes, .Spotlight-V100, .fseventsd) start with a dot.
-_SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "recycler", "system volume information"}
+# indexes. A folder the admin named with a dot (.2024年第3周: Windows hides no such
+# folder, so nothing there tells them it would be passed over) is theirs, and read.
+_SYSTEM_FOLDERS = re.compile(r"__macosx|\$recycle\.bin|recycler|system volume information|\.trash(?:es|-\d+)?"
+                             r"|\.spotlight-v100|\.fseventsd|\.temporaryitems|\.documentrevisions-v100", re.I)
 
 
 def _hidden(parts: tuple[str, ...]) -> bool:
     """Whether a file, by its path's parts under the folder or zip read, is none of the
-    admin's: hidden (.DS_Store, macOS' ._ twins), or in a hidden or system folder."""
-    return any(part.startswith(".") or part.lower() in _SYSTEM_FOLDERS for part in parts)
+    admin's: hidden itself (.DS_Store, macOS' ._ twins), or in a system folder. A zip's
+    names may start with ./ (as tar and some Java tools write them): that part is no folder."""
+    *folders, name = parts
+    return name.startswith(".") or any(_SYSTEM_FOLDERS.fullmatch(part) for part in folders)
 
 
 def nothing_to_read(path: Path) -> str | None:

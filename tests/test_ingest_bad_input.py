@@ -969,6 +969,26 @@ def test_a_folder_named_like_a_bin_is_read_when_it_is_the_one_given(qunguan, db_
     assert "new 6" in ingest(qunguan, db_path, trash).stdout
 
 
+@pytest.mark.parametrize("packed", [False, True], ids=["folder", "zip"])
+@pytest.mark.parametrize("name", [".2024年第3周/防火群.csv", "./第3周/防火群.csv"], ids=["dot folder", "dot-slash names"])
+def test_a_week_in_a_folder_named_with_a_dot_is_read(qunguan, db_path, query, fixtures, tmp_path, packed, name):
+    # On Windows a folder named .2024年第3周 is not hidden: the admin sees it, and its
+    # export was passed over unsaid. Some tools write a zip's names as ./第3周/...
+    import zipfile
+
+    if packed:
+        given = tmp_path / "第3周.zip"
+        with zipfile.ZipFile(given, "w") as zf:
+            zf.writestr(name, (fixtures / "memotrace3-week1.csv").read_bytes())
+    else:
+        given = tmp_path / "U盘"
+        (given / name).parent.mkdir(parents=True)
+        shutil.copy(fixtures / "memotrace3-week1.csv", given / name)
+    result = ingest(qunguan, db_path, given)
+    assert result.exit_code == 0 and "new 6" in result.stdout, result.stderr
+    assert query("select name from groups") == [{"name": "防火群"}]
+
+
 def test_a_zip_whose_list_of_files_is_damaged_is_refused_in_a_line_and_the_others_are_read(
         qunguan, db_path, fixtures, tmp_path):
     # A download cut short and resumed: the zip's end is there, its list of files is not.
