@@ -260,18 +260,27 @@ class JsonExport:
 
     def lined(self, results: Iterable[Record | Reject], key: str | None = None) -> Iterator[Record | Reject]:
         """`results`, one per element of the document's list of messages (the document, or
-        its `key`), each Reject given the line its element starts on; then the cut's."""
+        its `key`), each Reject given the line its element starts on (`_own_line`); then the cut's."""
         starts, breaks = None, None
         for index, result in enumerate(results):
             if isinstance(result, Reject) and result.line is None:
                 if starts is None:  # found the first time a message is rejected: most files have none
                     starts = element_starts(self.text, key)
                     breaks = [m.start() for m in re.finditer("\n", self.text)]
-                if index < len(starts):
-                    result = Reject(bisect.bisect(breaks, starts[index]) + 1, result.reason, result.raw)
+                if (line := _own_line(starts, breaks, index)) is not None:
+                    result = Reject(line, result.reason, result.raw)
             yield result
         if self.cut:
             yield self.cut
+
+
+def _own_line(starts: list[int], breaks: list[int], index: int) -> int | None:
+    """The line element `index` starts on, if no other element starts on it: in a document
+    written on one line (chatlog's), "line 1" finds no message, and the record number does."""
+    lines = [bisect.bisect(breaks, start) + 1 for start in starts[max(index - 1, 0):index + 2]]
+    if index >= len(starts) or len(set(lines)) < len(lines):
+        return None
+    return lines[min(index, 1)]
 
 
 def load_json(lines) -> JsonExport:

@@ -67,6 +67,21 @@ def test_a_bad_message_of_a_json_export_is_named_by_its_line(qunguan, db_path, q
     assert query("select line, record from rejects") == [{"line": line, "record": 2}]
 
 
+@pytest.mark.parametrize("indent, said, line", [
+    (None, "record 2", None),  # chatlog writes its JSON on one line: every message on line 1
+    (1, "line 15", 15),
+], ids=["one line", "pretty-printed"])
+def test_a_bad_message_of_a_json_export_on_one_line_is_named_by_its_number(qunguan, db_path, query, fixtures, tmp_path,
+                                                                            indent, said, line):
+    items = json.loads((fixtures / "chatlog.json").read_text(encoding="utf-8"))
+    items[1] = "not a message"
+    path = tmp_path / "chatlog.json"
+    path.write_text(json.dumps(items, ensure_ascii=False, indent=indent), encoding="utf-8")
+    result = ingest(qunguan, db_path, path, group="g")
+    assert f"chatlog.json:{said}: record lacks time/talker/type" in result.stderr
+    assert query("select line, record from rejects") == [{"line": line, "record": 2}]
+
+
 def test_a_json_export_cut_right_after_a_message_says_so_not_that_a_record_was_cut(qunguan, db_path, fixtures,
                                                                                   tmp_path):
     # The copy stopped just after the first message's closing brace: that message is whole,
