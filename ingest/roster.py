@@ -170,10 +170,11 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         errors += [f"{where}: display name {n!r} looks like several; separate them with ；"
                    for n in person["display_names"] if LIST_LIKE.search(n)]
         # A note typed in a column with no heading (已调走, 退休) would go unread: the
-        # person stays on the roster as if the clerk had written nothing.
+        # person stays on the roster as if the clerk had written nothing. A number is
+        # none: Excel's row numbers (序号) often have no heading of their own.
         errors += [f"{where}: {note!r}, in a column with no heading, is not read (a person who left is taken off "
                    "with `qunguan roster remove`)" for i, note in enumerate(map(cell_text, row))
-                   if note and (i >= len(header) or not header[i])]
+                   if note and not note.strip().isdigit() and (i >= len(header) or not header[i])]
         people.append(person)
     return people, errors
 

@@ -362,6 +362,15 @@ def test_a_note_in_a_column_without_a_heading_is_named_not_dropped_unsaid(qungua
     assert "花名册.csv:4" not in result.stderr
 
 
+def test_row_numbers_in_a_column_without_a_heading_are_no_notes(qunguan, db_path, query, tmp_path):
+    # The clerk's 序号 column, its heading left empty: every row was said to hold a note.
+    result = _import(qunguan, db_path, tmp_path, ",姓名,单位,群昵称\r\n1,王伟,城关镇,城关-王伟\r\n2,张三,城关镇,城关-张三\r\n"
+                                                 "3,李明,城关镇,城关-李明,退休\r\n")
+    assert [p["name"] for p in _people(query)] == ["王伟", "张三", "李明"]
+    assert result.stderr.count("in a column with no heading") == 1  # only the note the clerk typed:
+    assert "花名册.csv:4: '退休', in a column with no heading, is not read" in result.stderr
+
+
 @pytest.mark.parametrize("opened, closed", [
     ('"王五,县应急局', '李四",县水利局'),  # both in the name
     ('王五,"县应急局', '李四,县水利局"'),  # both in the unit
