@@ -184,8 +184,19 @@ def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: 
     """Whether the lines of a row of a table whose cells hold text of several lines (a
     post's body, commas and all) are rows two quotes typed by hand joined: every line, read
     on its own, a row as wide as the row before it (`width`), as a chat export's message
-    must be (`lines_as_records`), and no cell Excel wrote (`_excel_cell`)."""
-    return width > 1 and not _excel_cell(lines, crlf) and lines_as_records(row, lines, delimiter, width) is not None
+    must be (`lines_as_records`), with a date where the first has one, and no cell Excel
+    wrote (`_excel_cell`). A body in the last column opens on a line as wide as a row
+    whatever it holds: only the dates tell a table pasted into it (时间,地点,内容) from rows."""
+    if width <= 1 or _excel_cell(lines, crlf):
+        return False
+    records = lines_as_records(row, lines, delimiter, width)
+    return records is not None and _dated_alike(records)
+
+
+def _dated_alike(records: list[list[str]]) -> bool:
+    """Whether each record holds a date, or nothing, in every column the first holds one."""
+    dated = [i for i, cell in enumerate(records[0]) if _DAY.match(cell.strip())]
+    return all(not record[i].strip() or _DAY.match(record[i].strip()) for record in records[1:] for i in dated)
 
 
 def _excel_cell(lines: list[str], crlf: bool) -> bool:

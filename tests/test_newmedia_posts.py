@@ -237,6 +237,23 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registr
         2, 3, 4, 5][:len(rows)]
 
 
+@pytest.mark.parametrize("rows, texts", [
+    # A back end writing LF, its body last: a table pasted into it as wide as the export.
+    (['开学通知,2025-09-01 08:00,"各位家长：\n时间,地点,内容\n9月1日,城关小学,开学典礼"'],
+     ["各位家长：\n时间,地点,内容\n9月1日,城关小学,开学典礼"]),
+    # Two quotes typed by hand in that last column: the rows between them are rows.
+    (['春耕,2025-03-01 10:00,"第一段', "夏收,2025-03-02 10:00,正文二", '秋种,2025-03-03 10:00,正文三"'],
+     ['"第一段', "正文二", '正文三"']),
+], ids=["a pasted table", "typed quotes"])
+def test_a_body_in_the_last_column_is_split_only_into_rows_with_their_times(qunguan, registry, query, tmp_path,
+                                                                           rows, texts):
+    export = tmp_path / "后台导出.csv"
+    export.write_text("标题,发布时间,正文\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert f"new {len(texts)}\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert [r["text"] for r in query("select text from posts order by published_at")] == texts
+
+
 BACK_END_EXPORT = ("标题,正文,发布时间,阅读数\r\n春耕,春耕备耕工作有序推进,2025-03-01 10:00,5\r\n"
                    '防汛,"第一段，汛期将至\n第二段，请做好准备",2025-03-02 10:00,6\r\n秋种,秋种工作部署,2025-03-03 10:00,7\r\n')
 
