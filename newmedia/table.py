@@ -35,6 +35,9 @@ class Table:
     # A CSV whose text stops with no line end after its last row: where a copy cut off
     # stops, so a last row short of cells is a part of one.
     unended: bool = False
+    # A CSV holding bytes no encoding reads, shown as U+FFFD: where a copy cut a character
+    # in half. A U+FFFD the file itself holds (a post quoting garbled text) is the text's.
+    replaced: bool = False
 
 
 def normalise_header(title) -> str:
@@ -67,7 +70,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
         raise TableError(f"{name}: old .xls workbooks are not read; save it as .xlsx or CSV",
                          f"{name}：不读取旧版 .xls 工作簿；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
-    text = _csv_text(path, name) if kind == "csv" else ""
+    text, replaced = _csv_text(path, name) if kind == "csv" else ("", False)
     for grid in (_xlsx_sheets(path, name) if kind == "xlsx" else _csv_readings(text, short_cells, name)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
@@ -79,7 +82,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
                 titles = [cell_text(below) or title for title, below in zip(titles, [*following, *[None] * len(titles)])]
                 number += 1
             rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
-            return Table(kind, titles, rows, unended=bool(text) and not text.endswith(("\n", "\r")))
+            return Table(kind, titles, rows, unended=bool(text) and not text.endswith(("\n", "\r")), replaced=replaced)
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
     raise TableError(f"{name}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
                      f"(accepted: {accepted})",
@@ -95,7 +98,7 @@ def whole_row(number: int, cells: list, table: Table, columns: dict[str, int]) -
     each would be a post nobody published or an account nobody keeps, beside the real
     one a whole copy brings."""
     read = [cell_text(cells[i]) for i in columns.values() if i < len(cells)]
-    if garbled := [text for text in read if "\ufffd" in text]:
+    if table.replaced and (garbled := [text for text in read if "\ufffd" in text]):
         raise ValueError(f"「{garbled[0]}」中有无法识别的字节（显示为 �）：此行未导入，请核对原文件后重新导入")
     if len(cells) >= len(table.header):
         return
@@ -265,14 +268,20 @@ def _csv_readings(text: str, short_cells: bool, name: str):
         raise TableError(f"{name}: not readable as CSV ({e})", f"{name}：无法按 CSV 读取") from None
 
 
-def _csv_text(path: Path, name: str) -> str:
+# U+FFFD as UTF-8 and as GB18030 write it: a character of the file, not a byte it lacks.
+_OWN_FFFD = (b"\xef\xbf\xbd", b"\x84\x31\xa4\x37")
+
+
+def _csv_text(path: Path, name: str) -> tuple[str, bool]:
+    """The file's text, and whether reading it replaced bytes no encoding reads by U+FFFD."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise TableError(f"{name}: {e.strerror}", f"{name}：无法读取该文件") from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TableError(f"{name}: binary data, not a CSV or .xlsx file", f"{name}：是二进制数据，不是 CSV 或 .xlsx 文件")
-    return table_text(data).lstrip("\ufeff")
+    text = table_text(data).lstrip("\ufeff")
+    return text, text.count("\ufffd") > sum(map(data.count, _OWN_FFFD))
 
 
 def cell_text(value) -> str:

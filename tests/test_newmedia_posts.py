@@ -281,6 +281,18 @@ def test_a_copy_cut_off_stores_no_part_of_a_post_and_the_whole_copy_adds_the_res
     assert [r["title"] for r in query("select title from posts order by published_at")] == ["春耕", "防汛", "秋种"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_post_quoting_garbled_text_is_kept_as_written(qunguan, registry, query, tmp_path, encoding):
+    # The back end's own text holds U+FFFD (an emoji a platform broke): no byte is lost,
+    # so the post is whole, unlike a copy cut inside a character.
+    text = "原文乱码：\ufffd\ufffd，请见谅"
+    export = tmp_path / "后台导出.csv"
+    export.write_bytes(f"标题,正文,发布时间,阅读数\r\n转载,{text},2025-03-01 10:00,5\r\n".encode(encoding))
+    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert "new 1\talready present 0\trejected 0" in result.stdout, result.stderr
+    assert query("select text from posts") == [{"text": text}]
+
+
 @pytest.mark.parametrize("ending", ["", "\r\n"], ids=["no line end", "line end"])
 def test_a_last_row_saved_without_a_line_end_or_short_of_an_empty_cell_is_kept(qunguan, registry, query, tmp_path,
                                                                                ending):
