@@ -162,6 +162,16 @@ def test_a_json_export_cut_off_before_its_messages_says_it_was_cut(qunguan, db_p
         assert "JSON of an unknown shape" in ingest(qunguan, db_path, path, group="g").stderr
 
 
+def test_a_users_json_naming_a_contact_weflow_is_still_passed_over(qunguan, db_path, tmp_path):
+    # The test that tells a cut WeFlow export from PyWxDump's users.json looks for WeFlow's
+    # key: a contact nicknamed weflow made the names file a refused file, exit status 1.
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps({"wxid_a": {"wxid": "wxid_a", "nickname": "weflow", "remark": ""}}, indent=4),
+                     encoding="utf-8")
+    result = ingest(qunguan, db_path, users)
+    assert result.exit_code == 0 and "skipped, PyWxDump users.json" in result.stderr, result.stderr
+
+
 def test_a_register_or_posts_export_in_a_weeks_folder_is_passed_over_naming_its_command(qunguan, db_path, query,
                                                                                          fixtures, tmp_path):
     # The office hands over one folder: the chats, the 台账, a back end's posts. Those two

@@ -74,12 +74,14 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
                           "senders): it is not an archive of the chat; export CSV instead")
     if start.startswith("{") and '"roomname"' in head and '"members"' in head:
         raise Skipped("WeCom groupchat/get response: read for group names beside the archive files")
-    # A WeFlow export names its chat with these too: one cut off before its messages is no users.json.
+    # A WeFlow export names its chat with these too: one cut off before its messages is no
+    # users.json. Its "weflow" is a key; a contact nicknamed weflow is a value.
     if start.startswith("{") and '"wxid"' in head and '"nickname"' in head and '"messages"' not in head \
-            and '"weflow"' not in head:
+            and not _WEFLOW_KEY.search(head):
         raise Skipped("PyWxDump users.json: read for sender names beside the chat files")
 
 
+_WEFLOW_KEY = re.compile(r'"weflow"\s*:')
 _HTML = re.compile(r"(?:<!doctype\s+html|<html)", re.I)
 # MemoTrace writes a list of samples: Alpaca's (its default) or chat turns with roles
 # under "messages" (GLM4) or "conversations" (ChatGLM3); older copies, one sample alone.
