@@ -103,8 +103,11 @@ def whole_row(number: int, cells: list, table: Table, columns: dict[str, int]) -
     if len(cells) >= len(table.header):
         return
     if table.unended and number == table.rows[-1][0]:
+        # Or a row typed by hand at the end (in Notepad, which adds no line end) without
+        # its empty cells: nothing in the file tells the two apart, the admin can.
         raise ValueError(f"文件在这一行中断（只有 {len(cells)} 列，表头有 {len(table.header)} 列），像是复制时被截断："
-                         "此行未导入，请重新导出后导入")
+                         "此行未导入，请重新导出后导入；若这一行本就完整（手工输入时省去了末尾的空格），"
+                         "在行末按回车换行后重新导入即可")
     if isinstance(cells, TypedQuote):
         raise ValueError(f"这一行有不成对的引号（\"），只读到 {len(cells)} 列（表头有 {len(table.header)} 列）："
                          "此行未导入，请核对原文件后重新导入")

@@ -87,6 +87,18 @@ def test_a_ledger_saved_without_a_last_line_end_keeps_its_last_row(qunguan, db_p
     assert qunguan("accounts", "import", ledger, "--db", db_path).stdout.startswith("accounts added 2\t")
 
 
+def test_a_row_typed_by_hand_at_the_end_without_its_empty_cells_says_how_to_keep_it(qunguan, db_path, query, tmp_path):
+    # Notepad adds no line end: a last row typed short reads like a copy cut off there.
+    ledger = _csv(tmp_path, "台账.csv", "单位,平台,账号名称,账号ID,分管领导,联系电话\r\n宜春市教育局,微信公众号,宜春教育,gh_1,王强,1\r\n"
+                                       "宜春市民政局,微信公众号,宜春民政,gh_mz,赵六")
+    result = qunguan("accounts", "import", ledger, "--db", db_path)
+    assert "第 3 行：文件在这一行中断" in result.stderr and "在行末按回车换行后重新导入即可" in result.stderr
+    with open(ledger, "a", encoding="utf-8", newline="") as f:  # as the message says
+        f.write("\r\n")
+    assert qunguan("accounts", "import", ledger, "--db", db_path).stdout.startswith("accounts added 1\t")
+    assert [r["name"] for r in query("select name from accounts order by id")] == ["宜春教育", "宜春民政"]
+
+
 def test_reimporting_updates_the_same_accounts_and_never_duplicates(qunguan, db_path, query, fixtures, tmp_path):
     ledger = fixtures / "newmedia" / "台账-gb18030.csv"
     qunguan("accounts", "import", ledger, "--db", db_path)
