@@ -21,18 +21,21 @@ def lines_as_records(row: list[str], lines: list[str], delimiter: str, width: in
             later.append(next(csv.reader([line], strict=True, delimiter=delimiter), []))
         except csv.Error:
             return None
-    records = [_opening_record(row, delimiter), *later]
+    records = [_opening_record(row, delimiter, width), *later]
     return records if all(record is not None and len(record) == width for record in records) else None
 
 
-def _opening_record(row: list[str], delimiter: str) -> list[str] | None:
+def _opening_record(row: list[str], delimiter: str, width: int) -> list[str] | None:
     """The record on the line whose typed quote opened `row`'s cell of several lines: the
     cells before that cell, and those its first line holds after the quote. A cell that
     quotes lines of a record begins with words of its own (转发：), and a record's cells
-    after it (MemoTrace's "more") are no words of it."""
+    after it (MemoTrace's "more") are no words of it. The words typed after the quote may
+    hold commas (通知已收到,请注意): the cells past a record's width are those words'."""
     opened = next(i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell)
     first_line = re.split(r"\r\n?|\n", row[opened], maxsplit=1)[0]
     try:
-        return row[:opened] + next(csv.reader([first_line], strict=True, delimiter=delimiter), [""])
+        cells = next(csv.reader([first_line], strict=True, delimiter=delimiter), [""])
     except csv.Error:
         return None
+    words = len(cells) - (width - opened) + 1  # the opened cell's own, commas and all
+    return row[:opened] + ([delimiter.join(cells[:words]), *cells[words:]] if words > 1 else cells)

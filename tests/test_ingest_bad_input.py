@@ -671,12 +671,14 @@ def chat_csv(tmp_path, export, texts):
 @pytest.mark.parametrize("export", list(CHAT_CSVS))
 @pytest.mark.parametrize("after, tail", [(["已报"], ""), ([], ""), ([], ",,,,,\r\n\r\n")],
                          ids=["a record after", "the last record", "Excel's empty rows after"])
+@pytest.mark.parametrize("opened", ['"王五已报', '"王五已报,请查收'], ids=["words", "words with a comma"])
 def test_two_quotes_typed_by_hand_a_few_lines_apart_cost_the_first_line_only(qunguan, db_path, query, tmp_path, export,
-                                                                             after, tail):
+                                                                             after, tail, opened):
     # The second quote closed the field the first opened: every message between them read
     # as one message's text, of the width the header asks, so nothing was said. On the
-    # file's last record too, where no record after it tells the time the export had got to.
-    texts = ["请各乡镇报送台账", '"王五已报', "收到，马上安排", "已报送", '李四已报"'] + after
+    # file's last record too, where no record after it tells the time the export had got to;
+    # and when the words typed after the first quote hold a comma (the line is wider).
+    texts = ["请各乡镇报送台账", opened, "收到，马上安排", "已报送", '李四已报"'] + after
     path = chat_csv(tmp_path, export, texts)
     path.write_text(path.read_text(encoding="utf-8") + tail, encoding="utf-8", newline="")
     result = ingest(qunguan, db_path, path, group="防火群")
