@@ -1,7 +1,6 @@
 """What a format parser yields: one `Record` per chat message, or a `Reject`."""
 from __future__ import annotations
 
-import bisect
 import functools
 import json
 import re
@@ -261,26 +260,35 @@ class JsonExport:
     def lined(self, results: Iterable[Record | Reject], key: str | None = None) -> Iterator[Record | Reject]:
         """`results`, one per element of the document's list of messages (the document, or
         its `key`), each Reject given the line its element starts on (`_own_line`); then the cut's."""
-        starts, breaks = None, None
+        lines = None
         for index, result in enumerate(results):
             if isinstance(result, Reject) and result.line is None:
-                if starts is None:  # found the first time a message is rejected: most files have none
-                    starts = element_starts(self.text, key)
-                    breaks = [m.start() for m in re.finditer("\n", self.text)]
-                if (line := _own_line(starts, breaks, index)) is not None:
+                if lines is None:  # found the first time a message is rejected: most files have none
+                    lines = _lines_of(self.text, element_starts(self.text, key))
+                if (line := _own_line(lines, index)) is not None:
                     result = Reject(line, result.reason, result.raw)
             yield result
         if self.cut:
             yield self.cut
 
 
-def _own_line(starts: list[int], breaks: list[int], index: int) -> int | None:
-    """The line element `index` starts on, if no other element starts on it: in a document
-    written on one line (chatlog's), "line 1" finds no message, and the record number does."""
-    lines = [bisect.bisect(breaks, start) + 1 for start in starts[max(index - 1, 0):index + 2]]
-    if index >= len(starts) or len(set(lines)) < len(lines):
+def _lines_of(text: str, starts: list[int]) -> list[int]:
+    """The line each of `starts` (offsets in order) is on."""
+    lines, line, before = [], 1, 0
+    for start in starts:
+        line += text.count("\n", before, start)
+        lines.append(line)
+        before = start
+    return lines
+
+
+def _own_line(lines: list[int], index: int) -> int | None:
+    """The line element `index` starts on (`lines`: each element's), if no other element
+    starts on it: in a document written on one line (chatlog's), "line 1" finds no
+    message, and the record number does."""
+    if index >= len(lines) or lines[index] in lines[max(index - 1, 0):index] + lines[index + 1:index + 2]:
         return None
-    return lines[min(index, 1)]
+    return lines[index]
 
 
 def load_json(lines) -> JsonExport:
