@@ -30,14 +30,16 @@ def _out_of_range(key: str, value, default) -> str | None:
     if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
         return "a whole number, 0 or more"
     # Days and hours the calendar reads as it starts: one it cannot read stopped every
-    # classify with a traceback, when stored before `config set` tried the detectors.
+    # classify with a traceback, when stored before `config set` tried the detectors. One
+    # it reads in another ISO form (20251001, 0830), which `config set` let in and the
+    # checks ran with, stays in force.
     if key.endswith(("extra_holidays", "extra_workdays")):
         for day in value:
-            if not is_iso_day(day):
+            if not _reads_as(date, day):
                 return f"{day!r} is not a day written YYYY-MM-DD"
     if key.endswith(".periods"):
         for period in value:
-            if len(period) != 2 or not all(_is_clock(t) for t in period):
+            if len(period) != 2 or not all(_reads_as(time, t) for t in period):
                 return f"{period!r} is not a period written [\"HH:MM\", \"HH:MM\"]"
     if key.endswith("patterns"):
         for pattern in value:
@@ -59,11 +61,11 @@ def is_iso_day(value) -> bool:
         return False
 
 
-def _is_clock(value) -> bool:
-    """Whether `value` is a time of day written HH:MM (or HH:MM:SS)."""
+def _reads_as(kind: type[date] | type[time], value) -> bool:
+    """Whether the calendar reads `value` as a day or a time of day (`kind`), as it does,
+    with `fromisoformat`."""
     try:
-        return (isinstance(value, str) and bool(re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value))
-                and bool(time.fromisoformat(value)))
+        return isinstance(value, str) and bool(kind.fromisoformat(value))
     except ValueError:
         return False
 

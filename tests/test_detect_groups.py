@@ -721,21 +721,29 @@ def test_a_window_of_0_days_stored_by_an_older_version_is_said_and_the_default_a
     assert f"repeated_post.window_days\t{value}\t7" in every
 
 
-@pytest.mark.parametrize("key, stored, ignored", [
-    ("after_hours.extra_holidays", '["2025-13-01"]', True), ("after_hours.extra_holidays", '["2025-10-09"]', False),
-    ("after_hours.periods", '[["8点", "12:00"]]', True), ("after_hours.periods", '[["08:30", "12:00"]]', False)])
-def test_a_day_or_hour_stored_before_it_was_refused_is_left_out_not_a_stop_of_classify(qunguan, db_path, tmp_path, key,
-                                                                                       stored, ignored):
+@pytest.mark.parametrize("key, stored, flagged, ignored", [
+    ("after_hours.extra_holidays", '["2025-13-01"]', 0, True), ("after_hours.extra_holidays", '["2025-03-33"]', 0, True),
+    ("after_hours.extra_holidays", '["2025-03-03"]', 1, False), ("after_hours.extra_holidays", '["20250303"]', 1, False),
+    ("after_hours.extra_holidays", '["2025-10-09"]', 0, False),
+    ("after_hours.periods", '[["8点", "12:00"]]', 0, True), ("after_hours.periods", '[["11点", "17:00"]]', 0, True),
+    ("after_hours.periods", '[["11:00", "17:00"]]', 1, False), ("after_hours.periods", '[["1100", "1700"]]', 1, False),
+    ("after_hours.periods", '[["08:30", "12:00"]]', 0, False)])
+def test_a_day_or_hour_stored_before_it_was_refused_is_left_out_not_a_stop_of_classify(qunguan, db_path, query, tmp_path,
+                                                                                       key, stored, flagged, ignored):
     # A holiday typed 2025-13-01 by an older version stopped every classify with a traceback.
+    # One the calendar reads in another ISO form (20250303, 1100), which `config set` let
+    # in, stays in force: the admin's holiday or hours must not give way at the upgrade.
     _stored_by_an_older_version(db_path, key, stored)
     export = tmp_path / "防汛群.csv"
     export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
-                      "7700000000000000001,文本,县应急局-周敏,2025-03-09 22:00:00,【通知】请各乡镇明天报送物资清单,,,more\n",
+                      "7700000000000000001,文本,县应急局-周敏,2025-03-03 10:00:00,【通知】请各乡镇明天报送物资清单,,,more\n",
                       encoding="utf-8-sig")
     qunguan("ingest", export, "--db", db_path, "--silent")
     result = qunguan("classify", "--db", db_path, "--silent")
     assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
+    assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": flagged}]
     assert (f"setting {key} = " in result.stderr) is ignored
+    assert ("(ignored: the default applies)" in qunguan("config", "show", "--db", db_path).stdout) is ignored
 
 
 def test_a_medium_purposes_as_names_that_the_detector_does_not_know_is_refused_or_said(qunguan, db_path):
