@@ -168,7 +168,7 @@ def roster_import(
 ):
     """Load the real-name roster and link exported senders to people."""
     from ingest.sources import local_copy
-    from newmedia.table import TableError
+    from ingest.user_errors import UserError
 
     if not file.exists() and "!" not in str(file):
         fail(f"{file}: no such file", f"{file}：文件不存在")
@@ -177,10 +177,8 @@ def roster_import(
     try:
         with local_copy(file) as readable:
             people, errors = roster.read_roster(readable, str(file))
-    except TableError as e:
+    except UserError as e:  # a table that cannot be read, a zip's file not there
         fail_on(e)
-    except FileNotFoundError as e:
-        fail(str(e), f"{file}：文件不存在（压缩包中的文件按导入时显示的名称写，如 '第2周.zip!花名册.xlsx'）")
     for error in errors:
         err.print(f"[yellow]{escape(str(error))}[/yellow]")
     if not people:

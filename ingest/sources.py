@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
+from ingest.user_errors import UserError
+
 SNIFF_BYTES = 64 * 1024
 # What opening or reading a file can raise when the file, not the program, is at fault:
 # an encrypted or damaged zip member raises RuntimeError, BadZipFile or zlib.error.
@@ -134,6 +136,11 @@ def _reader(opener: Callable[[], IO[bytes]]) -> Callable[[], bytes]:
     return read
 
 
+class NotInZip(UserError):
+    """`ARCHIVE.zip!MEMBER` names no file that can be read: said as it is, the zip there or
+    not, a zip or not, the member in it or not (in Chinese "no such file" misled for all)."""
+
+
 @contextlib.contextmanager
 def local_copy(path: Path) -> Iterator[Path]:
     """`path` itself, or for `ARCHIVE.zip!MEMBER` (as ingest names a file it read in a
@@ -145,15 +152,18 @@ def local_copy(path: Path) -> Iterator[Path]:
         yield path
         return
     if not Path(zip_path).exists():
-        raise FileNotFoundError(f"{zip_path}: no such file (name it as ingest printed it, with its folder)")
+        raise NotInZip(f"{zip_path}: no such file (name it as ingest printed it, with its folder)",
+                       f"{zip_path}：文件不存在（按导入时显示的名称写，带上所在文件夹）")
     if not zipfile.is_zipfile(zip_path):
-        raise FileNotFoundError(f"{zip_path}: not a zip file")
+        raise NotInZip(f"{zip_path}: not a zip file", f"{zip_path} 不是可读取的压缩包（文件损坏，或并非 zip 文件）")
     with zipfile.ZipFile(zip_path) as zf:
         infos = {_zip_name(i): i for i in zf.infolist() if not i.is_dir()}
         if member not in infos:
             listed = ", ".join(f"{zip_path}!{name}" for name in sorted(infos)[:20])
-            raise FileNotFoundError(f"{zip_path}: name the file in it as ZIP!FILE" + (f" ({member!r} is not there)" if member else "")
-                                    + f"; it holds: {listed or 'nothing'}")
+            raise NotInZip(f"{zip_path}: name the file in it as ZIP!FILE" + (f" ({member!r} is not there)" if member else "")
+                           + f"; it holds: {listed or 'nothing'}",
+                           (f"{zip_path} 中没有 {member!r}" if member else f"{zip_path} 是压缩包")
+                           + f"；请按 压缩包!文件 写出其中的文件，压缩包内有：{listed or '（空）'}")
         with tempfile.TemporaryDirectory(prefix="qunguan-") as folder:
             copy = Path(folder) / Path(member).name
             copy.write_bytes(zf.read(infos[member]))

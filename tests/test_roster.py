@@ -553,6 +553,31 @@ def test_a_roster_in_the_weeks_zip_is_imported_by_the_name_ingest_gives_it(qungu
     assert alone.exit_code == 1 and f"name the file in it as ZIP!FILE; it holds: {week}!花名册.csv" in alone.stderr
 
 
+@pytest.mark.parametrize("named, zh, english", [
+    ("week2.zip", "week2.zip 是压缩包；请按 压缩包!文件 写出其中的文件，压缩包内有：{week}!花名册.csv",
+     "name the file in it as ZIP!FILE; it holds: {week}!花名册.csv"),
+    ("week2.zip!名单.csv", "week2.zip 中没有 '名单.csv'；请按 压缩包!文件 写出其中的文件，压缩包内有：{week}!花名册.csv",
+     "name the file in it as ZIP!FILE ('名单.csv' is not there)"),
+    ("cut.zip!花名册.csv", "cut.zip 不是可读取的压缩包（文件损坏，或并非 zip 文件）", "cut.zip: not a zip file"),
+    ("week3.zip!花名册.csv", "week3.zip：文件不存在", "week3.zip: no such file"),
+])
+def test_a_roster_named_in_a_zip_wrongly_is_said_as_it_is_in_chinese_too(qunguan, db_path, fixtures, tmp_path, named, zh,
+                                                                          english):
+    # The Chinese said 文件不存在 for all of them: for the zip named alone, the likeliest
+    # slip, the clerk was told the file they had just seen was not there.
+    import zipfile
+
+    week = tmp_path / "week2.zip"
+    with zipfile.ZipFile(week, "w") as zf:
+        zf.write(fixtures / "roster.csv", "花名册.csv")
+    (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04cut short")
+    refused = qunguan("roster", "import", tmp_path / named, "--db", db_path)
+    said = " ".join(refused.stderr.split())
+    assert refused.exit_code == 1
+    assert zh.format(week=week) in said and english.format(week=week) in said, said
+    assert "文件不存在" not in said or named.startswith("week3")
+
+
 @pytest.mark.parametrize("member, content, message", [
     ("花名册.xls", b"x", "old .xls workbooks are not read"),
     ("花名册.xlsx", b"PK\x03\x04cut short", "not a readable .xlsx workbook"),
