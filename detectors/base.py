@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 import re
 import tomllib
 from datetime import datetime
@@ -14,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from detectors.first_chars import first_chars
-from detectors.setting_values import value_problem
+from detectors.setting_values import stored_value, value_problem
 
 DEFAULTS = Path(__file__).with_name("config.toml")
 _MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
@@ -39,7 +38,7 @@ def load_config(conn=None) -> dict:
     if conn is not None:
         for key, value in conn.execute("select key, value from settings"):
             section, _, name = key.partition(".")
-            known, value = config.get(section, {}), json.loads(value)
+            known, value = config.get(section, {}), stored_value(value)
             if name not in known or not value_problem(key, value, known[name]):
                 config.setdefault(section, {})[name] = value
     return copy.deepcopy(config)

@@ -4,12 +4,24 @@ older version let 0 days through) is left out when the settings are read, its de
 applying, and said so (`ingest.registry.setting_warnings`)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, time
 
 # Counts of days a check looks back over: 0 would quietly switch the check off (no post
 # is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
 _DAY_WINDOWS = ("repeated_post.window_days",)
+
+
+def stored_value(text: str):
+    """A value as the settings table holds it: JSON, as `config set` stores it. Text typed
+    into the table by hand that is no JSON (abc, jd.com unquoted) is taken as it is, a
+    string: where the setting is not one, `value_problem` says so and the checks leave it
+    out for its default, rather than stop every command that reads the settings."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def value_problem(key: str, value, default) -> str | None:

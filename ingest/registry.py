@@ -7,7 +7,7 @@ import unicodedata
 
 from detectors.base import load_config
 from detectors.proof_demand import unknown_purposes
-from detectors.setting_values import is_iso_day, value_problem
+from detectors.setting_values import is_iso_day, stored_value, value_problem
 from ingest import chain, roster
 from ingest.changes import log_change
 from ingest.writer import add_group_name, archived_group_name
@@ -251,8 +251,8 @@ def ignored_value(key: str, value: str, default: str) -> str | None:
     from newmedia.settings import PREFIX, problem  # newmedia.settings stores through this module
 
     if key.startswith(PREFIX):
-        return problem(key[len(PREFIX):], json.loads(value))
-    return value_problem(key, json.loads(value), json.loads(default))
+        return problem(key[len(PREFIX):], stored_value(value))
+    return value_problem(key, stored_value(value), json.loads(default))
 
 
 def setting_warnings(conn, prefix: str = "") -> list[str]:

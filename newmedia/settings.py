@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from detectors.setting_values import value_problem
+from detectors.setting_values import stored_value, value_problem
 from ingest.registry import RegistryError, value_refused_zh, store_setting
 
 PREFIX = "newmedia."
@@ -45,7 +45,7 @@ def load_settings(conn=None) -> dict:
     if conn is not None:
         for key, value in conn.execute("select key, value from settings where key like ?", [PREFIX + "%"]):
             name = key[len(PREFIX):]
-            if name in settings and not problem(name, value := json.loads(value)):
+            if name in settings and not problem(name, value := stored_value(value)):
                 settings[name] = value
     return settings
 

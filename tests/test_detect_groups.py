@@ -746,6 +746,26 @@ def test_a_day_or_hour_stored_before_it_was_refused_is_left_out_not_a_stop_of_cl
     assert ("(ignored: the default applies)" in qunguan("config", "show", "--db", db_path).stdout) is ignored
 
 
+@pytest.mark.parametrize("key, stored, command", [
+    ("repeated_post.window_days", "abc", ("classify", "--silent")), ("newmedia.shop_domains", "jd.com", ("accounts", "check"))])
+def test_a_value_typed_into_the_settings_table_that_is_no_json_is_left_out_not_a_traceback(qunguan, db_path, key, stored,
+                                                                                          command):
+    # Typed by hand into the table (jd.com without its quotes): every command that read
+    # the settings stopped with a JSONDecodeError.
+    _stored_by_an_older_version(db_path, key, stored)
+    result = qunguan(*command, "--db", db_path)
+    assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
+    assert f"setting {key} = {stored} is ignored: expected " in result.stderr
+    shown = qunguan("config", "show", "--db", db_path)
+    assert shown.exit_code == 0 and f"{key}\t{stored} (ignored: the default applies)" in shown.stdout
+
+
+def test_a_name_list_typed_into_the_settings_table_without_quotes_is_read_as_the_text_it_is(qunguan, db_path):
+    _stored_by_an_older_version(db_path, "group.real_name_surnames", "王李")
+    shown = qunguan("config", "show", "--db", db_path)
+    assert shown.exit_code == 0 and "group.real_name_surnames\t王李\t" in shown.stdout and "ignored" not in shown.output
+
+
 def test_a_medium_purposes_as_names_that_the_detector_does_not_know_is_refused_or_said(qunguan, db_path):
     # A typo: 照骗 for 照片 would be passed over by the detector without a word.
     typo = qunguan("config", "set", "proof_demand.purposes_as", '{"截屏": "截图 照骗"}', "--db", db_path)
