@@ -53,6 +53,10 @@ def _out_of_range(key: str, value, default) -> str | None:
         for period in value:
             if len(period) != 2 or not all(_reads_as(time, t) for t in period):
                 return f"{period!r} is not a period written [\"HH:MM\", \"HH:MM\"]"
+            # A period is within one day: one ending before it starts (["12:00", "08:00"]) took
+            # every hour for after hours, and flagged every notice of the archive.
+            if time.fromisoformat(period[0]) >= time.fromisoformat(period[1]):
+                return f"{period!r} ends before it starts (a period is within one day, written [start, end])"
     if key.endswith("patterns"):
         for pattern in value:
             try:

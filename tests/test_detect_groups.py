@@ -446,6 +446,7 @@ def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_n
     ("after_hours.extra_holidays", "[20251009]", "20251009 is not a day written YYYY-MM-DD"),
     ("after_hours.extra_holidays", '[["2025-10-09"]]', "['2025-10-09'] is not a day written YYYY-MM-DD"),
     ("after_hours.periods", '[["08:00", 9]]', "expected a list of lists of strings"),
+    ("after_hours.periods", '[["08:00", "12:00"], ["17:30", "14:30"]]', "['17:30', '14:30'] ends before it starts"),
 ])
 def test_a_setting_that_would_switch_a_check_off_or_stop_classify_is_refused(qunguan, db_path, key, value, problem):
     refused = qunguan("config", "set", key, value, "--db", db_path)
@@ -727,7 +728,7 @@ def test_a_window_of_0_days_stored_by_an_older_version_is_said_and_the_default_a
     ("after_hours.extra_holidays", '["2025-10-09"]', 0, False),
     ("after_hours.periods", '[["8点", "12:00"]]', 0, True), ("after_hours.periods", '[["11点", "17:00"]]', 0, True),
     ("after_hours.periods", '[["11:00", "17:00"]]', 1, False), ("after_hours.periods", '[["1100", "1700"]]', 1, False),
-    ("after_hours.periods", '[["08:30", "12:00"]]', 0, False)])
+    ("after_hours.periods", '[["08:30", "12:00"]]', 0, False), ("after_hours.periods", '[["17:00", "11:00"]]', 0, True)])
 def test_a_day_or_hour_stored_before_it_was_refused_is_left_out_not_a_stop_of_classify(qunguan, db_path, query, tmp_path,
                                                                                        key, stored, flagged, ignored):
     # A holiday typed 2025-13-01 by an older version stopped every classify with a traceback.
