@@ -33,12 +33,13 @@ _OBJECT = re.compile("[把将]")
 # A question after it asks what went wrong, and demands nothing: "视频为什么不能上传？是不是网络问题".
 _ASKS = re.compile(r"[？?吗呢][^\w]*$|是不是|是否")
 # A let-off of where the media go, the next part sending them elsewhere ("照片不用发我，直接发
-# 群里", "照片不用发群里，私发给我就行"), lets nothing off: the media are still asked for. Not
-# when the next part sends something else or takes them elsewhere unsent ("照片不用发群里了，台账
-# 交上来就行", "…，拷到德育处U盘就行"), nor tells of a sending done ("…，发了也没人看").
+# 群里", "截图不用发群里，私发给我"), lets nothing off: the media are still asked for, and the
+# sending is in their part, its comma blanked too. Not when the next part sends something else
+# or takes them elsewhere unsent ("照片不用发群里了，台账交上来就行", "…，拷到德育处U盘就行"),
+# nor tells of a sending done ("…，发了也没人看").
 _SENT_ELSEWHERE = re.compile(r"(?:不用|无需|不必|不需要)再?(?:发|传|上传|报|交)(?:给|到|至|进)?"
                              r"(?:我(?!们)|[^，,。\s]{0,6}?(?:群|系统|平台))里?[了啦哈啊呀]*"
-                             r"(?=[，,]\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)(?![了过]))")
+                             r"[，,](?=\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)(?![了过]))")
 
 
 def other_senses(settings: dict) -> re.Pattern:
