@@ -33,13 +33,19 @@ _OBJECT = re.compile("[把将]")
 # A question after it asks what went wrong, and demands nothing: "视频为什么不能上传？是不是网络问题".
 _ASKS = re.compile(r"[？?吗呢][^\w]*$|是不是|是否")
 # A let-off of where the media go, the next part sending them elsewhere ("照片不用发我，直接发
-# 群里", "截图不用发群里，私发给我"), lets nothing off: the media are still asked for, and the
-# sending is in their part, its comma blanked too. Not when the next part sends something else
-# or takes them elsewhere unsent ("照片不用发群里了，台账交上来就行", "…，拷到德育处U盘就行"),
-# nor tells of a sending done ("…，发了也没人看").
-_SENT_ELSEWHERE = re.compile(r"(?:不用|无需|不必|不需要)再?(?:发|传|上传|报|交)(?:给|到|至|进)?"
-                             r"(?:我(?!们)|[^，,。\s]{0,6}?(?:群|系统|平台))里?[了啦哈啊呀]*"
-                             r"[，,](?=\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)(?![了过]))")
+# 群里", "截图不用发群里，私发给我", "照片不需要发我，直接传系统"), lets nothing off: the media
+# are still asked for. Only the let-off's words and comma are blanked: the sending stays in the
+# media's part. Not when the next part sends something else or takes them elsewhere unsent
+# ("照片不用发群里了，台账交上来就行", "…，拷到德育处U盘就行"), nor tells of a sending done
+# ("…，发了也没人看").
+_SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?P<sending>(?:发|传|上传|报|交)(?:给|到|至|进)?"
+                             r"(?:我(?!们)|[^，,。\s]{0,6}?(?:群|系统|平台))里?)(?P<end>[了啦哈啊呀]*[，,])"
+                             r"(?=\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)(?![了过]))")
+
+
+def _sent_elsewhere(proof: str) -> str:
+    """`proof` with the let-offs of where media go, when sent elsewhere, blanked but for the sending."""
+    return _SENT_ELSEWHERE.sub(lambda off: " " * len(off["not"]) + off["sending"] + " " * len(off["end"]), proof)
 
 
 def other_senses(settings: dict) -> re.Pattern:
@@ -230,7 +236,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # still demands the photos), and a clause that forbids them is about them, not a demand.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
-            proof = _parts_aside(_SENT_ELSEWHERE.sub(lambda let_off: " " * len(let_off[0]), proof), aside)
+            proof = _parts_aside(_sent_elsewhere(proof), aside)
             if not any_media.search(proof):
                 continue
             if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):

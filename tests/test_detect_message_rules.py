@@ -94,7 +94,7 @@ def test_a_notice_that_only_mentions_a_video_a_photo_or_a_positioning_is_not_a_p
     "将系统生成的汇总表截图，加盖学校公章后扫描报县资助中心，不需要提交学生个人材料照片。",
     "各位班主任：明天下午第三节课开安全教育主题班会，照片不用发群里，拷到德育处U盘就行",
     # Not sent where they were to go, and sent nowhere else: something else sent, or a sending told.
-    "照片不用发太多", "照片不用发我了", "照片不用发群里了，台账交上来就行", "照片不用发群里，发了也没人看", "截图不用发群里，大家心里有数就行",
+    "照片不用发太多", "照片不用发我了", "照片不用发群里了，台账交上来就行", "照片不用发群里，发了也没人看", "照片不需要发我，我这边已经看到了", "截图不用发群里，大家心里有数就行",
     # The speaker's own sending, in a part of its own beside the media.
     "昨天发的照片有几张拍糊了，我重新发一下", "这张照片里有老人家的门牌号，我打了马赛克再发到宣传群，大家看看行不行。",
 ])
@@ -160,7 +160,7 @@ def test_media_asked_for_a_document_a_fix_an_incident_a_head_count_or_the_way_ar
     ("照片不需要太多，每户一张就行，今晚发群里", "照片"), ("走访照片直接上传系统无需再报纸质版", "照片"),
     # A let-off of where the media go, the next part sending them elsewhere.
     ("照片不用发我，直接发群里", "照片"), ("照片不用发群里，私发给我就行", "照片"), ("视频不用上传系统了，直接发我", "视频"),
-    ("截图不用发群里，私发给我", "截图"),
+    ("截图不用发群里，私发给我", "截图"), ("照片不需要发我，直接传系统", "照片"),
     # How many, not whether: "不用发太多" lets nothing off.
     ("照片不用发太多，每户两张，今晚发群里", "照片"), ("视频不用拍得太长，10秒就行，今晚发群里", "视频"),
     ("每个村都要有入户走访照片，写稿的同志另外找我", "照片"), ("拍照上传后不再需要纸质台账", "拍照"), ("拍照上传后无需再提交纸质台账", "拍照"),
