@@ -25,9 +25,12 @@ _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with th
 # Asked why media are not sent yet: "照片怎么又没发？", "视频为什么还没上传！", or cannot be sent
 # (on time): "照片为什么不能按时发？", "视频为什么不能上传？" (alone a question about a fault, in
 # proof_demand.question_patterns; a reproach when a demand follows). Not why they cannot be made
-# so: "为什么不能用手机拍照？" asks about a rule or a fault, not for the media.
-_REPROACH = re.compile(r"(?:怎么|为什么|为啥|为何|咋)(?:还|又|一直)?"
+# so: "为什么不能用手机拍照？" asks about a rule or a fault, not for the media. Words may stand
+# between the why and a sending not done, or done only when chased: "为什么你们村的走访照片到现在
+# 还没发？", "为什么每次都要催你们才发照片？" (not "为什么照片一直上传不了？", a fault).
+_REPROACH = re.compile(r"(?:怎么|为什么|为啥|为何|咋)(?:(?:还|又|一直)?"
                        r"(?:没|不(?![能会可])|不(?:能|会|可以?)(?=(?:按时|及时|准时)?(?:发|传|上传|交|报|提交))|未)"
+                       r"|[^，,？?！!]{1,12}?(?:没有?|未|不|才)(?=(?:按时|及时|准时)?(?:发|传|上传|交|报|提交)))"
                        r"[^，,]{0,6}[？?！!]+\s*$")
 _OBJECT = re.compile("[把将]")
 # A question after it asks what went wrong, and demands nothing: "视频为什么不能上传？是不是网络问题".

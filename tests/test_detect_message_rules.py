@@ -225,6 +225,7 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     # A member asks why the upload fails: a fault, however the question ends.
     "视频为什么不能上传？", "视频为什么不能上传", "视频为什么上传失败？", "照片为什么一直上传不成功？",
     "系统里照片为什么不能上传？是不是网络问题", "照片怎么又没发？今晚必须发群里吗",
+    "为什么照片一直上传不了？请技术人员帮忙看看", "为什么才发照片？",
     # Pictures to go with an article for publication, not proof of work.
     "请各单位于3月7日前，将本单位一季度政务信息（每单位不少于2篇，可附1-2张工作图片）报送区中心办公室",
     "请各卫生院把义诊活动图片发群里，用于宣传报道",
@@ -307,6 +308,8 @@ def test_a_demand_for_media_is_still_flagged_when_the_request_comes_first(text, 
     ("视频为什么不能上传？今晚必须传上来", "视频"), ("照片为什么还没上传？", "照片"), ("照片为什么不上传？", "照片"),
     ("视频为什么不能及时上传？", "视频"), ("为什么你们村的照片还没上传？", "照片"),
     ("为什么你们村的照片一直不上传？马上上传", "照片"),
+    # Words between the why and a sending not done, or done only when chased, then a demand.
+    ("为什么你们村的走访照片到现在还没发？今晚必须发", "照片"), ("为什么催了三次你们才发照片？今晚必须发齐", "照片"),
 ])
 def test_proof_asked_for_in_everyday_words_is_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
