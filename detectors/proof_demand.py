@@ -39,11 +39,12 @@ _ASKS = re.compile(r"[？?吗呢][^\w]*$|是不是|是否")
 # 群里", "截图不用发群里，私发给我", "照片不需要发我，直接传系统"), lets nothing off: the media
 # are still asked for. Only the let-off's words and comma are blanked: the sending stays in the
 # media's part. Not when the next part sends something else or takes them elsewhere unsent
-# ("照片不用发群里了，台账交上来就行", "…，拷到德育处U盘就行"), nor tells of a sending done
-# ("…，发了也没人看").
+# ("照片不用发群里了，台账交上来就行", "…，拷到德育处U盘就行", "照片不用发给我，统一交台账就行":
+# the sending's object right after it), nor tells of a sending done ("…，发了也没人看").
 _SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?P<sending>(?:发|传|上传|报|交)(?:给|到|至|进)?"
                              r"(?:我(?!们)|[^，,。\s]{0,6}?(?:群|系统|平台))里?)(?P<end>[了啦哈啊呀]*[，,])"
-                             r"(?=\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)(?![了过]))")
+                             r"(?=\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)"
+                             r"(?:给|到|至|进|我|群|系统|平台|邮箱|上来|过来|上去|一下|[，,。！!]|\s*$))")
 
 
 def _sent_elsewhere(proof: str) -> str:
