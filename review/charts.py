@@ -19,9 +19,11 @@ PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8
 # The flags the dashboard counts: all but the part weeks of New Year the check closed,
 # which stand for no week (PART_WEEK_CLOSED), as the reports count. On a flag `f` and its state `s`.
 _COUNTED = f"not {PART_WEEK_CLOSED}"
-# Hours from a flag `f` being raised to a person's first decision on it (NULL before one).
-_HOURS = (f"(julianday((select min(h.created_at) from handling h where h.flag_id = f.id and {BY_A_PERSON})) "
-          "- julianday(f.created_at)) * 24")
+# Each flag's first decision by a person, `d` (flag_id, at), found in one pass over the
+# trail rather than looked up flag by flag (a third more CPU at 100k flags), and the hours
+# from a flag `f` being raised to it (NULL before one).
+_FIRST = f"(select h.flag_id, min(h.created_at) as at from handling h where {BY_A_PERSON} group by h.flag_id) d"
+_HOURS = "(julianday(d.at) - julianday(f.created_at)) * 24"
 
 
 def figures(conn) -> dict:
@@ -35,14 +37,16 @@ def figures(conn) -> dict:
         f"select case when s.status is null or s.status in ({open_sql}) then 'open' else 'handled' end, count(*) "
         f"from flags f left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1").fetchall())
     hours = [r[0] for r in conn.execute(
-        f"select {_HOURS} from flag_state s join flags f on f.id = s.flag_id where {_COUNTED} and {_HOURS} is not null")]
+        f"select {_HOURS} from flag_state s join flags f on f.id = s.flag_id join {_FIRST} on d.flag_id = f.id "
+        f"where {_COUNTED}")]
     units = conn.execute(
         # A flag's unit as the queue's unit filter finds it: its group's, else its new-media account's.
         "select coalesce(g.unit, a.unit, '（未登记单位）'), count(*), "
         f"sum(s.status is null or s.status in ({open_sql})), "
         f"avg({_HOURS}) "
         "from flags f left join groups g on g.id = f.group_id left join accounts a on a.id = f.account_id "
-        f"left join flag_state s on s.flag_id = f.id where {_COUNTED} group by 1 order by 1").fetchall()
+        f"left join flag_state s on s.flag_id = f.id left join {_FIRST} on d.flag_id = f.id "
+        f"where {_COUNTED} group by 1 order by 1").fetchall()
     return {
         "weekly": weekly,
         "states": {"open": states.get("open", 0), "handled": states.get("handled", 0)},
