@@ -210,7 +210,6 @@ def roster_remove(
     """Record that a person left (transferred, retired): their senders are no longer on
     the roster, and the change is logged."""
     from ingest.records import local_now
-    from ingest.registry import is_iso_day
 
     if on is not None and not is_iso_day(on):
         fail(f"--on {on!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03",
