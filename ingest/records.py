@@ -23,7 +23,6 @@ def local_now() -> datetime:
 def stamp() -> str:
     """`local_now` as the archive writes times: YYYY-MM-DDTHH:MM:SS."""
     return local_now().strftime("%Y-%m-%dT%H:%M:%S")
-MENTION = re.compile(r"@([^\s@\u2005]{1,30})[\u2005 ]")
 
 
 class FormatError(Exception):
@@ -211,11 +210,6 @@ def parse_local(value: str) -> tuple[str, str]:
         precision = "second" if fmt.endswith("%S") else "minute"
         return parsed.strftime("%Y-%m-%dT%H:%M:%S"), precision
     raise ValueError(f"unreadable time {value!r}")
-
-
-def mentions(text: str) -> list[str]:
-    """Names @-mentioned in WeChat text (`@name` closed by U+2005 or a space)."""
-    return MENTION.findall(text or "")
 
 
 @dataclass
