@@ -48,6 +48,9 @@ class Record:
     sender_name: str | None = None
     chat_id: str | None = None
     chat_name: str | None = None
+    # Names the file name may mean before `chat_name`, where dropping what copying adds made
+    # it shorter: `防汛群(2).csv` is a copy of 防汛群's export, or the chat 防汛群(2).
+    chat_name_longer: tuple[str, ...] = ()
     kind_raw: str | None = None
     precision: str = "second"
     is_self: int | None = None

@@ -289,7 +289,7 @@ def _row(r: Record, segment: bool) -> tuple:
     return (r.line, r.sent_at, r.precision, r.kind, r.kind_raw, r.text,
             (tokens(r.text) if r.text else "") if segment else None,
             r.source_id, r.sender_id, r.sender_name, r.chat_id, r.chat_name, r.reply_to_source_id, r.quote,
-            r.is_self, r.key_text, raw)
+            r.is_self, r.key_text, raw, r.chat_name_longer)
 
 
 def _garbled(r: Record) -> str | None:
@@ -423,11 +423,11 @@ class _Groups:
         self.renamed: list[tuple[str, str]] = []  # (group, name the file gives its chat) where they differ
         self.forced_chats: set[str] = set()  # chat ids this file put in the --group group
 
-    def id_for(self, chat_id: str | None, chat_name: str | None) -> int:
-        key = (chat_id, chat_name)
+    def id_for(self, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...] = ()) -> int:
+        key = (chat_id, chat_name, longer)
         if key not in self.cache:
             try:
-                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides)
+                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides, longer)
             except ops.ChatIdClash as e:
                 raise GroupUnknown(str(e)) from None
             if found is None:
@@ -674,8 +674,8 @@ class _Planner:
         keyed = []
         for row in batch:
             (_, sent_at, _, kind, _, text, _, source_id, sender_id, sender_name, chat_id, chat_name, _, _, _,
-             key_text, _) = row
-            group_id = self.groups.id_for(chat_id, chat_name)
+             key_text, _, longer) = row
+            group_id = self.groups.id_for(chat_id, chat_name, longer)
             identity = text if key_text is None else key_text
             keyed.append((self._key(group_id, source_id, sent_at, sender_id, sender_name, kind, identity), group_id, row))
         found_by_key = {} if self.archive_empty else dict(self.read.execute(
@@ -719,7 +719,7 @@ class _Planner:
                      "sent_at": row[1], "precision": row[2], "id": found[key]} for key, group_id, row in with_id if key in found])
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
-                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw) in keyed:
+                            sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:
             if key in archived:
                 continue
             if tokens_ is None:

@@ -47,18 +47,22 @@ class ChatIdClash(ValueError):
 
 
 def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str | None,
-                  overrides: bool) -> tuple[int, str] | None:
+                  overrides: bool, longer: tuple[str, ...] = ()) -> tuple[int, str] | None:
     """(group id, name) of a chat: the group that knows its chat id, whatever --group
     says (a chat keeps its id for life); else --group where it `overrides` the file's own
     name (a file named on the command line); else the name the file gives (inside it, or
     as its file name), else --group. A chat whose id is new is not filed under a group of
     its name that came with another id: that is another group (two townships' 工作群),
-    named by --group."""
+    named by --group. A file whose name held what copying adds (`防汛群(2).csv`: its
+    `longer` names) goes to the group of the longest of them archived: another export
+    named the chat so (chatlog's 防汛群(2)); else to the name without them."""
     if chat_id:
         row = conn.execute("select id, name from groups where exists "
                            "(select 1 from json_each(groups.source_ids) where value = ?)", [chat_id]).fetchone()
         if row:
             return row
+    if not (forced and overrides):
+        chat_name = next((n for n in longer if group_named(conn, n) is not None), chat_name)
     name = forced if forced and overrides else chat_name or forced
     if not name:
         return None

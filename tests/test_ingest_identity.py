@@ -675,6 +675,12 @@ def test_two_shares_each_holding_one_of_two_identical_replies_in_a_minute_keep_o
     assert query("select count(*) n from messages where text = '收到'") == [{"n": 2}]
 
 
+_MEMOTRACE_WEEK = ("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n"
+                   "9100000000000000001,文本,王建国,2024-06-17 09:00:05,明天上午九点开会,,,more\r\n"
+                   "9100000000000000002,文本,李明,2024-06-17 09:01:12,收到,,,more\r\n"
+                   "9100000000000000003,文本,李明,2024-06-17 09:01:47,收到,,,more\r\n")
+
+
 def test_a_memotrace_file_named_after_the_admins_remark_is_its_own_group_until_given_group(qunguan, db_path, query,
                                                                                           tmp_path):
     # chatlog names the chat 城关镇工作群 (111@chatroom); MemoTrace names its file after the
@@ -683,10 +689,7 @@ def test_a_memotrace_file_named_after_the_admins_remark_is_its_own_group_until_g
     # messages is not safe (one notice is forwarded word for word into many groups), so it
     # is a group of its own, and each message is stored under both: --group names it.
     (tmp_path / "chatlog.csv").write_text(_CHATLOG_WEEK, encoding="utf-8")
-    memotrace = ("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n"
-                 "9100000000000000001,文本,王建国,2024-06-17 09:00:05,明天上午九点开会,,,more\r\n"
-                 "9100000000000000002,文本,李明,2024-06-17 09:01:12,收到,,,more\r\n"
-                 "9100000000000000003,文本,李明,2024-06-17 09:01:47,收到,,,more\r\n")
+    memotrace = _MEMOTRACE_WEEK
     folder = tmp_path / "城关群（王）(111@chatroom)"
     folder.mkdir()
     (folder / "城关群（王）.csv").write_text(memotrace, encoding="utf-8")
@@ -701,3 +704,18 @@ def test_a_memotrace_file_named_after_the_admins_remark_is_its_own_group_until_g
     qunguan("ingest", tmp_path / "chatlog.csv", "--db", other, "--silent")
     assert "城关群（王）\tnew 3\t" in qunguan("ingest", loose, "--db", other, "--silent").stdout
     assert query("select name from groups order by id") == [{"name": "城关镇工作群"}]
+
+
+@pytest.mark.parametrize("chat, group", [("城关镇工作群(2)", "城关镇工作群(2)"), ("城关镇工作群", "城关镇工作群")])
+def test_a_memotrace_file_named_like_a_copy_goes_to_the_chat_chatlog_archived_under_that_name(
+        qunguan, db_path, query, tmp_path, chat, group):
+    # The chat is really called 城关镇工作群(2), and chatlog archived it so; MemoTrace named its
+    # file after it, which reads like a copy "(2)" of 城关镇工作群's export. The archived
+    # group of the whole name is the chat's. Where only 城关镇工作群 is archived, the file
+    # is a copy of its export, as before.
+    (tmp_path / "chatlog.csv").write_text(_CHATLOG_WEEK.replace("城关镇工作群", chat), encoding="utf-8")
+    (tmp_path / "城关镇工作群(2).csv").write_text(_MEMOTRACE_WEEK, encoding="utf-8")
+    for name in ("chatlog.csv", "城关镇工作群(2).csv"):
+        qunguan("ingest", tmp_path / name, "--db", db_path, "--silent")
+    assert query("select g.name, count(*) n from messages join groups g on g.id = group_id group by 1") == [
+        {"name": group, "n": 3}]

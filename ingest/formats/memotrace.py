@@ -31,21 +31,29 @@ _COPY_SUFFIX = re.compile(r"(?:\s+-\s+(?:副本|Copy)(?:\s*\(\d+\))?|\s+copy(?:\
 _QUOTE_V3 = re.compile(r"\n引用：(?P<name>[^:\n]*): (?P<text>.*)\Z", re.S)
 
 
-def chat_from_filename(ctx: Context) -> tuple[str | None, str | None]:
-    """(chat id, chat name) from MemoTrace's `<备注>(<wxid>)/<备注>.csv` naming."""
+def chat_from_filename(ctx: Context) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(chat id, chat name, longer names) from MemoTrace's `<备注>(<wxid>)/<备注>.csv`
+    naming: the longer names are the file's name before each copy mark was dropped,
+    longest first."""
     parts = ctx.name.replace("\\", "/").replace("!", "/").split("/")
     folder = _FOLDER.match(parts[-2]) if len(parts) > 1 else None
     if folder:
-        return folder["id"], folder["name"]
-    stem = ctx.filename.rsplit(".", 1)[0]
+        return folder["id"], folder["name"], ()
+    stem, longer = _without_utf8(ctx.filename.rsplit(".", 1)[0]), []
     # What copying and re-saving add to the name must not make another group: MemoTrace's
     # own (1), (2) for name clashes, Windows' " - 副本" / " - Copy", a second extension.
+    # But a chat may be named so (防汛群(2)): the longer names find the group another
+    # export archived under one of them.
     while True:
-        shorter = _COPY_SUFFIX.sub("", stem).strip()
-        shorter = shorter[:-5] if shorter.endswith("_utf8") else shorter
+        shorter = _without_utf8(_COPY_SUFFIX.sub("", stem).strip())
         if shorter == stem:
-            return None, stem or None
+            return None, stem or None, tuple(longer)
+        longer.append(stem)
         stem = shorter
+
+
+def _without_utf8(stem: str) -> str:
+    return stem[:-5] if stem.endswith("_utf8") else stem
 
 
 class V2Csv:
@@ -60,7 +68,7 @@ class V2Csv:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        chat_id, chat_name = chat_from_filename(ctx)
+        chat_id, chat_name, longer = chat_from_filename(ctx)
         for item in csvrows.rows(lines, _V2, unused=_V2_UNREAD):
             if isinstance(item, Reject):
                 yield item
@@ -87,7 +95,7 @@ class V2Csv:
                 line=line, sent_at=from_epoch(epoch), kind=kind, text=text, key_text=key_text,
                 sender_id=row["Sender"] or None,
                 sender_name=row["Remark"] or row["NickName"] or None,
-                chat_id=chat_id, chat_name=chat_name, kind_raw=f"{type_},{sub}",
+                chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=f"{type_},{sub}",
                 is_self=int(row["IsSender"]) if row["IsSender"] in ("0", "1") else None, raw=row,
             )
 
@@ -114,7 +122,7 @@ class V3Csv:
 
     @staticmethod
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
-        chat_id, chat_name = chat_from_filename(ctx)
+        chat_id, chat_name, longer = chat_from_filename(ctx)
         for item in csvrows.timed_rows(lines, _V3, "时间", unused=_V3_UNREAD):
             if isinstance(item, Reject):
                 yield item
@@ -130,7 +138,7 @@ class V3Csv:
             yield Record(
                 line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
                 source_id=numeric_id(row["消息ID"]), sender_name=row["发送人"] or None,
-                chat_id=chat_id, chat_name=chat_name, kind_raw=row["类型"], quote=quote, raw=row,
+                chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=row["类型"], quote=quote, raw=row,
             )
 
 
@@ -153,11 +161,11 @@ class V3Json:
         doc = export.doc
         if not isinstance(doc, list):  # --format memotrace3-json for another JSON export
             raise FormatError("not MemoTrace's JSON: it is a list of messages with server_id and display_name")
-        chat_id, chat_name = chat_from_filename(ctx)
-        yield from export.lined(_json_record(item, chat_id, chat_name) for item in doc)
+        chat_id, chat_name, longer = chat_from_filename(ctx)
+        yield from export.lined(_json_record(item, chat_id, chat_name, longer) for item in doc)
 
 
-def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | Reject:
+def _json_record(item, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...]) -> Record | Reject:
     raw = json.dumps(item, ensure_ascii=False)[:2000]
     if not isinstance(item, dict) or "timestamp" not in item or "type" not in item:
         return Reject(None, "message lacks timestamp/type", raw)
@@ -174,7 +182,7 @@ def _json_record(item, chat_id: str | None, chat_name: str | None) -> Record | R
     return Record(
         line=None, sent_at=from_epoch(epoch), kind=kind, text=_json_text(item, kind),
         source_id=numeric_id(item.get("server_id")),
-        sender_name=str(name) if name else None, chat_id=chat_id, chat_name=chat_name, kind_raw=str(code),
+        sender_name=str(name) if name else None, chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=str(code),
         is_self=int(item["is_send"]) if isinstance(item.get("is_send"), bool) else None,
         reply_to_source_id=numeric_id(item.get("quote_server_id")) if kind == "quote" else None,
         quote=quote, raw=item,
