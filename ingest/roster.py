@@ -158,6 +158,15 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
             person["display_names"] = nicknames.strip('"')
             errors.append(f'{where}: a quote (") typed by hand in {nicknames!r} left out: read as '
                           f'{person["display_names"]!r}; remove it from the file')
+        if table.unended and line == table.rows[-1][0] and (cut := _cut_off(person, row, header, columns, people)):
+            field_cut, said = cut
+            if field_cut == "unit":
+                errors.append(f"{where}: {said}; row skipped: copy the roster again, or finish the row and import again")
+                continue
+            if field_cut:
+                person[field_cut] = ""
+                said += "; left out, the person kept: copy the roster again, or finish the row and import again"
+            errors.append(f"{where}: {said}")
         person["name"] = bare_name(person["name"])
         repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]
         if repeated:
@@ -196,6 +205,35 @@ def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
     if joined and any(cells[len(header):]):
         return (f'quotes (") typed by hand made one cell of two lines, {joined!r}, in a row wider than the header; '
                 "row skipped: remove them")
+    return None
+
+
+# Columns whose values repeat down a roster: one cut short is the start of another row's.
+_REPEATING = ("unit", "position")
+
+
+def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int],
+             earlier: list[dict]) -> tuple[str | None, str] | None:
+    """For the last row of a file that stops without a line end, where a copy cut off
+    stops: (the field cut, what to say) when its last cell is the start of the same
+    column's value on an earlier row (城关镇政 of 城关镇政府) and no row's whole value;
+    (None, what to say) when the row is short of the header's cells or its last cell is
+    empty, which a cut leaves but so does a row typed in Notepad without its empty cells:
+    the person is kept. None when nothing tells a cut (a cut between two characters of
+    a value no other row has)."""
+    last = len(row) - 1
+    field_cut = next((f for f, i in columns.items() if i == last), None)
+    value = person.get(field_cut, "") if field_cut else cell_text(row[last])
+    if field_cut in _REPEATING and value:
+        known = {p[field_cut]: p["row"].rpartition(":")[2] for p in earlier if p.get(field_cut)}
+        if value not in known and (longer := next((k for k in known if k.startswith(value)), None)):
+            return field_cut, (f"the file stops in this row with no line end, and its {header[last]} {value!r} is the "
+                               f"start of {longer!r} (line {known[longer]}): cut off when copied")
+    if len(row) < len(header) or not value:
+        shape = (f"the row has {len(row)} of the header's {len(header)} cells" if value else "its last cell is empty")
+        return None, (f"the file stops in this row with no line end, and {shape}: if the copy was cut off there, "
+                      f"{value!r} may be cut; the person is kept: check the row (one typed in Notepad without its empty "
+                      "cells is whole)")
     return None
 
 

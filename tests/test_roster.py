@@ -803,3 +803,35 @@ def test_a_roster_reimported_without_someone_says_they_stay_and_how_to_record_th
     qunguan("roster", "remove", "张丽", "--unit", "城关镇", "--db", db_path)
     assert "on the roster but not in this file" not in _import(qunguan, db_path, tmp_path, "姓名,单位\n刘洋,城关镇\n",
                                                                "花名册-6月.csv").stderr
+
+
+@pytest.mark.parametrize("last, people, said", [
+    # The copy stopped inside 城关镇政府: a unit nobody is in would make 张三 another person.
+    ("张三,城关镇政", [("李四", "城关镇政府", "副镇长")],
+     "花名册.csv:3: the file stops in this row with no line end, and its 单位 '城关镇政' is the start of '城关镇政府' "
+     "(line 2): cut off when copied; row skipped"),
+    # Cut in a 职务: the person is real, the cell is left out.
+    ("张三,城关镇政府,副镇", [("李四", "城关镇政府", "副镇长"), ("张三", "城关镇政府", None)],
+     "花名册.csv:3: the file stops in this row with no line end, and its 职务 '副镇' is the start of '副镇长' "
+     "(line 2): cut off when copied; left out, the person kept"),
+    # Typed in Notepad without its empty cell, or cut just before it: nothing tells which.
+    ("张三,城关镇政府", [("李四", "城关镇政府", "副镇长"), ("张三", "城关镇政府", None)],
+     "花名册.csv:3: the file stops in this row with no line end, and the row has 2 of the header's 3 cells: if the "
+     "copy was cut off there, '城关镇政府' may be cut; the person is kept"),
+], ids=["unit cut", "position cut", "short row"])
+def test_a_roster_copy_cut_off_in_its_last_row_is_said_and_a_cut_unit_makes_no_person(qunguan, db_path, query, tmp_path,
+                                                                                       last, people, said):
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位,职务\n李四,城关镇政府,副镇长\n{last}")
+    assert f"{tmp_path / said}" in result.stderr
+    assert [(p["name"], p["unit"], p["position"]) for p in _people(query)] == people
+
+
+@pytest.mark.parametrize("text", [
+    "姓名,单位,职务\n李四,城关镇政府,副镇长\n张三,城关镇政,科员",  # the unit is whole: the row goes on
+    "姓名,单位,职务\n李四,城关镇政府,副镇长\n王五,城关镇,科员\n张三,城关镇,科员",  # 城关镇 is a unit of its own
+    "姓名,单位\n李四,城关镇政府\n张三,城关镇政\n",  # the file ends with its line: not cut there
+])
+def test_a_roster_last_row_whole_is_read_without_a_word_of_a_cut(qunguan, db_path, query, tmp_path, text):
+    result = _import(qunguan, db_path, tmp_path, text)
+    assert "cut" not in result.stderr
+    assert _people(query)[-1]["name"] == "张三"
