@@ -1130,3 +1130,33 @@ def test_a_text_starting_name_and_time_in_a_weekly_run_without_date_is_refused_i
     assert "--date YYYY-MM-DD --group NAME" in result.stderr and "rejected " not in result.stderr
     assert result.exit_code == 1
     assert query("select count(*) n from rejects") == [{"n": 0}]
+
+
+_SHARE = '微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:49\n收到\n\n王伟  08:50\n请各乡镇于今晚八点前上报'
+
+
+@pytest.mark.parametrize("encoding, cut", [("utf-8", -2), ("gbk", -1)], ids=["half a UTF-8 character", "a GBK lead byte"])
+def test_a_phone_share_cut_inside_a_character_rejects_its_last_message_with_its_line(qunguan, db_path, query, tmp_path,
+                                                                                      encoding, cut):
+    # The copy stopped inside 报: stored, 王伟's message would be one nobody sent, beside the
+    # whole one the next share brings. It is named with its line, its text kept in rejects.
+    path = tmp_path / "share.txt"
+    path.write_bytes(_SHARE.encode(encoding)[:cut])
+    result = ingest(qunguan, db_path, path)
+    assert "new 1\talready present 0\trejected 1" in result.stdout
+    assert f"{path}:line 8: the file ends in the middle of a character of this message: it was cut off" in result.stderr
+    assert query("select text from messages") == [{"text": "收到"}]
+    assert "请各乡镇于今晚八点前上" in query("select raw from rejects")[0]["raw"]
+
+
+@pytest.mark.parametrize("data", [_SHARE.encode(), _SHARE.encode()[:-2] + b"\n", _SHARE.encode()[:-8] + b"\xff"
+                                  + _SHARE.encode()[-6:]], ids=["whole, no line end", "bad byte, line end", "bad byte inside"])
+def test_a_phone_share_ending_whole_or_with_a_bad_byte_before_a_line_end_keeps_its_last_message(
+        qunguan, db_path, query, tmp_path, data):
+    # The file's end tells nothing of a cut there (a share pasted in Notepad has no line
+    # end), nor does a byte lost inside a line: the message is kept, a bad byte named.
+    path = tmp_path / "share.txt"
+    path.write_bytes(data)
+    result = ingest(qunguan, db_path, path)
+    assert "new 2\talready present 0\trejected 0" in result.stdout
+    assert ("\ufffd" in data.decode("utf-8", "replace")) == (f"garbled {path}:line 8" in result.stderr)

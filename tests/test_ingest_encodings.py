@@ -16,13 +16,14 @@ def texts(query):
     return [r["text"] for r in query("select text from messages order by id")]
 
 
-def test_a_utf8_export_cut_mid_character_keeps_its_last_line_readable(qunguan, db_path, query, tmp_path):
+def test_a_utf8_share_cut_mid_character_rejects_its_last_message_in_readable_text(qunguan, db_path, query, tmp_path):
     data = SHARE.encode("utf-8")
     cut = tmp_path / "share.txt"
     cut.write_bytes(data[:-2])  # the line end and the last byte of 理 are missing
     result = ingest(qunguan, db_path, cut)
-    assert "new 4\talready present 0\trejected 0" in result.stdout
-    assert texts(query)[-1] == "好的，马上办\ufffd"
+    # Cut off inside its last message: rejected as the CSV's last record is, its text kept readable.
+    assert "new 3\talready present 0\trejected 1" in result.stdout
+    assert query("select raw from rejects")[0]["raw"].endswith("好的，马上办\ufffd")
 
 
 def test_a_utf8_csv_cut_mid_character_rejects_its_last_record_in_readable_text(qunguan, db_path, query, fixtures, tmp_path):

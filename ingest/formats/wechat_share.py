@@ -31,7 +31,9 @@ class Text:
     def parse(lines: Iterator[str], ctx: Context) -> Iterator[Record | Reject]:
         chat_name, date, current, titled = None, ctx.day, None, False
         listing = False  # the line before was shaped like a sender line but is message text
+        line, ended = "", True
         for number, line in enumerate(lines, start=1):
+            ended = line.endswith("\n")
             line = line.rstrip("\n").lstrip("\ufeff")
             # The title is the first text, wherever a hand edit has moved or indented it.
             if not titled and (title := line.strip()):
@@ -64,7 +66,10 @@ class Text:
                 current["content"].append(line)
             elif line.strip():
                 yield Reject(number, "text before any 'name  HH:MM' sender line", line)
-        yield from _finish(current)
+        # A file stopping, with no line end, in a character no encoding reads (half of a
+        # UTF-8 character, a GBK lead byte): a copy cut off inside the last message.
+        yield from _finish(current, cut=not ended and line.endswith("\ufffd")
+                           and current is not None and current["content"][-1:] == [line])
 
 
 def _starts_message(sender: re.Match, current: dict | None, listing: bool) -> bool:
@@ -85,14 +90,21 @@ def _clock(sender: re.Match) -> str:
     return f"{int(sender['h']):02d}:{sender['m']}:00"
 
 
-def _finish(current: dict | None) -> Iterator[Record | Reject]:
+def _finish(current: dict | None, cut: bool = False) -> Iterator[Record | Reject]:
+    """The message `current` holds; `cut` where the file stops inside its last character."""
     if current is None:
         return
     text = "\n".join(current["content"]).strip("\n")
+    shown = f"{current['name']}  {current['time'][:5]}\n{text}"
+    if cut:
+        # Stored, it would be a message nobody sent, beside the whole one the next share brings.
+        yield Reject(current["line"], "the file ends in the middle of a character of this message: it was cut off "
+                                      "(truncated) when copied; its text as read is kept in rejects; share the "
+                                      "messages again for the whole of it", shown)
+        return
     if current["date"] is None:
         yield Reject(current["line"], "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is "
-                                      "unknown; if you know it, ingest again with --date YYYY-MM-DD",
-                     f"{current['name']}  {current['time'][:5]}\n{text}")
+                                      "unknown; if you know it, ingest again with --date YYYY-MM-DD", shown)
         return
     if not text.strip():
         # The share writes every message's words ([图片] for a picture): nothing under a
