@@ -637,6 +637,23 @@ def test_a_share_of_part_of_a_minute_takes_one_message_and_the_chatlog_export_ad
     assert query("select count(*) n from messages where text = '收到'") == [{"n": 2}]
 
 
+
+@pytest.mark.parametrize("order", [("share.txt", "overlap.txt", "chatlog.csv"), ("overlap.txt", "share.txt", "chatlog.csv"),
+                                   ("chatlog.csv", "overlap.txt", "share.txt")])
+def test_a_share_starting_inside_a_minutes_run_of_replies_adds_only_what_is_new(qunguan, db_path, query, tmp_path,
+                                                                                order):
+    # Monday's share holds 李明's two 收到 of 09:01; Tuesday's was ticked from the second
+    # of them on. Whatever the order, with chatlog's export and every file read twice,
+    # the two 收到 stay two and nothing is stored again.
+    (tmp_path / "share.txt").write_text(_share("王建国  09:00\n明天上午九点开会\n\n", "李明  09:01\n收到\n\n",
+                                               "李明  09:01\n收到\n"), encoding="utf-8")
+    (tmp_path / "overlap.txt").write_text(_share("李明  09:01\n收到\n\n", "张丽  09:05\n好的\n"), encoding="utf-8")
+    (tmp_path / "chatlog.csv").write_text(_CHATLOG_WEEK, encoding="utf-8")
+    for name in order + order:
+        qunguan("ingest", tmp_path / name, "--db", db_path, "--date", "2024-06-17", "--silent")
+    assert [r["text"] for r in query("select text from messages order by sent_at")] == [
+        "明天上午九点开会", "收到", "收到", "好的"]
+
 _CHATLOG_HEADER = "Time,SenderName,Sender,TalkerName,Talker,Content\n"
 
 
