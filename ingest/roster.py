@@ -72,6 +72,9 @@ class RosterResult:
     absent: list[str] = field(default_factory=list)
 
 
+# What to do about a row a copy cut off (the file stops in it).
+_CUT_ADVICE = "copy the roster again, or finish the row and import again"
+
 # Why ingest passes a roster over, and how to load it (a file in a zip by ZIP!FILE).
 SKIPPED = "a real-name roster: load it with `qunguan roster import FILE`, FILE as named on this line"
 
@@ -133,8 +136,10 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if who := [said for f, said in garbled.items() if f in ("name", "unit")]:
             # Bytes neither UTF-8 nor GB18030 (a character cut by hand): a name or unit read
             # so would be a person nobody is, and stay one at every later import.
-            errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(who)}; "
-                          "row skipped: retype those cells and import the roster again")
+            last = table.unended and line == table.rows[-1][0] and cell_text(row[-1]).endswith("\ufffd")
+            errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(who)}; " + (
+                f"the file stops there, inside a character: cut off when copied; row skipped: {_CUT_ADVICE}" if last
+                else "row skipped: retype those cells and import the roster again"))
             continue
         for f, said in garbled.items():
             # Elsewhere (a 群昵称, a 职务) it costs the cell: the person is real.
@@ -161,11 +166,11 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if table.unended and line == table.rows[-1][0] and (cut := _cut_off(person, row, header, columns, people)):
             field_cut, said = cut
             if field_cut == "unit":
-                errors.append(f"{where}: {said}; row skipped: copy the roster again, or finish the row and import again")
+                errors.append(f"{where}: {said}; row skipped: {_CUT_ADVICE}")
                 continue
             if field_cut:
                 person[field_cut] = ""
-                said += "; left out, the person kept: copy the roster again, or finish the row and import again"
+                said += f"; left out, the person kept: {_CUT_ADVICE}"
             errors.append(f"{where}: {said}")
         person["name"] = bare_name(person["name"])
         repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]

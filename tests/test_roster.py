@@ -835,3 +835,17 @@ def test_a_roster_last_row_whole_is_read_without_a_word_of_a_cut(qunguan, db_pat
     result = _import(qunguan, db_path, tmp_path, text)
     assert "cut" not in result.stderr
     assert _people(query)[-1]["name"] == "张三"
+
+
+@pytest.mark.parametrize("encoding, cut, end, said", [
+    ("utf-8", -2, b"", "the file stops there, inside a character: cut off when copied; row skipped"),
+    ("gbk", -1, b"", "the file stops there, inside a character: cut off when copied; row skipped"),
+    ("utf-8", -2, b"\n", "row skipped: retype those cells"),  # a byte lost, the line goes on to its end
+], ids=["half a UTF-8 character", "a GBK lead byte", "line end after it"])
+def test_a_roster_copy_cut_inside_a_character_of_its_last_unit_says_it_was_cut(qunguan, db_path, query, tmp_path,
+                                                                               encoding, cut, end, said):
+    path = tmp_path / "花名册.csv"
+    path.write_bytes("姓名,单位\n李四,县委办\n张三,城关镇政府".encode(encoding)[:cut] + end)
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert f"{path}:3: unreadable characters (shown as �) in 单位 '城关镇政�'; {said}" in result.stderr
+    assert [p["name"] for p in _people(query)] == ["李四"]
