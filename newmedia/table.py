@@ -200,17 +200,21 @@ def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: 
 
 
 def _dated_alike(records: list[list[str]]) -> bool:
-    """Whether each record holds a date, or nothing, in every column the first holds one,
-    written alike (the same separators, a time of day where the first has one): one back
-    end writes every row's dates so, while a table pasted into a post writes its own
-    (2025-09-01 or 9月1日 under a 发布时间 of 2025-09-01 08:00)."""
+    """Whether each record holds a date, or nothing, in every column the first holds one;
+    where the first's holds a time of day, written alike to it: a back end writes every
+    row's 发布时间 so, while a table pasted into a post writes its own (2025-09-01 or
+    2025/9/1 under 2025-09-01 08:00). A 台账's dates, typed by hand, are written any way."""
     dated = [i for i, cell in enumerate(records[0]) if _DAY.match(cell.strip())]
-    return all(not record[i].strip() or _written_alike(record[i], records[0][i]) for record in records[1:] for i in dated)
+    return all(not record[i].strip() or _written_alike(record[i].strip(), records[0][i].strip())
+               for record in records[1:] for i in dated)
 
 
 def _written_alike(cell: str, first: str) -> bool:
-    """Whether `cell` is a date written as `first` is, numbers aside (Excel leaves 9:00 and 10:00 unpadded)."""
-    return bool(_DAY.match(cell.strip())) and re.sub(r"\d+", "0", cell.strip()) == re.sub(r"\d+", "0", first.strip())
+    """Whether `cell` is a date as `first` is, and, where `first` holds a time of day, written
+    as it is, numbers aside (Excel leaves 9:00 and 10:00 unpadded)."""
+    if not _DAY.match(cell):
+        return False
+    return _DAY.match(first)[4] is None or re.sub(r"\d+", "0", cell) == re.sub(r"\d+", "0", first)
 
 
 def _excel_cell(lines: list[str], crlf: bool) -> bool:

@@ -244,13 +244,16 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registr
     # A table pasted into it with dates under 发布时间: its own dates, not the back end's times.
     (['开学通知,2025-09-01 08:00,"各位家长：\n开学典礼,2025-09-01,城关小学\n家长会,2025-09-02,城关小学"'],
      ["各位家长：\n开学典礼,2025-09-01,城关小学\n家长会,2025-09-02,城关小学"]),
+    (['开学通知,2025-09-01 08:00,"各位家长：\n开学典礼,2025/9/1 10:00,城关小学"'],
+     ["各位家长：\n开学典礼,2025/9/1 10:00,城关小学"]),
     # Two quotes typed by hand in that last column: the rows between them are rows.
     (['春耕,2025-03-01 10:00,"第一段', "夏收,2025-03-02 10:00,正文二", '秋种,2025-03-03 10:00,正文三"'],
      ['"第一段', "正文二", '正文三"']),
     # So in an export Excel saved, its times unpadded (9:00, 10:00).
     (['春耕,2025/3/1 9:00,"第一段', "夏收,2025/3/2 10:00,正文二", '秋种,2025/3/13 10:00,正文三"'],
      ['"第一段', "正文二", '正文三"']),
-], ids=["a pasted table", "a pasted table with dates", "typed quotes", "typed quotes, Excel's times"])
+], ids=["a pasted table", "a pasted table with dates", "a pasted table with times", "typed quotes",
+         "typed quotes, Excel's times"])
 def test_a_body_in_the_last_column_is_split_only_into_rows_with_their_times(qunguan, registry, query, tmp_path,
                                                                            rows, texts):
     export = tmp_path / "后台导出.csv"

@@ -385,3 +385,14 @@ def test_the_kinds_and_statuses_offices_write_are_understood_and_routed_by_artic
     assert query("select a.kind, a.status, v.supervising_body from accounts a join account_supervision v "
                  "on v.account_id = a.id") == [dict(zip(("kind", "status", "supervising_body"), stored))]
 
+
+
+def test_two_quotes_typed_a_few_rows_apart_in_a_ledger_whose_dates_are_typed_each_its_way_cost_no_account(
+        qunguan, db_path, query, tmp_path):
+    # A 台账 typed by hand writes its 开设时间 as each clerk does (2020-01-01, 2021/3/5,
+    # 2022年6月1日 09:00): the rows a typed quote joined are rows all the same.
+    rows = ["单位,平台,账号名称,账号ID,开设时间,分管领导", '宜春市教育局,微信公众号,宜春教育,gh_1,2020-01-01,"王强',
+            "宜春市教育局,抖音,宜春教育,dy_1,2021/3/5,王强", '宜春市公安局,微博,宜春公安,wb_1,2022年6月1日 09:00,李明"']
+    result = qunguan("accounts", "import", _csv(tmp_path, "台账.csv", "\n".join(rows) + "\n"), "--db", db_path)
+    assert result.stdout.startswith("accounts added 3\t"), result.stderr
+    assert [r["account_ref"] for r in query("select account_ref from accounts order by id")] == ["gh_1", "dy_1", "wb_1"]
