@@ -74,6 +74,9 @@ class RosterResult:
 
 # What to do about a row a copy cut off (the file stops in it).
 _CUT_ADVICE = "copy the roster again, or finish the row and import again"
+# A unit typed short of another's (县委 beside 县委办) in a last row Notepad left without a
+# line end reads like a cut: the clerk keeps it so.
+_IF_WHOLE = " (if the row is whole as typed, end it with a line break and import again)"
 
 # Why ingest passes a roster over, and how to load it (a file in a zip by ZIP!FILE).
 SKIPPED = "a real-name roster: load it with `qunguan roster import FILE`, FILE as named on this line"
@@ -166,11 +169,11 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         if table.unended and line == table.rows[-1][0] and (cut := _cut_off(person, row, header, columns, people)):
             field_cut, said = cut
             if field_cut == "unit":
-                errors.append(f"{where}: {said}; row skipped: {_CUT_ADVICE}")
+                errors.append(f"{where}: {said}; row skipped: {_CUT_ADVICE}{_IF_WHOLE}")
                 continue
             if field_cut:
                 person[field_cut] = ""
-                said += f"; left out, the person kept: {_CUT_ADVICE}"
+                said += f"; left out, the person kept: {_CUT_ADVICE}{_IF_WHOLE}"
             errors.append(f"{where}: {said}")
         person["name"] = bare_name(person["name"])
         repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]

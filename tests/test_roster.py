@@ -809,7 +809,8 @@ def test_a_roster_reimported_without_someone_says_they_stay_and_how_to_record_th
     # The copy stopped inside 城关镇政府: a unit nobody is in would make 张三 another person.
     ("张三,城关镇政", [("李四", "城关镇政府", "副镇长")],
      "花名册.csv:3: the file stops in this row with no line end, and its 单位 '城关镇政' is the start of '城关镇政府' "
-     "(line 2): cut off when copied; row skipped"),
+     "(line 2): cut off when copied; row skipped: copy the roster again, or finish the row and import again (if the row "
+     "is whole as typed, end it with a line break and import again)"),
     # Cut in a 职务: the person is real, the cell is left out.
     ("张三,城关镇政府,副镇", [("李四", "城关镇政府", "副镇长"), ("张三", "城关镇政府", None)],
      "花名册.csv:3: the file stops in this row with no line end, and its 职务 '副镇' is the start of '副镇长' "
@@ -824,6 +825,9 @@ def test_a_roster_copy_cut_off_in_its_last_row_is_said_and_a_cut_unit_makes_no_p
     result = _import(qunguan, db_path, tmp_path, f"姓名,单位,职务\n李四,城关镇政府,副镇长\n{last}")
     assert f"{tmp_path / said}" in result.stderr
     assert [(p["name"], p["unit"], p["position"]) for p in _people(query)] == people
+    # A row typed whole that only reads like a cut is kept once it ends with its line end.
+    _import(qunguan, db_path, tmp_path, f"姓名,单位,职务\n李四,城关镇政府,副镇长\n{last}\n")
+    assert _people(query)[-1]["name"] == "张三"
 
 
 @pytest.mark.parametrize("text", [
