@@ -240,8 +240,8 @@ def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int]
     if len(row) < len(header) or not value:
         shape = (f"the row has {len(row)} of the header's {len(header)} cells" if value else "its last cell is empty")
         return None, (f"the file stops in this row with no line end, and {shape}: if the copy was cut off there, "
-                      f"{value!r} may be cut; the person is kept: check the row (one typed in Notepad without its empty "
-                      "cells is whole)")
+                      f"{value!r} may be cut; the person is kept: check the row (one typed in Notepad without its "
+                      "empty cells is whole)")
     return None
 
 

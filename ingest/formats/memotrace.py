@@ -138,7 +138,8 @@ class V3Csv:
             yield Record(
                 line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
                 source_id=numeric_id(row["消息ID"]), sender_name=row["发送人"] or None,
-                chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=row["类型"], quote=quote, raw=row,
+                chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=row["类型"], quote=quote,
+                raw=row,
             )
 
 
@@ -182,7 +183,8 @@ def _json_record(item, chat_id: str | None, chat_name: str | None, longer: tuple
     return Record(
         line=None, sent_at=from_epoch(epoch), kind=kind, text=_json_text(item, kind),
         source_id=numeric_id(item.get("server_id")),
-        sender_name=str(name) if name else None, chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=str(code),
+        sender_name=str(name) if name else None, chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer,
+        kind_raw=str(code),
         is_self=int(item["is_send"]) if isinstance(item.get("is_send"), bool) else None,
         reply_to_source_id=numeric_id(item.get("quote_server_id")) if kind == "quote" else None,
         quote=quote, raw=item,
