@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "15"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
@@ -55,7 +55,8 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # (not a bare 吧: "明天8点准时到镇政府报到吧，别迟到" asks them to). 还是 is a choice only between
 # alternatives, not "still" after the day or the people ("明天还是8点开会", "大家还是要…", "还是
 # 在三楼开会", "还是老时间", "还是原地点"), nor before an hour with none before it to choose
-# from ("下周一还是8点开会", "明天例会还是上午9点"; "明天是8点还是8点半" chooses). A 呢 after
+# from ("下周一还是8点开会", "明天例会还是上午9点"; "明天是8点还是8点半" chooses), unless a 是
+# opens the first alternative ("明天是去县里开会还是在镇里开" chooses where). A 呢 after
 # 还要 tells ("明天上午8点还要开会呢，大家早点休息"). A request put as a question still asks
 # ("能不能请各村明天…？", "各村明天能不能把名单报上来？", "…把名单报上来好不好", "…好吗"), and so does a
 # task whose object holds the question ("各村明天把有没有危房户的情况报上来"); so does a demand
@@ -68,10 +69,12 @@ _PART = re.compile(r"(?P<said>[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是
                    r"(?P<marks>[？?]*)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _HOUR = r"[\d一二三四五六七八九十两]+点"
+_CLOCK = re.compile(rf"{_HOUR}|\d[:：]\d{{2}}")
 # Every day's hour as much as one day's: "下周还是每天8点到岗".
 _AT_HOUR = rf"(?:每[天日晚]|每周[一二三四五六日天]?)?(?:上午|下午|早上|晚上|中午)?{_HOUR}"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"
-                     rf"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照老原]|{_AT_HOUR})|点[^，,]*还是(?={_AT_HOUR})")
+                     rf"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照老原]|{_AT_HOUR})|点[^，,]*还是(?={_AT_HOUR})"
+                     rf"|(?<![但就还都总要只可于凡也不])是[^，,]{{1,12}}?还是")
 _REQUEST = r"能不能|可不可以|可否|好不好|行不行|好吗|行吗|可以吗"
 # Units or everyone addressed make a 把 beside a request word a request, not a member's question
 # ("明天能不能把会议推迟到下午？", "明天要不要把有没有低保户的情况报上去？" ask).
@@ -152,7 +155,9 @@ def is_notice(message: Message, config: dict) -> bool:
     @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
     bare = _LEADING_MENTIONS.sub("", said).strip()
-    if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"]:
+    # A task may be short when it names the hour ("明早7点半到校", "请李主任明天8点到岗"):
+    # min_chars keeps out short chatter that names none.
+    if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"] and not _CLOCK.search(bare):
         return False
     if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
         task = _REPLY_THEN_TASK.match(bare)

@@ -506,3 +506,28 @@ def test_a_task_set_in_a_quote_reply_at_night_is_flagged_and_a_quoted_thanks_is_
     [flag] = run(after_hours, msg("请各村今晚务必把名单核实后报上来，明早县里要", NIGHT, kind="quote"))
     assert flag["category"] == "after_hours"
     assert run(after_hours, msg("收到，我们村已经报上去了", NIGHT, kind="quote")) == []
+
+
+@pytest.mark.parametrize("text, task", [
+    # A task short of min_chars still sets a task when it names the hour: to one leader, to the
+    # heads of every village, to school, or a meeting.
+    ("请李主任明天8点到岗", True), ("王局长，明天8点到岗", True), ("各村书记明天8点到岗", True),
+    ("明早7点半到校", True), ("全体教师明天7点40到校", True), ("明天8点交班会", True), ("明天7点半开晨会", True),
+    # ... but short chatter naming no hour, the speaker's own hour, and asking which: none.
+    ("请大家吃饭", False), ("请大家放心", False), ("我明早7点半到校", False), ("明天几点到校？", False),
+    ("明早7点半到校吗", False), ("明天交班会几点开？", False), ("李主任明天8点到岗？", False),
+])
+def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A member asks where or how, 是 opening the first alternative ...
+    ("明天是去县里开会还是在镇里开", False), ("明天是线上开会还是线下开", False), ("周五是交纸质版还是电子版", False),
+    ("明天是全体干部参加还是只要班子成员参加", False),
+    # ... not 还是 for "still", whatever 是 stands in other words before it.
+    ("明天还是在镇里开会，请各村书记准时参加", True), ("明天上午8点半开会，但是地点还是在三楼，各村书记准时参加", True),
+    ("各村书记明天上午8点半准时到三楼开会，不管是晴天还是下雨", True),
+])
+def test_a_choice_opened_with_shi_is_a_question_and_still_is_not(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
