@@ -531,3 +531,15 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
 ])
 def test_a_choice_opened_with_shi_is_a_question_and_still_is_not(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # Units told to take heed of what is said beside it ...
+    ("周末还是正常上班，各站所注意", True), ("本周六正常上班，各村注意", True), ("明天县里暗访，各股室注意！", True),
+    ("各村注意，明天上午县里来检查", True),
+    # ... not care wished to their people, nor heed asked about or its list.
+    ("天冷了，各村干部注意保暖", False), ("各村注意到没有，群里的通知", False), ("各村注意事项我已经整理好了", False),
+    ("周末还是正常上班吗？", False),
+])
+def test_units_told_to_take_heed_at_night_is_a_notice(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
