@@ -39,10 +39,14 @@ _REASSURED = r"请[^，,。！!；;]{0,8}放心"
 # own part done, then the task passed on: "收到，已安排，请各村明天上午报送名单".
 _ACKNOWLEDGED = (r"(?:收到|已收到|已收悉|已知悉|已阅|已安排|已通知|已转发|已落实|明白|好的|好滴|是的|谢谢|感谢|多谢|辛苦)"
                  r"[^，,。！!；;：:\s]{0,6}")
+# Or the task put to the units without 请 ("已转发，各村明天上午报名单"), unless what follows
+# tells of them, done or the speaker's errand ("收到，各村已经报上来了", "好的，各村的我明天去收"),
+# or a reassurance comes before: "收到：请您放心，各村今晚把表报上来" promises how the task is met.
+_UNITS_TOLD = r"(?<!放心[，,])各(?:村|乡镇|镇|单位|股室|部门|科室|站所|学校|社区|组|网格员|支部)(?![^。！!；;？?]*?[已了我吗？?])"
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_ACKNOWLEDGED}[，,。！!；;：:\s]+)*"
                               rf"(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
-                              rf"(?P<lead>(?:(?!已)[^，,。！!；;\s请我]){{0,10}}?)(?=请)(?!请示|{_REASSURED})")
+                              rf"(?P<lead>(?:(?!已)[^，,。！!；;\s请我]){{0,10}}?)(?=请|{_UNITS_TOLD})(?!请示|{_REASSURED})")
 _AT_ONCE = re.compile("马上|立即|立刻|即刻|随即|随后|这就|稍后|一会|回头|待会|等会|等下")
 # A notice relayed from above opens saying so, its acknowledgement no answer: "收到县里通知，
 # 请各村…", "收到县应急局通知：…", "已转发县里文件，…" (@mentions may come first).

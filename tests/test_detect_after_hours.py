@@ -543,3 +543,15 @@ def test_a_choice_opened_with_shi_is_a_question_and_still_is_not(text, task):
 ])
 def test_units_told_to_take_heed_at_night_is_a_notice(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A reply that goes on to set the units a task without 请 sets it ...
+    ("已转发，各村明天上午报名单", True), ("已转发各村，各村明天上午报送名单", True), ("收到，各村明天上午把名单报上来", True),
+    ("各村明天上午报名单，逾期不候", True),
+    # ... not one telling of the units' work, done, asked about or the speaker's to collect.
+    ("收到，各村已经报上来了", False), ("好的，各村的我明天去收", False), ("已转发，各村明天能报上来吗？", False),
+    ("收到，各村明天交的材料我汇总一下", False), ("已转发，各村书记都说收到了", False), ("各村上周五报过了，不用再报", False),
+])
+def test_a_reply_that_sets_the_units_a_task_without_qing_is_a_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
