@@ -18,7 +18,7 @@ from detectors.privacy import masked
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "17"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "18"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
@@ -46,10 +46,20 @@ _SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?
                              r"(?=\s*(?:直接|私下?|单独|统一|另外|都|就|只|请)*(?:发|传|上传|交|报)"
                              r"(?:给|到|至|进|我|群|系统|平台|邮箱|上来|过来|上去|一下|[，,。！!]|\s*$))")
 
+# A let-off of how often, the next part sending them still ("打卡截图不需要每天发，每周五统一发群里",
+# "照片不用每次都发，月底统一发我"), lets nothing off either: they are sent less often. Not with no
+# sending after ("截图不用每天发了", "…，发了也没人看" tells of a sending done).
+_HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每天|天天|每日|每次|次次|每回)都?)"
+                        r"(?P<sending>(?:发|传|上传|报|交)[^，,。\s]{0,6}?)(?P<end>[了啦哈啊呀]*[，,])"
+                        r"(?=[^，,。！!？?]*?(?:发|传|上传|交|报))")
+
 
 def _sent_elsewhere(proof: str) -> str:
-    """`proof` with the let-offs of where media go, when sent elsewhere, blanked but for the sending."""
-    return _SENT_ELSEWHERE.sub(lambda off: " " * len(off["not"]) + off["sending"] + " " * len(off["end"]), proof)
+    """`proof` with the let-offs of where media go, when sent elsewhere, or of how often, when sent
+    still, blanked but for the sending."""
+    for let_off in (_SENT_ELSEWHERE, _HOW_OFTEN):
+        proof = let_off.sub(lambda off: " " * len(off["not"]) + off["sending"] + " " * len(off["end"]), proof)
+    return proof
 
 
 def other_senses(settings: dict) -> re.Pattern:

@@ -381,6 +381,33 @@ def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     assert media in flag["evidence"]
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # Media reproached for not being sent and then urged ...
+    ("照片怎么还没发？赶紧发", True), ("走访照片怎么还没传？抓紧传", True), ("截图怎么又没发？马上发", True),
+    ("照片快点发，就差你们村了", True),
+    # ... not the speaker hurrying their own, one sent in error, nor a post to one's own 朋友圈.
+    ("照片我马上发，稍等", False), ("照片发错了，赶紧撤回", False), ("照片拍得真好，赶紧发朋友圈", False),
+    ("照片怎么还没发？是不是忘了", False),
+    # Photos an inspection is to see are asked for, whatever is let off about the group ...
+    ("照片发不发群里无所谓，但镇里检查要看到照片", True), ("检查组要看到照片，各村做好准备", True),
+    # ... not the ledger it is to see, photos left to the villages, nor photos looked at.
+    ("检查组要看到台账，各村做好准备", False), ("照片发不发群里都行", False), ("看到照片很感动，辛苦大家了", False),
+    # Let off only sending them every day, then told when they go: still demanded, less often ...
+    ("打卡截图不需要每天发，每周五统一发群里", True), ("走访照片不用每天发，每周一汇总发群里", True),
+    ("学习截图不必天天发，周五前统一上传", True), ("照片不用每次都发，月底统一发我", True),
+    # ... not let off with no sending after, nor one told of.
+    ("截图不用每天都发了，大家辛苦", False), ("照片不用每天发，发了也没人看", False), ("照片不用每次都发，有问题再说", False),
+    # Footage of a drowning or an accident that happened is evidence to look into, not proof of work ...
+    ("昨天二组发生溺水事件，谁有现场视频发我一下", False), ("村里发生一起意外，谁有现场照片发我一下", False),
+    ("刚才二组发生打架事件，谁有视频发我", False),
+    # ... but photos of the work against it, or set after it, are its proof.
+    ("昨天发生溺水事件后，请各村开展防溺水宣传，宣传照片发群里", True),
+    ("为防止发生溺水事件，请各村巡查河塘，巡查照片发群里", True), ("请各村今晚把防溺水巡查视频发群里", True),
+])
+def test_media_urged_kept_for_an_inspection_or_sent_less_often_are_demanded_but_an_incidents_footage_is_not(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
