@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "17"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "18"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -30,8 +30,8 @@ _TO = (rf"(?:(?:到(?!下周|下个?月|明天|后天|明年|节后|年后|月�
 # Or before it: 往外单位发, 向外单位转发, 在家长群里转发, 在网上发表; not views aired (发表意见,
 # 发言, 发声: "不要在群里发表意见" keeps no material in). A bare 发, 传 or 转 passes on only
 # with where to ("别发错了" asks nothing), as does publishing ("不要发表到网上", 发布到网络上,
-# 上传到网上, 贴到网上): "不要发表意见" keeps nothing in.
-_PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流)(?:{_TO})?|(?:[传发转]|发表|发布|公布|上传|张?贴){_TO}"
+# 上传到网上, 贴到网上): "不要发表意见" keeps nothing in. 乱传 spreads it anywhere ("内部消息，不要乱传，…").
+_PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流|乱[传发转])(?:{_TO})?|(?:[传发转]|发表|发布|公布|上传|张?贴){_TO}"
             rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传转]|发(?!表(?:意见|看法|评论|言论|感想)|言|声)表?)")
 # Or 仅限内部 (仅供内部), or to delete it after reading. 仅限内部 saying who may take part is no
 # such ask ("以下是学校内部通知，仅限内部人员报名：…"); saying who may read it is one, though
@@ -90,9 +90,9 @@ _LIMITED = (rf"(?:仅限|仅供)内部(?:(?:{_READERS})?{_READ}|交流|使用)?(
             r"(?![^：:\n]{0,10}?(?:报名|参加|参与))")
 # What an ask is said of: a grade, internal material or 仅限内部 (not 机密性, no grade). A
 # bare 秘密 is everyone's word for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade
-# only of material named (以下内容为秘密).
+# only of material named (以下内容为秘密) or with 级 ("秘密级文件复印件，请勿外传：…").
 _MATERIAL = "(?:内容|材料|文件|资料|信息)"
-_ASKED_OF = (rf"(?:{_MATERIAL}?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|{_INTERNAL})|{_LIMITED})"
+_ASKED_OF = (rf"(?:{_MATERIAL}?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|秘密\s*级|{_INTERNAL})|{_LIMITED})"
              rf"|{_MATERIAL}(?:为|是|系|属于?)?秘密)(?!性)")
 # Not the rules on such material, taught ("以下是机密载体管理要求：", "以下是内部资料保管要求，
 # 请勿外传：…", "以下是机密文件的管理规定，…": the rule named within a few words, before the
@@ -123,8 +123,14 @@ _LABEL_TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?![^，,。！!？?\n]*?(?:{_TOLD}))[^�
 # leads into more than a number or what a comma's words would, or after those addressed ("…\n请各
 # 单位：对照自查，…", "…\n如有疑问：请联系小王"):
 # "…\n注意：张三因酒驾被开除党籍", "…\n大家的年度考核等次：王强 优秀".
+# A contact's field names whom to call, not material: a name or a number, and maybe the number
+# after the name ("联系人：小王", "联系电话：0795-…", "联系人：党政办小王，电话：0795-…"); not
+# news after it ("联系人：小王因违纪被处分，大家引以为戒…"). A line of thanks may follow it.
+_CONTACT = (r"\s*联系(?:人|电话|方式|手机)[：:][^\n。！!，,]{1,16}"
+            r"(?:[，,]\s*(?:联系)?(?:电话|手机)[：:]?\s*[\d\-－ ]{7,16})?[ \t]*(?:\n|$)")
 _ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
-_SIGN_OFF = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
+_TOLD_LINE = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
+_SIGN_OFF = rf"{_TOLD_LINE}|{_CONTACT}(?:{_TOLD_LINE}|$)"
 # An exclamation may stand before it ("这是机密！大家看完删掉：…"), and some material after.
 _CAPTION = rf"(?=[！!]?(?P<caption>{_TO_COLON}|(?(first){_LABEL_TO_ASK}|{_TO_ASK}))(?:[，,]|[：:\n](?!{_SIGN_OFF}))\s*\S)"
 # Behind a lookahead of its first characters (any_pattern): it is searched in every message

@@ -899,6 +899,13 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部资料，请勿外传\n具体内容见附件", None), ("这是内部资料，请勿外传，具体见附件", None),
     ("这是内部资料，请勿外传\n有问题请联系党政办小王，电话0795-1234567", None),
     ("这是内部资料，请勿外传\n有问题请联系党政办小王，电话：0795-1234567", None), ("这是县纪委内部通报，请勿外传\n注意保密", None),
+    # A contact's field on the last line, or before a line of thanks, names whom to call: no material.
+    ("这是内部通知，不要随意转发到其他群\n联系电话：0795-3281234", None), ("内部资料仅供参考，不得外传\n联系人：李主任", None),
+    ("这是内部通知，不要随意转发到其他群\n联系人：党政办小王，电话：0795-3281234", None),
+    ("以下内容仅限内部，别转发\n联系方式：13907951234", None), ("内部资料，请勿外传\n联系人：小王\n谢谢配合", None),
+    # ... but news in the field, or material after it, is passed on.
+    ("这是内部通知，不要随意转发到其他群\n联系人：小王因违纪被处分，大家引以为戒，具体情况是上周在村里喝酒", "这是内部通知"),
+    ("内部资料，请勿外传\n联系人：小王\n王强同志因违纪被免职", "内部资料"),
     # ... but a short line whose colon leads into more than a number is material, however it opens.
     ("这是县纪委内部通报，请勿外传\n注意：张三因酒驾被开除党籍", "这是县纪委内部通报"),
     ("这是内部资料，请勿外传\n请各单位：对照自查，3月15日前报送自查报告", None),
@@ -932,6 +939,22 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
 def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_on(text, declared):
     flags = run(secret, msg(text))
     assert [f"「{declared}」" in flag["evidence"] for flag in flags] == ([True] if declared else [])
+
+
+@pytest.mark.parametrize("text, declared", [
+    # A copy of a graded file, or news told not to be spread about (乱传), passed on after the ask ...
+    ("秘密级文件复印件，请勿外传：县委关于2025年干部调整的初步方案", "秘密级"),
+    ("秘密级材料，请勿外传：\n1.县委常委会研究的人事事项", "秘密级"),
+    ("内部消息，不要乱传，下周县里要来暗访，重点查上班纪律", "内部消息"), ("这是内部消息，别乱传，王书记下个月调县里", "内部消息"),
+    ("内部资料，不要乱发，县委关于干部考核的初步结果是各乡镇排名", "内部资料"),
+    # ... not the ask alone, a rule for such files, nor rumours not to be spread.
+    ("秘密级文件复印件，请勿外传", None), ("秘密级文件一律不得在微信群传播：请各单位自查", None),
+    ("秘密级以上文件，严禁外传：违者追责", None), ("内部消息，不要乱传，心里有数就行", None),
+    ("大家不要乱传谣言，以官方发布为准", None), ("这是内部消息，先别乱传，等正式通知", None),
+])
+def test_a_graded_copy_or_internal_news_not_to_be_spread_is_flagged_when_passed_on(text, declared):
+    flags = run(secret, msg(text))
+    assert [declared in flag["evidence"] for flag in flags] == ([True] if declared else [])
 
 
 REPORT = "一、全县一季度财政收入完成情况通报，各乡镇收入排名及考核扣分明细如下，请对照整改落实。"
