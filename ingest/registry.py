@@ -255,12 +255,24 @@ def ignored_value(key: str, value: str, default: str) -> str | None:
     return value_problem(key, stored_value(value), json.loads(default))
 
 
+def hidden_defaults(value: str, default: str) -> list[str]:
+    """The entries of a default word or pattern list that an archive's list (JSON `value`,
+    `default` as `overrides` gives them) leaves out. An archive that copied the list to add its
+    own words does not get the entries a later version adds: its user is told, not merged
+    into, as entries may have been left out on purpose."""
+    stored, defaults = stored_value(value), json.loads(default)
+    if not (isinstance(stored, list) and isinstance(defaults, list) and all(isinstance(d, str) for d in defaults)):
+        return []
+    return [entry for entry in defaults if entry not in stored]
+
+
 def setting_warnings(conn, prefix: str = "") -> list[str]:
     """What the checks leave out of this archive's settings, each said with what fixes it:
     a key this version does not know (left by an older one); a detector's value it cannot
     run with (stored before `config set` refused such values), whose default applies
     (`load_config`); media proof_demand.purposes_as names that its lists do not (changed
-    since, or a typo an older version let in). `prefix`: of those settings only
+    since, or a typo an older version let in); a word or pattern list overridden that leaves
+    out entries of this version's default (`hidden_defaults`). `prefix`: of those settings only
     (`newmedia.` for `accounts check`)."""
     warnings = []
     for key, value, default, _, _ in overrides(conn):
@@ -273,6 +285,9 @@ def setting_warnings(conn, prefix: str = "") -> list[str]:
             warnings.append(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
                             f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config unset "
                             f"{key}` keeps the default)")
+        elif hidden := hidden_defaults(value, default):
+            warnings.append(f"设置 {key} 覆盖了默认值：本版默认值中有 {len(hidden)} 条不在其中，未生效（如「{hidden[0]}」）；"
+                            f"要采用，请把它们加入该设置，或运行 `qunguan config unset {key}` 恢复默认")
     unknown = unknown_purposes(load_config(conn)["proof_demand"]) if "proof_demand".startswith(prefix) else []
     if unknown:
         warnings.append(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config set "

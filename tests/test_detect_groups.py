@@ -792,6 +792,20 @@ def test_a_medium_purposes_as_names_that_the_detector_does_not_know_stored_befor
     assert "录像" not in shown
 
 
+def test_an_archive_whose_word_list_hides_newer_defaults_is_told_once_at_classify(qunguan, db_path):
+    # An admin copied the directives of an older version and added one of their own: the
+    # entries this version added since do not apply, and classify says so once, in Chinese.
+    older = [d for d in load_config()["after_hours"]["directives"] if "到校" not in d] + ["安排如下"]
+    _stored_by_an_older_version(db_path, "after_hours.directives", json.dumps(older, ensure_ascii=False))
+    said = qunguan("classify", "--db", db_path, "--silent").stderr
+    assert said.count("设置 after_hours.directives 覆盖了默认值：本版默认值中有 1 条不在其中，未生效") == 1
+    assert "qunguan config unset after_hours.directives" in said
+    # Every default kept, with words of its own added: nothing is hidden, nothing said.
+    qunguan("config", "set", "after_hours.directives",
+            json.dumps(load_config()["after_hours"]["directives"] + ["安排如下"], ensure_ascii=False), "--db", db_path)
+    assert "覆盖了默认值" not in qunguan("classify", "--db", db_path, "--silent").stderr
+
+
 def test_config_set_says_a_problem_once_not_again_at_every_later_change(qunguan, db_path):
     # A window of 0 days an older version stored was said again at every `config set` of
     # any other setting: the admin tuning the after-hours check read it three times.
