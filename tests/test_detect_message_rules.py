@@ -399,7 +399,7 @@ def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     ("截图不用每天都发了，大家辛苦", False), ("照片不用每天发，发了也没人看", False), ("照片不用每次都发，有问题再说", False),
     # Footage of a drowning or an accident that happened is evidence to look into, not proof of work ...
     ("昨天二组发生溺水事件，谁有现场视频发我一下", False), ("村里发生一起意外，谁有现场照片发我一下", False),
-    ("刚才二组发生打架事件，谁有视频发我", False),
+    ("刚才二组发生打架事件，谁有视频发我", False), ("村口发生车祸了，谁拍了照片发我一下", False),
     # ... but photos of the work against it, or set after it, are its proof.
     ("昨天发生溺水事件后，请各村开展防溺水宣传，宣传照片发群里", True),
     ("为防止发生溺水事件，请各村巡查河塘，巡查照片发群里", True), ("请各村今晚把防溺水巡查视频发群里", True),
