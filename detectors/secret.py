@@ -125,9 +125,9 @@ _LABEL_TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?![^，,。！!？?\n]*?(?:{_TOLD}))[^�
 # "…\n注意：张三因酒驾被开除党籍", "…\n大家的年度考核等次：王强 优秀".
 # A contact's field names whom to call, not material: a name or a number, and maybe the number
 # after the name ("联系人：小王", "联系电话：0795-…", "联系人：党政办小王，电话：0795-…"); not
-# news after it ("联系人：小王因违纪被处分，大家引以为戒…"). A line of thanks may follow it.
+# news after it ("联系人：小王因违纪被处分，大家引以为戒…"). Thanks may end it or follow on a line.
 _CONTACT = (r"\s*联系(?:人|电话|方式|手机)[：:][^\n。！!，,]{1,16}"
-            r"(?:[，,]\s*(?:联系)?(?:电话|手机)[：:]?\s*[\d\-－ ]{7,16})?[ \t]*(?:\n|$)")
+            r"(?:[，,]\s*(?:联系)?(?:电话|手机)[：:]?\s*[\d\-－ ]{7,16})?(?:[，,]\s*(?:谢谢|感谢)[^\n，,]{0,6})?[ \t]*(?:\n|$)")
 _ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
 _TOLD_LINE = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
 _SIGN_OFF = rf"{_TOLD_LINE}|{_CONTACT}(?:{_TOLD_LINE}|$)"

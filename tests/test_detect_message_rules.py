@@ -903,9 +903,11 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部通知，不要随意转发到其他群\n联系电话：0795-3281234", None), ("内部资料仅供参考，不得外传\n联系人：李主任", None),
     ("这是内部通知，不要随意转发到其他群\n联系人：党政办小王，电话：0795-3281234", None),
     ("以下内容仅限内部，别转发\n联系方式：13907951234", None), ("内部资料，请勿外传\n联系人：小王\n谢谢配合", None),
+    ("这是内部通知，请勿外传\n联系人：小王，谢谢配合", None),
     # ... but news in the field, or material after it, is passed on.
     ("这是内部通知，不要随意转发到其他群\n联系人：小王因违纪被处分，大家引以为戒，具体情况是上周在村里喝酒", "这是内部通知"),
     ("内部资料，请勿外传\n联系人：小王\n王强同志因违纪被免职", "内部资料"),
+    ("这是内部通知，请勿外传\n联系人：小王，谢谢配合\n县委决定免去张三同志职务", "这是内部通知"),
     # ... but a short line whose colon leads into more than a number is material, however it opens.
     ("这是县纪委内部通报，请勿外传\n注意：张三因酒驾被开除党籍", "这是县纪委内部通报"),
     ("这是内部资料，请勿外传\n请各单位：对照自查，3月15日前报送自查报告", None),
