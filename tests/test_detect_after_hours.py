@@ -555,3 +555,15 @@ def test_units_told_to_take_heed_at_night_is_a_notice(text, task):
 ])
 def test_a_reply_that_sets_the_units_a_task_without_qing_is_a_task(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A colleague's meeting told by their name and title is news, as their hour at work is ...
+    ("张书记明天上午在县里开会，下午回来", False), ("王局长明天上午在市里开会，有事找李副局长", False),
+    ("张镇长周一在县里开会，周二回来", False),
+    # ... but asked of them, said to them, or of every village's: a task.
+    ("请张镇长明天上午到县里开会，材料带上", True), ("张镇长，明天上午到县里开会，材料带上", True),
+    ("各村书记明天上午到镇里开会", True), ("王书记明天上午主持召开党委会，请各班子成员准时参加", True),
+])
+def test_a_colleagues_meeting_told_by_title_is_news_at_night(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
