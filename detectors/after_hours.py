@@ -42,7 +42,8 @@ _ACKNOWLEDGED = (r"(?:收到|已收到|已收悉|已知悉|已阅|已安排|已�
 # Or the task put to the units without 请 ("已转发，各村明天上午报名单"), unless what follows
 # tells of them, done or the speaker's errand ("收到，各村已经报上来了", "好的，各村的我明天去收"),
 # or a reassurance comes before: "收到：请您放心，各村今晚把表报上来" promises how the task is met.
-_UNITS_TOLD = r"(?<!放心[，,])各(?:村|乡镇|镇|单位|股室|部门|科室|站所|学校|社区|组|网格员|支部)(?![^。！!；;？?]*?[已了我吗？?])"
+_UNITS = "各(?:村|乡镇|镇|单位|股室|部门|科室|站所|学校|社区|组|网格员|支部)"
+_UNITS_TOLD = rf"(?<!放心[，,]){_UNITS}(?![^。！!；;？?]*?[已了我吗？?])"
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_ACKNOWLEDGED}[，,。！!；;：:\s]+)*"
                               rf"(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
@@ -73,7 +74,7 @@ _PART = re.compile(r"(?P<said>[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是
                    r"(?P<marks>[？?]*)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _HOUR = r"[\d一二三四五六七八九十两]+点"
-_CLOCK = re.compile(rf"{_HOUR}|\d[:：]\d{{2}}")
+_TASK_SIGN = re.compile(rf"{_HOUR}|\d[:：]\d{{2}}|{_UNITS}")
 # Every day's hour as much as one day's: "下周还是每天8点到岗".
 _AT_HOUR = rf"(?:每[天日晚]|每周[一二三四五六日天]?)?(?:上午|下午|早上|晚上|中午)?{_HOUR}"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"
@@ -159,9 +160,9 @@ def is_notice(message: Message, config: dict) -> bool:
     @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
     bare = _LEADING_MENTIONS.sub("", said).strip()
-    # A task may be short when it names the hour ("明早7点半到校", "请李主任明天8点到岗"):
-    # min_chars keeps out short chatter that names none.
-    if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"] and not _CLOCK.search(bare):
+    # A task may be short when it names the hour or the units ("明早7点半到校", "请李主任明天8点到岗",
+    # "已转发，各村周五前上报"): min_chars keeps out short chatter that names neither.
+    if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"] and not _TASK_SIGN.search(bare):
         return False
     if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
         task = _REPLY_THEN_TASK.match(bare)
