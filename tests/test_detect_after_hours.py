@@ -513,11 +513,13 @@ def test_a_task_set_in_a_quote_reply_at_night_is_flagged_and_a_quoted_thanks_is_
     # leader, to the heads of every village, to school, a meeting, a report due.
     ("请李主任明天8点到岗", True), ("王局长，明天8点到岗", True), ("各村书记明天8点到岗", True),
     ("明早7点半到校", True), ("全体教师明天7点40到校", True), ("明天8点交班会", True), ("明天7点半开晨会", True),
+    ("请赵所长明天早上8点到所里值班", True), ("请各村干部明天8点到村部值班", True),
     # ... but short chatter naming neither, thanks to the units, the speaker's own hour, and asking: none.
     ("各村周五前上报", True), ("已转发，各村周五前上报", True), ("请各股室报送台账", True),
     ("请大家吃饭", False), ("请大家放心", False), ("我明早7点半到校", False), ("明天几点到校？", False),
     ("各村辛苦了", False), ("收到，各村已上报", False), ("各村报了吗？", False),
     ("明早7点半到校吗", False), ("明天交班会几点开？", False), ("李主任明天8点到岗？", False),
+    ("明天8点值班的是小王", False), ("王所长明天8点值班", False), ("明天8点到值班室拿钥匙", False),
 ])
 def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
