@@ -30,8 +30,8 @@ _TO = (rf"(?:(?:到(?!下周|下个?月|明天|后天|明年|节后|年后|月�
 # Or before it: 往外单位发, 向外单位转发, 在家长群里转发, 在网上发表; not views aired (发表意见,
 # 发言, 发声: "不要在群里发表意见" keeps no material in). A bare 发, 传 or 转 passes on only
 # with where to ("别发错了" asks nothing), as does publishing ("不要发表到网上", 发布到网络上,
-# 上传到网上, 贴到网上): "不要发表意见" keeps nothing in. 乱传 spreads it anywhere ("内部消息，不要乱传，…").
-_PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流|乱[传发转])(?:{_TO})?|(?:[传发转]|发表|发布|公布|上传|张?贴){_TO}"
+# 上传到网上, 贴到网上): "不要发表意见" keeps nothing in. 乱传 (乱讲, 乱说) spreads it anywhere ("内部消息，不要乱传，…").
+_PASS_ON = (rf"(?:往?外传|外泄|往?外发|转发|扩散|[传发]出去|外流|乱[传发转讲说])(?:{_TO})?|(?:[传发转]|发表|发布|公布|上传|张?贴){_TO}"
             rf"|(?:往|向|在){_IN_CLAUSE}{{1,8}}?(?:转发|[传转]|发(?!表(?:意见|看法|评论|言论|感想)|言|声)表?)")
 # Or 仅限内部 (仅供内部), or to delete it after reading. 仅限内部 saying who may take part is no
 # such ask ("以下是学校内部通知，仅限内部人员报名：…"); saying who may read it is one, though

@@ -949,10 +949,12 @@ def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_o
     ("秘密级材料，请勿外传：\n1.县委常委会研究的人事事项", "秘密级"),
     ("内部消息，不要乱传，下周县里要来暗访，重点查上班纪律", "内部消息"), ("这是内部消息，别乱传，王书记下个月调县里", "内部消息"),
     ("内部资料，不要乱发，县委关于干部考核的初步结果是各乡镇排名", "内部资料"),
+    ("内部消息，不要乱讲，县里要调整分管领导", "内部消息"), ("这是内部消息，不要乱说，下周县里要来暗访", "内部消息"),
     # ... not the ask alone, a rule for such files, nor rumours not to be spread.
     ("秘密级文件复印件，请勿外传", None), ("秘密级文件一律不得在微信群传播：请各单位自查", None),
     ("秘密级以上文件，严禁外传：违者追责", None), ("内部消息，不要乱传，心里有数就行", None),
     ("大家不要乱传谣言，以官方发布为准", None), ("这是内部消息，先别乱传，等正式通知", None),
+    ("内部消息，不要乱说，心里有数就行", None), ("大家不要乱说，以官方发布为准", None),
 ])
 def test_a_graded_copy_or_internal_news_not_to_be_spread_is_flagged_when_passed_on(text, declared):
     flags = run(secret, msg(text))
