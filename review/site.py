@@ -150,9 +150,30 @@ SETTINGS = {"sql_time_limit_ms": 5000, "max_returned_rows": 2000, "allow_downloa
 LONGEST_VALUE = 32 * 1024 * 1024
 
 
-def limit_values(conn) -> None:
-    """Set the server's limits on one of Datasette's connections."""
+# The pragmas a query may read as tables (`pragma_table_info(…)`): a table's columns, keys
+# and indexes, and the file's page counts, which Datasette's SQL check allows too. Not the
+# other one it allows, `pragma_database_list`, which gives the archive's path on the
+# server (shown to admins only, /-/databases), nor any other (compile_options,
+# journal_mode, busy_timeout …), which tell how the server is set up: Datasette refuses
+# those by a pattern on the SQL's text, which a line starting with `--` inside a string
+# gets round. Datasette reads what it needs with PRAGMA statements, not these tables.
+READABLE_PRAGMAS = {"table_info", "table_xinfo", "foreign_key_list", "index_list", "index_info", "index_xinfo",
+                    "page_count", "page_size", "max_page_count", "schema_version"}
+
+
+def _authorizer(action, table, column, database, trigger) -> int:
+    # SQLite names the table as the query first spelled it: PRAGMA_DATABASE_LIST too.
+    if action == sqlite3.SQLITE_READ and table and table.lower().startswith("pragma_") \
+            and table.lower().removeprefix("pragma_") not in READABLE_PRAGMAS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def limit_connection(conn) -> None:
+    """Set the server's limits on one of Datasette's connections: the longest value, and
+    no pragma read as a table but READABLE_PRAGMAS."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LONGEST_VALUE)
+    conn.set_authorizer(_authorizer)
 
 
 SESSION_SECONDS = 12 * 3600

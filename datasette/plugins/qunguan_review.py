@@ -27,7 +27,7 @@ def permission_allowed(datasette, actor, action, resource):
 
 @hookimpl
 def prepare_connection(conn):
-    site.limit_values(conn)
+    site.limit_connection(conn)
 
 
 @hookimpl
