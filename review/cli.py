@@ -119,6 +119,9 @@ def serve(
     db: ArchiveOption,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
+    allow_host: Annotated[Optional[list[str]], typer.Option(
+        help="Another host name (or address) the site may be opened by, e.g. the server's name in the office; "
+             "repeat for more. localhost, 127.0.0.1, ::1 and --host are always allowed.")] = None,
 ):
     """Serve the archive, review queue and handling forms (login required) with Datasette."""
     import socket
@@ -140,7 +143,7 @@ def serve(
         # The command to paste as it is: without --db it would be refused.
         err.print(f"[yellow]no users yet: nobody can log in; add one with `qunguan users add NAME --role supervisor "
                   f"--db {escape(str(db))}`[/yellow]")
-    ds = site.make_datasette(db)
+    ds = site.make_datasette(db, host, tuple(allow_host or ()))
     err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
     try:
         # No proxy headers: uvicorn would otherwise take X-Forwarded-For from a client on

@@ -7,8 +7,8 @@ from datasette import Request, Response
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from review import csv_export, errors, request_body
-from review.web import ROUTES_PREFIX, role_of
+from review import csv_export, errors, hosts, request_body
+from review.web import ROUTES_PREFIX, config, role_of
 
 # The addresses that take a POST: the login, logging out, the password change and the
 # handling forms (every other address takes only GET and HEAD).
@@ -23,16 +23,23 @@ _TAKES_POST = re.compile(rf"^/-/(login|logout|password)$|^{ROUTES_PREFIX}/(flags
 # types could run as a page.
 _HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
             (b"x-content-type-options", b"nosniff")]
+_WRONG_HOST = "此地址的主机名不是本服务的：请用启动服务时显示的地址访问（其他名称须在启动时以 --allow-host 允许）"
 
 
 def wrapper(datasette):
     """Answer here what Datasette would answer wrongly (`_checked`), and send a CSV export
     as a file Excel opens right and safely (`csv_export`).
     Answer a form that is not UTF-8, which the CSRF check fails to read, with 400 rather
-    than a server error. No answer may be shown in another site's frame, nor sniffed."""
+    than a server error. No answer may be shown in another site's frame, nor sniffed, nor
+    given to a request for a host name this server does not go by (`hosts`)."""
+    allowed = config(datasette).get("allowed_hosts") or hosts.allowed_hosts("127.0.0.1")
+
     def wrap(app):
         async def guarded(scope, receive, send):
             send = _with_headers(send)
+            if scope.get("type") == "http" and not _for_this_host(scope, allowed):
+                await Response.text(_WRONG_HOST, status=400).asgi_send(send)
+                return
             if scope.get("type") == "http":
                 checked = await _checked(datasette, scope, receive, send)
                 if checked is None:
@@ -58,6 +65,11 @@ def wrapper(datasette):
         return guarded
 
     return wrap
+
+
+def _for_this_host(scope, allowed: list[str]) -> bool:
+    named = [value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"host"]
+    return len(named) == 1 and hosts.is_allowed(named[0], allowed)
 
 
 def _with_headers(send):

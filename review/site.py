@@ -126,11 +126,11 @@ def lock_down(archive: Path) -> None:
 _HANDLING_TABLE = '状态、措施以代码记录；按中文名查看请用 <a href="{trail}">处置记录（工作群标记）</a>。'
 
 
-def metadata(archive: Path, users_db: Path) -> dict:
+def metadata(archive: Path, users_db: Path, allowed_hosts: list[str]) -> dict:
     trail = f"/{archive.stem}/handling_trail"
     return {
         "title": "群管 · 政务微信工作群档案",
-        "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db)}},
+        "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db), "allowed_hosts": allowed_hosts}},
         "databases": {archive.stem: {"queries": canned_queries(),
                                      "tables": {"handling": {"description_html": _HANDLING_TABLE.format(trail=trail)}}}},
     }
@@ -224,16 +224,18 @@ def device_cookie(ds, user, logins: list[list]) -> str:
     return ds.sign([entry, *(other for other in logins if other[0] != user.name)][:DEVICE_NAMES], "device")
 
 
-def make_datasette(archive: Path):
+def make_datasette(archive: Path, host: str = "127.0.0.1", allow_hosts: tuple[str, ...] = ()):
     """The Datasette that `qunguan serve` runs (and the tests drive): plugin, templates,
-    canned queries, a persistent secret, and users kept beside the archive."""
+    canned queries, a persistent secret, and users kept beside the archive; answering
+    only to the names of `host`, the address it is bound to, and `allow_hosts` (`hosts`)."""
     from datasette.app import Datasette
 
-    from review import auth
+    from review import auth, hosts
 
     lock_down(archive)
     users = auth.users_path(archive)
     auth.connect(users).close()
     return Datasette([str(archive)], plugins_dir=str(DATASETTE_DIR / "plugins"),
-                     template_dir=str(DATASETTE_DIR / "templates"), metadata=metadata(archive, users),
+                     template_dir=str(DATASETTE_DIR / "templates"),
+                     metadata=metadata(archive, users, hosts.allowed_hosts(host, allow_hosts)),
                      secret=secret_for(archive), settings=SETTINGS)

@@ -487,6 +487,40 @@ async def test_only_admins_see_how_the_server_is_set_up(ds):
     assert databases.json()[0]["path"].endswith("archive.db")
 
 
+@pytest.mark.parametrize("host, served", [
+    ("localhost", True), ("LOCALHOST:8001", True), ("127.0.0.1:8001", True), ("[::1]:8001", True),
+    ("evil.example", False), ("evil.example:8001", False), ("localhost.evil.example", False),
+    ("127.0.0.1.nip.io:8001", False), ("192.168.1.20:8001", False), ("", False)])
+@pytest.mark.parametrize("actor", [None, "u-auditor"])
+async def test_a_page_rebinding_its_name_to_this_server_is_answered_nothing(ds, host, served, actor):
+    # A page of evil.example whose name then resolves to 127.0.0.1 reads this server as its
+    # own site: its requests say Host: evil.example.
+    cookies = cookies_for(ds, actor)
+    pages = [await ds.client.get(path, cookies=cookies, headers={"host": host})
+             for path in ("/-/login", "/archive/messages.json", "/-/qunguan/table.js")]
+    posted = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD}, headers={"host": host})
+    for response in (*pages, posted):
+        assert (response.status_code == 400) != served, (host, response.status_code)
+        if not served:
+            assert "主机名" in response.text and not response.cookies
+            assert response.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("bound, extra, host, served", [
+    ("0.0.0.0", (), "192.168.1.20:8001", True), ("::", (), "[fe80::1]:8001", True),
+    ("0.0.0.0", (), "qunguan.office:8001", False), ("0.0.0.0", ("qunguan.office",), "QunGuan.office:8001", True),
+    ("192.168.1.20", (), "192.168.1.20:8001", True), ("192.168.1.20", (), "192.168.1.21:8001", False),
+    ("192.168.1.20", ("qunguan.office",), "localhost:8001", True)])
+async def test_serve_answers_to_the_address_it_is_bound_to_and_the_names_it_is_given(db_path, fixtures, qunguan, bound,
+                                                                                     extra, host, served):
+    from review.site import make_datasette
+
+    prepare(qunguan, db_path, fixtures)
+    ds = make_datasette(db_path, bound, extra)
+    response = await ds.client.get("/-/login", headers={"host": host})
+    assert response.status_code == (200 if served else 400)
+
+
 @pytest.mark.parametrize("sql", [
     "select file from pragma_database_list", "select * from PRAGMA_DATABASE_LIST",
     "select count(*) from main.pragma_database_list", "select (select file from pragma_database_list) as f",

@@ -1,0 +1,45 @@
+"""Which names the site answers to. A page on another site can have its name resolve to
+127.0.0.1 once loaded (DNS rebinding), and then read this server as its own, past every
+browser rule: its requests carry its own name as Host, which is no name of this server."""
+from __future__ import annotations
+
+import ipaddress
+
+# What a browser on this machine calls it, whatever address the server is bound to.
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+# Bound to every address: any of this machine's addresses may be typed, and an address
+# typed as such is never a rebound name.
+WILDCARDS = ("0.0.0.0", "::", "")
+ANY_ADDRESS = "*address"
+
+
+def allowed_hosts(bound: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The host names served when bound to `bound`, with the `extra` ones `serve
+    --allow-host` gave (a name or address the users type, such as the server's in the office)."""
+    names = [*LOCAL_NAMES, *(name.strip().lower().strip("[]") for name in extra)]
+    names.append(ANY_ADDRESS if bound in WILDCARDS else bound.lower().strip("[]"))
+    return sorted(set(names))
+
+
+def host_of(header: str) -> str:
+    """The name in a Host header, without its port or an IPv6 address's brackets."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    name, _, port = header.rpartition(":")
+    return name if name and port.isdigit() and ":" not in name else header
+
+
+def is_allowed(header: str | None, allowed: list[str]) -> bool:
+    if not header:
+        return False  # every browser sends one
+    host = host_of(header)
+    return host in allowed or (ANY_ADDRESS in allowed and _is_address(host))
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
