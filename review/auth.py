@@ -14,11 +14,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ingest.records import local_now, stamp
@@ -28,15 +29,23 @@ from review.handling import NOT_A_PERSON
 ROLES = ("supervisor", "auditor", "admin")
 ITERATIONS = 480_000
 MIN_PASSWORD = 10
-# Guessing is slowed down per account and per address: after this many failed logins in
-# the window (since the last successful one), further attempts are refused until it passes
-# (the address's, not for a browser the account logged in on before: `login_locked`).
-LOCK_AFTER = {"name": 5, "address": 20}
+# Guessing is slowed down where it comes from: after this many failed logins in the window,
+# further attempts are refused until it passes (`login_locked`). "name": one account's from
+# one address, so guesses elsewhere never lock its owner out; "address": one address's over
+# every account; "account": one account's from every address, guesses spread over many.
+LOCK_AFTER = {"name": 5, "address": 20, "account": 50}
 LOCK_MINUTES = 15
 
 
 class AuthError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A lock refusing logins: which (a LOCK_AFTER key), and the minutes until it lifts."""
+    kind: str
+    minutes: int
 
 
 @dataclass(frozen=True)
@@ -166,13 +175,14 @@ def set_password(conn, name: str, password: str, by: str) -> None:
     _end_sessions(conn, name, "password changed", by, password_hash=hash_password(password))
 
 
-def change_own_password(conn, name: str, current: str, new: str, address: str, trusted: bool = False) -> str | None:
+def change_own_password(conn, name: str, current: str, new: str, address: str,
+                        trusted: bool = False) -> str | Lock | None:
     """`name` changing their own password, which needs the current one. That check is
     made as a login attempt is (`attempt_login`: logged, as a password check, counted
     toward the locks and refused while one holds), so the change cannot serve to guess a
     password. None once changed as
     `set_password` changes it, by `name` themself; else why not: "short" (the new one is
-    too short, refused before any attempt), "name" or "address" (a lock holds), "wrong"
+    too short, refused before any attempt), the Lock that holds, "wrong"
     (not the current password) or "same" (the new one is the current one)."""
     if len(new) < MIN_PASSWORD:
         return "short"
@@ -253,36 +263,53 @@ def logged_name(conn, name: str) -> str:
     return UNKNOWN_NAME + hmac.new(key, name.encode("utf-8"), "sha256").hexdigest()[:12]
 
 
-def login_locked(conn, name: str, address: str, trusted: bool = False) -> str | None:
-    """Which lock refuses a login as `name` from `address` for now: "name" when the account
-    has used up its failed logins, "address" when the address has; None when neither.
-    An account's failures count since the window opened, its last success, its last
-    password change (an admin who resets a locked user's password unlocks it) and its
-    being enabled again (tries of the right password while disabled failed, and counted);
-    an address's, over the window.
+def login_locked(conn, name: str, address: str, trusted: bool = False) -> Lock | None:
+    """The lock that refuses a login as `name` from `address` for now, or None. "name" when
+    the account has used up its failed logins from this address: since the window opened,
+    its last success from here, its last password change (an admin who resets a locked
+    user's password unlocks it) and its being enabled again (tries of the right password
+    while disabled failed, and counted). Someone guessing elsewhere, wherever they are,
+    locks only themself out: the account's owner logs in from their own address.
+    "address" when the address has used up its failures over the window, "account" when
+    the account has from every address (since its last success anywhere), guesses spread
+    over many addresses.
 
-    The address lock is not for a `trusted` login, one from a browser where `name` has
-    logged in before: an office behind one NAT or proxy shares an address, and anyone
-    there could otherwise lock everyone out. Someone spraying guesses over many accounts
-    has no such browser for them, so the address lock still stops them, and the
-    account's own lock holds for every browser. Nor does a success from the address lift
-    its lock: the sprayer's own account would give them guesses anew."""
+    Those two are not for a `trusted` login, one from a browser where `name` has logged in
+    before: an office behind one NAT or proxy shares an address, and anyone there could
+    otherwise lock everyone out, as anyone with many addresses could an account. Someone
+    guessing has no such browser for the accounts they try, so these locks still stop
+    them, and the account's lock from an address holds for every browser there. Nor does
+    a success from the address lift its lock: the sprayer's own account would give them
+    guesses anew."""
     since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
     reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? "
                          "and event in ('password changed', 'enabled')", [name]).fetchone()[0]
-    account = conn.execute(
-        "select count(*) from logins where name = ? and not ok and at >= ? and id > coalesce("
-        "(select max(id) from logins where name = ? and ok), 0)", [name, max(since, reset), name]).fetchone()[0]
-    if account >= LOCK_AFTER["name"]:
-        return "name"
-    if not trusted and conn.execute("select count(*) from logins where address = ? and not ok and at >= ?",
-                                    [address, since]).fetchone()[0] >= LOCK_AFTER["address"]:
-        return "address"
+    since_reset = max(since, reset)
+    locks = [("name", "name = ? and address = ? and at >= ? and id > coalesce((select max(id) from logins "
+                      "where name = ? and address = ? and ok), 0)", [name, address, since_reset, name, address])]
+    if not trusted:
+        locks += [("address", "address = ? and at >= ?", [address, since]),
+                  ("account", "name = ? and at >= ? and id > coalesce((select max(id) from logins where name = ? "
+                              "and ok), 0)", [name, since_reset, name])]
+    for kind, where, params in locks:
+        if lock := _lock(conn, kind, where, params):
+            return lock
     return None
 
 
+def _lock(conn, kind: str, where: str, params: list) -> Lock | None:
+    # Locked while the window holds LOCK_AFTER[kind] failures: until the last that many's
+    # first leaves it.
+    row = conn.execute(f"select at from logins where not ok and {where} order by at desc limit 1 offset ?",
+                       [*params, LOCK_AFTER[kind] - 1]).fetchone()
+    if row is None:
+        return None
+    lifts = datetime.fromisoformat(row[0]) + timedelta(minutes=LOCK_MINUTES)
+    return Lock(kind, max(1, math.ceil((lifts - local_now()).total_seconds() / 60)))
+
+
 def attempt_login(conn, name: str, password: str, address: str, trusted: bool = False,
-                  kind: str = "login") -> tuple[str | None, User | None]:
+                  kind: str = "login") -> tuple[Lock | None, User | None]:
     """One login attempt: (the lock that refuses it, None) while one holds (`login_locked`),
     else (None, the user when the password is right). Every attempt is kept in the log,
     as its `kind` (a login, or the check of the current password on changing it):

@@ -22,8 +22,10 @@ async def login_page(datasette, request, error: str | None, next_url: str, statu
         request=request), status=status)
 
 
-_LOCKED = {"name": "登录失败次数过多，请 {minutes} 分钟后再试",
-           "address": "此网络地址登录失败次数过多，请 {minutes} 分钟后再试（在本浏览器上登录过的账号不受影响）"}
+# By the lock that holds (auth.LOCK_AFTER), with the minutes until it lifts.
+_LOCKED = {"name": "此账号在本网络地址登录失败次数过多，请 {minutes} 分钟后再试",
+           "address": "此网络地址登录失败次数过多，请 {minutes} 分钟后再试（在本浏览器上登录过的账号不受影响）",
+           "account": "此账号近期登录失败次数过多，请 {minutes} 分钟后再试（曾在本浏览器上登录过此账号的不受影响）"}
 
 
 async def login(datasette, request):
@@ -44,7 +46,7 @@ async def login(datasette, request):
             response = Response.redirect(next_url)
             start_session(datasette, response, user, device)
             return response
-        error = _LOCKED[lock].format(minutes=auth.LOCK_MINUTES) if lock else "用户名或密码错误，或账号已停用"
+        error = _LOCKED[lock.kind].format(minutes=lock.minutes) if lock else "用户名或密码错误，或账号已停用"
         return await login_page(datasette, request, error, next_url, 429 if lock else 401,
                                 username=_name_to_show(name, device))
     return await login_page(datasette, request, None, next_url, 200)

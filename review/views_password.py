@@ -18,10 +18,11 @@ _REFUSED = {
     "short": f"新密码至少需要 {auth.MIN_PASSWORD} 个字符",
     "wrong": "当前密码错误",
     "same": "新密码不能与当前密码相同",
-    # The login's locks: this page counts toward them and is refused by them.
-    "name": f"此账号密码错误次数过多（登录失败一并计算），请 {auth.LOCK_MINUTES} 分钟后再试",
-    "address": f"此网络地址密码错误次数过多，请 {auth.LOCK_MINUTES} 分钟后再试",
 }
+# The login's locks (auth.LOCK_AFTER): this page counts toward them and is refused by them.
+_LOCKED = {"name": "此账号在本网络地址密码错误次数过多（登录失败一并计算），请 {minutes} 分钟后再试",
+           "address": "此网络地址密码错误次数过多，请 {minutes} 分钟后再试",
+           "account": "此账号近期密码错误次数过多（登录失败一并计算），请 {minutes} 分钟后再试"}
 _CHANGED = "密码已修改。您在其他浏览器或设备上的登录均已退出，本浏览器保持登录。"
 
 
@@ -46,9 +47,11 @@ async def password_view(datasette, request):
                 start_session(datasette, response, user, device)
                 return response
     # The form comes back empty: a password is never written into a page.
+    locked = isinstance(refused, auth.Lock)
+    error = _LOCKED[refused.kind].format(minutes=refused.minutes) if locked else _REFUSED.get(refused)
     return Response.html(await datasette.render_template("qunguan_password.html", {
-        "error": _REFUSED.get(refused), "min_length": auth.MIN_PASSWORD}, request=request),
-        status=200 if refused is None else 429 if refused in ("name", "address") else 400)
+        "error": error, "min_length": auth.MIN_PASSWORD}, request=request),
+        status=200 if refused is None else 429 if locked else 400)
 
 
 def _change(datasette, name: str, current: str, new: str, address: str, device: list[list]):

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from ingest.records import stamp
 from tests.review_helpers import PASSWORD, cookies_for, csrf, log_in, prepare
 
 ACTORS = [None, "u-supervisor", "u-auditor", "u-admin", "u-gone"]
@@ -438,6 +439,61 @@ async def test_guesses_from_a_shared_address_do_not_lock_the_office_out(ds, db_p
     for _ in range(auth.LOCK_AFTER["name"]):
         assert (await login("u-supervisor", "guess-guess-guess", hers, token)).status_code == 401
     assert (await login("u-supervisor", PASSWORD, hers, token)).status_code == 429
+
+
+def browser_at(ds, address):
+    """A new browser on another machine, at `address`: it keeps its own cookies."""
+    import httpx
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app(), client=(address, 40000)),
+                             base_url="http://localhost")
+
+
+async def log_in_from(browser, name, password=PASSWORD):
+    page = await browser.get("/-/login")
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+    return await browser.post("/-/login", data={"username": name, "password": password, "csrftoken": token})
+
+
+async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(ds, db_path):
+    # Five wrong passwords locked the account for everyone, whoever typed them: anyone
+    # could keep a supervisor out for good, five guesses every 15 minutes.
+    from review import auth
+
+    async with browser_at(ds, "203.0.113.9") as stranger:
+        for _ in range(auth.LOCK_AFTER["name"]):
+            assert (await log_in_from(stranger, "u-supervisor", "guess-guess-guess")).status_code == 401
+        refused = await log_in_from(stranger, "u-supervisor")  # the right one too, from there
+        assert refused.status_code == 429 and "此账号在本网络地址登录失败次数过多，请 15 分钟后再试" in refused.text
+        await log_in(ds, "u-supervisor")  # she logs in at her desk, as ever
+        assert (await log_in_from(stranger, "u-supervisor")).status_code == 429  # her login lifts no lock there
+        users = sqlite3.connect(auth.users_path(db_path))
+        failed = users.execute("select address, count(*) from logins where not ok group by 1").fetchall()
+        assert failed == [("203.0.113.9", auth.LOCK_AFTER["name"])]  # the guesses are on record
+        users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-11 minutes')")
+        users.commit()
+        assert "请 4 分钟后再试" in (await log_in_from(stranger, "u-supervisor")).text  # how long is left
+
+
+@pytest.mark.parametrize("short_of_the_lock, locked", [(0, True), (1, False)])
+async def test_guesses_spread_over_many_addresses_lock_only_browsers_new_to_the_account(ds, db_path, short_of_the_lock,
+                                                                                      locked):
+    from review import auth
+
+    spread = auth.LOCK_AFTER["account"] - short_of_the_lock
+    hers = await log_in(ds, "u-supervisor")  # her browser, where she logged in yesterday
+    users = sqlite3.connect(auth.users_path(db_path))
+    users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-1 day')")
+    users.executemany("insert into logins (name, address, ok, at) values ('u-supervisor', ?, 0, ?)",
+                      [(f"198.51.100.{i % 25}", stamp()) for i in range(spread)])  # two or so from each of 25
+    users.commit()
+    async with browser_at(ds, "192.0.2.7") as new:
+        answer = await log_in_from(new, "u-supervisor")
+        assert answer.status_code == (429 if locked else 302)
+        assert ("此账号近期登录失败次数过多" in answer.text) == locked
+    token, hers = await csrf(ds, "/-/login", {k: v for k, v in hers.items() if k != "ds_actor"})
+    assert (await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD,
+                                                   "csrftoken": token}, cookies=hers)).status_code == 302
 
 
 async def test_a_browser_is_known_for_90_days_and_only_until_its_users_sessions_end(ds, qunguan, db_path):
