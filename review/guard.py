@@ -7,7 +7,7 @@ from datasette import Request, Response
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from review import csv_export, errors, hosts, request_body
+from review import csrf, csv_export, errors, hosts, request_body
 from review.web import ROUTES_PREFIX, config, role_of
 
 # The addresses that take a POST: the login, logging out, the password change and the
@@ -31,7 +31,8 @@ def wrapper(datasette):
     as a file Excel opens right and safely (`csv_export`).
     Answer a form that is not UTF-8, which the CSRF check fails to read, with 400 rather
     than a server error. No answer may be shown in another site's frame, nor sniffed, nor
-    given to a request for a host name this server does not go by (`hosts`)."""
+    given to a request for a host name this server does not go by (`hosts`). A logged-in
+    browser's forms carry its session's own CSRF token (`csrf`)."""
     allowed = config(datasette).get("allowed_hosts") or hosts.allowed_hosts("127.0.0.1")
 
     def wrap(app):
@@ -41,6 +42,7 @@ def wrapper(datasette):
                 await Response.text(_WRONG_HOST, status=400).asgi_send(send)
                 return
             if scope.get("type") == "http":
+                scope, send = csrf.bound(datasette._secret, scope, send)
                 checked = await _checked(datasette, scope, receive, send)
                 if checked is None:
                     return

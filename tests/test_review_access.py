@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from ingest.records import stamp
-from tests.review_helpers import PASSWORD, cookies_for, csrf, log_in, prepare
+from tests.review_helpers import PASSWORD, cookies_for, csrf, form_fields, log_in, prepare
 
 ACTORS = [None, "u-supervisor", "u-auditor", "u-admin", "u-gone"]
 # route -> actors that get 200 (everyone else: 403, or a redirect to the login for pages)
@@ -255,6 +255,28 @@ async def test_a_post_without_csrf_token_is_refused(ds):
     for path in ("/-/qunguan/flags/1", "/-/qunguan/bulk", "/-/login"):
         response = await ds.client.post(path, data={"status": "dismissed", "action": "none", "flag": "1"}, cookies=cookies)
         assert response.status_code == 403, path
+
+
+@pytest.mark.parametrize("form, fields", [
+    ("/-/qunguan/flags/1", {"status": "dismissed", "action": "none", "note": "误报"}),
+    ("/-/qunguan/queue", {"flag": "1", "status": "dismissed", "note": "误报"}),
+    ("/-/logout", {})])
+async def test_a_token_of_one_session_is_refused_with_anothers(ds, query, form, fields):
+    # Datasette's token is a double-submit cookie: any token it signed passed with the
+    # cookie holding it. Someone who can set a cookie in a supervisor's browser (a sibling
+    # subdomain, plain http on the way) sets the one of their own session and has her
+    # browser post their form: 误报 recorded in her name, or her sessions ended.
+    theirs, cookies = await form_fields(ds, form, await log_in(ds, "u-admin"))
+    hers = cookies_for(ds, "u-supervisor")
+    action = {"/-/qunguan/queue": "/-/qunguan/bulk"}.get(form, form)
+    tossed = await ds.client.post(action, data={**theirs, **fields}, cookies={**hers, "ds_csrftoken": cookies["ds_csrftoken"]})
+    assert tossed.status_code == 403 and query("select count(*) as n from handling")[0]["n"] == 0
+    assert (await ds.client.get("/-/qunguan/queue", cookies=hers)).status_code == 200  # still logged in
+    # Her own page's token goes through, whatever CSRF cookie her browser held before.
+    own, cookies = await form_fields(ds, form, {**hers, "ds_csrftoken": cookies["ds_csrftoken"]})
+    done = await ds.client.post(action, data={**own, **fields}, cookies=cookies)
+    assert done.status_code == 302
+    assert query("select count(*) as n from handling")[0]["n"] == (0 if form == "/-/logout" else 1)
 
 
 async def test_a_login_posted_from_another_site_is_refused(ds):
