@@ -16,7 +16,10 @@ READ = ("supervisor", "auditor", "admin")
 # Tables only admins and auditors see: the ledgers of who imported what and who changed
 # which detector setting, group registration or roster entry.
 LEDGER_TABLES = {"imports", "rejects", "settings_log", "registry_log"}
-LEDGER_QUERIES = {"import_ledger"}
+# Queries only admins and auditors open: the import ledger, and each supervisor's handling
+# time by name, a ranking of colleagues (第十三条 has the unit's Party group, not fellow
+# supervisors, hold people to account); supervisors see it per unit (time_to_handle_per_unit).
+RESTRICTED_QUERIES = {"import_ledger", "time_to_handle"}
 HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
 INTERNAL_DATABASE = "_internal"
 
@@ -36,7 +39,7 @@ def allowed(role: str | None, action: str, resource=None) -> bool:
         return role in READ
     if action == "view-query":
         _, query = resource
-        return role in ("auditor", "admin") if query in LEDGER_QUERIES else role in READ
+        return role in ("auditor", "admin") if query in RESTRICTED_QUERIES else role in READ
     if action == "execute-sql":
         return role == "auditor"
     if action == "qunguan-handle":

@@ -27,6 +27,10 @@ ROUTES = {
     "/archive/import_ledger": {"u-auditor", "u-admin"},
     "/archive/stale_open_flags": {"u-supervisor", "u-auditor", "u-admin"},
     "/archive/stale_open_flags.csv": {"u-supervisor", "u-auditor", "u-admin"},
+    # Each supervisor's handling time by name ranks colleagues; per unit it is everyone's.
+    "/archive/time_to_handle": {"u-auditor", "u-admin"},
+    "/archive/time_to_handle.csv": {"u-auditor", "u-admin"},
+    "/archive/time_to_handle_per_unit": {"u-supervisor", "u-auditor", "u-admin"},
     "/archive.json?sql=select+1": {"u-auditor"},
     "/archive/settings.json": {"u-auditor"},
     "/archive/settings_log.json": {"u-auditor", "u-admin"},

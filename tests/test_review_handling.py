@@ -559,6 +559,11 @@ async def test_handling_time_counts_only_a_persons_decisions(ds, db_path, query)
     assert "处置用时中位数：3.0 小时" in page.text
     per_person = (await ds.client.get("/archive/time_to_handle.json?_shape=array", cookies=cookies_for(ds, "u-auditor"))).json()
     assert [(r["核查人"], r["处置数"], r["平均用时"]) for r in per_person] == [("u-admin", 1, 4.0), ("u-supervisor", 1, 2.0)]
+    # A ranking of named colleagues is not the supervisors' to read: they see it per unit.
+    supervisor = cookies_for(ds, "u-supervisor")
+    assert (await ds.client.get("/archive/time_to_handle.json", cookies=supervisor)).status_code == 403
+    per_unit = await ds.client.get("/archive/time_to_handle_per_unit.json?_shape=array", cookies=supervisor)
+    assert [(r["单位"], r["处置数"], r["平均用时"], r["最长用时"]) for r in per_unit.json()] == [("（未登记单位）", 2, 3.0, 4.0)]
 
 
 async def test_no_handling_time_while_only_the_checks_closed_flags(ds, db_path, query):
