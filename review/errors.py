@@ -29,6 +29,11 @@ BAD_ADDRESS = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the 
 NOT_ALLOWED = "此地址不接受提交：只有登录、退出登录、修改密码和处置表单可以提交。"
 
 
+# SQLite refusing a read the server's connections do not allow (site.READABLE_PRAGMAS),
+# which Datasette lets out of a table page's `_where` as a server error.
+_REFUSED_READ = re.compile(r"not authorized|access to \S+ is prohibited")
+
+
 def wants_json(path: str, accept: str = "") -> bool:
     return path.split("?")[0].endswith(".json") or "application/json" in accept
 
@@ -55,6 +60,8 @@ def in_chinese(exception: Exception, as_json: bool = False) -> Exception:
     naming SQLite's 'interrupted', is said in the same words."""
     if isinstance(exception, QueryInterrupted):
         return DatasetteError(INTERRUPTED, title=error_message("SQL Interrupted"), status=400)
+    if isinstance(exception, sqlite3.Error) and _REFUSED_READ.fullmatch(str(exception)):
+        return _sqlite_error(str(exception), 400)  # SQL asking what it may not (a table page's _where)
     if isinstance(exception, sqlite3.Error):
         traceback.print_exception(exception)  # as Datasette logs any error it did not raise itself
         return _sqlite_error(str(exception), 500)

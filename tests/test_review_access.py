@@ -614,6 +614,15 @@ async def test_an_auditors_sql_reads_neither_the_archives_path_nor_the_servers_s
     assert str(db_path.parent) not in response.text and "COMPILER" not in response.text
 
 
+@pytest.mark.parametrize("path", ["/archive/flags", "/archive/flags.json"])
+async def test_a_table_pages_where_reading_the_archives_path_is_refused_not_a_server_error(ds, db_path, path):
+    response = await ds.client.get(path, params={"_where": "id in (select seq from pragma_database_list)"},
+                                   cookies=cookies_for(ds, "u-auditor"))
+    text = response.json()["error"] if path.endswith(".json") else response.text
+    assert response.status_code == 400 and "无权读取 pragma_database_list" in text
+    assert str(db_path.parent) not in response.text
+
+
 async def test_an_auditor_still_reads_a_tables_columns_and_every_role_its_pages(ds):
     # What Datasette reads with PRAGMA statements (the database page its attached
     # databases, table pages their columns and keys) is no pragma read as a table.
