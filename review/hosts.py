@@ -4,6 +4,7 @@ browser rule: its requests carry its own name as Host, which is no name of this 
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 # What a browser on this machine calls it, whatever address the server is bound to.
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -17,7 +18,12 @@ def allowed_hosts(bound: str, extra: list[str] | tuple[str, ...] = ()) -> list[s
     """The host names served when bound to `bound`, with the `extra` ones `serve
     --allow-host` gave (a name or address the users type, such as the server's in the office)."""
     names = [*LOCAL_NAMES, *(name.strip().lower().strip("[]") for name in extra)]
-    names.append(ANY_ADDRESS if bound in WILDCARDS else bound.lower().strip("[]"))
+    if bound in WILDCARDS:
+        # And the machine's own name, which colleagues type in the office: a rebinding page
+        # sends its own site's name, never this machine's.
+        names += [ANY_ADDRESS, *(name.lower() for name in (socket.gethostname(), socket.getfqdn()) if name)]
+    else:
+        names.append(bound.lower().strip("[]"))
     return sorted(set(names))
 
 

@@ -3,6 +3,7 @@ may read and who may write. A matrix of actors (anonymous, each role, a disabled
 over every route."""
 import html
 import re
+import socket
 import sqlite3
 
 import pytest
@@ -601,6 +602,19 @@ async def test_serve_answers_to_the_address_it_is_bound_to_and_the_names_it_is_g
     ds = make_datasette(db_path, bound, extra)
     response = await ds.client.get("/-/login", headers={"host": host})
     assert response.status_code == (200 if served else 400)
+
+
+@pytest.mark.parametrize("bound, served", [("0.0.0.0", True), ("::", True), ("127.0.0.1", False)])
+async def test_serve_on_every_address_answers_to_the_machines_own_name(db_path, fixtures, qunguan, bound, served):
+    # Colleagues in the office type the server's name (http://zhengwu-pc:8001), as the
+    # network knows it; served on 127.0.0.1 alone, nobody else reaches it by any name.
+    from review.site import make_datasette
+
+    prepare(qunguan, db_path, fixtures)
+    ds = make_datasette(db_path, bound)
+    for name in {socket.gethostname(), socket.getfqdn()} - {"localhost"}:
+        response = await ds.client.get("/-/login", headers={"host": f"{name.upper()}:8001"})
+        assert response.status_code == (200 if served else 400), name
 
 
 @pytest.mark.parametrize("sql", [
