@@ -8,6 +8,19 @@ import json
 import re
 from datetime import date, time
 
+# The settings the detectors compile as regular expressions; every other list is of words,
+# matched as they are. Named here, not told by a name ending in `patterns`: some are not
+# (after_hours.directives), and a bad pattern stored in one of those stopped `classify`.
+# Each list is joined into one alternation (detectors.base.any_pattern), but those of
+# SEPARATE_PATTERNS, whose patterns are compiled one by one (detectors/groups.py).
+JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives", "after_hours.not_directives",
+                   "after_hours.good_wishes", "after_hours.chasers", "proof_demand.send_patterns",
+                   "proof_demand.demands_after", "proof_demand.duty_patterns", "proof_demand.incident_patterns",
+                   "proof_demand.incident_tasked_patterns", "proof_demand.let_off_patterns",
+                   "proof_demand.question_patterns", "proof_demand.done_patterns", "privacy.contact_patterns",
+                   "privacy.roster_patterns")
+SEPARATE_PATTERNS = ("group.hidden_name_patterns",)
+
 # Counts of days a check looks back over: 0 would quietly switch the check off (no post
 # is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
 _DAY_WINDOWS = ("repeated_post.window_days",)
@@ -57,12 +70,28 @@ def _out_of_range(key: str, value, default) -> str | None:
             # every hour for after hours, and flagged every notice of the archive.
             if time.fromisoformat(period[0]) >= time.fromisoformat(period[1]):
                 return f"{period!r} ends before it starts (a period is within one day, written [start, end])"
-    if key.endswith("patterns"):
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as e:
-                return f"{pattern!r} is not a regular expression ({e})"
+    if key in JOINED_PATTERNS or key in SEPARATE_PATTERNS:
+        return _pattern_problem(key, value)
+    return None
+
+
+def _pattern_problem(key: str, patterns: list[str]) -> str | None:
+    """Why the detector cannot compile `patterns` as it does, naming the bad one: checked
+    by compiling, not by running every detector on a sample."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            return f"{pattern!r} is not a regular expression ({e})"
+    if key in JOINED_PATTERNS:
+        # Each compiles alone, but not always joined: a flag such as (?i) within one, a
+        # group name two of them give.
+        from detectors.base import any_pattern  # base reads the settings through this module
+
+        try:
+            any_pattern(tuple(patterns))
+        except re.error as e:
+            return f"its patterns cannot be joined into one regular expression ({e})"
     return None
 
 

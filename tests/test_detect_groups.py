@@ -439,7 +439,7 @@ def test_display_names_that_hide_who_someone_is_are_flagged_and_real_names_are_n
     ("group.weekly_share", "30", "a share between 0 and 1 (0.3 for 30%)"),
     ("group.idle_days", "7.5", "a whole number, 0 or more"),
     ("group.hidden_name_patterns", '["["]', "is not a regular expression"),
-    ("after_hours.directives", '["请(各"]', "the detectors cannot run with it"),
+    ("after_hours.directives", '["请(各"]', "'请(各' is not a regular expression"),
     ("after_hours.periods", '[["8点", "12:00"]]', "['8点', '12:00'] is not a period written [\"HH:MM\", \"HH:MM\"]"),
     ("after_hours.extra_holidays", '["2025-10-9"]', "'2025-10-9' is not a day written YYYY-MM-DD"),
     ("after_hours.extra_workdays", '["2025年9月28日"]', "is not a day written YYYY-MM-DD"),

@@ -1,0 +1,99 @@
+"""Settings the detectors compile as regular expressions: an admin who types a bad pattern
+is refused at `config set`, naming it; one stored before (or typed into the settings
+table by hand) is left out with a warning, its default applying, and never stops `classify`."""
+import copy
+
+import pytest
+
+from detectors.base import Message, load_config
+from detectors.groups import detect_groups
+from detectors.run import MESSAGE_DETECTORS
+from detectors.setting_values import JOINED_PATTERNS, SEPARATE_PATTERNS
+from ingest.registry import setting_defaults
+from ingest.schema import open_archive
+
+# Sent at 22:00 on a Monday: a notice after hours, with a demand for photos in it.
+NOTICE = "7700000000000000001,文本,县应急局-周敏,2025-03-03 22:00:00,【通知】请各乡镇明天报送物资清单，请拍照上传群里,,,more\n"
+
+
+@pytest.fixture
+def archive(qunguan, db_path, tmp_path):
+    export = tmp_path / "防汛群.csv"
+    export.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n" + NOTICE, encoding="utf-8-sig")
+    qunguan("ingest", export, "--db", db_path, "--silent")
+    return db_path
+
+
+def _typed_by_hand(db_path, key: str, value: str) -> None:
+    conn = open_archive(str(db_path)).conn
+    with conn:
+        conn.execute("insert into settings values (?, ?, '2024-05-06T09:00:00', 'wang')", [key, value])
+    conn.close()
+
+
+@pytest.mark.parametrize("key", ["after_hours.directives", "proof_demand.demands_after", "privacy.contact_patterns"])
+def test_a_bad_pattern_stored_by_hand_is_left_out_with_a_warning_not_a_traceback(qunguan, archive, query, key):
+    _typed_by_hand(archive, key, '["请(各"]')
+    result = qunguan("classify", "--db", archive, "--silent")
+    assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
+    assert (f"setting {key} = [\"请(各\"] is ignored: '请(各' is not a regular expression (missing ), "
+            "unterminated subpattern") in result.stderr
+    # The default applies: the notice after hours and the demand for photos are flagged.
+    assert {"after_hours", "proof_demand"} <= {r["category"] for r in query("select category from flags")}
+    shown = qunguan("config", "show", "--db", archive)
+    assert f"{key}\t[\"请(各\"] (ignored: the default applies)" in shown.stdout
+
+
+def test_a_good_pattern_stored_by_hand_stays_in_force(qunguan, archive, query):
+    _typed_by_hand(archive, "after_hours.directives", '["物资(清单|台账)"]')
+    result = qunguan("classify", "--db", archive, "--silent")
+    assert result.exit_code == 0 and "ignored" not in result.stderr
+    assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 1}]
+
+
+@pytest.mark.parametrize("key, value, problem", [
+    ("after_hours.directives", '["请(各"]', "after_hours.directives: '请(各' is not a regular expression"),
+    ("after_hours.weather_signs", '["预计", "*预报"]', "'*预报' is not a regular expression (nothing to repeat"),
+    ("proof_demand.demands_after", '["(?i)ok"]', "its patterns cannot be joined into one regular expression "
+                                                 "(global flags not at the start"),
+    ("proof_demand.done_patterns", '["(?P<x>发)", "(?P<x>传)"]', "its patterns cannot be joined"),
+])
+def test_config_set_refuses_a_pattern_the_detector_cannot_compile_and_names_it(qunguan, archive, query, key, value,
+                                                                             problem):
+    refused = qunguan("config", "set", key, value, "--db", archive)
+    assert refused.exit_code == 1 and problem in refused.stderr, refused.stderr
+    assert query("select count(*) n from settings") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("key, value", [
+    ("after_hours.directives", '["请(各|全体)"]'),
+    # Compiled one by one, a pattern may open with its own flags.
+    ("group.hidden_name_patterns", '["(?i)^abc$"]'),
+    # Words are matched as they are: a bracket in one is no pattern.
+    ("after_hours.urgent_words", '["(急", "紧急"]'),
+])
+def test_config_set_stores_what_the_detectors_compile(qunguan, archive, key, value):
+    assert qunguan("config", "set", key, value, "--db", archive).exit_code == 0
+    assert qunguan("classify", "--db", archive, "--silent").exit_code == 0
+
+
+def _lists_of_strings() -> list[str]:
+    return [key for key, default in setting_defaults().items()
+            if not key.startswith("newmedia.") and isinstance(default, list) and default and isinstance(default[0], str)]
+
+
+def test_the_pattern_settings_named_are_settings():
+    assert set(JOINED_PATTERNS) | set(SEPARATE_PATTERNS) <= set(_lists_of_strings())
+
+
+@pytest.mark.parametrize("key", [k for k in _lists_of_strings() if k not in JOINED_PATTERNS + SEPARATE_PATTERNS])
+def test_every_other_list_is_of_words_the_detectors_never_compile(key):
+    # A setting compiled as a pattern but not named so would stop `classify` on a bad one.
+    section, _, name = key.partition(".")
+    config = copy.deepcopy(load_config())
+    config[section][name] = ["(", "*", "(?i)x"]
+    scratch = open_archive(":memory:").conn
+    sample = [Message(1, 1, 1, "2025-03-09T22:30:00", "text", "【通知】请各村今晚报送台账，密码：abc123，请拍照上传群里")]
+    for module in MESSAGE_DETECTORS:
+        module.detect(sample, config, {"conn": scratch})
+    detect_groups(scratch, config)  # raises, as classify did, on a pattern it compiles
