@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, fail_on,
-                        model_folder, print_metrics, print_table, save_model)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, echo_fields, err, escape, fail,
+                        fail_on, model_folder, print_metrics, print_table, save_model)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
@@ -196,8 +196,8 @@ def roster_import(
     if result.absent:
         shown = ", ".join(result.absent[:10]) + (f" and {len(result.absent) - 10} more" if len(result.absent) > 10 else "")
         err.print(f"[yellow]{len(result.absent)} people of these units are on the roster but not in this file, and stay "
-                  f"on it: {escape(shown)}; record one who left with `qunguan roster remove NAME --unit UNIT --db "
-                  f"{escape(str(db))}`[/yellow]")
+                  f"on it: {escape(shown)}; record one who left with "
+                  f"`{command_line('qunguan', 'roster', 'remove', 'NAME', '--unit', 'UNIT', '--db', db)}`[/yellow]")
 
 
 @roster_app.command("remove")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sqlite3
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +28,13 @@ def fail(message: str, zh: str | None = None) -> None:
     said = f"[red]错误：[/red]{escape(zh)}（error: {escape(message)}）" if zh else f"[red]error:[/red] {escape(message)}"
     err.print(said, markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+def command_line(*words) -> str:
+    """A command for a hint, to paste as it is: each word quoted for the shell where it
+    needs it (an archive's path with a space, 工作 档案.db, split in two unquoted), and
+    escaped for rich's markup."""
+    return escape(shlex.join(map(str, words)))
 
 
 def fail_on(error: Exception) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, Commands, DbOption, echo_fields, err, escape, fail, print_table
+from cli_output import ArchiveOption, Commands, DbOption, command_line, echo_fields, err, escape, fail, print_table
 from ingest.schema import open_archive
 
 users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -67,7 +67,7 @@ def users_password(
     if auth.get_user(conn, name).disabled:
         # An admin resetting the password of someone who cannot log in may think it lets them.
         err.print(f"[yellow]{escape(name)} is disabled: the new password does not let them log in until "
-                  f"`qunguan users enable {escape(name)}`[/yellow]")
+                  f"`{command_line('qunguan', 'users', 'enable', name, '--db', db)}`[/yellow]")
 
 
 @users_app.command("list")
@@ -141,8 +141,8 @@ def serve(
                  f"--port {port + 1}")
     if not auth.list_users(_users_conn(db)):
         # The command to paste as it is: without --db it would be refused.
-        err.print(f"[yellow]no users yet: nobody can log in; add one with `qunguan users add NAME --role supervisor "
-                  f"--db {escape(str(db))}`[/yellow]")
+        err.print(f"[yellow]no users yet: nobody can log in; add one with "
+                  f"`{command_line('qunguan', 'users', 'add', 'NAME', '--role', 'supervisor', '--db', db)}`[/yellow]")
     ds = site.make_datasette(db, host, tuple(allow_host or ()))
     err.print(f"serving {db} at http://{host}:{port}/-/login (Ctrl-C to stop)")
     try:
@@ -209,7 +209,7 @@ def report(
     typer.echo(write_report(conn, start, end, unit), nl=False)
     if waiting := unchecked(conn, start, end, unit):
         err.print(f"[yellow]warning: {waiting} messages of the period were imported after the last `qunguan classify`: "
-                  f"the report counts no breaches in them (it says so); run `qunguan classify --db {escape(str(db))}` "
+                  f"the report counts no breaches in them (it says so); run `{command_line('qunguan', 'classify', '--db', db)}` "
                   "and make the report again[/yellow]")
 
 
