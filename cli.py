@@ -8,13 +8,13 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, echo_fields, err, escape, fail,
-                        fail_on, model_folder, print_metrics, print_table, save_model)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
+                        escape, fail, fail_on, model_folder, print_metrics, print_table, save_model)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
 from ingest.records import FormatError
-from ingest.registry import (RegistryError, ignored_value, is_iso_day, overrides, rename_group, set_group,
+from ingest.registry import (RegistryError, ignored_value, overrides, rename_group, set_group,
                              set_setting, setting_defaults, setting_warnings, unset_setting)
 from ingest.save import Interrupted, ingest_paths
 from ingest.schema import open_archive
@@ -50,9 +50,7 @@ def ingest(
     A line per file on stdout; each rejected record on stderr with its file and line (or
     record number), kept in the rejects table. Each file is one transaction: Ctrl-C leaves
     the archive as it was before the file being read."""
-    if day is not None and not is_iso_day(day):
-        fail(f"--date {day!r}: expected a day as YYYY-MM-DD, e.g. 2024-06-17",
-             f"--date {day!r} 不是日期；请写成 年-月-日，如 2024-06-17")
+    day_option("--date", day, "2024-06-17")
     if format:
         try:
             by_name(format)
@@ -211,11 +209,9 @@ def roster_remove(
     the roster, and the change is logged."""
     from ingest.records import local_now
 
-    if on is not None and not is_iso_day(on):
-        fail(f"--on {on!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03",
-             f"--on {on!r} 不是日期；请写成 年-月-日，如 2025-03-03")
+    left = day_option("--on", on) or local_now().date()
     try:
-        links = roster.remove_person(open_archive(str(db)).conn, name, unit, on or local_now().date().isoformat())
+        links = roster.remove_person(open_archive(str(db)).conn, name, unit, left.isoformat())
     except roster.RosterError as e:
         fail_on(e)
     typer.echo(f"removed {name}\tmembers linked {links.linked}")

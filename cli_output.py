@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from detectors.setting_values import is_iso_day
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 
 err = Console(stderr=True, soft_wrap=True)
@@ -35,6 +37,18 @@ def command_line(*words) -> str:
     needs it (an archive's path with a space, 工作 档案.db, split in two unquoted), and
     escaped for rich's markup."""
     return escape(shlex.join(map(str, words)))
+
+
+def day_option(option: str, value: str | None, example: str = "2025-03-03") -> date | None:
+    """The day an option gives (--date, --on, --from, --to, --today), None if not given;
+    anything but a real day written YYYY-MM-DD is refused in one line, `example` showing
+    the form."""
+    if value is None:
+        return None
+    if not is_iso_day(value):
+        fail(f"{option} {value!r}: expected a day as YYYY-MM-DD, e.g. {example}",
+             f"{option} {value!r} 不是日期；请写成 年-月-日，如 {example}")
+    return date.fromisoformat(value)
 
 
 def fail_on(error: Exception) -> None:

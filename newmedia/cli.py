@@ -7,9 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, err, escape, fail, fail_on, model_folder,
-                        print_metrics, print_table, save_model)
-from ingest.registry import is_iso_day
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, err, escape, fail, fail_on,
+                        model_folder, print_metrics, print_table, save_model)
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -20,12 +19,6 @@ posts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 post
 def _exists(path: Path) -> None:
     if not path.is_file():
         fail(f"{path}: no such file")
-
-
-def _day(value: Optional[str]) -> Optional[date]:
-    if value is not None and not is_iso_day(value):
-        fail(f"--today must be YYYY-MM-DD, got {value!r}")
-    return date.fromisoformat(value) if value else None
 
 
 @accounts_app.command("import")
@@ -129,7 +122,7 @@ def accounts_check(
     """Run the account checks and score new posts (what `qunguan classify` also does)."""
     from newmedia.checks import run_newmedia
 
-    added, warnings, settled = run_newmedia(open_archive(str(db)).conn, _day(today))
+    added, warnings, settled = run_newmedia(open_archive(str(db)).conn, day_option("--today", today))
     for warning in warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     typer.echo(f"flags added {added}")

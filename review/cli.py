@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, Commands, DbOption, command_line, echo_fields, err, escape, fail, print_table
+from cli_output import ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail, print_table
 from ingest.schema import open_archive
 
 users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -187,17 +187,12 @@ def report(
     """The report for leaders on a period, in Chinese Markdown on stdout: activity per
     group, breaches by category and article, what is handled and what is still waiting,
     and the same for the new-media accounts."""
-    from datetime import date
-
     from ingest.records import local_now
-    from ingest.registry import is_iso_day
     from review.report import period, report as write_report, unchecked
 
-    for option, value in (("--from", since), ("--to", until)):
-        if value is not None and not is_iso_day(value):
-            fail(f"{option} {value!r}: expected a day as YYYY-MM-DD, e.g. 2025-03-03")
+    first, last = day_option("--from", since), day_option("--to", until)
     try:
-        start, end = period(*(date.fromisoformat(day) if day else None for day in (since, until)), local_now().date())
+        start, end = period(first, last, local_now().date())
     except ValueError as e:
         fail(str(e))
     conn = open_archive(str(db)).conn

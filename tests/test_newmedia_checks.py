@@ -130,7 +130,7 @@ def test_check_today_takes_only_the_day_form_its_help_names(qunguan, db_path, to
     open_archive(str(db_path))
     result = qunguan("accounts", "check", "--db", db_path, "--today", today)
     assert (result.exit_code == 0) is accepted
-    assert accepted or f"--today must be YYYY-MM-DD, got {today!r}" in result.stderr
+    assert accepted or f"--today {today!r}: expected a day as YYYY-MM-DD" in result.stderr
 
 
 CALENDAR = Calendar({})
