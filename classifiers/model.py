@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -346,7 +347,8 @@ def _is_cjk(feature: str) -> bool:
 
 
 def save(model: Model, directory: Path = MODELS_DIR) -> Path:
-    """Write `<task>.skops` and `<task>.card.json` (the card carries version and thresholds)."""
+    """Write `<task>.skops` and `<task>.card.json` (the card carries version and thresholds,
+    and the model file's hash, by which `load` knows the card is that model's)."""
     directory.mkdir(parents=True, exist_ok=True)
     path, card = directory / f"{model.task.name}.skops", directory / f"{model.task.name}.card.json"
     model.card["thresholds"] = model.thresholds
@@ -356,20 +358,43 @@ def save(model: Model, directory: Path = MODELS_DIR) -> Path:
     parts = [path.with_name(f".{path.name}.part"), card.with_name(f".{card.name}.part")]
     try:
         sio.dump(model.pipeline, parts[0], compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        model.card["skops_sha256"] = hashlib.sha256(parts[0].read_bytes()).hexdigest()
         parts[1].write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        parts[0].replace(path)
+        # The card first: a load between the two moves reads the old model with the new
+        # card, whose hash says so (`load`), never the new model with the old card, which
+        # may carry no hash (saved before cards did).
         parts[1].replace(card)
+        parts[0].replace(path)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
     return path
 
 
-def load(directory: Path = MODELS_DIR, task: Task = CHAT) -> Model:
-    """The saved model of `task`; skops refuses any type outside TRUSTED."""
+class MismatchedCard(Exception):
+    """The model file and its card are of two trainings: a train saving to the folder is
+    between its two files, or was stopped there."""
+
+
+def load(directory: Path = MODELS_DIR, task: Task = CHAT, attempts: int = 5) -> Model:
+    """The saved model of `task`, with its own card; skops refuses any type outside TRUSTED.
+    A card of another model (a train replacing them meanwhile) is read again, a moment
+    later, up to `attempts` times; then MismatchedCard."""
     path = directory / f"{task.name}.skops"
-    if not path.exists():
-        raise FileNotFoundError(f"no trained model at {path}; run `qunguan train`")
-    pipeline = sio.load(path, trusted=TRUSTED)
-    card = json.loads((directory / f"{task.name}.card.json").read_text(encoding="utf-8"))
+    for attempt in range(attempts):
+        if not path.exists():
+            raise FileNotFoundError(f"no trained model at {path}; run `qunguan train`")
+        # The model read first, then its card: `save` moves them in the other order.
+        data = path.read_bytes()
+        card = json.loads((directory / f"{task.name}.card.json").read_text(encoding="utf-8"))
+        digest = hashlib.sha256(data).hexdigest()
+        # A card without the hash was saved before cards carried it: its model is the one there.
+        if card.get("skops_sha256", digest) == digest:
+            break
+        time.sleep(0.2 * (attempt + 1))
+    else:
+        raise MismatchedCard(f"{path} and {path.with_name(task.name + '.card.json')} are of two trainings (a train "
+                             "saving there is between them, or was stopped); run classify again when it is done, or "
+                             "train again")
+    pipeline = sio.loads(data, trusted=TRUSTED)
     return Model(pipeline, {c: float(card["thresholds"][c]) for c in task.categories}, card, task)

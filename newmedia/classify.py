@@ -234,7 +234,12 @@ def classify_posts(conn, settings: dict, models_dir: Path | None = chat_model.MO
             continue
         name = mark.format(f"{task.name}@{version}")
         if watermark(conn, name) < newest:
-            added += classify_with(conn, chat_model.load(models_dir, task), categories, articles, name)
+            try:
+                model = chat_model.load(models_dir, task)
+            except chat_model.MismatchedCard as e:  # scored at the next run, as a missing model's posts are
+                warnings.append(f"{e}; posts were not scored for {', '.join(categories)}")
+                continue
+            added += classify_with(conn, model, categories, articles, name)
     return added, warnings
 
 

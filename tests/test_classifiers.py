@@ -1,5 +1,6 @@
 """The saved chat classifier: reproducible training, safe loading, the predict/evaluate
 interfaces, and verdicts on clear positives and hard negatives."""
+import copy
 import json
 from pathlib import Path
 
@@ -49,10 +50,92 @@ def test_a_train_stopped_while_saving_leaves_the_saved_model_whole(mini_models, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chat.card.json", "chat.skops"]
 
 
+def _retrained(model: chat_model.Model) -> chat_model.Model:
+    """Another model than `model`, as the next `train` makes, under a card of its own."""
+    pipeline = copy.deepcopy(model.pipeline)
+    pipeline.verbose = True  # saved with it: another file
+    return chat_model.Model(pipeline, dict(model.thresholds), {**model.card, "version": "0e4c1b2a9f77"}, model.task)
+
+
+def test_a_train_stopped_between_the_model_and_its_card_is_said_not_loaded_with_the_wrong_card(mini_models, tmp_path,
+                                                                                               monkeypatch):
+    first, _ = mini_models
+    chat_model.save(first, tmp_path)
+    moved = []
+
+    def stopped(self, target):  # Ctrl-C after the first of the two files is in place
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(target)
+        return Path.rename(self, target)
+
+    monkeypatch.setattr(Path, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        chat_model.save(_retrained(first), tmp_path)
+    monkeypatch.undo()
+    with pytest.raises(chat_model.MismatchedCard, match="are of two trainings"):
+        chat_model.load(tmp_path, attempts=1)
+
+
+def test_a_classify_loading_while_train_replaces_the_model_gets_the_new_model_with_its_card(mini_models, tmp_path,
+                                                                                            monkeypatch):
+    import threading
+    import time
+
+    first, _ = mini_models
+    chat_model.save(first, tmp_path)
+    second, loaded, replace = _retrained(first), [], Path.replace
+
+    def slow(self, target):  # a classify starts loading between the two moves
+        replace(self, target)
+        if not loaded:
+            loading = threading.Thread(target=lambda: loaded.append(chat_model.load(tmp_path)))
+            loaded.append(loading)
+            loading.start()
+            time.sleep(0.3)
+
+    monkeypatch.setattr(Path, "replace", slow)
+    chat_model.save(second, tmp_path)
+    loaded[0].join()
+    texts = ["领导辛苦了🌹", "明天开会", "听说要放假"]
+    assert loaded[1].version == "0e4c1b2a9f77" and loaded[1].pipeline.verbose is True
+    assert (loaded[1].scores(texts) == second.scores(texts)).all()
+
+
+def test_a_card_saved_before_cards_held_the_models_hash_is_still_loaded(mini_models, tmp_path):
+    first, _ = mini_models
+    chat_model.save(first, tmp_path)
+    _without_hash(tmp_path / "chat.card.json")
+    assert chat_model.load(tmp_path, attempts=1).version == first.version
+
+
+def _without_hash(card_path: Path) -> None:
+    """The card as saved before cards held their model's hash."""
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    del card["skops_sha256"]
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+
+
+def test_classify_with_a_model_and_a_card_of_two_trainings_says_so_and_flags_nothing(qunguan, db_path, query, fixtures,
+                                                                                   mini_models, tmp_path, monkeypatch):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    first, _ = mini_models
+    chat_model.save(first, tmp_path)
+    chat_model.save(_retrained(first), tmp_path / "next")
+    (tmp_path / "next" / "chat.card.json").replace(tmp_path / "chat.card.json")  # stopped between the two
+    load = chat_model.load
+    monkeypatch.setattr(chat_model, "load", lambda: load(tmp_path, attempts=1))  # classify's models/ folder
+    result = qunguan("classify", "--db", db_path, "--silent")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("错误：模型文件与其说明卡（card）不是同一次训练的") and "are of two trainings" in result.stderr
+    assert query("select count(*) n from flags") == [{"n": 0}]
+
+
 def test_loading_refuses_a_model_with_an_untrusted_type(tmp_path, mini_models):
     first, _ = mini_models
     chat_model.save(first, tmp_path)
     sio.dump({"evil": __import__("fractions").Fraction(1, 3)}, tmp_path / "chat.skops")
+    _without_hash(tmp_path / "chat.card.json")  # written over a model saved before cards held its hash
     with pytest.raises(Exception, match="[Uu]ntrusted"):
         chat_model.load(tmp_path)
 

@@ -444,3 +444,16 @@ def test_a_bom_opening_a_paragraph_of_a_post_is_the_posts_own(qunguan, registry,
     result = qunguan("posts", "import", path, "--db", registry)
     assert "new 1\talready present 0\trejected 0" in result.stdout, result.stderr
     assert query("select text from posts") == [{"text": text}]
+
+
+def test_posts_are_left_for_the_next_run_when_the_posts_model_and_its_card_are_of_two_trainings(qunguan, registry,
+                                                                                                fixtures, tmp_path):
+    import shutil
+
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
+    shutil.copy(chat_model.MODELS_DIR / "posts.skops", tmp_path)
+    card = json.loads((chat_model.MODELS_DIR / "posts.card.json").read_text(encoding="utf-8"))
+    # A `posts train` stopped after moving its new card into place, before its model.
+    (tmp_path / "posts.card.json").write_text(json.dumps({**card, "skops_sha256": "0" * 64}), encoding="utf-8")
+    _, warnings, _ = run_newmedia(open_archive(str(registry)).conn, models_dir=tmp_path)
+    assert any("posts.card.json are of two trainings" in w and "posts were not scored for" in w for w in warnings)
