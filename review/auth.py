@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ingest.records import local_now, stamp
 from ingest.schema import migrate
+from ingest.user_errors import UserError
 from review.handling import NOT_A_PERSON
 
 ROLES = ("supervisor", "auditor", "admin")
@@ -37,7 +38,7 @@ LOCK_AFTER = {"name": 5, "address": 20, "account": 50}
 LOCK_MINUTES = 15
 
 
-class AuthError(ValueError):
+class AuthError(UserError):
     pass
 
 
@@ -135,12 +136,14 @@ def connect(path: Path) -> sqlite3.Connection:
 def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
-        raise AuthError("a user name is 1-64 characters without spaces")
+        raise AuthError("a user name is 1-64 characters without spaces", f"用户名 {name!r} 不可用：须为 1-64 个字符，不含空格")
     if name.lower().startswith(NOT_A_PERSON):  # as SQL's `like` (BY_A_PERSON) reads them
         raise AuthError(f"a user name may not start with {' or '.join(NOT_A_PERSON)}: the decision trail signs the "
-                        f"checks' and commands' own decisions so")
+                        f"checks' and commands' own decisions so",
+                        f"用户名 {name!r} 不可用：不能以 {' 或 '.join(NOT_A_PERSON)} 开头，处理记录中这样开头的是自动检查和命令自己的决定")
     if role not in ROLES:
-        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+        raise AuthError(f"role must be one of {', '.join(ROLES)}",
+                        f"--role {role!r} 不是可用的角色；请写 {'、'.join(ROLES)} 之一（督办员、审计员、管理员）")
     _check_password(password)
     with conn:
         if existing := conn.execute("select disabled from users where name = ?", [name]).fetchone():
@@ -160,13 +163,17 @@ def _exists(name: str, disabled: bool) -> AuthError:
         # A new password would not let them in again (`users password` leaves them disabled).
         return AuthError(f"user {name!r} exists and is disabled (users are never deleted, so that past decisions keep "
                          f"their author); if it is the same person, `qunguan users enable {name}` lets them log in "
-                         f"again; else give the new account another name, e.g. {name}2")
-    return AuthError(f"user {name!r} exists already; change a password with `qunguan users password {name}`")
+                         f"again; else give the new account another name, e.g. {name}2",
+                         f"用户 {name!r} 已存在且已停用（用户从不删除，以便过去的处理记录保留其处理人）；如是同一人，"
+                         f"用 `qunguan users enable {name}` 恢复其登录；否则请给新账号另起名，如 {name}2")
+    return AuthError(f"user {name!r} exists already; change a password with `qunguan users password {name}`",
+                     f"用户 {name!r} 已存在；修改密码请用 `qunguan users password {name}`")
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise AuthError(f"the password needs at least {MIN_PASSWORD} characters",
+                        f"密码太短：至少 {MIN_PASSWORD} 个字符，收到 {len(password)} 个；未保存")
 
 
 def set_password(conn, name: str, password: str, by: str) -> None:
@@ -207,7 +214,7 @@ def enable_user(conn, name: str, by: str) -> None:
     with the password they had, logged as every change to a user is."""
     user = get_user(conn, name)
     if user is not None and not user.disabled:
-        raise AuthError(f"user {name!r} is not disabled")
+        raise AuthError(f"user {name!r} is not disabled", f"用户 {name!r} 未被停用，无需恢复")
     _end_sessions(conn, name, "enabled", by, disabled=0)
 
 
@@ -223,7 +230,7 @@ def _end_sessions(conn, name: str, event: str, by: str, **columns) -> None:
     with conn:
         if conn.execute(f"update users set {assignments}session_epoch = session_epoch + 1 where name = ?",
                         [*columns.values(), name]).rowcount == 0:
-            raise AuthError(f"no user {name!r}")
+            raise AuthError(f"no user {name!r}", f"没有用户 {name!r}（`qunguan users list` 列出全部用户）")
         conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, event, stamp(), by])
 
 

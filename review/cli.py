@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli_output import ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail, print_table
+from cli_output import (ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail,
+                        fail_on, print_table)
 from ingest.schema import open_archive
 
 users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -35,14 +36,14 @@ def users_add(
     try:
         user = auth.add_user(_users_conn(db), name, role, _read_password(password_stdin), by=_os_user())
     except auth.AuthError as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"user {user.name}\trole {user.role}")
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return typer.prompt("密码（password）", hide_input=True, confirmation_prompt="再输入一次密码（repeat）")
 
 
 # A user already there, named as `users list` shows them.
@@ -62,12 +63,13 @@ def users_password(
     try:
         auth.set_password(conn, name, _read_password(password_stdin), by=_os_user())
     except auth.AuthError as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"user {name}\tpassword changed")
     if auth.get_user(conn, name).disabled:
         # An admin resetting the password of someone who cannot log in may think it lets them.
-        err.print(f"[yellow]{escape(name)} is disabled: the new password does not let them log in until "
-                  f"`{command_line('qunguan', 'users', 'enable', name, '--db', db)}`[/yellow]")
+        enable = command_line('qunguan', 'users', 'enable', name, '--db', db)
+        err.print(f"[yellow]注意：{escape(name)} 已停用，新密码在 `{enable}` 恢复其登录之前不能登录（{escape(name)} is "
+                  f"disabled: the new password does not let them log in until `{enable}`）[/yellow]")
 
 
 @users_app.command("list")
@@ -105,7 +107,7 @@ def _change_user(change, name: str, db: Path, done: str) -> None:
     try:
         change(_users_conn(db), name, by=_os_user())
     except auth.AuthError as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"user {name}\t{done}")
 
 

@@ -16,8 +16,7 @@ def archive(request, qunguan, tmp_path, fixtures):
 
 def _hinted(said: str, command: str) -> list[str]:
     """The words of the hinted command `qunguan COMMAND …`, as the shell splits what is pasted."""
-    [hint] = re.findall(rf"`qunguan ({command} [^`]*--db [^`]*)`", said)
-    return shlex.split(hint)
+    return shlex.split(re.search(rf"`qunguan ({command} [^`]*--db [^`]*)`", said).group(1))
 
 
 def test_the_classify_a_report_asks_for_runs_as_pasted(qunguan, archive):
