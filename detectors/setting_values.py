@@ -26,6 +26,19 @@ SEPARATE_PATTERNS = ("group.hidden_name_patterns",)
 _DAY_WINDOWS = ("repeated_post.window_days",)
 
 
+class Problem(str):
+    """Why a value cannot stand for a setting: in English (the string itself, which the
+    warnings, tests and README quote) and the same exactly in Chinese (`zh`), for the
+    admins, who read Chinese."""
+
+    zh: str
+
+    def __new__(cls, english: str, zh: str) -> Problem:
+        problem = super().__new__(cls, english)
+        problem.zh = zh
+        return problem
+
+
 def stored_value(text: str):
     """A value as the settings table holds it: JSON, as `config set` stores it. Text typed
     into the table by hand that is no JSON (abc, jd.com unquoted) is taken as it is, a
@@ -37,23 +50,24 @@ def stored_value(text: str):
         return text
 
 
-def value_problem(key: str, value, default) -> str | None:
+def value_problem(key: str, value, default) -> Problem | None:
     """Why `value` cannot stand for the setting `key` whose default is `default`, or None."""
     if not _shaped_like(value, default):
-        return f"expected {_shape(default)}"
+        return Problem(f"expected {_shape(default)}", f"应为{_shape_zh(default)}，收到的类型不符")
     return _out_of_range(key, value, default)
 
 
-def _out_of_range(key: str, value, default) -> str | None:
+def _out_of_range(key: str, value, default) -> Problem | None:
     """Why a value of the right type would still switch a check off or stop `classify`:
     a share written as a percentage, a count with a fraction, a pattern that does not
     compile."""
     if isinstance(default, float) and 0 < default < 1 and not 0 < value <= 1:
-        return "a share between 0 and 1 (0.3 for 30%)"
+        return Problem("a share between 0 and 1 (0.3 for 30%)", "应为 0 到 1 之间的比例（30% 写作 0.3）")
     if key in _DAY_WINDOWS and (value != int(value) or value < 1):
-        return "a whole number of days, 1 or more (within 0 days nothing counts)"
+        return Problem("a whole number of days, 1 or more (within 0 days nothing counts)",
+                       "应为 1 或以上的整数天数（0 天之内什么都不算，检查就失效了）")
     if isinstance(default, int) and not isinstance(default, bool) and (value != int(value) or value < 0):
-        return "a whole number, 0 or more"
+        return Problem("a whole number, 0 or more", "应为 0 或以上的整数")
     # Days and hours the calendar reads as it starts: one it cannot read stopped every
     # classify with a traceback, when stored before `config set` tried the detectors. One
     # it reads in another ISO form (20251001, 0830), which `config set` let in and the
@@ -61,28 +75,30 @@ def _out_of_range(key: str, value, default) -> str | None:
     if key.endswith(("extra_holidays", "extra_workdays")):
         for day in value:
             if not _reads_as(date, day):
-                return f"{day!r} is not a day written YYYY-MM-DD"
+                return Problem(f"{day!r} is not a day written YYYY-MM-DD", f"{day!r} 不是写成 年-月-日 的日期（如 2025-10-01）")
     if key.endswith(".periods"):
         for period in value:
             if len(period) != 2 or not all(_reads_as(time, t) for t in period):
-                return f"{period!r} is not a period written [\"HH:MM\", \"HH:MM\"]"
+                return Problem(f"{period!r} is not a period written [\"HH:MM\", \"HH:MM\"]",
+                               f"{period!r} 不是写成 [\"时:分\", \"时:分\"] 的时段（如 [\"08:30\", \"12:00\"]）")
             # A period is within one day: one ending before it starts (["12:00", "08:00"]) took
             # every hour for after hours, and flagged every notice of the archive.
             if time.fromisoformat(period[0]) >= time.fromisoformat(period[1]):
-                return f"{period!r} ends before it starts (a period is within one day, written [start, end])"
+                return Problem(f"{period!r} ends before it starts (a period is within one day, written [start, end])",
+                               f"时段 {period!r} 的结束时间不晚于开始时间（时段在一天之内，写成 [开始, 结束]）")
     if key in JOINED_PATTERNS or key in SEPARATE_PATTERNS:
         return _pattern_problem(key, value)
     return None
 
 
-def _pattern_problem(key: str, patterns: list[str]) -> str | None:
+def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
     """Why the detector cannot compile `patterns` as it does, naming the bad one: checked
     by compiling, not by running every detector on a sample."""
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as e:
-            return f"{pattern!r} is not a regular expression ({e})"
+            return Problem(f"{pattern!r} is not a regular expression ({e})", f"{pattern!r} 不是有效的正则表达式（{e}）")
     if key in JOINED_PATTERNS:
         # Each compiles alone, but not always joined: a flag such as (?i) within one, a
         # group name two of them give.
@@ -91,7 +107,8 @@ def _pattern_problem(key: str, patterns: list[str]) -> str | None:
         try:
             any_pattern(tuple(patterns))
         except re.error as e:
-            return f"its patterns cannot be joined into one regular expression ({e})"
+            return Problem(f"its patterns cannot be joined into one regular expression ({e})",
+                           f"其中的正则表达式各自有效，但不能合成一个（{e}），如组名重复或 (?i) 不在开头")
     return None
 
 
@@ -140,3 +157,14 @@ def _shape(default, many: bool = False) -> str:
     word = {str: "string", int: "number", float: "number", bool: "true or false value"}.get(type(default),
                                                                                          type(default).__name__)
     return f"{word}s" if many else word
+
+
+def _shape_zh(default) -> str:
+    """`_shape` in Chinese: 文字列表的列表 for a list of lists of strings."""
+    if isinstance(default, list) and default:
+        items = _shape_zh(default[0])
+        return f"{items}{'的' if items.endswith('列表') else ''}列表"
+    if isinstance(default, dict) and default:
+        return f"以{_shape_zh(next(iter(default.values())))}为值的对象"
+    return {str: "文字", int: "数字", float: "数字", bool: "是非值（true 或 false）"}.get(type(default),
+                                                                                 type(default).__name__)

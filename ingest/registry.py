@@ -7,7 +7,7 @@ import unicodedata
 
 from detectors.base import load_config
 from detectors.proof_demand import unknown_purposes
-from detectors.setting_values import is_iso_day, stored_value, value_problem
+from detectors.setting_values import Problem, is_iso_day, stored_value, value_problem
 from ingest import chain, roster
 from ingest.changes import log_change
 from ingest.writer import add_group_name, archived_group_name
@@ -148,19 +148,21 @@ def recheck(conn, section: str) -> None:
                      ["rules@group%"])
 
 
-def _detectors_ignore(conn, key: str, value) -> str | None:
+def _detectors_ignore(conn, key: str, value) -> Problem | None:
     """What of this value the detectors would pass over without a word: a medium
     proof_demand.purposes_as names that its lists do not (a typo, 照骗)."""
     if key != "proof_demand.purposes_as":
         return None
     settings = {**load_config(conn)["proof_demand"], "purposes_as": value}
     if unknown := unknown_purposes(settings):
-        return (f"it names {'; '.join(unknown)}, which the detector passes over (`qunguan config show --all` "
-                "lists both)")
+        return Problem(f"it names {'; '.join(unknown)}, which the detector passes over (`qunguan config show --all` "
+                       "lists both)", f"其中有检测器会忽略的媒体（{'；'.join(unknown)}）：每个媒体须是 "
+                       "proof_demand.media_words 中的词，其所用的须是 proof_demand.other_purposes 中的媒体"
+                       "（`qunguan config show --all` 列出二者）")
     return None
 
 
-def _detectors_fail_with(conn, section: str, name: str, value) -> str | None:
+def _detectors_fail_with(conn, section: str, name: str, value) -> Problem | None:
     """Why the rule detectors would fail with this value (a pattern that does not compile,
     a working hour that is not a time), found by running them on one message in a scratch
     archive: the archive's own `classify` must never be the first to find out."""
@@ -180,7 +182,8 @@ def _detectors_fail_with(conn, section: str, name: str, value) -> str | None:
             module.detect(sample, config, {"conn": scratch})
         detect_groups(scratch, config)
     except Exception as e:  # whatever the detector raises is the reason to refuse
-        return f"the detectors cannot run with it ({type(e).__name__}: {e})"
+        return Problem(f"the detectors cannot run with it ({type(e).__name__}: {e})",
+                       f"检测器用这个值无法运行（{type(e).__name__}: {e}）")
     finally:
         scratch.close()
     return None
@@ -196,7 +199,7 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
         raise RegistryError(f"{key}: the value must be JSON (strings in double quotes), got {raw_value!r}",
                             f"{key} 的值须为 JSON 格式（文字加英文双引号，如 '[\"紧急\"]'），收到 {raw_value!r}，未保存") from None
     if problem := value_problem(key, value, default) or (check and check(value)):
-        raise RegistryError(f"{key}: {problem}, got {raw_value}", value_refused_zh(key, raw_value))
+        raise RegistryError(f"{key}: {problem}, got {raw_value}", value_refused_zh(key, raw_value, problem))
     stored, when, who = json.dumps(value, ensure_ascii=False), stamp(), os_user()
     with conn:
         conn.execute("insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
@@ -205,10 +208,9 @@ def store_setting(conn, key: str, raw_value: str, default, check=None) -> None:
         _log_setting(conn, key, stored, when, who)
 
 
-def value_refused_zh(key: str, raw_value: str) -> str:
-    """A refused value in Chinese: what to do; the English after it says exactly why."""
-    return (f"{key} 的值 {raw_value} 不能使用，未保存：取值须与默认值同类型（数字、文字列表等）且在有效范围内，"
-            f"不能让检查失效或中断 classify（原因见后面的英文；默认值见 `qunguan config show --all`）")
+def value_refused_zh(key: str, raw_value: str, problem: Problem) -> str:
+    """A refused value in Chinese: which setting, what was given and exactly why."""
+    return f"{key} 的值 {raw_value} 不能使用，未保存：{problem.zh}（默认值见 `qunguan config show --all`）"
 
 
 def unset_setting(conn, key: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from detectors.setting_values import stored_value, value_problem
+from detectors.setting_values import Problem, stored_value, value_problem
 from ingest.registry import RegistryError, value_refused_zh, store_setting
 
 PREFIX = "newmedia."
@@ -63,7 +63,7 @@ def set_setting(conn, name: str, raw_value: str) -> None:
     except ValueError:
         value = None  # store_setting says the value must be JSON
     if value is not None and (why := _count_or_words_problem(name, value)):
-        raise SettingError(f"{name} {why}, got {raw_value!r}", value_refused_zh(PREFIX + name, raw_value))
+        raise SettingError(f"{name} {why}, got {raw_value!r}", value_refused_zh(PREFIX + name, raw_value, why))
     try:
         store_setting(conn, PREFIX + name, raw_value, DEFAULTS[name])
     except RegistryError as e:
@@ -76,17 +76,18 @@ def problem(name: str, value) -> str | None:
     return _count_or_words_problem(name, value) or value_problem(PREFIX + name, value, DEFAULTS[name])
 
 
-def _count_or_words_problem(name: str, value) -> str | None:
+def _count_or_words_problem(name: str, value) -> Problem | None:
     """A number (or true/false) that is not a whole count of days above 0, or words that
     are not words: a list of strings, or for unit_names a list of strings per unit. A
     number in one fails the next run; a string where a list belongs is read letter by
     letter. Other types are left to value_problem, which names the type expected."""
     default = DEFAULTS[name]
     if name in DAY_COUNTS and isinstance(value, (int, float)) and not (type(value) is int and value > 0):
-        return "must be a whole number of days above 0"
+        return Problem("must be a whole number of days above 0", "应为大于 0 的整数天数")
     words = lambda v: isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v)  # noqa: E731
     if isinstance(default, list) and isinstance(value, list) and not words(value):
-        return "must be a list of words (JSON strings)"
+        return Problem("must be a list of words (JSON strings)", "应为词语列表（加英文双引号的文字，不能为空）")
     if isinstance(default, dict) and isinstance(value, dict) and not all(words(v) for v in value.values()):
-        return 'must give each unit a list of names, e.g. {"中共宜春市委宣传部": ["宜春发布"]}'
+        return Problem('must give each unit a list of names, e.g. {"中共宜春市委宣传部": ["宜春发布"]}',
+                       '应为每个单位给出名称列表，如 {"中共宜春市委宣传部": ["宜春发布"]}')
     return None

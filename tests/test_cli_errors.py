@@ -83,3 +83,30 @@ def test_the_lines_other_tools_read_stay_as_they_were(qunguan, db_path, fixtures
     assert read.stdout.split("\t")[1:] == ["memotrace3-csv", "樟树市防汛工作群", "new 6", "already present 0",
                                           "rejected 0\n"]
     assert qunguan("classify", "--db", db_path, "--silent").stdout.startswith("flags added ")
+
+
+REFUSED_VALUES = {
+    "a share as a percentage": ("group.weekly_share", "30", "应为 0 到 1 之间的比例（30% 写作 0.3）"),
+    "a window of 0 days": ("repeated_post.window_days", "0", "应为 1 或以上的整数天数"),
+    "a count with a fraction": ("group.idle_days", "7.5", "应为 0 或以上的整数"),
+    "a word where a list goes": ("after_hours.urgent_words", '"紧急"', "应为文字列表，收到的类型不符"),
+    "a number in a period": ("after_hours.periods", '[["08:00", 9]]', "应为文字列表的列表"),
+    "an hour in Chinese": ("after_hours.periods", '[["8点", "12:00"]]',
+                           "['8点', '12:00'] 不是写成 [\"时:分\", \"时:分\"] 的时段"),
+    "a period backwards": ("after_hours.periods", '[["17:30", "14:30"]]',
+                           "时段 ['17:30', '14:30'] 的结束时间不晚于开始时间"),
+    "a holiday without its zero": ("after_hours.extra_holidays", '["2025-10-9"]',
+                                   "'2025-10-9' 不是写成 年-月-日 的日期（如 2025-10-01）"),
+    "a bracket left open": ("after_hours.directives", '["请(各"]', "'请(各' 不是有效的正则表达式"),
+    "a medium mistyped": ("proof_demand.purposes_as", '{"截屏": "截图 照骗"}', "其中有检测器会忽略的媒体（照骗"),
+    "a new-media count of 0": ("newmedia.dormant_days", "0", "应为大于 0 的整数天数"),
+    "a number among the hosts": ("newmedia.shop_domains", "[1]", "应为词语列表"),
+}
+
+
+@pytest.mark.parametrize("key, value, reason", REFUSED_VALUES.values(), ids=REFUSED_VALUES.keys())
+def test_a_refused_setting_says_in_chinese_which_setting_what_was_given_and_why(qunguan, archive, key, value, reason):
+    result = qunguan("config", "set", key, value, "--db", archive)
+    assert result.exit_code == 1
+    chinese = result.stderr.split("（error: ", 1)[0]
+    assert chinese.startswith(f"错误：{key} 的值 {value} 不能使用，未保存：") and reason in chinese, chinese

@@ -76,10 +76,9 @@ def test_the_dormancy_threshold_is_configurable(qunguan, db_path, archive):
 def test_a_count_of_days_must_be_a_whole_number_above_zero(qunguan, db_path, query, name, value):
     refused = qunguan("accounts", "config", "--db", db_path, "--", name, value)  # "--": -5 is not an option
     assert refused.exit_code == 1
-    assert refused.stderr.splitlines() == [f"错误：newmedia.{name} 的值 {value} 不能使用，未保存：取值须与默认值同类型（数字、文字列表等）"
-                                           "且在有效范围内，不能让检查失效或中断 classify（原因见后面的英文；默认值见 "
-                                           f"`qunguan config show --all`）（error: {name} must be a whole number of days "
-                                           f"above 0, got {value!r}）"]
+    assert refused.stderr.splitlines() == [f"错误：newmedia.{name} 的值 {value} 不能使用，未保存：应为大于 0 的整数天数"
+                                           "（默认值见 `qunguan config show --all`）（error: "
+                                           f"{name} must be a whole number of days above 0, got {value!r}）"]
     assert query("select count(*) as n from settings where key like 'newmedia.%'") == [{"n": 0}]
 
 
