@@ -96,9 +96,14 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
     by compiling, not by running every detector on a sample."""
     for pattern in patterns:
         try:
-            re.compile(pattern)
+            named = re.compile(pattern).groupindex
         except re.error as e:
             return Problem(f"{pattern!r} is not a regular expression ({e})", f"{pattern!r} 不是有效的正则表达式（{e}）")
+        # Joined into the detectors' own patterns, a group name may clash with theirs
+        # (proof_demand's `after`) when the join is compiled, in `classify`; none needs a name.
+        if named and key in JOINED_PATTERNS:
+            return Problem(f"{pattern!r} names a group ({', '.join(named)}); write (?:...) instead",
+                           f"{pattern!r} 含有命名分组（{'、'.join(named)}），检测器会把它与自己的分组合在一起；请改写为 (?:...)")
     if key in JOINED_PATTERNS:
         # Each compiles alone, but not always joined: a flag such as (?i) within one, a
         # group name two of them give.
@@ -108,7 +113,7 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
             any_pattern(tuple(patterns))
         except re.error as e:
             return Problem(f"its patterns cannot be joined into one regular expression ({e})",
-                           f"其中的正则表达式各自有效，但不能合成一个（{e}），如组名重复或 (?i) 不在开头")
+                           f"其中的正则表达式各自有效，但不能合成一个（{e}），如 (?i) 不在开头")
     return None
 
 

@@ -31,17 +31,22 @@ def _typed_by_hand(db_path, key: str, value: str) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("key", ["after_hours.directives", "proof_demand.demands_after", "privacy.contact_patterns"])
-def test_a_bad_pattern_stored_by_hand_is_left_out_with_a_warning_not_a_traceback(qunguan, archive, query, key):
-    _typed_by_hand(archive, key, '["请(各"]')
+@pytest.mark.parametrize("key, stored, why", [
+    ("after_hours.directives", '["请(各"]', "'请(各' is not a regular expression (missing ), unterminated subpattern"),
+    ("proof_demand.demands_after", '["请(各"]', "'请(各' is not a regular expression"),
+    ("privacy.contact_patterns", '["请(各"]', "'请(各' is not a regular expression"),
+    ("proof_demand.send_patterns", '["(?P<after>发)"]', "'(?P<after>发)' names a group (after)"),
+])
+def test_a_bad_pattern_stored_by_hand_is_left_out_with_a_warning_not_a_traceback(qunguan, archive, query, key, stored,
+                                                                                why):
+    _typed_by_hand(archive, key, stored)
     result = qunguan("classify", "--db", archive, "--silent")
     assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
-    assert (f"setting {key} = [\"请(各\"] is ignored: '请(各' is not a regular expression (missing ), "
-            "unterminated subpattern") in result.stderr
+    assert f"setting {key} = {stored} is ignored: {why}" in result.stderr
     # The default applies: the notice after hours and the demand for photos are flagged.
     assert {"after_hours", "proof_demand"} <= {r["category"] for r in query("select category from flags")}
     shown = qunguan("config", "show", "--db", archive)
-    assert f"{key}\t[\"请(各\"] (ignored: the default applies)" in shown.stdout
+    assert f"{key}\t{stored} (ignored: the default applies)" in shown.stdout
 
 
 def test_a_good_pattern_stored_by_hand_stays_in_force(qunguan, archive, query):
@@ -56,7 +61,9 @@ def test_a_good_pattern_stored_by_hand_stays_in_force(qunguan, archive, query):
     ("after_hours.weather_signs", '["预计", "*预报"]', "'*预报' is not a regular expression (nothing to repeat"),
     ("proof_demand.demands_after", '["(?i)ok"]', "its patterns cannot be joined into one regular expression "
                                                  "(global flags not at the start"),
-    ("proof_demand.done_patterns", '["(?P<x>发)", "(?P<x>传)"]', "its patterns cannot be joined"),
+    # A group name clashes with the detector's own when it joins the patterns into its own.
+    ("proof_demand.send_patterns", '["(?P<after>发)"]', "'(?P<after>发)' names a group (after); write (?:...) instead"),
+    ("proof_demand.done_patterns", '["(?P<x>发)", "(?P<x>传)"]', "names a group (x)"),
 ])
 def test_config_set_refuses_a_pattern_the_detector_cannot_compile_and_names_it(qunguan, archive, query, key, value,
                                                                              problem):
@@ -67,8 +74,10 @@ def test_config_set_refuses_a_pattern_the_detector_cannot_compile_and_names_it(q
 
 @pytest.mark.parametrize("key, value", [
     ("after_hours.directives", '["请(各|全体)"]'),
-    # Compiled one by one, a pattern may open with its own flags.
+    ("proof_demand.send_patterns", '["(发|传)到(?:工作)?群"]'),
+    # Compiled one by one, a pattern may open with its own flags, and name its groups.
     ("group.hidden_name_patterns", '["(?i)^abc$"]'),
+    ("group.hidden_name_patterns", '["^(?P<letters>[a-z]+)$"]'),
     # Words are matched as they are: a bracket in one is no pattern.
     ("after_hours.urgent_words", '["(急", "紧急"]'),
 ])
