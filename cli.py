@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
-                        escape, fail, fail_on, model_folder, print_metrics, print_table, save_model)
+                        escape, fail, fail_on, model_folder, print_metrics, print_table, save_model, warn)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
@@ -335,7 +335,7 @@ def _say_setting_warnings(conn, known: list[str] = ()) -> None:
     ago was otherwise said again at every `config set` of any other setting."""
     for warning in dict.fromkeys(setting_warnings(conn)):
         if warning not in known:
-            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+            warn(warning)
 
 
 @config_app.command("show")
@@ -530,7 +530,7 @@ def classify(
         by_newmedia, more_warnings, settled_accounts = run_newmedia(archive.conn)
     warnings += setting_warnings(archive.conn)
     for warning in dict.fromkeys(warnings + more_warnings):
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        warn(warning)
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"
                f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
     if settled:

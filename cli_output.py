@@ -51,6 +51,14 @@ def day_option(option: str, value: str | None, example: str = "2025-03-03") -> d
     return date.fromisoformat(value)
 
 
+def warn(warning: str) -> None:
+    """A warning on stderr: in Chinese first where it has its Chinese (a Problem's `zh`),
+    the English after it, as the README and tests quote it."""
+    zh = getattr(warning, "zh", None)
+    err.print(f"[yellow]注意：[/yellow]{escape(zh)}（warning: {escape(warning)}）" if zh else
+              f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+
+
 def fail_on(error: Exception) -> None:
     """`fail` with an error's message, and its Chinese where it has one (UserError)."""
     fail(str(error), getattr(error, "zh", None))

@@ -247,7 +247,7 @@ def overrides(conn) -> list[tuple[str, str, str | None, str, str]]:
             for key, value, at, by in conn.execute("select key, value, updated_at, updated_by from settings order by key")]
 
 
-def ignored_value(key: str, value: str, default: str) -> str | None:
+def ignored_value(key: str, value: str, default: str) -> Problem | None:
     """Why the checks leave out a stored override (JSON `value`, `default` as `overrides`
     gives them) and run with its default, or None when they use it."""
     from newmedia.settings import PREFIX, problem  # newmedia.settings stores through this module
@@ -281,17 +281,25 @@ def setting_warnings(conn, prefix: str = "") -> list[str]:
         if not key.startswith(prefix):
             continue
         if default is None:
-            warnings.append(f"setting {key} is not one of this version and is ignored; `qunguan config unset {key}` "
-                            "removes it")
+            warnings.append(Problem(f"setting {key} is not one of this version and is ignored; `qunguan config unset "
+                                    f"{key}` removes it",
+                                    f"设置项 {key} 本版本已没有，不起作用；`qunguan config unset {key}` 可删除它"))
         elif why := ignored_value(key, value, default):
-            warnings.append(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
-                            f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config unset "
-                            f"{key}` keeps the default)")
+            warnings.append(Problem(f"setting {key} = {value} is ignored: {why}; its default {default} applies "
+                                    f"(`qunguan config set {key} VALUE` sets one that is not ignored, `qunguan config "
+                                    f"unset {key}` keeps the default)",
+                                    f"设置 {key} 的值 {value} 未采用：{why.zh}；按默认值检查（默认值见后面的英文；`qunguan "
+                                    f"config set {key} 值` 改为可用的值，或 `qunguan config unset {key}` 保留默认值）"))
         elif hidden := hidden_defaults(value, default):
-            warnings.append(f"设置 {key} 覆盖了默认值：本版默认值中有 {len(hidden)} 条不在其中，未生效（如「{hidden[0]}」）；"
-                            f"要采用，请把它们加入该设置，或运行 `qunguan config unset {key}` 恢复默认")
+            warnings.append(Problem(f"setting {key} overrides its default: {len(hidden)} entries of this version's "
+                                    f"default are not in it and do not apply (e.g. {hidden[0]!r}); add them to it, or "
+                                    f"`qunguan config unset {key}` goes back to the default",
+                                    f"设置 {key} 覆盖了默认值：本版默认值中有 {len(hidden)} 条不在其中，未生效（如「{hidden[0]}」）；"
+                                    f"要采用，请把它们加入该设置，或运行 `qunguan config unset {key}` 恢复默认"))
     unknown = unknown_purposes(load_config(conn)["proof_demand"]) if "proof_demand".startswith(prefix) else []
     if unknown:
-        warnings.append(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config set "
-                        "proof_demand.purposes_as VALUE` naming media those lists hold fixes it")
+        warnings.append(Problem(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config "
+                                "set proof_demand.purposes_as VALUE` naming media those lists hold fixes it",
+                                f"设置 proof_demand.purposes_as 中有检测器忽略的媒体（{'；'.join(unknown)}）；用 `qunguan "
+                                "config set proof_demand.purposes_as 值` 改为那两个列表中有的媒体即可"))
     return warnings

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, err, escape, fail, fail_on,
-                        model_folder, print_metrics, print_table, save_model)
+                        model_folder, print_metrics, print_table, save_model, warn)
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -124,7 +124,7 @@ def accounts_check(
 
     added, warnings, settled = run_newmedia(open_archive(str(db)).conn, day_option("--today", today))
     for warning in warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+        warn(warning)
     typer.echo(f"flags added {added}")
     if settled is None:
         err.print(f"checked as of {today}, not today: no account flag was closed or opened again "

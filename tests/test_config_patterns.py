@@ -43,6 +43,7 @@ def test_a_bad_pattern_stored_by_hand_is_left_out_with_a_warning_not_a_traceback
     result = qunguan("classify", "--db", archive, "--silent")
     assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
     assert f"setting {key} = {stored} is ignored: {why}" in result.stderr
+    assert f"注意：设置 {key} 的值 {stored} 未采用：" in result.stderr  # in Chinese first, the English after it
     # The default applies: the notice after hours and the demand for photos are flagged.
     assert {"after_hours", "proof_demand"} <= {r["category"] for r in query("select category from flags")}
     shown = qunguan("config", "show", "--db", archive)
