@@ -105,8 +105,7 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
             return Problem(f"{pattern!r} names a group ({', '.join(named)}); write (?:...) instead",
                            f"{pattern!r} 含有命名分组（{'、'.join(named)}），检测器会把它与自己的分组合在一起；请改写为 (?:...)")
     if key in JOINED_PATTERNS:
-        # Each compiles alone, but not always joined: a flag such as (?i) within one, a
-        # group name two of them give.
+        # Each compiles alone, but not always joined: a flag such as (?i) within one.
         from detectors.base import any_pattern  # base reads the settings through this module
 
         try:
