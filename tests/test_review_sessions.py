@@ -203,6 +203,9 @@ def test_serve_of_an_archive_without_users_says_the_command_that_adds_one(qungua
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     result = qunguan("serve", "--db", db_path, "--port", "0")
     assert f"add one with `qunguan users add NAME --role supervisor --db {db_path}`" in " ".join(result.stderr.split())
+    assert result.stderr.startswith(f"注意：还没有用户，谁都无法登录；请用 `qunguan users add NAME --role supervisor "
+                                    f"--db {db_path}` 添加")
+    assert f"正在提供档案 {db_path}：http://127.0.0.1:0/-/login（按 Ctrl-C 停止）" in result.stderr
     qunguan("users", "add", "li-sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     assert "no users yet" not in qunguan("serve", "--db", db_path, "--port", "0").stderr
 
