@@ -82,11 +82,22 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
                 titles = [cell_text(below) or title for title, below in zip(titles, [*following, *[None] * len(titles)])]
                 number += 1
             rows = [(n, c) for n, c in grid if n > number and any(cell_text(v) for v in c)]
-            return Table(kind, titles, rows, unended=bool(text) and not text.endswith(("\n", "\r")), replaced=replaced)
+            return Table(kind, titles, rows, unended=_unended(text), replaced=replaced)
     accepted = "; ".join(f"{f}: {'/'.join(names)}" for f, names in aliases.items())
     raise TableError(f"{name}: no header row with recognised columns in the first {HEADER_SEARCH_ROWS} rows "
                      f"(accepted: {accepted})",
                      f"{name}：前 {HEADER_SEARCH_ROWS} 行中没有列名可识别的表头行（可用列名见后面的英文）")
+
+
+# What may follow a file's last line end without being a row: spaces, a row of empty
+# cells, the NULs a crash pads a copy with.
+_BLANK_TAIL = " \t\u3000\x00" + "".join(CSV_DELIMITERS)
+
+
+def _unended(text: str) -> bool:
+    """Whether CSV text stops with no line end after its last row: a row of no cells
+    (`read_table` drops it) after the last line end leaves that row whole."""
+    return bool(text) and not text.rstrip(_BLANK_TAIL).endswith(("\n", "\r"))
 
 
 def whole_row(number: int, cells: list, table: Table, columns: dict[str, int]) -> None:

@@ -841,6 +841,21 @@ def test_a_roster_last_row_whole_is_read_without_a_word_of_a_cut(qunguan, db_pat
     assert _people(query)[-1]["name"] == "张三"
 
 
+@pytest.mark.parametrize("tail, kept", [
+    ("\n  ", True),  # spaces typed on the line under it
+    ("\n,,", True),  # a row of empty cells left under it
+    ("\r\n\u3000\t", True),  # Excel's line end, then blanks typed by hand
+    ("  ", False),  # spaces after the cut: still no line end
+], ids=["spaces", "empty cells", "CRLF and blanks", "no line end"])
+def test_a_roster_last_row_ended_with_its_line_is_whole_whatever_blank_follows(qunguan, db_path, query, tmp_path,
+                                                                               tail, kept):
+    # 张三's 城关镇 reads like the start of 李四's 城关镇政府, but the clerk ended the row:
+    # what Notepad shows as nothing after it says nothing of a cut.
+    result = _import(qunguan, db_path, tmp_path, "姓名,单位\n李四,城关镇政府\n张三,城关镇" + tail)
+    assert ("cut off when copied" in result.stderr) is not kept
+    assert [p["name"] for p in _people(query)] == ["李四", "张三"][:1 + kept]
+
+
 @pytest.mark.parametrize("encoding, cut, end, said", [
     ("utf-8", -2, b"", "the file stops there, inside a character: cut off when copied; row skipped"),
     ("gbk", -1, b"", "the file stops there, inside a character: cut off when copied; row skipped"),
