@@ -222,10 +222,18 @@ def _dated_alike(records: list[list[str]]) -> bool:
 
 def _written_alike(cell: str, first: str) -> bool:
     """Whether `cell` is a date as `first` is, and, where `first` holds a time of day, written
-    as it is, numbers aside (Excel leaves 9:00 and 10:00 unpadded)."""
-    if not _DAY.match(cell):
+    as it is: with a time too, its day's separators the same. Numbers aside (Excel leaves
+    9:00 and 10:00 unpadded), and seconds, a T, a full-width colon or a zone: rows put
+    together from two back ends, or a row typed in by hand, write their times so."""
+    day, head = _DAY.match(cell), _DAY.match(first)
+    if not day:
         return False
-    return _DAY.match(first)[4] is None or re.sub(r"\d+", "0", cell) == re.sub(r"\d+", "0", first)
+    return head[4] is None or (day[4] is not None and _day_separators(day) == _day_separators(head))
+
+
+def _day_separators(match: re.Match) -> str:
+    """The separators of the day a `_DAY` match with a time of day holds: -- of 2025-09-01, 年月日."""
+    return re.sub(r"[\dT\s]", "", match.string[:match.start(4)])
 
 
 def _excel_cell(lines: list[str], crlf: bool) -> bool:

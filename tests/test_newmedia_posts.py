@@ -252,8 +252,12 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registr
     # So in an export Excel saved, its times unpadded (9:00, 10:00).
     (['春耕,2025/3/1 9:00,"第一段', "夏收,2025/3/2 10:00,正文二", '秋种,2025/3/13 10:00,正文三"'],
      ['"第一段', "正文二", '正文三"']),
+    # So where one post was typed in by hand, or two back ends' rows put together: one
+    # writes its seconds, a T, a zone, the other not.
+    (['春耕,2025-03-01 10:00,"第一段', "夏收,2025-03-02 10:00:00,正文二", '秋种,2025-03-03T10:00+08:00,正文三"'],
+     ['"第一段', "正文二", '正文三"']),
 ], ids=["a pasted table", "a pasted table with dates", "a pasted table with times", "typed quotes",
-         "typed quotes, Excel's times"])
+         "typed quotes, Excel's times", "typed quotes, times written two ways"])
 def test_a_body_in_the_last_column_is_split_only_into_rows_with_their_times(qunguan, registry, query, tmp_path,
                                                                            rows, texts):
     export = tmp_path / "后台导出.csv"
