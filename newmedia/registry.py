@@ -159,7 +159,7 @@ def _account(cells: list, columns: dict[str, int], header: list[str]) -> dict:
 
 def read_accounts(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     """(row number, account fields) for each good row of the ledger, and one error per bad row."""
-    table = read_table(path, HEADERS)
+    table = read_table(path, HEADERS, typed_dates=True)  # a 台账 is typed by hand
     columns = column_map(table.header, HEADERS)
     absent = [HEADERS[f][0] for f in REQUIRED if f not in columns]
     if absent:

@@ -58,12 +58,12 @@ def column_map(header: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, i
 
 
 def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2, short_cells: bool = False,
-               shown: str | None = None) -> Table:
+               shown: str | None = None, typed_dates: bool = False) -> Table:
     """The table in `path`, its header the first row naming at least `enough` known fields
     (`aliases`); TableError if none does, naming the file `shown` (a zip member's
     ZIP!FILE, not the temporary copy read), else its path. `short_cells`: a CSV whose cells
     hold no text of several lines with commas in (a roster, not a post's body), read as
-    `csv_grids` says."""
+    `csv_grids` says. `typed_dates`: a table typed by hand (a 台账), as `csv_grids` says."""
     name = shown or str(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -71,7 +71,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
                          f"{name}：不读取旧版 .xls 工作簿；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
     text, replaced = _csv_text(path, name) if kind == "csv" else ("", False)
-    for grid in (_xlsx_sheets(path, name) if kind == "xlsx" else _csv_readings(text, short_cells, name)):
+    for grid in (_xlsx_sheets(path, name) if kind == "xlsx" else _csv_readings(text, short_cells, name, typed_dates)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
             titles = [cell_text(v) for v in cells]
@@ -136,16 +136,17 @@ def header_row(grid: list[tuple[int, list]], aliases: dict[str, tuple[str, ...]]
                  if len(column_map(cells, aliases)) >= enough), None)
 
 
-def csv_grids(text: str, short_cells: bool = False):
+def csv_grids(text: str, short_cells: bool = False, typed_dates: bool = False):
     """`text`'s rows split on commas, then on semicolons, then on tabs (Excel writes
     semicolons under some locales, tabs as "Unicode text"): the header says which fits.
     A BOM opening a row is dropped: files joined into one (`copy /b a.csv+b.csv`) keep
     each part's where it began; inside a cell it is the cell's own. `short_cells`: no
     cell holds lines of text with the delimiter in them, so lines that do are rows
-    two quotes typed by hand joined (`_csv_rows`). Raises csv.Error for text no reading
-    gets through."""
+    two quotes typed by hand joined (`_csv_rows`). `typed_dates`: a table typed by hand
+    (a 台账), whose dates each clerk writes their own way (`_dated_alike`). Raises
+    csv.Error for text no reading gets through."""
     for delimiter in CSV_DELIMITERS:
-        yield list(enumerate(map(_without_bom, _csv_rows(text, delimiter, short_cells)), start=1))
+        yield list(enumerate(map(_without_bom, _csv_rows(text, delimiter, short_cells, typed_dates)), start=1))
 
 
 def _without_bom(row: list) -> list:
@@ -169,7 +170,7 @@ def stray_quote(value: str, typed: bool) -> bool:
     return '"' in value if typed else value.endswith('"') and value.count('"') % 2 == 1
 
 
-def _csv_rows(text: str, delimiter: str, short_cells: bool):
+def _csv_rows(text: str, delimiter: str, short_cells: bool, typed_dates: bool = False):
     """csv.reader's rows, but for quotes typed by hand: one that opens a cell no quote
     closes swallows every line after it into that cell, and two a few lines apart every
     line between them. Each line holding such a quote is read on its own, as a
@@ -185,7 +186,7 @@ def _csv_rows(text: str, delimiter: str, short_cells: bool):
             # last line's own, or one that swallowed the lines after it.
             left_open = end == len(lines) and _left_open(lines[first:], delimiter)
             joined = end - first > 1 and (not _continues_a_cell(lines[first:end], row, delimiter, crlf) if short_cells
-                                          else _joins_rows(lines[first:end], row, delimiter, crlf, width))
+                                          else _joins_rows(lines[first:end], row, delimiter, crlf, width, typed_dates))
             if left_open or joined:
                 yield TypedQuote(next(csv.reader(lines[first:first + 1], delimiter=delimiter,
                                                  quoting=csv.QUOTE_NONE)))
@@ -197,7 +198,7 @@ def _csv_rows(text: str, delimiter: str, short_cells: bool):
             return
 
 
-def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: int) -> bool:
+def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: int, typed_dates: bool) -> bool:
     """Whether the lines of a row of a table whose cells hold text of several lines (a
     post's body, commas and all) are rows two quotes typed by hand joined: every line, read
     on its own, a row as wide as the row before it (`width`), as a chat export's message
@@ -207,16 +208,18 @@ def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: 
     if width <= 1 or _excel_cell(lines, crlf):
         return False
     records = lines_as_records(row, lines, delimiter, width)
-    return records is not None and _dated_alike(records)
+    return records is not None and _dated_alike(records, typed_dates)
 
 
-def _dated_alike(records: list[list[str]]) -> bool:
+def _dated_alike(records: list[list[str]], typed_dates: bool) -> bool:
     """Whether each record holds a date, or nothing, in every column the first holds one;
     where the first's holds a time of day, written alike to it: a back end writes every
     row's 发布时间 so, while a table pasted into a post writes its own (2025-09-01 or
-    2025/9/1 under 2025-09-01 08:00). A 台账's dates, typed by hand, are written any way."""
+    2025/9/1 under 2025-09-01 08:00). A 台账's dates (`typed_dates`), typed by hand, are
+    written any way, a time of day or not (2025-09-20 10:00 above 2025/9/21)."""
     dated = [i for i, cell in enumerate(records[0]) if _DAY.match(cell.strip())]
-    return all(not record[i].strip() or _written_alike(record[i].strip(), records[0][i].strip())
+    alike = (lambda cell, first: bool(_DAY.match(cell))) if typed_dates else _written_alike
+    return all(not record[i].strip() or alike(record[i].strip(), records[0][i].strip())
                for record in records[1:] for i in dated)
 
 
@@ -294,10 +297,10 @@ def _xlsx_sheets(path: Path, name: str):
         book.close()
 
 
-def _csv_readings(text: str, short_cells: bool, name: str):
+def _csv_readings(text: str, short_cells: bool, name: str, typed_dates: bool):
     """`csv_grids` of the file's text."""
     try:
-        yield from csv_grids(text, short_cells)
+        yield from csv_grids(text, short_cells, typed_dates)
     except csv.Error as e:
         raise TableError(f"{name}: not readable as CSV ({e})", f"{name}：无法按 CSV 读取") from None
 

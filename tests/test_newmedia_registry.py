@@ -387,12 +387,17 @@ def test_the_kinds_and_statuses_offices_write_are_understood_and_routed_by_artic
 
 
 
+@pytest.mark.parametrize("opened", [("2020-01-01", "2021/3/5", "2022年6月1日 09:00"),
+                                    ("2020-01-01 09:30", "2021/3/5", "2022-06-01 10:00:00")],
+                         ids=["a time last", "a time first"])
 def test_two_quotes_typed_a_few_rows_apart_in_a_ledger_whose_dates_are_typed_each_its_way_cost_no_account(
-        qunguan, db_path, query, tmp_path):
+        qunguan, db_path, query, tmp_path, opened):
     # A 台账 typed by hand writes its 开设时间 as each clerk does (2020-01-01, 2021/3/5,
-    # 2022年6月1日 09:00): the rows a typed quote joined are rows all the same.
-    rows = ["单位,平台,账号名称,账号ID,开设时间,分管领导", '宜春市教育局,微信公众号,宜春教育,gh_1,2020-01-01,"王强',
-            "宜春市教育局,抖音,宜春教育,dy_1,2021/3/5,王强", '宜春市公安局,微博,宜春公安,wb_1,2022年6月1日 09:00,李明"']
+    # 2022年6月1日 09:00), a time of day in its first row too: the rows a typed quote
+    # joined are rows all the same.
+    first, second, third = opened
+    rows = ["单位,平台,账号名称,账号ID,开设时间,分管领导", f'宜春市教育局,微信公众号,宜春教育,gh_1,{first},"王强',
+            f"宜春市教育局,抖音,宜春教育,dy_1,{second},王强", f'宜春市公安局,微博,宜春公安,wb_1,{third},李明"']
     result = qunguan("accounts", "import", _csv(tmp_path, "台账.csv", "\n".join(rows) + "\n"), "--db", db_path)
     assert result.stdout.startswith("accounts added 3\t"), result.stderr
     assert [r["account_ref"] for r in query("select account_ref from accounts order by id")] == ["gh_1", "dy_1", "wb_1"]
