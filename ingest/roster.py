@@ -136,18 +136,23 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
         person = {f: (cell_text(row[i]) if i < len(row) else "") for f, i in columns.items()}
         where = f"{shown}:{line}"
         garbled = {f: f"{header[columns[f]]} {v!r}" for f, v in person.items() if "\ufffd" in v}
+        last = table.unended and line == table.rows[-1][0]
+        cut_in_character = last and cell_text(row[-1]).endswith("\ufffd")
         if who := [said for f, said in garbled.items() if f in ("name", "unit")]:
             # Bytes neither UTF-8 nor GB18030 (a character cut by hand): a name or unit read
             # so would be a person nobody is, and stay one at every later import.
-            last = table.unended and line == table.rows[-1][0] and cell_text(row[-1]).endswith("\ufffd")
             errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(who)}; " + (
-                f"the file stops there, inside a character: cut off when copied; row skipped: {_CUT_ADVICE}" if last
-                else "row skipped: retype those cells and import the roster again"))
+                f"the file stops there, inside a character: cut off when copied; row skipped: {_CUT_ADVICE}"
+                if cut_in_character else "row skipped: retype those cells and import the roster again"))
             continue
+        cut_said = False
         for f, said in garbled.items():
             # Elsewhere (a 群昵称, a 职务) it costs the cell: the person is real.
-            errors.append(f"{where}: unreadable characters (shown as �) in {said}; left out, the person kept: "
-                          "retype it and import the roster again")
+            cut_here = cut_in_character and columns[f] == len(row) - 1
+            cut_said = cut_said or cut_here
+            errors.append(f"{where}: unreadable characters (shown as �) in {said}; left out, the person kept: " + (
+                f"the file stops there, inside a character: cut off when copied: {_CUT_ADVICE}" if cut_here
+                else "retype it and import the roster again"))
             person[f] = ""
         for column in ("wxid", "wecom_userid"):
             if EXCEL_ROUNDED.fullmatch(person.get(column, "")):
@@ -166,7 +171,8 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
             person["display_names"] = nicknames.strip('"')
             errors.append(f'{where}: a quote (") typed by hand in {nicknames!r} left out: read as '
                           f'{person["display_names"]!r}; remove it from the file')
-        if table.unended and line == table.rows[-1][0] and (cut := _cut_off(person, row, header, columns, people)):
+        # A cut inside a character of a cell read is said above: the cell it left out is no empty one.
+        if last and not cut_said and (cut := _cut_off(person, row, header, columns, people)):
             field_cut, said = cut
             if field_cut == "unit":
                 errors.append(f"{where}: {said}; row skipped: {_CUT_ADVICE}{_IF_WHOLE}")

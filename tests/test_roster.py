@@ -868,3 +868,20 @@ def test_a_roster_copy_cut_inside_a_character_of_its_last_unit_says_it_was_cut(q
     result = qunguan("roster", "import", path, "--db", db_path)
     assert f"{path}:3: unreadable characters (shown as �) in 单位 '城关镇政�'; {said}" in result.stderr
     assert [p["name"] for p in _people(query)] == ["李四"]
+
+
+@pytest.mark.parametrize("encoding, cut, end, said", [
+    ("gbk", -1, b"", "the file stops there, inside a character: cut off when copied: copy the roster again"),
+    ("gbk", -1, b"\n", "retype it and import the roster again"),  # a byte lost, the line goes on to its end
+], ids=["a GBK lead byte", "line end after it"])
+def test_a_roster_copy_cut_inside_a_character_of_its_last_display_name_says_so_once(qunguan, db_path, query, tmp_path,
+                                                                                    encoding, cut, end, said):
+    # 张三 is kept without the 群昵称 the copy cut: one line says why, not a second one
+    # calling the cell it left out an empty one.
+    path = tmp_path / "花名册.csv"
+    path.write_bytes("姓名,单位,群昵称\n李四,县委办,县委办-李四\n张三,县委办,县委办-张三".encode(encoding)[:cut] + end)
+    result = qunguan("roster", "import", path, "--db", db_path)
+    assert f"{path}:3: unreadable characters (shown as �) in 群昵称 '县委办-张�'; left out, the person kept: {said}" \
+        in result.stderr
+    assert "last cell is empty" not in result.stderr
+    assert [(p["name"], p["display_names"]) for p in _people(query)] == [("李四", '["县委办-李四"]'), ("张三", "[]")]
