@@ -172,9 +172,11 @@ def roster_import(
         fail(f"{file}: no such file", f"{file}：文件不存在")
     if file.is_dir():
         fail(f"{file}: a folder; name the roster file in it (.xlsx or CSV)", f"{file} 是文件夹；请写出其中的花名册文件（.xlsx 或 CSV）")
+    # What the archive's roster holds tells a unit typed short of another's from a cut one.
+    archived = roster.archived_values(open_archive(str(db)).conn) if db.exists() else {}
     try:
         with local_copy(file) as readable:
-            people, errors = roster.read_roster(readable, str(file))
+            people, errors = roster.read_roster(readable, str(file), archived)
     except UserError as e:  # a table that cannot be read, a zip's file not there
         fail_on(e)
     for error in errors:

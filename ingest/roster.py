@@ -103,13 +103,15 @@ def _names_people(header: tuple[int, list] | None) -> bool:
     return header is not None and "name" in column_map(header[1], HEADERS)
 
 
-def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[str]]:
+def read_roster(path: Path, shown: str | None = None, archived: dict[str, set[str]] | None = None
+                ) -> tuple[list[dict], list[str]]:
     """Rows of a roster (.xlsx, or CSV in UTF-8, GB18030 or UTF-16) as dicts of known fields
     plus `row` ("file:line", for messages), and one line per row skipped or doubtful. A row
     repeating an earlier one's name and unit, wxid or WeCom userid is skipped: the first is
     kept. Headers are matched as the new-media registries match theirs (title rows above,
     notes in brackets, stars); a file with no such header or no name column raises TableError.
-    Messages name the file as `shown` (a zip member's ZIP!FILE), else its path."""
+    Messages name the file as `shown` (a zip member's ZIP!FILE), else its path. `archived`:
+    the units and positions the archive's roster holds (`archived_values`), whole values."""
     shown = shown or str(path)
     table = read_table(path, HEADERS, ROSTER_ENOUGH, short_cells=True, shown=shown)
     columns = column_map(table.header, HEADERS)
@@ -172,7 +174,7 @@ def read_roster(path: Path, shown: str | None = None) -> tuple[list[dict], list[
             errors.append(f'{where}: a quote (") typed by hand in {nicknames!r} left out: read as '
                           f'{person["display_names"]!r}; remove it from the file')
         # A cut inside a character of a cell read is said above: the cell it left out is no empty one.
-        if last and not cut_said and (cut := _cut_off(person, row, header, columns, people)):
+        if last and not cut_said and (cut := _cut_off(person, row, header, columns, people, archived or {})):
             field_cut, said = cut
             if field_cut == "unit":
                 errors.append(f"{where}: {said}; row skipped: {_CUT_ADVICE}{_IF_WHOLE}")
@@ -226,11 +228,19 @@ def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
 _REPEATING = ("unit", "position")
 
 
+def archived_values(conn) -> dict[str, set[str]]:
+    """The units and positions of the people the archive's roster holds: values an earlier
+    import read whole, for `read_roster` to tell from a cut."""
+    return {field: {value for (value,) in conn.execute(f"select distinct {field} from people where {field} != ''")}
+            for field in _REPEATING}
+
+
 def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int],
-             earlier: list[dict]) -> tuple[str | None, str] | None:
+             earlier: list[dict], archived: dict[str, set[str]]) -> tuple[str | None, str] | None:
     """For the last row of a file that stops without a line end, where a copy cut off
     stops: (the field cut, what to say) when its last cell is the start of the same
-    column's value on an earlier row (城关镇政 of 城关镇政府) and no row's whole value;
+    column's value on an earlier row (城关镇政 of 城关镇政府) and no row's whole value, nor
+    one the archive's roster holds (`archived`: an earlier import of the file, its row ended);
     (None, what to say) when the row is short of the header's cells or its last cell is
     empty, which a cut leaves but so does a row typed in Notepad without its empty cells:
     the person is kept. None when nothing tells a cut (a cut between two characters of
@@ -240,7 +250,8 @@ def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int]
     value = person.get(field_cut, "") if field_cut else cell_text(row[last])
     if field_cut in _REPEATING and value:
         known = {p[field_cut]: p["row"].rpartition(":")[2] for p in earlier if p.get(field_cut)}
-        if value not in known and (longer := next((k for k in known if k.startswith(value)), None)):
+        if value not in known and value not in archived.get(field_cut, ()) \
+                and (longer := next((k for k in known if k.startswith(value)), None)):
             return field_cut, (f"the file stops in this row with no line end, and its {header[last]} {value!r} is the "
                                f"start of {longer!r} (line {known[longer]}): cut off when copied")
     if len(row) < len(header) or not value:

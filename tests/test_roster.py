@@ -885,3 +885,15 @@ def test_a_roster_copy_cut_inside_a_character_of_its_last_display_name_says_so_o
         in result.stderr
     assert "last cell is empty" not in result.stderr
     assert [(p["name"], p["display_names"]) for p in _people(query)] == [("李四", '["县委办-李四"]'), ("张三", "[]")]
+
+
+@pytest.mark.parametrize("last, cut", [("张三,城关镇", False), ("张三,城关镇政", True)], ids=["archived unit", "cut unit"])
+def test_a_roster_saved_again_without_its_last_line_end_keeps_a_unit_the_archive_holds_whole(qunguan, db_path, query,
+                                                                                              tmp_path, last, cut):
+    # March's roster, its rows ended, put 张三 in 城关镇 beside 李四's 城关镇政府; April's, saved
+    # in Notepad, has no line end after him. 城关镇 is a unit the roster holds whole: not a
+    # cut. A unit no one is in (城关镇政) is still one.
+    _import(qunguan, db_path, tmp_path, "姓名,单位\n李四,城关镇政府\n张三,城关镇\n", "花名册-3月.csv")
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位,职务\n李四,城关镇政府,副镇长\n{last}", "花名册-4月.csv")
+    assert ("cut off when copied" in result.stderr) is cut
+    assert [(p["name"], p["unit"]) for p in _people(query)] == [("李四", "城关镇政府"), ("张三", "城关镇")]
