@@ -294,6 +294,18 @@ def test_a_copy_cut_off_stores_no_part_of_a_post_and_the_whole_copy_adds_the_res
     assert [r["title"] for r in query("select title from posts order by published_at")] == ["春耕", "防汛", "秋种"]
 
 
+@pytest.mark.parametrize("tail, stored", [("\n  ", 2), ("\n,,,", 2), ("", 1)], ids=["spaces", "empty cells", "no line end"])
+def test_a_last_post_short_of_cells_ended_with_its_line_is_whole_whatever_blank_follows(qunguan, registry, query,
+                                                                                        tmp_path, tail, stored):
+    # 夏收 was typed in without its 阅读数; the clerk ended the row, and a line of nothing
+    # after it says nothing of a copy cut off there. With no line end, it may be one.
+    export = tmp_path / "后台导出.csv"
+    export.write_text("标题,发布时间,正文,阅读数\n春耕,2025-03-01 10:00,正文一,5\n夏收,2025-03-02 10:00,正文二" + tail,
+                      encoding="utf-8")
+    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    assert f"new {stored}\talready present 0\trejected {2 - stored}" in result.stdout, result.stderr
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 def test_a_post_quoting_garbled_text_is_kept_as_written(qunguan, registry, query, tmp_path, encoding):
     # The back end's own text holds U+FFFD (an emoji a platform broke): no byte is lost,
