@@ -8,7 +8,7 @@ from contextlib import closing
 from datasette import Response
 from datasette.views.special import LogoutView
 
-from review import auth, site
+from review import auth, csrf, site
 from review.web import carries_token, role_of, safe_next, users_db
 
 
@@ -18,8 +18,8 @@ async def login_page(datasette, request, error: str | None, next_url: str, statu
     from a form with this browser's token, another site's words never reach the page; and
     only a name this browser has logged in with, `_name_to_show`)."""
     return Response.html(await datasette.render_template(
-        "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved, "username": username},
-        request=request), status=status)
+        "qunguan_login.html", {"error": error, "next": next_url, "unsaved": unsaved, "username": username,
+                               "login_token": csrf.login_token(request)}, request=request), status=status)
 
 
 # By the lock that holds (auth.LOCK_AFTER), with the minutes until it lifts.

@@ -284,6 +284,29 @@ async def test_a_token_of_one_session_is_refused_with_anothers(ds, query, form, 
     assert query("select count(*) as n from handling")[0]["n"] == (0 if form == "/-/logout" else 1)
 
 
+async def test_a_login_form_opened_before_logging_in_in_another_tab_still_logs_in(ds, query):
+    # Two tabs show the login form (or Back leads to it, or 登录 is clicked twice). She logs
+    # in in one and goes on working there, then submits the other: she is logged in, not
+    # told her form has expired.
+    token, browser = await csrf(ds, "/-/login", {})
+    first = await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD, "csrftoken": token},
+                                 cookies=browser)
+    browser = {**browser, **first.cookies}
+    browser = {**browser, **(await ds.client.get("/-/qunguan/queue", cookies=browser)).cookies}
+    other_tab = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token},
+                                     cookies=browser)
+    assert other_tab.status_code == 302 and other_tab.headers["location"] == "/-/qunguan/queue"
+    # The login form's token is still this browser's own: another browser's is refused,
+    # and it is no token for the forms of her session.
+    theirs, _ = await csrf(ds, "/-/login", {})
+    refused = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": theirs},
+                                   cookies=browser)
+    assert refused.status_code == 403 and "ds_actor" not in refused.cookies
+    case = await ds.client.post("/-/qunguan/flags/1", data={"csrftoken": token, "status": "dismissed", "action": "none"},
+                                cookies=browser)
+    assert case.status_code == 403 and query("select count(*) as n from handling")[0]["n"] == 0
+
+
 async def test_a_login_posted_from_another_site_is_refused(ds):
     # A form on another site posts without our cookies (they are SameSite=Lax), and
     # asgi-csrf checks nothing on a request without cookies: the login must check itself.

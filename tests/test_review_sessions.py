@@ -296,6 +296,32 @@ async def test_another_site_cannot_put_its_words_on_the_login_page(ds, path):
         assert "系统升级" not in response.text and "处置未保存" not in response.text
 
 
+async def test_the_login_forms_of_two_tabs_whose_session_ended_both_log_in(ds, db_path):
+    # Logged out on another browser, she clicks on in two tabs: each gets the login form.
+    # She logs in in one and works there; the other tab's form logs in too.
+    def kept(browser, response):  # the cookies a browser keeps after a response
+        return {name: value for name, value in {**browser, **response.cookies}.items() if value}
+
+    def login_form_token(page):
+        return re.search(r'action="/-/login".*?name="csrftoken" value="([^"]+)"', page.text, re.S).group(1)
+
+    browser = await log_in(ds, "u-supervisor")
+    browser = kept(browser, await ds.client.get("/-/qunguan/queue", cookies=browser))
+    auth.log_out(auth.connect(auth.users_path(db_path)), "u-supervisor")
+    tabs = []
+    for case in ("/-/qunguan/flags/1", "/-/qunguan/flags/2"):
+        page = await ds.client.get(case, cookies=browser)
+        assert page.status_code == 403
+        browser, tabs = kept(browser, page), [*tabs, login_form_token(page)]
+    for token in tabs:
+        response = await ds.client.post("/-/login", cookies=browser, data={
+            "username": "u-supervisor", "password": PASSWORD, "csrftoken": token})
+        assert response.status_code == 302
+        browser = kept(browser, response)
+        browser = kept(browser, await ds.client.get("/-/qunguan/queue", cookies=browser))
+    assert await opens_queue(ds, browser)
+
+
 async def test_a_login_checking_its_password_holds_up_no_other_page(ds, monkeypatch):
     # The password hash takes a fifth of a second: on the server's event loop, every page
     # of every user would wait for each login.
