@@ -17,23 +17,25 @@ ANY_ADDRESS = "*address"
 def allowed_hosts(bound: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The host names served when bound to `bound`, with the `extra` ones `serve
     --allow-host` gave (a name or address the users type, such as the server's in the office)."""
-    names = [*LOCAL_NAMES, *(name.strip().lower().strip("[]") for name in extra)]
+    names = [*LOCAL_NAMES, *(host_of(name) for name in extra)]
     if bound in WILDCARDS:
         # And the machine's own name, which colleagues type in the office: a rebinding page
         # sends its own site's name, never this machine's.
-        names += [ANY_ADDRESS, *(name.lower() for name in (socket.gethostname(), socket.getfqdn()) if name)]
+        names += [ANY_ADDRESS, *(host_of(name) for name in (socket.gethostname(), socket.getfqdn()) if name)]
     else:
-        names.append(bound.lower().strip("[]"))
+        names.append(host_of(bound))
     return sorted(set(names))
 
 
 def host_of(header: str) -> str:
-    """The name in a Host header, without its port or an IPv6 address's brackets."""
+    """The name in a Host header, without its port, an IPv6 address's brackets or the
+    trailing dot of a name typed whole (`localhost.`, as DNS writes it)."""
     header = header.strip().lower()
     if header.startswith("["):
         return header[1:].split("]", 1)[0]
     name, _, port = header.rpartition(":")
-    return name if name and port.isdigit() and ":" not in name else header
+    name = name if name and (port.isdigit() or not port) and ":" not in name else header
+    return name.removesuffix(".")
 
 
 def is_allowed(header: str | None, allowed: list[str]) -> bool:

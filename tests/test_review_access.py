@@ -616,7 +616,10 @@ async def test_a_page_rebinding_its_name_to_this_server_is_answered_nothing(ds, 
     ("0.0.0.0", (), "192.168.1.20:8001", True), ("::", (), "[fe80::1]:8001", True),
     ("0.0.0.0", (), "qunguan.office:8001", False), ("0.0.0.0", ("qunguan.office",), "QunGuan.office:8001", True),
     ("192.168.1.20", (), "192.168.1.20:8001", True), ("192.168.1.20", (), "192.168.1.21:8001", False),
-    ("192.168.1.20", ("qunguan.office",), "localhost:8001", True)])
+    ("192.168.1.20", ("qunguan.office",), "localhost:8001", True),
+    # A name typed whole, with DNS's trailing dot, is the same name.
+    ("127.0.0.1", (), "localhost.:8001", True), ("0.0.0.0", ("qunguan.office",), "QunGuan.Office.:8001", True),
+    ("127.0.0.1", (), "evil.example.:8001", False)])
 async def test_serve_answers_to_the_address_it_is_bound_to_and_the_names_it_is_given(db_path, fixtures, qunguan, bound,
                                                                                      extra, host, served):
     from review.site import make_datasette
