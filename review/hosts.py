@@ -17,13 +17,13 @@ ANY_ADDRESS = "*address"
 def allowed_hosts(bound: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The host names served when bound to `bound`, with the `extra` ones `serve
     --allow-host` gave (a name or address the users type, such as the server's in the office)."""
+    bound = host_of(bound)
     names = [*LOCAL_NAMES, *(host_of(name) for name in extra)]
-    if bound in WILDCARDS:
-        # And the machine's own name, which colleagues type in the office: a rebinding page
-        # sends its own site's name, never this machine's.
-        names += [ANY_ADDRESS, *(host_of(name) for name in (socket.gethostname(), socket.getfqdn()) if name)]
-    else:
-        names.append(host_of(bound))
+    names.append(ANY_ADDRESS if bound in WILDCARDS else bound)
+    if not _is_loopback(bound):
+        # Served to the network: and the machine's own name, which colleagues type in the
+        # office: a rebinding page sends its own site's name, never this machine's.
+        names += [host_of(name) for name in (socket.gethostname(), socket.getfqdn()) if name]
     return sorted(set(names))
 
 
@@ -51,3 +51,11 @@ def _is_address(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _is_loopback(bound: str) -> bool:
+    """Whether `bound` serves this machine alone (127.0.0.1, ::1, localhost)."""
+    try:
+        return ipaddress.ip_address(bound).is_loopback
+    except ValueError:
+        return bound == "localhost"

@@ -630,10 +630,12 @@ async def test_serve_answers_to_the_address_it_is_bound_to_and_the_names_it_is_g
     assert response.status_code == (200 if served else 400)
 
 
-@pytest.mark.parametrize("bound, served", [("0.0.0.0", True), ("::", True), ("127.0.0.1", False)])
-async def test_serve_on_every_address_answers_to_the_machines_own_name(db_path, fixtures, qunguan, bound, served):
+@pytest.mark.parametrize("bound, served", [("0.0.0.0", True), ("::", True), ("192.168.1.20", True),
+                                           ("127.0.0.1", False), ("::1", False)])
+async def test_serve_to_the_network_answers_to_the_machines_own_name(db_path, fixtures, qunguan, bound, served):
     # Colleagues in the office type the server's name (http://zhengwu-pc:8001), as the
-    # network knows it; served on 127.0.0.1 alone, nobody else reaches it by any name.
+    # network knows it, whether it is served on every address or on the office's one;
+    # served on 127.0.0.1 alone, nobody else reaches it by any name.
     from review.site import make_datasette
 
     prepare(qunguan, db_path, fixtures)
