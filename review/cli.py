@@ -147,8 +147,9 @@ def serve(
         err.print(f"[yellow]注意：还没有用户，谁都无法登录；请用 `{add}` 添加（NAME 换成登录名）"
                   f"（no users yet: nobody can log in; add one with `{add}`）[/yellow]")
     ds = site.make_datasette(db, host, tuple(allow_host or ()))
-    err.print(f"正在提供档案 {escape(str(db))}：http://{host}:{port}/-/login（按 Ctrl-C 停止）"
-              f"（serving {escape(str(db))} at http://{host}:{port}/-/login (Ctrl-C to stop)）", highlight=False)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/-/login"  # an IPv6 address is bracketed in a URL
+    err.print(f"正在提供档案 {escape(str(db))}：{url}（按 Ctrl-C 停止）"
+              f"（serving {escape(str(db))} at {url} (Ctrl-C to stop)）", highlight=False)
     try:
         # No proxy headers: uvicorn would otherwise take X-Forwarded-For from a client on
         # this machine as its address, which the login lock and the login log go by.

@@ -1,6 +1,7 @@
 """A login lasts twelve hours at most, and ends for good when its user logs out, gets a
 new password or is disabled: a copy of the cookie taken before is worth nothing."""
 import re
+import socket
 import sqlite3
 import time
 
@@ -208,6 +209,20 @@ def test_serve_of_an_archive_without_users_says_the_command_that_adds_one(qungua
     assert f"正在提供档案 {db_path}：http://127.0.0.1:0/-/login（按 Ctrl-C 停止）" in result.stderr
     qunguan("users", "add", "li-sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     assert "no users yet" not in qunguan("serve", "--db", db_path, "--port", "0").stderr
+
+
+def test_serve_on_an_ipv6_address_prints_a_url_a_browser_opens(qunguan, db_path, fixtures, monkeypatch):
+    import uvicorn
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)  # as if stopped at once
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    result = qunguan("serve", "--db", db_path, "--port", "0", "--host", "::1")
+    assert "http://[::1]:0/-/login（按 Ctrl-C 停止）" in result.stderr and ":::" not in result.stderr
 
 
 def test_stopping_serve_leaves_every_decision_in_the_archive_file_itself(qunguan, db_path, fixtures):
