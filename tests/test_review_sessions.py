@@ -112,7 +112,6 @@ def test_the_served_site_goes_by_the_caller_address_not_the_one_a_header_claims(
     # Logins are locked per address after too many failures, and the login log names the
     # address: a client on this machine claiming another in X-Forwarded-For must not
     # dodge the lock or write a made-up address in the log.
-    import socket
     import subprocess
     import sys
     import urllib.error
@@ -186,8 +185,6 @@ async def test_a_password_typed_as_the_name_is_logged_as_no_such_user_never_as_t
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(qunguan, db_path):
-    import socket
-
     qunguan("users", "add", "li-sup", "--role", "supervisor", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -228,7 +225,6 @@ def test_serve_on_an_ipv6_address_prints_a_url_a_browser_opens(qunguan, db_path,
 def test_stopping_serve_leaves_every_decision_in_the_archive_file_itself(qunguan, db_path, fixtures):
     import shutil
     import signal
-    import socket
     import subprocess
     import sys
     import urllib.request
