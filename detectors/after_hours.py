@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "15"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "16"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
@@ -161,8 +161,10 @@ def is_notice(message: Message, config: dict) -> bool:
     said = (message.text or "").strip()
     bare = _LEADING_MENTIONS.sub("", said).strip()
     # A task may be short when it names the hour or the units ("明早7点半到校", "请李主任明天8点到岗",
-    # "已转发，各村周五前上报"): min_chars keeps out short chatter that names neither.
-    if message.kind not in TEXT_KINDS or len(bare) < config["min_chars"] and not _TASK_SIGN.search(bare):
+    # "已转发，各村周五前上报"): min_chars keeps out short chatter that names neither, and what
+    # short chatter tells of the speaker ("我明天8点开会", "我来通知各村", "各村的表我明天交").
+    short = len(bare) < config["min_chars"]
+    if message.kind not in TEXT_KINDS or short and (not _TASK_SIGN.search(bare) or "我" in bare):
         return False
     if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
         task = _REPLY_THEN_TASK.match(bare)

@@ -571,3 +571,17 @@ def test_a_reply_that_sets_the_units_a_task_without_qing_is_a_task(text, task):
 ])
 def test_a_colleagues_meeting_told_by_title_is_news_at_night(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A member's short word of their own evening, hour or errand with the villages tells of them ...
+    ("我明天8点开会", False), ("我今晚8点开会", False), ("我来通知各村", False), ("我已经提醒各村注意了", False),
+    ("各村的表我明天交", False),
+    # ... as a longer one does, the villages' forms the speaker's to hand in ...
+    ("各村的表格我明天一早交到县里，今晚来不及了", False), ("各村注意事项我明天发群里，今晚还在改", False),
+    # ... while the same hour or villages told to do it set a task.
+    ("明天8点开会", True), ("各村明天交", True), ("各村的表格明天一早交到县里，今晚来不及就早点来", True),
+])
+def test_short_chatter_that_tells_of_the_speaker_is_no_task_at_night(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
