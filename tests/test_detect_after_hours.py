@@ -585,3 +585,16 @@ def test_a_colleagues_meeting_told_by_title_is_news_at_night(text, task):
 def test_short_chatter_that_tells_of_the_speaker_is_no_task_at_night(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
 
+
+@pytest.mark.parametrize("text, task", [
+    # The township's clerk answers the county at night about the villages: what they can or
+    # will do, what is theirs, or the clerk's errand with them, sets them no task ...
+    ("收到，各村明天就能报齐", False), ("收到，各村明天会报上来", False), ("好的，各村周五前能报齐", False),
+    ("好的，各村情况明天汇报", False), ("收到，各村情况复杂，需要时间", False), ("好的，各村名单明天报", False),
+    ("收到，等各村报上来再说", False), ("好的，让各村明天报", False),
+    # ... but the villages, or their heads, told when or how firmly do.
+    ("收到，各村书记明天8点到镇里开会", True), ("已转发，各村抓紧报送", True), ("收到，各村明天上午务必报送名单", True),
+    ("已转发，各村负责人周五前报送", True),
+])
+def test_a_reply_telling_of_the_units_is_no_task_and_one_telling_them_when_is(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
