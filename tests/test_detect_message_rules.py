@@ -423,6 +423,16 @@ def test_hurrying_something_else_or_ones_own_photos_demands_none(text, demanded)
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # An inspection that is to see the work, photos said not to be what it wants ...
+    ("督查要看到整改，不是要照片", False), ("督查要看到实效，不是要照片", False), ("检查组要看到台账，照片不需要", False),
+    # ... but photos it is to see are demanded.
+    ("督查组要看到整改前后的照片", True), ("验收要见到现场照片，各村准备好", True), ("考核需要看到入户照片", True),
+])
+def test_an_inspection_that_is_to_see_other_than_photos_demands_none(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
