@@ -69,7 +69,9 @@ RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|�
 # alternatives, not "still" after the day or the people ("明天还是8点开会", "大家还是要…", "还是
 # 在三楼开会", "还是老时间", "还是原地点"), nor before an hour with none before it to choose
 # from ("下周一还是8点开会", "明天例会还是上午9点"; "明天是8点还是8点半" chooses), unless a 是
-# opens the first alternative ("明天是去县里开会还是在镇里开" chooses where). A 呢 after
+# opens the first alternative ("明天是去县里开会还是在镇里开" chooses where): not the day told
+# and "still" after it ("明天是周六还是要8点到岗", "…还是照常开例会"), nor a concession ("即使是
+# 下雨还是8点准时集合"). A 呢 after
 # 还要 tells ("明天上午8点还要开会呢，大家早点休息"). A request put as a question still asks
 # ("能不能请各村明天…？", "各村明天能不能把名单报上来？", "…把名单报上来好不好", "…好吗"), and so does a
 # task whose object holds the question ("各村明天把有没有危房户的情况报上来"); so does a demand
@@ -87,7 +89,7 @@ _TASK_SIGN = re.compile(rf"{_HOUR}|\d[:：]\d{{2}}|{_UNITS}")
 _AT_HOUR = rf"(?:每[天日晚]|每周[一二三四五六日天]?)?(?:上午|下午|早上|晚上|中午)?{_HOUR}"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"
                      rf"|(?<![天午晚早上下家们我你他都也])还是(?![要得需按由在以照老原]|{_AT_HOUR})|点[^，,]*还是(?={_AT_HOUR})"
-                     rf"|(?<![但就还都总要只可于凡也不])是[^，,]{{1,12}}?还是")
+                     rf"|(?<![但就还都总要只可于凡也不使算然怕])是[^，,]{{1,12}}?还是(?![要得需照按])")
 _REQUEST = r"能不能|可不可以|可否|好不好|行不行|好吗|行吗|可以吗"
 # Units or everyone addressed make a 把 beside a request word a request, not a member's question
 # ("明天能不能把会议推迟到下午？", "明天要不要把有没有低保户的情况报上去？" ask).

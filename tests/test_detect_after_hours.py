@@ -598,3 +598,14 @@ def test_short_chatter_that_tells_of_the_speaker_is_no_task_at_night(text, task)
 ])
 def test_a_reply_telling_of_the_units_is_no_task_and_one_telling_them_when_is(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # The day told, then "still" (还是要, 还是照常) or a concession (即使是…还是): the hour stands ...
+    ("明天虽然是周六还是要8点准时到岗", True), ("明天是周六还是要8点到镇里开会", True),
+    ("明天是周末还是照常8点开例会", True), ("明天即使是下雨还是8点准时集合", True),
+    # ... while a member choosing between two still asks.
+    ("明天是周六还是周日开会", False), ("明天是去县里开会还是在镇里开", False), ("明天是8点还是8点半到岗", False),
+])
+def test_a_day_told_and_still_kept_is_no_choice_asked(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
