@@ -609,3 +609,15 @@ def test_a_reply_telling_of_the_units_is_no_task_and_one_telling_them_when_is(te
 ])
 def test_a_day_told_and_still_kept_is_no_choice_asked(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # The heads of every office, station or health centre, or all the deputy secretaries, called
+    # to a meeting at night are set a task: the character before their title is no surname ...
+    ("各股室主任明天上午到三楼开会", True), ("各站站长明天上午到镇里开会", True), ("各卫生院院长明天上午到卫健局开会", True),
+    ("全体副书记明天上午到县里开会", True), ("两委主任明天上午到镇里开会", True), ("各部门部长明天8点准时到岗", True),
+    # ... while a colleague's day, told by name or post and title, is still news.
+    ("张副书记明天去县里开会", False), ("镇党委书记明天去县里开会", False), ("欧阳书记明天去市里开会", False),
+])
+def test_the_heads_of_every_unit_called_to_a_meeting_are_set_a_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
