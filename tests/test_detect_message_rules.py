@@ -413,11 +413,13 @@ def test_media_urged_kept_for_an_inspection_or_sent_less_often_are_demanded_but_
     # expenses, a red packet, what is happening, homework, speaking up ...
     ("赶紧报名，名额有限，报名表照片在群里", False), ("尽快报销，照片已经附上了", False), ("快发红包，照片我都看到了", False),
     ("马上发生的事，视频里都有", False), ("赶紧交作业，照片我看了", False), ("快发言，照片的事一会儿说", False),
-    ("马上报道，照片随后", False), ("尽快交费，缴费截图我收到了", False),
+    ("马上报道，照片随后", False), ("尽快交费，缴费截图我收到了", False), ("快发通知，照片的事另说", False),
+    ("马上发文件，照片在附件里", False), ("赶紧发工资，照片都拍好了", False), ("赶紧报到，合影照片我来拍", False),
     # ... nor does a clerk hurrying their own, whatever the verb ...
     ("好的，照片我尽快报", False), ("收到，照片我马上交", False), ("截图我赶快传", False),
     # ... while the photos themselves hurried, by anyone's 赶快 too, are demanded.
     ("照片怎么还没报？赶紧报", True), ("照片还有几个村没交，赶紧交", True), ("走访照片怎么还没传？赶快传", True),
+    ("入户照片尽快交上来", True), ("巡河照片怎么还没发？赶紧发照片", True),
 ])
 def test_hurrying_something_else_or_ones_own_photos_demands_none(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
