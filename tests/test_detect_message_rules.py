@@ -435,6 +435,16 @@ def test_an_inspection_that_is_to_see_other_than_photos_demands_none(text, deman
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # Let off sending every day and not to the group either, but told when they go: still demanded ...
+    ("照片不用每天发，也别发群里了，周五统一发我", True), ("走访照片不需要天天发，不要发大群了，每周五统一发我", True),
+    # ... not let off twice with no sending left, nor one told of.
+    ("照片不用每天发，每周也不用报", False), ("打卡截图不需要每天发，发了也没用", False),
+])
+def test_a_let_off_of_how_often_beside_another_let_off_still_demands_the_sending_after(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
