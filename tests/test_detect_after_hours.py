@@ -621,3 +621,15 @@ def test_a_day_told_and_still_kept_is_no_choice_asked(text, task):
 ])
 def test_the_heads_of_every_unit_called_to_a_meeting_are_set_a_task(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A word of the evening that names the villages' day with 交通, 交流 or 发言 in it, or asks
+    # for "a little" earlier, sets no task ...
+    ("各村明天交通管制", False), ("听说各村明天交通管制，出门绕行", False), ("各村明天交流经验，我去听听", False),
+    ("各组明天发言顺序排好了", False), ("明天开会早一点", False),
+    # ... while the villages told to report or hand in, or an hour of the clock, do.
+    ("各村明天交表", True), ("各村明天报名单", True), ("明天十一点开会", True),
+])
+def test_other_words_beside_the_units_day_or_a_little_earlier_set_no_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
