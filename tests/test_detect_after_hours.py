@@ -633,3 +633,13 @@ def test_the_heads_of_every_unit_called_to_a_meeting_are_set_a_task(text, task):
 ])
 def test_other_words_beside_the_units_day_or_a_little_earlier_set_no_task(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # The duty roster told sent, or its phone, is no hour to be on duty ...
+    ("明天8点值班安排已发", False), ("明天8点值班安排发群里了", False), ("明天8点值班名单已发", False),
+    # ... the hour on duty itself is.
+    ("明天8点值班", True), ("明早8点到所里值班", True),
+])
+def test_the_duty_roster_told_is_no_hour_on_duty(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
