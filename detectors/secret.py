@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "18"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "19"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -90,9 +90,10 @@ _LIMITED = (rf"(?:仅限|仅供)内部(?:(?:{_READERS})?{_READ}|交流|使用)?(
             r"(?![^：:\n]{0,10}?(?:报名|参加|参与))")
 # What an ask is said of: a grade, internal material or 仅限内部 (not 机密性, no grade). A
 # bare 秘密 is everyone's word for a secret ("这是秘密，不要外传：小王下个月结婚"): a grade
-# only of material named (以下内容为秘密) or with 级 ("秘密级文件复印件，请勿外传：…").
+# only of material named (以下内容为秘密) or with 级 ("秘密级文件复印件，请勿外传：…"). Not a range of
+# grades, as in _GRADE: "秘密级及以上文件，一律不得外传：一、…" is a rule, its list no material.
 _MATERIAL = "(?:内容|材料|文件|资料|信息)"
-_ASKED_OF = (rf"(?:{_MATERIAL}?(?:(?:为|是|系|属于?|涉及)?(?:绝密|机密|秘密\s*级|{_INTERNAL})|{_LIMITED})"
+_ASKED_OF = (rf"(?:{_MATERIAL}?(?:(?:为|是|系|属于?|涉及)?(?:(?:绝密|机密|秘密\s*级)(?!\s*级?\s*及?以[上下])|{_INTERNAL})|{_LIMITED})"
              rf"|{_MATERIAL}(?:为|是|系|属于?)?秘密)(?!性)")
 # Not the rules on such material, taught ("以下是机密载体管理要求：", "以下是内部资料保管要求，
 # 请勿外传：…", "以下是机密文件的管理规定，…": the rule named within a few words, before the

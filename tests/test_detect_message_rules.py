@@ -998,6 +998,18 @@ def test_a_graded_copy_or_internal_news_not_to_be_spread_is_flagged_when_passed_
     assert [declared in flag["evidence"] for flag in flags] == ([True] if declared else [])
 
 
+@pytest.mark.parametrize("text, declared", [
+    # The 保密办's rules for a range of grades, listed after the ask, pass nothing on ...
+    ("秘密级及以上文件，一律不得外传：一、不得在微信群传播；二、不得拍照", None),
+    ("机密级及以上文件，一律不得外传：一、不得在微信群传播；二、不得拍照", None),
+    # ... a graded copy's own content does.
+    ("秘密级文件复印件，请勿外传：一、张三同志拟任城关镇镇长", "秘密级"),
+])
+def test_rules_for_a_range_of_grades_listed_after_the_ask_pass_nothing_on(text, declared):
+    flags = run(secret, msg(text))
+    assert [declared in flag["evidence"] for flag in flags] == ([True] if declared else [])
+
+
 REPORT = "一、全县一季度财政收入完成情况通报，各乡镇收入排名及考核扣分明细如下，请对照整改落实。"
 
 
