@@ -40,16 +40,16 @@ _REASSURED = r"请[^，,。！!；;]{0,8}放心"
 _ACKNOWLEDGED = (r"(?:收到|已收到|已收悉|已知悉|已阅|已安排|已通知|已转发|已落实|明白|好的|好滴|是的|谢谢|感谢|多谢|辛苦)"
                  r"[^，,。！!；;：:\s]{0,6}")
 # Or the task put to the units without 请 ("已转发，各村明天上午报名单"): the units (or their
-# heads) told when or how firmly, a deadline or 把 right after them ("收到，各村书记明天8点到镇里
-# 开会", "已转发，各村抓紧报送"). Not the units told of: what is theirs ("好的，各村情况明天汇报",
+# heads) told when or how, a deadline, a manner or 把 right after them ("收到，各村书记明天8点到镇里
+# 开会", "已转发，各村抓紧报送", "已转发，各村于3月5日前报送", "…各村按要求报送"). Not the units told of: what is theirs ("好的，各村情况明天汇报",
 # "收到，各村名单明天报"), what they can or will do ("收到，各村明天就能报齐", "…明天会报上来"), the
 # speaker's errand with them ("收到，等各村报上来再说", "好的，让各村明天报"), done or the speaker's
 # ("收到，各村已经报上来了", "好的，各村的我明天去收"), or a reassurance before: "收到：请您放心，
 # 各村今晚把表报上来" promises how the task is met.
 _UNITS = "各(?:村|乡镇|镇|单位|股室|部门|科室|站所|学校|社区|组|网格员|支部)"
 _UNITS_HEADS = "(?:的?(?:党支部|支部)?(?:书记|支书|主任|干部|负责人|站长|所长|校长|网格员|联络员|信息员))?"
-_UNITS_WHEN = (r"(?:都|要|须|需|务必|必须|于|在)*(?:今晚|今天|明天|明早|明晚|后天|本周|下周|周[一二三四五六日天]|\d+[日号]|月底"
-               r"|尽快|抓紧|马上|立即|把|将)")
+_UNITS_WHEN = (r"(?:都|要|须|需|务必|必须|于|在)*(?:今晚|今天|明天|明早|明晚|后天|本周|下周|周[一二三四五六日天]|上午|下午|中午|晚上|早上"
+               r"|[\d一二三四五六七八九十]+[月日号点]|月底|月初|近期|规定|尽快|抓紧|马上|立即|及时|按|统一|做好|认真|把|将)")
 _UNITS_TOLD = (rf"(?<!放心[，,])(?<![让叫等待催])(?<!督促|通知|提醒|要求){_UNITS}(?={_UNITS_HEADS}{_UNITS_WHEN})"
                r"(?![^。！!；;？?]*?(?:[已了我吗？?]|能(?!不能)|可以|会(?=上?[报交发送填])|应该|估计|可能))")
 _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+(?:{_ACKNOWLEDGED}[，,。！!；;：:\s]+)*"

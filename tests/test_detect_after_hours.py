@@ -595,6 +595,9 @@ def test_short_chatter_that_tells_of_the_speaker_is_no_task_at_night(text, task)
     # ... but the villages, or their heads, told when or how firmly do.
     ("收到，各村书记明天8点到镇里开会", True), ("已转发，各村抓紧报送", True), ("收到，各村明天上午务必报送名单", True),
     ("已转发，各村负责人周五前报送", True),
+    # ... by a date, an hour, or how: "as required", "all together", "within the time set".
+    ("已转发，各村于3月5日前报送", True), ("已转发，各村上午10点前报送", True), ("已转发，各村按要求报送", True),
+    ("已转发，各村统一报送", True), ("已转发，各村在规定时间内报送", True), ("收到，各村近期报送", True),
 ])
 def test_a_reply_telling_of_the_units_is_no_task_and_one_telling_them_when_is(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
