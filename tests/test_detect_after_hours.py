@@ -544,6 +544,9 @@ def test_a_choice_opened_with_shi_is_a_question_and_still_is_not(text, task):
     # ... not care wished to their people, nor heed asked about or its list.
     ("天冷了，各村干部注意保暖", False), ("各村注意到没有，群里的通知", False), ("各村注意事项我已经整理好了", False),
     ("周末还是正常上班吗？", False),
+    # Heed of the cold, the rain or swindlers is care wished, as 各村注意安全 is; a task after it still sets one.
+    ("明天降温，各村注意", False), ("路上结冰了，各村注意", False), ("最近诈骗多，请各村注意", False),
+    ("天热了，各学校注意", False), ("明天降温，各村注意，明早8点照常到岗", True),
 ])
 def test_units_told_to_take_heed_at_night_is_a_notice(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
@@ -646,3 +649,4 @@ def test_other_words_beside_the_units_day_or_a_little_earlier_set_no_task(text, 
 ])
 def test_the_duty_roster_told_is_no_hour_on_duty(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
