@@ -388,15 +388,31 @@ def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     # ... not the speaker hurrying their own, one sent in error, nor a post to one's own 朋友圈.
     ("照片我马上发，稍等", False), ("照片发错了，赶紧撤回", False), ("照片拍得真好，赶紧发朋友圈", False),
     ("照片怎么还没发？是不是忘了", False),
+    # Nor chatter that hurries something else beside a photo (signing up, expenses, a red packet, a
+    # file, what is happening), nor a clerk hurrying their own, whatever the verb; by anyone's 赶快 the
+    # photos themselves are hurried.
+    ("赶紧报名，名额有限，报名表照片在群里", False), ("尽快报销，照片已经附上了", False), ("快发红包，照片我都看到了", False),
+    ("马上发生的事，视频里都有", False), ("赶紧交作业，照片我看了", False), ("快发言，照片的事一会儿说", False),
+    ("马上报道，照片随后", False), ("尽快交费，缴费截图我收到了", False), ("快发通知，照片的事另说", False),
+    ("马上发文件，照片在附件里", False), ("赶紧发工资，照片都拍好了", False), ("赶紧报到，合影照片我来拍", False),
+    ("好的，照片我尽快报", False), ("收到，照片我马上交", False), ("截图我赶快传", False),
+    ("照片怎么还没报？赶紧报", True), ("照片还有几个村没交，赶紧交", True), ("走访照片怎么还没传？赶快传", True),
+    ("入户照片尽快交上来", True), ("巡河照片怎么还没发？赶紧发照片", True),
     # Photos an inspection is to see are asked for, whatever is let off about the group ...
     ("照片发不发群里无所谓，但镇里检查要看到照片", True), ("检查组要看到照片，各村做好准备", True),
     # ... not the ledger it is to see, photos left to the villages, nor photos looked at.
     ("检查组要看到台账，各村做好准备", False), ("照片发不发群里都行", False), ("看到照片很感动，辛苦大家了", False),
+    # ... nor photos it is said not to want; photos it is to see, after what else, are demanded.
+    ("督查要看到整改，不是要照片", False), ("督查要看到实效，不是要照片", False), ("检查组要看到台账，照片不需要", False),
+    ("督查组要看到整改前后的照片", True), ("验收要见到现场照片，各村准备好", True), ("考核需要看到入户照片", True),
     # Let off only sending them every day, then told when they go: still demanded, less often ...
     ("打卡截图不需要每天发，每周五统一发群里", True), ("走访照片不用每天发，每周一汇总发群里", True),
     ("学习截图不必天天发，周五前统一上传", True), ("照片不用每次都发，月底统一发我", True),
     # ... not let off with no sending after, nor one told of.
     ("截图不用每天都发了，大家辛苦", False), ("照片不用每天发，发了也没人看", False), ("照片不用每次都发，有问题再说", False),
+    # Let off the group too, but told when they go, still demanded; let off twice, nothing is.
+    ("照片不用每天发，也别发群里了，周五统一发我", True), ("走访照片不需要天天发，不要发大群了，每周五统一发我", True),
+    ("照片不用每天发，每周也不用报", False), ("打卡截图不需要每天发，发了也没用", False),
     # Footage of a drowning or an accident that happened is evidence to look into, not proof of work ...
     ("昨天二组发生溺水事件，谁有现场视频发我一下", False), ("村里发生一起意外，谁有现场照片发我一下", False),
     ("刚才二组发生打架事件，谁有视频发我", False), ("村口发生车祸了，谁拍了照片发我一下", False),
@@ -405,43 +421,6 @@ def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     ("为防止发生溺水事件，请各村巡查河塘，巡查照片发群里", True), ("请各村今晚把防溺水巡查视频发群里", True),
 ])
 def test_media_urged_kept_for_an_inspection_or_sent_less_often_are_demanded_but_an_incidents_footage_is_not(text, demanded):
-    assert bool(run(proof_demand, msg(text))) is demanded
-
-
-@pytest.mark.parametrize("text, demanded", [
-    # Chatter that hurries something else beside a photo asks for none: signing up, claiming
-    # expenses, a red packet, what is happening, homework, speaking up ...
-    ("赶紧报名，名额有限，报名表照片在群里", False), ("尽快报销，照片已经附上了", False), ("快发红包，照片我都看到了", False),
-    ("马上发生的事，视频里都有", False), ("赶紧交作业，照片我看了", False), ("快发言，照片的事一会儿说", False),
-    ("马上报道，照片随后", False), ("尽快交费，缴费截图我收到了", False), ("快发通知，照片的事另说", False),
-    ("马上发文件，照片在附件里", False), ("赶紧发工资，照片都拍好了", False), ("赶紧报到，合影照片我来拍", False),
-    # ... nor does a clerk hurrying their own, whatever the verb ...
-    ("好的，照片我尽快报", False), ("收到，照片我马上交", False), ("截图我赶快传", False),
-    # ... while the photos themselves hurried, by anyone's 赶快 too, are demanded.
-    ("照片怎么还没报？赶紧报", True), ("照片还有几个村没交，赶紧交", True), ("走访照片怎么还没传？赶快传", True),
-    ("入户照片尽快交上来", True), ("巡河照片怎么还没发？赶紧发照片", True),
-])
-def test_hurrying_something_else_or_ones_own_photos_demands_none(text, demanded):
-    assert bool(run(proof_demand, msg(text))) is demanded
-
-
-@pytest.mark.parametrize("text, demanded", [
-    # An inspection that is to see the work, photos said not to be what it wants ...
-    ("督查要看到整改，不是要照片", False), ("督查要看到实效，不是要照片", False), ("检查组要看到台账，照片不需要", False),
-    # ... but photos it is to see are demanded.
-    ("督查组要看到整改前后的照片", True), ("验收要见到现场照片，各村准备好", True), ("考核需要看到入户照片", True),
-])
-def test_an_inspection_that_is_to_see_other_than_photos_demands_none(text, demanded):
-    assert bool(run(proof_demand, msg(text))) is demanded
-
-
-@pytest.mark.parametrize("text, demanded", [
-    # Let off sending every day and not to the group either, but told when they go: still demanded ...
-    ("照片不用每天发，也别发群里了，周五统一发我", True), ("走访照片不需要天天发，不要发大群了，每周五统一发我", True),
-    # ... not let off twice with no sending left, nor one told of.
-    ("照片不用每天发，每周也不用报", False), ("打卡截图不需要每天发，发了也没用", False),
-])
-def test_a_let_off_of_how_often_beside_another_let_off_still_demands_the_sending_after(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
@@ -990,22 +969,12 @@ def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_o
     # ... not the ask alone, a rule for such files, nor rumours not to be spread.
     ("秘密级文件复印件，请勿外传", None), ("秘密级文件一律不得在微信群传播：请各单位自查", None),
     ("秘密级以上文件，严禁外传：违者追责", None), ("内部消息，不要乱传，心里有数就行", None),
+    ("秘密级及以上文件，一律不得外传：一、不得在微信群传播；二、不得拍照", None),
+    ("机密级及以上文件，一律不得外传：一、不得在微信群传播；二、不得拍照", None),
     ("大家不要乱传谣言，以官方发布为准", None), ("这是内部消息，先别乱传，等正式通知", None),
     ("内部消息，不要乱说，心里有数就行", None), ("大家不要乱说，以官方发布为准", None),
 ])
 def test_a_graded_copy_or_internal_news_not_to_be_spread_is_flagged_when_passed_on(text, declared):
-    flags = run(secret, msg(text))
-    assert [declared in flag["evidence"] for flag in flags] == ([True] if declared else [])
-
-
-@pytest.mark.parametrize("text, declared", [
-    # The 保密办's rules for a range of grades, listed after the ask, pass nothing on ...
-    ("秘密级及以上文件，一律不得外传：一、不得在微信群传播；二、不得拍照", None),
-    ("机密级及以上文件，一律不得外传：一、不得在微信群传播；二、不得拍照", None),
-    # ... a graded copy's own content does.
-    ("秘密级文件复印件，请勿外传：一、张三同志拟任城关镇镇长", "秘密级"),
-])
-def test_rules_for_a_range_of_grades_listed_after_the_ask_pass_nothing_on(text, declared):
     flags = run(secret, msg(text))
     assert [declared in flag["evidence"] for flag in flags] == ([True] if declared else [])
 
