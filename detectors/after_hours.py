@@ -84,6 +84,7 @@ _PART = re.compile(r"(?P<said>[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是
                    r"(?P<marks>[？?]*)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _HOUR = r"[\d一二三四五六七八九十两]+点"
+_SPEAKER = re.compile("(?<!请)我(?![镇乡县区村]各)")
 # A clock's hour, not "a little" (早一点, 快一点, 好一点): "明天开会早一点" is no short task.
 _TASK_SIGN = re.compile(rf"(?!(?<=[早晚快慢多少好差有])一点){_HOUR}|\d[:：]\d{{2}}|{_UNITS}")
 # Every day's hour as much as one day's: "下周还是每天8点到岗".
@@ -173,9 +174,10 @@ def is_notice(message: Message, config: dict) -> bool:
     bare = _LEADING_MENTIONS.sub("", said).strip()
     # A task may be short when it names the hour or the units ("明早7点半到校", "请李主任明天8点到岗",
     # "已转发，各村周五前上报"): min_chars keeps out short chatter that names neither, and what
-    # short chatter tells of the speaker ("我明天8点开会", "我来通知各村", "各村的表我明天交").
+    # short chatter tells of the speaker ("我明天8点开会", "我来通知各村", "各村的表我明天交"), not
+    # the speaker's units asked ("请我镇各村明天上午报送", "我乡各村明天报").
     short = len(bare) < config["min_chars"]
-    if message.kind not in TEXT_KINDS or short and (not _TASK_SIGN.search(bare) or "我" in bare):
+    if message.kind not in TEXT_KINDS or short and (not _TASK_SIGN.search(bare) or _SPEAKER.search(bare)):
         return False
     if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
         task = _REPLY_THEN_TASK.match(bare)

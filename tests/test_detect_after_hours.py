@@ -527,7 +527,7 @@ def test_a_task_set_in_a_quote_reply_at_night_is_flagged_and_a_quoted_thanks_is_
     ("各村注意事项我明天发群里，今晚还在改", False), ("明天开会早一点", False), ("明天十一点开会", True),
     ("各村的表格明天一早交到县里，今晚来不及就早点来", True),
     ("明天8点值班安排已发", False), ("明天8点值班安排发群里了", False), ("明天8点值班名单已发", False),
-    ("明天8点值班", True),
+    ("明天8点值班", True), ("请我镇各村明天上午报送", True), ("我乡各村明天报名单", True),
 ])
 def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
