@@ -164,11 +164,13 @@ def _shape(default, many: bool = False) -> str:
 
 
 def _shape_zh(default) -> str:
-    """`_shape` in Chinese: 文字列表的列表 for a list of lists of strings."""
+    """`_shape` in Chinese: 文字列表的列表 for a list of lists of strings. An empty default
+    (after_hours.extra_holidays, newmedia.unit_names) is named by its kind alone, not by
+    Python's name for it (list, dict), which the English keeps."""
     if isinstance(default, list) and default:
         items = _shape_zh(default[0])
         return f"{items}{'的' if items.endswith('列表') else ''}列表"
     if isinstance(default, dict) and default:
         return f"以{_shape_zh(next(iter(default.values())))}为值的对象"
-    return {str: "文字", int: "数字", float: "数字", bool: "是非值（true 或 false）"}.get(type(default),
-                                                                                 type(default).__name__)
+    return {str: "文字", int: "数字", float: "数字", bool: "是非值（true 或 false）", list: "列表",
+            dict: "对象"}.get(type(default), type(default).__name__)

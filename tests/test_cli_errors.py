@@ -101,6 +101,9 @@ REFUSED_VALUES = {
     "a medium mistyped": ("proof_demand.purposes_as", '{"截屏": "截图 照骗"}', "其中有检测器会忽略的媒体（照骗"),
     "a new-media count of 0": ("newmedia.dormant_days", "0", "应为大于 0 的整数天数"),
     "a number among the hosts": ("newmedia.shop_domains", "[1]", "应为词语列表"),
+    # Settings whose default is empty are still named in Chinese, not by Python's type.
+    "a holiday not in a list": ("after_hours.extra_holidays", '"2025-10-01"', "应为列表，收到的类型不符"),
+    "units' names as a list": ("newmedia.unit_names", '[["宜春发布"]]', "应为对象，收到的类型不符"),
 }
 
 
