@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from detectors.base import Message, any_pattern, flag, word_pattern
 from detectors.privacy import masked
+from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
@@ -185,13 +186,16 @@ def _parts_aside(clause: str, aside: Callable[[str], bool]) -> str:
     return "".join(" " * len(part) if aside(part) else part for part in _COMMAS.split(clause))
 
 
-def unknown_purposes(settings: dict) -> list[str]:
+def unknown_purposes(settings: dict) -> list[Problem]:
     """What `purposes_as` names that the detector passes over, as the caller should say:
     a medium that is none of `media_words` (never found in a message), or one it serves
-    the ends of that has none in `other_purposes`. A typo (照骗), or a list changed since."""
-    unknown = [f"{medium}, not a medium proof_demand.media_words lists" for medium in settings["purposes_as"]
-               if medium not in settings["media_words"]]
-    return unknown + [f"{kind} (for {medium}), not a medium proof_demand.other_purposes lists"
+    the ends of that has none in `other_purposes`. A typo (照骗), or a list changed since.
+    Each said in English and in Chinese (`zh`)."""
+    unknown = [Problem(f"{medium}, not a medium proof_demand.media_words lists",
+                       f"{medium}（不在 proof_demand.media_words 中）")
+               for medium in settings["purposes_as"] if medium not in settings["media_words"]]
+    return unknown + [Problem(f"{kind} (for {medium}), not a medium proof_demand.other_purposes lists",
+                              f"{kind}（{medium} 所用，不在 proof_demand.other_purposes 中）")
                       for medium, kinds in settings["purposes_as"].items() for kind in kinds.split()
                       if kind not in settings["other_purposes"]]
 

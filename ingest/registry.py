@@ -156,7 +156,7 @@ def _detectors_ignore(conn, key: str, value) -> Problem | None:
     settings = {**load_config(conn)["proof_demand"], "purposes_as": value}
     if unknown := unknown_purposes(settings):
         return Problem(f"it names {'; '.join(unknown)}, which the detector passes over (`qunguan config show --all` "
-                       "lists both)", f"其中有检测器会忽略的媒体（{'；'.join(unknown)}）：每个媒体须是 "
+                       "lists both)", f"其中有检测器会忽略的媒体（{'；'.join(u.zh for u in unknown)}）：每个媒体须是 "
                        "proof_demand.media_words 中的词，其所用的须是 proof_demand.other_purposes 中的媒体"
                        "（`qunguan config show --all` 列出二者）")
     return None
@@ -300,6 +300,6 @@ def setting_warnings(conn, prefix: str = "") -> list[str]:
     if unknown:
         warnings.append(Problem(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config "
                                 "set proof_demand.purposes_as VALUE` naming media those lists hold fixes it",
-                                f"设置 proof_demand.purposes_as 中有检测器忽略的媒体（{'；'.join(unknown)}）；用 `qunguan "
+                                f"设置 proof_demand.purposes_as 中有检测器忽略的媒体（{'；'.join(u.zh for u in unknown)}）；用 `qunguan "
                                 "config set proof_demand.purposes_as 值` 改为那两个列表中有的媒体即可"))
     return warnings

@@ -1,6 +1,8 @@
 """An admin who mistypes a command is told what is wrong in Chinese, in one line, the
 English kept after it (the README and scripts quote it); the lines other tools parse
 (ingest's line per file, `flags added …`) stay as they are."""
+import sqlite3
+
 import pytest
 
 
@@ -113,3 +115,16 @@ def test_a_refused_setting_says_in_chinese_which_setting_what_was_given_and_why(
     assert result.exit_code == 1
     chinese = result.stderr.split("（error: ", 1)[0]
     assert chinese.startswith(f"错误：{key} 的值 {value} 不能使用，未保存：") and reason in chinese, chinese
+
+
+def test_a_mistyped_medium_is_named_in_chinese_when_refused_and_when_found_stored(qunguan, archive):
+    refused = qunguan("config", "set", "proof_demand.purposes_as", '{"截屏": "截图 照骗"}', "--db", archive)
+    chinese = refused.stderr.split("（error: ", 1)[0]
+    assert refused.exit_code == 1 and "照骗（截屏 所用，不在 proof_demand.other_purposes 中）" in chinese, chinese
+    assert "not a medium" not in chinese and "not a medium" in refused.stderr  # the English after it, whole
+    with sqlite3.connect(archive) as conn:
+        # An older version let the typo in.
+        conn.execute("insert into settings values ('proof_demand.purposes_as', '{\"照骗\": \"图片\"}', '2025-03-01', 'x')")
+    warned = qunguan("config", "show", "--db", archive).stderr
+    chinese = warned.split("（warning: ", 1)[0]
+    assert "照骗（不在 proof_demand.media_words 中）" in chinese and "not a medium" not in chinese, chinese
