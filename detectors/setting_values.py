@@ -105,14 +105,16 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
             return Problem(f"{pattern!r} names a group ({', '.join(named)}); write (?:...) instead",
                            f"{pattern!r} 含有命名分组（{'、'.join(named)}），检测器会把它与自己的分组合在一起；请改写为 (?:...)")
     if key in JOINED_PATTERNS:
-        # Each compiles alone, but not always joined: a flag such as (?i) within one.
+        # Each compiles alone, but not always joined: a flag such as (?i), even at the start
+        # of its pattern, is within the group any_pattern wraps each in.
         from detectors.base import any_pattern  # base reads the settings through this module
 
         try:
             any_pattern(tuple(patterns))
         except re.error as e:
             return Problem(f"its patterns cannot be joined into one regular expression ({e})",
-                           f"其中的正则表达式各自有效，但不能合成一个（{e}），如 (?i) 不在开头")
+                           f"其中的正则表达式各自有效，但检测器把每条放进自己的分组、合成一个时无法编译（{e}）；"
+                           "(?i) 这类标记在分组里须写成 (?i:…)，只管括号内的部分")
     return None
 
 

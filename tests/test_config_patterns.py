@@ -73,6 +73,14 @@ def test_config_set_refuses_a_pattern_the_detector_cannot_compile_and_names_it(q
     assert query("select count(*) n from settings") == [{"n": 0}]
 
 
+def test_a_flag_opening_a_joined_pattern_is_refused_saying_how_to_write_it(qunguan, archive):
+    # The admin wrote (?i) at the start of the pattern: the detectors wrap each pattern in
+    # their own group, where such a flag may not stand, so it must cover a group of its own.
+    refused = qunguan("config", "set", "proof_demand.demands_after", '["(?i)ok"]', "--db", archive)
+    chinese = refused.stderr.split("（error: ", 1)[0]
+    assert refused.exit_code == 1 and "(?i:…)" in chinese and "不在开头" not in chinese, chinese
+
+
 @pytest.mark.parametrize("key, value", [
     ("after_hours.directives", '["请(各|全体)"]'),
     ("proof_demand.send_patterns", '["(发|传)到(?:工作)?群"]'),
