@@ -245,7 +245,9 @@ def classify_posts(conn, settings: dict, models_dir: Path | None = chat_model.MO
 
 def chat_on_posts(directory: Path = CORPUS_DIR, models_dir: Path = chat_model.MODELS_DIR) -> dict | None:
     """How the saved chat model's rumour/sensitive verdicts fare on the posts corpus's
-    held-out split (labels outside those two dropped); None without a chat model."""
+    held-out split (labels outside those two dropped); None without a chat model, or with
+    one left mismatched with its card (a `train` saving it, or stopped): `posts train`
+    saves its posts model all the same, as `classify` leaves such posts for the next run."""
     from classifiers.corpus import split
     from classifiers.evaluate import metrics
 
@@ -254,6 +256,9 @@ def chat_on_posts(directory: Path = CORPUS_DIR, models_dir: Path = chat_model.MO
     categories = tuple(CHAT_ON_POSTS)
     examples = load_corpus(directory, categories, POSTS.categories)
     _, test = split(examples)
-    model = chat_model.load(models_dir, chat_model.CHAT)
+    try:
+        model = chat_model.load(models_dir, chat_model.CHAT)
+    except chat_model.MismatchedCard:
+        return None
     predicted = [[c for c in labels if c in categories] for labels in model.labels(model.scores([e.text for e in test]), [e.text for e in test])]
     return {"chat_model": model.version, **metrics([e.labels for e in test], predicted, categories)}

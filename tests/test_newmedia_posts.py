@@ -473,3 +473,17 @@ def test_posts_are_left_for_the_next_run_when_the_posts_model_and_its_card_are_o
     (tmp_path / "posts.card.json").write_text(json.dumps({**card, "skops_sha256": "0" * 64}), encoding="utf-8")
     _, warnings, _ = run_newmedia(open_archive(str(registry)).conn, models_dir=tmp_path)
     assert any("posts.card.json are of two trainings" in w and "posts were not scored for" in w for w in warnings)
+
+
+def test_a_posts_train_while_the_chat_model_is_left_mismatched_still_gets_its_posts_model(tmp_path):
+    import shutil
+
+    from newmedia.classify import CORPUS_DIR, chat_on_posts
+
+    # A chat `train` stopped after moving its new card into place, before its model.
+    shutil.copy(chat_model.MODELS_DIR / "chat.skops", tmp_path)
+    card = json.loads((chat_model.MODELS_DIR / "chat.card.json").read_text(encoding="utf-8"))
+    (tmp_path / "chat.card.json").write_text(json.dumps({**card, "skops_sha256": "0" * 64}), encoding="utf-8")
+    # The chat model's scores on posts are left out of the posts card, as without a chat
+    # model, and `posts train` saves the posts model it spent its minutes on.
+    assert chat_on_posts(CORPUS_DIR, models_dir=tmp_path) is None
