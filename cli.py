@@ -395,8 +395,7 @@ def _load_model():
     except FileNotFoundError as e:
         fail(str(e))
     except chat_model.MismatchedCard as e:
-        fail(str(e), "模型文件与其说明卡（card）不是同一次训练的：可能正有 `qunguan train` 在保存模型，或保存时被中断；"
-                     "请等训练结束后重新运行，或重新训练")
+        fail_on(e)
 
 
 @app.command()

@@ -373,7 +373,10 @@ def save(model: Model, directory: Path = MODELS_DIR) -> Path:
 
 class MismatchedCard(Exception):
     """The model file and its card are of two trainings: a train saving to the folder is
-    between its two files, or was stopped there."""
+    between its two files, or was stopped there. `zh` says so for the admins."""
+
+    zh = ("模型文件与其说明卡（card）不是同一次训练的：可能正有 `qunguan train` 在保存模型，或保存时被中断；"
+          "请等训练结束后重新运行，或重新训练")
 
 
 def load(directory: Path = MODELS_DIR, task: Task = CHAT, attempts: int = 5) -> Model:

@@ -16,6 +16,7 @@ from classifiers.classify import insert_flags, judge, set_watermark, watermark
 from classifiers.corpus import load_corpus
 from detectors import privacy, secret
 from detectors.base import Message, clauses, load_config, word_pattern
+from detectors.setting_values import Problem
 
 CORPUS_DIR = Path(__file__).with_name("corpus")
 # The posts corpus also labels rumour and sensitive posts; the posts task learns the
@@ -237,7 +238,8 @@ def classify_posts(conn, settings: dict, models_dir: Path | None = chat_model.MO
             try:
                 model = chat_model.load(models_dir, task)
             except chat_model.MismatchedCard as e:  # scored at the next run, as a missing model's posts are
-                warnings.append(f"{e}; posts were not scored for {', '.join(categories)}")
+                warnings.append(Problem(f"{e}; posts were not scored for {', '.join(categories)}",
+                                        f"{e.zh}（{task.name} 模型这次没有为帖子评分，下次运行时补上）"))
                 continue
             added += classify_with(conn, model, categories, articles, name)
     return added, warnings

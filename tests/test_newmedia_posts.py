@@ -473,6 +473,8 @@ def test_posts_are_left_for_the_next_run_when_the_posts_model_and_its_card_are_o
     (tmp_path / "posts.card.json").write_text(json.dumps({**card, "skops_sha256": "0" * 64}), encoding="utf-8")
     _, warnings, _ = run_newmedia(open_archive(str(registry)).conn, models_dir=tmp_path)
     assert any("posts.card.json are of two trainings" in w and "posts were not scored for" in w for w in warnings)
+    # Said to the admins in Chinese first, as `classify` and `accounts check` say warnings.
+    assert any(getattr(w, "zh", "").startswith("模型文件与其说明卡（card）不是同一次训练的") for w in warnings)
 
 
 def test_a_posts_train_while_the_chat_model_is_left_mismatched_still_gets_its_posts_model(tmp_path):
