@@ -5,6 +5,7 @@ applying, and said so (`ingest.registry.setting_warnings`)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, time
 
@@ -142,7 +143,9 @@ def _shaped_like(value, default) -> bool:
     """Whether `value` has the default's type, and so have its items (a word list of
     words: a number in one would stop `classify`)."""
     if isinstance(default, (int, float)) and not isinstance(default, bool):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        # NaN and Infinity, which JSON as Python reads it takes, are no count or share: int()
+        # of one stopped `config set` and `classify` with a traceback.
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if type(value) is not type(default):
         return False
     if isinstance(default, list) and default:

@@ -106,6 +106,9 @@ REFUSED_VALUES = {
     # Settings whose default is empty are still named in Chinese, not by Python's type.
     "a holiday not in a list": ("after_hours.extra_holidays", '"2025-10-01"', "应为列表，收到的类型不符"),
     "units' names as a list": ("newmedia.unit_names", '[["宜春发布"]]', "应为对象，收到的类型不符"),
+    # JSON as Python reads it takes NaN and Infinity, which no count or share can be.
+    "a count that is no number": ("after_hours.min_chars", "NaN", "应为数字，收到的类型不符"),
+    "a count without end": ("group.idle_days", "Infinity", "应为数字，收到的类型不符"),
 }
 
 
@@ -128,3 +131,11 @@ def test_a_mistyped_medium_is_named_in_chinese_when_refused_and_when_found_store
     warned = qunguan("config", "show", "--db", archive).stderr
     chinese = warned.split("（warning: ", 1)[0]
     assert "照骗（不在 proof_demand.media_words 中）" in chinese and "not a medium" not in chinese, chinese
+
+
+def test_a_count_typed_by_hand_as_infinity_is_left_out_at_classify_not_a_traceback(qunguan, archive):
+    with sqlite3.connect(archive) as conn:
+        conn.execute("insert into settings values ('after_hours.min_chars', 'Infinity', '2025-03-01', 'x')")
+    result = qunguan("classify", "--db", archive, "--silent")
+    assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
+    assert "setting after_hours.min_chars = Infinity is ignored: expected number" in result.stderr
