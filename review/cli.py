@@ -2,6 +2,8 @@
 the review package's functions."""
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -9,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import (ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail,
-                        fail_on, print_table)
+                        print_table)
 from ingest.schema import open_archive
 
 users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -21,6 +23,16 @@ def _users_conn(db: Path):
 
     open_archive(str(db))
     return auth.connect(auth.users_path(db))
+
+
+def _refuse(error: Exception, db: Path) -> None:
+    """`fail_on` a refused change of a user: the `qunguan users …` commands its hints name
+    (auth knows no archive) given the --db they need, to paste as they are."""
+    def pasteable(said: str) -> str:
+        return re.sub(r"`(qunguan users [^`]*)`", lambda m: f"`{m.group(1)} --db {shlex.quote(str(db))}`", said)
+
+    zh = getattr(error, "zh", None)
+    fail(pasteable(str(error)), pasteable(zh) if zh else None)
 
 
 @users_app.command("add")
@@ -36,7 +48,7 @@ def users_add(
     try:
         user = auth.add_user(_users_conn(db), name, role, _read_password(password_stdin), by=_os_user())
     except auth.AuthError as e:
-        fail_on(e)
+        _refuse(e, db)
     typer.echo(f"user {user.name}\trole {user.role}")
 
 
@@ -63,7 +75,7 @@ def users_password(
     try:
         auth.set_password(conn, name, _read_password(password_stdin), by=_os_user())
     except auth.AuthError as e:
-        fail_on(e)
+        _refuse(e, db)
     typer.echo(f"user {name}\tpassword changed")
     if auth.get_user(conn, name).disabled:
         # An admin resetting the password of someone who cannot log in may think it lets them.
@@ -107,7 +119,7 @@ def _change_user(change, name: str, db: Path, done: str) -> None:
     try:
         change(_users_conn(db), name, by=_os_user())
     except auth.AuthError as e:
-        fail_on(e)
+        _refuse(e, db)
     typer.echo(f"user {name}\t{done}")
 
 

@@ -55,3 +55,28 @@ def test_the_users_enable_a_new_password_for_a_disabled_user_asks_for_runs_as_pa
     pasted = qunguan(*_hinted(said, "users enable"))
     assert pasted.exit_code == 0, pasted.output
     assert "active" in qunguan("users", "list", "--db", archive).stdout
+
+
+def test_the_users_enable_an_add_of_a_disabled_user_suggests_runs_as_pasted(qunguan, archive):
+    password = "correct horse battery\n"
+    qunguan("users", "add", "王伟", "--db", archive, "--password-stdin", input=password)
+    qunguan("users", "disable", "王伟", "--db", archive)
+    said = qunguan("users", "add", "王伟", "--db", archive, "--password-stdin", input=password).stderr
+    assert len(re.findall(r"`qunguan users enable 王伟 --db ", said)) == 2  # in the Chinese and in the English
+    pasted = qunguan(*_hinted(said, "users enable"))
+    assert pasted.exit_code == 0, pasted.output
+
+
+def test_the_users_password_an_add_of_an_existing_user_suggests_runs_as_pasted(qunguan, archive):
+    password = "correct horse battery\n"
+    qunguan("users", "add", "王伟", "--db", archive, "--password-stdin", input=password)
+    said = qunguan("users", "add", "王伟", "--db", archive, "--password-stdin", input=password).stderr
+    pasted = qunguan(*_hinted(said, "users password"), "--password-stdin", input="another horse battery\n")
+    assert pasted.exit_code == 0 and "password changed" in pasted.stdout, pasted.output
+
+
+def test_the_users_list_a_mistyped_user_suggests_runs_as_pasted(qunguan, archive):
+    qunguan("users", "add", "王伟", "--db", archive, "--password-stdin", input="correct horse battery\n")
+    said = qunguan("users", "disable", "王玮", "--db", archive).stderr
+    pasted = qunguan(*shlex.split(re.search(r"`qunguan (users list[^`]*)`", said).group(1)))
+    assert pasted.exit_code == 0 and "王伟" in pasted.stdout, pasted.output

@@ -717,12 +717,14 @@ async def test_a_disabled_users_name_is_not_offered_back_through_a_new_password(
     assert qunguan("users", "disable", "王芳", "--db", db_path).exit_code == 0
     again = qunguan("users", "add", "王芳", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     assert again.exit_code == 1
+    # The command to paste as it is: without --db it would be refused.
     assert again.stderr.startswith("错误：用户 '王芳' 已存在且已停用（用户从不删除，以便过去的处理记录保留其处理人）；"
-                                   "如是同一人，用 `qunguan users enable 王芳` 恢复其登录；否则请给新账号另起名，如 王芳2")
+                                   f"如是同一人，用 `qunguan users enable 王芳 --db {db_path}` 恢复其登录；否则请给新账号另起名，"
+                                   "如 王芳2")
     assert again.stderr.strip().endswith("（error: user '王芳' exists and is disabled (users are never deleted, so that "
                                          "past decisions keep their author); if it is the same person, `qunguan users "
-                                         "enable 王芳` lets them log in again; else give the new account another name, "
-                                         "e.g. 王芳2）")
+                                         f"enable 王芳 --db {db_path}` lets them log in again; else give the new account "
+                                         "another name, e.g. 王芳2）")
     changed = qunguan("users", "password", "王芳", "--db", db_path, "--password-stdin", input="Another-Secret-42\n")
     assert changed.exit_code == 0 and changed.stdout == "user 王芳\tpassword changed\n"
     enable = f"`qunguan users enable '王芳' --db {db_path}`"
@@ -751,7 +753,7 @@ async def test_a_user_disabled_by_mistake_is_enabled_again_and_logs_in_with_thei
     assert again.exit_code == 1
     assert again.stderr.strip() == "错误：用户 'u-supervisor' 未被停用，无需恢复（error: user 'u-supervisor' is not disabled）"
     assert qunguan("users", "enable", "nobody", "--db", db_path).stderr.strip() == (
-        "错误：没有用户 'nobody'（`qunguan users list` 列出全部用户）（error: no user 'nobody'）")
+        f"错误：没有用户 'nobody'（`qunguan users list --db {db_path}` 列出全部用户）（error: no user 'nobody'）")
 
 
 async def test_a_user_who_tried_their_password_while_disabled_logs_in_once_enabled(ds, qunguan, db_path):
@@ -796,5 +798,6 @@ async def test_the_same_user_added_twice_at_once_is_refused_in_one_line(ds, qung
     monkeypatch.setattr(auth, "hash_password", colleague_adds_him_meanwhile)
     result = qunguan("users", "add", "李强", "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no IntegrityError
-    assert result.stderr.strip() == ("错误：用户 '李强' 已存在；修改密码请用 `qunguan users password 李强`（error: user '李强' "
-                                     "exists already; change a password with `qunguan users password 李强`）")
+    password = f"`qunguan users password 李强 --db {db_path}`"
+    assert result.stderr.strip() == (f"错误：用户 '李强' 已存在；修改密码请用 {password}（error: user '李强' exists "
+                                     f"already; change a password with {password}）")
