@@ -326,7 +326,8 @@ def _say_what_follows(conn, key: str, before: list[str]) -> None:
     """What a changed setting brings: a new reading of every message, and what the checks
     leave out of the settings since the change (`before`: what they left out before it)."""
     if not key.startswith("newmedia.") and not key.startswith("group."):
-        err.print("the next `qunguan classify` checks every message again with the rule detectors (flags raised stay)")
+        err.print("下次运行 `qunguan classify` 时，规则检测会重新检查全部消息（已有标记保留）"
+                  "（the next `qunguan classify` checks every message again with the rule detectors (flags raised stay)）")
     _say_setting_warnings(conn, known=before)
 
 
