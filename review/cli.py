@@ -11,7 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import (ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail,
-                        print_table)
+                        print_table, warn)
+from detectors.setting_values import Problem
 from ingest.schema import open_archive
 
 users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
@@ -220,9 +221,11 @@ def report(
              f"{', '.join(units) or 'none yet'} (qunguan groups set GROUP --unit UNIT, qunguan accounts import)")
     typer.echo(write_report(conn, start, end, unit), nl=False)
     if waiting := unchecked(conn, start, end, unit):
-        err.print(f"[yellow]warning: {waiting} messages of the period were imported after the last `qunguan classify`: "
-                  f"the report counts no breaches in them (it says so); run `{command_line('qunguan', 'classify', '--db', db)}` "
-                  "and make the report again[/yellow]")
+        classify = shlex.join(["qunguan", "classify", "--db", str(db)])
+        warn(Problem(f"{waiting} messages of the period were imported after the last `qunguan classify`: the report "
+                     f"counts no breaches in them (it says so); run `{classify}` and make the report again",
+                     f"本期有 {waiting} 条消息是在最近一次 `qunguan classify` 之后导入的，报告未统计其中的违规（报告中已注明）；"
+                     f"请运行 `{classify}` 后重新生成报告"))
 
 
 @reviews_app.command("export")

@@ -211,6 +211,7 @@ def test_a_report_made_before_classify_says_which_messages_nobody_checked_yet(qu
     assert early.exit_code == 0
     assert "本期有 2 条消息尚未经过违规识别（导入后未运行 qunguan classify）" in early.stdout
     assert "2 messages of the period were imported after the last `qunguan classify`" in early.stderr
+    assert early.stderr.startswith("注意：本期有 2 条消息是在最近一次 `qunguan classify` 之后导入的")
     # The week before was checked: its report has no such note.
     assert "尚未经过违规识别" not in qunguan("report", "--db", archive, "--from", "2025-03-03").stdout
     qunguan("classify", "--db", archive, "--silent")
