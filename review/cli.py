@@ -218,7 +218,9 @@ def report(
                                             "select unit from accounts order by unit")]
     if unit is not None and unit not in units:
         fail(f"--unit {unit!r}: no group or new-media account is registered under that unit; units: "
-             f"{', '.join(units) or 'none yet'} (qunguan groups set GROUP --unit UNIT, qunguan accounts import)")
+             f"{', '.join(units) or 'none yet'} (qunguan groups set GROUP --unit UNIT, qunguan accounts import)",
+             f"--unit {unit!r}：没有登记在该单位名下的群或新媒体账号；已登记的单位：{'、'.join(units) or '尚无'}"
+             "（用 qunguan groups set 群名 --unit 单位 或 qunguan accounts import 登记）")
     typer.echo(write_report(conn, start, end, unit), nl=False)
     if waiting := unchecked(conn, start, end, unit):
         classify = shlex.join(["qunguan", "classify", "--db", str(db)])

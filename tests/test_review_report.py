@@ -153,6 +153,7 @@ def test_speakers_are_people_however_many_exports_named_them(qunguan, archive, q
 def test_an_unknown_unit_is_refused_naming_the_known_ones_and_to_alone_is_its_week(qunguan, archive):
     wrong = qunguan("report", "--db", archive, "--unit", "县林业")
     assert wrong.exit_code == 1 and "units: 县林业局" in wrong.stderr
+    assert wrong.stderr.startswith("错误：--unit '县林业'：没有登记在该单位名下的群或新媒体账号；已登记的单位：县林业局")
     assert "统计时段：2025-03-03 至 2025-03-09" in qunguan("report", "--db", archive, "--to", "2025-03-09").stdout
 
 
