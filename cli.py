@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
-                        escape, fail, fail_on, model_folder, print_metrics, print_table, save_model, warn)
+                        escape, fail, fail_on, model_folder, print_metrics, print_table, save_model, say_settled, warn)
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
@@ -535,10 +535,8 @@ def classify(
         warn(warning)
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"
                f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
-    if settled:
-        err.print(f"group flags closed or opened again by the checks: {settled} (see each case's history)")
-    if settled_accounts:
-        err.print(f"account flags closed or opened again by the checks: {settled_accounts} (see each case's history)")
+    say_settled(settled)
+    say_settled(settled_accounts, accounts=True)
 
 
 if __name__ == "__main__":

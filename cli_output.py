@@ -59,6 +59,15 @@ def warn(warning: str) -> None:
               f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
 
 
+def say_settled(count: int, accounts: bool = False) -> None:
+    """How many group (or new-media account) flags the checks closed or opened again, if any."""
+    if count:
+        zh, english = ("新媒体账号", "account") if accounts else ("群", "group")
+        err.print(f"检查自动办结或重新打开的{zh}标记：{count} 条（见各案件的处置记录）"
+                  f"（{english} flags closed or opened again by the checks: {count} (see each case's history)）",
+                  highlight=False)
+
+
 def fail_on(error: Exception) -> None:
     """`fail` with an error's message, and its Chinese where it has one (UserError)."""
     fail(str(error), getattr(error, "zh", None))

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, err, escape, fail, fail_on,
-                        model_folder, print_metrics, print_table, save_model, warn)
+                        model_folder, print_metrics, print_table, save_model, say_settled, warn)
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -129,8 +129,8 @@ def accounts_check(
     if settled is None:
         err.print(f"checked as of {today}, not today: no account flag was closed or opened again "
                   "(run without --today to settle them)")
-    elif settled:
-        err.print(f"account flags closed or opened again by the checks: {settled} (see each case's history)")
+    else:
+        say_settled(settled, accounts=True)
 
 
 @posts_app.command("import")

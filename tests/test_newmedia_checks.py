@@ -297,6 +297,7 @@ def test_a_dormant_account_that_posts_again_has_its_flag_closed_by_the_checks(qu
     export.write_text("标题,发布时间,正文\n春季开学通知,2026-02-20 09:00,各校3月2日开学。\n", encoding="utf-8")
     qunguan("posts", "import", export, "--db", db_path, "--account", "宜春教育发布")
     checked = qunguan("accounts", "check", "--db", db_path)
+    assert "检查自动办结或重新打开的新媒体账号标记：1 条" in checked.stderr
     assert "account flags closed or opened again by the checks: 1" in checked.stderr
     assert standing(archive, "account:2", "account_dormant") == ("resolved", checks.SETTLED_NOTE, checks.DETECTOR)
     # Quiet again for half a year: the same flag opens again, saying how things stand now.
