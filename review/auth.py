@@ -28,6 +28,7 @@ from ingest.user_errors import UserError
 from review.handling import NOT_A_PERSON
 
 ROLES = ("supervisor", "auditor", "admin")
+ROLE_NAMES = {"supervisor": "核查人（党组）", "auditor": "审计", "admin": "管理员"}  # as the pages say them
 ITERATIONS = 480_000
 MIN_PASSWORD = 10
 # Guessing is slowed down where it comes from: after this many failed logins in the window,
@@ -143,7 +144,8 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
                         f"用户名 {name!r} 不可用：不能以 {' 或 '.join(NOT_A_PERSON)} 开头，处理记录中这样开头的是自动检查和命令自己的决定")
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}",
-                        f"--role {role!r} 不是可用的角色；请写 {'、'.join(ROLES)} 之一（督办员、审计员、管理员）")
+                        f"--role {role!r} 不是可用的角色；请写 {'、'.join(ROLES)} 之一"
+                        f"（{'、'.join(ROLE_NAMES[r] for r in ROLES)}）")
     _check_password(password)
     with conn:
         if existing := conn.execute("select disabled from users where name = ?", [name]).fetchone():

@@ -4,9 +4,8 @@ words ("added as supervisor", "disabled", "password changed") and reads them bac
 translates them."""
 from __future__ import annotations
 
-from review.auth import UNKNOWN_NAME
+from review.auth import ROLE_NAMES, UNKNOWN_NAME
 
-ROLE_NAMES = {"supervisor": "核查人（党组）", "auditor": "审计", "admin": "管理员"}
 EVENTS = {"disabled": "停用", "enabled": "恢复启用", "password changed": "修改密码", "logged out": "退出登录"}
 
 
