@@ -534,6 +534,48 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
 
 
 @pytest.mark.parametrize("text, task", [
+    # A parent tells of their own child, a member of a colleague by name or of their family: news ...
+    ("孩子明天8点到校", False), ("儿子明天早上8点到校，今晚早点睡", False), ("明天孩子8点到校", False),
+    ("小王明天8点值班", False), ("老刘明天8点值班", False), ("明天小王8点值班", False), ("爱人明天8点值班，我带孩子", False),
+    ("明天是周六，小王8点值班", False), ("明天是周一，孩子7点半到校", False),
+    # ... but the pupils told when to be at school, the colleague asked, a roster posted or the
+    # teachers and groups addressed set the hour.
+    ("孩子们明天7点半到校，请各位班主任提前到班", True), ("全体学生明天7点半到校", True), ("请小王明天8点值班", True),
+    ("值班安排：小王明天8点值班", True), ("值班表：明天小王，后天小李", True), ("全体老师明天8点准时到校", True),
+    ("各小组明天8点准时到岗", True), ("明天8点值班", True),
+    # A roster asked for or told sent sets no one's duty.
+    ("值班表：谁有？发我一下", False), ("明天的值班表已经发群里了", False),
+])
+def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the_staff_told_is_a_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # The day told in a clause of its own ("明天是周六，") before the hour set: still set ...
+    ("明天是周六，各村书记还是8点准时到岗", True), ("明天周六，各村书记8点准时到岗", True),
+    ("明天是国庆节，值班人员8点准时到岗", True), ("下周一是端午节，各村书记8点准时到岗值班", True),
+    # ... not the speaker's own hour, a question or a day off.
+    ("明天是周六，我还是8点到岗", False), ("明天是周六，各村书记还是8点到岗吗", False), ("明天是周六，不用到岗", False),
+    ("明天是周六，好好休息", False),
+])
+def test_the_hour_to_be_at_work_after_the_day_is_told_is_a_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # The units told when to patrol, check or keep watch, after what to heed or alone ...
+    ("各村注意防火，今晚巡查", True), ("各村今晚加强巡逻", True), ("各村明天组织排查", True), ("各村周末继续值守", True),
+    ("各村今晚排查，明早报结果", True), ("收到，各村今晚巡查", True), ("各网格员明天逐户排查", True),
+    # ... not the patrol's results, a patrol done, asked about or thanked for, the speaker's, or heed alone.
+    ("各村今晚巡查情况良好", False), ("各村今晚巡查了，没发现问题", False), ("各村今晚巡查的情况明天汇总", False),
+    ("各村今晚都巡查了吗？", False), ("各村今晚巡查辛苦了，大家早点休息", False), ("各村注意防火，我今晚巡查", False),
+    ("各村注意防火", False), ("张书记今晚巡查，大家早点休息", False), ("收到，各村今晚已经巡查了", False),
+])
+def test_units_told_when_to_patrol_at_night_is_a_task(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
     # A member asks where or how, 是 opening the first alternative ...
     ("明天是去县里开会还是在镇里开", False), ("明天是线上开会还是线下开", False), ("周五是交纸质版还是电子版", False),
     ("明天是全体干部参加还是只要班子成员参加", False),
