@@ -19,7 +19,7 @@ from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "19"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "20"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
@@ -66,13 +66,14 @@ def _sent_elsewhere(proof: str) -> str:
 
 def other_senses(settings: dict) -> re.Pattern:
     """Where a media word means something else: the words that hold one in another
-    sense, a thing to watch after a viewing verb ("观看警示教育视频"), and a post's
-    duties ("负责拍照和视频拍摄工作")."""
+    sense, a thing to watch after a viewing verb ("观看警示教育视频"), a post's duties
+    ("负责拍照和视频拍摄工作"), and media asked for by mail as material ("照片发我邮箱就行")."""
     held = word_pattern(tuple(settings["non_proof_words"])).pattern
     viewing = word_pattern(tuple(settings["viewing_words"])).pattern
     things = word_pattern(tuple(settings["needs_sending"])).pattern
     duties = any_pattern(tuple(settings["duty_patterns"])).pattern
-    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}")
+    mailed = any_pattern(tuple(settings["mailed_patterns"])).pattern
+    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}|{mailed}")
 
 
 def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
@@ -255,10 +256,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             # still demands the photos), and a clause that forbids them is about them, not a demand.
             if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
+            # Sent less often is sent still, however plainly the sending is said ("签到截图不用每天发，每周汇总发一次").
+            less_often = _HOW_OFTEN.search(proof) is not None
             proof = _parts_aside(_sent_elsewhere(proof), aside)
             if not any_media.search(proof):
                 continue
-            if not (_demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
+            if not (less_often or _demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
                 continue
             if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
                 continue
