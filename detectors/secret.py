@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "19"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "20"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -124,11 +124,19 @@ _LABEL_TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?![^，,。！!？?\n]*?(?:{_TOLD}))[^�
 # leads into more than a number or what a comma's words would, or after those addressed ("…\n请各
 # 单位：对照自查，…", "…\n如有疑问：请联系小王"):
 # "…\n注意：张三因酒驾被开除党籍", "…\n大家的年度考核等次：王强 优秀".
-# A contact's field names whom to call, not material: a name or a number, and maybe the number
-# after the name ("联系人：小王", "联系电话：0795-…", "联系人：党政办小王，电话：0795-…"); not
-# news after it ("联系人：小王因违纪被处分，大家引以为戒…"). Thanks may end it or follow on a line.
-_CONTACT = (r"\s*联系(?:人|电话|方式|手机)[：:][^\n。！!，,]{1,16}"
-            r"(?:[，,]\s*(?:联系)?(?:电话|手机)[：:]?\s*[\d\-－ ]{7,16})?(?:[，,]\s*(?:谢谢|感谢)[^\n，,]{0,6})?[ \t]*(?:\n|$)")
+# A contact's field names whom to call, not material: names, each maybe after its office, and
+# numbers, maybe labelled or with a word aside in brackets ("联系人：小王", "联系电话：0795-…",
+# "联系人：党政办小王，电话：0795-…", "联系人：镇党政办 刘洋 139…", "联系人：小王 电话：0795-…",
+# "联系方式：139…（小王）"); not news, however short ("联系人：小王已被停职", "联系人：文件已泄露",
+# "联系人：小王因违纪被处分，大家引以为戒…"): a name is four characters at most, none of them 已, 被,
+# 了 or 因, and two names stand apart. Thanks may end it or follow on a line.
+_CONTACT_NAME = (r"(?:[\u4e00-\u9fff]{1,8}?(?:办公室|办|室|站|所|局|股|科|中心|部|委|院|校|队)[ \t]*)?"
+                 r"(?:(?![已被了因])[\u4e00-\u9fff·]){1,4}")
+_CONTACT_NUMBER = r"(?:(?:联系)?(?:电话|手机)[：:]?[ \t]*)?\d[\d\-－ ]{6,15}"
+_CONTACT_ITEM = rf"(?:{_CONTACT_NAME}|{_CONTACT_NUMBER})"
+_CONTACT_MORE = rf"(?:(?:[，,、][ \t]*|[ \t]+){_CONTACT_ITEM}|[ \t]*(?:{_CONTACT_NUMBER}|[（(][^）)\n]{{1,10}}[）)]))"
+_CONTACT = (rf"\s*联系(?:人|电话|方式|手机)[：:][ \t]*{_CONTACT_ITEM}{_CONTACT_MORE}{{0,4}}"
+            r"(?:[，,]\s*(?:谢谢|感谢)[^\n，,]{0,6})?[ \t]*(?:\n|$)")
 _ADDRESSED = "各位|大家|单位|各村|乡镇|部门|股室|科室|学校|支部|社区"
 _TOLD_LINE = rf"\s*(?:{_TOLD})(?:[^\n：:]|(?<={_ADDRESSED})[：:]|[：:](?=\s*(?:\d|{_TOLD}))){{0,30}}$"
 _SIGN_OFF = rf"{_TOLD_LINE}|{_CONTACT}(?:{_TOLD_LINE}|$)"
@@ -140,6 +148,10 @@ _DECLARED = any_pattern((rf"(?:{_ITSELF_GRADED}|{_FOLLOWING_GRADED}|{_ASKED}{_AS
 _GRADE_WORD = re.compile("绝密|机密|秘密")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
+# But a grade with 级 at the head and one clause after it, where to read or sign for the copy
+# ("秘密级文件复印件，请到机要室签收"), names the file, as is the rule: nothing of it follows.
+_COPY_TO_FETCH = re.compile(rf"\s*(?:绝密|机密|秘密)\s*{_STAR}?\s*级[^，,。；;：:\n]{{0,10}}[，,]\s*"
+                            r"(?P<fetch>[^，,。；;：:\n]{1,24})[。！!]?\s*$")
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
 _OPENING = r"[〔\[［（(【]"
 _NUMBER = re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?<!保)密(?:电|函|发)?\s*{_OPENING}\s*\d{{4}}\s*[〕\]］）)】]\s*\d+\s*号")
@@ -172,7 +184,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         # 请签收), or anywhere for a quiz (绝密★启用前 …试题及参考答案).
         if (graded and taught.search(text) and not _OWN_MARKING.search(text)
                 or len(text) < settings["internal_min_chars"] and announced.search(text, 0, caption)
-                and not _HEADED.match(text) and (graded or declared)):
+                and not _headed(text, announced) and (graded or declared)):
             continue
         evidence = _marked(text, reminders) if graded and _MAY_BE_MARKED.search(text) else None
         if evidence:
@@ -182,6 +194,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         elif len(text) >= settings["internal_min_chars"] and (internal := _internal(text, internal_words, reminders)):
             flags.append(flag(m, "secret", ARTICLE, f"疑似内部资料全文转发（标注「{internal}」，{len(text)} 字）", score=0.7))
     return flags
+
+
+def _headed(text: str, announced: re.Pattern) -> bool:
+    """Whether `text` opens with the document's marking, not a copy named to be fetched."""
+    copy = _COPY_TO_FETCH.match(text)
+    return _HEADED.match(text) is not None and not (copy and announced.search(copy["fetch"]))
 
 
 def _marked(text: str, reminders: re.Pattern) -> str | None:

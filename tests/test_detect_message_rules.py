@@ -732,6 +732,8 @@ def test_a_document_marked_secret_is_flagged_even_if_its_marking_says_not_to_cop
     "请到机要室领取机密级文件。",
     "今天收到县委秘密★1年文件一份，请相关领导到办公室阅文。",
     "县委转发的秘密★文件请于今天下午到机要室签收。",
+    # A graded copy named, then where to sign for it: the rule kept, nothing of it passed on.
+    "秘密级文件复印件，请到机要室签收", "机密级文件一份，请张书记到机要室阅看", "秘密★级文件复印件，请到机要室签收。",
     "保密知识测试题：秘密级国家秘密的保密期限一般不超过几年？",  # secrecy taught
     "根据保密法，国家秘密的密级分为绝密级、机密级和秘密级三个等级。",
     "保密知识竞赛第3题：绝密★级文件能否在微信群传输？答案：不能",
@@ -748,6 +750,9 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("机密▲ 县委常委会议纪要第3期", "机密▲"),
     # A marked document is flagged though it asks to be signed for, or holds a quiz's answers.
     ("机密★1年 县委关于2025年征兵工作的通知，各单位收到后请签收", "机密★1年"),
+    # A graded copy's words after it, or shown in the group before it is signed for: passed on.
+    ("秘密级文件复印件，请到机要室签收：县委关于干部调整的初步方案", "秘密级"), ("机密级：县委常委会纪要，请到机要室签收", "机密级"),
+    ("机密级文件复印件，大家先在群里看看，明天再去机要室签收", "机密级"), ("机密★1年，请到机要室签收", "机密★1年"),
     ("秘密★ 关于做好春节期间安全维稳工作的通知：各单位务必落实，请签收", "秘密★"),
     ("绝密★启用前 2025年县直机关公开遴选公务员笔试 申论试题及参考答案", "绝密★"),
     ("这份机密级维稳方案先发群里大家看看再锁进保密柜", "机密级"),  # kept later, passed on now
@@ -957,7 +962,14 @@ def test_a_caption_a_reminder_or_news_kept_for_now_is_no_declared_secret(text):
     ("这是内部通知，不要随意转发到其他群\n联系人：党政办小王，电话：0795-3281234", None),
     ("以下内容仅限内部，别转发\n联系方式：13907951234", None), ("内部资料，请勿外传\n联系人：小王\n谢谢配合", None),
     ("这是内部通知，请勿外传\n联系人：小王，谢谢配合", None),
-    # ... but news in the field, or material after it, is passed on.
+    # Names by their office, numbers labelled or with a word aside in brackets, however long the field.
+    ("这是内部资料，不要外传：\n联系人：镇党政办 刘洋 13907951234", None), ("这是内部资料，不要外传：\n联系人：小王 电话：0795-3281234", None),
+    ("这是内部资料，不要外传：\n联系电话：0795-3281234（党政办）", None), ("这是内部资料，不要外传：\n联系人：小王，小李", None),
+    ("这是内部资料，不要外传：\n联系人：县委组织部干部科张科长", None), ("这是内部资料，不要外传：\n联系人：欧阳小明", None),
+    # ... but news in the field, however short, or material after it, is passed on.
+    ("这是内部资料，不要外传：\n联系人：小王已被停职", "这是内部资料"), ("这是内部资料，不要外传：\n联系人：文件已泄露", "这是内部资料"),
+    ("这是内部资料，不要外传：\n联系人：王主任调县里", "这是内部资料"), ("这是内部资料，请勿外传\n联系人：小王已被停职", "这是内部资料"),
+    ("这是内部资料，不要外传：\n联系人：张三李四王五赵六", "这是内部资料"),
     ("这是内部通知，不要随意转发到其他群\n联系人：小王因违纪被处分，大家引以为戒，具体情况是上周在村里喝酒", "这是内部通知"),
     ("内部资料，请勿外传\n联系人：小王\n王强同志因违纪被免职", "内部资料"),
     ("这是内部通知，请勿外传\n联系人：小王，谢谢配合\n县委决定免去张三同志职务", "这是内部通知"),
