@@ -545,6 +545,8 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     ("各小组明天8点准时到岗", True), ("明天8点值班", True),
     # A roster asked for or told sent sets no one's duty.
     ("值班表：谁有？发我一下", False), ("明天的值班表已经发群里了", False),
+    # Every school told what it hands out tomorrow is set a task; one child's school, or a question, is not.
+    ("各学校明天发成绩单", True), ("各学校明天发成绩单了吗？", False), ("我家孩子学校明天发成绩单", False),
 ])
 def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the_staff_told_is_a_task(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
