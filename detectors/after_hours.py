@@ -85,8 +85,9 @@ _PART = re.compile(r"(?P<said>[^，,。！!？?；;\n]+(?:[，,]\s*(?:对吧|是
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _HOUR = r"[\d一二三四五六七八九十两]+点"
 _SPEAKER = re.compile("(?<!请)我(?![镇乡县区村]各)")
-# A clock's hour, not "a little" (早一点, 快一点, 好一点): "明天开会早一点" is no short task.
-_TASK_SIGN = re.compile(rf"(?!(?<=[早晚快慢多少好差有])一点){_HOUR}|\d[:：]\d{{2}}|{_UNITS}")
+# A clock's hour, not "a little" (早一点, 快一点, 好一点): "明天开会早一点" is no short task. A duty
+# roster's heading is one too: "今天值班：刘主任", "值班名单：张三、李四".
+_TASK_SIGN = re.compile(rf"(?!(?<=[早晚快慢多少好差有])一点){_HOUR}|\d[:：]\d{{2}}|{_UNITS}|值班[表名单安排人员]*[：:]")
 # Every day's hour as much as one day's: "下周还是每天8点到岗".
 _AT_HOUR = rf"(?:每[天日晚]|每周[一二三四五六日天]?)?(?:上午|下午|早上|晚上|中午)?{_HOUR}"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"

@@ -541,7 +541,8 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     # ... but the pupils told when to be at school, the colleague asked, a roster posted or the
     # teachers and groups addressed set the hour.
     ("孩子们明天7点半到校，请各位班主任提前到班", True), ("全体学生明天7点半到校", True), ("请小王明天8点值班", True),
-    ("值班安排：小王明天8点值班", True), ("值班表：明天小王，后天小李", True), ("全体老师明天8点准时到校", True),
+    ("值班安排：小王明天8点值班", True), ("值班表：明天小王，后天小李", True), ("明天值班：小王、小李", True),
+    ("值班名单：张三、李四", True), ("今天值班：刘主任", True), ("全体老师明天8点准时到校", True),
     ("各小组明天8点准时到岗", True), ("明天8点值班", True),
     # A roster asked for or told sent sets no one's duty.
     ("值班表：谁有？发我一下", False), ("明天的值班表已经发群里了", False),
