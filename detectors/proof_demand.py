@@ -49,11 +49,11 @@ _SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?
 
 # A let-off of how often, the next part sending them still ("打卡截图不需要每天发，每周五统一发群里",
 # "照片不用每次都发，月底统一发我"), lets nothing off either: they are sent less often. Not with no
-# sending after ("截图不用每天发了", "…，发了也没人看" tells of a sending done), nor one forbidden
+# sending after ("截图不用每天发了", "…，发了也没人看" and "…，周一发的那次算数" tell of a sending done), nor one forbidden
 # or let off too ("…，也别发群里了，周五统一发我": joined to it, the let-off would read as done).
 _HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每天|天天|每日|每次|次次|每回)都?)"
                         r"(?P<sending>(?:发|传|上传|报|交)[^，,。\s]{0,6}?)(?P<end>[了啦哈啊呀]*[，,])"
-                        r"(?=(?:(?![别不没未勿])[^，,。！!？?])*?(?:发|传|上传|交|报)(?![^，,。！!？?]*了))")
+                        r"(?=(?:(?![别不没未勿])[^，,。！!？?])*?(?:发|传|上传|交|报)(?![的过])(?![^，,。！!？?]*了))")
 
 
 def _sent_elsewhere(proof: str) -> str:

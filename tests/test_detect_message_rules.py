@@ -430,6 +430,7 @@ def test_media_urged_kept_for_an_inspection_or_sent_less_often_are_demanded_but_
     ("照片不用每次都发，月底统一交", True), ("学习截图不用每天发，周五交一次就行", True),
     # ... not let off with nothing sent after, or with thanks after.
     ("签到截图不用每天发了", False), ("签到截图不用每天发，大家辛苦了", False), ("签到截图不用每天发，以后不发了", False),
+    ("签到截图不用每天发，周一发的那次算数", False), ("签到截图不用每天发，发过的不用撤回", False),
 ])
 def test_screenshots_let_off_daily_but_sent_weekly_are_still_demanded(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
@@ -451,11 +452,11 @@ def test_a_member_asking_whether_media_are_needed_demands_none(text, demanded):
 @pytest.mark.parametrize("text, demanded", [
     # Photos of a member's wedding or baby asked for fun, or photos mailed as material: no proof ...
     ("快发照片看看新娘子", False), ("婚礼现场照片快发一下，大家都想看新娘", False), ("快发照片看看你家宝宝", False),
-    ("婚纱照发群里让大家看看", False), ("照片发我邮箱就行，不急", False), ("视频发我邮箱吧，群里发不了", False),
+    ("婚纱照发群里让大家看看", False), ("请各网格员入户后自拍一张发群里", True), ("照片发我邮箱就行，不急", False), ("视频发我邮箱吧，群里发不了", False),
     # ... but photos of the work, or asked for by mail with the work named or a demand after, are.
     ("快发照片看看你们村的新路灯", True), ("快发照片看看整改效果", True), ("宝宝体检照片发群里，每户都要有", True),
     ("新娘新郎的婚事新办宣传照片请各村发群里", True), ("走访照片发我邮箱，每户一张", True),
-    ("请各村把入户走访照片发我邮箱", True), ("照片发我邮箱，每户都要有", True), ("照片传我邮箱，今晚前必须传", True),
+    ("请各村把入户走访照片发我邮箱", True), ("照片发我邮箱，每户都要有", True), ("照片传我邮箱，今晚前必须传", True), ("照片发我邮箱，或者发群里也行", True),
 ])
 def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
