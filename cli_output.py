@@ -76,7 +76,7 @@ def fail_on(error: Exception) -> None:
 class Commands(typer.core.TyperGroup):
     """A command group: an archive another command keeps busy past the wait, or one
     SQLite finds damaged, is said in one line, whichever command met it, not with
-    SQLite's traceback."""
+    SQLite's traceback; and so is a prompt given up."""
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
@@ -96,6 +96,10 @@ class Commands(typer.core.TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except typer.Abort:
+            # Only a prompt (a password asked for) aborts, on Ctrl-C or the input's end, before
+            # anything is changed: typer would say a bare "Aborted." in English.
+            fail("aborted before anything was changed", "已取消，未作任何改动")
         except sqlite3.DatabaseError as e:
             if is_busy(e):
                 fail(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it "

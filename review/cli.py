@@ -56,7 +56,12 @@ def users_add(
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("密码（password）", hide_input=True, confirmation_prompt="再输入一次密码（repeat）")
+    # Asked twice here, not with click's confirmation_prompt: click says a mismatch in English only.
+    while (password := typer.prompt("密码（password）", hide_input=True)) != typer.prompt("再输入一次密码（repeat）",
+                                                                                       hide_input=True):
+        err.print("两次输入的密码不一致，请重新输入（the two entered values do not match; enter them again）",
+                  highlight=False)
+    return password
 
 
 # A user already there, named as `users list` shows them.

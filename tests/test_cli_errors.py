@@ -139,3 +139,34 @@ def test_a_count_typed_by_hand_as_infinity_is_left_out_at_classify_not_a_traceba
     result = qunguan("classify", "--db", archive, "--silent")
     assert result.exit_code == 0 and result.stdout.startswith("flags added "), result.output
     assert "setting after_hours.min_chars = Infinity is ignored: expected number" in result.stderr
+
+
+def _can_log_in(archive, name: str, password: str) -> bool:
+    from review import auth
+
+    return auth.authenticate(auth.connect(auth.users_path(archive)), name, password) is not None
+
+
+@pytest.mark.parametrize("command", [["users", "add", "李强"], ["users", "password", "王芳"]])
+def test_a_password_typed_differently_the_second_time_is_asked_for_again_in_chinese(qunguan, archive, command):
+    qunguan("users", "add", "王芳", "--db", archive, "--password-stdin", input="Old-Horse-99\n")
+    result = qunguan(*command, "--db", archive, input="Correct-Horse-9\nCorrect-Horse-8\nCorrect-Horse-7\nCorrect-Horse-7\n")
+    assert result.exit_code == 0, result.output
+    assert "两次输入的密码不一致，请重新输入（the two entered values do not match" in result.stderr
+    assert "Error" not in result.output
+    # The pair that matched is the password, not the first entry.
+    assert _can_log_in(archive, command[2], "Correct-Horse-7") and not _can_log_in(archive, command[2], "Correct-Horse-9")
+
+
+def test_a_password_typed_the_same_twice_is_taken_at_once(qunguan, archive):
+    result = qunguan("users", "add", "李强", "--db", archive, input="Correct-Horse-9\nCorrect-Horse-9\n")
+    assert result.exit_code == 0 and "不一致" not in result.output
+    assert _can_log_in(archive, "李强", "Correct-Horse-9")
+
+
+def test_a_password_prompt_given_up_says_so_in_chinese_and_adds_nobody(qunguan, archive):
+    result = qunguan("users", "add", "李强", "--db", archive, input="Correct-Horse-9\nCorrect-Horse-8\n")
+    assert result.exit_code == 1
+    assert "错误：已取消，未作任何改动（error: aborted before anything was changed）" in result.stderr
+    assert "Aborted" not in result.output
+    assert qunguan("users", "list", "--db", archive).stdout.splitlines()[1:] == []
