@@ -96,10 +96,11 @@ def users_list(db: ArchiveOption):
     from review import auth
 
     # A table with its header like the other lists: four bare columns left the admin to
-    # guess what the time was.
-    print_table(["name", "role", "status", "created"],
-                ([user["name"], user["role"], "disabled" if user["disabled"] else "active", user["created_at"]]
-                 for user in auth.list_users(_users_conn(db))))
+    # guess what the time was. Said in Chinese first, the English after it; the role as
+    # --role takes it.
+    print_table(["登录名（name）", "角色（role）", "状态（status）", "建立时间（created）"],
+                ([user["name"], user["role"], "已停用（disabled）" if user["disabled"] else "可登录（active）",
+                  user["created_at"]] for user in auth.list_users(_users_conn(db))))
 
 
 @users_app.command("disable")

@@ -35,11 +35,14 @@ def test_piped_tables_are_tab_separated_with_every_value_whole(qunguan, archive)
     assert imported[1].endswith("memotrace3-week1.csv") and imported[3] == "6"
 
 
-def test_users_list_says_what_each_column_is(qunguan, archive):
-    qunguan("users", "add", "王芳", "--role", "auditor", "--db", archive, "--password-stdin", input="Correct-Horse-9\n")
+def test_users_list_says_what_each_column_is_in_chinese_first(qunguan, archive):
+    for name in ("王芳", "李强"):
+        qunguan("users", "add", name, "--role", "auditor", "--db", archive, "--password-stdin", input="Correct-Horse-9\n")
     qunguan("users", "disable", "王芳", "--db", archive)
-    header, row = qunguan("users", "list", "--db", archive).stdout.splitlines()
-    assert header == "name\trole\tstatus\tcreated" and row.startswith("王芳\tauditor\tdisabled\t20")
+    header, *rows = qunguan("users", "list", "--db", archive).stdout.splitlines()
+    assert header == "登录名（name）\t角色（role）\t状态（status）\t建立时间（created）"
+    assert sorted(row.rsplit("\t", 1)[0] for row in rows) == ["李强\tauditor\t可登录（active）",
+                                                              "王芳\tauditor\t已停用（disabled）"]
 
 
 def test_at_a_terminal_the_table_is_drawn_and_markup_in_names_is_shown_not_applied(qunguan, archive, monkeypatch):
