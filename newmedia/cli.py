@@ -127,8 +127,9 @@ def accounts_check(
         warn(warning)
     typer.echo(f"flags added {added}")
     if settled is None:
-        err.print(f"checked as of {today}, not today: no account flag was closed or opened again "
-                  "(run without --today to settle them)")
+        err.print(f"按 {today} 检查，不是今天：没有办结或重新打开任何账号标记（不加 --today 运行才会办结或重新打开）"
+                  f"（checked as of {today}, not today: no account flag was closed or opened again "
+                  "(run without --today to settle them)）", highlight=False)
     else:
         say_settled(settled, accounts=True)
 

@@ -418,8 +418,9 @@ def test_trying_the_checks_on_another_day_leaves_the_supervisors_decisions_alone
     for day in ("2025-06-01", "2027-12-31"):
         tried = qunguan("accounts", "check", "--db", db_path, "--today", day)
         assert tried.exit_code == 0
-        assert f"checked as of {day}, not today: no account flag was closed or opened again" in tried.stderr
-        qunguan("accounts", "check", "--db", db_path)
+        assert tried.stderr.startswith(f"按 {day} 检查，不是今天：没有办结或重新打开任何账号标记（不加 --today 运行")
+        assert f"（checked as of {day}, not today: no account flag was closed or opened again" in tried.stderr
+        assert "不是今天" not in qunguan("accounts", "check", "--db", db_path).stderr
     assert standing(archive, "account:2", "account_dormant") == ("resolved", "已督促更新", "u-sup")
     assert standing(archive, "account:4", "account_name_unclear") == ("dismissed", "宜春发布为规范简称", "u-sup")
 
