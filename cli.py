@@ -15,7 +15,7 @@ from ingest import roster
 from ingest.formats import BY_NAME, by_name
 from ingest.records import FormatError
 from ingest.registry import (RegistryError, ignored_value, overrides, rename_group, set_group,
-                             set_setting, setting_defaults, setting_warnings, unset_setting)
+                             set_setting, setting_defaults, setting_warnings, told, unset_setting)
 from ingest.save import Interrupted, ingest_paths
 from ingest.schema import open_archive
 from ingest.sources import nothing_to_read
@@ -335,10 +335,12 @@ def _say_setting_warnings(conn, known: list[str] = ()) -> None:
     """What the checks leave out of the archive's settings (a change may leave another
     setting naming what is no longer there), each said once: but for what was `known`
     before a change, which `config show` and `classify` go on saying. A value stored long
-    ago was otherwise said again at every `config set` of any other setting."""
-    for warning in dict.fromkeys(setting_warnings(conn)):
-        if warning not in known:
-            warn(warning)
+    ago was otherwise said again at every `config set` of any other setting. (`classify`
+    says a list leaving out entries of the default once: `setting_warnings`.)"""
+    said = [warning for warning in dict.fromkeys(setting_warnings(conn)) if warning not in known]
+    for warning in said:
+        warn(warning)
+    told(conn, said)
 
 
 @config_app.command("show")
@@ -530,7 +532,7 @@ def classify(
                                                 lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="new media", completed=0, total=None)
         by_newmedia, more_warnings, settled_accounts = run_newmedia(archive.conn)
-    warnings += setting_warnings(archive.conn)
+    warnings += setting_warnings(archive.conn, once=True)
     for warning in dict.fromkeys(warnings + more_warnings):
         warn(warning)
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"

@@ -268,14 +268,53 @@ def hidden_defaults(value: str, default: str) -> list[str]:
     return [entry for entry in defaults if entry not in stored]
 
 
-def setting_warnings(conn, prefix: str = "") -> list[str]:
+def _hiding(key: str, hidden: list[str]) -> Problem:
+    """The warning that the list `key` leaves out the default's entries `hidden`, naming
+    them (up to ten), to be added by whoever wants them."""
+    shown, shown_zh = ", ".join(map(repr, hidden[:10])), "".join(f"「{entry}」" for entry in hidden[:10])
+    if len(hidden) > 10:
+        shown, shown_zh = f"{shown} and {len(hidden) - 10} more", f"{shown_zh}等"
+    problem = Problem(f"setting {key} overrides its default: {len(hidden)} entries of this version's default are not in it "
+                   f"and do not apply: {shown}; add them to it, or `qunguan config unset {key}` goes back to the "
+                   "default (classify says this once; `qunguan config show` says it again)",
+                   f"设置 {key} 覆盖了默认值：本版默认值中有 {len(hidden)} 条不在其中，未生效：{shown_zh}；要采用，请把它们加入"
+                   f"该设置，或运行 `qunguan config unset {key}` 恢复默认（classify 只提示一次；`qunguan config show` 可再查看）")
+    problem.hiding = (key, hidden)
+    return problem
+
+
+def _newly_told(conn, key: str, hidden: list[str]) -> bool:
+    """Whether some of the entries `hidden` were never told of for `key` (a new setting, a
+    version adding to the default); if so they are recorded as told now."""
+    row = conn.execute("select hidden from settings_told where key = ?", [key]).fetchone()
+    told = json.loads(row[0]) if row else []
+    if set(hidden) <= set(told):
+        return False
+    with conn:
+        conn.execute("insert into settings_told (key, hidden, told_at) values (?, ?, ?) on conflict (key) do update "
+                     "set hidden = excluded.hidden, told_at = excluded.told_at",
+                     [key, json.dumps(list(dict.fromkeys(told + hidden)), ensure_ascii=False), stamp()])
+    return True
+
+
+def told(conn, warnings: list[str]) -> None:
+    """Record the entries of a default left out that `warnings` (of `setting_warnings`)
+    told of, once said (by `config set` or `show`), for `classify` not to say them again."""
+    for warning in warnings:
+        if hiding := getattr(warning, "hiding", None):
+            _newly_told(conn, *hiding)
+
+
+def setting_warnings(conn, prefix: str = "", once: bool = False) -> list[str]:
     """What the checks leave out of this archive's settings, each said with what fixes it:
     a key this version does not know (left by an older one); a detector's value it cannot
     run with (stored before `config set` refused such values), whose default applies
     (`load_config`); media proof_demand.purposes_as names that its lists do not (changed
     since, or a typo an older version let in); a word or pattern list overridden that leaves
     out entries of this version's default (`hidden_defaults`). `prefix`: of those settings only
-    (`newmedia.` for `accounts check`)."""
+    (`newmedia.` for `accounts check`). `once`: entries left out are said only where some
+    were not said before (recorded in `settings_told`), for commands run again and again
+    (`classify`); the other warnings stand until fixed."""
     warnings = []
     for key, value, default, _, _ in overrides(conn):
         if not key.startswith(prefix):
@@ -290,12 +329,8 @@ def setting_warnings(conn, prefix: str = "") -> list[str]:
                                     f"unset {key}` keeps the default)",
                                     f"设置 {key} 的值 {value} 未采用：{why.zh}；按默认值检查（默认值见后面的英文；`qunguan "
                                     f"config set {key} 值` 改为可用的值，或 `qunguan config unset {key}` 保留默认值）"))
-        elif hidden := hidden_defaults(value, default):
-            warnings.append(Problem(f"setting {key} overrides its default: {len(hidden)} entries of this version's "
-                                    f"default are not in it and do not apply (e.g. {hidden[0]!r}); add them to it, or "
-                                    f"`qunguan config unset {key}` goes back to the default",
-                                    f"设置 {key} 覆盖了默认值：本版默认值中有 {len(hidden)} 条不在其中，未生效（如「{hidden[0]}」）；"
-                                    f"要采用，请把它们加入该设置，或运行 `qunguan config unset {key}` 恢复默认"))
+        elif (hidden := hidden_defaults(value, default)) and (not once or _newly_told(conn, key, hidden)):
+            warnings.append(_hiding(key, hidden))
     unknown = unknown_purposes(load_config(conn)["proof_demand"]) if "proof_demand".startswith(prefix) else []
     if unknown:
         warnings.append(Problem(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config "

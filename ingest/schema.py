@@ -608,11 +608,23 @@ def _SEVERITY_AS_DECLARED(conn: sqlite3.Connection) -> None:
             conn.execute(f"reindex {index}")
 
 
+_SETTINGS_TOLD = """
+-- The entries of a default list an archive's own list leaves out (ingest.registry.
+-- hidden_defaults) that classify has told of: it says each once, not at every run.
+create table if not exists settings_told (
+    key text primary key,
+    hidden text not null,  -- JSON list of the entries told of
+    told_at text not null
+);
+"""
+
+
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
               _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
-              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE, _SEVERITY_AS_DECLARED]
+              _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE, _SEVERITY_AS_DECLARED,
+              _SETTINGS_TOLD]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -303,4 +303,4 @@ def run_newmedia(conn, today: date | None = None, *, models_dir: Path | None = M
         if today == own_day else None
     by_posts, warnings = classify_posts(conn, settings, models_dir)
     # A stored setting the checks left out for its default is said where they run.
-    return added + by_posts, calendar.warnings + warnings + setting_warnings(conn, PREFIX), settled
+    return added + by_posts, calendar.warnings + warnings + setting_warnings(conn, PREFIX, once=True), settled

@@ -803,10 +803,40 @@ def test_an_archive_whose_word_list_hides_newer_defaults_is_told_once_at_classif
     said = qunguan("classify", "--db", db_path, "--silent").stderr
     assert said.count("设置 after_hours.directives 覆盖了默认值：本版默认值中有 1 条不在其中，未生效") == 1
     assert "qunguan config unset after_hours.directives" in said
+    # The entry is named, for the admin to add it; the next classify does not nag about it,
+    # `config show` says it whenever asked.
+    [hidden] = [d for d in load_config()["after_hours"]["directives"] if "到校" in d]
+    assert f"未生效：「{hidden}」；要采用" in said
+    assert "覆盖了默认值" not in qunguan("classify", "--db", db_path, "--silent").stderr
+    assert "本版默认值中有 1 条不在其中" in qunguan("config", "show", "--db", db_path).stderr
+    # A version whose default has another entry the list leaves out: said again, once.
+    fewer = [d for d in older if d != "务必"]
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("update settings set value = ? where key = 'after_hours.directives'", [json.dumps(fewer)])
+    again = qunguan("classify", "--db", db_path, "--silent").stderr
+    assert again.count("本版默认值中有 2 条不在其中") == 1 and "「务必」" in again
+    assert "覆盖了默认值" not in qunguan("classify", "--db", db_path, "--silent").stderr
     # Every default kept, with words of its own added: nothing is hidden, nothing said.
     qunguan("config", "set", "after_hours.directives",
             json.dumps(load_config()["after_hours"]["directives"] + ["安排如下"], ensure_ascii=False), "--db", db_path)
     assert "覆盖了默认值" not in qunguan("classify", "--db", db_path, "--silent").stderr
+
+
+def test_a_list_leaving_out_defaults_said_by_config_set_is_not_said_again_by_classify(qunguan, db_path):
+    hidden = "设置 after_hours.weather_words 覆盖了默认值：本版默认值中有 8 条不在其中，未生效：「强对流」「冰雹」"
+    set_now = qunguan("config", "set", "after_hours.weather_words", '["强降雨", "大风"]', "--db", db_path)
+    assert set_now.exit_code == 0 and set_now.stderr.count(hidden) == 1
+    assert "覆盖了默认值" not in qunguan("classify", "--db", db_path, "--silent").stderr
+
+
+def test_a_list_leaving_out_defaults_not_said_by_config_set_is_said_by_the_next_classify(qunguan, db_path):
+    # Stored by an older version, never said: a word added to it leaves the same entries
+    # out, which config set does not repeat as it brings nothing new; classify says them.
+    _stored_by_an_older_version(db_path, "after_hours.weather_words", '["强降雨", "大风"]')
+    added = qunguan("config", "set", "after_hours.weather_words", '["强降雨", "大风", "暴风"]', "--db", db_path)
+    assert added.exit_code == 0 and "覆盖了默认值" not in added.stderr
+    said = qunguan("classify", "--db", db_path, "--silent").stderr
+    assert said.count("设置 after_hours.weather_words 覆盖了默认值：本版默认值中有 8 条不在其中") == 1
 
 
 def test_config_set_says_a_problem_once_not_again_at_every_later_change(qunguan, db_path):
