@@ -105,6 +105,13 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
         if named and key in JOINED_PATTERNS:
             return Problem(f"{pattern!r} names a group ({', '.join(named)}); write (?:...) instead",
                            f"{pattern!r} 含有命名分组（{'、'.join(named)}），检测器会把它与自己的分组合在一起；请改写为 (?:...)")
+        # So is a group referred to by its number: joined after others' groups, \1 is theirs.
+        # It compiles all the same, and matched other text than the admin tested it on.
+        if key in JOINED_PATTERNS and _refers_to_group(re._parser.parse(pattern)):
+            return Problem(f"{pattern!r} refers to a group by its number (\\1, (?(1)...)), which joined with the "
+                           "detector's other patterns is another group; write out what it repeats instead",
+                           f"{pattern!r} 按编号引用分组（\\1、(?(1)…)），检测器把各条合成一个表达式后，该编号指的是别条的分组；"
+                           "请直接写出要重复匹配的文字")
     if key in JOINED_PATTERNS:
         # Each compiles alone, but not always joined: a flag such as (?i), even at the start
         # of its pattern, is within the group any_pattern wraps each in.
@@ -117,6 +124,15 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
                            f"其中的正则表达式各自有效，但检测器把每条放进自己的分组、合成一个时无法编译（{e}）；"
                            "(?i) 这类标记在分组里须写成 (?i:…)，只管括号内的部分")
     return None
+
+
+def _refers_to_group(parsed) -> bool:
+    """Whether a parsed regular expression (re._parser's tree, or a part of one) holds a
+    reference to a group: a back-reference or a conditional on a group."""
+    if isinstance(parsed, re._parser.SubPattern):
+        return any(op in (re._constants.GROUPREF, re._constants.GROUPREF_EXISTS) or _refers_to_group(arg)
+                   for op, arg in parsed)
+    return isinstance(parsed, (tuple, list)) and any(map(_refers_to_group, parsed))
 
 
 def is_iso_day(value) -> bool:

@@ -36,6 +36,7 @@ def _typed_by_hand(db_path, key: str, value: str) -> None:
     ("proof_demand.demands_after", '["请(各"]', "'请(各' is not a regular expression"),
     ("privacy.contact_patterns", '["请(各"]', "'请(各' is not a regular expression"),
     ("proof_demand.send_patterns", '["(?P<after>发)"]', "'(?P<after>发)' names a group (after)"),
+    ("after_hours.directives", r'["(速)\\1报"]', r"'(速)\\1报' refers to a group by its number"),
 ])
 def test_a_bad_pattern_stored_by_hand_is_left_out_with_a_warning_not_a_traceback(qunguan, archive, query, key, stored,
                                                                                 why):
@@ -65,12 +66,22 @@ def test_a_good_pattern_stored_by_hand_stays_in_force(qunguan, archive, query):
     # A group name clashes with the detector's own when it joins the patterns into its own.
     ("proof_demand.send_patterns", '["(?P<after>发)"]', "'(?P<after>发)' names a group (after); write (?:...) instead"),
     ("proof_demand.done_patterns", '["(?P<x>发)", "(?P<x>传)"]', "names a group (x)"),
+    # Nor may one refer to its group by number: joined after the detector's own, \1 is theirs.
+    ("after_hours.directives", r'["(速)\\1报"]', r"'(速)\\1报' refers to a group by its number"),
+    ("privacy.contact_patterns", r'["电话", "(联系)?(?(1)人|方式)"]', "'(联系)?(?(1)人|方式)' refers to a group by its number"),
 ])
 def test_config_set_refuses_a_pattern_the_detector_cannot_compile_and_names_it(qunguan, archive, query, key, value,
                                                                              problem):
     refused = qunguan("config", "set", key, value, "--db", archive)
     assert refused.exit_code == 1 and problem in refused.stderr, refused.stderr
     assert query("select count(*) n from settings") == [{"n": 0}]
+
+
+def test_a_back_reference_is_refused_in_chinese_first_naming_the_pattern(qunguan, archive):
+    refused = qunguan("config", "set", "after_hours.directives", r'["请各村", "(速)\\1报"]', "--db", archive)
+    chinese = refused.stderr.split("（error: ", 1)[0]
+    assert refused.exit_code == 1 and chinese.startswith("错误：after_hours.directives 的值"), chinese
+    assert r"'(速)\\1报' 按编号引用分组" in chinese and "请各村" not in chinese.split("：", 2)[2], chinese
 
 
 def test_a_flag_opening_a_joined_pattern_is_refused_saying_how_to_write_it(qunguan, archive):
@@ -87,6 +98,9 @@ def test_a_flag_opening_a_joined_pattern_is_refused_saying_how_to_write_it(qungu
     # Compiled one by one, a pattern may open with its own flags, and name its groups.
     ("group.hidden_name_patterns", '["(?i)^abc$"]'),
     ("group.hidden_name_patterns", '["^(?P<letters>[a-z]+)$"]'),
+    ("group.hidden_name_patterns", r'["^(.)\\1+$"]'),
+    # A backslash written out before a digit, and a group with no reference to it, are fine.
+    ("after_hours.directives", r'["报送\\\\1", "请(各|全体)"]'),
     # Words are matched as they are: a bracket in one is no pattern.
     ("after_hours.urgent_words", '["(急", "紧急"]'),
 ])
