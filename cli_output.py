@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli_usage import UsageError, is_usage_error, usage_hint, usage_zh
 from detectors.setting_values import is_iso_day
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 
@@ -23,13 +24,13 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
-def fail(message: str, zh: str | None = None) -> None:
-    """A known error: one line on stderr, exit status 1, no traceback. `zh` says it in
-    Chinese, for the admins, who read Chinese; the English follows it, as the README and
-    scripts quote it."""
+def fail(message: str, zh: str | None = None, status: int = 1) -> None:
+    """A known error: one line on stderr, exit `status` (2 for a command line typed wrong,
+    as click has it), no traceback. `zh` says it in Chinese, for the admins, who read
+    Chinese; the English follows it, as the README and scripts quote it."""
     said = f"[red]错误：[/red]{escape(zh)}（error: {escape(message)}）" if zh else f"[red]error:[/red] {escape(message)}"
     err.print(said, markup=True, highlight=False)
-    raise typer.Exit(1)
+    raise typer.Exit(status)
 
 
 def command_line(*words) -> str:
@@ -76,7 +77,13 @@ def fail_on(error: Exception) -> None:
 class Commands(typer.core.TyperGroup):
     """A command group: an archive another command keeps busy past the wait, or one
     SQLite finds damaged, is said in one line, whichever command met it, not with
-    SQLite's traceback; and so is a prompt given up."""
+    SQLite's traceback; and so is a prompt given up, and a command line typed wrong."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as e:  # an option of the group itself (qunguan --verbose)
+            _refuse_usage(e)
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
@@ -96,6 +103,8 @@ class Commands(typer.core.TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except UsageError as e:  # a command's own line, parsed as the group invokes it
+            _refuse_usage(e)
         except typer.Abort:
             # Only a prompt (a password asked for) aborts, on Ctrl-C or the input's end, before
             # anything is changed: typer would say a bare "Aborted." in English.
@@ -111,6 +120,16 @@ class Commands(typer.core.TyperGroup):
                      "a copy cut short reads so: copy it again from where it came, or restore the latest backup",
                      f"{archive}：档案已损坏，SQLite 无法读取；没复制完整的副本就会这样：请从原处重新复制，或恢复最近的备份")
             raise
+
+
+def _refuse_usage(error) -> None:
+    """A command line typed wrong, as click says it (its usage line, then the error), in
+    Chinese first; a group run bare shows its help as ever."""
+    if not is_usage_error(error):
+        raise error
+    if hint := usage_hint(error):
+        err.print(escape(hint), highlight=False)
+    fail(error.format_message(), usage_zh(error), status=2)
 
 
 class _Argument(typer.core.TyperArgument):

@@ -25,7 +25,7 @@ def qunguan():
     runner = CliRunner()
 
     def run(*args, input=None):
-        return runner.invoke(app, [str(a) for a in args], input=input)
+        return runner.invoke(app, [str(a) for a in args], input=input, prog_name="qunguan")
 
     return run
 

@@ -170,3 +170,43 @@ def test_a_password_prompt_given_up_says_so_in_chinese_and_adds_nobody(qunguan, 
     assert "错误：已取消，未作任何改动（error: aborted before anything was changed）" in result.stderr
     assert "Aborted" not in result.output
     assert qunguan("users", "list", "--db", archive).stdout.splitlines()[1:] == []
+
+
+COMMAND_LINES = {
+    "no --db": (["stats"], "qunguan stats [OPTIONS]", "缺少选项 --db", "Missing option '--db'."),
+    "--db without its archive": (["stats", "--db"], None, "选项 --db 后面缺少它的值", "Option '--db' requires an argument."),
+    "a mistyped option": (["stats", "--db", "{db}", "--dv"], "qunguan stats", "没有选项 --dv；是否指 --db？",
+                          "No such option: --dv"),
+    "an option of qunguan itself": (["--verbose"], "qunguan [OPTIONS] COMMAND", "没有选项 --verbose", "No such option"),
+    "a mistyped command": (["stat", "--db", "{db}"], "qunguan [OPTIONS] COMMAND", "没有命令 'stat'；是否指 stats？",
+                           "No such command 'stat'."),
+    "a mistyped subcommand": (["groups", "lst", "--db", "{db}"], "qunguan groups [OPTIONS] COMMAND",
+                              "没有命令 'lst'；是否指 list", "No such command 'lst'."),
+    "a group name with a space, unquoted": (["groups", "rename", "防汛群", "樟树市", "防汛群", "--db", "{db}"],
+                                           "qunguan groups rename [OPTIONS] GROUP NEW_NAME",
+                                           "多余的参数：防汛群（一个值中有空格时，请给它加引号）", "Got unexpected extra argument"),
+    "a setting without its value": (["config", "set", "group.idle_days", "--db", "{db}"], "qunguan config set",
+                                    "缺少参数 JSON", "Missing argument 'JSON'."),
+    "a port in words": (["serve", "--db", "{db}", "--port", "八千"], "qunguan serve", "--port 的值不可用",
+                        "Invalid value for '--port'"),
+    "a flag given a value": (["groups", "set", "防汛群", "--db", "{db}", "--exempt=1"], None, "选项 --exempt 不带值",
+                             "Option '--exempt' does not take a value."),
+}
+
+
+@pytest.mark.parametrize("command, usage, chinese, english", COMMAND_LINES.values(), ids=COMMAND_LINES.keys())
+def test_a_command_line_typed_wrong_is_said_in_chinese_first_with_its_usage(qunguan, archive, command, usage, chinese,
+                                                                          english):
+    result = qunguan(*[part.format(db=archive) for part in command])
+    assert result.exit_code == 2 and "╭" not in result.output and "Traceback" not in result.output
+    *before, said = result.stderr.splitlines()
+    assert said.startswith(f"错误：{chinese}") and f"（error: {english}" in said, said
+    if usage:
+        [line] = before
+        assert line.startswith(f"用法：{usage}") and "--help` 查看说明" in line, line
+
+
+@pytest.mark.parametrize("command", [[], ["users"], ["stats", "--help"], ["users", "add", "--help"]])
+def test_a_command_asked_for_its_help_still_gets_it(qunguan, command):
+    result = qunguan(*command)
+    assert "Usage: qunguan" in result.output and "错误" not in result.output
