@@ -18,7 +18,7 @@ from rich.table import Table
 
 from cli_usage import UsageError, is_usage_error, usage_hint, usage_zh
 from detectors.setting_values import is_iso_day
-from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
+from ingest.schema import BUSY_SECONDS, MIGRATIONS, is_busy, is_damaged
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -177,6 +177,13 @@ def _usable(ctx: typer.Context, path: Path) -> Path:
         fail(f"{path}: not a qunguan archive (not an SQLite database); --db names the archive, "
              "the exports to read come before it",
              f"{path} 不是群管档案（不是 SQLite 数据库）；--db 后面写档案，要导入的导出文件写在 --db 前面")
+    if path.exists() and (made_by := _schema_version(path)) > len(MIGRATIONS):
+        # Its tables may hold what this version would not keep right (a column, a trigger
+        # it does not know), and every command writes: upgrade before using it.
+        fail(f"{path}: made by a newer version of qunguan (schema {made_by}; this version knows up to "
+             f"{len(MIGRATIONS)}); upgrade qunguan (git pull, then make install) before using this archive",
+             f"{path} 由更新版本的群管建立（档案结构第 {made_by} 版，本版本只认识到第 {len(MIGRATIONS)} 版）；"
+             "请先升级群管（git pull 后运行 make install）再使用该档案")
     if path.exists() and (foreign := _foreign_tables(path)):
         fail(f"{path}: an SQLite database of another program (tables {', '.join(foreign[:5])}), not a qunguan "
              "archive; qunguan would add its tables to it. --db names the archive: a new file, or one qunguan made",
@@ -198,17 +205,28 @@ _SQLITE = b"SQLite format 3\x00"
 def _foreign_tables(path: Path) -> list[str]:
     """The tables of an SQLite file qunguan never made (its schema version is 0, and it
     holds tables): schema migrations number every archive from its first command on."""
+    if _schema_version(path):
+        return []
+    return _read_only(path, lambda conn: [name for (name,) in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite%' order by name")], [])
+
+
+def _schema_version(path: Path) -> int:
+    """The archive's schema version: how many of MIGRATIONS made it (0 for a new file)."""
+    return _read_only(path, lambda conn: conn.execute("pragma user_version").fetchone()[0], 0)
+
+
+def _read_only(path: Path, read, otherwise):
+    """`read(conn)` of the SQLite file at `path` opened read-only; `otherwise` if it cannot
+    be read (unreadable or locked: the checks after, or opening it, say why)."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            if conn.execute("pragma user_version").fetchone()[0]:
-                return []
-            return [name for (name,) in conn.execute(
-                "select name from sqlite_master where type = 'table' and name not like 'sqlite%' order by name")]
+            return read(conn)
         finally:
             conn.close()
-    except sqlite3.Error:  # unreadable or locked: the checks below, or opening it, say why
-        return []
+    except sqlite3.Error:
+        return otherwise
 
 
 def _head(path: Path) -> bytes:

@@ -145,3 +145,23 @@ def test_an_archive_found_damaged_mid_ingest_stops_the_run_and_is_not_blamed_on_
                              f"或恢复最近的备份（error: {db_path}: the archive is damaged, SQLite cannot read it "
                              "(database disk image is malformed); a copy cut short reads so: copy it again from where it "
                              "came, or restore the latest backup）\n")
+
+
+@pytest.mark.parametrize("ahead", [1, 0], ids=["made by a newer version", "made by this version"])
+def test_an_archive_a_newer_version_made_is_refused_saying_to_upgrade(qunguan, fixtures, db_path, ahead):
+    import sqlite3
+
+    from ingest.schema import MIGRATIONS
+
+    assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--silent").exit_code == 0
+    with sqlite3.connect(db_path) as conn:  # as the next version's first command leaves it
+        conn.execute(f"pragma user_version = {len(MIGRATIONS) + ahead}")
+    for command in (["stats"], ["classify", "--silent"], ["ingest", fixtures / "memotrace3-week2.csv", "--silent"]):
+        result = qunguan(*command, "--db", db_path)
+        if ahead:
+            assert result.exit_code == 1 and "Traceback" not in result.output
+            assert result.stderr.startswith(f"错误：{db_path} 由更新版本的群管建立（档案结构第 {len(MIGRATIONS) + 1} 版，"
+                                            f"本版本只认识到第 {len(MIGRATIONS)} 版）；请先升级群管"), result.stderr
+            assert "made by a newer version of qunguan" in result.stderr
+        else:
+            assert result.exit_code == 0, result.output
