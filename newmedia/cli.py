@@ -17,8 +17,10 @@ posts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 post
 
 
 def _exists(path: Path) -> None:
+    if path.is_dir():
+        fail(f"{path}: a folder; name the file in it (.xlsx or CSV)", f"{path} 是文件夹；请写出其中的文件（.xlsx 或 CSV）")
     if not path.is_file():
-        fail(f"{path}: no such file")
+        fail(f"{path}: no such file", f"{path}：文件不存在")
 
 
 @accounts_app.command("import")
@@ -34,11 +36,12 @@ def accounts_import(
     try:
         accounts, errors = read_accounts(file)
     except (TableError, RegistryError) as e:
-        fail(str(e))
+        fail_on(e)
     for error in errors:
         err.print(f"[yellow]{escape(str(error))}[/yellow]", highlight=False)
     if not accounts:
-        fail(f"{file}: no account rows read")
+        fail(f"{file}: no account rows read",
+             f"{file}：没有读到台账的账号行（{'原因见上方各行' if errors else '表头下面没有内容'}）")
     result = import_accounts(open_archive(str(db)).conn, accounts, errors)
     for error in result.errors[len(errors):] + result.notes:
         err.print(f"[yellow]{escape(file.name)} {escape(error)}[/yellow]", highlight=False)
@@ -68,7 +71,7 @@ def accounts_file(
     try:
         filing = record_filing(conn, account, action, filed_on, effective_on, details, platform)
     except RegistryError as e:
-        fail(str(e))
+        fail_on(e)
     calendar = Calendar(load_config(conn)["after_hours"])
     ahead, _ = working_days_ahead(date.fromisoformat(filing["filed_on"]), date.fromisoformat(filing["effective_on"]),
                                   calendar)
@@ -150,7 +153,7 @@ def posts_import(
     try:
         result = import_posts(open_archive(str(db)).conn, file, account, platform)
     except (TableError, RegistryError) as e:
-        fail(str(e))
+        fail_on(e)
     typer.echo(f"{result.name}\t{result.format}\tnew {result.new}\talready present {result.duplicate}\t"
                f"rejected {result.rejected}")
     for number, reason in result.rejects[:20]:

@@ -147,7 +147,8 @@ def import_posts(conn, path: Path, account: str | None = None, platform: str | N
     columns = column_map(table.header, HEADERS)
     result = PostsResult(path.name, f"posts-{table.kind}")
     if "published_at" not in columns or not ({"title", "text"} & columns.keys()):
-        raise TableError(f"{path}: needs a 发布时间 column and a 标题 or 正文 column (accepted headers are in the README)")
+        raise TableError(f"{path}: needs a 发布时间 column and a 标题 or 正文 column (accepted headers are in the README)",
+                         f"{path}：须有 发布时间 列，以及 标题 或 正文 列（可用的列名见 README）")
     accounts = _Accounts(conn, account, platform, "platform" in columns)
     with conn:
         conn.execute("begin immediate")

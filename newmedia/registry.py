@@ -20,6 +20,7 @@ from ingest.records import local_now, stamp
 from ingest.schema import FILING_ACTIONS, SUPERVISING_BODIES, UNROUTED
 from ingest.changes import log_change
 from ingest.sources import os_user
+from ingest.user_errors import UserError
 from newmedia.table import TypedQuote, cell_text, column_map, parse_day, read_table, stray_quote, whole_row
 
 # Accepted headers for each field (the field's own name is accepted too).
@@ -66,7 +67,7 @@ STATUSES = {"运行": ("运行", "正常", "在用", "运营", "正常运行", "
             "关停": ("关停", "注销", "关闭", "停用")}
 
 
-class RegistryError(ValueError):
+class RegistryError(UserError):
     pass
 
 
@@ -163,7 +164,8 @@ def read_accounts(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     columns = column_map(table.header, HEADERS)
     absent = [HEADERS[f][0] for f in REQUIRED if f not in columns]
     if absent:
-        raise RegistryError(f"{path}: no {'/'.join(absent)} column (accepted headers are listed in the README)")
+        raise RegistryError(f"{path}: no {'/'.join(absent)} column (accepted headers are listed in the README)",
+                            f"{path}：没有 {'/'.join(absent)} 列（可用的列名见 README）")
     accounts, errors, seen = [], [], _SeenRows()
     for number, cells in table.rows:
         try:
@@ -328,10 +330,12 @@ def find_account(conn, ref: str, platform: str | None = None) -> dict:
     found = matching_accounts(conn, ref, platform)
     if not found:
         raise RegistryError(f"no account {ref!r}{' on ' + platform if platform else ''} in the registry; "
-                            "import the 台账 first (qunguan accounts import)")
+                            "import the 台账 first (qunguan accounts import)",
+                            f"台账中没有{platform + ' 上的' if platform else ''}账号 {ref!r}；请先导入台账（qunguan accounts import）")
     if len(found) > 1:
         listed = ", ".join(f"#{a['id']} {a['platform']}「{a['name']}」" for a in found)
-        raise RegistryError(f"{ref!r} matches several accounts ({listed}); give --platform or #id")
+        raise RegistryError(f"{ref!r} matches several accounts ({listed}); give --platform or #id",
+                            f"{ref!r} 对应多个账号（{listed}）；请加 --platform 平台，或写 #编号")
     return found[0]
 
 
@@ -341,7 +345,8 @@ def _day(value: str, option: str) -> str:
     except ValueError:
         day = None
     if not day:
-        raise RegistryError(f"{option} must be a date (YYYY-MM-DD), got {value!r}")
+        raise RegistryError(f"{option} must be a date (YYYY-MM-DD), got {value!r}",
+                            f"{option} {value!r} 不是日期；请写成 年-月-日，如 2025-06-01")
     return day
 
 
@@ -357,7 +362,8 @@ def record_filing(conn, account: str, action: str, filed_on: str, effective_on: 
     A closing records the closing date; an opening fills in an unknown opening date; the
     status follows what is due today (`apply_filings`)."""
     if action not in FILING_ACTIONS:
-        raise RegistryError(f"--action must be one of {'/'.join(FILING_ACTIONS)}, got {action!r}")
+        raise RegistryError(f"--action must be one of {'/'.join(FILING_ACTIONS)}, got {action!r}",
+                            f"--action {action!r} 不可用；请写 {'、'.join(FILING_ACTIONS)} 之一")
     filed, effective = _day(filed_on, "--filed-on"), _day(effective_on, "--effective-on")
     target = find_account(conn, account, platform)
     with conn:

@@ -55,6 +55,21 @@ MISTAKES = {
     "a user name with a space": (["users", "add", "李 强", "--password-stdin"], "用户名 '李 强' 不可用：须为 1-64 个字符",
                                  "a user name is 1-64 characters without spaces"),
     "a user nobody added": (["users", "disable", "李强"], "没有用户 '李强'", "no user '李强'"),
+    "a mistyped ledger": (["accounts", "import", "{tmp}/台账2.xlsx"], "台账2.xlsx：文件不存在", "no such file"),
+    "the ledger's folder": (["accounts", "import", "{tmp}"], "是文件夹；请写出其中的文件（.xlsx 或 CSV）", "a folder"),
+    "the roster given as the ledger": (["accounts", "import", "{fixtures}/roster.csv"], "roster.csv：没有 平台/账号名称 列",
+                                       "no 平台/账号名称 column"),
+    "a ledger of no accounts": (["accounts", "import", "{fixtures}/empty.txt"], "empty.txt：前 10 行中没有列名可识别的表头行",
+                                "no header row with recognised columns"),
+    "a filing of an account not in the ledger": (
+        ["accounts", "file", "宜春发布", "--action", "开设", "--filed-on", "2025-06-02", "--effective-on", "2025-06-09"],
+        "台账中没有账号 '宜春发布'；请先导入台账", "no account '宜春发布' in the registry"),
+    "a filing of no kind": (
+        ["accounts", "file", "宜春发布", "--action", "注销", "--filed-on", "2025-06-02", "--effective-on", "2025-06-09"],
+        "--action '注销' 不可用；请写 开设、变更、关停 之一", "--action must be one of 开设/变更/关停"),
+    "a filing day in Chinese": (
+        ["accounts", "file", "宜春发布", "--action", "开设", "--filed-on", "6月2日", "--effective-on", "2025-06-09"],
+        "--filed-on '6月2日' 不是日期", "--filed-on must be a date"),
     "a new-media count below 1": (["config", "set", "newmedia.dormant_days", "0"],
                                   "newmedia.dormant_days 的值 0 不能使用，未保存",
                                   "dormant_days must be a whole number of days above 0"),

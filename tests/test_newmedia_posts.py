@@ -66,6 +66,7 @@ def test_two_identical_posts_without_urls_stay_two_and_a_failed_file_leaves_noth
     not_posts.write_text("账号,标题\n宜春教育,没有发布时间\n", encoding="utf-8")
     refused = qunguan("posts", "import", not_posts, "--db", registry)
     assert refused.exit_code == 1 and "needs a 发布时间 column" in refused.stderr
+    assert refused.stderr.startswith(f"错误：{not_posts}：须有 发布时间 列，以及 标题 或 正文 列")
     assert query("select count(*) as n from imports") == [{"n": 2}]
 
 
@@ -141,7 +142,8 @@ def test_a_wrong_account_option_refuses_the_file_before_writing_anything(qunguan
         assert result.exit_code == 0 and "new 2" in result.stdout
         return
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.splitlines() == [f"error: {message} in the registry; import the 台账 first (qunguan accounts import)"]
+    assert result.stderr.splitlines() == [f"错误：台账中没有账号 '{account}'；请先导入台账（qunguan accounts import）"
+                                          f"（error: {message} in the registry; import the 台账 first (qunguan accounts import)）"]
     assert query("select (select count(*) from imports) as imports, (select count(*) from rejects) as rejects, "
                  "(select count(*) from posts) as posts") == [{"imports": 0, "rejects": 0, "posts": 0}]
 
