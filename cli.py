@@ -395,9 +395,7 @@ def _load_model():
 
     try:
         return chat_model.load()
-    except FileNotFoundError as e:
-        fail(str(e))
-    except chat_model.MismatchedCard as e:
+    except (chat_model.NoModel, chat_model.MismatchedCard) as e:
         fail_on(e)
 
 

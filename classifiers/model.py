@@ -371,6 +371,14 @@ def save(model: Model, directory: Path = MODELS_DIR) -> Path:
     return path
 
 
+class NoModel(FileNotFoundError):
+    """No trained model where it is looked for; `zh` says so for the admins."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"no trained model at {path}; run `qunguan train`")
+        self.zh = f"{path} 没有训练好的模型；请先运行 `qunguan train` 训练"
+
+
 class MismatchedCard(Exception):
     """The model file and its card are of two trainings: a train saving to the folder is
     between its two files, or was stopped there. `zh` says so for the admins."""
@@ -386,7 +394,7 @@ def load(directory: Path = MODELS_DIR, task: Task = CHAT, attempts: int = 5) -> 
     path = directory / f"{task.name}.skops"
     for attempt in range(attempts):
         if not path.exists():
-            raise FileNotFoundError(f"no trained model at {path}; run `qunguan train`")
+            raise NoModel(path)
         # The model read first, then its card: `save` moves them in the other order.
         data = path.read_bytes()
         card = json.loads((directory / f"{task.name}.card.json").read_text(encoding="utf-8"))

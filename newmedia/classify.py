@@ -230,8 +230,10 @@ def classify_posts(conn, settings: dict, models_dir: Path | None = chat_model.MO
     for task, categories, articles, mark in plans:
         version = _card_version(models_dir, task)
         if version is None:
-            warnings.append(f"no {task.name} model in {models_dir}; posts were not scored for "
-                            f"{', '.join(categories)}" + (" (run `qunguan posts train`)" if task is POSTS else ""))
+            hint, hint_zh = (" (run `qunguan posts train`)", "（请运行 `qunguan posts train`）") if task is POSTS else ("", "")
+            warnings.append(Problem(f"no {task.name} model in {models_dir}; posts were not scored for "
+                                    f"{', '.join(categories)}{hint}",
+                                    f"{models_dir} 中没有 {task.name} 模型，帖子没有按 {'、'.join(categories)} 评分{hint_zh}"))
             continue
         name = mark.format(f"{task.name}@{version}")
         if watermark(conn, name) < newest:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import (ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail,
-                        print_table, warn)
+                        fail_on, print_table, warn)
 from detectors.setting_values import Problem
 from ingest.schema import open_archive
 
@@ -218,7 +218,7 @@ def report(
     try:
         start, end = period(first, last, local_now().date())
     except ValueError as e:
-        fail(str(e))
+        fail_on(e)
     conn = open_archive(str(db)).conn
     units = [row[0] for row in conn.execute("select unit from groups where unit is not null union "
                                             "select unit from accounts order by unit")]

@@ -17,6 +17,7 @@ from detectors.group_checks import DETECTOR as GROUP_CHECKS, PART_WEEK_CLOSED
 from detectors.run import MESSAGE_DETECTORS, detector_name
 from ingest.records import local_now
 from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES
+from ingest.user_errors import UserError
 from review.audit import chains
 from review.queue import dict_rows
 
@@ -57,9 +58,10 @@ def period(since: date | None, until: date | None, today: date) -> tuple[date, d
     except OverflowError:
         start = end = date.max
     if end == date.max:
-        raise ValueError(f"the period must end before {date.max.isoformat()} and start after {date.min.isoformat()}")
+        raise UserError(f"the period must end before {date.max.isoformat()} and start after {date.min.isoformat()}",
+                        f"报告期须在 {date.max.isoformat()} 之前结束、{date.min.isoformat()} 之后开始")
     if end < start:
-        raise ValueError(f"--to {end} is before --from {start}")
+        raise UserError(f"--to {end} is before --from {start}", f"--to {end} 早于 --from {start}；结束日不能在开始日之前")
     return start, end
 
 

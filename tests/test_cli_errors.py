@@ -225,3 +225,27 @@ def test_a_command_line_typed_wrong_is_said_in_chinese_first_with_its_usage(qung
 def test_a_command_asked_for_its_help_still_gets_it(qunguan, command):
     result = qunguan(*command)
     assert "Usage: qunguan" in result.output and "错误" not in result.output
+
+
+def test_classify_without_a_trained_model_says_to_train_one_in_chinese_first(qunguan, archive, tmp_path, monkeypatch):
+    from classifiers import model as chat_model
+
+    load = chat_model.load
+    monkeypatch.setattr(chat_model, "load", lambda *args, **kwargs: load(tmp_path))  # a clone before `qunguan train`
+    result = qunguan("classify", "--db", archive, "--silent")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (f"错误：{tmp_path / 'chat.skops'} 没有训练好的模型；请先运行 `qunguan train` 训练"
+                                     f"（error: no trained model at {tmp_path / 'chat.skops'}; run `qunguan train`）")
+
+
+@pytest.mark.parametrize("days, said", [
+    (["--from", "2025-03-10", "--to", "2025-03-09"], "错误：--to 2025-03-09 早于 --from 2025-03-10；结束日不能在开始日之前"),
+    (["--from", "9999-12-30"], "错误：报告期须在 9999-12-31 之前结束"),
+    (["--from", "2025-03-10", "--to", "2025-03-10"], None),  # one day is a period
+])
+def test_a_report_period_that_runs_backwards_is_refused_in_chinese_first(qunguan, archive, days, said):
+    result = qunguan("report", "--db", archive, *days)
+    if said is None:
+        assert result.exit_code == 0 and result.stdout
+    else:
+        assert result.exit_code == 1 and result.stderr.startswith(said), result.stderr

@@ -491,3 +491,15 @@ def test_a_posts_train_while_the_chat_model_is_left_mismatched_still_gets_its_po
     # The chat model's scores on posts are left out of the posts card, as without a chat
     # model, and `posts train` saves the posts model it spent its minutes on.
     assert chat_on_posts(CORPUS_DIR, models_dir=tmp_path) is None
+
+
+def test_posts_left_unscored_for_want_of_a_model_are_said_in_chinese_first(qunguan, registry, fixtures, tmp_path):
+    import shutil
+
+    qunguan("posts", "import", fixtures / "newmedia" / "posts.csv", "--db", registry)
+    for name in ("chat.skops", "chat.card.json"):  # the chat model there, no posts model
+        shutil.copy(chat_model.MODELS_DIR / name, tmp_path)
+    _, warnings, _ = run_newmedia(open_archive(str(registry)).conn, models_dir=tmp_path)
+    [missing] = [w for w in warnings if "model in" in w]
+    assert missing.startswith(f"no posts model in {tmp_path}; posts were not scored for") and "qunguan posts train" in missing
+    assert missing.zh.startswith(f"{tmp_path} 中没有 posts 模型，帖子没有按") and "请运行 `qunguan posts train`" in missing.zh
