@@ -273,9 +273,12 @@ def groups_set(
         fail_on(e)
     _echo_group(row)
     if exempt and (closed := close_exempt(conn, row["id"], f"cli:{os_user()}")):
-        err.print(f"{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)")
+        err.print(f"该群未处理的标记已办结 {closed} 条（豁免的群不作标记，群规 第二条）"
+                  f"（{closed} unhandled flags of this group closed (exempt groups are never flagged, 群规 第二条)）",
+                  highlight=False)
     if exempt is False and (reopened := reopen_exempt(conn, row["id"], f"cli:{os_user()}")):
-        err.print(f"{reopened} flags closed for the exemption are open again")
+        err.print(f"因豁免而办结的标记已重新打开 {reopened} 条（{reopened} flags closed for the exemption are open again）",
+                  highlight=False)
 
 
 @groups_app.command("rename")

@@ -159,7 +159,7 @@ def serve(
             probe.bind((host, port))
         except OSError as e:
             fail(f"cannot listen on {host}:{port} ({e.strerror}): another program uses the port; pass --port, e.g. "
-                 f"--port {port + 1}")
+                 f"--port {port + 1}", f"无法在 {host}:{port} 上提供服务：端口已被其他程序占用；请用 --port 换一个，如 --port {port + 1}")
     if not auth.list_users(_users_conn(db)):
         # The command to paste as it is: without --db it would be refused.
         add = command_line('qunguan', 'users', 'add', 'NAME', '--role', 'supervisor', '--db', db)

@@ -194,6 +194,7 @@ def test_a_group_marked_exempt_after_classify_leaves_the_queue_with_a_traced_dec
                                                           "due_date": None}, "u-supervisor")
     result = qunguan("groups", "set", "党支部学习群", "--exempt", "--db", db_path)
     assert result.exit_code == 0 and f"{len(flags) - 1} unhandled flags of this group closed" in result.stderr
+    assert result.stderr.startswith(f"该群未处理的标记已办结 {len(flags) - 1} 条（豁免的群不作标记，群规 第二条）")
     states = query("select s.flag_id, s.status, h.actor_id, h.note from flag_state s join handling h "
                    "on h.id = (select max(id) from handling where flag_id = s.flag_id) order by s.flag_id")
     assert [s["status"] for s in states] == ["reviewing"] + ["resolved"] * (len(flags) - 1)
@@ -204,8 +205,9 @@ def test_a_group_marked_exempt_after_classify_leaves_the_queue_with_a_traced_dec
     # Exempt by mistake: taken back, the flags it closed are open again, once.
     again = qunguan("groups", "set", "党支部学习群", "--not-exempt", "--db", db_path)
     assert f"{len(flags) - 1} flags closed for the exemption are open again" in again.stderr
+    assert again.stderr.startswith(f"因豁免而办结的标记已重新打开 {len(flags) - 1} 条")
     assert [s["status"] for s in query("select status from flag_state order by flag_id")] == ["reviewing"] * len(flags)
-    assert "open again" not in qunguan("groups", "set", "党支部学习群", "--not-exempt", "--db", db_path).stderr
+    assert "重新打开" not in qunguan("groups", "set", "党支部学习群", "--not-exempt", "--db", db_path).stderr
 
 
 def test_weekly_chatter_share_flags_a_group_turning_into_a_chat_group(qunguan, db_path, tmp_path):

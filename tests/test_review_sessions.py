@@ -192,6 +192,8 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(qunguan, db_path):
         port = taken.getsockname()[1]
         result = qunguan("serve", "--db", db_path, "--port", str(port))
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr and "pass --port" in result.stderr
+    assert result.stderr.startswith(f"错误：无法在 127.0.0.1:{port} 上提供服务：端口已被其他程序占用；请用 --port 换一个，如 "
+                                    f"--port {port + 1}")
 
 
 def test_serve_of_an_archive_without_users_says_the_command_that_adds_one(qunguan, db_path, fixtures, monkeypatch):
