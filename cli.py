@@ -1,6 +1,7 @@
 """The `qunguan` command line: a thin layer over the library's plain functions."""
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -8,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, echo_fields, err,
                         escape, fail, fail_on, model_folder, print_metrics, print_table, save_model, say_settled, warn)
+from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
 from ingest.formats import BY_NAME, by_name
@@ -189,15 +191,18 @@ def roster_import(
     typer.echo(f"people added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
                f"members linked {result.links.linked}\t"
                f"ambiguous {len(result.links.ambiguous)}")
-    if result.links.ambiguous:
-        err.print(f"[yellow]{len(result.links.ambiguous)} senders match several people and are left unlinked: "
-                  f"{escape(', '.join(result.links.ambiguous))}; list the 群昵称 or 微信号 each goes by in the roster "
-                  "(or `qunguan roster remove` one who left)[/yellow]")
-    if result.absent:
-        shown = ", ".join(result.absent[:10]) + (f" and {len(result.absent) - 10} more" if len(result.absent) > 10 else "")
-        err.print(f"[yellow]{len(result.absent)} people of these units are on the roster but not in this file, and stay "
-                  f"on it: {escape(shown)}; record one who left with "
-                  f"`{command_line('qunguan', 'roster', 'remove', 'NAME', '--unit', 'UNIT', '--db', db)}`[/yellow]")
+    if ambiguous := result.links.ambiguous:
+        warn(Problem(f"{len(ambiguous)} senders match several people and are left unlinked: {', '.join(ambiguous)}; "
+                     "list the 群昵称 or 微信号 each goes by in the roster (or `qunguan roster remove` one who left)",
+                     f"{len(ambiguous)} 个发送人对应花名册上的多个人，未关联：{'、'.join(ambiguous)}；请在花名册中写明各人的"
+                     "群昵称或微信号（已调离的人用 `qunguan roster remove` 记录）"))
+    if absent := result.absent:
+        more, more_zh = (f" and {len(absent) - 10} more", f"等 {len(absent)} 人") if len(absent) > 10 else ("", "")
+        remove = shlex.join(map(str, ('qunguan', 'roster', 'remove', 'NAME', '--unit', 'UNIT', '--db', db)))
+        warn(Problem(f"{len(absent)} people of these units are on the roster but not in this file, and stay on it: "
+                     f"{', '.join(absent[:10])}{more}; record one who left with `{remove}`",
+                     f"这些单位有 {len(absent)} 人在花名册上、但不在本文件中，仍保留在花名册上：{'、'.join(absent[:10])}{more_zh}；"
+                     f"已调离或退休的人请用 `{remove}` 记录（NAME 换成姓名，UNIT 换成单位）"))
 
 
 @roster_app.command("remove")

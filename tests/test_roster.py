@@ -203,6 +203,7 @@ def test_a_name_two_people_share_links_nobody_until_the_roster_tells_them_apart(
     second = _import(qunguan, db_path, tmp_path, "姓名,单位\n王伟,城关镇人民政府\n王伟,县财政局\n")
     assert "ambiguous 1" in second.stdout
     assert "1 senders match several people and are left unlinked: 王伟 (县委办工作群)" in second.stderr
+    assert "注意：1 个发送人对应花名册上的多个人，未关联：王伟 (县委办工作群)；请在花名册中写明各人的群昵称或微信号" in second.stderr
     assert _links(query)["wxid_ww_unknown"] is None
 
     # Their 群昵称 tell them apart, even where one 群昵称 is the name both share.
@@ -800,6 +801,8 @@ def test_a_roster_reimported_without_someone_says_they_stay_and_how_to_record_th
     assert ("1 people of these units are on the roster but not in this file, and stay on it: 张丽 (城关镇); record one "
             "who left with `qunguan roster remove NAME --unit UNIT") in again.stderr
     assert "周敏" not in again.stderr  # another unit's roster: not this file's business
+    assert ("注意：这些单位有 1 人在花名册上、但不在本文件中，仍保留在花名册上：张丽 (城关镇)；已调离或退休的人请用 "
+            f"`qunguan roster remove NAME --unit UNIT --db {db_path}` 记录") in again.stderr
     qunguan("roster", "remove", "张丽", "--unit", "城关镇", "--db", db_path)
     assert "on the roster but not in this file" not in _import(qunguan, db_path, tmp_path, "姓名,单位\n刘洋,城关镇\n",
                                                                "花名册-6月.csv").stderr
