@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, echo_fields, err,
-                        escape, fail, fail_on, model_folder, print_metrics, print_table, save_model, say_settled, warn)
+                        escape, fail, fail_on, fail_unreadable, model_folder, print_metrics, print_table, save_model, say_settled, warn)
 from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
@@ -425,13 +425,13 @@ def train(
         from review.feedback import reviewed_examples
 
         if not with_reviews.exists():
-            fail(f"{with_reviews}: no such archive")
+            fail(f"{with_reviews}: no such archive", f"{with_reviews}：档案不存在（请检查 --with-reviews 是否写错）")
         extra = reviewed_examples(open_archive(str(with_reviews)).conn)
         err.print(f"{len(extra)} reviewed examples from {with_reviews}")
     try:
         fitted, report = run_training(corpus_dir=data, extra=extra, select=not no_select, progress=err.print)
     except CorpusError as e:
-        fail(str(e))
+        fail_on(e)
     path = save_model(fitted, folder)
     print_metrics(report, f"test split ({report['n']} messages)")
     err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
@@ -452,12 +452,12 @@ def evaluate(
     try:
         examples = read_jsonl(file)
     except CorpusError as e:
-        fail(str(e))
+        fail_on(e)
     except OSError as e:
-        fail(f"{file}: {e.strerror}")
+        fail_unreadable(file, e)
     if not examples:
         # Scores of nothing would read as a model that failed every category.
-        fail(f"{file}: no labelled messages in it")
+        fail(f"{file}: no labelled messages in it", f"{file}：其中没有带标签的消息")
     model = _load_model()
     texts = [e.text for e in examples]
     predicted = model.labels(model.scores(texts), texts)
@@ -491,7 +491,8 @@ def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field 
             line = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             flush()  # the lines before it are answered, as a bad line's neighbours are
-            fail(f"{file}:{number}: not UTF-8 text; save the file as UTF-8 and run this again")
+            fail(f"{file}:{number}: not UTF-8 text; save the file as UTF-8 and run this again",
+                 f"{file} 第 {number} 行：不是 UTF-8 文本；请把文件另存为 UTF-8 后重新运行")
         if not line.strip():
             continue
         try:
@@ -500,7 +501,8 @@ def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field 
                 raise ValueError
         except ValueError:
             bad += 1
-            err.print(f"[yellow]{escape(str(file))}:{number}: not a JSON object with a \"text\" string; skipped[/yellow]")
+            warn(Problem(f"{file}:{number}: not a JSON object with a \"text\" string; skipped",
+                         f"{file} 第 {number} 行：不是含 \"text\" 文字的 JSON 对象，已跳过"))
             continue
         batch.append(item)
         if len(batch) >= 2000:
@@ -514,7 +516,7 @@ def _open_bytes(file: str):
     try:
         return open(file, "rb")
     except OSError as e:
-        fail(f"{file}: {e.strerror}")
+        fail_unreadable(file, e)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 and the metrics table. Data goes to stdout; diagnostics and progress to stderr."""
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shlex
@@ -72,6 +73,12 @@ def say_settled(count: int, accounts: bool = False) -> None:
 def fail_on(error: Exception) -> None:
     """`fail` with an error's message, and its Chinese where it has one (UserError)."""
     fail(str(error), getattr(error, "zh", None))
+
+
+def fail_unreadable(file, error: OSError) -> None:
+    """`fail` for a file that cannot be opened: not there, a folder, not readable."""
+    why = {errno.ENOENT: "文件不存在", errno.EISDIR: "是文件夹，请写出其中的文件", errno.EACCES: "没有读取权限"}
+    fail(f"{file}: {error.strerror}", f"{file}：{why.get(error.errno, '无法读取')}")
 
 
 class Commands(typer.core.TyperGroup):
@@ -261,9 +268,11 @@ def model_folder(out: Path | None) -> Path:
     folder = out or MODELS_DIR
     existing = next(p for p in (folder, *folder.parents) if p.exists())
     if not existing.is_dir():
-        fail(f"{folder}: {existing} is a file; --out names the folder the model goes in")
+        fail(f"{folder}: {existing} is a file; --out names the folder the model goes in",
+             f"{folder}：{existing} 是文件；--out 后面写存放模型的文件夹")
     if not os.access(existing, os.W_OK | os.X_OK):
-        fail(f"{folder}: the folder {existing} is read-only; give --out a folder you can write")
+        fail(f"{folder}: the folder {existing} is read-only; give --out a folder you can write",
+             f"{folder}：文件夹 {existing} 只读；--out 请写可写入的文件夹")
     return folder
 
 
@@ -274,7 +283,8 @@ def save_model(fitted, folder: Path) -> Path:
     try:
         return model.save(fitted, folder)
     except OSError as e:
-        fail(f"{folder}: the model could not be saved ({e.strerror}); the one saved there before, if any, is as it was")
+        fail(f"{folder}: the model could not be saved ({e.strerror}); the one saved there before, if any, is as it was",
+             f"{folder}：模型没能保存（{e.strerror}）；该处原有的模型保持不变")
 
 
 def print_table(columns: list[str], rows, title: str | None = None) -> None:

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.user_errors import UserError
+
 CATEGORIES = ("offtopic", "flattery", "rumour", "sensitive")
 CORPUS_DIR = Path(__file__).with_name("corpus")
 SEED = 20251127
@@ -29,7 +31,7 @@ class Example:
     writer: str = ""
 
 
-class CorpusError(ValueError):
+class CorpusError(UserError):
     pass
 
 
@@ -45,7 +47,8 @@ def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES, known: tupl
         # A file saved by Excel or Notepad on a Chinese Windows is GBK: read as UTF-8 it
         # fails, and the line of the first byte that does not fit is where to look.
         line = data[:e.start].count(b"\n") + 1
-        raise CorpusError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8 and run this again") from None
+        raise CorpusError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8 and run this again",
+                          f"{path} 第 {line} 行：不是 UTF-8 文本；请把文件另存为 UTF-8 后重新运行") from None
     # Lines end at \n alone: a JSON string may hold U+2028 or U+0085, at which splitlines breaks too.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -57,12 +60,15 @@ def read_jsonl(path: Path, categories: tuple[str, ...] = CATEGORIES, known: tupl
             if not isinstance(text, str) or not isinstance(labels, list):
                 raise TypeError
         except (ValueError, KeyError, TypeError):
-            raise CorpusError(f"{path}:{number}: expected an object with \"text\" and \"labels\" (a list)") from None
+            raise CorpusError(f"{path}:{number}: expected an object with \"text\" and \"labels\" (a list)",
+                              f"{path} 第 {number} 行：应为含 \"text\" 和 \"labels\"（列表）的 JSON 对象") from None
         labels = [l for l in labels if l != "work"]
         unknown = set(labels) - set(categories) - set(known)
         if unknown:
             raise CorpusError(f"{path}:{number}: unknown labels {sorted(unknown)}; "
-                              f"known: {', '.join(categories + tuple(known))}, work")
+                              f"known: {', '.join(categories + tuple(known))}, work",
+                              f"{path} 第 {number} 行：没有这些标签 {sorted(unknown)}；可用的标签："
+                              f"{'、'.join(categories + tuple(known))}、work")
         labels = sorted(set(labels) & set(categories))
         examples.append(Example(text, tuple(labels), bool(item.get("hard")), str(item.get("writer", ""))))
     return examples
@@ -78,7 +84,7 @@ def load_corpus(directory: Path = CORPUS_DIR, categories: tuple[str, ...] = CATE
                 seen.add(example.text)
                 examples.append(example)
     if not examples:
-        raise CorpusError(f"no examples under {directory}")
+        raise CorpusError(f"no examples under {directory}", f"{directory} 下没有训练样本（.jsonl 文件）")
     return examples
 
 

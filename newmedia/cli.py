@@ -185,7 +185,7 @@ def posts_train(
         fitted, report = train_posts(corpus, select=not no_select, progress=err.print)
         chat_report = chat_on_posts(corpus)
     except CorpusError as e:
-        fail(str(e))
+        fail_on(e)
     if chat_report:
         fitted.card["chat_model_on_posts"] = chat_report
     path = save_model(fitted, folder)

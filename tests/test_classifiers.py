@@ -421,17 +421,36 @@ def test_a_labelled_file_saved_by_excel_in_gbk_is_refused_in_one_line_saying_to_
         result = qunguan(command, file)
         assert result.exit_code == 1 and not isinstance(result.exception, UnicodeError), (command, result.exception)
         assert result.stdout == ""
-        assert result.stderr.strip() == f"error: {file}:1: not UTF-8 text; save the file as UTF-8 and run this again"
+        assert result.stderr.strip() == (f"错误：{file} 第 1 行：不是 UTF-8 文本；请把文件另存为 UTF-8 后重新运行"
+                                         f"（error: {file}:1: not UTF-8 text; save the file as UTF-8 and run this again）")
 
 
 def test_evaluate_on_a_missing_or_empty_file_is_refused_not_scored_as_nothing(qunguan, tmp_path):
     (tmp_path / "空.jsonl").write_text("\n", encoding="utf-8")
     empty = qunguan("evaluate", tmp_path / "空.jsonl")
     assert empty.exit_code == 1 and empty.stdout == ""  # no table of n/a scores for nothing
-    assert empty.stderr.strip() == f"error: {tmp_path / '空.jsonl'}: no labelled messages in it"
+    assert empty.stderr.strip() == (f"错误：{tmp_path / '空.jsonl'}：其中没有带标签的消息"
+                                    f"（error: {tmp_path / '空.jsonl'}: no labelled messages in it）")
     missing = qunguan("evaluate", tmp_path / "抽查.jsonl")
     assert missing.exit_code == 1
-    assert missing.stderr.strip() == f"error: {tmp_path / '抽查.jsonl'}: No such file or directory"
+    assert missing.stderr.strip() == (f"错误：{tmp_path / '抽查.jsonl'}：文件不存在"
+                                      f"（error: {tmp_path / '抽查.jsonl'}: No such file or directory）")
+    folder = qunguan("predict", tmp_path)
+    assert folder.exit_code == 1 and folder.stderr.startswith(f"错误：{tmp_path}：是文件夹，请写出其中的文件（error: ")
+
+
+def test_a_corpus_the_model_cannot_learn_from_is_refused_in_chinese_first_naming_the_line(qunguan, tmp_path):
+    corpus = tmp_path / "语料"
+    corpus.mkdir()
+    nothing = qunguan("train", "--data", corpus, "--no-select", "--out", tmp_path / "models")
+    assert nothing.exit_code == 1
+    assert nothing.stderr.strip() == f"错误：{corpus} 下没有训练样本（.jsonl 文件）（error: no examples under {corpus}）"
+    (corpus / "抽查.jsonl").write_text('{"text": "明天开会", "labels": []}\n{"text": "领导辛苦了", "labels": ["马屁"]}\n',
+                                     encoding="utf-8")
+    mislabelled = qunguan("evaluate", corpus / "抽查.jsonl")
+    assert mislabelled.exit_code == 1
+    assert mislabelled.stderr.startswith(f"错误：{corpus / '抽查.jsonl'} 第 2 行：没有这些标签 ['马屁']；可用的标签：offtopic、")
+    assert f"（error: {corpus / '抽查.jsonl'}:2: unknown labels ['马屁']" in mislabelled.stderr
 
 
 def test_a_train_whose_model_cannot_be_written_says_so_in_one_line(qunguan, fixtures, tmp_path, monkeypatch):
@@ -456,8 +475,8 @@ def test_a_train_whose_model_cannot_be_written_says_so_in_one_line(qunguan, fixt
             for out in (share, share / "models"):
                 result = qunguan(*command, "--data", fixtures / "corpus", "--no-select", "--out", out)
                 assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (command, result.exception)
-                assert result.stderr.strip() == (f"error: {out}: the folder {share} is read-only; "
-                                                 "give --out a folder you can write"), command
+                assert result.stderr.strip() == (f"错误：{out}：文件夹 {share} 只读；--out 请写可写入的文件夹（error: {out}: the "
+                                                 f"folder {share} is read-only; give --out a folder you can write）"), command
     finally:
         share.chmod(0o755)
     assert not trained
@@ -471,8 +490,9 @@ def test_a_train_whose_model_cannot_be_written_says_so_in_one_line(qunguan, fixt
     full = qunguan("train", "--data", fixtures / "corpus", "--no-select", "--out", tmp_path / "models")
     assert full.exit_code == 1 and isinstance(full.exception, SystemExit), full.exception
     assert full.stderr.strip().splitlines()[-1] == (
-        f"error: {tmp_path / 'models'}: the model could not be saved (No space left on device); the one saved there "
-        "before, if any, is as it was")
+        f"错误：{tmp_path / 'models'}：模型没能保存（No space left on device）；该处原有的模型保持不变（error: "
+        f"{tmp_path / 'models'}: the model could not be saved (No space left on device); the one saved there "
+        "before, if any, is as it was）")
     assert list((tmp_path / "models").iterdir()) == []
 
 
