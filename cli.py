@@ -107,11 +107,15 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
                             f"already present {result.duplicate}", f"rejected {result.rejected}")
                 for archived, named in result.renamed:
-                    err.print(f"[yellow]{escape(result.name)}: the chat is named {escape(named)} here; archived as the "
-                              f"group {escape(archived)} (qunguan groups rename to follow the new name)[/yellow]")
+                    warn(Problem(f"{result.name}: the chat is named {named} here; archived as the group {archived} "
+                                 "(qunguan groups rename to follow the new name)",
+                                 f"{result.name}：文件中的群名是 {named}，已归入群 {archived}（该群已改名的，用 qunguan "
+                                 "groups rename 跟上新名）"))
                 for named in result.not_forced:
-                    err.print(f"[yellow]{escape(result.name)}: --group {escape(group or '')} not used for the group "
-                              f"{escape(named)}, which the file names itself (--group is for files that do not)[/yellow]")
+                    warn(Problem(f"{result.name}: --group {group} not used for the group {named}, which the file names "
+                                 "itself (--group is for files that do not)",
+                                 f"{result.name}：文件自己写明了群 {named}，未按 --group {group} 归入"
+                                 "（--group 只用于没有写明群名的文件）"))
                 if result.unchanged_since:
                     err.print(f"[dim]{escape(result.name)}: unchanged since {result.unchanged_since}; not read again[/dim]")
                 if result.rejects_known:

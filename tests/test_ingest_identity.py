@@ -48,6 +48,7 @@ def test_group_names_only_the_files_that_do_not_name_their_group(qunguan, db_pat
                  "order by g.name") == [{"name": "林业群", "n": 2}, {"name": "樟树市卫健工作群", "n": 3},
                                         {"name": "防汛工作群", "n": 6}]
     assert "weflow.json: --group 林业群 not used for the group 樟树市卫健工作群, which the file names itself" in result.stderr
+    assert "weflow.json：文件自己写明了群 樟树市卫健工作群，未按 --group 林业群 归入" in result.stderr
     # A chat archived under its id stays in its group, whatever --group says, and the
     # group keeps its chat id alone.
     moved = tmp_path / "卫健群.json"
@@ -433,6 +434,7 @@ def test_a_renamed_chat_stays_its_group_says_so_and_the_group_can_follow(qunguan
     result = qunguan("ingest", renamed, "--db", db_path, "--silent")
     assert "樟树市卫健工作群\tnew 0\talready present 3" in result.stdout
     assert "the chat is named 樟树市卫健委工作群 here; archived as the group 樟树市卫健工作群" in result.stderr
+    assert f"注意：{renamed}：文件中的群名是 樟树市卫健委工作群，已归入群 樟树市卫健工作群（" in result.stderr
     assert qunguan("groups", "rename", "樟树市卫健工作群", "樟树市卫健委工作群", "--db", db_path).exit_code == 0
     assert query("select name, source_ids from groups") == [{"name": "樟树市卫健委工作群", "source_ids": '["39900022233@chatroom"]'}]
     qunguan("ingest", fixtures / "pasted.txt", "--db", db_path, "--group", "林业群", "--silent")
