@@ -9,6 +9,7 @@ import typer
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, err, escape, fail, fail_on,
                         model_folder, print_metrics, print_table, save_model, say_settled, warn)
+from detectors.setting_values import Problem
 from ingest.schema import FILING_ACTIONS, open_archive
 
 accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
@@ -165,8 +166,9 @@ def posts_import(
     if len(result.notes) > 20:
         err.print(f"[yellow]… {len(result.notes) - 20} more rows with a count left empty (the cells are in posts.raw)[/yellow]")
     if result.after_closing:
-        err.print(f"[yellow]warning:[/yellow] {result.after_closing} posts were published after their account's "
-                  "closing day (新媒体 第六条); the next check flags them", highlight=False)
+        warn(Problem(f"{result.after_closing} posts were published after their account's closing day (新媒体 第六条); "
+                     "the next check flags them",
+                     f"有 {result.after_closing} 篇帖子发布在其账号关停之后（新媒体 第六条）；下次检查会标记它们"))
 
 
 @posts_app.command("train")

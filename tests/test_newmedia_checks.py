@@ -360,6 +360,7 @@ def test_a_closed_account_that_keeps_posting_is_flagged_and_again_when_it_posts_
                       "月亮山秋景,2025-09-05 09:00,美\n中秋灯会,2025-09-12 20:00,来玩\n", encoding="utf-8")
     imported = qunguan("posts", "import", export, "--db", db_path, "--account", "小李说文旅")
     assert "2 posts were published after their account's closing day" in imported.stderr
+    assert "注意：有 2 篇帖子发布在其账号关停之后（新媒体 第六条）；下次检查会标记它们" in imported.stderr
     run_newmedia(archive, TODAY, models_dir=None)
     [flag] = archive.execute("select id, subject, post_id, article, evidence from flags "
                              "where category = 'account_closed_posting'").fetchall()
