@@ -180,8 +180,10 @@ def serve(
         archive.conn.execute("pragma busy_timeout = 2000")
         busy, _, _ = archive.conn.execute("pragma wal_checkpoint(truncate)").fetchone()
         if busy:
-            err.print(f"[yellow]another program is reading {db}: recent changes stay in {db}-wal until it stops; "
-                      "copy both files (or run `qunguan verify` later) for a backup[/yellow]")
+            warn(Problem(f"another program is reading {db}: recent changes stay in {db}-wal until it stops; "
+                         "copy both files (or run `qunguan verify` later) for a backup",
+                         f"有其他程序正在读取 {db}：最近的改动在它停止前留在 {db}-wal 中；备份时请连同两个文件一起复制"
+                         "（或稍后运行 `qunguan verify`）"))
 
 
 def verify(db: ArchiveOption):

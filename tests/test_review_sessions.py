@@ -210,6 +210,29 @@ def test_serve_of_an_archive_without_users_says_the_command_that_adds_one(qungua
     assert "no users yet" not in qunguan("serve", "--db", db_path, "--port", "0").stderr
 
 
+@pytest.mark.parametrize("reading", [True, False], ids=["another program reading", "nobody reading"])
+def test_serve_stopped_while_another_program_reads_the_archive_says_to_copy_both_files(qunguan, db_path, fixtures,
+                                                                                       monkeypatch, reading):
+    import uvicorn
+
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
+    reader = sqlite3.connect(db_path)
+
+    def served(*args, **kwargs):  # a change made while serving, and a backup tool reading meanwhile
+        with sqlite3.connect(db_path) as writer:
+            writer.execute("update groups set unit = '县应急局'")
+        if reading:
+            reader.execute("begin")
+            reader.execute("select count(*) from messages").fetchone()
+
+    monkeypatch.setattr(uvicorn, "run", served)
+    result = qunguan("serve", "--db", db_path, "--port", "0")
+    reader.close()
+    said = f"注意：有其他程序正在读取 {db_path}：最近的改动在它停止前留在 {db_path}-wal 中；备份时请连同两个文件一起复制"
+    assert (said in result.stderr) is reading, result.stderr
+    assert ("another program is reading" in result.stderr) is reading
+
+
 def test_serve_on_an_ipv6_address_prints_a_url_a_browser_opens(qunguan, db_path, fixtures, monkeypatch):
     import uvicorn
 
