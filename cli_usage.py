@@ -8,6 +8,7 @@ import re
 import sys
 
 import typer
+import typer.core
 
 # click's exceptions, wherever this typer takes click from (its own copy, or click).
 _click = sys.modules[typer.BadParameter.__module__]
