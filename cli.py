@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, echo_fields, err,
-                        escape, fail, fail_on, fail_unreadable, model_folder, print_metrics, print_table, save_model, say_settled, warn)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, echo_fields, err, escape, fail,
+                        fail_on, fail_unreadable, model_folder, print_metrics, print_table, save_model, say_settled, warn)
 from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
