@@ -229,10 +229,12 @@ _REPEATING = ("unit", "position")
 
 
 def archived_values(conn) -> dict[str, set[str]]:
-    """The units and positions of the people the archive's roster holds: values an earlier
-    import read whole, for `read_roster` to tell from a cut."""
-    return {field: {value for (value,) in conn.execute(f"select distinct {field} from people where {field} != ''")}
-            for field in _REPEATING}
+    """The units and positions of the people the archive's roster holds, and the units its
+    groups are set to: values read or typed whole, for `read_roster` to tell from a cut."""
+    values = {field: {value for (value,) in conn.execute(f"select distinct {field} from people where {field} != ''")}
+              for field in _REPEATING}
+    values["unit"] |= {unit for (unit,) in conn.execute("select distinct unit from groups where unit != ''")}
+    return values
 
 
 def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int],
@@ -249,11 +251,19 @@ def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int]
     field_cut = next((f for f, i in columns.items() if i == last), None)
     value = person.get(field_cut, "") if field_cut else cell_text(row[last])
     if field_cut in _REPEATING and value:
-        known = {p[field_cut]: p["row"].rpartition(":")[2] for p in earlier if p.get(field_cut)}
-        if value not in known and value not in archived.get(field_cut, ()) \
-                and (longer := next((k for k in known if k.startswith(value)), None)):
+        # Where each whole value was read: a row of this file, else the archive (a roster
+        # imported before, a group's unit); the file's own rows are named first.
+        known = dict.fromkeys(sorted(archived.get(field_cut, ())), "in the archive")
+        known |= {p[field_cut]: f"line {p['row'].rpartition(':')[2]}" for p in earlier if p.get(field_cut)}
+        if value not in known and (longer := next((k for k in reversed(known) if k.startswith(value)), None)):
             return field_cut, (f"the file stops in this row with no line end, and its {header[last]} {value!r} is the "
-                               f"start of {longer!r} (line {known[longer]}): cut off when copied")
+                               f"start of {longer!r} ({known[longer]}): cut off when copied")
+        if value not in known and field_cut == "unit":
+            # A cut between two characters of a unit no row and no archive has whole: only
+            # the missing line end tells it, and a roster typed in Notepad lacks one too.
+            return None, (f"the file stops in this row with no line end, and its {header[last]} {value!r} is on no "
+                          "other row nor in the archive: if the copy was cut off there, it is cut; the person is kept: "
+                          "check the unit (end the row with a line break if it is whole)")
     if len(row) < len(header) or not value:
         shape = (f"the row has {len(row)} of the header's {len(header)} cells" if value else "its last cell is empty")
         return None, (f"the file stops in this row with no line end, and {shape}: if the copy was cut off there, "

@@ -900,3 +900,39 @@ def test_a_roster_saved_again_without_its_last_line_end_keeps_a_unit_the_archive
     result = _import(qunguan, db_path, tmp_path, f"姓名,单位,职务\n李四,城关镇政府,副镇长\n{last}", "花名册-4月.csv")
     assert ("cut off when copied" in result.stderr) is cut
     assert [(p["name"], p["unit"]) for p in _people(query)] == [("李四", "城关镇政府"), ("张三", "城关镇")]
+
+
+@pytest.mark.parametrize("source", ["roster", "group"])
+@pytest.mark.parametrize("last, kept, said", [
+    # The archive holds 城关镇政府 whole (March's roster, or the unit a group was set to);
+    # April's roster from another clerk lists only 王五 and a 张三 the copy cut in his unit.
+    ("张三,城关镇政", False, "its 单位 '城关镇政' is the start of '城关镇政府' (in the archive): cut off when copied; "
+                            "row skipped"),
+    ("张三,城关镇政\n", True, None),  # ended with its line: a unit of its own
+    ("张三,城关镇政府", True, None),  # the whole unit, just no line end
+], ids=["cut", "ended", "whole"])
+def test_a_roster_copy_cut_in_a_unit_only_the_archive_holds_whole_makes_no_person(qunguan, db_path, query, tmp_path,
+                                                                                 fixtures, source, last, kept, said):
+    if source == "roster":
+        _import(qunguan, db_path, tmp_path, "姓名,单位\n李四,城关镇政府\n", "花名册-3月.csv")
+    else:
+        qunguan("ingest", fixtures / "防汛工作群_utf8.csv", "--db", db_path, "--silent")
+        qunguan("groups", "set", "防汛工作群", "--db", db_path, "--unit", "城关镇政府")
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n王五,县应急局\n{last}", "花名册-4月.csv")
+    assert ("张三" in [p["name"] for p in _people(query)]) is kept
+    if said:
+        assert f"{tmp_path / '花名册-4月.csv'}:3: the file stops in this row with no line end, and {said}" in result.stderr
+    else:
+        assert "the file stops in this row" not in result.stderr
+
+
+@pytest.mark.parametrize("last, warned", [("张三,水利局", True), ("张三,水利局\n", False), ("张三,县应急局", False)],
+                         ids=["new unit, no line end", "new unit, ended", "unit of another row"])
+def test_a_roster_last_unit_no_row_nor_archive_has_is_kept_with_a_word_to_check_it(qunguan, db_path, query, tmp_path,
+                                                                                    last, warned):
+    # 水利局 may be whole, or 水利局机关 cut between two characters: nothing in the file
+    # tells which, so 张三 is kept and the clerk asked to look.
+    result = _import(qunguan, db_path, tmp_path, f"姓名,单位\n王五,县应急局\n{last}")
+    assert ("花名册.csv:3: the file stops in this row with no line end, and its 单位 '水利局' is on no other row nor in "
+            "the archive: if the copy was cut off there, it is cut; the person is kept" in result.stderr) is warned
+    assert [p["name"] for p in _people(query)] == ["王五", "张三"]
