@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_option, echo_fields, err, escape, fail,
-                        fail_on, fail_unreadable, model_folder, print_metrics, print_table, save_model, say_settled, warn)
+from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
+                        escape, fail, fail_on, fail_unreadable, model_folder, print_metrics, print_table, save_model,
+                        say_settled, warn)
 from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
@@ -71,8 +72,8 @@ def ingest(
     read: list = []  # the files read, for the summary in Chinese
     skipped: list = []  # the files passed over (pictures, attachments, rosters)
     try:
-        _ingest_all(archive, [str(p) for p in paths if str(p) not in refused], group, format, silent, day, read, refused,
-                    skipped)
+        _ingest_all(archive, db, [str(p) for p in paths if str(p) not in refused], group, format, silent, day, read,
+                    refused, skipped)
     except KeyboardInterrupt as e:
         # Ctrl-C: say what was kept and what was not, rather than stop without a word.
         # Between two files (a line printed, a folder walked) every file read is kept.
@@ -84,7 +85,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _ingest_all(archive, paths: list[str], group, format, silent, day, read: list, refused: list,
+def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day, read: list, refused: list,
                 skipped: list) -> None:
     """Ingest every path, a line per file; the results read go to `read`, the names of
     the files refused to `refused`, of those passed over to `skipped`."""
@@ -111,6 +112,14 @@ def _ingest_all(archive, paths: list[str], group, format, silent, day, read: lis
                                  "(qunguan groups rename to follow the new name)",
                                  f"{result.name}：文件中的群名是 {named}，已归入群 {archived}（该群已改名的，用 qunguan "
                                  "groups rename 跟上新名）"))
+                for archived, named in result.copy_named:
+                    rename = command_line("qunguan", "groups", "rename", archived, named, "--db", db)
+                    warn(Problem(f"{result.name}: the name {named} read as an export copy of the group {archived}, "
+                                 f"archived as {archived}; if the group is really called {named}, run `{rename}`, "
+                                 "and from then on ingest an export that names the chat (chatlog) before such files",
+                                 f"{result.name}：文件名 {named} 按群 {archived} 的导出副本读，新建群 {archived}；"
+                                 f"若这个群本名就是 {named}，请用 `{rename}` 改名；此后先导入写明群名的导出（如 chatlog）"
+                                 "再导入此类文件"))
                 for named in result.not_forced:
                     warn(Problem(f"{result.name}: --group {group} not used for the group {named}, which the file names "
                                  "itself (--group is for files that do not)",

@@ -28,6 +28,7 @@ from classifiers.tokenizer import tokens
 from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
+from ingest.formats.memotrace import named_like_a_copy
 from ingest.records import Context, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
@@ -64,6 +65,10 @@ class FileResult:
     unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
     not_forced: list[str] = field(default_factory=list)  # groups it named itself, though --group was given
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (archived name, name in the file) of its chats
+    # (group, name the file's name gives with its copy mark) of a file named like a copy
+    # (防汛群(2).csv) that made the group of the name without the mark: no group of either
+    # name was archived, and the chat may be called by the longer one.
+    copy_named: list[tuple[str, str]] = field(default_factory=list)
     # "import #N, <time>" when these very bytes were read before (a file with rejects is read
     # again), and how many of its rejects that import recorded: reported then, not again.
     read_before: str | None = None
@@ -89,7 +94,10 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
     if group:
         group = ops.archived_group_name(db.conn, group) or group
     own = _own_files(_path_of(db))
-    for source in expand(paths):
+    # Files named like a copy last: a MemoTrace 防汛群(2).csv then finds the group a chatlog
+    # export of the same run archived as 防汛群(2), whichever name sorts first. (Only the
+    # list of names is made first; nothing is read.)
+    for source in sorted(expand(paths), key=lambda s: named_like_a_copy(s.filename)):
         if os.path.realpath(source.name) in own:
             continue
         result = FileResult(source.name)
@@ -241,6 +249,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         writer.call(ops.reindex_messages, plan.unindexed, plan.first_id)
         result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
         result.group, result.not_forced, result.renamed = plan.groups.first_name, plan.groups.not_forced, plan.groups.renamed
+        result.copy_named = plan.groups.copy_named
         result.duplicate = plan.seen - result.new
         # Set once the batches are read: a file read again with the tolerant decoder
         # (ingest_source) fills the same result.
@@ -422,10 +431,12 @@ class _Groups:
         self.not_forced: list[str] = []  # groups the file named, though --group was given
         self.renamed: list[tuple[str, str]] = []  # (group, name the file gives its chat) where they differ
         self.forced_chats: set[str] = set()  # chat ids this file put in the --group group
+        self.copy_named: list[tuple[str, str]] = []  # (group, longer name) as FileResult.copy_named
 
     def id_for(self, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...] = ()) -> int:
         key = (chat_id, chat_name, longer)
         if key not in self.cache:
+            made = bool(longer) and self.writer.call(ops.group_named, chat_name) is None
             try:
                 found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides, longer)
             except ops.ChatIdClash as e:
@@ -450,6 +461,8 @@ class _Groups:
                 # (no chat id) finds the group.
                 self.writer.call(ops.add_group_name, found[0], chat_name)
                 self.renamed.append((found[1], chat_name))
+            if made and found[1] == chat_name and not (self.forced and self.overrides):
+                self.copy_named.append((found[1], longer[-1]))
             if self.first_id is None:
                 self.first_id, self.first_name = found
         return self.cache[key]

@@ -738,3 +738,37 @@ def test_a_memotrace_file_named_like_a_copy_goes_to_the_chat_chatlog_archived_un
         qunguan("ingest", tmp_path / name, "--db", db_path, "--silent")
     assert query("select g.name, count(*) n from messages join groups g on g.id = group_id group by 1") == [
         {"name": group, "n": 3}]
+
+
+@pytest.mark.parametrize("chat", ["城关镇工作群(2)", "城关镇工作群"])
+def test_a_memotrace_file_named_like_a_copy_finds_its_group_whichever_file_of_one_run_sorts_first(
+        qunguan, db_path, query, tmp_path, chat):
+    # The chatlog export was saved as 城关镇工作群(2)_chatlog.csv: it sorts after the MemoTrace
+    # file 城关镇工作群(2).csv, which is read once the chatlog export has named the group.
+    (tmp_path / "城关镇工作群(2)_chatlog.csv").write_text(_CHATLOG_WEEK.replace("城关镇工作群", chat), encoding="utf-8")
+    (tmp_path / "城关镇工作群(2).csv").write_text(_MEMOTRACE_WEEK, encoding="utf-8")
+    result = qunguan("ingest", tmp_path, "--db", db_path, "--silent")
+    assert query("select g.name, count(*) n from messages join groups g on g.id = group_id group by 1") == [
+        {"name": chat, "n": 3}]
+    assert "副本读" not in result.stderr
+
+
+def test_a_memotrace_file_named_like_a_copy_read_before_its_chat_is_archived_says_how_to_name_it(
+        qunguan, db_path, query, tmp_path):
+    # Read alone, 城关镇工作群(2).csv may be a copy of 城关镇工作群's export or the export of
+    # a chat so named: it makes the group 城关镇工作群, and the admin is told how to rename it.
+    (tmp_path / "城关镇工作群(2).csv").write_text(_MEMOTRACE_WEEK, encoding="utf-8")
+    first = qunguan("ingest", tmp_path / "城关镇工作群(2).csv", "--db", db_path, "--silent")
+    assert (f"城关镇工作群(2).csv：文件名 城关镇工作群(2) 按群 城关镇工作群 的导出副本读，新建群 城关镇工作群；若这个群本名就是 "
+            f"城关镇工作群(2)，请用 `qunguan groups rename '城关镇工作群' '城关镇工作群(2)' --db {db_path}` 改名"
+            in " ".join(first.stderr.split()))  # the terminal's wrapping undone
+    # A copy of that export goes to the group it made: nothing to say.
+    (tmp_path / "城关镇工作群 - 副本.csv").write_text(_MEMOTRACE_WEEK + "\r\n", encoding="utf-8")
+    again = qunguan("ingest", tmp_path / "城关镇工作群 - 副本.csv", "--db", db_path, "--silent")
+    assert "new 0\talready present 3" in again.stdout and "副本读" not in again.stderr
+    # Renamed as told, the chat's next export named so finds it.
+    qunguan("groups", "rename", "城关镇工作群", "城关镇工作群(2)", "--db", db_path)
+    (tmp_path / "城关镇工作群(2).csv").write_text(_MEMOTRACE_WEEK + "\r\n", encoding="utf-8")
+    later = qunguan("ingest", tmp_path / "城关镇工作群(2).csv", "--db", db_path, "--silent")
+    assert "城关镇工作群(2)\tnew 0\talready present 3" in later.stdout and "副本读" not in later.stderr
+    assert query("select name from groups") == [{"name": "城关镇工作群(2)"}]

@@ -52,6 +52,14 @@ def chat_from_filename(ctx: Context) -> tuple[str | None, str | None, tuple[str,
         stem = shorter
 
 
+def named_like_a_copy(filename: str) -> bool:
+    """Whether a file's name ends in what copying adds (`防汛群(2).csv`): read as
+    MemoTrace's, it finds its group by the longer name only once another export has
+    archived that (`chat_from_filename`)."""
+    stem = _without_utf8(filename.rsplit(".", 1)[0])
+    return _COPY_SUFFIX.search(stem) is not None
+
+
 def _without_utf8(stem: str) -> str:
     return stem[:-5] if stem.endswith("_utf8") else stem
 
