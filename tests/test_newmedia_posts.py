@@ -258,8 +258,13 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registr
     # writes its seconds, a T, a zone, the other not.
     (['春耕,2025-03-01 10:00,"第一段', "夏收,2025-03-02 10:00:00,正文二", '秋种,2025-03-03T10:00+08:00,正文三"'],
      ['"第一段', "正文二", '正文三"']),
+    # A back end quoting every cell: lines with no quotes in a body are none of its rows,
+    # though the table pasted there is dated as its rows are.
+    (['"开学通知","2025-09-01 08:00","各位家长：\n开学典礼,2025-09-01 10:00,城关小学\n家长会,2025-09-02 10:00,城关小学"',
+      '"秋季招生","2025-09-03 08:00","招生简章"'],
+     ["各位家长：\n开学典礼,2025-09-01 10:00,城关小学\n家长会,2025-09-02 10:00,城关小学", "招生简章"]),
 ], ids=["a pasted table", "a pasted table with dates", "a pasted table with times", "typed quotes",
-         "typed quotes, Excel's times", "typed quotes, times written two ways"])
+         "typed quotes, Excel's times", "typed quotes, times written two ways", "every cell quoted, a pasted table"])
 def test_a_body_in_the_last_column_is_split_only_into_rows_with_their_times(qunguan, registry, query, tmp_path,
                                                                            rows, texts):
     export = tmp_path / "后台导出.csv"
