@@ -141,6 +141,9 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
                     err.print(f"[yellow]garbled[/yellow] {escape(result.name)}:{where}: {escape(what)}")
                 if len(result.garbled) > 20:
                     err.print(f"[yellow]… and {len(result.garbled) - 20} more messages with such bytes[/yellow]")
+                for line, record, why in result.doubts:
+                    where = f"line {line}" if line else f"record {record}"
+                    err.print(f"[yellow]check[/yellow] {escape(result.name)}:{where}: {escape(why)}")
 
 
 def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrupted | None = None) -> str:
@@ -161,6 +164,8 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrup
         line += f"（此前导入同一文件时已逐条列出，见上方 the same file as 行；{fix}）"
     if garbled := sum(len(r.garbled) for r in read):
         line += f"；{garbled} 条消息含无法识别的字节，已按原样保存（见上方 garbled 行，请核对原文件）"
+    if doubts := sum(len(r.doubts) for r in read):
+        line += f"；{doubts} 条消息在文件末尾、其后没有换行，可能复制时被截断（见上方 check 行，请与原聊天核对）"
     if skipped:
         line += f"；跳过 {skipped} 个不是聊天记录的文件（图片、附件、名单等，见上方 skipped 行）"
     if refused:

@@ -71,6 +71,15 @@ class Reject:
     raw: str = ""
 
 
+@dataclass
+class Doubt(Reject):
+    """A record kept with a word of doubt: maybe not whole (the file stops in it with no
+    line end, where a copy may have been cut off). Not stored where the archive holds
+    it whole: its text and more, from the same sender in the same group and minute."""
+
+    record: Record | None = None
+
+
 def first_line(head: str) -> str:
     """The first line of a file's head that is not blank, without a byte-order mark."""
     return next((line for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")

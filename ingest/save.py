@@ -29,7 +29,7 @@ from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
 from ingest.formats.memotrace import named_like_a_copy
-from ingest.records import Context, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
+from ingest.records import Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -60,6 +60,7 @@ class FileResult:
     rejects: list[tuple[int | None, int, str]] = field(default_factory=list)
     # (line, record number, what) of messages kept with characters no encoding read (�)
     garbled: list[tuple[int | None, int, str]] = field(default_factory=list)
+    doubts: list[tuple[int | None, int, str]] = field(default_factory=list)  # (line, record, why) of messages kept in doubt
     refused: str | None = None
     skipped: str | None = None
     unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
@@ -238,11 +239,12 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         # --group names a file given alone, whatever it says; among others (a folder, a
         # zip, week/*), only the files that do not name their group.
         plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked, excel_gbk=excel_gbk)
-        result.import_id, garbled = plan.import_id, []
+        result.import_id, garbled, doubts = plan.import_id, [], []
         for batch in batches:
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
             garbled += batch.garbled
+            doubts += plan.doubted(batch)
             plan.write(batch.rows)
             if progress and batch.bytes_read is not None:
                 progress(batch.bytes_read, source.size)
@@ -253,13 +255,13 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         result.duplicate = plan.seen - result.new
         # Set once the batches are read: a file read again with the tolerant decoder
         # (ingest_source) fills the same result.
-        result.rejected, result.rejects, result.garbled = len(plan.rejects), plan.rejects, garbled
+        result.rejected, result.rejects, result.garbled, result.doubts = len(plan.rejects), plan.rejects, garbled, doubts
         result.read_before, result.rejects_known = writer.call(ops.read_before, plan.import_id, batch.sha256)
         if result.read_before:
             # Listed when that import read them; what this one finds anew (a newer reader's
             # reasons) is listed. Messages kept with a � were named then too.
             result.rejects = writer.call(ops.rejects_of, plan.import_id)
-            result.garbled = []
+            result.garbled = result.doubts = []
         writer.call(ops.ledger, {
             "id": plan.import_id, "path": source.name, "sha256": batch.sha256, "size": batch.bytes_read,
             "format": result.format, "group_id": plan.groups.first_id,
@@ -282,6 +284,8 @@ class Batch:
     rows: list[tuple] = field(default_factory=list)
     rejects: list[tuple[int, Reject]] = field(default_factory=list)
     garbled: list[tuple[int | None, int, str]] = field(default_factory=list)  # FileResult.garbled
+    doubts: list[tuple[int | None, int, str]] = field(default_factory=list)  # FileResult.doubts
+    doubted: list[int] = field(default_factory=list)  # the index in `rows` of each doubt's record
     bytes_read: int | None = None
     sha256: str | None = None
 
@@ -329,9 +333,15 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader,
     batch, segmenting = Batch(), segment()
     for number, item in enumerate(items, start=1):
         if isinstance(item, Reject):
-            # Its raw text too may hold half an emoji (a JSON record rejected whole).
-            batch.rejects.append((number, Reject(item.line, _repaired(item.reason), _repaired(item.raw))))
-            continue
+            if not isinstance(item, Doubt):
+                # Its raw text too may hold half an emoji (a JSON record rejected whole).
+                batch.rejects.append((number, Reject(item.line, _repaired(item.reason), _repaired(item.raw))))
+                continue
+            # Its record is read on as any other, at the index in rows noted here.
+            if not time_problem(item.record.sent_at):
+                batch.doubts.append((item.line, number, item.reason))
+                batch.doubted.append(len(batch.rows))
+            item = item.record
         if problem := time_problem(item.sent_at):
             batch.rejects.append((number, Reject(item.line, problem, _repaired(raw_json(item.raw)))))
             continue
@@ -679,6 +689,24 @@ class _Planner:
             self.without_ids[group_id] = bool(self.read.execute(
                 "select exists (select 1 from messages indexed by messages_without_id where group_id = ? and source_id is null)", [group_id]).fetchone()[0])
         return self.without_ids[group_id]
+
+    def doubted(self, batch: Batch) -> list[tuple[int | None, int, str]]:
+        """The batch's doubts, its doubted rows the archive holds whole taken out of it
+        (counted as already present): a copy cut off in a message archived whole."""
+        doubts = []
+        for index, (line, number, why) in reversed(list(zip(batch.doubted, batch.doubts))):
+            (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, chat_id, chat_name, *_, longer) = batch.rows[index]
+            member = self.members.existing(self.groups.id_for(chat_id, chat_name, longer), sender_id, sender_name)
+            if member is not None and text and self.read.execute(
+                    "select 1 from messages where member_id = :member and kind = :kind and sent_at between :minute || ':00' "
+                    "and :minute || ':59' and length(text) > length(:text) and substr(text, 1, length(:text)) = :text",
+                    {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}).fetchone():
+                del batch.rows[index]
+                self.seen += 1
+                why = ("文件在这条消息中结束、其后没有换行，档案中已有这条消息的完整内容：这是复制时被截断的，未保存 "
+                       "(cut off when copied; the archive holds the whole message)")
+            doubts.insert(0, (line, number, why))
+        return doubts
 
     def write(self, batch: list[tuple]) -> None:
         if not batch:

@@ -1160,3 +1160,40 @@ def test_a_phone_share_ending_whole_or_with_a_bad_byte_before_a_line_end_keeps_i
     result = ingest(qunguan, db_path, path)
     assert "new 2\talready present 0\trejected 0" in result.stdout
     assert ("\ufffd" in data.decode("utf-8", "replace")) == (f"garbled {path}:line 8" in result.stderr)
+
+
+@pytest.mark.parametrize("whole_first", [True, False], ids=["whole share archived", "nothing archived"])
+@pytest.mark.parametrize("cut", ["请各乡镇于今晚八点前", "请各乡镇于今晚八点前上报\n"], ids=["cut between characters", "ended"])
+def test_a_phone_share_cut_between_characters_of_its_last_message_is_said_and_not_stored_beside_the_whole(
+        qunguan, db_path, query, tmp_path, whole_first, cut):
+    # The copy stopped after 前, whole characters: nothing in the words says so. Where the
+    # archive holds 王伟's message whole (the share copied again), the cut one is not
+    # stored beside it; where not, it is kept and named, its line given, for the admin to check.
+    whole, copy = tmp_path / "whole.txt", tmp_path / "copy.txt"
+    whole.write_text(_SHARE + "\n", encoding="utf-8")
+    copy.write_text(_SHARE.replace("请各乡镇于今晚八点前上报", cut), encoding="utf-8")
+    if whole_first:
+        ingest(qunguan, db_path, whole)
+    result = ingest(qunguan, db_path, copy)
+    ended = cut.endswith("\n")
+    assert (f"check {copy}:line 8: 文件在这条消息中结束、其后没有换行" in result.stderr) is not ended
+    stored = [r["text"] for r in query("select text from messages order by id")]
+    assert stored == ["收到", "请各乡镇于今晚八点前上报" if whole_first or ended else "请各乡镇于今晚八点前"]
+    if whole_first and not ended:
+        assert "new 0\talready present 2" in result.stdout and "档案中已有这条消息的完整内容" in result.stderr
+
+
+def test_a_phone_share_ending_without_a_line_end_keeps_a_reply_no_archived_message_holds(qunguan, db_path, query,
+                                                                                          tmp_path):
+    # 王伟's 好的 is whole, pasted in Notepad with no line end; his longer message of that
+    # minute does not start with it, and 请各乡镇 does not end it: both are his.
+    first = tmp_path / "first.txt"
+    first.write_text(_SHARE + "\n", encoding="utf-8")
+    ingest(qunguan, db_path, first)
+    later = tmp_path / "later.txt"
+    later.write_text(_SHARE + "\n\n王伟  08:50\n请各乡镇", encoding="utf-8")
+    result = ingest(qunguan, db_path, later)
+    assert "new 0\talready present 3" in result.stdout  # the start of the whole: the copy was cut
+    later.write_text(_SHARE + "\n\n王伟  08:50\n好的", encoding="utf-8")
+    result = ingest(qunguan, db_path, later)
+    assert "new 1\talready present 2" in result.stdout and f"check {later}:line 11" in result.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ingest.records import Context, FormatError, Record, Reject, first_line
+from ingest.records import Context, Doubt, FormatError, Record, Reject, first_line
 
 # Straight quotes as WeChat writes them; curly ones where a phone's or an editor's
 # "smart quotes" turned them, as pasting into a Word or WPS document does.
@@ -68,8 +68,16 @@ class Text:
                 yield Reject(number, "text before any 'name  HH:MM' sender line", line)
         # A file stopping, with no line end, in a character no encoding reads (half of a
         # UTF-8 character, a GBK lead byte): a copy cut off inside the last message.
-        yield from _finish(current, cut=not ended and line.endswith("\ufffd")
-                           and current is not None and current["content"][-1:] == [line])
+        unended = not ended and current is not None and current["content"][-1:] == [line]
+        cut = unended and line.endswith("\ufffd")
+        for item in _finish(current, cut=cut):
+            # WeChat ends its text with a line end; without one the copy may have been cut
+            # between two characters, or only the line end left out (copied from the mail
+            # by hand): the words cannot tell, so the message is kept and the admin told.
+            yield Doubt(item.line, "文件在这条消息中结束、其后没有换行：若复制时被截断，这条消息不完整；已按读到的保存，"
+                                   "请与原聊天核对 (the file stops in this message with no line end: if the copy was "
+                                   "cut off, it is cut; kept as read)", record=item) \
+                if unended and isinstance(item, Record) else item
 
 
 def _starts_message(sender: re.Match, current: dict | None, listing: bool) -> bool:
