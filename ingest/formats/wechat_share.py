@@ -68,7 +68,8 @@ class Text:
                 yield Reject(number, "text before any 'name  HH:MM' sender line", line)
         # A file stopping, with no line end, in a character no encoding reads (half of a
         # UTF-8 character, a GBK lead byte): a copy cut off inside the last message.
-        unended = not ended and current is not None and current["content"][-1:] == [line]
+        # (Blanks typed after the message's last line, with no line end, leave it whole.)
+        unended = not ended and current is not None and current["content"][-1:] == [line] and bool(line.strip())
         cut = unended and line.endswith("\ufffd")
         for item in _finish(current, cut=cut):
             # WeChat ends its text with a line end; without one the copy may have been cut
