@@ -28,7 +28,7 @@ from classifiers.tokenizer import tokens
 from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, by_name, detect
-from ingest.formats.memotrace import named_like_a_copy
+from ingest.formats.memotrace import chat_named_so, named_like_a_copy
 from ingest.records import Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
@@ -446,7 +446,8 @@ class _Groups:
     def id_for(self, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...] = ()) -> int:
         key = (chat_id, chat_name, longer)
         if key not in self.cache:
-            made = bool(longer) and self.writer.call(ops.group_named, chat_name) is None
+            named = chat_named_so(longer)
+            made = named is not None and self.writer.call(ops.group_named, chat_name) is None
             try:
                 found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides, longer)
             except ops.ChatIdClash as e:
@@ -472,7 +473,7 @@ class _Groups:
                 self.writer.call(ops.add_group_name, found[0], chat_name)
                 self.renamed.append((found[1], chat_name))
             if made and found[1] == chat_name and not (self.forced and self.overrides):
-                self.copy_named.append((found[1], longer[-1]))
+                self.copy_named.append((found[1], named))
             if self.first_id is None:
                 self.first_id, self.first_name = found
         return self.cache[key]

@@ -772,3 +772,10 @@ def test_a_memotrace_file_named_like_a_copy_read_before_its_chat_is_archived_say
     later = qunguan("ingest", tmp_path / "城关镇工作群(2).csv", "--db", db_path, "--silent")
     assert "城关镇工作群(2)\tnew 0\talready present 3" in later.stdout and "副本读" not in later.stderr
     assert query("select name from groups") == [{"name": "城关镇工作群(2)"}]
+
+
+def test_a_memotrace_file_copied_by_windows_makes_its_group_without_a_word_of_renaming(qunguan, db_path, tmp_path):
+    # No chat is named 城关镇工作群 - 副本: the copy mark is only a copy's.
+    (tmp_path / "城关镇工作群 - 副本.csv").write_text(_MEMOTRACE_WEEK, encoding="utf-8")
+    result = qunguan("ingest", tmp_path / "城关镇工作群 - 副本.csv", "--db", db_path, "--silent")
+    assert "城关镇工作群\tnew 3" in result.stdout and "副本读" not in result.stderr

@@ -60,6 +60,12 @@ def named_like_a_copy(filename: str) -> bool:
     return _COPY_SUFFIX.search(stem) is not None
 
 
+def chat_named_so(longer: tuple[str, ...]) -> str | None:
+    """The shortest of a file's longer names (`chat_from_filename`) a chat may really be
+    called: one ending in (2), as 防汛群(2); no chat is named 防汛群 - 副本 or 防汛群.csv."""
+    return next((name for name in reversed(longer) if re.search(r"\(\d+\)$", name)), None)
+
+
 def _without_utf8(stem: str) -> str:
     return stem[:-5] if stem.endswith("_utf8") else stem
 
