@@ -1,8 +1,9 @@
 """The one place that decides who may do what.
 
 Roles: supervisors review flags and record decisions; auditors read everything,
-SQL included, and never write; admins are supervisors who also see the import ledger
-and the user list. Every user may change their own password. Anonymous and disabled
+SQL included, and never write; admins are supervisors who also see the import ledger,
+the user list and every decision by its author (supervisors see who decided a case on
+its page). Every user may change their own password. Anonymous and disabled
 users may do nothing. Datasette's own write actions (insert-row, create-table …) are
 refused to everyone: the archive changes only through qunguan's commands and the
 handling form. Datasette's pages about the server
@@ -16,10 +17,17 @@ READ = ("supervisor", "auditor", "admin")
 # Tables only admins and auditors see: the ledgers of who imported what and who changed
 # which detector setting, group registration or roster entry.
 LEDGER_TABLES = {"imports", "rejects", "settings_log", "registry_log"}
+# Every decision on every flag with its author, and each flag's last: faceted, sorted or
+# exported by actor_id they rank colleagues by their handling, as time_to_handle does.
+# Supervisors see who decided what case by case (the case page's history, an account's
+# history), which traces every decision they review without a list of everyone's.
+ATTRIBUTED_TABLES = {"handling", "flag_state"}
 # Queries only admins and auditors open: the import ledger, and each supervisor's handling
 # time by name, a ranking of colleagues (第十三条 has the unit's Party group, not fellow
-# supervisors, hold people to account); supervisors see it per unit (time_to_handle_per_unit).
-RESTRICTED_QUERIES = {"import_ledger", "time_to_handle"}
+# supervisors, hold people to account), and every decision filtered by its author
+# (handling_trail) that ranks them as well; supervisors see the time per unit
+# (time_to_handle_per_unit).
+RESTRICTED_QUERIES = {"import_ledger", "time_to_handle", "handling_trail"}
 HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
 INTERNAL_DATABASE = "_internal"
 
@@ -34,7 +42,7 @@ def allowed(role: str | None, action: str, resource=None) -> bool:
         _, table = resource
         if table in HIDDEN_TABLES:
             return role == "auditor"
-        if table in LEDGER_TABLES:
+        if table in LEDGER_TABLES | ATTRIBUTED_TABLES:
             return role in ("auditor", "admin")
         return role in READ
     if action == "view-query":
@@ -53,7 +61,7 @@ def allowed(role: str | None, action: str, resource=None) -> bool:
 
 def unreadable_tables(role: str | None, database: str) -> set[str]:
     """The tables of `database` that a user with `role` may not open, so pages link to none of them."""
-    return {table for table in LEDGER_TABLES | HIDDEN_TABLES if not allowed(role, "view-table", (database, table))}
+    return {table for table in LEDGER_TABLES | ATTRIBUTED_TABLES | HIDDEN_TABLES if not allowed(role, "view-table", (database, table))}
 
 
 def _database(resource) -> str | None:

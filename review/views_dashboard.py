@@ -5,7 +5,7 @@ from datasette import Response
 from markupsafe import Markup
 
 from review import charts
-from review.web import archive, require, trail_url
+from review.web import archive, may_read_trail, require, trail_url
 
 
 async def dashboard_view(datasette, request):
@@ -14,5 +14,7 @@ async def dashboard_view(datasette, request):
     figures = await db.execute_fn(charts.figures)
     return Response.html(await datasette.render_template("qunguan_dashboard.html", {
         "figures": figures, "weekly_svg": Markup(charts.weekly_svg(figures["weekly"])),
-        "state_svg": Markup(charts.state_svg(figures["states"])), "trail_url": trail_url(datasette),
+        "state_svg": Markup(charts.state_svg(figures["states"])),
+        # The trail names each decision's author: only for those who may open it.
+        "trail_url": trail_url(datasette) if await may_read_trail(datasette, request.actor) else None,
     }, request=request))

@@ -101,6 +101,11 @@ def carries_token(request, form) -> bool:
     return bool(cookie) and secrets.compare_digest(form.get("csrftoken", "").encode(), cookie.encode())
 
 
+async def may_read_trail(datasette, actor) -> bool:
+    """Whether `actor` may open the decision trail (`trail_url`), every decision by its author."""
+    return await datasette.permission_allowed(actor, "view-query", (archive(datasette).name, "handling_trail"))
+
+
 def trail_url(datasette) -> str:
     """The decision trail in Chinese (datasette/queries/handling.yml), where auditors look."""
     return datasette.urls.query(archive(datasette).name, "handling_trail")

@@ -22,7 +22,10 @@ ROUTES = {
     "/archive/messages.csv": {"u-supervisor", "u-auditor", "u-admin"},
     "/archive/messages/1": {"u-supervisor", "u-auditor", "u-admin"},
     "/archive/flags.json": {"u-supervisor", "u-auditor", "u-admin"},
-    "/archive/handling.json": {"u-supervisor", "u-auditor", "u-admin"},
+    # Every decision by its author: supervisors see them case by case, on the case page.
+    "/archive/handling.json": {"u-auditor", "u-admin"},
+    "/archive/flag_state.json": {"u-auditor", "u-admin"},
+    "/archive/handling_trail": {"u-auditor", "u-admin"},
     "/archive/imports": {"u-auditor", "u-admin"},
     "/archive/rejects.json": {"u-auditor", "u-admin"},
     "/archive/import_ledger": {"u-auditor", "u-admin"},

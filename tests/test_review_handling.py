@@ -726,6 +726,31 @@ async def test_auditors_read_the_decision_trail_in_chinese(ds, query):
     assert "dismissed" not in exported.text and "removed" not in exported.text
 
 
+# Faceted, sorted or exported by author, every decision ranks colleagues by their handling
+# as the time_to_handle query does, which is for auditors and admins only.
+RANKING_ROUTES = ["/archive/handling?_facet=actor_id", "/archive/handling?_sort=actor_id", "/archive/handling.csv",
+                  "/archive/handling.json?actor_id=u-admin", "/archive/flag_state?_facet=actor_id",
+                  "/archive/handling_trail?标记=&处置人=u-admin", "/archive/time_to_handle"]
+
+
+@pytest.mark.parametrize("actor, ranks", [("u-supervisor", False), ("u-auditor", True), ("u-admin", True)])
+async def test_a_supervisor_sees_who_decided_a_case_but_cannot_rank_colleagues(ds, query, actor, ranks):
+    flag_id = first_flag(query)
+    await decide(ds, flag_id, "u-supervisor", status="reviewing", action="none", note="核实中")
+    await decide(ds, flag_id, "u-admin", status="dismissed", action="none", note="复核为误报")
+    cookies = cookies_for(ds, actor)
+    case = await ds.client.get(f"/-/qunguan/flags/{flag_id}", cookies=cookies)
+    assert case.status_code == 200 and "<td>u-supervisor</td>" in case.text and "<td>u-admin</td>" in case.text
+    answers = {route: (await ds.client.get(route, cookies=cookies)).status_code for route in RANKING_ROUTES}
+    assert answers == {route: 200 if ranks else 403 for route in RANKING_ROUTES}
+    # Nor is a way there offered: the flag's page lists no decisions, the dashboard no trail.
+    row = await ds.client.get(f"/archive/flags/{flag_id}", cookies=cookies)
+    assert row.status_code == 200 and ("（handling 表的 flag_id 列）" in row.text) == ranks
+    dashboard = await ds.client.get("/-/qunguan/dashboard", cookies=cookies)
+    assert ('href="/archive/handling_trail"' in dashboard.text) == ranks
+    assert ("见该标记的处置页面" in dashboard.text) != ranks
+
+
 async def test_a_note_keeps_its_lines_but_no_control_characters(ds, query):
     flag_id = first_flag(query)
     typed = "已提醒\x00本人\x07\r\n第二行\t附链接\x1b[31m"  # as a browser sends a textarea, and worse
