@@ -122,7 +122,13 @@ def _UNKNOWN_NAMES_HIDDEN(conn: sqlite3.Connection) -> None:
         conn.execute("update logins set name = ? where id = ?", [logged_name(conn, name), row_id])
 
 
-MIGRATIONS = [_USERS, _SESSIONS, _LOGIN_KIND, _UNKNOWN_NAMES_HIDDEN]
+# The lock that refused an attempt (`attempt_login`), its password never checked: logged so
+# an auditor tracing a guesser sees the tries made while locked out too, yet counted toward
+# no lock, or the guesser's refused tries would keep the account's owner locked out for good.
+_REFUSED_LOGINS = "alter table logins add column locked text check (locked in ('name', 'address', 'account'));"
+
+
+MIGRATIONS = [_USERS, _SESSIONS, _LOGIN_KIND, _UNKNOWN_NAMES_HIDDEN, _REFUSED_LOGINS]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -307,9 +313,10 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> Lock |
 
 
 def _lock(conn, kind: str, where: str, params: list) -> Lock | None:
-    # Locked while the window holds LOCK_AFTER[kind] failures: until the last that many's
-    # first leaves it.
-    row = conn.execute(f"select at from logins where not ok and {where} order by at desc limit 1 offset ?",
+    # Locked while the window holds LOCK_AFTER[kind] failures (not those the locks refused):
+    # until the last that many's first leaves it.
+    row = conn.execute(f"select at from logins where not ok and locked is null and {where} order by at desc "
+                       "limit 1 offset ?",
                        [*params, LOCK_AFTER[kind] - 1]).fetchone()
     if row is None:
         return None
@@ -321,9 +328,9 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
                   kind: str = "login") -> tuple[Lock | None, User | None]:
     """One login attempt: (the lock that refuses it, None) while one holds (`login_locked`),
     else (None, the user when the password is right). Every attempt is kept in the log,
-    as its `kind` (a login, or the check of the current password on changing it):
-    auditors can see who signed in, and who tried (a name no account has, as its digest:
-    `logged_name`).
+    as its `kind` (a login, or the check of the current password on changing it), one a
+    lock refused with that lock (`locked`, counted toward none): auditors can see who
+    signed in, and who tried (a name no account has, as its digest: `logged_name`).
 
     The lock is checked and the attempt logged, as a failure, in one transaction under the
     write lock, before the password is checked (a fifth of a second, outside it); a right
@@ -333,10 +340,10 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
         conn.execute("begin immediate")
         logged = logged_name(conn, name)
         lock = login_locked(conn, logged, address, trusted)
+        attempt = conn.execute("insert into logins (name, address, ok, at, kind, locked) values (?, ?, 0, ?, ?, ?)",
+                               [logged, address, stamp(), kind, lock.kind if lock else None]).lastrowid
         if lock:
             return lock, None
-        attempt = conn.execute("insert into logins (name, address, ok, at, kind) values (?, ?, 0, ?, ?)",
-                               [logged, address, stamp(), kind]).lastrowid
     user = authenticate(conn, name, password)
     if user:
         with conn:

@@ -14,6 +14,10 @@ ATTEMPTS = {("login", True): ("登录", "成功"), ("login", False): ("登录", 
             ("password", True): ("修改密码", "当前密码正确"), ("password", False): ("修改密码", "当前密码错误")}
 
 
+# The locks (`auth.LOCK_AFTER`) as the login log names them on a refused attempt.
+LOCKS = {"name": "账号在该地址", "address": "该地址", "account": "账号"}
+
+
 def role_name(role: str) -> str:
     return ROLE_NAMES.get(role, role)
 
@@ -31,6 +35,8 @@ def login_name(name: str) -> str:
     return f"不存在的用户名（{name.removeprefix(UNKNOWN_NAME)}）" if name.startswith(UNKNOWN_NAME) else name
 
 
-def attempt_name(kind: str, ok) -> tuple[str, str]:
-    """What a logged password check was for, and its result, in Chinese."""
-    return ATTEMPTS[kind, bool(ok)]
+def attempt_name(kind: str, ok, locked: str | None = None) -> tuple[str, str]:
+    """What a logged password check was for, and its result, in Chinese: refused unchecked
+    while a lock held (`locked`, the lock's kind), said so."""
+    what, result = ATTEMPTS[kind, bool(ok)]
+    return what, f"已拒绝（{LOCKS[locked]}锁定中，未核对密码）" if locked else result

@@ -15,8 +15,8 @@ async def users_view(datasette, request):
         events = [dict(zip(("name", "event", "at", "by"), r)) for r in
                   conn.execute("select name, event, at, by from user_events order by id desc limit 200")]
         # Who signed in and who tried: auditors trace a decision to a login.
-        logins = [dict(zip(("name", "address", "ok", "at", "kind"), r)) for r in
-                  conn.execute("select name, address, ok, at, kind from logins order by id desc limit 200")]
+        logins = [dict(zip(("name", "address", "ok", "at", "kind", "locked"), r)) for r in
+                  conn.execute("select name, address, ok, at, kind, locked from logins order by id desc limit 200")]
     finally:
         conn.close()
     return Response.html(await datasette.render_template("qunguan_users.html", {

@@ -358,7 +358,8 @@ async def test_repeated_wrong_passwords_lock_the_account_for_a_while(ds, db_path
     assert locked.status_code == 429 and "登录失败次数过多" in locked.text and "ds_actor" not in locked.cookies
     assert (await login("u-admin", PASSWORD)).status_code == 302  # other accounts are not affected
     users = sqlite3.connect(auth.users_path(db_path))
-    assert users.execute("select count(*) from logins where name = 'u-auditor' and not ok").fetchone()[0] == 5
+    assert users.execute("select count(*) from logins where name = 'u-auditor' and not ok and locked is null"
+                         ).fetchone()[0] == 5
     users.execute("update logins set at = '2000-01-01T00:00:00'")  # the window has passed
     users.commit()
     assert (await login("u-auditor", PASSWORD)).status_code == 302
@@ -399,7 +400,31 @@ async def test_guesses_sent_all_at_once_get_no_more_tries_than_one_by_one(ds, db
     assert len(checked) == auth.LOCK_AFTER["name"]
     assert answered.count(429) == len(guesses) - auth.LOCK_AFTER["name"]
     users = sqlite3.connect(auth.users_path(db_path))
-    assert users.execute("select count(*) from logins where name = 'u-auditor'").fetchone()[0] == len(checked)
+    assert users.execute("select count(locked) from logins where name = 'u-auditor' group by locked is null "
+                         "order by 1").fetchall() == [(0,), (answered.count(429),)]  # checked, and refused unchecked
+    assert users.execute("select count(*) from logins where name = 'u-auditor'").fetchone()[0] == len(guesses)
+
+
+async def test_tries_refused_while_locked_are_logged_but_keep_no_one_locked_out_longer(ds, db_path):
+    # The refused tries were logged nowhere: an auditor tracing a guesser saw nothing while
+    # the lock held. Counted toward the lock, they would hold it for as long as they go on.
+    from review import auth
+
+    async with browser_at(ds, "203.0.113.9") as stranger:
+        for _ in range(auth.LOCK_AFTER["name"]):
+            assert (await log_in_from(stranger, "u-supervisor", "guess-guess-guess")).status_code == 401
+        for _ in range(auth.LOCK_AFTER["name"]):  # as many as would lock it anew, were they counted
+            assert (await log_in_from(stranger, "u-supervisor", "guess-while-locked")).status_code == 429
+        users = sqlite3.connect(auth.users_path(db_path))
+        logged = users.execute("select address, ok, locked from logins where name = 'u-supervisor' order by id")
+        assert logged.fetchall() == [("203.0.113.9", 0, None)] * 5 + [("203.0.113.9", 0, "name")] * 5
+        page = await ds.client.get("/-/qunguan/users", cookies=cookies_for(ds, "u-auditor"))
+        assert page.text.count("<td>203.0.113.9</td><td>登录</td><td>已拒绝（账号在该地址锁定中，未核对密码）</td>") == 5
+        assert page.text.count("<td>203.0.113.9</td><td>登录</td><td>失败</td>") == 5
+        # The five guesses leave the window; the refused tries, later, hold no lock.
+        users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-16 minutes') where locked is null")
+        users.commit()
+        assert (await log_in_from(stranger, "u-supervisor")).status_code == 302
 
 
 async def test_an_admin_resetting_the_password_unlocks_a_locked_account(ds, qunguan, db_path):
@@ -521,7 +546,8 @@ async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(ds, db_pa
         await log_in(ds, "u-supervisor")  # she logs in at her desk, as ever
         assert (await log_in_from(stranger, "u-supervisor")).status_code == 429  # her login lifts no lock there
         users = sqlite3.connect(auth.users_path(db_path))
-        failed = users.execute("select address, count(*) from logins where not ok group by 1").fetchall()
+        failed = users.execute("select address, count(*) from logins where not ok and locked is null group by 1"
+                               ).fetchall()
         assert failed == [("203.0.113.9", auth.LOCK_AFTER["name"])]  # the guesses are on record
         users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-11 minutes')")
         users.commit()
