@@ -226,6 +226,17 @@ def enable_user(conn, name: str, by: str) -> None:
     _end_sessions(conn, name, "enabled", by, disabled=0)
 
 
+def unlock_user(conn, name: str, by: str) -> None:
+    """Lift the locks on `name`'s logins, from every address (`login_locked`: the failures
+    before count no more), for an owner whom guesses spread over many addresses keep out
+    of a browser new to the account; kept in the change log with who did it. Sessions go
+    on, and the password is unchanged."""
+    if get_user(conn, name) is None:
+        raise _no_user(name)
+    with conn:
+        _log_event(conn, name, "unlocked", by)
+
+
 def log_out(conn, name: str) -> None:
     """End every session `name` has open, on any browser."""
     _end_sessions(conn, name, "logged out", name)
@@ -238,8 +249,16 @@ def _end_sessions(conn, name: str, event: str, by: str, **columns) -> None:
     with conn:
         if conn.execute(f"update users set {assignments}session_epoch = session_epoch + 1 where name = ?",
                         [*columns.values(), name]).rowcount == 0:
-            raise AuthError(f"no user {name!r}", f"没有用户 {name!r}（`qunguan users list` 列出全部用户）")
-        conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, event, stamp(), by])
+            raise _no_user(name)
+        _log_event(conn, name, event, by)
+
+
+def _no_user(name: str) -> AuthError:
+    return AuthError(f"no user {name!r}", f"没有用户 {name!r}（`qunguan users list` 列出全部用户）")
+
+
+def _log_event(conn, name: str, event: str, by: str) -> None:
+    conn.execute("insert into user_events (name, event, at, by) values (?, ?, ?, ?)", [name, event, stamp(), by])
 
 
 def list_users(conn) -> list[dict]:
@@ -282,8 +301,9 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> Lock |
     """The lock that refuses a login as `name` from `address` for now, or None. "name" when
     the account has used up its failed logins from this address: since the window opened,
     its last success from here, its last password change (an admin who resets a locked
-    user's password unlocks it) and its being enabled again (tries of the right password
-    while disabled failed, and counted). Someone guessing elsewhere, wherever they are,
+    user's password unlocks it), an admin's unlocking it (`unlock_user`) and its being
+    enabled again (tries of the right password while disabled failed, and counted).
+    Someone guessing elsewhere, wherever they are,
     locks only themself out: the account's owner logs in from their own address.
     "address" when the address has used up its failures over the window, "account" when
     the account has from every address (since its last success anywhere), guesses spread
@@ -298,7 +318,7 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> Lock |
     guesses anew."""
     since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
     reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? "
-                         "and event in ('password changed', 'enabled')", [name]).fetchone()[0]
+                         "and event in ('password changed', 'unlocked', 'enabled')", [name]).fetchone()[0]
     since_reset = max(since, reset)
     locks = [("name", "name = ? and address = ? and at >= ? and id > coalesce((select max(id) from logins "
                       "where name = ? and address = ? and ok), 0)", [name, address, since_reset, name, address])]

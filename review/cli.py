@@ -119,6 +119,17 @@ def users_enable(name: UserName, db: ArchiveOption):
     _change_user(auth.enable_user, name, db, "enabled")
 
 
+@users_app.command("unlock")
+def users_unlock(name: UserName, db: ArchiveOption):
+    """Lift the lock that failed logins put on a user's account, from every address (logged, like every change to a
+    user); their password and open sessions stay."""
+    from review import auth
+
+    _change_user(auth.unlock_user, name, db, "unlocked")
+    err.print(f"已解除 {escape(name)} 的登录锁定，此前的失败登录不再计入；如仍有人猜测密码，达到次数后会再次锁定"
+              f"（the failed logins before no longer count; guessing goes on locking it again）", highlight=False)
+
+
 def _change_user(change, name: str, db: Path, done: str) -> None:
     """`change(users, name, by=…)` made by whoever runs the command; its refusal in one line."""
     from review import auth

@@ -1,12 +1,13 @@
 """The user list's words in Chinese. `auth` stores each change of an account as English
 words ("added as supervisor", "disabled", "password changed") and reads them back
-(`login_locked` looks for "password changed"), so the log keeps them and only the page
+(`login_locked` looks for "password changed" and "unlocked"), so the log keeps them and only the page
 translates them."""
 from __future__ import annotations
 
 from review.auth import ROLE_NAMES, UNKNOWN_NAME
 
-EVENTS = {"disabled": "停用", "enabled": "恢复启用", "password changed": "修改密码", "logged out": "退出登录"}
+EVENTS = {"disabled": "停用", "enabled": "恢复启用", "password changed": "修改密码", "logged out": "退出登录",
+          "unlocked": "解除登录锁定"}
 
 
 # A logged password check by what it was for (`logins.kind`) and whether the password was right.

@@ -23,9 +23,11 @@ async def login_page(datasette, request, error: str | None, next_url: str, statu
 
 
 # By the lock that holds (auth.LOCK_AFTER), with the minutes until it lifts.
-_LOCKED = {"name": "此账号在本网络地址登录失败次数过多，请 {minutes} 分钟后再试",
+# The account's locks an admin lifts at once (`qunguan users unlock`): the page says whom to ask.
+_ASK_ADMIN = "；急需登录请联系管理员解除锁定"
+_LOCKED = {"name": "此账号在本网络地址登录失败次数过多，请 {minutes} 分钟后再试" + _ASK_ADMIN,
            "address": "此网络地址登录失败次数过多，请 {minutes} 分钟后再试（在本浏览器上登录过的账号不受影响）",
-           "account": "此账号近期登录失败次数过多，请 {minutes} 分钟后再试（曾在本浏览器上登录过此账号的不受影响）"}
+           "account": "此账号近期登录失败次数过多，请 {minutes} 分钟后再试（曾在本浏览器上登录过此账号的不受影响）" + _ASK_ADMIN}
 
 
 async def login(datasette, request):

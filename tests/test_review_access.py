@@ -563,9 +563,8 @@ async def test_guesses_spread_over_many_addresses_lock_only_browsers_new_to_the_
     hers = await log_in(ds, "u-supervisor")  # her browser, where she logged in yesterday
     users = sqlite3.connect(auth.users_path(db_path))
     users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-1 day')")
-    users.executemany("insert into logins (name, address, ok, at) values ('u-supervisor', ?, 0, ?)",
-                      [(f"198.51.100.{i % 25}", stamp()) for i in range(spread)])  # two or so from each of 25
     users.commit()
+    spray(db_path, "u-supervisor", spread)
     async with browser_at(ds, "192.0.2.7") as new:
         answer = await log_in_from(new, "u-supervisor")
         assert answer.status_code == (429 if locked else 302)
@@ -573,6 +572,67 @@ async def test_guesses_spread_over_many_addresses_lock_only_browsers_new_to_the_
     token, hers = await csrf(ds, "/-/login", {k: v for k, v in hers.items() if k != "ds_actor"})
     assert (await ds.client.post("/-/login", data={"username": "u-supervisor", "password": PASSWORD,
                                                    "csrftoken": token}, cookies=hers)).status_code == 302
+
+
+def spray(db_path, name, guesses):
+    """`guesses` wrong passwords for `name`, two or so from each of 25 addresses, just now."""
+    from review import auth
+
+    users = sqlite3.connect(auth.users_path(db_path))
+    users.executemany("insert into logins (name, address, ok, at) values (?, ?, 0, ?)",
+                      [(name, f"198.51.100.{i % 25}", stamp()) for i in range(guesses)])
+    users.commit()
+    return users
+
+
+async def test_an_admin_unlocks_an_account_sprayed_from_many_addresses_and_the_unlock_is_kept(ds, qunguan, db_path):
+    # Locked by guesses from everywhere, the owner on a new browser could only wait, as long
+    # as the guessing went on: the page told her nothing more.
+    from review import auth
+
+    elsewhere = await log_in(ds, "u-supervisor")  # a session she has open on another browser
+    users = spray(db_path, "u-supervisor", auth.LOCK_AFTER["account"])
+    users.execute("update logins set at = strftime('%Y-%m-%dT%H:%M:%S', at, '-2 seconds')")  # before the unlock
+    users.commit()
+    async with browser_at(ds, "192.0.2.7") as new:
+        refused = await log_in_from(new, "u-supervisor")
+        assert refused.status_code == 429 and "此账号近期登录失败次数过多" in refused.text
+        assert "急需登录请联系管理员解除锁定" in refused.text
+        unlocked = qunguan("users", "unlock", "u-supervisor", "--db", db_path)
+        assert unlocked.exit_code == 0 and unlocked.stdout == "user u-supervisor\tunlocked\n"
+        assert unlocked.stderr.startswith("已解除 u-supervisor 的登录锁定，此前的失败登录不再计入")
+        assert (await log_in_from(new, "u-supervisor")).status_code == 302
+    assert await opens(ds, elsewhere)  # her other sessions go on
+    page = await ds.client.get("/-/qunguan/users", cookies=cookies_for(ds, "u-auditor"))
+    assert re.search(r"u-supervisor：解除登录锁定（[^）]+）", page.text)  # who lifted it, kept
+    # Guessing on locks it again, for browsers new to the account.
+    spray(db_path, "u-supervisor", auth.LOCK_AFTER["account"])
+    async with browser_at(ds, "192.0.2.8") as another:
+        assert (await log_in_from(another, "u-supervisor")).status_code == 429
+
+
+@pytest.mark.parametrize("name, says", [
+    ("nobody", "没有用户 'nobody'"),
+    ("u-gone", None)])  # a disabled user's locks are lifted too, for when they are enabled again
+def test_unlocking_names_a_user_there_is(ds, qunguan, db_path, name, says):
+    unlocked = qunguan("users", "unlock", name, "--db", db_path)
+    assert unlocked.exit_code == (1 if says else 0)
+    assert (says in unlocked.stderr) if says else unlocked.stdout == f"user {name}\tunlocked\n"
+
+
+async def opens(ds, cookies) -> bool:
+    return (await ds.client.get("/-/qunguan/queue", cookies=cookies)).status_code == 200
+
+
+@pytest.mark.parametrize("lock, asks_admin", [("name", True), ("address", False)])
+async def test_the_refusal_sends_to_an_admin_only_for_the_locks_an_admin_lifts(ds, db_path, lock, asks_admin):
+    from review import auth
+
+    async with browser_at(ds, "203.0.113.9") as stranger:
+        for i in range(auth.LOCK_AFTER[lock]):
+            await log_in_from(stranger, "u-supervisor" if lock == "name" else f"guess-{i}", "guess-guess-guess")
+        refused = await log_in_from(stranger, "u-supervisor")
+        assert refused.status_code == 429 and ("联系管理员解除锁定" in refused.text) == asks_admin
 
 
 async def test_a_browser_is_known_for_90_days_and_only_until_its_users_sessions_end(ds, qunguan, db_path):
