@@ -159,14 +159,15 @@ LONGEST_VALUE = 32 * 1024 * 1024
 
 
 # The pragmas a query may read as tables (`pragma_table_info(…)`): a table's columns, keys
-# and indexes, and the file's page counts, which Datasette's SQL check allows too. Not the
+# and indexes, the file's page counts, and the SQL functions a query may call (their names
+# and arguments: no path, no setting), which Datasette's SQL check allows too. Not the
 # other one it allows, `pragma_database_list`, which gives the archive's path on the
 # server (shown to admins only, /-/databases), nor any other (compile_options,
 # journal_mode, busy_timeout …), which tell how the server is set up: Datasette refuses
 # those by a pattern on the SQL's text, which a line starting with `--` inside a string
 # gets round. Datasette reads what it needs with PRAGMA statements, not these tables.
 READABLE_PRAGMAS = {"table_info", "table_xinfo", "foreign_key_list", "index_list", "index_info", "index_xinfo",
-                    "page_count", "page_size", "max_page_count", "schema_version"}
+                    "page_count", "page_size", "max_page_count", "schema_version", "function_list"}
 
 
 def _authorizer(action, table, column, database, trigger) -> int:

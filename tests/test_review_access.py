@@ -754,6 +754,21 @@ async def test_a_table_pages_where_reading_the_archives_path_is_refused_not_a_se
     assert str(db_path.parent) not in response.text
 
 
+@pytest.mark.parametrize("sql, answer", [
+    # The functions a query may call, by name and arguments, as Datasette's own check allows.
+    ("select count(*) from pragma_function_list where name = 'json_extract'", [1]),
+    ("select distinct narg from pragma_function_list where name = 'substr' order by 1", [2, 3]),
+    ("select name from pragma_function_list, pragma_database_list limit 1", None),  # the path still, never
+    ("select '\n-- ', * from pragma_module_list", None)])  # nor what Datasette's own check refuses
+async def test_an_auditor_reads_which_sql_functions_there_are_but_no_more(ds, db_path, sql, answer):
+    response = await ds.client.get("/archive.json", params={"sql": sql, "_shape": "arrayfirst"},
+                                   cookies=cookies_for(ds, "u-auditor"))
+    if answer is None:
+        assert response.status_code == 400 and str(db_path.parent) not in response.text
+    else:
+        assert response.status_code == 200 and response.json() == answer
+
+
 async def test_an_auditor_still_reads_a_tables_columns_and_every_role_its_pages(ds):
     # What Datasette reads with PRAGMA statements (the database page its attached
     # databases, table pages their columns and keys) is no pragma read as a table.
