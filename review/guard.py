@@ -8,7 +8,7 @@ from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
 from review import csrf, csv_export, errors, hosts, request_body
-from review.web import ROUTES_PREFIX, config, role_of
+from review.web import ROUTES_PREFIX, allowed_hosts, role_of
 
 # The addresses that take a POST: the login, logging out, the password change and the
 # handling forms (every other address takes only GET and HEAD).
@@ -33,7 +33,7 @@ def wrapper(datasette):
     than a server error. No answer may be shown in another site's frame, nor sniffed, nor
     given to a request for a host name this server does not go by (`hosts`). A logged-in
     browser's forms carry its session's own CSRF token (`csrf`)."""
-    allowed = config(datasette).get("allowed_hosts") or hosts.allowed_hosts("127.0.0.1")
+    allowed = allowed_hosts(datasette)
 
     def wrap(app):
         async def guarded(scope, receive, send):

@@ -9,7 +9,7 @@ from datasette import Response
 from datasette.views.special import LogoutView
 
 from review import auth, csrf, site
-from review.web import carries_token, role_of, safe_next, users_db
+from review.web import carries_token, from_this_site, role_of, safe_next, users_db
 
 
 async def login_page(datasette, request, error: str | None, next_url: str, status: int,
@@ -35,7 +35,7 @@ async def login(datasette, request):
     if request.method == "POST":
         form = await request.post_vars()
         next_url = safe_next(form.get("next"))
-        if not carries_token(request, form):
+        if not carries_token(request, form) or not from_this_site(datasette, request):
             return await login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
         name = form.get("username", "").strip()
         address = address_of(request)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from datasette import Forbidden
 
 from ingest.schema import is_busy
-from review import auth, handling, request_body
+from review import auth, handling, hosts, request_body
 
 ROUTES_PREFIX = "/-/qunguan"
 PASSWORD_PATH = request_body.PASSWORD_PATH
@@ -29,6 +29,11 @@ def users_db(datasette) -> sqlite3.Connection:
 def _users_reader(path: str) -> sqlite3.Connection:
     # Permission checks run many times a page: one open connection, read afresh each time.
     return sqlite3.connect(path, check_same_thread=False)
+
+
+def allowed_hosts(datasette) -> list[str]:
+    """The host names the site answers to (`hosts`)."""
+    return config(datasette).get("allowed_hosts") or hosts.allowed_hosts("127.0.0.1")
 
 
 def archive(datasette):
@@ -104,6 +109,17 @@ def carries_token(request, form) -> bool:
 async def may_read_trail(datasette, actor) -> bool:
     """Whether `actor` may open the decision trail (`trail_url`), every decision by its author."""
     return await datasette.permission_allowed(actor, "view-query", (archive(datasette).name, "handling_trail"))
+
+
+def from_this_site(datasette, request) -> bool:
+    """Whether a login was posted from a page of this site, as its browser says: the Origin
+    header, which every current browser sends with a POST, names one of the site's hosts
+    (none sent: a browser too old to, let through). The double-submit token alone does not
+    tell: a page on a sibling subdomain, same-site to the browser, can set the CSRF cookie
+    to a token of its own and post it with its owner's name and password, logging the
+    victim into that account, where her decisions would be theirs."""
+    origin = request.headers.get("origin")
+    return origin is None or hosts.is_allowed(urlsplit(origin).netloc or None, allowed_hosts(datasette))
 
 
 def trail_url(datasette) -> str:

@@ -322,6 +322,21 @@ async def test_a_login_posted_from_another_site_is_refused(ds):
         assert "ds_csrftoken" in response.cookies  # the form shown again works
 
 
+@pytest.mark.parametrize("origin, logs_in", [("http://evil.example.gov.cn", False), ("null", False),
+                                             ("http://localhost", True), ("http://LOCALHOST:8001", True),
+                                             (None, True)])  # a browser too old to say
+async def test_a_login_posted_with_a_tossed_cookie_from_a_sibling_site_is_refused(ds, origin, logs_in):
+    # A page on a sibling subdomain is same-site: the browser sends it our cookies, and it
+    # may set the CSRF cookie to a token it got from this site itself. Posted with its
+    # owner's name and password, the login put the victim in that account, her decisions
+    # theirs. The browser says where the form was: its Origin.
+    token, tossed = await csrf(ds, "/-/login", {})
+    response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token},
+                                    cookies=tossed, headers={"origin": origin} if origin else {})
+    assert response.status_code == (302 if logs_in else 403) and ("ds_actor" in response.cookies) == logs_in
+    assert logs_in or "登录页面已失效" in response.text
+
+
 async def test_datasette_write_actions_are_refused_to_everyone(ds):
     from review.permissions import allowed
 
