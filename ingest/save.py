@@ -557,6 +557,16 @@ def _same_text(text: str, theirs: str, excel_here: bool, excel_there: bool) -> b
 _MATCHED_AS = {"quote": "text"}
 
 
+def _goes_on_from(row: tuple, cut: tuple) -> bool:
+    """Whether a message row is of the sender, chat, kind and minute of the row `cut`, its
+    text going on from that one's (收到，马上办 from 收到)."""
+    def sender_and_minute(r: tuple) -> tuple:
+        return r[1][:16], r[3], *r[8:12]  # minute, kind, sender id and name, chat id and name
+
+    text = cut[5]
+    return sender_and_minute(row) == sender_and_minute(cut) and len(row[5] or "") > len(text) and row[5].startswith(text)
+
+
 class _Planner:
     """Turns parsed records into message rows and hands them to the writer. Messages
     already archived by earlier imports are found through the caller's connection and
@@ -587,6 +597,7 @@ class _Planner:
         self.adopted: set[int] = set()  # keys archived messages took in this import (adopt_ids, take_the_second)
         self.to_the_second: list[dict] = []  # minute-timed messages records timed to the second matched
         self.roster = None  # roster.person_finder, once needed
+        self.last_minute: list[tuple] = []  # the previous batch's rows of its last minute (doubted)
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -696,17 +707,26 @@ class _Planner:
         (counted as already present): a copy cut off in a message archived whole."""
         doubts = []
         for index, (line, number, why) in reversed(list(zip(batch.doubted, batch.doubts))):
-            (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, chat_id, chat_name, *_, longer) = batch.rows[index]
+            row = batch.rows[index]
+            (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, chat_id, chat_name, *_, longer) = row
             member = self.members.existing(self.groups.id_for(chat_id, chat_name, longer), sender_id, sender_name)
+            # The file's own longer messages of the sender and minute are archived ones too,
+            # but none is the whole of this: a share lists each message once. Only one the
+            # file does not hold (收到，马上办 archived, 收到 last here) is the whole of a cut.
             if member is not None and text and self.read.execute(
-                    "select 1 from messages where member_id = :member and kind = :kind and sent_at between :minute || ':00' "
-                    "and :minute || ':59' and length(text) > length(:text) and substr(text, 1, length(:text)) = :text",
-                    {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}).fetchone():
+                    "select count(*) from messages where member_id = :member and kind = :kind and sent_at between "
+                    ":minute || ':00' and :minute || ':59' and length(text) > length(:text) and substr(text, 1, "
+                    "length(:text)) = :text", {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}
+            ).fetchone()[0] > sum(1 for other in self.last_minute + batch.rows if other is not row
+                                  and _goes_on_from(other, row)):
                 del batch.rows[index]
                 self.seen += 1
                 why = ("文件在这条消息中结束、其后没有换行，档案中已有这条消息的完整内容：这是复制时被截断的，未保存 "
                        "(cut off when copied; the archive holds the whole message)")
             doubts.insert(0, (line, number, why))
+        if batch.rows:
+            minute = batch.rows[-1][1][:16]
+            self.last_minute = [row for row in self.last_minute + batch.rows if row[1][:16] == minute]
         return doubts
 
     def write(self, batch: list[tuple]) -> None:
