@@ -95,10 +95,7 @@ def ingest_paths(db: sqlite_utils.Database, paths: list[str], group: str | None 
     if group:
         group = ops.archived_group_name(db.conn, group) or group
     own = _own_files(_path_of(db))
-    # Files named like a copy last: a MemoTrace 防汛群(2).csv then finds the group a chatlog
-    # export of the same run archived as 防汛群(2), whichever name sorts first. (Only the
-    # list of names is made first; nothing is read.)
-    for source in sorted(expand(paths), key=lambda s: named_like_a_copy(s.filename)):
+    for source in _copies_last(expand(paths)):
         if os.path.realpath(source.name) in own:
             continue
         result = FileResult(source.name)
@@ -135,6 +132,21 @@ def _saved(archive: str, result: FileResult) -> bool:
         return conn.execute("select 1 from imports where id = ? and path = ?", [result.import_id, result.name]).fetchone() is not None
     finally:
         conn.close()
+
+
+def _copies_last(sources: Iterator[Source]) -> Iterator[Source]:
+    """`sources` in their order, but for the files named like a copy, after the others: a
+    MemoTrace 防汛群(2).csv then finds the group a chatlog export of the same run archived as
+    防汛群(2), whichever name sorts first. The others are handed on as they are found: a
+    source knows the files beside it, and a list of them all, of a folder of thousands of
+    pictures, held each picture's thousands of neighbours at once."""
+    copies = []
+    for source in sources:
+        if named_like_a_copy(source.filename):
+            copies.append(source)
+        else:
+            yield source
+    yield from copies
 
 
 def _own_files(archive: str) -> set[str]:

@@ -227,6 +227,30 @@ def test_the_pictures_and_attachments_an_export_folder_keeps_are_passed_over_not
     assert alone.exit_code == 1 and "refused" in alone.stderr and "a PNG image, not a chat export" in alone.stderr
 
 
+def test_an_export_folder_of_many_pictures_is_read_file_by_file_not_listed_whole_first(qunguan, db_path, fixtures,
+                                                                                       tmp_path):
+    import shutil
+    import tracemalloc
+
+    # MemoTrace's image folder of a busy group holds thousands of pictures. Each file read
+    # knows the files beside it; listed all at once (to read those named like a copy last),
+    # 2,000 pictures held 4 million such names, over 2 GB. Here 200 of them, a tenth of that.
+    folder = tmp_path / "城关镇防汛群(45600011122@chatroom)"
+    (folder / "image").mkdir(parents=True)
+    shutil.copy(fixtures / "memotrace3-week1.csv", folder / "城关镇防汛群.csv")
+    for number in range(200):
+        (folder / "image" / f"{number:08x}.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    tracemalloc.start()
+    try:
+        result = ingest(qunguan, db_path, folder)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "城关镇防汛群.csv\tmemotrace3-csv\t城关镇防汛群\t" in result.stdout
+    assert "跳过 200 个不是聊天记录的文件" in result.stderr
+    assert peak < 15 << 20, f"{peak >> 20} MB"
+
+
 def test_a_zip_of_exports_inside_the_weeks_zip_or_saved_without_zip_is_refused_not_passed_over(
         qunguan, db_path, fixtures, tmp_path):
     import zipfile
