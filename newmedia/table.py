@@ -205,19 +205,26 @@ def _joins_rows(lines: list[str], row: list, delimiter: str, crlf: bool, width: 
     must be (`lines_as_records`), with a date where the first has one, and no cell Excel
     wrote (`_excel_cell`). A body in the last column opens on a line as wide as a row
     whatever it holds: only the dates tell a table pasted into it (时间,地点,内容) from rows."""
-    if width <= 1 or _excel_cell(lines, crlf) or _quotes_every_cell(lines[0], row, delimiter):
+    if width <= 1 or _excel_cell(lines, crlf) or _quotes_every_cell(lines[0], row, delimiter, width):
         return False
     records = lines_as_records(row, lines, delimiter, width)
     return records is not None and _dated_alike(records, typed_dates)
 
 
-def _quotes_every_cell(line: str, row: list, delimiter: str) -> bool:
-    """Whether the line opening `row` quotes its first cell, one needing no quotes, before
-    the cell of several lines: a back end quoting every cell writes every row so, and lines
-    of that cell with no quotes (a table pasted into a post, dates and all) are none of its
-    rows. (Lines two typed quotes joined hold no quote: one would close the cell.)"""
-    first = row[0] if row else ""
-    return delimiter not in first and line.startswith(f'"{first}"{delimiter}')
+def _quotes_every_cell(line: str, row: list, delimiter: str, width: int) -> bool:
+    """Whether the line opening `row` quotes each cell before the cell of several lines, one
+    of them needing no quotes, and the row is no wider than the row before it (`width`): a
+    back end quoting every cell writes every row so, and lines of that cell with no quotes
+    (a table pasted into a post, dates and all) are none of its rows. (Lines two typed
+    quotes joined hold no quote: one would close the cell. A row quoting its title only,
+    or one a quote typed in a body left open ran on into the next row's cells, wider than
+    a row, is no such writer's.)"""
+    several = next((i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell), 0)
+    before = row[:several]
+    if not any(delimiter not in cell and '"' not in cell for cell in before) or len(row) > width:
+        return False
+    quoted = delimiter.join('"' + cell.replace('"', '""') + '"' for cell in before)
+    return line.startswith(f'{quoted}{delimiter}"')
 
 
 def _dated_alike(records: list[list[str]], typed_dates: bool) -> bool:

@@ -188,12 +188,17 @@ def test_unknown_counts_and_common_time_formats_keep_the_post(qunguan, registry,
     ]
 
 
+def _imported(qunguan, registry, tmp_path, text: str):
+    """A back end's export of 宜春教育's posts, as `text`, imported."""
+    export = tmp_path / "后台导出.csv"
+    export.write_text(text, encoding="utf-8")
+    return qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+
+
 def test_odd_counts_and_excel_times_keep_the_post_and_cells_past_the_header_are_kept(qunguan, registry, query,
                                                                                      tmp_path):
-    export = tmp_path / "后台导出.csv"
-    export.write_text("标题,发布时间,阅读数,点赞\n千,2025-03-08 10:00,3.5k,1,多出来的备注\n序列,45921.5,5,1\n"
-                      "无穷,2025-03-10 10:00,inf,1\n", encoding="utf-8")
-    result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
+    result = _imported(qunguan, registry, tmp_path, "标题,发布时间,阅读数,点赞\n千,2025-03-08 10:00,3.5k,1,多出来的备注\n"
+                       "序列,45921.5,5,1\n无穷,2025-03-10 10:00,inf,1\n")
     assert result.exit_code == 0 and "new 3\talready present 0\trejected 0" in result.stdout, result.stderr
     assert "第 4 行：阅读数「inf」不是数字，已留空" in result.stderr
     rows = query("select title, published_at, reads, raw from posts order by id")
@@ -263,8 +268,12 @@ def test_two_quotes_typed_by_hand_a_few_rows_apart_cost_no_post(qunguan, registr
     (['"开学通知","2025-09-01 08:00","各位家长：\n开学典礼,2025-09-01 10:00,城关小学\n家长会,2025-09-02 10:00,城关小学"',
       '"秋季招生","2025-09-03 08:00","招生简章"'],
      ["各位家长：\n开学典礼,2025-09-01 10:00,城关小学\n家长会,2025-09-02 10:00,城关小学", "招生简章"]),
+    # A back end quoting its titles only: two quotes typed by hand in the body join rows.
+    (['"春耕",2025-03-01 10:00,"第一段', '"夏收",2025-03-02 10:00,正文二', '"秋种",2025-03-03 10:00,正文三"'],
+     ['"第一段', "正文二", '正文三"']),
 ], ids=["a pasted table", "a pasted table with dates", "a pasted table with times", "typed quotes",
-         "typed quotes, Excel's times", "typed quotes, times written two ways", "every cell quoted, a pasted table"])
+         "typed quotes, Excel's times", "typed quotes, times written two ways", "every cell quoted, a pasted table",
+         "titles quoted, typed quotes"])
 def test_a_body_in_the_last_column_is_split_only_into_rows_with_their_times(qunguan, registry, query, tmp_path,
                                                                            rows, texts):
     export = tmp_path / "后台导出.csv"
@@ -272,6 +281,19 @@ def test_a_body_in_the_last_column_is_split_only_into_rows_with_their_times(qung
     result = qunguan("posts", "import", export, "--db", registry, "--account", "宜春教育")
     assert f"new {len(texts)}\talready present 0\trejected 0" in result.stdout, result.stderr
     assert [r["text"] for r in query("select text from posts order by published_at")] == texts
+
+
+def test_a_quote_left_open_in_a_body_of_an_export_quoting_every_cell_swallows_no_post(qunguan, registry, query,
+                                                                                      tmp_path):
+    # The clerk deleted the closing quote of 春耕's body in Notepad: the body ran on into
+    # 夏收's row, cells and all, a row wider than any the back end writes. 夏收 is a post
+    # of its own; 春耕's row is named, not stored with 夏收 inside it.
+    result = _imported(qunguan, registry, tmp_path, '标题,发布时间,正文\n"春耕","2025-03-01 10:00","第一段\n'
+                       '"夏收","2025-03-02 10:00","正文二"\n"秋种","2025-03-03 10:00","正文三"\n')
+    assert "new 2\talready present 0\trejected 1" in result.stdout, result.stderr
+    assert "第 2 行" in result.stderr
+    assert [(r["title"], r["text"]) for r in query("select title, text from posts order by published_at")] == [
+        ("夏收", "正文二"), ("秋种", "正文三")]
 
 
 BACK_END_EXPORT = ("标题,正文,发布时间,阅读数\r\n春耕,春耕备耕工作有序推进,2025-03-01 10:00,5\r\n"
