@@ -569,14 +569,21 @@ def _same_text(text: str, theirs: str, excel_here: bool, excel_there: bool) -> b
 _MATCHED_AS = {"quote": "text"}
 
 
+def _sender_and_minute(row: tuple) -> tuple:
+    return row[1][:16], row[3], *row[8:12]  # minute, kind, sender id and name, chat id and name
+
+
 def _goes_on_from(row: tuple, cut: tuple) -> bool:
     """Whether a message row is of the sender, chat, kind and minute of the row `cut`, its
     text going on from that one's (收到，马上办 from 收到)."""
-    def sender_and_minute(r: tuple) -> tuple:
-        return r[1][:16], r[3], *r[8:12]  # minute, kind, sender id and name, chat id and name
-
     text = cut[5]
-    return sender_and_minute(row) == sender_and_minute(cut) and len(row[5] or "") > len(text) and row[5].startswith(text)
+    return _sender_and_minute(row) == _sender_and_minute(cut) and len(row[5] or "") > len(text) \
+        and row[5].startswith(text)
+
+
+def _same_words(row: tuple, other: tuple) -> bool:
+    """Whether two message rows are of one sender, chat, kind and minute, and say the same."""
+    return _sender_and_minute(row) == _sender_and_minute(other) and row[5] == other[5]
 
 
 class _Planner:
@@ -722,15 +729,21 @@ class _Planner:
             row = batch.rows[index]
             (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, chat_id, chat_name, *_, longer) = row
             member = self.members.existing(self.groups.id_for(chat_id, chat_name, longer), sender_id, sender_name)
+            if member is None or not text:
+                doubts.insert(0, (line, number, why))
+                continue
+            longer_archived, same_archived = self.read.execute(
+                "select total(length(text) > length(:text) and substr(text, 1, length(:text)) = :text), "
+                "total(text = :text) from messages where member_id = :member and kind = :kind and "
+                "sent_at between :minute || ':00' and :minute || ':59'",
+                {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}).fetchone()
+            here = [other for other in self.last_minute + batch.rows if other is not row]
+            if same_archived > sum(1 for other in here if _same_words(other, row)):
+                continue  # archived as it is: already present, whole or not, and nothing stored
             # The file's own longer messages of the sender and minute are archived ones too,
             # but none is the whole of this: a share lists each message once. Only one the
             # file does not hold (收到，马上办 archived, 收到 last here) is the whole of a cut.
-            if member is not None and text and self.read.execute(
-                    "select count(*) from messages where member_id = :member and kind = :kind and sent_at between "
-                    ":minute || ':00' and :minute || ':59' and length(text) > length(:text) and substr(text, 1, "
-                    "length(:text)) = :text", {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}
-            ).fetchone()[0] > sum(1 for other in self.last_minute + batch.rows if other is not row
-                                  and _goes_on_from(other, row)):
+            if longer_archived > sum(1 for other in here if _goes_on_from(other, row)):
                 del batch.rows[index]
                 self.seen += 1
                 why = ("文件在这条消息中结束、其后没有换行，档案中已有这条消息的完整内容：这是复制时被截断的，未保存 "

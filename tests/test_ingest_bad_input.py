@@ -1245,3 +1245,26 @@ def test_a_phone_share_ending_in_a_short_reply_keeps_it_beside_the_longer_one_of
     assert f"check {day}:line 14: 文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
     assert [r["text"] for r in query("select text from messages order by id")] == [
         "请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"]
+
+
+def test_a_phone_share_copied_again_without_a_line_end_says_nothing_of_a_last_message_it_cannot_have_cut(
+        qunguan, db_path, tmp_path):
+    # The share of the morning, copied from the mail again with no line end after 王伟's
+    # message: the archive holds that message as it is, and stores nothing new.
+    first = tmp_path / "first.txt"
+    first.write_text(_SHARE + "\n", encoding="utf-8")
+    ingest(qunguan, db_path, first)
+    again = tmp_path / "again.txt"
+    again.write_text(_SHARE, encoding="utf-8")
+    result = ingest(qunguan, db_path, again)
+    assert "new 0\talready present 2" in result.stdout and "check" not in result.stderr
+    # A picture's line is whole or no picture's: nothing to check.
+    picture = tmp_path / "picture.txt"
+    picture.write_text(_SHARE + "\n\n李明  08:51\n[图片: 水位照片.jpg(请在附件中查看)]", encoding="utf-8")
+    result = ingest(qunguan, db_path, picture)
+    assert "new 1\talready present 2" in result.stdout and "check" not in result.stderr
+    # A message not archived yet, left without a line end, may be cut: said.
+    later = tmp_path / "later.txt"
+    later.write_text(_SHARE + "\n\n李明  08:51\n收到，马上", encoding="utf-8")
+    result = ingest(qunguan, db_path, later)
+    assert "new 1\talready present 2" in result.stdout and f"check {later}:line 11" in result.stderr

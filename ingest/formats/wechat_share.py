@@ -74,11 +74,12 @@ class Text:
         for item in _finish(current, cut=cut):
             # WeChat ends its text with a line end; without one the copy may have been cut
             # between two characters, or only the line end left out (copied from the mail
-            # by hand): the words cannot tell, so the message is kept and the admin told.
+            # by hand): the words cannot tell, so the message is kept and the admin told. (A
+            # picture's line is whole, or it is no picture's.)
             yield Doubt(item.line, "文件在这条消息中结束、其后没有换行：若复制时被截断，这条消息不完整；已按读到的保存，"
                                    "请与原聊天核对 (the file stops in this message with no line end: if the copy was "
                                    "cut off, it is cut; kept as read)", record=item) \
-                if unended and isinstance(item, Record) else item
+                if unended and isinstance(item, Record) and item.kind != "image" else item
 
 
 def _starts_message(sender: re.Match, current: dict | None, listing: bool) -> bool:
