@@ -23,7 +23,7 @@ _TAKES_POST = re.compile(rf"^/-/(login|logout|password)$|^{ROUTES_PREFIX}/(flags
 # types could run as a page.
 _HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
             (b"x-content-type-options", b"nosniff")]
-_WRONG_HOST = "此地址的主机名不是本服务的：请用启动服务时显示的地址访问（其他名称须在启动时以 --allow-host 允许）"
+_WRONG_HOST = "此地址的主机名不是本服务的：" + hosts.USE_A_SERVED_NAME
 
 
 def wrapper(datasette):

@@ -12,6 +12,10 @@ LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 # typed as such is never a rebound name.
 WILDCARDS = ("0.0.0.0", "::", "")
 ANY_ADDRESS = "*address"
+# What a browser that came by another name is told to do (a Host, or a login's Origin,
+# that is no name of this site): a name the office gives the server, or a reverse proxy's
+# that passes on its own, is allowed when serve starts.
+USE_A_SERVED_NAME = "请用启动服务时显示的地址访问（其他名称须在启动时以 --allow-host 允许）"
 
 
 def allowed_hosts(bound: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:

@@ -8,7 +8,7 @@ from contextlib import closing
 from datasette import Response
 from datasette.views.special import LogoutView
 
-from review import auth, csrf, site
+from review import auth, csrf, hosts, site
 from review.web import carries_token, from_this_site, role_of, safe_next, users_db
 
 
@@ -30,13 +30,21 @@ _LOCKED = {"name": "此账号在本网络地址登录失败次数过多，请 {m
            "account": "此账号近期登录失败次数过多，请 {minutes} 分钟后再试（曾在本浏览器上登录过此账号的不受影响）" + _ASK_ADMIN}
 
 
+_ELSEWHERE = "登录表单不是从本服务的地址提交的，未能登录：" + hosts.USE_A_SERVED_NAME
+
+
 async def login(datasette, request):
     next_url = safe_next(request.args.get("next"))
     if request.method == "POST":
         form = await request.post_vars()
         next_url = safe_next(form.get("next"))
-        if not carries_token(request, form) or not from_this_site(datasette, request):
+        if not carries_token(request, form):
             return await login_page(datasette, request, "登录页面已失效，请重新登录", next_url, 403)
+        if not from_this_site(datasette, request):
+            # Not "expired": logging in again from the same page fails again. A browser that
+            # reaches serve by a name it was not started with (a reverse proxy that passes
+            # on its own Host, not the browser's) is told how to get in.
+            return await login_page(datasette, request, _ELSEWHERE, next_url, 403)
         name = form.get("username", "").strip()
         address = address_of(request)
         device = device_logins(datasette, request)

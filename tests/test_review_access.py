@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from ingest.records import stamp
+from review.site import make_datasette
 from tests.review_helpers import PASSWORD, cookies_for, csrf, form_fields, log_in, prepare
 
 ACTORS = [None, "u-supervisor", "u-auditor", "u-admin", "u-gone"]
@@ -334,7 +335,24 @@ async def test_a_login_posted_with_a_tossed_cookie_from_a_sibling_site_is_refuse
     response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token},
                                     cookies=tossed, headers={"origin": origin} if origin else {})
     assert response.status_code == (302 if logs_in else 403) and ("ds_actor" in response.cookies) == logs_in
-    assert logs_in or "登录页面已失效" in response.text
+    assert logs_in or "--allow-host" in response.text
+
+
+async def test_an_office_behind_a_proxy_that_passes_its_own_host_is_told_to_allow_its_name(ds, db_path):
+    # nginx's default passes the upstream's name as Host, 127.0.0.1:8001, which the site
+    # answers; the browser's Origin is the office's name for the site. Told the page had
+    # expired, the supervisor would log in again and again to no end.
+    token, cookies = await csrf(ds, "/-/login", {})
+    form = {"username": "u-supervisor", "password": PASSWORD, "csrftoken": token}
+    office = {"origin": "https://qunguan.office.gov.cn"}
+    refused = await ds.client.post("/-/login", data=form, cookies=cookies, headers=office)
+    assert refused.status_code == 403 and "ds_actor" not in refused.cookies
+    assert "--allow-host" in refused.text and "登录页面已失效" not in refused.text
+    # Started with the office's name allowed, the same login goes in.
+    allowed = make_datasette(db_path, allow_hosts=("qunguan.office.gov.cn",))
+    token, cookies = await csrf(allowed, "/-/login", {})
+    response = await allowed.client.post("/-/login", data={**form, "csrftoken": token}, cookies=cookies, headers=office)
+    assert response.status_code == 302 and "ds_actor" in response.cookies
 
 
 async def test_datasette_write_actions_are_refused_to_everyone(ds):
