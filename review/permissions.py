@@ -28,7 +28,9 @@ ATTRIBUTED_TABLES = {"handling", "flag_state"}
 # (handling_trail) that ranks them as well; supervisors see the time per unit
 # (time_to_handle_per_unit).
 RESTRICTED_QUERIES = {"import_ledger", "time_to_handle", "handling_trail"}
-HIDDEN_TABLES = {"post_bands", "detector_state", "settings"}
+# The checks' own bookkeeping, auditors' alone: and which entries of a default list the
+# archive's settings leave out that classify has told of (settings_told), the settings again.
+HIDDEN_TABLES = {"post_bands", "detector_state", "settings", "settings_told"}
 INTERNAL_DATABASE = "_internal"
 
 

@@ -38,6 +38,7 @@ ROUTES = {
     "/archive/time_to_handle_per_unit": {"u-supervisor", "u-auditor", "u-admin"},
     "/archive.json?sql=select+1": {"u-auditor"},
     "/archive/settings.json": {"u-auditor"},
+    "/archive/settings_told.json": {"u-auditor"},  # which of them classify has told of
     "/archive/settings_log.json": {"u-auditor", "u-admin"},
     "/archive.db": set(),
     "/-/qunguan/queue": {"u-supervisor", "u-auditor", "u-admin"},
