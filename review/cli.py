@@ -83,11 +83,18 @@ def users_password(
     except auth.AuthError as e:
         _refuse(e, db)
     typer.echo(f"user {name}\tpassword changed")
+    _say_still_disabled(conn, name, db, "新密码", "the new password")
+
+
+def _say_still_disabled(conn, name: str, db: Path, done_zh: str, done: str) -> None:
+    """Warn when `name` is disabled: an admin who resets the password of, or unlocks, someone
+    who cannot log in may think it lets them."""
+    from review import auth
+
     if auth.get_user(conn, name).disabled:
-        # An admin resetting the password of someone who cannot log in may think it lets them.
         enable = command_line('qunguan', 'users', 'enable', name, '--db', db)
-        err.print(f"[yellow]注意：{escape(name)} 已停用，新密码在 `{enable}` 恢复其登录之前不能登录（{escape(name)} is "
-                  f"disabled: the new password does not let them log in until `{enable}`）[/yellow]")
+        err.print(f"[yellow]注意：{escape(name)} 已停用，{done_zh}在 `{enable}` 恢复其登录之前不能登录（{escape(name)} is "
+                  f"disabled: {done} does not let them log in until `{enable}`）[/yellow]")
 
 
 @users_app.command("list")
@@ -128,6 +135,7 @@ def users_unlock(name: UserName, db: ArchiveOption):
     _change_user(auth.unlock_user, name, db, "unlocked")
     err.print(f"已解除 {escape(name)} 的登录锁定，此前的失败登录不再计入；如仍有人猜测密码，达到次数后会再次锁定"
               f"（the failed logins before no longer count; guessing goes on locking it again）", highlight=False)
+    _say_still_disabled(_users_conn(db), name, db, "解除锁定后", "lifting the lock")
 
 
 def _change_user(change, name: str, db: Path, done: str) -> None:

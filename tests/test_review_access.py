@@ -654,6 +654,15 @@ def test_unlocking_names_a_user_there_is(ds, qunguan, db_path, name, says):
     assert (says in unlocked.stderr) if says else unlocked.stdout == f"user {name}\tunlocked\n"
 
 
+@pytest.mark.parametrize("name, disabled", [("u-gone", True), ("u-supervisor", False)])
+def test_unlocking_a_disabled_user_says_they_still_cannot_log_in(ds, qunguan, db_path, name, disabled):
+    # Told only 已解除登录锁定, the admin would tell the owner to log in, to no end, as a new
+    # password alone does not let a disabled user in either (`users password` says so).
+    unlocked = qunguan("users", "unlock", name, "--db", db_path)
+    assert unlocked.exit_code == 0 and unlocked.stdout == f"user {name}\tunlocked\n"
+    assert ("已停用，解除锁定后在 `qunguan users enable u-gone" in unlocked.stderr) == disabled
+
+
 async def opens(ds, cookies) -> bool:
     return (await ds.client.get("/-/qunguan/queue", cookies=cookies)).status_code == 200
 
