@@ -37,6 +37,11 @@ MIN_PASSWORD = 10
 # every account; "account": one account's from every address, guesses spread over many.
 LOCK_AFTER = {"name": 5, "address": 20, "account": 50}
 LOCK_MINUTES = 15
+# A try a lock refuses costs no password check, so a guesser could log them as fast as they
+# can send them, each a commit under the write lock every login needs: one a minute is
+# logged per lock and address (and account, but for the address's own lock, which a guesser
+# would otherwise dodge by typing a new name each time).
+REFUSED_LOGGED_EVERY = timedelta(minutes=1)
 
 
 class AuthError(UserError):
@@ -349,8 +354,9 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
     """One login attempt: (the lock that refuses it, None) while one holds (`login_locked`),
     else (None, the user when the password is right). Every attempt is kept in the log,
     as its `kind` (a login, or the check of the current password on changing it), one a
-    lock refused with that lock (`locked`, counted toward none): auditors can see who
-    signed in, and who tried (a name no account has, as its digest: `logged_name`).
+    lock refused with that lock (`locked`, counted toward none; one a minute,
+    REFUSED_LOGGED_EVERY): auditors can see who signed in, and who tried (a name no
+    account has, as its digest: `logged_name`).
 
     The lock is checked and the attempt logged, as a failure, in one transaction under the
     write lock, before the password is checked (a fifth of a second, outside it); a right
@@ -360,6 +366,8 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
         conn.execute("begin immediate")
         logged = logged_name(conn, name)
         lock = login_locked(conn, logged, address, trusted)
+        if lock and _refusal_logged_lately(conn, logged, address, lock.kind):
+            return lock, None
         attempt = conn.execute("insert into logins (name, address, ok, at, kind, locked) values (?, ?, 0, ?, ?, ?)",
                                [logged, address, stamp(), kind, lock.kind if lock else None]).lastrowid
         if lock:
@@ -369,3 +377,12 @@ def attempt_login(conn, name: str, password: str, address: str, trusted: bool = 
         with conn:
             conn.execute("update logins set ok = 1 where id = ?", [attempt])
     return None, user
+
+
+def _refusal_logged_lately(conn, name: str, address: str, kind: str) -> bool:
+    """Whether a try `kind`'s lock refused, from `address` (for `name`, but for an address's
+    lock), is logged within REFUSED_LOGGED_EVERY."""
+    since = (local_now() - REFUSED_LOGGED_EVERY).strftime("%Y-%m-%dT%H:%M:%S")
+    named = [] if kind == "address" else [name]
+    return conn.execute("select 1 from logins where address = ? and locked = ? and at >= ?"
+                        + (" and name = ?" if named else ""), [address, kind, since, *named]).fetchone() is not None
