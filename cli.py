@@ -423,6 +423,8 @@ def _load_model():
         return chat_model.load()
     except (chat_model.NoModel, chat_model.MismatchedCard) as e:
         fail_on(e)
+    except FileNotFoundError as e:  # the model there without its card (a models/ folder copied in part)
+        fail_unreadable(e.filename, e)
 
 
 @app.command()

@@ -238,6 +238,30 @@ def test_classify_without_a_trained_model_says_to_train_one_in_chinese_first(qun
                                      f"（error: no trained model at {tmp_path / 'chat.skops'}; run `qunguan train`）")
 
 
+@pytest.mark.parametrize("copied, said", [
+    (["chat.skops"], "chat.card.json：文件不存在"),  # models/ copied from a colleague's without the card
+    (["chat.skops", "chat.card.json"], None),
+])
+def test_a_model_copied_without_its_card_is_named_in_one_line(qunguan, tmp_path, monkeypatch, copied, said):
+    import shutil
+
+    from classifiers import model as chat_model
+
+    for name in copied:
+        shutil.copy(chat_model.MODELS_DIR / name, tmp_path)
+    load = chat_model.load
+    monkeypatch.setattr(chat_model, "load", lambda *args, **kwargs: load(tmp_path))
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text('{"text": "请各乡镇于周五前报送防汛物资清单"}\n', encoding="utf-8")
+    result = qunguan("predict", messages)
+    if said is None:
+        assert result.exit_code == 0 and '"labels"' in result.stdout
+    else:
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.stderr.strip() == (f"错误：{tmp_path / said}（error: {tmp_path / 'chat.card.json'}: "
+                                         "No such file or directory）"), result.stderr
+
+
 @pytest.mark.parametrize("days, said", [
     (["--from", "2025-03-10", "--to", "2025-03-09"], "错误：--to 2025-03-09 早于 --from 2025-03-10；结束日不能在开始日之前"),
     (["--from", "9999-12-30"], "错误：报告期须在 9999-12-31 之前结束"),
