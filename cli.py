@@ -1,7 +1,6 @@
 """The `qunguan` command line: a thin layer over the library's plain functions."""
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -10,8 +9,8 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
-                        escape, fail, fail_on, fail_unreadable, model_folder, print_metrics, print_table, save_model,
-                        say_settled, warn)
+                        escape, fail, fail_on, fail_unreadable, model_folder, pasteable, print_metrics, print_table,
+                        save_model, say_settled, warn)
 from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
@@ -113,7 +112,8 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
                                  f"{result.name}：文件中的群名是 {named}，已归入群 {archived}（该群已改名的，用 qunguan "
                                  "groups rename 跟上新名）"))
                 for archived, named in result.copy_named:
-                    rename = command_line("qunguan", "groups", "rename", archived, named, "--db", db)
+                    # Said by warn, which escapes it: command_line's escaping would show, '防汛群\\[b]'.
+                    rename = pasteable("qunguan", "groups", "rename", archived, named, "--db", db)
                     warn(Problem(f"{result.name}: the name {named} read as an export copy of the group {archived}, "
                                  f"archived as {archived}; if the group is really called {named}, run `{rename}`, "
                                  "and from then on ingest an export that names the chat (chatlog) before such files",
@@ -216,7 +216,7 @@ def roster_import(
                      "群昵称或微信号（已调离的人用 `qunguan roster remove` 记录）"))
     if absent := result.absent:
         more, more_zh = (f" and {len(absent) - 10} more", f"等 {len(absent)} 人") if len(absent) > 10 else ("", "")
-        remove = shlex.join(map(str, ('qunguan', 'roster', 'remove', 'NAME', '--unit', 'UNIT', '--db', db)))
+        remove = pasteable('qunguan', 'roster', 'remove', 'NAME', '--unit', 'UNIT', '--db', db)
         warn(Problem(f"{len(absent)} people of these units are on the roster but not in this file, and stay on it: "
                      f"{', '.join(absent[:10])}{more}; record one who left with `{remove}`",
                      f"这些单位有 {len(absent)} 人在花名册上、但不在本文件中，仍保留在花名册上：{'、'.join(absent[:10])}{more_zh}；"

@@ -34,11 +34,16 @@ def fail(message: str, zh: str | None = None, status: int = 1) -> None:
     raise typer.Exit(status)
 
 
-def command_line(*words) -> str:
+def pasteable(*words) -> str:
     """A command for a hint, to paste as it is: each word quoted for the shell where it
-    needs it (an archive's path with a space, 工作 档案.db, split in two unquoted), and
-    escaped for rich's markup."""
-    return escape(shlex.join(map(str, words)))
+    needs it (an archive's path with a space, 工作 档案.db, split in two unquoted). For
+    `warn` and `fail`, which escape what they say for rich's markup themselves."""
+    return shlex.join(map(str, words))
+
+
+def command_line(*words) -> str:
+    """`pasteable`, escaped for rich's markup: for a hint printed as markup."""
+    return escape(pasteable(*words))
 
 
 def day_option(option: str, value: str | None, example: str = "2025-03-03") -> date | None:

@@ -2,6 +2,8 @@
 is stored exactly once, and different messages are never merged."""
 import csv
 import json
+import re
+import shlex
 import shutil
 import sqlite3
 import zipfile
@@ -772,6 +774,20 @@ def test_a_memotrace_file_named_like_a_copy_read_before_its_chat_is_archived_say
     later = qunguan("ingest", tmp_path / "城关镇工作群(2).csv", "--db", db_path, "--silent")
     assert "城关镇工作群(2)\tnew 0\talready present 3" in later.stdout and "副本读" not in later.stderr
     assert query("select name from groups") == [{"name": "城关镇工作群(2)"}]
+
+
+@pytest.mark.parametrize("chat", ["防汛群[b]", "防汛群"])
+def test_the_rename_offered_for_a_file_named_like_a_copy_pastes_as_it_is_with_brackets_in_its_name(
+        qunguan, tmp_path, chat):
+    # Names are printed as written, [b] and all: the command said is the one to paste.
+    (tmp_path / f"{chat}(2).csv").write_text(_MEMOTRACE_WEEK, encoding="utf-8")
+    db = tmp_path / "档案[i].db"
+    result = qunguan("ingest", tmp_path / f"{chat}(2).csv", "--db", db, "--silent")
+    said = " ".join(result.stderr.split())
+    rename = re.search(r"请用 `(qunguan groups rename [^`]*)` 改名", said)[1]
+    assert shlex.split(rename) == ["qunguan", "groups", "rename", chat, f"{chat}(2)", "--db", str(db)], rename
+    assert qunguan(*shlex.split(rename)[1:]).exit_code == 0
+    assert sqlite3.connect(db).execute("select name from groups").fetchall() == [(f"{chat}(2)",)]
 
 
 def test_a_memotrace_file_copied_by_windows_makes_its_group_without_a_word_of_renaming(qunguan, db_path, tmp_path):
