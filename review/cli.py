@@ -46,8 +46,11 @@ def users_add(
     """Create a user (the password is asked for, or read from stdin)."""
     from review import auth
 
+    # Asked before the archive is opened, which makes it and its users file: a prompt given up
+    # ("未作任何改动") leaves no empty archive behind.
+    password = _read_password(password_stdin)
     try:
-        user = auth.add_user(_users_conn(db), name, role, _read_password(password_stdin), by=_os_user())
+        user = auth.add_user(_users_conn(db), name, role, password, by=_os_user())
     except auth.AuthError as e:
         _refuse(e, db)
     typer.echo(f"user {user.name}\trole {user.role}")

@@ -187,6 +187,19 @@ def test_a_password_prompt_given_up_says_so_in_chinese_and_adds_nobody(qunguan, 
     assert qunguan("users", "list", "--db", archive).stdout.splitlines()[1:] == []
 
 
+@pytest.mark.parametrize("typed, made", [("", False), ("Correct-Horse-9\nCorrect-Horse-9\n", True)])
+def test_a_first_user_whose_password_prompt_is_given_up_leaves_no_archive_behind(qunguan, tmp_path, typed, made):
+    # "未作任何改动" holds for an archive `users add` would have made: it is made once the password is given.
+    db = tmp_path / "新档案.db"
+    result = qunguan("users", "add", "李强", "--db", db, input=typed)
+    assert result.exit_code == (0 if made else 1), result.output
+    assert db.exists() is made and (tmp_path / "新档案.users.db").exists() is made
+    if made:
+        assert _can_log_in(db, "李强", "Correct-Horse-9")
+    else:
+        assert "错误：已取消，未作任何改动" in result.stderr
+
+
 COMMAND_LINES = {
     "no --db": (["stats"], "qunguan stats [OPTIONS]", "缺少选项 --db", "Missing option '--db'."),
     "--db without its archive": (["stats", "--db"], None, "选项 --db 后面缺少它的值", "Option '--db' requires an argument."),
