@@ -579,6 +579,30 @@ def test_units_told_when_to_patrol_at_night_is_a_task(text, task):
 
 
 @pytest.mark.parametrize("text, task", [
+    # The one on duty tells at night how the watch went, or someone asks who is on: no roster set ...
+    ("今晚值班：一切正常", False), ("今晚值班：平安无事", False), ("值班人员：已全部到岗", False),
+    ("今天值班：无异常", False), ("明天值班：谁", False), ("上周末值班：小王、小李，辛苦了", False),
+    # ... but the roster posted, however it is laid out, sets who is on.
+    ("今晚值班：小王、小李，请保持电话畅通", True), ("周末值班：李强、王芳", True), ("值班人员：王芳", True),
+    ("周六值班：张伟 13812345678", True), ("值班安排：见附件", True),
+])
+def test_the_duty_officer_reporting_the_night_quiet_posts_no_roster(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # The township tells at night what the villages did, or what it will check of theirs: no patrol set ...
+    ("各村已于周日巡查，未发现隐患", False), ("各村已于周六开展排查，情况正常", False), ("各村周末值守，情况正常", False),
+    ("各村今晚值守，一切正常", False), ("各村反映的问题，镇里明天排查", False), ("各村都报了，明天排查", False),
+    # ... but the villages told to patrol, after what to heed, still are.
+    ("各村汛期注意安全，今晚值守", True), ("各村周三排查，周四报结果", True), ("各社区周末逐户排查", True),
+    ("各村注意防火，今晚巡查，发现情况及时报告", True),
+])
+def test_a_patrol_done_or_the_townships_own_check_sets_the_villages_no_patrol(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
     # A member asks where or how, 是 opening the first alternative ...
     ("明天是去县里开会还是在镇里开", False), ("明天是线上开会还是线下开", False), ("周五是交纸质版还是电子版", False),
     ("明天是全体干部参加还是只要班子成员参加", False),
