@@ -581,12 +581,27 @@ def test_units_told_when_to_patrol_at_night_is_a_task(text, task):
 @pytest.mark.parametrize("text, task", [
     # The one on duty tells at night how the watch went, or someone asks who is on: no roster set ...
     ("今晚值班：一切正常", False), ("今晚值班：平安无事", False), ("值班人员：已全部到岗", False),
-    ("今天值班：无异常", False), ("明天值班：谁", False), ("上周末值班：小王、小李，辛苦了", False),
+    ("今天值班：无异常", False), ("今晚值班：小王已到岗", False), ("明天值班：谁", False), ("上周末值班：小王、小李，辛苦了", False),
     # ... but the roster posted, however it is laid out, sets who is on.
     ("今晚值班：小王、小李，请保持电话畅通", True), ("周末值班：李强、王芳", True), ("值班人员：王芳", True),
     ("周六值班：张伟 13812345678", True), ("值班安排：见附件", True),
 ])
 def test_the_duty_officer_reporting_the_night_quiet_posts_no_roster(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A teacher tells all the parents when the children are due: every child is theirs, as 孩子们 are ...
+    ("各位家长：孩子明天7点半到校", True), ("各位家长：明天孩子7点半到校", True), ("家长们，明天孩子8点准时到校", True),
+    ("家长朋友们：明天孩子7点40到校，请提前吃早餐", True),
+    # ... and colleagues listed with their hour are a roster, asked or not.
+    ("明天小王、小李8点到岗", True), ("小王、小李明天8点到岗", True), ("请小王和小李明天8点到岗", True),
+    ("请小王、小李明天8点准时到岗", True),
+    # One member's own child, or one colleague told of, is still news.
+    ("孩子明天7点半到校，我早上请一会假", False), ("明天孩子8点到校", False), ("小王明天8点到岗", False),
+    ("明天小王8点值班，大家有事找他", False), ("老公明天8点值班，孩子我来接", False),
+])
+def test_parents_addressed_or_colleagues_listed_are_told_the_hour(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
 
 
