@@ -462,6 +462,17 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # Photos of a newborn visit or a children's event prove the work ...
+    ("请各村医把新生儿访视照片发群里，重点看宝宝黄疸情况", True), ("各村妇联主席入户看宝宝，照片发群里", True),
+    ("请各网格员入户看宝宝并拍照上传", True), ("六一萌娃才艺展示活动，请各幼儿园拍照发群里", True),
+    # ... a colleague's baby or bride shown for fun does not.
+    ("快发照片看看你家宝宝", False), ("快发照片看看新娘子", False),
+])
+def test_photos_of_a_newborn_visit_or_a_childrens_event_are_proof_of_work(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
