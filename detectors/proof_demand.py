@@ -66,14 +66,14 @@ def _sent_elsewhere(proof: str) -> str:
 
 def other_senses(settings: dict) -> re.Pattern:
     """Where a media word means something else: the words that hold one in another
-    sense, a thing to watch after a viewing verb ("观看警示教育视频"), a post's duties
-    ("负责拍照和视频拍摄工作"), and media asked for by mail as material ("照片发我邮箱就行")."""
+    sense, a thing to watch after a viewing verb ("观看警示教育视频"), and a post's duties
+    ("负责拍照和视频拍摄工作"). Media asked for by mail as material ("照片发我邮箱就行") are
+    another sense only where a message opens (`mailed_patterns`, read by detect)."""
     held = word_pattern(tuple(settings["non_proof_words"])).pattern
     viewing = word_pattern(tuple(settings["viewing_words"])).pattern
     things = word_pattern(tuple(settings["needs_sending"])).pattern
     duties = any_pattern(tuple(settings["duty_patterns"])).pattern
-    mailed = any_pattern(tuple(settings["mailed_patterns"])).pattern
-    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}|{mailed}")
+    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}")
 
 
 def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
@@ -226,6 +226,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     let_off = any_pattern(tuple(settings["let_off_patterns"]))
     question = any_pattern(tuple(settings["question_patterns"]))
     elsewise = other_senses(settings)
+    mailed = any_pattern(tuple(settings["mailed_patterns"]))
     document = word_pattern(tuple(settings["document_words"]))
     photo = word_pattern(tuple(settings["photo_words"]))
     of_incident = incidents(settings)
@@ -245,11 +246,15 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
-        for clause in _clauses(m.text, any_media):
+        # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").
+        as_material = mailed.match(" ".join(m.text.splitlines())) is not None
+        for at, clause in enumerate(_clauses(m.text, any_media)):
             if not any_media.search(clause):
                 continue
             # A space, not nothing: the words either side must not join into a media word.
             proof = elsewise.sub(" ", clause)
+            if at == 0 and as_material:  # nothing before it names the work that media mailed would prove
+                proof = mailed.sub(" ", proof)
             if "的" in proof:  # which a named sending has, and most clauses do not: a cheap test first
                 proof = _told_sendings(proof, named)
             # A prohibition forbids the media in its own part of the clause ("拍照上传，不得弄虚作假"

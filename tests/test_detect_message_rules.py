@@ -472,6 +472,20 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
 def test_photos_of_a_newborn_visit_or_a_childrens_event_are_proof_of_work(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
 
+@pytest.mark.parametrize("text, demanded", [
+    # Photos to the mailbox by a deadline, from the villages, or for a check, a score or the files ...
+    ("照片今晚发我邮箱", True), ("视频明天发我邮箱", True), ("照片务必发我邮箱", True), ("照片一律发我邮箱", True),
+    ("照片发我邮箱，县里要检查", True), ("照片发我邮箱，作为考核依据", True), ("照片发我邮箱，留档备查", True),
+    ("照片发我邮箱，没发的扣分", True), ("照片发我邮箱，每个村至少5张", True), ("照片发我邮箱，周五截止", True),
+    # ... or after a sentence that sets the work they show, prove it.
+    ("请各村今天开展入户走访。照片统一发我邮箱", True), ("入户走访要拍照。照片发我邮箱", True),
+    ("照片发我邮箱\n每户都要有", True), ("照片发我邮箱。没发的扣分", True),
+    # Photos for the speaker's own use, by mail, are material.
+    ("照片发我邮箱，我做个PPT", False), ("图片发我邮箱，我做展板用", False), ("照片发我邮箱就行，不急", False),
+])
+def test_photos_mailed_by_a_deadline_for_a_check_or_after_the_work_set_are_proof(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
 
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
