@@ -54,6 +54,10 @@ _SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?
 _HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每天|天天|每日|每次|次次|每回)都?)"
                         r"(?P<sending>(?:发|传|上传|报|交)[^，,。\s]{0,6}?)(?P<end>[了啦哈啊呀]*[，,])"
                         r"(?=(?:(?![别不没未勿])[^，,。！!？?])*?(?:发|传|上传|交|报)(?![的过])(?![^，,。！!？?]*了))")
+# A message that urges the media sent, or answers its own question whether they are needed
+# ("照片还没发的抓紧，检查要看到照片吗？都自觉点", "巡河照片是否要上传？要上传，每天一张"), asks no
+# question whether they are (proof_demand.whether_patterns): not the speaker's own haste ("我这边抓紧").
+_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:当然|肯定)?(?:要|需要|必须|得)(?![不没])")
 
 
 def _sent_elsewhere(proof: str) -> str:
@@ -225,6 +229,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     let_off = any_pattern(tuple(settings["let_off_patterns"]))
     question = any_pattern(tuple(settings["question_patterns"]))
+    whether = any_pattern(tuple(settings["whether_patterns"]))
     elsewise = other_senses(settings)
     mailed = any_pattern(tuple(settings["mailed_patterns"]))
     document = word_pattern(tuple(settings["document_words"]))
@@ -233,19 +238,22 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
 
-    def aside(part: str) -> bool:
+    def aside(part: str, urged: bool) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its
         media asks only there ("请问照片怎么上传到系统？"; "…把走访照片发群里，不会拍照的问我怎么拍"
-        still demands), and so does a let-off ("不用再拍视频了，拍照片发群里就行" still demands
+        still demands), as does one whether they are needed in a message that does not urge them
+        (`urged`), and so does a let-off ("不用再拍视频了，拍照片发群里就行" still demands
         the photos); a report or the speaker's own sending in a part naming no media asks for
         none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
         if any_media.search(part):
-            return question.search(part) is not None or let_off.search(part) is not None
+            return (question.search(part) is not None or not urged and whether.search(part) is not None
+                    or let_off.search(part) is not None)
         return done.search(part) is not None
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
+        urged = _URGED.search(m.text) is not None
         # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").
         as_material = mailed.match(" ".join(m.text.splitlines())) is not None
         for at, clause in enumerate(_clauses(m.text, any_media)):
@@ -263,7 +271,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             # Sent less often is sent still, however plainly the sending is said ("签到截图不用每天发，每周汇总发一次").
             less_often = _HOW_OFTEN.search(proof) is not None
-            proof = _parts_aside(_sent_elsewhere(proof), aside)
+            proof = _parts_aside(_sent_elsewhere(proof), lambda part: aside(part, urged))
             if not any_media.search(proof):
                 continue
             if not (less_often or _demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):

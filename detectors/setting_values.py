@@ -18,8 +18,8 @@ JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives", "after
                    "after_hours.good_wishes", "after_hours.chasers", "proof_demand.send_patterns",
                    "proof_demand.demands_after", "proof_demand.duty_patterns", "proof_demand.mailed_patterns",
                    "proof_demand.incident_patterns", "proof_demand.incident_tasked_patterns", "proof_demand.let_off_patterns",
-                   "proof_demand.question_patterns", "proof_demand.done_patterns", "privacy.contact_patterns",
-                   "privacy.roster_patterns")
+                   "proof_demand.question_patterns", "proof_demand.whether_patterns", "proof_demand.done_patterns",
+                   "privacy.contact_patterns", "privacy.roster_patterns")
 SEPARATE_PATTERNS = ("group.hidden_name_patterns",)
 
 # Counts of days a check looks back over: 0 would quietly switch the check off (no post

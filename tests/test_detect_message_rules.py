@@ -463,6 +463,22 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
 
 
 @pytest.mark.parametrize("text, demanded", [
+    # A leader asks whether photos are needed only to answer it, urging them sent ...
+    ("照片还没发的抓紧，检查要看到照片吗？都自觉点", True), ("检查要看到照片吗？还不赶紧发", True),
+    ("巡河照片是否要上传？要上传，每天一张", True), ("照片要发群里吗？要！今晚都发", True),
+    # ... or puts a demand as a question, or lets nothing off whether or not it is checked.
+    ("照片必须发群里知道吗", True), ("走访照片今晚必须发群里好吗", True), ("每户照片无论是否需要检查都要上传", True),
+    ("请各村确认照片是否需要补拍，并发群里", True),
+    # A member asking, with nothing urged, still asks.
+    ("检查的时候要看到照片吗？我记得上次没要", False), ("照片要不要发群里？", False), ("是否需要上传照片？", False),
+    ("请问照片怎么上传？我马上弄", False),
+])
+def test_a_question_whether_photos_are_needed_that_the_leader_answers_or_urges_is_a_demand(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
+
+@pytest.mark.parametrize("text, demanded", [
     # Photos of a newborn visit or a children's event prove the work ...
     ("请各村医把新生儿访视照片发群里，重点看宝宝黄疸情况", True), ("各村妇联主席入户看宝宝，照片发群里", True),
     ("请各网格员入户看宝宝并拍照上传", True), ("六一萌娃才艺展示活动，请各幼儿园拍照发群里", True),
@@ -471,6 +487,7 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
 ])
 def test_photos_of_a_newborn_visit_or_a_childrens_event_are_proof_of_work(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
+
 
 @pytest.mark.parametrize("text, demanded", [
     # Photos to the mailbox by a deadline, from the villages, or for a check, a score or the files ...
