@@ -477,6 +477,19 @@ def test_a_question_whether_photos_are_needed_that_the_leader_answers_or_urges_i
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # The daily screenshots let off, the speaker sending a weekly summary on, or something else sent ...
+    ("截图不用每天发，我每周汇总报一次", False), ("照片不用每天发，我这边周五统一报县里", False),
+    ("打卡截图不用每天发，每周五我统一报", False), ("定位截图不用每天发，每周交一次考勤表", False),
+    ("学习截图不用天天发，县里只要周报", False), ("巡河照片不需要每天发，有问题再发", False),
+    ("巡河视频不用每天发，需要的时候再发", False),
+    # ... ask for no media; the members sending them weekly still do.
+    ("巡河照片不需要每天发，每周一发一次", True), ("学习截图不用天天发，周五统一交", True),
+    ("走访照片不用每次都传，月底一起传系统", True), ("打卡截图不用每天发，周五再发", True),
+])
+def test_screenshots_let_off_daily_while_the_speaker_reports_weekly_are_no_demand(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
 
 @pytest.mark.parametrize("text, demanded", [
     # Photos of a newborn visit or a children's event prove the work ...
