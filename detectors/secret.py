@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "20"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "21"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -149,9 +149,14 @@ _GRADE_WORD = re.compile("绝密|机密|秘密")
 _LEAD_VERB = re.compile(r"^(?:根据|按照|依据|转发|执行|落实|传达|学习)")
 _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)")  # the document itself, its marking at the head
 # But a grade with 级 at the head and one clause after it, where to read or sign for the copy
-# ("秘密级文件复印件，请到机要室签收"), names the file, as is the rule: nothing of it follows.
-_COPY_TO_FETCH = re.compile(rf"\s*(?:绝密|机密|秘密)\s*{_STAR}?\s*级[^，,。；;：:\n]{{0,10}}[，,]\s*"
-                            r"(?P<fetch>[^，,。；;：:\n]{1,24})[。！!]?\s*$")
+# ("秘密级文件复印件，请到机要室签收"), names the file, as is the rule: nothing of it follows. The
+# grade's words name the file by its kind or title (文件两份, 干部考察名单, 县纪委通报), not what it says
+# ("秘密级 张三拟任镇长，请签收"), and the clause after them opens with where or when to fetch it, not
+# with news ("机密级，王某某涉嫌违纪一案请到机要室阅看").
+_COPY_TO_FETCH = re.compile(rf"\s*(?:绝密|机密|秘密)\s*{_STAR}?\s*级"
+                            r"(?:[^，,。；;：:\n]{0,10}(?:文件|材料|资料|复印件|复制件|传阅件|件|文稿|纪要|通报|通知|电报|函|名单"
+                            r"|计划|方案|试题|[一两二三四五六七八九十\d]+份))?[，,]\s*"
+                            r"(?P<fetch>(?:请|速|即|于|到|今天|明天|今日|上午|下午)[^，,。；;：:\n]{0,23})[。！!]?\s*$")
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
 _OPENING = r"[〔\[［（(【]"
 _NUMBER = re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?<!保)密(?:电|函|发)?\s*{_OPENING}\s*\d{{4}}\s*[〕\]］）)】]\s*\d+\s*号")

@@ -798,6 +798,18 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     assert run(secret, msg(text)) == []
 
 
+@pytest.mark.parametrize("text, flagged", [
+    # The words after the grade tell what the file says, not which file is to be signed for: passed on ...
+    ("秘密级 张三拟任镇长，请到机要室签收", True), ("秘密级 拟提拔人选张三李四，请签收", True),
+    ("机密级，王某某涉嫌违纪一案请到机要室阅看", True),
+    # ... the file named by its kind or title, then where to read or fetch it, is not.
+    ("机密级干部考察名单，请到机要室阅看", False), ("秘密级文件两份，请党政办到机要室领取", False),
+    ("秘密级 县纪委通报，请阅看", False), ("秘密级，请签收", False),
+])
+def test_news_after_a_grade_is_passed_on_though_it_asks_to_be_signed_for(text, flagged):
+    assert bool(run(secret, msg(text))) is flagged
+
+
 @pytest.mark.parametrize("text, shown", [
     ("转发县委办密电〔2025〕3号：关于近期重点人员管控的通知，请各村落实。", "「县委办密电〔2025〕3号」"),
     ("根据宜委密〔2025〕5号文件精神，现将有关事项通知如下", "「宜委密〔2025〕5号」"),
