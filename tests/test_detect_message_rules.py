@@ -1075,6 +1075,31 @@ def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_o
     flags = run(secret, msg(text))
     assert [f"「{declared}」" in flag["evidence"] for flag in flags] == ([True] if declared else [])
 
+@pytest.mark.parametrize("text", [
+    # A contact named with a title, after a long office name, or by a Latin name ...
+    "这是内部资料，不要外传：\n联系人：张建国主任", "这是内部资料，不要外传：\n联系人：办公室李晓明同志",
+    "这是内部资料，不要外传：\n联系人：县纪委第三纪检监察室 王明", "这是内部资料，不要外传：\n联系人：党政办：张三",
+    "这是内部资料，不要外传：\n联系人：Tom 13912345678",
+    # ... a number in brackets, with an extension, a landline labelled, or set off by a slash or a wide space.
+    "内部资料，请勿外传\n联系人：张主任（13912345678）", "这是内部资料，不要外传：\n联系人：小王 分机 8012",
+    "这是内部资料，不要外传：\n联系人：县委办 张三 0795-1234567 转 8001", "这是内部资料，不要外传：\n联系电话：0795-12345678转802",
+    "这是内部资料，不要外传：\n联系人：张三，座机：0795-1234567", "这是内部通知，请勿外传\n联系人：张三/13912345678",
+    "这是内部资料，不要外传：\n联系人：王主任\u300013912345678",
+])
+def test_a_contact_line_with_titles_extensions_or_brackets_signs_the_caption_off(text):
+    assert run(secret, msg(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    # News in the contact field is still material, titled or not.
+    "这是内部资料，不要外传：\n联系人：王主任调县里", "这是内部资料，不要外传：\n联系人：张三涉嫌受贿",
+    "这是内部资料，不要外传：\n联系人：王县长被查", "这是内部资料，不要外传：\n联系人：张三李四王五赵六",
+    "这是内部资料，不要外传：\n联系人：拆迁补偿提高",
+])
+def test_news_in_a_contact_field_is_passed_on(text):
+    assert run(secret, msg(text)) != []
+
+
 
 @pytest.mark.parametrize("text, declared", [
     # A copy of a graded file, or news told not to be spread about (乱传), passed on after the ask ...
