@@ -597,8 +597,9 @@ def test_the_duty_officer_reporting_the_night_quiet_posts_no_roster(text, task):
     # ... and colleagues listed with their hour are a roster, asked or not.
     ("明天小王、小李8点到岗", True), ("小王、小李明天8点到岗", True), ("请小王和小李明天8点到岗", True),
     ("请小王、小李明天8点准时到岗", True),
-    # One member's own child, or one colleague told of, is still news.
-    ("孩子明天7点半到校，我早上请一会假", False), ("明天孩子8点到校", False), ("小王明天8点到岗", False),
+    # One member's own child, told to the colleagues too, or one colleague told of, is still news.
+    ("孩子明天7点半到校，我早上请一会假", False), ("同事们，孩子明天8点到校，上午晚点来", False),
+    ("同事们，明天孩子8点到校，上午晚点到", False), ("明天孩子8点到校", False), ("小王明天8点到岗", False),
     ("明天小王8点值班，大家有事找他", False), ("老公明天8点值班，孩子我来接", False),
 ])
 def test_parents_addressed_or_colleagues_listed_are_told_the_hour(text, task):
