@@ -609,7 +609,8 @@ def test_parents_addressed_or_colleagues_listed_are_told_the_hour(text, task):
 @pytest.mark.parametrize("text, task", [
     # The township tells at night what the villages did, or what it will check of theirs: no patrol set ...
     ("各村已于周日巡查，未发现隐患", False), ("各村已于周六开展排查，情况正常", False), ("各村周末值守，情况正常", False),
-    ("各村今晚值守，一切正常", False), ("各村反映的问题，镇里明天排查", False), ("各村都报了，明天排查", False),
+    ("各村今晚值守，一切正常", False), ("各村今晚巡查，结果良好", False), ("各村今晚巡查，已发现隐患3处", False),
+    ("各村反映的问题，镇里明天排查", False), ("各村都报了，明天排查", False),
     # ... but the villages told to patrol, after what to heed, still are.
     ("各村汛期注意安全，今晚值守", True), ("各村周三排查，周四报结果", True), ("各社区周末逐户排查", True),
     ("各村注意防火，今晚巡查，发现情况及时报告", True),
