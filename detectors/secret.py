@@ -130,16 +130,16 @@ _LABEL_TO_ASK = rf"{_UP_TO_ASK}(?=[，,](?![^，,。！!？?\n]*?(?:{_TOLD}))[^�
 # "联系方式：139…（小王）"); not news, however short ("联系人：小王已被停职", "联系人：文件已泄露",
 # "联系人：小王因违纪被处分，大家引以为戒…"): a name is four characters at most, none of them 已, 被,
 # 了 or 因, and two names stand apart. A title may follow the name ("张建国主任", "李晓明同志"), a
-# Latin name stand for it (Tom), a colon follow the office ("党政办：张三"); a number may have its
-# extension ("0795-1234567 转 8001", "分机 8012"), be a landline labelled (座机：…) or stand in the
-# brackets ("张主任（139…）"), and items be set apart by a slash or a wide space too. Thanks may end
-# it or follow on a line.
+# Latin name stand for it (Tom, one word), a colon follow the office ("党政办：张三"); a number may have
+# its extension ("0795-1234567 转 8001", "分机 8012"), be an extension alone (联系电话：8012), a landline
+# labelled (座机：…) or stand in the brackets ("张主任（139…）"), and items be set apart by a slash or a
+# wide space too. Thanks may end it or follow on a line.
 _CONTACT_TITLE = "(?:副?(?:主任|科长|局长|书记|部长|镇长|乡长|县长|站长|所长|院长|校长|组长|股长|队长|处长|主席)|委员|干事|科员|专干|老师|同志)"
 _CONTACT_NAME = (r"(?:[\u4e00-\u9fff]{1,12}?(?:办公室|办|室|站|所|局|股|科|中心|部|委|院|校|队)[ \t\u3000]*(?:[：:][ \t\u3000]*)?)?"
-                 rf"(?:(?:(?![已被了因])[\u4e00-\u9fff·]){{1,4}}{_CONTACT_TITLE}?|[A-Za-z][A-Za-z.]{{0,19}})")
+                 rf"(?:(?:(?![已被了因])[\u4e00-\u9fff·]){{1,4}}{_CONTACT_TITLE}?|[A-Za-z][A-Za-z.]{{0,19}}(?![ \t]*[A-Za-z]))")
 _CONTACT_EXTENSION = r"(?:转|分机|内线)[：:]?[ \t]*\d{2,6}"
 _CONTACT_NUMBER = (r"(?:(?:联系|办公|值班)?(?:电话|手机|座机|固话)[：:]?[ \t]*)?\d[\d\-－ ]{6,15}"
-                   rf"(?:[ \t]*{_CONTACT_EXTENSION})?|{_CONTACT_EXTENSION}")
+                   rf"(?:[ \t]*{_CONTACT_EXTENSION})?|{_CONTACT_EXTENSION}|\d{{3,6}}(?![\d\-－])")
 _CONTACT_ITEM = rf"(?:{_CONTACT_NAME}|{_CONTACT_NUMBER})"
 _CONTACT_MORE = (rf"(?:(?:[，,、/／][ \t\u3000]*|[ \t\u3000]+){_CONTACT_ITEM}"
                  rf"|[ \t\u3000]*(?:{_CONTACT_NUMBER}|[（(](?:{_CONTACT_NUMBER}|[^）)\n]{{1,10}})[）)]))")

@@ -1084,7 +1084,7 @@ def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_o
     "内部资料，请勿外传\n联系人：张主任（13912345678）", "这是内部资料，不要外传：\n联系人：小王 分机 8012",
     "这是内部资料，不要外传：\n联系人：县委办 张三 0795-1234567 转 8001", "这是内部资料，不要外传：\n联系电话：0795-12345678转802",
     "这是内部资料，不要外传：\n联系人：张三，座机：0795-1234567", "这是内部通知，请勿外传\n联系人：张三/13912345678",
-    "这是内部资料，不要外传：\n联系人：王主任\u300013912345678",
+    "这是内部资料，不要外传：\n联系人：王主任\u300013912345678", "这是内部资料，不要外传：\n联系电话：8012",
 ])
 def test_a_contact_line_with_titles_extensions_or_brackets_signs_the_caption_off(text):
     assert run(secret, msg(text)) == []
@@ -1094,7 +1094,7 @@ def test_a_contact_line_with_titles_extensions_or_brackets_signs_the_caption_off
     # News in the contact field is still material, titled or not.
     "这是内部资料，不要外传：\n联系人：王主任调县里", "这是内部资料，不要外传：\n联系人：张三涉嫌受贿",
     "这是内部资料，不要外传：\n联系人：王县长被查", "这是内部资料，不要外传：\n联系人：张三李四王五赵六",
-    "这是内部资料，不要外传：\n联系人：拆迁补偿提高",
+    "这是内部资料，不要外传：\n联系人：拆迁补偿提高", "这是内部资料，不要外传：\n联系人：Tom said the plan leaked",
 ])
 def test_news_in_a_contact_field_is_passed_on(text):
     assert run(secret, msg(text)) != []
