@@ -62,8 +62,9 @@ _HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每�
                         r"|[，,。！!；;~～]|$))(?![^，,。！!？?]*了))")
 # A message that urges the media sent, or answers its own question whether they are needed
 # ("照片还没发的抓紧，检查要看到照片吗？都自觉点", "巡河照片是否要上传？要上传，每天一张"), asks no
-# question whether they are (proof_demand.whether_patterns): not the speaker's own haste ("我这边抓紧").
-_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:当然|肯定)?(?:要|需要|必须|得)(?![不没是])")
+# question whether they are (proof_demand.whether_patterns): not the speaker's own haste ("我这边抓紧"), nor
+# a member's if or it depends ("？要是要看…", "？需要的话我发群里", "？得看县里要求").
+_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:当然|肯定)?(?:要|需要|必须|得)(?=[！!，,。\s~～]|$|发|传|上传|拍|交|报|每)")
 
 
 def _sent_elsewhere(proof: str) -> str:

@@ -472,6 +472,7 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
     # A member asking, with nothing urged, still asks.
     ("检查的时候要看到照片吗？我记得上次没要", False), ("照片要不要发群里？", False), ("是否需要上传照片？", False),
     ("请问照片怎么上传？我马上弄", False), ("检查要看到照片吗？要是要看，明天补拍", False),
+    ("照片要发群里吗？需要的话明天补发", False), ("照片要发群里吗？得看县里要求", False), ("照片要发群里吗？当然要", True),
 ])
 def test_a_question_whether_photos_are_needed_that_the_leader_answers_or_urges_is_a_demand(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
