@@ -615,6 +615,7 @@ def test_parents_addressed_or_colleagues_listed_are_told_the_hour(text, task):
     # ... but the villages told to patrol, after what to heed, still are.
     ("各村汛期注意安全，今晚值守", True), ("各村周三排查，周四报结果", True), ("各社区周末逐户排查", True),
     ("各村注意防火，今晚巡查，发现情况及时报告", True), ("各村今晚继续值守，情况随时报告", True), ("各村今晚巡查，结果明早报", True),
+    ("各村的网格员今晚巡查", True),
 ])
 def test_a_patrol_done_or_the_townships_own_check_sets_the_villages_no_patrol(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
