@@ -160,12 +160,12 @@ _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)") 
 # ("秘密级文件复印件，请到机要室签收"), names the file, as is the rule: nothing of it follows. The
 # grade's words, ten at most, name the file by its kind or title (文件两份, 干部考察名单, 县纪委通报), maybe
 # come (文件已到), not what it says ("秘密级 张三拟任镇长，请签收", "秘密级 关于张三同志的任职通知，…"),
-# and the clause after them opens with where or when to fetch it, not with news ("机密级，王某某涉嫌违纪
-# 一案请到机要室阅看").
+# and the clause after them opens with where or when to fetch it, or who is asked to (各位领导请…), not
+# with news ("机密级，王某某涉嫌违纪一案请到机要室阅看").
 _COPY_TO_FETCH = re.compile(rf"\s*(?:绝密|机密|秘密)\s*{_STAR}?\s*级"
                             r"(?:(?=[^，,。；;：:\n]{0,10}[，,])[^，,。；;：:\n]*?(?:文件|材料|资料|复印件|复制件|传阅件|件|文稿|纪要|通报"
                             r"|通知|电报|函|名单|计划|方案|试题|[一两二三四五六七八九十\d]+份)(?:已到|已送达|到了)?)?[，,]\s*"
-                            r"(?P<fetch>(?:请|速|即|于|到|今天|明天|今日|上午|下午)[^，,。；;：:\n]{0,23})[。！!]?\s*$")
+                            r"(?P<fetch>(?:[^，,。；;：:\n]{0,4}?请|速|即|于|到|今天|明天|今日|上午|下午)[^，,。；;：:\n]{0,23})[。！!]?\s*$")
 # A classified document's number: 县委办密电〔2025〕3号, 宜委密〔2025〕5号 (not the 保密办's own).
 _OPENING = r"[〔\[［（(【]"
 _NUMBER = re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?<!保)密(?:电|函|发)?\s*{_OPENING}\s*\d{{4}}\s*[〕\]］）)】]\s*\d+\s*号")

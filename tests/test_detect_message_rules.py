@@ -808,6 +808,7 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     # ... the file named by its kind or title, then where to read or fetch it, is not.
     ("机密级干部考察名单，请到机要室阅看", False), ("秘密级文件两份，请党政办到机要室领取", False),
     ("秘密级 县纪委通报，请阅看", False), ("秘密级，请签收", False), ("秘密级文件已到，请到机要室签收", False),
+    ("秘密级文件，各位领导请到机要室阅看", False), ("机密级文件一份，张书记请到机要室阅看", False),
 ])
 def test_news_after_a_grade_is_passed_on_though_it_asks_to_be_signed_for(text, flagged):
     assert bool(run(secret, msg(text))) is flagged
