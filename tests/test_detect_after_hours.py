@@ -585,7 +585,8 @@ def test_units_told_when_to_patrol_at_night_is_a_task(text, task):
     ("明天值班：谁", False), ("上周末值班：小王、小李，辛苦了", False),
     # ... but the roster posted, however it is laid out, sets who is on.
     ("今晚值班：小王、小李，请保持电话畅通", True), ("周末值班：李强、王芳", True), ("值班人员：王芳", True),
-    ("周六值班：张伟 13812345678", True), ("值班安排：见附件", True),
+    ("周六值班：张伟 13812345678", True), ("值班安排：见附件", True), ("今晚值班：王洋（已安排），李娜", True),
+    ("值班安排：刚定下来，明天王洋，后天李娜", True),
 ])
 def test_the_duty_officer_reporting_the_night_quiet_posts_no_roster(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
@@ -615,7 +616,7 @@ def test_parents_addressed_or_colleagues_listed_are_told_the_hour(text, task):
     # ... but the villages told to patrol, after what to heed, still are.
     ("各村汛期注意安全，今晚值守", True), ("各村周三排查，周四报结果", True), ("各社区周末逐户排查", True),
     ("各村注意防火，今晚巡查，发现情况及时报告", True), ("各村今晚继续值守，情况随时报告", True), ("各村今晚巡查，结果明早报", True),
-    ("各村的网格员今晚巡查", True),
+    ("各村的网格员今晚巡查", True), ("各村今晚巡查，已出发的报一下", True),
 ])
 def test_a_patrol_done_or_the_townships_own_check_sets_the_villages_no_patrol(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
