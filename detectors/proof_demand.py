@@ -52,19 +52,21 @@ _SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?
 # sending after ("截图不用每天发了", "…，发了也没人看" and "…，周一发的那次算数" tell of a sending done), nor one forbidden
 # or let off too ("…，也别发群里了，周五统一发我": joined to it, the let-off would read as done), nor the
 # speaker's own ("…，我每周汇总报一次"), nor one only when asked or something is wrong ("…，有问题再发",
-# "…，需要的时候再传"), nor of something else ("…，每周交一次考勤表": the sending's object right after it,
+# "…，需要的时候再传"), nor of something else ("…，每周交一次考勤表": the sending's object, not where to, right after it,
 # or 周报, a report, not 报; but 月报里附上 attaches them).
 _HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每天|天天|每日|每次|次次|每回)都?)"
                         r"(?P<sending>(?:发|传|上传|报|交)[^，,。\s]{0,6}?)(?P<end>[了啦哈啊呀]*[，,])"
                         r"(?=(?:(?![别不没未勿我])[^，,。！!？?])*?(?<![时候话题查况要]再)"
                         r"(?:发|传|上传|交|附上|附在|附到|(?<![周月日简快通情电画海年])报)(?![的过])"
-                        r"(?=\s*(?:一次|一下|一遍)?\s*(?:就行|即可|就好|就可以|给|到|至|进|我|群|系统|平台|邮箱|上来|过来|上去"
+                        r"(?=\s*(?:一次|一下|一遍)?\s*(?:就行|即可|就好|就可以|给|到|至|进|我|群|系统|平台|邮箱|上来|过来|上去|[县镇乡村]里"
+                        r"|[\u4e00-\u9fff]{0,3}(?:办|办公室|中心)"
                         r"|[，,。！!；;~～]|$))(?![^，,。！!？?]*了))")
 # A message that urges the media sent, or answers its own question whether they are needed
 # ("照片还没发的抓紧，检查要看到照片吗？都自觉点", "巡河照片是否要上传？要上传，每天一张"), asks no
 # question whether they are (proof_demand.whether_patterns): not the speaker's own haste ("我这边抓紧"), nor
-# a member's if or it depends ("？要是要看…", "？需要的话我发群里", "？得看县里要求").
-_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:当然|肯定)?(?:要|需要|必须|得)(?:看)?(?=[！!，,。\s~～]|$|的(?!话)|[啊呀哈]|发|传|上传|拍|交|报|每)")
+# a member's if or it depends ("？要是要看…", "？需要的话我发群里", "？得看县里要求"). A request after the
+# question answers it too ("照片是否需要发群里？请各村今晚前发").
+_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:请(?!问)|(?:当然|肯定)?(?:要|需要|必须|得)(?:看)?(?=[！!，,。\s~～]|$|的(?!话)|[啊呀哈]|发|传|上传|拍|交|报|每))")
 
 
 def _sent_elsewhere(proof: str) -> str:

@@ -468,7 +468,8 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
     ("巡河照片是否要上传？要上传，每天一张", True), ("照片要发群里吗？要！今晚都发", True),
     # ... or puts a demand as a question, or lets nothing off whether or not it is checked.
     ("照片必须发群里知道吗", True), ("走访照片今晚必须发群里好吗", True), ("每户照片无论是否需要检查都要上传", True),
-    ("照片要发群里吗？要的", True), ("检查要看到照片吗？当然要看", True),
+    ("照片要发群里吗？要的", True), ("检查要看到照片吗？当然要看", True), ("照片是否需要发群里？请各村今晚前发", True),
+    ("请各网格员确认是否需要补拍照片，需要的今晚发群里", True),
     # A member asking, with nothing urged, still asks.
     ("检查的时候要看到照片吗？我记得上次没要", False), ("照片要不要发群里？", False), ("是否需要上传照片？", False),
     ("请问照片怎么上传？我马上弄", False), ("检查要看到照片吗？要是要看，明天补拍", False),
@@ -488,6 +489,7 @@ def test_a_question_whether_photos_are_needed_that_the_leader_answers_or_urges_i
     # ... ask for no media; the members sending them weekly still do.
     ("巡河照片不需要每天发，每周一发一次", True), ("学习截图不用天天发，周五统一交", True),
     ("走访照片不用每次都传，月底一起传系统", True), ("打卡截图不用每天发，周五再发", True), ("截图不用每天发，月报里附上", True),
+    ("截图不用天天发，每周五交党政办", True),
 ])
 def test_screenshots_let_off_daily_while_the_speaker_reports_weekly_are_no_demand(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
