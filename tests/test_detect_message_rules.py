@@ -501,7 +501,7 @@ def test_screenshots_let_off_daily_while_the_speaker_reports_weekly_are_no_deman
     ("请各网格员入户看宝宝并拍照上传", True), ("六一萌娃才艺展示活动，请各幼儿园拍照发群里", True),
     # ... a colleague's baby or bride shown for fun does not.
     ("快发照片看看你家宝宝", False), ("快发照片看看新娘子", False), ("快发照片看看宝宝", False),
-    ("让我们看看宝宝，快发照片", False),
+    ("让我们看看宝宝，快发照片", False), ("萌娃照片发群里大家看看", False),
 ])
 def test_photos_of_a_newborn_visit_or_a_childrens_event_are_proof_of_work(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
