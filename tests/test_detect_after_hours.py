@@ -582,11 +582,11 @@ def test_units_told_when_to_patrol_at_night_is_a_task(text, task):
     # The one on duty tells at night how the watch went, or someone asks who is on: no roster set ...
     ("今晚值班：一切正常", False), ("今晚值班：平安无事", False), ("值班人员：已全部到岗", False),
     ("今天值班：无异常", False), ("今晚值班：小王已到岗", False), ("今晚值班：刚接到群众电话，已处理", False),
-    ("明天值班：谁", False), ("上周末值班：小王、小李，辛苦了", False),
+    ("明天值班：谁", False), ("上周末值班：小王、小李，辛苦了", False), ("明天值班：我，有事打电话", False),
     # ... but the roster posted, however it is laid out, sets who is on.
     ("今晚值班：小王、小李，请保持电话畅通", True), ("周末值班：李强、王芳", True), ("值班人员：王芳", True),
     ("周六值班：张伟 13812345678", True), ("值班安排：见附件", True), ("今晚值班：王洋（已安排），李娜", True),
-    ("值班安排：刚定下来，明天王洋，后天李娜", True),
+    ("值班安排：刚定下来，明天王洋，后天李娜", True), ("值班安排：我和小王今晚，明晚小李", True),
 ])
 def test_the_duty_officer_reporting_the_night_quiet_posts_no_roster(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
