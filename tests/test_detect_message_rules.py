@@ -812,6 +812,7 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     ("机密级干部考察名单，请到机要室阅看", False), ("秘密级文件两份，请党政办到机要室领取", False),
     ("秘密级 县纪委通报，请阅看", False), ("秘密级，请签收", False), ("秘密级文件已到，请到机要室签收", False),
     ("秘密级文件，各位领导请到机要室阅看", False), ("机密级文件一份，张书记请到机要室阅看", False),
+    ("秘密级文件，办公室请签收", False), ("秘密级文件，李四被处分请签收", True),
 ])
 def test_news_after_a_grade_is_passed_on_though_it_asks_to_be_signed_for(text, flagged):
     assert bool(run(secret, msg(text))) is flagged
@@ -1092,6 +1093,7 @@ def test_what_stands_around_an_ask_decides_whether_internal_material_is_passed_o
     "这是内部资料，不要外传：\n联系人：县委办 张三 0795-1234567 转 8001", "这是内部资料，不要外传：\n联系电话：0795-12345678转802",
     "这是内部资料，不要外传：\n联系人：张三，座机：0795-1234567", "这是内部通知，请勿外传\n联系人：张三/13912345678",
     "这是内部资料，不要外传：\n联系人：王主任\u300013912345678", "这是内部资料，不要外传：\n联系电话：8012",
+    "内部资料，请勿外传\n联系人：王洋；李娜",
 ])
 def test_a_contact_line_with_titles_extensions_or_brackets_signs_the_caption_off(text):
     assert run(secret, msg(text)) == []
