@@ -65,8 +65,8 @@ _HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每�
 # ("照片还没发的抓紧，检查要看到照片吗？都自觉点", "巡河照片是否要上传？要上传，每天一张"), asks no
 # question whether they are (proof_demand.whether_patterns): not the speaker's own haste ("我这边抓紧"), nor
 # a member's if or it depends ("？要是要看…", "？需要的话我发群里", "？得看县里要求"). A request after the
-# question answers it too ("照片是否需要发群里？请各村今晚前发").
-_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:请(?!问)|(?:当然|肯定)?(?:要|需要|必须|得)(?:看)?(?=[！!，,。\s~～]|$|的(?!话)|[啊呀哈]|发|传|上传|拍|交|报|每))")
+# question answers it too ("照片是否需要发群里？请各村今晚前发"; not "？请各村自行决定", "？请示一下领导").
+_URGED = re.compile(r"(?<![我们边])(?:抓紧|赶紧|赶快|尽快|立即)|自觉|[？?！!]\s*(?:请(?!问|示)[^，,。？?]{0,12}(?:发|传|交|报|拍)|(?:当然|肯定)?(?:要|需要|必须|得)(?:看)?(?=[！!，,。\s~～]|$|的(?!话)|[啊呀哈]|发|传|上传|拍|交|报|每))")
 
 
 def _sent_elsewhere(proof: str) -> str:

@@ -474,7 +474,8 @@ def test_photos_asked_for_fun_or_mailed_as_material_are_no_proof_demand(text, de
     ("检查的时候要看到照片吗？我记得上次没要", False), ("照片要不要发群里？", False), ("是否需要上传照片？", False),
     ("请问照片怎么上传？我马上弄", False), ("检查要看到照片吗？要是要看，明天补拍", False),
     ("照片要发群里吗？需要的话明天补发", False), ("照片要发群里吗？得看县里要求", False), ("照片要发群里吗？当然要", True),
-    ("照片必须今晚发吗？能不能明天", False),
+    ("照片必须今晚发吗？能不能明天", False), ("照片要发群里吗？请示一下领导", False),
+    ("照片要发群里吗？请各村自行决定", False),
 ])
 def test_a_question_whether_photos_are_needed_that_the_leader_answers_or_urges_is_a_demand(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
@@ -517,6 +518,7 @@ def test_photos_of_a_newborn_visit_or_a_childrens_event_are_proof_of_work(text, 
     ("照片发我邮箱\n每户都要有", True), ("照片发我邮箱。没发的扣分", True),
     # Photos for the speaker's own use, by mail, are material.
     ("照片发我邮箱，我做个PPT", False), ("图片发我邮箱，我做展板用", False), ("照片发我邮箱就行，不急", False),
+    ("照片发我邮箱，我明天看", False), ("照片发我邮箱就行，不急\n今天辛苦了", False),
 ])
 def test_photos_mailed_by_a_deadline_for_a_check_or_after_the_work_set_are_proof(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
