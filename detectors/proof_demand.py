@@ -53,11 +53,11 @@ _SENT_ELSEWHERE = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?)(?
 # or let off too ("…，也别发群里了，周五统一发我": joined to it, the let-off would read as done), nor the
 # speaker's own ("…，我每周汇总报一次"), nor one only when asked or something is wrong ("…，有问题再发",
 # "…，需要的时候再传"), nor of something else ("…，每周交一次考勤表": the sending's object, not where to, right after it,
-# or 周报, a report, not 报; but 月报里附上 attaches them).
+# or 周报, a report, not 报, as 每周报 is; but 月报里附上 attaches them).
 _HOW_OFTEN = re.compile(r"(?P<not>(?:不用|无需|不必|不需要)再?(?:每天|天天|每日|每次|次次|每回)都?)"
                         r"(?P<sending>(?:发|传|上传|报|交)[^，,。\s]{0,6}?)(?P<end>[了啦哈啊呀]*[，,])"
                         r"(?=(?:(?![别不没未勿我])[^，,。！!？?])*?(?<![时候话题查况要]再)"
-                        r"(?:发|传|上传|交|附上|附在|附到|(?<![周月日简快通情电画海年])报)(?![的过])"
+                        r"(?:发|传|上传|交|附上|附在|附到|(?<![简快通情电画海年])(?<!(?<!每)[周月日])报)(?![的过])"
                         r"(?=\s*(?:一次|一下|一遍)?\s*(?:就行|即可|就好|就可以|给|到|至|进|我|群|系统|平台|邮箱|上来|过来|上去|[县镇乡村]里"
                         r"|[\u4e00-\u9fff]{0,3}(?:办|办公室|中心)"
                         r"|[，,。！!；;~～]|$))(?![^，,。！!？?]*了))")

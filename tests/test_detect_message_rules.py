@@ -490,7 +490,7 @@ def test_a_question_whether_photos_are_needed_that_the_leader_answers_or_urges_i
     # ... ask for no media; the members sending them weekly still do.
     ("巡河照片不需要每天发，每周一发一次", True), ("学习截图不用天天发，周五统一交", True),
     ("走访照片不用每次都传，月底一起传系统", True), ("打卡截图不用每天发，周五再发", True), ("截图不用每天发，月报里附上", True),
-    ("截图不用天天发，每周五交党政办", True),
+    ("截图不用天天发，每周五交党政办", True), ("照片不用每天发，每周报一次镇里", True),
 ])
 def test_screenshots_let_off_daily_while_the_speaker_reports_weekly_are_no_demand(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
