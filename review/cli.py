@@ -160,7 +160,7 @@ def _os_user() -> str:
 
 def serve(
     db: ArchiveOption,
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8001,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8001,
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
     allow_host: Annotated[Optional[list[str]], typer.Option(
         help="Another host name (or address) the site may be opened by, e.g. the server's name in the office; "

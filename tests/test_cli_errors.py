@@ -221,7 +221,7 @@ COMMAND_LINES = {
     "a port past the last": (["serve", "--db", "{db}", "--port", "99999"], "qunguan serve", "--port 的值不可用",
                              "Invalid value for '--port': Input should be less than or equal to 65535"),
     "a negative port": (["serve", "--db", "{db}", "--port", "-1"], "qunguan serve", "--port 的值不可用",
-                        "Invalid value for '--port': Input should be greater than or equal to 1"),
+                        "Invalid value for '--port': Input should be greater than or equal to 0"),
     "a flag given a value": (["groups", "set", "防汛群", "--db", "{db}", "--exempt=1"], None, "选项 --exempt 不带值",
                              "Option '--exempt' does not take a value."),
 }
