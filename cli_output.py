@@ -246,6 +246,13 @@ def _head(path: Path) -> bytes:
         return file.read(len(_SQLITE))
 
 
+def made_by_qunguan(path: Path) -> bool:
+    """Whether `path` is a readable archive qunguan made: an SQLite file its migrations
+    numbered. What a command only reads from (train --with-reviews) must not be made one."""
+    return (path.is_file() and os.access(path, os.R_OK) and _head(path) == _SQLITE
+            and _schema_version(path) > 0)
+
+
 def _existing(ctx: typer.Context, path: Path) -> Path:
     # A mistyped --db must not answer from a new, empty archive (stats, classify, ...).
     if not path.exists():

@@ -291,3 +291,34 @@ def test_a_report_period_that_runs_backwards_is_refused_in_chinese_first(qunguan
         assert result.exit_code == 0 and result.stdout
     else:
         assert result.exit_code == 1 and result.stderr.startswith(said), result.stderr
+
+
+def test_training_with_reviews_of_something_not_an_archive_says_so_and_leaves_it_as_it_was(qunguan, tmp_path):
+    # Opened as an archive, a folder ended in SQLite's traceback, and a stray file (a
+    # one-byte note, another program's database) had qunguan's tables written into it.
+    note = tmp_path / "核查记录.db"
+    note.write_bytes(b"x")
+    other = tmp_path / "其他系统.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table ledger (id integer)")
+    other_bytes = other.read_bytes()
+    for given in (tmp_path, note, other):
+        result = qunguan("train", "--no-select", "--with-reviews", given)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.stderr.startswith(f"错误：{given} 不是群管档案；--with-reviews 后面写核查过标记的档案"), result.stderr
+    assert note.read_bytes() == b"x" and other.read_bytes() == other_bytes
+
+
+def test_training_with_reviews_of_an_archive_takes_its_reviews(qunguan, archive, monkeypatch):
+    import classifiers.train
+    from classifiers.corpus import CorpusError
+
+    given = {}
+
+    def stop_after_reading(**arguments):
+        given.update(arguments)
+        raise CorpusError("stopped before training: the test needs only what it was given")
+
+    monkeypatch.setattr(classifiers.train, "train", stop_after_reading)
+    result = qunguan("train", "--no-select", "--with-reviews", archive)
+    assert f"0 reviewed examples from {archive}" in result.stderr and given["extra"] == []
