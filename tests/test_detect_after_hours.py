@@ -546,6 +546,12 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     ("各小组明天8点准时到岗", True), ("明天8点值班", True),
     # A roster asked for or told sent sets no one's duty.
     ("值班表：谁有？发我一下", False), ("明天的值班表已经发群里了", False),
+    # Where a colleague named is to be, lateness or absence then forbidden, is their task set, not news;
+    # the rule alone, told of, grumbled about or asked, sets none.
+    ("小王明天8点到岗，不得迟到", True), ("张三明天上午到县里开会，不得缺席", True), ("小李周六到镇里值班，不准请假", True),
+    ("小王明天8点到岗，不得迟到吗？", False), ("单位规定不得迟到，他还是天天迟到", False),
+    ("我们单位从来不准请假的，哈哈", False), ("上次通知说不得缺席，我已经到了", False),
+    ("他明天到岗了，不得迟到的事我跟他说了", False),
     # Every school told what it hands out tomorrow is set a task; one child's school, or a question, is not.
     ("各学校明天发成绩单", True), ("各学校明天发成绩单了吗？", False), ("我家孩子学校明天发成绩单", False),
 ])
