@@ -184,6 +184,8 @@ def test_proof_demands_worded_in_other_ways_are_flagged(text, media):
     ("请各网格员上班时开启位置共享，到岗后打卡", "位置共享"),
     ("请各村把入户照片发群里", "照片"),
     ("请观看警示教育视频后拍照上传", "拍照"),
+    # A quota after the act asks for it as surely as a 请 before it.
+    ("入户要拍照留痕，每户一张", "拍照"), ("入户拍照，每户至少两张", "拍照"), ("卡点值守录制视频，每个点位不少于一段", "录制"),
 ])
 def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_flagged(text, media):
     [flag] = run(proof_demand, msg(text))
@@ -203,6 +205,8 @@ def test_demands_to_take_or_send_photos_videos_or_locations_as_proof_are_still_f
     "照片太多了，我压缩打包发了",
     "走访照片我发一下，大家参考",
     "附照片9张，请领导审阅",  # the speaker's own attachment, counted
+    "昨天拍照了，每户一张，都发过了",  # a quota met, told done
+    "走访要拍照吗，每户一张？",  # a quota asked about
     # The speaker's trouble sending what they were asked for.
     "中源乡今天入户走访了46户，照片太多，群里发不完，压缩打包发了。",
     "三阳镇中心小学的演练照片，视频太大发不上来，我私发给龙股长",
@@ -444,6 +448,10 @@ def test_screenshots_let_off_daily_but_sent_weekly_are_still_demanded(text, dema
     # ... not a demand with a check that it was heard, a request put as a question, or a reproach.
     ("检查要看到照片，知道吗？", True), ("走访照片都要上传系统，知道吗", True), ("大家能把照片发一下吗？", True),
     ("今晚能把走访照片发群里吗？", True), ("不是说了每户都要拍照吗？怎么又没拍", True), ("镇里检查要看到照片", True),
+    # To see is to see, 到 or not; not a visit (看望), nor what was seen.
+    ("检查要看照片", True), ("县里检查要看照片和台账，请各村准备好", True), ("督查组要看到整改前后的照片", True),
+    ("领导检查要看照片吗", False), ("检查要看台账，不要照片", False), ("检查组看了照片，说不错", False),
+    ("检查要看望困难群众，带上慰问品", False),
 ])
 def test_a_member_asking_whether_media_are_needed_demands_none(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
