@@ -252,11 +252,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         media asks only there ("请问照片怎么上传到系统？"; "…把走访照片发群里，不会拍照的问我怎么拍"
         still demands), as does one whether they are needed in a message that does not urge them
         (`urged`), and so does a let-off ("不用再拍视频了，拍照片发群里就行" still demands
-        the photos); a report or the speaker's own sending in a part naming no media asks for
-        none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
+        the photos) or a report of its media sent or taken ("走访照片上传了", but "我已上传照片，
+        请各村也拍照上传" still demands theirs); a report or the speaker's own sending in a part
+        naming no media asks for none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
         if any_media.search(part):
             return (question.search(part) is not None or not urged and whether.search(part) is not None
-                    or let_off.search(part) is not None)
+                    or let_off.search(part) is not None or done.search(part) is not None)
         return done.search(part) is not None
     flags = []
     for m in messages:
@@ -286,10 +287,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             if not (less_often or _demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
                 continue
             if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
-                continue
-            # A report counts against the part of the clause it is in ("走访照片上传了"), not
-            # against a demand beside it ("请把照片上传，上传了的回复1").
-            if any(done.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
                 continue
             # Asked last: it reads the archive, and few messages get this far.
             if answers_earlier(context, m, config["sign_up"]["answer_days"]):

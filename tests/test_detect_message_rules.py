@@ -37,9 +37,17 @@ def test_proof_demands_are_flagged(text):
                                   "明天上午市里来拍摄人居环境宣传片，请相关村按方案落实",
                                   # Evidence talked about, of other things, doubted or of a sending done.
                                   "这张截图证明不了什么", "这张截图证明已经发过了", "以此截图为证，他确实说过这话",
-                                  "县电视台要来拍摄，作为宣传依据"])
+                                  "县电视台要来拍摄，作为宣传依据",
+                                  # Photos one took, told of.
+                                  "我拍了照片，每户一张", "换了个新手机，拍了一堆猫的照片发给你们看"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
+
+
+@pytest.mark.parametrize("text", ["我已上传照片，请各村也拍照上传", "走访照片上传了，请各村继续拍照上传",
+                                  "已上传照片，请各村把剩下的照片今晚前上传", "请各村拍了照片，每户一张"])
+def test_a_report_of_media_sent_lets_off_only_its_own_part_not_a_demand_beside_it(text):
+    assert run(proof_demand, msg(text))
 
 
 @pytest.mark.parametrize("text", [
