@@ -252,12 +252,19 @@ def report(
              f"--unit {unit!r}：没有登记在该单位名下的群或新媒体账号；已登记的单位：{'、'.join(units) or '尚无'}"
              "（用 qunguan groups set 群名 --unit 单位 或 qunguan accounts import 登记）")
     typer.echo(write_report(conn, start, end, unit), nl=False)
-    if waiting := unchecked(conn, start, end, unit):
-        classify = shlex.join(["qunguan", "classify", "--db", str(db)])
-        warn(Problem(f"{waiting} messages of the period were imported after the last `qunguan classify`: the report "
+    imported, older_rules = unchecked(conn, start, end, unit)
+    classify = shlex.join(["qunguan", "classify", "--db", str(db)])
+    if imported:
+        warn(Problem(f"{imported} messages of the period were imported after the last `qunguan classify`: the report "
                      f"counts no breaches in them (it says so); run `{classify}` and make the report again",
-                     f"本期有 {waiting} 条消息是在最近一次 `qunguan classify` 之后导入的，报告未统计其中的违规（报告中已注明）；"
+                     f"本期有 {imported} 条消息是在最近一次 `qunguan classify` 之后导入的，报告未统计其中的违规（报告中已注明）；"
                      f"请运行 `{classify}` 后重新生成报告"))
+    if older_rules:
+        warn(Problem(f"{older_rules} messages of the period were checked only by an older version of the rules (qunguan "
+                     "was upgraded since the last `qunguan classify`): the report counts what the older rules found (it "
+                     f"says so); run `{classify}` and make the report again",
+                     f"本期有 {older_rules} 条消息只经过旧版识别规则检查（最近一次 `qunguan classify` 之后 qunguan 已升级），"
+                     f"报告只统计了旧版规则发现的违规（报告中已注明）；请运行 `{classify}` 后重新生成报告"))
 
 
 @reviews_app.command("export")

@@ -126,11 +126,15 @@ def report(conn, start: date, end: date, unit: str | None = None, now: datetime 
         f"在册工作群 {len(groups)} 个，本期有消息的 {len(active)} 个；消息 {sum(g['messages'] for g in groups)} 条。"
         f"{_tally(categories)}（含待核查、核查中、属实待处置、已上报）。", "",
     ]
-    if waiting_check := unchecked(conn, start, end, unit):
-        # Printed where the leaders read the figures: the same numbers with a week's
-        # breaches still undetected would read as a clean week.
-        lines += [f"**注意：本期有 {waiting_check} 条消息尚未经过违规识别（导入后未运行 qunguan classify），"
+    # Printed where the leaders read the figures: the same numbers with a week's breaches
+    # still undetected would read as a clean week.
+    imported, older_rules = unchecked(conn, start, end, unit)
+    if imported:
+        lines += [f"**注意：本期有 {imported} 条消息尚未经过违规识别（导入后未运行 qunguan classify），"
                   "以上问题数不含其中的问题。请运行 qunguan classify 后重新生成本报告。**", ""]
+    if older_rules:
+        lines += [f"**注意：本期有 {older_rules} 条消息尚未按本版识别规则重新检查（qunguan 升级后未运行 qunguan classify），"
+                  "以上问题数只含旧版规则发现的问题。请运行 qunguan classify 后重新生成本报告。**", ""]
     lines += _category_table(categories)
     lines += ["## 二、各群情况", ""]
     if groups:
@@ -162,16 +166,29 @@ _ACCOUNT_SCOPE = "(:unit is null or a.unit = :unit)"
 _GROUPS = "g.exempt = 0 and (g.dissolved_on is null or g.dissolved_on >= :since) and (:unit is null or g.unit = :unit)"
 
 
-def unchecked(conn, start: date, end: date, unit: str | None = None) -> int:
-    """The period's messages in the report's groups that `classify` has not judged yet
-    (imported since its last run): none of their breaches is flagged, so none is counted."""
+def unchecked(conn, start: date, end: date, unit: str | None = None) -> tuple[int, int]:
+    """The period's messages in the report's groups that `classify` has not judged with the
+    rules installed: (imported since its last run, read only by an older version of a rule).
+    None of the first's breaches is flagged; of the second's, those the older rules found
+    (a new version of a rule reads every message again: detectors/run.py)."""
     # classify runs the model, then the rule detectors, which end past every message.
-    seen = min(watermark(conn, detector_name(module)) for module in MESSAGE_DETECTORS)
+    now = min(watermark(conn, detector_name(module)) for module in MESSAGE_DETECTORS)
+    ever = max(now, min(_any_version_watermark(conn, module) for module in MESSAGE_DETECTORS))
     return conn.execute(
-        "select count(*) from messages m join groups g on g.id = m.group_id where m.id > :seen "
+        "select count(*) filter (where m.id > :ever), count(*) filter (where m.id <= :ever) "
+        "from messages m join groups g on g.id = m.group_id where m.id > :now "
         f"and m.sent_at >= :since and m.sent_at < :until and {_GROUPS}",
-        {"seen": seen, "since": start.isoformat(), "until": (end + timedelta(days=1)).isoformat(), "unit": unit},
-    ).fetchone()[0]
+        {"now": now, "ever": ever, "since": start.isoformat(), "until": (end + timedelta(days=1)).isoformat(),
+         "unit": unit},
+    ).fetchone()
+
+
+def _any_version_watermark(conn, module) -> int:
+    """How far any version of a rule detector has read."""
+    name = detector_name(module)
+    prefix = name[:name.rindex(".") + 1]
+    return conn.execute("select coalesce(max(last_message_id), 0) from detector_state where substr(detector, 1, ?) = ?",
+                        [len(prefix), prefix]).fetchone()[0]
 
 
 def _newmedia(conn, params: dict) -> list[str]:

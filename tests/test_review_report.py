@@ -1,6 +1,7 @@
 """The report for leaders on a period: activity per group, breaches by category and
 article, what is handled and what still waits, in Chinese Markdown; cases by number,
 never by person."""
+import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -218,3 +219,22 @@ def test_a_report_made_before_classify_says_which_messages_nobody_checked_yet(qu
     qunguan("classify", "--db", archive, "--silent")
     checked = qunguan("report", "--db", archive, "--from", "2025-03-10")
     assert "尚未经过违规识别" not in checked.stdout and "warning" not in checked.stderr
+
+
+def test_a_report_made_after_an_upgrade_before_classify_says_the_older_rules_counted(qunguan, archive):
+    # The archive was checked by an older version of a rule (as stored by the qunguan
+    # installed before); the new version has not read it yet. Nothing was imported since.
+    from detectors import after_hours
+    from detectors.run import detector_name
+    qunguan("classify", "--db", archive, "--silent")
+    with sqlite3.connect(archive) as conn:
+        conn.execute("update detector_state set detector = 'rules@after_hours.1' where detector = ?",
+                     [detector_name(after_hours)])
+    upgraded = qunguan("report", "--db", archive, "--from", "2025-03-03")
+    assert upgraded.exit_code == 0
+    assert "尚未按本版识别规则重新检查（qunguan 升级后未运行 qunguan classify），以上问题数只含旧版规则发现的问题" in upgraded.stdout
+    assert "导入后未运行" not in upgraded.stdout and "imported after the last" not in upgraded.stderr
+    assert "checked only by an older version of the rules" in upgraded.stderr
+    qunguan("classify", "--db", archive, "--silent")
+    again = qunguan("report", "--db", archive, "--from", "2025-03-03")
+    assert "识别规则重新检查" not in again.stdout and "older version" not in again.stderr
