@@ -162,8 +162,13 @@ def ingest_source(db: sqlite_utils.Database, source: Source, result: FileResult,
     come), or say how an earlier import of these very bytes went."""
     # A file read with a --date is read again: the day given may differ from last time.
     earlier = None if day else _earlier_import(db.conn, source, group, fmt)
-    if earlier:
+    if earlier and not earlier.rejected:
         return earlier
+    if earlier and group is None and earlier.format in NAMED_BY_FILE:
+        # Read again for its rejects (a newer reader may read more of them), into the group
+        # it was filed under, maybe by --group: one named after the file would hold every
+        # message of it a second time.
+        group = earlier.group
     try:
         # Decoding in C is fast; a line the file's encoding cannot read sends the whole
         # file (rolled back) through the tolerant line-by-line decoder instead.
@@ -174,14 +179,15 @@ def ingest_source(db: sqlite_utils.Database, source: Source, result: FileResult,
 
 def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) -> FileResult | None:
     """The result of an earlier import of these very bytes under the same name (into
-    whichever group, --group or not), or into the same --group, read without rejects:
-    reading them again could add nothing, or file the same messages under another group.
-    Admins re-run the whole export folder every week; old files cost a hash, not a parse.
-    A file that had rejects is read again, in case this version reads more of it.
-    Only a file with a candidate in the ledger (same size, same name or group) is hashed."""
+    whichever group, --group or not), or into the same --group, one read without rejects
+    first: reading them again could add nothing, or file the same messages under
+    another group. Admins re-run the whole export folder every week; old files cost a
+    hash, not a parse. One that had rejects (`rejected`) is read again, in case this
+    version reads more of it. Only a file with a candidate in the ledger (same size,
+    same name or group) is hashed."""
     candidates = conn.execute(
-        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate, i.sha256 from imports i "
-        "left join groups g on g.id = i.group_id where i.size = ? and i.rejected = 0 "
+        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate, i.sha256, i.rejected from imports i "
+        "left join groups g on g.id = i.group_id where i.size = ? "
         "and (? is null or i.format = ?) and (g.name = ? or i.path = ?) order by i.id desc",
         [source.size, fmt, fmt, group, source.name]).fetchall()
     if not candidates:
@@ -193,10 +199,11 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
                 digest.update(chunk)
     except UNREADABLE:
         return None  # _ingest reports it
-    row = next((c for c in candidates if c[5] == digest.hexdigest()), None)
+    same = [c for c in candidates if c[5] == digest.hexdigest()]
+    row = next((c for c in same if not c[6]), same[0] if same else None)
     if row is None:
         return None
-    return FileResult(source.name, format=row[2], group=row[3], duplicate=row[4],
+    return FileResult(source.name, format=row[2], group=row[3], duplicate=row[4], rejected=row[6],
                       unchanged_since=f"import #{row[0]}, {row[1]}")
 
 

@@ -109,6 +109,18 @@ def test_a_file_that_had_rejects_is_read_again(qunguan, db_path, query, fixtures
     assert len(query("select id from imports")) == 2
 
 
+def test_a_file_with_rejects_filed_by_group_and_read_again_without_it_stays_in_its_group(qunguan, db_path, query,
+                                                                                         fixtures):
+    # The admin filed a cut-off weekly export under its real group name; next week the
+    # whole folder is run again, without --group: the file is read again for its rejects,
+    # into the group it was filed under, not a new one named after the file.
+    ingest(qunguan, db_path, fixtures / "memotrace3-truncated.csv", group="防火工作群")
+    again = qunguan("ingest", fixtures / "memotrace3-truncated.csv", "--db", db_path, "--silent")
+    assert "\t防火工作群\tnew 0\t" in again.stdout and "rejected 1" in again.stdout
+    assert [r["name"] for r in query("select name from groups")] == ["防火工作群"]
+    assert count(query) == query("select new from imports where id = 1")[0]["new"]
+
+
 def test_overlapping_weeks_add_only_the_new_days(qunguan, db_path, query, fixtures):
     ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
     week2 = ingest(qunguan, db_path, fixtures / "memotrace3-week2.csv")
