@@ -27,7 +27,7 @@ import sqlite_utils
 from classifiers.tokenizer import tokens
 from ingest import roster
 from ingest import writer as ops
-from ingest.formats import NAMED_BY_FILE, by_name, detect
+from ingest.formats import NAMED_BY_FILE, ONE_CHAT, by_name, detect
 from ingest.formats.memotrace import chat_named_so, named_like_a_copy
 from ingest.records import Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
@@ -164,11 +164,12 @@ def ingest_source(db: sqlite_utils.Database, source: Source, result: FileResult,
     earlier = None if day else _earlier_import(db.conn, source, group, fmt)
     if earlier and not earlier.rejected:
         return earlier
-    if earlier and group is None and earlier.format in NAMED_BY_FILE:
+    if earlier and group is None and earlier.format in ONE_CHAT:
         # Read again for its rejects (a newer reader may read more of them), into the group
-        # it was filed under, maybe by --group: one named after the file would hold every
-        # message of it a second time.
-        group = earlier.group
+        # it was filed under, maybe by --group: one named after the file (or by a share's
+        # title) would hold every message of it a second time. As if named alone with that
+        # --group, which then wins over the name inside it, found in a folder or not.
+        group, source = earlier.group, replace(source, walked=False)
     try:
         # Decoding in C is fast; a line the file's encoding cannot read sends the whole
         # file (rolled back) through the tolerant line-by-line decoder instead.

@@ -121,6 +121,20 @@ def test_a_file_with_rejects_filed_by_group_and_read_again_without_it_stays_in_i
     assert count(query) == query("select new from imports where id = 1")[0]["new"]
 
 
+def test_a_share_with_rejects_filed_by_group_and_read_again_without_it_stays_in_its_group(qunguan, db_path, query,
+                                                                                          fixtures, tmp_path):
+    # The same for a phone share whose title names the chat: given alone with --group, it
+    # was filed there, whatever its title says; read again in the week's folder, it stays.
+    share = tmp_path / "分享.txt"
+    share.write_text((fixtures / "wechat-share.txt").read_text(encoding="utf-8")
+                     + "\n县农业农村局-彭涛  25:61\n请各乡镇明天上午报送名单\n", encoding="utf-8")
+    first = ingest(qunguan, db_path, share, group="乡村振兴群")
+    assert "\t乡村振兴群\tnew 4\t" in first.stdout and "rejected 1" in first.stdout
+    again = qunguan("ingest", tmp_path, "--db", db_path, "--silent")
+    assert "\t乡村振兴群\tnew 0\talready present 4\trejected 1" in again.stdout
+    assert [r["name"] for r in query("select name from groups")] == ["乡村振兴群"]
+
+
 def test_overlapping_weeks_add_only_the_new_days(qunguan, db_path, query, fixtures):
     ingest(qunguan, db_path, fixtures / "memotrace3-week1.csv")
     week2 = ingest(qunguan, db_path, fixtures / "memotrace3-week2.csv")

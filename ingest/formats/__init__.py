@@ -25,6 +25,8 @@ BY_NAME = {f.NAME: f for f in FORMATS + BINARY_FORMATS if f is not memotrace.Wor
 # Exports whose group name is only their file's (`NAMED_BY_FILE`): --group overrides it.
 # The others name their chat inside the file, and that name wins over --group.
 NAMED_BY_FILE = tuple(name for name, f in BY_NAME.items() if getattr(f, "NAMED_BY_FILE", False))
+# Exports that hold one chat whatever names it (`ONE_CHAT`), those named by their file among them.
+ONE_CHAT = NAMED_BY_FILE + tuple(name for name, f in BY_NAME.items() if getattr(f, "ONE_CHAT", False))
 
 
 def detect(head: str, head_bytes: bytes, filename: str, siblings=()):

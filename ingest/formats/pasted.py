@@ -38,6 +38,7 @@ def _style(m: re.Match) -> tuple:
 
 class Text:
     NAME = "pasted-text"
+    ONE_CHAT = True  # a paste is of one chat
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:

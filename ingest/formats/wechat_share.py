@@ -19,6 +19,7 @@ _IMAGE = re.compile(r"^\[图片: .+\(请在附件中查看\)\]$")
 
 class Text:
     NAME = "wechat-share"
+    ONE_CHAT = True  # a share is of one chat
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
