@@ -231,15 +231,30 @@ def enable_user(conn, name: str, by: str) -> None:
     _end_sessions(conn, name, "enabled", by, disabled=0)
 
 
-def unlock_user(conn, name: str, by: str) -> None:
+def unlock_user(conn, name: str, by: str) -> bool:
     """Lift the locks on `name`'s logins, from every address (`login_locked`: the failures
     before count no more), for an owner whom guesses spread over many addresses keep out
     of a browser new to the account; kept in the change log with who did it. Sessions go
-    on, and the password is unchanged."""
+    on, and the password is unchanged. False, and nothing changed, when no lock of the
+    account held (`account_locked`)."""
     if get_user(conn, name) is None:
         raise _no_user(name)
     with conn:
+        conn.execute("begin immediate")
+        if not account_locked(conn, name):
+            return False
         _log_event(conn, name, "unlocked", by)
+    return True
+
+
+def account_locked(conn, name: str) -> bool:
+    """Whether a lock of `name`'s own refuses its logins from some address: its lock from an
+    address it failed from, or the account's from every address (not an address's lock,
+    which refuses every account there and no unlocking lifts)."""
+    failed_from = [row[0] for row in conn.execute(
+        "select distinct address from logins where name = ? and not ok and locked is null", [name])]
+    return any(login_locked(conn, name, address, trusted=True) for address in failed_from) \
+        or _lock(conn, *_account_lock(conn, name)) is not None
 
 
 def log_out(conn, name: str) -> None:
@@ -321,20 +336,30 @@ def login_locked(conn, name: str, address: str, trusted: bool = False) -> Lock |
     them, and the account's lock from an address holds for every browser there. Nor does
     a success from the address lift its lock: the sprayer's own account would give them
     guesses anew."""
-    since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
-    reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? "
-                         "and event in ('password changed', 'unlocked', 'enabled')", [name]).fetchone()[0]
-    since_reset = max(since, reset)
+    since, since_reset = _windows(conn, name)
     locks = [("name", "name = ? and address = ? and at >= ? and id > coalesce((select max(id) from logins "
                       "where name = ? and address = ? and ok), 0)", [name, address, since_reset, name, address])]
     if not trusted:
-        locks += [("address", "address = ? and at >= ?", [address, since]),
-                  ("account", "name = ? and at >= ? and id > coalesce((select max(id) from logins where name = ? "
-                              "and ok), 0)", [name, since_reset, name])]
+        locks += [("address", "address = ? and at >= ?", [address, since]), _account_lock(conn, name)]
     for kind, where, params in locks:
         if lock := _lock(conn, kind, where, params):
             return lock
     return None
+
+
+def _windows(conn, name: str) -> tuple[str, str]:
+    """Since when failures count toward the locks: toward an address's, the window; toward
+    `name`'s, the window or its last reset (`login_locked`), whichever came later."""
+    since = (local_now() - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S")
+    reset = conn.execute("select coalesce(max(at), '') from user_events where name = ? "
+                         "and event in ('password changed', 'unlocked', 'enabled')", [name]).fetchone()[0]
+    return since, max(since, reset)
+
+
+def _account_lock(conn, name: str) -> tuple[str, str, list]:
+    """The account's lock (`login_locked`), as `_lock` takes it."""
+    return ("account", "name = ? and at >= ? and id > coalesce((select max(id) from logins where name = ? and ok), 0)",
+            [name, _windows(conn, name)[1], name])
 
 
 def _lock(conn, kind: str, where: str, params: list) -> Lock | None:

@@ -96,8 +96,9 @@ def _say_still_disabled(conn, name: str, db: Path, done_zh: str, done: str) -> N
 
     if auth.get_user(conn, name).disabled:
         enable = command_line('qunguan', 'users', 'enable', name, '--db', db)
+        done = f"{done} does not let them log in" if done else "they cannot log in"
         err.print(f"[yellow]注意：{escape(name)} 已停用，{done_zh}在 `{enable}` 恢复其登录之前不能登录（{escape(name)} is "
-                  f"disabled: {done} does not let them log in until `{enable}`）[/yellow]")
+                  f"disabled: {done} until `{enable}`）[/yellow]")
 
 
 @users_app.command("list")
@@ -135,21 +136,29 @@ def users_unlock(name: UserName, db: ArchiveOption):
     user); their password and open sessions stay."""
     from review import auth
 
-    _change_user(auth.unlock_user, name, db, "unlocked")
-    err.print(f"已解除 {escape(name)} 的登录锁定，此前的失败登录不再计入；如仍有人猜测密码，达到次数后会再次锁定"
-              f"（the failed logins before no longer count; guessing goes on locking it again）", highlight=False)
-    _say_still_disabled(_users_conn(db), name, db, "解除锁定后", "lifting the lock")
+    if _change_user(auth.unlock_user, name, db, "unlocked", unchanged="not locked"):
+        err.print(f"已解除 {escape(name)} 的登录锁定，此前的失败登录不再计入；如仍有人猜测密码，达到次数后会再次锁定"
+                  f"（the failed logins before no longer count; guessing goes on locking it again）", highlight=False)
+        _say_still_disabled(_users_conn(db), name, db, "解除锁定后", "lifting the lock")
+        return
+    # Nothing is wrong, but what keeps the owner out is something else: told 已解除, the admin
+    # would look no further.
+    err.print(f"{escape(name)} 的账号未被锁定，无需解除，未作改动；无法登录请核对用户名和密码"
+              f"（{escape(name)} is not locked: nothing changed）", highlight=False)
+    _say_still_disabled(_users_conn(db), name, db, "", "")
 
 
-def _change_user(change, name: str, db: Path, done: str) -> None:
-    """`change(users, name, by=…)` made by whoever runs the command; its refusal in one line."""
+def _change_user(change, name: str, db: Path, done: str, unchanged: str = "") -> bool:
+    """`change(users, name, by=…)` made by whoever runs the command; its refusal in one line.
+    False when `change` returned False, having nothing to change: then `unchanged` is said."""
     from review import auth
 
     try:
-        change(_users_conn(db), name, by=_os_user())
+        changed = change(_users_conn(db), name, by=_os_user()) is not False
     except auth.AuthError as e:
         _refuse(e, db)
-    typer.echo(f"user {name}\t{done}")
+    typer.echo(f"user {name}\t{done if changed else unchanged}")
+    return changed
 
 
 def _os_user() -> str:

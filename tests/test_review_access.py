@@ -678,6 +678,9 @@ async def test_an_admin_unlocks_an_account_sprayed_from_many_addresses_and_the_u
     ("nobody", "没有用户 'nobody'"),
     ("u-gone", None)])  # a disabled user's locks are lifted too, for when they are enabled again
 def test_unlocking_names_a_user_there_is(ds, qunguan, db_path, name, says):
+    from review import auth
+
+    spray(db_path, name, auth.LOCK_AFTER["account"])  # guesses from everywhere
     unlocked = qunguan("users", "unlock", name, "--db", db_path)
     assert unlocked.exit_code == (1 if says else 0)
     assert (says in unlocked.stderr) if says else unlocked.stdout == f"user {name}\tunlocked\n"
@@ -687,9 +690,35 @@ def test_unlocking_names_a_user_there_is(ds, qunguan, db_path, name, says):
 def test_unlocking_a_disabled_user_says_they_still_cannot_log_in(ds, qunguan, db_path, name, disabled):
     # Told only 已解除登录锁定, the admin would tell the owner to log in, to no end, as a new
     # password alone does not let a disabled user in either (`users password` says so).
+    from review import auth
+
+    spray(db_path, name, auth.LOCK_AFTER["account"])  # guesses from everywhere
     unlocked = qunguan("users", "unlock", name, "--db", db_path)
     assert unlocked.exit_code == 0 and unlocked.stdout == f"user {name}\tunlocked\n"
     assert ("已停用，解除锁定后在 `qunguan users enable u-gone" in unlocked.stderr) == disabled
+
+
+@pytest.mark.parametrize("failures", [0, 4])  # none, or short of the lock
+def test_unlocking_a_user_who_is_not_locked_says_so_and_changes_nothing(ds, qunguan, db_path, failures):
+    # The owner says she cannot log in; the admin unlocks her account. Told 已解除, he would
+    # look no further, when no lock kept her out (a mistyped password, a disabled account).
+    from review import auth
+
+    users = sqlite3.connect(auth.users_path(db_path))
+    users.executemany("insert into logins (name, address, ok, at) values ('u-supervisor', '203.0.113.9', 0, ?)",
+                      [(stamp(),)] * failures)
+    users.commit()
+    unlocked = qunguan("users", "unlock", "u-supervisor", "--db", db_path)
+    assert unlocked.exit_code == 0 and unlocked.stdout == "user u-supervisor\tnot locked\n"
+    assert unlocked.stderr.startswith("u-supervisor 的账号未被锁定，无需解除")
+    assert "已解除" not in unlocked.stderr
+    assert users.execute("select count(*) from user_events where event = 'unlocked'").fetchone() == (0,)
+
+
+def test_unlocking_a_disabled_user_who_is_not_locked_says_why_they_cannot_log_in(ds, qunguan, db_path):
+    unlocked = qunguan("users", "unlock", "u-gone", "--db", db_path)
+    assert unlocked.exit_code == 0 and unlocked.stdout == "user u-gone\tnot locked\n"
+    assert "未被锁定" in unlocked.stderr and "u-gone 已停用，在 `qunguan users enable u-gone" in unlocked.stderr
 
 
 async def opens(ds, cookies) -> bool:
