@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
                         escape, fail, fail_on, fail_unreadable, made_by_qunguan, model_folder, pasteable, print_metrics,
-                        print_table, save_model, say_settled, warn)
+                        print_table, refuse_users_database, save_model, say_settled, warn)
 from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
@@ -448,6 +448,7 @@ def train(
             fail(f"{with_reviews}: no such archive", f"{with_reviews}：档案不存在（请检查 --with-reviews 是否写错）")
         # Opened as an archive, a folder ended in SQLite's traceback, and any other file was
         # made an archive: qunguan's tables written into it.
+        refuse_users_database(with_reviews, "--with-reviews")
         if not made_by_qunguan(with_reviews):
             fail(f"{with_reviews}: not a qunguan archive; --with-reviews names an archive whose flags were reviewed",
                  f"{with_reviews} 不是群管档案；--with-reviews 后面写核查过标记的档案")

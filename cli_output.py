@@ -3,6 +3,7 @@ and the metrics table. Data goes to stdout; diagnostics and progress to stderr."
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import re
 import shlex
@@ -189,6 +190,8 @@ def _usable(ctx: typer.Context, path: Path) -> Path:
         fail(f"{path}: not a qunguan archive (not an SQLite database); --db names the archive, "
              "the exports to read come before it",
              f"{path} 不是群管档案（不是 SQLite 数据库）；--db 后面写档案，要导入的导出文件写在 --db 前面")
+    if path.exists():
+        refuse_users_database(path, "--db")
     if path.exists() and (made_by := _schema_version(path)) > len(MIGRATIONS):
         # Its tables may hold what this version would not keep right (a column, a trigger
         # it does not know), and every command writes: upgrade before using it.
@@ -212,6 +215,28 @@ def _usable(ctx: typer.Context, path: Path) -> Path:
 
 
 _SQLITE = b"SQLite format 3\x00"
+
+
+def refuse_users_database(path: Path, option: str) -> None:
+    """`fail` when `path` is an archive's users database (`review.auth`), named where the
+    archive goes: it sits beside the archive, its name much the same, and qunguan numbers
+    its schema too, so it would be taken for an archive and fail on its first table."""
+    tables = _read_only(path, lambda conn: {name for (name,) in conn.execute(
+        "select name from sqlite_master where type = 'table'")}, set())
+    if {"users", "logins", "user_events"} <= tables and "messages" not in tables:
+        archive = _archive_of(path)
+        fail(f"{path}: the users database (the logins), not the archive; {option} names the archive, {archive}",
+             f"{path} 是登录账号的用户数据库，不是档案；{option} 后面写档案 {archive}")
+
+
+def _archive_of(users: Path) -> Path:
+    """The archive whose users database is `users`: the one beside it, else as it would be named."""
+    from review.auth import users_path
+
+    base = users.name.removesuffix(".users.db") if users.name.endswith(".users.db") else users.stem
+    beside = [p for p in sorted(users.parent.glob(f"{glob.escape(base)}.*"))
+              if p != users and users_path(p) == users and p.is_file() and _head(p) == _SQLITE]
+    return beside[0] if beside else users.with_name(f"{base}.db")
 
 
 def _foreign_tables(path: Path) -> list[str]:

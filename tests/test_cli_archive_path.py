@@ -165,3 +165,42 @@ def test_an_archive_a_newer_version_made_is_refused_saying_to_upgrade(qunguan, f
             assert "made by a newer version of qunguan" in result.stderr
         else:
             assert result.exit_code == 0, result.output
+
+
+# Every command that takes --db, with what else it needs; `ingest` and the imports read a file first.
+COMMANDS_ON_THE_ARCHIVE = [
+    ["ingest", "{fixtures}/memotrace3-week2.csv", "--silent"], ["stats"], ["verify"], ["report"], ["classify"],
+    ["roster", "import", "{fixtures}/roster.csv"], ["roster", "remove", "张三"], ["groups", "set", "防火群", "--unit", "县应急局"],
+    ["groups", "rename", "防火群", "森林防火群"], ["groups", "list"], ["config", "set", "after_hours.enabled", "false"],
+    ["config", "show"], ["config", "unset", "after_hours.enabled"], ["accounts", "import", "{fixtures}/newmedia/台账-gb18030.csv"],
+    ["accounts", "file", "宜春发布", "--action", "开设", "--filed-on", "2025-06-02", "--effective-on", "2025-06-09"],
+    ["accounts", "list"], ["accounts", "config", "dormant_days", "90"], ["accounts", "check"],
+    ["posts", "import", "{fixtures}/newmedia/posts.csv"], ["users", "add", "李强", "--password-stdin"],
+    ["users", "password", "u-admin", "--password-stdin"], ["users", "list"], ["users", "disable", "u-admin"],
+    ["users", "enable", "u-admin"], ["users", "unlock", "u-admin"], ["reviews", "export"], ["serve", "--port", "0"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_THE_ARCHIVE, ids=" ".join)
+def test_the_users_database_given_as_the_archive_is_refused_naming_the_archive(qunguan, fixtures, tmp_path, command):
+    # The admin sees 档案.db and 档案.users.db side by side and picks the wrong one.
+    archive = tmp_path / "档案.db"
+    assert qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", archive, "--group", "防火群", "--silent").exit_code == 0
+    assert qunguan("users", "add", "u-admin", "--role", "admin", "--db", archive, "--password-stdin",
+                   input="Correct-Horse-9\n").exit_code == 0
+    users = tmp_path / "档案.users.db"
+    before = users.read_bytes()
+    result = qunguan(*[word.format(fixtures=fixtures) for word in command], "--db", users, input="Another-Secret-42\n")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (f"错误：{users} 是登录账号的用户数据库，不是档案；--db 后面写档案 {archive}"
+                                     f"（error: {users}: the users database (the logins), not the archive; "
+                                     f"--db names the archive, {archive}）")
+    assert users.read_bytes() == before
+
+
+def test_the_users_database_given_to_learn_from_is_refused_naming_the_archive(qunguan, fixtures, tmp_path):
+    archive = tmp_path / "档案.db"
+    assert qunguan("users", "add", "u-admin", "--role", "admin", "--db", archive, "--password-stdin",
+                   input="Correct-Horse-9\n").exit_code == 0
+    result = qunguan("train", "--with-reviews", tmp_path / "档案.users.db", "--data", fixtures / "corpus")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"是登录账号的用户数据库，不是档案；--with-reviews 后面写档案 {archive}" in result.stderr
