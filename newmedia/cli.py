@@ -20,7 +20,7 @@ posts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 post
 def _exists(path: Path) -> None:
     if path.is_dir():
         fail(f"{path}: a folder; name the file in it (.xlsx or CSV)", f"{path} 是文件夹；请写出其中的文件（.xlsx 或 CSV）")
-    if not path.is_file():
+    if not path.exists():  # /dev/null or a pipe (`<(iconv …)`) is there, and is read
         fail(f"{path}: no such file", f"{path}：文件不存在")
 
 

@@ -71,6 +71,10 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]], enough: int = 2,
                          f"{name}：不读取旧版 .xls 工作簿；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
     kind = "xlsx" if suffix in (".xlsx", ".xlsm") else "csv"
     text, replaced = _csv_text(path, name) if kind == "csv" else ("", False)
+    if not text.strip(_BLANK_TAIL + "\r\n") and (kind == "csv" or _empty(path)):
+        # Said as what it is: "no header row in the first 10 rows" sent the admin looking
+        # for a header in a file saved before anything was typed in (or /dev/null).
+        raise TableError(f"{name}: an empty file, nothing in it", f"{name}：是空文件，没有任何内容")
     for grid in (_xlsx_sheets(path, name) if kind == "xlsx" else _csv_readings(text, short_cells, name, typed_dates)):
         if (header := header_row(grid, aliases, enough)) is not None:
             number, cells = header
@@ -335,6 +339,13 @@ def _csv_text(path: Path, name: str) -> tuple[str, bool]:
         raise TableError(f"{name}: binary data, not a CSV or .xlsx file", f"{name}：是二进制数据，不是 CSV 或 .xlsx 文件")
     text = table_text(data).lstrip("\ufeff")
     return text, text.count("\ufffd") > sum(map(data.count, _OWN_FFFD))
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False  # reading it says why
 
 
 def cell_text(value) -> str:

@@ -59,8 +59,8 @@ MISTAKES = {
     "the ledger's folder": (["accounts", "import", "{tmp}"], "是文件夹；请写出其中的文件（.xlsx 或 CSV）", "a folder"),
     "the roster given as the ledger": (["accounts", "import", "{fixtures}/roster.csv"], "roster.csv：没有 平台/账号名称 列",
                                        "no 平台/账号名称 column"),
-    "a ledger of no accounts": (["accounts", "import", "{fixtures}/empty.txt"], "empty.txt：前 10 行中没有列名可识别的表头行",
-                                "no header row with recognised columns"),
+    "a ledger of no accounts": (["accounts", "import", "{fixtures}/empty.txt"], "empty.txt：是空文件，没有任何内容",
+                                "an empty file"),
     "a filing of an account not in the ledger": (
         ["accounts", "file", "宜春发布", "--action", "开设", "--filed-on", "2025-06-02", "--effective-on", "2025-06-09"],
         "台账中没有账号 '宜春发布'；请先导入台账", "no account '宜春发布' in the registry"),
@@ -85,6 +85,29 @@ def test_a_mistake_is_said_in_chinese_with_the_english_after_it(qunguan, archive
     [line] = [line for line in result.stderr.splitlines() if "error:" in line or "错误" in line]
     assert line.startswith("错误：") and chinese in line, line
     assert english in line.split("（error: ", 1)[1], line
+
+
+IMPORTS = [["roster", "import"], ["accounts", "import"], ["posts", "import"]]
+
+
+@pytest.mark.parametrize("command", IMPORTS, ids=" ".join)
+@pytest.mark.parametrize("name, content", [("/dev/null", None), ("台账.csv", b""), ("台账.xlsx", b""),
+                                           ("台账.csv", "\ufeff\r\n,,,\r\n  \r\n".encode())])  # Excel's commas alone
+def test_an_empty_file_is_said_to_be_empty_not_missing(qunguan, archive, tmp_path, command, name, content):
+    # Given /dev/null (a script's placeholder) or a file saved before anything was typed
+    # in, the admin was told there was no such file, or no header in its first 10 rows.
+    path = tmp_path / name if content is not None else name
+    if content is not None:
+        path.write_bytes(content)
+    result = qunguan(*command, path, "--db", archive)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == f"错误：{path}：是空文件，没有任何内容（error: {path}: an empty file, nothing in it）"
+
+
+@pytest.mark.parametrize("command", IMPORTS, ids=" ".join)
+def test_a_file_that_is_not_there_is_still_said_to_be_missing(qunguan, archive, tmp_path, command):
+    result = qunguan(*command, tmp_path / "台账.csv", "--db", archive)
+    assert result.exit_code == 1 and f"{tmp_path / '台账.csv'}：文件不存在" in result.stderr
 
 
 def test_a_mistyped_archive_is_said_in_chinese_by_every_command(qunguan, tmp_path):

@@ -117,7 +117,7 @@ def test_reimporting_updates_the_same_accounts_and_never_duplicates(qunguan, db_
 @pytest.mark.parametrize("name, content, message", [
     ("photo.png", None, "binary data, not a CSV or .xlsx file"),
     ("roster.csv", None, "no 平台/账号名称 column"),
-    ("empty.txt", None, "no header row with recognised columns"),
+    ("empty.txt", None, "an empty file, nothing in it"),
     ("fake.xlsx", "单位名称,平台\n", "not a readable .xlsx workbook"),
     ("old.xls", "x", "old .xls workbooks are not read"),
     ("nope.xlsx", False, "no such file"),

@@ -147,7 +147,7 @@ def test_a_roster_headed_as_the_county_office_heads_it_is_read_and_a_column_left
 @pytest.mark.parametrize("name, content, message", [
     ("花名册", None, "花名册: a folder; name the roster file in it"),
     ("fake.xlsx", "not a workbook", "not a readable .xlsx workbook"),
-    ("empty.csv", "", "no header row"),
+    ("empty.csv", "", "an empty file, nothing in it"),
     ("bad.csv", "unit,position\n县水利局,局长\n", "no name column"),
 ])
 def test_a_file_that_is_no_roster_is_refused_in_one_line(qunguan, db_path, tmp_path, name, content, message):
