@@ -247,8 +247,9 @@ SQLITE_ERRORS: list[tuple[str, str]] = [
     ("Expression tree is too large (maximum depth {n})", "SQL 表达式嵌套过深（最多 {} 层）"),
     ("integer overflow", "整数超出范围"),
     ("not authorized", "无权执行此操作"),
-    # site.READABLE_PRAGMAS: the server's paths and settings are not for queries.
-    ("access to {column} is prohibited", "无权读取 {}：查询不能读取服务器的文件路径和设置"),
+    # site.READABLE_PRAGMAS, site.UNREADABLE_TABLES: the server's paths, settings and
+    # running statements are not for queries.
+    ("access to {column} is prohibited", "无权读取 {}：查询不能读取服务器的文件路径、设置和正在执行的语句"),
     ("attempt to write a readonly database", "数据库为只读，不能写入"),
     ("database is locked", "数据库正忙：其他程序（如导入、违规识别）正在写入，请稍后重试"),
     ("database table is locked", "数据库正忙：其他程序（如导入、违规识别）正在写入，请稍后重试"),

@@ -170,17 +170,23 @@ READABLE_PRAGMAS = {"table_info", "table_xinfo", "foreign_key_list", "index_list
                     "page_count", "page_size", "max_page_count", "schema_version", "function_list"}
 
 
+# SQLite's own tables no query may read: sqlite_stmt gives the SQL of every statement open
+# on the connection, other users' queries (a search's words in them) among them.
+UNREADABLE_TABLES = {"sqlite_stmt"}
+
+
 def _authorizer(action, table, column, database, trigger) -> int:
     # SQLite names the table as the query first spelled it: PRAGMA_DATABASE_LIST too.
-    if action == sqlite3.SQLITE_READ and table and table.lower().startswith("pragma_") \
-            and table.lower().removeprefix("pragma_") not in READABLE_PRAGMAS:
+    if action == sqlite3.SQLITE_READ and table and (
+            table.lower() in UNREADABLE_TABLES
+            or table.lower().startswith("pragma_") and table.lower().removeprefix("pragma_") not in READABLE_PRAGMAS):
         return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
 
 
 def limit_connection(conn) -> None:
     """Set the server's limits on one of Datasette's connections: the longest value, and
-    no pragma read as a table but READABLE_PRAGMAS."""
+    no pragma read as a table but READABLE_PRAGMAS, nor UNREADABLE_TABLES."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LONGEST_VALUE)
     conn.set_authorizer(_authorizer)
 

@@ -846,6 +846,18 @@ async def test_an_auditors_sql_reads_neither_the_archives_path_nor_the_servers_s
     assert str(db_path.parent) not in response.text and "COMPILER" not in response.text
 
 
+@pytest.mark.parametrize("sql", ["select sql from sqlite_stmt", "select * from SQLITE_STMT",
+                                 "select (select group_concat(sql) from main.sqlite_stmt) as s"])
+async def test_an_auditors_sql_reads_no_other_statement_the_server_runs(ds, sql):
+    # sqlite_stmt lists the SQL of every statement open on the connection: other users'
+    # queries, a search's words among them.
+    response = await ds.client.get("/archive.json", params={"sql": sql}, cookies=cookies_for(ds, "u-auditor"))
+    assert response.status_code == 400 and response.json()["error"].startswith("无权读取 sqlite_stmt")
+    where = await ds.client.get("/archive/flags.json", params={"_where": "id in (select nscan from sqlite_stmt)"},
+                                cookies=cookies_for(ds, "u-auditor"))
+    assert where.status_code == 400 and where.json()["error"].startswith("无权读取 sqlite_stmt")
+
+
 @pytest.mark.parametrize("path", ["/archive/flags", "/archive/flags.json"])
 async def test_a_table_pages_where_reading_the_archives_path_is_refused_not_a_server_error(ds, db_path, path):
     response = await ds.client.get(path, params={"_where": "id in (select seq from pragma_database_list)"},
