@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 # What a browser on this machine calls it, whatever address the server is bound to.
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -40,6 +41,24 @@ def host_of(header: str) -> str:
     name, _, port = header.rpartition(":")
     name = name if name and (port.isdigit() or not port) and ":" not in name else header
     return name.removesuffix(".")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_origin(origin: str, scheme: str, host: str | None) -> bool:
+    """Whether the `origin` a browser sent is the site as the request reached it: the
+    `scheme` and `Host` header it came by, host name and port alike (a scheme's default port
+    where none is written). Another port of the same machine is another site to a browser."""
+    try:
+        return host is not None and _origin_parts(origin) == _origin_parts(f"{scheme}://{host}")
+    except ValueError:  # a port that is no number
+        return False
+
+
+def _origin_parts(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url.strip().lower())
+    return parts.scheme, host_of(parts.hostname or ""), parts.port or _DEFAULT_PORTS.get(parts.scheme)
 
 
 def is_allowed(header: str | None, allowed: list[str]) -> bool:

@@ -134,11 +134,13 @@ def lock_down(archive: Path) -> None:
 _HANDLING_TABLE = '状态、措施以代码记录；按中文名查看请用 <a href="{trail}">处置记录（工作群标记）</a>。'
 
 
-def metadata(archive: Path, users_db: Path, allowed_hosts: list[str]) -> dict:
+def metadata(archive: Path, users_db: Path, allowed_hosts: list[str], proxied_hosts: list[str] = ()) -> dict:
+    """`proxied_hosts`: the names `serve --allow-host` gave, which a reverse proxy may serve (`web.from_this_site`)."""
     trail = f"/{archive.stem}/handling_trail"
     return {
         "title": "群管 · 政务微信工作群档案",
-        "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db), "allowed_hosts": allowed_hosts}},
+        "plugins": {"qunguan": {"database": archive.stem, "users_db": str(users_db), "allowed_hosts": allowed_hosts,
+                                "proxied_hosts": list(proxied_hosts)}},
         "databases": {archive.stem: {"queries": canned_queries(),
                                      "tables": {"handling": {"description_html": _HANDLING_TABLE.format(trail=trail)}}}},
     }
@@ -252,5 +254,6 @@ def make_datasette(archive: Path, host: str = "127.0.0.1", allow_hosts: tuple[st
     auth.connect(users).close()
     return Datasette([str(archive)], plugins_dir=str(DATASETTE_DIR / "plugins"),
                      template_dir=str(DATASETTE_DIR / "templates"),
-                     metadata=metadata(archive, users, hosts.allowed_hosts(host, allow_hosts)),
+                     metadata=metadata(archive, users, hosts.allowed_hosts(host, allow_hosts),
+                                       [hosts.host_of(name) for name in allow_hosts]),
                      secret=secret_for(archive), settings=SETTINGS)

@@ -113,13 +113,17 @@ async def may_read_trail(datasette, actor) -> bool:
 
 def from_this_site(datasette, request) -> bool:
     """Whether a login was posted from a page of this site, as its browser says: the Origin
-    header, which every current browser sends with a POST, names one of the site's hosts
-    (none sent: a browser too old to, let through). The double-submit token alone does not
-    tell: a page on a sibling subdomain, same-site to the browser, can set the CSRF cookie
-    to a token of its own and post it with its owner's name and password, logging the
-    victim into that account, where her decisions would be theirs."""
+    header, which every current browser sends with a POST, is the site as the request
+    reached it, scheme, host and port (none sent: a browser too old to, let through); or
+    names a host `serve --allow-host` gave, which a reverse proxy may stand for, its
+    scheme and port and perhaps its Host the server never sees. The double-submit token
+    alone does not tell: a page on a sibling subdomain, same-site to the browser, or on
+    another port of this machine, can set the CSRF cookie to a token of its own and post it
+    with its owner's name and password, logging the victim into that account, where her
+    decisions would be theirs."""
     origin = request.headers.get("origin")
-    return origin is None or hosts.is_allowed(urlsplit(origin).netloc or None, allowed_hosts(datasette))
+    return origin is None or hosts.same_origin(origin, request.scheme, request.headers.get("host")) \
+        or hosts.is_allowed(urlsplit(origin).netloc or None, config(datasette).get("proxied_hosts", []))
 
 
 def trail_url(datasette) -> str:

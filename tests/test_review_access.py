@@ -325,7 +325,8 @@ async def test_a_login_posted_from_another_site_is_refused(ds):
 
 
 @pytest.mark.parametrize("origin, logs_in", [("http://evil.example.gov.cn", False), ("null", False),
-                                             ("http://localhost", True), ("http://LOCALHOST:8001", True),
+                                             ("http://localhost", True), ("http://LOCALHOST:80", True),
+                                             ("http://localhost:8001", False), ("https://localhost", False),
                                              (None, True)])  # a browser too old to say
 async def test_a_login_posted_with_a_tossed_cookie_from_a_sibling_site_is_refused(ds, origin, logs_in):
     # A page on a sibling subdomain is same-site: the browser sends it our cookies, and it
@@ -337,6 +338,21 @@ async def test_a_login_posted_with_a_tossed_cookie_from_a_sibling_site_is_refuse
                                     cookies=tossed, headers={"origin": origin} if origin else {})
     assert response.status_code == (302 if logs_in else 403) and ("ds_actor" in response.cookies) == logs_in
     assert logs_in or "--allow-host" in response.text
+
+
+@pytest.mark.parametrize("origin, logs_in", [
+    ("http://127.0.0.1:8001", True), ("http://127.0.0.1:9999", False), ("http://127.0.0.1", False),
+    ("https://127.0.0.1:8001", False), ("http://localhost:8001", False)])
+async def test_a_login_posted_from_another_port_of_the_same_machine_is_refused(ds, origin, logs_in):
+    # Any other web program on the machine (a colleague's tool on port 9999) is another
+    # site to the browser, yet its name is the server's: the port tells them apart.
+    served = {"host": "127.0.0.1:8001"}
+    page = await ds.client.get("/-/login", headers=served)
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+    response = await ds.client.post("/-/login", data={"username": "u-admin", "password": PASSWORD, "csrftoken": token},
+                                    cookies={"ds_csrftoken": page.cookies["ds_csrftoken"]},
+                                    headers={**served, "origin": origin})
+    assert response.status_code == (302 if logs_in else 403) and ("ds_actor" in response.cookies) == logs_in
 
 
 async def test_an_office_behind_a_proxy_that_passes_its_own_host_is_told_to_allow_its_name(ds, db_path):
@@ -353,6 +369,13 @@ async def test_an_office_behind_a_proxy_that_passes_its_own_host_is_told_to_allo
     allowed = make_datasette(db_path, allow_hosts=("qunguan.office.gov.cn",))
     token, cookies = await csrf(allowed, "/-/login", {})
     response = await allowed.client.post("/-/login", data={**form, "csrftoken": token}, cookies=cookies, headers=office)
+    assert response.status_code == 302 and "ds_actor" in response.cookies
+    # So does one through a proxy that passes the browser's Host on, its https and port
+    # the proxy's, which the server never sees.
+    passed_on = {**office, "host": "qunguan.office.gov.cn"}
+    token, cookies = await csrf(allowed, "/-/login", {})
+    response = await allowed.client.post("/-/login", data={**form, "csrftoken": token}, cookies=cookies,
+                                         headers=passed_on)
     assert response.status_code == 302 and "ds_actor" in response.cookies
 
 
