@@ -19,15 +19,16 @@ READ = ("supervisor", "auditor", "admin")
 LEDGER_TABLES = {"imports", "rejects", "settings_log", "registry_log"}
 # Every decision on every flag with its author, and each flag's last: faceted, sorted or
 # exported by actor_id they rank colleagues by their handling, as time_to_handle does.
-# Supervisors see who decided what case by case (the case page's history, an account's
-# history), which traces every decision they review without a list of everyone's.
+# Supervisors see who decided what case by case (the case page's history), which traces
+# every decision they review without a list of everyone's.
 ATTRIBUTED_TABLES = {"handling", "flag_state"}
 # Queries only admins and auditors open: the import ledger, and each supervisor's handling
 # time by name, a ranking of colleagues (第十三条 has the unit's Party group, not fellow
 # supervisors, hold people to account), and every decision filtered by its author
-# (handling_trail) that ranks them as well; supervisors see the time per unit
-# (time_to_handle_per_unit).
-RESTRICTED_QUERIES = {"import_ledger", "time_to_handle", "handling_trail"}
+# (handling_trail) that ranks them as well, or listed by its author account by account
+# (newmedia_account_history, its 经办: the decisions on every flag of the account);
+# supervisors see the time per unit (time_to_handle_per_unit).
+RESTRICTED_QUERIES = {"import_ledger", "time_to_handle", "handling_trail", "newmedia_account_history"}
 # The checks' own bookkeeping, auditors' alone: and which entries of a default list the
 # archive's settings leave out that classify has told of (settings_told), the settings again.
 HIDDEN_TABLES = {"post_bands", "detector_state", "settings", "settings_told"}

@@ -27,6 +27,7 @@ ROUTES = {
     "/archive/handling.json": {"u-auditor", "u-admin"},
     "/archive/flag_state.json": {"u-auditor", "u-admin"},
     "/archive/handling_trail": {"u-auditor", "u-admin"},
+    "/archive/newmedia_account_history.csv?account=1": {"u-auditor", "u-admin"},  # who handled each flag, too
     "/archive/imports": {"u-auditor", "u-admin"},
     "/archive/rejects.json": {"u-auditor", "u-admin"},
     "/archive/import_ledger": {"u-auditor", "u-admin"},

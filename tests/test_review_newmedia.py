@@ -103,3 +103,36 @@ async def test_each_flag_is_offered_the_measures_that_fit_what_it_is_about(qungu
             refused = await ds.client.post(case, cookies=cookies, data={**hidden, "status": "confirmed", "action": "removed"})
             assert refused.status_code == 400 and "此类标记不适用“移出群聊”" in refused.text
     assert query("select count(*) n from handling")[0]["n"] == 0
+
+
+async def test_who_handled_an_accounts_flags_is_for_auditors_and_admins_as_every_decision_by_its_author_is(
+        qunguan, db_path, query, fixtures):
+    # The account history lists each decision on the account's flags with who made it:
+    # account by account, a supervisor collected every colleague's decisions by name, as
+    # the handling table (closed to supervisors) would have given them.
+    from ingest.schema import open_archive
+    from review import handling
+
+    qunguan("accounts", "import", fixtures / "newmedia" / "台账-gb18030.csv", "--db", db_path)
+    qunguan("classify", "--db", db_path, "--silent")
+    for name, role in (("sup", "supervisor"), ("aud", "auditor"), ("adm", "admin")):
+        qunguan("users", "add", name, "--role", role, "--db", db_path, "--password-stdin", input="Secret-Pass-12\n")
+    flag = query("select id, account_id from flags where account_id is not null order by id limit 1")[0]
+    conn = open_archive(str(db_path)).conn
+    handling.record(conn, [flag["id"]], handling.validate("confirmed", "reminded", "已提醒", None), "colleague")
+    ds = make_datasette(db_path)
+    history = "/archive/newmedia_account_history"
+    for name, reads in (("sup", False), ("aud", True), ("adm", True)):
+        cookies = cookies_for(ds, name)
+        for ext in ("", ".json", ".csv"):
+            answer = await ds.client.get(f"{history}{ext}?account={flag['account_id']}", cookies=cookies)
+            assert answer.status_code == (200 if reads else 403), (name, ext)
+            assert ("colleague" in answer.text) == reads, (name, ext)
+        listed = await ds.client.get("/archive", cookies=cookies)
+        assert ("newmedia_account_history" in listed.text) == reads
+        # Nor can a query of one's own read it: supervisors run no SQL.
+        sql = await ds.client.get("/archive.json", params={"sql": "select actor_id from handling"}, cookies=cookies)
+        assert (sql.status_code == 200) == (name == "aud")
+    # The supervisor still sees who decided the case on its own page.
+    case = await ds.client.get(f"/-/qunguan/flags/{flag['id']}", cookies=cookies_for(ds, "sup"))
+    assert case.status_code == 200 and "<td>colleague</td>" in case.text
