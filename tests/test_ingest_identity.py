@@ -121,17 +121,32 @@ def test_a_file_with_rejects_filed_by_group_and_read_again_without_it_stays_in_i
     assert count(query) == query("select new from imports where id = 1")[0]["new"]
 
 
-def test_a_share_with_rejects_filed_by_group_and_read_again_without_it_stays_in_its_group(qunguan, db_path, query,
-                                                                                          fixtures, tmp_path):
-    # The same for a phone share whose title names the chat: given alone with --group, it
-    # was filed there, whatever its title says; read again in the week's folder, it stays.
-    share = tmp_path / "分享.txt"
+def _share_with_a_bad_time(fixtures, folder):
+    share = folder / "分享.txt"
     share.write_text((fixtures / "wechat-share.txt").read_text(encoding="utf-8")
                      + "\n县农业农村局-彭涛  25:61\n请各乡镇明天上午报送名单\n", encoding="utf-8")
-    first = ingest(qunguan, db_path, share, group="乡村振兴群")
-    assert "\t乡村振兴群\tnew 4\t" in first.stdout and "rejected 1" in first.stdout
+    return share
+
+
+def _weflow_with_a_bad_time(fixtures, folder):
+    export = json.loads((fixtures / "weflow.json").read_text(encoding="utf-8"))
+    export["messages"].append({**export["messages"][0], "localId": 99, "createTime": "昨天", "formattedTime": "昨天"})
+    del export["session"]["wxid"]  # named, not numbered: its id would find the group it was filed under
+    path = folder / "卫健群.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("export", [_share_with_a_bad_time, _weflow_with_a_bad_time])
+def test_a_chat_named_inside_with_rejects_filed_by_group_and_read_again_without_it_stays_in_its_group(
+        qunguan, db_path, query, fixtures, tmp_path, export):
+    # The same for a phone share whose title names the chat, or a WeFlow export of one
+    # session: given alone with --group, it was filed there, whatever it says; read again
+    # in the week's folder, it stays.
+    first = ingest(qunguan, db_path, export(fixtures, tmp_path), group="乡村振兴群")
+    kept, rejected = re.search(r"\t乡村振兴群\tnew (\d+)\talready present 0\trejected ([1-9]\d*)", first.stdout).groups()
     again = qunguan("ingest", tmp_path, "--db", db_path, "--silent")
-    assert "\t乡村振兴群\tnew 0\talready present 4\trejected 1" in again.stdout
+    assert f"\t乡村振兴群\tnew 0\talready present {kept}\trejected {rejected}" in again.stdout
     assert [r["name"] for r in query("select name from groups")] == ["乡村振兴群"]
 
 

@@ -27,6 +27,7 @@ _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
 
 class Json:
     NAME = "weflow-json"
+    ONE_CHAT = True  # one session a file
 
     @staticmethod
     def sniff(head: str, filename: str) -> bool:
