@@ -195,9 +195,22 @@ def _for_another_end(clause: str, any_media, document, photo, of_incident, purpo
     return True
 
 
-def _parts_aside(clause: str, aside: Callable[[str], bool]) -> str:
-    """The clause with every part that is `aside` blanked, not cut: its words stay as far apart."""
-    return "".join(" " * len(part) if aside(part) else part for part in _COMMAS.split(clause))
+def _parts_aside(clause: str, aside: Callable[[str, list[str]], bool]) -> str:
+    """The clause with every part that is `aside` (given the parts after it) blanked, not cut: its
+    words stay as far apart."""
+    parts = _COMMAS.split(clause)
+    return "".join(" " * len(part) if aside(part, parts[at + 1:]) else part for at, part in enumerate(parts))
+
+
+# Media told taken but not sent ("拍了照片", "照片拍好了"), by no speaker named: a step before a sending
+# asked in a later part of the clause ("拍了照片，记得发群里", "各村拍了照片，今晚之前统一上传", "照片拍好了，
+# 请今晚发群里"), not a report; "我拍了照片，晚点发群里" tells the speaker's own. The later part sends them,
+# naming no object of its own, only where to: not "照片拍好了，请各村报送走访台账".
+_TAKEN = re.compile("拍了|拍好|拍完|录好|录完|拍照[^，,。]{0,2}了")
+_SENDING = re.compile("发(?![现生言展布放烧])|传|报(?![告道])|交(?![通流])")
+_SENT_ON = re.compile(r"(?:发(?![现生言展布放烧])|传|报(?![告道])|交(?![通流]))"
+                      r"(?:(?:给|到|至|进|群|我|系统|平台)[^，,。]{0,8}|一下|上来|过来|上去)?[！!~～]*\s*$")
+_TAKER = re.compile("我(?![们镇乡县村市区局])")
 
 
 def unknown_purposes(settings: dict) -> list[Problem]:
@@ -247,7 +260,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
 
-    def aside(part: str, urged: bool) -> bool:
+    def aside(part: str, later: list[str], urged: bool) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its
         media asks only there ("请问照片怎么上传到系统？"; "…把走访照片发群里，不会拍照的问我怎么拍"
         still demands), as does one whether they are needed in a message that does not urge them
@@ -257,8 +270,14 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         naming no media asks for none named beside it ("昨天发的照片有几张拍糊了，我重新发一下")."""
         if any_media.search(part):
             return (question.search(part) is not None or not urged and whether.search(part) is not None
-                    or let_off.search(part) is not None or done.search(part) is not None)
+                    or let_off.search(part) is not None
+                    or done.search(part) is not None and not step_before_sending(part, later))
         return done.search(part) is not None
+
+    def step_before_sending(part: str, later: list[str]) -> bool:
+        """Whether media told taken, not sent, are what a later part asks sent (`_TAKEN`)."""
+        return (_TAKEN.search(part) is not None and not _SENDING.search(part) and not _TAKER.search(part)
+                and any(_SENT_ON.search(after) and not done.search(after) for after in later))
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
@@ -281,7 +300,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             # Sent less often is sent still, however plainly the sending is said ("签到截图不用每天发，每周汇总发一次").
             less_often = _HOW_OFTEN.search(proof) is not None
-            proof = _parts_aside(_sent_elsewhere(proof), lambda part: aside(part, urged))
+            proof = _parts_aside(_sent_elsewhere(proof), lambda part, later: aside(part, later, urged))
             if not any_media.search(proof):
                 continue
             if not (less_often or _demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):

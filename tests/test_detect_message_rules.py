@@ -50,6 +50,22 @@ def test_a_report_of_media_sent_lets_off_only_its_own_part_not_a_demand_beside_i
     assert run(proof_demand, msg(text))
 
 
+# 拍了 is a report only when it tells what was done: not a step before what is asked, in its own part
+# of the clause ("拍了照片后务必及时上传", "入户时拍了照片要留存，每户一张", "要求拍了照片再走") or in a later
+# one that sends them ("拍了照片，记得发群里", "各村拍了照片，今晚之前统一上传"), unless the speaker took them
+# or the later part sends something else.
+@pytest.mark.parametrize("text, demanded", [
+    ("拍了照片后务必及时上传群里", True), ("入户时拍了照片要留存，每户一张", True), ("大家拍了照片记得及时上传", True),
+    ("要求拍了照片再走，每户一张", True), ("务必拍了照片再离开，每户两张", True), ("拍了照片，记得发群里", True),
+    ("各村拍了照片，今晚之前统一上传", True), ("走访时拍了照片的，请于今晚前统一上传到群里", True),
+    ("哪个村拍了照片的，发到群里", True), ("入户拍了照片，务必当天上传系统", True), ("照片拍好了，请今晚发群里", True),
+    ("我拍了照片，晚点发群里", False), ("昨天拍了照片，每户一张，都在我手机里", False),
+    ("照片拍好了，请各村报送走访台账", False), ("拍了照片，已经发给王主任了", False), ("我们拍了照片，每户一张，共32户", False),
+])
+def test_photos_taken_as_a_step_before_a_sending_asked_are_no_report(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 @pytest.mark.parametrize("text", [
     "请各村支书明天下午3点准时参加全县视频会议。",
     "请各单位组织党员干部观看警示教育视频，并做好学习记录。",
