@@ -211,6 +211,9 @@ _SENDING = re.compile("发(?![现生言展布放烧])|传|报(?![告道])|交(?!
 _SENT_ON = re.compile(r"(?:发(?![现生言展布放烧])|传|报(?![告道])|交(?![通流]))"
                       r"(?:(?:给|到|至|进|群|我|系统|平台)[^，,。]{0,8}|一下|上来|过来|上去)?[！!~～]*\s*$")
 _TAKER = re.compile("我(?![们镇乡县村市区局])")
+# Words of standing_demands and demand_words that count the media: beside media told sent they tell
+# what was sent (detect).
+_TOLD_WORDS = ("每户", "每人", "一律")
 
 
 def unknown_purposes(settings: dict) -> list[Problem]:
@@ -242,11 +245,21 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     any_media = word_pattern(tuple(settings["media_words"]))
     acts = word_pattern(tuple(w for w in settings["media_words"] if w not in settings["needs_sending"]))
     things = word_pattern(tuple(settings["needs_sending"]))
-    asked = any_pattern(tuple(map(re.escape, settings["send_words"] + settings["standing_demands"]))
-                        + tuple(settings["send_patterns"]))
-    # Sent to a group, named or not, is a demand for an act too: "学完截图发到年级群".
-    demand = any_pattern(tuple(map(re.escape, settings["demand_words"] + settings["send_words"]))
-                         + tuple(settings["send_patterns"]))
+
+    def asking(left_out: tuple[str, ...] = ()) -> tuple[re.Pattern, re.Pattern]:
+        """What asks for media sent or kept, and what demands an act, but for the words `left_out`."""
+        def words(key: str) -> list[str]:
+            return [word for word in settings[key] if word not in left_out]
+        return (any_pattern(tuple(map(re.escape, settings["send_words"] + words("standing_demands")))
+                            + tuple(settings["send_patterns"])),
+                # Sent to a group, named or not, is a demand for an act too: "学完截图发到年级群".
+                any_pattern(tuple(map(re.escape, words("demand_words") + settings["send_words"]))
+                            + tuple(settings["send_patterns"])))
+    asked, demand = asking()
+    # Beside media told sent, 每户 or 一律 tells what was sent, not what is asked ("照片已上传，每户都有照片",
+    # "我已上传照片，共计23户，每户一张照片"); a request, a must or a sending still asks ("…，剩下的村照片今晚
+    # 必须上传", "县里已上传照片，要求各村每户拍照").
+    asked_beside_told, demand_beside_told = asking(_TOLD_WORDS)
     back = any_pattern(tuple(settings["demands_after"]))
     prohibition, done = word_pattern(tuple(settings["prohibition_words"])), any_pattern(tuple(settings["done_patterns"]))
     let_off = any_pattern(tuple(settings["let_off_patterns"]))
@@ -300,10 +313,15 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             # Sent less often is sent still, however plainly the sending is said ("签到截图不用每天发，每周汇总发一次").
             less_often = _HOW_OFTEN.search(proof) is not None
+            if any(any_media.search(part) and done.search(part) for part in _COMMAS.split(proof)):
+                asked_here, demand_here = asked_beside_told, demand_beside_told
+            else:
+                asked_here, demand_here = asked, demand
             proof = _parts_aside(_sent_elsewhere(proof), lambda part, later: aside(part, later, urged))
             if not any_media.search(proof):
                 continue
-            if not (less_often or _demanded(proof, acts, demand, back) or things.search(proof) and asked.search(proof)):
+            if not (less_often or _demanded(proof, acts, demand_here, back)
+                    or things.search(proof) and asked_here.search(proof)):
                 continue
             if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
                 continue

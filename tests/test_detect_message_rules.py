@@ -66,6 +66,21 @@ def test_photos_taken_as_a_step_before_a_sending_asked_are_no_report(text, deman
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+# Beside media told sent, 每户, 每人 or 一律 tells what was sent ("照片已上传，每户都有照片"): a request, a must,
+# or a sending there still asks for more.
+@pytest.mark.parametrize("text, demanded", [
+    ("照片已上传，每户都有照片", False), ("我已上传照片，共计23户，每户一张照片", False),
+    ("已上传照片，每户照片都附了户主签字", False), ("照片已报送县里，每户照片都有编号", False),
+    ("照片我已上传，每户照片都是今天拍的", False), ("照片已上传，照片一律是今天拍的", False),
+    ("照片我已经传了，还要每户拍照吗", False), ("照片上传过了，又让每户拍照一次，累死", False),
+    ("县里已上传照片，要求各村每户拍照", True), ("我已上传照片，剩下的村照片今晚必须上传", True),
+    ("照片已上传，各村务必每户拍照", True), ("照片已上传，其他村每户都要拍照", True),
+    ("照片已上传，请各村每户拍照留存", True),
+])
+def test_every_household_beside_media_told_sent_tells_what_was_sent(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 @pytest.mark.parametrize("text", [
     "请各村支书明天下午3点准时参加全县视频会议。",
     "请各单位组织党员干部观看警示教育视频，并做好学习记录。",
