@@ -81,6 +81,20 @@ def test_every_household_beside_media_told_sent_tells_what_was_sent(text, demand
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+# A quota after the act asks for it when it closes the clause or more of the task follows; not a count
+# told, grumbled about, of the past or of another township, nor of a thing made for show.
+@pytest.mark.parametrize("text, demanded", [
+    ("入户要拍照留痕，每户一张", True), ("入户拍照，每户一张，今晚前报镇里", True),
+    ("入户要拍照留痕，每户一张，不得弄虚作假", True), ("入户拍照，每户一张就行，不用多拍", True),
+    ("今天入户拍照，每户一张，共拍了46张", False), ("拍照留痕太多了，每户三张，基层受不了", False),
+    ("以前走访要拍照，每户一张，现在不用了", False), ("上次检查拍照，每户一张，花了一整天", False),
+    ("他们乡入户拍照，每户五张，比我们还夸张", False), ("录制家乡推介视频，每个村一段，国庆期间播放", False),
+    ("全家福拍摄活动，每户一张，免费冲印", False),
+])
+def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 @pytest.mark.parametrize("text", [
     "请各村支书明天下午3点准时参加全县视频会议。",
     "请各单位组织党员干部观看警示教育视频，并做好学习记录。",
