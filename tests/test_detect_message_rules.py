@@ -505,6 +505,8 @@ def test_screenshots_let_off_daily_but_sent_weekly_are_still_demanded(text, dema
     ("检查要看照片", True), ("县里检查要看照片和台账，请各村准备好", True), ("督查组要看到整改前后的照片", True),
     ("领导检查要看照片吗", False), ("检查要看台账，不要照片", False), ("检查组看了照片，说不错", False),
     ("检查要看望困难群众，带上慰问品", False),
+    # ... nor media set against what the inspection is to see.
+    ("检查要看实际效果而非照片", False), ("考核要看群众满意度不看照片", False), ("检查要看台账和照片", True),
 ])
 def test_a_member_asking_whether_media_are_needed_demands_none(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
