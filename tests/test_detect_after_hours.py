@@ -552,6 +552,9 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     ("小王明天8点到岗，不得迟到吗？", False), ("单位规定不得迟到，他还是天天迟到", False),
     ("我们单位从来不准请假的，哈哈", False), ("上次通知说不得缺席，我已经到了", False),
     ("他明天到岗了，不得迟到的事我跟他说了", False),
+    # Nor is one's family's day, or a past week's.
+    ("孩子明天到校报到，不准迟到，今晚早点睡", False), ("我女儿明天到校，不得迟到，我设了三个闹钟", False),
+    ("上周五到县里开会，不得缺席，结果我感冒了", False), ("孩子们明天8点到校，不得迟到", True),
     # Every school told what it hands out tomorrow is set a task; one child's school, or a question, is not.
     ("各学校明天发成绩单", True), ("各学校明天发成绩单了吗？", False), ("我家孩子学校明天发成绩单", False),
 ])
