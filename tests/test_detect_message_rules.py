@@ -39,7 +39,10 @@ def test_proof_demands_are_flagged(text):
                                   "这张截图证明不了什么", "这张截图证明已经发过了", "以此截图为证，他确实说过这话",
                                   "县电视台要来拍摄，作为宣传依据",
                                   # Photos one took, told of.
-                                  "我拍了照片，每户一张", "换了个新手机，拍了一堆猫的照片发给你们看"])
+                                  "我拍了照片，每户一张", "换了个新手机，拍了一堆猫的照片发给你们看",
+                                  # A screenshot to follow, sent or not.
+                                  "请大家按截图操作", "截图已发群里，请大家对照截图自查",
+                                  "截图已发群里，请大家按截图里的步骤操作"])
 def test_document_requests_and_prohibitions_are_not_proof_demands(text):
     assert run(proof_demand, msg(text)) == []
 
@@ -75,7 +78,7 @@ def test_photos_taken_as_a_step_before_a_sending_asked_are_no_report(text, deman
     ("照片我已经传了，还要每户拍照吗", False), ("照片上传过了，又让每户拍照一次，累死", False),
     ("县里已上传照片，要求各村每户拍照", True), ("我已上传照片，剩下的村照片今晚必须上传", True),
     ("照片已上传，各村务必每户拍照", True), ("照片已上传，其他村每户都要拍照", True),
-    ("照片已上传，请各村每户拍照留存", True),
+    ("照片已上传，请各村每户拍照留存", True), ("请按截图格式每天截图发群里", True),
 ])
 def test_every_household_beside_media_told_sent_tells_what_was_sent(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
