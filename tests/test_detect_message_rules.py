@@ -64,6 +64,10 @@ def test_a_report_of_media_sent_lets_off_only_its_own_part_not_a_demand_beside_i
     ("哪个村拍了照片的，发到群里", True), ("入户拍了照片，务必当天上传系统", True), ("照片拍好了，请今晚发群里", True),
     ("我拍了照片，晚点发群里", False), ("昨天拍了照片，每户一张，都在我手机里", False),
     ("照片拍好了，请各村报送走访台账", False), ("拍了照片，已经发给王主任了", False), ("我们拍了照片，每户一张，共32户", False),
+    # The taker's own sending soon, another's, one asked about or one failed: no sending asked.
+    ("照片拍好了，等会发群里", False), ("视频录好了，一会儿传上来", False), ("合影拍好了，回头发群里给大家留念", False),
+    ("今天的合影拍好了，稍后发群里做纪念", False), ("照片拍好了，这就发群里", False), ("照片拍好了，要不要发给你", False),
+    ("张村照片拍好了，他们会发群里", False), ("视频录完了，上传平台显示失败", False),
 ])
 def test_photos_taken_as_a_step_before_a_sending_asked_are_no_report(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
