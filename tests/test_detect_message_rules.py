@@ -464,6 +464,7 @@ def test_media_to_be_sent_to_a_group_by_those_asked_are_demanded(text, media):
     ("入户照片尽快交上来", True), ("巡河照片怎么还没发？赶紧发照片", True),
     # Photos an inspection is to see are asked for, whatever is let off about the group ...
     ("照片发不发群里无所谓，但镇里检查要看到照片", True), ("检查组要看到照片，各村做好准备", True),
+    ("验收要看到不同角度的照片，请提前拍好", True), ("检查要看到没有遮挡的门牌照片，都拍清楚", True),
     # ... not the ledger it is to see, photos left to the villages, nor photos looked at.
     ("检查组要看到台账，各村做好准备", False), ("照片发不发群里都行", False), ("看到照片很感动，辛苦大家了", False),
     # ... nor photos it is said not to want; photos it is to see, after what else, are demanded.
