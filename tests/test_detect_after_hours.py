@@ -555,6 +555,9 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     # Nor is one's family's day, or a past week's.
     ("孩子明天到校报到，不准迟到，今晚早点睡", False), ("我女儿明天到校，不得迟到，我设了三个闹钟", False),
     ("上周五到县里开会，不得缺席，结果我感冒了", False), ("孩子们明天8点到校，不得迟到", True),
+    ("闺女明天到校报到，不准迟到，得早点睡", False), ("小孩明天到校报到，不准迟到，得早起", False),
+    ("我家娃明天到校报到，不准迟到", False), ("孙子明天到校报到，不准迟到，我得送", False),
+    ("俺家那口子明天到单位值班，不准请假，唉", False), ("去年今天到县里开会，不得缺席，还记得吗", False),
     # Every school told what it hands out tomorrow is set a task; one child's school, or a question, is not.
     ("各学校明天发成绩单", True), ("各学校明天发成绩单了吗？", False), ("我家孩子学校明天发成绩单", False),
 ])
