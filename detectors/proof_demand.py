@@ -214,6 +214,8 @@ _TAKER = re.compile("我(?![们镇乡县村市区局])")
 # Nor where the later part tells of the taker's own sending soon ("照片拍好了，等会发群里", "拍好了，回头发你"),
 # one someone else will make ("他们会发群里"), asks whether to send ("要不要发给你") or tells it failed.
 _OWN_SENDING = re.compile(r"^\s*(?:等会儿?|等一?下|一会儿?|待会儿?|稍后|晚点|晚些|回头|这就|过会儿?)|要不要|会(?=[发传报交])|失败")
+# Those told to take them are told to send them, whenever ("各村拍了照片，等会统一发群里").
+_ADDRESSED = re.compile("各|大家|你们|所有|全体|请")
 # Words of standing_demands and demand_words that count the media: beside media told sent they tell
 # what was sent (detect).
 _TOLD_WORDS = ("每户", "每人", "一律")
@@ -293,8 +295,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     def step_before_sending(part: str, later: list[str]) -> bool:
         """Whether media told taken, not sent, are what a later part asks sent (`_TAKEN`)."""
         return (_TAKEN.search(part) is not None and not _SENDING.search(part) and not _TAKER.search(part)
-                and any(_SENT_ON.search(after) and not done.search(after) and not _OWN_SENDING.search(after)
-                        for after in later))
+                and any(_SENT_ON.search(after) and not done.search(after)
+                        and (_ADDRESSED.search(part) or not _OWN_SENDING.search(after)) for after in later))
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):

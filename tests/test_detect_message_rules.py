@@ -68,6 +68,7 @@ def test_a_report_of_media_sent_lets_off_only_its_own_part_not_a_demand_beside_i
     ("照片拍好了，等会发群里", False), ("视频录好了，一会儿传上来", False), ("合影拍好了，回头发群里给大家留念", False),
     ("今天的合影拍好了，稍后发群里做纪念", False), ("照片拍好了，这就发群里", False), ("照片拍好了，要不要发给你", False),
     ("张村照片拍好了，他们会发群里", False), ("视频录完了，上传平台显示失败", False),
+    ("各村拍了照片，等会统一发群里", True), ("大家照片拍好了，一会儿发群里", True),
 ])
 def test_photos_taken_as_a_step_before_a_sending_asked_are_no_report(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
