@@ -53,6 +53,11 @@ def test_a_report_of_media_sent_lets_off_only_its_own_part_not_a_demand_beside_i
     assert run(proof_demand, msg(text))
 
 
+@pytest.mark.parametrize("text", ["每人学习后提交佐证材料，如截图", "今晚9点前群里未见截图的一律视为未学习"])
+def test_screenshots_named_as_proof_by_如_or_见_are_still_asked_for(text):
+    assert run(proof_demand, msg(text))
+
+
 # 拍了 is a report only when it tells what was done: not a step before what is asked, in its own part
 # of the clause ("拍了照片后务必及时上传", "入户时拍了照片要留存，每户一张", "要求拍了照片再走") or in a later
 # one that sends them ("拍了照片，记得发群里", "各村拍了照片，今晚之前统一上传"), unless the speaker took them
