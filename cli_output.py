@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli_usage import UsageError, is_usage_error, usage_hint, usage_zh
+from cli_usage import OWN_OPTIONS_ZH, UsageError, is_usage_error, usage_hint, usage_zh
 from detectors.setting_values import is_iso_day
 from ingest.schema import BUSY_SECONDS, MIGRATIONS, is_busy, is_damaged
 
@@ -158,8 +158,11 @@ class _Argument(typer.core.TyperArgument):
 def name_values(params: list) -> list:
     """`params` as help shows them: what an option takes by a name (--db ARCHIVE, --group
     NAME), a flag by nothing, an argument by its name in capitals. Typer would label them
-    with Python's types instead (`--silent <bool>`, `--db <path>`, `{paths}...`)."""
+    with Python's types instead (`--silent <bool>`, `--db <path>`, `{paths}...`). The options
+    click and typer add (--help) are explained in Chinese first, as the others are."""
     for param in params:
+        if getattr(param, "help", None) in OWN_OPTIONS_ZH:
+            param.help = OWN_OPTIONS_ZH[param.help]
         if isinstance(param, typer.core.TyperArgument):
             param.metavar = param.metavar or param.name.upper() + ("..." if param.nargs == -1 else "")
             param.__class__ = _Argument
@@ -291,9 +294,9 @@ def _existing(ctx: typer.Context, path: Path) -> Path:
 SETTING_VALUE = {"ignore_unknown_options": True}
 
 # The commands that bring data in create the archive; the others need it there.
-DbOption = Annotated[Path, typer.Option("--db", metavar="ARCHIVE", help="The archive (SQLite file); created if missing.",
+DbOption = Annotated[Path, typer.Option("--db", metavar="ARCHIVE", help="档案文件， 不存在时新建（The archive (SQLite file); created if missing.）",
                                         callback=_usable)]
-ArchiveOption = Annotated[Path, typer.Option("--db", metavar="ARCHIVE", help="The archive (SQLite file).", callback=_existing)]
+ArchiveOption = Annotated[Path, typer.Option("--db", metavar="ARCHIVE", help="档案文件（The archive (SQLite file).）", callback=_existing)]
 
 
 def model_folder(out: Path | None) -> Path:

@@ -1,6 +1,6 @@
 """A command line typed wrong (no --db, a mistyped option or command, a word too many) said
 in Chinese first, the English after it, as every other error of qunguan: click says these
-in English only, in a box."""
+in English only, in a box. So is the help of the options click and typer add themselves."""
 from __future__ import annotations
 
 import difflib
@@ -13,6 +13,21 @@ import typer.core
 # click's exceptions, wherever this typer takes click from (its own copy, or click).
 _click = sys.modules[typer.BadParameter.__module__]
 UsageError = _click.UsageError
+
+
+# The help of the options click and typer add to every command (--help) or to qunguan
+# itself (completion), Chinese first as qunguan's own options say theirs.
+OWN_OPTIONS_ZH = {
+    "Show this message and exit.": "显示本说明并退出（Show this message and exit.）",
+    "Install completion for the current shell.": "为当前 shell 安装命令补全（Install completion for the current shell.）",
+    "Show completion for the current shell, to copy it or customize the installation.":
+        "显示当前 shell 的命令补全脚本， 供复制或自行安装（Show completion for the current shell, to copy it or customize "
+        "the installation.）",
+    "Install completion for the specified shell.": "为指定的 shell 安装命令补全（Install completion for the specified shell.）",
+    "Show completion for the specified shell, to copy it or customize the installation.":
+        "显示指定 shell 的命令补全脚本， 供复制或自行安装（Show completion for the specified shell, to copy it or customize "
+        "the installation.）",
+}
 
 
 def is_usage_error(error: BaseException) -> bool:

@@ -80,7 +80,7 @@ def test_help_names_what_each_option_takes_not_its_python_type():
     # `{paths}...`; an admin reads `--db ARCHIVE`, `--silent` and `PATH...` as the README does.
     shown = _help("ingest")
     assert "ingest [OPTIONS] PATH... Ingest chat exports" in shown
-    assert "--db ARCHIVE The archive" in shown and "--silent No progress bar." in shown
+    assert "--db ARCHIVE 档案文件" in shown and "--silent No progress bar." in shown
     assert "--format FORMAT Skip detection" in shown
     assert "--exempt --not-exempt Party-branch study group" in _help("groups", "set")
     assert "--action 开设|变更|关停 What is filed" in _help("accounts", "file")
