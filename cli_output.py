@@ -14,9 +14,11 @@ from typing import Annotated
 
 import typer
 import typer.core
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from cli_usage import OWN_OPTIONS_ZH, UsageError, is_usage_error, usage_hint, usage_zh
 from detectors.setting_values import is_iso_day
@@ -24,6 +26,19 @@ from ingest.schema import BUSY_SECONDS, MIGRATIONS, is_busy, is_damaged
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+
+
+def _rstrip_end_by_cells(self: Text, size: int) -> None:
+    """rich's `Text.rstrip_end` (the space a wrapped line broke at, dropped where it would
+    not fit), measured in cells as the wrapping itself is. rich counts characters: a line
+    of the help holding Chinese (two cells a character) that fills its column kept that
+    space, one cell too many, and rich cut its last letter for an ellipsis (`only what i…`)."""
+    excess = cell_len(self.plain) - size
+    if excess > 0 and (space := re.search(r"\s+$", self.plain)):
+        self.right_crop(min(len(space.group(0)), excess))
+
+
+Text.rstrip_end = _rstrip_end_by_cells
 
 
 def fail(message: str, zh: str | None = None, status: int = 1) -> None:
