@@ -26,28 +26,33 @@ from newmedia.cli import accounts_app, posts_app
 from review.cli import report, reviews_app, serve, users_app, verify
 
 app = typer.Typer(cls=Commands, no_args_is_help=True, pretty_exceptions_show_locals=False,
-                  help="群管 qunguan: archive government work-group chats, flag rule breaches, review them.")
-roster_app = typer.Typer(cls=Commands, no_args_is_help=True, help="The real-name roster of group members.")
+                  help="群管 qunguan：归档政务工作群聊天记录，标记违规消息，供核查处置（archive government work-group "
+                       "chats, flag rule breaches, review them.）")
+roster_app = typer.Typer(cls=Commands, no_args_is_help=True, help="群成员实名花名册（The real-name roster of group members.）")
 app.add_typer(roster_app, name="roster")
 
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Export files, directories or zips.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="聊天导出文件、文件夹或压缩包（Export files, directories or zips.）")],
     db: DbOption,
     group: Annotated[Optional[str], typer.Option(
-        metavar="NAME", help="The group of a file given alone, whatever it calls its chat; with a folder, a zip or several paths, "
-             "of the files that name no group.")] = None,
+        metavar="NAME", help="单独导入的文件一律归入此群； 导入文件夹、压缩包或多个路径时， 只用于未写明群名的文件"
+             "（The group of a file given alone, whatever it calls its chat; with a folder, a zip or several paths, "
+             "of the files that name no group.）")] = None,
     format: Annotated[Optional[str], typer.Option(
-        "--format", help=f"Skip detection and read as this format: {', '.join(BY_NAME)}.")] = None,
-    silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
+        "--format", help=f"不自动识别格式， 按指定格式读取（Skip detection and read as this format）：{', '.join(BY_NAME)}")] = None,
+    silent: Annotated[bool, typer.Option("--silent", help="不显示进度条（No progress bar.）")] = False,
     day: Annotated[Optional[str], typer.Option(
         "--date", metavar="YYYY-MM-DD",
-        help="The day of messages whose export leaves it out (phone share text without a date line, "
-             "chatlog text of one day); its year completes dates written without one.")] = None,
+        help="导出文件未写日期时， 其中消息的日期， 如无日期行的手机分享文本、一天的 chatlog 文本； 未写年份的日期也取它的年份"
+             "（The day of messages whose export leaves it out (phone share text without a date line, "
+             "chatlog text of one day); its year completes dates written without one.）")] = None,
 ):
-    """Ingest chat exports into the archive; re-running adds only what is new.
+    """导入聊天导出文件，重复运行只添加新内容（Ingest chat exports into the archive; re-running adds only what is new.）
+
+    每个文件在标准输出上占一行； 拒收的记录逐条写在标准错误上， 注明文件和行号（或记录序号）， 并保存在 rejects 表中。 每个文件是一个事务： 按 Ctrl-C 中断时， 档案保持读取该文件之前的状态。
 
     A line per file on stdout; each rejected record on stderr with its file and line (or
     record number), kept in the rejects table. Each file is one transaction: Ctrl-C leaves
@@ -179,12 +184,14 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrup
 
 @roster_app.command("import")
 def roster_import(
-    file: Annotated[Path, typer.Argument(help="Roster (.xlsx or CSV): name, unit, position, wxid, wecom_userid, "
+    file: Annotated[Path, typer.Argument(help="花名册（.xlsx 或 CSV）， 列为姓名、单位、职务、微信号、企业微信账号、群昵称； "
+                                              "压缩包中的花名册写作 ZIP!FILE， 即导入时显示的名称"
+                                              "（Roster (.xlsx or CSV): name, unit, position, wxid, wecom_userid, "
                                               "display_names (or 姓名, 单位, 职务, 微信号, 企业微信账号, 群昵称 …); "
-                                              "in a zip, ZIP!FILE as ingest names it.")],
+                                              "in a zip, ZIP!FILE as ingest names it.）")],
     db: DbOption,
 ):
-    """Load the real-name roster and link exported senders to people."""
+    """导入实名花名册，把导出文件中的发送人关联到具体人员（Load the real-name roster and link exported senders to people.）"""
     from ingest.sources import local_copy
     from ingest.user_errors import UserError
 
@@ -225,12 +232,16 @@ def roster_import(
 
 @roster_app.command("remove")
 def roster_remove(
-    name: Annotated[str, typer.Argument(help="The person's name as on the roster.")],
+    name: Annotated[str, typer.Argument(help="花名册上的姓名（The person's name as on the roster.）")],
     db: ArchiveOption,
-    unit: Annotated[Optional[str], typer.Option(help="Their unit, where two people share the name.")] = None,
-    on: Annotated[Optional[str], typer.Option("--on", metavar="YYYY-MM-DD", help="The day they left; default today.")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="所在单位， 用于区分同名的人（Their unit, where two people share the name.）")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", metavar="YYYY-MM-DD", help="调离的日期， 默认今天（The day they left; default today.）")] = None,
 ):
-    """Record that a person left (transferred, retired): their senders are no longer on
+    """记录人员调离或退休（Record that a person left: transferred, retired.）
+
+    其对应的发送人不再关联花名册上的此人， 本次变更留痕。
+
+    Record that a person left (transferred, retired): their senders are no longer on
     the roster, and the change is logged."""
     from ingest.records import local_now
 
@@ -244,7 +255,7 @@ def roster_remove(
 
 @app.command()
 def stats(db: ArchiveOption):
-    """Groups, members, messages per week and the import ledger."""
+    """查看统计：群、成员、每周消息数和导入台账（Groups, members, messages per week and the import ledger.）"""
     figures = archive_stats(open_archive(str(db)).conn)
     echo_fields(f"groups {figures['groups']}", f"members {figures['members']} ({figures['members_on_roster']} on the roster)",
                 f"messages {figures['messages']}", f"rejected records {figures['rejects']}")
@@ -255,9 +266,9 @@ def stats(db: ArchiveOption):
                  for r in figures["imports"]), "imports")
 
 
-groups_app = typer.Typer(cls=Commands, no_args_is_help=True, help="The group registry: what the exports cannot know.")
+groups_app = typer.Typer(cls=Commands, no_args_is_help=True, help="群信息登记：导出文件中没有的单位、管理员等（The group registry: what the exports cannot know.）")
 app.add_typer(groups_app, name="groups")
-config_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Per-archive overrides of the detectors' and new-media checks' settings.")
+config_app = typer.Typer(cls=Commands, no_args_is_help=True, help="调整本档案的违规检测和新媒体检查的参数（Per-archive overrides of the detectors' and new-media checks' settings.）")
 app.add_typer(config_app, name="config")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(posts_app, name="posts")
@@ -270,19 +281,21 @@ app.command()(report)
 
 @groups_app.command("set")
 def groups_set(
-    group: Annotated[str, typer.Argument(help="The group's name as in the archive.")],
+    group: Annotated[str, typer.Argument(help="档案中的群名（The group's name as in the archive.）")],
     db: ArchiveOption,
-    unit: Annotated[Optional[str], typer.Option(help="The unit the group belongs to.")] = None,
-    admin: Annotated[Optional[str], typer.Option(metavar="NAME", help="The named group admin (群规 第四条).")] = None,
-    owner: Annotated[Optional[str], typer.Option(metavar="NAME", help="Who created the group and answers for it.")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="群所属的单位（The unit the group belongs to.）")] = None,
+    admin: Annotated[Optional[str], typer.Option(metavar="NAME", help="指定的群管理员， 群规 第四条（The named group admin.）")] = None,
+    owner: Annotated[Optional[str], typer.Option(metavar="NAME", help="建群并对群负责的人（Who created the group and answers for it.）")] = None,
     temporary_until: Annotated[Optional[str], typer.Option("--temporary-until", metavar="YYYY-MM-DD",
-                                                           help="End date of a temporary group.")] = None,
-    purpose: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Approved purpose of an extra group (群规 第三条).")] = None,
-    exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="Party-branch study group: archived, never flagged.")] = None,
+                                                           help="临时群的截止日期（End date of a temporary group.）")] = None,
+    purpose: Annotated[Optional[str], typer.Option(metavar="TEXT", help="另建的群经批准的用途， 群规 第三条（Approved purpose of an extra group.）")] = None,
+    exempt: Annotated[Optional[bool], typer.Option("--exempt/--not-exempt", help="党支部学习群： 只归档， 不作标记（Party-branch study group: archived, never flagged.）")] = None,
     dissolved: Annotated[Optional[str], typer.Option("--dissolved", metavar="YYYY-MM-DD",
-                                                     help="The day the group was dissolved: archived, no longer checked.")] = None,
+                                                     help="群解散的日期： 档案保留， 不再检查（The day the group was dissolved: archived, no longer checked.）")] = None,
 ):
-    """Record a group's unit, admin, owner, end date, approved purpose, exemption or dissolution.
+    """登记群的单位、管理员等信息（Record a group's unit, admin, owner, end date, approved purpose, exemption or dissolution.）
+
+    可登记单位、群管理员、建群人、临时群截止日期、经批准的用途、豁免或解散； 某项给空值（如 --admin ""）即清除该项。
 
     An empty value (--admin "") clears that field."""
     from ingest.sources import os_user
@@ -306,11 +319,11 @@ def groups_set(
 
 @groups_app.command("rename")
 def groups_rename(
-    group: Annotated[str, typer.Argument(help="The group's name as in the archive.")],
-    new_name: Annotated[str, typer.Argument(help="Its new name, e.g. as the chat was renamed.")],
+    group: Annotated[str, typer.Argument(help="档案中的群名（The group's name as in the archive.）")],
+    new_name: Annotated[str, typer.Argument(help="新群名， 如聊天改名后的名称（Its new name, e.g. as the chat was renamed.）")],
     db: ArchiveOption,
 ):
-    """Rename a group; its chat ids, messages, flags and registry details stay with it."""
+    """群改名，其聊天 ID、消息、标记和登记信息不变（Rename a group; its chat ids, messages, flags and registry details stay with it.）"""
     try:
         row = rename_group(open_archive(str(db)).conn, group, new_name)
     except RegistryError as e:
@@ -324,7 +337,7 @@ def _echo_group(row: dict) -> None:
 
 @groups_app.command("list")
 def groups_list(db: ArchiveOption):
-    """The groups with their registry details."""
+    """列出各群及其登记信息（The groups with their registry details.）"""
     conn = open_archive(str(db)).conn
     print_table(["id", "name", "unit", "admin", "owner", "purpose", "temporary until", "dissolved", "exempt", "messages"],
                 conn.execute("select g.id, g.name, g.unit, g.admin, g.owner, g.purpose, g.temporary_until, g.dissolved_on, g.exempt, "
@@ -333,11 +346,15 @@ def groups_list(db: ArchiveOption):
 
 @config_app.command("set", context_settings=SETTING_VALUE)
 def config_set(
-    key: Annotated[str, typer.Argument(help="section.name, e.g. after_hours.periods")],
-    value: Annotated[str, typer.Argument(metavar="JSON", help="A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'")],
+    key: Annotated[str, typer.Argument(help="设置项的键（section.name, e.g. after_hours.periods）")],
+    value: Annotated[str, typer.Argument(metavar="JSON", help="JSON 格式的值（A JSON value, e.g. 30 or '[[\"08:30\",\"12:00\"]]'）")],
     db: DbOption,
 ):
-    """Override one setting for this archive: a detector's (section.name) or a new-media check's (newmedia.name)."""
+    """修改本档案的一项设置（Override one setting for this archive.）
+
+    可修改违规检测的设置（section.name）或新媒体检查的设置（newmedia.name）； 每次修改均留痕。
+
+    Override one setting for this archive: a detector's (section.name) or a new-media check's (newmedia.name)."""
     conn = open_archive(str(db)).conn
     before = setting_warnings(conn)
     try:
@@ -372,13 +389,14 @@ def _say_setting_warnings(conn, known: list[str] = ()) -> None:
 @config_app.command("show")
 def config_show(
     db: ArchiveOption,
-    every: Annotated[bool, typer.Option("--all", help="Every setting with its value here, not only the overrides.")] = False,
+    every: Annotated[bool, typer.Option("--all", help="列出全部设置及其当前值， 不只是修改过的（Every setting with its value here, not only the overrides.）")] = False,
 ):
-    """This archive's overrides, each with the default it replaces and who set it when
-    (--all: every setting).
+    """查看本档案修改过的设置，及默认值、修改人和时间（This archive's overrides, each with the default it replaces and who set it when.）
 
-    A setting this version no longer has is listed as ignored; one the checks leave out
-    (a value stored before such values were refused) is named on stderr."""
+    加 --all 列出全部设置。 本版本已没有的设置标为 ignored（不再生效）； 检查时不采用的值（在此类值被拒绝之前保存的）在标准错误上列出。
+
+    --all: every setting. A setting this version no longer has is listed as ignored; one
+    the checks leave out (a value stored before such values were refused) is named on stderr."""
     import json
 
     conn = open_archive(str(db)).conn
@@ -402,10 +420,10 @@ def config_show(
 
 @config_app.command("unset")
 def config_unset(
-    key: Annotated[str, typer.Argument(help="section.name, as `config show` lists it")],
+    key: Annotated[str, typer.Argument(help="设置项的键， 按 `config show` 所列（section.name, as `config show` lists it）")],
     db: ArchiveOption,
 ):
-    """Remove an override: the default applies again (kept in the settings log)."""
+    """撤销一项修改，恢复默认值，此操作也留痕（Remove an override: the default applies again (kept in the settings log).）"""
     conn = open_archive(str(db)).conn
     before = setting_warnings(conn)
     try:
@@ -429,13 +447,14 @@ def _load_model():
 
 @app.command()
 def train(
-    data: Annotated[Optional[Path], typer.Option("--data", metavar="DIR", help="Corpus folder of JSONL files.")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", metavar="DIR", help="训练语料文件夹， 内有 JSONL 文件（Corpus folder of JSONL files.）")] = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="DIR", help="Where the model and its card go (default: the models/ folder classify loads from).")] = None,
-    with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", metavar="ARCHIVE", help="Also learn from reviewed flags of this archive.")] = None,
-    no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
+        "--out", metavar="DIR", help="存放模型及其模型卡的文件夹， 默认为 classify 读取模型的 models/ 文件夹"
+                                     "（Where the model and its card go (default: the models/ folder classify loads from).）")] = None,
+    with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", metavar="ARCHIVE", help="同时学习此档案中已核查的标记（Also learn from reviewed flags of this archive.）")] = None,
+    no_select: Annotated[bool, typer.Option("--no-select", help="不比较各种模型， 直接训练默认模型（Skip the model comparison; train the default.）")] = False,
 ):
-    """Train the chat classifier, score it on the held-out test split, save it with its card."""
+    """训练聊天分类模型，在测试集上评分后保存（Train the chat classifier, score it on the held-out test split, save it with its card.）"""
     from classifiers.corpus import CorpusError
     from classifiers.train import train as run_training
 
@@ -466,10 +485,10 @@ def train(
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help='JSONL lines {"text": ..., "labels": [...]} ([] or ["work"] for work).')],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    file: Annotated[Path, typer.Argument(help='带标签的 JSONL 文件， 工作消息的标签为空或 work（JSONL lines {"text": ..., "labels": [...]} ([] or ["work"] for work).）')],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 格式输出评分（Print the metrics as JSON.）")] = False,
 ):
-    """Score the saved model on a labelled file."""
+    """用带标签的文件为已保存的模型评分（Score the saved model on a labelled file.）"""
     import json
 
     from classifiers.corpus import CorpusError, read_jsonl
@@ -496,8 +515,12 @@ def evaluate(
 
 
 @app.command()
-def predict(file: Annotated[str, typer.Argument(help='JSONL with a "text" field per line, or - for stdin.')]):
-    """Label messages: writes each object back with "labels" and "scores" (JSONL on stdout)."""
+def predict(file: Annotated[str, typer.Argument(help='每行含 "text" 字段的 JSONL 文件； 从标准输入读取时写 -（JSONL with a "text" field per line, or - for stdin.）')]):
+    """识别消息类别，输出 JSONL（Label messages: JSONL with "labels" and "scores" on stdout.）
+
+    每个对象原样输出， 加上 "labels"（类别）和 "scores"（分值）。
+
+    Label messages: writes each object back with "labels" and "scores" (JSONL on stdout)."""
     import json
 
     model = _load_model()
@@ -548,9 +571,9 @@ def _open_bytes(file: str):
 @app.command()
 def classify(
     db: ArchiveOption,
-    silent: Annotated[bool, typer.Option("--silent", help="No progress bar.")] = False,
+    silent: Annotated[bool, typer.Option("--silent", help="不显示进度条（No progress bar.）")] = False,
 ):
-    """Flag archive messages not yet seen by the current model and rule detectors (incremental)."""
+    """识别违规，只检查尚未检查过的消息（Flag archive messages not yet seen by the current model and rule detectors (incremental).）"""
     from classifiers.classify import classify_messages
     from detectors.run import run_rules
     from newmedia.checks import run_newmedia

@@ -48,8 +48,9 @@ def test_ingest_help_says_what_group_does_and_names_the_formats_format_takes():
 
     shown = _help("ingest")
     # --group names a file given alone whatever it calls its chat; among others, only
-    # those that name no group (README "Ingesting exports").
-    assert "--group NAME The group of a file given alone, whatever it calls its chat" in shown
+    # those that name no group (README "Ingesting exports"). Said in Chinese first.
+    assert "--group NAME 单独导入的文件一律归入此群" in shown
+    assert "The group of a file given alone, whatever it calls its chat" in shown
     assert "with a folder, a zip or several paths, of the files that name no group" in shown
     assert all(name in shown for name in BY_NAME)
 
@@ -79,10 +80,10 @@ def test_help_names_what_each_option_takes_not_its_python_type():
     # Typer labelled every value with its type: `--silent <bool>`, `--db <path>`,
     # `{paths}...`; an admin reads `--db ARCHIVE`, `--silent` and `PATH...` as the README does.
     shown = _help("ingest")
-    assert "ingest [OPTIONS] PATH... Ingest chat exports" in shown
-    assert "--db ARCHIVE 档案文件" in shown and "--silent No progress bar." in shown
-    assert "--format FORMAT Skip detection" in shown
-    assert "--exempt --not-exempt Party-branch study group" in _help("groups", "set")
+    assert "ingest [OPTIONS] PATH... 导入聊天导出文件" in shown
+    assert "--db ARCHIVE 档案文件" in shown and "--silent 不显示进度条（No progress bar.）" in shown
+    assert "--format FORMAT 不自动识别格式" in shown
+    assert "--exempt --not-exempt 党支部学习群" in _help("groups", "set")
     assert "--action 开设|变更|关停 What is filed" in _help("accounts", "file")
 
     def every_help(command, path):
