@@ -15,8 +15,8 @@ from cli_output import (ArchiveOption, Commands, DbOption, command_line, day_opt
 from detectors.setting_values import Problem
 from ingest.schema import open_archive
 
-users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Who may log in to the web UI, and as what.")
-reviews_app = typer.Typer(cls=Commands, no_args_is_help=True, help="Supervisors' decisions, fed back to the models.")
+users_app = typer.Typer(cls=Commands, no_args_is_help=True, help="网页登录账号及其角色（Who may log in to the web UI, and as what.）")
+reviews_app = typer.Typer(cls=Commands, no_args_is_help=True, help="核查人的处置决定，用于改进模型（Supervisors' decisions, fed back to the models.）")
 
 
 def _users_conn(db: Path):
@@ -38,12 +38,12 @@ def _refuse(error: Exception, db: Path) -> None:
 
 @users_app.command("add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
+    name: Annotated[str, typer.Argument(help="登录名（Login name.）")],
     db: DbOption,
-    role: Annotated[str, typer.Option(help="supervisor, auditor or admin.")] = "supervisor",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    role: Annotated[str, typer.Option(help="角色： supervisor 核查人、auditor 审计或 admin 管理员（supervisor, auditor or admin.）")] = "supervisor",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（Read the password from stdin.）")] = False,
 ):
-    """Create a user (the password is asked for, or read from stdin)."""
+    """新建账号，密码在提示时输入或从标准输入读取（Create a user (the password is asked for, or read from stdin).）"""
     from review import auth
 
     # Asked before the archive is opened, which makes it and its users file: a prompt given up
@@ -68,16 +68,16 @@ def _read_password(from_stdin: bool) -> str:
 
 
 # A user already there, named as `users list` shows them.
-UserName = Annotated[str, typer.Argument(help="The user's login name, as `users list` shows it.")]
+UserName = Annotated[str, typer.Argument(help="登录名， 即 `users list` 所列的（The user's login name, as `users list` shows it.）")]
 
 
 @users_app.command("password")
 def users_password(
     name: UserName,
     db: ArchiveOption,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（Read the password from stdin.）")] = False,
 ):
-    """Set a new password for a user (asked for, or read from stdin); their open sessions end."""
+    """重设账号密码，其已登录的会话随即失效（Set a new password for a user (asked for, or read from stdin); their open sessions end.）"""
     from review import auth
 
     conn = _users_conn(db)
@@ -103,7 +103,7 @@ def _say_still_disabled(conn, name: str, db: Path, done_zh: str, done: str) -> N
 
 @users_app.command("list")
 def users_list(db: ArchiveOption):
-    """The users, their roles and whether they are disabled."""
+    """列出账号、角色及是否已停用（The users, their roles and whether they are disabled.）"""
     from review import auth
 
     # A table with its header like the other lists: four bare columns left the admin to
@@ -116,7 +116,7 @@ def users_list(db: ArchiveOption):
 
 @users_app.command("disable")
 def users_disable(name: UserName, db: ArchiveOption):
-    """Disable a user: they can no longer log in, and an open session stops working at once."""
+    """停用账号：不能再登录，已登录的会话立即失效（Disable a user: they can no longer log in, and an open session stops working at once.）"""
     from review import auth
 
     _change_user(auth.disable_user, name, db, "disabled")
@@ -124,7 +124,11 @@ def users_disable(name: UserName, db: ArchiveOption):
 
 @users_app.command("enable")
 def users_enable(name: UserName, db: ArchiveOption):
-    """Let a disabled user log in again, with the password they had (logged, like every change to a user)."""
+    """恢复已停用账号的登录，密码不变（Let a disabled user log in again, with the password they had.）
+
+    此项变更与账号的其他变更一样留痕。
+
+    Let a disabled user log in again, with the password they had (logged, like every change to a user)."""
     from review import auth
 
     _change_user(auth.enable_user, name, db, "enabled")
@@ -132,7 +136,11 @@ def users_enable(name: UserName, db: ArchiveOption):
 
 @users_app.command("unlock")
 def users_unlock(name: UserName, db: ArchiveOption):
-    """Lift the lock that failed logins put on a user's account, from every address (logged, like every change to a
+    """解除账号因多次登录失败而被锁定的状态（Lift the lock that failed logins put on a user's account.）
+
+    对所有来源地址一并解除， 并记入账号变更记录； 密码和已登录的会话不变。
+
+    Lift the lock that failed logins put on a user's account, from every address (logged, like every change to a
     user); their password and open sessions stay."""
     from review import auth
 
@@ -169,13 +177,14 @@ def _os_user() -> str:
 
 def serve(
     db: ArchiveOption,
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8001,
-    host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="监听的端口（Port to listen on.）", min=0, max=65535)] = 8001,
+    host: Annotated[str, typer.Option(help="绑定的地址； 默认只供本机访问（Address to bind; the default serves this machine only.）")] = "127.0.0.1",
     allow_host: Annotated[Optional[list[str]], typer.Option(
-        help="Another host name (or address) the site may be opened by, e.g. the server's name in the office; "
-             "repeat for more. localhost, 127.0.0.1, ::1 and --host are always allowed.")] = None,
+        help="网站另外可用的主机名或地址， 如服务器在单位内网中的名称； 可多次给出。 localhost、127.0.0.1、::1 和 --host 总是允许"
+             "（Another host name (or address) the site may be opened by, e.g. the server's name in the office; "
+             "repeat for more. localhost, 127.0.0.1, ::1 and --host are always allowed.）")] = None,
 ):
-    """Serve the archive, review queue and handling forms (login required) with Datasette."""
+    """启动网页服务，登录后查看档案、核查处置（Serve the archive, review queue and handling forms (login required) with Datasette.）"""
     import socket
 
     import uvicorn
@@ -218,7 +227,11 @@ def serve(
 
 
 def verify(db: ArchiveOption):
-    """Check the trails: the hash chains (with their row counts and head hashes, to compare
+    """校验留痕链，发现问题时退出码为 1（Check the trails; exit 1 when anything is wrong.）
+
+    校验各条哈希链（列出行数和末行哈希， 可与此前的运行结果对照）， 审核状态与处置决定是否一致， 有无悬空的引用， 以及只可追加的触发器是否完好。
+
+    Check the trails: the hash chains (with their row counts and head hashes, to compare
     with an earlier run), the review status against the decisions, dangling references
     and the append-only triggers. Exit 1 when anything is wrong."""
     from review.audit import verify as checks
@@ -234,14 +247,20 @@ def verify(db: ArchiveOption):
 def report(
     db: ArchiveOption,
     since: Annotated[Optional[str], typer.Option("--from", metavar="YYYY-MM-DD",
-                                                 help="First day; default: Monday of last week.")] = None,
+                                                 help="起始日， 默认上周一（First day; default: Monday of last week.）")] = None,
     until: Annotated[Optional[str], typer.Option("--to", metavar="YYYY-MM-DD",
-                                                 help="Last day; default: six days after the first (given alone: "
-                                                      "the week ending that day).")] = None,
-    unit: Annotated[Optional[str], typer.Option(help="Only this unit's groups and new-media accounts (as `groups set "
-                                                     "--unit` or the 台账 wrote it).")] = None,
+                                                 help="截止日， 默认起始日后第六天； 只给 --to 时为截至该日的一周"
+                                                      "（Last day; default: six days after the first (given alone: "
+                                                      "the week ending that day).）")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="只报告该单位的群和新媒体账号， 单位名按 `groups set --unit` 或台账所写"
+                                                     "（Only this unit's groups and new-media accounts (as `groups set "
+                                                     "--unit` or the 台账 wrote it).）")] = None,
 ):
-    """The report for leaders on a period, in Chinese Markdown on stdout: activity per
+    """按群规 第七条向领导报告一段时期的情况（The report for leaders on a period, in Chinese Markdown on stdout.）
+
+    以中文 Markdown 输出到标准输出： 各群消息情况， 按类别和条款统计的违规， 已处置和待处置的问题， 以及新媒体账号的同样内容。
+
+    The report for leaders on a period, in Chinese Markdown on stdout: activity per
     group, breaches by category and article, what is handled and what is still waiting,
     and the same for the new-media accounts."""
     from ingest.records import local_now
@@ -278,7 +297,7 @@ def report(
 
 @reviews_app.command("export")
 def reviews_export(db: ArchiveOption):
-    """Reviewed model flags as labelled JSONL (confirmed → positive, dismissed → negative)."""
+    """导出已核查的模型标记，属实为正例、误报为反例（Reviewed model flags as labelled JSONL (confirmed → positive, dismissed → negative).）"""
     import json
 
     from review.feedback import reviewed
