@@ -12,8 +12,8 @@ from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, day_op
 from detectors.setting_values import Problem
 from ingest.schema import FILING_ACTIONS, open_archive
 
-accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 accounts: the 台账, filings and the registry checks.")
-posts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体 posts: import platform exports, train the posts classifier.")
+accounts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体账号：台账、备案和账号检查（New-media accounts: the 台账, filings and the registry checks.）")
+posts_app = typer.Typer(cls=Commands, no_args_is_help=True, help="新媒体帖子：导入平台导出文件，训练分类模型（New-media posts: import platform exports, train the posts classifier.）")
 
 
 
@@ -26,10 +26,10 @@ def _exists(path: Path) -> None:
 
 @accounts_app.command("import")
 def accounts_import(
-    file: Annotated[Path, typer.Argument(help="The 台账: .xlsx or CSV (UTF-8 or GB18030) with Chinese headers.")],
+    file: Annotated[Path, typer.Argument(help="新媒体台账： 带中文表头的 .xlsx 或 CSV（The 台账: .xlsx or CSV (UTF-8 or GB18030) with Chinese headers.）")],
     db: DbOption,
 ):
-    """Load the account ledger; a re-import updates accounts, never duplicates them."""
+    """导入新媒体台账，重新导入只更新账号，不会重复（Load the account ledger; a re-import updates accounts, never duplicates them.）"""
     from newmedia.registry import RegistryError, import_accounts, read_accounts
     from newmedia.table import TableError
 
@@ -52,16 +52,16 @@ def accounts_import(
 
 @accounts_app.command("file")
 def accounts_file(
-    account: Annotated[str, typer.Argument(help="The account's name, its id/URL on the platform, or #<registry id>.")],
+    account: Annotated[str, typer.Argument(help="账号名称、在平台上的 ID 或网址， 或 #账号序号（The account's name, its id/URL on the platform, or #<registry id>.）")],
     db: ArchiveOption,
     action: Annotated[str, typer.Option(
-        "--action", metavar="|".join(FILING_ACTIONS), help="What is filed: an opening, a change or a closing.")],
-    filed_on: Annotated[str, typer.Option("--filed-on", metavar="YYYY-MM-DD", help="The day it was filed with the supervisor.")],
-    effective_on: Annotated[str, typer.Option("--effective-on", metavar="YYYY-MM-DD", help="The day it takes effect.")],
-    details: Annotated[str, typer.Option(metavar="TEXT", help="What changes (new name, reason for closing …).")] = "",
-    platform: Annotated[Optional[str], typer.Option(help="The platform, when the name is used on several.")] = None,
+        "--action", metavar="|".join(FILING_ACTIONS), help="备案事项： 开设、变更或关停（What is filed: an opening, a change or a closing.）")],
+    filed_on: Annotated[str, typer.Option("--filed-on", metavar="YYYY-MM-DD", help="向监管部门备案的日期（The day it was filed with the supervisor.）")],
+    effective_on: Annotated[str, typer.Option("--effective-on", metavar="YYYY-MM-DD", help="生效日期（The day it takes effect.）")],
+    details: Annotated[str, typer.Option(metavar="TEXT", help="变更内容， 如新名称、关停原因（What changes (new name, reason for closing …).）")] = "",
+    platform: Annotated[Optional[str], typer.Option(help="同名账号在多个平台上时， 写明平台（The platform, when the name is used on several.）")] = None,
 ):
-    """Record a filing (开设/变更/关停, 新媒体 第六条) in the append-only log."""
+    """按新媒体 第六条记录账号开设、变更或关停的备案，只可追加（Record a filing (开设/变更/关停, 新媒体 第六条) in the append-only log.）"""
     from detectors.after_hours import Calendar
     from detectors.base import load_config
     from newmedia.checks import working_days_ahead
@@ -88,7 +88,7 @@ def accounts_file(
 
 @accounts_app.command("list")
 def accounts_list(db: ArchiveOption):
-    """The registry: accounts by unit and platform, with where each is supervised."""
+    """列出台账：按单位和平台列出各账号及监管部门（The registry: accounts by unit and platform, with where each is supervised.）"""
     from ingest.records import local_now
     from newmedia.registry import apply_filings
 
@@ -101,12 +101,12 @@ def accounts_list(db: ArchiveOption):
 
 @accounts_app.command("config", context_settings=SETTING_VALUE)
 def accounts_config(
-    name: Annotated[str, typer.Argument(help="dormant_days, filing_working_days, unit_names, division_suffixes, "
-                                             "personal_registrant_types or shop_domains")],
-    value: Annotated[str, typer.Argument(help='A JSON value, e.g. 90 or \'{"中共宜春市委宣传部": ["宜春发布"]}\'')],
+    name: Annotated[str, typer.Argument(help="设置项名称（dormant_days, filing_working_days, unit_names, division_suffixes, "
+                                             "personal_registrant_types or shop_domains）")],
+    value: Annotated[str, typer.Argument(help='JSON 格式的值（A JSON value, e.g. 90 or \'{"中共宜春市委宣传部": ["宜春发布"]}\'）')],
     db: DbOption,
 ):
-    """Override one of the new-media checks' settings for this archive."""
+    """修改本档案的一项新媒体检查设置（Override one of the new-media checks' settings for this archive.）"""
     from newmedia.settings import SettingError, set_setting
 
     try:
@@ -120,10 +120,11 @@ def accounts_config(
 def accounts_check(
     db: ArchiveOption,
     today: Annotated[Optional[str], typer.Option(
-        metavar="YYYY-MM-DD", help="Try the checks as of this day (default: today); another day than today "
-             "adds what it finds but closes and reopens no flag.")] = None,
+        metavar="YYYY-MM-DD", help="按这一天检查， 默认今天； 不是今天时只添加发现的问题， 不办结也不重新打开标记"
+             "（Try the checks as of this day (default: today); another day than today "
+             "adds what it finds but closes and reopens no flag.）")] = None,
 ):
-    """Run the account checks and score new posts (what `qunguan classify` also does)."""
+    """检查新媒体账号并为新帖子评分，classify 也做这一步（Run the account checks and score new posts (what `qunguan classify` also does).）"""
     from newmedia.checks import run_newmedia
 
     added, warnings, settled = run_newmedia(open_archive(str(db)).conn, day_option("--today", today))
@@ -140,12 +141,12 @@ def accounts_check(
 
 @posts_app.command("import")
 def posts_import(
-    file: Annotated[Path, typer.Argument(help="A platform back end's export of posts: .xlsx or CSV.")],
+    file: Annotated[Path, typer.Argument(help="平台后台导出的帖子： .xlsx 或 CSV（A platform back end's export of posts: .xlsx or CSV.）")],
     db: ArchiveOption,
-    account: Annotated[Optional[str], typer.Option(metavar="NAME", help="The account, for exports without an 账号 column.")] = None,
-    platform: Annotated[Optional[str], typer.Option(help="The platform, when an account name is on several.")] = None,
+    account: Annotated[Optional[str], typer.Option(metavar="NAME", help="所属账号， 用于没有“账号”列的导出（The account, for exports without an 账号 column.）")] = None,
+    platform: Annotated[Optional[str], typer.Option(help="同一账号名在多个平台上时， 写明平台（The platform, when an account name is on several.）")] = None,
 ):
-    """Import posts; re-importing adds only what is new; one transaction per file."""
+    """导入帖子，重复导入只添加新内容，每个文件一个事务（Import posts; re-importing adds only what is new; one transaction per file.）"""
     from newmedia.posts import import_posts
     from newmedia.registry import RegistryError
     from newmedia.table import TableError
@@ -173,11 +174,15 @@ def posts_import(
 
 @posts_app.command("train")
 def posts_train(
-    data: Annotated[Optional[Path], typer.Option("--data", metavar="DIR", help="Posts corpus folder (JSONL).")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Where posts.skops and its card go (default: the models/ folder classify loads from).")] = None,
-    no_select: Annotated[bool, typer.Option("--no-select", help="Skip the model comparison; train the default.")] = False,
+    data: Annotated[Optional[Path], typer.Option("--data", metavar="DIR", help="帖子语料文件夹， 内有 JSONL 文件（Posts corpus folder (JSONL).）")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="存放 posts.skops 及其模型卡的文件夹， 默认为 classify 读取模型的 models/ 文件夹（Where posts.skops and its card go (default: the models/ folder classify loads from).）")] = None,
+    no_select: Annotated[bool, typer.Option("--no-select", help="不比较各种模型， 直接训练默认模型（Skip the model comparison; train the default.）")] = False,
 ):
-    """Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""
+    """训练帖子分类模型（广告、个人观点）并保存（Train the posts classifier (advertising, personal_opinion) and save it.）
+
+    先在留出的测试集上评分， 再保存模型。
+
+    Train the posts classifier (advertising, personal_opinion), score it on the held-out split, save it."""
     from classifiers.corpus import CorpusError
     from newmedia.classify import CORPUS_DIR, chat_on_posts, train_posts
 

@@ -84,7 +84,7 @@ def test_help_names_what_each_option_takes_not_its_python_type():
     assert "--db ARCHIVE 档案文件" in shown and "--silent 不显示进度条（No progress bar.）" in shown
     assert "--format FORMAT 不自动识别格式" in shown
     assert "--exempt --not-exempt 党支部学习群" in _help("groups", "set")
-    assert "--action 开设|变更|关停 What is filed" in _help("accounts", "file")
+    assert "--action 开设|变更|关停 备案事项" in _help("accounts", "file")
 
     def every_help(command, path):
         yield path, _help(*path)
