@@ -625,6 +625,7 @@ class _Planner:
         self.to_the_second: list[dict] = []  # minute-timed messages records timed to the second matched
         self.roster = None  # roster.person_finder, once needed
         self.last_minute: list[tuple] = []  # the previous batch's rows of its last minute (doubted)
+        self.last_row: tuple | None = None  # the previous batch's last row (doubted)
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -740,18 +741,20 @@ class _Planner:
             if member is None or not text:
                 doubts.insert(0, (line, number, why))
                 continue
-            longer_archived, same_archived = self.read.execute(
-                "select total(length(text) > length(:text) and substr(text, 1, length(:text)) = :text), "
-                "total(text = :text) from messages where member_id = :member and kind = :kind and "
+            same_archived = self.read.execute(
+                "select count(*) from messages where member_id = :member and kind = :kind and text = :text and "
                 "sent_at between :minute || ':00' and :minute || ':59'",
-                {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}).fetchone()
+                {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}).fetchone()[0]
             here = [other for other in self.last_minute + batch.rows if other is not row]
             if same_archived > sum(1 for other in here if _same_words(other, row)):
                 continue  # archived as it is: already present, whole or not, and nothing stored
+            before = batch.rows[index - 1] if index else self.last_row
             # The file's own longer messages of the sender and minute are archived ones too,
             # but none is the whole of this: a share lists each message once. Only one the
-            # file does not hold (收到，马上办 archived, 收到 last here) is the whole of a cut.
-            if longer_archived > sum(1 for other in here if _goes_on_from(other, row)):
+            # file does not hold (收到，马上办 archived, 收到 last here) is the whole of a cut,
+            # and only where this one follows what that one follows: a cut copy holds the
+            # messages before the cut. 收到 under another notice is another message.
+            if self._longer_archived(member, row, before) > sum(1 for other in here if _goes_on_from(other, row)):
                 del batch.rows[index]
                 self.seen += 1
                 why = ("文件在这条消息中结束、其后没有换行，档案中已有这条消息的完整内容：这是复制时被截断的，未保存 "
@@ -760,7 +763,32 @@ class _Planner:
         if batch.rows:
             minute = batch.rows[-1][1][:16]
             self.last_minute = [row for row in self.last_minute + batch.rows if row[1][:16] == minute]
+            self.last_row = batch.rows[-1]
         return doubts
+
+    def _longer_archived(self, member: int, row: tuple, before: tuple | None) -> int:
+        """How many archived messages of `member` in the minute of `row` go on from its text,
+        each following (in its group, by time and arrival) the message the file holds
+        `before` the row, or any where the file holds none before it: the whole of which
+        the row may be a cut copy."""
+        (_, sent_at, _, kind, _, text, *_) = row
+        previous = None if before is None else self._previous_of(before)
+        count = 0
+        for after in self.read.execute(
+                "select (select json_array(p.member_id, p.kind, substr(p.sent_at, 1, 16), coalesce(p.text, '')) "
+                "from messages p where p.group_id = m.group_id and (p.sent_at, p.id) < (m.sent_at, m.id) "
+                "order by p.sent_at desc, p.id desc limit 1) from messages m where m.member_id = :member and "
+                "m.kind = :kind and m.sent_at between :minute || ':00' and :minute || ':59' and "
+                "length(m.text) > length(:text) and substr(m.text, 1, length(:text)) = :text",
+                {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}):
+            count += before is None or after[0] is not None and json.loads(after[0]) == previous
+        return count
+
+    def _previous_of(self, row: tuple) -> list | None:
+        """The row as `_longer_archived` compares an archived message: member, kind, minute, text."""
+        (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, chat_id, chat_name, *_, longer) = row
+        member = self.members.existing(self.groups.id_for(chat_id, chat_name, longer), sender_id, sender_name)
+        return None if member is None else [member, kind, sent_at[:16], text or ""]
 
     def write(self, batch: list[tuple]) -> None:
         if not batch:

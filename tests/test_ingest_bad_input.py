@@ -1224,20 +1224,26 @@ def test_a_phone_share_ending_without_a_line_end_keeps_a_reply_no_archived_messa
     assert "new 1\talready present 2" in result.stdout and f"check {later}:line 11" in result.stderr
 
 
+def _morning_share_and_its_cut_copy(qunguan, db_path, tmp_path):
+    """Ingests the morning's share (李明's notice, 王伟's 收到，马上办 at 08:50), then a copy of
+    it cut after 收到, which holds no 收到，马上办 of its own: the cut one is not stored."""
+    morning = tmp_path / "上午.txt"
+    morning.write_text('微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:49\n请各乡镇于今晚八点前上报\n\n'
+                       "王伟  08:50\n收到，马上办\n", encoding="utf-8")
+    ingest(qunguan, db_path, morning)
+    cut = tmp_path / "上午-复制.txt"
+    cut.write_text(morning.read_text(encoding="utf-8").removesuffix("，马上办\n"), encoding="utf-8")
+    result = ingest(qunguan, db_path, cut)
+    assert "new 0\talready present 2" in result.stdout and "档案中已有这条消息的完整内容" in result.stderr
+    return morning
+
+
 def test_a_phone_share_ending_in_a_short_reply_keeps_it_beside_the_longer_one_of_that_minute_it_holds(
         qunguan, db_path, query, tmp_path):
     # 王伟 answered 收到，马上办 to one notice and 收到 to the next, both at 08:50. The morning's
     # share stops after the first; the day's, pasted in Notepad with no line end, holds both:
     # its 收到 is another message, not the start of 收到，马上办 cut off.
-    morning = tmp_path / "上午.txt"
-    morning.write_text('微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:49\n请各乡镇于今晚八点前上报\n\n'
-                       "王伟  08:50\n收到，马上办\n", encoding="utf-8")
-    ingest(qunguan, db_path, morning)
-    # A copy of the morning's share cut after 收到 holds no 收到，马上办 of its own: not stored.
-    cut = tmp_path / "上午-复制.txt"
-    cut.write_text(morning.read_text(encoding="utf-8").removesuffix("，马上办\n"), encoding="utf-8")
-    result = ingest(qunguan, db_path, cut)
-    assert "new 0\talready present 2" in result.stdout and "档案中已有这条消息的完整内容" in result.stderr
+    morning = _morning_share_and_its_cut_copy(qunguan, db_path, tmp_path)
     day = tmp_path / "全天.txt"
     day.write_text(morning.read_text(encoding="utf-8") + "\n李明  08:50\n请城关镇补报水位\n\n王伟  08:50\n收到", encoding="utf-8")
     result = ingest(qunguan, db_path, day)
@@ -1268,3 +1274,20 @@ def test_a_phone_share_copied_again_without_a_line_end_says_nothing_of_a_last_me
     later.write_text(_SHARE + "\n\n李明  08:51\n收到，马上", encoding="utf-8")
     result = ingest(qunguan, db_path, later)
     assert "new 1\talready present 2" in result.stdout and f"check {later}:line 11" in result.stderr
+
+
+def test_a_share_ending_in_a_short_reply_keeps_it_beside_a_longer_one_of_that_minute_from_another_share(
+        qunguan, db_path, query, tmp_path):
+    # 王伟 answered 收到，马上办 to 李明's first notice and 收到 to his second, both at 08:50.
+    # The morning's share holds the first pair; the afternoon's, pasted in Notepad with no
+    # line end, holds only the second: its 收到 follows another notice, so it is another
+    # message, not the start of 收到，马上办 cut off.
+    _morning_share_and_its_cut_copy(qunguan, db_path, tmp_path)
+    afternoon = tmp_path / "下午.txt"
+    afternoon.write_text('微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:50\n请城关镇补报水位\n\n'
+                         "王伟  08:50\n收到", encoding="utf-8")
+    result = ingest(qunguan, db_path, afternoon)
+    assert "new 2\talready present 0" in result.stdout, result.stderr
+    assert f"check {afternoon}:line 8: 文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
+    assert [r["text"] for r in query("select text from messages order by id")] == [
+        "请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"]
