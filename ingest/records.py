@@ -75,9 +75,13 @@ class Reject:
 class Doubt(Reject):
     """A record kept with a word of doubt: maybe not whole (the file stops in it with no
     line end, where a copy may have been cut off). Not stored where the archive holds
-    it whole: its text and more, from the same sender in the same group and minute."""
+    it whole: its text and more, from the same sender in the same group and minute. Its
+    record's raw holds `UNENDED`: stored, it is completed by the whole one read later."""
 
     record: Record | None = None
+
+
+UNENDED = "unended"  # the key in a record's raw of a Doubt's record (true)
 
 
 def first_line(head: str) -> str:

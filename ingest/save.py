@@ -29,7 +29,8 @@ from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, ONE_CHAT, by_name, detect
 from ingest.formats.memotrace import chat_named_so, named_like_a_copy
-from ingest.records import Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp, time_problem
+from ingest.records import (UNENDED, Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp,
+                             time_problem)
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -625,7 +626,7 @@ class _Planner:
         self.to_the_second: list[dict] = []  # minute-timed messages records timed to the second matched
         self.roster = None  # roster.person_finder, once needed
         self.last_minute: list[tuple] = []  # the previous batch's rows of its last minute (doubted)
-        self.last_row: tuple | None = None  # the previous batch's last row (doubted)
+        self.last_row: tuple | None = None  # the previous batch's last row (doubted, _cuts_completed)
 
     def reject(self, number: int, item: Reject) -> None:
         self.rejects.append((item.line, number, item.reason))
@@ -763,7 +764,6 @@ class _Planner:
         if batch.rows:
             minute = batch.rows[-1][1][:16]
             self.last_minute = [row for row in self.last_minute + batch.rows if row[1][:16] == minute]
-            self.last_row = batch.rows[-1]
         return doubts
 
     def _longer_archived(self, member: int, row: tuple, before: tuple | None) -> int:
@@ -783,6 +783,40 @@ class _Planner:
                 {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}):
             count += before is None or after[0] is not None and json.loads(after[0]) == previous
         return count
+
+    def _cuts_completed(self, keyed: list[tuple], archived: set[int]) -> dict[int, dict]:
+        """Of the `keyed` records ((key, group id, row), in file order) not `archived`, those
+        whose text goes on from a message stored in doubt (a share's last, the file stopping
+        in it with no line end) of the same sender, kind and minute, that follows in its
+        group what the record follows in the file: its whole, read after the cut copy. Per
+        record key, what `ops.complete_cuts` makes of that message."""
+        fresh = [(index, k) for index, k in enumerate(keyed) if k[0] not in archived and k[2][5]]
+        minutes = sorted({(group_id, row[1][:16]) for _, (_, group_id, row) in fresh})
+        cuts = self.read.execute(
+            "select m.id, m.group_id, m.member_id, m.kind, substr(m.sent_at, 1, 16), m.text, (select json_array("
+            "p.member_id, p.kind, substr(p.sent_at, 1, 16), coalesce(p.text, '')) from messages p where p.group_id = "
+            "m.group_id and (p.sent_at, p.id) < (m.sent_at, m.id) order by p.sent_at desc, p.id desc limit 1) "
+            "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between j.value ->> 1 "
+            "|| ':00' and j.value ->> 1 || ':59' where m.source_id is null and instr(m.raw, ?) and "
+            "case when json_valid(m.raw) then m.raw ->> ? end", [json.dumps(minutes), f'"{UNENDED}"', f"$.{UNENDED}"]
+        ).fetchall() if fresh else []
+        completed = {}
+        for index, (key, group_id, row) in fresh:
+            if not cuts:
+                break
+            before = keyed[index - 1][2] if index else self.last_row
+            previous = None if before is None else self._previous_of(before)
+            member = self.members.existing(group_id, row[8], row[9])
+            cut = next((c for c in cuts if c[1:5] == (group_id, member, row[3], row[1][:16]) and len(row[5]) > len(c[5])
+                        and row[5].startswith(c[5]) and c[0] not in self.claimed and c[0] not in self.by_identity
+                        and previous is not None and c[6] is not None and json.loads(c[6]) == previous), None)
+            if cut is None:
+                continue
+            cuts.remove(cut)
+            self.claimed.add(cut[0])
+            completed[key] = {"id": cut[0], "key": key, "source_id": row[7], "sent_at": row[1], "precision": row[2],
+                              "text": row[5], "tokens": tokens(row[5]) if row[6] is None else row[6], "raw": row[16]}
+        return completed
 
     def _previous_of(self, row: tuple) -> list | None:
         """The row as `_longer_archived` compares an archived message: member, kind, minute, text."""
@@ -840,6 +874,10 @@ class _Planner:
                 self.writer.call(ops.adopt_ids, [
                     {"source_id": row[7], "key": key, "reply_key": message_key("s", group_id, row[12]) if row[12] else None,
                      "sent_at": row[1], "precision": row[2], "id": found[key]} for key, group_id, row in with_id if key in found])
+            if completed := self._cuts_completed(keyed, archived):
+                archived |= set(completed)
+                self.adopted |= set(completed)
+                self.writer.call(ops.complete_cuts, list(completed.values()))
         rows = []
         for key, group_id, (line, sent_at, precision, kind, kind_raw, text, tokens_, source_id, sender_id,
                             sender_name, _, _, reply_to_source_id, quote, is_self, _, raw, _) in keyed:
@@ -854,3 +892,4 @@ class _Planner:
             self.next_id += 1
         if rows:
             self.writer.call(ops.insert_messages, rows)
+        self.last_row = batch[-1]

@@ -199,6 +199,22 @@ def take_the_second(conn, found: list[dict]) -> None:
                      "where id = :id and time_precision = 'minute'", found)
 
 
+def complete_cuts(conn, found: list[dict]) -> None:
+    """Dicts of id, key, source_id, sent_at, precision, text, tokens and raw: a message
+    stored in doubt, cut off when copied, takes the whole one's text and identity, read
+    after it. Its id stays, so flags and decisions on it still point at it; it is
+    indexed for search anew."""
+    for one in found:
+        conn.execute("insert into messages_fts (messages_fts, rowid, tokens) select 'delete', id, tokens from messages "
+                     "where id = :id and tokens != ''", one)
+        conn.execute("update messages set key = :key, source_id = :source_id, text = :text, tokens = :tokens, "
+                     "raw = :raw, time_precision = case when :precision = 'second' then 'second' else time_precision end, "
+                     "sent_at = case when time_precision = 'minute' and :precision = 'second' then :sent_at else sent_at "
+                     "end where id = :id", one)
+        conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
+                     "where id = :id and tokens != ''", one)
+
+
 def insert_reject(conn, row: list) -> None:
     conn.execute("insert into rejects (import_id, line, record, reason, raw) values (?, ?, ?, ?, ?)", row)
 

@@ -1291,3 +1291,38 @@ def test_a_share_ending_in_a_short_reply_keeps_it_beside_a_longer_one_of_that_mi
     assert f"check {afternoon}:line 8: 文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
     assert [r["text"] for r in query("select text from messages order by id")] == [
         "请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"]
+
+
+def test_a_cut_share_read_before_the_whole_one_is_completed_by_it_not_stored_twice(qunguan, db_path, query, tmp_path):
+    # The clerk's copy from the mail stopped after 前; it is read first, its last message
+    # kept as read and named. Then the whole share comes: 王伟's message is archived once,
+    # whole, under the id it had (a flag or a decision on it still points at it).
+    cut, whole = tmp_path / "cut.txt", tmp_path / "whole.txt"
+    cut.write_text(_SHARE.replace("请各乡镇于今晚八点前上报", "请各乡镇于今晚八点前"), encoding="utf-8")
+    whole.write_text(_SHARE + "\n", encoding="utf-8")
+    assert "new 2\talready present 0" in ingest(qunguan, db_path, cut).stdout
+    first_ids = [r["id"] for r in query("select id from messages order by id")]
+    result = ingest(qunguan, db_path, whole)
+    assert "new 0\talready present 2" in result.stdout, result.stderr
+    assert query("select id, text from messages order by id") == [
+        {"id": first_ids[0], "text": "收到"}, {"id": first_ids[1], "text": "请各乡镇于今晚八点前上报"}]
+    assert query("select rowid from messages_fts where messages_fts match '上报'") == [{"rowid": first_ids[1]}]
+    # Read again, either file adds nothing.
+    for path in (whole, cut, whole):
+        assert "new 0\talready present 2" in ingest(qunguan, db_path, path).stdout
+    assert query("select count(*) n from messages") == [{"n": 2}]
+
+
+def test_a_short_reply_ending_a_share_is_not_completed_by_a_longer_one_under_another_message(qunguan, db_path, query,
+                                                                                           tmp_path):
+    # The afternoon's share, ending in 王伟's 收到 with no line end, is read first; then the
+    # morning's, with his 收到，马上办 of the same minute under another notice: two messages.
+    afternoon, morning = tmp_path / "下午.txt", tmp_path / "上午.txt"
+    afternoon.write_text('微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:50\n请城关镇补报水位\n\n'
+                         "王伟  08:50\n收到", encoding="utf-8")
+    morning.write_text('微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:49\n请各乡镇于今晚八点前上报\n\n'
+                       "王伟  08:50\n收到，马上办\n", encoding="utf-8")
+    for path in (afternoon, morning, afternoon, morning):
+        ingest(qunguan, db_path, path)
+    assert sorted(r["text"] for r in query("select text from messages")) == sorted(
+        ["请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"])

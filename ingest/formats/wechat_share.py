@@ -4,9 +4,10 @@ and then the day comes from `--date`."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator
 
-from ingest.records import Context, Doubt, FormatError, Record, Reject, first_line
+from ingest.records import UNENDED, Context, Doubt, FormatError, Record, Reject, first_line
 
 # Straight quotes as WeChat writes them; curly ones where a phone's or an editor's
 # "smart quotes" turned them, as pasting into a Word or WPS document does.
@@ -79,7 +80,8 @@ class Text:
             # picture's line is whole, or it is no picture's.)
             yield Doubt(item.line, "文件在这条消息中结束、其后没有换行：若复制时被截断，这条消息不完整；已按读到的保存，"
                                    "请与原聊天核对 (the file stops in this message with no line end: if the copy was "
-                                   "cut off, it is cut; kept as read)", record=item) \
+                                   "cut off, it is cut; kept as read)",
+                        record=replace(item, raw={**item.raw, UNENDED: True})) \
                 if unended and isinstance(item, Record) and item.kind != "image" else item
 
 
