@@ -626,6 +626,7 @@ class _Planner:
         self.to_the_second: list[dict] = []  # minute-timed messages records timed to the second matched
         self.roster = None  # roster.person_finder, once needed
         self.last_minute: list[tuple] = []  # the previous batch's rows of its last minute (doubted)
+        self.issued: set[int] = set()  # keys given to records out of order (_in_order)
         self.last_row: tuple | None = None  # the previous batch's last row (doubted, _cuts_completed)
 
     def reject(self, number: int, item: Reject) -> None:
@@ -639,7 +640,73 @@ class _Planner:
         if sent_at != self.moment:
             self.moment, self.identical = sent_at, {}
         position = self.identical[key] = self.identical.get(key, -1) + 1
+        while message_key("c", *key, position) in self.issued:  # taken by a record out of order (_in_order)
+            position = self.identical[key] = position + 1
         return message_key("c", *key, position)
+
+    def _in_order(self, keyed: list[tuple], found_by_key: dict[int, int]) -> list[tuple]:
+        """`keyed` ((key, group id, row), in file order), where a record timed to the minute
+        without an id, found by its identity, is not the message found: one the file holds
+        in another order, relative to its sender's other messages of that minute, than the
+        export that brought them wrote them in (each export writes a chat in its order).
+        Monday's share holds 李明's 收到 then 好的 of 09:01, Tuesday's 好的 then 收到: the chat
+        has three (收到, 好的, 收到). Such a record is found by another message of the same
+        words that keeps the order, else it takes a key of its own and is new; either way it
+        is dropped from `found_by_key`."""
+        minutes: dict[tuple, list[int]] = {}
+        for index, (key, group_id, row) in enumerate(keyed):
+            if key in found_by_key and row[2] == "minute" and not row[7]:
+                minutes.setdefault((group_id, row[1]), []).append(index)
+        minutes = {minute: indexes for minute, indexes in minutes.items() if len(indexes) > 1}
+        if not minutes:
+            return keyed
+        archived: dict[tuple, list[tuple]] = {}
+        for group_id, sent_at, *entry in self.read.execute(
+                "select m.group_id, m.sent_at, m.id, m.import_id, m.member_id, m.kind, coalesce(m.text, ''), "
+                "m.time_precision = 'minute' and m.source_id is null from json_each(?) j join messages m on "
+                "m.group_id = j.value ->> 0 and m.sent_at = j.value ->> 1 order by m.id", [json.dumps(list(minutes))]):
+            archived.setdefault((group_id, sent_at), []).append(entry)
+        keyed = list(keyed)
+        for minute, indexes in minutes.items():
+            for index in self._out_of_order([keyed[index] for index in indexes], found_by_key, archived.get(minute, [])):
+                key, group_id, row = keyed[indexes[index]]
+                del found_by_key[key]
+                keyed[indexes[index]] = (self._free_key(group_id, row, {k[0] for k in keyed}), group_id, row)
+        return keyed
+
+    def _out_of_order(self, records: list[tuple], found_by_key: dict[int, int], archived: list[tuple]) -> list[int]:
+        """The indexes in `records` (of one minute, in file order, each found by identity)
+        of those no message of `archived` ((id, import, member, kind, text, whether timed to
+        the minute without an id), of that minute) answers for in order: each record takes
+        the message found, else another of its words, that comes after the one the sender's
+        record before took from the same import. (Only a sender's own: one sends in order,
+        but two members' messages of a minute may stand in another order on another phone.)"""
+        imports = {entry[0]: entry[1] for entry in archived}
+        last, used, broken = {}, set(), []
+        for index, (key, group_id, row) in enumerate(records):
+            member = self.members.existing(group_id, row[8], row[9])
+            words = (member, row[3], ((row[5] if row[15] is None else row[15]) or "").strip())
+            others = [entry[0] for entry in archived if entry[5] and (*entry[2:4], entry[4].strip()) == words]
+            found = next((i for i in [found_by_key[key], *others]
+                          if i not in used and i > last.get((imports.get(i), member), 0)), None)
+            if found is None:
+                broken.append(index)
+            else:
+                used.add(found)
+                last[(imports.get(found), member)] = found
+        return broken
+
+    def _free_key(self, group_id: int, row: tuple, taken: set[int]) -> int:
+        """A key by the row's content at a position in its run no message or record holds."""
+        (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, *_, key_text, _, _) = row
+        words = ((text if key_text is None else key_text) or "").strip()
+        content = (group_id, sent_at, sender_id or sender_name or "", kind, words)
+        position = 0
+        while (key := message_key("c", *content, position)) in taken | self.issued or self.read.execute(
+                "select 1 from messages where key = ?", [key]).fetchone():
+            position += 1
+        self.issued.add(key)
+        return key
 
     def _archived_by_content(self, records: list[tuple], with_ids: bool, copies: bool = False) -> dict[int, int]:
         """Keys of `records` ((key, group id, row), not archived under their own key) that
@@ -838,6 +905,8 @@ class _Planner:
         found_by_key = {} if self.archive_empty else dict(self.read.execute(
             "select key, id from messages where key in (select value from json_each(?))",
             [json.dumps([k[0] for k in keyed])]))
+        if found_by_key:
+            keyed = self._in_order(keyed, found_by_key)
         archived = set(found_by_key)
         # A message a record is by its very identity answers for that record alone: a
         # record matched by content (below, or in the next batch: a minute split between

@@ -737,6 +737,35 @@ def test_two_shares_each_holding_one_of_two_identical_replies_in_a_minute_keep_o
     assert query("select count(*) n from messages where text = '收到'") == [{"n": 2}]
 
 
+def test_two_shares_holding_a_members_replies_of_a_minute_in_opposite_orders_keep_all_three(qunguan, db_path, query,
+                                                                                            tmp_path):
+    # At 09:01 李明 wrote 收到, 好的, 收到. Monday's share ticked the first two, Tuesday's the
+    # last two: each lists a sender's messages in the order sent, so the one the shares hold
+    # in opposite orders cannot be one message. Three are kept, and reading either share
+    # again, or the three shared later in one file, adds nothing.
+    first, second = "李明  09:01\n收到\n\n", "李明  09:01\n好的\n\n"
+    (tmp_path / "monday.txt").write_text(_share(first, second), encoding="utf-8")
+    (tmp_path / "tuesday.txt").write_text(_share(second, first), encoding="utf-8")
+    for name in ("monday.txt", "tuesday.txt", "monday.txt", "tuesday.txt"):
+        qunguan("ingest", tmp_path / name, "--db", db_path, "--silent")
+    assert query("select count(*) n from messages") == [{"n": 3}]
+    # The three, shared later in one file, are the three archived.
+    (tmp_path / "week.txt").write_text(_share(first, second, first), encoding="utf-8")
+    assert "new 0\talready present 3" in qunguan("ingest", tmp_path / "week.txt", "--db", db_path, "--silent").stdout
+
+
+def test_two_shares_holding_two_members_replies_of_a_minute_in_opposite_orders_keep_two(qunguan, db_path, query,
+                                                                                        tmp_path):
+    # Two phones may show 李明's 收到 and 张丽's 好的 of one minute in either order (each its
+    # own clock and arrival): only a sender's own messages keep one order everywhere. So
+    # these are the same two messages, shared from two phones.
+    (tmp_path / "clerk.txt").write_text(_share("李明  09:01\n收到\n\n", "张丽  09:01\n好的\n\n"), encoding="utf-8")
+    (tmp_path / "deputy.txt").write_text(_share("张丽  09:01\n好的\n\n", "李明  09:01\n收到\n\n"), encoding="utf-8")
+    for name in ("clerk.txt", "deputy.txt"):
+        qunguan("ingest", tmp_path / name, "--db", db_path, "--silent")
+    assert query("select count(*) n from messages") == [{"n": 2}]
+
+
 _MEMOTRACE_WEEK = ("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n"
                    "9100000000000000001,文本,王建国,2024-06-17 09:00:05,明天上午九点开会,,,more\r\n"
                    "9100000000000000002,文本,李明,2024-06-17 09:01:12,收到,,,more\r\n"
