@@ -852,12 +852,16 @@ class _Planner:
         return count
 
     def _cuts_completed(self, keyed: list[tuple], archived: set[int]) -> dict[int, dict]:
-        """Of the `keyed` records ((key, group id, row), in file order) not `archived`, those
-        whose text goes on from a message stored in doubt (a share's last, the file stopping
-        in it with no line end) of the same sender, kind and minute, that follows in its
-        group what the record follows in the file: its whole, read after the cut copy. Per
-        record key, what `ops.complete_cuts` makes of that message."""
-        fresh = [(index, k) for index, k in enumerate(keyed) if k[0] not in archived and k[2][5]]
+        """Of the `keyed` records ((key, group id, row), in file order) not `archived`, timed
+        to the minute without an id (a phone share's), those whose text goes on from a
+        message stored in doubt (a share's last, the file stopping in it with no line end)
+        of the same sender, kind and minute, that follows in its group what the record
+        follows in the file: its whole, read after the cut copy. Per record key, what
+        `ops.complete_cuts` makes of that message."""
+        # A share names senders as a share does, so the cut one's sender is the same member;
+        # other exports name them otherwise, and their records are not worth the look-up.
+        fresh = [(index, k) for index, k in enumerate(keyed)
+                 if k[0] not in archived and k[2][5] and k[2][2] == "minute" and not k[2][7]]
         minutes = sorted({(group_id, row[1][:16]) for _, (_, group_id, row) in fresh})
         cuts = self.read.execute(
             "select m.id, m.group_id, m.member_id, m.kind, substr(m.sent_at, 1, 16), m.text, (select json_array("
