@@ -595,6 +595,17 @@ def _same_words(row: tuple, other: tuple) -> bool:
     return _sender_and_minute(row) == _sender_and_minute(other) and row[5] == other[5]
 
 
+def _rising(keyed: list[tuple], indexes: list[int], found_by_key: dict[int, int]) -> bool:
+    """Whether the messages found for the records at `indexes` rise, per sender, in file order."""
+    last: dict[tuple, int] = {}
+    for index in indexes:
+        key, _, row = keyed[index]
+        if found_by_key[key] <= last.get(row[8:10], 0):
+            return False
+        last[row[8:10]] = found_by_key[key]
+    return True
+
+
 class _Planner:
     """Turns parsed records into message rows and hands them to the writer. Messages
     already archived by earlier imports are found through the caller's connection and
@@ -640,9 +651,11 @@ class _Planner:
         if sent_at != self.moment:
             self.moment, self.identical = sent_at, {}
         position = self.identical[key] = self.identical.get(key, -1) + 1
-        while message_key("c", *key, position) in self.issued:  # taken by a record out of order (_in_order)
+        found = message_key("c", *key, position)
+        while found in self.issued:  # taken by a record out of order (_in_order)
             position = self.identical[key] = position + 1
-        return message_key("c", *key, position)
+            found = message_key("c", *key, position)
+        return found
 
     def _in_order(self, keyed: list[tuple], found_by_key: dict[int, int]) -> list[tuple]:
         """`keyed` ((key, group id, row), in file order), where a record timed to the minute
@@ -657,7 +670,9 @@ class _Planner:
         for index, (key, group_id, row) in enumerate(keyed):
             if key in found_by_key and row[2] == "minute" and not row[7]:
                 minutes.setdefault((group_id, row[1]), []).append(index)
-        minutes = {minute: indexes for minute, indexes in minutes.items() if len(indexes) > 1}
+        # Found in rising order, a sender's records break no import's order: the usual case
+        # (a file read again, shares overlapping in order) costs no look-up.
+        minutes = {minute: indexes for minute, indexes in minutes.items() if not _rising(keyed, indexes, found_by_key)}
         if not minutes:
             return keyed
         archived: dict[tuple, list[tuple]] = {}
