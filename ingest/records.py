@@ -76,7 +76,7 @@ class Doubt(Reject):
     """A record kept with a word of doubt: maybe not whole (the file stops in it with no
     line end, where a copy may have been cut off). Not stored where the archive holds
     it whole: its text and more, from the same sender in the same group and minute. Its
-    record's raw holds `UNENDED`: stored, it is completed by the whole one read later."""
+    record's raw holds `UNENDED`: stored, a share read later that holds it whole completes it."""
 
     record: Record | None = None
 

@@ -595,6 +595,13 @@ def _same_words(row: tuple, other: tuple) -> bool:
     return _sender_and_minute(row) == _sender_and_minute(other) and row[5] == other[5]
 
 
+# The message before message m in its group, by time and arrival, as `_Planner._previous_of`
+# gives a row: [member, kind, minute, text] in JSON (null for none).
+_PREVIOUS = ("(select json_array(p.member_id, p.kind, substr(p.sent_at, 1, 16), coalesce(p.text, '')) from messages p "
+             "where p.group_id = m.group_id and (p.sent_at, p.id) < (m.sent_at, m.id) "
+             "order by p.sent_at desc, p.id desc limit 1)")
+
+
 def _rising(keyed: list[tuple], indexes: list[int], found_by_key: dict[int, int]) -> bool:
     """Whether the messages found for the records at `indexes` rise, per sender, in file order."""
     last: dict[tuple, int] = {}
@@ -857,9 +864,7 @@ class _Planner:
         previous = None if before is None else self._previous_of(before)
         count = 0
         for after in self.read.execute(
-                "select (select json_array(p.member_id, p.kind, substr(p.sent_at, 1, 16), coalesce(p.text, '')) "
-                "from messages p where p.group_id = m.group_id and (p.sent_at, p.id) < (m.sent_at, m.id) "
-                "order by p.sent_at desc, p.id desc limit 1) from messages m where m.member_id = :member and "
+                f"select {_PREVIOUS} from messages m where m.member_id = :member and "
                 "m.kind = :kind and m.sent_at between :minute || ':00' and :minute || ':59' and "
                 "length(m.text) > length(:text) and substr(m.text, 1, length(:text)) = :text",
                 {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}):
@@ -879,9 +884,7 @@ class _Planner:
                  if k[0] not in archived and k[2][5] and k[2][2] == "minute" and not k[2][7]]
         minutes = sorted({(group_id, row[1][:16]) for _, (_, group_id, row) in fresh})
         cuts = self.read.execute(
-            "select m.id, m.group_id, m.member_id, m.kind, substr(m.sent_at, 1, 16), m.text, (select json_array("
-            "p.member_id, p.kind, substr(p.sent_at, 1, 16), coalesce(p.text, '')) from messages p where p.group_id = "
-            "m.group_id and (p.sent_at, p.id) < (m.sent_at, m.id) order by p.sent_at desc, p.id desc limit 1) "
+            f"select m.id, m.group_id, m.member_id, m.kind, substr(m.sent_at, 1, 16), m.text, {_PREVIOUS} "
             "from json_each(?) j join messages m on m.group_id = j.value ->> 0 and m.sent_at between j.value ->> 1 "
             "|| ':00' and j.value ->> 1 || ':59' where m.source_id is null and instr(m.raw, ?) and "
             "case when json_valid(m.raw) then m.raw ->> ? end", [json.dumps(minutes), f'"{UNENDED}"', f"$.{UNENDED}"]
@@ -900,12 +903,12 @@ class _Planner:
                 continue
             cuts.remove(cut)
             self.claimed.add(cut[0])
-            completed[key] = {"id": cut[0], "key": key, "source_id": row[7], "sent_at": row[1], "precision": row[2],
-                              "text": row[5], "tokens": tokens(row[5]) if row[6] is None else row[6], "raw": row[16]}
+            completed[key] = {"id": cut[0], "key": key, "text": row[5], "raw": row[16],
+                              "tokens": tokens(row[5]) if row[6] is None else row[6]}
         return completed
 
     def _previous_of(self, row: tuple) -> list | None:
-        """The row as `_longer_archived` compares an archived message: member, kind, minute, text."""
+        """The row as `_PREVIOUS` gives an archived message: member, kind, minute, text."""
         (_, sent_at, _, kind, _, text, _, _, sender_id, sender_name, chat_id, chat_name, *_, longer) = row
         member = self.members.existing(self.groups.id_for(chat_id, chat_name, longer), sender_id, sender_name)
         return None if member is None else [member, kind, sent_at[:16], text or ""]

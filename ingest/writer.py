@@ -200,17 +200,13 @@ def take_the_second(conn, found: list[dict]) -> None:
 
 
 def complete_cuts(conn, found: list[dict]) -> None:
-    """Dicts of id, key, source_id, sent_at, precision, text, tokens and raw: a message
-    stored in doubt, cut off when copied, takes the whole one's text and identity, read
-    after it. Its id stays, so flags and decisions on it still point at it; it is
-    indexed for search anew."""
+    """Dicts of id, key, text, tokens and raw: a message stored in doubt, cut off when
+    copied, takes the text and identity of the whole one, read after it. Its id stays,
+    so flags and decisions on it still point at it; it is indexed for search anew."""
     for one in found:
         conn.execute("insert into messages_fts (messages_fts, rowid, tokens) select 'delete', id, tokens from messages "
                      "where id = :id and tokens != ''", one)
-        conn.execute("update messages set key = :key, source_id = :source_id, text = :text, tokens = :tokens, "
-                     "raw = :raw, time_precision = case when :precision = 'second' then 'second' else time_precision end, "
-                     "sent_at = case when time_precision = 'minute' and :precision = 'second' then :sent_at else sent_at "
-                     "end where id = :id", one)
+        conn.execute("update messages set key = :key, text = :text, tokens = :tokens, raw = :raw where id = :id", one)
         conn.execute("insert into messages_fts (rowid, tokens) select id, tokens from messages "
                      "where id = :id and tokens != ''", one)
 
