@@ -857,19 +857,24 @@ class _Planner:
 
     def _longer_archived(self, member: int, row: tuple, before: tuple | None) -> int:
         """How many archived messages of `member` in the minute of `row` go on from its text,
-        each following (in its group, by time and arrival) the message the file holds
-        `before` the row, or any where the file holds none before it: the whole of which
-        the row may be a cut copy."""
+        each coming after (in its group, by time and arrival) an archived message like the
+        one the file holds `before` the row, or any where the file holds none before it:
+        the whole of which the row may be a cut copy. After, not just after: another
+        member's share may have brought a message between them (a reply of the minute
+        before that this share's phone did not select), and the cut copy is still one."""
         (_, sent_at, _, kind, _, text, *_) = row
         previous = None if before is None else self._previous_of(before)
-        count = 0
-        for after in self.read.execute(
-                f"select {_PREVIOUS} from messages m where m.member_id = :member and "
-                "m.kind = :kind and m.sent_at between :minute || ':00' and :minute || ':59' and "
-                "length(m.text) > length(:text) and substr(m.text, 1, length(:text)) = :text",
-                {"member": member, "kind": kind, "minute": sent_at[:16], "text": text}):
-            count += before is None or after[0] is not None and json.loads(after[0]) == previous
-        return count
+        if before is not None and previous is None:
+            return 0
+        return self.read.execute(
+            "select count(*) from messages m where m.member_id = :member and "
+            "m.kind = :kind and m.sent_at between :minute || ':00' and :minute || ':59' and "
+            "length(m.text) > length(:text) and substr(m.text, 1, length(:text)) = :text and (:previous is null or "
+            "exists (select 1 from messages p where p.group_id = m.group_id and p.member_id = :previous ->> 0 and "
+            "p.kind = :previous ->> 1 and substr(p.sent_at, 1, 16) = :previous ->> 2 and "
+            "coalesce(p.text, '') = :previous ->> 3 and (p.sent_at, p.id) < (m.sent_at, m.id)))",
+            {"member": member, "kind": kind, "minute": sent_at[:16], "text": text,
+             "previous": None if previous is None else json.dumps(previous, ensure_ascii=False)}).fetchone()[0]
 
     def _cuts_completed(self, keyed: list[tuple], archived: set[int]) -> dict[int, dict]:
         """Of the `keyed` records ((key, group id, row), in file order) not `archived`, timed

@@ -1326,3 +1326,24 @@ def test_a_short_reply_ending_a_share_is_not_completed_by_a_longer_one_under_ano
         ingest(qunguan, db_path, path)
     assert sorted(r["text"] for r in query("select text from messages")) == sorted(
         ["请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"])
+
+
+def test_a_cut_copy_is_not_stored_where_another_share_brought_a_reply_between_its_notice_and_the_whole(
+        qunguan, db_path, query, tmp_path):
+    # The morning's share (李明's notice at 08:49, 王伟's 收到，马上办 at 08:50), then 赵强's share
+    # of the notice and his 1 of 08:49, which his phone shows and the morning's did not
+    # select: in the archive the 1 stands between the notice and 王伟's whole reply. A copy
+    # of the morning's share cut after 收到 still follows the notice: a cut copy, not stored.
+    notice = '微信群"防汛群"的聊天记录如下:\n\n—————  2025-03-03  —————\n\n李明  08:49\n请各乡镇于今晚八点前上报\n\n'
+    morning = tmp_path / "上午.txt"
+    morning.write_text(notice + "王伟  08:50\n收到，马上办\n", encoding="utf-8")
+    zhao = tmp_path / "赵强.txt"
+    zhao.write_text(notice + "赵强  08:49\n1\n", encoding="utf-8")
+    ingest(qunguan, db_path, morning)
+    ingest(qunguan, db_path, zhao)
+    cut = tmp_path / "上午-复制.txt"
+    cut.write_text(notice + "王伟  08:50\n收到", encoding="utf-8")
+    result = ingest(qunguan, db_path, cut)
+    assert "new 0\talready present 2" in result.stdout and "档案中已有这条消息的完整内容" in result.stderr, result.stderr
+    assert [r["text"] for r in query("select text from messages order by id")] == [
+        "请各乡镇于今晚八点前上报", "收到，马上办", "1"]
