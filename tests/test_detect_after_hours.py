@@ -549,6 +549,7 @@ def test_a_short_task_that_names_the_hour_is_a_task_at_night(text, task):
     # Where a colleague named is to be, lateness or absence then forbidden, is their task set, not news;
     # the rule alone, told of, grumbled about or asked, sets none.
     ("小王明天8点到岗，不得迟到", True), ("张三明天上午到县里开会，不得缺席", True), ("小李周六到镇里值班，不准请假", True),
+    ("明早6点到卡点值守，不得缺岗", True), ("网格员明天到村委值班，严禁缺岗", True), ("明天值守的事我知道，不得缺岗嘛", False),
     ("小王明天8点到岗，不得迟到吗？", False), ("单位规定不得迟到，他还是天天迟到", False),
     ("我们单位从来不准请假的，哈哈", False), ("上次通知说不得缺席，我已经到了", False),
     ("他明天到岗了，不得迟到的事我跟他说了", False),
