@@ -33,6 +33,19 @@ def set_watermark(conn, detector: str, last_id: int) -> None:
                  "updated_at = excluded.updated_at", [detector, last_id, stamp()])
 
 
+def read_again_from(conn, message_id: int) -> None:
+    """Make the next classify judge `message_id` again, and the messages after it: the
+    watermarks of the chat model and of each message rule are set below it. For a message
+    whose text changed after it was judged (a cut copy completed by the whole). Its flags
+    stay; judging it again adds only what is new (one flag per message and category)."""
+    from detectors.run import MESSAGE_DETECTORS, detector_name  # which imports this module
+
+    names = [detector_name(module) for module in MESSAGE_DETECTORS]
+    conn.execute("update detector_state set last_message_id = ?, updated_at = ? where last_message_id >= ? and "
+                 f"(detector glob 'chat@*' or detector in ({', '.join('?' * len(names))}))",
+                 [message_id - 1, stamp(), message_id, *names])
+
+
 # What a flag may carry, in the order of the insert's parameters (?1 … ?13; ?14 is the time
 # of writing). 新媒体 flags carry post_id or account_id; occurred_at, when the caller knows
 # it (a message's sent_at), spares a lookup per flag.

@@ -202,7 +202,12 @@ def take_the_second(conn, found: list[dict]) -> None:
 def complete_cuts(conn, found: list[dict]) -> None:
     """Dicts of id, key, text, tokens and raw: a message stored in doubt, cut off when
     copied, takes the text and identity of the whole one, read after it. Its id stays,
-    so flags and decisions on it still point at it; it is indexed for search anew."""
+    so flags and decisions on it still point at it; it is indexed for search anew, and
+    the next classify judges its whole text."""
+    from classifiers.classify import read_again_from  # rarely needed: the model's libraries load slowly
+
+    if found:
+        read_again_from(conn, min(one["id"] for one in found))
     for one in found:
         conn.execute("insert into messages_fts (messages_fts, rowid, tokens) select 'delete', id, tokens from messages "
                      "where id = :id and tokens != ''", one)

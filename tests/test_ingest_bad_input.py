@@ -1313,6 +1313,24 @@ def test_a_cut_share_read_before_the_whole_one_is_completed_by_it_not_stored_twi
     assert query("select count(*) n from messages") == [{"n": 2}]
 
 
+def test_a_cut_message_completed_by_the_whole_share_is_judged_again_whole(qunguan, db_path, query, tmp_path):
+    # Classified while cut, 王伟's notice asked for nothing; its whole asks for photos as proof
+    # (群规 第九条). The next classify judges it again, whole, and flags it once.
+    notice = "请各村今晚把走访照片发群里，每户都要拍照"
+    cut, whole = tmp_path / "cut.txt", tmp_path / "whole.txt"
+    cut.write_text(_SHARE.replace("请各乡镇于今晚八点前上报", "请各村今晚把走访"), encoding="utf-8")
+    whole.write_text(_SHARE.replace("请各乡镇于今晚八点前上报", notice) + "\n", encoding="utf-8")
+    ingest(qunguan, db_path, cut)
+    qunguan("classify", "--db", db_path, "--silent")
+    assert query("select count(*) n from flags where category = 'proof_demand'") == [{"n": 0}]
+    ingest(qunguan, db_path, whole)
+    assert query("select text from messages order by id")[1] == {"text": notice}
+    qunguan("classify", "--db", db_path, "--silent")
+    qunguan("classify", "--db", db_path, "--silent")
+    assert query("select m.text from flags f join messages m on m.id = f.message_id "
+                 "where f.category = 'proof_demand'") == [{"text": notice}]
+
+
 def test_a_short_reply_ending_a_share_is_not_completed_by_a_longer_one_under_another_message(qunguan, db_path, query,
                                                                                            tmp_path):
     # The afternoon's share, ending in 王伟's 收到 with no line end, is read first; then the
