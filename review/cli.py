@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli_output import (ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err, escape, fail,
-                        fail_on, print_table, warn)
+                        fail_on, pasteable, print_table, warn)
 from detectors.setting_values import Problem
 from ingest.schema import open_archive
 
@@ -281,7 +281,7 @@ def report(
              "（用 qunguan groups set 群名 --unit 单位 或 qunguan accounts import 登记）")
     typer.echo(write_report(conn, start, end, unit), nl=False)
     imported, older_rules = unchecked(conn, start, end, unit)
-    classify = shlex.join(["qunguan", "classify", "--db", str(db)])
+    classify = pasteable("qunguan", "classify", "--db", db)
     if imported:
         warn(Problem(f"{imported} messages of the period were imported after the last `qunguan classify`: the report "
                      f"counts no breaches in them (it says so); run `{classify}` and make the report again",
