@@ -15,7 +15,7 @@ from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "19"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "20"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
@@ -86,8 +86,10 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _HOUR = r"[\d一二三四五六七八九十两]+点"
 _SPEAKER = re.compile("(?<!请)我(?![镇乡县区村]各)")
 # A clock's hour, not "a little" (早一点, 快一点, 好一点): "明天开会早一点" is no short task. A duty
-# roster's heading is one too: "今天值班：刘主任", "值班名单：张三、李四".
-_TASK_SIGN = re.compile(rf"(?!(?<=[早晚快慢多少好差有])一点){_HOUR}|\d[:：]\d{{2}}|{_UNITS}|值班[表名单安排人员]*[：:]")
+# roster's heading is one too: "今天值班：刘主任", "值班名单：张三、李四"; and so is lateness or
+# absence forbidden after a comma ("周六加班到岗，不得请假").
+_TASK_SIGN = re.compile(rf"(?!(?<=[早晚快慢多少好差有])一点){_HOUR}|\d[:：]\d{{2}}|{_UNITS}|值班[表名单安排人员]*[：:]"
+                        r"|[，,]\s*(?:不得|不准|不许|严禁)(?:无故)?(?:迟到|早退|缺席|缺勤|缺岗|离岗|脱岗|请假)(?![的了吗么嘛呢]|\s*[？?])")
 # Every day's hour as much as one day's: "下周还是每天8点到岗".
 _AT_HOUR = rf"(?:每[天日晚]|每周[一二三四五六日天]?)?(?:上午|下午|早上|晚上|中午)?{_HOUR}"
 _ASKING = re.compile(rf"[？?]|(?:[吗么]|了吧|^(?![^，,]*还[要得])[^，,]*呢)(?:[啊呀哈]|\s)*$|(.)不\1|有没有|是否(?={_HOUR})|[对是]吧|对不对"
@@ -194,8 +196,10 @@ def is_notice(message: Message, config: dict) -> bool:
     asked = any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said)
     directives = any_pattern(tuple(config["directives"]))
     # Most messages hold no directive at all: the parts that ask are looked for only in those that do.
-    return (directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
-            and any_pattern(tuple(config["not_directives"])).search(bare) is None)
+    return ((directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
+             or any_pattern(tuple(config["whole_directives"])).match(asked) is not None)
+            and any_pattern(tuple(config["not_directives"])).search(bare) is None
+            and any_pattern(tuple(config["opening_not_directives"])).match(bare) is None)
 
 
 @functools.lru_cache(maxsize=8)

@@ -567,6 +567,31 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
 
 
 @pytest.mark.parametrize("text, task", [
+    # Lateness or absence forbidden is a task however short, to whoever it is said, with more of the task after it ...
+    ("周六加班到岗，不得请假", True), ("@李四 明天早上到岗，不许迟到", True), ("各位：明天开会，不准请假，请相互转告", True),
+    ("明天开学，学生8点到校，不得迟到，家长们注意", True), ("明天上午到县里参加考试，不得迟到😤", True),
+    # ... not the notice passed on with one's own word after it: grumbled at, acknowledged, asked about ...
+    ("明天开会，不准请假，烦死了", False), ("明天开会，不准请假，唉，又是一个周末泡汤了", False),
+    ("明天要到县里开会，不得请假，哎，孩子没人接", False), ("隔壁乡明天开会，不准请假，比我们还严", False),
+    ("明天8点到岗，不得迟到，收到", False), ("明天上午到县里参加会议，不得缺席，知道了😂", False),
+    ("明天值班，不得请假，这个我知道", False), ("周六开会，不准请假，你们村也是吗", False),
+    ("明天8点到岗，不得迟到是吧？", False), ("明天开会，不准请假，真的假的", False), ("明天到县里开会，不得请假吗", False),
+    ("明天开会，不得迟到，这规定谁定的？", False), ("明天集合，不准迟到的通知收到了", False),
+    # ... nor a day already over, told by the speaker, for their family or another unit, or as hearsay.
+    ("今天开会，不准请假，大家都到了", False), ("我明天到县里开会，不得请假了", False), ("老婆单位明天开会，不准请假", False),
+    ("我儿子学校明天8点到校，不得迟到，我得早起", False), ("他们镇明天集合，不准请假，我们镇没通知", False),
+    ("听说县里明天开会，不得请假", False), ("据说明天全县集合，不得请假", False), ("班主任说明天到校集合，不许迟到", False),
+    ("据说明年各单位的办公经费要再压减20%，水电费都要省着用", False),
+    # The speaker's units addressed, or hearsay the reason for a task asked, are still a task.
+    ("我乡各村明天上午开会，不得缺席", True), ("听说明天省里暗访，请各村务必把村部卫生搞好", True),
+    # A drill is routine, whatever it prepares for: no urgency.
+    ("明天参加防汛演练，不得缺席", True),
+])
+def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
+    assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
+
+
+@pytest.mark.parametrize("text, task", [
     # The day told in a clause of its own ("明天是周六，") before the hour set: still set ...
     ("明天是周六，各村书记还是8点准时到岗", True), ("明天周六，各村书记8点准时到岗", True),
     ("明天是国庆节，值班人员8点准时到岗", True), ("下周一是端午节，各村书记8点准时到岗值班", True),
