@@ -19,7 +19,7 @@ from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "22"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "23"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
@@ -277,6 +277,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     of_incident = incidents(settings)
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
+    told, still_asking = any_pattern(tuple(settings["told_patterns"])), word_pattern(tuple(settings["still_asking_words"]))
 
     def aside(part: str, later: list[str], urged: bool) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its
@@ -300,6 +301,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
+            continue
+        if told.search(m.text) and not still_asking.search(m.text):
             continue
         urged = _URGED.search(m.text) is not None
         # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").

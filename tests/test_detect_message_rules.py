@@ -108,6 +108,24 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # Media asked for on a past day, by others or elsewhere, grumbled at, doubted or counted: asked for no longer ...
+    ("昨天入户拍照，每户一张，照片都在U盘里", False), ("上次检查要看照片，这次不用了", False),
+    ("我们那时候入户也拍照，每户一张", False), ("上面要求拍照，每户两张，真是形式主义", False),
+    ("他们县里搞的，每户五张照片，简直离谱", False), ("入户拍照每户一张就够了吧", False),
+    ("检查要看照片？谁说的", False), ("他说检查要看照片，我看未必", False), ("统计了一下，每户一张照片，共计120张", False),
+    # ... unless the message still asks, or a past incident is the reason for today's task.
+    ("上次照片拍糊了，请各村今晚重新拍照上传", True), ("昨天有户人家失火，各网格员今天逐户查看灶台电线，每户拍照上传", True),
+    ("上周发生偷盗案件，各村要加强夜间巡逻，巡逻照片每天发群里", True),
+    # A card's or a pass's photo, a publicity film, a contest's entries prove no one's work.
+    ("办理社保卡需要照片，每人一张", False), ("老人证需要照片，每人一张，蓝底", False), ("每人一张照片，做工作证用，请发我", False),
+    ("宣传片拍摄，每个村一段", False), ("短视频大赛，每个村报送作品一条", False),
+    ("请王秋生（身份证362202-19850312-3417）今天下班前把入户走访照片发群里", True),
+])
+def test_media_told_of_grumbled_at_or_for_a_card_are_not_demanded(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 @pytest.mark.parametrize("text", [
     "请各村支书明天下午3点准时参加全县视频会议。",
     "请各单位组织党员干部观看警示教育视频，并做好学习记录。",
