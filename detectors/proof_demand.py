@@ -277,7 +277,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     of_incident = incidents(settings)
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
-    told, still_asking = any_pattern(tuple(settings["told_patterns"])), word_pattern(tuple(settings["still_asking_words"]))
+    told, still_asking = any_pattern(tuple(settings["told_patterns"])), any_pattern(tuple(settings["still_asking_patterns"]))
 
     def aside(part: str, later: list[str], urged: bool) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its

@@ -121,6 +121,12 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("办理社保卡需要照片，每人一张", False), ("老人证需要照片，每人一张，蓝底", False), ("每人一张照片，做工作证用，请发我", False),
     ("宣传片拍摄，每个村一段", False), ("短视频大赛，每个村报送作品一条", False),
     ("请王秋生（身份证362202-19850312-3417）今天下班前把入户走访照片发群里", True),
+    # Media told sent or received, each case counted, asked for by no one ...
+    ("照片传好了，每户都有，您看下", False), ("已经把照片传到系统了，照片每户一张", False),
+    ("县里已收到各村照片，每户照片都齐全", False), ("我们村的照片都传了，每人三张", False),
+    ("已按要求拍照上传，请领导过目", False), ("我已上传照片，请王主任把照片转发到县里群", False),
+    # ... but those who have not sent them yet, or other villages, are still asked, and so is where to send.
+    ("照片已上传，其他村每户都要拍照", True), ("照片已上传，视频不用发群里，私发给我", True),
 ])
 def test_media_told_of_grumbled_at_or_for_a_card_are_not_demanded(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
