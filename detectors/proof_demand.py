@@ -212,8 +212,11 @@ _SENT_ON = re.compile(r"(?:发(?![现生言展布放烧])|传|报(?![告道])|�
                       r"(?:(?:给|到|至|进|群|我|系统|平台)[^，,。]{0,8}|一下|上来|过来|上去)?[！!~～]*\s*$")
 _TAKER = re.compile("我(?![们镇乡县村市区局])")
 # Nor where the later part tells of the taker's own sending soon ("照片拍好了，等会发群里", "拍好了，回头发你"),
-# one someone else will make ("他们会发群里"), asks whether to send ("要不要发给你") or tells it failed.
-_OWN_SENDING = re.compile(r"^\s*(?:等会儿?|等一?下|一会儿?|待会儿?|稍后|晚点|晚些|回头|这就|过会儿?)|要不要|会(?=[发传报交])|失败")
+# or to the one addressed ("照片拍完了，下午发给你"), one shared for all to see or keep ("…，发给大家看看",
+# "…，晚上发群里大家自己存"), one someone else will make ("他们会发群里", "李姐拍了照片，她晚上发群里"), asks
+# whether to send ("要不要发给你", "要发群里吗？") or tells it failed.
+_OWN_SENDING = re.compile(r"^\s*(?:等会儿?|等一?下|一会儿?|待会儿?|稍后|晚点|晚些|回头|这就|过会儿?|[她他](?!们))|要不要|会(?=[发传报交])|失败"
+                          r"|发给?你(?!们)|给你发|发给大家看|大家(?:自己)?(?:存|保存|看看)|[吗么][？?]?\s*$|[？?]")
 # Those told to take them are told to send them, whenever ("各村拍了照片，等会统一发群里").
 _ADDRESSED = re.compile("各|大家|你们|所有|全体|请")
 # Words of standing_demands and demand_words that count the media: beside media told sent they tell

@@ -127,8 +127,14 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("已按要求拍照上传，请领导过目", False), ("我已上传照片，请王主任把照片转发到县里群", False),
     # ... but those who have not sent them yet, or other villages, are still asked, and so is where to send.
     ("照片已上传，其他村每户都要拍照", True), ("照片已上传，视频不用发群里，私发给我", True),
+    # Media taken, then sent by the taker to the one addressed, shared for all, sent by another or asked about.
+    ("张主任，照片拍完了，下午发给你", False), ("拍了几张现场照片，发给大家看看😄", False),
+    ("合影拍了，晚上发群里大家自己存", False), ("李姐拍了照片，她晚上发群里", False), ("拍了照片，要发群里吗？", False),
+    ("拍了照片，记得发群里", True), ("各村拍了照片，今晚之前统一上传", True),
+    # Cameras watching a place are no footage asked for; a quota per stretch of river or per school is.
+    ("暗访要看视频监控是否正常运行", False), ("巡河时拍照，每段河道一张", True), ("防溺水宣传要拍照，每个学校至少3张", True),
 ])
-def test_media_told_of_grumbled_at_or_for_a_card_are_not_demanded(text, demanded):
+def test_media_told_of_sent_shared_or_for_a_card_are_not_demanded_but_those_still_asked_are(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
