@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "21"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "22"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -159,10 +159,12 @@ _HEADED = re.compile(rf"\s*[【\[（(]|\s*{_STAR}?\s*(?:绝密|机密|秘密)") 
 # But a grade with 级 at the head and one clause after it, where to read or sign for the copy
 # ("秘密级文件复印件，请到机要室签收"), names the file, as is the rule: nothing of it follows. The
 # grade's words, ten at most, name the file by its kind or title (文件两份, 干部考察名单, 县纪委通报), maybe
-# come (文件已到), not what it says ("秘密级 张三拟任镇长，请签收", "秘密级 关于张三同志的任职通知，…"),
+# come (文件已到), not what it says ("秘密级 张三拟任镇长，请签收", "秘密级 关于张三同志的任职通知，…"): a
+# personnel matter named in the title tells it ("机密级 张三任免通知，请签收"),
 # and the clause after them opens with where or when to fetch it, or who is asked to (各位领导请…), not
 # with news ("机密级，王某某涉嫌违纪一案请到机要室阅看").
 _COPY_TO_FETCH = re.compile(rf"\s*(?:绝密|机密|秘密)\s*{_STAR}?\s*级"
+                            r"(?![^，,。；;：:\n]{0,10}?(?:任免|任职|拟任|免职|提拔|处分|辞退|开除))"
                             r"(?:(?=[^，,。；;：:\n]{0,10}[，,])[^，,。；;：:\n]*?(?:文件|材料|资料|复印件|复制件|传阅件|件|文稿|纪要|通报"
                             r"|通知|电报|函|名单|计划|方案|试题|[一两二三四五六七八九十\d]+份)(?:已到|已送达|到了)?)?[，,]\s*"
                             r"(?P<fetch>(?:(?:各位|相关|有关|全体|各)?[\u4e00-\u9fff]{0,3}?"

@@ -916,7 +916,7 @@ def test_a_marked_file_announced_or_secrecy_taught_passes_nothing_on(text):
     # The words after the grade tell what the file says, not which file is to be signed for: passed on ...
     ("秘密级 张三拟任镇长，请到机要室签收", True), ("秘密级 拟提拔人选张三李四，请签收", True),
     ("机密级，王某某涉嫌违纪一案请到机要室阅看", True), ("秘密级 关于张三同志的任职通知，请签收", True),
-    ("秘密级文件，张三免职请签收", True),
+    ("秘密级文件，张三免职请签收", True), ("机密级 张三任免通知，请签收", True),
     # ... the file named by its kind or title, then where to read or fetch it, is not.
     ("机密级干部考察名单，请到机要室阅看", False), ("秘密级文件两份，请党政办到机要室领取", False),
     ("秘密级 县纪委通报，请阅看", False), ("秘密级，请签收", False), ("秘密级文件已到，请到机要室签收", False),
