@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 import typer.core
+import typer.rich_utils
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
@@ -39,6 +40,20 @@ def _rstrip_end_by_cells(self: Text, size: int) -> None:
 
 
 Text.rstrip_end = _rstrip_end_by_cells
+_make_rich_text = typer.rich_utils._make_rich_text
+
+
+def _folding_rich_text(*args, **kwargs):
+    """typer's help text, a run of Chinese longer than its column broken where the column
+    ends, as Chinese may be. rich wraps at spaces only, and Chinese has none: below 80
+    columns a sentence of an option's help was cut off for an ellipsis (`单独导入的文件一律归入此…`)."""
+    made = _make_rich_text(*args, **kwargs)
+    if isinstance(made, Text):
+        made.overflow = "fold"
+    return made
+
+
+typer.rich_utils._make_rich_text = _folding_rich_text
 
 
 def fail(message: str, zh: str | None = None, status: int = 1) -> None:

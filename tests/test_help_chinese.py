@@ -65,7 +65,7 @@ def test_every_argument_and_option_is_explained_in_chinese_first_the_english_kep
     assert not_chinese == []
 
 
-@pytest.mark.parametrize("columns", [80, 100, 120])
+@pytest.mark.parametrize("columns", [60, 80, 100, 120])
 def test_no_line_of_the_help_is_cut_short(columns):
     # rich cut the last letter of a line holding Chinese that filled its column for an
     # ellipsis (`only what i…`), and typer a run of Chinese longer than the column of the
