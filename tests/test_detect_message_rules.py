@@ -551,6 +551,8 @@ def test_screenshots_let_off_daily_but_sent_weekly_are_still_demanded(text, dema
     ("检查要看望困难群众，带上慰问品", False),
     # ... nor media set against what the inspection is to see.
     ("检查要看实际效果而非照片", False), ("考核要看群众满意度不看照片", False), ("检查要看台账和照片", True),
+    # ... nor works judged for their quality.
+    ("评比要看视频质量和创意", False), ("评比要看照片，每户一张", True),
 ])
 def test_a_member_asking_whether_media_are_needed_demands_none(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
