@@ -167,9 +167,11 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 
 
 def is_notice(message: Message, config: dict) -> bool:
-    """Whether the message tells others to do something (config `directives`) and is not a
-    reply, a report of one's own work, a question, a leave request or a greeting
-    (`not_directives`), unless it chases those who have not reported (`chasers`). Care
+    """Whether the message tells others to do something (config `directives`, or
+    `whole_directives` said as the whole of it) and is not a reply, a report of one's own
+    work, a question, a leave request, a greeting, a notice passed on with one's own word
+    (`not_directives`) or one told of (`opening_not_directives`), unless it chases those
+    who have not reported (`chasers`). Care
     wished (`good_wishes`: 请大家注意安全) is no directive. A reply
     that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
     @mentions in front are not part of what is said."""
