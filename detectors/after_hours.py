@@ -169,9 +169,9 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 def is_notice(message: Message, config: dict) -> bool:
     """Whether the message tells others to do something (config `directives`, or
     `whole_directives` said as the whole of it) and is not a reply, a report of one's own
-    work, a question, a leave request, a greeting, a notice passed on with one's own word
-    (`not_directives`) or one told of (`opening_not_directives`), unless it chases those
-    who have not reported (`chasers`). Care
+    work, a question, a leave request or a greeting (`not_directives`), nor a notice passed
+    on or told of (`told_patterns`) that asks no one anything (`still_asking_patterns`),
+    unless it chases those who have not reported (`chasers`). Care
     wished (`good_wishes`: 请大家注意安全) is no directive. A reply
     that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
     @mentions in front are not part of what is said."""
@@ -201,7 +201,8 @@ def is_notice(message: Message, config: dict) -> bool:
     return ((directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
              or any_pattern(tuple(config["whole_directives"])).match(asked) is not None)
             and any_pattern(tuple(config["not_directives"])).search(bare) is None
-            and any_pattern(tuple(config["opening_not_directives"])).match(bare) is None)
+            and not (any_pattern(tuple(config["told_patterns"])).search(bare)
+                     and not any_pattern(tuple(config["still_asking_patterns"])).search(bare)))
 
 
 @functools.lru_cache(maxsize=8)

@@ -15,7 +15,8 @@ from datetime import date, time
 # Each list is joined into one alternation (detectors.base.any_pattern), but those of
 # SEPARATE_PATTERNS, whose patterns are compiled one by one (detectors/groups.py).
 JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives", "after_hours.whole_directives",
-                   "after_hours.not_directives", "after_hours.opening_not_directives",
+                   "after_hours.not_directives", "after_hours.told_patterns",
+                   "after_hours.still_asking_patterns",
                    "after_hours.good_wishes", "after_hours.chasers", "proof_demand.send_patterns",
                    "proof_demand.demands_after", "proof_demand.duty_patterns", "proof_demand.mailed_patterns",
                    "proof_demand.incident_patterns", "proof_demand.incident_tasked_patterns", "proof_demand.let_off_patterns",

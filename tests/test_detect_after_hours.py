@@ -586,6 +586,16 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("我乡各村明天上午开会，不得缺席", True), ("听说明天省里暗访，请各村务必把村部卫生搞好", True),
     # A drill is routine, whatever it prepares for: no urgency.
     ("明天参加防汛演练，不得缺席", True),
+    # Said after a heading or a clause of why, to others, with a sanction or a sentence of its own after it.
+    ("上级通知，明天全体到岗，不得请假", True), ("为了迎接检查，明天全体到岗，不得请假", True),
+    ("按照县防指的统一安排和部署要求，周末全体到岗，不得请假", True), ("其他同志明天正常到岗，不得请假", True),
+    ("明天到岗，不得迟到，谁迟到扣绩效", True), ("小王明天8点到岗，不得迟到，听到没有", True),
+    ("明天上午到县委党校参加培训，不得缺席。会议材料已发群里", True),
+    # A word of one's own, the speaker's unit or hearsay let off no task asked of others in the message.
+    ("我们科室明天上午8点开会，请大家准时参加", True), ("我们办公室明天上午8点到岗，不得迟到，请相互转告", True),
+    ("听说明天上级来检查，各村今晚把环境卫生搞一下", True), ("书记说明天8点全体到岗，各村书记提前10分钟到", True),
+    ("请各村明天上午9点前把人员名单报上来，辛苦大家了哈哈", True), ("县里刚下的通知，唉，请各村明天上午报送名单", True),
+    ("请各村书记明天上午9点到镇里开会，此通知收到后请回复", True), ("唉，明天又要8点到岗，不准请假，周末没了", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
