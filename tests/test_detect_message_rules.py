@@ -133,6 +133,19 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("拍了照片，记得发群里", True), ("各村拍了照片，今晚之前统一上传", True),
     # Cameras watching a place are no footage asked for; a quota per stretch of river or per school is.
     ("暗访要看视频监控是否正常运行", False), ("巡河时拍照，每段河道一张", True), ("防溺水宣传要拍照，每个学校至少3张", True),
+    ("请各卡点调取视频监控，截取值守人员在岗画面发群里", True),
+    # A past finding, formalism opposed, trouble spared, others' sending or a total: today's task still asks.
+    ("昨天检查发现的问题，今天整改后拍照上传", True), ("上周督查发现的问题，各村整改到位后拍照发群里", True),
+    ("杜绝形式主义，各村每户拍照一张上传群里", True), ("这次督查很严，不能搞形式主义，但照片还是要拍，每户一张发群里", True),
+    ("不要折腾群众，入户照片每户一张，发群里即可", True), ("他们那边已经传了，你们村今天也拍照上传", True),
+    ("她说要每户的照片，大家今天拍了发群里", True), ("以前拍的不算，从今天起每次入户都要拍照上传", True),
+    ("当时要求的是每户一张照片，现在改成每户两张，周五前上传", True), ("每户拍一张，一共30户30张，今晚发群里", True),
+    ("今天上传截图，合计需要3张：学习截图、答题截图、积分截图", True),
+    # A sending asked is no sending told, nor is another thing sent or received; pupils' works are no contest's.
+    ("照片上传到群里，每户两张", True), ("截图上传至平台，今天下班前完成", True), ("已完成整改的户，拍照上传群里", True),
+    ("我已经发了模板，各村按模板拍照上传", True), ("镇里已收到县里通知，各村入户拍照上传，每户一张", True),
+    ("请各班主任把家访照片及学生作品拍照上传", True), ("已完成走访，照片已传群，每户都附照片😊", False),
+    ("上次检查要看照片，这次不用了，大家轻松点", False),
 ])
 def test_media_told_of_sent_shared_or_for_a_card_are_not_demanded_but_those_still_asked_are(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
