@@ -167,12 +167,11 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
 
 
 def is_notice(message: Message, config: dict) -> bool:
-    """Whether the message tells others to do something (config `directives`, or
-    `whole_directives` said as the whole of it) and is not a reply, a report of one's own
-    work, a question, a leave request or a greeting (`not_directives`), nor a notice passed
-    on or told of (`told_patterns`) that asks no one anything (`still_asking_patterns`),
-    unless it chases those who have not reported (`chasers`). Care
-    wished (`good_wishes`: 请大家注意安全) is no directive. A reply
+    """Whether the message tells others to do something (config `directives`) and is not a
+    reply, a report of one's own work, a question, a leave request or a greeting
+    (`not_directives`), nor a notice passed on or told of (`told_patterns`) that asks no one
+    anything (`still_asking_patterns`), unless it chases those who have not reported
+    (`chasers`). Care wished (`good_wishes`: 请大家注意安全) is no directive. A reply
     that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
     @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
@@ -198,8 +197,7 @@ def is_notice(message: Message, config: dict) -> bool:
     asked = any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said)
     directives = any_pattern(tuple(config["directives"]))
     # Most messages hold no directive at all: the parts that ask are looked for only in those that do.
-    return ((directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
-             or any_pattern(tuple(config["whole_directives"])).match(asked) is not None)
+    return (directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
             and any_pattern(tuple(config["not_directives"])).search(bare) is None
             and not (any_pattern(tuple(config["told_patterns"])).search(bare)
                      and not any_pattern(tuple(config["still_asking_patterns"])).search(bare)))

@@ -14,7 +14,7 @@ from datetime import date, time
 # (after_hours.directives), and a bad pattern stored in one of those stopped `classify`.
 # Each list is joined into one alternation (detectors.base.any_pattern), but those of
 # SEPARATE_PATTERNS, whose patterns are compiled one by one (detectors/groups.py).
-JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives", "after_hours.whole_directives",
+JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives",
                    "after_hours.not_directives", "after_hours.told_patterns",
                    "after_hours.still_asking_patterns",
                    "after_hours.good_wishes", "after_hours.chasers", "proof_demand.send_patterns",

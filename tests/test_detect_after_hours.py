@@ -596,6 +596,15 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("听说明天上级来检查，各村今晚把环境卫生搞一下", True), ("书记说明天8点全体到岗，各村书记提前10分钟到", True),
     ("请各村明天上午9点前把人员名单报上来，辛苦大家了哈哈", True), ("县里刚下的通知，唉，请各村明天上午报送名单", True),
     ("请各村书记明天上午9点到镇里开会，此通知收到后请回复", True), ("唉，明天又要8点到岗，不准请假，周末没了", False),
+    # Whatever more of the task follows the rule, or however the reason before it is put.
+    ("周六加班到岗，不得请假，中午食堂管饭", True), ("今晚值班，不得离岗，有事打我电话", True),
+    ("明天上午到县里参加考试，不得迟到，身份证别忘了", True), ("下周一早上7点到校，不得迟到，班主任提前10分钟到", True),
+    ("根据县里要求，明天全体到岗，不得请假", True), ("我再强调一下，明天到岗，不得迟到", True),
+    ("接县委办通知，因省里暗访，明天全体到岗，不得请假", True), ("明天早上7点半村部集合，别迟到哈哈", True),
+    ("王镇长说明天上午8点半开会，大家准时到", True), ("通知：明天上午9点在三楼会议室开干部大会，通知收到回个1", True),
+    ("明天上午8点到镇会议室开会，考勤还严格按制度执行", True),
+    # A reply or a face after it is still one's own word.
+    ("明天集合，不得迟到，懂", False), ("明天开会，不准请假，😭", False), ("明天8点到岗，不得迟到，好的书记", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task

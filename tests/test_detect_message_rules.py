@@ -119,7 +119,8 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("上周发生偷盗案件，各村要加强夜间巡逻，巡逻照片每天发群里", True),
     # A card's or a pass's photo, a publicity film, a contest's entries prove no one's work.
     ("办理社保卡需要照片，每人一张", False), ("老人证需要照片，每人一张，蓝底", False), ("每人一张照片，做工作证用，请发我", False),
-    ("宣传片拍摄，每个村一段", False), ("短视频大赛，每个村报送作品一条", False),
+    ("拍宣传片，每个村一段", False), ("短视频大赛，每个村报送作品一条", False),
+    ("宣传片拍摄期间，各村干部在岗情况要拍照上报", True), ("技能大赛期间各考点每小时拍照上传考场情况", True),
     ("请王秋生（身份证362202-19850312-3417）今天下班前把入户走访照片发群里", True),
     # Media told sent or received, each case counted, asked for by no one ...
     ("照片传好了，每户都有，您看下", False), ("已经把照片传到系统了，照片每户一张", False),
@@ -146,6 +147,13 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("我已经发了模板，各村按模板拍照上传", True), ("镇里已收到县里通知，各村入户拍照上传，每户一张", True),
     ("请各班主任把家访照片及学生作品拍照上传", True), ("已完成走访，照片已传群，每户都附照片😊", False),
     ("上次检查要看照片，这次不用了，大家轻松点", False),
+    # A sigh at a demand passed on is no grumble; a past finding, redone or by a deadline, is still asked for.
+    ("没办法，县里要的，每户拍一张照片发群里", True), ("破除形式主义，入户照片每户一张上传系统", True),
+    ("一共要交20张照片，下午发给小王", True), ("上周要求的入户照片，还有3个村没传，下午4点前传上来", True),
+    ("上次录的视频没声音，再录一段传上来", True), ("上次督查说照片不清楚，这回拍清楚点，发群里", True),
+    ("以前每周拍一次，以后改成每天拍照上传", True), ("截图已经传了，下次学习完也要截图发群里", True),
+    ("去年检查扣分就是因为没照片，今年每次活动都要拍照留痕", True), ("我们以前每户都要拍三张照片", False),
+    ("照片都传好了，每人三张，请查收", False), ("上次要求拍照的事，县里说从今天起取消了", False),
 ])
 def test_media_told_of_sent_shared_or_for_a_card_are_not_demanded_but_those_still_asked_are(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
