@@ -605,6 +605,9 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("明天上午8点到镇会议室开会，考勤还严格按制度执行", True),
     # A reply or a face after it is still one's own word.
     ("明天集合，不得迟到，懂", False), ("明天开会，不准请假，😭", False), ("明天8点到岗，不得迟到，好的书记", False),
+    # But a head telling their own unit, thanks or a check that it was heard after it, or a leader's word relayed, sets it.
+    ("我们科明天早上8点开会，不得迟到", True), ("俺们村明天早上八点在大队部集合，打扫卫生，不许迟到", True),
+    ("明天早上8点到岗，不得迟到，🙏", True), ("明天上午8点开会，不得缺席，明白？", True), ("书记说明天8点到岗，不得迟到", True),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
