@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from cli_ingest_lines import say_refused, say_result
 from cli_output import (SETTING_VALUE, ArchiveOption, Commands, DbOption, command_line, day_option, echo_fields, err,
-                        escape, fail, fail_on, fail_unreadable, made_by_qunguan, model_folder, pasteable, print_metrics,
-                        print_table, refuse_users_database, save_model, say_settled, warn)
+                        fail, fail_on, fail_unreadable, made_by_qunguan, model_folder, pasteable, print_metrics,
+                        print_table, refuse_users_database, save_model, say, say_settled, warn)
 from detectors.setting_values import Problem
 from gc_policy import bulk_work
 from ingest import roster
@@ -62,12 +63,12 @@ def ingest(
         try:
             by_name(format)
         except FormatError as e:
-            fail(str(e), f"没有名为 {format!r} 的导出格式；--format 可用：{'、'.join(BY_NAME)}")
+            fail_on(e)
     # A path mistyped among many, or a folder or zip with nothing in it (the wrong one
     # dragged in), is refused like an unreadable file: the others are still read.
     nothing_in = [(p, why) for p in paths if (why := nothing_to_read(p))]
     for path, why in nothing_in:
-        err.print(f"[red]refused[/red] {escape(str(path))}: {why}")
+        say_refused(str(path), why)
     if len(nothing_in) == len(paths):  # nothing to read: no archive made for it
         fail("nothing to read (every path above is refused); the archive is left as it was",
              "没有可读取的文件（见上方 refused 行：路径是否写错，文件夹或压缩包是否为空），档案未建立或未改动")
@@ -103,58 +104,20 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
         for result in ingest_paths(archive, paths, group=group, fmt=format, progress=progress, day=day):
             if result.skipped:
                 skipped.append(result.name)
-                err.print(f"[dim]{escape(result.name)}: skipped, {escape(result.skipped)}[/dim]")
             elif result.refused:
                 refused.append(result.name)
-                err.print(f"[red]refused[/red] {escape(result.name)}: {escape(result.refused)}")
             else:
                 read.append(result)
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
                             f"already present {result.duplicate}", f"rejected {result.rejected}")
-                for archived, named in result.renamed:
-                    warn(Problem(f"{result.name}: the chat is named {named} here; archived as the group {archived} "
-                                 "(qunguan groups rename to follow the new name)",
-                                 f"{result.name}：文件中的群名是 {named}，已归入群 {archived}（该群已改名的，用 qunguan "
-                                 "groups rename 跟上新名）"))
-                for archived, named in result.copy_named:
-                    # Said by warn, which escapes it: command_line's escaping would show, '防汛群\\[b]'.
-                    rename = pasteable("qunguan", "groups", "rename", archived, named, "--db", db)
-                    warn(Problem(f"{result.name}: the name {named} read as an export copy of the group {archived}, "
-                                 f"archived as {archived}; if the group is really called {named}, run `{rename}`, "
-                                 "and from then on ingest an export that names the chat (chatlog) before such files",
-                                 f"{result.name}：文件名 {named} 按群 {archived} 的导出副本读，新建群 {archived}；"
-                                 f"若这个群本名就是 {named}，请用 `{rename}` 改名；此后先导入写明群名的导出（如 chatlog）"
-                                 "再导入此类文件"))
-                for named in result.not_forced:
-                    warn(Problem(f"{result.name}: --group {group} not used for the group {named}, which the file names "
-                                 "itself (--group is for files that do not)",
-                                 f"{result.name}：文件自己写明了群 {named}，未按 --group {group} 归入"
-                                 "（--group 只用于没有写明群名的文件）"))
-                if result.unchanged_since:
-                    err.print(f"[dim]{escape(result.name)}: unchanged since {result.unchanged_since}; not read again[/dim]")
-                if result.rejects_known:
-                    err.print(f"[yellow]{escape(result.name)}: the same file as {result.read_before}; rejected "
-                              f"records listed then and kept in the rejects table: {result.rejects_known} (not stored "
-                              "again); fix those lines and ingest the file again[/yellow]")
-                for line, record, reason in result.rejects[:20]:
-                    where = f"line {line}" if line else f"record {record}"
-                    err.print(f"[yellow]rejected[/yellow] {escape(result.name)}:{where}: {escape(reason)}")
-                if len(result.rejects) > 20:
-                    err.print(f"[yellow]… {len(result.rejects) - 20} more rejected records are in the rejects table[/yellow]")
-                for line, record, what in result.garbled[:20]:
-                    where = f"line {line}" if line else f"record {record}"
-                    err.print(f"[yellow]garbled[/yellow] {escape(result.name)}:{where}: {escape(what)}")
-                if len(result.garbled) > 20:
-                    err.print(f"[yellow]… and {len(result.garbled) - 20} more messages with such bytes[/yellow]")
-                for line, record, why in result.doubts:
-                    where = f"line {line}" if line else f"record {record}"
-                    err.print(f"[yellow]check[/yellow] {escape(result.name)}:{where}: {escape(why)}")
+            say_result(result, group, db)
 
 
 def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrupted | None = None) -> str:
     """The run in a line of Chinese, with what to do about what went wrong: admins read
-    Chinese; the lines above stay as they are for scripts. `skipped`: files passed over,
-    counted so that a folder of pictures dragged in by mistake is no silent run of nothing.
+    Chinese; the lines above keep their English, which it points to, for scripts. `skipped`:
+    files passed over, counted so that a folder of pictures dragged in by mistake is no
+    silent run of nothing.
     `interrupted`: the Ctrl-C that stopped the run, naming the file it rolled back, if any."""
     line = (f"导入{'已中断' if interrupted else '完成'}：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
@@ -207,12 +170,12 @@ def roster_import(
     except UserError as e:  # a table that cannot be read, a zip's file not there
         fail_on(e)
     for error in errors:
-        err.print(f"[yellow]{escape(str(error))}[/yellow]")
+        say("注意：", error.zh, error)
     if not people:
         fail(f"{file}: no roster rows read", f"{file}：没有读到花名册的人员行（原因见上方各行）")
     result = roster.import_roster(open_archive(str(db)).conn, people)
     for error in result.errors:
-        err.print(f"[yellow]{escape(error)}[/yellow]")
+        say("注意：", error.zh, error)
     typer.echo(f"people added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
                f"members linked {result.links.linked}\t"
                f"ambiguous {len(result.links.ambiguous)}")

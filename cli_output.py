@@ -93,8 +93,16 @@ def warn(warning: str) -> None:
     """A warning on stderr: in Chinese first where it has its Chinese (a Problem's `zh`),
     the English after it, as the README and tests quote it."""
     zh = getattr(warning, "zh", None)
-    err.print(f"[yellow]注意：[/yellow]{escape(zh)}（warning: {escape(warning)}）" if zh else
-              f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+    if zh:
+        say("注意：", zh, f"warning: {warning}")
+    else:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+
+
+def say(keyword: str, zh: str, english: str, style: str = "yellow") -> None:
+    """A line on stderr for the admins, who read Chinese: `keyword` (注意：, 拒收) and `zh`
+    first, then the English in parentheses, word for word as scripts and the README quote it."""
+    err.print(f"[{style}]{escape(keyword)}[/{style}]{escape(zh)}（{escape(english)}）", highlight=False)
 
 
 def say_settled(count: int, accounts: bool = False) -> None:

@@ -42,6 +42,10 @@ class Problem(str):
         problem.zh = zh
         return problem
 
+    def __getnewargs__(self):
+        # Both parts, for a Problem sent from the process that parses a big file.
+        return str(self), self.zh
+
 
 def stored_value(text: str):
     """A value as the settings table holds it: JSON, as `config set` stores it. Text typed

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
+from detectors.setting_values import Problem
 from ingest.cutjson import complete_part, cut_at_end, element_starts
+from ingest.user_errors import Said
 
 LOCAL_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 
@@ -25,7 +27,7 @@ def stamp() -> str:
     return local_now().strftime("%Y-%m-%dT%H:%M:%S")
 
 
-class FormatError(Exception):
+class FormatError(Said, Exception):
     """The whole file cannot be read as the format it was taken for."""
 
 
@@ -93,7 +95,8 @@ def not_numbers(values: dict) -> str:
     """A reject's reason naming only those of `values` (column -> value) that are not
     whole numbers: the admin looks at those columns, not at the good ones."""
     bad = {k: v for k, v in values.items() if not _whole(v)}
-    return "; ".join(f"{k} is not a number: {v!r}" for k, v in bad.items())
+    return Problem("; ".join(f"{k} is not a number: {v!r}" for k, v in bad.items()),
+                   "；".join(f"{k} 列应为数字，却是 {v!r}" for k, v in bad.items()))
 
 
 def _whole(value) -> bool:
@@ -203,7 +206,8 @@ def time_problem(sent_at: str) -> str | None:
     if (len(sent_at) == 19 and sent_at[16] == ":" and sent_at[17] in "012345" and sent_at[18].isdigit()
             and _storable_minute(sent_at[:16])):
         return None
-    return f"the time {sent_at!r} is not a real date and time (1990-2099)"
+    return Problem(f"the time {sent_at!r} is not a real date and time (1990-2099)",
+                   f"时间 {sent_at!r} 不是真实的日期和时间（应在 1990 至 2099 年间）")
 
 
 # The exporters' forms, and those Excel shows (and saves into a CSV) when a clerk formats
@@ -214,7 +218,7 @@ _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y
 
 def parse_local(value: str) -> tuple[str, str]:
     """'2024-06-17 09:00:12' (or minute precision, '/' or 年月日 dates, 1-digit fields) ->
-    (ISO local time, precision). Raises ValueError for anything else."""
+    (ISO local time, precision). Raises ValueError (UnreadableTime) for anything else."""
     value = value.strip()
     if _CANONICAL.match(value) and value[17] in "012345" and _real_minute(value[:16]):  # without strptime's cost
         return value[:10] + "T" + value[11:], "second"
@@ -225,7 +229,11 @@ def parse_local(value: str) -> tuple[str, str]:
             continue
         precision = "second" if fmt.endswith("%S") else "minute"
         return parsed.strftime("%Y-%m-%dT%H:%M:%S"), precision
-    raise ValueError(f"unreadable time {value!r}")
+    raise UnreadableTime(f"unreadable time {value!r}", f"时间 {value!r} 无法识别")
+
+
+class UnreadableTime(Said, ValueError):
+    pass
 
 
 @dataclass
@@ -254,7 +262,7 @@ class OfficeFile:
         return head_bytes.startswith(b"PK\x03\x04") and filename.lower().endswith(cls.EXTENSION)
 
 
-class Skipped(Exception):
+class Skipped(Said, Exception):
     """A file that is not a chat log but is read beside one (names, group details)."""
 
 
@@ -313,10 +321,14 @@ def load_json(lines) -> JsonExport:
     except ValueError as e:
         error = e
     if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):  # --format naming a JSON format for a CSV, a text
-        raise FormatError(f"not JSON (its first line is {first_line(text)[:60]!r}); check --format")
+        first = first_line(text)[:60]
+        raise FormatError(f"not JSON (its first line is {first!r}); check --format",
+                          f"不是 JSON 文件（第一行是 {first!r}）；请检查 --format 是否写对")
     if not cut_at_end(text, error.pos):
         raise FormatError(f"not valid JSON ({error}): a mistake there, with the file going on after it; "
-                          "mend it there (a quote inside a text is written \\\") and ingest the file again")
+                          "mend it there (a quote inside a text is written \\\") and ingest the file again",
+                          f"JSON 有错（第 {error.lineno} 行第 {error.colno} 列），错处之后文件还有内容；请在该处改正"
+                          "（文字中的双引号要写成 \\\"），再重新导入该文件")
     if (complete := complete_part(text)) is not None:
         part, cut = complete
         try:
@@ -327,11 +339,14 @@ def load_json(lines) -> JsonExport:
             rest = text[cut:].lstrip(" \t\r\n,")
             line = text.count("\n", 0, len(text) - len(rest)) + 1
             # Cut right after a whole message, no record is lost here, but maybe those after it.
-            where = "in the middle of this record" if rest else "here, after a whole message"
-            return JsonExport(doc, Reject(line, f"the file ends {where}: it was cut off (truncated); the messages "
-                                                "before it are read, export the chat again for the rest", rest[:2000]),
-                              text)
-    raise FormatError(f"not valid JSON ({error}); the file may be truncated")
+            where, where_zh = ("in the middle of this record", "停在这条记录中间") if rest else \
+                ("here, after a whole message", "停在这里，前一条消息是完整的")
+            return JsonExport(doc, Reject(line, Problem(
+                f"the file ends {where}: it was cut off (truncated); the messages before it are read, export the "
+                "chat again for the rest",
+                f"文件{where_zh}：文件不完整（被截断）；之前的消息已读取，其余的请重新导出聊天记录"), rest[:2000]), text)
+    raise FormatError(f"not valid JSON ({error}); the file may be truncated",
+                      f"JSON 有错（第 {error.lineno} 行第 {error.colno} 列）；文件可能不完整（被截断）")
 
 
 def json_lines(lines, comments: bool = False) -> Iterator[tuple[int, object, str] | Reject]:
@@ -345,7 +360,8 @@ def json_lines(lines, comments: bool = False) -> Iterator[tuple[int, object, str
         try:
             yield number, json.loads(line), line
         except ValueError as e:
-            yield Reject(number, f"not a JSON object ({e.msg}); the line may be cut off", line[:2000])
+            yield Reject(number, Problem(f"not a JSON object ({e.msg}); the line may be cut off",
+                                         "这一行不是完整的 JSON 对象，可能被截断"), line[:2000])
 
 
 def raw_json(raw: dict) -> str:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detectors.setting_values import Problem
 from ingest.changes import log_change
 from ingest.user_errors import UserError
 from newmedia.table import TableError, TypedQuote, cell_text, column_map, csv_grids, header_row, read_table, stray_quote
@@ -28,6 +29,8 @@ HEADERS = {
     "wecom_userid": ("wecom_userid", "userid", "企业微信账号", "企业微信userid", "企业微信号"),
     "display_names": ("display_names", "群昵称", "显示名", "昵称", "群内昵称", "群名片", "微信昵称"),
 }
+# Each field's Chinese heading, as a roster's lines name the columns read.
+HEADINGS_ZH = [next(n for n in names if not n.isascii()) for names in HEADERS.values()]
 ROSTER_ENOUGH = 1  # known columns a header row needs: a list of names alone is a roster too
 # A number Excel shows, and saves into a CSV, in scientific notation: a 微信号 that is a
 # mobile number (13912345678) comes out as 1.39123E+10, its digits lost.
@@ -67,19 +70,27 @@ class RosterResult:
     updated: int = 0
     unchanged: int = 0
     links: Links = field(default_factory=Links)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     # "name (unit)" of the people on the roster of a unit the file lists whom it does not list.
     absent: list[str] = field(default_factory=list)
 
 
 # What to do about a row a copy cut off (the file stops in it).
-_CUT_ADVICE = "copy the roster again, or finish the row and import again"
+_CUT_ADVICE = Problem("copy the roster again, or finish the row and import again",
+                      "请重新复制花名册，或把这一行补完整后重新导入")
 # A unit typed short of another's (县委 beside 县委办) in a last row Notepad left without a
 # line end reads like a cut: the clerk keeps it so.
-_IF_WHOLE = " (if the row is whole as typed, end it with a line break and import again)"
+_IF_WHOLE = Problem(" (if the row is whole as typed, end it with a line break and import again)",
+                    "（如果这一行本来就是完整的，请在行末加一个换行后重新导入）")
 
 # Why ingest passes a roster over, and how to load it (a file in a zip by ZIP!FILE).
-SKIPPED = "a real-name roster: load it with `qunguan roster import FILE`, FILE as named on this line"
+SKIPPED = Problem("a real-name roster: load it with `qunguan roster import FILE`, FILE as named on this line",
+                  "这是实名花名册：请用 `qunguan roster import FILE` 导入，FILE 写本行中显示的文件名")
+
+
+def _about(where: str, english: str, zh: str) -> Problem:
+    """A line about the roster's row (or file) at `where`, said in both languages."""
+    return Problem(f"{where}: {english}", f"{where}：{zh}")
 
 
 def is_roster(head: str) -> bool:
@@ -104,7 +115,7 @@ def _names_people(header: tuple[int, list] | None) -> bool:
 
 
 def read_roster(path: Path, shown: str | None = None, archived: dict[str, set[str]] | None = None
-                ) -> tuple[list[dict], list[str]]:
+                ) -> tuple[list[dict], list[Problem]]:
     """Rows of a roster (.xlsx, or CSV in UTF-8, GB18030 or UTF-16) as dicts of known fields
     plus `row` ("file:line", for messages), and one line per row skipped or doubtful. A row
     repeating an earlier one's name and unit, wxid or WeCom userid is skipped: the first is
@@ -124,9 +135,10 @@ def read_roster(path: Path, shown: str | None = None, archived: dict[str, set[st
                   if title and title != "序号" and i not in columns.values()]:
         # A column under a heading not listed above would be dropped without a word: a unit
         # lost makes the person another one at the next import. (序号 only numbers the rows.)
-        known = ", ".join(next(n for n in names if not n.isascii()) for names in HEADERS.values())
-        errors.append(f"{shown}: columns not read: {', '.join(unread)} (qunguan reads {known}; "
-                      "give a column that holds one of these that heading)")
+        errors.append(_about(shown, f"columns not read: {', '.join(unread)} (qunguan reads {', '.join(HEADINGS_ZH)}; "
+                             "give a column that holds one of these that heading)",
+                             f"这些列没有读取：{'、'.join(unread)}（群管读取的列为 {'、'.join(HEADINGS_ZH)}；"
+                             "存有其中某项的列，请把列名改成对应的名称）"))
     header = table.header
     for line, row in table.rows:
         if "name" in (heading := column_map(row, HEADERS)) and len(heading) >= min(len(columns), 2):
@@ -143,74 +155,93 @@ def read_roster(path: Path, shown: str | None = None, archived: dict[str, set[st
         if who := [said for f, said in garbled.items() if f in ("name", "unit")]:
             # Bytes neither UTF-8 nor GB18030 (a character cut by hand): a name or unit read
             # so would be a person nobody is, and stay one at every later import.
-            errors.append(f"{where}: unreadable characters (shown as �) in {', '.join(who)}; " + (
+            errors.append(_about(where, f"unreadable characters (shown as �) in {', '.join(who)}; " + (
                 f"the file stops there, inside a character: cut off when copied; row skipped: {_CUT_ADVICE}"
-                if cut_in_character else "row skipped: retype those cells and import the roster again"))
+                if cut_in_character else "row skipped: retype those cells and import the roster again"),
+                f"{'、'.join(who)} 中有无法识别的字符（显示为 �）；" + (
+                f"文件停在一个字的中间：复制时被截断了；这一行未导入：{_CUT_ADVICE.zh}"
+                if cut_in_character else "这一行未导入：请重新输入这些单元格，再导入花名册")))
             continue
         cut_said = False
         for f, said in garbled.items():
             # Elsewhere (a 群昵称, a 职务) it costs the cell: the person is real.
             cut_here = cut_in_character and columns[f] == len(row) - 1
             cut_said = cut_said or cut_here
-            errors.append(f"{where}: unreadable characters (shown as �) in {said}; left out, the person kept: " + (
+            errors.append(_about(where, f"unreadable characters (shown as �) in {said}; left out, the person kept: " + (
                 f"the file stops there, inside a character: cut off when copied: {_CUT_ADVICE}" if cut_here
-                else "retype it and import the roster again"))
+                else "retype it and import the roster again"),
+                f"{said} 中有无法识别的字符（显示为 �）；这一项未读取，人员保留：" + (
+                f"文件停在一个字的中间，复制时被截断了：{_CUT_ADVICE.zh}" if cut_here
+                else "请重新输入后再导入花名册")))
             person[f] = ""
         for column in ("wxid", "wecom_userid"):
             if EXCEL_ROUNDED.fullmatch(person.get(column, "")):
-                errors.append(f"{where}: {column} {person[column]!r} was rounded by Excel, its digits lost; "
-                              "the person is kept without it (format the column as text and save again)")
+                errors.append(_about(where, f"{column} {person[column]!r} was rounded by Excel, its digits lost; "
+                                     "the person is kept without it (format the column as text and save again)",
+                                     f"{column} {person[column]!r} 被 Excel 按科学计数法改写，数字已丢失；人员保留，"
+                                     "但不含此项（请把该列设为文本格式后重新保存）"))
                 person[column] = ""
         if not person["name"]:
-            errors.append(f"{where}: empty name")
+            errors.append(_about(where, "empty name", "姓名为空，这一行未导入"))
             continue
         if typed := _typed_quote(row, person, header):
-            errors.append(f"{where}: {typed} and import the roster again")
+            errors.append(_about(where, f"{typed} and import the roster again", f"{typed.zh}，再重新导入花名册"))
             continue
         if stray_quote(nicknames := person.get("display_names", ""), isinstance(row, TypedQuote)):
             # A 群昵称 holding it would match no sender; unlike a name or unit it makes no
             # person nobody is, so the row is kept and the quote left out.
             person["display_names"] = nicknames.strip('"')
-            errors.append(f'{where}: a quote (") typed by hand in {nicknames!r} left out: read as '
-                          f'{person["display_names"]!r}; remove it from the file')
+            errors.append(_about(where, f'a quote (") typed by hand in {nicknames!r} left out: read as '
+                                 f'{person["display_names"]!r}; remove it from the file',
+                                 f'{nicknames!r} 中手工输入的引号（"）已去掉，按 {person["display_names"]!r} 读取；'
+                                 "请从文件中删去这个引号"))
         # A cut inside a character of a cell read is said above: the cell it left out is no empty one.
         if last and not cut_said and (cut := _cut_off(person, row, header, columns, people, archived or {})):
             field_cut, said = cut
             if field_cut == "unit":
-                errors.append(f"{where}: {said}; row skipped: {_CUT_ADVICE}{_IF_WHOLE}")
+                errors.append(_about(where, f"{said}; row skipped: {_CUT_ADVICE}{_IF_WHOLE}",
+                                     f"{said.zh}；这一行未导入：{_CUT_ADVICE.zh}{_IF_WHOLE.zh}"))
                 continue
             if field_cut:
                 person[field_cut] = ""
-                said += f"; left out, the person kept: {_CUT_ADVICE}{_IF_WHOLE}"
-            errors.append(f"{where}: {said}")
+                said = Problem(f"{said}; left out, the person kept: {_CUT_ADVICE}{_IF_WHOLE}",
+                               f"{said.zh}；这一项未读取，人员保留：{_CUT_ADVICE.zh}{_IF_WHOLE.zh}")
+            errors.append(_about(where, said, said.zh))
         person["name"] = bare_name(person["name"])
-        repeated = [f"{what} as line {seen[key]}" for what, key in _row_keys(person) if key in seen]
+        repeated = [(what, seen[key]) for what, key in _row_keys(person) if key in seen]
         if repeated:
-            errors.append(f"{where}: same {', '.join(repeated)}; the first is kept")
+            errors.append(_about(where, f"same {', '.join(f'{what} as line {line}' for what, line in repeated)}; "
+                                 "the first is kept",
+                                 f"{'、'.join(f'{_SAME_ZH[what]}与第 {line} 行相同' for what, line in repeated)}；"
+                                 "保留前一行，这一行未导入"))
             continue
         seen.update((key, line) for _, key in _row_keys(person))
         person["row"] = where
         person["display_names"] = [n.strip() for n in DISPLAY_NAME_SEPARATORS.split(person.get("display_names", ""))
                                    if n.strip()]
-        errors += [f"{where}: display name {n!r} looks like several; separate them with ；"
+        errors += [_about(where, f"display name {n!r} looks like several; separate them with ；",
+                          f"群昵称 {n!r} 像是几个昵称写在一起；多个昵称请用 ； 隔开")
                    for n in person["display_names"] if LIST_LIKE.search(n)]
         # A note typed in a column with no heading (已调走, 退休) would go unread: the
         # person stays on the roster as if the clerk had written nothing. A number is
         # none: Excel's row numbers (序号) often have no heading of their own.
-        errors += [f"{where}: {note!r}, in a column with no heading, is not read (a person who left is taken off "
-                   "with `qunguan roster remove`)" for i, note in enumerate(map(cell_text, row))
+        errors += [_about(where, f"{note!r}, in a column with no heading, is not read (a person who left is taken off "
+                          "with `qunguan roster remove`)",
+                          f"{note!r} 写在没有列名的列中，没有读取（调离的人请用 `qunguan roster remove` 移出花名册）")
+                   for i, note in enumerate(map(cell_text, row))
                    if note and not note.strip().isdigit() and (i >= len(header) or not header[i])]
         people.append(person)
     return people, errors
 
 
-def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
+def _typed_quote(row: list, person: dict, header: list[str]) -> Problem | None:
     """What a quote typed by hand (in Notepad) did to a row, if it did: a name or unit
     holding it would be a person or unit nobody is. (A quote Excel wrote inside a cell,
     县"放管服"办, is the cell's own.)"""
     typed = isinstance(row, TypedQuote)
     if stray := next((v for f, v in person.items() if f in ("name", "unit") and stray_quote(v, typed)), None):
-        return f'a quote (") typed by hand in {stray!r}; row skipped: remove it'
+        return Problem(f'a quote (") typed by hand in {stray!r}; row skipped: remove it',
+                       f'{stray!r} 中有手工输入的引号（"），这一行未导入：请删去引号')
     if typed:
         return None
     # Two such quotes on lines next to each other, the first after a row's first cell, the
@@ -219,8 +250,9 @@ def _typed_quote(row: list, person: dict, header: list[str]) -> str | None:
     cells = [cell_text(cell) for cell in row]
     joined = next((cell for cell in cells if "\n" in cell or "\r" in cell), None)
     if joined and any(cells[len(header):]):
-        return (f'quotes (") typed by hand made one cell of two lines, {joined!r}, in a row wider than the header; '
-                "row skipped: remove them")
+        return Problem(f'quotes (") typed by hand made one cell of two lines, {joined!r}, in a row wider than the '
+                       "header; row skipped: remove them",
+                       f'手工输入的引号（"）把两行并成了一个单元格 {joined!r}，这一行比表头宽；这一行未导入：请删去这些引号')
     return None
 
 
@@ -238,7 +270,7 @@ def archived_values(conn) -> dict[str, set[str]]:
 
 
 def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int],
-             earlier: list[dict], archived: dict[str, set[str]]) -> tuple[str | None, str] | None:
+             earlier: list[dict], archived: dict[str, set[str]]) -> tuple[str | None, Problem] | None:
     """For the last row of a file that stops without a line end, where a copy cut off
     stops: (the field cut, what to say) when its last cell is the start of the same
     column's value on an earlier row (城关镇政 of 城关镇政府) and no row's whole value, nor
@@ -253,23 +285,35 @@ def _cut_off(person: dict, row: list, header: list[str], columns: dict[str, int]
     if field_cut in _REPEATING and value:
         # Where each whole value was read: a row of this file, else the archive (a roster
         # imported before, a group's unit); the file's own rows are named first.
-        known = dict.fromkeys(sorted(archived.get(field_cut, ())), "in the archive")
-        known |= {p[field_cut]: f"line {p['row'].rpartition(':')[2]}" for p in earlier if p.get(field_cut)}
+        known = dict.fromkeys(sorted(archived.get(field_cut, ())), Problem("in the archive", "档案中"))
+        known |= {p[field_cut]: Problem(f"line {line}", f"第 {line} 行")
+                  for p in earlier if p.get(field_cut) and (line := p['row'].rpartition(':')[2])}
         if value not in known and (longer := next((k for k in reversed(known) if k.startswith(value)), None)):
-            return field_cut, (f"the file stops in this row with no line end, and its {header[last]} {value!r} is the "
-                               f"start of {longer!r} ({known[longer]}): cut off when copied")
+            return field_cut, Problem(f"the file stops in this row with no line end, and its {header[last]} {value!r} "
+                                      f"is the start of {longer!r} ({known[longer]}): cut off when copied",
+                                      f"文件停在这一行、行末没有换行，其中{header[last]} {value!r} 是 {longer!r}"
+                                      f"（{known[longer].zh}）的开头：复制时被截断了")
         if value not in known and field_cut == "unit":
             # A cut between two characters of a unit no row and no archive has whole: only
             # the missing line end tells it, and a roster typed in Notepad lacks one too.
-            return None, (f"the file stops in this row with no line end, and its {header[last]} {value!r} is on no "
-                          "other row nor in the archive: if the copy was cut off there, it is cut; the person is kept: "
-                          "check the unit (end the row with a line break if it is whole)")
+            return None, Problem(f"the file stops in this row with no line end, and its {header[last]} {value!r} is on "
+                                 "no other row nor in the archive: if the copy was cut off there, it is cut; the person "
+                                 "is kept: check the unit (end the row with a line break if it is whole)",
+                                 f"文件停在这一行、行末没有换行，其中{header[last]} {value!r} 在别的行和档案中都没有："
+                                 "如果复制时在这里被截断，它就不完整；人员已保留：请核对单位（单位完整的，请在行末加换行）")
     if len(row) < len(header) or not value:
-        shape = (f"the row has {len(row)} of the header's {len(header)} cells" if value else "its last cell is empty")
-        return None, (f"the file stops in this row with no line end, and {shape}: if the copy was cut off there, "
-                      f"{value!r} may be cut; the person is kept: check the row (one typed in Notepad without its "
-                      "empty cells is whole)")
+        shape, shape_zh = ((f"the row has {len(row)} of the header's {len(header)} cells",
+                            f"这一行只有 {len(row)} 个单元格，表头有 {len(header)} 个") if value
+                           else ("its last cell is empty", "最后一个单元格是空的"))
+        return None, Problem(f"the file stops in this row with no line end, and {shape}: if the copy was cut off "
+                             f"there, {value!r} may be cut; the person is kept: check the row (one typed in Notepad "
+                             "without its empty cells is whole)",
+                             f"文件停在这一行、行末没有换行，并且{shape_zh}：如果复制时在这里被截断，{value!r} 可能不完整；"
+                             "人员已保留：请核对这一行（用记事本输入、省略了空单元格的行是完整的）")
     return None
+
+
+_SAME_ZH = {"name and unit": "姓名和单位", "wxid": "微信号", "wecom_userid": "企业微信账号"}
 
 
 def _row_keys(person: dict) -> list[tuple[str, tuple]]:
@@ -315,8 +359,10 @@ def import_roster(conn, people: list[dict]) -> RosterResult:
                     result.unchanged += 1  # the same roster again: nothing to say was updated
             except sqlite3.IntegrityError:
                 # Its identifier says one person, its name and unit another: a clerk must decide.
-                result.errors.append(f"{p['row']}: {p['name']} ({p.get('unit', '')}) is another person on the "
-                                     "roster than the one with this wxid or WeCom userid; row not applied")
+                result.errors.append(_about(p["row"], f"{p['name']} ({p.get('unit', '')}) is another person on the "
+                                            "roster than the one with this wxid or WeCom userid; row not applied",
+                                            f"花名册上的 {p['name']}（{p.get('unit', '')}）与这个微信号或企业微信账号"
+                                            "对应的不是同一个人；这一行未应用"))
         result.links = link_members(conn)
         # A roster may list one unit only, so nobody is taken off for not being in it; but a
         # clerk who struck out a person who left expects them gone: say who is still there.

@@ -25,12 +25,14 @@ from typing import Callable, Iterable, Iterator
 import sqlite_utils
 
 from classifiers.tokenizer import tokens
+from detectors.setting_values import Problem
 from ingest import roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, ONE_CHAT, by_name, detect
 from ingest.formats.memotrace import chat_named_so, named_like_a_copy
 from ingest.records import (UNENDED, Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp,
                              time_problem)
+from ingest.user_errors import said
 from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
@@ -40,8 +42,10 @@ Progress = Callable[[int, int], None]
 
 
 # Not the file's fault: say so, and that trying again later is all it takes.
-BUSY = (f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for over "
-        f"{BUSY_SECONDS} s; nothing of this file was saved, ingest it again once that command is done")
+BUSY = Problem(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for "
+               f"over {BUSY_SECONDS} s; nothing of this file was saved, ingest it again once that command is done",
+               f"档案正忙：另一个 qunguan 命令（较长的导入或识别）写入已超过 {BUSY_SECONDS} 秒；该文件没有保存任何内容，"
+               "请等那个命令结束后重新导入")
 
 
 class GroupUnknown(FormatError):
@@ -62,16 +66,17 @@ class FileResult:
     # (line, record number, what) of messages kept with characters no encoding read (�)
     garbled: list[tuple[int | None, int, str]] = field(default_factory=list)
     doubts: list[tuple[int | None, int, str]] = field(default_factory=list)  # (line, record, why) of messages kept in doubt
+    # Why, said in English and (a Problem's `zh`) in Chinese where a reason has it.
     refused: str | None = None
     skipped: str | None = None
-    unchanged_since: str | None = None  # "import #N, <time>" when this very file was read before
+    unchanged_since: str | None = None  # ops.import_named when this very file was read before
     not_forced: list[str] = field(default_factory=list)  # groups it named itself, though --group was given
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (archived name, name in the file) of its chats
     # (group, name the file's name gives with its copy mark) of a file named like a copy
     # (防汛群(2).csv) that made the group of the name without the mark: no group of either
     # name was archived, and the chat may be called by the longer one.
     copy_named: list[tuple[str, str]] = field(default_factory=list)
-    # "import #N, <time>" when these very bytes were read before (a file with rejects is read
+    # ops.import_named when these very bytes were read before (a file with rejects is read
     # again), and how many of its rejects that import recorded: reported then, not again.
     read_before: str | None = None
     rejects_known: int = 0
@@ -206,14 +211,14 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
     if row is None:
         return None
     return FileResult(source.name, format=row[2], group=row[3], duplicate=row[4], rejected=row[6],
-                      unchanged_since=f"import #{row[0]}, {row[1]}")
+                      unchanged_since=ops.import_named(row[0], row[1]))
 
 
 def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult:
     try:
         reader = HashingReader(source.open())
     except UNREADABLE as e:
-        result.refused = f"cannot read: {e}"
+        result.refused = _cannot_read(e)
         return result
     try:
         head_bytes = reader.read(SNIFF_BYTES)
@@ -228,29 +233,35 @@ def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult
             items = format_.parse(io.BytesIO(head_bytes + reader.read()) if getattr(format_, "BINARY", False)
                                   else decode(reader, head_bytes, encoding), ctx)
         except Skipped as e:
-            result.format, result.skipped = None, str(e)
+            result.format, result.skipped = None, said(e)
             return result
         prepare = _prepared_in_worker if source.size >= WORKER_FROM and _can_fork() else _prepared
         _save(db, source, prepare(items, reader), result, group, progress, _excel_gbk(result.format, encoding))
     except NotChat as e:
         # A picture or an attachment the export kept beside the chat: nothing went wrong.
         if source.walked:
-            result.format, result.skipped = None, str(e)
+            result.format, result.skipped = None, said(e)
         else:
-            result.refused = str(e)
+            result.refused = said(e)
     except FormatError as e:
-        result.refused = str(e)
+        result.refused = said(e)
     except UNREADABLE as e:
-        result.refused = f"cannot read: {e}"
+        result.refused = _cannot_read(e)
     except Exception as e:  # a reader's bug must not stop the other files (rolled back like any refusal)
         if isinstance(e, UnicodeDecodeError) and decode is fast_lines:
             raise  # ingest_source reads the file again with the tolerant decoder
         if is_damaged(e):
             raise  # not the file's fault, and no other file can be saved either
-        result.refused = (BUSY if is_busy(e) else f"could not be read ({type(e).__name__}: {e}); please report this file")
+        result.refused = BUSY if is_busy(e) else Problem(
+            f"could not be read ({type(e).__name__}: {e}); please report this file",
+            f"读取时出错（{type(e).__name__}），是群管自身的问题；请把这个文件报告给维护人员")
     finally:
         reader.close()
     return result
+
+
+def _cannot_read(error: Exception) -> Problem:
+    return Problem(f"cannot read: {error}", f"无法读取（{getattr(error, 'strerror', None) or type(error).__name__}）")
 
 
 def _save(db, source, batches: Iterator[Batch], result, group_name, progress, excel_gbk: bool = False) -> None:
@@ -280,8 +291,9 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         result.read_before, result.rejects_known = writer.call(ops.read_before, plan.import_id, batch.sha256)
         if result.read_before:
             # Listed when that import read them; what this one finds anew (a newer reader's
-            # reasons) is listed. Messages kept with a � were named then too.
-            result.rejects = writer.call(ops.rejects_of, plan.import_id)
+            # reasons) is listed, as read, with its Chinese. Messages kept with a � were named then too.
+            anew = set(writer.call(ops.rejects_of, plan.import_id))
+            result.rejects = [reject for reject in plan.rejects if reject in anew]
             result.garbled = result.doubts = []
         writer.call(ops.ledger, {
             "id": plan.import_id, "path": source.name, "sha256": batch.sha256, "size": batch.bytes_read,
@@ -326,6 +338,9 @@ def _row(r: Record, segment: bool) -> tuple:
             r.is_self, r.key_text, raw, r.chat_name_longer)
 
 
+_GARBLED_ZH = {"sender's name": "发送人名字", "chat's name": "群名", "text": "消息文字"}
+
+
 def _garbled(r: Record) -> str | None:
     """Which of a record's names or text holds U+FFFD: a byte the decoder could not read
     (GBK with a byte lost, a character cut in half)."""
@@ -345,6 +360,8 @@ def _utf8(value: str) -> bool:
 
 
 def _repaired(value):
+    if isinstance(value, Problem):  # a reason: both its parts
+        return Problem(_repaired(str(value)), _repaired(value.zh))
     return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
 
 
@@ -369,8 +386,9 @@ def _prepared(items: Iterable[Record | Reject], reader: HashingReader,
         batch.rows.append(_row(item, segmenting))
         if where := _garbled(item):
             # Kept as read, and said: a name with a lost byte is a member nobody is.
-            batch.garbled.append((item.line, number, f"bytes no encoding reads, shown as �, in the {where}; the "
-                                                     "message is kept as read: check the file there"))
+            batch.garbled.append((item.line, number, Problem(
+                f"bytes no encoding reads, shown as �, in the {where}; the message is kept as read: check the file there",
+                f"{_GARBLED_ZH[where]}中有无法识别的字节，显示为 �；消息已按读到的保存：请到原文件该处核对")))
         if len(batch.rows) >= BATCH:
             batch.bytes_read = reader.bytes_read
             yield batch
@@ -437,7 +455,7 @@ def _produce(items, reader: HashingReader, sending, receiving, waited) -> None:
         except BrokenPipeError:
             return
         except Exception:  # an exception that does not pickle
-            sending.send(("error", FormatError(f"{type(e).__name__}: {e}")))
+            sending.send(("error", FormatError(f"{type(e).__name__}: {e}", f"读取时出错（{type(e).__name__}）")))
 
 
 def _path_of(db: sqlite_utils.Database) -> str:
@@ -472,11 +490,13 @@ class _Groups:
             try:
                 found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides, longer)
             except ops.ChatIdClash as e:
-                raise GroupUnknown(str(e)) from None
+                raise GroupUnknown(str(e), e.zh) from None
             if found is None:
                 raise GroupUnknown("the file does not say which group it is"
                                    + (f" (chat id {chat_id} is not in the archive yet)" if chat_id else "")
-                                   + "; pass --group NAME")
+                                   + "; pass --group NAME",
+                                   "文件没有写明是哪个群" + (f"（聊天 {chat_id} 还不在档案中）" if chat_id else "")
+                                   + "；请加 --group 群名")
             self.cache[key] = found[0]
             if self.forced and found[1] != self.forced and found[1] not in self.not_forced:
                 self.not_forced.append(found[1])
@@ -485,7 +505,9 @@ class _Groups:
                 if len(self.forced_chats) > 1:  # a WeCom or chatlog file of several rooms
                     raise GroupUnknown(f"the file holds several chats ({', '.join(sorted(self.forced_chats))}), and "
                                        f"--group {self.forced} would make them one group; ingest each chat's own "
-                                       "export with a --group of its own")
+                                       "export with a --group of its own",
+                                       f"文件中有多个聊天（{'、'.join(sorted(self.forced_chats))}），按 --group {self.forced} "
+                                       "会并成一个群；请分别导入各个聊天自己的导出文件，各用自己的 --group")
             elif self.named_inside and chat_id and chat_name and chat_name != found[1] \
                     and not self.writer.call(ops.group_named, chat_name):
                 # A chat renamed since (its id is what counts), and no other group has the
@@ -847,8 +869,8 @@ class _Planner:
             if self._longer_archived(member, row, before) > sum(1 for other in here if _goes_on_from(other, row)):
                 del batch.rows[index]
                 self.seen += 1
-                why = ("文件在这条消息中结束、其后没有换行，档案中已有这条消息的完整内容：这是复制时被截断的，未保存 "
-                       "(cut off when copied; the archive holds the whole message)")
+                why = Problem("cut off when copied; the archive holds the whole message",
+                              "文件在这条消息中结束、其后没有换行，档案中已有这条消息的完整内容：这是复制时被截断的，未保存")
             doubts.insert(0, (line, number, why))
         if batch.rows:
             minute = batch.rows[-1][1][:16]

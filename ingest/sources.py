@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
+from detectors.setting_values import Problem
 from ingest.user_errors import UserError
 
 SNIFF_BYTES = 64 * 1024
@@ -76,15 +77,15 @@ def _hidden(parts: tuple[str, ...]) -> bool:
     return name.startswith(".") or any(_SYSTEM_FOLDERS.fullmatch(part) for part in folders)
 
 
-def nothing_to_read(path: Path) -> str | None:
+def nothing_to_read(path: Path) -> Problem | None:
     """Why a path given to ingest holds no file to read (mistyped, or a folder or zip with
     nothing in it, however deep), else None."""
     if not path.exists():
-        return "no such file or directory"
+        return Problem("no such file or directory", "没有这个文件或文件夹（路径是否写错？）")
     if path.is_dir() and next(_files_in(path), None) is None:
-        return "a folder with no files in it"
+        return Problem("a folder with no files in it", "文件夹里没有文件")
     if _is_zip(path) and _zip_members(path) == []:
-        return "a zip with no files in it"
+        return Problem("a zip with no files in it", "压缩包里没有文件")
     return None
 
 

@@ -12,7 +12,9 @@ import json
 import sqlite3
 from typing import Any, Callable
 
+from detectors.setting_values import Problem
 from ingest import chain, roster, schema
+from ingest.user_errors import Said
 
 INSERT_MESSAGE = (
     "insert or ignore into messages (id, key, group_id, member_id, source_id, sent_at, time_precision, kind, "
@@ -42,7 +44,7 @@ def next_ids(conn) -> tuple[int, int]:
                         "(select coalesce(max(id), 0) + 1 from messages)").fetchone()
 
 
-class ChatIdClash(ValueError):
+class ChatIdClash(Said, ValueError):
     """A chat named like an archived group that has another chat id: a group of the same name."""
 
 
@@ -73,7 +75,9 @@ def resolve_group(conn, forced: str | None, chat_id: str | None, chat_name: str 
         if not forced:
             raise ChatIdClash(f"the archive's group {name!r} is the chat {', '.join(ids)}, and this file's chat "
                               f"{chat_id} is another of the same name; pass --group with a name of its own "
-                              "(or the archived group's name, if it really is that group)")
+                              "(or the archived group's name, if it really is that group)",
+                              f"档案中的群 {name!r} 对应聊天 {'、'.join(ids)}，而本文件的聊天 {chat_id} 是另一个同名的群；"
+                              "请用 --group 给它另起一个群名（如果它确实就是档案中的那个群，就写那个群名）")
         group_id, name, ids = _group_named(conn, forced, former=False)
     if chat_id and chat_id not in ids:
         conn.execute("update groups set source_ids = ? where id = ?", [json.dumps(ids + [chat_id], ensure_ascii=False), group_id])
@@ -224,8 +228,13 @@ def rejects_of(conn, import_id: int) -> list[tuple[int | None, int, str]]:
     return conn.execute("select line, record, reason from rejects where import_id = ? order by id", [import_id]).fetchall()
 
 
-def read_before(conn, import_id: int, sha256: str) -> tuple[str | None, int]:
-    """The earlier import of these very bytes ("import #N, <time>", or None), and how many
+def import_named(import_id: int, finished_at: str) -> Problem:
+    """An import as the lines about a file name it: "import #N, <time>", N its id in the ledger."""
+    return Problem(f"import #{import_id}, {finished_at}", f"导入记录 #{import_id}（{finished_at}）")
+
+
+def read_before(conn, import_id: int, sha256: str) -> tuple[Problem | None, int]:
+    """The earlier import of these very bytes (`import_named`, or None), and how many
     of this import's rejects it recorded already, which are dropped: a file with bad
     records is read again on every run, and its bad records are the same ones."""
     earlier = conn.execute("select id, finished_at from imports where sha256 = ? order by id limit 1",
@@ -237,7 +246,7 @@ def read_before(conn, import_id: int, sha256: str) -> tuple[str | None, int]:
     dropped = conn.execute(
         f"delete from rejects where import_id = ? and ({same}) in (select {same} from rejects where import_id in "
         "(select id from imports where sha256 = ?))", [import_id, sha256]).rowcount
-    return f"import #{earlier[0]}, {earlier[1]}", dropped
+    return import_named(*earlier), dropped
 
 
 def finish(conn, import_id: int, names: dict[int, tuple[list[str], tuple[str, str] | None]]) -> int:

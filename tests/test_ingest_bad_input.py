@@ -1201,7 +1201,8 @@ def test_a_phone_share_cut_between_characters_of_its_last_message_is_said_and_no
         ingest(qunguan, db_path, whole)
     result = ingest(qunguan, db_path, copy)
     ended = "\n" in cut
-    assert (f"check {copy}:line 8: 文件在这条消息中结束、其后没有换行" in result.stderr) is not ended
+    assert (f"请核对 {copy} 第 8 行：文件在这条消息中结束、其后没有换行" in result.stderr) is not ended
+    assert (f"（check {copy}:line 8: " in result.stderr) is not ended
     stored = [r["text"].strip() for r in query("select text from messages order by id")]
     assert stored == ["收到", "请各乡镇于今晚八点前上报" if whole_first or ended else "请各乡镇于今晚八点前"]
     if whole_first and not ended:
@@ -1248,7 +1249,8 @@ def test_a_phone_share_ending_in_a_short_reply_keeps_it_beside_the_longer_one_of
     day.write_text(morning.read_text(encoding="utf-8") + "\n李明  08:50\n请城关镇补报水位\n\n王伟  08:50\n收到", encoding="utf-8")
     result = ingest(qunguan, db_path, day)
     assert "new 2\talready present 2" in result.stdout, result.stderr
-    assert f"check {day}:line 14: 文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
+    assert f"请核对 {day} 第 14 行：文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
+    assert f"（check {day}:line 14: the file stops in this message with no line end" in result.stderr
     assert [r["text"] for r in query("select text from messages order by id")] == [
         "请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"]
 
@@ -1288,7 +1290,8 @@ def test_a_share_ending_in_a_short_reply_keeps_it_beside_a_longer_one_of_that_mi
                          "王伟  08:50\n收到", encoding="utf-8")
     result = ingest(qunguan, db_path, afternoon)
     assert "new 2\talready present 0" in result.stdout, result.stderr
-    assert f"check {afternoon}:line 8: 文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
+    assert f"请核对 {afternoon} 第 8 行：文件在这条消息中结束、其后没有换行：若复制时被截断" in result.stderr
+    assert f"（check {afternoon}:line 8: the file stops in this message with no line end" in result.stderr
     assert [r["text"] for r in query("select text from messages order by id")] == [
         "请各乡镇于今晚八点前上报", "收到，马上办", "请城关镇补报水位", "收到"]
 

@@ -62,7 +62,7 @@ def test_a_short_record_the_file_goes_on_after_is_not_called_truncated(qunguan, 
                     encoding="utf-8")
     result = ingest(qunguan, db_path, path, group="g")
     assert "new 1\talready present 0\trejected 2" in result.stdout
-    assert "line 2: 5 fields where the header has 8\n" in result.stderr + "\n"
+    assert "line 2: 5 fields where the header has 8）\n" in result.stderr
     assert "line 4: 3 fields where the header has 8" in result.stderr and "truncated" not in result.stderr
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ingest.formats import (
     chatlab, csvrows, chatlog, memotrace, notices, pasted, pywxdump, wechat_share, wecom, weflow,
 )
+from detectors.setting_values import Problem
 from ingest import roster
 from ingest.records import FormatError, Skipped
 from ingest.sources import SNIFF_BYTES
@@ -46,11 +47,11 @@ def detect(head: str, head_bytes: bytes, filename: str, siblings=()):
     # A chat export that lost a column is said to be one before any office table.
     lacking = _lacking_columns(head)
     if not lacking and (how := notices.office_table(head)):
-        raise Skipped(f"{how} (a file in a zip: unzip it first)")
+        raise Skipped(f"{how} (a file in a zip: unzip it first)", f"{how.zh}（压缩包中的文件请先解压）")
     raise FormatError(lacking or notices.describe(head, filename, whole=len(head_bytes) < SNIFF_BYTES))
 
 
-def _lacking_columns(head: str) -> str | None:
+def _lacking_columns(head: str) -> Problem | None:
     """What a CSV export whose header lost a column the reader needs lacks, said as such:
     its exporter is known by the columns left (an admin deleted or renamed one in Excel),
     and "unknown format" would send the admin looking in the wrong place."""
@@ -59,13 +60,17 @@ def _lacking_columns(head: str) -> str | None:
     if not near:
         return None
     missing, fmt = min(near, key=lambda pair: len(pair[0]))
-    return (f"a {fmt.LABEL} without its {', '.join(missing)} column{'s' if len(missing) > 1 else ''} (its header is "
-            f"{','.join(csvrows.header_of(head))!r}): the messages cannot be read without it; export the chat again, or put "
-            "the column back under that name, and ingest the file again")
+    header = ','.join(csvrows.header_of(head))
+    return Problem(f"a {fmt.LABEL} without its {', '.join(missing)} column{'s' if len(missing) > 1 else ''} (its header "
+                   f"is {header!r}): the messages cannot be read without it; export the chat again, or put the column "
+                   "back under that name, and ingest the file again",
+                   f"是 {fmt.LABEL} 导出，但缺少 {'、'.join(missing)} 列（表头为 {header!r}）：没有这些列就读不出消息；"
+                   "请重新导出聊天记录，或按原列名把列补回去，再重新导入该文件")
 
 
 def by_name(name: str):
     try:
         return BY_NAME[name]
     except KeyError:
-        raise FormatError(f"unknown format {name!r}; known: {', '.join(BY_NAME)}") from None
+        raise FormatError(f"unknown format {name!r}; known: {', '.join(BY_NAME)}",
+                          f"没有名为 {name!r} 的导出格式；--format 可用：{'、'.join(BY_NAME)}") from None

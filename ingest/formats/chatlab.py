@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
+from detectors.setting_values import Problem
 from ingest.records import Context, FormatError, Record, Reject, from_epoch, json_lines, load_json, message_id
 
 _KINDS = {
@@ -33,7 +34,7 @@ class Json:
         export = load_json(lines)
         doc = export.doc
         if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
-            raise FormatError("a ChatLab file without a list of messages")
+            raise FormatError("a ChatLab file without a list of messages", "是 ChatLab 文件，但其中没有消息列表")
         chat = _Chat(doc.get("meta"))
         for member in doc.get("members") if isinstance(doc.get("members"), list) else ():
             chat.know(member)
@@ -67,7 +68,8 @@ class Jsonl:
                 else:
                     yield chat.record(number, item, line[:2000])
             else:
-                yield Reject(number, f"a line of unknown _type {kind!r}", line[:2000])
+                yield Reject(number, Problem(f"a line of unknown _type {kind!r}", f"这一行的 _type {kind!r} 不认识"),
+                             line[:2000])
 
 
 class _Chat:
@@ -89,11 +91,12 @@ class _Chat:
 
     def record(self, line: int | None, item, raw: str) -> Record | Reject:
         if not isinstance(item, dict):
-            return Reject(line, "a message that is not a JSON object", raw)
+            return Reject(line, Problem("a message that is not a JSON object", "这条消息不是 JSON 对象"), raw)
         try:
             epoch = int(item["timestamp"])
         except (KeyError, TypeError, ValueError):
-            return Reject(line, f"timestamp missing or not epoch seconds: {item.get('timestamp')!r}", raw)
+            return Reject(line, Problem(f"timestamp missing or not epoch seconds: {item.get('timestamp')!r}",
+                                       f"timestamp（时间）缺失，或不是以秒计的时间戳：{item.get('timestamp')!r}"), raw)
         code = item.get("type")
         # A whole number, also written as a string ("20"); true is no type.
         number = int(code) if isinstance(code, str) and code.strip().isdigit() else code

@@ -15,6 +15,7 @@ from typing import Iterator
 
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes
+from detectors.setting_values import Problem
 from ingest.records import LOCAL_TZ, Context, Record, Reject, first_line, load_json
 
 _HEADER = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
@@ -95,17 +96,18 @@ class Json:
 def _json_record(item) -> Record | Reject:
     raw = json.dumps(item, ensure_ascii=False)[:2000]
     if not isinstance(item, dict) or not {"time", "talker", "type"} <= item.keys():
-        return Reject(None, "record lacks time/talker/type", raw)
+        return Reject(None, Problem("record lacks time/talker/type", "记录缺少 time、talker 或 type"), raw)
     try:
         when = datetime.fromisoformat(str(item["time"]).replace("Z", "+00:00"))
     except ValueError:
-        return Reject(None, f"unreadable time {item['time']!r}", raw)
+        return Reject(None, Problem(f"unreadable time {item['time']!r}", f"时间 {item['time']!r} 无法识别"), raw)
     when = when.astimezone(LOCAL_TZ) if when.tzinfo else when
     content = str(item.get("content") or "")
     try:
         sub, type_ = int(item.get("subType") or 0), int(item["type"])
     except (TypeError, ValueError):
-        return Reject(None, f"type {item['type']!r} / subType {item.get('subType')!r} is not a number", raw)
+        return Reject(None, Problem(f"type {item['type']!r} / subType {item.get('subType')!r} is not a number",
+                                    f"type {item['type']!r} 或 subType {item.get('subType')!r} 不是数字"), raw)
     kind = kind_from_codes(type_, sub, content)
     quote, key_text = None, None
     refer = (item.get("contents") or {}).get("refer") if isinstance(item.get("contents"), dict) else None
@@ -168,7 +170,8 @@ class Text:
             elif current is not None:
                 current["content"].append(line)
             elif line.strip():
-                yield Reject(number, "text before any 'name(id) time' line", line)
+                yield Reject(number, Problem("text before any 'name(id) time' line",
+                                             "这段文字前面没有“名字(id) 时间”行，不知道是谁发的"), line)
         yield from _text_record(current, talker, days)
 
 
@@ -213,15 +216,19 @@ def _text_record(current: dict | None, talker: str | None, days) -> Iterator[Rec
     content = "\n".join(current["content"]).strip("\n")
     day = _day(header, days)
     if day is None:
-        missing, written = ("year", f"{header['md']} {header['time']}") if header["md"] else ("date", header["time"])
-        yield Reject(current["line"], f"the time {written!r} has no {missing}; "
-                                      "ingest again with --date YYYY-MM-DD (or keep chatlog's file name "
-                                      "<talker>_<start>_<end>.txt)", header.group() + "\n" + content)
+        missing, missing_zh, written = ("year", "年份", f"{header['md']} {header['time']}") if header["md"] else \
+            ("date", "日期", header["time"])
+        yield Reject(current["line"], Problem(
+            f"the time {written!r} has no {missing}; ingest again with --date YYYY-MM-DD (or keep chatlog's file name "
+            "<talker>_<start>_<end>.txt)",
+            f"时间 {written!r} 没有{missing_zh}；请加 --date 年-月-日 重新导入（或保留 chatlog 原来的文件名 "
+            "<talker>_<start>_<end>.txt）"), header.group() + "\n" + content)
         return
     try:
         sent_at = datetime.strptime(f"{day} {header['time']}", "%Y-%m-%d %H:%M:%S").strftime("%Y-%m-%dT%H:%M:%S")
     except ValueError:
-        yield Reject(current["line"], f"unreadable time {day} {header['time']}", header.group() + "\n" + content)
+        yield Reject(current["line"], Problem(f"unreadable time {day} {header['time']}",
+                                              f"时间 {day} {header['time']} 无法识别"), header.group() + "\n" + content)
         return
     name, sender_id = header["name"], header["id"]
     kind, text, quote = _rendered(content, sender_id or name)

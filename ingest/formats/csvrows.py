@@ -8,8 +8,10 @@ import re
 from collections import deque
 from typing import Iterator
 
+from detectors.setting_values import Problem
 from ingest.records import CSV_DELIMITERS, FormatError, Reject, parse_local
 from ingest.typed_quotes import lines_as_records
+from ingest.user_errors import said
 
 
 def header_of(head: str) -> list[str]:
@@ -121,12 +123,15 @@ def rows(lines: Iterator[str], header: list[str], unused: tuple[str, ...] = ()) 
     except StopIteration:
         return
     except csv.Error as e:  # --format naming a CSV format for a file that is none
-        raise FormatError(f"line 1: not a CSV header ({e}); this format's is {','.join(header)!r}") from None
+        raise FormatError(f"line 1: not a CSV header ({e}); this format's is {','.join(header)!r}",
+                          f"第 1 行不是 CSV 表头；这种格式的表头是 {','.join(header)!r}") from None
     names = _extras_apart(_names(found, len(header)), header)
     missing = [name for name in header if name not in names and name not in unused]
     if missing or len(set(names)) < len(names):
         raise FormatError(f"line 1: the header is {','.join(found)!r}; this format's is {','.join(header)!r}"
-                          + (f" ({', '.join(missing)} missing)" if missing else " (a column named twice)"))
+                          + (f" ({', '.join(missing)} missing)" if missing else " (a column named twice)"),
+                          f"第 1 行的表头是 {','.join(found)!r}，而这种格式的表头是 {','.join(header)!r}"
+                          + (f"（缺少 {'、'.join(missing)}）" if missing else "（有一列的名字重复）"))
     # Columns past the names without a heading: a note typed there is kept as `column N`.
     unnamed = [f"column {i}" for i in range(len(names) + 1, len(found) + 1)]
     yield from _records(counter, names, unnamed, _names(found, len(header)), delimiter)
@@ -148,7 +153,9 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
         except StopIteration:
             return
         except csv.Error as e:
-            reason = "a quoted field never ends: the file looks truncated" if "end of data" in str(e) else f"broken CSV record ({e})"
+            reason = Problem("a quoted field never ends: the file looks truncated",
+                             "引号括起的内容没有结束：文件像是不完整（被截断）") if "end of data" in str(e) else \
+                Problem(f"broken CSV record ({e})", "这条 CSV 记录格式有误")
         else:
             # Cheap tests first, on every row of a million: joined, the cells' spaces alone;
             # the heading's first name before its whole line.
@@ -159,18 +166,20 @@ def _records(counter: _LineCounter, header: list[str], unnamed: list[str], headi
             if fits and (len(counter.record) == 1 or not _swallows_records(row, counter, header, delimiter)):
                 yield start, {name: value for name, value in zip(header + unnamed, row) if value or name in header}
                 continue
-            reason = f"{len(row)} fields where the header has {width}" if not fits else "records read as one field"
+            reason = Problem(f"{len(row)} fields where the header has {width}", f"有 {len(row)} 栏，而表头有 {width} 列") \
+                if not fits else Problem("records read as one field", "几条记录被读成了一栏")
             if len(row) < width and not counter.record[-1].endswith(("\n", "\r")):
                 # The last line, and no line end: the copy stopped inside the record.
-                reason += ": the file ends inside this record, it looks truncated"
+                reason = Problem(f"{reason}: the file ends inside this record, it looks truncated",
+                                 f"{reason.zh}：文件在这条记录中间结束，像是不完整（被截断）")
         failed = counter.record
         # A quote typed by hand opens a field that swallows the lines after it (up to
         # another such quote, a few lines down, that closes it). Unless those lines are
         # only pieces of this record, they are read again, and with them the lines that
         # follow: the last may open a real multi-line cell that ends further on.
         if len(failed) > 1 and _may_hold_records(failed[1:], width, delimiter):
-            yield Reject(start, 'an unbalanced quote (") in this line; the lines after it are read on their own',
-                         failed[0])
+            yield Reject(start, Problem('an unbalanced quote (") in this line; the lines after it are read on their own',
+                                        '这一行的引号（"）不成对；其后各行已分别读取'), failed[0])
             counter.replay(failed[1:])
             reader = csv.reader(counter, strict=True, delimiter=delimiter)
         else:
@@ -291,4 +300,4 @@ def timed_rows(lines: Iterator[str], header: list[str], time_column: str,
         try:
             yield (line, row, *parse_local(row[time_column]))
         except ValueError as e:
-            yield Reject(line, str(e), str(row))
+            yield Reject(line, said(e), str(row))

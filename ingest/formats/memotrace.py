@@ -10,6 +10,7 @@ import re
 import zipfile
 from typing import BinaryIO, Iterator
 
+from detectors.setting_values import Problem
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_codes, kind_from_composite, kind_from_name
 from ingest.records import (Context, FormatError, NotChat, OfficeFile, Record, Reject, Skipped, from_epoch, load_json,
@@ -175,7 +176,8 @@ class V3Json:
         export = load_json(lines)
         doc = export.doc
         if not isinstance(doc, list):  # --format memotrace3-json for another JSON export
-            raise FormatError("not MemoTrace's JSON: it is a list of messages with server_id and display_name")
+            raise FormatError("not MemoTrace's JSON: it is a list of messages with server_id and display_name",
+                              "不是 MemoTrace 的 JSON：它的 JSON 是带 server_id 和 display_name 的消息列表")
         chat_id, chat_name, longer = chat_from_filename(ctx)
         yield from export.lined(_json_record(item, chat_id, chat_name, longer) for item in doc)
 
@@ -183,7 +185,7 @@ class V3Json:
 def _json_record(item, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...]) -> Record | Reject:
     raw = json.dumps(item, ensure_ascii=False)[:2000]
     if not isinstance(item, dict) or "timestamp" not in item or "type" not in item:
-        return Reject(None, "message lacks timestamp/type", raw)
+        return Reject(None, Problem("message lacks timestamp/type", "消息缺少 timestamp 或 type"), raw)
     try:
         epoch, code = int(item["timestamp"]), int(item["type"])
     except (TypeError, ValueError):
@@ -265,17 +267,21 @@ class Word(OfficeFile):
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             about = ""
         if not _MEMOTRACE_AUTHOR.search(about):
-            raise NotChat("an Office document (.docx), not a chat export")
-        raise office_export("Word", "it gives a time only every few minutes, not per message", ctx)
+            raise NotChat("an Office document (.docx), not a chat export", "是 Office 文档（.docx），不是聊天导出")
+        raise office_export("Word", Problem("it gives a time only every few minutes, not per message",
+                                            "每隔几分钟才有一个时间，不是每条消息都有"), ctx)
 
 
-def office_export(kind: str, why: str, ctx: Context) -> FormatError | Skipped:
+def office_export(kind: str, why: Problem, ctx: Context) -> FormatError | Skipped:
     """The refusal of a chat MemoTrace exported as Word or Excel, or where it exported the
     chat as CSV too (its files share the chat's name), the note that it is passed over."""
     chat = re.sub(r"(?:_\d+)?(?:\(\d+\))?\.[^.]+$", "", ctx.filename)
     beside = next((name for name in (f"{chat}.csv", f"{chat}_utf8.csv", f"{chat}.html.json") if name in ctx.siblings),
                   None)
     if beside:
-        return Skipped(f"a MemoTrace {kind} export; the chat's messages are read from {beside} beside it")
+        return Skipped(f"a MemoTrace {kind} export; the chat's messages are read from {beside} beside it",
+                       f"是 MemoTrace 导出的 {kind} 文件；聊天消息从旁边的 {beside} 读取")
     return FormatError(f"a MemoTrace {kind} export, which qunguan does not read ({why}): export the chat from "
-                       "MemoTrace as CSV and ingest that")
+                       "MemoTrace as CSV and ingest that",
+                       f"是 MemoTrace 导出的 {kind} 文件，群管不读这种文件（{why.zh}）：请在 MemoTrace 中把聊天导出为 CSV，"
+                       "再导入 CSV")

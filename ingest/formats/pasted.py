@@ -66,7 +66,8 @@ class Text:
                 current, style = _start(number, m, chat_name), style or _style(m)
                 continue
             if current is None:
-                raise FormatError(f"line {number}: text before any 'name time' header: {stripped[:60]!r}")
+                raise FormatError(f"line {number}: text before any 'name time' header: {stripped[:60]!r}",
+                                  f"第 {number} 行：这段文字前面没有“名字 时间”行：{stripped[:60]!r}")
             current["content"].append(line)
         if current:
             yield _finish(current)
@@ -76,7 +77,7 @@ def _start(number: int, m: re.Match, chat_name: str | None) -> dict:
     try:
         sent_at, precision = parse_local(m["dt"])
     except ValueError:
-        raise FormatError(f"line {number}: unreadable time {m['dt']!r}") from None
+        raise FormatError(f"line {number}: unreadable time {m['dt']!r}", f"第 {number} 行：时间 {m['dt']!r} 无法识别") from None
     name = (m["name"] or "").strip().strip("'")
     sender_id = None
     if qq := _QQ_ID.match(name):

@@ -7,9 +7,11 @@ import json
 import re
 from typing import Iterator
 
+from detectors.setting_values import Problem
 from ingest.formats import csvrows
 from ingest.formats.kinds import kind_from_name
 from ingest.records import Context, FormatError, Record, Reject, load_json, numeric_id, parse_local
+from ingest.user_errors import said
 
 _NEW = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
 _OLD = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
@@ -37,12 +39,13 @@ def _record(number: int | None, row: dict, names: dict[str, str]) -> Record | Re
         try:
             inner = json.loads(row["content"] or "{}")
         except ValueError:
-            return Reject(number, "content column is not the JSON {src, msg} of PyWxDump ≤ 3.0", str(row))
+            return Reject(number, Problem("content column is not the JSON {src, msg} of PyWxDump ≤ 3.0",
+                                          "content 列不是 PyWxDump 3.0 及以前版本的 JSON {src, msg}"), str(row))
         row = {**row, "msg": inner.get("msg", ""), "src": inner.get("src", "")}
     try:
         sent_at, precision = parse_local(str(row["CreateTime"]))
     except ValueError as e:
-        return Reject(number, str(e), str(row))
+        return Reject(number, said(e), str(row))
     text = str(row.get("msg") or "")
     kind = kind_from_name(str(row["type_name"]), text)
     quote = None
@@ -79,7 +82,9 @@ class Csv:
         header = next((h for h in (_NEW, _OLD) if csvrows.holds(first, h, _UNREAD)), None)
         if header is None:  # --format naming this format for another file
             raise FormatError(f"line 1: the header is {first.strip()!r}; this format's is {','.join(_NEW)!r} "
-                              f"(or {','.join(_OLD)!r})")
+                              f"(or {','.join(_OLD)!r})",
+                              f"第 1 行的表头是 {first.strip()!r}，而这种格式的表头是 {','.join(_NEW)!r}"
+                              f"（或 {','.join(_OLD)!r}）")
         names = _names(ctx)
         for item in csvrows.rows(_chain(first, lines), header, unused=_UNREAD):
             yield item if isinstance(item, Reject) else _record(item[0], item[1], names)
@@ -102,7 +107,9 @@ class Json:
 
 def _json_record(item, names: dict[str, str]) -> Record | Reject:
     if not isinstance(item, dict) or not {"MsgSvrID", "type_name", "talker", "CreateTime"} <= item.keys():
-        return Reject(None, "record lacks MsgSvrID/type_name/talker/CreateTime", json.dumps(item, ensure_ascii=False)[:2000])
+        return Reject(None, Problem("record lacks MsgSvrID/type_name/talker/CreateTime",
+                                    "记录缺少 MsgSvrID、type_name、talker 或 CreateTime"),
+                      json.dumps(item, ensure_ascii=False)[:2000])
     return _record(None, item, names)
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
+from detectors.setting_values import Problem
 from ingest.records import UNENDED, Context, Doubt, FormatError, Record, Reject, first_line
 
 # Straight quotes as WeChat writes them; curly ones where a phone's or an editor's
@@ -51,7 +52,9 @@ class Text:
                     # ("签到时间  08:30"). One line, not a rejected record per message.
                     raise FormatError(f"a phone share without its title and date line, or a note (first line: "
                                       f"{title[:60]!r}): if it is a share, ingest it alone with --date YYYY-MM-DD "
-                                      "--group NAME; if it is a note, nothing is lost")
+                                      "--group NAME; if it is a note, nothing is lost",
+                                      f"是缺少标题和日期行的手机分享文本，或是一段说明（第一行：{title[:60]!r}）：如果是分享的"
+                                      "聊天记录，请单独导入它，加上 --date 年-月-日 --group 群名；如果是说明，不影响导入")
             if m := _DATE.match(line):
                 yield from _finish(current)
                 current, date = None, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
@@ -67,7 +70,8 @@ class Text:
             if current is not None:
                 current["content"].append(line)
             elif line.strip():
-                yield Reject(number, "text before any 'name  HH:MM' sender line", line)
+                yield Reject(number, Problem("text before any 'name  HH:MM' sender line",
+                                             "这段文字前面没有“名字  时:分”的发送人行，不知道是谁发的"), line)
         # A file stopping, with no line end, in a character no encoding reads (half of a
         # UTF-8 character, a GBK lead byte): a copy cut off inside the last message.
         # (Blanks typed after the message's last line, with no line end, leave it whole.)
@@ -78,9 +82,10 @@ class Text:
             # between two characters, or only the line end left out (copied from the mail
             # by hand): the words cannot tell, so the message is kept and the admin told. (A
             # picture's line is whole, or it is no picture's.)
-            yield Doubt(item.line, "文件在这条消息中结束、其后没有换行：若复制时被截断，这条消息不完整；已按读到的保存，"
-                                   "请与原聊天核对 (the file stops in this message with no line end: if the copy was "
-                                   "cut off, it is cut; kept as read)",
+            yield Doubt(item.line, Problem("the file stops in this message with no line end: if the copy was cut off, "
+                                           "it is cut; kept as read",
+                                           "文件在这条消息中结束、其后没有换行：若复制时被截断，这条消息不完整；"
+                                           "已按读到的保存，请与原聊天核对"),
                         record=replace(item, raw={**item.raw, UNENDED: True})) \
                 if unended and isinstance(item, Record) and item.kind != "image" else item
 
@@ -111,18 +116,24 @@ def _finish(current: dict | None, cut: bool = False) -> Iterator[Record | Reject
     shown = f"{current['name']}  {current['time'][:5]}\n{text}"
     if cut:
         # Stored, it would be a message nobody sent, beside the whole one the next share brings.
-        yield Reject(current["line"], "the file ends in the middle of a character of this message: it was cut off "
-                                      "(truncated) when copied; its text as read is kept in rejects; share the "
-                                      "messages again for the whole of it", shown)
+        yield Reject(current["line"], Problem(
+            "the file ends in the middle of a character of this message: it was cut off (truncated) when copied; its "
+            "text as read is kept in rejects; share the messages again for the whole of it",
+            "文件停在这条消息的一个字中间：复制时被截断了；读到的文字保存在 rejects 表中；请重新分享这些消息，取得完整内容"),
+            shown)
         return
     if current["date"] is None:
-        yield Reject(current["line"], "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is "
-                                      "unknown; if you know it, ingest again with --date YYYY-MM-DD", shown)
+        yield Reject(current["line"], Problem(
+            "no date line (—————  YYYY-MM-DD  —————) before this message, so its day is unknown; if you know it, "
+            "ingest again with --date YYYY-MM-DD",
+            "这条消息前面没有日期行（—————  YYYY-MM-DD  —————），不知道是哪天发的；如果知道日期，请加 --date 年-月-日 "
+            "重新导入"), shown)
         return
     if not text.strip():
         # The share writes every message's words ([图片] for a picture): nothing under a
         # sender line is a message cut off, or a line edited into a sender line below it.
-        yield Reject(current["line"], "a sender line with no message under it (cut off, or the next line was edited)",
+        yield Reject(current["line"], Problem("a sender line with no message under it (cut off, or the next line was "
+                                              "edited)", "发送人行下面没有消息（被截断，或下一行被改动过）"),
                      f"{current['name']}  {current['time'][:5]}")
         return
     kind = "image" if _IMAGE.match(text) else "text"

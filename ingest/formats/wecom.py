@@ -7,6 +7,7 @@ import json
 import re
 from typing import Iterator
 
+from detectors.setting_values import Problem
 from ingest.records import Context, Record, Reject, from_epoch, json_lines
 
 _KINDS = {
@@ -35,18 +36,21 @@ class Archive:
 
 def _record(number: int, item, line: str, names: _RoomNames) -> Record | Reject:
     if not isinstance(item, dict) or "msgid" not in item:
-        return Reject(number, "line lacks msgid", line[:2000])
+        return Reject(number, Problem("line lacks msgid", "这一行缺少 msgid"), line[:2000])
     if item.get("action") == "switch":
-        return Reject(number, "a 'switch' record (a user changing enterprise), not a message", line[:2000])
+        return Reject(number, Problem("a 'switch' record (a user changing enterprise), not a message",
+                                      "是“switch”记录（用户切换企业），不是消息"), line[:2000])
     try:
         millis = int(item["msgtime"])
     except (KeyError, TypeError, ValueError):
-        return Reject(number, f"msgtime missing or not epoch milliseconds: {item.get('msgtime')!r}", line[:2000])
+        return Reject(number, Problem(f"msgtime missing or not epoch milliseconds: {item.get('msgtime')!r}",
+                                      f"msgtime（时间）缺失，或不是以毫秒计的时间戳：{item.get('msgtime')!r}"), line[:2000])
     room = item.get("roomid") or None
     if room is None:
         # The archive holds one-to-one chats beside the groups' messages (roomid ""). They
         # belong to no work group; what was said stays out of the archive.
-        return Reject(number, "a one-to-one chat (empty roomid), not a group message: not archived",
+        return Reject(number, Problem("a one-to-one chat (empty roomid), not a group message: not archived",
+                                      "是单聊（roomid 为空），不是群消息：不归档"),
                       json.dumps({k: item.get(k) for k in ("msgid", "from", "tolist", "msgtime")}, ensure_ascii=False))
     msgtype = str(item.get("msgtype") or "")
     payload = item.get(msgtype) if isinstance(item.get(msgtype), dict) else {}

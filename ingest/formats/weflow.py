@@ -15,11 +15,13 @@ import zlib
 from xml.etree.ElementTree import ParseError
 from typing import BinaryIO, Iterator
 
+from detectors.setting_values import Problem
 from ingest.formats import memotrace
 from ingest.formats.kinds import kind_from_composite, kind_from_name
 from ingest import roster
 from ingest.records import (Context, FormatError, NotChat, OfficeFile, Record, Reject, Skipped, from_epoch, load_json,
                              message_id, not_numbers, parse_local)
+from ingest.user_errors import said
 from newmedia.table import cell_text
 
 _QUOTE_SUFFIX = re.compile(r"\[引用 [^：\]]*：.*\]\Z", re.S)
@@ -40,7 +42,8 @@ class Json:
         doc = export.doc
         if not isinstance(doc, dict) or not isinstance(doc.get("messages", []), list):
             # --format weflow-json for another JSON export
-            raise FormatError("not WeFlow's JSON: it is an object with session and messages")
+            raise FormatError("not WeFlow's JSON: it is an object with session and messages",
+                              "不是 WeFlow 的 JSON：它的 JSON 是带 session 和 messages 的对象")
         session = doc.get("session") if isinstance(doc.get("session"), dict) else {}
         chat_id = session.get("wxid") or session.get("accountId")
         chat_name = session.get("displayName") or session.get("remark") or session.get("nickname")
@@ -50,7 +53,7 @@ class Json:
 def _record(item, chat_id, chat_name) -> Record | Reject:
     raw = json.dumps(item, ensure_ascii=False)[:2000]
     if not isinstance(item, dict) or "createTime" not in item or "localType" not in item:
-        return Reject(None, "message lacks createTime/localType", raw)
+        return Reject(None, Problem("message lacks createTime/localType", "消息缺少 createTime 或 localType"), raw)
     try:
         epoch, code = int(item["createTime"]), int(item["localType"])
     except (TypeError, ValueError):
@@ -98,20 +101,24 @@ class Xlsx(OfficeFile):
                     if any(roster.is_roster_sheet(_first_rows(sheet)) for sheet in book.worksheets):
                         raise Skipped(roster.SKIPPED)
                     raise NotChat(f"an Excel workbook without WeFlow's {_SHEET} sheet (sheets: "
-                                      f"{', '.join(sheets[:5])}): not a chat export qunguan knows")
+                                  f"{', '.join(sheets[:5])}): not a chat export qunguan knows",
+                                  f"是 Excel 工作簿，但没有 WeFlow 的 {_SHEET} 工作表（工作表有：{'、'.join(sheets[:5])}），"
+                                  "不是群管能读的聊天导出")
                 rows = enumerate(chat.iter_rows(values_only=True), start=1)
                 about, header = {}, None
                 for _, row in itertools.islice(rows, _PREAMBLE_ROWS):
                     cells = _cells(row)
                     if _MEMOTRACE_HEADER <= set(cells):
-                        raise memotrace.office_export("Excel", "its layout is not documented for qunguan", ctx)
+                        raise memotrace.office_export("Excel", Problem("its layout is not documented for qunguan",
+                                                                       "群管不了解它的版式"), ctx)
                     if _HEADER <= set(cells):
                         header = cells
                         break
                     about.update(_labelled(cells))
             if header is None:
                 raise FormatError(f"a {_SHEET} sheet without WeFlow's header (序号, 时间, …, 消息类型, 内容) "
-                                  f"in its first {_PREAMBLE_ROWS} rows")
+                                  f"in its first {_PREAMBLE_ROWS} rows",
+                                  f"{_SHEET} 工作表的前 {_PREAMBLE_ROWS} 行中没有 WeFlow 的表头（序号、时间、…、消息类型、内容）")
         except BaseException:
             book.close()
             raise
@@ -137,9 +144,11 @@ def _open_workbook(data: BinaryIO):
         try:
             names = zipfile.ZipFile(data).namelist()
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise FormatError(f"an .xlsx workbook that cannot be read ({type(e).__name__}): damaged or cut short?") from None
-        what = "a Word document (.docx)" if "word/document.xml" in names else "a zip archive"
-        raise FormatError(f"{what} named .xlsx, not an Excel workbook") from None
+            raise FormatError(f"an .xlsx workbook that cannot be read ({type(e).__name__}): damaged or cut short?",
+                              "是无法读取的 .xlsx 工作簿：文件是否损坏或没有复制完整？") from None
+        what, what_zh = ("a Word document (.docx)", "Word 文档（.docx）") if "word/document.xml" in names else \
+            ("a zip archive", "压缩包")
+        raise FormatError(f"{what} named .xlsx, not an Excel workbook", f"是改名为 .xlsx 的{what_zh}，不是 Excel 工作簿") from None
 
 
 def _renamed_chat_sheet(book):
@@ -175,7 +184,8 @@ def _damage_refused(line: int):
     try:
         yield
     except (ParseError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as e:
-        raise FormatError(f"the workbook cannot be read past row {line} ({type(e).__name__}): it is damaged") from None
+        raise FormatError(f"the workbook cannot be read past row {line} ({type(e).__name__}): it is damaged",
+                          f"工作簿读到第 {line} 行后无法再读：文件已损坏") from None
 
 
 def _xlsx_records(book, rows, header: list[str], chat_id: str | None, chat_name: str | None) -> Iterator[Record | Reject]:
@@ -203,7 +213,7 @@ def _xlsx_record(line: int, row: dict, chat_id: str | None, chat_name: str | Non
     try:
         sent_at, precision = parse_local(row.get("时间", ""))
     except ValueError as e:
-        return Reject(line, str(e), json.dumps(row, ensure_ascii=False))
+        return Reject(line, said(e), json.dumps(row, ensure_ascii=False))
     text, type_name = row.get("内容", ""), row.get("消息类型", "")
     kind, quote = kind_from_name(type_name, text), None
     if kind in ("other", "link"):
