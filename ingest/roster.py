@@ -124,7 +124,7 @@ def read_roster(path: Path, shown: str | None = None, archived: dict[str, set[st
     Messages name the file as `shown` (a zip member's ZIP!FILE), else its path. `archived`:
     the units and positions the archive's roster holds (`archived_values`), whole values."""
     shown = shown or str(path)
-    table = read_table(path, HEADERS, ROSTER_ENOUGH, short_cells=True, shown=shown)
+    table = _roster_table(path, shown)
     columns = column_map(table.header, HEADERS)
     if "name" not in columns:
         raise TableError(f"{shown}: no name column (accepted: {', '.join(HEADERS['name'])}); "
@@ -232,6 +232,45 @@ def read_roster(path: Path, shown: str | None = None, archived: dict[str, set[st
                    if note and not note.strip().isdigit() and (i >= len(header) or not header[i])]
         people.append(person)
     return people, errors
+
+
+def _roster_table(path: Path, shown: str):
+    """The table `read_roster` reads; a file that is plainly no table (JSON, a chat export)
+    is refused saying what a roster is and what the file is instead: "no header row" sent
+    the admin looking for a header in a file that could never have one."""
+    try:
+        return read_table(path, HEADERS, ROSTER_ENOUGH, short_cells=True, shown=shown)
+    except TableError:
+        if (what := _what_instead(path, shown)) is None:
+            raise
+    raise TableError(f"{shown}: not a roster: a roster is a CSV (or .xlsx) table with a header row naming its columns "
+                     f"({', '.join(HEADERS)}; or {', '.join(HEADINGS_ZH)} …); this file is {what}",
+                     f"{shown} 不是花名册：花名册应是 CSV（或 .xlsx）表格，第一行是表头，写明各列（{'、'.join(HEADINGS_ZH)} "
+                     f"等）；而这个文件是{what.zh}")
+
+
+def _what_instead(path: Path, shown: str) -> Problem | None:
+    """What a file read as a roster is when it is JSON or a chat export, else None (a
+    table without the header, said as such)."""
+    from ingest.formats import detect  # which imports this module
+    from ingest.records import FormatError, Skipped, first_line
+    from ingest.sources import SNIFF_BYTES, detect_encoding
+
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return None
+    with open(path, "rb") as file:
+        head_bytes = file.read(SNIFF_BYTES)
+    head = head_bytes.decode(detect_encoding(head_bytes), errors="replace")
+    try:
+        fmt = detect(head, head_bytes, Path(shown).name)
+        return Problem(f"a chat export ({fmt.NAME}): ingest it with `qunguan ingest FILE`",
+                       f"聊天导出（{fmt.NAME}）：请用 `qunguan ingest FILE` 导入")
+    except (FormatError, Skipped):
+        pass
+    if head.lstrip("\ufeff \r\n\t")[:1] in ("{", "["):
+        first = first_line(head)[:60]
+        return Problem(f"JSON (first line: {first!r})", f" JSON（第一行：{first!r}）")
+    return None
 
 
 def _typed_quote(row: list, person: dict, header: list[str]) -> Problem | None:

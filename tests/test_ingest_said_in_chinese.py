@@ -1,5 +1,6 @@
 """The admins read Chinese: what ingest and roster import say on stderr about each file and
 record is said in Chinese first, the English kept after it in parentheses for scripts."""
+import json
 import shutil
 
 import pytest
@@ -46,6 +47,25 @@ def test_the_same_week_ingested_again_says_in_chinese_which_files_were_read_befo
     assert f"已读过 {chat}：与导入记录 #1（" in result.stderr
     assert f"（{chat}: the same file as import #1, " in result.stderr
     assert "rejected records listed then and kept in the rejects table: 2 (not stored again)" in result.stderr
+
+
+def test_a_roster_saved_as_json_is_refused_saying_in_chinese_a_roster_is_a_table_with_a_header(
+        qunguan, db_path, tmp_path):
+    roster = tmp_path / "花名册.json"
+    roster.write_text(json.dumps([{"姓名": "王伟", "单位": "县应急局"}], ensure_ascii=False), encoding="utf-8")
+    result = qunguan("roster", "import", roster, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"错误：{roster} 不是花名册：花名册应是 CSV（或 .xlsx）表格，第一行是表头，"
+                                    "写明各列（姓名、单位、职务、微信号、企业微信账号、群昵称 等）；"
+                                    """而这个文件是 JSON（第一行：'[{"姓名": "王伟", "单位": "县应急局"}]'）""")
+    assert f"（error: {roster}: not a roster: a roster is a CSV (or .xlsx) table with a header row" in result.stderr
+    assert "no header row" not in result.stderr
+
+
+def test_a_chat_export_given_as_the_roster_is_said_to_be_one_for_ingest(qunguan, db_path, fixtures):
+    result = qunguan("roster", "import", fixtures / "wecom" / "chatdata.jsonl", "--db", db_path)
+    assert "而这个文件是聊天导出（wecom-archive）：请用 `qunguan ingest FILE` 导入" in result.stderr
+    assert "this file is a chat export (wecom-archive): ingest it with `qunguan ingest FILE`" in result.stderr
 
 
 def test_a_roster_row_skipped_is_said_in_chinese_with_its_line(qunguan, db_path, tmp_path):
