@@ -12,12 +12,12 @@ from ingest.cutjson import cut_at_end
 from ingest.records import FormatError, NotChat, Skipped, first_line
 
 _MAGIC = (
-    (b"\x89PNG", Problem("a PNG image", "PNG 图片")), (b"\xff\xd8\xff", Problem("a JPEG image", "JPEG 图片")),
-    (b"GIF8", Problem("a GIF image", "GIF 图片")), (b"BM", Problem("a BMP image", "BMP 图片")),
-    (b"%PDF", Problem("a PDF document", "PDF 文档")),
-    (b"PK\x03\x04", Problem("an Office document (.xlsx, .docx, .pptx)", "Office 文档（.xlsx、.docx、.pptx）")),
-    (b"\xd0\xcf\x11\xe0", Problem("an old Office document (.xls/.doc)", "旧版 Office 文档（.xls/.doc）")),
-    (b"SQLite format 3", Problem("an SQLite database", "SQLite 数据库")),
+    (b"\x89PNG", Problem("a PNG image", "一张 PNG 图片")), (b"\xff\xd8\xff", Problem("a JPEG image", "一张 JPEG 图片")),
+    (b"GIF8", Problem("a GIF image", "一张 GIF 图片")), (b"BM", Problem("a BMP image", "一张 BMP 图片")),
+    (b"%PDF", Problem("a PDF document", "一个 PDF 文档")),
+    (b"PK\x03\x04", Problem("an Office document (.xlsx, .docx, .pptx)", "一个 Office 文档（.xlsx、.docx、.pptx）")),
+    (b"\xd0\xcf\x11\xe0", Problem("an old Office document (.xls/.doc)", "一个旧版 Office 文档（.xls/.doc）")),
+    (b"SQLite format 3", Problem("an SQLite database", "一个 SQLite 数据库")),
 )
 
 # Zip containers that are files of their own, attachments a chat's export keeps beside it:
@@ -47,7 +47,7 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
     if not head_bytes.strip(b" \r\n\t\xef\xbb\xbf"):
         raise FormatError("empty file", "是空文件")
     if head_bytes[8:12] == b"WEBP":
-        raise _not_chat(Problem("a WEBP image", "WEBP 图片"), filename)
+        raise _not_chat(Problem("a WEBP image", "一张 WEBP 图片"), filename)
     if head_bytes.startswith(b"\xd0\xcf\x11\xe0") and filename.lower().endswith(".xlsx"):
         # Excel keeps a password-protected workbook in the old compound format.
         raise FormatError("a password-protected Excel workbook (or an old .xls named .xlsx): "
@@ -69,7 +69,7 @@ def refuse_if_not_chat(head: str, head_bytes: bytes, filename: str, siblings=())
     # them is judged, unless there is none.
     text = head.rstrip("\x00") or head
     if text.count("\x00") > max(8, len(text) // 100):
-        raise _not_chat(Problem("a binary file", "二进制文件"), filename)
+        raise _not_chat(Problem("a binary file", "一个二进制文件"), filename)
     start = head.lstrip("\ufeff \r\n\t")
     if _HTML.match(start):
         # MemoTrace's HTML page shows the messages of the <name>.html.json it writes beside it.
@@ -149,9 +149,9 @@ def describe(head: str, filename: str, whole: bool = False) -> Problem:
         if isinstance(doc, dict):
             keys = ", ".join(list(doc)[:6])
             return Problem(f"JSON of an unknown shape (top-level keys: {keys}); not a chat export qunguan knows",
-                           f"JSON 的结构不认识（最外层的键：{keys}），不是群管能读的聊天导出")
+                           f"JSON 的结构无法识别（最外层的键：{keys}），不是群管能读的聊天导出")
         return Problem("JSON of an unknown shape; not a chat export qunguan knows",
-                       "JSON 的结构不认识，不是群管能读的聊天导出")
+                       "JSON 的结构无法识别，不是群管能读的聊天导出")
     first = first_line(start)[:60]
     # In a week's folder this is most often a note (说明.txt): nothing of a chat is lost then.
     return Problem(f"not a chat export qunguan knows (first line: {first!r}): if it is a note such as a readme, "
