@@ -71,7 +71,7 @@ def ingest(
         say_refused(str(path), why)
     if len(nothing_in) == len(paths):  # nothing to read: no archive made for it
         fail("nothing to read (every path above is refused); the archive is left as it was",
-             "没有可读取的文件（见上方 refused 行：路径是否写错，文件夹或压缩包是否为空），档案未建立或未改动")
+             "没有可读取的文件（见上方“未导入”行：路径是否写错，文件夹或压缩包是否为空），档案未建立或未改动")
     archive = open_archive(str(db))
     refused = [str(p) for p, _ in nothing_in]
     read: list = []  # the files read, for the summary in Chinese
@@ -125,19 +125,19 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrup
     listed, known = any(r.rejects for r in read), any(r.rejects_known for r in read)
     fix = "改正后重新导入该文件即可，已导入的不会重复"
     if listed and known:  # Monday's re-run: last week's file and this week's, each with bad records
-        line += f"（见上方 rejected 行：文件名与行号；此前导入同一文件时已逐条列出的，见上方 the same file as 行；{fix}）"
+        line += f"（见上方“拒收”行：文件名与行号；此前导入同一文件时已逐条列出的，见上方“已读过”行；{fix}）"
     elif listed:
-        line += f"（见上方 rejected 行：文件名与行号，{fix}）"
+        line += f"（见上方“拒收”行：文件名与行号，{fix}）"
     elif known:
-        line += f"（此前导入同一文件时已逐条列出，见上方 the same file as 行；{fix}）"
+        line += f"（此前导入同一文件时已逐条列出，见上方“已读过”行；{fix}）"
     if garbled := sum(len(r.garbled) for r in read):
-        line += f"；{garbled} 条消息含无法识别的字节，已按原样保存（见上方 garbled 行，请核对原文件）"
+        line += f"；{garbled} 条消息含无法识别的字节，已按原样保存（见上方“乱码”行，请核对原文件）"
     if doubts := sum(len(r.doubts) for r in read):
-        line += f"；{doubts} 条消息在文件末尾、其后没有换行，可能复制时被截断（见上方 check 行，请与原聊天核对）"
+        line += f"；{doubts} 条消息在文件末尾、其后没有换行，可能复制时被截断（见上方“请核对”行，请与原聊天核对）"
     if skipped:
-        line += f"；跳过 {skipped} 个不是聊天记录的文件（图片、附件、名单等，见上方 skipped 行）"
+        line += f"；跳过 {skipped} 个不是聊天记录的文件（图片、附件、名单等，见上方“跳过”行）"
     if refused:
-        line += f"；{refused} 个文件未能导入（见上方 refused 行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
+        line += f"；{refused} 个文件未能导入（见上方“未导入”行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
     if interrupted:
         if interrupted.name:
             line += f"；正在读取的 {interrupted.name} 未导入（档案保持读取它之前的状态）"

@@ -1,7 +1,8 @@
 """What `qunguan ingest` says on stderr about each file: refused, skipped, read before, and
 its records rejected, garbled or to check. Each line in Chinese first, for the admins,
-then the English in parentheses, as scripts and the README quote it; the keyword the
-closing summary points at (见上方 rejected 行) is in the English."""
+then the English in parentheses, as scripts and the README quote it. Each opens with a
+Chinese keyword (拒收, 跳过, 未导入 …) the closing summary points at (见上方“拒收”行); the
+English keeps its own (rejected, skipped, refused …)."""
 from __future__ import annotations
 
 from pathlib import Path

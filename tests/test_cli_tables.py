@@ -94,14 +94,14 @@ def test_a_folder_of_pictures_dragged_in_by_mistake_says_they_were_passed_over(q
         shutil.copy(fixtures / "photo.png", images / name)
     result = qunguan("ingest", images, "--db", db_path, "--group", "g", "--silent")
     assert result.stderr.rstrip().endswith("导入完成：读取 0 个文件，新增消息 0 条，已存在 0 条，拒收记录 0 条；"
-                                            "跳过 2 个不是聊天记录的文件（图片、附件、名单等，见上方 skipped 行）。")
+                                            "跳过 2 个不是聊天记录的文件（图片、附件、名单等，见上方“跳过”行）。")
 
 
 def test_an_ingest_ends_with_a_summary_in_chinese_saying_what_to_do(qunguan, db_path, fixtures, tmp_path):
     result = qunguan("ingest", fixtures / "memotrace3-truncated.csv", fixtures / "pasted.txt", "--db", db_path,
                      "--group", "g", "--silent")
     assert result.stderr.rstrip().endswith("导入完成：读取 2 个文件，新增消息 4 条，已存在 0 条，拒收记录 1 条"
-                                            "（见上方 rejected 行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）。")
+                                            "（见上方“拒收”行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）。")
     alone = qunguan("ingest", fixtures / "pasted.txt", "--db", tmp_path / "other.db", "--silent")
     assert "1 个文件未能导入" in alone.stderr and "请对该文件加 --group 群名 单独导入" in alone.stderr
 
@@ -114,7 +114,7 @@ def test_a_rerun_summary_points_at_the_earlier_listing_of_the_same_files_bad_rec
     again = qunguan("ingest", truncated, "--db", db_path, "--group", "g", "--silent")
     assert "rejected " + str(truncated) not in again.stderr
     assert again.stderr.rstrip().endswith("导入完成：读取 1 个文件，新增消息 0 条，已存在 2 条，拒收记录 1 条（此前导入同一文件时已逐条列出，"
-                                           "见上方 the same file as 行；改正后重新导入该文件即可，已导入的不会重复）。")
+                                           "见上方“已读过”行；改正后重新导入该文件即可，已导入的不会重复）。")
 
 
 def test_a_rerun_with_a_new_file_points_at_both_listings_of_bad_records(qunguan, db_path, fixtures):
@@ -124,5 +124,5 @@ def test_a_rerun_with_a_new_file_points_at_both_listings_of_bad_records(qunguan,
     qunguan("ingest", truncated, "--db", db_path, "--silent")
     week = qunguan("ingest", truncated, bad_times, "--db", db_path, "--silent")
     assert f"rejected {truncated}" not in week.stderr and f"rejected {bad_times}:" in week.stderr
-    assert "拒收记录 3 条（见上方 rejected 行：文件名与行号；此前导入同一文件时已逐条列出的，见上方 the same file as 行；" \
+    assert "拒收记录 3 条（见上方“拒收”行：文件名与行号；此前导入同一文件时已逐条列出的，见上方“已读过”行；" \
            "改正后重新导入该文件即可，已导入的不会重复）。" in week.stderr

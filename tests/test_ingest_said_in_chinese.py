@@ -36,7 +36,7 @@ def test_an_admin_ingesting_a_week_reads_in_chinese_what_happened_to_each_file_a
         "readme, nothing is lost; if it holds a chat, ingest it alone with --format naming its exporter）",
     ])
     # The summary's pointers still find their lines.
-    assert "见上方 rejected 行" in said[-1] and "见上方 skipped 行" in said[-1] and "见上方 refused 行" in said[-1]
+    assert "见上方“拒收”行" in said[-1] and "见上方“跳过”行" in said[-1] and "见上方“未导入”行" in said[-1]
     assert result.exit_code == 1
 
 
