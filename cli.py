@@ -113,6 +113,8 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
             say_result(result, group, db)
 
 
+
+
 def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrupted | None = None) -> str:
     """The run in a line of Chinese, with what to do about what went wrong: admins read
     Chinese; the lines above keep their English, which it points to, for scripts. `skipped`:

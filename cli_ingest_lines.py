@@ -58,7 +58,9 @@ def _say_groups(result, group: str | None, db: Path) -> None:
 
 
 def _say_read_before(result) -> None:
-    if result.unchanged_since:
+    if result.copy_of:
+        warn(_copy_note(result))
+    elif result.unchanged_since:
         since = result.unchanged_since
         say("已读过 ", f"{result.name}：自{zh_of(since)}以来没有改动，不再重复读取",
             f"{result.name}: unchanged since {since}; not read again", "dim")
@@ -89,3 +91,12 @@ def _say_record(keyword: str, english: str, name: str, line: int | None, record:
     """A line about one record of file `name`: by its line, or where none is known its number."""
     where, where_zh = (f"line {line}", f"第 {line} 行") if line else (f"record {record}", f"第 {record} 条记录")
     say(keyword, f"{name} {where_zh}：{zh_of(why)}", f"{english} {name}:{where}: {why}")
+
+
+def _copy_note(result) -> Problem:
+    """Where a file that names no archived group went, as a copy of an earlier import: the
+    admin sees why no group is named after it."""
+    earlier, group = result.copy_of, result.group
+    return Problem(f"{result.name}: the same content as import #{earlier.import_id} of {earlier.path}; filed under "
+                   f"that file's group {group}",
+                   f"{result.name}：内容与第 {earlier.import_id} 号导入的 {earlier.path} 完全相同，已归入该文件所在的群 {group}")

@@ -26,7 +26,7 @@ import sqlite_utils
 
 from classifiers.tokenizer import tokens
 from detectors.setting_values import Problem
-from ingest import roster
+from ingest import copies, roster
 from ingest import writer as ops
 from ingest.formats import NAMED_BY_FILE, ONE_CHAT, by_name, detect
 from ingest.formats.memotrace import chat_named_so, named_like_a_copy
@@ -80,6 +80,9 @@ class FileResult:
     # again), and how many of its rejects that import recorded: reported then, not again.
     read_before: str | None = None
     rejects_known: int = 0
+    # The earlier import whose group this file went to, without --group: the same export
+    # handed over again under another name.
+    copy_of: copies.Earlier | None = None
     import_id: int | None = None  # its row in the ledger, which is there once the file is committed
 
 
@@ -176,6 +179,7 @@ def ingest_source(db: sqlite_utils.Database, source: Source, result: FileResult,
         # title) would hold every message of it a second time. As if named alone with that
         # --group, which then wins over the name inside it, found in a folder or not.
         group, source = earlier.group, replace(source, walked=False)
+        result.copy_of = earlier.copy_of
     try:
         # Decoding in C is fast; a line the file's encoding cannot read sends the whole
         # file (rolled back) through the tolerant line-by-line decoder instead.
@@ -186,17 +190,19 @@ def ingest_source(db: sqlite_utils.Database, source: Source, result: FileResult,
 
 def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) -> FileResult | None:
     """The result of an earlier import of these very bytes under the same name (into
-    whichever group, --group or not), or into the same --group, one read without rejects
-    first: reading them again could add nothing, or file the same messages under
-    another group. Admins re-run the whole export folder every week; old files cost a
-    hash, not a parse. One that had rejects (`rejected`) is read again, in case this
-    version reads more of it. Only a file with a candidate in the ledger (same size,
-    same name or group) is hashed."""
+    whichever group, --group or not), or into the same --group, or without --group of an
+    export of one chat under any name (a colleague's renamed copy: `copy_of` says which),
+    one read without rejects first: reading them again could add nothing, or file the
+    same messages under another group. Admins re-run the whole export folder every week;
+    old files cost a hash, not a parse. One that had rejects (`rejected`) is read again,
+    in case this version reads more of it. Only a file with a candidate in the ledger
+    (same size, and same name, group or chat) is hashed."""
     candidates = conn.execute(
-        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate, i.sha256, i.rejected from imports i "
-        "left join groups g on g.id = i.group_id where i.size = ? "
-        "and (? is null or i.format = ?) and (g.name = ? or i.path = ?) order by i.id desc",
-        [source.size, fmt, fmt, group, source.name]).fetchall()
+        "select i.id, i.finished_at, i.format, g.name, i.new + i.duplicate, i.sha256, i.rejected, i.path from imports i "
+        "left join groups g on g.id = i.group_id where i.size = ? and (? is null or i.format = ?) "
+        "and (g.name = ? or i.path = ? or ? is null and i.format in (select value from json_each(?))) "
+        "order by (? is null and i.path = ?) desc, i.id desc",
+        [source.size, fmt, fmt, group, source.name, group, json.dumps(ONE_CHAT), group, source.name]).fetchall()
     if not candidates:
         return None
     digest = hashlib.sha256()
@@ -210,8 +216,9 @@ def _earlier_import(conn, source: Source, group: str | None, fmt: str | None) ->
     row = next((c for c in same if not c[6]), same[0] if same else None)
     if row is None:
         return None
+    copy_of = copies.Earlier(row[0], row[7], whole=True) if group is None and row[7] != source.name else None
     return FileResult(source.name, format=row[2], group=row[3], duplicate=row[4], rejected=row[6],
-                      unchanged_since=ops.import_named(row[0], row[1]))
+                      unchanged_since=ops.import_named(row[0], row[1]), copy_of=copy_of)
 
 
 def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult:

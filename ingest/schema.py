@@ -618,13 +618,20 @@ create table if not exists settings_told (
 );
 """
 
+_IMPORTS_BY_SIZE = """
+-- Every file ingested without --group looks for an earlier import of its very bytes under
+-- any name (a colleague's renamed copy of the export): by size first, so only a file with
+-- a candidate is hashed, and the lookup stays a seek however long the ledger grows.
+create index if not exists imports_size on imports (size);
+"""
+
 
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
               _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
               _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE, _SEVERITY_AS_DECLARED,
-              _SETTINGS_TOLD]
+              _SETTINGS_TOLD, _IMPORTS_BY_SIZE]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

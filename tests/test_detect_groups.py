@@ -650,7 +650,8 @@ def _three_groups_of_one_unit(qunguan, db_path, fixtures, tmp_path):
     for name in ("财政局工作群", "财政局工作群（新）", "财政局专班群"):
         path = tmp_path / f"{name}.csv"
         path.write_bytes((fixtures / "memotrace3-week1.csv").read_bytes())
-        qunguan("ingest", path, "--db", db_path, "--silent")
+        # Named by --group: the same export under another name is else the same chat.
+        qunguan("ingest", path, "--db", db_path, "--group", name, "--silent")
         qunguan("groups", "set", name, "--unit", "县财政局", "--admin", "周敏", "--db", db_path)
     qunguan("classify", "--db", db_path, "--silent")
 

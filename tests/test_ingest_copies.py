@@ -1,0 +1,71 @@
+"""Given an export of one chat that arrives again under another name (a colleague's
+renamed copy), when the admin ingests it without --group, then it joins the group of the
+chat, and no message is archived a second time in a group named after the new file."""
+import shutil
+
+import pytest
+
+WEEK = "copies/工作群_2025-03-03.csv"
+
+
+def ingest(qunguan, db_path, *paths, group=None):
+    return qunguan("ingest", *paths, "--db", db_path, "--silent", *(["--group", group] if group else []))
+
+
+def groups(query):
+    return query("select g.name, count(m.id) n from groups g left join messages m on m.group_id = g.id "
+                 "group by g.id order by g.id")
+
+
+def _untitled_share(fixtures, path):
+    # A share copied from the mail body below its title: it names no group.
+    lines = (fixtures / "wechat-share.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:]), encoding="utf-8")
+
+
+# Each export of one chat that names no group inside, as first ingested (--group where it
+# names none at all), and the name its copy comes back under.
+@pytest.mark.parametrize("first, group, copy", [
+    ("防汛工作群_utf8.csv", None, "聊天记录.csv"),
+    (WEEK, None, "新建文本文档.csv"),
+    ("memotrace3-html/城关镇防汛群(45600011122@chatroom)/城关镇防汛群.html.json", None, "导出.html.json"),
+    ("袁州区平安建设群_2025-03-03_2025-03-09.txt", None, "平安群_2025-03-03_2025-03-09.txt"),
+    ("pasted.txt", "林业群", "新建文本文档.txt"),
+    (None, "乡村振兴群", "袁州区教育系统工作群-分享(1).txt"),
+])
+def test_a_renamed_copy_joins_the_group_of_the_file_it_copies(qunguan, db_path, query, fixtures, tmp_path, first, group,
+                                                              copy):
+    original = tmp_path / "first" / (first.rsplit("/", 1)[-1] if first else "分享.txt")
+    original.parent.mkdir()
+    if first:
+        shutil.copy(fixtures / first, original)
+    else:
+        _untitled_share(fixtures, original)
+    fmt = ingest(qunguan, db_path, original, group=group).stdout.split("\t")[1]  # its line: path, format, group, …
+    before = groups(query)
+    renamed = tmp_path / copy
+    shutil.copy(original, renamed)
+    again = ingest(qunguan, db_path, renamed)
+    assert again.exit_code == 0, again.stderr
+    archived = before[0]["name"]
+    assert f"{renamed}\t{fmt}\t{archived}\tnew 0\t" in again.stdout
+    assert groups(query) == before
+    assert (f"注意：{renamed}：内容与第 1 号导入的 {original} 完全相同，已归入该文件所在的群 {archived}"
+            f"（warning: {renamed}: the same content as import #1 of {original}; filed under that file's group "
+            f"{archived}）") in again.stderr
+    assert ingest(qunguan, db_path, renamed).stdout == again.stdout  # and run again, the same
+    assert groups(query) == before
+
+
+def test_group_given_files_a_copy_where_the_admin_says(qunguan, db_path, query, fixtures, tmp_path):
+    # Told the week's copy went to the group of the earlier file, the admin names the group
+    # of the next copy: their word wins over what the messages say.
+    ingest(qunguan, db_path, fixtures / WEEK)
+    for name in ("聊天记录.csv", "新建文本文档.csv"):
+        shutil.copy(fixtures / WEEK, tmp_path / name)
+    assert "\t工作群_2025-03-03\tnew 0\t" in ingest(qunguan, db_path, tmp_path / "聊天记录.csv").stdout
+    for copy in (tmp_path / "新建文本文档.csv", fixtures / "copies/工作群_2025-03-10.csv"):
+        result = ingest(qunguan, db_path, copy, group="防火群")
+        assert "\t防火群\tnew" in result.stdout
+        assert "注意" not in result.stderr
+    assert groups(query) == [{"name": "工作群_2025-03-03", "n": 6}, {"name": "防火群", "n": 9}]
