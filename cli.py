@@ -33,7 +33,6 @@ roster_app = typer.Typer(cls=Commands, no_args_is_help=True, help="群成员实�
 app.add_typer(roster_app, name="roster")
 
 
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="聊天导出文件、文件夹或压缩包（Export files, directories or zips.）")],
@@ -111,8 +110,6 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
                             f"already present {result.duplicate}", f"rejected {result.rejected}")
             say_result(result, group, db)
-
-
 
 
 def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrupted | None = None) -> str:

@@ -97,6 +97,11 @@ def _copy_note(result) -> Problem:
     """Where a file that names no archived group went, as a copy of an earlier import: the
     admin sees why no group is named after it."""
     earlier, group = result.copy_of, result.group
-    return Problem(f"{result.name}: the same content as import #{earlier.import_id} of {earlier.path}; filed under "
-                   f"that file's group {group}",
-                   f"{result.name}：内容与第 {earlier.import_id} 号导入的 {earlier.path} 完全相同，已归入该文件所在的群 {group}")
+    if earlier.whole:
+        return Problem(f"{result.name}: the same content as import #{earlier.import_id} of {earlier.path}; filed under "
+                       f"that file's group {group}",
+                       f"{result.name}：内容与第 {earlier.import_id} 号导入的 {earlier.path} 完全相同，已归入该文件所在的群 {group}")
+    return Problem(f"{result.name}: the same chat as import #{earlier.import_id} of {earlier.path}, which archived most "
+                   f"of its first messages; filed under that file's group {group}",
+                   f"{result.name}：与第 {earlier.import_id} 号导入的 {earlier.path} 是同一个群的记录（开头的消息大多已由它存档），"
+                   f"已归入该文件所在的群 {group}")

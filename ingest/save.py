@@ -80,8 +80,8 @@ class FileResult:
     # again), and how many of its rejects that import recorded: reported then, not again.
     read_before: str | None = None
     rejects_known: int = 0
-    # The earlier import whose group this file went to, without --group: the same export
-    # handed over again under another name.
+    # The earlier import of the chat whose group this file went to, though it names none
+    # (without --group): the same export again under another name, or the next week's.
     copy_of: copies.Earlier | None = None
     import_id: int | None = None  # its row in the ledger, which is there once the file is committed
 
@@ -280,6 +280,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         plan = _Planner(db.conn, writer, group_name, result.format, given=not source.walked, excel_gbk=excel_gbk)
         result.import_id, garbled, doubts = plan.import_id, [], []
         for batch in batches:
+            plan.groups.first_rows(batch.rows)
             for number, reject in batch.rejects:
                 plan.reject(number, reject)
             garbled += batch.garbled
@@ -291,6 +292,7 @@ def _save(db, source, batches: Iterator[Batch], result, group_name, progress, ex
         result.new = writer.call(ops.finish, plan.import_id, plan.members.seen_names())
         result.group, result.not_forced, result.renamed = plan.groups.first_name, plan.groups.not_forced, plan.groups.renamed
         result.copy_named = plan.groups.copy_named
+        result.copy_of = plan.groups.copy_of or result.copy_of
         result.duplicate = plan.seen - result.new
         # Set once the batches are read: a file read again with the tolerant decoder
         # (ingest_source) fills the same result.
@@ -479,8 +481,13 @@ class _Groups:
     """Finds the group of each record (`ops.resolve_group`), and which groups the file
     names itself in place of --group."""
 
-    def __init__(self, writer, forced: str | None, overrides: bool, named_inside: bool):
+    def __init__(self, writer, forced: str | None, overrides: bool, named_inside: bool, one_chat: bool):
         self.writer, self.forced, self.overrides, self.named_inside = writer, forced, overrides, named_inside
+        # A file of one chat that names no archived group is looked for by its first
+        # messages (`copies`); --group is the admin's word, and no file is looked for then.
+        self.by_content = one_chat and not forced
+        self.sample: list[tuple] | None = None
+        self.copy_of: copies.Earlier | None = None
         self.cache: dict[tuple, int] = {}
         self.first_id: int | None = None
         self.first_name: str | None = None
@@ -495,7 +502,8 @@ class _Groups:
             named = chat_named_so(longer)
             made = named is not None and self.writer.call(ops.group_named, chat_name) is None
             try:
-                found = self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides, longer)
+                found = (self._group_of_copy(chat_id, chat_name, longer)
+                         or self.writer.call(ops.resolve_group, self.forced, chat_id, chat_name, self.overrides, longer))
             except ops.ChatIdClash as e:
                 raise GroupUnknown(str(e), e.zh) from None
             if found is None:
@@ -528,6 +536,24 @@ class _Groups:
                 self.first_id, self.first_name = found
         return self.cache[key]
 
+    def first_rows(self, rows: list[tuple]) -> None:
+        """Keep what `_group_of_copy` compares of the file's first rows: given each batch's
+        rows, it takes the first batch's that has any."""
+        if self.by_content and self.sample is None and rows:
+            self.sample = copies.sampled((row[1], row[2], _Members.key(row[8], row[9]), row[9], row[5]) for row in rows)
+
+    def _group_of_copy(self, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...]) -> tuple[int, str] | None:
+        """The group a chat without an id that no archived group is named for (it would make
+        a new one) is a copy of, by its first messages; None else."""
+        if not self.by_content or chat_id or any(self.writer.call(ops.group_named, name) is not None
+                                                 for name in (*longer, chat_name) if name):
+            return None
+        found = self.writer.call(copies.group_of_copy, self.sample or [])
+        if found is None:
+            return None
+        *found, self.copy_of = found
+        return tuple(found)
+
 
 class _Members:
     """Members per (group, sender): keyed on the exporter's sender id, else the name; and
@@ -540,13 +566,13 @@ class _Members:
         self.latest: dict[int, tuple[str, str]] = {}  # member -> (sent_at, name) of its last message here
 
     @staticmethod
-    def _key(sender_id: str | None, sender_name: str | None) -> str | None:
+    def key(sender_id: str | None, sender_name: str | None) -> str | None:
         """A member's key within its group: the sender id, else the name; None for neither."""
         return sender_id or ("name:" + sender_name if sender_name else None)
 
     def id_for(self, group_id: int, sender_id: str | None, sender_name: str | None,
                sent_at: str | None = None) -> int | None:
-        key = self._key(sender_id, sender_name)
+        key = self.key(sender_id, sender_name)
         if key is None:
             return None
         member = self.cache.get((group_id, key))
@@ -560,7 +586,7 @@ class _Members:
 
     def existing(self, group_id: int, sender_id: str | None, sender_name: str | None) -> int | None:
         """The member `id_for` would give, if it is archived already; None else."""
-        key = self._key(sender_id, sender_name)
+        key = self.key(sender_id, sender_name)
         if key is None:
             return None
         if (group_id, key) not in self.cache:
@@ -651,7 +677,7 @@ class _Planner:
                  excel_gbk: bool = False):
         self.read, self.writer = read_conn, writer
         self.excel_gbk = excel_gbk  # the file may be a CSV Excel saved in GBK (_excel_gbk)
-        self.groups = _Groups(writer, group_name, given, format_name not in NAMED_BY_FILE)
+        self.groups = _Groups(writer, group_name, given, format_name not in NAMED_BY_FILE, format_name in ONE_CHAT)
         self.members = _Members(writer)
         self.import_id, self.first_id = writer.call(ops.next_ids)
         self.next_id = self.first_id

@@ -410,7 +410,8 @@ def test_a_dissolved_group_is_no_longer_a_second_work_group_of_its_unit(qunguan,
     new = tmp_path / "财政局工作群（新）.csv"
     new.write_text((fixtures / "memotrace3-week2.csv").read_text(encoding="utf-8-sig"), encoding="utf-8-sig")
     for path in (old, new):
-        qunguan("ingest", path, "--db", db_path, "--silent")
+        # Named by --group: the weeks share messages, which without it make them one chat.
+        qunguan("ingest", path, "--db", db_path, "--group", path.stem, "--silent")
         qunguan("groups", "set", path.stem, "--unit", "县财政局", "--admin", "周敏", "--db", db_path)
     qunguan("classify", "--db", db_path, "--silent")
     duplicate = "select subject, s.status from flags f left join flag_state s on s.flag_id = f.id " \

@@ -772,13 +772,13 @@ _MEMOTRACE_WEEK = ("\ufeff消息ID,类型,发送人,时间,内容,备注,昵称,
                    "9100000000000000003,文本,李明,2024-06-17 09:01:47,收到,,,more\r\n")
 
 
-def test_a_memotrace_file_named_after_the_admins_remark_is_its_own_group_until_given_group(qunguan, db_path, query,
-                                                                                          tmp_path):
+def test_a_memotrace_file_named_after_the_admins_remark_finds_the_chat_by_folder_messages_or_group(qunguan, db_path,
+                                                                                                  query, tmp_path):
     # chatlog names the chat 城关镇工作群 (111@chatroom); MemoTrace names its file after the
     # exporter's remark for it, 城关群（王）. In its folder <备注>(<id>@chatroom) the chat id
-    # joins them. Loose, the file says only "城关群（王）": matching two chats by their
-    # messages is not safe (one notice is forwarded word for word into many groups), so it
-    # is a group of its own, and each message is stored under both: --group names it.
+    # joins them. Loose, the file says only "城关群（王）": its messages, archived with the
+    # same senders, times and words, are the chat's (one notice forwarded word for word
+    # into many groups would not be enough: test_ingest_copies.py); --group names it too.
     (tmp_path / "chatlog.csv").write_text(_CHATLOG_WEEK, encoding="utf-8")
     memotrace = _MEMOTRACE_WEEK
     folder = tmp_path / "城关群（王）(111@chatroom)"
@@ -791,9 +791,9 @@ def test_a_memotrace_file_named_after_the_admins_remark_is_its_own_group_until_g
     assert "new 0\talready present 3" in qunguan("ingest", folder / "城关群（王）.csv", "--db", db_path, "--silent").stdout
     named = qunguan("ingest", loose, "--db", db_path, "--group", "城关镇工作群", "--silent")
     assert "城关镇工作群\tnew 0\talready present 3" in named.stdout
-    other = tmp_path / "other.db"  # the known limit: without --group
+    other = tmp_path / "other.db"  # without --group
     qunguan("ingest", tmp_path / "chatlog.csv", "--db", other, "--silent")
-    assert "城关群（王）\tnew 3\t" in qunguan("ingest", loose, "--db", other, "--silent").stdout
+    assert "城关镇工作群\tnew 0\talready present 3" in qunguan("ingest", loose, "--db", other, "--silent").stdout
     assert query("select name from groups order by id") == [{"name": "城关镇工作群"}]
 
 
