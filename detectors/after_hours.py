@@ -87,8 +87,9 @@ _HOUR = r"[\d一二三四五六七八九十两]+点"
 _SPEAKER = re.compile("(?<!请)我(?![镇乡县区村]各)")
 # A clock's hour, not "a little" (早一点, 快一点, 好一点): "明天开会早一点" is no short task. A duty
 # roster's heading is one too: "今天值班：刘主任", "值班名单：张三、李四"; and so is lateness or
-# absence forbidden after a comma ("周六加班到岗，不得请假").
+# absence forbidden after a comma ("周六加班到岗，不得请假"), and a request to others ("请相关人员明天准时参加").
 _TASK_SIGN = re.compile(rf"(?!(?<=[早晚快慢多少好差有])一点){_HOUR}|\d[:：]\d{{2}}|{_UNITS}|值班[表名单安排人员]*[：:]"
+                        r"|请(?:各|全体|相关|有关)[^，,。]{0,6}(?:准时|按时|参加|到岗|报送|上报|提交)"
                         r"|[，,]\s*(?:不得|不准|不许|严禁)(?:无故)?(?:迟到|早退|缺席|缺勤|缺岗|离岗|脱岗|请假)(?![的了吗么嘛呢]|\s*[？?])")
 # Every day's hour as much as one day's: "下周还是每天8点到岗".
 _AT_HOUR = rf"(?:每[天日晚]|每周[一二三四五六日天]?)?(?:上午|下午|早上|晚上|中午)?{_HOUR}"

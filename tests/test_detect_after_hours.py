@@ -608,6 +608,13 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     # But a head telling their own unit, thanks or a check that it was heard after it, or a leader's word relayed, sets it.
     ("我们科明天早上8点开会，不得迟到", True), ("俺们村明天早上八点在大队部集合，打扫卫生，不许迟到", True),
     ("明天早上8点到岗，不得迟到，🙏", True), ("明天上午8点开会，不得缺席，明白？", True), ("书记说明天8点到岗，不得迟到", True),
+    # Where to be may be anywhere one goes to (到经管站对账); units told to work or be at their posts, everyone
+    # told the hour to come, and those concerned asked to come on time are set a task too.
+    ("各村会计明天上午带上账本到经管站对账，不得缺席", True), ("各村：周六正常上班，迎接县里人居环境检查，村干部全部在岗", True),
+    ("各站所：周日加班整理档案，9点到岗", True), ("同志们，明天上午9点县纪委来检查作风建设，所有人必须在岗", True),
+    ("@所有人 明天上午全员大扫除，8点到", True), ("请相关人员明天准时参加", True),
+    ("请大家吃饭", False), ("请大家放心", False), ("这个周末所有人都要下村摸排，谁有意见找书记去，反正我是被逼的", False),
+    ("各位：本周末的加班，是为了完成省里的督查迎检，局里已安排好周六周日的午餐，谢谢大家的理解和支持。", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
