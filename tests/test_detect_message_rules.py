@@ -157,6 +157,7 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("监考老师到岗后拍照发群里，核对准考证", True), ("参赛期间各村干部在岗情况也要拍照上报", True),
     ("入户照片每户2张，每个村共计不少于40张，发镇群", True), ("上周督查发现的问题，整改完拍照发群里", True),
     ("之前要求的巡河照片，每天都要发群里", True), ("我们村的入户照片都传了，每户两张", False),
+    ("请各位把今天的在岗自拍发群里", True),
 ])
 def test_media_told_of_sent_shared_or_for_a_card_are_not_demanded_but_those_still_asked_are(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
