@@ -615,6 +615,12 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("@所有人 明天上午全员大扫除，8点到", True), ("请相关人员明天准时参加", True),
     ("请大家吃饭", False), ("请大家放心", False), ("这个周末所有人都要下村摸排，谁有意见找书记去，反正我是被逼的", False),
     ("各位：本周末的加班，是为了完成省里的督查迎检，局里已安排好周六周日的午餐，谢谢大家的理解和支持。", False),
+    # A unit or a role asked by name, everyone of a kind addressed, teachers all told to train, and a routine
+    # flood-control form or meeting: tasks, not emergencies.
+    ("请执法大队本周对辖区内重点排污企业开展一次全覆盖检查。", True), ("@全体班主任 明天早上7:40各班组织学生进行防溺水安全教育", True),
+    ("本周五放学后全体教师进行消防安全培训，请勿提前离校。", True), ("各村明天上午10点前报送防汛物资储备情况表。", True),
+    ("各村书记：明晚7点到镇里开会，研究防汛，请准时。", True),
+    ("@所有人 局工会组织的职工乒乓球赛决赛今天下午4点在活动室举行，欢迎大家下班后来加油助威", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task

@@ -158,6 +158,9 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     ("入户照片每户2张，每个村共计不少于40张，发镇群", True), ("上周督查发现的问题，整改完拍照发群里", True),
     ("之前要求的巡河照片，每天都要发群里", True), ("我们村的入户照片都传了，每户两张", False),
     ("请各位把今天的在岗自拍发群里", True),
+    # Members complaining of the demands they get are who the rule protects.
+    ("这接龙每天都要弄，烦死了", False), ("每次活动都要拍照，上课时间都不够用了😔", False),
+    ("省里要求每个检查点都要拍照打卡，我们人手根本不够", False), ("镇上的督查又要看照片，我们组照片都传了多少回了", False),
 ])
 def test_media_told_of_sent_shared_or_for_a_card_are_not_demanded_but_those_still_asked_are(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
