@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.schema import HANDLING_STATUSES, OPEN_STATUSES
+from review.days import read_day
 
 PAGE = 50
 FILTERS = ("group", "unit", "category", "article", "status", "since", "until")
@@ -39,6 +40,22 @@ class Page:
     filters: dict = field(default_factory=dict)
     # The page before: "" for the first page, a cursor for another, None on the first page.
     prev_cursor: str | None = None
+
+
+def read_dates(filters: dict) -> tuple[dict, list[str]]:
+    """`filters` with their days (`since`, `until`) written YYYY-MM-DD where `read_day`
+    reads them and left out where it cannot, and what to tell the user about those, in
+    Chinese: a day left out, or a range the wrong way round, which nothing can match."""
+    read, problems = dict(filters), []
+    for key, label in (("since", "自"), ("until", "至")):
+        if read.get(key):
+            day = read_day(read[key])
+            if day is None:
+                problems.append(f"“{label}”的日期无法识别：{read[key]}（请写作 2025-03-05），未按此日期筛选")
+            read[key] = day.isoformat() if day else ""
+    if read.get("since") and read.get("until") and read["since"] > read["until"]:
+        problems.append(f"“自”（{read['since']}）晚于“至”（{read['until']}），没有标记能在此期间内")
+    return read, problems
 
 
 def _where(filters: dict) -> tuple[list[str], list]:

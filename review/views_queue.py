@@ -20,7 +20,8 @@ async def queue_view(datasette, request):
 async def _queue_page(datasette, request, args, here: str, kept: dict | None = None, status: int = 200):
     """The queue at `here` (its filters and cursor in `args`); `kept`, a bulk form that
     was not recorded, its ticks, note and the `seen` it came with, to send again."""
-    filters = {k: (args.get(k) or "").strip() for k in queue.FILTERS}
+    typed = {k: (args.get(k) or "").strip() for k in queue.FILTERS}
+    filters, problems = queue.read_dates(typed)
     cursor = args.get("before")
     db = archive(datasette)
     # The latest decision before the page is read: the bulk form leaves out flags decided after it.
@@ -33,7 +34,8 @@ async def _queue_page(datasette, request, args, here: str, kept: dict | None = N
     # where a bare "?before=…" would lead to the bulk form, which sends it to the first page.
     at = f"{ROUTES_PREFIX}/queue?"
     return Response.html(await datasette.render_template("qunguan_queue.html", {
-        "page": page, "filters": filters, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
+        # A day the queue could not read stays in its box as typed, to be corrected.
+        "page": page, "filters": {k: filters[k] or typed[k] for k in typed}, "problems": problems, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
         "next_url": f"{at}{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
         "first_url": f"{at}{urlencode(query)}" if cursor else None,
         "prev_url": None if page.prev_cursor is None else
@@ -41,7 +43,7 @@ async def _queue_page(datasette, request, args, here: str, kept: dict | None = N
         "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "here": here, "back": urlencode({"back": here}), "seen": kept["seen"] if kept else seen,
         "ticked": kept["flags"] if kept else [], "note": kept["note"] if kept else "",
-    }, request=request), status=status)
+    }, request=request), status=400 if problems and status == 200 else status)
 
 
 _MENU_SECONDS = 60
