@@ -9,6 +9,7 @@ from typing import NamedTuple
 from ingest import chain
 from ingest.records import local_now, stamp
 from ingest.schema import ACTION_NAMES, HANDLING_ACTIONS, HANDLING_STATUSES
+from review.days import read_day
 
 MAX_NOTE = 4000
 # How the decisions no person made are signed: a check settling its own flags (its
@@ -19,7 +20,6 @@ NOT_A_PERSON = ("rules@", "cli:")
 # A handling row `h` a person wrote. How long handling took counts only these: the others
 # are no one taking up a case.
 BY_A_PERSON = "(" + " and ".join(f"h.actor_id not like '{prefix}%'" for prefix in NOT_A_PERSON) + ")"
-_DAY = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
 
 
 class ValidationError(ValueError):
@@ -59,18 +59,16 @@ def validate(status: str, action: str, note: str, due_date: str | None, actions:
 
 
 def _due(text: str | None, today: date) -> str | None:
-    due = (text or "").strip() or None
-    if due:
-        # fromisoformat alone also takes 20240101 and week dates (2024-W01-1), which would
-        # be stored as typed; year 1 is no deadline either.
-        try:
-            if not _DAY.fullmatch(due) or not 2000 <= date.fromisoformat(due).year <= 2099:
-                raise ValueError(due)
-        except ValueError:
-            raise ValidationError("办结期限格式应为 YYYY-MM-DD") from None
-        if date.fromisoformat(due) < today:
-            raise ValidationError(f"办结期限不能早于今天（{today.isoformat()}）")
-    return due
+    """The due date as YYYY-MM-DD, however the form's date field sent it (`read_day`)."""
+    if not (text or "").strip():
+        return None
+    due = read_day(text)
+    # Year 1 is no deadline.
+    if due is None or not 2000 <= due.year <= 2099:
+        raise ValidationError("办结期限格式应为 YYYY-MM-DD（如 2025-03-31）")
+    if due < today:
+        raise ValidationError(f"办结期限不能早于今天（{today.isoformat()}）")
+    return due.isoformat()
 
 
 # Characters a form may carry that no note means: NUL and the other controls, but the

@@ -80,6 +80,13 @@ async def test_invalid_decisions_reshow_the_form_with_the_reason(ds, query, fiel
     assert query("select count(*) n from handling")[0]["n"] == 0
 
 
+@pytest.mark.parametrize("typed", ["2099/3/20", "2099年3月20日", "2099-3-20"])
+async def test_a_due_date_typed_without_a_date_picker_is_stored_as_the_picker_writes_it(ds, query, typed):
+    response = await decide(ds, first_flag(query), "u-supervisor", status="confirmed", action="talked", due_date=typed)
+    assert response.status_code == 302
+    assert query("select due_date from handling") == [{"due_date": "2099-03-20"}]
+
+
 async def test_bulk_marks_selected_flags_with_one_note(ds, query):
     ids = [r["id"] for r in query("select id from flags order by id limit 3")]
     token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, "u-admin"))
