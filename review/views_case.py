@@ -46,7 +46,7 @@ async def case_view(datasette, request):
             error, busy = str(e), isinstance(e, handling.Busy)
         else:
             if not newer:
-                datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}，{ACTION_NAMES[decision['action']]}")
+                datasette.add_message(request, f"已记录：{STATUS_NAMES[decision['status']]}（措施：{ACTION_NAMES[decision['action']]}）")
                 return Response.redirect(f"{ROUTES_PREFIX}/flags/{flag_id}{keep}")
             superseded = newer[0]  # shown with the page as it is now, the form as they filled it
     around = min(max(queue.row_id(request.args.get("context")) or 10, 1), MAX_CONTEXT)

@@ -40,6 +40,16 @@ async def test_a_supervisor_decision_is_one_handling_row_with_their_id(ds, query
     assert "已约谈本人" in page.text and "u-supervisor" in page.text
 
 
+async def test_the_confirmation_says_which_is_the_status_and_which_the_measure(ds, query):
+    # "已记录：属实，无" read as "recorded: confirmed, nothing".
+    flag_id = first_flag(query)
+    hidden, cookies = await form_fields(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, "u-supervisor"))
+    decided = await ds.client.post(f"/-/qunguan/flags/{flag_id}", data={**hidden, "status": "confirmed", "action": "none"},
+                                   cookies=cookies)
+    page = await ds.client.get(decided.headers["location"], cookies={**cookies, **decided.cookies})
+    assert "已记录：属实（措施：无）" in page.text
+
+
 async def test_a_decision_posted_from_a_stale_page_is_refused_in_chinese_and_not_recorded(ds, query):
     flag_id = first_flag(query)
     token, cookies = await csrf(ds, f"/-/qunguan/flags/{flag_id}", cookies_for(ds, "u-supervisor"))
