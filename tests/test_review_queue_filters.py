@@ -1,5 +1,5 @@
-"""The queue's filters as supervisors type them: a day written without a date picker, a
-day no calendar has, a range the wrong way round."""
+"""The queue's filters as supervisors type them (a day written without a date picker, a
+day no calendar has, a range the wrong way round) and how many flags they match."""
 import re
 from urllib.parse import quote
 
@@ -41,3 +41,11 @@ async def test_a_day_the_queue_cannot_read_is_said_and_not_applied(ds, typed):
 async def test_a_range_the_wrong_way_round_is_said(ds):
     page = await queue(ds, "status=all&since=2025-03-09&until=2025-03-03")
     assert page.status_code == 400 and "“自”（2025-03-09）晚于“至”（2025-03-03）" in page.text
+
+
+async def test_the_queue_says_how_many_flags_match_as_the_dashboard_counts_them(ds, query):
+    dashboard = await ds.client.get("/-/qunguan/dashboard", cookies=cookies_for(ds, "u-supervisor"))
+    waiting = re.search(r"待处置 (\d+)", dashboard.text).group(1)
+    assert f"共 {waiting} 条" in (await queue(ds)).text  # not thirteen category counts to add up
+    red_packets = query("select count(*) n from flags where category = 'red_packet'")[0]["n"]
+    assert f"共 {red_packets} 条" in (await queue(ds, "status=all&category=red_packet")).text
