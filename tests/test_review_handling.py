@@ -4,7 +4,7 @@ import html
 import re
 import sqlite3
 from datetime import date, timedelta
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import pytest
 
@@ -224,6 +224,18 @@ async def test_a_case_opened_from_a_filtered_queue_leads_back_to_it_after_a_deci
     # Only this site's queue and search pages are followed back.
     away = await ds.client.get(f"/-/qunguan/flags/{flag_id}?back=https://example.com/", cookies=cookies)
     assert 'href="/-/qunguan/queue">« 返回审核队列' in away.text
+
+
+async def test_another_flag_on_the_message_leads_back_to_the_same_filtered_queue(ds, query, db_path):
+    flag = query("select id, category, message_id, group_id from flags where message_id is not null "
+                 "and category != 'offtopic' order by id limit 1")[0]
+    conn = sqlite3.connect(db_path)
+    flag_as_chatter(conn, [{"id": flag["message_id"], "group_id": flag["group_id"]}])
+    conn.close()
+    other = query("select max(id) as id from flags")[0]["id"]
+    keep = urlencode({"back": f"/-/qunguan/queue?category={flag['category']}"})
+    case = await ds.client.get(f"/-/qunguan/flags/{flag['id']}?{keep}", cookies=cookies_for(ds, "u-supervisor"))
+    assert f'href="/-/qunguan/flags/{other}?{keep}"' in case.text
 
 
 async def test_handling_is_append_only_and_verify_finds_an_edited_row(ds, qunguan, query, db_path):
