@@ -31,6 +31,7 @@ PHRASES: list[tuple[str, str]] = [
     ('<a href="{{ item.href }}">{{ item.label }}</a>',
      '<a href="{{ item.href }}">{% if item.href == urls.instance() %}首页{% else %}{{ item.label }}{% endif %}</a>'),
     # base.html, logout.html, _footer.html
+    ("<!DOCTYPE html>\n<html>", '<!DOCTYPE html>\n<html lang="zh-CN">'),
     ('<title id="nav-menu-svg-title">Menu</title>', '<title id="nav-menu-svg-title">菜单</title>'),
     ('<button class="button-as-link">Log out</button>', '<button class="button-as-link">退出登录</button>'),
     ("{% block title %}Log out{% endblock %}", "{% block title %}退出登录{% endblock %}"),

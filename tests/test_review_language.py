@@ -50,6 +50,15 @@ async def test_every_page_leads_home_in_chinese(ds, path):
     assert "home" not in crumbs
 
 
+@pytest.mark.parametrize("user, path", [(None, "/-/login"), ("u-supervisor", "/-/qunguan/queue"),
+                                        ("u-supervisor", "/-/qunguan/flags/1"), ("u-auditor", "/archive/messages"),
+                                        ("u-auditor", "/archive?sql=select+1"), ("u-supervisor", "/archive/imports")])
+async def test_every_page_tells_the_browser_it_is_in_chinese(ds, user, path):
+    # Browsers choose the Chinese font by it (not a Japanese one), and screen readers the voice.
+    page = await ds.client.get(path, cookies=cookies_for(ds, user))
+    assert '<html lang="zh-CN">' in page.text
+
+
 @pytest.mark.parametrize("user, path, status, chinese", [
     ("u-supervisor", "/archive/imports", 403, ["无权访问", "没有查看此表的权限"]),
     ("u-supervisor", "/archive?sql=select+1", 403, ["无权访问", "没有执行 SQL 查询的权限"]),
