@@ -8,15 +8,14 @@ from datasette import Response
 from classifiers.tokenizer import search_terms
 from review import queue
 from review.highlight import highlight
-from review.web import archive, require
+from review.web import ROUTES_PREFIX, archive, require
 
 
 async def search_view(datasette, request):
     await require(datasette, request, "qunguan-review")
     text = request.args.get("q", "").strip()
-    before = request.args.get("before")
-    rows, cursor = await archive(datasette).execute_fn(
-        lambda conn: queue.search(conn, text, queue.row_id(before)))
+    before = queue.row_id(request.args.get("before"))
+    rows, cursor = await archive(datasette).execute_fn(lambda conn: queue.search(conn, text, before))
     parts = search_terms(text)
     terms = " ".join(parts)
     for row in rows:
@@ -24,5 +23,6 @@ async def search_view(datasette, request):
     return Response.html(await datasette.render_template("qunguan_search.html", {
         "q": text, "terms": terms, "rows": rows,
         "next_url": f"?{urlencode({'q': text, 'before': cursor})}" if cursor else None,
+        "first_url": f"{ROUTES_PREFIX}/search?{urlencode({'q': text})}" if before else None,
         "back": urlencode({"back": request.full_path}),
     }, request=request))

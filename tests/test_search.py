@@ -67,3 +67,12 @@ async def test_a_phrase_in_quotes_ignores_case_as_the_rest_of_search_does(archiv
     ds = make_datasette(archive)
     page = await ds.client.get("/-/qunguan/search", params={"q": "\"word格式\""}, cookies=cookies_for(ds, "reader"))
     assert "<mark>Word格式</mark>" in page.text
+
+
+async def test_a_later_page_of_results_leads_back_to_the_first(archive):
+    ds = make_datasette(archive)
+    cookies = cookies_for(ds, "reader")
+    first = await ds.client.get("/-/qunguan/search", params={"q": "红包"}, cookies=cookies)
+    assert "« 第一页" not in first.text
+    later = await ds.client.get("/-/qunguan/search", params={"q": "红包", "before": "999999"}, cookies=cookies)
+    assert 'href="/-/qunguan/search?q=%E7%BA%A2%E5%8C%85">« 第一页' in later.text
