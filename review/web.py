@@ -62,9 +62,14 @@ def role_of(datasette, actor) -> str | None:
     return user.role if user and not user.disabled and actor.get("epoch") == user.epoch else None
 
 
+# Why a role is refused a page or form of the site, said to whoever is refused it.
+_REFUSALS = {"qunguan-handle": "只有核查人和管理员可以记录处置，审计账号只读",
+             "qunguan-users": "只有管理员和审计人员可以查看用户列表"}
+
+
 async def require(datasette, request, action):
     if not await datasette.permission_allowed(request.actor, action):
-        raise Forbidden("没有权限")
+        raise Forbidden(_REFUSALS.get(action, "没有权限"))
 
 
 async def menu(datasette, actor) -> list[dict]:

@@ -84,6 +84,19 @@ async def test_every_route_answers_by_role(ds, actor):
     assert wrong == {}
 
 
+@pytest.mark.parametrize("actor, method, path, said", [
+    ("u-auditor", "POST", "/-/qunguan/flags/1", "只有核查人和管理员可以记录处置，审计账号只读"),
+    ("u-auditor", "POST", "/-/qunguan/bulk", "只有核查人和管理员可以记录处置，审计账号只读"),
+    ("u-supervisor", "GET", "/-/qunguan/users", "只有管理员和审计人员可以查看用户列表"),
+])
+async def test_a_user_refused_a_form_or_page_is_told_why(ds, query, actor, method, path, said):
+    token, cookies = await csrf(ds, "/-/qunguan/queue", cookies_for(ds, actor))
+    form = {"csrftoken": token, "status": "dismissed", "action": "none", "flag": "1"}
+    response = await ds.client.request(method, path, data=form if method == "POST" else None, cookies=cookies)
+    assert response.status_code == 403 and said in response.text
+    assert query("select count(*) n from handling")[0]["n"] == 0
+
+
 @pytest.mark.parametrize("actor", [None, "u-supervisor"])
 @pytest.mark.parametrize("method, path", [("GET", "/-/login"), ("GET", "/-/qunguan/flags/1"), ("GET", "/-/qunguan/queue"),
                                           ("GET", "/archive/messages.csv"), ("GET", "/archive/flags?_size=abc"),
