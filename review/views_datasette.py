@@ -1,15 +1,16 @@
 """Datasette's own pages as this site serves them: its debugging and server pages behind
-the login, the table page's script in Chinese, and table and row pages that link only
-to what the user may open."""
+the login, the table page's script in Chinese, table and row pages that link only
+to what the user may open, and flags listed by a query that link to their case."""
 from __future__ import annotations
 
 from datasette import Response
+from markupsafe import Markup
 from datasette.views.special import AllowDebugView, JsonDataView, MessagesDebugView, PatternPortfolioView
 
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES
 from review import datasette_zh
 from review.permissions import unreadable_tables
-from review.web import require, role_of
+from review.web import ROUTES_PREFIX, archive, require, role_of
 
 
 async def table_js_view():
@@ -66,3 +67,15 @@ async def template_vars(datasette, request, database, table, view_name) -> dict:
         unlinked = {key["column"] for key in keys if key["other_table"] in unreadable}
     return {"category_names": CATEGORY_NAMES, "status_names": STATUS_NAMES, "action_names": ACTION_NAMES,
             "kind_names": KIND_NAMES, "unreadable_tables": unreadable, "unlinked_columns": unlinked}
+
+
+# The column in which the canned queries (site.QUERIES, datasette/queries/) list a flag's id.
+FLAG_COLUMN = "标记"
+
+
+def flag_link(datasette, database: str, table: str | None, column: str, value) -> Markup | None:
+    """A flag's id in a query's results as a link to its case page, where an auditor
+    tracing a decision sees the message in its conversation; None for any other cell."""
+    if table is None and column == FLAG_COLUMN and type(value) is int and database == archive(datasette).name:
+        return Markup(f'<a href="{datasette.urls.path(f"{ROUTES_PREFIX}/flags/{value}")}">{value}</a>')
+    return None

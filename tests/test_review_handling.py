@@ -755,6 +755,18 @@ async def test_auditors_read_the_decision_trail_in_chinese(ds, query):
     assert "dismissed" not in exported.text and "removed" not in exported.text
 
 
+@pytest.mark.parametrize("listing", ["/archive/handling_trail?标记=&处置人=", "/archive/stale_open_flags"])
+async def test_an_auditor_goes_from_a_listed_flag_to_its_case(ds, query, db_path, listing):
+    flag_id = first_flag(query)
+    await decide(ds, flag_id, "u-supervisor", status="reviewing", action="none")
+    conn = sqlite3.connect(db_path)
+    with conn:  # raised long ago, and open since
+        conn.execute("update flags set created_at = '2020-01-01T00:00:00' where id = ?", [flag_id])
+    conn.close()
+    page = await ds.client.get(listing, cookies=cookies_for(ds, "u-auditor"))
+    assert f'<a href="/-/qunguan/flags/{flag_id}">{flag_id}</a>' in page.text
+
+
 # Faceted, sorted or exported by author, every decision ranks colleagues by their handling
 # as the time_to_handle query does, which is for auditors and admins only.
 RANKING_ROUTES = ["/archive/handling?_facet=actor_id", "/archive/handling?_sort=actor_id", "/archive/handling.csv",

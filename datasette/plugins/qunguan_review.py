@@ -7,7 +7,7 @@ from review import csv_export, datasette_zh, errors, guard, site, views_refusal
 from review.permissions import allowed
 from review.views_case import case_view
 from review.views_dashboard import dashboard_view
-from review.views_datasette import debug_page_view, server_page_view, table_js_view, template_vars
+from review.views_datasette import debug_page_view, flag_link, server_page_view, table_js_view, template_vars
 from review.views_login import login, logout
 from review.views_password import password_view
 from review.views_queue import bulk_view, queue_view
@@ -64,6 +64,11 @@ def prepare_jinja2_environment(env):
 @hookimpl
 def extra_template_vars(datasette, request, database, table, view_name):
     return lambda: template_vars(datasette, request, database, table, view_name)
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    return flag_link(datasette, database, table, column, value)
 
 
 @hookimpl
