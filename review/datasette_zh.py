@@ -43,9 +43,15 @@ PHRASES: list[tuple[str, str]] = [
     ("&middot; Data license:", "&middot; 数据许可："),
     ("Data source: {%", "数据来源：{%"),
     ("About: {%", "关于：{%"),
-    # index.html
+    # index.html: "546 rows in 9 tables, 686 rows in 5 hidden tables, 1 view"
+    ('{{ metadata.title or "Datasette" }}: {% for database in databases %}{{ database.name }}{% if not loop.last %}, ',
+     '{{ metadata.title or "Datasette" }}：{% for database in databases %}{{ database.name }}{% if not loop.last %}、'),
     ('title="{{ table.count }} rows"', 'title="{{ table.count }} 行"'),
-    (" rows in {% endif %}", " 行，{% endif %}"),
+    (" rows in {% endif %}", " 行，分属 {% endif %}"),
+    ("{% if database.tables_count and database.hidden_tables_count %}, {% endif -%}",
+     "{% if database.tables_count and database.hidden_tables_count %}；{% endif -%}"),
+    ("{% if database.tables_count or database.hidden_tables_count %}, {% endif -%}",
+     "{% if database.tables_count or database.hidden_tables_count %}；{% endif -%}"),
     (" table{% if database.tables_count != 1 %}s{% endif %}", " 张表"),
     (" hidden table{% if database.hidden_tables_count != 1 %}s{% endif -%}", " 张隐藏表"),
     (" view{% if database.views_count != 1 %}s{% endif %}", " 个视图"),

@@ -50,6 +50,13 @@ async def test_every_page_leads_home_in_chinese(ds, path):
     assert "home" not in crumbs
 
 
+async def test_the_home_page_counts_tables_in_chinese_sentences(ds):
+    page = await ds.client.get("/", cookies=cookies_for(ds, "u-auditor"))
+    counts = re.sub(r"\s+", "", re.search(r"</h2>\s*<p>(.*?)</p>", page.text, re.S).group(1))
+    assert re.fullmatch(r"[\d,]+行，分属\d+张表；[\d,]+行，分属\d+张隐藏表；\d+个视图", counts), counts
+    assert re.search(r"<title>[^<]*：archive</title>", page.text)
+
+
 @pytest.mark.parametrize("user, path", [(None, "/-/login"), ("u-supervisor", "/-/qunguan/queue"),
                                         ("u-supervisor", "/-/qunguan/flags/1"), ("u-auditor", "/archive/messages"),
                                         ("u-auditor", "/archive?sql=select+1"), ("u-supervisor", "/archive/imports")])
