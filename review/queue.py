@@ -42,6 +42,11 @@ class Page:
     prev_cursor: str | None = None
 
 
+def typed_filters(args) -> dict:
+    """The queue's filters as an address gives them (`args`: its query's values by name)."""
+    return {k: (args.get(k) or "").strip() for k in FILTERS}
+
+
 def read_dates(filters: dict) -> tuple[dict, list[str]]:
     """`filters` with their days (`since`, `until`) written YYYY-MM-DD where `read_day`
     reads them and left out where it cannot, and what to tell the user about those, in
@@ -114,6 +119,17 @@ def queue(conn, filters: dict, cursor: str | None = None, page: int = PAGE) -> P
         next_cursor = f"{rows[-1]['severity']}:{rows[-1]['id']}"
     prev_cursor = _before(conn, clauses, params, rows[0], page) if position and rows else None
     return Page(rows, counts(conn, filters, clauses, params), next_cursor, filters, prev_cursor)
+
+
+def next_flag(conn, filters: dict, flag: dict) -> int | None:
+    """The id of the flag after `flag` (a row with its severity and id) in the queue under
+    `filters`, whether or not `flag` is still listed there (decided on meanwhile); None
+    at the queue's end."""
+    clauses, params = _where(filters)
+    after = " and ".join([*clauses, "(f.severity, f.id) < (?, ?)"])
+    found = conn.execute(f"select f.id from flags f {_FILTER_JOINS} where {after} order by f.severity desc, f.id desc "
+                         "limit 1", [*params, flag["severity"], flag["id"]]).fetchone()
+    return found[0] if found else None
 
 
 def _before(conn, clauses: list[str], params: list, first: dict, page: int) -> str:

@@ -2,7 +2,7 @@
 decision form."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from datasette import Response
 
@@ -25,6 +25,16 @@ def _back(request) -> str:
     filters and all (only those pages of this site), else the queue."""
     back = safe_next(request.args.get("back"))
     return back if back.startswith((f"{ROUTES_PREFIX}/queue", f"{ROUTES_PREFIX}/search")) else f"{ROUTES_PREFIX}/queue"
+
+
+async def _next_in_queue(db, back: str, flag: dict) -> int | None:
+    """The flag after `flag` in the queue page `back` leads to, filters and all (None when
+    it leads to search results), so a supervisor works through it case by case."""
+    parts = urlsplit(back)
+    if parts.path != f"{ROUTES_PREFIX}/queue":
+        return None
+    filters, _ = queue.read_dates(queue.typed_filters({k: v[0] for k, v in parse_qs(parts.query).items()}))
+    return await db.execute_fn(lambda conn: queue.next_flag(conn, filters, flag))
 
 
 async def case_view(datasette, request):
@@ -61,7 +71,7 @@ async def case_view(datasette, request):
     return Response.html(await datasette.render_template("qunguan_case.html", {
         **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag),
         "around": around, "more_context": more, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
-        "back": back, "keep": keep, "superseded": _decided(superseded) if superseded else None,
+        "back": back, "keep": keep, "next_flag": await _next_in_queue(db, back, flag), "superseded": _decided(superseded) if superseded else None,
         # A form the busy archive sent back was never checked against newer decisions: it
         # keeps the `seen` it came with, so sent again it is (`handling.decide`).
         "seen": (queue.row_id(form.get("seen")) or 0) if busy else data["history"][-1]["id"] if data["history"] else 0,

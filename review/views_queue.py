@@ -20,7 +20,7 @@ async def queue_view(datasette, request):
 async def _queue_page(datasette, request, args, here: str, kept: dict | None = None, status: int = 200):
     """The queue at `here` (its filters and cursor in `args`); `kept`, a bulk form that
     was not recorded, its ticks, note and the `seen` it came with, to send again."""
-    typed = {k: (args.get(k) or "").strip() for k in queue.FILTERS}
+    typed = queue.typed_filters(args)
     filters, problems = queue.read_dates(typed)
     cursor = args.get("before")
     db = archive(datasette)

@@ -226,6 +226,24 @@ async def test_a_case_opened_from_a_filtered_queue_leads_back_to_it_after_a_deci
     assert 'href="/-/qunguan/queue">« 返回审核队列' in away.text
 
 
+async def test_a_case_opened_from_the_queue_leads_on_to_the_next_flag_there(ds, query):
+    cookies = cookies_for(ds, "u-supervisor")
+    queue_page = await ds.client.get("/-/qunguan/queue?status=all&category=group_member_unverified", cookies=cookies)
+    keep = urlencode({"back": "/-/qunguan/queue?status=all&category=group_member_unverified"})
+    members = [r["id"] for r in query("select id from flags where category = 'group_member_unverified' "
+                                      "order by severity desc, id desc")]
+    assert len(members) > 1 and f"/-/qunguan/flags/{members[0]}?{keep}" in queue_page.text
+    case = await ds.client.get(f"/-/qunguan/flags/{members[0]}?{keep}", cookies=cookies)
+    assert f'<a href="/-/qunguan/flags/{members[1]}?{keep}">下一条 »</a>' in case.text
+    # Decided on and gone from a queue of undecided flags, it still leads on from where it stood.
+    await decide(ds, members[0], "u-supervisor", status="dismissed", action="none")
+    undecided = urlencode({"back": "/-/qunguan/queue?status=new&category=group_member_unverified"})
+    case = await ds.client.get(f"/-/qunguan/flags/{members[0]}?{undecided}", cookies=cookies)
+    assert f'<a href="/-/qunguan/flags/{members[1]}?{undecided}">下一条 »</a>' in case.text
+    end = await ds.client.get(f"/-/qunguan/flags/{members[-1]}?{keep}", cookies=cookies)
+    assert "下一条" not in end.text  # the last of its category, whatever flags follow it in the whole queue
+
+
 async def test_another_flag_on_the_message_leads_back_to_the_same_filtered_queue(ds, query, db_path):
     flag = query("select id, category, message_id, group_id from flags where message_id is not null "
                  "and category != 'offtopic' order by id limit 1")[0]
