@@ -76,3 +76,10 @@ async def test_a_later_page_of_results_leads_back_to_the_first(archive):
     assert "« 第一页" not in first.text
     later = await ds.client.get("/-/qunguan/search", params={"q": "红包", "before": "999999"}, cookies=cookies)
     assert 'href="/-/qunguan/search?q=%E7%BA%A2%E5%8C%85">« 第一页' in later.text
+
+
+async def test_the_search_page_says_it_searches_what_messages_say_not_who_sent_them(archive):
+    # A supervisor typing a colleague's name gets the messages naming them, not theirs.
+    ds = make_datasette(archive)
+    page = await ds.client.get("/-/qunguan/search", params={"q": "刘洋"}, cookies=cookies_for(ds, "reader"))
+    assert "只检索消息内容，不检索发送人和群名" in page.text
