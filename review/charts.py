@@ -3,6 +3,7 @@ CDN, nothing fetched from the internet. Figures are per category and per unit, n
 ranking of individuals."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from statistics import median
 
 from markupsafe import escape
@@ -62,12 +63,14 @@ LABEL_WIDTH = 34  # a week's label, MM-DD in 10px type, and a little room
 
 def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int = 260) -> str:
     """Stacked bars: flags per week (named by its Monday), one colour per category, with a
-    legend. The latest weeks that fit beside the legend are drawn, the chart says so when
-    there were more; it grows as tall as its legend."""
+    legend. Every week from the first to the last has its place, flagged or not, so that
+    weeks far apart are not drawn side by side; each year's first label says the year. The
+    latest weeks that fit beside the legend are drawn, the chart says so when there were
+    more; it grows as tall as its legend."""
     if not weekly:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40"><text x="10" y="25">暂无数据</text></svg>'
     left, room = 40, width - LEGEND_WIDTH - 50
-    every = sorted({w for w, _, _ in weekly})
+    every = _every_week(min(w for w, _, _ in weekly), max(w for w, _, _ in weekly))
     weeks = every[-(room // (MIN_BAR + BAR_GAP)):]
     categories = sorted({c for _, c, _ in weekly})
     counts = {(w, c): n for w, c, n in weekly}
@@ -80,22 +83,38 @@ def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="每周标记数">',
              f'<text x="{left}" y="14" font-size="12">最多 {top} 条/周{shown}</text>']
     base = plot_h + 20
+    year = None
     for i, week in enumerate(weeks):
         x, y = left + i * (bar_w + BAR_GAP), base
         for category in categories:
             n = counts.get((week, category), 0)
+            if not n:
+                continue
             h = plot_h * n / top
             y -= h
             parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="{_colour(categories.index(category), len(categories))}">'
                          f'<title>{escape(week)} 起一周 {escape(CATEGORY_NAMES.get(category, category))}：{n}</title></rect>')
         if (len(weeks) - 1 - i) % label_every == 0:  # the latest week always labelled
             parts.append(f'<text x="{x}" y="{base + 16}" font-size="10">{escape(week[5:])}</text>')
+            if week[:4] != year:
+                year = week[:4]
+                parts.append(f'<text x="{x}" y="{base + 30}" font-size="10">{year}年</text>')
     for j, category in enumerate(categories):
         y = 24 + j * 16
         parts.append(f'<rect x="{width - LEGEND_WIDTH}" y="{y - 10}" width="10" height="10" fill="{_colour(j, len(categories))}"/>'
                      f'<text x="{width - LEGEND_WIDTH + 15}" y="{y}" font-size="11">{escape(CATEGORY_NAMES.get(category, category))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _every_week(first: str, last: str) -> list[str]:
+    """The Mondays from `first` to `last`, both Mondays written YYYY-MM-DD."""
+    monday, end = date.fromisoformat(first), date.fromisoformat(last)
+    weeks = []
+    while monday <= end:
+        weeks.append(monday.isoformat())
+        monday += timedelta(weeks=1)
+    return weeks
 
 
 def _colour(index: int, count: int) -> str:
