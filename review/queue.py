@@ -268,22 +268,34 @@ def case(conn, flag_id: int, around: int = 10) -> dict | None:
     return result
 
 
-def search(conn, text: str, before: int | None = None, page: int = PAGE) -> tuple[list[dict], int | None]:
+def search(conn, text: str, before: int | None = None, page: int = PAGE, sender: str = "") -> tuple[list[dict], int | None]:
     """Messages containing every word of `text` (segmented like `messages.tokens`), newest
     first, `page` at a time: FTS5 walks its rowids downwards and stops at the page, so a
-    word found in a million messages costs what a rare one does. Returns (rows, cursor)."""
+    word found in a million messages costs what a rare one does. With `sender`, only the
+    messages of the members it names, by real name, display name or exported id, exactly
+    (all of theirs when `text` is empty). Returns (rows, cursor)."""
     from classifiers.tokenizer import fts_query, quoted_phrases
 
     match = fts_query(text)
-    if not match:
+    if not match and not sender:
         return [], None
     # A phrase in quotes must be in the text as written, its words in that order.
     phrases = [p.lower() for p in quoted_phrases(text)]  # the index's tokens are lower-cased too
+    # No index on messages.member_id (it would slow every ingest): the walk down the rowids
+    # checks each message's member, and stops at the page.
+    by_sender = ("and m.member_id in (select mb.id from members mb left join people p on p.id = mb.person_id "
+                 "where p.name = :sender or mb.display_name = :sender or mb.sender_id = :sender) " if sender else "")
+    if match:  # FTS5's rowids walked downwards, the messages joined only when a phrase or sender asks
+        key = "f.rowid"
+        walked = ("from messages_fts f " + ("join messages m on m.id = f.rowid " if phrases or sender else "")
+                  + "where messages_fts match :match and ")
+    else:
+        key, walked = "m.id", "from messages m where "
     ids = [r[0] for r in conn.execute(
-        "select f.rowid from messages_fts f " + ("join messages m on m.id = f.rowid " if phrases else "")
-        + "where messages_fts match ? and f.rowid < ? " + "".join("and instr(lower(m.text), ?) > 0 " for _ in phrases)
-        + "order by f.rowid desc limit ?",
-        [match, before or (1 << 62), *phrases, page + 1])]
+        f"select {key} {walked}{key} < :before " + "".join(f"and instr(lower(m.text), :p{i}) > 0 " for i in range(len(phrases)))
+        + f"{by_sender}order by {key} desc limit :limit",
+        {"match": match, "before": before or (1 << 62), "sender": sender, "limit": page + 1,
+         **{f"p{i}": phrase for i, phrase in enumerate(phrases)}})]
     more = ids[page] if len(ids) > page else None
     ids = ids[:page]
     rows = list(dict_rows(conn, f"{_MESSAGE_IN_GROUP} where m.id in (select value from json_each(?)) order by m.id desc",

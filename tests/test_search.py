@@ -82,4 +82,29 @@ async def test_the_search_page_says_it_searches_what_messages_say_not_who_sent_t
     # A supervisor typing a colleague's name gets the messages naming them, not theirs.
     ds = make_datasette(archive)
     page = await ds.client.get("/-/qunguan/search", params={"q": "刘洋"}, cookies=cookies_for(ds, "reader"))
-    assert "只检索消息内容，不检索发送人和群名" in page.text
+    assert "检索词只在消息内容中查找，不查发送人和群名" in page.text
+
+
+def listed(page: str) -> str:
+    """The rows of a search page's results."""
+    return page.split("<tbody>")[1].split("</tbody>")[0]
+
+
+async def test_an_auditor_lists_what_one_sender_said_with_or_without_words(archive, qunguan, tmp_path):
+    # Who said what: the sender's own messages, by the name they were exported under or their
+    # real name once the roster links them; words narrow them down; another sender's are left out.
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,职务,微信号,企业微信账号,群昵称\n刘洋,黄坑乡,副乡长,,,黄坑乡-刘洋\n", encoding="utf-8")
+    qunguan("roster", "import", roster, "--db", archive)
+    ds = make_datasette(archive)
+    cookies = cookies_for(ds, "reader")
+    for name in ("黄坑乡-刘洋", "刘洋"):
+        said = await ds.client.get("/-/qunguan/search", params={"sender": name}, cookies=cookies)
+        assert said.status_code == 200 and "收到" in listed(said.text)
+        assert "县应急局-周敏" not in listed(said.text) and "森林防火" not in listed(said.text)
+    notice = await ds.client.get("/-/qunguan/search", params={"q": "森林防火", "sender": "县应急局-周敏"}, cookies=cookies)
+    assert "<mark>森林防火</mark>" in notice.text
+    other = await ds.client.get("/-/qunguan/search", params={"q": "森林防火", "sender": "黄坑乡-刘洋"}, cookies=cookies)
+    assert "森林防火" not in listed(other.text) and "限发送人“黄坑乡-刘洋”" in listed(other.text)
+    nobody = await ds.client.get("/-/qunguan/search", params={"sender": "查无此人"}, cookies=cookies)
+    assert "没有找到这位发送人的消息" in nobody.text
