@@ -621,6 +621,15 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("本周五放学后全体教师进行消防安全培训，请勿提前离校。", True), ("各村明天上午10点前报送防汛物资储备情况表。", True),
     ("各村书记：明晚7点到镇里开会，研究防汛，请准时。", True),
     ("@所有人 局工会组织的职工乒乓球赛决赛今天下午4点在活动室举行，欢迎大家下班后来加油助威", False),
+    # Units told to do the work, a colleague told what to put in order, a notice passed on: tasks; not units
+    # told of as done, the speaker's own errand, or a personal favour asked.
+    ("按县里要求，各村本周内完成秸秆禁烧宣传全覆盖，悬挂横幅不少于2条。", True), ("省厅督查组下周来，各股室准备好资料", True),
+    ("明天镇里来检查卫生，大家今天把村部打扫干净，门口的杂物清掉。", True), ("县里的通知我转一下：[链接]", True),
+    ("@李主任 你把村里的低保户名单核对一下，有变动的标出来，周四前给我。", True),
+    ("明天下午2点在村部给党员上党课，请通知本组党员参加。", True),
+    ("各村已于周六开展排查，情况正常", False), ("各村注意事项我明天发群里，今晚还在改", False),
+    ("大家帮忙转发一下，我朋友家的狗丢了，有线索的联系我", False), ("请转告家里老人，别接陌生电话", False),
+    ("你们几个年轻的能不能别这么废？一个通知转发都转不明白", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
