@@ -55,6 +55,21 @@ def test_memotrace_v3_rows_keep_ids_kinds_quotes_and_local_time(qunguan, db_path
     assert "红包" in next(r for r in rows if r["text"].startswith("谁有"))["tokens"].split()
 
 
+def test_a_memotrace_v3_file_says_its_name_and_size_not_the_exporters_path(qunguan, db_path, query, tmp_path):
+    # The path on the computer that exported it and the md5 are no words of the chat: a
+    # supervisor read them in the conversation, and the detectors and search saw them.
+    path = tmp_path / "文件群.csv"
+    row = ("【文件】高效办成一件事清单 (1).xlsx 0.04 MB FileStorage\\File\\2025-03\\高效办成一件事清单 (1).xlsx xlsx "
+           "b5496c1d9a8f918ac290ca5b327b5bab")
+    path.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                    f"5651468971006346498,文件,区行政审批局-袁海燕,2025-03-03 10:05:16,{row},,,more\n", encoding="utf-8-sig")
+    ingest(qunguan, db_path, path, group="文件群")
+    [stored] = query("select kind, text, raw from messages")
+    assert stored["kind"] == "file" and stored["text"] == "【文件】高效办成一件事清单 (1).xlsx 0.04 MB"
+    assert "b5496c1d9a8f918ac290ca5b327b5bab" in stored["raw"]
+    assert "already present 1" in ingest(qunguan, db_path, path, group="文件群").stdout
+
+
 def test_memotrace_v2_uses_epoch_names_file_as_group_and_types_media(qunguan, db_path, query, fixtures):
     ingest(qunguan, db_path, fixtures / "防汛工作群_utf8.csv")
     assert query("select name from groups") == [{"name": "防汛工作群"}]

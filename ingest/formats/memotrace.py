@@ -30,6 +30,10 @@ _FOLDER = re.compile(r"^(?P<name>.+)\((?P<id>[^()]+@chatroom)\)$")
 # brackets, a second extension. A group may well be named 防汛工作群（2） or 资料副本.
 _COPY_SUFFIX = re.compile(r"(?:\s+-\s+(?:副本|Copy)(?:\s*\(\d+\))?|\s+copy(?:\s+\d+)?|\s*\(\d+\)|\.(?:csv|txt|html))$", re.I)
 _QUOTE_V3 = re.compile(r"\n引用：(?P<name>[^:\n]*): (?P<text>.*)\Z", re.S)
+# A file's row: 【文件】{name} {size} MB {path} {type} {md5}. Its name and size are what it
+# says (the JSON export gives the name alone); the path on the exporting computer and the
+# md5 stay in `raw`, out of what a supervisor reads and what the detectors and search see.
+_FILE_V3 = re.compile(r"(?P<said>【文件】.*? \d+(?:\.\d+)? MB) .+ \S+ [0-9a-f]{32}\s*\Z", re.S)
 
 
 def chat_from_filename(ctx: Context) -> tuple[str | None, str | None, tuple[str, ...]]:
@@ -145,13 +149,16 @@ class V3Csv:
             line, row, sent_at, precision = item
             text = row["内容"]
             kind = kind_from_name(row["类型"], text)
-            quote = None
+            quote = key_text = None
             if kind == "quote" and (m := _QUOTE_V3.search(text)):
                 quote, text = m["text"], text[: m.start()]
             elif kind in ("image", "video", "sticker"):
                 text = ""
+            elif kind == "file" and (m := _FILE_V3.match(text)):
+                # Archived before with the whole row as its text: that stays its identity.
+                text, key_text = m["said"], text
             yield Record(
-                line=line, sent_at=sent_at, precision=precision, kind=kind, text=text,
+                line=line, sent_at=sent_at, precision=precision, kind=kind, text=text, key_text=key_text,
                 source_id=numeric_id(row["消息ID"]), sender_name=row["发送人"] or None,
                 chat_id=chat_id, chat_name=chat_name, chat_name_longer=longer, kind_raw=row["类型"], quote=quote,
                 raw=row,
