@@ -630,6 +630,10 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("各村已于周六开展排查，情况正常", False), ("各村注意事项我明天发群里，今晚还在改", False),
     ("大家帮忙转发一下，我朋友家的狗丢了，有线索的联系我", False), ("请转告家里老人，别接陌生电话", False),
     ("你们几个年轻的能不能别这么废？一个通知转发都转不明白", False),
+    # A whole police station, hospital or bureau told what to do; not a treat, an article forwarded, the speaker's town.
+    ("周四上午全体民警参加体能测试", True), ("请全局干部职工明天穿正装上班", True), ("明日上午全院开展消防应急演练", True),
+    ("我女儿今天数学考了一百分，请全科室吃西瓜🍉", False), ("下个月十八号我结婚，到时候请大家喝喜酒啊💒", False),
+    ("【转发】国家卫健委：关于加强护理人力资源配置的通知 https://www.nhc.gov.cn/", False), ("我们镇明天8点全员准时到岗", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task

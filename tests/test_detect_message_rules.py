@@ -161,6 +161,9 @@ def test_a_quota_after_the_act_asks_only_as_part_of_the_task(text, demanded):
     # Members complaining of the demands they get are who the rule protects.
     ("这接龙每天都要弄，烦死了", False), ("每次活动都要拍照，上课时间都不够用了😔", False),
     ("省里要求每个检查点都要拍照打卡，我们人手根本不够", False), ("镇上的督查又要看照片，我们组照片都传了多少回了", False),
+    # A leave asks nothing; a notice one cannot find is asked for as a copy; a location shared to check on staff is proof.
+    ("打卡 8(3)班 有两个请假", False), ("那个通知截个图发我一下，我找不到了", False),
+    ("请各位护士打开定位共享，护理部要核实在岗情况", True),
 ])
 def test_media_told_of_sent_shared_or_for_a_card_are_not_demanded_but_those_still_asked_are(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
