@@ -3,7 +3,7 @@ CDN, nothing fetched from the internet. Figures are per category and per unit, n
 ranking of individuals."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from statistics import median
 
 from markupsafe import escape
@@ -63,14 +63,15 @@ LABEL_WIDTH = 34  # a week's label, MM-DD in 10px type, and a little room
 
 def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int = 260) -> str:
     """Stacked bars: flags per week (named by its Monday), one colour per category, with a
-    legend. Every week from the first to the last has its place, flagged or not, so that
-    weeks far apart are not drawn side by side; each year's first label says the year. The
-    latest weeks that fit beside the legend are drawn, the chart says so when there were
-    more; it grows as tall as its legend."""
+    legend. Weeks with no flag are left out, and a dashed line between two bars says how
+    many: weeks far apart are not read as neighbours; each year's first label says the
+    year. (Not every week drawn: a year's gap would push an archive's flags out of sight
+    behind this week's group checks.) The latest weeks that fit beside the legend are
+    drawn, the chart says so when there were more; it grows as tall as its legend."""
     if not weekly:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40"><text x="10" y="25">暂无数据</text></svg>'
     left, room = 40, width - LEGEND_WIDTH - 50
-    every = _every_week(min(w for w, _, _ in weekly), max(w for w, _, _ in weekly))
+    every = sorted({w for w, _, _ in weekly})
     weeks = every[-(room // (MIN_BAR + BAR_GAP)):]
     categories = sorted({c for _, c, _ in weekly})
     counts = {(w, c): n for w, c, n in weekly}
@@ -86,6 +87,10 @@ def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int
     year = None
     for i, week in enumerate(weeks):
         x, y = left + i * (bar_w + BAR_GAP), base
+        if i and (skipped := _weeks_between(weeks[i - 1], week)):
+            middle = x - BAR_GAP / 2
+            parts.append(f'<line x1="{middle}" y1="20" x2="{middle}" y2="{base}" stroke="#999" stroke-dasharray="3,3">'
+                         f'<title>此处间隔 {skipped} 周无标记</title></line>')
         for category in categories:
             n = counts.get((week, category), 0)
             if not n:
@@ -107,14 +112,9 @@ def weekly_svg(weekly: list[tuple[str, str, int]], width: int = 760, height: int
     return "".join(parts)
 
 
-def _every_week(first: str, last: str) -> list[str]:
-    """The Mondays from `first` to `last`, both Mondays written YYYY-MM-DD."""
-    monday, end = date.fromisoformat(first), date.fromisoformat(last)
-    weeks = []
-    while monday <= end:
-        weeks.append(monday.isoformat())
-        monday += timedelta(weeks=1)
-    return weeks
+def _weeks_between(earlier: str, later: str) -> int:
+    """How many weeks lie between two Mondays written YYYY-MM-DD."""
+    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days // 7 - 1
 
 
 def _colour(index: int, count: int) -> str:
