@@ -305,8 +305,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     for m in messages:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             continue
-        if told.search(m.text) and not still_asking.search(m.text):
-            continue
         urged = _URGED.search(m.text) is not None
         # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").
         as_material = mailed.match(" ".join(m.text.splitlines())) is not None
@@ -337,7 +335,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 continue
             if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
                 continue
-            # Asked last: it reads the archive, and few messages get this far.
+            # Asked of the few messages that get this far: a message told of lets off all its clauses.
+            if told.search(m.text) and not still_asking.search(m.text):
+                break
+            # Asked last: it reads the archive.
             if answers_earlier(context, m, config["sign_up"]["answer_days"]):
                 break
             media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
