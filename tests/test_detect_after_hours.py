@@ -634,6 +634,9 @@ def test_who_is_at_work_or_school_told_by_one_member_is_news_and_a_roster_or_the
     ("周四上午全体民警参加体能测试", True), ("请全局干部职工明天穿正装上班", True), ("明日上午全院开展消防应急演练", True),
     ("我女儿今天数学考了一百分，请全科室吃西瓜🍉", False), ("下个月十八号我结婚，到时候请大家喝喜酒啊💒", False),
     ("【转发】国家卫健委：关于加强护理人力资源配置的通知 https://www.nhc.gov.cn/", False), ("我们镇明天8点全员准时到岗", False),
+    # A school's and a hospital's own units and roles: classes, head teachers, lesson groups, wards.
+    ("请8(4)班准备国旗下讲话", True), ("各班主任到教务处领成绩单", True), ("各备课组长准备好本学科的分析报告", True),
+    ("各班主任已经到教务处领了成绩单", False),
 ])
 def test_a_notice_of_where_to_be_is_a_task_only_as_the_whole_message_and_not_passed_on_with_a_word_of_ones_own(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
