@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 import typer.core
-import typer.rich_utils
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
@@ -40,20 +39,36 @@ def _rstrip_end_by_cells(self: Text, size: int) -> None:
 
 
 Text.rstrip_end = _rstrip_end_by_cells
-_make_rich_text = typer.rich_utils._make_rich_text
-
-
-def _folding_rich_text(*args, **kwargs):
+def _fold_help_text() -> None:
     """typer's help text, a run of Chinese longer than its column broken where the column
     ends, as Chinese may be. rich wraps at spaces only, and Chinese has none: below 80
-    columns a sentence of an option's help was cut off for an ellipsis (`单独导入的文件一律归入此…`)."""
-    made = _make_rich_text(*args, **kwargs)
-    if isinstance(made, Text):
-        made.overflow = "fold"
-    return made
+    columns a sentence of an option's help was cut off for an ellipsis (`单独导入的文件一律归入此…`).
+    Done when help is first drawn: importing typer's rich_utils costs every command 40 ms."""
+    import typer.rich_utils as drawn
+
+    made_by = drawn._make_rich_text
+    if getattr(made_by, "folds", False):
+        return
+
+    def folding(*args, **kwargs):
+        made = made_by(*args, **kwargs)
+        if isinstance(made, Text):
+            made.overflow = "fold"
+        return made
+
+    folding.folds = True
+    drawn._make_rich_text = folding
 
 
-typer.rich_utils._make_rich_text = _folding_rich_text
+def _folding_help(format_help):
+    def format_folded(self, ctx, formatter):
+        _fold_help_text()
+        return format_help(self, ctx, formatter)
+    return format_folded
+
+
+for _kind in (typer.core.TyperCommand, typer.core.TyperGroup):
+    _kind.format_help = _folding_help(_kind.format_help)
 
 
 def fail(message: str, zh: str | None = None, status: int = 1) -> None:
