@@ -17,6 +17,8 @@ from detectors.setting_values import stored_value, value_problem
 
 DEFAULTS = Path(__file__).with_name("config.toml")
 _MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
+# The @mentions a message opens with: who it is addressed to, not what it says.
+LEADING_MENTIONS = re.compile(rf"^(?:\s*{_MENTION.pattern})+")
 
 
 class Message(NamedTuple):

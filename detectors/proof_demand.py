@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from detectors.base import Message, any_pattern, flag, word_pattern
+from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, word_pattern
 from detectors.privacy import masked
 from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "23"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "24"  # in the name on its flags and watermark (detectors/run.py)
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
@@ -128,6 +128,39 @@ def _told_sendings(proof: str, named: re.Pattern) -> str:
             return sending[0]
         return " " * len(sending[0])
     return named.sub(told, proof)
+
+
+# What the sender attached, as exporters write it into the text ("…图片见下[图片]×6",
+# "晒一下[图片]"): the sender's own media, asked of no one.
+_ATTACHED = re.compile(r"\[(?:图片|视频|表情|动画表情)\](?:\s*[×xX*]\s*\d+)?")
+
+
+# A part of a clause that lists what the part before it names: "请大家不要在群里发与工作无关的内容，
+# 比如美食、旅游照片", "…，包括会议照片和讲话要点", "请勿发布…，如商品推销、投票拉票、红包接龙等".
+_LISTING = re.compile(r"\s*(?:比如|例如|譬如|诸如|包括|如|像)")
+
+
+def _forbidden(proof: str, prohibition: re.Pattern, any_media: re.Pattern) -> bool:
+    """Whether a part of the clause forbids its media: the part naming them, or the one
+    before a listing of them."""
+    parts = _COMMAS.split(proof)[::2]
+    return any(any_media.search(part) and (prohibition.search(part) or at and _LISTING.match(part)
+                                           and prohibition.search(parts[at - 1]))
+               for at, part in enumerate(parts))
+
+
+# What asks outright after hearsay: a 请 that is no question, 请示 or leave, or everyone
+# told to get ready ("听说检查要看照片，大家提前准备一下").
+_ASKED_OUTRIGHT = re.compile("请(?![问示假])|(?:大家|各位|你们)都?(?:提前|抓紧|赶紧|尽快|务必|做好|准备|把)")
+
+
+def _said(text: str) -> str:
+    """The text with its attachments blanked (a space each: words either side must not
+    join into a media word) and its opening @mentions left out: they stand before a
+    question's 请问 ("@办公室 请问…") as they do before a demand."""
+    if "[" in text:
+        text = _ATTACHED.sub(" ", text)
+    return LEADING_MENTIONS.sub("", text) if text.lstrip().startswith("@") else text
 
 
 def _clauses(text: str, any_media: re.Pattern) -> list[str]:
@@ -248,6 +281,21 @@ def _purposes(settings: dict) -> dict[str, re.Pattern]:
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    demand_in = demands(config)
+    flags = []
+    for m in messages:
+        found = demand_in(m)
+        # Asked last: it reads the archive.
+        if found is None or answers_earlier(context, m, config["sign_up"]["answer_days"]):
+            continue
+        clause, media = found
+        flags.append(flag(m, CATEGORY, ARTICLE, f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip())[:60]}」", score=0.9))
+    return flags
+
+
+def demands(config: dict) -> Callable[[Message], tuple[str, list[str]] | None]:
+    """What finds a message's demand for media as proof of work: its clause and the media
+    it names, or None (after_hours reads such a demand as a task too)."""
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
     any_media = word_pattern(tuple(settings["media_words"]))
@@ -281,6 +329,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
     told, still_asking = any_pattern(tuple(settings["told_patterns"])), any_pattern(tuple(settings["still_asking_patterns"]))
+    heard = any_pattern(tuple(settings["hearsay_patterns"]))
 
     def aside(part: str, later: list[str], urged: bool) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its
@@ -301,14 +350,16 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         return (_TAKEN.search(part) is not None and not _SENDING.search(part) and not _TAKER.search(part)
                 and any(_SENT_ON.search(after) and not done.search(after)
                         and (_ADDRESSED.search(part) or not _OWN_SENDING.search(after)) for after in later))
-    flags = []
-    for m in messages:
+    def demand_in(m: Message) -> tuple[str, list[str]] | None:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
-            continue
-        urged = _URGED.search(m.text) is not None
+            return None
+        text = _said(m.text)
+        # Media attached tell of the sender's own sending, unless something still asks others.
+        attached = "[" in m.text and _ATTACHED.search(m.text) is not None
+        urged = _URGED.search(text) is not None
         # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").
-        as_material = mailed.match(" ".join(m.text.splitlines())) is not None
-        for at, clause in enumerate(_clauses(m.text, any_media)):
+        as_material = mailed.match(" ".join(text.splitlines())) is not None
+        for at, clause in enumerate(_clauses(text, any_media)):
             if not any_media.search(clause):
                 continue
             # A space, not nothing: the words either side must not join into a media word.
@@ -319,7 +370,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                 proof = _told_sendings(proof, named)
             # A prohibition forbids the media in its own part of the clause ("拍照上传，不得弄虚作假"
             # still demands the photos), and a clause that forbids them is about them, not a demand.
-            if any(prohibition.search(part) and any_media.search(part) for part in _COMMAS.split(proof)):
+            if _forbidden(proof, prohibition, any_media):
                 continue
             # Sent less often is sent still, however plainly the sending is said ("签到截图不用每天发，每周汇总发一次").
             less_often = _HOW_OFTEN.search(proof) is not None
@@ -336,13 +387,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
                 continue
             # Asked of the few messages that get this far: a message told of lets off all its clauses.
-            if told.search(m.text) and not still_asking.search(m.text):
-                break
-            # Asked last: it reads the archive.
-            if answers_earlier(context, m, config["sign_up"]["answer_days"]):
-                break
-            media = dict.fromkeys(found.group() for found in any_media.finditer(proof))
-            flags.append(flag(m, CATEGORY, ARTICLE,
-                              f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip())[:60]}」", score=0.9))
-            break
-    return flags
+            if (attached or told.search(text)) and not still_asking.search(text):
+                return None
+            if heard.search(text) and not _ASKED_OUTRIGHT.search(text):
+                return None
+            return clause, list(dict.fromkeys(found.group() for found in any_media.finditer(proof)))
+        return None
+    return demand_in

@@ -664,6 +664,35 @@ def test_photos_mailed_by_a_deadline_for_a_check_or_after_the_work_set_are_proof
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # What the sender attached, as the export writes it, is the sender's own sending ...
+    ("按镇里要求报送本周整治进展：清运垃圾8车[图片]×3", False), ("周末去明月山拍的，晒一下[图片]", False),
+    ("整改完了，前后对比照片发一下，领导看看行不行[图片]×2", False),
+    # ... unless others are still asked for theirs.
+    ("请各村今晚把整治照片发群里，我们村的在这[图片]", True),
+    # Showing off one's own pictures is no demand.
+    ("晒晒我家院子里的桂花，香得很", False),
+    # Hearsay tells of a demand heard of ...
+    ("听说以后网格员每天都要发定位到群里，达不到的扣钱", False), ("哎，据说下个月起每周都要拍照打卡", False),
+    # ... unless it asks outright.
+    ("听说明天市里暗访，请各村今晚把整改照片发群里", True), ("听说检查要看照片，大家提前准备一下", True),
+    # The speaker's own screenshots, kept or passed on, and a complaint or a proposal about a demand.
+    ("我把主任昨天在群里说的话全截图了，大家评评理", False), ("我已经把那段视频发给律师朋友了", False),
+    ("入户都要拍照上传，群众很反感，建议改成系统签到", False),
+    # A prohibition of the media, also when they are listed after it, and their deletion or masking.
+    ("请勿在工作群发与工作无关的内容，比如美食、旅游照片", False), ("名单请在系统里查看，勿截图", False),
+    ("存在手机里的群众信息截图，工作结束后及时删除", False), ("在群里发照片注意把群众的脸打码", False),
+    ("入户照片仅用于台账，不得发群", False),
+    # A sign-up, a clock-in for the office's hours, a fault or a scam to report are no proof of work.
+    ("想报名参加培训的在群里接龙登记", False), ("下周起上下班一律用APP打卡，未在范围内打卡的视为缺勤", False),
+    ("系统登录不上的截图发我，我统一找厂家", False), ("有人收到诈骗短信的，截图留存证据报派出所", False),
+    # The demands beside them stay demands.
+    ("请各村今天拍照上传整治前后对比照，注意把群众的脸打码", True), ("学完截图发群里，今晚统计", True),
+])
+def test_own_sendings_hearsay_prohibitions_sign_ups_and_faults_are_no_proof_demand(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
