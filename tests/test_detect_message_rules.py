@@ -686,6 +686,8 @@ def test_photos_mailed_by_a_deadline_for_a_check_or_after_the_work_set_are_proof
     # A sign-up, a clock-in for the office's hours, a fault or a scam to report are no proof of work.
     ("想报名参加培训的在群里接龙登记", False), ("下周起上下班一律用APP打卡，未在范围内打卡的视为缺勤", False),
     ("系统登录不上的截图发我，我统一找厂家", False), ("有人收到诈骗短信的，截图留存证据报派出所", False),
+    ("新平台bug多，遇到问题截图发我，我反馈给厂家", False), ("那个“打卡群”已经解散了，以后按月报进度", False),
+    ("已整改，照片稍后上传", False),
     # The demands beside them stay demands.
     ("请各村今天拍照上传整治前后对比照，注意把群众的脸打码", True), ("学完截图发群里，今晚统计", True),
 ])
