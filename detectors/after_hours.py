@@ -2,7 +2,10 @@
 
 Working days come from chinese-calendar (weekends and statutory holidays off, make-up
 working days 调休 on). For years it does not cover, weekdays are working days, adjusted
-by the config's extra holidays and workdays, and a warning says so once."""
+by the config's extra holidays and workdays, and a warning says so once.
+
+A notice or a task is what `is_notice` reads as one, or a demand for media as proof of
+work (detectors/proof_demand.py): both set others something to do."""
 from __future__ import annotations
 
 import functools
@@ -11,14 +14,14 @@ from datetime import date, time
 
 import chinese_calendar
 
-from detectors.base import Message, any_pattern, flag, when_zh, word_pattern
+from detectors import proof_demand
+from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "20"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "21"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
-_LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)+")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
 _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # A reply's first clause, and a new task after it: "收到。另外请各村明天上午把…", or the
@@ -176,7 +179,7 @@ def is_notice(message: Message, config: dict) -> bool:
     that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
     @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
-    bare = _LEADING_MENTIONS.sub("", said).strip()
+    bare = LEADING_MENTIONS.sub("", said).strip()
     # A task may be short when it names the hour or the units ("明早7点半到校", "请李主任明天8点到岗",
     # "已转发，各村周五前上报"): min_chars keeps out short chatter that names neither, and what
     # short chatter tells of the speaker ("我明天8点开会", "我来通知各村", "各村的表我明天交"), not
@@ -220,6 +223,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     weather, coming = word_pattern(tuple(settings["weather_words"])), any_pattern(tuple(settings["weather_signs"]))
     # 应急 and 预警 also name routine subjects (应急管理工作总结, 预警信息员名单).
     routine = word_pattern(tuple(settings["routine_topics"]))
+    # A demand for photos, screenshots or 打卡 as proof is a task, however it is worded
+    # ("各所接龙报一下今天的宣传情况，并附现场照片", "以后巡逻必须开启共享定位").
+    demand_in = proof_demand.demands(config)
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
     # working period starts or ends inside a minute.
     per_minute = all(bound.endswith(":00") for period in periods for bound in period)
@@ -232,7 +238,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
         reason = reasons[when]
         told = routine.sub(" ", m.text) if reason else ""
-        if (reason and is_notice(m, settings)
+        if (reason and (is_notice(m, settings) or demand_in(m) is not None)
                 and not (urgent.search(told) or event.search(told) and happening.search(told)
                          or weather.search(told) and coming.search(told))
                 # Asked last: it reads the archive. A 接龙's task is its starter's, not each answer's.

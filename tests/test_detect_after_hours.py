@@ -780,3 +780,15 @@ def test_a_reply_that_sets_the_units_a_task_without_qing_is_a_task(text, task):
 def test_a_colleagues_meeting_told_by_title_is_news_at_night(text, task):
     assert bool(run(after_hours, msg(text, SUNDAY_NIGHT))) is task
 
+
+
+@pytest.mark.parametrize("text, task", [
+    # A demand for media as proof of work is a task at night, however it is worded ...
+    ("各所接龙报一下今天的防诈宣传情况，并附现场照片", True), ("以后夜间巡逻必须开启共享定位，值班室随时抽查", True),
+    ("各病区护士长每天交班后在群里接龙，附交班现场照片", True), ("值班的同志每小时在群里发一个定位", True),
+    # ... but not what proof_demand lets off: hearsay, the sender's own, a sign-up, or an urgent demand.
+    ("听说以后网格员每天都要发定位到群里", False), ("今天整治完了，前后对比照片发一下[图片]×2", False),
+    ("想报名参加培训的在群里接龙登记", False), ("【紧急】山洪预警，各村立即组织转移，转移现场照片发群里", False),
+])
+def test_a_demand_for_proof_at_night_is_a_task(text, task):
+    assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task
