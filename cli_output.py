@@ -2,7 +2,6 @@
 and the metrics table. Data goes to stdout; diagnostics and progress to stderr."""
 from __future__ import annotations
 
-import errno
 import glob
 import os
 import re
@@ -23,6 +22,7 @@ from rich.text import Text
 from cli_usage import OWN_OPTIONS_ZH, UsageError, is_usage_error, usage_hint, usage_zh
 from detectors.setting_values import is_iso_day
 from ingest.schema import BUSY_SECONDS, MIGRATIONS, is_busy, is_damaged
+from ingest.user_errors import unreadable_zh
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -136,8 +136,7 @@ def fail_on(error: Exception) -> None:
 
 def fail_unreadable(file, error: OSError) -> None:
     """`fail` for a file that cannot be opened: not there, a folder, not readable."""
-    why = {errno.ENOENT: "文件不存在", errno.EISDIR: "是文件夹，请写出其中的文件", errno.EACCES: "没有读取权限"}
-    fail(f"{file}: {error.strerror}", f"{file}：{why.get(error.errno, '无法读取')}")
+    fail(f"{file}: {error.strerror}", f"{file}：{unreadable_zh(error)}")
 
 
 class Commands(typer.core.TyperGroup):

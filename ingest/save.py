@@ -32,8 +32,8 @@ from ingest.formats import NAMED_BY_FILE, ONE_CHAT, by_name, detect
 from ingest.formats.memotrace import chat_named_so, named_like_a_copy
 from ingest.records import (UNENDED, Context, Doubt, FormatError, NotChat, Record, Reject, Skipped, raw_json, stamp,
                              time_problem)
-from ingest.user_errors import said
-from ingest.schema import BUSY_SECONDS, is_busy, is_damaged
+from ingest.user_errors import said, unreadable_zh
+from ingest.schema import BUSY_SECONDS, is_busy, is_damaged, is_full
 from ingest.sources import SNIFF_BYTES, UNREADABLE, HashingReader, Source, detect_encoding, expand, fast_lines, os_user, text_lines
 
 BATCH = 5000
@@ -42,6 +42,8 @@ Progress = Callable[[int, int], None]
 
 
 # Not the file's fault: say so, and that trying again later is all it takes.
+DISK_FULL = Problem("the disk holding the archive is full: nothing of this file was saved; free some space and "
+                    "ingest it again", "档案所在的磁盘已满：该文件没有保存任何内容；请清理出空间后重新导入")
 BUSY = Problem(f"the archive is busy: another qunguan command (a long ingest or classify) has been writing to it for "
                f"over {BUSY_SECONDS} s; nothing of this file was saved, ingest it again once that command is done",
                f"档案正忙：另一个 qunguan 命令（较长的导入或识别）写入已超过 {BUSY_SECONDS} 秒；该文件没有保存任何内容，"
@@ -259,7 +261,7 @@ def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult
             raise  # ingest_source reads the file again with the tolerant decoder
         if is_damaged(e):
             raise  # not the file's fault, and no other file can be saved either
-        result.refused = BUSY if is_busy(e) else Problem(
+        result.refused = BUSY if is_busy(e) else DISK_FULL if is_full(e) else Problem(
             f"could not be read ({type(e).__name__}: {e}); please report this file",
             f"读取时出错（{type(e).__name__}），是群管自身的问题；请把这个文件报告给维护人员")
     finally:
@@ -268,7 +270,7 @@ def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult
 
 
 def _cannot_read(error: Exception) -> Problem:
-    return Problem(f"cannot read: {error}", f"无法读取（{getattr(error, 'strerror', None) or type(error).__name__}）")
+    return Problem(f"cannot read: {error}", unreadable_zh(error))
 
 
 def _save(db, source, batches: Iterator[Batch], result, group_name, progress, excel_gbk: bool = False) -> None:

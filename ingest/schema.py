@@ -677,6 +677,11 @@ def is_busy(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError) and busy_message(str(error))
 
 
+def is_full(error: BaseException) -> bool:
+    """Whether `error` is SQLite finding no room left for the archive (the disk full)."""
+    return isinstance(error, sqlite3.OperationalError) and getattr(error, "sqlite_errorname", "") == "SQLITE_FULL"
+
+
 def is_damaged(error: BaseException) -> bool:
     """Whether `error` is SQLite finding the archive's file damaged (a copy cut short) or
     no database at all: nothing qunguan or the file being read can mend."""

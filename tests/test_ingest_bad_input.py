@@ -635,7 +635,36 @@ def test_zips_from_any_system_and_a_damaged_member(qunguan, db_path, query, fixt
     path.write_bytes(data[:damaged] + b"XX" + data[damaged + 2:])  # the second member's local header
     result = ingest(qunguan, db_path, path, fixtures / "chatlog.csv")
     assert result.exit_code == 1 and "broken.csv: cannot read" in result.stderr
+    assert "broken.csv：压缩包或其中的这个文件已损坏" in result.stderr  # said in Chinese too, not in the OS's English
     assert {r["name"] for r in query("select name from groups")} == {"防汛工作群", "袁州区平安建设群"}
+
+
+def test_a_full_disk_refuses_the_file_whole_and_says_so(qunguan, db_path, query, fixtures, monkeypatch, tmp_path):
+    from ingest import writer
+
+    assert ingest(qunguan, db_path, fixtures / "chatlog.csv").exit_code == 0
+    week = tmp_path / "week.csv"  # more than the archive's last pages hold
+    with open(week, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
+        for i in range(400):
+            out.writerow([str(5_000_000_000_000_000_000 + i), "文本", "李明", f"2025-03-03 09:{i // 60:02d}:{i % 60:02d}",
+                          f"第{i}条：请各村今天下班前报送防汛物资清单", "", "李明", ""])
+    before = query("select count(*) n from messages")[0]["n"]
+    connect = writer.connect
+
+    def on_a_full_disk(path, cache_mb):  # the archive may not grow by a single page
+        conn = connect(path, cache_mb)
+        pages = conn.execute("pragma page_count").fetchone()[0]
+        conn.execute(f"pragma max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(writer, "connect", on_a_full_disk)
+    result = ingest(qunguan, db_path, week, group="防汛工作群")
+    assert result.exit_code == 1
+    assert "档案所在的磁盘已满：该文件没有保存任何内容" in result.stderr and "the disk holding the archive is full" in result.stderr
+    assert "群管自身的问题" not in result.stderr  # not reported as a bug of ours
+    assert query("select count(*) n from messages")[0]["n"] == before
 
 
 def test_copies_of_an_export_and_the_archive_in_the_same_folder_add_nothing(qunguan, tmp_path, fixtures):
