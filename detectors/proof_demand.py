@@ -86,7 +86,8 @@ def other_senses(settings: dict) -> re.Pattern:
     viewing = word_pattern(tuple(settings["viewing_words"])).pattern
     things = word_pattern(tuple(settings["needs_sending"])).pattern
     duties = any_pattern(tuple(settings["duty_patterns"])).pattern
-    return re.compile(f"{held}|(?:{viewing})[^，,、]*?(?:{things})|{duties}")
+    # Up to the thing watched, not past an act after it: "观看后班主任拍摄学生观看照片上传" asks for photos.
+    return re.compile(f"{held}|(?:{viewing})(?:(?![后拍截录])[^，,、])*?(?:{things})|{duties}")
 
 
 def named_sendings(settings: dict, any_media: re.Pattern) -> re.Pattern:
@@ -132,7 +133,7 @@ def _told_sendings(proof: str, named: re.Pattern) -> str:
 
 # What the sender attached, as exporters write it into the text ("…图片见下[图片]×6",
 # "晒一下[图片]"): the sender's own media, asked of no one.
-_ATTACHED = re.compile(r"\[(?:图片|视频|表情|动画表情)\](?:\s*[×xX*]\s*\d+)?")
+_ATTACHED = re.compile(r"\[(图片|视频|表情|动画表情)\](?:\s*[×xX*]\s*\d+)?")
 
 
 # A part of a clause that lists what the part before it names: "请大家不要在群里发与工作无关的内容，
@@ -149,17 +150,25 @@ def _forbidden(proof: str, prohibition: re.Pattern, any_media: re.Pattern) -> bo
                for at, part in enumerate(parts))
 
 
-# What asks outright after hearsay: a 请 that is no question, 请示 or leave, or everyone
-# told to get ready ("听说检查要看照片，大家提前准备一下").
-_ASKED_OUTRIGHT = re.compile("请(?![问示假])|(?:大家|各位|你们)都?(?:提前|抓紧|赶紧|尽快|务必|做好|准备|把)")
+# What asks outright after hearsay: a 请 that is no question, 请示 or leave, a 务必, or everyone
+# or the units told to act ("听说检查要看照片，大家提前准备一下", "…，大家先把入户照片拍好发群里",
+# "…，各村今天的照片发群", "据说要截图，保险起见各位学完都截个图发群里吧").
+_ASKED_OUTRIGHT = re.compile("请(?![问示假])|务必|(?:大家|各位|你们|各(?!位)[^，,。的]{1,3}?)(?:都|先|也)?"
+                             "(?:提前|抓紧|赶紧|尽快|务必|做好|准备|把|[^，,。]{0,10}?(?:发群|发到群|群里|上传|传上来|发上来))")
+# Beside media attached, what asks others for theirs: an example to follow ("[图片] 参照这个格式，每户门口
+# 拍一张", "[视频]×3 这是示范，大家照着拍") or every case's ("每户", "都要").
+_ASKED_BESIDE_ATTACHED = re.compile("参照|照着|按这个|按照这个|这个格式|示范|模板|样板|每户|每人|每个|都要|也按")
 
 
 def _said(text: str) -> str:
     """The text with its attachments blanked (a space each: words either side must not
-    join into a media word) and its opening @mentions left out: they stand before a
-    question's 请问 ("@办公室 请问…") as they do before a demand."""
+    join into a media word), but those shown as an example to follow, which name the
+    media asked for ("[视频]×3 这是示范，大家照着拍，每个点位拍满30秒发群里"), and its
+    opening @mentions left out: they stand before a question's 请问 ("@办公室 请问…") as
+    they do before a demand."""
     if "[" in text:
-        text = _ATTACHED.sub(" ", text)
+        example = _ASKED_BESIDE_ATTACHED.search(text) is not None
+        text = _ATTACHED.sub(lambda attached: f" {attached[1]} " if example else " ", text)
     return LEADING_MENTIONS.sub("", text) if text.lstrip().startswith("@") else text
 
 
@@ -387,7 +396,7 @@ def demands(config: dict) -> Callable[[Message], tuple[str, list[str]] | None]:
             if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
                 continue
             # Asked of the few messages that get this far: a message told of lets off all its clauses.
-            if (attached or told.search(text)) and not still_asking.search(text):
+            if (attached and not _ASKED_BESIDE_ATTACHED.search(text) or told.search(text)) and not still_asking.search(text):
                 return None
             if heard.search(text) and not _ASKED_OUTRIGHT.search(text):
                 return None

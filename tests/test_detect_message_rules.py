@@ -695,6 +695,21 @@ def test_own_sendings_hearsay_prohibitions_sign_ups_and_faults_are_no_proof_dema
     assert bool(run(proof_demand, msg(text))) is demanded
 
 
+@pytest.mark.parametrize("text, demanded", [
+    # An attachment shown as the example to follow, hearsay with a real request after it, and
+    # an act after a video watched still demand ...
+    ("[图片] 照这个样子，每户门口拍一张", True), ("[视频]×2 这是示范，大家照着拍，拍完发群里", True),
+    ("据说下周检查要看照片，大家先把走访照片拍好发群里", True), ("听说市里要暗访，各村今天的整改照片发群", True),
+    ("听说领导要看，今天的现场照片务必发群", True),
+    ("组织学生观看安全教育视频，观看后班主任拍摄学生观看照片上传群里", True),
+    # ... hearsay alone, a grumble, a choice asked, a reply's promise and an incident's footage do not.
+    ("听人家讲要每户拍照，我们村还没开始", False), ("又要拍照上传，有完没完😩", False),
+    ("走访照片是发群里还是传系统？", False), ("收到，明天一早拍照上传", False), ("村口有人烧秸秆，谁在附近拍个视频发我", False),
+])
+def test_examples_to_follow_and_requests_after_hearsay_demand_but_grumbles_and_promises_do_not(text, demanded):
+    assert bool(run(proof_demand, msg(text))) is demanded
+
+
 def test_a_valid_id_number_is_flagged_and_masked():
     [flag] = run(privacy, msg("户主身份证号360902195811203424，请核对"))
     assert "3609**********3424" in flag["evidence"] and "360902195811203424" not in flag["evidence"]
