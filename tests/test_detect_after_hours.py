@@ -792,3 +792,19 @@ def test_a_colleagues_meeting_told_by_title_is_news_at_night(text, task):
 ])
 def test_a_demand_for_proof_at_night_is_a_task(text, task):
     assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # A rule laid down on what is posted or done, a sign-up started, hours changed, a meeting set,
+    # or everyone asked to pass on, remember or do something are notices at night ...
+    ("严禁在工作群发布患者照片及病历资料，违者严肃处理", True), ("不要在群里发群众的身份证照片，注意隐私", True),
+    ("廉政提醒：节日期间严禁收受礼品礼金，违者严肃追责", True), ("运动服尺码统计：请大家在下面接龙", True),
+    ("下周一起上班打卡时间调整为8:30", True), ("期中成绩分析会定在下周二下午，各备课组长准备好材料", True),
+    ("请家长把孩子的户口本首页交给班主任", True), ("大家记得周末把加班单交一下，财务月底要", True),
+    ("学校公众号的推文发了，大家帮忙转发一下", True), ("各位，明天上午电梯检修，请走楼梯", True),
+    # ... but not a grumble at a rule, a seller's or a lost dog's notice, a leave or a member's news.
+    ("不得请假吗？", False), ("自家种的脐橙，甜得很，要的接龙", False), ("大家帮忙转发一下，我朋友家的狗丢了", False),
+    ("各位同事，我母亲明天手术，请三天假", False), ("跟大家分享个好消息，我家闺女考上研究生了", False),
+])
+def test_rules_sign_ups_hours_and_plain_requests_are_notices_at_night(text, task):
+    assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task
