@@ -802,9 +802,17 @@ def test_a_demand_for_proof_at_night_is_a_task(text, task):
     ("下周一起上班打卡时间调整为8:30", True), ("期中成绩分析会定在下周二下午，各备课组长准备好材料", True),
     ("请家长把孩子的户口本首页交给班主任", True), ("大家记得周末把加班单交一下，财务月底要", True),
     ("学校公众号的推文发了，大家帮忙转发一下", True), ("各位，明天上午电梯检修，请走楼梯", True),
+    ("周五下午三点消防培训，地点三楼会议室，全员参加", True), ("请办公室、财务股各派2人参加，8点集合", True),
+    ("周六全民健步走需要交通保障，各组7点到指定点位", True), ("家长会筹备会地点改在二楼会议室", True),
+    ("下周起门诊实行弹性排班，早班7:30到岗", True), ("学分截止到6月，还没刷够的抓紧", True),
+    ("请抓紧在系统里完成随访录入，月底考核", True), ("上岗期间严禁抽烟、玩手机，发现一次通报一次", True),
+    ("下周二执法培训，每个中队去3个人，请在下面接龙", True),
     # ... but not a grumble at a rule, a seller's or a lost dog's notice, a leave or a member's news.
     ("不得请假吗？", False), ("自家种的脐橙，甜得很，要的接龙", False), ("大家帮忙转发一下，我朋友家的狗丢了", False),
     ("各位同事，我母亲明天手术，请三天假", False), ("跟大家分享个好消息，我家闺女考上研究生了", False),
+    ("昨天的培训全员参加了", False), ("看到通知了，我们科全员参加", False), ("外面下大雨了，没带伞的赶紧", False),
+    ("没问题，我今天下班前改好发你", False), ("谁能帮我代一下明天的班，不得离岗实在走不开", False),
+    ("有没有老师记得去年的评分标准，截图发一下", False),
 ])
 def test_rules_sign_ups_hours_and_plain_requests_are_notices_at_night(text, task):
     assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task

@@ -705,6 +705,8 @@ def test_own_sendings_hearsay_prohibitions_sign_ups_and_faults_are_no_proof_dema
     # ... hearsay alone, a grumble, a choice asked, a reply's promise and an incident's footage do not.
     ("听人家讲要每户拍照，我们村还没开始", False), ("又要拍照上传，有完没完😩", False),
     ("走访照片是发群里还是传系统？", False), ("收到，明天一早拍照上传", False), ("村口有人烧秸秆，谁在附近拍个视频发我", False),
+    ("有没有老师记得去年的评分标准，截图发一下", False), ("活动时多拍几张照片，发给办公室写信息报道", False),
+    ("劝导时要拍照片，每天下班前把劝导照片打包发内勤", True),
 ])
 def test_examples_to_follow_and_requests_after_hearsay_demand_but_grumbles_and_promises_do_not(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
