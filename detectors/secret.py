@@ -12,7 +12,7 @@ import re
 from detectors.base import Message, any_pattern, clauses, flag, word_pattern
 
 NAME, CATEGORY, ARTICLE = "secret", "secret", "群规 第十一条"
-VERSION = "22"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "23"  # in the name on its flags and watermark (detectors/run.py)
 _STAR = "[★☆*＊▲△]"
 # What a sender asks of those reading material they call secret or internal: to delete it
 # after reading, or not to pass it on. Not for now only (先别外传, 暂时不要外传, 还不能外传):
@@ -199,7 +199,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         caption = declared.end("caption") if declared else len(text)
         # Neither excuses a document that carries its own marking: at its head (机密★1年 …，
         # 请签收), or anywhere for a quiz (绝密★启用前 …试题及参考答案).
-        if (graded and taught.search(text) and not _OWN_MARKING.search(text)
+        if ((graded or "内部" in text) and taught.search(text) and not _OWN_MARKING.search(text)
                 or len(text) < settings["internal_min_chars"] and announced.search(text, 0, caption)
                 and not _headed(text, announced) and (graded or declared)):
             continue
