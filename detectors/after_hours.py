@@ -4,8 +4,8 @@ Working days come from chinese-calendar (weekends and statutory holidays off, ma
 working days 调休 on). For years it does not cover, weekdays are working days, adjusted
 by the config's extra holidays and workdays, and a warning says so once.
 
-A notice or a task is what `is_notice` reads as one, or a demand for media as proof of
-work (detectors/proof_demand.py): both set others something to do."""
+A notice or a task is what `is_notice` reads as one, or a demand for media, as proof of
+work or for another end (detectors/proof_demand.py): both set others something to do."""
 from __future__ import annotations
 
 import functools
@@ -223,9 +223,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     weather, coming = word_pattern(tuple(settings["weather_words"])), any_pattern(tuple(settings["weather_signs"]))
     # 应急 and 预警 also name routine subjects (应急管理工作总结, 预警信息员名单).
     routine = word_pattern(tuple(settings["routine_topics"]))
-    # A demand for photos, screenshots or 打卡 as proof is a task, however it is worded
-    # ("各所接龙报一下今天的宣传情况，并附现场照片", "以后巡逻必须开启共享定位").
-    demand_in = proof_demand.demands(config)
+    # A demand for photos, screenshots or 打卡 is a task, however it is worded, as proof of
+    # work ("各所接龙报一下今天的宣传情况，并附现场照片", "以后巡逻必须开启共享定位") or for
+    # another end ("发票拍照上传报销系统", "系统登不上的，把报错截图发我").
+    demand_in = proof_demand.demands(config, any_end=True)
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
     # working period starts or ends inside a minute.
     per_minute = all(bound.endswith(":00") for period in periods for bound in period)

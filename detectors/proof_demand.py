@@ -150,6 +150,17 @@ def _forbidden(proof: str, prohibition: re.Pattern, any_media: re.Pattern) -> bo
                for at, part in enumerate(parts))
 
 
+# What sets no task beside media asked for another end: a question to whoever has them ("谁能把课表
+# 拍个照发我", "有冇老师记得…，截图发一下", "请有视频的老师发我一下"), help offered ("系统登录不了的，
+# 把报错截图发我，我帮你们看看", "有问题的截图发群里，大家一起看看怎么解决") or pictures for fun ("婚礼
+# 现场照片快发一下，大家都想看新娘").
+_NO_TASK = re.compile("谁能|谁有|谁在|有冇|有没有(?:人|老师|同事|同志)|哪位|有(?:视频|照片|截图|图片|录像)的"
+                      "|我帮|帮你|一起看看|帮忙看|我来查|我统一|远程处理|看看(?:什么|怎么)"
+                      "|新娘|新郎|婚礼|宝宝|美照|靓照|萌娃")
+# Many asked: the units, everyone, those of a kind ("新入职的同志…", "系统登不上的，…").
+_TO_MANY = re.compile("各(?!自)|大家|全体|所有|(?<![我咱他她它])们|的(?:同志|同事|老师|人员|人)?[，,](?=[^，,。]{0,4}(?:把|请|拍|截|发|交|报|上传))|的(?:同志|同事|老师|人员)")
+
+
 # What asks outright after hearsay: a 请 that is no question, 请示 or leave, a 务必, or everyone
 # or the units told to act ("听说检查要看照片，大家提前准备一下", "…，大家先把入户照片拍好发群里",
 # "…，各村今天的照片发群", "据说要截图，保险起见各位学完都截个图发群里吧").
@@ -302,9 +313,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     return flags
 
 
-def demands(config: dict) -> Callable[[Message], tuple[str, list[str]] | None]:
+def demands(config: dict, any_end: bool = False) -> Callable[[Message], tuple[str, list[str]] | None]:
     """What finds a message's demand for media as proof of work: its clause and the media
-    it names, or None (after_hours reads such a demand as a task too)."""
+    it names, or None. With `any_end`, media asked of many for another end too (a document's
+    photo, a fault's screenshot, an incident's footage: "新入职的同志把证件照电子版发人事科",
+    "系统登不上的，把报错截图发我"), but not of one colleague ("麻烦把发票的照片发我一下，我帮企业
+    看看") nor of whoever has them: after_hours reads any such request as a task."""
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
     any_media = word_pattern(tuple(settings["media_words"]))
@@ -393,7 +407,8 @@ def demands(config: dict) -> Callable[[Message], tuple[str, list[str]] | None]:
             if not (less_often or _demanded(proof, acts, demand_here, back)
                     or things.search(proof) and asked_here.search(proof)):
                 continue
-            if _for_another_end(proof, any_media, document, photo, of_incident, purposes):
+            if (_for_another_end(proof, any_media, document, photo, of_incident, purposes)
+                    and not (any_end and _TO_MANY.search(text) and not _NO_TASK.search(text))):
                 continue
             # Asked of the few messages that get this far: a message told of lets off all its clauses.
             if (attached and not _ASKED_BESIDE_ATTACHED.search(text) or told.search(text)) and not still_asking.search(text):

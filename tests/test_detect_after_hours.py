@@ -788,7 +788,7 @@ def test_a_colleagues_meeting_told_by_title_is_news_at_night(text, task):
     ("各病区护士长每天交班后在群里接龙，附交班现场照片", True), ("值班的同志每小时在群里发一个定位", True),
     # ... but not what proof_demand lets off: hearsay, the sender's own, a sign-up, or an urgent demand.
     ("听说以后网格员每天都要发定位到群里", False), ("今天整治完了，前后对比照片发一下[图片]×2", False),
-    ("想报名参加培训的在群里接龙登记", False), ("【紧急】山洪预警，各村立即组织转移，转移现场照片发群里", False),
+    ("收到，明天一早拍照上传", False), ("【紧急】山洪预警，各村立即组织转移，转移现场照片发群里", False),
 ])
 def test_a_demand_for_proof_at_night_is_a_task(text, task):
     assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task
@@ -815,4 +815,24 @@ def test_a_demand_for_proof_at_night_is_a_task(text, task):
     ("有没有老师记得去年的评分标准，截图发一下", False),
 ])
 def test_rules_sign_ups_hours_and_plain_requests_are_notices_at_night(text, task):
+    assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task
+
+
+@pytest.mark.parametrize("text, task", [
+    # Media asked of many for another end are a task at night as proof is: a document, a fault,
+    # an incident ...
+    ("新入职的同志把身份证照片发人事科", True), ("系统登不上的，把报错截图发信息科", True),
+    ("各网格员看到有人烧秸秆的，请拍照发村里", True),
+    # ... not of one colleague, of whoever has them, with help offered or for fun.
+    ("麻烦把发票的照片发我一下，我帮企业看看", False), ("昨晚有学生打架，请有视频的老师发我一下", False),
+    ("系统登录不了的，把报错截图发我，我帮你们看看", False), ("婚礼现场照片快发一下，大家都想看新娘", False),
+    # Rules on taking or posting media, sign-ups by their name, a lifting of a demand, details attached.
+    ("病人的检查单不要拍照发群", True), ("群里别发定位了，注意保密", True), ("疫苗接种意愿接龙，自愿参加", True),
+    ("以后入户走访不再要求拍照留痕", True), ("明天考勤机维修，上班请到办公室手写签到", True),
+    ("下周一开始党史学习教育，具体安排见附件", True), ("各位把手机里的涉案照片删干净，下周检查", True),
+    # Not a suggestion, news of a shop, or a rumour.
+    ("建议教务处梳理一下，能从系统里导出的就别让老师再截图了", False),
+    ("今天发现一家好吃的早餐店，以后早上不用愁了", False), ("这届毕业以后国家不再发毕业证了，只发电子版", False),
+])
+def test_requests_of_many_and_rules_on_media_are_notices_at_night(text, task):
     assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task

@@ -802,14 +802,15 @@ def test_a_medium_purposes_as_names_that_the_detector_does_not_know_stored_befor
 def test_an_archive_whose_word_list_hides_newer_defaults_is_told_once_at_classify(qunguan, db_path):
     # An admin copied the directives of an older version and added one of their own: the
     # entries this version added since do not apply, and classify says so once, in Chinese.
-    older = [d for d in load_config()["after_hours"]["directives"] if "签到" not in d] + ["安排如下"]
+    defaults = load_config()["after_hours"]["directives"]
+    hidden = next(d for d in defaults if "签到" in d)  # an entry this version added, say
+    older = [d for d in defaults if d != hidden] + ["安排如下"]
     _stored_by_an_older_version(db_path, "after_hours.directives", json.dumps(older, ensure_ascii=False))
     said = qunguan("classify", "--db", db_path, "--silent").stderr
     assert said.count("设置 after_hours.directives 覆盖了默认值：本版默认值中有 1 条不在其中，未生效") == 1
     assert "qunguan config unset after_hours.directives" in said
     # The entry is named, for the admin to add it; the next classify does not nag about it,
     # `config show` says it whenever asked.
-    [hidden] = [d for d in load_config()["after_hours"]["directives"] if "签到" in d]
     assert f"未生效：「{hidden}」；要采用" in said
     assert "覆盖了默认值" not in qunguan("classify", "--db", db_path, "--silent").stderr
     assert "本版默认值中有 1 条不在其中" in qunguan("config", "show", "--db", db_path).stderr

@@ -715,12 +715,12 @@ def test_examples_to_follow_and_requests_after_hearsay_demand_but_grumbles_and_p
 @pytest.mark.parametrize("text, demanded", [
     # Sent to a group named right after the sending, or to an office or a post, in plain words ...
     ("各科室消毒完成后拍照发院感群", True), ("整改前后照片报办公室", True), ("各所把现场照片报一下指挥中心", True),
-    ("请全体老师把家访照片交到德育处，一户一张", True), ("请把开会的照片甩群里", True), ("学完记得截个屏发我", True),
+    ("请全体老师把家访照片交到德育处，一户一张", True), ("请各社区把宣传照片发社区办", True), ("请把开会的照片甩群里", True), ("学完记得截个屏发我", True),
     ("搞完了拍个照发群里，莫要忘了", True), ("各包保干部入户后在群里发定位", True), ("能不能请大家把今天的照片发一下？", True),
     # ... but not passed on for publicity, told done, asked of whoever can, or forbidden.
     ("宣传视频已上传，请各村转发视频到村民群", False), ("已核实是谣言，已截图报县网信办", False),
     ("我已经把他的照片发村民小组长群里了", False), ("谁能把这学期的课表拍个照发我，我的丢了", False),
-    ("能不能不要每天拍照上传了", False),
+    ("能不能不要每天拍照上传了", False), ("医保系统结算失败的，截图发信息科，我们统一报厂家", False),
 ])
 def test_media_sent_to_a_named_group_or_office_in_plain_words_are_demanded(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
