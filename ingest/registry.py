@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import unicodedata
 
 from detectors.base import load_config
 from detectors.proof_demand import unknown_purposes
 from detectors.setting_values import Problem, is_iso_day, stored_value, value_problem
 from ingest import chain, roster
 from ingest.changes import log_change
-from ingest.writer import add_group_name, archived_group_name
+from ingest.writer import add_group_name, archived_group_name, names_alike
 from ingest.records import stamp
 from ingest.sources import os_user
 from ingest.user_errors import UserError
@@ -53,11 +52,6 @@ def _group_name(conn, name: str) -> str:
     raise _unknown_group(conn, name)
 
 
-def _folded(name: str) -> str:
-    # What typing it another way leaves alike: （）and ( ), full-width letters, spaces.
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
 def _unknown_group(conn, name: str) -> RegistryError:
     """The error for a group name the archive does not have now: the group it was renamed
     to, if it had that name before; else the groups it may mean (typed in part, or with
@@ -68,9 +62,7 @@ def _unknown_group(conn, name: str) -> RegistryError:
         return RegistryError(f"no group is named {name!r} now: it was renamed {renamed[0]!r}; give that name",
                              f"现在没有名为 {name!r} 的群：该群已改名为 {renamed[0]!r}，请用新名")
     names = [r[0] for r in conn.execute("select name from groups order by name")]
-    typed = _folded(name)
-    alike = ([n for n in names if typed and typed in _folded(n)]
-             or difflib.get_close_matches(name, names, n=3, cutoff=0.75))
+    alike = names_alike(name, names)
     if alike:
         # Suggested, never chosen: the admin confirms which group by giving its name.
         more, more_zh = ((f" {len(alike) - 5} more groups' names hold it too (`qunguan groups list` shows them all)",

@@ -488,6 +488,9 @@ class _Groups:
         # A file of one chat that names no archived group is looked for by its first
         # messages (`copies`); --group is the admin's word, and no file is looked for then.
         self.by_content = one_chat and not forced
+        # A --group naming no archived group for such a file may be the chat's group
+        # mistyped (工作君 for 工作群): its messages would all be archived a second time.
+        self.forced_new = one_chat and bool(forced) and writer.call(ops.group_named, forced) is None
         self.sample: list[tuple] | None = None
         self.copy_of: copies.Earlier | None = None
         self.cache: dict[tuple, int] = {}
@@ -514,6 +517,8 @@ class _Groups:
                                    + "; pass --group NAME",
                                    "文件没有写明是哪个群" + (f"（聊天 {chat_id} 还不在档案中）" if chat_id else "")
                                    + "；请加 --group 群名")
+            if self.forced_new and found[1] == self.forced and not chat_id:
+                self._not_mistyped()
             self.cache[key] = found[0]
             if self.forced and found[1] != self.forced and found[1] not in self.not_forced:
                 self.not_forced.append(found[1])
@@ -541,8 +546,26 @@ class _Groups:
     def first_rows(self, rows: list[tuple]) -> None:
         """Keep what `_group_of_copy` compares of the file's first rows: given each batch's
         rows, it takes the first batch's that has any."""
-        if self.by_content and self.sample is None and rows:
+        if (self.by_content or self.forced_new) and self.sample is None and rows:
             self.sample = copies.sampled((row[1], row[2], _Members.key(row[8], row[9]), row[9], row[5]) for row in rows)
+
+    def _not_mistyped(self) -> None:
+        """Refuse the file when the group holding its chat (`copies.group_of_copy`) has a
+        name the new --group may be a mistyping of; a chat of a new group that only shares a
+        name's likeness, or an archived chat the admin files under a name of its own, is taken."""
+        found = self.writer.call(copies.group_of_copy, self.sample or [])
+        # A slip changes or drops characters; a name longer than the group's (财政局工作群（新）)
+        # is a new group's, or a renamed one's, given on purpose.
+        if found is None or len(self.forced) > len(found[1]) or not ops.names_alike(self.forced, [found[1]]):
+            return
+        _, name, earlier = found
+        raise GroupUnknown(f"--group {self.forced!r} names no group of the archive, but this chat is archived in the "
+                           f"group {name!r} (import #{earlier.import_id} of {earlier.path}): if that group is meant, "
+                           f"pass --group {name!r}; if the chat is now called {self.forced!r}, rename the group first "
+                           "(qunguan groups rename)",
+                           f"档案中没有名为 {self.forced!r} 的群，而这个聊天已归档在群 {name!r}（第 {earlier.import_id} 号导入的 "
+                           f"{earlier.path}）：如是笔误，请改用 --group {name!r}；如该群确已改名为 {self.forced!r}，"
+                           "请先用 qunguan groups rename 改名再导入")
 
     def _group_of_copy(self, chat_id: str | None, chat_name: str | None, longer: tuple[str, ...]) -> tuple[int, str] | None:
         """The group a chat without an id that no archived group is named for (it would make

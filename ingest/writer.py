@@ -8,8 +8,10 @@ pipe cost more than the overlap saved: 18.7k messages/s against 24.7k in-process
 """
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
+import unicodedata
 from typing import Any, Callable
 
 from detectors.setting_values import Problem
@@ -99,6 +101,19 @@ def archived_group_name(conn, name: str) -> str | None:
         return name
     around = [n for (n,) in conn.execute("select name from groups") if n.strip() == name.strip()]
     return around[0] if len(around) == 1 else None
+
+
+def names_alike(name: str, names: list[str]) -> list[str]:
+    """The names of `names` that `name` may be a mistyping of: those holding it (typed in
+    part, or with ( ) for （ ）), else those close to it, the closest first."""
+    typed = _folded(name)
+    return ([n for n in names if typed and typed in _folded(n)]
+            or difflib.get_close_matches(name, names, n=3, cutoff=0.75))
+
+
+def _folded(name: str) -> str:
+    # What typing it another way leaves alike: （）and ( ), full-width letters, spaces.
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def add_group_name(conn, group_id: int, name: str) -> None:

@@ -127,3 +127,22 @@ def test_group_given_files_a_copy_where_the_admin_says(qunguan, db_path, query, 
         assert "\t防火群\tnew" in result.stdout
         assert "注意" not in result.stderr
     assert groups(query) == [{"name": "工作群_2025-03-03", "n": 6}, {"name": "防火群", "n": 9}]
+
+
+@pytest.mark.parametrize("mistyped", ["靖安县乡村振兴工作君", "乡村振兴"])
+def test_a_group_name_mistyped_for_an_archived_chat_is_refused_naming_the_group(qunguan, db_path, query, fixtures,
+                                                                                tmp_path, mistyped):
+    # Last week's share is archived; this week a colleague's copy without its title comes
+    # in, and the admin types its group a character off, or cut short.
+    ingest(qunguan, db_path, fixtures / "wechat-share.txt")
+    before = groups(query)
+    _untitled_share(fixtures, tmp_path / "聊天记录.txt")
+    result = ingest(qunguan, db_path, tmp_path / "聊天记录.txt", group=mistyped)
+    assert result.exit_code == 1
+    assert (f"未导入 {tmp_path / '聊天记录.txt'}：档案中没有名为 '{mistyped}' 的群，而这个聊天已归档在群 '靖安县乡村振兴工作群'"
+            f"（第 1 号导入的 {fixtures / 'wechat-share.txt'}）：如是笔误，请改用 --group '靖安县乡村振兴工作群'") in result.stderr
+    assert groups(query) == before
+    # Given the group's own name, the copy adds nothing; a new chat may take a like name.
+    assert "\t靖安县乡村振兴工作群\tnew 0\t" in ingest(qunguan, db_path, tmp_path / "聊天记录.txt",
+                                                  group="靖安县乡村振兴工作群").stdout
+    assert ingest(qunguan, db_path, fixtures / "pasted.txt", group=mistyped).exit_code == 0
