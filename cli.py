@@ -219,13 +219,19 @@ def roster_remove(
 def stats(db: ArchiveOption):
     """查看统计：群、成员、每周消息数和导入台账（Groups, members, messages per week and the import ledger.）"""
     figures = archive_stats(open_archive(str(db)).conn)
-    echo_fields(f"groups {figures['groups']}", f"members {figures['members']} ({figures['members_on_roster']} on the roster)",
-                f"messages {figures['messages']}", f"rejected records {figures['rejects']}")
-    print_table(["week", "group", "messages"], ([r["week"], r["group"], r["messages"]] for r in figures["weeks"]),
-                "messages per week")
-    print_table(["id", "file", "format", "new", "dup", "rejected", "finished", "by"],
+    # Said in Chinese first for the admin, as the users list is; each English figure
+    # stays whole after it for scripts.
+    groups, members, on_roster = figures["groups"], figures["members"], figures["members_on_roster"]
+    echo_fields(f"群 {groups}（groups {groups}）",
+                f"成员 {members}，花名册上 {on_roster}（members {members} ({on_roster} on the roster)）",
+                f"消息 {figures['messages']}（messages {figures['messages']}）",
+                f"拒收记录 {figures['rejects']}（rejected records {figures['rejects']}）")
+    print_table(["周（week）", "群（group）", "消息数（messages）"],
+                ([r["week"], r["group"], r["messages"]] for r in figures["weeks"]), "每周消息数（messages per week）")
+    print_table(["编号（id）", "文件（file）", "格式（format）", "新增（new）", "已存在（dup）", "拒收（rejected）",
+                 "完成时间（finished）", "导入人（by）"],
                 ([r[k] for k in ("id", "path", "format", "new", "duplicate", "rejected", "finished_at", "os_user")]
-                 for r in figures["imports"]), "imports")
+                 for r in figures["imports"]), "导入台账（imports）")
 
 
 groups_app = typer.Typer(cls=Commands, no_args_is_help=True, help="群信息登记：导出文件中没有的单位、管理员等（The group registry: what the exports cannot know.）")
@@ -301,7 +307,8 @@ def _echo_group(row: dict) -> None:
 def groups_list(db: ArchiveOption):
     """列出各群及其登记信息（The groups with their registry details.）"""
     conn = open_archive(str(db)).conn
-    print_table(["id", "name", "unit", "admin", "owner", "purpose", "temporary until", "dissolved", "exempt", "messages"],
+    print_table(["编号（id）", "群名（name）", "单位（unit）", "管理员（admin）", "建群人（owner）", "经批准的用途（purpose）",
+                 "临时群截止日期（temporary until）", "解散日期（dissolved）", "豁免（exempt）", "消息数（messages）"],
                 conn.execute("select g.id, g.name, g.unit, g.admin, g.owner, g.purpose, g.temporary_until, g.dissolved_on, g.exempt, "
                              "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"))
 
