@@ -832,7 +832,7 @@ def test_rules_sign_ups_hours_and_plain_requests_are_notices_at_night(text, task
     ("下周一开始党史学习教育，具体安排见附件", True), ("各位把手机里的涉案照片删干净，下周检查", True),
     # Not a suggestion, news of a shop, or a rumour.
     ("建议教务处梳理一下，能从系统里导出的就别让老师再截图了", False),
-    ("今天发现一家好吃的早餐店，以后早上不用愁了", False), ("这届毕业以后国家不再发毕业证了，只发电子版", False),
+    ("今天发现一家好吃的早餐店，以后早上不用愁了", False), ("晚上请大家恰饭，我请客", False), ("这届毕业以后国家不再发毕业证了，只发电子版", False),
 ])
 def test_requests_of_many_and_rules_on_media_are_notices_at_night(text, task):
     assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task

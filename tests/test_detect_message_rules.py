@@ -721,6 +721,8 @@ def test_examples_to_follow_and_requests_after_hearsay_demand_but_grumbles_and_p
     ("宣传视频已上传，请各村转发视频到村民群", False), ("已核实是谣言，已截图报县网信办", False),
     ("我已经把他的照片发村民小组长群里了", False), ("谁能把这学期的课表拍个照发我，我的丢了", False),
     ("能不能不要每天拍照上传了", False), ("医保系统结算失败的，截图发信息科，我们统一报厂家", False),
+    ("报进度的时候附上施工现场照片，没照片的不算", True), ("家属送了锦旗，拍个照发医院公众号宣传一下吧", False),
+    ("愿意去的老师请接龙", False),
 ])
 def test_media_sent_to_a_named_group_or_office_in_plain_words_are_demanded(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
