@@ -175,9 +175,10 @@ def roster_import(
     result = roster.import_roster(open_archive(str(db)).conn, people)
     for error in result.errors:
         say("注意：", error.zh, error)
-    typer.echo(f"people added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
-               f"members linked {result.links.linked}\t"
-               f"ambiguous {len(result.links.ambiguous)}")
+    linked, ambiguous = result.links.linked, len(result.links.ambiguous)
+    typer.echo(f"花名册：新增 {result.added} 人，更新 {result.updated}，未变 {result.unchanged}；关联发送人 {linked}，"
+               f"无法确定 {ambiguous}（people added {result.added}\tupdated {result.updated}\tunchanged {result.unchanged}\t"
+               f"members linked {linked}\tambiguous {ambiguous}）")
     if ambiguous := result.links.ambiguous:
         warn(Problem(f"{len(ambiguous)} senders match several people and are left unlinked: {', '.join(ambiguous)}; "
                      "list the 群昵称 or 微信号 each goes by in the roster (or `qunguan roster remove` one who left)",
@@ -299,16 +300,23 @@ def groups_rename(
     _echo_group(row)
 
 
+# A group's registry columns as the admin reads them, the English after each for scripts.
+GROUP_COLUMNS = {"id": "编号（id）", "name": "群名（name）", "unit": "单位（unit）", "admin": "管理员（admin）",
+                 "owner": "建群人（owner）", "purpose": "经批准的用途（purpose）",
+                 "temporary_until": "临时群截止日期（temporary until）", "dissolved_on": "解散日期（dissolved）",
+                 "exempt": "豁免（exempt）"}
+
+
 def _echo_group(row: dict) -> None:
-    typer.echo("\t".join(f"{k} {'' if v is None else v}" for k, v in row.items()))
+    typer.echo("\t".join(f"{GROUP_COLUMNS[k]} {'' if v is None else v}" for k, v in row.items()))
 
 
 @groups_app.command("list")
 def groups_list(db: ArchiveOption):
     """列出各群及其登记信息（The groups with their registry details.）"""
     conn = open_archive(str(db)).conn
-    print_table(["编号（id）", "群名（name）", "单位（unit）", "管理员（admin）", "建群人（owner）", "经批准的用途（purpose）",
-                 "临时群截止日期（temporary until）", "解散日期（dissolved）", "豁免（exempt）", "消息数（messages）"],
+    print_table([GROUP_COLUMNS[k] for k in ("id", "name", "unit", "admin", "owner", "purpose", "temporary_until",
+                                            "dissolved_on", "exempt")] + ["消息数（messages）"],
                 conn.execute("select g.id, g.name, g.unit, g.admin, g.owner, g.purpose, g.temporary_until, g.dissolved_on, g.exempt, "
                              "(select count(*) from messages m where m.group_id = g.id) from groups g order by g.id"))
 

@@ -67,9 +67,9 @@ def _say_read_before(result) -> None:
     if result.rejects_known:
         before, known = result.read_before, result.rejects_known
         say("已读过 ", f"{result.name}：与{zh_of(before)}读的是同一个文件；当时已逐条列出、并保存在 rejects 表中的"
-            f"拒收记录有 {known} 条（这次不再重复保存）；请改正这些行后重新导入该文件",
+            f"拒收记录有 {known} 条（这次不再重复保存）；请改正这些行后重新导入该文件（文件在中途断了的，请重新导出）",
             f"{result.name}: the same file as {before}; rejected records listed then and kept in the rejects table: "
-            f"{known} (not stored again); fix those lines and ingest the file again")
+            f"{known} (not stored again); fix those lines and ingest the file again (a file cut short: export it again)")
 
 
 def _say_records(result) -> None:

@@ -336,6 +336,10 @@ def made_by_qunguan(path: Path) -> bool:
 def _existing(ctx: typer.Context, path: Path) -> Path:
     # A mistyped --db must not answer from a new, empty archive (stats, classify, ...).
     if not path.exists():
+        # Windows hides a file's extension: 档案.db is shown, and typed, as 档案.
+        meant = path.with_name(path.name + ".db")
+        if not path.suffix and meant.is_file():
+            fail(f"{path}: no such archive; did you mean {meant}?", f"{path}：档案不存在；是否指 {meant}？")
         fail(f"{path}: no such archive (an archive is made by `qunguan ingest`)",
              f"{path}：档案不存在（请检查 --db 是否写错；档案由 `qunguan ingest` 建立）")
     return _usable(ctx, path)

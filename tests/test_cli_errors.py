@@ -118,6 +118,15 @@ def test_a_mistyped_archive_is_said_in_chinese_by_every_command(qunguan, tmp_pat
         assert f"（error: {tmp_path / '档安.db'}: no such archive" in result.stderr
 
 
+def test_an_archive_named_without_the_extension_windows_hides_is_pointed_at(qunguan, db_path, fixtures):
+    qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "樟树市防汛工作群", "--silent")
+    typed = db_path.with_suffix("")  # as Explorer shows 档案.db: 档案
+    result = qunguan("stats", "--db", typed)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"错误：{typed}：档案不存在；是否指 {db_path}？"
+                                     f"（error: {typed}: no such archive; did you mean {db_path}?）")
+
+
 def test_the_lines_other_tools_read_stay_as_they_were(qunguan, db_path, fixtures):
     read = qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "樟树市防汛工作群", "--silent")
     assert read.stdout.split("\t")[1:] == ["memotrace3-csv", "樟树市防汛工作群", "new 6", "already present 0",

@@ -58,7 +58,7 @@ def test_a_group_name_pasted_with_spaces_or_typed_in_part_or_half_width_finds_it
     for pasted in ("樟树市卫健工作群 ", "\u3000樟树市卫健工作群"):
         result = qunguan("groups", "set", pasted, "--db", db_path, "--unit", "市卫健委")
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.startswith("id 1\tname 樟树市卫健工作群\tunit 市卫健委\t")
+        assert result.stdout.startswith("编号（id） 1\t群名（name） 樟树市卫健工作群\t单位（unit） 市卫健委\t")
     part = qunguan("groups", "set", "卫健", "--db", db_path, "--admin", "王军")
     assert part.exit_code == 1
     assert part.stderr.strip() == ("错误：没有名为 '卫健' 的群；是否指 '樟树市卫健工作群'？请写出完整群名"
@@ -128,7 +128,7 @@ def test_an_empty_admin_or_end_date_clears_it_like_never_set(qunguan, db_path, q
     qunguan("ingest", fixtures / "memotrace3-week1.csv", "--db", db_path, "--group", "防火群", "--silent")
     qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "周敏", "--temporary-until", "2025-03-31")
     cleared = qunguan("groups", "set", "防火群", "--db", db_path, "--admin", "", "--temporary-until", "")
-    assert cleared.exit_code == 0 and "admin \t" in cleared.stdout and "None" not in cleared.stdout
+    assert cleared.exit_code == 0 and "管理员（admin） \t" in cleared.stdout and "None" not in cleared.stdout
     assert query("select admin, temporary_until from groups") == [{"admin": None, "temporary_until": None}]
     assert qunguan("groups", "list", "--db", db_path).stdout.splitlines()[1] == "1\t防火群\t\t\t\t\t\t\t0\t6"
 
@@ -418,7 +418,7 @@ def test_a_dissolved_group_is_no_longer_a_second_work_group_of_its_unit(qunguan,
                 "where category = 'group_duplicate_unit' order by subject"
     assert [r["status"] for r in query(duplicate)] == [None, None]
     result = qunguan("groups", "set", "财政局工作群", "--dissolved", "2025-03-10", "--db", db_path)
-    assert result.exit_code == 0 and "dissolved_on 2025-03-10" in result.stdout
+    assert result.exit_code == 0 and "解散日期（dissolved） 2025-03-10" in result.stdout
     qunguan("classify", "--db", db_path, "--silent")
     assert [r["status"] for r in query(duplicate)] == ["resolved", "resolved"]
     assert "--dissolved must be YYYY-MM-DD" in qunguan("groups", "set", "财政局工作群", "--dissolved", "3月10日",

@@ -47,6 +47,8 @@ def test_the_same_week_ingested_again_says_in_chinese_which_files_were_read_befo
     assert f"已读过 {chat}：与导入记录 #1（" in result.stderr
     assert f"（{chat}: the same file as import #1, " in result.stderr
     assert "rejected records listed then and kept in the rejects table: 2 (not stored again)" in result.stderr
+    # Lines to fix, or a file cut short to export again: nothing in a cut file can be fixed.
+    assert "请改正这些行后重新导入该文件（文件在中途断了的，请重新导出）" in result.stderr
 
 
 def test_a_roster_saved_as_json_is_refused_saying_in_chinese_a_roster_is_a_table_with_a_header(

@@ -12,6 +12,7 @@ def test_roster_links_by_wxid_userid_and_display_name(qunguan, db_path, query, f
     result = qunguan("roster", "import", fixtures / "roster.csv", "--db", db_path)  # GB18030, Chinese headers
     assert result.exit_code == 0, result.stderr
     assert "people added 3" in result.stdout
+    assert result.stdout.startswith("花名册：新增 3 人，更新 0，未变 0；")  # said in Chinese first, for the admin
     linked = query("select m.sender_key, m.display_name, p.name from members m left join people p on p.id = m.person_id "
                    "order by m.id")
     by_key = {row["sender_key"]: row["name"] for row in linked}
