@@ -75,24 +75,26 @@ def ingest(
     refused = [str(p) for p, _ in nothing_in]
     read: list = []  # the files read, for the summary in Chinese
     skipped: list = []  # the files passed over (pictures, attachments, rosters)
+    unnamed: list = []  # the files refused for want of a group, which --group settles
     try:
         _ingest_all(archive, db, [str(p) for p in paths if str(p) not in refused], group, format, silent, day, read,
-                    refused, skipped)
+                    refused, skipped, unnamed)
     except KeyboardInterrupt as e:
         # Ctrl-C: say what was kept and what was not, rather than stop without a word.
         # Between two files (a line printed, a folder walked) every file read is kept.
         stopped = e if isinstance(e, Interrupted) else Interrupted(None)
-        err.print(ingest_summary(read, len(refused), len(skipped), interrupted=stopped))
+        err.print(ingest_summary(read, len(refused), len(skipped), len(unnamed), interrupted=stopped))
         raise typer.Exit(130) from None
-    err.print(ingest_summary(read, len(refused), len(skipped)))
+    err.print(ingest_summary(read, len(refused), len(skipped), len(unnamed)))
     if refused:
         raise typer.Exit(1)
 
 
 def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day, read: list, refused: list,
-                skipped: list) -> None:
+                skipped: list, unnamed: list) -> None:
     """Ingest every path, a line per file; the results read go to `read`, the names of
-    the files refused to `refused`, of those passed over to `skipped`."""
+    the files refused to `refused` (and to `unnamed` for want of a group), of those
+    passed over to `skipped`."""
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=err, disable=silent, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
@@ -105,6 +107,8 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
                 skipped.append(result.name)
             elif result.refused:
                 refused.append(result.name)
+                if result.group_unknown:
+                    unnamed.append(result.name)
             else:
                 read.append(result)
                 echo_fields(result.name, result.format, result.group or "-", f"new {result.new}",
@@ -112,11 +116,11 @@ def _ingest_all(archive, db: Path, paths: list[str], group, format, silent, day,
             say_result(result, group, db)
 
 
-def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrupted | None = None) -> str:
+def ingest_summary(read: list, refused: int, skipped: int, unnamed: int = 0, interrupted: Interrupted | None = None) -> str:
     """The run in a line of Chinese, with what to do about what went wrong: admins read
     Chinese; the lines above keep their English, which it points to, for scripts. `skipped`:
     files passed over, counted so that a folder of pictures dragged in by mistake is no
-    silent run of nothing.
+    silent run of nothing. `unnamed`: of the files refused, those --group would settle.
     `interrupted`: the Ctrl-C that stopped the run, naming the file it rolled back, if any."""
     line = (f"导入{'已中断' if interrupted else '完成'}：读取 {len(read)} 个文件，新增消息 {sum(r.new for r in read)} 条，"
             f"已存在 {sum(r.duplicate for r in read)} 条，拒收记录 {sum(r.rejected for r in read)} 条")
@@ -136,7 +140,8 @@ def ingest_summary(read: list, refused: int, skipped: int, interrupted: Interrup
     if skipped:
         line += f"；跳过 {skipped} 个不是聊天记录的文件（图片、附件、名单等，见上方“跳过”行）"
     if refused:
-        line += f"；{refused} 个文件未能导入（见上方“未导入”行；提示文件未写明群名的，请对该文件加 --group 群名 单独导入）"
+        hint = "；文件未写明群名的，请对该文件加 --group 群名 单独导入" if unnamed else ""
+        line += f"；{refused} 个文件未能导入（见上方“未导入”行{hint}）"
     if interrupted:
         if interrupted.name:
             line += f"；正在读取的 {interrupted.name} 未导入（档案保持读取它之前的状态）"

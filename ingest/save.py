@@ -70,6 +70,7 @@ class FileResult:
     doubts: list[tuple[int | None, int, str]] = field(default_factory=list)  # (line, record, why) of messages kept in doubt
     # Why, said in English and (a Problem's `zh`) in Chinese where a reason has it.
     refused: str | None = None
+    group_unknown: bool = False  # refused for want of a group (--group missing or mistyped)
     skipped: str | None = None
     unchanged_since: str | None = None  # ops.import_named when this very file was read before
     not_forced: list[str] = field(default_factory=list)  # groups it named itself, though --group was given
@@ -253,7 +254,7 @@ def _ingest(db, source, result, group, fmt, progress, day, decode) -> FileResult
         else:
             result.refused = said(e)
     except FormatError as e:
-        result.refused = said(e)
+        result.refused, result.group_unknown = said(e), isinstance(e, GroupUnknown)
     except UNREADABLE as e:
         result.refused = _cannot_read(e)
     except Exception as e:  # a reader's bug must not stop the other files (rolled back like any refusal)

@@ -110,12 +110,21 @@ def test_a_folder_of_pictures_dragged_in_by_mistake_says_they_were_passed_over(q
 
 
 def test_an_ingest_ends_with_a_summary_in_chinese_saying_what_to_do(qunguan, db_path, fixtures, tmp_path):
+    import shutil
+
     result = qunguan("ingest", fixtures / "memotrace3-truncated.csv", fixtures / "pasted.txt", "--db", db_path,
                      "--group", "g", "--silent")
     assert result.stderr.rstrip().endswith("导入完成：读取 2 个文件，新增消息 4 条，已存在 0 条，拒收记录 1 条"
                                             "（见上方“拒收”行：文件名与行号，改正后重新导入该文件即可，已导入的不会重复）。")
     alone = qunguan("ingest", fixtures / "pasted.txt", "--db", tmp_path / "other.db", "--silent")
     assert "1 个文件未能导入" in alone.stderr and "请对该文件加 --group 群名 单独导入" in alone.stderr
+    # An empty file refused beside a week's exports is no file --group would settle.
+    week = tmp_path / "week"
+    week.mkdir()
+    shutil.copy(fixtures / "memotrace3-week1.csv", week / "防火群.csv")
+    (week / "新建文本文档.txt").write_bytes(b"")
+    empty = qunguan("ingest", week, "--db", tmp_path / "third.db", "--silent")
+    assert "1 个文件未能导入（见上方“未导入”行）" in empty.stderr and "--group" not in empty.stderr.splitlines()[-1]
 
 
 def test_a_rerun_summary_points_at_the_earlier_listing_of_the_same_files_bad_records(qunguan, db_path, fixtures):
