@@ -74,9 +74,18 @@ def member_flags(conn, config: dict) -> list[dict]:
     rows = conn.execute("select m.id, m.group_id, m.display_name, m.sender_id, p.name, g.name, "
                         "(select count(*) from people o where o.name = trim(m.display_name) and o.left_on is null) "
                         "from members m join groups g on g.id = m.group_id left join people p on p.id = m.person_id "
-                        "where not g.exempt and not (m.display_name = '我' and m.sender_id is null)")
+                        "where not g.exempt and not (m.display_name = '我' and m.sender_id is null) "
+                        "order by m.group_id, m.sender_id is null, m.id")
+    # One sender archived twice in a group, by id from one exporter and by name alone from
+    # another (PyWxDump's wxid, MemoTrace 2025's name), is one person: said once, of the
+    # member with the id.
+    said: set[tuple[int, str]] = set()
     for member, group_id, display, sender, person, group, namesakes in rows:
         shown = display or sender or ""
+        if person is None and display:
+            if (group_id, display.strip()) in said:
+                continue
+            said.add((group_id, display.strip()))
         if person is None:
             flags.append(_flag(f"member:{member}", "group_member_unverified",
                                f"「{group}」成员「{shown}」在实名花名册中有 {namesakes} 人同名，无法确定是哪一位，"

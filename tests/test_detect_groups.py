@@ -500,6 +500,25 @@ def test_a_sender_two_roster_people_share_a_name_with_is_told_so_and_the_exporte
         "「城关镇工作群」成员「张伟」在实名花名册中有 2 人同名，无法确定是哪一位，请在花名册中登记其群昵称或微信号"]
 
 
+def test_a_sender_archived_by_name_and_by_id_is_said_off_the_roster_once(qunguan, db_path, query, tmp_path):
+    # Monday's export from MemoTrace names senders only; Tuesday's from chatlog gives their
+    # wxid too: two member rows of one person, who is one person off the roster.
+    names = tmp_path / "城关镇工作群.csv"
+    names.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                     "7400000000000000001,文本,张伟,2025-03-03 09:00:00,收到,,,more\n", encoding="utf-8-sig")
+    ids = tmp_path / "chatlog.csv"
+    ids.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n"
+                   "2025-03-04 09:00:00,张伟,wxid_zw,城关镇工作群,51100077788@chatroom,好的\n", encoding="utf-8")
+    for export in (names, ids):
+        assert qunguan("ingest", export, "--db", db_path, "--silent").exit_code == 0
+    assert query("select count(*) n from members")[0]["n"] == 2
+    qunguan("classify", "--db", db_path, "--silent")
+    flagged = query("select subject, evidence from flags where category = 'group_member_unverified'")
+    assert [f["evidence"] for f in flagged] == ["「城关镇工作群」成员「张伟」不在实名花名册中"]
+    [with_id] = query("select id from members where sender_id = 'wxid_zw'")
+    assert flagged[0]["subject"] == f"member:{with_id['id']}"  # the one a roster's wxid can link
+
+
 def test_a_message_archived_late_in_the_next_week_does_not_recount_this_week_on_part_of_it(qunguan, db_path, query,
                                                                                          tmp_path):
     conn, run_rules = _a_flagged_week_of_chatter(qunguan, db_path, tmp_path)
