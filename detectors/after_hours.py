@@ -207,6 +207,12 @@ def is_notice(message: Message, config: dict) -> bool:
                      and not any_pattern(tuple(config["still_asking_patterns"])).search(bare)))
 
 
+def _demand_found(found: dict, demand_in, m: Message) -> bool:
+    """Whether `m` asks for media (proof_demand.demands), kept in `found` by its id."""
+    found[m.id] = demand_in(m)
+    return found[m.id] is not None
+
+
 @functools.lru_cache(maxsize=8)
 def _question_to(titles: tuple[str, ...]) -> re.Pattern:
     """A first sentence that addresses someone by title and asks: "王主任，…？"."""
@@ -226,7 +232,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # A demand for photos, screenshots or 打卡 is a task, however it is worded, as proof of
     # work ("各所接龙报一下今天的宣传情况，并附现场照片", "以后巡逻必须开启共享定位") or for
     # another end ("发票拍照上传报销系统", "系统登不上的，把报错截图发我").
-    demand_in = proof_demand.demands(config, any_end=True)
+    demand_in = proof_demand.demands(config)
+    found = context[proof_demand.FOUND_KEY] = {}  # for proof_demand, which reads the same batch after
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
     # working period starts or ends inside a minute.
     per_minute = all(bound.endswith(":00") for period in periods for bound in period)
@@ -239,7 +246,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
         reason = reasons[when]
         told = routine.sub(" ", m.text) if reason else ""
-        if (reason and (is_notice(m, settings) or demand_in(m) is not None)
+        if (reason and (is_notice(m, settings) or _demand_found(found, demand_in, m))
                 and not (urgent.search(told) or event.search(told) and happening.search(told)
                          or weather.search(told) and coming.search(told))
                 # Asked last: it reads the archive. A 接龙's task is its starter's, not each answer's.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, word_pattern
 from detectors.privacy import masked
@@ -300,25 +301,41 @@ def _purposes(settings: dict) -> dict[str, re.Pattern]:
             for medium in own.keys() | shared.keys()}
 
 
+class Demand(NamedTuple):
+    """Media asked for in a message: the clause asking, the media it names, and whether as
+    proof of work (else for another end, asked of many)."""
+
+    clause: str
+    media: list[str]
+    proof: bool
+
+
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
     demand_in = demands(config)
+    # What after_hours found already of this batch's messages outside working hours.
+    found_before = context.get(FOUND_KEY, {})
     flags = []
     for m in messages:
-        found = demand_in(m)
+        found = found_before.pop(m.id) if m.id in found_before else demand_in(m)
         # Asked last: it reads the archive.
-        if found is None or answers_earlier(context, m, config["sign_up"]["answer_days"]):
+        if found is None or not found.proof or answers_earlier(context, m, config["sign_up"]["answer_days"]):
             continue
-        clause, media = found
-        flags.append(flag(m, CATEGORY, ARTICLE, f"要求以{'、'.join(media)}作为工作留痕：「{masked(clause.strip())[:60]}」", score=0.9))
+        flags.append(flag(m, CATEGORY, ARTICLE, f"要求以{'、'.join(found.media)}作为工作留痕：「{masked(found.clause.strip())[:60]}」",
+                          score=0.9))
     return flags
 
 
-def demands(config: dict, any_end: bool = False) -> Callable[[Message], tuple[str, list[str]] | None]:
-    """What finds a message's demand for media as proof of work: its clause and the media
-    it names, or None. With `any_end`, media asked of many for another end too (a document's
-    photo, a fault's screenshot, an incident's footage: "新入职的同志把证件照电子版发人事科",
-    "系统登不上的，把报错截图发我"), but not of one colleague ("麻烦把发票的照片发我一下，我帮企业
-    看看") nor of whoever has them: after_hours reads any such request as a task."""
+# Where after_hours keeps, for the batch, what `demands` found of the messages it read: a
+# demand for proof is read once a run, not twice.
+FOUND_KEY = "proof_demands"
+
+
+def demands(config: dict) -> Callable[[Message], Demand | None]:
+    """What finds the media a message asks for: as proof of work, or else, asked of many,
+    for another end (a document's photo, a fault's screenshot, an incident's footage:
+    "新入职的同志把身份证照片发人事科", "系统登不上的，把报错截图发我"), but not of one colleague
+    ("麻烦把发票的照片发我一下，我帮企业看看") nor of whoever has them; None if neither.
+    proof_demand flags the first; after_hours reads either as a task."""
     settings = config["proof_demand"]
     # Most messages name no medium at all: one scan rules them out.
     any_media = word_pattern(tuple(settings["media_words"]))
@@ -373,7 +390,7 @@ def demands(config: dict, any_end: bool = False) -> Callable[[Message], tuple[st
         return (_TAKEN.search(part) is not None and not _SENDING.search(part) and not _TAKER.search(part)
                 and any(_SENT_ON.search(after) and not done.search(after)
                         and (_ADDRESSED.search(part) or not _OWN_SENDING.search(after)) for after in later))
-    def demand_in(m: Message) -> tuple[str, list[str]] | None:
+    def demand_in(m: Message) -> Demand | None:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             return None
         text = _said(m.text)
@@ -382,6 +399,7 @@ def demands(config: dict, any_end: bool = False) -> Callable[[Message], tuple[st
         urged = _URGED.search(text) is not None
         # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").
         as_material = mailed.match(" ".join(text.splitlines())) is not None
+        other = None  # the first clause asking media for another end
         for at, clause in enumerate(_clauses(text, any_media)):
             if not any_media.search(clause):
                 continue
@@ -407,14 +425,17 @@ def demands(config: dict, any_end: bool = False) -> Callable[[Message], tuple[st
             if not (less_often or _demanded(proof, acts, demand_here, back)
                     or things.search(proof) and asked_here.search(proof)):
                 continue
-            if (_for_another_end(proof, any_media, document, photo, of_incident, purposes)
-                    and not (any_end and _TO_MANY.search(text) and not _NO_TASK.search(text))):
+            another = _for_another_end(proof, any_media, document, photo, of_incident, purposes)
+            if another and (other or not _TO_MANY.search(text) or _NO_TASK.search(text)):
                 continue
             # Asked of the few messages that get this far: a message told of lets off all its clauses.
             if (attached and not _ASKED_BESIDE_ATTACHED.search(text) or told.search(text)) and not still_asking.search(text):
                 return None
             if heard.search(text) and not _ASKED_OUTRIGHT.search(text):
                 return None
-            return clause, list(dict.fromkeys(found.group() for found in any_media.finditer(proof)))
-        return None
+            found = Demand(clause, list(dict.fromkeys(media.group() for media in any_media.finditer(proof))), not another)
+            if found.proof:
+                return found
+            other = found
+        return other
     return demand_in
