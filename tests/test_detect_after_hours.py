@@ -2,7 +2,7 @@
 make-up working days are not."""
 import pytest
 
-from detectors import after_hours
+from detectors import after_hours, proof_demand
 from tests.detector_helpers import CONFIG, fresh_context, msg, run
 
 NOTICE = "请各乡镇明天上午9点前报送防返贫监测对象核查表，逾期通报"
@@ -836,3 +836,13 @@ def test_rules_sign_ups_hours_and_plain_requests_are_notices_at_night(text, task
 ])
 def test_requests_of_many_and_rules_on_media_are_notices_at_night(text, task):
     assert bool(run(after_hours, msg(text, "2025-03-05T22:10:00"))) is task
+
+
+def test_what_after_hours_read_of_a_batch_proof_demand_flags_alike():
+    # As detectors/run.py runs them: after_hours first, then proof_demand, on one context.
+    context = fresh_context()
+    night = "2025-03-05T22:10:00"
+    batch = [msg("各村今晚把入户照片发群里，每户都要有", night, id=1), msg("新入职的同志把身份证照片发人事科", night, id=2),
+             msg("请各村今天下班前把入户照片发群里", "2025-03-05T10:00:00", id=3)]
+    assert [f["message_id"] for f in run(after_hours, *batch, context=context)] == [1, 2]
+    assert [f["message_id"] for f in run(proof_demand, *batch, context=context)] == [1, 3]  # a document is no proof
