@@ -31,7 +31,7 @@ _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # clause the shortest that a task follows). The task may open with its deadline ("已收到县局
 # 通知：本周五前请各股室报送…"), not with the speaker (我请…), nor with the speaker's errand
 # said without 我: done ("已经请各村连夜落实了") or, in a reply that relays no notice, to be
-# done at once (`_AT_ONCE`: "马上请各村落实", "回头请各村把表报上来": the speaker tells the one
+# done at once (config `at_once_words`: "马上请各村落实", "回头请各村把表报上来": the speaker tells the one
 # who set the task how it is passed on; "收到县防指通知：立即请各村…" passes the notice on).
 # Not 请…放心, which reassures (passed over: "收到：请领导放心，明天一早就把材料报上来" is the
 # speaker's own promise; "收到：请领导放心。另外请各村…" sets a task), nor 请示, the speaker's
@@ -59,7 +59,6 @@ _REPLY_THEN_TASK = re.compile(rf"^[^，,。！!；;\s]*?[，,。！!；;：:\s]+
                               rf"(?:{_REASSURED}[，,。！!；;\s]+)?"
                               r"(?:(?:另外|另|还有|同时)[，,]?\s*|(?:再|重新)(?:发|提醒|强调|通知)一?[遍次下][：:，,]?\s*)?"
                               rf"(?P<lead>(?:(?!已)[^，,。！!；;\s请我]){{0,10}}?)(?=请|{_UNITS_TOLD})(?!请示|{_REASSURED})")
-_AT_ONCE = re.compile("马上|立即|立刻|即刻|随即|随后|这就|稍后|一会|回头|待会|等会|等下")
 # A notice relayed from above opens saying so, its acknowledgement no answer: "收到县里通知，
 # 请各村…", "收到县应急局通知：…", "已转发县里文件，…" (@mentions may come first).
 RELAYED = re.compile(r"^(?:\s*@[^\s@\u2005]{1,30}[\u2005 ]?)*\s*(?:已?收到|已收悉|已转发|接到)"
@@ -189,7 +188,7 @@ def is_notice(message: Message, config: dict) -> bool:
         return False
     if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
         task = _REPLY_THEN_TASK.match(bare)
-        if not task or _AT_ONCE.search(task["lead"]) and not RELAYED.match(bare):
+        if not task or word_pattern(tuple(config["at_once_words"])).search(task["lead"]) and not RELAYED.match(bare):
             return False
         said = bare = bare[task.end():]
     if _question_to(tuple(config["question_titles"])).match(bare):

@@ -151,36 +151,16 @@ def _forbidden(proof: str, prohibition: re.Pattern, any_media: re.Pattern) -> bo
                for at, part in enumerate(parts))
 
 
-# What sets no task beside media asked for another end: a question to whoever has them ("谁能把课表
-# 拍个照发我", "有冇老师记得…，截图发一下", "请有视频的老师发我一下"), help offered ("系统登录不了的，
-# 把报错截图发我，我帮你们看看", "有问题的截图发群里，大家一起看看怎么解决") or pictures for fun ("婚礼
-# 现场照片快发一下，大家都想看新娘").
-_NO_TASK = re.compile("谁能|谁有|谁在|有冇|有没有(?:人|老师|同事|同志)|哪位|有(?:视频|照片|截图|图片|录像)的"
-                      "|我帮|帮你|一起看看|帮忙看|我来查|我统一|远程处理|看看(?:什么|怎么)"
-                      "|新娘|新郎|婚礼|宝宝|美照|靓照|萌娃")
-# Many asked: the units, everyone, those of a kind ("新入职的同志…", "系统登不上的，…").
-_TO_MANY = re.compile("各(?!自)|大家|全体|所有|(?<![我咱他她它])们|的(?:同志|同事|老师|人员|人)?[，,](?=[^，,。]{0,4}(?:把|请|拍|截|发|交|报|上传))|的(?:同志|同事|老师|人员)")
-
-
-# What asks outright after hearsay: a 请 that is no question, 请示 or leave, a 务必, or everyone
-# or the units told to act ("听说检查要看照片，大家提前准备一下", "…，大家先把入户照片拍好发群里",
-# "…，各村今天的照片发群", "据说要截图，保险起见各位学完都截个图发群里吧").
-_ASKED_OUTRIGHT = re.compile("请(?![问示假])|务必|(?:大家|各位|你们|各(?!位)[^，,。的]{1,3}?)(?:都|先|也)?"
-                             "(?:提前|抓紧|赶紧|尽快|务必|做好|准备|把|[^，,。]{0,10}?(?:发群|发到群|群里|上传|传上来|发上来))")
-# Beside media attached, what asks others for theirs: an example to follow ("[图片] 参照这个格式，每户门口
-# 拍一张", "[视频]×3 这是示范，大家照着拍") or every case's ("每户", "都要").
-_ASKED_BESIDE_ATTACHED = re.compile("参照|照着|按这个|按照这个|这个格式|示范|模板|样板|每户|每人|每个|都要|也按")
-
-
-def _said(text: str) -> str:
+def _said(text: str, example: re.Pattern) -> str:
     """The text with its attachments blanked (a space each: words either side must not
-    join into a media word), but those shown as an example to follow, which name the
+    join into a media word), but those shown as an example to follow (`example`: config
+    `example_words`), which name the
     media asked for ("[视频]×3 这是示范，大家照着拍，每个点位拍满30秒发群里"), and its
     opening @mentions left out: they stand before a question's 请问 ("@办公室 请问…") as
     they do before a demand."""
     if "[" in text:
-        example = _ASKED_BESIDE_ATTACHED.search(text) is not None
-        text = _ATTACHED.sub(lambda attached: f" {attached[1]} " if example else " ", text)
+        shown = example.search(text) is not None
+        text = _ATTACHED.sub(lambda attached: f" {attached[1]} " if shown else " ", text)
     return LEADING_MENTIONS.sub("", text) if text.lstrip().startswith("@") else text
 
 
@@ -369,7 +349,9 @@ def demands(config: dict) -> Callable[[Message], Demand | None]:
     purposes = _purposes(settings)
     named = named_sendings(settings, any_media)
     told, still_asking = any_pattern(tuple(settings["told_patterns"])), any_pattern(tuple(settings["still_asking_patterns"]))
-    heard = any_pattern(tuple(settings["hearsay_patterns"]))
+    heard, outright = any_pattern(tuple(settings["hearsay_patterns"])), any_pattern(tuple(settings["asked_outright_patterns"]))
+    example = word_pattern(tuple(settings["example_words"]))
+    to_many, no_task = any_pattern(tuple(settings["to_many_patterns"])), any_pattern(tuple(settings["no_task_patterns"]))
 
     def aside(part: str, later: list[str], urged: bool) -> bool:
         """Whether a part of a clause speaks for itself alone: a question how to take or send its
@@ -393,7 +375,7 @@ def demands(config: dict) -> Callable[[Message], Demand | None]:
     def demand_in(m: Message) -> Demand | None:
         if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
             return None
-        text = _said(m.text)
+        text = _said(m.text, example)
         # Media attached tell of the sender's own sending, unless something still asks others.
         attached = "[" in m.text and _ATTACHED.search(m.text) is not None
         urged = _URGED.search(text) is not None
@@ -426,12 +408,12 @@ def demands(config: dict) -> Callable[[Message], Demand | None]:
                     or things.search(proof) and asked_here.search(proof)):
                 continue
             another = _for_another_end(proof, any_media, document, photo, of_incident, purposes)
-            if another and (other or not _TO_MANY.search(text) or _NO_TASK.search(text)):
+            if another and (other or not to_many.search(text) or no_task.search(text)):
                 continue
             # Asked of the few messages that get this far: a message told of lets off all its clauses.
-            if (attached and not _ASKED_BESIDE_ATTACHED.search(text) or told.search(text)) and not still_asking.search(text):
+            if (attached and not example.search(text) or told.search(text)) and not still_asking.search(text):
                 return None
-            if heard.search(text) and not _ASKED_OUTRIGHT.search(text):
+            if heard.search(text) and not outright.search(text):
                 return None
             found = Demand(clause, list(dict.fromkeys(media.group() for media in any_media.finditer(proof))), not another)
             if found.proof:

@@ -22,6 +22,7 @@ JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives",
                    "proof_demand.incident_patterns", "proof_demand.incident_tasked_patterns", "proof_demand.let_off_patterns",
                    "proof_demand.question_patterns", "proof_demand.whether_patterns", "proof_demand.done_patterns",
                    "proof_demand.told_patterns", "proof_demand.still_asking_patterns", "proof_demand.hearsay_patterns",
+                   "proof_demand.asked_outright_patterns", "proof_demand.to_many_patterns", "proof_demand.no_task_patterns",
                    "privacy.contact_patterns", "privacy.roster_patterns")
 SEPARATE_PATTERNS = ("group.hidden_name_patterns",)
 

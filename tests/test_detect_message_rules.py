@@ -1,8 +1,10 @@
 """Proof demands, privacy, secret markings, credentials and red packets: both sides of each line."""
+import copy
+
 import pytest
 
-from detectors import credential_leak, privacy, proof_demand, red_packet, secret
-from tests.detector_helpers import msg, run
+from detectors import after_hours, credential_leak, privacy, proof_demand, red_packet, secret
+from tests.detector_helpers import CONFIG, fresh_context, msg, run
 
 
 @pytest.mark.parametrize("text", ["请拍照上传", "请各村今天下班前把入户走访照片发群里，每户都要拍照", "每个卡点都要录制视频发到群里",
@@ -710,6 +712,30 @@ def test_own_sendings_hearsay_prohibitions_sign_ups_and_faults_are_no_proof_dema
 ])
 def test_examples_to_follow_and_requests_after_hearsay_demand_but_grumbles_and_promises_do_not(text, demanded):
     assert bool(run(proof_demand, msg(text))) is demanded
+
+
+def _with(key: str, words: list[str]) -> dict:
+    section, _, name = key.partition(".")
+    config = copy.deepcopy(CONFIG)
+    config[section][name] = words
+    return config
+
+
+@pytest.mark.parametrize("module, text, key, added, flagged_before", [
+    # An archive's own word for an example to follow beside a picture ...
+    (proof_demand, "[图片] 照此拍一张发群里", "proof_demand.example_words", ["照此"], False),
+    # ... for those asked after hearsay, or for the many asked for media for another end at night ...
+    (proof_demand, "据说要截图，网格员们学完都截个图发群里吧", "proof_demand.asked_outright_patterns", ["网格员们"], False),
+    (after_hours, "新入职人员把身份证照片发人事科", "proof_demand.to_many_patterns", ["新入职人员"], False),
+    # ... for help that sets no task, and for a reply's "at once" that passes a task on.
+    (after_hours, "系统登不上的同志，把报错截图发群里，信息中心统一处理", "proof_demand.no_task_patterns", ["统一处理"], True),
+    (after_hours, "收到，转头就请各村落实", "after_hours.at_once_words", ["转头"], True),
+])
+def test_an_archive_adds_its_own_words_to_the_lists_that_tell_a_demand(module, text, key, added, flagged_before):
+    night = msg(text, sent_at="2025-03-04T22:30:00")
+    section, _, name = key.partition(".")
+    assert bool(run(module, night)) is flagged_before
+    assert bool(module.detect([night], _with(key, CONFIG[section][name] + added), fresh_context())) is not flagged_before
 
 
 @pytest.mark.parametrize("text, demanded", [
