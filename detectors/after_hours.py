@@ -19,7 +19,7 @@ from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, when_zh
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "21"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = "22"  # in the name on its flags and watermark (detectors/run.py)
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
