@@ -3,6 +3,13 @@ from __future__ import annotations
 
 from ingest.records import week_label
 
+# A sender archived twice in a group is one member: linked to one roster person, or by id
+# from one exporter and by name alone from another (PyWxDump's wxid, MemoTrace 2025's name),
+# as the roster check says them once. The row counted is the one with the id, else the first.
+_COUNTED = ("not exists (select 1 from members o where o.group_id = m.group_id and "
+            "(o.sender_id is null, o.id) < (m.sender_id is null, m.id) and (o.person_id = m.person_id or "
+            "(o.sender_id is null) != (m.sender_id is null) and trim(o.display_name) = trim(m.display_name)))")
+
 
 def archive_stats(conn) -> dict:
     """Counts of groups, members, messages per week, and the import ledger. Weeks are
@@ -13,8 +20,8 @@ def archive_stats(conn) -> dict:
     one = lambda sql: conn.execute(sql).fetchone()[0]
     return {
         "groups": one("select count(*) from groups"),
-        "members": one("select count(*) from members"),
-        "members_on_roster": one("select count(*) from members where person_id is not null"),
+        "members": one(f"select count(*) from members m where {_COUNTED}"),
+        "members_on_roster": one(f"select count(*) from members m where person_id is not null and {_COUNTED}"),
         "people": one("select count(*) from people"),
         "messages": one("select count(*) from messages"),
         # A file that had rejects is read again on every run (a newer reader may read more

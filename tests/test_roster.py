@@ -43,6 +43,27 @@ def test_stats_reports_groups_members_weeks_and_imports(qunguan, db_path, fixtur
     assert "2025-W09" in out and "防火群" in out
 
 
+def test_stats_count_a_sender_two_exporters_archived_apart_once(qunguan, db_path, query, tmp_path):
+    # MemoTrace 2025 names senders only, chatlog gives their wxid: one chat, two member rows
+    # each for 张伟 and 李娜; 李娜 is linked to the roster by her wxid and her name.
+    names = tmp_path / "城关镇工作群.csv"
+    names.write_text("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\n"
+                     "7400000000000000001,文本,张伟,2025-03-03 09:00:00,收到,,,more\n"
+                     "7400000000000000002,文本,李娜,2025-03-03 09:01:00,好的,,,more\n", encoding="utf-8-sig")
+    ids = tmp_path / "chatlog.csv"
+    ids.write_text("Time,SenderName,Sender,TalkerName,Talker,Content\n"
+                   "2025-03-04 09:00:00,张伟,wxid_zw,城关镇工作群,51100077788@chatroom,好的\n"
+                   "2025-03-04 09:02:00,李娜,wxid_ln,城关镇工作群,51100077788@chatroom,收到\n"
+                   "2025-03-04 09:03:00,王强,wxid_wq,城关镇工作群,51100077788@chatroom,收到\n", encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,单位,微信号\n李娜,城关镇,wxid_ln\n", encoding="utf-8")
+    for export in (names, ids):
+        qunguan("ingest", export, "--db", db_path, "--silent")
+    qunguan("roster", "import", roster, "--db", db_path)
+    assert query("select count(*) n from members")[0]["n"] == 5
+    assert "members 3 (1 on the roster)" in qunguan("stats", "--db", db_path).stdout
+
+
 def _people(query):
     return query("select name, unit, position, wxid, wecom_userid, display_names from people order by id")
 
