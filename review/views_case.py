@@ -69,7 +69,7 @@ async def case_view(datasette, request):
     if data["message"]:
         data["message"]["marked"] = highlight(data["message"]["text"] or "", flag["evidence"])
     return Response.html(await datasette.render_template("qunguan_case.html", {
-        **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag),
+        **data, "error": error, "form": form, "statuses": HANDLING_STATUSES, "actions": handling.actions_for(flag), "max_note": handling.MAX_NOTE,
         "around": around, "more_context": more, "can_handle": await datasette.permission_allowed(request.actor, "qunguan-handle"),
         "back": back, "keep": keep, "next_flag": await _next_in_queue(db, back, flag), "superseded": _decided(superseded) if superseded else None,
         # A form the busy archive sent back was never checked against newer decisions: it

@@ -35,7 +35,7 @@ async def _queue_page(datasette, request, args, here: str, kept: dict | None = N
     at = f"{ROUTES_PREFIX}/queue?"
     return Response.html(await datasette.render_template("qunguan_queue.html", {
         # A day the queue could not read stays in its box as typed, to be corrected.
-        "page": page, "filters": {k: filters[k] or typed[k] for k in typed}, "problems": problems, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
+        "page": page, "max_note": handling.MAX_NOTE, "filters": {k: filters[k] or typed[k] for k in typed}, "problems": problems, "menus": menus, "statuses": ["open", "new", "all", *HANDLING_STATUSES],
         "next_url": f"{at}{urlencode({**query, 'before': page.next_cursor})}" if page.next_cursor else None,
         "first_url": f"{at}{urlencode(query)}" if cursor else None,
         "prev_url": None if page.prev_cursor is None else

@@ -131,6 +131,17 @@ async def test_a_bulk_form_refused_comes_back_with_its_ticks_and_note(ds, query)
     assert [r["flag_id"] for r in query("select flag_id from handling order by id")] == ids
 
 
+async def test_the_note_boxes_stop_at_the_longest_note_kept_before_anything_is_sent(ds, query):
+    # The server refuses a note over 4000 characters; the box stops there as it is typed,
+    # so a supervisor does not write a long account only to have it sent back.
+    flag_id = query("select id from flags order by id limit 1")[0]["id"]
+    cookies = cookies_for(ds, "u-supervisor")
+    case = await ds.client.get(f"/-/qunguan/flags/{flag_id}", cookies=cookies)
+    assert '<textarea name="note" rows="4" cols="60" maxlength="4000">' in case.text
+    queue = await ds.client.get("/-/qunguan/queue", cookies=cookies)
+    assert 'name="note" value="" placeholder="备注（可选）" size="40" maxlength="4000"' in queue.text
+
+
 async def test_a_refused_bulk_forms_queue_pages_on_through_the_queue(ds):
     # Sent from a later page of a filtered queue with nothing ticked: the queue comes back
     # at the bulk form's address, and its page links must still lead to the queue's pages.
