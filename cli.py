@@ -435,12 +435,27 @@ def train(
                                      "（Where the model and its card go (default: the models/ folder classify loads from).）")] = None,
     with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", metavar="ARCHIVE", help="同时学习此档案中已核查的标记（Also learn from reviewed flags of this archive.）")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="不比较各种模型， 直接训练默认模型（Skip the model comparison; train the default.）")] = False,
+    task: Annotated[str, typer.Option("--task", help="chat 聊天分类模型， 或 notices 下班时间通知识别模型（chat: the chat classifier; notices: the model after_hours reads notices with.）")] = "chat",
 ):
-    """训练聊天分类模型，在测试集上评分后保存（Train the chat classifier, score it on the held-out test split, save it with its card.）"""
+    """训练聊天分类模型或通知识别模型，在测试集上评分后保存（Train the chat classifier, or with --task notices the notice model, score it on the held-out test split, save it with its card.）"""
     from classifiers.corpus import CorpusError
     from classifiers.train import train as run_training
 
+    if task not in ("chat", "notices"):
+        fail(f"--task {task}: no such model; chat or notices", f"--task {task}：没有这个模型；可选 chat 或 notices")
+    if task == "notices" and with_reviews:
+        fail("--with-reviews teaches the chat classifier only; train the notice model without it",
+             "--with-reviews 只用于聊天分类模型；训练通知识别模型时请去掉它")
     folder = model_folder(out)
+    if task == "notices":
+        from detectors import notice_model
+
+        try:
+            fitted, report = notice_model.train(data or notice_model.CORPUS_DIR, select=not no_select, progress=err.print)
+        except CorpusError as e:
+            fail_on(e)
+        _saved(fitted, report, folder, "notice model's")
+        return
     extra = []
     if with_reviews:
         from review.feedback import reviewed_examples
@@ -459,8 +474,12 @@ def train(
         fitted, report = run_training(corpus_dir=data, extra=extra, select=not no_select, progress=err.print)
     except CorpusError as e:
         fail_on(e)
+    _saved(fitted, report, folder)
+
+
+def _saved(fitted, report: dict, folder: Path, whose: str = "") -> None:
     path = save_model(fitted, folder)
-    print_metrics(report, f"test split ({report['n']} messages)")
+    print_metrics(report, f"{whose + ' ' if whose else ''}test split ({report['n']} messages)")
     err.print(f"saved {path} (version {fitted.version}, {fitted.card['params']['model']}, "
               f"{fitted.card['training_seconds']} s)")
 

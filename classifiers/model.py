@@ -32,13 +32,13 @@ from sklearn.pipeline import Pipeline
 from scipy.special import expit
 from sklearn.svm import LinearSVC
 
+from classifiers import MODELS_DIR
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.features import NgramHasher
 from classifiers.scoring import products
 from classifiers.tokenizer import cut_words, tokens as segment
 from detectors.privacy import masked
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # One 👍 (赞, [强], 🙏 …) on its own answers a notice: the labelling guide calls a single
 # acknowledgement work and only a chain flattery. The model meets 👍 mostly in chains and
 # scores a lone one as flattery (0.99), which also pushed whole groups over the weekly

@@ -72,7 +72,8 @@ def _out_of_fold(X, Y) -> dict[str, np.ndarray]:
     def fold(train, test):
         fitted = chat_model.build_pipeline(chat_model.DEFAULT_PARAMS).fit(X[train], Y[train])
         features, ovr = fitted.named_steps["features"].transform(X[test]), fitted.named_steps["clf"]
-        found = {"ensemble": ovr.predict_proba(features)}
+        # Of one category (the notice model's), the vote answers as for two classes: its last column.
+        found = {"ensemble": ovr.predict_proba(features)[:, -Y.shape[1]:]}
         for name in MEMBERS:
             # A category with no examples in the fold is one constant predictor, not a vote.
             found[name] = np.column_stack([
@@ -122,7 +123,9 @@ def train(task: chat_model.Task = chat_model.CHAT, corpus_dir: Path | None = Non
     pipeline = chat_model.compact(chat_model.build_pipeline(params).fit(X, Y))
     fitted = chat_model.Model(pipeline, thresholds, task=task)
     X_test, _ = _matrix(test_part, categories)
-    test_report = metrics([e.labels for e in test_part], fitted.labels(pipeline.predict_proba(X_test), [e.text for e in test_part]), categories)
+    test_texts = [e.text for e in test_part]
+    test_report = metrics([e.labels for e in test_part], fitted.labels(fitted.scores(test_texts, list(X_test[:, 0])), test_texts),
+                          categories)
     fitted.card = _card(task, examples, train_part, test_part, extra, params, thresholds, comparison, test_report,
                         time.perf_counter() - started, fitted.weights_digest())
     return fitted, test_report

@@ -4,8 +4,9 @@ Working days come from chinese-calendar (weekends and statutory holidays off, ma
 working days 调休 on). For years it does not cover, weekdays are working days, adjusted
 by the config's extra holidays and workdays, and a warning says so once.
 
-A notice or a task is what `is_notice` reads as one, or a demand for media, as proof of
-work or for another end (detectors/proof_demand.py): both set others something to do."""
+A notice or a task is what `is_notice` reads as one, by its wording or as the notice
+model reads it (detectors/notice_model.py), or a demand for media, as proof of work or for
+another end (detectors/proof_demand.py): both set others something to do."""
 from __future__ import annotations
 
 import functools
@@ -14,12 +15,15 @@ from datetime import date, time
 
 import chinese_calendar
 
-from detectors import proof_demand
+from detectors import notice_model, proof_demand
 from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, when_zh, word_pattern
+from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
-VERSION = "22"  # in the name on its flags and watermark (detectors/run.py)
+# In the name on its flags and watermark (detectors/run.py), with the notice model's version:
+# a model trained anew reads the archive again, as a new version of the rules does.
+VERSION = f"23.{notice_model.version() or 'none'}"
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
@@ -169,14 +173,14 @@ def off_hours(sent_at: str, calendar: Calendar, periods) -> str | None:
     return "工作日非工作时段"
 
 
-def is_notice(message: Message, config: dict) -> bool:
-    """Whether the message tells others to do something (config `directives`) and is not a
-    reply, a report of one's own work, a question, a leave request or a greeting
-    (`not_directives`), nor a notice passed on or told of (`told_patterns`) that asks no one
-    anything (`still_asking_patterns`), unless it chases those who have not reported
-    (`chasers`). Care wished (`good_wishes`: 请大家注意安全) is no directive. A reply
-    that goes on to set a task ("好的，请各村支书明天下午…") is judged on the task.
-    @mentions in front are not part of what is said."""
+def is_notice(message: Message, config: dict, read_as_notice: bool = False) -> bool:
+    """Whether the message tells others to do something (config `directives`, or
+    `read_as_notice`: the notice model reads it so) and is not a reply, a report of one's
+    own work, a question, a leave request or a greeting (`not_directives`), nor a notice
+    passed on or told of (`told_patterns`) that asks no one anything (`still_asking_patterns`),
+    unless it chases those who have not reported (`chasers`). Care wished (`good_wishes`:
+    请大家注意安全) is no directive. A reply that goes on to set a task ("好的，请各村支书明天
+    下午…") is judged on the task. @mentions in front are not part of what is said."""
     said = (message.text or "").strip()
     bare = LEADING_MENTIONS.sub("", said).strip()
     # A task may be short when it names the hour or the units ("明早7点半到校", "请李主任明天8点到岗",
@@ -197,13 +201,42 @@ def is_notice(message: Message, config: dict) -> bool:
         return True
     # Blanked, not cut: words either side of a wish must stay as far apart as they were, or a
     # directive's span reaches words it never did ("…500米，送孩子上学的注意安全，…以交警…").
-    asked = any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), said)
+    asked = _wishes_blanked(said, config)
     directives = any_pattern(tuple(config["directives"]))
     # Most messages hold no directive at all: the parts that ask are looked for only in those that do.
-    return (directives.search(asked) is not None and directives.search(_questions_blanked(asked)) is not None
-            and any_pattern(tuple(config["not_directives"])).search(bare) is None
+    # A short one the model reads as a notice still needs the wording of one ("小王明天8点值班" is news).
+    worded = read_as_notice and not short or (directives.search(asked) is not None
+                                              and directives.search(_questions_blanked(asked)) is not None)
+    return (worded and any_pattern(tuple(config["not_directives"])).search(bare) is None
             and not (any_pattern(tuple(config["told_patterns"])).search(bare)
                      and not any_pattern(tuple(config["still_asking_patterns"])).search(bare)))
+
+
+NO_NOTICE_MODEL = Problem("no notice model in models/ (notices.skops): after_hours reads notices by their wording "
+                          "alone; train one with `qunguan train --task notices`",
+                          "models/ 中没有通知识别模型（notices.skops）：下班时间的通知只按措辞识别；"
+                          "请用 `qunguan train --task notices` 训练")
+
+
+def _read_as_notices(messages: list[Message], config: dict, context: dict) -> list[bool]:
+    """Per message, whether the notice model reads it as a notice, once care wished is
+    blanked (`good_wishes`: "请大家注意安全" asks nothing); all False, and a warning once
+    (in `context["warnings"]`), when no model is saved."""
+    scored = [i for i, m in enumerate(messages) if m.kind in TEXT_KINDS and m.text.strip()]
+    read = notice_model.notices([_wishes_blanked(messages[i].text, config) for i in scored])
+    if read is None:
+        warnings = context.setdefault("warnings", [])
+        if NO_NOTICE_MODEL not in warnings:
+            warnings.append(NO_NOTICE_MODEL)
+        read = [False] * len(scored)
+    found = [False] * len(messages)
+    for i, notice in zip(scored, read):
+        found[i] = notice
+    return found
+
+
+def _wishes_blanked(text: str, config: dict) -> str:
+    return any_pattern(tuple(config["good_wishes"])).sub(lambda wish: " " * len(wish[0]), text)
 
 
 def _demand_found(found: dict, demand_in, m: Message) -> bool:
@@ -237,15 +270,19 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # working period starts or ends inside a minute.
     per_minute = all(bound.endswith(":00") for period in periods for bound in period)
     reasons: dict[str, str | None] = {}
-    flags = []
+    off = []
     for m in messages:
         # The time first: it rules out most messages for the least work.
         when = m.sent_at[:16] if per_minute else m.sent_at
         if when not in reasons:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
-        reason = reasons[when]
-        told = routine.sub(" ", m.text) if reason else ""
-        if (reason and (is_notice(m, settings) or _demand_found(found, demand_in, m))
+        if reasons[when]:
+            off.append((m, when, reasons[when]))
+    read_as_notices = _read_as_notices([m for m, _, _ in off], settings, context)
+    flags = []
+    for (m, when, reason), read_as_notice in zip(off, read_as_notices):
+        told = routine.sub(" ", m.text)
+        if ((is_notice(m, settings, read_as_notice) or _demand_found(found, demand_in, m))
                 and not (urgent.search(told) or event.search(told) and happening.search(told)
                          or weather.search(told) and coming.search(told))
                 # Asked last: it reads the archive. A 接龙's task is its starter's, not each answer's.

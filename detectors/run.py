@@ -83,7 +83,7 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None,
         added += insert_flags(conn, found.flags)
     settled = settle(conn, found)
     calendar = context.get("calendar")
-    return added, calendar.warnings if calendar else [], settled
+    return added, (calendar.warnings if calendar else []) + context.get("warnings", []), settled
 
 
 def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1, where: tuple[str, list] = ("1", [])

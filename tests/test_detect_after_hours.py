@@ -843,12 +843,14 @@ def test_requests_of_many_and_rules_on_media_are_notices_at_night(text, task):
     ("各位兄弟早，今天二中队的重点是人民路占道经营整治，8点半在中队门口集合。", True),
     ("@全体成员 本周四下午4点半五年级组开教研会，讨论期中复习计划，地点五年级办公室。", True),
     ("周五下午中队集中学习执法规范，除值班人员外全部参加", True),
+    # A rule on leave is no leave request.
+    ("通知：本周六上午8:30在镇政府三楼会议室召开护林员培训会，每人必须参加，请假的提前找我。", True),
     # ... and the classes, the police stations or the squads told to act, or a heading's ban.
     ("县里下周来检查作业管理，各班把近两周的作业公示表整理好，周一交到年级组。", True),
     ("各所在3月12日前把被征地农民参保情况汇总表盖章扫描后发至邮箱。", True),
     ("各组注意：近期省里随时可能暗访，主次干道一律不得出现占道经营现象。", True),
-    # Not a colleague's meeting, a gathering asked about or past, nor the speaker's errand with the units' forms.
-    ("王书记明天上午9点在县里开会", False), ("明天8点在哪里集合？", False), ("昨天8点在村口集合的，你没来", False),
+    # Not a gathering asked about or past, nor the speaker's errand with the units' forms.
+    ("明天8点在哪里集合？", False), ("昨天8点在村口集合的，你没来", False),
     ("上周五下午4点的培训，地点换了吗", False), ("各村的表格我明天一早交到县里，今晚来不及了", False),
 ])
 def test_gatherings_meetings_and_the_classes_or_squads_told_to_act_are_notices_at_night(text, task):

@@ -721,21 +721,28 @@ def _with(key: str, words: list[str]) -> dict:
     return config
 
 
-@pytest.mark.parametrize("module, text, key, added, flagged_before", [
+def _found(judge, message, config: dict) -> bool:
+    # A detector's flag, or (`demands`) media asked of many for another end: what makes one a task at night.
+    if judge == "demands":
+        return proof_demand.demands(config)(message) is not None
+    return bool(judge.detect([message], config, fresh_context()))
+
+
+@pytest.mark.parametrize("judge, text, key, added, found_before", [
     # An archive's own word for an example to follow beside a picture ...
     (proof_demand, "[图片] 照此拍一张发群里", "proof_demand.example_words", ["照此"], False),
-    # ... for those asked after hearsay, or for the many asked for media for another end at night ...
+    # ... for those asked after hearsay, or for the many asked for media for another end ...
     (proof_demand, "据说要截图，网格员们学完都截个图发群里吧", "proof_demand.asked_outright_patterns", ["网格员们"], False),
-    (after_hours, "新入职人员把身份证照片发人事科", "proof_demand.to_many_patterns", ["新入职人员"], False),
+    ("demands", "新入职人员把身份证照片发人事科", "proof_demand.to_many_patterns", ["新入职人员"], False),
     # ... for help that sets no task, and for a reply's "at once" that passes a task on.
-    (after_hours, "系统登不上的同志，把报错截图发群里，信息中心统一处理", "proof_demand.no_task_patterns", ["统一处理"], True),
+    ("demands", "系统登不上的同志，把报错截图发群里，信息中心统一处理", "proof_demand.no_task_patterns", ["统一处理"], True),
     (after_hours, "收到，转头就请各村落实", "after_hours.at_once_words", ["转头"], True),
 ])
-def test_an_archive_adds_its_own_words_to_the_lists_that_tell_a_demand(module, text, key, added, flagged_before):
+def test_an_archive_adds_its_own_words_to_the_lists_that_tell_a_demand(judge, text, key, added, found_before):
     night = msg(text, sent_at="2025-03-04T22:30:00")
     section, _, name = key.partition(".")
-    assert bool(run(module, night)) is flagged_before
-    assert bool(module.detect([night], _with(key, CONFIG[section][name] + added), fresh_context())) is not flagged_before
+    assert _found(judge, night, CONFIG) is found_before
+    assert _found(judge, night, _with(key, CONFIG[section][name] + added)) is not found_before
 
 
 @pytest.mark.parametrize("text, demanded", [
