@@ -24,7 +24,13 @@ def detector_name(module) -> str:
     """The name on a detector's flags and watermark. A new VERSION of a detector reads the
     whole archive again: what its rules now find in old messages is flagged, and what was
     flagged stays, once (one flag per subject and category)."""
-    return f"rules@{module.NAME}.{module.VERSION}"
+    return f"{detector_prefix(module)}{module.VERSION}"
+
+
+def detector_prefix(module) -> str:
+    """What the name of every version of a detector opens with (a version may hold a dot:
+    after_hours' holds its notice model's)."""
+    return f"rules@{module.NAME}."
 
 
 def run_rules(conn, progress: Callable[[int, int], None] | None = None,
@@ -78,7 +84,7 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None,
             set_watermark(conn, detector_name(module), max(marks[module], newest))
             # An earlier version's watermark is of no use any more.
             conn.execute("delete from detector_state where detector like ? and detector != ?",
-                         [f"rules@{module.NAME}.%", detector_name(module)])
+                         [f"{detector_prefix(module)}%", detector_name(module)])
         found = detect_groups(conn, config, today)
         added += insert_flags(conn, found.flags)
     settled = settle(conn, found)

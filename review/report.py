@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from classifiers.classify import watermark
 from detectors.group_checks import DETECTOR as GROUP_CHECKS, PART_WEEK_CLOSED
-from detectors.run import MESSAGE_DETECTORS, detector_name
+from detectors.run import MESSAGE_DETECTORS, detector_name, detector_prefix
 from ingest.records import local_now
 from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES
 from ingest.user_errors import UserError
@@ -185,8 +185,7 @@ def unchecked(conn, start: date, end: date, unit: str | None = None) -> tuple[in
 
 def _any_version_watermark(conn, module) -> int:
     """How far any version of a rule detector has read."""
-    name = detector_name(module)
-    prefix = name[:name.rindex(".") + 1]
+    prefix = detector_prefix(module)
     return conn.execute("select coalesce(max(last_message_id), 0) from detector_state where substr(detector, 1, ?) = ?",
                         [len(prefix), prefix]).fetchone()[0]
 
