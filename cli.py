@@ -435,26 +435,26 @@ def train(
                                      "（Where the model and its card go (default: the models/ folder classify loads from).）")] = None,
     with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", metavar="ARCHIVE", help="同时学习此档案中已核查的标记（Also learn from reviewed flags of this archive.）")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="不比较各种模型， 直接训练默认模型（Skip the model comparison; train the default.）")] = False,
-    task: Annotated[str, typer.Option("--task", help="chat 聊天分类模型， 或 notices 下班时间通知识别模型（chat: the chat classifier; notices: the model after_hours reads notices with.）")] = "chat",
+    task: Annotated[str, typer.Option("--task", help="chat 聊天分类模型， notices 下班时间通知识别模型， 或 proof_demands 过度留痕识别模型（chat: the chat classifier; notices or proof_demands: the model after_hours or proof_demand reads with.）")] = "chat",
 ):
-    """训练聊天分类模型或通知识别模型，在测试集上评分后保存（Train the chat classifier, or with --task notices the notice model, score it on the held-out test split, save it with its card.）"""
+    """训练聊天分类模型或规则检测器的识别模型，在测试集上评分后保存（Train the chat classifier, or with --task a rule detector's model, score it on the held-out test split, save it with its card.）"""
     from classifiers.corpus import CorpusError
     from classifiers.train import train as run_training
+    from detectors.learned import BY_TASK
 
-    if task not in ("chat", "notices"):
-        fail(f"--task {task}: no such model; chat or notices", f"--task {task}：没有这个模型；可选 chat 或 notices")
-    if task == "notices" and with_reviews:
-        fail("--with-reviews teaches the chat classifier only; train the notice model without it",
-             "--with-reviews 只用于聊天分类模型；训练通知识别模型时请去掉它")
+    if task != "chat" and task not in BY_TASK:
+        fail(f"--task {task}: no such model; chat, {', '.join(BY_TASK)}",
+             f"--task {task}：没有这个模型；可选 chat、{'、'.join(BY_TASK)}")
+    if task != "chat" and with_reviews:
+        fail("--with-reviews teaches the chat classifier only; train the detector's model without it",
+             "--with-reviews 只用于聊天分类模型；训练规则检测器的识别模型时请去掉它")
     folder = model_folder(out)
-    if task == "notices":
-        from detectors import notice_model
-
+    if task != "chat":
         try:
-            fitted, report = notice_model.train(data or notice_model.CORPUS_DIR, select=not no_select, progress=err.print)
+            fitted, report = BY_TASK[task].train(data, select=not no_select, progress=err.print)
         except CorpusError as e:
             fail_on(e)
-        _saved(fitted, report, folder, "notice model's")
+        _saved(fitted, report, folder, f"{task} model's")
         return
     extra = []
     if with_reviews:

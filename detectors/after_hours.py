@@ -5,7 +5,7 @@ working days 调休 on). For years it does not cover, weekdays are working days,
 by the config's extra holidays and workdays, and a warning says so once.
 
 A notice or a task is what `is_notice` reads as one, by its wording or as the notice
-model reads it (detectors/notice_model.py), or a demand for media, as proof of work or for
+model reads it (detectors/learned.py), or a demand for media, as proof of work or for
 another end (detectors/proof_demand.py): both set others something to do."""
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from datetime import date, time
 
 import chinese_calendar
 
-from detectors import notice_model, proof_demand
+from detectors import proof_demand
+from detectors.learned import NOTICES
 from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
@@ -23,7 +24,7 @@ from detectors.sign_up import answers_earlier
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 # In the name on its flags and watermark (detectors/run.py), with the notice model's version:
 # a model trained anew reads the archive again, as a new version of the rules does.
-VERSION = f"23.{notice_model.version() or 'none'}"
+VERSION = f"23.{NOTICES.version() or 'none'}"
 # A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
 TEXT_KINDS = ("text", "notice", "quote")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
@@ -223,7 +224,7 @@ def _read_as_notices(messages: list[Message], config: dict, context: dict) -> li
     blanked (`good_wishes`: "请大家注意安全" asks nothing); all False, and a warning once
     (in `context["warnings"]`), when no model is saved."""
     scored = [i for i, m in enumerate(messages) if m.kind in TEXT_KINDS and m.text.strip()]
-    read = notice_model.notices([_wishes_blanked(messages[i].text, config) for i in scored])
+    read = NOTICES.read([_wishes_blanked(messages[i].text, config) for i in scored])
     if read is None:
         warnings = context.setdefault("warnings", [])
         if NO_NOTICE_MODEL not in warnings:

@@ -15,12 +15,15 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, word_pattern
+from detectors.learned import PROOF_DEMANDS
 from detectors.privacy import masked
 from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
-VERSION = "24"  # in the name on its flags and watermark (detectors/run.py)
+# In the name on its flags and watermark (detectors/run.py), with its model's version: a model
+# trained anew reads the archive again, as a new version of the rules does.
+VERSION = f"25.{PROOF_DEMANDS.version() or 'none'}"
 _COMMAS = re.compile(r"([，,])")  # a clause's parts; split at them, it keeps them
 _CLAUSE_ENDS = "。！？!?\n；;"
 _CLAUSE = re.compile(f"[^{_CLAUSE_ENDS}]+[{_CLAUSE_ENDS}]*")  # a clause with the marks that end it
@@ -291,18 +294,58 @@ class Demand(NamedTuple):
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
+    """A demand for proof is what the wording finds (`demands`) unless the proof-demand model
+    doubts it (scores it under `rules_doubted_below`: a document's photo, an incident's, a
+    rule), or what the model reads as one (from `model_demands_from`) in a message naming
+    media, not too short to tell (`model_min_chars`), that neither asks (a question why a video
+    will not upload is none) nor forbids, tells hearsay, lets off or shows an incident."""
+    settings = config["proof_demand"]
     demand_in = demands(config)
+    any_media, example = word_pattern(tuple(settings["media_words"])), word_pattern(tuple(settings["example_words"]))
+    # What sets a message apart from any demand, whatever the model reads in it: a question, a
+    # prohibition, hearsay, a let-off, an incident's pictures.
+    apart = any_pattern(tuple(settings["question_patterns"]) + tuple(settings["hearsay_patterns"])
+                        + tuple(settings["let_off_patterns"]) + tuple(settings["incident_patterns"])
+                        + tuple(map(re.escape, settings["prohibition_words"])))
     # What after_hours found already of this batch's messages outside working hours.
     found_before = context.get(FOUND_KEY, {})
+    named = [m for m in messages if m.kind in _TEXT_KINDS and any_media.search(m.text or "")]
+    scores = _scored(named, context)
     flags = []
-    for m in messages:
+    for m in named:
         found = found_before.pop(m.id) if m.id in found_before else demand_in(m)
+        score = scores.get(m.id)
+        by_wording = found is not None and found.proof and (score is None or score >= settings["rules_doubted_below"])
+        read = (score is not None and score >= settings["model_demands_from"] and len(m.text.strip()) >= settings["model_min_chars"]
+                and not _ASKS.search(m.text) and not apart.search(m.text))
         # Asked last: it reads the archive.
-        if found is None or not found.proof or answers_earlier(context, m, config["sign_up"]["answer_days"]):
+        if not (by_wording or read) or answers_earlier(context, m, config["sign_up"]["answer_days"]):
             continue
+        if not by_wording:  # the clause it is in: the first naming media
+            clause = next(c for c in _clauses(_said(m.text, example), any_media) if any_media.search(c))
+            found = Demand(clause, list(dict.fromkeys(media.group() for media in any_media.finditer(clause))), True)
         flags.append(flag(m, CATEGORY, ARTICLE, f"要求以{'、'.join(found.media)}作为工作留痕：「{masked(found.clause.strip())[:60]}」",
                           score=0.9))
     return flags
+
+
+_TEXT_KINDS = ("text", "notice", "quote")
+NO_MODEL = Problem("no proof-demand model in models/ (proof_demands.skops): proof_demand reads demands by their "
+                   "wording alone; train one with `qunguan train --task proof_demands`",
+                   "models/ 中没有过度留痕识别模型（proof_demands.skops）：过度留痕只按措辞识别；"
+                   "请用 `qunguan train --task proof_demands` 训练")
+
+
+def _scored(messages: list[Message], context: dict) -> dict[int, float]:
+    """The model's score of each message by id; none, and a warning once (in
+    `context["warnings"]`), when no model is saved."""
+    found = PROOF_DEMANDS.scores([m.text for m in messages])
+    if found is None:
+        warnings = context.setdefault("warnings", [])
+        if NO_MODEL not in warnings:
+            warnings.append(NO_MODEL)
+        return {}
+    return dict(zip((m.id for m in messages), found[0]))
 
 
 # Where after_hours keeps, for the batch, what `demands` found of the messages it read: a
@@ -373,7 +416,7 @@ def demands(config: dict) -> Callable[[Message], Demand | None]:
                 and any(_SENT_ON.search(after) and not done.search(after)
                         and (_ADDRESSED.search(part) or not _OWN_SENDING.search(after)) for after in later))
     def demand_in(m: Message) -> Demand | None:
-        if m.kind not in ("text", "notice", "quote") or not any_media.search(m.text or ""):
+        if m.kind not in _TEXT_KINDS or not any_media.search(m.text or ""):
             return None
         text = _said(m.text, example)
         # Media attached tell of the sender's own sending, unless something still asks others.

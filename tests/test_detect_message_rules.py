@@ -722,7 +722,7 @@ def _with(key: str, words: list[str]) -> dict:
 
 
 def _found(judge, message, config: dict) -> bool:
-    # A detector's flag, or (`demands`) media asked of many for another end: what makes one a task at night.
+    # A detector's flag, or (`demands`) media the wording rules find asked, as proof or of many for another end.
     if judge == "demands":
         return proof_demand.demands(config)(message) is not None
     return bool(judge.detect([message], config, fresh_context()))
@@ -730,9 +730,9 @@ def _found(judge, message, config: dict) -> bool:
 
 @pytest.mark.parametrize("judge, text, key, added, found_before", [
     # An archive's own word for an example to follow beside a picture ...
-    (proof_demand, "[图片] 照此拍一张发群里", "proof_demand.example_words", ["照此"], False),
+    ("demands", "[图片] 照此拍一张发群里", "proof_demand.example_words", ["照此"], False),
     # ... for those asked after hearsay, or for the many asked for media for another end ...
-    (proof_demand, "据说要截图，网格员们学完都截个图发群里吧", "proof_demand.asked_outright_patterns", ["网格员们"], False),
+    ("demands", "据说要截图，网格员们学完都截个图发群里吧", "proof_demand.asked_outright_patterns", ["网格员们"], False),
     ("demands", "新入职人员把身份证照片发人事科", "proof_demand.to_many_patterns", ["新入职人员"], False),
     # ... for help that sets no task, and for a reply's "at once" that passes a task on.
     ("demands", "系统登不上的同志，把报错截图发群里，信息中心统一处理", "proof_demand.no_task_patterns", ["统一处理"], True),

@@ -1,0 +1,112 @@
+"""The models beside after_hours' and proof_demand's wording: each committed model is the one
+its corpus trains and loads only trusted types; they read the notices and the demands for
+proof no pattern foresaw, and let go what the wording took for one; without them, the
+detectors read wording alone and say so."""
+import json
+
+import pytest
+import skops.io as sio
+
+from classifiers import model as chat_model
+from classifiers.corpus import data_hash, load_corpus
+from detectors import after_hours, learned, proof_demand
+from detectors.learned import NOTICES, PROOF_DEMANDS
+from tests.detector_helpers import fresh_context, msg, run
+
+# Notices of a blind week no training saw (a tax branch, a police station, a school ...),
+# which the wording rules pass over.
+PLAIN_NOTICES = ["周五前每人交一篇学习心得，主题是优化税收营商环境，800字左右，要手写。",
+                 "明天下午3点分局开视频会，所里会议室收看，社区民警全部参加。",
+                 "回执收齐后拍照发群里，要能看清签名，按班级顺序发。",
+                 "月考阅卷安排：周六上午8点在五楼阅卷室集中阅卷，带红笔，中午学校管饭。",
+                 "节假日期间所有民警手机24小时保持畅通，不得离开县城，有事先报告。"]
+NOT_NOTICES = ["收到，已经通知到各村了", "今天的走访已完成，共走访12户，照片已上传", "请问明天的会在几楼？",
+               "周末去钓鱼的有没有？", "我明天上午去县里开会，有事打电话", "请大家注意安全，早点休息"]
+
+
+def _at_night(text: str, context=None):
+    return run(after_hours, msg(text, sent_at="2025-03-04T22:30:00"), context=context)
+
+
+@pytest.mark.parametrize("model, detector", [(NOTICES, after_hours), (PROOF_DEMANDS, proof_demand)])
+def test_each_committed_model_is_the_one_its_corpus_trains_and_loads_only_trusted_types(model, detector):
+    card = json.loads((chat_model.MODELS_DIR / f"{model.name}.card.json").read_text(encoding="utf-8"))
+    assert card["labels"] == [model.category] and card["articles"] == {model.category: model.article}
+    assert card["data"]["hash"] == data_hash(load_corpus(model.corpus_dir, (model.category,)))
+    assert set(sio.get_untrusted_types(file=chat_model.MODELS_DIR / f"{model.name}.skops")) <= set(chat_model.TRUSTED)
+    # A model trained anew reads the archive again: its version is in its detector's own.
+    assert detector.VERSION.endswith(f".{card['version']}")
+    assert card["test_metrics"]["categories"][model.category]["precision"] >= 0.9
+
+
+@pytest.mark.parametrize("text", PLAIN_NOTICES)
+def test_plain_notices_no_pattern_foresaw_are_flagged_at_night(text):
+    [flag] = _at_night(text)
+    assert flag["article"] == "群规 第十条" and "内容为工作通知/任务" in flag["evidence"]
+
+
+@pytest.mark.parametrize("text", NOT_NOTICES)
+def test_replies_reports_questions_chatter_and_care_are_still_no_notice(text):
+    assert _at_night(text) == []
+
+
+# Demands for proof of a blind week no training saw, which the wording rules pass over ...
+UNFORESEEN_DEMANDS = ["走访记录表后面附一张现场照片，没照片的不算数。",
+                      "每次巡山要在\"生态护林员\"APP上打卡，轨迹不少于5公里，没有轨迹的当天不算出勤，月底扣补助。",
+                      "今晚值班的同志，每个钟头在群里报一次平安，顺带发个定位。",
+                      "另外，听课时拍一张照片，从后排拍到讲台那种，期末和听课记录一起交。"]
+# ... and what the wording took for one: a document's photo, a fault's screenshot, photos for an
+# article, a question, a joke.
+DOUBTED_DEMANDS = ["可以，让他先拍照发过来，原件下次补", "截图发给科技信息科老何，他知道",
+                   "各班本周五前把亲子运动会的活动照片挑10张好的发给我，做公众号推文。",
+                   "请问一下，学生请假是不是家长签字拍照给班主任就行？", "今晚谁不请奶茶谁就是不团结，限十分钟内接龙😂"]
+
+
+@pytest.mark.parametrize("text", UNFORESEEN_DEMANDS)
+def test_demands_for_proof_no_pattern_foresaw_are_flagged(text):
+    [flag] = run(proof_demand, msg(text))
+    assert flag["article"] == "群规 第九条" and flag["evidence"].startswith("要求以")
+
+
+@pytest.mark.parametrize("text", DOUBTED_DEMANDS)
+def test_what_the_wording_took_for_a_demand_the_model_lets_go(text):
+    assert run(proof_demand, msg(text)) == []
+
+
+def test_without_the_models_the_detectors_read_wording_alone_and_say_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(learned, "MODELS_DIR", tmp_path)
+    context = fresh_context()
+    assert all(_at_night(text, context) == [] for text in PLAIN_NOTICES)
+    assert _at_night("请各村明天上午报送防汛物资清单", context)  # worded as a notice
+    assert all(run(proof_demand, msg(text), context=context) == [] for text in UNFORESEEN_DEMANDS)
+    assert run(proof_demand, msg("截图发给科技信息科老何，他知道"), context=context)  # the wording's reading
+    assert context["warnings"] == [after_hours.NO_NOTICE_MODEL, proof_demand.NO_MODEL]
+    assert "qunguan train --task notices" in after_hours.NO_NOTICE_MODEL.zh
+    assert "qunguan train --task proof_demands" in proof_demand.NO_MODEL.zh
+
+
+@pytest.mark.parametrize("model", [NOTICES, PROOF_DEMANDS])
+def test_a_detectors_model_trains_again_to_the_same_model_and_train_says_which(qunguan, tmp_path, model):
+    corpus = tmp_path / model.name
+    corpus.mkdir()
+    for path in sorted(model.corpus_dir.glob("*.jsonl")):
+        (corpus / path.name).write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:150]) + "\n",
+                                        encoding="utf-8")
+    versions = []
+    for out in ("first", "second"):
+        result = qunguan("train", "--task", model.name, "--data", corpus, "--out", tmp_path / out, "--no-select")
+        assert result.exit_code == 0, result.stderr
+        assert f"{model.name} model's test split" in result.stdout and f"{model.category}\t" in result.stdout
+        assert sorted(p.name for p in (tmp_path / out).iterdir()) == [f"{model.name}.card.json", f"{model.name}.skops"]
+        versions.append(chat_model.load(tmp_path / out, model.task()).version)
+    assert versions[0] == versions[1]
+
+
+@pytest.mark.parametrize("arguments, said", [
+    (["--task", "rumours"], "--task rumours：没有这个模型；可选 chat、notices、proof_demands"),
+    (["--task", "notices", "--with-reviews", "archive.db"], "--with-reviews 只用于聊天分类模型"),
+])
+def test_train_refuses_a_task_it_has_no_model_for(qunguan, tmp_path, arguments, said):
+    result = qunguan("train", *arguments, "--out", tmp_path)
+    assert result.exit_code != 0 and said in result.stderr
+    assert list(tmp_path.iterdir()) == []
