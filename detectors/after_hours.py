@@ -17,16 +17,13 @@ import chinese_calendar
 
 from detectors import proof_demand
 from detectors.learned import NOTICES
-from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, when_zh, word_pattern
-from detectors.setting_values import Problem
+from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 # In the name on its flags and watermark (detectors/run.py), with the notice model's version:
 # a model trained anew reads the archive again, as a new version of the rules does.
 VERSION = f"23.{NOTICES.version() or 'none'}"
-# A quote reply sets tasks as often as a plain message ("请各村今晚务必…", quoting the county's notice).
-TEXT_KINDS = ("text", "notice", "quote")
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
 _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # A reply's first clause, and a new task after it: "收到。另外请各村明天上午把…", or the
@@ -206,30 +203,18 @@ def is_notice(message: Message, config: dict, read_as_notice: bool = False) -> b
     directives = any_pattern(tuple(config["directives"]))
     # Most messages hold no directive at all: the parts that ask are looked for only in those that do.
     # A short one the model reads as a notice still needs the wording of one ("小王明天8点值班" is news).
-    worded = read_as_notice and not short or (directives.search(asked) is not None
-                                              and directives.search(_questions_blanked(asked)) is not None)
+    worded = (read_as_notice and not short) or (directives.search(asked) is not None
+                                                and directives.search(_questions_blanked(asked)) is not None)
     return (worded and any_pattern(tuple(config["not_directives"])).search(bare) is None
             and not (any_pattern(tuple(config["told_patterns"])).search(bare)
                      and not any_pattern(tuple(config["still_asking_patterns"])).search(bare)))
 
 
-NO_NOTICE_MODEL = Problem("no notice model in models/ (notices.skops): after_hours reads notices by their wording "
-                          "alone; train one with `qunguan train --task notices`",
-                          "models/ 中没有通知识别模型（notices.skops）：下班时间的通知只按措辞识别；"
-                          "请用 `qunguan train --task notices` 训练")
-
-
 def _read_as_notices(messages: list[Message], config: dict, context: dict) -> list[bool]:
     """Per message, whether the notice model reads it as a notice, once care wished is
-    blanked (`good_wishes`: "请大家注意安全" asks nothing); all False, and a warning once
-    (in `context["warnings"]`), when no model is saved."""
+    blanked (`good_wishes`: "请大家注意安全" asks nothing); all False without the model."""
     scored = [i for i, m in enumerate(messages) if m.kind in TEXT_KINDS and m.text.strip()]
-    read = NOTICES.read([_wishes_blanked(messages[i].text, config) for i in scored])
-    if read is None:
-        warnings = context.setdefault("warnings", [])
-        if NO_NOTICE_MODEL not in warnings:
-            warnings.append(NO_NOTICE_MODEL)
-        read = [False] * len(scored)
+    read = NOTICES.read([_wishes_blanked(messages[i].text, config) for i in scored], context) or [False] * len(scored)
     found = [False] * len(messages)
     for i, notice in zip(scored, read):
         found[i] = notice

@@ -21,6 +21,11 @@ _MENTION = re.compile(r"@[^\s@\u2005]{1,30}[\u2005 ]?")
 LEADING_MENTIONS = re.compile(rf"^(?:\s*{_MENTION.pattern})+")
 
 
+# The kinds of message whose words a detector reads for a task: a quote reply sets tasks as often
+# as a plain message ("请各村今晚务必…", quoting the county's notice).
+TEXT_KINDS = ("text", "notice", "quote")
+
+
 class Message(NamedTuple):
     """A message row as the detectors read it (a tuple: a run builds a million of them)."""
 

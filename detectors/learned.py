@@ -13,21 +13,27 @@ the committed models are what a run uses, nothing is trained or downloaded at ru
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from classifiers import MODELS_DIR
+from detectors.setting_values import Problem
 
 
 @dataclass(frozen=True)
 class Learned:
     """One detector's model: its name (files under models/ and its corpus folder), its one
-    category and the article it serves."""
+    category, the article it serves, and what it reads (said in the warning without it)."""
 
     name: str
     category: str
     article: str
+    detector: str
+    reads: str
+    reads_zh: str
 
     @property
     def corpus_dir(self) -> Path:
@@ -37,26 +43,41 @@ class Learned:
         return _task(self)
 
     def version(self) -> str | None:
-        """The saved model's version, from its card (no model loaded), or None if there is none."""
+        """The saved model's version, from its card, if the model file beside it is the one
+        the card describes (its SHA-256); else None. The detector's own version holds it: a
+        model restored or trained anew reads the archive again."""
         try:
-            return json.loads((MODELS_DIR / f"{self.name}.card.json").read_text(encoding="utf-8"))["version"]
-        except (OSError, ValueError, KeyError):
+            card = json.loads((MODELS_DIR / f"{self.name}.card.json").read_text(encoding="utf-8"))
+            data = (MODELS_DIR / f"{self.name}.skops").read_bytes()
+            return card["version"] if card.get("skops_sha256") == hashlib.sha256(data).hexdigest() else None
+        except (OSError, ValueError, KeyError, AttributeError):
             return None
 
-    def scores(self, texts: list[str]) -> tuple[list[float], float] | None:
-        """Per text, the model's score, and the threshold its card sets; None without a saved model."""
+    def scores(self, texts: list[str], context: dict) -> tuple[list[float], float] | None:
+        """Per text, the model's score, and the threshold its card sets; None without a
+        model it can load, which `context["warnings"]` then says once."""
         from classifiers.tokenizer import tokens
 
         found = _loaded(self, MODELS_DIR)
         if found is None:
+            warnings = context.setdefault("warnings", [])
+            if self.missing not in warnings:
+                warnings.append(self.missing)
             return None
         scored = found.scores(texts, [tokens(t) for t in texts])[:, 0].tolist() if texts else []
         return scored, found.thresholds[self.category]
 
-    def read(self, texts: list[str]) -> list[bool] | None:
-        """Per text, whether its score reaches the card's threshold; None without a saved model."""
-        found = self.scores(texts)
+    def read(self, texts: list[str], context: dict) -> list[bool] | None:
+        """Per text, whether its score reaches the card's threshold; None without a model."""
+        found = self.scores(texts, context)
         return None if found is None else [score >= found[1] for score in found[0]]
+
+    @property
+    def missing(self) -> Problem:
+        return Problem(f"no {self.reads} model in models/ that loads ({self.name}.skops with its card): {self.detector} "
+                       f"reads by wording alone; train one with `qunguan train --task {self.name}`",
+                       f"models/ 中没有可用的{self.reads_zh}模型（{self.name}.skops 及其说明卡）：{self.detector} 只按措辞识别；"
+                       f"请用 `qunguan train --task {self.name}` 训练")
 
     def train(self, directory: Path | None = None, select: bool = True, progress=print):
         """Train with the chat classifier's tooling (the same split, model comparison,
@@ -75,14 +96,20 @@ def _task(learned: Learned):
 
 @functools.cache
 def _loaded(learned: Learned, directory: Path):
+    """The saved model, or None when there is none or it will not load (its card gone or of
+    another training, the file damaged): the detector reads wording alone then, and its
+    version says so (`version`), rather than stopping every classify and `config set`."""
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     from classifiers import model
 
     try:
-        return model.load(directory, learned.task())
-    except model.NoModel:
+        return model.load(directory, learned.task(), attempts=2)
+    except (model.NoModel, model.MismatchedCard, OSError, ValueError, KeyError, zipfile.BadZipFile,
+            UntrustedTypesFoundException):
         return None
 
 
-NOTICES = Learned("notices", "notice", "群规 第十条")
-PROOF_DEMANDS = Learned("proof_demands", "proof_demand", "群规 第九条")
+NOTICES = Learned("notices", "notice", "群规 第十条", "after_hours", "notice", "通知识别")
+PROOF_DEMANDS = Learned("proof_demands", "proof_demand", "群规 第九条", "proof_demand", "proof-demand", "过度留痕识别")
 BY_TASK = {learned.name: learned for learned in (NOTICES, PROOF_DEMANDS)}

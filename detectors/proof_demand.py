@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from detectors.base import LEADING_MENTIONS, Message, any_pattern, flag, word_pattern
+from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, word_pattern
 from detectors.learned import PROOF_DEMANDS
 from detectors.privacy import masked
 from detectors.setting_values import Problem
@@ -309,8 +309,9 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                         + tuple(map(re.escape, settings["prohibition_words"])))
     # What after_hours found already of this batch's messages outside working hours.
     found_before = context.get(FOUND_KEY, {})
-    named = [m for m in messages if m.kind in _TEXT_KINDS and any_media.search(m.text or "")]
-    scores = _scored(named, context)
+    named = [m for m in messages if m.kind in TEXT_KINDS and any_media.search(m.text or "")]
+    found_scores = PROOF_DEMANDS.scores([m.text for m in named], context)
+    scores = dict(zip((m.id for m in named), found_scores[0])) if found_scores else {}
     flags = []
     for m in named:
         found = found_before.pop(m.id) if m.id in found_before else demand_in(m)
@@ -321,31 +322,14 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         # Asked last: it reads the archive.
         if not (by_wording or read) or answers_earlier(context, m, config["sign_up"]["answer_days"]):
             continue
-        if not by_wording:  # the clause it is in: the first naming media
-            clause = next(c for c in _clauses(_said(m.text, example), any_media) if any_media.search(c))
+        if not by_wording:  # the clause it is in: the first naming media, not in an @mention or as [视频] attached
+            clause = next((c for c in _clauses(_said(m.text, example), any_media) if any_media.search(c)), None)
+            if clause is None:
+                continue
             found = Demand(clause, list(dict.fromkeys(media.group() for media in any_media.finditer(clause))), True)
         flags.append(flag(m, CATEGORY, ARTICLE, f"要求以{'、'.join(found.media)}作为工作留痕：「{masked(found.clause.strip())[:60]}」",
                           score=0.9))
     return flags
-
-
-_TEXT_KINDS = ("text", "notice", "quote")
-NO_MODEL = Problem("no proof-demand model in models/ (proof_demands.skops): proof_demand reads demands by their "
-                   "wording alone; train one with `qunguan train --task proof_demands`",
-                   "models/ 中没有过度留痕识别模型（proof_demands.skops）：过度留痕只按措辞识别；"
-                   "请用 `qunguan train --task proof_demands` 训练")
-
-
-def _scored(messages: list[Message], context: dict) -> dict[int, float]:
-    """The model's score of each message by id; none, and a warning once (in
-    `context["warnings"]`), when no model is saved."""
-    found = PROOF_DEMANDS.scores([m.text for m in messages])
-    if found is None:
-        warnings = context.setdefault("warnings", [])
-        if NO_MODEL not in warnings:
-            warnings.append(NO_MODEL)
-        return {}
-    return dict(zip((m.id for m in messages), found[0]))
 
 
 # Where after_hours keeps, for the batch, what `demands` found of the messages it read: a
@@ -416,7 +400,7 @@ def demands(config: dict) -> Callable[[Message], Demand | None]:
                 and any(_SENT_ON.search(after) and not done.search(after)
                         and (_ADDRESSED.search(part) or not _OWN_SENDING.search(after)) for after in later))
     def demand_in(m: Message) -> Demand | None:
-        if m.kind not in _TEXT_KINDS or not any_media.search(m.text or ""):
+        if m.kind not in TEXT_KINDS or not any_media.search(m.text or ""):
             return None
         text = _said(m.text, example)
         # Media attached tell of the sender's own sending, unless something still asks others.

@@ -3,6 +3,7 @@ its corpus trains and loads only trusted types; they read the notices and the de
 proof no pattern foresaw, and let go what the wording took for one; without them, the
 detectors read wording alone and say so."""
 import json
+import shutil
 
 import pytest
 import skops.io as sio
@@ -80,9 +81,36 @@ def test_without_the_models_the_detectors_read_wording_alone_and_say_so(tmp_path
     assert _at_night("请各村明天上午报送防汛物资清单", context)  # worded as a notice
     assert all(run(proof_demand, msg(text), context=context) == [] for text in UNFORESEEN_DEMANDS)
     assert run(proof_demand, msg("截图发给科技信息科老何，他知道"), context=context)  # the wording's reading
-    assert context["warnings"] == [after_hours.NO_NOTICE_MODEL, proof_demand.NO_MODEL]
-    assert "qunguan train --task notices" in after_hours.NO_NOTICE_MODEL.zh
-    assert "qunguan train --task proof_demands" in proof_demand.NO_MODEL.zh
+    assert context["warnings"] == [NOTICES.missing, PROOF_DEMANDS.missing]
+    assert "qunguan train --task notices" in NOTICES.missing.zh and "过度留痕识别" in PROOF_DEMANDS.missing.zh
+    assert NOTICES.version() is None and PROOF_DEMANDS.version() is None
+
+
+@pytest.mark.parametrize("damage", ["card of another training", "card gone", "model cut short"])
+def test_a_damaged_model_is_read_as_none_and_its_version_says_so(tmp_path, monkeypatch, damage):
+    # Not a traceback in every classify and every `config set` (which runs the detectors on
+    # a sample): wording alone, said, and a version without the model's, so that the model
+    # put right reads the archive again.
+    for name in ("notices.skops", "notices.card.json"):
+        shutil.copy(chat_model.MODELS_DIR / name, tmp_path)
+    card, model = tmp_path / "notices.card.json", tmp_path / "notices.skops"
+    if damage == "card of another training":
+        card.write_text(card.read_text(encoding="utf-8").replace(NOTICES.version(), "0e4c1b2a9f77"), encoding="utf-8")
+        model.write_bytes(model.read_bytes() + b"another training")
+    elif damage == "card gone":
+        card.unlink()
+    else:
+        model.write_bytes(model.read_bytes()[:1000])
+    monkeypatch.setattr(learned, "MODELS_DIR", tmp_path)
+    context = fresh_context()
+    assert _at_night(PLAIN_NOTICES[0], context) == []
+    assert context["warnings"] == [NOTICES.missing]
+    assert NOTICES.version() is None
+
+
+@pytest.mark.parametrize("text", ["@视频组 各位今晚把巡查的情况发上来，每个点都要", "[视频] 各组今晚把巡查情况都发群里，一个都不能少"])
+def test_media_named_only_in_a_mention_or_an_attachment_make_no_demand(text):
+    assert run(proof_demand, msg(text)) == []
 
 
 @pytest.mark.parametrize("model", [NOTICES, PROOF_DEMANDS])
