@@ -16,7 +16,7 @@ from datetime import date, time
 import chinese_calendar
 
 from detectors import proof_demand
-from detectors.learned import NOTICES
+from detectors.learned import NOTICES, archived_tokens
 from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.sign_up import answers_earlier
 
@@ -214,7 +214,10 @@ def _read_as_notices(messages: list[Message], config: dict, context: dict) -> li
     """Per message, whether the notice model reads it as a notice, once care wished is
     blanked (`good_wishes`: "请大家注意安全" asks nothing); all False without the model."""
     scored = [i for i, m in enumerate(messages) if m.kind in TEXT_KINDS and m.text.strip()]
-    read = NOTICES.read([_wishes_blanked(messages[i].text, config) for i in scored], context) or [False] * len(scored)
+    said = [_wishes_blanked(messages[i].text, config) for i in scored]
+    # The archive's tokens serve a text read as it was sent; one with a wish blanked is segmented anew.
+    archived = archived_tokens(context["conn"], [messages[i].id for i, text in zip(scored, said) if text == messages[i].text])
+    read = NOTICES.read(said, context, [archived.get(messages[i].id) for i in scored]) or [False] * len(scored)
     found = [False] * len(messages)
     for i, notice in zip(scored, read):
         found[i] = notice

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, word_pattern
-from detectors.learned import PROOF_DEMANDS
+from detectors.learned import PROOF_DEMANDS, archived_tokens
 from detectors.privacy import masked
 from detectors.setting_values import Problem
 from detectors.sign_up import answers_earlier
@@ -310,7 +310,8 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # What after_hours found already of this batch's messages outside working hours.
     found_before = context.get(FOUND_KEY, {})
     named = [m for m in messages if m.kind in TEXT_KINDS and any_media.search(m.text or "")]
-    found_scores = PROOF_DEMANDS.scores([m.text for m in named], context)
+    archived = archived_tokens(context["conn"], [m.id for m in named])
+    found_scores = PROOF_DEMANDS.scores([m.text for m in named], context, [archived.get(m.id) for m in named])
     scores = dict(zip((m.id for m in named), found_scores[0])) if found_scores else {}
     flags = []
     for m in named:
