@@ -16,8 +16,8 @@ from datetime import date, time
 import chinese_calendar
 
 from detectors import proof_demand
-from detectors.learned import NOTICES, archived_tokens
 from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, when_zh, word_pattern
+from detectors.learned import NOTICES, archived_tokens
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"

@@ -78,7 +78,6 @@ class Learned:
         found = self.scores(texts, context, archived)
         return None if found is None else [score >= found[1] for score in found[0]]
 
-
     @property
     def missing(self) -> Problem:
         return Problem(f"no {self.reads} model in models/ that loads ({self.name}.skops with its card): {self.detector} "
