@@ -190,9 +190,15 @@ def is_notice(message: Message, config: dict, read_as_notice: bool = False) -> b
         return False
     if bare.startswith(tuple(config["reply_openings"])) and not _POLITE_REQUEST.match(bare):
         task = _REPLY_THEN_TASK.match(bare)
-        if not task or word_pattern(tuple(config["at_once_words"])).search(task["lead"]) and not RELAYED.match(bare):
-            return False
-        said = bare = bare[task.end():]
+        if task and not (word_pattern(tuple(config["at_once_words"])).search(task["lead"]) and not RELAYED.match(bare)):
+            said = bare = bare[task.end():]
+        else:
+            # A notice the model reads after an answer's first word is judged on what follows it,
+            # when that says enough alone ("是的，下周一县卫健局来督导，各位把…周五下班前完成").
+            rest = _AFTER_OPENING.sub("", bare, count=1)
+            if not (read_as_notice and task is None and len(rest) >= config["min_chars"]):
+                return False
+            said = bare = rest
     if _question_to(tuple(config["question_titles"])).match(bare):
         return False
     if any_pattern(tuple(config["chasers"])).search(bare):
@@ -222,6 +228,10 @@ def _read_as_notices(messages: list[Message], config: dict, context: dict) -> li
     for i, notice in zip(scored, read):
         found[i] = notice
     return found
+
+
+# A reply's opening: its first words up to the first mark.
+_AFTER_OPENING = re.compile(r"^[^，,。！!；;：:\s]*[，,。！!；;：:\s]+")
 
 
 def _wishes_blanked(text: str, config: dict) -> str:

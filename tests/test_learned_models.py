@@ -51,6 +51,17 @@ def test_replies_reports_questions_chatter_and_care_are_still_no_notice(text):
     assert _at_night(text) == []
 
 
+@pytest.mark.parametrize("text, task", [
+    # A notice after an answer's first word is judged on what follows it ...
+    ("是的，下周一县卫健局来督导，各位把自己负责的档案整理好放档案室，周五下班前完成。", True),
+    ("感谢各村支书和网格员这段时间的辛苦付出，入户登记已经全部完成！请各村在周三前把问题户清单报上来。", True),
+    # ... a reply that sets no task is still a reply, and one that passes a task on at once too.
+    ("好的，今天的走访已完成，共走访12户，照片已上传", False), ("收到，马上请各村落实", False),
+])
+def test_a_notice_the_model_reads_after_an_answers_first_word_is_one(text, task):
+    assert bool(_at_night(text)) is task
+
+
 # Demands for proof of a blind week no training saw, which the wording rules pass over ...
 UNFORESEEN_DEMANDS = ["走访记录表后面附一张现场照片，没照片的不算数。",
                       "每次巡山要在\"生态护林员\"APP上打卡，轨迹不少于5公里，没有轨迹的当天不算出勤，月底扣补助。",
