@@ -23,7 +23,7 @@ from detectors.sign_up import answers_earlier
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 # In the name on its flags and watermark (detectors/run.py), with the notice model's version:
 # a model trained anew reads the archive again, as a new version of the rules does.
-VERSION = f"23.{NOTICES.version() or 'none'}"
+VERSION = f"24.{NOTICES.version() or 'none'}"
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
 _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
 # A reply's first clause, and a new task after it: "收到。另外请各村明天上午把…", or the
