@@ -142,7 +142,10 @@ def recheck(conn, section: str) -> None:
 
 def _detectors_ignore(conn, key: str, value) -> Problem | None:
     """What of this value the detectors would pass over without a word: a medium
-    proof_demand.purposes_as names that its lists do not (a typo, 照骗)."""
+    proof_demand.purposes_as names that its lists do not (a typo, 照骗); or a threshold
+    crossing its partner's."""
+    if problem := _crossed(conn, key, value):
+        return problem
     if key != "proof_demand.purposes_as":
         return None
     settings = {**load_config(conn)["proof_demand"], "purposes_as": value}
@@ -152,6 +155,22 @@ def _detectors_ignore(conn, key: str, value) -> Problem | None:
                        "proof_demand.media_words 中的词，其所用的须是 proof_demand.other_purposes 中的媒体"
                        "（`qunguan config show --all` 列出二者）")
     return None
+
+
+def _crossed(conn, key: str, value) -> Problem | None:
+    """Why proof_demand's model thresholds cannot take `value`: it doubts a worded demand
+    the model scores under `rules_doubted_below` and takes one it scores from
+    `model_demands_from` whatever its wording. With the first above the second, a demand
+    scored between them would be doubted for its wording and taken for its score."""
+    low, high = "rules_doubted_below", "model_demands_from"
+    if key not in (f"proof_demand.{low}", f"proof_demand.{high}"):
+        return None
+    settings = {**load_config(conn)["proof_demand"], key.partition(".")[2]: value}
+    if settings[low] < settings[high]:
+        return None
+    return Problem(f"proof_demand.{low} ({settings[low]}) must stay below proof_demand.{high} ({settings[high]})",
+                   f"proof_demand.{low}（{settings[low]}）须小于 proof_demand.{high}（{settings[high]}）：模型评分低于前者的"
+                   "措辞判定被否定，达到后者的由模型判定；两者交叉时，同一条消息既被否定又被判定")
 
 
 def _detectors_fail_with(conn, section: str, name: str, value) -> Problem | None:
@@ -208,6 +227,11 @@ def value_refused_zh(key: str, raw_value: str, problem: Problem) -> str:
 def unset_setting(conn, key: str) -> None:
     """Remove this archive's override of `key`, so its default applies again; also one a
     later version no longer knows (it is ignored, and shown as such). Logged."""
+    section, _, name = key.partition(".")
+    default = load_config().get(section, {}).get(name)
+    if default is not None and (problem := _crossed(conn, key, default)):
+        raise RegistryError(f"{key}: back to its default {default}, {problem}",
+                            f"{key} 恢复默认值 {default} 后不能使用，未删除：{problem.zh}")
     with conn:
         if not conn.execute("delete from settings where key = ?", [key]).rowcount:
             alike = [k for (k,) in conn.execute("select key from settings") if k.endswith("." + key)]

@@ -148,6 +148,8 @@ REFUSED_VALUES = {
                                    "'2025-10-9' 不是写成 年-月-日 的日期（如 2025-10-01）"),
     "a bracket left open": ("after_hours.directives", '["请(各"]', "'请(各' 不是有效的正则表达式"),
     "a medium mistyped": ("proof_demand.purposes_as", '{"截屏": "截图 照骗"}', "其中有检测器会忽略的媒体（照骗"),
+    "a doubt above the model's demands": ("proof_demand.rules_doubted_below", "0.8",
+                                          "proof_demand.rules_doubted_below（0.8）须小于 proof_demand.model_demands_from（0.7）"),
     "a new-media count of 0": ("newmedia.dormant_days", "0", "应为大于 0 的整数天数"),
     "a number among the hosts": ("newmedia.shop_domains", "[1]", "应为词语列表"),
     # Settings whose default is empty are still named in Chinese, not by Python's type.
@@ -178,6 +180,26 @@ def test_a_mistyped_medium_is_named_in_chinese_when_refused_and_when_found_store
     warned = qunguan("config", "show", "--db", archive).stderr
     chinese = warned.split("（warning: ", 1)[0]
     assert "照骗（不在 proof_demand.media_words 中）" in chinese and "not a medium" not in chinese, chinese
+
+
+def test_the_proof_model_thresholds_are_checked_against_each_other_as_the_archive_holds_them(qunguan, archive):
+    assert qunguan("config", "set", "proof_demand.rules_doubted_below", "0.2", "--db", archive).exit_code == 0
+    lowered = qunguan("config", "set", "proof_demand.model_demands_from", "0.15", "--db", archive)
+    assert lowered.exit_code == 1
+    assert "proof_demand.rules_doubted_below（0.2）须小于 proof_demand.model_demands_from（0.15）" in lowered.stderr
+    # Both moved, in the order that keeps them apart, are taken.
+    assert qunguan("config", "set", "proof_demand.rules_doubted_below", "0.1", "--db", archive).exit_code == 0
+    assert qunguan("config", "set", "proof_demand.model_demands_from", "0.15", "--db", archive).exit_code == 0
+    shown = qunguan("config", "show", "--db", archive).stdout
+    assert "proof_demand.model_demands_from" in shown and "0.15" in shown
+    # Back to its default (0.7) is fine, but not when the default would cross what the archive holds.
+    assert qunguan("config", "unset", "proof_demand.model_demands_from", "--db", archive).exit_code == 0
+    assert qunguan("config", "set", "proof_demand.model_demands_from", "0.9", "--db", archive).exit_code == 0
+    assert qunguan("config", "set", "proof_demand.rules_doubted_below", "0.8", "--db", archive).exit_code == 0
+    unset = qunguan("config", "unset", "proof_demand.model_demands_from", "--db", archive)
+    assert unset.exit_code == 1
+    assert "恢复默认值 0.7 后不能使用，未删除：proof_demand.rules_doubted_below（0.8）须小于" in unset.stderr
+    assert "0.9" in qunguan("config", "show", "--db", archive).stdout
 
 
 def test_a_count_typed_by_hand_as_infinity_is_left_out_at_classify_not_a_traceback(qunguan, archive):
