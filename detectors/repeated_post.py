@@ -28,13 +28,14 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from classifiers.features import mix
-from detectors.after_hours import RELAYED, is_notice
+from detectors.after_hours import RELAYED, notices_among
 from detectors.base import Message, flag, normalise, when_zh, word_pattern
+from detectors.learned import NOTICES
 from detectors.minhash import EMPTY as _EMPTY, overlaps, signatures, similarities
 from detectors.sign_up import adds_to
 
 NAME, CATEGORY, ARTICLE = "repeated_post", "repeated_post", "群规 第九条"
-VERSION = "14"  # in the name on its flags and watermark (detectors/run.py)
+VERSION = f"15.{NOTICES.version() or 'none'}"  # in the name on its flags and watermark (detectors/run.py)
 BANDS, ROWS = 8, 4
 SLOTS = BANDS * ROWS
 NO_BAND = -1
@@ -130,9 +131,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     # Normalising only removes characters: a text too short before is too short after.
     posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]
-    eligible = [(m, norm) for m, norm in zip(posts, normalise([m.text for m in posts]))
-                if len(norm) >= shortest and norm not in short
-                and (not norm.startswith(replies) or is_notice(m, config["after_hours"]))]
+    long_enough = [(m, norm) for m, norm in zip(posts, normalise([m.text for m in posts]))
+                   if len(norm) >= shortest and norm not in short]
+    notices = notices_among([m for m, norm in long_enough if norm.startswith(replies)], config["after_hours"], context)
+    eligible = [(m, norm) for m, norm in long_enough if not norm.startswith(replies) or m.id in notices]
     if not eligible:
         return []
     batch = [m for m, _ in eligible]
@@ -150,7 +152,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     pairs = _pairs(stored.band, stored.owner, known)
     pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
     copies = _copies(pairs, stored.norms, settings, known, fine)
-    flags = _flags(conn, copies, batch, stored, known, config) if copies else []
+    flags = _flags(context, copies, batch, stored, known, config) if copies else []
     # Written last, so a run beside the other detectors (detectors/run.py) holds the archive's
     # write lock only for this. One row per post, in time order: each batch appends to the
     # time-clustered table.
@@ -159,9 +161,10 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     return flags
 
 
-def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int,
+def _flags(context: dict, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int,
            config: dict) -> list[dict]:
     """A flag on each repeat, pointing at the thread's first post."""
+    conn = context["conn"]
     posts = {m.id: m for m in batch}
     earlier = [int(stored.ids[i]) for i in {i for i in [*copies, *(j for js in copies.values() for j in js)] if i < known}]
     posts.update((row[0], Message(*row)) for row in conn.execute(
@@ -170,11 +173,16 @@ def _flags(conn, copies: dict[int, list[int]], batch: list[Message], stored: _Wi
     every_id = stored.ids.tolist()
     group_names = dict(conn.execute("select id, name from groups"))
     senders = _senders(conn, {p.member_id for p in posts.values()})
+    verdicts = {(owner, i): _repeats(posts[every_id[owner]], stored.norms[owner], posts[every_id[i]], stored.norms[i],
+                                     config, senders)
+                for owner, found in copies.items() for i in found}
+    # Whether it is a notice is asked last, of all the posts it decides at once: the model reads them together.
+    undecided = {every_id[owner] for (owner, _), verdict in verdicts.items() if verdict is None}
+    notices = notices_among([posts[i] for i in sorted(undecided)], config["after_hours"], context)
     flags = []
     for owner, found in sorted(copies.items()):
         later = posts[every_id[owner]]
-        found = [i for i in found
-                 if _repeats(later, stored.norms[owner], posts[every_id[i]], stored.norms[i], config, senders)]
+        found = [i for i in found if verdicts[owner, i] or verdicts[owner, i] is None and later.id in notices]
         if not found:
             continue
         # The window holds every post's normalised text: not normalised again per flag.
@@ -200,9 +208,11 @@ def _one_source(post: Message, earlier: Message, senders: dict) -> bool:
     return any(a is not None and a == b for a, b in zip(senders[post.member_id], senders[earlier.member_id]))
 
 
-def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, config: dict, senders: dict) -> bool:
+def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, config: dict,
+             senders: dict) -> bool | None:
     """Whether `post` (normalised: `norm`), a near-copy of `earlier` (`earlier_norm`), posts
-    the same information again (第九条), rather than something written alike:
+    the same information again (第九条), rather than something written alike; None when
+    only whether `post` is a notice decides (`notices_among`):
     - an answer to a 接龙 copies the list and adds a line (detectors/sign_up.py);
     - a correction (更正, 延期, 改为 …) changes the earlier post: it is news;
     - what names a day, week or month relatively (今天, 下周, 本月 …) in another day
@@ -233,7 +243,7 @@ def _repeats(post: Message, norm: str, earlier: Message, earlier_norm: str, conf
         return False
     if post.group_id != earlier.group_id:
         return _one_source(post, earlier, senders)
-    return is_notice(post, config["after_hours"])
+    return None
 
 
 def _echoes(post: Message, norm: str, echo: re.Pattern) -> bool:

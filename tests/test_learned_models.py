@@ -10,9 +10,9 @@ import skops.io as sio
 
 from classifiers import model as chat_model
 from classifiers.corpus import data_hash, load_corpus
-from detectors import after_hours, learned, proof_demand
+from detectors import after_hours, learned, proof_demand, repeated_post
 from detectors.learned import NOTICES, PROOF_DEMANDS
-from tests.detector_helpers import fresh_context, msg, run
+from tests.detector_helpers import CONFIG, add, archive, fresh_context, msg, run
 
 # Notices of a blind week no training saw (a tax branch, a police station, a school ...),
 # which the wording rules pass over.
@@ -62,6 +62,26 @@ def test_a_notice_the_model_reads_after_an_answers_first_word_is_one(text, task)
     assert bool(_at_night(text)) is task
 
 
+def _posted_twice(tmp_path, text: str) -> list[dict]:
+    """Flags when a second member of the group posts `text` again half an hour after the first."""
+    conn = archive(tmp_path / "a.db")
+    posts = [add(conn, 1, 1, "2025-03-04T09:00:00", text, member_id=1),
+             add(conn, 2, 1, "2025-03-04T09:30:00", text, member_id=2)]
+    return repeated_post.detect(posts, CONFIG, {"conn": conn})
+
+
+@pytest.mark.parametrize("text", [t for t in PLAIN_NOTICES if len(t) >= CONFIG["repeated_post"]["min_chars"]])
+def test_a_plain_notice_another_member_posts_again_is_a_repeat(tmp_path, text):
+    [flag] = _posted_twice(tmp_path, text)
+    assert flag["message_id"] == 2 and flag["related_message_id"] == 1
+
+
+@pytest.mark.parametrize("text", ["收到，已经通知到各村了，各村明天上午开始入户登记", "今天的走访已完成，共走访12户，照片已上传",
+                                  "我明天上午去县里开会，有事打电话"])
+def test_members_telling_alike_what_no_one_asks_of_others_are_no_repeat(tmp_path, text):
+    assert _posted_twice(tmp_path, text) == []
+
+
 # Demands for proof of a blind week no training saw, which the wording rules pass over ...
 UNFORESEEN_DEMANDS = ["走访记录表后面附一张现场照片，没照片的不算数。",
                       "每次巡山要在\"生态护林员\"APP上打卡，轨迹不少于5公里，没有轨迹的当天不算出勤，月底扣补助。",
@@ -95,6 +115,12 @@ def test_without_the_models_the_detectors_read_wording_alone_and_say_so(tmp_path
     assert context["warnings"] == [NOTICES.missing, PROOF_DEMANDS.missing]
     assert "qunguan train --task notices" in NOTICES.missing.zh and "过度留痕识别" in PROOF_DEMANDS.missing.zh
     assert NOTICES.version() is None and PROOF_DEMANDS.version() is None
+
+
+def test_without_the_notice_model_a_plain_notice_posted_again_by_another_member_is_read_by_wording(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(learned, "MODELS_DIR", tmp_path / "models")
+    assert _posted_twice(tmp_path, PLAIN_NOTICES[1]) == []
 
 
 @pytest.mark.parametrize("damage", ["card of another training", "card gone", "model cut short"])
