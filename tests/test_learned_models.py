@@ -21,8 +21,15 @@ PLAIN_NOTICES = ["周五前每人交一篇学习心得，主题是优化税收�
                  "回执收齐后拍照发群里，要能看清签名，按班级顺序发。",
                  "月考阅卷安排：周六上午8点在五楼阅卷室集中阅卷，带红笔，中午学校管饭。",
                  "节假日期间所有民警手机24小时保持畅通，不得离开县城，有事先报告。"]
+# One-line tasks to a named colleague and rules worded without 严禁 or 不得, of blind weeks
+# 13 and 14, which the model learned to read from messages the team wrote for them (named.jsonl).
+NAMED_TASKS_AND_RULES = ["@小周 把上周的支出进度表再核一遍，教育那块数对不上",
+                         "@小刘 执法记录仪的视频记得拷到所里电脑上，立案建档要用",
+                         "从明天起，离园时家长必须刷接送卡", "下周起，独居老人走访改成每周两次，周二周五，区里新要求。"]
 NOT_NOTICES = ["收到，已经通知到各村了", "今天的走访已完成，共走访12户，照片已上传", "请问明天的会在几楼？",
-               "周末去钓鱼的有没有？", "我明天上午去县里开会，有事打电话", "请大家注意安全，早点休息"]
+               "周末去钓鱼的有没有？", "我明天上午去县里开会，有事打电话", "请大家注意安全，早点休息",
+               # a named colleague asked, or their week told as news
+               "@小周 上周那个表你放哪个文件夹了？", "老刘这周在市里培训"]
 
 
 def _at_night(text: str, context=None):
@@ -40,7 +47,7 @@ def test_each_committed_model_is_the_one_its_corpus_trains_and_loads_only_truste
     assert card["test_metrics"]["categories"][model.category]["precision"] >= 0.9
 
 
-@pytest.mark.parametrize("text", PLAIN_NOTICES)
+@pytest.mark.parametrize("text", PLAIN_NOTICES + NAMED_TASKS_AND_RULES)
 def test_plain_notices_no_pattern_foresaw_are_flagged_at_night(text):
     [flag] = _at_night(text)
     assert flag["article"] == "群规 第十条" and "内容为工作通知/任务" in flag["evidence"]
