@@ -216,7 +216,7 @@ def is_notice(message: Message, config: dict, read_as_notice: bool = False) -> b
                      and not any_pattern(tuple(config["still_asking_patterns"])).search(bare)))
 
 
-def read_as_notices(messages: list[Message], config: dict, context: dict) -> list[bool]:
+def _read_as_notices(messages: list[Message], config: dict, context: dict) -> list[bool]:
     """Per message, whether the notice model reads it as a notice, once care wished is
     blanked (`good_wishes`: "请大家注意安全" asks nothing); all False without the model."""
     scored = [i for i, m in enumerate(messages) if m.kind in TEXT_KINDS and m.text.strip()]
@@ -234,10 +234,12 @@ def notices_among(messages: list[Message], config: dict, context: dict) -> set[i
     """The ids of `messages` that are notices (`is_notice`), by their wording or as the
     model reads them. The model reads only what the wording leaves out, each text once
     (a repeated post is read once for all its copies)."""
-    worded = {m.id for m in messages if is_notice(m, config)}
-    rest = list({m.text: m for m in messages if m.id not in worded}.values())
-    read = {m.text for m, notice in zip(rest, read_as_notices(rest, config, context)) if notice and is_notice(m, config, True)}
-    return worded | {m.id for m in messages if m.id not in worded and m.text in read}
+    texts = [m for m in messages if m.kind in TEXT_KINDS]
+    worded = {m.id for m in texts if is_notice(m, config)}
+    rest = list({m.text: m for m in texts if m.id not in worded}.values())
+    read = _read_as_notices(rest, config, context)
+    notices = {m.text for m, notice in zip(rest, read) if notice and is_notice(m, config, True)}
+    return worded | {m.id for m in texts if m.text in notices}
 
 
 # A reply's opening: its first words up to the first mark.
@@ -287,7 +289,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             reasons[when] = off_hours(m.sent_at, calendar, periods)
         if reasons[when]:
             off.append((m, when, reasons[when]))
-    read = read_as_notices([m for m, _, _ in off], settings, context)
+    read = _read_as_notices([m for m, _, _ in off], settings, context)
     flags = []
     for (m, when, reason), read_as_notice in zip(off, read):
         told = routine.sub(" ", m.text)

@@ -31,7 +31,7 @@ class Learned:
     name: str
     category: str
     article: str
-    detector: str
+    detectors: tuple[str, ...]  # those that read with it
     reads: str
     reads_zh: str
 
@@ -80,9 +80,10 @@ class Learned:
 
     @property
     def missing(self) -> Problem:
-        return Problem(f"no {self.reads} model in models/ that loads ({self.name}.skops with its card): {self.detector} "
-                       f"reads by wording alone; train one with `qunguan train --task {self.name}`",
-                       f"models/ 中没有可用的{self.reads_zh}模型（{self.name}.skops 及其说明卡）：{self.detector} 只按措辞识别；"
+        return Problem(f"no {self.reads} model in models/ that loads ({self.name}.skops with its card): "
+                       f"{' and '.join(self.detectors)} read{'s' if len(self.detectors) == 1 else ''} by wording alone; "
+                       f"train one with `qunguan train --task {self.name}`",
+                       f"models/ 中没有可用的{self.reads_zh}模型（{self.name}.skops 及其说明卡）：{'和'.join(self.detectors)} 只按措辞识别；"
                        f"请用 `qunguan train --task {self.name}` 训练")
 
     def train(self, directory: Path | None = None, select: bool = True, progress=print):
@@ -123,6 +124,6 @@ def _loaded(learned: Learned, directory: Path):
         return None
 
 
-NOTICES = Learned("notices", "notice", "群规 第十条", "after_hours", "notice", "通知识别")
-PROOF_DEMANDS = Learned("proof_demands", "proof_demand", "群规 第九条", "proof_demand", "proof-demand", "过度留痕识别")
+NOTICES = Learned("notices", "notice", "群规 第十条", ("after_hours", "repeated_post"), "notice", "通知识别")
+PROOF_DEMANDS = Learned("proof_demands", "proof_demand", "群规 第九条", ("proof_demand",), "proof-demand", "过度留痕识别")
 BY_TASK = {learned.name: learned for learned in (NOTICES, PROOF_DEMANDS)}

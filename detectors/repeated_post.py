@@ -135,6 +135,12 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
                    if len(norm) >= shortest and norm not in short]
     notices = notices_among([m for m, norm in long_enough if norm.startswith(replies)], config["after_hours"], context)
     eligible = [(m, norm) for m, norm in long_enough if not norm.startswith(replies) or m.id in notices]
+    if not posts:
+        return []
+    stored = context.setdefault("repeated_post", _Window())
+    sent = np.array([m.sent_at for m in posts], dtype="datetime64[s]")
+    stored.cover(conn, sent.min() - window, sent.max() + window)
+    _forget(conn, stored, [m.id for m in posts])
     if not eligible:
         return []
     batch = [m for m, _ in eligible]
@@ -143,10 +149,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     times = np.array([m.sent_at for m in batch], dtype="datetime64[s]")
     fine = signatures(norms, FINE_SLOTS)
     keys = band_keys(coarse(fine))
-
-    stored = context.setdefault("repeated_post", _Window())
-    stored.cover(conn, times.min() - window, times.max() + window)
-    stored.keep(~np.isin(stored.ids, ids))  # signed before (a run repeated after a reset): not its own copy
     known = len(stored.ids)
     stored.add(ids, times, norms, keys)
     pairs = _pairs(stored.band, stored.owner, known)
@@ -159,6 +161,18 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     conn.executemany("insert or ignore into post_bands (sent_at, message_id, bands) values (?, ?, ?)",
                      sorted(zip([m.sent_at for m in batch], ids.tolist(), map(bytes, keys.astype("<i8")))))
     return flags
+
+
+def _forget(conn, stored: _Window, ids: list[int]) -> None:
+    """Posts signed before, read again after a reset (a new version, a setting changed), are
+    signed anew: what was kept of them goes, from the window and the table, so one that no
+    longer counts as a post (a reply the notice model now reads otherwise) is no one's copy,
+    and none is its own."""
+    again = np.isin(stored.ids, ids)
+    if again.any():
+        conn.executemany("delete from post_bands where sent_at = ? and message_id = ?",
+                         zip(stored.times[again].astype(str).tolist(), stored.ids[again].tolist()))
+        stored.keep(~again)
 
 
 def _flags(context: dict, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int,

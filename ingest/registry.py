@@ -158,14 +158,17 @@ def _detectors_ignore(conn, key: str, value) -> Problem | None:
 
 
 def _crossed(conn, key: str, value) -> Problem | None:
-    """Why proof_demand's model thresholds cannot take `value`: it doubts a worded demand
-    the model scores under `rules_doubted_below` and takes one it scores from
-    `model_demands_from` whatever its wording. With the first above the second, a demand
-    scored between them would be doubted for its wording and taken for its score."""
+    """Why proof_demand's model thresholds cannot take `value` for `key` (None: why those in
+    force cross): it doubts a worded demand the model scores under `rules_doubted_below` and
+    takes one it scores from `model_demands_from` whatever its wording. With the first above
+    the second, a demand scored between them would be doubted for its wording and taken for
+    its score."""
     low, high = "rules_doubted_below", "model_demands_from"
     if key not in (f"proof_demand.{low}", f"proof_demand.{high}"):
         return None
-    settings = {**load_config(conn)["proof_demand"], key.partition(".")[2]: value}
+    settings = load_config(conn)["proof_demand"]
+    if value is not None:  # None: the values in force
+        settings = {**settings, key.partition(".")[2]: value}
     if settings[low] < settings[high]:
         return None
     return Problem(f"proof_demand.{low} ({settings[low]}) must stay below proof_demand.{high} ({settings[high]})",
@@ -229,7 +232,8 @@ def unset_setting(conn, key: str) -> None:
     later version no longer knows (it is ignored, and shown as such). Logged."""
     section, _, name = key.partition(".")
     default = load_config().get(section, {}).get(name)
-    if default is not None and (problem := _crossed(conn, key, default)):
+    is_set = conn.execute("select 1 from settings where key = ?", [key]).fetchone()
+    if is_set and default is not None and (problem := _crossed(conn, key, default)):
         raise RegistryError(f"{key}: back to its default {default}, {problem}",
                             f"{key} 恢复默认值 {default} 后不能使用，未删除：{problem.zh}")
     with conn:
@@ -347,6 +351,11 @@ def setting_warnings(conn, prefix: str = "", once: bool = False) -> list[str]:
                                     f"config set {key} 值` 改为可用的值，或 `qunguan config unset {key}` 保留默认值）"))
         elif (hidden := hidden_defaults(value, default)) and (not once or _newly_told(conn, key, hidden)):
             warnings.append(_hiding(key, hidden))
+    if "proof_demand".startswith(prefix) and (crossed := _crossed(conn, "proof_demand.rules_doubted_below", None)):
+        # Stored by hand, or by a version before `config set` compared the two.
+        warnings.append(Problem(f"{crossed}: a demand scored between them is doubted for its wording and taken for its "
+                                "score; `qunguan config set` one of them so that it is",
+                                f"{crossed.zh}；请用 `qunguan config set` 调整其中之一"))
     unknown = unknown_purposes(load_config(conn)["proof_demand"]) if "proof_demand".startswith(prefix) else []
     if unknown:
         warnings.append(Problem(f"setting proof_demand.purposes_as names {'; '.join(unknown)}: ignored; `qunguan config "

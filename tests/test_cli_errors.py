@@ -1,6 +1,7 @@
 """An admin who mistypes a command is told what is wrong in Chinese, in one line, the
 English kept after it (the README and scripts quote it); the lines other tools parse
 (ingest's line per file, `flags added …`) stay as they are."""
+import re
 import sqlite3
 
 import pytest
@@ -191,7 +192,10 @@ def test_the_proof_model_thresholds_are_checked_against_each_other_as_the_archiv
     assert qunguan("config", "set", "proof_demand.rules_doubted_below", "0.1", "--db", archive).exit_code == 0
     assert qunguan("config", "set", "proof_demand.model_demands_from", "0.15", "--db", archive).exit_code == 0
     shown = qunguan("config", "show", "--db", archive).stdout
-    assert "proof_demand.model_demands_from" in shown and "0.15" in shown
+    assert re.search(r"proof_demand\.model_demands_from\b.*\b0\.15\b", shown), shown
+    # Equal is crossed too: a score at the one is both.
+    equal = qunguan("config", "set", "proof_demand.rules_doubted_below", "0.15", "--db", archive)
+    assert equal.exit_code == 1 and "须小于" in equal.stderr
     # Back to its default (0.7) is fine, but not when the default would cross what the archive holds.
     assert qunguan("config", "unset", "proof_demand.model_demands_from", "--db", archive).exit_code == 0
     assert qunguan("config", "set", "proof_demand.model_demands_from", "0.9", "--db", archive).exit_code == 0
@@ -200,6 +204,19 @@ def test_the_proof_model_thresholds_are_checked_against_each_other_as_the_archiv
     assert unset.exit_code == 1
     assert "恢复默认值 0.7 后不能使用，未删除：proof_demand.rules_doubted_below（0.8）须小于" in unset.stderr
     assert "0.9" in qunguan("config", "show", "--db", archive).stdout
+
+
+def test_proof_model_thresholds_stored_crossed_are_said_and_unsetting_the_other_is_no_refusal(qunguan, archive):
+    with sqlite3.connect(archive) as conn:
+        # Stored by hand, or by a version before `config set` compared the two.
+        conn.execute("insert into settings values ('proof_demand.rules_doubted_below', '0.8', '2025-03-01', 'x')")
+    shown = qunguan("config", "show", "--db", archive)
+    assert "proof_demand.rules_doubted_below（0.8）须小于 proof_demand.model_demands_from（0.7）" in shown.stderr
+    # The other was never set: there is nothing to unset, whatever the pair says.
+    unset = qunguan("config", "unset", "proof_demand.model_demands_from", "--db", archive)
+    assert unset.exit_code == 1 and "本档案没有设置 'proof_demand.model_demands_from'" in unset.stderr
+    assert qunguan("config", "unset", "proof_demand.rules_doubted_below", "--db", archive).exit_code == 0
+    assert "须小于" not in qunguan("config", "show", "--db", archive).stderr
 
 
 def test_a_count_typed_by_hand_as_infinity_is_left_out_at_classify_not_a_traceback(qunguan, archive):

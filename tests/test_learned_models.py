@@ -69,17 +69,28 @@ def test_a_notice_the_model_reads_after_an_answers_first_word_is_one(text, task)
     assert bool(_at_night(text)) is task
 
 
-def _posted_twice(tmp_path, text: str) -> list[dict]:
-    """Flags when a second member of the group posts `text` again half an hour after the first."""
+def _posted_twice(tmp_path, text: str, again: str | None = None, member_id: int = 2) -> list[dict]:
+    """Flags when a member of the group (a second one by default) posts `text` (or `again`)
+    half an hour after the first."""
     conn = archive(tmp_path / "a.db")
     posts = [add(conn, 1, 1, "2025-03-04T09:00:00", text, member_id=1),
-             add(conn, 2, 1, "2025-03-04T09:30:00", text, member_id=2)]
+             add(conn, 2, 1, "2025-03-04T09:30:00", again or text, member_id=member_id)]
     return repeated_post.detect(posts, CONFIG, {"conn": conn})
+
+
+# A notice after an answer's first words ("是的，…"), which only the model reads as one.
+AFTER_AN_ANSWER = "是的，下周一县卫健局来督导，各位把自己负责的档案整理好放档案室，周五下班前完成。"
 
 
 @pytest.mark.parametrize("text", [t for t in PLAIN_NOTICES if len(t) >= CONFIG["repeated_post"]["min_chars"]])
 def test_a_plain_notice_another_member_posts_again_is_a_repeat(tmp_path, text):
     [flag] = _posted_twice(tmp_path, text)
+    assert flag["message_id"] == 2 and flag["related_message_id"] == 1
+
+
+@pytest.mark.parametrize("member_id", [1, 2])
+def test_a_notice_after_an_answers_first_words_posted_again_is_a_repeat(tmp_path, member_id):
+    [flag] = _posted_twice(tmp_path, AFTER_AN_ANSWER, member_id=member_id)
     assert flag["message_id"] == 2 and flag["related_message_id"] == 1
 
 
@@ -128,6 +139,21 @@ def test_without_the_notice_model_a_plain_notice_posted_again_by_another_member_
         tmp_path, monkeypatch):
     monkeypatch.setattr(learned, "MODELS_DIR", tmp_path / "models")
     assert _posted_twice(tmp_path, PLAIN_NOTICES[1]) == []
+    (tmp_path / "again").mkdir()
+    assert _posted_twice(tmp_path / "again", AFTER_AN_ANSWER) == []
+
+
+def test_a_post_read_again_without_the_model_is_no_longer_anyones_copy(tmp_path, monkeypatch):
+    # Read with the model, the answer's notice is a post and its sender's later notice its repeat;
+    # read again after a reset without it (a model removed or trained anew), it is an answer.
+    conn = archive(tmp_path / "a.db")
+    later = AFTER_AN_ANSWER.removeprefix("是的，").replace("完成。", "完成，谢谢。")
+    posts = [add(conn, 1, 1, "2025-03-04T09:00:00", AFTER_AN_ANSWER, member_id=1),
+             add(conn, 2, 1, "2025-03-04T09:30:00", later, member_id=1)]
+    assert [f["related_message_id"] for f in repeated_post.detect(posts, CONFIG, {"conn": conn})] == [1]
+    monkeypatch.setattr(learned, "MODELS_DIR", tmp_path / "models")
+    assert repeated_post.detect(posts, CONFIG, {"conn": conn}) == []
+    assert conn.execute("select message_id from post_bands").fetchall() == [(2,)]
 
 
 @pytest.mark.parametrize("damage", ["card of another training", "card gone", "model cut short"])
