@@ -15,7 +15,7 @@ from datetime import date, time
 
 import chinese_calendar
 
-from detectors import proof_demand
+from detectors import proof_demand, proof_wording
 from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.learned import NOTICES, archived_tokens
 from detectors.sign_up import answers_earlier
@@ -251,7 +251,7 @@ def _wishes_blanked(text: str, config: dict) -> str:
 
 
 def _demand_found(found: dict, demand_in, m: Message) -> bool:
-    """Whether `m` asks for media (proof_demand.demands), kept in `found` by its id."""
+    """Whether `m` asks for media (proof_wording.demands), kept in `found` by its id."""
     found[m.id] = demand_in(m)
     return found[m.id] is not None
 
@@ -275,7 +275,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # A demand for photos, screenshots or 打卡 is a task, however it is worded, as proof of
     # work ("各所接龙报一下今天的宣传情况，并附现场照片", "以后巡逻必须开启共享定位") or for
     # another end ("发票拍照上传报销系统", "系统登不上的，把报错截图发我").
-    demand_in = proof_demand.demands(config)
+    demand_in = proof_wording.demands(config)
     found = context[proof_demand.FOUND_KEY] = {}  # for proof_demand, which reads the same batch after
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
     # working period starts or ends inside a minute.

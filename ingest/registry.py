@@ -5,7 +5,7 @@ import difflib
 import json
 
 from detectors.base import load_config
-from detectors.proof_demand import unknown_purposes
+from detectors.proof_wording import unknown_purposes
 from detectors.setting_values import Problem, is_iso_day, stored_value, value_problem
 from ingest import chain, roster
 from ingest.changes import log_change

@@ -3,7 +3,7 @@ import copy
 
 import pytest
 
-from detectors import after_hours, credential_leak, privacy, proof_demand, red_packet, secret
+from detectors import after_hours, credential_leak, privacy, proof_demand, proof_wording, red_packet, secret
 from tests.detector_helpers import CONFIG, fresh_context, msg, run
 
 
@@ -724,7 +724,7 @@ def _with(key: str, words: list[str]) -> dict:
 def _found(judge, message, config: dict) -> bool:
     # A detector's flag, or (`demands`) media the wording rules find asked, as proof or of many for another end.
     if judge == "demands":
-        return proof_demand.demands(config)(message) is not None
+        return proof_wording.demands(config)(message) is not None
     return bool(judge.detect([message], config, fresh_context()))
 
 
