@@ -435,7 +435,7 @@ def train(
                                      "（Where the model and its card go (default: the models/ folder classify loads from).）")] = None,
     with_reviews: Annotated[Optional[Path], typer.Option("--with-reviews", metavar="ARCHIVE", help="同时学习此档案中已核查的标记（Also learn from reviewed flags of this archive.）")] = None,
     no_select: Annotated[bool, typer.Option("--no-select", help="不比较各种模型， 直接训练默认模型（Skip the model comparison; train the default.）")] = False,
-    task: Annotated[str, typer.Option("--task", help="chat 聊天分类模型， notices 下班时间通知识别模型， 或 proof_demands 过度留痕识别模型（chat: the chat classifier; notices or proof_demands: the model after_hours or proof_demand reads with.）")] = "chat",
+    task: Annotated[str, typer.Option("--task", help="chat 聊天分类模型， notices 下班时间通知识别模型， 或 proof_demands 过度留痕识别模型（chat: the chat classifier; notices: the model after_hours and repeated_post read with; proof_demands: proof_demand's.）")] = "chat",
 ):
     """训练聊天分类模型或规则检测器的识别模型，在测试集上评分后保存（Train the chat classifier, or with --task a rule detector's model, score it on the held-out test split, save it with its card.）"""
     from classifiers.corpus import CorpusError

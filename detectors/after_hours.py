@@ -6,7 +6,7 @@ by the config's extra holidays and workdays, and a warning says so once.
 
 A notice or a task is what `is_notice` reads as one, by its wording or as the notice
 model reads it (detectors/learned.py), or a demand for media, as proof of work or for
-another end (detectors/proof_demand.py): both set others something to do."""
+another end (detectors/proof_wording.py): both set others something to do."""
 from __future__ import annotations
 
 import functools

@@ -1,10 +1,10 @@
-"""What two rule detectors read with a model beside their wording: whether a message is a
-work notice or task (after_hours, 群规 第十条) and whether it demands proof of work
-(proof_demand, 第九条), each learned from messages the team labelled (`detectors/notices/`,
-`detectors/proof_demands/`, a README with the labelling guide in each).
+"""What rule detectors read with a model beside their wording: whether a message is a
+work notice or task (after_hours, 群规 第十条; repeated_post, 第九条) and whether it demands
+proof of work (proof_demand, 第九条), each learned from messages the team labelled
+(`detectors/notices/`, `detectors/proof_demands/`, a README with the labelling guide in each).
 
 Wording rules, added one reviewed week at a time, kept missing what a new kind of office
-says in its own words: on a blind week of five new kinds of office they found 59% of the
+says in its own words: on a blind week of five new kinds of office they found 60% of the
 notices and 68% of the demands for proof ("周五前每人交一篇学习心得", "走访记录表后面附一张现场照片，
 没照片的不算数"). Each model is the chat classifier's features and tooling with one category,
 trained by `qunguan train --task notices|proof_demands` and saved to models/ with its card;
@@ -25,8 +25,9 @@ from detectors.setting_values import Problem
 
 @dataclass(frozen=True)
 class Learned:
-    """One detector's model: its name (files under models/ and its corpus folder), its one
-    category, the article it serves, and what it reads (said in the warning without it)."""
+    """A model of the rule detectors: its name (files under models/ and its corpus folder), its
+    one category, the article it serves, the detectors that read with it, and what it reads
+    (said in the warning without it)."""
 
     name: str
     category: str

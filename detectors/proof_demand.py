@@ -1,7 +1,8 @@
 """群规 第九条 "过度留痕": demanding screenshots, photos, videos, location shares, 打卡 or
 接龙 as proof of work. What a message's wording demands is read by `proof_wording`; beside
 it, the proof-demand model (detectors/learned.py) doubts a worded demand or reads one the
-wording does not foresee."""
+wording does not foresee. The title of a 接龙 copied by one answering it is no demand
+(detectors/sign_up.py)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ import re
 from detectors.base import TEXT_KINDS, Message, any_pattern, flag, word_pattern
 from detectors.learned import PROOF_DEMANDS, archived_tokens
 from detectors.privacy import masked
-from detectors.proof_wording import ASKS, Demand, clauses, demands, said_text
+from detectors.proof_wording import ASKS, Demand, demand_clauses, demands, said_text
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
@@ -49,7 +50,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
         if not (by_wording or read) or answers_earlier(context, m, config["sign_up"]["answer_days"]):
             continue
         if not by_wording:  # the clause it is in: the first naming media, not in an @mention or as [视频] attached
-            clause = next((c for c in clauses(said_text(m.text, example), any_media) if any_media.search(c)), None)
+            clause = next((c for c in demand_clauses(said_text(m.text, example), any_media) if any_media.search(c)), None)
             if clause is None:
                 continue
             found = Demand(clause, list(dict.fromkeys(media.group() for media in any_media.finditer(clause))), True)

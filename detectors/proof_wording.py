@@ -7,8 +7,7 @@ only when the demand comes before it or in its own part of the clause ("县电�
 (照片, 视频, 定位 …) count only when the clause asks to send them in or to keep them for
 every case (每户都要有照片), and never in another sense (视频会议, 免冠照片, 发展定位, a
 video to watch, a post's duties). A clause that forbids or reports it done is not a
-demand, nor a sending that names the media it sent (刚发群里的照片是昨天的), nor the title
-of a 接龙 copied by one answering it (detectors/sign_up.py)."""
+demand, nor a sending that names the media it sent (刚发群里的照片是昨天的)."""
 from __future__ import annotations
 
 import re
@@ -161,7 +160,7 @@ def said_text(text: str, example: re.Pattern) -> str:
     return LEADING_MENTIONS.sub("", text) if text.lstrip().startswith("@") else text
 
 
-def clauses(text: str, any_media: re.Pattern) -> list[str]:
+def demand_clauses(text: str, any_media: re.Pattern) -> list[str]:
     """The text's clauses (base.clauses), but a reproach for media not yet sent and the clause
     after it are one when that clause names neither media nor an object (把…) of its own and
     asks nothing: its demand is for the reproach's media ("照片怎么又没发？今晚必须发群里")."""
@@ -359,7 +358,7 @@ def demands(config: dict) -> Callable[[Message], Demand | None]:
         # Media mailed as material open the message, no demand in any line of it ("照片发我邮箱\n每户都要有").
         as_material = mailed.match(" ".join(text.splitlines())) is not None
         other = None  # the first clause asking media for another end
-        for at, clause in enumerate(clauses(text, any_media)):
+        for at, clause in enumerate(demand_clauses(text, any_media)):
             if not any_media.search(clause):
                 continue
             # A space, not nothing: the words either side must not join into a media word.

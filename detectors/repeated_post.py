@@ -76,17 +76,18 @@ class _Window:
         self.band = np.zeros(0, dtype=np.int64)
         self.owner = np.zeros(0, dtype=np.int64)
 
-    def cover(self, conn, lo: np.datetime64, hi: np.datetime64) -> None:
-        """Hold exactly the stored posts sent from `lo` to `hi`, reading only what is missing."""
+    def cover(self, conn, lo: np.datetime64, hi: np.datetime64, upto: int) -> None:
+        """Hold exactly the stored posts sent from `lo` to `hi`, of messages up to id `upto`,
+        reading only what is missing (a later message's post is added when its batch is)."""
         if self.lo is None or hi < self.lo or lo > self.hi:
             self.keep(np.zeros(len(self.ids), dtype=bool))
-            self._load(conn, "sent_at between ? and ?", [str(lo), str(hi)])
+            self._load(conn, "sent_at between ? and ?", [str(lo), str(hi)], upto)
         else:
             self.keep((self.times >= lo) & (self.times <= hi))
             if lo < self.lo:
-                self._load(conn, "sent_at >= ? and sent_at < ?", [str(lo), str(self.lo)])
+                self._load(conn, "sent_at >= ? and sent_at < ?", [str(lo), str(self.lo)], upto)
             if hi > self.hi:
-                self._load(conn, "sent_at > ? and sent_at <= ?", [str(self.hi), str(hi)])
+                self._load(conn, "sent_at > ? and sent_at <= ?", [str(self.hi), str(hi)], upto)
         self.lo, self.hi = lo, hi
 
     def keep(self, posts: np.ndarray) -> None:
@@ -95,9 +96,9 @@ class _Window:
         self.ids, self.times = self.ids[posts], self.times[posts]
         self.norms = self.norms[posts]
 
-    def _load(self, conn, where: str, params: list) -> None:
-        rows = conn.execute(f"select message_id, bands from post_bands where {where} order by message_id",
-                            params).fetchall()
+    def _load(self, conn, where: str, params: list, upto: int) -> None:
+        rows = conn.execute(f"select message_id, bands from post_bands where {where} and message_id <= ? "
+                            "order by message_id", [*params, upto]).fetchall()
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         keys = np.frombuffer(b"".join(r[1] for r in rows), dtype="<i8").reshape(-1, BANDS)
         # Posts of this run are here already (added after their batch, and stored too).
@@ -128,51 +129,50 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # Members answering a notice alike ("已收到通知，我村将按要求…") each reply once; only
     # notices are repeated, some after thanks ("辛苦各位，再发一遍：请各村…").
     replies = _normalised(tuple(settings["reply_openings"]))
-    window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     # Normalising only removes characters: a text too short before is too short after.
     posts = [m for m in messages if m.kind in ("text", "notice") and len(m.text) >= shortest]
     long_enough = [(m, norm) for m, norm in zip(posts, normalise([m.text for m in posts]))
                    if len(norm) >= shortest and norm not in short]
     notices = notices_among([m for m, norm in long_enough if norm.startswith(replies)], config["after_hours"], context)
     eligible = [(m, norm) for m, norm in long_enough if not norm.startswith(replies) or m.id in notices]
-    if not posts:
-        return []
-    stored = context.setdefault("repeated_post", _Window())
-    sent = np.array([m.sent_at for m in posts], dtype="datetime64[s]")
-    stored.cover(conn, sent.min() - window, sent.max() + window)
-    _forget(conn, stored, [m.id for m in posts])
-    if not eligible:
-        return []
+    flags, signed = _signed_and_flagged(context, eligible, messages, config) if eligible else ([], [])
+    # Written last, so a run beside the other detectors (detectors/run.py) holds the archive's
+    # write lock only for this. What was stored of this batch's messages (read again after a
+    # reset: a new version, a setting changed) goes, so one that no longer counts as a post (an
+    # answer the notice model now reads otherwise) is no one's copy; then one row per post, in
+    # time order: each batch appends to the time-clustered table.
+    if messages:
+        conn.execute("delete from post_bands where sent_at between ? and ? and message_id between ? and ?",
+                     [min(m.sent_at for m in messages), max(m.sent_at for m in messages),
+                      min(m.id for m in messages), max(m.id for m in messages)])
+    conn.executemany("insert or ignore into post_bands (sent_at, message_id, bands) values (?, ?, ?)", signed)
+    return flags
+
+
+def _signed_and_flagged(context: dict, eligible: list[tuple[Message, str]], messages: list[Message],
+                        config: dict) -> tuple[list[dict], list[tuple]]:
+    """The flags on the batch's posts (`eligible`, with their normalised texts), and the rows
+    of `post_bands` that sign them."""
+    settings = config["repeated_post"]
+    window = np.timedelta64(int(settings["window_days"] * 86400), "s")
     batch = [m for m, _ in eligible]
     norms = [norm for _, norm in eligible]
     ids = np.array([m.id for m in batch], dtype=np.int64)
     times = np.array([m.sent_at for m in batch], dtype="datetime64[s]")
     fine = signatures(norms, FINE_SLOTS)
     keys = band_keys(coarse(fine))
+    stored = context.setdefault("repeated_post", _Window())
+    # Posts of later messages are known once their batch is read, as in a first run: what a run
+    # before a reset stored of them is no one's copy yet.
+    stored.cover(context["conn"], times.min() - window, times.max() + window, upto=max(m.id for m in messages))
+    stored.keep(~np.isin(stored.ids, [m.id for m in messages]))  # signed before (a run after a reset): signed anew
     known = len(stored.ids)
     stored.add(ids, times, norms, keys)
     pairs = _pairs(stored.band, stored.owner, known)
     pairs = pairs[np.abs(stored.times[pairs[:, 0]] - stored.times[pairs[:, 1]]) <= window]
     copies = _copies(pairs, stored.norms, settings, known, fine)
     flags = _flags(context, copies, batch, stored, known, config) if copies else []
-    # Written last, so a run beside the other detectors (detectors/run.py) holds the archive's
-    # write lock only for this. One row per post, in time order: each batch appends to the
-    # time-clustered table.
-    conn.executemany("insert or ignore into post_bands (sent_at, message_id, bands) values (?, ?, ?)",
-                     sorted(zip([m.sent_at for m in batch], ids.tolist(), map(bytes, keys.astype("<i8")))))
-    return flags
-
-
-def _forget(conn, stored: _Window, ids: list[int]) -> None:
-    """Posts signed before, read again after a reset (a new version, a setting changed), are
-    signed anew: what was kept of them goes, from the window and the table, so one that no
-    longer counts as a post (a reply the notice model now reads otherwise) is no one's copy,
-    and none is its own."""
-    again = np.isin(stored.ids, ids)
-    if again.any():
-        conn.executemany("delete from post_bands where sent_at = ? and message_id = ?",
-                         zip(stored.times[again].astype(str).tolist(), stored.ids[again].tolist()))
-        stored.keep(~again)
+    return flags, sorted(zip([m.sent_at for m in batch], ids.tolist(), map(bytes, keys.astype("<i8"))))
 
 
 def _flags(context: dict, copies: dict[int, list[int]], batch: list[Message], stored: _Window, known: int,

@@ -109,7 +109,7 @@ def _pattern_problem(key: str, patterns: list[str]) -> Problem | None:
         except re.error as e:
             return Problem(f"{pattern!r} is not a regular expression ({e})", f"{pattern!r} 不是有效的正则表达式（{e}）")
         # Joined into the detectors' own patterns, a group name may clash with theirs
-        # (proof_demand's `after`) when the join is compiled, in `classify`; none needs a name.
+        # (proof_wording's `after`) when the join is compiled, in `classify`; none needs a name.
         if named and key in JOINED_PATTERNS:
             return Problem(f"{pattern!r} names a group ({', '.join(named)}); write (?:...) instead",
                            f"{pattern!r} 含有命名分组（{'、'.join(named)}），检测器会把它与自己的分组合在一起；请改写为 (?:...)")

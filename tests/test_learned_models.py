@@ -21,8 +21,9 @@ PLAIN_NOTICES = ["周五前每人交一篇学习心得，主题是优化税收�
                  "回执收齐后拍照发群里，要能看清签名，按班级顺序发。",
                  "月考阅卷安排：周六上午8点在五楼阅卷室集中阅卷，带红笔，中午学校管饭。",
                  "节假日期间所有民警手机24小时保持畅通，不得离开县城，有事先报告。"]
-# One-line tasks to a named colleague and rules worded without 严禁 or 不得, of blind weeks
-# 13 and 14, which the model learned to read from messages the team wrote for them (named.jsonl).
+# One-line tasks to a named colleague and rules worded without 严禁 or 不得, of blind weeks 12-14,
+# which the model learned to read from such messages the team wrote after weeks 11-13, seeing none
+# of them (named.jsonl).
 NAMED_TASKS_AND_RULES = ["@小周 把上周的支出进度表再核一遍，教育那块数对不上",
                          "@小刘 执法记录仪的视频记得拷到所里电脑上，立案建档要用",
                          "从明天起，离园时家长必须刷接送卡", "下周起，独居老人走访改成每周两次，周二周五，区里新要求。"]
@@ -154,6 +155,22 @@ def test_a_post_read_again_without_the_model_is_no_longer_anyones_copy(tmp_path,
     monkeypatch.setattr(learned, "MODELS_DIR", tmp_path / "models")
     assert repeated_post.detect(posts, CONFIG, {"conn": conn}) == []
     assert conn.execute("select message_id from post_bands").fetchall() == [(2,)]
+
+
+def test_a_run_after_a_reset_finds_no_copy_a_first_run_would_not(tmp_path, monkeypatch):
+    # The notice, then another member's answer opening with it; each read in its own batch.
+    conn = archive(tmp_path / "a.db")
+    notice = AFTER_AN_ANSWER.removeprefix("是的，")
+    posts = [add(conn, 1, 1, "2025-03-04T09:00:00", notice, member_id=1),
+             add(conn, 2, 1, "2025-03-04T09:30:00", AFTER_AN_ANSWER, member_id=2)]
+    context = {"conn": conn}
+    assert [repeated_post.detect([post], CONFIG, context) != [] for post in posts] == [False, True]
+    # Read again without the model, the answer is no post: not even in the notice's batch,
+    # where what the run before stored of it (later in time, in a later batch) stood.
+    monkeypatch.setattr(learned, "MODELS_DIR", tmp_path / "models")
+    context = {"conn": conn}
+    assert [repeated_post.detect([post], CONFIG, context) for post in posts] == [[], []]
+    assert conn.execute("select message_id from post_bands").fetchall() == [(1,)]
 
 
 @pytest.mark.parametrize("damage", ["card of another training", "card gone", "model cut short"])
