@@ -351,8 +351,9 @@ def _say_what_follows(conn, key: str, before: list[str]) -> None:
     """What a changed setting brings: a new reading of every message, and what the checks
     leave out of the settings since the change (`before`: what they left out before it)."""
     if not key.startswith("newmedia.") and not key.startswith("group."):
-        err.print("下次运行 `qunguan classify` 时，规则检测会重新检查全部消息（已有标记保留）"
-                  "（the next `qunguan classify` checks every message again with the rule detectors (flags raised stay)）")
+        err.print("下次运行 `qunguan classify` 时，规则检测会重新检查全部消息（不再认定的标记自动撤销，已有人处置的保留）"
+                  "（the next `qunguan classify` checks every message again with the rule detectors (flags it no longer "
+                  "finds are withdrawn, unless someone has decided on them)）")
     _say_setting_warnings(conn, known=before)
 
 
@@ -578,9 +579,11 @@ def classify(
     from classifiers.classify import classify_messages
     from detectors.run import run_rules
     from newmedia.checks import run_newmedia
+    from review.handling import latest_id, withdrawn_since
 
     archive = open_archive(str(db))
     model = _load_model()
+    decided_before = latest_id(archive.conn)
     with Progress("[progress.description]{task.description}", BarColumn(), TimeRemainingColumn(),
                   console=err, disable=silent, transient=True) as bar, bulk_work():
         task = bar.add_task("model", total=None)
@@ -595,8 +598,9 @@ def classify(
         warn(warning)
     typer.echo(f"flags added {added + by_rules + by_newmedia}\t"
                f"(model {added}, rules {by_rules}, new media {by_newmedia}; {model.detector})")
+    say_settled(withdrawn_since(archive.conn, decided_before), "message")
     say_settled(settled)
-    say_settled(settled_accounts, accounts=True)
+    say_settled(settled_accounts, "account")
 
 
 if __name__ == "__main__":

@@ -120,13 +120,21 @@ def say(keyword: str, zh: str, english: str, style: str = "yellow") -> None:
     err.print(f"[{style}]{escape(keyword)}[/{style}]{escape(zh)}（{escape(english)}）", highlight=False)
 
 
-def say_settled(count: int, accounts: bool = False) -> None:
-    """How many group (or new-media account) flags the checks closed or opened again, if any."""
+_SETTLED = {
+    "group": "检查自动办结或重新打开的群标记：{n} 条（见各案件的处置记录）"
+             "（group flags closed or opened again by the checks: {n} (see each case's history)）",
+    "account": "检查自动办结或重新打开的新媒体账号标记：{n} 条（见各案件的处置记录）"
+               "（account flags closed or opened again by the checks: {n} (see each case's history)）",
+    "message": "重新检查后自动撤销或重新打开的消息标记：{n} 条（见各案件的处置记录）"
+               "（message flags withdrawn or opened again on reading the messages again: {n} (see each case's history)）",
+}
+
+
+def say_settled(count: int, subject: str = "group") -> None:
+    """How many flags of a subject (group, account, message) the checks closed, withdrew or
+    opened again, if any."""
     if count:
-        zh, english = ("新媒体账号", "account") if accounts else ("群", "group")
-        err.print(f"检查自动办结或重新打开的{zh}标记：{count} 条（见各案件的处置记录）"
-                  f"（{english} flags closed or opened again by the checks: {count} (see each case's history)）",
-                  highlight=False)
+        err.print(_SETTLED[subject].format(n=count), highlight=False)
 
 
 def fail_on(error: Exception) -> None:

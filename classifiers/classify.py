@@ -3,7 +3,8 @@
 Each detector remembers the highest message id it has seen (`detector_state`); message
 ids grow with every import, so a run scores only what arrived since the last one, and a
 new model version starts again from the beginning. One flag per message and category
-(`flags_subject_category`): a message flagged by an older version keeps that flag.
+(`flags_subject_category`): a message flagged by an older version keeps that flag, and
+one the new version no longer flags is withdrawn, unless a person has decided on it.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Callable
 from classifiers.model import Model
 from ingest.records import stamp
 from ingest.schema import CATEGORY_NAMES
+from review.handling import Rereading
 
 TEXT_KINDS = ("text", "quote", "merge_forward", "notice")
 BATCH = 20000
@@ -36,8 +38,9 @@ def set_watermark(conn, detector: str, last_id: int) -> None:
 def read_again_from(conn, message_id: int) -> None:
     """Make the next classify judge `message_id` again, and the messages after it: the
     watermarks of the chat model and of each message rule are set below it. For a message
-    whose text changed after it was judged (a cut copy completed by the whole). Its flags
-    stay; judging it again adds only what is new (one flag per message and category)."""
+    whose text changed after it was judged (a cut copy completed by the whole). Judging it
+    again adds what is new (one flag per message and category) and withdraws what is found
+    no more (`Rereading`)."""
     from detectors.run import MESSAGE_DETECTORS, detector_name  # which imports this module
 
     names = [detector_name(module) for module in MESSAGE_DETECTORS]
@@ -96,9 +99,9 @@ PARALLEL_FROM = 50_000
 SCORE_CHUNK = 4000
 
 
-def judge_range(conn, model: Model, after: int, upto: int) -> tuple[int, list[dict]]:
-    """(messages read, flags) for the messages with ids in (after, upto]. Identical texts
-    are judged once: short replies repeat endlessly in chat."""
+def judge_range(conn, model: Model, after: int, upto: int) -> tuple[int, list[int], list[dict]]:
+    """(messages read, the ids of those judged, flags) for the messages with ids in
+    (after, upto]. Identical texts are judged once: short replies repeat endlessly in chat."""
     rows = conn.execute(
         "select m.id, m.group_id, m.member_id, m.text, m.tokens, m.kind, g.exempt, m.sent_at from messages m "
         "join groups g on g.id = m.group_id where m.id > ? and m.id <= ? order by m.id", [after, upto]).fetchall()
@@ -114,7 +117,7 @@ def judge_range(conn, model: Model, after: int, upto: int) -> tuple[int, list[di
     # Chunks of a few thousand keep the feature arrays (and so RSS) small.
     verdicts = [v for a in range(0, len(texts), SCORE_CHUNK)
                 for v in judge(model, texts[a:a + SCORE_CHUNK], tokens[a:a + SCORE_CHUNK])]
-    return len(rows), [
+    return len(rows), [row[0] for row in scored], [
         {"subject": f"message:{row[0]}", "message_id": row[0], "group_id": row[1], "member_id": row[2],
          "category": category, "score": score, "detector": model.detector, "article": model.task.articles[category],
          "evidence": evidence, "occurred_at": row[7]}
@@ -140,7 +143,7 @@ def _open_worker(path: str, model: Model) -> None:
     _worker.update(conn=open_archive(path).conn, model=model)
 
 
-def _judge_range_in_worker(after: int, upto: int) -> tuple[int, list[dict]]:
+def _judge_range_in_worker(after: int, upto: int) -> tuple[int, list[int], list[dict]]:
     return judge_range(_worker["conn"], _worker["model"], after, upto)
 
 
@@ -156,7 +159,7 @@ def judging(conn, model: Model, total: int):
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_open_worker, initargs=(path, model))
 
-    def submit(after: int, upto: int) -> Callable[[], tuple[int, list[dict]]]:
+    def submit(after: int, upto: int) -> Callable[[], tuple[int, list[int], list[dict]]]:
         if pool is None:
             return lambda: judge_range(conn, model, after, upto)
         return pool.submit(_judge_range_in_worker, after, upto).result
@@ -169,11 +172,14 @@ def judging(conn, model: Model, total: int):
 
 
 def classify_messages(conn, model: Model, progress: Callable[[int, int], None] | None = None) -> int:
-    """Score messages newer than the model's watermark; returns the number of flags added."""
+    """Score messages newer than the model's watermark; returns the number of flags added.
+    What an earlier version flagged on messages read again and this one does not is
+    withdrawn (`Rereading`)."""
     start = watermark(conn, model.detector)
     total = conn.execute("select count(*) from messages where id > ?", [start]).fetchone()[0]
     added = done = 0
     pending: deque = deque()  # (upto, its verdicts), in id order
+    rereading = Rereading(model.detector, f"{model.task.name}@", model.categories)
     with judging(conn, model, total) as (submit, workers):
         last = start
         while True:
@@ -185,12 +191,14 @@ def classify_messages(conn, model: Model, progress: Callable[[int, int], None] |
             # A range in flight per worker and one more, so none waits while flags are written.
             while pending and (upto is None or len(pending) > workers):
                 upto_written, judged = pending.popleft()
-                read, flags = judged()
+                read, scored, flags = judged()
                 with conn:  # a range's flags and the watermark past it, in one transaction
+                    rereading.read(conn, scored, flags)
                     added += insert_flags(conn, flags)
                     set_watermark(conn, model.detector, upto_written)
                 done += read
                 if progress:
                     progress(done, total)
             if upto is None:
+                rereading.finish(conn)
                 return added

@@ -79,6 +79,10 @@ class Learned:
         found = self.scores(texts, context, archived)
         return None if found is None else [score >= found[1] for score in found[0]]
 
+    def loads(self) -> bool:
+        """Whether the saved model loads (tried once per process)."""
+        return _loaded(self, MODELS_DIR) is not None
+
     @property
     def missing(self) -> Problem:
         return Problem(f"no {self.reads} model in models/ that loads ({self.name}.skops with its card): "

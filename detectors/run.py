@@ -12,6 +12,8 @@ from classifiers.classify import insert_flags, set_watermark, shared_path, water
 from detectors import after_hours, credential_leak, privacy, proof_demand, red_packet, repeated_post, secret
 from detectors.base import Message, load_config
 from detectors.groups import detect_groups, settle
+from detectors.learned import BY_TASK
+from review.handling import Rereading
 
 MESSAGE_DETECTORS = [after_hours, repeated_post, proof_demand, privacy, secret, credential_leak, red_packet]
 BATCH = 20000
@@ -22,8 +24,8 @@ BESIDE_FROM = 50_000
 
 def detector_name(module) -> str:
     """The name on a detector's flags and watermark. A new VERSION of a detector reads the
-    whole archive again: what its rules now find in old messages is flagged, and what was
-    flagged stays, once (one flag per subject and category)."""
+    whole archive again: what its rules now find in old messages is flagged (one flag per
+    subject and category), and what it finds no more is withdrawn (`Rereading`)."""
     return f"{detector_prefix(module)}{module.VERSION}"
 
 
@@ -43,6 +45,7 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None,
     last = min(marks.values())
     total = conn.execute("select count(*) from messages where id > ?", [last]).fetchone()[0]
     added = done = 0
+    rereadings = {m: Rereading(detector_name(m), detector_prefix(m), (m.CATEGORY,)) for m in MESSAGE_DETECTORS}
     with _Beside(repeated_post, conn, config, total >= BESIDE_FROM) as beside:
         pending: tuple[list[Message], dict] | None = None  # a batch whose detector beside is still at work
         while True:
@@ -63,13 +66,13 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None,
                 # write lock (in sleeps of up to 100 ms) as long as this transaction is open.
                 with conn:
                     for module, flags in found:
-                        added += _record(conn, module, flags, marks, messages)
+                        added += _record(conn, module, flags, marks, messages, rereadings[module])
             # The previous batch's flags from beside, written after this batch's others commit:
             # it works on the next batch meanwhile, and writes its own rows between.
             if pending:
                 for module, flags in pending[1].items():
                     with conn:
-                        added += _record(conn, module, flags.result(), marks, pending[0])
+                        added += _record(conn, module, flags.result(), marks, pending[0], rereadings[module])
             if not messages:
                 break
             pending = (messages, aside)
@@ -77,6 +80,8 @@ def run_rules(conn, progress: Callable[[int, int], None] | None = None,
             done += len(messages)
             if progress:
                 progress(done, total)
+    for module, rereading in rereadings.items():
+        rereading.finish(conn, withdraw=rereading.doubts(conn) and _reads_with_its_models(module))
     # Messages of exempt groups are skipped above; move every watermark past them too.
     newest = conn.execute("select coalesce(max(id), 0) from messages").fetchone()[0]
     with conn:
@@ -106,15 +111,24 @@ def read_messages(conn, after: int, upto: int = 2**63 - 1, limit: int = -1, wher
         [after, upto, *where[1], limit])))
 
 
-def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message]) -> int:
-    """A detector's flags for a batch and its watermark past it (inside the caller's transaction)."""
+def _record(conn, module, flags: list[dict], marks: dict, messages: list[Message], rereading: Rereading) -> int:
+    """A detector's flags for a batch and its watermark past it (inside the caller's
+    transaction), told to its `rereading`."""
     for f in flags:
         f["detector"] = detector_name(module)
+    rereading.read(conn, [m.id for m in messages if m.id > marks[module]], flags)
     added = insert_flags(conn, flags)
     # Never back: a detector ahead of this batch (the others re-reading for a new version) stays ahead.
     marks[module] = max(marks[module], messages[-1].id)
     set_watermark(conn, detector_name(module), marks[module])
     return added
+
+
+def _reads_with_its_models(module) -> bool:
+    """Whether a detector reads with each model it is made for. Without one that loads it
+    reads by wording alone, and withdraws nothing: what the model found is not wrong for
+    that (its file damaged, say), and the next run with the model reads it all again."""
+    return all(learned.loads() for learned in BY_TASK.values() if module.NAME in learned.detectors)
 
 
 _side_context: dict = {}

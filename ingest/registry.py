@@ -130,14 +130,16 @@ def set_setting(conn, key: str, raw_value: str) -> None:
 
 def recheck(conn, section: str) -> None:
     """A detector's setting changed: the next `classify` reads every message again for the
-    message detectors (what they find now is flagged; what they flagged stays), as for a
-    new version. All of them: some read others' settings (repeated_post asks after_hours
+    message detectors (what they find now is flagged; what they find no more is withdrawn),
+    as for a new version. All of them: some read others' settings (repeated_post asks after_hours
     what a notice is). The group checks and new media keep their own account."""
     if section in ("group", "newmedia"):
         return
     with conn:
         conn.execute("delete from detector_state where detector like 'rules@%' and detector not like ?",
                      ["rules@group%"])
+        # What a reading cut short found or doubted was judged with the setting before.
+        conn.execute("delete from reread_doubts where detector like 'rules@%'")
 
 
 def _detectors_ignore(conn, key: str, value) -> Problem | None:

@@ -625,13 +625,26 @@ _IMPORTS_BY_SIZE = """
 create index if not exists imports_size on imports (size);
 """
 
+_REREAD_DOUBTS = """
+-- A message check reading messages again (review.handling.Rereading): each earlier flag on
+-- a message it read and has not found (found = 0), or has found (1). Withdrawn when the
+-- reading ends: kept here, not in memory, so that a run cut short and run again still
+-- withdraws what its first part read (the watermark has passed those messages).
+create table if not exists reread_doubts (
+    detector text not null,
+    flag_id integer not null references flags(id),
+    found integer not null,
+    primary key (detector, flag_id)
+) without rowid;
+"""
+
 
 MIGRATIONS = [_ARCHIVE, _FLAGS, _RULES, _REVIEW, _NEWMEDIA, _OCCURRED, _TALLIES, _BANDS_BY_TIME, _BANDS_CLUSTERED,
               _BANDS_BY_TIME_CLUSTERED, _TALLY_WITHOUT_UPSERT, _KIND_CHECK_AS_COMPARISONS, _WITHOUT_SOURCE, _SETTINGS_LOG,
               _WITHOUT_ID_BY_GROUP, _CHATTER_WEEKS_DATED_BY_WEEK, _REGISTRY_LOG,
               _MEMBER_NAMED_AT, _PEOPLE_LEFT, _GROUPS_DISSOLVED, _SETTINGS_LOG_CHAINED,
               _GROUP_FORMER_NAMES, _MEMBER_LEFT_LINK, _ACCOUNT_KINDS_OF_ARTICLE_FIVE, _SEVERITY_AS_DECLARED,
-              _SETTINGS_TOLD, _IMPORTS_BY_SIZE]
+              _SETTINGS_TOLD, _IMPORTS_BY_SIZE, _REREAD_DOUBTS]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -136,7 +136,7 @@ def accounts_check(
                   f"（checked as of {today}, not today: no account flag was closed or opened again "
                   "(run without --today to settle them)）", highlight=False)
     else:
-        say_settled(settled, accounts=True)
+        say_settled(settled, "account")
 
 
 @posts_app.command("import")

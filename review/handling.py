@@ -13,13 +13,21 @@ from review.days import read_day
 
 MAX_NOTE = 4000
 # How the decisions no person made are signed: a check settling its own flags (its
-# detector, rules@groups or rules@accounts.1, in `settle_flags`) and a command closing or
+# detector, rules@groups or rules@accounts.1, in `settle_flags`; a message check, rules@…
+# or the chat model chat@…, in `Rereading`) and a command closing or
 # opening again an exempt group's flags (cli:<os user>, `close_exempt`). No user is
 # named so (`auth.add_user`), or their decisions would pass for these.
-NOT_A_PERSON = ("rules@", "cli:")
+NOT_A_PERSON = ("rules@", "chat@", "cli:")
+
+
+def signed_by_a_person(column: str) -> str:
+    """SQL: the actor in `column` is a person, not a check or a command."""
+    return "(" + " and ".join(f"{column} not like '{prefix}%'" for prefix in NOT_A_PERSON) + ")"
+
+
 # A handling row `h` a person wrote. How long handling took counts only these: the others
 # are no one taking up a case.
-BY_A_PERSON = "(" + " and ".join(f"h.actor_id not like '{prefix}%'" for prefix in NOT_A_PERSON) + ")"
+BY_A_PERSON = signed_by_a_person("h.actor_id")
 
 
 class ValidationError(ValueError):
@@ -190,6 +198,101 @@ def settle_flags(conn, detector: str, categories, found: list[dict], decide, ope
                       for f in found])
     conn.commit()
     return len(changes)
+
+
+WITHDRAWN_NOTE = "重新检查后不再认定为违规（检测程序或其设置已更新，或消息已补全），系统自动撤销此标记；如仍认为违规，可重新处置"
+REFOUND_NOTE = "此标记曾因重新检查未再认定而自动撤销，现再次认定为违规，重新进入核查"
+
+
+class Rereading:
+    """A message check reading messages again (a new model or detector version, a setting
+    changed, a cut message completed), its earlier flags kept in step with what it finds
+    now. A flag of its `categories` raised by any version of it (its `detector` name opens
+    with `family`: chat@, rules@after_hours.) that it finds again, and that it withdrew
+    before, is open again at once. One on a message it read that it does not find is
+    withdrawn (closed as a false alarm) when the reading ends (`finish`), if it found it
+    by then on no later message's account (a repeat is known as one once its copy is read)
+    and nobody has decided on it meanwhile. What it doubted and found is kept in
+    `reread_doubts`, so a run cut short and run again withdraws what its first part read.
+    Each change is one handling row signed `detector`, traced like a supervisor's decision."""
+
+    def __init__(self, detector: str, family: str, categories):
+        self.detector, self.family, self.categories = detector, family, tuple(categories)
+
+    def read(self, conn, judged: list[int], found: list[dict]) -> None:
+        """A batch: the ids of the messages it read, in order, and its flags (as insert_flags
+        takes them); in the caller's transaction, which this opens if need be."""
+        if not judged and not found:
+            return
+        # The write lock first: a supervisor's decision posted between reading a flag's
+        # latest decision and opening the flag again would be overwritten.
+        chain.begin_append(conn)
+        found_keys = {(f["message_id"], f["category"]) for f in found}
+        reading = set(judged)
+        rows = self._standing(conn, "f.message_id between ? and ?", judged[0], judged[-1]) if judged else []
+        if outside := sorted({f["message_id"] for f in found} - reading):  # a repeat of a post read before
+            rows += self._standing(conn, "f.message_id in (select value from json_each(?))", json.dumps(outside))
+        again, seen = [], []
+        for flag_id, message_id, category, note, actor in rows:
+            if (message_id, category) in found_keys:
+                seen.append((self.detector, flag_id, 1))
+                if _by_a_check(actor) and note == WITHDRAWN_NOTE:
+                    again.append((flag_id, {"status": "reviewing", "action": "none", "note": REFOUND_NOTE, "due_date": None}))
+            elif message_id in reading:
+                seen.append((self.detector, flag_id, 0))
+        conn.executemany("insert into reread_doubts (detector, flag_id, found) values (?, ?, ?) "
+                         "on conflict do update set found = max(found, excluded.found)", seen)
+        if again:
+            _append(conn, again, self.detector)
+
+    def finish(self, conn, withdraw: bool = True, chunk: int = 1000) -> int:
+        """Withdraw what it doubted and never found (unless not `withdraw`), a chunk per
+        transaction (the web UI waits for the write lock meanwhile); returns how many."""
+        withdrawn = 0
+        while withdraw:
+            with conn:
+                chain.begin_append(conn)
+                doubted = conn.execute("select d.flag_id, h.note, h.actor_id from reread_doubts d left join handling h "
+                                       "on h.id = (select max(id) from handling where flag_id = d.flag_id) "
+                                       "where d.detector = ? and d.found = 0 order by d.flag_id limit ?",
+                                       [self.detector, chunk]).fetchall()
+                closing = [(flag_id, {"status": "dismissed", "action": "none", "note": WITHDRAWN_NOTE, "due_date": None})
+                           for flag_id, note, actor in doubted if actor is None or _by_a_check(actor) and note == REFOUND_NOTE]
+                if closing:
+                    _append(conn, closing, self.detector)
+                conn.executemany("delete from reread_doubts where detector = ? and flag_id = ?",
+                                 [(self.detector, flag_id) for flag_id, _, _ in doubted])
+                withdrawn += len(closing)
+            if len(doubted) < chunk:
+                break
+        # Those found, and any an older version's reading left (cut short, then replaced).
+        with conn:
+            conn.execute("delete from reread_doubts where substr(detector, 1, ?) = ?", [len(self.family), self.family])
+        return withdrawn
+
+    def doubts(self, conn) -> bool:
+        """Whether it has doubted a flag it has not found."""
+        return conn.execute("select exists (select 1 from reread_doubts where detector = ? and found = 0)",
+                            [self.detector]).fetchone()[0]
+
+    def _standing(self, conn, where: str, *params) -> list[tuple]:
+        """(flag id, message id, category, latest note, latest actor) of its flags where `where`."""
+        # `+f.category`: by the flags of the message ids, not every flag of the category.
+        return conn.execute(
+            "select f.id, f.message_id, f.category, h.note, h.actor_id from flags f left join handling h on h.id = "
+            "(select max(id) from handling where flag_id = f.id) where +f.category in "
+            f"({', '.join('?' * len(self.categories))}) and substr(f.detector, 1, ?) = ? and {where}",
+            [*self.categories, len(self.family), self.family, *params]).fetchall()
+
+
+def _by_a_check(actor: str | None) -> bool:
+    return actor is not None and actor.lower().startswith(NOT_A_PERSON)
+
+
+def withdrawn_since(conn, handling_id: int) -> int:
+    """How many flags a `Rereading` withdrew or opened again after that handling row."""
+    return conn.execute("select count(*) from handling where id > ? and note in (?, ?)",
+                        [handling_id, WITHDRAWN_NOTE, REFOUND_NOTE]).fetchone()[0]
 
 
 def latest_id(conn) -> int:

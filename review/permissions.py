@@ -29,9 +29,10 @@ ATTRIBUTED_TABLES = {"handling", "flag_state"}
 # (newmedia_account_history, its 经办: the decisions on every flag of the account);
 # supervisors see the time per unit (time_to_handle_per_unit).
 RESTRICTED_QUERIES = {"import_ledger", "time_to_handle", "handling_trail", "newmedia_account_history"}
-# The checks' own bookkeeping, auditors' alone: and which entries of a default list the
-# archive's settings leave out that classify has told of (settings_told), the settings again.
-HIDDEN_TABLES = {"post_bands", "detector_state", "settings", "settings_told"}
+# The checks' own bookkeeping (what a reading again has doubted among them: reread_doubts),
+# auditors' alone: and which entries of a default list the archive's settings leave out that
+# classify has told of (settings_told), the settings again.
+HIDDEN_TABLES = {"post_bands", "detector_state", "reread_doubts", "settings", "settings_told"}
 INTERNAL_DATABASE = "_internal"
 
 

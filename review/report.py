@@ -19,13 +19,14 @@ from ingest.records import local_now
 from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES
 from ingest.user_errors import UserError
 from review.audit import chains
+from review.handling import signed_by_a_person
 from review.queue import dict_rows
 
 OVERDUE_DAYS = 3  # 第十三条 "迅速处置": the auditors' canned query uses the same
 SERIOUS = 4  # severity from which an open case is listed on its own
 LISTED = 30  # cases listed per section; the rest are counted
 _OPEN = f"(s.status is null or s.status in ({', '.join(repr(s) for s in OPEN_STATUSES)}))"
-# Not found to be a false alarm: dismissed by a supervisor, or a week's chatter share that
+# Not found to be a false alarm: dismissed by a supervisor (or withdrawn by its check), or a week's chatter share that
 # the detector itself closed once the whole week was counted (a part week of New Year it
 # closed is no week's flag: counted nowhere, PART_WEEK_CLOSED). `is`, never `=`: a flag
 # nobody has decided on has no status, and NULL here would leave it out of every count.
@@ -34,7 +35,8 @@ _REAL = ("(s.status is not 'dismissed' and not (f.category = 'group_chatter_shar
 # A category's flags (n): the false alarms, the cases handled and the cases waiting, each
 # flag in one of them.
 _COUNTS = (f"count(*) as n, sum(not {_REAL}) as dismissed, sum(s.status is 'resolved' and {_REAL}) as resolved, "
-           f"sum({_OPEN}) as waiting")
+           f"sum({_OPEN}) as waiting, sum(s.status is 'dismissed' and not {signed_by_a_person('s.actor_id')}) "
+           "as withdrawn")  # a 误报 no person signed: a check withdrew its own flag (Rereading)
 
 
 def last_week(today: date) -> tuple[date, date]:
@@ -222,9 +224,10 @@ def _newmedia(conn, params: dict) -> list[str]:
 
 def _tally(categories: list[dict]) -> str:
     """The period's flags in one sentence: flagged, false alarms, found, handled, waiting."""
-    flagged, dismissed, resolved, waiting = (sum(c[key] for c in categories)
-                                             for key in ("n", "dismissed", "resolved", "waiting"))
-    return (f"本期标记 {flagged} 条，经核查为误报 {dismissed} 条；发现问题 {flagged - dismissed} 条，"
+    flagged, dismissed, resolved, waiting, withdrawn = (
+        sum(c[key] for c in categories) for key in ("n", "dismissed", "resolved", "waiting", "withdrawn"))
+    among = f"（其中检测程序重新检查后自动撤销 {withdrawn} 条）" if withdrawn else ""
+    return (f"本期标记 {flagged} 条，经核查为误报 {dismissed} 条{among}；发现问题 {flagged - dismissed} 条，"
             f"已处置 {resolved} 条，待处置 {waiting} 条")
 
 

@@ -437,7 +437,7 @@ def test_tasks_set_at_night_however_worded_are_flagged(text):
     assert flag["category"] == "after_hours"
 
 
-def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and_keeps_its_flags(tmp_path):
+def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and_withdraws_its_false_flag(tmp_path):
     from detectors import run
     from ingest.schema import open_archive
 
@@ -460,6 +460,9 @@ def test_an_archive_classified_by_the_old_rules_gets_the_missed_notices_once_and
     assert run.run_rules(conn)[0] == 0
     assert conn.execute("select message_id, detector from flags where category = 'after_hours' "
                         "order by message_id").fetchall() == [(1, "rules@after_hours.1"), (2, f"rules@after_hours.{after_hours.VERSION}")]
+    # The good-night stays on record, out of the queue: withdrawn by the version that read it again.
+    assert conn.execute("select f.message_id, s.status, s.actor_id from flags f join flag_state s on s.flag_id = f.id "
+                        "where f.category = 'after_hours'").fetchall() == [(1, "dismissed", run.detector_name(after_hours))]
 
 
 @pytest.mark.parametrize("text", [

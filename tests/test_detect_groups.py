@@ -706,7 +706,7 @@ def test_a_changed_setting_is_applied_to_old_messages_at_the_next_classify(qungu
     assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 0}]
     result = qunguan("config", "set", "after_hours.periods", '[["09:30","12:00"],["14:30","17:30"]]', "--db", db_path)
     # Said first in Chinese, which the admins read, the English after it.
-    assert result.stderr.startswith("下次运行 `qunguan classify` 时，规则检测会重新检查全部消息（已有标记保留）")
+    assert result.stderr.startswith("下次运行 `qunguan classify` 时，规则检测会重新检查全部消息（不再认定的标记自动撤销")
     assert "checks every message again with the rule detectors" in result.stderr
     qunguan("classify", "--db", db_path, "--silent")
     assert query("select count(*) n from flags where category = 'after_hours'") == [{"n": 1}]

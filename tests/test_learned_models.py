@@ -173,6 +173,21 @@ def test_a_run_after_a_reset_finds_no_copy_a_first_run_would_not(tmp_path, monke
     assert conn.execute("select message_id from post_bands").fetchall() == [(1,)]
 
 
+def test_read_again_without_the_model_the_detector_withdraws_nothing_the_model_found(tmp_path, monkeypatch):
+    from detectors.run import run_rules
+
+    conn = archive(tmp_path / "a.db")
+    add(conn, 1, 1, "2025-03-04T22:30:00", PLAIN_NOTICES[1])
+    # What a version reading with the model flagged, before the model file went missing.
+    conn.execute("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, "
+                 "created_at) values ('message:1', 1, 1, 'after_hours', 1, 'rules@after_hours.1', '群规 第十条', '…', '')")
+    conn.commit()
+    monkeypatch.setattr(learned, "MODELS_DIR", tmp_path / "models")
+    assert _at_night(PLAIN_NOTICES[1], fresh_context()) == []  # wording alone does not find it
+    run_rules(conn)
+    assert conn.execute("select count(*) from handling").fetchone()[0] == 0
+
+
 @pytest.mark.parametrize("damage", ["card of another training", "card gone", "model cut short"])
 def test_a_damaged_model_is_read_as_none_and_its_version_says_so(tmp_path, monkeypatch, damage):
     # Not a traceback in every classify and every `config set` (which runs the detectors on

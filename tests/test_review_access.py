@@ -40,6 +40,7 @@ ROUTES = {
     "/archive.json?sql=select+1": {"u-auditor"},
     "/archive/settings.json": {"u-auditor"},
     "/archive/settings_told.json": {"u-auditor"},  # which of them classify has told of
+    "/archive/reread_doubts.json": {"u-auditor"},  # the checks' own bookkeeping
     "/archive/settings_log.json": {"u-auditor", "u-admin"},
     "/archive.db": set(),
     "/-/qunguan/queue": {"u-supervisor", "u-auditor", "u-admin"},
