@@ -145,3 +145,22 @@ def test_a_reading_cut_short_and_run_again_withdraws_what_its_first_part_read(db
     again.read(conn, [4, 5, 6], [])
     assert again.finish(conn) == 2
     assert conn.execute("select count(*) from reread_doubts").fetchone()[0] == 0
+
+
+def test_a_shorter_window_withdraws_a_repeat_read_in_the_process_beside(qunguan, db_path, query, tmp_path, monkeypatch):
+    # Large runs read repeated posts in a forked process beside the other detectors, a batch
+    # behind them: here every run, one message per batch.
+    from detectors import run
+
+    monkeypatch.setattr(run, "BESIDE_FROM", 1)
+    monkeypatch.setattr(run, "BATCH", 1)
+    notice = "请各村于周五前报送春耕备耕进展情况统计表，逾期通报"
+    _ingest(qunguan, db_path, tmp_path, [("2025-03-03 09:00:00", notice), ("2025-03-03 09:30:00", "收到"),
+                                         ("2025-03-06 09:00:00", notice)])
+    qunguan("classify", "--db", db_path, "--silent")
+    assert [r["message_id"] for r in query("select message_id from flags where category = 'repeated_post'")] == [3]
+    assert qunguan("config", "set", "repeated_post.window_days", "2", "--db", db_path).exit_code == 0
+    assert "消息标记：1 条" in qunguan("classify", "--db", db_path, "--silent").stderr
+    assert [(r["status"], r["actor_id"].split(".")[0]) for r in query(
+        "select s.status, s.actor_id from flags f join flag_state s on s.flag_id = f.id "
+        "where f.category = 'repeated_post'")] == [("dismissed", "rules@repeated_post")]
