@@ -11,15 +11,17 @@ from markupsafe import escape
 from detectors.group_checks import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import CATEGORY_NAMES, OPEN_STATUSES
-from review.handling import BY_A_PERSON
+from review.handling import BY_A_PERSON, WITHDRAWN
 
 PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8e44ad", "#7f8c8d",
            "#d35400", "#2c3e50", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6"]
 
 
 # The flags the dashboard counts: all but the part weeks of New Year the check closed,
-# which stand for no week (PART_WEEK_CLOSED), as the reports count. On a flag `f` and its state `s`.
-_COUNTED = f"not {PART_WEEK_CLOSED}"
+# which stand for no week (PART_WEEK_CLOSED), as the reports count, and the flags a check
+# withdrew on reading their messages again: what it no longer finds is no one's work done
+# (a new model can withdraw thousands). On a flag `f` and its state `s`.
+_COUNTED = f"not {PART_WEEK_CLOSED} and not {WITHDRAWN}"
 # Each flag's first decision by a person, `d` (flag_id, at), found in one pass over the
 # trail rather than looked up flag by flag (a third more CPU at 100k flags), and the hours
 # from a flag `f` being raised to it (NULL before one).

@@ -19,7 +19,7 @@ from ingest.records import local_now
 from ingest.schema import ACCOUNT_STATUSES, CATEGORY_NAMES, OPEN_STATUSES
 from ingest.user_errors import UserError
 from review.audit import chains
-from review.handling import signed_by_a_person
+from review.handling import WITHDRAWN
 from review.queue import dict_rows
 
 OVERDUE_DAYS = 3  # 第十三条 "迅速处置": the auditors' canned query uses the same
@@ -35,8 +35,7 @@ _REAL = ("(s.status is not 'dismissed' and not (f.category = 'group_chatter_shar
 # A category's flags (n): the false alarms, the cases handled and the cases waiting, each
 # flag in one of them.
 _COUNTS = (f"count(*) as n, sum(not {_REAL}) as dismissed, sum(s.status is 'resolved' and {_REAL}) as resolved, "
-           f"sum({_OPEN}) as waiting, sum(s.status is 'dismissed' and not {signed_by_a_person('s.actor_id')}) "
-           "as withdrawn")  # a 误报 no person signed: a check withdrew its own flag (Rereading)
+           f"sum({_OPEN}) as waiting, sum({WITHDRAWN}) as withdrawn")
 
 
 def last_week(today: date) -> tuple[date, date]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from ingest.schema import open_archive
 from review import handling
+from review.charts import figures
 from review.feedback import reviewed
 from review.report import report
 from review.site import QUERIES
@@ -52,6 +53,9 @@ def test_a_working_day_made_longer_withdraws_the_evening_flags_but_a_supervisors
     text = report(conn, date(2025, 3, 3), date(2025, 3, 9))
     assert "（其中检测程序重新检查后自动撤销 1 条）" in text
     assert [r["次数"] for r in query(QUERIES["after_hours_per_unit"]["sql"])] == [2]
+    # The dashboard counts it nowhere: no one's work done, no breach standing.
+    states = figures(conn)["states"]
+    assert states["open"] + states["handled"] == query("select count(*) n from flags")[0]["n"] - 1
 
     # The hours set back: the flag is found again, and waits for a supervisor once more.
     assert qunguan("config", "unset", "after_hours.periods", "--db", db_path).exit_code == 0
