@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline
 from scipy.special import expit
 from sklearn.svm import LinearSVC
 
-from classifiers import MODELS_DIR
+from classifiers import MODELS_DIR, read_saved
 from classifiers.corpus import CATEGORIES, CORPUS_DIR
 from classifiers.features import NgramHasher
 from classifiers.scoring import products
@@ -395,12 +395,8 @@ def load(directory: Path = MODELS_DIR, task: Task = CHAT, attempts: int = 5) -> 
     for attempt in range(attempts):
         if not path.exists():
             raise NoModel(path)
-        # The model read first, then its card: `save` moves them in the other order.
-        data = path.read_bytes()
-        card = json.loads((directory / f"{task.name}.card.json").read_text(encoding="utf-8"))
-        digest = hashlib.sha256(data).hexdigest()
-        # A card without the hash was saved before cards carried it: its model is the one there.
-        if card.get("skops_sha256", digest) == digest:
+        if saved := read_saved(directory, task.name):
+            data, card = saved
             break
         time.sleep(0.2 * (attempt + 1))
     else:

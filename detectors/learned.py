@@ -13,13 +13,12 @@ the committed models are what a run uses, nothing is trained or downloaded at ru
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers import MODELS_DIR
+from classifiers import MODELS_DIR, read_saved
 from detectors.setting_values import Problem
 
 
@@ -45,13 +44,12 @@ class Learned:
 
     def version(self) -> str | None:
         """The saved model's version, from its card, if the model file beside it is the one
-        the card describes (its SHA-256); else None. The detector's own version holds it: a
+        the card describes (`read_saved`); else None. The detector's own version holds it: a
         model restored or trained anew reads the archive again."""
         try:
-            card = json.loads((MODELS_DIR / f"{self.name}.card.json").read_text(encoding="utf-8"))
-            data = (MODELS_DIR / f"{self.name}.skops").read_bytes()
-            return card["version"] if card.get("skops_sha256") == hashlib.sha256(data).hexdigest() else None
-        except (OSError, ValueError, KeyError, AttributeError):
+            saved = read_saved(MODELS_DIR, self.name)
+            return saved[1]["version"] if saved else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def scores(self, texts: list[str], context: dict, archived: list[str | None] | None = None
