@@ -150,9 +150,10 @@ def add_user(conn, name: str, role: str, password: str, by: str) -> User:
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
         raise AuthError("a user name is 1-64 characters without spaces", f"用户名 {name!r} 不可用：须为 1-64 个字符，不含空格")
     if name.lower().startswith(NOT_A_PERSON):  # as SQL's `like` (BY_A_PERSON) reads them
-        raise AuthError(f"a user name may not start with {' or '.join(NOT_A_PERSON)}: the decision trail signs the "
+        *some, last = NOT_A_PERSON
+        raise AuthError(f"a user name may not start with {', '.join(some)} or {last}: the decision trail signs the "
                         f"checks' and commands' own decisions so",
-                        f"用户名 {name!r} 不可用：不能以 {' 或 '.join(NOT_A_PERSON)} 开头，处理记录中这样开头的是自动检查和命令自己的决定")
+                        f"用户名 {name!r} 不可用：不能以 {'、'.join(some)} 或 {last} 开头，处理记录中这样开头的是自动检查和命令自己的决定")
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}",
                         f"--role {role!r} 不是可用的角色；请写 {'、'.join(ROLES)} 之一"

@@ -951,7 +951,7 @@ async def test_a_table_page_links_to_rows_only_of_tables_the_user_may_open(ds):
         assert 'href="/archive/groups/1"' in page.text  # groups they may open
 
 
-@pytest.mark.parametrize("name, taken", [("rules@groups", True), ("cli:root", True), ("rules@", True),
+@pytest.mark.parametrize("name, taken", [("rules@groups", True), ("cli:root", True), ("rules@", True), ("chat@1549a32eba66", True),
                                          ("RULES@groups", True), ("Cli:root", True), ("rules-groups", False),
                                          ("ops@rules", False), ("cli", False), ("王cli:", False)])
 def test_no_user_is_named_as_the_checks_and_commands_sign_their_decisions(ds, qunguan, db_path, name, taken):
@@ -959,7 +959,7 @@ def test_no_user_is_named_as_the_checks_and_commands_sign_their_decisions(ds, qu
     # check's own: reopened or closed by it, and left out of the handling times.
     added = qunguan("users", "add", name, "--db", db_path, "--password-stdin", input=PASSWORD + "\n")
     if taken:
-        assert added.exit_code == 1 and "may not start with rules@ or cli:" in added.stderr
+        assert added.exit_code == 1 and "may not start with rules@, chat@ or cli:" in added.stderr
         assert name not in qunguan("users", "list", "--db", db_path).stdout
     else:
         assert added.exit_code == 0
