@@ -17,4 +17,5 @@ def read_saved(directory: Path, name: str) -> tuple[bytes, dict] | None:
     data = (directory / f"{name}.skops").read_bytes()
     card = json.loads((directory / f"{name}.card.json").read_text(encoding="utf-8"))
     digest = hashlib.sha256(data).hexdigest()
-    return (data, card) if card.get("skops_sha256", digest) == digest else None
+    # A card that is no object is damaged, as good as another training's.
+    return (data, card) if isinstance(card, dict) and card.get("skops_sha256", digest) == digest else None

@@ -49,7 +49,7 @@ class Learned:
         try:
             saved = read_saved(MODELS_DIR, self.name)
             return saved[1]["version"] if saved else None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError):
             return None
 
     def scores(self, texts: list[str], context: dict, archived: list[str | None] | None = None

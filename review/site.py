@@ -15,7 +15,7 @@ from itsdangerous import BadData
 from detectors.group_checks import PART_WEEK_CLOSED
 from ingest.records import week_of
 from ingest.schema import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
-from review.handling import BY_A_PERSON
+from review.handling import BY_A_PERSON, WITHDRAWN
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
 
@@ -56,20 +56,21 @@ where (s.status is null or s.status in ('reviewing', 'confirmed', 'escalated'))
   and f.created_at < strftime('%Y-%m-%dT%H:%M:%S', {_NOW}, '-3 days')
 order by f.created_at limit 1000""",
     },
-    # Counting flags as the dashboard and the reports do: a part week of New Year the check
-    # closed stands for no week (PART_WEEK_CLOSED).
+    # Counting flags as the dashboard does: a part week of New Year the check closed stands
+    # for no week (PART_WEEK_CLOSED), and a flag a check withdrew for nothing (WITHDRAWN; the
+    # reports count it among the 误报, saying how many).
     "flags_per_group_week": {
         "title": "各群每周标记数",
         "sql": f"""select g.name as 群, {week_of('f.occurred_at')} as 周, {_CATEGORY} as 类别, count(*) as 数量
 from flags f left join groups g on g.id = f.group_id left join flag_state s on s.flag_id = f.id
-where not {PART_WEEK_CLOSED}
+where not {PART_WEEK_CLOSED} and not {WITHDRAWN}
 group by 1, 2, 3 order by 2 desc, 1, 4 desc""",
     },
     "flags_per_article": {
         "title": "按条款统计标记",
         "sql": f"""select f.article as 条款, {_CATEGORY} as 类别, count(*) as 数量,
   sum(coalesce(s.status, 'open') in ('open', 'reviewing', 'confirmed', 'escalated')) as 未办结
-from flags f left join flag_state s on s.flag_id = f.id where not {PART_WEEK_CLOSED}
+from flags f left join flag_state s on s.flag_id = f.id where not {PART_WEEK_CLOSED} and not {WITHDRAWN}
 group by 1, 2 order by 1, 3 desc""",
     },
     # A ranking of named colleagues: for auditors and admins only (permissions), supervisors

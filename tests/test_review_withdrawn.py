@@ -168,3 +168,22 @@ def test_a_shorter_window_withdraws_a_repeat_read_in_the_process_beside(qunguan,
     assert [(r["status"], r["actor_id"].split(".")[0]) for r in query(
         "select s.status, s.actor_id from flags f join flag_state s on s.flag_id = f.id "
         "where f.category = 'repeated_post'")] == [("dismissed", "rules@repeated_post")]
+
+
+def test_a_supervisors_false_alarm_on_an_account_the_check_closes_after_stays_theirs_on_the_dashboard(db_path):
+    # When an account's finding goes, the new-media check signs a row keeping the
+    # supervisor's 误报: not a withdrawal, and counted as their decision.
+    from newmedia import checks
+
+    conn = open_archive(str(db_path)).conn
+    conn.execute("insert into accounts (id, unit, platform, name, kind, status, created_at, updated_at) values "
+                 "(1, '县林业局', '微信公众号', '林业发布', '政务', '运行', '2025-03-01', '2025-03-01')")
+    conn.execute("insert into flags (subject, account_id, category, score, detector, article, evidence, created_at, "
+                 "occurred_at) values ('account:1', 1, 'account_dormant', 1, 'rules@accounts.1', '新媒体 第四条', "
+                 "'已 100 天未更新', '2025-03-04T12:00:00', '2025-03-04T12:00:00')")
+    conn.commit()
+    handling.record(conn, [1], handling.validate("dismissed", "none", "账号仍在更新", None), "u-sup")
+    checks.settle(conn, [], set(), 90, date(2025, 3, 6))
+    assert conn.execute("select actor_id from flag_state").fetchone()[0].startswith("rules@accounts")
+    assert figures(conn)["states"] == {"open": 0, "handled": 1}
+    assert "自动撤销" not in report(conn, date(2025, 3, 3), date(2025, 3, 9))
