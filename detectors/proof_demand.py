@@ -2,21 +2,23 @@
 接龙 as proof of work. What a message's wording demands is read by `proof_wording`; beside
 it, the proof-demand model (detectors/learned.py) doubts a worded demand or reads one the
 wording does not foresee. The title of a 接龙 copied by one answering it is no demand
-(detectors/sign_up.py)."""
+(detectors/sign_up.py). A short follow-up chasing what a demand of its group asked for is
+one again (detectors/proof_chasers.py)."""
 from __future__ import annotations
 
 import re
 
-from detectors.base import TEXT_KINDS, Message, any_pattern, flag, word_pattern
+from detectors.base import TEXT_KINDS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.learned import PROOF_DEMANDS, archived_tokens
 from detectors.privacy import masked
+from detectors.proof_chasers import Chasing, Standing
 from detectors.proof_wording import ASKS, Demand, demand_clauses, demands, said_text
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "proof_demand", "proof_demand", "群规 第九条"
 # In the name on its flags and watermark (detectors/run.py), with its model's version: a model
 # trained anew reads the archive again, as a new version of the rules does.
-VERSION = f"25.{PROOF_DEMANDS.version() or 'none'}"
+VERSION = f"26.{PROOF_DEMANDS.version() or 'none'}"
 
 
 def detect(messages: list[Message], config: dict, context) -> list[dict]:
@@ -56,6 +58,25 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
             found = Demand(clause, list(dict.fromkeys(media.group() for media in any_media.finditer(clause))), True)
         flags.append(flag(m, CATEGORY, ARTICLE, f"要求以{'、'.join(found.media)}作为工作留痕：「{masked(found.clause.strip())[:60]}」",
                           score=0.9))
+    return flags + _chasers(messages, {f["message_id"] for f in flags}, config, context)
+
+
+def _chasers(messages: list[Message], demands: set[int], config: dict, context) -> list[dict]:
+    """Flags of the messages chasing the proof an earlier demand of their group asked for
+    (the `demands` of this batch, by id, or one flagged before)."""
+    chasing_now = Chasing(config).among(messages, demands)
+    if not chasing_now:
+        return []
+    standing = Standing(context["conn"], messages, config)
+    for m in messages:
+        if m.id in demands:
+            standing.demanded(m)
+    flags = []
+    for m, named in chasing_now:
+        if demand := standing.before(m, named):
+            flags.append(flag(m, CATEGORY, ARTICLE, f"催交本群 {when_zh(demand[0])} 所要求的{'、'.join(named)}："
+                              f"「{masked(m.text.strip())[:60]}」", score=0.8, related=demand[1]))
+            standing.demanded(m)
     return flags
 
 

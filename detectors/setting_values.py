@@ -23,12 +23,13 @@ JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives",
                    "proof_demand.question_patterns", "proof_demand.whether_patterns", "proof_demand.done_patterns",
                    "proof_demand.told_patterns", "proof_demand.still_asking_patterns", "proof_demand.hearsay_patterns",
                    "proof_demand.asked_outright_patterns", "proof_demand.to_many_patterns", "proof_demand.no_task_patterns",
+                   "proof_demand.chase_patterns",
                    "privacy.contact_patterns", "privacy.roster_patterns")
 SEPARATE_PATTERNS = ("group.hidden_name_patterns",)
 
 # Counts of days a check looks back over: 0 would quietly switch the check off (no post
-# is a repeat of one sent 0 days before). Other counts may be 0: they make a check stricter.
-_DAY_WINDOWS = ("repeated_post.window_days",)
+# is a repeat of one sent 0 days before, no follow-up chases a demand made 0 days before). Other counts may be 0: they make a check stricter.
+_DAY_WINDOWS = ("repeated_post.window_days", "proof_demand.chase_days")
 
 
 class Problem(str):

@@ -365,6 +365,26 @@ async def test_case_page_shows_the_conversation_around_the_message(ds, query):
     assert 'class="qg-this"' in page.text
 
 
+async def test_a_case_page_shows_the_demand_a_chaser_chases_and_the_first_post_a_repeat_repeats(ds, query, db_path):
+    # The demand (or first post) far from both, so what the page shows of it is not their context.
+    chaser, repeat = [row["id"] for row in query("select id from messages where kind = 'text' order by id limit 2")]
+    [demand] = query("select id, text from messages where kind = 'text' order by id desc limit 1")
+    demand, text = demand["id"], demand["text"]
+    conn = sqlite3.connect(db_path)
+    with conn:
+        for message_id, category in ((chaser, "proof_demand"), (repeat, "repeated_post")):
+            conn.execute("delete from flags where message_id = ? and category = ?", [message_id, category])
+            conn.execute("insert into flags (subject, message_id, group_id, category, score, detector, article, evidence, "
+                         "related_message_id, created_at) values (?, ?, 1, ?, 0.8, 'test', '群规 第九条', '…', ?, "
+                         "'2025-01-01T00:00:00')", [f"message:{message_id}", message_id, category, demand])
+    flags = {row["category"]: row["id"] for row in query(
+        "select id, category from flags where message_id in (?, ?) and related_message_id is not null", [chaser, repeat])}
+    chasing = await ds.client.get(f"/-/qunguan/flags/{flags['proof_demand']}", cookies=cookies_for(ds, "u-supervisor"))
+    assert "<h2>所催交的留痕要求</h2>" in chasing.text and html.escape(text) in chasing.text
+    repeating = await ds.client.get(f"/-/qunguan/flags/{flags['repeated_post']}", cookies=cookies_for(ds, "u-supervisor"))
+    assert "<h2>首次出现</h2>" in repeating.text and html.escape(text) in repeating.text
+
+
 async def test_more_context_is_offered_only_while_the_group_has_more(ds, query):
     flag = query("select f.id, m.id as message_id from flags f join messages m on m.id = f.message_id "
                  "where f.category = 'red_packet'")[0]
