@@ -27,6 +27,7 @@ NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
 VERSION = f"25.{NOTICES.version() or 'none'}"
 # Thanks that open a request, not a reply: "辛苦各位今晚把表填一下".
 _POLITE_REQUEST = re.compile(r"^(?:辛苦|感谢|谢谢)(?:各位|大家)")
+_WORDS = re.compile(r"\w")
 # A reply's first clause, and a new task after it: "收到。另外请各村明天上午把…", or the
 # task posted again after thanks: "辛苦村书记，再发一遍：请各村…", or a notice received and
 # relayed after a colon, its task there or after the notice's first clause: "收到县应急局
@@ -220,8 +221,11 @@ def is_notice(message: Message, config: dict, read_as_notice: bool = False) -> b
 def _read_as_notices(messages: list[Message], config: dict, context: dict) -> list[bool]:
     """Per message, whether the notice model reads it as a notice, once care wished is
     blanked (`good_wishes`: "请大家注意安全" asks nothing); all False without the model."""
-    scored = [i for i, m in enumerate(messages) if m.kind in TEXT_KINDS and m.text.strip()]
-    said = [_wishes_blanked(messages[i].text, config) for i in scored]
+    texts = [(i, _wishes_blanked(m.text, config)) for i, m in enumerate(messages) if m.kind in TEXT_KINDS]
+    # No word left once the wishes are blanked ("请大家注意安全，早点休息"): nothing to read, and the
+    # model's reading of nothing is its bias alone, which a model trained anew may set over its threshold.
+    texts = [(i, text) for i, text in texts if _WORDS.search(text)]
+    scored, said = [i for i, _ in texts], [text for _, text in texts]
     # The archive's tokens serve a text read as it was sent; one with a wish blanked is segmented anew.
     archived = archived_tokens(context["conn"], [messages[i].id for i, text in zip(scored, said) if text == messages[i].text])
     read = NOTICES.read(said, context, [archived.get(messages[i].id) for i in scored]) or [False] * len(scored)
