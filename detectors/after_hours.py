@@ -18,7 +18,6 @@ import chinese_calendar
 from detectors import proof_demand, proof_wording
 from detectors.base import LEADING_MENTIONS, TEXT_KINDS, Message, any_pattern, flag, when_zh, word_pattern
 from detectors.learned import NOTICES, archived_tokens
-from detectors.proof_chasers import Chasing
 from detectors.sign_up import answers_earlier
 
 NAME, CATEGORY, ARTICLE = "after_hours", "after_hours", "群规 第十条"
@@ -281,8 +280,6 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     # work ("各所接龙报一下今天的宣传情况，并附现场照片", "以后巡逻必须开启共享定位") or for
     # another end ("发票拍照上传报销系统", "系统登不上的，把报错截图发我").
     demand_in = proof_wording.demands(config)
-    # Chasing media ("@小胡 定位还冇发", "住院部的照片呢") chases a task, whatever the media are for.
-    chased = Chasing(config)
     found = context[proof_demand.FOUND_KEY] = {}  # for proof_demand, which reads the same batch after
     # Chat comes in bursts: the answer for one time holds for its whole minute when no
     # working period starts or ends inside a minute.
@@ -300,7 +297,7 @@ def detect(messages: list[Message], config: dict, context) -> list[dict]:
     flags = []
     for (m, when, reason), read_as_notice in zip(off, read):
         told = routine.sub(" ", m.text)
-        if ((is_notice(m, settings, read_as_notice) or _demand_found(found, demand_in, m) or chased(m))
+        if ((is_notice(m, settings, read_as_notice) or _demand_found(found, demand_in, m))
                 and not (urgent.search(told) or event.search(told) and happening.search(told)
                          or weather.search(told) and coming.search(told))
                 # Asked last: it reads the archive. A 接龙's task is its starter's, not each answer's.

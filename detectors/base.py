@@ -61,7 +61,9 @@ def flag(message: Message, category: str, article: str, evidence: str, score: fl
 @functools.lru_cache(maxsize=64)
 def word_pattern(words: tuple[str, ...]) -> re.Pattern:
     """One compiled alternation of `words`, so a message is scanned once, in C, not once
-    per word; a pattern that never matches when there are no words."""
+    per word; a pattern that never matches when there are no words. A blank word (a list
+    edited to [""]) is none: it would match everywhere."""
+    words = tuple(word for word in words if word)
     if not words:
         return re.compile(r"(?!)")
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))

@@ -71,13 +71,11 @@ def _chasers(messages: list[Message], demands: set[int], config: dict, context) 
     for m in messages:
         if m.id in demands:
             standing.demanded(m)
-    flags = []
-    for m, named in chasing_now:
-        if demand := standing.before(m, named):
-            flags.append(flag(m, CATEGORY, ARTICLE, f"催交本群 {when_zh(demand[0])} 所要求的{'、'.join(named)}："
-                              f"「{masked(m.text.strip())[:60]}」", score=0.8, related=demand[1]))
-            standing.demanded(m)
-    return flags
+    return [flag(m, CATEGORY, ARTICLE, f"催交本群 {when_zh(demand[0])} 所要求的{'、'.join(named)}："
+                 f"「{masked(m.text.strip())[:60]}」", score=0.8, related=demand[1])
+            for m, named in chasing_now
+            # A 接龙's answer copies its title: the starter's demand, not the one answering.
+            if (demand := standing.before(m, named)) and not answers_earlier(context, m, config["sign_up"]["answer_days"])]
 
 
 # Where after_hours keeps, for the batch, what `demands` found of the messages it read: a

@@ -127,8 +127,7 @@ def test_what_the_wording_took_for_a_demand_the_model_lets_go(text):
 def test_without_the_models_the_detectors_read_wording_alone_and_say_so(tmp_path, monkeypatch):
     monkeypatch.setattr(learned, "MODELS_DIR", tmp_path)
     context = fresh_context()
-    # But the short one sending photos to the group, which reads as chasing them (proof_chasers.py).
-    assert [text for text in PLAIN_NOTICES if _at_night(text, context)] == [PLAIN_NOTICES[2]]
+    assert all(_at_night(text, context) == [] for text in PLAIN_NOTICES)
     assert _at_night("请各村明天上午报送防汛物资清单", context)  # worded as a notice
     assert all(run(proof_demand, msg(text), context=context) == [] for text in UNFORESEEN_DEMANDS)
     assert run(proof_demand, msg("截图发给科技信息科老何，他知道"), context=context)  # the wording's reading
