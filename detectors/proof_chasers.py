@@ -25,9 +25,11 @@ from detectors.proof_wording import said_text
 # A question, in the chase's own words (question_patterns and whether_patterns ask the rest).
 _QUESTION = re.compile(r"[吗么](?:[？?]|\s*$)|是不是|是否")
 # The speaker's own media or their unit's ("我的照片还没发，马上", "我们村还差两户的照片", "照片我们晚点补发",
-# "一号站的照片我还冇发"), or media told sent ("石溪已补传", "三组的也传完了"); not media the speaker has
-# not seen ("我还冇收到二号站的照片") or asked for ("我要的照片呢"), nor sending not yet complete ("还没交齐").
+# "一号站的照片我还冇发"), promised for later ("还有几个村信号不好，照片晚上补发"), or told sent ("石溪已补传",
+# "三组的也传完了"); not media the speaker has not seen ("我还冇收到二号站的照片") or asked for ("我要的
+# 照片呢"), nor sending not yet complete ("还没交齐").
 _OWN = re.compile(r"^\s*(?:我|俺)(?:们|的|村|镇|乡|组|站|所|校|这边|这里)|(?:我|俺)们?[^，,。看收见要]{0,4}(?:发|传|报|交|拍|补)"
+                  r"|(?:晚上|今晚|晚点|晚些|明天|明早|等下|等一下|等会|待会|稍后|回头|随后|过会)[^，,。]{0,2}(?:补|发|传|报|交)"
                   r"|已经?(?:补|发|传|报|交|上传|拍)|(?<![没冇未])(?:发|传|报|交|拍)(?:完|好|齐)")
 # Pictures to enjoy, or asked of whoever has them: no proof ("萌娃照片发群里大家看看", "谁有截图发群里").
 _NO_PROOF = re.compile(r"(?:大家|一起)(?:看看|瞧瞧|欣赏)|晒|^\s*谁(?:手上|那里|那儿)?有|有没有人")

@@ -64,7 +64,8 @@ def test_a_demand_more_than_chase_days_old_is_chased_no_more():
     "照片要几张呢", "定位要开多久呢", "照片发哪里呢", "这张照片拍的是哪里呢", "走访照片是发群里还是传系统？",
     "照片怎么又要重新发群里",
     # The speaker's own unit, and pictures to enjoy or asked of whoever has them.
-    "我们村还差两户的照片，明天补上", "我们这边照片还没发", "照片我们晚点补发", "萌娃照片发群里大家看看",
+    "我们村还差两户的照片，明天补上", "我们这边照片还没发", "照片我们晚点补发", "城南片还有两户在外地，照片明天补发",
+    "萌娃照片发群里大家看看",
     "谁有上午的照片，发群里看看",
     # A 接龙 is no photo: chasing one after a demand for photos chases something else.
     "就差你们两个站冇接龙了",
