@@ -28,7 +28,8 @@ JOINED_PATTERNS = ("after_hours.weather_signs", "after_hours.directives",
 SEPARATE_PATTERNS = ("group.hidden_name_patterns",)
 
 # Counts of days a check looks back over: 0 would quietly switch the check off (no post
-# is a repeat of one sent 0 days before, no follow-up chases a demand made 0 days before). Other counts may be 0: they make a check stricter.
+# is a repeat of one sent 0 days before, no follow-up chases a demand made 0 days before).
+# Other counts may be 0: they make a check stricter.
 _DAY_WINDOWS = ("repeated_post.window_days", "proof_demand.chase_days")
 
 
