@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from ingest.records import local_now
 from ingest.schema import open_archive
 from review import handling
 from review.report import last_week, report
@@ -60,7 +61,9 @@ def test_cases_left_open_more_than_three_days_are_listed_as_overdue(archive, que
 def test_by_default_the_report_covers_last_week_monday_to_sunday(qunguan, archive):
     assert last_week(date(2026, 11, 27)) == (date(2026, 11, 16), date(2026, 11, 22))  # a Friday
     assert last_week(date(2026, 11, 23)) == (date(2026, 11, 16), date(2026, 11, 22))  # a Monday
-    monday, sunday = last_week(date.today())
+    # Today where the archive's units are (Asia/Shanghai), as the report reads it: from 16:00 UTC
+    # on a Sunday it is Monday there, and last week is the one just ended.
+    monday, sunday = last_week(local_now().date())
     assert f"统计时段：{monday} 至 {sunday}" in qunguan("report", "--db", archive).stdout
 
 
